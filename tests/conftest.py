@@ -1,0 +1,69 @@
+"""Shared fixtures: named personas of the partnership, as the conventions ask."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.factories import AgencyFactory, TeamFactory, make_member
+from waymark.organisations.models import AgencyKind
+from waymark.organisations.roles import Role
+
+
+@pytest.fixture
+def specialist_agency():
+    return AgencyFactory(name="Harbour Advocacy", kind=AgencyKind.DA_SPECIALIST)
+
+
+@pytest.fixture
+def police_agency():
+    return AgencyFactory(name="Southmere Police", kind=AgencyKind.POLICE)
+
+
+@pytest.fixture
+def idva_team(specialist_agency):
+    return TeamFactory(agency=specialist_agency, name="IDVA Team")
+
+
+@pytest.fixture
+def idva(idva_team):
+    return make_member(Role.CASEWORKER, team=idva_team, full_name="Amara Okafor")
+
+
+@pytest.fixture
+def manager(idva_team):
+    return make_member(Role.TEAM_MANAGER, team=idva_team, full_name="Grace Mensah")
+
+
+@pytest.fixture
+def police_referrer(police_agency):
+    return make_member(Role.REFERRER, agency=police_agency, full_name="Daniel Hughes")
+
+
+@pytest.fixture
+def auditor():
+    return make_member(Role.AUDITOR, full_name="Joan Fletcher")
+
+
+@pytest.fixture
+def administrator():
+    return make_member(Role.SYSTEM_ADMINISTRATOR, full_name="Sam Patel")
+
+
+@pytest.fixture
+def outsider():
+    """Signed in with MFA but holding no role anywhere."""
+    from tests.factories import UserFactory
+
+    return UserFactory(full_name="Olly Outsider")
+
+
+def signed_in_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def client_for():
+    return signed_in_client

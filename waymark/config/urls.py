@@ -1,0 +1,19 @@
+"""Every URL Waymark serves. Each view declares its access rule (waymark/core/access.py)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from waymark.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home_page, name="home"),
+    path("health/", core_views.health, name="health"),
+    path("accounts/", include("allauth.urls")),
+    path("audit/", include("waymark.audit.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "waymark.core.errors.bad_request"
+handler403 = "waymark.core.errors.permission_denied"
+handler404 = "waymark.core.errors.page_not_found"
+handler500 = "waymark.core.errors.server_error"

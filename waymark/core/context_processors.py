@@ -1,0 +1,44 @@
+"""Navigation that depends on the user's roles, built in one place for every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from waymark.organisations.roles import Role
+
+# (label, URL name, roles that see it; empty = every signed-in member). Later parts of the
+# service add their entries here, so the menu never links to a page a role cannot open.
+NAVIGATION: list[tuple[str, str, frozenset[Role]]] = [
+    ("Home", "home", frozenset()),
+    ("Audit trail", "audit:search", frozenset({Role.AUDITOR})),
+    ("Administration", "admin:index", frozenset({Role.SYSTEM_ADMINISTRATOR})),
+]
+
+
+def navigation_for(user: Any, current_path: str) -> list[dict[str, Any]]:
+    items = []
+    for label, url_name, roles in NAVIGATION:
+        if roles and not (roles & user.roles):
+            continue
+        try:
+            href = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        active = current_path == href or (href != "/" and current_path.startswith(href))
+        items.append({"label": label, "href": href, "active": active})
+    return items
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    signed_in = user.is_authenticated and hasattr(user, "roles")
+    return {
+        "service_name": "Waymark",
+        "partnership_name": settings.WAYMARK_PARTNERSHIP_NAME,
+        "phase": settings.WAYMARK_PHASE,
+        "navigation": navigation_for(user, request.path) if signed_in else [],
+    }

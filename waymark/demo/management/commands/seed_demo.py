@@ -1,0 +1,38 @@
+"""manage.py seed_demo: builds the demo partnership (idempotent, deterministic)."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from waymark.demo.partnership import build_partnership
+
+
+class Command(BaseCommand):
+    help = "Create the demo partnership: agencies, teams and a user for every role. Never in production."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo refuses to run in production: it creates accounts with known passwords.")
+        logins = build_partnership()
+        self.stdout.write(self.style.SUCCESS(f"Demo partnership ready: {len(logins)} users."))
+        if not options["quiet_logins"]:
+            self.stdout.write(format_logins(logins))
+
+
+def format_logins(logins: list[Any]) -> str:
+    lines = [
+        "",
+        "Demo logins (demo data only). Sign in with the email and password, then enter the",
+        "6-digit code printed by:  make totp USER=<email>",
+        "",
+        f"{'Role':<52} {'Email':<34} Password",
+        f"{'-' * 52} {'-' * 34} {'-' * 22}",
+    ]
+    for demo, password in logins:
+        role = ", ".join(sorted({r.label for _, _, r in demo.memberships}))
+        lines.append(f"{role:<52} {demo.email:<34} {password}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,93 @@
+"""Agencies in the partnership, their teams, and who belongs to them in which role."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from waymark.core.models import BaseModel
+from waymark.organisations.roles import Role
+
+
+class AgencyKind(models.TextChoices):
+    """Kinds of agency, as in the interchange format (docs: interchange.md)."""
+
+    POLICE = "police", "Police"
+    HOUSING = "housing", "Housing"
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care", "Children's social care"
+    ADULTS_SOCIAL_CARE = "adults_social_care", "Adults' social care"
+    HEALTH_ACUTE = "health_acute", "Health (acute hospital)"
+    HEALTH_PRIMARY = "health_primary", "Health (GP practice)"
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    PROBATION = "probation", "Probation"
+    EDUCATION = "education", "Education"
+    SUBSTANCE_MISUSE = "substance_misuse", "Substance misuse"
+    DA_SPECIALIST = "da_specialist", "Specialist domestic abuse service"
+    IDVA_SERVICE = "idva_service", "IDVA service"
+    VOLUNTARY = "voluntary", "Voluntary sector"
+    OTHER = "other", "Other"
+
+
+class Agency(BaseModel):
+    """An organisation in the partnership: police, council housing, a charity, a hospital trust."""
+
+    ref = models.CharField(
+        max_length=64,
+        unique=True,
+        help_text="The agency's reference (agency_ref in imports), stable across systems.",
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32, choices=AgencyKind.choices)
+    is_active = models.BooleanField(default=True, help_text="Inactive agencies keep their history but get no new work.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(BaseModel):
+    """A team within an agency, such as the IDVA team or the Housing Solutions service."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="team_name_unique_in_agency")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency.name})"
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> MembershipQuerySet:
+        return self.filter(is_active=True, agency__is_active=True).filter(
+            Q(team__isnull=True) | Q(team__is_active=True)
+        )
+
+
+class Membership(BaseModel):
+    """A user's role in an agency (and optionally a team). A user may hold several."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships", null=True, blank=True)
+    role = models.CharField(max_length=32, choices=Role.choices)
+    is_active = models.BooleanField(default=True, help_text="Ending a membership removes its access at once.")
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agency__name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency", "team", "role"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        where = self.team or self.agency
+        return f"{self.get_role_display()} at {where}"

@@ -1,0 +1,34 @@
+"""The roles a member of the partnership can hold, and what each is for."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    """A role is held through a membership of an agency (and optionally a team)."""
+
+    CASEWORKER = "caseworker", "IDVA or caseworker"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    REFERRER = "referrer", "Referrer (partner agency)"
+    MARAC_COORDINATOR = "marac_coordinator", "MARAC coordinator"
+    MARAC_REPRESENTATIVE = "marac_representative", "MARAC agency representative"
+    HOUSING_OFFICER = "housing_officer", "Housing officer"
+    PERPETRATOR_WORKER = "perpetrator_worker", "Perpetrator-programme worker"
+    COMMISSIONER = "commissioner", "Commissioner or analyst"
+    PARTNERSHIP_LEAD = "partnership_lead", "Partnership lead"
+    SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
+    AUDITOR = "auditor", "Auditor"
+
+
+ROLE_DESCRIPTIONS: dict[Role, str] = {
+    Role.CASEWORKER: "Takes referrals, makes first contact, assesses risk, plans safety and support, records outcomes.",
+    Role.TEAM_MANAGER: "Allocates cases, watches caseloads and first-contact times, approves closures.",
+    Role.REFERRER: "Refers people at risk and follows what happened to their agency's referrals.",
+    Role.MARAC_COORDINATOR: "Triages MARAC referrals, builds agendas, runs meetings, chases actions.",
+    Role.MARAC_REPRESENTATIVE: "Researches agenda cases for their agency, attends MARAC and owns actions.",
+    Role.HOUSING_OFFICER: "Homelessness applications, refuge placements, sanctuary installs, tenancy panel.",
+    Role.PERPETRATOR_WORKER: "Runs the perpetrator programme. Never sees where a victim lives.",
+    Role.COMMISSIONER: "Reads dashboards and reports across providers: aggregate figures only.",
+    Role.PARTNERSHIP_LEAD: "Steers the VAWG strategy and action plan and reports to the delivery group.",
+    Role.SYSTEM_ADMINISTRATOR: "Manages users, agencies, teams and configuration.",
+    Role.AUDITOR: "Reads and searches the audit trail.",
+}
