@@ -15,7 +15,7 @@ from waymark.organisations.roles import Role
 class WaymarkUserManager(UserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, username: Any, email: str | None, password: str | None, **extra_fields: Any) -> User:  # type: ignore[override]
+    def _create_user(self, username: Any, email: str | None, password: str | None, **extra_fields: Any) -> User:
         if not email:
             raise ValueError("A user needs an email address.")
         user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
@@ -64,7 +64,7 @@ class User(AbstractUser):
 
     @cached_property
     def active_memberships(self) -> list[Any]:
-        return list(self.memberships.active().select_related("agency", "team"))  # type: ignore[attr-defined]
+        return list(self.memberships.active().select_related("agency", "team"))
 
     @cached_property
     def roles(self) -> frozenset[Role]:

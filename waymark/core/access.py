@@ -165,6 +165,6 @@ def check(request: HttpRequest, rule: AccessRule) -> HttpResponse | None:
     if not user_has_mfa(user):
         # MFA for everyone: a signed-in user without an authenticator sets one up first.
         return redirect("mfa_activate_totp")
-    if rule.roles and not (rule.roles & user.roles):  # type: ignore[attr-defined]
+    if rule.roles and not (rule.roles & user.roles):
         raise PermissionDenied("Your role does not give access to this page.")
     return None

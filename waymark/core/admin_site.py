@@ -17,7 +17,7 @@ from waymark.organisations.roles import Role
 def _is_system_administrator(request: HttpRequest) -> bool:
     user = request.user
     return bool(
-        user.is_active and user.is_authenticated and Role.SYSTEM_ADMINISTRATOR in user.roles and user_has_mfa(user)  # type: ignore[union-attr]
+        user.is_active and user.is_authenticated and Role.SYSTEM_ADMINISTRATOR in user.roles and user_has_mfa(user)
     )
 
 
