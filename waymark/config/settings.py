@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "waymark.accounts",
     "waymark.organisations",
     "waymark.audit",
+    "waymark.people",
     "waymark.demo",
 ]
 

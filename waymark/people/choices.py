@@ -1,0 +1,72 @@
+"""Enumerations for person records. ONS 2021 ethnicity categories for England and Wales."""
+
+from django.db import models
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Not known"
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Not known"
+
+
+class Ethnicity(models.TextChoices):
+    """ONS 2021 census categories (England and Wales), grouped as the census groups them."""
+
+    ASIAN_BANGLADESHI = "asian_bangladeshi", "Asian or Asian British: Bangladeshi"
+    ASIAN_CHINESE = "asian_chinese", "Asian or Asian British: Chinese"
+    ASIAN_INDIAN = "asian_indian", "Asian or Asian British: Indian"
+    ASIAN_PAKISTANI = "asian_pakistani", "Asian or Asian British: Pakistani"
+    ASIAN_OTHER = "asian_other", "Asian or Asian British: any other Asian background"
+    BLACK_AFRICAN = "black_african", "Black, Black British, Caribbean or African: African"
+    BLACK_CARIBBEAN = "black_caribbean", "Black, Black British, Caribbean or African: Caribbean"
+    BLACK_OTHER = "black_other", "Black, Black British, Caribbean or African: any other Black background"
+    MIXED_WHITE_ASIAN = "mixed_white_asian", "Mixed or multiple: White and Asian"
+    MIXED_WHITE_BLACK_AFRICAN = "mixed_white_black_african", "Mixed or multiple: White and Black African"
+    MIXED_WHITE_BLACK_CARIBBEAN = "mixed_white_black_caribbean", "Mixed or multiple: White and Black Caribbean"
+    MIXED_OTHER = "mixed_other", "Mixed or multiple: any other mixed background"
+    WHITE_BRITISH = "white_british", "White: English, Welsh, Scottish, Northern Irish or British"
+    WHITE_IRISH = "white_irish", "White: Irish"
+    WHITE_GYPSY_TRAVELLER = "white_gypsy_traveller", "White: Gypsy or Irish Traveller"
+    WHITE_ROMA = "white_roma", "White: Roma"
+    WHITE_OTHER = "white_other", "White: any other White background"
+    OTHER_ARAB = "other_arab", "Other ethnic group: Arab"
+    OTHER_ANY = "other_any", "Other ethnic group: any other ethnic group"
+    NOT_KNOWN = "not_known", "Not known"
+    NOT_SAID = "not_said", "Prefers not to say"
+
+
+WHITE_CATEGORIES = frozenset(
+    {
+        Ethnicity.WHITE_BRITISH,
+        Ethnicity.WHITE_IRISH,
+        Ethnicity.WHITE_GYPSY_TRAVELLER,
+        Ethnicity.WHITE_ROMA,
+        Ethnicity.WHITE_OTHER,
+    }
+)
+
+
+def is_racially_minoritised(ethnicity: str) -> bool | None:
+    """Black, Asian or racially minoritised for the MARAC return: any known category not White.
+
+    Interchange rule: a row whose category is not White (any) counts. Unknown stays unknown.
+    """
+    if not ethnicity or ethnicity in (Ethnicity.NOT_KNOWN, Ethnicity.NOT_SAID):
+        return None
+    return ethnicity not in WHITE_CATEGORIES
+
+
+class PersonRole(models.TextChoices):
+    """How the person appears in the partnership's records (a person may be more than one)."""
+
+    SURVIVOR = "survivor", "Survivor or victim"
+    PERSON_CAUSING_HARM = "person_causing_harm", "Person causing harm"
+    CHILD = "child", "Child"
+    HOUSEHOLD_MEMBER = "household_member", "Other household member"
