@@ -37,6 +37,9 @@ _DEV_FIELD_KEYS = "dev1:ZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXktMzJieXQ="
 FIELD_ENCRYPTION_KEYS = env.str("FIELD_ENCRYPTION_KEYS", default="" if PRODUCTION else _DEV_FIELD_KEYS)
 if PRODUCTION and (not FIELD_ENCRYPTION_KEYS or FIELD_ENCRYPTION_KEYS == _DEV_FIELD_KEYS):
     raise ImproperlyConfigured("Production needs FIELD_ENCRYPTION_KEYS (see docs/deployment.md).")
+# Key for blind indexes (keyed hashes of postcodes, phones, emails used for matching):
+# "id:base64key". Optional: when empty it is derived from the first field key (waymark/core/crypto.py).
+BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", default="")
 
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 if PRODUCTION and DEBUG:
@@ -86,6 +89,10 @@ INSTALLED_APPS = [
     "waymark.organisations",
     "waymark.audit",
     "waymark.people",
+    "waymark.risk",
+    "waymark.incidents",
+    "waymark.routing",
+    "waymark.matching",
     "waymark.demo",
 ]
 
@@ -177,6 +184,11 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
+# Axes stores a keyed hash of the normalised address, never what was typed (waymark/accounts/lockout.py).
+AXES_USERNAME_CALLABLE = "waymark.accounts.lockout.axes_username"
+AXES_SENSITIVE_PARAMETERS = ["login", "username", "ip_address"]
+# Fifteen minutes from the lock, as the lockout page says; trying again meanwhile does not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429

@@ -10,6 +10,7 @@ urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("accounts/", include("allauth.urls")),
     path("audit/", include("waymark.audit.urls")),
+    path("people/", include("waymark.people.urls")),
     path("admin/", admin.site.urls),
 ]
 

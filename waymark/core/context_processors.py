@@ -14,6 +14,13 @@ from waymark.organisations.roles import Role
 # service add their entries here, so the menu never links to a page a role cannot open.
 NAVIGATION: list[tuple[str, str, frozenset[Role]]] = [
     ("Home", "home", frozenset()),
+    (
+        "People",
+        "people:list",
+        frozenset(
+            {Role.CASEWORKER, Role.TEAM_MANAGER, Role.HOUSING_OFFICER, Role.MARAC_COORDINATOR, Role.PERPETRATOR_WORKER}
+        ),
+    ),
     ("Audit trail", "audit:search", frozenset({Role.AUDITOR})),
     ("Administration", "admin:index", frozenset({Role.SYSTEM_ADMINISTRATOR})),
 ]

@@ -1,5 +1,7 @@
 """Enumerations for person records. ONS 2021 ethnicity categories for England and Wales."""
 
+from datetime import date
+
 from django.db import models
 
 
@@ -70,3 +72,59 @@ class PersonRole(models.TextChoices):
     PERSON_CAUSING_HARM = "person_causing_harm", "Person causing harm"
     CHILD = "child", "Child"
     HOUSEHOLD_MEMBER = "household_member", "Other household member"
+
+
+class NameKind(models.TextChoices):
+    """Other names a person uses or has used. Their own current name stays on the Person."""
+
+    ALIAS = "alias", "Alias"
+    PREVIOUS = "previous", "Previous name"
+    KNOWN_AS = "known_as", "Known as"
+
+
+class RelationshipKind(models.TextChoices):
+    """How person A relates to person B. ``parent_of`` reads "A is the parent of B"."""
+
+    CURRENT_INTIMATE_PARTNER = "current_intimate_partner", "Current intimate partner"
+    FORMER_INTIMATE_PARTNER = "former_intimate_partner", "Former intimate partner"
+    FAMILY_MEMBER = "family_member", "Family member"
+    PARENT_OF = "parent_of", "Parent of"
+    LIVES_WITH = "lives_with", "Lives with"
+
+
+class AddressKind(models.TextChoices):
+    HOME = "home", "Home"
+    REFUGE = "refuge", "Refuge"
+    SAFE = "safe", "Safe address"
+    TEMPORARY = "temporary", "Temporary accommodation"
+    CORRESPONDENCE = "correspondence", "Correspondence address"
+
+
+# The most sensitive addresses: shown only on the contact page, never indexed for matching.
+REFUGE_OR_SAFE = frozenset({AddressKind.REFUGE, AddressKind.SAFE})
+
+
+class ChannelKind(models.TextChoices):
+    MOBILE = "mobile", "Mobile phone"
+    LANDLINE = "landline", "Landline phone"
+    EMAIL = "email", "Email"
+    POST = "post", "Post (letters to an address)"
+
+
+PHONE_KINDS = frozenset({ChannelKind.MOBILE, ChannelKind.LANDLINE})
+
+
+def age_in_years(born: date, on: date) -> int:
+    """Whole years between a date of birth and a date."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def age_band(age: int | None) -> str:
+    """The bands the MARAC return and routing use: under 16, 16-17, adult, or not known."""
+    if age is None:
+        return "not_known"
+    if age < 16:
+        return "under_16"
+    if age < 18:
+        return "16_17"
+    return "adult"

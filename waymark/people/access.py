@@ -1,0 +1,123 @@
+"""Who may see a person, and — a separate, narrower question — who may see where they are.
+
+Two scopes, each a queryset of people, each built from conditions written one per line (each
+with its own test in tests/people/test_access.py). Later parts of the service (referrals, cases,
+MARAC) add their conditions here, as new lines, for example "allocated caseworker of an open
+case". Object checks are derived from the same scopes, so a list and a page can never disagree.
+
+- ``people_visible_to(user)`` / ``get_person_for_user``: the person exists for this user at all.
+- ``locations_visible_to(user)`` / ``can_see_location``: addresses, phone numbers, email and
+  contact safety flags. Always a subset of the first.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from waymark.organisations.roles import Role
+from waymark.people.choices import PersonRole
+from waymark.people.models import Person
+
+# Roles whose work needs person records held by their own agency. Referrers see only their
+# referrals' status; commissioners and analysts see aggregates only; neither is here.
+PERSON_RECORD_ROLES = (
+    Role.CASEWORKER,
+    Role.TEAM_MANAGER,
+    Role.HOUSING_OFFICER,
+    Role.MARAC_COORDINATOR,
+    Role.PERPETRATOR_WORKER,
+)
+# Roles that may see where a person is: contacting and housing them is their work.
+LOCATION_ROLES = (Role.CASEWORKER, Role.TEAM_MANAGER, Role.HOUSING_OFFICER, Role.MARAC_COORDINATOR)
+# A perpetrator-programme worker may see their own client's location, never a victim's or child's.
+PERPETRATOR_WORKER_MAY_LOCATE = (PersonRole.PERSON_CAUSING_HARM, PersonRole.HOUSEHOLD_MEMBER)
+VICTIM_ROLES = (PersonRole.SURVIVOR, PersonRole.CHILD)
+
+
+def _is_member(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and getattr(user, "roles", None))
+
+
+def people_visible_to(user: Any) -> Any:
+    """Every person this user may see. Nothing unless a condition below grants it."""
+    if not _is_member(user):
+        return Person.objects.none()
+    grants = Q(pk__in=[])
+    # Held by an agency where the user works in a role that needs person records.
+    grants |= Q(held_by__in=user.agencies_with_role(*PERSON_RECORD_ROLES))
+    return Person.objects.filter(grants)
+
+
+def locations_visible_to(user: Any) -> Any:
+    """People whose addresses and contact channels this user may see (a subset of the above)."""
+    if not _is_member(user):
+        return Person.objects.none()
+    grants = Q(pk__in=[])
+    # Held by an agency where the user works in a role whose work is contacting or housing people.
+    grants |= Q(held_by__in=user.agencies_with_role(*LOCATION_ROLES))
+    # A perpetrator-programme worker's own agency's clients (people causing harm), never victims.
+    grants |= Q(
+        held_by__in=user.agencies_with_role(Role.PERPETRATOR_WORKER),
+        primary_role__in=PERPETRATOR_WORKER_MAY_LOCATE,
+    )
+    scope = Person.objects.filter(grants)
+    # Veto: anyone holding the perpetrator-programme role anywhere never sees a victim's location,
+    # whatever other role they also hold (one account must not bridge the two).
+    if Role.PERPETRATOR_WORKER in user.roles:
+        scope = scope.exclude(primary_role__in=VICTIM_ROLES)
+    return scope
+
+
+def get_person_for_user(user: Any, person_id: uuid.UUID | str) -> Person:
+    """The person, if this user may see them.
+
+    Http404 alike for "no such person" and "not yours"; PermissionDenied when the person is held
+    by the user's own agency but none of the user's roles there may see person records.
+    """
+    try:
+        person_uuid = uuid.UUID(str(person_id))
+    except ValueError:
+        raise Http404("No such person") from None
+    person = people_visible_to(user).filter(pk=person_uuid).select_related("held_by").first()
+    if person is not None:
+        return person
+    if _is_member(user) and Person.objects.filter(pk=person_uuid, held_by__in=user.agency_ids).exists():
+        raise PermissionDenied("Your role does not give access to person records.")
+    raise Http404("No such person")
+
+
+def can_see_location(user: Any, person: Person) -> bool:
+    """May this user see where ``person`` is (addresses, phones, email, contact safety flags)?"""
+    return locations_visible_to(user).filter(pk=person.pk).exists()
+
+
+def require_location(user: Any, person: Person) -> None:
+    """Raises PermissionDenied unless ``can_see_location``. Call after ``get_person_for_user``."""
+    if not can_see_location(user, person):
+        raise PermissionDenied("Your role does not give access to where this person is.")
+
+
+# Roles that may create and change person records held by their own agency.
+EDITOR_ROLES = (Role.CASEWORKER, Role.TEAM_MANAGER, Role.HOUSING_OFFICER)
+
+
+def agencies_user_may_record_for(user: Any) -> frozenset[uuid.UUID]:
+    """Agencies for which this user may create person records."""
+    if not _is_member(user):
+        return frozenset()
+    return frozenset(user.agencies_with_role(*EDITOR_ROLES))
+
+
+def can_edit_person(user: Any, person: Person) -> bool:
+    """May change the person's identity, names and relationships (not where they are)."""
+    return person.held_by_id in agencies_user_may_record_for(user)
+
+
+def can_edit_location(user: Any, person: Person) -> bool:
+    """May add or end addresses and contact channels: an editor who may also see them."""
+    return can_edit_person(user, person) and can_see_location(user, person)

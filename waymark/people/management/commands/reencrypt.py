@@ -1,0 +1,89 @@
+"""Re-encrypts every encrypted value under the current first key, and rebuilds blind indexes
+whose index key has changed. Idempotent: values already under the current keys are left alone.
+
+Rotation: prepend a new key to FIELD_ENCRYPTION_KEYS, deploy, run this, then remove the old key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import models, transaction
+from django.db.models import ExpressionWrapper, F, TextField
+
+from waymark.audit.actions import audit_record
+from waymark.audit.models import AuditAction
+from waymark.core import crypto
+
+
+def _encrypted_fields(model: type[models.Model]) -> list[crypto.EncryptedTextField]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, crypto.EncryptedTextField)]
+
+
+class Command(BaseCommand):
+    help = "Re-encrypt every encrypted field under the current first key (and refresh blind indexes)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--batch-size", type=int, default=500)
+
+    def handle(self, *args: Any, batch_size: int, **options: Any) -> None:
+        totals = {"rows_checked": 0, "rows_reencrypted": 0, "indexes_rebuilt": 0}
+        for model in apps.get_models():
+            fields = _encrypted_fields(model)
+            if not fields:
+                continue
+            counts = self._model(model, fields, batch_size)
+            for key, value in counts.items():
+                totals[key] += value
+            self.stdout.write(
+                f"{model._meta.label}: {counts['rows_checked']} checked, {counts['rows_reencrypted']} re-encrypted, "
+                f"{counts['indexes_rebuilt']} with blind indexes rebuilt"
+            )
+        with transaction.atomic():
+            audit_record(
+                actor=None,
+                actor_label="manage.py reencrypt",
+                action=AuditAction.ADMIN_CHANGE,
+                object_type="core.field_encryption",
+                object_id=crypto.current_key_id(),
+                detail=totals,
+            )
+        self.stdout.write(self.style.SUCCESS(f"Done: {totals}"))
+
+    def _model(
+        self, model: type[models.Model], fields: list[crypto.EncryptedTextField], batch_size: int
+    ) -> dict[str, int]:
+        current = crypto.current_key_id()
+        index_prefix = crypto.index_key_id() + ":"
+        index_fields = list(getattr(model(), "compute_blind_indexes", dict)().keys())
+        # The stored ciphertext, read without decrypting, to see which key each value is under.
+        raw = {f"raw_{f.attname}": ExpressionWrapper(F(f.attname), output_field=TextField()) for f in fields}
+        counts = {"rows_checked": 0, "rows_reencrypted": 0, "indexes_rebuilt": 0}
+        pks = list(model._default_manager.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(pks), batch_size):
+            with transaction.atomic():
+                batch = model._default_manager.filter(pk__in=pks[start : start + batch_size]).annotate(**raw)
+                stale: list[models.Model] = []
+                for obj in batch.select_for_update():
+                    counts["rows_checked"] += 1
+                    needs_key = any(
+                        (value := getattr(obj, f"raw_{f.attname}")) and crypto.key_id_of(value) != current
+                        for f in fields
+                    )
+                    new_indexes = obj.compute_blind_indexes() if index_fields else {}  # type: ignore[attr-defined]
+                    needs_index = any(
+                        getattr(obj, name) and not getattr(obj, name).startswith(index_prefix) for name in new_indexes
+                    )
+                    if not (needs_key or needs_index):
+                        continue
+                    for name, value in new_indexes.items():
+                        setattr(obj, name, value)
+                    counts["rows_reencrypted"] += int(needs_key)
+                    counts["indexes_rebuilt"] += int(needs_index)
+                    stale.append(obj)
+                if stale:
+                    # bulk_update writes every field through get_db_prep_save: encrypted under the first key.
+                    model._default_manager.bulk_update(stale, [f.name for f in fields] + index_fields)
+        return counts

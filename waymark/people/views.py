@@ -1,0 +1,331 @@
+"""Pages about people. Who sees what is decided in ``waymark/people/access.py``; changes go
+through ``waymark/people/actions.py``. Every page showing a person, and separately every page
+showing where they are, writes an audit VIEW event (ids only)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from waymark.audit.actions import audit_record
+from waymark.audit.models import AuditAction, AuditOutcome
+from waymark.core.access import signed_in
+from waymark.organisations.models import Agency
+from waymark.people import access, actions, forms
+from waymark.people.choices import RelationshipKind
+from waymark.people.models import Address, ContactChannel, Person, Relationship
+
+
+def _person(request: HttpRequest, person_id: uuid.UUID) -> Person:
+    """The person, or a refusal that is itself audited (so probing leaves a trace)."""
+    try:
+        return access.get_person_for_user(request.user, person_id)
+    except (Http404, PermissionDenied):
+        audit_record(
+            actor=request.user,
+            action=AuditAction.ACCESS_DENIED,
+            object_type="people.person",
+            object_id=str(person_id),
+            outcome=AuditOutcome.DENIED,
+        )
+        raise
+
+
+def _located_person(request: HttpRequest, person_id: uuid.UUID, *, edit: bool = False) -> Person:
+    """The person, only if the user may see (and, with ``edit``, change) where they are."""
+    person = _person(request, person_id)
+    allowed = access.can_edit_location(request.user, person) if edit else access.can_see_location(request.user, person)
+    if not allowed:
+        audit_record(
+            actor=request.user,
+            action=AuditAction.ACCESS_DENIED,
+            obj=person,
+            outcome=AuditOutcome.DENIED,
+            detail={"section": "location"},
+        )
+        raise PermissionDenied("Your role does not give access to where this person is.")
+    return person
+
+
+def _editable_person(request: HttpRequest, person_id: uuid.UUID) -> Person:
+    person = _person(request, person_id)
+    if not access.can_edit_person(request.user, person):
+        raise PermissionDenied("Your role does not allow changing this record.")
+    return person
+
+
+@signed_in(*access.PERSON_RECORD_ROLES)
+@require_GET
+def person_list(request: HttpRequest) -> HttpResponse:
+    """People the user may see, optionally filtered by part of any name they use."""
+    form = forms.PeopleFilterForm(request.GET or None)
+    people = Person.objects.visible_to(request.user).filter(archived_at__isnull=True)
+    name = form.cleaned_data["name"].strip() if form.is_valid() else ""
+    if name:
+        people = people.filter(
+            Q(given_name__icontains=name)
+            | Q(family_name__icontains=name)
+            | Q(other_names__given_name__icontains=name)
+            | Q(other_names__family_name__icontains=name)
+        ).distinct()
+    page = Paginator(people.select_related("held_by"), 50).get_page(request.GET.get("page"))
+    audit_record(
+        actor=request.user,
+        action=AuditAction.SEARCH,
+        object_type="people.person",
+        detail={"criteria": ["name"] if name else [], "results": page.paginator.count},
+    )
+    can_add = bool(access.agencies_user_may_record_for(request.user))
+    return render(request, "people/list.html", {"form": form, "page": page, "name": name, "can_add": can_add})
+
+
+@signed_in(*access.EDITOR_ROLES)
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    agencies = list(Agency.objects.filter(pk__in=access.agencies_user_may_record_for(request.user)))
+    form = forms.PersonCreateForm(request.POST or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = actions.person_create(
+                actor=request.user,
+                held_by=form.agencies[form.cleaned_data["held_by"]],
+                fields=form.person_fields(),
+            )
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "title": "Add a person"})
+
+
+@signed_in()
+@require_GET
+def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    """Identity, names and relationships; contact safety warnings only for those who may locate."""
+    person = _person(request, person_id)
+    user = request.user
+    visible_ids = set(Person.objects.visible_to(user).values_list("pk", flat=True))
+    relationships = [
+        {
+            "description": rel.describe_for(person),
+            "other": rel.other(person) if rel.other(person).pk in visible_ids else None,
+            "relationship": rel,
+        }
+        for rel in Relationship.objects.involving(person).select_related("person_a", "person_b")
+    ]
+    sees_location = access.can_see_location(user, person)
+    context: dict[str, Any] = {
+        "person": person,
+        "other_names": person.other_names.all(),
+        "relationships": relationships,
+        "sees_location": sees_location,
+        "can_edit": access.can_edit_person(user, person),
+    }
+    if sees_location:
+        # Warnings from flags only: the values themselves are on the separately audited contact page.
+        context["contact_warnings"] = person.contact_warnings
+        context["channel_warnings"] = [
+            (channel.get_kind_display(), channel.safety_warnings)
+            for channel in person.contact_channels.filter(is_current=True)
+        ]
+    audit_record(actor=user, action=AuditAction.VIEW, obj=person, detail={"section": "summary"})
+    return render(request, "people/detail.html", context)
+
+
+@signed_in()
+@require_GET
+def person_contact(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    """Addresses and contact channels with their safety flags: a distinct, audited read."""
+    person = _located_person(request, person_id)
+    addresses = list(Address.objects.visible_to(request.user).filter(person=person))
+    channels = list(ContactChannel.objects.visible_to(request.user).filter(person=person).select_related("address"))
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        obj=person,
+        detail={"section": "location", "addresses": len(addresses), "contact_channels": len(channels)},
+    )
+    return render(
+        request,
+        "people/contact.html",
+        {
+            "person": person,
+            "current_addresses": [a for a in addresses if a.is_current],
+            "previous_addresses": [a for a in addresses if not a.is_current],
+            "current_channels": [c for c in channels if c.is_current],
+            "previous_channels": [c for c in channels if not c.is_current],
+            "can_edit": access.can_edit_location(request.user, person),
+        },
+    )
+
+
+@signed_in()
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    person = _editable_person(request, person_id)
+    form = forms.PersonForm(request.POST or None, initial=forms.PersonForm.initial_from(person))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.person_update(actor=request.user, person=person, fields=form.cleaned_data)
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "title": "Change details", "person": person})
+
+
+@signed_in()
+@require_http_methods(["GET", "POST"])
+def name_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    person = _editable_person(request, person_id)
+    form = forms.PersonNameForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.person_name_add(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/simple_form.html", {"form": form, "title": "Add another name", "person": person})
+
+
+@signed_in()
+@require_http_methods(["GET", "POST"])
+def relationship_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    person = _editable_person(request, person_id)
+    others = Person.objects.visible_to(request.user).exclude(pk=person.pk).filter(archived_at__isnull=True)
+    form = forms.RelationshipForm(request.POST or None, people=others)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        # "Child of" is stored as the other person being the parent.
+        child_of = data["kind"] == forms.CHILD_OF
+        try:
+            actions.relationship_add(
+                actor=request.user,
+                person_a=data["other_person"] if child_of else person,
+                person_b=person if child_of else data["other_person"],
+                kind=RelationshipKind.PARENT_OF if child_of else RelationshipKind(data["kind"]),
+                started_on=data["started_on"],
+                ended_on=data["ended_on"],
+            )
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/simple_form.html", {"form": form, "title": "Add a relationship", "person": person})
+
+
+@signed_in()
+@require_http_methods(["GET", "POST"])
+def address_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    person = _located_person(request, person_id, edit=True)
+    form = forms.AddressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.address_add(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            return redirect("people:contact", person_id=person.pk)
+    return render(request, "people/simple_form.html", {"form": form, "title": "Add an address", "person": person})
+
+
+@signed_in()
+@require_http_methods(["GET", "POST"])
+def address_end(request: HttpRequest, person_id: uuid.UUID, address_id: uuid.UUID) -> HttpResponse:
+    person = _located_person(request, person_id, edit=True)
+    address = Address.objects.filter(person=person, pk=address_id).first()
+    if address is None:
+        raise Http404("No such address")
+    form = forms.AddressEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.address_end(actor=request.user, address=address, lived_to=form.cleaned_data["lived_to"])
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            return redirect("people:contact", person_id=person.pk)
+    return render(
+        request,
+        "people/simple_form.html",
+        {
+            "form": form,
+            "title": "End this address",
+            "person": person,
+            "hint": "Letters will no longer go to this address. The address stays in the person's history.",
+        },
+    )
+
+
+@signed_in()
+@require_http_methods(["GET", "POST"])
+def channel_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    person = _located_person(request, person_id, edit=True)
+    form = forms.ContactChannelForm(request.POST or None, addresses=person.addresses.filter(is_current=True))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.contact_channel_add(
+                actor=request.user,
+                person=person,
+                kind=data["kind"],
+                value=data["value"],
+                address=data["address"],
+                flags=form.flags(),
+            )
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            return redirect("people:contact", person_id=person.pk)
+    return render(
+        request, "people/simple_form.html", {"form": form, "title": "Add a way to contact them", "person": person}
+    )
+
+
+def _channel(person: Person, channel_id: uuid.UUID) -> ContactChannel:
+    channel = ContactChannel.objects.filter(person=person, pk=channel_id).first()
+    if channel is None:
+        raise Http404("No such contact channel")
+    return channel
+
+
+@signed_in()
+@require_http_methods(["GET", "POST"])
+def channel_flags(request: HttpRequest, person_id: uuid.UUID, channel_id: uuid.UUID) -> HttpResponse:
+    person = _located_person(request, person_id, edit=True)
+    channel = _channel(person, channel_id)
+    initial = {name: getattr(channel, name) for name in forms.ContactFlagsForm.base_fields}
+    form = forms.ContactFlagsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.contact_channel_update_flags(actor=request.user, channel=channel, flags=form.flags())
+        return redirect("people:contact", person_id=person.pk)
+    return render(
+        request,
+        "people/simple_form.html",
+        {"form": form, "title": "Change how it is safe to contact them", "person": person},
+    )
+
+
+@signed_in()
+@require_http_methods(["GET", "POST"])
+def channel_end(request: HttpRequest, person_id: uuid.UUID, channel_id: uuid.UUID) -> HttpResponse:
+    person = _located_person(request, person_id, edit=True)
+    channel = _channel(person, channel_id)
+    form = forms.EndDateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.contact_channel_end(actor=request.user, channel=channel, ended_on=form.cleaned_data["ended_on"])
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            return redirect("people:contact", person_id=person.pk)
+    return render(
+        request, "people/simple_form.html", {"form": form, "title": "Stop using this contact method", "person": person}
+    )
