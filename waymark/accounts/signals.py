@@ -16,6 +16,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.utils import timezone
 
+from waymark.accounts.lockout import normalise_login, typed_login
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.core.middleware import SESSION_STARTED_KEY
@@ -55,7 +56,8 @@ def audit_login_failed(sender: Any, credentials: dict[str, Any], request: Any = 
 
 @receiver(user_locked_out)
 def audit_locked_out(sender: Any, request: Any, username: str | None, ip_address: str | None, **kwargs: Any) -> None:
-    user = _known_user(username)
+    # Axes only knows a hash of the typed address (waymark/accounts/lockout.py); the form has it.
+    user = _known_user(normalise_login(typed_login(request, None)))
     audit_record(
         actor=None,
         action=AuditAction.LOCKED_OUT,
