@@ -11,6 +11,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("audit/", include("waymark.audit.urls")),
     path("people/", include("waymark.people.urls")),
+    path("find-a-person/", include("waymark.matching.urls")),
+    path("referrals/", include("waymark.referrals.urls")),
+    path("self-referral/", include("waymark.referrals.selfreferral_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -21,6 +21,11 @@ NAVIGATION: list[tuple[str, str, frozenset[Role]]] = [
             {Role.CASEWORKER, Role.TEAM_MANAGER, Role.HOUSING_OFFICER, Role.MARAC_COORDINATOR, Role.PERPETRATOR_WORKER}
         ),
     ),
+    (
+        "Find a person",
+        "matching:find",
+        frozenset({Role.CASEWORKER, Role.TEAM_MANAGER, Role.MARAC_COORDINATOR, Role.HOUSING_OFFICER}),
+    ),
     ("Audit trail", "audit:search", frozenset({Role.AUDITOR})),
     ("Administration", "admin:index", frozenset({Role.SYSTEM_ADMINISTRATOR})),
 ]

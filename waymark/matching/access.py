@@ -1,0 +1,41 @@
+"""Who may search for a known person, and who may see what of a match.
+
+The search runs across every record the partnership holds, because its point is to find out
+whether anyone already knows this person. What a user is *shown* is narrower:
+
+- a candidate the user may not see (``Person.objects.visible_to``) is shown only as "possible
+  match held by <agency kind>" with a score band: no name, date of birth, reasons or link;
+- a referrer never sees more than that, whoever holds the record: they search to avoid a
+  duplicate referral, not to read records;
+- nobody is ever shown where a candidate lives: location is not part of a match.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from waymark.organisations.roles import Role
+
+# May use the search (the intake form embeds it, so referrers may too).
+SEARCH_ROLES = (
+    Role.CASEWORKER,
+    Role.TEAM_MANAGER,
+    Role.REFERRER,
+    Role.MARAC_COORDINATOR,
+    Role.HOUSING_OFFICER,
+    Role.MARAC_REPRESENTATIVE,
+)
+# May open the standalone "Find a person" page.
+FIND_PAGE_ROLES = (Role.CASEWORKER, Role.TEAM_MANAGER, Role.MARAC_COORDINATOR, Role.HOUSING_OFFICER)
+# May see details of a candidate they can see anyway. Referrers are deliberately not here.
+DETAIL_ROLES = tuple(role for role in SEARCH_ROLES if role is not Role.REFERRER)
+
+
+def may_search(user: Any) -> bool:
+    return bool(set(SEARCH_ROLES) & set(getattr(user, "roles", ())))
+
+
+def may_see_details(user: Any) -> bool:
+    """Whether any of the user's roles may see candidate details at all (still only for
+    candidates inside their own ``visible_to`` scope)."""
+    return bool(set(DETAIL_ROLES) & set(getattr(user, "roles", ())))

@@ -1,0 +1,328 @@
+"""Finding known people: block on exact keys first, then rank the candidates fuzzily.
+
+``refresh_search_keys(person_ids)`` keeps the search-key tables in step with person records.
+``find_candidates(query)`` searches *every* record the partnership holds and returns scored
+person ids; it knows nothing about who is asking. What a user may see of the results is
+decided in ``waymark.matching.selectors``, which is what views call.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from uuid import UUID
+
+from django.db import connection, transaction
+from django.db.models import F, Q, QuerySet
+
+from waymark.matching.keys import ContactKeys, NameKeys, transposed
+from waymark.matching.models import ContactKeyKind, NameSource, PersonContactKey, PersonSearchKey
+from waymark.matching.nicknames import canonical_names
+from waymark.matching.scoring import Profile, Score, score
+from waymark.people.models import Address, ContactChannel, Person, PersonName
+
+STRONG_BLOCK_LIMIT = 200  # blocks that use a date of birth, postcode or phone
+NAME_BLOCK_LIMIT = 100  # blocks on names alone
+_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class KeySource:
+    """What the search keys of one person are made from: names in clear (stored normalised),
+    postcodes and phones only as the people app's blind indexes."""
+
+    person_id: UUID
+    names: tuple[tuple[str, str, str], ...]  # (given, family, NameSource)
+    dob: date | None = None
+    contacts: ContactKeys = field(default_factory=ContactKeys)
+
+
+def _key_rows(source: KeySource) -> Iterator[PersonSearchKey]:
+    seen: set[tuple[str, str, str]] = set()
+    for given, family, name_source in source.names:
+        keys = NameKeys.of(given, family)
+        if not keys.given and not keys.family:
+            continue
+        for canonical in sorted(keys.given_canonicals) or [""]:
+            marker = (keys.given, keys.family, canonical)
+            if marker in seen:
+                continue
+            seen.add(marker)
+            yield PersonSearchKey(
+                person_id=source.person_id,
+                source=name_source,
+                given_norm=keys.given[:100],
+                family_norm=keys.family[:100],
+                given_metaphone=keys.given_metaphone,
+                given_nysiis=keys.given_nysiis,
+                family_metaphone=keys.family_metaphone,
+                family_nysiis=keys.family_nysiis,
+                given_canonical=canonical[:100],
+                dob=source.dob,
+                dob_year=source.dob.year if source.dob else None,
+                dob_month=source.dob.month if source.dob else None,
+                dob_day=source.dob.day if source.dob else None,
+            )
+
+
+def _contact_rows(source: KeySource) -> Iterator[PersonContactKey]:
+    contacts = source.contacts
+    for kind, values in (
+        (ContactKeyKind.POSTCODE, contacts.postcodes),
+        (ContactKeyKind.DISTRICT, contacts.districts),
+        (ContactKeyKind.PHONE, contacts.phones),
+    ):
+        for value in sorted(values):
+            yield PersonContactKey(person_id=source.person_id, kind=kind, key=value)
+
+
+@transaction.atomic
+def write_search_keys(sources: Iterable[KeySource]) -> int:
+    """Replaces the search keys of each person in ``sources``. Returns the name-key rows written."""
+    written = 0
+    batch: list[KeySource] = []
+
+    def flush() -> int:
+        ids = [s.person_id for s in batch]
+        PersonSearchKey.objects.filter(person_id__in=ids).delete()
+        PersonContactKey.objects.filter(person_id__in=ids).delete()
+        rows = [row for s in batch for row in _key_rows(s)]
+        PersonSearchKey.objects.bulk_create(rows, batch_size=_CHUNK)
+        PersonContactKey.objects.bulk_create([row for s in batch for row in _contact_rows(s)], batch_size=_CHUNK)
+        batch.clear()
+        return len(rows)
+
+    for source in sources:
+        batch.append(source)
+        if len(batch) >= _CHUNK:
+            written += flush()
+    if batch:
+        written += flush()
+    return written
+
+
+def _sources_from_people(person_ids: list[UUID]) -> Iterator[KeySource]:
+    """Reads each person's names, aliases, date of birth and the blind indexes of every postcode
+    (current and past; refuge and safe addresses have none) and phone number they have had."""
+    for start in range(0, len(person_ids), _CHUNK):
+        chunk = person_ids[start : start + _CHUNK]
+        aliases: dict[UUID, list[tuple[str, str, str]]] = defaultdict(list)
+        for pid, given, family in PersonName.objects.filter(person_id__in=chunk).values_list(
+            "person_id", "given_name", "family_name"
+        ):
+            aliases[pid].append((given, family, NameSource.ALIAS))
+        postcodes: dict[UUID, set[str]] = defaultdict(set)
+        districts: dict[UUID, set[str]] = defaultdict(set)
+        for pid, postcode, district in Address.objects.filter(person_id__in=chunk).values_list(
+            "person_id", "postcode_index", "postcode_district_index"
+        ):
+            postcodes[pid].add(postcode)
+            districts[pid].add(district)
+        phones: dict[UUID, set[str]] = defaultdict(set)
+        for pid, phone in ContactChannel.objects.filter(person_id__in=chunk).values_list("person_id", "phone_index"):
+            phones[pid].add(phone)
+        for pid, given, family, dob in Person.objects.filter(pk__in=chunk).values_list(
+            "pk", "given_name", "family_name", "date_of_birth"
+        ):
+            yield KeySource(
+                person_id=pid,
+                names=((given, family, NameSource.CURRENT), *aliases[pid]),
+                dob=dob,
+                contacts=ContactKeys(
+                    postcodes=frozenset(postcodes[pid] - {""}),
+                    districts=frozenset(districts[pid] - {""}),
+                    phones=frozenset(phones[pid] - {""}),
+                ),
+            )
+
+
+def refresh_search_keys(person_ids: Iterable[UUID | str]) -> int:
+    """Rebuilds the search keys of these people from their records. Call it, inside the same
+    transaction, from every action that creates a person or changes their names, date of birth,
+    addresses or phone numbers. A person who no longer exists simply loses their keys.
+    """
+    ids = sorted({UUID(str(pk)) for pk in person_ids})
+    with transaction.atomic():
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            PersonSearchKey.objects.filter(person_id__in=chunk).delete()
+            PersonContactKey.objects.filter(person_id__in=chunk).delete()
+        return write_search_keys(_sources_from_people(ids))
+
+
+def rebuild_all_search_keys() -> int:
+    """Rebuilds every person's search keys (after a key rotation or a change to normalisation)."""
+    with transaction.atomic():
+        PersonSearchKey.objects.all().delete()
+        PersonContactKey.objects.all().delete()
+        ids = list(Person.objects.values_list("pk", flat=True))
+        return write_search_keys(_sources_from_people(ids))
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What a user typed. Only ``criteria()`` (which kinds were given) is ever audited."""
+
+    given_name: str = ""
+    family_name: str = ""
+    date_of_birth: date | None = None
+    postcode: str = ""
+    phone: str = ""
+    names: NameKeys = field(init=False)
+    contacts: ContactKeys = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "names", NameKeys.of(self.given_name, self.family_name))
+        object.__setattr__(self, "contacts", ContactKeys.typed(self.postcode, self.phone))
+
+    def criteria(self) -> list[str]:
+        """The kinds of criteria used, for the audit trail: never the values."""
+        used = {
+            "given_name": bool(self.names.given),
+            "family_name": bool(self.names.family),
+            "date_of_birth": self.date_of_birth is not None,
+            "postcode": bool(self.contacts.postcodes),
+            "phone": bool(self.contacts.phones),
+        }
+        return [kind for kind, present in used.items() if present]
+
+    def is_searchable(self) -> bool:
+        """A name is required: dates, postcodes and phones only narrow a name search, so that no
+        one can ask "who is known at this postcode"."""
+        return len(self.names.given) >= 2 or len(self.names.family) >= 2
+
+    def profile(self) -> Profile:
+        return Profile(names=(self.names,), dob=self.date_of_birth, contacts=self.contacts)
+
+
+@dataclass(frozen=True)
+class Match:
+    person_id: UUID
+    score: Score
+
+
+def _name_blocks(q: NameKeys) -> list[Q]:
+    blocks: list[Q] = []
+    if q.family_metaphone and q.given_metaphone:
+        blocks.append(Q(family_metaphone=q.family_metaphone, given_metaphone=q.given_metaphone))
+        blocks.append(Q(family_metaphone=q.given_metaphone, given_metaphone=q.family_metaphone))  # swapped
+        blocks.append(Q(family_nysiis=q.family_nysiis, given_nysiis=q.given_nysiis))
+        blocks.append(Q(given_canonical__in=sorted(q.given_canonicals), family_metaphone=q.family_metaphone))
+    elif q.family_metaphone:
+        blocks.append(Q(family_metaphone=q.family_metaphone))
+        blocks.append(Q(given_metaphone=q.family_metaphone))  # it may be a given name typed as family
+    elif q.given_metaphone:
+        blocks.append(Q(given_metaphone=q.given_metaphone))
+        blocks.append(Q(given_canonical__in=sorted(q.given_canonicals)))
+    return blocks
+
+
+def _dob_blocks(q: NameKeys, dob: date | None) -> list[Q]:
+    if dob is None:
+        return []
+    blocks = [Q(dob=dob)]
+    swapped = transposed(dob)
+    if swapped:
+        blocks.append(Q(dob=swapped))
+    for metaphone in {q.family_metaphone, q.given_metaphone} - {""}:
+        # a name spelled right plus a year: catches a wrong day or month and a mangled other name
+        blocks.append(Q(family_metaphone=metaphone, dob_year__in=[dob.year - 1, dob.year, dob.year + 1]))
+        blocks.append(Q(given_metaphone=metaphone, dob_year__in=[dob.year - 1, dob.year, dob.year + 1]))
+    return blocks
+
+
+def _trigram_block(q: NameKeys) -> QuerySet[PersonSearchKey] | None:
+    """PostgreSQL only: names similar by trigrams, for misspellings that change phonetic keys."""
+    if connection.vendor != "postgresql" or len(q.family) < 3 or len(q.given) < 3:
+        return None
+    from django.contrib.postgres.lookups import TrigramSimilar
+
+    return PersonSearchKey.objects.filter(
+        TrigramSimilar(F("family_norm"), q.family), TrigramSimilar(F("given_norm"), q.given)
+    )
+
+
+def _candidate_ids(query: SearchQuery) -> set[UUID]:
+    q = query.names
+    ids: set[UUID] = set()
+    for block in _dob_blocks(q, query.date_of_birth):
+        ids.update(PersonSearchKey.objects.filter(block).values_list("person_id", flat=True)[:STRONG_BLOCK_LIMIT])
+    for kind, values in (
+        (ContactKeyKind.POSTCODE, query.contacts.postcodes),
+        (ContactKeyKind.PHONE, query.contacts.phones),
+    ):
+        if values:
+            found = PersonContactKey.objects.filter(kind=kind, key__in=sorted(values))
+            ids.update(found.values_list("person_id", flat=True)[:STRONG_BLOCK_LIMIT])
+    for block in _name_blocks(q):
+        ids.update(PersonSearchKey.objects.filter(block).values_list("person_id", flat=True)[:NAME_BLOCK_LIMIT])
+    trigram = _trigram_block(q)
+    if trigram is not None:
+        ids.update(trigram.values_list("person_id", flat=True)[:NAME_BLOCK_LIMIT])
+    return ids
+
+
+_KEY_FIELDS = (
+    "person_id",
+    "given_norm",
+    "family_norm",
+    "given_metaphone",
+    "given_nysiis",
+    "family_metaphone",
+    "family_nysiis",
+    "dob",
+)
+
+
+def _profiles(person_ids: set[UUID]) -> dict[UUID, Profile]:
+    names: dict[UUID, set[NameKeys]] = defaultdict(set)
+    dobs: dict[UUID, date | None] = {}
+    contacts: dict[UUID, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    ids = sorted(person_ids)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        for pid, given, family, gm, gn, fm, fn, dob in PersonSearchKey.objects.filter(person_id__in=chunk).values_list(
+            *_KEY_FIELDS
+        ):
+            names[pid].add(NameKeys(given, family, gm, gn, fm, fn, canonical_names(given)))
+            dobs[pid] = dob
+        for pid, kind, key in PersonContactKey.objects.filter(person_id__in=chunk).values_list(
+            "person_id", "kind", "key"
+        ):
+            contacts[pid][kind].add(key)
+    return {
+        pid: Profile(
+            names=tuple(sorted(variants, key=lambda n: (n.given, n.family))),
+            dob=dobs.get(pid),
+            contacts=ContactKeys(
+                postcodes=frozenset(contacts[pid][ContactKeyKind.POSTCODE]),
+                districts=frozenset(contacts[pid][ContactKeyKind.DISTRICT]),
+                phones=frozenset(contacts[pid][ContactKeyKind.PHONE]),
+            ),
+        )
+        for pid, variants in names.items()
+    }
+
+
+def find_candidates(query: SearchQuery, *, limit: int = 10) -> list[Match]:
+    """The ``limit`` best-scoring people across all records, best first. No access checks here:
+    callers must pass the result through ``selectors.present_matches``."""
+    if not query.is_searchable():
+        return []
+    ids = _candidate_ids(query)
+    if not ids:
+        return []
+    mine = query.profile()
+    scored = [Match(pid, score(mine, profile)) for pid, profile in _profiles(ids).items()]
+    scored.sort(key=lambda m: (-m.score.points, str(m.person_id)))
+    return [m for m in scored[:limit] if m.score.points > 0]
+
+
+def score_people(a: UUID, b: UUID) -> float | None:
+    """The match score between two people's current search keys (None if either has none)."""
+    profiles = _profiles({a, b})
+    if a not in profiles or b not in profiles:
+        return None
+    return score(profiles[a], profiles[b]).points

@@ -1,0 +1,151 @@
+"""Search keys for finding a known person, confirmed links, and batch-dedupe runs for review.
+
+The search-key tables are derived data: ``refresh_search_keys`` rewrites a person's rows from
+their record, and ``manage.py rebuild_search_keys`` rebuilds them all. Postcodes and phone
+numbers are held only as keyed blind indexes, never in clear.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from waymark.core.models import BaseModel
+
+
+class NameSource(models.TextChoices):
+    CURRENT = "current", "Current name"
+    ALIAS = "alias", "Alias or previous name"
+
+
+class PersonSearchKey(models.Model):
+    """One name variant of one person, normalised for blocking and ranking.
+
+    A person has a row per name they are known by (and per nickname group of an ambiguous
+    given name such as "Alex"), all carrying the same date of birth.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="search_keys")
+    source = models.CharField(max_length=16, choices=NameSource.choices, default=NameSource.CURRENT)
+    given_norm = models.CharField(max_length=100, blank=True, help_text="Given name, normalised (lower case, ASCII).")
+    family_norm = models.CharField(max_length=100, blank=True, help_text="Family name, normalised.")
+    given_metaphone = models.CharField(max_length=16, blank=True)
+    given_nysiis = models.CharField(max_length=16, blank=True)
+    family_metaphone = models.CharField(max_length=16, blank=True)
+    family_nysiis = models.CharField(max_length=16, blank=True)
+    given_canonical = models.CharField(
+        max_length=100, blank=True, help_text="The given name's nickname group (Kate, Katie -> catherine)."
+    )
+    dob = models.DateField(null=True, blank=True)
+    dob_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    dob_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    dob_day = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["family_metaphone", "given_metaphone"], name="msk_family_given_mp"),
+            models.Index(fields=["given_metaphone", "family_metaphone"], name="msk_given_family_mp"),
+            models.Index(fields=["family_nysiis", "given_nysiis"], name="msk_family_given_ny"),
+            models.Index(fields=["given_canonical", "family_metaphone"], name="msk_canonical_family"),
+            models.Index(fields=["dob", "family_metaphone"], name="msk_dob_family"),
+            models.Index(fields=["given_metaphone", "dob_year"], name="msk_given_year"),
+            models.Index(fields=["family_metaphone", "dob_year"], name="msk_family_year"),
+            models.Index(fields=["family_norm", "given_norm"], name="msk_family_given_norm"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Search key {self.pk} of person {self.person_id}"
+
+
+class ContactKeyKind(models.TextChoices):
+    POSTCODE = "postcode", "Postcode"
+    DISTRICT = "district", "Postcode district"
+    PHONE = "phone", "Phone number"
+
+
+class PersonContactKey(models.Model):
+    """A blind index of one of a person's postcodes (current or past), districts or phone numbers."""
+
+    id = models.BigAutoField(primary_key=True)
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="contact_keys")
+    kind = models.CharField(max_length=16, choices=ContactKeyKind.choices)
+    key = models.CharField(max_length=100, help_text="The people app's blind index of the normalised value.")
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "key"], name="mck_kind_key")]
+        constraints = [models.UniqueConstraint(fields=["person", "kind", "key"], name="mck_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} key of person {self.person_id}"
+
+
+class PersonLink(BaseModel):
+    """A confirmed statement that two person records are the same human being.
+
+    Written only by ``person_link_confirm`` after a user explicitly confirms, with a reason.
+    Nothing is merged automatically: the link is for casework to follow and for review.
+    """
+
+    new_person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="links_as_new")
+    existing_person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="links_as_existing")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(help_text="Why the user is satisfied these are the same person.")
+    score = models.FloatField(null=True, blank=True, help_text="Match score when the link was confirmed.")
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["new_person", "existing_person"],
+                condition=models.Q(archived_at__isnull=True),
+                name="person_link_unique_live",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(new_person=models.F("existing_person")), name="person_link_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Link {self.new_person_id} = {self.existing_person_id}"
+
+
+class DedupeRun(BaseModel):
+    """One run of the batch dedupe (Splink, DuckDB backend) across all people."""
+
+    started_by = models.CharField(max_length=200, blank=True, help_text="Who or what started it (a command).")
+    trained = models.BooleanField(default=False, help_text="Whether model parameters were estimated in this run.")
+    threshold = models.FloatField(help_text="Match probability at or above which pairs are clustered.")
+    model_json = models.JSONField(help_text="The Splink model settings with its parameters, for reuse.")
+    people_count = models.PositiveIntegerField(default=0)
+    pair_count = models.PositiveIntegerField(default=0)
+    cluster_count = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0.0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Dedupe run {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ClusterStatus(models.TextChoices):
+    FOR_REVIEW = "for_review", "For review"
+    CONFIRMED = "confirmed", "Confirmed the same person"
+    REJECTED = "rejected", "Not the same person"
+
+
+class DedupeCluster(BaseModel):
+    """A group of person records the batch dedupe thinks are one person, waiting for review."""
+
+    run = models.ForeignKey(DedupeRun, on_delete=models.CASCADE, related_name="clusters")
+    people = models.ManyToManyField("people.Person", related_name="dedupe_clusters")
+    size = models.PositiveIntegerField()
+    max_probability = models.FloatField(help_text="Highest pairwise match probability inside the cluster.")
+    status = models.CharField(max_length=16, choices=ClusterStatus.choices, default=ClusterStatus.FOR_REVIEW)
+
+    class Meta:
+        ordering = ["-max_probability"]
+
+    def __str__(self) -> str:
+        return f"Cluster of {self.size} ({self.get_status_display()})"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from waymark.matching import views
+
+app_name = "matching"
+urlpatterns = [
+    path("", views.find, name="find"),
+    path("candidates/", views.candidates, name="candidates"),
+]
