@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from allauth.mfa.utils import decrypt
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -18,7 +20,16 @@ MFA_URL = reverse("mfa_authenticate")
 def current_totp_code(user) -> str:
     """The TOTP code the user's authenticator app would show now (time_machine aware)."""
     counters = list(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(user.totp_secret, counters[len(counters) // 2]))
+    return format_hotp_value(hotp_value(totp_secret(user), counters[len(counters) // 2]))
+
+
+def totp_secret(user) -> str:
+    """The user's TOTP secret: from the factory if it is still on the object, else the database."""
+    secret = getattr(user, "totp_secret", None)
+    if secret:
+        return secret
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    return decrypt(authenticator.data["secret"])
 
 
 def post_password(client: Client, login: str, password: str = TEST_PASSWORD, *, ip: str = "192.0.2.10"):
