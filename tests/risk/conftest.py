@@ -1,0 +1,31 @@
+"""Fixtures for risk identification: a person held by the IDVA's agency and the shipped checklist."""
+
+from __future__ import annotations
+
+import pytest
+
+from waymark.people.models import Person
+from waymark.risk.choices import Answer
+from waymark.risk.models import RiskInstrument
+
+
+def make_person(agency, **fields) -> Person:
+    fields.setdefault("given_name", "Test")
+    fields.setdefault("family_name", "Person")
+    return Person.objects.create(held_by=agency, **fields)
+
+
+@pytest.fixture
+def person(specialist_agency):
+    return make_person(specialist_agency, given_name="Rosa", family_name="Lindqvist")
+
+
+@pytest.fixture
+def dash24():
+    """The checklist shipped by the data migration."""
+    return RiskInstrument.objects.get(code="dash24", version=1)
+
+
+def answers_with_yes(count: int, total: int = 24, *, rest: Answer = Answer.NO) -> dict[int, Answer]:
+    """Answers to every item: the first ``count`` are yes, the rest ``rest``."""
+    return {number: (Answer.YES if number <= count else rest) for number in range(1, total + 1)}

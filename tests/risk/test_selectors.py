@@ -1,0 +1,61 @@
+from datetime import date
+
+import pytest
+
+from tests.risk.conftest import make_person
+from waymark.risk.actions import risk_assessment_record
+from waymark.risk.choices import Trend
+from waymark.risk.models import RiskPolicy
+from waymark.risk.selectors import assessment_history, reassessment_due_on
+
+pytestmark = pytest.mark.django_db
+
+
+def assess(idva, person, dash24, on, yes):
+    return risk_assessment_record(actor=idva, person=person, instrument=dash24, assessed_on=on, yes_count=yes)
+
+
+def test_history_in_date_order_with_trend(idva, person, dash24):
+    # Recorded out of order: the history sorts by the assessed date.
+    assess(idva, person, dash24, date(2025, 4, 1), 15)  # high
+    assess(idva, person, dash24, date(2025, 1, 10), 8)  # standard (first)
+    assess(idva, person, dash24, date(2025, 2, 10), 12)  # medium
+    assess(idva, person, dash24, date(2025, 6, 1), 16)  # high
+    assess(idva, person, dash24, date(2025, 9, 1), 3)  # standard
+    history = assessment_history(user=idva, person=person)
+    assert [entry.assessment.assessed_on for entry in history] == [
+        date(2025, 1, 10), date(2025, 2, 10), date(2025, 4, 1), date(2025, 6, 1), date(2025, 9, 1),
+    ]  # fmt: skip
+    assert [entry.trend for entry in history] == [
+        Trend.FIRST, Trend.RISING, Trend.RISING, Trend.UNCHANGED, Trend.FALLING,
+    ]  # fmt: skip
+    assert [entry.yes_count_change for entry in history] == [None, 4, 3, 1, -13]
+
+
+def test_history_shows_only_what_the_user_may_see(idva, police_referrer, person, dash24, police_agency):
+    assess(idva, person, dash24, date(2025, 1, 10), 8)
+    other = make_person(police_agency)
+    assess(idva, other, dash24, date(2025, 1, 10), 8)
+    assert assessment_history(user=police_referrer, person=person) == []
+    assert assessment_history(user=idva, person=other) == []
+
+
+def test_reassessment_due_three_months_after_the_first(idva, person, dash24):
+    first = assess(idva, person, dash24, date(2025, 1, 31), 8)
+    assert reassessment_due_on([first]) == date(2025, 4, 30)
+
+
+def test_later_reassessments_fall_due_after_the_most_recent(idva, person, dash24):
+    first = assess(idva, person, dash24, date(2025, 1, 10), 8)
+    second = assess(idva, person, dash24, date(2025, 3, 20), 8)
+    assert reassessment_due_on([second, first]) == date(2025, 6, 20)
+
+
+def test_reassessment_interval_is_configurable(idva, person, dash24):
+    RiskPolicy.objects.create(reassessment_months=6)
+    first = assess(idva, person, dash24, date(2025, 1, 10), 8)
+    assert reassessment_due_on([first]) == date(2025, 7, 10)
+
+
+def test_no_assessment_no_due_date():
+    assert reassessment_due_on([]) is None

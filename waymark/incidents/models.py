@@ -1,0 +1,67 @@
+"""Incidents: any agency's record of abuse between two people, criminal or not.
+
+They feed the MARAC "potential escalation" criterion (``waymark/incidents/escalation.py``).
+The description is sensitive free text: it is never written to logs or the audit trail.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from waymark.core.models import BaseModel
+
+
+class IncidentQuerySet(models.QuerySet["Incident"]):
+    def visible_to(self, user: Any) -> IncidentQuerySet:
+        """Incidents whose victim this user may see, for roles that work with risk."""
+        from waymark.incidents.access import incidents_visible_to
+
+        return incidents_visible_to(user, self)
+
+
+class Incident(BaseModel):
+    """One incident of abuse: when, who was harmed, who caused it, which agency recorded it."""
+
+    ref = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, help_text="incident_ref from an imported source system."
+    )
+    occurred_on = models.DateField(help_text="The day the incident happened (or was first reported, if not known).")
+    victim = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="incidents_as_victim")
+    perpetrator = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents_as_perpetrator",
+        help_text="Empty when not known.",
+    )
+    agency = models.ForeignKey(
+        "organisations.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        help_text="The agency that recorded it.",
+    )
+    description = models.TextField(blank=True, help_text="What happened. Sensitive: never logged or audited.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["victim", "occurred_on"]
+        indexes = [models.Index(fields=["victim", "occurred_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(victim=models.F("perpetrator")), name="incident_victim_is_not_perpetrator"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Incident on {self.occurred_on:%d %b %Y}"

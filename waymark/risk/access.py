@@ -1,0 +1,70 @@
+"""Who may see risk assessments. Conditions one per line, each with its own test.
+
+An assessment is visible to a user who
+- holds a role whose work is risk identification (``RISK_ROLES``), and
+- may see the person it is about (``waymark.people.access.people_visible_to``).
+
+The object check answers 404 alike for "no such assessment" and "about a person you cannot
+see", and 403 when the person is visible but none of the user's roles works with risk.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from waymark.organisations.roles import Role
+from waymark.people.access import people_visible_to
+
+# Roles that record and read risk checklists: the IDVA or caseworker, their manager, and the
+# MARAC coordinator who triages on the result.
+RISK_ROLES = frozenset({Role.CASEWORKER, Role.TEAM_MANAGER, Role.MARAC_COORDINATOR})
+
+
+def has_risk_role(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and RISK_ROLES & user.roles)
+
+
+def assessments_visible_to(user: Any, queryset: Any = None) -> Any:
+    """Every assessment this user may see. Nothing unless every condition holds."""
+    from waymark.risk.models import RiskAssessment
+
+    queryset = RiskAssessment.objects.all() if queryset is None else queryset
+    # Holds a role whose work is risk identification.
+    if not has_risk_role(user):
+        return queryset.none()
+    # About a person the user may see.
+    return queryset.filter(person__in=people_visible_to(user)).filter(archived_at__isnull=True)
+
+
+def get_risk_assessment_for_user(user: Any, assessment_id: uuid.UUID | str) -> Any:
+    """The assessment, if this user may see it: Http404 or PermissionDenied otherwise."""
+    from waymark.risk.models import RiskAssessment
+
+    try:
+        pk = uuid.UUID(str(assessment_id))
+    except ValueError:
+        raise Http404("No such assessment") from None
+    assessment = (
+        assessments_visible_to(user)
+        .select_related("person", "instrument", "assessed_by", "agency")
+        .filter(pk=pk)
+        .first()
+    )
+    if assessment is not None:
+        return assessment
+    person_visible = RiskAssessment.objects.filter(
+        pk=pk, archived_at__isnull=True, person__in=people_visible_to(user)
+    ).exists()
+    if person_visible:
+        raise PermissionDenied("Your role does not give access to risk assessments.")
+    raise Http404("No such assessment")
+
+
+def require_risk_role(user: Any) -> None:
+    """For recording: the user's roles must include risk identification."""
+    if not has_risk_role(user):
+        raise PermissionDenied("Your role does not give access to risk assessments.")

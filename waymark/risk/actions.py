@@ -1,0 +1,159 @@
+"""Writes for risk identification: each atomic, validated and audited in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from waymark.audit.actions import audit_record
+from waymark.audit.models import AuditAction
+from waymark.risk.choices import Answer, AssessmentSource, RiskLevel
+from waymark.risk.config import thresholds_for
+from waymark.risk.loading import InstrumentDefinition, store_definition
+from waymark.risk.models import RiskAnswer, RiskAssessment, RiskInstrument, RiskItem
+from waymark.risk.scoring import count_yes, score
+
+
+@transaction.atomic
+def instrument_load(
+    *, actor: Any | None, definition: InstrumentDefinition, deactivate_previous: bool = False, actor_label: str = ""
+) -> RiskInstrument:
+    """Stores a new instrument version; optionally retires the earlier versions of the same code."""
+    instrument = store_definition(definition, RiskInstrument, RiskItem)
+    retired = 0
+    if deactivate_previous:
+        retired = (
+            RiskInstrument.objects.filter(code=definition.code, is_active=True)
+            .exclude(pk=instrument.pk)
+            .update(is_active=False)
+        )
+    audit_record(
+        actor=actor,
+        actor_label=actor_label,
+        action=AuditAction.ADMIN_CHANGE,
+        obj=instrument,
+        detail={"change": "instrument_loaded", "items": len(definition.items), "versions_retired": retired},
+    )
+    return instrument
+
+
+def _validate_answers(instrument: RiskInstrument, answers: Mapping[int, Answer | str]) -> dict[int, Answer]:
+    """Answers keyed by item number: every item of the instrument answered, nothing else."""
+    numbers = set(instrument.items.values_list("number", flat=True))
+    errors: list[str] = []
+    unknown = sorted(set(answers) - numbers)
+    missing = sorted(numbers - set(answers))
+    if unknown:
+        errors.append(f"This checklist has no question numbered {', '.join(map(str, unknown))}.")
+    if missing:
+        errors.append(f"Answer every question: {', '.join(map(str, missing))} not answered.")
+    cleaned: dict[int, Answer] = {}
+    for number, value in answers.items():
+        try:
+            cleaned[number] = Answer(value)
+        except ValueError:
+            errors.append(f"Question {number}: answer yes, no or not known.")
+    if errors:
+        raise ValidationError({"answers": errors})
+    return cleaned
+
+
+@transaction.atomic
+def risk_assessment_record(
+    *,
+    actor: Any | None,
+    person: Any,
+    instrument: RiskInstrument,
+    assessed_on: date,
+    answers: Mapping[int, Answer | str] | None = None,
+    yes_count: int | None = None,
+    judgement_level: RiskLevel | str | None = None,
+    judgement_reason: str = "",
+    agency: Any | None = None,
+    ref: str | None = None,
+    referral_ref: str = "",
+    source: AssessmentSource = AssessmentSource.RECORDED,
+) -> RiskAssessment:
+    """Records a completed checklist for ``person`` and returns it.
+
+    Give either ``answers`` (item number -> yes/no/not known, every item answered) or a bare
+    ``yes_count`` (imports carry only counts). ``assessed_on`` may not be in the future.
+    Professional judgement may raise the level (with a reason), never lower it; an imported row
+    (``source=IMPORTED``) may carry a lower judgement, which is kept but does not lower the level.
+    The caller has already checked that ``actor`` may see ``person``. ValidationError names every
+    problem and nothing is saved.
+    """
+    errors: dict[str, Any] = {}
+    if (answers is None) == (yes_count is None):
+        raise ValidationError("Give either the answers or the number of 'yes' answers, not both.")
+    if assessed_on > timezone.localdate():
+        errors["assessed_on"] = "The date of the assessment must be today or in the past."
+    if not instrument.is_active and source == AssessmentSource.RECORDED:
+        errors["instrument"] = "This version of the checklist has been retired: use the current version."
+    if ref is not None and ref != "" and RiskAssessment.objects.filter(ref=ref).exists():
+        errors["ref"] = f"An assessment with reference {ref} already exists."
+    cleaned_answers: dict[int, Answer] = {}
+    if answers is not None:
+        try:
+            cleaned_answers = _validate_answers(instrument, answers)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    thresholds = thresholds_for(instrument.code)
+    result = None
+    if not errors:
+        try:
+            result = score(
+                yes_count=count_yes(cleaned_answers.values()) if answers is not None else int(yes_count or 0),
+                thresholds=thresholds,
+                item_count=instrument.items.count(),
+                judgement_level=judgement_level or None,
+                judgement_reason=judgement_reason,
+                allow_lower_judgement=source == AssessmentSource.IMPORTED,
+            )
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors or result is None:
+        raise ValidationError(errors)
+
+    assessment = RiskAssessment.objects.create(
+        ref=ref or None,
+        person=person,
+        instrument=instrument,
+        assessed_on=assessed_on,
+        assessed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        agency=agency if agency is not None else (actor.primary_agency if actor is not None else None),
+        source=source,
+        referral_ref=referral_ref,
+        yes_count=result.yes_count,
+        answers_recorded=answers is not None,
+        medium_from=thresholds.medium_from,
+        high_from=thresholds.high_from,
+        scored_level=result.scored_level,
+        judgement_level=result.judgement_level or "",
+        judgement_reason=result.judgement_reason,
+        final_level=result.final_level,
+    )
+    if answers is not None:
+        items = {item.number: item for item in instrument.items.all()}
+        RiskAnswer.objects.bulk_create(
+            [
+                RiskAnswer(assessment=assessment, item=items[number], answer=answer)
+                for number, answer in sorted(cleaned_answers.items())
+            ]
+        )
+    audit_record(
+        actor=actor,
+        action=AuditAction.IMPORT if source == AssessmentSource.IMPORTED else AuditAction.CREATE,
+        obj=assessment,
+        detail={
+            "person": str(person.pk),
+            "instrument": f"{instrument.code}@{instrument.version}",
+            "raised_by_judgement": result.raised_by_judgement,
+        },
+    )
+    return assessment

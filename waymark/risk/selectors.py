@@ -1,0 +1,92 @@
+"""Reads for risk identification that depend on who is asking, and the rules for history.
+
+- Trend: each assessment's final level against the one before it (by assessed date, then by
+  when it was recorded): rising, falling or unchanged; the first has no trend. Only the level
+  decides the trend; the change in the count of "yes" answers is shown beside it.
+- Reassessment: the first reassessment falls due ``reassessment_months`` (default 3) after the
+  first assessment; after that each reassessment falls due the same interval after the most
+  recent assessment. Both are "the most recent + interval", so one rule covers them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from waymark.risk.choices import RiskLevel, Trend
+from waymark.risk.config import current_policy
+from waymark.risk.dates import add_months
+from waymark.risk.models import RiskAssessment
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    assessment: RiskAssessment
+    trend: Trend
+    yes_count_change: int | None
+
+
+def trend_between(previous: RiskAssessment | None, current: RiskAssessment) -> Trend:
+    if previous is None:
+        return Trend.FIRST
+    before, now = RiskLevel(previous.final_level).rank, RiskLevel(current.final_level).rank
+    if now > before:
+        return Trend.RISING
+    if now < before:
+        return Trend.FALLING
+    return Trend.UNCHANGED
+
+
+def history_of(assessments: Sequence[RiskAssessment]) -> list[HistoryEntry]:
+    """Assessments in date order, each with its trend against the one before."""
+    ordered = sorted(assessments, key=lambda a: (a.assessed_on, a.created_at))
+    entries = []
+    previous: RiskAssessment | None = None
+    for assessment in ordered:
+        entries.append(
+            HistoryEntry(
+                assessment=assessment,
+                trend=trend_between(previous, assessment),
+                yes_count_change=None if previous is None else assessment.yes_count - previous.yes_count,
+            )
+        )
+        previous = assessment
+    return entries
+
+
+def assessment_history(*, user: Any, person: Any) -> list[HistoryEntry]:
+    """The person's assessments this user may see, oldest first, with trends."""
+    assessments = (
+        RiskAssessment.objects.visible_to(user)
+        .filter(person=person)
+        .select_related("instrument", "assessed_by", "agency")
+    )
+    return history_of(list(assessments))
+
+
+def reassessment_due_on(assessments: Sequence[RiskAssessment], *, months: int | None = None) -> date | None:
+    """When the next reassessment falls due: the most recent assessment + the interval."""
+    if not assessments:
+        return None
+    interval = months if months is not None else current_policy().reassessment_months
+    latest = max(assessment.assessed_on for assessment in assessments)
+    return add_months(latest, interval)
+
+
+def latest_assessment(*, user: Any, person: Any) -> RiskAssessment | None:
+    return (
+        RiskAssessment.objects.visible_to(user)
+        .filter(person=person)
+        .order_by("-assessed_on", "-created_at")
+        .select_related("instrument")
+        .first()
+    )
+
+
+def current_instruments() -> list[Any]:
+    """Active instrument versions offered for new assessments, newest version first."""
+    from waymark.risk.models import RiskInstrument
+
+    return list(RiskInstrument.objects.filter(is_active=True).order_by("code", "-version"))
