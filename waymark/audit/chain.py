@@ -1,8 +1,17 @@
-"""The hash chain over audit events.
+"""The hash chain over audit events, and its verification.
 
-Each row's hash is an HMAC (keyed with AUDIT_CHAIN_KEY) of its own fields and the previous
-row's hash. Editing a row breaks its hash; inserting or deleting a row breaks the sequence or
-the link. Someone with write access to the database but not the key cannot forge a chain.
+Each row's hash is an HMAC-SHA256 (keyed with ``AUDIT_CHAIN_KEY``) of its own fields, its
+``sequence`` and the previous row's hash. So:
+
+- editing any field of a row breaks that row's hash;
+- inserting a row (with or without renumbering the sequence) needs a hash only the key can
+  make, and the forged row fails to verify;
+- deleting a row from the middle leaves a gap in ``sequence`` and a broken link;
+- deleting the *newest* rows leaves a valid, shorter chain. Only a head recorded outside the
+  database (``ChainHead``: sequence and hash, printed by ``verify_audit_chain`` and accepted
+  back by its ``--expect-head`` and ``--checkpoint`` options) shows that.
+
+Someone with write access to the database but not the key cannot forge a consistent chain.
 """
 
 from __future__ import annotations
@@ -10,7 +19,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -18,6 +28,7 @@ from django.conf import settings
 from waymark.audit.models import AuditEvent
 
 GENESIS_HASH = "0" * 64
+_HEAD_PATTERN = re.compile(r"^\s*(\d+):([0-9a-f]{64})\s*$")
 
 
 def compute_hash(event: AuditEvent, previous_hash: str) -> str:
@@ -42,7 +53,28 @@ def compute_hash(event: AuditEvent, previous_hash: str) -> str:
 
 
 @dataclass(frozen=True)
+class ChainHead:
+    """The newest row of a chain: its sequence (so also the count of rows) and its hash."""
+
+    sequence: int
+    entry_hash: str
+
+    def __str__(self) -> str:
+        return f"{self.sequence}:{self.entry_hash}"
+
+    @classmethod
+    def parse(cls, text: str) -> ChainHead:
+        """Reads ``SEQUENCE:HASH`` as printed by ``verify_audit_chain``; ValueError if malformed."""
+        match = _HEAD_PATTERN.match(text)
+        if not match:
+            raise ValueError("A chain head is written SEQUENCE:HASH (64 lower-case hex digits).")
+        return cls(int(match.group(1)), match.group(2))
+
+
+@dataclass(frozen=True)
 class ChainProblem:
+    """The first row that does not verify (``row_id`` None when the row itself is missing)."""
+
     sequence: int
     row_id: int | None
     reason: str
@@ -52,30 +84,68 @@ class ChainProblem:
         return f"{where}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class ChainReport:
+    """The outcome of a walk: the first problem if any, and the head reached."""
+
+    problem: ChainProblem | None
+    head: ChainHead | None
+    rows: int
+
+
 def _events_in_order(batch_size: int = 5000) -> Iterator[AuditEvent]:
     return AuditEvent.objects.order_by("sequence").iterator(chunk_size=batch_size)
 
 
-def first_problem() -> ChainProblem | None:
-    """Walks the whole chain and returns the first row that does not verify, or None."""
+def _row_problem(event: AuditEvent, expected_sequence: int, previous_hash: str) -> ChainProblem | None:
+    if event.sequence > expected_sequence:
+        missing = (
+            f"row {expected_sequence}"
+            if event.sequence == expected_sequence + 1
+            else f"rows {expected_sequence} to {event.sequence - 1}"
+        )
+        return ChainProblem(event.sequence, event.pk, f"{missing} missing before this one (deleted?)")
+    if event.sequence < expected_sequence:
+        return ChainProblem(event.sequence, event.pk, "sequence out of order (inserted or renumbered?)")
+    if event.previous_hash != previous_hash:
+        return ChainProblem(event.sequence, event.pk, "does not link to the row before it (a row inserted or deleted?)")
+    if compute_hash(event, previous_hash) != event.entry_hash:
+        return ChainProblem(
+            event.sequence, event.pk, "contents do not match their hash (edited, forged or renumbered?)"
+        )
+    return None
+
+
+def verify_chain(expect_heads: Iterable[ChainHead] = ()) -> ChainReport:
+    """Walks the whole chain, oldest first, and stops at the first row that does not verify.
+
+    With ``expect_heads`` (heads recorded earlier, outside the database), also fails when the
+    chain no longer reaches one of them, or reaches a different row there: the newest rows were
+    deleted, or the chain was rebuilt.
+    """
+    expected_at = {head.sequence: head.entry_hash for head in expect_heads}
     expected_sequence = 1
     previous_hash = GENESIS_HASH
+    head: ChainHead | None = None
     for event in _events_in_order():
-        if event.sequence != expected_sequence:
-            reason = (
-                "row missing before this one (deleted?)"
-                if event.sequence > expected_sequence
-                else "sequence out of order (inserted?)"
+        problem = _row_problem(event, expected_sequence, previous_hash)
+        if problem is None and expected_at.get(event.sequence, event.entry_hash) != event.entry_hash:
+            problem = ChainProblem(
+                event.sequence, event.pk, "differs from the recorded head (the chain was rebuilt from here?)"
             )
-            return ChainProblem(expected_sequence, event.pk, reason)
-        if event.previous_hash != previous_hash:
-            return ChainProblem(
-                event.sequence,
-                event.pk,
-                "does not link to the row before it (inserted or deleted?)",
-            )
-        if compute_hash(event, previous_hash) != event.entry_hash:
-            return ChainProblem(event.sequence, event.pk, "contents do not match their hash (edited?)")
+        if problem is not None:
+            return ChainReport(problem, head, expected_sequence - 1)
         previous_hash = event.entry_hash
+        head = ChainHead(event.sequence, event.entry_hash)
         expected_sequence += 1
-    return None
+    rows = expected_sequence - 1
+    beyond = [sequence for sequence in expected_at if sequence > rows]
+    if beyond:
+        reason = f"missing: the chain ends at sequence {rows}, before the recorded head (newest rows deleted?)"
+        return ChainReport(ChainProblem(min(beyond), None, reason), head, rows)
+    return ChainReport(None, head, rows)
+
+
+def first_problem(expect_heads: Iterable[ChainHead] = ()) -> ChainProblem | None:
+    """The first row that does not verify, or None when the chain is intact."""
+    return verify_chain(expect_heads).problem
