@@ -175,3 +175,12 @@ def test_rebuild_all_recreates_every_key():
 def test_criteria_names_kinds_only():
     query = SearchQuery(given_name="Kate", family_name="Smith", postcode="not a postcode", phone="07700 900123")
     assert query.criteria() == ["given_name", "family_name", "phone"]
+
+
+def test_rebuild_search_keys_command():
+    from django.core.management import call_command
+
+    people = crowd()
+    PersonSearchKey.objects.all().delete()
+    call_command("rebuild_search_keys")
+    assert PersonSearchKey.objects.values("person_id").distinct().count() == len(people)
