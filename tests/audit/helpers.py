@@ -16,14 +16,16 @@ from waymark.audit.models import AuditAction, AuditEvent
 
 ON_POSTGRES = connection.vendor == "postgresql"
 
-postgres_only = [
-    pytest.mark.postgres_only,
-    pytest.mark.skipif(
-        not ON_POSTGRES,
-        reason="needs PostgreSQL: the append-only trigger and the advisory lock exist only there "
-        "(on SQLite the model refuses changes and the hash chain catches the rest)",
-    ),
-]
+_needs_postgres = pytest.mark.skipif(
+    not ON_POSTGRES,
+    reason="needs PostgreSQL: the append-only trigger and the advisory lock exist only there "
+    "(on SQLite the model refuses changes and the hash chain catches the rest)",
+)
+
+
+def postgres_only(test):
+    """Marks a test postgres_only and skips it, saying why, on SQLite."""
+    return pytest.mark.postgres_only(_needs_postgres(test))
 
 
 def make_events(count: int) -> list[AuditEvent]:
