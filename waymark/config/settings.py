@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "waymark.incidents",
     "waymark.routing",
     "waymark.matching",
+    "waymark.interchange",
+    "waymark.api",
     "waymark.demo",
 ]
 

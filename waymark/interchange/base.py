@@ -1,0 +1,237 @@
+"""The machinery every interchange file shares: columns, row errors, the import context, and the
+base class each file's handler extends. Files are registered in ``registry.py``."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar
+
+from django.db import models
+from django.utils import timezone
+
+from waymark.interchange.cells import CellError
+
+# Queries with many values in ``IN (...)`` are split into chunks of this size.
+CHUNK = 5000
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    parse: Callable[[str], Any]
+
+
+@dataclass(frozen=True, order=True)
+class RowError:
+    """One problem, named by file, row (as a spreadsheet numbers it: the header is row 1) and column."""
+
+    file: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row else "file"
+        column = f", column {self.column}" if self.column else ""
+        return f"{self.file} {where}{column}: {self.message}"
+
+
+@dataclass
+class ParsedRow:
+    number: int
+    values: dict[str, Any]
+
+
+@dataclass
+class FileCounts:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"rows": self.rows, "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+
+@dataclass
+class FilePlan:
+    """What applying one file would do. Built without writing anything."""
+
+    create: list[Any] = field(default_factory=list)
+    update: list[Any] = field(default_factory=list)
+    update_fields: list[str] = field(default_factory=list)
+    # Further rows created alongside (addresses, contact channels, status history).
+    extra_create: list[list[Any]] = field(default_factory=list)
+    counts: FileCounts = field(default_factory=FileCounts)
+    touched_people: set[uuid.UUID] = field(default_factory=set)
+
+
+def chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class ImportContext:
+    """What the files of one import know about each other and about the database.
+
+    ``ids[kind][ref]`` resolves a reference to a primary key: records already in the database and
+    records this import will create (whose ids are chosen before anything is written).
+    """
+
+    def __init__(self, *, today: date | None = None, options: dict[str, Any] | None = None):
+        self.today = today or timezone.localdate()
+        self.options = options or {}
+        self.parsed: dict[str, list[ParsedRow]] = {}
+        self.refs_in_files: dict[str, set[str]] = {}
+        self.ids: dict[str, dict[str, uuid.UUID]] = {}
+        self._looked_up: dict[str, set[str]] = {}
+
+    def file_refs(self, kind: str) -> set[str]:
+        return self.refs_in_files.get(kind, set())
+
+    def db_ids(self, kind: str, model: type[models.Model], refs: Iterable[str]) -> dict[str, uuid.UUID]:
+        """Primary keys of records already stored with these refs (one query per chunk, cached)."""
+        known = self.ids.setdefault(kind, {})
+        looked = self._looked_up.setdefault(kind, set())
+        wanted = sorted({r for r in refs if r and r not in looked})
+        for chunk in chunks(wanted):
+            known.update(model._default_manager.filter(ref__in=chunk).values_list("ref", "pk"))  # type: ignore[misc]
+            looked.update(chunk)
+        return known
+
+    def exists(self, kind: str, ref: str) -> bool:
+        return ref in self.file_refs(kind) or ref in self.ids.get(kind, {})
+
+
+class FileHandler:
+    """One interchange file. Subclasses declare the columns and say how rows become records."""
+
+    name: ClassVar[str]
+    kind: ClassVar[str]  # what its refs name ("person", "referral", ...)
+    key: ClassVar[str]  # the *_ref column
+    model: ClassVar[type[models.Model]]
+    # Optional extra columns this product reads and writes (the format allows more columns).
+    extra_columns: ClassVar[tuple[str, ...]] = ()
+
+    def columns(self, ctx: ImportContext) -> list[Column]:
+        raise NotImplementedError
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns(ImportContext())]
+
+    # --- Reading -----------------------------------------------------------------------------
+    def parse(self, rows: list[list[str]], ctx: ImportContext, errors: list[RowError]) -> list[ParsedRow]:
+        """Header check and per-cell types. Cross-row checks happen in ``check``."""
+        if not rows:
+            errors.append(RowError(self.name, 0, "", "is empty: the first row must be the header"))
+            return []
+        header = [cell.strip().lower() for cell in rows[0]]
+        duplicates = sorted({h for h in header if h and header.count(h) > 1})
+        for name in duplicates:
+            errors.append(RowError(self.name, 1, name, "appears more than once in the header"))
+        columns = self.columns(ctx)
+        required = [c.name for c in columns if c.name not in self.extra_columns]
+        missing = [name for name in required if name not in header]
+        for name in missing:
+            errors.append(RowError(self.name, 1, name, "is missing from the header row"))
+        if missing or duplicates:
+            return []
+        positions = {name: header.index(name) for name in (c.name for c in columns) if name in header}
+        parsed: list[ParsedRow] = []
+        for index, row in enumerate(rows[1:], start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                errors.append(RowError(self.name, index, "", f"has {len(row)} cells but the header has {len(header)}"))
+                continue
+            values: dict[str, Any] = {"_present": set(positions)}
+            for column in columns:
+                if column.name not in positions:
+                    if column.name in self.extra_columns:
+                        values[column.name] = column.parse("")  # an optional column's default
+                    continue
+                try:
+                    values[column.name] = column.parse(row[positions[column.name]])
+                except CellError as error:
+                    errors.append(RowError(self.name, index, column.name, f"{column.name} {error}"))
+            parsed.append(ParsedRow(index, values))
+        seen: dict[str, int] = {}
+        for row in parsed:
+            key = row.values.get(self.key)
+            if not key:
+                continue
+            if key in seen:
+                errors.append(
+                    RowError(self.name, row.number, self.key, f"{self.key} repeats the reference on row {seen[key]}")
+                )
+            else:
+                seen[key] = row.number
+        ctx.refs_in_files[self.kind] = set(seen)
+        return parsed
+
+    def check(self, rows: list[ParsedRow], ctx: ImportContext, errors: list[RowError]) -> None:
+        """References to other files and the database, and rules across columns."""
+
+    def require_ref(
+        self,
+        rows: list[ParsedRow],
+        ctx: ImportContext,
+        errors: list[RowError],
+        *,
+        column: str,
+        kind: str,
+        model: type[models.Model],
+        file: str,
+    ) -> None:
+        wanted = {row.values.get(column) for row in rows} - {None, ""}
+        ctx.db_ids(kind, model, wanted - ctx.file_refs(kind))
+        for row in rows:
+            value = row.values.get(column)
+            if value and not ctx.exists(kind, value):
+                errors.append(
+                    RowError(self.name, row.number, column, f"{column} is not in {file} nor already in Waymark")
+                )
+
+    # --- Planning and writing ----------------------------------------------------------------
+    def existing(self, refs: list[str], *, select: tuple[str, ...] = ()) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for chunk in chunks(sorted(refs)):
+            query = self.model._default_manager.filter(ref__in=chunk)  # type: ignore[misc]
+            if select:
+                query = query.select_related(*select)
+            found.update({obj.ref: obj for obj in query})
+        return found
+
+    def plan(self, rows: list[ParsedRow], ctx: ImportContext) -> FilePlan:
+        raise NotImplementedError
+
+    def apply(self, plan: FilePlan) -> None:
+        manager = self.model._default_manager
+        manager.bulk_create(plan.create, batch_size=BATCH)
+        if plan.update:
+            now = timezone.now()
+            for obj in plan.update:
+                obj.modified_at = now
+            manager.bulk_update(plan.update, [*plan.update_fields, "modified_at"], batch_size=BATCH)
+        for extra in plan.extra_create:
+            if extra:
+                type(extra[0])._default_manager.bulk_create(extra, batch_size=BATCH)
+
+    # --- Export ------------------------------------------------------------------------------
+    def export_rows(self) -> Iterator[list[str]]:
+        raise NotImplementedError
+
+
+def diff_and_set(obj: Any, values: dict[str, Any]) -> list[str]:
+    """Sets the fields whose value differs; returns their names (empty: nothing changed)."""
+    changed = []
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed.append(name)
+    return changed

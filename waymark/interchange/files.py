@@ -1,0 +1,699 @@
+"""One handler per interchange file: its columns, its checks, and how its rows become records.
+
+Every handler plans first (comparing each row with the stored record, so unchanged rows are
+skipped and re-imports change nothing) and writes in bulk afterwards.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, time
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from waymark.incidents.models import Incident
+from waymark.interchange import cells
+from waymark.interchange.base import (
+    CHUNK,
+    Column,
+    FileHandler,
+    FilePlan,
+    ImportContext,
+    ParsedRow,
+    RowError,
+    chunks,
+    diff_and_set,
+)
+from waymark.organisations.models import Agency, AgencyKind
+from waymark.people.choices import PHONE_KINDS, REFUGE_OR_SAFE, ChannelKind, Ethnicity, PersonRole, Sex, YesNoUnknown
+from waymark.people.models import Address, ContactChannel, Person
+from waymark.people.normalise import normalise_phone, normalise_postcode
+from waymark.risk.choices import AssessmentSource, RiskLevel
+from waymark.risk.config import thresholds_for
+from waymark.risk.models import RiskAssessment, RiskInstrument
+from waymark.risk.scoring import score
+
+MAX_AGE = 120
+ETHNICITY_MAX = 40
+_ETHNICITY_BY_LABEL = {label.lower(): value for value, label in Ethnicity.choices}
+
+
+def receiving_ref() -> str:
+    """The agency that receives referrals (``REFERRALS_RECEIVING_AGENCY_REF``), if configured."""
+    return str(getattr(settings, "REFERRALS_RECEIVING_AGENCY_REF", "") or "")
+
+
+def referrals_installed() -> bool:
+    return apps.is_installed("waymark.referrals")
+
+
+def _ref_of(obj: Any) -> str:
+    """The reference a record is exported under: its own, or (made here) its id."""
+    if obj is None:
+        return ""
+    return obj.ref or str(obj.pk)
+
+
+# --- agencies.csv -----------------------------------------------------------------------------
+
+
+class AgenciesFile(FileHandler):
+    name = "agencies.csv"
+    kind = "agency"
+    key = "agency_ref"
+    model = Agency
+
+    def columns(self, ctx: ImportContext) -> list[Column]:
+        return [
+            Column("agency_ref", cells.ref(required=True)),
+            Column("name", cells.text(200, required=True)),
+            Column("kind", cells.choice(AgencyKind, required=True)),
+        ]
+
+    def plan(self, rows: list[ParsedRow], ctx: ImportContext) -> FilePlan:
+        plan = FilePlan()
+        existing = self.existing([r.values["agency_ref"] for r in rows])
+        fields: set[str] = set()
+        ids = ctx.ids.setdefault(self.kind, {})
+        for row in rows:
+            v = row.values
+            values = {"name": v["name"], "kind": v["kind"]}
+            agency = existing.get(v["agency_ref"])
+            if agency is None:
+                agency = Agency(id=uuid.uuid4(), ref=v["agency_ref"], **values)
+                plan.create.append(agency)
+            elif changed := diff_and_set(agency, values):
+                plan.update.append(agency)
+                fields.update(changed)
+            else:
+                plan.counts.unchanged += 1
+            ids[agency.ref] = agency.pk
+        plan.update_fields = sorted(fields)
+        return plan
+
+    def export_rows(self) -> Iterator[list[str]]:
+        for agency in Agency.objects.order_by("ref"):
+            yield [agency.ref, agency.name, agency.kind]
+
+
+# --- people.csv -------------------------------------------------------------------------------
+
+
+def _ethnicity(raw: str) -> str:
+    """An ONS 2021 category by its code or its label; otherwise the free text as given."""
+    value = raw.strip()
+    if not value:
+        return ""
+    if value in Ethnicity.values:
+        return value
+    if value.lower() in _ETHNICITY_BY_LABEL:
+        return _ETHNICITY_BY_LABEL[value.lower()]
+    if len(value) > ETHNICITY_MAX:
+        raise cells.CellError(
+            f"is {len(value)} characters long: use an ONS 2021 category or free text of at most {ETHNICITY_MAX}"
+        )
+    return cells.text(ETHNICITY_MAX)(value)
+
+
+def _postcode(raw: str) -> str:
+    value = raw.strip()
+    if not value:
+        return ""
+    try:
+        normalise_postcode(value)
+    except ValueError:
+        raise cells.CellError("is not a UK postcode (for example SE1 7AB)") from None
+    return value
+
+
+def _phone(raw: str) -> str:
+    value = raw.strip()
+    if not value:
+        return ""
+    try:
+        normalise_phone(value)
+    except ValueError:
+        raise cells.CellError("is not a phone number (for example 07700 900123)") from None
+    return value
+
+
+def _normalised(kind: str, value: str) -> str:
+    try:
+        return normalise_postcode(value) if kind == "postcode" else normalise_phone(value)
+    except ValueError:
+        return value.strip()
+
+
+class PeopleFile(FileHandler):
+    name = "people.csv"
+    kind = "person"
+    key = "person_ref"
+    model = Person
+    extra_columns = ("held_by_ref", "role")
+
+    def columns(self, ctx: ImportContext) -> list[Column]:
+        return [
+            Column("person_ref", cells.ref(required=True)),
+            Column("given_name", cells.text(100)),
+            Column("family_name", cells.text(100)),
+            Column("date_of_birth", cells.iso_date(required=False, today=ctx.today)),
+            Column("sex", cells.choice(Sex, required=False, default=Sex.UNKNOWN)),
+            Column("ethnicity", _ethnicity),
+            Column("disability", cells.choice(YesNoUnknown, required=False, default=YesNoUnknown.UNKNOWN)),
+            Column("lgbt", cells.choice(YesNoUnknown, required=False, default=YesNoUnknown.UNKNOWN)),
+            Column("postcode", _postcode),
+            Column("phone", _phone),
+            Column("held_by_ref", cells.ref(required=False)),
+            Column("role", cells.choice(PersonRole, required=False)),
+        ]
+
+    def check(self, rows: list[ParsedRow], ctx: ImportContext, errors: list[RowError]) -> None:
+        self.require_ref(rows, ctx, errors, column="held_by_ref", kind="agency", model=Agency, file="agencies.csv")
+        default_holder = ctx.options.get("held_by_ref", "")
+        if default_holder:
+            ctx.db_ids("agency", Agency, [default_holder])
+        holder_known = bool(default_holder) and ctx.exists("agency", default_holder)
+        for row in rows:
+            v = row.values
+            if not v.get("given_name") and not v.get("family_name") and "given_name" in v and "family_name" in v:
+                errors.append(
+                    RowError(self.name, row.number, "family_name", "given_name and family_name are both empty")
+                )
+            born = v.get("date_of_birth")
+            if born and (ctx.today.year - born.year) > MAX_AGE:
+                errors.append(
+                    RowError(
+                        self.name, row.number, "date_of_birth", f"date_of_birth makes the person older than {MAX_AGE}"
+                    )
+                )
+            if not v.get("held_by_ref") and not holder_known:
+                errors.append(
+                    RowError(
+                        self.name,
+                        row.number,
+                        "held_by_ref",
+                        "no agency holds this person: fill held_by_ref, or import with --held-by AGENCY_REF",
+                    )
+                )
+
+    def plan(self, rows: list[ParsedRow], ctx: ImportContext) -> FilePlan:
+        plan = FilePlan()
+        agency_ids = ctx.ids.get("agency", {})
+        default_holder = agency_ids.get(ctx.options.get("held_by_ref", ""))
+        perpetrators: set[str] = ctx.options.get("perpetrator_refs", set())
+        existing = self.existing([r.values["person_ref"] for r in rows])
+        existing_ids = [p.pk for p in existing.values()]
+        current = {"postcode": self._current_values(Address, "postcode", existing_ids)}
+        current["phone"] = self._current_values(ContactChannel, "value", existing_ids)
+        addresses: list[Address] = []
+        channels: list[ContactChannel] = []
+        fields: set[str] = set()
+        ids = ctx.ids.setdefault(self.kind, {})
+        for row in rows:
+            v = row.values
+            values: dict[str, Any] = {
+                name: v[name]
+                for name in ("given_name", "family_name", "date_of_birth", "sex", "ethnicity", "disability", "lgbt")
+                if name in v["_present"]
+            }
+            if v.get("held_by_ref"):
+                values["held_by_id"] = agency_ids[v["held_by_ref"]]
+            if v.get("role"):
+                values["primary_role"] = v["role"]
+            person = existing.get(v["person_ref"])
+            unchanged = False
+            if person is None:
+                values.setdefault("held_by_id", default_holder)
+                role = PersonRole.PERSON_CAUSING_HARM if v["person_ref"] in perpetrators else PersonRole.SURVIVOR
+                values.setdefault("primary_role", role)
+                person = Person(id=uuid.uuid4(), ref=v["person_ref"], **values)
+                plan.create.append(person)
+            elif changed := diff_and_set(person, values):
+                plan.update.append(person)
+                fields.update(changed)
+            else:
+                unchanged = True
+            ids[person.ref] = person.pk
+            located = False
+            for kind in ("postcode", "phone"):
+                given = v.get(kind, "")
+                if not given or _normalised(kind, given) in current[kind].get(person.pk, set()):
+                    continue
+                located = True
+                if kind == "postcode":
+                    address = Address(id=uuid.uuid4(), person_id=person.pk, postcode=given)
+                    for name, index in address.compute_blind_indexes().items():
+                        setattr(address, name, index)
+                    addresses.append(address)
+                else:
+                    mobile = normalise_phone(given).startswith("07")
+                    channel = ContactChannel(
+                        id=uuid.uuid4(),
+                        person_id=person.pk,
+                        kind=ChannelKind.MOBILE if mobile else ChannelKind.LANDLINE,
+                        value=given,
+                    )
+                    for name, index in channel.compute_blind_indexes().items():
+                        setattr(channel, name, index)
+                    channels.append(channel)
+            if unchanged and located:
+                plan.counts.updated += 1  # a new address or phone alone changes the person
+            elif unchanged:
+                plan.counts.unchanged += 1
+            if not unchanged or located:
+                plan.touched_people.add(person.pk)
+        plan.update_fields = sorted(fields)
+        plan.extra_create = [addresses, channels]
+        return plan
+
+    @staticmethod
+    def _current_values(model: Any, field: str, person_ids: list[uuid.UUID]) -> dict[uuid.UUID, set[str]]:
+        """Each person's current postcodes or phone numbers, normalised (decrypted in memory)."""
+        kind = "postcode" if model is Address else "phone"
+        found: dict[uuid.UUID, set[str]] = {}
+        for chunk in chunks(person_ids):
+            query = model.objects.filter(person_id__in=chunk, is_current=True)
+            if model is ContactChannel:
+                query = query.filter(kind__in=PHONE_KINDS)
+            for person_id, value in query.values_list("person_id", field):
+                if value:
+                    found.setdefault(person_id, set()).add(_normalised(kind, value))
+        return found
+
+    def export_rows(self) -> Iterator[list[str]]:
+        people = list(Person.objects.select_related("held_by").order_by("ref", "id"))
+        postcodes = self._latest(Address.objects.filter(is_current=True).exclude(kind__in=REFUGE_OR_SAFE), "postcode")
+        phones = self._latest(ContactChannel.objects.filter(is_current=True, kind__in=PHONE_KINDS), "value")
+        rows = []
+        for p in people:
+            rows.append(
+                [
+                    _ref_of(p),
+                    p.given_name,
+                    p.family_name,
+                    cells.iso(p.date_of_birth),
+                    p.sex,
+                    p.ethnicity,
+                    p.disability,
+                    p.lgbt,
+                    postcodes.get(p.pk, ""),
+                    phones.get(p.pk, ""),
+                    _ref_of(p.held_by),
+                    p.primary_role,
+                ]
+            )
+        yield from sorted(rows)
+
+    @staticmethod
+    def _latest(query: Any, field: str) -> dict[uuid.UUID, str]:
+        """The most recently recorded value per person. Refuge and safe addresses never leave."""
+        latest: dict[uuid.UUID, str] = {}
+        for person_id, value in query.order_by("person_id", "-created_at", "-id").values_list("person_id", field):
+            latest.setdefault(person_id, value or "")
+        return latest
+
+
+# --- referrals.csv ----------------------------------------------------------------------------
+
+
+class ReferralsFile(FileHandler):
+    name = "referrals.csv"
+    kind = "referral"
+    key = "referral_ref"
+    extra_columns = ("status",)
+
+    @property
+    def model(self) -> Any:  # type: ignore[override]
+        from waymark.referrals.models import Referral
+
+        return Referral
+
+    def columns(self, ctx: ImportContext) -> list[Column]:
+        from waymark.referrals.choices import AbuseType, Consent, VawgCategory
+        from waymark.referrals.states import ReferralStatus
+
+        return [
+            Column("referral_ref", cells.ref(required=True)),
+            Column("received_on", cells.iso_date(required=True, today=ctx.today)),
+            Column("person_ref", cells.ref(required=True)),
+            Column("perpetrator_ref", cells.ref(required=False)),
+            Column("agency_ref", cells.ref(required=False)),
+            Column("vawg_category", cells.choice(VawgCategory, required=False)),
+            Column("abuse_types", cells.choice_list(AbuseType)),
+            Column("consent", cells.choice(Consent, required=True)),
+            Column("children_in_household", cells.count(maximum=30)),
+            Column("status", cells.choice(ReferralStatus, required=False, default=ReferralStatus.RECEIVED)),
+        ]
+
+    def check(self, rows: list[ParsedRow], ctx: ImportContext, errors: list[RowError]) -> None:
+        self.require_ref(rows, ctx, errors, column="person_ref", kind="person", model=Person, file="people.csv")
+        self.require_ref(rows, ctx, errors, column="perpetrator_ref", kind="person", model=Person, file="people.csv")
+        self.require_ref(rows, ctx, errors, column="agency_ref", kind="agency", model=Agency, file="agencies.csv")
+        births = ctx.options.get("births", {})
+        for row in rows:
+            v = row.values
+            if v.get("perpetrator_ref") and v.get("perpetrator_ref") == v.get("person_ref"):
+                errors.append(
+                    RowError(
+                        self.name, row.number, "perpetrator_ref", "perpetrator_ref is the same person as person_ref"
+                    )
+                )
+            born = births.get(v.get("person_ref"))
+            if born and v.get("received_on") and v["received_on"] < born:
+                errors.append(
+                    RowError(self.name, row.number, "received_on", "received_on is before the person's date_of_birth")
+                )
+        if rows and not Agency.objects.filter(ref=receiving_ref(), is_active=True).exists():
+            errors.append(
+                RowError(
+                    self.name,
+                    0,
+                    "",
+                    "no receiving service is set up (REFERRALS_RECEIVING_AGENCY_REF names no active agency)",
+                )
+            )
+
+    def _values(self, v: dict[str, Any], ctx: ImportContext) -> dict[str, Any]:
+        from waymark.referrals.choices import Consent, LawfulBasis
+
+        people = ctx.ids["person"]
+        shared_without_consent = v["consent"] != Consent.GIVEN
+        return {
+            "received_on": v["received_on"],
+            "subject_id": people[v["person_ref"]],
+            "person_causing_harm_id": people[v["perpetrator_ref"]] if v.get("perpetrator_ref") else None,
+            "referring_agency_id": ctx.ids["agency"][v["agency_ref"]] if v.get("agency_ref") else None,
+            "vawg_category": v.get("vawg_category", ""),
+            "abuse_types": v["abuse_types"],
+            "consent": v["consent"],
+            "children_in_household": v["children_in_household"],
+            # The format carries no lawful basis: imported sharing without consent says so.
+            "lawful_basis": LawfulBasis.OTHER if shared_without_consent else "",
+            "sharing_authorised_by": "Not recorded in the imported source" if shared_without_consent else "",
+        }
+
+    def plan(self, rows: list[ParsedRow], ctx: ImportContext) -> FilePlan:
+        from waymark.referrals.choices import ReferralSource
+        from waymark.referrals.models import ReferralStatusChange
+
+        plan = FilePlan()
+        receiver = Agency.objects.filter(ref=receiving_ref()).values_list("pk", flat=True)
+        receiver_id = receiver.first()
+        existing = self.existing([r.values["referral_ref"] for r in rows])
+        ids = ctx.ids.setdefault(self.kind, {})
+        fields: set[str] = set()
+        history = []
+        for row in rows:
+            v = row.values
+            values = self._values(v, ctx)
+            referral = existing.get(v["referral_ref"])
+            if referral is None:
+                referral = self.model(
+                    id=uuid.uuid4(),
+                    ref=v["referral_ref"],
+                    source=ReferralSource.IMPORT,
+                    status=v["status"],
+                    receiving_agency_id=receiver_id,
+                    **values,
+                )
+                plan.create.append(referral)
+                history.append(
+                    ReferralStatusChange(
+                        id=uuid.uuid4(),
+                        referral_id=referral.pk,
+                        from_status="",
+                        to_status=v["status"],
+                        reason="Imported",
+                        changed_at=timezone.make_aware(datetime.combine(v["received_on"], time(9))),
+                    )
+                )
+            elif changed := diff_and_set(referral, values):
+                plan.update.append(referral)
+                fields.update(changed)
+            else:
+                plan.counts.unchanged += 1
+            ids[v["referral_ref"]] = referral.pk
+        plan.update_fields = sorted(fields)
+        plan.extra_create = [history]
+        return plan
+
+    def apply(self, plan: FilePlan) -> None:
+        from waymark.referrals.models import ReferralNumberSequence
+
+        by_year: dict[int, list[Any]] = {}
+        for referral in plan.create:
+            by_year.setdefault(referral.received_on.year, []).append(referral)
+        for year, referrals in sorted(by_year.items()):
+            sequence, _ = ReferralNumberSequence.objects.select_for_update().get_or_create(year=year)
+            for referral in sorted(referrals, key=lambda r: (r.received_on, r.ref)):
+                sequence.last_number += 1
+                referral.number = f"R-{year}-{sequence.last_number:06d}"
+            sequence.save(update_fields=["last_number"])
+        super().apply(plan)
+
+    def export_rows(self) -> Iterator[list[str]]:
+        query = self.model.objects.select_related("subject", "person_causing_harm", "referring_agency")
+        rows = [
+            [
+                _ref_of(r),
+                cells.iso(r.received_on),
+                _ref_of(r.subject),
+                _ref_of(r.person_causing_harm),
+                _ref_of(r.referring_agency),
+                r.vawg_category,
+                cells.join_list(r.abuse_types),
+                r.consent,
+                cells.as_cell(r.children_in_household),
+                r.status,
+            ]
+            for r in query.iterator(chunk_size=CHUNK)
+        ]
+        yield from sorted(rows)
+
+
+# --- risk_assessments.csv ---------------------------------------------------------------------
+
+
+class RiskAssessmentsFile(FileHandler):
+    name = "risk_assessments.csv"
+    kind = "assessment"
+    key = "assessment_ref"
+    model = RiskAssessment
+
+    def columns(self, ctx: ImportContext) -> list[Column]:
+        return [
+            Column("assessment_ref", cells.ref(required=True)),
+            Column("person_ref", cells.ref(required=True)),
+            Column("referral_ref", cells.ref(required=False)),
+            Column("assessed_on", cells.iso_date(required=True, today=ctx.today)),
+            Column("instrument", cells.text(32, required=True)),
+            Column("yes_count", cells.count(maximum=1000, required=True)),
+            Column("judgement_level", cells.choice(RiskLevel, required=False)),
+            Column("judgement_reason", cells.text(2000)),
+        ]
+
+    @staticmethod
+    def instruments() -> dict[str, tuple[RiskInstrument, int]]:
+        """The newest version of each instrument, with its number of items."""
+        newest: dict[str, tuple[RiskInstrument, int]] = {}
+        for instrument in RiskInstrument.objects.order_by("code", "-version"):
+            if instrument.code not in newest:
+                newest[instrument.code] = (instrument, instrument.items.count())
+        return newest
+
+    def check(self, rows: list[ParsedRow], ctx: ImportContext, errors: list[RowError]) -> None:
+        self.require_ref(rows, ctx, errors, column="person_ref", kind="person", model=Person, file="people.csv")
+        if referrals_installed():
+            from waymark.referrals.models import Referral
+
+            self.require_ref(
+                rows, ctx, errors, column="referral_ref", kind="referral", model=Referral, file="referrals.csv"
+            )
+        instruments = self.instruments()
+        births = ctx.options.get("births", {})
+        for row in rows:
+            v = row.values
+            code = v.get("instrument")
+            if code and code not in instruments:
+                known = ", ".join(sorted(instruments)) or "none is loaded"
+                errors.append(
+                    RowError(
+                        self.name, row.number, "instrument", f"instrument is not a loaded checklist (known: {known})"
+                    )
+                )
+                continue
+            born = births.get(v.get("person_ref"))
+            if born and v.get("assessed_on") and v["assessed_on"] < born:
+                errors.append(
+                    RowError(self.name, row.number, "assessed_on", "assessed_on is before the person's date_of_birth")
+                )
+            if code is None or v.get("yes_count") is None:
+                continue
+            try:
+                score(
+                    yes_count=v["yes_count"],
+                    thresholds=thresholds_for(code),
+                    item_count=instruments[code][1] or None,
+                    judgement_level=v.get("judgement_level") or None,
+                    judgement_reason=v.get("judgement_reason", ""),
+                    allow_lower_judgement=True,
+                )
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    errors.append(RowError(self.name, row.number, field, f"{field}: {' '.join(messages)}"))
+
+    def plan(self, rows: list[ParsedRow], ctx: ImportContext) -> FilePlan:
+        plan = FilePlan()
+        instruments = self.instruments()
+        existing = self.existing([r.values["assessment_ref"] for r in rows], select=("instrument",))
+        ids = ctx.ids.setdefault(self.kind, {})
+        fields: set[str] = set()
+        for row in rows:
+            v = row.values
+            values: dict[str, Any] = {
+                "person_id": ctx.ids["person"][v["person_ref"]],
+                "referral_ref": v.get("referral_ref", ""),
+                "assessed_on": v["assessed_on"],
+                "yes_count": v["yes_count"],
+                "judgement_level": v.get("judgement_level", ""),
+                "judgement_reason": v.get("judgement_reason", ""),
+            }
+            assessment = existing.get(v["assessment_ref"])
+            if assessment is None or assessment.instrument.code != v["instrument"]:
+                values["instrument_id"] = instruments[v["instrument"]][0].pk
+            if assessment is None:
+                assessment = RiskAssessment(
+                    id=uuid.uuid4(),
+                    ref=v["assessment_ref"],
+                    source=AssessmentSource.IMPORTED,
+                    answers_recorded=False,
+                    **values,
+                )
+                self._score(assessment, v["instrument"])
+                plan.create.append(assessment)
+            elif changed := diff_and_set(assessment, values):
+                changed += self._score(assessment, v["instrument"])
+                plan.update.append(assessment)
+                fields.update(changed)
+            else:
+                plan.counts.unchanged += 1
+            ids[v["assessment_ref"]] = assessment.pk
+        plan.update_fields = sorted(fields)
+        return plan
+
+    @staticmethod
+    def _score(assessment: RiskAssessment, code: str) -> list[str]:
+        thresholds = thresholds_for(code)
+        result = score(
+            yes_count=assessment.yes_count,
+            thresholds=thresholds,
+            judgement_level=assessment.judgement_level or None,
+            judgement_reason=assessment.judgement_reason,
+            allow_lower_judgement=True,
+        )
+        return diff_and_set(
+            assessment,
+            {
+                "medium_from": thresholds.medium_from,
+                "high_from": thresholds.high_from,
+                "scored_level": result.scored_level.value,
+                "final_level": result.final_level.value,
+            },
+        )
+
+    def export_rows(self) -> Iterator[list[str]]:
+        query = RiskAssessment.objects.filter(archived_at__isnull=True).select_related("person", "instrument")
+        rows = [
+            [
+                _ref_of(a),
+                _ref_of(a.person),
+                a.referral_ref,
+                cells.iso(a.assessed_on),
+                a.instrument.code,
+                str(a.yes_count),
+                a.judgement_level,
+                a.judgement_reason,
+            ]
+            for a in query.iterator(chunk_size=CHUNK)
+        ]
+        yield from sorted(rows)
+
+
+# --- incidents.csv ----------------------------------------------------------------------------
+
+
+class IncidentsFile(FileHandler):
+    name = "incidents.csv"
+    kind = "incident"
+    key = "incident_ref"
+    model = Incident
+
+    def columns(self, ctx: ImportContext) -> list[Column]:
+        return [
+            Column("incident_ref", cells.ref(required=True)),
+            Column("occurred_on", cells.iso_date(required=True, today=ctx.today)),
+            Column("victim_ref", cells.ref(required=True)),
+            Column("perpetrator_ref", cells.ref(required=False)),
+            Column("agency_ref", cells.ref(required=False)),
+            Column("description", cells.text(10_000)),
+        ]
+
+    def check(self, rows: list[ParsedRow], ctx: ImportContext, errors: list[RowError]) -> None:
+        self.require_ref(rows, ctx, errors, column="victim_ref", kind="person", model=Person, file="people.csv")
+        self.require_ref(rows, ctx, errors, column="perpetrator_ref", kind="person", model=Person, file="people.csv")
+        self.require_ref(rows, ctx, errors, column="agency_ref", kind="agency", model=Agency, file="agencies.csv")
+        for row in rows:
+            v = row.values
+            if v.get("perpetrator_ref") and v.get("perpetrator_ref") == v.get("victim_ref"):
+                errors.append(
+                    RowError(
+                        self.name, row.number, "perpetrator_ref", "perpetrator_ref is the same person as victim_ref"
+                    )
+                )
+
+    def plan(self, rows: list[ParsedRow], ctx: ImportContext) -> FilePlan:
+        plan = FilePlan()
+        existing = self.existing([r.values["incident_ref"] for r in rows])
+        ids = ctx.ids.setdefault(self.kind, {})
+        fields: set[str] = set()
+        for row in rows:
+            v = row.values
+            values = {
+                "occurred_on": v["occurred_on"],
+                "victim_id": ctx.ids["person"][v["victim_ref"]],
+                "perpetrator_id": ctx.ids["person"][v["perpetrator_ref"]] if v.get("perpetrator_ref") else None,
+                "agency_id": ctx.ids["agency"][v["agency_ref"]] if v.get("agency_ref") else None,
+                "description": v.get("description", ""),
+            }
+            incident = existing.get(v["incident_ref"])
+            if incident is None:
+                incident = Incident(id=uuid.uuid4(), ref=v["incident_ref"], **values)
+                plan.create.append(incident)
+            elif changed := diff_and_set(incident, values):
+                plan.update.append(incident)
+                fields.update(changed)
+            else:
+                plan.counts.unchanged += 1
+            ids[v["incident_ref"]] = incident.pk
+        plan.update_fields = sorted(fields)
+        return plan
+
+    def export_rows(self) -> Iterator[list[str]]:
+        query = Incident.objects.filter(archived_at__isnull=True).select_related("victim", "perpetrator", "agency")
+        rows = [
+            [
+                _ref_of(i),
+                cells.iso(i.occurred_on),
+                _ref_of(i.victim),
+                _ref_of(i.perpetrator),
+                _ref_of(i.agency),
+                i.description,
+            ]
+            for i in query.iterator(chunk_size=CHUNK)
+        ]
+        yield from sorted(rows)
