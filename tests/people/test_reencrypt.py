@@ -1,0 +1,90 @@
+"""Key rotation: encrypt under A, set keys "B,A", reencrypt, remove A, values still readable."""
+
+import base64
+from io import StringIO
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.db import connection
+
+from waymark.audit.models import AuditAction, AuditEvent
+from waymark.people import actions
+from waymark.people.choices import AddressKind, ChannelKind
+from waymark.people.models import Address, ContactChannel
+from waymark.people.normalise import blind_index
+
+pytestmark = pytest.mark.django_db
+
+KEY_A = "a:" + base64.b64encode(b"A" * 32).decode()
+KEY_B = "b:" + base64.b64encode(b"B" * 32).decode()
+INDEX_KEY = "i1:" + base64.b64encode(b"I" * 32).decode()
+
+
+def _raw(table, column):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table} WHERE {column} <> ''")
+        return [value for (value,) in cursor.fetchall()]
+
+
+def _reencrypt():
+    out = StringIO()
+    call_command("reencrypt", batch_size=1, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def under_key_a(settings, idva, survivor):
+    settings.FIELD_ENCRYPTION_KEYS = KEY_A
+    settings.BLIND_INDEX_KEY = ""
+    actions.address_add(actor=idva, person=survivor, kind=AddressKind.HOME, line1="1 High St", postcode="SW1A 1AA")
+    actions.address_add(actor=idva, person=survivor, kind=AddressKind.REFUGE, line1="2 Quiet Rd", town="Southmere")
+    actions.contact_channel_add(actor=idva, person=survivor, kind=ChannelKind.MOBILE, value="07700900123")
+    assert all(v.startswith("v1:a:") for v in _raw("people_address", "line1"))
+    return settings
+
+
+def test_rotation_reencrypts_everything_and_old_key_can_go(under_key_a):
+    settings = under_key_a
+    settings.FIELD_ENCRYPTION_KEYS = f"{KEY_B},{KEY_A}"
+    output = _reencrypt()
+    assert "people.Address: 2 checked, 2 re-encrypted" in output
+    assert "people.ContactChannel: 1 checked, 1 re-encrypted" in output
+    for table, column in [
+        ("people_address", "line1"),
+        ("people_address", "postcode"),
+        ("people_contactchannel", "value"),
+    ]:
+        assert all(v.startswith("v1:b:") for v in _raw(table, column))
+    settings.FIELD_ENCRYPTION_KEYS = KEY_B  # old key removed
+    assert sorted(a.line1 for a in Address.objects.all()) == ["1 High St", "2 Quiet Rd"]
+    assert ContactChannel.objects.get().value == "07700900123"
+    # The derived index key followed the new first key, and the indexes were rebuilt with it.
+    assert Address.objects.get(postcode_index=blind_index("postcode", "sw1a 1aa")).line1 == "1 High St"
+    assert ContactChannel.objects.filter(phone_index=blind_index("phone", "+447700900123")).exists()
+    event = AuditEvent.objects.filter(action=AuditAction.ADMIN_CHANGE).get()
+    assert event.detail == {"rows_checked": 3, "rows_reencrypted": 3, "indexes_rebuilt": 2}
+
+
+def test_reencrypt_is_idempotent(under_key_a):
+    under_key_a.FIELD_ENCRYPTION_KEYS = f"{KEY_B},{KEY_A}"
+    _reencrypt()
+    before = _raw("people_address", "line1")
+    assert "2 checked, 0 re-encrypted, 0 with blind indexes rebuilt" in _reencrypt()
+    assert _raw("people_address", "line1") == before
+
+
+def test_without_reencrypt_removing_the_old_key_breaks_reads(under_key_a):
+    under_key_a.FIELD_ENCRYPTION_KEYS = KEY_B
+    with pytest.raises(ImproperlyConfigured):
+        list(Address.objects.all())
+
+
+def test_separate_index_key_leaves_indexes_alone(settings, idva, survivor):
+    settings.FIELD_ENCRYPTION_KEYS = KEY_A
+    settings.BLIND_INDEX_KEY = INDEX_KEY
+    actions.address_add(actor=idva, person=survivor, kind=AddressKind.HOME, line1="1 High St", postcode="SW1A 1AA")
+    index = Address.objects.get().postcode_index
+    settings.FIELD_ENCRYPTION_KEYS = f"{KEY_B},{KEY_A}"
+    assert "1 re-encrypted, 0 with blind indexes rebuilt" in _reencrypt()
+    assert Address.objects.get().postcode_index == index
