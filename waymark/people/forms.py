@@ -70,7 +70,8 @@ class PersonCreateForm(PersonForm):
     def __init__(self, *args: Any, agencies: list[Any], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.agencies = {str(agency.pk): agency for agency in agencies}
-        self.fields["held_by"].choices = [(key, agency.name) for key, agency in self.agencies.items()]
+        held_by: Any = self.fields["held_by"]
+        held_by.choices = [(key, agency.name) for key, agency in self.agencies.items()]
         if len(agencies) == 1:
             self.fields["held_by"].widget = forms.HiddenInput()
             self.fields["held_by"].initial = str(agencies[0].pk)
@@ -116,7 +117,7 @@ class AddressEndForm(forms.Form):
 
 
 class _AddressChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Address) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Address) -> str:
         return ", ".join(part for part in (obj.line1, obj.town, obj.postcode) if part)
 
 

@@ -72,7 +72,7 @@ class Command(BaseCommand):
                         (value := getattr(obj, f"raw_{f.attname}")) and crypto.key_id_of(value) != current
                         for f in fields
                     )
-                    new_indexes = obj.compute_blind_indexes() if index_fields else {}  # type: ignore[attr-defined]
+                    new_indexes = getattr(obj, "compute_blind_indexes")() if index_fields else {}  # noqa: B009
                     needs_index = any(
                         getattr(obj, name) and not getattr(obj, name).startswith(index_prefix) for name in new_indexes
                     )
