@@ -16,6 +16,24 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """No allauth limit on password failures: django-axes counts them per account and IP.
+
+        allauth's other limits stay on, among them the one on wrong MFA codes.
+        """
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
+        """A deactivated account answers exactly as a wrong password does.
+
+        allauth would otherwise show an "account inactive" page, telling whoever typed the
+        password that it was right. Django has already sent ``user_login_failed``, so the
+        attempt counts towards lockout and is audited as a failed sign-in.
+        """
+        user = super().authenticate(request, **credentials)
+        if user is not None and not user.is_active:
+            return None
+        return user
+
 
 class MFAAdapter(DefaultMFAAdapter):
     def encrypt(self, text: str) -> str:

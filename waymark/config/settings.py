@@ -172,7 +172,10 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell the user when their password or MFA c
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
-ACCOUNT_RATE_LIMITS = False  # django-axes owns lockout; see docs/adr/0002-access-model.md
+# allauth's limits stay on: wrong MFA codes (5 per 5 minutes per user), reset emails, password
+# changes. Wrong passwords are django-axes's (AccountAdapter.pre_authenticate skips allauth's);
+# sign-in attempts per IP are generous because partner offices share one address.
+ACCOUNT_RATE_LIMITS = {"login": "120/m/ip"}
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 MFA_ADAPTER = "waymark.accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]

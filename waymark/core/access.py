@@ -77,7 +77,8 @@ def api_view_access(view: ViewFunc) -> ViewFunc:
 
 
 # Views from libraries, by URL name. Anything of theirs not listed here is refused (404):
-# for example allauth's sign-up and email-management pages, which Waymark does not offer.
+# for example allauth's sign-up and email-management pages, which Waymark does not offer, and
+# its "account inactive" page (a deactivated account is told only "wrong email or password").
 _PUBLIC = AccessRule(Audience.PUBLIC)
 _MFA_SETUP = AccessRule(Audience.SIGNED_IN_NO_MFA)
 _ANY_MEMBER = AccessRule(Audience.SIGNED_IN)
@@ -85,7 +86,6 @@ THIRD_PARTY_RULES: dict[str, AccessRule] = {
     # Signing in, out, and resetting a forgotten password.
     "account_login": _PUBLIC,
     "account_logout": _PUBLIC,
-    "account_inactive": _PUBLIC,
     "account_reset_password": _PUBLIC,
     "account_reset_password_done": _PUBLIC,
     "account_reset_password_from_key": _PUBLIC,
@@ -155,9 +155,15 @@ class AccessPolicyMiddleware:
 
 def check(request: HttpRequest, rule: AccessRule) -> HttpResponse | None:
     """None when the request may proceed; otherwise the response that refuses it."""
-    if rule.audience in (Audience.PUBLIC, Audience.API):
+    if rule.audience is Audience.PUBLIC:
         return None
     user = request.user
+    if rule.audience is Audience.API:
+        # DRF authenticates tokens itself; a browser session reaching the API must have MFA,
+        # or a password alone (a user who has not yet set up MFA) would open it.
+        if user.is_authenticated and not user_has_mfa(user):
+            raise PermissionDenied("Set up two-factor authentication first.")
+        return None
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if rule.audience is Audience.SIGNED_IN_NO_MFA:
