@@ -14,6 +14,7 @@ urlpatterns = [
     path("find-a-person/", include("waymark.matching.urls")),
     path("referrals/", include("waymark.referrals.urls")),
     path("self-referral/", include("waymark.referrals.selfreferral_urls")),
+    path("api/", include("waymark.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,16 @@
+"""The REST API under /api/. Every view is ``@api_view_access``; DRF permissions decide."""
+
+from django.urls import path
+
+from waymark.api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema/", views.SchemaView.as_view(), name="schema"),
+    path("people/search/", views.PeopleSearchView.as_view(), name="people-search"),
+    path("referrals/", views.ReferralListView.as_view(), name="referrals"),
+    path("referrals/<uuid:pk>/", views.ReferralDetailView.as_view(), name="referral"),
+    path("risk-assessments/", views.RiskAssessmentListView.as_view(), name="risk-assessments"),
+    path("risk-assessments/<uuid:pk>/", views.RiskAssessmentDetailView.as_view(), name="risk-assessment"),
+]

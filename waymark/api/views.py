@@ -1,0 +1,292 @@
+"""The REST API: people search, referrals and risk assessments.
+
+Every view reads through the same scopes and object checks as the web interface, and every read
+is audited (lists as SEARCH with counts, single records as VIEW). Bad input is a 400 with field
+errors; a record the caller may not see is a 404 whether or not it exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as DrfValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from waymark.api.permissions import LimitedJSONParser, PartnershipApiPermission
+from waymark.api.serializers import (
+    CandidateSerializer,
+    PersonSearchQuerySerializer,
+    ReferralCreateSerializer,
+    ReferralSerializer,
+    RiskAssessmentCreateSerializer,
+    RiskAssessmentSerializer,
+    referral_data,
+)
+from waymark.audit.actions import audit_record
+from waymark.audit.models import AuditAction
+from waymark.core.access import api_view_access
+from waymark.matching import access as matching_access
+from waymark.people.access import get_person_for_user
+from waymark.referrals.access import get_referral_for_user
+from waymark.referrals.actions import PersonDetails, SafeContact, Sharing, WhatHappened, referral_create
+from waymark.referrals.choices import REFERRING_ROLES
+from waymark.referrals.models import Referral
+from waymark.risk.access import RISK_ROLES, assessments_visible_to, get_risk_assessment_for_user
+from waymark.risk.actions import risk_assessment_record
+from waymark.risk.models import RiskInstrument
+
+
+def _field_errors(error: DjangoValidationError) -> dict[str, Any]:
+    if hasattr(error, "error_dict"):
+        return {field: [str(m) for m in messages] for field, messages in error.message_dict.items()}
+    return {"non_field_errors": [str(m) for m in error.messages]}
+
+
+class Pages(PageNumberPagination):
+    page_size = 50
+    max_page_size = 100
+    page_size_query_param = "page_size"
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound:
+            return []  # past the last page: an empty page, not an error
+
+
+class ApiView(GenericAPIView):
+    permission_classes = [PartnershipApiPermission]
+    renderer_classes = [JSONRenderer]
+    parser_classes = [LimitedJSONParser]
+    pagination_class = Pages
+
+
+@api_view_access
+class PeopleSearchView(ApiView):
+    """Known-person search across the partnership's records, shown as the UI shows it."""
+
+    allowed_roles = matching_access.SEARCH_ROLES
+    serializer_class = CandidateSerializer
+    pagination_class = None
+
+    @extend_schema(parameters=[PersonSearchQuerySerializer], responses=CandidateSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        from waymark.matching.engine import SearchQuery
+        from waymark.matching.selectors import search_for_user
+
+        params = PersonSearchQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        query = SearchQuery(
+            given_name=data.get("given_name", ""),
+            family_name=data.get("family_name", ""),
+            date_of_birth=data.get("date_of_birth"),
+            postcode=data.get("postcode", ""),
+            phone=data.get("phone", ""),
+        )
+        if not query.is_searchable():
+            raise DrfValidationError({"family_name": ["Give at least two letters of a given or family name."]})
+        candidates = search_for_user(actor=request.user, query=query, limit=data["limit"])
+        return Response(CandidateSerializer(candidates, many=True).data)
+
+
+def _referral_scope(user: Any) -> Any:
+    return Referral.objects.filter(
+        Q(pk__in=Referral.objects.visible_to(user).values("pk"))
+        | Q(pk__in=Referral.objects.status_visible_to(user).values("pk"))
+    )
+
+
+@api_view_access
+class ReferralListView(ApiView):
+    """Referrals the caller may see: whole records for the receiving service, status only for
+    the referring agency."""
+
+    allowed_roles = tuple(REFERRING_ROLES | {r for r in RISK_ROLES})
+    serializer_class = ReferralSerializer
+
+    def get_queryset(self) -> Any:
+        return (
+            _referral_scope(self.request.user)
+            .select_related("subject", "person_causing_harm", "referring_agency")
+            .order_by("-received_on", "-number")
+        )
+
+    @extend_schema(responses=ReferralSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        full = set(
+            Referral.objects.visible_to(request.user).filter(pk__in=[r.pk for r in page]).values_list("pk", flat=True)
+        )
+        audit_record(
+            actor=request.user,
+            action=AuditAction.SEARCH,
+            object_type="referrals.referral",
+            detail={"via": "api", "results": len(page), "full_records": len(full)},
+        )
+        return self.get_paginated_response([referral_data(r, full=r.pk in full) for r in page])
+
+    @extend_schema(request=ReferralCreateSerializer, responses={201: ReferralSerializer})
+    def post(self, request: Request) -> Response:
+        user = request.user
+        payload = ReferralCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        agencies = {m.agency_id: m.agency for m in user.active_memberships if m.role in REFERRING_ROLES}
+        agency_id = data.get("referring_agency") or (next(iter(agencies)) if len(agencies) == 1 else None)
+        if agency_id is None:
+            raise DrfValidationError({"referring_agency": ["Say which of your agencies is referring."]})
+        if agency_id not in agencies:
+            raise DrfValidationError({"referring_agency": ["You cannot refer on behalf of that agency."]})
+
+        def person(details: dict[str, Any] | None) -> PersonDetails | None:
+            return PersonDetails(**details) if details else None
+
+        try:
+            referral = referral_create(
+                actor=user,
+                referring_agency=agencies[agency_id],
+                subject=person(data["subject"]) or PersonDetails(),
+                subject_postcode=data["subject_postcode"],
+                person_causing_harm=person(data.get("person_causing_harm")),
+                harm_relationship=data["harm_relationship"],
+                children_in_household=data["children_in_household"],
+                what=WhatHappened(
+                    vawg_category=data["vawg_category"],
+                    abuse_types=list(data["abuse_types"]),
+                    latest_incident_on=data["latest_incident_on"],
+                    latest_incident_summary=data["latest_incident_summary"],
+                ),
+                sharing=Sharing(
+                    consent=data["consent"],
+                    lawful_basis=data["lawful_basis"],
+                    authorised_by=data["sharing_authorised_by"],
+                    reason=data["sharing_reason"],
+                ),
+                contact=SafeContact(
+                    safe_to_call=data["safe_to_call"],
+                    safe_to_text=data["safe_to_text"],
+                    safe_to_voicemail=data["safe_to_voicemail"],
+                    safe_to_write=data["safe_to_write"],
+                    phone=data["contact_phone"],
+                    email=data["contact_email"],
+                    instructions=data["contact_instructions"],
+                ),
+            )
+        except DjangoValidationError as error:
+            raise DrfValidationError(_field_errors(error)) from None
+        full = Referral.objects.visible_to(user).filter(pk=referral.pk).exists()
+        return Response(referral_data(referral, full=full), status=status.HTTP_201_CREATED)
+
+
+@api_view_access
+class ReferralDetailView(ApiView):
+    allowed_roles = ReferralListView.allowed_roles
+    serializer_class = ReferralSerializer
+
+    def get(self, request: Request, pk: Any) -> Response:
+        full = True
+        try:
+            referral = get_referral_for_user(request.user, pk)
+        except Http404:
+            referral = Referral.objects.status_visible_to(request.user).filter(pk=pk).first()
+            if referral is None:
+                raise
+            full = False
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            obj=referral,
+            detail={"via": "api", "access": "full" if full else "status_only"},
+        )
+        return Response(referral_data(referral, full=full))
+
+
+@api_view_access
+class RiskAssessmentListView(ApiView):
+    allowed_roles = tuple(RISK_ROLES)
+    serializer_class = RiskAssessmentSerializer
+
+    def get_queryset(self) -> Any:
+        return (
+            assessments_visible_to(self.request.user)
+            .select_related("person", "instrument")
+            .order_by("-assessed_on", "-created_at")
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("person", str, description="Only this person's assessments (id).")],
+        responses=RiskAssessmentSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        queryset = self.get_queryset()
+        person = request.query_params.get("person")
+        if person:
+            try:
+                person_record = get_person_for_user(request.user, person)
+            except (Http404, DjangoPermissionDenied):
+                raise NotFound() from None
+            queryset = queryset.filter(person=person_record)
+        page = self.paginate_queryset(queryset)
+        audit_record(
+            actor=request.user,
+            action=AuditAction.SEARCH,
+            object_type="risk.riskassessment",
+            detail={"via": "api", "results": len(page), "for_one_person": bool(person)},
+        )
+        return self.get_paginated_response(RiskAssessmentSerializer(page, many=True).data)
+
+    @extend_schema(request=RiskAssessmentCreateSerializer, responses={201: RiskAssessmentSerializer})
+    def post(self, request: Request) -> Response:
+        payload = RiskAssessmentCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        person = get_person_for_user(request.user, data["person"])
+        code = data.get("instrument") or "dash24"
+        instrument = RiskInstrument.objects.filter(code=code, is_active=True).order_by("-version").first()
+        if instrument is None:
+            raise DrfValidationError({"instrument": ["No active checklist has this code."]})
+        try:
+            assessment = risk_assessment_record(
+                actor=request.user,
+                person=person,
+                instrument=instrument,
+                assessed_on=data["assessed_on"],
+                answers=data.get("answers"),
+                yes_count=data.get("yes_count"),
+                judgement_level=data["judgement_level"] or None,
+                judgement_reason=data["judgement_reason"],
+            )
+        except DjangoValidationError as error:
+            raise DrfValidationError(_field_errors(error)) from None
+        return Response(RiskAssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
+
+
+@api_view_access
+class RiskAssessmentDetailView(ApiView):
+    allowed_roles = tuple(RISK_ROLES)
+    serializer_class = RiskAssessmentSerializer
+
+    def get(self, request: Request, pk: Any) -> Response:
+        assessment = get_risk_assessment_for_user(request.user, pk)
+        audit_record(actor=request.user, action=AuditAction.VIEW, obj=assessment, detail={"via": "api"})
+        return Response(RiskAssessmentSerializer(assessment).data)
+
+
+@api_view_access
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema, for signed-in (with MFA) or token-authenticated callers only."""
+
+    permission_classes = [PartnershipApiPermission]
