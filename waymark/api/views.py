@@ -59,12 +59,6 @@ class Pages(PageNumberPagination):
     max_page_size = 100
     page_size_query_param = "page_size"
 
-    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
-        try:
-            return super().paginate_queryset(queryset, request, view)
-        except NotFound:
-            return []  # past the last page: an empty page, not an error
-
 
 class ApiView(GenericAPIView):
     permission_classes = [PartnershipApiPermission]
