@@ -12,6 +12,7 @@ urlpatterns = [
     path("audit/", include("waymark.audit.urls")),
     path("people/", include("waymark.people.urls")),
     path("find-a-person/", include("waymark.matching.urls")),
+    path("risk/", include("waymark.risk.urls")),
     path("referrals/", include("waymark.referrals.urls")),
     path("self-referral/", include("waymark.referrals.selfreferral_urls")),
     path("api/", include("waymark.api.urls")),

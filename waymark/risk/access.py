@@ -5,7 +5,8 @@ An assessment is visible to a user who
 - may see the person it is about (``waymark.people.access.people_visible_to``).
 
 The object check answers 404 alike for "no such assessment" and "about a person you cannot
-see", and 403 when the person is visible but none of the user's roles works with risk.
+see"; 403 when the person's own check says "your agency's record, not your role", or when the
+person is visible but none of the user's roles works with risk.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from waymark.organisations.roles import Role
-from waymark.people.access import people_visible_to
+from waymark.people.access import get_person_for_user, people_visible_to
 
 # Roles that record and read risk checklists: the IDVA or caseworker, their manager, and the
 # MARAC coordinator who triages on the result.
@@ -49,19 +50,17 @@ def get_risk_assessment_for_user(user: Any, assessment_id: uuid.UUID | str) -> A
     except ValueError:
         raise Http404("No such assessment") from None
     assessment = (
-        assessments_visible_to(user)
+        RiskAssessment.objects.filter(pk=pk, archived_at__isnull=True)
         .select_related("person", "instrument", "assessed_by", "agency")
-        .filter(pk=pk)
         .first()
     )
-    if assessment is not None:
-        return assessment
-    person_visible = RiskAssessment.objects.filter(
-        pk=pk, archived_at__isnull=True, person__in=people_visible_to(user)
-    ).exists()
-    if person_visible:
-        raise PermissionDenied("Your role does not give access to risk assessments.")
-    raise Http404("No such assessment")
+    if assessment is None:
+        raise Http404("No such assessment")
+    # The person's own check decides 404 ("not yours") or 403 ("your agency's, not your role").
+    get_person_for_user(user, assessment.person_id)
+    # Then the role: only risk roles read checklists.
+    require_risk_role(user)
+    return assessment
 
 
 def require_risk_role(user: Any) -> None:

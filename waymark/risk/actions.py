@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,7 +17,7 @@ from waymark.risk.choices import Answer, AssessmentSource, RiskLevel
 from waymark.risk.config import thresholds_for
 from waymark.risk.loading import InstrumentDefinition, store_definition
 from waymark.risk.models import RiskAnswer, RiskAssessment, RiskInstrument, RiskItem
-from waymark.risk.scoring import count_yes, score
+from waymark.risk.scoring import Score, Thresholds, count_yes, score
 
 
 @transaction.atomic
@@ -63,6 +64,64 @@ def _validate_answers(instrument: RiskInstrument, answers: Mapping[int, Answer |
     return cleaned
 
 
+@dataclass(frozen=True)
+class CheckedAssessment:
+    """A checklist that passed every rule, with its score: what the check page shows."""
+
+    result: Score
+    thresholds: Thresholds
+    answers: dict[int, Answer]
+
+
+def risk_assessment_check(
+    *,
+    instrument: RiskInstrument,
+    assessed_on: date,
+    answers: Mapping[int, Answer | str] | None = None,
+    yes_count: int | None = None,
+    judgement_level: RiskLevel | str | None = None,
+    judgement_reason: str = "",
+    ref: str | None = None,
+    source: AssessmentSource = AssessmentSource.RECORDED,
+) -> CheckedAssessment:
+    """Applies every rule for an assessment without saving it. ValidationError names each problem.
+
+    ``risk_assessment_record`` calls this; the "check your answers" page calls it to show the
+    score and level the assessment will have.
+    """
+    errors: dict[str, Any] = {}
+    if (answers is None) == (yes_count is None):
+        raise ValidationError("Give either the answers or the number of 'yes' answers, not both.")
+    if assessed_on > timezone.localdate():
+        errors["assessed_on"] = "The date of the assessment must be today or in the past."
+    if not instrument.is_active and source == AssessmentSource.RECORDED:
+        errors["instrument"] = "This version of the checklist has been retired: use the current version."
+    if ref and RiskAssessment.objects.filter(ref=ref).exists():
+        errors["ref"] = f"An assessment with reference {ref} already exists."
+    cleaned_answers: dict[int, Answer] = {}
+    if answers is not None:
+        try:
+            cleaned_answers = _validate_answers(instrument, answers)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    thresholds = thresholds_for(instrument.code)
+    if not errors:
+        try:
+            result = score(
+                yes_count=count_yes(cleaned_answers.values()) if answers is not None else int(yes_count or 0),
+                thresholds=thresholds,
+                item_count=instrument.items.count(),
+                judgement_level=judgement_level or None,
+                judgement_reason=judgement_reason,
+                allow_lower_judgement=source == AssessmentSource.IMPORTED,
+            )
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return CheckedAssessment(result=result, thresholds=thresholds, answers=cleaned_answers)
+
+
 @transaction.atomic
 def risk_assessment_record(
     *,
@@ -88,38 +147,17 @@ def risk_assessment_record(
     The caller has already checked that ``actor`` may see ``person``. ValidationError names every
     problem and nothing is saved.
     """
-    errors: dict[str, Any] = {}
-    if (answers is None) == (yes_count is None):
-        raise ValidationError("Give either the answers or the number of 'yes' answers, not both.")
-    if assessed_on > timezone.localdate():
-        errors["assessed_on"] = "The date of the assessment must be today or in the past."
-    if not instrument.is_active and source == AssessmentSource.RECORDED:
-        errors["instrument"] = "This version of the checklist has been retired: use the current version."
-    if ref is not None and ref != "" and RiskAssessment.objects.filter(ref=ref).exists():
-        errors["ref"] = f"An assessment with reference {ref} already exists."
-    cleaned_answers: dict[int, Answer] = {}
-    if answers is not None:
-        try:
-            cleaned_answers = _validate_answers(instrument, answers)
-        except ValidationError as error:
-            errors.update(error.message_dict)
-    thresholds = thresholds_for(instrument.code)
-    result = None
-    if not errors:
-        try:
-            result = score(
-                yes_count=count_yes(cleaned_answers.values()) if answers is not None else int(yes_count or 0),
-                thresholds=thresholds,
-                item_count=instrument.items.count(),
-                judgement_level=judgement_level or None,
-                judgement_reason=judgement_reason,
-                allow_lower_judgement=source == AssessmentSource.IMPORTED,
-            )
-        except ValidationError as error:
-            errors.update(error.message_dict)
-    if errors or result is None:
-        raise ValidationError(errors)
-
+    checked = risk_assessment_check(
+        instrument=instrument,
+        assessed_on=assessed_on,
+        answers=answers,
+        yes_count=yes_count,
+        judgement_level=judgement_level,
+        judgement_reason=judgement_reason,
+        ref=ref,
+        source=source,
+    )
+    result, thresholds, cleaned_answers = checked.result, checked.thresholds, checked.answers
     assessment = RiskAssessment.objects.create(
         ref=ref or None,
         person=person,
