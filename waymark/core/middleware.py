@@ -37,9 +37,12 @@ class RequestIdMiddleware:
 
 
 class NoStoreMiddleware:
-    """Nothing a signed-in user sees may be kept by a browser or proxy cache.
+    """Nothing Waymark serves may be kept by a browser or proxy cache.
 
-    Shared and family computers are a real risk for survivors and for staff working from home.
+    Shared and family computers are a real risk for survivors and for staff working from home:
+    signed-in pages, but also the sign-in and password-reset pages (what was typed, reset keys)
+    and the public self-referral form. Static files never reach this middleware (WhiteNoise
+    answers them earlier, with long cache lifetimes of their own).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -47,9 +50,8 @@ class NoStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.user.is_authenticated or getattr(request, "waymark_no_store", False):
-            response["Cache-Control"] = "no-store"
-            response["Pragma"] = "no-cache"
+        response["Cache-Control"] = "no-store"
+        response["Pragma"] = "no-cache"
         return response
 
 
