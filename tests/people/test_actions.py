@@ -218,3 +218,15 @@ def test_flags_update_and_end(idva, survivor):
         actions.contact_channel_update_flags(actor=idva, channel=channel, flags={"safe_to_text": "maybe"})
     actions.contact_channel_end(actor=idva, channel=channel, ended_on=date.today())
     assert not ContactChannel.objects.get().is_current
+
+
+def test_archive_by_team_manager_only_with_reason(idva, manager, survivor):
+    with pytest.raises(PermissionDenied):
+        actions.person_archive(actor=idva, person=survivor, reason="Duplicate")
+    with pytest.raises(ValidationError):
+        actions.person_archive(actor=manager, person=survivor, reason="  ")
+    actions.person_archive(actor=manager, person=survivor, reason="Duplicate of another record")
+    survivor.refresh_from_db()
+    assert survivor.archived_at is not None
+    assert AuditEvent.objects.get(action=AuditAction.ARCHIVE).object_id == str(survivor.pk)
+    assert Person.objects.filter(pk=survivor.pk).exists()

@@ -17,7 +17,7 @@ from waymark.people.models import Address, ContactChannel
 pytestmark = pytest.mark.django_db
 
 CANARY = "CANARY-7Q2X"
-PERSON_PAGES = ["detail", "contact", "edit", "name_add", "relationship_add", "address_add", "channel_add"]
+PERSON_PAGES = ["detail", "contact", "edit", "archive", "name_add", "relationship_add", "address_add", "channel_add"]
 
 
 @pytest.fixture

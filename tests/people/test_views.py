@@ -11,6 +11,7 @@ from waymark.people.models import Address, ContactChannel, Person
 pytestmark = pytest.mark.django_db
 
 PERSON_PAGES = ["detail", "contact", "edit", "name_add", "relationship_add", "address_add", "channel_add"]
+ALL_PERSON_PAGES = [*PERSON_PAGES, "archive"]  # archive: team managers only
 
 
 def _url(name, person):
@@ -31,7 +32,7 @@ def test_person_pages_404_for_people_not_theirs(client_for, survivor, page, pers
     assert client_for(user).get(_url(page, survivor)).status_code == 404
 
 
-@pytest.mark.parametrize("page", PERSON_PAGES)
+@pytest.mark.parametrize("page", ALL_PERSON_PAGES)
 def test_person_pages_403_for_own_agency_wrong_role(client_for, referrer_same_agency, survivor, page):
     assert client_for(referrer_same_agency).get(_url(page, survivor)).status_code == 403
 
@@ -209,3 +210,21 @@ def test_bad_postcode_shows_error(client_for, idva, survivor):
 def test_navigation_shows_people_to_caseworkers_only(client_for, idva, police_referrer):
     assert reverse("people:list") in client_for(idva).get(reverse("home")).content.decode()
     assert reverse("people:list") not in client_for(police_referrer).get(reverse("home")).content.decode()
+
+
+def test_home_panel_counts_people_the_user_can_see(client_for, idva, survivor, harmer):
+    from tests.people.factories import PersonFactory
+
+    PersonFactory()  # held elsewhere: not counted
+    body = client_for(idva).get(reverse("home")).content.decode()
+    assert "People you can see" in body
+    assert f'href="{reverse("people:list")}">2<' in body
+
+
+def test_archive_page_for_team_manager_only_and_archived_people_leave_the_list(client_for, idva, manager, survivor):
+    url = reverse("people:archive", args=[survivor.pk])
+    assert client_for(idva).get(url).status_code == 403
+    response = client_for(manager).post(url, {"reason": "Duplicate"})
+    assert response.status_code == 302
+    assert "Maya Lewis" not in client_for(manager).get(reverse("people:list")).content.decode()
+    assert "This record was archived" in client_for(manager).get(_url("detail", survivor)).content.decode()

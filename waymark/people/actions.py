@@ -18,6 +18,7 @@ from django.utils import timezone
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.organisations.models import Agency
+from waymark.organisations.roles import Role
 from waymark.people import access
 from waymark.people.choices import PHONE_KINDS, AddressKind, ChannelKind, NameKind, RelationshipKind, YesNoUnknown
 from waymark.people.models import Address, ContactChannel, Person, PersonName, Relationship
@@ -329,3 +330,18 @@ def contact_channel_end(*, actor: Any, channel: ContactChannel, ended_on: date) 
         detail={"person": str(channel.person_id), "fields": ["ended_on", "is_current"]},
     )
     return channel
+
+
+@transaction.atomic
+def person_archive(*, actor: Any, person: Person, reason: str) -> Person:
+    """Archives a person record (never deleted): off lists, kept for history. Team managers only."""
+    if person.held_by_id not in actor.agencies_with_role(Role.TEAM_MANAGER):
+        raise PermissionDenied("Only a team manager of the holding agency can archive a record.")
+    if person.archived_at is not None:
+        raise ValidationError({"reason": "This record is already archived"})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the record is being archived"})
+    person.archived_at = timezone.now()
+    person.save(update_fields=["archived_at", "modified_at"])
+    audit_record(actor=actor, action=AuditAction.ARCHIVE, obj=person, justification=reason.strip())
+    return person

@@ -5,3 +5,6 @@ class PeopleConfig(AppConfig):
     name = "waymark.people"
     label = "people"
     verbose_name = "People and households"
+
+    def ready(self) -> None:
+        from waymark.people import home  # noqa: F401  (registers the home-page panel)

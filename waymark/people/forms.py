@@ -151,6 +151,15 @@ class EndDateForm(forms.Form):
     ended_on = forms.DateField(label="Date it stopped being used", widget=_DATE)
 
 
+class ArchiveForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this record being archived?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: a duplicate of another record. Do not include personal details.",
+    )
+
+
 class PeopleFilterForm(forms.Form):
     name = forms.CharField(label="Name", max_length=100, required=False, help_text="Part of any name they use.")
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.person_create, name="create"),
     path("<uuid:person_id>/", views.person_detail, name="detail"),
     path("<uuid:person_id>/edit/", views.person_edit, name="edit"),
+    path("<uuid:person_id>/archive/", views.person_archive, name="archive"),
     path("<uuid:person_id>/names/new/", views.name_add, name="name_add"),
     path("<uuid:person_id>/relationships/new/", views.relationship_add, name="relationship_add"),
     path("<uuid:person_id>/contact/", views.person_contact, name="contact"),

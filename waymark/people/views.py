@@ -18,6 +18,7 @@ from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.core.access import signed_in
 from waymark.organisations.models import Agency
+from waymark.organisations.roles import Role
 from waymark.people import access, actions, forms
 from waymark.people.choices import RelationshipKind
 from waymark.people.models import Address, ContactChannel, Person, Relationship
@@ -127,6 +128,7 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         "relationships": relationships,
         "sees_location": sees_location,
         "can_edit": access.can_edit_person(user, person),
+        "can_archive": person.archived_at is None and person.held_by_id in user.agencies_with_role(Role.TEAM_MANAGER),
     }
     if sees_location:
         # Warnings from flags only: the values themselves are on the separately audited contact page.
@@ -328,4 +330,30 @@ def channel_end(request: HttpRequest, person_id: uuid.UUID, channel_id: uuid.UUI
             return redirect("people:contact", person_id=person.pk)
     return render(
         request, "people/simple_form.html", {"form": form, "title": "Stop using this contact method", "person": person}
+    )
+
+
+@signed_in()
+@require_http_methods(["GET", "POST"])
+def person_archive(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    person = _person(request, person_id)
+    if person.held_by_id not in request.user.agencies_with_role(Role.TEAM_MANAGER):
+        raise PermissionDenied("Only a team manager of the holding agency can archive a record.")
+    form = forms.ArchiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.person_archive(actor=request.user, person=person, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            forms.add_action_errors(form, error)
+        else:
+            return redirect("people:detail", person_id=person.pk)
+    return render(
+        request,
+        "people/simple_form.html",
+        {
+            "form": form,
+            "title": "Archive this record",
+            "person": person,
+            "hint": "The record will no longer appear in lists. Nothing is deleted and it stays in the history.",
+        },
     )
