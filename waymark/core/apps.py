@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "Waymark core"
 
+    def ready(self) -> None:
+        from waymark.core import checks  # noqa: F401  (registers the system checks)
+
 
 class WaymarkAdminConfig(admin_apps.AdminConfig):
     default = False
