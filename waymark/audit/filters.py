@@ -1,4 +1,8 @@
-"""The auditor's search of the audit trail: by record, user, agency, action and date."""
+"""The auditor's search of the audit trail: by record, user, agency, action, outcome and date."""
+
+from __future__ import annotations
+
+from typing import Any
 
 import django_filters
 from django import forms
@@ -8,12 +12,29 @@ from waymark.audit.models import AuditAction, AuditEvent, AuditOutcome
 from waymark.organisations.models import Agency
 
 
+class AuditSearchForm(forms.Form):
+    """Checks the criteria as a whole: a date range must not end before it starts."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("occurred_from"), cleaned.get("occurred_to")
+        if start and end and end < start:
+            self.add_error("occurred_to", "The end date must be the same as or after the start date.")
+        return cleaned
+
+
 class AuditEventFilter(django_filters.FilterSet):
     object_id = django_filters.CharFilter(
         label="Record reference",
         help_text="The id of a person, case or other record, as shown in its address.",
+        max_length=64,
     )
-    object_type = django_filters.CharFilter(label="Record type", lookup_expr="iexact")
+    object_type = django_filters.CharFilter(
+        label="Record type",
+        lookup_expr="iexact",
+        help_text="For example people.person or accounts.user.",
+        max_length=64,
+    )
     actor = django_filters.ModelChoiceFilter(
         queryset=User.objects.order_by("full_name"), label="User", empty_label="Any user"
     )
@@ -22,19 +43,32 @@ class AuditEventFilter(django_filters.FilterSet):
     )
     action = django_filters.ChoiceFilter(choices=AuditAction.choices, label="Action", empty_label="Any action")
     outcome = django_filters.ChoiceFilter(choices=AuditOutcome.choices, label="Outcome", empty_label="Any outcome")
+    request_id = django_filters.CharFilter(
+        label="Request id",
+        help_text="Every event from one request shares it; log lines carry it too.",
+        max_length=64,
+    )
     occurred_from = django_filters.DateFilter(
         field_name="occurred_at",
         lookup_expr="date__gte",
         label="From",
+        help_text="UK date, inclusive.",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     occurred_to = django_filters.DateFilter(
         field_name="occurred_at",
         lookup_expr="date__lte",
         label="To",
+        help_text="UK date, inclusive.",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:
         model = AuditEvent
-        fields = ["object_id", "object_type", "actor", "actor_agency", "action", "outcome"]
+        form = AuditSearchForm
+        fields = ["object_id", "object_type", "actor", "actor_agency", "action", "outcome", "request_id"]
+
+    def criteria_used(self) -> list[str]:
+        """The names of the criteria given (never their values), for the search's own audit row."""
+        data = self.form.cleaned_data if self.is_bound and self.is_valid() else self.data
+        return sorted(name for name in self.filters if data.get(name) not in (None, "", []))

@@ -1,0 +1,74 @@
+"""CSV export of audit events, safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from waymark.audit.models import AuditEvent
+
+# A cell starting with one of these is read by spreadsheets as a formula (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+COLUMNS = [
+    "sequence",
+    "occurred_at_utc",
+    "actor_id",
+    "actor_label",
+    "actor_agency_id",
+    "actor_agency",
+    "action",
+    "outcome",
+    "object_type",
+    "object_id",
+    "request_id",
+    "ip_address",
+    "justification",
+    "detail",
+    "entry_hash",
+]
+
+
+def csv_safe(value: Any) -> str:
+    """The value as text, with a leading ``'`` when a spreadsheet would run it as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _row(event: AuditEvent) -> list[str]:
+    agency = event.actor_agency
+    values = [
+        event.sequence,
+        event.occurred_at.isoformat(),
+        event.actor_id,
+        event.actor_label,
+        event.actor_agency_id,
+        agency.name if agency else "",
+        event.action,
+        event.outcome,
+        event.object_type,
+        event.object_id,
+        event.request_id,
+        event.ip_address,
+        event.justification,
+        json.dumps(event.detail, sort_keys=True) if event.detail else "",
+        event.entry_hash,
+    ]
+    return [csv_safe(value) for value in values]
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(events: Iterable[AuditEvent]) -> Iterator[str]:
+    """The header then one line per event, produced lazily so large exports stream."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(COLUMNS)
+    for event in events:
+        yield writer.writerow(_row(event))
