@@ -59,3 +59,16 @@ def test_reassessment_interval_is_configurable(idva, person, dash24):
 
 def test_no_assessment_no_due_date():
     assert reassessment_due_on([]) is None
+
+
+def test_reassessments_due_applies_the_exact_month_end_rule(idva, person, dash24):
+    from waymark.risk.selectors import reassessments_due
+
+    # Assessed 30 November: due 28 February (the month is shorter), not 2 March.
+    assess(idva, person, dash24, date(2024, 11, 30), 3)
+    assert reassessments_due(user=idva, on=date(2025, 2, 27)) == []
+    [entry] = reassessments_due(user=idva, on=date(2025, 2, 28))
+    assert entry.due_on == date(2025, 2, 28) and entry.person_id == person.pk
+    # A newer assessment moves the due date on.
+    assess(idva, person, dash24, date(2025, 2, 1), 3)
+    assert reassessments_due(user=idva, on=date(2025, 2, 28)) == []

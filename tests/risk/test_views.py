@@ -191,3 +191,38 @@ def test_history_shows_trend_due_date_and_escalation(idva, person, dash24, asses
     assert "private" not in body
     event = AuditEvent.objects.get(action=AuditAction.VIEW, object_id=str(person.pk), actor=idva)
     assert event.detail == {"section": "risk_history", "assessments": 2}
+
+
+# --- Reassessments due ---------------------------------------------------------------------
+
+
+def test_due_list_home_panel_and_navigation(idva, person, specialist_agency, police_agency, dash24, client_for):
+    today = timezone.localdate()
+    from waymark.risk.dates import add_months
+
+    overdue = person
+    soon = make_person(specialist_agency, given_name="Soon")
+    later = make_person(specialist_agency, given_name="Later")
+    elsewhere = make_person(police_agency, given_name="Elsewhere")
+    for who, latest in (
+        (overdue, add_months(today, -3) - timedelta(days=1)),
+        (soon, add_months(today - timedelta(days=-10), -3)),
+        (later, today - timedelta(days=5)),
+        (elsewhere, add_months(today, -6)),
+    ):
+        risk_assessment_record(actor=None, person=who, instrument=dash24, assessed_on=latest, yes_count=2)
+    client = client_for(idva)
+    body = client.get(reverse("risk:due")).content.decode()
+    assert body.index("Rosa Lindqvist") < body.index("Soon Person")
+    assert body.count("Overdue") == 1
+    assert "Later Person" not in body and "Elsewhere" not in body
+    home = client.get(reverse("home")).content.decode()
+    assert "Risk reassessments" in home and reverse("risk:due") in home
+    event = AuditEvent.objects.get(action=AuditAction.SEARCH, actor=idva, object_type="risk.riskassessment")
+    assert event.detail == {"criteria": ["reassessment_due"], "results": 2}
+
+
+def test_due_list_is_for_risk_roles_only(police_referrer, outsider, client_for):
+    assert client_for(police_referrer).get(reverse("risk:due")).status_code == 403
+    assert client_for(outsider).get(reverse("risk:due")).status_code == 403
+    assert reverse("risk:due") not in client_for(police_referrer).get(reverse("home")).content.decode()

@@ -26,6 +26,7 @@ NAVIGATION: list[tuple[str, str, frozenset[Role]]] = [
         "matching:find",
         frozenset({Role.CASEWORKER, Role.TEAM_MANAGER, Role.MARAC_COORDINATOR, Role.HOUSING_OFFICER}),
     ),
+    ("Reassessments due", "risk:due", frozenset({Role.CASEWORKER, Role.TEAM_MANAGER, Role.MARAC_COORDINATOR})),
     ("Audit trail", "audit:search", frozenset({Role.AUDITOR})),
     ("Administration", "admin:index", frozenset({Role.SYSTEM_ADMINISTRATOR})),
 ]

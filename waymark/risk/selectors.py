@@ -90,3 +90,36 @@ def current_instruments() -> list[Any]:
     from waymark.risk.models import RiskInstrument
 
     return list(RiskInstrument.objects.filter(is_active=True).order_by("code", "-version"))
+
+
+@dataclass(frozen=True)
+class DueReassessment:
+    person_id: Any
+    latest_on: date
+    due_on: date
+
+
+def reassessments_due(*, user: Any, on: date, within_days: int = 0) -> list[DueReassessment]:
+    """People this user may see whose next reassessment falls due on or before ``on`` +
+    ``within_days``, soonest (most overdue) first. Uses the same rule as ``reassessment_due_on``."""
+    from datetime import timedelta
+
+    from django.db.models import Max
+
+    months = current_policy().reassessment_months
+    horizon = on + timedelta(days=within_days)
+    # Narrow in the database with a bound a few days wide of month-end clamping, then apply
+    # the exact rule in Python.
+    bound = add_months(horizon, -months) + timedelta(days=3)
+    latest = (
+        RiskAssessment.objects.visible_to(user)
+        .values("person_id")
+        .annotate(latest_on=Max("assessed_on"))
+        .filter(latest_on__lte=bound)
+    )
+    due = []
+    for row in latest:
+        due_on = add_months(row["latest_on"], months)
+        if due_on <= horizon:
+            due.append(DueReassessment(person_id=row["person_id"], latest_on=row["latest_on"], due_on=due_on))
+    return sorted(due, key=lambda entry: entry.due_on)

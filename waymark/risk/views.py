@@ -24,12 +24,17 @@ from waymark.core.access import signed_in
 from waymark.incidents.escalation import escalation_for
 from waymark.people.access import get_person_for_user
 from waymark.people.models import Person
-from waymark.risk.access import get_risk_assessment_for_user, require_risk_role
+from waymark.risk.access import RISK_ROLES, get_risk_assessment_for_user, require_risk_role
 from waymark.risk.actions import risk_assessment_check, risk_assessment_record
 from waymark.risk.choices import Answer, RiskLevel
 from waymark.risk.forms import RiskChecklistForm
 from waymark.risk.models import RiskAssessment, RiskInstrument
-from waymark.risk.selectors import assessment_history, current_instruments, reassessment_due_on
+from waymark.risk.selectors import (
+    assessment_history,
+    current_instruments,
+    reassessment_due_on,
+    reassessments_due,
+)
 from waymark.routing.rules import recommend_route
 
 # Pages are reachable by any member (``@signed_in()``) so that the record checks below decide:
@@ -184,3 +189,26 @@ def person_history(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
             "high": RiskLevel.HIGH,
         },
     )
+
+
+@signed_in(*sorted(RISK_ROLES))
+@require_GET
+def reassessments_due_list(request: HttpRequest) -> HttpResponse:
+    """People the user may see whose reassessment is overdue or due within the next 14 days."""
+    from waymark.risk.home import DUE_SOON_DAYS
+
+    today = timezone.localdate()
+    due = reassessments_due(user=request.user, on=today, within_days=DUE_SOON_DAYS)
+    people = Person.objects.visible_to(request.user).in_bulk([entry.person_id for entry in due])
+    rows = [
+        {"person": people[entry.person_id], "latest_on": entry.latest_on, "due_on": entry.due_on}
+        for entry in due
+        if entry.person_id in people
+    ]
+    audit_record(
+        actor=request.user,
+        action=AuditAction.SEARCH,
+        object_type="risk.riskassessment",
+        detail={"criteria": ["reassessment_due"], "results": len(rows)},
+    )
+    return render(request, "risk/due.html", {"rows": rows, "today": today, "days": DUE_SOON_DAYS})

@@ -1,0 +1,30 @@
+"""The home-page panel for roles that work with risk: reassessments due, from real records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from waymark.core.home import Figure, Panel, register
+from waymark.organisations.roles import Role
+from waymark.risk.selectors import reassessments_due
+
+DUE_SOON_DAYS = 14
+
+
+@register(Role.CASEWORKER, Role.TEAM_MANAGER, Role.MARAC_COORDINATOR)
+def risk_reassessments(user: Any) -> Panel:
+    today = timezone.localdate()
+    due = reassessments_due(user=user, on=today, within_days=DUE_SOON_DAYS)
+    overdue = sum(1 for entry in due if entry.due_on < today)
+    return Panel(
+        title="Risk reassessments",
+        description="People whose risk checklist is due to be completed again.",
+        figures=[
+            Figure("Overdue", overdue, reverse("risk:due")),
+            Figure(f"Due today or in the next {DUE_SOON_DAYS} days", len(due) - overdue, reverse("risk:due")),
+        ],
+        links=[("Reassessments due", reverse("risk:due"))],
+    )
