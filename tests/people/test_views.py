@@ -228,3 +228,18 @@ def test_archive_page_for_team_manager_only_and_archived_people_leave_the_list(c
     assert response.status_code == 302
     assert "Maya Lewis" not in client_for(manager).get(reverse("people:list")).content.decode()
     assert "This record was archived" in client_for(manager).get(_url("detail", survivor)).content.decode()
+
+
+def test_relationship_to_a_person_not_shared_is_not_named(client_for, idva, caseworker_elsewhere, survivor):
+    from tests.people.factories import PersonFactory
+    from waymark.people.choices import RelationshipKind
+    from waymark.people.models import Relationship
+
+    held_elsewhere = PersonFactory(
+        held_by=caseworker_elsewhere.primary_agency, given_name="Hidden", family_name="Person"
+    )
+    Relationship.objects.create(person_a=survivor, person_b=held_elsewhere, kind=RelationshipKind.FAMILY_MEMBER)
+    body = client_for(idva).get(_url("detail", survivor)).content.decode()
+    assert "A person not shared with you" in body and "Hidden" not in body
+    other_side = client_for(caseworker_elsewhere).get(_url("detail", held_elsewhere)).content.decode()
+    assert "A person not shared with you" in other_side and "Maya" not in other_side

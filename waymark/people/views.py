@@ -112,14 +112,17 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Identity, names and relationships; contact safety warnings only for those who may locate."""
     person = _person(request, person_id)
     user = request.user
-    visible_ids = set(Person.objects.visible_to(user).values_list("pk", flat=True))
+    related = list(Relationship.objects.involving(person).select_related("person_a", "person_b"))
+    # The other person is named only if this user may see them too.
+    others = {rel.other(person).pk for rel in related}
+    visible_ids = set(Person.objects.visible_to(user).filter(pk__in=others).values_list("pk", flat=True))
     relationships = [
         {
             "description": rel.describe_for(person),
             "other": rel.other(person) if rel.other(person).pk in visible_ids else None,
             "relationship": rel,
         }
-        for rel in Relationship.objects.involving(person).select_related("person_a", "person_b")
+        for rel in related
     ]
     sees_location = access.can_see_location(user, person)
     context: dict[str, Any] = {

@@ -61,10 +61,19 @@ class Command(BaseCommand):
         # The stored ciphertext, read without decrypting, to see which key each value is under.
         raw = {f"raw_{f.attname}": ExpressionWrapper(F(f.attname), output_field=TextField()) for f in fields}
         counts = {"rows_checked": 0, "rows_reencrypted": 0, "indexes_rebuilt": 0}
-        pks = list(model._default_manager.order_by("pk").values_list("pk", flat=True))
-        for start in range(0, len(pks), batch_size):
+        last_pk: Any = None
+        while True:
+            # Keyset pagination: each batch is its own short transaction, so a large table never
+            # holds one long lock and an interrupted run resumes cleanly (it is idempotent).
+            page = model._default_manager.order_by("pk")
+            if last_pk is not None:
+                page = page.filter(pk__gt=last_pk)
+            batch_pks = list(page.values_list("pk", flat=True)[:batch_size])
+            if not batch_pks:
+                break
+            last_pk = batch_pks[-1]
             with transaction.atomic():
-                batch = model._default_manager.filter(pk__in=pks[start : start + batch_size]).annotate(**raw)
+                batch = model._default_manager.filter(pk__in=batch_pks).annotate(**raw)
                 stale: list[models.Model] = []
                 for obj in batch.select_for_update():
                     counts["rows_checked"] += 1
