@@ -53,6 +53,12 @@ def test_bulk_update_is_refused():
     assert not AuditEvent.objects.filter(object_id="changed").exists()
 
 
+def test_bulk_create_is_refused_so_rows_only_arrive_chained():
+    with pytest.raises(PermissionError, match="audit_record"):
+        AuditEvent.objects.bulk_create([AuditEvent(sequence=1, action="view")])
+    assert AuditEvent.objects.count() == 0
+
+
 def test_update_or_create_of_an_existing_event_is_refused():
     make_events(1)
     with pytest.raises(PermissionError, match="append-only"):

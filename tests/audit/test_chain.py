@@ -87,18 +87,20 @@ def _renumber_from(sequence: int, by: int) -> None:
 
 
 def _forge(sequence: int, previous_hash: str) -> AuditEvent:
-    """A plausible row inserted straight into the table (no audit_record, no key)."""
+    """A plausible row inserted straight into the table with raw SQL (no audit_record, no key)."""
     template = row(sequence - 1)
-    forged = AuditEvent(
-        sequence=sequence,
-        occurred_at=template.occurred_at + timedelta(milliseconds=1),
-        action=AuditAction.VIEW,
-        object_type="people.person",
-        object_id="forged",
-        previous_hash=previous_hash,
-        entry_hash=forged_hash(),
+    tamper(
+        "INSERT INTO audit_auditevent (sequence, occurred_at, actor_label, action, object_type, object_id, "
+        "outcome, request_id, justification, detail, previous_hash, entry_hash) "
+        "VALUES (%s, %s, '', 'view', 'people.person', 'forged', 'success', %s, '', '{}', %s, %s)",
+        [
+            sequence,
+            template.occurred_at + timedelta(milliseconds=1),
+            template.request_id,
+            previous_hash,
+            forged_hash(),
+        ],
     )
-    AuditEvent.objects.bulk_create([forged])
     return AuditEvent.objects.get(sequence=sequence)
 
 

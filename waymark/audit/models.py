@@ -45,8 +45,14 @@ class AuditOutcome(models.TextChoices):
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Refuses every bulk write: rows change never, and arrive one at a time through
+    ``waymark.audit.actions.audit_record``, which chains them."""
+
     def update(self, **kwargs: Any) -> NoReturn:
         raise PermissionError("Audit events are append-only.")
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise PermissionError("Audit events are written one at a time by audit_record, which chains them.")
 
     def delete(self) -> NoReturn:
         raise PermissionError("Audit events are append-only.")
