@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -71,7 +71,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @signed_in(Role.AUDITOR)
 @require_GET
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: HttpRequest) -> HttpResponseBase:
     """The events a search finds, newest first, as CSV. Audited as an export before it streams."""
     event_filter, results = _search(request)
     if results is None:
