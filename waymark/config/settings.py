@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "waymark.incidents",
     "waymark.routing",
     "waymark.matching",
+    "waymark.referrals",
     "waymark.interchange",
     "waymark.api",
     "waymark.demo",
@@ -329,3 +330,7 @@ LOGGING = {
 # --- Waymark's own configuration -----------------------------------------------------------
 WAYMARK_PHASE = env.str("WAYMARK_PHASE", default="Beta")
 WAYMARK_PARTNERSHIP_NAME = env.str("WAYMARK_PARTNERSHIP_NAME", default="Southmere Domestic Abuse Partnership")
+# Referrals: the agency that receives them (its ``ref``), and where "Exit this page" on the
+# public self-referral form goes (a neutral site that gives nothing away).
+REFERRALS_RECEIVING_AGENCY_REF = env.str("REFERRALS_RECEIVING_AGENCY_REF", default="SASS")
+SELFREFERRAL_EXIT_URL = env.str("SELFREFERRAL_EXIT_URL", default="https://www.bbc.co.uk/weather")

@@ -1,0 +1,160 @@
+"""The receiving service's queue and triage page: scoped, audited, with the route and why."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_member
+from tests.referrals.conftest import CANARY_NAME, high_risk, make_referral, years_ago
+from waymark.audit.models import AuditAction, AuditEvent
+from waymark.organisations.roles import Role
+from waymark.referrals.actions import PersonDetails, referral_transition
+
+pytestmark = pytest.mark.django_db
+
+
+def detail_url(referral):
+    return reverse("referrals:detail", kwargs={"referral_id": referral.pk})
+
+
+def transition_url(referral):
+    return reverse("referrals:transition", kwargs={"referral_id": referral.pk})
+
+
+# --- Access matrices -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["manager", "idva"])
+def test_receiving_service_sees_queue_and_triage_page(request, client_for, police_referrer, persona):
+    referral = make_referral(police_referrer)
+    client = client_for(request.getfixturevalue(persona))
+    assert referral.number in client.get(reverse("referrals:queue")).content.decode()
+    page = client.get(detail_url(referral))
+    assert page.status_code == 200 and CANARY_NAME in page.content.decode()
+
+
+def test_other_agency_manager_gets_404_and_an_empty_queue(client_for, police_referrer, other_service_manager):
+    referral = make_referral(police_referrer)
+    client = client_for(other_service_manager)
+    assert referral.number not in client.get(reverse("referrals:queue")).content.decode()
+    assert client.get(detail_url(referral)).status_code == 404
+    assert client.post(transition_url(referral), {"to_status": "triaged"}).status_code == 404
+
+
+def test_unknown_referral_is_404_like_another_agencys(client_for, manager):
+    import uuid
+
+    assert client_for(manager).get(reverse("referrals:detail", kwargs={"referral_id": uuid.uuid4()})).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["police_referrer", "auditor", "administrator", "outsider"])
+def test_wrong_roles_are_refused(request, client_for, police_referrer, persona):
+    referral = make_referral(police_referrer)
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get(reverse("referrals:queue")).status_code == 403
+    assert client.get(detail_url(referral)).status_code == 403
+    assert client.post(transition_url(referral), {"to_status": "triaged"}).status_code == 403
+
+
+def test_housing_officer_in_the_receiving_agency_is_refused(client_for, police_referrer, specialist_agency):
+    referral = make_referral(police_referrer)
+    housing = make_member(Role.HOUSING_OFFICER, agency=specialist_agency)
+    assert client_for(housing).get(detail_url(referral)).status_code == 403
+
+
+def test_caseworker_reads_but_cannot_decide(client_for, police_referrer, idva):
+    referral = make_referral(police_referrer)
+    client = client_for(idva)
+    body = client.get(detail_url(referral)).content.decode()
+    assert "Mark as triaged" not in body and "A team manager decides" in body
+    assert client.post(transition_url(referral), {"to_status": "triaged"}).status_code == 403
+    referral.refresh_from_db()
+    assert referral.status == "received"
+
+
+# --- Audit ---------------------------------------------------------------------------------
+
+
+def test_queue_and_page_views_are_audited(client_for, police_referrer, manager):
+    referral = make_referral(police_referrer)
+    client = client_for(manager)
+    client.get(reverse("referrals:queue"))
+    client.get(detail_url(referral))
+    views = AuditEvent.objects.filter(actor=manager, action=AuditAction.VIEW)
+    assert views.filter(object_id="").count() == 1
+    assert views.filter(object_id=str(referral.pk)).count() == 1
+
+
+# --- Route recommendation ------------------------------------------------------------------
+
+
+def test_high_risk_recommends_idva_and_prompts_marac(client_for, police_referrer, manager):
+    referral = make_referral(police_referrer, risk=high_risk())
+    body = client_for(manager).get(detail_url(referral)).content.decode()
+    assert "Recommended route" in body
+    assert "IDVA service" in body
+    assert "Consider a MARAC referral" in body
+    assert "Why:" in body
+
+
+def test_standard_risk_recommends_advocacy_without_marac(client_for, police_referrer, manager):
+    from django.utils import timezone
+
+    from waymark.referrals.actions import RiskAnswers
+
+    referral = make_referral(police_referrer, risk=RiskAnswers(assessed_on=timezone.localdate(), yes_count=3))
+    body = client_for(manager).get(detail_url(referral)).content.decode()
+    assert "Advocacy and support service" in body
+    assert "Consider a MARAC referral" not in body
+
+
+@pytest.mark.parametrize(("age", "route"), [(14, "Children&#x27;s social care"), (17, "Young people&#x27;s service")])
+def test_young_people_are_routed_by_age(client_for, police_referrer, manager, age, route):
+    referral = make_referral(police_referrer, subject=PersonDetails(given_name="Young", date_of_birth=years_ago(age)))
+    body = client_for(manager).get(detail_url(referral)).content.decode()
+    assert route in body
+
+
+# --- Decisions through the page ------------------------------------------------------------
+
+
+def test_manager_triages_then_declines_with_reason(client_for, police_referrer, manager):
+    referral = make_referral(police_referrer, risk=high_risk())
+    client = client_for(manager)
+    assert client.post(transition_url(referral), {"to_status": "triaged"}).status_code == 302
+    body = client.get(detail_url(referral)).content.decode()
+    assert "Accept and open a case" in body and "Decline" in body
+    client.post(transition_url(referral), {"to_status": "declined", "reason": ""})
+    referral.refresh_from_db()
+    assert referral.status == "triaged"  # refused: no reason
+    page = client.get(detail_url(referral)).content.decode()
+    assert "Give a reason" in page
+    client.post(transition_url(referral), {"to_status": "declined", "reason": "Outside our area"})
+    referral.refresh_from_db()
+    assert referral.status == "declined"
+
+
+def test_invalid_move_is_refused_with_a_message(client_for, police_referrer, manager):
+    referral = make_referral(police_referrer)
+    client = client_for(manager)
+    response = client.post(transition_url(referral), {"to_status": "accepted"}, follow=True)
+    assert "can only be triaged" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == "received"
+
+
+def test_markup_in_names_is_escaped_on_the_queue_and_triage_page(client_for, police_referrer, manager):
+    referral = make_referral(police_referrer, subject=PersonDetails(given_name="<script>alert(1)</script>"))
+    client = client_for(manager)
+    for url in (reverse("referrals:queue"), detail_url(referral)):
+        body = client.get(url).content.decode()
+        assert "<script>alert(1)</script>" not in body
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_decided_referrals_leave_the_queue(client_for, police_referrer, manager):
+    referral = make_referral(police_referrer)
+    referral_transition(actor=manager, referral=referral, to_status="triaged")
+    referral_transition(actor=manager, referral=referral, to_status="accepted")
+    client = client_for(manager)
+    assert referral.number not in client.get(reverse("referrals:queue")).content.decode()
+    assert referral.number in client.get(reverse("referrals:queue") + "?show=all").content.decode()

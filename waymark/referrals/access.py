@@ -1,0 +1,43 @@
+"""Who may read which referral. One scope per reading, one check per object.
+
+- The receiving service (caseworkers and team managers of the receiving agency) reads the whole
+  record: ``Referral.objects.visible_to(user)`` and ``get_referral_for_user``.
+- The referring agency reads the status and decision reason only:
+  ``Referral.objects.status_visible_to(user)``; there is no page showing them more.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from waymark.referrals.choices import RECEIVING_DECIDE_ROLES
+from waymark.referrals.models import Referral
+
+
+def get_referral_for_user(user: Any, referral_id: UUID | str) -> Referral:
+    """The referral, if the user may read it. 404 alike for "does not exist" and "not yours"."""
+    try:
+        return (
+            Referral.objects.visible_to(user)
+            .select_related("subject", "person_causing_harm", "referring_agency", "referring_user", "receiving_agency")
+            .get(pk=referral_id)
+        )
+    except (Referral.DoesNotExist, ValueError) as error:
+        raise Http404("No such referral") from error
+
+
+def can_decide(user: Any, referral: Referral) -> bool:
+    """Team managers of the receiving agency triage, accept, signpost and decline."""
+    return referral.receiving_agency_id in user.agencies_with_role(*RECEIVING_DECIDE_ROLES)
+
+
+def get_referral_to_decide(user: Any, referral_id: UUID | str) -> Referral:
+    """The referral for a decision: 404 if the user may not read it, 403 if they may only read it."""
+    referral = get_referral_for_user(user, referral_id)
+    if not can_decide(user, referral):
+        raise PermissionDenied("Only a team manager of the receiving service can change a referral's status.")
+    return referral

@@ -1,0 +1,96 @@
+"""Enumerations for referrals. Values match the interchange format (docs: interchange.md)."""
+
+from django.db import models
+
+from waymark.organisations.roles import Role
+
+
+class ReferralSource(models.TextChoices):
+    PROFESSIONAL = "professional", "Professional referral"
+    SELF_REFERRAL = "self_referral", "Self-referral"
+    IMPORT = "import", "Imported"
+
+
+class VawgCategory(models.TextChoices):
+    """The VAWG areas of the strategy (seed 8.4), as interchange ``vawg_category``."""
+
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    COERCIVE_CONTROL = "coercive_control", "Coercive control"
+    CHILD_SEXUAL_EXPLOITATION = "child_sexual_exploitation", "Child sexual exploitation"
+    FGM = "fgm", "Female genital mutilation (FGM)"
+    FORCED_MARRIAGE = "forced_marriage", "Forced marriage"
+    HONOUR_BASED_ABUSE = "honour_based_abuse", "So-called honour-based abuse"
+    IMAGE_BASED_SEXUAL_ABUSE = "image_based_sexual_abuse", "Image-based sexual abuse"
+    SEXUAL_HARASSMENT = "sexual_harassment", "Sexual harassment"
+    PROSTITUTION = "prostitution", "Prostitution and sexual exploitation"
+    MISOGYNY = "misogyny", "Misogyny"
+    SEXUAL_VIOLENCE = "sexual_violence", "Sexual violence and rape"
+    STALKING = "stalking", "Stalking"
+    TRAFFICKING = "trafficking", "Trafficking"
+    OTHER = "other", "Other"
+
+
+class AbuseType(models.TextChoices):
+    """Interchange ``abuse_types`` values."""
+
+    PHYSICAL = "physical", "Physical"
+    SEXUAL = "sexual", "Sexual"
+    PSYCHOLOGICAL = "psychological", "Psychological"
+    EMOTIONAL = "emotional", "Emotional"
+    ECONOMIC = "economic", "Economic or financial"
+    COERCIVE_CONTROL = "coercive_control", "Coercive control"
+    HARASSMENT_STALKING = "harassment_stalking", "Harassment or stalking"
+    ONLINE = "online", "Online or technology-facilitated"
+    HONOUR_BASED = "honour_based", "So-called honour-based"
+    OTHER = "other", "Other"
+
+
+class Consent(models.TextChoices):
+    GIVEN = "given", "Yes, they consent to this referral"
+    REFUSED = "refused", "No, they refused consent"
+    NOT_SOUGHT = "not_sought", "Consent was not sought"
+
+
+class LawfulBasis(models.TextChoices):
+    """Why information may be shared without consent (UK GDPR and the Data Protection Act 2018)."""
+
+    VITAL_INTERESTS = "vital_interests", "To protect someone's life (vital interests)"
+    PREVENTING_CRIME = "preventing_crime", "To prevent or detect crime (DPA 2018 Schedule 2)"
+    SAFEGUARDING_CHILDREN = (
+        "safeguarding_children",
+        "Safeguarding children or individuals at risk (DPA 2018 Schedule 1)",
+    )
+    PUBLIC_TASK = "public_task", "A public task or legal duty of the referring agency"
+    OTHER = "other", "Another lawful basis (explain below)"
+
+
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Not known"
+
+
+class HarmRelationship(models.TextChoices):
+    """How the person causing harm is related to the person at risk."""
+
+    CURRENT_PARTNER = "current_partner", "Current partner"
+    FORMER_PARTNER = "former_partner", "Former partner"
+    FAMILY_MEMBER = "family_member", "Family member"
+    OTHER = "other", "Someone else"
+    UNKNOWN = "unknown", "Not known"
+
+
+# Roles that may refer someone to the specialist service through the professional form.
+REFERRING_ROLES: frozenset[Role] = frozenset(
+    {
+        Role.REFERRER,
+        Role.CASEWORKER,
+        Role.TEAM_MANAGER,
+        Role.HOUSING_OFFICER,
+        Role.MARAC_REPRESENTATIVE,
+        Role.MARAC_COORDINATOR,
+    }
+)
+# Roles in the receiving service that read referrals (team managers also decide them).
+RECEIVING_READ_ROLES: frozenset[Role] = frozenset({Role.CASEWORKER, Role.TEAM_MANAGER})
+RECEIVING_DECIDE_ROLES: frozenset[Role] = frozenset({Role.TEAM_MANAGER})

@@ -1,0 +1,329 @@
+"""The intake questions, one topic per page, and the public self-referral form.
+
+Forms only check what was typed; ``referral_create`` checks again and does the work.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.validators import RegexValidator
+
+from waymark.people.choices import Sex
+from waymark.referrals.choices import (
+    AbuseType,
+    Consent,
+    HarmRelationship,
+    LawfulBasis,
+    VawgCategory,
+    YesNoUnknown,
+)
+from waymark.referrals.fields import GovukDateField
+from waymark.risk.choices import RiskLevel
+
+NAME_MAX = 100
+TEXT_MAX = 5000
+POSTCODE = RegexValidator(r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$", "Enter a real postcode, like SE1 7PB")
+PHONE = RegexValidator(r"^\+?[0-9 ()-]{7,20}$", "Enter a phone number, like 07700 900 982 or +44 7700 900 982")
+YES_NO = [("yes", "Yes"), ("no", "No")]
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _name(label: str, *, required: bool = False, required_message: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=NAME_MAX,
+        error_messages={
+            "required": required_message or f"Enter the {label.lower()}",
+            "max_length": f"{label} must be {NAME_MAX} characters or fewer",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+def _text(label: str, *, required: bool, help_text: str = "", max_length: int = TEXT_MAX) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        help_text=help_text,
+        error_messages={
+            "required": f"Enter {label[0].lower() + label[1:]}",
+            "max_length": f"{label} must be {max_length:,} characters or fewer",
+        },
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+def _radios(label: str, choices: Any, *, required: bool = True, help_text: str = "") -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        required=required,
+        help_text=help_text,
+        widget=forms.RadioSelect,
+        error_messages={"required": f"Select an answer: {label[0].lower() + label[1:]}"},
+    )
+
+
+def _age(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=120,
+        help_text="Only if you do not know their date of birth.",
+        error_messages={
+            "invalid": "Age must be a whole number, like 34",
+            "min_value": "Age must be 0 or more",
+            "max_value": "Age must be 120 or less",
+        },
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+    )
+
+
+class StepForm(forms.Form):
+    """Refuses control characters anywhere: they have no place in a referral and hide things."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+                self.add_error(name, "Remove the hidden control characters from this answer")
+        return cleaned
+
+
+class PersonAtRiskForm(StepForm):
+    given_name = _name("First name")
+    family_name = _name("Last name")
+    date_of_birth = GovukDateField(label="Date of birth", required=False, help_text="For example, 27 3 1990.")
+    approximate_age = _age("Age, if you do not know their date of birth")
+    sex = _radios("Sex", Sex.choices)
+    postcode = forms.CharField(
+        label="Postcode",
+        required=False,
+        max_length=10,
+        validators=[POSTCODE],
+        help_text="Helps the service recognise the person. Not shown to other agencies.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not (cleaned.get("given_name", "").strip() or cleaned.get("family_name", "").strip()):
+            self.add_error("given_name", "Enter the first name or last name of the person at risk")
+        return cleaned
+
+
+class PersonCausingHarmForm(StepForm):
+    known = _radios("Do you know who is causing harm?", YES_NO)
+    given_name = _name("First name")
+    family_name = _name("Last name")
+    date_of_birth = GovukDateField(label="Date of birth", required=False, help_text="For example, 27 3 1985.")
+    approximate_age = _age("Age, if you do not know their date of birth")
+    sex = _radios("Sex", Sex.choices, required=False)
+    relationship = _radios("How are they related to the person at risk?", HarmRelationship.choices, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("known") == "yes":
+            if not (cleaned.get("given_name", "").strip() or cleaned.get("family_name", "").strip()):
+                self.add_error("given_name", "Enter the first name or last name of the person causing harm")
+            if not cleaned.get("relationship"):
+                self.add_error("relationship", "Select how they are related to the person at risk")
+        return cleaned
+
+
+class ChildrenForm(StepForm):
+    children_in_household = forms.IntegerField(
+        label="How many children live in the household?",
+        required=False,
+        min_value=0,
+        max_value=30,
+        help_text="Children under 18. Leave empty if you do not know.",
+        error_messages={
+            "invalid": "The number of children must be a whole number, like 2",
+            "min_value": "The number of children must be 0 or more",
+            "max_value": "The number of children must be 30 or fewer",
+        },
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+    )
+
+
+class WhatHappenedForm(StepForm):
+    vawg_category = _radios("What kind of abuse is this mainly?", VawgCategory.choices)
+    abuse_types = forms.MultipleChoiceField(
+        label="Which types of abuse are happening?",
+        choices=AbuseType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+        error_messages={"required": "Select at least one type of abuse"},
+    )
+    latest_incident_on = GovukDateField(
+        label="Date of the latest incident", required=False, help_text="For example, 12 11 2026."
+    )
+    latest_incident_summary = _text(
+        "What happened",
+        required=True,
+        help_text="Facts only. Do not include addresses here: the service will ask for a safe one.",
+    )
+
+
+class RiskChecklistForm(StepForm):
+    completed = _radios("Have you completed a risk identification checklist (DASH) with them?", YES_NO)
+    assessed_on = GovukDateField(label="Date of the checklist", required=False)
+    yes_count = forms.IntegerField(
+        label="How many questions were answered yes?",
+        required=False,
+        min_value=0,
+        max_value=27,
+        error_messages={
+            "invalid": "The number of yes answers must be a whole number, like 12",
+            "min_value": "The number of yes answers must be 0 or more",
+            "max_value": "The number of yes answers must be 27 or fewer",
+        },
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+    )
+    judgement_level = _radios(
+        "Does your professional judgement put the risk higher?",
+        [("", "No"), *RiskLevel.choices],
+        required=False,
+        help_text="Judgement can raise the level, never lower it.",
+    )
+    judgement_reason = _text("Reason for your judgement", required=False, max_length=2000)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("completed") == "yes":
+            if not cleaned.get("assessed_on") and "assessed_on" not in self.errors:
+                self.add_error("assessed_on", "Enter the date of the checklist")
+            if cleaned.get("yes_count") is None and "yes_count" not in self.errors:
+                self.add_error("yes_count", "Enter how many questions were answered yes")
+        if cleaned.get("judgement_level") and not cleaned.get("judgement_reason", "").strip():
+            self.add_error("judgement_reason", "Explain why your judgement puts the risk higher")
+        return cleaned
+
+
+class ConsentForm(StepForm):
+    consent = _radios("Does the person consent to this referral?", Consent.choices)
+    lawful_basis = _radios(
+        "If not, what is the lawful basis for sharing without consent?", LawfulBasis.choices, required=False
+    )
+    authorised_by = forms.CharField(
+        label="Who authorised sharing without consent?",
+        required=False,
+        max_length=200,
+        help_text="Name and role, for example your safeguarding lead.",
+    )
+    sharing_reason = _text("Why sharing without consent is justified", required=False, max_length=2000)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("consent") in (Consent.REFUSED, Consent.NOT_SOUGHT):
+            if not cleaned.get("lawful_basis"):
+                self.add_error("lawful_basis", "Select the lawful basis for sharing without consent")
+            if not cleaned.get("authorised_by", "").strip():
+                self.add_error("authorised_by", "Enter who authorised sharing without consent")
+            if not cleaned.get("sharing_reason", "").strip():
+                self.add_error("sharing_reason", "Explain why sharing without consent is justified")
+        return cleaned
+
+
+class SafeContactForm(StepForm):
+    safe_to_call = _radios("Is it safe to call them?", YesNoUnknown.choices)
+    safe_to_text = _radios("Is it safe to send a text message?", YesNoUnknown.choices)
+    safe_to_voicemail = _radios("Is it safe to leave a voicemail?", YesNoUnknown.choices)
+    safe_to_write = _radios("Is it safe to write to them?", YesNoUnknown.choices)
+    phone = forms.CharField(
+        label="A phone number that is safe to use",
+        required=False,
+        max_length=20,
+        validators=[PHONE],
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "autocomplete": "off", "type": "tel"}),
+    )
+    email = forms.EmailField(
+        label="An email address that is safe to use",
+        required=False,
+        max_length=254,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+    instructions = _text(
+        "Anything else about contacting them safely",
+        required=False,
+        max_length=1000,
+        help_text="Safe times, a code word, or what not to do.",
+    )
+
+
+class ReferringAgencyForm(StepForm):
+    agency = forms.ChoiceField(
+        label="Which agency are you referring for?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the agency you are referring for"},
+    )
+
+    def __init__(self, *args: Any, agencies: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = agencies  # type: ignore[attr-defined]
+
+
+class SelfReferralForm(StepForm):
+    """The public form: short, plain words, nothing required that could put someone off."""
+
+    name = _name("What name should we use for you?", required=True, required_message="Enter a name we can use for you")
+    date_of_birth = GovukDateField(label="Your date of birth", required=False, help_text="For example, 27 3 1990.")
+    safe_to_call = _radios("Is it safe for us to call you?", YesNoUnknown.choices)
+    safe_to_text = _radios("Is it safe for us to send you a text message?", YesNoUnknown.choices)
+    safe_to_voicemail = _radios("Is it safe for us to leave you a voicemail?", YesNoUnknown.choices)
+    safe_to_write = _radios("Is it safe for us to write to you?", YesNoUnknown.choices)
+    phone = forms.CharField(
+        label="A phone number that is safe to use",
+        required=False,
+        max_length=20,
+        validators=[PHONE],
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "autocomplete": "off", "type": "tel"}),
+    )
+    email = forms.EmailField(
+        label="An email address that is safe to use",
+        required=False,
+        max_length=254,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+    instructions = _text(
+        "When and how is it safe to contact you?",
+        required=False,
+        max_length=1000,
+        help_text="For example: only on weekdays between 10am and 2pm, or ask for 'Sam'.",
+    )
+    abuse_types = forms.MultipleChoiceField(
+        label="What is happening?",
+        choices=AbuseType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Select any that apply. You do not have to answer.",
+    )
+    in_your_own_words = _text(
+        "In your own words, what is happening?",
+        required=True,
+        max_length=3000,
+        help_text="Tell us as much or as little as you want to.",
+    )
+    # Left empty by people; filled in by automated spam. Hidden from sight and from screen readers.
+    website = forms.CharField(
+        label="Leave this blank",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        wants_contact = any(
+            cleaned.get(k) == YesNoUnknown.YES for k in ("safe_to_call", "safe_to_text", "safe_to_voicemail")
+        )
+        if wants_contact and not cleaned.get("phone") and "phone" not in self.errors:
+            self.add_error("phone", "Enter a phone number, or answer no to calls, texts and voicemail")
+        return cleaned

@@ -1,0 +1,179 @@
+"""Referral pages for signed-in users: the intake, the referrer's list, the triage queue and page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from waymark.audit.actions import audit_record
+from waymark.audit.models import AuditAction
+from waymark.core.access import signed_in
+from waymark.referrals import intake
+from waymark.referrals.access import can_decide, get_referral_for_user, get_referral_to_decide
+from waymark.referrals.actions import referral_create, referral_transition
+from waymark.referrals.choices import RECEIVING_DECIDE_ROLES, RECEIVING_READ_ROLES, REFERRING_ROLES
+from waymark.referrals.models import Referral
+from waymark.referrals.routing import advise
+from waymark.referrals.states import ACTION_LABELS, REASON_REQUIRED, InvalidTransition, ReferralStatus, allowed_targets
+
+# --- Professional intake -------------------------------------------------------------------
+
+
+@signed_in(*REFERRING_ROLES)
+@require_GET
+def intake_start(request: HttpRequest) -> HttpResponse:
+    """Starts a new referral, dropping any unfinished draft."""
+    intake.clear_draft(request)
+    return render(request, "referrals/start.html", {"first_step": intake.steps_for(request.user)[0]})
+
+
+@signed_in(*REFERRING_ROLES)
+@require_http_methods(["GET", "POST"])
+def intake_step(request: HttpRequest, slug: str) -> HttpResponse:
+    steps = intake.steps_for(request.user)
+    step = next((s for s in steps if s.slug == slug), None)
+    if step is None:
+        raise Http404("No such step")
+    draft = intake.load_draft(request)
+    position = steps.index(step)
+    _, first_unanswered = intake.answered_forms(request)
+    if first_unanswered is not None and steps.index(first_unanswered) < position:
+        return redirect("referrals:step", slug=first_unanswered.slug)
+    if request.method == "POST":
+        answers = intake.posted_answers(request.POST)
+        form = intake.make_form(request, step, answers)
+        if form.is_valid():
+            draft[step.slug] = answers
+            intake.save_draft(request, draft)
+            _, next_unanswered = intake.answered_forms(request)
+            if next_unanswered is None:
+                return redirect("referrals:check")
+            return redirect("referrals:step", slug=next_unanswered.slug)
+    else:
+        form = (
+            intake.make_form(request, step, draft.get(step.slug))
+            if step.slug in draft
+            else intake.make_form(request, step, None)
+        )
+    back = (
+        reverse("referrals:step", kwargs={"slug": steps[position - 1].slug}) if position else reverse("referrals:new")
+    )
+    return render(
+        request,
+        [f"referrals/step_{step.slug}.html", "referrals/step.html"],
+        {"form": form, "step": step, "number": position + 1, "total": len(steps), "back": back},
+    )
+
+
+@signed_in(*REFERRING_ROLES)
+@require_http_methods(["GET", "POST"])
+def intake_check(request: HttpRequest) -> HttpResponse:
+    answered, first_unanswered = intake.answered_forms(request)
+    if first_unanswered is not None:
+        return redirect("referrals:step", slug=first_unanswered.slug)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            referral = referral_create(actor=request.user, **intake.action_arguments(request, answered))
+        except ValidationError as error:
+            errors = [str(m) for messages_ in error.message_dict.values() for m in messages_]
+        else:
+            intake.clear_draft(request)
+            request.session[intake.SENT_KEY] = referral.number
+            return redirect("referrals:sent")
+    sections = [
+        {"step": step, "rows": intake.summary_rows(answered[step.slug])} for step in intake.steps_for(request.user)
+    ]
+    return render(request, "referrals/check.html", {"sections": sections, "errors": errors})
+
+
+@signed_in(*REFERRING_ROLES)
+@require_GET
+def intake_sent(request: HttpRequest) -> HttpResponse:
+    """The confirmation panel with the reference number, shown once to the person who sent it."""
+    number = request.session.pop(intake.SENT_KEY, None)
+    if not number:
+        return redirect("referrals:mine")
+    return render(request, "referrals/sent.html", {"number": number})
+
+
+# --- The referring agency: status only -----------------------------------------------------
+
+
+@signed_in(*REFERRING_ROLES)
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    """The referrals the user's agencies made: reference, date, status, reason. Nothing else."""
+    referrals = list(
+        Referral.objects.status_visible_to(request.user)
+        .select_related("referring_agency")
+        .only("id", "number", "received_on", "status", "referring_agency__name")[:500]
+    )
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        object_type="referrals.referral",
+        detail={"page": "referrals made by my agency", "results": len(referrals)},
+    )
+    return render(request, "referrals/mine.html", {"referrals": referrals})
+
+
+# --- The receiving service -----------------------------------------------------------------
+
+
+@signed_in(*RECEIVING_READ_ROLES)
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    show = request.GET.get("show", "open")
+    referrals = Referral.objects.visible_to(request.user).select_related("subject", "referring_agency")
+    referrals = referrals.open() if show != "all" else referrals
+    page = list(referrals.order_by("received_on", "number")[:200])
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        object_type="referrals.referral",
+        detail={"page": "triage queue", "show": "all" if show == "all" else "open", "results": len(page)},
+    )
+    return render(request, "referrals/queue.html", {"referrals": page, "show": show})
+
+
+@signed_in(*RECEIVING_READ_ROLES)
+@require_GET
+def detail(request: HttpRequest, referral_id: str) -> HttpResponse:
+    referral = get_referral_for_user(request.user, referral_id)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=referral, detail={"page": "triage"})
+    targets = sorted(allowed_targets(referral.status)) if can_decide(request.user, referral) else []
+    return render(
+        request,
+        "referrals/detail.html",
+        {
+            "referral": referral,
+            "advice": advise(referral),
+            "history": referral.status_changes.select_related("changed_by"),
+            "actions": [
+                {"status": t.value, "label": ACTION_LABELS[t], "reason_required": t in REASON_REQUIRED} for t in targets
+            ],
+            "final": not allowed_targets(referral.status),
+        },
+    )
+
+
+@signed_in(*RECEIVING_DECIDE_ROLES)
+@require_POST
+def transition(request: HttpRequest, referral_id: str) -> HttpResponse:
+    referral = get_referral_to_decide(request.user, referral_id)
+    to_status = request.POST.get("to_status", "")
+    reason = request.POST.get("reason", "")[:2000]
+    try:
+        referral = referral_transition(actor=request.user, referral=referral, to_status=to_status, reason=reason)
+    except InvalidTransition as error:
+        messages.error(request, str(error))
+    except PermissionDenied:
+        raise
+    else:
+        messages.success(request, f"{referral.number} is now {ReferralStatus(referral.status).label.lower()}.")
+    return redirect("referrals:detail", referral_id=referral.pk)
