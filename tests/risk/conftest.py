@@ -6,7 +6,10 @@ import pytest
 
 from waymark.people.models import Person
 from waymark.risk.choices import Answer
-from waymark.risk.models import RiskInstrument
+from waymark.risk.loading import ensure_shipped_instrument
+from waymark.risk.models import RiskInstrument, RiskItem
+from waymark.routing.defaults import ensure_default_rules
+from waymark.routing.models import RoutingRule
 
 
 def make_person(agency, **fields) -> Person:
@@ -21,9 +24,15 @@ def person(specialist_agency):
 
 
 @pytest.fixture
-def dash24():
-    """The checklist shipped by the data migration."""
-    return RiskInstrument.objects.get(code="dash24", version=1)
+def dash24(db):
+    """The checklist the data migration ships (loaded again if a transactional test flushed it)."""
+    return ensure_shipped_instrument(RiskInstrument, RiskItem)
+
+
+@pytest.fixture
+def routing_rules(db):
+    """The shipped routing rules (loaded again if a transactional test flushed them)."""
+    ensure_default_rules(RoutingRule)
 
 
 def answers_with_yes(count: int, total: int = 24, *, rest: Answer = Answer.NO) -> dict[int, Answer]:

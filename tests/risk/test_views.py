@@ -168,7 +168,7 @@ def test_detail_highlights_high_risk_factors_and_is_audited(idva, assessment, cl
     assert AuditEvent.objects.filter(action=AuditAction.VIEW, object_id=str(assessment.pk), actor=idva).exists()
 
 
-def test_detail_shows_the_route_and_why(idva, specialist_agency, dash24, client_for):
+def test_detail_shows_the_route_and_why(idva, specialist_agency, dash24, routing_rules, client_for):
     adult = make_person(specialist_agency, date_of_birth=date(1990, 5, 1))
     high = risk_assessment_record(
         actor=idva, person=adult, instrument=dash24, assessed_on=date(2025, 3, 1), yes_count=15

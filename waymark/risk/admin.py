@@ -19,8 +19,8 @@ class RiskItemInline(admin.TabularInline):
     model = RiskItem
     extra = 0
     can_delete = False
-    fields = ["number", "factor", "text", "is_high_risk_factor"]
-    readonly_fields = fields
+    fields = ("number", "factor", "text", "is_high_risk_factor")
+    readonly_fields = ("number", "factor", "text", "is_high_risk_factor")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

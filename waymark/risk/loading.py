@@ -147,3 +147,12 @@ def store_definition(definition: InstrumentDefinition, instrument_model: Any, it
         ]
     )
     return instrument
+
+
+def ensure_shipped_instrument(instrument_model: Any, item_model: Any) -> Any:
+    """Waymark's own dash24 wording, loaded if it is not there yet (migrations, tests, demo)."""
+    from waymark.risk.instruments import SHIPPED_DASH24
+
+    definition = read_definition(SHIPPED_DASH24)
+    existing = instrument_model.objects.filter(code=definition.code, version=definition.version).first()
+    return existing or store_definition(definition, instrument_model, item_model)

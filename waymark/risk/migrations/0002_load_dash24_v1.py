@@ -7,14 +7,9 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from waymark.risk.instruments import SHIPPED_DASH24
-    from waymark.risk.loading import read_definition, store_definition
+    from waymark.risk.loading import ensure_shipped_instrument
 
-    instrument_model = apps.get_model("risk", "RiskInstrument")
-    item_model = apps.get_model("risk", "RiskItem")
-    definition = read_definition(SHIPPED_DASH24)
-    if not instrument_model.objects.filter(code=definition.code, version=definition.version).exists():
-        store_definition(definition, instrument_model, item_model)
+    ensure_shipped_instrument(apps.get_model("risk", "RiskInstrument"), apps.get_model("risk", "RiskItem"))
 
 
 class Migration(migrations.Migration):
