@@ -226,3 +226,8 @@ def test_due_list_is_for_risk_roles_only(police_referrer, outsider, client_for):
     assert client_for(police_referrer).get(reverse("risk:due")).status_code == 403
     assert client_for(outsider).get(reverse("risk:due")).status_code == 403
     assert reverse("risk:due") not in client_for(police_referrer).get(reverse("home")).content.decode()
+
+
+def test_the_date_input_is_prefilled_with_today_in_iso_form(idva, person, dash24, client_for):
+    body = client_for(idva).get(reverse("risk:record", args=[person.pk])).content.decode()
+    assert f'type="date" name="assessed_on" value="{timezone.localdate().isoformat()}"' in body

@@ -23,8 +23,9 @@ class RiskChecklistForm(forms.Form):
 
     assessed_on = forms.DateField(
         label="Date of the assessment",
-        help_text="The day you completed the checklist with the person. For example, 27 3 2025.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The day you completed the checklist with the person.",
+        # ISO, as a date input needs (the en-GB default would render 01/03/2025, which it drops).
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "Enter the date of the assessment", "invalid": "Enter a real date"},
     )
 
