@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/", include("waymark.people.urls")),
     path("find-a-person/", include("waymark.matching.urls")),
     path("risk/", include("waymark.risk.urls")),
+    path("incidents/", include("waymark.incidents.urls")),
     path("referrals/", include("waymark.referrals.urls")),
     path("self-referral/", include("waymark.referrals.selfreferral_urls")),
     path("api/", include("waymark.api.urls")),

@@ -22,6 +22,7 @@ from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.core.access import signed_in
 from waymark.incidents.escalation import escalation_for
+from waymark.incidents.models import Incident
 from waymark.people.access import get_person_for_user
 from waymark.people.models import Person
 from waymark.risk.access import RISK_ROLES, get_risk_assessment_for_user, require_risk_role
@@ -186,6 +187,12 @@ def person_history(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
             "due_on": due_on,
             "overdue": due_on is not None and due_on < today,
             "escalation": escalation_for(person, on=today),
+            "incidents": list(
+                Incident.objects.visible_to(request.user)
+                .filter(victim=person)
+                .select_related("agency")
+                .order_by("-occurred_on")[:50]
+            ),
             "high": RiskLevel.HIGH,
         },
     )
