@@ -46,7 +46,7 @@ def _invalid_search(request: HttpRequest, event_filter: AuditEventFilter) -> Htt
     )
     page = Paginator(AuditEvent.objects.none(), PAGE_SIZE).get_page(1)
     context = {"filter": event_filter, "page": page, "query": ""}
-    return render(request, "audit/search.html", context, status=400)
+    return render(request, "audit/search.html", context)
 
 
 @signed_in(Role.AUDITOR)
