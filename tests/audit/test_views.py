@@ -173,6 +173,17 @@ def test_search_by_date_range_is_inclusive(auditor, client_for):
     assert listed(response) == [3, 2]
 
 
+def test_dates_are_uk_days_in_summer_time(auditor, client_for):
+    # 23:30 UTC on 1 June is 00:30 BST on 2 June; 23:30 UTC on 2 June is 00:30 on 3 June.
+    for moment in (datetime(2026, 6, 1, 22, 59, tzinfo=UTC), datetime(2026, 6, 1, 23, 30, tzinfo=UTC)):
+        with time_machine.travel(moment, tick=False):
+            make_events(1)
+    with time_machine.travel(datetime(2026, 6, 2, 23, 30, tzinfo=UTC), tick=False):
+        make_events(1)
+    response = client_for(auditor).get(SEARCH, {"occurred_from": "2026-06-02", "occurred_to": "2026-06-02"})
+    assert listed(response) == [2]
+
+
 def test_a_date_range_that_ends_before_it_starts_is_an_error(auditor, client_for):
     make_events(2)
     response = client_for(auditor).get(SEARCH, {"occurred_from": "2026-03-03", "occurred_to": "2026-03-02"})
