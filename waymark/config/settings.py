@@ -293,6 +293,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "People search, referrals and risk assessments, under the same access rules as the web interface.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One schema name for the yes/no/not-known answers shared by the safe-contact fields
+    # (otherwise drf-spectacular warns, and check --deploy --fail-level WARNING fails).
+    "ENUM_NAME_OVERRIDES": {"YesNoUnknownEnum": "waymark.referrals.choices.YesNoUnknown"},
 }
 
 # --- Limits --------------------------------------------------------------------------------
