@@ -26,6 +26,21 @@ NAVIGATION: list[tuple[str, str, frozenset[Role]]] = [
         "matching:find",
         frozenset({Role.CASEWORKER, Role.TEAM_MANAGER, Role.MARAC_COORDINATOR, Role.HOUSING_OFFICER}),
     ),
+    ("Referrals to triage", "referrals:queue", frozenset({Role.CASEWORKER, Role.TEAM_MANAGER})),
+    (
+        "Your agency's referrals",
+        "referrals:mine",
+        frozenset(
+            {
+                Role.REFERRER,
+                Role.CASEWORKER,
+                Role.TEAM_MANAGER,
+                Role.HOUSING_OFFICER,
+                Role.MARAC_REPRESENTATIVE,
+                Role.MARAC_COORDINATOR,
+            }
+        ),
+    ),
     ("Reassessments due", "risk:due", frozenset({Role.CASEWORKER, Role.TEAM_MANAGER, Role.MARAC_COORDINATOR})),
     ("Audit trail", "audit:search", frozenset({Role.AUDITOR})),
     ("Administration", "admin:index", frozenset({Role.SYSTEM_ADMINISTRATOR})),

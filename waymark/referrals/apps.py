@@ -5,3 +5,6 @@ class ReferralsConfig(AppConfig):
     name = "waymark.referrals"
     verbose_name = "Referrals"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from waymark.referrals import home  # noqa: F401  (registers the home-page panels)
