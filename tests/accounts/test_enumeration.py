@@ -49,3 +49,27 @@ def test_only_the_existing_account_gets_a_reset_email(user):
     reset_request(user.email)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [user.email]
+
+
+def test_unknown_accounts_cost_the_same_password_hashing_as_known_ones(user, monkeypatch):
+    """Response time must not tell accounts apart: one Argon2 computation either way."""
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    calls: list[str] = []
+    real_encode, real_verify = Argon2PasswordHasher.encode, Argon2PasswordHasher.verify
+
+    def encode(self, password, salt):
+        calls.append("encode")
+        return real_encode(self, password, salt)
+
+    def verify(self, password, encoded):
+        calls.append("verify")
+        return real_verify(self, password, encoded)
+
+    monkeypatch.setattr(Argon2PasswordHasher, "encode", encode)
+    monkeypatch.setattr(Argon2PasswordHasher, "verify", verify)
+    post_password(Client(), user.email, "wrong-password-for-sure-1")
+    known = list(calls)
+    calls.clear()
+    post_password(Client(), UNKNOWN, "wrong-password-for-sure-1")
+    assert len(known) == len(calls) == 1
