@@ -122,3 +122,19 @@ def test_retired_version_cannot_be_used_for_new_recordings(idva, person, dash24)
     with pytest.raises(ValidationError) as error:
         record(idva, person, dash24)
     assert "retired" in error.value.message_dict["instrument"][0]
+
+
+def test_archive_needs_a_team_manager_and_a_reason(idva, manager, person, dash24):
+    from django.core.exceptions import PermissionDenied
+
+    from waymark.risk.actions import risk_assessment_archive
+
+    assessment = record(idva, person, dash24)
+    with pytest.raises(PermissionDenied):
+        risk_assessment_archive(actor=idva, assessment=assessment, reason="Wrong person")
+    with pytest.raises(ValidationError):
+        risk_assessment_archive(actor=manager, assessment=assessment, reason="")
+    risk_assessment_archive(actor=manager, assessment=assessment, reason="Wrong person")
+    with pytest.raises(ValidationError, match="already archived"):
+        risk_assessment_archive(actor=manager, assessment=assessment, reason="Again")
+    assert RiskAssessment.objects.filter(pk=assessment.pk).exists()  # archived, not deleted

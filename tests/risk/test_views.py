@@ -231,3 +231,26 @@ def test_due_list_is_for_risk_roles_only(police_referrer, outsider, client_for):
 def test_the_date_input_is_prefilled_with_today_in_iso_form(idva, person, dash24, client_for):
     body = client_for(idva).get(reverse("risk:record", args=[person.pk])).content.decode()
     assert f'type="date" name="assessed_on" value="{timezone.localdate().isoformat()}"' in body
+
+
+# --- Archiving -----------------------------------------------------------------------------
+
+
+def test_team_manager_archives_with_a_reason(manager, idva, outsider, assessment, client_for):
+    archive = reverse("risk:archive", args=[assessment.pk])
+    assert client_for(outsider).post(archive, {"reason": "x"}).status_code == 404
+    assert client_for(idva).post(archive, {"reason": "x"}).status_code == 403
+    detail = reverse("risk:detail", args=[assessment.pk])
+    assert "Archive this assessment" not in client_for(idva).get(detail).content.decode()
+    client = client_for(manager)
+    assert "Archive this assessment" in client.get(detail).content.decode()
+    refused = client.post(archive, {"reason": "  "})
+    assert refused.status_code == 200 and "Explain why this assessment should be archived." in refused.content.decode()
+    response = client.post(archive, {"reason": "Recorded against the wrong person"})
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.archived_at is not None
+    event = AuditEvent.objects.get(action=AuditAction.ARCHIVE, object_id=str(assessment.pk))
+    assert event.justification == "Recorded against the wrong person"
+    assert client.get(detail).status_code == 404
+    assert RiskAssessment.objects.visible_to(manager).count() == 0

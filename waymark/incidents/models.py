@@ -55,7 +55,7 @@ class Incident(BaseModel):
     objects = IncidentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["victim", "occurred_on"]
+        ordering = ["occurred_on"]
         indexes = [models.Index(fields=["victim", "occurred_on"])]
         constraints = [
             models.CheckConstraint(

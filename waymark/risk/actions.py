@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
+from waymark.organisations.roles import Role
 from waymark.risk.choices import Answer, AssessmentSource, RiskLevel
 from waymark.risk.config import thresholds_for
 from waymark.risk.loading import InstrumentDefinition, store_definition
@@ -193,5 +194,28 @@ def risk_assessment_record(
             "instrument": f"{instrument.code}@{instrument.version}",
             "raised_by_judgement": result.raised_by_judgement,
         },
+    )
+    return assessment
+
+
+@transaction.atomic
+def risk_assessment_archive(*, actor: Any, assessment: RiskAssessment, reason: str) -> RiskAssessment:
+    """Archives an assessment recorded in error (archive, never delete). Team managers only;
+    the reason is required and kept in the audit row's justification."""
+    if Role.TEAM_MANAGER not in actor.roles:
+        raise PermissionDenied("Only a team manager can archive a risk assessment.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Explain why this assessment should be archived."})
+    if assessment.archived_at is not None:
+        raise ValidationError({"reason": "This assessment is already archived."})
+    assessment.archived_at = timezone.now()
+    assessment.save(update_fields=["archived_at", "modified_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.ARCHIVE,
+        obj=assessment,
+        justification=reason,
+        detail={"person": str(assessment.person_id)},
     )
     return assessment

@@ -71,3 +71,13 @@ class RiskChecklistForm(forms.Form):
             target = field if field in self.fields else None
             for message in messages:
                 self.add_error(target, message)
+
+
+class ArchiveForm(forms.Form):
+    reason = forms.CharField(
+        label="Why archive this assessment",
+        help_text="For example, it was recorded against the wrong person. The reason is kept in the audit trail.",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Explain why this assessment should be archived."},
+    )

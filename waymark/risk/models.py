@@ -56,7 +56,7 @@ class RiskItem(BaseModel):
     )
 
     class Meta:
-        ordering = ["instrument", "number"]
+        ordering = ["number"]
         constraints = [models.UniqueConstraint(fields=["instrument", "number"], name="risk_item_number_unique")]
 
     def __str__(self) -> str:
@@ -202,7 +202,7 @@ class RiskAssessment(BaseModel):
     objects = RiskAssessmentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["person", "assessed_on", "created_at"]
+        ordering = ["assessed_on", "created_at"]
         indexes = [models.Index(fields=["person", "assessed_on"])]
 
     def __str__(self) -> str:
@@ -221,7 +221,7 @@ class RiskAnswer(BaseModel):
     answer = models.CharField(max_length=16, choices=Answer.choices)
 
     class Meta:
-        ordering = ["assessment", "item__number"]
+        ordering = ["item__number"]
         constraints = [models.UniqueConstraint(fields=["assessment", "item"], name="risk_answer_one_per_item")]
 
     def __str__(self) -> str:

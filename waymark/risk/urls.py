@@ -8,4 +8,5 @@ urlpatterns = [
     path("people/<uuid:person_id>/", views.person_history, name="history"),
     path("people/<uuid:person_id>/new/", views.assessment_record, name="record"),
     path("assessments/<uuid:assessment_id>/", views.assessment_detail, name="detail"),
+    path("assessments/<uuid:assessment_id>/archive/", views.assessment_archive, name="archive"),
 ]

@@ -23,12 +23,13 @@ from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.core.access import signed_in
 from waymark.incidents.escalation import escalation_for
 from waymark.incidents.models import Incident
+from waymark.organisations.roles import Role
 from waymark.people.access import get_person_for_user
 from waymark.people.models import Person
 from waymark.risk.access import RISK_ROLES, get_risk_assessment_for_user, require_risk_role
-from waymark.risk.actions import risk_assessment_check, risk_assessment_record
+from waymark.risk.actions import risk_assessment_archive, risk_assessment_check, risk_assessment_record
 from waymark.risk.choices import Answer, RiskLevel
-from waymark.risk.forms import RiskChecklistForm
+from waymark.risk.forms import ArchiveForm, RiskChecklistForm
 from waymark.risk.models import RiskAssessment, RiskInstrument
 from waymark.risk.selectors import (
     assessment_history,
@@ -159,8 +160,33 @@ def assessment_detail(request: HttpRequest, assessment_id: uuid.UUID) -> HttpRes
             "rows": rows,
             "high_risk_present": [row["item"] for row in rows if row["high_risk_present"]],
             "recommendation": recommendation,
+            "archive_form": ArchiveForm() if Role.TEAM_MANAGER in request.user.roles else None,
         },
     )
+
+
+@signed_in()
+@require_http_methods(["POST"])
+def assessment_archive(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
+    """A team manager archives an assessment recorded in error, giving the reason."""
+    try:
+        assessment: RiskAssessment = get_risk_assessment_for_user(request.user, assessment_id)
+    except (Http404, PermissionDenied):
+        _denied(request, "risk.riskassessment", assessment_id)
+        raise
+    if Role.TEAM_MANAGER not in request.user.roles:
+        _denied(request, "risk.riskassessment", assessment_id)
+        raise PermissionDenied("Only a team manager can archive a risk assessment.")
+    form = ArchiveForm(request.POST)
+    if form.is_valid():
+        try:
+            risk_assessment_archive(actor=request.user, assessment=assessment, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error("reason", error.message_dict.get("reason", error.messages))
+        else:
+            messages.success(request, "Risk assessment archived.")
+            return redirect("risk:history", person_id=assessment.person_id)
+    return render(request, "risk/archive.html", {"assessment": assessment, "person": assessment.person, "form": form})
 
 
 @signed_in()
