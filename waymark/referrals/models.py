@@ -204,8 +204,9 @@ class Referral(BaseModel):
         """The reason given for the final decision, which the referring agency may read."""
         if self.status not in (ReferralStatus.SIGNPOSTED, ReferralStatus.DECLINED, ReferralStatus.ACCEPTED):
             return ""
-        change = self.status_changes.filter(to_status=self.status).order_by("-changed_at").first()
-        return change.reason if change else ""
+        # Reads prefetched status changes when the caller prefetched them (lists do).
+        changes = [c for c in self.status_changes.all() if c.to_status == self.status]
+        return max(changes, key=lambda c: c.changed_at).reason if changes else ""
 
 
 class ReferralStatusChange(BaseModel):

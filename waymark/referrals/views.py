@@ -111,7 +111,8 @@ def mine(request: HttpRequest) -> HttpResponse:
     referrals = list(
         Referral.objects.status_visible_to(request.user)
         .select_related("referring_agency")
-        .only("id", "number", "received_on", "status", "referring_agency__name")[:500]
+        .only("id", "number", "received_on", "status", "referring_agency__name")
+        .prefetch_related("status_changes")[:500]
     )
     audit_record(
         actor=request.user,
