@@ -101,13 +101,28 @@ def interchange_import(
     ``held_by_ref`` names the agency that holds imported people whose row gives none
     (default: the receiving service). ``actor`` None means an administrator at the command line.
     """
-    report = ImportReport(dry_run=dry_run)
     try:
         raw_files = read_source(path)
     except SourceError as error:
+        report = ImportReport(dry_run=dry_run)
         report.errors.append(RowError(str(path), 0, "", str(error)))
         _audit_import(actor=actor, report=report, files=[])
         return report
+    return interchange_import_files(
+        actor=actor, raw_files=raw_files, dry_run=dry_run, held_by_ref=held_by_ref, today=today
+    )
+
+
+def interchange_import_files(
+    *,
+    actor: Any | None,
+    raw_files: dict[str, bytes],
+    dry_run: bool = False,
+    held_by_ref: str = "",
+    today: date | None = None,
+) -> ImportReport:
+    """As ``interchange_import``, from files already in memory (name -> bytes)."""
+    report = ImportReport(dry_run=dry_run)
     ctx = ImportContext(today=today, options={"held_by_ref": held_by_ref or receiving_ref()})
     known = {h.name for h in handlers()}
     report.skipped = sorted(name for name in raw_files if name in NOT_YET_IMPORTED)

@@ -34,7 +34,7 @@ from waymark.people.choices import PHONE_KINDS, REFUGE_OR_SAFE, ChannelKind, Eth
 from waymark.people.models import Address, ContactChannel, Person
 from waymark.people.normalise import normalise_phone, normalise_postcode
 from waymark.risk.choices import AssessmentSource, RiskLevel
-from waymark.risk.config import thresholds_for
+from waymark.risk.config import thresholds_for as _thresholds_for
 from waymark.risk.models import RiskAssessment, RiskInstrument
 from waymark.risk.scoring import score
 
@@ -480,6 +480,8 @@ class ReferralsFile(FileHandler):
 
 
 class RiskAssessmentsFile(FileHandler):
+    """Scored with the thresholds in force (looked up once per instrument per import)."""
+
     name = "risk_assessments.csv"
     kind = "assessment"
     key = "assessment_ref"
@@ -496,6 +498,14 @@ class RiskAssessmentsFile(FileHandler):
             Column("judgement_level", cells.choice(RiskLevel, required=False)),
             Column("judgement_reason", cells.text(2000)),
         ]
+
+    def __init__(self) -> None:
+        self._thresholds: dict[str, Any] = {}
+
+    def thresholds_for(self, code: str) -> Any:
+        if code not in self._thresholds:
+            self._thresholds[code] = _thresholds_for(code)
+        return self._thresholds[code]
 
     @staticmethod
     def instruments() -> dict[str, tuple[RiskInstrument, int]]:
@@ -537,7 +547,7 @@ class RiskAssessmentsFile(FileHandler):
             try:
                 score(
                     yes_count=v["yes_count"],
-                    thresholds=thresholds_for(code),
+                    thresholds=self.thresholds_for(code),
                     item_count=instruments[code][1] or None,
                     judgement_level=v.get("judgement_level") or None,
                     judgement_reason=v.get("judgement_reason", ""),
@@ -586,9 +596,8 @@ class RiskAssessmentsFile(FileHandler):
         plan.update_fields = sorted(fields)
         return plan
 
-    @staticmethod
-    def _score(assessment: RiskAssessment, code: str) -> list[str]:
-        thresholds = thresholds_for(code)
+    def _score(self, assessment: RiskAssessment, code: str) -> list[str]:
+        thresholds = self.thresholds_for(code)
         result = score(
             yes_count=assessment.yes_count,
             thresholds=thresholds,

@@ -13,12 +13,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
+        parser.add_argument("--no-volumes", action="store_true", help="Only the partnership: no demo case records.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
             raise CommandError("seed_demo refuses to run in production: it creates accounts with known passwords.")
         logins = build_partnership()
         self.stdout.write(self.style.SUCCESS(f"Demo partnership ready: {len(logins)} users."))
+        if not options["no_volumes"]:
+            from waymark.demo.volumes import build_volumes
+
+            report = build_volumes()
+            self.stdout.write("Demo records: " + ("already there." if report is None else "; ".join(report.lines())))
         if not options["quiet_logins"]:
             self.stdout.write(format_logins(logins))
 
