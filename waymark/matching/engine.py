@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from django.db import connection, transaction
@@ -245,22 +246,36 @@ def _trigram_block(q: NameKeys) -> QuerySet[PersonSearchKey] | None:
 
 
 def _candidate_ids(query: SearchQuery) -> set[UUID]:
+    """Person ids from every block, each block capped, in one round trip where the database
+    allows (PostgreSQL: UNION ALL of limited subqueries) and one query per block otherwise."""
     q = query.names
-    ids: set[UUID] = set()
-    for block in _dob_blocks(q, query.date_of_birth):
-        ids.update(PersonSearchKey.objects.filter(block).values_list("person_id", flat=True)[:STRONG_BLOCK_LIMIT])
+    blocks: list[QuerySet[Any]] = []
+    keys = PersonSearchKey.objects.values_list("person_id", flat=True)
+    blocks += [keys.filter(block)[:STRONG_BLOCK_LIMIT] for block in _dob_blocks(q, query.date_of_birth)]
     for kind, values in (
         (ContactKeyKind.POSTCODE, query.contacts.postcodes),
         (ContactKeyKind.PHONE, query.contacts.phones),
     ):
         if values:
-            found = PersonContactKey.objects.filter(kind=kind, key__in=sorted(values))
-            ids.update(found.values_list("person_id", flat=True)[:STRONG_BLOCK_LIMIT])
-    for block in _name_blocks(q):
-        ids.update(PersonSearchKey.objects.filter(block).values_list("person_id", flat=True)[:NAME_BLOCK_LIMIT])
+            contact = PersonContactKey.objects.filter(kind=kind, key__in=sorted(values))
+            blocks.append(contact.values_list("person_id", flat=True)[:STRONG_BLOCK_LIMIT])
+    blocks += [keys.filter(block)[:NAME_BLOCK_LIMIT] for block in _name_blocks(q)]
+    sounds = sorted({q.family_metaphone, q.given_metaphone} - {""})
+    if query.contacts.districts and sounds:
+        # Either name sounding alike (in either place) within the same postcode district.
+        nearby = PersonContactKey.objects.filter(kind=ContactKeyKind.DISTRICT, key__in=sorted(query.contacts.districts))
+        either = Q(family_metaphone__in=sounds) | Q(given_metaphone__in=sounds)
+        blocks.append(keys.filter(either, person_id__in=nearby.values("person_id"))[:NAME_BLOCK_LIMIT])
     trigram = _trigram_block(q)
     if trigram is not None:
-        ids.update(trigram.values_list("person_id", flat=True)[:NAME_BLOCK_LIMIT])
+        blocks.append(trigram.values_list("person_id", flat=True)[:NAME_BLOCK_LIMIT])
+    if not blocks:
+        return set()
+    if connection.features.supports_slicing_ordering_in_compound and len(blocks) > 1:
+        return set(blocks[0].union(*blocks[1:], all=True))
+    ids: set[UUID] = set()
+    for block in blocks:
+        ids.update(block)
     return ids
 
 

@@ -1,0 +1,125 @@
+"""``make bench``: known-person matching benchmarks, written to bench/results/latest.json.
+
+(a) intake search p50/p95 latency at 100k and 1M people on PostgreSQL, beside a plain indexed
+    exact-name lookup measured in the same run; (b) recall@10 of true matches on FEBRL 1-4 and a
+    UK-style generated set; (c) batch dedupe F1 and time beside plain Splink defaults.
+
+Uses its own databases (``waymark_bench`` and ``waymark_bench_recall``) on the PostgreSQL server
+in BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432). The synthetic population is
+kept between runs and only grown, so a second run skips most of the loading.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
+TARGET_P95_MS, TARGET_RECALL = 25.0, 0.99
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--sizes", default="100000,1000000", help="Population sizes for latency (comma-separated).")
+    parser.add_argument("--queries", type=int, default=300, help="Timed queries per size.")
+    parser.add_argument("--skip", default="", help="Comma-separated parts to skip: latency, recall, dedupe.")
+    parser.add_argument("--uk-originals", type=int, default=2000)
+    parser.add_argument("--uk-distractors", type=int, default=20000)
+    args = parser.parse_args(argv)
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+
+    server = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+    os.environ["DATABASE_URL"] = f"{server}/waymark_bench"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "waymark.config.settings")
+    import django
+
+    django.setup()
+    from bench import db, dedupe_bench, latency, recall
+
+    db.ensure_databases(server, ["waymark_bench", "waymark_bench_recall"])
+    results: dict[str, Any] = {
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+
+    if "recall" not in skip or "dedupe" not in skip:
+        uk = recall.uk_set(originals=args.uk_originals, distractors=args.uk_distractors)
+        febrl = recall.febrl_sets()
+    if "recall" not in skip:
+        print("== (b) recall@10 on labelled typo sets (PostgreSQL, waymark_bench_recall)")
+        db.use_database("waymark_bench_recall")
+        results["recall"] = {}
+        load = lambda rs, ids: db.load_records(rs, ids, copy=True)  # noqa: E731
+        for name, (records, pairs) in febrl.items():
+            db.truncate_people()
+            results["recall"][name] = recall.recall_at_k(records, pairs, load=load)
+            print(f"  {name}: {results['recall'][name]}")
+        db.truncate_people()
+        records, pairs, kinds = uk
+        results["recall"]["uk_generated"] = recall.recall_at_k(records, pairs, load=load, kinds=kinds)
+        print(f"  uk_generated: {results['recall']['uk_generated']}")
+
+    if "dedupe" not in skip:
+        print("== (c) batch dedupe: Waymark's Splink model vs plain Splink defaults (DuckDB)")
+        results["dedupe"] = {}
+        records, pairs = febrl["febrl3"]
+        results["dedupe"]["febrl3"] = dedupe_bench.compare(records, pairs)
+        print(f"  febrl3: {results['dedupe']['febrl3']}")
+        records, pairs, _ = recall.uk_set(originals=2000, distractors=3000, seed=12)
+        results["dedupe"]["uk_generated"] = dedupe_bench.compare(records, pairs)
+        print(f"  uk_generated: {results['dedupe']['uk_generated']}")
+
+    if "latency" not in skip:
+        print("== (a) intake search latency on PostgreSQL (waymark_bench)")
+        db.use_database("waymark_bench")
+        results["latency"] = {}
+        for size in sorted(int(s) for s in args.sizes.split(",") if s.strip()):
+            db.grow_population(size)
+            if db.current_population() > size:
+                print(f"  population is larger than {size:,}: skipped (drop waymark_bench to measure it)")
+                continue
+            results["latency"][str(size)] = latency.measure(count=args.queries)
+            print(f"  {size:,} people: {results['latency'][str(size)]}")
+
+    results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print_table(results)
+    print(f"\nWritten to {RESULTS}")
+    return 0
+
+
+def print_table(results: dict[str, Any]) -> None:
+    print("\n" + "=" * 96)
+    if "latency" in results:
+        print(
+            f"{'Intake search latency':<28}{'p50 ms':>9}{'p95 ms':>9}{'base p50':>10}{'base p95':>10}{'p50 x':>8}{'p95 x':>8}  target p95<=25ms"
+        )
+        for size, r in results["latency"].items():
+            ok = "PASS" if r["search_p95_ms"] <= TARGET_P95_MS else "FAIL"
+            print(
+                f"{int(size):>12,} people{'':<9}{r['search_p50_ms']:>9}{r['search_p95_ms']:>9}{r['baseline_p50_ms']:>10}"
+                f"{r['baseline_p95_ms']:>10}{r['p50_ratio_to_baseline']:>8}{r['p95_ratio_to_baseline']:>8}  {ok}"
+            )
+    if "recall" in results:
+        print(f"\n{'Recall@10':<28}{'records':>9}{'pairs':>9}{'recall':>10}  target>=0.99")
+        for name, r in results["recall"].items():
+            ok = "PASS" if r["recall_at_10"] is not None and r["recall_at_10"] >= TARGET_RECALL else "FAIL"
+            print(f"{name:<28}{r['records']:>9}{r['pairs']:>9}{r['recall_at_10']:>10}  {ok}")
+    if "dedupe" in results:
+        print(f"\n{'Batch dedupe (pairs)':<28}{'model':<18}{'precision':>10}{'recall':>8}{'F1':>8}{'seconds':>9}")
+        for name, r in results["dedupe"].items():
+            for model in ("waymark", "splink_defaults"):
+                m = r[model]
+                print(f"{name:<28}{model:<18}{m['precision']:>10}{m['recall']:>8}{m['f1']:>8}{m['seconds']:>9}")
+    print("=" * 96)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
