@@ -110,3 +110,13 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     watch(page)
     yield page
     context.close()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Repeats the reason at the very end of the run, where nobody can miss it."""
+    if not MISSING:
+        return
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "BROWSER TESTS SKIPPED" in str(r.longrepr)]
+    if skipped:
+        terminalreporter.write_sep("#", f"{len(skipped)} BROWSER TESTS WERE SKIPPED", red=True, bold=True)
+        terminalreporter.write_line(MISSING, red=True, bold=True)
