@@ -158,3 +158,22 @@ def test_decided_referrals_leave_the_queue(client_for, police_referrer, manager)
     client = client_for(manager)
     assert referral.number not in client.get(reverse("referrals:queue")).content.decode()
     assert referral.number in client.get(reverse("referrals:queue") + "?show=all").content.decode()
+
+
+def test_contact_details_follow_the_people_location_rule(client_for, police_referrer, manager, specialist_agency):
+    from tests.factories import MembershipFactory
+
+    referral = make_referral(police_referrer)
+    assert "07700 900982" in client_for(manager).get(detail_url(referral)).content.decode()
+    # One account must not bridge perpetrator work and a victim's whereabouts.
+    MembershipFactory(user=manager, agency=specialist_agency, role=Role.PERPETRATOR_WORKER)
+    body = client_for(manager).get(detail_url(referral)).content.decode()
+    assert "07700 900982" not in body and "ZZ9 9ZZ" not in body
+    assert "Not shown" in body
+
+
+def test_pages_are_not_cached(client_for, police_referrer, manager):
+    referral = make_referral(police_referrer)
+    client = client_for(manager)
+    for url in (reverse("referrals:queue"), detail_url(referral)):
+        assert client.get(url)["Cache-Control"] == "no-store"

@@ -183,7 +183,13 @@ def _record_person(*, actor: Any, details: PersonDetails, role: str, held_by: Ag
         primary_role=role,
         held_by=held_by,
     )
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=person, detail={"via": "referral intake"})
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=person,
+        actor_label="" if actor else "Self-referral (not signed in)",
+        detail={"via": "referral intake"},
+    )
     return person
 
 

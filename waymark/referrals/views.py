@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import signed_in
+from waymark.people.access import can_see_location
 from waymark.referrals import intake
 from waymark.referrals.access import can_decide, get_referral_for_user, get_referral_to_decide
 from waymark.referrals.actions import referral_create, referral_transition
@@ -159,6 +160,9 @@ def detail(request: HttpRequest, referral_id: str) -> HttpResponse:
                 {"status": t.value, "label": ACTION_LABELS[t], "reason_required": t in REASON_REQUIRED} for t in targets
             ],
             "final": not allowed_targets(referral.status),
+            # Safe contact details locate the person: people's location rule decides, so that
+            # (for example) anyone who also works with perpetrators never sees them.
+            "show_contact": can_see_location(request.user, referral.subject),
         },
     )
 
