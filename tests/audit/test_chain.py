@@ -296,3 +296,24 @@ def test_a_long_actor_label_is_cut_to_fit_and_still_verifies():
     audit_record(actor=None, action=AuditAction.LOGIN_FAILED, actor_label="x" * 400)
     assert len(row(1).actor_label) == 254
     assert first_problem() is None
+
+
+def test_a_key_holder_rewriting_history_is_caught_only_by_a_recorded_head():
+    """Someone with the key can rebuild a consistent chain; a head kept elsewhere still shows it."""
+    make_events(5)
+    head = ChainHead(5, row(5).entry_hash)
+    tamper("UPDATE audit_auditevent SET object_id = 'rewritten' WHERE sequence = 2")
+    previous_hash = row(1).entry_hash
+    for sequence in range(2, 6):
+        event = row(sequence)
+        event.previous_hash = previous_hash
+        rebuilt = compute_hash(event, previous_hash)
+        tamper(
+            "UPDATE audit_auditevent SET previous_hash = %s, entry_hash = %s WHERE sequence = %s",
+            [previous_hash, rebuilt, sequence],
+        )
+        previous_hash = rebuilt
+    assert "5 events" in verify()
+    message = broken("--expect-head", str(head))
+    assert f"sequence 5 (row id {row(5).pk})" in message
+    assert "differs from the recorded head" in message
