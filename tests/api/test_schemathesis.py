@@ -34,6 +34,19 @@ ROLES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def keep_test_connection():
+    """As Django's test client does: a finished request must not close the test's connection."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def world(specialist_agency, police_referrer):
     make_referral(police_referrer)

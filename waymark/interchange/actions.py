@@ -120,8 +120,12 @@ def interchange_import_files(
     dry_run: bool = False,
     held_by_ref: str = "",
     today: date | None = None,
+    refresh_matching: bool = True,
 ) -> ImportReport:
-    """As ``interchange_import``, from files already in memory (name -> bytes)."""
+    """As ``interchange_import``, from files already in memory (name -> bytes).
+
+    ``refresh_matching=False`` leaves the matching engine's search keys to the caller (who must
+    then call ``refresh_search_keys`` or ``rebuild_all_search_keys`` before anyone searches)."""
     report = ImportReport(dry_run=dry_run)
     ctx = ImportContext(today=today, options={"held_by_ref": held_by_ref or receiving_ref()})
     known = {h.name for h in handlers()}
@@ -156,7 +160,7 @@ def interchange_import_files(
             touched |= plan.touched_people
             if not dry_run:
                 handler.apply(plan)
-        if touched and not dry_run and apps.is_installed("waymark.matching"):
+        if touched and not dry_run and refresh_matching and apps.is_installed("waymark.matching"):
             from waymark.matching.engine import refresh_search_keys
 
             refresh_search_keys(touched)

@@ -1,0 +1,189 @@
+"""Import throughput: ``manage.py import_data``'s code path against PostgreSQL ``COPY``.
+
+    python -m bench.import_bench [--people 100000]
+
+Generates N people as an interchange ``people.csv`` in memory (names, date of birth, postcode
+and phone, so every row also writes an encrypted address and contact channel with blind
+indexes), then in the same run on the same server:
+
+1. imports it with the interchange importer (validation, encryption, bulk inserts), first
+   without and then with the matching engine's search-key refresh;
+2. re-imports the same file (compare-and-skip: nothing should change);
+3. ``COPY``s the same CSV bytes into a scratch table of text columns (the floor: no validation,
+   no encryption, no indexes).
+
+Reports rows/s for each and the import/COPY ratio. Uses its own database ``waymark_bench_import``
+on the server in BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432). Results go to
+bench/results/import.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import platform
+import random
+import time
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results" / "import.json"
+DATABASE = "waymark_bench_import"
+GIVEN = [
+    "Aisha",
+    "Ayesha",
+    "Catherine",
+    "Kathryn",
+    "Zoe",
+    "Grace",
+    "Amara",
+    "Fatima",
+    "Leanne",
+    "Nicola",
+    "Mohammed",
+    "Sean",
+]
+FAMILY = [
+    "Smith",
+    "Smyth",
+    "Mohammed",
+    "Muhammad",
+    "O'Brien",
+    "OBrien",
+    "Okafor",
+    "Mensah",
+    "Patel",
+    "Khan",
+    "Reid",
+    "Jones",
+]
+LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+
+
+def people_csv(count: int, seed: int = 7) -> bytes:
+    rng = random.Random(seed)
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "person_ref",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "sex",
+            "ethnicity",
+            "disability",
+            "lgbt",
+            "postcode",
+            "phone",
+        ]
+    )
+    for n in range(count):
+        writer.writerow(
+            [
+                f"B{n:08d}",
+                rng.choice(GIVEN),
+                f"{rng.choice(FAMILY)}{n % 997}",
+                f"{rng.randint(1950, 2008)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                rng.choice(["female", "male", "unknown"]),
+                rng.choice(["white_british", "black_african", "asian_indian", "not_known", ""]),
+                rng.choice(["yes", "no", "unknown"]),
+                rng.choice(["yes", "no", "unknown"]),
+                f"SE{rng.randint(1, 28)} {rng.randint(0, 9)}{rng.choice(LETTERS)}{rng.choice(LETTERS)}",
+                f"07{rng.randint(100, 999)} {rng.randint(100000, 999999)}",
+            ]
+        )
+    return out.getvalue().encode()
+
+
+def _reset() -> None:
+    from django.db import connection
+
+    from waymark.organisations.models import Agency, AgencyKind
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE people_contactchannel, people_address, matching_personsearchkey, matching_personcontactkey, "
+            "people_person CASCADE"
+        )
+        cursor.execute("DROP TABLE IF EXISTS bench_copy_people")
+    Agency.objects.get_or_create(ref="BENCH", defaults={"name": "Benchmark agency", "kind": AgencyKind.DA_SPECIALIST})
+
+
+def _timed_import(data: bytes, *, refresh: bool) -> tuple[float, Any]:
+    from waymark.interchange.actions import interchange_import_files
+
+    start = time.perf_counter()
+    report = interchange_import_files(
+        actor=None, raw_files={"people.csv": data}, held_by_ref="BENCH", refresh_matching=refresh
+    )
+    elapsed = time.perf_counter() - start
+    if not report.ok:
+        raise SystemExit("\n".join(report.lines()[:20]))
+    return elapsed, report
+
+
+def _timed_copy(data: bytes) -> float:
+    from django.db import connection, transaction
+
+    header = data.split(b"\n", 1)[0].decode()
+    columns = ", ".join(f"{name} text" for name in header.split(","))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE bench_copy_people ({columns})")
+        start = time.perf_counter()
+        with cursor.cursor.copy("COPY bench_copy_people FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+            copy.write(data)
+        return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.import_bench", description=__doc__)
+    parser.add_argument("--people", type=int, default=100_000)
+    args = parser.parse_args(argv)
+    server = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+    os.environ["DATABASE_URL"] = f"{server}/{DATABASE}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "waymark.config.settings")
+    import django
+
+    django.setup()
+    from bench import db
+
+    db.ensure_databases(server, [DATABASE])
+    db.use_database(DATABASE)
+    n = args.people
+    data = people_csv(n)
+    _reset()
+    without_keys, _ = _timed_import(data, refresh=False)
+    _reset()
+    with_keys, _ = _timed_import(data, refresh=True)
+    again, report = _timed_import(data, refresh=True)
+    unchanged = report.counts["people.csv"].unchanged
+    copy_seconds = _timed_copy(data)
+    results = {
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "people": n,
+        "import_rows_per_s": round(n / without_keys),
+        "import_with_search_keys_rows_per_s": round(n / with_keys),
+        "reimport_unchanged_rows_per_s": round(n / again),
+        "reimport_unchanged_rows": unchanged,
+        "copy_rows_per_s": round(n / copy_seconds),
+        "import_to_copy_ratio": round((n / without_keys) / (n / copy_seconds), 4),
+        "import_with_keys_to_copy_ratio": round((n / with_keys) / (n / copy_seconds), 4),
+        "seconds": {
+            "import": round(without_keys, 2),
+            "import_with_search_keys": round(with_keys, 2),
+            "reimport": round(again, 2),
+            "copy": round(copy_seconds, 3),
+        },
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
