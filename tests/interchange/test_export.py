@@ -84,3 +84,19 @@ def test_export_is_audited_with_counts(valid_folder, tmp_path):
     assert event.actor is None and event.actor_label
     assert event.detail["rows_per_file"]["people.csv"] == 4
     assert "Aisha" not in str(event.detail)
+
+
+def test_reimporting_an_export_of_records_made_in_waymark_changes_nothing(valid_folder, tmp_path):
+    interchange_import(actor=None, path=valid_folder)
+    made_here = Person.objects.create(
+        held_by=Agency.objects.get(ref="SASS"), given_name="Made", family_name="Here", sex="female"
+    )
+    interchange_export(actor=None, path=tmp_path / "out")
+    people = Person.objects.count()
+    before = sorted(Person.objects.values_list("pk", "modified_at"))
+    report = interchange_import(actor=None, path=tmp_path / "out")
+    assert report.ok, report.lines()
+    assert Person.objects.count() == people
+    assert sorted(Person.objects.values_list("pk", "modified_at")) == before
+    assert Person.objects.get(pk=made_here.pk).ref is None
+    assert report.counts["people.csv"].created == 0 and report.counts["people.csv"].updated == 0

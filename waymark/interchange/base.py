@@ -70,6 +70,25 @@ class FilePlan:
     touched_people: set[uuid.UUID] = field(default_factory=set)
 
 
+def canonical_uuid(value: str) -> uuid.UUID | None:
+    try:
+        parsed = uuid.UUID(value)
+    except ValueError:
+        return None
+    return parsed if str(parsed) == value else None
+
+
+def by_own_id(model: type[models.Model], refs: list[str]) -> dict[str, Any]:
+    """Records made in Waymark have no ref and are exported under their id: a re-import of such
+    an export must find them by that id (and never create a duplicate)."""
+    ids = {parsed: ref for ref in refs if (parsed := canonical_uuid(ref)) is not None}
+    found: dict[str, Any] = {}
+    for chunk in chunks(list(ids)):
+        for pk in model._default_manager.filter(pk__in=chunk, ref__isnull=True).values_list("pk", flat=True):  # type: ignore[misc]
+            found[ids[pk]] = pk
+    return found
+
+
 def chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -101,6 +120,8 @@ class ImportContext:
         for chunk in chunks(wanted):
             known.update(model._default_manager.filter(ref__in=chunk).values_list("ref", "pk"))  # type: ignore[misc]
             looked.update(chunk)
+        for ref, pk in by_own_id(model, [r for r in wanted if r not in known]).items():
+            known[ref] = pk
         return known
 
     def exists(self, kind: str, ref: str) -> bool:
@@ -205,6 +226,12 @@ class FileHandler:
             if select:
                 query = query.select_related(*select)
             found.update({obj.ref: obj for obj in query})
+        own = by_own_id(self.model, [r for r in refs if r not in found])
+        for chunk in chunks(list(own.values())):
+            query = self.model._default_manager.filter(pk__in=chunk)  # type: ignore[misc]
+            if select:
+                query = query.select_related(*select)
+            found.update({str(obj.pk): obj for obj in query})
         return found
 
     def plan(self, rows: list[ParsedRow], ctx: ImportContext) -> FilePlan:

@@ -238,7 +238,7 @@ class PeopleFile(FileHandler):
                 fields.update(changed)
             else:
                 unchanged = True
-            ids[person.ref] = person.pk
+            ids[v["person_ref"]] = person.pk
             located = False
             for kind in ("postcode", "phone"):
                 given = v.get(kind, "")
