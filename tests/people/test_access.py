@@ -132,3 +132,11 @@ def test_editing_needs_an_editor_role_in_holding_agency(
     assert can_edit_person(idva, survivor) and can_edit_location(idva, survivor)
     assert not can_edit_person(coordinator, survivor)
     assert not can_edit_person(programme_worker_same_agency, survivor)
+
+
+def test_archiving_needs_team_manager_in_holding_agency(idva, manager, survivor, specialist_agency):
+    from waymark.people.access import can_archive_person
+
+    assert can_archive_person(manager, survivor)
+    assert not can_archive_person(idva, survivor)
+    assert not can_archive_person(make_member(Role.TEAM_MANAGER, agency=AgencyFactory()), survivor)

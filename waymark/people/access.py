@@ -121,3 +121,8 @@ def can_edit_person(user: Any, person: Person) -> bool:
 def can_edit_location(user: Any, person: Person) -> bool:
     """May add or end addresses and contact channels: an editor who may also see them."""
     return can_edit_person(user, person) and can_see_location(user, person)
+
+
+def can_archive_person(user: Any, person: Person) -> bool:
+    """Archiving takes a team manager of the holding agency (they approve closures)."""
+    return _is_member(user) and person.held_by_id in user.agencies_with_role(Role.TEAM_MANAGER)

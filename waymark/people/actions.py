@@ -18,7 +18,6 @@ from django.utils import timezone
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.organisations.models import Agency
-from waymark.organisations.roles import Role
 from waymark.people import access
 from waymark.people.choices import PHONE_KINDS, AddressKind, ChannelKind, NameKind, RelationshipKind, YesNoUnknown
 from waymark.people.models import Address, ContactChannel, Person, PersonName, Relationship
@@ -335,7 +334,7 @@ def contact_channel_end(*, actor: Any, channel: ContactChannel, ended_on: date) 
 @transaction.atomic
 def person_archive(*, actor: Any, person: Person, reason: str) -> Person:
     """Archives a person record (never deleted): off lists, kept for history. Team managers only."""
-    if person.held_by_id not in actor.agencies_with_role(Role.TEAM_MANAGER):
+    if not access.can_archive_person(actor, person):
         raise PermissionDenied("Only a team manager of the holding agency can archive a record.")
     if person.archived_at is not None:
         raise ValidationError({"reason": "This record is already archived"})

@@ -18,7 +18,6 @@ from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.core.access import signed_in
 from waymark.organisations.models import Agency
-from waymark.organisations.roles import Role
 from waymark.people import access, actions, forms
 from waymark.people.choices import RelationshipKind
 from waymark.people.models import Address, ContactChannel, Person, Relationship
@@ -131,7 +130,7 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         "relationships": relationships,
         "sees_location": sees_location,
         "can_edit": access.can_edit_person(user, person),
-        "can_archive": person.archived_at is None and person.held_by_id in user.agencies_with_role(Role.TEAM_MANAGER),
+        "can_archive": person.archived_at is None and access.can_archive_person(user, person),
     }
     if sees_location:
         # Warnings from flags only: the values themselves are on the separately audited contact page.
@@ -340,7 +339,7 @@ def channel_end(request: HttpRequest, person_id: uuid.UUID, channel_id: uuid.UUI
 @require_http_methods(["GET", "POST"])
 def person_archive(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = _person(request, person_id)
-    if person.held_by_id not in request.user.agencies_with_role(Role.TEAM_MANAGER):
+    if not access.can_archive_person(request.user, person):
         raise PermissionDenied("Only a team manager of the holding agency can archive a record.")
     form = forms.ArchiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
