@@ -80,3 +80,16 @@ def test_database_refuses_address_ending_before_it_starts():
         Address.objects.create(
             person=PersonFactory(), line1="x", lived_from=date(2020, 1, 1), lived_to=date(2019, 1, 1)
         )
+
+
+@pytest.mark.django_db
+def test_ciphertext_moved_to_another_column_does_not_decrypt():
+    from django.db import connection
+
+    from waymark.core.crypto import DecryptionError
+
+    address = Address.objects.create(person=PersonFactory(), line1="1 High St", town="Southmere")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE people_address SET town = line1")
+    with pytest.raises(DecryptionError):
+        Address.objects.get(pk=address.pk)
