@@ -73,7 +73,7 @@ class PeopleSearchView(ApiView):
 
     allowed_roles = matching_access.SEARCH_ROLES
     serializer_class = CandidateSerializer
-    pagination_class = None
+    pagination_class = None  # type: ignore[assignment]
 
     @extend_schema(parameters=[PersonSearchQuerySerializer], responses=CandidateSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -120,7 +120,7 @@ class ReferralListView(ApiView):
 
     @extend_schema(responses=ReferralSerializer(many=True))
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.get_queryset()) or []
         full = set(
             Referral.objects.visible_to(request.user).filter(pk__in=[r.pk for r in page]).values_list("pk", flat=True)
         )
@@ -134,7 +134,7 @@ class ReferralListView(ApiView):
 
     @extend_schema(request=ReferralCreateSerializer, responses={201: ReferralSerializer})
     def post(self, request: Request) -> Response:
-        user = request.user
+        user: Any = request.user
         payload = ReferralCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -195,10 +195,10 @@ class ReferralDetailView(ApiView):
         try:
             referral = get_referral_for_user(request.user, pk)
         except Http404:
-            referral = Referral.objects.status_visible_to(request.user).filter(pk=pk).first()
-            if referral is None:
+            status_only = Referral.objects.status_visible_to(request.user).filter(pk=pk).first()
+            if status_only is None:
                 raise
-            full = False
+            referral, full = status_only, False
         audit_record(
             actor=request.user,
             action=AuditAction.VIEW,
@@ -233,7 +233,7 @@ class RiskAssessmentListView(ApiView):
             except (Http404, DjangoPermissionDenied):
                 raise NotFound() from None
             queryset = queryset.filter(person=person_record)
-        page = self.paginate_queryset(queryset)
+        page = self.paginate_queryset(queryset) or []
         audit_record(
             actor=request.user,
             action=AuditAction.SEARCH,

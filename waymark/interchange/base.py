@@ -84,7 +84,7 @@ def by_own_id(model: type[models.Model], refs: list[str]) -> dict[str, Any]:
     ids = {parsed: ref for ref in refs if (parsed := canonical_uuid(ref)) is not None}
     found: dict[str, Any] = {}
     for chunk in chunks(list(ids)):
-        for pk in model._default_manager.filter(pk__in=chunk, ref__isnull=True).values_list("pk", flat=True):  # type: ignore[misc]
+        for pk in model._default_manager.filter(pk__in=chunk, ref__isnull=True).values_list("pk", flat=True):
             found[ids[pk]] = pk
     return found
 
@@ -118,7 +118,7 @@ class ImportContext:
         looked = self._looked_up.setdefault(kind, set())
         wanted = sorted({r for r in refs if r and r not in looked})
         for chunk in chunks(wanted):
-            known.update(model._default_manager.filter(ref__in=chunk).values_list("ref", "pk"))  # type: ignore[misc]
+            known.update(model._default_manager.filter(ref__in=chunk).values_list("ref", "pk"))
             looked.update(chunk)
         for ref, pk in by_own_id(model, [r for r in wanted if r not in known]).items():
             known[ref] = pk
@@ -182,16 +182,15 @@ class FileHandler:
                     errors.append(RowError(self.name, index, column.name, f"{column.name} {error}"))
             parsed.append(ParsedRow(index, values))
         seen: dict[str, int] = {}
-        for row in parsed:
-            key = row.values.get(self.key)
+        for parsed_row in parsed:
+            key = parsed_row.values.get(self.key)
             if not key:
                 continue
             if key in seen:
-                errors.append(
-                    RowError(self.name, row.number, self.key, f"{self.key} repeats the reference on row {seen[key]}")
-                )
+                message = f"{self.key} repeats the reference on row {seen[key]}"
+                errors.append(RowError(self.name, parsed_row.number, self.key, message))
             else:
-                seen[key] = row.number
+                seen[key] = parsed_row.number
         ctx.refs_in_files[self.kind] = set(seen)
         return parsed
 
@@ -209,7 +208,7 @@ class FileHandler:
         model: type[models.Model],
         file: str,
     ) -> None:
-        wanted = {row.values.get(column) for row in rows} - {None, ""}
+        wanted: set[str] = {str(row.values[column]) for row in rows if row.values.get(column)}
         ctx.db_ids(kind, model, wanted - ctx.file_refs(kind))
         for row in rows:
             value = row.values.get(column)
@@ -222,13 +221,13 @@ class FileHandler:
     def existing(self, refs: list[str], *, select: tuple[str, ...] = ()) -> dict[str, Any]:
         found: dict[str, Any] = {}
         for chunk in chunks(sorted(refs)):
-            query = self.model._default_manager.filter(ref__in=chunk)  # type: ignore[misc]
+            query = self.model._default_manager.filter(ref__in=chunk)
             if select:
                 query = query.select_related(*select)
-            found.update({obj.ref: obj for obj in query})
+            found.update({getattr(obj, "ref", ""): obj for obj in query})
         own = by_own_id(self.model, [r for r in refs if r not in found])
         for chunk in chunks(list(own.values())):
-            query = self.model._default_manager.filter(pk__in=chunk)  # type: ignore[misc]
+            query = self.model._default_manager.filter(pk__in=chunk)
             if select:
                 query = query.select_related(*select)
             found.update({str(obj.pk): obj for obj in query})
