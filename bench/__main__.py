@@ -45,8 +45,28 @@ def main(argv: list[str] | None = None) -> int:
     db.ensure_databases(server, ["waymark_bench", "waymark_bench_recall"])
     results: dict[str, Any] = {
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "load_average_at_start": os.getloadavg(),
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
+    # Parts skipped in this run keep the results of the last run that measured them.
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    for part in ("latency", "recall", "dedupe"):
+        if part in skip and part in previous:
+            results[part] = previous[part]
+
+    if "latency" not in skip:
+        print("== (a) intake search latency on PostgreSQL (waymark_bench)")
+        db.use_database("waymark_bench")
+        results["latency"] = {}
+        for size in sorted(int(s) for s in args.sizes.split(",") if s.strip()):
+            db.grow_population(size)
+            if db.current_population() > size:
+                print(f"  population is larger than {size:,}: skipped (drop waymark_bench to measure it)")
+                continue
+            results["latency"][str(size)] = latency.measure(count=args.queries)
+            print(f"  {size:,} people: {results['latency'][str(size)]}")
+
+        save(results)
 
     if "recall" not in skip or "dedupe" not in skip:
         uk = recall.uk_set(originals=args.uk_originals, distractors=args.uk_distractors)
@@ -64,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         records, pairs, kinds = uk
         results["recall"]["uk_generated"] = recall.recall_at_k(records, pairs, load=load, kinds=kinds)
         print(f"  uk_generated: {results['recall']['uk_generated']}")
+        save(results)
 
     if "dedupe" not in skip:
         print("== (c) batch dedupe: Waymark's Splink model vs plain Splink defaults (DuckDB)")
@@ -75,24 +96,18 @@ def main(argv: list[str] | None = None) -> int:
         results["dedupe"]["uk_generated"] = dedupe_bench.compare(records, pairs)
         print(f"  uk_generated: {results['dedupe']['uk_generated']}")
 
-    if "latency" not in skip:
-        print("== (a) intake search latency on PostgreSQL (waymark_bench)")
-        db.use_database("waymark_bench")
-        results["latency"] = {}
-        for size in sorted(int(s) for s in args.sizes.split(",") if s.strip()):
-            db.grow_population(size)
-            if db.current_population() > size:
-                print(f"  population is larger than {size:,}: skipped (drop waymark_bench to measure it)")
-                continue
-            results["latency"][str(size)] = latency.measure(count=args.queries)
-            print(f"  {size:,} people: {results['latency'][str(size)]}")
-
     results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    save(results)
     print_table(results)
     print(f"\nWritten to {RESULTS}")
     return 0
+
+
+def save(results: dict[str, Any]) -> None:
+    """Written after each part, so an interrupted run keeps what it measured."""
+    results["load_average_now"] = os.getloadavg()
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2, default=str) + "\n")
 
 
 def print_table(results: dict[str, Any]) -> None:

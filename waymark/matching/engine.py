@@ -16,7 +16,6 @@ from typing import Any
 from uuid import UUID
 
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
 
 from waymark.matching.keys import ContactKeys, NameKeys, transposed
 from waymark.matching.models import ContactKeyKind, NameSource, PersonContactKey, PersonSearchKey
@@ -204,79 +203,102 @@ class Match:
     score: Score
 
 
-def _name_blocks(q: NameKeys) -> list[Q]:
-    blocks: list[Q] = []
+# A block is (table, condition with %s placeholders, parameters, row cap). Blocks are plain,
+# parameterised SQL rather than ORM querysets: the search runs on every keystroke, and
+# compiling a dozen-part ORM union costs more than running it.
+Block = tuple[str, str, list[Any], int]
+_KEYS = PersonSearchKey._meta.db_table
+_CONTACTS = PersonContactKey._meta.db_table
+
+
+def _in(column: str, values: list[Any]) -> tuple[str, list[Any]]:
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+def _name_blocks(q: NameKeys) -> list[Block]:
+    blocks: list[Block] = []
+    cap = NAME_BLOCK_LIMIT
     if q.family_metaphone and q.given_metaphone:
-        blocks.append(Q(family_metaphone=q.family_metaphone, given_metaphone=q.given_metaphone))
-        blocks.append(Q(family_metaphone=q.given_metaphone, given_metaphone=q.family_metaphone))  # swapped
-        blocks.append(Q(family_nysiis=q.family_nysiis, given_nysiis=q.given_nysiis))
-        blocks.append(Q(given_canonical__in=sorted(q.given_canonicals), family_metaphone=q.family_metaphone))
+        both = "family_metaphone = %s AND given_metaphone = %s"
+        blocks.append((_KEYS, both, [q.family_metaphone, q.given_metaphone], cap))
+        blocks.append((_KEYS, both, [q.given_metaphone, q.family_metaphone], cap))  # swapped
+        blocks.append((_KEYS, "family_nysiis = %s AND given_nysiis = %s", [q.family_nysiis, q.given_nysiis], cap))
+        canon, params = _in("given_canonical", sorted(q.given_canonicals))
+        blocks.append((_KEYS, f"{canon} AND family_metaphone = %s", [*params, q.family_metaphone], cap))
     elif q.family_metaphone:
-        blocks.append(Q(family_metaphone=q.family_metaphone))
-        blocks.append(Q(given_metaphone=q.family_metaphone))  # it may be a given name typed as family
+        blocks.append((_KEYS, "family_metaphone = %s", [q.family_metaphone], cap))
+        blocks.append((_KEYS, "given_metaphone = %s", [q.family_metaphone], cap))  # a given name typed as family
     elif q.given_metaphone:
-        blocks.append(Q(given_metaphone=q.given_metaphone))
-        blocks.append(Q(given_canonical__in=sorted(q.given_canonicals)))
+        blocks.append((_KEYS, "given_metaphone = %s", [q.given_metaphone], cap))
+        canon, params = _in("given_canonical", sorted(q.given_canonicals))
+        blocks.append((_KEYS, canon, params, cap))
     return blocks
 
 
-def _dob_blocks(q: NameKeys, dob: date | None) -> list[Q]:
+def _dob_blocks(q: NameKeys, dob: date | None) -> list[Block]:
     if dob is None:
         return []
-    blocks = [Q(dob=dob)]
+    cap = STRONG_BLOCK_LIMIT
+    blocks: list[Block] = [(_KEYS, "dob = %s", [dob], cap)]
     swapped = transposed(dob)
     if swapped:
-        blocks.append(Q(dob=swapped))
-    for metaphone in {q.family_metaphone, q.given_metaphone} - {""}:
+        blocks.append((_KEYS, "dob = %s", [swapped], cap))
+    years = [dob.year - 1, dob.year, dob.year + 1]
+    for metaphone in sorted({q.family_metaphone, q.given_metaphone} - {""}):
         # a name spelled right plus a year: catches a wrong day or month and a mangled other name
-        blocks.append(Q(family_metaphone=metaphone, dob_year__in=[dob.year - 1, dob.year, dob.year + 1]))
-        blocks.append(Q(given_metaphone=metaphone, dob_year__in=[dob.year - 1, dob.year, dob.year + 1]))
+        blocks.append((_KEYS, "family_metaphone = %s AND dob_year IN (%s, %s, %s)", [metaphone, *years], cap))
+        blocks.append((_KEYS, "given_metaphone = %s AND dob_year IN (%s, %s, %s)", [metaphone, *years], cap))
     return blocks
 
 
-def _trigram_block(q: NameKeys) -> QuerySet[PersonSearchKey] | None:
+def _contact_blocks(q: NameKeys, contacts: ContactKeys) -> list[Block]:
+    blocks: list[Block] = []
+    for kind, values in ((ContactKeyKind.POSTCODE, contacts.postcodes), (ContactKeyKind.PHONE, contacts.phones)):
+        if values:
+            keys, params = _in("key", sorted(values))
+            blocks.append((_CONTACTS, f"kind = %s AND {keys}", [kind.value, *params], STRONG_BLOCK_LIMIT))
+    sounds = sorted({q.family_metaphone, q.given_metaphone} - {""})
+    if contacts.districts and sounds:
+        # Either name sounding alike (in either place) within the same postcode district.
+        districts, district_params = _in("key", sorted(contacts.districts))
+        family, family_params = _in("family_metaphone", sounds)
+        given, given_params = _in("given_metaphone", sounds)
+        condition = (
+            f"({family} OR {given}) AND person_id IN "  # noqa: S608 (constants and placeholders only)
+            f"(SELECT person_id FROM {_CONTACTS} WHERE kind = %s AND {districts})"
+        )
+        params = [*family_params, *given_params, ContactKeyKind.DISTRICT.value, *district_params]
+        blocks.append((_KEYS, condition, params, NAME_BLOCK_LIMIT))
+    return blocks
+
+
+def _trigram_blocks(q: NameKeys) -> list[Block]:
     """PostgreSQL only: names similar by trigrams, for misspellings that change phonetic keys."""
     if connection.vendor != "postgresql" or len(q.family) < 3 or len(q.given) < 3:
-        return None
-    from django.contrib.postgres.lookups import TrigramSimilar
-
-    return PersonSearchKey.objects.filter(
-        TrigramSimilar(F("family_norm"), q.family), TrigramSimilar(F("given_norm"), q.given)
-    )
+        return []
+    return [(_KEYS, "family_norm %% %s AND given_norm %% %s", [q.family, q.given], NAME_BLOCK_LIMIT)]
 
 
 def _candidate_ids(query: SearchQuery) -> set[UUID]:
-    """Person ids from every block, each block capped, in one round trip where the database
-    allows (PostgreSQL: UNION ALL of limited subqueries) and one query per block otherwise."""
+    """Person ids from every block, each block capped, in one round trip."""
     q = query.names
-    blocks: list[QuerySet[Any]] = []
-    keys = PersonSearchKey.objects.values_list("person_id", flat=True)
-    blocks += [keys.filter(block)[:STRONG_BLOCK_LIMIT] for block in _dob_blocks(q, query.date_of_birth)]
-    for kind, values in (
-        (ContactKeyKind.POSTCODE, query.contacts.postcodes),
-        (ContactKeyKind.PHONE, query.contacts.phones),
-    ):
-        if values:
-            contact = PersonContactKey.objects.filter(kind=kind, key__in=sorted(values))
-            blocks.append(contact.values_list("person_id", flat=True)[:STRONG_BLOCK_LIMIT])
-    blocks += [keys.filter(block)[:NAME_BLOCK_LIMIT] for block in _name_blocks(q)]
-    sounds = sorted({q.family_metaphone, q.given_metaphone} - {""})
-    if query.contacts.districts and sounds:
-        # Either name sounding alike (in either place) within the same postcode district.
-        nearby = PersonContactKey.objects.filter(kind=ContactKeyKind.DISTRICT, key__in=sorted(query.contacts.districts))
-        either = Q(family_metaphone__in=sounds) | Q(given_metaphone__in=sounds)
-        blocks.append(keys.filter(either, person_id__in=nearby.values("person_id"))[:NAME_BLOCK_LIMIT])
-    trigram = _trigram_block(q)
-    if trigram is not None:
-        blocks.append(trigram.values_list("person_id", flat=True)[:NAME_BLOCK_LIMIT])
+    blocks = (
+        _dob_blocks(q, query.date_of_birth) + _contact_blocks(q, query.contacts) + _name_blocks(q) + _trigram_blocks(q)
+    )
     if not blocks:
         return set()
-    if connection.features.supports_slicing_ordering_in_compound and len(blocks) > 1:
-        return set(blocks[0].union(*blocks[1:], all=True))
-    ids: set[UUID] = set()
-    for block in blocks:
-        ids.update(block)
-    return ids
+    parts, params = [], []
+    for i, (table, condition, block_params, cap) in enumerate(blocks):
+        # Table names and conditions are constants of this module; every value is a parameter.
+        parts.append(f"SELECT person_id FROM (SELECT person_id FROM {table} WHERE {condition} LIMIT {int(cap)}) b{i}")  # noqa: S608
+        params.extend(block_params)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return {_uuid(row[0]) for row in cursor.fetchall()}
+
+
+def _uuid(value: Any) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))
 
 
 _KEY_FIELDS = (
