@@ -139,3 +139,11 @@ def test_housing_officer_elsewhere_sees_only_kind(client_for, held_by_specialist
     body = client_for(housing).get(reverse("matching:candidates"), QUERY).content.decode()
     assert "Possible match held by Specialist domestic abuse service" in body
     assert "Smith" not in body
+
+
+def test_fragment_shows_input_errors_and_does_not_search(client_for, idva):
+    response = client_for(idva).get(reverse("matching:candidates"), {**QUERY, "date_of_birth": "2999-01-01"})
+    body = response.content.decode()
+    assert "Date of birth must be in the past" in body
+    assert "No search was made" in body
+    assert not AuditEvent.objects.filter(action=AuditAction.SEARCH).exists()
