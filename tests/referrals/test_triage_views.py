@@ -177,3 +177,59 @@ def test_pages_are_not_cached(client_for, police_referrer, manager):
     client = client_for(manager)
     for url in (reverse("referrals:queue"), detail_url(referral)):
         assert client.get(url)["Cache-Control"] == "no-store"
+
+
+# --- Known-person matching at triage -------------------------------------------------------
+
+
+def _link_url(referral):
+    return reverse("referrals:link", kwargs={"referral_id": referral.pk})
+
+
+def test_a_second_referral_of_the_same_person_shows_the_first_as_a_match(client_for, police_referrer, manager):
+    first = make_referral(police_referrer)
+    second = make_referral(police_referrer)  # same name and date of birth
+    body = client_for(manager).get(detail_url(second)).content.decode()
+    assert 'id="possible-matches"' in body
+    assert "Confirm this is the same person" in body
+    assert f'value="{first.subject.pk}"' in body
+    assert f'value="{second.subject.pk}"' not in body  # never matched to itself
+
+
+def test_caseworker_sees_matches_but_cannot_confirm(client_for, police_referrer, idva):
+    make_referral(police_referrer)
+    second = make_referral(police_referrer)
+    body = client_for(idva).get(detail_url(second)).content.decode()
+    assert 'id="possible-matches"' in body and "Confirm this is the same person" not in body
+
+
+def test_manager_confirms_a_match_with_a_reason(client_for, police_referrer, manager):
+    from waymark.matching.models import PersonLink
+
+    first = make_referral(police_referrer)
+    second = make_referral(police_referrer)
+    client = client_for(manager)
+    client.post(_link_url(second), {"existing_person": first.subject.pk, "reason": "x"})
+    assert not PersonLink.objects.exists()  # reason too short: refused
+    client.post(_link_url(second), {"existing_person": first.subject.pk, "reason": "Same date of birth and phone"})
+    link = PersonLink.objects.get()
+    assert (link.new_person, link.existing_person, link.confirmed_by) == (second.subject, first.subject, manager)
+    assert AuditEvent.objects.filter(action=AuditAction.LINK, actor=manager).count() == 1
+    assert "Confirmed as the same person" in client.get(detail_url(second)).content.decode()
+
+
+@pytest.mark.parametrize("persona", ["idva", "police_referrer", "outsider"])
+def test_only_a_receiving_manager_may_confirm(request, client_for, police_referrer, persona):
+    first, second = make_referral(police_referrer), make_referral(police_referrer)
+    response = client_for(request.getfixturevalue(persona)).post(
+        _link_url(second), {"existing_person": first.subject.pk, "reason": "Same date of birth and phone"}
+    )
+    assert response.status_code == 403
+
+
+def test_other_agency_manager_gets_404_when_confirming(client_for, police_referrer, other_service_manager):
+    first, second = make_referral(police_referrer), make_referral(police_referrer)
+    response = client_for(other_service_manager).post(
+        _link_url(second), {"existing_person": first.subject.pk, "reason": "Same date of birth and phone"}
+    )
+    assert response.status_code == 404

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
+from waymark.matching.engine import refresh_search_keys
 from waymark.organisations.models import Agency
 from waymark.people.choices import PersonRole, Sex
 from waymark.people.models import Person
@@ -250,6 +251,8 @@ def _create(
         if person_causing_harm is not None
         else None
     )
+    # So that the next referral of the same people is recognised by known-person matching.
+    refresh_search_keys([p.pk for p in (subject_person, harm_person) if p is not None])
     referral = Referral.objects.create(
         number=_next_number(received_on.year),
         received_on=received_on,
@@ -426,3 +429,18 @@ def referral_transition(*, actor: Any, referral: Referral, to_status: str, reaso
         for hook in ON_ACCEPTED:
             hook(referral, actor)
     return referral
+
+
+@transaction.atomic
+def referral_subject_link(*, actor: Any, referral: Referral, existing_person: Person, reason: str) -> Any:
+    """The receiving service confirms that the person referred is someone already known.
+
+    Only a team manager of the receiving agency; the matching app checks the actor may see both
+    records, records the link and audits it.
+    """
+    from waymark.matching.actions import person_link_confirm
+    from waymark.referrals.access import can_decide
+
+    if not can_decide(actor, referral):
+        raise PermissionDenied("Only a team manager of the receiving service can confirm a match.")
+    return person_link_confirm(actor=actor, new_person=referral.subject, existing_person=existing_person, reason=reason)

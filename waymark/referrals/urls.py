@@ -12,4 +12,5 @@ urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("<uuid:referral_id>/", views.detail, name="detail"),
     path("<uuid:referral_id>/status/", views.transition, name="transition"),
+    path("<uuid:referral_id>/link/", views.link_subject, name="link"),
 ]

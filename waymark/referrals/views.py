@@ -12,13 +12,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import signed_in
+from waymark.matching.models import PersonLink
 from waymark.people.access import can_see_location
+from waymark.people.models import Person
 from waymark.referrals import intake
 from waymark.referrals.access import can_decide, get_referral_for_user, get_referral_to_decide
-from waymark.referrals.actions import referral_create, referral_transition
+from waymark.referrals.actions import referral_create, referral_subject_link, referral_transition
 from waymark.referrals.choices import RECEIVING_DECIDE_ROLES, RECEIVING_READ_ROLES, REFERRING_ROLES
 from waymark.referrals.models import Referral
 from waymark.referrals.routing import advise
+from waymark.referrals.selectors import known_matches
 from waymark.referrals.states import ACTION_LABELS, REASON_REQUIRED, InvalidTransition, ReferralStatus, allowed_targets
 
 # --- Professional intake -------------------------------------------------------------------
@@ -148,6 +151,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, referral_id: str) -> HttpResponse:
     referral = get_referral_for_user(request.user, referral_id)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=referral, detail={"page": "triage"})
+    show_contact = can_see_location(request.user, referral.subject)
     targets = sorted(allowed_targets(referral.status)) if can_decide(request.user, referral) else []
     return render(
         request,
@@ -162,7 +166,12 @@ def detail(request: HttpRequest, referral_id: str) -> HttpResponse:
             "final": not allowed_targets(referral.status),
             # Safe contact details locate the person: people's location rule decides, so that
             # (for example) anyone who also works with perpetrators never sees them.
-            "show_contact": can_see_location(request.user, referral.subject),
+            "show_contact": show_contact,
+            "can_link": can_decide(request.user, referral),
+            "matches": known_matches(request.user, referral, use_contact=show_contact),
+            "links": PersonLink.objects.filter(new_person=referral.subject, archived_at__isnull=True).select_related(
+                "existing_person"
+            ),
         },
     )
 
@@ -181,4 +190,26 @@ def transition(request: HttpRequest, referral_id: str) -> HttpResponse:
         raise
     else:
         messages.success(request, f"{referral.number} is now {ReferralStatus(referral.status).label.lower()}.")
+    return redirect("referrals:detail", referral_id=referral.pk)
+
+
+@signed_in(*RECEIVING_DECIDE_ROLES)
+@require_POST
+def link_subject(request: HttpRequest, referral_id: str) -> HttpResponse:
+    """Confirms that the person referred is a person the partnership already knows."""
+    referral = get_referral_to_decide(request.user, referral_id)
+    existing = Person.objects.visible_to(request.user).filter(pk=request.POST.get("existing_person") or None).first()
+    if existing is None:
+        raise Http404("No such person")
+    try:
+        referral_subject_link(
+            actor=request.user,
+            referral=referral,
+            existing_person=existing,
+            reason=request.POST.get("reason", "")[:2000],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(m for ms in error.message_dict.values() for m in ms))
+    else:
+        messages.success(request, "The match is confirmed: the records are linked.")
     return redirect("referrals:detail", referral_id=referral.pk)
