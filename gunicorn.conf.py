@@ -1,0 +1,15 @@
+"""Gunicorn settings for production (`gunicorn -c gunicorn.conf.py waymark.config.wsgi`).
+
+The access log records the path WITHOUT its query string (%(U)s, not %(r)s): searches for a
+person carry names and dates of birth in the query string, and those must never reach a log.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")  # noqa: S104 (behind the load balancer)
+workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+timeout = 60
+accesslog = "-"
+access_log_format = '%(t)s %({x-request-id}o)s "%(m)s %(U)s" %(s)s %(b)s %(L)s'
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
