@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -33,7 +33,8 @@ class IncidentForm(forms.Form):
     def __init__(self, *args: Any, perpetrators: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.perpetrators = {str(person.pk): person for person in perpetrators}
-        self.fields["perpetrator"].choices = [
+        perpetrator_field = cast(forms.ChoiceField, self.fields["perpetrator"])
+        perpetrator_field.choices = [
             *((pk, str(person)) for pk, person in self.perpetrators.items()),
             (UNKNOWN, "Not known or not listed"),
         ]

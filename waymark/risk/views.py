@@ -76,6 +76,10 @@ def _instrument(request: HttpRequest) -> RiskInstrument:
     return instruments[0]
 
 
+def _is_team_manager(request: HttpRequest) -> bool:
+    return Role.TEAM_MANAGER in getattr(request.user, "roles", frozenset())
+
+
 def _rows(items: Any, answers: dict[int, str]) -> list[dict[str, Any]]:
     """One row per item for display: highlighted when the item is a high-risk factor."""
     return [
@@ -160,7 +164,7 @@ def assessment_detail(request: HttpRequest, assessment_id: uuid.UUID) -> HttpRes
             "rows": rows,
             "high_risk_present": [row["item"] for row in rows if row["high_risk_present"]],
             "recommendation": recommendation,
-            "archive_form": ArchiveForm() if Role.TEAM_MANAGER in request.user.roles else None,
+            "archive_form": ArchiveForm() if _is_team_manager(request) else None,
         },
     )
 
@@ -174,7 +178,7 @@ def assessment_archive(request: HttpRequest, assessment_id: uuid.UUID) -> HttpRe
     except (Http404, PermissionDenied):
         _denied(request, "risk.riskassessment", assessment_id)
         raise
-    if Role.TEAM_MANAGER not in request.user.roles:
+    if not _is_team_manager(request):
         _denied(request, "risk.riskassessment", assessment_id)
         raise PermissionDenied("Only a team manager can archive a risk assessment.")
     form = ArchiveForm(request.POST)
