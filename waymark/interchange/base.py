@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from waymark.interchange.cells import CellError
@@ -238,7 +238,7 @@ class FileHandler:
 
     def apply(self, plan: FilePlan) -> None:
         manager = self.model._default_manager
-        manager.bulk_create(plan.create, batch_size=BATCH)
+        insert(self.model, plan.create)
         if plan.update:
             now = timezone.now()
             for obj in plan.update:
@@ -246,11 +246,34 @@ class FileHandler:
             manager.bulk_update(plan.update, [*plan.update_fields, "modified_at"], batch_size=BATCH)
         for extra in plan.extra_create:
             if extra:
-                type(extra[0])._default_manager.bulk_create(extra, batch_size=BATCH)
+                insert(type(extra[0]), extra)
 
     # --- Export ------------------------------------------------------------------------------
     def export_rows(self) -> Iterator[list[str]]:
         raise NotImplementedError
+
+
+def insert(model: type[models.Model], objs: list[Any]) -> None:
+    """Inserts new records in bulk: PostgreSQL ``COPY`` where available, else ``bulk_create``.
+
+    Each value is prepared exactly as the ORM prepares it (``pre_save`` then
+    ``get_db_prep_save``), so encrypted fields are encrypted and timestamps set; only the SQL
+    statement building is skipped. Records with many-to-many values are not written this way.
+    """
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create(objs, batch_size=BATCH)
+        return
+    fields = list(model._meta.concrete_fields)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for obj in objs:
+            copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
 
 
 def diff_and_set(obj: Any, values: dict[str, Any]) -> list[str]:
