@@ -233,3 +233,10 @@ def test_other_agency_manager_gets_404_when_confirming(client_for, police_referr
         _link_url(second), {"existing_person": first.subject.pk, "reason": "Same date of birth and phone"}
     )
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("bad", ["", "not-a-uuid", "00000000-0000-0000-0000-000000000000"])
+def test_confirming_an_unknown_person_is_404(client_for, police_referrer, manager, bad):
+    referral = make_referral(police_referrer)
+    response = client_for(manager).post(_link_url(referral), {"existing_person": bad, "reason": "Same person for sure"})
+    assert response.status_code == 404

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -198,7 +200,11 @@ def transition(request: HttpRequest, referral_id: str) -> HttpResponse:
 def link_subject(request: HttpRequest, referral_id: str) -> HttpResponse:
     """Confirms that the person referred is a person the partnership already knows."""
     referral = get_referral_to_decide(request.user, referral_id)
-    existing = Person.objects.visible_to(request.user).filter(pk=request.POST.get("existing_person") or None).first()
+    try:
+        existing_id = uuid.UUID(request.POST.get("existing_person", ""))
+    except ValueError:
+        raise Http404("No such person") from None
+    existing = Person.objects.visible_to(request.user).filter(pk=existing_id).first()
     if existing is None:
         raise Http404("No such person")
     try:
