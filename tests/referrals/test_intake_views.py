@@ -221,3 +221,18 @@ def test_roles_that_do_not_refer_are_refused(request, client_for, persona, url_n
 def test_signed_out_is_sent_to_sign_in(client):
     response = client.get(reverse("referrals:new"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_sending_twice_creates_one_referral(client_for, police_referrer):
+    client = client_for(police_referrer)
+    fill_in(client)
+    client.post(reverse("referrals:check"))
+    again = client.post(reverse("referrals:check"))
+    assert again["Location"] == step_url("person")
+    assert Referral.objects.count() == 1
+
+
+def test_intake_pages_are_not_cached(client_for, police_referrer):
+    client = client_for(police_referrer)
+    client.get(reverse("referrals:new"))
+    assert client.get(step_url("person"))["Cache-Control"] == "no-store"
