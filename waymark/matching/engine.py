@@ -279,22 +279,45 @@ def _trigram_blocks(q: NameKeys) -> list[Block]:
     return [(_KEYS, "family_norm %% %s AND given_norm %% %s", [q.family, q.given], NAME_BLOCK_LIMIT)]
 
 
-def _candidate_ids(query: SearchQuery) -> set[UUID]:
-    """Person ids from every block, each block capped, in one round trip."""
+def _blocking_sql(query: SearchQuery) -> tuple[str, list[Any]]:
+    """One UNION ALL of every block, each capped; ("", []) when there is nothing to block on."""
     q = query.names
     blocks = (
         _dob_blocks(q, query.date_of_birth) + _contact_blocks(q, query.contacts) + _name_blocks(q) + _trigram_blocks(q)
     )
-    if not blocks:
-        return set()
     parts, params = [], []
     for i, (table, condition, block_params, cap) in enumerate(blocks):
         # Table names and conditions are constants of this module; every value is a parameter.
         parts.append(f"SELECT person_id FROM (SELECT person_id FROM {table} WHERE {condition} LIMIT {int(cap)}) b{i}")  # noqa: S608
         params.extend(block_params)
+    return " UNION ALL ".join(parts), params
+
+
+def _candidate_profiles(query: SearchQuery) -> dict[UUID, Profile]:
+    """Blocks, then every name key and contact key of each candidate, in one round trip."""
+    blocking, params = _blocking_sql(query)
+    if not blocking:
+        return {}
+    sql = (
+        f"WITH c AS ({blocking}) "  # noqa: S608 (constants and placeholders only)
+        f"SELECT person_id, '', given_norm, family_norm, given_metaphone, given_nysiis, family_metaphone, "
+        f"family_nysiis, dob FROM {_KEYS} WHERE person_id IN (SELECT person_id FROM c) "
+        f"UNION ALL SELECT person_id, kind, key, NULL, NULL, NULL, NULL, NULL, NULL FROM {_CONTACTS} "
+        f"WHERE person_id IN (SELECT person_id FROM c)"
+    )
+    names: dict[UUID, set[NameKeys]] = defaultdict(set)
+    dobs: dict[UUID, date | None] = {}
+    contacts: dict[UUID, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        return {_uuid(row[0]) for row in cursor.fetchall()}
+        cursor.execute(sql, params)
+        for pid, kind, given, family, gm, gn, fm, fn, dob in cursor.fetchall():
+            person = _uuid(pid)
+            if kind:
+                contacts[person][kind].add(given)  # the contact key travels in the third column
+                continue
+            names[person].add(NameKeys(given, family, gm, gn, fm, fn, canonical_names(given)))
+            dobs[person] = date.fromisoformat(dob) if isinstance(dob, str) else dob
+    return _assemble(names, dobs, contacts)
 
 
 def _uuid(value: Any) -> UUID:
@@ -329,6 +352,12 @@ def _profiles(person_ids: set[UUID]) -> dict[UUID, Profile]:
             "person_id", "kind", "key"
         ):
             contacts[pid][kind].add(key)
+    return _assemble(names, dobs, contacts)
+
+
+def _assemble(
+    names: dict[UUID, set[NameKeys]], dobs: dict[UUID, date | None], contacts: dict[UUID, dict[str, set[str]]]
+) -> dict[UUID, Profile]:
     return {
         pid: Profile(
             names=tuple(sorted(variants, key=lambda n: (n.given, n.family))),
@@ -348,11 +377,8 @@ def find_candidates(query: SearchQuery, *, limit: int = 10) -> list[Match]:
     callers must pass the result through ``selectors.present_matches``."""
     if not query.is_searchable():
         return []
-    ids = _candidate_ids(query)
-    if not ids:
-        return []
     mine = query.profile()
-    scored = [Match(pid, score(mine, profile)) for pid, profile in _profiles(ids).items()]
+    scored = [Match(pid, score(mine, profile)) for pid, profile in _candidate_profiles(query).items()]
     scored.sort(key=lambda m: (-m.score.points, str(m.person_id)))
     return [m for m in scored[:limit] if m.score.points > 0]
 
