@@ -4,9 +4,9 @@
     exact-name lookup measured in the same run; (b) recall@10 of true matches on FEBRL 1-4 and a
     UK-style generated set; (c) batch dedupe F1 and time beside plain Splink defaults.
 
-Uses its own databases (``waymark_bench`` and ``waymark_bench_recall``) on the PostgreSQL server
-in BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432). The synthetic population is
-kept between runs and only grown, so a second run skips most of the loading.
+Uses its own databases (``waymark_bench_<size>`` per population size and ``waymark_bench_recall``)
+on the PostgreSQL server in BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432). The
+synthetic populations are kept between runs, so a second run skips the loading.
 """
 
 from __future__ import annotations
@@ -35,14 +35,14 @@ def main(argv: list[str] | None = None) -> int:
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
 
     server = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-    os.environ["DATABASE_URL"] = f"{server}/waymark_bench"
+    os.environ["DATABASE_URL"] = f"{server}/waymark_bench_recall"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "waymark.config.settings")
     import django
 
     django.setup()
     from bench import db, dedupe_bench, latency, recall
 
-    db.ensure_databases(server, ["waymark_bench", "waymark_bench_recall"])
+    db.ensure_databases(server, ["waymark_bench_recall"])
     results: dict[str, Any] = {
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
         "load_average_at_start": os.getloadavg(),
@@ -55,13 +55,15 @@ def main(argv: list[str] | None = None) -> int:
             results[part] = previous[part]
 
     if "latency" not in skip:
-        print("== (a) intake search latency on PostgreSQL (waymark_bench)")
-        db.use_database("waymark_bench")
+        print("== (a) intake search latency on PostgreSQL (waymark_bench_<size>)")
         results["latency"] = {}
         for size in sorted(int(s) for s in args.sizes.split(",") if s.strip()):
+            # One database per size, each kept between runs, so every size is measured alike.
+            db.ensure_databases(server, [f"waymark_bench_{size}"])
+            db.use_database(f"waymark_bench_{size}")
             db.grow_population(size)
             if db.current_population() > size:
-                print(f"  population is larger than {size:,}: skipped (drop waymark_bench to measure it)")
+                print(f"  population is larger than {size:,}: skipped (drop waymark_bench_{size} to measure it)")
                 continue
             results["latency"][str(size)] = latency.measure(count=args.queries)
             print(f"  {size:,} people: {results['latency'][str(size)]}")
