@@ -254,23 +254,31 @@ class FileHandler:
 
 
 def insert(model: type[models.Model], objs: list[Any]) -> None:
-    """Inserts new records in bulk: PostgreSQL ``COPY`` where available, else ``bulk_create``.
+    """Inserts new records in bulk: PostgreSQL ``COPY``, elsewhere one ``executemany`` per batch.
 
-    Each value is prepared exactly as the ORM prepares it (``pre_save`` then
-    ``get_db_prep_save``), so encrypted fields are encrypted and timestamps set; only the SQL
-    statement building is skipped. Records with many-to-many values are not written this way.
+    Each value is prepared exactly as the ORM prepares it for ``bulk_create`` (``pre_save`` then
+    ``get_db_prep_save``), so encrypted fields are encrypted and timestamps set; only Django's
+    per-batch SQL building (the slow part at this volume) is skipped. No many-to-many values.
     """
     if not objs:
-        return
-    if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(objs, batch_size=BATCH)
         return
     fields = list(model._meta.concrete_fields)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for obj in objs:
-            copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+
+    def prepared(obj: Any) -> list[Any]:
+        return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for obj in objs:
+                    copy.write_row(prepared(obj))
+        else:
+            placeholders = ", ".join(["%s"] * len(fields))
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from the model
+            for batch in chunks(objs, BATCH):
+                cursor.executemany(sql, [prepared(obj) for obj in batch])
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
