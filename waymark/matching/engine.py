@@ -279,12 +279,14 @@ def _trigram_blocks(q: NameKeys) -> list[Block]:
     return [(_KEYS, "family_norm %% %s AND given_norm %% %s", [q.family, q.given], NAME_BLOCK_LIMIT)]
 
 
-def _blocking_sql(query: SearchQuery) -> tuple[str, list[Any]]:
-    """One UNION ALL of every block, each capped; ("", []) when there is nothing to block on."""
+def _blocking_sql(query: SearchQuery, *, fuzzy: bool = False) -> tuple[str, list[Any]]:
+    """One UNION ALL of every exact-key block (or, with ``fuzzy``, of the trigram block), each
+    capped; ("", []) when there is nothing to block on."""
     q = query.names
-    blocks = (
-        _dob_blocks(q, query.date_of_birth) + _contact_blocks(q, query.contacts) + _name_blocks(q) + _trigram_blocks(q)
-    )
+    if fuzzy:
+        blocks = _trigram_blocks(q)
+    else:
+        blocks = _dob_blocks(q, query.date_of_birth) + _contact_blocks(q, query.contacts) + _name_blocks(q)
     parts, params = [], []
     for i, (table, condition, block_params, cap) in enumerate(blocks):
         # Table names and conditions are constants of this module; every value is a parameter.
@@ -293,9 +295,9 @@ def _blocking_sql(query: SearchQuery) -> tuple[str, list[Any]]:
     return " UNION ALL ".join(parts), params
 
 
-def _candidate_profiles(query: SearchQuery) -> dict[UUID, Profile]:
+def _candidate_profiles(query: SearchQuery, *, fuzzy: bool = False) -> dict[UUID, Profile]:
     """Blocks, then every name key and contact key of each candidate, in one round trip."""
-    blocking, params = _blocking_sql(query)
+    blocking, params = _blocking_sql(query, fuzzy=fuzzy)
     if not blocking:
         return {}
     sql = (
@@ -379,8 +381,27 @@ def find_candidates(query: SearchQuery, *, limit: int = 10) -> list[Match]:
         return []
     mine = query.profile()
     scored = [Match(pid, score(mine, profile)) for pid, profile in _candidate_profiles(query).items()]
+    if not any(_names_agree(m.score) for m in scored) and _trigram_blocks(query.names):
+        # Exact keys found no one whose names agree: the typing may have changed every phonetic
+        # key, so look again by trigram similarity (PostgreSQL), the costlier search.
+        seen = {m.person_id for m in scored}
+        fuzzy = _candidate_profiles(query, fuzzy=True)
+        scored += [Match(pid, score(mine, profile)) for pid, profile in fuzzy.items() if pid not in seen]
     scored.sort(key=lambda m: (-m.score.points, str(m.person_id)))
     return [m for m in scored[:limit] if m.score.points > 0]
+
+
+_AGREEING_NAME = ("_exact", "_phonetic", "_nickname")
+
+
+def _names_agree(match_score: Score) -> bool:
+    """Both name parts matched exactly, by sound or as a nickname."""
+    parts = {
+        c.code.split("_name_")[0]
+        for c in match_score.components
+        if c.code.endswith(_AGREEING_NAME) and "_name_" in c.code
+    }
+    return {"given", "family"} <= parts
 
 
 def score_people(a: UUID, b: UUID) -> float | None:
