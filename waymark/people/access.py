@@ -50,7 +50,18 @@ def people_visible_to(user: Any) -> Any:
     grants = Q(pk__in=[])
     # Held by an agency where the user works in a role that needs person records.
     grants |= Q(held_by__in=user.agencies_with_role(*PERSON_RECORD_ROLES))
+    # The person at risk or causing harm in a referral to an agency where the user is a caseworker
+    # or team manager: the receiving service triages them (waymark/referrals).
+    referred = _referrals_received(user)
+    grants |= Q(pk__in=referred.values("subject_id")) | Q(pk__in=referred.values("person_causing_harm_id"))
     return Person.objects.filter(grants)
+
+
+def _referrals_received(user: Any) -> Any:
+    from waymark.referrals.choices import RECEIVING_READ_ROLES
+    from waymark.referrals.models import Referral
+
+    return Referral.objects.filter(receiving_agency__in=user.agencies_with_role(*RECEIVING_READ_ROLES)).order_by()
 
 
 def locations_visible_to(user: Any) -> Any:
