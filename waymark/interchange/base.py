@@ -263,7 +263,7 @@ def insert(model: type[models.Model], objs: list[Any]) -> None:
     if not objs:
         return
     fields = list(model._meta.concrete_fields)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
 
     def prepared(obj: Any) -> list[Any]:
