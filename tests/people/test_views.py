@@ -243,3 +243,18 @@ def test_relationship_to_a_person_not_shared_is_not_named(client_for, idva, case
     assert "A person not shared with you" in body and "Hidden" not in body
     other_side = client_for(caseworker_elsewhere).get(_url("detail", held_elsewhere)).content.decode()
     assert "A person not shared with you" in other_side and "Maya" not in other_side
+
+
+def test_person_page_links_to_risk_history_only_for_risk_roles(client_for, idva_team):
+    from django.urls import reverse
+
+    from tests.factories import make_member
+    from waymark.organisations.roles import Role
+    from waymark.people.models import Person
+
+    idva = make_member(Role.CASEWORKER, team=idva_team)
+    housing = make_member(Role.HOUSING_OFFICER, agency=idva_team.agency)
+    person = Person.objects.create(given_name="Lena", family_name="Ray", held_by=idva_team.agency)
+    risk_link = reverse("risk:history", args=[person.pk])
+    assert risk_link in client_for(idva).get(reverse("people:detail", args=[person.pk])).content.decode()
+    assert risk_link not in client_for(housing).get(reverse("people:detail", args=[person.pk])).content.decode()

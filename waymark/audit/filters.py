@@ -60,13 +60,13 @@ class AuditEventFilter(django_filters.FilterSet):
         method="filter_from",
         label="From",
         help_text="UK date, inclusive.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     occurred_to = django_filters.DateFilter(
         method="filter_to",
         label="To",
         help_text="UK date, inclusive.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     class Meta:

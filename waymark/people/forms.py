@@ -22,7 +22,7 @@ from waymark.people.models import Address, Person
 
 CHILD_OF = "child_of"  # form-only choice: stored as parent_of with the two people swapped
 
-_DATE = forms.DateInput(attrs={"type": "date"})
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _yes_no_unknown(label: str, help_text: str = "") -> forms.ChoiceField:

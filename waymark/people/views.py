@@ -21,6 +21,7 @@ from waymark.organisations.models import Agency
 from waymark.people import access, actions, forms
 from waymark.people.choices import RelationshipKind
 from waymark.people.models import Address, ContactChannel, Person, Relationship
+from waymark.risk.access import has_risk_role
 
 
 def _person(request: HttpRequest, person_id: uuid.UUID) -> Person:
@@ -130,6 +131,7 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         "relationships": relationships,
         "sees_location": sees_location,
         "can_edit": access.can_edit_person(user, person),
+        "sees_risk": has_risk_role(user),
         "can_archive": person.archived_at is None and access.can_archive_person(user, person),
     }
     if sees_location:
