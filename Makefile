@@ -10,7 +10,7 @@ PYTHON_BIN ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
-CHROMIUM ?= /usr/bin/chromium
+CHROMIUM ?= $(or $(CHROMIUM_PATH),/usr/bin/chromium)
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test test-sqlite test-postgres lint format bench demo-reset totp assets migrate deps clean

@@ -8,7 +8,7 @@ def test_home_shows_each_role_the_user_holds(client_for, administrator):
     response = client_for(administrator).get(reverse("home"))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "As System administrator" in body
+    assert 'id="role-system_administrator">System administrator</h2>' in body
     assert "Active users" in body
 
 
