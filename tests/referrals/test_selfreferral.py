@@ -134,3 +134,12 @@ def test_oversized_request_is_refused(client, settings):
 
 def test_signed_in_users_can_use_it_too(client_for, police_referrer):
     assert client_for(police_referrer).get(start_url()).status_code == 200
+
+
+def test_self_referral_audit_rows_hold_no_client_ip(client):
+    """A survivor's IP address could locate her: public submissions never store it."""
+    client.post(start_url(), FORM, REMOTE_ADDR="203.0.113.77")
+    client.post(start_url(), {**FORM, "website": "spam"}, REMOTE_ADDR="203.0.113.78")
+    events = AuditEvent.objects.filter(actor__isnull=True)
+    assert events.count() >= 3  # person created, referral created, spam blocked
+    assert set(events.values_list("ip_address", flat=True)) == {None}

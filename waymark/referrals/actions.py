@@ -189,6 +189,7 @@ def _record_person(*, actor: Any, details: PersonDetails, role: str, held_by: Ag
         action=AuditAction.CREATE,
         obj=person,
         actor_label="" if actor else "Self-referral (not signed in)",
+        omit_client_ip=actor is None,  # a survivor's IP address could locate her
         detail={"via": "referral intake"},
     )
     return person
@@ -293,6 +294,7 @@ def _create(
         action=AuditAction.CREATE,
         obj=referral,
         actor_label="" if actor else "Self-referral (not signed in)",
+        omit_client_ip=actor is None,
         detail={
             "source": source.value,
             "consent": sharing.consent,

@@ -53,6 +53,7 @@ def start(request: HttpRequest) -> HttpResponse:
                         object_type="referrals.referral",
                         outcome=AuditOutcome.DENIED,
                         actor_label="Self-referral (not signed in)",
+                        omit_client_ip=True,
                         detail={"reason": "anti-spam field filled in"},
                     )
                 return redirect("selfreferral:thanks")
