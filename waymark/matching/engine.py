@@ -381,9 +381,10 @@ def find_candidates(query: SearchQuery, *, limit: int = 10) -> list[Match]:
         return []
     mine = query.profile()
     scored = [Match(pid, score(mine, profile)) for pid, profile in _candidate_profiles(query).items()]
-    if not any(_names_agree(m.score) for m in scored) and _trigram_blocks(query.names):
-        # Exact keys found no one whose names agree: the typing may have changed every phonetic
-        # key, so look again by trigram similarity (PostgreSQL), the costlier search.
+    weak = query.date_of_birth is None or not any(_names_agree(m.score) for m in scored)
+    if weak and _trigram_blocks(query.names):
+        # No date of birth to block on, or exact keys found no one whose names agree: the typing
+        # may have changed every phonetic key, so look again by trigram similarity (PostgreSQL).
         seen = {m.person_id for m in scored}
         fuzzy = _candidate_profiles(query, fuzzy=True)
         scored += [Match(pid, score(mine, profile)) for pid, profile in fuzzy.items() if pid not in seen]
