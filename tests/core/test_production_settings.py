@@ -26,6 +26,7 @@ PRODUCTION_ENV = {
     "WAYMARK_ENV": "production",
     "SECRET_KEY": "k3y-" + "Zx9!q" * 12,
     "FIELD_ENCRYPTION_KEYS": "prod1:" + base64.b64encode(b"p" * 32).decode(),
+    "AUDIT_CHAIN_KEY": "audit-chain-" + "Qm7#r" * 8,
     # check --deploy never connects: an address that cannot resolve proves it.
     "DATABASE_URL": "postgres://waymark@db.invalid:5432/waymark",
     "ALLOWED_HOSTS": "waymark.example.gov.uk",
@@ -63,6 +64,13 @@ LOAD_SETTINGS = textwrap.dedent(
 
 def without(name: str) -> dict[str, str]:
     return {k: v for k, v in PRODUCTION_ENV.items() if k != name}
+
+
+def test_production_refuses_to_start_without_its_own_audit_chain_key():
+    assert run(LOAD_SETTINGS, without("AUDIT_CHAIN_KEY")).returncode != 0
+    borrowed = {**PRODUCTION_ENV, "AUDIT_CHAIN_KEY": PRODUCTION_ENV["SECRET_KEY"]}
+    assert run(LOAD_SETTINGS, borrowed).returncode != 0
+    assert run(LOAD_SETTINGS, PRODUCTION_ENV).returncode == 0
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -28,8 +28,11 @@ SECRET_KEY = env.str("SECRET_KEY", default="" if PRODUCTION else _DEV_SECRET_KEY
 if PRODUCTION and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured("Production needs SECRET_KEY set to a random value of 50+ characters.")
 
-# Key for the audit hash chain (HMAC). Separate from SECRET_KEY so either can rotate alone.
-AUDIT_CHAIN_KEY = env.str("AUDIT_CHAIN_KEY", default=SECRET_KEY)
+# Key for the audit hash chain (HMAC). Rows carry no key id, so this key never rotates; in
+# production it must be set on its own rather than borrowed from SECRET_KEY (which rotates).
+AUDIT_CHAIN_KEY = env.str("AUDIT_CHAIN_KEY", default="" if PRODUCTION else SECRET_KEY)
+if PRODUCTION and (len(AUDIT_CHAIN_KEY) < 32 or AUDIT_CHAIN_KEY == SECRET_KEY):
+    raise ImproperlyConfigured("Production needs its own AUDIT_CHAIN_KEY (32+ characters, not the SECRET_KEY).")
 
 # Keys for field encryption (AES-256-GCM): "id:base64key,id:base64key"; the first encrypts,
 # all decrypt, so keys rotate with `manage.py reencrypt`.
@@ -94,6 +97,7 @@ INSTALLED_APPS = [
     "waymark.routing",
     "waymark.matching",
     "waymark.referrals",
+    "waymark.marac.apps.MaracConfig",
     "waymark.interchange",
     "waymark.api",
     "waymark.demo",
@@ -337,3 +341,11 @@ WAYMARK_PARTNERSHIP_NAME = env.str("WAYMARK_PARTNERSHIP_NAME", default="Southmer
 # public self-referral form goes (a neutral site that gives nothing away).
 REFERRALS_RECEIVING_AGENCY_REF = env.str("REFERRALS_RECEIVING_AGENCY_REF", default="SASS")
 SELFREFERRAL_EXIT_URL = env.str("SELFREFERRAL_EXIT_URL", default="https://www.bbc.co.uk/weather")
+
+# MARAC: which repeat rule is the partnership's headline ("local": victim discussed at any earlier
+# meeting; "12_month": the national rule), and the recommended repeat range it is checked against.
+MARAC_HEADLINE_REPEAT_RULE = env.str("MARAC_HEADLINE_REPEAT_RULE", default="local")
+MARAC_RECOMMENDED_REPEAT_RANGE = (
+    env.float("MARAC_RECOMMENDED_REPEAT_MIN", default=0.28),
+    env.float("MARAC_RECOMMENDED_REPEAT_MAX", default=0.40),
+)
