@@ -45,7 +45,15 @@ def test_export_import_export_is_identical(valid_folder, tmp_path):
     assert report.ok, report.lines()
     second = export_files()
     assert first == second  # byte for byte (rows are sorted by reference on export)
-    assert set(first) == {"agencies.csv", "people.csv", "referrals.csv", "risk_assessments.csv", "incidents.csv"}
+    assert set(first) == {
+        "agencies.csv",
+        "people.csv",
+        "referrals.csv",
+        "risk_assessments.csv",
+        "incidents.csv",
+        "marac_meetings.csv",
+        "marac_cases.csv",
+    }
 
 
 def test_formula_cells_survive_the_round_trip_exactly(valid_folder):

@@ -232,7 +232,7 @@ def test_command_fails_loudly_on_bad_input(tmp_path):
         call_command("import_data", str(_bad(tmp_path, "people.csv", 0, "P1,A,B,2001-13-01,,,,,,")))
 
 
-def test_marac_files_are_reported_as_skipped(valid_folder):
-    (valid_folder / "marac_meetings.csv").write_text("meeting_ref,held_on\nM1,2018-01-01\n")
+def test_unknown_files_are_reported_as_skipped(valid_folder):
+    (valid_folder / "notes.csv").write_text("note_ref,text\nN1,hello\n")
     report = interchange_import(actor=None, path=valid_folder)
-    assert report.ok and report.skipped == ["marac_meetings.csv"]
+    assert report.ok and report.skipped == ["notes.csv"]

@@ -15,7 +15,7 @@ from waymark.interchange.files import (
 )
 
 # Files of the format that this version recognises but does not read yet: reported as skipped.
-NOT_YET_IMPORTED = ("marac_meetings.csv", "marac_cases.csv")
+NOT_YET_IMPORTED: tuple[str, ...] = ()
 
 
 def handlers() -> list[FileHandler]:
@@ -24,4 +24,7 @@ def handlers() -> list[FileHandler]:
     if referrals_installed():
         found.append(ReferralsFile())
     found += [RiskAssessmentsFile(), IncidentsFile()]
+    from waymark.marac.interchange import MaracCasesFile, MaracMeetingsFile
+
+    found += [MaracMeetingsFile(), MaracCasesFile()]
     return found

@@ -25,6 +25,10 @@ class Command(BaseCommand):
 
             report = build_volumes()
             self.stdout.write("Demo records: " + ("already there." if report is None else "; ".join(report.lines())))
+            from waymark.demo.marac_history import build_marac_history
+
+            marac = build_marac_history()
+            self.stdout.write("Demo MARAC: " + ("already there." if marac is None else "; ".join(marac.lines())))
         if not options["quiet_logins"]:
             self.stdout.write(format_logins(logins))
 

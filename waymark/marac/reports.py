@@ -1,0 +1,148 @@
+"""MARAC performance by financial year (April to March) or financial quarter.
+
+A case counts in the period of the meeting that heard it (cases not yet listed count nowhere).
+Repeats are computed over the whole history by ``waymark.marac.repeats`` (so a case early in the
+range can be a repeat of one before it), under both rules. ``in_recommended_range`` checks the
+repeat rate of the partnership's headline rule, ``settings.MARAC_HEADLINE_REPEAT_RULE`` ("local",
+this borough's rule and the default, or "12_month"), against ``MARAC_RECOMMENDED_REPEAT_RANGE``
+(default 28%-40%, inclusive). Rates are fractions, rounded to 4 places; ``None`` when no cases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import CommandError
+
+from waymark.core.reporting import register_report
+from waymark.marac.repeats import case_rows, compute_repeats
+
+RULES = ("local", "12_month")
+BY = ("financial-year", "quarter")
+COLUMNS = [
+    "period",
+    "cases",
+    "repeats_12_month",
+    "repeats_ever",
+    "repeat_rate_12_month",
+    "repeat_rate_ever",
+    "in_recommended_range",
+]
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    start: dt.date
+    end: dt.date  # inclusive
+
+
+def financial_year_start(day: dt.date) -> int:
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def period_of(day: dt.date, by: str) -> Period:
+    year = financial_year_start(day)
+    fy = f"{year}/{(year + 1) % 100:02d}"
+    if by == "financial-year":
+        return Period(fy, dt.date(year, 4, 1), dt.date(year + 1, 3, 31))
+    quarter = ((day.month - 4) % 12) // 3 + 1
+    first_month = (quarter - 1) * 3 + 4
+    start_year = year + (1 if first_month > 12 else 0)
+    start = dt.date(start_year, (first_month - 1) % 12 + 1, 1)
+    end_month = start.month + 2
+    after = dt.date(start.year + (1 if end_month == 12 else 0), end_month % 12 + 1, 1)
+    return Period(f"{fy} Q{quarter}", start, after - dt.timedelta(days=1))
+
+
+def periods_between(start: dt.date, end: dt.date, by: str) -> list[Period]:
+    found: list[Period] = []
+    day = start
+    while day <= end:
+        period = period_of(day, by)
+        found.append(period)
+        day = period.end + dt.timedelta(days=1)
+    return found
+
+
+def headline_rule() -> str:
+    rule = getattr(settings, "MARAC_HEADLINE_REPEAT_RULE", "local")
+    if rule not in RULES:
+        raise ValueError(f"MARAC_HEADLINE_REPEAT_RULE must be one of {RULES}, not {rule!r}.")
+    return rule
+
+
+def recommended_range() -> tuple[float, float]:
+    low, high = getattr(settings, "MARAC_RECOMMENDED_REPEAT_RANGE", (0.28, 0.40))
+    return float(low), float(high)
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def marac_performance(start: dt.date, end: dt.date, by: str = "financial-year") -> list[dict[str, Any]]:
+    """One row per period overlapping [start, end]; only meetings held within [start, end] count."""
+    if by not in BY:
+        raise ValueError(f"by must be one of {BY}.")
+    if end < start:
+        raise ValueError("The end date is before the start date.")
+    findings = compute_repeats(case_rows())
+    periods = periods_between(start, end, by)
+    counts = {p.label: [0, 0, 0] for p in periods}
+    for finding in findings.values():
+        held_on = finding.case.held_on
+        if held_on is None or not start <= held_on <= end:
+            continue
+        tally = counts[period_of(held_on, by).label]
+        tally[0] += 1
+        tally[1] += finding.is_repeat_12_month
+        tally[2] += finding.is_repeat_ever
+    rule = headline_rule()
+    low, high = recommended_range()
+    rows = []
+    for period in periods:
+        cases, twelve, ever = counts[period.label]
+        headline = ever if rule == "local" else twelve
+        rows.append(
+            {
+                "period": period.label,
+                "cases": cases,
+                "repeats_12_month": twelve,
+                "repeats_ever": ever,
+                "repeat_rate_12_month": _rate(twelve, cases),
+                "repeat_rate_ever": _rate(ever, cases),
+                # The exact fraction is compared, not the rounded rate.
+                "in_recommended_range": (low <= headline / cases <= high) if cases else None,
+            }
+        )
+    return rows
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD.") from error
+
+
+@register_report
+class MaracPerformanceReport:
+    name = "marac-performance"
+    help = "MARAC cases discussed and repeats under both rules, by financial year or quarter."
+    columns = COLUMNS
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--from", dest="start", type=_date, required=True, help="First day (YYYY-MM-DD).")
+        parser.add_argument("--to", dest="end", type=_date, required=True, help="Last day (YYYY-MM-DD).")
+        parser.add_argument("--by", choices=BY, default="financial-year", help="Period (default financial-year).")
+
+    def rows(self, **options: Any) -> list[dict[str, Any]]:
+        try:
+            return marac_performance(options["start"], options["end"], options["by"])
+        except ValueError as error:
+            raise CommandError(str(error)) from error
