@@ -230,3 +230,19 @@ def test_archive_by_team_manager_only_with_reason(idva, manager, survivor):
     assert survivor.archived_at is not None
     assert AuditEvent.objects.get(action=AuditAction.ARCHIVE).object_id == str(survivor.pk)
     assert Person.objects.filter(pk=survivor.pk).exists()
+
+
+def test_people_recorded_through_actions_are_found_by_known_person_search(idva_team):
+    """People actions keep matching's search keys current, in the same transaction."""
+    from tests.factories import make_member
+    from waymark.matching.models import PersonSearchKey
+    from waymark.organisations.roles import Role
+    from waymark.people import actions as people_actions
+
+    idva = make_member(Role.CASEWORKER, team=idva_team)
+    person = people_actions.person_create(
+        actor=idva, held_by=idva_team.agency, fields={"given_name": "Siobhan", "family_name": "Okonkwo"}
+    )
+    assert PersonSearchKey.objects.filter(person=person).exists()
+    people_actions.person_name_add(actor=idva, person=person, kind="alias", given_name="Shiv", family_name="Oko")
+    assert PersonSearchKey.objects.filter(person=person).count() == 2

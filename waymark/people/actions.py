@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
+from waymark.matching.engine import refresh_search_keys
 from waymark.organisations.models import Agency
 from waymark.people import access
 from waymark.people.choices import PHONE_KINDS, AddressKind, ChannelKind, NameKind, RelationshipKind, YesNoUnknown
@@ -101,6 +102,7 @@ def person_create(*, actor: Any, held_by: Agency, fields: Mapping[str, Any]) -> 
     _validate_person(person)
     person.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=person, detail={"fields": sorted(fields)})
+    refresh_search_keys([person.pk])
     return person
 
 
@@ -115,6 +117,7 @@ def person_update(*, actor: Any, person: Person, fields: Mapping[str, Any]) -> l
     _validate_person(person)
     person.save()
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=person, detail={"fields": changed})
+    refresh_search_keys([person.pk])
     return changed
 
 
@@ -129,6 +132,7 @@ def person_name_add(*, actor: Any, person: Person, kind: NameKind, given_name: s
     name.full_clean(exclude=["person"])
     name.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=name, detail={"person": str(person.pk)})
+    refresh_search_keys([person.pk])
     return name
 
 
@@ -210,6 +214,7 @@ def address_add(
     address.full_clean(exclude=["person"])
     address.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=address, detail={"person": str(person.pk)})
+    refresh_search_keys([person.pk])
     return address
 
 
@@ -236,6 +241,7 @@ def address_end(*, actor: Any, address: Address, lived_to: date) -> Address:
             "channels_ended": ended_channels,
         },
     )
+    refresh_search_keys([address.person_id])
     return address
 
 
@@ -290,6 +296,7 @@ def contact_channel_add(
     channel.full_clean(exclude=["person", "address"])
     channel.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=channel, detail={"person": str(person.pk)})
+    refresh_search_keys([person.pk])
     return channel
 
 
@@ -328,6 +335,7 @@ def contact_channel_end(*, actor: Any, channel: ContactChannel, ended_on: date) 
         obj=channel,
         detail={"person": str(channel.person_id), "fields": ["ended_on", "is_current"]},
     )
+    refresh_search_keys([channel.person_id])
     return channel
 
 
