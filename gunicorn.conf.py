@@ -6,7 +6,7 @@ person carry names and dates of birth in the query string, and those must never 
 
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")  # noqa: S104 (behind the load balancer)
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")  # behind the load balancer
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 timeout = 60
 accesslog = "-"
