@@ -72,3 +72,17 @@ def test_reassessments_due_applies_the_exact_month_end_rule(idva, person, dash24
     # A newer assessment moves the due date on.
     assess(idva, person, dash24, date(2025, 2, 1), 3)
     assert reassessments_due(user=idva, on=date(2025, 2, 28)) == []
+
+
+def test_support_that_ended_long_ago_is_not_overdue(idva, person, dash24):
+    """An assessment older than the lapse period (default 12 months) belongs to support that has
+    ended: no reassessment is shown as due, however many years have passed."""
+    from waymark.risk.selectors import reassessments_due
+
+    assess(idva, person, dash24, date(2024, 1, 10), 3)
+    # Due 10 April 2024; still listed as overdue up to 12 months after the assessment...
+    assert [e.person_id for e in reassessments_due(user=idva, on=date(2025, 1, 10))] == [person.pk]
+    # ...and no longer once the most recent assessment is older than that.
+    assert reassessments_due(user=idva, on=date(2025, 1, 11)) == []
+    RiskPolicy.objects.update_or_create(key="partnership", defaults={"reassessment_lapse_months": 24})
+    assert [e.person_id for e in reassessments_due(user=idva, on=date(2025, 6, 1))] == [person.pk]

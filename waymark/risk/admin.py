@@ -45,7 +45,13 @@ class RiskThresholdsAdmin(AuditedModelAdmin):
 
 @admin.register(RiskPolicy)
 class RiskPolicyAdmin(AuditedModelAdmin):
-    list_display = ["__str__", "reassessment_months", "escalation_incident_count", "escalation_window_months"]
+    list_display = [
+        "__str__",
+        "reassessment_months",
+        "reassessment_lapse_months",
+        "escalation_incident_count",
+        "escalation_window_months",
+    ]
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return super().has_add_permission(request) and not RiskPolicy.objects.exists()

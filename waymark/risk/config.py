@@ -15,6 +15,7 @@ from waymark.risk.scoring import DEFAULT_THRESHOLDS, Thresholds
 @dataclass(frozen=True)
 class Policy:
     reassessment_months: int = 3
+    reassessment_lapse_months: int = 12
     escalation_incident_count: int = 3
     escalation_window_months: int = 12
 
@@ -36,6 +37,7 @@ def current_policy() -> Policy:
         return Policy()
     return Policy(
         reassessment_months=row.reassessment_months,
+        reassessment_lapse_months=row.reassessment_lapse_months,
         escalation_incident_count=row.escalation_incident_count,
         escalation_window_months=row.escalation_window_months,
     )

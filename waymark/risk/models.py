@@ -120,6 +120,15 @@ class RiskPolicy(BaseModel):
         validators=[MinValueValidator(1)],
         help_text="A reassessment falls due this many months after the most recent assessment.",
     )
+    reassessment_lapse_months = models.PositiveSmallIntegerField(
+        default=12,
+        validators=[MinValueValidator(1)],
+        help_text=(
+            "A person whose most recent assessment is older than this is no longer being monitored "
+            "(their support has ended), so no reassessment is shown as due. Casework's case closure "
+            "will end monitoring explicitly."
+        ),
+    )
     escalation_incident_count = models.PositiveSmallIntegerField(
         default=3,
         validators=[MinValueValidator(1)],

@@ -101,13 +101,17 @@ class DueReassessment:
 
 def reassessments_due(*, user: Any, on: date, within_days: int = 0) -> list[DueReassessment]:
     """People this user may see whose next reassessment falls due on or before ``on`` +
-    ``within_days``, soonest (most overdue) first. Uses the same rule as ``reassessment_due_on``."""
+    ``within_days``, soonest (most overdue) first. Uses the same rule as ``reassessment_due_on``.
+    People whose most recent assessment is older than the policy's lapse period are left out."""
     from datetime import timedelta
 
     from django.db.models import Max
 
-    months = current_policy().reassessment_months
+    policy = current_policy()
+    months = policy.reassessment_months
     horizon = on + timedelta(days=within_days)
+    # Assessments older than the lapse period belong to support that has ended: not "overdue".
+    lapsed_before = add_months(on, -policy.reassessment_lapse_months)
     # Narrow in the database with a bound a few days wide of month-end clamping, then apply
     # the exact rule in Python.
     bound = add_months(horizon, -months) + timedelta(days=3)
@@ -115,7 +119,7 @@ def reassessments_due(*, user: Any, on: date, within_days: int = 0) -> list[DueR
         RiskAssessment.objects.visible_to(user)
         .values("person_id")
         .annotate(latest_on=Max("assessed_on"))
-        .filter(latest_on__lte=bound)
+        .filter(latest_on__lte=bound, latest_on__gte=lapsed_before)
     )
     due = []
     for row in latest:
