@@ -33,7 +33,7 @@ def test_each_demo_user_signs_in_with_password_and_code(page: Any, partnership: 
     assert page.get_by_role("heading", level=1).inner_text() == "Your work"
     assert page.get_by_role("banner").get_by_text(demo.full_name).is_visible()
     for _agency, _team, role in demo.memberships:
-        assert page.get_by_role("heading", name=f"As {role.label}").is_visible()
+        assert page.get_by_role("heading", name=role.label, exact=True).is_visible()
 
     role = demo.memberships[0][2].value
     if PHOTOGRAPHED[role] == demo.email:
