@@ -9,4 +9,4 @@ class MaracConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the MARAC reports with the ``manage.py report`` dispatcher.
-        from waymark.marac import reports  # noqa: F401
+        from waymark.marac import home, reports  # noqa: F401  (home registers the home-page panel)

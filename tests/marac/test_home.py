@@ -1,0 +1,44 @@
+"""The MARAC performance panel: aggregates for commissioners, leads and coordinators only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tests.factories import make_member
+from waymark.marac.models import MaracCase, MaracMeeting
+from waymark.organisations.roles import Role
+from waymark.people.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_years_of_meetings():
+    victims = [Person.objects.create(given_name=f"Canary{i}", family_name="Victimname") for i in range(4)]
+    last_year = MaracMeeting.objects.create(ref="M1", held_on=date(2025, 5, 1))
+    this_year = MaracMeeting.objects.create(ref="M2", held_on=date(2026, 5, 7))
+    for i, victim in enumerate(victims):
+        MaracCase.objects.create(ref=f"C{i}", meeting=last_year, victim=victim, referred_on=date(2025, 4, 20))
+    # Two of last year's victims heard again this year: repeats under the local rule.
+    for i, victim in enumerate(victims[:2]):
+        MaracCase.objects.create(ref=f"R{i}", meeting=this_year, victim=victim, referred_on=date(2026, 5, 1))
+
+
+@time_machine.travel(date(2026, 11, 24))
+def test_commissioner_sees_this_and_last_financial_years(client_for, two_years_of_meetings):
+    body = client_for(make_member(Role.COMMISSIONER)).get(reverse("home")).content.decode()
+    assert "MARAC performance" in body
+    assert "Cases discussed in 2026/27 so far" in body and "Repeat rate in 2026/27 so far" in body
+    assert "100%" in body  # both of this year's cases are repeats
+    assert "Cases discussed in 2025/26" in body
+    assert "0% (outside the range)" in body  # last year: no earlier meetings, no repeats
+    assert "Canary" not in body  # aggregates only, never a person
+
+
+def test_the_panel_is_not_shown_to_caseworkers_or_referrers(client_for, two_years_of_meetings):
+    for role in (Role.CASEWORKER, Role.REFERRER):
+        assert "MARAC performance" not in client_for(make_member(role)).get(reverse("home")).content.decode()
