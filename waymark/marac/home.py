@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -18,7 +19,7 @@ def _percent(rate: float | None) -> str:
 @register(Role.COMMISSIONER, Role.PARTNERSHIP_LEAD, Role.MARAC_COORDINATOR)
 def marac_performance_panel(user: Any) -> Panel:
     this_year = period_of(timezone.localdate(), "financial-year")
-    last_year = period_of(this_year.start - timezone.timedelta(days=1), "financial-year")
+    last_year = period_of(this_year.start - timedelta(days=1), "financial-year")
     last, current = marac_performance(last_year.start, this_year.end)
     rule = headline_rule()
     rate_key = "repeat_rate_ever" if rule == "local" else "repeat_rate_12_month"
