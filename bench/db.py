@@ -200,3 +200,9 @@ def load_records(records: list[Record], ids: list[uuid.UUID], *, copy: bool) -> 
     _copy("matching_personcontactkey", ("person_id", "kind", "key"), _contact_rows(records, ids))
     for definitions in dropped.values():
         _create_indexes(definitions)
+    with connection.cursor() as cursor:  # the family-name vocabulary, as write_search_keys keeps it
+        cursor.execute(
+            "INSERT INTO matching_searchfamilyname (name) SELECT DISTINCT family_norm FROM matching_personsearchkey "
+            "WHERE family_norm <> '' ON CONFLICT (name) DO NOTHING"
+        )
+        cursor.execute("ANALYZE matching_searchfamilyname")

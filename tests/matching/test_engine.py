@@ -8,7 +8,7 @@ import pytest
 
 from tests.matching.helpers import add_person, crowd
 from waymark.matching.engine import SearchQuery, find_candidates, rebuild_all_search_keys, refresh_search_keys
-from waymark.matching.models import PersonContactKey, PersonSearchKey
+from waymark.matching.models import PersonContactKey, PersonSearchKey, SearchFamilyName
 from waymark.people.choices import AddressKind
 from waymark.people.models import Person
 
@@ -157,6 +157,13 @@ def test_refresh_replaces_keys_after_a_change():
     families = set(PersonSearchKey.objects.filter(person=person).values_list("family_norm", flat=True))
     assert families == {"okonkwo"}
     assert top(SearchQuery(given_name="Katherine", family_name="Okonkwo")).person_id == person.pk
+
+
+def test_family_name_vocabulary_keeps_every_spelling_once():
+    add_person("Katherine", "Smith-Jones", date(1985, 3, 4), aliases=(("Kate", "Okonkwo"),))
+    add_person("Anna", "Smith Jones", None)
+    names = list(SearchFamilyName.objects.values_list("name", flat=True))
+    assert sorted(names) == ["okonkwo", "smith jones"]
 
 
 def test_ambiguous_nickname_gets_a_key_per_group():

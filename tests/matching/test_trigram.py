@@ -23,6 +23,9 @@ def test_trigram_indexes_exist():
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'matching_personsearchkey'")
         names = {row[0] for row in cursor.fetchall()}
     assert {"msk_given_trgm", "msk_family_trgm"} <= names
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'matching_searchfamilyname'")
+        assert "msfn_name_trgm" in {row[0] for row in cursor.fetchall()}
 
 
 def test_misspelling_that_changes_phonetic_keys_is_found_by_trigrams():

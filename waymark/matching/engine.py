@@ -18,13 +18,21 @@ from uuid import UUID
 from django.db import connection, transaction
 
 from waymark.matching.keys import ContactKeys, NameKeys, transposed
-from waymark.matching.models import ContactKeyKind, NameSource, PersonContactKey, PersonSearchKey
+from waymark.matching.models import (
+    ContactKeyKind,
+    NameSource,
+    PersonContactKey,
+    PersonSearchKey,
+    SearchFamilyName,
+)
 from waymark.matching.nicknames import canonical_names
 from waymark.matching.scoring import Profile, Score, score
 from waymark.people.models import Address, ContactChannel, Person, PersonName
 
 STRONG_BLOCK_LIMIT = 200  # blocks that use a date of birth, postcode or phone
 NAME_BLOCK_LIMIT = 100  # blocks on names alone
+TRIGRAM_FAMILY_NAMES = 50  # the trigram fallback looks at this many most similar family spellings
+TRIGRAM_GIVEN_SIMILARITY = 0.3  # and keeps people whose given name is at least this similar
 _CHUNK = 2000
 
 
@@ -91,6 +99,10 @@ def write_search_keys(sources: Iterable[KeySource]) -> int:
         rows = [row for s in batch for row in _key_rows(s)]
         PersonSearchKey.objects.bulk_create(rows, batch_size=_CHUNK)
         PersonContactKey.objects.bulk_create([row for s in batch for row in _contact_rows(s)], batch_size=_CHUNK)
+        families = sorted({row.family_norm for row in rows} - {""})
+        SearchFamilyName.objects.bulk_create(
+            [SearchFamilyName(name=name) for name in families], batch_size=_CHUNK, ignore_conflicts=True
+        )
         batch.clear()
         return len(rows)
 
@@ -209,6 +221,7 @@ class Match:
 Block = tuple[str, str, list[Any], int]
 _KEYS = PersonSearchKey._meta.db_table
 _CONTACTS = PersonContactKey._meta.db_table
+_FAMILIES = SearchFamilyName._meta.db_table
 
 
 def _in(column: str, values: list[Any]) -> tuple[str, list[Any]]:
@@ -244,10 +257,14 @@ def _dob_blocks(q: NameKeys, dob: date | None) -> list[Block]:
     if swapped:
         blocks.append((_KEYS, "dob = %s", [swapped], cap))
     years = [dob.year - 1, dob.year, dob.year + 1]
+    near = "dob_year IN (%s, %s, %s) AND (dob_month = %s OR dob_day = %s)"
     for metaphone in sorted({q.family_metaphone, q.given_metaphone} - {""}):
-        # a name spelled right plus a year: catches a wrong day or month and a mangled other name
-        blocks.append((_KEYS, "family_metaphone = %s AND dob_year IN (%s, %s, %s)", [metaphone, *years], cap))
-        blocks.append((_KEYS, "given_metaphone = %s AND dob_year IN (%s, %s, %s)", [metaphone, *years], cap))
+        # A name spelled right plus a date of birth one part out (a wrong day, month or year)
+        # catches a mangled other name. Requiring the month or the day keeps these blocks small
+        # (a common family name has hundreds of people born within a year of any date).
+        params = [metaphone, *years, dob.month, dob.day]
+        blocks.append((_KEYS, f"family_metaphone = %s AND {near}", params, cap))
+        blocks.append((_KEYS, f"given_metaphone = %s AND {near}", params, cap))
     return blocks
 
 
@@ -273,10 +290,23 @@ def _contact_blocks(q: NameKeys, contacts: ContactKeys) -> list[Block]:
 
 
 def _trigram_blocks(q: NameKeys) -> list[Block]:
-    """PostgreSQL only: names similar by trigrams, for misspellings that change phonetic keys."""
+    """PostgreSQL only: names similar by trigrams, for misspellings that change phonetic keys.
+
+    The trigram index is searched on the vocabulary of distinct family names (a few hundred
+    thousand short strings rather than a row per person), the ``TRIGRAM_FAMILY_NAMES`` most
+    similar spellings are kept, and their search keys are read through the (family, given)
+    b-tree index, keeping those whose given name is similar too. The given name is never
+    searched by trigram index: there are few distinct given names, so each trigram of one
+    matches tens of thousands of people.
+    """
     if connection.vendor != "postgresql" or len(q.family) < 3 or len(q.given) < 3:
         return []
-    return [(_KEYS, "family_norm %% %s AND given_norm %% %s", [q.family, q.given], NAME_BLOCK_LIMIT)]
+    condition = (
+        f"family_norm IN (SELECT name FROM {_FAMILIES} WHERE name %% %s "  # noqa: S608 (constants and placeholders only)
+        f"ORDER BY similarity(name, %s) DESC, name LIMIT {int(TRIGRAM_FAMILY_NAMES)}) "
+        "AND similarity(given_norm, %s) >= %s"
+    )
+    return [(_KEYS, condition, [q.family, q.family, q.given, TRIGRAM_GIVEN_SIMILARITY], NAME_BLOCK_LIMIT)]
 
 
 def _blocking_sql(query: SearchQuery, *, fuzzy: bool = False) -> tuple[str, list[Any]]:
@@ -295,18 +325,36 @@ def _blocking_sql(query: SearchQuery, *, fuzzy: bool = False) -> tuple[str, list
     return " UNION ALL ".join(parts), params
 
 
+def _contact_kinds(contacts: ContactKeys) -> list[str]:
+    """The kinds of contact key worth reading for candidates: only those the query has, since a
+    contact component scores only when both sides hold that kind (``contact_components``)."""
+    kinds = []
+    if contacts.postcodes:
+        kinds += [ContactKeyKind.POSTCODE.value, ContactKeyKind.DISTRICT.value]
+    if contacts.phones:
+        kinds.append(ContactKeyKind.PHONE.value)
+    return kinds
+
+
 def _candidate_profiles(query: SearchQuery, *, fuzzy: bool = False) -> dict[UUID, Profile]:
-    """Blocks, then every name key and contact key of each candidate, in one round trip."""
+    """Blocks, then every name key and the relevant contact keys of each candidate, in one round
+    trip. Contact keys of a kind the query lacks could not change a score, so are not read."""
     blocking, params = _blocking_sql(query, fuzzy=fuzzy)
     if not blocking:
         return {}
     sql = (
         f"WITH c AS ({blocking}) "  # noqa: S608 (constants and placeholders only)
         f"SELECT person_id, '', given_norm, family_norm, given_metaphone, given_nysiis, family_metaphone, "
-        f"family_nysiis, dob FROM {_KEYS} WHERE person_id IN (SELECT person_id FROM c) "
-        f"UNION ALL SELECT person_id, kind, key, NULL, NULL, NULL, NULL, NULL, NULL FROM {_CONTACTS} "
-        f"WHERE person_id IN (SELECT person_id FROM c)"
+        f"family_nysiis, dob FROM {_KEYS} WHERE person_id IN (SELECT person_id FROM c)"
     )
+    kinds = _contact_kinds(query.contacts)
+    if kinds:
+        in_kinds, kind_params = _in("kind", kinds)
+        sql += (
+            f" UNION ALL SELECT person_id, kind, key, NULL, NULL, NULL, NULL, NULL, NULL FROM {_CONTACTS} "  # noqa: S608
+            f"WHERE {in_kinds} AND person_id IN (SELECT person_id FROM c)"
+        )
+        params = [*params, *kind_params]
     names: dict[UUID, set[NameKeys]] = defaultdict(set)
     dobs: dict[UUID, date | None] = {}
     contacts: dict[UUID, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))

@@ -58,6 +58,21 @@ class PersonSearchKey(models.Model):
         return f"Search key {self.pk} of person {self.person_id}"
 
 
+class SearchFamilyName(models.Model):
+    """One distinct normalised family name found in the search keys: the vocabulary the trigram
+    fallback searches (on PostgreSQL, through a GIN ``gin_trgm_ops`` index created by migration
+    0003), so that it scans each spelling once rather than every person who has it.
+
+    Rows are only ever added (by ``write_search_keys``); a name nobody has any more is harmless,
+    as it joins to no search key.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ContactKeyKind(models.TextChoices):
     POSTCODE = "postcode", "Postcode"
     DISTRICT = "district", "Postcode district"
