@@ -8,6 +8,7 @@ import pytest
 
 from tests.matching.helpers import add_person, crowd
 from waymark.matching.engine import SearchQuery, find_candidates, rebuild_all_search_keys, refresh_search_keys
+from waymark.matching.keys import NameKeys
 from waymark.matching.models import PersonContactKey, PersonSearchKey, SearchFamilyName
 from waymark.people.choices import AddressKind
 from waymark.people.models import Person
@@ -83,6 +84,14 @@ def test_partial_date_of_birth_ranks_first():
     best = top(SearchQuery(given_name="Grace", family_name="Adeyemi", date_of_birth=date(1987, 5, 12)))
     assert best.person_id == target.pk
     assert "dob_year_month" in codes(best)
+
+
+def test_name_and_near_date_block_finds_a_mangled_other_name():
+    crowd()
+    target = add_person("Siobhan", "Adeyemi", date(1987, 5, 21))
+    query = SearchQuery(given_name="Chevonne", family_name="Adeyemi", date_of_birth=date(1987, 5, 12))
+    assert query.names.given_metaphone != NameKeys.of("Siobhan", "").given_metaphone
+    assert target.pk in {m.person_id for m in find_candidates(query)}
 
 
 def test_year_off_by_one_ranks_first():
