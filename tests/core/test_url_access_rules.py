@@ -193,3 +193,20 @@ def test_signup_and_email_management_are_not_found(client_for, administrator):
     for path in ("/accounts/signup/", "/accounts/email/"):
         assert Client().get(path).status_code == 404, path
         assert client_for(administrator).get(path).status_code == 404, path
+
+
+@pytest.mark.django_db
+def test_a_page_refused_by_role_is_audited_without_its_address(client_for, idva):
+    from waymark.audit.models import AuditAction, AuditEvent, AuditOutcome
+
+    response = client_for(idva).get(reverse("audit:search") + "?object_id=Canary-Query-Value")
+    assert response.status_code == 403
+    event = AuditEvent.objects.get(action=AuditAction.ACCESS_DENIED)
+    assert (event.actor, event.outcome, event.object_type, event.object_id) == (
+        idva,
+        AuditOutcome.DENIED,
+        "page",
+        "audit:search",
+    )
+    assert event.detail == {"roles_required": ["auditor"]}
+    assert "Canary-Query-Value" not in str(event.__dict__)

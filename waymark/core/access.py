@@ -172,5 +172,25 @@ def check(request: HttpRequest, rule: AccessRule) -> HttpResponse | None:
         # MFA for everyone: a signed-in user without an authenticator sets one up first.
         return redirect("mfa_activate_totp")
     if rule.roles and not (rule.roles & user.roles):
+        _audit_refusal(request, rule)
         raise PermissionDenied("Your role does not give access to this page.")
     return None
+
+
+def _audit_refusal(request: HttpRequest, rule: AccessRule) -> None:
+    """A signed-in user refused a page by role is audited, so auditors see every refused attempt.
+
+    The page is named by its URL name, never its path or query string (which can carry names).
+    """
+    from waymark.audit.actions import audit_record
+    from waymark.audit.models import AuditAction, AuditOutcome
+
+    match = request.resolver_match
+    audit_record(
+        actor=request.user,
+        action=AuditAction.ACCESS_DENIED,
+        object_type="page",
+        object_id=(match.view_name if match else "")[:64],
+        outcome=AuditOutcome.DENIED,
+        detail={"roles_required": sorted(role.value for role in rule.roles)},
+    )
