@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from waymark.demo.volumes import FIXED_REFERRALS_PER_FY, build_volumes, financial_year, referrals_per_fy
+from waymark.core.dates import financial_year_start
+from waymark.demo.volumes import FIXED_REFERRALS_PER_FY, build_volumes, referrals_per_fy
 from waymark.people.models import Person
 from waymark.referrals.models import Referral
 from waymark.risk.models import RiskAssessment
@@ -35,7 +36,7 @@ def test_targets_rise_from_the_seed_figures():
 def test_referrals_per_financial_year_counted_from_records(demo_partnership):
     report = build_volumes(today=date(2026, 11, 24), last_fy=2017)
     assert report is not None and report.ok
-    per_year = Counter(financial_year(d) for d in Referral.objects.values_list("received_on", flat=True))
+    per_year = Counter(financial_year_start(d) for d in Referral.objects.values_list("received_on", flat=True))
     assert per_year[2013] == 1453
     assert per_year[2017] == 2351
     assert [per_year[y] for y in range(2013, 2018)] == sorted(per_year[y] for y in range(2013, 2018))

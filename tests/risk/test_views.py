@@ -198,7 +198,7 @@ def test_history_shows_trend_due_date_and_escalation(idva, person, dash24, asses
 
 def test_due_list_home_panel_and_navigation(idva, person, specialist_agency, police_agency, dash24, client_for):
     today = timezone.localdate()
-    from waymark.risk.dates import add_months
+    from waymark.core.dates import add_months
 
     overdue = person
     soon = make_person(specialist_agency, given_name="Soon")

@@ -25,10 +25,10 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from waymark.core.dates import financial_year_start
 from waymark.interchange.actions import ImportReport, interchange_import_files
 from waymark.interchange.registry import handlers
 from waymark.marac.models import MaracMeeting
-from waymark.marac.reports import financial_year_start
 from waymark.organisations.models import Agency
 from waymark.people.choices import PersonRole
 from waymark.people.models import Person

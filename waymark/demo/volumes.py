@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 from faker import Faker
 
+from waymark.core.dates import financial_year_start
 from waymark.interchange.actions import ImportReport, interchange_import_files
 from waymark.interchange.registry import handlers
 
@@ -168,7 +169,7 @@ VAWG: list[tuple[str, float]] = [
 def referrals_per_fy(today: date) -> dict[int, int]:
     """Target referrals for every financial year from 2013/14 up to the one containing today
     (that one prorated to the days elapsed)."""
-    current = today.year if today.month >= 4 else today.year - 1
+    current = financial_year_start(today)
     targets: dict[int, int] = {}
     last = FIXED_REFERRALS_PER_FY[max(FIXED_REFERRALS_PER_FY)]
     for year in range(2013, current + 1):
@@ -182,10 +183,6 @@ def referrals_per_fy(today: date) -> dict[int, int]:
             full = round(full * ((today - start).days + 1) / ((end - start).days + 1))
         targets[year] = full
     return targets
-
-
-def financial_year(day: date) -> int:
-    return day.year if day.month >= 4 else day.year - 1
 
 
 @dataclass

@@ -19,9 +19,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from waymark.core.dates import add_months
 from waymark.incidents.models import Incident
 from waymark.risk.config import current_policy
-from waymark.risk.dates import add_months
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
-
+from waymark.core.dates import add_months
 from waymark.marac.models import MaracCase
 
 
@@ -66,7 +65,7 @@ class RepeatFinding:
 
 def twelve_months_after(day: dt.date) -> dt.date:
     """The same day 12 calendar months later, clamped to the month's end (29 Feb -> 28 Feb)."""
-    return day + relativedelta(months=12)
+    return add_months(day, 12)
 
 
 def case_rows(queryset: Iterable[MaracCase] | None = None) -> list[CaseRow]:

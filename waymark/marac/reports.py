@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import CommandError
 
+from waymark.core.dates import financial_year_start
 from waymark.core.reporting import register_report
 from waymark.marac.repeats import case_rows, compute_repeats
 
@@ -39,10 +40,6 @@ class Period:
     label: str
     start: dt.date
     end: dt.date  # inclusive
-
-
-def financial_year_start(day: dt.date) -> int:
-    return day.year if day.month >= 4 else day.year - 1
 
 
 def period_of(day: dt.date, by: str) -> Period:

@@ -232,24 +232,33 @@ class ConsentForm(StepForm):
         return cleaned
 
 
-class SafeContactForm(StepForm):
-    safe_to_call = _radios("Is it safe to call them?", YesNoUnknown.choices)
-    safe_to_text = _radios("Is it safe to send a text message?", YesNoUnknown.choices)
-    safe_to_voicemail = _radios("Is it safe to leave a voicemail?", YesNoUnknown.choices)
-    safe_to_write = _radios("Is it safe to write to them?", YesNoUnknown.choices)
-    phone = forms.CharField(
+def _safe_phone() -> forms.CharField:
+    """A phone number the person said is safe: the same field for professionals and the public."""
+    return forms.CharField(
         label="A phone number that is safe to use",
         required=False,
         max_length=20,
         validators=[PHONE],
         widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "autocomplete": "off", "type": "tel"}),
     )
-    email = forms.EmailField(
+
+
+def _safe_email() -> forms.EmailField:
+    return forms.EmailField(
         label="An email address that is safe to use",
         required=False,
         max_length=254,
         error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
     )
+
+
+class SafeContactForm(StepForm):
+    safe_to_call = _radios("Is it safe to call them?", YesNoUnknown.choices)
+    safe_to_text = _radios("Is it safe to send a text message?", YesNoUnknown.choices)
+    safe_to_voicemail = _radios("Is it safe to leave a voicemail?", YesNoUnknown.choices)
+    safe_to_write = _radios("Is it safe to write to them?", YesNoUnknown.choices)
+    phone = _safe_phone()
+    email = _safe_email()
     instructions = _text(
         "Anything else about contacting them safely",
         required=False,
@@ -279,19 +288,8 @@ class SelfReferralForm(StepForm):
     safe_to_text = _radios("Is it safe for us to send you a text message?", YesNoUnknown.choices)
     safe_to_voicemail = _radios("Is it safe for us to leave you a voicemail?", YesNoUnknown.choices)
     safe_to_write = _radios("Is it safe for us to write to you?", YesNoUnknown.choices)
-    phone = forms.CharField(
-        label="A phone number that is safe to use",
-        required=False,
-        max_length=20,
-        validators=[PHONE],
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "autocomplete": "off", "type": "tel"}),
-    )
-    email = forms.EmailField(
-        label="An email address that is safe to use",
-        required=False,
-        max_length=254,
-        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
-    )
+    phone = _safe_phone()
+    email = _safe_email()
     instructions = _text(
         "When and how is it safe to contact you?",
         required=False,

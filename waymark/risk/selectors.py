@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from waymark.core.dates import add_months
 from waymark.risk.choices import RiskLevel, Trend
 from waymark.risk.config import current_policy
-from waymark.risk.dates import add_months
 from waymark.risk.models import RiskAssessment
 
 

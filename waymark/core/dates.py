@@ -1,4 +1,5 @@
-"""Calendar arithmetic for risk rules: "12 months back", "3 months after"."""
+"""Calendar rules shared by every report and rule, each in one place: calendar-month
+arithmetic ("12 months back", "3 months after") and the UK financial year (April to March)."""
 
 from __future__ import annotations
 
@@ -17,3 +18,8 @@ def add_months(day: date, months: int) -> date:
     month += 1
     last_day = calendar.monthrange(year, month)[1]
     return date(year, month, min(day.day, last_day))
+
+
+def financial_year_start(day: date) -> int:
+    """The calendar year in which ``day``'s financial year (1 April to 31 March) begins."""
+    return day.year if day.month >= 4 else day.year - 1

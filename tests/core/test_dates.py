@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from waymark.risk.dates import add_months
+from waymark.core.dates import add_months
 
 
 @pytest.mark.parametrize(
@@ -17,3 +17,13 @@ from waymark.risk.dates import add_months
 )
 def test_add_months(day, months, expected):
     assert add_months(day, months) == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "year"),
+    [(date(2015, 3, 31), 2014), (date(2015, 4, 1), 2015), (date(2016, 1, 15), 2015), (date(2017, 12, 31), 2017)],
+)
+def test_financial_year_runs_april_to_march(day, year):
+    from waymark.core.dates import financial_year_start
+
+    assert financial_year_start(day) == year
