@@ -97,6 +97,11 @@ INSTALLED_APPS = [
     "waymark.routing",
     "waymark.matching",
     "waymark.referrals",
+    "waymark.cases",
+    "waymark.support",
+    "waymark.outcomes",
+    "waymark.perpetrators",
+    "waymark.journey",
     "waymark.marac.apps.MaracConfig",
     "waymark.interchange",
     "waymark.api",
@@ -349,3 +354,31 @@ MARAC_RECOMMENDED_REPEAT_RANGE = (
     env.float("MARAC_RECOMMENDED_REPEAT_MIN", default=0.28),
     env.float("MARAC_RECOMMENDED_REPEAT_MAX", default=0.40),
 )
+# MARAC meetings: days between regular meetings, and how many cases an agenda holds.
+MARAC_MEETING_INTERVAL_DAYS = env.int("MARAC_MEETING_INTERVAL_DAYS", default=14)
+MARAC_MEETING_CAPACITY = env.int("MARAC_MEETING_CAPACITY", default=16)
+# MARAC national benchmarks: cases a year per 10,000 adult (16+) women, against the borough's
+# adult female population (ONS mid-year estimate; set it for your area), referrals a year per
+# full-time IDVA, and MARAC cases a year per full-time administrator.
+MARAC_ADULT_FEMALE_POPULATION = env.int("MARAC_ADULT_FEMALE_POPULATION", default=128_000)
+MARAC_CASES_PER_10000_WOMEN_BENCHMARK = env.float("MARAC_CASES_PER_10000_WOMEN_BENCHMARK", default=40.0)
+MARAC_REFERRALS_PER_IDVA = env.int("MARAC_REFERRALS_PER_IDVA", default=100)
+MARAC_CASES_PER_ADMINISTRATOR = env.int("MARAC_CASES_PER_ADMINISTRATOR", default=400)
+# MARAC potential-escalation criterion and flag and tag: the look-back window in calendar months.
+MARAC_FLAG_WINDOW_MONTHS = env.int("MARAC_FLAG_WINDOW_MONTHS", default=12)
+
+# Casework: the first-contact service standard (working days from referral, England and Wales
+# bank holidays excluded), how often outcomes are reviewed, and the caseload benchmark per
+# full-time worker.
+CASES_FIRST_CONTACT_WORKING_DAYS = env.int("CASES_FIRST_CONTACT_WORKING_DAYS", default=2)
+CASES_REVIEW_INTERVAL_MONTHS = env.int("CASES_REVIEW_INTERVAL_MONTHS", default=3)
+CASES_CASELOAD_BENCHMARK = (
+    env.int("CASES_CASELOAD_BENCHMARK_MIN", default=60),
+    env.int("CASES_CASELOAD_BENCHMARK_MAX", default=80),
+)
+# Legal orders: how many days before expiry the caseworker is alerted.
+SUPPORT_ORDER_EXPIRY_ALERT_DAYS = env.int("SUPPORT_ORDER_EXPIRY_ALERT_DAYS", default=28)
+# Outcomes: a fall in risk counts when the reassessment is within this many days of engagement.
+OUTCOMES_RISK_REDUCTION_WINDOW_DAYS = env.int("OUTCOMES_RISK_REDUCTION_WINDOW_DAYS", default=90)
+# Perpetrator programme: sessions in a standard enrolment (the borough's programme is 26 weeks).
+PERPETRATOR_PROGRAMME_SESSIONS = env.int("PERPETRATOR_PROGRAMME_SESSIONS", default=26)

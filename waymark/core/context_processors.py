@@ -26,6 +26,8 @@ NAVIGATION: list[tuple[str, str, frozenset[Role]]] = [
         "matching:find",
         frozenset({Role.CASEWORKER, Role.TEAM_MANAGER, Role.MARAC_COORDINATOR, Role.HOUSING_OFFICER}),
     ),
+    ("Your cases", "cases:mine", frozenset({Role.CASEWORKER})),
+    ("Team caseload", "cases:team", frozenset({Role.TEAM_MANAGER})),
     ("Referrals to triage", "referrals:queue", frozenset({Role.CASEWORKER, Role.TEAM_MANAGER})),
     (
         "Your agency's referrals",
@@ -40,6 +42,36 @@ NAVIGATION: list[tuple[str, str, frozenset[Role]]] = [
                 Role.MARAC_COORDINATOR,
             }
         ),
+    ),
+    ("Perpetrator programme", "perpetrators:list", frozenset({Role.PERPETRATOR_WORKER})),
+    (
+        "MARAC",
+        "marac:meetings",
+        frozenset({Role.MARAC_COORDINATOR, Role.MARAC_REPRESENTATIVE}),
+    ),
+    (
+        "Refer to MARAC",
+        "marac:refer",
+        frozenset(
+            {
+                Role.REFERRER,
+                Role.CASEWORKER,
+                Role.TEAM_MANAGER,
+                Role.HOUSING_OFFICER,
+                Role.MARAC_REPRESENTATIVE,
+                Role.MARAC_COORDINATOR,
+            }
+        ),
+    ),
+    (
+        "Outcomes",
+        "outcomes:dashboard",
+        frozenset({Role.COMMISSIONER, Role.PARTNERSHIP_LEAD, Role.TEAM_MANAGER}),
+    ),
+    (
+        "MARAC reports",
+        "marac:reports",
+        frozenset({Role.COMMISSIONER, Role.PARTNERSHIP_LEAD, Role.MARAC_COORDINATOR}),
     ),
     ("Reassessments due", "risk:due", frozenset({Role.CASEWORKER, Role.TEAM_MANAGER, Role.MARAC_COORDINATOR})),
     ("Audit trail", "audit:search", frozenset({Role.AUDITOR})),

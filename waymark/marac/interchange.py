@@ -21,7 +21,7 @@ from waymark.interchange.base import (
     RowError,
     diff_and_set,
 )
-from waymark.marac.models import Criterion, MaracCase, MaracMeeting, MeetingKind
+from waymark.marac.models import Criterion, MaracCase, MaracCaseStatus, MaracMeeting, MeetingKind, MeetingStatus
 from waymark.organisations.models import Agency
 from waymark.people.models import Person
 
@@ -55,8 +55,10 @@ class MaracMeetingsFile(FileHandler):
             v = row.values
             meeting = existing.get(v["meeting_ref"])
             if meeting is None:
+                # A historic list's meetings have been held; a future one is still to come.
+                status = MeetingStatus.HELD if v["held_on"] <= ctx.today else MeetingStatus.SCHEDULED
                 meeting = MaracMeeting(
-                    id=uuid.uuid4(), ref=v["meeting_ref"], held_on=v["held_on"], kind=MeetingKind.REGULAR
+                    id=uuid.uuid4(), ref=v["meeting_ref"], held_on=v["held_on"], kind=MeetingKind.REGULAR, status=status
                 )
                 plan.create.append(meeting)
             elif changed := diff_and_set(meeting, {"held_on": v["held_on"]}):
@@ -119,6 +121,8 @@ class MaracCasesFile(FileHandler):
                 "referring_agency_id": ctx.ids["agency"][v["agency_ref"]] if v.get("agency_ref") else None,
                 "criteria": v.get("criteria") or [],
                 "children_in_household": v.get("children_in_household") or 0,
+                # A historic list records cases already heard; one with no meeting awaits the coordinator.
+                "status": MaracCaseStatus.HEARD if v.get("meeting_ref") else MaracCaseStatus.REFERRED,
             }
             case = existing.get(v["marac_case_ref"])
             if case is None:

@@ -1,14 +1,21 @@
-"""MARAC meetings and the cases (referrals) heard at them.
+"""MARAC: referrals, meetings, the agenda, each agency's research, and the actions agreed.
 
-Only what the repeat rules, the historic import and the performance report need: meeting mode,
-research and actions come later (issue 5).
+A MARAC referral (``MaracCase``) is triaged by the coordinator, listed on a meeting's agenda and
+heard there. Repeats are never stored: ``waymark.marac.repeats`` computes them from the history.
+Free text that describes a victim's life (research, the discussion, actions, the referrer's
+reasons) is encrypted at rest and never written to logs or the audit trail. Who may read what is
+decided in ``waymark/marac/access.py`` (referrals) and ``waymark/marac/meeting_access.py``
+(meetings, research, minutes and actions).
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
+from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
+from waymark.referrals.choices import Consent, LawfulBasis
 
 
 class MeetingKind(models.TextChoices):
@@ -25,6 +32,22 @@ class Criterion(models.TextChoices):
     REPEAT = "repeat", "Repeat"
 
 
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    IN_PROGRESS = "in_progress", "In progress"
+    HELD = "held", "Held: minutes completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class MaracCaseStatus(models.TextChoices):
+    REFERRED = "referred", "Referred: awaiting the coordinator"
+    ACCEPTED = "accepted", "Accepted: awaiting a meeting"
+    NOT_ACCEPTED = "not_accepted", "Not accepted for MARAC"
+    LISTED = "listed", "Listed on an agenda"
+    HEARD = "heard", "Heard at MARAC"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
 class MaracMeeting(BaseModel):
     """One MARAC meeting (this borough: fortnightly, chaired by the police)."""
 
@@ -34,6 +57,17 @@ class MaracMeeting(BaseModel):
         max_length=16, choices=MeetingKind.choices, default=MeetingKind.REGULAR, help_text="Regular or emergency."
     )
     chair = models.CharField(max_length=200, blank=True, help_text="Who chaired the meeting (name or role).")
+    status = models.CharField(max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
+    capacity = models.PositiveSmallIntegerField(
+        default=16, help_text="How many cases the agenda may hold (settings.MARAC_MEETING_CAPACITY for new meetings)."
+    )
+    starts_at = models.TimeField(null=True, blank=True, help_text="Start time, for the agenda.")
+    venue = models.CharField(max_length=200, blank=True, help_text="Where it is held (or 'Video call').")
+    started_at = models.DateTimeField(null=True, blank=True, help_text="When meeting mode was opened.")
+    minutes_completed_at = models.DateTimeField(null=True, blank=True)
+    minutes_completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["held_on", "ref"]
@@ -86,9 +120,210 @@ class MaracCase(BaseModel):
         default=0, help_text="How many children live in the victim's household."
     )
 
+    # The referral, as made through Waymark (imported history leaves these empty).
+    status = models.CharField(
+        max_length=16,
+        choices=MaracCaseStatus.choices,
+        default=MaracCaseStatus.REFERRED,
+        help_text="Imported cases heard at a meeting are 'heard'.",
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        related_name="marac_referrals",
+        null=True,
+        blank=True,
+        help_text="The specialist-service case it was referred from, if any.",
+    )
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="marac_referrals_made", null=True, blank=True
+    )
+    risk_assessment = models.ForeignKey(
+        "risk.RiskAssessment",
+        on_delete=models.PROTECT,
+        related_name="marac_referrals",
+        null=True,
+        blank=True,
+        help_text="The latest checklist at the time of referral.",
+    )
+    checklist_score = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The latest checklist's 'yes' count when referred."
+    )
+    professional_judgement_reason = EncryptedTextField(
+        blank=True, help_text="Required for the professional-judgement criterion: the referrer's reasons."
+    )
+    escalation_detail = EncryptedTextField(blank=True, help_text="For potential escalation: the incidents counted.")
+    consent = models.CharField(max_length=16, choices=Consent.choices, blank=True)
+    lawful_basis = models.CharField(max_length=32, choices=LawfulBasis.choices, blank=True)
+    sharing_authorised_by = models.CharField(
+        max_length=200, blank=True, help_text="Who authorised referring without consent (name and role)."
+    )
+    sharing_reason = EncryptedTextField(blank=True, help_text="Why referring without consent was justified.")
+    decision_reason = models.TextField(blank=True, help_text="Why the coordinator did not accept it, if not.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    agenda_position = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Order on the agenda.")
+    from_flag = models.ForeignKey(
+        "marac.FlagAlert",
+        on_delete=models.PROTECT,
+        related_name="repeat_referrals",
+        null=True,
+        blank=True,
+        help_text="The flag-and-tag alert this repeat referral was made from.",
+    )
+
+    # What the meeting recorded about the case (meeting mode).
+    discussion_summary = EncryptedTextField(blank=True, help_text="Summary of the information shared (encrypted).")
+    risks_identified = EncryptedTextField(blank=True, help_text="The risks the meeting identified (encrypted).")
+
     class Meta:
         ordering = ["referred_on", "ref"]
-        indexes = [models.Index(fields=["victim", "referred_on"])]
+        indexes = [models.Index(fields=["victim", "referred_on"]), models.Index(fields=["status"])]
 
     def __str__(self) -> str:
         return f"MARAC case {self.ref}"
+
+
+class AttendeeCapacity(models.TextChoices):
+    CHAIR = "chair", "Chair"
+    COORDINATOR = "coordinator", "Coordinator"
+    REPRESENTATIVE = "representative", "Agency representative"
+    OBSERVER = "observer", "Observer"
+
+
+class MeetingAgency(BaseModel):
+    """An agency invited to a meeting. Its representatives research the meeting's cases; whether it
+    attended is recorded in meeting mode."""
+
+    meeting = models.ForeignKey(MaracMeeting, on_delete=models.PROTECT, related_name="agencies")
+    agency = models.ForeignKey("organisations.Agency", on_delete=models.PROTECT, related_name="marac_meetings")
+    attended = models.BooleanField(null=True, blank=True, help_text="Empty until attendance is taken.")
+
+    class Meta:
+        ordering = ["agency__name"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "agency"], name="marac_meeting_agency_once")]
+
+    def __str__(self) -> str:
+        return f"{self.agency} at {self.meeting}"
+
+
+class Attendee(BaseModel):
+    """A person at a meeting. Observers must agree the confidentiality statement before cases are heard."""
+
+    meeting = models.ForeignKey(MaracMeeting, on_delete=models.PROTECT, related_name="attendees")
+    agency = models.ForeignKey(
+        "organisations.Agency", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    name = models.CharField(max_length=200)
+    capacity = models.CharField(max_length=16, choices=AttendeeCapacity.choices)
+    confidentiality_agreed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["capacity", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_capacity_display()})"
+
+
+class Research(BaseModel):
+    """What one agency holds about one case on a meeting's agenda, recorded by its representative.
+
+    Visible only to that meeting's participants, and only for that meeting's cases.
+    """
+
+    marac_case = models.ForeignKey(MaracCase, on_delete=models.PROTECT, related_name="research")
+    agency = models.ForeignKey("organisations.Agency", on_delete=models.PROTECT, related_name="+")
+    body = EncryptedTextField(help_text="What the agency holds (encrypted).")
+    no_information_held = models.BooleanField(default=False, help_text="The agency checked and holds nothing.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["agency__name"]
+        constraints = [models.UniqueConstraint(fields=["marac_case", "agency"], name="marac_research_once_per_agency")]
+
+    def __str__(self) -> str:
+        return f"Research by {self.agency} on {self.marac_case}"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    NOT_POSSIBLE = "not_possible", "Not possible: circumstances changed"
+    NOT_DONE = "not_done", "Not done by the agency"
+
+
+OUTSTANDING_ACTION_STATUSES = frozenset({ActionStatus.OPEN})
+
+
+class MaracAction(BaseModel):
+    """An action agreed at a meeting for a case: who owns it, by when, and what became of it."""
+
+    marac_case = models.ForeignKey(MaracCase, on_delete=models.PROTECT, related_name="actions")
+    agreed_at = models.ForeignKey(MaracMeeting, on_delete=models.PROTECT, related_name="actions_agreed")
+    description = EncryptedTextField(help_text="What is to be done (encrypted).")
+    owner_agency = models.ForeignKey("organisations.Agency", on_delete=models.PROTECT, related_name="marac_actions")
+    owner_name = models.CharField(max_length=200, blank=True, help_text="The named owner within the agency.")
+    due_on = models.DateField()
+    status = models.CharField(max_length=16, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    status_note = models.TextField(blank=True, help_text="What happened, when the status changed.")
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    last_reviewed_at = models.ForeignKey(
+        MaracMeeting,
+        on_delete=models.PROTECT,
+        related_name="actions_reviewed",
+        null=True,
+        blank=True,
+        help_text="The later meeting that last reviewed it.",
+    )
+
+    class Meta:
+        ordering = ["due_on", "created_at"]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"Action for {self.owner_agency} due {self.due_on:%d %b %Y}"
+
+
+class FlagStatus(models.TextChoices):
+    NEW = "new", "New: for the coordinator"
+    REFERRED = "referred", "Repeat referral made"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class FlagAlert(BaseModel):
+    """Flag and tag: an incident between a pair who had a MARAC referral in the last 12 months.
+
+    Raised whichever way the incident arrived (page, API or import); the coordinator either makes
+    the repeat referral it offers or dismisses it with a reason.
+    """
+
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="marac_flags")
+    earlier_case = models.ForeignKey(
+        MaracCase,
+        on_delete=models.PROTECT,
+        related_name="flags",
+        help_text="The pair's referral in the last 12 months.",
+    )
+    status = models.CharField(max_length=16, choices=FlagStatus.choices, default=FlagStatus.NEW)
+    raised_at = models.DateTimeField()
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [models.UniqueConstraint(fields=["incident", "earlier_case"], name="marac_flag_once")]
+
+    def __str__(self) -> str:
+        return f"Flag for {self.earlier_case} on {self.raised_at:%d %b %Y}"

@@ -54,7 +54,15 @@ def people_visible_to(user: Any) -> Any:
     # or team manager: the receiving service triages them (waymark/referrals).
     referred = _referrals_received(user)
     grants |= Q(pk__in=referred.values("subject_id")) | Q(pk__in=referred.values("person_causing_harm_id"))
+    # The client of a case this user may see (waymark/cases/access.py).
+    grants |= Q(pk__in=_cases_visible(user).values("person_id"))
     return Person.objects.filter(grants)
+
+
+def _cases_visible(user: Any) -> Any:
+    from waymark.cases.access import cases_visible_to
+
+    return cases_visible_to(user).order_by()
 
 
 def _referrals_received(user: Any) -> Any:

@@ -1,0 +1,95 @@
+"""Who may see which case, and which of its notes. One scope per reading, one check per object.
+
+Each condition sits on its own line with its own test (tests/cases/test_access.py):
+
+- a team manager sees every case of an agency where they manage (they allocate and approve);
+- a caseworker sees the cases allocated to them;
+- a caseworker sees the cases of a team in which they are a caseworker (covering a colleague);
+- nobody else: referrers follow the referral's status only, perpetrator-programme workers see
+  programme status only (``waymark/perpetrators``), commissioners see aggregates only.
+
+Sensitive notes are narrower still: the allocated caseworker, the note's author and team managers.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from waymark.organisations.roles import Role
+
+
+def _is_member(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and getattr(user, "roles", None))
+
+
+def _caseworker_team_ids(user: Any) -> list[uuid.UUID]:
+    return [m.team_id for m in user.active_memberships if m.role == Role.CASEWORKER and m.team_id]
+
+
+def cases_visible_to(user: Any, cases: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """Every case this user may see. Nothing unless a condition below grants it."""
+    from waymark.cases.models import Case
+
+    scope = Case.objects.all() if cases is None else cases
+    if not _is_member(user):
+        return scope.none()
+    grants = Q(pk__in=[])
+    # Team managers: every case held by an agency where they manage.
+    grants |= Q(agency_id__in=user.agencies_with_role(Role.TEAM_MANAGER))
+    # Caseworkers: the cases allocated to them, at an agency where they are still a caseworker.
+    grants |= Q(caseworker=user, agency_id__in=user.agencies_with_role(Role.CASEWORKER))
+    # Caseworkers: the cases of their own team, so a colleague can cover.
+    grants |= Q(team_id__in=_caseworker_team_ids(user))
+    return scope.filter(grants)
+
+
+def get_case_for_user(user: Any, case_id: uuid.UUID | str) -> Any:
+    """The case, if this user may see it. Http404 alike for "no such case" and "not yours"."""
+    from waymark.cases.models import Case
+
+    try:
+        case_uuid = uuid.UUID(str(case_id))
+    except ValueError:
+        raise Http404("No such case") from None
+    case = (
+        Case.objects.visible_to(user)
+        .select_related("person", "agency", "team", "caseworker", "referral")
+        .filter(pk=case_uuid)
+        .first()
+    )
+    if case is None:
+        raise Http404("No such case")
+    return case
+
+
+def is_team_manager_for(user: Any, case: Any) -> bool:
+    """Team managers of the case's agency allocate, approve closures and reopen."""
+    return _is_member(user) and case.agency_id in user.agencies_with_role(Role.TEAM_MANAGER)
+
+
+def is_allocated_caseworker(user: Any, case: Any) -> bool:
+    return _is_member(user) and case.caseworker_id == user.pk
+
+
+def can_work_on(user: Any, case: Any) -> bool:
+    """May record contacts, notes, plans, tasks and outcomes: the allocated caseworker, a team
+    colleague covering, or a team manager. The same people who may see the case."""
+    return cases_visible_to(user).filter(pk=case.pk).exists()
+
+
+def require_team_manager(user: Any, case: Any) -> None:
+    if not is_team_manager_for(user, case):
+        raise PermissionDenied("Only a team manager of the service holding this case can do that.")
+
+
+def notes_visible_to(user: Any, case: Any, notes: QuerySet[Any]) -> QuerySet[Any]:
+    """A case's notes this user may read (call after ``get_case_for_user``)."""
+    if is_team_manager_for(user, case) or is_allocated_caseworker(user, case):
+        return notes
+    # Anyone else who may see the case reads ordinary notes, and sensitive notes they wrote.
+    return notes.filter(Q(sensitive=False) | Q(written_by=user))

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "waymark.cases"
+    verbose_name = "Cases"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Opening a case when a referral is accepted, and the home-page panels.
+        from waymark.cases import hooks  # noqa: F401

@@ -1,0 +1,239 @@
+"""Cases: an episode of specialist support for one person, from an accepted referral to closure.
+
+Who may see a case is decided in ``waymark/cases/access.py`` (``Case.objects.visible_to(user)``
+and ``get_case_for_user``). A case changes status only through ``waymark/cases/actions.py``,
+which checks the lifecycle in ``waymark/cases/states.py``. Free text (notes, what was said on a
+contact attempt) is encrypted at rest and never written to logs or the audit trail.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from waymark.cases.states import OPEN, CaseStatus, ClosureReason
+from waymark.core.crypto import EncryptedTextField
+from waymark.core.models import BaseModel
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: Any) -> CaseQuerySet:
+        """The cases this user may see (rules in ``waymark/cases/access.py``)."""
+        from waymark.cases.access import cases_visible_to
+
+        return cases_visible_to(user, self)
+
+    def open(self) -> CaseQuerySet:
+        return self.filter(status__in=OPEN)
+
+
+class Case(BaseModel):
+    """One episode of support for a person at risk, held by the specialist service."""
+
+    ref = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, help_text="case_ref from an imported source system."
+    )
+    number = models.CharField(max_length=20, unique=True, help_text="The reference staff use, e.g. C-2026-000123.")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cases")
+    referral = models.OneToOneField(
+        "referrals.Referral",
+        on_delete=models.PROTECT,
+        related_name="case",
+        null=True,
+        blank=True,
+        help_text="The accepted referral the case opened from (empty for imported history).",
+    )
+    agency = models.ForeignKey(
+        "organisations.Agency", on_delete=models.PROTECT, related_name="cases", help_text="The service holding it."
+    )
+    team = models.ForeignKey(
+        "organisations.Team",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        null=True,
+        blank=True,
+        help_text="The team the case is allocated within.",
+    )
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases_allocated",
+        null=True,
+        blank=True,
+        help_text="The allocated IDVA or caseworker.",
+    )
+    status = models.CharField(
+        max_length=24,
+        choices=CaseStatus.choices,
+        default=CaseStatus.AWAITING_ALLOCATION,
+        help_text="Changed only through waymark/cases/actions.py.",
+    )
+    status_before_closure_request = models.CharField(
+        max_length=24,
+        choices=CaseStatus.choices,
+        blank=True,
+        help_text="Where a declined closure request returns the case.",
+    )
+
+    referred_on = models.DateField(help_text="When the referral was received: the first-contact clock starts here.")
+    opened_on = models.DateField(help_text="When the case was opened (the referral accepted).")
+    allocated_at = models.DateTimeField(null=True, blank=True)
+    first_contact_at = models.DateTimeField(
+        null=True, blank=True, help_text="The first successful contact with the person (for the service standard)."
+    )
+    engaged_on = models.DateField(
+        null=True, blank=True, help_text="When the person engaged: the 3-month risk outcome counts from here."
+    )
+    closure_requested_at = models.DateTimeField(null=True, blank=True)
+    closure_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    closure_reason = models.CharField(max_length=24, choices=ClosureReason.choices, blank=True)
+    closure_note = models.TextField(blank=True, help_text="Why the case is closing, in the caseworker's words.")
+    closed_on = models.DateField(null=True, blank=True)
+    closure_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_on", "-number"]
+        indexes = [
+            models.Index(fields=["agency", "status"]),
+            models.Index(fields=["caseworker", "status"]),
+            models.Index(fields=["person", "opened_on"]),
+            models.Index(fields=["opened_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+
+class CaseStatusChange(BaseModel):
+    """One move of a case through its lifecycle: kept for ever, in order."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(max_length=24, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(max_length=24, choices=CaseStatus.choices)
+    reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["changed_at", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.from_status or '-'} -> {self.to_status}"
+
+
+class ContactChannelKind(models.TextChoices):
+    PHONE_CALL = "phone_call", "Phone call"
+    TEXT_MESSAGE = "text_message", "Text message"
+    VOICEMAIL = "voicemail", "Voicemail"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+    IN_PERSON = "in_person", "In person"
+    VIA_PROFESSIONAL = "via_professional", "Through another professional"
+
+
+class ContactOutcome(models.TextChoices):
+    SPOKE = "spoke", "Spoke with the person"
+    MET = "met", "Met the person"
+    NO_ANSWER = "no_answer", "No answer"
+    MESSAGE_LEFT = "message_left", "Message left"
+    WRONG_NUMBER = "wrong_number", "Wrong number or address"
+    NOT_SAFE_TO_TALK = "not_safe_to_talk", "Person said it was not safe to talk"
+    DECLINED = "declined", "Person declined support"
+
+
+# Outcomes that count as a successful contact (the first-contact service standard stops here).
+SUCCESSFUL_OUTCOMES = frozenset({ContactOutcome.SPOKE, ContactOutcome.MET, ContactOutcome.DECLINED})
+
+
+class ContactAttempt(BaseModel):
+    """One attempt to reach the person. Attempts on a channel flagged unsafe are refused, never saved."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="contact_attempts")
+    channel = models.ForeignKey(
+        "people.ContactChannel",
+        on_delete=models.PROTECT,
+        related_name="contact_attempts",
+        null=True,
+        blank=True,
+        help_text="The recorded phone, email or address used (empty in person or through a professional).",
+    )
+    kind = models.CharField(max_length=24, choices=ContactChannelKind.choices)
+    attempted_at = models.DateTimeField()
+    outcome = models.CharField(max_length=24, choices=ContactOutcome.choices)
+    note = EncryptedTextField(blank=True, help_text="What happened (encrypted).")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["attempted_at", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.attempted_at:%d %b %Y}: {self.get_outcome_display()}"
+
+    @property
+    def successful(self) -> bool:
+        return self.outcome in SUCCESSFUL_OUTCOMES
+
+
+class CaseNote(BaseModel):
+    """A case note. A sensitive note is seen only by the allocated caseworker and team managers."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    body = EncryptedTextField(help_text="The note (encrypted).")
+    sensitive = models.BooleanField(
+        default=False, help_text="Only the allocated caseworker, its author and team managers may read it."
+    )
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-written_at"]
+
+    def __str__(self) -> str:
+        return f"Note on {self.case} at {self.written_at:%d %b %Y %H:%M}"
+
+
+class Task(BaseModel):
+    """Something to do on a case, by a date, by someone."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tasks")
+    title = models.CharField(max_length=200)
+    due_on = models.DateField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_tasks")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["due_on", "created_at"]
+        indexes = [models.Index(fields=["owner", "done_at", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CaseNumberSequence(models.Model):
+    """The last case number issued in each year (C-<year>-<number>)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"

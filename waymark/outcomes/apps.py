@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class OutcomesConfig(AppConfig):
+    name = "waymark.outcomes"
+    verbose_name = "Outcomes"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Registers the outcomes report with ``manage.py report`` and the home-page panels.
+        from waymark.outcomes import hooks  # noqa: F401

@@ -1,0 +1,103 @@
+"""Outcome measures: how a person's life is changing, recorded at intake, at each review and at exit.
+
+KPIs are computed from these records and from risk reassessments (``waymark/outcomes/kpis.py``),
+never typed in. Scales are the project's own wording (``waymark/outcomes/choices.py``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from waymark.core.models import BaseModel
+
+
+class Stage(models.TextChoices):
+    INTAKE = "intake", "Intake"
+    REVIEW = "review", "Review"
+    EXIT = "exit", "Exit"
+
+
+class Frequency(models.TextChoices):
+    """How often a kind of abuse is happening, in the person's own account. Ordered: none is lowest."""
+
+    NONE = "none", "Not happening"
+    LESS_THAN_MONTHLY = "less_than_monthly", "Less than once a month"
+    MONTHLY = "monthly", "About once a month"
+    WEEKLY = "weekly", "About once a week"
+    DAILY = "daily", "Every day or most days"
+
+
+FREQUENCY_ORDER: dict[str, int] = {value: rank for rank, value in enumerate(Frequency.values)}
+
+
+class AbuseKind(models.TextChoices):
+    """The abuse types outcomes are measured for (the second seed's list)."""
+
+    PHYSICAL = "physical", "Physical abuse"
+    SEXUAL = "sexual", "Sexual abuse"
+    HARASSMENT_STALKING = "harassment_stalking", "Harassment and stalking"
+    JEALOUS_CONTROLLING = "jealous_controlling", "Jealous and controlling behaviour"
+    ECONOMIC = "economic", "Economic abuse"
+    ONLINE = "online", "Online abuse"
+
+
+class Scale(models.IntegerChoices):
+    """A five-point scale for feeling safe, wellbeing and quality of life (higher is better)."""
+
+    VERY_LOW = 1, "1: Not at all"
+    LOW = 2, "2: A little"
+    MIDDLE = 3, "3: Somewhat"
+    HIGH = 4, "4: Mostly"
+    VERY_HIGH = 5, "5: Completely"
+
+
+class OutcomeMeasure(BaseModel):
+    """One set of outcome measures for a case's client (or a child on the case) at one point.
+
+    Each abuse-type field is empty when that question was not asked or the person did not answer.
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="outcome_measures")
+    subject = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="outcome_measures",
+        help_text="Whose outcomes these are: the case's client, or a child linked to the case.",
+    )
+    stage = models.CharField(max_length=8, choices=Stage.choices)
+    measured_on = models.DateField()
+
+    physical = models.CharField(max_length=24, choices=Frequency.choices, blank=True)
+    sexual = models.CharField(max_length=24, choices=Frequency.choices, blank=True)
+    harassment_stalking = models.CharField(max_length=24, choices=Frequency.choices, blank=True)
+    jealous_controlling = models.CharField(max_length=24, choices=Frequency.choices, blank=True)
+    economic = models.CharField(max_length=24, choices=Frequency.choices, blank=True)
+    online = models.CharField(max_length=24, choices=Frequency.choices, blank=True)
+
+    feeling_safe = models.PositiveSmallIntegerField(
+        choices=Scale.choices, null=True, blank=True, help_text="How safe the person feels."
+    )
+    wellbeing = models.PositiveSmallIntegerField(choices=Scale.choices, null=True, blank=True)
+    quality_of_life = models.PositiveSmallIntegerField(choices=Scale.choices, null=True, blank=True)
+    risk_assessment = models.ForeignKey(
+        "risk.RiskAssessment",
+        on_delete=models.PROTECT,
+        related_name="outcome_measures",
+        null=True,
+        blank=True,
+        help_text="The risk (re)assessment made at this point, if any.",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["measured_on", "created_at"]
+        indexes = [models.Index(fields=["case", "stage", "measured_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} outcomes on {self.measured_on:%d %b %Y}"
+
+    def frequency_of(self, kind: str) -> str:
+        return str(getattr(self, AbuseKind(kind).value))

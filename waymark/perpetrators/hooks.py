@@ -1,0 +1,1 @@
+"""Registers this app's home-page panels and hooks (imported by AppConfig.ready)."""
