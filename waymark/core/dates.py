@@ -1,10 +1,14 @@
 """Calendar rules shared by every report and rule, each in one place: calendar-month
-arithmetic ("12 months back", "3 months after") and the UK financial year (April to March)."""
+arithmetic ("12 months back", "3 months after"), the UK financial year (April to March), and
+working days (Monday to Friday, England and Wales bank holidays excluded)."""
 
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
 
 
 def add_months(day: date, months: int) -> date:
@@ -23,3 +27,47 @@ def add_months(day: date, months: int) -> date:
 def financial_year_start(day: date) -> int:
     """The calendar year in which ``day``'s financial year (1 April to 31 March) begins."""
     return day.year if day.month >= 4 else day.year - 1
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> frozenset[date]:
+    # England and Wales share one list of bank holidays ("ENG" in the holidays package), including
+    # substitute days when a holiday falls at a weekend. Scotland and Northern Ireland differ.
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+
+
+def is_bank_holiday(day: date) -> bool:
+    return day in _bank_holidays(day.year)
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday, and not a bank holiday in England and Wales."""
+    return day.weekday() < 5 and not is_bank_holiday(day)
+
+
+def add_working_days(day: date, days: int) -> date:
+    """The working day ``days`` working days after ``day`` (``day`` itself need not be one).
+
+    A referral received on Friday with a 2-working-day standard is due on Tuesday; over a bank
+    holiday Monday, on Wednesday.
+    """
+    if days < 0:
+        raise ValueError("days must not be negative")
+    current = day
+    remaining = days
+    while remaining:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 when ``end`` <= ``start``)."""
+    count = 0
+    current = start
+    while current < end:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            count += 1
+    return count

@@ -9,4 +9,5 @@ class MaracConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the MARAC reports with the ``manage.py report`` dispatcher.
-        from waymark.marac import home, reports  # noqa: F401  (home registers the home-page panel)
+        # home, flags and meetings register home-page panels and hooks.
+        from waymark.marac import flags, home, meetings, reports  # noqa: F401

@@ -1,0 +1,51 @@
+"""Sections of the case page contributed by other parts of the service.
+
+The case page (``waymark/cases/views.py``) shows its own summary, contacts, notes and tasks, then
+every registered section in order. A section is a template and a function that builds its
+context for one viewer and one case; a builder returns None to leave its section out (for
+example when the viewer's role may not see it). Apps register in their ``hooks.py``::
+
+    @register_case_section(order=20, template="support/_case_safety_plan.html")
+    def safety_plan_section(user, case) -> dict | None:
+        ...
+
+Builders must read through the owning app's access scopes: the case page's own check only says
+the viewer may see the case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+SectionBuilder = Callable[[Any, Any], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class CaseSection:
+    order: int
+    template: str
+    build: SectionBuilder
+
+
+_SECTIONS: list[CaseSection] = []
+
+
+def register_case_section(*, order: int, template: str) -> Callable[[SectionBuilder], SectionBuilder]:
+    def decorator(build: SectionBuilder) -> SectionBuilder:
+        _SECTIONS.append(CaseSection(order=order, template=template, build=build))
+        _SECTIONS.sort(key=lambda section: section.order)
+        return build
+
+    return decorator
+
+
+def sections_for(user: Any, case: Any) -> list[tuple[str, dict[str, Any]]]:
+    """(template, context) for each section this viewer gets on this case, in order."""
+    built = []
+    for section in _SECTIONS:
+        context = section.build(user, case)
+        if context is not None:
+            built.append((section.template, context))
+    return built

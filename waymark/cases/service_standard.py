@@ -1,0 +1,35 @@
+"""The first-contact service standard, in one place: a successful first contact within N working
+days of the referral being received (settings.CASES_FIRST_CONTACT_WORKING_DAYS, default 2;
+England and Wales bank holidays excluded, ``waymark/core/dates.py``).
+
+The caseload dashboards (overdue first contacts) and the outcomes KPI
+(``first_contact_within_standard_rate``) both use these functions, so they can never disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from waymark.core.dates import add_working_days
+
+
+def first_contact_due_on(referred_on: date) -> date:
+    """The last day on which a first contact still meets the standard."""
+    return add_working_days(referred_on, settings.CASES_FIRST_CONTACT_WORKING_DAYS)
+
+
+def first_contact_met_standard(case: Any) -> bool | None:
+    """True/False once a first successful contact is recorded; None while there is none."""
+    if case.first_contact_at is None:
+        return None
+    return timezone.localdate(case.first_contact_at) <= first_contact_due_on(case.referred_on)
+
+
+def first_contact_overdue(case: Any, *, today: date | None = None) -> bool:
+    """No successful contact yet, and the standard's last day has passed."""
+    today = today or timezone.localdate()
+    return case.first_contact_at is None and today > first_contact_due_on(case.referred_on)

@@ -1,0 +1,1 @@
+"""MARAC meetings: schedule, agenda, research, meeting mode, actions and minutes (issue 5)."""
