@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from waymark.cases import views
 
 app_name = "cases"
-urlpatterns: list = []
+urlpatterns = [
+    path("<uuid:case_id>/", views.detail, name="detail"),
+]
