@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -79,6 +82,15 @@ class Membership(BaseModel):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships", null=True, blank=True)
     role = models.CharField(max_length=32, choices=Role.choices)
     is_active = models.BooleanField(default=True, help_text="Ending a membership removes its access at once.")
+    fte = models.DecimalField(
+        "Full-time equivalent",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1.00"))],
+        help_text="The share of a full-time post this role takes (1.00 full time, 0.60 three days a week): "
+        "caseloads are compared with the benchmark per full-time worker.",
+    )
 
     objects = MembershipQuerySet.as_manager()
 
