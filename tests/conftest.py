@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from tests.factories import AgencyFactory, TeamFactory, make_member
 from waymark.organisations.models import AgencyKind
 from waymark.organisations.roles import Role
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing():
+    """Argon2 at its cheapest for the whole suite (tests/hashers.py): same format, a fraction of the time."""
+    with override_settings(PASSWORD_HASHERS=["tests.hashers.CheapArgon2PasswordHasher"]):
+        yield
 
 
 @pytest.fixture

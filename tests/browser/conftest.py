@@ -86,11 +86,10 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def partnership(live_server: Any, settings: Any) -> list[Any]:
+def partnership(live_server: Any) -> list[Any]:
     """The demo partnership (agencies, teams, 14 users), in the database the live server uses."""
     from django.core.cache import cache
 
-    settings.PASSWORD_HASHERS = ["tests.browser.hashers.CheapArgon2PasswordHasher"]
     from waymark.demo.partnership import build_partnership
 
     # Used one-time codes and lockouts live in the cache: start each test with none.
