@@ -27,7 +27,7 @@ def test_asking_for_a_password_reset_link(page: Any, partnership: Any) -> None:
 
 def test_the_sign_in_security_page(page: Any, partnership: Any) -> None:
     sign_in(page, HELEN, demo_password(HELEN))
-    page.get_by_role("banner").get_by_role("link", name="Sign-in security").click()
+    page.get_by_role("banner").get_by_role("link", name="Two-factor authentication").click()
     page.wait_for_load_state("load")
     check_page(page)
     assert page.get_by_role("heading", name="Authenticator app").is_visible()
