@@ -327,3 +327,13 @@ class FlagAlert(BaseModel):
 
     def __str__(self) -> str:
         return f"Flag for {self.earlier_case} on {self.raised_at:%d %b %Y}"
+
+
+class MaracReferralNumberSequence(models.Model):
+    """The last MARAC referral number issued in each year (M-<year>-<6 digits>)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
