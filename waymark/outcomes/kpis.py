@@ -1,0 +1,625 @@
+"""The outcome KPIs, computed from records and never typed in: each defined once, here, in words
+shown in the app (``outcomes:definition``) and in docs/outcomes.md.
+
+Every KPI is computed for a period (first and last day, inclusive) as of a day (``as_of``, today
+unless given: some outcomes are not known until a window has passed). One call,
+``compute_outcomes``, reads the few columns it needs in a handful of queries (eight, whatever the
+number of cases) and classifies every record behind every KPI, so the figures, the quarterly trend
+and the list of records behind each figure all come from the same classification.
+
+Rates are fractions from 0 to 1, or None when nothing is in the denominator.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from types import SimpleNamespace
+from typing import Any
+
+from django.conf import settings
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from waymark.cases.service_standard import first_contact_met_standard, first_contact_overdue
+from waymark.cases.states import CaseStatus
+from waymark.core.dates import working_days_between
+from waymark.outcomes.models import FREQUENCY_ORDER, AbuseKind, Frequency, OutcomeMeasure, Stage
+from waymark.risk.choices import RiskLevel
+
+
+def risk_window_days() -> int:
+    return int(settings.OUTCOMES_RISK_REDUCTION_WINDOW_DAYS)
+
+
+@dataclass(frozen=True)
+class KpiDefinition:
+    key: str
+    title: str
+    kind: str  # "count", "rate" or "median"
+    definition: str
+    numerator: str = ""
+    denominator: str = ""
+    records: str = "cases"  # what the records behind it are: "cases" or "referrals and cases"
+
+
+def _definitions() -> list[KpiDefinition]:
+    window = risk_window_days()
+    standard = settings.CASES_FIRST_CONTACT_WORKING_DAYS
+    return [
+        KpiDefinition(
+            key="referred",
+            title="People referred",
+            kind="count",
+            definition=(
+                "Referrals the service received in the period (by the date received), whatever became of them. "
+                "Cases imported from an earlier system without their referral count once each, by the "
+                "referral date recorded on the case."
+            ),
+            records="referrals and cases",
+        ),
+        KpiDefinition(
+            key="supported",
+            title="People supported",
+            kind="count",
+            definition=(
+                "Different people with a case that engaged with the service in the period (by the date the "
+                "case engaged: the person took up support after first contact). A person whose cases engaged "
+                "twice in the period counts once. Cases that never engaged are not counted."
+            ),
+        ),
+        KpiDefinition(
+            key="reduced_risk_within_3_months_rate",
+            title=f"Risk reduced within {window} days of engaging",
+            kind="rate",
+            definition=(
+                "Of the cases that engaged in the period, the share whose risk level fell within "
+                f"{window} days of engaging. The level at engagement is the final level of the person's latest "
+                "risk assessment on or before the day the case engaged. The level after is the final level "
+                f"of the latest reassessment after that day and no more than {window} days after it (day "
+                f"{window} counts, day {window + 1} does not). Risk reduced means the level after is lower "
+                "(high to medium or standard, medium to standard). Unchanged or raised risk counts in the "
+                f"denominator but not as reduced. No reassessment within the {window} days, once they are "
+                "over, also counts as not reduced: without a reassessment the service cannot show a fall. "
+                f"Cases whose {window} days are not over yet are not counted until they are; cases with no "
+                "assessment on or before engagement cannot be measured and are not counted. Archived "
+                "assessments are ignored."
+            ),
+            numerator="cases whose risk level fell",
+            denominator="engaged cases with a level at engagement and the window over",
+        ),
+        KpiDefinition(
+            key="first_contact_within_standard_rate",
+            title="First contact within the service standard",
+            kind="rate",
+            definition=(
+                "Of the cases referred in the period, the share whose first successful contact was made within "
+                f"{standard} working days of the referral being received (weekends and England and Wales bank "
+                "holidays do not count; the same rule the caseload pages use). A case with no successful "
+                "contact yet counts as missed once its last day has passed, and is not counted before then."
+            ),
+            numerator="cases contacted within the standard",
+            denominator="cases contacted, and cases past the standard without contact",
+        ),
+        KpiDefinition(
+            key="median_working_days_to_first_contact",
+            title="Time to first contact (median working days)",
+            kind="median",
+            definition=(
+                "For cases referred in the period with a successful first contact, the middle value of the "
+                "working days from the day the referral was received to the day of first contact (a contact "
+                "on the next working day is 1). Cases not yet contacted are not included."
+            ),
+            denominator="cases referred in the period and contacted",
+        ),
+        KpiDefinition(
+            key="engagement_rate",
+            title="Engagement rate",
+            kind="rate",
+            definition=(
+                "Of the cases allocated to a caseworker in the period, the share that engaged (have an "
+                "engagement date, at any time up to today). Cases still awaiting or attempting contact are "
+                "not counted until they engage or are recorded as unable to engage or closed."
+            ),
+            numerator="cases that engaged",
+            denominator="cases allocated in the period, with contact resolved",
+        ),
+        KpiDefinition(
+            key="feeling_safer_at_exit_rate",
+            title="Feeling safer at exit",
+            kind="rate",
+            definition=(
+                "Of the clients whose exit outcomes were recorded in the period, the share who scored feeling "
+                "safe higher at exit than at intake on the case (1 to 5 scale). Clients without both scores "
+                "are not counted. Children's measures are reported on the case, not in this figure."
+            ),
+            numerator="clients feeling safer",
+            denominator="clients with feeling safe scored at intake and exit",
+        ),
+        KpiDefinition(
+            key="wellbeing_improved_at_exit_rate",
+            title="Wellbeing improved at exit",
+            kind="rate",
+            definition=(
+                "As feeling safer, for the wellbeing score: of the clients with wellbeing scored at intake and "
+                "at an exit recorded in the period, the share whose score was higher at exit."
+            ),
+            numerator="clients whose wellbeing improved",
+            denominator="clients with wellbeing scored at intake and exit",
+        ),
+        KpiDefinition(
+            key="quality_of_life_improved_at_exit_rate",
+            title="Quality of life improved at exit",
+            kind="rate",
+            definition=(
+                "As feeling safer, for the quality of life score: of the clients with it scored at intake and "
+                "at an exit recorded in the period, the share whose score was higher at exit."
+            ),
+            numerator="clients whose quality of life improved",
+            denominator="clients with quality of life scored at intake and exit",
+        ),
+        KpiDefinition(
+            key="abuse_at_exit",
+            title="Abuse stopped or reduced at exit, by type",
+            kind="table",
+            definition=(
+                "For each type of abuse, of the clients whose exit outcomes were recorded in the period and "
+                "who said at intake on the same case that it was happening (any answer but 'not happening'), "
+                "and who answered at exit: ceased is the share for whom it was not happening at exit; "
+                "reduced is the share for whom it happened less often but had not stopped (for example "
+                "weekly to monthly); the rest stayed the same or rose. Types not asked at intake or at exit "
+                "are not counted for that client."
+            ),
+            numerator="clients for whom it stopped, or reduced",
+            denominator="clients for whom it was happening at intake, answered at exit",
+        ),
+    ]
+
+
+def definitions() -> list[KpiDefinition]:
+    """Every KPI's written definition, in the order the dashboard shows them."""
+    return _definitions()
+
+
+def definition_of(key: str) -> KpiDefinition:
+    for item in _definitions():
+        if item.key == key:
+            return item
+    raise KeyError(key)
+
+
+RECORD_KEYS = tuple(d.key for d in _definitions())
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Record:
+    """One record behind a KPI, classified: ``counted`` is in the numerator, ``in_denominator`` in
+    the denominator (a record can be neither: pending, or not measurable, with ``result`` saying why)."""
+
+    model: str  # "case" or "referral"
+    pk: Any
+    on: date  # the date that puts it in the period (received, engaged, referred, allocated, exit)
+    result: str
+    counted: bool = False
+    in_denominator: bool = False
+    person_id: Any = None
+    kind: str = ""  # for abuse_at_exit: the abuse type
+
+
+@dataclass
+class KpiResult:
+    key: str
+    value: float | int | None
+    numerator: int | None = None
+    denominator: int | None = None
+    breakdown: dict[str, int] = field(default_factory=dict)
+    records: list[Record] = field(default_factory=list)
+
+    @property
+    def definition(self) -> KpiDefinition:
+        return definition_of(self.key)
+
+
+@dataclass
+class AbuseRow:
+    kind: str
+    label: str
+    denominator: int
+    ceased: int
+    reduced: int
+    unchanged: int
+    increased: int
+
+    @property
+    def ceased_rate(self) -> float | None:
+        return _rate(self.ceased, self.denominator)
+
+    @property
+    def reduced_rate(self) -> float | None:
+        return _rate(self.reduced, self.denominator)
+
+    @property
+    def ceased_or_reduced_rate(self) -> float | None:
+        return _rate(self.ceased + self.reduced, self.denominator)
+
+
+@dataclass
+class Outcomes:
+    start: date
+    end: date
+    as_of: date
+    kpis: dict[str, KpiResult]
+    abuse: list[AbuseRow]
+
+    def __getitem__(self, key: str) -> KpiResult:
+        return self.kpis[key]
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _rate_result(key: str, records: list[Record]) -> KpiResult:
+    numerator = sum(r.counted for r in records)
+    denominator = sum(r.in_denominator for r in records)
+    breakdown: dict[str, int] = defaultdict(int)
+    for record in records:
+        breakdown[record.result] += 1
+    return KpiResult(key, _rate(numerator, denominator), numerator, denominator, dict(breakdown), records)
+
+
+# --- the computations, one per KPI ----------------------------------------------------------
+
+
+def _default_cases() -> QuerySet[Any]:
+    from waymark.cases.models import Case
+
+    return Case.objects.all()
+
+
+def _default_referrals() -> QuerySet[Any]:
+    from waymark.referrals.models import Referral
+
+    return Referral.objects.all()
+
+
+def referred_records(start: date, end: date, cases: QuerySet[Any], referrals: QuerySet[Any]) -> list[Record]:
+    records = [
+        Record("referral", pk, on, "Referral received", counted=True, in_denominator=True)
+        for pk, on in referrals.filter(received_on__range=(start, end)).values_list("pk", "received_on")
+    ]
+    imported = cases.filter(referral__isnull=True, referred_on__range=(start, end)).values_list("pk", "referred_on")
+    records += [
+        Record("case", pk, on, "Imported case (referral date on the case)", counted=True, in_denominator=True)
+        for pk, on in imported
+    ]
+    return records
+
+
+def engaged_cases(start: date, end: date, cases: QuerySet[Any]) -> QuerySet[Any]:
+    return cases.filter(engaged_on__range=(start, end))
+
+
+def engaged_rows(start: date, end: date, cases: QuerySet[Any]) -> list[tuple[Any, Any, date]]:
+    return list(engaged_cases(start, end, cases).values_list("pk", "person_id", "engaged_on"))
+
+
+def supported_records(rows: Iterable[tuple[Any, Any, date]]) -> list[Record]:
+    return [
+        Record("case", pk, on, "Engaged", counted=True, in_denominator=True, person_id=person)
+        for pk, person, on in rows
+    ]
+
+
+def _assessments_by_person(person_ids: QuerySet[Any], until: date) -> dict[Any, list[tuple[date, str]]]:
+    """Current (not archived) assessments of these people up to ``until``, oldest first."""
+    from waymark.risk.models import RiskAssessment
+
+    by_person: dict[Any, list[tuple[date, str]]] = defaultdict(list)
+    rows = (
+        RiskAssessment.objects.filter(archived_at__isnull=True, person_id__in=person_ids, assessed_on__lte=until)
+        .order_by("person_id", "assessed_on", "created_at")
+        .values_list("person_id", "assessed_on", "final_level")
+    )
+    for person_id, assessed_on, level in rows:
+        by_person[person_id].append((assessed_on, level))
+    return by_person
+
+
+def classify_risk_reduction(
+    engaged_on: date, assessments: list[tuple[date, str]], *, as_of: date, window: int
+) -> tuple[str, bool, bool]:
+    """(result, counted, in_denominator) for one engaged case, from its person's assessments
+    (oldest first). The rule, in words, is the KPI's definition above."""
+    baseline = None
+    for assessed_on, level in assessments:
+        if assessed_on <= engaged_on:
+            baseline = level
+    if baseline is None:
+        return "No risk assessment on or before engagement: not measured", False, False
+    window_end = engaged_on + timedelta(days=window)
+    if as_of <= window_end:
+        return f"Within {window} days of engaging: not counted yet", False, False
+    after = None
+    for assessed_on, level in assessments:
+        if engaged_on < assessed_on <= window_end:
+            after = level
+    if after is None:
+        return f"No reassessment within {window} days", False, True
+    before_rank, after_rank = RiskLevel(baseline).rank, RiskLevel(after).rank
+    if after_rank < before_rank:
+        return "Risk reduced", True, True
+    if after_rank == before_rank:
+        return "Risk unchanged", False, True
+    return "Risk raised", False, True
+
+
+def reduced_risk_records(rows: list[tuple[Any, Any, date]], person_ids: QuerySet[Any], *, as_of: date) -> list[Record]:
+    window = risk_window_days()
+    if not rows:
+        return []
+    latest_needed = max(on for _, _, on in rows) + timedelta(days=window)
+    by_person = _assessments_by_person(person_ids, latest_needed)
+    records = []
+    for pk, person, engaged_on in rows:
+        result, counted, in_denominator = classify_risk_reduction(
+            engaged_on, by_person.get(person, []), as_of=as_of, window=window
+        )
+        records.append(Record("case", pk, engaged_on, result, counted, in_denominator, person_id=person))
+    return records
+
+
+def first_contact_rows(start: date, end: date, cases: QuerySet[Any]) -> list[SimpleNamespace]:
+    return [
+        SimpleNamespace(pk=pk, referred_on=referred_on, first_contact_at=first_contact_at)
+        for pk, referred_on, first_contact_at in cases.filter(referred_on__range=(start, end)).values_list(
+            "pk", "referred_on", "first_contact_at"
+        )
+    ]
+
+
+def first_contact_records(rows: list[SimpleNamespace], *, as_of: date) -> list[Record]:
+    """The service standard's own functions decide each case (``waymark.cases.service_standard``)."""
+    records = []
+    for row in rows:
+        met = first_contact_met_standard(row)
+        if met is True:
+            record = Record("case", row.pk, row.referred_on, "Contacted within the standard", True, True)
+        elif met is False:
+            record = Record("case", row.pk, row.referred_on, "Contacted after the standard", False, True)
+        elif first_contact_overdue(row, today=as_of):
+            record = Record("case", row.pk, row.referred_on, "Not contacted, past the standard", False, True)
+        else:
+            record = Record("case", row.pk, row.referred_on, "Not contacted yet, within the standard", False, False)
+        records.append(record)
+    return records
+
+
+def time_to_contact_records(rows: list[SimpleNamespace]) -> tuple[float | None, list[Record]]:
+    days: list[int] = []
+    records = []
+    for row in rows:
+        if row.first_contact_at is None:
+            continue
+        count = working_days_between(row.referred_on, timezone.localdate(row.first_contact_at))
+        days.append(count)
+        label = "1 working day" if count == 1 else f"{count} working days"
+        records.append(Record("case", row.pk, row.referred_on, label, counted=True, in_denominator=True))
+    return (float(statistics.median(days)) if days else None), records
+
+
+_ENGAGED_STATUSES = {CaseStatus.ENGAGED, CaseStatus.ACTIVE}
+_CONTACT_PENDING = {CaseStatus.AWAITING_ALLOCATION, CaseStatus.ALLOCATED, CaseStatus.CONTACT_ATTEMPTED}
+
+
+def engagement_records(start: date, end: date, cases: QuerySet[Any]) -> list[Record]:
+    rows = cases.filter(allocated_at__date__range=(start, end)).values_list(
+        "pk", "allocated_at", "engaged_on", "status"
+    )
+    records = []
+    for pk, allocated_at, engaged_on, status in rows:
+        on = timezone.localdate(allocated_at)
+        if engaged_on is not None or status in _ENGAGED_STATUSES:
+            records.append(Record("case", pk, on, "Engaged", True, True))
+        elif status in _CONTACT_PENDING:
+            records.append(Record("case", pk, on, "Contact not resolved yet: not counted", False, False))
+        else:
+            records.append(Record("case", pk, on, "Did not engage", False, True))
+    return records
+
+
+_MEASURE_FIELDS = ["case_id", "measured_on", *AbuseKind.values, "feeling_safe", "wellbeing", "quality_of_life"]
+
+
+def exit_pairs(start: date, end: date, cases: QuerySet[Any]) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+    """(exit, intake or None) for each client's exit measure in the period: the client's own
+    measures only (subject is the case's person), the earliest intake on the same case."""
+    client = OutcomeMeasure.objects.filter(case__in=cases, subject_id=F("case__person_id"))
+    exit_measures = client.filter(stage=Stage.EXIT, measured_on__range=(start, end))
+    exits = list(exit_measures.order_by("case_id", "measured_on", "created_at").values(*_MEASURE_FIELDS))
+    intakes: dict[Any, dict[str, Any]] = {}
+    if exits:
+        for row in (
+            client.filter(stage=Stage.INTAKE, case_id__in=exit_measures.values("case_id"))
+            .order_by("-measured_on", "-created_at")
+            .values(*_MEASURE_FIELDS)
+        ):
+            intakes[row["case_id"]] = row  # the earliest wins: rows come latest first
+    return [(exit_row, intakes.get(exit_row["case_id"])) for exit_row in exits]
+
+
+def scale_records(pairs: list[tuple[dict[str, Any], dict[str, Any] | None]], scale: str, better: str) -> list[Record]:
+    records = []
+    for exit_row, intake in pairs:
+        on, pk = exit_row["measured_on"], exit_row["case_id"]
+        if intake is None:
+            records.append(Record("case", pk, on, "No intake measure: not counted"))
+        elif intake[scale] is None or exit_row[scale] is None:
+            records.append(Record("case", pk, on, "Not scored at intake and exit: not counted"))
+        elif exit_row[scale] > intake[scale]:
+            records.append(Record("case", pk, on, better, True, True))
+        elif exit_row[scale] == intake[scale]:
+            records.append(Record("case", pk, on, "Same score", False, True))
+        else:
+            records.append(Record("case", pk, on, "Lower score", False, True))
+    return records
+
+
+ABUSE_RESULTS = {
+    "ceased": "Stopped",
+    "reduced": "Reduced",
+    "unchanged": "Same",
+    "increased": "Rose",
+}
+
+
+def classify_abuse(intake_value: str, exit_value: str) -> str | None:
+    """'ceased', 'reduced', 'unchanged' or 'increased'; None when it is not counted (not answered,
+    or not happening at intake)."""
+    if not intake_value or not exit_value or intake_value == Frequency.NONE:
+        return None
+    if exit_value == Frequency.NONE:
+        return "ceased"
+    before, after = FREQUENCY_ORDER[intake_value], FREQUENCY_ORDER[exit_value]
+    if after < before:
+        return "reduced"
+    return "unchanged" if after == before else "increased"
+
+
+def abuse_records(pairs: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> tuple[list[AbuseRow], list[Record]]:
+    records = []
+    tallies = {kind: defaultdict(int) for kind in AbuseKind.values}
+    for exit_row, intake in pairs:
+        if intake is None:
+            continue
+        for kind in AbuseKind.values:
+            result = classify_abuse(intake[kind], exit_row[kind])
+            if result is None:
+                continue
+            tallies[kind][result] += 1
+            counted = result in ("ceased", "reduced")
+            on, pk = exit_row["measured_on"], exit_row["case_id"]
+            records.append(Record("case", pk, on, ABUSE_RESULTS[result], counted, True, kind=kind))
+    rows = [
+        AbuseRow(
+            kind=kind,
+            label=str(AbuseKind(kind).label),
+            denominator=sum(tallies[kind].values()),
+            ceased=tallies[kind]["ceased"],
+            reduced=tallies[kind]["reduced"],
+            unchanged=tallies[kind]["unchanged"],
+            increased=tallies[kind]["increased"],
+        )
+        for kind in AbuseKind.values
+    ]
+    return rows, records
+
+
+# --- everything at once -----------------------------------------------------------------------
+
+
+def compute_outcomes(
+    start: date,
+    end: date,
+    *,
+    as_of: date | None = None,
+    cases: QuerySet[Any] | None = None,
+    referrals: QuerySet[Any] | None = None,
+) -> Outcomes:
+    """Every KPI for cases (and referrals) in [start, end], as of ``as_of`` (default today).
+
+    ``cases`` and ``referrals`` narrow the records (the records page passes the viewer's scope);
+    by default every record counts (the partnership's aggregate figures)."""
+    if end < start:
+        raise ValueError("The end date is before the start date.")
+    as_of = as_of or timezone.localdate()
+    cases = _default_cases() if cases is None else cases
+    referrals = _default_referrals() if referrals is None else referrals
+
+    kpis: dict[str, KpiResult] = {}
+    referred = referred_records(start, end, cases, referrals)
+    kpis["referred"] = KpiResult("referred", len(referred), records=referred)
+
+    engaged = engaged_rows(start, end, cases)
+    supported = supported_records(engaged)
+    kpis["supported"] = KpiResult("supported", len({r.person_id for r in supported}), records=supported)
+    kpis["reduced_risk_within_3_months_rate"] = _rate_result(
+        "reduced_risk_within_3_months_rate",
+        reduced_risk_records(engaged, engaged_cases(start, end, cases).values("person_id"), as_of=as_of),
+    )
+
+    contact_rows = first_contact_rows(start, end, cases)
+    kpis["first_contact_within_standard_rate"] = _rate_result(
+        "first_contact_within_standard_rate", first_contact_records(contact_rows, as_of=as_of)
+    )
+    median, timing = time_to_contact_records(contact_rows)
+    kpis["median_working_days_to_first_contact"] = KpiResult(
+        "median_working_days_to_first_contact", median, None, len(timing), records=timing
+    )
+    kpis["engagement_rate"] = _rate_result("engagement_rate", engagement_records(start, end, cases))
+
+    pairs = exit_pairs(start, end, cases)
+    kpis["feeling_safer_at_exit_rate"] = _rate_result(
+        "feeling_safer_at_exit_rate", scale_records(pairs, "feeling_safe", "Feels safer")
+    )
+    kpis["wellbeing_improved_at_exit_rate"] = _rate_result(
+        "wellbeing_improved_at_exit_rate", scale_records(pairs, "wellbeing", "Wellbeing improved")
+    )
+    kpis["quality_of_life_improved_at_exit_rate"] = _rate_result(
+        "quality_of_life_improved_at_exit_rate", scale_records(pairs, "quality_of_life", "Quality of life improved")
+    )
+    abuse, abuse_recs = abuse_records(pairs)
+    kpis["abuse_at_exit"] = _rate_result("abuse_at_exit", abuse_recs)
+    return Outcomes(start=start, end=end, as_of=as_of, kpis=kpis, abuse=abuse)
+
+
+# --- the trend, from the same classified records ----------------------------------------------
+
+
+TREND_KEYS = (
+    "referred",
+    "supported",
+    "reduced_risk_within_3_months_rate",
+    "first_contact_within_standard_rate",
+    "engagement_rate",
+)
+
+
+@dataclass
+class TrendRow:
+    label: str
+    start: date
+    end: date
+    values: dict[str, KpiResult]
+
+
+def trend(outcomes: Outcomes, *, max_quarters: int = 12) -> tuple[str, list[TrendRow]]:
+    """The headline KPIs per financial quarter of the period (per financial year when the period
+    spans more than ``max_quarters`` quarters), from the records already classified."""
+    from waymark.marac.reports import periods_between
+
+    by = "quarter"
+    periods = periods_between(outcomes.start, outcomes.end, by)
+    if len(periods) > max_quarters:
+        by = "financial-year"
+        periods = periods_between(outcomes.start, outcomes.end, by)
+    rows = []
+    for period in periods:
+        start, end = max(period.start, outcomes.start), min(period.end, outcomes.end)
+        values: dict[str, KpiResult] = {}
+        for key in TREND_KEYS:
+            records = [r for r in outcomes[key].records if start <= r.on <= end]
+            if key == "referred":
+                values[key] = KpiResult(key, len(records))
+            elif key == "supported":
+                values[key] = KpiResult(key, len({r.person_id for r in records}))
+            else:
+                values[key] = _rate_result(key, records)
+        rows.append(TrendRow(period.label, start, end, values))
+    return ("quarter" if by == "quarter" else "financial year"), rows
