@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from waymark.journey import views
 
 app_name = "journey"
-urlpatterns: list = []
+urlpatterns = [
+    path("<uuid:person_id>/", views.person_journey, name="person"),
+]
