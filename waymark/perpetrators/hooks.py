@@ -1,1 +1,82 @@
-"""Registers this app's home-page panels and hooks (imported by AppConfig.ready)."""
+"""Registers this app's home-page panel and its section of the victim's case page (imported by
+AppConfig.ready)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from waymark.cases.sections import register_case_section
+from waymark.core.home import Figure, Panel, register
+from waymark.organisations.roles import Role
+from waymark.perpetrators.access import enrolments_visible_to, programme_agency_ids, programme_for_victim_case
+from waymark.perpetrators.choices import EnrolmentStatus
+from waymark.perpetrators.models import RiskFlag
+from waymark.perpetrators.selectors import enrolled_on, sessions_in_week
+
+
+@register(Role.PERPETRATOR_WORKER)
+def programme_panel(user: Any) -> Panel:
+    """Enrolled now, sessions planned this week, completions and drop-outs (this financial year)."""
+    from waymark.core.dates import financial_year_start
+
+    today = timezone.localdate()
+    year_start = date(financial_year_start(today), 4, 1)
+    enrolments = enrolments_visible_to(user)
+    enrolled = list(enrolled_on(programme_agency_ids(user), today).filter(status=EnrolmentStatus.ENROLLED))
+    listing = reverse("perpetrators:list")
+    return Panel(
+        title="Perpetrator programme",
+        description="Referrals, enrolments and attendance. You never see where a victim is.",
+        figures=[
+            Figure("Enrolled now", len(enrolled), f"{listing}?status=enrolled"),
+            Figure(
+                "Sessions planned this week", sessions_in_week(enrolled, today), reverse("perpetrators:register_today")
+            ),
+            Figure(
+                "Awaiting assessment",
+                enrolments.filter(status=EnrolmentStatus.REFERRED).count(),
+                f"{listing}?status=referred",
+            ),
+            Figure(
+                f"Completed since {year_start:%-d %B %Y}",
+                enrolments.filter(status=EnrolmentStatus.COMPLETED, ended_on__gte=year_start).count(),
+                f"{listing}?status=completed",
+            ),
+            Figure(
+                f"Dropped out since {year_start:%-d %B %Y}",
+                enrolments.filter(status=EnrolmentStatus.DROPPED_OUT, ended_on__gte=year_start).count(),
+                f"{listing}?status=dropped_out",
+            ),
+        ],
+        links=[
+            ("Record a referral", reverse("perpetrators:refer")),
+            ("Today's attendance register", reverse("perpetrators:register_today")),
+            ("Risk flags raised", reverse("perpetrators:flags")),
+        ],
+    )
+
+
+@register_case_section(order=70, template="perpetrators/_case_section.html")
+def programme_section(user: Any, case: Any) -> dict[str, Any] | None:
+    """For the victim's worker: the programme status and risk flags of each enrolment the
+    victim is linked to. Never attendance, session notes, assessments or behaviour outcomes."""
+    links = programme_for_victim_case(user, case)
+    if not links:
+        return None
+    flags_by_enrolment: dict[Any, list[Any]] = {}
+    for flag in RiskFlag.objects.filter(enrolment__in=[link.enrolment_id for link in links]):
+        flags_by_enrolment.setdefault(flag.enrolment_id, []).append(flag)
+    programmes = [
+        {
+            "enrolment": link.enrolment,
+            "participant_name": link.enrolment.participant.full_name or "Unnamed person",
+            "agency_name": link.enrolment.agency.name,
+            "flags": flags_by_enrolment.get(link.enrolment_id, []),
+        }
+        for link in links
+    ]
+    return {"programmes": programmes}

@@ -1,0 +1,86 @@
+"""Who may see which programme record. One scope per reading, one check per object.
+
+Each condition sits on its own line with its own test (tests/perpetrators/test_access.py):
+
+- a perpetrator-programme worker sees the enrolments held by an agency where they hold that role;
+- nobody else sees an enrolment's pages. The victim's caseworker sees a narrower reading, the
+  programme's status and risk flags, on the victim's case page (``programme_for_victim_case``),
+  never attendance, session notes, assessments or behaviour outcomes.
+
+The firewall's other half, what a programme worker may see of people, is in
+``waymark/people/access.py``: only people causing harm and household members their agency holds,
+and their own participants; a victim appears to them only as the name on an enrolment.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from waymark.organisations.roles import Role
+
+
+def _is_member(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and getattr(user, "roles", None))
+
+
+def programme_agency_ids(user: Any) -> frozenset[uuid.UUID]:
+    """Agencies where this user runs the programme."""
+    if not _is_member(user):
+        return frozenset()
+    return frozenset(user.agencies_with_role(Role.PERPETRATOR_WORKER))
+
+
+def enrolments_visible_to(user: Any) -> QuerySet[Any]:
+    """Every enrolment this user may open. Nothing unless a condition below grants it."""
+    from waymark.perpetrators.models import Enrolment
+
+    if not _is_member(user):
+        return Enrolment.objects.none()
+    # Perpetrator-programme workers: the enrolments held by an agency where they hold the role.
+    return Enrolment.objects.filter(agency_id__in=programme_agency_ids(user))
+
+
+def participant_enrolments_for(user: Any) -> QuerySet[Any]:
+    """The enrolments whose participants this user may see as their programme's own clients
+    (used by ``waymark/people/access.py``)."""
+    return enrolments_visible_to(user)
+
+
+def get_enrolment_for_user(user: Any, enrolment_id: uuid.UUID | str) -> Any:
+    """The enrolment, if this user may see it. Http404 alike for "no such" and "not yours"."""
+    try:
+        enrolment_uuid = uuid.UUID(str(enrolment_id))
+    except ValueError:
+        raise Http404("No such enrolment") from None
+    enrolment = (
+        enrolments_visible_to(user)
+        .select_related("participant", "agency", "worker", "referring_agency")
+        .filter(pk=enrolment_uuid)
+        .first()
+    )
+    if enrolment is None:
+        raise Http404("No such enrolment")
+    return enrolment
+
+
+def programme_for_victim_case(user: Any, case: Any) -> list[Any]:
+    """The victim links (with their enrolments) for the person of a case this user may see.
+
+    Call only after the case page's own check (``get_case_for_user``). What the caller may show
+    from them is the programme status and the risk flags: nothing else.
+    """
+    from waymark.cases.access import cases_visible_to
+    from waymark.perpetrators.models import VictimLink
+
+    # The victim's caseworker, a covering colleague or a team manager: whoever may see the case.
+    if not cases_visible_to(user).filter(pk=case.pk).exists():
+        return []
+    return list(
+        VictimLink.objects.filter(victim_id=case.person_id)
+        .select_related("enrolment", "enrolment__agency", "enrolment__participant")
+        .order_by("-enrolment__referred_on")
+    )

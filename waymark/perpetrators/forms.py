@@ -1,0 +1,183 @@
+"""Forms for the programme. They check the shape of input only; the rules are in
+``waymark/perpetrators/actions.py`` (whose ValidationErrors are shown against the same fields)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from waymark.perpetrators.choices import (
+    Attendance,
+    ChildrenImpact,
+    DropOutReason,
+    Extent,
+    FlagKind,
+    Frequency,
+    NotSuitableReason,
+    PartnerSafety,
+    ReferralSource,
+    VictimRelationship,
+)
+from waymark.referrals.fields import GovukDateField
+
+NOTE_MAX = 5000
+
+
+def _note(label: str, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=NOTE_MAX,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "govuk-textarea"}),
+        error_messages={"max_length": f"{label} must be {NOTE_MAX:,} characters or fewer"},
+    )
+
+
+def _radios(label: str, choices: Any, help_text: str = "", message: str = "Choose an answer") -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        help_text=help_text,
+        widget=forms.RadioSelect,
+        error_messages={"required": message, "invalid_choice": message},
+    )
+
+
+class ReferralForm(forms.Form):
+    participant = forms.ChoiceField(
+        label="Person referred",
+        help_text="People causing harm held by your agency. Ask the holding service if someone is missing.",
+        error_messages={"required": "Choose the person referred", "invalid_choice": "Choose the person referred"},
+    )
+    referred_on = GovukDateField(label="Date of the referral", help_text="For example, 27 3 2026.")
+    source = _radios("Who made the referral", ReferralSource.choices, message="Choose who made the referral")
+    referring_agency = forms.ChoiceField(
+        label="Referring agency", required=False, help_text="Leave empty for a self-referral."
+    )
+
+    def __init__(self, *args: Any, people: list[Any], agencies: list[Any], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.people = {str(p.pk): p for p in people}
+        self.agencies = {str(a.pk): a for a in agencies}
+        participant: Any = self.fields["participant"]
+        participant.choices = [
+            ("", "Choose a person"),
+            *((k, p.full_name or "Unnamed person") for k, p in self.people.items()),
+        ]
+        referring: Any = self.fields["referring_agency"]
+        referring.choices = [("", "None (self-referral)"), *((k, a.name) for k, a in self.agencies.items())]
+
+
+class AssessmentForm(forms.Form):
+    assessed_on = GovukDateField(label="Date of the assessment")
+    suitable = _radios(
+        "Is the person suitable for the programme?",
+        [("yes", "Yes"), ("no", "No")],
+        message="Say whether the person is suitable",
+    )
+    not_suitable_reason = forms.ChoiceField(
+        label="If not suitable, why",
+        required=False,
+        choices=[("", "Choose a reason"), *NotSuitableReason.choices],
+    )
+    note = _note("Assessment notes", "For the programme only: never shown to the victim's worker.")
+
+
+class EnrolForm(forms.Form):
+    starts_on = GovukDateField(label="Date of the first session", allow_future=True)
+    sessions_planned = forms.IntegerField(
+        label="Weekly sessions planned",
+        min_value=1,
+        max_value=52,
+        error_messages={
+            "required": "Enter the number of sessions planned",
+            "invalid": "Enter a whole number of sessions",
+            "min_value": "Sessions planned must be between 1 and 52",
+            "max_value": "Sessions planned must be between 1 and 52",
+        },
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+    )
+
+
+END_COMPLETED = "completed"
+END_DROPPED_OUT = "dropped_out"
+
+
+class EndForm(forms.Form):
+    outcome = _radios(
+        "How did the programme end for them?",
+        [(END_COMPLETED, "Completed the programme"), (END_DROPPED_OUT, "Dropped out or was removed")],
+        message="Choose how the programme ended",
+    )
+    ended_on = GovukDateField(label="Date it ended")
+    reason = forms.ChoiceField(
+        label="If they dropped out, why", required=False, choices=[("", "Choose a reason"), *DropOutReason.choices]
+    )
+    note = _note("Notes on the ending", "For the programme only.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("outcome") == END_DROPPED_OUT and not data.get("reason"):
+            self.add_error("reason", "Choose why they left the programme")
+        return data
+
+
+class OutcomeForm(forms.Form):
+    recorded_on = GovukDateField(label="Date of the review")
+    acknowledges_abuse = _radios(
+        "Acknowledges the abuse", Extent.choices, "Names what they did as abuse, without minimising it."
+    )
+    takes_responsibility = _radios(
+        "Takes responsibility", Extent.choices, "Owns their behaviour, without blaming their partner or others."
+    )
+    controlling_behaviour = _radios(
+        "Controlling behaviour in the last month", Frequency.choices, "As reported by them, their partner or others."
+    )
+    physical_violence = _radios("Physical violence in the last month", Frequency.choices)
+    understands_impact_on_children = _radios(
+        "Understands the impact of their behaviour on children", ChildrenImpact.choices
+    )
+    partner_safety = _radios(
+        "Partner's reported safety",
+        PartnerSafety.choices,
+        "Only what the victim's worker has told the programme. Choose not known otherwise.",
+    )
+    note = _note("Notes", "For the programme only: never shown to the victim's worker.")
+
+
+class FlagForm(forms.Form):
+    kind = _radios("What is the concern?", FlagKind.choices, message="Choose what the flag is about")
+    raised_on = GovukDateField(label="Date it happened or came to light")
+    detail = _note(
+        "What the victim's worker should know",
+        "The victim's worker reads this. Do not include anything about where the victim is.",
+    )
+
+
+class VictimLinkForm(forms.Form):
+    victim = forms.ChoiceField(
+        label="Victim",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the victim", "invalid_choice": "Choose the victim"},
+    )
+    relationship = _radios("Relationship to the participant", VictimRelationship.choices)
+
+    def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.candidates = {str(c.person.pk): c for c in candidates}
+        victim: Any = self.fields["victim"]
+        victim.choices = [(k, c.person.full_name or "Unnamed person") for k, c in self.candidates.items()]
+
+
+class RegisterDateForm(forms.Form):
+    on = GovukDateField(label="Session date", required=False)
+
+
+def attendance_field(label: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        choices=[("", "Not recorded yet"), *Attendance.choices],
+    )

@@ -1,0 +1,424 @@
+"""Pages for perpetrator-programme workers. Records are read only through
+``waymark/perpetrators/access.py``; writes go through ``waymark/perpetrators/actions.py``.
+Every page showing a record audits a VIEW (ids only).
+
+The firewall: nothing here shows a victim's address, contact details, refuge or area, and no
+page links to a victim's person page. A victim appears as the name on the enrolment."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from waymark.audit.actions import audit_record
+from waymark.audit.models import AuditAction, AuditOutcome
+from waymark.core.access import signed_in
+from waymark.organisations.models import Agency
+from waymark.organisations.roles import Role
+from waymark.people.access import PERPETRATOR_WORKER_MAY_LOCATE, people_visible_to
+from waymark.people.forms import add_action_errors
+from waymark.perpetrators import actions, forms
+from waymark.perpetrators.access import enrolments_visible_to, get_enrolment_for_user, programme_agency_ids
+from waymark.perpetrators.choices import ACTIVE_STATUSES, EnrolmentStatus, FlagKind, OutcomePoint
+from waymark.perpetrators.models import BehaviourOutcome, Enrolment, RiskFlag, SessionAttendance
+from waymark.perpetrators.selectors import (
+    attendance_summary,
+    enrolled_on,
+    outcome_changes,
+    victim_candidates,
+)
+
+WORKER = Role.PERPETRATOR_WORKER
+
+
+def _enrolment(request: HttpRequest, enrolment_id: uuid.UUID) -> Enrolment:
+    """The enrolment, or a refusal that is itself audited (so probing leaves a trace)."""
+    try:
+        return get_enrolment_for_user(request.user, enrolment_id)
+    except Http404:
+        audit_record(
+            actor=request.user,
+            action=AuditAction.ACCESS_DENIED,
+            object_type="perpetrators.enrolment",
+            object_id=str(enrolment_id),
+            outcome=AuditOutcome.DENIED,
+        )
+        raise
+
+
+@signed_in(WORKER)
+@require_GET
+def enrolment_list(request: HttpRequest) -> HttpResponse:
+    """The programme's referrals and enrolments, current first; filter by status."""
+    status = request.GET.get("status", "active")
+    enrolments = enrolments_visible_to(request.user).select_related("participant", "worker")
+    if status == "active":
+        enrolments = enrolments.filter(status__in=ACTIVE_STATUSES)
+    elif status in EnrolmentStatus.values:
+        enrolments = enrolments.filter(status=status)
+    else:
+        status = "all"
+    page = Paginator(enrolments.order_by("status", "-referred_on"), 50).get_page(request.GET.get("page"))
+    audit_record(
+        actor=request.user,
+        action=AuditAction.SEARCH,
+        object_type="perpetrators.enrolment",
+        detail={"criteria": [status], "results": page.paginator.count},
+    )
+    filters = [("active", "Current"), *EnrolmentStatus.choices, ("all", "All")]
+    return render(request, "perpetrators/list.html", {"page": page, "status": status, "filters": filters})
+
+
+def _referable_people(user: Any) -> list[Any]:
+    agencies = programme_agency_ids(user)
+    return list(
+        people_visible_to(user)
+        .filter(held_by__in=agencies, primary_role__in=PERPETRATOR_WORKER_MAY_LOCATE, archived_at__isnull=True)
+        .order_by("family_name", "given_name")
+    )
+
+
+@signed_in(WORKER)
+@require_http_methods(["GET", "POST"])
+def referral_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    agency_ids = programme_agency_ids(user)
+    programme_agency = Agency.objects.filter(pk__in=agency_ids).order_by("name").first()
+    if programme_agency is None:
+        raise PermissionDenied("You do not run a programme.")
+    form = forms.ReferralForm(
+        request.POST or None,
+        people=_referable_people(user),
+        agencies=list(Agency.objects.filter(is_active=True).order_by("name")),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            enrolment = actions.enrolment_refer(
+                actor=user,
+                participant=form.people[data["participant"]],
+                agency=programme_agency,
+                referred_on=data["referred_on"],
+                source=data["source"],
+                referring_agency=form.agencies.get(data["referring_agency"]),
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            return redirect("perpetrators:detail", enrolment_id=enrolment.pk)
+    return render(request, "perpetrators/referral_form.html", {"form": form})
+
+
+@signed_in(WORKER)
+@require_GET
+def enrolment_detail(request: HttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
+    enrolment = _enrolment(request, enrolment_id)
+    outcomes = {o.point: o for o in BehaviourOutcome.objects.filter(enrolment=enrolment)}
+    context = {
+        "enrolment": enrolment,
+        "victims": list(enrolment.victim_links.select_related("victim")),
+        "has_candidates": bool(victim_candidates(enrolment)) if enrolment.is_active else False,
+        "attendances": list(SessionAttendance.objects.filter(enrolment=enrolment).order_by("-session_on")),
+        "summary": attendance_summary(enrolment),
+        "outcomes": [(point, label, outcomes.get(point)) for point, label in OutcomePoint.choices],
+        "changes": outcome_changes(enrolment),
+        "flags": list(RiskFlag.objects.filter(enrolment=enrolment)),
+        "can_record_outcome": _outcome_points_open(enrolment, outcomes),
+    }
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=enrolment)
+    return render(request, "perpetrators/detail.html", context)
+
+
+def _outcome_points_open(enrolment: Enrolment, recorded: dict[str, Any]) -> list[str]:
+    if enrolment.status == EnrolmentStatus.ENROLLED:
+        open_points = [p for p in OutcomePoint.values if p not in recorded]
+    elif enrolment.status == EnrolmentStatus.DROPPED_OUT and enrolment.starts_on:
+        open_points = [OutcomePoint.END] if OutcomePoint.END not in recorded else []
+    else:
+        return []
+    if OutcomePoint.START not in recorded:
+        return [OutcomePoint.START] if OutcomePoint.START in open_points else []
+    return open_points
+
+
+def _form_page(
+    request: HttpRequest,
+    enrolment: Enrolment,
+    form: Any,
+    *,
+    title: str,
+    template: str = "perpetrators/form.html",
+    **extra: Any,
+) -> HttpResponse:
+    return render(request, template, {"enrolment": enrolment, "form": form, "title": title, **extra})
+
+
+@signed_in(WORKER)
+@require_http_methods(["GET", "POST"])
+def enrolment_assess(request: HttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
+    enrolment = _enrolment(request, enrolment_id)
+    form = forms.AssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.enrolment_assess(
+                actor=request.user,
+                enrolment=enrolment,
+                assessed_on=data["assessed_on"],
+                suitable=data["suitable"] == "yes",
+                not_suitable_reason=data["not_suitable_reason"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            return redirect("perpetrators:detail", enrolment_id=enrolment.pk)
+    return _form_page(request, enrolment, form, title="Record the suitability assessment")
+
+
+@signed_in(WORKER)
+@require_http_methods(["GET", "POST"])
+def enrolment_enrol(request: HttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
+    enrolment = _enrolment(request, enrolment_id)
+    form = forms.EnrolForm(request.POST or None, initial={"sessions_planned": Enrolment().sessions_planned})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.enrolment_enrol(
+                actor=request.user,
+                enrolment=enrolment,
+                starts_on=form.cleaned_data["starts_on"],
+                sessions_planned=form.cleaned_data["sessions_planned"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            return redirect("perpetrators:detail", enrolment_id=enrolment.pk)
+    return _form_page(
+        request, enrolment, form, title="Enrol on the programme", hint="Sessions are weekly from the first session."
+    )
+
+
+@signed_in(WORKER)
+@require_http_methods(["GET", "POST"])
+def enrolment_end(request: HttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
+    enrolment = _enrolment(request, enrolment_id)
+    form = forms.EndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["outcome"] == forms.END_COMPLETED:
+                actions.enrolment_complete(
+                    actor=request.user, enrolment=enrolment, ended_on=data["ended_on"], note=data["note"]
+                )
+            else:
+                actions.enrolment_drop_out(
+                    actor=request.user,
+                    enrolment=enrolment,
+                    ended_on=data["ended_on"],
+                    reason=data["reason"],
+                    note=data["note"],
+                )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            return redirect("perpetrators:detail", enrolment_id=enrolment.pk)
+    return _form_page(
+        request,
+        enrolment,
+        form,
+        title="Record the end of the programme",
+        hint="A drop-out tells the victim's worker at once, as a dated risk flag.",
+    )
+
+
+@signed_in(WORKER)
+@require_http_methods(["GET", "POST"])
+def outcome_record(request: HttpRequest, enrolment_id: uuid.UUID, point: str) -> HttpResponse:
+    enrolment = _enrolment(request, enrolment_id)
+    if point not in OutcomePoint.values:
+        raise Http404("No such point")
+    form = forms.OutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        recorded_on, note = data.pop("recorded_on"), data.pop("note")
+        try:
+            actions.outcome_record(
+                actor=request.user, enrolment=enrolment, point=point, recorded_on=recorded_on, measures=data, note=note
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            return redirect("perpetrators:detail", enrolment_id=enrolment.pk)
+    return _form_page(
+        request,
+        enrolment,
+        form,
+        title=f"Behaviour-change outcomes: {OutcomePoint(point).label.lower()}",
+        hint="Your judgement from the sessions and what others have told the programme. The victim's worker never sees these.",
+    )
+
+
+@signed_in(WORKER)
+@require_http_methods(["GET", "POST"])
+def flag_raise(request: HttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
+    enrolment = _enrolment(request, enrolment_id)
+    form = forms.FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.flag_raise(actor=request.user, enrolment=enrolment, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            return redirect("perpetrators:detail", enrolment_id=enrolment.pk)
+    return _form_page(
+        request,
+        enrolment,
+        form,
+        title="Raise a risk flag",
+        hint="The flag, its date and what you write here go to the workers supporting the linked victims.",
+    )
+
+
+@signed_in(WORKER)
+@require_http_methods(["GET", "POST"])
+def victim_link(request: HttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
+    enrolment = _enrolment(request, enrolment_id)
+    candidates = victim_candidates(enrolment)
+    form = forms.VictimLinkForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.victim_link(
+                actor=request.user,
+                enrolment=enrolment,
+                victim=form.candidates[form.cleaned_data["victim"]].person,
+                relationship=form.cleaned_data["relationship"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            return redirect("perpetrators:detail", enrolment_id=enrolment.pk)
+    return _form_page(
+        request,
+        enrolment,
+        form,
+        title="Link a victim",
+        hint="People the partnership's records show as harmed by, or close to, the participant. "
+        "Their worker will see this programme's status and risk flags.",
+        empty=not candidates,
+    )
+
+
+@signed_in(WORKER)
+@require_GET
+def flag_list(request: HttpRequest) -> HttpResponse:
+    """Every risk flag the programme has raised, newest first."""
+    flags = RiskFlag.objects.filter(enrolment__in=enrolments_visible_to(request.user)).select_related(
+        "enrolment", "enrolment__participant"
+    )
+    kind = request.GET.get("kind", "")
+    if kind in FlagKind.values:
+        flags = flags.filter(kind=kind)
+    page = Paginator(flags, 50).get_page(request.GET.get("page"))
+    audit_record(
+        actor=request.user,
+        action=AuditAction.SEARCH,
+        object_type="perpetrators.riskflag",
+        detail={"criteria": [kind] if kind else [], "results": page.paginator.count},
+    )
+    return render(request, "perpetrators/flags.html", {"page": page, "kind": kind, "kinds": FlagKind.choices})
+
+
+@signed_in(WORKER)
+@require_GET
+def register_today(request: HttpRequest) -> HttpResponse:
+    """Opens the register for the date asked for (today if none)."""
+    form = forms.RegisterDateForm(request.GET or None)
+    on = form.cleaned_data.get("on") if form.is_valid() else None
+    if request.GET and not form.is_valid():
+        return render(request, "perpetrators/register_choose.html", {"form": form})
+    return redirect("perpetrators:register", on=(on or timezone.localdate()).isoformat())
+
+
+@signed_in(WORKER)
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest, on: str) -> HttpResponse:
+    """The attendance register for one session date: everyone on the programme that day."""
+    try:
+        session_on = date.fromisoformat(on)
+    except ValueError:
+        raise Http404("No such date") from None
+    today = timezone.localdate()
+    enrolments = list(enrolled_on(programme_agency_ids(request.user), session_on))
+    recorded = {
+        a.enrolment_id: a for a in SessionAttendance.objects.filter(enrolment__in=enrolments, session_on=session_on)
+    }
+    rows = [
+        {
+            "enrolment": e,
+            "recorded": recorded.get(e.pk),
+            "planned": session_on in e.session_dates(),
+            "field": f"attendance_{e.pk}",
+            "note_field": f"note_{e.pk}",
+        }
+        for e in enrolments
+    ]
+    open_rows = [r for r in rows if r["recorded"] is None and r["enrolment"].status == EnrolmentStatus.ENROLLED]
+    errors: list[str] = []
+    if request.method == "POST":
+        if session_on > today:
+            errors.append("You cannot record attendance for a session in the future.")
+        else:
+            errors = _save_register(request, open_rows, session_on)
+            if not errors:
+                return redirect("perpetrators:register", on=session_on.isoformat())
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        object_type="perpetrators.register",
+        object_id=session_on.isoformat(),
+        detail={"participants": len(rows)},
+    )
+    return render(
+        request,
+        "perpetrators/register.html",
+        {
+            "session_on": session_on,
+            "rows": rows,
+            "open_rows": open_rows,
+            "errors": errors,
+            "future": session_on > today,
+            "choices": forms.attendance_field("").choices,
+            "posted": request.POST if request.method == "POST" else {},
+            "previous_week": session_on - timedelta(weeks=1),
+            "next_week": session_on + timedelta(weeks=1),
+            "date_form": forms.RegisterDateForm(initial={"on": session_on}),
+        },
+    )
+
+
+def _save_register(request: HttpRequest, open_rows: list[dict[str, Any]], session_on: date) -> list[str]:
+    """Records every answered row in one transaction: all or nothing."""
+    from django.db import transaction
+
+    chosen = [(row, request.POST.get(row["field"], "")) for row in open_rows]
+    chosen = [(row, value) for row, value in chosen if value]
+    if not chosen:
+        return ["Choose the attendance of at least one participant."]
+    try:
+        with transaction.atomic():
+            for row, value in chosen:
+                note = request.POST.get(row["note_field"], "")[: forms.NOTE_MAX]
+                actions.attendance_record(
+                    actor=request.user, enrolment=row["enrolment"], session_on=session_on, attendance=value, note=note
+                )
+    except ValidationError as error:
+        return [str(m) for m in error.messages]
+    return []
