@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -14,6 +15,10 @@ from waymark.audit.models import AuditAction
 from waymark.incidents.models import Incident
 
 MAX_DESCRIPTION = 10_000
+
+# Called with (incident, actor) inside the transaction that records an incident. MARAC's flag and
+# tag registers here (waymark/marac/flags.py), so an incident recorded any way is checked.
+ON_RECORDED: list[Callable[[Incident, Any], None]] = []
 
 
 @transaction.atomic
@@ -59,4 +64,6 @@ def incident_record(
             "has_description": bool(incident.description),
         },
     )
+    for hook in ON_RECORDED:
+        hook(incident, actor)
     return incident

@@ -692,6 +692,14 @@ class IncidentsFile(FileHandler):
         plan.update_fields = sorted(fields)
         return plan
 
+    def apply(self, plan: FilePlan) -> None:
+        super().apply(plan)
+        # MARAC flag and tag: new incidents between a pair referred to MARAC in the last 12 months
+        # alert the coordinator (waymark/marac/flags.py). Re-imported incidents are not new.
+        from waymark.marac.flags import flag_incidents
+
+        flag_incidents([incident.pk for incident in plan.create])
+
     def export_rows(self) -> Iterator[list[str]]:
         query = Incident.objects.filter(archived_at__isnull=True).select_related("victim", "perpetrator", "agency")
         rows = [

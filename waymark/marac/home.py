@@ -1,13 +1,22 @@
-"""Home-page panel for the roles that steer by MARAC figures: aggregates only, never a case."""
+"""MARAC on the home page and the case page.
+
+- The performance panel for the roles that steer by MARAC figures: aggregates only, never a case.
+- The coordinator's panel: new flag-and-tag alerts and referrals awaiting triage.
+- The case page's "MARAC" section: this case's MARAC referrals (status only) and "Refer to MARAC".
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
+from waymark.cases.sections import register_case_section
 from waymark.core.home import Figure, Panel, register
+from waymark.marac.access import MARAC_REFERRING_ROLES, flags_visible_to, marac_referrals_visible_to
+from waymark.marac.models import FlagStatus, MaracCase, MaracCaseStatus
 from waymark.marac.reports import headline_rule, marac_performance, period_of, recommended_range
 from waymark.organisations.roles import Role
 
@@ -39,3 +48,28 @@ def marac_performance_panel(user: Any) -> Panel:
             Figure(f"Repeat rate in {last['period']}", f"{_percent(last[rate_key])} ({in_range} the range)"),
         ],
     )
+
+
+@register(Role.MARAC_COORDINATOR)
+def marac_coordinator_panel(user: Any) -> Panel:
+    new_flags = flags_visible_to(user).filter(status=FlagStatus.NEW).count()
+    awaiting = marac_referrals_visible_to(user).filter(status=MaracCaseStatus.REFERRED).count()
+    return Panel(
+        title="MARAC triage",
+        description="Referrals waiting for your decision, and incidents between a pair referred in the last 12 months.",
+        figures=[
+            Figure("Referrals awaiting triage", awaiting, reverse("marac:referrals")),
+            Figure("New flag-and-tag alerts", new_flags, reverse("marac:flags")),
+        ],
+        links=[("MARAC referrals", reverse("marac:referrals")), ("Flag and tag", reverse("marac:flags"))],
+    )
+
+
+@register_case_section(order=60, template="marac/referral_case_section.html")
+def marac_case_section(user: Any, case: Any) -> dict[str, Any] | None:
+    """The case's own MARAC referrals (status only) and the way to refer it. The case page has
+    already checked the viewer may see the case; referring needs a referring role too."""
+    if not (MARAC_REFERRING_ROLES & user.roles):
+        return None
+    referrals = MaracCase.objects.filter(case=case).only("id", "ref", "referred_on", "status").order_by("-referred_on")
+    return {"referrals": list(referrals)}

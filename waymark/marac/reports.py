@@ -143,3 +143,7 @@ class MaracPerformanceReport:
             return marac_performance(options["start"], options["end"], options["by"])
         except ValueError as error:
             raise CommandError(str(error)) from error
+
+
+# The quarterly return and the volume benchmarks register alongside (waymark/marac/return_report.py).
+from waymark.marac import return_report  # noqa: E402, F401

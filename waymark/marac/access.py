@@ -1,0 +1,116 @@
+"""Who may see which MARAC referral. One scope per reading, one check per object.
+
+Each grant sits on its own line with its own test (tests/marac/test_access.py):
+
+- a MARAC coordinator reads every referral in full (they triage, list and chase them);
+- an agency that referred reads the status of its own referrals only (reference, date, status,
+  and the reason if not accepted): ``marac_referral_status_visible_to``; no page shows it more;
+- nobody else: a representative of another agency sees no referral here (what a meeting's
+  participants see of the cases on its agenda is decided in ``waymark/marac/meeting_access.py``),
+  commissioners and partnership leads see aggregates only (``waymark/marac/report_views.py``).
+
+Flag-and-tag alerts are the coordinator's alone: ``flags_visible_to``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from waymark.marac.models import FlagAlert, MaracCase
+from waymark.organisations.roles import Role
+
+# Roles that may make a MARAC referral (the same as may refer to the specialist service).
+MARAC_REFERRING_ROLES: frozenset[Role] = frozenset(
+    {
+        Role.REFERRER,
+        Role.CASEWORKER,
+        Role.TEAM_MANAGER,
+        Role.HOUSING_OFFICER,
+        Role.MARAC_REPRESENTATIVE,
+        Role.MARAC_COORDINATOR,
+    }
+)
+# Roles that read the MARAC figures (aggregates only, never a case).
+MARAC_REPORT_ROLES: frozenset[Role] = frozenset({Role.COMMISSIONER, Role.PARTNERSHIP_LEAD, Role.MARAC_COORDINATOR})
+
+
+def _is_member(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and getattr(user, "roles", None))
+
+
+def is_coordinator(user: Any) -> bool:
+    """Holds the MARAC coordinator role in an active membership."""
+    return _is_member(user) and Role.MARAC_COORDINATOR in user.roles
+
+
+def marac_referrals_visible_to(user: Any, cases: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """The referrals this user may read in full. Nothing unless a condition below grants it."""
+    scope = MaracCase.objects.all() if cases is None else cases
+    if not _is_member(user):
+        return scope.none()
+    grants = Q(pk__in=[])
+    # MARAC coordinators: every referral (the partnership has one MARAC).
+    if is_coordinator(user):
+        grants |= Q(pk__isnull=False)
+    return scope.filter(grants)
+
+
+def marac_referral_status_visible_to(user: Any) -> QuerySet[Any]:
+    """Status only: the referrals made by an agency where the user holds a referring role."""
+    if not _is_member(user):
+        return MaracCase.objects.none()
+    # The referring agency follows its own referrals (never another agency's).
+    return MaracCase.objects.filter(referring_agency_id__in=user.agencies_with_role(*MARAC_REFERRING_ROLES))
+
+
+def get_marac_referral_for_user(user: Any, case_id: uuid.UUID | str) -> MaracCase:
+    """The referral, if the user may read it in full. Http404 alike for "no such" and "not yours"."""
+    try:
+        case_uuid = uuid.UUID(str(case_id))
+    except ValueError:
+        raise Http404("No such MARAC referral") from None
+    case = (
+        marac_referrals_visible_to(user)
+        .select_related("victim", "perpetrator", "referring_agency", "referred_by", "meeting", "risk_assessment")
+        .filter(pk=case_uuid)
+        .first()
+    )
+    if case is None:
+        raise Http404("No such MARAC referral")
+    return case
+
+
+def require_coordinator(user: Any) -> None:
+    """Triage, decisions and flags are the coordinator's: 403 for anyone else."""
+    if not is_coordinator(user):
+        raise PermissionDenied("Only a MARAC coordinator can do that.")
+
+
+def flags_visible_to(user: Any) -> QuerySet[Any]:
+    """Flag-and-tag alerts: MARAC coordinators only."""
+    if not is_coordinator(user):
+        return FlagAlert.objects.none()
+    # The coordinator acts on every alert.
+    return FlagAlert.objects.all()
+
+
+def get_flag_for_user(user: Any, flag_id: uuid.UUID | str) -> FlagAlert:
+    """The alert, if the user may act on it. Http404 alike for "no such" and "not yours"."""
+    try:
+        flag_uuid = uuid.UUID(str(flag_id))
+    except ValueError:
+        raise Http404("No such alert") from None
+    flag = (
+        flags_visible_to(user)
+        .select_related("incident", "earlier_case", "earlier_case__victim", "earlier_case__perpetrator")
+        .filter(pk=flag_uuid)
+        .first()
+    )
+    if flag is None:
+        raise Http404("No such alert")
+    return flag

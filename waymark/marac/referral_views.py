@@ -1,0 +1,320 @@
+"""MARAC referral pages: the referral form, the referring agency's list, the coordinator's queue,
+triage page and decision, and the flag-and-tag alerts.
+
+Who may read what is decided in ``waymark/marac/access.py``; every page that shows a record
+audits a VIEW. Nothing here notifies the victim or the person causing harm.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from waymark.audit.actions import audit_record
+from waymark.audit.models import AuditAction
+from waymark.cases.access import get_case_for_user
+from waymark.core.access import signed_in
+from waymark.marac.access import (
+    MARAC_REFERRING_ROLES,
+    flags_visible_to,
+    get_flag_for_user,
+    get_marac_referral_for_user,
+    marac_referral_status_visible_to,
+    marac_referrals_visible_to,
+    require_coordinator,
+)
+from waymark.marac.flags import window_end, window_months
+from waymark.marac.models import Criterion, FlagStatus, MaracCaseStatus
+from waymark.marac.referral_forms import CRITERIA_HELP, DecisionForm, DismissForm, MaracReferralForm
+from waymark.marac.referrals import (
+    Demographics,
+    assess_criteria,
+    flag_dismiss,
+    marac_referral_create,
+    marac_referral_decide,
+)
+from waymark.marac.repeats import case_rows, compute_repeats
+from waymark.organisations.models import Agency
+from waymark.organisations.roles import Role
+from waymark.people.choices import Sex, YesNoUnknown
+from waymark.referrals.actions import PersonDetails, Sharing
+from waymark.risk.selectors import latest_assessment
+
+QUEUE_LIMIT = 300
+CRITERION_LABELS = dict(Criterion.choices)
+VICTIM_FIELDS = (
+    "victim_given_name",
+    "victim_family_name",
+    "victim_date_of_birth",
+    "victim_sex",
+    "victim_ethnicity",
+    "victim_disability",
+    "victim_lgbt",
+)
+HARM_FIELDS = (
+    "harm_known",
+    "harm_given_name",
+    "harm_family_name",
+    "harm_date_of_birth",
+    "harm_approximate_age",
+    "harm_sex",
+)
+
+
+def _referring_agencies(user: Any) -> list[tuple[str, str]]:
+    agencies = Agency.objects.filter(pk__in=user.agencies_with_role(*MARAC_REFERRING_ROLES), is_active=True)
+    return [(str(a.pk), a.name) for a in agencies.order_by("name")]
+
+
+def _typed(data: dict[str, Any], prefix: str) -> PersonDetails:
+    return PersonDetails(
+        given_name=data.get(f"{prefix}_given_name", ""),
+        family_name=data.get(f"{prefix}_family_name", ""),
+        date_of_birth=data.get(f"{prefix}_date_of_birth"),
+        approximate_age=data.get(f"{prefix}_approximate_age"),
+        sex=data.get(f"{prefix}_sex") or Sex.UNKNOWN,
+    )
+
+
+@signed_in(*MARAC_REFERRING_ROLES)
+@require_http_methods(["GET", "POST"])
+def refer(request: HttpRequest) -> HttpResponse:
+    """A MARAC referral: from a case (``?case=``), from an alert (``?flag=``, the coordinator's),
+    or directly with the people's details typed in."""
+    user = request.user
+    case = flag = victim = perpetrator = checklist = None
+    children_initial = None
+    if request.GET.get("case"):
+        case = get_case_for_user(user, request.GET["case"])
+        victim = case.person
+        perpetrator = case.referral.person_causing_harm if case.referral else None
+        children_initial = case.referral.children_in_household if case.referral else None
+        checklist = latest_assessment(user=user, person=victim)
+    elif request.GET.get("flag"):
+        require_coordinator(user)
+        flag = get_flag_for_user(user, request.GET["flag"])
+        if flag.status != FlagStatus.NEW:
+            messages.error(request, "This alert has already been dealt with.")
+            return redirect("marac:flags")
+        victim, perpetrator = flag.earlier_case.victim, flag.earlier_case.perpetrator
+        children_initial = flag.earlier_case.children_in_household
+        checklist = latest_assessment(user=user, person=victim)
+    agencies = _referring_agencies(user)
+    initial: dict[str, Any] = {"children_in_household": children_initial}
+    if flag is not None:
+        initial["criteria"] = ["repeat"]
+    form = MaracReferralForm(
+        request.POST or None,
+        initial=initial,
+        agencies=agencies,
+        victim=victim,
+        perpetrator_known=perpetrator is not None,
+        has_checklist=checklist is not None,
+    )
+    assessment = assess_criteria(
+        victim=victim,
+        perpetrator=perpetrator,
+        checklist_score=checklist.yes_count if checklist is not None else None,
+        risk_assessment=checklist,
+    )
+    if request.method == "GET":
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            obj=case or flag,
+            object_type="" if (case or flag) else "marac.maraccase",
+            detail={"page": "MARAC referral form", "from": "case" if case else "flag" if flag else "direct"},
+        )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        agency = Agency.objects.get(pk=data["agency"])
+        try:
+            marac_case = marac_referral_create(
+                actor=user,
+                referring_agency=agency,
+                victim=victim,
+                victim_details=_typed(data, "victim") if victim is None else None,
+                demographics=Demographics(
+                    ethnicity=data.get("victim_ethnicity") or "",
+                    disability=data.get("victim_disability") or YesNoUnknown.UNKNOWN,
+                    lgbt=data.get("victim_lgbt") or YesNoUnknown.UNKNOWN,
+                ),
+                perpetrator=perpetrator,
+                perpetrator_details=_typed(data, "harm")
+                if perpetrator is None and data.get("harm_known") == "yes"
+                else None,
+                case=case,
+                from_flag=flag,
+                risk_assessment=checklist,
+                checklist_score=data.get("checklist_score"),
+                criteria=data.get("criteria") or [],
+                professional_judgement_reason=data.get("professional_judgement_reason", ""),
+                escalation_detail=data.get("escalation_detail", ""),
+                children_in_household=data.get("children_in_household"),
+                sharing=Sharing(
+                    consent=data["consent"],
+                    lawful_basis=data.get("lawful_basis", ""),
+                    authorised_by=data.get("authorised_by", ""),
+                    reason=data.get("sharing_reason", ""),
+                ),
+            )
+        except ValidationError as error:
+            form.add_action_errors(error)
+        else:
+            messages.success(request, f"MARAC referral {marac_case.ref} sent to the MARAC coordinator.")
+            return redirect("marac:flags" if flag is not None else "marac:mine")
+    return render(
+        request,
+        "marac/referral_form.html",
+        {
+            "form": form,
+            "case": case,
+            "flag": flag,
+            "victim": victim,
+            "perpetrator": perpetrator,
+            "checklist": checklist,
+            "assessment": assessment,
+            "criteria_help": [(Criterion(value).label, text) for value, text in CRITERIA_HELP.items()],
+            "fields": set(form.fields),
+            "victim_fields": [form[name] for name in VICTIM_FIELDS if name in form.fields],
+            "harm_fields": [form[name] for name in HARM_FIELDS if name in form.fields],
+        },
+    )
+
+
+@signed_in(*MARAC_REFERRING_ROLES)
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    """The MARAC referrals the user's agencies made: reference, date, agency, status. Nothing else."""
+    referrals = list(
+        marac_referral_status_visible_to(request.user)
+        .select_related("referring_agency")
+        .only("id", "ref", "referred_on", "status", "referring_agency__name")
+        .order_by("-referred_on", "-ref")[:500]
+    )
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        object_type="marac.maraccase",
+        detail={"page": "MARAC referrals made by my agency", "results": len(referrals)},
+    )
+    return render(request, "marac/referral_mine.html", {"referrals": referrals})
+
+
+@signed_in(Role.MARAC_COORDINATOR)
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    """The coordinator's triage queue, each referral with both repeat rules and their evidence."""
+    show = "all" if request.GET.get("show") == "all" else "awaiting"
+    scope = marac_referrals_visible_to(request.user).select_related("victim", "perpetrator", "referring_agency")
+    if show == "awaiting":
+        scope = scope.filter(status=MaracCaseStatus.REFERRED)
+    page = list(scope.order_by("-referred_on", "-ref")[:QUEUE_LIMIT])
+    findings = compute_repeats(case_rows()) if page else {}
+    rows = [{"case": c, "finding": findings.get(c.pk)} for c in page]
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        object_type="marac.maraccase",
+        detail={"page": "MARAC triage queue", "show": show, "results": len(rows)},
+    )
+    return render(request, "marac/referral_queue.html", {"rows": rows, "show": show, "limit": QUEUE_LIMIT})
+
+
+@signed_in(Role.MARAC_COORDINATOR)
+@require_GET
+def detail(request: HttpRequest, case_id: str) -> HttpResponse:
+    marac_case = get_marac_referral_for_user(request.user, case_id)
+    finding = compute_repeats(case_rows())[marac_case.pk]
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=marac_case, detail={"page": "MARAC triage"})
+    return render(request, "marac/referral_detail.html", _detail_context(marac_case, finding, DecisionForm()))
+
+
+def _detail_context(marac_case: Any, finding: Any, form: DecisionForm) -> dict[str, Any]:
+    return {
+        "marac_case": marac_case,
+        "finding": finding,
+        "form": form,
+        "can_decide": marac_case.status == MaracCaseStatus.REFERRED,
+        "criteria_labels": [CRITERION_LABELS.get(c, c) for c in marac_case.criteria],
+        "victim_age": marac_case.victim.age_on(marac_case.referred_on),
+        "perpetrator_age": marac_case.perpetrator.age_on(marac_case.referred_on) if marac_case.perpetrator else None,
+    }
+
+
+@signed_in(Role.MARAC_COORDINATOR)
+@require_POST
+def decide(request: HttpRequest, case_id: str) -> HttpResponse:
+    marac_case = get_marac_referral_for_user(request.user, case_id)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            marac_case = marac_referral_decide(
+                actor=request.user,
+                marac_case=marac_case,
+                accept=form.cleaned_data["decision"] == "accept",
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            for name, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(name if name in form.fields else None, problem)
+        else:
+            messages.success(request, f"{marac_case.ref}: {marac_case.get_status_display().lower()}.")
+            return redirect("marac:referrals")
+    finding = compute_repeats(case_rows())[marac_case.pk]
+    return render(request, "marac/referral_detail.html", _detail_context(marac_case, finding, form), status=400)
+
+
+@signed_in(Role.MARAC_COORDINATOR)
+@require_GET
+def flags(request: HttpRequest) -> HttpResponse:
+    """Flag-and-tag alerts: incidents between a pair referred to MARAC in the last 12 months."""
+    show = "all" if request.GET.get("show") == "all" else "new"
+    scope = flags_visible_to(request.user).select_related(
+        "incident",
+        "incident__agency",
+        "earlier_case",
+        "earlier_case__victim",
+        "earlier_case__perpetrator",
+        "resolved_by",
+    )
+    if show == "new":
+        scope = scope.filter(status=FlagStatus.NEW)
+    alerts = list(scope.order_by("-raised_at")[:QUEUE_LIMIT])
+    rows = [{"flag": f, "window_end": window_end(f.earlier_case.referred_on)} for f in alerts]
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        object_type="marac.flagalert",
+        detail={"page": "MARAC flag and tag", "show": show, "results": len(rows)},
+    )
+    return render(
+        request,
+        "marac/flag_list.html",
+        {"rows": rows, "show": show, "months": window_months(), "form": DismissForm(), "limit": QUEUE_LIMIT},
+    )
+
+
+@signed_in(Role.MARAC_COORDINATOR)
+@require_POST
+def dismiss(request: HttpRequest, flag_id: str) -> HttpResponse:
+    flag = get_flag_for_user(request.user, flag_id)
+    form = DismissForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Explain why this alert needs no repeat referral, then dismiss it.")
+        return redirect("marac:flags")
+    try:
+        flag_dismiss(actor=request.user, flag=flag, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(m for ms in error.message_dict.values() for m in ms))
+    except PermissionDenied:
+        raise
+    else:
+        messages.success(request, "Alert dismissed.")
+    return redirect("marac:flags")
