@@ -43,8 +43,8 @@ def test_receiving_service_sees_the_referral_and_each_decision(history, idva):
     number = history["referral"].number
     assert titles == [
         f"Referral {number} received",
-        f"Referral {number}: triaged",
-        f"Referral {number}: accepted: case opened",
+        f"Referral {number} triaged",
+        f"Referral {number} accepted: case opened",
     ]
     assert "Referred by Southmere Police" in entries[0].details
     assert CANARY not in _text(entries)  # postcode, phone, email, instructions, incident summary, reason
@@ -103,7 +103,7 @@ def test_incidents_are_not_entries_without_a_risk_role(history, housing_officer_
 def test_allocated_caseworker_sees_each_status_change_never_the_reason(history, idva, survivor):
     entries = sources.case_status_changes(idva, survivor)
     number = history["case"].number
-    assert [entry.title for entry in entries] == [f"Case {number} opened", f"Case {number}: allocated"]
+    assert [entry.title for entry in entries] == [f"Case {number} opened", f"Case {number} allocated"]
     assert CANARY not in _text(entries)
 
 

@@ -147,3 +147,11 @@ def test_long_histories_are_paged_and_keep_the_filter(history, survivor, idva, c
         .content.decode()
     )
     assert second.count("moj-timeline__item") == 3
+
+
+def test_the_filter_offers_only_kinds_that_have_a_source(history, survivor, idva, client_for):
+    from waymark.journey.sources import SOURCES, EntryKind
+
+    page = client_for(idva).get(_url(survivor)).content.decode()
+    for kind in EntryKind:
+        assert (f'value="{kind.value}"' in page) == (kind in SOURCES)

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from django import forms
 
-from waymark.journey.sources import EntryKind
+from waymark.journey.sources import SOURCES, EntryKind
+
+
+def _offered() -> list[tuple[str, str]]:
+    """The kinds that have a source, in EntryKind's order (nothing to filter on otherwise)."""
+    return [(kind.value, kind.label) for kind in EntryKind if kind in SOURCES]
 
 
 class JourneyFilterForm(forms.Form):
     kind = forms.MultipleChoiceField(
         label="Show only",
-        choices=EntryKind.choices,
+        choices=_offered,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Leave all unticked to see everything.",

@@ -163,7 +163,7 @@ def referrals(user: Any, person: Person) -> list[Entry]:
                     kind=EntryKind.REFERRAL,
                     on=_local_date(change.changed_at),
                     at=change.changed_at,
-                    title=f"Referral {referral.number}: {ReferralStatus(change.to_status).label.lower()}",
+                    title=f"Referral {referral.number} {ReferralStatus(change.to_status).label.lower()}",
                     byline=_name(change.changed_by),
                     url=url,
                     order=1,
@@ -235,6 +235,15 @@ def _cases(user: Any, person: Person) -> Any:
     return Case.objects.visible_to(user).filter(person=person)
 
 
+# How each move reads on the timeline ("Case C-2026-000123 reopened").
+CASE_STATUS_WORDS = {
+    "awaiting_allocation": "reopened: awaiting allocation",
+    "engaged": "engaged: the person took up support",
+    "active": "active",
+    "closure_requested": "closure requested",
+}
+
+
 @source(EntryKind.CASE)
 def case_status_changes(user: Any, person: Person) -> list[Entry]:
     """Each move of this person's cases through the lifecycle. Rule: ``Case.objects.visible_to``.
@@ -250,7 +259,7 @@ def case_status_changes(user: Any, person: Person) -> list[Entry]:
         if not change.from_status:
             title = f"Case {case.number} opened"
         else:
-            title = f"Case {case.number}: {status.label.lower()}"
+            title = f"Case {case.number} {CASE_STATUS_WORDS.get(status, status.label.lower())}"
         details: tuple[str, ...] = ()
         if status == CaseStatus.CLOSED and case.closure_reason and case.closed_on == _local_date(change.changed_at):
             details = (f"Reason: {ClosureReason(case.closure_reason).label}",)
