@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from waymark.cases.states import OPEN, CaseStatus, ClosureReason
+from waymark.cases.states import OPEN, STATUS_TAG_CLASSES, CaseStatus, ClosureReason
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
 
@@ -114,6 +114,11 @@ class Case(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN
+
+    @property
+    def status_tag_class(self) -> str:
+        """The GOV.UK tag colour for the status (``templates/cases/_status_tag.html``)."""
+        return STATUS_TAG_CLASSES.get(CaseStatus(self.status), "")
 
 
 class CaseStatusChange(BaseModel):

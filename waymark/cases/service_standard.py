@@ -8,7 +8,7 @@ The caseload dashboards (overdue first contacts) and the outcomes KPI
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -33,3 +33,17 @@ def first_contact_overdue(case: Any, *, today: date | None = None) -> bool:
     """No successful contact yet, and the standard's last day has passed."""
     today = today or timezone.localdate()
     return case.first_contact_at is None and today > first_contact_due_on(case.referred_on)
+
+
+def overdue_if_referred_on_or_before(today: date | None = None) -> date:
+    """The latest referral date whose first contact is overdue today (for database filters).
+
+    ``first_contact_due_on`` never goes backwards as the referral date moves forwards, so a case
+    without a successful contact is overdue exactly when it was referred on or before this day;
+    ``first_contact_overdue`` and this filter therefore always agree (tests/cases/test_service_standard.py).
+    """
+    today = today or timezone.localdate()
+    day = today - timedelta(days=1)
+    while first_contact_due_on(day) >= today:
+        day -= timedelta(days=1)
+    return day

@@ -43,6 +43,18 @@ TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
 
 OPEN: frozenset[CaseStatus] = frozenset(CaseStatus) - {CaseStatus.CLOSED}
 
+# The GOV.UK tag colour each status is shown in.
+STATUS_TAG_CLASSES: dict[CaseStatus, str] = {
+    CaseStatus.AWAITING_ALLOCATION: "govuk-tag--orange",
+    CaseStatus.ALLOCATED: "govuk-tag--blue",
+    CaseStatus.CONTACT_ATTEMPTED: "govuk-tag--light-blue",
+    CaseStatus.ENGAGED: "govuk-tag--green",
+    CaseStatus.UNABLE_TO_ENGAGE: "govuk-tag--yellow",
+    CaseStatus.ACTIVE: "govuk-tag--turquoise",
+    CaseStatus.CLOSURE_REQUESTED: "govuk-tag--purple",
+    CaseStatus.CLOSED: "govuk-tag--grey",
+}
+
 
 class ClosureReason(models.TextChoices):
     SUPPORT_COMPLETED = "support_completed", "Support completed: risk reduced"

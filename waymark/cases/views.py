@@ -1,23 +1,51 @@
-"""Case pages: the case itself, a caseworker's caseload and a team manager's caseload."""
+"""Case pages: the case itself and the forms that move it, a caseworker's caseload and a team
+manager's caseload. Every page that shows a case audits a VIEW; every change goes through
+``waymark/cases/actions.py``."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_GET
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
-from waymark.cases.access import get_case_for_user
+from waymark.cases import actions
+from waymark.cases.access import get_case_for_user, is_team_manager_for, notes_visible_to, require_team_manager
+from waymark.cases.forms import AllocateForm, ClosureRequestForm, ContactAttemptForm, NoteForm, ReasonForm, TaskForm
+from waymark.cases.models import Case, Task
 from waymark.cases.sections import sections_for
+from waymark.cases.selectors import team_dashboard, worker_dashboard
+from waymark.cases.service_standard import first_contact_due_on, first_contact_met_standard, first_contact_overdue
+from waymark.cases.states import OPEN, CaseStatus, InvalidTransition
 from waymark.core.access import signed_in
+from waymark.organisations.models import Membership
 from waymark.organisations.roles import Role
+from waymark.people.access import can_see_location, get_person_for_user
 
 CASE_ROLES = (Role.CASEWORKER, Role.TEAM_MANAGER)
 
 
-def _rendered_sections(request: HttpRequest, case: object) -> list[str]:
+def _errors(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [str(m) for ms in error.message_dict.values() for m in ms]
+    return [str(m) for m in error.messages]
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    """Puts an action's field errors on the form (unknown fields go to the form as a whole)."""
+    for name, field_messages in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, field_messages)
+
+
+def _rendered_sections(request: HttpRequest, case: Case) -> list[str]:
     """Each registered section, rendered with its builder's context and the case."""
     return [
         render_to_string(template, {**context, "case": case}, request=request)
@@ -25,9 +53,334 @@ def _rendered_sections(request: HttpRequest, case: object) -> list[str]:
     ]
 
 
+def _owners(case: Case, actor: Any) -> list[Any]:
+    """Who a task may be given to: the allocated caseworker, the team's caseworkers, and the actor."""
+    users: dict[Any, Any] = {}
+    if case.caseworker is not None:
+        users[case.caseworker.pk] = case.caseworker
+    if case.team_id:
+        for membership in (
+            Membership.objects.active().filter(team_id=case.team_id, role=Role.CASEWORKER).select_related("user")
+        ):
+            users.setdefault(membership.user_id, membership.user)
+    users.setdefault(actor.pk, actor)
+    return sorted(users.values(), key=lambda user: user.full_name)
+
+
+# --- The case page ---------------------------------------------------------------------------
+
+
 @signed_in(*CASE_ROLES)
 @require_GET
 def detail(request: HttpRequest, case_id: str) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"page": "case"})
-    return render(request, "cases/detail.html", {"case": case, "sections": _rendered_sections(request, case)})
+    user = request.user
+    notes = list(notes_visible_to(user, case, case.notes.select_related("written_by")))
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "due_on": first_contact_due_on(case.referred_on),
+            "met_standard": first_contact_met_standard(case),
+            "overdue": case.status in OPEN and first_contact_overdue(case),
+            "available": actions.available_actions(user, case),
+            "manager": is_team_manager_for(user, case),
+            "attempts": case.contact_attempts.select_related("recorded_by", "channel"),
+            "show_location": can_see_location(user, case.person),
+            "history": case.status_changes.select_related("changed_by"),
+            "notes": notes,
+            "hidden_notes": case.notes.count() - len(notes),
+            "tasks": case.tasks.select_related("owner", "done_by").order_by("done_at", "due_on"),
+            "today": timezone.localdate(),
+            "sections": _rendered_sections(request, case),
+        },
+    )
+
+
+# --- Allocation ------------------------------------------------------------------------------
+
+
+@signed_in(Role.TEAM_MANAGER)
+@require_http_methods(["GET", "POST"])
+def allocate(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id)
+    require_team_manager(request.user, case)
+    memberships = list(actions.caseworker_memberships(case))
+    open_counts = dict(
+        Case.objects.filter(agency_id=case.agency_id, status__in=OPEN, caseworker__isnull=False)
+        .values_list("caseworker_id")
+        .annotate(n=Count("pk"))
+        .values_list("caseworker_id", "n")
+    )
+    form = AllocateForm(request.POST or None, memberships=memberships, open_counts=open_counts)
+    if request.method == "POST" and form.is_valid():
+        chosen = form.chosen()
+        try:
+            actions.case_allocate(actor=request.user, case=case, caseworker=chosen.user, team=chosen.team)
+        except ValidationError as error:
+            form.add_error("membership", _errors(error))
+        else:
+            messages.success(request, f"{case.number} is allocated to {chosen.user.full_name}.")
+            return redirect("cases:detail", case_id=case.pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"page": "allocate"})
+    return render(request, "cases/allocate.html", {"case": case, "form": form})
+
+
+# --- Contact attempts ------------------------------------------------------------------------
+
+
+@signed_in(*CASE_ROLES)
+@require_http_methods(["GET", "POST"])
+def contact(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id)
+    if "contact" not in actions.available_actions(request.user, case):
+        messages.error(request, "Contact attempts cannot be recorded on this case now.")
+        return redirect("cases:detail", case_id=case.pk)
+    show_location = can_see_location(request.user, case.person)
+    # The person's recorded channels and their safety flags, only for those who may see them.
+    channels = (
+        list(case.person.contact_channels.filter(is_current=True).select_related("address")) if show_location else []
+    )
+    form = ContactAttemptForm(request.POST or None, channels=channels)
+    blocked = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.contact_attempt_record(
+                actor=request.user,
+                case=case,
+                kind=form.cleaned_data["kind"],
+                outcome=form.cleaned_data["outcome"],
+                attempted_at=form.attempted_at(),
+                channel=form.chosen_channel(),
+                note=form.cleaned_data["note"],
+            )
+        except actions.ContactBlocked as refusal:
+            blocked = str(refusal)
+        except InvalidTransition as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The contact attempt is recorded.")
+            return redirect("cases:detail", case_id=case.pk)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        obj=case,
+        detail={"page": "contact attempt", "channels": len(channels)},
+    )
+    return render(
+        request,
+        "cases/contact.html",
+        {"case": case, "form": form, "blocked": blocked, "show_location": show_location},
+        status=422 if blocked else 200,
+    )
+
+
+# --- Status changes without a form of their own ----------------------------------------------
+
+
+@signed_in(*CASE_ROLES)
+@require_POST
+def status(request: HttpRequest, case_id: str) -> HttpResponse:
+    """Engaged, unable to engage, active and reopen: buttons (with a reason where needed) on the case page."""
+    case = get_case_for_user(request.user, case_id)
+    action = request.POST.get("action", "")
+    reason = request.POST.get("reason", "")[:2000]
+    try:
+        if action == "engaged":
+            actions.case_mark_engaged(actor=request.user, case=case)
+        elif action == "unable_to_engage":
+            actions.case_mark_unable_to_engage(actor=request.user, case=case, reason=reason)
+        elif action == "activate":
+            actions.case_activate(actor=request.user, case=case)
+        elif action == "reopen":
+            actions.case_reopen(actor=request.user, case=case, reason=reason)
+        else:
+            raise Http404("No such action")
+    except InvalidTransition as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, " ".join(_errors(error)))
+    else:
+        messages.success(request, f"{case.number} is now {case.get_status_display().lower()}.")
+    return redirect("cases:detail", case_id=case.pk)
+
+
+# --- Closure ---------------------------------------------------------------------------------
+
+
+@signed_in(*CASE_ROLES)
+@require_http_methods(["GET", "POST"])
+def closure_request(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id)
+    if "request_closure" not in actions.available_actions(request.user, case):
+        messages.error(request, "This case cannot be put forward for closure now.")
+        return redirect("cases:detail", case_id=case.pk)
+    form = ClosureRequestForm(request.POST or None)
+    outcomes_recorded = actions.exit_outcomes_recorded(case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.case_request_closure(
+                actor=request.user, case=case, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
+            )
+        except InvalidTransition as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Closure is requested. A team manager will approve or decline it.")
+            return redirect("cases:detail", case_id=case.pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"page": "closure request"})
+    return render(
+        request, "cases/closure_request.html", {"case": case, "form": form, "outcomes_recorded": outcomes_recorded}
+    )
+
+
+@signed_in(Role.TEAM_MANAGER)
+@require_http_methods(["GET", "POST"])
+def closure_decision(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id)
+    require_team_manager(request.user, case)
+    form = ReasonForm(request.POST if request.POST.get("decision") == "decline" else None)
+    form.fields["reason"].label = "Why should the case stay open?"
+    form.fields["reason"].help_text = "The caseworker reads this."
+    error_text = ""
+    if request.method == "POST":
+        try:
+            if request.POST.get("decision") == "approve":
+                actions.case_approve_closure(actor=request.user, case=case)
+                messages.success(request, f"{case.number} is closed.")
+                return redirect("cases:detail", case_id=case.pk)
+            if request.POST.get("decision") == "decline" and form.is_valid():
+                actions.case_decline_closure(actor=request.user, case=case, reason=form.cleaned_data["reason"])
+                messages.success(request, f"Closure declined: {case.number} is {case.get_status_display().lower()}.")
+                return redirect("cases:detail", case_id=case.pk)
+        except InvalidTransition as error:
+            error_text = str(error)
+        except ValidationError as error:
+            error_text = " ".join(_errors(error))
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"page": "closure decision"})
+    return render(
+        request,
+        "cases/closure_decision.html",
+        {
+            "case": case,
+            "form": form,
+            "error_text": error_text,
+            "outcomes_recorded": actions.exit_outcomes_recorded(case),
+            "requested": case.status == CaseStatus.CLOSURE_REQUESTED,
+        },
+    )
+
+
+# --- Notes and tasks -------------------------------------------------------------------------
+
+
+@signed_in(*CASE_ROLES)
+@require_http_methods(["GET", "POST"])
+def note_add(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id)
+    form = NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.case_note_add(
+                actor=request.user, case=case, body=form.cleaned_data["body"], sensitive=form.cleaned_data["sensitive"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The note is added.")
+            return redirect("cases:detail", case_id=case.pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"page": "add note"})
+    return render(request, "cases/form.html", {"case": case, "form": form, "title": "Add a note", "button": "Add note"})
+
+
+@signed_in(*CASE_ROLES)
+@require_http_methods(["GET", "POST"])
+def task_add(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id)
+    form = TaskForm(request.POST or None, owners=_owners(case, request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.task_add(
+                actor=request.user,
+                case=case,
+                title=form.cleaned_data["title"],
+                due_on=form.cleaned_data["due_on"],
+                owner=form.chosen_owner(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The task is added.")
+            return redirect("cases:detail", case_id=case.pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"page": "add task"})
+    return render(request, "cases/form.html", {"case": case, "form": form, "title": "Add a task", "button": "Add task"})
+
+
+@signed_in(*CASE_ROLES)
+@require_POST
+def task_done(request: HttpRequest, case_id: str, task_id: str) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id)
+    task = Task.objects.filter(case=case, pk=task_id).select_related("case").first()
+    if task is None:
+        raise Http404("No such task")
+    try:
+        actions.task_complete(actor=request.user, task=task)
+    except ValidationError as error:
+        messages.error(request, " ".join(_errors(error)))
+    else:
+        messages.success(request, "The task is done.")
+    return redirect("cases:detail", case_id=case.pk)
+
+
+# --- A person's cases ------------------------------------------------------------------------
+
+
+@signed_in(*CASE_ROLES)
+@require_GET
+def for_person(request: HttpRequest, person_id: str) -> HttpResponse:
+    """The cases of one person that this user may see (linked from the person's page)."""
+    person = get_person_for_user(request.user, person_id)
+    cases = list(
+        Case.objects.visible_to(request.user)
+        .filter(person=person)
+        .select_related("caseworker", "agency")
+        .order_by("-opened_on", "-number")
+    )
+    audit_record(
+        actor=request.user, action=AuditAction.VIEW, obj=person, detail={"page": "cases", "results": len(cases)}
+    )
+    return render(request, "cases/for_person.html", {"person": person, "cases": cases})
+
+
+# --- Caseloads -------------------------------------------------------------------------------
+
+
+@signed_in(Role.CASEWORKER)
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    dashboard = worker_dashboard(request.user)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        object_type="cases.case",
+        detail={"page": "my caseload", "results": len(dashboard.rows)},
+    )
+    return render(request, "cases/mine.html", {"dashboard": dashboard})
+
+
+@signed_in(Role.TEAM_MANAGER)
+@require_GET
+def team(request: HttpRequest) -> HttpResponse:
+    dashboard = team_dashboard(request.user)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        object_type="cases.case",
+        detail={"page": "team caseload", "awaiting": dashboard.awaiting_count, "workers": len(dashboard.workers)},
+    )
+    return render(request, "cases/team.html", {"dashboard": dashboard})

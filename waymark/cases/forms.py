@@ -1,0 +1,161 @@
+"""Forms for the case pages. They check the shape of what was typed; the actions decide the rules."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from waymark.cases.models import ContactChannelKind, ContactOutcome
+from waymark.cases.states import ClosureReason
+from waymark.referrals.fields import GovukDateField
+
+
+class AllocateForm(forms.Form):
+    membership = forms.ChoiceField(
+        label="Caseworker",
+        widget=forms.RadioSelect,
+        help_text="Open cases are counted now, across the service.",
+        error_messages={"required": "Choose a caseworker", "invalid_choice": "Choose a caseworker"},
+    )
+
+    def __init__(self, *args: Any, memberships: list[Any], open_counts: dict[Any, int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.memberships = {str(m.pk): m for m in memberships}
+        choices = []
+        for membership in memberships:
+            team = f", {membership.team.name}" if membership.team else ""
+            count = open_counts.get(membership.user_id, 0)
+            choices.append((str(membership.pk), f"{membership.user.full_name}{team} ({count} open cases)"))
+        self.fields["membership"].choices = choices
+
+    def chosen(self) -> Any:
+        return self.memberships[self.cleaned_data["membership"]]
+
+
+def _channel_label(channel: Any) -> str:
+    """A recorded channel as the worker needs it: what it is, its value, and every safety warning."""
+    if channel.kind == "post":
+        where = str(channel.address) if channel.address_id else "an address"
+        label = f"Letters to the {where.lower()}"
+    else:
+        label = f"{channel.get_kind_display()}: {channel.value}"
+    warnings = channel.safety_warnings
+    return f"{label}. {'; '.join(warnings) + '.' if warnings else 'Marked safe to use.'}"
+
+
+class ContactAttemptForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="How did you try to contact them?",
+        choices=ContactChannelKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how you tried to contact the person"},
+    )
+    channel = forms.ChoiceField(
+        label="Which contact details did you use?",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="The safety flags recorded with each. Leave this out for contact in person or through "
+        "another professional.",
+    )
+    outcome = forms.ChoiceField(
+        label="What happened?",
+        choices=ContactOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what happened"},
+    )
+    attempted_on = GovukDateField(label="Date of the attempt", help_text="For example, 27 3 2026")
+    attempted_time = forms.CharField(
+        label="Time of the attempt",
+        max_length=5,
+        help_text="24-hour clock, for example 14:30",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
+        error_messages={"required": "Enter the time of the attempt"},
+    )
+    note = forms.CharField(
+        label="What happened (optional)",
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Do not record anything that would put the person at risk if read by someone else.",
+    )
+
+    def __init__(self, *args: Any, channels: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.channel_objects = {str(c.pk): c for c in channels}
+        if channels:
+            self.fields["channel"].choices = [(str(c.pk), _channel_label(c)) for c in channels]
+        else:
+            del self.fields["channel"]
+
+    def clean_attempted_time(self) -> time:
+        raw = self.cleaned_data["attempted_time"].strip().replace(".", ":")
+        try:
+            hours, minutes = (int(part) for part in raw.split(":"))
+            return time(hours, minutes)
+        except (ValueError, TypeError):
+            raise forms.ValidationError("Enter the time of the attempt like 14:30") from None
+
+    def attempted_at(self) -> datetime:
+        moment = datetime.combine(self.cleaned_data["attempted_on"], self.cleaned_data["attempted_time"])
+        return timezone.make_aware(moment)
+
+    def chosen_channel(self) -> Any:
+        return self.channel_objects.get(self.cleaned_data.get("channel") or "")
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label="Note",
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter the note"},
+    )
+    sensitive = forms.BooleanField(
+        label="Sensitive",
+        required=False,
+        help_text="Only the allocated caseworker, you and team managers will be able to read it.",
+    )
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(
+        label="What needs doing", max_length=200, error_messages={"required": "Enter what needs doing"}
+    )
+    due_on = GovukDateField(label="Due date", allow_future=True, help_text="For example, 27 3 2026")
+    owner = forms.ChoiceField(label="Who will do it", error_messages={"required": "Choose who will do it"})
+
+    def __init__(self, *args: Any, owners: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner_objects = {str(u.pk): u for u in owners}
+        self.fields["owner"].choices = [(str(u.pk), u.full_name) for u in owners]
+
+    def chosen_owner(self) -> Any:
+        return self.owner_objects.get(self.cleaned_data.get("owner") or "")
+
+
+class ClosureRequestForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why is the case closing?",
+        choices=ClosureReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why the case is closing"},
+    )
+    note = forms.CharField(
+        label="Explain the closure",
+        max_length=2_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Your team manager reads this before approving.",
+        error_messages={"required": "Explain why the case is closing"},
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter a reason"},
+    )

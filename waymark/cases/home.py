@@ -1,0 +1,60 @@
+"""Home-page panels for caseworkers and team managers: real figures from their cases."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from waymark.cases.models import Case, Task
+from waymark.cases.selectors import TASKS_DUE_DAYS, managed_cases, my_open_cases, overdue_first_contacts
+from waymark.cases.states import CaseStatus
+from waymark.core.home import Figure, Panel, register
+from waymark.organisations.roles import Role
+
+
+@register(Role.CASEWORKER)
+def _my_cases(user: Any) -> Panel:
+    today = timezone.localdate()
+    mine = my_open_cases(user)
+    href = reverse("cases:mine")
+    return Panel(
+        title="Your cases",
+        description="Your open cases, first contacts to make within the service standard, and tasks due.",
+        figures=[
+            Figure("Open cases", mine.count(), href),
+            Figure("Overdue first contacts", overdue_first_contacts(mine, today).count(), href + "#overdue"),
+            Figure(
+                "Tasks due this week",
+                Task.objects.filter(
+                    owner=user,
+                    done_at__isnull=True,
+                    due_on__lte=today + timedelta(days=TASKS_DUE_DAYS),
+                    case__in=Case.objects.visible_to(user).open().values("pk"),
+                ).count(),
+                href + "#tasks",
+            ),
+        ],
+        links=[("Your caseload", href)],
+    )
+
+
+@register(Role.TEAM_MANAGER)
+def _team_cases(user: Any) -> Panel:
+    today = timezone.localdate()
+    cases = managed_cases(user)
+    href = reverse("cases:team")
+    return Panel(
+        title="Team caseload",
+        description="Cases waiting for a caseworker, first contacts past the standard, and closures to approve.",
+        figures=[
+            Figure("Awaiting allocation", cases.filter(status=CaseStatus.AWAITING_ALLOCATION).count(), href),
+            Figure("Overdue first contacts", overdue_first_contacts(cases, today).count(), href + "#overdue"),
+            Figure(
+                "Closures to approve", cases.filter(status=CaseStatus.CLOSURE_REQUESTED).count(), href + "#closures"
+            ),
+        ],
+        links=[("Team caseload and allocation", href)],
+    )

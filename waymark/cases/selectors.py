@@ -1,0 +1,285 @@
+"""Reads for the caseload dashboards: a caseworker's own cases, and a team manager's service.
+
+Each dashboard is a handful of queries whatever the caseload (no query per case): the lists
+are read once with what they show joined in, and "due" figures come from one aggregate each
+(reassessments from the risk app's ``reassessments_due``, outcome reviews from the outcomes
+app's ``cases_with_review_due``, legal orders from the support app's ``orders_expiring``).
+Overdue first contacts use the service standard (``service_standard.py``) in both places.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from waymark.cases.models import Case, Task
+from waymark.cases.service_standard import first_contact_due_on, overdue_if_referred_on_or_before
+from waymark.cases.states import OPEN, CaseStatus
+from waymark.organisations.models import Membership
+from waymark.organisations.roles import Role
+
+# How far ahead a reassessment, review or task counts as "due" on a dashboard.
+DUE_SOON_DAYS = int(getattr(settings, "CASES_DUE_SOON_DAYS", 14))
+TASKS_DUE_DAYS = 7
+
+
+def caseload_benchmark() -> tuple[int, int]:
+    low, high = settings.CASES_CASELOAD_BENCHMARK
+    return int(low), int(high)
+
+
+@dataclass
+class CaseRow:
+    """One open case on a dashboard, with the dates that make it need attention."""
+
+    case: Case
+    first_contact_due_on: date
+    first_contact_overdue: bool
+    reassessment_due_on: date | None = None
+    review_due_on: date | None = None
+    orders: list[Any] = field(default_factory=list)
+
+
+def _rows(cases: list[Case], today: date) -> list[CaseRow]:
+    overdue_before = overdue_if_referred_on_or_before(today)
+    return [
+        CaseRow(
+            case=case,
+            first_contact_due_on=first_contact_due_on(case.referred_on),
+            first_contact_overdue=case.first_contact_at is None and case.referred_on <= overdue_before,
+        )
+        for case in cases
+    ]
+
+
+def _reassessments_by_person(user: Any, today: date) -> dict[Any, date]:
+    from waymark.risk.selectors import reassessments_due
+
+    return {
+        entry.person_id: entry.due_on for entry in reassessments_due(user=user, on=today, within_days=DUE_SOON_DAYS)
+    }
+
+
+def _reviews_by_case(cases: QuerySet[Case], today: date) -> dict[Any, date] | None:
+    """Outcome reviews due within the window, by case id; None until the outcomes app offers them."""
+    try:
+        from waymark.outcomes.reviews import cases_with_review_due, review_due_after
+    except ImportError:  # pragma: no cover - the outcomes app is built alongside
+        return None
+    rows = cases_with_review_due(cases.order_by(), today + timedelta(days=DUE_SOON_DAYS)).values_list(
+        "pk", "last_outcome_measured_on"
+    )
+    return {pk: review_due_after(measured_on) for pk, measured_on in rows}
+
+
+def _orders_expiring(cases: QuerySet[Case]) -> list[Any] | None:
+    """Legal orders expiring soon on these cases; None until the support app offers them."""
+    try:
+        from waymark.support.selectors import orders_expiring
+    except ImportError:
+        return None
+    within = int(getattr(settings, "SUPPORT_ORDER_EXPIRY_ALERT_DAYS", 28))
+    return list(orders_expiring(cases, within))
+
+
+@dataclass
+class WorkerDashboard:
+    today: date
+    rows: list[CaseRow]
+    tasks: list[Task]
+    reviews_available: bool
+    orders_available: bool
+    orders: list[Any]
+
+    @property
+    def overdue_first_contacts(self) -> list[CaseRow]:
+        return [row for row in self.rows if row.first_contact_overdue]
+
+    @property
+    def reassessments_due(self) -> list[CaseRow]:
+        return sorted(
+            (r for r in self.rows if r.reassessment_due_on), key=lambda r: r.reassessment_due_on or r.case.opened_on
+        )
+
+    @property
+    def reviews_due(self) -> list[CaseRow]:
+        return sorted((r for r in self.rows if r.review_due_on), key=lambda r: r.review_due_on or r.case.opened_on)
+
+
+def my_open_cases(user: Any) -> QuerySet[Case]:
+    """The open cases allocated to this user (at agencies where they are still a caseworker)."""
+    return Case.objects.visible_to(user).open().filter(caseworker=user)
+
+
+def worker_dashboard(user: Any, *, today: date | None = None) -> WorkerDashboard:
+    """Everything on a caseworker's own dashboard, in a few queries."""
+    today = today or timezone.localdate()
+    cases_qs = my_open_cases(user)
+    cases = list(cases_qs.select_related("person", "team").order_by("referred_on", "number"))
+    rows = _rows(cases, today)
+    reassessments = _reassessments_by_person(user, today) if cases else {}
+    reviews = _reviews_by_case(cases_qs, today) if cases else {}
+    orders = _orders_expiring(cases_qs) if cases else []
+    for row in rows:
+        row.reassessment_due_on = reassessments.get(row.case.person_id)
+        row.review_due_on = (reviews or {}).get(row.case.pk)
+    if orders:
+        by_case: dict[Any, CaseRow] = {row.case.pk: row for row in rows}
+        for order in orders:
+            row_for_order = by_case.get(getattr(order, "case_id", None))
+            if row_for_order is not None:
+                row_for_order.orders.append(order)
+    tasks = list(
+        Task.objects.filter(
+            owner=user,
+            done_at__isnull=True,
+            due_on__lte=today + timedelta(days=TASKS_DUE_DAYS),
+            case__in=Case.objects.visible_to(user).open().values("pk"),
+        )
+        .select_related("case", "case__person")
+        .order_by("due_on", "created_at")[:200]
+    )
+    return WorkerDashboard(
+        today=today,
+        rows=rows,
+        tasks=tasks,
+        reviews_available=reviews is not None,
+        orders_available=orders is not None,
+        orders=orders or [],
+    )
+
+
+# --- The team manager's dashboard ------------------------------------------------------------
+
+
+@dataclass
+class WorkerLoad:
+    """One caseworker's open caseload against the benchmark per full-time worker."""
+
+    user: Any
+    teams: list[str]
+    fte: Decimal
+    open_cases: int
+    overdue_first_contacts: int
+
+    @property
+    def per_fte(self) -> Decimal:
+        if not self.fte:
+            return Decimal(0)
+        return (Decimal(self.open_cases) / self.fte).quantize(Decimal("0.1"))
+
+    @property
+    def band(self) -> str:
+        """ "below", "within" or "above" the benchmark range, per full-time worker."""
+        low, high = caseload_benchmark()
+        if self.per_fte < low:
+            return "below"
+        if self.per_fte > high:
+            return "above"
+        return "within"
+
+
+@dataclass
+class TeamDashboard:
+    today: date
+    awaiting: list[CaseRow]
+    awaiting_count: int
+    workers: list[WorkerLoad]
+    overdue: list[CaseRow]
+    closures: list[Case]
+    benchmark: tuple[int, int]
+
+    @property
+    def total_open(self) -> int:
+        return sum(w.open_cases for w in self.workers)
+
+    @property
+    def total_fte(self) -> Decimal:
+        return sum((w.fte for w in self.workers), Decimal(0))
+
+    @property
+    def per_fte(self) -> Decimal:
+        if not self.total_fte:
+            return Decimal(0)
+        return (Decimal(self.total_open) / self.total_fte).quantize(Decimal("0.1"))
+
+
+AWAITING_SHOWN = 200
+
+
+def managed_cases(user: Any) -> QuerySet[Case]:
+    """Every case held by an agency where this user is a team manager."""
+    return Case.objects.filter(agency_id__in=user.agencies_with_role(Role.TEAM_MANAGER))
+
+
+def overdue_first_contacts(cases: QuerySet[Case], today: date) -> QuerySet[Case]:
+    """Open cases with no successful contact yet whose first-contact standard has passed."""
+    return cases.filter(
+        status__in=OPEN, first_contact_at__isnull=True, referred_on__lte=overdue_if_referred_on_or_before(today)
+    )
+
+
+def team_dashboard(user: Any, *, today: date | None = None) -> TeamDashboard:
+    """Everything on a team manager's dashboard, in a few queries, however many closed cases."""
+    today = today or timezone.localdate()
+    agencies = user.agencies_with_role(Role.TEAM_MANAGER)
+    cases = Case.objects.filter(agency_id__in=agencies)
+    awaiting_qs = cases.filter(status=CaseStatus.AWAITING_ALLOCATION)
+    awaiting = list(awaiting_qs.select_related("person").order_by("referred_on", "number")[:AWAITING_SHOWN])
+    awaiting_count = len(awaiting) if len(awaiting) < AWAITING_SHOWN else awaiting_qs.count()
+    overdue = list(
+        overdue_first_contacts(cases, today).select_related("person", "caseworker").order_by("referred_on", "number")
+    )
+    counts = {
+        row["caseworker_id"]: row
+        for row in cases.filter(status__in=OPEN, caseworker__isnull=False)
+        .values("caseworker_id")
+        .annotate(
+            open_cases=Count("pk"),
+            overdue=Count(
+                "pk",
+                filter=Q(first_contact_at__isnull=True, referred_on__lte=overdue_if_referred_on_or_before(today)),
+            ),
+        )
+    }
+    loads: dict[Any, WorkerLoad] = {}
+    memberships = (
+        Membership.objects.active()
+        .filter(agency_id__in=agencies, role=Role.CASEWORKER, user__is_active=True)
+        .select_related("user", "team")
+        .order_by("user__full_name")
+    )
+    for membership in memberships:
+        load = loads.get(membership.user_id)
+        if load is None:
+            row = counts.get(membership.user_id, {})
+            load = loads[membership.user_id] = WorkerLoad(
+                user=membership.user,
+                teams=[],
+                fte=Decimal(0),
+                open_cases=row.get("open_cases", 0),
+                overdue_first_contacts=row.get("overdue", 0),
+            )
+        load.fte = min(load.fte + membership.fte, Decimal("1.00"))
+        if membership.team is not None and membership.team.name not in load.teams:
+            load.teams.append(membership.team.name)
+    closures = list(
+        cases.filter(status=CaseStatus.CLOSURE_REQUESTED)
+        .select_related("person", "caseworker")
+        .order_by("closure_requested_at", "number")
+    )
+    return TeamDashboard(
+        today=today,
+        awaiting=_rows(awaiting, today),
+        awaiting_count=awaiting_count,
+        workers=sorted(loads.values(), key=lambda load: (-load.open_cases, load.user.full_name)),
+        overdue=_rows(overdue, today),
+        closures=closures,
+        benchmark=caseload_benchmark(),
+    )
