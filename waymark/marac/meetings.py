@@ -1,1 +1,685 @@
-"""MARAC meetings: schedule, agenda, research, meeting mode, actions and minutes (issue 5)."""
+"""MARAC meetings: schedule, agenda, research, meeting mode, actions and minutes (issue 5).
+
+Every write here is an action function: keyword-only, one transaction, validated before anything
+is saved, audited in the same transaction (never with free text: no names, notes or summaries in
+the audit trail). Errors a user can fix are ``MeetingError`` (its message is safe to show) or a
+``ValidationError`` with a dict of field -> message. Who may call them is decided by the views
+through ``waymark/marac/meeting_access.py``; the actions check the rules of the meeting itself
+(capacity, status, the observers' confidentiality statement).
+
+The home-page panel for coordinators and representatives is registered at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Q, QuerySet
+from django.urls import reverse
+from django.utils import dateformat, timezone
+
+from waymark.audit.actions import audit_record
+from waymark.audit.models import AuditAction
+from waymark.core.home import Figure, Panel, register
+from waymark.marac.meeting_access import is_coordinator, representative_agency_ids
+from waymark.marac.models import (
+    ActionStatus,
+    Attendee,
+    AttendeeCapacity,
+    MaracAction,
+    MaracCase,
+    MaracCaseStatus,
+    MaracMeeting,
+    MeetingAgency,
+    MeetingKind,
+    MeetingStatus,
+    Research,
+)
+from waymark.organisations.models import Agency, AgencyKind
+from waymark.organisations.roles import Role
+
+# Read out at the start of every meeting; every observer agrees it before any case is heard.
+CONFIDENTIALITY_STATEMENT = (
+    "Everything shared at this MARAC is confidential. It is shared only so that the agencies here "
+    "can keep the people discussed safe, and it may be used only for that purpose. You must not "
+    "pass on anything you hear or read here to anyone outside this meeting, except to your own "
+    "agency's staff who need it to carry out an action agreed here. You must not contact, or tell "
+    "anything to, any person causing harm about what was discussed, nor tell a victim what another "
+    "agency shared. Papers from the meeting stay with you, are kept securely and are destroyed "
+    "when no longer needed. If you know one of the people discussed, personally or through your "
+    "work, say so before the case is heard, and leave the room if the chair asks you to."
+)
+
+# The agencies a MARAC invites by default (the core MARAC agencies); the coordinator can add or
+# remove any agency for a particular meeting.
+CORE_AGENCY_KINDS = frozenset(
+    {
+        AgencyKind.POLICE,
+        AgencyKind.HOUSING,
+        AgencyKind.CHILDRENS_SOCIAL_CARE,
+        AgencyKind.ADULTS_SOCIAL_CARE,
+        AgencyKind.HEALTH_ACUTE,
+        AgencyKind.HEALTH_PRIMARY,
+        AgencyKind.MENTAL_HEALTH,
+        AgencyKind.PROBATION,
+        AgencyKind.EDUCATION,
+        AgencyKind.SUBSTANCE_MISUSE,
+        AgencyKind.DA_SPECIALIST,
+        AgencyKind.IDVA_SERVICE,
+    }
+)
+
+MAX_SCHEDULE_WEEKS = 52
+NOTE_REQUIRED = frozenset({ActionStatus.NOT_POSSIBLE, ActionStatus.NOT_DONE})
+OPEN_FOR_AGENDA = frozenset({MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS})
+
+
+class MeetingError(Exception):
+    """A rule of the meeting refused the change; the message is safe to show to the user."""
+
+
+def interval_days() -> int:
+    return int(settings.MARAC_MEETING_INTERVAL_DAYS)
+
+
+def default_capacity() -> int:
+    return int(settings.MARAC_MEETING_CAPACITY)
+
+
+def core_agencies() -> QuerySet[Agency]:
+    """The active agencies a meeting invites unless the coordinator chooses otherwise."""
+    return Agency.objects.filter(is_active=True, kind__in=CORE_AGENCY_KINDS)
+
+
+def _audit(actor: Any, action: AuditAction, obj: Any, **detail: Any) -> None:
+    audit_record(actor=actor, action=action, obj=obj, detail=detail)
+
+
+def _regular_ref(day: dt.date) -> str:
+    return f"MARAC-{day:%Y-%m-%d}"
+
+
+def _emergency_ref(day: dt.date) -> str:
+    taken = MaracMeeting.objects.filter(ref__startswith=f"MARAC-{day:%Y-%m-%d}-E").count()
+    return f"MARAC-{day:%Y-%m-%d}-E{taken + 1}"
+
+
+def _invite(meeting: MaracMeeting, agencies: Iterable[Agency]) -> None:
+    MeetingAgency.objects.bulk_create([MeetingAgency(meeting=meeting, agency=agency) for agency in agencies])
+
+
+def _check_details(*, venue: str, chair: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if len(venue) > 200:
+        errors["venue"] = "The venue must be 200 characters or fewer."
+    if len(chair) > 200:
+        errors["chair"] = "The chair must be 200 characters or fewer."
+    return errors
+
+
+# --- The schedule ---------------------------------------------------------------------------
+
+
+def schedule_dates(first_on: dt.date, weeks: int) -> list[dt.date]:
+    """Every regular meeting date from ``first_on`` for ``weeks`` weeks, every interval_days days."""
+    end = first_on + dt.timedelta(weeks=weeks)
+    step = dt.timedelta(days=interval_days())
+    dates, day = [], first_on
+    while day < end:
+        dates.append(day)
+        day += step
+    return dates
+
+
+@transaction.atomic
+def meeting_schedule_create(
+    *,
+    actor: Any,
+    first_on: dt.date,
+    weeks: int,
+    starts_at: dt.time | None = None,
+    venue: str = "",
+    chair: str = "",
+) -> list[MaracMeeting]:
+    """Creates the regular meetings for the next ``weeks`` weeks, skipping any date already scheduled.
+
+    Idempotent: running it again with the same (or an overlapping) range creates only the
+    meetings that are missing. Each new meeting invites the core MARAC agencies.
+    """
+    errors = _check_details(venue=venue, chair=chair)
+    if first_on < timezone.localdate():
+        errors["first_on"] = "The first meeting must be today or in the future."
+    if not 1 <= weeks <= MAX_SCHEDULE_WEEKS:
+        errors["weeks"] = f"Schedule between 1 and {MAX_SCHEDULE_WEEKS} weeks ahead."
+    if errors:
+        raise ValidationError(errors)
+    dates = schedule_dates(first_on, weeks)
+    existing = set(
+        MaracMeeting.objects.filter(kind=MeetingKind.REGULAR, held_on__in=dates)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .values_list("held_on", flat=True)
+    )
+    taken_refs = set(
+        MaracMeeting.objects.filter(ref__in=[_regular_ref(d) for d in dates]).values_list("ref", flat=True)
+    )
+    agencies = list(core_agencies())
+    created = []
+    for day in dates:
+        if day in existing or _regular_ref(day) in taken_refs:
+            continue
+        meeting = MaracMeeting.objects.create(
+            ref=_regular_ref(day),
+            held_on=day,
+            kind=MeetingKind.REGULAR,
+            chair=chair,
+            starts_at=starts_at,
+            venue=venue,
+            capacity=default_capacity(),
+        )
+        _invite(meeting, agencies)
+        _audit(actor, AuditAction.CREATE, meeting, kind="regular", agencies_invited=len(agencies))
+        created.append(meeting)
+    return created
+
+
+@transaction.atomic
+def meeting_emergency_create(
+    *, actor: Any, held_on: dt.date, starts_at: dt.time | None = None, venue: str = "", chair: str = ""
+) -> MaracMeeting:
+    """An emergency meeting on ``held_on`` (several may share a day), inviting the core agencies."""
+    errors = _check_details(venue=venue, chair=chair)
+    if held_on < timezone.localdate():
+        errors["held_on"] = "An emergency meeting must be today or in the future."
+    if errors:
+        raise ValidationError(errors)
+    meeting = MaracMeeting.objects.create(
+        ref=_emergency_ref(held_on),
+        held_on=held_on,
+        kind=MeetingKind.EMERGENCY,
+        chair=chair,
+        starts_at=starts_at,
+        venue=venue,
+        capacity=default_capacity(),
+    )
+    agencies = list(core_agencies())
+    _invite(meeting, agencies)
+    _audit(actor, AuditAction.CREATE, meeting, kind="emergency", agencies_invited=len(agencies))
+    return meeting
+
+
+@transaction.atomic
+def meeting_agencies_set(*, actor: Any, meeting: MaracMeeting, agencies: Iterable[Agency]) -> None:
+    """Invites exactly ``agencies`` to the meeting. An agency that has recorded research for the
+    meeting's cases, or whose attendance was taken, stays invited."""
+    if meeting.status in (MeetingStatus.HELD, MeetingStatus.CANCELLED):
+        raise MeetingError("The invitations of a meeting that has been held cannot be changed.")
+    wanted = {agency.pk: agency for agency in agencies}
+    current = {ma.agency_id: ma for ma in meeting.agencies.all()}
+    researched = set(
+        Research.objects.filter(marac_case__meeting=meeting).values_list("agency_id", flat=True).distinct()
+    )
+    keep = [ma for agency_id, ma in current.items() if agency_id in researched or ma.attended is not None]
+    blocked = [ma for ma in keep if ma.agency_id not in wanted]
+    if blocked:
+        names = ", ".join(sorted(str(ma.agency) for ma in blocked))
+        raise MeetingError(f"These agencies have recorded research or attendance, so they stay invited: {names}.")
+    removed = [ma.pk for agency_id, ma in current.items() if agency_id not in wanted]
+    MeetingAgency.objects.filter(pk__in=removed).delete()
+    _invite(meeting, [agency for pk, agency in wanted.items() if pk not in current])
+    _audit(actor, AuditAction.UPDATE, meeting, change="invitations", invited=len(wanted), removed=len(removed))
+
+
+# --- The agenda -----------------------------------------------------------------------------
+
+
+def _lock(meeting: MaracMeeting) -> MaracMeeting:
+    """The meeting row, locked for the rest of the transaction (two coordinators, one agenda)."""
+    return MaracMeeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+def agenda(meeting: MaracMeeting) -> QuerySet[MaracCase]:
+    """The cases listed at (or heard by) the meeting, in agenda order."""
+    return (
+        MaracCase.objects.filter(meeting=meeting)
+        .select_related("victim", "perpetrator", "referring_agency")
+        .order_by("agenda_position", "referred_on", "ref")
+    )
+
+
+def cases_awaiting_a_meeting() -> QuerySet[MaracCase]:
+    """Referrals the coordinator has accepted, not yet on any agenda: oldest first."""
+    return (
+        MaracCase.objects.filter(status=MaracCaseStatus.ACCEPTED, meeting__isnull=True)
+        .select_related("victim", "perpetrator", "referring_agency")
+        .order_by("referred_on", "ref")
+    )
+
+
+def _renumber(meeting: MaracMeeting) -> None:
+    for position, case in enumerate(agenda(meeting), start=1):
+        if case.agenda_position != position:
+            MaracCase.objects.filter(pk=case.pk).update(agenda_position=position)
+
+
+@transaction.atomic
+def agenda_add(*, actor: Any, meeting: MaracMeeting, marac_case: MaracCase) -> MaracCase:
+    """Lists an accepted referral on the meeting's agenda, up to the meeting's capacity."""
+    meeting = _lock(meeting)
+    if meeting.status not in OPEN_FOR_AGENDA:
+        raise MeetingError("Cases can be added only to a meeting that has not yet been held.")
+    marac_case = MaracCase.objects.select_for_update().get(pk=marac_case.pk)
+    if marac_case.status != MaracCaseStatus.ACCEPTED or marac_case.meeting_id is not None:
+        raise MeetingError(f"{marac_case.ref} is not an accepted referral awaiting a meeting.")
+    listed = MaracCase.objects.filter(meeting=meeting).count()
+    if listed >= meeting.capacity:
+        raise MeetingError(
+            f"The agenda is full: it already holds {listed} cases, the meeting's capacity of {meeting.capacity}. "
+            "Remove a case, or list this one at another meeting (an emergency meeting if it cannot wait)."
+        )
+    last = MaracCase.objects.filter(meeting=meeting).aggregate(last=Max("agenda_position"))["last"] or 0
+    marac_case.meeting = meeting
+    marac_case.status = MaracCaseStatus.LISTED
+    marac_case.agenda_position = last + 1
+    marac_case.save(update_fields=["meeting", "status", "agenda_position", "modified_at"])
+    _audit(actor, AuditAction.UPDATE, marac_case, change="listed", meeting=str(meeting.pk))
+    return marac_case
+
+
+@transaction.atomic
+def agenda_move(*, actor: Any, meeting: MaracMeeting, marac_case: MaracCase, direction: str) -> None:
+    """Moves a case one place up or down the agenda."""
+    meeting = _lock(meeting)
+    if direction not in ("up", "down"):
+        raise MeetingError("Choose up or down.")
+    _renumber(meeting)
+    order = list(agenda(meeting))
+    index = next((i for i, case in enumerate(order) if case.pk == marac_case.pk), None)
+    if index is None:
+        raise MeetingError("That case is not on this agenda.")
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(order):
+        return
+    a, b = order[index], order[other]
+    MaracCase.objects.filter(pk=a.pk).update(agenda_position=b.agenda_position)
+    MaracCase.objects.filter(pk=b.pk).update(agenda_position=a.agenda_position)
+    _audit(actor, AuditAction.UPDATE, meeting, change="agenda order")
+
+
+@transaction.atomic
+def agenda_remove(*, actor: Any, meeting: MaracMeeting, marac_case: MaracCase) -> MaracCase:
+    """Takes a case off the agenda: it goes back to the accepted referrals awaiting a meeting."""
+    meeting = _lock(meeting)
+    marac_case = MaracCase.objects.select_for_update().get(pk=marac_case.pk)
+    if marac_case.meeting_id != meeting.pk:
+        raise MeetingError("That case is not on this agenda.")
+    if marac_case.status != MaracCaseStatus.LISTED or meeting.status not in OPEN_FOR_AGENDA:
+        raise MeetingError(f"{marac_case.ref} has been heard, so it stays on this meeting's agenda.")
+    if marac_case.actions.exists():
+        raise MeetingError(f"{marac_case.ref} has actions agreed at this meeting, so it stays on the agenda.")
+    marac_case.meeting = None
+    marac_case.status = MaracCaseStatus.ACCEPTED
+    marac_case.agenda_position = None
+    marac_case.save(update_fields=["meeting", "status", "agenda_position", "modified_at"])
+    _renumber(meeting)
+    _audit(actor, AuditAction.UPDATE, marac_case, change="removed from agenda", meeting=str(meeting.pk))
+    return marac_case
+
+
+# --- Research -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def research_record(
+    *,
+    actor: Any,
+    meeting: MaracMeeting,
+    marac_case: MaracCase,
+    agency: Agency,
+    body: str,
+    no_information_held: bool,
+) -> Research:
+    """Records (or replaces) what ``agency`` holds about a case on the meeting's agenda.
+
+    The caller has checked that the actor represents ``agency`` at this meeting.
+    """
+    body = body.strip()
+    if marac_case.meeting_id != meeting.pk:
+        raise MeetingError("That case is not on this meeting's agenda.")
+    if meeting.status not in OPEN_FOR_AGENDA:
+        raise MeetingError("Research can be recorded only before the meeting's minutes are completed.")
+    if no_information_held and body:
+        raise ValidationError({"body": "Either describe what your agency holds, or say it holds no information."})
+    if not no_information_held and not body:
+        raise ValidationError(
+            {"body": "Describe what your agency holds about this case, or choose 'no information held'."}
+        )
+    if len(body) > 20_000:
+        raise ValidationError({"body": "Research must be 20,000 characters or fewer."})
+    research, created = Research.objects.update_or_create(
+        marac_case=marac_case,
+        agency=agency,
+        defaults={
+            "body": body,
+            "no_information_held": no_information_held,
+            "recorded_by": actor,
+            "recorded_at": timezone.now(),
+        },
+    )
+    _audit(
+        actor,
+        AuditAction.CREATE if created else AuditAction.UPDATE,
+        research,
+        meeting=str(meeting.pk),
+        no_information_held=no_information_held,
+    )
+    return research
+
+
+# --- Meeting mode ---------------------------------------------------------------------------
+
+
+def _check_running(meeting: MaracMeeting) -> None:
+    if meeting.status != MeetingStatus.IN_PROGRESS:
+        raise MeetingError("Open the meeting first: cases are heard only while the meeting is in progress.")
+
+
+def observers_waiting(meeting: MaracMeeting) -> QuerySet[Attendee]:
+    """Observers at the meeting who have not yet agreed the confidentiality statement."""
+    return meeting.attendees.filter(capacity=AttendeeCapacity.OBSERVER, confidentiality_agreed_at__isnull=True)
+
+
+def _check_observers_agreed(meeting: MaracMeeting) -> None:
+    waiting = observers_waiting(meeting).count()
+    if waiting:
+        raise MeetingError(
+            f"{waiting} observer{'s have' if waiting > 1 else ' has'} not agreed the confidentiality statement. "
+            "No case can be heard until every observer has agreed it, or left the meeting."
+        )
+
+
+@transaction.atomic
+def meeting_open(*, actor: Any, meeting: MaracMeeting) -> MaracMeeting:
+    """Opens meeting mode."""
+    meeting = _lock(meeting)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise MeetingError("Only a scheduled meeting can be opened.")
+    meeting.status = MeetingStatus.IN_PROGRESS
+    meeting.started_at = timezone.now()
+    meeting.save(update_fields=["status", "started_at", "modified_at"])
+    _audit(actor, AuditAction.UPDATE, meeting, change="opened")
+    return meeting
+
+
+@transaction.atomic
+def attendance_record(*, actor: Any, meeting: MaracMeeting, attended_agency_ids: Iterable[Any]) -> None:
+    """Records, for every invited agency, whether it attended."""
+    _check_running(meeting)
+    attended = {str(pk) for pk in attended_agency_ids}
+    present = 0
+    for invitation in meeting.agencies.all():
+        invitation.attended = str(invitation.agency_id) in attended
+        present += invitation.attended
+        invitation.save(update_fields=["attended", "modified_at"])
+    _audit(actor, AuditAction.UPDATE, meeting, change="attendance", agencies_attended=present)
+
+
+@transaction.atomic
+def attendee_add(
+    *, actor: Any, meeting: MaracMeeting, name: str, capacity: str, agency: Agency | None = None
+) -> Attendee:
+    """Adds a person present at the meeting. An observer must then agree the statement."""
+    _check_running(meeting)
+    name = name.strip()
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "Enter the attendee's name."
+    elif len(name) > 200:
+        errors["name"] = "The name must be 200 characters or fewer."
+    if capacity not in AttendeeCapacity.values:
+        errors["capacity"] = "Choose how the person attends."
+    if errors:
+        raise ValidationError(errors)
+    attendee = Attendee.objects.create(meeting=meeting, name=name, capacity=capacity, agency=agency)
+    _audit(actor, AuditAction.CREATE, attendee, capacity=capacity)
+    return attendee
+
+
+@transaction.atomic
+def attendee_agree(*, actor: Any, attendee: Attendee) -> Attendee:
+    """Records that the attendee read and agreed the confidentiality statement, now."""
+    if attendee.confidentiality_agreed_at is None:
+        attendee.confidentiality_agreed_at = timezone.now()
+        attendee.save(update_fields=["confidentiality_agreed_at", "modified_at"])
+        _audit(actor, AuditAction.UPDATE, attendee, change="confidentiality statement agreed")
+    return attendee
+
+
+@transaction.atomic
+def attendee_remove(*, actor: Any, attendee: Attendee) -> None:
+    """An attendee who left (for example an observer who would not agree the statement)."""
+    _check_running(attendee.meeting)
+    _audit(actor, AuditAction.ARCHIVE, attendee, change="left the meeting", capacity=attendee.capacity)
+    attendee.delete()
+
+
+def _check_hearing(meeting: MaracMeeting, marac_case: MaracCase) -> None:
+    _check_running(meeting)
+    if marac_case.meeting_id != meeting.pk:
+        raise MeetingError("That case is not on this meeting's agenda.")
+    _check_observers_agreed(meeting)
+
+
+@transaction.atomic
+def meeting_case_record(
+    *, actor: Any, meeting: MaracMeeting, marac_case: MaracCase, summary: str, risks: str
+) -> MaracCase:
+    """Records the summary of information shared and the risks identified for a case."""
+    _check_hearing(meeting, marac_case)
+    errors = {}
+    if len(summary) > 20_000:
+        errors["summary"] = "The summary must be 20,000 characters or fewer."
+    if len(risks) > 20_000:
+        errors["risks"] = "The risks must be 20,000 characters or fewer."
+    if errors:
+        raise ValidationError(errors)
+    marac_case.discussion_summary = summary.strip()
+    marac_case.risks_identified = risks.strip()
+    marac_case.save(update_fields=["discussion_summary", "risks_identified", "modified_at"])
+    _audit(actor, AuditAction.UPDATE, marac_case, change="discussion recorded", meeting=str(meeting.pk))
+    return marac_case
+
+
+@transaction.atomic
+def action_add(
+    *,
+    actor: Any,
+    meeting: MaracMeeting,
+    marac_case: MaracCase,
+    description: str,
+    owner_agency: Agency,
+    owner_name: str,
+    due_on: dt.date,
+) -> MaracAction:
+    """An action agreed for a case at this meeting: open until reviewed."""
+    _check_hearing(meeting, marac_case)
+    description, owner_name = description.strip(), owner_name.strip()
+    errors = {}
+    if not description:
+        errors["description"] = "Describe the action."
+    elif len(description) > 5_000:
+        errors["description"] = "The action must be 5,000 characters or fewer."
+    if len(owner_name) > 200:
+        errors["owner_name"] = "The owner's name must be 200 characters or fewer."
+    if due_on < meeting.held_on:
+        errors["due_on"] = "The due date must be on or after the meeting's date."
+    if errors:
+        raise ValidationError(errors)
+    action = MaracAction.objects.create(
+        marac_case=marac_case,
+        agreed_at=meeting,
+        description=description,
+        owner_agency=owner_agency,
+        owner_name=owner_name,
+        due_on=due_on,
+    )
+    _audit(actor, AuditAction.CREATE, action, meeting=str(meeting.pk), owner_agency=str(owner_agency.pk))
+    return action
+
+
+@transaction.atomic
+def meeting_case_hear(*, actor: Any, meeting: MaracMeeting, marac_case: MaracCase) -> MaracCase:
+    """Marks a case heard: its summary of information shared is recorded."""
+    _check_hearing(meeting, marac_case)
+    if not marac_case.discussion_summary.strip():
+        raise MeetingError("Record the summary of information shared before marking the case heard.")
+    if marac_case.status != MaracCaseStatus.HEARD:
+        marac_case.status = MaracCaseStatus.HEARD
+        marac_case.save(update_fields=["status", "modified_at"])
+        _audit(actor, AuditAction.UPDATE, marac_case, change="heard", meeting=str(meeting.pk))
+    return marac_case
+
+
+@transaction.atomic
+def meeting_complete(*, actor: Any, meeting: MaracMeeting) -> MaracMeeting:
+    """Completes the minutes: every case heard (or taken off) and attendance taken for every agency."""
+    meeting = _lock(meeting)
+    _check_running(meeting)
+    unheard = MaracCase.objects.filter(meeting=meeting).exclude(status=MaracCaseStatus.HEARD).count()
+    if unheard:
+        raise MeetingError(
+            f"{unheard} case{'s are' if unheard > 1 else ' is'} not yet marked heard. "
+            "Hear each case, or take it off the agenda, before completing the minutes."
+        )
+    if meeting.agencies.filter(attended__isnull=True).exists():
+        raise MeetingError("Record attendance for every invited agency before completing the minutes.")
+    meeting.status = MeetingStatus.HELD
+    meeting.minutes_completed_at = timezone.now()
+    meeting.minutes_completed_by = actor
+    meeting.save(update_fields=["status", "minutes_completed_at", "minutes_completed_by", "modified_at"])
+    _audit(actor, AuditAction.UPDATE, meeting, change="minutes completed")
+    return meeting
+
+
+# --- Actions and their review ---------------------------------------------------------------
+
+
+def actions_for_review(meeting: MaracMeeting) -> QuerySet[MaracAction]:
+    """Outstanding actions agreed at earlier meetings, and those this meeting already reviewed."""
+    return (
+        MaracAction.objects.filter(
+            Q(status=ActionStatus.OPEN, agreed_at__held_on__lt=meeting.held_on) | Q(last_reviewed_at=meeting)
+        )
+        .exclude(agreed_at=meeting)
+        .select_related("marac_case__victim", "owner_agency", "agreed_at")
+        .order_by("due_on", "created_at")
+    )
+
+
+@transaction.atomic
+def action_set_status(
+    *,
+    actor: Any,
+    action: MaracAction,
+    status: str,
+    note: str = "",
+    reviewed_at: MaracMeeting | None = None,
+) -> MaracAction:
+    """Sets what became of an action: open, done, not possible (circumstances changed) or not done
+    by the agency. A note is needed for the last two. ``reviewed_at`` records the meeting that
+    reviewed it (the review of outstanding actions at a later meeting)."""
+    note = note.strip()
+    errors = {}
+    if status not in ActionStatus.values:
+        errors["status"] = "Choose what happened to the action."
+    elif status in NOTE_REQUIRED and not note:
+        errors["note"] = f"Say why: the action is '{ActionStatus(status).label.lower()}'."
+    if len(note) > 2_000:
+        errors["note"] = "The note must be 2,000 characters or fewer."
+    if reviewed_at is not None and reviewed_at.held_on <= action.agreed_at.held_on:
+        errors["status"] = "An action is reviewed at a later meeting than the one that agreed it."
+    if errors:
+        raise ValidationError(errors)
+    fields = ["modified_at"]
+    if status != action.status or note != action.status_note:
+        action.status = status
+        action.status_note = note
+        action.status_changed_at = timezone.now()
+        action.status_changed_by = actor
+        fields += ["status", "status_note", "status_changed_at", "status_changed_by"]
+    if reviewed_at is not None:
+        action.last_reviewed_at = reviewed_at
+        fields.append("last_reviewed_at")
+    action.save(update_fields=fields)
+    _audit(
+        actor,
+        AuditAction.UPDATE,
+        action,
+        status=status,
+        reviewed_at=str(reviewed_at.pk) if reviewed_at else "",
+    )
+    return action
+
+
+# --- Home panel -----------------------------------------------------------------------------
+
+
+def next_meeting_for(user: Any) -> MaracMeeting | None:
+    from waymark.marac.meeting_access import meetings_visible_to
+
+    return (
+        meetings_visible_to(user)
+        .filter(held_on__gte=timezone.localdate(), status__in=OPEN_FOR_AGENDA)
+        .order_by("held_on", "starts_at", "ref")
+        .first()
+    )
+
+
+def research_to_do(user: Any, meeting: MaracMeeting) -> int:
+    """Research entries still missing at ``meeting``: for a representative, their agencies'; for
+    the coordinator, every invited agency's."""
+    from waymark.marac.meeting_access import participating_agency_ids
+
+    agency_ids = (
+        set(meeting.agencies.values_list("agency_id", flat=True))
+        if is_coordinator(user)
+        else set(participating_agency_ids(user, meeting))
+    )
+    cases = list(MaracCase.objects.filter(meeting=meeting).values_list("pk", flat=True))
+    done = Research.objects.filter(marac_case_id__in=cases, agency_id__in=agency_ids).count()
+    return len(cases) * len(agency_ids) - done
+
+
+@register(Role.MARAC_COORDINATOR, Role.MARAC_REPRESENTATIVE)
+def marac_meetings_panel(user: Any) -> Panel:
+    meeting = next_meeting_for(user)
+    open_actions = MaracAction.objects.filter(status=ActionStatus.OPEN)
+    if not is_coordinator(user):
+        open_actions = open_actions.filter(owner_agency_id__in=representative_agency_ids(user))
+    figures = []
+    links = [("MARAC meetings", reverse("marac:meetings")), ("Actions", reverse("marac:actions"))]
+    if meeting is None:
+        figures.append(Figure("Next meeting", "None scheduled"))
+    else:
+        href = reverse("marac:meeting", kwargs={"meeting_id": meeting.pk})
+        figures += [
+            Figure("Next meeting", dateformat.format(meeting.held_on, "j F Y"), href),
+            Figure(
+                "Cases on its agenda",
+                f"{MaracCase.objects.filter(meeting=meeting).count()} of {meeting.capacity}",
+            ),
+            Figure("Research still to do", research_to_do(user, meeting)),
+        ]
+    figures.append(
+        Figure("Actions open" if is_coordinator(user) else "Your agency's open actions", open_actions.count())
+    )
+    return Panel(
+        title="MARAC meetings",
+        description="The next meeting, its agenda against capacity, research still to record and actions open.",
+        figures=figures,
+        links=links,
+    )

@@ -1,0 +1,134 @@
+"""Who may read which MARAC meeting, its research, its minutes and its actions.
+
+A meeting's **participants** are the coordinator and the representatives of the agencies invited
+to it (unless attendance recorded that agency as absent). Only participants see the meeting, its
+agenda, the research recorded for its cases and its minutes, and only for the cases on that
+meeting's agenda: a research page is reached through the meeting, and a case not on that
+meeting's agenda is a 404 there. Everyone else (a representative of an agency not invited, an
+outsider, a commissioner reading aggregates) sees none of it: 404 for a record, 403 for a page
+their role may not open (the URL rules in ``meeting_views``).
+
+Actions are read and updated by the coordinator (who chases them) and by representatives of the
+agency that owns each action.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from waymark.marac.models import MaracAction, MaracCase, MaracMeeting, MeetingAgency, Research
+from waymark.organisations.roles import Role
+
+
+def is_coordinator(user: Any) -> bool:
+    """The MARAC coordinator runs every meeting of the partnership's MARAC."""
+    return Role.MARAC_COORDINATOR in user.roles
+
+
+def representative_agency_ids(user: Any) -> frozenset[UUID]:
+    """The agencies the user represents at MARAC."""
+    return user.agencies_with_role(Role.MARAC_REPRESENTATIVE)
+
+
+def participating_agency_ids(user: Any, meeting: MaracMeeting) -> frozenset[UUID]:
+    """The agencies through which the user takes part in ``meeting`` as a representative."""
+    represented = representative_agency_ids(user)
+    if not represented:
+        return frozenset()
+    invited = MeetingAgency.objects.filter(
+        meeting=meeting,
+        # The user represents the agency at MARAC ...
+        agency_id__in=represented,
+    ).exclude(
+        # ... and attendance has not recorded that agency as absent.
+        attended=False
+    )
+    return frozenset(invited.values_list("agency_id", flat=True))
+
+
+def is_participant(user: Any, meeting: MaracMeeting) -> bool:
+    """The coordinator, or a representative of an agency invited to (and not absent from) the meeting."""
+    # The coordinator runs the meeting.
+    if is_coordinator(user):
+        return True
+    # A representative of an agency invited to this meeting (and not recorded as absent).
+    return bool(participating_agency_ids(user, meeting))
+
+
+def meetings_visible_to(user: Any) -> QuerySet[MaracMeeting]:
+    """The meetings the user takes part in: the scope for every list of meetings."""
+    # The coordinator sees every meeting.
+    if is_coordinator(user):
+        return MaracMeeting.objects.all()
+    represented = representative_agency_ids(user)
+    # Nobody else sees any meeting unless they represent an agency ...
+    if not represented:
+        return MaracMeeting.objects.none()
+    # ... invited to the meeting, and not recorded as absent from it.
+    invited = MeetingAgency.objects.filter(agency_id__in=represented).exclude(attended=False).values("meeting_id")
+    return MaracMeeting.objects.filter(pk__in=invited)
+
+
+def get_meeting_for_user(user: Any, meeting_id: UUID | str) -> MaracMeeting:
+    """The meeting, if the user takes part in it. 404 alike for "no such meeting" and "not yours"."""
+    try:
+        return meetings_visible_to(user).get(pk=meeting_id)
+    except (MaracMeeting.DoesNotExist, ValueError) as error:
+        raise Http404("No such meeting") from error
+
+
+def get_meeting_to_run(user: Any, meeting_id: UUID | str) -> MaracMeeting:
+    """The meeting for the coordinator's work (schedule, agenda, meeting mode): 403 for anyone else."""
+    meeting = get_meeting_for_user(user, meeting_id)
+    if not is_coordinator(user):
+        raise PermissionDenied("Only the MARAC coordinator can change a meeting.")
+    return meeting
+
+
+def get_meeting_case_for_user(user: Any, meeting: MaracMeeting, case_id: UUID | str) -> MaracCase:
+    """A case on ``meeting``'s agenda (the meeting already checked for the user): 404 for any other case."""
+    try:
+        return (
+            MaracCase.objects.select_related("victim", "perpetrator", "referring_agency")
+            # Only that meeting's cases: a case on another meeting's agenda is not found here.
+            .get(pk=case_id, meeting=meeting)
+        )
+    except (MaracCase.DoesNotExist, ValueError) as error:
+        raise Http404("No such case on this agenda") from error
+
+
+def research_visible_to(user: Any, meeting: MaracMeeting) -> QuerySet[Research]:
+    """Research on ``meeting``'s cases, for its participants only; nothing for anyone else."""
+    # Only the meeting's participants ...
+    if not is_participant(user, meeting):
+        return Research.objects.none()
+    # ... and only for the cases on this meeting's agenda.
+    return Research.objects.filter(marac_case__meeting=meeting).select_related("agency", "recorded_by")
+
+
+def research_agencies_for(user: Any, meeting: MaracMeeting) -> frozenset[UUID]:
+    """The agencies for which the user may record research at ``meeting``: those they take part through."""
+    return participating_agency_ids(user, meeting)
+
+
+def actions_visible_to(user: Any) -> QuerySet[MaracAction]:
+    """The actions the user may read and update."""
+    actions = MaracAction.objects.select_related("marac_case__victim", "owner_agency", "agreed_at")
+    # The coordinator chases every action.
+    if is_coordinator(user):
+        return actions
+    # A representative sees the actions their agency owns.
+    return actions.filter(owner_agency_id__in=representative_agency_ids(user))
+
+
+def get_action_for_user(user: Any, action_id: UUID | str) -> MaracAction:
+    """The action, if the user may read it. 404 alike for "no such action" and "not yours"."""
+    try:
+        return actions_visible_to(user).get(pk=action_id)
+    except (MaracAction.DoesNotExist, ValueError) as error:
+        raise Http404("No such action") from error

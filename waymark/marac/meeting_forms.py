@@ -1,0 +1,154 @@
+"""Forms for MARAC meetings. They check the shape of input only; the rules live in
+``waymark/marac/meetings.py``, whose errors are shown against these fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from waymark.marac.meetings import MAX_SCHEDULE_WEEKS
+from waymark.marac.models import ActionStatus, AttendeeCapacity
+from waymark.organisations.models import Agency
+from waymark.referrals.fields import GovukDateField
+
+TIME_INPUT = forms.TimeInput(attrs={"type": "time", "class": "govuk-input--width-5"}, format="%H:%M")
+
+
+class ActionErrorsMixin:
+    """Shows an action's ValidationError against the matching fields (or the whole form)."""
+
+    def add_action_errors(self, error: ValidationError) -> None:
+        form: Any = self
+        if not hasattr(error, "error_dict"):
+            form.add_error(None, error)
+            return
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                form.add_error(field if field in form.fields else None, message)
+
+
+class MeetingDetailsForm(ActionErrorsMixin, forms.Form):
+    starts_at = forms.TimeField(label="Start time", required=False, widget=TIME_INPUT)
+    venue = forms.CharField(
+        label="Venue", required=False, max_length=200, help_text="For example, the civic centre or 'Video call'."
+    )
+    chair = forms.CharField(
+        label="Chair", required=False, max_length=200, help_text="Name or role. This borough's MARAC is police chaired."
+    )
+
+
+class ScheduleForm(MeetingDetailsForm):
+    first_on = GovukDateField(label="Date of the first meeting", allow_future=True, help_text="For example, 3 12 2026.")
+    weeks = forms.IntegerField(
+        label="How many weeks ahead",
+        min_value=1,
+        max_value=MAX_SCHEDULE_WEEKS,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+        error_messages={
+            "required": "Enter how many weeks ahead to schedule",
+            "invalid": "Enter a whole number of weeks",
+            "min_value": "Schedule at least 1 week ahead",
+            "max_value": f"Schedule at most {MAX_SCHEDULE_WEEKS} weeks ahead",
+        },
+    )
+    field_order = ["first_on", "weeks", "starts_at", "venue", "chair"]
+
+
+class EmergencyMeetingForm(MeetingDetailsForm):
+    held_on = GovukDateField(
+        label="Date of the emergency meeting", allow_future=True, help_text="For example, 3 12 2026."
+    )
+    field_order = ["held_on", "starts_at", "venue", "chair"]
+
+
+class InvitationsForm(forms.Form):
+    agencies = forms.ModelMultipleChoiceField(
+        label="Agencies invited",
+        queryset=Agency.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Their MARAC representatives research this meeting's cases and see its agenda and minutes.",
+    )
+
+
+class ResearchForm(ActionErrorsMixin, forms.Form):
+    agency = forms.ModelChoiceField(
+        label="For which agency", queryset=Agency.objects.none(), widget=forms.RadioSelect, empty_label=None
+    )
+    no_information_held = forms.BooleanField(label="My agency holds no information about this person", required=False)
+    body = forms.CharField(
+        label="What your agency holds",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Relevant information only: recent contact, incidents, risks, children, what your agency is doing.",
+    )
+
+    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        if len(agencies) == 1:
+            self.fields["agency"].initial = agencies[0].pk
+            self.fields["agency"].widget = forms.HiddenInput()
+
+
+class AttendanceForm(forms.Form):
+    attended = forms.MultipleChoiceField(
+        label="Agencies present", required=False, widget=forms.CheckboxSelectMultiple, choices=()
+    )
+
+    def __init__(self, *args: Any, invitations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attended"].choices = [(str(i.agency_id), i.agency.name) for i in invitations]
+        if not self.is_bound:
+            self.initial["attended"] = [str(i.agency_id) for i in invitations if i.attended]
+
+
+class AttendeeForm(ActionErrorsMixin, forms.Form):
+    name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the attendee's name"})
+    capacity = forms.ChoiceField(
+        label="Attending as",
+        choices=AttendeeCapacity.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the person attends"},
+    )
+    agency = forms.ModelChoiceField(
+        label="Agency", queryset=Agency.objects.filter(is_active=True), required=False, empty_label="None"
+    )
+
+
+class CaseDiscussionForm(ActionErrorsMixin, forms.Form):
+    summary = forms.CharField(
+        label="Summary of information shared", required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    risks = forms.CharField(label="Risks identified", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class ActionForm(ActionErrorsMixin, forms.Form):
+    description = forms.CharField(
+        label="Action", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Describe the action"}
+    )
+    owner_agency = forms.ModelChoiceField(
+        label="Owner agency",
+        queryset=Agency.objects.filter(is_active=True),
+        error_messages={"required": "Choose the agency that owns the action"},
+    )
+    owner_name = forms.CharField(label="Owner", required=False, max_length=200, help_text="The named person, if any.")
+    due_on = GovukDateField(label="Due date", allow_future=True, help_text="For example, 3 12 2026.")
+
+
+class ActionStatusForm(ActionErrorsMixin, forms.Form):
+    status = forms.ChoiceField(
+        label="What happened",
+        choices=ActionStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what happened to the action"},
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when the action was not possible or not done. Do not include personal details.",
+    )

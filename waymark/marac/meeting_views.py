@@ -1,0 +1,770 @@
+"""MARAC meeting pages: the schedule, agenda building, research, meeting mode, minutes, actions, print.
+
+The coordinator runs meetings; agency representatives research the cases of meetings their agency
+is invited to, read the agenda and minutes, and update the actions their agency owns. Which
+meeting, case, research and action each may read is decided in ``meeting_access.py``; every page
+that shows a record audits a VIEW, every print view a PRINT.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from waymark.audit.actions import audit_record
+from waymark.audit.models import AuditAction
+from waymark.core.access import signed_in
+from waymark.marac import meetings as actions
+from waymark.marac.meeting_access import (
+    actions_visible_to,
+    get_action_for_user,
+    get_meeting_case_for_user,
+    get_meeting_for_user,
+    get_meeting_to_run,
+    is_coordinator,
+    meetings_visible_to,
+    research_agencies_for,
+    research_visible_to,
+)
+from waymark.marac.meeting_forms import (
+    ActionForm,
+    ActionStatusForm,
+    AttendanceForm,
+    AttendeeForm,
+    CaseDiscussionForm,
+    EmergencyMeetingForm,
+    InvitationsForm,
+    ResearchForm,
+    ScheduleForm,
+)
+from waymark.marac.models import (
+    ActionStatus,
+    Attendee,
+    Criterion,
+    MaracAction,
+    MaracCase,
+    MaracCaseStatus,
+    MaracMeeting,
+    MeetingStatus,
+)
+from waymark.marac.repeats import RepeatFinding, repeats_for_all_cases
+from waymark.organisations.models import Agency
+from waymark.organisations.roles import Role
+
+COORDINATOR = Role.MARAC_COORDINATOR
+PARTICIPANTS = (Role.MARAC_COORDINATOR, Role.MARAC_REPRESENTATIVE)
+
+
+def _audit_view(request: HttpRequest, obj: Any, page: str, **detail: Any) -> None:
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=obj, detail={"page": page, **detail})
+
+
+def _audit_print(request: HttpRequest, meeting: MaracMeeting, document: str, cases: int) -> None:
+    audit_record(
+        actor=request.user, action=AuditAction.PRINT, obj=meeting, detail={"document": document, "cases": cases}
+    )
+
+
+def _refused(request: HttpRequest, error: Exception) -> None:
+    if isinstance(error, ValidationError):
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.error(request, str(error))
+
+
+def _run(request: HttpRequest, change: Callable[[], Any], success: str) -> bool:
+    """Runs an action; a refusal becomes an error message. True when it succeeded."""
+    try:
+        change()
+    except (actions.MeetingError, ValidationError) as error:
+        _refused(request, error)
+        return False
+    if success:
+        messages.success(request, success)
+    return True
+
+
+def criteria_labels(marac_case: MaracCase) -> list[str]:
+    return [Criterion(c).label for c in marac_case.criteria if c in Criterion.values]
+
+
+def with_repeats(cases: list[MaracCase]) -> list[dict[str, Any]]:
+    """Each case with both repeat rules and their evidence, and its criteria, for display."""
+    findings: dict[UUID, RepeatFinding] = repeats_for_all_cases() if cases else {}
+    return [{"case": case, "repeat": findings.get(case.pk), "criteria": criteria_labels(case)} for case in cases]
+
+
+# --- The schedule ---------------------------------------------------------------------------
+
+
+@signed_in(*PARTICIPANTS)
+@require_GET
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    visible = meetings_visible_to(request.user).annotate(listed=Count("cases"))
+    upcoming = list(
+        visible.filter(held_on__gte=today).exclude(status=MeetingStatus.CANCELLED).order_by("held_on", "ref")[:50]
+    )
+    past = list(visible.filter(held_on__lt=today).order_by("-held_on", "-ref")[:20])
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        object_type="marac.maracmeeting",
+        detail={"page": "meetings", "results": len(upcoming) + len(past)},
+    )
+    return render(
+        request,
+        "marac/meeting_list.html",
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "coordinator": is_coordinator(request.user),
+            "awaiting": actions.cases_awaiting_a_meeting().count() if is_coordinator(request.user) else None,
+        },
+    )
+
+
+def _next_regular_date() -> dt.date:
+    """The day after the last regular meeting's interval, or a week today for a new schedule."""
+    last = MaracMeeting.objects.filter(kind="regular").order_by("-held_on").first()
+    today = timezone.localdate()
+    if last is not None and last.held_on + dt.timedelta(days=actions.interval_days()) >= today:
+        return last.held_on + dt.timedelta(days=actions.interval_days())
+    return today + dt.timedelta(days=7)
+
+
+@signed_in(COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def meeting_schedule(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = ScheduleForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                created = actions.meeting_schedule_create(
+                    actor=request.user,
+                    first_on=data["first_on"],
+                    weeks=data["weeks"],
+                    starts_at=data["starts_at"],
+                    venue=data["venue"],
+                    chair=data["chair"],
+                )
+            except ValidationError as error:
+                form.add_action_errors(error)
+            else:
+                skipped = len(actions.schedule_dates(data["first_on"], data["weeks"])) - len(created)
+                messages.success(
+                    request,
+                    f"{len(created)} meeting{'s' if len(created) != 1 else ''} scheduled"
+                    + (f"; {skipped} already in the schedule." if skipped else "."),
+                )
+                return redirect("marac:meetings")
+    else:
+        form = ScheduleForm(initial={"first_on": _next_regular_date(), "weeks": 12, "chair": "Police"})
+    return render(
+        request, "marac/meeting_schedule.html", {"form": form, "interval": actions.interval_days(), "emergency": False}
+    )
+
+
+@signed_in(COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def meeting_emergency(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = EmergencyMeetingForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                meeting = actions.meeting_emergency_create(
+                    actor=request.user,
+                    held_on=data["held_on"],
+                    starts_at=data["starts_at"],
+                    venue=data["venue"],
+                    chair=data["chair"],
+                )
+            except ValidationError as error:
+                form.add_action_errors(error)
+            else:
+                messages.success(request, f"Emergency meeting {meeting.ref} scheduled.")
+                return redirect("marac:meeting", meeting_id=meeting.pk)
+    else:
+        form = EmergencyMeetingForm(initial={"held_on": timezone.localdate(), "chair": "Police"})
+    return render(request, "marac/meeting_schedule.html", {"form": form, "emergency": True})
+
+
+# --- One meeting ----------------------------------------------------------------------------
+
+
+def _research_progress(meeting: MaracMeeting, cases: list[MaracCase], user: Any) -> dict[UUID, set[UUID]]:
+    """For each case, the agencies (among those the user may see) that have recorded research."""
+    done: dict[UUID, set[UUID]] = {case.pk: set() for case in cases}
+    for case_id, agency_id in research_visible_to(user, meeting).values_list("marac_case_id", "agency_id"):
+        done.setdefault(case_id, set()).add(agency_id)
+    return done
+
+
+@signed_in(*PARTICIPANTS)
+@require_GET
+def meeting_detail(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, meeting_id)
+    cases = list(actions.agenda(meeting))
+    invitations = list(meeting.agencies.select_related("agency"))
+    progress = _research_progress(meeting, cases, request.user)
+    mine = research_agencies_for(request.user, meeting)
+    rows = with_repeats(cases)
+    for row in rows:
+        recorded = progress.get(row["case"].pk, set())
+        row["researched"] = len(recorded)
+        row["mine_done"] = bool(mine) and mine <= recorded
+    coordinator = is_coordinator(request.user)
+    _audit_view(request, meeting, "meeting", cases=len(cases))
+    return render(
+        request,
+        "marac/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "rows": rows,
+            "invitations": invitations,
+            "coordinator": coordinator,
+            "representative": bool(mine),
+            "invitations_form": InvitationsForm(initial={"agencies": [i.agency_id for i in invitations]})
+            if coordinator and meeting.status in actions.OPEN_FOR_AGENDA
+            else None,
+            "open_for_agenda": meeting.status in actions.OPEN_FOR_AGENDA,
+        },
+    )
+
+
+@signed_in(COORDINATOR)
+@require_POST
+def meeting_agencies(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+    meeting = get_meeting_to_run(request.user, meeting_id)
+    form = InvitationsForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: actions.meeting_agencies_set(
+                actor=request.user, meeting=meeting, agencies=form.cleaned_data["agencies"]
+            ),
+            "Invitations saved.",
+        )
+    else:
+        messages.error(request, "Choose agencies from the list.")
+    return redirect("marac:meeting", meeting_id=meeting.pk)
+
+
+# --- Agenda building (coordinator) ----------------------------------------------------------
+
+
+@signed_in(COORDINATOR)
+@require_GET
+def agenda_build(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+    meeting = get_meeting_to_run(request.user, meeting_id)
+    listed = list(actions.agenda(meeting))
+    awaiting = list(actions.cases_awaiting_a_meeting()[:200])
+    findings = with_repeats(listed + awaiting)
+    _audit_view(request, meeting, "agenda building", cases=len(listed), awaiting=len(awaiting))
+    return render(
+        request,
+        "marac/agenda_build.html",
+        {
+            "meeting": meeting,
+            "listed": findings[: len(listed)],
+            "awaiting": findings[len(listed) :],
+            "full": len(listed) >= meeting.capacity,
+            "open_for_agenda": meeting.status in actions.OPEN_FOR_AGENDA,
+        },
+    )
+
+
+def _awaiting_case(case_id: str) -> MaracCase:
+    try:
+        return MaracCase.objects.get(pk=case_id)
+    except (MaracCase.DoesNotExist, ValueError, ValidationError) as error:
+        raise Http404("No such referral") from error
+
+
+@signed_in(COORDINATOR)
+@require_POST
+def agenda_add(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+    meeting = get_meeting_to_run(request.user, meeting_id)
+    marac_case = _awaiting_case(request.POST.get("case", ""))
+    _run(
+        request,
+        lambda: actions.agenda_add(actor=request.user, meeting=meeting, marac_case=marac_case),
+        f"{marac_case.ref} added to the agenda.",
+    )
+    return redirect("marac:agenda", meeting_id=meeting.pk)
+
+
+@signed_in(COORDINATOR)
+@require_POST
+def agenda_move(request: HttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
+    meeting = get_meeting_to_run(request.user, meeting_id)
+    marac_case = get_meeting_case_for_user(request.user, meeting, case_id)
+    direction = request.POST.get("direction", "")
+    _run(
+        request,
+        lambda: actions.agenda_move(actor=request.user, meeting=meeting, marac_case=marac_case, direction=direction),
+        "",
+    )
+    return redirect("marac:agenda", meeting_id=meeting.pk)
+
+
+@signed_in(COORDINATOR)
+@require_POST
+def agenda_remove(request: HttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
+    meeting = get_meeting_to_run(request.user, meeting_id)
+    marac_case = get_meeting_case_for_user(request.user, meeting, case_id)
+    _run(
+        request,
+        lambda: actions.agenda_remove(actor=request.user, meeting=meeting, marac_case=marac_case),
+        f"{marac_case.ref} taken off the agenda: it is back with the referrals awaiting a meeting.",
+    )
+    return redirect("marac:agenda", meeting_id=meeting.pk)
+
+
+# --- Research -------------------------------------------------------------------------------
+
+
+@signed_in(*PARTICIPANTS)
+@require_http_methods(["GET", "POST"])
+def research(request: HttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
+    """A case on the agenda: what each agency holds, and the representative's own entry."""
+    meeting = get_meeting_for_user(request.user, meeting_id)
+    marac_case = get_meeting_case_for_user(request.user, meeting, case_id)
+    agencies = list(Agency.objects.filter(pk__in=research_agencies_for(request.user, meeting)))
+    entries = list(research_visible_to(request.user, meeting).filter(marac_case=marac_case))
+    form = None
+    if agencies and meeting.status in actions.OPEN_FOR_AGENDA:
+        if request.method == "POST":
+            form = ResearchForm(request.POST, agencies=agencies)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    actions.research_record(
+                        actor=request.user,
+                        meeting=meeting,
+                        marac_case=marac_case,
+                        agency=data["agency"],
+                        body=data["body"],
+                        no_information_held=data["no_information_held"],
+                    )
+                except (ValidationError, actions.MeetingError) as error:
+                    if isinstance(error, ValidationError):
+                        form.add_action_errors(error)
+                    else:
+                        form.add_error(None, str(error))
+                else:
+                    messages.success(request, f"Research recorded for {marac_case.ref}.")
+                    return redirect("marac:research", meeting_id=meeting.pk, case_id=marac_case.pk)
+        else:
+            own = next((e for e in entries if e.agency_id in {a.pk for a in agencies}), None)
+            initial = {"agency": agencies[0].pk}
+            if own is not None:
+                initial = {"agency": own.agency_id, "body": own.body, "no_information_held": own.no_information_held}
+            form = ResearchForm(agencies=agencies, initial=initial)
+    elif request.method == "POST":
+        raise PermissionDenied(
+            "Only a representative of an agency taking part can record research, before the meeting."
+        )
+    _audit_view(request, marac_case, "research", meeting=str(meeting.pk), entries=len(entries))
+    invited = list(meeting.agencies.select_related("agency"))
+    recorded = {e.agency_id for e in entries}
+    return render(
+        request,
+        "marac/research.html",
+        {
+            "meeting": meeting,
+            "row": with_repeats([marac_case])[0],
+            "marac_case": marac_case,
+            "entries": entries,
+            "waiting": [i.agency for i in invited if i.agency_id not in recorded],
+            "form": form,
+        },
+    )
+
+
+# --- Meeting mode (coordinator) -------------------------------------------------------------
+
+
+@signed_in(COORDINATOR)
+@require_POST
+def meeting_open(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+    meeting = get_meeting_to_run(request.user, meeting_id)
+    if _run(request, lambda: actions.meeting_open(actor=request.user, meeting=meeting), "The meeting is open."):
+        return redirect("marac:meeting-run", meeting_id=meeting.pk)
+    return redirect("marac:meeting", meeting_id=meeting.pk)
+
+
+@signed_in(COORDINATOR)
+@require_GET
+def meeting_run(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+    meeting = get_meeting_to_run(request.user, meeting_id)
+    if meeting.status != MeetingStatus.IN_PROGRESS:
+        messages.error(request, "Meeting mode is for a meeting in progress. Open the meeting first.")
+        return redirect("marac:meeting", meeting_id=meeting.pk)
+    invitations = list(meeting.agencies.select_related("agency"))
+    cases = list(actions.agenda(meeting).annotate(action_count=Count("actions")))
+    review = list(actions.actions_for_review(meeting))
+    _audit_view(request, meeting, "meeting mode", cases=len(cases), actions_for_review=len(review))
+    return render(
+        request,
+        "marac/meeting_run.html",
+        {
+            "meeting": meeting,
+            "attendance_form": AttendanceForm(invitations=invitations),
+            "attendance_taken": all(i.attended is not None for i in invitations),
+            "attendees": list(meeting.attendees.select_related("agency")),
+            "attendee_form": AttendeeForm(),
+            "statement": actions.CONFIDENTIALITY_STATEMENT,
+            "observers_waiting": actions.observers_waiting(meeting).count(),
+            "cases": cases,
+            "review": review,
+            "status_choices": ActionStatus.choices,
+        },
+    )
+
+
+@signed_in(COORDINATOR)
+@require_POST
+def meeting_attendance(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+    meeting = get_meeting_to_run(request.user, meeting_id)
+    invitations = list(meeting.agencies.select_related("agency"))
+    form = AttendanceForm(request.POST, invitations=invitations)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: actions.attendance_record(
+                actor=request.user, meeting=meeting, attended_agency_ids=form.cleaned_data["attended"]
+            ),
+            "Attendance recorded.",
+        )
+    else:
+        messages.error(request, "Choose agencies from the list.")
+    return redirect("marac:meeting-run", meeting_id=meeting.pk)
+
+
+@signed_in(COORDINATOR)
+@require_POST
+def attendee_add(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+    meeting = get_meeting_to_run(request.user, meeting_id)
+    form = AttendeeForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, text)
+        return redirect("marac:meeting-run", meeting_id=meeting.pk)
+    data = form.cleaned_data
+    observer = data["capacity"] == "observer"
+    _run(
+        request,
+        lambda: actions.attendee_add(
+            actor=request.user, meeting=meeting, name=data["name"], capacity=data["capacity"], agency=data["agency"]
+        ),
+        "Observer added: they must agree the confidentiality statement before any case is heard."
+        if observer
+        else "Attendee added.",
+    )
+    return redirect("marac:meeting-run", meeting_id=meeting.pk)
+
+
+def _attendee(meeting: MaracMeeting, attendee_id: UUID) -> Attendee:
+    try:
+        return meeting.attendees.get(pk=attendee_id)
+    except Attendee.DoesNotExist as error:
+        raise Http404("No such attendee") from error
+
+
+@signed_in(COORDINATOR)
+@require_POST
+def attendee_agree(request: HttpRequest, meeting_id: UUID, attendee_id: UUID) -> HttpResponse:
+    meeting = get_meeting_to_run(request.user, meeting_id)
+    attendee = _attendee(meeting, attendee_id)
+    if request.POST.get("agreed") != "yes":
+        messages.error(request, f"Confirm that {attendee.name} has read and agreed the confidentiality statement.")
+    else:
+        _run(
+            request,
+            lambda: actions.attendee_agree(actor=request.user, attendee=attendee),
+            f"{attendee.name} has agreed the confidentiality statement.",
+        )
+    return redirect("marac:meeting-run", meeting_id=meeting.pk)
+
+
+@signed_in(COORDINATOR)
+@require_POST
+def attendee_remove(request: HttpRequest, meeting_id: UUID, attendee_id: UUID) -> HttpResponse:
+    meeting = get_meeting_to_run(request.user, meeting_id)
+    attendee = _attendee(meeting, attendee_id)
+    _run(request, lambda: actions.attendee_remove(actor=request.user, attendee=attendee), "Attendee removed.")
+    return redirect("marac:meeting-run", meeting_id=meeting.pk)
+
+
+@signed_in(COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def meeting_case(request: HttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
+    """Hearing one case: the research, the summary and risks, the actions, marking it heard."""
+    meeting = get_meeting_to_run(request.user, meeting_id)
+    marac_case = get_meeting_case_for_user(request.user, meeting, case_id)
+    if request.method == "POST":
+        form = CaseDiscussionForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.meeting_case_record(
+                    actor=request.user,
+                    meeting=meeting,
+                    marac_case=marac_case,
+                    summary=form.cleaned_data["summary"],
+                    risks=form.cleaned_data["risks"],
+                )
+            except ValidationError as error:
+                form.add_action_errors(error)
+            except actions.MeetingError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"Discussion of {marac_case.ref} saved.")
+                return redirect("marac:meeting-case", meeting_id=meeting.pk, case_id=marac_case.pk)
+    else:
+        form = CaseDiscussionForm(
+            initial={"summary": marac_case.discussion_summary, "risks": marac_case.risks_identified}
+        )
+    return _meeting_case_page(request, meeting, marac_case, form, ActionForm(prefix="action"))
+
+
+def _meeting_case_page(
+    request: HttpRequest, meeting: MaracMeeting, marac_case: MaracCase, form: Any, action_form: Any
+) -> HttpResponse:
+    entries = list(research_visible_to(request.user, meeting).filter(marac_case=marac_case))
+    _audit_view(request, marac_case, "meeting mode: case", meeting=str(meeting.pk))
+    return render(
+        request,
+        "marac/meeting_case.html",
+        {
+            "meeting": meeting,
+            "marac_case": marac_case,
+            "row": with_repeats([marac_case])[0],
+            "entries": entries,
+            "form": form,
+            "action_form": action_form,
+            "case_actions": list(marac_case.actions.filter(agreed_at=meeting).select_related("owner_agency")),
+            "observers_waiting": actions.observers_waiting(meeting).count(),
+            "running": meeting.status == MeetingStatus.IN_PROGRESS,
+            "heard": marac_case.status == MaracCaseStatus.HEARD,
+        },
+    )
+
+
+@signed_in(COORDINATOR)
+@require_POST
+def action_add(request: HttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
+    meeting = get_meeting_to_run(request.user, meeting_id)
+    marac_case = get_meeting_case_for_user(request.user, meeting, case_id)
+    action_form = ActionForm(request.POST, prefix="action")
+    if action_form.is_valid():
+        data = action_form.cleaned_data
+        try:
+            actions.action_add(
+                actor=request.user,
+                meeting=meeting,
+                marac_case=marac_case,
+                description=data["description"],
+                owner_agency=data["owner_agency"],
+                owner_name=data["owner_name"],
+                due_on=data["due_on"],
+            )
+        except ValidationError as error:
+            action_form.add_action_errors(error)
+        except actions.MeetingError as error:
+            action_form.add_error(None, str(error))
+        else:
+            messages.success(request, "Action added.")
+            return redirect("marac:meeting-case", meeting_id=meeting.pk, case_id=marac_case.pk)
+    form = CaseDiscussionForm(initial={"summary": marac_case.discussion_summary, "risks": marac_case.risks_identified})
+    return _meeting_case_page(request, meeting, marac_case, form, action_form)
+
+
+@signed_in(COORDINATOR)
+@require_POST
+def case_hear(request: HttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
+    meeting = get_meeting_to_run(request.user, meeting_id)
+    marac_case = get_meeting_case_for_user(request.user, meeting, case_id)
+    if _run(
+        request,
+        lambda: actions.meeting_case_hear(actor=request.user, meeting=meeting, marac_case=marac_case),
+        f"{marac_case.ref} is marked heard.",
+    ):
+        return redirect("marac:meeting-run", meeting_id=meeting.pk)
+    return redirect("marac:meeting-case", meeting_id=meeting.pk, case_id=marac_case.pk)
+
+
+@signed_in(COORDINATOR)
+@require_POST
+def action_review(request: HttpRequest, meeting_id: UUID, action_id: UUID) -> HttpResponse:
+    """The review of an outstanding action at a later meeting."""
+    meeting = get_meeting_to_run(request.user, meeting_id)
+    action = get_action_for_user(request.user, action_id)
+    if meeting.status != MeetingStatus.IN_PROGRESS:
+        messages.error(request, "Actions are reviewed while the meeting is in progress.")
+        return redirect("marac:meeting", meeting_id=meeting.pk)
+    form = ActionStatusForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: actions.action_set_status(
+                actor=request.user,
+                action=action,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                reviewed_at=meeting,
+            ),
+            f"Action for {action.marac_case.ref} reviewed: {ActionStatus(form.cleaned_data['status']).label.lower()}.",
+        )
+    else:
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, text)
+    return redirect(f"{_run_url(meeting)}#review")
+
+
+def _run_url(meeting: MaracMeeting) -> str:
+    return reverse("marac:meeting-run", kwargs={"meeting_id": meeting.pk})
+
+
+@signed_in(COORDINATOR)
+@require_POST
+def meeting_complete(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+    meeting = get_meeting_to_run(request.user, meeting_id)
+    if _run(
+        request, lambda: actions.meeting_complete(actor=request.user, meeting=meeting), "The minutes are complete."
+    ):
+        return redirect("marac:minutes", meeting_id=meeting.pk)
+    return redirect("marac:meeting-run", meeting_id=meeting.pk)
+
+
+# --- Minutes and print ----------------------------------------------------------------------
+
+
+def _minutes_context(request: HttpRequest, meeting: MaracMeeting) -> dict[str, Any]:
+    cases = list(actions.agenda(meeting))
+    agreed = MaracAction.objects.filter(agreed_at=meeting).select_related("owner_agency")
+    by_case: dict[UUID, list[MaracAction]] = {}
+    for action in agreed:
+        by_case.setdefault(action.marac_case_id, []).append(action)
+    rows = with_repeats(cases)
+    for row in rows:
+        row["actions"] = by_case.get(row["case"].pk, [])
+    return {
+        "meeting": meeting,
+        "rows": rows,
+        "invitations": list(meeting.agencies.select_related("agency")),
+        "attendees": list(meeting.attendees.select_related("agency")),
+        "reviewed": list(
+            MaracAction.objects.filter(last_reviewed_at=meeting).select_related("marac_case", "owner_agency")
+        ),
+        "statement": actions.CONFIDENTIALITY_STATEMENT,
+    }
+
+
+def _agenda_context(request: HttpRequest, meeting: MaracMeeting) -> dict[str, Any]:
+    cases = list(actions.agenda(meeting))
+    research_by_case: dict[UUID, list[Any]] = {}
+    for entry in research_visible_to(request.user, meeting):
+        research_by_case.setdefault(entry.marac_case_id, []).append(entry)
+    rows = with_repeats(cases)
+    for row in rows:
+        row["research"] = research_by_case.get(row["case"].pk, [])
+    return {"meeting": meeting, "rows": rows, "invitations": list(meeting.agencies.select_related("agency"))}
+
+
+@signed_in(*PARTICIPANTS)
+@require_GET
+def minutes(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, meeting_id)
+    context = _minutes_context(request, meeting)
+    _audit_view(request, meeting, "minutes", cases=len(context["rows"]))
+    return render(request, "marac/minutes.html", context)
+
+
+@signed_in(*PARTICIPANTS)
+@require_GET
+def agenda_print(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, meeting_id)
+    context = _agenda_context(request, meeting)
+    _audit_print(request, meeting, "agenda", len(context["rows"]))
+    return render(request, "marac/agenda_print.html", context)
+
+
+@signed_in(*PARTICIPANTS)
+@require_GET
+def minutes_print(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, meeting_id)
+    context = _minutes_context(request, meeting)
+    _audit_print(request, meeting, "minutes", len(context["rows"]))
+    return render(request, "marac/minutes_print.html", context)
+
+
+# --- Actions (representatives and the coordinator) ------------------------------------------
+
+
+@signed_in(*PARTICIPANTS)
+@require_GET
+def action_list(request: HttpRequest) -> HttpResponse:
+    show = "all" if request.GET.get("show") == "all" else "open"
+    visible = actions_visible_to(request.user)
+    listed = visible if show == "all" else visible.filter(status=ActionStatus.OPEN)
+    page = list(listed.order_by("due_on", "created_at")[:300])
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        object_type="marac.maracaction",
+        detail={"page": "actions", "show": show, "results": len(page)},
+    )
+    return render(
+        request,
+        "marac/action_list.html",
+        {
+            "actions": page,
+            "show": show,
+            "today": timezone.localdate(),
+            "coordinator": is_coordinator(request.user),
+            "open_count": visible.filter(status=ActionStatus.OPEN).count(),
+            "overdue_count": visible.filter(status=ActionStatus.OPEN, due_on__lt=timezone.localdate()).count(),
+        },
+    )
+
+
+@signed_in(*PARTICIPANTS)
+@require_http_methods(["GET", "POST"])
+def action_update(request: HttpRequest, action_id: UUID) -> HttpResponse:
+    action = get_action_for_user(request.user, action_id)
+    if request.method == "POST":
+        form = ActionStatusForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.action_set_status(
+                    actor=request.user,
+                    action=action,
+                    status=form.cleaned_data["status"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                form.add_action_errors(error)
+            else:
+                messages.success(request, "The action is updated.")
+                return redirect("marac:actions")
+    else:
+        form = ActionStatusForm(initial={"status": action.status, "note": action.status_note})
+    _audit_view(request, action, "action")
+    return render(request, "marac/action_update.html", {"action": action, "form": form})
