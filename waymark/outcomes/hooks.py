@@ -1,1 +1,73 @@
-"""Registers this app's home-page panels and hooks (imported by AppConfig.ready)."""
+"""Registers this app's report, home-page panel and case-page section (imported by AppConfig.ready)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from waymark.cases.access import can_work_on
+from waymark.cases.sections import register_case_section
+from waymark.cases.states import CaseStatus
+from waymark.core.dates import financial_year_start
+from waymark.core.home import Figure, Panel, register
+from waymark.organisations.roles import Role
+from waymark.outcomes import reports  # noqa: F401  (registers ``manage.py report outcomes``)
+from waymark.outcomes.reviews import next_review_due_on
+from waymark.outcomes.selectors import outcomes_by_subject
+
+
+def percent(rate: float | None) -> str:
+    return "not measured yet" if rate is None else f"{rate:.0%}"
+
+
+@register(Role.COMMISSIONER, Role.PARTNERSHIP_LEAD)
+def outcomes_panel(user: Any) -> Panel:
+    """Headline outcome figures for this financial year so far (aggregates only)."""
+    from waymark.outcomes.forms import financial_year
+    from waymark.outcomes.kpis import compute_outcomes, risk_window_days
+
+    today = timezone.localdate()
+    year = financial_year(financial_year_start(today))
+    outcomes = compute_outcomes(year.start, today, as_of=today)
+    fy = year.label.removeprefix("Financial year ")
+    return Panel(
+        title="Outcomes",
+        description=(
+            f"Computed from case records for {fy} so far. Each figure's definition is on the outcomes dashboard."
+        ),
+        figures=[
+            Figure("People referred", outcomes["referred"].value or 0),
+            Figure("People supported", outcomes["supported"].value or 0),
+            Figure(
+                f"Risk reduced within {risk_window_days()} days of engaging",
+                percent(outcomes["reduced_risk_within_3_months_rate"].value),
+            ),
+            Figure(
+                "First contact within the service standard",
+                percent(outcomes["first_contact_within_standard_rate"].value),
+            ),
+        ],
+        links=[
+            ("Outcomes dashboard", reverse("outcomes:dashboard")),
+            ("How each figure is defined", reverse("outcomes:definition")),
+        ],
+    )
+
+
+@register_case_section(order=40, template="outcomes/_case_section.html")
+def outcomes_section(user: Any, case: Any) -> dict[str, Any] | None:
+    """Intake against the latest measures for the client and each child, and the next review."""
+    from waymark.risk.access import assessments_visible_to
+
+    subjects = outcomes_by_subject(case)
+    linked = {m.risk_assessment_id for item in subjects for m in item.measures if m.risk_assessment_id}
+    visible = set(assessments_visible_to(user).filter(pk__in=linked).values_list("pk", flat=True)) if linked else set()
+    return {
+        "subjects": subjects,
+        "visible_assessments": visible,
+        "review_due_on": next_review_due_on(case),
+        "today": timezone.localdate(),
+        "may_record": case.status != CaseStatus.CLOSED and can_work_on(user, case),
+    }

@@ -1,7 +1,7 @@
 """Outcome measures: how a person's life is changing, recorded at intake, at each review and at exit.
 
 KPIs are computed from these records and from risk reassessments (``waymark/outcomes/kpis.py``),
-never typed in. Scales are the project's own wording (``waymark/outcomes/choices.py``).
+never typed in. Scales are the project's own wording (this module).
 """
 
 from __future__ import annotations
@@ -95,6 +95,16 @@ class OutcomeMeasure(BaseModel):
     class Meta:
         ordering = ["measured_on", "created_at"]
         indexes = [models.Index(fields=["case", "stage", "measured_on"])]
+        constraints = [
+            # One intake and at most one exit per person per case (outcome_measure_record explains
+            # the refusal; these hold even for bulk writes).
+            models.UniqueConstraint(
+                fields=["case", "subject"], condition=models.Q(stage="intake"), name="outcome_one_intake_per_subject"
+            ),
+            models.UniqueConstraint(
+                fields=["case", "subject"], condition=models.Q(stage="exit"), name="outcome_one_exit_per_subject"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} outcomes on {self.measured_on:%d %b %Y}"
