@@ -70,8 +70,11 @@ def test_anonymous_and_roleless_users_see_nothing(outsider, survivor):
     assert not locations_visible_to(outsider).exists()
 
 
-def test_programme_worker_sees_people_of_own_agency(programme_worker_same_agency, survivor, harmer):
-    assert _sees(programme_worker_same_agency, survivor)
+def test_programme_worker_sees_people_causing_harm_of_own_agency_never_its_survivors(
+    programme_worker_same_agency, survivor, harmer
+):
+    # The firewall (docs/perpetrator-programme.md): more in tests/people/test_firewall.py.
+    assert not _sees(programme_worker_same_agency, survivor)
     assert _sees(programme_worker_same_agency, harmer)
 
 

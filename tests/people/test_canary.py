@@ -83,7 +83,10 @@ def test_canary_never_shown_to_programme_worker_in_holding_agency(located_surviv
     for response in _pages(client, located_survivor):
         statuses.append(response.status_code)
         assert CANARY not in response.content.decode()
-    assert statuses[0] == 200  # the summary page itself opens: the canary is held back, not the page
+    # The firewall: the survivor's pages do not exist for them (404, never 403), and the list
+    # does not name her (tests/perpetrators/test_canary.py walks every page they can reach).
+    assert statuses[:-2] == [404] * len(PERSON_PAGES)
+    assert "Maya" not in client.get(reverse("people:list")).content.decode()
 
 
 def test_allowed_caseworker_sees_it_and_no_audit_row_or_log_line_carries_it(located_survivor, idva, caplog):

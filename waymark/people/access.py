@@ -32,6 +32,9 @@ PERSON_RECORD_ROLES = (
     Role.MARAC_COORDINATOR,
     Role.PERPETRATOR_WORKER,
 )
+# Of those, the roles that see everyone their agency holds. A perpetrator-programme worker is
+# not one: they see only people causing harm and household members (the firewall, below).
+AGENCY_WIDE_PERSON_ROLES = tuple(role for role in PERSON_RECORD_ROLES if role != Role.PERPETRATOR_WORKER)
 # Roles that may see where a person is: contacting and housing them is their work.
 LOCATION_ROLES = (Role.CASEWORKER, Role.TEAM_MANAGER, Role.HOUSING_OFFICER, Role.MARAC_COORDINATOR)
 # A perpetrator-programme worker may see their own client's location, never a victim's or child's.
@@ -49,14 +52,30 @@ def people_visible_to(user: Any) -> Any:
         return Person.objects.none()
     grants = Q(pk__in=[])
     # Held by an agency where the user works in a role that needs person records.
-    grants |= Q(held_by__in=user.agencies_with_role(*PERSON_RECORD_ROLES))
+    grants |= Q(held_by__in=user.agencies_with_role(*AGENCY_WIDE_PERSON_ROLES))
+    # The firewall: a perpetrator-programme worker sees the people causing harm (and household
+    # members) their agency holds, never its survivors or children (docs/perpetrator-programme.md).
+    grants |= Q(
+        held_by__in=user.agencies_with_role(Role.PERPETRATOR_WORKER),
+        primary_role__in=PERPETRATOR_WORKER_MAY_LOCATE,
+    )
+    # A perpetrator-programme worker sees their programme's own participants, wherever held.
+    grants |= Q(pk__in=_programme_participants(user).values("participant_id"))
     # The person at risk or causing harm in a referral to an agency where the user is a caseworker
     # or team manager: the receiving service triages them (waymark/referrals).
     referred = _referrals_received(user)
     grants |= Q(pk__in=referred.values("subject_id")) | Q(pk__in=referred.values("person_causing_harm_id"))
     # The client of a case this user may see (waymark/cases/access.py).
     grants |= Q(pk__in=_cases_visible(user).values("person_id"))
+    # A child linked to a case this user may see (waymark/support's CaseChild).
+    grants |= Q(pk__in=_cases_visible(user).filter(children__isnull=False).values("children__child_id"))
     return Person.objects.filter(grants)
+
+
+def _programme_participants(user: Any) -> Any:
+    from waymark.perpetrators.access import participant_enrolments_for
+
+    return participant_enrolments_for(user).order_by()
 
 
 def _cases_visible(user: Any) -> Any:
@@ -84,6 +103,8 @@ def locations_visible_to(user: Any) -> Any:
         held_by__in=user.agencies_with_role(Role.PERPETRATOR_WORKER),
         primary_role__in=PERPETRATOR_WORKER_MAY_LOCATE,
     )
+    # A perpetrator-programme worker's own participants (the veto below still removes any victim).
+    grants |= Q(pk__in=_programme_participants(user).values("participant_id"))
     scope = Person.objects.filter(grants)
     # Veto: anyone holding the perpetrator-programme role anywhere never sees a victim's location,
     # whatever other role they also hold (one account must not bridge the two).
@@ -105,6 +126,10 @@ def get_person_for_user(user: Any, person_id: uuid.UUID | str) -> Person:
     person = people_visible_to(user).filter(pk=person_uuid).select_related("held_by").first()
     if person is not None:
         return person
+    # A perpetrator-programme worker is never told that a record they may not see exists: a 403
+    # would confirm to them that their agency holds a survivor of that id.
+    if Role.PERPETRATOR_WORKER in getattr(user, "roles", ()):
+        raise Http404("No such person")
     if _is_member(user) and Person.objects.filter(pk=person_uuid, held_by__in=user.agency_ids).exists():
         raise PermissionDenied("Your role does not give access to person records.")
     raise Http404("No such person")
