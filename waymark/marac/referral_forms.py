@@ -139,8 +139,10 @@ class MaracReferralForm(StepForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = agencies  # type: ignore[attr-defined]
-        if len(agencies) == 1:
-            self.fields["agency"].initial = agencies[0][0]
+        # One agency to refer for: nothing to ask.
+        self.single_agency = agencies[0][0] if len(agencies) == 1 else None
+        if self.single_agency is not None:
+            del self.fields["agency"]
         self.victim = victim
         if victim is not None:
             for name in self.VICTIM_TYPED:

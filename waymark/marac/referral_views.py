@@ -132,7 +132,7 @@ def refer(request: HttpRequest) -> HttpResponse:
         )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        agency = Agency.objects.get(pk=data["agency"])
+        agency = Agency.objects.get(pk=data.get("agency") or form.single_agency)
         try:
             marac_case = marac_referral_create(
                 actor=user,
@@ -143,6 +143,8 @@ def refer(request: HttpRequest) -> HttpResponse:
                     ethnicity=data.get("victim_ethnicity") or "",
                     disability=data.get("victim_disability") or YesNoUnknown.UNKNOWN,
                     lgbt=data.get("victim_lgbt") or YesNoUnknown.UNKNOWN,
+                    sex=data.get("victim_sex") or Sex.UNKNOWN,
+                    date_of_birth=data.get("victim_date_of_birth"),
                 ),
                 perpetrator=perpetrator,
                 perpetrator_details=_typed(data, "harm")

@@ -74,6 +74,10 @@ class Demographics:
     ethnicity: str = ""
     disability: str = YesNoUnknown.UNKNOWN
     lgbt: str = YesNoUnknown.UNKNOWN
+    # For a victim already known: their sex and date of birth, where the record lacks them
+    # (a typed-in victim's come with their details).
+    sex: str = Sex.UNKNOWN
+    date_of_birth: date | None = None
 
 
 CONSENT_GIVEN = Sharing(consent=Consent.GIVEN)
@@ -205,7 +209,8 @@ def _validate(
         age = _age(victim_details, today)
     else:
         assert victim is not None
-        age = victim.age_on(today)
+        given = demographics.date_of_birth if victim.date_of_birth is None else None
+        age = _age(PersonDetails(date_of_birth=given), today) if given else victim.age_on(today)
     if age is not None and age < MARAC_MIN_AGE and "victim_date_of_birth" not in errors:
         errors["victim_date_of_birth"] = (
             "MARAC is for victims aged 16 or over. For a younger person, make a children's safeguarding referral."
@@ -214,6 +219,10 @@ def _validate(
         errors.update(_validate_details(perpetrator_details, prefix="harm", what="person causing harm", today=today))
     if victim is not None and perpetrator is not None and victim.pk == perpetrator.pk:
         errors["harm_given_name"] = "The person causing harm cannot be the victim"
+    if demographics.sex not in Sex.values:
+        errors["victim_sex"] = "Choose a sex from the list"
+    if demographics.date_of_birth and demographics.date_of_birth > today:
+        errors["victim_date_of_birth"] = "The victim's date of birth must be today or in the past"
     if demographics.ethnicity and demographics.ethnicity not in Ethnicity.values:
         errors["victim_ethnicity"] = "Choose an ethnic group from the list"
     if demographics.disability not in YesNoUnknown.values:
@@ -299,7 +308,7 @@ def _record_person(
     return person
 
 
-def _fill_gaps(*, actor: Any, person: Person, details: PersonDetails | None, demographics: Demographics) -> None:
+def _fill_gaps(*, actor: Any, person: Person, demographics: Demographics) -> None:
     """What the return needs, recorded on a known victim where their record does not say it yet.
 
     Never overwrites what the record already holds (that is the holding agency's to change)."""
@@ -307,9 +316,9 @@ def _fill_gaps(*, actor: Any, person: Person, details: PersonDetails | None, dem
         "ethnicity": demographics.ethnicity,
         "disability": demographics.disability,
         "lgbt": demographics.lgbt,
+        "sex": demographics.sex,
+        "date_of_birth": demographics.date_of_birth,
     }
-    if details is not None:
-        candidates |= {"sex": details.sex, "date_of_birth": details.date_of_birth}
     unknown = {"", None, YesNoUnknown.UNKNOWN, Sex.UNKNOWN, Ethnicity.NOT_KNOWN}
     changed = [
         name
@@ -393,7 +402,7 @@ def marac_referral_create(
         )
         created.append(victim)
     else:
-        _fill_gaps(actor=actor, person=victim, details=victim_details, demographics=demographics)
+        _fill_gaps(actor=actor, person=victim, demographics=demographics)
     if perpetrator is None and perpetrator_details is not None:
         perpetrator = _record_person(
             actor=actor,

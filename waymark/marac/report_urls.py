@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""MARAC reports (names in the ``marac`` namespace): aggregates only."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from waymark.marac import report_views
+
+urlpatterns = [
+    path("reports/", report_views.reports, name="reports"),
+    path("reports/download/<slug:table>.<slug:fmt>", report_views.download, name="report-download"),
+]

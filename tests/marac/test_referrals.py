@@ -1,0 +1,362 @@
+"""MARAC referrals: the form's validation, direct and case referrals, numbers, criteria, triage."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import make_member
+from tests.marac.test_referral_fixtures import *  # noqa: F403 (fixtures)
+from tests.marac.test_referral_fixtures import direct_form, earlier_referral, meeting
+from waymark.audit.models import AuditAction, AuditEvent
+from waymark.incidents.models import Incident
+from waymark.marac.models import Criterion, MaracCase, MaracCaseStatus
+from waymark.marac.referrals import Demographics, marac_referral_create, marac_referral_decide
+from waymark.organisations.roles import Role
+from waymark.people.models import Person
+from waymark.referrals.actions import PersonDetails, Sharing
+from waymark.referrals.models import Referral
+
+pytestmark = pytest.mark.django_db
+REFER = reverse("marac:refer")
+
+
+def post(client, data, query=""):
+    return client.post(REFER + query, data)
+
+
+# --- The form's validation ---------------------------------------------------------------------
+
+
+def test_professional_judgement_without_reasons_is_refused(police_referrer, marac_agency, client_for):
+    data = direct_form(criteria=["professional_judgement"], checklist_score="6")
+    response = post(client_for(police_referrer), data)
+    assert response.status_code == 200
+    assert "Explain why your professional judgement says this is high risk" in response.content.decode()
+    assert not MaracCase.objects.exists() and not Person.objects.exists()
+
+
+def test_professional_judgement_with_reasons_is_accepted(police_referrer, marac_agency, client_for):
+    data = direct_form(
+        criteria=["professional_judgement"], checklist_score="6", professional_judgement_reason="CANARY-pj-reason"
+    )
+    response = post(client_for(police_referrer), data)
+    assert response.status_code == 302
+    case = MaracCase.objects.get()
+    assert case.criteria == ["professional_judgement"]
+    assert case.professional_judgement_reason == "CANARY-pj-reason"
+    assert not AuditEvent.objects.filter(detail__icontains="CANARY").exists()
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("lawful_basis", "Without consent, select the lawful basis for sharing"),
+        ("authorised_by", "Without consent, enter who authorised the referral"),
+        ("sharing_reason", "Without consent, explain why referring is justified"),
+    ],
+)
+def test_without_consent_needs_a_lawful_basis_reason_and_authoriser(
+    police_referrer, marac_agency, client_for, missing, message
+):
+    data = direct_form(
+        consent="refused",
+        lawful_basis="vital_interests",
+        authorised_by="Sgt Ali, safeguarding lead",
+        sharing_reason="Threats to kill",
+    )
+    data.pop(missing)
+    response = post(client_for(police_referrer), data)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not MaracCase.objects.exists()
+
+
+def test_without_consent_with_everything_is_recorded_and_audited_as_such(police_referrer, marac_agency, client_for):
+    data = direct_form(
+        consent="not_sought",
+        lawful_basis="preventing_crime",
+        authorised_by="Sgt Ali, safeguarding lead",
+        sharing_reason="Asking would raise the risk",
+    )
+    assert post(client_for(police_referrer), data).status_code == 302
+    case = MaracCase.objects.get()
+    assert (case.consent, case.lawful_basis, case.sharing_authorised_by) == (
+        "not_sought",
+        "preventing_crime",
+        "Sgt Ali, safeguarding lead",
+    )
+    event = AuditEvent.objects.get(action=AuditAction.CREATE, object_type="marac.maraccase")
+    assert event.justification == "Referred to MARAC without consent"
+
+
+def test_high_risk_ticked_with_a_score_below_the_threshold_is_refused(police_referrer, marac_agency, client_for):
+    response = post(client_for(police_referrer), direct_form(checklist_score="13"))
+    assert "Visible high risk needs a checklist with 14 or more yes answers" in response.content.decode()
+    assert not MaracCase.objects.exists()
+
+
+def test_no_criterion_at_all_is_refused(police_referrer, marac_agency, client_for):
+    response = post(client_for(police_referrer), direct_form(criteria=[], checklist_score="3"))
+    assert "Select the criteria this referral meets" in response.content.decode()
+
+
+def test_escalation_claimed_without_incidents_held_needs_a_description(police_referrer, marac_agency, client_for):
+    response = post(client_for(police_referrer), direct_form(criteria=["escalation"], checklist_score=""))
+    assert "Describe the incidents that show the abuse is escalating" in response.content.decode()
+    ok = post(
+        client_for(police_referrer),
+        direct_form(criteria=["escalation"], checklist_score="", escalation_detail="Three call-outs since May"),
+    )
+    assert ok.status_code == 302
+    assert MaracCase.objects.get().criteria == ["escalation"]
+
+
+def test_a_victim_under_16_is_refused(police_referrer, marac_agency, client_for):
+    born = timezone.localdate() - timedelta(days=365 * 15)
+    data = direct_form(
+        victim_date_of_birth_0=str(born.day),
+        victim_date_of_birth_1=str(born.month),
+        victim_date_of_birth_2=str(born.year),
+    )
+    response = post(client_for(police_referrer), data)
+    assert "MARAC is for victims aged 16 or over" in response.content.decode()
+    assert not MaracCase.objects.exists()
+
+
+def test_children_in_household_is_required(police_referrer, marac_agency, client_for):
+    response = post(client_for(police_referrer), direct_form(children_in_household=""))
+    assert "Enter how many children live in the victim" in response.content.decode()
+
+
+# --- Direct referral by any agency -------------------------------------------------------------
+
+
+def test_direct_referral_creates_people_held_by_the_marac_agency(police_referrer, marac_agency, client_for):
+    client = client_for(police_referrer)
+    page = client.get(REFER).content.decode()
+    assert "Waymark never notifies the victim" in page and "never contacts the person causing harm" in page
+    response = post(client, direct_form())
+    assert response.status_code == 302 and response["Location"] == reverse("marac:mine")
+    case = MaracCase.objects.get()
+    year = timezone.localdate().year
+    assert case.ref == f"M-{year}-000001"
+    assert case.status == MaracCaseStatus.REFERRED
+    assert case.referring_agency == police_referrer.primary_agency and case.referred_by == police_referrer
+    assert case.criteria == ["visible_high_risk"] and case.checklist_score == 15 and case.children_in_household == 2
+    assert case.victim.held_by == marac_agency and case.perpetrator.held_by == marac_agency
+    victim = case.victim
+    assert (victim.given_name, victim.sex, victim.ethnicity, victim.disability) == (
+        "Dana",
+        "female",
+        "black_caribbean",
+        "no",
+    )
+    assert victim.date_of_birth == date(1991, 3, 4)
+    assert case.perpetrator.primary_role == "person_causing_harm"
+    # The next referral gets the next number.
+    post(client, direct_form(victim_given_name="Eve"))
+    assert MaracCase.objects.order_by("ref").last().ref == f"M-{year}-000002"
+
+
+def test_no_person_causing_harm_known(police_referrer, marac_agency, client_for):
+    data = direct_form(harm_known="no", harm_given_name="", harm_family_name="", harm_sex="")
+    assert post(client_for(police_referrer), data).status_code == 302
+    assert MaracCase.objects.get().perpetrator is None
+    assert Person.objects.count() == 1
+
+
+def test_the_referral_sends_nothing_to_anyone(police_referrer, marac_agency, client_for, mailoutbox):
+    post(client_for(police_referrer), direct_form())
+    assert MaracCase.objects.exists()
+    assert mailoutbox == []
+
+
+def test_a_referrer_can_only_refer_for_their_own_agency(police_referrer, housing_agency, marac_agency):
+    with pytest.raises(PermissionDenied):
+        marac_referral_create(
+            actor=police_referrer,
+            referring_agency=housing_agency,
+            victim_details=PersonDetails(given_name="A", sex="female"),
+            criteria=["professional_judgement"],
+            professional_judgement_reason="x",
+            children_in_household=0,
+        )
+
+
+def test_the_action_validates_whatever_the_form_said(police_referrer, marac_agency):
+    with pytest.raises(ValidationError) as error:
+        marac_referral_create(
+            actor=police_referrer,
+            referring_agency=police_referrer.primary_agency,
+            victim_details=PersonDetails(given_name="A", sex="female"),
+            criteria=["professional_judgement"],
+            children_in_household=0,
+            sharing=Sharing(consent="refused"),
+        )
+    assert set(error.value.message_dict) >= {
+        "professional_judgement_reason",
+        "lawful_basis",
+        "authorised_by",
+        "sharing_reason",
+    }
+    assert not Person.objects.exists()
+
+
+# --- From a case ---------------------------------------------------------------------------------
+
+
+def test_from_a_case_prefills_the_victim_perpetrator_and_latest_checklist(
+    idva, allocated_case, victim, harm, client_for, marac_agency
+):
+    from waymark.risk.models import RiskAssessment, RiskInstrument
+
+    instrument = RiskInstrument.objects.filter(is_active=True).first()
+    RiskAssessment.objects.create(
+        person=victim,
+        instrument=instrument,
+        assessed_on=timezone.localdate() - timedelta(days=3),
+        yes_count=16,
+        medium_from=10,
+        high_from=14,
+        scored_level="high",
+        final_level="high",
+    )
+    referral = Referral.objects.create(
+        number="R-2026-000777",
+        received_on=timezone.localdate(),
+        subject=victim,
+        person_causing_harm=harm,
+        receiving_agency=allocated_case.agency,
+        children_in_household=3,
+        consent="given",
+    )
+    allocated_case.referral = referral
+    allocated_case.save()
+    client = client_for(idva)
+    query = f"?case={allocated_case.pk}"
+    page = client.get(REFER + query).content.decode()
+    assert "Rosa Lindqvist" in page and "Mark Hollis" in page and "16 yes answers" in page
+    assert 'name="victim_given_name"' not in page and 'name="harm_given_name"' not in page
+    assert 'name="checklist_score"' not in page
+    response = client.post(
+        REFER + query,
+        {
+            "criteria": [],
+            "children_in_household": "3",
+            "consent": "given",
+            "victim_sex": "female",
+            "victim_lgbt": "no",
+            "victim_disability": "yes",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    case = MaracCase.objects.get()
+    assert (case.victim, case.perpetrator, case.case) == (victim, harm, allocated_case)
+    assert case.checklist_score == 16 and case.risk_assessment is not None
+    assert case.criteria == ["visible_high_risk"]  # computed from the checklist
+    victim.refresh_from_db()
+    assert (victim.sex, victim.disability, victim.lgbt) == ("female", "yes", "no")  # gaps filled
+
+
+def test_from_a_case_the_user_cannot_see_is_404(police_referrer, allocated_case, client_for, marac_agency):
+    assert client_for(police_referrer).get(REFER + f"?case={allocated_case.pk}").status_code == 404
+    assert client_for(police_referrer).get(REFER + "?case=not-a-uuid").status_code == 404
+
+
+def test_case_page_has_the_refer_to_marac_section(idva, allocated_case, client_for):
+    page = client_for(idva).get(reverse("cases:detail", args=[allocated_case.pk])).content.decode()
+    assert "Refer to MARAC" in page and f"?case={allocated_case.pk}" in page
+
+
+def test_repeat_and_escalation_are_computed_with_their_evidence(police_referrer, victim, harm, coordinator):
+    today = timezone.localdate()
+    earlier = earlier_referral(victim, harm, today - timedelta(days=100))
+    for days in (5, 40, 80):
+        Incident.objects.create(victim=victim, perpetrator=None, occurred_on=today - timedelta(days=days))
+    case = marac_referral_create(
+        actor=police_referrer,
+        referring_agency=police_referrer.primary_agency,
+        victim=victim,
+        perpetrator=harm,
+        criteria=[],
+        children_in_household=1,
+    )
+    assert case.criteria == [Criterion.ESCALATION, Criterion.REPEAT]
+    assert "3 incidents between" in case.escalation_detail
+    from waymark.marac.repeats import repeats_for_all_cases
+
+    assert repeats_for_all_cases()[case.pk].twelve_month.case_ref == earlier.ref
+
+
+# --- The coordinator's queue and decision -------------------------------------------------------
+
+
+def test_coordinator_queue_shows_both_rules_with_evidence_and_decides(
+    coordinator, police_referrer, victim, harm, client_for
+):
+    today = timezone.localdate()
+    heard = meeting("MTG-OLD", today - timedelta(days=500))
+    earlier_referral(victim, None, today - timedelta(days=510), meeting=heard)
+    twelve = earlier_referral(victim, harm, today - timedelta(days=30))
+    new = marac_referral_create(
+        actor=police_referrer,
+        referring_agency=police_referrer.primary_agency,
+        victim=victim,
+        perpetrator=harm,
+        criteria=["professional_judgement"],
+        professional_judgement_reason="Fear",
+        children_in_household=0,
+    )
+    client = client_for(coordinator)
+    queue = client.get(reverse("marac:referrals")).content.decode()
+    assert new.ref in queue and twelve.ref not in queue.split(new.ref)[0]
+    assert f"repeat</strong> of {twelve.ref}" in queue and "discussed at MTG-OLD" in queue
+    detail = client.get(reverse("marac:referral", args=[new.pk])).content.decode()
+    assert "Repeat of " + twelve.ref in detail and "MTG-OLD" in detail
+    refused = client.post(reverse("marac:decide", args=[new.pk]), {"decision": "not_accept", "reason": ""})
+    assert refused.status_code == 400 and "Explain why this referral is not accepted" in refused.content.decode()
+    response = client.post(reverse("marac:decide", args=[new.pk]), {"decision": "accept"})
+    assert response.status_code == 302
+    new.refresh_from_db()
+    assert new.status == MaracCaseStatus.ACCEPTED and new.decided_by == coordinator
+    event = AuditEvent.objects.filter(action=AuditAction.UPDATE, object_id=str(new.pk)).get()
+    assert event.detail["to"] == "accepted"
+    assert AuditEvent.objects.filter(action=AuditAction.VIEW, object_id=str(new.pk)).exists()
+
+
+def test_not_accepted_keeps_the_reason_and_cannot_be_decided_twice(coordinator, police_referrer, marac_agency):
+    case = marac_referral_create(
+        actor=police_referrer,
+        referring_agency=police_referrer.primary_agency,
+        victim_details=PersonDetails(given_name="A", sex="female"),
+        demographics=Demographics(),
+        criteria=["professional_judgement"],
+        professional_judgement_reason="x",
+        children_in_household=0,
+    )
+    marac_referral_decide(actor=coordinator, marac_case=case, accept=False, reason="Below threshold; IDVA support")
+    case.refresh_from_db()
+    assert case.status == MaracCaseStatus.NOT_ACCEPTED and case.decision_reason.startswith("Below")
+    with pytest.raises(ValidationError):
+        marac_referral_decide(actor=coordinator, marac_case=case, accept=True)
+    with pytest.raises(PermissionDenied):
+        marac_referral_decide(actor=police_referrer, marac_case=case, accept=True)
+
+
+def test_referrer_list_shows_status_only(police_referrer, marac_agency, client_for):
+    client = client_for(police_referrer)
+    post(client, direct_form())
+    page = client.get(reverse("marac:mine")).content.decode()
+    case = MaracCase.objects.get()
+    assert case.ref in page and "Referred: awaiting the coordinator" in page
+    assert "Dana" not in page and "Whitlow" not in page and "Lee" not in page
+
+
+def test_any_referring_role_may_refer(marac_agency, client_for, housing_agency):
+    for role in (Role.HOUSING_OFFICER, Role.MARAC_REPRESENTATIVE, Role.CASEWORKER, Role.TEAM_MANAGER):
+        user = make_member(role, agency=housing_agency)
+        assert client_for(user).get(REFER).status_code == 200

@@ -1,0 +1,262 @@
+"""MARAC reports in the app: aggregates only, never a victim named.
+
+One page (``marac:reports``) for a financial year: performance by year (the five years up to it)
+and by quarter, each as a server-rendered SVG chart of the headline repeat rate against the
+recommended range with the same figures in a table; the national quarterly return for a chosen
+quarter; cases per 10,000 adult women and the IDVA and administrator capacity the volume implies.
+Each table downloads as CSV or XLSX (``marac:report-download``), audited as EXPORT.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from waymark.audit.actions import audit_record
+from waymark.audit.models import AuditAction
+from waymark.core.access import signed_in
+from waymark.core.dates import financial_year_start
+from waymark.core.management.commands.report import to_csv, write_xlsx
+from waymark.marac.access import MARAC_REPORT_ROLES
+from waymark.marac.reports import COLUMNS as PERFORMANCE_COLUMNS
+from waymark.marac.reports import headline_rule, marac_performance, recommended_range
+from waymark.marac.return_report import (
+    BENCHMARK_COLUMNS,
+    COUNT_COLUMNS,
+    RETURN_COLUMNS,
+    financial_year_period,
+    marac_benchmarks,
+    marac_return,
+)
+from waymark.organisations.models import AgencyKind
+
+YEARS_SHOWN = 5
+RETURN_LABELS: dict[str, str] = {
+    "cases": "Cases discussed",
+    "repeats_12_month": "Repeat cases (12-month rule)",
+    "repeats_ever": "Repeat cases (local rule: discussed before)",
+    "referrals_police": "Referred by the police",
+    "referrals_partner": "Referred by partner agencies",
+    "referrals_agency_not_recorded": "Referring agency not recorded",
+    **{f"referrals_{kind.value}": f"Referred by: {kind.label}" for kind in AgencyKind},
+    "children": "Children in the households",
+    "victims_racially_minoritised": "Victims who are Black, Asian or racially minoritised",
+    "victims_lgbt": "Victims who are LGBT+",
+    "victims_disabled": "Victims with a disability",
+    "victims_male": "Male victims",
+    "victims_aged_16_17": "Victims aged 16 or 17",
+    "perpetrators_aged_17_or_under": "Perpetrators aged 17 or under",
+}
+EARLIEST_YEAR = 2000
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+# Chart geometry (SVG user units): labels on the left, bars to the right.
+CHART_WIDTH = 640
+LABEL_WIDTH = 110
+BAR_AREA = 440
+BAR_HEIGHT = 22
+ROW_HEIGHT = 34
+TOP = 28
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    y: int
+    text_y: int
+    width: float
+    value_x: float
+    value: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """An SVG bar chart of repeat rates with the recommended range drawn as a band."""
+
+    title: str
+    description: str
+    height: int
+    bars: list[Bar]
+    band_x: float
+    band_width: float
+    band_label: str
+    axis_y: int
+    ticks: list[tuple[float, str]]
+
+
+def _rate_key() -> str:
+    return "repeat_rate_ever" if headline_rule() == "local" else "repeat_rate_12_month"
+
+
+def rate_chart(rows: list[dict[str, Any]], *, title: str) -> Chart:
+    """Bars of the headline repeat rate per period; the range band spans every bar."""
+    key = _rate_key()
+    low, high = recommended_range()
+    rates = [row[key] for row in rows if row[key] is not None]
+    scale_max = max([0.5, high + 0.1, *rates])
+
+    def x_of(rate: float) -> float:
+        return round(LABEL_WIDTH + BAR_AREA * rate / scale_max, 1)
+
+    bars = []
+    for index, row in enumerate(rows):
+        y = TOP + index * ROW_HEIGHT
+        rate = row[key]
+        width = round(BAR_AREA * (rate or 0) / scale_max, 1)
+        bars.append(
+            Bar(
+                label=row["period"],
+                y=y,
+                text_y=y + 16,
+                width=width,
+                value_x=round(LABEL_WIDTH + width + 6, 1),
+                value="no cases" if rate is None else f"{rate:.1%} of {row['cases']}",
+            )
+        )
+    height = TOP + len(rows) * ROW_HEIGHT + 24
+    ticks = [(x_of(step / 10), f"{step * 10}%") for step in range(0, int(scale_max * 10) + 1)]
+    rule = "discussed at any earlier MARAC" if headline_rule() == "local" else "repeat within 12 months"
+    described = "; ".join(f"{bar.label}: {bar.value}" for bar in bars)
+    return Chart(
+        title=title,
+        description=f"Repeat rate ({rule}) by period, against the recommended {low:.0%} to {high:.0%}. {described}.",
+        height=height,
+        bars=bars,
+        band_x=x_of(low),
+        band_width=round(x_of(high) - x_of(low), 1),
+        band_label=f"Recommended {low:.0%} to {high:.0%}",
+        axis_y=height - 18,
+        ticks=ticks,
+    )
+
+
+def _pct(rate: float | None) -> str:
+    return "no cases" if rate is None else f"{rate:.1%}"
+
+
+def _for_display(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {**row, "pct_12_month": _pct(row["repeat_rate_12_month"]), "pct_ever": _pct(row["repeat_rate_ever"])}
+        for row in rows
+    ]
+
+
+def _selected_year(request: HttpRequest) -> int:
+    current = financial_year_start(timezone.localdate())
+    try:
+        year = int(request.GET.get("year", current))
+    except ValueError:
+        return current
+    return min(max(year, EARLIEST_YEAR), current)
+
+
+def _selected_quarter(request: HttpRequest, year: int) -> int:
+    try:
+        quarter = int(request.GET.get("quarter", 0))
+    except ValueError:
+        quarter = 0
+    if 1 <= quarter <= 4:
+        return quarter
+    today = timezone.localdate()
+    if financial_year_start(today) == year:
+        return ((today.month - 4) % 12) // 3 + 1
+    return 4
+
+
+def _tables(year: int, quarter: int) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
+    """Every table on the page, by the name its download uses."""
+    first = financial_year_period(year - YEARS_SHOWN + 1)
+    this = financial_year_period(year)
+    return {
+        "performance-by-year": (PERFORMANCE_COLUMNS, marac_performance(first.start, this.end, "financial-year")),
+        "performance-by-quarter": (PERFORMANCE_COLUMNS, marac_performance(this.start, this.end, "quarter")),
+        "quarterly-return": (RETURN_COLUMNS, marac_return(f"{year}-Q{quarter}")),
+        "benchmarks": (BENCHMARK_COLUMNS, [marac_benchmarks(year)]),
+    }
+
+
+@signed_in(*MARAC_REPORT_ROLES)
+@require_GET
+def reports(request: HttpRequest) -> HttpResponse:
+    year = _selected_year(request)
+    quarter = _selected_quarter(request, year)
+    tables = _tables(year, quarter)
+    by_year = tables["performance-by-year"][1]
+    by_quarter = tables["performance-by-quarter"][1]
+    return_rows = tables["quarterly-return"][1]
+    low, high = recommended_range()
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        object_type="report:marac",
+        detail={"page": "MARAC reports", "year": year, "quarter": quarter},
+    )
+    current = financial_year_start(timezone.localdate())
+    return render(
+        request,
+        "marac/report_index.html",
+        {
+            "year": year,
+            "quarter": quarter,
+            "period": financial_year_period(year),
+            "years": [(y, financial_year_period(y).label) for y in range(current, current - 12, -1)],
+            "quarters": [1, 2, 3, 4],
+            "rule": headline_rule(),
+            "rate_key": _rate_key(),
+            "range_text": f"{low:.0%} to {high:.0%}",
+            "by_year": _for_display(by_year),
+            "by_quarter": _for_display(by_quarter),
+            "year_chart": rate_chart(by_year, title="Repeat rate by financial year"),
+            "quarter_chart": rate_chart(
+                by_quarter, title=f"Repeat rate by quarter, {financial_year_period(year).label}"
+            ),
+            "return_meetings": return_rows[:-1],
+            "return_total": return_rows[-1],
+            "return_measures": [
+                (RETURN_LABELS[column], [row[column] for row in return_rows[:-1]], return_rows[-1][column])
+                for column in COUNT_COLUMNS
+            ],
+            "benchmarks": tables["benchmarks"][1][0],
+            "downloads": list(tables),
+        },
+    )
+
+
+@signed_in(*MARAC_REPORT_ROLES)
+@require_GET
+def download(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    """One of the page's tables as CSV or XLSX: counts only, audited as EXPORT."""
+    if fmt not in FORMATS:
+        raise Http404("No such format")
+    year = _selected_year(request)
+    quarter = _selected_quarter(request, year)
+    tables = _tables(year, quarter)
+    if table not in tables:
+        raise Http404("No such report")
+    columns, rows = tables[table]
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        object_type=f"report:marac-{table}",
+        detail={"report": table, "format": fmt, "year": year, "quarter": quarter, "rows": len(rows)},
+    )
+    if fmt == "csv":
+        body: bytes = to_csv(columns, rows).encode("utf-8")
+    else:
+        buffer = io.BytesIO()
+        write_xlsx(columns, rows, buffer)  # type: ignore[arg-type]
+        body = buffer.getvalue()
+    response = HttpResponse(body, content_type=FORMATS[fmt])
+    label = financial_year_period(year).label.replace("/", "-")
+    suffix = f"-q{quarter}" if table == "quarterly-return" else ""
+    response["Content-Disposition"] = f'attachment; filename="marac-{table}-{label}{suffix}.{fmt}"'
+    return response
