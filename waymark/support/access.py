@@ -1,0 +1,106 @@
+"""Who may see and change a case's plans, interventions, orders and children.
+
+Each condition sits on its own line with its own test (tests/support/test_access.py):
+
+- records that belong to a case (needs, goals, progress, interventions, orders, children) are
+  visible to whoever may see the case (``waymark/cases/access.py``), and nobody else;
+- a safety plan is narrower: the viewer must also be allowed to see where the client is
+  (``waymark/people/access.py``'s ``can_see_location``), because a plan says where they would go,
+  who they would call and when they are out. So anyone who also works with perpetrators never
+  reads one, whatever other role they hold;
+- writes need ``can_work_on`` for the case, and the case must be open.
+
+Object checks raise Http404 alike for "no such record" and "not on a case you may see", and
+PermissionDenied (403) for "you may see the case, but not this part of it".
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from waymark.cases.access import can_work_on, cases_visible_to, get_case_for_user
+from waymark.organisations.roles import Role
+from waymark.people.access import can_see_location, locations_visible_to
+
+# The roles whose pages these are: the people who hold cases.
+SUPPORT_ROLES = (Role.CASEWORKER, Role.TEAM_MANAGER)
+
+
+class CaseClosed(Exception):
+    """The case is closed: its plans are a record now. The message is safe to show."""
+
+
+def _case_path(queryset: QuerySet[Any]) -> str:
+    """How a model reaches its case (goals through their need, progress through its goal)."""
+    names = {field.name for field in queryset.model._meta.get_fields()}
+    if "case" in names:
+        return "case"
+    if "need" in names:
+        return "need__case"
+    return "goal__need__case"
+
+
+def case_records_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Records belonging to a case, for whoever may see the case. Nothing else."""
+    path = _case_path(queryset)
+    grants = Q(pk__in=[])
+    # Whoever may see the case (its caseworker, team colleagues covering, team managers).
+    grants |= Q(**{f"{path}__in": cases_visible_to(user).order_by().values("pk")})
+    return queryset.filter(grants)
+
+
+def safety_plans_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Safety plans: whoever may see the case AND where its client is."""
+    return queryset.filter(
+        # The case is one this user may see.
+        case__in=cases_visible_to(user).order_by().values("pk"),
+        # And this user may see the client's location (vetoed for perpetrator-programme roles).
+        case__person__in=locations_visible_to(user).order_by().values("pk"),
+    )
+
+
+def can_see_safety_plan(user: Any, case: Any) -> bool:
+    """Call after ``get_case_for_user``: the location question is the extra one."""
+    return can_see_location(user, case.person)
+
+
+def get_case(user: Any, case_id: uuid.UUID | str) -> Any:
+    """The case, if this user may see it (Http404 otherwise)."""
+    return get_case_for_user(user, case_id)
+
+
+def get_case_to_work_on(user: Any, case_id: uuid.UUID | str) -> Any:
+    """The case, if this user may change its plans: 404 if unseen, 403 if seen but not theirs to work."""
+    case = get_case_for_user(user, case_id)
+    if not can_work_on(user, case):
+        raise PermissionDenied("You cannot change this case.")
+    return case
+
+
+def require_safety_plan_access(user: Any, case: Any) -> None:
+    if not can_see_safety_plan(user, case):
+        raise PermissionDenied("Your role does not give access to safety plans, which say where a person would go.")
+
+
+def require_open(case: Any) -> None:
+    """Plans on a closed case are a record: reopen the case to change them."""
+    if not case.is_open:
+        raise CaseClosed("This case is closed. Reopen it to change its plans, interventions, orders or children.")
+
+
+def get_on_case(model: type[Any], user: Any, case: Any, record_id: uuid.UUID | str) -> Any:
+    """A record of ``model`` on ``case`` this user may see. Http404 alike for missing and not yours."""
+    try:
+        record_uuid = uuid.UUID(str(record_id))
+    except ValueError:
+        raise Http404("No such record") from None
+    path = _case_path(model.objects.all())
+    record = model.objects.visible_to(user).filter(pk=record_uuid, **{path: case}).first()
+    if record is None:
+        raise Http404("No such record")
+    return record

@@ -1,0 +1,574 @@
+"""Pages for a case's safety plan, support plan, interventions, legal orders and children.
+
+Every page takes the case id and loads the case through ``get_case_for_user`` (404 alike for
+"no such case" and "not yours"); pages that change anything also need ``can_work_on`` (403).
+Safety plan pages also need sight of where the client is (``access.require_safety_plan_access``).
+Every page that shows records audits a VIEW (ids and counts only).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from waymark.audit.actions import audit_record
+from waymark.audit.models import AuditAction
+from waymark.cases.access import can_work_on
+from waymark.core.access import signed_in
+from waymark.core.dates import add_months
+from waymark.people.forms import add_action_errors
+from waymark.people.models import Person
+from waymark.support import access, actions, forms, selectors
+from waymark.support.access import SUPPORT_ROLES, CaseClosed
+from waymark.support.choices import INTERVENTION_TRANSITIONS, NeedDomain
+from waymark.support.models import CaseChild, Goal, Intervention, LegalOrder, Need, SafetyPlan, Service
+
+
+def case_page_url(case: Any) -> str:
+    """The case page (waymark/cases), or the support plan while the case page is not wired."""
+    try:
+        return reverse("cases:detail", args=[case.pk])
+    except NoReverseMatch:
+        return reverse("support:support_plan", args=[case.pk])
+
+
+def _context(request: HttpRequest, case: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "case": case,
+        "case_url": case_page_url(case),
+        "can_work": can_work_on(request.user, case) and case.is_open,
+        "sees_safety_plan": access.can_see_safety_plan(request.user, case),
+        "today": timezone.localdate(),
+        **extra,
+    }
+
+
+def _audit_view(request: HttpRequest, case: Any, page: str, **detail: Any) -> None:
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"page": page, **detail})
+
+
+def _form_page(
+    request: HttpRequest, case: Any, form: Any, *, title: str, back: str, hint: str = "", button: str = "Save"
+) -> HttpResponse:
+    return render(
+        request,
+        "support/form.html",
+        _context(request, case, form=form, title=title, back=back, hint=hint, button=button),
+    )
+
+
+def _save(form: Any, call: Any) -> Any:
+    """Runs an action, putting its ValidationError or closed-case refusal on the form. None on failure."""
+    try:
+        return call()
+    except ValidationError as error:
+        add_action_errors(form, error)
+    except CaseClosed as error:
+        form.add_error(None, str(error))
+    return None
+
+
+def _writable_case(request: HttpRequest, case_id: uuid.UUID) -> Any:
+    return access.get_case_to_work_on(request.user, case_id)
+
+
+def _child_on_case(case: Any, child_id: str | None) -> Person | None:
+    """The child named in ``?child=``, which must be linked to this case (404 otherwise)."""
+    if not child_id:
+        return None
+    try:
+        child_uuid = uuid.UUID(child_id)
+    except ValueError:
+        raise Http404("No such child") from None
+    link = CaseChild.objects.filter(case=case, child_id=child_uuid).select_related("child").first()
+    if link is None:
+        raise Http404("No such child")
+    return link.child
+
+
+# --- Safety plan -----------------------------------------------------------------------------
+
+
+@signed_in(*SUPPORT_ROLES)
+@require_GET
+def safety_plan(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = access.get_case(request.user, case_id)
+    access.require_safety_plan_access(request.user, case)
+    versions = list(SafetyPlan.objects.visible_to(request.user).filter(case=case).select_related("reviewed_by"))
+    current = versions[0] if versions else None
+    _audit_view(request, case, "safety plan", version=current.version if current else None)
+    return render(
+        request, "support/safety_plan.html", _context(request, case, plan=current, versions=versions, is_current=True)
+    )
+
+
+@signed_in(*SUPPORT_ROLES)
+@require_GET
+def safety_plan_version(request: HttpRequest, case_id: uuid.UUID, version: int) -> HttpResponse:
+    case = access.get_case(request.user, case_id)
+    access.require_safety_plan_access(request.user, case)
+    versions = list(SafetyPlan.objects.visible_to(request.user).filter(case=case).select_related("reviewed_by"))
+    plan = next((v for v in versions if v.version == version), None)
+    if plan is None:
+        raise Http404("No such version")
+    _audit_view(request, case, "safety plan", version=version)
+    return render(
+        request,
+        "support/safety_plan.html",
+        _context(request, case, plan=plan, versions=versions, is_current=plan is versions[0]),
+    )
+
+
+@signed_in(*SUPPORT_ROLES)
+@require_http_methods(["GET", "POST"])
+def safety_plan_update(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = _writable_case(request, case_id)
+    access.require_safety_plan_access(request.user, case)
+    current = selectors.current_safety_plan(case)
+    today = timezone.localdate()
+    initial: dict[str, Any] = {
+        "reviewed_on": today,
+        "next_review_on": add_months(today, settings.CASES_REVIEW_INTERVAL_MONTHS),
+    }
+    if current is not None:
+        initial.update({section["field"]: section["text"] for section in current.sections()})
+    form = forms.SafetyPlanForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        plan = _save(
+            form,
+            lambda: actions.safety_plan_record(
+                actor=request.user,
+                case=case,
+                sections=form.sections(),
+                reviewed_on=form.cleaned_data["reviewed_on"],
+                next_review_on=form.cleaned_data["next_review_on"],
+            ),
+        )
+        if plan is not None:
+            messages.success(request, f"Safety plan saved as version {plan.version}.")
+            return redirect("support:safety_plan", case_id=case.pk)
+    if request.method == "GET":
+        _audit_view(request, case, "safety plan review", version=current.version if current else None)
+    return render(request, "support/safety_plan_form.html", _context(request, case, form=form, current=current))
+
+
+# --- Support plan ------------------------------------------------------------------------------
+
+
+def _needs_with_goals(user: Any, case: Any) -> list[Need]:
+    goals = Goal.objects.visible_to(user).prefetch_related("progress_updates")
+    return list(
+        Need.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("child")
+        .prefetch_related(Prefetch("goals", queryset=goals))
+    )
+
+
+@signed_in(*SUPPORT_ROLES)
+@require_GET
+def support_plan(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = access.get_case(request.user, case_id)
+    needs = _needs_with_goals(request.user, case)
+    links = list(selectors.case_children(case))
+    people = [{"child": None, "label": str(case.person), "needs": [n for n in needs if n.child_id is None]}]
+    people += [
+        {"child": link.child, "label": str(link.child), "needs": [n for n in needs if n.child_id == link.child_id]}
+        for link in links
+    ]
+    _audit_view(request, case, "support plan", needs=len(needs))
+    return render(request, "support/support_plan.html", _context(request, case, people=people))
+
+
+@signed_in(*SUPPORT_ROLES)
+@require_http_methods(["GET", "POST"])
+def need_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = _writable_case(request, case_id)
+    child = _child_on_case(case, request.GET.get("child"))
+    taken = set(Need.objects.filter(case=case, child=child).values_list("domain", flat=True))
+    domains = [(d.value, d.label) for d in NeedDomain if d.value not in taken]
+    form = forms.NeedForm(request.POST or None, domains=domains, initial={"identified_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        need = _save(
+            form,
+            lambda: actions.need_record(actor=request.user, case=case, child=child, **form.cleaned_data),
+        )
+        if need is not None:
+            messages.success(request, f"{need.get_domain_display()} need added.")
+            return redirect("support:support_plan", case_id=case.pk)
+    who = f" for {child}" if child else ""
+    return _form_page(
+        request, case, form, title=f"Add a need{who}", back=reverse("support:support_plan", args=[case.pk])
+    )
+
+
+@signed_in(*SUPPORT_ROLES)
+@require_http_methods(["GET", "POST"])
+def need_edit(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> HttpResponse:
+    case = _writable_case(request, case_id)
+    need = access.get_on_case(Need, request.user, case, need_id)
+    form = forms.NeedUpdateForm(request.POST or None, initial={"level": need.level, "description": need.description})
+    if request.method == "POST" and form.is_valid():
+        changed = _save(form, lambda: actions.need_update(actor=request.user, need=need, **form.cleaned_data))
+        if changed is not None:
+            messages.success(request, f"{need.get_domain_display()} need updated." if changed else "Nothing changed.")
+            return redirect("support:support_plan", case_id=case.pk)
+    if request.method == "GET":
+        _audit_view(request, case, "need", need=str(need.pk))
+    return _form_page(
+        request,
+        case,
+        form,
+        title=f"Change the {need.get_domain_display().lower()} need",
+        back=reverse("support:support_plan", args=[case.pk]),
+    )
+
+
+@signed_in(*SUPPORT_ROLES)
+@require_http_methods(["GET", "POST"])
+def goal_add(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> HttpResponse:
+    case = _writable_case(request, case_id)
+    need = access.get_on_case(Need, request.user, case, need_id)
+    form = forms.GoalForm(request.POST or None, initial={"set_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        goal = _save(form, lambda: actions.goal_add(actor=request.user, need=need, **form.cleaned_data))
+        if goal is not None:
+            messages.success(request, "Goal added.")
+            return redirect("support:support_plan", case_id=case.pk)
+    return _form_page(
+        request,
+        case,
+        form,
+        title=f"Add a goal for the {need.get_domain_display().lower()} need",
+        back=reverse("support:support_plan", args=[case.pk]),
+    )
+
+
+@signed_in(*SUPPORT_ROLES)
+@require_http_methods(["GET", "POST"])
+def goal_progress(request: HttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) -> HttpResponse:
+    """A goal with its dated progress updates, and (for those who work the case) a new update."""
+    case = access.get_case(request.user, case_id)
+    goal = access.get_on_case(Goal, request.user, case, goal_id)
+    form = forms.GoalProgressForm(
+        request.POST or None, initial={"status": goal.status, "recorded_on": timezone.localdate()}
+    )
+    if request.method == "POST":
+        case = _writable_case(request, case_id)
+        if form.is_valid():
+            update = _save(
+                form, lambda: actions.goal_progress_record(actor=request.user, goal=goal, **form.cleaned_data)
+            )
+            if update is not None:
+                messages.success(request, "Progress recorded.")
+                return redirect("support:goal_progress", case_id=case.pk, goal_id=goal.pk)
+    updates = list(goal.progress_updates.select_related("recorded_by").order_by("-recorded_on", "-created_at"))
+    if request.method == "GET":
+        _audit_view(request, case, "goal", goal=str(goal.pk), updates=len(updates))
+    return render(
+        request, "support/goal.html", _context(request, case, goal=goal, need=goal.need, updates=updates, form=form)
+    )
+
+
+# --- Interventions -----------------------------------------------------------------------------
+
+
+@signed_in(*SUPPORT_ROLES)
+@require_GET
+def interventions(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = access.get_case(request.user, case_id)
+    rows = list(Intervention.objects.visible_to(request.user).filter(case=case).select_related("service", "child"))
+    _audit_view(request, case, "interventions", results=len(rows))
+    return render(
+        request,
+        "support/interventions.html",
+        _context(
+            request,
+            case,
+            client_rows=[r for r in rows if r.child_id is None],
+            child_rows=[r for r in rows if r.child_id is not None],
+            transitions=INTERVENTION_TRANSITIONS,
+        ),
+    )
+
+
+@signed_in(*SUPPORT_ROLES)
+@require_http_methods(["GET", "POST"])
+def intervention_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = _writable_case(request, case_id)
+    child = _child_on_case(case, request.GET.get("child"))
+    services = Service.objects.filter(is_active=True).select_related("provider_agency")
+    if child is not None:
+        services = services.filter(for_children=True)
+    form = forms.InterventionForm(request.POST or None, services=services, initial={"offered_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        done = _save(
+            form,
+            lambda: actions.intervention_record(actor=request.user, case=case, child=child, **form.cleaned_data),
+        )
+        if done is not None:
+            messages.success(request, f"{done.service.name} recorded as offered.")
+            return redirect("support:interventions", case_id=case.pk)
+    who = f" for {child}" if child else ""
+    return _form_page(
+        request,
+        case,
+        form,
+        title=f"Offer a service{who}",
+        back=reverse("support:interventions", args=[case.pk]),
+        hint="Choose from the borough's service catalogue. Record what happens next from the interventions page.",
+    )
+
+
+@signed_in(*SUPPORT_ROLES)
+@require_http_methods(["GET", "POST"])
+def intervention_update(request: HttpRequest, case_id: uuid.UUID, intervention_id: uuid.UUID) -> HttpResponse:
+    case = _writable_case(request, case_id)
+    intervention = access.get_on_case(Intervention, request.user, case, intervention_id)
+    statuses = sorted(INTERVENTION_TRANSITIONS[intervention.status])
+    if not statuses:
+        messages.error(request, f"This intervention is {intervention.get_status_display().lower()}: it is finished.")
+        return redirect("support:interventions", case_id=case.pk)
+    form = forms.InterventionUpdateForm(request.POST or None, statuses=statuses, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        done = _save(
+            form,
+            lambda: actions.intervention_update(actor=request.user, intervention=intervention, **form.cleaned_data),
+        )
+        if done is not None:
+            messages.success(request, f"{intervention.service.name}: {done.get_status_display().lower()}.")
+            return redirect("support:interventions", case_id=case.pk)
+    return _form_page(
+        request,
+        case,
+        form,
+        title=f"{intervention.service.name}: what has happened?",
+        back=reverse("support:interventions", args=[case.pk]),
+        hint=f"Now {intervention.get_status_display().lower()}, offered on {intervention.offered_on:%d %B %Y}.",
+    )
+
+
+# --- Legal orders ------------------------------------------------------------------------------
+
+
+@signed_in(*SUPPORT_ROLES)
+@require_GET
+def orders(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = access.get_case(request.user, case_id)
+    visible_people = Person.objects.visible_to(request.user)
+    rows = list(
+        LegalOrder.objects.visible_to(request.user)
+        .filter(case=case)
+        .select_related("against")
+        .prefetch_related(Prefetch("protects", queryset=visible_people))
+    )
+    visible_ids = set(visible_people.filter(pk__in=[o.against_id for o in rows]).values_list("pk", flat=True))
+    expiring = set(selectors.orders_expiring([case.pk]).values_list("pk", flat=True))
+    _audit_view(request, case, "legal orders", results=len(rows))
+    return render(
+        request,
+        "support/orders.html",
+        _context(request, case, orders=rows, expiring=expiring, visible_ids=visible_ids),
+    )
+
+
+def _order_form(request: HttpRequest, case: Any, **kwargs: Any) -> forms.LegalOrderForm:
+    return forms.LegalOrderForm(
+        request.POST or None,
+        protectable=selectors.may_be_protected(request.user, case),
+        respondents=selectors.people_on_case(request.user, case),
+        **kwargs,
+    )
+
+
+def _order_values(form: forms.LegalOrderForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {
+        "status": data["status"],
+        "applied_on": data["applied_on"],
+        "granted_on": data["granted_on"],
+        "expires_on": data["expires_on"],
+        "protects": list(data["protects"]),
+        "against": data["against"],
+        "terms": data["terms"],
+    }
+
+
+ORDER_HINT = (
+    "An order can protect the client and children on the case. The person it is against must be on "
+    "the case: named in its referral, or related to the client on their record."
+)
+
+
+@signed_in(*SUPPORT_ROLES)
+@require_http_methods(["GET", "POST"])
+def order_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = _writable_case(request, case_id)
+    form = _order_form(request, case, initial={"protects": [case.person_id]})
+    if request.method == "POST" and form.is_valid():
+        order = _save(
+            form,
+            lambda: actions.legal_order_record(
+                actor=request.user, case=case, kind=form.cleaned_data["kind"], **_order_values(form)
+            ),
+        )
+        if order is not None:
+            messages.success(request, f"{order.get_kind_display()} recorded.")
+            return redirect("support:orders", case_id=case.pk)
+    return _form_page(
+        request,
+        case,
+        form,
+        title="Record a legal order",
+        back=reverse("support:orders", args=[case.pk]),
+        hint=ORDER_HINT,
+    )
+
+
+@signed_in(*SUPPORT_ROLES)
+@require_http_methods(["GET", "POST"])
+def order_edit(request: HttpRequest, case_id: uuid.UUID, order_id: uuid.UUID) -> HttpResponse:
+    case = _writable_case(request, case_id)
+    order = access.get_on_case(LegalOrder, request.user, case, order_id)
+    initial = {
+        "status": order.status,
+        "applied_on": order.applied_on,
+        "granted_on": order.granted_on,
+        "expires_on": order.expires_on,
+        "protects": list(order.protects.values_list("pk", flat=True)),
+        "against": order.against_id,
+        "terms": order.terms,
+    }
+    form = _order_form(request, case, initial=initial, fixed_kind=True)
+    if request.method == "POST" and form.is_valid():
+        changed = _save(
+            form, lambda: actions.legal_order_update(actor=request.user, order=order, **_order_values(form))
+        )
+        if changed is not None:
+            messages.success(request, f"{order.get_kind_display()} updated." if changed else "Nothing changed.")
+            return redirect("support:orders", case_id=case.pk)
+    if request.method == "GET":
+        _audit_view(request, case, "legal order", order=str(order.pk))
+    return _form_page(
+        request,
+        case,
+        form,
+        title=f"Change the {order.get_kind_display().lower()}",
+        back=reverse("support:orders", args=[case.pk]),
+        hint="Record a new expiry date when an order is extended, or a new status when it is discharged.",
+    )
+
+
+# --- Children on the case ---------------------------------------------------------------------
+
+
+@signed_in(*SUPPORT_ROLES)
+@require_GET
+def children(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = access.get_case(request.user, case_id)
+    links = list(CaseChild.objects.visible_to(request.user).filter(case=case).select_related("child"))
+    needs = Need.objects.visible_to(request.user).filter(case=case, child__isnull=False)
+    rows = Intervention.objects.visible_to(request.user).filter(case=case, child__isnull=False)
+    rows = rows.select_related("service")
+    today = timezone.localdate()
+    entries = [
+        {
+            "link": link,
+            "age": link.child.age_on(today),
+            "needs": [n for n in needs if n.child_id == link.child_id],
+            "interventions": [i for i in rows if i.child_id == link.child_id],
+        }
+        for link in links
+    ]
+    _audit_view(request, case, "children", results=len(links))
+    return render(request, "support/children.html", _context(request, case, entries=entries))
+
+
+def _candidates(request: HttpRequest, case: Any) -> Any:
+    """People the user may see who are related to the client and not yet on the case."""
+    return (
+        selectors.people_on_case(request.user, case)
+        .exclude(pk=case.person_id)
+        .exclude(pk__in=CaseChild.objects.filter(case=case).values("child_id"))
+        .filter(archived_at__isnull=True)
+    )
+
+
+@signed_in(*SUPPORT_ROLES)
+@require_http_methods(["GET", "POST"])
+def child_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = _writable_case(request, case_id)
+    form = forms.ChildCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        link = _save(
+            form,
+            lambda: actions.case_child_create(
+                actor=request.user,
+                case=case,
+                fields=form.person_fields(),
+                relationship_to_client=form.cleaned_data["relationship_to_client"],
+                lives_in_household=form.cleaned_data["lives_in_household"],
+            ),
+        )
+        if link is not None:
+            messages.success(request, f"{link.child} added to the case.")
+            return redirect("support:children", case_id=case.pk)
+    return render(
+        request,
+        "support/child_add.html",
+        _context(request, case, form=form, has_candidates=_candidates(request, case).exists()),
+    )
+
+
+@signed_in(*SUPPORT_ROLES)
+@require_http_methods(["GET", "POST"])
+def child_link(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = _writable_case(request, case_id)
+    form = forms.ChildLinkForm(request.POST or None, candidates=_candidates(request, case))
+    if request.method == "POST" and form.is_valid():
+        link = _save(form, lambda: actions.case_child_link(actor=request.user, case=case, **form.cleaned_data))
+        if link is not None:
+            messages.success(request, f"{link.child} linked to the case.")
+            return redirect("support:children", case_id=case.pk)
+    return _form_page(
+        request,
+        case,
+        form,
+        title="Link a child already on record",
+        back=reverse("support:children", args=[case.pk]),
+        hint="You can choose people related to the client on their record. To link another child, add the "
+        "relationship on the client's record first.",
+    )
+
+
+@signed_in(*SUPPORT_ROLES)
+@require_http_methods(["GET", "POST"])
+def child_edit(request: HttpRequest, case_id: uuid.UUID, link_id: uuid.UUID) -> HttpResponse:
+    case = _writable_case(request, case_id)
+    link = access.get_on_case(CaseChild, request.user, case, link_id)
+    form = forms.ChildUpdateForm(
+        request.POST or None,
+        initial={"relationship_to_client": link.relationship_to_client, "lives_in_household": link.lives_in_household},
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = _save(form, lambda: actions.case_child_update(actor=request.user, link=link, **form.cleaned_data))
+        if changed is not None:
+            messages.success(request, "Child's details updated." if changed else "Nothing changed.")
+            return redirect("support:children", case_id=case.pk)
+    return _form_page(
+        request,
+        case,
+        form,
+        title=f"Change {link.child}'s link to the case",
+        back=reverse("support:children", args=[case.pk]),
+    )
