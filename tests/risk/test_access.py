@@ -29,11 +29,19 @@ def test_risk_roles_in_the_holding_agency_see_it(role, specialist_agency, assess
     assert get_risk_assessment_for_user(user, assessment.pk) == assessment
 
 
-@pytest.mark.parametrize("role", [Role.HOUSING_OFFICER, Role.PERPETRATOR_WORKER])
+@pytest.mark.parametrize("role", [Role.HOUSING_OFFICER])
 def test_other_roles_who_can_see_the_person_get_403(role, specialist_agency, assessment):
     user = make_member(role, agency=specialist_agency)
     assert not assessments_visible_to(user).exists()
     with pytest.raises(PermissionDenied):
+        get_risk_assessment_for_user(user, assessment.pk)
+
+
+def test_programme_worker_in_the_same_agency_gets_404(specialist_agency, assessment):
+    # The firewall (docs/perpetrator-programme.md): a survivor does not exist for them.
+    user = make_member(Role.PERPETRATOR_WORKER, agency=specialist_agency)
+    assert not assessments_visible_to(user).exists()
+    with pytest.raises(Http404):
         get_risk_assessment_for_user(user, assessment.pk)
 
 
