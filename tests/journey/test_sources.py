@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 
 import pytest
 
 from tests.factories import AgencyFactory, make_member
 from tests.journey.conftest import CANARY, D, at, make_assessment, make_case, make_referral
-from waymark.cases.models import CaseNote
+from waymark.cases.models import CaseNote, ContactAttempt
+from waymark.incidents.models import Incident
 from waymark.journey import sources
 from waymark.journey.sources import EntryKind, journey_for
 from waymark.marac.models import MaracCase, MaracCaseStatus
 from waymark.organisations.models import AgencyKind
 from waymark.organisations.roles import Role
 from waymark.outcomes.models import OutcomeMeasure, Stage
+from waymark.perpetrators.models import Enrolment, RiskFlag, VictimLink
+from waymark.support.models import Goal, GoalProgress, Intervention, LegalOrder, Need, SafetyPlan, Service
 
 pytestmark = pytest.mark.django_db
 
@@ -147,27 +151,48 @@ def test_a_sensitive_note_written_by_the_colleague_is_not_an_entry_either(histor
 # --- MARAC -----------------------------------------------------------------------------------
 
 
-def test_marac_shows_the_referral_and_the_meeting_date_never_research_or_minutes(history, idva, coordinator, survivor):
-    for viewer in (idva, coordinator):
-        entries = sources.marac_appearances(viewer, survivor)
-        assert [(entry.title, entry.on) for entry in entries] == [
-            ("Referred to MARAC", D(2026, 1, 12)),
-            ("Heard at MARAC", D(2026, 1, 22)),
-        ]
-        assert CANARY not in _text(entries)  # venue, discussion, risks identified, research
+def test_the_coordinator_reads_marac_in_full_never_research_or_minutes(history, coordinator, survivor):
+    entries = sources.marac_appearances(coordinator, survivor)
+    assert [(entry.title, entry.on) for entry in entries] == [
+        ("Referred to MARAC", D(2026, 1, 12)),
+        ("Heard at MARAC", D(2026, 1, 22)),
+    ]
+    assert "Criteria: visible high risk" in entries[0].details
+    assert CANARY not in _text(entries)  # venue, discussion, risks identified, research
 
 
-def test_marac_is_not_an_entry_for_roles_outside_risk_work(history, housing_officer_same_agency, survivor):
-    assert sources.marac_appearances(housing_officer_same_agency, survivor) == []
+def test_the_referring_agency_follows_its_referral_status_without_the_criteria(history, idva, survivor):
+    entries = sources.marac_appearances(idva, survivor)
+    assert [entry.title for entry in entries] == ["Referred to MARAC", "Heard at MARAC"]
+    assert not any(line.startswith("Criteria") for entry in entries for line in entry.details)
+    assert CANARY not in _text(entries)
 
 
-def test_a_case_not_yet_heard_shows_only_its_referral(survivor, idva, specialist_agency):
+def test_marac_referred_by_another_agency_is_not_an_entry_for_the_idva(survivor, idva, police_agency):
+    MaracCase.objects.create(ref="MC-P", victim=survivor, referred_on=D(2026, 2, 1), referring_agency=police_agency)
+    assert sources.marac_appearances(idva, survivor) == []
+
+
+def test_a_representative_of_an_agency_at_the_meeting_sees_the_case_was_heard(history, survivor, police_agency):
+    from waymark.marac.models import MeetingAgency
+
+    representative = make_member(Role.MARAC_REPRESENTATIVE, agency=police_agency)
+    assert sources.marac_appearances(representative, survivor) == []
+    MeetingAgency.objects.create(meeting=history["meeting"], agency=police_agency)
+    assert [entry.title for entry in sources.marac_appearances(representative, survivor)] == [
+        "Referred to MARAC",
+        "Heard at MARAC",
+    ]
+
+
+def test_a_case_not_yet_heard_shows_only_its_referral(survivor, coordinator):
     MaracCase.objects.create(
         ref="MC-9", victim=survivor, referred_on=D(2026, 2, 1), status=MaracCaseStatus.LISTED, criteria=["repeat"]
     )
-    [entry] = sources.marac_appearances(idva, survivor)
+    [entry] = sources.marac_appearances(coordinator, survivor)
     assert entry.title == "Referred to MARAC"
     assert "Criteria: repeat" in entry.details
+    assert "Listed on an agenda" in entry.details
 
 
 def test_the_person_causing_harm_has_no_marac_entries(history, idva, harmer):
@@ -241,7 +266,7 @@ def test_a_perpetrator_programme_worker_sees_nothing_of_a_victims_casework(
 
 
 def test_one_query_per_kind_whatever_the_length_of_the_history(
-    survivor, specialist_agency, idva_team, idva, dash24, django_assert_max_num_queries
+    survivor, harmer, specialist_agency, idva_team, idva, dash24, django_assert_max_num_queries
 ):
     def grow(n: int) -> None:
         for i in range(n):
@@ -256,13 +281,36 @@ def test_one_query_per_kind_whatever_the_length_of_the_history(
             MaracCase.objects.create(
                 ref=f"MC-{n}-{i}", victim=survivor, referred_on=day, referring_agency=specialist_agency
             )
+            ContactAttempt.objects.create(
+                case=case, kind="phone_call", attempted_at=at(day), outcome="spoke", recorded_by=idva
+            )
+            SafetyPlan.objects.create(
+                case=case, version=1, reviewed_on=day, reviewed_by=idva, next_review_on=day + timedelta(days=90)
+            )
+            need = Need.objects.create(case=case, domain="housing", level="high", identified_on=day, identified_by=idva)
+            goal = Goal.objects.create(need=need, description="x", target_on=day, set_on=day, set_by=idva)
+            GoalProgress.objects.create(goal=goal, recorded_on=day, status="achieved", recorded_by=idva)
+            Intervention.objects.create(case=case, service=service, offered_on=day, recorded_by=idva)
+            order = LegalOrder.objects.create(
+                case=case, kind="non_molestation", applied_on=day, against=harmer, recorded_by=idva
+            )
+            order.protects.add(survivor)
+            enrolment = Enrolment.objects.create(
+                participant=harmer, agency=specialist_agency, referred_on=day, source="police"
+            )
+            VictimLink.objects.create(enrolment=enrolment, victim=survivor, relationship="former_partner", case=case)
+            RiskFlag.objects.create(enrolment=enrolment, kind="breach", raised_on=day)
+            Incident.objects.create(occurred_on=day, victim=survivor, perpetrator=harmer)
 
+    service = Service.objects.create(code="journey-q", name="Advocacy", category="advocacy", provider_name="Harbour")
     grow(1)
-    with django_assert_max_num_queries(20) as few:
+    with django_assert_max_num_queries(40) as few:
         journey_for(idva, survivor)
     grow(30)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert len(journey_for(idva, survivor)) > 150
+        entries = journey_for(idva, survivor)
+    assert {entry.kind for entry in entries} == set(EntryKind)
+    assert len(entries) > 31 * 15
 
 
 def test_another_agencys_caseworker_cannot_reach_the_person_so_never_builds_a_journey(history):

@@ -25,11 +25,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from waymark.organisations.roles import Role
 from waymark.people.models import Person
 
 
@@ -327,34 +326,41 @@ def case_notes(user: Any, person: Person) -> list[Entry]:
 
 # --- MARAC -----------------------------------------------------------------------------------
 
-# Who may learn that a person was referred to and heard at MARAC, until waymark/marac has its own
-# scope for MARAC referrals: the roles that work with risk (they refer to MARAC and act on its plan).
-MARAC_JOURNEY_ROLES = frozenset({Role.CASEWORKER, Role.TEAM_MANAGER, Role.MARAC_COORDINATOR})
-
 
 @source(EntryKind.MARAC)
 def marac_appearances(user: Any, person: Person) -> list[Entry]:
     """Referrals of this person (as victim) to MARAC and the meetings that heard them: the date and
-    that the case was heard, never the research, the discussion or the actions.
+    that the case was heard, never the research, the discussion, the risks identified or the actions.
 
-    Rule: a role in ``MARAC_JOURNEY_ROLES`` and sight of the person (checked by the caller).
-    Appearances as the person causing harm are not shown: the perpetrator is never told of a MARAC.
+    Rule: the MARAC referral is in one of ``waymark/marac``'s scopes: read in full
+    (``marac_referrals_visible_to``: the coordinator), its status followed by the agency that made
+    it (``marac_referral_status_visible_to``), or on the agenda of a meeting the user takes part in
+    (``meetings_visible_to``). Only a full reader sees the criteria. Appearances as the person
+    causing harm are never entries: the perpetrator is never told of a MARAC.
     """
+    from waymark.marac.access import marac_referral_status_visible_to, marac_referrals_visible_to
+    from waymark.marac.meeting_access import meetings_visible_to
     from waymark.marac.models import Criterion, MaracCase, MaracCaseStatus
 
-    if not (MARAC_JOURNEY_ROLES & user.roles):
-        return []
-    found = MaracCase.objects.filter(victim=person).select_related("meeting", "referring_agency")
+    full = marac_referrals_visible_to(user).filter(victim=person).values("pk")
+    followed = marac_referral_status_visible_to(user).filter(victim=person).values("pk")
+    on_agenda = MaracCase.objects.filter(victim=person, meeting__in=meetings_visible_to(user).values("pk"))
+    found = (
+        MaracCase.objects.filter(Q(pk__in=full) | Q(pk__in=followed) | Q(pk__in=on_agenda.values("pk")))
+        .select_related("meeting", "referring_agency")
+        .annotate(read_in_full=Exists(full.filter(pk=OuterRef("pk"))))
+    )
     entries = []
     for marac_case in found:
-        criteria = [Criterion(value).label.lower() for value in marac_case.criteria if value in Criterion.values]
         details = []
         if marac_case.referring_agency is not None:
             details.append(f"Referred by {marac_case.referring_agency.name}")
-        if criteria:
-            details.append("Criteria: " + ", ".join(criteria))
+        if marac_case.read_in_full:
+            criteria = [Criterion(value).label.lower() for value in marac_case.criteria if value in Criterion.values]
+            if criteria:
+                details.append("Criteria: " + ", ".join(criteria))
         status = MaracCaseStatus(marac_case.status)
-        if status in (MaracCaseStatus.NOT_ACCEPTED, MaracCaseStatus.WITHDRAWN):
+        if status != MaracCaseStatus.HEARD:
             details.append(status.label)
         entries.append(
             Entry(kind=EntryKind.MARAC, on=marac_case.referred_on, title="Referred to MARAC", details=tuple(details))
@@ -424,3 +430,255 @@ def outcome_measures(user: Any, person: Person) -> list[Entry]:
             )
         )
     return entries
+
+
+# --- Support: safety and support plans, interventions, legal orders --------------------------
+
+
+@source(EntryKind.PLAN)
+def plans(user: Any, person: Person) -> list[Entry]:
+    """Safety plans made and reviewed, support needs identified and goals agreed and moved on.
+
+    Rules (``waymark/support/access.py``): a safety plan through ``SafetyPlan.objects.visible_to``,
+    narrower than the case because a plan says where the client would go; needs, goals and progress
+    through ``case_records_visible_to`` (whoever may see the case). A safety plan's sections and a
+    goal's wording are free text: never shown. A child's needs are on the child's journey.
+    """
+    from waymark.support.models import Goal, GoalProgress, Need, SafetyPlan
+
+    entries = []
+    safety_plans = SafetyPlan.objects.visible_to(user).filter(case__person=person).select_related("case", "reviewed_by")
+    for plan in safety_plans:
+        entries.append(
+            Entry(
+                kind=EntryKind.PLAN,
+                on=plan.reviewed_on,
+                title="Safety plan made" if plan.version == 1 else f"Safety plan reviewed (version {plan.version})",
+                byline=_name(plan.reviewed_by),
+                details=(f"Next review by {plan.next_review_on:%-d %B %Y}",),
+                url=reverse("support:safety_plan", args=[plan.case_id]),
+                order=6,
+            )
+        )
+    theirs = Q(child=person) | Q(child__isnull=True, case__person=person)
+    for need in Need.objects.visible_to(user).filter(theirs).select_related("identified_by"):
+        entries.append(
+            Entry(
+                kind=EntryKind.PLAN,
+                on=need.identified_on,
+                title=f"Support need: {need.get_domain_display().lower()}",
+                byline=_name(need.identified_by),
+                details=(f"{need.get_level_display()} priority",),
+                url=reverse("support:support_plan", args=[need.case_id]),
+                order=6,
+            )
+        )
+    goal_scope = Q(need__child=person) | Q(need__child__isnull=True, need__case__person=person)
+    for goal in Goal.objects.visible_to(user).filter(goal_scope).select_related("need", "set_by"):
+        entries.append(
+            Entry(
+                kind=EntryKind.PLAN,
+                on=goal.set_on,
+                title=f"Goal agreed: {goal.need.get_domain_display().lower()}",
+                byline=_name(goal.set_by),
+                details=(f"Hoped for by {goal.target_on:%-d %B %Y}",),
+                url=reverse("support:support_plan", args=[goal.need.case_id]),
+                order=7,
+            )
+        )
+    progress_scope = Q(goal__need__child=person) | Q(goal__need__child__isnull=True, goal__need__case__person=person)
+    for update in (
+        GoalProgress.objects.visible_to(user).filter(progress_scope).select_related("goal__need", "recorded_by")
+    ):
+        entries.append(
+            Entry(
+                kind=EntryKind.PLAN,
+                on=update.recorded_on,
+                title=f"Goal {update.get_status_display().lower()}: {update.goal.need.get_domain_display().lower()}",
+                byline=_name(update.recorded_by),
+                url=reverse("support:support_plan", args=[update.goal.need.case_id]),
+                order=8,
+            )
+        )
+    return entries
+
+
+@source(EntryKind.INTERVENTION)
+def interventions(user: Any, person: Person) -> list[Entry]:
+    """Services offered, started and ended, for the client or for a child on the case.
+
+    Rule: ``Intervention.objects.visible_to`` (whoever may see the case). What came of it is free
+    text: never shown. The provider of safe accommodation is not named: it can say where someone is.
+    """
+    from waymark.support.choices import InterventionStatus, ServiceCategory
+    from waymark.support.models import Intervention
+
+    theirs = Q(child=person) | Q(child__isnull=True, case__person=person)
+    found = (
+        Intervention.objects.visible_to(user).filter(theirs).select_related("service__provider_agency", "recorded_by")
+    )
+    entries = []
+    for intervention in found:
+        service = intervention.service
+        details: tuple[str, ...] = ()
+        if service.category != ServiceCategory.SAFE_ACCOMMODATION and service.provider:
+            details = (f"Provided by {service.provider}",)
+        url = reverse("support:interventions", args=[intervention.case_id])
+        moments = [(intervention.offered_on, f"Offered: {service.name}", 0)]
+        if intervention.started_on:
+            moments.append((intervention.started_on, f"Started: {service.name}", 1))
+        if intervention.ended_on:
+            status = InterventionStatus(intervention.status)
+            moments.append((intervention.ended_on, f"{status.label}: {service.name}", 2))
+        for on, title, step in moments:
+            entries.append(
+                Entry(
+                    kind=EntryKind.INTERVENTION,
+                    on=on,
+                    title=title,
+                    byline=_name(intervention.recorded_by) if step == 0 else "",
+                    details=details,
+                    url=url,
+                    order=9 + step,
+                )
+            )
+    return entries
+
+
+@source(EntryKind.LEGAL_ORDER)
+def legal_orders(user: Any, person: Person) -> list[Entry]:
+    """Orders protecting this person (or made against them): applied for, granted, with expiry.
+
+    Rule: ``LegalOrder.objects.visible_to`` (whoever may see the case). Its terms are free text:
+    never shown.
+    """
+    from waymark.support.choices import OrderStatus
+    from waymark.support.models import LegalOrder
+
+    found = (
+        LegalOrder.objects.visible_to(user)
+        .filter(Q(protects=person) | Q(against=person))
+        .distinct()
+        .select_related("recorded_by")
+    )
+    today = timezone.localdate()
+    entries = []
+    for order in found:
+        side = "Made against them" if order.against_id == person.pk else "Protecting them"
+        url = reverse("support:orders", args=[order.case_id])
+        kind = order.get_kind_display()
+        if order.applied_on:
+            entries.append(
+                Entry(
+                    kind=EntryKind.LEGAL_ORDER,
+                    on=order.applied_on,
+                    title=f"Applied for: {kind}",
+                    details=(side,),
+                    url=url,
+                )
+            )
+        if order.status == OrderStatus.GRANTED and order.granted_on:
+            expiry = f"Expires {order.expires_on:%-d %B %Y}" if order.expires_on else "No expiry date"
+            expired = order.is_expired(today)
+            entries.append(
+                Entry(
+                    kind=EntryKind.LEGAL_ORDER,
+                    on=order.granted_on,
+                    title=f"Granted: {kind}",
+                    details=(side, expiry),
+                    url=url,
+                    tag="Expired" if expired else "In force",
+                    tag_colour="grey" if expired else "green",
+                    order=1,
+                )
+            )
+        elif order.status != OrderStatus.APPLIED:
+            on = order.granted_on or order.applied_on
+            if on:
+                entries.append(
+                    Entry(
+                        kind=EntryKind.LEGAL_ORDER,
+                        on=on,
+                        title=f"{order.get_status_display()}: {kind}",
+                        details=(side,),
+                        url=url,
+                        order=1,
+                    )
+                )
+    return entries
+
+
+# --- Perpetrator programme -------------------------------------------------------------------
+
+
+@source(EntryKind.PROGRAMME)
+def programme(user: Any, person: Person) -> list[Entry]:
+    """The perpetrator programme: on a participant's journey for their programme workers, and on a
+    victim's journey for whoever may see the victim's case (status and risk flags only).
+
+    Rules (``waymark/perpetrators/access.py``): ``Enrolment.objects.visible_to`` for the
+    participant; ``programme_for_victim_case`` for the victim. Never attendance, session notes,
+    assessments, behaviour outcomes or a flag's detail on the victim's side; never the victim's
+    name or anything about them on the participant's side.
+    """
+    from waymark.perpetrators.access import programme_for_victim_case
+    from waymark.perpetrators.models import Enrolment, RiskFlag
+
+    entries: list[Entry] = []
+    as_participant = Enrolment.objects.visible_to(user).filter(participant=person).select_related("agency")
+    for enrolment in as_participant:
+        entries.extend(_enrolment_entries(enrolment, url=reverse("perpetrators:detail", args=[enrolment.pk])))
+    case = _cases(user, person).order_by().first()
+    if case is not None:
+        links = programme_for_victim_case(user, case)
+        enrolments = {link.enrolment_id: link.enrolment for link in links}
+        for enrolment in enrolments.values():
+            name = enrolment.participant.full_name or "A person causing harm"
+            entries.extend(_enrolment_entries(enrolment, about=name))
+        for flag in RiskFlag.objects.filter(enrolment__in=list(enrolments)).select_related("enrolment__participant"):
+            entries.append(
+                Entry(
+                    kind=EntryKind.PROGRAMME,
+                    on=flag.raised_on,
+                    title=f"Programme risk flag: {flag.get_kind_display().lower()}",
+                    details=(f"About {flag.enrolment.participant.full_name or 'a person causing harm'}",),
+                    tag="Risk flag",
+                    tag_colour="orange",
+                    order=5,
+                )
+            )
+    return entries
+
+
+def _enrolment_entries(enrolment: Any, *, url: str = "", about: str = "") -> list[Entry]:
+    """Referral, assessment, start and end of one programme place: status and dates only."""
+    from waymark.perpetrators.choices import EnrolmentStatus
+
+    who = f"{about}: " if about else ""
+    agency = (f"Run by {enrolment.agency.name}",)
+    moments: list[tuple[Any, str, tuple[str, ...]]] = [
+        (enrolment.referred_on, f"{who}referred to the perpetrator programme", agency)
+    ]
+    if enrolment.assessed_on:
+        suitable = enrolment.status != EnrolmentStatus.NOT_SUITABLE
+        moments.append((enrolment.assessed_on, f"{who}assessed as {'suitable' if suitable else 'not suitable'}", ()))
+    if enrolment.starts_on:
+        moments.append(
+            (enrolment.starts_on, f"{who}programme started", (f"{enrolment.sessions_planned} weekly sessions planned",))
+        )
+    if enrolment.ended_on:
+        ending = enrolment.get_drop_out_reason_display() if enrolment.drop_out_reason else ""
+        moments.append(
+            (enrolment.ended_on, f"{who}{enrolment.get_status_display().lower()}", (ending,) if ending else ())
+        )
+    return [
+        Entry(
+            kind=EntryKind.PROGRAMME,
+            on=on,
+            title=title[0].upper() + title[1:],
+            details=details,
+            url=url,
+            order=step,
+        )
+        for step, (on, title, details) in enumerate(moments)
+    ]
