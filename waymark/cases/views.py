@@ -114,7 +114,9 @@ def allocate(request: HttpRequest, case_id: str) -> HttpResponse:
         .annotate(n=Count("pk"))
         .values_list("caseworker_id", "n")
     )
-    form = AllocateForm(request.POST or None, memberships=memberships, open_counts=open_counts)
+    form = AllocateForm(
+        request.POST if request.method == "POST" else None, memberships=memberships, open_counts=open_counts
+    )
     if request.method == "POST" and form.is_valid():
         chosen = form.chosen()
         try:
@@ -143,7 +145,7 @@ def contact(request: HttpRequest, case_id: str) -> HttpResponse:
     channels = (
         list(case.person.contact_channels.filter(is_current=True).select_related("address")) if show_location else []
     )
-    form = ContactAttemptForm(request.POST or None, channels=channels)
+    form = ContactAttemptForm(request.POST if request.method == "POST" else None, channels=channels)
     blocked = ""
     if request.method == "POST" and form.is_valid():
         try:
@@ -219,7 +221,7 @@ def closure_request(request: HttpRequest, case_id: str) -> HttpResponse:
     if "request_closure" not in actions.available_actions(request.user, case):
         messages.error(request, "This case cannot be put forward for closure now.")
         return redirect("cases:detail", case_id=case.pk)
-    form = ClosureRequestForm(request.POST or None)
+    form = ClosureRequestForm(request.POST if request.method == "POST" else None)
     outcomes_recorded = actions.exit_outcomes_recorded(case)
     if request.method == "POST" and form.is_valid():
         try:
@@ -283,7 +285,7 @@ def closure_decision(request: HttpRequest, case_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def note_add(request: HttpRequest, case_id: str) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
-    form = NoteForm(request.POST or None)
+    form = NoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.case_note_add(
@@ -302,7 +304,7 @@ def note_add(request: HttpRequest, case_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def task_add(request: HttpRequest, case_id: str) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
-    form = TaskForm(request.POST or None, owners=_owners(case, request.user))
+    form = TaskForm(request.POST if request.method == "POST" else None, owners=_owners(case, request.user))
     if request.method == "POST" and form.is_valid():
         try:
             actions.task_add(
