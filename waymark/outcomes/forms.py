@@ -53,7 +53,9 @@ class OutcomeMeasureForm(forms.Form):
 
     def __init__(self, *args: Any, subjects: list[tuple[str, str]], assessments: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["subject"].choices = subjects
+        subject_field = self.fields["subject"]
+        assert isinstance(subject_field, forms.ChoiceField)
+        subject_field.choices = subjects
         if len(subjects) == 1:
             self.fields["subject"].initial = subjects[0][0]
         for kind in AbuseKind:
@@ -186,11 +188,13 @@ class PeriodForm(forms.Form):
     def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
-        self.fields["period"].choices = period_choices(self.today)
+        period_field = self.fields["period"]
+        assert isinstance(period_field, forms.ChoiceField)
+        period_field.choices = period_choices(self.today)
         self.fields["period"].initial = financial_year(financial_year_start(self.today)).code
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         code = data.get("period") or financial_year(financial_year_start(self.today)).code
         data["period"] = code
         if code == "custom":

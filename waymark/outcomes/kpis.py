@@ -494,7 +494,7 @@ def classify_abuse(intake_value: str, exit_value: str) -> str | None:
 
 def abuse_records(pairs: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> tuple[list[AbuseRow], list[Record]]:
     records = []
-    tallies = {kind: defaultdict(int) for kind in AbuseKind.values}
+    tallies: dict[str, defaultdict[str, int]] = {kind: defaultdict(int) for kind in AbuseKind.values}
     for exit_row, intake in pairs:
         if intake is None:
             continue
