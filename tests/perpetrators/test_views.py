@@ -1,0 +1,228 @@
+"""Pages for programme workers: the access matrix for every view, then the journeys through them
+(a bad answer shows an error and saves nothing)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.perpetrators.conftest import days_ago, make_enrolment
+from waymark.audit.models import AuditAction, AuditEvent
+from waymark.perpetrators.choices import EnrolmentStatus, FlagKind
+from waymark.perpetrators.models import BehaviourOutcome, Enrolment, RiskFlag, SessionAttendance, VictimLink
+
+pytestmark = pytest.mark.django_db
+
+LIST_PAGES = ["perpetrators:list", "perpetrators:refer", "perpetrators:flags"]
+ENROLMENT_PAGES = ["detail", "assess", "enrol", "end", "flag_raise", "victim_link"]
+
+
+def _enrolment_urls(enrolment):
+    urls = [reverse(f"perpetrators:{name}", args=[enrolment.pk]) for name in ENROLMENT_PAGES]
+    urls.append(reverse("perpetrators:outcome", args=[enrolment.pk, "start"]))
+    return urls
+
+
+def _date_parts(prefix, day):
+    return {f"{prefix}_0": day.day, f"{prefix}_1": day.month, f"{prefix}_2": day.year}
+
+
+def test_worker_opens_every_page(client_for, programme_worker, enrolment):
+    client = client_for(programme_worker)
+    for name in LIST_PAGES:
+        assert client.get(reverse(name)).status_code == 200, name
+    for url in _enrolment_urls(enrolment):
+        assert client.get(url).status_code == 200, url
+    assert client.get(reverse("perpetrators:register", args=[enrolment.starts_on.isoformat()])).status_code == 200
+    assert client.get(reverse("perpetrators:register_today")).status_code == 302
+
+
+@pytest.mark.parametrize("persona", ["idva", "manager", "police_referrer", "auditor", "outsider"])
+def test_other_roles_are_refused_every_page(client_for, request, persona, enrolment):
+    client = client_for(request.getfixturevalue(persona))
+    urls = [reverse(name) for name in LIST_PAGES] + _enrolment_urls(enrolment)
+    urls.append(reverse("perpetrators:register", args=[enrolment.starts_on.isoformat()]))
+    for url in urls:
+        assert client.get(url).status_code == 403, url
+
+
+def test_worker_elsewhere_gets_404_for_the_enrolment_and_an_empty_list(client_for, programme_worker_elsewhere, enrolment):
+    client = client_for(programme_worker_elsewhere)
+    for url in _enrolment_urls(enrolment):
+        assert client.get(url).status_code == 404, url
+    assert "Kevin" not in client.get(reverse("perpetrators:list") + "?status=all").content.decode()
+    register = client.get(reverse("perpetrators:register", args=[enrolment.starts_on.isoformat()])).content.decode()
+    assert "Kevin" not in register
+    assert AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED, object_id=str(enrolment.pk)).exists()
+
+
+def test_unknown_ids_and_dates_are_404(client_for, programme_worker, enrolment):
+    client = client_for(programme_worker)
+    assert client.get(reverse("perpetrators:register", args=["2026-02-30"])).status_code == 404
+    assert client.get(reverse("perpetrators:outcome", args=[enrolment.pk, "later"])).status_code == 404
+
+
+def test_detail_is_audited(client_for, programme_worker, enrolment):
+    client_for(programme_worker).get(reverse("perpetrators:detail", args=[enrolment.pk]))
+    assert AuditEvent.objects.filter(action=AuditAction.VIEW, object_id=str(enrolment.pk)).exists()
+
+
+def test_refer_assess_enrol_through_the_pages(client_for, programme_worker, participant, police_agency):
+    client = client_for(programme_worker)
+    response = client.post(
+        reverse("perpetrators:refer"),
+        {
+            "participant": str(participant.pk),
+            **_date_parts("referred_on", days_ago(10)),
+            "source": "probation",
+            "referring_agency": str(police_agency.pk),
+        },
+    )
+    enrolment = Enrolment.objects.get()
+    assert response.url == reverse("perpetrators:detail", args=[enrolment.pk])
+    client.post(
+        reverse("perpetrators:assess", args=[enrolment.pk]),
+        {**_date_parts("assessed_on", days_ago(5)), "suitable": "yes", "note": "Motivated"},
+    )
+    client.post(
+        reverse("perpetrators:enrol", args=[enrolment.pk]),
+        {**_date_parts("starts_on", days_ago(1)), "sessions_planned": "26"},
+    )
+    enrolment.refresh_from_db()
+    assert (enrolment.status, enrolment.sessions_planned, enrolment.assessment_note) == ("enrolled", 26, "Motivated")
+
+
+def test_referral_form_offers_no_survivor(client_for, programme_worker, participant, victim):
+    body = client_for(programme_worker).get(reverse("perpetrators:refer")).content.decode()
+    assert "Kevin Lewis" in body and "Maya" not in body
+
+
+def test_bad_answers_show_errors_and_save_nothing(client_for, programme_worker, participant):
+    client = client_for(programme_worker)
+    response = client.post(reverse("perpetrators:refer"), {"participant": str(participant.pk), "source": "probation"})
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    assert not Enrolment.objects.exists()
+    enrolment = make_enrolment(participant=participant, agency=participant.held_by, status=EnrolmentStatus.REFERRED)
+    response = client.post(
+        reverse("perpetrators:assess", args=[enrolment.pk]), {**_date_parts("assessed_on", days_ago(1)), "suitable": "no"}
+    )
+    assert "Choose why the person is not suitable" in response.content.decode()
+    assert Enrolment.objects.get().status == EnrolmentStatus.REFERRED
+
+
+def test_register_records_a_session_for_everyone_at_once(client_for, programme_worker, enrolment, specialist_agency):
+    from tests.people.factories import PersonFactory
+
+    second = make_enrolment(
+        participant=PersonFactory(held_by=specialist_agency, primary_role="person_causing_harm", given_name="Zed"),
+        agency=specialist_agency,
+    )
+    on = enrolment.starts_on.isoformat()
+    url = reverse("perpetrators:register", args=[on])
+    client = client_for(programme_worker)
+    body = client.get(url).content.decode()
+    assert "Kevin" in body and "Zed" in body
+    response = client.post(
+        url,
+        {
+            f"attendance_{enrolment.pk}": "attended",
+            f"note_{enrolment.pk}": "Engaged well",
+            f"attendance_{second.pk}": "absent_without_reason",
+        },
+    )
+    assert response.status_code == 302
+    assert SessionAttendance.objects.count() == 2
+    assert RiskFlag.objects.get().enrolment == second
+    assert "Engaged well" in client.get(url).content.decode()
+
+
+def test_register_refuses_an_empty_or_future_register(client_for, programme_worker, enrolment):
+    client = client_for(programme_worker)
+    url = reverse("perpetrators:register", args=[enrolment.starts_on.isoformat()])
+    assert "Choose the attendance" in client.post(url, {}).content.decode()
+    future = (timezone.localdate() + timedelta(days=7)).isoformat()
+    response = client.post(
+        reverse("perpetrators:register", args=[future]), {f"attendance_{enrolment.pk}": "attended"}
+    )
+    assert "in the future" in response.content.decode()
+    assert not SessionAttendance.objects.exists()
+
+
+def test_register_date_chooser(client_for, programme_worker):
+    client = client_for(programme_worker)
+    response = client.get(reverse("perpetrators:register_today"), {"on_0": "3", "on_1": "2", "on_2": "2026"})
+    assert response.url == reverse("perpetrators:register", args=["2026-02-03"])
+    bad = client.get(reverse("perpetrators:register_today"), {"on_0": "31", "on_1": "2", "on_2": "2026"})
+    assert "must be a real date" in bad.content.decode()
+
+
+def test_outcomes_flags_victim_and_end_through_the_pages(client_for, programme_worker, enrolment, victim):
+    client = client_for(programme_worker)
+    measures = {
+        "acknowledges_abuse": "partly",
+        "takes_responsibility": "partly",
+        "controlling_behaviour": "weekly",
+        "physical_violence": "none",
+        "understands_impact_on_children": "no_children",
+        "partner_safety": "not_known",
+    }
+    client.post(
+        reverse("perpetrators:outcome", args=[enrolment.pk, "start"]),
+        {**_date_parts("recorded_on", enrolment.starts_on), **measures},
+    )
+    assert BehaviourOutcome.objects.filter(enrolment=enrolment, point="start").exists()
+    client.post(
+        reverse("perpetrators:flag_raise", args=[enrolment.pk]),
+        {"kind": "breach", **_date_parts("raised_on", days_ago(2)), "detail": "Breached licence"},
+    )
+    assert RiskFlag.objects.get().kind == FlagKind.BREACH
+    link_page = client.get(reverse("perpetrators:victim_link", args=[enrolment.pk])).content.decode()
+    assert "Maya Lewis" in link_page
+    assert reverse("people:detail", args=[victim.pk]) not in link_page
+    client.post(
+        reverse("perpetrators:victim_link", args=[enrolment.pk]),
+        {"victim": str(victim.pk), "relationship": "former_partner"},
+    )
+    assert VictimLink.objects.get().victim == victim
+    detail = client.get(reverse("perpetrators:detail", args=[enrolment.pk])).content.decode()
+    assert "Maya Lewis" in detail and reverse("people:detail", args=[victim.pk]) not in detail
+    response = client.post(
+        reverse("perpetrators:end", args=[enrolment.pk]),
+        {"outcome": "dropped_out", **_date_parts("ended_on", days_ago(1))},
+    )
+    assert "Choose why they left" in response.content.decode()
+    client.post(
+        reverse("perpetrators:end", args=[enrolment.pk]),
+        {"outcome": "dropped_out", **_date_parts("ended_on", days_ago(1)), "reason": "moved_away"},
+    )
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.DROPPED_OUT
+    flags = client.get(reverse("perpetrators:flags")).content.decode()
+    assert "Dropped out of the programme" in flags and "Breach of an order" in flags
+
+
+def test_completion_refused_on_the_page_with_the_reason(client_for, programme_worker, enrolment):
+    response = client_for(programme_worker).post(
+        reverse("perpetrators:end", args=[enrolment.pk]), {"outcome": "completed", **_date_parts("ended_on", days_ago(1))}
+    )
+    assert "sessions needed to complete" in response.content.decode()
+    assert Enrolment.objects.get().status == EnrolmentStatus.ENROLLED
+
+
+def test_list_filters_by_status(client_for, programme_worker, enrolment, specialist_agency):
+    from tests.people.factories import PersonFactory
+
+    make_enrolment(
+        participant=PersonFactory(held_by=specialist_agency, primary_role="person_causing_harm", given_name="Done"),
+        agency=specialist_agency,
+        status=EnrolmentStatus.COMPLETED,
+        ended_on=days_ago(1),
+    )
+    client = client_for(programme_worker)
+    current = client.get(reverse("perpetrators:list")).content.decode()
+    assert "Kevin" in current and "Done" not in current
+    assert "Done" in client.get(reverse("perpetrators:list") + "?status=completed").content.decode()
