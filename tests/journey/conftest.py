@@ -24,6 +24,7 @@ from waymark.organisations.roles import Role
 from waymark.outcomes.models import Frequency, OutcomeMeasure, Scale, Stage
 from waymark.people.choices import AddressKind, ChannelKind, PersonRole
 from waymark.people.models import Address, ContactChannel
+from waymark.perpetrators.models import Enrolment, RiskFlag, VictimLink
 from waymark.referrals.models import Referral, ReferralStatusChange
 from waymark.referrals.states import ReferralStatus
 from waymark.risk.loading import ensure_shipped_instrument
@@ -271,3 +272,21 @@ def history(survivor, harmer, located, specialist_agency, police_agency, idva_te
         "meeting": meeting,
         "outcomes": [intake, exit_],
     }
+
+
+@pytest.fixture
+def enrolment(history, survivor, harmer, specialist_agency, programme_worker_same_agency):
+    enrolment = Enrolment.objects.create(
+        participant=harmer,
+        agency=specialist_agency,
+        worker=programme_worker_same_agency,
+        status="enrolled",
+        referred_on=D(2026, 1, 5),
+        source="childrens_social_care",
+        assessed_on=D(2026, 1, 19),
+        assessment_note=CANARY,
+        starts_on=D(2026, 2, 2),
+    )
+    VictimLink.objects.create(enrolment=enrolment, victim=survivor, relationship="former_partner", case=history["case"])
+    RiskFlag.objects.create(enrolment=enrolment, kind="missed_session", raised_on=D(2026, 2, 16), detail=CANARY)
+    return enrolment

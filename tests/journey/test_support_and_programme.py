@@ -10,7 +10,6 @@ from tests.journey.conftest import CANARY, D
 from tests.people.factories import PersonFactory
 from waymark.journey import sources
 from waymark.people.choices import PersonRole
-from waymark.perpetrators.models import Enrolment, RiskFlag, VictimLink
 from waymark.support.models import Goal, GoalProgress, Intervention, LegalOrder, Need, SafetyPlan, Service
 
 pytestmark = pytest.mark.django_db
@@ -156,24 +155,6 @@ def test_orders_show_kind_dates_and_expiry_never_their_terms(support, idva, surv
 
 
 # --- Perpetrator programme -------------------------------------------------------------------
-
-
-@pytest.fixture
-def enrolment(history, survivor, harmer, specialist_agency, programme_worker_same_agency):
-    enrolment = Enrolment.objects.create(
-        participant=harmer,
-        agency=specialist_agency,
-        worker=programme_worker_same_agency,
-        status="enrolled",
-        referred_on=D(2026, 1, 5),
-        source="childrens_social_care",
-        assessed_on=D(2026, 1, 19),
-        assessment_note=CANARY,
-        starts_on=D(2026, 2, 2),
-    )
-    VictimLink.objects.create(enrolment=enrolment, victim=survivor, relationship="former_partner", case=history["case"])
-    RiskFlag.objects.create(enrolment=enrolment, kind="missed_session", raised_on=D(2026, 2, 16), detail=CANARY)
-    return enrolment
 
 
 def test_programme_workers_see_their_participants_programme_status(enrolment, harmer, programme_worker_same_agency):
