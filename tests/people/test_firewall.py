@@ -1,0 +1,89 @@
+"""The firewall in waymark/people/access.py, one test per condition: a perpetrator-programme
+worker sees only the people causing harm and household members their agency holds and their own
+participants; never a survivor or child, whose pages are 404 (never 403) to them."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import AgencyFactory, MembershipFactory, make_member
+from tests.people.factories import PersonFactory
+from waymark.accounts.models import User
+from waymark.organisations.roles import Role
+from waymark.people.access import can_see_location, get_person_for_user
+from waymark.people.choices import PersonRole
+from waymark.people.models import Person
+from waymark.perpetrators.models import Enrolment
+
+pytestmark = pytest.mark.django_db
+
+
+def _sees(user, person):
+    return Person.objects.visible_to(user).filter(pk=person.pk).exists()
+
+
+@pytest.mark.parametrize("role", [PersonRole.PERSON_CAUSING_HARM, PersonRole.HOUSEHOLD_MEMBER])
+def test_sees_people_causing_harm_and_household_members_of_own_agency(programme_worker_same_agency, specialist_agency, role):
+    person = PersonFactory(held_by=specialist_agency, primary_role=role)
+    assert _sees(programme_worker_same_agency, person)
+
+
+@pytest.mark.parametrize("role", [PersonRole.SURVIVOR, PersonRole.CHILD])
+def test_never_sees_survivors_or_children_of_own_agency(programme_worker_same_agency, specialist_agency, role):
+    person = PersonFactory(held_by=specialist_agency, primary_role=role)
+    assert not _sees(programme_worker_same_agency, person)
+    assert not can_see_location(programme_worker_same_agency, person)
+
+
+def test_sees_and_locates_own_participant_held_elsewhere(programme_worker_same_agency, specialist_agency):
+    participant = PersonFactory(held_by=AgencyFactory(), primary_role=PersonRole.PERSON_CAUSING_HARM)
+    assert not _sees(programme_worker_same_agency, participant)
+    Enrolment.objects.create(participant=participant, agency=specialist_agency, referred_on="2026-01-05", source="probation")
+    assert _sees(programme_worker_same_agency, participant)
+    assert can_see_location(programme_worker_same_agency, participant)
+
+
+def test_participant_recorded_as_survivor_is_seen_but_never_located(programme_worker_same_agency, specialist_agency):
+    person = PersonFactory(held_by=AgencyFactory(), primary_role=PersonRole.SURVIVOR)
+    Enrolment.objects.create(participant=person, agency=specialist_agency, referred_on="2026-01-05", source="probation")
+    assert _sees(programme_worker_same_agency, person)
+    assert not can_see_location(programme_worker_same_agency, person)
+
+
+def test_another_programmes_participant_is_not_seen(programme_worker_elsewhere, specialist_agency, harmer):
+    Enrolment.objects.create(participant=harmer, agency=specialist_agency, referred_on="2026-01-05", source="probation")
+    assert not _sees(programme_worker_elsewhere, harmer)
+
+
+def test_survivor_is_404_not_403(programme_worker_same_agency, survivor):
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        get_person_for_user(programme_worker_same_agency, survivor.pk)
+
+
+@pytest.mark.parametrize("page", ["detail", "contact", "edit", "address_add", "channel_add"])
+def test_survivor_pages_are_404(client_for, programme_worker_same_agency, survivor, page):
+    response = client_for(programme_worker_same_agency).get(reverse(f"people:{page}", args=[survivor.pk]))
+    assert response.status_code == 404
+
+
+def test_referrer_in_the_same_agency_still_gets_403(referrer_same_agency, survivor):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        get_person_for_user(referrer_same_agency, survivor.pk)
+
+
+@pytest.mark.parametrize("role", [Role.CASEWORKER, Role.TEAM_MANAGER, Role.HOUSING_OFFICER, Role.MARAC_COORDINATOR])
+def test_other_person_record_roles_unchanged(role, specialist_agency, survivor):
+    user = make_member(role, agency=specialist_agency)
+    assert _sees(user, survivor) and can_see_location(user, survivor)
+
+
+def test_dual_role_account_sees_survivor_through_caseworker_role_never_where(
+    programme_worker_same_agency, specialist_agency, survivor
+):
+    MembershipFactory(user=programme_worker_same_agency, agency=specialist_agency, role=Role.CASEWORKER)
+    both = User.objects.get(pk=programme_worker_same_agency.pk)
+    assert _sees(both, survivor)
+    assert not can_see_location(both, survivor)
