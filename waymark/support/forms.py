@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from waymark.people.choices import Sex, YesNoUnknown
+from waymark.people.models import Person
 from waymark.referrals.fields import GovukDateField
 from waymark.support.choices import (
     SAFETY_PLAN_SECTIONS,
@@ -19,6 +20,7 @@ from waymark.support.choices import (
     OrderKind,
     OrderStatus,
 )
+from waymark.support.models import Service
 
 TEXT_MAX = 10_000
 
@@ -89,7 +91,7 @@ class GoalProgressForm(forms.Form):
 
 
 class InterventionForm(forms.Form):
-    service = forms.ModelChoiceField(label="Service", queryset=None, empty_label="Choose a service")  # type: ignore[arg-type]
+    service = forms.ModelChoiceField(label="Service", queryset=Service.objects.none(), empty_label="Choose a service")
     offered_on = GovukDateField(label="Date offered or referred", help_text="For example, 27 3 2026.")
     note = _textarea("Notes", help_text="Optional. Do not include addresses.", rows=3)
 
@@ -120,10 +122,10 @@ class LegalOrderForm(forms.Form):
     )
     protects = _PeopleChoice(
         label="Who does it protect?",
-        queryset=None,
-        widget=forms.CheckboxSelectMultiple,  # type: ignore[arg-type]
+        queryset=Person.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
     )
-    against = _PersonChoice(label="Who is it against?", queryset=None, empty_label="Choose a person")  # type: ignore[arg-type]
+    against = _PersonChoice(label="Who is it against?", queryset=Person.objects.none(), empty_label="Choose a person")
     terms = _textarea("Main terms", help_text="Optional. Do not include addresses.", rows=3)
 
     def __init__(self, *args: Any, protectable: Any, respondents: Any, fixed_kind: bool = False, **kwargs: Any):
@@ -135,7 +137,7 @@ class LegalOrderForm(forms.Form):
 
 
 class ChildLinkForm(forms.Form):
-    child = _PersonChoice(label="Child", queryset=None, empty_label="Choose a child")  # type: ignore[arg-type]
+    child = _PersonChoice(label="Child", queryset=Person.objects.none(), empty_label="Choose a child")
     relationship_to_client = forms.ChoiceField(
         label="How are they related to the client?", choices=ChildRelationship.choices, widget=forms.RadioSelect
     )

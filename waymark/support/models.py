@@ -46,7 +46,7 @@ class CaseRecordQuerySet(models.QuerySet[Any]):
 
 
 class SafetyPlanQuerySet(models.QuerySet["SafetyPlan"]):
-    def visible_to(self, user: Any) -> SafetyPlanQuerySet:
+    def visible_to(self, user: Any) -> Any:
         """Narrower than the case: a safety plan locates the survivor (access.py decides)."""
         from waymark.support.access import safety_plans_visible_to
 

@@ -181,7 +181,9 @@ def support_plan(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = access.get_case(request.user, case_id)
     needs = _needs_with_goals(request.user, case)
     links = list(selectors.case_children(case))
-    people = [{"child": None, "label": str(case.person), "needs": [n for n in needs if n.child_id is None]}]
+    people: list[dict[str, Any]] = [
+        {"child": None, "label": str(case.person), "needs": [n for n in needs if n.child_id is None]}
+    ]
     people += [
         {"child": link.child, "label": str(link.child), "needs": [n for n in needs if n.child_id == link.child_id]}
         for link in links
