@@ -22,7 +22,9 @@ def _sees(user, person):
 
 
 @pytest.mark.parametrize("role", [PersonRole.PERSON_CAUSING_HARM, PersonRole.HOUSEHOLD_MEMBER])
-def test_sees_people_causing_harm_and_household_members_of_own_agency(programme_worker_same_agency, specialist_agency, role):
+def test_sees_people_causing_harm_and_household_members_of_own_agency(
+    programme_worker_same_agency, specialist_agency, role
+):
     person = PersonFactory(held_by=specialist_agency, primary_role=role)
     assert _sees(programme_worker_same_agency, person)
 
@@ -37,7 +39,9 @@ def test_never_sees_survivors_or_children_of_own_agency(programme_worker_same_ag
 def test_sees_and_locates_own_participant_held_elsewhere(programme_worker_same_agency, specialist_agency):
     participant = PersonFactory(held_by=AgencyFactory(), primary_role=PersonRole.PERSON_CAUSING_HARM)
     assert not _sees(programme_worker_same_agency, participant)
-    Enrolment.objects.create(participant=participant, agency=specialist_agency, referred_on="2026-01-05", source="probation")
+    Enrolment.objects.create(
+        participant=participant, agency=specialist_agency, referred_on="2026-01-05", source="probation"
+    )
     assert _sees(programme_worker_same_agency, participant)
     assert can_see_location(programme_worker_same_agency, participant)
 

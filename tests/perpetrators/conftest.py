@@ -72,7 +72,9 @@ def victim_case(victim, specialist_agency, idva, idva_team):
     return make_case(person=victim, agency=specialist_agency, caseworker=idva, team=idva_team)
 
 
-def make_enrolment(*, participant: Any, agency: Any, status: str = EnrolmentStatus.ENROLLED, **fields: Any) -> Enrolment:
+def make_enrolment(
+    *, participant: Any, agency: Any, status: str = EnrolmentStatus.ENROLLED, **fields: Any
+) -> Enrolment:
     """An enrolment row written directly (as demo data writes them)."""
     today = timezone.localdate()
     values: dict[str, Any] = {

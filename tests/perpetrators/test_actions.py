@@ -122,7 +122,8 @@ def test_assessment_cannot_precede_the_referral(programme_worker, participant, s
 
 
 @pytest.mark.parametrize(
-    "status", [EnrolmentStatus.REFERRED, EnrolmentStatus.ENROLLED, EnrolmentStatus.NOT_SUITABLE, EnrolmentStatus.COMPLETED]
+    "status",
+    [EnrolmentStatus.REFERRED, EnrolmentStatus.ENROLLED, EnrolmentStatus.NOT_SUITABLE, EnrolmentStatus.COMPLETED],
 )
 def test_only_an_assessed_referral_can_be_enrolled(status, programme_worker, participant, specialist_agency):
     enrolment = make_enrolment(participant=participant, agency=specialist_agency, status=status)
@@ -158,7 +159,9 @@ def test_other_attendance_raises_no_flag(attendance, programme_worker, enrolment
 
 
 def test_attendance_once_per_session(programme_worker, enrolment):
-    actions.attendance_record(actor=programme_worker, enrolment=enrolment, session_on=enrolment.starts_on, attendance="attended")
+    actions.attendance_record(
+        actor=programme_worker, enrolment=enrolment, session_on=enrolment.starts_on, attendance="attended"
+    )
     with pytest.raises(ValidationError, match="already recorded"):
         actions.attendance_record(
             actor=programme_worker, enrolment=enrolment, session_on=enrolment.starts_on, attendance="late"
@@ -177,7 +180,9 @@ def test_attendance_only_between_the_start_and_today(offset, programme_worker, e
 def test_attendance_only_while_enrolled(programme_worker, participant, specialist_agency):
     enrolment = make_enrolment(participant=participant, agency=specialist_agency, status=EnrolmentStatus.ASSESSED)
     with pytest.raises(ValidationError, match="cannot record attendance"):
-        actions.attendance_record(actor=programme_worker, enrolment=enrolment, session_on=days_ago(1), attendance="attended")
+        actions.attendance_record(
+            actor=programme_worker, enrolment=enrolment, session_on=days_ago(1), attendance="attended"
+        )
 
 
 # --- Outcomes --------------------------------------------------------------------------------
@@ -220,7 +225,15 @@ def test_outcome_changes_from_start_to_latest(programme_worker, enrolment):
 
     _outcome(programme_worker, enrolment, OutcomePoint.START, days_ago(60))
     assert outcome_changes(enrolment) == []
-    _outcome(programme_worker, enrolment, OutcomePoint.MID, days_ago(30), physical_violence="none", takes_responsibility="not_at_all", partner_safety="not_known")
+    _outcome(
+        programme_worker,
+        enrolment,
+        OutcomePoint.MID,
+        days_ago(30),
+        physical_violence="none",
+        takes_responsibility="not_at_all",
+        partner_safety="not_known",
+    )
     changes = {row.label: row.direction for row in outcome_changes(enrolment)}
     assert changes["Physical violence"] == "better"
     assert changes["Takes responsibility"] == "same"
@@ -309,7 +322,9 @@ def test_drop_out_from_a_referral_and_never_twice(programme_worker, participant,
 def test_victim_linked_from_the_participants_relationships_with_her_open_case(
     programme_worker, enrolment, victim, victim_case
 ):
-    link = actions.victim_link(actor=programme_worker, enrolment=enrolment, victim=victim, relationship="former_partner")
+    link = actions.victim_link(
+        actor=programme_worker, enrolment=enrolment, victim=victim, relationship="former_partner"
+    )
     assert link.case == victim_case
     event = AuditEvent.objects.get(action=AuditAction.LINK)
     assert "Maya" not in str(event.detail)

@@ -143,7 +143,9 @@ def _urls(ids: dict, route: Route, *, all_ids: list) -> list[str]:
     urls = []
     for combination in itertools.product(*choices):
         try:
-            urls.append(reverse(route.qualified_name, kwargs=dict(zip(route.params, map(str, combination)))))
+            urls.append(
+                reverse(route.qualified_name, kwargs=dict(zip(route.params, map(str, combination), strict=True)))
+            )
         except NoReverseMatch:
             continue
     return urls

@@ -65,11 +65,21 @@ def test_victims_worker_gets_status_and_flags(idva, victim_case, busy_enrolment)
 def test_case_page_shows_status_and_flags_but_no_programme_notes_or_outcomes(
     client_for, request, persona, victim_case, busy_enrolment
 ):
-    body = client_for(request.getfixturevalue(persona)).get(reverse("cases:detail", args=[victim_case.pk])).content.decode()
+    body = (
+        client_for(request.getfixturevalue(persona))
+        .get(reverse("cases:detail", args=[victim_case.pk]))
+        .content.decode()
+    )
     assert "Perpetrator programme" in body
     assert "Disclosed intent to harm" in body and FLAG_DETAIL in body
     assert "Missed a session without a reason" in body
-    for hidden in (SESSION_NOTE, OUTCOME_NOTE, ASSESSMENT_NOTE, "Acknowledges the abuse", "Partner&#x27;s reported safety"):
+    for hidden in (
+        SESSION_NOTE,
+        OUTCOME_NOTE,
+        ASSESSMENT_NOTE,
+        "Acknowledges the abuse",
+        "Partner&#x27;s reported safety",
+    ):
         assert hidden not in body
 
 

@@ -49,7 +49,9 @@ def test_other_roles_are_refused_every_page(client_for, request, persona, enrolm
         assert client.get(url).status_code == 403, url
 
 
-def test_worker_elsewhere_gets_404_for_the_enrolment_and_an_empty_list(client_for, programme_worker_elsewhere, enrolment):
+def test_worker_elsewhere_gets_404_for_the_enrolment_and_an_empty_list(
+    client_for, programme_worker_elsewhere, enrolment
+):
     client = client_for(programme_worker_elsewhere)
     for url in _enrolment_urls(enrolment):
         assert client.get(url).status_code == 404, url
@@ -108,7 +110,8 @@ def test_bad_answers_show_errors_and_save_nothing(client_for, programme_worker, 
     assert not Enrolment.objects.exists()
     enrolment = make_enrolment(participant=participant, agency=participant.held_by, status=EnrolmentStatus.REFERRED)
     response = client.post(
-        reverse("perpetrators:assess", args=[enrolment.pk]), {**_date_parts("assessed_on", days_ago(1)), "suitable": "no"}
+        reverse("perpetrators:assess", args=[enrolment.pk]),
+        {**_date_parts("assessed_on", days_ago(1)), "suitable": "no"},
     )
     assert "Choose why the person is not suitable" in response.content.decode()
     assert Enrolment.objects.get().status == EnrolmentStatus.REFERRED
@@ -145,9 +148,7 @@ def test_register_refuses_an_empty_or_future_register(client_for, programme_work
     url = reverse("perpetrators:register", args=[enrolment.starts_on.isoformat()])
     assert "Choose the attendance" in client.post(url, {}).content.decode()
     future = (timezone.localdate() + timedelta(days=7)).isoformat()
-    response = client.post(
-        reverse("perpetrators:register", args=[future]), {f"attendance_{enrolment.pk}": "attended"}
-    )
+    response = client.post(reverse("perpetrators:register", args=[future]), {f"attendance_{enrolment.pk}": "attended"})
     assert "in the future" in response.content.decode()
     assert not SessionAttendance.objects.exists()
 
@@ -207,7 +208,8 @@ def test_outcomes_flags_victim_and_end_through_the_pages(client_for, programme_w
 
 def test_completion_refused_on_the_page_with_the_reason(client_for, programme_worker, enrolment):
     response = client_for(programme_worker).post(
-        reverse("perpetrators:end", args=[enrolment.pk]), {"outcome": "completed", **_date_parts("ended_on", days_ago(1))}
+        reverse("perpetrators:end", args=[enrolment.pk]),
+        {"outcome": "completed", **_date_parts("ended_on", days_ago(1))},
     )
     assert "sessions needed to complete" in response.content.decode()
     assert Enrolment.objects.get().status == EnrolmentStatus.ENROLLED

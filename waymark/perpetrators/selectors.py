@@ -182,7 +182,7 @@ def outcome_changes(enrolment: Enrolment) -> list[MeasureChange]:
         a, b = getattr(first, name), getattr(last, name)
         if name == "understands_impact_on_children" and ChildrenImpact.NO_CHILDREN in (a, b):
             continue
-        field = BehaviourOutcome._meta.get_field(name)
+        field: Any = BehaviourOutcome._meta.get_field(name)
         rows.append(
             MeasureChange(
                 label=str(field.verbose_name).capitalize(),
