@@ -46,7 +46,9 @@ def listed_case(meeting: MaracMeeting, **fields) -> MaracCase:
     """A case already on ``meeting``'s agenda."""
     case = accepted_case(**fields)
     position = MaracCase.objects.filter(meeting=meeting).count() + 1
-    MaracCase.objects.filter(pk=case.pk).update(meeting=meeting, status=MaracCaseStatus.LISTED, agenda_position=position)
+    MaracCase.objects.filter(pk=case.pk).update(
+        meeting=meeting, status=MaracCaseStatus.LISTED, agenda_position=position
+    )
     case.refresh_from_db()
     return case
 

@@ -88,7 +88,7 @@ class ResearchForm(ActionErrorsMixin, forms.Form):
     def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
-        if len(agencies) == 1:
+        if agencies.count() == 1:
             self.fields["agency"].initial = agencies[0].pk
             self.fields["agency"].widget = forms.HiddenInput()
 

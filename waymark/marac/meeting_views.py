@@ -344,10 +344,10 @@ def research(request: HttpRequest, meeting_id: UUID, case_id: UUID) -> HttpRespo
     """A case on the agenda: what each agency holds, and the representative's own entry."""
     meeting = get_meeting_for_user(request.user, meeting_id)
     marac_case = get_meeting_case_for_user(request.user, meeting, case_id)
-    agencies = list(Agency.objects.filter(pk__in=research_agencies_for(request.user, meeting)))
+    agencies = Agency.objects.filter(pk__in=research_agencies_for(request.user, meeting))
     entries = list(research_visible_to(request.user, meeting).filter(marac_case=marac_case))
     form = None
-    if agencies and meeting.status in actions.OPEN_FOR_AGENDA:
+    if agencies.exists() and meeting.status in actions.OPEN_FOR_AGENDA:
         if request.method == "POST":
             form = ResearchForm(request.POST, agencies=agencies)
             if form.is_valid():
@@ -371,7 +371,7 @@ def research(request: HttpRequest, meeting_id: UUID, case_id: UUID) -> HttpRespo
                     return redirect("marac:research", meeting_id=meeting.pk, case_id=marac_case.pk)
         else:
             own = next((e for e in entries if e.agency_id in {a.pk for a in agencies}), None)
-            initial = {"agency": agencies[0].pk}
+            initial: dict[str, Any] = {"agency": agencies[0].pk}
             if own is not None:
                 initial = {"agency": own.agency_id, "body": own.body, "no_information_held": own.no_information_held}
             form = ResearchForm(agencies=agencies, initial=initial)
