@@ -3,7 +3,6 @@ reordering, removing (back to accepted); both repeat rules and the criteria show
 
 from __future__ import annotations
 
-
 import pytest
 from django.urls import reverse
 
