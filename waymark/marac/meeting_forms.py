@@ -87,7 +87,7 @@ class ResearchForm(ActionErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
         if agencies.count() == 1:
             self.fields["agency"].initial = agencies[0].pk
             self.fields["agency"].widget = forms.HiddenInput()
@@ -100,7 +100,8 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args: Any, invitations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attended"].choices = [(str(i.agency_id), i.agency.name) for i in invitations]
+        choices = [(str(i.agency_id), i.agency.name) for i in invitations]
+        self.fields["attended"].choices = choices  # type: ignore[attr-defined]
         if not self.is_bound:
             self.initial["attended"] = [str(i.agency_id) for i in invitations if i.attended]
 

@@ -464,7 +464,7 @@ def attendee_add(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for text in errors:
-                messages.error(request, text)
+                messages.error(request, str(text))
         return redirect("marac:meeting-run", meeting_id=meeting.pk)
     data = form.cleaned_data
     observer = data["capacity"] == "observer"
@@ -634,7 +634,7 @@ def action_review(request: HttpRequest, meeting_id: UUID, action_id: UUID) -> Ht
     else:
         for errors in form.errors.values():
             for text in errors:
-                messages.error(request, text)
+                messages.error(request, str(text))
     return redirect(f"{_run_url(meeting)}#review")
 
 
