@@ -44,7 +44,7 @@ RETURN_LABELS: dict[str, str] = {
     "referrals_police": "Referred by the police",
     "referrals_partner": "Referred by partner agencies",
     "referrals_agency_not_recorded": "Referring agency not recorded",
-    **{f"referrals_{kind.value}": f"Referred by: {kind.label}" for kind in AgencyKind},
+    **{f"referrals_by_{kind.value}": f"Referred by: {kind.label}" for kind in AgencyKind},
     "children": "Children in the households",
     "victims_racially_minoritised": "Victims who are Black, Asian or racially minoritised",
     "victims_lgbt": "Victims who are LGBT+",

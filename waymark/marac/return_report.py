@@ -11,7 +11,7 @@ Columns, per meeting:
   national 12-month rule and the local rule (``waymark.marac.repeats``, over the whole history);
 - ``referrals_police`` / ``referrals_partner``: cases referred by a police agency vs any other
   agency, ``referrals_agency_not_recorded`` when the referral names none; and
-  ``referrals_<kind>`` for each kind of agency (``AgencyKind``);
+  ``referrals_by_<kind>`` for each kind of agency (``AgencyKind``);
 - ``children``: children in the victims' households (sum);
 - ``victims_racially_minoritised`` (Black, Asian or racially minoritised:
   ``waymark.people.choices.is_racially_minoritised``), ``victims_lgbt``, ``victims_disabled``
@@ -42,7 +42,7 @@ from waymark.organisations.models import AgencyKind
 from waymark.people.choices import Sex, YesNoUnknown, is_racially_minoritised
 
 QUARTER_PATTERN = re.compile(r"^(\d{4})-Q([1-4])$")
-AGENCY_COLUMNS = [f"referrals_{kind.value}" for kind in AgencyKind]
+AGENCY_COLUMNS = [f"referrals_by_{kind.value}" for kind in AgencyKind]
 COUNT_COLUMNS = [
     "cases",
     "repeats_12_month",
@@ -112,7 +112,7 @@ def _tally(counts: dict[str, int], case: MaracCase, finding: Any) -> None:
         counts["referrals_agency_not_recorded"] += 1
     else:
         counts["referrals_police" if agency.kind == AgencyKind.POLICE else "referrals_partner"] += 1
-        counts[f"referrals_{agency.kind}"] += 1
+        counts[f"referrals_by_{agency.kind}"] += 1
     counts["children"] += case.children_in_household
     victim = case.victim
     counts["victims_racially_minoritised"] += bool(is_racially_minoritised(victim.ethnicity))

@@ -1,0 +1,108 @@
+"""The MARAC reports page: charts with the same figures in tables, the return, the benchmarks,
+and downloads audited as EXPORT. Aggregates only: no victim is named."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.marac.test_referral_fixtures import *  # noqa: F403 (fixtures)
+from tests.marac.test_return import quarter  # noqa: F401 (fixture)
+from waymark.audit.models import AuditAction, AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def page_url(**params):
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    return reverse("marac:reports") + (f"?{query}" if query else "")
+
+
+def download_url(table, fmt, **params):
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    return reverse("marac:report-download", kwargs={"table": table, "fmt": fmt}) + f"?{query}"
+
+
+def test_the_page_shows_charts_tables_return_and_benchmarks(commissioner, quarter, client_for):  # noqa: F811
+    response = client_for(commissioner).get(page_url(year=2015, quarter=1))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "MARAC reports 2015/16" in page
+    assert page.count("<svg") == 2 and 'role="img"' in page and "Recommended 28% to 40%" in page
+    # The chart's figures are in the table too (2015/16: 4 cases, 3 repeats under the local rule).
+    assert "75.0% of 4" in page and "75.0%" in page.split('id="table-by-year"')[1]
+    assert "2015/16 Q1" in page and 'id="table-return"' in page and "M1" in page and "M2" in page
+    assert "Victims who are Black, Asian or racially minoritised" in page
+    assert "Cases per 10,000 adult women" in page and "Full-time IDVAs this volume implies" in page
+    assert "NameV1" not in page and "NameP1" not in page
+    assert AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="report:marac").exists()
+
+
+def test_csv_download_is_audited_as_export(coordinator, quarter, client_for):  # noqa: F811
+    response = client_for(coordinator).get(download_url("quarterly-return", "csv", year=2015, quarter=1))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert "marac-quarterly-return-2015-16-q1.csv" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [r["meeting_ref"] for r in rows] == ["M1", "M2", "Total"] and rows[-1]["cases"] == "3"
+    assert "NameV1" not in response.content.decode()
+    event = AuditEvent.objects.get(action=AuditAction.EXPORT)
+    assert event.object_type == "report:marac-quarterly-return"
+    assert event.detail == {"report": "quarterly-return", "format": "csv", "year": 2015, "quarter": 1, "rows": 3}
+
+
+def test_xlsx_download_is_audited_as_export(commissioner, quarter, client_for):  # noqa: F811
+    response = client_for(commissioner).get(download_url("performance-by-quarter", "xlsx", year=2015))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.values)
+    assert values[0][0] == "period" and values[1][0] == "2015/16 Q1" and values[1][1] == 3
+    assert AuditEvent.objects.filter(
+        action=AuditAction.EXPORT, object_type="report:marac-performance-by-quarter"
+    ).exists()
+
+
+def test_every_table_downloads(coordinator, quarter, client_for):  # noqa: F811
+    client = client_for(coordinator)
+    for table in ("performance-by-year", "performance-by-quarter", "quarterly-return", "benchmarks"):
+        assert client.get(download_url(table, "csv", year=2015, quarter=1)).status_code == 200
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT).count() == 4
+
+
+def test_unknown_table_or_format_is_404_and_not_audited(coordinator, client_for):
+    client = client_for(coordinator)
+    assert client.get(download_url("victims", "csv", year=2015)).status_code == 404
+    assert client.get(download_url("benchmarks", "pdf", year=2015)).status_code == 404
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_downloads_access(police_referrer, housing_rep, outsider, client_for):
+    url = download_url("benchmarks", "csv", year=2015)
+    for user in (police_referrer, housing_rep, outsider):
+        assert client_for(user).get(url).status_code == 403
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_bad_year_and_quarter_fall_back(commissioner, client_for):
+    client = client_for(commissioner)
+    assert client.get(page_url(year="abc", quarter="9")).status_code == 200
+    assert client.get(page_url(year=1800)).status_code == 200
+
+
+def test_existing_performance_keys_are_unchanged():
+    from waymark.marac.reports import COLUMNS, marac_performance
+
+    assert COLUMNS == [
+        "period",
+        "cases",
+        "repeats_12_month",
+        "repeats_ever",
+        "repeat_rate_12_month",
+        "repeat_rate_ever",
+        "in_recommended_range",
+    ]
+    assert list(marac_performance(date(2015, 4, 1), date(2016, 3, 31))[0]) == COLUMNS
