@@ -1,0 +1,78 @@
+"""The programme worker's pages in a browser (Debian's chromium, Playwright), each checked with
+axe-core and for console errors and CSP violations (tests/browser/pages.py). Screenshots go to
+/tmp for a person to look at; nothing here writes into the repository."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import MISSING, browser, page, partnership  # noqa: F401 (fixtures)
+from tests.browser.pages import sign_in, visit
+from waymark.demo.partnership import demo_password
+
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(MISSING), reason=MISSING or "browser")]
+
+WORKER = "tom.reid@sass.example"
+
+
+@pytest.fixture
+def programme(partnership: Any) -> Any:  # noqa: F811 (the imported fixture)
+    from django.utils import timezone
+
+    from waymark.accounts.models import User
+    from waymark.organisations.models import Agency
+    from waymark.people.models import Person, Relationship
+    from waymark.perpetrators import actions
+    from waymark.perpetrators.models import Enrolment
+
+    sass = Agency.objects.get(ref="SASS")
+    worker = User.objects.get(email=WORKER)
+    victim = Person.objects.create(given_name="Maya", family_name="Lewis", held_by=sass)
+    participant = Person.objects.create(
+        given_name="Kevin", family_name="Lewis", held_by=sass, primary_role="person_causing_harm"
+    )
+    Relationship.objects.create(person_a=participant, person_b=victim, kind="former_intimate_partner")
+    today = timezone.localdate()
+    enrolment = Enrolment.objects.create(
+        participant=participant,
+        agency=sass,
+        worker=worker,
+        status="enrolled",
+        referred_on=today - timedelta(weeks=8),
+        assessed_on=today - timedelta(weeks=7),
+        starts_on=today - timedelta(weeks=6),
+        source="probation",
+    )
+    actions.victim_link(actor=worker, enrolment=enrolment, victim=victim, relationship="former_partner")
+    for week, attendance in enumerate(["attended", "late", "absent_without_reason", "attended"]):
+        actions.attendance_record(
+            actor=worker,
+            enrolment=enrolment,
+            session_on=enrolment.starts_on + timedelta(weeks=week),
+            attendance=attendance,
+        )
+    return enrolment
+
+
+def test_programme_worker_pages(page: Any, programme: Any) -> None:  # noqa: F811 (the imported fixture)
+    sign_in(page, WORKER, demo_password(WORKER))
+    page.screenshot(path="/tmp/c4perp-home.png", full_page=True)
+    visit(page, "/perpetrator-programme/")
+    page.screenshot(path="/tmp/c4perp-list.png", full_page=True)
+    visit(page, f"/perpetrator-programme/{programme.pk}/")
+    page.screenshot(path="/tmp/c4perp-detail.png", full_page=True)
+    assert "Maya Lewis" in page.content()
+    visit(page, f"/perpetrator-programme/register/{(programme.starts_on + timedelta(weeks=4)).isoformat()}/")
+    page.screenshot(path="/tmp/c4perp-register.png", full_page=True)
+    visit(page, f"/perpetrator-programme/{programme.pk}/outcomes/start/")
+    page.screenshot(path="/tmp/c4perp-outcomes.png", full_page=True)
+    visit(page, f"/perpetrator-programme/{programme.pk}/end/")
+    visit(page, f"/perpetrator-programme/{programme.pk}/flags/new/")
+    visit(page, "/perpetrator-programme/flags/")
+    visit(page, "/perpetrator-programme/referrals/new/")
+    # The victim's contact page does not exist for them.
+    response = page.goto(f"/people/{programme.victim_links.get().victim_id}/contact/")
+    assert response is not None and response.status == 404
