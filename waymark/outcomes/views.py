@@ -103,9 +103,11 @@ def record(request: HttpRequest, case_id: str) -> HttpResponse:
 
 
 def _period(request: HttpRequest) -> tuple[PeriodForm, ReportPeriod | None]:
-    form = PeriodForm(request.GET or None)
-    if not request.GET:
-        form = PeriodForm({"period": form.fields["period"].initial})
+    """The period asked for; this financial year so far when none is given."""
+    data = request.GET.copy()
+    if not data.get("period"):
+        data["period"] = PeriodForm().fields["period"].initial
+    form = PeriodForm(data)
     return form, (form.chosen() if form.is_valid() else None)
 
 
