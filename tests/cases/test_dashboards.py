@@ -1,0 +1,268 @@
+"""Caseloads: the caseworker's and the team manager's dashboards, and the home-page panels."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.cases.conftest import make_case
+from tests.factories import make_member
+from tests.people.factories import PersonFactory
+from waymark.cases.home import _my_cases, _team_cases
+from waymark.cases.models import Case, Task
+from waymark.cases.selectors import WorkerLoad, team_dashboard, worker_dashboard
+from waymark.cases.states import CaseStatus
+from waymark.core.dates import add_months
+from waymark.organisations.roles import Role
+from waymark.outcomes.models import OutcomeMeasure, Stage
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate
+
+
+def open_cases_for(worker, team, agency, count, **fields):
+    people = [PersonFactory(held_by=agency) for _ in range(count)]
+    return [
+        make_case(person=p, agency=agency, status=CaseStatus.ACTIVE, caseworker=worker, team=team, **fields)
+        for p in people
+    ]
+
+
+def closed_cases(agency, count):
+    """Thousands of closed cases written in one go, as an agency's history would be."""
+    person = PersonFactory(held_by=agency)
+    Case.objects.bulk_create(
+        Case(
+            number=f"C-2015-{n:06d}",
+            person=person,
+            agency=agency,
+            status=CaseStatus.CLOSED,
+            referred_on=TODAY() - timedelta(days=3000),
+            opened_on=TODAY() - timedelta(days=3000),
+            closed_on=TODAY() - timedelta(days=2900),
+        )
+        for n in range(count)
+    )
+
+
+# --- The caseworker's dashboard --------------------------------------------------------------
+
+
+@pytest.fixture
+def dash24(db):
+    from waymark.risk.loading import ensure_shipped_instrument
+    from waymark.risk.models import RiskInstrument, RiskItem
+
+    return ensure_shipped_instrument(RiskInstrument, RiskItem)
+
+
+def test_my_dashboard_lists_my_open_cases_and_what_is_due(
+    idva, idva_team, colleague, specialist_agency, dash24, client_for
+):
+    from waymark.risk.actions import risk_assessment_record
+
+    mine = open_cases_for(idva, idva_team, specialist_agency, 3, first_contact_at=timezone.now())
+    overdue = make_case(
+        person=PersonFactory(held_by=specialist_agency),
+        agency=specialist_agency,
+        status=CaseStatus.ALLOCATED,
+        caseworker=idva,
+        team=idva_team,
+        referred_on=TODAY() - timedelta(days=10),
+    )
+    not_mine = open_cases_for(colleague, idva_team, specialist_agency, 1)[0]
+    closed = make_case(
+        person=PersonFactory(held_by=specialist_agency),
+        agency=specialist_agency,
+        status=CaseStatus.CLOSED,
+        caseworker=idva,
+        team=idva_team,
+    )
+    # A reassessment due in a week, an outcome review due in a week, a task due tomorrow.
+    risk_assessment_record(
+        actor=idva,
+        person=mine[0].person,
+        instrument=dash24,
+        assessed_on=add_months(TODAY(), -3) + timedelta(days=7),
+        yes_count=8,
+        agency=specialist_agency,
+    )
+    OutcomeMeasure.objects.create(
+        case=mine[1],
+        subject=mine[1].person,
+        stage=Stage.INTAKE,
+        measured_on=add_months(TODAY(), -3) + timedelta(days=7),
+    )
+    Task.objects.create(
+        case=mine[2], title="Chase the housing panel", due_on=TODAY() + timedelta(days=1), owner=idva, created_by=idva
+    )
+    Task.objects.create(
+        case=mine[2], title="Next month", due_on=TODAY() + timedelta(days=30), owner=idva, created_by=idva
+    )
+
+    dashboard = worker_dashboard(idva)
+    assert {row.case for row in dashboard.rows} == {*mine, overdue}
+    assert [row.case for row in dashboard.overdue_first_contacts] == [overdue]
+    assert [row.case for row in dashboard.reassessments_due] == [mine[0]]
+    assert [row.case for row in dashboard.reviews_due] == [mine[1]]
+    assert [task.title for task in dashboard.tasks] == ["Chase the housing panel"]
+
+    page = client_for(idva).get(reverse("cases:mine")).content.decode()
+    for case in (*mine, overdue):
+        assert case.number in page
+    assert not_mine.number not in page and closed.number not in page
+    assert "Chase the housing panel" in page and "Next month" not in page
+
+
+def test_my_dashboard_takes_the_same_few_queries_for_forty_cases_as_for_two(idva, idva_team, specialist_agency):
+    open_cases_for(idva, idva_team, specialist_agency, 2)
+    closed_cases(specialist_agency, 50)
+    worker_dashboard(idva)  # the user's memberships are read once and kept
+    with CaptureQueriesContext(connection) as few:
+        worker_dashboard(idva)
+    open_cases_for(idva, idva_team, specialist_agency, 38)
+    with CaptureQueriesContext(connection) as many:
+        dashboard = worker_dashboard(idva)
+    assert len(dashboard.rows) == 40
+    assert len(many.captured_queries) == len(few.captured_queries) <= 10
+
+
+def test_my_dashboard_page_renders_forty_cases_in_a_bounded_number_of_queries(
+    idva, idva_team, specialist_agency, client_for, django_assert_max_num_queries
+):
+    open_cases_for(idva, idva_team, specialist_agency, 40)
+    client = client_for(idva)
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("cases:mine")).status_code == 200
+
+
+# --- The team manager's dashboard ------------------------------------------------------------
+
+
+def test_team_dashboard_queue_caseloads_overdue_and_closures(
+    manager, idva, idva_team, colleague, specialist_agency, client_for
+):
+    colleague_membership = colleague.memberships.get()
+    colleague_membership.fte = Decimal("0.50")
+    colleague_membership.save()
+    open_cases_for(idva, idva_team, specialist_agency, 3, first_contact_at=timezone.now())
+    open_cases_for(colleague, idva_team, specialist_agency, 2, first_contact_at=timezone.now())
+    waiting = make_case(
+        person=PersonFactory(held_by=specialist_agency),
+        agency=specialist_agency,
+        referred_on=TODAY() - timedelta(days=9),
+    )
+    closing = make_case(
+        person=PersonFactory(held_by=specialist_agency),
+        agency=specialist_agency,
+        status=CaseStatus.CLOSURE_REQUESTED,
+        caseworker=idva,
+        team=idva_team,
+        first_contact_at=timezone.now(),
+        closure_reason="support_completed",
+    )
+    closed_cases(specialist_agency, 30)
+
+    dashboard = team_dashboard(manager)
+    assert [row.case for row in dashboard.awaiting] == [waiting] and dashboard.awaiting_count == 1
+    assert [row.case for row in dashboard.overdue] == [waiting]
+    assert dashboard.closures == [closing]
+    loads = {load.user: load for load in dashboard.workers}
+    assert loads[idva].open_cases == 4  # three active and one awaiting a closure decision
+    assert loads[colleague].open_cases == 2 and loads[colleague].fte == Decimal("0.50")
+    assert loads[colleague].per_fte == Decimal("4.0")
+    assert dashboard.total_open == 6 and dashboard.total_fte == Decimal("1.50")
+
+    page = client_for(manager).get(reverse("cases:team")).content.decode()
+    assert waiting.number in page and closing.number in page
+    assert reverse("cases:allocate", args=[waiting.pk]) in page
+    assert reverse("cases:closure_decision", args=[closing.pk]) in page
+
+
+@pytest.mark.parametrize(
+    ("open_cases", "fte", "band"),
+    [
+        (59, "1.00", "below"),
+        (60, "1.00", "within"),
+        (80, "1.00", "within"),
+        (81, "1.00", "above"),
+        (41, "0.50", "above"),
+    ],
+)
+def test_caseload_per_full_time_worker_against_the_benchmark(open_cases, fte, band):
+    load = WorkerLoad(user=None, teams=[], fte=Decimal(fte), open_cases=open_cases, overdue_first_contacts=0)
+    assert load.band == band
+
+
+def test_the_benchmark_is_configurable(settings):
+    settings.CASES_CASELOAD_BENCHMARK = (10, 20)
+    assert WorkerLoad(user=None, teams=[], fte=Decimal(1), open_cases=21, overdue_first_contacts=0).band == "above"
+
+
+def test_team_dashboard_is_a_few_queries_however_many_cases_and_workers(
+    manager, idva_team, specialist_agency, client_for
+):
+    workers = [make_member(Role.CASEWORKER, team=idva_team) for _ in range(2)]
+    for worker in workers:
+        open_cases_for(worker, idva_team, specialist_agency, 2)
+    team_dashboard(manager)  # the user's memberships are read once and kept
+    with CaptureQueriesContext(connection) as few:
+        team_dashboard(manager)
+    workers += [make_member(Role.CASEWORKER, team=idva_team) for _ in range(3)]
+    for worker in workers:
+        open_cases_for(worker, idva_team, specialist_agency, 8)
+    closed_cases(specialist_agency, 2000)
+    for _ in range(5):
+        make_case(person=PersonFactory(held_by=specialist_agency), agency=specialist_agency)
+    with CaptureQueriesContext(connection) as many:
+        dashboard = team_dashboard(manager)
+    assert len(dashboard.workers) == 5 and dashboard.awaiting_count == 5
+    assert len(many.captured_queries) == len(few.captured_queries) <= 8
+
+
+def test_a_manager_elsewhere_sees_nothing_of_this_service(other_agency_manager, allocated_case):
+    dashboard = team_dashboard(other_agency_manager)
+    assert not dashboard.awaiting and not dashboard.workers and not dashboard.overdue
+
+
+# --- Home-page panels ------------------------------------------------------------------------
+
+
+def test_home_panels_show_real_figures(idva, manager, idva_team, specialist_agency, client_for):
+    open_cases_for(idva, idva_team, specialist_agency, 2, first_contact_at=timezone.now())
+    open_cases_for(idva, idva_team, specialist_agency, 1, referred_on=TODAY() - timedelta(days=10))
+    make_case(person=PersonFactory(held_by=specialist_agency), agency=specialist_agency)
+    figures = {f.label: f.value for f in _my_cases(idva).figures}
+    assert figures == {"Open cases": 3, "Overdue first contacts": 1, "Tasks due this week": 0}
+    team = {f.label: f.value for f in _team_cases(manager).figures}
+    assert team == {"Awaiting allocation": 1, "Overdue first contacts": 1, "Closures to approve": 0}
+    page = client_for(idva).get(reverse("home")).content.decode()
+    assert "Your cases" in page
+
+
+def test_my_dashboard_shows_legal_orders_expiring(idva, idva_team, specialist_agency, client_for):
+    from waymark.support.models import LegalOrder
+
+    case = open_cases_for(idva, idva_team, specialist_agency, 1)[0]
+    order = LegalOrder.objects.create(
+        case=case,
+        kind="non_molestation",
+        status="granted",
+        granted_on=TODAY() - timedelta(days=300),
+        expires_on=TODAY() + timedelta(days=10),
+        against=PersonFactory(held_by=specialist_agency, primary_role="person_causing_harm"),
+        recorded_by=idva,
+    )
+    dashboard = worker_dashboard(idva)
+    assert dashboard.orders_available and dashboard.orders == [order]
+    assert dashboard.rows[0].orders == [order]
+    page = client_for(idva).get(reverse("cases:mine")).content.decode()
+    expected = f"non-molestation order expires {(TODAY() + timedelta(days=10)):%-d %b %Y}"
+    assert expected.lower() in page.lower()
