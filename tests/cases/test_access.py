@@ -179,3 +179,15 @@ def test_every_case_url_declares_a_rule():
 
     for pattern in urls.urlpatterns:
         assert getattr(pattern.callback, "access_rule", None) is not None, pattern.name
+
+
+def test_the_persons_page_links_to_their_cases_for_case_roles_only(allocated_case, idva, client_for, specialist_agency):
+    from tests.factories import make_member
+    from waymark.organisations.roles import Role
+
+    link = reverse("cases:for_person", args=[allocated_case.person.pk])
+    person_page = reverse("people:detail", args=[allocated_case.person.pk])
+    assert link in client_for(idva).get(person_page).content.decode()
+    housing = make_member(Role.HOUSING_OFFICER, agency=specialist_agency)
+    response = client_for(housing).get(person_page)
+    assert response.status_code == 200 and link not in response.content.decode()

@@ -18,7 +18,7 @@ Refusals:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -289,7 +289,7 @@ def _validate_attempt(case: Case, details: AttemptDetails) -> None:
     if details.attempted_at is None:
         errors["attempted_at"] = "Enter when you tried to make contact."
     else:
-        if details.attempted_at > timezone.now() + timezone.timedelta(minutes=5):
+        if details.attempted_at > timezone.now() + timedelta(minutes=5):
             errors["attempted_at"] = "The time of the attempt must be in the past."
         elif timezone.localdate(details.attempted_at) < case.referred_on:
             errors["attempted_at"] = "The attempt cannot be before the referral was received."
@@ -622,7 +622,7 @@ def task_add(*, actor: Any, case: Case, title: str, due_on: date | None, owner: 
         errors["due_on"] = "The due date must be today or in the future."
     if owner is None or not can_work_on(owner, case):
         errors["owner"] = "Choose someone who works on this case."
-    if errors:
+    if errors or due_on is None:
         raise ValidationError(errors)
     task = Task.objects.create(case=case, title=clean_title, due_on=due_on, owner=owner, created_by=actor)
     audit_record(

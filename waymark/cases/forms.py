@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -29,7 +29,7 @@ class AllocateForm(forms.Form):
             team = f", {membership.team.name}" if membership.team else ""
             count = open_counts.get(membership.user_id, 0)
             choices.append((str(membership.pk), f"{membership.user.full_name}{team} ({count} open cases)"))
-        self.fields["membership"].choices = choices
+        cast(forms.ChoiceField, self.fields["membership"]).choices = choices
 
     def chosen(self) -> Any:
         return self.memberships[self.cleaned_data["membership"]]
@@ -86,7 +86,7 @@ class ContactAttemptForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.channel_objects = {str(c.pk): c for c in channels}
         if channels:
-            self.fields["channel"].choices = [(str(c.pk), _channel_label(c)) for c in channels]
+            cast(forms.ChoiceField, self.fields["channel"]).choices = [(str(c.pk), _channel_label(c)) for c in channels]
         else:
             del self.fields["channel"]
 
@@ -130,7 +130,7 @@ class TaskForm(forms.Form):
     def __init__(self, *args: Any, owners: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.owner_objects = {str(u.pk): u for u in owners}
-        self.fields["owner"].choices = [(str(u.pk), u.full_name) for u in owners]
+        cast(forms.ChoiceField, self.fields["owner"]).choices = [(str(u.pk), u.full_name) for u in owners]
 
     def chosen_owner(self) -> Any:
         return self.owner_objects.get(self.cleaned_data.get("owner") or "")

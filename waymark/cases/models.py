@@ -8,7 +8,7 @@ contact attempt) is encrypted at rest and never written to logs or the audit tra
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import models
@@ -23,7 +23,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         """The cases this user may see (rules in ``waymark/cases/access.py``)."""
         from waymark.cases.access import cases_visible_to
 
-        return cases_visible_to(user, self)
+        return cast(CaseQuerySet, cases_visible_to(user, self))
 
     def open(self) -> CaseQuerySet:
         return self.filter(status__in=OPEN)

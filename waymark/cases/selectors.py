@@ -236,8 +236,8 @@ def team_dashboard(user: Any, *, today: date | None = None) -> TeamDashboard:
     overdue = list(
         overdue_first_contacts(cases, today).select_related("person", "caseworker").order_by("referred_on", "number")
     )
-    counts = {
-        row["caseworker_id"]: row
+    counts: dict[Any, dict[str, Any]] = {
+        row["caseworker_id"]: dict(row)
         for row in cases.filter(status__in=OPEN, caseworker__isnull=False)
         .values("caseworker_id")
         .annotate(
