@@ -132,7 +132,8 @@ def refer(request: HttpRequest) -> HttpResponse:
         )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        agency = Agency.objects.get(pk=data.get("agency") or form.single_agency)
+        agency_id: str = data.get("agency") or form.single_agency or ""
+        agency = Agency.objects.get(pk=agency_id)
         try:
             marac_case = marac_referral_create(
                 actor=user,
