@@ -292,7 +292,7 @@ def test_order_forms_and_expiry_warning(client_for, case, idva, harmer):
     assert response.status_code == 302
     order = LegalOrder.objects.get()
     body = client.get(reverse("support:orders", args=[case.pk])).content.decode()
-    assert "Expiring soon" in body and "expiring or recently expired" in body
+    assert "Expiring soon" in body and "Talk to the client about renewing it" in body
     response = client.post(
         reverse("support:order_edit", args=[case.pk, order.pk]),
         {"status": "granted", **_date("granted_on", days_ago(180)), "protects": [case.person_id], "against": harmer.pk},
