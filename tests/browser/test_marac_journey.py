@@ -1,0 +1,240 @@
+"""MARAC: a coordinator schedules meetings and builds an agenda; a police representative records
+research; the coordinator runs the meeting (attendance, an observer's confidentiality statement,
+the discussion, actions), completes the minutes and prints them; at the next meeting the
+outstanding actions come back for review.
+
+Screenshots for the docs: docs/screenshots/marac-agenda.png, marac-meeting.png and
+marac-actions-review.png. Every page is checked by axe-core and for console errors and CSP
+violations (pages.py).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from tests.browser.conftest import REPO_ROOT
+from tests.browser.pages import check_page, sign_in, visit
+from waymark.demo.partnership import demo_password
+
+SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
+COORDINATOR = "lucy.barnes@council.example"
+POLICE_REP = "mark.turner@police.example"
+
+
+@pytest.fixture
+def referrals(partnership: Any) -> list[Any]:
+    """Three accepted MARAC referrals awaiting a meeting (the coordinator's accept step's result)."""
+    from waymark.marac.models import MaracCase, MaracCaseStatus, MaracMeeting, MeetingStatus
+    from waymark.organisations.models import Agency
+    from waymark.people.models import Person
+
+    police = Agency.objects.get(ref="SMP")
+    today = timezone.localdate()
+    # Aisha Rahman was heard at a MARAC five months ago, with the same person causing harm: a
+    # repeat under both rules, each shown with its evidence.
+    earlier = MaracMeeting.objects.create(
+        ref="MARAC-EARLIER", held_on=today - timedelta(days=150), status=MeetingStatus.HELD
+    )
+    aisha = Person.objects.create(given_name="Aisha", family_name="Rahman")
+    harm = Person.objects.create(given_name="Person", family_name="Causing-harm 1")
+    MaracCase.objects.create(
+        ref="MC-2026-0000",
+        victim=aisha,
+        perpetrator=harm,
+        referred_on=today - timedelta(days=160),
+        meeting=earlier,
+        referring_agency=police,
+        status=MaracCaseStatus.HEARD,
+    )
+    cases = []
+    for number, (given, family, criteria) in enumerate(
+        [
+            ("Aisha", "Rahman", ["visible_high_risk"]),
+            ("Bethany", "Cole", ["professional_judgement"]),
+            ("Chloe", "Adeyemi", ["visible_high_risk", "escalation"]),
+        ],
+        start=1,
+    ):
+        victim = aisha if number == 1 else Person.objects.create(given_name=given, family_name=family)
+        perpetrator = harm if number == 1 else Person.objects.create(given_name="Person", family_name=f"Harm {number}")
+        cases.append(
+            MaracCase.objects.create(
+                ref=f"MC-2026-{number:04d}",
+                victim=victim,
+                perpetrator=perpetrator,
+                referred_on=today - timedelta(days=number),
+                referring_agency=police,
+                criteria=criteria,
+                checklist_score=15,
+                status=MaracCaseStatus.ACCEPTED,
+            )
+        )
+    return cases
+
+
+def click(page: Any, role: str, name: str, **options: Any) -> None:
+    with page.expect_navigation():
+        page.get_by_role(role, name=name, **options).first.click()
+    check_page(page)
+
+
+def fill_date(page: Any, scope: Any, day: Any) -> None:
+    scope.get_by_label("Day").fill(str(day.day))
+    scope.get_by_label("Month").fill(str(day.month))
+    scope.get_by_label("Year").fill(str(day.year))
+
+
+def test_coordinator_runs_a_marac_and_the_next_meeting_reviews_actions(page: Any, referrals: Any) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    first_day = timezone.localdate() + timedelta(days=2)
+    second_day = first_day + timedelta(days=14)
+
+    # --- The coordinator creates the fortnightly schedule and builds the first agenda. ---
+    sign_in(page, COORDINATOR, demo_password(COORDINATOR))
+    assert "MARAC meetings" in page.locator("main").inner_text()  # the home panel
+    visit(page, "/marac/meetings/")
+    click(page, "link", "Create the regular schedule")
+    fill_date(page, page.locator("form"), first_day)
+    page.get_by_label("How many weeks ahead").fill("4")
+    page.get_by_label("Venue (optional)").fill("Civic Centre, Room 4")
+    click(page, "button", "Create the meetings")
+    assert "2 meetings scheduled." in page.locator("main").inner_text()
+    # Running it again adds nothing.
+    click(page, "link", "Create the regular schedule")
+    fill_date(page, page.locator("form"), first_day)
+    page.get_by_label("How many weeks ahead").fill("4")
+    click(page, "button", "Create the meetings")
+    assert "0 meetings scheduled; 2 already in the schedule." in page.locator("main").inner_text()
+
+    first_ref, second_ref = f"MARAC-{first_day:%Y-%m-%d}", f"MARAC-{second_day:%Y-%m-%d}"
+    click(page, "link", first_ref)
+    click(page, "link", "Build the agenda")
+    for ref in ("MC-2026-0003", "MC-2026-0001", "MC-2026-0002"):
+        click(page, "button", f"Add {ref} to the agenda")
+    assert "3 of 16" in page.locator("#capacity").inner_text()
+    click(page, "button", "Up MC-2026-0001")
+    agenda = page.locator("#agenda").inner_text()
+    assert agenda.index("MC-2026-0001") < agenda.index("MC-2026-0003")
+    assert "Discussed before (local rule): Repeat heard at MARAC-EARLIER" in agenda
+    assert "12-month rule: Repeat of MC-2026-0000" in agenda
+    assert "Discussed before (local rule): not discussed at an earlier MARAC" in agenda
+    page.screenshot(path=str(SCREENSHOTS / "marac-agenda.png"), full_page=True)
+
+    # --- The police representative records research for a case on the agenda. ---
+    page.context.clear_cookies()
+    sign_in(page, POLICE_REP, demo_password(POLICE_REP))
+    visit(page, "/marac/meetings/")
+    click(page, "link", first_ref)
+    assert "To do" in page.locator("main").inner_text()
+    click(page, "link", "MC-2026-0001")
+    page.get_by_label("What your agency holds").fill(
+        "Three call-outs in the last two months; a non-molestation order was breached on 2 November."
+    )
+    click(page, "button", "Save research")
+    assert "Research recorded for MC-2026-0001" in page.locator("main").inner_text()
+    click(page, "link", "Back to the meeting")
+    click(page, "link", "MC-2026-0002")
+    page.get_by_label("My agency holds no information about this person").check()
+    click(page, "button", "Save research")
+    assert "No information held." in page.locator("main").inner_text()
+
+    # --- The coordinator runs the meeting. ---
+    page.context.clear_cookies()
+    sign_in(page, COORDINATOR, demo_password(COORDINATOR))
+    visit(page, "/marac/meetings/")
+    click(page, "link", first_ref)
+    click(page, "button", "Open the meeting")
+    assert page.get_by_role("heading", name="Meeting mode").is_visible()
+    assert "Everything shared at this MARAC is confidential." in page.locator("#statement").inner_text()
+
+    # An observer joins: no case can be heard until they agree the statement.
+    page.get_by_label("Name", exact=True).fill("Sam Student")
+    page.get_by_label("Observer").check()
+    click(page, "button", "Add attendee")
+    assert "1 observer must agree the statement" in page.locator("main").inner_text()
+    click(page, "link", "MC-2026-0001: Aisha Rahman")
+    page.get_by_label("Summary of information shared").fill("Police: three call-outs; order breached.")
+    click(page, "button", "Save the discussion")
+    assert "not agreed the confidentiality statement" in page.locator(".govuk-error-summary").inner_text()
+    click(page, "link", "Go to the statement")
+    page.get_by_label("Sam Student has read and agrees the statement").check()
+    click(page, "button", "Record agreement of Sam Student")
+    assert "Sam Student has agreed the confidentiality statement." in page.locator("main").inner_text()
+
+    # Attendance by agency: the police and housing came; everyone else invited did not.
+    attendance = page.locator("#attendance-form")
+    attendance.get_by_label("Southmere Police Community Safety Unit").check()
+    attendance.get_by_label("Southmere Council Housing Solutions").check()
+    click(page, "button", "Save attendance")
+
+    # Each case: the summary, risks and actions; then heard.
+    due = first_day + timedelta(days=7)
+    for ref, name in (
+        ("MC-2026-0001", "Aisha Rahman"),
+        ("MC-2026-0003", "Chloe Adeyemi"),
+        ("MC-2026-0002", "Bethany Cole"),
+    ):
+        click(page, "link", f"{ref}: {name}")
+        page.get_by_label("Summary of information shared").fill(f"Agencies shared what they hold about {name}.")
+        page.get_by_label("Risks identified").fill("Escalating physical abuse; breach of order.")
+        click(page, "button", "Save the discussion")
+        if ref == "MC-2026-0001":
+            form = page.locator("#action-form")
+            form.get_by_label("Action", exact=True).fill("Flag the address for an urgent police response.")
+            form.get_by_label("Owner agency").select_option(label="Southmere Police Community Safety Unit")
+            form.get_by_label("Owner (optional)").fill("DS Mark Turner")
+            fill_date(page, form, due)
+            click(page, "button", "Add the action")
+            form = page.locator("#action-form")
+            form.get_by_label("Action", exact=True).fill("Consider a management transfer to a safe property.")
+            form.get_by_label("Owner agency").select_option(label="Southmere Council Housing Solutions")
+            fill_date(page, form, due)
+            click(page, "button", "Add the action")
+            assert page.locator("#case-actions tbody tr").count() == 2
+            page.screenshot(path=str(SCREENSHOTS / "marac-meeting.png"), full_page=True)
+        click(page, "button", "Mark the case heard")
+        assert f"{ref} is marked heard." in page.locator("main").inner_text()
+
+    click(page, "button", "Complete the minutes")
+    minutes = page.locator("main").inner_text()
+    assert "The minutes are complete." in minutes
+    assert "Flag the address for an urgent police response." in minutes
+    assert "Sam Student" in minutes
+
+    # The print view: audited, and the header, navigation and buttons are not printed.
+    click(page, "link", "Print the minutes")
+    page.emulate_media(media="print")
+    assert not page.locator(".govuk-service-navigation").is_visible()
+    assert not page.locator(".app-header").is_visible()
+    assert page.locator(".app-protective-marking").first.is_visible()
+    page.emulate_media(media="screen")
+    from waymark.audit.models import AuditAction, AuditEvent
+
+    assert AuditEvent.objects.filter(action=AuditAction.PRINT, detail__document="minutes").count() == 1
+
+    # --- The next meeting: the outstanding actions come back for review. ---
+    visit(page, "/marac/meetings/")
+    click(page, "link", second_ref)
+    click(page, "button", "Open the meeting")
+    main = page.locator("main").inner_text()
+    assert "Flag the address for an urgent police response." in main
+    assert "Consider a management transfer to a safe property." in main
+    cards = page.locator("[id^=review-]")
+    assert cards.count() == 2
+    police_card = cards.filter(has_text="Flag the address")
+    police_card.get_by_label("Done", exact=True).check()
+    with page.expect_navigation():
+        police_card.get_by_role("button", name="Save review").click()
+    check_page(page)
+    housing_card = page.locator("[id^=review-]").filter(has_text="management transfer")
+    housing_card.get_by_label("Not possible: circumstances changed").check()
+    housing_card.get_by_label("Note (needed if not possible or not done)").fill("She has moved to a refuge.")
+    with page.expect_navigation():
+        housing_card.get_by_role("button", name="Save review").click()
+    check_page(page)
+    assert "reviewed: not possible: circumstances changed" in page.locator("main").inner_text()
+    page.locator("#actions-review").screenshot(path=str(SCREENSHOTS / "marac-actions-review.png"))
