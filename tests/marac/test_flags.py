@@ -229,3 +229,12 @@ def test_home_panel_counts_new_flags_and_referrals_awaiting(coordinator, victim,
     earlier_referral(victim, None, date(2025, 6, 1), status=MaracCaseStatus.REFERRED)
     page = client_for(coordinator).get(reverse("home")).content.decode()
     assert "MARAC triage" in page and "New flag-and-tag alerts" in page and "Referrals awaiting triage" in page
+
+
+def test_many_incidents_are_checked_in_chunks(victim, harm, earlier, monkeypatch):
+    import waymark.marac.flags as flags
+
+    monkeypatch.setattr(flags, "CHUNK", 2)
+    ids = [Incident.objects.create(victim=victim, perpetrator=harm, occurred_on=date(2025, 2, d)).pk for d in (1, 2, 3)]
+    assert len(flags.flag_incidents(ids)) == 3
+    assert flags.flag_incidents(ids) == []

@@ -72,14 +72,24 @@ def _pair_rows(victim_ids: set[uuid.UUID]) -> dict[tuple[uuid.UUID, uuid.UUID], 
     return by_pair
 
 
+CHUNK = 500  # ids per query: an import may bring tens of thousands of incidents
+
+
 @transaction.atomic
 def flag_incidents(incident_ids: Iterable[uuid.UUID]) -> list[FlagAlert]:
     """Raises an alert for each of these incidents that the rule above flags; returns the new ones.
 
     Audited as the system's own act (whoever recorded the incident did not choose to raise it)."""
     ids = list(incident_ids)
-    if not ids:
+    if not ids or not MaracCase.objects.filter(perpetrator__isnull=False).exists():
         return []
+    raised: list[FlagAlert] = []
+    for start in range(0, len(ids), CHUNK):
+        raised += _flag_chunk(ids[start : start + CHUNK])
+    return raised
+
+
+def _flag_chunk(ids: list[uuid.UUID]) -> list[FlagAlert]:
     incidents = list(
         Incident.objects.filter(pk__in=ids, perpetrator__isnull=False, archived_at__isnull=True).values_list(
             "id", "victim_id", "perpetrator_id", "occurred_on"
