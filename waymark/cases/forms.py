@@ -75,7 +75,7 @@ class ContactAttemptForm(forms.Form):
         error_messages={"required": "Enter the time of the attempt"},
     )
     note = forms.CharField(
-        label="What happened (optional)",
+        label="What happened",
         required=False,
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -177,7 +177,6 @@ def contact(request: HttpRequest, case_id: str) -> HttpResponse:
         request,
         "cases/contact.html",
         {"case": case, "form": form, "blocked": blocked, "show_location": show_location},
-        status=422 if blocked else 200,
     )
 
 
