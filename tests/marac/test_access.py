@@ -52,7 +52,7 @@ def test_a_representative_of_another_agency_sees_nothing(police_case, client_for
     assert not marac_referrals_visible_to(rep).exists()
     page = client_for(rep).get(reverse("marac:mine")).content.decode()
     assert police_case.ref not in page
-    assert client_for(rep).get(reverse("marac:referral", args=[police_case.pk])).status_code == 403
+    assert client_for(rep).get(reverse("marac:referral", args=[police_case.pk])).status_code == 404
 
 
 def test_an_agency_representative_sees_their_agencys_referrals_in_the_list(police_rep, police_case, client_for):
@@ -79,13 +79,20 @@ def test_commissioners_get_reports_but_no_case(commissioner, police_case, client
     assert not marac_referral_status_visible_to(commissioner).exists()
     for name, args in (("marac:mine", []), ("marac:referrals", []), ("marac:refer", []), ("marac:flags", [])):
         assert client.get(reverse(name, args=args)).status_code == 403
-    assert client.get(reverse("marac:referral", args=[police_case.pk])).status_code == 403
+    assert client.get(reverse("marac:referral", args=[police_case.pk])).status_code == 404
 
 
-def test_referral_page_access_matrix(coordinator, police_referrer, police_case, client_for):
+def test_referral_page_access_matrix(coordinator, police_referrer, police_case, outsider, client_for):
     url = reverse("marac:referral", args=[police_case.pk])
     assert client_for(coordinator).get(url).status_code == 200
+    # The referring agency knows it exists (it follows the status): its role may not see more.
     assert client_for(police_referrer).get(url).status_code == 403
+    # Anyone else: it does not exist for them.
+    assert client_for(outsider).get(url).status_code == 404
+    from waymark.audit.models import AuditAction, AuditEvent
+
+    refused = AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED, object_id=str(police_case.pk))
+    assert refused.count() == 2
     # A coordinator asking for a referral that does not exist: 404.
     assert (
         client_for(coordinator)
@@ -95,10 +102,12 @@ def test_referral_page_access_matrix(coordinator, police_referrer, police_case, 
     )
 
 
-def test_decide_access(police_referrer, housing_rep, police_case, client_for):
+def test_decide_access(police_referrer, housing_rep, police_rep, outsider, police_case, client_for):
     url = reverse("marac:decide", args=[police_case.pk])
-    for user in (police_referrer, housing_rep):
+    for user in (police_referrer, police_rep):  # the referring agency: status only
         assert client_for(user).post(url, {"decision": "accept"}).status_code == 403
+    for user in (housing_rep, outsider):
+        assert client_for(user).post(url, {"decision": "accept"}).status_code == 404
     police_case.refresh_from_db()
     assert police_case.status == MaracCaseStatus.REFERRED
 

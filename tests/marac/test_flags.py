@@ -238,3 +238,12 @@ def test_many_incidents_are_checked_in_chunks(victim, harm, earlier, monkeypatch
     ids = [Incident.objects.create(victim=victim, perpetrator=harm, occurred_on=date(2025, 2, d)).pk for d in (1, 2, 3)]
     assert len(flags.flag_incidents(ids)) == 3
     assert flags.flag_incidents(ids) == []
+
+
+def test_dismiss_access(police_referrer, outsider, victim, harm, earlier, client_for):
+    flag = FlagAlert.objects.get(incident=record(victim, harm, date(2025, 5, 1)))
+    url = reverse("marac:dismiss-flag", args=[flag.pk])
+    for user in (police_referrer, outsider):
+        assert client_for(user).post(url, {"reason": "x"}).status_code == 404
+    flag.refresh_from_db()
+    assert flag.status == FlagStatus.NEW

@@ -69,7 +69,10 @@ def marac_referral_status_visible_to(user: Any) -> QuerySet[Any]:
 
 
 def get_marac_referral_for_user(user: Any, case_id: uuid.UUID | str) -> MaracCase:
-    """The referral, if the user may read it in full. Http404 alike for "no such" and "not yours"."""
+    """The referral, if the user may read it in full.
+
+    Http404 alike for "no such" and "not yours"; PermissionDenied for the agency that referred it
+    (it may see the status, in its list, and nothing more)."""
     try:
         case_uuid = uuid.UUID(str(case_id))
     except ValueError:
@@ -80,9 +83,13 @@ def get_marac_referral_for_user(user: Any, case_id: uuid.UUID | str) -> MaracCas
         .filter(pk=case_uuid)
         .first()
     )
-    if case is None:
-        raise Http404("No such MARAC referral")
-    return case
+    if case is not None:
+        return case
+    # The referring agency may know the referral exists (it follows its status), so for them it
+    # is "yours, but your role may not see more": 403. For anyone else it does not exist: 404.
+    if marac_referral_status_visible_to(user).filter(pk=case_uuid).exists():
+        raise PermissionDenied("Your agency follows this referral's status only.")
+    raise Http404("No such MARAC referral")
 
 
 def require_coordinator(user: Any) -> None:

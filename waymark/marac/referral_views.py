@@ -11,12 +11,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from waymark.audit.actions import audit_record
-from waymark.audit.models import AuditAction
+from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.cases.access import get_case_for_user
 from waymark.core.access import signed_in
 from waymark.marac.access import (
@@ -229,10 +229,25 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "marac/referral_queue.html", {"rows": rows, "show": show, "limit": QUEUE_LIMIT})
 
 
-@signed_in(Role.MARAC_COORDINATOR)
+def _referral_or_refuse(request: HttpRequest, case_id: str) -> Any:
+    """The object check, with every refusal audited (the id asked for, never more)."""
+    try:
+        return get_marac_referral_for_user(request.user, case_id)
+    except (Http404, PermissionDenied):
+        audit_record(
+            actor=request.user,
+            action=AuditAction.ACCESS_DENIED,
+            object_type="marac.maraccase",
+            object_id=str(case_id)[:64],
+            outcome=AuditOutcome.DENIED,
+        )
+        raise
+
+
+@signed_in()  # any member: the object check answers 404 (not theirs) or 403 (status only)
 @require_GET
 def detail(request: HttpRequest, case_id: str) -> HttpResponse:
-    marac_case = get_marac_referral_for_user(request.user, case_id)
+    marac_case = _referral_or_refuse(request, case_id)
     finding = compute_repeats(case_rows())[marac_case.pk]
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=marac_case, detail={"page": "MARAC triage"})
     return render(request, "marac/referral_detail.html", _detail_context(marac_case, finding, DecisionForm()))
@@ -250,10 +265,11 @@ def _detail_context(marac_case: Any, finding: Any, form: DecisionForm) -> dict[s
     }
 
 
-@signed_in(Role.MARAC_COORDINATOR)
+@signed_in()  # any member: the object check answers 404 or 403, then only the coordinator decides
 @require_POST
 def decide(request: HttpRequest, case_id: str) -> HttpResponse:
-    marac_case = get_marac_referral_for_user(request.user, case_id)
+    marac_case = _referral_or_refuse(request, case_id)
+    require_coordinator(request.user)
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
@@ -304,7 +320,7 @@ def flags(request: HttpRequest) -> HttpResponse:
     )
 
 
-@signed_in(Role.MARAC_COORDINATOR)
+@signed_in()  # any member: an alert that is not theirs is a 404
 @require_POST
 def dismiss(request: HttpRequest, flag_id: str) -> HttpResponse:
     flag = get_flag_for_user(request.user, flag_id)
