@@ -321,3 +321,16 @@ def test_another_agencys_caseworker_cannot_reach_the_person_so_never_builds_a_jo
     elsewhere = make_member(Role.CASEWORKER, agency=AgencyFactory(kind=AgencyKind.DA_SPECIALIST))
     with pytest.raises(Http404):
         get_person_for_user(elsewhere, history["case"].person_id)
+
+
+def test_same_day_entries_follow_the_order_they_were_recorded_in(survivor, idva_team, idva, specialist_agency):
+    """Everything done on one day (a first visit): date-only records sit among the timed ones by
+    when they were written."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    case = make_case(survivor, agency=specialist_agency, team=idva_team, caseworker=idva, opened_on=today)
+    OutcomeMeasure.objects.create(case=case, subject=survivor, stage=Stage.INTAKE, measured_on=today)
+    OutcomeMeasure.objects.create(case=case, subject=survivor, stage=Stage.EXIT, measured_on=today)
+    titles = [entry.title for entry in journey_for(idva, survivor, [EntryKind.OUTCOME])]
+    assert titles == ["Exit outcomes", "Intake outcomes"]

@@ -57,6 +57,9 @@ class Entry:
     on: datetime.date
     title: str
     at: datetime.datetime | None = None
+    # When a date-only record was written: on the day itself, its time places the entry among
+    # that day's timed entries (an intake recorded after the call that engaged her sits above it).
+    recorded: datetime.datetime | None = None
     byline: str = ""
     details: tuple[str, ...] = ()
     url: str = ""
@@ -68,7 +71,12 @@ class Entry:
 
     @property
     def sort_key(self) -> tuple[datetime.date, datetime.time, int]:
-        moment = timezone.localtime(self.at).time() if self.at else datetime.time.min
+        if self.at is not None:
+            moment = timezone.localtime(self.at).time()
+        elif self.recorded is not None and timezone.localdate(self.recorded) == self.on:
+            moment = timezone.localtime(self.recorded).time()
+        else:
+            moment = datetime.time.min  # recorded later: before the day's timed entries
         return (self.on, moment, self.order)
 
 
@@ -149,6 +157,7 @@ def referrals(user: Any, person: Person) -> list[Entry]:
             Entry(
                 kind=EntryKind.REFERRAL,
                 on=referral.received_on,
+                recorded=referral.created_at,
                 title=f"Referral {referral.number} received",
                 details=tuple(details),
                 url=url,
@@ -194,6 +203,7 @@ def risk_assessments(user: Any, person: Person) -> list[Entry]:
             Entry(
                 kind=EntryKind.RISK,
                 on=assessment.assessed_on,
+                recorded=assessment.created_at,
                 title="Risk checklist",
                 byline=_name(assessment.assessed_by),
                 details=tuple(details),
@@ -219,7 +229,13 @@ def incidents(user: Any, person: Person) -> list[Entry]:
         if incident.agency is not None:
             details.append(f"Recorded by {incident.agency.name}")
         entries.append(
-            Entry(kind=EntryKind.INCIDENT, on=incident.occurred_on, title="Incident", details=tuple(details))
+            Entry(
+                kind=EntryKind.INCIDENT,
+                on=incident.occurred_on,
+                recorded=incident.created_at,
+                title="Incident",
+                details=tuple(details),
+            )
         )
     return entries
 
@@ -363,7 +379,13 @@ def marac_appearances(user: Any, person: Person) -> list[Entry]:
         if status != MaracCaseStatus.HEARD:
             details.append(status.label)
         entries.append(
-            Entry(kind=EntryKind.MARAC, on=marac_case.referred_on, title="Referred to MARAC", details=tuple(details))
+            Entry(
+                kind=EntryKind.MARAC,
+                on=marac_case.referred_on,
+                recorded=marac_case.created_at,
+                title="Referred to MARAC",
+                details=tuple(details),
+            )
         )
         meeting = marac_case.meeting
         if status == MaracCaseStatus.HEARD and meeting is not None:
@@ -422,6 +444,7 @@ def outcome_measures(user: Any, person: Person) -> list[Entry]:
             Entry(
                 kind=EntryKind.OUTCOME,
                 on=measure.measured_on,
+                recorded=measure.created_at,
                 title=f"{measure.get_stage_display()} outcomes",
                 byline=_name(measure.recorded_by),
                 details=tuple(details),
@@ -453,6 +476,7 @@ def plans(user: Any, person: Person) -> list[Entry]:
             Entry(
                 kind=EntryKind.PLAN,
                 on=plan.reviewed_on,
+                recorded=plan.created_at,
                 title="Safety plan made" if plan.version == 1 else f"Safety plan reviewed (version {plan.version})",
                 byline=_name(plan.reviewed_by),
                 details=(f"Next review by {plan.next_review_on:%-d %B %Y}",),
@@ -466,6 +490,7 @@ def plans(user: Any, person: Person) -> list[Entry]:
             Entry(
                 kind=EntryKind.PLAN,
                 on=need.identified_on,
+                recorded=need.created_at,
                 title=f"Support need: {need.get_domain_display().lower()}",
                 byline=_name(need.identified_by),
                 details=(f"{need.get_level_display()} priority",),
@@ -479,6 +504,7 @@ def plans(user: Any, person: Person) -> list[Entry]:
             Entry(
                 kind=EntryKind.PLAN,
                 on=goal.set_on,
+                recorded=goal.created_at,
                 title=f"Goal agreed: {goal.need.get_domain_display().lower()}",
                 byline=_name(goal.set_by),
                 details=(f"Hoped for by {goal.target_on:%-d %B %Y}",),
@@ -494,6 +520,7 @@ def plans(user: Any, person: Person) -> list[Entry]:
             Entry(
                 kind=EntryKind.PLAN,
                 on=update.recorded_on,
+                recorded=update.created_at,
                 title=f"Goal {update.get_status_display().lower()}: {update.goal.need.get_domain_display().lower()}",
                 byline=_name(update.recorded_by),
                 url=reverse("support:support_plan", args=[update.goal.need.case_id]),
