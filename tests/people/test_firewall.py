@@ -29,6 +29,29 @@ def test_sees_people_causing_harm_and_household_members_of_own_agency(
     assert _sees(programme_worker_same_agency, person)
 
 
+def test_locates_people_causing_harm_of_own_agency(programme_worker_same_agency, harmer):
+    assert can_see_location(programme_worker_same_agency, harmer)
+
+
+def test_never_locates_a_household_member_who_may_live_with_the_victim(programme_worker_same_agency, specialist_agency):
+    member = PersonFactory(held_by=specialist_agency, primary_role=PersonRole.HOUSEHOLD_MEMBER)
+    assert not can_see_location(programme_worker_same_agency, member)
+    # Not even through another role the same account holds there.
+    MembershipFactory(user=programme_worker_same_agency, agency=specialist_agency, role=Role.CASEWORKER)
+    assert not can_see_location(User.objects.get(pk=programme_worker_same_agency.pk), member)
+
+
+def test_locates_a_household_member_who_is_their_own_participant(programme_worker_same_agency, specialist_agency):
+    member = PersonFactory(held_by=specialist_agency, primary_role=PersonRole.HOUSEHOLD_MEMBER)
+    Enrolment.objects.create(participant=member, agency=specialist_agency, referred_on="2026-01-05", source="self")
+    assert can_see_location(programme_worker_same_agency, member)
+
+
+def test_caseworker_still_locates_household_members(idva, specialist_agency):
+    member = PersonFactory(held_by=specialist_agency, primary_role=PersonRole.HOUSEHOLD_MEMBER)
+    assert can_see_location(idva, member)
+
+
 @pytest.mark.parametrize("role", [PersonRole.SURVIVOR, PersonRole.CHILD])
 def test_never_sees_survivors_or_children_of_own_agency(programme_worker_same_agency, specialist_agency, role):
     person = PersonFactory(held_by=specialist_agency, primary_role=role)

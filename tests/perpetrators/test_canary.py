@@ -54,7 +54,11 @@ def world(
     child = PersonFactory(held_by=specialist_agency, primary_role=PersonRole.CHILD, given_name="Lily")
     Relationship.objects.create(person_a=victim, person_b=child, kind=RelationshipKind.PARENT_OF)
     Address.objects.create(person=child, kind=AddressKind.REFUGE, line1=f"{CANARY} child refuge", postcode=CANARY)
+    # Her mother lives with her at the refuge: the same address, on a record the worker may see.
     household = PersonFactory(held_by=specialist_agency, primary_role=PersonRole.HOUSEHOLD_MEMBER)
+    Relationship.objects.create(person_a=victim, person_b=household, kind=RelationshipKind.FAMILY_MEMBER)
+    Address.objects.create(person=household, kind=AddressKind.HOME, line1=f"{CANARY} refuge", postcode=CANARY)
+    ContactChannel.objects.create(person=household, kind=ChannelKind.MOBILE, value=f"07{CANARY}")
     # The participant's own address: the worker may see it (their client), without the canary.
     Address.objects.create(person=participant, kind=AddressKind.HOME, line1="4 Participant Road")
 
@@ -191,6 +195,10 @@ def test_programme_worker_never_sees_the_canary_anywhere(world, programme_worker
     # ...and the victim's own pages do not exist for them.
     assert statuses[reverse("people:contact", args=[victim.pk])] == 404
     assert statuses[reverse("people:detail", args=[victim.pk])] == 404
+    # Her household member exists for them, but not where she lives.
+    household = world["ids"]["person_id"][3]
+    assert statuses[reverse("people:detail", args=[household])] == 200
+    assert statuses[reverse("people:contact", args=[household])] in (403, 404)
     if "journey:person" in {r.qualified_name for r in ALL_ROUTES}:
         assert statuses[reverse("journey:person", args=[victim.pk])] == 404
     assert CANARY not in caplog.text

@@ -37,8 +37,11 @@ PERSON_RECORD_ROLES = (
 AGENCY_WIDE_PERSON_ROLES = tuple(role for role in PERSON_RECORD_ROLES if role != Role.PERPETRATOR_WORKER)
 # Roles that may see where a person is: contacting and housing them is their work.
 LOCATION_ROLES = (Role.CASEWORKER, Role.TEAM_MANAGER, Role.HOUSING_OFFICER, Role.MARAC_COORDINATOR)
-# A perpetrator-programme worker may see their own client's location, never a victim's or child's.
-PERPETRATOR_WORKER_MAY_LOCATE = (PersonRole.PERSON_CAUSING_HARM, PersonRole.HOUSEHOLD_MEMBER)
+# A perpetrator-programme worker sees people causing harm and household members their agency holds.
+PERPETRATOR_WORKER_MAY_SEE = (PersonRole.PERSON_CAUSING_HARM, PersonRole.HOUSEHOLD_MEMBER)
+# Of those they may locate only people causing harm (their clients): a household member may live
+# with the victim, so their address can be hers (docs/perpetrator-programme.md).
+PERPETRATOR_WORKER_MAY_LOCATE = (PersonRole.PERSON_CAUSING_HARM,)
 VICTIM_ROLES = (PersonRole.SURVIVOR, PersonRole.CHILD)
 
 
@@ -57,7 +60,7 @@ def people_visible_to(user: Any) -> Any:
     # members) their agency holds, never its survivors or children (docs/perpetrator-programme.md).
     grants |= Q(
         held_by__in=user.agencies_with_role(Role.PERPETRATOR_WORKER),
-        primary_role__in=PERPETRATOR_WORKER_MAY_LOCATE,
+        primary_role__in=PERPETRATOR_WORKER_MAY_SEE,
     )
     # A perpetrator-programme worker sees their programme's own participants, wherever held.
     grants |= Q(pk__in=_programme_participants(user).values("participant_id"))
@@ -110,6 +113,9 @@ def locations_visible_to(user: Any) -> Any:
     # whatever other role they also hold (one account must not bridge the two).
     if Role.PERPETRATOR_WORKER in user.roles:
         scope = scope.exclude(primary_role__in=VICTIM_ROLES)
+        # Nor a household member's (they may live with the victim), unless their own participant.
+        participants = _programme_participants(user).values("participant_id")
+        scope = scope.exclude(Q(primary_role=PersonRole.HOUSEHOLD_MEMBER) & ~Q(pk__in=participants))
     return scope
 
 
