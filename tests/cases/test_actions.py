@@ -294,3 +294,55 @@ def test_caseworkers_of_another_agency_are_not_offered(case_factory, manager, id
     page = client_for(manager).get(reverse("cases:allocate", args=[case_factory().pk])).content.decode()
     assert "Faraway Worker" not in page
     assert "Amara Okafor, IDVA Team (0 open cases)" in page
+
+
+# --- The buttons on the case page ------------------------------------------------------------
+
+BUTTONS = {
+    "allocate": "cases:allocate",
+    "contact": "Record a contact attempt",
+    "engaged": "Mark as engaged",
+    "unable_to_engage": "Mark as unable to engage",
+    "activate": "Start active support",
+    "request_closure": "Request closure",
+    "decide_closure": "Approve or decline closure",
+    "reopen": "Reopen case",
+}
+EXPECTED = {
+    # status: (the caseworker's actions, the team manager's actions)
+    CaseStatus.ALLOCATED: ({"contact"}, {"allocate", "contact"}),
+    CaseStatus.CONTACT_ATTEMPTED: (
+        {"contact", "engaged", "unable_to_engage"},
+        {"allocate", "contact", "engaged", "unable_to_engage"},
+    ),
+    CaseStatus.UNABLE_TO_ENGAGE: (
+        {"contact", "engaged", "request_closure"},
+        {"allocate", "contact", "engaged", "request_closure"},
+    ),
+    CaseStatus.ENGAGED: (
+        {"contact", "activate", "request_closure"},
+        {"allocate", "contact", "activate", "request_closure"},
+    ),
+    CaseStatus.ACTIVE: ({"contact", "request_closure"}, {"allocate", "contact", "request_closure"}),
+    CaseStatus.CLOSURE_REQUESTED: ({"contact"}, {"allocate", "contact", "decide_closure"}),
+    CaseStatus.CLOSED: (set(), {"reopen"}),
+}
+
+
+@pytest.mark.parametrize("status", sorted(EXPECTED))
+def test_the_case_page_offers_only_the_moves_allowed_now(status, case_factory, idva, idva_team, manager, client_for):
+    case = case_factory(status=status, caseworker=idva, team=idva_team, first_contact_at=timezone.now())
+    for user, expected in zip((idva, manager), EXPECTED[status], strict=True):
+        assert set(actions.available_actions(user, case)) == expected
+        page = client_for(user).get(reverse("cases:detail", args=[case.pk])).content.decode()
+        for name, marker in BUTTONS.items():
+            text = reverse(marker, args=[case.pk]) if marker.startswith("cases:") else marker
+            assert (text in page) == (name in expected), (user, name)
+
+
+def test_a_caseworker_posting_a_managers_move_is_refused(case_factory, idva, idva_team, client_for):
+    case = case_factory(status=CaseStatus.CLOSED, caseworker=idva, team=idva_team)
+    response = client_for(idva).post(reverse("cases:status", args=[case.pk]), {"action": "reopen", "reason": "x"})
+    assert response.status_code == 403
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED
