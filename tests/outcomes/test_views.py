@@ -314,7 +314,7 @@ def test_download_access(client_for, idva, outsider, manager):
 def test_home_panel_for_commissioners(client_for, commissioner, case):
     panel = outcomes_panel(commissioner)
     assert panel.title == "Outcomes"
-    assert [f.label for f in panel.figures][:2] == ["People referred", "People supported"]
+    assert [f.label for f in panel.figures][:2] == ["Referrals received", "People supported"]
     page = client_for(commissioner).get(reverse("home")).content.decode()
     assert "How each figure is defined" in page
 

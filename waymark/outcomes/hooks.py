@@ -38,7 +38,7 @@ def outcomes_panel(user: Any) -> Panel:
             f"Computed from case records for {fy} so far. Each figure's definition is on the outcomes dashboard."
         ),
         figures=[
-            Figure("People referred", int(outcomes["referred"].value or 0)),
+            Figure("Referrals received", int(outcomes["referred"].value or 0)),
             Figure("People supported", int(outcomes["supported"].value or 0)),
             Figure(
                 f"Risk reduced within {risk_window_days()} days of engaging",

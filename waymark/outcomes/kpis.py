@@ -16,7 +16,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from waymark.cases.service_standard import first_contact_met_standard, first_contact_overdue
+from waymark.cases.service_standard import first_contact_due_on
 from waymark.cases.states import CaseStatus
 from waymark.core.dates import working_days_between
 from waymark.outcomes.models import FREQUENCY_ORDER, AbuseKind, Frequency, OutcomeMeasure, Stage
@@ -52,7 +52,7 @@ def _definitions() -> list[KpiDefinition]:
     return [
         KpiDefinition(
             key="referred",
-            title="People referred",
+            title="Referrals received",
             kind="count",
             definition=(
                 "Referrals the service received in the period (by the date received), whatever became of them. "
@@ -332,6 +332,9 @@ def _assessments_by_person(person_ids: QuerySet[Any], until: date) -> dict[Any, 
     return by_person
 
 
+_RISK_RANK = {level.value: level.rank for level in RiskLevel}
+
+
 def classify_risk_reduction(
     engaged_on: date, assessments: list[tuple[date, str]], *, as_of: date, window: int
 ) -> tuple[str, bool, bool]:
@@ -352,7 +355,7 @@ def classify_risk_reduction(
             after = level
     if after is None:
         return f"No reassessment within {window} days", False, True
-    before_rank, after_rank = RiskLevel(baseline).rank, RiskLevel(after).rank
+    before_rank, after_rank = _RISK_RANK[baseline], _RISK_RANK[after]
     if after_rank < before_rank:
         return "Risk reduced", True, True
     if after_rank == before_rank:
@@ -375,9 +378,19 @@ def reduced_risk_records(rows: list[tuple[Any, Any, date]], person_ids: QuerySet
     return records
 
 
+def _local_date(moment: Any, zone: Any) -> date:
+    """``timezone.localdate`` for many rows: the zone is looked up once, not per row."""
+    return moment.astimezone(zone).date()
+
+
 def first_contact_rows(start: date, end: date, cases: QuerySet[Any]) -> list[SimpleNamespace]:
+    zone = timezone.get_current_timezone()
     return [
-        SimpleNamespace(pk=pk, referred_on=referred_on, first_contact_at=first_contact_at)
+        SimpleNamespace(
+            pk=pk,
+            referred_on=referred_on,
+            contacted_on=None if first_contact_at is None else _local_date(first_contact_at, zone),
+        )
         for pk, referred_on, first_contact_at in cases.filter(referred_on__range=(start, end)).values_list(
             "pk", "referred_on", "first_contact_at"
         )
@@ -385,15 +398,21 @@ def first_contact_rows(start: date, end: date, cases: QuerySet[Any]) -> list[Sim
 
 
 def first_contact_records(rows: list[SimpleNamespace], *, as_of: date) -> list[Record]:
-    """The service standard's own functions decide each case (``waymark.cases.service_standard``)."""
+    """The service standard's rule, set-based: ``first_contact_met_standard`` and
+    ``first_contact_overdue`` (``waymark.cases.service_standard``) compare the local date of the
+    first contact, and today, with ``first_contact_due_on(referred_on)``; so does this, working
+    out each referral date's last day once (tests/outcomes/test_kpis.py checks they agree)."""
+    due_on: dict[date, date] = {}
     records = []
     for row in rows:
-        met = first_contact_met_standard(row)
-        if met is True:
+        due = due_on.get(row.referred_on)
+        if due is None:
+            due = due_on[row.referred_on] = first_contact_due_on(row.referred_on)
+        if row.contacted_on is not None and row.contacted_on <= due:
             record = Record("case", row.pk, row.referred_on, "Contacted within the standard", True, True)
-        elif met is False:
+        elif row.contacted_on is not None:
             record = Record("case", row.pk, row.referred_on, "Contacted after the standard", False, True)
-        elif first_contact_overdue(row, today=as_of):
+        elif as_of > due:
             record = Record("case", row.pk, row.referred_on, "Not contacted, past the standard", False, True)
         else:
             record = Record("case", row.pk, row.referred_on, "Not contacted yet, within the standard", False, False)
@@ -404,10 +423,14 @@ def first_contact_records(rows: list[SimpleNamespace], *, as_of: date) -> list[R
 def time_to_contact_records(rows: list[SimpleNamespace]) -> tuple[float | None, list[Record]]:
     days: list[int] = []
     records = []
+    between: dict[tuple[date, date], int] = {}
     for row in rows:
-        if row.first_contact_at is None:
+        if row.contacted_on is None:
             continue
-        count = working_days_between(row.referred_on, timezone.localdate(row.first_contact_at))
+        pair = (row.referred_on, row.contacted_on)
+        count = between.get(pair)
+        if count is None:
+            count = between[pair] = working_days_between(*pair)
         days.append(count)
         label = "1 working day" if count == 1 else f"{count} working days"
         records.append(Record("case", row.pk, row.referred_on, label, counted=True, in_denominator=True))
@@ -418,13 +441,19 @@ _ENGAGED_STATUSES = {CaseStatus.ENGAGED, CaseStatus.ACTIVE}
 _CONTACT_PENDING = {CaseStatus.AWAITING_ALLOCATION, CaseStatus.ALLOCATED, CaseStatus.CONTACT_ATTEMPTED}
 
 
+def _start_of(day: date) -> Any:
+    """Midnight at the start of ``day`` in the service's time zone (for indexed range filters)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def engagement_records(start: date, end: date, cases: QuerySet[Any]) -> list[Record]:
-    rows = cases.filter(allocated_at__date__range=(start, end)).values_list(
-        "pk", "allocated_at", "engaged_on", "status"
-    )
+    rows = cases.filter(
+        allocated_at__gte=_start_of(start), allocated_at__lt=_start_of(end + timedelta(days=1))
+    ).values_list("pk", "allocated_at", "engaged_on", "status")
     records = []
+    zone = timezone.get_current_timezone()
     for pk, allocated_at, engaged_on, status in rows:
-        on = timezone.localdate(allocated_at)
+        on = _local_date(allocated_at, zone)
         if engaged_on is not None or status in _ENGAGED_STATUSES:
             records.append(Record("case", pk, on, "Engaged", True, True))
         elif status in _CONTACT_PENDING:
@@ -434,7 +463,9 @@ def engagement_records(start: date, end: date, cases: QuerySet[Any]) -> list[Rec
     return records
 
 
-_MEASURE_FIELDS = ["case_id", "measured_on", *AbuseKind.values, "feeling_safe", "wellbeing", "quality_of_life"]
+ABUSE_KINDS: tuple[str, ...] = tuple(AbuseKind.values)  # looked up once: ``.values`` rebuilds a list
+NOT_HAPPENING = Frequency.NONE.value
+_MEASURE_FIELDS = ["case_id", "measured_on", *ABUSE_KINDS, "feeling_safe", "wellbeing", "quality_of_life"]
 
 
 def exit_pairs(start: date, end: date, cases: QuerySet[Any]) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
@@ -482,9 +513,9 @@ ABUSE_RESULTS = {
 def classify_abuse(intake_value: str, exit_value: str) -> str | None:
     """'ceased', 'reduced', 'unchanged' or 'increased'; None when it is not counted (not answered,
     or not happening at intake)."""
-    if not intake_value or not exit_value or intake_value == Frequency.NONE:
+    if not intake_value or not exit_value or intake_value == NOT_HAPPENING:
         return None
-    if exit_value == Frequency.NONE:
+    if exit_value == NOT_HAPPENING:
         return "ceased"
     before, after = FREQUENCY_ORDER[intake_value], FREQUENCY_ORDER[exit_value]
     if after < before:
@@ -494,11 +525,11 @@ def classify_abuse(intake_value: str, exit_value: str) -> str | None:
 
 def abuse_records(pairs: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> tuple[list[AbuseRow], list[Record]]:
     records = []
-    tallies: dict[str, defaultdict[str, int]] = {kind: defaultdict(int) for kind in AbuseKind.values}
+    tallies: dict[str, defaultdict[str, int]] = {kind: defaultdict(int) for kind in ABUSE_KINDS}
     for exit_row, intake in pairs:
         if intake is None:
             continue
-        for kind in AbuseKind.values:
+        for kind in ABUSE_KINDS:
             result = classify_abuse(intake[kind], exit_row[kind])
             if result is None:
                 continue
@@ -516,7 +547,7 @@ def abuse_records(pairs: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> 
             unchanged=tallies[kind]["unchanged"],
             increased=tallies[kind]["increased"],
         )
-        for kind in AbuseKind.values
+        for kind in ABUSE_KINDS
     ]
     return rows, records
 
