@@ -80,3 +80,6 @@ def programme_section(user: Any, case: Any) -> dict[str, Any] | None:
         for link in links
     ]
     return {"programmes": programmes}
+
+
+from waymark.perpetrators import reports  # noqa: E402, F401  (registers manage.py report perpetrator-programme)
