@@ -360,3 +360,43 @@ def test_any_referring_role_may_refer(marac_agency, client_for, housing_agency):
     for role in (Role.HOUSING_OFFICER, Role.MARAC_REPRESENTATIVE, Role.CASEWORKER, Role.TEAM_MANAGER):
         user = make_member(role, agency=housing_agency)
         assert client_for(user).get(REFER).status_code == 200
+
+
+def test_coordinator_confirms_a_typed_in_victim_is_known_to_marac(
+    coordinator, police_referrer, marac_agency, specialist_agency, client_for
+):
+    today = timezone.localdate()
+    known_victim = Person.objects.create(
+        held_by=specialist_agency, given_name="Dana", family_name="Whitlow", date_of_birth=date(1991, 3, 4)
+    )
+    known_harm = Person.objects.create(held_by=specialist_agency, given_name="Lee", family_name="Garner")
+    earlier = earlier_referral(known_victim, known_harm, today - timedelta(days=60))
+    post(client_for(police_referrer), direct_form())
+    new = MaracCase.objects.exclude(pk=earlier.pk).get()
+    from waymark.marac.repeats import repeats_for_all_cases
+
+    assert not repeats_for_all_cases()[new.pk].is_repeat_12_month  # different records
+    client = client_for(coordinator)
+    page = client.get(reverse("marac:referral", args=[new.pk])).content.decode()
+    assert "Known to MARAC before? (the victim)" in page and earlier.ref in page
+    url = reverse("marac:same-person", args=[new.pk])
+    client.post(url, {"role": "victim", "person": str(known_victim.pk), "reason": ""})
+    new.refresh_from_db()
+    assert new.victim != known_victim  # a reason is required
+    client.post(url, {"role": "victim", "person": str(known_victim.pk), "reason": "Same DOB and name"})
+    client.post(url, {"role": "perpetrator", "person": str(known_harm.pk), "reason": "Same name, same victim"})
+    new.refresh_from_db()
+    assert (new.victim, new.perpetrator) == (known_victim, known_harm)
+    assert repeats_for_all_cases()[new.pk].twelve_month.case_ref == earlier.ref
+    events = AuditEvent.objects.filter(action=AuditAction.LINK, object_id=str(new.pk))
+    assert sorted(e.detail["field"] for e in events) == ["perpetrator", "victim"]
+    assert not any("DOB" in str(e.detail) for e in events)
+    # Only someone offered can be chosen; only the coordinator can confirm.
+    stranger = Person.objects.create(held_by=specialist_agency, given_name="Zed")
+    assert client.post(url, {"role": "victim", "person": str(stranger.pk), "reason": "x"}).status_code == 404
+    assert (
+        client_for(police_referrer)
+        .post(url, {"role": "victim", "person": str(known_victim.pk), "reason": "x"})
+        .status_code
+        == 403
+    )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("referrals/mine/", referral_views.mine, name="mine"),
     path("referrals/<uuid:case_id>/", referral_views.detail, name="referral"),
     path("referrals/<uuid:case_id>/decide/", referral_views.decide, name="decide"),
+    path("referrals/<uuid:case_id>/same-person/", referral_views.same_person, name="same-person"),
     path("flags/", referral_views.flags, name="flags"),
     path("flags/<uuid:flag_id>/dismiss/", referral_views.dismiss, name="dismiss-flag"),
 ]

@@ -7,6 +7,7 @@ audits a VIEW. Nothing here notifies the victim or the person causing harm.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -35,8 +36,10 @@ from waymark.marac.referrals import (
     Demographics,
     assess_criteria,
     flag_dismiss,
+    known_to_marac,
     marac_referral_create,
     marac_referral_decide,
+    marac_referral_use_known_person,
 )
 from waymark.marac.repeats import case_rows, compute_repeats
 from waymark.organisations.models import Agency
@@ -47,6 +50,7 @@ from waymark.risk.selectors import latest_assessment
 
 QUEUE_LIMIT = 300
 CRITERION_LABELS = dict(Criterion.choices)
+PEOPLE_CHANGEABLE = (MaracCaseStatus.REFERRED, MaracCaseStatus.ACCEPTED, MaracCaseStatus.LISTED)
 VICTIM_FIELDS = (
     "victim_given_name",
     "victim_family_name",
@@ -259,6 +263,13 @@ def _detail_context(marac_case: Any, finding: Any, form: DecisionForm) -> dict[s
         "finding": finding,
         "form": form,
         "can_decide": marac_case.status == MaracCaseStatus.REFERRED,
+        "can_change_people": marac_case.status in PEOPLE_CHANGEABLE,
+        "known": [
+            {"role": role, "label": label, "candidates": known_to_marac(marac_case, role=role)}
+            for role, label in (("victim", "the victim"), ("perpetrator", "the person causing harm"))
+        ]
+        if marac_case.status in PEOPLE_CHANGEABLE
+        else [],
         "criteria_labels": [CRITERION_LABELS.get(c, c) for c in marac_case.criteria],
         "victim_age": marac_case.victim.age_on(marac_case.referred_on),
         "perpetrator_age": marac_case.perpetrator.age_on(marac_case.referred_on) if marac_case.perpetrator else None,
@@ -288,6 +299,37 @@ def decide(request: HttpRequest, case_id: str) -> HttpResponse:
             return redirect("marac:referrals")
     finding = compute_repeats(case_rows())[marac_case.pk]
     return render(request, "marac/referral_detail.html", _detail_context(marac_case, finding, form), status=400)
+
+
+@signed_in()  # any member: the object check answers 404 or 403, then only the coordinator confirms
+@require_POST
+def same_person(request: HttpRequest, case_id: str) -> HttpResponse:
+    """The coordinator confirms that a person on the referral is someone MARAC already knows."""
+    marac_case = _referral_or_refuse(request, case_id)
+    require_coordinator(request.user)
+    role = request.POST.get("role", "")
+    if role not in ("victim", "perpetrator"):
+        raise Http404("No such person on this referral")
+    try:
+        chosen = uuid.UUID(request.POST.get("person", ""))
+    except ValueError:
+        raise Http404("No such person") from None
+    offered = {c["person"].pk: c["person"] for c in known_to_marac(marac_case, role=role)}
+    if chosen not in offered:
+        raise Http404("No such person")
+    try:
+        marac_referral_use_known_person(
+            actor=request.user,
+            marac_case=marac_case,
+            role=role,
+            person=offered[chosen],
+            reason=request.POST.get("reason", "")[:2000],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(m for ms in error.message_dict.values() for m in ms))
+    else:
+        messages.success(request, "The referral now names the record MARAC already knows.")
+    return redirect("marac:referral", case_id=marac_case.pk)
 
 
 @signed_in(Role.MARAC_COORDINATOR)

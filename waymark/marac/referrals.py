@@ -5,6 +5,8 @@
 - ``marac_referral_decide``: the coordinator accepts a referral (ready for an agenda) or does not
   accept it, with a reason.
 - ``flag_dismiss``: the coordinator dismisses a flag-and-tag alert, with a reason.
+- ``marac_referral_use_known_person``: the coordinator confirms that a typed-in victim or person
+  causing harm is someone named in an earlier MARAC referral (``known_to_marac`` offers them).
 
 Nothing here, or anywhere in Waymark, notifies the victim or contacts the person causing harm:
 no letter, text, email or call is sent to either. The referral reaches the coordinator's queue only.
@@ -31,6 +33,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from waymark.audit.actions import audit_record
@@ -518,3 +521,76 @@ def flag_dismiss(*, actor: Any, flag: FlagAlert, reason: str) -> FlagAlert:
     if len(reason) > 2000:
         raise ValidationError({"reason": "The reason must be 2,000 characters or fewer"})
     return _resolve_flag(actor=actor, flag=flag, status=FlagStatus.DISMISSED, note=reason)
+
+
+def known_to_marac(marac_case: MaracCase, *, role: str) -> list[dict[str, Any]]:
+    """People already named in other MARAC referrals who may be this referral's victim (or person
+    causing harm): the same date of birth and a shared name, or the same first and last name.
+
+    MARAC's own history only (the coordinator reads every referral); the matching app's search
+    covers the people other agencies hold."""
+    person = marac_case.victim if role == "victim" else marac_case.perpetrator
+    if person is None:
+        return []
+    field_name = "victim" if role == "victim" else "perpetrator"
+    named = MaracCase.objects.exclude(pk=marac_case.pk).exclude(**{field_name: person})
+    candidate_ids = named.exclude(**{f"{field_name}__isnull": True}).values(f"{field_name}_id")
+    people = Person.objects.filter(pk__in=candidate_ids)
+    given, family = person.given_name.strip(), person.family_name.strip()
+    same_name = Q(given_name__iexact=given, family_name__iexact=family) if given and family else Q(pk__in=[])
+    shared_name = Q(pk__in=[])
+    if given:
+        shared_name |= Q(given_name__iexact=given)
+    if family:
+        shared_name |= Q(family_name__iexact=family)
+    same_birth = Q(date_of_birth=person.date_of_birth) & shared_name if person.date_of_birth else Q(pk__in=[])
+    found = []
+    for candidate in people.filter(same_name | same_birth).order_by("family_name", "given_name")[:10]:
+        referrals = MaracCase.objects.filter(**{field_name: candidate}).order_by("-referred_on")
+        latest = referrals.first()
+        found.append(
+            {
+                "person": candidate,
+                "referrals": referrals.count(),
+                "latest_ref": latest.ref if latest else "",
+                "latest_on": latest.referred_on if latest else None,
+            }
+        )
+    return found
+
+
+@transaction.atomic
+def marac_referral_use_known_person(
+    *, actor: Any, marac_case: MaracCase, role: str, person: Person, reason: str
+) -> MaracCase:
+    """The coordinator confirms that the referral's victim (or person causing harm) is someone
+    already named in an earlier MARAC referral, so that the referral names that record and the
+    repeat rules and flag and tag see the earlier history. The typed-in record is left as it was.
+    """
+    if not is_coordinator(actor):
+        raise PermissionDenied("Only a MARAC coordinator confirms who a MARAC referral is about.")
+    if role not in ("victim", "perpetrator"):
+        raise ValueError("role must be 'victim' or 'perpetrator'.")
+    marac_case = MaracCase.objects.select_for_update().get(pk=marac_case.pk)
+    if marac_case.status not in (MaracCaseStatus.REFERRED, MaracCaseStatus.ACCEPTED, MaracCaseStatus.LISTED):
+        raise ValidationError({"__all__": "This referral has been heard or closed: its people can no longer change."})
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Explain why you are sure this is the same person"})
+    if len(reason) > 2000:
+        raise ValidationError({"reason": "The reason must be 2,000 characters or fewer"})
+    if person.pk not in {c["person"].pk for c in known_to_marac(marac_case, role=role)}:
+        raise ValidationError({"person": "Choose one of the people offered"})
+    other = marac_case.perpetrator if role == "victim" else marac_case.victim
+    if other is not None and other.pk == person.pk:
+        raise ValidationError({"person": "The victim and the person causing harm cannot be the same person"})
+    before = getattr(marac_case, f"{role}_id")
+    setattr(marac_case, role, person)
+    marac_case.save(update_fields=[role, "modified_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.LINK,
+        obj=marac_case,
+        detail={"field": role, "from": str(before), "to": str(person.pk)},
+    )
+    return marac_case
