@@ -4,8 +4,9 @@ reassessment and exit outcomes, starts active support and asks to close; the man
 
 Every page is checked by axe-core and for console errors and CSP violations (pages.py). Three
 screenshots are kept for the docs, each looked at as a commissioner would:
-docs/screenshots/caseload.png (the team caseload), journey.png (the person's journey) and
-outcomes-dashboard.png (the commissioner's outcomes dashboard).
+docs/screenshots/caseload.png (the team caseload, with the closure to approve), journey.png (the
+person's journey once the case is closed) and outcomes-dashboard.png (the commissioner's outcomes
+dashboard).
 """
 
 from __future__ import annotations
@@ -210,9 +211,10 @@ def test_a_case_from_allocation_to_closure(page: Any, accepted_referral: Any) ->
     page.get_by_label(re.compile(r"^Mobile phone: 07700900123")).check()
     page.get_by_label("Spoke with the person").check()
     fill_date(page, today)
-    # A minute from now (the form takes minutes; up to five minutes ahead is allowed for clock drift),
-    # so the call comes after the referral on the timeline.
-    moment = min(timezone.localtime() + timedelta(minutes=1), timezone.localtime().replace(hour=23, minute=59))
+    # The form takes the minute: the call is "now", which must come after the case opened (at most a
+    # minute's wait), or the journey would show the call before the referral.
+    while (moment := timezone.localtime().replace(second=0, microsecond=0)) <= case.created_at:
+        page.wait_for_timeout(2_000)
     page.get_by_label("Time of the attempt").fill(moment.strftime("%H:%M"))
     click(page, "button", "Save the attempt")
     assert "The contact attempt is recorded." in message(page)
@@ -279,7 +281,6 @@ def test_a_case_from_allocation_to_closure(page: Any, accepted_referral: Any) ->
         assert expected in timeline, expected
     assert timeline.index("Exit outcomes") < timeline.index("Intake outcomes")
     assert "900123" not in page.content()
-    shoot(page, "journey")
     sign_out(page)
 
     # The manager sees the request on the team caseload and approves it.
@@ -291,6 +292,14 @@ def test_a_case_from_allocation_to_closure(page: Any, accepted_referral: Any) ->
     click(page, "link", "Approve or decline closure")
     click(page, "button", "Approve closure")
     assert f"{case.number} is closed." in message(page)
+
+    # The whole episode on Josie's journey, closed with its reason.
+    visit(page, f"/people/{person.pk}/")
+    click(page, "link", "View their journey")
+    closed = page.locator(".moj-timeline__item").first.inner_text()
+    assert f"Case {case.number} closed" in closed and "Support completed: risk reduced" in closed
+    assert "900123" not in page.content()
+    shoot(page, "journey")
     sign_out(page)
 
     # The commissioner reads the outcomes: figures only, computed from these records.
