@@ -369,3 +369,47 @@ def test_other_flag_needs_words_and_no_future_date(programme_worker, enrolment):
 def test_workers_elsewhere_cannot_act_on_the_enrolment(programme_worker_elsewhere, enrolment):
     with pytest.raises(PermissionDenied):
         actions.flag_raise(actor=programme_worker_elsewhere, enrolment=enrolment, kind="breach", raised_on=days_ago(1))
+
+
+def test_referral_of_someone_not_yet_recorded_creates_their_record(programme_worker, specialist_agency):
+    from waymark.people.models import Person
+
+    enrolment = actions.enrolment_refer(
+        actor=programme_worker,
+        agency=specialist_agency,
+        referred_on=days_ago(1),
+        source="probation",
+        new_participant=actions.NewParticipant(given_name="Dean", family_name="Marsh"),
+    )
+    person = enrolment.participant
+    assert (person.primary_role, person.held_by) == (PersonRole.PERSON_CAUSING_HARM, specialist_agency)
+    assert Person.objects.visible_to(programme_worker).filter(pk=person.pk).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.CREATE, object_id=str(person.pk)).exists()
+
+
+def test_new_participant_needs_a_name_and_saves_nothing_without_one(programme_worker, specialist_agency):
+    from waymark.people.models import Person
+
+    with pytest.raises(ValidationError) as error:
+        actions.enrolment_refer(
+            actor=programme_worker,
+            agency=specialist_agency,
+            referred_on=days_ago(1),
+            source="probation",
+            new_participant=actions.NewParticipant(),
+        )
+    assert "given_name" in error.value.message_dict
+    assert not Person.objects.exists() and not Enrolment.objects.exists()
+
+
+def test_referral_needs_exactly_one_person(programme_worker, participant, specialist_agency):
+    with pytest.raises(ValidationError) as error:
+        actions.enrolment_refer(
+            actor=programme_worker,
+            agency=specialist_agency,
+            referred_on=days_ago(1),
+            source="probation",
+            participant=participant,
+            new_participant=actions.NewParticipant(given_name="Dean"),
+        )
+    assert "participant" in error.value.message_dict

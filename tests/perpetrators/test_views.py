@@ -228,3 +228,15 @@ def test_list_filters_by_status(client_for, programme_worker, enrolment, special
     current = client.get(reverse("perpetrators:list")).content.decode()
     assert "Kevin" in current and "Done" not in current
     assert "Done" in client.get(reverse("perpetrators:list") + "?status=completed").content.decode()
+
+
+def test_refer_someone_not_listed_through_the_page(client_for, programme_worker):
+    client = client_for(programme_worker)
+    base = {"participant": "new", **_date_parts("referred_on", days_ago(2)), "source": "self"}
+    response = client.post(reverse("perpetrators:refer"), base)
+    assert "Enter the name of the person referred" in response.content.decode()
+    assert not Enrolment.objects.exists()
+    response = client.post(reverse("perpetrators:refer"), {**base, "given_name": "Dean", "family_name": "Marsh"})
+    enrolment = Enrolment.objects.get()
+    assert response.url == reverse("perpetrators:detail", args=[enrolment.pk])
+    assert enrolment.participant.full_name == "Dean Marsh"

@@ -8,6 +8,7 @@ dropped out from any point before the end. Rules are described in docs/perpetrat
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -17,8 +18,11 @@ from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
+from waymark.matching.engine import refresh_search_keys
 from waymark.organisations.models import Agency
 from waymark.people.access import VICTIM_ROLES, people_visible_to
+from waymark.people.choices import PersonRole
+from waymark.people.models import Person
 from waymark.perpetrators.access import enrolments_visible_to, programme_agency_ids
 from waymark.perpetrators.choices import (
     ACTIVE_STATUSES,
@@ -81,22 +85,57 @@ def _wrong_status(enrolment: Enrolment, doing: str) -> ValidationError:
     )
 
 
+@dataclass(frozen=True)
+class NewParticipant:
+    """A person causing harm not yet in the records, as the referral names them."""
+
+    given_name: str = ""
+    family_name: str = ""
+    date_of_birth: date | None = None
+
+
+def _validate_new(details: NewParticipant, errors: dict[str, str]) -> None:
+    if not (details.given_name.strip() or details.family_name.strip()):
+        errors["given_name"] = "Enter the name of the person referred."
+    _not_future(details.date_of_birth, "date_of_birth", "The date of birth", errors)
+
+
+def _record_participant(*, actor: Any, details: NewParticipant, agency: Agency) -> Any:
+    """Records a new person causing harm, held by the programme's agency."""
+    person = Person.objects.create(
+        given_name=details.given_name.strip(),
+        family_name=details.family_name.strip(),
+        date_of_birth=details.date_of_birth,
+        primary_role=PersonRole.PERSON_CAUSING_HARM,
+        held_by=agency,
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=person, detail={"via": "perpetrator programme referral"})
+    refresh_search_keys([person.pk])
+    return person
+
+
 @transaction.atomic
 def enrolment_refer(
     *,
     actor: Any,
-    participant: Any,
     agency: Agency,
     referred_on: date,
     source: str,
+    participant: Any = None,
+    new_participant: NewParticipant | None = None,
     referring_agency: Agency | None = None,
     worker: Any = None,
 ) -> Enrolment:
-    """Records a referral to the programme run by ``agency`` for a person causing harm."""
+    """Records a referral to the programme run by ``agency`` for a person causing harm: one the
+    worker may see, or (``new_participant``) someone not yet in the records."""
     if agency.pk not in programme_agency_ids(actor):
         raise PermissionDenied("You can only record referrals to a programme your agency runs.")
     errors: dict[str, str] = {}
-    if not people_visible_to(actor).filter(pk=participant.pk).exists():
+    if (participant is None) == (new_participant is None):
+        errors["participant"] = "Choose the person referred, or record someone not listed."
+    elif new_participant is not None:
+        _validate_new(new_participant, errors)
+    elif not people_visible_to(actor).filter(pk=participant.pk).exists():
         errors["participant"] = "Choose a person your programme may see."
     elif participant.primary_role in VICTIM_ROLES:
         errors["participant"] = "This record is of a survivor or child, not a person causing harm."
@@ -111,6 +150,8 @@ def enrolment_refer(
         errors["worker"] = "The worker must run the programme at this agency."
     if errors:
         raise ValidationError(errors)
+    if new_participant is not None:
+        participant = _record_participant(actor=actor, details=new_participant, agency=agency)
     enrolment = Enrolment.objects.create(
         participant=participant,
         agency=agency,

@@ -45,11 +45,20 @@ def _radios(label: str, choices: Any, help_text: str = "", message: str = "Choos
     )
 
 
+NEW_PERSON = "new"
+
+
 class ReferralForm(forms.Form):
     participant = forms.ChoiceField(
         label="Person referred",
-        help_text="People causing harm held by your agency. Ask the holding service if someone is missing.",
+        help_text="People causing harm your programme may see. If they are not listed, choose to record them "
+        "and give their name below.",
         error_messages={"required": "Choose the person referred", "invalid_choice": "Choose the person referred"},
+    )
+    given_name = forms.CharField(label="Given name (if not listed)", max_length=100, required=False)
+    family_name = forms.CharField(label="Family name (if not listed)", max_length=100, required=False)
+    date_of_birth = GovukDateField(
+        label="Date of birth (if not listed)", required=False, help_text="For example, 27 3 1985."
     )
     referred_on = GovukDateField(label="Date of the referral", help_text="For example, 27 3 2026.")
     source = _radios("Who made the referral", ReferralSource.choices, message="Choose who made the referral")
@@ -65,9 +74,16 @@ class ReferralForm(forms.Form):
         participant.choices = [
             ("", "Choose a person"),
             *((k, p.full_name or "Unnamed person") for k, p in self.people.items()),
+            (NEW_PERSON, "Someone not listed: record them"),
         ]
         referring: Any = self.fields["referring_agency"]
         referring.choices = [("", "None (self-referral)"), *((k, a.name) for k, a in self.agencies.items())]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("participant") == NEW_PERSON and not (data.get("given_name") or data.get("family_name")):
+            self.add_error("given_name", "Enter the name of the person referred")
+        return data
 
 
 class AssessmentForm(forms.Form):

@@ -101,10 +101,16 @@ def referral_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        new = data["participant"] == forms.NEW_PERSON
         try:
             enrolment = actions.enrolment_refer(
                 actor=user,
-                participant=form.people[data["participant"]],
+                participant=None if new else form.people[data["participant"]],
+                new_participant=actions.NewParticipant(
+                    given_name=data["given_name"], family_name=data["family_name"], date_of_birth=data["date_of_birth"]
+                )
+                if new
+                else None,
                 agency=programme_agency,
                 referred_on=data["referred_on"],
                 source=data["source"],
