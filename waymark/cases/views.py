@@ -248,6 +248,7 @@ def closure_decision(request: HttpRequest, case_id: str) -> HttpResponse:
     form = ReasonForm(request.POST if request.POST.get("decision") == "decline" else None)
     form.fields["reason"].label = "Why should the case stay open?"
     form.fields["reason"].help_text = "The caseworker reads this."
+    form.fields["reason"].error_messages["required"] = "Enter why the case should stay open"
     error_text = ""
     if request.method == "POST":
         try:
