@@ -42,3 +42,23 @@ def test_panel_counts(programme_worker, specialist_agency):
 def test_home_page_shows_the_panel(client_for, programme_worker):
     body = client_for(programme_worker).get(reverse("home")).content.decode()
     assert "Perpetrator programme" in body and "Sessions planned this week" in body
+
+
+def test_victims_worker_sees_recent_programme_flags_on_her_clients(
+    idva, victim_case, linked_enrolment, programme_worker, outsider
+):
+    from tests.factories import make_member
+    from waymark.organisations.roles import Role
+    from waymark.perpetrators import actions
+    from waymark.perpetrators.hooks import programme_flags_panel
+    from waymark.perpetrators.models import RiskFlag
+
+    actions.flag_raise(actor=programme_worker, enrolment=linked_enrolment, kind="breach", raised_on=days_ago(2))
+    RiskFlag.objects.create(enrolment=linked_enrolment, kind="new_relationship", raised_on=days_ago(40))  # too old
+    panel = programme_flags_panel(idva)
+    assert panel.figures[0].value == 1
+    [(label, href)] = panel.links
+    assert victim_case.number in label and "breach" in label
+    assert href == reverse("cases:detail", args=[victim_case.pk])
+    # A caseworker elsewhere, who cannot see her case, sees nothing.
+    assert programme_flags_panel(make_member(Role.CASEWORKER)).figures[0].value == 0

@@ -12,6 +12,7 @@ from django.utils import timezone
 from waymark.cases.sections import register_case_section
 from waymark.core.home import Figure, Panel, register
 from waymark.organisations.roles import Role
+from waymark.perpetrators import reports  # noqa: F401  (registers manage.py report perpetrator-programme)
 from waymark.perpetrators.access import enrolments_visible_to, programme_agency_ids, programme_for_victim_case
 from waymark.perpetrators.choices import EnrolmentStatus
 from waymark.perpetrators.models import RiskFlag
@@ -82,4 +83,37 @@ def programme_section(user: Any, case: Any) -> dict[str, Any] | None:
     return {"programmes": programmes}
 
 
-from waymark.perpetrators import reports  # noqa: E402, F401  (registers manage.py report perpetrator-programme)
+FLAG_PANEL_DAYS = 28
+
+
+@register(Role.CASEWORKER, Role.TEAM_MANAGER)
+def programme_flags_panel(user: Any) -> Panel:
+    """For victims' workers: recent risk flags the programme raised about their clients' abusers,
+    each linking to the client's case (where the section shows status and flags only)."""
+    from datetime import timedelta
+
+    from waymark.cases.access import cases_visible_to
+    from waymark.perpetrators.models import VictimLink
+
+    since = timezone.localdate() - timedelta(days=FLAG_PANEL_DAYS)
+    cases = {case.person_id: case for case in cases_visible_to(user).open().order_by("opened_on")}
+    links = VictimLink.objects.filter(victim_id__in=list(cases)).values_list("enrolment_id", "victim_id")
+    victims_of: dict[Any, list[Any]] = {}
+    for enrolment_id, victim_id in links:
+        victims_of.setdefault(enrolment_id, []).append(victim_id)
+    flags = list(
+        RiskFlag.objects.filter(enrolment_id__in=list(victims_of), raised_on__gte=since).order_by("-raised_on")
+    )
+    shown: list[tuple[str, str]] = []
+    for flag in flags:
+        for victim_id in victims_of[flag.enrolment_id]:
+            case = cases[victim_id]
+            label = f"{case.number}: {flag.get_kind_display().lower()} ({flag.raised_on:%-d %b})"
+            shown.append((label, reverse("cases:detail", args=[case.pk])))
+    return Panel(
+        title="Perpetrator programme flags",
+        description=f"Risk flags raised in the last {FLAG_PANEL_DAYS} days by a programme working with "
+        "the person causing harm to one of your clients.",
+        figures=[Figure("Flags raised", len(shown))],
+        links=shown[:5],
+    )
