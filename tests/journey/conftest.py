@@ -29,6 +29,7 @@ from waymark.referrals.models import Referral, ReferralStatusChange
 from waymark.referrals.states import ReferralStatus
 from waymark.risk.loading import ensure_shipped_instrument
 from waymark.risk.models import RiskAssessment, RiskInstrument, RiskItem
+from waymark.support.models import Goal, GoalProgress, Intervention, LegalOrder, Need, SafetyPlan, Service
 
 CANARY = "CANARY-J0URNEY"
 _numbers = itertools.count(1)
@@ -290,3 +291,61 @@ def enrolment(history, survivor, harmer, specialist_agency, programme_worker_sam
     VictimLink.objects.create(enrolment=enrolment, victim=survivor, relationship="former_partner", case=history["case"])
     RiskFlag.objects.create(enrolment=enrolment, kind="missed_session", raised_on=D(2026, 2, 16), detail=CANARY)
     return enrolment
+
+
+@pytest.fixture
+def support(history, survivor, harmer, idva, specialist_agency):
+    case = history["case"]
+    SafetyPlan.objects.create(
+        case=case,
+        version=1,
+        reviewed_on=D(2025, 11, 6),
+        reviewed_by=idva,
+        next_review_on=D(2026, 2, 6),
+        **{name: f"{CANARY} {name}" for name in ("safe_contact", "emergency_plan", "if_they_turn_up")},
+    )
+    SafetyPlan.objects.create(
+        case=case, version=2, reviewed_on=D(2026, 2, 5), reviewed_by=idva, next_review_on=D(2026, 5, 5)
+    )
+    need = Need.objects.create(
+        case=case,
+        domain="substance_use",
+        level="high",
+        description=CANARY,
+        identified_on=D(2025, 11, 6),
+        identified_by=idva,
+    )
+    goal = Goal.objects.create(
+        need=need, description=CANARY, target_on=D(2026, 6, 1), set_on=D(2025, 11, 6), set_by=idva
+    )
+    GoalProgress.objects.create(goal=goal, recorded_on=D(2026, 3, 1), status="achieved", note=CANARY, recorded_by=idva)
+    detox = Service.objects.create(
+        code="journey-detox", name="Residential detox", category="health", provider_name="Harbour Recovery"
+    )
+    refuge = Service.objects.create(
+        code="journey-refuge", name="Refuge", category="safe_accommodation", provider_name=f"{CANARY} House"
+    )
+    Intervention.objects.create(
+        case=case,
+        service=detox,
+        status="completed",
+        offered_on=D(2025, 12, 1),
+        started_on=D(2025, 12, 8),
+        ended_on=D(2026, 1, 30),
+        outcome_note=CANARY,
+        recorded_by=idva,
+    )
+    Intervention.objects.create(case=case, service=refuge, offered_on=D(2025, 11, 20), recorded_by=idva)
+    order = LegalOrder.objects.create(
+        case=case,
+        kind="non_molestation",
+        status="granted",
+        applied_on=D(2025, 11, 12),
+        granted_on=D(2025, 11, 19),
+        expires_on=D(2026, 11, 19),
+        against=harmer,
+        terms=CANARY,
+        recorded_by=idva,
+    )
+    order.protects.add(survivor)
+    return case

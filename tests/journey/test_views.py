@@ -156,3 +156,15 @@ def test_the_filter_offers_only_kinds_that_have_a_source(history, survivor, idva
     page = client_for(idva).get(_url(survivor)).content.decode()
     for kind in EntryKind:
         assert (f'value="{kind.value}"' in page) == (kind in SOURCES)
+
+
+@pytest.mark.parametrize("persona", ["idva", "manager", "colleague"])
+def test_every_kind_on_one_page_and_still_nothing_that_locates_her(
+    history, support, enrolment, survivor, persona, request, client_for
+):
+    from waymark.journey.sources import EntryKind
+
+    page = client_for(request.getfixturevalue(persona)).get(_url(survivor)).content.decode()
+    shown = {kind for kind in EntryKind if f'data-kind="{kind.value}"' in page}
+    assert shown == set(EntryKind)
+    assert CANARY not in page
