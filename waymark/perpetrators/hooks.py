@@ -93,10 +93,12 @@ def programme_flags_panel(user: Any) -> Panel:
     from datetime import timedelta
 
     from waymark.cases.access import cases_visible_to
+    from waymark.cases.states import OPEN
     from waymark.perpetrators.models import VictimLink
 
     since = timezone.localdate() - timedelta(days=FLAG_PANEL_DAYS)
-    cases = {case.person_id: case for case in cases_visible_to(user).open().order_by("opened_on")}
+    open_cases = cases_visible_to(user).filter(status__in=OPEN).order_by("opened_on")
+    cases = {case.person_id: case for case in open_cases}
     links = VictimLink.objects.filter(victim_id__in=list(cases)).values_list("enrolment_id", "victim_id")
     victims_of: dict[Any, list[Any]] = {}
     for enrolment_id, victim_id in links:
