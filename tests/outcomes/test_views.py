@@ -321,3 +321,18 @@ def test_home_panel_for_commissioners(client_for, commissioner, case):
 
 def test_contact_time_fixture_is_london_time():
     assert at(date(2025, 1, 1)).utcoffset() == timedelta(0)
+
+
+def test_dashboard_queries_do_not_grow_with_cases(
+    client_for, commissioner, specialist_agency, django_assert_max_num_queries
+):
+    engaged = TODAY - timedelta(days=200)
+    for _ in range(25):
+        case = make_case(agency=specialist_agency, referred_on=engaged, first_contact_on=engaged, engaged_on=engaged)
+        make_assessment(case.person, engaged, "high")
+        make_measure(case, "intake", engaged, physical="weekly")
+        make_measure(case, "exit", engaged + timedelta(days=100), physical="none")
+    client = client_for(commissioner)
+    client.get(reverse("outcomes:dashboard"), LAST_YEAR)  # sessions and the like, once
+    with django_assert_max_num_queries(25):
+        assert dashboard(client).status_code == 200
