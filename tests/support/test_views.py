@@ -253,7 +253,7 @@ def test_intervention_forms(client_for, case, idva, counselling):
         reverse("support:intervention_update", args=[case.pk, row.pk]),
         {"status": "completed", **_date("on", days_ago(0))},
     )
-    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert response.status_code == 200 and "Choose what has happened" in response.content.decode()
     client.post(
         reverse("support:intervention_update", args=[case.pk, row.pk]),
         {"status": "declined", **_date("on", days_ago(0))},
@@ -404,3 +404,60 @@ def test_catalogue_is_seeded_and_in_admin(client_for, administrator, idva):
     url = reverse("admin:support_service_changelist")
     assert client_for(administrator).get(url).status_code == 200
     assert client_for(idva).get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("page", "data", "messages"),
+    [
+        ("need_add", {}, ["Choose the area of need", "Choose how high the need is", "Enter date identified"]),
+        ("intervention_add", {"service": "not-a-service"}, ["Choose a service from the list"]),
+        (
+            "order_add",
+            {"protects": ["nonsense"], "against": "nonsense"},
+            [
+                "Choose the kind of order",
+                "Choose where the order stands",
+                "Choose who the order protects",
+                "Choose who the order is against",
+            ],
+        ),
+        (
+            "child_add",
+            {"approximate_age": "30", "sex": "unknown"},
+            [
+                "Approximate age must be a whole number from 0 to 17",
+                "Choose how the child is related to the client",
+                "Choose yes, no or not known",
+            ],
+        ),
+    ],
+)
+def test_forms_say_what_to_do(client_for, case, idva, page, data, messages):
+    body = client_for(idva).post(reverse(f"support:{page}", args=[case.pk]), data).content.decode()
+    assert "There is a problem" in body
+    for message in messages:
+        assert message in body
+    assert "This field is required" not in body
+
+
+def test_an_adult_is_not_added_as_a_child(client_for, case, idva):
+    from waymark.people.models import Person
+
+    before = Person.objects.count()
+    born = days_ago(365 * 20)
+    body = (
+        client_for(idva)
+        .post(
+            reverse("support:child_add", args=[case.pk]),
+            {
+                "given_name": "Al",
+                "sex": "male",
+                "relationship_to_client": "child",
+                "lives_in_household": "no",
+                **_date("date_of_birth", born),
+            },
+        )
+        .content.decode()
+    )
+    assert "A child on a case must be under 18: check the date of birth" in body
+    assert Person.objects.count() == before

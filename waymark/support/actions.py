@@ -21,7 +21,7 @@ from waymark.audit.models import AuditAction
 from waymark.cases.access import can_work_on
 from waymark.people import actions as people_actions
 from waymark.people.access import people_visible_to
-from waymark.people.choices import PersonRole, YesNoUnknown
+from waymark.people.choices import PersonRole, YesNoUnknown, age_in_years
 from waymark.people.models import Person
 from waymark.support.access import can_see_safety_plan, require_open
 from waymark.support.choices import (
@@ -592,6 +592,9 @@ def case_child_create(
     age = fields.get("approximate_age")
     if age is not None and not 0 <= age < ADULT_AGE:
         raise ValidationError({"approximate_age": "A child's approximate age must be between 0 and 17"})
+    born = fields.get("date_of_birth")
+    if born and age_in_years(born, _today()) >= ADULT_AGE:
+        raise ValidationError({"date_of_birth": "A child on a case must be under 18: check the date of birth"})
     child = people_actions.person_create(
         actor=actor, held_by=case.agency, fields={**fields, "primary_role": PersonRole.CHILD}
     )

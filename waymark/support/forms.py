@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from waymark.people.choices import Sex, YesNoUnknown
 from waymark.people.models import Person
@@ -35,7 +36,19 @@ def _textarea(label: str, *, required: bool = False, help_text: str = "", rows: 
     )
 
 
-class _PersonChoice(forms.ModelChoiceField):
+class _Choice(forms.ModelChoiceField):
+    """A choice of record whose refusal of a made-up id is the field's own message, not the model's."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            if error.code == "invalid_choice":
+                raise
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+
+
+class _PersonChoice(_Choice):
     def label_from_instance(self, obj: Any) -> str:
         return obj.full_name or "Unnamed person"
 
@@ -44,8 +57,37 @@ class _PeopleChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.full_name or "Unnamed person"
 
+    def _check_values(self, value: Any) -> Any:
+        try:
+            return super()._check_values(value)  # type: ignore[misc]
+        except ValidationError as error:
+            if error.code in ("invalid_choice", "invalid_pk_value", "invalid_list"):
+                raise
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
 
-class SafetyPlanForm(forms.Form):
+
+class _Form(forms.Form):
+    """A form whose required and choice fields say exactly what to do (GOV.UK error messages)."""
+
+    messages: dict[str, str] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, message in self.messages.items():
+            if name in self.fields:
+                for key in (
+                    "required",
+                    "invalid",
+                    "invalid_choice",
+                    "invalid_pk_value",
+                    "invalid_list",
+                    "min_value",
+                    "max_value",
+                ):
+                    self.fields[name].error_messages[key] = message
+
+
+class SafetyPlanForm(_Form):
     reviewed_on = GovukDateField(label="Date made or reviewed with the client", help_text="For example, 27 3 2026.")
     next_review_on = GovukDateField(
         label="Next review date", allow_future=True, help_text="Usually within 3 months, sooner if risk changes."
@@ -61,7 +103,9 @@ class SafetyPlanForm(forms.Form):
         return {name: self.cleaned_data[name] for name, _, _ in SAFETY_PLAN_SECTIONS}
 
 
-class NeedForm(forms.Form):
+class NeedForm(_Form):
+    messages = {"domain": "Choose the area of need", "level": "Choose how high the need is"}
+
     domain = forms.ChoiceField(label="Area of need", choices=NeedDomain.choices, widget=forms.RadioSelect)
     level = forms.ChoiceField(label="Level of need", choices=NeedLevel.choices, widget=forms.RadioSelect)
     description = _textarea("What is the need?", help_text="Optional. Do not include addresses.")
@@ -73,25 +117,33 @@ class NeedForm(forms.Form):
             self.fields["domain"].choices = domains  # type: ignore[attr-defined]
 
 
-class NeedUpdateForm(forms.Form):
+class NeedUpdateForm(_Form):
+    messages = {"level": "Choose how high the need is"}
+
     level = forms.ChoiceField(label="Level of need", choices=NeedLevel.choices, widget=forms.RadioSelect)
     description = _textarea("What is the need?", help_text="Optional. Do not include addresses.")
 
 
-class GoalForm(forms.Form):
+class GoalForm(_Form):
+    messages = {"description": "Enter the goal"}
+
     description = _textarea("Goal", required=True, help_text="In words the client would use.", rows=3)
     set_on = GovukDateField(label="Date agreed", help_text="For example, 27 3 2026.")
     target_on = GovukDateField(label="Target date", allow_future=True, help_text="For example, 27 6 2026.")
 
 
-class GoalProgressForm(forms.Form):
+class GoalProgressForm(_Form):
+    messages = {"status": "Choose where the goal has got to"}
+
     status = forms.ChoiceField(label="Where has the goal got to?", choices=GoalStatus.choices, widget=forms.RadioSelect)
     recorded_on = GovukDateField(label="Date of the update", help_text="For example, 27 3 2026.")
     note = _textarea("What has happened?", help_text="Optional if the status has changed.")
 
 
-class InterventionForm(forms.Form):
-    service = forms.ModelChoiceField(label="Service", queryset=Service.objects.none(), empty_label="Choose a service")
+class InterventionForm(_Form):
+    messages = {"service": "Choose a service from the list"}
+
+    service = _Choice(label="Service", queryset=Service.objects.none(), empty_label="Choose a service")
     offered_on = GovukDateField(label="Date offered or referred", help_text="For example, 27 3 2026.")
     note = _textarea("Notes", help_text="Optional. Do not include addresses.", rows=3)
 
@@ -100,7 +152,9 @@ class InterventionForm(forms.Form):
         self.fields["service"].queryset = services  # type: ignore[attr-defined]
 
 
-class InterventionUpdateForm(forms.Form):
+class InterventionUpdateForm(_Form):
+    messages = {"status": "Choose what has happened"}
+
     status = forms.ChoiceField(label="What has happened?", choices=(), widget=forms.RadioSelect)
     on = GovukDateField(label="Date", help_text="The date it started or ended.")
     outcome_note = _textarea("Outcome", help_text="What came of it. Optional.", rows=3)
@@ -112,7 +166,14 @@ class InterventionUpdateForm(forms.Form):
         ]
 
 
-class LegalOrderForm(forms.Form):
+class LegalOrderForm(_Form):
+    messages = {
+        "kind": "Choose the kind of order",
+        "status": "Choose where the order stands",
+        "protects": "Choose who the order protects",
+        "against": "Choose who the order is against",
+    }
+
     kind = forms.ChoiceField(label="Kind of order", choices=OrderKind.choices)
     status = forms.ChoiceField(label="Where does it stand?", choices=OrderStatus.choices, widget=forms.RadioSelect)
     applied_on = GovukDateField(label="Date applied for", required=False, help_text="If known.")
@@ -136,7 +197,13 @@ class LegalOrderForm(forms.Form):
             del self.fields["kind"]
 
 
-class ChildLinkForm(forms.Form):
+class ChildLinkForm(_Form):
+    messages = {
+        "child": "Choose a child from the list",
+        "relationship_to_client": "Choose how the child is related to the client",
+        "lives_in_household": "Choose yes, no or not known",
+    }
+
     child = _PersonChoice(label="Child", queryset=Person.objects.none(), empty_label="Choose a child")
     relationship_to_client = forms.ChoiceField(
         label="How are they related to the client?", choices=ChildRelationship.choices, widget=forms.RadioSelect
@@ -153,7 +220,14 @@ class ChildLinkForm(forms.Form):
         self.fields["child"].queryset = candidates  # type: ignore[attr-defined]
 
 
-class ChildCreateForm(forms.Form):
+class ChildCreateForm(_Form):
+    messages = {
+        "approximate_age": "Approximate age must be a whole number from 0 to 17",
+        "sex": "Choose the child's sex, or not known",
+        "relationship_to_client": "Choose how the child is related to the client",
+        "lives_in_household": "Choose yes, no or not known",
+    }
+
     given_name = forms.CharField(label="Given name", max_length=100, required=False)
     family_name = forms.CharField(label="Family name", max_length=100, required=False)
     date_of_birth = GovukDateField(label="Date of birth", required=False, help_text="For example, 27 3 2016.")
@@ -180,7 +254,12 @@ class ChildCreateForm(forms.Form):
         return {name: data[name] for name in ("given_name", "family_name", "date_of_birth", "approximate_age", "sex")}
 
 
-class ChildUpdateForm(forms.Form):
+class ChildUpdateForm(_Form):
+    messages = {
+        "relationship_to_client": "Choose how the child is related to the client",
+        "lives_in_household": "Choose yes, no or not known",
+    }
+
     relationship_to_client = forms.ChoiceField(
         label="How are they related to the client?", choices=ChildRelationship.choices, widget=forms.RadioSelect
     )

@@ -78,6 +78,11 @@ def _save(form: Any, call: Any) -> Any:
     return None
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The posted data for a form (bound even when empty), or None on GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def _writable_case(request: HttpRequest, case_id: uuid.UUID) -> Any:
     return access.get_case_to_work_on(request.user, case_id)
 
@@ -142,7 +147,7 @@ def safety_plan_update(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse
     }
     if current is not None:
         initial.update({section["field"]: section["text"] for section in current.sections()})
-    form = forms.SafetyPlanForm(request.POST or None, initial=initial)
+    form = forms.SafetyPlanForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         plan = _save(
             form,
@@ -199,7 +204,7 @@ def need_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     child = _child_on_case(case, request.GET.get("child"))
     taken = set(Need.objects.filter(case=case, child=child).values_list("domain", flat=True))
     domains = [(d.value, d.label) for d in NeedDomain if d.value not in taken]
-    form = forms.NeedForm(request.POST or None, domains=domains, initial={"identified_on": timezone.localdate()})
+    form = forms.NeedForm(_posted(request), domains=domains, initial={"identified_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         need = _save(
             form,
@@ -219,7 +224,7 @@ def need_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 def need_edit(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> HttpResponse:
     case = _writable_case(request, case_id)
     need = access.get_on_case(Need, request.user, case, need_id)
-    form = forms.NeedUpdateForm(request.POST or None, initial={"level": need.level, "description": need.description})
+    form = forms.NeedUpdateForm(_posted(request), initial={"level": need.level, "description": need.description})
     if request.method == "POST" and form.is_valid():
         changed = _save(form, lambda: actions.need_update(actor=request.user, need=need, **form.cleaned_data))
         if changed is not None:
@@ -241,7 +246,7 @@ def need_edit(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> H
 def goal_add(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> HttpResponse:
     case = _writable_case(request, case_id)
     need = access.get_on_case(Need, request.user, case, need_id)
-    form = forms.GoalForm(request.POST or None, initial={"set_on": timezone.localdate()})
+    form = forms.GoalForm(_posted(request), initial={"set_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         goal = _save(form, lambda: actions.goal_add(actor=request.user, need=need, **form.cleaned_data))
         if goal is not None:
@@ -263,7 +268,7 @@ def goal_progress(request: HttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) 
     case = access.get_case(request.user, case_id)
     goal = access.get_on_case(Goal, request.user, case, goal_id)
     form = forms.GoalProgressForm(
-        request.POST or None, initial={"status": goal.status, "recorded_on": timezone.localdate()}
+        _posted(request), initial={"status": goal.status, "recorded_on": timezone.localdate()}
     )
     if request.method == "POST":
         case = _writable_case(request, case_id)
@@ -312,7 +317,7 @@ def intervention_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     services = Service.objects.filter(is_active=True).select_related("provider_agency")
     if child is not None:
         services = services.filter(for_children=True)
-    form = forms.InterventionForm(request.POST or None, services=services, initial={"offered_on": timezone.localdate()})
+    form = forms.InterventionForm(_posted(request), services=services, initial={"offered_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         done = _save(
             form,
@@ -341,7 +346,7 @@ def intervention_update(request: HttpRequest, case_id: uuid.UUID, intervention_i
     if not statuses:
         messages.error(request, f"This intervention is {intervention.get_status_display().lower()}: it is finished.")
         return redirect("support:interventions", case_id=case.pk)
-    form = forms.InterventionUpdateForm(request.POST or None, statuses=statuses, initial={"on": timezone.localdate()})
+    form = forms.InterventionUpdateForm(_posted(request), statuses=statuses, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         done = _save(
             form,
@@ -386,7 +391,7 @@ def orders(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 def _order_form(request: HttpRequest, case: Any, **kwargs: Any) -> forms.LegalOrderForm:
     return forms.LegalOrderForm(
-        request.POST or None,
+        _posted(request),
         protectable=selectors.may_be_protected(request.user, case),
         respondents=selectors.people_on_case(request.user, case),
         **kwargs,
@@ -510,7 +515,7 @@ def _candidates(request: HttpRequest, case: Any) -> Any:
 @require_http_methods(["GET", "POST"])
 def child_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _writable_case(request, case_id)
-    form = forms.ChildCreateForm(request.POST or None)
+    form = forms.ChildCreateForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         link = _save(
             form,
@@ -536,7 +541,7 @@ def child_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def child_link(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _writable_case(request, case_id)
-    form = forms.ChildLinkForm(request.POST or None, candidates=_candidates(request, case))
+    form = forms.ChildLinkForm(_posted(request), candidates=_candidates(request, case))
     if request.method == "POST" and form.is_valid():
         link = _save(form, lambda: actions.case_child_link(actor=request.user, case=case, **form.cleaned_data))
         if link is not None:
@@ -559,7 +564,7 @@ def child_edit(request: HttpRequest, case_id: uuid.UUID, link_id: uuid.UUID) -> 
     case = _writable_case(request, case_id)
     link = access.get_on_case(CaseChild, request.user, case, link_id)
     form = forms.ChildUpdateForm(
-        request.POST or None,
+        _posted(request),
         initial={"relationship_to_client": link.relationship_to_client, "lives_in_household": link.lives_in_household},
     )
     if request.method == "POST" and form.is_valid():
