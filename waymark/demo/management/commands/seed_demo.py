@@ -29,6 +29,10 @@ class Command(BaseCommand):
 
             marac = build_marac_history()
             self.stdout.write("Demo MARAC: " + ("already there." if marac is None else "; ".join(marac.lines())))
+            from waymark.demo.casework import build_casework
+
+            casework = build_casework()
+            self.stdout.write("Demo casework: " + ("already there." if casework is None else "; ".join(casework.lines())))
         if not options["quiet_logins"]:
             self.stdout.write(format_logins(logins))
 
