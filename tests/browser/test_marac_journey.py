@@ -238,3 +238,13 @@ def test_coordinator_runs_a_marac_and_the_next_meeting_reviews_actions(page: Any
     check_page(page)
     assert "reviewed: not possible: circumstances changed" in page.locator("main").inner_text()
     page.locator("#actions-review").screenshot(path=str(SCREENSHOTS / "marac-actions-review.png"))
+
+    # --- Between meetings, the police representative sees their agency's actions only. ---
+    page.context.clear_cookies()
+    sign_in(page, POLICE_REP, demo_password(POLICE_REP))
+    visit(page, "/marac/meetings/actions/?show=all")
+    actions = page.locator("main").inner_text()
+    assert "Flag the address for an urgent police response." in actions
+    assert "management transfer" not in actions  # housing's action
+    click(page, "link", "Update the action for MC-2026-0001", exact=False)
+    assert page.get_by_role("heading", name="Update the action").is_visible()
