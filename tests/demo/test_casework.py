@@ -130,7 +130,34 @@ def test_demo_casework_gives_the_seed_outcomes_and_a_real_caseload(demo_volumes)
     assert any(first_contact_overdue(c, today=TODAY) for c in amara)
     assert Task.objects.filter(case__in=amara, done_at__isnull=True, due_on__lt=TODAY).exists()
     assert OutcomeMeasure.objects.filter(case__in=amara, stage=Stage.INTAKE).exists()
+    # Her open cases carry plans, interventions and orders, some of them running out soon.
+    from waymark.support.models import Intervention, LegalOrder, SafetyPlan
+
+    assert SafetyPlan.objects.filter(case__in=amara).count() >= 20
+    assert Intervention.objects.filter(case__in=amara).exists()
+    expiring = LegalOrder.objects.filter(case__in=amara, expires_on__range=(TODAY, TODAY + timedelta(days=28)))
+    assert expiring.exists()
     # Closed cases have a reason and the manager's approval.
     closed = Case.objects.filter(status=CaseStatus.CLOSED)
     assert not closed.filter(closure_reason="").exists()
     assert not closed.filter(closure_approved_by__isnull=True).exists()
+
+
+def test_the_showcase_survivor_tells_the_case_study(demo_volumes):
+    from waymark.people.models import Person
+    from waymark.support.models import CaseChild, Intervention, LegalOrder
+
+    build_casework(today=TODAY)
+    josie = Person.objects.get(ref="SD-JOSIE-P1")
+    case = josie.cases.get()
+    assert case.referral.referring_agency.ref == "SMP" and case.status == CaseStatus.CLOSED
+    levels = list(josie.risk_assessments.order_by("assessed_on").values_list("final_level", flat=True))
+    assert levels[0] == "high" and levels[-1] == "standard" and "high" in levels[3:5]  # the 2016 relapse
+    assert OutcomeMeasure.objects.filter(case=case, stage=Stage.EXIT).count() == 1
+    assert Intervention.objects.filter(case=case, service__code="awareness_resilience", status="completed").exists()
+    assert LegalOrder.objects.filter(case=case, kind="non_molestation").count() == 2
+    assert CaseChild.objects.filter(case=case).count() == 3
+    # Her engagement counts in the outcomes like anyone's: risk fell within 90 days.
+    outcomes = compute_outcomes(date(2015, 11, 1), date(2015, 11, 30), as_of=date(2019, 4, 1))
+    mine = [r for r in outcomes["reduced_risk_within_3_months_rate"].records if r.pk == case.pk]
+    assert mine and mine[0].counted

@@ -265,6 +265,7 @@ class _Referral:
     person_id: uuid.UUID
     abuse_types: list[str]
     referral_assessed_on: date | None  # the referrer's checklist (from the volumes), if any
+    person_causing_harm_id: uuid.UUID | None = None
     next_referral_on: date | None = None  # the same person's next accepted referral
 
 
@@ -612,7 +613,7 @@ def _referrals() -> list[_Referral]:
     rows = (
         Referral.objects.filter(ref__startswith="SD-R", status=ReferralStatus.ACCEPTED, case__isnull=True)
         .order_by("received_on", "ref")
-        .values_list("id", "ref", "received_on", "subject_id", "abuse_types")
+        .values_list("id", "ref", "received_on", "subject_id", "abuse_types", "person_causing_harm_id")
     )
     referrals = [
         _Referral(
@@ -622,8 +623,9 @@ def _referrals() -> list[_Referral]:
             person_id=person,
             abuse_types=list(types or []),
             referral_assessed_on=assessed.get(ref or ""),
+            person_causing_harm_id=harm,
         )
-        for pk, ref, on, person, types in rows
+        for pk, ref, on, person, types, harm in rows
     ]
     latest: dict[uuid.UUID, _Referral] = {}
     for referral in referrals:
@@ -695,6 +697,7 @@ class CaseworkReport:
     counts: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
     laps: dict[str, float] = field(default_factory=dict)  # CPU seconds at each step, for tuning
+    showcase: list[str] = field(default_factory=list)
 
     def lap(self, name: str) -> None:
         self.laps[name] = clock.process_time()
@@ -703,7 +706,7 @@ class CaseworkReport:
         order = ["cases", "open cases", "status changes", "contact attempts", "risk assessments", "outcome measures"]
         parts = [f"{self.counts[name]} {name}" for name in order]
         parts += [f"{n} {name}" for name, n in sorted(self.counts.items()) if name not in order]
-        return [", ".join(parts) + f" ({self.seconds:.0f} s)"]
+        return [", ".join(parts) + f" ({self.seconds:.0f} s)", *self.showcase]
 
 
 def _converter(f: Any, connection: Any) -> Any:
@@ -747,7 +750,12 @@ class _Table:
 
     def __init__(self, model: Any):
         self.model = model
-        self.fields = [f for f in model._meta.concrete_fields]
+        # An auto-numbered primary key (many-to-many tables) is left to the database.
+        self.fields = [
+            f
+            for f in model._meta.concrete_fields
+            if not (f.primary_key and f.get_internal_type().endswith("AutoField"))
+        ]
         self.rows: list[tuple[Any, ...]] = []
         self.now = timezone.now()
         self.defaults: dict[str, Any] = {}
@@ -763,8 +771,8 @@ class _Table:
         }
         self.names = [f.name for f in self.fields]
 
-    def add(self, **values: Any) -> uuid.UUID:
-        pk = values.setdefault("id", uuid.uuid4())
+    def add(self, **values: Any) -> Any:
+        pk = values.setdefault("id", uuid.uuid4()) if "id" in self.names else None
         row = []
         for name in self.names:
             if name in values:
@@ -963,6 +971,7 @@ class _Writer:
         self.tasks.write(self.report, "tasks")
         self.notes.write(self.report, "case notes")
         _set_referral_decisions(self.decisions, self.report)
+        _SupportWriter(self).write([p for p in plans if p.is_open and p.engaged_on is not None])
 
     def add_answers(self, assessment_id: uuid.UUID, ref: str, yes_count: int) -> None:
         from waymark.risk.choices import Answer
@@ -999,6 +1008,141 @@ class _Writer:
                 written_by=worker.pk,
                 written_at=_office(rng, min(self.today, start + timedelta(days=rng.randint(0, 20)))),
             )
+
+
+SAFETY_SECTIONS = {
+    "safe_contact": "Mobile only, after 10am on weekdays; no voicemail. Code word agreed for danger.",
+    "emergency_plan": "Bag kept at a friend's with documents, medication and cash. Knows to call 999 and press 55.",
+    "support_network": "A sister and a friend from work know; the IDVA's number is saved under a false name.",
+    "technology": "Location sharing turned off; passwords changed; checked for tracking apps together.",
+}
+NEEDS = [
+    ("housing", "Find a safe place to live, or stay at home safely", "sanctuary"),
+    ("money", "Sort out benefits and debts in her own name", "advocacy"),
+    ("legal", "Get a non-molestation order", "legal_support"),
+    ("mental_health", "Get support for anxiety and sleep", "counselling"),
+    ("children", "Keep the children safe at contact handovers", "childrens_therapeutic"),
+    ("substance_use", "Get help with drinking", "awareness_resilience"),
+    ("employment", "Return to college", "peer_support"),
+]
+
+
+class _SupportWriter:
+    """Safety plans, support plans, interventions and orders for today's engaged caseload, from the
+    support app's catalogue (only what a caseworker would have on an open case)."""
+
+    def __init__(self, writer: _Writer):
+        self.writer = writer
+
+    def write(self, plans: list[_Plan]) -> None:
+        try:
+            from waymark.support.models import Goal, Intervention, LegalOrder, Need, SafetyPlan, Service
+        except ImportError:  # pragma: no cover - the support app is built alongside
+            return
+        writer, today = self.writer, self.writer.today
+        services = dict(Service.objects.filter(is_active=True).values_list("code", "pk"))
+        safety, needs, goals = _Table(SafetyPlan), _Table(Need), _Table(Goal)
+        interventions, orders, protects = _Table(Intervention), _Table(LegalOrder), _Table(LegalOrder.protects.through)
+        amara_expiring = 0
+        for plan in plans:
+            rng = random.Random(f"{SEED}:{plan.referral.ref}:support")  # noqa: S311
+            case_id, worker = writer.case_ids[id(plan)], writer.team.workers[plan.worker].pk
+            engaged = plan.engaged_on
+            assert engaged is not None
+            reviewed = (
+                engaged
+                if rng.random() < 0.6 or (today - engaged).days < 60
+                else engaged + timedelta(days=rng.randint(30, 60))
+            )
+            sections = dict(rng.sample(sorted(SAFETY_SECTIONS.items()), 3))
+            version = 1
+            safety.add(
+                case=case_id,
+                version=version,
+                reviewed_on=engaged,
+                reviewed_by=worker,
+                next_review_on=add_months(engaged, 3),
+                **sections,
+            )
+            if reviewed != engaged:
+                safety.add(
+                    case=case_id,
+                    version=2,
+                    reviewed_on=reviewed,
+                    reviewed_by=worker,
+                    next_review_on=add_months(reviewed, 3),
+                    **dict(SAFETY_SECTIONS),
+                )
+            for domain, goal, service in rng.sample(NEEDS, rng.randint(2, 3)):
+                need_id = needs.add(
+                    case=case_id,
+                    domain=domain,
+                    level=_pick(rng, [("high", 35), ("medium", 45), ("low", 20)]),
+                    identified_on=engaged,
+                    identified_by=worker,
+                )
+                done = (today - engaged).days > 60 and rng.random() < 0.4
+                goals.add(
+                    need=need_id,
+                    description=goal,
+                    target_on=add_months(engaged, rng.randint(2, 5)),
+                    status="achieved" if done else "in_progress",
+                    set_on=engaged,
+                    set_by=worker,
+                )
+                if service in services and rng.random() < 0.7:
+                    offered = min(today, engaged + timedelta(days=rng.randint(0, 21)))
+                    started = offered + timedelta(days=rng.randint(3, 20))
+                    status = "started" if started <= today else "offered"
+                    if status == "started" and rng.random() < 0.1:
+                        status = "declined"
+                    interventions.add(
+                        case=case_id,
+                        service=services[service],
+                        status=status,
+                        offered_on=offered,
+                        started_on=started if status == "started" else None,
+                        ended_on=offered if status == "declined" else None,
+                        recorded_by=worker,
+                    )
+            lead = "idva" if plan.baseline == RiskLevel.HIGH else "advocacy"
+            if lead in services:
+                interventions.add(
+                    case=case_id,
+                    service=services[lead],
+                    status="started",
+                    offered_on=engaged,
+                    started_on=engaged,
+                    recorded_by=worker,
+                )
+            harm = plan.referral.person_causing_harm_id
+            if harm is None:
+                continue
+            expiring = plan.worker == 0 and amara_expiring < 3
+            if expiring or rng.random() < 0.2:
+                granted = engaged + timedelta(days=rng.randint(7, 30))
+                if expiring:  # Amara's caseload: orders running out in the next four weeks
+                    granted = add_months(today + timedelta(days=rng.randint(3, 25)), -12)
+                    amara_expiring += 1
+                if granted > today:
+                    continue
+                order_id = orders.add(
+                    case=case_id,
+                    kind="non_molestation",
+                    status="granted",
+                    applied_on=granted - timedelta(days=rng.randint(5, 14)),
+                    granted_on=granted,
+                    expires_on=add_months(granted, 12),
+                    against=harm,
+                    recorded_by=worker,
+                )
+                protects.add(legalorder=order_id, person=plan.referral.person_id)
+        safety.write(writer.report, "safety plans")
+        needs.write(writer.report, "needs")
+        goals.write(writer.report, "goals")
+        interventions.write(writer.report, "interventions")
+        orders.write(writer.report, "legal orders")
+        protects.write(writer.report, "people protected by orders")
 
 
 def _last_assessment_number() -> int:
@@ -1045,5 +1189,9 @@ def build_casework(*, today: date | None = None) -> CaseworkReport | None:
         plans = plan_casework(referrals, now=now, thresholds=writer.thresholds, items=len(writer.items))
         report.lap("planned")
         writer.write(plans)
+        from waymark.demo.showcase import build_showcase
+
+        report.showcase = build_showcase() or []
+        report.lap("showcase")
     report.seconds = clock.monotonic() - started
     return report
