@@ -32,7 +32,9 @@ class Command(BaseCommand):
             from waymark.demo.casework import build_casework
 
             casework = build_casework()
-            self.stdout.write("Demo casework: " + ("already there." if casework is None else "; ".join(casework.lines())))
+            self.stdout.write(
+                "Demo casework: " + ("already there." if casework is None else "; ".join(casework.lines()))
+            )
         if not options["quiet_logins"]:
             self.stdout.write(format_logins(logins))
 
