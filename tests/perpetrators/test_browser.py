@@ -16,6 +16,7 @@ from waymark.demo.partnership import demo_password
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(MISSING), reason=MISSING or "browser")]
 
 WORKER = "tom.reid@sass.example"
+IDVA = "amara.okafor@sass.example"
 
 
 @pytest.fixture
@@ -76,3 +77,37 @@ def test_programme_worker_pages(page: Any, programme: Any) -> None:  # noqa: F81
     # The victim's contact page does not exist for them.
     response = page.goto(f"/people/{programme.victim_links.get().victim_id}/contact/")
     assert response is not None and response.status == 404
+
+
+def test_victims_idva_sees_programme_status_and_flags_on_her_case(page: Any, programme: Any) -> None:  # noqa: F811
+    from django.utils import timezone
+
+    from waymark.accounts.models import User
+    from waymark.cases.models import Case
+    from waymark.perpetrators import actions
+
+    idva = User.objects.get(email=IDVA)
+    victim = programme.victim_links.get().victim
+    today = timezone.localdate()
+    case = Case.objects.create(
+        number="C-2026-900001",
+        person=victim,
+        agency=programme.agency,
+        caseworker=idva,
+        status="active",
+        referred_on=today - timedelta(weeks=10),
+        opened_on=today - timedelta(weeks=10),
+    )
+    actions.flag_raise(
+        actor=programme.worker,
+        enrolment=programme,
+        kind="new_relationship",
+        raised_on=today - timedelta(days=1),
+        detail="Told the group he has a new partner.",
+    )
+    sign_in(page, IDVA, demo_password(IDVA))
+    page.screenshot(path="/tmp/c4perp-idva-home.png", full_page=True)
+    visit(page, f"/cases/{case.pk}/")
+    page.screenshot(path="/tmp/c4perp-case-section.png", full_page=True)
+    body = page.content()
+    assert "Perpetrator programme" in body and "New relationship" in body
