@@ -211,3 +211,11 @@ def test_minutes_page_shows_the_record(client_for, coordinator, police_rep, runn
     body = client_for(police_rep).get(url("minutes", running)).content.decode()
     for text in ("Canary-shared", "Canary-r", "Canary-act", "Obs Erver", "agreed the confidentiality statement"):
         assert text in body
+
+
+def test_case_page_of_a_meeting_not_in_progress_is_read_only(client_for, coordinator, meeting):
+    case = listed_case(meeting)
+    body = client_for(coordinator).get(url("meeting-case", meeting, case_id=case.pk)).content.decode()
+    assert "The meeting is not in progress" in body
+    assert 'id="discussion-form"' not in body and 'id="action-form"' not in body
+    assert "Mark the case heard" not in body
