@@ -240,3 +240,12 @@ def test_refer_someone_not_listed_through_the_page(client_for, programme_worker)
     enrolment = Enrolment.objects.get()
     assert response.url == reverse("perpetrators:detail", args=[enrolment.pk])
     assert enrolment.participant.full_name == "Dean Marsh"
+
+
+def test_register_refuses_an_overlong_note_and_saves_nothing(client_for, programme_worker, enrolment):
+    url = reverse("perpetrators:register", args=[enrolment.starts_on.isoformat()])
+    response = client_for(programme_worker).post(
+        url, {f"attendance_{enrolment.pk}": "attended", f"note_{enrolment.pk}": "x" * 5001}
+    )
+    assert "must be 5,000 characters or fewer" in response.content.decode()
+    assert not SessionAttendance.objects.exists()

@@ -131,7 +131,6 @@ def enrolment_detail(request: HttpRequest, enrolment_id: uuid.UUID) -> HttpRespo
     context = {
         "enrolment": enrolment,
         "victims": list(enrolment.victim_links.select_related("victim")),
-        "has_candidates": bool(victim_candidates(enrolment)) if enrolment.is_active else False,
         "attendances": list(SessionAttendance.objects.filter(enrolment=enrolment).order_by("-session_on")),
         "summary": attendance_summary(enrolment),
         "outcomes": [(point, label, outcomes.get(point)) for point, label in OutcomePoint.choices],
@@ -418,10 +417,16 @@ def _save_register(request: HttpRequest, open_rows: list[dict[str, Any]], sessio
     chosen = [(row, value) for row, value in chosen if value]
     if not chosen:
         return ["Choose the attendance of at least one participant."]
+    too_long = [row for row, _ in chosen if len(request.POST.get(row["note_field"], "")) > forms.NOTE_MAX]
+    if too_long:
+        return [
+            f"The session note for {row['enrolment'].participant} must be {forms.NOTE_MAX:,} characters or fewer."
+            for row in too_long
+        ]
     try:
         with transaction.atomic():
             for row, value in chosen:
-                note = request.POST.get(row["note_field"], "")[: forms.NOTE_MAX]
+                note = request.POST.get(row["note_field"], "")
                 actions.attendance_record(
                     actor=request.user, enrolment=row["enrolment"], session_on=session_on, attendance=value, note=note
                 )
