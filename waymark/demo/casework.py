@@ -972,6 +972,7 @@ class _Writer:
         self.notes.write(self.report, "case notes")
         _set_referral_decisions(self.decisions, self.report)
         _SupportWriter(self).write([p for p in plans if p.is_open and p.engaged_on is not None])
+        _ProgrammeWriter(self).write(plans)
 
     def add_answers(self, assessment_id: uuid.UUID, ref: str, yes_count: int) -> None:
         from waymark.risk.choices import Answer
@@ -1143,6 +1144,156 @@ class _SupportWriter:
         interventions.write(writer.report, "interventions")
         orders.write(writer.report, "legal orders")
         protects.write(writer.report, "people protected by orders")
+
+
+PROGRAMME_START = date(2016, 1, 1)
+CONTROLLING = ["weekly", "monthly", "less_than_monthly"]  # at start, mid-point, end
+VIOLENCE = ["monthly", "less_than_monthly", "none"]
+PROGRAMME_SHARE = 0.012  # of engaged cases with a known person causing harm since then
+PROGRAMME_SOURCES = [("childrens_social_care", 40), ("probation", 25), ("da_service", 15), ("court", 10), ("self", 10)]
+
+
+class _ProgrammeWriter:
+    """A modest perpetrator programme since 2016: about one person causing harm in eighty whose
+    victim engaged is referred; most are enrolled on the 26 weekly sessions, and of those about
+    six in ten complete, with attendance and start, mid-point and end outcomes, linked to the
+    victim and their case. Run by the demo's programme facilitator (Tom Reid)."""
+
+    def __init__(self, writer: _Writer):
+        self.writer = writer
+
+    def write(self, plans: list[_Plan]) -> None:
+        from waymark.accounts.models import User
+
+        try:
+            from waymark.perpetrators.models import BehaviourOutcome, Enrolment, SessionAttendance, VictimLink
+        except ImportError:  # pragma: no cover - the perpetrators app is built alongside
+            return
+        worker = User.objects.filter(email="tom.reid@sass.example").first()
+        if worker is None:
+            return
+        writer, today = self.writer, self.writer.today
+        sessions = int(getattr(settings, "PERPETRATOR_PROGRAMME_SESSIONS", 26))
+        agencies = dict(writer.team.agency.__class__.objects.values_list("ref", "pk"))
+        source_agency = {"childrens_social_care": "SCSC", "probation": "NPS", "da_service": "SASS"}
+        enrolments, links, attendance, outcomes = (
+            _Table(Enrolment),
+            _Table(VictimLink),
+            _Table(SessionAttendance),
+            _Table(BehaviourOutcome),
+        )
+        taken: set[uuid.UUID] = set()
+        number = 0
+        for plan in plans:
+            harm, engaged = plan.referral.person_causing_harm_id, plan.engaged_on
+            if harm is None or engaged is None or engaged < PROGRAMME_START or harm in taken:
+                continue
+            rng = random.Random(f"{SEED}:{plan.referral.ref}:programme")  # noqa: S311
+            if rng.random() >= PROGRAMME_SHARE:
+                continue
+            referred = engaged + timedelta(days=rng.randint(14, 90))
+            if referred > today:
+                continue
+            taken.add(harm)
+            number += 1
+            source = _pick(rng, PROGRAMME_SOURCES)
+            assessed = referred + timedelta(days=rng.randint(7, 21))
+            starts = _next_monday(assessed + timedelta(days=rng.randint(7, 28)))
+            values: dict[str, Any] = {
+                "ref": f"SD-PP{number:05d}",
+                "participant": harm,
+                "agency": writer.team.agency.pk,
+                "worker": worker.pk,
+                "referred_on": referred,
+                "source": source,
+                "referring_agency": agencies.get(source_agency.get(source, "")),
+                "sessions_planned": sessions,
+            }
+            fate = _pick(rng, [("not_suitable", 12), ("completed", 53), ("dropped_out", 35)])
+            if assessed > today:
+                values["status"] = "referred"
+            elif fate == "not_suitable":
+                values.update(
+                    status="not_suitable",
+                    assessed_on=assessed,
+                    ended_on=assessed,
+                    not_suitable_reason=_pick(
+                        rng,
+                        [("denies_any_abuse", 40), ("substance_use", 25), ("not_motivated", 25), ("risk_too_high", 10)],
+                    ),
+                )
+            elif starts > today:
+                values.update(status="assessed", assessed_on=assessed, starts_on=starts)
+            else:
+                last = sessions if fate == "completed" else rng.randint(3, sessions - 4)
+                ended = starts + timedelta(weeks=last - 1)
+                values.update(status="enrolled", assessed_on=assessed, starts_on=starts)
+                if ended <= today:
+                    values.update(status=fate, ended_on=ended)
+                    if fate == "dropped_out":
+                        values["drop_out_reason"] = _pick(
+                            rng,
+                            [
+                                ("stopped_attending", 55),
+                                ("withdrew", 20),
+                                ("custody", 10),
+                                ("moved_away", 10),
+                                ("risk_escalated", 5),
+                            ],
+                        )
+                enrolment_id = values["id"] = uuid.uuid4()
+                held = [starts + timedelta(weeks=w) for w in range(last) if starts + timedelta(weeks=w) <= today]
+                for week, day in enumerate(held):
+                    dropping = fate == "dropped_out" and week >= len(held) - 2
+                    mark = (
+                        "absent_without_reason"
+                        if dropping
+                        else _pick(
+                            rng,
+                            [("attended", 80), ("late", 5), ("absent_with_reason", 9), ("absent_without_reason", 6)],
+                        )
+                    )
+                    attendance.add(enrolment=enrolment_id, session_on=day, attendance=mark, recorded_by=worker.pk)
+                progress = 0
+                for point, week in (("start", 0), ("mid", (sessions - 1) // 2), ("end", sessions - 1)):
+                    if week >= len(held) or (point == "end" and fate != "completed"):
+                        break
+                    progress = {"start": 0, "mid": 1, "end": 2}[point]
+                    outcomes.add(
+                        enrolment=enrolment_id,
+                        point=point,
+                        recorded_on=held[week],
+                        acknowledges_abuse=["not_at_all", "partly", "mostly", "fully"][
+                            min(3, progress + rng.randint(0, 1))
+                        ],
+                        takes_responsibility=["not_at_all", "partly", "mostly", "fully"][
+                            min(3, progress + rng.randint(0, 1))
+                        ],
+                        # Most change; some do not (the seed's programme is no magic).
+                        controlling_behaviour=CONTROLLING[progress if rng.random() < 0.8 else 0],
+                        physical_violence=VIOLENCE[progress if rng.random() < 0.88 else 0],
+                        understands_impact_on_children=["not_at_all", "partly", "mostly"][progress],
+                        partner_safety=["unsafe", "partly_safe", "safe"][progress]
+                        if rng.random() < 0.8
+                        else "not_known",
+                        recorded_by=worker.pk,
+                    )
+            enrolment_id = enrolments.add(**values)
+            links.add(
+                enrolment=enrolment_id,
+                victim=plan.referral.person_id,
+                case=writer.case_ids[id(plan)],
+                relationship=_pick(rng, [("former_partner", 60), ("current_partner", 40)]),
+                linked_by=worker.pk,
+            )
+        enrolments.write(writer.report, "programme enrolments")
+        links.write(writer.report, "programme victim links")
+        attendance.write(writer.report, "programme sessions recorded")
+        outcomes.write(writer.report, "programme outcomes")
+
+
+def _next_monday(day: date) -> date:
+    return day + timedelta(days=(7 - day.weekday()) % 7)
 
 
 def _last_assessment_number() -> int:

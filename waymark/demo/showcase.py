@@ -292,7 +292,7 @@ def build_showcase() -> list[str] | None:
 
     lines = ["Josie's journey: referral, case, 9 risk assessments, 8 outcome measures"]
     if _marac(josie, husband, case, assessments[date(2016, 6, 20)], sass, amara):
-        lines.append("MARAC hearing in July 2016")
+        lines.append("MARAC hearing in June 2016")
     lines += _support(case, josie, husband, children, amara)
     return lines
 
