@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from waymark.core.numbers import is_whole_number
 from waymark.people.choices import Sex
 from waymark.referrals.choices import AbuseType, Consent, HarmRelationship, LawfulBasis, VawgCategory, YesNoUnknown
 from waymark.risk.choices import RiskLevel
@@ -166,7 +167,7 @@ class RiskAssessmentCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError("Too many answers.")
         cleaned: dict[int, str] = {}
         for key, answer in value.items():
-            if not str(key).isdigit() or not 1 <= int(key) <= 100:
+            if not is_whole_number(str(key)) or not 1 <= int(key) <= 100:
                 raise serializers.ValidationError("Answer keys are question numbers from 1.")
             cleaned[int(key)] = answer
         return cleaned

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db import models
 
+from waymark.core.numbers import is_whole_number
+
 # Dates before this are taken to be typing mistakes (e.g. 1023 for 2023), for every date field.
 EARLIEST_DATE = date(1900, 1, 1)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -112,7 +114,7 @@ def count(*, maximum: int, required: bool = False) -> Callable[[str], int | None
             if required:
                 raise CellError("is empty: give a whole number")
             return None
-        if not value.isdigit():
+        if not is_whole_number(value):
             raise CellError("is not a whole number of 0 or more")
         number = int(value)
         if number > maximum:

@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from waymark.core.numbers import is_whole_number
+
 
 class GovukDateInput(forms.MultiWidget):
     template_name = "referrals/widgets/date_input.html"
@@ -48,7 +50,7 @@ class GovukDateField(forms.MultiValueField):
         missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
         if missing:
             raise forms.ValidationError(f"{label} must include a {' and '.join(missing)}")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+        if not (is_whole_number(day) and is_whole_number(month) and is_whole_number(year)) or len(year) != 4:
             raise forms.ValidationError(f"{label} must be a real date, for example 27 3 2007")
         try:
             result = date(int(year), int(month), int(day))
