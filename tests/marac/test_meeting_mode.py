@@ -219,3 +219,11 @@ def test_case_page_of_a_meeting_not_in_progress_is_read_only(client_for, coordin
     assert "The meeting is not in progress" in body
     assert 'id="discussion-form"' not in body and 'id="action-form"' not in body
     assert "Mark the case heard" not in body
+
+
+def test_the_summary_is_required_when_saving_the_discussion(client_for, coordinator, running):
+    case = listed_case(running)
+    response = client_for(coordinator).post(url("meeting-case", running, case_id=case.pk), {"risks": "Canary"})
+    assert "Enter the summary of information shared" in response.content.decode()
+    case.refresh_from_db()
+    assert case.risks_identified == ""

@@ -121,7 +121,9 @@ class AttendeeForm(ActionErrorsMixin, forms.Form):
 
 class CaseDiscussionForm(ActionErrorsMixin, forms.Form):
     summary = forms.CharField(
-        label="Summary of information shared", required=False, widget=forms.Textarea(attrs={"rows": 8})
+        label="Summary of information shared",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Enter the summary of information shared"},
     )
     risks = forms.CharField(label="Risks identified", required=False, widget=forms.Textarea(attrs={"rows": 5}))
 
@@ -133,6 +135,7 @@ class ActionForm(ActionErrorsMixin, forms.Form):
     owner_agency = forms.ModelChoiceField(
         label="Owner agency",
         queryset=Agency.objects.filter(is_active=True),
+        empty_label="Choose an agency",
         error_messages={"required": "Choose the agency that owns the action"},
     )
     owner_name = forms.CharField(label="Owner", required=False, max_length=200, help_text="The named person, if any.")
