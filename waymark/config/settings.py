@@ -354,6 +354,9 @@ MARAC_RECOMMENDED_REPEAT_RANGE = (
     env.float("MARAC_RECOMMENDED_REPEAT_MIN", default=0.28),
     env.float("MARAC_RECOMMENDED_REPEAT_MAX", default=0.40),
 )
+# MARAC referrals made directly (not from a case) record the people named as held by this agency:
+# the MARAC coordination team, who link them to existing records.
+MARAC_AGENCY_REF = env.str("MARAC_AGENCY_REF", default="SCS")
 # MARAC meetings: days between regular meetings, and how many cases an agenda holds.
 MARAC_MEETING_INTERVAL_DAYS = env.int("MARAC_MEETING_INTERVAL_DAYS", default=14)
 MARAC_MEETING_CAPACITY = env.int("MARAC_MEETING_CAPACITY", default=16)
@@ -382,3 +385,5 @@ SUPPORT_ORDER_EXPIRY_ALERT_DAYS = env.int("SUPPORT_ORDER_EXPIRY_ALERT_DAYS", def
 OUTCOMES_RISK_REDUCTION_WINDOW_DAYS = env.int("OUTCOMES_RISK_REDUCTION_WINDOW_DAYS", default=90)
 # Perpetrator programme: sessions in a standard enrolment (the borough's programme is 26 weeks).
 PERPETRATOR_PROGRAMME_SESSIONS = env.int("PERPETRATOR_PROGRAMME_SESSIONS", default=26)
+# ... and how many of them a participant may miss and still complete.
+PERPETRATOR_PROGRAMME_ALLOWED_ABSENCES = env.int("PERPETRATOR_PROGRAMME_ALLOWED_ABSENCES", default=3)

@@ -49,6 +49,7 @@ NAVIGATION: list[tuple[str, str, frozenset[Role]]] = [
         "marac:meetings",
         frozenset({Role.MARAC_COORDINATOR, Role.MARAC_REPRESENTATIVE}),
     ),
+    ("MARAC referrals", "marac:referrals", frozenset({Role.MARAC_COORDINATOR})),
     (
         "Refer to MARAC",
         "marac:refer",
@@ -62,6 +63,11 @@ NAVIGATION: list[tuple[str, str, frozenset[Role]]] = [
                 Role.MARAC_COORDINATOR,
             }
         ),
+    ),
+    (
+        "Your agency's MARAC referrals",
+        "marac:mine",
+        frozenset({Role.REFERRER, Role.CASEWORKER, Role.TEAM_MANAGER, Role.HOUSING_OFFICER, Role.MARAC_REPRESENTATIVE}),
     ),
     (
         "Outcomes",

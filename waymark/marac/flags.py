@@ -44,7 +44,7 @@ SYSTEM_LABEL = "Flag and tag (automatic)"
 
 
 def window_months() -> int:
-    return int(getattr(settings, "MARAC_FLAG_WINDOW_MONTHS", 12))
+    return int(settings.MARAC_FLAG_WINDOW_MONTHS)
 
 
 def window_end(referred_on: dt.date, months: int | None = None) -> dt.date:

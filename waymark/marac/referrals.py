@@ -67,7 +67,7 @@ TEXT_MAX = 5000
 
 def marac_agency_ref() -> str:
     """The agency that coordinates MARAC and holds the people a direct referral brings."""
-    return str(getattr(settings, "MARAC_AGENCY_REF", "SCS"))
+    return str(settings.MARAC_AGENCY_REF)
 
 
 @dataclass(frozen=True)

@@ -67,14 +67,14 @@ def periods_between(start: dt.date, end: dt.date, by: str) -> list[Period]:
 
 
 def headline_rule() -> str:
-    rule = getattr(settings, "MARAC_HEADLINE_REPEAT_RULE", "local")
+    rule = settings.MARAC_HEADLINE_REPEAT_RULE
     if rule not in RULES:
         raise ValueError(f"MARAC_HEADLINE_REPEAT_RULE must be one of {RULES}, not {rule!r}.")
     return rule
 
 
 def recommended_range() -> tuple[float, float]:
-    low, high = getattr(settings, "MARAC_RECOMMENDED_REPEAT_RANGE", (0.28, 0.40))
+    low, high = settings.MARAC_RECOMMENDED_REPEAT_RANGE
     return float(low), float(high)
 
 

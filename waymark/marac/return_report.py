@@ -155,10 +155,10 @@ def marac_benchmarks(year: int) -> dict[str, Any]:
     """The volume benchmarks for the financial year starting in April ``year``."""
     period = financial_year_period(year)
     cases = MaracCase.objects.filter(meeting__held_on__gte=period.start, meeting__held_on__lte=period.end).count()
-    population = int(getattr(settings, "MARAC_ADULT_FEMALE_POPULATION", 0))
-    benchmark = float(getattr(settings, "MARAC_CASES_PER_10000_WOMEN_BENCHMARK", 40.0))
-    per_idva = int(getattr(settings, "MARAC_REFERRALS_PER_IDVA", 100))
-    per_admin = int(getattr(settings, "MARAC_CASES_PER_ADMINISTRATOR", 400))
+    population = int(settings.MARAC_ADULT_FEMALE_POPULATION)
+    benchmark = float(settings.MARAC_CASES_PER_10000_WOMEN_BENCHMARK)
+    per_idva = int(settings.MARAC_REFERRALS_PER_IDVA)
+    per_admin = int(settings.MARAC_CASES_PER_ADMINISTRATOR)
     per_10000 = round(cases / population * 10_000, 1) if population else None
     return {
         "period": period.label,

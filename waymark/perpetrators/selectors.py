@@ -25,7 +25,7 @@ from waymark.perpetrators.models import BehaviourOutcome, Enrolment, SessionAtte
 
 def allowed_absences() -> int:
     """Sessions a participant may miss and still complete (PERPETRATOR_PROGRAMME_ALLOWED_ABSENCES, default 3)."""
-    return int(getattr(settings, "PERPETRATOR_PROGRAMME_ALLOWED_ABSENCES", 3))
+    return int(settings.PERPETRATOR_PROGRAMME_ALLOWED_ABSENCES)
 
 
 def sessions_needed_to_complete(enrolment: Enrolment) -> int:
