@@ -368,13 +368,13 @@ class _Planner:
             if rank == 0:
                 values[kind] = Frequency.NONE if rng.random() < 0.96 else Frequency.LESS_THAN_MONTHLY
                 continue
-            stop = (0.58 if exit else 0.4) * STOPS[AbuseKind(kind)] * (1.0 if improving else 0.45)
+            stop = (0.42 if exit else 0.25) * STOPS[AbuseKind(kind)] * (1.0 if improving else 0.45)
             draw = rng.random()
             if draw < stop:
                 rank = 0
-            elif draw < stop + (0.27 if exit else 0.33):
+            elif draw < stop + (0.22 if exit else 0.25):
                 rank = max(0, rank - rng.randint(1, 2))
-            elif draw > 0.96:
+            elif draw > 0.93:
                 rank = min(4, rank + 1)
             values[kind] = FREQUENCIES[rank]
         for scale in ("feeling_safe", "wellbeing", "quality_of_life"):
@@ -987,7 +987,7 @@ class _Writer:
         rng = random.Random(f"{SEED}:{plan.referral.ref}:tasks")  # noqa: S311
         for title in rng.sample(TASK_TITLES, rng.choice([0, 1, 1, 2, 2, 3])):
             due = self.today + timedelta(days=rng.randint(-10, 21))
-            done = rng.random() < 0.35 and due <= self.today
+            done = due < self.today and rng.random() < 0.6
             self.tasks.add(
                 case=case_id,
                 title=title,
