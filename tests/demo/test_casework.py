@@ -131,12 +131,14 @@ def test_demo_casework_gives_the_seed_outcomes_and_a_real_caseload(demo_volumes)
     assert Task.objects.filter(case__in=amara, done_at__isnull=True, due_on__lt=TODAY).exists()
     assert OutcomeMeasure.objects.filter(case__in=amara, stage=Stage.INTAKE).exists()
     # Her open cases carry plans, interventions and orders, some of them running out soon.
-    from waymark.support.models import Intervention, LegalOrder, SafetyPlan
+    from waymark.support.models import CaseChild, Intervention, LegalOrder, SafetyPlan
 
     assert SafetyPlan.objects.filter(case__in=amara).count() >= 20
     assert Intervention.objects.filter(case__in=amara).exists()
     expiring = LegalOrder.objects.filter(case__in=amara, expires_on__range=(TODAY, TODAY + timedelta(days=28)))
     assert expiring.exists()
+    children = CaseChild.objects.filter(case__in=amara).select_related("child", "case__person")
+    assert children and all(c.child.family_name == c.case.person.family_name for c in children)
     # Closed cases have a reason and the manager's approval.
     closed = Case.objects.filter(status=CaseStatus.CLOSED)
     assert not closed.filter(closure_reason="").exists()

@@ -266,6 +266,7 @@ class _Referral:
     abuse_types: list[str]
     referral_assessed_on: date | None  # the referrer's checklist (from the volumes), if any
     person_causing_harm_id: uuid.UUID | None = None
+    children_in_household: int | None = None
     next_referral_on: date | None = None  # the same person's next accepted referral
 
 
@@ -613,7 +614,9 @@ def _referrals() -> list[_Referral]:
     rows = (
         Referral.objects.filter(ref__startswith="SD-R", status=ReferralStatus.ACCEPTED, case__isnull=True)
         .order_by("received_on", "ref")
-        .values_list("id", "ref", "received_on", "subject_id", "abuse_types", "person_causing_harm_id")
+        .values_list(
+            "id", "ref", "received_on", "subject_id", "abuse_types", "person_causing_harm_id", "children_in_household"
+        )
     )
     referrals = [
         _Referral(
@@ -624,8 +627,9 @@ def _referrals() -> list[_Referral]:
             abuse_types=list(types or []),
             referral_assessed_on=assessed.get(ref or ""),
             person_causing_harm_id=harm,
+            children_in_household=children,
         )
-        for pk, ref, on, person, types, harm in rows
+        for pk, ref, on, person, types, harm, children in rows
     ]
     latest: dict[uuid.UUID, _Referral] = {}
     for referral in referrals:
@@ -1011,6 +1015,11 @@ class _Writer:
             )
 
 
+CHILD_PREFIX = "SD-CH"
+CHILD_NAMES = {
+    "female": ["Amelia", "Aaliyah", "Maya", "Zara", "Ruby", "Grace", "Fatima", "Lily", "Chloe", "Ava"],
+    "male": ["Noah", "Mohammed", "Leo", "Kai", "Oscar", "Tyler", "Jayden", "Adam", "Harry", "Musa"],
+}
 SAFETY_SECTIONS = {
     "safe_contact": "Mobile only, after 10am on weekdays; no voicemail. Code word agreed for danger.",
     "emergency_plan": "Bag kept at a friend's with documents, medication and cash. Knows to call 999 and press 55.",
@@ -1144,6 +1153,60 @@ class _SupportWriter:
         interventions.write(writer.report, "interventions")
         orders.write(writer.report, "legal orders")
         protects.write(writer.report, "people protected by orders")
+        self.children(plans, services.get("childrens_therapeutic"))
+
+    def children(self, plans: list[_Plan], therapy: Any) -> None:
+        """The children in the household, as the referral counted them, on each open engaged case:
+        a person record each (with its search keys), linked to the case; some in therapy."""
+        from waymark.matching.engine import refresh_search_keys
+        from waymark.people.models import Person
+        from waymark.support.models import CaseChild, Intervention
+
+        writer, today = self.writer, self.writer.today
+        family = dict(
+            Person.objects.filter(pk__in=[p.referral.person_id for p in plans]).values_list("pk", "family_name")
+        )
+        people, links, therapies = _Table(Person), _Table(CaseChild), _Table(Intervention)
+        number = Person.objects.filter(ref__startswith=CHILD_PREFIX).count()
+        for plan in plans:
+            count = min(plan.referral.children_in_household or 0, 4)
+            rng = random.Random(f"{SEED}:{plan.referral.ref}:children")  # noqa: S311
+            worker, engaged = writer.team.workers[plan.worker].pk, plan.engaged_on
+            for _ in range(count):
+                number += 1
+                sex = rng.choice(["female", "male"])
+                child_id = people.add(
+                    ref=f"{CHILD_PREFIX}{number:06d}",
+                    given_name=rng.choice(CHILD_NAMES[sex]),
+                    family_name=family.get(plan.referral.person_id, ""),
+                    date_of_birth=today - timedelta(days=rng.randint(100, 16 * 365)),
+                    sex=sex,
+                    primary_role="child",
+                    held_by=writer.team.agency.pk,
+                )
+                links.add(
+                    case=writer.case_ids[id(plan)],
+                    child=child_id,
+                    relationship_to_client="child",
+                    lives_in_household="yes" if rng.random() < 0.85 else "no",
+                    linked_on=engaged,
+                    linked_by=worker,
+                )
+                if therapy and engaged and rng.random() < 0.2:
+                    offered = min(today, engaged + timedelta(days=rng.randint(7, 30)))
+                    therapies.add(
+                        case=writer.case_ids[id(plan)],
+                        child=child_id,
+                        service=therapy,
+                        status="offered",
+                        offered_on=offered,
+                        recorded_by=worker,
+                    )
+        people.write(writer.report, "children")
+        links.write(writer.report, "children on cases")
+        therapies.write(writer.report, "children's interventions")
+        key = people.names.index("id")
+        refresh_search_keys([row[key] for row in people.rows])
 
 
 PROGRAMME_START = date(2016, 1, 1)
