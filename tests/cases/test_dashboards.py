@@ -224,7 +224,29 @@ def test_team_dashboard_is_a_few_queries_however_many_cases_and_workers(
     with CaptureQueriesContext(connection) as many:
         dashboard = team_dashboard(manager)
     assert len(dashboard.workers) == 5 and dashboard.awaiting_count == 5
-    assert len(many.captured_queries) == len(few.captured_queries) <= 8
+    assert len(many.captured_queries) == len(few.captured_queries) <= 12
+
+
+def test_team_dashboard_counts_what_falls_due_for_each_worker(manager, idva, idva_team, specialist_agency):
+    mine = open_cases_for(idva, idva_team, specialist_agency, 3, first_contact_at=timezone.now())
+    colleague = make_member(Role.CASEWORKER, team=idva_team)
+    theirs = open_cases_for(colleague, idva_team, specialist_agency, 1, first_contact_at=timezone.now())
+    # An outcome review falls due 3 months after intake: one inside the 14-day window, one well outside.
+    OutcomeMeasure.objects.create(
+        case=mine[0], subject=mine[0].person, stage=Stage.INTAKE, measured_on=add_months(TODAY(), -3)
+    )
+    OutcomeMeasure.objects.create(case=theirs[0], subject=theirs[0].person, stage=Stage.INTAKE, measured_on=TODAY())
+    Task.objects.create(case=mine[1], title="Call back", due_on=TODAY(), owner=idva, created_by=idva)
+    Task.objects.create(case=mine[1], title="Later", due_on=TODAY() + timedelta(days=30), owner=idva, created_by=idva)
+    Task.objects.create(
+        case=theirs[0], title="Done", due_on=TODAY(), owner=colleague, created_by=colleague, done_at=timezone.now()
+    )
+
+    dashboard = team_dashboard(manager)
+    loads = {load.user: load for load in dashboard.workers}
+    assert (loads[idva].reviews_due, loads[idva].tasks_due) == (1, 1)
+    assert (loads[colleague].reviews_due, loads[colleague].tasks_due) == (0, 0)
+    assert dashboard.due["reviews_due"] == 1 and dashboard.due["tasks_due"] == 1
 
 
 def test_a_manager_elsewhere_sees_nothing_of_this_service(other_agency_manager, allocated_case):

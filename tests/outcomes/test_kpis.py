@@ -296,3 +296,17 @@ def test_contact_times_are_read_in_the_service_time_zone(specialist_agency):
     Case.objects.filter(pk=case.pk).update(first_contact_at=at(date(2025, 8, 27), 23))
     kpi = compute_outcomes(START, END, as_of=AS_OF)["first_contact_within_standard_rate"]
     assert (kpi.numerator, kpi.denominator) == (1, 1)
+
+
+@pytest.mark.django_db
+def test_the_trend_leaves_out_quarters_that_have_not_begun():
+    """A quarter still to come would read as a collapse to zero on the commissioner's chart."""
+    from datetime import date
+
+    from waymark.outcomes.kpis import compute_outcomes, trend
+
+    outcomes = compute_outcomes(date(2026, 4, 1), date(2027, 3, 31), as_of=date(2026, 11, 24))
+    by, rows = trend(outcomes)
+    assert by == "quarter"
+    assert len(rows) == 3  # Q1 to Q3 of 2026/27; Q4 has not begun
+    assert rows[-1].start == date(2026, 10, 1)

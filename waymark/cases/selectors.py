@@ -167,6 +167,10 @@ class WorkerLoad:
     fte: Decimal
     open_cases: int
     overdue_first_contacts: int
+    reassessments_due: int = 0
+    reviews_due: int = 0
+    tasks_due: int = 0
+    orders_expiring: int = 0
 
     @property
     def per_fte(self) -> Decimal:
@@ -194,6 +198,7 @@ class TeamDashboard:
     overdue: list[CaseRow]
     closures: list[Case]
     benchmark: tuple[int, int]
+    due: dict[str, int] = field(default_factory=dict)
 
     @property
     def total_open(self) -> int:
@@ -269,6 +274,11 @@ def team_dashboard(user: Any, *, today: date | None = None) -> TeamDashboard:
         load.fte = min(load.fte + membership.fte, Decimal("1.00"))
         if membership.team is not None and membership.team.name not in load.teams:
             load.teams.append(membership.team.name)
+    due = _team_due_by_worker(user, cases.filter(status__in=OPEN, caseworker__isnull=False), today)
+    for worker_id, figures in due.items():
+        if worker_id in loads:
+            for name, value in figures.items():
+                setattr(loads[worker_id], name, value)
     closures = list(
         cases.filter(status=CaseStatus.CLOSURE_REQUESTED)
         .select_related("person", "caseworker")
@@ -282,4 +292,37 @@ def team_dashboard(user: Any, *, today: date | None = None) -> TeamDashboard:
         overdue=_rows(overdue, today),
         closures=closures,
         benchmark=caseload_benchmark(),
+        due={
+            name: sum(figures.get(name, 0) for figures in due.values())
+            for name in ("reassessments_due", "reviews_due", "tasks_due", "orders_expiring")
+        },
     )
+
+
+def _team_due_by_worker(user: Any, open_cases: QuerySet[Case], today: date) -> dict[Any, dict[str, int]]:
+    """Per caseworker: reassessments, outcome reviews and tasks falling due, and legal orders
+    expiring, on the team's open cases. The same rules and windows as the worker's own dashboard,
+    one aggregate each."""
+    from waymark.outcomes.reviews import cases_with_review_due
+
+    due: dict[Any, dict[str, int]] = {}
+
+    def add(worker_id: Any, name: str, count: int = 1) -> None:
+        figures = due.setdefault(worker_id, {})
+        figures[name] = figures.get(name, 0) + count
+
+    worker_by_person = dict(open_cases.values_list("person_id", "caseworker_id"))
+    for entry in _reassessments_by_person(user, today):
+        if entry in worker_by_person:
+            add(worker_by_person[entry], "reassessments_due")
+    reviews = cases_with_review_due(open_cases.order_by(), today + timedelta(days=DUE_SOON_DAYS))
+    for _pk, worker_id in reviews.values_list("pk", "caseworker_id"):
+        add(worker_id, "reviews_due")
+    tasks = Task.objects.filter(
+        case__in=open_cases.values("pk"), done_at__isnull=True, due_on__lte=today + timedelta(days=TASKS_DUE_DAYS)
+    )
+    for row in tasks.values("owner_id").annotate(n=Count("pk")):
+        add(row["owner_id"], "tasks_due", row["n"])
+    for order in _orders_expiring(open_cases) or []:
+        add(order.case.caseworker_id, "orders_expiring")
+    return due

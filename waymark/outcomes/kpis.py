@@ -642,6 +642,8 @@ def trend(outcomes: Outcomes, *, max_quarters: int = 12) -> tuple[str, list[Tren
         periods = periods_between(outcomes.start, outcomes.end, by)
     rows = []
     for period in periods:
+        if period.start > outcomes.as_of:
+            continue  # a quarter that has not begun would read as a collapse to zero
         start, end = max(period.start, outcomes.start), min(period.end, outcomes.end)
         values: dict[str, KpiResult] = {}
         for key in TREND_KEYS:

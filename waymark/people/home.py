@@ -15,9 +15,15 @@ from waymark.people.models import Person
 @register(Role.CASEWORKER, Role.HOUSING_OFFICER, Role.PERPETRATOR_WORKER)
 def people_panel(user: Any) -> Panel:
     people = Person.objects.visible_to(user).filter(archived_at__isnull=True)
+    if Role.PERPETRATOR_WORKER in user.roles:
+        # The firewall (waymark/people/access.py): programme workers see people causing harm and their
+        # own participants, never a survivor's record.
+        description = "People causing harm your agency holds and your programme's participants. Survivors' records are not shown to the programme."
+    else:
+        description = "People your work involves: their names, relationships and, where your role allows, how to contact them safely."
     return Panel(
         title="People",
-        description="People held by your agency: their names, relationships and, where your role allows, how to contact them safely.",
+        description=description,
         figures=[Figure("People you can see", people.count(), reverse("people:list"))],
         links=[("Find a person", reverse("people:list"))],
     )
