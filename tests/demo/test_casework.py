@@ -163,3 +163,14 @@ def test_the_showcase_survivor_tells_the_case_study(demo_volumes):
     outcomes = compute_outcomes(date(2015, 11, 1), date(2015, 11, 30), as_of=date(2019, 4, 1))
     mine = [r for r in outcomes["reduced_risk_within_3_months_rate"].records if r.pk == case.pk]
     assert mine and mine[0].counted
+
+
+def test_the_programme_showcase_tells_the_perpetrator_case_study(demo_volumes):
+    from waymark.perpetrators.models import Enrolment
+
+    build_casework(today=TODAY)
+    enrolment = Enrolment.objects.get(participant__ref="SD-HASSAN-P1")
+    assert enrolment.status == "completed" and enrolment.ended_on == date(2017, 3, 13)
+    assert enrolment.attendances.count() == 26 and enrolment.outcomes.count() == 3
+    link = enrolment.victim_links.get()
+    assert link.victim.ref == "SD-HASSAN-P2" and link.case.status == CaseStatus.CLOSED

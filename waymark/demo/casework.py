@@ -1406,6 +1406,9 @@ def build_casework(*, today: date | None = None) -> CaseworkReport | None:
         from waymark.demo.showcase import build_showcase
 
         report.showcase = build_showcase() or []
+        from waymark.demo.showcase import build_programme_showcase
+
+        report.showcase += build_programme_showcase() or []
         report.lap("showcase")
     report.seconds = clock.monotonic() - started
     return report

@@ -460,3 +460,197 @@ def _support(case: Any, josie: Any, husband: Any, children: list[Any], amara: An
             linked_by=amara,
         )
     return ["3 safety plan versions, 5 needs with goals, interventions, 2 orders, 3 children"]
+
+
+HASSAN = "SD-HASSAN-P1"
+
+
+@transaction.atomic
+def build_programme_showcase() -> list[str] | None:
+    """The seed's perpetrator case study ("Hassan"), told through records: Ozlem's case with the
+    service since 2015, Hassan referred to the programme by children's social care in 2016, 26
+    weekly sessions with his register and start, mid-point and end outcomes, completed in March
+    2017, and linked to Ozlem and her case (which her caseworker sees as programme status only)."""
+    from waymark.people.models import Person
+
+    if Person.objects.filter(ref=HASSAN).exists():
+        return None
+    try:
+        from waymark.perpetrators.models import BehaviourOutcome, Enrolment, SessionAttendance, VictimLink
+    except ImportError:  # pragma: no cover - the perpetrators app is built alongside
+        return None
+    from datetime import timedelta
+
+    from waymark.accounts.models import User
+    from waymark.matching.engine import refresh_search_keys
+    from waymark.organisations.models import Agency
+    from waymark.people.choices import PersonRole
+    from waymark.referrals.models import Referral, ReferralNumberSequence
+    from waymark.referrals.states import ReferralStatus
+
+    sass, social_care = Agency.objects.get(ref="SASS"), Agency.objects.get(ref="SCSC")
+    hannah = User.objects.get(email="hannah.price@sass.example")
+    grace = User.objects.get(email="grace.mensah@sass.example")
+    tom = User.objects.filter(email="tom.reid@sass.example").first()
+    ozlem = _person(
+        "SD-HASSAN-P2",
+        sass,
+        given_name="Ozlem",
+        family_name="Aydin",
+        date_of_birth=date(1987, 2, 9),
+        sex="female",
+        ethnicity="white_other",
+        first_language="Turkish",
+        primary_role=PersonRole.SURVIVOR,
+    )
+    hassan = _person(
+        HASSAN,
+        sass,
+        given_name="Hassan",
+        family_name="Aydin",
+        date_of_birth=date(1983, 10, 27),
+        sex="male",
+        ethnicity="white_other",
+        primary_role=PersonRole.PERSON_CAUSING_HARM,
+    )
+    son = _person(
+        "SD-HASSAN-P3",
+        sass,
+        given_name="Emre",
+        family_name="Aydin",
+        date_of_birth=date(2011, 4, 16),
+        sex="male",
+        ethnicity="white_other",
+        primary_role=PersonRole.CHILD,
+    )
+    refresh_search_keys([ozlem.pk, hassan.pk, son.pk])
+    referral = Referral.objects.create(
+        ref="SD-HASSAN-R1",
+        number=_number(Referral, ReferralNumberSequence, "R", 2015),
+        received_on=date(2015, 6, 8),
+        source="professional",
+        status=ReferralStatus.ACCEPTED,
+        subject=ozlem,
+        person_causing_harm=hassan,
+        harm_relationship="current_partner",
+        children_in_household=1,
+        referring_agency=social_care,
+        receiving_agency=sass,
+        vawg_category="domestic_abuse",
+        abuse_types=["physical", "psychological", "coercive_control"],
+        consent="given",
+        triaged_at=_at(date(2015, 6, 8), 11),
+        accepted_at=_at(date(2015, 6, 8), 11),
+        decided_at=_at(date(2015, 6, 8), 11),
+    )
+    case = Case.objects.create(
+        ref="SD-HASSAN-C1",
+        number=_number(Case, CaseNumberSequence, "C", 2015),
+        person=ozlem,
+        referral=referral,
+        agency=sass,
+        caseworker=hannah,
+        team=hannah.memberships.filter(agency=sass).first().team,  # type: ignore[union-attr]
+        status=S.CLOSED,
+        status_before_closure_request=S.ACTIVE,
+        referred_on=date(2015, 6, 8),
+        opened_on=date(2015, 6, 8),
+        allocated_at=_at(date(2015, 6, 8), 12),
+        first_contact_at=_at(date(2015, 6, 9), 10),
+        engaged_on=date(2015, 6, 9),
+        closure_requested_at=_at(date(2017, 5, 24), 16),
+        closure_requested_by=hannah,
+        closure_reason=ClosureReason.SUPPORT_COMPLETED,
+        closure_note="No abusive incidents since the programme; contact handovers calm; family supported through TAC meetings.",
+        closed_on=date(2017, 5, 26),
+        closure_approved_by=grace,
+    )
+    CaseStatusChange.objects.bulk_create(
+        CaseStatusChange(case=case, changed_at=at, from_status=a, to_status=b, changed_by=by, reason="")
+        for at, a, b, by in [
+            (_at(date(2015, 6, 8), 11), "", S.AWAITING_ALLOCATION, None),
+            (_at(date(2015, 6, 8), 12), S.AWAITING_ALLOCATION, S.ALLOCATED, grace),
+            (_at(date(2015, 6, 9), 10), S.ALLOCATED, S.CONTACT_ATTEMPTED, hannah),
+            (_at(date(2015, 6, 9), 10, 5), S.CONTACT_ATTEMPTED, S.ENGAGED, hannah),
+            (_at(date(2015, 6, 15), 9), S.ENGAGED, S.ACTIVE, hannah),
+            (_at(date(2017, 5, 24), 16), S.ACTIVE, S.CLOSURE_REQUESTED, hannah),
+            (_at(date(2017, 5, 26), 10), S.CLOSURE_REQUESTED, S.CLOSED, grace),
+        ]
+    )
+    ContactAttempt.objects.create(
+        case=case,
+        kind=ContactChannelKind.PHONE_CALL,
+        attempted_at=_at(date(2015, 6, 9), 10),
+        outcome=Outcome.SPOKE,
+        recorded_by=hannah,
+    )
+    OutcomeMeasure.objects.bulk_create(
+        OutcomeMeasure(
+            case=case,
+            subject=ozlem,
+            stage=stage,
+            measured_on=on,
+            physical=physical,
+            jealous_controlling=control,
+            feeling_safe=safe,
+            wellbeing=wellbeing,
+            quality_of_life=life,
+            recorded_by=hannah,
+        )
+        for on, stage, physical, control, safe, wellbeing, life in [
+            (date(2015, 6, 9), Stage.INTAKE, "weekly", "daily", 2, 2, 2),
+            (date(2016, 9, 12), Stage.REVIEW, "none", "weekly", 3, 3, 3),  # verbal abuse at contact handovers
+            (date(2017, 5, 24), Stage.EXIT, "none", "none", 5, 4, 4),
+        ]
+    )
+    if tom is None:
+        return ["Ozlem's case"]
+    starts = date(2016, 9, 19)
+    enrolment = Enrolment.objects.create(
+        ref="SD-HASSAN-E1",
+        participant=hassan,
+        agency=sass,
+        worker=tom,
+        status="completed",
+        referred_on=date(2016, 8, 15),
+        source="childrens_social_care",
+        referring_agency=social_care,
+        assessed_on=date(2016, 8, 30),
+        starts_on=starts,
+        sessions_planned=26,
+        ended_on=starts + timedelta(weeks=25),
+        assessment_note="Disclosed physical and verbal abuse, isolating her from family, criticising her parenting.",
+        end_note="Completed; referred on to a parenting course.",
+    )
+    VictimLink.objects.create(
+        enrolment=enrolment, victim=ozlem, relationship="former_partner", case=case, linked_by=tom
+    )
+    SessionAttendance.objects.bulk_create(
+        SessionAttendance(
+            enrolment=enrolment,
+            session_on=starts + timedelta(weeks=week),
+            recorded_by=tom,
+            attendance="absent_with_reason" if week in (6, 15) else "attended",
+        )
+        for week in range(26)
+    )
+    BehaviourOutcome.objects.bulk_create(
+        BehaviourOutcome(
+            enrolment=enrolment,
+            point=point,
+            recorded_on=starts + timedelta(weeks=week),
+            acknowledges_abuse=ack,
+            takes_responsibility=resp,
+            controlling_behaviour=control,
+            physical_violence="none",
+            understands_impact_on_children=children,
+            partner_safety=safety,
+            recorded_by=tom,
+        )
+        for point, week, ack, resp, control, children, safety in [
+            ("start", 0, "partly", "not_at_all", "weekly", "not_at_all", "unsafe"),
+            ("mid", 12, "mostly", "partly", "less_than_monthly", "partly", "partly_safe"),
+            ("end", 25, "fully", "mostly", "none", "mostly", "safe"),
+        ]
+    )
+    return ["Hassan's programme: 26 sessions, completed March 2017, linked to Ozlem's case"]
