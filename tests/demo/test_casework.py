@@ -174,3 +174,18 @@ def test_the_programme_showcase_tells_the_perpetrator_case_study(demo_volumes):
     assert enrolment.attendances.count() == 26 and enrolment.outcomes.count() == 3
     link = enrolment.victim_links.get()
     assert link.victim.ref == "SD-HASSAN-P2" and link.case.status == CaseStatus.CLOSED
+
+
+def test_a_database_seeded_before_the_showcases_gets_them(demo_volumes, monkeypatch):
+    from waymark.demo import showcase
+    from waymark.people.models import Person
+
+    with monkeypatch.context() as patched:  # a demo built before the showcases existed
+        patched.setattr(showcase, "build_showcase", lambda: None)
+        patched.setattr(showcase, "build_programme_showcase", lambda: None)
+        assert build_casework(today=TODAY) is not None
+    assert not Person.objects.filter(ref__in=["SD-JOSIE-P1", "SD-HASSAN-P1"]).exists()
+    report = build_casework(today=TODAY)
+    assert report is not None and any("Hassan" in line for line in report.lines())
+    assert Person.objects.filter(ref__in=["SD-JOSIE-P1", "SD-HASSAN-P1"]).count() == 2
+    assert build_casework(today=TODAY) is None
