@@ -35,6 +35,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Demo casework: " + ("already there." if casework is None else "; ".join(casework.lines()))
             )
+            from waymark.demo.marac_upcoming import build_marac_upcoming
+
+            upcoming = build_marac_upcoming()
+            self.stdout.write(
+                "Demo MARAC this fortnight: " + ("already there." if upcoming is None else "; ".join(upcoming.lines()))
+            )
         if not options["quiet_logins"]:
             self.stdout.write(format_logins(logins))
 
