@@ -100,14 +100,16 @@ class TestReducedRisk:
         assert compute_outcomes(START, END, as_of=AS_OF)["reduced_risk_within_3_months_rate"].value is None
 
 
-def test_supported_counts_people_engaged_in_the_period(specialist_agency):
+def test_supported_counts_episodes_and_people_engaged_in_the_period(specialist_agency):
     person = make_person(specialist_agency)
     make_case(agency=specialist_agency, person=person, engaged_on=date(2025, 5, 1))
     make_case(agency=specialist_agency, person=person, engaged_on=date(2025, 11, 1))  # same person again
     make_case(agency=specialist_agency, engaged_on=date(2026, 3, 31))  # last day counts
     make_case(agency=specialist_agency, engaged_on=date(2026, 4, 1))  # after the period
     make_case(agency=specialist_agency, status=CaseStatus.UNABLE_TO_ENGAGE)  # never engaged
-    assert compute_outcomes(START, END, as_of=AS_OF)["supported"].value == 2
+    outcomes = compute_outcomes(START, END, as_of=AS_OF)
+    assert outcomes["supported"].value == 3  # episodes of support, counted like referrals
+    assert outcomes["people_supported"].value == 2  # the person supported twice counts once
 
 
 def test_referred_counts_referrals_received_and_imported_cases(specialist_agency):

@@ -63,12 +63,23 @@ def _definitions() -> list[KpiDefinition]:
         ),
         KpiDefinition(
             key="supported",
-            title="People supported",
+            title="Supported",
             kind="count",
             definition=(
-                "Different people with a case that engaged with the service in the period (by the date the "
-                "case engaged: the person took up support after first contact). A person whose cases engaged "
-                "twice in the period counts once. Cases that never engaged are not counted."
+                "Episodes of support that began in the period: cases that engaged with the service (by the "
+                "date the case engaged: the person took up support after first contact). Counted like "
+                "referrals, one per case, so that referred and supported compare like with like: someone "
+                "referred and supported twice in the period counts twice in both. Cases that never engaged "
+                "are not counted. 'Different people supported' counts each person once."
+            ),
+        ),
+        KpiDefinition(
+            key="people_supported",
+            title="Different people supported",
+            kind="count",
+            definition=(
+                "Different people with a case that engaged in the period: a person whose cases engaged "
+                "twice in the period counts once."
             ),
         ),
         KpiDefinition(
@@ -579,7 +590,8 @@ def compute_outcomes(
 
     engaged = engaged_rows(start, end, cases)
     supported = supported_records(engaged)
-    kpis["supported"] = KpiResult("supported", len({r.person_id for r in supported}), records=supported)
+    kpis["supported"] = KpiResult("supported", len(supported), records=supported)
+    kpis["people_supported"] = KpiResult("people_supported", len({r.person_id for r in supported}), records=supported)
     kpis["reduced_risk_within_3_months_rate"] = _rate_result(
         "reduced_risk_within_3_months_rate",
         reduced_risk_records(engaged, engaged_cases(start, end, cases).values("person_id"), as_of=as_of),
@@ -648,10 +660,8 @@ def trend(outcomes: Outcomes, *, max_quarters: int = 12) -> tuple[str, list[Tren
         values: dict[str, KpiResult] = {}
         for key in TREND_KEYS:
             records = [r for r in outcomes[key].records if start <= r.on <= end]
-            if key == "referred":
+            if key in ("referred", "supported"):  # counts of referrals and of cases engaged
                 values[key] = KpiResult(key, len(records))
-            elif key == "supported":
-                values[key] = KpiResult(key, len({r.person_id for r in records}))
             else:
                 values[key] = _rate_result(key, records)
         rows.append(TrendRow(period.label, start, end, values))
