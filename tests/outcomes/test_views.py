@@ -201,7 +201,7 @@ def test_dashboard_access_matrix(client_for, commissioner, partnership_lead, man
 def test_dashboard_shows_figures_definitions_and_audits(client_for, commissioner, case, other_case):
     response = dashboard(client_for(commissioner))
     page = response.content.decode()
-    assert "People supported" in page
+    assert "Different people supported" in page and "Supported" in page
     assert reverse("outcomes:definition") + "#reduced_risk_within_3_months_rate" in page
     # Two engaged cases with a baseline and the window over: one fell (high to medium), one had no reassessment.
     assert "1 of 2" in page
@@ -314,7 +314,7 @@ def test_download_access(client_for, idva, outsider, manager):
 def test_home_panel_for_commissioners(client_for, commissioner, case):
     panel = outcomes_panel(commissioner)
     assert panel.title == "Outcomes"
-    assert [f.label for f in panel.figures][:2] == ["Referrals received", "People supported"]
+    assert [f.label for f in panel.figures][:2] == ["Referrals received", "Supported (cases engaged)"]
     page = client_for(commissioner).get(reverse("home")).content.decode()
     assert "How each figure is defined" in page
 

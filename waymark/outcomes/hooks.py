@@ -39,7 +39,7 @@ def outcomes_panel(user: Any) -> Panel:
         ),
         figures=[
             Figure("Referrals received", int(outcomes["referred"].value or 0)),
-            Figure("People supported", int(outcomes["supported"].value or 0)),
+            Figure("Supported (cases engaged)", int(outcomes["supported"].value or 0)),
             Figure(
                 f"Risk reduced within {risk_window_days()} days of engaging",
                 percent(outcomes["reduced_risk_within_3_months_rate"].value),

@@ -148,7 +148,7 @@ def _charts(outcomes: Any, trend_rows: list[Any], by: str) -> dict[str, Any]:
         "abuse": bar_chart("chart-abuse", "Abuse stopped or reduced at exit, by type", abuse, percent=True),
         "supported": bar_chart(
             "chart-trend",
-            f"People supported by {by}",
+            f"Supported (cases engaged) by {by}",
             [(row.label, row.values["supported"].value) for row in trend_rows],
             percent=False,
         ),
