@@ -21,6 +21,7 @@ from waymark.people.access import (
 )
 from waymark.people.choices import PersonRole
 from waymark.people.models import Address, Person
+from waymark.perpetrators.models import Enrolment
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +79,9 @@ def test_programme_worker_sees_people_causing_harm_of_own_agency_never_its_survi
     assert _sees(programme_worker_same_agency, harmer)
 
 
-def test_programme_worker_may_locate_their_client(programme_worker_same_agency, harmer):
+def test_programme_worker_may_locate_their_client(programme_worker_same_agency, harmer, specialist_agency):
+    # Their client: a person causing harm on their programme (tests/people/test_firewall.py).
+    Enrolment.objects.create(participant=harmer, agency=specialist_agency, referred_on="2026-01-05", source="self")
     assert can_see_location(programme_worker_same_agency, harmer)
 
 

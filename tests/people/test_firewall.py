@@ -29,8 +29,16 @@ def test_sees_people_causing_harm_and_household_members_of_own_agency(
     assert _sees(programme_worker_same_agency, person)
 
 
-def test_locates_people_causing_harm_of_own_agency(programme_worker_same_agency, harmer):
+def test_locates_own_participant_who_causes_harm(programme_worker_same_agency, harmer, specialist_agency):
+    Enrolment.objects.create(participant=harmer, agency=specialist_agency, referred_on="2026-01-05", source="self")
     assert can_see_location(programme_worker_same_agency, harmer)
+
+
+def test_never_locates_a_person_causing_harm_who_is_not_their_participant(programme_worker_same_agency, harmer):
+    """Their agency may hold him (her IDVA recorded him on her case), but until he is referred to
+    the programme he is not their client, and he may still live with her."""
+    assert _sees(programme_worker_same_agency, harmer)
+    assert not can_see_location(programme_worker_same_agency, harmer)
 
 
 def test_never_locates_a_household_member_who_may_live_with_the_victim(programme_worker_same_agency, specialist_agency):
@@ -41,10 +49,21 @@ def test_never_locates_a_household_member_who_may_live_with_the_victim(programme
     assert not can_see_location(User.objects.get(pk=programme_worker_same_agency.pk), member)
 
 
-def test_locates_a_household_member_who_is_their_own_participant(programme_worker_same_agency, specialist_agency):
+def test_never_locates_a_household_member_even_if_enrolled(programme_worker_same_agency, specialist_agency):
+    """Rows written before the referral refused household members (or imported) must not open
+    her address: only a person causing harm is a participant whose location they may see."""
     member = PersonFactory(held_by=specialist_agency, primary_role=PersonRole.HOUSEHOLD_MEMBER)
     Enrolment.objects.create(participant=member, agency=specialist_agency, referred_on="2026-01-05", source="self")
-    assert can_see_location(programme_worker_same_agency, member)
+    assert not can_see_location(programme_worker_same_agency, member)
+
+
+def test_never_sees_a_household_member_held_elsewhere_through_an_enrolment(
+    programme_worker_same_agency, specialist_agency
+):
+    member = PersonFactory(held_by=AgencyFactory(), primary_role=PersonRole.HOUSEHOLD_MEMBER)
+    Enrolment.objects.create(participant=member, agency=specialist_agency, referred_on="2026-01-05", source="self")
+    assert not _sees(programme_worker_same_agency, member)
+    assert not can_see_location(programme_worker_same_agency, member)
 
 
 def test_caseworker_still_locates_household_members(idva, specialist_agency):
@@ -69,10 +88,10 @@ def test_sees_and_locates_own_participant_held_elsewhere(programme_worker_same_a
     assert can_see_location(programme_worker_same_agency, participant)
 
 
-def test_participant_recorded_as_survivor_is_seen_but_never_located(programme_worker_same_agency, specialist_agency):
+def test_participant_recorded_as_survivor_is_never_seen_or_located(programme_worker_same_agency, specialist_agency):
     person = PersonFactory(held_by=AgencyFactory(), primary_role=PersonRole.SURVIVOR)
     Enrolment.objects.create(participant=person, agency=specialist_agency, referred_on="2026-01-05", source="probation")
-    assert _sees(programme_worker_same_agency, person)
+    assert not _sees(programme_worker_same_agency, person)
     assert not can_see_location(programme_worker_same_agency, person)
 
 

@@ -44,7 +44,12 @@ def test_programme_worker_never_reaches_a_survivors_pages(
     assert client_for(programme_worker_same_agency).get(_url(page, survivor)).status_code == status
 
 
-def test_programme_worker_may_open_their_clients_contact_page(client_for, programme_worker_same_agency, harmer):
+def test_programme_worker_may_open_their_clients_contact_page(
+    client_for, programme_worker_same_agency, harmer, specialist_agency
+):
+    from waymark.perpetrators.models import Enrolment
+
+    Enrolment.objects.create(participant=harmer, agency=specialist_agency, referred_on="2026-01-05", source="self")
     assert client_for(programme_worker_same_agency).get(_url("contact", harmer)).status_code == 200
 
 

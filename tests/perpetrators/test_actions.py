@@ -53,6 +53,19 @@ def test_a_survivor_cannot_be_referred(programme_worker, specialist_agency, vict
     assert not Enrolment.objects.exists()
 
 
+@pytest.mark.parametrize("role", [PersonRole.HOUSEHOLD_MEMBER, PersonRole.CHILD])
+def test_only_a_person_causing_harm_can_be_referred(programme_worker, specialist_agency, role):
+    """A household member (her mother at the refuge) is not a programme participant: enrolling
+    her would make her the worker's client, and her address is the victim's."""
+    person = PersonFactory(held_by=specialist_agency, primary_role=role)
+    with pytest.raises(ValidationError) as error:
+        _refer(programme_worker, person, specialist_agency)
+    message = error.value.message_dict["participant"][0]
+    # A child is not even visible to them; a household member is, and is refused as such.
+    assert "person causing harm" in message if role == PersonRole.HOUSEHOLD_MEMBER else "may see" in message
+    assert not Enrolment.objects.exists()
+
+
 def test_one_active_referral_at_a_time(programme_worker, participant, specialist_agency):
     _refer(programme_worker, participant, specialist_agency)
     with pytest.raises(ValidationError, match="already has a referral"):

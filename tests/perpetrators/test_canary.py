@@ -16,6 +16,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests.conftest import signed_in_client
@@ -28,6 +29,7 @@ from waymark.organisations.roles import Role
 from waymark.people.choices import AddressKind, ChannelKind, PersonRole, RelationshipKind
 from waymark.people.models import Address, ContactChannel, Relationship
 from waymark.perpetrators import actions
+from waymark.perpetrators.models import Enrolment
 
 pytestmark = pytest.mark.django_db
 
@@ -184,7 +186,24 @@ def test_programme_worker_never_sees_the_canary_anywhere(world, programme_worker
     caplog.set_level(logging.DEBUG)
     client = signed_in_client(programme_worker)
     client.raise_request_exception = False
+    # The bypass attempt: refer her mother (a household member at the refuge) to the programme,
+    # which would make her the worker's "client". It is refused, and the walk below still never
+    # shows her address.
+    household = world["ids"]["person_id"][3]
+    referred_on = timezone.localdate() - timedelta(days=1)
+    response = client.post(
+        reverse("perpetrators:refer"),
+        {
+            "participant": str(household),
+            "referred_on_0": str(referred_on.day),
+            "referred_on_1": str(referred_on.month),
+            "referred_on_2": str(referred_on.year),
+            "source": "self",
+        },
+    )
     statuses = _walk(client, world)
+    assert response.status_code == 200 and "govuk-error-summary" in response.content.decode()
+    assert not Enrolment.objects.filter(participant_id=household).exists()
     victim, participant, enrolment = world["victim"], world["participant"], world["enrolment"]
     # The walk is real: their own pages opened, with the victim's name on the enrolment...
     assert statuses[reverse("perpetrators:detail", args=[enrolment.pk])] == 200
@@ -196,7 +215,6 @@ def test_programme_worker_never_sees_the_canary_anywhere(world, programme_worker
     assert statuses[reverse("people:contact", args=[victim.pk])] == 404
     assert statuses[reverse("people:detail", args=[victim.pk])] == 404
     # Her household member exists for them, but not where she lives.
-    household = world["ids"]["person_id"][3]
     assert statuses[reverse("people:detail", args=[household])] == 200
     assert statuses[reverse("people:contact", args=[household])] in (403, 404)
     if "journey:person" in {r.qualified_name for r in ALL_ROUTES}:

@@ -102,6 +102,17 @@ def test_referral_form_offers_no_survivor(client_for, programme_worker, particip
     assert "Kevin Lewis" in body and "Maya" not in body
 
 
+def test_referral_form_offers_no_household_member(client_for, programme_worker, participant, specialist_agency):
+    from tests.people.factories import PersonFactory
+    from waymark.people.choices import PersonRole
+
+    PersonFactory(
+        held_by=specialist_agency, primary_role=PersonRole.HOUSEHOLD_MEMBER, given_name="Ruth", family_name="Lewis"
+    )
+    body = client_for(programme_worker).get(reverse("perpetrators:refer")).content.decode()
+    assert "Kevin Lewis" in body and "Ruth" not in body
+
+
 def test_bad_answers_show_errors_and_save_nothing(client_for, programme_worker, participant):
     client = client_for(programme_worker)
     response = client.post(reverse("perpetrators:refer"), {"participant": str(participant.pk), "source": "probation"})

@@ -39,9 +39,12 @@ AGENCY_WIDE_PERSON_ROLES = tuple(role for role in PERSON_RECORD_ROLES if role !=
 LOCATION_ROLES = (Role.CASEWORKER, Role.TEAM_MANAGER, Role.HOUSING_OFFICER, Role.MARAC_COORDINATOR)
 # A perpetrator-programme worker sees people causing harm and household members their agency holds.
 PERPETRATOR_WORKER_MAY_SEE = (PersonRole.PERSON_CAUSING_HARM, PersonRole.HOUSEHOLD_MEMBER)
-# Of those they may locate only people causing harm (their clients): a household member may live
-# with the victim, so their address can be hers (docs/perpetrator-programme.md).
+# Of those they may locate only people causing harm who are their own programme's participants
+# (their clients): a household member may live with the victim, and so may a person causing harm
+# not yet referred to them, so either address can be hers (docs/perpetrator-programme.md).
 PERPETRATOR_WORKER_MAY_LOCATE = (PersonRole.PERSON_CAUSING_HARM,)
+# Only a person causing harm may be a programme participant (waymark/perpetrators/actions.py).
+PROGRAMME_PARTICIPANT_ROLES = (PersonRole.PERSON_CAUSING_HARM,)
 VICTIM_ROLES = (PersonRole.SURVIVOR, PersonRole.CHILD)
 
 
@@ -62,8 +65,12 @@ def people_visible_to(user: Any) -> Any:
         held_by__in=user.agencies_with_role(Role.PERPETRATOR_WORKER),
         primary_role__in=PERPETRATOR_WORKER_MAY_SEE,
     )
-    # A perpetrator-programme worker sees their programme's own participants, wherever held.
-    grants |= Q(pk__in=_programme_participants(user).values("participant_id"))
+    # A perpetrator-programme worker sees their programme's own participants who cause harm,
+    # wherever held (an enrolment of anyone else, written before the referral refused them or
+    # imported, grants nothing).
+    grants |= Q(
+        pk__in=_programme_participants(user).values("participant_id"), primary_role__in=PROGRAMME_PARTICIPANT_ROLES
+    )
     # The person at risk or causing harm in a referral to an agency where the user is a caseworker
     # or team manager: the receiving service triages them (waymark/referrals).
     referred = _referrals_received(user)
@@ -101,21 +108,16 @@ def locations_visible_to(user: Any) -> Any:
     grants = Q(pk__in=[])
     # Held by an agency where the user works in a role whose work is contacting or housing people.
     grants |= Q(held_by__in=user.agencies_with_role(*LOCATION_ROLES))
-    # A perpetrator-programme worker's own agency's clients (people causing harm), never victims.
+    # A perpetrator-programme worker's own participants who cause harm (their clients), wherever held.
     grants |= Q(
-        held_by__in=user.agencies_with_role(Role.PERPETRATOR_WORKER),
-        primary_role__in=PERPETRATOR_WORKER_MAY_LOCATE,
+        pk__in=_programme_participants(user).values("participant_id"), primary_role__in=PERPETRATOR_WORKER_MAY_LOCATE
     )
-    # A perpetrator-programme worker's own participants (the veto below still removes any victim).
-    grants |= Q(pk__in=_programme_participants(user).values("participant_id"))
     scope = Person.objects.filter(grants)
-    # Veto: anyone holding the perpetrator-programme role anywhere never sees a victim's location,
-    # whatever other role they also hold (one account must not bridge the two).
+    # Veto: anyone holding the perpetrator-programme role anywhere sees the location only of people
+    # causing harm, whatever other role they also hold (one account must not bridge the two): never
+    # a victim's, never a household member's (she may live with the victim, even if enrolled).
     if Role.PERPETRATOR_WORKER in user.roles:
-        scope = scope.exclude(primary_role__in=VICTIM_ROLES)
-        # Nor a household member's (they may live with the victim), unless their own participant.
-        participants = _programme_participants(user).values("participant_id")
-        scope = scope.exclude(Q(primary_role=PersonRole.HOUSEHOLD_MEMBER) & ~Q(pk__in=participants))
+        scope = scope.filter(primary_role__in=PERPETRATOR_WORKER_MAY_LOCATE)
     return scope
 
 

@@ -20,7 +20,7 @@ from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.matching.engine import refresh_search_keys
 from waymark.organisations.models import Agency
-from waymark.people.access import VICTIM_ROLES, people_visible_to
+from waymark.people.access import PROGRAMME_PARTICIPANT_ROLES, people_visible_to
 from waymark.people.choices import PersonRole
 from waymark.people.models import Person
 from waymark.perpetrators.access import enrolments_visible_to, programme_agency_ids
@@ -137,8 +137,11 @@ def enrolment_refer(
         _validate_new(new_participant, errors)
     elif not people_visible_to(actor).filter(pk=participant.pk).exists():
         errors["participant"] = "Choose a person your programme may see."
-    elif participant.primary_role in VICTIM_ROLES:
-        errors["participant"] = "This record is of a survivor or child, not a person causing harm."
+    elif participant.primary_role not in PROGRAMME_PARTICIPANT_ROLES:
+        errors["participant"] = (
+            "Only a person causing harm can be referred to the programme. "
+            "This record is of a survivor, child or household member."
+        )
     elif Enrolment.objects.filter(participant=participant, agency=agency, status__in=ACTIVE_STATUSES).exists():
         errors["participant"] = "This person already has a referral or place on the programme."
     if source not in ReferralSource.values:

@@ -23,7 +23,7 @@ from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.core.access import signed_in
 from waymark.organisations.models import Agency
 from waymark.organisations.roles import Role
-from waymark.people.access import PERPETRATOR_WORKER_MAY_SEE, people_visible_to
+from waymark.people.access import PROGRAMME_PARTICIPANT_ROLES, people_visible_to
 from waymark.people.forms import add_action_errors
 from waymark.perpetrators import actions, forms
 from waymark.perpetrators.access import enrolments_visible_to, get_enrolment_for_user, programme_agency_ids
@@ -81,7 +81,7 @@ def _referable_people(user: Any) -> list[Any]:
     agencies = programme_agency_ids(user)
     return list(
         people_visible_to(user)
-        .filter(held_by__in=agencies, primary_role__in=PERPETRATOR_WORKER_MAY_SEE, archived_at__isnull=True)
+        .filter(held_by__in=agencies, primary_role__in=PROGRAMME_PARTICIPANT_ROLES, archived_at__isnull=True)
         .order_by("family_name", "given_name")
     )
 
