@@ -22,10 +22,14 @@ def two_years_of_meetings():
     last_year = MaracMeeting.objects.create(ref="M1", held_on=date(2025, 5, 1))
     this_year = MaracMeeting.objects.create(ref="M2", held_on=date(2026, 5, 7))
     for i, victim in enumerate(victims):
-        MaracCase.objects.create(ref=f"C{i}", meeting=last_year, victim=victim, referred_on=date(2025, 4, 20))
+        MaracCase.objects.create(
+            ref=f"C{i}", meeting=last_year, victim=victim, referred_on=date(2025, 4, 20), status="heard"
+        )
     # Two of last year's victims heard again this year: repeats under the local rule.
     for i, victim in enumerate(victims[:2]):
-        MaracCase.objects.create(ref=f"R{i}", meeting=this_year, victim=victim, referred_on=date(2026, 5, 1))
+        MaracCase.objects.create(
+            ref=f"R{i}", meeting=this_year, victim=victim, referred_on=date(2026, 5, 1), status="heard"
+        )
 
 
 @time_machine.travel(date(2026, 11, 24))

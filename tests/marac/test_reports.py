@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from tests.factories import AgencyFactory
 from waymark.audit.models import AuditAction, AuditEvent
-from waymark.marac.models import MaracCase, MaracMeeting
+from waymark.marac.models import MaracCase, MaracCaseStatus, MaracMeeting
 from waymark.marac.reports import marac_performance, period_of
 from waymark.people.models import Person
 
@@ -26,8 +26,14 @@ def meeting(ref, held_on):
 
 
 def case(ref, heard_at, victim, perpetrator, referred_on):
+    """A case as imported history records it: heard at ``heard_at`` (or a referral not yet listed)."""
     return MaracCase.objects.create(
-        ref=ref, meeting=heard_at, victim=victim, perpetrator=perpetrator, referred_on=referred_on
+        ref=ref,
+        meeting=heard_at,
+        victim=victim,
+        perpetrator=perpetrator,
+        referred_on=referred_on,
+        status=MaracCaseStatus.HEARD if heard_at else MaracCaseStatus.ACCEPTED,
     )
 
 

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 
 from tests.factories import AgencyFactory
-from waymark.marac.models import MaracCase, MaracMeeting, MeetingStatus
+from waymark.marac.models import MaracCase, MaracCaseStatus, MaracMeeting, MeetingStatus
 from waymark.marac.return_report import marac_benchmarks, marac_return, quarter_period
 from waymark.organisations.models import AgencyKind
 from waymark.people.models import Person
@@ -32,6 +32,7 @@ def case(ref, meeting, victim, perpetrator, referred_on, agency=None, children=0
         referred_on=referred_on,
         referring_agency=agency,
         children_in_household=children,
+        status=MaracCaseStatus.HEARD,  # as imported history records it
     )
 
 

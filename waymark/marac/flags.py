@@ -4,10 +4,13 @@ The rule, exactly (``referral_covering``):
 
 - the pair is the same as the repeat rules' (``waymark.marac.repeats``): the same victim AND the
   same person causing harm; an incident whose person causing harm is not known never flags;
+- only MARAC referrals count, as for the 12-month rule: a referral the coordinator did not accept,
+  or one withdrawn, neither raises a flag nor covers an incident (``CaseRow.counts_as_referral``);
 - the pair's referral that counts is the most recent one dated D strictly before the incident
   (an incident on the referral's own day is the one being referred);
-- the incident flags when D < incident date <= D + ``settings.MARAC_FLAG_WINDOW_MONTHS`` calendar
-  months (default 12; ``waymark.core.dates.add_months``, so 29 February + 12 months = 28 February);
+- the incident flags when D < incident date <= D + ``window_months()`` calendar months: the
+  12-month rule's own window (``waymark.marac.repeats.window_months``, one setting,
+  MARAC_REPEAT_WINDOW_MONTHS, default 12; 29 February + 12 months = 28 February);
 - unless the pair has already been referred again on or after the incident's date: that later
   referral already covers it, and a second repeat referral would be a duplicate.
 
@@ -28,33 +31,24 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
-from waymark.core.dates import add_months
 from waymark.incidents.actions import ON_RECORDED
 from waymark.incidents.models import Incident
 from waymark.marac.models import FlagAlert, MaracCase
-from waymark.marac.repeats import CaseRow, case_rows
+from waymark.marac.repeats import CaseRow, case_rows, window_end, window_months
 
 SYSTEM_LABEL = "Flag and tag (automatic)"
 
-
-def window_months() -> int:
-    return int(settings.MARAC_FLAG_WINDOW_MONTHS)
-
-
-def window_end(referred_on: dt.date, months: int | None = None) -> dt.date:
-    """The last day (inclusive) on which an incident is flagged against a referral dated ``referred_on``."""
-    return add_months(referred_on, window_months() if months is None else months)
+__all__ = ["flag_incidents", "referral_covering", "window_end", "window_months"]
 
 
 def referral_covering(pair_rows: Iterable[CaseRow], occurred_on: dt.date, months: int | None = None) -> CaseRow | None:
     """The pair's referral that an incident on ``occurred_on`` should be flagged against, if any."""
-    rows = list(pair_rows)
+    rows = [row for row in pair_rows if row.counts_as_referral]
     if any(row.referred_on >= occurred_on for row in rows):
         return None  # referred on or after the incident: that referral covers it
     earlier = max(rows, key=lambda row: (row.referred_on, row.ref), default=None)

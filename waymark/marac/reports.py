@@ -20,7 +20,7 @@ from django.core.management.base import CommandError
 
 from waymark.core.dates import financial_year_start
 from waymark.core.reporting import register_report
-from waymark.marac.repeats import case_rows, compute_repeats
+from waymark.marac.repeats import RepeatFinding, heard_cases, repeats_for_victims
 
 RULES = ("local", "12_month")
 BY = ("financial-year", "quarter")
@@ -82,18 +82,32 @@ def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def marac_performance(start: dt.date, end: dt.date, by: str = "financial-year") -> list[dict[str, Any]]:
-    """One row per period overlapping [start, end]; only meetings held within [start, end] count."""
+def findings_for_heard_between(start: dt.date, end: dt.date) -> dict[Any, RepeatFinding]:
+    """Both rules for the victims of the cases heard in [start, end] (with their whole history)."""
+    heard = heard_cases().filter(meeting__held_on__gte=start, meeting__held_on__lte=end)
+    return repeats_for_victims(heard.values("victim_id"))
+
+
+def marac_performance(
+    start: dt.date,
+    end: dt.date,
+    by: str = "financial-year",
+    findings: dict[Any, RepeatFinding] | None = None,
+) -> list[dict[str, Any]]:
+    """One row per period overlapping [start, end]; only cases heard (``heard_cases``) at meetings
+    held within [start, end] count. ``findings`` lets a page that shows several reports compute
+    the repeats once (it must cover every case heard in the range)."""
     if by not in BY:
         raise ValueError(f"by must be one of {BY}.")
     if end < start:
         raise ValueError("The end date is before the start date.")
-    findings = compute_repeats(case_rows())
+    if findings is None:
+        findings = findings_for_heard_between(start, end)
     periods = periods_between(start, end, by)
     counts = {p.label: [0, 0, 0] for p in periods}
     for finding in findings.values():
         held_on = finding.case.held_on
-        if held_on is None or not start <= held_on <= end:
+        if not finding.case.is_heard or held_on is None or not start <= held_on <= end:
             continue
         tally = counts[period_of(held_on, by).label]
         tally[0] += 1

@@ -36,7 +36,7 @@ from django.core.management.base import CommandError
 
 from waymark.core.reporting import register_report
 from waymark.marac.models import MaracCase, MaracMeeting, MeetingStatus
-from waymark.marac.repeats import case_rows, compute_repeats
+from waymark.marac.repeats import RepeatFinding, heard_cases, repeats_for_cases
 from waymark.marac.reports import Period, period_of
 from waymark.organisations.models import AgencyKind
 from waymark.people.choices import Sex, YesNoUnknown, is_racially_minoritised
@@ -125,16 +125,25 @@ def _tally(counts: dict[str, int], case: MaracCase, finding: Any) -> None:
     counts["perpetrators_aged_17_or_under"] += perpetrator_age is not None and perpetrator_age <= 17
 
 
-def marac_return(quarter: str) -> list[dict[str, Any]]:
-    """One row per meeting held in the quarter, then the total. ValueError for a bad quarter."""
+def marac_return(quarter: str, findings: dict[Any, RepeatFinding] | None = None) -> list[dict[str, Any]]:
+    """One row per meeting held in the quarter, then the total. ValueError for a bad quarter.
+
+    Counts the cases heard (``heard_cases``): cancelled meetings and cases not heard are left out.
+    ``findings`` lets a page showing several reports compute the repeats once."""
     period = quarter_period(quarter)
     meetings = list(
         MaracMeeting.objects.filter(held_on__gte=period.start, held_on__lte=period.end)
         .exclude(status=MeetingStatus.CANCELLED)
         .order_by("held_on", "ref")
     )
-    cases = MaracCase.objects.filter(meeting__in=meetings).select_related("victim", "perpetrator", "referring_agency")
-    findings = compute_repeats(case_rows()) if meetings else {}
+    cases = list(
+        heard_cases()
+        .filter(meeting__in=meetings)
+        .select_related("victim", "perpetrator", "referring_agency")
+        .order_by("ref")
+    )
+    if findings is None:
+        findings = repeats_for_cases(cases)
     per_meeting: dict[Any, dict[str, int]] = {m.pk: _empty_counts() for m in meetings}
     for case in cases:
         _tally(per_meeting[case.meeting_id], case, findings.get(case.pk))
@@ -154,7 +163,7 @@ def marac_return(quarter: str) -> list[dict[str, Any]]:
 def marac_benchmarks(year: int) -> dict[str, Any]:
     """The volume benchmarks for the financial year starting in April ``year``."""
     period = financial_year_period(year)
-    cases = MaracCase.objects.filter(meeting__held_on__gte=period.start, meeting__held_on__lte=period.end).count()
+    cases = heard_cases().filter(meeting__held_on__gte=period.start, meeting__held_on__lte=period.end).count()
     population = int(settings.MARAC_ADULT_FEMALE_POPULATION)
     benchmark = float(settings.MARAC_CASES_PER_10000_WOMEN_BENCHMARK)
     per_idva = int(settings.MARAC_REFERRALS_PER_IDVA)
