@@ -107,8 +107,10 @@ def research_visible_to(user: Any, meeting: MaracMeeting) -> QuerySet[Research]:
     # Only the meeting's participants ...
     if not is_participant(user, meeting):
         return Research.objects.none()
-    # ... and only for the cases on this meeting's agenda.
-    return Research.objects.filter(marac_case__meeting=meeting).select_related("agency", "recorded_by")
+    # ... only the research written for this meeting (a case moved here from another meeting brings
+    # none of that meeting's research) ...
+    # ... and only for the cases still on this meeting's agenda.
+    return Research.objects.filter(meeting=meeting, marac_case__meeting=meeting).select_related("agency", "recorded_by")
 
 
 def research_agencies_for(user: Any, meeting: MaracMeeting) -> frozenset[UUID]:

@@ -220,9 +220,7 @@ def meeting_agencies_set(*, actor: Any, meeting: MaracMeeting, agencies: Iterabl
         raise MeetingError("The invitations of a meeting that has been held cannot be changed.")
     wanted = {agency.pk: agency for agency in agencies}
     current = {ma.agency_id: ma for ma in meeting.agencies.all()}
-    researched = set(
-        Research.objects.filter(marac_case__meeting=meeting).values_list("agency_id", flat=True).distinct()
-    )
+    researched = set(Research.objects.filter(meeting=meeting).values_list("agency_id", flat=True).distinct())
     keep = [ma for agency_id, ma in current.items() if agency_id in researched or ma.attended is not None]
     blocked = [ma for ma in keep if ma.agency_id not in wanted]
     if blocked:
@@ -361,6 +359,7 @@ def research_record(
     if len(body) > 20_000:
         raise ValidationError({"body": "Research must be 20,000 characters or fewer."})
     research, created = Research.objects.update_or_create(
+        meeting=meeting,
         marac_case=marac_case,
         agency=agency,
         defaults={
@@ -650,7 +649,7 @@ def research_to_do(user: Any, meeting: MaracMeeting) -> int:
         else set(participating_agency_ids(user, meeting))
     )
     cases = list(MaracCase.objects.filter(meeting=meeting).values_list("pk", flat=True))
-    done = Research.objects.filter(marac_case_id__in=cases, agency_id__in=agency_ids).count()
+    done = Research.objects.filter(meeting=meeting, marac_case_id__in=cases, agency_id__in=agency_ids).count()
     return len(cases) * len(agency_ids) - done
 
 

@@ -10,6 +10,8 @@ decided in ``waymark/marac/access.py`` (referrals) and ``waymark/marac/meeting_a
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -159,7 +161,9 @@ class MaracCase(BaseModel):
         max_length=200, blank=True, help_text="Who authorised referring without consent (name and role)."
     )
     sharing_reason = EncryptedTextField(blank=True, help_text="Why referring without consent was justified.")
-    decision_reason = models.TextField(blank=True, help_text="Why the coordinator did not accept it, if not.")
+    decision_reason = EncryptedTextField(
+        blank=True, help_text="Why the coordinator did not accept it, if not (encrypted)."
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -233,9 +237,21 @@ class Attendee(BaseModel):
 class Research(BaseModel):
     """What one agency holds about one case on a meeting's agenda, recorded by its representative.
 
-    Visible only to that meeting's participants, and only for that meeting's cases.
+    It belongs to the meeting it was written for: visible only to that meeting's participants, and
+    only there. A case taken off one agenda and listed at another starts with no research at the
+    new meeting (the earlier meeting's record stays with the earlier meeting).
     """
 
+    meeting = models.ForeignKey(
+        MaracMeeting,
+        on_delete=models.PROTECT,
+        related_name="research",
+        null=True,
+        help_text=(
+            "The meeting the research was written for. Always set when recorded; empty only for research "
+            "recorded before it was tied to meetings whose meeting could not be recovered: shown nowhere."
+        ),
+    )
     marac_case = models.ForeignKey(MaracCase, on_delete=models.PROTECT, related_name="research")
     agency = models.ForeignKey("organisations.Agency", on_delete=models.PROTECT, related_name="+")
     body = EncryptedTextField(help_text="What the agency holds (encrypted).")
@@ -245,10 +261,22 @@ class Research(BaseModel):
 
     class Meta:
         ordering = ["agency__name"]
-        constraints = [models.UniqueConstraint(fields=["marac_case", "agency"], name="marac_research_once_per_agency")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "marac_case", "agency"], name="marac_research_once_per_meeting_and_agency"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Research by {self.agency} on {self.marac_case}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Research written without naming its meeting is for the meeting the case is listed at now.
+        if self.meeting_id is None:
+            self.meeting_id = self.marac_case.meeting_id
+        if self.meeting_id is None:
+            raise ValueError("Research is recorded for a case on a meeting's agenda.")
+        super().save(*args, **kwargs)
 
 
 class ActionStatus(models.TextChoices):
@@ -271,7 +299,7 @@ class MaracAction(BaseModel):
     owner_name = models.CharField(max_length=200, blank=True, help_text="The named owner within the agency.")
     due_on = models.DateField()
     status = models.CharField(max_length=16, choices=ActionStatus.choices, default=ActionStatus.OPEN)
-    status_note = models.TextField(blank=True, help_text="What happened, when the status changed.")
+    status_note = EncryptedTextField(blank=True, help_text="What happened, when the status changed (encrypted).")
     status_changed_at = models.DateTimeField(null=True, blank=True)
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
@@ -319,7 +347,7 @@ class FlagAlert(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolution_note = models.TextField(blank=True)
+    resolution_note = EncryptedTextField(blank=True, help_text="Why the coordinator dismissed it (encrypted).")
 
     class Meta:
         ordering = ["-raised_at"]
