@@ -143,6 +143,32 @@ def test_closure_needs_exit_outcomes_recorded(active_case, idva):
     assert active_case.status == CaseStatus.ACTIVE
 
 
+@pytest.mark.parametrize("reason", ["unable_to_contact", "client_declined"])
+def test_a_case_that_never_engaged_closes_without_exit_outcomes(case_factory, idva, idva_team, manager, reason):
+    """Nobody was reached, so there is nothing to measure: no invented outcomes."""
+    case = case_factory(status=CaseStatus.UNABLE_TO_ENGAGE, caseworker=idva, team=idva_team)
+    actions.case_request_closure(actor=idva, case=case, reason=reason, note="Tried six times")
+    actions.case_approve_closure(actor=manager, case=case)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED and case.engaged_on is None
+
+
+def test_a_case_that_engaged_still_needs_exit_outcomes_even_if_now_unable_to_engage(
+    case_factory, idva, idva_team, manager
+):
+    case = case_factory(
+        status=CaseStatus.UNABLE_TO_ENGAGE,
+        caseworker=idva,
+        team=idva_team,
+        first_contact_at=timezone.now(),
+        engaged_on=timezone.localdate(),
+    )
+    with pytest.raises(ValidationError, match="outcomes recorded"):
+        actions.case_request_closure(actor=idva, case=case, reason="unable_to_contact", note="Lost touch")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.UNABLE_TO_ENGAGE
+
+
 def test_an_intake_outcome_is_not_an_exit_outcome(active_case, idva):
     from waymark.outcomes.models import OutcomeMeasure, Stage
 

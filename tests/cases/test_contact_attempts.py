@@ -204,3 +204,55 @@ def test_someone_who_also_works_with_perpetrators_never_sees_the_channels(
     assert "do not include seeing how to contact" in page
     detail = client_for(dual).get(reverse("cases:detail", args=[allocated_case.pk])).content.decode()
     assert CANARY_PHONE not in detail
+
+
+# Every kind and outcome that uses a phone number, with the flags that must not be "no".
+# A call that leaves a message is a voicemail on that phone (the breach in domain.md: a voicemail
+# on the abuser-accessible phone); a voicemail needs the number rung, so the call flag too.
+PHONE_RULES = [
+    ("phone_call", "no_answer", {"safe_to_call"}),
+    ("phone_call", "spoke", {"safe_to_call"}),
+    ("phone_call", "message_left", {"safe_to_call", "safe_to_leave_voicemail"}),
+    ("voicemail", "message_left", {"safe_to_call", "safe_to_leave_voicemail"}),
+    ("text_message", "message_left", {"safe_to_text"}),
+    ("text_message", "spoke", {"safe_to_text"}),
+]
+PHONE_FLAGS = ["safe_to_call", "safe_to_leave_voicemail", "safe_to_text"]
+
+
+@pytest.mark.parametrize(("kind", "outcome", "needed"), PHONE_RULES)
+@pytest.mark.parametrize("flag", PHONE_FLAGS)
+def test_each_kind_and_outcome_needs_exactly_its_flags(kind, outcome, needed, flag, allocated_case, idva):
+    channel = phone(allocated_case.person, **{flag: "no"})
+    if flag in needed:
+        with pytest.raises(actions.ContactBlocked):
+            attempt(allocated_case, idva, kind=kind, outcome=outcome, channel=channel)
+        assert not ContactAttempt.objects.exists()
+        event = AuditEvent.objects.get(action=AuditAction.BLOCKED)
+        assert event.detail["flag"] == flag and event.detail["outcome"] == outcome
+    else:
+        attempt(allocated_case, idva, kind=kind, outcome=outcome, channel=channel)
+        assert ContactAttempt.objects.count() == 1
+
+
+def test_a_message_left_on_a_call_to_a_number_not_safe_for_voicemail_is_refused(allocated_case, idva):
+    channel = phone(allocated_case.person, safe_to_call="yes", safe_to_leave_voicemail="no")
+    with pytest.raises(actions.ContactBlocked) as blocked:
+        attempt(allocated_case, idva, kind="phone_call", outcome="message_left", channel=channel)
+    assert "voicemail" in str(blocked.value)
+    assert not ContactAttempt.objects.exists()
+    allocated_case.refresh_from_db()
+    assert allocated_case.status == CaseStatus.ALLOCATED
+
+
+def test_first_contact_logged_late_keeps_the_earliest(allocated_case, idva):
+    later = timezone.now() - timezone.timedelta(hours=1)
+    earlier = timezone.now() - timezone.timedelta(hours=5)
+    attempt(allocated_case, idva, kind="in_person", outcome="met", when=later)
+    attempt(allocated_case, idva, kind="in_person", outcome="spoke", when=earlier)
+    allocated_case.refresh_from_db()
+    assert allocated_case.first_contact_at == earlier
+    # An unsuccessful attempt logged even earlier changes nothing.
+    attempt(allocated_case, idva, kind="in_person", outcome="no_answer", when=earlier - timezone.timedelta(hours=1))
+    allocated_case.refresh_from_db()
+    assert allocated_case.first_contact_at == earlier

@@ -38,6 +38,7 @@ from waymark.cases.models import (
     ContactOutcome,
     Task,
 )
+from waymark.cases.service_standard import episode_started_on
 from waymark.cases.states import CaseStatus, ClosureReason, InvalidTransition, check_transition
 from waymark.organisations.models import Membership, Team
 from waymark.organisations.roles import Role
@@ -251,18 +252,39 @@ _CHANNEL_RULES: dict[str, tuple[frozenset[str], str, str]] = {
 CHANNEL_FREE_KINDS = frozenset({ContactChannelKind.IN_PERSON, ContactChannelKind.VIA_PROFESSIONAL})
 
 
-def unsafe_reason(kind: str, channel: Any) -> tuple[str, str] | None:
-    """(flag, explanation) when this kind of contact on this channel is flagged unsafe, else None.
+# Further flags an attempt needs beyond its kind's own, by (kind, outcome): a call that left a
+# message put a voicemail on that phone; a voicemail means ringing the number first.
+_EXTRA_FLAGS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    (ContactChannelKind.PHONE_CALL, ContactOutcome.MESSAGE_LEFT): (
+        ("safe_to_leave_voicemail", "it is not safe to leave a voicemail on this number"),
+    ),
+}
+_EXTRA_FLAGS_ANY_OUTCOME: dict[str, tuple[tuple[str, str], ...]] = {
+    ContactChannelKind.VOICEMAIL: (("safe_to_call", "it is not safe to call this number"),),
+}
+
+
+def needed_flags(kind: str, outcome: str = "") -> list[tuple[str, str]]:
+    """(flag, explanation) for each contact safety flag this kind and outcome of attempt needs."""
+    rule = _CHANNEL_RULES.get(kind)
+    if rule is None:
+        return []
+    flags = [*_EXTRA_FLAGS_ANY_OUTCOME.get(kind, ()), (rule[1], rule[2]), *_EXTRA_FLAGS.get((kind, outcome), ())]
+    return list(dict.fromkeys(flags))
+
+
+def unsafe_reason(kind: str, channel: Any, outcome: str = "") -> tuple[str, str] | None:
+    """(flag, explanation) when this kind of contact, with this outcome, on this channel is
+    flagged unsafe, else None.
 
     Only an explicit "no" blocks; "not known" is shown to the worker as a warning beside the
     channel (``ContactChannel.safety_warnings``) so that they check before using it.
     """
-    rule = _CHANNEL_RULES.get(kind)
-    if rule is None or channel is None:
+    if channel is None:
         return None
-    _, flag, explanation = rule
-    if getattr(channel, flag) == YesNoUnknown.NO:
-        return flag, explanation
+    for flag, explanation in needed_flags(kind, outcome):
+        if getattr(channel, flag) == YesNoUnknown.NO:
+            return flag, explanation
     return None
 
 
@@ -321,7 +343,7 @@ def _record_attempt(*, actor: Any, case: Case, details: AttemptDetails) -> Conta
     # A worker cannot try to reach a person before the case is allocated: the lifecycle says why.
     if locked.status == CaseStatus.AWAITING_ALLOCATION:
         check_transition(locked.status, CaseStatus.CONTACT_ATTEMPTED)
-    blocked = unsafe_reason(details.kind, details.channel)
+    blocked = unsafe_reason(details.kind, details.channel, details.outcome)
     if blocked is not None:
         flag, explanation = blocked
         kind_label = ContactChannelKind(details.kind).label.lower()
@@ -346,7 +368,12 @@ def _record_attempt(*, actor: Any, case: Case, details: AttemptDetails) -> Conta
         detail={"case_id": str(locked.pk), "kind": details.kind, "outcome": details.outcome},
     )
     fields: list[str] = []
-    if attempt.successful and locked.first_contact_at is None:
+    # The earliest successful contact of the current episode, whatever order they are logged in.
+    if (
+        attempt.successful
+        and (locked.first_contact_at is None or details.attempted_at < locked.first_contact_at)
+        and timezone.localdate(details.attempted_at) >= episode_started_on(locked)
+    ):
         locked.first_contact_at = details.attempted_at
         fields.append("first_contact_at")
     if locked.status == CaseStatus.ALLOCATED:
@@ -388,6 +415,7 @@ def contact_attempt_record(
             detail={
                 "what": "contact attempt",
                 "kind": kind,
+                "outcome": outcome,
                 "channel_id": str(channel.pk) if channel is not None else "",
                 "flag": blocked.flag,
             },
@@ -446,10 +474,21 @@ def case_activate(*, actor: Any, case: Case) -> Case:
 
 
 def exit_outcomes_recorded(case: Case) -> bool:
-    """Closure needs outcomes recorded: an exit outcome measure for the case's client."""
+    """An exit outcome measure is recorded for the case's client."""
     from waymark.outcomes.models import OutcomeMeasure, Stage
 
     return OutcomeMeasure.objects.filter(case_id=case.pk, subject_id=case.person_id, stage=Stage.EXIT).exists()
+
+
+def exit_outcomes_needed(case: Case) -> bool:
+    """Closure needs exit outcomes only for a case whose client engaged (``engaged_on`` set in
+    its current episode): someone never reached has nothing to measure, and asking would push
+    workers to invent measures (docs/casework.md)."""
+    return case.engaged_on is not None
+
+
+def exit_outcomes_missing(case: Case) -> bool:
+    return exit_outcomes_needed(case) and not exit_outcomes_recorded(case)
 
 
 @transaction.atomic
@@ -466,7 +505,7 @@ def case_request_closure(*, actor: Any, case: Case, reason: str, note: str) -> C
         errors["note"] = "Explain why the case is closing."
     elif len(text) > REASON_MAX_LENGTH:
         errors["note"] = f"The explanation must be {REASON_MAX_LENGTH:,} characters or fewer."
-    if not exit_outcomes_recorded(locked):
+    if exit_outcomes_missing(locked):
         errors["outcomes"] = (
             "Closure needs outcomes recorded: record the exit outcome measures for the client before asking to close."
         )
@@ -499,7 +538,7 @@ def case_approve_closure(*, actor: Any, case: Case) -> Case:
     require_team_manager(actor, case)
     locked = _locked(case)
     check_transition(locked.status, CaseStatus.CLOSED)
-    if not exit_outcomes_recorded(locked):
+    if exit_outcomes_missing(locked):
         raise ValidationError({"outcomes": "Closure needs outcomes recorded: the exit outcome measures are missing."})
     locked.closed_on = timezone.localdate()
     locked.closure_approved_by = actor
@@ -557,6 +596,11 @@ def case_reopen(*, actor: Any, case: Case, reason: str) -> Case:
     locked = _locked(case)
     check_transition(locked.status, CaseStatus.AWAITING_ALLOCATION)
     reason = _clean_text(reason, field="reason", label="why the case is reopening", max_length=REASON_MAX_LENGTH)
+    # A new episode: its first contact and engagement are recorded afresh and the first-contact
+    # clock starts today (service_standard.py); the status history keeps the first episode's.
+    locked.reopened_on = timezone.localdate()
+    locked.first_contact_at = None
+    locked.engaged_on = None
     locked.caseworker = None
     locked.allocated_at = None
     locked.closed_on = None
@@ -572,6 +616,9 @@ def case_reopen(*, actor: Any, case: Case, reason: str) -> Case:
         to_status=CaseStatus.AWAITING_ALLOCATION,
         reason=reason,
         fields=[
+            "reopened_on",
+            "first_contact_at",
+            "engaged_on",
             "caseworker",
             "allocated_at",
             "closed_on",

@@ -91,8 +91,16 @@ class Case(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     closure_reason = models.CharField(max_length=24, choices=ClosureReason.choices, blank=True)
-    closure_note = models.TextField(blank=True, help_text="Why the case is closing, in the caseworker's words.")
+    closure_note = EncryptedTextField(blank=True, help_text="Why the case is closing, in the caseworker's words.")
     closed_on = models.DateField(null=True, blank=True)
+    reopened_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text=(
+            "When a team manager last reopened the closed case: a new episode starts, and the first-contact "
+            "clock and engagement count from here (waymark/cases/service_standard.py)."
+        ),
+    )
     closure_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -127,7 +135,7 @@ class CaseStatusChange(BaseModel):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="status_changes")
     from_status = models.CharField(max_length=24, choices=CaseStatus.choices, blank=True)
     to_status = models.CharField(max_length=24, choices=CaseStatus.choices)
-    reason = models.TextField(blank=True)
+    reason = EncryptedTextField(blank=True, help_text="Why, in the words of whoever made the change (encrypted).")
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )

@@ -19,7 +19,12 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from waymark.cases.models import Case, Task
-from waymark.cases.service_standard import first_contact_due_on, overdue_if_referred_on_or_before
+from waymark.cases.service_standard import (
+    episode_started_on,
+    episode_started_on_or_before,
+    first_contact_due_on,
+    overdue_if_referred_on_or_before,
+)
 from waymark.cases.states import OPEN, CaseStatus
 from waymark.organisations.models import Membership
 from waymark.organisations.roles import Role
@@ -51,8 +56,8 @@ def _rows(cases: list[Case], today: date) -> list[CaseRow]:
     return [
         CaseRow(
             case=case,
-            first_contact_due_on=first_contact_due_on(case.referred_on),
-            first_contact_overdue=case.first_contact_at is None and case.referred_on <= overdue_before,
+            first_contact_due_on=first_contact_due_on(episode_started_on(case)),
+            first_contact_overdue=case.first_contact_at is None and episode_started_on(case) <= overdue_before,
         )
         for case in cases
     ]
@@ -226,7 +231,9 @@ def managed_cases(user: Any) -> QuerySet[Case]:
 def overdue_first_contacts(cases: QuerySet[Case], today: date) -> QuerySet[Case]:
     """Open cases with no successful contact yet whose first-contact standard has passed."""
     return cases.filter(
-        status__in=OPEN, first_contact_at__isnull=True, referred_on__lte=overdue_if_referred_on_or_before(today)
+        episode_started_on_or_before(overdue_if_referred_on_or_before(today)),
+        status__in=OPEN,
+        first_contact_at__isnull=True,
     )
 
 
@@ -249,7 +256,8 @@ def team_dashboard(user: Any, *, today: date | None = None) -> TeamDashboard:
             open_cases=Count("pk"),
             overdue=Count(
                 "pk",
-                filter=Q(first_contact_at__isnull=True, referred_on__lte=overdue_if_referred_on_or_before(today)),
+                filter=Q(first_contact_at__isnull=True)
+                & episode_started_on_or_before(overdue_if_referred_on_or_before(today)),
             ),
         )
     }

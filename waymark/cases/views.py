@@ -23,7 +23,12 @@ from waymark.cases.forms import AllocateForm, ClosureRequestForm, ContactAttempt
 from waymark.cases.models import Case, Task
 from waymark.cases.sections import sections_for
 from waymark.cases.selectors import team_dashboard, worker_dashboard
-from waymark.cases.service_standard import first_contact_due_on, first_contact_met_standard, first_contact_overdue
+from waymark.cases.service_standard import (
+    episode_started_on,
+    first_contact_due_on,
+    first_contact_met_standard,
+    first_contact_overdue,
+)
 from waymark.cases.states import OPEN, CaseStatus, InvalidTransition
 from waymark.core.access import signed_in
 from waymark.organisations.models import Membership
@@ -82,7 +87,7 @@ def detail(request: HttpRequest, case_id: str) -> HttpResponse:
         "cases/detail.html",
         {
             "case": case,
-            "due_on": first_contact_due_on(case.referred_on),
+            "due_on": first_contact_due_on(episode_started_on(case)),
             "met_standard": first_contact_met_standard(case),
             "overdue": case.status in OPEN and first_contact_overdue(case),
             "available": actions.available_actions(user, case),
@@ -235,9 +240,13 @@ def closure_request(request: HttpRequest, case_id: str) -> HttpResponse:
             messages.success(request, "Closure is requested. A team manager will approve or decline it.")
             return redirect("cases:detail", case_id=case.pk)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"page": "closure request"})
-    return render(
-        request, "cases/closure_request.html", {"case": case, "form": form, "outcomes_recorded": outcomes_recorded}
-    )
+    context = {
+        "case": case,
+        "form": form,
+        "outcomes_recorded": outcomes_recorded,
+        "outcomes_needed": actions.exit_outcomes_needed(case),
+    }
+    return render(request, "cases/closure_request.html", context)
 
 
 @signed_in(Role.TEAM_MANAGER)
@@ -273,6 +282,7 @@ def closure_decision(request: HttpRequest, case_id: str) -> HttpResponse:
             "form": form,
             "error_text": error_text,
             "outcomes_recorded": actions.exit_outcomes_recorded(case),
+            "outcomes_needed": actions.exit_outcomes_needed(case),
             "requested": case.status == CaseStatus.CLOSURE_REQUESTED,
         },
     )

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from waymark.cases.service_standard import first_contact_due_on
+from waymark.cases.service_standard import episode_start_expression, first_contact_due_on
 from waymark.cases.states import CaseStatus
 from waymark.core.dates import working_days_between
 from waymark.outcomes.models import FREQUENCY_ORDER, AbuseKind, Frequency, OutcomeMeasure, Stage
@@ -402,9 +402,10 @@ def first_contact_rows(start: date, end: date, cases: QuerySet[Any]) -> list[Sim
             referred_on=referred_on,
             contacted_on=None if first_contact_at is None else _local_date(first_contact_at, zone),
         )
-        for pk, referred_on, first_contact_at in cases.filter(referred_on__range=(start, end)).values_list(
-            "pk", "referred_on", "first_contact_at"
-        )
+        # The current episode's clock: the referral, or the reopening (waymark/cases/service_standard.py).
+        for pk, referred_on, first_contact_at in cases.annotate(episode_start=episode_start_expression())
+        .filter(episode_start__range=(start, end))
+        .values_list("pk", "episode_start", "first_contact_at")
     ]
 
 
