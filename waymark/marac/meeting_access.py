@@ -128,6 +128,41 @@ def actions_visible_to(user: Any) -> QuerySet[MaracAction]:
     return actions.filter(owner_agency_id__in=representative_agency_ids(user))
 
 
+# --- The checks the meeting actions make themselves (waymark/marac/meetings.py) -----------------
+
+
+def check_runs_meetings(user: Any) -> None:
+    """PermissionDenied unless the user is the MARAC coordinator: the schedule, the invitations, the
+    agenda and meeting mode (attendance, hearing cases, agreeing actions, the minutes) are theirs."""
+    # Only the coordinator runs meetings.
+    if user is None or not is_coordinator(user):
+        raise PermissionDenied("Only the MARAC coordinator can change a meeting.")
+
+
+def check_may_research(user: Any, meeting: MaracMeeting, agency_id: UUID) -> None:
+    """PermissionDenied unless the user may record research for ``agency_id`` at ``meeting``."""
+    if user is None:
+        raise PermissionDenied("Research is recorded by a person.")
+    # The coordinator may record what an agency holds (for example, sent in by email).
+    if is_coordinator(user):
+        return
+    # A representative records for an agency they take part through at this meeting (invited, not absent).
+    if agency_id not in research_agencies_for(user, meeting):
+        raise PermissionDenied("You can record research only for an agency you represent at this meeting.")
+
+
+def check_may_update_action(user: Any, action: MaracAction) -> None:
+    """PermissionDenied unless the user is the coordinator or represents the agency owning ``action``."""
+    if user is None:
+        raise PermissionDenied("An action is updated by a person.")
+    # The coordinator chases every action.
+    if is_coordinator(user):
+        return
+    # A representative updates the actions their agency owns.
+    if action.owner_agency_id not in representative_agency_ids(user):
+        raise PermissionDenied("You can update only your own agency's actions.")
+
+
 def get_action_for_user(user: Any, action_id: UUID | str) -> MaracAction:
     """The action, if the user may read it. 404 alike for "no such action" and "not yours"."""
     try:

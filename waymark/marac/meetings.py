@@ -3,9 +3,12 @@
 Every write here is an action function: keyword-only, one transaction, validated before anything
 is saved, audited in the same transaction (never with free text: no names, notes or summaries in
 the audit trail). Errors a user can fix are ``MeetingError`` (its message is safe to show) or a
-``ValidationError`` with a dict of field -> message. Who may call them is decided by the views
-through ``waymark/marac/meeting_access.py``; the actions check the rules of the meeting itself
-(capacity, status, the observers' confidentiality statement).
+``ValidationError`` with a dict of field -> message. Each action checks its actor itself, through
+``waymark/marac/meeting_access.py`` (PermissionDenied): the coordinator for the schedule, the
+agenda and meeting mode; a representative of the agency (or the coordinator) for research and for
+updating that agency's actions. The views check too (404/403 before a form is shown); the actions
+do not rely on it. The actions also check the rules of the meeting itself (capacity, status, the
+observers' confidentiality statement).
 
 The home-page panel for coordinators and representatives is registered at the end.
 """
@@ -26,7 +29,13 @@ from django.utils import dateformat, timezone
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.home import Figure, Panel, register
-from waymark.marac.meeting_access import is_coordinator, representative_agency_ids
+from waymark.marac.meeting_access import (
+    check_may_research,
+    check_may_update_action,
+    check_runs_meetings,
+    is_coordinator,
+    representative_agency_ids,
+)
 from waymark.marac.models import (
     ActionStatus,
     Attendee,
@@ -151,6 +160,7 @@ def meeting_schedule_create(
     Idempotent: running it again with the same (or an overlapping) range creates only the
     meetings that are missing. Each new meeting invites the core MARAC agencies.
     """
+    check_runs_meetings(actor)
     errors = _check_details(venue=venue, chair=chair)
     if first_on < timezone.localdate():
         errors["first_on"] = "The first meeting must be today or in the future."
@@ -192,6 +202,7 @@ def meeting_emergency_create(
     *, actor: Any, held_on: dt.date, starts_at: dt.time | None = None, venue: str = "", chair: str = ""
 ) -> MaracMeeting:
     """An emergency meeting on ``held_on`` (several may share a day), inviting the core agencies."""
+    check_runs_meetings(actor)
     errors = _check_details(venue=venue, chair=chair)
     if held_on < timezone.localdate():
         errors["held_on"] = "An emergency meeting must be today or in the future."
@@ -216,6 +227,7 @@ def meeting_emergency_create(
 def meeting_agencies_set(*, actor: Any, meeting: MaracMeeting, agencies: Iterable[Agency]) -> None:
     """Invites exactly ``agencies`` to the meeting. An agency that has recorded research for the
     meeting's cases, or whose attendance was taken, stays invited."""
+    check_runs_meetings(actor)
     if meeting.status in (MeetingStatus.HELD, MeetingStatus.CANCELLED):
         raise MeetingError("The invitations of a meeting that has been held cannot be changed.")
     wanted = {agency.pk: agency for agency in agencies}
@@ -267,6 +279,7 @@ def _renumber(meeting: MaracMeeting) -> None:
 @transaction.atomic
 def agenda_add(*, actor: Any, meeting: MaracMeeting, marac_case: MaracCase) -> MaracCase:
     """Lists an accepted referral on the meeting's agenda, up to the meeting's capacity."""
+    check_runs_meetings(actor)
     meeting = _lock(meeting)
     if meeting.status not in OPEN_FOR_AGENDA:
         raise MeetingError("Cases can be added only to a meeting that has not yet been held.")
@@ -291,6 +304,7 @@ def agenda_add(*, actor: Any, meeting: MaracMeeting, marac_case: MaracCase) -> M
 @transaction.atomic
 def agenda_move(*, actor: Any, meeting: MaracMeeting, marac_case: MaracCase, direction: str) -> None:
     """Moves a case one place up or down the agenda."""
+    check_runs_meetings(actor)
     meeting = _lock(meeting)
     if direction not in ("up", "down"):
         raise MeetingError("Choose up or down.")
@@ -311,6 +325,7 @@ def agenda_move(*, actor: Any, meeting: MaracMeeting, marac_case: MaracCase, dir
 @transaction.atomic
 def agenda_remove(*, actor: Any, meeting: MaracMeeting, marac_case: MaracCase) -> MaracCase:
     """Takes a case off the agenda: it goes back to the accepted referrals awaiting a meeting."""
+    check_runs_meetings(actor)
     meeting = _lock(meeting)
     marac_case = MaracCase.objects.select_for_update().get(pk=marac_case.pk)
     if marac_case.meeting_id != meeting.pk:
@@ -341,10 +356,11 @@ def research_record(
     body: str,
     no_information_held: bool,
 ) -> Research:
-    """Records (or replaces) what ``agency`` holds about a case on the meeting's agenda.
+    """Records (or replaces) what ``agency`` holds about a case, for this meeting.
 
-    The caller has checked that the actor represents ``agency`` at this meeting.
+    The actor must represent ``agency`` at this meeting (or be the coordinator).
     """
+    check_may_research(actor, meeting, agency.pk)
     body = body.strip()
     if marac_case.meeting_id != meeting.pk:
         raise MeetingError("That case is not on this meeting's agenda.")
@@ -404,6 +420,7 @@ def _check_observers_agreed(meeting: MaracMeeting) -> None:
 @transaction.atomic
 def meeting_open(*, actor: Any, meeting: MaracMeeting) -> MaracMeeting:
     """Opens meeting mode."""
+    check_runs_meetings(actor)
     meeting = _lock(meeting)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise MeetingError("Only a scheduled meeting can be opened.")
@@ -417,6 +434,7 @@ def meeting_open(*, actor: Any, meeting: MaracMeeting) -> MaracMeeting:
 @transaction.atomic
 def attendance_record(*, actor: Any, meeting: MaracMeeting, attended_agency_ids: Iterable[Any]) -> None:
     """Records, for every invited agency, whether it attended."""
+    check_runs_meetings(actor)
     _check_running(meeting)
     attended = {str(pk) for pk in attended_agency_ids}
     present = 0
@@ -432,6 +450,7 @@ def attendee_add(
     *, actor: Any, meeting: MaracMeeting, name: str, capacity: str, agency: Agency | None = None
 ) -> Attendee:
     """Adds a person present at the meeting. An observer must then agree the statement."""
+    check_runs_meetings(actor)
     _check_running(meeting)
     name = name.strip()
     errors: dict[str, str] = {}
@@ -451,6 +470,7 @@ def attendee_add(
 @transaction.atomic
 def attendee_agree(*, actor: Any, attendee: Attendee) -> Attendee:
     """Records that the attendee read and agreed the confidentiality statement, now."""
+    check_runs_meetings(actor)
     if attendee.confidentiality_agreed_at is None:
         attendee.confidentiality_agreed_at = timezone.now()
         attendee.save(update_fields=["confidentiality_agreed_at", "modified_at"])
@@ -461,6 +481,7 @@ def attendee_agree(*, actor: Any, attendee: Attendee) -> Attendee:
 @transaction.atomic
 def attendee_remove(*, actor: Any, attendee: Attendee) -> None:
     """An attendee who left (for example an observer who would not agree the statement)."""
+    check_runs_meetings(actor)
     _check_running(attendee.meeting)
     _audit(actor, AuditAction.ARCHIVE, attendee, change="left the meeting", capacity=attendee.capacity)
     attendee.delete()
@@ -478,6 +499,7 @@ def meeting_case_record(
     *, actor: Any, meeting: MaracMeeting, marac_case: MaracCase, summary: str, risks: str
 ) -> MaracCase:
     """Records the summary of information shared and the risks identified for a case."""
+    check_runs_meetings(actor)
     _check_hearing(meeting, marac_case)
     errors = {}
     if len(summary) > 20_000:
@@ -505,6 +527,7 @@ def action_add(
     due_on: dt.date,
 ) -> MaracAction:
     """An action agreed for a case at this meeting: open until reviewed."""
+    check_runs_meetings(actor)
     _check_hearing(meeting, marac_case)
     description, owner_name = description.strip(), owner_name.strip()
     errors = {}
@@ -533,6 +556,7 @@ def action_add(
 @transaction.atomic
 def meeting_case_hear(*, actor: Any, meeting: MaracMeeting, marac_case: MaracCase) -> MaracCase:
     """Marks a case heard: its summary of information shared is recorded."""
+    check_runs_meetings(actor)
     _check_hearing(meeting, marac_case)
     if not marac_case.discussion_summary.strip():
         raise MeetingError("Record the summary of information shared before marking the case heard.")
@@ -546,6 +570,7 @@ def meeting_case_hear(*, actor: Any, meeting: MaracMeeting, marac_case: MaracCas
 @transaction.atomic
 def meeting_complete(*, actor: Any, meeting: MaracMeeting) -> MaracMeeting:
     """Completes the minutes: every case heard (or taken off) and attendance taken for every agency."""
+    check_runs_meetings(actor)
     meeting = _lock(meeting)
     _check_running(meeting)
     unheard = MaracCase.objects.filter(meeting=meeting).exclude(status=MaracCaseStatus.HEARD).count()
@@ -591,6 +616,11 @@ def action_set_status(
     """Sets what became of an action: open, done, not possible (circumstances changed) or not done
     by the agency. A note is needed for the last two. ``reviewed_at`` records the meeting that
     reviewed it (the review of outstanding actions at a later meeting)."""
+    # Recording the review at a meeting is meeting mode (the coordinator's); otherwise the owning agency.
+    if reviewed_at is not None:
+        check_runs_meetings(actor)
+    else:
+        check_may_update_action(actor, action)
     note = note.strip()
     errors = {}
     if status not in ActionStatus.values:
