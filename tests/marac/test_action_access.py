@@ -5,7 +5,6 @@ raises PermissionDenied and changes nothing."""
 
 from __future__ import annotations
 
-
 import pytest
 from django.core.exceptions import PermissionDenied
 
