@@ -58,7 +58,7 @@ from waymark.marac.models import (
     MaracMeeting,
     MeetingStatus,
 )
-from waymark.marac.repeats import RepeatFinding, repeats_for_all_cases
+from waymark.marac.repeats import RepeatFinding, repeats_for_cases
 from waymark.organisations.models import Agency
 from waymark.organisations.roles import Role
 
@@ -101,8 +101,9 @@ def criteria_labels(marac_case: MaracCase) -> list[str]:
 
 
 def with_repeats(cases: list[MaracCase]) -> list[dict[str, Any]]:
-    """Each case with both repeat rules and their evidence, and its criteria, for display."""
-    findings: dict[UUID, RepeatFinding] = repeats_for_all_cases() if cases else {}
+    """Each case with both repeat rules and their evidence, and its criteria, for display. The rules
+    are computed from these cases' victims' history only (one query), once per call."""
+    findings: dict[UUID, RepeatFinding] = repeats_for_cases(cases)
     return [{"case": case, "repeat": findings.get(case.pk), "criteria": criteria_labels(case)} for case in cases]
 
 

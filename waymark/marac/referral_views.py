@@ -41,7 +41,7 @@ from waymark.marac.referrals import (
     marac_referral_decide,
     marac_referral_use_known_person,
 )
-from waymark.marac.repeats import case_rows, compute_repeats
+from waymark.marac.repeats import repeats_for_cases
 from waymark.organisations.models import Agency
 from waymark.organisations.roles import Role
 from waymark.people.choices import Sex, YesNoUnknown
@@ -222,7 +222,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if show == "awaiting":
         scope = scope.filter(status=MaracCaseStatus.REFERRED)
     page = list(scope.order_by("-referred_on", "-ref")[:QUEUE_LIMIT])
-    findings = compute_repeats(case_rows()) if page else {}
+    findings = repeats_for_cases(page)
     rows = [{"case": c, "finding": findings.get(c.pk)} for c in page]
     audit_record(
         actor=request.user,
@@ -252,7 +252,7 @@ def _referral_or_refuse(request: HttpRequest, case_id: str) -> Any:
 @require_GET
 def detail(request: HttpRequest, case_id: str) -> HttpResponse:
     marac_case = _referral_or_refuse(request, case_id)
-    finding = compute_repeats(case_rows())[marac_case.pk]
+    finding = repeats_for_cases([marac_case])[marac_case.pk]
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=marac_case, detail={"page": "MARAC triage"})
     return render(request, "marac/referral_detail.html", _detail_context(marac_case, finding, DecisionForm()))
 
@@ -297,7 +297,7 @@ def decide(request: HttpRequest, case_id: str) -> HttpResponse:
         else:
             messages.success(request, f"{marac_case.ref}: {marac_case.get_status_display().lower()}.")
             return redirect("marac:referrals")
-    finding = compute_repeats(case_rows())[marac_case.pk]
+    finding = repeats_for_cases([marac_case])[marac_case.pk]
     return render(request, "marac/referral_detail.html", _detail_context(marac_case, finding, form), status=400)
 
 

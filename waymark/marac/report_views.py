@@ -25,7 +25,7 @@ from waymark.core.dates import financial_year_start
 from waymark.core.management.commands.report import to_csv, write_xlsx
 from waymark.marac.access import MARAC_REPORT_ROLES
 from waymark.marac.reports import COLUMNS as PERFORMANCE_COLUMNS
-from waymark.marac.reports import headline_rule, marac_performance, recommended_range
+from waymark.marac.reports import findings_for_heard_between, headline_rule, marac_performance, recommended_range
 from waymark.marac.return_report import (
     BENCHMARK_COLUMNS,
     COUNT_COLUMNS,
@@ -176,10 +176,18 @@ def _tables(year: int, quarter: int) -> dict[str, tuple[list[str], list[dict[str
     """Every table on the page, by the name its download uses."""
     first = financial_year_period(year - YEARS_SHOWN + 1)
     this = financial_year_period(year)
+    # The repeat rules once for the page: every table's cases were heard within first..this.
+    findings = findings_for_heard_between(first.start, this.end)
     return {
-        "performance-by-year": (PERFORMANCE_COLUMNS, marac_performance(first.start, this.end, "financial-year")),
-        "performance-by-quarter": (PERFORMANCE_COLUMNS, marac_performance(this.start, this.end, "quarter")),
-        "quarterly-return": (RETURN_COLUMNS, marac_return(f"{year}-Q{quarter}")),
+        "performance-by-year": (
+            PERFORMANCE_COLUMNS,
+            marac_performance(first.start, this.end, "financial-year", findings=findings),
+        ),
+        "performance-by-quarter": (
+            PERFORMANCE_COLUMNS,
+            marac_performance(this.start, this.end, "quarter", findings=findings),
+        ),
+        "quarterly-return": (RETURN_COLUMNS, marac_return(f"{year}-Q{quarter}", findings=findings)),
         "benchmarks": (BENCHMARK_COLUMNS, [marac_benchmarks(year)]),
     }
 
