@@ -133,3 +133,12 @@ def test_closure_note_and_status_change_reason_are_encrypted_at_rest(case_factor
     assert "Hartlepool" not in _raw("cases_case", "closure_note", case.pk)
     assert "Hartlepool" not in _raw("cases_casestatuschange", "reason", change.pk)
     assert _raw("cases_case", "closure_note", case.pk).startswith("v1:")
+
+
+def test_the_case_page_says_when_it_was_reopened(client_for, case_factory, idva, idva_team, manager):
+    case = _closed_after_support(
+        case_factory, idva, idva_team, manager, referred_on=timezone.localdate() - timedelta(days=200)
+    )
+    actions.case_reopen(actor=manager, case=case, reason="New incident")
+    body = client_for(manager).get(f"/cases/{case.pk}/").content.decode()
+    assert "reopened" in body and "a new episode" in body
