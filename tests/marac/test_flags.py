@@ -52,7 +52,7 @@ def record(victim, harm, occurred_on, actor=None):
     ],
 )
 def test_twelve_month_boundary(victim, harm, earlier, occurred_on, flagged):
-    with override_settings(MARAC_FLAG_WINDOW_MONTHS=12):
+    with override_settings(MARAC_REPEAT_WINDOW_MONTHS=12):
         incident = record(victim, harm, occurred_on)
     assert FlagAlert.objects.filter(incident=incident, earlier_case=earlier).exists() is flagged
 
@@ -65,7 +65,7 @@ def test_leap_day_window_ends_on_28_february():
 
 
 def test_the_window_is_configurable(victim, harm, earlier):
-    with override_settings(MARAC_FLAG_WINDOW_MONTHS=6):
+    with override_settings(MARAC_REPEAT_WINDOW_MONTHS=6):
         assert not FlagAlert.objects.filter(incident=record(victim, harm, date(2025, 7, 16))).exists()
         assert FlagAlert.objects.filter(incident=record(victim, harm, date(2025, 7, 15))).exists()
 

@@ -367,8 +367,9 @@ MARAC_ADULT_FEMALE_POPULATION = env.int("MARAC_ADULT_FEMALE_POPULATION", default
 MARAC_CASES_PER_10000_WOMEN_BENCHMARK = env.float("MARAC_CASES_PER_10000_WOMEN_BENCHMARK", default=40.0)
 MARAC_REFERRALS_PER_IDVA = env.int("MARAC_REFERRALS_PER_IDVA", default=100)
 MARAC_CASES_PER_ADMINISTRATOR = env.int("MARAC_CASES_PER_ADMINISTRATOR", default=400)
-# MARAC potential-escalation criterion and flag and tag: the look-back window in calendar months.
-MARAC_FLAG_WINDOW_MONTHS = env.int("MARAC_FLAG_WINDOW_MONTHS", default=12)
+# MARAC: the national repeat rule's window in calendar months ("within 12 months of the pair's last
+# referral"), which flag and tag also uses.
+MARAC_REPEAT_WINDOW_MONTHS = env.int("MARAC_REPEAT_WINDOW_MONTHS", default=12)
 
 # Casework: the first-contact service standard (working days from referral, England and Wales
 # bank holidays excluded), how often outcomes are reviewed, and the caseload benchmark per

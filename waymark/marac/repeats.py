@@ -50,10 +50,8 @@ def heard_cases(queryset: QuerySet[MaracCase] | None = None) -> QuerySet[MaracCa
 
 
 def window_months() -> int:
-    """The 12-month rule's window, also flag and tag's: settings.MARAC_REPEAT_WINDOW_MONTHS
-    (default 12; the older MARAC_FLAG_WINDOW_MONTHS is read when the new name is not set)."""
-    legacy = getattr(settings, "MARAC_FLAG_WINDOW_MONTHS", 12)
-    return int(getattr(settings, "MARAC_REPEAT_WINDOW_MONTHS", legacy))
+    """The 12-month rule's window, also flag and tag's: settings.MARAC_REPEAT_WINDOW_MONTHS (default 12)."""
+    return int(settings.MARAC_REPEAT_WINDOW_MONTHS)
 
 
 def window_end(referred_on: dt.date, months: int | None = None) -> dt.date:
