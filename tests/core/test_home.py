@@ -29,3 +29,19 @@ def test_health_check_is_public_and_minimal(client):
     response = client.get(reverse("health"))
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_a_panel_serving_two_of_the_users_roles_appears_once(police_agency):
+    """A police officer who refers and represents the police at MARAC sees "Referrals from your
+    agency" once, under the first of the two roles."""
+    from tests.factories import MembershipFactory, make_member
+    from waymark.accounts.models import User
+    from waymark.core.home import panels_for
+    from waymark.organisations.roles import Role
+
+    officer = make_member(Role.REFERRER, agency=police_agency)
+    MembershipFactory(user=officer, agency=police_agency, role=Role.MARAC_REPRESENTATIVE)
+    officer = User.objects.get(pk=officer.pk)  # fresh cached roles
+    assert {Role.REFERRER, Role.MARAC_REPRESENTATIVE} <= officer.roles
+    titles = [panel.title for _role, panels in panels_for(officer) for panel in panels]
+    assert len(titles) == len(set(titles))

@@ -47,9 +47,12 @@ def register(*roles: Role) -> Callable[[PanelBuilder], PanelBuilder]:
 def panels_for(user: Any) -> list[tuple[Role, list[Panel]]]:
     """Panels grouped by each role the user holds, in the order roles are defined."""
     grouped = []
+    shown: set[PanelBuilder] = set()  # a panel serving two of the user's roles appears once
     for role in Role:
         if role in user.roles:
-            grouped.append((role, [builder(user) for builder in _BUILDERS.get(role, [])]))
+            builders = [builder for builder in _BUILDERS.get(role, []) if builder not in shown]
+            shown.update(builders)
+            grouped.append((role, [builder(user) for builder in builders]))
     return grouped
 
 

@@ -905,7 +905,8 @@ class _Writer:
                 engaged_on=plan.engaged_on,
                 closure_requested_at=plan.closure_requested_at,
                 closure_requested_by=worker.pk if plan.closure_requested_at else None,
-                closure_reason=plan.closure_reason if plan.closed_on else "",
+                # A closure request carries its reason from the moment it is asked for.
+                closure_reason=plan.closure_reason if (plan.closed_on or plan.closure_requested_at) else "",
                 closure_note=CLOSURE_NOTES[plan.closure_reason] if plan.closure_reason else "",
                 closed_on=plan.closed_on,
                 closure_approved_by=manager_id if plan.closed_on else None,
