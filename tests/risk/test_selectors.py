@@ -86,3 +86,22 @@ def test_support_that_ended_long_ago_is_not_overdue(idva, person, dash24):
     assert reassessments_due(user=idva, on=date(2025, 1, 11)) == []
     RiskPolicy.objects.update_or_create(key="partnership", defaults={"reassessment_lapse_months": 24})
     assert [e.person_id for e in reassessments_due(user=idva, on=date(2025, 6, 1))] == [person.pk]
+
+
+def test_closing_the_last_case_ends_reassessments(idva, person, dash24, specialist_agency):
+    """While a case is open a reassessment falls due; once every case of theirs is closed, none does
+    (a partner's assessment of someone the service has no case for still falls due)."""
+    from tests.cases.conftest import make_case
+    from waymark.cases.states import CaseStatus
+    from waymark.risk.selectors import reassessments_due
+
+    assess(idva, person, dash24, date(2024, 11, 30), 3)
+    on = date(2025, 3, 1)
+    assert [e.person_id for e in reassessments_due(user=idva, on=on)] == [person.pk]  # no case: still watched
+    case = make_case(person=person, agency=specialist_agency, status=CaseStatus.ACTIVE)
+    assert [e.person_id for e in reassessments_due(user=idva, on=on)] == [person.pk]
+    case.status = CaseStatus.CLOSED
+    case.save(update_fields=["status"])
+    assert reassessments_due(user=idva, on=on) == []
+    make_case(person=person, agency=specialist_agency, status=CaseStatus.ENGAGED)  # referred again
+    assert [e.person_id for e in reassessments_due(user=idva, on=on)] == [person.pk]

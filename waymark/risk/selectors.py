@@ -99,10 +99,23 @@ class DueReassessment:
     due_on: date
 
 
+def _still_monitored() -> Any:
+    """People whose risk is still being watched: an open case, or no case with the service at all
+    (an assessment a partner made). Closing someone's last case ends their reassessments."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from waymark.cases.models import Case
+    from waymark.cases.states import OPEN
+
+    cases = Case.objects.filter(person_id=OuterRef("person_id"))
+    return Q(Exists(cases.filter(status__in=OPEN))) | ~Q(Exists(cases))
+
+
 def reassessments_due(*, user: Any, on: date, within_days: int = 0) -> list[DueReassessment]:
     """People this user may see whose next reassessment falls due on or before ``on`` +
     ``within_days``, soonest (most overdue) first. Uses the same rule as ``reassessment_due_on``.
-    People whose most recent assessment is older than the policy's lapse period are left out."""
+    People whose most recent assessment is older than the policy's lapse period, and people whose
+    every case with the service is closed, are left out."""
     from datetime import timedelta
 
     from django.db.models import Max
@@ -117,6 +130,7 @@ def reassessments_due(*, user: Any, on: date, within_days: int = 0) -> list[DueR
     bound = add_months(horizon, -months) + timedelta(days=3)
     latest = (
         RiskAssessment.objects.visible_to(user)
+        .filter(_still_monitored())
         .values("person_id")
         .annotate(latest_on=Max("assessed_on"))
         .filter(latest_on__lte=bound, latest_on__gte=lapsed_before)
