@@ -128,3 +128,16 @@ def test_benchmarks_for_a_financial_year(quarter, capsys):
     call_command("report", "marac-benchmarks", "--financial-year", "2014", "--format", "json")
     rows = json.loads(capsys.readouterr().out)
     assert rows[0]["cases"] == 2 and rows[0]["at_or_above_benchmark"] is False
+
+
+def test_meetings_still_to_come_are_not_in_the_return_and_a_part_year_says_so():
+    import time_machine
+
+    with time_machine.travel(date(2026, 11, 24), tick=False):
+        MaracMeeting.objects.create(ref="HELD", held_on=date(2026, 11, 12), status=MeetingStatus.HELD)
+        MaracMeeting.objects.create(ref="THURSDAY", held_on=date(2026, 11, 26))
+        rows = marac_return("2026-Q3")
+        assert [row["meeting_ref"] for row in rows] == ["HELD", "Total"]
+        this_year, last_year = marac_benchmarks(2026), marac_benchmarks(2025)
+    assert (this_year["year_complete"], this_year["days_counted"]) == (False, 238)  # 1 April to 24 November
+    assert (last_year["year_complete"], last_year["days_counted"]) == (True, 365)

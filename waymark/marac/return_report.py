@@ -33,6 +33,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from waymark.core.reporting import register_report
 from waymark.marac.models import MaracCase, MaracMeeting, MeetingStatus
@@ -72,6 +73,8 @@ BENCHMARK_COLUMNS = [
     "idvas_implied",
     "cases_per_administrator",
     "administrators_implied",
+    "year_complete",
+    "days_counted",
 ]
 
 
@@ -132,7 +135,8 @@ def marac_return(quarter: str, findings: dict[Any, RepeatFinding] | None = None)
     ``findings`` lets a page showing several reports compute the repeats once."""
     period = quarter_period(quarter)
     meetings = list(
-        MaracMeeting.objects.filter(held_on__gte=period.start, held_on__lte=period.end)
+        # Meetings held: a meeting still to come in the quarter is not in its return yet.
+        MaracMeeting.objects.filter(held_on__gte=period.start, held_on__lte=min(period.end, timezone.localdate()))
         .exclude(status=MeetingStatus.CANCELLED)
         .order_by("held_on", "ref")
     )
@@ -169,7 +173,12 @@ def marac_benchmarks(year: int) -> dict[str, Any]:
     per_idva = int(settings.MARAC_REFERRALS_PER_IDVA)
     per_admin = int(settings.MARAC_CASES_PER_ADMINISTRATOR)
     per_10000 = round(cases / population * 10_000, 1) if population else None
+    # A year still under way is compared with a full year's benchmark: say how much of it is counted.
+    counted_to = min(period.end, timezone.localdate())
+    days_counted = max((counted_to - period.start).days + 1, 0)
     return {
+        "year_complete": counted_to == period.end,
+        "days_counted": days_counted,
         "period": period.label,
         "cases": cases,
         "adult_female_population": population,
