@@ -46,6 +46,16 @@ def test_thursdays_agenda_is_full_and_researched(demo_year):
     assert MaracCase.objects.filter(status=MaracCaseStatus.ACCEPTED, meeting__isnull=True).count() == 2
     assert MaracCase.objects.filter(status=MaracCaseStatus.REFERRED).count() == 2
 
+    # Flag and tag: new incidents for pairs heard in the last year; repeats from them are listed.
+    from waymark.marac.models import FlagAlert, FlagStatus
+    from waymark.marac.repeats import repeats_for_cases
+
+    assert FlagAlert.objects.filter(status=FlagStatus.REFERRED).count() == report.repeats == 3
+    assert FlagAlert.objects.filter(status=FlagStatus.NEW).count() == 1
+    findings = repeats_for_cases(listed)
+    assert sum(1 for case in listed if findings[case.pk].is_repeat_ever) >= 3
+    assert sum(1 for case in listed if findings[case.pk].is_repeat_12_month) >= 3
+
     # The last meeting's open actions come back for review on Thursday.
     assert actions_for_review(thursday).count() > 0
 

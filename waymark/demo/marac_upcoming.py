@@ -10,6 +10,9 @@ the agenda and research are audited and follow every rule):
 - Thursday's agenda: sixteen cases referred from open IDVA cases (visible high risk or the IDVA's
   professional judgement), accepted and listed, with the police and housing representatives'
   research recorded for some of them;
+- flag and tag: new police incidents for pairs heard at MARAC in the last year raise alerts; the
+  coordinator has made repeat referrals from three of them (listed on Thursday's agenda, so it
+  shows repeats under both rules) and one alert is still waiting for her;
 - two more accepted referrals waiting for a meeting, and two waiting for the coordinator's triage.
 
 Deterministic and idempotent: nothing is done when a meeting after today already exists.
@@ -51,6 +54,8 @@ VENUE = "Southmere Civic Centre, Committee Room 3 (or by video call)"
 AGENDA_SIZE = 16
 WAITING_FOR_A_MEETING = 2
 WAITING_FOR_TRIAGE = 2
+REPEATS_FROM_FLAGS = 3
+FLAGS_LEFT_FOR_THE_COORDINATOR = 1
 
 # What agencies typically hold, in the project's own invented words (no real case).
 POLICE_RESEARCH = [
@@ -85,6 +90,8 @@ class UpcomingReport:
     awaiting_triage: int = 0
     research: int = 0
     previous_actions: int = 0
+    flags: int = 0
+    repeats: int = 0
     notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -94,6 +101,7 @@ class UpcomingReport:
             f"{self.research} research entries",
             f"{self.awaiting_meeting} accepted awaiting a meeting, {self.awaiting_triage} awaiting triage",
             f"{self.previous_actions} actions from the last meeting",
+            f"{self.flags} flag-and-tag alerts ({self.repeats} made repeat referrals)",
             *self.notes,
         ]
 
@@ -193,6 +201,56 @@ def _refer(case: Case, latest: RiskAssessment | None) -> MaracCase:
     )
 
 
+def _repeats_from_flags(coordinator: User, today: dt.date, report: UpcomingReport) -> list[MaracCase]:
+    """Police incidents for pairs heard at MARAC in the last year raise flag-and-tag alerts (through
+    the incident action, as a page or import would); the coordinator refers most of them again."""
+    from waymark.incidents.actions import incident_record
+    from waymark.marac.models import FlagAlert, FlagStatus
+    from waymark.marac.repeats import heard_cases
+
+    police = Agency.objects.filter(ref="SMP").first()
+    recent = (
+        heard_cases()
+        .filter(perpetrator__isnull=False, referred_on__gte=today - dt.timedelta(days=300))
+        .select_related("victim", "perpetrator")
+        .order_by("-referred_on", "ref")
+    )
+    seen: set[object] = set()
+    pairs = []
+    for earlier in recent:
+        if earlier.victim_id not in seen:
+            seen.add(earlier.victim_id)
+            pairs.append(earlier)
+        if len(pairs) == REPEATS_FROM_FLAGS + FLAGS_LEFT_FOR_THE_COORDINATOR:
+            break
+    for days_ago, earlier in enumerate(pairs, start=2):
+        incident_record(
+            actor=None,
+            victim=earlier.victim,
+            perpetrator=earlier.perpetrator,
+            agency=police,
+            occurred_on=today - dt.timedelta(days=days_ago),
+        )
+    flags = list(FlagAlert.objects.filter(status=FlagStatus.NEW).select_related("earlier_case").order_by("raised_at"))
+    report.flags = len(flags)
+    repeats = []
+    for flag in flags[:REPEATS_FROM_FLAGS]:
+        earlier = flag.earlier_case
+        repeats.append(
+            marac_referral_create(
+                actor=coordinator,
+                referring_agency=coordinator.primary_agency,
+                victim=earlier.victim,
+                perpetrator=earlier.perpetrator,
+                from_flag=flag,
+                criteria=[Criterion.REPEAT],
+                children_in_household=earlier.children_in_household,
+            )
+        )
+    report.repeats = len(repeats)
+    return repeats
+
+
 @transaction.atomic
 def build_marac_upcoming(*, today: dt.date | None = None) -> UpcomingReport | None:
     """Builds the live MARAC picture; None when it is already there or the history is missing."""
@@ -214,11 +272,12 @@ def build_marac_upcoming(*, today: dt.date | None = None) -> UpcomingReport | No
     report.meetings_scheduled = len(scheduled)
     next_meeting = scheduled[0]
 
-    wanted = AGENDA_SIZE + WAITING_FOR_A_MEETING + WAITING_FOR_TRIAGE
+    repeats = _repeats_from_flags(coordinator, today, report)
+    wanted = AGENDA_SIZE + WAITING_FOR_A_MEETING + WAITING_FOR_TRIAGE - len(repeats)
     candidates = _candidate_cases(wanted)
     if len(candidates) < wanted:
         report.notes.append(f"only {len(candidates)} open cases could be referred")
-    referred = [_refer(case, latest) for case, latest in candidates]
+    referred = repeats + [_refer(case, latest) for case, latest in candidates]
     to_triage = referred[len(referred) - WAITING_FOR_TRIAGE :] if len(referred) > WAITING_FOR_TRIAGE else []
     accepted = [m for m in referred if m not in to_triage]
     for marac_case in accepted:
