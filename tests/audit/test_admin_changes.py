@@ -25,6 +25,7 @@ def membership_form(membership: Membership, **changes) -> dict[str, str]:
         "team": str(membership.team_id or ""),
         "role": membership.role,
         "is_active": "on" if membership.is_active else "",
+        "fte": str(membership.fte),
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value != ""}
@@ -59,7 +60,13 @@ def test_ending_a_membership_is_audited(administrator, membership, client_for):
 
 def test_adding_a_membership_is_audited(administrator, idva, client_for):
     agency = AgencyFactory()
-    data = {"user": str(idva.pk), "agency": str(agency.pk), "role": Role.MARAC_REPRESENTATIVE, "is_active": "on"}
+    data = {
+        "user": str(idva.pk),
+        "agency": str(agency.pk),
+        "role": Role.MARAC_REPRESENTATIVE,
+        "is_active": "on",
+        "fte": "1.00",
+    }
     response = client_for(administrator).post(reverse("admin:organisations_membership_add"), data)
     assert response.status_code == 302
     added = Membership.objects.get(user=idva, agency=agency)
@@ -114,8 +121,15 @@ def test_memberships_changed_and_added_on_the_user_page_are_each_audited(adminis
             "team": str(existing.team_id),
             "role": Role.TEAM_MANAGER,
             "is_active": "on",
+            "fte": "1.00",
         },
-        {"agency": str(new_team.agency_id), "team": str(new_team.pk), "role": Role.HOUSING_OFFICER, "is_active": "on"},
+        {
+            "agency": str(new_team.agency_id),
+            "team": str(new_team.pk),
+            "role": Role.HOUSING_OFFICER,
+            "is_active": "on",
+            "fte": "1.00",
+        },
     ]
     url = reverse("admin:accounts_user_change", args=[idva.pk])
     response = client_for(administrator).post(url, user_form(idva, rows, job_title="Senior IDVA"))
@@ -149,6 +163,7 @@ def test_a_membership_cannot_be_deleted_through_the_user_page(administrator, idv
             "team": str(existing.team_id),
             "role": existing.role,
             "is_active": "on",
+            "fte": "1.00",
             "DELETE": "on",
         }
     ]
