@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client, override_settings
 
+from tests.browser.fixtures import browser, page, partnership  # noqa: F401 (one browser for the whole run)
 from tests.factories import AgencyFactory, TeamFactory, make_member
 from waymark.organisations.models import AgencyKind
 from waymark.organisations.roles import Role

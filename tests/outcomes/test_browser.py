@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import MISSING
+from tests.browser.fixtures import MISSING
 from tests.browser.pages import check_page, sign_in, visit
 from tests.outcomes.factories import make_assessment, make_case, make_measure
 from waymark.demo.partnership import demo_password

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import MISSING, browser, page, partnership  # noqa: F401 (fixtures)
+from tests.browser.fixtures import MISSING
 from tests.browser.pages import sign_in, visit
 from waymark.demo.partnership import demo_password
 
@@ -20,7 +20,7 @@ IDVA = "amara.okafor@sass.example"
 
 
 @pytest.fixture
-def programme(partnership: Any) -> Any:  # noqa: F811 (the imported fixture)
+def programme(partnership: Any) -> Any:
     from django.utils import timezone
 
     from waymark.accounts.models import User
@@ -58,7 +58,7 @@ def programme(partnership: Any) -> Any:  # noqa: F811 (the imported fixture)
     return enrolment
 
 
-def test_programme_worker_pages(page: Any, programme: Any) -> None:  # noqa: F811 (the imported fixture)
+def test_programme_worker_pages(page: Any, programme: Any) -> None:
     sign_in(page, WORKER, demo_password(WORKER))
     page.screenshot(path="/tmp/c4perp-home.png", full_page=True)
     visit(page, "/perpetrator-programme/")
@@ -79,7 +79,7 @@ def test_programme_worker_pages(page: Any, programme: Any) -> None:  # noqa: F81
     assert response is not None and response.status == 404
 
 
-def test_victims_idva_sees_programme_status_and_flags_on_her_case(page: Any, programme: Any) -> None:  # noqa: F811
+def test_victims_idva_sees_programme_status_and_flags_on_her_case(page: Any, programme: Any) -> None:
     from django.utils import timezone
 
     from waymark.accounts.models import User

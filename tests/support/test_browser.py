@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from tests.browser.conftest import MISSING, browser, page, partnership  # noqa: F401
+from tests.browser.fixtures import MISSING
 from tests.browser.pages import check_page, sign_in, visit
 from waymark.demo.partnership import demo_password
 
@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(MISSING), reason=MISS
 IDVA = "amara.okafor@sass.example"
 
 
-def shoot(page: Any, name: str) -> None:  # noqa: F811
+def shoot(page: Any, name: str) -> None:
     check_page(page)
     folder = os.environ.get("SUPPORT_SCREENSHOT_DIR")
     if folder:
@@ -32,21 +32,21 @@ def shoot(page: Any, name: str) -> None:  # noqa: F811
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
-def fill_date(page: Any, group: str, day: Any) -> None:  # noqa: F811
+def fill_date(page: Any, group: str, day: Any) -> None:
     box = page.locator(f"#id_{group}")
     box.get_by_label("Day").fill(str(day.day))
     box.get_by_label("Month").fill(str(day.month))
     box.get_by_label("Year").fill(str(day.year))
 
 
-def submit(page: Any, name: str) -> None:  # noqa: F811
+def submit(page: Any, name: str) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name=name).click()
     check_page(page)
 
 
 @pytest.fixture
-def active_case(partnership: Any) -> Any:  # noqa: F811
+def active_case(partnership: Any) -> Any:
     from tests.people.factories import PersonFactory
     from tests.support.conftest import make_case
     from waymark.accounts.models import User
@@ -73,7 +73,7 @@ def active_case(partnership: Any) -> Any:  # noqa: F811
     )
 
 
-def test_plans_interventions_orders_and_children(page: Any, active_case: Any) -> None:  # noqa: F811
+def test_plans_interventions_orders_and_children(page: Any, active_case: Any) -> None:
     case = active_case
     today = timezone.localdate()
     sign_in(page, IDVA, demo_password(IDVA))
