@@ -85,10 +85,12 @@ def partnership(live_server: Any) -> list[Any]:
     """The demo partnership (agencies, teams, 14 users), in the database the live server uses."""
     from django.core.cache import cache
 
+    from tests.browser.pages import forget_used_codes
     from waymark.demo.partnership import build_partnership
 
     # Used one-time codes and lockouts live in the cache: start each test with none.
     cache.clear()
+    forget_used_codes()
     return build_partnership()
 
 

@@ -109,14 +109,36 @@ def visit(page: Any, url: str) -> Any:
     return response
 
 
+_LAST_COUNTER_USED: dict[str, int] = {}
+SAFETY_SECONDS = 5
+
+
+def forget_used_codes() -> None:
+    """The server forgot which codes were used (its cache was cleared): so do we."""
+    _LAST_COUNTER_USED.clear()
+
+
 def totp_code(email: str) -> str:
-    """The current TOTP code for a demo user, computed as their authenticator app would."""
+    """The current TOTP code for a demo user, computed as their authenticator app would.
+
+    As a person would, it waits for a fresh code rather than typing one about to expire (on a
+    busy machine the form can arrive after the 30-second window has turned) or one this user
+    has already used (each code is accepted once).
+    """
     from allauth.mfa import app_settings
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     from waymark.demo.partnership import demo_totp_secret
 
-    counter = int(time.time()) // app_settings.TOTP_PERIOD
+    period = app_settings.TOTP_PERIOD
+    while True:
+        now = time.time()
+        counter = int(now) // period
+        left = period - (now % period)
+        if left > SAFETY_SECONDS and _LAST_COUNTER_USED.get(email) != counter:
+            break
+        time.sleep(left + 0.1)
+    _LAST_COUNTER_USED[email] = counter
     return format_hotp_value(hotp_value(demo_totp_secret(email), counter))
 
 
