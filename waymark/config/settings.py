@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "waymark.perpetrators",
     "waymark.journey",
     "waymark.marac.apps.MaracConfig",
+    "waymark.training",
+    "waymark.strategy",
     "waymark.interchange",
     "waymark.api",
     "waymark.demo",

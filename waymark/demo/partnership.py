@@ -181,6 +181,25 @@ DEMO_USERS: list[DemoUser] = [
         "VAWG partnership lead",
         (("SCS", "Community Safety", Role.PARTNERSHIP_LEAD),),
     ),
+    # The partnership's training, peer support and VAWG action plan (waymark/training, waymark/strategy).
+    DemoUser(
+        "ruth.okonjo@council.example",
+        "Ruth Okonjo",
+        "DA training coordinator",
+        (("SCS", "Community Safety", Role.TRAINING_COORDINATOR),),
+    ),
+    DemoUser(
+        "maya.lindqvist@sass.example",
+        "Maya Lindqvist",
+        "Peer-support coordinator",
+        (("SASS", "Advocacy Team", Role.PEER_SUPPORT_COORDINATOR),),
+    ),
+    DemoUser(
+        "claire.dawson@police.example",
+        "Inspector Claire Dawson",
+        "Police inspector, VAWG action owner",
+        (("SMP", "Community Safety Unit", Role.REFERRER),),
+    ),
     DemoUser(
         "sam.patel@council.example",
         "Sam Patel",

@@ -15,6 +15,8 @@ class Role(models.TextChoices):
     PERPETRATOR_WORKER = "perpetrator_worker", "Perpetrator-programme worker"
     COMMISSIONER = "commissioner", "Commissioner or analyst"
     PARTNERSHIP_LEAD = "partnership_lead", "Partnership lead"
+    TRAINING_COORDINATOR = "training_coordinator", "Training coordinator"
+    PEER_SUPPORT_COORDINATOR = "peer_support_coordinator", "Peer-support coordinator"
     SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
     AUDITOR = "auditor", "Auditor"
 
@@ -29,6 +31,8 @@ ROLE_DESCRIPTIONS: dict[Role, str] = {
     Role.PERPETRATOR_WORKER: "Runs the perpetrator programme. Never sees where a victim lives.",
     Role.COMMISSIONER: "Reads dashboards and reports across providers: aggregate figures only.",
     Role.PARTNERSHIP_LEAD: "Steers the VAWG strategy and action plan and reports to the delivery group.",
+    Role.TRAINING_COORDINATOR: "Runs the training register: courses, sessions, attendance, champions.",
+    Role.PEER_SUPPORT_COORDINATOR: "Recruits, matches and supervises peer supporters (their records are hers alone).",
     Role.SYSTEM_ADMINISTRATOR: "Manages users, agencies, teams and configuration.",
     Role.AUDITOR: "Reads and searches the audit trail.",
 }

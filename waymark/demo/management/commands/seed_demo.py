@@ -41,6 +41,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Demo MARAC this fortnight: " + ("already there." if upcoming is None else "; ".join(upcoming.lines()))
             )
+            from waymark.demo.partnership_training import build_training
+
+            training = build_training()
+            self.stdout.write(
+                "Demo training register: " + ("already there." if training is None else "; ".join(training.lines()))
+            )
         if not options["quiet_logins"]:
             self.stdout.write(format_logins(logins))
 

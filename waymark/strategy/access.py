@@ -1,0 +1,104 @@
+"""Who may see and change the strategy, its action plan and its reports. Deny by default.
+
+- The partnership lead: everything; the only one who adds actions and generates exception reports.
+- Commissioners: read everything (the plan, updates, exception reports, timelines).
+- An action owner (any member of the partnership named as an action's lead officer): reads the
+  actions they own and the actions led by their agency, and updates only the ones they own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from waymark.organisations.roles import Role
+
+LEAD_ROLES = (Role.PARTNERSHIP_LEAD,)
+READ_ALL_ROLES = (Role.PARTNERSHIP_LEAD, Role.COMMISSIONER)
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and bool(getattr(user, "is_active", False))
+
+
+def reads_everything(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(*READ_ALL_ROLES)
+
+
+def is_partnership_lead(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(*LEAD_ROLES)
+
+
+def actions_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    if not _signed_in(user) or not user.roles:
+        return queryset.none()
+    if reads_everything(user):
+        return queryset
+    return queryset.filter(
+        Q(owner=user)  # the actions they own
+        | Q(lead_agency_id__in=user.agency_ids)  # and those their agency leads
+    )
+
+
+def strategies_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    if not _signed_in(user) or not user.roles:
+        return queryset.none()
+    if reads_everything(user):
+        return queryset
+    from waymark.strategy.models import Action
+
+    mine = actions_visible_to(user, Action.objects.all()).values("strategy_id")
+    return queryset.filter(pk__in=mine)
+
+
+def exception_reports_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    return queryset if reads_everything(user) else queryset.none()
+
+
+def may_update_action(user: Any, action: Any) -> bool:
+    """The action's owner, or the partnership lead."""
+    if not _signed_in(user):
+        return False
+    return action.owner_id == user.pk or is_partnership_lead(user)
+
+
+def _get(queryset: QuerySet[Any], object_id: Any) -> Model:
+    try:
+        key = uuid.UUID(str(object_id))
+    except ValueError as error:
+        raise Http404 from error
+    found: Model | None = queryset.filter(pk=key).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def get_strategy_for_user(user: Any, strategy_id: Any) -> Any:
+    from waymark.strategy.models import Strategy
+
+    return _get(Strategy.objects.visible_to(user), strategy_id)
+
+
+def get_action_for_user(user: Any, action_id: Any) -> Any:
+    from waymark.strategy.models import Action
+
+    return _get(
+        Action.objects.visible_to(user).select_related("strategy", "area", "priority", "lead_agency", "owner"),
+        action_id,
+    )
+
+
+def get_exception_report_for_user(user: Any, report_id: Any) -> Any:
+    from waymark.strategy.models import ExceptionReport
+
+    return _get(exception_reports_visible_to(user, ExceptionReport.objects.select_related("strategy")), report_id)
+
+
+def get_timeline_for_user(user: Any, project_id: Any) -> Any:
+    from waymark.strategy.models import TimelineProject
+
+    queryset = TimelineProject.objects.all() if reads_everything(user) else TimelineProject.objects.none()
+    return _get(queryset, project_id)

@@ -1,0 +1,1 @@
+"""Home-page panels (imported by AppConfig.ready)."""

@@ -1,0 +1,102 @@
+"""Who may see which training records. Deny by default; one condition per line.
+
+- The register (courses, sessions, attendees, bookings, champions' full records): training
+  coordinators and the partnership lead.
+- The figures (aggregates, no names): those two and commissioners (``may_see_training_figures``).
+- The champions directory (active champions listed in it, with work contacts): any member of the
+  partnership, so a professional can find a champion in their own or another organisation.
+- Peer supporters: only peer-support coordinators of the agency holding the record. Nobody else,
+  not the partnership lead and not a system administrator, sees that a given peer supporter exists.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from waymark.organisations.roles import Role
+
+REGISTER_ROLES = (Role.TRAINING_COORDINATOR, Role.PARTNERSHIP_LEAD)
+REGISTER_EDIT_ROLES = (Role.TRAINING_COORDINATOR,)
+FIGURE_ROLES = (Role.TRAINING_COORDINATOR, Role.PARTNERSHIP_LEAD, Role.COMMISSIONER)
+PEER_ROLES = (Role.PEER_SUPPORT_COORDINATOR,)
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and bool(getattr(user, "is_active", False))
+
+
+def may_see_register(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(*REGISTER_ROLES)
+
+
+def may_edit_register(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(*REGISTER_EDIT_ROLES)
+
+
+def may_see_training_figures(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(*FIGURE_ROLES)
+
+
+def training_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """The whole register to those who keep or steer it; nothing to anyone else."""
+    if not may_see_register(user):
+        return queryset.none()
+    return queryset
+
+
+def champion_directory_for(user: Any) -> QuerySet[Any]:
+    """Active champions listed in the directory, to any member of the partnership."""
+    from waymark.training.models import Champion
+
+    if not _signed_in(user) or not user.roles:
+        return Champion.objects.none()
+    return Champion.objects.filter(is_active=True, in_directory=True)
+
+
+def peer_supporters_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """A peer supporter's record: the peer-support coordinators of the agency holding it."""
+    if not _signed_in(user):
+        return queryset.none()
+    agencies = user.agencies_with_role(*PEER_ROLES)
+    if not agencies:
+        return queryset.none()
+    return queryset.filter(held_by_id__in=agencies)
+
+
+def _get(queryset: QuerySet[Any], object_id: Any) -> Model:
+    try:
+        key = uuid.UUID(str(object_id))
+    except ValueError as error:
+        raise Http404 from error
+    found: Model | None = queryset.filter(pk=key).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def get_session_for_user(user: Any, session_id: Any) -> Any:
+    from waymark.training.models import TrainingSession
+
+    return _get(TrainingSession.objects.visible_to(user).select_related("course", "provider"), session_id)
+
+
+def get_booking_for_user(user: Any, booking_id: Any) -> Any:
+    from waymark.training.models import Booking
+
+    return _get(Booking.objects.visible_to(user).select_related("session__course", "attendee"), booking_id)
+
+
+def get_champion_for_user(user: Any, champion_id: Any) -> Any:
+    from waymark.training.models import Champion
+
+    return _get(Champion.objects.visible_to(user).select_related("attendee__agency"), champion_id)
+
+
+def get_peer_supporter_for_user(user: Any, peer_id: Any) -> Any:
+    from waymark.training.models import PeerSupporter
+
+    return _get(PeerSupporter.objects.visible_to(user), peer_id)
