@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "waymark.referrals",
     "waymark.cases",
     "waymark.support",
+    "waymark.housing",
     "waymark.outcomes",
     "waymark.perpetrators",
     "waymark.journey",

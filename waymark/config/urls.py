@@ -17,6 +17,7 @@ urlpatterns = [
     path("referrals/", include("waymark.referrals.urls")),
     path("cases/", include("waymark.cases.urls")),
     path("support/", include("waymark.support.urls")),
+    path("housing/", include("waymark.housing.urls")),
     path("outcomes/", include("waymark.outcomes.urls")),
     path("perpetrator-programme/", include("waymark.perpetrators.urls")),
     path("journey/", include("waymark.journey.urls")),

@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     MARAC_COORDINATOR = "marac_coordinator", "MARAC coordinator"
     MARAC_REPRESENTATIVE = "marac_representative", "MARAC agency representative"
     HOUSING_OFFICER = "housing_officer", "Housing officer"
+    TENANCY_PANEL_MEMBER = "tenancy_panel_member", "DA tenancy panel member"
     PERPETRATOR_WORKER = "perpetrator_worker", "Perpetrator-programme worker"
     COMMISSIONER = "commissioner", "Commissioner or analyst"
     PARTNERSHIP_LEAD = "partnership_lead", "Partnership lead"
@@ -28,6 +29,7 @@ ROLE_DESCRIPTIONS: dict[Role, str] = {
     Role.MARAC_COORDINATOR: "Triages MARAC referrals, builds agendas, runs meetings, chases actions.",
     Role.MARAC_REPRESENTATIVE: "Researches agenda cases for their agency, attends MARAC and owns actions.",
     Role.HOUSING_OFFICER: "Homelessness applications, refuge placements, sanctuary installs, tenancy panel.",
+    Role.TENANCY_PANEL_MEMBER: "Sits on the council's DA tenancy panel: reads its research, records decisions and legal action.",
     Role.PERPETRATOR_WORKER: "Runs the perpetrator programme. Never sees where a victim lives.",
     Role.COMMISSIONER: "Reads dashboards and reports across providers: aggregate figures only.",
     Role.PARTNERSHIP_LEAD: "Steers the VAWG strategy and action plan and reports to the delivery group.",

@@ -1,0 +1,192 @@
+"""Who may see and change homelessness applications, placements and tenancy panel cases.
+
+Each condition sits on its own line with its own test (tests/housing/test_access.py):
+
+Applications (and their duties, household and placements):
+- a housing officer sees the applications held by an agency where they are a housing officer;
+- nobody else reads them here. The survivor's IDVA sees that they exist through the person's
+  journey (``waymark/housing/journey.py``: applications linked to a case she may see), never the
+  pages; commissioners see aggregates only; perpetrator-programme workers see none of it.
+
+A temporary-accommodation address is narrower: only the housing officer holding the application
+(``officer``), while still a housing officer of its agency.
+
+Tenancy panel cases:
+- a tenancy panel member sees the cases of the agency (the council as landlord) whose panel they sit on;
+- a housing officer of that agency sees them too (they refer cases and watch those due);
+- the survivor's IDVA named on a case sees it, to confirm the safety plan (``get_panel_case_for_idva``);
+- the intelligence gathered from partner agencies is for panel members only.
+
+Object checks raise Http404 alike for "no such record" and "not yours", and PermissionDenied (403)
+for "you may see this, but not do that".
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from waymark.organisations.roles import Role
+
+HOUSING_ROLES = (Role.HOUSING_OFFICER,)
+PANEL_ROLES = (Role.TENANCY_PANEL_MEMBER,)
+PANEL_READ_ROLES = (Role.TENANCY_PANEL_MEMBER, Role.HOUSING_OFFICER)
+
+
+def _is_member(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and getattr(user, "roles", None))
+
+
+def _uuid(value: uuid.UUID | str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise Http404("No such record") from None
+
+
+# --- Applications ----------------------------------------------------------------------------
+
+
+def applications_visible_to(user: Any, applications: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """Every application this user may read. Nothing unless a condition below grants it."""
+    from waymark.housing.models import HomelessnessApplication
+
+    scope = HomelessnessApplication.objects.all() if applications is None else applications
+    if not _is_member(user):
+        return scope.none()
+    grants = Q(pk__in=[])
+    # Housing officers: the applications held by an agency where they are a housing officer.
+    grants |= Q(agency_id__in=user.agencies_with_role(*HOUSING_ROLES))
+    return scope.filter(grants)
+
+
+def application_records_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Duties, household members and placements: with their application, and no further."""
+    return queryset.filter(application__in=applications_visible_to(user).order_by().values("pk"))
+
+
+def get_application_for_user(user: Any, application_id: uuid.UUID | str) -> Any:
+    """The application, if this user may read it. Http404 alike for missing and not yours."""
+    found = (
+        applications_visible_to(user)
+        .select_related("person", "agency", "officer", "case", "referral", "referring_agency")
+        .filter(pk=_uuid(application_id))
+        .first()
+    )
+    if found is None:
+        raise Http404("No such application")
+    return found
+
+
+def can_work_on_application(user: Any, application: Any) -> bool:
+    """Any housing officer of the holding agency may record on it (they cover for each other)."""
+    return _is_member(user) and application.agency_id in user.agencies_with_role(*HOUSING_ROLES)
+
+
+def require_work_on_application(user: Any, application: Any) -> None:
+    if not can_work_on_application(user, application):
+        raise PermissionDenied("Only a housing officer of the council holding this application can change it.")
+
+
+def can_see_placement_address(user: Any, application: Any) -> bool:
+    """Only the housing officer holding the application sees where the household is placed."""
+    return (
+        _is_member(user)
+        # They hold the application.
+        and application.officer_id == user.pk
+        # And are still a housing officer of its agency.
+        and application.agency_id in user.agencies_with_role(*HOUSING_ROLES)
+    )
+
+
+def get_placement_for_user(user: Any, application: Any, placement_id: uuid.UUID | str) -> Any:
+    from waymark.housing.models import TemporaryPlacement
+
+    found = TemporaryPlacement.objects.visible_to(user).filter(pk=_uuid(placement_id), application=application).first()
+    if found is None:
+        raise Http404("No such placement")
+    return found
+
+
+def get_duty_for_user(user: Any, application: Any, duty_id: uuid.UUID | str) -> Any:
+    from waymark.housing.models import Duty
+
+    found = Duty.objects.visible_to(user).filter(pk=_uuid(duty_id), application=application).first()
+    if found is None:
+        raise Http404("No such duty")
+    return found
+
+
+# --- The tenancy panel -----------------------------------------------------------------------
+
+
+def panel_cases_visible_to(user: Any, cases: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """Every panel case this user may read. Nothing unless a condition below grants it."""
+    from waymark.housing.models import TenancyPanelCase
+
+    scope = TenancyPanelCase.objects.all() if cases is None else cases
+    if not _is_member(user):
+        return scope.none()
+    grants = Q(pk__in=[])
+    # Panel members and housing officers of the council whose panel it is.
+    grants |= Q(agency_id__in=user.agencies_with_role(*PANEL_READ_ROLES))
+    return scope.filter(grants)
+
+
+def panel_records_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Decisions, legal steps, confirmations and status changes: with their case."""
+    return queryset.filter(case__in=panel_cases_visible_to(user).order_by().values("pk"))
+
+
+def intelligence_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Intelligence for the panel: its members only (not housing officers who do not sit on it)."""
+    if not _is_member(user):
+        return queryset.none()
+    return queryset.filter(case__agency_id__in=user.agencies_with_role(*PANEL_ROLES))
+
+
+def get_panel_case_for_user(user: Any, case_id: uuid.UUID | str) -> Any:
+    """The panel case, if this user may read it. Http404 alike for missing and not yours."""
+    found = (
+        panel_cases_visible_to(user)
+        .select_related("agency", "survivor", "idva", "referred_by", "next_panel", "recorded_by")
+        .filter(pk=_uuid(case_id))
+        .first()
+    )
+    if found is None:
+        raise Http404("No such tenancy panel case")
+    return found
+
+
+def is_panel_member(user: Any, case: Any) -> bool:
+    return _is_member(user) and case.agency_id in user.agencies_with_role(*PANEL_ROLES)
+
+
+def require_panel_member(user: Any, case: Any) -> None:
+    if not is_panel_member(user, case):
+        raise PermissionDenied("Only members of the DA tenancy panel can do that.")
+
+
+def is_named_idva(user: Any, case: Any) -> bool:
+    """The survivor's IDVA named on the case, while still a caseworker somewhere."""
+    return _is_member(user) and case.idva_id == user.pk and Role.CASEWORKER in user.roles
+
+
+def panel_cases_for_idva(user: Any) -> QuerySet[Any]:
+    """Cases on which this user is the survivor's named IDVA (the confirmations she is asked for)."""
+    from waymark.housing.models import TenancyPanelCase
+
+    if not _is_member(user) or Role.CASEWORKER not in user.roles:
+        return TenancyPanelCase.objects.none()
+    return TenancyPanelCase.objects.filter(idva=user)
+
+
+def get_panel_case_for_idva(user: Any, case_id: uuid.UUID | str) -> Any:
+    found = panel_cases_for_idva(user).select_related("agency").filter(pk=_uuid(case_id)).first()
+    if found is None:
+        raise Http404("No such tenancy panel case")
+    return found

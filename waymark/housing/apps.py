@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class HousingConfig(AppConfig):
+    name = "waymark.housing"
+    verbose_name = "Housing: homelessness applications, temporary accommodation and the DA tenancy panel"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from waymark.housing import hooks  # noqa: F401

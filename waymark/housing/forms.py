@@ -1,0 +1,345 @@
+"""Forms for the housing pages. They check the shape of what was typed; the actions decide the rules."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+
+from waymark.housing.choices import (
+    AccommodationAtApplication,
+    AssessmentOutcome,
+    DutyKind,
+    HouseholdRole,
+    LegalRoute,
+    LegalStage,
+    LossReason,
+    NoFurtherActionReason,
+    PanelDecisionKind,
+    PlacementType,
+    PriorityNeedReason,
+    ReferralRoute,
+    SupportNeed,
+    TenancyType,
+    Tenure,
+)
+from waymark.housing.duties import end_reasons
+from waymark.referrals.fields import GovukDateField
+
+DATE_HINT = "For example, 27 3 2026."
+
+
+class _Form(forms.Form):
+    """Required and choice fields say exactly what to do (GOV.UK error messages)."""
+
+    messages: dict[str, str] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, message in self.messages.items():
+            if name in self.fields:
+                for key in (
+                    "required",
+                    "invalid",
+                    "invalid_choice",
+                    "invalid_pk_value",
+                    "invalid_list",
+                    "min_value",
+                    "max_value",
+                ):
+                    self.fields[name].error_messages[key] = message
+
+
+class VersionedForm(_Form):
+    """Carries the version the record was read at: a stale save is refused by the action."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def _objects(queryset: Any, label: Any = str) -> list[tuple[str, str]]:
+    return [(str(obj.pk), label(obj)) for obj in queryset]
+
+
+class ApplicationForm(_Form):
+    messages = {
+        "person": "Choose the applicant",
+        "applied_on": "Enter the date the household applied",
+        "loss_reason": "Choose the reason for loss of the last settled home",
+        "accommodation_at_application": "Choose where the household was living",
+        "referral_route": "Choose how the household came to the council",
+    }
+
+    person = forms.ChoiceField(label="Applicant", help_text="A person your council holds a record for.")
+    applied_on = GovukDateField(label="Date of application", help_text=DATE_HINT)
+    loss_reason = forms.ChoiceField(
+        label="Reason for loss, or threat of loss, of last settled home",
+        choices=LossReason.choices,
+        widget=forms.RadioSelect,
+    )
+    support_needs = forms.MultipleChoiceField(
+        label="Support needs of the household",
+        help_text="Select all that apply.",
+        choices=SupportNeed.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    accommodation_at_application = forms.ChoiceField(
+        label="Accommodation at the time of application",
+        choices=AccommodationAtApplication.choices,
+        widget=forms.RadioSelect,
+    )
+    referral_route = forms.ChoiceField(label="Referral route", choices=ReferralRoute.choices, widget=forms.RadioSelect)
+    referring_agency = forms.ChoiceField(
+        label="Referring public body or service", required=False, help_text="Needed for a duty-to-refer route."
+    )
+    case = forms.ChoiceField(label="Link to a specialist service case (optional)", required=False)
+    children = forms.IntegerField(label="Number of dependent children", min_value=0, max_value=15, initial=0)
+    other_adults = forms.IntegerField(
+        label="Number of other adults (including a partner)", min_value=0, max_value=15, initial=0
+    )
+
+    def __init__(self, *args: Any, people: Any, agencies: Any, cases: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = {str(p.pk): p for p in people}
+        self.agencies = {str(a.pk): a for a in agencies}
+        self.cases = {str(c.pk): c for c in cases}
+        cast(forms.ChoiceField, self.fields["person"]).choices = [("", "Choose the applicant"), *_objects(people)]
+        cast(forms.ChoiceField, self.fields["referring_agency"]).choices = [
+            ("", "None"),
+            *_objects(agencies, lambda a: a.name),
+        ]
+        cast(forms.ChoiceField, self.fields["case"]).choices = [
+            ("", "No case linked"),
+            *_objects(cases, lambda c: c.number),
+        ]
+        if not cases:
+            del self.fields["case"]
+
+    def chosen(self, name: str) -> Any:
+        source = {"person": self.people, "referring_agency": self.agencies, "case": self.cases}[name]
+        return source.get(self.cleaned_data.get(name) or "")
+
+
+class HouseholdMemberForm(_Form):
+    messages = {"role": "Choose the household member's relationship to the applicant"}
+
+    role = forms.ChoiceField(
+        label="Relationship to the applicant",
+        choices=[c for c in HouseholdRole.choices if c[0] != HouseholdRole.APPLICANT],
+        widget=forms.RadioSelect,
+    )
+    age = forms.IntegerField(label="Age in years", required=False, min_value=0, max_value=120)
+    pregnant = forms.BooleanField(label="Pregnant", required=False)
+
+
+class AssessmentForm(VersionedForm):
+    messages = {
+        "outcome": "Choose the outcome of the initial assessment",
+        "assessed_on": "Enter the date of assessment",
+    }
+
+    assessed_on = GovukDateField(label="Date of initial assessment", help_text=DATE_HINT)
+    outcome = forms.ChoiceField(label="Outcome", choices=AssessmentOutcome.choices, widget=forms.RadioSelect)
+    priority_need_reason = forms.ChoiceField(
+        label="Priority need (if not a victim of domestic abuse)",
+        help_text="A homeless victim of domestic abuse has priority need automatically: this is then set for you.",
+        choices=[("", "Not decided yet"), *PriorityNeedReason.choices[1:]],
+        required=False,
+    )
+
+
+class DutyEndForm(VersionedForm):
+    messages = {"reason": "Choose why the duty ended", "ended_on": "Enter the date the duty ended"}
+
+    ended_on = GovukDateField(label="Date the duty ended", help_text=DATE_HINT)
+    reason = forms.ChoiceField(label="Reason the duty ended", widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["reason"]).choices = end_reasons(kind).choices
+        self.fields["reason"].label = f"Reason the {DutyKind(kind).label.lower()} ended"
+
+
+class PlacementForm(_Form):
+    messages = {
+        "placement_type": "Choose the type of temporary accommodation",
+        "started_on": "Enter the date the placement started",
+        "area": "Enter the borough or district",
+    }
+
+    placement_type = forms.ChoiceField(
+        label="Type of accommodation", choices=PlacementType.choices, widget=forms.RadioSelect
+    )
+    started_on = GovukDateField(label="Date the placement started", help_text=DATE_HINT)
+    area = forms.CharField(label="Borough or district", max_length=100, help_text="The area only.")
+    out_of_district = forms.BooleanField(label="In another council's district", required=False)
+    household_with_children = forms.BooleanField(label="Household with children", required=False)
+    emergency = forms.BooleanField(label="Emergency (interim) accommodation", required=False, initial=True)
+    address = forms.CharField(
+        label="Address (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Never for a hostel or refuge. Seen only by the officer holding the application. Encrypted.",
+    )
+
+    def __init__(self, *args: Any, may_record_address: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_record_address:
+            del self.fields["address"]
+
+
+class PlacementEndForm(VersionedForm):
+    messages = {"ended_on": "Enter the date the placement ended"}
+
+    ended_on = GovukDateField(label="Date the placement ended", help_text=DATE_HINT)
+
+
+# --- Tenancy panel ---------------------------------------------------------------------------
+
+
+class PanelReferralForm(_Form):
+    messages = {
+        "tenancy_reference": "Enter the tenancy reference",
+        "tenancy_type": "Choose whether the tenancy is sole or joint",
+        "tenure": "Choose whether the tenancy is secure or introductory",
+        "referred_on": "Enter the date of referral",
+    }
+
+    tenancy_reference = forms.CharField(
+        label="Tenancy reference", max_length=40, help_text="The council's reference, not the address."
+    )
+    tenancy_type = forms.ChoiceField(label="Tenancy", choices=TenancyType.choices, widget=forms.RadioSelect)
+    tenure = forms.ChoiceField(label="Tenure", choices=Tenure.choices, widget=forms.RadioSelect)
+    referred_on = GovukDateField(label="Date of referral", help_text=DATE_HINT)
+    referred_by = forms.ChoiceField(label="Referring agency", required=False)
+    idva = forms.ChoiceField(
+        label="The survivor's IDVA",
+        required=False,
+        help_text="She confirms the safety plan before any enforcement step.",
+    )
+    next_panel = forms.ChoiceField(label="Panel to hear it", required=False)
+
+    def __init__(self, *args: Any, agencies: Any, idvas: Any, meetings: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lookup = {
+            "referred_by": {str(a.pk): a for a in agencies},
+            "idva": {str(u.pk): u for u in idvas},
+            "next_panel": {str(m.pk): m for m in meetings},
+        }
+        cast(forms.ChoiceField, self.fields["referred_by"]).choices = [
+            ("", "None"),
+            *_objects(agencies, lambda a: a.name),
+        ]
+        cast(forms.ChoiceField, self.fields["idva"]).choices = [
+            ("", "Not known yet"),
+            *_objects(idvas, lambda u: u.full_name),
+        ]
+        cast(forms.ChoiceField, self.fields["next_panel"]).choices = [
+            ("", "Not arranged"),
+            *_objects(meetings, lambda m: f"{m.held_on:%-d %B %Y}"),
+        ]
+
+    def chosen(self, name: str) -> Any:
+        return self.lookup[name].get(self.cleaned_data.get(name) or "")
+
+
+class PanelMeetingForm(_Form):
+    messages = {"held_on": "Enter the date of the panel"}
+
+    held_on = GovukDateField(label="Date of the panel", allow_future=True, help_text=DATE_HINT)
+
+
+class IntelligenceForm(_Form):
+    messages = {
+        "from_agency": "Choose the agency",
+        "shared_on": "Enter the date",
+        "summary": "Enter what the agency shared",
+    }
+
+    from_agency = forms.ChoiceField(label="Agency that shared it")
+    shared_on = GovukDateField(label="Date shared", help_text=DATE_HINT)
+    summary = forms.CharField(label="What the agency shared", widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+
+    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.agencies = {str(a.pk): a for a in agencies}
+        cast(forms.ChoiceField, self.fields["from_agency"]).choices = [
+            ("", "Choose the agency"),
+            *_objects(agencies, lambda a: a.name),
+        ]
+
+
+class DecisionForm(VersionedForm):
+    messages = {"meeting": "Choose the panel meeting", "kind": "Choose what the panel decided"}
+
+    meeting = forms.ChoiceField(label="Panel meeting")
+    kind = forms.ChoiceField(label="Decision", choices=PanelDecisionKind.choices, widget=forms.RadioSelect)
+    legal_route = forms.ChoiceField(
+        label="Legal route (for legal action)", choices=[("", "None"), *LegalRoute.choices], required=False
+    )
+    nfa_reason = forms.ChoiceField(
+        label="Reason (for no further action)", choices=[("", "None"), *NoFurtherActionReason.choices], required=False
+    )
+    note = forms.CharField(
+        label="The panel's reasons", required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+    next_panel = forms.ChoiceField(label="Next panel to hear it", required=False)
+
+    def __init__(self, *args: Any, meetings: Any, upcoming: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.meetings = {str(m.pk): m for m in [*meetings, *upcoming]}
+        cast(forms.ChoiceField, self.fields["meeting"]).choices = [
+            ("", "Choose the meeting"),
+            *_objects(meetings, lambda m: f"{m.held_on:%-d %B %Y}"),
+        ]
+        cast(forms.ChoiceField, self.fields["next_panel"]).choices = [
+            ("", "Not arranged"),
+            *_objects(upcoming, lambda m: f"{m.held_on:%-d %B %Y}"),
+        ]
+
+    def chosen(self, name: str) -> Any:
+        return self.meetings.get(self.cleaned_data.get(name) or "")
+
+
+class ReviewForm(VersionedForm):
+    messages = {"reviewed_on": "Enter the date of the review", "proportionality_review": "Enter the review"}
+
+    pre_action_protocol_met = forms.BooleanField(label="The pre-action protocol was met", required=False)
+    representations = forms.CharField(
+        label="The tenant's representations", required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+    proportionality_review = forms.CharField(
+        label="Proportionality and vulnerability review", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+    reviewed_on = GovukDateField(label="Date of the review", help_text=DATE_HINT)
+
+
+class LegalStepForm(VersionedForm):
+    messages = {"stage": "Choose the step taken", "taken_on": "Enter the date of the step"}
+
+    stage = forms.ChoiceField(label="Step", choices=LegalStage.choices, widget=forms.RadioSelect)
+    taken_on = GovukDateField(label="Date of the step", help_text=DATE_HINT)
+
+
+class SafetyConfirmForm(_Form):
+    messages = {"for_stage": "Choose the step", "checked": "Confirm that you checked the safety plan"}
+
+    for_stage = forms.ChoiceField(label="The enforcement step", widget=forms.RadioSelect)
+    checked = forms.BooleanField(
+        label="I have checked the survivor's safety plan with her for this step, and updated it where needed"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from waymark.housing.choices import ENFORCEMENT_STAGES
+
+        cast(forms.ChoiceField, self.fields["for_stage"]).choices = [
+            c for c in LegalStage.choices if c[0] in ENFORCEMENT_STAGES
+        ]
+
+
+class CloseForm(VersionedForm):
+    messages = {"closed_on": "Enter the date"}
+
+    closed_on = GovukDateField(label="Date legal action concluded", help_text=DATE_HINT)

@@ -1,0 +1,1 @@
+"""This app's registrations in lower apps' registries (imported by AppConfig.ready)."""

@@ -1,0 +1,696 @@
+"""Housing pages: a housing officer's caseload, homelessness applications with their duties and
+temporary accommodation, and the DA tenancy panel. Every page that shows a record audits a VIEW;
+every list audits a SEARCH; every change goes through ``waymark/housing/actions.py``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from waymark.audit.actions import audit_record
+from waymark.audit.models import AuditAction, AuditOutcome
+from waymark.cases.access import cases_visible_to
+from waymark.core.access import signed_in
+from waymark.housing import access, actions, forms, selectors
+from waymark.housing.access import HOUSING_ROLES, PANEL_READ_ROLES, PANEL_ROLES
+from waymark.housing.choices import ENFORCEMENT_STAGES, HouseholdRole, LegalStage
+from waymark.housing.models import (
+    ApplicationStage,
+    HomelessnessApplication,
+    PanelDecision,
+    PanelIntelligence,
+    PanelMeeting,
+    TemporaryPlacement,
+    TenancyPanelCase,
+)
+from waymark.housing.states import STATUS_TAG_CLASSES, PanelStatus
+from waymark.organisations.models import Agency
+from waymark.organisations.roles import Role
+from waymark.people.access import people_visible_to
+
+PAGE_SIZE = 25
+ENDING_CHOICES = (7, 14, 28)
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, field_messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, field_messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _refused(request: HttpRequest, object_type: str, object_id: str) -> None:
+    audit_record(
+        actor=request.user,
+        action=AuditAction.ACCESS_DENIED,
+        object_type=object_type,
+        object_id=object_id,
+        outcome=AuditOutcome.DENIED,
+    )
+
+
+def _application(request: HttpRequest, application_id: Any) -> HomelessnessApplication:
+    try:
+        return access.get_application_for_user(request.user, application_id)
+    except Http404:
+        _refused(request, "housing.homelessnessapplication", str(application_id))
+        raise
+
+
+def _panel_case(request: HttpRequest, case_id: Any) -> TenancyPanelCase:
+    try:
+        return access.get_panel_case_for_user(request.user, case_id)
+    except Http404:
+        _refused(request, "housing.tenancypanelcase", str(case_id))
+        raise
+
+
+# --- Caseload --------------------------------------------------------------------------------
+
+
+@signed_in(*HOUSING_ROLES)
+@require_GET
+def caseload(request: HttpRequest) -> HttpResponse:
+    """Applications, duties ending soonest first; filter by stage, by holder and by days left."""
+    today = timezone.localdate()
+    stage = request.GET.get("stage", "open")
+    if stage not in ("open", "all", *ApplicationStage.values):
+        stage = "open"
+    mine = request.GET.get("mine") == "1"
+    ending = request.GET.get("ending", "")
+    ending_within = int(ending) if ending in {str(n) for n in ENDING_CHOICES} else None
+    found = selectors.caseload(request.user, stage=stage, mine=mine, ending_within=ending_within, today=today)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(
+        actor=request.user,
+        action=AuditAction.SEARCH,
+        object_type="housing.homelessnessapplication",
+        detail={"criteria": [stage, "mine" if mine else "all", ending or "any"], "results": page.paginator.count},
+    )
+    rows = []
+    for application in page:
+        target = application.duty_target_on
+        rows.append({"application": application, "days_left": (target - today).days if target else None})
+    query = f"stage={stage}&mine={'1' if mine else ''}&ending={ending_within or ''}"
+    return render(
+        request,
+        "housing/caseload.html",
+        {
+            "page": page,
+            "rows": rows,
+            "stage": stage,
+            "mine": mine,
+            "ending": ending_within,
+            "stages": [("open", "Open"), *ApplicationStage.choices, ("all", "All")],
+            "ending_choices": ENDING_CHOICES,
+            "query": query,
+            "today": today,
+        },
+    )
+
+
+# --- Applications ----------------------------------------------------------------------------
+
+
+def _housing_agency(user: Any) -> Agency:
+    agencies = Agency.objects.filter(pk__in=user.agencies_with_role(Role.HOUSING_OFFICER)).order_by("name")
+    agency = agencies.first()
+    if agency is None:
+        raise Http404("No council")
+    return agency
+
+
+@signed_in(*HOUSING_ROLES)
+@require_http_methods(["GET", "POST"])
+def application_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    agency = _housing_agency(user)
+    people = list(
+        people_visible_to(user)
+        .filter(held_by=agency, archived_at__isnull=True)
+        .order_by("family_name", "given_name")[:500]
+    )
+    agencies = list(Agency.objects.filter(is_active=True).exclude(pk=agency.pk).order_by("name"))
+    cases = list(cases_visible_to(user).order_by("-opened_on")[:200])
+    form = forms.ApplicationForm(request.POST or None, people=people, agencies=agencies, cases=cases)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        household = [actions.Member(HouseholdRole.CHILD) for _ in range(data["children"])] + [
+            actions.Member(HouseholdRole.OTHER_ADULT) for _ in range(data["other_adults"])
+        ]
+        try:
+            application = actions.application_create(
+                actor=user,
+                agency=agency,
+                person=form.chosen("person"),
+                applied_on=data["applied_on"],
+                loss_reason=data["loss_reason"],
+                support_needs=data["support_needs"],
+                accommodation_at_application=data["accommodation_at_application"],
+                referral_route=data["referral_route"],
+                referring_agency=form.chosen("referring_agency"),
+                case=form.chosen("case") if "case" in form.fields else None,
+                household=household,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, f"Application {application.number} is recorded. Make the initial assessment next."
+            )
+            return redirect("housing:application", application_id=application.pk)
+    return render(
+        request,
+        "housing/form.html",
+        {"form": form, "title": "Record a homelessness application", "button": "Record the application"},
+    )
+
+
+@signed_in(*HOUSING_ROLES)
+@require_GET
+def application_detail(request: HttpRequest, application_id: str) -> HttpResponse:
+    application = _application(request, application_id)
+    user = request.user
+    today = timezone.localdate()
+    show_address = access.can_see_placement_address(user, application)
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        obj=application,
+        detail={"page": "application", "placement_addresses": show_address},
+    )
+    placements = list(application.placements.all())
+    return render(
+        request,
+        "housing/application.html",
+        {
+            "application": application,
+            "household": list(application.household.all()),
+            "duties": [{"duty": d, "days_left": d.days_left(today)} for d in application.duties.all()],
+            "placements": [
+                {"placement": p, "days": p.days_placed(today), "bnb_flag": p.children_in_bnb_over_six_weeks(today)}
+                for p in placements
+            ],
+            "current_placement": next((p for p in placements if p.ended_on is None), None),
+            "show_address": show_address,
+            "can_work": access.can_work_on_application(user, application),
+            "today": today,
+        },
+    )
+
+
+@signed_in(*HOUSING_ROLES)
+@require_http_methods(["GET", "POST"])
+def household_add(request: HttpRequest, application_id: str) -> HttpResponse:
+    application = _application(request, application_id)
+    form = forms.HouseholdMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.household_member_add(
+                actor=request.user,
+                application=application,
+                member=actions.Member(data["role"], data["age"], data["pregnant"]),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The household member is added.")
+            return redirect("housing:application", application_id=application.pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=application, detail={"page": "household member"})
+    return render(
+        request,
+        "housing/form.html",
+        {"form": form, "application": application, "title": "Add a household member", "button": "Add"},
+    )
+
+
+@signed_in(*HOUSING_ROLES)
+@require_http_methods(["GET", "POST"])
+def assess(request: HttpRequest, application_id: str) -> HttpResponse:
+    application = _application(request, application_id)
+    form = forms.AssessmentForm(request.POST or None, initial={"version": application.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.application_assess(
+                actor=request.user,
+                application=application,
+                assessed_on=data["assessed_on"],
+                outcome=data["outcome"],
+                priority_need_reason=data["priority_need_reason"],
+                expected_version=data["version"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"The initial assessment is recorded: {application.get_stage_display().lower()}.")
+            return redirect("housing:application", application_id=application.pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=application, detail={"page": "initial assessment"})
+    return render(
+        request,
+        "housing/form.html",
+        {"form": form, "application": application, "title": "Initial assessment", "button": "Record the assessment"},
+    )
+
+
+@signed_in(*HOUSING_ROLES)
+@require_http_methods(["GET", "POST"])
+def duty_end(request: HttpRequest, application_id: str, duty_id: str) -> HttpResponse:
+    application = _application(request, application_id)
+    duty = access.get_duty_for_user(request.user, application, duty_id)
+    form = forms.DutyEndForm(request.POST or None, kind=duty.kind, initial={"version": application.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.duty_end(
+                actor=request.user,
+                duty=duty,
+                ended_on=data["ended_on"],
+                reason=data["reason"],
+                expected_version=data["version"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"The {duty.get_kind_display().lower()} has ended. Its clock is frozen.")
+            return redirect("housing:application", application_id=application.pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=duty, detail={"page": "end duty"})
+    return render(
+        request,
+        "housing/form.html",
+        {
+            "form": form,
+            "application": application,
+            "title": f"End the {duty.get_kind_display().lower()}",
+            "button": "End the duty",
+        },
+    )
+
+
+# --- Temporary accommodation -----------------------------------------------------------------
+
+
+@signed_in(*HOUSING_ROLES)
+@require_http_methods(["GET", "POST"])
+def placement_new(request: HttpRequest, application_id: str) -> HttpResponse:
+    application = _application(request, application_id)
+    may_record_address = access.can_see_placement_address(request.user, application)
+    form = forms.PlacementForm(request.POST or None, may_record_address=may_record_address)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.placement_start(
+                actor=request.user,
+                application=application,
+                placement_type=data["placement_type"],
+                started_on=data["started_on"],
+                area=data["area"],
+                out_of_district=data["out_of_district"],
+                household_with_children=data["household_with_children"],
+                emergency=data["emergency"],
+                address=data.get("address", ""),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The placement is recorded.")
+            return redirect("housing:application", application_id=application.pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=application, detail={"page": "new placement"})
+    return render(
+        request,
+        "housing/form.html",
+        {
+            "form": form,
+            "application": application,
+            "title": "Place in temporary accommodation",
+            "button": "Record the placement",
+        },
+    )
+
+
+@signed_in(*HOUSING_ROLES)
+@require_http_methods(["GET", "POST"])
+def placement_end(request: HttpRequest, application_id: str, placement_id: str) -> HttpResponse:
+    application = _application(request, application_id)
+    placement: TemporaryPlacement = access.get_placement_for_user(request.user, application, placement_id)
+    form = forms.PlacementEndForm(request.POST or None, initial={"version": placement.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.placement_end(
+                actor=request.user,
+                placement=placement,
+                ended_on=form.cleaned_data["ended_on"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The placement has ended.")
+            return redirect("housing:application", application_id=application.pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=placement, detail={"page": "end placement"})
+    return render(
+        request,
+        "housing/form.html",
+        {"form": form, "application": application, "title": "End the placement", "button": "End the placement"},
+    )
+
+
+# --- The DA tenancy panel --------------------------------------------------------------------
+
+
+def _panel_agency(user: Any, *roles: Role) -> Agency:
+    agency = Agency.objects.filter(pk__in=user.agencies_with_role(*roles)).order_by("name").first()
+    if agency is None:
+        raise Http404("No panel")
+    return agency
+
+
+@signed_in(*PANEL_READ_ROLES)
+@require_GET
+def panel_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    if status not in ("open", "all", *PanelStatus.values):
+        status = "open"
+    page = Paginator(selectors.panel_cases(request.user, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(
+        actor=request.user,
+        action=AuditAction.SEARCH,
+        object_type="housing.tenancypanelcase",
+        detail={"criteria": [status], "results": page.paginator.count},
+    )
+    agency_ids = request.user.agencies_with_role(*PANEL_ROLES)
+    meetings = PanelMeeting.objects.filter(agency_id__in=agency_ids, held_on__gte=timezone.localdate()).order_by(
+        "held_on"
+    )
+    return render(
+        request,
+        "housing/panel_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": [("open", "Open"), *PanelStatus.choices, ("all", "All")],
+            "tags": STATUS_TAG_CLASSES,
+            "meetings": meetings,
+            "is_member": bool(agency_ids),
+        },
+    )
+
+
+@signed_in(*PANEL_READ_ROLES)
+@require_http_methods(["GET", "POST"])
+def panel_refer(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    agency = _panel_agency(user, *PANEL_READ_ROLES)
+    from waymark.accounts.models import User
+    from waymark.organisations.models import Membership
+
+    idva_ids = Membership.objects.active().filter(role=Role.CASEWORKER).values("user_id")
+    idvas = list(User.objects.filter(pk__in=idva_ids, is_active=True).order_by("full_name"))
+    meetings = list(PanelMeeting.objects.filter(agency=agency, held_on__gte=timezone.localdate()).order_by("held_on"))
+    agencies = list(Agency.objects.filter(is_active=True).order_by("name"))
+    form = forms.PanelReferralForm(request.POST or None, agencies=agencies, idvas=idvas, meetings=meetings)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = actions.panel_case_refer(
+                actor=user,
+                agency=agency,
+                tenancy_reference=data["tenancy_reference"],
+                tenancy_type=data["tenancy_type"],
+                tenure=data["tenure"],
+                referred_on=data["referred_on"],
+                referred_by=form.chosen("referred_by"),
+                idva=form.chosen("idva"),
+                next_panel=form.chosen("next_panel"),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{case.number} is referred to the panel.")
+            return redirect("housing:panel_case", case_id=case.pk)
+    return render(
+        request,
+        "housing/form.html",
+        {"form": form, "title": "Refer a tenancy to the DA tenancy panel", "button": "Refer"},
+    )
+
+
+@signed_in(*PANEL_ROLES)
+@require_http_methods(["GET", "POST"])
+def panel_meeting_new(request: HttpRequest) -> HttpResponse:
+    agency = _panel_agency(request.user, *PANEL_ROLES)
+    form = forms.PanelMeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.panel_meeting_schedule(actor=request.user, agency=agency, held_on=form.cleaned_data["held_on"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The panel is arranged.")
+            return redirect("housing:panel_list")
+    return render(request, "housing/form.html", {"form": form, "title": "Arrange a panel", "button": "Arrange"})
+
+
+@signed_in(*PANEL_READ_ROLES)
+@require_GET
+def panel_case(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = _panel_case(request, case_id)
+    user = request.user
+    member = access.is_panel_member(user, case)
+    intelligence = list(
+        PanelIntelligence.objects.visible_to(user).filter(case=case).select_related("from_agency", "recorded_by")
+    )
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        obj=case,
+        detail={"page": "panel case", "intelligence_items": len(intelligence)},
+    )
+    blockers = (
+        {stage.label: actions.enforcement_blockers(case, stage) for stage in LegalStage if stage in ENFORCEMENT_STAGES}
+        if case.status == PanelStatus.LEGAL_ACTION
+        else {}
+    )
+    return render(
+        request,
+        "housing/panel_case.html",
+        {
+            "case": case,
+            "member": member,
+            "intelligence": intelligence,
+            "decisions": PanelDecision.objects.visible_to(user)
+            .filter(case=case)
+            .select_related("meeting", "recorded_by"),
+            "steps": case.legal_steps.select_related("safety_confirmation__confirmed_by", "recorded_by"),
+            "confirmations": case.safety_confirmations.select_related("confirmed_by"),
+            "history": case.status_changes.select_related("changed_by"),
+            "tag": STATUS_TAG_CLASSES[PanelStatus(case.status)],
+            "blockers": blockers,
+            "open": case.status in (PanelStatus.REFERRED, PanelStatus.INTELLIGENCE, PanelStatus.LEGAL_ACTION),
+        },
+    )
+
+
+def _panel_form_page(request: HttpRequest, case: TenancyPanelCase, form: Any, title: str, button: str) -> HttpResponse:
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"page": title})
+    return render(request, "housing/form.html", {"form": form, "panel_case": case, "title": title, "button": button})
+
+
+@signed_in(*PANEL_ROLES)
+@require_http_methods(["GET", "POST"])
+def panel_intelligence_add(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = _panel_case(request, case_id)
+    access.require_panel_member(request.user, case)
+    form = forms.IntelligenceForm(
+        request.POST or None, agencies=list(Agency.objects.filter(is_active=True).order_by("name"))
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.panel_intelligence_add(
+                actor=request.user,
+                case=case,
+                from_agency=form.agencies.get(data["from_agency"]),
+                shared_on=data["shared_on"],
+                summary=data["summary"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The intelligence is recorded for the panel.")
+            return redirect("housing:panel_case", case_id=case.pk)
+    return _panel_form_page(request, case, form, "Add intelligence from a partner agency", "Add")
+
+
+@signed_in(*PANEL_ROLES)
+@require_http_methods(["GET", "POST"])
+def panel_decision(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = _panel_case(request, case_id)
+    access.require_panel_member(request.user, case)
+    today = timezone.localdate()
+    meetings = list(PanelMeeting.objects.filter(agency=case.agency, held_on__lte=today, held_on__gte=case.referred_on))
+    upcoming = list(PanelMeeting.objects.filter(agency=case.agency, held_on__gt=today).order_by("held_on"))
+    form = forms.DecisionForm(
+        request.POST or None, meetings=meetings, upcoming=upcoming, initial={"version": case.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.panel_decision_record(
+                actor=request.user,
+                case=case,
+                meeting=form.chosen("meeting"),
+                kind=data["kind"],
+                legal_route=data["legal_route"],
+                nfa_reason=data["nfa_reason"],
+                note=data["note"],
+                next_panel=form.chosen("next_panel"),
+                expected_version=data["version"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The panel's decision is recorded.")
+            return redirect("housing:panel_case", case_id=case.pk)
+    return _panel_form_page(request, case, form, "Record the panel's decision", "Record the decision")
+
+
+@signed_in(*PANEL_ROLES)
+@require_http_methods(["GET", "POST"])
+def panel_review(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = _panel_case(request, case_id)
+    access.require_panel_member(request.user, case)
+    form = forms.ReviewForm(
+        request.POST or None,
+        initial={
+            "version": case.version,
+            "pre_action_protocol_met": case.pre_action_protocol_met,
+            "representations": case.representations,
+            "proportionality_review": case.proportionality_review,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.panel_review_record(
+                actor=request.user,
+                case=case,
+                pre_action_protocol_met=data["pre_action_protocol_met"],
+                representations=data["representations"],
+                proportionality_review=data["proportionality_review"],
+                reviewed_on=data["reviewed_on"],
+                expected_version=data["version"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The checks before enforcement are recorded.")
+            return redirect("housing:panel_case", case_id=case.pk)
+    return _panel_form_page(request, case, form, "Checks before enforcement", "Save the checks")
+
+
+@signed_in(*PANEL_ROLES)
+@require_http_methods(["GET", "POST"])
+def panel_legal_step(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = _panel_case(request, case_id)
+    access.require_panel_member(request.user, case)
+    form = forms.LegalStepForm(request.POST or None, initial={"version": case.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.panel_legal_step_record(
+                actor=request.user,
+                case=case,
+                stage=data["stage"],
+                taken_on=data["taken_on"],
+                expected_version=data["version"],
+            )
+        except actions.EnforcementRefused as refusal:
+            audit_record(
+                actor=request.user,
+                action=AuditAction.BLOCKED,
+                obj=case,
+                outcome=AuditOutcome.DENIED,
+                detail={"step": data["stage"], "reason": "enforcement preconditions"},
+            )
+            form.add_error("stage", str(refusal))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The legal step is recorded.")
+            return redirect("housing:panel_case", case_id=case.pk)
+    return _panel_form_page(request, case, form, "Record a legal step", "Record the step")
+
+
+@signed_in(*PANEL_ROLES)
+@require_http_methods(["GET", "POST"])
+def panel_close(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = _panel_case(request, case_id)
+    access.require_panel_member(request.user, case)
+    form = forms.CloseForm(request.POST or None, initial={"version": case.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.panel_case_close(
+                actor=request.user,
+                case=case,
+                closed_on=form.cleaned_data["closed_on"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The case is closed.")
+            return redirect("housing:panel_case", case_id=case.pk)
+    return _panel_form_page(request, case, form, "Close: legal action concluded", "Close the case")
+
+
+@signed_in(Role.CASEWORKER)
+@require_http_methods(["GET", "POST"])
+def safety_confirm(request: HttpRequest, case_id: str) -> HttpResponse:
+    """The survivor's IDVA confirms she checked the safety plan before an enforcement step.
+
+    She sees the case's number, status and route only: not the panel's intelligence or reasons."""
+    try:
+        case = access.get_panel_case_for_idva(request.user, case_id)
+    except Http404:
+        _refused(request, "housing.tenancypanelcase", str(case_id))
+        raise
+    form = forms.SafetyConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.panel_safety_plan_confirm(actor=request.user, case=case, for_stage=form.cleaned_data["for_stage"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Your confirmation is recorded. The panel may now take that step.")
+            return redirect("housing:safety_confirm", case_id=case.pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"page": "safety plan confirmation"})
+    return render(
+        request,
+        "housing/safety_confirm.html",
+        {"form": form, "case": case, "confirmations": case.safety_confirmations.select_related("confirmed_by")},
+    )
+
+
+@signed_in(Role.CASEWORKER)
+@require_GET
+def idva_panel_cases(request: HttpRequest) -> HttpResponse:
+    """Tenancy panel cases on which this IDVA is named: the confirmations she may be asked for."""
+    found = access.panel_cases_for_idva(request.user).order_by("-referred_on")
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(
+        actor=request.user,
+        action=AuditAction.SEARCH,
+        object_type="housing.tenancypanelcase",
+        detail={"criteria": ["named idva"], "results": page.paginator.count},
+    )
+    return render(request, "housing/idva_panel_cases.html", {"page": page, "tags": STATUS_TAG_CLASSES})
