@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0002_reopened_on_and_encrypted_notes'),
-        ('organisations', '0003_alter_membership_role'),
+        ('organisations', '0003_training_and_peer_support_roles'),
         ('people', '0002_names_relationships_addresses_contact_channels'),
         ('referrals', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
