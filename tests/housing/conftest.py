@@ -112,3 +112,8 @@ def panel_case(panel_member, council, idva, time_machine):
         referred_on=date(2026, 10, 1),
         idva=idva,
     )
+
+
+@pytest.fixture
+def colleague_idva(idva_team):
+    return make_member(Role.CASEWORKER, team=idva_team, full_name="Bea Colleague")
