@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import AgencyFactory, TeamFactory, make_member
+from tests.reauth import reauthenticated_client
 from waymark.audit.chain import first_problem
 from waymark.audit.models import AuditAction, AuditEvent
 from waymark.organisations.models import Agency, Membership
@@ -38,7 +39,7 @@ def membership(idva):
 
 def test_changing_a_membership_is_audited(administrator, membership, client_for):
     url = reverse("admin:organisations_membership_change", args=[membership.pk])
-    response = client_for(administrator).post(url, membership_form(membership, role=Role.TEAM_MANAGER))
+    response = reauthenticated_client(administrator).post(url, membership_form(membership, role=Role.TEAM_MANAGER))
     assert response.status_code == 302, response.content.decode()[:2000]
     membership.refresh_from_db()
     assert membership.role == Role.TEAM_MANAGER
@@ -52,7 +53,7 @@ def test_changing_a_membership_is_audited(administrator, membership, client_for)
 
 def test_ending_a_membership_is_audited(administrator, membership, client_for):
     url = reverse("admin:organisations_membership_change", args=[membership.pk])
-    client_for(administrator).post(url, membership_form(membership, is_active=""))
+    reauthenticated_client(administrator).post(url, membership_form(membership, is_active=""))
     membership.refresh_from_db()
     assert membership.is_active is False
     assert admin_changes()[0].detail == {"change": "changed", "fields": ["is_active"]}
@@ -67,7 +68,7 @@ def test_adding_a_membership_is_audited(administrator, idva, client_for):
         "is_active": "on",
         "fte": "1.00",
     }
-    response = client_for(administrator).post(reverse("admin:organisations_membership_add"), data)
+    response = reauthenticated_client(administrator).post(reverse("admin:organisations_membership_add"), data)
     assert response.status_code == 302
     added = Membership.objects.get(user=idva, agency=agency)
     (event,) = admin_changes()
@@ -77,7 +78,7 @@ def test_adding_a_membership_is_audited(administrator, idva, client_for):
 
 def test_an_invalid_change_saves_and_audits_nothing(administrator, membership, client_for):
     url = reverse("admin:organisations_membership_change", args=[membership.pk])
-    response = client_for(administrator).post(url, membership_form(membership, role="made-up-role"))
+    response = reauthenticated_client(administrator).post(url, membership_form(membership, role="made-up-role"))
     assert response.status_code == 200
     membership.refresh_from_db()
     assert membership.role == Role.CASEWORKER
@@ -106,7 +107,11 @@ def user_form(user, memberships, **changes) -> dict[str, str]:
 
 
 def test_the_user_page_shows_memberships_to_administrators_without_delete(administrator, idva, client_for):
-    page = client_for(administrator).get(reverse("admin:accounts_user_change", args=[idva.pk])).content.decode()
+    page = (
+        reauthenticated_client(administrator)
+        .get(reverse("admin:accounts_user_change", args=[idva.pk]))
+        .content.decode()
+    )
     assert 'name="memberships-TOTAL_FORMS"' in page
     assert 'name="memberships-0-DELETE"' not in page
 
@@ -132,7 +137,7 @@ def test_memberships_changed_and_added_on_the_user_page_are_each_audited(adminis
         },
     ]
     url = reverse("admin:accounts_user_change", args=[idva.pk])
-    response = client_for(administrator).post(url, user_form(idva, rows, job_title="Senior IDVA"))
+    response = reauthenticated_client(administrator).post(url, user_form(idva, rows, job_title="Senior IDVA"))
     assert response.status_code == 302, response.content.decode()[:3000]
     added = Membership.objects.get(user=idva, team=new_team)
     events = {(e.object_type, e.object_id): e.detail for e in admin_changes()}
@@ -167,7 +172,9 @@ def test_a_membership_cannot_be_deleted_through_the_user_page(administrator, idv
             "DELETE": "on",
         }
     ]
-    client_for(administrator).post(reverse("admin:accounts_user_change", args=[idva.pk]), user_form(idva, rows))
+    reauthenticated_client(administrator).post(
+        reverse("admin:accounts_user_change", args=[idva.pk]), user_form(idva, rows)
+    )
     assert Membership.objects.filter(pk=existing.pk).exists()
 
 
@@ -178,7 +185,7 @@ def test_a_membership_cannot_be_deleted_through_the_user_page(administrator, idv
 def test_nothing_can_be_deleted_in_admin(url_name, administrator, idva, client_for):
     membership = Membership.objects.get(user=idva)
     target = {"membership": membership, "agency": membership.agency, "user": idva}[url_name.split("_")[-2]]
-    response = client_for(administrator).post(reverse(url_name, args=[target.pk]), {"post": "yes"})
+    response = reauthenticated_client(administrator).post(reverse(url_name, args=[target.pk]), {"post": "yes"})
     assert response.status_code == 403
     assert type(target).objects.filter(pk=target.pk).exists()
     assert admin_changes() == []
@@ -203,7 +210,7 @@ def test_adding_an_agency_is_audited(administrator, client_for):
         "teams-MIN_NUM_FORMS": "0",
         "teams-MAX_NUM_FORMS": "1000",
     }
-    response = client_for(administrator).post(reverse("admin:organisations_agency_add"), data)
+    response = reauthenticated_client(administrator).post(reverse("admin:organisations_agency_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     agency = Agency.objects.get(ref="AG-NEW")
     (event,) = admin_changes()
@@ -218,5 +225,5 @@ def test_adding_an_agency_is_audited(administrator, client_for):
 def test_a_member_without_a_role_change_writes_no_admin_event(administrator, client_for):
     # Viewing admin pages is not an administrative change.
     make_member(Role.CASEWORKER)
-    client_for(administrator).get(reverse("admin:accounts_user_changelist"))
+    reauthenticated_client(administrator).get(reverse("admin:accounts_user_changelist"))
     assert admin_changes() == []

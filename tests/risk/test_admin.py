@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.reauth import reauthenticated_client
 from waymark.audit.models import AuditAction, AuditEvent
 from waymark.risk.config import thresholds_for
 from waymark.risk.models import RiskThresholds
@@ -10,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_administrator_sets_thresholds_and_the_change_is_audited(administrator, client_for):
-    client = client_for(administrator)
+    client = reauthenticated_client(administrator)
     response = client.post(
         reverse("admin:risk_riskthresholds_add"),
         {"instrument_code": "dash24", "medium_from": "10", "high_from": "17", "marac_from": ""},
@@ -22,7 +23,7 @@ def test_administrator_sets_thresholds_and_the_change_is_audited(administrator, 
 
 
 def test_thresholds_out_of_order_are_refused(administrator, client_for):
-    response = client_for(administrator).post(
+    response = reauthenticated_client(administrator).post(
         reverse("admin:risk_riskthresholds_add"), {"instrument_code": "", "medium_from": "12", "high_from": "11"}
     )
     assert response.status_code == 200
@@ -31,7 +32,7 @@ def test_thresholds_out_of_order_are_refused(administrator, client_for):
 
 
 def test_instrument_texts_are_loaded_not_typed_in(administrator, dash24, client_for):
-    client = client_for(administrator)
+    client = reauthenticated_client(administrator)
     assert client.get(reverse("admin:risk_riskinstrument_add")).status_code == 403
     page = client.get(reverse("admin:risk_riskinstrument_change", args=[dash24.pk])).content.decode()
     assert 'name="name"' not in page and 'name="is_active"' in page
@@ -39,5 +40,5 @@ def test_instrument_texts_are_loaded_not_typed_in(administrator, dash24, client_
 
 def test_routing_rules_and_policy_are_administered(administrator, idva, client_for):
     for name in ("admin:routing_routingrule_changelist", "admin:risk_riskpolicy_add"):
-        assert client_for(administrator).get(reverse(name)).status_code == 200
+        assert reauthenticated_client(administrator).get(reverse(name)).status_code == 200
         assert client_for(idva).get(reverse(name)).status_code == 403

@@ -34,6 +34,16 @@ class AccountAdapter(DefaultAccountAdapter):
             return None
         return user
 
+    def get_reauthentication_methods(self, user: Any) -> list[dict[str, Any]]:
+        """A second factor first, a security key before an app code, the password last.
+
+        allauth sends a user who must re-authenticate to the first method listed; privileged
+        changes (waymark/core/reauth.py) accept only a second factor.
+        """
+        order = {"mfa_reauthenticate:webauthn": 0, "mfa_reauthenticate": 1, "reauthenticate": 2}
+        methods = super().get_reauthentication_methods(user)
+        return sorted(methods, key=lambda method: order.get(method["id"], 3))
+
 
 class MFAAdapter(DefaultMFAAdapter):
     def encrypt(self, text: str) -> str:

@@ -1,15 +1,17 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
 
 from waymark.accounts.models import User
 from waymark.core.admin_site import AuditedModelAdmin
-from waymark.organisations.models import Membership
+from waymark.core.reauth import require_privileged_reauth
+from waymark.organisations.admin import MembershipInlineBase
 
 
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    autocomplete_fields = ["agency", "team"]
+class MembershipInline(MembershipInlineBase):
+    pass
 
 
 @admin.register(User)
@@ -26,3 +28,8 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
     readonly_fields = ["last_login", "date_joined"]
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        if request.method == "POST":
+            require_privileged_reauth(request)
+        return super().user_change_password(request, id, form_url)

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import user_has_mfa
+from waymark.core.reauth import require_privileged_reauth
 from waymark.organisations.roles import Role
 
 
@@ -60,7 +61,9 @@ _CHANGED_FIELDS = "_waymark_audit_changed_fields"
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
-    """Base for every admin: system administrators only; changes audited; archive, don't delete.
+    """Base for every admin: system administrators only; changes audited; archive, don't delete;
+    every change (a form or an action posted) needs a second factor re-presented just now
+    (``waymark/core/reauth.py``).
 
     Each added, changed or deleted object gets its own ADMIN_CHANGE event (type, id and the
     names of changed fields, never values), inline objects included, written inside the admin's
@@ -81,6 +84,18 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _is_system_administrator(request)
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        if request.method == "POST":
+            require_privileged_reauth(request)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        if request.method == "POST":
+            require_privileged_reauth(request)
+        return super().changelist_view(request, extra_context)
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> list[type[InlineModelAdmin]]:
         return [_audited_inline(inline) for inline in super().get_inlines(request, obj)]

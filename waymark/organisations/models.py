@@ -67,11 +67,24 @@ class Team(BaseModel):
         return f"{self.name} ({self.agency.name})"
 
 
+class GrantApproval(models.TextChoices):
+    """Whether a membership's grant has its second key (waymark/organisations/grants.py)."""
+
+    APPROVED = "approved", "Approved"
+    PENDING = "pending", "Waiting for a second administrator"
+    REFUSED = "refused", "Refused by a second administrator"
+
+
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self) -> MembershipQuerySet:
-        return self.filter(is_active=True, agency__is_active=True).filter(
+        """Memberships that confer their role now: switched on, in an active agency and team, and
+        approved (a grant waiting for its second key opens nothing)."""
+        return self.filter(is_active=True, agency__is_active=True, approval=GrantApproval.APPROVED).filter(
             Q(team__isnull=True) | Q(team__is_active=True)
         )
+
+    def awaiting_approval(self) -> MembershipQuerySet:
+        return self.filter(approval=GrantApproval.PENDING)
 
 
 class Membership(BaseModel):
@@ -91,6 +104,30 @@ class Membership(BaseModel):
         help_text="The share of a full-time post this role takes (1.00 full time, 0.60 three days a week): "
         "caseloads are compared with the benchmark per full-time worker.",
     )
+
+    approval = models.CharField(
+        max_length=16,
+        choices=GrantApproval.choices,
+        default=GrantApproval.APPROVED,
+        help_text="A grant of a role that opens records needs a second administrator's approval before it counts.",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="membership_grants_requested",
+        null=True,
+        blank=True,
+        help_text="The administrator who made the grant (the first key).",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="membership_grants_decided",
+        null=True,
+        blank=True,
+        help_text="The second administrator, who approved or refused it.",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 

@@ -38,3 +38,22 @@ ROLE_DESCRIPTIONS: dict[Role, str] = {
     Role.SYSTEM_ADMINISTRATOR: "Manages users, agencies, teams and configuration.",
     Role.AUDITOR: "Reads and searches the audit trail.",
 }
+
+
+# --- Two keys (docs/security.md, "Privileged access under two keys") -------------------------
+# Roles whose grant opens records about survivors, children or people causing harm (directly, or
+# through MARAC research, housing and programme work). A grant of one of these by an
+# administrator opens nothing until a second administrator approves it. Decided here, once.
+RECORD_OPENING_ROLES: frozenset[Role] = frozenset(
+    {
+        Role.CASEWORKER,
+        Role.TEAM_MANAGER,
+        Role.MARAC_COORDINATOR,
+        Role.MARAC_REPRESENTATIVE,
+        Role.HOUSING_OFFICER,
+        Role.PERPETRATOR_WORKER,
+    }
+)
+# Roles that confer power over other people's access or over the audit trail: also two keys.
+OVERSIGHT_ROLES: frozenset[Role] = frozenset({Role.SYSTEM_ADMINISTRATOR, Role.AUDITOR})
+TWO_KEY_ROLES: frozenset[Role] = RECORD_OPENING_ROLES | OVERSIGHT_ROLES
