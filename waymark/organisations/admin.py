@@ -34,7 +34,7 @@ class MembershipForm(forms.ModelForm):
 
     class Meta:
         model = Membership
-        exclude = APPROVAL_FIELDS
+        fields = ["user", "agency", "team", "role", "is_active", "fte"]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -50,10 +50,10 @@ class MembershipForm(forms.ModelForm):
     def save(self, commit: bool = True) -> Any:
         membership = self.instance
         changed = None if membership._state.adding else self.changed_data
-        if self.actor is not None and (membership._state.adding or self.has_changed()):
-            if needs_second_key(membership, changed):
-                hold_for_second_key(actor=self.actor, membership=membership)
-                notify_second_key_needed(actor=self.actor, membership=membership)
+        is_grant = membership._state.adding or self.has_changed()
+        if self.actor is not None and is_grant and needs_second_key(membership, changed):
+            hold_for_second_key(actor=self.actor, membership=membership)
+            notify_second_key_needed(actor=self.actor, membership=membership)
         return super().save(commit)
 
 
