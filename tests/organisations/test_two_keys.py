@@ -15,7 +15,13 @@ from tests.people.factories import PersonFactory
 from tests.reauth import mark_reauthenticated, reauthenticated_client
 from waymark.audit.models import AuditAction, AuditEvent
 from waymark.organisations.models import GrantApproval, Membership
-from waymark.organisations.roles import RECORD_OPENING_ROLES, TWO_KEY_ROLES, Role
+from waymark.organisations.roles import (
+    OVERSIGHT_ROLES,
+    RECORD_OPENING_ROLES,
+    SINGLE_KEY_ROLES,
+    TWO_KEY_ROLES,
+    Role,
+)
 from waymark.people.access import can_see_location, people_visible_to
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +53,8 @@ def test_the_list_of_two_key_roles_is_decided_in_one_place():
     assert Role.SYSTEM_ADMINISTRATOR in TWO_KEY_ROLES
     assert Role.REFERRER not in TWO_KEY_ROLES
     assert Role.COMMISSIONER not in TWO_KEY_ROLES
+    assert RECORD_OPENING_ROLES | OVERSIGHT_ROLES <= TWO_KEY_ROLES
+    assert frozenset(Role) == TWO_KEY_ROLES | SINGLE_KEY_ROLES
 
 
 def test_an_administrator_cannot_grant_themselves_a_caseworker_membership(administrator, specialist_agency):

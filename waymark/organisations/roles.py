@@ -42,8 +42,7 @@ ROLE_DESCRIPTIONS: dict[Role, str] = {
 
 # --- Two keys (docs/security.md, "Privileged access under two keys") -------------------------
 # Roles whose grant opens records about survivors, children or people causing harm (directly, or
-# through MARAC research, housing and programme work). A grant of one of these by an
-# administrator opens nothing until a second administrator approves it. Decided here, once.
+# through MARAC research, housing, programme or peer-support work).
 RECORD_OPENING_ROLES: frozenset[Role] = frozenset(
     {
         Role.CASEWORKER,
@@ -52,8 +51,15 @@ RECORD_OPENING_ROLES: frozenset[Role] = frozenset(
         Role.MARAC_REPRESENTATIVE,
         Role.HOUSING_OFFICER,
         Role.PERPETRATOR_WORKER,
+        Role.PEER_SUPPORT_COORDINATOR,
     }
 )
-# Roles that confer power over other people's access or over the audit trail: also two keys.
+# Roles that confer power over other people's access or over the audit trail.
 OVERSIGHT_ROLES: frozenset[Role] = frozenset({Role.SYSTEM_ADMINISTRATOR, Role.AUDITOR})
-TWO_KEY_ROLES: frozenset[Role] = RECORD_OPENING_ROLES | OVERSIGHT_ROLES
+# Roles that open no individual's record: a grant of one counts at once. Decided here, once.
+SINGLE_KEY_ROLES: frozenset[Role] = frozenset(
+    {Role.REFERRER, Role.COMMISSIONER, Role.PARTNERSHIP_LEAD, Role.TRAINING_COORDINATOR}
+)
+# Every other role, including any added later and not yet classified, needs a second
+# administrator's approval before it counts (deny by default).
+TWO_KEY_ROLES: frozenset[Role] = frozenset(Role) - SINGLE_KEY_ROLES
