@@ -50,6 +50,7 @@ RECORD_OPENING_ROLES: frozenset[Role] = frozenset(
         Role.MARAC_COORDINATOR,
         Role.MARAC_REPRESENTATIVE,
         Role.HOUSING_OFFICER,
+        Role.TENANCY_PANEL_MEMBER,
         Role.PERPETRATOR_WORKER,
         Role.PEER_SUPPORT_COORDINATOR,
     }

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisations', '0003_training_and_peer_support_roles'),
+        ('organisations', '0004_tenancy_panel_member_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
