@@ -18,6 +18,16 @@ def cheap_password_hashing():
         yield
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: search rate limits and enumeration patterns
+    (waymark/matching/throttle.py, enumeration.py) count there and must not carry over."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def specialist_agency():
     return AgencyFactory(name="Harbour Advocacy", kind=AgencyKind.DA_SPECIALIST)

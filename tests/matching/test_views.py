@@ -72,19 +72,21 @@ def test_caseworker_sees_details_of_a_record_they_may_see(client_for, idva, held
     assert "family name sounds alike (Smyth/Smith)" in body
 
 
-def test_invisible_candidate_shows_only_agency_kind_and_band(client_for, idva, held_by_police):
+def test_a_record_the_user_may_not_see_is_not_shown_at_all(client_for, idva, held_by_police):
     body = client_for(idva).get(reverse("matching:candidates"), QUERY).content.decode()
-    assert "Possible match held by Police" in body
-    assert "Strong match" in body
+    assert "No possible matches" in body
+    assert "Possible match held by" not in body
+    assert "Strong match" not in body
     assert str(held_by_police.pk) not in body
     assert "Smith" not in body
     assert "same date of birth" not in body
     assert "03-04" not in body and "4 March" not in body
 
 
-def test_referrer_never_sees_details_even_of_their_own_agency(client_for, police_referrer, held_by_police):
+def test_referrer_is_shown_no_candidates_even_of_their_own_agency(client_for, police_referrer, held_by_police):
     body = client_for(police_referrer).get(reverse("matching:candidates"), QUERY).content.decode()
-    assert "Possible match held by Police" in body
+    assert "The service you refer to checks whether the partnership already knows this person" in body
+    assert "match" not in body.lower()
     assert "Smith" not in body
     assert str(held_by_police.pk) not in body
 
@@ -94,7 +96,7 @@ def test_search_is_audited_with_criteria_kinds_and_count_never_values(client_for
     event = AuditEvent.objects.get(action=AuditAction.SEARCH)
     assert event.actor == idva
     assert event.detail["criteria"] == ["given_name", "family_name", "date_of_birth", "postcode", "phone"]
-    assert event.detail["results"] == 1
+    assert event.detail["results"] == 0
     assert event.detail["details_shown"] == 0
     row = " ".join(str(v) for v in (event.detail, event.justification, event.object_id, event.actor_label))
     for value in SECRET_VALUES:
@@ -134,10 +136,11 @@ def test_navigation_shows_find_a_person_to_caseworkers_only(client_for, idva, po
     assert reverse("matching:find") not in client_for(police_referrer).get(reverse("home")).content.decode()
 
 
-def test_housing_officer_elsewhere_sees_only_kind(client_for, held_by_specialist):
+def test_housing_officer_elsewhere_sees_nothing_of_the_record(client_for, held_by_specialist):
     housing = make_member(Role.HOUSING_OFFICER, agency=AgencyFactory(kind=AgencyKind.HOUSING))
     body = client_for(housing).get(reverse("matching:candidates"), QUERY).content.decode()
-    assert "Possible match held by Specialist domestic abuse service" in body
+    assert "No possible matches" in body
+    assert "Possible match held by" not in body
     assert "Smith" not in body
 
 

@@ -38,6 +38,7 @@ from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import api_view_access
 from waymark.matching import access as matching_access
+from waymark.matching.throttle import SEARCH_THROTTLES
 from waymark.people.access import get_person_for_user
 from waymark.referrals.access import get_referral_for_user
 from waymark.referrals.actions import PersonDetails, SafeContact, Sharing, WhatHappened, referral_create
@@ -74,6 +75,7 @@ class PeopleSearchView(ApiView):
     allowed_roles = matching_access.SEARCH_ROLES
     serializer_class = CandidateSerializer
     pagination_class = None  # type: ignore[assignment]
+    throttle_classes = SEARCH_THROTTLES  # the same counts as the pages (waymark/matching/throttle.py)
 
     @extend_schema(parameters=[PersonSearchQuerySerializer], responses=CandidateSerializer(many=True))
     def get(self, request: Request) -> Response:

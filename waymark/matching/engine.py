@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 
 from waymark.matching.keys import ContactKeys, NameKeys, transposed
@@ -208,6 +209,11 @@ class SearchQuery:
     def profile(self) -> Profile:
         return Profile(names=(self.names,), dob=self.date_of_birth, contacts=self.contacts)
 
+    def names_only(self) -> SearchQuery:
+        """The same names without date of birth, postcode or phone: what may be compared with a
+        record the searcher cannot see (so that a true value and a wrong one look the same)."""
+        return SearchQuery(given_name=self.given_name, family_name=self.family_name)
+
 
 @dataclass(frozen=True)
 class Match:
@@ -309,9 +315,25 @@ def _trigram_blocks(q: NameKeys) -> list[Block]:
     return [(_KEYS, condition, [q.family, q.family, q.given, TRIGRAM_GIVEN_SIMILARITY], NAME_BLOCK_LIMIT)]
 
 
-def _blocking_sql(query: SearchQuery, *, fuzzy: bool = False) -> tuple[str, list[Any]]:
+# A restriction of the search to some people: SQL selecting person ids, and its parameters.
+Within = tuple[str, list[Any]]
+
+
+def within_sql(person_ids: Any) -> Within:
+    """The SQL of a queryset of people (``Person.objects.visible_to(user)``), to restrict a search
+    to them *inside* every capped block, so that what lies outside can change nothing: not which
+    records are found, their scores, their order, nor which fall under a block's cap."""
+    try:
+        sql, params = person_ids.values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a scope that is known to be empty (``.none()``)
+        return "SELECT NULL WHERE 1 = 0", []
+    return sql, list(params)
+
+
+def _blocking_sql(query: SearchQuery, *, fuzzy: bool = False, within: Within | None = None) -> tuple[str, list[Any]]:
     """One UNION ALL of every exact-key block (or, with ``fuzzy``, of the trigram block), each
-    capped; ("", []) when there is nothing to block on."""
+    capped; ("", []) when there is nothing to block on. With ``within``, every block reads only
+    those people's keys, before its cap."""
     q = query.names
     if fuzzy:
         blocks = _trigram_blocks(q)
@@ -319,6 +341,9 @@ def _blocking_sql(query: SearchQuery, *, fuzzy: bool = False) -> tuple[str, list
         blocks = _dob_blocks(q, query.date_of_birth) + _contact_blocks(q, query.contacts) + _name_blocks(q)
     parts, params = [], []
     for i, (table, condition, block_params, cap) in enumerate(blocks):
+        if within is not None:
+            condition = f"({condition}) AND person_id IN ({within[0]})"
+            block_params = [*block_params, *within[1]]
         # Table names and conditions are constants of this module; every value is a parameter.
         parts.append(f"SELECT person_id FROM (SELECT person_id FROM {table} WHERE {condition} LIMIT {int(cap)}) b{i}")  # noqa: S608
         params.extend(block_params)
@@ -336,10 +361,12 @@ def _contact_kinds(contacts: ContactKeys) -> list[str]:
     return kinds
 
 
-def _candidate_profiles(query: SearchQuery, *, fuzzy: bool = False) -> dict[UUID, Profile]:
+def _candidate_profiles(
+    query: SearchQuery, *, fuzzy: bool = False, within: Within | None = None
+) -> dict[UUID, Profile]:
     """Blocks, then every name key and the relevant contact keys of each candidate, in one round
     trip. Contact keys of a kind the query lacks could not change a score, so are not read."""
-    blocking, params = _blocking_sql(query, fuzzy=fuzzy)
+    blocking, params = _blocking_sql(query, fuzzy=fuzzy, within=within)
     if not blocking:
         return {}
     sql = (
@@ -422,19 +449,20 @@ def _assemble(
     }
 
 
-def find_candidates(query: SearchQuery, *, limit: int = 10) -> list[Match]:
-    """The ``limit`` best-scoring people across all records, best first. No access checks here:
-    callers must pass the result through ``selectors.present_matches``."""
+def find_candidates(query: SearchQuery, *, limit: int = 10, within: Within | None = None) -> list[Match]:
+    """The ``limit`` best-scoring people, best first: across all records, or with ``within``
+    (``within_sql(queryset)``) only among those people. No access checks here: callers must
+    pass the result through ``selectors.present_matches``."""
     if not query.is_searchable():
         return []
     mine = query.profile()
-    scored = [Match(pid, score(mine, profile)) for pid, profile in _candidate_profiles(query).items()]
+    scored = [Match(pid, score(mine, profile)) for pid, profile in _candidate_profiles(query, within=within).items()]
     weak = query.date_of_birth is None or not any(_names_agree(m.score) for m in scored)
     if weak and _trigram_blocks(query.names):
         # No date of birth to block on, or exact keys found no one whose names agree: the typing
         # may have changed every phonetic key, so look again by trigram similarity (PostgreSQL).
         seen = {m.person_id for m in scored}
-        fuzzy = _candidate_profiles(query, fuzzy=True)
+        fuzzy = _candidate_profiles(query, fuzzy=True, within=within)
         scored += [Match(pid, score(mine, profile)) for pid, profile in fuzzy.items() if pid not in seen]
     scored.sort(key=lambda m: (-m.score.points, str(m.person_id)))
     return [m for m in scored[:limit] if m.score.points > 0]

@@ -60,3 +60,12 @@ class MatchSearchForm(forms.Form):
             postcode=data.get("postcode") or "",
             phone=data.get("phone") or "",
         )
+
+
+class SearchAlertReviewForm(forms.Form):
+    note = forms.CharField(
+        label="What you found",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text="For example, who you spoke to and why the searches were made. Do not type the search terms.",
+    )

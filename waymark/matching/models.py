@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
 
 
@@ -164,3 +165,30 @@ class DedupeCluster(BaseModel):
 
     def __str__(self) -> str:
         return f"Cluster of {self.size} ({self.get_status_display()})"
+
+
+class SearchAlert(BaseModel):
+    """A search pattern that looks like enumeration, for an auditor to review.
+
+    Raised when one user makes many searches that are the same except for one field (a sweep of
+    postcode districts, of phone numbers or of dates of birth for one name). It records who,
+    which *kind* of field varied and how many values were tried: never the search terms.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="search_alerts")
+    varied_field = models.CharField(max_length=32, help_text="The kind of field that varied, e.g. postcode.")
+    searches = models.PositiveIntegerField(help_text="Distinct values of that field tried within the window.")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = EncryptedTextField(blank=True, help_text="What the auditor found. Encrypted at rest.")
+
+    FIELD_LABELS = {"date_of_birth": "Date of birth", "postcode": "Postcode", "phone": "Phone number"}
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["reviewed_at", "created_at"])]
+
+    def get_varied_field_label(self) -> str:
+        return self.FIELD_LABELS.get(self.varied_field, self.varied_field)

@@ -1,4 +1,12 @@
-"""Known-person search as a user sees it: scoped presentation of the engine's matches, audited."""
+"""Known-person search as a user sees it: scoped presentation of the engine's matches, audited.
+
+No oracle (docs/security.md, "Known-person search"): a search shows only records the searcher
+may already see, found and scored only among them (``engine.within_sql``), so bands, counts,
+order and errors are the same whether or not a record they cannot see matches. The receiving
+service resolves identity at triage (``triage_matches``): there, records it cannot see appear
+as "possible match held by ..." scored on names alone, so that a date of birth, postcode or
+phone number typed on a referral says nothing about a record the triager cannot see.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +20,8 @@ from django.db import transaction
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.matching import access
-from waymark.matching.engine import Match, SearchQuery, find_candidates
+from waymark.matching.engine import Match, SearchQuery, find_candidates, within_sql
+from waymark.matching.enumeration import note_search
 from waymark.people.models import Person
 
 BAND_LABELS = {"strong": "Strong match", "possible": "Possible match", "weak": "Weak match"}
@@ -70,26 +79,64 @@ def present_matches(user: Any, matches: list[Match]) -> list[CandidateView]:
     return views
 
 
-@transaction.atomic
-def search_for_user(*, actor: Any, query: SearchQuery, limit: int = 10) -> list[CandidateView]:
-    """Searches every record for ``query`` and returns what ``actor`` may see of the matches.
+def _visible_matches(actor: Any, query: SearchQuery, limit: int) -> list[Match]:
+    """Matches among the records ``actor`` may see (with details), found only among them."""
+    if not access.may_see_details(actor):
+        return []
+    return find_candidates(query, limit=limit, within=within_sql(Person.objects.visible_to(actor)))
 
-    Audited (AuditAction.SEARCH) with the kinds of criteria used and the number of matches,
-    never the values typed.
-    """
-    if not access.may_search(actor):
-        raise PermissionDenied("Your role does not allow searching for people.")
-    matches = find_candidates(query, limit=limit)
-    shown = present_matches(actor, matches)
+
+def _hidden_matches(actor: Any, query: SearchQuery, limit: int) -> list[Match]:
+    """Matches among records ``actor`` may not see, on names alone."""
+    hidden = Person.objects.all()
+    if access.may_see_details(actor):
+        hidden = hidden.exclude(pk__in=Person.objects.visible_to(actor).values("pk"))
+    return find_candidates(query.names_only(), limit=limit, within=within_sql(hidden))
+
+
+def _merge(visible: list[Match], hidden: list[Match], limit: int) -> list[Match]:
+    ranked = sorted([*visible, *hidden], key=lambda m: (-m.score.points, str(m.person_id)))
+    return ranked[:limit]
+
+
+def _audit_search(actor: Any, query: SearchQuery, shown: list[CandidateView], purpose: str) -> None:
     audit_record(
         actor=actor,
         action=AuditAction.SEARCH,
         object_type="people.person",
         detail={
-            "purpose": "known_person_match",
+            "purpose": purpose,
             "criteria": query.criteria(),
             "results": len(shown),
             "details_shown": sum(1 for c in shown if c.visible),
         },
     )
+
+
+@transaction.atomic
+def search_for_user(*, actor: Any, query: SearchQuery, limit: int = 10) -> list[CandidateView]:
+    """The records ``actor`` may see that match ``query``, best first: nothing else is searched.
+
+    A referrer (no role that may see match details) is shown nothing: the receiving service
+    checks at triage. Audited (AuditAction.SEARCH) with the kinds of criteria used and the
+    number of matches, never the values typed.
+    """
+    if not access.may_search(actor):
+        raise PermissionDenied("Your role does not allow searching for people.")
+    shown = present_matches(actor, _visible_matches(actor, query, limit))
+    _audit_search(actor, query, shown, "known_person_match")
+    note_search(actor=actor, query=query)
+    return shown
+
+
+@transaction.atomic
+def triage_matches(*, actor: Any, query: SearchQuery, limit: int = 10) -> list[CandidateView]:
+    """Candidates for a referral at triage by the receiving service: records ``actor`` may see,
+    scored on everything; and records they may not, scored on names alone and shown as
+    "possible match held by ..." (``present_matches``). Audited as a search."""
+    if not access.may_see_details(actor):
+        raise PermissionDenied("Your role does not allow matching records at triage.")
+    matches = _merge(_visible_matches(actor, query, limit), _hidden_matches(actor, query, limit), limit)
+    shown = present_matches(actor, matches)
+    _audit_search(actor, query, shown, "triage_match")
     return shown

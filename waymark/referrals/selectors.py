@@ -6,7 +6,7 @@ from typing import Any
 
 from waymark.matching import access as matching_access
 from waymark.matching.engine import SearchQuery
-from waymark.matching.selectors import CandidateView, search_for_user
+from waymark.matching.selectors import CandidateView, triage_matches
 from waymark.referrals.models import Referral
 
 
@@ -14,9 +14,10 @@ def known_matches(user: Any, referral: Referral, *, use_contact: bool) -> list[C
     """People already known who may be the person referred, as this user may see them.
 
     Searched (and audited) by the matching app. The phone and postcode typed at intake narrow the
-    search only for a user who may see them.
+    search only for a user who may see them; records the user may not see are compared on names
+    alone (``triage_matches``).
     """
-    if not matching_access.may_search(user):
+    if not matching_access.may_see_details(user):
         return []
     subject = referral.subject
     query = SearchQuery(
@@ -28,4 +29,4 @@ def known_matches(user: Any, referral: Referral, *, use_contact: bool) -> list[C
     )
     if not query.is_searchable():
         return []
-    return [c for c in search_for_user(actor=user, query=query) if c.person_id != subject.pk]
+    return [c for c in triage_matches(actor=user, query=query) if c.person_id != subject.pk]
