@@ -22,6 +22,8 @@ urlpatterns = [
     path("perpetrator-programme/", include("waymark.perpetrators.urls")),
     path("journey/", include("waymark.journey.urls")),
     path("marac/", include("waymark.marac.urls")),
+    path("training/", include("waymark.training.urls")),
+    path("strategy/", include("waymark.strategy.urls")),
     path("self-referral/", include("waymark.referrals.selfreferral_urls")),
     path("api/", include("waymark.api.urls")),
     path("admin/", admin.site.urls),

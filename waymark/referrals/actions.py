@@ -321,8 +321,10 @@ def referral_create(
     sharing: Sharing,
     contact: SafeContact,
     risk: RiskAnswers | None = None,
+    by_trained_champion: bool = False,
 ) -> Referral:
-    """A professional refers a person at risk. All or nothing: people, referral, history, audit.
+    """A professional refers a person at risk. ``by_trained_champion``: the referrer is one of the
+    partnership's trained DA champions (source "champion", so training's effect can be counted). All or nothing: people, referral, history, audit.
 
     Raises PermissionDenied unless the actor holds a referring role in ``referring_agency``, and
     ValidationError (keyed by field) for bad input. Ages under 16 are accepted: triage routes them.
@@ -342,7 +344,7 @@ def referral_create(
     )
     return _create(
         actor=actor,
-        source=ReferralSource.PROFESSIONAL,
+        source=ReferralSource.CHAMPION if by_trained_champion else ReferralSource.PROFESSIONAL,
         referring_agency=referring_agency,
         subject=subject,
         subject_postcode=subject_postcode,

@@ -7,6 +7,7 @@ from waymark.organisations.roles import Role
 
 class ReferralSource(models.TextChoices):
     PROFESSIONAL = "professional", "Professional referral"
+    CHAMPION = "champion", "Referred by a trained champion"
     SELF_REFERRAL = "self_referral", "Self-referral"
     IMPORT = "import", "Imported"
 

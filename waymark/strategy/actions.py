@@ -405,13 +405,16 @@ def build_exception_content(strategy: Strategy, *, financial_year: int, quarter:
 
 
 @transaction.atomic
-def exception_report_generate(*, actor: User, strategy: Strategy, financial_year: int, quarter: int) -> ExceptionReport:
+def exception_report_generate(
+    *, actor: User, strategy: Strategy, financial_year: int, quarter: int, generated_on: date | None = None
+) -> ExceptionReport:
     """Generates the quarter's exception report and keeps it, unchangeable, as the record of what
-    the delivery group saw."""
+    the delivery group saw. (``generated_on`` is for the demo loader's history only: the pages
+    always generate as of today.)"""
     _require_lead(actor)
     if quarter not in (1, 2, 3, 4):
         raise ValidationError({"quarter": "Choose a quarter from 1 to 4"})
-    today = _today()
+    today = generated_on or _today()
     if not financial_year_start(strategy.starts_on) <= financial_year <= financial_year_start(today):
         raise ValidationError({"financial_year": "Choose a year from the strategy's start to this year"})
     content = build_exception_content(strategy, financial_year=financial_year, quarter=quarter, today=today)

@@ -436,6 +436,10 @@ def booking_update(
 # --- Bulk import of past registers ----------------------------------------------------------------
 
 
+# Field names as an imported register's header names them.
+IMPORT_COLUMN_NAMES = {"starts_on": "session_date", "course_code": "course", "__all__": ""}
+
+
 @dataclass
 class ImportError_:
     row: int  # 1-based line in the file, the header being line 1
@@ -450,24 +454,34 @@ class ImportResult:
 
 
 @transaction.atomic
-def register_import(*, actor: User, rows: list[tuple[int, AttendanceRow]], filename: str) -> ImportResult:
-    """Imports a past attendance register. Every row is checked first; on any error nothing is
-    saved and each error is reported by line and column."""
+def register_import(
+    *,
+    actor: User,
+    rows: list[tuple[int, AttendanceRow]],
+    filename: str,
+    read_errors: list[ImportError_] | None = None,
+) -> ImportResult:
+    """Imports a past attendance register. Every row is checked first; on any error (including
+    ``read_errors`` found reading the file) nothing is saved and each error is reported by line
+    and column, named as in the file's header."""
     _require_coordinator(actor)
-    result = ImportResult()
+    result = ImportResult(errors=list(read_errors or []))
+    unreadable = {(e.row, e.column) for e in result.errors}
     seen: set[tuple[Any, str]] = set()
     for line, row in rows:
         try:
             validate_attendance(row)
         except ValidationError as error:
             for column, messages in error.message_dict.items():
-                result.errors.extend(ImportError_(line, column, m) for m in messages)
+                column = IMPORT_COLUMN_NAMES.get(column, column)
+                if (line, column) not in unreadable:
+                    result.errors.extend(ImportError_(line, column, m) for m in messages)
             continue
         key = (row.resolved.get("session") or row.resolved.get("new_session"), (row.email or row.full_name).lower())
         if key in seen:
             result.errors.append(ImportError_(line, "full_name", "The same person appears twice for this session"))
         seen.add(key)
-    if not rows:
+    if not rows and not result.errors:
         result.errors.append(ImportError_(1, "", "The register has no rows"))
     if result.errors:
         return result

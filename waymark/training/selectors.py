@@ -112,3 +112,37 @@ def confidence_change(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
         )
         .order_by("session__course__name")
     )
+
+
+def champion_referrals(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Per agency: referrals received in [start, end] made by a trained champion (the referral
+    source "champion"), all professional referrals from the agency, and its active champions, so
+    the partnership can see whether training leads to earlier identification (counts only)."""
+    from waymark.referrals.choices import ReferralSource
+    from waymark.referrals.models import Referral
+    from waymark.training.models import Champion
+
+    referrals = (
+        Referral.objects.filter(received_on__gte=start, received_on__lte=end, referring_agency__isnull=False)
+        .values("referring_agency_id", "referring_agency__name")
+        .annotate(
+            by_champion=Count("pk", filter=Q(source=ReferralSource.CHAMPION)),
+            all_referrals=Count("pk"),
+        )
+    )
+    champions = dict(
+        Champion.objects.filter(is_active=True, attendee__agency__isnull=False)
+        .values("attendee__agency_id")
+        .annotate(n=Count("pk"))
+        .values_list("attendee__agency_id", "n")
+    )
+    rows = [
+        {
+            "agency": row["referring_agency__name"],
+            "by_champion": row["by_champion"],
+            "all_referrals": row["all_referrals"],
+            "active_champions": champions.get(row["referring_agency_id"], 0),
+        }
+        for row in referrals
+    ]
+    return sorted(rows, key=lambda r: (-r["by_champion"], r["agency"]))

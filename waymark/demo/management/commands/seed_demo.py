@@ -47,6 +47,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Demo training register: " + ("already there." if training is None else "; ".join(training.lines()))
             )
+            from waymark.demo.partnership_strategy import build_strategy
+
+            strategy = build_strategy()
+            self.stdout.write(
+                "Demo strategies: " + ("already there." if strategy is None else "; ".join(strategy.lines()))
+            )
         if not options["quiet_logins"]:
             self.stdout.write(format_logins(logins))
 
