@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "waymark.strategy",
     "waymark.interchange",
     "waymark.api",
+    "waymark.breakglass",
     "waymark.demo",
 ]
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("strategy/", include("waymark.strategy.urls")),
     path("self-referral/", include("waymark.referrals.selfreferral_urls")),
     path("api/", include("waymark.api.urls")),
+    path("emergency-access/", include("waymark.breakglass.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -37,7 +37,7 @@ class MembershipForm(forms.ModelForm):
         fields = ["user", "agency", "team", "role", "is_active", "fte"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.instance._state.adding or self.has_changed():
             grantee = cleaned.get("user") or getattr(self.instance, "user", None)
             grantee_id = grantee.pk if grantee is not None else self.instance.user_id
@@ -100,7 +100,7 @@ class MembershipAdmin(AuditedModelAdmin):
     actions = ["approve_grants", "refuse_grants"]
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
-        return form_for(super().get_form(request, obj, change, **kwargs), request)
+        return form_for(cast(type[MembershipForm], super().get_form(request, obj, change, **kwargs)), request)
 
     def _decide(self, request: HttpRequest, queryset: QuerySet[Membership], decide: Any, done: str) -> None:
         decided = 0

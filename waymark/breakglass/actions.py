@@ -1,0 +1,109 @@
+"""Breaking glass and reviewing it. Atomic, validated first, audited in the same transaction.
+
+The audit rows name the grant and the person by id only; the justification is stored encrypted
+on the grant, never in the audit row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from waymark.audit.actions import audit_record
+from waymark.audit.models import AuditAction
+from waymark.breakglass.access import REVIEWER_ROLES, may_break_glass
+from waymark.breakglass.models import BreakGlassGrant, BreakGlassReason, ReviewOutcome
+from waymark.people.models import Person
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
+# How long a grant may last, in hours (the user chooses one of these).
+DURATION_CHOICES_HOURS = (1, 2, 4)
+MIN_JUSTIFICATION = 20
+
+
+def break_glass_open(
+    *, actor: User, person_id: uuid.UUID | str, reason: str, justification: str, hours: int
+) -> BreakGlassGrant:
+    """Opens one person's record (and cases) to ``actor`` for ``hours``, to be reviewed later."""
+    if not may_break_glass(actor):
+        raise PermissionDenied("Your role cannot use emergency access.")
+    errors: dict[str, str] = {}
+    if reason not in BreakGlassReason.values:
+        errors["reason"] = "Choose why you need emergency access"
+    if len(justification.strip()) < MIN_JUSTIFICATION:
+        errors["justification"] = f"Explain in at least {MIN_JUSTIFICATION} characters why you need this record now"
+    if hours not in DURATION_CHOICES_HOURS:
+        errors["hours"] = "Choose how long you need access for"
+    try:
+        person = Person.objects.get(pk=uuid.UUID(str(person_id)))
+    except (ValueError, Person.DoesNotExist):
+        errors["person_reference"] = "Enter the record reference exactly as you were given it"
+        person = None
+    if errors:
+        raise ValidationError(errors)
+    assert person is not None
+    now = timezone.now()
+    with transaction.atomic():
+        grant = BreakGlassGrant.objects.create(
+            user=actor,
+            person=person,
+            reason=reason,
+            justification=justification.strip(),
+            starts_at=now,
+            expires_at=now + timedelta(hours=hours),
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=grant,
+            detail={"break_glass": True, "person": str(person.pk), "reason": reason, "hours": hours},
+        )
+    return grant
+
+
+def break_glass_end(*, actor: User, grant: BreakGlassGrant) -> BreakGlassGrant:
+    """The user gives the access up before it expires."""
+    if grant.user_id != actor.pk:
+        raise PermissionDenied("Only the person who opened this access can end it.")
+    with transaction.atomic():
+        locked = BreakGlassGrant.objects.select_for_update().get(pk=grant.pk)
+        if locked.ended_at is None:
+            locked.ended_at = timezone.now()
+            locked.save(update_fields=["ended_at", "modified_at"])
+            audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, detail={"break_glass": "ended"})
+    return locked
+
+
+def break_glass_review(*, actor: User, grant: BreakGlassGrant, outcome: str, notes: str) -> BreakGlassGrant:
+    """An auditor, named on the review, records whether the use was justified. Once only."""
+    if not actor.has_role(*REVIEWER_ROLES):
+        raise PermissionDenied("Only an auditor reviews emergency access.")
+    if grant.user_id == actor.pk:
+        raise PermissionDenied("You cannot review your own emergency access.")
+    errors: dict[str, str] = {}
+    if outcome not in ReviewOutcome.values:
+        errors["outcome"] = "Choose whether the use was justified"
+    if outcome == ReviewOutcome.NOT_JUSTIFIED and not notes.strip():
+        errors["notes"] = "Say what was wrong with this use"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = BreakGlassGrant.objects.select_for_update().get(pk=grant.pk)
+        if locked.reviewed_at is not None:
+            raise ValidationError("This use has already been reviewed.")
+        locked.reviewer = actor
+        locked.reviewed_at = timezone.now()
+        locked.review_outcome = outcome
+        locked.review_notes = notes.strip()
+        locked.save(update_fields=["reviewer", "reviewed_at", "review_outcome", "review_notes", "modified_at"])
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, obj=locked, detail={"break_glass": "reviewed", "outcome": outcome}
+        )
+    return locked

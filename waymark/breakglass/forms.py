@@ -1,0 +1,70 @@
+"""Break-glass forms: shape of input only; the rules are in ``waymark/breakglass/actions.py``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from waymark.breakglass.actions import DURATION_CHOICES_HOURS
+from waymark.breakglass.models import BreakGlassReason, ReviewOutcome
+
+
+class ActionErrorsMixin:
+    def add_action_errors(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)  # type: ignore[attr-defined]
+        else:
+            for message in error.messages:
+                self.add_error(None, message)  # type: ignore[attr-defined]
+
+
+class BreakGlassForm(ActionErrorsMixin, forms.Form):
+    person_reference = forms.CharField(
+        label="Record reference",
+        help_text="The reference of the person's record, as the holding service or MARAC gave it to you.",
+        max_length=64,
+        error_messages={"required": "Enter the record reference"},
+    )
+    reason = forms.ChoiceField(
+        label="Why do you need it now?",
+        choices=BreakGlassReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why you need emergency access"},
+    )
+    justification = forms.CharField(
+        label="Explain what is happening",
+        help_text="An auditor will read this and review your access. Do not write an address or phone number.",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Explain why you need this record now"},
+    )
+    hours = forms.TypedChoiceField(
+        label="For how long?",
+        coerce=int,
+        choices=[(h, f"{h} hour{'s' if h > 1 else ''}") for h in DURATION_CHOICES_HOURS],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how long you need access for"},
+    )
+
+
+class ReviewForm(ActionErrorsMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label="Was this use justified?",
+        choices=ReviewOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the use was justified"},
+    )
+    notes = forms.CharField(
+        label="Review notes",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Required when the use was not justified.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
