@@ -94,7 +94,10 @@ def review(request: HttpRequest, grant_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             break_glass_review(
-                actor=_user(request), grant=grant, outcome=form.cleaned_data["outcome"], notes=form.cleaned_data["notes"]
+                actor=_user(request),
+                grant=grant,
+                outcome=form.cleaned_data["outcome"],
+                notes=form.cleaned_data["notes"],
             )
         except ValidationError as error:
             form.add_action_errors(error)
