@@ -336,3 +336,54 @@ def test_dashboard_queries_do_not_grow_with_cases(
     client.get(reverse("outcomes:dashboard"), LAST_YEAR)  # sessions and the like, once
     with django_assert_max_num_queries(25):
         assert dashboard(client).status_code == 200
+
+
+def _cases_across_the_years(agency, count, *, offset=0):
+    """``count`` cases spread over several financial years, each with every record a KPI reads."""
+    for index in range(count):
+        engaged = TODAY - timedelta(days=40 + 97 * ((index + offset) % 12))
+        case = make_case(
+            agency=agency,
+            referred_on=engaged - timedelta(days=3),
+            first_contact_on=engaged - timedelta(days=1),
+            allocated_on=engaged - timedelta(days=2),
+            engaged_on=engaged,
+        )
+        make_assessment(case.person, engaged, "high")
+        make_assessment(case.person, engaged + timedelta(days=30), "medium")
+        make_measure(case, "intake", engaged, physical="weekly", feeling_safe=2)
+        make_measure(case, "exit", engaged + timedelta(days=35), physical="none", feeling_safe=4)
+
+
+def test_commissioner_pages_make_the_same_number_of_queries_at_two_data_sizes(
+    client_for, commissioner, specialist_agency, django_assert_max_num_queries
+):
+    """The figures are computed in the database: ten times the records, the same queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(commissioner)
+    pages = [
+        (reverse("outcomes:dashboard"), {"period": "all"}),
+        (reverse("outcomes:dashboard"), {}),
+        (reverse("outcomes:download"), {"period": "all", "format": "csv"}),
+        (reverse("home"), {}),
+    ]
+    for url, params in pages:
+        client.get(url, params)  # sessions and the like, once
+
+    def counts():
+        found = []
+        for url, params in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url, params).status_code == 200
+            found.append(len(queries))
+        return found
+
+    _cases_across_the_years(specialist_agency, 3)
+    small = counts()
+    _cases_across_the_years(specialist_agency, 30, offset=3)
+    with django_assert_max_num_queries(sum(small)):
+        large = counts()
+    assert large == small
+    assert dashboard(client).context["outcomes"]["supported"].value == 33

@@ -26,11 +26,11 @@ def percent(rate: float | None) -> str:
 def outcomes_panel(user: Any) -> Panel:
     """Headline outcome figures for this financial year so far (aggregates only)."""
     from waymark.outcomes.forms import financial_year
-    from waymark.outcomes.kpis import compute_outcomes, risk_window_days
+    from waymark.outcomes.kpis import outcome_figures, risk_window_days
 
     today = timezone.localdate()
     year = financial_year(financial_year_start(today))
-    outcomes = compute_outcomes(year.start, today, as_of=today)
+    outcomes = outcome_figures(year.start, today, as_of=today, by="none").outcomes()  # in the database
     fy = year.label.removeprefix("Financial year ")
     return Panel(
         title="Outcomes",

@@ -2,10 +2,14 @@
 shown in the app (``outcomes:definition``) and in docs/outcomes.md.
 
 Every KPI is computed for a period (first and last day, inclusive) as of a day (``as_of``, today
-unless given: some outcomes are not known until a window has passed). One call,
-``compute_outcomes``, reads the few columns it needs in a handful of queries (eight, whatever the
-number of cases) and classifies every record behind every KPI, so the figures, the quarterly trend
-and the list of records behind each figure all come from the same classification.
+unless given: some outcomes are not known until a window has passed). Each rule has two forms here:
+
+- ``compute_outcomes`` classifies every record behind every KPI in Python, so that the records page
+  (team managers) can list each record with how it counted;
+- ``outcome_figures`` (the query form, at the end of this module) computes the same figures in the
+  database as counts grouped by period and by a dimension (provider, referral source, ...), in a
+  fixed number of queries whatever the number of records: every dashboard, download, report and
+  API figure uses it. tests/outcomes/test_kpis_query.py proves the two forms agree on random data.
 
 Rates are fractions from 0 to 1, or None when nothing is in the denominator.
 """
@@ -13,7 +17,7 @@ Rates are fractions from 0 to 1, or None when nothing is in the denominator.
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -21,7 +25,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Value
 from django.utils import timezone
 
 from waymark.cases.service_standard import episode_start_expression, first_contact_due_on
@@ -231,6 +235,7 @@ class KpiResult:
     denominator: int | None = None
     breakdown: dict[str, int] = field(default_factory=dict)
     records: list[Record] = field(default_factory=list)
+    excluded: int = 0  # records neither in the numerator nor the denominator (pending, not measurable)
 
     @property
     def definition(self) -> KpiDefinition:
@@ -282,7 +287,8 @@ def _rate_result(key: str, records: list[Record]) -> KpiResult:
     breakdown: dict[str, int] = defaultdict(int)
     for record in records:
         breakdown[record.result] += 1
-    return KpiResult(key, _rate(numerator, denominator), numerator, denominator, dict(breakdown), records)
+    excluded = sum(1 for r in records if not r.in_denominator)
+    return KpiResult(key, _rate(numerator, denominator), numerator, denominator, dict(breakdown), records, excluded)
 
 
 # --- the computations, one per KPI ----------------------------------------------------------
@@ -667,3 +673,511 @@ def trend(outcomes: Outcomes, *, max_quarters: int = 12) -> tuple[str, list[Tren
                 values[key] = _rate_result(key, records)
         rows.append(TrendRow(period.label, start, end, values))
     return ("quarter" if by == "quarter" else "financial year"), rows
+
+
+# --- the query form: the same rules, computed in the database ---------------------------------
+#
+# ``compute_outcomes`` above classifies every record in Python, so that the records page can list
+# each record with how it counted. The dashboards, downloads, reports, board pack and API need only
+# the figures: ``outcome_figures`` computes them in the database, as counts grouped by period (and
+# by a dimension such as the provider), in a fixed number of queries whatever the number of
+# records. Each rule below is the same rule as the function above it, in SQL (Case/When over the
+# same fields); tests/outcomes/test_kpis_query.py proves the two agree on random data.
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A way to split the figures: the lookup to the value from a case and from a referral."""
+
+    key: str
+    label: str
+    case_path: str
+    referral_path: str
+
+
+RISK_RESULTS = ("reduced", "unchanged", "raised", "none", "pending", "unmeasured")
+CONTACT_RESULTS = ("within", "after", "missed", "pending")
+ENGAGEMENT_RESULTS = ("engaged", "not", "pending")
+SCALE_RESULTS = ("better", "same", "lower", "unscored", "no_intake")
+SCALES = (
+    ("feeling_safer_at_exit_rate", "feeling_safe", "Feels safer"),
+    ("wellbeing_improved_at_exit_rate", "wellbeing", "Wellbeing improved"),
+    ("quality_of_life_improved_at_exit_rate", "quality_of_life", "Quality of life improved"),
+)
+
+
+def _risk_labels() -> dict[str, str]:
+    window = risk_window_days()
+    return {
+        "reduced": "Risk reduced",
+        "unchanged": "Risk unchanged",
+        "raised": "Risk raised",
+        "none": f"No reassessment within {window} days",
+        "pending": f"Within {window} days of engaging: not counted yet",
+        "unmeasured": "No risk assessment on or before engagement: not measured",
+    }
+
+
+CONTACT_LABELS = {
+    "within": "Contacted within the standard",
+    "after": "Contacted after the standard",
+    "missed": "Not contacted, past the standard",
+    "pending": "Not contacted yet, within the standard",
+}
+ENGAGEMENT_LABELS = {
+    "engaged": "Engaged",
+    "not": "Did not engage",
+    "pending": "Contact not resolved yet: not counted",
+}
+SCALE_LABELS = {
+    "same": "Same score",
+    "lower": "Lower score",
+    "unscored": "Not scored at intake and exit: not counted",
+    "no_intake": "No intake measure: not counted",
+}
+_COUNTED = {"risk": {"reduced"}, "contact": {"within"}, "engagement": {"engaged"}, "scale": {"better"}}
+_IN_DENOMINATOR = {
+    "risk": {"reduced", "unchanged", "raised", "none"},
+    "contact": {"within", "after", "missed"},
+    "engagement": {"engaged", "not"},
+    "scale": {"better", "same", "lower"},
+}
+
+
+@dataclass
+class Tally:
+    """Counts for one period bucket and one dimension value; tallies add up (``merge``)."""
+
+    referred: int = 0
+    supported: int = 0
+    people: int = 0  # distinct people supported: NOT additive, set from its own query
+    risk: Counter[str] = field(default_factory=Counter)
+    contact: Counter[str] = field(default_factory=Counter)
+    days: Counter[int] = field(default_factory=Counter)  # working days to first contact -> cases
+    engagement: Counter[str] = field(default_factory=Counter)
+    scales: dict[str, Counter[str]] = field(default_factory=lambda: {s: Counter() for _, s, _ in SCALES})
+    abuse: dict[str, Counter[str]] = field(default_factory=lambda: {k: Counter() for k in ABUSE_KINDS})
+
+    def merge(self, other: Tally) -> None:
+        self.referred += other.referred
+        self.supported += other.supported
+        self.risk.update(other.risk)
+        self.contact.update(other.contact)
+        self.days.update(other.days)
+        self.engagement.update(other.engagement)
+        for scale in self.scales:
+            self.scales[scale].update(other.scales[scale])
+        for kind in self.abuse:
+            self.abuse[kind].update(other.abuse[kind])
+
+
+def _median(histogram: Counter[int]) -> float | None:
+    """``statistics.median`` of the values the histogram counts."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    wanted = [(total - 1) // 2, total // 2]
+    found: list[int] = []
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        while len(found) < 2 and wanted[len(found)] < seen:
+            found.append(value)
+    return float((found[0] + found[1]) / 2)
+
+
+def _counted_result(key: str, family: str, counts: Counter[str], labels: dict[str, str]) -> KpiResult:
+    numerator = sum(n for code, n in counts.items() if code in _COUNTED[family])
+    denominator = sum(n for code, n in counts.items() if code in _IN_DENOMINATOR[family])
+    excluded = sum(n for code, n in counts.items() if code not in _IN_DENOMINATOR[family])
+    breakdown = {labels[code]: n for code, n in counts.items() if n}
+    return KpiResult(key, _rate(numerator, denominator), numerator, denominator, breakdown, excluded=excluded)
+
+
+def outcomes_from_tally(tally: Tally, start: date, end: date, as_of: date) -> Outcomes:
+    """The figures of one tally as an ``Outcomes`` (without records): what the pages show."""
+    kpis: dict[str, KpiResult] = {
+        "referred": KpiResult("referred", tally.referred),
+        "supported": KpiResult("supported", tally.supported),
+        "people_supported": KpiResult("people_supported", tally.people),
+        "reduced_risk_within_3_months_rate": _counted_result(
+            "reduced_risk_within_3_months_rate", "risk", tally.risk, _risk_labels()
+        ),
+        "first_contact_within_standard_rate": _counted_result(
+            "first_contact_within_standard_rate", "contact", tally.contact, CONTACT_LABELS
+        ),
+        "engagement_rate": _counted_result("engagement_rate", "engagement", tally.engagement, ENGAGEMENT_LABELS),
+    }
+    contacted = sum(tally.days.values())
+    kpis["median_working_days_to_first_contact"] = KpiResult(
+        "median_working_days_to_first_contact",
+        _median(tally.days),
+        None,
+        contacted,
+        {("1 working day" if d == 1 else f"{d} working days"): n for d, n in tally.days.items()},
+    )
+    for key, scale, better in SCALES:
+        kpis[key] = _counted_result(key, "scale", tally.scales[scale], {**SCALE_LABELS, "better": better})
+    abuse_rows = []
+    abuse_total: Counter[str] = Counter()
+    for kind in ABUSE_KINDS:
+        counts = tally.abuse[kind]
+        abuse_total.update(counts)
+        abuse_rows.append(
+            AbuseRow(
+                kind=kind,
+                label=str(AbuseKind(kind).label),
+                denominator=sum(counts.values()),
+                ceased=counts["ceased"],
+                reduced=counts["reduced"],
+                unchanged=counts["unchanged"],
+                increased=counts["increased"],
+            )
+        )
+    ceased_or_reduced = abuse_total["ceased"] + abuse_total["reduced"]
+    denominator = sum(abuse_total.values())
+    kpis["abuse_at_exit"] = KpiResult(
+        "abuse_at_exit",
+        _rate(ceased_or_reduced, denominator),
+        ceased_or_reduced,
+        denominator,
+        {ABUSE_RESULTS[code]: n for code, n in abuse_total.items() if n},
+    )
+    return Outcomes(start=start, end=end, as_of=as_of, kpis=kpis, abuse=abuse_rows)
+
+
+def _bucket(field_name: str, buckets: list[tuple[date, date]]) -> Any:
+    """The index of the bucket (a period) the date falls in, as a SQL expression."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    if len(buckets) == 1:
+        return Value(0, output_field=IntegerField())
+    return Case(
+        *[When(**{f"{field_name}__range": bucket}, then=Value(index)) for index, bucket in enumerate(buckets)],
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+
+
+def _rank(expression: Any, ranks: dict[str, int]) -> Any:
+    from django.db.models import Case, IntegerField, Value, When
+
+    return Case(
+        *[When(**{expression: value}, then=Value(rank)) for value, rank in ranks.items()],
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+
+
+def _code(*whens: Any, default: str) -> Any:
+    from django.db.models import Case, CharField, Value
+
+    return Case(*whens, default=Value(default), output_field=CharField())
+
+
+class _Grouped:
+    """Rows of ``values(bucket, group, ...).annotate(...)`` added into tallies keyed (bucket, group)."""
+
+    def __init__(self, dimension: Dimension | None) -> None:
+        self.dimension = dimension
+        self.tallies: dict[tuple[int, Any], Tally] = defaultdict(Tally)
+
+    def group(self, source: str) -> dict[str, Any]:
+        """The annotation for the dimension's value, from a case ("case"), a referral or a measure."""
+        if self.dimension is None:
+            return {}
+        path = {
+            "case": self.dimension.case_path,
+            "referral": self.dimension.referral_path,
+            "measure": f"case__{self.dimension.case_path}",
+        }[source]
+        return {"g": F(path)}
+
+    def keys(self, *extra: str) -> list[str]:
+        return ["b", *(["g"] if self.dimension else []), *extra]
+
+    def tally(self, row: dict[str, Any]) -> Tally:
+        return self.tallies[(row["b"], row.get("g"))]
+
+
+def _tallies(
+    buckets: list[tuple[date, date]],
+    *,
+    as_of: date,
+    cases: QuerySet[Any],
+    referrals: QuerySet[Any],
+    dimension: Dimension | None,
+) -> dict[tuple[int, Any], Tally]:
+    """Every KPI's counts per (bucket, dimension value), in eight grouped queries."""
+    from django.db.models import Count, DateField, ExpressionWrapper, OuterRef, Q, Subquery, When
+    from django.db.models.functions import TruncDate
+
+    from waymark.risk.models import RiskAssessment
+
+    start, end = buckets[0][0], buckets[-1][1]
+    grouped = _Grouped(dimension)
+    zone = timezone.get_current_timezone()
+
+    # Referred: referrals by the date received, and imported cases by the referral date on the case.
+    for row in (
+        referrals.filter(received_on__range=(start, end))
+        .annotate(b=_bucket("received_on", buckets), **grouped.group("referral"))
+        .order_by()
+        .values(*grouped.keys())
+        .annotate(n=Count("pk"))
+    ):
+        grouped.tally(row).referred += row["n"]
+    for row in (
+        cases.filter(referral__isnull=True, referred_on__range=(start, end))
+        .annotate(b=_bucket("referred_on", buckets), **grouped.group("case"))
+        .order_by()
+        .values(*grouped.keys())
+        .annotate(n=Count("pk"))
+    ):
+        grouped.tally(row).referred += row["n"]
+
+    # Supported, and risk reduced within the window of engaging (``classify_risk_reduction``).
+    window = risk_window_days()
+    current = RiskAssessment.objects.filter(archived_at__isnull=True, person_id=OuterRef("person_id"))
+    latest = ("-assessed_on", "-created_at")
+    ranks = _RISK_RANK
+    engaged = (
+        engaged_cases(start, end, cases)
+        .annotate(
+            window_end=ExpressionWrapper(F("engaged_on") + timedelta(days=window), output_field=DateField()),
+        )
+        .annotate(
+            b=_bucket("engaged_on", buckets),
+            baseline=Subquery(
+                current.filter(assessed_on__lte=OuterRef("engaged_on")).order_by(*latest).values("final_level")[:1]
+            ),
+            after=Subquery(
+                current.filter(assessed_on__gt=OuterRef("engaged_on"), assessed_on__lte=OuterRef("window_end"))
+                .order_by(*latest)
+                .values("final_level")[:1]
+            ),
+            **grouped.group("case"),
+        )
+        .annotate(baseline_rank=_rank("baseline", ranks), after_rank=_rank("after", ranks))
+        .annotate(
+            result=_code(
+                When(baseline__isnull=True, then=Value("unmeasured")),
+                When(engaged_on__gte=as_of - timedelta(days=window), then=Value("pending")),
+                When(after__isnull=True, then=Value("none")),
+                When(after_rank__lt=F("baseline_rank"), then=Value("reduced")),
+                When(after_rank=F("baseline_rank"), then=Value("unchanged")),
+                default="raised",
+            )
+        )
+    )
+    for row in engaged.order_by().values(*grouped.keys("result")).annotate(n=Count("pk")):
+        tally = grouped.tally(row)
+        tally.supported += row["n"]
+        tally.risk[row["result"]] += row["n"]
+    for row in (
+        engaged_cases(start, end, cases)
+        .annotate(b=_bucket("engaged_on", buckets), **grouped.group("case"))
+        .order_by()
+        .values(*grouped.keys())
+        .annotate(people=Count("person_id", distinct=True))
+    ):
+        grouped.tally(row).people = row["people"]
+
+    # First contact: counts per (episode start, day of first contact), classified and bucketed here
+    # with ``first_contact_due_on`` and ``working_days_between`` once per distinct pair of days.
+    contact_rows = (
+        cases.annotate(episode_start=episode_start_expression())
+        .filter(episode_start__range=(start, end))
+        .annotate(contacted=TruncDate("first_contact_at", tzinfo=zone), **grouped.group("case"))
+        .order_by()
+        .values(*(["g"] if dimension else []), "episode_start", "contacted")
+        .annotate(n=Count("pk"))
+    )
+    due_on: dict[date, date] = {}
+    between: dict[tuple[date, date], int] = {}
+    for row in contact_rows:
+        referred_on, contacted_on, n = row["episode_start"], row["contacted"], row["n"]
+        if isinstance(referred_on, datetime):  # pragma: no cover - a backend that returns datetimes
+            referred_on = referred_on.date()
+        row["b"] = next(i for i, (s, e) in enumerate(buckets) if s <= referred_on <= e)
+        tally = grouped.tally(row)
+        due = due_on.get(referred_on)
+        if due is None:
+            due = due_on[referred_on] = first_contact_due_on(referred_on)
+        if contacted_on is not None:
+            tally.contact["within" if contacted_on <= due else "after"] += n
+            pair = (referred_on, contacted_on)
+            if pair not in between:
+                between[pair] = working_days_between(*pair)
+            tally.days[between[pair]] += n
+        else:
+            tally.contact["missed" if as_of > due else "pending"] += n
+
+    # Engagement: cases allocated in the period (by the local day of allocation).
+    for row in (
+        cases.filter(allocated_at__gte=_start_of(start), allocated_at__lt=_start_of(end + timedelta(days=1)))
+        .annotate(on=TruncDate("allocated_at", tzinfo=zone))
+        .annotate(
+            b=_bucket("on", buckets),
+            result=_code(
+                When(Q(engaged_on__isnull=False) | Q(status__in=_ENGAGED_STATUSES), then=Value("engaged")),
+                When(status__in=_CONTACT_PENDING, then=Value("pending")),
+                default="not",
+            ),
+            **grouped.group("case"),
+        )
+        .order_by()
+        .values(*grouped.keys("result"))
+        .annotate(n=Count("pk"))
+    ):
+        grouped.tally(row).engagement[row["result"]] += row["n"]
+
+    # Change at exit: each client exit measure in the period against the earliest intake on the case.
+    intake = OutcomeMeasure.objects.filter(
+        case_id=OuterRef("case_id"), subject_id=OuterRef("subject_id"), stage=Stage.INTAKE
+    ).order_by("measured_on", "created_at")
+    scale_names = [scale for _, scale, _ in SCALES]
+    exits = (
+        OutcomeMeasure.objects.filter(case__in=cases, subject_id=F("case__person_id"))
+        .filter(stage=Stage.EXIT, measured_on__range=(start, end))
+        .annotate(
+            b=_bucket("measured_on", buckets),
+            intake_pk=Subquery(intake.values("pk")[:1]),
+            **{f"in_{name}": Subquery(intake.values(name)[:1]) for name in (*scale_names, *ABUSE_KINDS)},
+            **grouped.group("measure"),
+        )
+        .annotate(**{f"in_{kind}_rank": _rank(f"in_{kind}", FREQUENCY_ORDER) for kind in ABUSE_KINDS})
+        .annotate(**{f"out_{kind}_rank": _rank(kind, FREQUENCY_ORDER) for kind in ABUSE_KINDS})
+    )
+    codes: dict[str, Any] = {}
+    for name in scale_names:
+        codes[f"s_{name}"] = _code(
+            When(intake_pk__isnull=True, then=Value("no_intake")),
+            When(Q(**{f"in_{name}__isnull": True}) | Q(**{f"{name}__isnull": True}), then=Value("unscored")),
+            When(**{f"{name}__gt": F(f"in_{name}")}, then=Value("better")),
+            When(**{name: F(f"in_{name}")}, then=Value("same")),
+            default="lower",
+        )
+    for kind in ABUSE_KINDS:
+        not_counted = (
+            Q(intake_pk__isnull=True)
+            | Q(**{f"in_{kind}__isnull": True})
+            | Q(**{f"in_{kind}": ""})
+            | Q(**{f"in_{kind}": NOT_HAPPENING})
+            | Q(**{f"{kind}__isnull": True})
+            | Q(**{kind: ""})
+        )
+        codes[f"a_{kind}"] = _code(
+            When(not_counted, then=Value("")),
+            When(**{kind: NOT_HAPPENING}, then=Value("ceased")),
+            When(**{f"out_{kind}_rank__lt": F(f"in_{kind}_rank")}, then=Value("reduced")),
+            When(**{f"out_{kind}_rank": F(f"in_{kind}_rank")}, then=Value("unchanged")),
+            default="increased",
+        )
+    for row in exits.annotate(**codes).order_by().values(*grouped.keys(*codes)).annotate(n=Count("pk")):
+        tally = grouped.tally(row)
+        for name in scale_names:
+            tally.scales[name][row[f"s_{name}"]] += row["n"]
+        for kind in ABUSE_KINDS:
+            if row[f"a_{kind}"]:
+                tally.abuse[kind][row[f"a_{kind}"]] += row["n"]
+    return grouped.tallies
+
+
+@dataclass
+class PeriodFigures:
+    label: str
+    start: date  # within the figures' period (a quarter cut at its first or last day)
+    end: date
+    begins: date  # the whole quarter's or year's first day
+    by_group: dict[Any, Outcomes]
+
+    def outcomes(self, group: Any = None) -> Outcomes:
+        return self.by_group[group]
+
+
+@dataclass
+class OutcomeFigures:
+    """The figures for [start, end] as a whole and per sub-period (``by``), per dimension value
+    (``None`` when not split)."""
+
+    start: date
+    end: date
+    as_of: date
+    by: str
+    groups: list[Any]
+    total: dict[Any, Outcomes]
+    periods: list[PeriodFigures]
+
+    def outcomes(self, group: Any = None) -> Outcomes:
+        return self.total[group]
+
+    def trend_rows(self, group: Any = None) -> list[TrendRow]:
+        """The sub-periods that have begun by ``as_of``, as the dashboard's trend rows."""
+        return [
+            TrendRow(p.label, p.start, p.end, {key: p.by_group[group][key] for key in TREND_KEYS})
+            for p in self.periods
+            if p.begins <= self.as_of  # a quarter that has not begun would read as a collapse to zero
+        ]
+
+
+def outcome_figures(
+    start: date,
+    end: date,
+    *,
+    as_of: date | None = None,
+    by: str = "auto",
+    cases: QuerySet[Any] | None = None,
+    referrals: QuerySet[Any] | None = None,
+    dimension: Dimension | None = None,
+    max_quarters: int = 12,
+) -> OutcomeFigures:
+    """Every KPI for [start, end] computed in the database (the query form of ``compute_outcomes``).
+
+    ``by`` is "none", "quarter", "financial-year" or "auto" (quarters, or financial years when the
+    period spans more than ``max_quarters`` quarters, as ``trend`` does). The whole period's
+    figures are the sub-periods' counts added up (the rules classify each record on its own date),
+    except different people supported, counted distinct over the whole period."""
+    from django.db.models import Count
+
+    from waymark.marac.reports import periods_between
+
+    if end < start:
+        raise ValueError("The end date is before the start date.")
+    as_of = as_of or timezone.localdate()
+    cases = _default_cases() if cases is None else cases
+    referrals = _default_referrals() if referrals is None else referrals
+    label = "quarter"
+    if by == "auto":
+        by = "quarter"
+        if len(periods_between(start, end, "quarter")) > max_quarters:
+            by, label = "financial-year", "financial year"
+    elif by == "financial-year":
+        label = "financial year"
+    if by == "none":
+        parts = [(f"{start.isoformat()} to {end.isoformat()}", start, end, start)]
+    else:
+        parts = [(p.label, max(p.start, start), min(p.end, end), p.start) for p in periods_between(start, end, by)]
+    buckets = [(s, e) for _, s, e, _ in parts]
+    tallies = _tallies(buckets, as_of=as_of, cases=cases, referrals=referrals, dimension=dimension)
+
+    groups = sorted({g for _, g in tallies}, key=lambda g: (g is None, str(g)))
+    if dimension is None:
+        groups = [None]
+    totals: dict[Any, Tally] = {g: Tally() for g in groups}
+    for (_, g), tally in tallies.items():
+        totals[g].merge(tally)
+    people = engaged_cases(start, end, cases).order_by()
+    if dimension is None:
+        totals[None].people = people.aggregate(n=Count("person_id", distinct=True))["n"]
+    else:
+        for row in people.values(g=F(dimension.case_path)).annotate(n=Count("person_id", distinct=True)):
+            totals[row["g"]].people = row["n"]
+    periods = [
+        PeriodFigures(
+            text, s, e, begins, {g: outcomes_from_tally(tallies.get((index, g), Tally()), s, e, as_of) for g in groups}
+        )
+        for index, (text, s, e, begins) in enumerate(parts)
+    ]
+    total = {g: outcomes_from_tally(totals[g], start, end, as_of) for g in groups}
+    return OutcomeFigures(start, end, as_of, label, groups, total, periods)

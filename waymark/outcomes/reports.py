@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from waymark.core.reporting import register_report
-from waymark.outcomes.kpis import KpiResult, Outcomes, compute_outcomes
+from waymark.outcomes.kpis import KpiResult, Outcomes, outcome_figures
 from waymark.outcomes.models import AbuseKind
 
 BY = ("none", "quarter", "financial-year")
@@ -46,7 +46,7 @@ def _rounded(value: float | None) -> float | None:
 
 
 def _not_in_denominator(result: KpiResult) -> int:
-    return sum(1 for r in result.records if not r.in_denominator)
+    return result.excluded
 
 
 def summary_row(outcomes: Outcomes, label: str) -> dict[str, Any]:
@@ -79,16 +79,12 @@ def summary_row(outcomes: Outcomes, label: str) -> dict[str, Any]:
 def outcome_rows(
     start: dt.date, end: dt.date, *, by: str = "none", as_of: dt.date | None = None
 ) -> list[dict[str, Any]]:
-    from waymark.marac.reports import periods_between
-
     if by not in BY:
         raise ValueError(f"by must be one of {BY}.")
-    outcomes = compute_outcomes(start, end, as_of=as_of)
-    rows = [summary_row(outcomes, f"{start.isoformat()} to {end.isoformat()}")]
+    figures = outcome_figures(start, end, as_of=as_of, by=by)
+    rows = [summary_row(figures.outcomes(), f"{start.isoformat()} to {end.isoformat()}")]
     if by != "none":
-        for period in periods_between(start, end, by):
-            part = compute_outcomes(max(period.start, start), min(period.end, end), as_of=outcomes.as_of)
-            rows.append(summary_row(part, period.label))
+        rows += [summary_row(period.outcomes(), period.label) for period in figures.periods]
     return rows
 
 

@@ -38,7 +38,14 @@ from waymark.organisations.roles import Role
 from waymark.outcomes.actions import outcome_measure_record
 from waymark.outcomes.charts import bar_chart
 from waymark.outcomes.forms import OutcomeMeasureForm, PeriodForm, ReportPeriod
-from waymark.outcomes.kpis import RECORD_KEYS, compute_outcomes, definition_of, definitions, risk_window_days, trend
+from waymark.outcomes.kpis import (
+    RECORD_KEYS,
+    compute_outcomes,
+    definition_of,
+    definitions,
+    outcome_figures,
+    risk_window_days,
+)
 from waymark.outcomes.models import AbuseKind
 from waymark.outcomes.reports import COLUMNS, summary_row
 from waymark.outcomes.selectors import subjects_of
@@ -161,8 +168,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form, period = _period(request)
     context: dict[str, Any] = {"form": form, "period": period, "show_records": may_see_records(request.user)}
     if period is not None:
-        outcomes = compute_outcomes(period.start, period.end)
-        by, trend_rows = trend(outcomes)
+        figures = outcome_figures(period.start, period.end)  # computed in the database
+        outcomes = figures.outcomes()
+        by, trend_rows = figures.by, figures.trend_rows()
         query = form.query()
         context.update(
             {
@@ -276,12 +284,9 @@ def download(request: HttpRequest) -> HttpResponse:
     _form, period = _period(request)
     if period is None:
         return redirect("outcomes:dashboard")
-    outcomes = compute_outcomes(period.start, period.end)
-    rows = [summary_row(outcomes, period.label)]
-    for trend_row in trend(outcomes)[1]:
-        rows.append(
-            summary_row(compute_outcomes(trend_row.start, trend_row.end, as_of=outcomes.as_of), trend_row.label)
-        )
+    figures = outcome_figures(period.start, period.end)
+    rows = [summary_row(figures.outcomes(), period.label)]
+    rows += [summary_row(p.outcomes(), p.label) for p in figures.periods if p.begins <= figures.as_of]
     audit_record(
         actor=request.user,
         action=AuditAction.EXPORT,

@@ -1,0 +1,265 @@
+"""The query form of every KPI (``outcome_figures``, computed in the database) equals its Python
+definition (``compute_outcomes``, which classifies each record) on random data: the whole period,
+each quarter, and split by provider."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from tests.factories import AgencyFactory
+from tests.outcomes.factories import make_assessment, make_case, make_measure, make_person
+from waymark.cases.models import Case
+from waymark.cases.states import CaseStatus
+from waymark.outcomes.kpis import Dimension, compute_outcomes, outcome_figures, risk_window_days, trend
+from waymark.outcomes.models import AbuseKind, Frequency
+from waymark.referrals.models import Referral
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+BASE = date(2025, 3, 20)  # near a quarter and financial year boundary, and the Easter bank holidays
+LONDON = ZoneInfo("Europe/London")
+UTC = ZoneInfo("UTC")
+PROVIDER = Dimension("provider", "Provider", "agency_id", "receiving_agency_id")
+
+offsets = st.integers(min_value=0, max_value=200)
+small = st.integers(min_value=0, max_value=8)
+frequency = st.sampled_from(["", *Frequency.values])
+score = st.one_of(st.none(), st.integers(min_value=1, max_value=5))
+measure = st.fixed_dictionaries(
+    {
+        "feeling_safe": score,
+        "wellbeing": score,
+        "quality_of_life": score,
+        **{kind: frequency for kind in AbuseKind.values},
+    }
+)
+case_spec = st.fixed_dictionaries(
+    {
+        "provider": st.integers(min_value=0, max_value=1),
+        "same_person_as": st.one_of(st.none(), st.integers(min_value=0, max_value=5)),
+        "referred": offsets,
+        "reopened": st.one_of(st.none(), small),
+        "engaged": st.one_of(st.none(), small),
+        # A first contact or allocation at any hour, in UTC: late evening in summer is the next day
+        # in London, which the rules must count by the London day.
+        "contact": st.one_of(st.none(), st.tuples(small, st.integers(min_value=0, max_value=23))),
+        "allocated": st.one_of(st.none(), st.tuples(small, st.integers(min_value=0, max_value=23))),
+        "status": st.sampled_from(list(CaseStatus.values)),
+        "assessments": st.lists(
+            st.tuples(
+                st.integers(min_value=-20, max_value=120),
+                st.sampled_from(["standard", "medium", "high"]),
+                st.booleans(),
+            ),
+            max_size=3,
+        ),
+        "intake": st.one_of(st.none(), st.tuples(st.integers(min_value=-5, max_value=5), measure)),
+        "exit": st.one_of(st.none(), st.tuples(st.integers(min_value=0, max_value=150), measure)),
+    }
+)
+scenario = st.fixed_dictionaries(
+    {
+        "cases": st.lists(case_spec, max_size=10),
+        "referrals": st.lists(st.tuples(offsets, st.integers(min_value=0, max_value=1)), max_size=6),
+        "start": st.integers(min_value=0, max_value=60),
+        "length": st.integers(min_value=0, max_value=300),
+        # As of any day, or as of a day next to the end of a case's risk window (its day 90).
+        "as_of": st.one_of(
+            st.integers(min_value=0, max_value=500),
+            st.tuples(st.integers(min_value=0, max_value=9), st.integers(min_value=-1, max_value=1)),
+        ),
+    }
+)
+
+
+def _moment(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=UTC)
+
+
+def build(data, providers):
+    cases = []
+    for spec in data["cases"]:
+        agency = providers[spec["provider"]]
+        person = None
+        if spec["same_person_as"] is not None and spec["same_person_as"] < len(cases):
+            person = cases[spec["same_person_as"]].person
+        referred = BASE + timedelta(days=spec["referred"])
+        reopened = None if spec["reopened"] is None else referred + timedelta(days=30 + spec["reopened"])
+        episode = reopened or referred
+        case = make_case(
+            agency=agency,
+            person=person or make_person(agency),
+            status=spec["status"],
+            referred_on=referred,
+            reopened_on=reopened,
+            engaged_on=None if spec["engaged"] is None else episode + timedelta(days=spec["engaged"]),
+        )
+        Case.objects.filter(pk=case.pk).update(
+            first_contact_at=None
+            if spec["contact"] is None
+            else _moment(episode + timedelta(days=spec["contact"][0]), spec["contact"][1]),
+            allocated_at=None
+            if spec["allocated"] is None
+            else _moment(referred + timedelta(days=spec["allocated"][0]), spec["allocated"][1]),
+        )
+        anchor = case.engaged_on or referred
+        for offset, level, archived in spec["assessments"]:
+            make_assessment(case.person, anchor + timedelta(days=offset), level, archived=archived)
+        if spec["intake"] is not None:
+            offset, answers = spec["intake"]
+            make_measure(case, "intake", referred + timedelta(days=offset), **answers)
+        if spec["exit"] is not None:
+            offset, answers = spec["exit"]
+            make_measure(case, "exit", referred + timedelta(days=offset), **answers)
+        cases.append(case)
+    for index, (offset, provider) in enumerate(data["referrals"]):
+        Referral.objects.create(
+            number=f"R-P-{index}",
+            received_on=BASE + timedelta(days=offset),
+            source="professional",
+            subject=make_person(providers[provider]),
+            receiving_agency=providers[provider],
+            consent="given",
+        )
+
+
+def _as_of(choice) -> date:
+    if isinstance(choice, int):
+        return BASE + timedelta(days=choice)
+    index, delta = choice
+    engaged = list(
+        Case.objects.filter(engaged_on__isnull=False).order_by("number").values_list("engaged_on", flat=True)
+    )
+    if not engaged:
+        return BASE + timedelta(days=400)
+    return engaged[index % len(engaged)] + timedelta(days=risk_window_days() + delta)
+
+
+def comparable(result):
+    return (result.value, result.numerator, result.denominator, result.excluded, result.breakdown)
+
+
+def assert_same(python, query):
+    for key, result in python.kpis.items():
+        expected = comparable(result)
+        if key in ("referred", "supported", "people_supported"):
+            expected = (result.value, None, None, 0, {})
+        elif key == "median_working_days_to_first_contact":
+            expected = (result.value, None, result.denominator, 0, dict(_days_breakdown(result)))
+        assert comparable(query[key]) == expected, key
+    assert python.abuse == query.abuse
+
+
+def _days_breakdown(result):
+    counts: dict[str, int] = {}
+    for record in result.records:
+        counts[record.result] = counts.get(record.result, 0) + 1
+    return counts
+
+
+@settings(
+    max_examples=int(os.environ.get("KPI_EXAMPLES", "30")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate] if os.environ.get("KPI_NO_SHRINK") else list(Phase),
+)
+@given(data=scenario)
+def test_query_form_equals_python_definition(data):
+    with transaction.atomic():
+        providers = [AgencyFactory(), AgencyFactory()]
+        build(data, providers)
+        start = BASE + timedelta(days=data["start"])
+        end = start + timedelta(days=data["length"])
+        as_of = _as_of(data["as_of"])
+
+        python = compute_outcomes(start, end, as_of=as_of)
+        figures = outcome_figures(start, end, as_of=as_of, by="quarter")
+        assert_same(python, figures.outcomes())
+        # Each quarter: the trend's Python figures against the query's periods.
+        _, python_trend = trend(python, max_quarters=100)
+        query_trend = figures.trend_rows()
+        assert [(r.label, r.start, r.end) for r in python_trend] == [(r.label, r.start, r.end) for r in query_trend]
+        for p_row, q_row in zip(python_trend, query_trend, strict=True):
+            for key, result in p_row.values.items():
+                assert (result.value, result.numerator, result.denominator) == (
+                    q_row.values[key].value,
+                    q_row.values[key].numerator,
+                    q_row.values[key].denominator,
+                ), (p_row.label, key)
+        for period in figures.periods:  # every KPI of each quarter, in full
+            assert_same(compute_outcomes(period.start, period.end, as_of=as_of), period.outcomes())
+
+        # Split by provider: each provider's figures are the Python figures over its own records.
+        split = outcome_figures(start, end, as_of=as_of, by="none", dimension=PROVIDER)
+        for provider in providers:
+            own = compute_outcomes(
+                start,
+                end,
+                as_of=as_of,
+                cases=Case.objects.filter(agency=provider),
+                referrals=Referral.objects.filter(receiving_agency=provider),
+            )
+            if provider.pk in split.total:
+                assert_same(own, split.outcomes(provider.pk))
+            else:
+                assert own["referred"].value == own["supported"].value == 0
+                assert not any(r.in_denominator or r.counted for k in own.kpis for r in own[k].records)
+        transaction.set_rollback(True)
+
+
+def _spec(**fields):
+    spec = {
+        "provider": 0,
+        "same_person_as": None,
+        "referred": 0,
+        "reopened": None,
+        "engaged": None,
+        "contact": None,
+        "allocated": None,
+        "status": CaseStatus.ACTIVE,
+        "assessments": [],
+        "intake": None,
+        "exit": None,
+    }
+    spec.update(fields)
+    return spec
+
+
+def test_query_form_equals_python_definition_at_every_boundary(db):
+    """The days either side of each rule's edge, as of each day around a risk window's end: random
+    data rarely lands exactly on them."""
+    # BASE + 14 is Thursday 3 April 2025; Good Friday is 18 April, Easter Monday 21 April.
+    answers = {"feeling_safe": 2, "wellbeing": 3, "quality_of_life": None, **dict.fromkeys(AbuseKind.values, "weekly")}
+    better = {"feeling_safe": 4, "wellbeing": 3, "quality_of_life": 4, "physical": "none", "sexual": "monthly"}
+    cases = []
+    for referred in (14, 26, 27, 28):  # the first-contact standard over the Easter bank holidays
+        for contact_day in range(0, 6):
+            cases.append(_spec(referred=referred, contact=(contact_day, 22)))  # 11pm in London (BST)
+        cases.append(_spec(referred=referred, contact=None))
+    for after_day in (89, 90, 91):
+        cases.append(_spec(referred=5, engaged=3, assessments=[(0, "high", False), (after_day, "medium", False)]))
+    cases.append(_spec(referred=5, engaged=3, assessments=[(-1, "medium", False), (30, "high", False)]))
+    cases.append(_spec(referred=5, engaged=3, assessments=[(0, "high", True), (30, "standard", False)]))
+    for status in CaseStatus.values:
+        cases.append(_spec(referred=10, allocated=(0, 23), status=status))
+    cases.append(_spec(referred=10, intake=(0, answers), exit=(60, {**answers, **better})))
+    cases.append(_spec(referred=10, intake=(0, {**answers, "physical": "none"}), exit=(60, answers)))
+    cases.append(_spec(referred=10, exit=(60, answers)))  # no intake
+    providers = [AgencyFactory(), AgencyFactory()]
+    build({"cases": cases, "referrals": [(0, 0), (31, 1)]}, providers)
+    engaged_on = BASE + timedelta(days=8)
+    start, end = BASE, BASE + timedelta(days=120)
+    for as_of in [engaged_on + timedelta(days=risk_window_days() + d) for d in (-1, 0, 1)] + [
+        BASE + timedelta(days=d) for d in (15, 29, 33, 34)
+    ]:
+        python = compute_outcomes(start, end, as_of=as_of)
+        assert_same(python, outcome_figures(start, end, as_of=as_of, by="quarter").outcomes())
+        assert python["reduced_risk_within_3_months_rate"].denominator or as_of <= engaged_on + timedelta(days=90)
+    assert compute_outcomes(start, end, as_of=end)["first_contact_within_standard_rate"].numerator
