@@ -348,4 +348,26 @@ def support(history, survivor, harmer, idva, specialist_agency):
         recorded_by=idva,
     )
     order.protects.add(survivor)
+    # Housing: the council's homelessness application linked to her case, relief duty and a
+    # refuge placement whose area carries the canary (an area can narrow where she is).
+    from waymark.housing.models import Duty, HomelessnessApplication, TemporaryPlacement
+
+    housing_agency = AgencyFactory(kind=AgencyKind.HOUSING, name="Journey Housing")
+    application = HomelessnessApplication.objects.create(
+        number="HA-2026-990001",
+        agency=housing_agency,
+        person=PersonFactory(held_by=housing_agency),
+        case=case,
+        applied_on=D(2026, 1, 12),
+        loss_reason="domestic_abuse",
+        accommodation_at_application="with_family",
+        referral_route="da_service",
+        recorded_by=idva,
+    )
+    Duty.objects.create(
+        application=application, kind="relief", started_on=D(2026, 1, 12), target_on=D(2026, 3, 9), started_by=idva
+    )
+    TemporaryPlacement.objects.create(
+        application=application, placement_type="hostel", started_on=D(2026, 1, 12), area=CANARY, recorded_by=idva
+    )
     return case

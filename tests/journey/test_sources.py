@@ -10,6 +10,7 @@ import pytest
 from tests.factories import AgencyFactory, make_member
 from tests.journey.conftest import CANARY, D, at, make_assessment, make_case, make_referral
 from waymark.cases.models import CaseNote, ContactAttempt
+from waymark.housing.models import Duty, HomelessnessApplication
 from waymark.incidents.models import Incident
 from waymark.journey import sources
 from waymark.journey.sources import EntryKind, journey_for
@@ -301,6 +302,18 @@ def test_one_query_per_kind_whatever_the_length_of_the_history(
             VictimLink.objects.create(enrolment=enrolment, victim=survivor, relationship="former_partner", case=case)
             RiskFlag.objects.create(enrolment=enrolment, kind="breach", raised_on=day)
             Incident.objects.create(occurred_on=day, victim=survivor, perpetrator=harmer)
+            application = HomelessnessApplication.objects.create(
+                number=f"HA-{n}-{i}",
+                agency=specialist_agency,
+                person=survivor,
+                case=case,
+                applied_on=day,
+                loss_reason="domestic_abuse",
+                accommodation_at_application="refuge",
+                referral_route="self",
+                recorded_by=idva,
+            )
+            Duty.objects.create(application=application, kind="relief", started_on=day, target_on=day, started_by=idva)
 
     service = Service.objects.create(code="journey-q", name="Advocacy", category="advocacy", provider_name="Harbour")
     grow(1)

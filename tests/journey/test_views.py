@@ -119,7 +119,7 @@ def test_filter_by_kind(history, survivor, idva, client_for):
 
 
 def test_an_unknown_kind_shows_everything_with_an_error(history, survivor, idva, client_for):
-    page = client_for(idva).get(_url(survivor), {"kind": "housing"}).content.decode()
+    page = client_for(idva).get(_url(survivor), {"kind": "no-such-kind"}).content.decode()
     assert 'data-kind="risk"' in page and 'data-kind="referral"' in page
     assert "govuk-error-message" in page
 

@@ -47,6 +47,7 @@ class EntryKind(models.TextChoices):
     MARAC = "marac", "MARAC"
     OUTCOME = "outcome", "Outcome measures"
     PROGRAMME = "programme", "Perpetrator programme"
+    HOUSING = "housing", "Housing: homelessness and the tenancy panel"
 
 
 @dataclass(frozen=True)
