@@ -370,4 +370,46 @@ def support(history, survivor, harmer, idva, specialist_agency):
     TemporaryPlacement.objects.create(
         application=application, placement_type="hostel", started_on=D(2026, 1, 12), area=CANARY, recorded_by=idva
     )
+    _safe_accommodation(case, survivor, idva, specialist_agency)
     return case
+
+
+def _safe_accommodation(case, survivor, idva, specialist_agency):
+    """A refuge stay and a sanctuary install, each address carrying the canary (never in the journey)."""
+    from waymark.refuge.models import RefugeReferral, SafeAccommodationService, SafeHouse, Sanctuary
+
+    service = SafeAccommodationService.objects.create(
+        provider=specialist_agency,
+        name="Journey Refuge",
+        accommodation_type="refuge",
+        provider_legal_form="registered_charity",
+        area="South London",
+        declared_units=4,
+    )
+    SafeHouse.objects.create(service=service, label="House A", site_label="Site 1", area="South", line1=CANARY)
+    RefugeReferral.objects.create(
+        number="RR-2025-09001",
+        person=survivor,
+        case=case,
+        service=service,
+        referring_agency=specialist_agency,
+        referred_by=idva,
+        received_on=D(2025, 11, 21),
+        assessed_on=D(2025, 11, 22),
+        arrived_on=D(2025, 11, 25),
+        status="arrived",
+        decision_note=CANARY,
+    )
+    Sanctuary.objects.create(
+        number="SS-2026-9001",
+        person=survivor,
+        case=case,
+        scheme_agency=specialist_agency,
+        referring_agency=specialist_agency,
+        referred_by=idva,
+        referred_on=D(2026, 2, 1),
+        line1=CANARY,
+        postcode="CANARY",
+        town=CANARY,
+        feedback_comment=CANARY,
+    )

@@ -314,7 +314,37 @@ def test_one_query_per_kind_whatever_the_length_of_the_history(
                 recorded_by=idva,
             )
             Duty.objects.create(application=application, kind="relief", started_on=day, target_on=day, started_by=idva)
+            RefugeReferral.objects.create(
+                number=f"RR-{n}-{i}",
+                person=survivor,
+                case=case,
+                service=refuge,
+                referring_agency=specialist_agency,
+                referred_by=idva,
+                received_on=day,
+                arrived_on=day,
+                status="arrived",
+            )
+            Sanctuary.objects.create(
+                number=f"SS-{n}-{i}",
+                person=survivor,
+                case=case,
+                scheme_agency=specialist_agency,
+                referring_agency=specialist_agency,
+                referred_by=idva,
+                referred_on=day,
+            )
 
+    from waymark.refuge.models import RefugeReferral, SafeAccommodationService, Sanctuary
+
+    refuge = SafeAccommodationService.objects.create(
+        provider=specialist_agency,
+        name="Refuge",
+        accommodation_type="refuge",
+        provider_legal_form="registered_charity",
+        area="South",
+        declared_units=4,
+    )
     service = Service.objects.create(code="journey-q", name="Advocacy", category="advocacy", provider_name="Harbour")
     grow(1)
     with django_assert_max_num_queries(40) as few:

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "waymark.marac.apps.MaracConfig",
     "waymark.training",
     "waymark.strategy",
+    "waymark.refuge",
     "waymark.interchange",
     "waymark.api",
     "waymark.breakglass",

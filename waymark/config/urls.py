@@ -24,6 +24,7 @@ urlpatterns = [
     path("marac/", include("waymark.marac.urls")),
     path("training/", include("waymark.training.urls")),
     path("strategy/", include("waymark.strategy.urls")),
+    path("safe-accommodation/", include("waymark.refuge.urls")),
     path("self-referral/", include("waymark.referrals.selfreferral_urls")),
     path("api/", include("waymark.api.urls")),
     path("emergency-access/", include("waymark.breakglass.urls")),

@@ -48,6 +48,7 @@ class EntryKind(models.TextChoices):
     OUTCOME = "outcome", "Outcome measures"
     PROGRAMME = "programme", "Perpetrator programme"
     HOUSING = "housing", "Housing: homelessness and the tenancy panel"
+    SAFE_ACCOMMODATION = "safe_accommodation", "Refuge and sanctuary"
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ class Role(models.TextChoices):
     PEER_SUPPORT_COORDINATOR = "peer_support_coordinator", "Peer-support coordinator"
     SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
     AUDITOR = "auditor", "Auditor"
+    REFUGE_WORKER = "refuge_worker", "Refuge worker (safe accommodation provider)"
+    SANCTUARY_COORDINATOR = "sanctuary_coordinator", "Sanctuary scheme coordinator"
 
 
 ROLE_DESCRIPTIONS: dict[Role, str] = {
@@ -37,6 +39,9 @@ ROLE_DESCRIPTIONS: dict[Role, str] = {
     Role.PEER_SUPPORT_COORDINATOR: "Recruits, matches and supervises peer supporters (their records are hers alone).",
     Role.SYSTEM_ADMINISTRATOR: "Manages users, agencies, teams and configuration.",
     Role.AUDITOR: "Reads and searches the audit trail.",
+    Role.REFUGE_WORKER: "Staff of a safe accommodation provider: posts vacancies, decides refuge referrals, "
+    "and alone sees the provider's own safe-house addresses.",
+    Role.SANCTUARY_COORDINATOR: "Runs the sanctuary scheme: eligibility, surveys, measures fitted, reviews and removal.",
 }
 
 
@@ -53,6 +58,8 @@ RECORD_OPENING_ROLES: frozenset[Role] = frozenset(
         Role.TENANCY_PANEL_MEMBER,
         Role.PERPETRATOR_WORKER,
         Role.PEER_SUPPORT_COORDINATOR,
+        Role.REFUGE_WORKER,
+        Role.SANCTUARY_COORDINATOR,
     }
 )
 # Roles that confer power over other people's access or over the audit trail.

@@ -1,0 +1,235 @@
+"""Who may see safe accommodation records, and — narrower — where a safe house or sanctuary is.
+
+One scope per model, one check per object; conditions one per line, each tested in
+tests/refuge/test_access.py. Deny by default. One veto over everything: anyone holding the
+perpetrator-programme role anywhere sees none of it (docs/perpetrator-programme.md).
+
+- Services (name, type, area, declared figures): roles that refer, place, commission or run them.
+- Safe-house addresses: only refuge workers of the service's own provider agency. Not housing
+  officers, not MARAC, not IDVAs, not commissioners: they see an area.
+- Vacancies: the provider's refuge workers (their own), and those who search for a household
+  (IDVAs, team managers, housing officers). Area only, ever, for the searchers.
+- Refuge referrals: the provider's refuge workers; whoever made it; whoever may see the linked
+  case; team managers and housing officers of the referring agency.
+- Sanctuaries: the scheme's coordinators; whoever made it; whoever may see the linked case; team
+  managers of the referring agency. The property address: only the scheme's coordinators and
+  whoever may see the survivor's case.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from waymark.organisations.roles import Role
+
+SERVICE_READ_ROLES = (
+    Role.REFUGE_WORKER,
+    Role.CASEWORKER,
+    Role.TEAM_MANAGER,
+    Role.HOUSING_OFFICER,
+    Role.MARAC_COORDINATOR,
+    Role.SANCTUARY_COORDINATOR,
+    Role.COMMISSIONER,
+    Role.PARTNERSHIP_LEAD,
+)
+# Roles that search vacancies for a household and make refuge referrals.
+SEARCH_ROLES = (Role.CASEWORKER, Role.TEAM_MANAGER, Role.HOUSING_OFFICER)
+REFERRER_ROLES = SEARCH_ROLES
+# Roles that refer to the sanctuary scheme.
+SANCTUARY_REFERRER_ROLES = (Role.CASEWORKER, Role.TEAM_MANAGER, Role.HOUSING_OFFICER)
+
+
+def _is_member(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and getattr(user, "roles", None))
+
+
+def _vetoed(user: Any) -> bool:
+    """Not a member, or holding the perpetrator-programme role anywhere: sees nothing here."""
+    return not _is_member(user) or Role.PERPETRATOR_WORKER in user.roles
+
+
+def provider_agency_ids(user: Any) -> frozenset[uuid.UUID]:
+    """Agencies where the user is a refuge worker: the providers whose houses they may locate."""
+    if _vetoed(user):
+        return frozenset()
+    return frozenset(user.agencies_with_role(Role.REFUGE_WORKER))
+
+
+def scheme_agency_ids(user: Any) -> frozenset[uuid.UUID]:
+    """Agencies where the user coordinates the sanctuary scheme."""
+    if _vetoed(user):
+        return frozenset()
+    return frozenset(user.agencies_with_role(Role.SANCTUARY_COORDINATOR))
+
+
+def _cases_visible(user: Any) -> Any:
+    from waymark.cases.access import cases_visible_to
+
+    return cases_visible_to(user).order_by()
+
+
+# --- Services and addresses ------------------------------------------------------------------
+
+
+def services_visible_to(user: Any, services: QuerySet[Any] | None = None) -> Any:
+    from waymark.refuge.models import SafeAccommodationService
+
+    scope = SafeAccommodationService.objects.all() if services is None else services
+    if _vetoed(user):
+        return scope.none()
+    # Roles whose work is referring to, placing in, running or commissioning safe accommodation.
+    if user.roles & set(SERVICE_READ_ROLES):
+        return scope
+    return scope.none()
+
+
+def get_service_for_user(user: Any, service_id: uuid.UUID | str) -> Any:
+    """The service, if this user may see it. Http404 alike for "missing" and "not yours"."""
+    from waymark.refuge.models import SafeAccommodationService
+
+    return _get(SafeAccommodationService.objects.visible_to(user).select_related("provider"), service_id)
+
+
+def can_see_house_addresses(user: Any, service: Any) -> bool:
+    """Only the refuge workers of the service's own provider may see where its houses are."""
+    return service.provider_id in provider_agency_ids(user)
+
+
+def can_manage_service(user: Any, service: Any) -> bool:
+    """Post vacancies and decide referrals: the provider's own refuge workers."""
+    return service.provider_id in provider_agency_ids(user)
+
+
+# --- Vacancies -------------------------------------------------------------------------------
+
+
+def vacancies_visible_to(user: Any, vacancies: QuerySet[Any] | None = None) -> Any:
+    from waymark.refuge.models import Vacancy
+
+    scope = Vacancy.objects.all() if vacancies is None else vacancies
+    if _vetoed(user):
+        return scope.none()
+    grants = Q(pk__in=[])
+    # The provider's own refuge workers: their vacancies, open or filled.
+    grants |= Q(service__provider_id__in=provider_agency_ids(user))
+    # Those who search for a household: every vacancy (they are shown its area only).
+    if user.roles & set(SEARCH_ROLES):
+        grants |= Q(pk__isnull=False)
+    return scope.filter(grants)
+
+
+def get_vacancy_for_user(user: Any, vacancy_id: uuid.UUID | str) -> Any:
+    from waymark.refuge.models import Vacancy
+
+    return _get(Vacancy.objects.visible_to(user).select_related("service", "house"), vacancy_id)
+
+
+# --- Refuge referrals ------------------------------------------------------------------------
+
+
+def referrals_visible_to(user: Any, referrals: QuerySet[Any] | None = None) -> Any:
+    from waymark.refuge.models import RefugeReferral
+
+    scope = RefugeReferral.objects.all() if referrals is None else referrals
+    if _vetoed(user):
+        return scope.none()
+    grants = Q(pk__in=[])
+    # The provider's refuge workers: referrals to their services (they decide them).
+    grants |= Q(service__provider_id__in=provider_agency_ids(user))
+    # Whoever made the referral, while they still hold a referring role there.
+    grants |= Q(referred_by=user, referring_agency_id__in=user.agencies_with_role(*REFERRER_ROLES))
+    # Whoever may see the survivor's linked case.
+    grants |= Q(case_id__in=_cases_visible(user).values("pk"))
+    # Team managers and housing officers of the referring agency (covering, and their caseload).
+    grants |= Q(referring_agency_id__in=user.agencies_with_role(Role.TEAM_MANAGER, Role.HOUSING_OFFICER))
+    return scope.filter(grants)
+
+
+def get_referral_for_user(user: Any, referral_id: uuid.UUID | str) -> Any:
+    from waymark.refuge.models import RefugeReferral
+
+    return _get(
+        RefugeReferral.objects.visible_to(user).select_related(
+            "person", "case", "service", "service__provider", "referring_agency", "referred_by", "vacancy"
+        ),
+        referral_id,
+    )
+
+
+def can_decide_referral(user: Any, referral: Any) -> bool:
+    """Assess, offer, record arrival or departure, or close as unsuccessful: the provider's staff."""
+    return referral.service.provider_id in provider_agency_ids(user)
+
+
+# --- Sanctuaries -----------------------------------------------------------------------------
+
+
+def sanctuaries_visible_to(user: Any, sanctuaries: QuerySet[Any] | None = None) -> Any:
+    from waymark.refuge.models import Sanctuary
+
+    scope = Sanctuary.objects.all() if sanctuaries is None else sanctuaries
+    if _vetoed(user):
+        return scope.none()
+    grants = Q(pk__in=[])
+    # The scheme's coordinators.
+    grants |= Q(scheme_agency_id__in=scheme_agency_ids(user))
+    # Whoever made the referral, while they still hold a referring role there.
+    grants |= Q(referred_by=user, referring_agency_id__in=user.agencies_with_role(*SANCTUARY_REFERRER_ROLES))
+    # Whoever may see the survivor's linked case.
+    grants |= Q(case_id__in=_cases_visible(user).values("pk"))
+    # Team managers of the referring agency.
+    grants |= Q(referring_agency_id__in=user.agencies_with_role(Role.TEAM_MANAGER))
+    return scope.filter(grants)
+
+
+def get_sanctuary_for_user(user: Any, sanctuary_id: uuid.UUID | str) -> Any:
+    from waymark.refuge.models import Sanctuary
+
+    return _get(
+        Sanctuary.objects.visible_to(user).select_related(
+            "person", "case", "scheme_agency", "referring_agency", "referred_by"
+        ),
+        sanctuary_id,
+    )
+
+
+def sanctuary_addresses_visible_to(user: Any, sanctuaries: QuerySet[Any] | None = None) -> Any:
+    """Sanctuaries whose property address this user may see (a subset of the above)."""
+    from waymark.refuge.models import Sanctuary
+
+    scope = Sanctuary.objects.all() if sanctuaries is None else sanctuaries
+    if _vetoed(user):
+        return scope.none()
+    grants = Q(pk__in=[])
+    # The scheme's coordinators: they arrange the survey and the fitting.
+    grants |= Q(scheme_agency_id__in=scheme_agency_ids(user))
+    # The survivor's own workers: those who may see her case.
+    grants |= Q(case_id__in=_cases_visible(user).values("pk"))
+    return scope.filter(grants)
+
+
+def can_see_sanctuary_address(user: Any, sanctuary: Any) -> bool:
+    return sanctuary_addresses_visible_to(user).filter(pk=sanctuary.pk).exists()
+
+
+def can_coordinate(user: Any, sanctuary: Any) -> bool:
+    """Record eligibility, survey, fitting, flags, reviews, removal: the scheme's coordinators."""
+    return sanctuary.scheme_agency_id in scheme_agency_ids(user)
+
+
+# --- Shared ----------------------------------------------------------------------------------
+
+
+def _get(scope: QuerySet[Any], object_id: uuid.UUID | str) -> Any:
+    try:
+        object_uuid = uuid.UUID(str(object_id))
+    except ValueError:
+        raise Http404("Not found") from None
+    found = scope.filter(pk=object_uuid).first()
+    if found is None:
+        raise Http404("Not found")
+    return found

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class RefugeConfig(AppConfig):
+    name = "waymark.refuge"
+    verbose_name = "Safe accommodation"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Home panels, navigation, the journey source and the annual-return report.
+        from waymark.refuge import hooks  # noqa: F401

@@ -1,0 +1,415 @@
+"""Forms for safe accommodation. They check the shape of what was typed; the actions decide the rules.
+
+Edit forms carry the ``version`` the record was read at, so a stale save is refused by the action.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+
+from waymark.referrals.fields import GovukDateField
+from waymark.refuge.choices import (
+    AdultGender,
+    DepartureReason,
+    FeltSafer,
+    Mobility,
+    MoveOnDestination,
+    SanctuaryMeasure,
+    SanctuaryRemovalReason,
+    SpecialistCharacteristic,
+    UnitKind,
+    UnsuccessfulReason,
+)
+
+
+def _ages(text: str) -> list[int]:
+    ages = []
+    for part in (text or "").replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or int(part) > 17:
+            raise forms.ValidationError("Enter each boy's age as a whole number from 0 to 17, separated by commas")
+        ages.append(int(part))
+    return ages
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class HouseholdSearchForm(forms.Form):
+    """What a household needs: used to search vacancies (GET)."""
+
+    children = forms.IntegerField(
+        label="Number of children",
+        min_value=0,
+        max_value=15,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
+        error_messages={
+            "invalid": "Enter the number of children as a whole number",
+            "min_value": "The number of children cannot be negative",
+            "max_value": "Enter 15 children or fewer",
+        },
+    )
+    boys_ages = forms.CharField(
+        label="Ages of any boys",
+        required=False,
+        max_length=60,
+        help_text="Separated by commas, for example 9, 14",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+    mobility = forms.ChoiceField(
+        label="Mobility needs", choices=Mobility.choices, required=False, widget=forms.RadioSelect
+    )
+    nrpf = forms.BooleanField(label="No recourse to public funds", required=False)
+    language = forms.CharField(
+        label="Language needed",
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
+    )
+    recovery = forms.BooleanField(label="Needs a recovery refuge (substance use)", required=False)
+
+    def clean_boys_ages(self) -> list[int]:
+        return _ages(self.cleaned_data.get("boys_ages", ""))
+
+    def clean(self) -> dict[str, Any]:
+        data = cast(dict[str, Any], super().clean())
+        if len(data.get("boys_ages") or []) > (data.get("children") or 0):
+            self.add_error("boys_ages", "There are more boys' ages than children")
+        return data
+
+
+class ReferralForm(forms.Form):
+    service = forms.ChoiceField(
+        label="Refer to",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a service", "invalid_choice": "Choose a service"},
+    )
+    case = forms.ChoiceField(label="Her case", required=False, widget=forms.RadioSelect)
+    received_on = GovukDateField(label="Date of the referral", help_text="For example, 27 3 2026")
+    adult_gender = forms.ChoiceField(
+        label="The adult is counted as",
+        choices=AdultGender.choices,
+        widget=forms.RadioSelect,
+        initial=AdultGender.WOMAN,
+    )
+    children = forms.IntegerField(
+        label="Number of children coming with her",
+        min_value=0,
+        max_value=15,
+        initial=0,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter the number of children",
+            "invalid": "Enter the number of children as a whole number",
+            "min_value": "The number of children cannot be negative",
+            "max_value": "Enter 15 children or fewer",
+        },
+    )
+    boys_ages = forms.CharField(
+        label="Ages of any boys",
+        required=False,
+        max_length=60,
+        help_text="Separated by commas, for example 9, 14",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+    mobility = forms.ChoiceField(
+        label="Mobility needs", choices=Mobility.choices, widget=forms.RadioSelect, initial=Mobility.NONE
+    )
+    nrpf = forms.BooleanField(label="She has no recourse to public funds", required=False)
+    language = forms.CharField(
+        label="Language needed, if not English",
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
+    )
+    recovery_needed = forms.BooleanField(label="Needs a recovery refuge (substance use)", required=False)
+    characteristics = forms.MultipleChoiceField(
+        label="Specialist characteristics",
+        required=False,
+        choices=SpecialistCharacteristic.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, services: list[Any], cases: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["service"]).choices = [
+            (str(s.pk), f"{s.name} ({s.get_accommodation_type_display()}, {s.area})") for s in services
+        ]
+        case_field = cast(forms.ChoiceField, self.fields["case"])
+        case_field.choices = [("", "Not linked to a case")] + [(str(c.pk), c.number) for c in cases]
+        if not cases:
+            del self.fields["case"]
+
+    def clean_boys_ages(self) -> list[int]:
+        return _ages(self.cleaned_data.get("boys_ages", ""))
+
+
+class VacancyForm(forms.Form):
+    house = forms.ChoiceField(label="Safe house", required=False)
+    unit_kind = forms.ChoiceField(
+        label="Kind of unit",
+        choices=UnitKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of unit"},
+    )
+    bedspaces = forms.IntegerField(
+        label="Bedspaces",
+        min_value=1,
+        max_value=12,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
+        error_messages={"required": "Enter the number of bedspaces"},
+    )
+    max_children = forms.IntegerField(
+        label="How many children it can take",
+        min_value=0,
+        max_value=11,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
+        error_messages={"required": "Enter how many children it can take"},
+    )
+    oldest_boy_age = forms.IntegerField(
+        label="Oldest age of boys accepted",
+        required=False,
+        min_value=0,
+        max_value=17,
+        help_text="Leave empty if boys of any age are accepted",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
+    )
+    mobility = forms.ChoiceField(
+        label="Access",
+        choices=[
+            (Mobility.NONE, "Not suitable for limited mobility"),
+            (Mobility.LIMITED, "Suitable for limited mobility"),
+            (Mobility.WHEELCHAIR, "Wheelchair accessible"),
+        ],
+        widget=forms.RadioSelect,
+        initial=Mobility.NONE,
+    )
+    nrpf_considered = forms.BooleanField(label="Women with no recourse to public funds considered", required=False)
+    by_and_for = forms.CharField(label="Specialist by-and-for community, if any", required=False, max_length=120)
+    recovery = forms.BooleanField(label="Recovery refuge (substance use)", required=False)
+    languages = forms.CharField(
+        label="Languages spoken by staff", required=False, max_length=200, help_text="Separated by commas"
+    )
+    area = forms.CharField(
+        label="Area shown to others",
+        required=False,
+        max_length=120,
+        help_text="Never an address. Leave empty to use the house's area",
+    )
+    posted_on = GovukDateField(label="Date posted")
+
+    def __init__(self, *args: Any, houses: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.houses = {str(h.pk): h for h in houses}
+        cast(forms.ChoiceField, self.fields["house"]).choices = [("", "Not a particular house")] + [
+            (str(h.pk), f"{h.label}, {h.site_label}") for h in houses
+        ]
+
+
+class HouseForm(forms.Form):
+    label = forms.CharField(label="Name of the house", max_length=80, help_text="Not its address, e.g. House A")
+    site_label = forms.CharField(label="Site", max_length=80)
+    area = forms.CharField(label="Area shown to others", max_length=120)
+    line1 = forms.CharField(label="Address line 1", max_length=200)
+    line2 = forms.CharField(label="Address line 2", max_length=200, required=False)
+    town = forms.CharField(label="Town or city", max_length=100, required=False)
+    postcode = forms.CharField(
+        label="Postcode",
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+
+
+class DateStepForm(VersionedForm):
+    on = GovukDateField(label="Date")
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only the provider's staff and the referrer read it",
+    )
+
+
+class OfferForm(VersionedForm):
+    vacancy = forms.ChoiceField(
+        label="Vacancy",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a vacancy", "invalid_choice": "Choose a vacancy"},
+    )
+    on = GovukDateField(label="Date of the offer")
+
+    def __init__(self, *args: Any, vacancies: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.vacancies = {str(v.pk): v for v in vacancies}
+        cast(forms.ChoiceField, self.fields["vacancy"]).choices = [
+            (
+                str(v.pk),
+                f"{v.get_unit_kind_display()}, {v.area}: {v.bedspaces} bedspaces, up to {v.max_children} children"
+                f" (posted {v.posted_on:%-d %B %Y})",
+            )
+            for v in vacancies
+        ]
+
+
+class LeaveForm(VersionedForm):
+    on = GovukDateField(label="Date support ended")
+    reason = forms.ChoiceField(
+        label="Why support ended",
+        choices=DepartureReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why support ended"},
+    )
+    move_on = forms.ChoiceField(
+        label="Where they moved on to",
+        choices=MoveOnDestination.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose where they moved on to"},
+    )
+
+
+class UnsuccessfulForm(VersionedForm):
+    on = GovukDateField(label="Date")
+    reason = forms.ChoiceField(
+        label="Why the referral was unsuccessful",
+        choices=UnsuccessfulReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why the referral was unsuccessful"},
+    )
+    note = forms.CharField(label="Note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class WithdrawForm(VersionedForm):
+    on = GovukDateField(label="Date withdrawn")
+
+
+# --- Sanctuary -------------------------------------------------------------------------------
+
+
+class SanctuaryReferForm(forms.Form):
+    scheme_agency = forms.ChoiceField(
+        label="Sanctuary scheme", widget=forms.RadioSelect, error_messages={"required": "Choose the scheme"}
+    )
+    case = forms.ChoiceField(label="Her case", required=False, widget=forms.RadioSelect)
+    referred_on = GovukDateField(label="Date of the referral")
+    line1 = forms.CharField(
+        label="Address line 1", max_length=200, error_messages={"required": "Enter the first line of the address"}
+    )
+    line2 = forms.CharField(label="Address line 2", max_length=200, required=False)
+    town = forms.CharField(label="Town or city", max_length=100, required=False)
+    postcode = forms.CharField(
+        label="Postcode",
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+
+    def __init__(self, *args: Any, schemes: list[Any], cases: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["scheme_agency"]).choices = [(str(a.pk), a.name) for a in schemes]
+        cast(forms.ChoiceField, self.fields["case"]).choices = [("", "Not linked to a case")] + [
+            (str(c.pk), c.number) for c in cases
+        ]
+        if not cases:
+            del self.fields["case"]
+
+
+class EligibilityForm(VersionedForm):
+    harmer_not_resident = forms.BooleanField(
+        label="The person causing harm does not live at the property", required=False
+    )
+    staying_is_safe_and_chosen = forms.BooleanField(
+        label="Staying is safe, and it is the survivor's own choice", required=False
+    )
+    right_to_occupy_and_consent = forms.BooleanField(
+        label="The survivor has the right to occupy, and the owner or landlord agrees", required=False
+    )
+    risk_assessed_on = GovukDateField(
+        label="Date of the risk assessment", required=False, help_text="Leave empty if no risk assessment has been done"
+    )
+    on = GovukDateField(label="Date eligibility confirmed")
+
+
+class SurveyForm(VersionedForm):
+    surveyed_on = GovukDateField(label="Date surveyed")
+    surveyor = forms.CharField(label="Surveyed by", max_length=120)
+
+
+class FitForm(VersionedForm):
+    measures = forms.MultipleChoiceField(
+        label="Measures fitted",
+        choices=SanctuaryMeasure.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one measure fitted"},
+    )
+    contractor = forms.CharField(label="Contractor", max_length=120)
+    work_started_on = GovukDateField(label="Date work started")
+    fitted_on = GovukDateField(label="Date fitted")
+    cost = forms.DecimalField(
+        label="Cost in pounds",
+        required=False,
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}),
+    )
+    fire_visit_on = GovukDateField(label="Fire-service home safety visit", required=False)
+    at_risk_flag_set_on = GovukDateField(label='Date the emergency services\' "at risk" flag was set', required=False)
+    at_risk_flag_review_on = GovukDateField(label="Date to review the flag", required=False, allow_future=True)
+
+
+class FlagForm(VersionedForm):
+    review_on = GovukDateField(label="Next review of the flag", required=False, allow_future=True)
+    removed_on = GovukDateField(label="Or: date the flag was removed", required=False)
+
+
+class ReviewForm(forms.Form):
+    months = forms.TypedChoiceField(
+        label="Review",
+        choices=[(3, "3-month review"), (6, "6-month review")],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the review"},
+    )
+    done_on = GovukDateField(label="Date of the review")
+    measures_working = forms.BooleanField(label="The measures are working", required=False)
+    still_needed = forms.BooleanField(label="The measures are still needed", required=False)
+    note = forms.CharField(label="Note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RemoveForm(VersionedForm):
+    removed_on = GovukDateField(label="Date removed")
+    reason = forms.ChoiceField(
+        label="Why",
+        choices=SanctuaryRemovalReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why it was removed"},
+    )
+
+
+class FeedbackForm(VersionedForm):
+    feedback_on = GovukDateField(label="Date of the feedback")
+    felt_safer = forms.ChoiceField(
+        label="Does she feel safer at home?",
+        choices=FeltSafer.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose an answer"},
+    )
+    satisfaction = forms.TypedChoiceField(
+        label="How happy is she with the scheme?",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        choices=[(5, "5: very happy"), (4, "4"), (3, "3"), (2, "2"), (1, "1: very unhappy")],
+    )
+    comment = forms.CharField(
+        label="In her words", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,379 @@
+"""Safe accommodation (Domestic Abuse Act 2021, Part 4): services and their safe houses, vacancies,
+refuge referrals and the sanctuary scheme.
+
+A safe house's address and a sanctuary property's address are the most dangerous data in the
+system: they are encrypted at rest, ``__str__`` never shows them, and who may read them is decided
+in ``waymark/refuge/access.py`` (the provider's own refuge workers; for a sanctuary property, the
+survivor's own caseworkers and the scheme's coordinator). Everyone else sees an area.
+
+Records change only through ``waymark/refuge/actions.py``. Every editable record carries a
+``version``: an edit names the version it was read at and a stale save is refused.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+
+from waymark.core.crypto import EncryptedTextField
+from waymark.core.models import BaseModel
+from waymark.refuge.choices import (
+    AccommodationType,
+    AdultGender,
+    DepartureReason,
+    FeltSafer,
+    Mobility,
+    MoveOnDestination,
+    ProviderLegalForm,
+    SanctuaryMeasure,
+    SanctuaryRemovalReason,
+    UnitKind,
+    UnsuccessfulReason,
+)
+from waymark.refuge.states import ReferralStatus, SanctuaryStatus
+
+
+class NumberSequence(models.Model):
+    """The last number issued per prefix and year (RR-2026-00012, SS-2026-0004)."""
+
+    prefix = models.CharField(max_length=4)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="refuge_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}"
+
+
+# --- Services and safe houses ----------------------------------------------------------------
+
+
+class SafeAccommodationServiceQuerySet(models.QuerySet["SafeAccommodationService"]):
+    def visible_to(self, user: Any) -> SafeAccommodationServiceQuerySet:
+        from waymark.refuge.access import services_visible_to
+
+        return cast(SafeAccommodationServiceQuerySet, services_visible_to(user, self))
+
+
+class SafeAccommodationService(BaseModel):
+    """A commissioned safe accommodation service of one statutory type, run by one provider.
+
+    The ``declared_*`` figures are the service as the commissioning record states it, loaded as
+    written: when they do not add up, the service page and the reports say so
+    (``waymark/refuge/selectors.py: data_quality_warnings``); nothing corrects them.
+    """
+
+    provider = models.ForeignKey(
+        "organisations.Agency",
+        on_delete=models.PROTECT,
+        related_name="safe_accommodation_services",
+        help_text="The agency running the service. Its refuge workers alone see the safe-house addresses.",
+    )
+    name = models.CharField(max_length=200)
+    accommodation_type = models.CharField(max_length=24, choices=AccommodationType.choices)
+    provider_legal_form = models.CharField(
+        max_length=24,
+        choices=ProviderLegalForm.choices,
+        help_text="Only a council, a registered provider of social housing or a registered charity may provide it.",
+    )
+    provider_registration = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="Charity number or registered provider number (not needed for a council).",
+    )
+    area = models.CharField(
+        max_length=120,
+        help_text="The area shown to everyone outside the provider, never an address (e.g. 'South London').",
+    )
+    client_group = models.CharField(max_length=200, blank=True, help_text="Who it is for, e.g. women and children.")
+    declared_units = models.PositiveSmallIntegerField(help_text="Units as the commissioning record states.")
+    declared_safe_houses = models.PositiveSmallIntegerField(null=True, blank=True)
+    declared_sites = models.PositiveSmallIntegerField(null=True, blank=True)
+    declared_self_contained = models.PositiveSmallIntegerField(null=True, blank=True)
+    declared_shared = models.PositiveSmallIntegerField(null=True, blank=True)
+    declared_wheelchair_accessible = models.PositiveSmallIntegerField(null=True, blank=True)
+    commissioned_bedspaces = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Bedspaces commissioned, when the record states them."
+    )
+    full_time_workers = models.PositiveSmallIntegerField(default=0, help_text="Full-time specialist workers.")
+    part_time_managers = models.PositiveSmallIntegerField(default=0, help_text="Part-time service managers.")
+    by_and_for = models.CharField(
+        max_length=120, blank=True, help_text="The community a by-and-for service is run by and for, if any."
+    )
+    recovery = models.BooleanField(default=False, help_text="A recovery refuge (substance use).")
+    is_active = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = SafeAccommodationServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SafeHouse(BaseModel):
+    """One safe house of a service, on a site. Its address is encrypted and shown only to the
+    provider's own refuge workers (``waymark/refuge/access.py: can_see_house_addresses``)."""
+
+    service = models.ForeignKey(SafeAccommodationService, on_delete=models.PROTECT, related_name="houses")
+    label = models.CharField(max_length=80, help_text="How staff name it without its address, e.g. 'House A'.")
+    site_label = models.CharField(max_length=80, help_text="The site it is on, e.g. 'Site 1'.")
+    area = models.CharField(max_length=120, help_text="Shown to others instead of the address.")
+    line1 = EncryptedTextField("Address line 1", blank=True)
+    line2 = EncryptedTextField("Address line 2", blank=True)
+    town = EncryptedTextField("Town or city", blank=True)
+    postcode = EncryptedTextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["service__name", "site_label", "label"]
+
+    def __str__(self) -> str:
+        # Never the address: str() reaches logs, admin and error reports.
+        return self.label
+
+
+# --- Vacancies -------------------------------------------------------------------------------
+
+
+class VacancyQuerySet(models.QuerySet["Vacancy"]):
+    def visible_to(self, user: Any) -> VacancyQuerySet:
+        from waymark.refuge.access import vacancies_visible_to
+
+        return cast(VacancyQuerySet, vacancies_visible_to(user, self))
+
+    def open(self) -> VacancyQuerySet:
+        return self.filter(filled_on__isnull=True, withdrawn_on__isnull=True)
+
+
+class Vacancy(BaseModel):
+    """A space a provider has free. Carries an area, never an address."""
+
+    service = models.ForeignKey(SafeAccommodationService, on_delete=models.PROTECT, related_name="vacancies")
+    house = models.ForeignKey(
+        SafeHouse,
+        on_delete=models.PROTECT,
+        related_name="vacancies",
+        null=True,
+        blank=True,
+        help_text="For the provider's own staff; others see the area only.",
+    )
+    area = models.CharField(max_length=120, help_text="The area shown to those searching.")
+    unit_kind = models.CharField(max_length=16, choices=UnitKind.choices)
+    bedspaces = models.PositiveSmallIntegerField()
+    max_children = models.PositiveSmallIntegerField(help_text="How many children the space can take.")
+    oldest_boy_age = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(17)],
+        help_text="The oldest age of boys accepted. Empty: boys of any age.",
+    )
+    mobility = models.CharField(
+        max_length=16,
+        choices=Mobility.choices,
+        default=Mobility.NONE,
+        help_text="The most the space suits: limited mobility, or a wheelchair user.",
+    )
+    nrpf_considered = models.BooleanField("NRPF considered", default=False)
+    by_and_for = models.CharField(max_length=120, blank=True, help_text="Specialist by-and-for community, if any.")
+    recovery = models.BooleanField(default=False, help_text="Recovery refuge (substance use).")
+    languages = models.CharField(max_length=200, blank=True, help_text="Languages staff speak, comma separated.")
+    posted_on = models.DateField()
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filled_on = models.DateField(null=True, blank=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = VacancyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-posted_on", "area"]
+        verbose_name_plural = "vacancies"
+        indexes = [models.Index(fields=["filled_on", "withdrawn_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_unit_kind_display()} space, {self.area}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.filled_on is None and self.withdrawn_on is None
+
+    @property
+    def language_list(self) -> list[str]:
+        return [part.strip() for part in self.languages.split(",") if part.strip()]
+
+
+# --- Refuge referrals ------------------------------------------------------------------------
+
+
+class RefugeReferralQuerySet(models.QuerySet["RefugeReferral"]):
+    def visible_to(self, user: Any) -> RefugeReferralQuerySet:
+        from waymark.refuge.access import referrals_visible_to
+
+        return cast(RefugeReferralQuerySet, referrals_visible_to(user, self))
+
+
+class RefugeReferral(BaseModel):
+    """A referral of a survivor's household to a safe accommodation service.
+
+    Made by an IDVA or a housing officer; decided by the provider's refuge worker. An unsuccessful
+    referral keeps its reason: each is unmet need in the annual return.
+    """
+
+    number = models.CharField(max_length=20, unique=True)
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="refuge_referrals")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="refuge_referrals", null=True, blank=True
+    )
+    service = models.ForeignKey(SafeAccommodationService, on_delete=models.PROTECT, related_name="referrals")
+    referring_agency = models.ForeignKey("organisations.Agency", on_delete=models.PROTECT, related_name="+")
+    referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    received_on = models.DateField()
+    status = models.CharField(max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.RECEIVED)
+
+    adult_gender = models.CharField(max_length=8, choices=AdultGender.choices, default=AdultGender.WOMAN)
+    children = models.PositiveSmallIntegerField(default=0)
+    boys_ages = models.JSONField(default=list, blank=True, help_text="Ages of the boys in the household.")
+    mobility = models.CharField(max_length=16, choices=Mobility.choices, default=Mobility.NONE)
+    nrpf = models.BooleanField("No recourse to public funds", default=False)
+    language = models.CharField(max_length=60, blank=True, help_text="A language the survivor needs, if not English.")
+    recovery_needed = models.BooleanField(default=False)
+    characteristics = models.JSONField(default=list, blank=True, help_text="Specialist characteristics (codes).")
+
+    assessed_on = models.DateField(null=True, blank=True)
+    offered_on = models.DateField(null=True, blank=True)
+    vacancy = models.ForeignKey(
+        Vacancy,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        null=True,
+        blank=True,
+        help_text="The space offered.",
+    )
+    arrived_on = models.DateField(null=True, blank=True)
+    left_on = models.DateField(null=True, blank=True)
+    departure_reason = models.CharField(max_length=32, choices=DepartureReason.choices, blank=True)
+    move_on = models.CharField(max_length=32, choices=MoveOnDestination.choices, blank=True)
+    unsuccessful_on = models.DateField(null=True, blank=True)
+    unsuccessful_reason = models.CharField(max_length=32, choices=UnsuccessfulReason.choices, blank=True)
+    decision_note = EncryptedTextField(blank=True, help_text="The refuge worker's note. Never logged.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    objects = RefugeReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_on", "-number"]
+        indexes = [models.Index(fields=["service", "status"]), models.Index(fields=["received_on"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def oldest_boy(self) -> int | None:
+        return max(self.boys_ages) if self.boys_ages else None
+
+    @property
+    def household_size(self) -> int:
+        return 1 + self.children
+
+
+# --- Sanctuary scheme ------------------------------------------------------------------------
+
+
+class SanctuaryQuerySet(models.QuerySet["Sanctuary"]):
+    def visible_to(self, user: Any) -> SanctuaryQuerySet:
+        from waymark.refuge.access import sanctuaries_visible_to
+
+        return cast(SanctuaryQuerySet, sanctuaries_visible_to(user, self))
+
+
+class Sanctuary(BaseModel):
+    """A sanctuary scheme install: security measures so a survivor can stay safely at home.
+
+    The property's address is as protected as a refuge's: encrypted, shown only to the survivor's
+    own caseworkers (those who may see her case) and the scheme's coordinator.
+    """
+
+    number = models.CharField(max_length=20, unique=True)
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="sanctuaries")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="sanctuaries", null=True, blank=True)
+    scheme_agency = models.ForeignKey(
+        "organisations.Agency", on_delete=models.PROTECT, related_name="+", help_text="The agency running the scheme."
+    )
+    referring_agency = models.ForeignKey("organisations.Agency", on_delete=models.PROTECT, related_name="+")
+    referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    referred_on = models.DateField()
+    status = models.CharField(max_length=16, choices=SanctuaryStatus.choices, default=SanctuaryStatus.REFERRED)
+
+    line1 = EncryptedTextField("Address line 1", blank=True)
+    line2 = EncryptedTextField("Address line 2", blank=True)
+    town = EncryptedTextField("Town or city", blank=True)
+    postcode = EncryptedTextField(blank=True)
+
+    # The eligibility gate: all four, confirmed together, before anything is fitted.
+    harmer_not_resident = models.BooleanField(default=False)
+    staying_is_safe_and_chosen = models.BooleanField(default=False)
+    right_to_occupy_and_consent = models.BooleanField(default=False)
+    risk_assessed_on = models.DateField(null=True, blank=True)
+    eligible_on = models.DateField(null=True, blank=True)
+
+    surveyed_on = models.DateField(null=True, blank=True)
+    surveyor = models.CharField(max_length=120, blank=True)
+    measures = models.JSONField(default=list, blank=True, help_text="Codes of the measures fitted.")
+    contractor = models.CharField(max_length=120, blank=True)
+    work_started_on = models.DateField(null=True, blank=True)
+    fitted_on = models.DateField(null=True, blank=True)
+    cost = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    fire_visit_on = models.DateField("Fire-service home safety visit", null=True, blank=True)
+    at_risk_flag_set_on = models.DateField(null=True, blank=True)
+    at_risk_flag_review_on = models.DateField(null=True, blank=True)
+    at_risk_flag_removed_on = models.DateField(null=True, blank=True)
+    removed_on = models.DateField(null=True, blank=True)
+    removal_reason = models.CharField(max_length=24, choices=SanctuaryRemovalReason.choices, blank=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+
+    feedback_on = models.DateField(null=True, blank=True)
+    felt_safer = models.CharField(max_length=8, choices=FeltSafer.choices, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(5)])
+    feedback_comment = EncryptedTextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = SanctuaryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-referred_on", "-number"]
+        verbose_name_plural = "sanctuaries"
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def measure_labels(self) -> list[str]:
+        return [SanctuaryMeasure(code).label for code in self.measures if code in SanctuaryMeasure.values]
+
+
+class SanctuaryReview(BaseModel):
+    """A review of a fitted sanctuary at 3 or 6 months (due dates: ``waymark/refuge/selectors.py``)."""
+
+    sanctuary = models.ForeignKey(Sanctuary, on_delete=models.PROTECT, related_name="reviews")
+    months = models.PositiveSmallIntegerField(choices=[(3, "3 months"), (6, "6 months")])
+    done_on = models.DateField()
+    measures_working = models.BooleanField(default=True)
+    still_needed = models.BooleanField(default=True)
+    note = EncryptedTextField(blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["months"]
+        constraints = [models.UniqueConstraint(fields=["sanctuary", "months"], name="sanctuary_review_once")]

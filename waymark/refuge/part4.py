@@ -1,0 +1,309 @@
+"""The Part 4 annual return, "Support in Domestic Abuse Safe Accommodation", counted from records.
+
+**Assumption (docs/safe-accommodation.md).** The exact national template was not available. The
+field list below follows what the published statistical releases report: individuals supported
+(women, men, trans adults, children); individuals with at least one specialist characteristic;
+households that could not be supported, and why; households that stopped receiving support, why
+and where they moved on; commissioned bedspaces or units by accommodation type. The list is
+configuration: ``FIELDS`` is the only place a row is defined, so a row is added, renamed or
+re-coded here without touching the counting code.
+
+Definitions (one per row, in ``FIELDS``):
+
+- The year is the financial year, 1 April to 31 March (``waymark/core/dates.py``).
+- A household is *supported* in the year when it lived in safe accommodation on any day of it (a
+  refuge referral with an arrival on or before 31 March and no departure before 1 April), or had
+  sanctuary measures fitted in place on any day of it (fitted on or before 31 March and not
+  removed before 1 April).
+- Individuals supported: the adult (counted as a woman, a man or a trans adult as recorded on the
+  referral; for a sanctuary, from the person's recorded sex: female a woman, male a man, other a
+  trans adult, not known not counted in the split but in the total) and, for refuge, the children
+  recorded on the referral. Children in a sanctuary household are not recorded and not counted.
+- Specialist characteristics: the codes recorded on the refuge referral, together with what the
+  person's record says (ethnicity outside the White groups: Black and minoritised; disability:
+  yes; LGBT+: yes; no recourse to public funds).
+- Not supported: refuge referrals closed as unsuccessful in the year, by reason (each is unmet
+  need).
+- Stopped receiving support: refuge stays that ended in the year, by reason and by destination;
+  sanctuaries removed in the year are counted on their own row.
+- Bedspaces and units: active services' declared units and commissioned bedspaces by type, as
+  recorded (not corrected: see ``data_quality_warnings``).
+
+**Small numbers.** Counts about people shown to a commissioner or partnership lead are
+suppressed when they are 1 to 4 (``SUPPRESS_BELOW``), and where one cell of a breakdown is hidden
+the next smallest in the same breakdown is hidden too, so its total cannot reveal it. Capacity
+rows (bedspaces, units) are not about people and are never suppressed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from waymark.people.choices import WHITE_CATEGORIES, YesNoUnknown
+from waymark.refuge.choices import (
+    AccommodationType,
+    AdultGender,
+    DepartureReason,
+    MoveOnDestination,
+    SpecialistCharacteristic,
+    UnsuccessfulReason,
+)
+from waymark.refuge.states import ReferralStatus
+
+SUPPRESS_BELOW = 5  # counts 1 to 4 about people are hidden from aggregate-only roles
+SUPPRESSED = "[c]"
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    @classmethod
+    def financial_year(cls, start_year: int) -> Period:
+        return cls(date(start_year, 4, 1), date(start_year + 1, 3, 31))
+
+    @property
+    def label(self) -> str:
+        return f"{self.start.year}/{str(self.end.year)[2:]}"
+
+
+@dataclass
+class Records:
+    """The records one return is counted from, already scoped by the caller."""
+
+    period: Period
+    referrals: list[Any]  # RefugeReferral, with person
+    sanctuaries: list[Any]  # Sanctuary, with person
+    services: list[Any]  # SafeAccommodationService
+
+    @property
+    def supported_stays(self) -> list[Any]:
+        p = self.period
+        return [
+            r
+            for r in self.referrals
+            if r.arrived_on and r.arrived_on <= p.end and (r.left_on is None or r.left_on >= p.start)
+        ]
+
+    @property
+    def supported_sanctuaries(self) -> list[Any]:
+        p = self.period
+        return [
+            s
+            for s in self.sanctuaries
+            if s.fitted_on and s.fitted_on <= p.end and (s.removed_on is None or s.removed_on >= p.start)
+        ]
+
+    def in_period(self, day: date | None) -> bool:
+        return day is not None and self.period.start <= day <= self.period.end
+
+
+def _sanctuary_gender(sanctuary: Any) -> str | None:
+    return {"female": AdultGender.WOMAN, "male": AdultGender.MAN, "other": AdultGender.TRANS}.get(sanctuary.person.sex)
+
+
+def _adults(records: Records, gender: str | None) -> int:
+    stays = sum(1 for r in records.supported_stays if gender is None or r.adult_gender == gender)
+    sanctuaries = sum(1 for s in records.supported_sanctuaries if gender is None or _sanctuary_gender(s) == gender)
+    return stays + sanctuaries
+
+
+def _characteristics(person: Any, recorded: list[str]) -> set[str]:
+    found = set(recorded)
+    if (
+        person.ethnicity
+        and person.ethnicity not in WHITE_CATEGORIES
+        and person.ethnicity not in ("not_known", "not_said")
+    ):
+        found.add(SpecialistCharacteristic.MINORITISED)
+    if person.disability == YesNoUnknown.YES:
+        found.add(SpecialistCharacteristic.DISABLED)
+    if person.lgbt == YesNoUnknown.YES:
+        found.add(SpecialistCharacteristic.LGBT)
+    if person.no_recourse_to_public_funds:
+        found.add(SpecialistCharacteristic.NRPF)
+    return found
+
+
+def _characteristic_sets(records: Records) -> list[set[str]]:
+    return [_characteristics(r.person, r.characteristics) for r in records.supported_stays] + [
+        _characteristics(s.person, []) for s in records.supported_sanctuaries
+    ]
+
+
+Counter_ = Callable[[Records], int]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One row of the return: where it sits, its code, its words, and how it is counted."""
+
+    section: str
+    code: str
+    label: str
+    count: Counter_
+    about_people: bool = True
+    group: str = ""  # rows of one breakdown, for secondary suppression
+
+
+def _with_characteristic(code: str) -> Counter_:
+    return lambda r: sum(1 for found in _characteristic_sets(r) if code in found)
+
+
+def _unsuccessful(reason: str | None) -> Counter_:
+    """Referrals closed as unsuccessful in the period (for one reason, or all)."""
+
+    def count(r: Records) -> int:
+        return sum(
+            1
+            for x in r.referrals
+            if x.status == ReferralStatus.UNSUCCESSFUL
+            and r.in_period(x.unsuccessful_on)
+            and (reason is None or x.unsuccessful_reason == reason)
+        )
+
+    return count
+
+
+def _left(attribute: str, value: str | None) -> Counter_:
+    """Stays that ended in the period (with ``attribute`` equal to ``value``, or all)."""
+
+    def count(r: Records) -> int:
+        return sum(
+            1 for x in r.referrals if r.in_period(x.left_on) and (value is None or getattr(x, attribute) == value)
+        )
+
+    return count
+
+
+def _capacity(accommodation_type: str, what: str) -> Counter_:
+    def count(r: Records) -> int:
+        services = [s for s in r.services if s.accommodation_type == accommodation_type]
+        if what == "units":
+            return sum(s.declared_units for s in services)
+        return sum(s.commissioned_bedspaces or 0 for s in services)
+
+    return count
+
+
+def _fields() -> list[Field]:
+    a, b, c, d, e = (
+        "A. Individuals supported",
+        "B. Specialist characteristics",
+        "C. Households that could not be supported",
+        "D. Households that stopped receiving support",
+        "E. Commissioned bedspaces and units",
+    )
+    fields = [
+        Field(a, "A1", "Women supported", lambda r: _adults(r, AdultGender.WOMAN), group="adults"),
+        Field(a, "A2", "Men supported", lambda r: _adults(r, AdultGender.MAN), group="adults"),
+        Field(a, "A3", "Trans adults supported", lambda r: _adults(r, AdultGender.TRANS), group="adults"),
+        Field(a, "A4", "Adults supported (all)", lambda r: _adults(r, None), group="adults"),
+        Field(a, "A5", "Children supported (refuge households)", lambda r: sum(x.children for x in r.supported_stays)),
+        Field(a, "A6", "Households supported in refuge and other safe accommodation", lambda r: len(r.supported_stays)),
+        Field(a, "A7", "Households supported by the sanctuary scheme", lambda r: len(r.supported_sanctuaries)),
+        Field(
+            b,
+            "B1",
+            "Adults with at least one specialist characteristic",
+            lambda r: sum(1 for found in _characteristic_sets(r) if found),
+        ),
+    ]
+    for i, (code, label) in enumerate(SpecialistCharacteristic.choices, start=2):
+        fields.append(Field(b, f"B{i}", f"Adults: {label}", _with_characteristic(code)))
+    for i, (code, label) in enumerate(UnsuccessfulReason.choices, start=1):
+        fields.append(Field(c, f"C{i}", f"Not supported: {label}", _unsuccessful(code), group="unmet"))
+    fields.append(Field(c, "C0", "Households that could not be supported (all)", _unsuccessful(None), group="unmet"))
+    for i, (code, label) in enumerate(DepartureReason.choices, start=1):
+        fields.append(Field(d, f"D{i}", f"Stopped: {label}", _left("departure_reason", code), group="why"))
+    for i, (code, label) in enumerate(MoveOnDestination.choices, start=1):
+        fields.append(Field(d, f"DM{i}", f"Moved on to: {label}", _left("move_on", code), group="where"))
+    fields.append(
+        Field(d, "D0", "Households that stopped receiving support in safe accommodation (all)", _left("", None))
+    )
+    fields.append(
+        Field(
+            d, "DS", "Sanctuary measures removed", lambda r: sum(1 for s in r.sanctuaries if r.in_period(s.removed_on))
+        )
+    )
+    for code, label in AccommodationType.choices:
+        if code == AccommodationType.SANCTUARY:
+            continue
+        fields.append(Field(e, f"E-{code}-units", f"{label}: units", _capacity(code, "units"), about_people=False))
+        fields.append(
+            Field(
+                e,
+                f"E-{code}-bedspaces",
+                f"{label}: commissioned bedspaces",
+                _capacity(code, "beds"),
+                about_people=False,
+            )
+        )
+    fields.append(
+        Field(
+            e,
+            "E-sanctuary-installs",
+            "Sanctuary scheme: properties fitted in the year",
+            lambda r: sum(1 for s in r.sanctuaries if r.in_period(s.fitted_on)),
+            about_people=False,
+        )
+    )
+    return fields
+
+
+FIELDS: list[Field] = _fields()
+COLUMNS = ["section", "code", "label", "value"]
+
+
+def records_for(
+    period: Period, *, referrals: QuerySet[Any], sanctuaries: QuerySet[Any], services: QuerySet[Any]
+) -> Records:
+    """Only the records that can count in the period, with what the counting needs, in 3 queries."""
+    start, end = period.start, period.end
+    referral_rows = referrals.filter(
+        Q(arrived_on__lte=end, left_on__isnull=True)
+        | Q(arrived_on__lte=end, left_on__gte=start)
+        | Q(unsuccessful_on__range=(start, end))
+    ).select_related("person")
+    sanctuary_rows = sanctuaries.filter(
+        Q(fitted_on__lte=end, removed_on__isnull=True)
+        | Q(fitted_on__lte=end, removed_on__gte=start)
+        | Q(removed_on__range=(start, end))
+    ).select_related("person")
+    return Records(period, list(referral_rows), list(sanctuary_rows), list(services.filter(is_active=True)))
+
+
+def compute(records: Records) -> list[dict[str, Any]]:
+    """Every row of the return, in ``FIELDS`` order, unsuppressed."""
+    return [{"section": f.section, "code": f.code, "label": f.label, "value": f.count(records)} for f in FIELDS]
+
+
+def suppress(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Hides counts 1 to 4 about people, and one more cell of the same breakdown when only one is
+    hidden there (so its total cannot give it away). Capacity rows are left as they are."""
+    by_code = {f.code: f for f in FIELDS}
+    out = [dict(row) for row in rows]
+    hidden: Counter[str] = Counter()
+    for row in out:
+        spec = by_code[row["code"]]
+        if spec.about_people and isinstance(row["value"], int) and 0 < row["value"] < SUPPRESS_BELOW:
+            row["value"] = SUPPRESSED
+            hidden[spec.group] += 1
+    for group, count in hidden.items():
+        if not group or count != 1:
+            continue
+        candidates = [
+            row
+            for row in out
+            if by_code[row["code"]].group == group and isinstance(row["value"], int) and row["value"] > 0
+        ]
+        if candidates:
+            min(candidates, key=lambda row: row["value"])["value"] = SUPPRESSED
+    return out
