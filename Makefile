@@ -1,5 +1,6 @@
 # Waymark: the only commands a newcomer needs.
 #   make run         set everything up, load the demo partnership and serve http://127.0.0.1:8000
+#                    (with the task worker beside it)
 #   make test        the whole test suite (SQLite; PostgreSQL too when DATABASE_URL points at one)
 #   make lint        ruff (format and lint) and mypy
 #   make bench       benchmarks, reported as ratios against a baseline measured in the same run
@@ -37,10 +38,13 @@ migrate: deps
 	$(MANAGE) migrate --no-input --verbosity 0
 	$(MANAGE) createcachetable
 
+# The task worker (emails, reminders, imports, exports) runs beside the web server; Ctrl-C stops both.
 run: deps assets migrate
 	$(MANAGE) seed_demo
-	@echo "Serving Waymark at http://127.0.0.1:8000 (Ctrl-C to stop)"
-	$(MANAGE) runserver 127.0.0.1:8000
+	@echo "Serving Waymark at http://127.0.0.1:8000 with its task worker (Ctrl-C to stop both)"
+	@$(MANAGE) db_worker --queue-name '*' --interval 2 & worker=$$!; \
+	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) runserver 127.0.0.1:8000
 
 demo-reset: deps
 	rm -f var/waymark.sqlite3

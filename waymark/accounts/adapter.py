@@ -10,6 +10,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from django.http import HttpRequest
 
 from waymark.core import crypto
+from waymark.core.tasks import queue_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -43,6 +44,18 @@ class AccountAdapter(DefaultAccountAdapter):
         order = {"mfa_reauthenticate:webauthn": 0, "mfa_reauthenticate": 1, "reauthenticate": 2}
         methods = super().get_reauthentication_methods(user)
         return sorted(methods, key=lambda method: order.get(method["id"], 3))
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Security emails (password changed, MFA added, password reset) are sent by the worker,
+        after the change commits, and retried if the mail server is down. The message is
+        encrypted while it waits in the queue: a reset link is a credential."""
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        queue_email(self.render_mail(template_prefix, email, ctx))
 
 
 class MFAAdapter(DefaultMFAAdapter):

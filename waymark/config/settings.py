@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "waymark.strategy",
     "waymark.refuge",
     "waymark.interchange",
+    "waymark.operations",
     "waymark.api",
     "waymark.breakglass",
     "waymark.demo",
@@ -284,6 +285,8 @@ EMAIL_BACKEND = env.str(
 if PRODUCTION:
     vars().update(env.email("EMAIL_URL", default="smtp://localhost:25"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Waymark <no-reply@waymark.invalid>")
+# Links in emails (sent by the worker, outside any request) start with this.
+WAYMARK_BASE_URL = env.str("WAYMARK_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- Cache: shared by every app server (used for one-time MFA codes), so the database. -----
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://waymark_cache" if PRODUCTION else "locmemcache://")}

@@ -28,6 +28,7 @@ urlpatterns = [
     path("self-referral/", include("waymark.referrals.selfreferral_urls")),
     path("api/", include("waymark.api.urls")),
     path("emergency-access/", include("waymark.breakglass.urls")),
+    path("operations/", include("waymark.operations.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -34,6 +34,7 @@ from waymark.referrals.choices import (
 )
 from waymark.referrals.config import receiving_agency
 from waymark.referrals.models import Referral, ReferralNumberSequence, ReferralStatusChange
+from waymark.referrals.notifications import queue_referral_received
 from waymark.referrals.states import ReferralStatus, check_transition
 from waymark.risk.actions import risk_assessment_record
 from waymark.risk.choices import RiskLevel
@@ -304,6 +305,7 @@ def _create(
         },
         justification="Shared without consent" if sharing.consent != Consent.GIVEN else "",
     )
+    queue_referral_received(referral)  # the worker emails the triage team once this commits
     return referral
 
 
