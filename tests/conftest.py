@@ -3,12 +3,41 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
 from django.test import Client, override_settings
 
 from tests.browser.fixtures import browser, page, partnership  # noqa: F401 (one browser for the whole run)
+from tests.clock import clock_setting, parse_clock
 from tests.factories import AgencyFactory, TeamFactory, make_member
 from waymark.organisations.models import AgencyKind
 from waymark.organisations.roles import Role
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        default=None,
+        help="run the suite with the clock pinned to this Europe/London time (HH:MM or ISO); "
+        "same as WAYMARK_TEST_CLOCK (tests/clock.py)",
+    )
+
+
+def pytest_report_header(config):
+    setting = clock_setting(config.getoption("--clock"))
+    if setting:
+        return f"clock pinned to {parse_clock(setting).isoformat()} (Europe/London), ticking"
+    return None
+
+
+@pytest.fixture(autouse=True, scope="session")
+def pinned_clock(request):
+    """With --clock / WAYMARK_TEST_CLOCK set, the whole run starts at that instant (tests/clock.py)."""
+    setting = clock_setting(request.config.getoption("--clock"))
+    if not setting:
+        yield None
+        return
+    with time_machine.travel(parse_clock(setting), tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True, scope="session")

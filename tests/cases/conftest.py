@@ -6,8 +6,10 @@ from __future__ import annotations
 import itertools
 from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from tests.factories import AgencyFactory, TeamFactory, make_member
@@ -96,3 +98,12 @@ def record_exit_outcomes(case: Case, *, by: Any = None) -> OutcomeMeasure:
 
 def at(day: date, hour: int = 10) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+@pytest.fixture
+def afternoon():
+    """The clock pinned to a fixed afternoon in London, for tests that go back hours from "now" and
+    must stay on the day the case was referred (at 00:30 "five hours ago" is yesterday). Ask for it
+    before the case fixtures so they are created at the pinned time too."""
+    with time_machine.travel(datetime(2026, 6, 10, 15, 0, tzinfo=ZoneInfo("Europe/London")), tick=True):
+        yield

@@ -105,7 +105,7 @@ def test_the_first_attempt_moves_an_allocated_case_and_later_ones_do_not(allocat
     assert AuditEvent.objects.filter(action=AuditAction.CREATE, object_type="cases.contactattempt").count() == 2
 
 
-def test_first_contact_is_the_first_successful_attempt(allocated_case, idva):
+def test_first_contact_is_the_first_successful_attempt(afternoon, allocated_case, idva):
     earlier = timezone.now() - timezone.timedelta(hours=3)
     attempt(allocated_case, idva, kind="in_person", outcome="no_answer", when=earlier)
     assert allocated_case.first_contact_at is None
@@ -245,7 +245,7 @@ def test_a_message_left_on_a_call_to_a_number_not_safe_for_voicemail_is_refused(
     assert allocated_case.status == CaseStatus.ALLOCATED
 
 
-def test_first_contact_logged_late_keeps_the_earliest(allocated_case, idva):
+def test_first_contact_logged_late_keeps_the_earliest(afternoon, allocated_case, idva):
     later = timezone.now() - timezone.timedelta(hours=1)
     earlier = timezone.now() - timezone.timedelta(hours=5)
     attempt(allocated_case, idva, kind="in_person", outcome="met", when=later)
