@@ -204,18 +204,28 @@ def test_caseworker_sees_matches_but_cannot_confirm(client_for, police_referrer,
 
 
 def test_manager_confirms_a_match_with_a_reason(client_for, police_referrer, manager):
-    from waymark.matching.models import PersonLink
+    """Confirming a match previews the merge, then merges the referral's record into the known one."""
+    from waymark.matching.models import PersonMerge
 
     first = make_referral(police_referrer)
     second = make_referral(police_referrer)
+    duplicate = second.subject
     client = client_for(manager)
-    client.post(_link_url(second), {"existing_person": first.subject.pk, "reason": "x"})
-    assert not PersonLink.objects.exists()  # reason too short: refused
-    client.post(_link_url(second), {"existing_person": first.subject.pk, "reason": "Same date of birth and phone"})
-    link = PersonLink.objects.get()
-    assert (link.new_person, link.existing_person, link.confirmed_by) == (second.subject, first.subject, manager)
+    preview = client.post(_link_url(second), {"existing_person": first.subject.pk})
+    assert "Check and merge the records" in preview.content.decode() and not PersonMerge.objects.exists()
+    refused = client.post(_link_url(second), {"existing_person": first.subject.pk, "confirm": "1", "reason": "x"})
+    assert "Explain why" in refused.content.decode()
+    assert not PersonMerge.objects.exists()  # reason too short: refused, nothing saved
+    client.post(
+        _link_url(second),
+        {"existing_person": first.subject.pk, "confirm": "1", "reason": "Same date of birth and phone"},
+    )
+    merge = PersonMerge.objects.get()
+    assert (merge.absorbed_id, merge.survivor_id, merge.merged_by) == (duplicate.pk, first.subject.pk, manager)
     assert AuditEvent.objects.filter(action=AuditAction.LINK, actor=manager).count() == 1
-    assert "Confirmed as the same person" in client.get(detail_url(second)).content.decode()
+    second.refresh_from_db()
+    assert second.subject_id == first.subject.pk
+    assert 'id="merged-into"' in client.get(detail_url(second)).content.decode()
 
 
 @pytest.mark.parametrize("persona", ["idva", "police_referrer", "outsider"])

@@ -192,3 +192,43 @@ class SearchAlert(BaseModel):
 
     def get_varied_field_label(self) -> str:
         return self.FIELD_LABELS.get(self.varied_field, self.varied_field)
+
+
+class PersonMerge(BaseModel):
+    """One merge of two person records into the surviving one, with what it takes to undo it.
+
+    Written only by ``person_merge`` (waymark/matching/merge.py) and reversed only by
+    ``person_unmerge``. ``moves`` lists every row that was re-pointed from the absorbed record
+    to the survivor ("app_label.model", primary key, field name); ``survivor_before`` holds the
+    survivor's own values that the merge changed, so an unmerge restores both records exactly.
+    Holds ids and field values of the person records only (the same data as the records
+    themselves), never free text from elsewhere.
+    """
+
+    survivor = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="merges_as_survivor")
+    absorbed = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="merges_as_absorbed")
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(help_text="Why the user is satisfied these are the same person.")
+    score = models.FloatField(null=True, blank=True, help_text="Match score when the merge was confirmed.")
+    resolutions = models.JSONField(default=dict, help_text="For each conflicting field, whose value was kept.")
+    survivor_before = models.JSONField(default=dict, help_text="The survivor's values the merge changed.")
+    absorbed_before = models.JSONField(default=dict, help_text="The absorbed record's values the merge changed.")
+    moves = models.JSONField(default=list, help_text='Rows re-pointed: [["app.model", "pk", "field"], ...].')
+    created_rows = models.JSONField(default=list, help_text='Rows the merge created: [["app.model", "pk"], ...].')
+    unmerged_at = models.DateTimeField(null=True, blank=True)
+    unmerged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unmerge_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(survivor=models.F("absorbed")), name="person_merge_not_self"),
+            models.UniqueConstraint(
+                fields=["absorbed"], condition=models.Q(unmerged_at__isnull=True), name="person_merge_absorbed_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Merge of {self.absorbed_id} into {self.survivor_id}"

@@ -84,6 +84,15 @@ class Person(BaseModel):
         help_text="Does the person causing harm know this person is in touch with services? Not known is treated as yes.",
     )
     archived_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_aliases",
+        help_text="Set when this record was merged into another (waymark/matching/merge.py): an archived alias "
+        "that redirects to the surviving record. Cleared by an unmerge.",
+    )
 
     objects = PersonQuerySet.as_manager()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -112,6 +113,11 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Identity, names and relationships; contact safety warnings only for those who may locate."""
     person = _person(request, person_id)
     user = request.user
+    if person.merged_into_id is not None and Person.objects.visible_to(user).filter(pk=person.merged_into_id).exists():
+        # An archived alias left by a merge (waymark/matching/merge.py) opens the surviving record.
+        audit_record(actor=user, action=AuditAction.VIEW, obj=person, detail={"section": "merged alias"})
+        messages.info(request, "That record was merged into this one: everything it held is here.")
+        return redirect("people:detail", person_id=person.merged_into_id)
     related = list(Relationship.objects.involving(person).select_related("person_a", "person_b"))
     # The other person is named only if this user may see them too.
     others = {rel.other(person).pk for rel in related}

@@ -438,15 +438,21 @@ def referral_transition(*, actor: Any, referral: Referral, to_status: str, reaso
 
 
 @transaction.atomic
-def referral_subject_link(*, actor: Any, referral: Referral, existing_person: Person, reason: str) -> Any:
-    """The receiving service confirms that the person referred is someone already known.
+def referral_subject_merge(
+    *, actor: Any, referral: Referral, existing_person: Person, resolutions: dict[str, str], reason: str
+) -> Any:
+    """The receiving service confirms that the person referred is someone already known: the
+    referral's record is merged into the known one (waymark/matching/merge.py), so the case this
+    referral opens lands on her existing record, with its safety flags and history in force.
 
-    Only a team manager of the receiving agency; the matching app checks the actor may see both
-    records, records the link and audits it.
+    Only a team manager of the receiving agency; the merge itself checks the actor may edit and see
+    both records, that every conflict has a choice, and audits it.
     """
-    from waymark.matching.actions import person_link_confirm
+    from waymark.matching.merge import person_merge
     from waymark.referrals.access import can_decide
 
     if not can_decide(actor, referral):
         raise PermissionDenied("Only a team manager of the receiving service can confirm a match.")
-    return person_link_confirm(actor=actor, new_person=referral.subject, existing_person=existing_person, reason=reason)
+    return person_merge(
+        actor=actor, survivor=existing_person, absorbed=referral.subject, resolutions=resolutions, reason=reason
+    )

@@ -14,12 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import signed_in
+from waymark.matching.merge import merge_of_row
 from waymark.matching.models import PersonLink
 from waymark.people.access import can_see_location
 from waymark.people.models import Person
 from waymark.referrals import intake
 from waymark.referrals.access import can_decide, get_referral_for_user, get_referral_to_decide
-from waymark.referrals.actions import referral_create, referral_subject_link, referral_transition
+from waymark.referrals.actions import referral_create, referral_subject_merge, referral_transition
 from waymark.referrals.choices import RECEIVING_DECIDE_ROLES, RECEIVING_READ_ROLES, REFERRING_ROLES
 from waymark.referrals.models import Referral
 from waymark.referrals.routing import advise
@@ -174,6 +175,7 @@ def detail(request: HttpRequest, referral_id: str) -> HttpResponse:
             "links": PersonLink.objects.filter(new_person=referral.subject, archived_at__isnull=True).select_related(
                 "existing_person"
             ),
+            "merge": merge_of_row(referral.subject, "referrals.referral", referral.pk, "subject_id"),
         },
     )
 
@@ -198,24 +200,53 @@ def transition(request: HttpRequest, referral_id: str) -> HttpResponse:
 @signed_in(*RECEIVING_DECIDE_ROLES)
 @require_POST
 def link_subject(request: HttpRequest, referral_id: str) -> HttpResponse:
-    """Confirms that the person referred is a person the partnership already knows."""
+    """Confirms that the person referred is a person the partnership already knows, and merges the
+    referral's record into theirs. The first post shows what would move and where the records
+    disagree; the second (``confirm``), with the choices and a reason, merges."""
+    from waymark.matching.merge import merge_preview, resolutions_from_post
+
     referral = get_referral_to_decide(request.user, referral_id)
     try:
         existing_id = uuid.UUID(request.POST.get("existing_person", ""))
     except ValueError:
         raise Http404("No such person") from None
     existing = Person.objects.visible_to(request.user).filter(pk=existing_id).first()
-    if existing is None:
+    if existing is None or existing.pk == referral.subject_id:
         raise Http404("No such person")
-    try:
-        referral_subject_link(
-            actor=request.user,
-            referral=referral,
-            existing_person=existing,
-            reason=request.POST.get("reason", "")[:2000],
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(m for ms in error.message_dict.values() for m in ms))
-    else:
-        messages.success(request, "The match is confirmed: the records are linked.")
-    return redirect("referrals:detail", referral_id=referral.pk)
+    errors: list[str] = []
+    if request.POST.get("confirm"):
+        try:
+            referral_subject_merge(
+                actor=request.user,
+                referral=referral,
+                existing_person=existing,
+                resolutions=resolutions_from_post(request.POST),
+                reason=request.POST.get("reason", "")[:2000],
+            )
+        except ValidationError as error:
+            errors = (
+                [m for ms in error.message_dict.values() for m in ms]
+                if hasattr(error, "error_dict")
+                else error.messages
+            )
+        except PermissionDenied as error:
+            if not can_decide(request.user, referral):
+                raise
+            errors = [str(error)]
+        else:
+            messages.success(request, "The match is confirmed: the records are merged into the known person's record.")
+            return redirect("referrals:detail", referral_id=referral.pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=existing, detail={"page": "merge preview"})
+    return render(
+        request,
+        "matching/merge_confirm.html",
+        {
+            "preview": merge_preview(survivor=existing, absorbed=referral.subject),
+            "errors": errors,
+            "action": reverse("referrals:link", kwargs={"referral_id": referral.pk}),
+            "hidden": {"existing_person": existing.pk},
+            "back": reverse("referrals:detail", kwargs={"referral_id": referral.pk}),
+            "reason": request.POST.get("reason", "")[:2000],
+            "chosen": resolutions_from_post(request.POST),
+        },
+    )
