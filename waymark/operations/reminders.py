@@ -11,7 +11,9 @@ the page it links to:
 - caseworkers (``waymark.cases.selectors.worker_dashboard``): first contacts overdue,
   reassessments due, outcome reviews due, court orders expiring, and their own tasks due;
 - MARAC coordinators and agency representatives (``actions_visible_to``): open MARAC actions due
-  within a week or overdue.
+  within a week or overdue;
+- housing officers (``waymark.housing.selectors.duties_ending_soon``): homelessness duties whose
+  target date is near or past.
 """
 
 from __future__ import annotations
@@ -69,11 +71,19 @@ def marac_due(user: User, day: date) -> list[Due]:
     ]
 
 
+def housing_due(user: User, day: date) -> list[Due]:
+    from waymark.housing.duties import ENDING_SOON_DAYS
+    from waymark.housing.selectors import duties_ending_soon
+
+    return [Due(f"homelessness duties ending within {ENDING_SOON_DAYS} days", duties_ending_soon(user, day).count())]
+
+
 REMINDER_ROLES: dict[Role, tuple[str, str]] = {
     # role: (what is counted, the page the email links to)
     Role.CASEWORKER: ("caseworker", "home"),
     Role.MARAC_COORDINATOR: ("marac", "marac:actions"),
     Role.MARAC_REPRESENTATIVE: ("marac", "marac:actions"),
+    Role.HOUSING_OFFICER: ("housing", "housing:caseload"),
 }
 
 
@@ -85,6 +95,8 @@ def reminder_items(user: User, day: date) -> list[Due]:
         items += caseworker_due(user, day)
     if "marac" in kinds:
         items += marac_due(user, day)
+    if "housing" in kinds:
+        items += housing_due(user, day)
     return [item for item in items if item.count]
 
 
