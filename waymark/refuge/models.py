@@ -360,7 +360,7 @@ class Sanctuary(BaseModel):
 
     @property
     def measure_labels(self) -> list[str]:
-        return [SanctuaryMeasure(code).label for code in self.measures if code in SanctuaryMeasure.values]
+        return [measure.label for measure in SanctuaryMeasure if measure.value in self.measures]
 
 
 class SanctuaryReview(BaseModel):
