@@ -155,6 +155,12 @@ DEMO_USERS: list[DemoUser] = [
         ),
     ),
     DemoUser(
+        "nadia.rahman@housing.example",
+        "Nadia Rahman",
+        "Tenancy services manager (chairs the DA tenancy panel)",
+        (("SHS", "Tenancy Panel", Role.TENANCY_PANEL_MEMBER),),
+    ),
+    DemoUser(
         "helen.ward@housing.example",
         "Helen Ward",
         "Housing officer and MARAC representative",

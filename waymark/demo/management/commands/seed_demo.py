@@ -53,6 +53,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Demo strategies: " + ("already there." if strategy is None else "; ".join(strategy.lines()))
             )
+            from waymark.demo.housing import build_housing
+
+            housing = build_housing()
+            self.stdout.write("Demo housing: " + ("already there." if housing is None else "; ".join(housing.lines())))
         if not options["quiet_logins"]:
             self.stdout.write(format_logins(logins))
 
