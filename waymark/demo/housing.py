@@ -346,7 +346,15 @@ class _Builder:
         self.report.applications = len(applications)
         self.report.emergency_placements = len(placements)
 
-    def _assess_and_end(self, application, applied_on, needs_ta, children, duty_rows, placements) -> None:  # type: ignore[no-untyped-def]
+    def _assess_and_end(
+        self,
+        application: HomelessnessApplication,
+        applied_on: date,
+        needs_ta: bool,
+        children: int,
+        duty_rows: list[Duty],
+        placements: list[TemporaryPlacement],
+    ) -> None:
         rng = self.rng
         assessed_on = min(applied_on + timedelta(days=rng.randint(0, 3)), self.today)
         if needs_ta:
@@ -383,6 +391,7 @@ class _Builder:
         end_on = assessed_on + timedelta(days=rng.randint(10, 70))
         if end_on > self.today:
             return  # still running
+        reason: str
         if duty.kind == DutyKind.PREVENTION:
             reason = rng.choices(
                 [

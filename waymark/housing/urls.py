@@ -5,6 +5,7 @@ from waymark.housing import views
 app_name = "housing"
 urlpatterns = [
     path("", views.caseload, name="caseload"),
+    path("extract.csv", views.extract, name="extract"),
     path("applications/new/", views.application_new, name="application_new"),
     path("applications/<uuid:application_id>/", views.application_detail, name="application"),
     path("applications/<uuid:application_id>/household/", views.household_add, name="household_add"),

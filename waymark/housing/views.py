@@ -4,7 +4,7 @@ every list audits a SEARCH; every change goes through ``waymark/housing/actions.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.cases.access import cases_visible_to
@@ -39,6 +40,11 @@ PAGE_SIZE = 25
 ENDING_CHOICES = (7, 14, 28)
 
 
+def _user(request: HttpRequest) -> User:
+    """The signed-in member (``@signed_in`` has already refused anyone else)."""
+    return cast(User, request.user)
+
+
 def _add_errors(form: Any, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, field_messages in error.message_dict.items():
@@ -49,7 +55,7 @@ def _add_errors(form: Any, error: ValidationError) -> None:
 
 def _refused(request: HttpRequest, object_type: str, object_id: str) -> None:
     audit_record(
-        actor=request.user,
+        actor=_user(request),
         action=AuditAction.ACCESS_DENIED,
         object_type=object_type,
         object_id=object_id,
@@ -90,7 +96,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     found = selectors.caseload(request.user, stage=stage, mine=mine, ending_within=ending_within, today=today)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(
-        actor=request.user,
+        actor=_user(request),
         action=AuditAction.SEARCH,
         object_type="housing.homelessnessapplication",
         detail={"criteria": [stage, "mine" if mine else "all", ending or "any"], "results": page.paginator.count},
@@ -131,7 +137,7 @@ def _housing_agency(user: Any) -> Agency:
 @signed_in(*HOUSING_ROLES)
 @require_http_methods(["GET", "POST"])
 def application_new(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = _user(request)
     agency = _housing_agency(user)
     people = list(
         people_visible_to(user)
@@ -178,7 +184,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def application_detail(request: HttpRequest, application_id: str) -> HttpResponse:
     application = _application(request, application_id)
-    user = request.user
+    user = _user(request)
     today = timezone.localdate()
     show_address = access.can_see_placement_address(user, application)
     audit_record(
@@ -216,7 +222,7 @@ def household_add(request: HttpRequest, application_id: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             actions.household_member_add(
-                actor=request.user,
+                actor=_user(request),
                 application=application,
                 member=actions.Member(data["role"], data["age"], data["pregnant"]),
             )
@@ -225,7 +231,7 @@ def household_add(request: HttpRequest, application_id: str) -> HttpResponse:
         else:
             messages.success(request, "The household member is added.")
             return redirect("housing:application", application_id=application.pk)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=application, detail={"page": "household member"})
+    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=application, detail={"page": "household member"})
     return render(
         request,
         "housing/form.html",
@@ -242,7 +248,7 @@ def assess(request: HttpRequest, application_id: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             actions.application_assess(
-                actor=request.user,
+                actor=_user(request),
                 application=application,
                 assessed_on=data["assessed_on"],
                 outcome=data["outcome"],
@@ -254,7 +260,7 @@ def assess(request: HttpRequest, application_id: str) -> HttpResponse:
         else:
             messages.success(request, f"The initial assessment is recorded: {application.get_stage_display().lower()}.")
             return redirect("housing:application", application_id=application.pk)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=application, detail={"page": "initial assessment"})
+    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=application, detail={"page": "initial assessment"})
     return render(
         request,
         "housing/form.html",
@@ -272,7 +278,7 @@ def duty_end(request: HttpRequest, application_id: str, duty_id: str) -> HttpRes
         data = form.cleaned_data
         try:
             actions.duty_end(
-                actor=request.user,
+                actor=_user(request),
                 duty=duty,
                 ended_on=data["ended_on"],
                 reason=data["reason"],
@@ -283,7 +289,7 @@ def duty_end(request: HttpRequest, application_id: str, duty_id: str) -> HttpRes
         else:
             messages.success(request, f"The {duty.get_kind_display().lower()} has ended. Its clock is frozen.")
             return redirect("housing:application", application_id=application.pk)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=duty, detail={"page": "end duty"})
+    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=duty, detail={"page": "end duty"})
     return render(
         request,
         "housing/form.html",
@@ -309,7 +315,7 @@ def placement_new(request: HttpRequest, application_id: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             actions.placement_start(
-                actor=request.user,
+                actor=_user(request),
                 application=application,
                 placement_type=data["placement_type"],
                 started_on=data["started_on"],
@@ -324,7 +330,7 @@ def placement_new(request: HttpRequest, application_id: str) -> HttpResponse:
         else:
             messages.success(request, "The placement is recorded.")
             return redirect("housing:application", application_id=application.pk)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=application, detail={"page": "new placement"})
+    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=application, detail={"page": "new placement"})
     return render(
         request,
         "housing/form.html",
@@ -346,7 +352,7 @@ def placement_end(request: HttpRequest, application_id: str, placement_id: str) 
     if request.method == "POST" and form.is_valid():
         try:
             actions.placement_end(
-                actor=request.user,
+                actor=_user(request),
                 placement=placement,
                 ended_on=form.cleaned_data["ended_on"],
                 expected_version=form.cleaned_data["version"],
@@ -356,7 +362,7 @@ def placement_end(request: HttpRequest, application_id: str, placement_id: str) 
         else:
             messages.success(request, "The placement has ended.")
             return redirect("housing:application", application_id=application.pk)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=placement, detail={"page": "end placement"})
+    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=placement, detail={"page": "end placement"})
     return render(
         request,
         "housing/form.html",
@@ -382,12 +388,12 @@ def panel_list(request: HttpRequest) -> HttpResponse:
         status = "open"
     page = Paginator(selectors.panel_cases(request.user, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(
-        actor=request.user,
+        actor=_user(request),
         action=AuditAction.SEARCH,
         object_type="housing.tenancypanelcase",
         detail={"criteria": [status], "results": page.paginator.count},
     )
-    agency_ids = request.user.agencies_with_role(*PANEL_ROLES)
+    agency_ids = _user(request).agencies_with_role(*PANEL_ROLES)
     meetings = PanelMeeting.objects.filter(agency_id__in=agency_ids, held_on__gte=timezone.localdate()).order_by(
         "held_on"
     )
@@ -408,9 +414,8 @@ def panel_list(request: HttpRequest) -> HttpResponse:
 @signed_in(*PANEL_READ_ROLES)
 @require_http_methods(["GET", "POST"])
 def panel_refer(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = _user(request)
     agency = _panel_agency(user, *PANEL_READ_ROLES)
-    from waymark.accounts.models import User
     from waymark.organisations.models import Membership
 
     idva_ids = Membership.objects.active().filter(role=Role.CASEWORKER).values("user_id")
@@ -451,7 +456,7 @@ def panel_meeting_new(request: HttpRequest) -> HttpResponse:
     form = forms.PanelMeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.panel_meeting_schedule(actor=request.user, agency=agency, held_on=form.cleaned_data["held_on"])
+            actions.panel_meeting_schedule(actor=_user(request), agency=agency, held_on=form.cleaned_data["held_on"])
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -464,7 +469,7 @@ def panel_meeting_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def panel_case(request: HttpRequest, case_id: str) -> HttpResponse:
     case = _panel_case(request, case_id)
-    user = request.user
+    user = _user(request)
     member = access.is_panel_member(user, case)
     intelligence = list(
         PanelIntelligence.objects.visible_to(user).filter(case=case).select_related("from_agency", "recorded_by")
@@ -501,7 +506,7 @@ def panel_case(request: HttpRequest, case_id: str) -> HttpResponse:
 
 
 def _panel_form_page(request: HttpRequest, case: TenancyPanelCase, form: Any, title: str, button: str) -> HttpResponse:
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"page": title})
+    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=case, detail={"page": title})
     return render(request, "housing/form.html", {"form": form, "panel_case": case, "title": title, "button": button})
 
 
@@ -517,7 +522,7 @@ def panel_intelligence_add(request: HttpRequest, case_id: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             actions.panel_intelligence_add(
-                actor=request.user,
+                actor=_user(request),
                 case=case,
                 from_agency=form.agencies.get(data["from_agency"]),
                 shared_on=data["shared_on"],
@@ -546,7 +551,7 @@ def panel_decision(request: HttpRequest, case_id: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             actions.panel_decision_record(
-                actor=request.user,
+                actor=_user(request),
                 case=case,
                 meeting=form.chosen("meeting"),
                 kind=data["kind"],
@@ -582,7 +587,7 @@ def panel_review(request: HttpRequest, case_id: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             actions.panel_review_record(
-                actor=request.user,
+                actor=_user(request),
                 case=case,
                 pre_action_protocol_met=data["pre_action_protocol_met"],
                 representations=data["representations"],
@@ -608,7 +613,7 @@ def panel_legal_step(request: HttpRequest, case_id: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             actions.panel_legal_step_record(
-                actor=request.user,
+                actor=_user(request),
                 case=case,
                 stage=data["stage"],
                 taken_on=data["taken_on"],
@@ -616,7 +621,7 @@ def panel_legal_step(request: HttpRequest, case_id: str) -> HttpResponse:
             )
         except actions.EnforcementRefused as refusal:
             audit_record(
-                actor=request.user,
+                actor=_user(request),
                 action=AuditAction.BLOCKED,
                 obj=case,
                 outcome=AuditOutcome.DENIED,
@@ -640,7 +645,7 @@ def panel_close(request: HttpRequest, case_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.panel_case_close(
-                actor=request.user,
+                actor=_user(request),
                 case=case,
                 closed_on=form.cleaned_data["closed_on"],
                 expected_version=form.cleaned_data["version"],
@@ -667,13 +672,13 @@ def safety_confirm(request: HttpRequest, case_id: str) -> HttpResponse:
     form = forms.SafetyConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.panel_safety_plan_confirm(actor=request.user, case=case, for_stage=form.cleaned_data["for_stage"])
+            actions.panel_safety_plan_confirm(actor=_user(request), case=case, for_stage=form.cleaned_data["for_stage"])
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, "Your confirmation is recorded. The panel may now take that step.")
             return redirect("housing:safety_confirm", case_id=case.pk)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"page": "safety plan confirmation"})
+    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=case, detail={"page": "safety plan confirmation"})
     return render(
         request,
         "housing/safety_confirm.html",
@@ -688,9 +693,45 @@ def idva_panel_cases(request: HttpRequest) -> HttpResponse:
     found = access.panel_cases_for_idva(request.user).order_by("-referred_on")
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(
-        actor=request.user,
+        actor=_user(request),
         action=AuditAction.SEARCH,
         object_type="housing.tenancypanelcase",
         detail={"criteria": ["named idva"], "results": page.paginator.count},
     )
     return render(request, "housing/idva_panel_cases.html", {"page": page, "tags": STATUS_TAG_CLASSES})
+
+
+# --- The H-CLIC extract ----------------------------------------------------------------------
+
+
+@signed_in(*HOUSING_ROLES)
+@require_GET
+def extract(request: HttpRequest) -> HttpResponse:
+    """The H-CLIC-coded extract of the council's DA cases as CSV (default: this financial year)."""
+    import datetime as dt
+
+    from waymark.core.dates import financial_year_start
+    from waymark.core.management.commands.report import to_csv
+    from waymark.housing.extract import COLUMNS, da_cases, extract_rows
+
+    today = timezone.localdate()
+    try:
+        start = dt.date.fromisoformat(request.GET.get("from", "")) if request.GET.get("from") else None
+        end = dt.date.fromisoformat(request.GET.get("to", "")) if request.GET.get("to") else None
+    except ValueError:
+        start = end = None
+        messages.error(request, "Enter the dates as YYYY-MM-DD. The extract below is for this financial year.")
+    start = start or dt.date(financial_year_start(today), 4, 1)
+    end = end or today
+    if end < start:
+        start, end = end, start
+    rows = extract_rows(da_cases(access.applications_visible_to(request.user), start, end), today=today)
+    audit_record(
+        actor=_user(request),
+        action=AuditAction.EXPORT,
+        object_type="housing.homelessnessapplication",
+        detail={"export": "hclic extract", "from": start.isoformat(), "to": end.isoformat(), "rows": len(rows)},
+    )
+    response = HttpResponse(to_csv(COLUMNS, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="hclic-da-extract-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
+    return response
