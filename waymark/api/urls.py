@@ -3,6 +3,7 @@
 from django.urls import path
 
 from waymark.api import views
+from waymark.refuge import api as refuge_api
 
 app_name = "api"
 
@@ -13,4 +14,6 @@ urlpatterns = [
     path("referrals/<uuid:pk>/", views.ReferralDetailView.as_view(), name="referral"),
     path("risk-assessments/", views.RiskAssessmentListView.as_view(), name="risk-assessments"),
     path("risk-assessments/<uuid:pk>/", views.RiskAssessmentDetailView.as_view(), name="risk-assessment"),
+    path("refuge-vacancies/", refuge_api.VacancyListView.as_view(), name="refuge-vacancies"),
+    path("refuge-vacancies/<uuid:pk>/", refuge_api.VacancyDetailView.as_view(), name="refuge-vacancy"),
 ]
