@@ -6,7 +6,7 @@ row that pointed at the absorbed record (referrals, risk assessments, cases, con
 with their safety flags, addresses, relationships, incidents, MARAC cases, programme links,
 outcomes, support and safety plans, ...) is re-pointed to the survivor, the survivor takes the
 values the user chose where the two disagree, and the absorbed record stays as an archived alias
-that redirects. ``person_unmerge`` restores both records exactly. See docs/adr/0009-merge-not-link.md.
+that redirects. ``person_unmerge`` restores both records exactly. See docs/adr/0006-merge-not-link.md.
 
 Rows are found by introspection (every foreign key to ``people.Person`` in every installed app),
 so this module imports no upper app and a new app's records follow a merge without a change here.

@@ -139,6 +139,8 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         "can_edit": access.can_edit_person(user, person),
         "sees_risk": has_risk_role(user),
         "can_archive": person.archived_at is None and access.can_archive_person(user, person),
+        # Merges into this record (waymark/matching/merge.py), each with an undo for its editors.
+        "merges": person.merges_as_survivor.filter(unmerged_at__isnull=True).select_related("absorbed", "merged_by"),
     }
     if sees_location:
         # Warnings from flags only: the values themselves are on the separately audited contact page.

@@ -1,0 +1,172 @@
+"""Reviewing the batch dedupe's clusters, merging from them, and undoing a merge.
+
+The same merge as at triage (waymark/matching/merge.py): a preview with what moves and where the
+records disagree, the user's choices and a reason, one audited action.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from waymark.accounts.models import User
+from waymark.audit.actions import audit_record
+from waymark.audit.models import AuditAction
+from waymark.core.access import signed_in
+from waymark.matching.merge import may_merge, merge_preview, person_merge, person_unmerge, resolutions_from_post
+from waymark.matching.models import ClusterStatus, DedupeCluster, PersonMerge
+from waymark.people.access import EDITOR_ROLES, people_visible_to
+from waymark.people.models import Person
+
+# Who reviews duplicates and merges: editors of the agency holding the records (never a referrer).
+MERGE_ROLES = EDITOR_ROLES
+PAGE_SIZE = 25
+
+
+def clusters_visible_to(user: User) -> object:
+    """Clusters waiting for review whose every record this user may see: a cluster with one record
+    they may not see is not shown at all (it would tell them that record exists)."""
+    hidden = Person.objects.exclude(pk__in=people_visible_to(user).values("pk"))
+    return (
+        DedupeCluster.objects.filter(status=ClusterStatus.FOR_REVIEW)
+        .exclude(people__in=hidden)
+        .order_by("-max_probability", "created_at")
+    )
+
+
+def get_cluster_for_user(user: User, cluster_id: uuid.UUID) -> DedupeCluster:
+    cluster = clusters_visible_to(user).filter(pk=cluster_id).first()  # type: ignore[attr-defined]
+    if cluster is None:
+        raise Http404("No such cluster")
+    return cluster
+
+
+def _live_people(cluster: DedupeCluster) -> list[Person]:
+    return list(cluster.people.filter(archived_at__isnull=True).select_related("held_by").order_by("created_at"))
+
+
+@signed_in(*MERGE_ROLES)
+@require_GET
+def duplicates(request: HttpRequest) -> HttpResponse:
+    """Possible duplicates found by the batch dedupe (Splink), most likely first, every one paged."""
+    page = Paginator(clusters_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    audit_record(
+        actor=request.user,
+        action=AuditAction.SEARCH,
+        object_type="matching.dedupecluster",
+        detail={"page": page.number},
+    )
+    rows = [{"cluster": cluster, "people": _live_people(cluster)} for cluster in page]
+    return render(request, "matching/duplicates.html", {"page": page, "rows": rows})
+
+
+@signed_in(*MERGE_ROLES)
+@require_http_methods(["GET", "POST"])
+def cluster(request: HttpRequest, cluster_id: uuid.UUID) -> HttpResponse:
+    """One cluster: its records side by side; choose the record to keep and one to merge into it."""
+    found = get_cluster_for_user(request.user, cluster_id)
+    people = _live_people(found)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=found)
+    if request.method == "POST":
+        by_id = {str(p.pk): p for p in people}
+        survivor, absorbed = by_id.get(request.POST.get("survivor", "")), by_id.get(request.POST.get("absorbed", ""))
+        if survivor is None or absorbed is None or survivor.pk == absorbed.pk:
+            messages.error(request, "Choose the record to keep and a different record to merge into it.")
+            return redirect("matching:cluster", cluster_id=found.pk)
+        return _merge_page(request, found, survivor, absorbed)
+    return render(
+        request,
+        "matching/cluster.html",
+        {
+            "cluster": found,
+            "people": people,
+            "can_merge": any(may_merge(request.user, a, b) for a in people for b in people if a != b),
+        },
+    )
+
+
+def _merge_page(
+    request: HttpRequest, found: DedupeCluster, survivor: Person, absorbed: Person, errors: list[str] | None = None
+) -> HttpResponse:
+    return render(
+        request,
+        "matching/merge_confirm.html",
+        {
+            "preview": merge_preview(survivor=survivor, absorbed=absorbed),
+            "errors": errors or [],
+            "action": reverse("matching:cluster_merge", kwargs={"cluster_id": found.pk}),
+            "hidden": {"survivor": survivor.pk, "absorbed": absorbed.pk},
+            "back": reverse("matching:cluster", kwargs={"cluster_id": found.pk}),
+            "reason": request.POST.get("reason", "")[:2000],
+            "chosen": resolutions_from_post(request.POST),
+        },
+    )
+
+
+@signed_in(*MERGE_ROLES)
+@require_POST
+def cluster_merge(request: HttpRequest, cluster_id: uuid.UUID) -> HttpResponse:
+    found = get_cluster_for_user(request.user, cluster_id)
+    by_id = {str(p.pk): p for p in _live_people(found)}
+    survivor, absorbed = by_id.get(request.POST.get("survivor", "")), by_id.get(request.POST.get("absorbed", ""))
+    if survivor is None or absorbed is None:
+        raise Http404("No such record in this cluster")
+    try:
+        with transaction.atomic():
+            person_merge(
+                actor=request.user,
+                survivor=survivor,
+                absorbed=absorbed,
+                resolutions=resolutions_from_post(request.POST),
+                reason=request.POST.get("reason", "")[:2000],
+            )
+            if len(_live_people(found)) <= 1:
+                DedupeCluster.objects.filter(pk=found.pk).update(status=ClusterStatus.CONFIRMED)
+    except ValidationError as error:
+        return _merge_page(request, found, survivor, absorbed, error.messages)
+    except PermissionDenied as error:
+        return _merge_page(request, found, survivor, absorbed, [str(error)])
+    messages.success(request, "The records are merged.")
+    return redirect("people:detail", person_id=survivor.pk)
+
+
+@signed_in(*MERGE_ROLES)
+@require_POST
+def cluster_reject(request: HttpRequest, cluster_id: uuid.UUID) -> HttpResponse:
+    """Not the same person: the cluster leaves the review list (audited)."""
+    found = get_cluster_for_user(request.user, cluster_id)
+    people = _live_people(found)
+    if not any(may_merge(request.user, a, b) for a in people for b in people if a != b):
+        raise PermissionDenied("Only an editor of the agency holding these records can review them.")
+    with transaction.atomic():
+        DedupeCluster.objects.filter(pk=found.pk).update(status=ClusterStatus.REJECTED)
+        audit_record(
+            actor=request.user, action=AuditAction.UPDATE, obj=found, detail={"status": ClusterStatus.REJECTED}
+        )
+    messages.success(request, "Marked as not the same person.")
+    return redirect("matching:duplicates")
+
+
+@signed_in(*MERGE_ROLES)
+@require_POST
+def unmerge(request: HttpRequest, merge_id: uuid.UUID) -> HttpResponse:
+    """Undo a merge from the surviving record's page."""
+    merge = PersonMerge.objects.filter(pk=merge_id, unmerged_at__isnull=True).select_related("survivor").first()
+    visible = people_visible_to(request.user)
+    if merge is None or not visible.filter(pk=merge.survivor_id).exists():
+        raise Http404("No such merge")
+    try:
+        person_unmerge(actor=request.user, merge=merge, reason=request.POST.get("reason", "")[:2000])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The merge is undone: both records are as they were.")
+    return redirect("people:detail", person_id=merge.survivor_id)
