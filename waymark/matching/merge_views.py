@@ -7,11 +7,13 @@ records disagree, the user's choices and a reason, one audited action.
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,7 +33,12 @@ MERGE_ROLES = EDITOR_ROLES
 PAGE_SIZE = 25
 
 
-def clusters_visible_to(user: User) -> object:
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (``signed_in`` has already refused anyone else)."""
+    return cast(User, request.user)
+
+
+def clusters_visible_to(user: User) -> QuerySet[DedupeCluster]:
     """Clusters waiting for review whose every record this user may see: a cluster with one record
     they may not see is not shown at all (it would tell them that record exists)."""
     hidden = Person.objects.exclude(pk__in=people_visible_to(user).values("pk"))
@@ -43,7 +50,7 @@ def clusters_visible_to(user: User) -> object:
 
 
 def get_cluster_for_user(user: User, cluster_id: uuid.UUID) -> DedupeCluster:
-    cluster = clusters_visible_to(user).filter(pk=cluster_id).first()  # type: ignore[attr-defined]
+    cluster = clusters_visible_to(user).filter(pk=cluster_id).first()
     if cluster is None:
         raise Http404("No such cluster")
     return cluster
@@ -57,9 +64,9 @@ def _live_people(cluster: DedupeCluster) -> list[Person]:
 @require_GET
 def duplicates(request: HttpRequest) -> HttpResponse:
     """Possible duplicates found by the batch dedupe (Splink), most likely first, every one paged."""
-    page = Paginator(clusters_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    page = Paginator(clusters_visible_to(_user(request)), PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(
-        actor=request.user,
+        actor=_user(request),
         action=AuditAction.SEARCH,
         object_type="matching.dedupecluster",
         detail={"page": page.number},
@@ -72,9 +79,9 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cluster(request: HttpRequest, cluster_id: uuid.UUID) -> HttpResponse:
     """One cluster: its records side by side; choose the record to keep and one to merge into it."""
-    found = get_cluster_for_user(request.user, cluster_id)
+    found = get_cluster_for_user(_user(request), cluster_id)
     people = _live_people(found)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=found)
+    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=found)
     if request.method == "POST":
         by_id = {str(p.pk): p for p in people}
         survivor, absorbed = by_id.get(request.POST.get("survivor", "")), by_id.get(request.POST.get("absorbed", ""))
@@ -88,7 +95,7 @@ def cluster(request: HttpRequest, cluster_id: uuid.UUID) -> HttpResponse:
         {
             "cluster": found,
             "people": people,
-            "can_merge": any(may_merge(request.user, a, b) for a in people for b in people if a != b),
+            "can_merge": any(may_merge(_user(request), a, b) for a in people for b in people if a != b),
         },
     )
 
@@ -114,7 +121,7 @@ def _merge_page(
 @signed_in(*MERGE_ROLES)
 @require_POST
 def cluster_merge(request: HttpRequest, cluster_id: uuid.UUID) -> HttpResponse:
-    found = get_cluster_for_user(request.user, cluster_id)
+    found = get_cluster_for_user(_user(request), cluster_id)
     by_id = {str(p.pk): p for p in _live_people(found)}
     survivor, absorbed = by_id.get(request.POST.get("survivor", "")), by_id.get(request.POST.get("absorbed", ""))
     if survivor is None or absorbed is None:
@@ -122,7 +129,7 @@ def cluster_merge(request: HttpRequest, cluster_id: uuid.UUID) -> HttpResponse:
     try:
         with transaction.atomic():
             person_merge(
-                actor=request.user,
+                actor=_user(request),
                 survivor=survivor,
                 absorbed=absorbed,
                 resolutions=resolutions_from_post(request.POST),
@@ -142,14 +149,14 @@ def cluster_merge(request: HttpRequest, cluster_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def cluster_reject(request: HttpRequest, cluster_id: uuid.UUID) -> HttpResponse:
     """Not the same person: the cluster leaves the review list (audited)."""
-    found = get_cluster_for_user(request.user, cluster_id)
+    found = get_cluster_for_user(_user(request), cluster_id)
     people = _live_people(found)
-    if not any(may_merge(request.user, a, b) for a in people for b in people if a != b):
+    if not any(may_merge(_user(request), a, b) for a in people for b in people if a != b):
         raise PermissionDenied("Only an editor of the agency holding these records can review them.")
     with transaction.atomic():
         DedupeCluster.objects.filter(pk=found.pk).update(status=ClusterStatus.REJECTED)
         audit_record(
-            actor=request.user, action=AuditAction.UPDATE, obj=found, detail={"status": ClusterStatus.REJECTED}
+            actor=_user(request), action=AuditAction.UPDATE, obj=found, detail={"status": ClusterStatus.REJECTED}
         )
     messages.success(request, "Marked as not the same person.")
     return redirect("matching:duplicates")
@@ -160,11 +167,11 @@ def cluster_reject(request: HttpRequest, cluster_id: uuid.UUID) -> HttpResponse:
 def unmerge(request: HttpRequest, merge_id: uuid.UUID) -> HttpResponse:
     """Undo a merge from the surviving record's page."""
     merge = PersonMerge.objects.filter(pk=merge_id, unmerged_at__isnull=True).select_related("survivor").first()
-    visible = people_visible_to(request.user)
+    visible = people_visible_to(_user(request))
     if merge is None or not visible.filter(pk=merge.survivor_id).exists():
         raise Http404("No such merge")
     try:
-        person_unmerge(actor=request.user, merge=merge, reason=request.POST.get("reason", "")[:2000])
+        person_unmerge(actor=_user(request), merge=merge, reason=request.POST.get("reason", "")[:2000])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
