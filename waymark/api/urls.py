@@ -4,6 +4,8 @@ from django.urls import path
 
 from waymark.api import views
 from waymark.refuge import api as refuge_api
+from waymark.strategy.api import ActionListView
+from waymark.training.api import AttendanceCreateView
 
 app_name = "api"
 
@@ -16,4 +18,6 @@ urlpatterns = [
     path("risk-assessments/<uuid:pk>/", views.RiskAssessmentDetailView.as_view(), name="risk-assessment"),
     path("refuge-vacancies/", refuge_api.VacancyListView.as_view(), name="refuge-vacancies"),
     path("refuge-vacancies/<uuid:pk>/", refuge_api.VacancyDetailView.as_view(), name="refuge-vacancy"),
+    path("training/attendance/", AttendanceCreateView.as_view(), name="training-attendance"),
+    path("strategy/actions/", ActionListView.as_view(), name="strategy-actions"),
 ]
