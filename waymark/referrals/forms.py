@@ -170,6 +170,13 @@ class WhatHappenedForm(StepForm):
         required=True,
         help_text="Facts only. Do not include addresses here: the service will ask for a safe one.",
     )
+    by_trained_champion = forms.ChoiceField(
+        label="Are you one of the partnership's trained domestic abuse champions?",
+        choices=[("no", "No"), ("yes", "Yes")],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="If you completed the champions programme, the referral is counted as made by a champion.",
+    )
 
 
 class RiskChecklistForm(StepForm):

@@ -132,6 +132,7 @@ def action_arguments(request: HttpRequest, answered: dict[str, forms.Form]) -> d
         "person_causing_harm": _person(harm) if harm.get("known") == "yes" else None,
         "harm_relationship": harm.get("relationship", "") if harm.get("known") == "yes" else "",
         "children_in_household": data["children"].get("children_in_household"),
+        "by_trained_champion": data["what"].get("by_trained_champion") == "yes",
         "what": WhatHappened(
             vawg_category=data["what"]["vawg_category"],
             abuse_types=list(data["what"]["abuse_types"]),
