@@ -25,7 +25,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, QuerySet, Value
+from django.db.models import DateField, F, Func, QuerySet, Value
 from django.utils import timezone
 
 from waymark.cases.service_standard import episode_start_expression, first_contact_due_on
@@ -352,6 +352,20 @@ def _assessments_by_person(person_ids: QuerySet[Any], until: date) -> dict[Any, 
 _RISK_RANK = {level.value: level.rank for level in RiskLevel}
 
 
+def risk_result(before_rank: int | None, after_rank: int | None, *, pending: bool) -> str:
+    """The risk-reduction rule on ranks (the level at engagement, the level after, and whether the
+    window is still open): "unmeasured", "pending", "none", "reduced", "unchanged" or "raised"."""
+    if before_rank is None:
+        return "unmeasured"
+    if pending:
+        return "pending"
+    if after_rank is None:
+        return "none"
+    if after_rank < before_rank:
+        return "reduced"
+    return "unchanged" if after_rank == before_rank else "raised"
+
+
 def classify_risk_reduction(
     engaged_on: date, assessments: list[tuple[date, str]], *, as_of: date, window: int
 ) -> tuple[str, bool, bool]:
@@ -361,23 +375,17 @@ def classify_risk_reduction(
     for assessed_on, level in assessments:
         if assessed_on <= engaged_on:
             baseline = level
-    if baseline is None:
-        return "No risk assessment on or before engagement: not measured", False, False
     window_end = engaged_on + timedelta(days=window)
-    if as_of <= window_end:
-        return f"Within {window} days of engaging: not counted yet", False, False
     after = None
     for assessed_on, level in assessments:
         if engaged_on < assessed_on <= window_end:
             after = level
-    if after is None:
-        return f"No reassessment within {window} days", False, True
-    before_rank, after_rank = _RISK_RANK[baseline], _RISK_RANK[after]
-    if after_rank < before_rank:
-        return "Risk reduced", True, True
-    if after_rank == before_rank:
-        return "Risk unchanged", False, True
-    return "Risk raised", False, True
+    code = risk_result(
+        None if baseline is None else _RISK_RANK[baseline],
+        None if after is None else _RISK_RANK[after],
+        pending=as_of <= window_end,
+    )
+    return _risk_labels()[code], code in _COUNTED["risk"], code in _IN_DENOMINATOR["risk"]
 
 
 def reduced_risk_records(rows: list[tuple[Any, Any, date]], person_ids: QuerySet[Any], *, as_of: date) -> list[Record]:
@@ -859,6 +867,116 @@ def _bucket(field_name: str, buckets: list[tuple[date, date]]) -> Any:
     )
 
 
+class AddDays(Func):
+    """A date column plus a whole number of days, natively on each backend (Django's date plus
+    duration goes through a Python function per row on SQLite)."""
+
+    output_field = DateField()
+
+    def __init__(self, expression: Any, days: int) -> None:
+        super().__init__(expression)
+        self.days = int(days)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date({sql}, '{self.days:+d} days')", params
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql} + {self.days})", params
+
+
+class UtcDate(Func):
+    """The UTC calendar day of a timestamp, natively (no per-row Python function on SQLite)."""
+
+    output_field = DateField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date({sql})", params
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql}) AT TIME ZONE 'UTC')::date", params
+
+
+def _offset_changes(zone: Any, first_year: int, last_year: int) -> list[tuple[datetime, timedelta]]:
+    """The moments (in UTC, on the hour) the zone's offset from UTC changes between the years,
+    each with the offset from then on."""
+    from datetime import UTC
+
+    def offset_at(moment: datetime) -> timedelta:
+        return moment.astimezone(zone).utcoffset() or timedelta(0)
+
+    changes = []
+    noon = datetime(first_year, 1, 1, 12, tzinfo=UTC)
+    offset = offset_at(noon)
+    while noon.year <= last_year:
+        following = noon + timedelta(days=1)
+        if offset_at(following) != offset:
+            moment = noon
+            while offset_at(moment) == offset:
+                moment += timedelta(hours=1)
+            offset = offset_at(moment)
+            changes.append((moment, offset))
+        noon = following
+    return changes
+
+
+def local_date(field_name: str, start: date, end: date) -> Any:
+    """The local day (service time zone) of a timestamp column, for rows in [start, end] (a year
+    either side is allowed for): on PostgreSQL ``TruncDate``; on SQLite the UTC day shifted by the
+    zone's offset in force at the moment, from the zone's offset changes (no per-row Python)."""
+    from django.db import connection
+    from django.db.models import Case, When
+    from django.db.models.functions import TruncDate
+
+    zone = timezone.get_current_timezone()
+    if connection.vendor != "sqlite":
+        return TruncDate(field_name, tzinfo=zone)
+    changes = _cached_offset_changes(zone, start.year - 1, end.year + 1)
+    first = datetime(start.year - 1, 1, 1, tzinfo=zone).utcoffset() or timedelta(0)
+    spans: list[tuple[Any, Any, timedelta]] = []
+    previous_moment, previous_offset = None, first
+    for moment, offset in changes:
+        spans.append((previous_moment, moment, previous_offset))
+        previous_moment, previous_offset = moment, offset
+    spans.append((previous_moment, None, previous_offset))
+    whens = []
+    for since, until, offset in spans:
+        if not offset:
+            continue
+        condition: dict[str, Any] = {}
+        if since is not None:
+            condition[f"{field_name}__gte"] = since
+        if until is not None:
+            condition[f"{field_name}__lt"] = until
+        whens.append(When(**condition, then=UtcDate(_ShiftSeconds(F(field_name), offset))))
+    return Case(*whens, default=UtcDate(F(field_name)), output_field=DateField())
+
+
+class _ShiftSeconds(Func):
+    """SQLite only: a timestamp moved by a fixed offset (used by ``local_date``)."""
+
+    def __init__(self, expression: Any, offset: timedelta) -> None:
+        super().__init__(expression)
+        self.seconds = int(offset.total_seconds())
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"datetime({sql}, '{self.seconds:+d} seconds')", params
+
+
+_OFFSETS: dict[tuple[str, int, int], list[tuple[datetime, timedelta]]] = {}
+
+
+def _cached_offset_changes(zone: Any, first_year: int, last_year: int) -> list[tuple[datetime, timedelta]]:
+    key = (str(zone), first_year, last_year)
+    if key not in _OFFSETS:
+        _OFFSETS[key] = _offset_changes(zone, first_year, last_year)
+    return _OFFSETS[key]
+
+
 def _rank(expression: Any, ranks: dict[str, int]) -> Any:
     from django.db.models import Case, IntegerField, Value, When
 
@@ -909,14 +1027,23 @@ def _tallies(
     dimension: Dimension | None,
 ) -> dict[tuple[int, Any], Tally]:
     """Every KPI's counts per (bucket, dimension value), in eight grouped queries."""
-    from django.db.models import Count, DateField, ExpressionWrapper, OuterRef, Q, Subquery, When
-    from django.db.models.functions import TruncDate
+    from django.db.models import (
+        Case,
+        CharField,
+        Count,
+        FilteredRelation,
+        IntegerField,
+        OuterRef,
+        Q,
+        Subquery,
+        When,
+    )
+    from django.db.models.lookups import Exact, GreaterThan
 
     from waymark.risk.models import RiskAssessment
 
     start, end = buckets[0][0], buckets[-1][1]
     grouped = _Grouped(dimension)
-    zone = timezone.get_current_timezone()
 
     # Referred: referrals by the date received, and imported cases by the referral date on the case.
     for row in (
@@ -936,44 +1063,38 @@ def _tallies(
     ):
         grouped.tally(row).referred += row["n"]
 
-    # Supported, and risk reduced within the window of engaging (``classify_risk_reduction``).
+    # Supported, and risk reduced within the window of engaging: counts per (rank at engagement,
+    # rank after, window over or not), each combination classified by ``risk_result``.
     window = risk_window_days()
-    current = RiskAssessment.objects.filter(archived_at__isnull=True, person_id=OuterRef("person_id"))
+    ranked = RiskAssessment.objects.filter(archived_at__isnull=True, person_id=OuterRef("person_id")).annotate(
+        rank=_rank("final_level", _RISK_RANK)
+    )
     latest = ("-assessed_on", "-created_at")
-    ranks = _RISK_RANK
     engaged = (
         engaged_cases(start, end, cases)
         .annotate(
-            window_end=ExpressionWrapper(F("engaged_on") + timedelta(days=window), output_field=DateField()),
+            window_end=AddDays("engaged_on", window),
         )
         .annotate(
             b=_bucket("engaged_on", buckets),
-            baseline=Subquery(
-                current.filter(assessed_on__lte=OuterRef("engaged_on")).order_by(*latest).values("final_level")[:1]
+            pending=_code(When(engaged_on__gte=as_of - timedelta(days=window), then=Value("y")), default="n"),
+            before=Subquery(
+                ranked.filter(assessed_on__lte=OuterRef("engaged_on")).order_by(*latest).values("rank")[:1],
+                output_field=IntegerField(),
             ),
             after=Subquery(
-                current.filter(assessed_on__gt=OuterRef("engaged_on"), assessed_on__lte=OuterRef("window_end"))
+                ranked.filter(assessed_on__gt=OuterRef("engaged_on"), assessed_on__lte=OuterRef("window_end"))
                 .order_by(*latest)
-                .values("final_level")[:1]
+                .values("rank")[:1],
+                output_field=IntegerField(),
             ),
             **grouped.group("case"),
         )
-        .annotate(baseline_rank=_rank("baseline", ranks), after_rank=_rank("after", ranks))
-        .annotate(
-            result=_code(
-                When(baseline__isnull=True, then=Value("unmeasured")),
-                When(engaged_on__gte=as_of - timedelta(days=window), then=Value("pending")),
-                When(after__isnull=True, then=Value("none")),
-                When(after_rank__lt=F("baseline_rank"), then=Value("reduced")),
-                When(after_rank=F("baseline_rank"), then=Value("unchanged")),
-                default="raised",
-            )
-        )
     )
-    for row in engaged.order_by().values(*grouped.keys("result")).annotate(n=Count("pk")):
+    for row in engaged.order_by().values(*grouped.keys("pending", "before", "after")).annotate(n=Count("pk")):
         tally = grouped.tally(row)
         tally.supported += row["n"]
-        tally.risk[row["result"]] += row["n"]
+        tally.risk[risk_result(row["before"], row["after"], pending=row["pending"] == "y")] += row["n"]
     for row in (
         engaged_cases(start, end, cases)
         .annotate(b=_bucket("engaged_on", buckets), **grouped.group("case"))
@@ -988,7 +1109,7 @@ def _tallies(
     contact_rows = (
         cases.annotate(episode_start=episode_start_expression())
         .filter(episode_start__range=(start, end))
-        .annotate(contacted=TruncDate("first_contact_at", tzinfo=zone), **grouped.group("case"))
+        .annotate(contacted=local_date("first_contact_at", start, end), **grouped.group("case"))
         .order_by()
         .values(*(["g"] if dimension else []), "episode_start", "contacted")
         .annotate(n=Count("pk"))
@@ -1013,12 +1134,20 @@ def _tallies(
         else:
             tally.contact["missed" if as_of > due else "pending"] += n
 
-    # Engagement: cases allocated in the period (by the local day of allocation).
+    # Engagement: cases allocated in the period (by the local day of allocation: the buckets are
+    # compared with local midnights, so no per-row time zone conversion is needed).
+    allocated_buckets = Case(
+        *[
+            When(allocated_at__gte=_start_of(s), allocated_at__lt=_start_of(e + timedelta(days=1)), then=Value(i))
+            for i, (s, e) in enumerate(buckets)
+        ],
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
     for row in (
         cases.filter(allocated_at__gte=_start_of(start), allocated_at__lt=_start_of(end + timedelta(days=1)))
-        .annotate(on=TruncDate("allocated_at", tzinfo=zone))
         .annotate(
-            b=_bucket("on", buckets),
+            b=allocated_buckets,
             result=_code(
                 When(Q(engaged_on__isnull=False) | Q(status__in=_ENGAGED_STATUSES), then=Value("engaged")),
                 When(status__in=_CONTACT_PENDING, then=Value("pending")),
@@ -1032,55 +1161,63 @@ def _tallies(
     ):
         grouped.tally(row).engagement[row["result"]] += row["n"]
 
-    # Change at exit: each client exit measure in the period against the earliest intake on the case.
-    intake = OutcomeMeasure.objects.filter(
-        case_id=OuterRef("case_id"), subject_id=OuterRef("subject_id"), stage=Stage.INTAKE
-    ).order_by("measured_on", "created_at")
+    # Change at exit: each client's exit measure in the period against the client's intake on the
+    # same case (at most one of each per case: the model's constraints), joined, not looked up per row.
+    client = Q(outcome_measures__subject_id=F("person_id"))
+    exits = cases.annotate(
+        x=FilteredRelation("outcome_measures", condition=client & Q(outcome_measures__stage=Stage.EXIT)),
+        i=FilteredRelation("outcome_measures", condition=client & Q(outcome_measures__stage=Stage.INTAKE)),
+    ).filter(x__measured_on__range=(start, end))
     scale_names = [scale for _, scale, _ in SCALES]
-    exits = (
-        OutcomeMeasure.objects.filter(case__in=cases, subject_id=F("case__person_id"))
-        .filter(stage=Stage.EXIT, measured_on__range=(start, end))
-        .annotate(
-            b=_bucket("measured_on", buckets),
-            intake_pk=Subquery(intake.values("pk")[:1]),
-            **{f"in_{name}": Subquery(intake.values(name)[:1]) for name in (*scale_names, *ABUSE_KINDS)},
-            **grouped.group("measure"),
-        )
-        .annotate(**{f"in_{kind}_rank": _rank(f"in_{kind}", FREQUENCY_ORDER) for kind in ABUSE_KINDS})
-        .annotate(**{f"out_{kind}_rank": _rank(kind, FREQUENCY_ORDER) for kind in ABUSE_KINDS})
-    )
     codes: dict[str, Any] = {}
     for name in scale_names:
         codes[f"s_{name}"] = _code(
-            When(intake_pk__isnull=True, then=Value("no_intake")),
-            When(Q(**{f"in_{name}__isnull": True}) | Q(**{f"{name}__isnull": True}), then=Value("unscored")),
-            When(**{f"{name}__gt": F(f"in_{name}")}, then=Value("better")),
-            When(**{name: F(f"in_{name}")}, then=Value("same")),
+            When(i__id__isnull=True, then=Value("no_intake")),
+            When(Q(**{f"i__{name}__isnull": True}) | Q(**{f"x__{name}__isnull": True}), then=Value("unscored")),
+            When(**{f"x__{name}__gt": F(f"i__{name}")}, then=Value("better")),
+            When(**{f"x__{name}": F(f"i__{name}")}, then=Value("same")),
             default="lower",
         )
-    for kind in ABUSE_KINDS:
+    for kind in ABUSE_KINDS:  # ``classify_abuse``, in SQL
         not_counted = (
-            Q(intake_pk__isnull=True)
-            | Q(**{f"in_{kind}__isnull": True})
-            | Q(**{f"in_{kind}": ""})
-            | Q(**{f"in_{kind}": NOT_HAPPENING})
-            | Q(**{f"{kind}__isnull": True})
-            | Q(**{kind: ""})
+            Q(i__id__isnull=True)
+            | Q(**{f"i__{kind}__isnull": True})
+            | Q(**{f"i__{kind}": ""})
+            | Q(**{f"i__{kind}": NOT_HAPPENING})
+            | Q(**{f"x__{kind}__isnull": True})
+            | Q(**{f"x__{kind}": ""})
         )
-        codes[f"a_{kind}"] = _code(
+        before, after = _rank(f"i__{kind}", FREQUENCY_ORDER), _rank(f"x__{kind}", FREQUENCY_ORDER)
+        codes[f"a_{kind}"] = Case(
             When(not_counted, then=Value("")),
-            When(**{kind: NOT_HAPPENING}, then=Value("ceased")),
-            When(**{f"out_{kind}_rank__lt": F(f"in_{kind}_rank")}, then=Value("reduced")),
-            When(**{f"out_{kind}_rank": F(f"in_{kind}_rank")}, then=Value("unchanged")),
-            default="increased",
+            When(**{f"x__{kind}": NOT_HAPPENING}, then=Value("ceased")),
+            When(GreaterThan(before, after), then=Value("reduced")),
+            When(Exact(before, after), then=Value("unchanged")),
+            default=Value("increased"),
+            output_field=CharField(),
         )
-    for row in exits.annotate(**codes).order_by().values(*grouped.keys(*codes)).annotate(n=Count("pk")):
+    results = {**{f"s_{name}": SCALE_RESULTS for name in scale_names}, **{f"a_{k}": ABUSE_RESULTS for k in ABUSE_KINDS}}
+    counts = {
+        f"{code}__{result}": Count("pk", filter=Q(**{code: result}))
+        for code, possible in results.items()
+        for result in possible
+    }
+    exit_rows = (
+        exits.annotate(b=_bucket("x__measured_on", buckets), **grouped.group("case"), **codes)
+        .order_by()
+        .values(*grouped.keys())
+        .annotate(**counts)
+    )
+    for row in exit_rows:
         tally = grouped.tally(row)
-        for name in scale_names:
-            tally.scales[name][row[f"s_{name}"]] += row["n"]
-        for kind in ABUSE_KINDS:
-            if row[f"a_{kind}"]:
-                tally.abuse[kind][row[f"a_{kind}"]] += row["n"]
+        for key in counts:
+            code, result = key.split("__")
+            if not row[key]:
+                continue
+            if code.startswith("s_"):
+                tally.scales[code[2:]][result] += row[key]
+            else:
+                tally.abuse[code[2:]][result] += row[key]
     return grouped.tallies
 
 
