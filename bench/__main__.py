@@ -2,7 +2,9 @@
 
 (a) intake search p50/p95 latency at 100k and 1M people on PostgreSQL, beside a plain indexed
     exact-name lookup measured in the same run; (b) recall@10 of true matches on FEBRL 1-4 and a
-    UK-style generated set; (c) batch dedupe F1 and time beside plain Splink defaults.
+    UK-style generated set; (c) batch dedupe F1 and time beside plain Splink defaults; (d) the commissioner's report pages
+    against the same counts computed by DuckDB over a Parquet export of the same tables, on the demo
+    data, on SQLite and PostgreSQL (bench/reports_bench.py; fails the run when it cannot measure).
 
 Uses its own databases (``waymark_bench_<size>`` per population size and ``waymark_bench_recall``)
 on the PostgreSQL server in BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432). The
@@ -28,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--sizes", default="100000,1000000", help="Population sizes for latency (comma-separated).")
     parser.add_argument("--queries", type=int, default=300, help="Timed queries per size.")
-    parser.add_argument("--skip", default="", help="Comma-separated parts to skip: latency, recall, dedupe.")
+    parser.add_argument("--skip", default="", help="Comma-separated parts to skip: latency, recall, dedupe, reports.")
     parser.add_argument("--uk-originals", type=int, default=2000)
     parser.add_argument("--uk-distractors", type=int, default=20000)
     args = parser.parse_args(argv)
@@ -50,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     # Parts skipped in this run keep the results of the last run that measured them.
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    for part in ("latency", "recall", "dedupe"):
+    for part in ("latency", "recall", "dedupe", "reports"):
         if part in skip and part in previous:
             results[part] = previous[part]
 
@@ -98,11 +100,57 @@ def main(argv: list[str] | None = None) -> int:
         results["dedupe"]["uk_generated"] = dedupe_bench.compare(records, pairs)
         print(f"  uk_generated: {results['dedupe']['uk_generated']}")
 
+    failed = False
+    if "reports" not in skip:
+        print("== (d) the commissioner's reports against DuckDB over a Parquet export (demo data)")
+        results["reports"] = {}
+        for url in reports_databases(server):
+            outcome = run_reports_bench(url)
+            label = url.split("://")[0]
+            results["reports"][label] = outcome
+            failed = failed or "error" in outcome
+            print(f"  {label}: {outcome}")
+        save(results)
+
     results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     save(results)
     print_table(results)
     print(f"\nWritten to {RESULTS}")
+    if failed:
+        print("\nBENCH FAILED: the reports part could not measure (see the errors above).", file=sys.stderr)
+        return 1
     return 0
+
+
+def reports_databases(server: str) -> list[str]:
+    """Where the reports part measures: REPORTS_BENCH_DATABASES (comma-separated URLs), else a
+    SQLite file under var/ and a database on the benchmark's PostgreSQL server (each seeded with
+    the demo the first time: slow)."""
+    given = os.environ.get("REPORTS_BENCH_DATABASES", "")
+    if given.strip():
+        return [u.strip() for u in given.split(",") if u.strip()]
+    sqlite = Path(__file__).resolve().parent.parent / "var" / "bench_reports.sqlite3"
+    from bench import db
+
+    db.ensure_databases(server, ["waymark_bench_reports"])
+    return [f"sqlite:///{sqlite}", f"{server}/waymark_bench_reports"]
+
+
+def run_reports_bench(url: str) -> dict[str, Any]:
+    """bench/reports_bench.py in its own process (its own DATABASE_URL); an error, loudly, when it fails."""
+    import subprocess
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.reports_bench", "--database", url],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    if completed.returncode != 0:
+        reason = (completed.stderr.strip().splitlines() or ["no output"])[-1]
+        print(f"  REPORTS BENCH FAILED on {url}: {reason}", file=sys.stderr)
+        return {"error": reason}
+    return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
 def save(results: dict[str, Any]) -> None:
@@ -135,6 +183,16 @@ def print_table(results: dict[str, Any]) -> None:
             for model in ("waymark", "splink_defaults"):
                 m = r[model]
                 print(f"{name:<28}{model:<18}{m['precision']:>10}{m['recall']:>8}{m['f1']:>8}{m['seconds']:>9}")
+    if "reports" in results:
+        print(f"\n{'Reports vs DuckDB (demo)':<48}{'ms':>9}{'DuckDB ms':>11}{'ratio':>8}  target ratio<=4")
+        for label, r in results["reports"].items():
+            if "error" in r:
+                print(f"{label:<48}FAILED: {r['error']}")
+                continue
+            for name, ms in r["pages_ms"].items():
+                ratio = r["ratio_to_duckdb"][name]
+                ok = "PASS" if ratio is not None and ratio <= r["targets"]["ratio_to_duckdb_at_most"] else "FAIL"
+                print(f"{label + ': ' + name:<48}{ms:>9}{r['duckdb_ms']:>11}{ratio:>8}  {ok}")
     print("=" * 96)
 
 

@@ -1,0 +1,350 @@
+"""The commissioner's reports against DuckDB: the same counts, in the same run.
+
+Run on its own as ``python -m bench.reports_bench --database URL`` (``python -m bench`` runs it as a
+subprocess, once per database, and reads the JSON it prints last). It
+
+1. makes sure the database holds the demo partnership (``seed_demo`` when it does not: slow);
+2. times the commissioner's pages through Django's test client, signed in as the demo
+   commissioner: the home page, the outcomes dashboard for this financial year and "since April
+   2013", and the outcome figures for since April 2013 computed alone (``outcome_figures``);
+3. exports the tables those figures read (cases, referrals, risk assessments, outcome measures,
+   and the working-day calendar) to Parquet and computes the same KPIs with DuckDB SQL over them;
+4. checks every count agrees (a mismatch is an error: a ratio over different counts means nothing)
+   and reports each page's time as a ratio to DuckDB's.
+
+Anything that stops it from measuring (no DuckDB, no pyarrow, no database, counts that differ)
+raises ``BenchError`` and exits non-zero with the reason: it never reports nothing silently.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+DEMO_COMMISSIONER = "eva.morales@council.example"
+SINCE = date(2013, 4, 1)
+TARGET_RATIO = 4.0
+TARGET_HOME_MS = 100.0
+TARGET_SINCE_2013_MS = 500.0
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+def _timed(function: Callable[[], Any], repeats: int) -> tuple[float, Any]:
+    """The median of ``repeats`` timings in milliseconds (after one warm-up run), and the result."""
+    result = function()
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result = function()
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 1), result
+
+
+def ensure_demo() -> None:
+    from django.core.management import call_command
+
+    from waymark.cases.models import Case
+
+    call_command("migrate", verbosity=0, interactive=False)
+    if not Case.objects.exists():
+        print("  no demo records in this database: running seed_demo (this takes several minutes)", file=sys.stderr)
+        call_command("createcachetable", verbosity=0)
+        call_command("seed_demo", quiet_logins=True)
+    if not Case.objects.exists():
+        raise BenchError("seed_demo left no cases: cannot measure the reports.")
+
+
+def export_parquet(folder: Path, start: date, end: date) -> dict[str, Path]:
+    """The columns the KPIs read, as Parquet files, plus the working-day calendar for the period."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as error:  # pragma: no cover - pyarrow comes with splink
+        raise BenchError(f"pyarrow is not installed ({error}): cannot write the Parquet export.") from error
+
+    from waymark.cases.models import Case
+    from waymark.cases.service_standard import first_contact_due_on
+    from waymark.core.dates import is_working_day
+    from waymark.outcomes.kpis import ABUSE_KINDS
+    from waymark.outcomes.models import OutcomeMeasure
+    from waymark.referrals.models import Referral
+    from waymark.risk.models import RiskAssessment
+
+    def write(name: str, queryset: Any, columns: list[str]) -> Path:
+        rows = list(queryset.values_list(*columns))
+        table = pa.table(
+            {
+                c: [str(r[i]) if c.endswith("id") and r[i] is not None else r[i] for r in rows]
+                for i, c in enumerate(columns)
+            }
+        )
+        path = folder / f"{name}.parquet"
+        pq.write_table(table, path)
+        return path
+
+    paths = {
+        "cases": write(
+            "cases",
+            Case.objects.all(),
+            [
+                "id",
+                "person_id",
+                "referral_id",
+                "referred_on",
+                "reopened_on",
+                "engaged_on",
+                "first_contact_at",
+                "allocated_at",
+                "status",
+            ],
+        ),
+        "referrals": write("referrals", Referral.objects.all(), ["id", "received_on"]),
+        "assessments": write(
+            "assessments",
+            RiskAssessment.objects.all(),
+            ["person_id", "assessed_on", "created_at", "final_level", "archived_at"],
+        ),
+        "measures": write(
+            "measures",
+            OutcomeMeasure.objects.all(),
+            [
+                "case_id",
+                "subject_id",
+                "stage",
+                "measured_on",
+                "created_at",
+                "feeling_safe",
+                "wellbeing",
+                "quality_of_life",
+                *ABUSE_KINDS,
+            ],
+        ),
+    }
+    # The calendar: each day's working-day ordinal and first-contact due day (reference data).
+    days, ordinals, due = [], [], []
+    day, ordinal = start - timedelta(days=30), 0
+    while day <= end + timedelta(days=400):
+        if is_working_day(day):
+            ordinal += 1
+        days.append(day)
+        ordinals.append(ordinal)
+        due.append(first_contact_due_on(day))
+        day += timedelta(days=1)
+    calendar = folder / "calendar.parquet"
+    pq.write_table(pa.table({"day": days, "ordinal": ordinals, "due_on": due}), calendar)
+    paths["calendar"] = calendar
+    return paths
+
+
+def duckdb_counts(paths: dict[str, Path], start: date, end: date, as_of: date) -> Callable[[], dict[str, Any]]:
+    """A function computing the KPIs' counts with DuckDB over the Parquet files (each call reads them)."""
+    try:
+        import duckdb
+    except ImportError as error:
+        raise BenchError(f"duckdb is not installed ({error}): cannot measure against it.") from error
+    from django.conf import settings
+
+    from waymark.outcomes.kpis import ABUSE_KINDS, risk_window_days
+    from waymark.outcomes.models import FREQUENCY_ORDER
+
+    window = risk_window_days()
+    zone = settings.TIME_ZONE
+    connection = duckdb.connect()
+    for name, path in paths.items():
+        connection.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
+    frequency = "CASE {col} " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in FREQUENCY_ORDER.items()) + " END"
+    level = "CASE final_level WHEN 'standard' THEN 0 WHEN 'medium' THEN 1 WHEN 'high' THEN 2 END"
+    s, e, a = f"DATE '{start}'", f"DATE '{end}'", f"DATE '{as_of}'"
+    abuse_sql = ",\n".join(
+        f"""sum(CASE WHEN i.case_id IS NULL OR coalesce(i.{k}, '') IN ('', 'none') OR coalesce(x.{k}, '') = '' THEN 0
+                   WHEN x.{k} = 'none' OR {frequency.format(col="x." + k)} < {frequency.format(col="i." + k)} THEN 1 ELSE 0 END)
+              AS {k}_better,
+           sum(CASE WHEN i.case_id IS NULL OR coalesce(i.{k}, '') IN ('', 'none') OR coalesce(x.{k}, '') = '' THEN 0 ELSE 1 END)
+              AS {k}_denominator"""
+        for k in ABUSE_KINDS
+    )
+    scale_sql = ",\n".join(
+        f"""sum(CASE WHEN x.{c} > i.{c} THEN 1 ELSE 0 END) AS {c}_better,
+           sum(CASE WHEN x.{c} IS NOT NULL AND i.{c} IS NOT NULL THEN 1 ELSE 0 END) AS {c}_denominator"""
+        for c in ("feeling_safe", "wellbeing", "quality_of_life")
+    )
+    queries = {
+        "referred": f"""SELECT (SELECT count(*) FROM referrals WHERE received_on BETWEEN {s} AND {e})
+                             + (SELECT count(*) FROM cases WHERE referral_id IS NULL AND referred_on BETWEEN {s} AND {e})""",
+        "supported": f"""SELECT count(*), count(DISTINCT person_id) FROM cases WHERE engaged_on BETWEEN {s} AND {e}""",
+        "risk": f"""
+            WITH engaged AS (SELECT id, person_id, engaged_on FROM cases WHERE engaged_on BETWEEN {s} AND {e}),
+            current AS (SELECT person_id, assessed_on, created_at, {level} AS rank FROM assessments WHERE archived_at IS NULL),
+            ranked AS (
+              SELECT g.id, g.engaged_on,
+                (SELECT arg_max(rank, (assessed_on, created_at)) FROM current c
+                  WHERE c.person_id = g.person_id AND c.assessed_on <= g.engaged_on) AS before,
+                (SELECT arg_max(rank, (assessed_on, created_at)) FROM current c
+                  WHERE c.person_id = g.person_id AND c.assessed_on > g.engaged_on
+                    AND c.assessed_on <= g.engaged_on + INTERVAL {window} DAY) AS after
+              FROM engaged g)
+            SELECT sum(CASE WHEN before IS NOT NULL AND {a} > engaged_on + INTERVAL {window} DAY AND after < before THEN 1 ELSE 0 END),
+                   sum(CASE WHEN before IS NOT NULL AND {a} > engaged_on + INTERVAL {window} DAY THEN 1 ELSE 0 END)
+            FROM ranked""",
+        "contact": f"""
+            WITH c AS (
+              SELECT coalesce(reopened_on, referred_on) AS episode_start,
+                     CAST(timezone('{zone}', first_contact_at) AS DATE) AS contacted
+              FROM cases WHERE coalesce(reopened_on, referred_on) BETWEEN {s} AND {e}),
+            d AS (SELECT c.*, k.due_on, k.ordinal AS start_ordinal, m.ordinal AS contact_ordinal
+                  FROM c JOIN calendar k ON k.day = c.episode_start LEFT JOIN calendar m ON m.day = c.contacted)
+            SELECT sum(CASE WHEN contacted IS NOT NULL AND contacted <= due_on THEN 1 ELSE 0 END),
+                   sum(CASE WHEN contacted IS NOT NULL OR {a} > due_on THEN 1 ELSE 0 END),
+                   median(CASE WHEN contacted IS NOT NULL THEN greatest(contact_ordinal - start_ordinal, 0) END),
+                   count(contacted)
+            FROM d""",
+        "engagement": f"""
+            WITH c AS (SELECT CAST(timezone('{zone}', allocated_at) AS DATE) AS allocated_on, engaged_on, status FROM cases
+                       WHERE allocated_at IS NOT NULL)
+            SELECT sum(CASE WHEN engaged_on IS NOT NULL OR status IN ('engaged', 'active') THEN 1 ELSE 0 END),
+                   sum(CASE WHEN engaged_on IS NOT NULL OR status NOT IN ('awaiting_allocation', 'allocated', 'contact_attempted') THEN 1 ELSE 0 END)
+            FROM c WHERE allocated_on BETWEEN {s} AND {e}""",
+        "exit": f"""
+            WITH client AS (SELECT m.* FROM measures m JOIN cases c ON c.id = m.case_id AND c.person_id = m.subject_id),
+            x AS (SELECT * FROM client WHERE stage = 'exit' AND measured_on BETWEEN {s} AND {e}),
+            i AS (SELECT * FROM client WHERE stage = 'intake')
+            SELECT {scale_sql}, {abuse_sql}
+            FROM x LEFT JOIN i ON i.case_id = x.case_id""",
+    }
+
+    def run() -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for name, sql in queries.items():
+            row = connection.execute(sql).fetchone()
+            found[name] = [None if v is None else float(v) if isinstance(v, float) else int(v) for v in row]
+        return found
+
+    return run
+
+
+def waymark_counts(figures: Any) -> dict[str, Any]:
+    """The same counts from Waymark's figures, in the shape ``duckdb_counts`` returns."""
+    from waymark.outcomes.kpis import ABUSE_KINDS
+
+    o = figures.outcomes()
+    abuse = {row.kind: row for row in o.abuse}
+    median = o["median_working_days_to_first_contact"]
+    exit_counts = []
+    for key in (
+        "feeling_safer_at_exit_rate",
+        "wellbeing_improved_at_exit_rate",
+        "quality_of_life_improved_at_exit_rate",
+    ):
+        exit_counts += [o[key].numerator, o[key].denominator]
+    for kind in ABUSE_KINDS:
+        exit_counts += [abuse[kind].ceased + abuse[kind].reduced, abuse[kind].denominator]
+    return {
+        "referred": [o["referred"].value],
+        "supported": [o["supported"].value, o["people_supported"].value],
+        "risk": [o["reduced_risk_within_3_months_rate"].numerator, o["reduced_risk_within_3_months_rate"].denominator],
+        "contact": [
+            o["first_contact_within_standard_rate"].numerator,
+            o["first_contact_within_standard_rate"].denominator,
+            median.value,
+            median.denominator,
+        ],
+        "engagement": [o["engagement_rate"].numerator, o["engagement_rate"].denominator],
+        "exit": exit_counts,
+    }
+
+
+def measure(repeats: int) -> dict[str, Any]:
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from waymark.accounts.models import User
+    from waymark.outcomes.kpis import outcome_figures
+
+    ensure_demo()
+    commissioner = User.objects.filter(email=DEMO_COMMISSIONER).first()
+    if commissioner is None:
+        raise BenchError(f"The demo commissioner {DEMO_COMMISSIONER} is missing: run seed_demo.")
+    client = Client()
+    client.force_login(commissioner)
+    today = timezone.localdate()
+
+    def page(url: str, params: dict[str, str]) -> Callable[[], Any]:
+        def get() -> Any:
+            response = client.get(url, params)
+            if response.status_code != 200:
+                raise BenchError(f"{url} {params} answered {response.status_code}")
+            return response
+
+        return get
+
+    measured: dict[str, Any] = {}
+    timings = {
+        "home page (commissioner)": page(reverse("home"), {}),
+        "outcomes dashboard, this financial year": page(reverse("outcomes:dashboard"), {}),
+        "outcomes dashboard, since April 2013": page(reverse("outcomes:dashboard"), {"period": "all"}),
+        "outcomes download (CSV), since April 2013": page(
+            reverse("outcomes:download"), {"period": "all", "format": "csv"}
+        ),
+    }
+    for name, function in timings.items():
+        measured[name] = _timed(function, repeats)[0]
+    figures_ms, figures = _timed(lambda: outcome_figures(SINCE, today, as_of=today), repeats)
+    measured["outcome figures alone, since April 2013"] = figures_ms
+
+    with tempfile.TemporaryDirectory(prefix="waymark-bench-") as folder:
+        paths = export_parquet(Path(folder), SINCE, today)
+        duck_ms, duck = _timed(duckdb_counts(paths, SINCE, today, today), repeats)
+    ours = waymark_counts(figures)
+    if ours != duck:
+        differing = {k: {"waymark": ours[k], "duckdb": duck.get(k)} for k in ours if ours[k] != duck.get(k)}
+        raise BenchError(f"Waymark and DuckDB disagree on the counts, so no ratio is meaningful: {differing}")
+    return {
+        "database": connection.vendor,
+        "cases": figures.outcomes()["referred"].value,
+        "duckdb_ms": duck_ms,
+        "pages_ms": measured,
+        "ratio_to_duckdb": {name: round(ms / duck_ms, 1) if duck_ms else None for name, ms in measured.items()},
+        "counts_agree": True,
+        "targets": {
+            "ratio_to_duckdb_at_most": TARGET_RATIO,
+            "home_ms_under": TARGET_HOME_MS,
+            "since_2013_ms_under": TARGET_SINCE_2013_MS,
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.reports_bench", description=__doc__)
+    parser.add_argument("--database", required=True, help="DATABASE_URL of a database holding (or to hold) the demo.")
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args(argv)
+    os.environ["DATABASE_URL"] = args.database
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "waymark.config.settings")
+    try:
+        import django
+
+        django.setup()
+        result = measure(args.repeats)
+    except BenchError as error:
+        print(f"REPORTS BENCH FAILED: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
