@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from tests.marac.test_referral_fixtures import *  # noqa: F403 (fixtures)
 from tests.marac.test_return import quarter  # noqa: F401 (fixture)
 from waymark.audit.models import AuditAction, AuditEvent
+from waymark.core.disclosure import HIDDEN
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,8 @@ def download_url(table, fmt, **params):
     return reverse("marac:report-download", kwargs={"table": table, "fmt": fmt}) + f"?{query}"
 
 
-def test_the_page_shows_charts_tables_return_and_benchmarks(commissioner, quarter, client_for):  # noqa: F811
+def test_the_page_shows_charts_tables_return_and_benchmarks(commissioner, quarter, client_for, settings):  # noqa: F811
+    settings.DISCLOSURE_SUPPRESS_BELOW = 1  # no suppression: these hand-counted figures are tiny
     response = client_for(commissioner).get(page_url(year=2015, quarter=1))
     assert response.status_code == 200
     page = response.content.decode()
@@ -55,7 +57,8 @@ def test_csv_download_is_audited_as_export(coordinator, quarter, client_for):  #
     assert event.detail == {"report": "quarterly-return", "format": "csv", "year": 2015, "quarter": 1, "rows": 3}
 
 
-def test_xlsx_download_is_audited_as_export(commissioner, quarter, client_for):  # noqa: F811
+def test_xlsx_download_is_audited_as_export(commissioner, quarter, client_for, settings):  # noqa: F811
+    settings.DISCLOSURE_SUPPRESS_BELOW = 1
     response = client_for(commissioner).get(download_url("performance-by-quarter", "xlsx", year=2015))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -106,3 +109,24 @@ def test_existing_performance_keys_are_unchanged():
         "in_recommended_range",
     ]
     assert list(marac_performance(date(2015, 4, 1), date(2016, 3, 31))[0]) == COLUMNS
+
+
+def test_commissioners_see_the_return_under_the_disclosure_rule(commissioner, coordinator, quarter, client_for):  # noqa: F811
+    """Small counts are withheld for the commissioner (the coordinator, who submits the return,
+    sees them as counted), the page says so, and the download cannot be attacked by subtraction."""
+    from tests.core.test_disclosure import attack
+    from waymark.core.disclosure import SYMBOL
+    from waymark.marac.return_report import COUNT_COLUMNS
+
+    page = client_for(commissioner).get(page_url(year=2015, quarter=1)).content.decode()
+    assert "75.0% of 4" not in page and SYMBOL in page
+    assert "Applied on this page to" in page.split('id="disclosure-note"')[1].split("</div>")[0]
+    assert 'id="disclosure-note"' not in client_for(coordinator).get(page_url(year=2015, quarter=1)).content.decode()
+
+    response = client_for(commissioner).get(download_url("quarterly-return", "csv", year=2015, quarter=1))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows[-1]["cases"] == SYMBOL  # 3 cases in the quarter
+    table = [{c: (HIDDEN if row[c] == SYMBOL else int(row[c])) for c in COUNT_COLUMNS} for row in rows]
+    sources = ["referrals_police", "referrals_partner", "referrals_agency_not_recorded"]
+    assert attack(table[:-1], table[-1], COUNT_COLUMNS, [("cases", sources)]) == {}
+    assert all(value == HIDDEN or value == 0 for row in table for value in row.values())

@@ -198,7 +198,8 @@ def test_dashboard_access_matrix(client_for, commissioner, partnership_lead, man
         assert dashboard(client_for(user)).status_code == 403
 
 
-def test_dashboard_shows_figures_definitions_and_audits(client_for, commissioner, case, other_case):
+def test_dashboard_shows_figures_definitions_and_audits(client_for, commissioner, case, other_case, settings):
+    settings.DISCLOSURE_SUPPRESS_BELOW = 1  # no suppression: these hand-counted figures are tiny
     response = dashboard(client_for(commissioner))
     page = response.content.decode()
     assert "Different people supported" in page and "Supported" in page
@@ -387,3 +388,23 @@ def test_commissioner_pages_make_the_same_number_of_queries_at_two_data_sizes(
         large = counts()
     assert large == small
     assert dashboard(client).context["outcomes"]["supported"].value == 33
+
+
+def test_small_numbers_are_withheld_and_the_page_says_where(client_for, commissioner, case, other_case):
+    """The default rule (counts 1 to 9 withheld): the same tiny figures are not shown, nor can
+    they be worked out from the trend's totals, and the page says the rule was applied."""
+    from waymark.core.disclosure import SYMBOL
+
+    response = dashboard(client_for(commissioner))
+    page = response.content.decode()
+    assert "1 of 2" not in page and SYMBOL in page
+    note = page.split('id="disclosure-note"')[1].split("</div>")[0]
+    assert "Counts from 1 to 9 are not shown" in note and "Applied on this page to the outcome figures" in note
+    shown = response.context["outcomes"]
+    assert str(shown["referred"].value) == SYMBOL and str(shown["reduced_risk_within_3_months_rate"].value) == SYMBOL
+    download = client_for(commissioner).get(reverse("outcomes:download"), {"period": "all", "format": "csv"})
+    text = download.content.decode()
+    assert SYMBOL in text
+    header, *rows = [line.split(",") for line in text.strip().splitlines()]
+    referred = header.index("referred")
+    assert all(row[referred] in (SYMBOL, "0") for row in rows)  # no quarter's count gives the total away

@@ -397,6 +397,12 @@ CASES_CASELOAD_BENCHMARK = (
 SUPPORT_ORDER_EXPIRY_ALERT_DAYS = env.int("SUPPORT_ORDER_EXPIRY_ALERT_DAYS", default=28)
 # Outcomes: a fall in risk counts when the reassessment is within this many days of engagement.
 OUTCOMES_RISK_REDUCTION_WINDOW_DAYS = env.int("OUTCOMES_RISK_REDUCTION_WINDOW_DAYS", default=90)
+
+# Small-number suppression on every aggregate a commissioner, partnership lead or the board sees
+# (waymark/core/disclosure.py): counts 1 to N-1 withheld, with secondary suppression; optionally
+# every shown count rounded to the nearest DISCLOSURE_ROUND_TO (0: no rounding).
+DISCLOSURE_SUPPRESS_BELOW = env.int("DISCLOSURE_SUPPRESS_BELOW", default=10)
+DISCLOSURE_ROUND_TO = env.int("DISCLOSURE_ROUND_TO", default=0)
 # Perpetrator programme: sessions in a standard enrolment (the borough's programme is 26 weeks).
 PERPETRATOR_PROGRAMME_SESSIONS = env.int("PERPETRATOR_PROGRAMME_SESSIONS", default=26)
 # ... and how many of them a participant may miss and still complete.

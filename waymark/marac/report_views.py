@@ -22,6 +22,7 @@ from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import signed_in
 from waymark.core.dates import financial_year_start
+from waymark.core.disclosure import HIDDEN, SYMBOL, Applied, Suppressed, protect_table
 from waymark.core.management.commands.report import to_csv, write_xlsx
 from waymark.marac.access import MARAC_REPORT_ROLES
 from waymark.marac.reports import COLUMNS as PERFORMANCE_COLUMNS
@@ -35,6 +36,7 @@ from waymark.marac.return_report import (
     marac_return,
 )
 from waymark.organisations.models import AgencyKind
+from waymark.organisations.roles import Role
 
 YEARS_SHOWN = 5
 RETURN_LABELS: dict[str, str] = {
@@ -101,7 +103,7 @@ def rate_chart(rows: list[dict[str, Any]], *, title: str) -> Chart:
     """Bars of the headline repeat rate per period; the range band spans every bar."""
     key = _rate_key()
     low, high = recommended_range()
-    rates = [row[key] for row in rows if row[key] is not None]
+    rates = [row[key] for row in rows if isinstance(row[key], float | int)]
     scale_max = max([0.5, high + 0.1, *rates])
 
     def x_of(rate: float) -> float:
@@ -111,7 +113,8 @@ def rate_chart(rows: list[dict[str, Any]], *, title: str) -> Chart:
     for index, row in enumerate(rows):
         y = TOP + index * ROW_HEIGHT
         rate = row[key]
-        width = round(BAR_AREA * (rate or 0) / scale_max, 1)
+        withheld = isinstance(rate, Suppressed)
+        width = 0.0 if withheld else round(BAR_AREA * (rate or 0) / scale_max, 1)
         bars.append(
             Bar(
                 label=row["period"],
@@ -119,7 +122,7 @@ def rate_chart(rows: list[dict[str, Any]], *, title: str) -> Chart:
                 text_y=y + 16,
                 width=width,
                 value_x=round(LABEL_WIDTH + width + 6, 1),
-                value="no cases" if rate is None else f"{rate:.1%} of {row['cases']}",
+                value=SYMBOL if withheld else "no cases" if rate is None else f"{rate:.1%} of {row['cases']}",
             )
         )
     height = TOP + len(rows) * ROW_HEIGHT + 24
@@ -139,7 +142,9 @@ def rate_chart(rows: list[dict[str, Any]], *, title: str) -> Chart:
     )
 
 
-def _pct(rate: float | None) -> str:
+def _pct(rate: Any) -> str:
+    if isinstance(rate, Suppressed):
+        return SYMBOL
     return "no cases" if rate is None else f"{rate:.1%}"
 
 
@@ -172,6 +177,65 @@ def _selected_quarter(request: HttpRequest, year: int) -> int:
     return 4
 
 
+PERFORMANCE_COUNTS = ["cases", "repeats_12_month", "repeats_ever"]
+RATE_OF = {"repeat_rate_12_month": "repeats_12_month", "repeat_rate_ever": "repeats_ever"}
+
+
+def sees_raw_figures(user: Any) -> bool:
+    """MARAC coordinators submit the national return and work with the cases: they see the
+    figures as counted. Everyone else who may see these reports (commissioners, the partnership
+    lead) sees them under the disclosure rule."""
+    return Role.MARAC_COORDINATOR in user.roles
+
+
+def _hide_rates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A repeat rate is withheld with its count (a rate and the cases give the count away)."""
+    out = []
+    for row in rows:
+        row = dict(row)
+        for rate, count in RATE_OF.items():
+            if isinstance(row.get(count), Suppressed) or isinstance(row.get("cases"), Suppressed):
+                row[rate] = HIDDEN
+                row["in_recommended_range"] = SYMBOL
+        out.append(row)
+    return out
+
+
+def protect_tables(
+    tables: dict[str, tuple[list[str], list[dict[str, Any]]]], applied: Applied
+) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
+    """The page's tables under the disclosure rule. The selected year's quarters add up to its row
+    in the table by year, so they are protected together; the return's meetings add up to its
+    total row, and within each row the referral sources add up to the cases."""
+    columns, by_year = tables["performance-by-year"]
+    _, by_quarter = tables["performance-by-quarter"]
+    earlier, this_year = by_year[:-1], by_year[-1] if by_year else None
+    quarters, year_row, hidden = protect_table(by_quarter, PERFORMANCE_COUNTS, total_row=this_year)
+    applied.record("performance by quarter and this year", hidden)
+    earlier_rows, _, hidden = protect_table(earlier, PERFORMANCE_COUNTS)
+    applied.record("performance by financial year", hidden)
+    protected = dict(tables)
+    protected["performance-by-year"] = (columns, _hide_rates([*earlier_rows, *([year_row] if year_row else [])]))
+    protected["performance-by-quarter"] = (columns, _hide_rates(quarters))
+    return_columns, return_rows = tables["quarterly-return"]
+    meetings, total, hidden = protect_table(
+        return_rows[:-1],
+        COUNT_COLUMNS,
+        total_row=return_rows[-1],
+        row_totals=[
+            ("cases", ["referrals_police", "referrals_partner", "referrals_agency_not_recorded"]),
+            ("cases", [*[f"referrals_by_{kind.value}" for kind in AgencyKind], "referrals_agency_not_recorded"]),
+        ],
+    )
+    applied.record("the national quarterly return", hidden)
+    protected["quarterly-return"] = (return_columns, [*meetings, total] if total is not None else meetings)
+    return protected
+
+
+def _printable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: SYMBOL if isinstance(v, Suppressed) else v for k, v in row.items()} for row in rows]
+
+
 def _tables(year: int, quarter: int) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
     """Every table on the page, by the name its download uses."""
     first = financial_year_period(year - YEARS_SHOWN + 1)
@@ -198,6 +262,9 @@ def reports(request: HttpRequest) -> HttpResponse:
     year = _selected_year(request)
     quarter = _selected_quarter(request, year)
     tables = _tables(year, quarter)
+    applied = Applied()
+    if not sees_raw_figures(request.user):
+        tables = protect_tables(tables, applied)
     by_year = tables["performance-by-year"][1]
     by_quarter = tables["performance-by-quarter"][1]
     return_rows = tables["quarterly-return"][1]
@@ -235,6 +302,7 @@ def reports(request: HttpRequest) -> HttpResponse:
             ],
             "benchmarks": tables["benchmarks"][1][0],
             "downloads": list(tables),
+            "disclosure": None if sees_raw_figures(request.user) else applied,
         },
     )
 
@@ -250,7 +318,10 @@ def download(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     tables = _tables(year, quarter)
     if table not in tables:
         raise Http404("No such report")
+    if not sees_raw_figures(request.user):
+        tables = protect_tables(tables, Applied())
     columns, rows = tables[table]
+    rows = _printable(rows)
     audit_record(
         actor=request.user,
         action=AuditAction.EXPORT,

@@ -4,12 +4,15 @@ allows neither). Every chart is followed on its page by a table of the same figu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from waymark.core.disclosure import SYMBOL, Suppressed
 
 
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: float | int | None
+    value: Any
     display: str
     width: float  # percent of the bar area, 0..100
     y: int
@@ -33,13 +36,16 @@ ROW_HEIGHT = 36
 BAR_AREA = 40  # percent of the drawing's width given to bars
 
 
-def bar_chart(chart_id: str, title: str, items: list[tuple[str, float | int | None]], *, percent: bool) -> Chart:
+def bar_chart(chart_id: str, title: str, items: list[tuple[str, Any]], *, percent: bool) -> Chart:
     """Horizontal bars: rates against 100%, counts against the largest count. A missing value
     (no denominator) draws no bar and says "not measured"."""
-    largest = 1.0 if percent else float(max([v for _, v in items if v is not None] or [0]) or 1)
+    numbers = [v for _, v in items if isinstance(v, int | float)]
+    largest = 1.0 if percent else float(max(numbers or [0]) or 1)
     bars = []
     for index, (label, value) in enumerate(items):
-        if value is None:
+        if isinstance(value, Suppressed):
+            display, width = SYMBOL, 0.0  # withheld under the disclosure rule: no bar to measure
+        elif value is None:
             display, width = "not measured", 0.0
         else:
             display = f"{value:.0%}" if percent else f"{value:,}"

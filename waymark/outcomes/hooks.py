@@ -11,6 +11,7 @@ from waymark.cases.access import can_work_on
 from waymark.cases.sections import register_case_section
 from waymark.cases.states import CaseStatus
 from waymark.core.dates import financial_year_start
+from waymark.core.disclosure import Suppressed
 from waymark.core.home import Figure, Panel, register
 from waymark.organisations.roles import Role
 from waymark.outcomes import reports  # noqa: F401  (registers ``manage.py report outcomes``)
@@ -18,28 +19,37 @@ from waymark.outcomes.reviews import next_review_due_on
 from waymark.outcomes.selectors import outcomes_by_subject
 
 
-def percent(rate: float | None) -> str:
+def percent(rate: Any) -> str:
     return "not measured yet" if rate is None else f"{rate:.0%}"
+
+
+def _count(value: Any) -> Any:
+    return value if isinstance(value, Suppressed) else int(value or 0)
 
 
 @register(Role.COMMISSIONER, Role.PARTNERSHIP_LEAD)
 def outcomes_panel(user: Any) -> Panel:
     """Headline outcome figures for this financial year so far (aggregates only)."""
+    from waymark.core.disclosure import Applied
+    from waymark.outcomes.disclosure import protect_outcomes
     from waymark.outcomes.forms import financial_year
     from waymark.outcomes.kpis import outcome_figures, risk_window_days
 
     today = timezone.localdate()
     year = financial_year(financial_year_start(today))
-    outcomes = outcome_figures(year.start, today, as_of=today, by="none").outcomes()  # in the database
+    figures = outcome_figures(year.start, today, as_of=today, by="none")  # in the database
+    applied = Applied()
+    outcomes, _ = protect_outcomes(figures.outcomes(), [], applied)  # the disclosure rule
     fy = year.label.removeprefix("Financial year ")
     return Panel(
         title="Outcomes",
         description=(
-            f"Computed from case records for {fy} so far. Each figure's definition is on the outcomes dashboard."
+            f"Computed from case records for {fy} so far. Each figure's definition is on the outcomes dashboard. "
+            + applied.note()
         ),
         figures=[
-            Figure("Referrals received", int(outcomes["referred"].value or 0)),
-            Figure("Supported (cases engaged)", int(outcomes["supported"].value or 0)),
+            Figure("Referrals received", _count(outcomes["referred"].value)),
+            Figure("Supported (cases engaged)", _count(outcomes["supported"].value)),
             Figure(
                 f"Risk reduced within {risk_window_days()} days of engaging",
                 percent(outcomes["reduced_risk_within_3_months_rate"].value),

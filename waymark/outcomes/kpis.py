@@ -230,7 +230,7 @@ class Record:
 @dataclass
 class KpiResult:
     key: str
-    value: float | int | None
+    value: Any  # float | int | None; ``Suppressed`` once the disclosure rule has been applied
     numerator: int | None = None
     denominator: int | None = None
     breakdown: dict[str, int] = field(default_factory=dict)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from waymark.core.disclosure import SYMBOL, Suppressed
 from waymark.core.reporting import register_report
 from waymark.outcomes.kpis import KpiResult, Outcomes, outcome_figures
 from waymark.outcomes.models import AbuseKind
@@ -41,7 +42,9 @@ COLUMNS = [
 ]
 
 
-def _rounded(value: float | None) -> float | None:
+def _rounded(value: Any) -> Any:
+    if isinstance(value, Suppressed):
+        return SYMBOL
     return None if value is None else round(value, 4)
 
 
@@ -66,14 +69,15 @@ def summary_row(outcomes: Outcomes, label: str) -> dict[str, Any]:
     }
     for key in RATE_KEYS:
         result = outcomes[key]
-        row[key] = _rounded(result.value if isinstance(result.value, float) or result.value is None else None)
+        value = result.value
+        row[key] = _rounded(value if isinstance(value, float | Suppressed) or value is None else None)
         row[f"{key}_numerator"] = result.numerator
         row[f"{key}_denominator"] = result.denominator
     for abuse in outcomes.abuse:
         row[f"{abuse.kind}_ceased_rate"] = _rounded(abuse.ceased_rate)
         row[f"{abuse.kind}_reduced_rate"] = _rounded(abuse.reduced_rate)
         row[f"{abuse.kind}_denominator"] = abuse.denominator
-    return row
+    return {key: SYMBOL if isinstance(value, Suppressed) else value for key, value in row.items()}
 
 
 def outcome_rows(

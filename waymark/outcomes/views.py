@@ -34,9 +34,11 @@ from waymark.audit.models import AuditAction
 from waymark.cases.access import can_work_on, get_case_for_user
 from waymark.cases.models import Case
 from waymark.core.access import signed_in
+from waymark.core.disclosure import Applied
 from waymark.organisations.roles import Role
 from waymark.outcomes.actions import outcome_measure_record
 from waymark.outcomes.charts import bar_chart
+from waymark.outcomes.disclosure import shown_figures
 from waymark.outcomes.forms import OutcomeMeasureForm, PeriodForm, ReportPeriod
 from waymark.outcomes.kpis import (
     RECORD_KEYS,
@@ -169,8 +171,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "period": period, "show_records": may_see_records(request.user)}
     if period is not None:
         figures = outcome_figures(period.start, period.end)  # computed in the database
-        outcomes = figures.outcomes()
-        by, trend_rows = figures.by, figures.trend_rows()
+        applied = Applied()
+        shown = shown_figures(figures, applied)
+        outcomes, trend_rows, by = shown.outcomes, shown.trend_rows(), figures.by
         query = form.query()
         context.update(
             {
@@ -188,6 +191,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "charts": _charts(outcomes, trend_rows, by),
                 "query": query,
                 "window": risk_window_days(),
+                "disclosure": applied,
             }
         )
         audit_record(
@@ -285,8 +289,9 @@ def download(request: HttpRequest) -> HttpResponse:
     if period is None:
         return redirect("outcomes:dashboard")
     figures = outcome_figures(period.start, period.end)
-    rows = [summary_row(figures.outcomes(), period.label)]
-    rows += [summary_row(p.outcomes(), p.label) for p in figures.periods if p.begins <= figures.as_of]
+    shown = shown_figures(figures, Applied())  # the same cells hidden as on the page
+    rows = [summary_row(shown.outcomes, period.label)]
+    rows += [summary_row(outcomes, label) for label, outcomes in shown.periods]
     audit_record(
         actor=request.user,
         action=AuditAction.EXPORT,

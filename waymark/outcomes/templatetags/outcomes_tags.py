@@ -6,6 +6,8 @@ from typing import Any
 
 from django import template
 
+from waymark.core.disclosure import SYMBOL, Suppressed
+
 register = template.Library()
 
 
@@ -19,6 +21,8 @@ def rate(value: float | None) -> str:
 def kpi_value(result: Any, kind: str) -> str:
     """A KPI's headline value by its kind: a count, a rate or a median of working days."""
     value = result.value
+    if isinstance(value, Suppressed):
+        return SYMBOL
     if kind == "rate":
         return rate(value)
     if kind == "median":

@@ -1,0 +1,110 @@
+"""Small-number suppression: no count from 1 to N-1 is shown, and none can be worked out from the
+shown figures and totals by subtraction (a test plays the attacker)."""
+
+from __future__ import annotations
+
+from django.test import override_settings
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from waymark.core.disclosure import HIDDEN, SYMBOL, Applied, Rule, Suppressed, protect_table, rule, shown
+
+RULE = Rule(suppress_below=10, round_to=0)
+
+
+def attack(rows, total_row, columns, row_totals):
+    """Recover hidden cells by subtraction, repeatedly: any total with exactly one unknown gives it
+    away. Returns the recovered cells {(row, column): value}."""
+    table = {(i, c): row[c] for i, row in enumerate(rows) for c in columns}
+    if total_row is not None:
+        table.update({("total", c): total_row[c] for c in columns})
+    constraints = []
+    if total_row is not None:
+        constraints += [(("total", c), [(i, c) for i in range(len(rows))]) for c in columns]
+    indexes = [*range(len(rows)), *(["total"] if total_row is not None else [])]
+    constraints += [((i, t), [(i, p) for p in parts]) for t, parts in row_totals for i in indexes]
+    known = {k: v for k, v in table.items() if not isinstance(v, Suppressed)}
+    recovered = {}
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in constraints:
+            unknown = [k for k in (total, *parts) if k not in known]
+            if len(unknown) != 1:
+                continue
+            key = unknown[0]
+            value = known[total] - sum(known[p] for p in parts if p in known) if key != total else None
+            if key == total:
+                value = sum(known[p] for p in parts)
+            known[key] = recovered[key] = value
+            changed = True
+    return recovered
+
+
+counts = st.integers(min_value=0, max_value=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.lists(st.lists(counts, min_size=3, max_size=3), min_size=1, max_size=6),
+    with_row_totals=st.booleans(),
+)
+def test_no_hidden_cell_can_be_recovered_from_the_totals(data, with_row_totals):
+    columns = ["a", "b", "c", "all"]
+    rows = [{"a": a, "b": b, "c": c, "all": a + b + c} for a, b, c in data]
+    total_row = {col: sum(r[col] for r in rows) for col in columns}
+    row_totals = [("all", ["a", "b", "c"])] if with_row_totals else []
+    shown_rows, shown_total, hidden = protect_table(
+        rows, columns, total_row=total_row, row_totals=row_totals, the_rule=RULE
+    )
+    everything = [*zip(rows, shown_rows, strict=True), (total_row, shown_total)]
+    for original, protected in everything:
+        for col in columns:
+            if 1 <= original[col] < 10:
+                assert isinstance(protected[col], Suppressed), "a small count is shown"
+            if not isinstance(protected[col], Suppressed):
+                assert protected[col] == original[col]
+    assert attack(shown_rows, shown_total, columns, row_totals) == {}
+    assert hidden == sum(isinstance(p[c], Suppressed) for _, p in everything for c in columns)
+
+
+def test_a_single_small_cell_takes_a_second_cell_with_it():
+    rows = [{"n": 3}, {"n": 40}, {"n": 25}]
+    shown_rows, total, hidden = protect_table(rows, ["n"], total_row={"n": 68}, the_rule=RULE)
+    assert [r["n"] for r in shown_rows] == [HIDDEN, 40, HIDDEN]  # the smallest other cell goes too
+    assert total["n"] == 68 and hidden == 2
+    assert attack(shown_rows, total, ["n"], []) == {}
+
+
+def test_without_protection_the_attack_works():
+    """The attacker in these tests is real: on a table with only the small cell hidden, it recovers it."""
+    rows = [{"n": HIDDEN}, {"n": 40}, {"n": 25}]
+    assert attack(rows, {"n": 68}, ["n"], []) == {(0, "n"): 3}
+
+
+def test_a_small_total_is_hidden_with_its_parts():
+    rows = [{"n": 0}, {"n": 4}]
+    shown_rows, total, _ = protect_table(rows, ["n"], total_row={"n": 4}, the_rule=RULE)
+    assert shown_rows[0]["n"] == 0 and shown_rows[1]["n"] == HIDDEN and total["n"] == HIDDEN
+
+
+def test_zero_is_shown_and_the_threshold_is_exclusive():
+    rows = [{"n": 0}, {"n": 10}, {"n": 9}, {"n": 11}]
+    shown_rows, _, _ = protect_table(rows, ["n"], the_rule=RULE)
+    assert [r["n"] for r in shown_rows] == [0, 10, HIDDEN, 11]
+
+
+@override_settings(DISCLOSURE_SUPPRESS_BELOW=8, DISCLOSURE_ROUND_TO=5)
+def test_the_rule_is_configuration():
+    assert rule() == Rule(8, 5)
+    assert shown(8, False) == 10 and shown(12, False) == 10 and shown(7, True) == HIDDEN
+    assert "1 to 7" in rule().describe() and "nearest 5" in rule().describe()
+
+
+def test_the_page_note_says_where():
+    applied = Applied(rule=RULE)
+    assert "No figure on this page needed it" in applied.note()
+    applied.record("Trend by quarter", 2)
+    applied.record("Abuse at exit", 0)
+    assert applied.note().endswith("Applied on this page to Trend by quarter: 2 figures.")
+    assert str(HIDDEN) == f"{HIDDEN:,}" == f"{HIDDEN:.0%}" == SYMBOL

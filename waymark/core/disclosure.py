@@ -1,0 +1,232 @@
+"""Small-number suppression: one configurable rule for every aggregate a commissioner, a
+partnership lead or the board sees, so no figure lets someone pick out a person.
+
+The rule (settings):
+
+- ``DISCLOSURE_SUPPRESS_BELOW`` (N, default 10): a count from 1 to N-1 is not shown (primary
+  suppression). Zero is shown: it identifies nobody.
+- ``DISCLOSURE_ROUND_TO`` (default 0: no rounding): when set, e.g. 5, every count that is shown is
+  rounded to the nearest multiple (the NHS England practice).
+
+Secondary suppression: a table's cells are linked by totals (a column's quarters add up to the
+year; a row's parts add up to its total). ``protect`` hides further cells until no hidden cell can
+be worked out from the shown ones by any combination of additions and subtractions of the totals:
+it solves the linear system the totals form (exact fractions) and, while some hidden cell is
+determined, hides the smallest shown cell that shares a total with it. Rates are shown only when
+their numerator is shown (a rate and its denominator give the numerator away).
+
+``Suppressed`` is what a hidden figure becomes: it prints as the symbol in ``SYMBOL`` (and the page
+says, with ``note``, that the rule was applied and where).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from django.conf import settings
+
+SYMBOL = "[c]"
+
+
+class Suppressed:
+    """A figure withheld under the disclosure rule. Formats as ``[c]`` whatever the format asked."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return SYMBOL
+
+    def __repr__(self) -> str:
+        return "Suppressed()"
+
+    def __format__(self, spec: str) -> str:
+        return SYMBOL
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Suppressed)
+
+    def __hash__(self) -> int:
+        return hash(SYMBOL)
+
+
+HIDDEN = Suppressed()
+
+
+@dataclass(frozen=True)
+class Rule:
+    suppress_below: int
+    round_to: int
+
+    def is_small(self, value: Any) -> bool:
+        return isinstance(value, int) and 1 <= value < self.suppress_below
+
+    def describe(self) -> str:
+        text = (
+            f"Counts from 1 to {self.suppress_below - 1} are not shown ({SYMBOL}), and neither is any figure "
+            "that would let one of them be worked out from the totals, nor a rate whose count is not shown."
+        )
+        if self.round_to > 1:
+            text += f" Other counts are rounded to the nearest {self.round_to}."
+        return text
+
+
+def rule() -> Rule:
+    below = int(getattr(settings, "DISCLOSURE_SUPPRESS_BELOW", 10))
+    round_to = int(getattr(settings, "DISCLOSURE_ROUND_TO", 0) or 0)
+    if below < 1:
+        raise ValueError("DISCLOSURE_SUPPRESS_BELOW must be 1 (no suppression) or more.")
+    return Rule(below, round_to)
+
+
+Key = Hashable
+Constraint = tuple[Key, Sequence[Key]]  # total = sum(parts)
+
+
+def _determined(hidden: list[Key], constraints: Sequence[Constraint], shown: set[Key]) -> list[Key]:
+    """The hidden cells the shown cells and the totals pin down exactly (linear algebra over the
+    hidden cells: a cell is determined when its unit vector lies in the row space)."""
+    index = {key: i for i, key in enumerate(hidden)}
+    rows: list[list[Fraction]] = []
+    for total, parts in constraints:
+        row = [Fraction(0)] * len(hidden)
+        involved = False
+        for key in parts:
+            if key in index:
+                row[index[key]] += 1
+                involved = True
+        if total in index:
+            row[index[total]] -= 1
+            involved = True
+        if involved:
+            rows.append(row)
+    # Reduced row echelon form.
+    pivots: list[int] = []
+    r = 0
+    for column in range(len(hidden)):
+        pivot = next((i for i in range(r, len(rows)) if rows[i][column] != 0), None)
+        if pivot is None:
+            continue
+        rows[r], rows[pivot] = rows[pivot], rows[r]
+        lead = rows[r][column]
+        rows[r] = [v / lead for v in rows[r]]
+        for i in range(len(rows)):
+            if i != r and rows[i][column] != 0:
+                factor = rows[i][column]
+                rows[i] = [a - factor * b for a, b in zip(rows[i], rows[r], strict=True)]
+        pivots.append(column)
+        r += 1
+    found = []
+    for row_index, column in enumerate(pivots):
+        if all(v == 0 for j, v in enumerate(rows[row_index]) if j != column):
+            found.append(hidden[column])
+    return found
+
+
+def protect(cells: dict[Key, int], constraints: Iterable[Constraint], *, the_rule: Rule | None = None) -> set[Key]:
+    """The keys of the cells to hide: primary (small counts) and secondary (so that no hidden cell
+    can be worked out from the shown cells and the totals)."""
+    the_rule = the_rule or rule()
+    linked = [(total, list(parts)) for total, parts in constraints]
+    hidden = {key for key, value in cells.items() if the_rule.is_small(value)}
+    if not hidden:
+        return hidden
+    while True:
+        shown = {key for key in cells if key not in hidden}
+        determined = _determined(sorted(hidden, key=repr), linked, shown)
+        if not determined:
+            return hidden
+        target = determined[0]
+        # The smallest shown cell sharing a total with it; failing that (every cell beside it is
+        # hidden, yet together they pin it down), the smallest shown cell in any total that has a
+        # hidden cell in it.
+        candidates = _shown_in([c for c in linked if target == c[0] or target in c[1]], cells, hidden)
+        if not candidates:
+            candidates = _shown_in([c for c in linked if hidden & {c[0], *c[1]}], cells, hidden)
+        if not candidates:  # pragma: no cover - only when every linked cell is already hidden
+            return hidden
+        hidden.add(min(candidates, key=lambda key: (cells[key] == 0, cells[key], repr(key))))
+
+
+def _shown_in(constraints: list[tuple[Key, list[Key]]], cells: dict[Key, int], hidden: set[Key]) -> set[Key]:
+    return {key for total, parts in constraints for key in (total, *parts) if key in cells and key not in hidden}
+
+
+def shown(value: Any, hidden: bool, *, the_rule: Rule | None = None) -> Any:
+    """The value as it may be shown: ``HIDDEN`` when suppressed, rounded when the rule rounds."""
+    if hidden:
+        return HIDDEN
+    the_rule = the_rule or rule()
+    if the_rule.round_to > 1 and isinstance(value, int) and not isinstance(value, bool):
+        return the_rule.round_to * round(value / the_rule.round_to)
+    return value
+
+
+@dataclass
+class Applied:
+    """Where suppression was applied on a page, for the note the page shows."""
+
+    rule: Rule = field(default_factory=rule)
+    places: dict[str, int] = field(default_factory=dict)  # table name -> figures hidden
+
+    def record(self, place: str, hidden: int) -> None:
+        if hidden:
+            self.places[place] = self.places.get(place, 0) + hidden
+
+    @property
+    def hidden(self) -> int:
+        return sum(self.places.values())
+
+    def note(self) -> str:
+        text = self.rule.describe()
+        if self.places:
+            where = "; ".join(f"{place}: {n} figure{'s' if n != 1 else ''}" for place, n in self.places.items())
+            return f"{text} Applied on this page to {where}."
+        return f"{text} No figure on this page needed it."
+
+
+def protect_table(
+    rows: list[dict[str, Any]],
+    columns: Sequence[str],
+    *,
+    total_row: dict[str, Any] | None = None,
+    row_totals: Sequence[tuple[str, Sequence[str]]] = (),
+    the_rule: Rule | None = None,
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None, int]:
+    """A table of counts (rows of dicts) with, optionally, a total row (each column's sum) and
+    totals within each row (``row_totals``: (total column, part columns)). Returns the rows and
+    total row with hidden figures replaced by ``HIDDEN``, and how many were hidden."""
+    the_rule = the_rule or rule()
+    cells: dict[Key, int] = {}
+    for index, row in enumerate(rows):
+        for column in columns:
+            if isinstance(row.get(column), int):
+                cells[(index, column)] = row[column]
+    if total_row is not None:
+        for column in columns:
+            if isinstance(total_row.get(column), int):
+                cells[("total", column)] = total_row[column]
+    constraints: list[Constraint] = []
+    if total_row is not None:
+        for column in columns:
+            constraints.append((("total", column), [(i, column) for i in range(len(rows))]))
+    for total_column, parts in row_totals:
+        for index in [*range(len(rows)), *(["total"] if total_row is not None else [])]:
+            constraints.append(((index, total_column), [(index, part) for part in parts]))
+    constraints = [(t, [p for p in ps if p in cells]) for t, ps in constraints if t in cells]
+    hidden = protect(cells, constraints, the_rule=the_rule)
+
+    def apply(index: Any, row: dict[str, Any]) -> dict[str, Any]:
+        return {
+            key: shown(value, (index, key) in hidden, the_rule=the_rule) if (index, key) in cells else value
+            for key, value in row.items()
+        }
+
+    new_rows = [apply(i, row) for i, row in enumerate(rows)]
+    new_total = apply("total", total_row) if total_row is not None else None
+    return new_rows, new_total, len(hidden)
