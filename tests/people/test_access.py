@@ -71,11 +71,13 @@ def test_anonymous_and_roleless_users_see_nothing(outsider, survivor):
     assert not locations_visible_to(outsider).exists()
 
 
-def test_programme_worker_sees_people_causing_harm_of_own_agency_never_its_survivors(
-    programme_worker_same_agency, survivor, harmer
+def test_programme_worker_sees_only_their_participants_never_survivors(
+    programme_worker_same_agency, survivor, harmer, specialist_agency
 ):
     # The firewall (docs/perpetrator-programme.md): more in tests/people/test_firewall.py.
     assert not _sees(programme_worker_same_agency, survivor)
+    assert not _sees(programme_worker_same_agency, harmer)
+    Enrolment.objects.create(participant=harmer, agency=specialist_agency, referred_on="2026-01-05", source="police")
     assert _sees(programme_worker_same_agency, harmer)
 
 

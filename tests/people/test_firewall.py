@@ -1,6 +1,7 @@
 """The firewall in waymark/people/access.py, one test per condition: a perpetrator-programme
-worker sees only the people causing harm and household members their agency holds and their own
-participants; never a survivor or child, whose pages are 404 (never 403) to them."""
+worker sees only their own programme's participants (referred by another service, or verified
+self-referrals); not the people causing harm or household members their agency holds; never a
+survivor or child, whose pages are 404 (never 403) to them."""
 
 import pytest
 from django.urls import reverse
@@ -22,11 +23,19 @@ def _sees(user, person):
 
 
 @pytest.mark.parametrize("role", [PersonRole.PERSON_CAUSING_HARM, PersonRole.HOUSEHOLD_MEMBER])
-def test_sees_people_causing_harm_and_household_members_of_own_agency(
+def test_does_not_see_the_people_causing_harm_or_household_members_their_agency_holds(
     programme_worker_same_agency, specialist_agency, role
 ):
+    """The front door: they do not pick from every person causing harm (issue 11)."""
     person = PersonFactory(held_by=specialist_agency, primary_role=role)
-    assert _sees(programme_worker_same_agency, person)
+    assert not _sees(programme_worker_same_agency, person)
+
+
+def test_sees_a_person_causing_harm_once_referred_to_their_programme(
+    programme_worker_same_agency, harmer, specialist_agency
+):
+    Enrolment.objects.create(participant=harmer, agency=specialist_agency, referred_on="2026-01-05", source="probation")
+    assert _sees(programme_worker_same_agency, harmer)
 
 
 def test_locates_own_participant_who_causes_harm(programme_worker_same_agency, harmer, specialist_agency):
@@ -37,7 +46,7 @@ def test_locates_own_participant_who_causes_harm(programme_worker_same_agency, h
 def test_never_locates_a_person_causing_harm_who_is_not_their_participant(programme_worker_same_agency, harmer):
     """Their agency may hold him (her IDVA recorded him on her case), but until he is referred to
     the programme he is not their client, and he may still live with her."""
-    assert _sees(programme_worker_same_agency, harmer)
+    assert not _sees(programme_worker_same_agency, harmer)
     assert not can_see_location(programme_worker_same_agency, harmer)
 
 

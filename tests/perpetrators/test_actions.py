@@ -9,12 +9,23 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from tests.factories import AgencyFactory, make_member
 from tests.people.factories import PersonFactory
 from tests.perpetrators.conftest import days_ago, make_enrolment
 from waymark.audit.models import AuditAction, AuditEvent
+from waymark.organisations.models import AgencyKind
+from waymark.organisations.roles import Role
 from waymark.people.choices import PersonRole
+from waymark.people.models import Person
 from waymark.perpetrators import actions
-from waymark.perpetrators.choices import Attendance, EnrolmentStatus, FlagKind, OutcomePoint
+from waymark.perpetrators.choices import (
+    Attendance,
+    EnrolmentStatus,
+    FlagKind,
+    OutcomePoint,
+    ReferralSource,
+    SelfReferralCheck,
+)
 from waymark.perpetrators.models import Enrolment, RiskFlag, SessionAttendance
 
 pytestmark = pytest.mark.django_db
@@ -29,71 +40,167 @@ MEASURES = {
 }
 
 
-def _refer(worker, participant, agency, **kw):
-    fields = {"referred_on": days_ago(3), "source": "probation"}
+def _refer(referrer, participant, agency, **kw):
+    fields = {"referred_on": days_ago(3)}
     fields.update(kw)
-    return actions.enrolment_refer(actor=worker, participant=participant, agency=agency, **fields)
+    return actions.enrolment_refer(actor=referrer, participant=participant, agency=agency, **fields)
 
 
-# --- Referral -------------------------------------------------------------------------------
+# --- Referral: the front door ---------------------------------------------------------------
 
 
-def test_referral_is_recorded_and_audited_without_names(programme_worker, participant, specialist_agency):
-    enrolment = _refer(programme_worker, participant, specialist_agency)
+def test_a_caseworker_refers_and_it_is_audited_without_names(idva, programme_worker, participant, specialist_agency):
+    enrolment = _refer(idva, participant, specialist_agency)
     assert enrolment.status == EnrolmentStatus.REFERRED
-    assert enrolment.worker == programme_worker
+    assert (enrolment.referred_by, enrolment.referring_agency, enrolment.source) == (
+        idva,
+        specialist_agency,
+        ReferralSource.DA_SERVICE,
+    )
+    assert enrolment.worker is None  # the programme allocates its own worker
     event = AuditEvent.objects.get(action=AuditAction.CREATE, object_id=str(enrolment.pk))
     assert "Kevin" not in str(event.detail)
+    # The participant is now the programme's: its workers see him.
+    assert Person.objects.visible_to(programme_worker).filter(pk=participant.pk).exists()
 
 
-def test_a_survivor_cannot_be_referred(programme_worker, specialist_agency, victim):
+def test_self_enrolment_is_refused(programme_worker, participant, specialist_agency):
+    """The programme worker cannot pick a person causing harm from the records and enrol him."""
+    with pytest.raises(PermissionDenied, match="cannot refer someone to their own programme"):
+        _refer(programme_worker, participant, specialist_agency)
+    assert not Enrolment.objects.exists()
+    # Nor do they see the people causing harm their agency holds, to pick from.
+    assert not Person.objects.visible_to(programme_worker).filter(pk=participant.pk).exists()
+
+
+def test_a_programme_worker_who_is_also_a_caseworker_cannot_refer_to_their_own_programme(
+    programme_worker, participant, specialist_agency
+):
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=programme_worker, agency=specialist_agency, role=Role.CASEWORKER)
+    with pytest.raises(PermissionDenied):
+        _refer(programme_worker, participant, specialist_agency)
+    assert not Enrolment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "role", "source"),
+    [
+        (AgencyKind.CHILDRENS_SOCIAL_CARE, Role.REFERRER, ReferralSource.CHILDRENS_SOCIAL_CARE),
+        (AgencyKind.PROBATION, Role.REFERRER, ReferralSource.PROBATION),
+        (AgencyKind.DA_SPECIALIST, Role.MARAC_COORDINATOR, ReferralSource.MARAC),
+    ],
+)
+def test_other_services_refer_someone_new_and_the_source_follows(
+    kind, role, source, programme_worker, specialist_agency
+):
+    referrer = make_member(role, agency=AgencyFactory(kind=kind))
+    enrolment = actions.enrolment_refer(
+        actor=referrer,
+        agency=specialist_agency,
+        referred_on=days_ago(1),
+        new_participant=actions.NewParticipant(given_name="Dean", family_name="Marsh"),
+    )
+    assert enrolment.source == source and enrolment.referred_by == referrer
+    person = enrolment.participant
+    assert (person.primary_role, person.held_by) == (PersonRole.PERSON_CAUSING_HARM, specialist_agency)
+    assert AuditEvent.objects.filter(action=AuditAction.CREATE, object_id=str(person.pk)).exists()
+
+
+def test_a_role_that_does_not_work_with_families_cannot_refer(programme_worker, participant, specialist_agency):
+    commissioner = make_member(Role.COMMISSIONER, agency=specialist_agency)
+    with pytest.raises(PermissionDenied):
+        _refer(commissioner, participant, specialist_agency)
+
+
+def test_a_referral_goes_only_to_a_programme_that_is_running(idva, participant, police_agency):
     with pytest.raises(ValidationError) as error:
-        _refer(programme_worker, victim, specialist_agency)
+        _refer(idva, participant, police_agency)
+    assert "agency" in error.value.message_dict
+
+
+def test_a_survivor_cannot_be_referred(idva, programme_worker, specialist_agency, victim):
+    with pytest.raises(ValidationError) as error:
+        _refer(idva, victim, specialist_agency)
     assert "participant" in error.value.message_dict
     assert not Enrolment.objects.exists()
 
 
 @pytest.mark.parametrize("role", [PersonRole.HOUSEHOLD_MEMBER, PersonRole.CHILD])
-def test_only_a_person_causing_harm_can_be_referred(programme_worker, specialist_agency, role):
+def test_only_a_person_causing_harm_can_be_referred(idva, programme_worker, specialist_agency, role):
     """A household member (her mother at the refuge) is not a programme participant: enrolling
-    her would make her the worker's client, and her address is the victim's."""
+    her would make her the programme's client, and her address is the victim's."""
     person = PersonFactory(held_by=specialist_agency, primary_role=role)
     with pytest.raises(ValidationError) as error:
-        _refer(programme_worker, person, specialist_agency)
-    message = error.value.message_dict["participant"][0]
-    # A child is not even visible to them; a household member is, and is refused as such.
-    assert "person causing harm" in message if role == PersonRole.HOUSEHOLD_MEMBER else "may see" in message
+        _refer(idva, person, specialist_agency)
+    assert "person causing harm" in error.value.message_dict["participant"][0]
     assert not Enrolment.objects.exists()
 
 
-def test_one_active_referral_at_a_time(programme_worker, participant, specialist_agency):
-    _refer(programme_worker, participant, specialist_agency)
+def test_a_referrer_can_only_name_people_they_may_see(programme_worker, participant, specialist_agency):
+    elsewhere = make_member(Role.CASEWORKER, agency=AgencyFactory(kind=AgencyKind.DA_SPECIALIST))
+    with pytest.raises(ValidationError) as error:
+        _refer(elsewhere, participant, specialist_agency)
+    assert "may see" in error.value.message_dict["participant"][0]
+
+
+def test_one_active_referral_at_a_time(idva, programme_worker, participant, specialist_agency):
+    _refer(idva, participant, specialist_agency)
     with pytest.raises(ValidationError, match="already has a referral"):
-        _refer(programme_worker, participant, specialist_agency)
+        _refer(idva, participant, specialist_agency)
 
 
-def test_self_referral_has_no_referring_agency(programme_worker, participant, specialist_agency, police_agency):
+def test_referral_date_cannot_be_in_the_future(idva, programme_worker, participant, specialist_agency):
     with pytest.raises(ValidationError) as error:
-        _refer(programme_worker, participant, specialist_agency, source="self", referring_agency=police_agency)
-    assert "referring_agency" in error.value.message_dict
-
-
-def test_referral_date_cannot_be_in_the_future(programme_worker, participant, specialist_agency):
-    with pytest.raises(ValidationError) as error:
-        _refer(programme_worker, participant, specialist_agency, referred_on=timezone.localdate() + timedelta(days=1))
+        _refer(idva, participant, specialist_agency, referred_on=timezone.localdate() + timedelta(days=1))
     assert "referred_on" in error.value.message_dict
 
 
-def test_only_a_worker_of_the_programme_agency_may_refer(programme_worker_elsewhere, participant, specialist_agency):
+def test_a_verified_self_referral_records_only_the_details_given(programme_worker, specialist_agency):
+    enrolment = actions.enrolment_self_referral(
+        actor=programme_worker,
+        agency=specialist_agency,
+        referred_on=days_ago(1),
+        new_participant=actions.NewParticipant(given_name="Dean", family_name="Marsh"),
+        check=SelfReferralCheck.CONFIRMED_WITH_PROBATION,
+    )
+    assert (enrolment.source, enrolment.self_referral_check) == (ReferralSource.SELF, "confirmed_with_probation")
+    assert enrolment.worker == programme_worker and enrolment.referring_agency is None
+    assert enrolment.participant.given_name == "Dean"
+
+
+def test_a_self_referral_must_be_verified_and_saves_nothing_otherwise(programme_worker, specialist_agency):
+    with pytest.raises(ValidationError) as error:
+        actions.enrolment_self_referral(
+            actor=programme_worker,
+            agency=specialist_agency,
+            referred_on=days_ago(1),
+            new_participant=actions.NewParticipant(),
+            check="",
+        )
+    assert {"check", "given_name"} <= set(error.value.message_dict)
+    assert not Person.objects.exists() and not Enrolment.objects.exists()
+
+
+def test_only_a_worker_of_the_programme_agency_records_self_referrals(programme_worker_elsewhere, specialist_agency):
     with pytest.raises(PermissionDenied):
-        _refer(programme_worker_elsewhere, participant, specialist_agency)
+        actions.enrolment_self_referral(
+            actor=programme_worker_elsewhere,
+            agency=specialist_agency,
+            referred_on=days_ago(1),
+            new_participant=actions.NewParticipant(given_name="Dean"),
+            check=SelfReferralCheck.IDENTITY_DOCUMENTS,
+        )
 
 
 # --- Assessment and enrolment ---------------------------------------------------------------
 
 
-def test_assessed_as_suitable_then_enrolled_for_26_weekly_sessions(programme_worker, participant, specialist_agency):
-    enrolment = _refer(programme_worker, participant, specialist_agency, referred_on=days_ago(20))
+def test_assessed_as_suitable_then_enrolled_for_26_weekly_sessions(
+    idva, programme_worker, participant, specialist_agency
+):
+    enrolment = _refer(idva, participant, specialist_agency, referred_on=days_ago(20))
     actions.enrolment_assess(actor=programme_worker, enrolment=enrolment, assessed_on=days_ago(10), suitable=True)
     enrolment = actions.enrolment_enrol(actor=programme_worker, enrolment=enrolment, starts_on=days_ago(7))
     assert enrolment.status == EnrolmentStatus.ENROLLED
@@ -110,8 +217,8 @@ def test_programme_length_follows_the_setting(settings, programme_worker, partic
     assert enrolment.sessions_planned == 12
 
 
-def test_not_suitable_needs_a_reason_and_ends_the_referral(programme_worker, participant, specialist_agency):
-    enrolment = _refer(programme_worker, participant, specialist_agency, referred_on=days_ago(5))
+def test_not_suitable_needs_a_reason_and_ends_the_referral(idva, programme_worker, participant, specialist_agency):
+    enrolment = _refer(idva, participant, specialist_agency, referred_on=days_ago(5))
     with pytest.raises(ValidationError) as error:
         actions.enrolment_assess(actor=programme_worker, enrolment=enrolment, assessed_on=days_ago(1), suitable=False)
     assert "not_suitable_reason" in error.value.message_dict
@@ -127,8 +234,8 @@ def test_not_suitable_needs_a_reason_and_ends_the_referral(programme_worker, par
     assert (enrolment.status, enrolment.ended_on) == (EnrolmentStatus.NOT_SUITABLE, days_ago(1))
 
 
-def test_assessment_cannot_precede_the_referral(programme_worker, participant, specialist_agency):
-    enrolment = _refer(programme_worker, participant, specialist_agency, referred_on=days_ago(5))
+def test_assessment_cannot_precede_the_referral(idva, programme_worker, participant, specialist_agency):
+    enrolment = _refer(idva, participant, specialist_agency, referred_on=days_ago(5))
     with pytest.raises(ValidationError) as error:
         actions.enrolment_assess(actor=programme_worker, enrolment=enrolment, assessed_on=days_ago(6), suitable=True)
     assert "assessed_on" in error.value.message_dict
@@ -382,47 +489,3 @@ def test_other_flag_needs_words_and_no_future_date(programme_worker, enrolment):
 def test_workers_elsewhere_cannot_act_on_the_enrolment(programme_worker_elsewhere, enrolment):
     with pytest.raises(PermissionDenied):
         actions.flag_raise(actor=programme_worker_elsewhere, enrolment=enrolment, kind="breach", raised_on=days_ago(1))
-
-
-def test_referral_of_someone_not_yet_recorded_creates_their_record(programme_worker, specialist_agency):
-    from waymark.people.models import Person
-
-    enrolment = actions.enrolment_refer(
-        actor=programme_worker,
-        agency=specialist_agency,
-        referred_on=days_ago(1),
-        source="probation",
-        new_participant=actions.NewParticipant(given_name="Dean", family_name="Marsh"),
-    )
-    person = enrolment.participant
-    assert (person.primary_role, person.held_by) == (PersonRole.PERSON_CAUSING_HARM, specialist_agency)
-    assert Person.objects.visible_to(programme_worker).filter(pk=person.pk).exists()
-    assert AuditEvent.objects.filter(action=AuditAction.CREATE, object_id=str(person.pk)).exists()
-
-
-def test_new_participant_needs_a_name_and_saves_nothing_without_one(programme_worker, specialist_agency):
-    from waymark.people.models import Person
-
-    with pytest.raises(ValidationError) as error:
-        actions.enrolment_refer(
-            actor=programme_worker,
-            agency=specialist_agency,
-            referred_on=days_ago(1),
-            source="probation",
-            new_participant=actions.NewParticipant(),
-        )
-    assert "given_name" in error.value.message_dict
-    assert not Person.objects.exists() and not Enrolment.objects.exists()
-
-
-def test_referral_needs_exactly_one_person(programme_worker, participant, specialist_agency):
-    with pytest.raises(ValidationError) as error:
-        actions.enrolment_refer(
-            actor=programme_worker,
-            agency=specialist_agency,
-            referred_on=days_ago(1),
-            source="probation",
-            participant=participant,
-            new_participant=actions.NewParticipant(given_name="Dean"),
-        )
-    assert "participant" in error.value.message_dict

@@ -14,6 +14,7 @@ import logging
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -27,7 +28,7 @@ from waymark.audit.models import AuditEvent
 from waymark.core.access import Audience
 from waymark.organisations.roles import Role
 from waymark.people.choices import AddressKind, ChannelKind, PersonRole, RelationshipKind
-from waymark.people.models import Address, ContactChannel, Relationship
+from waymark.people.models import Address, ContactChannel, Person, Relationship
 from waymark.perpetrators import actions
 from waymark.perpetrators.models import Enrolment
 
@@ -186,37 +187,36 @@ def test_programme_worker_never_sees_the_canary_anywhere(world, programme_worker
     caplog.set_level(logging.DEBUG)
     client = signed_in_client(programme_worker)
     client.raise_request_exception = False
-    # The bypass attempt: refer her mother (a household member at the refuge) to the programme,
-    # which would make her the worker's "client". It is refused, and the walk below still never
+    # The bypass attempts: refer her mother (a household member at the refuge) to the programme,
+    # which would make her the worker's "client", through the referral page or the action. Both
+    # are refused (the programme has no front door of its own), and the walk below still never
     # shows her address.
     household = world["ids"]["person_id"][3]
-    referred_on = timezone.localdate() - timedelta(days=1)
-    response = client.post(
-        reverse("perpetrators:refer"),
-        {
-            "participant": str(household),
-            "referred_on_0": str(referred_on.day),
-            "referred_on_1": str(referred_on.month),
-            "referred_on_2": str(referred_on.year),
-            "source": "self",
-        },
-    )
+    response = client.get(reverse("perpetrators:programme_referral") + f"?person={household}")
+    with pytest.raises(PermissionDenied):
+        actions.enrolment_refer(
+            actor=programme_worker,
+            agency=world["enrolment"].agency,
+            referred_on=timezone.localdate() - timedelta(days=1),
+            participant=Person.objects.get(pk=household),
+        )
     statuses = _walk(client, world)
-    assert response.status_code == 200 and "govuk-error-summary" in response.content.decode()
+    assert response.status_code == 403
     assert not Enrolment.objects.filter(participant_id=household).exists()
     victim, participant, enrolment = world["victim"], world["participant"], world["enrolment"]
-    # The walk is real: their own pages opened, with the victim's name on the enrolment...
+    # The walk is real: their own pages opened, with the victim linked (by relationship, no name)...
     assert statuses[reverse("perpetrators:detail", args=[enrolment.pk])] == 200
-    assert "Maya Lewis" in client.get(reverse("perpetrators:detail", args=[enrolment.pk])).content.decode()
+    detail = client.get(reverse("perpetrators:detail", args=[enrolment.pk])).content.decode()
+    assert "Victim 1: former partner" in detail and "Maya" not in detail
     assert statuses[reverse("people:detail", args=[participant.pk])] == 200
     assert statuses[reverse("people:contact", args=[participant.pk])] == 200
     assert sum(1 for status in statuses.values() if status == 200) >= 15
     # ...and the victim's own pages do not exist for them.
     assert statuses[reverse("people:contact", args=[victim.pk])] == 404
     assert statuses[reverse("people:detail", args=[victim.pk])] == 404
-    # Her household member exists for them, but not where she lives.
-    assert statuses[reverse("people:detail", args=[household])] == 200
-    assert statuses[reverse("people:contact", args=[household])] in (403, 404)
+    # Nor does her household member (nobody referred her to the programme).
+    assert statuses[reverse("people:detail", args=[household])] == 404
+    assert statuses[reverse("people:contact", args=[household])] == 404
     if "journey:person" in {r.qualified_name for r in ALL_ROUTES}:
         assert statuses[reverse("journey:person", args=[victim.pk])] == 404
     assert CANARY not in caplog.text
@@ -263,3 +263,50 @@ def test_error_page_on_a_programme_page_carries_no_canary(world, programme_worke
     response = client.get(reverse("perpetrators:detail", args=[world["enrolment"].pk]))
     assert response.status_code == 500
     assert CANARY not in response.content.decode() and CANARY not in caplog.text
+
+
+SHARED = "CANARY-SHARED-7Q2"
+
+
+def _address(person, *, line1: str, postcode: str, kind=AddressKind.HOME, **fields) -> Address:
+    address = Address(person=person, kind=kind, line1=line1, postcode=postcode, **fields)
+    for field, value in address.compute_blind_indexes().items():
+        setattr(address, field, value)
+    address.save()
+    return address
+
+
+@pytest.mark.parametrize("hers", ["current", "past"])
+def test_a_participants_address_that_is_or_was_a_survivors_is_hidden(
+    hers, programme_worker, idva, participant, victim, enrolment
+):
+    """The participant's home is the survivor's (now, or before she left): the programme worker,
+    whose client he is, must not see it, on his contact page or anywhere else."""
+    _address(participant, line1=f"{SHARED} 12 Elm Road", postcode="LS6 2AB")
+    _address(
+        victim,
+        line1="12 Elm Road",
+        postcode="ls62ab",
+        **({"is_current": False, "lived_to": days_ago(30)} if hers == "past" else {}),
+    )
+    client = signed_in_client(programme_worker)
+    client.raise_request_exception = False
+    contact = client.get(reverse("people:contact", args=[participant.pk]))
+    assert contact.status_code in (403, 404)
+    for url in (
+        reverse("people:detail", args=[participant.pk]),
+        reverse("perpetrators:detail", args=[enrolment.pk]),
+        reverse("perpetrators:list"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200 and SHARED not in response.content.decode()
+    api = APIClient()
+    api.force_login(programme_worker)
+    for url in ("/api/people/search/?family_name=Lewis&given_name=Kevin", "/api/referrals/"):
+        assert SHARED not in api.get(url).content.decode()
+    # The control: with no survivor at that postcode, he is their client and they see it.
+    Address.objects.filter(person=victim).delete()
+    assert SHARED in client.get(reverse("people:contact", args=[participant.pk])).content.decode()
+    # And her IDVA, who holds both records, always does.
+    _address(victim, line1="12 Elm Road", postcode="LS6 2AB")
+    assert SHARED in signed_in_client(idva).get(reverse("people:contact", args=[participant.pk])).content.decode()

@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.factories import AgencyFactory, make_member
 from tests.perpetrators.conftest import days_ago, make_enrolment
 from waymark.audit.models import AuditAction, AuditEvent
+from waymark.organisations.roles import Role
 from waymark.perpetrators.choices import EnrolmentStatus, FlagKind
 from waymark.perpetrators.models import BehaviourOutcome, Enrolment, RiskFlag, SessionAttendance, VictimLink
 
@@ -72,19 +75,21 @@ def test_detail_is_audited(client_for, programme_worker, enrolment):
     assert AuditEvent.objects.filter(action=AuditAction.VIEW, object_id=str(enrolment.pk)).exists()
 
 
-def test_refer_assess_enrol_through_the_pages(client_for, programme_worker, participant, police_agency):
-    client = client_for(programme_worker)
-    response = client.post(
-        reverse("perpetrators:refer"),
-        {
-            "participant": str(participant.pk),
-            **_date_parts("referred_on", days_ago(10)),
-            "source": "probation",
-            "referring_agency": str(police_agency.pk),
-        },
+def test_refer_assess_enrol_through_the_pages(client_for, idva, programme_worker, participant, specialist_agency):
+    """The caseworker refers from the person's page; the programme assesses and enrols."""
+    person_page = client_for(idva).get(reverse("people:detail", args=[participant.pk])).content.decode()
+    url = reverse("perpetrators:programme_referral") + f"?person={participant.pk}"
+    assert url.replace("&", "&amp;") in person_page or url in person_page
+    form = client_for(idva).get(url).content.decode()
+    assert specialist_agency.name in form and "Kevin Lewis" in form
+    response = client_for(idva).post(
+        url, {"agency": str(specialist_agency.pk), **_date_parts("referred_on", days_ago(10))}
     )
+    assert "Referral sent" in response.content.decode()
     enrolment = Enrolment.objects.get()
-    assert response.url == reverse("perpetrators:detail", args=[enrolment.pk])
+    assert (enrolment.participant, enrolment.referred_by) == (participant, idva)
+    client = client_for(programme_worker)
+    assert "Kevin" in client.get(reverse("perpetrators:list")).content.decode()
     client.post(
         reverse("perpetrators:assess", args=[enrolment.pk]),
         {**_date_parts("assessed_on", days_ago(5)), "suitable": "yes", "note": "Motivated"},
@@ -97,25 +102,26 @@ def test_refer_assess_enrol_through_the_pages(client_for, programme_worker, part
     assert (enrolment.status, enrolment.sessions_planned, enrolment.assessment_note) == ("enrolled", 26, "Motivated")
 
 
-def test_referral_form_offers_no_survivor(client_for, programme_worker, participant, victim):
+def test_the_programme_worker_cannot_use_the_referral_page(client_for, programme_worker, participant):
+    url = reverse("perpetrators:programme_referral") + f"?person={participant.pk}"
+    assert client_for(programme_worker).get(url).status_code == 403
+
+
+def test_a_referrer_cannot_name_a_person_they_may_not_see(client_for, programme_worker, participant):
+    elsewhere = make_member(Role.CASEWORKER, agency=AgencyFactory())
+    url = reverse("perpetrators:programme_referral") + f"?person={participant.pk}"
+    assert client_for(elsewhere).get(url).status_code == 404
+
+
+def test_self_referral_page_offers_no_one_from_the_records(client_for, programme_worker, participant, victim):
     body = client_for(programme_worker).get(reverse("perpetrators:refer")).content.decode()
-    assert "Kevin Lewis" in body and "Maya" not in body
-
-
-def test_referral_form_offers_no_household_member(client_for, programme_worker, participant, specialist_agency):
-    from tests.people.factories import PersonFactory
-    from waymark.people.choices import PersonRole
-
-    PersonFactory(
-        held_by=specialist_agency, primary_role=PersonRole.HOUSEHOLD_MEMBER, given_name="Ruth", family_name="Lewis"
-    )
-    body = client_for(programme_worker).get(reverse("perpetrators:refer")).content.decode()
-    assert "Kevin Lewis" in body and "Ruth" not in body
+    assert "Kevin" not in body and "Maya" not in body
+    assert "How you verified who they are" in body
 
 
 def test_bad_answers_show_errors_and_save_nothing(client_for, programme_worker, participant):
     client = client_for(programme_worker)
-    response = client.post(reverse("perpetrators:refer"), {"participant": str(participant.pk), "source": "probation"})
+    response = client.post(reverse("perpetrators:refer"), {"given_name": "Dean", "check": "identity_documents"})
     assert response.status_code == 200
     assert "govuk-error-summary" in response.content.decode()
     assert not Enrolment.objects.exists()
@@ -193,15 +199,22 @@ def test_outcomes_flags_victim_and_end_through_the_pages(client_for, programme_w
     )
     assert RiskFlag.objects.get().kind == FlagKind.BREACH
     link_page = client.get(reverse("perpetrators:victim_link", args=[enrolment.pk])).content.decode()
-    assert "Maya Lewis" in link_page
-    assert reverse("people:detail", args=[victim.pk]) not in link_page
+    # Linking shows no name the programme worker did not already hold, and no record id.
+    assert "Maya" not in link_page and str(victim.pk) not in link_page
+    assert "Person 1: former partner, known from a recorded relationship" in link_page
+    assert AuditEvent.objects.filter(
+        actor=programme_worker, action=AuditAction.VIEW, detail__page="victim_candidates"
+    ).exists()
+    found = re.search(r'name="victim"[^>]*value="(\w+)"|value="(\w+)"[^>]*name="victim"', link_page)
+    assert found is not None
+    token = found.group(1) or found.group(2)
     client.post(
-        reverse("perpetrators:victim_link", args=[enrolment.pk]),
-        {"victim": str(victim.pk), "relationship": "former_partner"},
+        reverse("perpetrators:victim_link", args=[enrolment.pk]), {"victim": token, "relationship": "former_partner"}
     )
     assert VictimLink.objects.get().victim == victim
     detail = client.get(reverse("perpetrators:detail", args=[enrolment.pk])).content.decode()
-    assert "Maya Lewis" in detail and reverse("people:detail", args=[victim.pk]) not in detail
+    assert "Maya" not in detail and str(victim.pk) not in detail
+    assert "Victim 1: former partner" in detail
     response = client.post(
         reverse("perpetrators:end", args=[enrolment.pk]),
         {"outcome": "dropped_out", **_date_parts("ended_on", days_ago(1))},
@@ -241,16 +254,16 @@ def test_list_filters_by_status(client_for, programme_worker, enrolment, special
     assert "Done" in client.get(reverse("perpetrators:list") + "?status=completed").content.decode()
 
 
-def test_refer_someone_not_listed_through_the_page(client_for, programme_worker):
+def test_record_a_verified_self_referral_through_the_page(client_for, programme_worker):
     client = client_for(programme_worker)
-    base = {"participant": "new", **_date_parts("referred_on", days_ago(2)), "source": "self"}
+    base = {**_date_parts("referred_on", days_ago(2)), "given_name": "Dean", "family_name": "Marsh"}
     response = client.post(reverse("perpetrators:refer"), base)
-    assert "Enter the name of the person referred" in response.content.decode()
+    assert "Say how you verified who they are" in response.content.decode()
     assert not Enrolment.objects.exists()
-    response = client.post(reverse("perpetrators:refer"), {**base, "given_name": "Dean", "family_name": "Marsh"})
+    response = client.post(reverse("perpetrators:refer"), {**base, "check": "confirmed_with_probation"})
     enrolment = Enrolment.objects.get()
     assert response.url == reverse("perpetrators:detail", args=[enrolment.pk])
-    assert enrolment.participant.full_name == "Dean Marsh"
+    assert (enrolment.participant.full_name, enrolment.source) == ("Dean Marsh", "self")
 
 
 def test_register_refuses_an_overlong_note_and_saves_nothing(client_for, programme_worker, enrolment):
@@ -260,3 +273,20 @@ def test_register_refuses_an_overlong_note_and_saves_nothing(client_for, program
     )
     assert "must be 5,000 characters or fewer" in response.content.decode()
     assert not SessionAttendance.objects.exists()
+
+
+@pytest.mark.parametrize("page", ["list", "flags", "register", "detail", "victim_link"])
+def test_every_programme_page_that_lists_people_is_audited(client_for, programme_worker, enrolment, page):
+    urls = {
+        "list": reverse("perpetrators:list"),
+        "flags": reverse("perpetrators:flags"),
+        "register": reverse("perpetrators:register", args=[enrolment.starts_on.isoformat()]),
+        "detail": reverse("perpetrators:detail", args=[enrolment.pk]),
+        "victim_link": reverse("perpetrators:victim_link", args=[enrolment.pk]),
+    }
+    client = client_for(programme_worker)  # signing in is itself audited
+    before = AuditEvent.objects.filter(actor=programme_worker).count()
+    assert client.get(urls[page]).status_code == 200
+    audited = AuditEvent.objects.filter(actor=programme_worker).order_by("-sequence")[: 1 if page else 0]
+    assert AuditEvent.objects.filter(actor=programme_worker).count() == before + 1
+    assert audited[0].action in (AuditAction.VIEW, AuditAction.SEARCH)

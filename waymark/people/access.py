@@ -71,12 +71,9 @@ def people_visible_to(user: Any) -> Any:
     grants = Q(pk__in=[])
     # Held by an agency where the user works in a role that needs person records.
     grants |= Q(held_by__in=user.agencies_with_role(*AGENCY_WIDE_PERSON_ROLES))
-    # The firewall: a perpetrator-programme worker sees the people causing harm (and household
-    # members) their agency holds, never its survivors or children (docs/perpetrator-programme.md).
-    grants |= Q(
-        held_by__in=user.agencies_with_role(Role.PERPETRATOR_WORKER),
-        primary_role__in=PERPETRATOR_WORKER_MAY_SEE,
-    )
+    # The firewall: a perpetrator-programme worker does not see the people their agency holds,
+    # not even those causing harm: only the participants another service referred to their
+    # programme or who referred themselves (below; docs/perpetrator-programme.md, "The front door").
     # A perpetrator-programme worker sees their programme's own participants who cause harm,
     # wherever held (an enrolment of anyone else, written before the referral refused them or
     # imported, grants nothing).
@@ -133,7 +130,24 @@ def locations_visible_to(user: Any) -> Any:
     # a victim's, never a household member's (she may live with the victim, even if enrolled).
     if Role.PERPETRATOR_WORKER in user.roles:
         scope = scope.filter(primary_role__in=PERPETRATOR_WORKER_MAY_LOCATE)
+        # ... and never of someone whose address is, or was, also a victim's (or a household
+        # member's): a shared home would give her address away. Compared by postcode blind index,
+        # current and past addresses on both sides; erring towards hiding.
+        scope = scope.exclude(pk__in=people_sharing_an_address_with_a_victim())
     return scope
+
+
+def people_sharing_an_address_with_a_victim() -> Any:
+    """Ids of people with an address (current or past) at a postcode where a survivor, child or
+    household member has, or had, an address."""
+    from waymark.people.models import Address
+
+    victims_postcodes = (
+        Address.objects.filter(person__primary_role__in=(*VICTIM_ROLES, PersonRole.HOUSEHOLD_MEMBER))
+        .exclude(postcode_index="")
+        .values("postcode_index")
+    )
+    return Address.objects.filter(postcode_index__in=victims_postcodes).values("person_id")
 
 
 def get_person_for_user(user: Any, person_id: uuid.UUID | str) -> Person:

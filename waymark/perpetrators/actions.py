@@ -19,7 +19,8 @@ from django.utils import timezone
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.matching.engine import refresh_search_keys
-from waymark.organisations.models import Agency
+from waymark.organisations.models import Agency, AgencyKind
+from waymark.organisations.roles import Role
 from waymark.people.access import PROGRAMME_PARTICIPANT_ROLES, people_visible_to
 from waymark.people.choices import PersonRole
 from waymark.people.models import Person
@@ -37,6 +38,7 @@ from waymark.perpetrators.choices import (
     OutcomePoint,
     PartnerSafety,
     ReferralSource,
+    SelfReferralCheck,
     VictimRelationship,
 )
 from waymark.perpetrators.models import (
@@ -114,29 +116,83 @@ def _record_participant(*, actor: Any, details: NewParticipant, agency: Agency) 
     return person
 
 
+# Who may refer a person causing harm to the programme: another service that works with the
+# family (a caseworker or team manager, children's social care, probation or the police through a
+# referrer, the MARAC coordinator). Never the programme's own workers: they take self-referrals only.
+REFERRING_ROLES = (Role.CASEWORKER, Role.TEAM_MANAGER, Role.REFERRER, Role.MARAC_COORDINATOR)
+_SOURCE_BY_AGENCY_KIND: dict[str, str] = {
+    AgencyKind.PROBATION: ReferralSource.PROBATION,
+    AgencyKind.CHILDRENS_SOCIAL_CARE: ReferralSource.CHILDRENS_SOCIAL_CARE,
+    AgencyKind.POLICE: ReferralSource.POLICE,
+    AgencyKind.DA_SPECIALIST: ReferralSource.DA_SERVICE,
+    AgencyKind.IDVA_SERVICE: ReferralSource.DA_SERVICE,
+    AgencyKind.HEALTH_ACUTE: ReferralSource.HEALTH,
+    AgencyKind.HEALTH_PRIMARY: ReferralSource.HEALTH,
+    AgencyKind.MENTAL_HEALTH: ReferralSource.HEALTH,
+}
+
+
+def programmes_running() -> Any:
+    """Agencies that run a programme: at least one active perpetrator-programme worker."""
+    from waymark.organisations.models import Membership
+
+    running = Membership.objects.active().filter(role=Role.PERPETRATOR_WORKER).values("agency_id")
+    return Agency.objects.filter(pk__in=running, is_active=True).order_by("name")
+
+
+def referring_agency_for(actor: Any) -> Agency | None:
+    """The agency the actor refers from: the first where they hold a referring role."""
+    ids = actor.agencies_with_role(*REFERRING_ROLES) if getattr(actor, "is_authenticated", False) else []
+    return Agency.objects.filter(pk__in=list(ids)).order_by("name").first()
+
+
+def _source_for(actor: Any, agency: Agency) -> str:
+    if Role.MARAC_COORDINATOR in actor.roles and agency.pk in set(actor.agencies_with_role(Role.MARAC_COORDINATOR)):
+        return ReferralSource.MARAC
+    return _SOURCE_BY_AGENCY_KIND.get(agency.kind, ReferralSource.OTHER)
+
+
+def _create_enrolment(*, actor: Any, participant: Any, agency: Agency, **fields: Any) -> Enrolment:
+    enrolment = Enrolment.objects.create(participant=participant, agency=agency, **fields)
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=enrolment, detail={"source": enrolment.source})
+    return enrolment
+
+
 @transaction.atomic
 def enrolment_refer(
     *,
     actor: Any,
     agency: Agency,
     referred_on: date,
-    source: str,
     participant: Any = None,
     new_participant: NewParticipant | None = None,
-    referring_agency: Agency | None = None,
-    worker: Any = None,
 ) -> Enrolment:
-    """Records a referral to the programme run by ``agency`` for a person causing harm: one the
-    worker may see, or (``new_participant``) someone not yet in the records."""
-    if agency.pk not in programme_agency_ids(actor):
-        raise PermissionDenied("You can only record referrals to a programme your agency runs.")
+    """The programme's front door: another service refers a person causing harm to the
+    programme run by ``agency``: one the referrer may see, or (``new_participant``) someone not
+    yet in the records (recorded as a person causing harm held by the programme's agency).
+
+    The referrer must hold a referring role (``REFERRING_ROLES``) and must not be one of that
+    programme's own workers: a programme worker cannot enrol someone of their own choosing
+    (they record verified self-referrals, ``enrolment_self_referral``). The source and the
+    referring agency follow from who refers. Audited (CREATE), ids and the source only.
+    """
+    if agency.pk in programme_agency_ids(actor):
+        raise PermissionDenied(
+            "A programme worker cannot refer someone to their own programme. "
+            "Record a self-referral, or ask the service that works with them to refer."
+        )
+    referring_agency = referring_agency_for(actor)
+    if referring_agency is None:
+        raise PermissionDenied("Only a service working with the family can refer someone to the programme.")
     errors: dict[str, str] = {}
+    if not programmes_running().filter(pk=agency.pk).exists():
+        errors["agency"] = "Choose a programme that is running."
     if (participant is None) == (new_participant is None):
-        errors["participant"] = "Choose the person referred, or record someone not listed."
+        errors["participant"] = "Choose the person referred, or give their details."
     elif new_participant is not None:
         _validate_new(new_participant, errors)
     elif not people_visible_to(actor).filter(pk=participant.pk).exists():
-        errors["participant"] = "Choose a person your programme may see."
+        errors["participant"] = "Choose a person you may see."
     elif participant.primary_role not in PROGRAMME_PARTICIPANT_ROLES:
         errors["participant"] = (
             "Only a person causing harm can be referred to the programme. "
@@ -144,27 +200,56 @@ def enrolment_refer(
         )
     elif Enrolment.objects.filter(participant=participant, agency=agency, status__in=ACTIVE_STATUSES).exists():
         errors["participant"] = "This person already has a referral or place on the programme."
-    if source not in ReferralSource.values:
-        errors["source"] = "Choose who made the referral."
-    elif source == ReferralSource.SELF and referring_agency is not None:
-        errors["referring_agency"] = "A self-referral has no referring agency."
+    _not_future(referred_on, "referred_on", "The date of the referral", errors)
+    if errors:
+        raise ValidationError(errors)
+    if new_participant is not None:
+        participant = _record_participant(actor=actor, details=new_participant, agency=agency)
+    return _create_enrolment(
+        actor=actor,
+        participant=participant,
+        agency=agency,
+        referred_on=referred_on,
+        source=_source_for(actor, referring_agency),
+        referring_agency=referring_agency,
+        referred_by=actor,
+    )
+
+
+@transaction.atomic
+def enrolment_self_referral(
+    *,
+    actor: Any,
+    agency: Agency,
+    referred_on: date,
+    new_participant: NewParticipant,
+    check: str,
+    worker: Any = None,
+) -> Enrolment:
+    """A person causing harm refers themselves, and the programme has verified who they are
+    (``check``). The programme worker records only the details the person gave: they never pick
+    from the records, so a self-referral cannot open anyone else's record or address."""
+    if agency.pk not in programme_agency_ids(actor):
+        raise PermissionDenied("You can only record self-referrals to a programme your agency runs.")
+    errors: dict[str, str] = {}
+    _validate_new(new_participant, errors)
+    if check not in SelfReferralCheck.values:
+        errors["check"] = "Say how you verified who they are."
     _not_future(referred_on, "referred_on", "The date of the referral", errors)
     if worker is not None and agency.pk not in programme_agency_ids(worker):
         errors["worker"] = "The worker must run the programme at this agency."
     if errors:
         raise ValidationError(errors)
-    if new_participant is not None:
-        participant = _record_participant(actor=actor, details=new_participant, agency=agency)
-    enrolment = Enrolment.objects.create(
+    participant = _record_participant(actor=actor, details=new_participant, agency=agency)
+    return _create_enrolment(
+        actor=actor,
         participant=participant,
         agency=agency,
-        worker=worker or actor,
         referred_on=referred_on,
-        source=source,
-        referring_agency=referring_agency,
+        source=ReferralSource.SELF,
+        self_referral_check=check,
+        worker=worker or actor,
     )
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=enrolment, detail={"source": source})
-    return enrolment
 
 
 @transaction.atomic

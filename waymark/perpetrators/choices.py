@@ -28,8 +28,19 @@ class ReferralSource(models.TextChoices):
     COURT = "court", "Family or criminal court"
     DA_SERVICE = "da_service", "Domestic abuse service"
     HEALTH = "health", "GP or health service"
+    MARAC = "marac", "MARAC"
     SELF = "self", "Self-referral"
     OTHER = "other", "Other"
+
+
+class SelfReferralCheck(models.TextChoices):
+    """How the programme verified a self-referral before recording it (a self-referral is the
+    only way into the programme that another service did not make)."""
+
+    IDENTITY_DOCUMENTS = "identity_documents", "Saw identity documents in person"
+    CONFIRMED_WITH_PROBATION = "confirmed_with_probation", "Confirmed with their probation officer"
+    CONFIRMED_WITH_SOCIAL_WORKER = "confirmed_with_social_worker", "Confirmed with their children's social worker"
+    CONFIRMED_WITH_POLICE = "confirmed_with_police", "Confirmed with the police"
 
 
 class NotSuitableReason(models.TextChoices):

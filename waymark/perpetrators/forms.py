@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from waymark.core.crypto import keyed_digest
 from waymark.perpetrators.choices import (
     Attendance,
     ChildrenImpact,
@@ -16,7 +17,7 @@ from waymark.perpetrators.choices import (
     Frequency,
     NotSuitableReason,
     PartnerSafety,
-    ReferralSource,
+    SelfReferralCheck,
     VictimRelationship,
 )
 from waymark.referrals.fields import GovukDateField
@@ -45,44 +46,53 @@ def _radios(label: str, choices: Any, help_text: str = "", message: str = "Choos
     )
 
 
-NEW_PERSON = "new"
+class SelfReferralForm(forms.Form):
+    """A person causing harm who referred themselves: only the details they gave, verified."""
 
-
-class ReferralForm(forms.Form):
-    participant = forms.ChoiceField(
-        label="Person referred",
-        help_text="People causing harm your programme may see. If they are not listed, choose to record them "
-        "and give their name below.",
-        error_messages={"required": "Choose the person referred", "invalid_choice": "Choose the person referred"},
+    given_name = forms.CharField(label="Given name", max_length=100, required=False)
+    family_name = forms.CharField(label="Family name", max_length=100, required=False)
+    date_of_birth = GovukDateField(label="Date of birth", required=False, help_text="For example, 27 3 1985.")
+    referred_on = GovukDateField(label="Date they referred themselves", help_text="For example, 27 3 2026.")
+    check = _radios(
+        "How you verified who they are",
+        SelfReferralCheck.choices,
+        help_text="Record a self-referral only once you have checked who they are.",
+        message="Say how you verified who they are",
     )
-    given_name = forms.CharField(label="Given name (if not listed)", max_length=100, required=False)
-    family_name = forms.CharField(label="Family name (if not listed)", max_length=100, required=False)
-    date_of_birth = GovukDateField(
-        label="Date of birth (if not listed)", required=False, help_text="For example, 27 3 1985."
-    )
-    referred_on = GovukDateField(label="Date of the referral", help_text="For example, 27 3 2026.")
-    source = _radios("Who made the referral", ReferralSource.choices, message="Choose who made the referral")
-    referring_agency = forms.ChoiceField(
-        label="Referring agency", required=False, help_text="Leave empty for a self-referral."
-    )
-
-    def __init__(self, *args: Any, people: list[Any], agencies: list[Any], **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.people = {str(p.pk): p for p in people}
-        self.agencies = {str(a.pk): a for a in agencies}
-        participant: Any = self.fields["participant"]
-        participant.choices = [
-            ("", "Choose a person"),
-            *((k, p.full_name or "Unnamed person") for k, p in self.people.items()),
-            (NEW_PERSON, "Someone not listed: record them"),
-        ]
-        referring: Any = self.fields["referring_agency"]
-        referring.choices = [("", "None (self-referral)"), *((k, a.name) for k, a in self.agencies.items())]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("participant") == NEW_PERSON and not (data.get("given_name") or data.get("family_name")):
-            self.add_error("given_name", "Enter the name of the person referred")
+        if not (data.get("given_name") or data.get("family_name")):
+            self.add_error("given_name", "Enter the name they gave")
+        return data
+
+
+class ProgrammeReferralForm(forms.Form):
+    """Another service refers a person causing harm to a programme."""
+
+    agency = forms.ChoiceField(
+        label="Programme",
+        error_messages={"required": "Choose the programme", "invalid_choice": "Choose the programme"},
+    )
+    given_name = forms.CharField(label="Given name", max_length=100, required=False)
+    family_name = forms.CharField(label="Family name", max_length=100, required=False)
+    date_of_birth = GovukDateField(label="Date of birth", required=False, help_text="For example, 27 3 1985.")
+    referred_on = GovukDateField(label="Date of the referral", help_text="For example, 27 3 2026.")
+
+    def __init__(self, *args: Any, programmes: list[Any], person: Any = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.programmes = {str(a.pk): a for a in programmes}
+        self.person = person
+        agency: Any = self.fields["agency"]
+        agency.choices = [("", "Choose a programme"), *((k, a.name) for k, a in self.programmes.items())]
+        if person is not None:
+            for name in ("given_name", "family_name", "date_of_birth"):
+                del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.person is None and not (data.get("given_name") or data.get("family_name")):
+            self.add_error("given_name", "Enter the name of the person you are referring")
         return data
 
 
@@ -180,11 +190,18 @@ class VictimLinkForm(forms.Form):
     )
     relationship = _radios("Relationship to the participant", VictimRelationship.choices)
 
-    def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any):
+    def __init__(self, *args: Any, candidates: list[Any], enrolment: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.candidates = {str(c.person.pk): c for c in candidates}
+        # Keyed by an opaque token (a keyed digest of the enrolment and the person, so it is stable
+        # between showing the form and saving it) and labelled by how the records know them:
+        # never a name or a record id the programme worker did not already hold.
+        self.candidates = {
+            keyed_digest("perpetrators.victim-candidate", f"{enrolment.pk}:{c.person.pk}")[-20:]: c for c in candidates
+        }
         victim: Any = self.fields["victim"]
-        victim.choices = [(k, c.person.full_name or "Unnamed person") for k, c in self.candidates.items()]
+        victim.choices = [
+            (k, f"Person {number}: {c.label}") for number, (k, c) in enumerate(self.candidates.items(), start=1)
+        ]
 
 
 class RegisterDateForm(forms.Form):

@@ -33,6 +33,7 @@ from waymark.perpetrators.choices import (
     OutcomePoint,
     PartnerSafety,
     ReferralSource,
+    SelfReferralCheck,
     VictimRelationship,
 )
 
@@ -95,6 +96,20 @@ class Enrolment(BaseModel):
         null=True,
         blank=True,
         help_text="The referring agency, if it is a partner (empty for self-referrals).",
+    )
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="programme_referrals_sent",
+        null=True,
+        blank=True,
+        help_text="The worker at another service who made the referral (empty for self-referrals).",
+    )
+    self_referral_check = models.CharField(
+        max_length=32,
+        choices=SelfReferralCheck.choices,
+        blank=True,
+        help_text="How the programme verified a self-referral.",
     )
 
     # Assessment of suitability

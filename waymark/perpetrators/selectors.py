@@ -66,8 +66,16 @@ def sessions_present(enrolment: Enrolment) -> int:
 
 @dataclass(frozen=True)
 class VictimCandidate:
+    """Someone the records show as harmed by, or close to, the participant. ``label`` is what the
+    programme worker is shown: how the records know them, never their name."""
+
     person: Any
     relationship: str
+    known_from: str = "a recorded relationship"
+
+    @property
+    def label(self) -> str:
+        return f"{VictimRelationship(self.relationship).label.lower()}, known from {self.known_from}"
 
 
 _KIND_TO_RELATIONSHIP = {
@@ -91,6 +99,7 @@ def victim_candidates(enrolment: Enrolment) -> list[VictimCandidate]:
 
     participant = enrolment.participant
     found: dict[Any, str] = {}
+    known_from: dict[Any, str] = {}
     for rel in Relationship.objects.involving(participant):
         other_id = rel.person_b_id if rel.person_a_id == participant.pk else rel.person_a_id
         if rel.kind == "parent_of":
@@ -100,18 +109,33 @@ def victim_candidates(enrolment: Enrolment) -> list[VictimCandidate]:
         else:
             relationship = _KIND_TO_RELATIONSHIP.get(rel.kind, VictimRelationship.OTHER)
         found.setdefault(other_id, relationship)
+        known_from.setdefault(other_id, "a recorded relationship")
     harmed = (
-        list(Incident.objects.filter(perpetrator=participant).values_list("victim_id", flat=True))
-        + list(Referral.objects.filter(person_causing_harm=participant).values_list("subject_id", flat=True))
-        + list(MaracCase.objects.filter(perpetrator=participant).values_list("victim_id", flat=True))
+        [
+            (p, "a recorded incident")
+            for p in Incident.objects.filter(perpetrator=participant).values_list("victim_id", flat=True)
+        ]
+        + [
+            (p, "a referral")
+            for p in Referral.objects.filter(person_causing_harm=participant).values_list("subject_id", flat=True)
+        ]
+        + [
+            (p, "a MARAC case")
+            for p in MaracCase.objects.filter(perpetrator=participant).values_list("victim_id", flat=True)
+        ]
     )
-    for person_id in harmed:
+    for person_id, source in harmed:
         found.setdefault(person_id, VictimRelationship.OTHER)
+        known_from.setdefault(person_id, source)
     found.pop(participant.pk, None)
     for linked in enrolment.victim_links.values_list("victim_id", flat=True):
         found.pop(linked, None)
-    people = Person.objects.filter(pk__in=list(found), archived_at__isnull=True).order_by("family_name", "given_name")
-    return [VictimCandidate(person=person, relationship=found[person.pk]) for person in people]
+    # Ordered by when the records first knew them, not by name (an order by name would hint at names).
+    people = Person.objects.filter(pk__in=list(found), archived_at__isnull=True).order_by("created_at", "pk")
+    return [
+        VictimCandidate(person=person, relationship=found[person.pk], known_from=known_from[person.pk])
+        for person in people
+    ]
 
 
 def latest_case_for(person: Any) -> Any:

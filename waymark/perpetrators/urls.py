@@ -6,6 +6,7 @@ app_name = "perpetrators"
 urlpatterns = [
     path("", views.enrolment_list, name="list"),
     path("referrals/new/", views.referral_create, name="refer"),
+    path("refer/", views.programme_referral, name="programme_referral"),
     path("flags/", views.flag_list, name="flags"),
     path("register/", views.register_today, name="register_today"),
     path("register/<str:on>/", views.register, name="register"),

@@ -23,7 +23,7 @@ from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.core.access import signed_in
 from waymark.organisations.models import Agency
 from waymark.organisations.roles import Role
-from waymark.people.access import PROGRAMME_PARTICIPANT_ROLES, people_visible_to
+from waymark.people.access import get_person_for_user
 from waymark.people.forms import add_action_errors
 from waymark.perpetrators import actions, forms
 from waymark.perpetrators.access import enrolments_visible_to, get_enrolment_for_user, programme_agency_ids
@@ -77,50 +77,68 @@ def enrolment_list(request: HttpRequest) -> HttpResponse:
     return render(request, "perpetrators/list.html", {"page": page, "status": status, "filters": filters})
 
 
-def _referable_people(user: Any) -> list[Any]:
-    agencies = programme_agency_ids(user)
-    return list(
-        people_visible_to(user)
-        .filter(held_by__in=agencies, primary_role__in=PROGRAMME_PARTICIPANT_ROLES, archived_at__isnull=True)
-        .order_by("family_name", "given_name")
-    )
-
-
 @signed_in(WORKER)
 @require_http_methods(["GET", "POST"])
 def referral_create(request: HttpRequest) -> HttpResponse:
+    """Record a verified self-referral: the only way in that another service did not make. The
+    worker types the details the person gave; they never pick from the records."""
     user = request.user
-    agency_ids = programme_agency_ids(user)
-    programme_agency = Agency.objects.filter(pk__in=agency_ids).order_by("name").first()
+    programme_agency = Agency.objects.filter(pk__in=programme_agency_ids(user)).order_by("name").first()
     if programme_agency is None:
         raise PermissionDenied("You do not run a programme.")
-    form = forms.ReferralForm(
-        request.POST or None,
-        people=_referable_people(user),
-        agencies=list(Agency.objects.filter(is_active=True).order_by("name")),
-    )
+    form = forms.SelfReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        new = data["participant"] == forms.NEW_PERSON
         try:
-            enrolment = actions.enrolment_refer(
+            enrolment = actions.enrolment_self_referral(
                 actor=user,
-                participant=None if new else form.people[data["participant"]],
-                new_participant=actions.NewParticipant(
-                    given_name=data["given_name"], family_name=data["family_name"], date_of_birth=data["date_of_birth"]
-                )
-                if new
-                else None,
                 agency=programme_agency,
                 referred_on=data["referred_on"],
-                source=data["source"],
-                referring_agency=form.agencies.get(data["referring_agency"]),
+                new_participant=actions.NewParticipant(
+                    given_name=data["given_name"], family_name=data["family_name"], date_of_birth=data["date_of_birth"]
+                ),
+                check=data["check"],
             )
         except ValidationError as error:
             add_action_errors(form, error)
         else:
             return redirect("perpetrators:detail", enrolment_id=enrolment.pk)
     return render(request, "perpetrators/referral_form.html", {"form": form})
+
+
+@signed_in(*actions.REFERRING_ROLES)
+@require_http_methods(["GET", "POST"])
+def programme_referral(request: HttpRequest) -> HttpResponse:
+    """Another service refers a person causing harm to a programme: a person they may see
+    (``?person=<id>``, from the person's page) or someone they give the details of."""
+    user = request.user
+    person = None
+    person_id = request.GET.get("person") or request.POST.get("person")
+    if person_id:
+        person = get_person_for_user(user, person_id)
+        audit_record(actor=user, action=AuditAction.VIEW, obj=person, detail={"page": "programme_referral"})
+    form = forms.ProgrammeReferralForm(
+        request.POST or None, programmes=list(actions.programmes_running()), person=person
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.enrolment_refer(
+                actor=user,
+                agency=form.programmes[data["agency"]],
+                referred_on=data["referred_on"],
+                participant=person,
+                new_participant=None
+                if person is not None
+                else actions.NewParticipant(
+                    given_name=data["given_name"], family_name=data["family_name"], date_of_birth=data["date_of_birth"]
+                ),
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            return render(request, "perpetrators/programme_referral_done.html", {"person": person}, status=200)
+    return render(request, "perpetrators/programme_referral_form.html", {"form": form, "person": person})
 
 
 @signed_in(WORKER)
@@ -297,7 +315,15 @@ def flag_raise(request: HttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
 def victim_link(request: HttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
     enrolment = _enrolment(request, enrolment_id)
     candidates = victim_candidates(enrolment)
-    form = forms.VictimLinkForm(request.POST or None, candidates=candidates)
+    form = forms.VictimLinkForm(request.POST or None, candidates=candidates, enrolment=enrolment)
+    if request.method == "GET":
+        # The page lists people (by how the records know them, never by name): audited.
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            obj=enrolment,
+            detail={"page": "victim_candidates", "results": len(candidates)},
+        )
     if request.method == "POST" and form.is_valid():
         try:
             actions.victim_link(
