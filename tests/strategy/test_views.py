@@ -135,3 +135,37 @@ def test_the_demo_timeline_flags_the_out_of_order_date(lead):
     assert "“19/112018”, is not a date" in page
     assert "<svg" in page and "<table" in page
     assert signed_in_client(lead).get(reverse("strategy:timeline", args=[project.pk])).status_code == 200
+
+
+def test_the_lead_adds_and_changes_an_action(action, lead, owner, police):
+    client = signed_in_client(lead)
+    strategy = action.strategy
+    area = strategy.areas.get(number=10)
+    body = {
+        "number": "10.1",
+        "area": str(area.pk),
+        "priority": "",
+        "aim": "Stalking protection orders in every eligible case",
+        "lead_agency": str(police.pk),
+        "owner": str(owner.pk),
+        "target_on_0": "31",
+        "target_on_1": "3",
+        "target_on_2": "2021",
+        "plan": "Two-year action plan",
+        "measure": "",
+        "measure_direction": "higher",
+    }
+    response = client.post(reverse("strategy:action_add", args=[strategy.pk]), body)
+    assert response.status_code == 302
+    added = strategy.actions.get(number="10.1")
+    assert added.owner == owner
+    clash = client.post(reverse("strategy:action_add", args=[strategy.pk]), body)
+    assert "There is already an action 10.1" in clash.content.decode()
+    edit = reverse("strategy:action_edit", args=[added.pk])
+    assert signed_in_client(owner).get(edit).status_code == 403
+    response = client.post(edit, {**body, "version": added.version, "aim": "Changed aim"})
+    assert response.status_code == 302
+    added.refresh_from_db()
+    assert added.aim == "Changed aim"
+    stale = client.post(edit, {**body, "version": added.version - 1, "aim": "Another"})
+    assert "Someone else changed this action" in stale.content.decode()

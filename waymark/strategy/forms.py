@@ -79,3 +79,52 @@ class RagDefinitionForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["rag_definition"].choices = RagDefinition.choices  # type: ignore[attr-defined]
+
+
+class ActionForm(forms.Form):
+    """The partnership lead's form for adding or changing an action in the plan."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    number = forms.CharField(label="Action number", max_length=12, help_text="As numbered in the plan, e.g. 3.2.")
+    area = forms.ChoiceField(label="Area")
+    priority = forms.ChoiceField(label="Priority", required=False)
+    aim = forms.CharField(
+        label="Aim or outcome", max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3, "class": "govuk-textarea"})
+    )
+    lead_agency = forms.ChoiceField(label="Lead agency")
+    owner = forms.ChoiceField(
+        label="Lead officer", help_text="A member of the lead agency: the one person who updates the action."
+    )
+    partners = _text("Partners", rows=2)
+    milestones = _text("Milestones", "One a line.")
+    target_on = GovukDateField(label="Target date", allow_future=True, earliest_year=2000)
+    evidence = _text("Evidence", "What will show it is done.", rows=2)
+    plan = forms.CharField(label="Plan", max_length=100, initial="Two-year action plan")
+    measure = forms.ChoiceField(label="Live measure", required=False)
+    measure_target = forms.FloatField(
+        label="Measure target", required=False, help_text="The figure that counts as on track."
+    )
+    measure_direction = forms.ChoiceField(label="For the measure", widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, strategy: Any, agencies: list[Any], owners: list[Any], **kwargs: Any) -> None:
+        from waymark.strategy.choices import MeasureDirection
+        from waymark.strategy.measures import measure_choices
+
+        super().__init__(*args, **kwargs)
+        self.areas = {str(a.pk): a for a in strategy.areas.all()}
+        self.priorities = {str(p.pk): p for p in strategy.priorities.all()}
+        self.agencies = {str(a.pk): a for a in agencies}
+        self.owners = {str(u.pk): u for u in owners}
+        self.fields["area"].choices = [("", "Choose an area"), *((k, str(a)) for k, a in self.areas.items())]  # type: ignore[attr-defined]
+        self.fields["priority"].choices = [("", "None"), *((k, str(p)) for k, p in self.priorities.items())]  # type: ignore[attr-defined]
+        self.fields["lead_agency"].choices = [
+            ("", "Choose an agency"),
+            *((k, a.name) for k, a in self.agencies.items()),
+        ]  # type: ignore[attr-defined]
+        self.fields["owner"].choices = [
+            ("", "Choose a person"),
+            *((k, f"{u.full_name} ({u.email})") for k, u in self.owners.items()),
+        ]  # type: ignore[attr-defined]
+        self.fields["measure"].choices = measure_choices()  # type: ignore[attr-defined]
+        self.fields["measure_direction"].choices = MeasureDirection.choices  # type: ignore[attr-defined]
+        self.fields["measure_direction"].initial = MeasureDirection.HIGHER

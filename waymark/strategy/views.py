@@ -178,6 +178,7 @@ def action_detail(request: HttpRequest, action_id: uuid.UUID) -> HttpResponse:
             "measure": MEASURES.get(action.measure),
             "measure_value": value,
             "may_update": may_update_action(request.user, action),
+            "is_lead": is_partnership_lead(request.user),
         },
     )
 
@@ -372,3 +373,96 @@ def timeline_detail(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse
     chart = build_chart(list(project.activities.order_by("position")))
     audit_record(actor=_user(request), action=AuditAction.VIEW, obj=project, detail={"flagged": len(chart.flagged)})
     return render(request, "strategy/timeline.html", {"project": project, "chart": chart})
+
+
+def _action_form(request: HttpRequest, strategy: Strategy, initial: dict[str, Any] | None = None) -> forms.ActionForm:
+    from waymark.accounts.models import User as UserModel
+    from waymark.organisations.models import Agency, Membership
+
+    agencies = list(Agency.objects.filter(is_active=True).order_by("name"))
+    member_ids = Membership.objects.active().values("user_id")
+    owners = list(UserModel.objects.filter(is_active=True, pk__in=member_ids).order_by("full_name"))
+    return forms.ActionForm(request.POST or None, strategy=strategy, agencies=agencies, owners=owners, initial=initial)
+
+
+def _action_details(form: forms.ActionForm) -> actions.ActionDetails:
+    data = form.cleaned_data
+    return actions.ActionDetails(
+        number=data["number"],
+        area=form.areas.get(data["area"]),
+        priority=form.priorities.get(data["priority"] or ""),
+        aim=data["aim"],
+        lead_agency=form.agencies.get(data["lead_agency"]),
+        owner=form.owners.get(data["owner"]),
+        target_on=data["target_on"],
+        partners=data["partners"],
+        milestones=data["milestones"],
+        evidence=data["evidence"],
+        plan=data["plan"],
+        measure=data["measure"] or "",
+        measure_target=data["measure_target"],
+        measure_direction=data["measure_direction"],
+    )
+
+
+@signed_in(LEAD)
+@require_http_methods(["GET", "POST"])
+def action_add(request: HttpRequest, strategy_id: uuid.UUID) -> HttpResponse:
+    """The partnership lead adds an action to the plan."""
+    strategy = _get(request, get_strategy_for_user, "strategy.strategy", strategy_id)
+    form = _action_form(request, strategy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = actions.action_create(actor=_user(request), strategy=strategy, details=_action_details(form))
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, f"Action {action.number} has been added.")
+            return redirect("strategy:action", action.pk)
+    return render(
+        request, "strategy/form.html", {"form": form, "title": "Add an action", "strategy": strategy, "back": strategy}
+    )
+
+
+@signed_in(LEAD)
+@require_http_methods(["GET", "POST"])
+def action_edit(request: HttpRequest, action_id: uuid.UUID) -> HttpResponse:
+    """The partnership lead changes an action as planned (its updates are kept as they were)."""
+    action = _get(request, get_action_for_user, "strategy.action", action_id)
+    initial = {
+        "version": action.version,
+        "number": action.number,
+        "area": str(action.area_id),
+        "priority": str(action.priority_id or ""),
+        "aim": action.aim,
+        "lead_agency": str(action.lead_agency_id),
+        "owner": str(action.owner_id),
+        "partners": action.partners,
+        "milestones": action.milestones,
+        "target_on": action.target_on,
+        "evidence": action.evidence,
+        "plan": action.plan,
+        "measure": action.measure,
+        "measure_target": action.measure_target,
+        "measure_direction": action.measure_direction,
+    }
+    form = _action_form(request, action.strategy, initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.action_edit(
+                actor=_user(request),
+                action=action,
+                details=_action_details(form),
+                version=form.cleaned_data["version"] or 0,
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, f"Action {action.number} has been saved.")
+            return redirect("strategy:action", action.pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=action, detail={"page": "edit"})
+    return render(
+        request,
+        "strategy/form.html",
+        {"form": form, "title": f"Change action {action.number}", "strategy": action.strategy, "back": action.strategy},
+    )

@@ -26,6 +26,7 @@ def _confidence(label: str) -> forms.TypedChoiceField:
 
 
 class SessionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     course = forms.ChoiceField(label="Course", error_messages={"required": "Choose the course"})
     starts_on = GovukDateField(label="First day", allow_future=True, earliest_year=2000)
     ends_on = GovukDateField(
@@ -135,3 +136,16 @@ class MatchForm(forms.Form):
         label="Survivor's case reference", max_length=40, help_text="As her caseworker gave it. No names."
     )
     matched_on = GovukDateField(label="Date matched", earliest_year=2000)
+
+
+class CourseForm(forms.Form):
+    code = forms.SlugField(label="Short code", max_length=40, help_text="Used in imports and the API, e.g. 'dash'.")
+    name = forms.CharField(label="Course name", max_length=200)
+    kind = forms.ChoiceField(label="Kind of course", widget=forms.RadioSelect)
+    length = forms.CharField(label="How long it runs", max_length=100, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from waymark.training.choices import CourseKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = CourseKind.choices  # type: ignore[attr-defined]

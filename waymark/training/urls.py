@@ -6,7 +6,9 @@ app_name = "training"
 
 urlpatterns = [
     path("", views.session_list, name="index"),
+    path("courses/new/", views.course_create, name="course_create"),
     path("sessions/new/", views.session_create, name="session_create"),
+    path("sessions/<uuid:session_id>/edit/", views.session_edit, name="session_edit"),
     path("sessions/<uuid:session_id>/", views.session_detail, name="session"),
     path("sessions/<uuid:session_id>/attendance/new/", views.attendance_add, name="attendance_add"),
     path("bookings/<uuid:booking_id>/", views.booking_edit, name="booking"),

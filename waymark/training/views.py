@@ -139,6 +139,62 @@ def session_create(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, "Add a training session", "training:index")
 
 
+@signed_in(*REGISTER_EDIT_ROLES)
+@require_http_methods(["GET", "POST"])
+def course_create(request: HttpRequest) -> HttpResponse:
+    form = forms.CourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.course_create(actor=_user(request), **form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, "The course has been added.")
+            return redirect("training:session_create")
+    return _form_page(request, form, "Add a course", "training:index")
+
+
+@signed_in(*REGISTER_EDIT_ROLES)
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+    session = _get(request, get_session_for_user, "training.trainingsession", session_id)
+    courses = list(Course.objects.visible_to(request.user).order_by("name"))
+    initial = {
+        "version": session.version,
+        "course": str(session.course_id),
+        "starts_on": session.starts_on,
+        "ends_on": session.ends_on,
+        "trainer": session.trainer,
+        "venue": session.venue,
+        "capacity": session.capacity,
+    }
+    form = forms.SessionForm(request.POST or None, courses=courses, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.session_update(
+                actor=_user(request),
+                session=session,
+                details=actions.SessionDetails(
+                    course=form.courses.get(data["course"]),
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                    trainer=data["trainer"],
+                    venue=data["venue"],
+                    capacity=data["capacity"],
+                    provider=session.provider,
+                ),
+                version=data["version"] or 0,
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, "The session has been saved.")
+            return redirect("training:session", session.pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=session, detail={"page": "edit"})
+    return _form_page(request, form, "Change the session", "training:index", caption=str(session))
+
+
 @signed_in(*REGISTER_ROLES)
 @require_GET
 def session_detail(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
