@@ -52,7 +52,7 @@ AGENCIES: list[tuple[str, str, AgencyKind, list[str]]] = [
         "SASS",
         "Southmere Advocacy and Support Service (Harbour Women's Aid)",
         AgencyKind.DA_SPECIALIST,
-        ["IDVA Team", "Advocacy Team", "Perpetrator Programme", "Children and Young People"],
+        ["IDVA Team", "Advocacy Team", "Perpetrator Programme", "Children and Young People", "Sanctuary Scheme"],
     ),
     (
         "KCH",
@@ -217,6 +217,18 @@ DEMO_USERS: list[DemoUser] = [
         "Joan Fletcher",
         "Information governance auditor",
         (("SCS", "Information Governance", Role.AUDITOR),),
+    ),
+    DemoUser(
+        "nadia.brooks@refuge.example",
+        "Nadia Brooks",
+        "Refuge worker",
+        (("REF", "Refuge Workers", Role.REFUGE_WORKER),),
+    ),
+    DemoUser(
+        "omar.haddad@sass.example",
+        "Omar Haddad",
+        "Sanctuary scheme coordinator",
+        (("SASS", "Sanctuary Scheme", Role.SANCTUARY_COORDINATOR),),
     ),
 ]
 

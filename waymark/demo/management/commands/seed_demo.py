@@ -57,6 +57,12 @@ class Command(BaseCommand):
 
             housing = build_housing()
             self.stdout.write("Demo housing: " + ("already there." if housing is None else "; ".join(housing.lines())))
+            from waymark.demo.refuge import build_refuge
+
+            refuge = build_refuge()
+            self.stdout.write(
+                "Demo safe accommodation: " + ("already there." if refuge is None else "; ".join(refuge.lines()))
+            )
         if not options["quiet_logins"]:
             self.stdout.write(format_logins(logins))
 
