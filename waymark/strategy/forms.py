@@ -117,14 +117,10 @@ class ActionForm(forms.Form):
         self.owners = {str(u.pk): u for u in owners}
         self.fields["area"].choices = [("", "Choose an area"), *((k, str(a)) for k, a in self.areas.items())]  # type: ignore[attr-defined]
         self.fields["priority"].choices = [("", "None"), *((k, str(p)) for k, p in self.priorities.items())]  # type: ignore[attr-defined]
-        self.fields["lead_agency"].choices = [
-            ("", "Choose an agency"),
-            *((k, a.name) for k, a in self.agencies.items()),
-        ]  # type: ignore[attr-defined]
-        self.fields["owner"].choices = [
-            ("", "Choose a person"),
-            *((k, f"{u.full_name} ({u.email})") for k, u in self.owners.items()),
-        ]  # type: ignore[attr-defined]
+        agency_choices = [("", "Choose an agency"), *((k, a.name) for k, a in self.agencies.items())]
+        owner_choices = [("", "Choose a person"), *((k, f"{u.full_name} ({u.email})") for k, u in self.owners.items())]
+        self.fields["lead_agency"].choices = agency_choices  # type: ignore[attr-defined]
+        self.fields["owner"].choices = owner_choices  # type: ignore[attr-defined]
         self.fields["measure"].choices = measure_choices()  # type: ignore[attr-defined]
         self.fields["measure_direction"].choices = MeasureDirection.choices  # type: ignore[attr-defined]
         self.fields["measure_direction"].initial = MeasureDirection.HIGHER
