@@ -208,3 +208,12 @@ def test_a_peer_supporters_record_is_seen_only_by_her_agencys_coordinators(coord
     with connection.cursor() as cursor:
         cursor.execute("SELECT given_name FROM training_peersupporter")
         assert "Marion" not in cursor.fetchone()[0]  # encrypted at rest
+
+
+def test_commissioners_see_training_figures_under_the_small_number_rule(register, coordinator):
+    commissioner = make_member(Role.COMMISSIONER)
+    url = reverse("training:figures") + "?from=2018-04-01&to=2018-09-30&by=none"
+    page = signed_in_client(commissioner).get(url).content.decode()
+    assert "[c]" in page and "Counts from 1 to 9 are not shown" in page
+    own = signed_in_client(coordinator).get(url).content.decode()
+    assert "[c]" not in own  # the coordinator keeps the register and sees it whole

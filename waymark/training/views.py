@@ -24,6 +24,7 @@ from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.core.access import signed_in
 from waymark.core.dates import financial_year_start
+from waymark.core.disclosure import Applied, protect_table
 from waymark.organisations.models import Agency
 from waymark.organisations.roles import Role
 from waymark.people.forms import add_action_errors
@@ -43,7 +44,7 @@ from waymark.training.access import (
 from waymark.training.choices import ATTENDED_STATUSES, BookingStatus, CourseKind
 from waymark.training.importer import COLUMNS, parse_register
 from waymark.training.models import Champion, Course, PeerMatch, PeerSupporter, TrainingSession
-from waymark.training.selectors import confidence_change, training_counts
+from waymark.training.selectors import COUNT_COLUMNS, confidence_change, training_counts
 
 MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -350,6 +351,18 @@ def figures(request: HttpRequest) -> HttpResponse:
     if by not in ("audience", "sector", "quarter", "financial-year", "none"):
         by = "audience"
     rows = training_counts(start, end, by=by)
+    confidence = confidence_change(start, end)
+    referrals = champion_referrals(start, end)
+    applied = None
+    if not may_edit_register(request.user):
+        # Commissioners and the board see aggregates under the small-number rule (waymark/core/disclosure.py).
+        applied = Applied()
+        rows, _, hidden = protect_table(rows, COUNT_COLUMNS)
+        applied.record("training by course", hidden)
+        confidence, _, hidden = protect_table(confidence, ["answered", "more_confident"])
+        applied.record("confidence", hidden)
+        referrals, _, hidden = protect_table(referrals, ["by_champion", "all_referrals", "active_champions"])
+        applied.record("referrals by champions", hidden)
     audit_record(
         actor=_user(request),
         action=AuditAction.SEARCH,
@@ -365,8 +378,9 @@ def figures(request: HttpRequest) -> HttpResponse:
             "end": end,
             "by": by,
             "problem": problem,
-            "confidence": confidence_change(start, end),
-            "champion_referrals": champion_referrals(start, end),
+            "confidence": confidence,
+            "champion_referrals": referrals,
+            "disclosure": applied,
         },
     )
 
