@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "waymark.training",
     "waymark.strategy",
     "waymark.refuge",
+    "waymark.commissioning",
     "waymark.interchange",
     "waymark.operations",
     "waymark.api",
@@ -403,6 +404,8 @@ OUTCOMES_RISK_REDUCTION_WINDOW_DAYS = env.int("OUTCOMES_RISK_REDUCTION_WINDOW_DA
 # every shown count rounded to the nearest DISCLOSURE_ROUND_TO (0: no rounding).
 DISCLOSURE_SUPPRESS_BELOW = env.int("DISCLOSURE_SUPPRESS_BELOW", default=10)
 DISCLOSURE_ROUND_TO = env.int("DISCLOSURE_ROUND_TO", default=0)
+# Commissioning: the home panel warns of contracts ending within this many days.
+COMMISSIONING_CONTRACT_END_ALERT_DAYS = env.int("COMMISSIONING_CONTRACT_END_ALERT_DAYS", default=365)
 # Perpetrator programme: sessions in a standard enrolment (the borough's programme is 26 weeks).
 PERPETRATOR_PROGRAMME_SESSIONS = env.int("PERPETRATOR_PROGRAMME_SESSIONS", default=26)
 # ... and how many of them a participant may miss and still complete.

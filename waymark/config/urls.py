@@ -22,6 +22,7 @@ urlpatterns = [
     path("perpetrator-programme/", include("waymark.perpetrators.urls")),
     path("journey/", include("waymark.journey.urls")),
     path("marac/", include("waymark.marac.urls")),
+    path("commissioning/", include("waymark.commissioning.urls")),
     path("training/", include("waymark.training.urls")),
     path("strategy/", include("waymark.strategy.urls")),
     path("safe-accommodation/", include("waymark.refuge.urls")),

@@ -63,6 +63,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Demo safe accommodation: " + ("already there." if refuge is None else "; ".join(refuge.lines()))
             )
+            from waymark.commissioning.demo import build_provision
+
+            self.stdout.write(f"Demo provision map: {build_provision()} contracts.")
         if not options["quiet_logins"]:
             self.stdout.write(format_logins(logins))
 

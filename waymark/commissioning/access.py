@@ -1,0 +1,25 @@
+"""Who sees the provision map and contracts: commissioners and the partnership lead (they hold
+no person-level records here: services and contracts only). Everyone else sees none (404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+
+from waymark.organisations.roles import Role
+
+PROVISION_ROLES = (Role.COMMISSIONER, Role.PARTNERSHIP_LEAD)
+
+
+def may_see_provision(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and bool(set(PROVISION_ROLES) & set(user.roles))
+
+
+def get_contract_for_user(user: Any, pk: Any) -> Any:
+    from waymark.commissioning.models import Contract
+
+    try:
+        return Contract.objects.visible_to(user).select_related("provider_agency").get(pk=pk)
+    except (Contract.DoesNotExist, ValueError) as error:
+        raise Http404("No such contract") from error

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class CommissioningConfig(AppConfig):
+    name = "waymark.commissioning"
+    verbose_name = "Commissioning"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The home-page panel (contracts ending soon).
+        from waymark.commissioning import hooks  # noqa: F401

@@ -1,0 +1,140 @@
+"""The provision map: who provides which services, under which contracts, and who pays.
+
+- ``ProvidedService``: a service a provider delivers in the borough (commissioned or not), with
+  the domestic abuse flags a directory needs (by and for, no recourse to public funds, children,
+  perpetrators) and **confidential location**: a refuge's or safe house's address is never in a
+  directory (``waymark.commissioning.directory``) and is encrypted at rest.
+- ``Contract``: the commissioning arrangement: provider, services, value, start, end, extension
+  options. Its funders (``ContractFunding``) may pool budgets.
+
+Providers are partnership agencies (``organisations.Agency``) where they are on the system, else
+named. The support catalogue's services (``support.Service``) link to the same provider agency,
+so every figure can be split by provider (``waymark.commissioning.dimensions``).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from waymark.core.crypto import EncryptedTextField
+from waymark.core.models import BaseModel
+
+
+class ProvidedServiceQuerySet(models.QuerySet["ProvidedService"]):
+    def visible_to(self, user: object) -> ProvidedServiceQuerySet:
+        from waymark.commissioning.access import may_see_provision
+
+        return self if may_see_provision(user) else self.none()
+
+
+class ProvidedService(BaseModel):
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    provider_agency = models.ForeignKey(
+        "organisations.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="provided_services"
+    )
+    provider_name = models.CharField(max_length=200, blank=True, help_text="When the provider is not on the system.")
+    catalogue_services = models.ManyToManyField(
+        "support.Service", blank=True, related_name="provided_as", help_text="The catalogue services it delivers."
+    )
+    by_and_for = models.BooleanField(default=False, help_text="Led by and for the communities it serves.")
+    nrpf = models.BooleanField("Supports people with no recourse to public funds", default=False)
+    children = models.BooleanField("Supports children and young people", default=False)
+    perpetrators = models.BooleanField("Works with people who cause harm", default=False)
+    confidential_location = models.BooleanField(
+        default=False, help_text="A refuge or safe house: its address is never published or exported."
+    )
+    published = models.BooleanField(default=True, help_text="Listed in the public service directory.")
+    area = models.CharField(max_length=200, blank=True, help_text="Where it serves, e.g. 'Southmere borough'.")
+    public_phone = models.CharField(max_length=40, blank=True)
+    public_email = models.EmailField(blank=True)
+    website = models.URLField(blank=True)
+    # Where it is delivered from. Encrypted at rest; left out of every directory when confidential.
+    address_line1 = EncryptedTextField(blank=True)
+    town = EncryptedTextField(blank=True)
+    postcode = EncryptedTextField(blank=True)
+
+    objects = ProvidedServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(provider_agency__isnull=False) | ~Q(provider_name=""), name="provided_service_has_provider"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def provider(self) -> str:
+        return self.provider_agency.name if self.provider_agency_id and self.provider_agency else self.provider_name
+
+
+class ContractQuerySet(models.QuerySet["Contract"]):
+    def visible_to(self, user: object) -> ContractQuerySet:
+        from waymark.commissioning.access import may_see_provision
+
+        return self if may_see_provision(user) else self.none()
+
+
+class Contract(BaseModel):
+    reference = models.CharField(max_length=40, unique=True)
+    title = models.CharField(max_length=200)
+    provider_agency = models.ForeignKey(
+        "organisations.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="contracts"
+    )
+    provider_name = models.CharField(max_length=200, blank=True)
+    services = models.ManyToManyField(ProvidedService, blank=True, related_name="contracts")
+    value = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, help_text="The whole contract's value, in pounds."
+    )
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    extension_options = models.CharField(max_length=200, blank=True, help_text="For example 'one year plus one'.")
+    extendable_until = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ends_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(provider_agency__isnull=False) | ~Q(provider_name=""), name="contract_has_provider"
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True) | Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="contract_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def provider(self) -> str:
+        return self.provider_agency.name if self.provider_agency_id and self.provider_agency else self.provider_name
+
+
+class ContractFunding(BaseModel):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="funding")
+    funder_agency = models.ForeignKey(
+        "organisations.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    funder_name = models.CharField(max_length=200, blank=True, help_text="When the funder is not on the system.")
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    pooled = models.BooleanField(default=False, help_text="Part of a pooled budget.")
+
+    class Meta:
+        ordering = ["funder_name"]
+
+    def __str__(self) -> str:
+        return self.funder
+
+    @property
+    def funder(self) -> str:
+        return self.funder_agency.name if self.funder_agency_id and self.funder_agency else self.funder_name

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from waymark.commissioning import views
+
+app_name = "commissioning"
+
+urlpatterns = [
+    path("", views.provision, name="provision"),
+    path("contracts/<uuid:pk>/", views.contract, name="contract"),
+    path("directory.json", views.directory_export, name="directory"),
+]
