@@ -40,6 +40,7 @@ from waymark.cases.models import (
 )
 from waymark.cases.service_standard import episode_started_on
 from waymark.cases.states import CaseStatus, ClosureReason, InvalidTransition, check_transition
+from waymark.core.versioning import claim_version
 from waymark.organisations.models import Membership, Team
 from waymark.organisations.roles import Role
 from waymark.people.choices import ChannelKind, YesNoUnknown
@@ -61,8 +62,11 @@ class ContactBlocked(Exception):
 
 
 def _locked(case: Case) -> Case:
-    """The case, re-read under a row lock so that two people cannot move it at once."""
-    return Case.objects.select_for_update().get(pk=case.pk)
+    """The case, re-read under a row lock so that two people cannot move it at once, its version
+    claimed (a form read at an older version, ``editing_at``, is refused: ``StaleEdit``)."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    claim_version(locked)
+    return locked
 
 
 def _refresh(stale: Case, fresh: Case) -> Case:

@@ -16,6 +16,7 @@ from django.db import models
 from waymark.cases.states import OPEN, STATUS_TAG_CLASSES, CaseStatus, ClosureReason
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
+from waymark.core.versioning import VersionedModel
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
@@ -29,7 +30,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return self.filter(status__in=OPEN)
 
 
-class Case(BaseModel):
+class Case(VersionedModel, BaseModel):
     """One episode of support for a person at risk, held by the specialist service."""
 
     ref = models.CharField(

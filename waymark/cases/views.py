@@ -4,6 +4,7 @@ manager's caseload. Every page that shows a case audits a VIEW; every change goe
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib import messages
@@ -31,11 +32,36 @@ from waymark.cases.service_standard import (
 )
 from waymark.cases.states import OPEN, CaseStatus, InvalidTransition
 from waymark.core.access import signed_in
+from waymark.core.versioning import StaleEdit, editing_at, posted_version
 from waymark.organisations.models import Membership
 from waymark.organisations.roles import Role
 from waymark.people.access import can_see_location, get_person_for_user
 
 CASE_ROLES = (Role.CASEWORKER, Role.TEAM_MANAGER)
+
+
+def _refuse_stale(view: Any) -> Any:
+    """A POST carrying the version its page was read at (``version``) is refused if the case moved
+    on since (waymark/core/versioning.py): the user is shown the case as it is now, with what
+    happened, and nothing of theirs is saved. State moves also re-check under a row lock."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, case_id: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method != "POST":
+            return view(request, case_id, *args, **kwargs)
+        case = get_case_for_user(request.user, case_id)
+        try:
+            with editing_at(case, posted_version(request.POST)):
+                return view(request, case_id, *args, **kwargs)
+        except StaleEdit:
+            messages.error(
+                request,
+                "Someone else changed this case after you opened it, so nothing was saved. "
+                "Check the case as it is now, then try again.",
+            )
+            return redirect("cases:detail", case_id=case.pk)
+
+    return wrapper
 
 
 def _errors(error: ValidationError) -> list[str]:
@@ -109,6 +135,7 @@ def detail(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @signed_in(Role.TEAM_MANAGER)
 @require_http_methods(["GET", "POST"])
+@_refuse_stale
 def allocate(request: HttpRequest, case_id: str) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
     require_team_manager(request.user, case)
@@ -190,6 +217,7 @@ def contact(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @signed_in(*CASE_ROLES)
 @require_POST
+@_refuse_stale
 def status(request: HttpRequest, case_id: str) -> HttpResponse:
     """Engaged, unable to engage, active and reopen: buttons (with a reason where needed) on the case page."""
     case = get_case_for_user(request.user, case_id)
@@ -220,6 +248,7 @@ def status(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @signed_in(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
+@_refuse_stale
 def closure_request(request: HttpRequest, case_id: str) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
     if "request_closure" not in actions.available_actions(request.user, case):
@@ -251,6 +280,7 @@ def closure_request(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @signed_in(Role.TEAM_MANAGER)
 @require_http_methods(["GET", "POST"])
+@_refuse_stale
 def closure_decision(request: HttpRequest, case_id: str) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
     require_team_manager(request.user, case)

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from waymark.core.versioning import VersionedFormMixin
 from waymark.marac.meetings import MAX_SCHEDULE_WEEKS
 from waymark.marac.models import ActionStatus, AttendeeCapacity
 from waymark.organisations.models import Agency
@@ -142,7 +143,7 @@ class ActionForm(ActionErrorsMixin, forms.Form):
     due_on = GovukDateField(label="Due date", allow_future=True, help_text="For example, 3 12 2026.")
 
 
-class ActionStatusForm(ActionErrorsMixin, forms.Form):
+class ActionStatusForm(ActionErrorsMixin, VersionedFormMixin, forms.Form):
     status = forms.ChoiceField(
         label="What happened",
         choices=ActionStatus.choices,

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import signed_in
+from waymark.core.versioning import StaleEdit, conflict_response, versioned_initial
 from waymark.marac import meetings as actions
 from waymark.marac.meeting_access import (
     actions_visible_to,
@@ -629,6 +630,7 @@ def action_review(request: HttpRequest, meeting_id: UUID, action_id: UUID) -> Ht
                 status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
                 reviewed_at=meeting,
+                read_version=form.read_version,
             ),
             f"Action for {action.marac_case.ref} reviewed: {ActionStatus(form.cleaned_data['status']).label.lower()}.",
         )
@@ -759,13 +761,27 @@ def action_update(request: HttpRequest, action_id: UUID) -> HttpResponse:
                     action=action,
                     status=form.cleaned_data["status"],
                     note=form.cleaned_data["note"],
+                    read_version=form.read_version,
                 )
             except ValidationError as error:
                 form.add_action_errors(error)
+            except StaleEdit:
+                fresh = get_action_for_user(request.user, action_id)
+                return conflict_response(
+                    request,
+                    form=form,
+                    current={"status": fresh.status, "note": fresh.status_note},
+                    current_version=fresh.version,
+                    make_form=lambda merged: ActionStatusForm(initial=merged),
+                )
             else:
                 messages.success(request, "The action is updated.")
                 return redirect("marac:actions")
     else:
-        form = ActionStatusForm(initial={"status": action.status, "note": action.status_note})
+        form = ActionStatusForm(
+            initial=versioned_initial(
+                ActionStatusForm, action.version, {"status": action.status, "note": action.status_note}
+            )
+        )
     _audit_view(request, action, "action")
     return render(request, "marac/action_update.html", {"action": action, "form": form})

@@ -29,6 +29,7 @@ from django.utils import dateformat, timezone
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.home import Figure, Panel, register
+from waymark.core.versioning import claim_version
 from waymark.marac.meeting_access import (
     check_may_research,
     check_may_update_action,
@@ -612,10 +613,12 @@ def action_set_status(
     status: str,
     note: str = "",
     reviewed_at: MaracMeeting | None = None,
+    read_version: int | None = None,
 ) -> MaracAction:
     """Sets what became of an action: open, done, not possible (circumstances changed) or not done
     by the agency. A note is needed for the last two. ``reviewed_at`` records the meeting that
-    reviewed it (the review of outstanding actions at a later meeting)."""
+    reviewed it (the review of outstanding actions at a later meeting). ``read_version``: the
+    version the form was read at; an action changed since is refused (``StaleEdit``)."""
     # Recording the review at a meeting is meeting mode (the coordinator's); otherwise the owning agency.
     if reviewed_at is not None:
         check_runs_meetings(actor)
@@ -633,7 +636,8 @@ def action_set_status(
         errors["status"] = "An action is reviewed at a later meeting than the one that agreed it."
     if errors:
         raise ValidationError(errors)
-    fields = ["modified_at"]
+    claim_version(action, read_version)
+    fields = ["modified_at", "version"]
     if status != action.status or note != action.status_note:
         action.status = status
         action.status_note = note

@@ -17,6 +17,7 @@ from django.db import models
 
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
+from waymark.core.versioning import VersionedModel
 from waymark.referrals.choices import Consent, LawfulBasis
 
 
@@ -289,7 +290,7 @@ class ActionStatus(models.TextChoices):
 OUTSTANDING_ACTION_STATUSES = frozenset({ActionStatus.OPEN})
 
 
-class MaracAction(BaseModel):
+class MaracAction(VersionedModel, BaseModel):
     """An action agreed at a meeting for a case: who owns it, by when, and what became of it."""
 
     marac_case = models.ForeignKey(MaracCase, on_delete=models.PROTECT, related_name="actions")

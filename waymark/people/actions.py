@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
+from waymark.core.versioning import claim_version
 from waymark.matching.engine import refresh_search_keys
 from waymark.organisations.models import Agency
 from waymark.people import access
@@ -107,14 +108,20 @@ def person_create(*, actor: Any, held_by: Agency, fields: Mapping[str, Any]) -> 
 
 
 @transaction.atomic
-def person_update(*, actor: Any, person: Person, fields: Mapping[str, Any]) -> list[str]:
-    """Changes a person's details; returns the names of the fields that changed."""
+def person_update(
+    *, actor: Any, person: Person, fields: Mapping[str, Any], read_version: int | None = None
+) -> list[str]:
+    """Changes a person's details; returns the names of the fields that changed.
+
+    ``read_version`` is the version the form was read at: a record changed since is refused
+    (``StaleEdit``, waymark/core/versioning.py) and nothing is saved."""
     if not access.can_edit_person(actor, person):
         raise PermissionDenied("You cannot change this person's record.")
     changed = _set_person_fields(person, fields)
     if not changed:
         return []
     _validate_person(person)
+    claim_version(person, read_version)
     person.save()
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=person, detail={"fields": changed})
     refresh_search_keys([person.pk])

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from waymark.core.versioning import VersionedFormMixin, versioned_initial
 from waymark.people.choices import (
     AddressKind,
     ChannelKind,
@@ -62,6 +63,15 @@ class PersonForm(forms.Form):
     @classmethod
     def initial_from(cls, person: Person) -> dict[str, Any]:
         return {name: getattr(person, name) for name in cls.base_fields}
+
+
+class PersonEditForm(VersionedFormMixin, PersonForm):
+    """Changing a person's details: carries the version it was read at (no lost updates)."""
+
+    @classmethod
+    def for_person(cls, person: Person, data: Any = None) -> PersonEditForm:
+        initial = versioned_initial(cls, person.version, PersonForm.initial_from(person))
+        return cls(data, initial=initial)
 
 
 class PersonCreateForm(PersonForm):

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
+from waymark.core.versioning import VersionedModel
 from waymark.people.choices import (
     PHONE_KINDS,
     REFUGE_OR_SAFE,
@@ -44,7 +45,7 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.filter(pk__in=locations_visible_to(user).values("pk"))
 
 
-class Person(BaseModel):
+class Person(VersionedModel, BaseModel):
     """One human being, however many agencies hold records about them."""
 
     ref = models.CharField(

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.core.access import signed_in
+from waymark.core.versioning import StaleEdit, conflict_response
 from waymark.organisations.models import Agency
 from waymark.people import access, actions, forms
 from waymark.people.choices import RelationshipKind
@@ -184,12 +185,24 @@ def person_contact(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = _editable_person(request, person_id)
-    form = forms.PersonForm(request.POST or None, initial=forms.PersonForm.initial_from(person))
+    form = forms.PersonEditForm.for_person(person, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.person_update(actor=request.user, person=person, fields=form.cleaned_data)
+            actions.person_update(
+                actor=request.user, person=person, fields=form.edit_data(), read_version=form.read_version
+            )
         except ValidationError as error:
             forms.add_action_errors(form, error)
+        except StaleEdit:
+            fresh = _editable_person(request, person_id)
+            return conflict_response(
+                request,
+                form=form,
+                current=forms.PersonForm.initial_from(fresh),
+                current_version=fresh.version,
+                make_form=lambda merged: forms.PersonEditForm(initial=merged),
+                context={"person": fresh},
+            )
         else:
             return redirect("people:detail", person_id=person.pk)
     return render(request, "people/person_form.html", {"form": form, "title": "Change details", "person": person})

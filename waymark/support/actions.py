@@ -19,6 +19,7 @@ from django.utils import timezone
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.cases.access import can_work_on
+from waymark.core.versioning import check_version, claim_version
 from waymark.people import actions as people_actions
 from waymark.people.access import people_visible_to
 from waymark.people.choices import PersonRole, YesNoUnknown, age_in_years
@@ -107,8 +108,13 @@ def safety_plan_record(
     sections: Mapping[str, str],
     reviewed_on: date,
     next_review_on: date,
+    based_on_version: int | None = None,
 ) -> SafetyPlan:
-    """Makes the first safety plan, or records a review as a new version (earlier ones are kept)."""
+    """Makes the first safety plan, or records a review as a new version (earlier ones are kept).
+
+    ``based_on_version`` is the version the form was read at (0: no plan yet): a review written
+    on an older version than the latest is refused (``StaleEdit``), so it cannot silently undo a
+    review saved meanwhile."""
     _require_work(actor, case)
     if not can_see_safety_plan(actor, case):
         raise PermissionDenied("Your role does not give access to safety plans.")
@@ -125,6 +131,12 @@ def safety_plan_record(
         raise ValidationError({"next_review_on": "The next review must be after the date of this review"})
     # Lock the case's versions so that two reviews saved at once cannot take the same number.
     previous = SafetyPlan.objects.select_for_update().filter(case=case).order_by("-version").first()
+    check_version(
+        label="support.safetyplan",
+        pk=case.pk,
+        read_version=based_on_version,
+        current_version=previous.version if previous else 0,
+    )
     if previous is not None and reviewed_on < previous.reviewed_on:
         raise ValidationError(
             {"reviewed_on": f"The review date cannot be before the last review ({previous.reviewed_on:%d %B %Y})"}
@@ -199,17 +211,21 @@ def need_record(
 
 
 @transaction.atomic
-def need_update(*, actor: Any, need: Need, level: str, description: str) -> list[str]:
-    """Changes a need's level or description; returns the names of the fields that changed."""
+def need_update(*, actor: Any, need: Need, level: str, description: str, read_version: int | None = None) -> list[str]:
+    """Changes a need's level or description; returns the names of the fields that changed.
+
+    ``read_version`` is the version the form was read at: a need changed since is refused
+    (``StaleEdit``, waymark/core/versioning.py)."""
     _require_work(actor, need.case)
     _choice(level, NeedLevel, "level", "Choose how high the need is")
     description = _text(description, "description", "a description")
     changed = [name for name, value in (("level", level), ("description", description)) if getattr(need, name) != value]
     if not changed:
         return []
+    claim_version(need, read_version)
     need.level = level
     need.description = description
-    need.save(update_fields=[*changed, "modified_at"])
+    need.save(update_fields=[*changed, "version", "modified_at"])
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from waymark.core.versioning import VersionedFormMixin
 from waymark.people.choices import Sex, YesNoUnknown
 from waymark.people.models import Person
 from waymark.referrals.fields import GovukDateField
@@ -87,7 +88,7 @@ class _Form(forms.Form):
                     self.fields[name].error_messages[key] = message
 
 
-class SafetyPlanForm(_Form):
+class SafetyPlanForm(VersionedFormMixin, _Form):
     reviewed_on = GovukDateField(label="Date made or reviewed with the client", help_text="For example, 27 3 2026.")
     next_review_on = GovukDateField(
         label="Next review date", allow_future=True, help_text="Usually within 3 months, sooner if risk changes."
@@ -117,7 +118,7 @@ class NeedForm(_Form):
             self.fields["domain"].choices = domains  # type: ignore[attr-defined]
 
 
-class NeedUpdateForm(_Form):
+class NeedUpdateForm(VersionedFormMixin, _Form):
     messages = {"level": "Choose how high the need is"}
 
     level = forms.ChoiceField(label="Level of need", choices=NeedLevel.choices, widget=forms.RadioSelect)

@@ -20,6 +20,7 @@ from django.db.models import F, Q
 
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
+from waymark.core.versioning import VersionedModel
 from waymark.people.choices import YesNoUnknown
 from waymark.support.choices import (
     GOAL_FINISHED,
@@ -109,7 +110,7 @@ class SafetyPlan(BaseModel):
         return self.next_review_on < today
 
 
-class Need(BaseModel):
+class Need(VersionedModel, BaseModel):
     """A need in one domain of a support plan: the client's (``child`` empty) or a child's on the case.
 
     Timeline date: ``identified_on``. One need per domain for each person on a case.

@@ -26,11 +26,12 @@ from waymark.audit.models import AuditAction
 from waymark.cases.access import can_work_on
 from waymark.core.access import signed_in
 from waymark.core.dates import add_months
+from waymark.core.versioning import StaleEdit, conflict_response, versioned_initial
 from waymark.people.forms import add_action_errors
 from waymark.people.models import Person
 from waymark.support import access, actions, forms, selectors
 from waymark.support.access import SUPPORT_ROLES, CaseClosed
-from waymark.support.choices import INTERVENTION_TRANSITIONS, NeedDomain
+from waymark.support.choices import INTERVENTION_TRANSITIONS, SAFETY_PLAN_FIELDS, NeedDomain
 from waymark.support.models import CaseChild, Goal, Intervention, LegalOrder, Need, SafetyPlan, Service
 
 
@@ -145,20 +146,41 @@ def safety_plan_update(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse
         "reviewed_on": today,
         "next_review_on": add_months(today, settings.CASES_REVIEW_INTERVAL_MONTHS),
     }
+    initial.update(dict.fromkeys(SAFETY_PLAN_FIELDS, ""))
     if current is not None:
         initial.update({section["field"]: section["text"] for section in current.sections()})
+    initial = versioned_initial(forms.SafetyPlanForm, current.version if current else 0, initial)
     form = forms.SafetyPlanForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        plan = _save(
-            form,
-            lambda: actions.safety_plan_record(
-                actor=request.user,
-                case=case,
-                sections=form.sections(),
-                reviewed_on=form.cleaned_data["reviewed_on"],
-                next_review_on=form.cleaned_data["next_review_on"],
-            ),
-        )
+        try:
+            plan = _save(
+                form,
+                lambda: actions.safety_plan_record(
+                    actor=request.user,
+                    case=case,
+                    sections=form.sections(),
+                    reviewed_on=form.cleaned_data["reviewed_on"],
+                    next_review_on=form.cleaned_data["next_review_on"],
+                    based_on_version=form.read_version,
+                ),
+            )
+        except StaleEdit:
+            latest = selectors.current_safety_plan(case)
+            now: dict[str, Any] = {
+                "reviewed_on": initial["reviewed_on"],
+                "next_review_on": initial["next_review_on"],
+                **dict.fromkeys(SAFETY_PLAN_FIELDS, ""),
+            }
+            if latest is not None:
+                now.update({section["field"]: section["text"] for section in latest.sections()})
+            return conflict_response(
+                request,
+                form=form,
+                current=now,
+                current_version=latest.version if latest else 0,
+                make_form=lambda merged: forms.SafetyPlanForm(initial=merged),
+                context=_context(request, case),
+            )
         if plan is not None:
             messages.success(request, f"Safety plan saved as version {plan.version}.")
             return redirect("support:safety_plan", case_id=case.pk)
@@ -224,9 +246,28 @@ def need_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 def need_edit(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> HttpResponse:
     case = _writable_case(request, case_id)
     need = access.get_on_case(Need, request.user, case, need_id)
-    form = forms.NeedUpdateForm(_posted(request), initial={"level": need.level, "description": need.description})
+    initial = versioned_initial(
+        forms.NeedUpdateForm, need.version, {"level": need.level, "description": need.description}
+    )
+    form = forms.NeedUpdateForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        changed = _save(form, lambda: actions.need_update(actor=request.user, need=need, **form.cleaned_data))
+        try:
+            changed = _save(
+                form,
+                lambda: actions.need_update(
+                    actor=request.user, need=need, read_version=form.read_version, **form.edit_data()
+                ),
+            )
+        except StaleEdit:
+            need.refresh_from_db()
+            return conflict_response(
+                request,
+                form=form,
+                current={"level": need.level, "description": need.description},
+                current_version=need.version,
+                make_form=lambda merged: forms.NeedUpdateForm(initial=merged),
+                context=_context(request, case),
+            )
         if changed is not None:
             messages.success(request, f"{need.get_domain_display()} need updated." if changed else "Nothing changed.")
             return redirect("support:support_plan", case_id=case.pk)
