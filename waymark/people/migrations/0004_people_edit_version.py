@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0002_names_relationships_addresses_contact_channels'),
+        ('people', '0003_merged_into'),
     ]
 
     operations = [
