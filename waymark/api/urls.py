@@ -3,6 +3,7 @@
 from django.urls import path
 
 from waymark.api import views
+from waymark.housing import api as housing_api
 from waymark.refuge import api as refuge_api
 from waymark.strategy.api import ActionListView
 from waymark.training.api import AttendanceCreateView
@@ -20,4 +21,9 @@ urlpatterns = [
     path("refuge-vacancies/<uuid:pk>/", refuge_api.VacancyDetailView.as_view(), name="refuge-vacancy"),
     path("training/attendance/", AttendanceCreateView.as_view(), name="training-attendance"),
     path("strategy/actions/", ActionListView.as_view(), name="strategy-actions"),
+    path("housing/applications/", housing_api.ApplicationListView.as_view(), name="housing-applications"),
+    path("housing/applications/<uuid:pk>/", housing_api.ApplicationDetailView.as_view(), name="housing-application"),
+    path("housing/placements/", housing_api.PlacementListView.as_view(), name="housing-placements"),
+    path("housing/panel-cases/", housing_api.PanelCaseListView.as_view(), name="housing-panel-cases"),
+    path("housing/panel-cases/<uuid:pk>/", housing_api.PanelCaseDetailView.as_view(), name="housing-panel-case"),
 ]
