@@ -231,3 +231,11 @@ def test_course_and_session_pages(coordinator, champions_session):
     assert (
         signed_in_client(make_member(Role.PARTNERSHIP_LEAD)).get(reverse("training:course_create")).status_code == 403
     )
+
+
+def test_home_panels_for_the_coordinator_and_the_peer_support_coordinator(coordinator, champions_session):
+    actions.attendance_record(actor=coordinator, row=_row(champions_session, "A", BookingStatus.COMPLETED))
+    home = signed_in_client(coordinator).get(reverse("home")).content.decode()
+    assert "Training register" in home and "Import a past register" in home
+    peer_coordinator = make_member(Role.PEER_SUPPORT_COORDINATOR)
+    assert "Peer supporters" in signed_in_client(peer_coordinator).get(reverse("home")).content.decode()

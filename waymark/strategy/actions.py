@@ -465,8 +465,8 @@ def timeline_load(
             position=position,
             name=_text(row.name, "name", "the activity", required=True, limit=200),
             lead_officer=_text(row.lead_officer, "lead_officer", "the lead officer", limit=200),
-            start_as_written=row.start_as_written.strip()[:40],
-            finish_as_written=row.finish_as_written.strip()[:40],
+            start_as_written=_text(row.start_as_written, "start_as_written", "the start as written", limit=40),
+            finish_as_written=_text(row.finish_as_written, "finish_as_written", "the finish as written", limit=40),
             starts_on=parse_written_date(row.start_as_written),
             finishes_on=parse_written_date(row.finish_as_written),
         )

@@ -110,7 +110,7 @@ def strategy_detail(request: HttpRequest, strategy_id: uuid.UUID) -> HttpRespons
     for value in Action.objects.visible_to(request.user).filter(strategy=strategy).values_list("rag", flat=True):
         if value:
             counts[value] += 1
-    reports = list(exception_reports_visible_to(request.user, strategy.exception_reports.all())[:20])
+    reports = list(exception_reports_visible_to(request.user, strategy.exception_reports.all()))
     audit_record(
         actor=_user(request),
         action=AuditAction.VIEW,

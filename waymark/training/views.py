@@ -605,8 +605,8 @@ def peer_detail(request: HttpRequest, peer_id: uuid.UUID) -> HttpResponse:
         "training/peer.html",
         {
             "peer": peer,
-            "supervisions": list(peer.supervisions.select_related("supervisor")[:50]),
-            "matches": list(peer.matches.all()[:50]),
+            "supervisions": list(peer.supervisions.select_related("supervisor")),
+            "matches": list(peer.matches.all()),
             "supervision_form": supervision,
             "match_form": match,
         },
