@@ -226,8 +226,22 @@ def test_csv_and_xlsx_in_one_click_carry_the_same_rows_and_are_audited(records, 
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("section", "code", "label", "value")
-    assert len(rows) == len(part4.FIELDS) + 1
+    assert len(rows) == len(part4.FIELDS) + 2  # the header, the rows, and the data-quality note
+    assert rows[-1][:2] == ("Z. Data quality", "Q1") and "= 26, not the 24 units declared" in rows[-1][2]
     assert ("A. Individuals supported", "A4", "Adults supported (all)", 6) in rows
     exports = AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="report:refuge-part4")
     assert exports.count() == 2 and all(e.detail["suppressed"] for e in exports)
     assert client.get(reverse("refuge:part4_download", args=["pdf"])).status_code == 404
+
+
+def test_manage_py_report(records):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("report", "safe-accommodation-return", "--year", "2025", "--format", "csv", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert "A. Individuals supported,A4,Adults supported (all),6" in lines
+    assert "A. Individuals supported,A1,Women supported,[c]" in lines
+    assert any(
+        line.startswith('Z. Data quality,Q1,"Harbour Refuge: The declared unit types do not add up') for line in lines
+    )

@@ -201,3 +201,8 @@ def _case_section() -> None:
 
 
 _case_section()
+
+
+# --- manage.py report safe-accommodation-return ----------------------------------------------
+
+from waymark.refuge import part4 as _part4  # noqa: E402,F401  (registers the report)

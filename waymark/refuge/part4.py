@@ -307,3 +307,62 @@ def suppress(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if candidates:
             min(candidates, key=lambda row: row["value"])["value"] = SUPPRESSED
     return out
+
+
+QUALITY_SECTION = "Z. Data quality"
+
+
+def quality_rows(services: list[Any]) -> list[dict[str, Any]]:
+    """The services' declared figures that do not add up, as rows after the return's own: shown
+    with the figures, never corrected (``waymark/refuge/selectors.py: data_quality_warnings``)."""
+    from waymark.refuge.selectors import data_quality_warnings
+
+    rows: list[dict[str, Any]] = []
+    for service in services:
+        for warning in data_quality_warnings(service):
+            rows.append(
+                {
+                    "section": QUALITY_SECTION,
+                    "code": f"Q{len(rows) + 1}",
+                    "label": f"{service.name}: {warning}",
+                    "value": "",
+                }
+            )
+    return rows
+
+
+def partnership_return(year: int) -> list[dict[str, Any]]:
+    """The whole partnership's return for the financial year starting in April of ``year``, with
+    small numbers suppressed and the data-quality notes: what a commissioner downloads."""
+    from waymark.refuge.models import RefugeReferral, SafeAccommodationService, Sanctuary
+
+    records = records_for(
+        Period.financial_year(year),
+        referrals=RefugeReferral.objects.all(),
+        sanctuaries=Sanctuary.objects.all(),
+        services=SafeAccommodationService.objects.all(),
+    )
+    return suppress(compute(records)) + quality_rows(records.services)
+
+
+def _register() -> None:
+    import argparse
+
+    from waymark.core.reporting import register_report
+
+    @register_report
+    class SafeAccommodationReturn:
+        name = "safe-accommodation-return"
+        help = "The Part 4 annual return (Support in DA Safe Accommodation), small numbers suppressed."
+        columns = COLUMNS
+
+        def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+            parser.add_argument(
+                "--year", type=int, required=True, help="The financial year's first year (2025 for 2025/26)."
+            )
+
+        def rows(self, **options: Any) -> list[dict[str, Any]]:
+            return partnership_return(options["year"])
+
+
+_register()

@@ -771,7 +771,11 @@ def _part4_rows(user: Any, year: int) -> tuple[list[dict[str, Any]], bool, str]:
             sanctuaries=Sanctuary.objects.all(),
             services=SafeAccommodationService.objects.all(),
         )
-        return part4.suppress(part4.compute(records)), True, "every provider in the partnership"
+        return (
+            part4.suppress(part4.compute(records)) + part4.quality_rows(records.services),
+            True,
+            "every provider in the partnership",
+        )
     providers = access.provider_agency_ids(user)
     records = part4.records_for(
         period,
@@ -779,7 +783,7 @@ def _part4_rows(user: Any, year: int) -> tuple[list[dict[str, Any]], bool, str]:
         sanctuaries=Sanctuary.objects.none(),
         services=SafeAccommodationService.objects.visible_to(user).filter(provider_id__in=providers),
     )
-    return part4.compute(records), False, "your own service"
+    return part4.compute(records) + part4.quality_rows(records.services), False, "your own service"
 
 
 @signed_in(*PART4_ROLES)
@@ -798,7 +802,8 @@ def part4_return(request: HttpRequest) -> HttpResponse:
     )
     sections: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
-        sections.setdefault(row["section"], []).append(row)
+        if row["section"] != part4.QUALITY_SECTION:  # shown as warnings above the tables instead
+            sections.setdefault(row["section"], []).append(row)
     services_list = SafeAccommodationService.objects.visible_to(_user(request)).filter(is_active=True)
     if not _user(request).has_role(*AGGREGATE_ONLY):
         services_list = services_list.filter(provider_id__in=access.provider_agency_ids(_user(request)))
