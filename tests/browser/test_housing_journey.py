@@ -1,0 +1,150 @@
+"""Housing in the browser. A victim presents as homeless: the housing officer records the
+application, makes the initial assessment (homeless: the relief duty, priority need automatic) and
+places the household in temporary accommodation (the refuge referral that may follow is the
+safe-accommodation journey's). And a tenancy panel case from referral to legal action: the panel
+decides on Ground 2A, records the checks before enforcement, is refused the notice until the
+survivor's IDVA confirms her safety plan was checked, and then serves it. Every page is checked by
+axe-core and for console errors and CSP violations (pages.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from tests.browser.pages import check_page, sign_in, visit
+from waymark.demo.partnership import demo_password
+
+OFFICER = "helen.ward@housing.example"
+PANEL_CHAIR = "nadia.rahman@housing.example"
+IDVA = "amara.okafor@sass.example"
+
+
+def click(page: Any, role: str, name: str) -> None:
+    with page.expect_navigation():
+        page.get_by_role(role, name=name, exact=True).first.click()
+    check_page(page)
+
+
+def sign_out(page: Any) -> None:
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
+    page.context.clear_cookies()
+
+
+def fill_date(page: Any, name: str) -> None:
+    today = timezone.localdate()
+    page.fill(f"input[name={name}_0]", str(today.day))
+    page.fill(f"input[name={name}_1]", str(today.month))
+    page.fill(f"input[name={name}_2]", str(today.year))
+
+
+@pytest.fixture
+def applicant(partnership: Any) -> Any:
+    from tests.people.factories import PersonFactory
+    from waymark.organisations.models import Agency
+
+    return PersonFactory(held_by=Agency.objects.get(ref="SHS"), given_name="Leah", family_name="Morgan", sex="female")
+
+
+def test_homeless_relief_duty_and_temporary_accommodation(page: Any, applicant: Any) -> None:
+    from waymark.housing.models import HomelessnessApplication
+
+    sign_in(page, OFFICER, demo_password(OFFICER))
+    visit(page, "/housing/")
+    click(page, "link", "Record a homelessness application")
+    page.select_option("select[name=person]", str(applicant.pk))
+    fill_date(page, "applied_on")
+    page.check("input[name=loss_reason][value=domestic_abuse]")
+    page.check("input[name=support_needs][value=domestic_abuse]")
+    page.check("input[name=accommodation_at_application][value=with_family]")
+    page.check("input[name=referral_route][value=da_service]")
+    page.select_option(
+        "select[name=referring_agency]", label="Southmere Advocacy and Support Service (Harbour Women's Aid)"
+    )
+    page.fill("input[name=children]", "2")
+    click(page, "button", "Record the application")
+    assert "Make the initial assessment" in page.content()
+
+    click(page, "link", "Make the initial assessment")
+    fill_date(page, "assessed_on")
+    page.check("input[name=outcome][value=homeless]")
+    click(page, "button", "Record the assessment")
+    body = page.locator("main").inner_text()
+    assert "Relief duty" in body and "Automatic" in body and "56" in body
+
+    click(page, "link", "Place in temporary accommodation")
+    page.check("input[name=placement_type][value=hostel]")
+    fill_date(page, "started_on")
+    page.fill("input[name=area]", "Southmere")
+    page.check("input[name=household_with_children]")
+    click(page, "button", "Record the placement")
+    assert "Hostel (including refuge)" in page.locator("#placements ~ table").first.inner_text()
+
+    application = HomelessnessApplication.objects.get(person=applicant)
+    assert application.stage == "relief" and application.placements.count() == 1
+    # The caseload lists it with its duty's days left.
+    visit(page, "/housing/?stage=relief")
+    assert application.number in page.locator("#caseload").inner_text()
+
+
+def test_tenancy_panel_from_referral_to_legal_action(page: Any, partnership: Any) -> None:
+    from waymark.housing.models import LegalStep, TenancyPanelCase
+
+    sign_in(page, PANEL_CHAIR, demo_password(PANEL_CHAIR))
+    visit(page, "/housing/tenancy-panel/")
+    click(page, "link", "Arrange a panel")
+    fill_date(page, "held_on")
+    click(page, "button", "Arrange")
+
+    click(page, "link", "Refer a tenancy")
+    page.fill("input[name=tenancy_reference]", "SMT-55501")
+    page.check("input[name=tenancy_type][value=joint]")
+    page.check("input[name=tenure][value=secure]")
+    fill_date(page, "referred_on")
+    page.select_option("select[name=idva]", label="Amara Okafor")
+    page.select_option("select[name=next_panel]", index=1)
+    click(page, "button", "Refer")
+    case = TenancyPanelCase.objects.get(tenancy_reference="SMT-55501")
+
+    click(page, "link", "Record the panel's decision")
+    page.select_option("select[name=meeting]", index=1)
+    page.check("input[name=kind][value=legal_action]")
+    page.select_option("select[name=legal_route]", value="ground_2a")
+    click(page, "button", "Record the decision")
+    assert "Legal action" in page.locator("h1").inner_text()
+
+    click(page, "link", "Checks before enforcement")
+    page.check("input[name=pre_action_protocol_met]")
+    page.fill("textarea[name=proportionality_review]", "Proportionate: she and the children stay in the home.")
+    fill_date(page, "reviewed_on")
+    click(page, "button", "Save the checks")
+
+    # Serving notice is refused until the IDVA confirms the safety plan was checked.
+    click(page, "link", "Record a legal step")
+    page.check("input[name=stage][value=notice_served]")
+    fill_date(page, "taken_on")
+    click(page, "button", "Record the step")
+    assert "IDVA has not confirmed" in page.content()
+    assert not LegalStep.objects.filter(case=case).exists()
+    sign_out(page)
+
+    sign_in(page, IDVA, demo_password(IDVA))
+    visit(page, "/housing/tenancy-panel/for-idva/")
+    click(page, "link", case.number)
+    page.check("input[name=for_stage][value=notice_served]")
+    page.check("input[name=checked]")
+    click(page, "button", "Confirm")
+    assert "Your confirmation is recorded" in page.content()
+    sign_out(page)
+
+    sign_in(page, PANEL_CHAIR, demo_password(PANEL_CHAIR))
+    visit(page, f"/housing/tenancy-panel/{case.pk}/legal-step/")
+    page.check("input[name=stage][value=notice_served]")
+    fill_date(page, "taken_on")
+    click(page, "button", "Record the step")
+    assert "safety plan checked by Amara Okafor" in page.locator("main").inner_text()
+    step = LegalStep.objects.get(case=case)
+    assert step.stage == "notice_served" and step.safety_confirmation.confirmed_by.email == IDVA
