@@ -71,3 +71,8 @@ def test_only_red_counts_as_red(rag):
 
 def test_red_counts_as_red():
     assert counts_as_red(Rag.RED)
+
+
+def test_the_measure_tolerance_is_a_setting(settings):
+    settings.STRATEGY_MEASURE_AMBER_TOLERANCE = 0.2
+    assert rag_by_measure(value=70, target=85, direction=MeasureDirection.HIGHER) == Rag.AMBER

@@ -13,13 +13,15 @@ issues, as the action owner reports them.
 
 "Reprogrammed with approval" and "paused" are states, not ratings: they need a reason and are
 never counted as red or amber. A live measure (``measures.py``) can also rate an action: green when
-it meets its target, amber within ``MEASURE_AMBER_TOLERANCE`` of it (a fraction of the target),
-red beyond. When both apply, the suggestion is the worse of the two.
+it meets its target, amber within a tolerance of it (a fraction of the target: the setting
+``STRATEGY_MEASURE_AMBER_TOLERANCE``, default ``MEASURE_AMBER_TOLERANCE``, 10%), red beyond. When both apply, the suggestion is the worse of the two.
 """
 
 from __future__ import annotations
 
 from datetime import date
+
+from django.conf import settings
 
 from waymark.core.dates import add_months
 from waymark.strategy.choices import IssueLevel, MeasureDirection, Rag, RagDefinition
@@ -42,8 +44,12 @@ def rag_by_issues(issue_level: str) -> Rag:
     ]
 
 
+def measure_tolerance() -> float:
+    return float(getattr(settings, "STRATEGY_MEASURE_AMBER_TOLERANCE", MEASURE_AMBER_TOLERANCE))
+
+
 def rag_by_measure(*, value: float, target: float, direction: str) -> Rag:
-    tolerance = abs(target) * MEASURE_AMBER_TOLERANCE
+    tolerance = abs(target) * measure_tolerance()
     if direction == MeasureDirection.LOWER:
         if value <= target:
             return Rag.GREEN
