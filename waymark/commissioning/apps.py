@@ -8,4 +8,4 @@ class CommissioningConfig(AppConfig):
 
     def ready(self) -> None:
         # The home-page panel (contracts ending soon).
-        from waymark.commissioning import hooks  # noqa: F401
+        from waymark.commissioning import hooks, needs  # noqa: F401

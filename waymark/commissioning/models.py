@@ -138,3 +138,42 @@ class ContractFunding(BaseModel):
     @property
     def funder(self) -> str:
         return self.funder_agency.name if self.funder_agency_id and self.funder_agency else self.funder_name
+
+
+class PopulationEstimate(BaseModel):
+    """Reference data a partnership loads: ONS mid-year population estimates for its area, by sex
+    and age band (the denominator of every rate per 1,000). ``year`` is the mid-year (30 June)."""
+
+    area = models.CharField(max_length=100)
+    year = models.PositiveSmallIntegerField()
+    sex = models.CharField(max_length=8, choices=[("female", "Female"), ("male", "Male")])
+    age_from = models.PositiveSmallIntegerField()
+    age_to = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty for the open top band (90+).")
+    count = models.PositiveIntegerField()
+    source = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["area", "year", "sex", "age_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "year", "sex", "age_from"], name="one_population_band"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} mid-{self.year} {self.sex} {self.age_from}+: {self.count}"
+
+
+class RecordedIncidents(BaseModel):
+    """A loaded series: police-recorded domestic abuse incidents in the area per financial year
+    (``financial_year`` is the year it starts: 2017 is April 2017 to March 2018)."""
+
+    area = models.CharField(max_length=100)
+    financial_year = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField()
+    source = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["area", "financial_year"]
+        constraints = [models.UniqueConstraint(fields=["area", "financial_year"], name="one_incident_count_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.financial_year}: {self.count}"

@@ -1018,6 +1018,42 @@ class _Grouped:
         return self.tallies[(row["b"], row.get("g"))]
 
 
+def _referred_into(
+    grouped: _Grouped, buckets: list[tuple[date, date]], cases: QuerySet[Any], referrals: QuerySet[Any]
+) -> None:
+    """Referred (``referred_records``): referrals by the date received, and imported cases by the
+    referral date on the case."""
+    from django.db.models import Count
+
+    start, end = buckets[0][0], buckets[-1][1]
+    for row in (
+        referrals.filter(received_on__range=(start, end))
+        .annotate(b=_bucket("received_on", buckets), **grouped.group("referral"))
+        .order_by()
+        .values(*grouped.keys())
+        .annotate(n=Count("pk"))
+    ):
+        grouped.tally(row).referred += row["n"]
+    for row in (
+        cases.filter(referral__isnull=True, referred_on__range=(start, end))
+        .annotate(b=_bucket("referred_on", buckets), **grouped.group("case"))
+        .order_by()
+        .values(*grouped.keys())
+        .annotate(n=Count("pk"))
+    ):
+        grouped.tally(row).referred += row["n"]
+
+
+def referred_by_period(start: date, end: date, by: str = "financial-year") -> list[tuple[str, date, date, int]]:
+    """Referrals received per period (the ``referred`` KPI alone, in two grouped queries)."""
+    from waymark.marac.reports import periods_between
+
+    parts = [(p.label, max(p.start, start), min(p.end, end)) for p in periods_between(start, end, by)]
+    grouped = _Grouped(None)
+    _referred_into(grouped, [(s, e) for _, s, e in parts], _default_cases(), _default_referrals())
+    return [(label, s, e, grouped.tallies[(i, None)].referred) for i, (label, s, e) in enumerate(parts)]
+
+
 def _tallies(
     buckets: list[tuple[date, date]],
     *,
@@ -1045,23 +1081,7 @@ def _tallies(
     start, end = buckets[0][0], buckets[-1][1]
     grouped = _Grouped(dimension)
 
-    # Referred: referrals by the date received, and imported cases by the referral date on the case.
-    for row in (
-        referrals.filter(received_on__range=(start, end))
-        .annotate(b=_bucket("received_on", buckets), **grouped.group("referral"))
-        .order_by()
-        .values(*grouped.keys())
-        .annotate(n=Count("pk"))
-    ):
-        grouped.tally(row).referred += row["n"]
-    for row in (
-        cases.filter(referral__isnull=True, referred_on__range=(start, end))
-        .annotate(b=_bucket("referred_on", buckets), **grouped.group("case"))
-        .order_by()
-        .values(*grouped.keys())
-        .annotate(n=Count("pk"))
-    ):
-        grouped.tally(row).referred += row["n"]
+    _referred_into(grouped, buckets, cases, referrals)
 
     # Supported, and risk reduced within the window of engaging: counts per (rank at engagement,
     # rank after, window over or not), each combination classified by ``risk_result``.

@@ -64,8 +64,11 @@ class Command(BaseCommand):
                 "Demo safe accommodation: " + ("already there." if refuge is None else "; ".join(refuge.lines()))
             )
             from waymark.commissioning.demo import build_provision
+            from waymark.commissioning.needs import load_demo_reference
 
             self.stdout.write(f"Demo provision map: {build_provision()} contracts.")
+            load_demo_reference()
+            self.stdout.write("Demo needs reference data: population estimates and police-recorded incidents.")
         if not options["quiet_logins"]:
             self.stdout.write(format_logins(logins))
 
