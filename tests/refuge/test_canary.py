@@ -138,6 +138,7 @@ def world(refuge_service, refuge_worker, idva, survivor, survivor_case, speciali
     )
     return {
         "service_id": [refuge_service.pk],
+        "house_id": [house.pk],
         "vacancy_id": [vacancy.pk, spare.pk],
         "referral_id": [referral.pk],
         "sanctuary_id": [sanctuary.pk],

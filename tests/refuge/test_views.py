@@ -224,3 +224,36 @@ def test_an_unknown_step_is_404(referral, refuge_worker):
 def test_refuge_worker_home_panel(referral, vacancy, refuge_worker):
     body = signed_in_client(refuge_worker).get(reverse("home")).content.decode()
     assert "Your refuge" in body and "Referrals waiting" in body and "Vacancies open" in body
+
+
+def test_the_provider_changes_a_house_with_a_version(safe_house, refuge_worker, other_provider_worker, idva):
+    url = reverse("refuge:house_edit", args=[safe_house.service_id, safe_house.pk])
+    client = signed_in_client(refuge_worker)
+    assert CANARY in client.get(url).content.decode()
+    data = {
+        "version": "1",
+        "label": "House A",
+        "site_label": "Site 1",
+        "area": "Southmere (west)",
+        "line1": "2 New Road",
+        "line2": "",
+        "town": "",
+        "postcode": "",
+        "is_active": "on",
+    }
+    assert client.post(url, data).status_code == 302
+    safe_house.refresh_from_db()
+    assert (safe_house.line1, safe_house.area, safe_house.version) == ("2 New Road", "Southmere (west)", 2)
+    event = AuditEvent.objects.filter(object_id=str(safe_house.pk), action=AuditAction.UPDATE).get()
+    assert event.detail == {"fields": ["area", "line1", "line2", "postcode", "town"]}
+    stale = client.post(url, {**data, "line1": "3 Other Road"})
+    assert stale.status_code == 200 and "Someone else changed this record" in stale.content.decode()
+    safe_house.refresh_from_db()
+    assert safe_house.line1 == "2 New Road"
+    assert signed_in_client(other_provider_worker).get(url).status_code == 403
+    assert signed_in_client(idva).get(url).status_code == 403
+
+
+def test_the_housing_officer_home_counts_sanctuary_reviews(housing_officer):
+    body = signed_in_client(housing_officer).get(reverse("home")).content.decode()
+    assert "Refuge and safe accommodation" in body and "Sanctuary reviews due" in body

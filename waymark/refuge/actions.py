@@ -248,6 +248,43 @@ def house_add(
     return house
 
 
+HOUSE_FIELDS = ("label", "site_label", "area", "line1", "line2", "town", "postcode", "is_active")
+
+
+@transaction.atomic
+def house_update(*, actor: User, house: SafeHouse, version: int | None, **changes: Any) -> SafeHouse:
+    """Changes a safe house's name, site, area or address, or closes it (``is_active``): the
+    provider's own refuge workers, from a form read at ``version`` (a stale save is refused). The
+    audit row names the fields changed, never their values."""
+    if not access.can_manage_service(actor, house.service):
+        raise PermissionDenied("Only the provider's own refuge workers can change its houses.")
+    unknown = set(changes) - set(HOUSE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a house field: {sorted(unknown)}")
+    locked = _locked(SafeHouse, house)
+    _check_version(locked, version)
+    limits = {"label": 80, "site_label": 80, "area": 120, "line1": 200, "line2": 200, "town": 100, "postcode": 10}
+    required = {"label", "site_label", "area", "line1"}
+    changed = []
+    for name, value in changes.items():
+        if name != "is_active":
+            value = _text(
+                value,
+                field_name=name,
+                label=f"the {name.replace('_', ' ')}",
+                max_length=limits[name],
+                required=name in required,
+            )
+        if getattr(locked, name) != value:
+            setattr(locked, name, value)
+            changed.append(name)
+    if not changed:
+        return _refresh(house, locked)
+    _save(locked, changed)
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, detail={"fields": sorted(changed)})
+    return _refresh(house, locked)
+
+
 # --- Vacancies -------------------------------------------------------------------------------
 
 

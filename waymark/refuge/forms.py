@@ -227,6 +227,10 @@ class HouseForm(forms.Form):
     )
 
 
+class HouseEditForm(HouseForm, VersionedForm):
+    is_active = forms.BooleanField(label="The house is in use", required=False)
+
+
 class DateStepForm(VersionedForm):
     on = GovukDateField(label="Date")
     note = forms.CharField(

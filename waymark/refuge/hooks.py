@@ -97,7 +97,8 @@ def _sanctuary_coordinator(user: Any) -> Panel:
 
 @register(Role.HOUSING_OFFICER, Role.CASEWORKER)
 def _safe_accommodation_search(user: Any) -> Panel:
-    from waymark.refuge.models import RefugeReferral, Vacancy
+    from waymark.refuge.models import RefugeReferral, Sanctuary, Vacancy
+    from waymark.refuge.selectors import reviews_due
     from waymark.refuge.states import REFERRAL_WAITING
 
     return Panel(
@@ -107,12 +108,20 @@ def _safe_accommodation_search(user: Any) -> Panel:
         figures=[
             Figure("Open vacancies", Vacancy.objects.visible_to(user).open().count(), reverse("refuge:vacancies")),
             Figure(
+                "Sanctuary reviews due in 14 days or overdue",
+                len(reviews_due(Sanctuary.objects.visible_to(user), timezone.localdate())),
+                reverse("refuge:sanctuaries") + "?status=installed",
+            ),
+            Figure(
                 "Your referrals waiting",
                 RefugeReferral.objects.visible_to(user).filter(status__in=REFERRAL_WAITING).count(),
                 reverse("refuge:referrals"),
             ),
         ],
-        links=[("Search vacancies", reverse("refuge:vacancies"))],
+        links=[
+            ("Search vacancies", reverse("refuge:vacancies")),
+            ("Sanctuary referrals", reverse("refuge:sanctuaries")),
+        ],
     )
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("services/", views.services, name="services"),
     path("services/<uuid:service_id>/", views.service, name="service"),
     path("services/<uuid:service_id>/houses/new/", views.house_add, name="house_add"),
+    path("services/<uuid:service_id>/houses/<uuid:house_id>/", views.house_edit, name="house_edit"),
     path("services/<uuid:service_id>/vacancies/new/", views.vacancy_post, name="vacancy_post"),
     path("vacancies/", views.vacancies, name="vacancies"),
     path("vacancies/<uuid:vacancy_id>/", views.vacancy, name="vacancy"),

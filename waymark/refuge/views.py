@@ -110,7 +110,7 @@ def service(request: HttpRequest, service_id: str) -> HttpResponse:
         obj=found,
         detail={"page": "service", "addresses_shown": show_addresses},
     )
-    houses = list(found.houses.filter(is_active=True))
+    houses = list(found.houses.all() if show_addresses else found.houses.filter(is_active=True))
     vacancies = access.vacancies_visible_to(_user(request)).filter(service=found)
     return render(
         request,
@@ -145,6 +145,41 @@ def house_add(request: HttpRequest, service_id: str) -> HttpResponse:
         request,
         form,
         title="Add a safe house",
+        button="Save the house",
+        back=reverse("refuge:service", args=[found.pk]),
+        caption=found.name,
+        intro="Only your provider's refuge workers will ever see this address.",
+    )
+
+
+@signed_in(Role.REFUGE_WORKER)
+@require_http_methods(["GET", "POST"])
+def house_edit(request: HttpRequest, service_id: str, house_id: str) -> HttpResponse:
+    found = access.get_service_for_user(_user(request), service_id)
+    if not access.can_manage_service(_user(request), found):
+        raise PermissionDenied("Only the provider's own refuge workers can change its houses.")
+    house = found.houses.filter(pk=house_id).first()
+    if house is None:
+        from django.http import Http404
+
+        raise Http404("No such house")
+    initial = {name: getattr(house, name) for name in actions.HOUSE_FIELDS}
+    form = forms.HouseEditForm(request.POST or None, initial={**initial, "version": house.version})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            actions.house_update(actor=_user(request), house=house, version=version, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The safe house is updated.")
+            return redirect("refuge:service", service_id=found.pk)
+    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=house, detail={"page": "house edit"})
+    return _form_page(
+        request,
+        form,
+        title=f"Change {house.label}",
         button="Save the house",
         back=reverse("refuge:service", args=[found.pk]),
         caption=found.name,
