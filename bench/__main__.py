@@ -4,7 +4,8 @@
     exact-name lookup measured in the same run; (b) recall@10 of true matches on FEBRL 1-4 and a
     UK-style generated set; (c) batch dedupe F1 and time beside plain Splink defaults; (d) the commissioner's report pages
     against the same counts computed by DuckDB over a Parquet export of the same tables, on the demo
-    data, on SQLite and PostgreSQL (bench/reports_bench.py; fails the run when it cannot measure).
+    data, on SQLite and PostgreSQL (bench/reports_bench.py; fails the run when it cannot measure); (e) import rows/s beside raw
+    COPY (PostgreSQL) and a plain executemany (SQLite), and the matching p95 straight after the load.
 
 Uses its own databases (``waymark_bench_<size>`` per population size and ``waymark_bench_recall``)
 on the PostgreSQL server in BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432). The
@@ -24,13 +25,17 @@ from typing import Any
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 TARGET_P95_MS, TARGET_RECALL = 25.0, 0.99
+IMPORT_TARGET_PG, IMPORT_TARGET_SQLITE = 0.2, 0.3
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--sizes", default="100000,1000000", help="Population sizes for latency (comma-separated).")
     parser.add_argument("--queries", type=int, default=300, help="Timed queries per size.")
-    parser.add_argument("--skip", default="", help="Comma-separated parts to skip: latency, recall, dedupe, reports.")
+    parser.add_argument(
+        "--skip", default="", help="Comma-separated parts to skip: latency, recall, dedupe, reports, import."
+    )
+    parser.add_argument("--import-people", type=int, default=100_000, help="Rows in the import benchmark.")
     parser.add_argument("--uk-originals", type=int, default=2000)
     parser.add_argument("--uk-distractors", type=int, default=20000)
     args = parser.parse_args(argv)
@@ -42,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
-    from bench import db, dedupe_bench, latency, recall
+    from bench import db, dedupe_bench, import_bench, latency, recall
 
     db.ensure_databases(server, ["waymark_bench_recall"])
     results: dict[str, Any] = {
@@ -52,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     # Parts skipped in this run keep the results of the last run that measured them.
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    for part in ("latency", "recall", "dedupe", "reports"):
+    for part in ("latency", "recall", "dedupe", "reports", "import"):
         if part in skip and part in previous:
             results[part] = previous[part]
 
@@ -110,6 +115,12 @@ def main(argv: list[str] | None = None) -> int:
             results["reports"][label] = outcome
             failed = failed or "error" in outcome
             print(f"  {label}: {outcome}")
+    if "import" not in skip:
+        print(f"== (e) import of {args.import_people:,} people: PostgreSQL beside COPY, SQLite beside executemany")
+        db.ensure_databases(server, [import_bench.DATABASE])
+        db.use_database(import_bench.DATABASE)
+        results["import"] = import_bench.run(args.import_people)
+        import_bench.RESULTS.write_text(json.dumps(results["import"], indent=2) + "\n")
         save(results)
 
     results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -193,6 +204,27 @@ def print_table(results: dict[str, Any]) -> None:
                 ratio = r["ratio_to_duckdb"][name]
                 ok = "PASS" if ratio is not None and ratio <= r["targets"]["ratio_to_duckdb_at_most"] else "FAIL"
                 print(f"{label + ': ' + name:<48}{ms:>9}{r['duckdb_ms']:>11}{ratio:>8}  {ok}")
+    if "import" in results and "postgresql" in results["import"]:
+        pg, lite = results["import"]["postgresql"], results["import"]["sqlite"]
+        print(
+            f"\n{'Import (' + str(results['import']['people']) + ' people)':<28}{'rows/s':>10}{'floor rows/s':>14}{'ratio':>8}  target"
+        )
+        ok = "PASS" if pg["import_to_copy_ratio"] >= IMPORT_TARGET_PG else "FAIL"
+        print(
+            f"{'PostgreSQL vs COPY':<28}{pg['import_rows_per_s']:>10}{pg['copy_rows_per_s']:>14}{pg['import_to_copy_ratio']:>8}  >={IMPORT_TARGET_PG}x {ok}"
+        )
+        print(
+            f"{'  with search keys':<28}{pg['import_with_search_keys_rows_per_s']:>10}{pg['copy_rows_per_s']:>14}{pg['import_with_keys_to_copy_ratio']:>8}"
+        )
+        ok = "PASS" if lite["import_to_executemany_ratio"] >= IMPORT_TARGET_SQLITE else "FAIL"
+        print(
+            f"{'SQLite vs executemany':<28}{lite['import_with_search_keys_rows_per_s']:>10}{lite['executemany_rows_per_s']:>14}{lite['import_to_executemany_ratio']:>8}  >={IMPORT_TARGET_SQLITE}x {ok}"
+        )
+        fresh = pg["matching_on_fresh_load"]
+        ok = "PASS" if fresh["search_p95_ms"] <= TARGET_P95_MS else "FAIL"
+        print(
+            f"{'Matching on the fresh load':<28}p50 {fresh['search_p50_ms']} ms, p95 {fresh['search_p95_ms']} ms  target p95<=25ms {ok}"
+        )
     print("=" * 96)
 
 

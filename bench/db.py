@@ -126,8 +126,9 @@ def grow_population(target: int, *, log: Any = print) -> int:
         cursor.execute("DELETE FROM bench_population")
         cursor.execute("INSERT INTO bench_population VALUES (%s, %s)", [target, POPULATION_VERSION])
         cursor.execute("ANALYZE people_person")
-        cursor.execute("ANALYZE matching_personsearchkey")
-        cursor.execute("ANALYZE matching_personcontactkey")
+    from waymark.matching.engine import settle_search_indexes
+
+    settle_search_indexes()
     log(f"  loaded in {time.perf_counter() - started:.0f}s")
     return adding
 

@@ -10,7 +10,10 @@ indexes), then in the same run on the same server:
    without and then with the matching engine's search-key refresh;
 2. re-imports the same file (compare-and-skip: nothing should change);
 3. ``COPY``s the same CSV bytes into a scratch table of text columns (the floor: no validation,
-   no encryption, no indexes).
+   no encryption, no indexes);
+4. measures the matching search's p50/p95 on the freshly imported people, before any VACUUM;
+5. in a child process, imports the same file into a fresh SQLite database beside a plain
+   ``executemany`` of the same rows into a table of text columns (SQLite's floor).
 
 Reports rows/s for each and the import/COPY ratio. Uses its own database ``waymark_bench_import``
 on the server in BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432). Results go to
@@ -99,17 +102,18 @@ def people_csv(count: int, seed: int = 7) -> bytes:
     return out.getvalue().encode()
 
 
-def _reset() -> None:
+def _reset(*, sqlite: bool = False) -> None:
     from django.db import connection
 
     from waymark.organisations.models import Agency, AgencyKind
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE people_contactchannel, people_address, matching_personsearchkey, matching_personcontactkey, "
-            "people_person CASCADE"
-        )
-        cursor.execute("DROP TABLE IF EXISTS bench_copy_people")
+    if not sqlite:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE people_contactchannel, people_address, matching_personsearchkey, "
+                "matching_personcontactkey, matching_searchfamilyname, people_person CASCADE"
+            )
+            cursor.execute("DROP TABLE IF EXISTS bench_copy_people")
     Agency.objects.get_or_create(ref="BENCH", defaults={"name": "Benchmark agency", "kind": AgencyKind.DA_SPECIALIST})
 
 
@@ -139,10 +143,120 @@ def _timed_copy(data: bytes) -> float:
         return time.perf_counter() - start
 
 
+def _timed_executemany_sqlite(data: bytes) -> float:
+    """The SQLite floor: the same rows, parsed by the csv module, into a table of text columns
+    with one plain ``executemany`` (no validation, no encryption, no indexes)."""
+    import sqlite3
+    import tempfile
+
+    rows = list(csv.reader(io.StringIO(data.decode())))
+    header, body = rows[0], rows[1:]
+    with tempfile.TemporaryDirectory() as folder:
+        db = sqlite3.connect(str(Path(folder) / "floor.sqlite3"))
+        db.execute(f"CREATE TABLE floor ({', '.join(f'{c} text' for c in header)})")
+        start = time.perf_counter()
+        db.executemany(f"INSERT INTO floor VALUES ({', '.join('?' * len(header))})", body)
+        db.commit()
+        elapsed = time.perf_counter() - start
+        db.close()
+    return elapsed
+
+
+def sqlite_main(n: int) -> dict[str, Any]:
+    """Run in a child process (Django is configured once per process): import into a fresh SQLite
+    database beside the plain executemany floor."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.import_bench", "--sqlite-child", "--people", str(n)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _sqlite_child(n: int) -> int:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "waymark.config.settings")
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        data = people_csv(n)
+        _reset(sqlite=True)
+        seconds, _ = _timed_import(data, refresh=True)
+        floor = _timed_executemany_sqlite(data)
+    print(
+        json.dumps(
+            {
+                "people": n,
+                "import_with_search_keys_rows_per_s": round(n / seconds),
+                "executemany_rows_per_s": round(n / floor),
+                "import_to_executemany_ratio": round(floor / seconds, 4),
+                "seconds": {"import_with_search_keys": round(seconds, 2), "executemany": round(floor, 3)},
+            }
+        )
+    )
+    return 0
+
+
+def run(n: int, *, queries: int = 200) -> dict[str, Any]:
+    """Both databases, side by side. Django must already be set up on the PostgreSQL bench database."""
+    from bench import latency
+
+    data = people_csv(n)
+    _reset()
+    without_keys, _ = _timed_import(data, refresh=False)
+    _reset()
+    with_keys, _ = _timed_import(data, refresh=True)
+    # Straight after the load (the importer settles the trigram indexes itself; no VACUUM here).
+    fresh = latency.measure(count=min(queries, n // 10), percent=min(100.0, max(1.0, 100 * queries * 10 / n)))
+    again, report = _timed_import(data, refresh=True)
+    unchanged = report.counts["people.csv"].unchanged
+    copy_seconds = _timed_copy(data)
+    return {
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "load_average_at_start": os.getloadavg(),
+        "people": n,
+        "postgresql": {
+            "import_rows_per_s": round(n / without_keys),
+            "import_with_search_keys_rows_per_s": round(n / with_keys),
+            "reimport_unchanged_rows_per_s": round(n / again),
+            "reimport_unchanged_rows": unchanged,
+            "copy_rows_per_s": round(n / copy_seconds),
+            "import_to_copy_ratio": round(copy_seconds / without_keys, 4),
+            "import_with_keys_to_copy_ratio": round(copy_seconds / with_keys, 4),
+            "matching_on_fresh_load": {
+                "search_p50_ms": fresh["search_p50_ms"],
+                "search_p95_ms": fresh["search_p95_ms"],
+                "queries": fresh["queries"],
+            },
+            "seconds": {
+                "import": round(without_keys, 2),
+                "import_with_search_keys": round(with_keys, 2),
+                "reimport": round(again, 2),
+                "copy": round(copy_seconds, 3),
+            },
+        },
+        "sqlite": sqlite_main(n),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.import_bench", description=__doc__)
     parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--sqlite-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.sqlite_child:
+        return _sqlite_child(args.people)
     server = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
     os.environ["DATABASE_URL"] = f"{server}/{DATABASE}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "waymark.config.settings")
@@ -153,32 +267,7 @@ def main(argv: list[str] | None = None) -> int:
 
     db.ensure_databases(server, [DATABASE])
     db.use_database(DATABASE)
-    n = args.people
-    data = people_csv(n)
-    _reset()
-    without_keys, _ = _timed_import(data, refresh=False)
-    _reset()
-    with_keys, _ = _timed_import(data, refresh=True)
-    again, report = _timed_import(data, refresh=True)
-    unchanged = report.counts["people.csv"].unchanged
-    copy_seconds = _timed_copy(data)
-    results = {
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
-        "people": n,
-        "import_rows_per_s": round(n / without_keys),
-        "import_with_search_keys_rows_per_s": round(n / with_keys),
-        "reimport_unchanged_rows_per_s": round(n / again),
-        "reimport_unchanged_rows": unchanged,
-        "copy_rows_per_s": round(n / copy_seconds),
-        "import_to_copy_ratio": round((n / without_keys) / (n / copy_seconds), 4),
-        "import_with_keys_to_copy_ratio": round((n / with_keys) / (n / copy_seconds), 4),
-        "seconds": {
-            "import": round(without_keys, 2),
-            "import_with_search_keys": round(with_keys, 2),
-            "reimport": round(again, 2),
-            "copy": round(copy_seconds, 3),
-        },
-    }
+    results = run(args.people)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))

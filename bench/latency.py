@@ -15,13 +15,13 @@ from waymark.matching.engine import SearchQuery, find_candidates
 from waymark.matching.models import PersonSearchKey
 
 
-def sample_queries(count: int, seed: int) -> list[tuple[Record, Any]]:
+def sample_queries(count: int, seed: int, percent: float = 1) -> list[tuple[Record, Any]]:
     """``count`` people drawn from the population, each typed with realistic mistakes."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT setseed(%s)", [seed / 1000])
         cursor.execute(
             "SELECT person_id, given_norm, family_norm, dob FROM matching_personsearchkey "
-            "TABLESAMPLE SYSTEM (1) WHERE given_norm <> '' AND family_norm <> '' LIMIT %s",
+            f"TABLESAMPLE SYSTEM ({float(percent)}) WHERE given_norm <> '' AND family_norm <> '' LIMIT %s",
             [count * 3],
         )
         rows = cursor.fetchall()
@@ -41,8 +41,8 @@ def _percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
 
 
-def measure(count: int = 300, seed: int = 7) -> dict[str, Any]:
-    queries = sample_queries(count + 30, seed)
+def measure(count: int = 300, seed: int = 7, percent: float = 1) -> dict[str, Any]:
+    queries = sample_queries(count + 30, seed, percent)
     search_ms, baseline_ms, found = [], [], 0
     for i, (record, target) in enumerate(queries):
         query = SearchQuery(given_name=record.given, family_name=record.family, date_of_birth=record.dob)

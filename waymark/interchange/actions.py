@@ -165,6 +165,11 @@ def interchange_import_files(
 
             refresh_search_keys(touched)
         _audit_import(actor=actor, report=report, files=list(raw_files))
+    if touched and not dry_run and refresh_matching and apps.is_installed("waymark.matching"):
+        from waymark.matching.engine import settle_search_indexes
+
+        if not transaction.get_connection().in_atomic_block:
+            settle_search_indexes()  # committed: the new keys are searchable at full speed now
     return report
 
 

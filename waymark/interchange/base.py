@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
 
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 
+from waymark.core.bulk import insert_objects
 from waymark.interchange.cells import CellError
 
 # Queries with many values in ``IN (...)`` are split into chunks of this size.
@@ -254,34 +255,9 @@ class FileHandler:
 
 
 def insert(model: type[models.Model], objs: list[Any]) -> None:
-    """Inserts new records in bulk: PostgreSQL ``COPY``, elsewhere one ``executemany`` per batch.
-
-    Each value is prepared exactly as the ORM prepares it for ``bulk_create`` (``pre_save`` then
-    ``get_db_prep_save``), so encrypted fields are encrypted and timestamps set; only Django's
-    per-batch SQL building (the slow part at this volume) is skipped. No many-to-many values.
-    """
-    if not objs:
-        return
-    fields = list(model._meta.concrete_fields)
-    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-
-    def prepared(obj: Any) -> list[Any]:
-        return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for obj in objs:
-                    copy.write_row(prepared(obj))
-        else:
-            placeholders = ", ".join(["%s"] * len(fields))
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from the model
-            for batch in chunks(objs, BATCH):
-                cursor.executemany(sql, [prepared(obj) for obj in batch])
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias
+    """Inserts new records in bulk: PostgreSQL ``COPY``, elsewhere one ``executemany`` per batch
+    (``waymark.core.bulk``: each value prepared as the ORM prepares it; encrypted fields encrypted)."""
+    insert_objects(model, objs)
 
 
 def diff_and_set(obj: Any, values: dict[str, Any]) -> list[str]:

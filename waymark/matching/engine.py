@@ -12,12 +12,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 
+from waymark.core.bulk import insert_values
 from waymark.matching.keys import ContactKeys, NameKeys, transposed
 from waymark.matching.models import (
     ContactKeyKind,
@@ -48,10 +50,36 @@ class KeySource:
     contacts: ContactKeys = field(default_factory=ContactKeys)
 
 
-def _key_rows(source: KeySource) -> Iterator[PersonSearchKey]:
+_KEY_COLUMNS = (
+    "person_id",
+    "source",
+    "given_norm",
+    "family_norm",
+    "given_metaphone",
+    "given_nysiis",
+    "family_metaphone",
+    "family_nysiis",
+    "given_canonical",
+    "dob",
+    "dob_year",
+    "dob_month",
+    "dob_day",
+)
+
+
+@lru_cache(maxsize=200_000)
+def _name_keys(given: str, family: str) -> NameKeys:
+    """Names repeat (a partnership holds many Smiths): each pair's keys are computed once."""
+    return NameKeys.of(given, family)
+
+
+def _key_values(source: KeySource, person_id: Any, dob: Any) -> Iterator[tuple[Any, ...]]:
+    """The name-key rows of one person, as database values in ``_KEY_COLUMNS`` order."""
     seen: set[tuple[str, str, str]] = set()
+    born = source.dob
+    parts = (born.year, born.month, born.day) if born else (None, None, None)
     for given, family, name_source in source.names:
-        keys = NameKeys.of(given, family)
+        keys = _name_keys(given or "", family or "")
         if not keys.given and not keys.family:
             continue
         for canonical in sorted(keys.given_canonicals) or [""]:
@@ -59,24 +87,22 @@ def _key_rows(source: KeySource) -> Iterator[PersonSearchKey]:
             if marker in seen:
                 continue
             seen.add(marker)
-            yield PersonSearchKey(
-                person_id=source.person_id,
-                source=name_source,
-                given_norm=keys.given[:100],
-                family_norm=keys.family[:100],
-                given_metaphone=keys.given_metaphone,
-                given_nysiis=keys.given_nysiis,
-                family_metaphone=keys.family_metaphone,
-                family_nysiis=keys.family_nysiis,
-                given_canonical=canonical[:100],
-                dob=source.dob,
-                dob_year=source.dob.year if source.dob else None,
-                dob_month=source.dob.month if source.dob else None,
-                dob_day=source.dob.day if source.dob else None,
+            yield (
+                person_id,
+                name_source,
+                keys.given[:100],
+                keys.family[:100],
+                keys.given_metaphone,
+                keys.given_nysiis,
+                keys.family_metaphone,
+                keys.family_nysiis,
+                canonical[:100],
+                dob,
+                *parts,
             )
 
 
-def _contact_rows(source: KeySource) -> Iterator[PersonContactKey]:
+def _contact_values(source: KeySource, person_id: Any) -> Iterator[tuple[Any, str, str]]:
     contacts = source.contacts
     for kind, values in (
         (ContactKeyKind.POSTCODE, contacts.postcodes),
@@ -84,25 +110,42 @@ def _contact_rows(source: KeySource) -> Iterator[PersonContactKey]:
         (ContactKeyKind.PHONE, contacts.phones),
     ):
         for value in sorted(values):
-            yield PersonContactKey(person_id=source.person_id, kind=kind, key=value)
+            yield (person_id, str(kind), value)
 
 
 @transaction.atomic
-def write_search_keys(sources: Iterable[KeySource]) -> int:
-    """Replaces the search keys of each person in ``sources``. Returns the name-key rows written."""
+def write_search_keys(sources: Iterable[KeySource], *, replace: bool = True) -> int:
+    """Writes the search keys of each person in ``sources`` (replacing any they had, unless
+    ``replace`` is False because the caller has just removed them). Returns the name-key rows
+    written. Rows go in with ``COPY`` on PostgreSQL and ``executemany`` elsewhere, as plain
+    tuples: a million people's keys never become a million model instances."""
     written = 0
     batch: list[KeySource] = []
+    postgres = connection.vendor == "postgresql"
+
+    def db_id(value: UUID) -> Any:
+        return value if postgres else value.hex
 
     def flush() -> int:
         ids = [s.person_id for s in batch]
-        PersonSearchKey.objects.filter(person_id__in=ids).delete()
-        PersonContactKey.objects.filter(person_id__in=ids).delete()
-        rows = [row for s in batch for row in _key_rows(s)]
-        PersonSearchKey.objects.bulk_create(rows, batch_size=_CHUNK)
-        PersonContactKey.objects.bulk_create([row for s in batch for row in _contact_rows(s)], batch_size=_CHUNK)
-        families = sorted({row.family_norm for row in rows} - {""})
+        if replace:
+            PersonSearchKey.objects.filter(person_id__in=ids).delete()
+            PersonContactKey.objects.filter(person_id__in=ids).delete()
+        rows = []
+        families: set[str] = set()
+        for s in batch:
+            dob = s.dob if postgres or s.dob is None else s.dob.isoformat()
+            for row in _key_values(s, db_id(s.person_id), dob):
+                rows.append(row)
+                families.add(row[3])
+        insert_values(PersonSearchKey, _KEY_COLUMNS, rows)
+        insert_values(
+            PersonContactKey,
+            ("person_id", "kind", "key"),
+            [row for s in batch for row in _contact_values(s, db_id(s.person_id))],
+        )
         SearchFamilyName.objects.bulk_create(
-            [SearchFamilyName(name=name) for name in families], batch_size=_CHUNK, ignore_conflicts=True
+            [SearchFamilyName(name=name) for name in sorted(families - {""})], batch_size=_CHUNK, ignore_conflicts=True
         )
         batch.clear()
         return len(rows)
@@ -162,7 +205,29 @@ def refresh_search_keys(person_ids: Iterable[UUID | str]) -> int:
             chunk = ids[start : start + _CHUNK]
             PersonSearchKey.objects.filter(person_id__in=chunk).delete()
             PersonContactKey.objects.filter(person_id__in=chunk).delete()
-        return write_search_keys(_sources_from_people(ids))
+        return write_search_keys(_sources_from_people(ids), replace=False)
+
+
+def settle_search_indexes() -> None:
+    """After a bulk load, make the search indexes fully usable at once (PostgreSQL only).
+
+    New rows in a GIN index wait in its pending list until a VACUUM merges them, and a search
+    scans that list row by row: on a freshly loaded database the trigram fallback misses its
+    latency target until then. ``gin_clean_pending_list`` merges them now, and ``ANALYZE`` gives the
+    planner the new row counts. Call it after the load has committed.
+    """
+    if connection.vendor != "postgresql":
+        return
+    tables = ("matching_personsearchkey", "matching_personcontactkey", "matching_searchfamilyname")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT gin_clean_pending_list(i.indexrelid::regclass) FROM pg_index i "
+            "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_class c ON c.oid = i.indexrelid "
+            "JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'gin' AND t.relname = ANY(%s)",
+            [list(tables)],
+        )
+        for table in tables:
+            cursor.execute(f"ANALYZE {table}")
 
 
 def rebuild_all_search_keys() -> int:
@@ -171,7 +236,7 @@ def rebuild_all_search_keys() -> int:
         PersonSearchKey.objects.all().delete()
         PersonContactKey.objects.all().delete()
         ids = list(Person.objects.values_list("pk", flat=True))
-        return write_search_keys(_sources_from_people(ids))
+        return write_search_keys(_sources_from_people(ids), replace=False)
 
 
 @dataclass(frozen=True)
