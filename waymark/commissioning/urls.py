@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.provision, name="provision"),
     path("contracts/<uuid:pk>/", views.contract, name="contract"),
     path("directory.json", views.directory_export, name="directory"),
+    path("outcomes/", views.outcomes_by, name="outcomes"),
+    path("outcomes/download/", views.outcomes_download, name="outcomes_download"),
 ]

@@ -9,7 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -92,4 +92,149 @@ def directory_export(request: HttpRequest) -> HttpResponse:
     )
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="service-directory-open-referral-uk.json"'
+    return response
+
+
+# --- the commissioning dashboard -------------------------------------------------------------
+
+
+def _split_request(request: HttpRequest) -> tuple[Any, Any, Any]:
+    from waymark.commissioning.dimensions import DIMENSIONS
+    from waymark.outcomes.views import _period
+
+    key = request.GET.get("by", "provider")
+    if key not in DIMENSIONS:
+        raise Http404("No such breakdown")
+    form, period = _period(request)
+    return form, period, DIMENSIONS[key]
+
+
+def _presets(today: Any) -> list[tuple[str, str]]:
+    from waymark.core.dates import financial_year_start
+    from waymark.outcomes.forms import financial_year, quarter
+
+    fy = financial_year_start(today)
+    number = ((today.month - 4) % 12) // 3 + 1
+    last_year, last_number = (fy, number - 1) if number > 1 else (fy - 1, 4)
+    return [
+        ("This quarter", quarter(fy, number).code),
+        ("Last quarter", quarter(last_year, last_number).code),
+        ("This financial year", financial_year(fy).code),
+        ("Last financial year", financial_year(fy - 1).code),
+        ("Since April 2013", "all"),
+    ]
+
+
+@signed_in(*PROVISION_ROLES)
+@require_GET
+def outcomes_by(request: HttpRequest) -> HttpResponse:
+    """Outcomes and activity split by provider, referral source or an equality characteristic,
+    against the same period a year earlier. Aggregates only, under the disclosure rule."""
+    from waymark.commissioning.dashboard import RATES, split_figures
+    from waymark.commissioning.dimensions import DIMENSIONS, labels_for
+    from waymark.core.disclosure import Applied
+    from waymark.outcomes.charts import bar_chart
+
+    form, period, dimension = _split_request(request)
+    context: dict[str, Any] = {
+        "form": form,
+        "period": period,
+        "dimension": dimension,
+        "dimensions": list(DIMENSIONS.values()),
+        "presets": _presets(timezone.localdate()),
+        "rates": RATES,
+    }
+    if period is not None:
+        applied = Applied()
+        label_cache: dict[Any, str] = {}
+
+        def labels(value: Any) -> str:
+            if value not in label_cache:
+                label_cache.update(labels_for(dimension, [value]))
+            return label_cache[value]
+
+        total, rows = split_figures(period.start, period.end, dimension, labels, applied)
+        context.update(
+            {
+                "total": total,
+                "rows": rows,
+                "disclosure": applied,
+                "query": form.query() + f"&by={dimension.key}",
+                "charts": {
+                    "supported": bar_chart(
+                        "chart-supported",
+                        f"Supported (cases engaged) by {dimension.label.lower()}",
+                        [(row.label, row.now["supported"].value) for row in rows],
+                        percent=False,
+                    ),
+                    "risk": bar_chart(
+                        "chart-risk",
+                        f"Risk reduced by {dimension.label.lower()}",
+                        [(row.label, row.now["reduced_risk_within_3_months_rate"].value) for row in rows],
+                        percent=True,
+                    ),
+                },
+            }
+        )
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            object_type="report:commissioning-outcomes",
+            detail={"by": dimension.key, "from": period.start.isoformat(), "to": period.end.isoformat()},
+        )
+    return render(request, "commissioning/outcomes.html", context)
+
+
+@signed_in(*PROVISION_ROLES)
+@require_GET
+def outcomes_download(request: HttpRequest) -> HttpResponse:
+    """The split table as CSV or XLSX (the same cells withheld as on the page), audited as EXPORT."""
+    import csv
+    import io
+
+    from django.shortcuts import redirect
+
+    from waymark.audit.export import csv_safe
+    from waymark.commissioning.dashboard import COLUMNS, printable, split_figures
+    from waymark.commissioning.dimensions import labels_for
+    from waymark.core.disclosure import Applied
+
+    fmt = request.GET.get("format", "csv")
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("No such format")
+    _form, period, dimension = _split_request(request)
+    if period is None:
+        return redirect("commissioning:outcomes")
+    total, rows = split_figures(period.start, period.end, dimension, lambda v: labels_for(dimension, [v])[v], Applied())
+    table = [printable(row.as_dict()) for row in [*rows, total]]
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        object_type="report:commissioning-outcomes",
+        detail={"by": dimension.key, "format": fmt, "rows": len(table), "from": period.start.isoformat()},
+    )
+    filename = f"outcomes-by-{dimension.key}-{period.start.isoformat()}-to-{period.end.isoformat()}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for row in table:
+            writer.writerow(["" if row.get(c) is None else csv_safe(row.get(c)) for c in COLUMNS])
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.title = f"By {dimension.label}"[:31]
+        sheet.append(COLUMNS)
+        for row in table:
+            sheet.append([csv_safe(row.get(c)) if isinstance(row.get(c), str) else row.get(c) for c in COLUMNS])
+        out = io.BytesIO()
+        book.save(out)
+        response = HttpResponse(
+            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
@@ -701,6 +701,12 @@ class Dimension:
     label: str
     case_path: str
     referral_path: str
+    # Builds the value from the path (for example, a category grouped into its census group);
+    # the value is the field at the path when not given.
+    expression: Callable[[str], Any] | None = None
+
+    def value(self, path: str) -> Any:
+        return self.expression(path) if self.expression else F(path)
 
 
 RISK_RESULTS = ("reduced", "unchanged", "raised", "none", "pending", "unmeasured")
@@ -1004,12 +1010,8 @@ class _Grouped:
         """The annotation for the dimension's value, from a case ("case"), a referral or a measure."""
         if self.dimension is None:
             return {}
-        path = {
-            "case": self.dimension.case_path,
-            "referral": self.dimension.referral_path,
-            "measure": f"case__{self.dimension.case_path}",
-        }[source]
-        return {"g": F(path)}
+        path = {"case": self.dimension.case_path, "referral": self.dimension.referral_path}[source]
+        return {"g": self.dimension.value(path)}
 
     def keys(self, *extra: str) -> list[str]:
         return ["b", *(["g"] if self.dimension else []), *extra]
@@ -1328,7 +1330,7 @@ def outcome_figures(
     if dimension is None:
         totals[None].people = people.aggregate(n=Count("person_id", distinct=True))["n"]
     else:
-        for row in people.values(g=F(dimension.case_path)).annotate(n=Count("person_id", distinct=True)):
+        for row in people.values(g=dimension.value(dimension.case_path)).annotate(n=Count("person_id", distinct=True)):
             totals[row["g"]].people = row["n"]
     periods = [
         PeriodFigures(

@@ -39,3 +39,9 @@ def of(numerator: int | None, denominator: int | None) -> str:
     if denominator is None:
         return ""
     return f"{numerator or 0:,} of {denominator:,}"
+
+
+@register.filter
+def get_item(mapping: Any, key: str) -> Any:
+    """``mapping[key]`` in a template (a KPI by its key)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -1,0 +1,139 @@
+"""The commissioning dashboard: every figure split by provider, referral source and equality
+characteristics equals a hand count, year on year, under the disclosure rule."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.commissioning.test_provision import commissioner, council, partnership_lead  # noqa: F401
+from tests.factories import AgencyFactory
+from tests.outcomes.factories import make_assessment, make_case, make_person
+from waymark.audit.models import AuditAction, AuditEvent
+from waymark.core.disclosure import SYMBOL
+from waymark.organisations.models import AgencyKind
+from waymark.referrals.models import Referral
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2026, 12, 2)
+THIS_QUARTER = {"period": "q-2026-3"}  # October to December 2026
+LAST_QUARTER = {"period": "q-2026-2"}  # July to September 2026
+
+
+@pytest.fixture(autouse=True)
+def pinned():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+@pytest.fixture
+def providers():
+    return AgencyFactory(name="Harbour Advocacy"), AgencyFactory(name="Bridge Project")
+
+
+@pytest.fixture
+def police():
+    return AgencyFactory(name="Southmere Police", kind=AgencyKind.POLICE)
+
+
+def referred(provider, agency, day, *, source="professional", **person):
+    subject = make_person(provider, **person)
+    referral = Referral.objects.create(
+        number=f"R-{Referral.objects.count()}",
+        received_on=day,
+        source=source,
+        subject=subject,
+        receiving_agency=provider,
+        referring_agency=agency,
+        consent="given",
+    )
+    return referral
+
+
+def build(providers, police):
+    harbour, bridge = providers
+    july = date(2026, 7, 15)
+    # Last quarter: Harbour 12 police referrals and 11 engaged cases; Bridge 10 self-referrals, 10 engaged.
+    for i in range(12):
+        r = referred(harbour, police, july, sex="female", ethnicity="black_african")
+        if i < 11:
+            case = make_case(agency=harbour, person=r.subject, referred_on=july, engaged_on=july, referral=r)
+            make_assessment(case.person, july, "high")
+    for _ in range(10):
+        r = referred(bridge, None, july, source="self_referral", sex="female", ethnicity="white_british")
+        make_case(agency=bridge, person=r.subject, referred_on=july, engaged_on=july, referral=r)
+    # A year earlier: Harbour had 10 referrals.
+    for _ in range(10):
+        referred(harbour, police, july - timedelta(days=365), sex="female", ethnicity="asian_indian")
+
+
+def test_access_matrix(client_for, commissioner, partnership_lead, idva, manager, outsider):  # noqa: F811
+    url = reverse("commissioning:outcomes")
+    for user in (commissioner, partnership_lead):
+        assert client_for(user).get(url, LAST_QUARTER).status_code == 200
+    for user in (idva, manager, outsider):
+        assert client_for(user).get(url, LAST_QUARTER).status_code == 403
+    assert client_for(commissioner).get(url, {"by": "nonsense"}).status_code == 404
+
+
+def test_by_provider_equals_the_hand_count_with_last_year(client_for, commissioner, providers, police):  # noqa: F811
+    build(providers, police)
+    response = client_for(commissioner).get(reverse("commissioning:outcomes"), {**LAST_QUARTER, "by": "provider"})
+    rows = {row.label: row for row in response.context["rows"]}
+    assert rows["Harbour Advocacy"].now["referred"].value == 12
+    assert rows["Harbour Advocacy"].now["supported"].value == 11
+    assert rows["Harbour Advocacy"].before["referred"].value == 10
+    assert rows["Bridge Project"].now["referred"].value == 10
+    assert response.context["total"].now["referred"].value == 22
+    # Bridge had nothing a year earlier: 0 is shown (it identifies nobody).
+    assert rows["Bridge Project"].before["referred"].value == 0
+    page = response.content.decode()
+    assert "Harbour Advocacy" in page and 'id="chart-supported-title"' in page and 'id="activity-table"' in page
+    assert AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="report:commissioning-outcomes").exists()
+
+
+def test_by_source_and_ethnic_group(client_for, commissioner, providers, police):  # noqa: F811
+    build(providers, police)
+    client = client_for(commissioner)
+    by_source = client.get(reverse("commissioning:outcomes"), {**LAST_QUARTER, "by": "source"}).context["rows"]
+    assert {row.label: row.now["referred"].value for row in by_source} == {"Police": 12, "Self-referral": 10}
+    by_group = client.get(reverse("commissioning:outcomes"), {**LAST_QUARTER, "by": "ethnicity"}).context["rows"]
+    now = {row.label: row.now["referred"].value for row in by_group}
+    assert now["Black, Black British, Caribbean or African"] == 12 and now["White"] == 10
+
+
+def test_small_groups_are_withheld_and_cannot_be_recovered(client_for, commissioner, providers, police):  # noqa: F811
+    build(providers, police)
+    referred(AgencyFactory(name="Tiny Service"), police, date(2026, 8, 1))  # one referral: must not show
+    response = client_for(commissioner).get(reverse("commissioning:outcomes"), {**LAST_QUARTER, "by": "provider"})
+    rows = {row.label: row for row in response.context["rows"]}
+    assert str(rows["Tiny Service"].now["referred"].value) == SYMBOL
+    shown = [row.now["referred"].value for row in rows.values()]
+    total = response.context["total"].now["referred"].value
+    hidden = [v for v in shown if str(v) == SYMBOL]
+    # Subtracting the shown groups from the total leaves more than one hidden group (or the total is hidden).
+    assert str(total) == SYMBOL or len(hidden) >= 2
+    assert "Applied on this page" in response.content.decode()
+
+
+def test_downloads_xlsx_and_csv_audited(client_for, commissioner, providers, police):  # noqa: F811
+    build(providers, police)
+    client = client_for(commissioner)
+    url = reverse("commissioning:outcomes_download")
+    xlsx = client.get(url, {**LAST_QUARTER, "by": "provider", "format": "xlsx"})
+    values = list(load_workbook(io.BytesIO(xlsx.content)).active.values)
+    header = values[0]
+    by_group = {row[0]: dict(zip(header, row, strict=True)) for row in values[1:]}
+    assert by_group["Harbour Advocacy"]["referred"] == 12 and by_group["All"]["referred"] == 22
+    assert by_group["Harbour Advocacy"]["referred_change"] == 0.2  # 10 to 12
+    text = client.get(url, {**LAST_QUARTER, "by": "provider", "format": "csv"}).content.decode()
+    assert list(csv.DictReader(io.StringIO(text)))[-1]["group"] == "All"
+    assert (
+        AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="report:commissioning-outcomes").count() == 2
+    )
