@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.api.tokens import service_client
 from tests.factories import AgencyFactory, make_member
 from tests.referrals.conftest import CANARY_POSTCODE, make_referral
 from waymark.organisations.models import AgencyKind
@@ -24,10 +24,8 @@ def receiving_service(settings, specialist_agency):
 
 
 def token_client(user) -> APIClient:
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
+    """A service account's client: the user becomes a service account with a token for every endpoint."""
+    return service_client(user)
 
 
 @pytest.fixture

@@ -7,12 +7,13 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.api.conftest import CANARY_PHONE, CANARY_STREET, token_client
 from tests.factories import AgencyFactory, MembershipFactory, make_member
 from tests.referrals.conftest import CANARY_NAME, CANARY_POSTCODE, CANARY_TEXT
+from waymark.api.models import ServiceToken
+from waymark.api.tokens import token_for
 from waymark.audit.models import AuditAction, AuditEvent
 from waymark.organisations.roles import Role
 from waymark.people.models import Person
@@ -240,9 +241,10 @@ def test_create_service_token_command(police_agency, capsys):
         "create_service_token", "police-system@police.example", "--agency", police_agency.ref, "--role", "referrer"
     )
     key = capsys.readouterr().out.strip().splitlines()[-1]
-    assert Token.objects.get(key=key).user.email == "police-system@police.example"
+    assert token_for(key).user.email == "police-system@police.example"
+    assert not ServiceToken.objects.filter(secret_hash__contains=key).exists()  # only its hash is kept
     call_command("create_service_token", "police-system@police.example")
-    assert not Token.objects.filter(key=key).exists()  # replaced
+    assert token_for(key) is None  # replaced: the earlier token is revoked
     assert AuditEvent.objects.filter(action=AuditAction.ADMIN_CHANGE, detail__change="api_token_issued").count() == 2
 
 

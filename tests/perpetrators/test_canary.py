@@ -226,10 +226,9 @@ def test_programme_worker_never_sees_the_canary_anywhere(world, programme_worker
 
 def test_programme_worker_api_token_never_sees_the_canary(world, programme_worker):
     client = APIClient()
-    from rest_framework.authtoken.models import Token
+    from tests.api.tokens import issue_token
 
-    token, _ = Token.objects.get_or_create(user=programme_worker)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {issue_token(programme_worker)}")
     ids = world["ids"]
     all_ids = [value for key in ("person_id", "enrolment_id", "case_id", "pk") for value in ids[key]]
     fetched = 0

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.api.tokens import issue_token
 from tests.refuge.conftest import CANARY, post_vacancy
 from waymark.audit.models import AuditAction, AuditEvent
 
@@ -15,8 +15,7 @@ URL = "/api/refuge-vacancies/"
 
 def _api(user) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {issue_token(user)}")
     return client
 
 

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 import time_machine
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.api.tokens import issue_token
 from tests.factories import AgencyFactory, make_member
 from tests.strategy.factories import make_action, make_strategy
 from waymark.audit.models import AuditAction, AuditEvent
@@ -22,8 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {issue_token(user)}")
     return client
 
 

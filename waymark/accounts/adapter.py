@@ -33,6 +33,9 @@ class AccountAdapter(DefaultAccountAdapter):
         user = super().authenticate(request, **credentials)
         if user is not None and not user.is_active:
             return None
+        # A service account (another system) never signs in: it uses the API with a token.
+        if user is not None and getattr(user, "kind", "person") != "person":
+            return None
         return user
 
     def get_reauthentication_methods(self, user: Any) -> list[dict[str, Any]]:

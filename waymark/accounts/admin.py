@@ -17,16 +17,18 @@ class MembershipInline(MembershipInlineBase):
 @admin.register(User)
 class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     ordering = ["full_name"]
-    list_display = ["full_name", "email", "job_title", "is_active"]
-    list_filter = ["is_active", "memberships__role", "memberships__agency"]
+    list_display = ["full_name", "email", "kind", "job_title", "is_active"]
+    list_filter = ["kind", "is_active", "memberships__role", "memberships__agency"]
     search_fields = ["full_name", "email"]
     inlines = [MembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Person", {"fields": ("full_name", "job_title")}),
+        ("Person", {"fields": ("full_name", "job_title", "kind")}),
         ("Status", {"fields": ("is_active", "last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "kind", "password1", "password2")}),
+    )
     readonly_fields = ["last_login", "date_joined"]
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:

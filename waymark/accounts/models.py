@@ -34,6 +34,14 @@ class WaymarkUserManager(UserManager["User"]):
         return self._create_user(None, email, password, **extra_fields)
 
 
+class AccountKind(models.TextChoices):
+    """A person signs in with a password and MFA; a service account is another system, which uses
+    the API with a token only (waymark/api/tokens.py) and can never sign in."""
+
+    PERSON = "person", "Person"
+    SERVICE = "service", "Service account (another system)"
+
+
 class User(AbstractUser):
     """A person who signs in to Waymark. Roles come from active memberships, never from flags."""
 
@@ -44,6 +52,12 @@ class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField(max_length=200)
     job_title = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(
+        max_length=16,
+        choices=AccountKind.choices,
+        default=AccountKind.PERSON,
+        help_text="Service accounts use API tokens and never sign in; people never use tokens.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
@@ -55,6 +69,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    @property
+    def is_service_account(self) -> bool:
+        return self.kind == AccountKind.SERVICE
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -1,10 +1,13 @@
 """Who may use the API at all. Which records they see is decided by the same scopes as the UI
 (``visible_to`` and ``get_*_for_user``), called from the views.
 
-- Token authentication is for service accounts only: a user whose active memberships are all in
-  exactly one agency. MFA does not apply to them (there is no person at a keyboard); their token
-  is issued and rotated by an administrator (``manage.py create_service_token``).
-- Session authentication (a person signed in to the web interface) needs MFA, as the UI does.
+- Token authentication is for service accounts only (``AccountKind.SERVICE``, memberships in
+  exactly one agency): tokens are hashed at rest, expire, are revocable from admin and carry
+  scopes, one per endpoint and read or write (``waymark/api/tokens.py``). A call outside the
+  token's scopes is refused. MFA does not apply (there is no person at a keyboard).
+- A person uses the API only through their signed-in session, with MFA, as the UI does; a
+  person's account is never given a token, and a service account never has a session.
+- Every caller is throttled (``ApiCallerThrottle``: per token, or per user).
 - Either way the user must hold an active role, and one of the view's ``allowed_roles`` if set.
 """
 
@@ -13,17 +16,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import APIException
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 
+from waymark.accounts.models import AccountKind
+from waymark.api.models import ServiceToken
+from waymark.api.tokens import required_scope
 from waymark.core.access import user_has_mfa
 
 
 def is_service_account(user: Any) -> bool:
-    """Active memberships all in one agency (and at least one)."""
-    return len(user.agency_ids) == 1
+    """A service account (not a person), with active memberships all in one agency."""
+    return getattr(user, "kind", None) == AccountKind.SERVICE and len(user.agency_ids) == 1
 
 
 class PartnershipApiPermission(BasePermission):
@@ -33,10 +38,17 @@ class PartnershipApiPermission(BasePermission):
         user = request.user
         if not (user and user.is_authenticated and user.is_active):
             return False
-        if isinstance(request.successful_authenticator, TokenAuthentication):
+        if isinstance(request.auth, ServiceToken):
             if not is_service_account(user):
                 self.message = "API tokens are for service accounts bound to exactly one agency."
                 return False
+            scope = required_scope(request)
+            if scope is None or scope not in request.auth.scopes:
+                self.message = "This token does not allow this call."
+                return False
+        elif getattr(user, "kind", None) == AccountKind.SERVICE:
+            self.message = "A service account uses the API with a token."
+            return False
         elif not user_has_mfa(user):
             self.message = "Set up two-factor authentication before using the API."
             return False

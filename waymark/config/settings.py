@@ -298,7 +298,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # --- REST API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "waymark.api.tokens.ServiceTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -306,7 +306,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     # Known-person searches, per user and per API token, pages and API alike (waymark/matching/throttle.py).
+    "DEFAULT_THROTTLE_CLASSES": ["waymark.api.tokens.ApiCallerThrottle"],
     "DEFAULT_THROTTLE_RATES": {
+        "api": env.str("API_RATE", default="1200/hour"),
         "person_search_burst": env.str("PERSON_SEARCH_BURST_RATE", default="30/min"),
         "person_search_sustained": env.str("PERSON_SEARCH_SUSTAINED_RATE", default="400/day"),
     },

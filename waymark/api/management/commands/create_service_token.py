@@ -1,15 +1,20 @@
-"""manage.py create_service_token EMAIL: issue (or replace) the API token of a service account."""
+"""manage.py create_service_token EMAIL: issue (or replace) the API token of a service account.
 
+The token is hashed at rest, scoped, and expires (``waymark/api/tokens.py``); it is printed once.
+"""
+
+from datetime import timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 
-from waymark.accounts.models import User
+from waymark.accounts.models import AccountKind, User
+from waymark.api.models import ServiceToken
 from waymark.api.permissions import is_service_account
-from waymark.audit.actions import audit_record
-from waymark.audit.models import AuditAction
+from waymark.api.tokens import scope_choices, service_token_issue, service_token_revoke
 from waymark.organisations.models import Agency, Membership
 from waymark.organisations.roles import Role
 
@@ -25,6 +30,13 @@ class Command(BaseCommand):
         parser.add_argument("--agency", default="", help="agency_ref: create the account in this agency.")
         parser.add_argument("--role", default="", choices=["", *Role.values], help="The account's role when creating.")
         parser.add_argument("--name", default="", help="A name for a new account (e.g. 'Police case system').")
+        parser.add_argument(
+            "--scope",
+            action="append",
+            default=[],
+            help="What the token may call, e.g. api:referrals:write (repeat; default: every endpoint, read only).",
+        )
+        parser.add_argument("--days", type=int, default=90, help="Days until the token expires (at most 366).")
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
@@ -37,7 +49,7 @@ class Command(BaseCommand):
             if agency is None:
                 raise CommandError(f"No active agency has the reference {options['agency']!r}.")
             user = User.objects.create_user(
-                email=email, full_name=options["name"] or f"Service account ({agency.name})"
+                email=email, full_name=options["name"] or f"Service account ({agency.name})", kind=AccountKind.SERVICE
             )
             user.set_unusable_password()
             user.save(update_fields=["password"])
@@ -45,14 +57,20 @@ class Command(BaseCommand):
             user = User.objects.get(pk=user.pk)
         if not user.is_active or not is_service_account(user):
             raise CommandError("Tokens are only for active service accounts with memberships in exactly one agency.")
-        Token.objects.filter(user=user).delete()
-        token = Token.objects.create(user=user)
-        audit_record(
-            actor=None,
-            action=AuditAction.ADMIN_CHANGE,
-            obj=user,
-            actor_label="Administrator (command line)",
-            detail={"change": "api_token_issued"},
-        )
+        label = "Administrator (command line)"
+        for earlier in ServiceToken.objects.usable().filter(user=user):
+            service_token_revoke(actor=None, token=earlier, actor_label=label)
+        scopes = options["scope"] or [value for value, _ in scope_choices() if value.endswith(":read")]
+        try:
+            _, secret = service_token_issue(
+                actor=None,
+                user=user,
+                name=f"Issued by command for {user.email}",
+                scopes=scopes,
+                expires_at=timezone.now() + timedelta(days=options["days"]),
+                actor_label=label,
+            )
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from None
         self.stdout.write(f"Token for {user.email} (shown once; store it in the calling system's secret store):")
-        self.stdout.write(token.key)
+        self.stdout.write(secret)
