@@ -35,6 +35,7 @@ def contracts_panel(user: Any) -> Panel:
     count = contracts_ending_soon(user).count()
     links = [(f"{c.title} ends {c.ends_on:%-d %B %Y}", reverse("commissioning:contract", args=[c.pk])) for c in ending]
     links.append(("Provision map and contracts", reverse("commissioning:provision")))
+    links.append(("Outcomes by provider, source and equality group", reverse("commissioning:outcomes")))
     return Panel(
         title="Contracts ending soon",
         description=(
