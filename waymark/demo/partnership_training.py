@@ -11,7 +11,9 @@ Check with ``manage.py report training --from 2013-04-01 --to 2018-09-30`` and
 real one would: people who did not attend or cancelled, champions-programme attendees who did not
 complete, a DASH and a MARAC representative course, and this year's sessions.
 
-Deterministic (a seeded random generator) and idempotent (nothing is added twice).
+Deterministic (a seeded random generator) and idempotent (nothing is added twice). Everything
+is saved through ``waymark/training/actions.py`` (sessions scheduled, the register imported whole,
+champions and peer supporters recorded), so the audit trail holds it as it would a real one.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from django.utils import timezone
 
 from waymark.accounts.models import User
 from waymark.organisations.models import Agency
+from waymark.training import actions
 from waymark.training.choices import Audience, BookingStatus, CourseKind, Qualification, Sector
-from waymark.training.models import Attendee, Booking, Champion, Course, PeerSupporter, TrainingSession
+from waymark.training.models import Attendee, Booking, Course, PeerSupporter, TrainingSession
 
 SEED = 2018_19
 COORDINATOR_EMAIL = "ruth.okonjo@council.example"
@@ -284,45 +287,79 @@ def build_training(*, today: date | None = None) -> TrainingReport | None:
     for i in range(11):
         b.book(upcoming, Audience.COMMUNITY if i % 2 else Audience.PROFESSIONAL, BookingStatus.BOOKED, past=False)
 
-    TrainingSession.objects.bulk_create(b.sessions)
-    Attendee.objects.bulk_create(b.attendees)
-    for booking in b.bookings:
-        booking.session_id = booking.session.pk
-        booking.attendee_id = booking.attendee.pk
-    Booking.objects.bulk_create(b.bookings)
+    # Saved through the register's own actions: each session scheduled, the whole register
+    # imported (validated whole, one IMPORT audit row), each champion recorded.
+    created: dict[int, TrainingSession] = {}
+    for session in b.sessions:
+        created[id(session)] = actions.session_create(
+            actor=coordinator,
+            details=actions.SessionDetails(
+                session.course, session.starts_on, session.ends_on, session.trainer, session.venue, session.capacity
+            ),
+        )
+    rows = []
+    for line, booking in enumerate(b.bookings, start=2):
+        attendee = booking.attendee
+        rows.append(
+            (
+                line,
+                actions.AttendanceRow(
+                    session=created[id(booking.session)],
+                    full_name=attendee.full_name,
+                    email=attendee.email,
+                    organisation=attendee.agency.ref if attendee.agency else attendee.organisation_name,
+                    sector=attendee.sector,
+                    audience=attendee.audience,
+                    status=booking.status,
+                    confidence_before=booking.confidence_before,
+                    confidence_after=booking.confidence_after,
+                ),
+            )
+        )
+    result = actions.register_import(actor=coordinator, rows=rows, filename="demo-register.csv", source=DEMO_SOURCE)
+    if result.errors:
+        raise RuntimeError(f"The demo register did not import: {result.errors[:3]}")
 
     # Every one who completed the champions programme became a champion; not all are still active.
-    champion_rows = []
     rng = random.Random(SEED + 1)  # noqa: S311 (demo data)
-    for booking in b.bookings:
-        if booking.session.course_id == champions.pk and booking.status == BookingStatus.COMPLETED:
-            active = rng.random() < 0.62
-            champion_rows.append(
-                Champion(
-                    attendee=booking.attendee,
-                    trained_on=booking.session.ends_on,
-                    training=booking,
-                    agreement_signed_on=booking.session.ends_on + timedelta(days=rng.randint(7, 40))
-                    if booking.attendee.audience == Audience.PROFESSIONAL
-                    else None,
-                    line_manager="Signed by their line manager"
-                    if booking.attendee.audience == Audience.PROFESSIONAL
-                    else "",
-                    is_active=active,
-                    network_meetings_attended=rng.randint(0, 12) if active else rng.randint(0, 3),
-                    colleagues_trained=rng.randint(0, 25) if active else 0,
-                    phone=f"020 7946 {rng.randint(0, 999):04d}",
-                )
-            )
-    Champion.objects.bulk_create(champion_rows)
+    completed_champions = (
+        Booking.objects.filter(source=DEMO_SOURCE, session__course=champions, status=BookingStatus.COMPLETED)
+        .select_related("session__course", "attendee")
+        .order_by("session__starts_on", "attendee__email")
+    )
+    count = 0
+    for booking in completed_champions:
+        professional = booking.attendee.audience == Audience.PROFESSIONAL
+        champion = actions.champion_record(
+            actor=coordinator,
+            booking=booking,
+            agreement_signed_on=booking.session.ends_on + timedelta(days=rng.randint(7, 40)) if professional else None,
+            line_manager="Signed by their line manager" if professional else "",
+            phone=f"020 7946 {rng.randint(0, 999):04d}",
+        )
+        active = rng.random() < 0.62
+        actions.champion_update(
+            actor=coordinator,
+            champion=champion,
+            is_active=active,
+            agreement_signed_on=champion.agreement_signed_on,
+            line_manager=champion.line_manager,
+            network_meetings_attended=rng.randint(0, 12) if active else rng.randint(0, 3),
+            colleagues_trained=rng.randint(0, 25) if active else 0,
+            phone=champion.phone,
+            in_directory=True,
+            version=champion.version,
+        )
+        count += 1
 
     peers = _peer_supporters()
-    return TrainingReport(len(courses), len(b.sessions), len(b.bookings), len(champion_rows), peers)
+    return TrainingReport(len(courses), len(b.sessions), len(b.bookings), count, peers)
 
 
 def _peer_supporters() -> int:
     agency = Agency.objects.filter(ref="SASS").first()
-    if agency is None or PeerSupporter.objects.filter(held_by=agency).exists():
+    coordinator = User.objects.filter(email=PEER_COORDINATOR_EMAIL).first()
+    if agency is None or coordinator is None or PeerSupporter.objects.filter(held_by=agency).exists():
         return 0
     rows = [
         ("Marion", "Q.", date(2017, 3, 20), Qualification.ACHIEVED, "Level 2 award in peer mentoring"),
@@ -330,12 +367,9 @@ def _peer_supporters() -> int:
         ("Ana", "R.", date(2019, 6, 10), Qualification.NONE, ""),
     ]
     for given, family, trained, qualification, name in rows:
-        PeerSupporter.objects.create(
-            held_by=agency,
-            given_name=given,
-            family_name=family,
-            trained_on=trained,
-            qualification=qualification,
-            qualification_name=name,
+        actions.peer_supporter_record(
+            actor=coordinator,
+            agency=agency,
+            details=actions.PeerDetails(given, family, "", "", "", trained, qualification, name),
         )
     return len(rows)

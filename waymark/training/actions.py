@@ -460,6 +460,7 @@ def register_import(
     rows: list[tuple[int, AttendanceRow]],
     filename: str,
     read_errors: list[ImportError_] | None = None,
+    source: str = "import",
 ) -> ImportResult:
     """Imports a past attendance register. Every row is checked first; on any error (including
     ``read_errors`` found reading the file) nothing is saved and each error is reported by line
@@ -488,7 +489,7 @@ def register_import(
     sessions: dict[Any, TrainingSession] = {}
     for line, row in rows:
         try:
-            _save_attendance(actor=actor, row=row, source="import", sessions=sessions)
+            _save_attendance(actor=actor, row=row, source=source, sessions=sessions)
         except ValidationError as error:
             transaction.set_rollback(True)
             for column, messages in error.message_dict.items():
