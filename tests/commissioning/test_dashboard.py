@@ -12,7 +12,6 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.commissioning.test_provision import commissioner, council, partnership_lead  # noqa: F401
 from tests.factories import AgencyFactory
 from tests.outcomes.factories import make_assessment, make_case, make_person
 from waymark.audit.models import AuditAction, AuditEvent
@@ -73,7 +72,7 @@ def build(providers, police):
         referred(harbour, police, july - timedelta(days=365), sex="female", ethnicity="asian_indian")
 
 
-def test_access_matrix(client_for, commissioner, partnership_lead, idva, manager, outsider):  # noqa: F811
+def test_access_matrix(client_for, commissioner, partnership_lead, idva, manager, outsider):
     url = reverse("commissioning:outcomes")
     for user in (commissioner, partnership_lead):
         assert client_for(user).get(url, LAST_QUARTER).status_code == 200
@@ -82,7 +81,7 @@ def test_access_matrix(client_for, commissioner, partnership_lead, idva, manager
     assert client_for(commissioner).get(url, {"by": "nonsense"}).status_code == 404
 
 
-def test_by_provider_equals_the_hand_count_with_last_year(client_for, commissioner, providers, police):  # noqa: F811
+def test_by_provider_equals_the_hand_count_with_last_year(client_for, commissioner, providers, police):
     build(providers, police)
     response = client_for(commissioner).get(reverse("commissioning:outcomes"), {**LAST_QUARTER, "by": "provider"})
     rows = {row.label: row for row in response.context["rows"]}
@@ -98,7 +97,7 @@ def test_by_provider_equals_the_hand_count_with_last_year(client_for, commission
     assert AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="report:commissioning-outcomes").exists()
 
 
-def test_by_source_and_ethnic_group(client_for, commissioner, providers, police):  # noqa: F811
+def test_by_source_and_ethnic_group(client_for, commissioner, providers, police):
     build(providers, police)
     client = client_for(commissioner)
     by_source = client.get(reverse("commissioning:outcomes"), {**LAST_QUARTER, "by": "source"}).context["rows"]
@@ -108,7 +107,7 @@ def test_by_source_and_ethnic_group(client_for, commissioner, providers, police)
     assert now["Black, Black British, Caribbean or African"] == 12 and now["White"] == 10
 
 
-def test_small_groups_are_withheld_and_cannot_be_recovered(client_for, commissioner, providers, police):  # noqa: F811
+def test_small_groups_are_withheld_and_cannot_be_recovered(client_for, commissioner, providers, police):
     build(providers, police)
     referred(AgencyFactory(name="Tiny Service"), police, date(2026, 8, 1))  # one referral: must not show
     response = client_for(commissioner).get(reverse("commissioning:outcomes"), {**LAST_QUARTER, "by": "provider"})
@@ -122,7 +121,7 @@ def test_small_groups_are_withheld_and_cannot_be_recovered(client_for, commissio
     assert "Applied on this page" in response.content.decode()
 
 
-def test_downloads_xlsx_and_csv_audited(client_for, commissioner, providers, police):  # noqa: F811
+def test_downloads_xlsx_and_csv_audited(client_for, commissioner, providers, police):
     build(providers, police)
     client = client_for(commissioner)
     url = reverse("commissioning:outcomes_download")

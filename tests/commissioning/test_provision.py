@@ -11,33 +11,15 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from tests.factories import AgencyFactory, make_member
 from waymark.audit.models import AuditAction, AuditEvent
 from waymark.commissioning.actions import Funding, contract_record, service_record
 from waymark.commissioning.hooks import contracts_panel
 from waymark.commissioning.models import Contract, ProvidedService
-from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 
 pytestmark = pytest.mark.django_db
 
 CANARY_ADDRESS = "CANARY-7 Hidden Refuge Road"
 CANARY_POSTCODE = "ZZ9 9ZZ"
-
-
-@pytest.fixture
-def council():
-    return AgencyFactory(name="Southmere Council", kind=AgencyKind.OTHER)
-
-
-@pytest.fixture
-def commissioner(council):
-    return make_member(Role.COMMISSIONER, agency=council, full_name="Cara Commissioner")
-
-
-@pytest.fixture
-def partnership_lead(council):
-    return make_member(Role.PARTNERSHIP_LEAD, agency=council, full_name="Pat Lead")
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ def contracts_panel(user: Any) -> Panel:
     links = [(f"{c.title} ends {c.ends_on:%-d %B %Y}", reverse("commissioning:contract", args=[c.pk])) for c in ending]
     links.append(("Provision map and contracts", reverse("commissioning:provision")))
     links.append(("Outcomes by provider, source and equality group", reverse("commissioning:outcomes")))
+    links.append(("Quarterly board packs", reverse("commissioning:board_packs")))
     return Panel(
         title="Contracts ending soon",
         description=(

@@ -177,3 +177,31 @@ class RecordedIncidents(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.area} {self.financial_year}: {self.count}"
+
+
+class BoardPack(BaseModel):
+    """A quarter's board pack exactly as the board saw it: ``content`` is frozen when generated
+    (every figure already under the disclosure rule); later changes to records never touch it."""
+
+    financial_year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    generated_on = models.DateField()
+    generated_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    content = models.JSONField(help_text="The pack as the board saw it.")
+
+    class Meta:
+        ordering = ["-generated_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"Board pack {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.financial_year}/{(self.financial_year + 1) % 100:02d} Q{self.quarter}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not self._state.adding:  # a record of what the board saw: written once, never changed
+            raise ValidationError("A board pack cannot be changed once generated.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]

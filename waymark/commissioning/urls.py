@@ -10,4 +10,7 @@ urlpatterns = [
     path("directory.json", views.directory_export, name="directory"),
     path("outcomes/", views.outcomes_by, name="outcomes"),
     path("outcomes/download/", views.outcomes_download, name="outcomes_download"),
+    path("board-packs/", views.board_packs, name="board_packs"),
+    path("board-packs/<uuid:pk>/", views.board_pack, name="board_pack"),
+    path("board-packs/<uuid:pk>/download/", views.board_pack_download, name="board_pack_download"),
 ]

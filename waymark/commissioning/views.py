@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
@@ -237,4 +237,84 @@ def outcomes_download(request: HttpRequest) -> HttpResponse:
             out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+# --- the quarterly board pack ----------------------------------------------------------------
+
+
+def _get_pack(user: Any, pk: Any) -> Any:
+    from waymark.commissioning.access import may_see_provision
+    from waymark.commissioning.models import BoardPack
+
+    if not may_see_provision(user):  # pragma: no cover - the decorator refuses first
+        raise Http404("No such board pack")
+    try:
+        return BoardPack.objects.get(pk=pk)
+    except (BoardPack.DoesNotExist, ValueError) as error:
+        raise Http404("No such board pack") from error
+
+
+@signed_in(*PROVISION_ROLES)
+@require_http_methods(["GET", "POST"])
+def board_packs(request: HttpRequest) -> HttpResponse:
+    """The packs generated so far, and the button that generates this quarter's (or another's)."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect
+    from django.urls import reverse
+
+    from waymark.commissioning.boardpack import board_pack_generate
+    from waymark.commissioning.models import BoardPack
+    from waymark.core.dates import financial_year_start
+
+    today = timezone.localdate()
+    current_year = financial_year_start(today)
+    current_quarter = ((today.month - 4) % 12) // 3 + 1
+    error = ""
+    if request.method == "POST":
+        try:
+            year, quarter = int(request.POST.get("year", "")), int(request.POST.get("quarter", ""))
+            pack = board_pack_generate(actor=request.user, year=year, quarter=quarter)  # type: ignore[arg-type]
+        except (ValueError, ValidationError) as problem:
+            error = "; ".join(problem.messages) if isinstance(problem, ValidationError) else "Choose a year and quarter"
+        else:
+            messages.success(request, f"Board pack for {pack.period_label} generated and saved.")
+            return redirect(reverse("commissioning:board_pack", args=[pack.pk]))
+    else:
+        audit_record(actor=request.user, action=AuditAction.VIEW, object_type="commissioning:board-packs", detail={})
+    packs = Paginator(BoardPack.objects.select_related("generated_by"), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "commissioning/board_packs.html",
+        {
+            "packs": packs,
+            "error": error,
+            "years": list(range(current_year, current_year - 6, -1)),
+            "current_year": current_year,
+            "current_quarter": current_quarter,
+        },
+        status=400 if error else 200,
+    )
+
+
+@signed_in(*PROVISION_ROLES)
+@require_GET
+def board_pack(request: HttpRequest, pk: Any) -> HttpResponse:
+    pack = _get_pack(request.user, pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=pack, detail={"page": "board pack"})
+    return render(request, "commissioning/board_pack.html", {"pack": pack, "content": pack.content})
+
+
+@signed_in(*PROVISION_ROLES)
+@require_GET
+def board_pack_download(request: HttpRequest, pk: Any) -> HttpResponse:
+    from waymark.commissioning.boardpack import board_pack_xlsx
+
+    pack = _get_pack(request.user, pk)
+    audit_record(actor=request.user, action=AuditAction.EXPORT, obj=pack, detail={"format": "xlsx"})
+    response = HttpResponse(
+        board_pack_xlsx(pack), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="board-pack-{pack.financial_year}-q{pack.quarter}.xlsx"'
     return response

@@ -1,0 +1,182 @@
+"""The quarterly board pack: one click builds the quarter's figures (outcome KPIs, MARAC
+performance and the national return, needs analytics, and the housing, training and strategy
+sections from those apps' own selectors) under the disclosure rule, and saves them as an
+immutable ``BoardPack``: the print view and the XLSX are drawn from the saved content only.
+
+Each section is ``{"title", "columns", "rows", "note"}`` with plain values (``[c]`` for a
+withheld figure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from waymark.accounts.models import User
+from waymark.audit.actions import audit_record
+from waymark.audit.models import AuditAction
+from waymark.commissioning.models import BoardPack
+from waymark.core.disclosure import SYMBOL, Applied, Suppressed, protect_table
+
+
+def _plain(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for row in rows:
+        plain = {}
+        for key, value in row.items():
+            if isinstance(value, Suppressed):
+                value = SYMBOL
+            elif isinstance(value, dt.date):
+                value = value.isoformat()
+            plain[key] = value
+        out.append(plain)
+    return out
+
+
+def _section(title: str, columns: list[str], rows: list[dict[str, Any]], note: str = "") -> dict[str, Any]:
+    return {"title": title, "columns": columns, "rows": _plain(rows), "note": note}
+
+
+def _outcomes(start: dt.date, end: dt.date, year_start: dt.date, applied: Applied) -> dict[str, Any]:
+    from waymark.outcomes.disclosure import shown_figures
+    from waymark.outcomes.kpis import outcome_figures
+    from waymark.outcomes.reports import COLUMNS, summary_row
+
+    figures = outcome_figures(year_start, end, as_of=timezone.localdate(), by="quarter")
+    shown = shown_figures(figures, applied, place="outcome KPIs")
+    rows = [summary_row(shown.outcomes, "Financial year to date")]
+    rows += [summary_row(o, label) for label, o in shown.periods]
+    return _section("Outcome KPIs", COLUMNS, rows, "The financial year to date and each quarter in it.")
+
+
+def _marac(year: int, quarter: int, applied: Applied) -> list[dict[str, Any]]:
+    from waymark.marac.report_views import _tables, protect_tables
+
+    tables = protect_tables(_tables(year, quarter), applied)
+    columns, by_quarter = tables["performance-by-quarter"]
+    return_columns, return_rows = tables["quarterly-return"]
+    return [
+        _section("MARAC performance by quarter", columns, by_quarter),
+        _section("MARAC national quarterly return", return_columns, return_rows),
+    ]
+
+
+def _needs(year: int, applied: Applied) -> dict[str, Any]:
+    from waymark.commissioning.needs import COLUMNS, needs_rows
+
+    rows = needs_rows(year - 1, year)
+    counts = ["incidents", "referrals", "marac_cases", "housing_applications"]
+    protected, _, hidden = protect_table(rows, counts)
+    applied.record("needs", hidden)
+    return _section("Needs: rates per 1,000 and change on the year before", COLUMNS, protected)
+
+
+def _housing(start: dt.date, end: dt.date, applied: Applied) -> dict[str, Any] | None:
+    if not apps.is_installed("waymark.housing"):
+        return None
+    from waymark.housing.choices import LossReason
+    from waymark.housing.models import HomelessnessApplication
+
+    quarter = HomelessnessApplication.objects.filter(applied_on__range=(start, end))
+    row = {
+        "applications": quarter.count(),
+        "domestic_abuse": quarter.filter(loss_reason=LossReason.DOMESTIC_ABUSE).count(),
+        "priority_need_automatic": quarter.filter(priority_need_automatic=True).count(),
+    }
+    protected, _, hidden = protect_table([row], list(row))
+    applied.record("housing", hidden)
+    return _section("Housing: homelessness applications this quarter", list(row), protected)
+
+
+def _training(start: dt.date, end: dt.date, applied: Applied) -> dict[str, Any] | None:
+    if not apps.is_installed("waymark.training"):
+        return None
+    from waymark.training.selectors import COUNT_COLUMNS, training_counts
+
+    rows = training_counts(start, end)
+    protected, _, hidden = protect_table(rows, COUNT_COLUMNS)
+    applied.record("training", hidden)
+    return _section("Training this quarter", ["course", "course_name", *COUNT_COLUMNS], protected)
+
+
+def _strategy(year: int, quarter: int) -> dict[str, Any] | None:
+    if not apps.is_installed("waymark.strategy"):
+        return None
+    from waymark.strategy.models import ExceptionReport
+
+    report = ExceptionReport.objects.filter(financial_year=year, quarter=quarter).order_by("-created_at").first()
+    if report is None:
+        return _section("Strategy exception report", [], [], "No exception report was generated for this quarter.")
+    return {
+        "title": "Strategy exception report",
+        "columns": [],
+        "rows": [],
+        "note": f"The exception report generated on {report.generated_on:%-d %B %Y} is part of this pack.",
+        "exception_report": report.content,
+    }
+
+
+def quarter_dates(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    from waymark.marac.return_report import quarter_period
+
+    period = quarter_period(f"{year}-Q{quarter}")
+    return period.start, period.end
+
+
+def board_pack_generate(*, actor: User, year: int, quarter: int) -> BoardPack:
+    """Builds and saves the quarter's pack (audited as EXPORT: it leaves the system for the board)."""
+    if not 1 <= quarter <= 4 or not 2000 <= year <= timezone.localdate().year:
+        raise ValidationError("Choose a financial year and quarter that have begun.")
+    start, end = quarter_dates(year, quarter)
+    if start > timezone.localdate():
+        raise ValidationError("That quarter has not begun.")
+    applied = Applied()
+    sections = [_outcomes(start, end, dt.date(year, 4, 1), applied), *_marac(year, quarter, applied)]
+    sections.append(_needs(year, applied))
+    for optional in (_housing(start, end, applied), _training(start, end, applied), _strategy(year, quarter)):
+        if optional is not None:
+            sections.append(optional)
+    content = {
+        "period": f"{year}/{(year + 1) % 100:02d} Q{quarter}",
+        "disclosure": applied.note(),
+        "sections": sections,
+    }
+    with transaction.atomic():
+        pack = BoardPack.objects.create(
+            financial_year=year, quarter=quarter, generated_on=timezone.localdate(), generated_by=actor, content=content
+        )
+        audit_record(
+            actor=actor, action=AuditAction.EXPORT, obj=pack, detail={"page": "board pack", "sections": len(sections)}
+        )
+    return pack
+
+
+def board_pack_xlsx(pack: BoardPack) -> bytes:
+    from openpyxl import Workbook
+
+    from waymark.audit.export import csv_safe
+
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "About"
+    first.append([f"Board pack {pack.period_label}", f"generated {pack.generated_on:%-d %B %Y}"])
+    first.append([pack.content.get("disclosure", "")])
+    for index, section in enumerate(pack.content["sections"], start=1):
+        sheet = book.create_sheet(f"{index} {section['title']}"[:31].replace("/", "-").replace(":", ""))
+        if section.get("note"):
+            sheet.append([section["note"]])
+        if section["columns"]:
+            sheet.append(section["columns"])
+            for row in section["rows"]:
+                sheet.append(
+                    [csv_safe(row.get(c)) if isinstance(row.get(c), str) else row.get(c) for c in section["columns"]]
+                )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
