@@ -210,3 +210,18 @@ def test_placement_address_is_shown_only_to_the_officer_holding_the_application(
     colleague_page = signed_in_client(colleague_officer).get(url)
     assert colleague_page.status_code == 200 and b"CANARY-TA-7" not in colleague_page.content
     assert b"Southmere" in colleague_page.content
+
+
+def test_the_applicant_list_says_when_it_is_limited_and_takes_a_chosen_person(officer, council, applicant, monkeypatch):
+    from tests.people.factories import PersonFactory
+    from waymark.housing import views
+
+    monkeypatch.setattr(views, "PEOPLE_OFFERED", 2)
+    others = [PersonFactory(held_by=council) for _ in range(3)]
+    client = signed_in_client(officer)
+    page = client.get(reverse("housing:application_new"))
+    assert len(page.context["form"].fields["person"].choices) == 3  # the prompt and 2 people
+    assert b"recorded most recently" in page.content
+    chosen = client.get(reverse("housing:application_new"), {"person": str(applicant.pk)})
+    assert str(applicant.pk) in dict(chosen.context["form"].fields["person"].choices)
+    assert others  # the newest were offered first

@@ -98,8 +98,24 @@ class ApplicationForm(_Form):
         label="Number of other adults (including a partner)", min_value=0, max_value=15, initial=0
     )
 
-    def __init__(self, *args: Any, people: Any, agencies: Any, cases: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        people: Any,
+        agencies: Any,
+        cases: Any,
+        more_people: bool = False,
+        more_cases: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if more_people:
+            self.fields["person"].help_text = (
+                f"Listed: the {len(people)} people your council recorded most recently (of more). For someone "
+                "recorded earlier, add ?person= and their record's id to this page's address."
+            )
+        if more_cases:
+            self.fields["case"].help_text = f"Your {len(cases)} most recently opened cases."
         self.people = {str(p.pk): p for p in people}
         self.agencies = {str(a.pk): a for a in agencies}
         self.cases = {str(c.pk): c for c in cases}

@@ -4,6 +4,8 @@ every list audits a SEARCH; every change goes through ``waymark/housing/actions.
 
 from __future__ import annotations
 
+import contextlib
+import uuid
 from typing import Any, cast
 
 from django.contrib import messages
@@ -37,6 +39,8 @@ from waymark.organisations.roles import Role
 from waymark.people.access import people_visible_to
 
 PAGE_SIZE = 25
+PEOPLE_OFFERED = 300
+CASES_OFFERED = 200
 ENDING_CHOICES = (7, 14, 28)
 
 
@@ -139,14 +143,26 @@ def _housing_agency(user: Any) -> Agency:
 def application_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     agency = _housing_agency(user)
-    people = list(
-        people_visible_to(user)
-        .filter(held_by=agency, archived_at__isnull=True)
-        .order_by("family_name", "given_name")[:500]
-    )
+    held = people_visible_to(user).filter(held_by=agency, archived_at__isnull=True)
+    # The most recently recorded first, at most PEOPLE_OFFERED (the form says so); a person chosen
+    # elsewhere arrives as ?person=<id> and is always offered.
+    people = list(held.order_by("-created_at")[:PEOPLE_OFFERED])
+    wanted = request.GET.get("person") or request.POST.get("person") or ""
+    if wanted and all(str(p.pk) != wanted for p in people):
+        with contextlib.suppress(ValueError):
+            people += list(held.filter(pk=uuid.UUID(wanted)))
+    people.sort(key=lambda p: (p.family_name, p.given_name))
     agencies = list(Agency.objects.filter(is_active=True).exclude(pk=agency.pk).order_by("name"))
-    cases = list(cases_visible_to(user).order_by("-opened_on")[:200])
-    form = forms.ApplicationForm(request.POST or None, people=people, agencies=agencies, cases=cases)
+    cases = list(cases_visible_to(user).order_by("-opened_on")[:CASES_OFFERED])
+    form = forms.ApplicationForm(
+        request.POST or None,
+        initial={"person": wanted},
+        people=people,
+        agencies=agencies,
+        cases=cases,
+        more_people=held.count() > len(people),
+        more_cases=len(cases) == CASES_OFFERED,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         household = [actions.Member(HouseholdRole.CHILD) for _ in range(data["children"])] + [
