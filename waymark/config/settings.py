@@ -63,6 +63,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "Production refuses SQLite: set DATABASE_URL to PostgreSQL, or set "
             "WAYMARK_ALLOW_SQLITE_IN_PRODUCTION=1 if you really mean it."
         )
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # PostgreSQL's JIT is off. Waymark's queries are short reads of a few indexed rows, but on a
+    # large table the planner's cost estimate for a scoped, joined page query (a caseload, a
+    # journey) can pass jit_above_cost, and then each execution spends tens to hundreds of
+    # milliseconds compiling code for a query that itself takes a few: a page under load
+    # misses its 100 ms. Nothing Waymark runs is a long analytical scan that JIT would repay
+    # (reports aggregate indexed columns). Set WAYMARK_PG_JIT=on to measure the difference.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    jit = "on" if env.bool("WAYMARK_PG_JIT", default=False) else "off"
+    DATABASES["default"]["OPTIONS"]["options"] = (
+        DATABASES["default"]["OPTIONS"].get("options", "") + f" -c jit={jit}"
+    ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Applications --------------------------------------------------------------------------
