@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "waymark.operations",
     "waymark.api",
     "waymark.breakglass",
+    "waymark.dataprotection",
     "waymark.demo",
 ]
 

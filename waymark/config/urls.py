@@ -29,6 +29,7 @@ urlpatterns = [
     path("self-referral/", include("waymark.referrals.selfreferral_urls")),
     path("api/", include("waymark.api.urls")),
     path("emergency-access/", include("waymark.breakglass.urls")),
+    path("data-protection/", include("waymark.dataprotection.urls")),
     path("operations/", include("waymark.operations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -81,6 +81,7 @@ NAVIGATION: list[tuple[str, str, frozenset[Role]]] = [
     ),
     ("Reassessments due", "risk:due", frozenset({Role.CASEWORKER, Role.TEAM_MANAGER, Role.MARAC_COORDINATOR})),
     ("Audit trail", "audit:search", frozenset({Role.AUDITOR})),
+    ("Emergency access to review", "breakglass:queue", frozenset({Role.AUDITOR})),
     ("Administration", "admin:index", frozenset({Role.SYSTEM_ADMINISTRATOR})),
 ]
 

@@ -140,6 +140,10 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         "can_edit": access.can_edit_person(user, person),
         "sees_risk": has_risk_role(user),
         "can_archive": person.archived_at is None and access.can_archive_person(user, person),
+        # The record's holders may read who has viewed it (waymark/dataprotection).
+        "holder_agency_ids": getattr(user, "agencies_with_role", lambda *roles: frozenset())(
+            *access.AGENCY_WIDE_PERSON_ROLES
+        ),
         # Merges into this record (waymark/matching/merge.py), each with an undo for its editors.
         "merges": person.merges_as_survivor.filter(unmerged_at__isnull=True).select_related("absorbed", "merged_by"),
     }

@@ -1,0 +1,50 @@
+"""Who may read a person's access log ("who has viewed this record").
+
+- the record's holders: a caseworker, team manager, housing officer or MARAC coordinator at the
+  agency holding the person (the people who answer for it), who may see the person;
+- auditors, by the record's id (they do not see the person's details, only the log).
+Nobody else: the log itself says who is interested in a survivor.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from waymark.organisations.roles import Role
+from waymark.people.access import AGENCY_WIDE_PERSON_ROLES, get_person_for_user
+from waymark.people.models import Person
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
+HOLDER_ROLES = AGENCY_WIDE_PERSON_ROLES
+ACCESS_LOG_ROLES = (*HOLDER_ROLES, Role.AUDITOR)
+
+
+def is_holder(user: User, person: Person) -> bool:
+    return person.held_by_id in user.agencies_with_role(*HOLDER_ROLES)
+
+
+def person_for_access_log(user: User, person_id: uuid.UUID | str) -> Person | None:
+    """The person, for a holder; None for an auditor (who reads the log by id only).
+
+    Http404 alike for "no such person" and "not yours"; PermissionDenied for someone who may see
+    the person but does not hold the record (a case worker at another service, break-glass).
+    """
+    if Role.AUDITOR in user.roles:
+        try:
+            person_uuid = uuid.UUID(str(person_id))
+        except ValueError:
+            raise Http404("No such person") from None
+        if not Person.objects.filter(pk=person_uuid).exists():
+            raise Http404("No such person")
+        if not user.has_role(*HOLDER_ROLES):
+            return None
+    person = get_person_for_user(user, person_id)
+    if not is_holder(user, person) and Role.AUDITOR not in user.roles:
+        raise PermissionDenied("Only the service holding this record, or an auditor, sees who viewed it.")
+    return person

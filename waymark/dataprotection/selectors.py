@@ -1,0 +1,30 @@
+"""The per-record access log, from the audit trail's VIEW rows (aggregated in the database)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Count, Max, Min
+
+from waymark.audit.models import AuditAction, AuditEvent
+
+PERSON_TYPE = "people.person"
+
+
+def viewers_of_person(person_id: uuid.UUID) -> Any:
+    """One row per person who viewed the record: name and agency at the time, how many times,
+    first and last. Newest first."""
+    return (
+        AuditEvent.objects.filter(action=AuditAction.VIEW, object_type=PERSON_TYPE, object_id=str(person_id))
+        .values("actor_id", "actor_label", "actor_agency_id")
+        .annotate(views=Count("pk"), first_viewed=Min("occurred_at"), last_viewed=Max("occurred_at"))
+        .order_by("-last_viewed", "actor_label")
+    )
+
+
+def agency_names(rows: list[dict[str, Any]]) -> dict[Any, str]:
+    from waymark.organisations.models import Agency
+
+    ids = {row["actor_agency_id"] for row in rows if row["actor_agency_id"]}
+    return dict(Agency.objects.filter(pk__in=ids).values_list("pk", "name"))
