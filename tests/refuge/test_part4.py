@@ -175,25 +175,29 @@ def test_the_field_list_is_configuration_with_unique_codes():
     assert {f.section[0] for f in part4.FIELDS} == set("ABCDE")
 
 
-def test_suppression_hides_1_to_4_and_one_more_in_the_breakdown():
-    rows = [
-        {"section": "A", "code": "A1", "label": "", "value": 3},
-        {"section": "A", "code": "A2", "label": "", "value": 9},
-        {"section": "A", "code": "A3", "label": "", "value": 0},
-        {"section": "A", "code": "A4", "label": "", "value": 12},
-        {"section": "A", "code": "A5", "label": "", "value": 5},
-        {"section": "E", "code": "E-refuge-units", "label": "", "value": 2},
-    ]
-    out = {row["code"]: row["value"] for row in part4.suppress(rows)}
-    assert out["A1"] == "[c]"  # 1 to 4
-    assert out["A2"] == "[c]"  # secondary: the total would give A1 away
-    assert out["A3"] == 0 and out["A4"] == 12 and out["A5"] == 5  # zero and 5+ shown
-    assert out["E-refuge-units"] == 2  # capacity is not about people
+def test_the_project_disclosure_rule_with_secondary_suppression(settings):
+    settings.DISCLOSURE_SUPPRESS_BELOW = 5
+    values = {"A1": 3, "A2": 9, "A3": 0, "A4": 12, "A5": 5, "A6": 10, "A7": 2, "E-refuge-units": 2}
+    rows = [{"section": "", "code": code, "label": "", "value": value} for code, value in values.items()]
+    out, hidden = part4.suppress(rows)
+    shown = {row["code"]: row["value"] for row in out}
+    # A1 and A7 are small; A2 would give A1 away through A4, A6 would give A7 away through A4.
+    assert {code for code, value in shown.items() if value == "[c]"} == {"A1", "A2", "A6", "A7"}
+    assert hidden == 4
+    assert (shown["A3"], shown["A4"], shown["A5"]) == (0, 12, 5)  # zero and the rest shown
+    assert shown["E-refuge-units"] == 2  # capacity is not about people
 
 
-def test_commissioner_page_suppresses_and_says_so(records, commissioner):
+def test_the_default_rule_hides_under_10(records):
+    rows = {row["code"]: row["value"] for row in part4.partnership_return(2025)}
+    assert rows["A4"] == "[c]" and rows["C0"] == "[c]" and rows["A3"] == 0
+    assert rows["E-dispersed-bedspaces"] == 10
+
+
+def test_commissioner_page_suppresses_and_says_so(records, commissioner, settings):
+    settings.DISCLOSURE_SUPPRESS_BELOW = 5
     body = signed_in_client(commissioner).get(reverse("refuge:part4"), {"year": "2025"}).content.decode()
-    assert "Small numbers are suppressed" in body
+    assert "Small numbers are suppressed" in body and "Counts from 1 to 4 are not shown" in body
     assert 'data-code="A1">[c]<' in body and 'data-code="A4">6<' in body
     assert 'data-code="E-refuge-units">24<' in body
     assert "6 self-contained + 20 shared = 26, not the 24 units declared" in body
@@ -212,7 +216,8 @@ def test_other_roles_are_refused(records, persona, request):
     assert signed_in_client(user).get(reverse("refuge:part4_download", args=["csv"])).status_code == 403
 
 
-def test_csv_and_xlsx_in_one_click_carry_the_same_rows_and_are_audited(records, commissioner):
+def test_csv_and_xlsx_in_one_click_carry_the_same_rows_and_are_audited(records, commissioner, settings):
+    settings.DISCLOSURE_SUPPRESS_BELOW = 5
     from openpyxl import load_workbook
 
     client = signed_in_client(commissioner)
@@ -234,7 +239,8 @@ def test_csv_and_xlsx_in_one_click_carry_the_same_rows_and_are_audited(records, 
     assert client.get(reverse("refuge:part4_download", args=["pdf"])).status_code == 404
 
 
-def test_manage_py_report(records):
+def test_manage_py_report(records, settings):
+    settings.DISCLOSURE_SUPPRESS_BELOW = 5
     from django.core.management import call_command
 
     out = io.StringIO()

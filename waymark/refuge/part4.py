@@ -29,15 +29,15 @@ Definitions (one per row, in ``FIELDS``):
 - Bedspaces and units: active services' declared units and commissioned bedspaces by type, as
   recorded (not corrected: see ``data_quality_warnings``).
 
-**Small numbers.** Counts about people shown to a commissioner or partnership lead are
-suppressed when they are 1 to 4 (``SUPPRESS_BELOW``), and where one cell of a breakdown is hidden
-the next smallest in the same breakdown is hidden too, so its total cannot reveal it. Capacity
-rows (bedspaces, units) are not about people and are never suppressed.
+**Small numbers.** Counts about people shown to a commissioner or partnership lead go through the
+project's disclosure rule (``waymark/core/disclosure.py``: counts from 1 to
+``DISCLOSURE_SUPPRESS_BELOW`` - 1 hidden, then secondary suppression over the totals in
+``_totals``, optional rounding). Capacity rows (bedspaces, units) are not about people and are
+never suppressed.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -55,9 +55,6 @@ from waymark.refuge.choices import (
     UnsuccessfulReason,
 )
 from waymark.refuge.states import ReferralStatus
-
-SUPPRESS_BELOW = 5  # counts 1 to 4 about people are hidden from aggregate-only roles
-SUPPRESSED = "[c]"
 
 
 @dataclass(frozen=True)
@@ -285,28 +282,52 @@ def compute(records: Records) -> list[dict[str, Any]]:
     return [{"section": f.section, "code": f.code, "label": f.label, "value": f.count(records)} for f in FIELDS]
 
 
-def suppress(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Hides counts 1 to 4 about people, and one more cell of the same breakdown when only one is
-    hidden there (so its total cannot give it away). Capacity rows are left as they are."""
+def _totals(codes: set[str]) -> list[tuple[str, list[str]]]:
+    """How the rows about people add up (total, parts), so the disclosure rule can hide enough that
+    no hidden figure can be worked out from the others."""
+    by_group: dict[str, list[str]] = {}
+    for f in FIELDS:
+        if f.group:
+            by_group.setdefault(f.group, []).append(f.code)
+    totals = [
+        ("A4", ["A1", "A2", "A3", ADULTS_NOT_SPLIT]),  # every adult is a woman, a man, a trans adult or not known
+        ("A4", ["A6", "A7"]),  # every adult is one household, in refuge or with a sanctuary
+        ("C0", [c for c in by_group["unmet"] if c != "C0"]),
+        ("D0", by_group["why"]),
+        ("D0", by_group["where"]),
+    ]
+    return [(total, [p for p in parts if p in codes]) for total, parts in totals if total in codes]
+
+
+ADULTS_NOT_SPLIT = "A-not-split"  # adults counted in A4 but in none of A1 to A3 (a sanctuary's sex not known)
+
+
+def suppress(rows: list[dict[str, Any]], *, the_rule: Any = None) -> tuple[list[dict[str, Any]], int]:
+    """The project's disclosure rule (``waymark/core/disclosure.py``, set by
+    ``DISCLOSURE_SUPPRESS_BELOW`` and ``DISCLOSURE_ROUND_TO``) applied to the rows about people:
+    small counts hidden, and then as many more as it takes that no hidden count can be worked out
+    from the totals. Hidden figures print as ``[c]``. Capacity rows are left as they are. Returns
+    the rows and how many figures were hidden."""
+    from waymark.core.disclosure import SYMBOL, Suppressed, protect, rule, shown
+
+    the_rule = the_rule or rule()
     by_code = {f.code: f for f in FIELDS}
-    out = [dict(row) for row in rows]
-    hidden: Counter[str] = Counter()
-    for row in out:
-        spec = by_code[row["code"]]
-        if spec.about_people and isinstance(row["value"], int) and 0 < row["value"] < SUPPRESS_BELOW:
-            row["value"] = SUPPRESSED
-            hidden[spec.group] += 1
-    for group, count in hidden.items():
-        if not group or count != 1:
-            continue
-        candidates = [
-            row
-            for row in out
-            if by_code[row["code"]].group == group and isinstance(row["value"], int) and row["value"] > 0
-        ]
-        if candidates:
-            min(candidates, key=lambda row: row["value"])["value"] = SUPPRESSED
-    return out
+    cells = {
+        row["code"]: row["value"]
+        for row in rows
+        if row["code"] in by_code and by_code[row["code"]].about_people and isinstance(row["value"], int)
+    }
+    if {"A1", "A2", "A3", "A4"} <= set(cells):
+        cells[ADULTS_NOT_SPLIT] = cells["A4"] - cells["A1"] - cells["A2"] - cells["A3"]
+    hidden = protect(cells, _totals(set(cells)), the_rule=the_rule)
+    out = []
+    for row in rows:
+        row = dict(row)
+        if row["code"] in cells:
+            value = shown(row["value"], row["code"] in hidden, the_rule=the_rule)
+            row["value"] = SYMBOL if isinstance(value, Suppressed) else value
+        out.append(row)
+    return out, len(hidden - {ADULTS_NOT_SPLIT})
 
 
 QUALITY_SECTION = "Z. Data quality"
@@ -342,7 +363,7 @@ def partnership_return(year: int) -> list[dict[str, Any]]:
         sanctuaries=Sanctuary.objects.all(),
         services=SafeAccommodationService.objects.all(),
     )
-    return suppress(compute(records)) + quality_rows(records.services)
+    return suppress(compute(records))[0] + quality_rows(records.services)
 
 
 def _register() -> None:

@@ -792,9 +792,11 @@ def _part4_year(request: HttpRequest) -> int:
     return latest - 1  # the last complete year
 
 
-def _part4_rows(user: Any, year: int) -> tuple[list[dict[str, Any]], bool, str]:
-    """The return's rows for this viewer: the whole partnership with small numbers suppressed for
-    aggregate-only roles; their own provider's services, unsuppressed, for refuge workers."""
+def _part4_rows(user: Any, year: int) -> tuple[list[dict[str, Any]], str, str]:
+    """The return's rows for this viewer, the disclosure note ("" when none applies) and the scope:
+    the whole partnership under the project's disclosure rule for aggregate-only roles; their own
+    provider's services, as recorded, for refuge workers."""
+    from waymark.core.disclosure import Applied
     from waymark.refuge import part4
     from waymark.refuge.models import SafeAccommodationService
 
@@ -806,11 +808,10 @@ def _part4_rows(user: Any, year: int) -> tuple[list[dict[str, Any]], bool, str]:
             sanctuaries=Sanctuary.objects.all(),
             services=SafeAccommodationService.objects.all(),
         )
-        return (
-            part4.suppress(part4.compute(records)) + part4.quality_rows(records.services),
-            True,
-            "every provider in the partnership",
-        )
+        applied = Applied()
+        rows, hidden = part4.suppress(part4.compute(records), the_rule=applied.rule)
+        applied.record("the annual return", hidden)
+        return rows + part4.quality_rows(records.services), applied.note(), "every provider in the partnership"
     providers = access.provider_agency_ids(user)
     records = part4.records_for(
         period,
@@ -818,7 +819,7 @@ def _part4_rows(user: Any, year: int) -> tuple[list[dict[str, Any]], bool, str]:
         sanctuaries=Sanctuary.objects.none(),
         services=SafeAccommodationService.objects.visible_to(user).filter(provider_id__in=providers),
     )
-    return part4.compute(records) + part4.quality_rows(records.services), False, "your own service"
+    return part4.compute(records) + part4.quality_rows(records.services), "", "your own service"
 
 
 @signed_in(*PART4_ROLES)
@@ -828,7 +829,8 @@ def part4_return(request: HttpRequest) -> HttpResponse:
     from waymark.refuge.models import SafeAccommodationService
 
     year = _part4_year(request)
-    rows, suppressed, scope = _part4_rows(_user(request), year)
+    rows, note, scope = _part4_rows(_user(request), year)
+    suppressed = bool(note)
     audit_record(
         actor=_user(request),
         action=AuditAction.VIEW,
@@ -854,8 +856,7 @@ def part4_return(request: HttpRequest) -> HttpResponse:
             "year": year,
             "label": part4.Period.financial_year(year).label,
             "suppressed": suppressed,
-            "threshold": part4.SUPPRESS_BELOW - 1,
-            "marker": part4.SUPPRESSED,
+            "note": note,
             "scope": scope,
             "warnings": [(s, w) for s, w in warnings if w],
             "years": [(y, part4.Period.financial_year(y).label) for y in range(latest, latest - 8, -1)],
@@ -876,7 +877,8 @@ def part4_download(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("No such format")
     year = _part4_year(request)
-    rows, suppressed, _scope = _part4_rows(_user(request), year)
+    rows, note, _scope = _part4_rows(_user(request), year)
+    suppressed = bool(note)
     audit_record(
         actor=_user(request),
         action=AuditAction.EXPORT,
