@@ -75,6 +75,13 @@ if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     DATABASES["default"]["OPTIONS"]["options"] = (
         DATABASES["default"]["OPTIONS"].get("options", "") + f" -c jit={jit}"
     ).strip()
+# A read replica for reports (docs/deployment.md): `manage.py report` reads from it.
+if env.str("REPORTS_DATABASE_URL", default=""):
+    DATABASES["reports"] = env.db("REPORTS_DATABASE_URL")
+    DATABASES["reports"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["reports"]["TEST"] = {"MIRROR": "default"}
+REPORTS_FROM_REPLICA = "reports" in DATABASES
+DATABASE_ROUTERS = ["waymark.core.db_router.ReportsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Applications --------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from django.db import transaction
 from waymark.audit.actions import audit_record
 from waymark.audit.export import csv_safe
 from waymark.audit.models import AuditAction
+from waymark.core.db_router import reading_reports
 from waymark.core.reporting import registered_reports
 
 FORMATS = ("json", "csv", "xlsx")
@@ -48,7 +49,8 @@ class Command(BaseCommand):
             raise CommandError("--format xlsx needs --output FILE.")
         own = {k: v for k, v in options.items() if k in _report_option_names(report)}
         with transaction.atomic():
-            rows = report.rows(**own)
+            with reading_reports():  # from the read replica, when one is configured
+                rows = report.rows(**own)
             audit_record(
                 actor=None,
                 actor_label="manage.py report",
