@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -104,3 +105,15 @@ def meeting(police_agency, housing_agency):
 def other_meeting(police_agency, housing_agency):
     """The meeting a fortnight later, inviting the same agencies."""
     return make_meeting(held_on=in_days(21), agencies=[police_agency, housing_agency])
+
+
+def open_on_its_day(*, actor, meeting: MaracMeeting) -> MaracMeeting:
+    """Opens meeting mode with the clock on the meeting's own day (09:30 London): meeting mode is
+    refused before the meeting's date (issue 10, item 4), and these fixtures schedule meetings ahead."""
+    import time_machine
+
+    from waymark.marac.meetings import meeting_open
+
+    morning = dt.datetime.combine(meeting.held_on, dt.time(9, 30), tzinfo=ZoneInfo("Europe/London"))
+    with time_machine.travel(morning, tick=False):
+        return meeting_open(actor=actor, meeting=meeting)

@@ -9,7 +9,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from tests.marac.meeting_fixtures import *  # noqa: F403
-from tests.marac.meeting_fixtures import accepted_case, in_days, listed_case, make_meeting
+from tests.marac.meeting_fixtures import (
+    accepted_case,
+    in_days,
+    listed_case,
+    make_meeting,
+    open_on_its_day,
+)
 from waymark.marac import meetings as m
 from waymark.marac.models import (
     ActionStatus,
@@ -44,7 +50,7 @@ def coordinator_only_calls(meeting, running, police_agency):
         ("agenda_add", lambda a: m.agenda_add(actor=a, meeting=meeting, marac_case=waiting)),
         ("agenda_move", lambda a: m.agenda_move(actor=a, meeting=meeting, marac_case=on_agenda, direction="up")),
         ("agenda_remove", lambda a: m.agenda_remove(actor=a, meeting=meeting, marac_case=on_agenda)),
-        ("open", lambda a: m.meeting_open(actor=a, meeting=meeting)),
+        ("open", lambda a: open_on_its_day(actor=a, meeting=meeting)),
         ("attendance", lambda a: m.attendance_record(actor=a, meeting=running, attended_agency_ids=[])),
         ("attendee_add", lambda a: m.attendee_add(actor=a, meeting=running, name="X", capacity="observer")),
         ("attendee_agree", lambda a: m.attendee_agree(actor=a, attendee=attendee)),

@@ -9,9 +9,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.marac.meeting_fixtures import *  # noqa: F403
-from tests.marac.meeting_fixtures import in_days, listed_case, make_meeting
+from tests.marac.meeting_fixtures import (
+    in_days,
+    listed_case,
+    make_meeting,
+    open_on_its_day,
+)
 from waymark.marac.meeting_access import actions_visible_to
-from waymark.marac.meetings import action_set_status, actions_for_review, meeting_open
+from waymark.marac.meetings import action_set_status, actions_for_review
 from waymark.marac.models import ActionStatus, MaracAction, MeetingStatus
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +85,7 @@ def test_a_review_is_at_a_later_meeting(coordinator, meeting, police_agency):
 
 def test_review_through_meeting_mode(client_for, coordinator, last_meeting, meeting, police_agency):
     action = make_action(last_meeting, police_agency)
-    meeting_open(actor=coordinator, meeting=meeting)
+    open_on_its_day(actor=coordinator, meeting=meeting)
     client = client_for(coordinator)
     page = client.get(reverse("marac:meeting-run", kwargs={"meeting_id": meeting.pk})).content.decode()
     assert "Actions from earlier meetings" in page and "Canary-action" in page

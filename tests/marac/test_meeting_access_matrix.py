@@ -11,9 +11,13 @@ import pytest
 from django.urls import reverse
 
 from tests.marac.meeting_fixtures import *  # noqa: F403
-from tests.marac.meeting_fixtures import accepted_case, listed_case
+from tests.marac.meeting_fixtures import (
+    accepted_case,
+    listed_case,
+    open_on_its_day,
+)
 from waymark.marac.meeting_urls import urlpatterns
-from waymark.marac.meetings import attendee_add, meeting_open
+from waymark.marac.meetings import attendee_add
 from waymark.marac.models import MaracAction
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +60,7 @@ def test_the_matrix_covers_every_meeting_url():
 @pytest.fixture
 def world(coordinator, meeting, police_agency):
     case = listed_case(meeting)
-    meeting = meeting_open(actor=coordinator, meeting=meeting)
+    meeting = open_on_its_day(actor=coordinator, meeting=meeting)
     attendee = attendee_add(actor=coordinator, meeting=meeting, name="Obs", capacity="observer")
     action = MaracAction.objects.create(
         marac_case=case, agreed_at=meeting, description="x", owner_agency=police_agency, due_on=meeting.held_on

@@ -105,7 +105,7 @@ def test_agenda_page_twelve_month_repeat_evidence(client_for, coordinator, meeti
     listed_case(meeting, victim=victim, perpetrator=perp)
     body = client_for(coordinator).get(reverse("marac:agenda", kwargs={"meeting_id": meeting.pk})).content.decode()
     first_on = in_days(-200)
-    assert f"of FIRST-1, referred {first_on.day} {first_on:%b} {first_on.year}" in body
+    assert f"of FIRST-1, referred {first_on.day} {first_on:%B} {first_on.year}" in body
 
 
 def test_remove_through_the_page(client_for, coordinator, meeting):

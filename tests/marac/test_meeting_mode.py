@@ -3,11 +3,19 @@ the discussion and actions per case, marking heard, completing the minutes."""
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from tests.marac.meeting_fixtures import *  # noqa: F403
-from tests.marac.meeting_fixtures import in_days, listed_case
+from tests.marac.meeting_fixtures import (
+    in_days,
+    listed_case,
+    open_on_its_day,
+)
 from waymark.audit.models import AuditEvent
 from waymark.marac.meetings import (
     CONFIDENTIALITY_STATEMENT,
@@ -24,11 +32,12 @@ from waymark.marac.meetings import (
 from waymark.marac.models import ActionStatus, AttendeeCapacity, MaracCaseStatus, MeetingStatus
 
 pytestmark = pytest.mark.django_db
+LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture
 def running(coordinator, meeting):
-    return meeting_open(actor=coordinator, meeting=meeting)
+    return open_on_its_day(actor=coordinator, meeting=meeting)
 
 
 def url(name, meeting, **kwargs):
@@ -36,11 +45,11 @@ def url(name, meeting, **kwargs):
 
 
 def test_open_only_once(coordinator, meeting):
-    meeting_open(actor=coordinator, meeting=meeting)
+    open_on_its_day(actor=coordinator, meeting=meeting)
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.IN_PROGRESS and meeting.started_at
     with pytest.raises(MeetingError):
-        meeting_open(actor=coordinator, meeting=meeting)
+        open_on_its_day(actor=coordinator, meeting=meeting)
 
 
 def test_cases_are_heard_only_in_a_running_meeting(coordinator, meeting):
@@ -227,3 +236,20 @@ def test_the_summary_is_required_when_saving_the_discussion(client_for, coordina
     assert "Enter the summary of information shared" in response.content.decode()
     case.refresh_from_db()
     assert case.risks_identified == ""
+
+
+def test_meeting_mode_is_refused_before_the_meetings_date(client_for, coordinator, meeting):
+    """Issue 10, item 4: attendance, hearings and actions are recorded as they happen."""
+    day_before = dt.datetime.combine(meeting.held_on - dt.timedelta(days=1), dt.time(17, 0), tzinfo=LONDON)
+    with time_machine.travel(day_before, tick=False):
+        with pytest.raises(MeetingError, match="can be opened on that day, not before"):
+            meeting_open(actor=coordinator, meeting=meeting)
+        response = client_for(coordinator).post(url("meeting-open", meeting), follow=True)
+        assert "not before" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.SCHEDULED
+    just_after_midnight = dt.datetime.combine(meeting.held_on, dt.time(0, 5), tzinfo=LONDON)
+    with time_machine.travel(just_after_midnight, tick=False):
+        meeting_open(actor=coordinator, meeting=meeting)
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.IN_PROGRESS

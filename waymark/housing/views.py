@@ -146,6 +146,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
     held = people_visible_to(user).filter(held_by=agency, archived_at__isnull=True)
     # The most recently recorded first, at most PEOPLE_OFFERED (the form says so); a person chosen
     # elsewhere arrives as ?person=<id> and is always offered.
+    # short list: the most recent PEOPLE_OFFERED, the form says so and offers a person chosen elsewhere
     people = list(held.order_by("-created_at")[:PEOPLE_OFFERED])
     wanted = request.GET.get("person") or request.POST.get("person") or ""
     if wanted and all(str(p.pk) != wanted for p in people):
@@ -153,6 +154,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
             people += list(held.filter(pk=uuid.UUID(wanted)))
     people.sort(key=lambda p: (p.family_name, p.given_name))
     agencies = list(Agency.objects.filter(is_active=True).exclude(pk=agency.pk).order_by("name"))
+    # short list: the most recent CASES_OFFERED cases, the form says when there are more
     cases = list(cases_visible_to(user).order_by("-opened_on")[:CASES_OFFERED])
     form = forms.ApplicationForm(
         request.POST or None,

@@ -73,3 +73,37 @@ def marac_case_section(user: Any, case: Any) -> dict[str, Any] | None:
         return None
     referrals = MaracCase.objects.filter(case=case).only("id", "ref", "referred_on", "status").order_by("-referred_on")
     return {"referrals": list(referrals)}
+
+
+@register_case_section(order=5, template="marac/_case_risk_section.html")
+def case_risk_section(user: Any, case: Any) -> dict[str, Any] | None:
+    """Risk where decisions are made (issue 10, item 3): the client's current risk level, its trend
+    and when it is due for reassessment, with "record a checklist" and, at high risk, "refer to
+    MARAC" in one step. Reads through the risk app's own scope (RiskAssessment.visible_to)."""
+    from waymark.risk.access import has_risk_role
+    from waymark.risk.choices import RiskLevel
+    from waymark.risk.models import RiskAssessment
+    from waymark.risk.selectors import history_of, reassessment_due_on
+
+    if not has_risk_role(user):
+        return None
+    assessments = list(
+        RiskAssessment.objects.visible_to(user).current().filter(person_id=case.person_id).select_related("instrument")
+    )
+    history = history_of(assessments)
+    latest = history[-1] if history else None
+    due_on = reassessment_due_on(assessments)
+    today = timezone.localdate()
+    # As the MARAC section beside it: this case's own referrals (the viewer may see the case).
+    open_marac = MaracCase.objects.filter(case=case).exclude(
+        status__in=[MaracCaseStatus.NOT_ACCEPTED, MaracCaseStatus.WITHDRAWN, MaracCaseStatus.HEARD]
+    )
+    return {
+        "latest": latest.assessment if latest else None,
+        "trend": latest.trend if latest else None,
+        "due_on": due_on,
+        "overdue": due_on is not None and due_on < today,
+        "is_high": latest is not None and latest.assessment.final_level == RiskLevel.HIGH,
+        "may_refer": bool(MARAC_REFERRING_ROLES & user.roles) and case.closed_on is None,
+        "marac_open": open_marac.exists(),
+    }

@@ -15,6 +15,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -116,15 +117,18 @@ def with_repeats(cases: list[MaracCase]) -> list[dict[str, Any]]:
 def meeting_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     visible = meetings_visible_to(request.user).annotate(listed=Count("cases"))
-    upcoming = list(
-        visible.filter(held_on__gte=today).exclude(status=MeetingStatus.CANCELLED).order_by("held_on", "ref")[:50]
+    upcoming_page = Paginator(
+        visible.filter(held_on__gte=today).exclude(status=MeetingStatus.CANCELLED).order_by("held_on", "ref"), 50
+    ).get_page(request.GET.get("page"))
+    past_page = Paginator(visible.filter(held_on__lt=today).order_by("-held_on", "-ref"), 20).get_page(
+        request.GET.get("past")
     )
-    past = list(visible.filter(held_on__lt=today).order_by("-held_on", "-ref")[:20])
+    upcoming, past = list(upcoming_page.object_list), list(past_page.object_list)
     audit_record(
         actor=request.user,
         action=AuditAction.VIEW,
         object_type="marac.maracmeeting",
-        detail={"page": "meetings", "results": len(upcoming) + len(past)},
+        detail={"page": "meetings", "results": upcoming_page.paginator.count + past_page.paginator.count},
     )
     return render(
         request,
@@ -132,6 +136,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         {
             "upcoming": upcoming,
             "past": past,
+            "upcoming_page": upcoming_page,
+            "past_page": past_page,
             "coordinator": is_coordinator(request.user),
             "awaiting": actions.cases_awaiting_a_meeting().count() if is_coordinator(request.user) else None,
         },
@@ -274,7 +280,8 @@ def meeting_agencies(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
 def agenda_build(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
     meeting = get_meeting_to_run(request.user, meeting_id)
     listed = list(actions.agenda(meeting))
-    awaiting = list(actions.cases_awaiting_a_meeting()[:200])
+    awaiting_page = Paginator(actions.cases_awaiting_a_meeting(), 50).get_page(request.GET.get("page"))
+    awaiting = list(awaiting_page.object_list)
     findings = with_repeats(listed + awaiting)
     _audit_view(request, meeting, "agenda building", cases=len(listed), awaiting=len(awaiting))
     return render(
@@ -285,6 +292,7 @@ def agenda_build(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
             "listed": findings[: len(listed)],
             "awaiting": findings[len(listed) :],
             "full": len(listed) >= meeting.capacity,
+            "awaiting_page": awaiting_page,
             "open_for_agenda": meeting.status in actions.OPEN_FOR_AGENDA,
         },
     )
@@ -550,6 +558,16 @@ def _meeting_case_page(
 ) -> HttpResponse:
     entries = list(research_visible_to(request.user, meeting).filter(marac_case=marac_case))
     _audit_view(request, marac_case, "meeting mode: case", meeting=str(meeting.pk))
+    # Live use (issue 10, item 4): where this case sits on the agenda, the way to the case before
+    # and after it, and the actions agreed for this victim at earlier meetings, beside the case.
+    agenda = list(actions.agenda(meeting))
+    position = next((i for i, c in enumerate(agenda) if c.pk == marac_case.pk), 0)
+    previous_actions = list(
+        MaracAction.objects.filter(marac_case__victim_id=marac_case.victim_id)
+        .exclude(agreed_at=meeting)
+        .select_related("owner_agency", "agreed_at")
+        .order_by("-agreed_at__held_on", "due_on")
+    )
     return render(
         request,
         "marac/meeting_case.html",
@@ -564,6 +582,12 @@ def _meeting_case_page(
             "observers_waiting": actions.observers_waiting(meeting).count(),
             "running": meeting.status == MeetingStatus.IN_PROGRESS,
             "heard": marac_case.status == MaracCaseStatus.HEARD,
+            "position": position + 1,
+            "agenda_size": len(agenda),
+            "heard_count": sum(1 for c in agenda if c.status == MaracCaseStatus.HEARD),
+            "previous_case": agenda[position - 1] if position > 0 else None,
+            "next_case": agenda[position + 1] if position + 1 < len(agenda) else None,
+            "previous_actions": previous_actions,
         },
     )
 
@@ -727,18 +751,21 @@ def action_list(request: HttpRequest) -> HttpResponse:
     show = "all" if request.GET.get("show") == "all" else "open"
     visible = actions_visible_to(request.user)
     listed = visible if show == "all" else visible.filter(status=ActionStatus.OPEN)
-    page = list(listed.order_by("due_on", "created_at")[:300])
+    action_page = Paginator(listed.order_by("due_on", "created_at"), 50).get_page(request.GET.get("page"))
+    page = list(action_page.object_list)
     audit_record(
         actor=request.user,
         action=AuditAction.VIEW,
         object_type="marac.maracaction",
-        detail={"page": "actions", "show": show, "results": len(page)},
+        detail={"page": "actions", "show": show, "results": action_page.paginator.count},
     )
     return render(
         request,
         "marac/action_list.html",
         {
             "actions": page,
+            "action_page": action_page,
+            "query": "show=all" if show == "all" else "",
             "show": show,
             "today": timezone.localdate(),
             "coordinator": is_coordinator(request.user),

@@ -425,6 +425,12 @@ def meeting_open(*, actor: Any, meeting: MaracMeeting) -> MaracMeeting:
     meeting = _lock(meeting)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise MeetingError("Only a scheduled meeting can be opened.")
+    today = timezone.localdate()
+    if meeting.held_on > today:
+        # Meeting mode records attendance, hearings and actions as they happen: not in advance.
+        raise MeetingError(
+            f"This meeting is on {meeting.held_on.day} {meeting.held_on:%B %Y}: it can be opened on that day, not before."
+        )
     meeting.status = MeetingStatus.IN_PROGRESS
     meeting.started_at = timezone.now()
     meeting.save(update_fields=["status", "started_at", "modified_at"])

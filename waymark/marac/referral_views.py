@@ -20,6 +20,7 @@ from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.cases.access import get_case_for_user
 from waymark.core.access import signed_in
+from waymark.core.paging import paged, query_without_page
 from waymark.marac.access import (
     MARAC_REFERRING_ROLES,
     flags_visible_to,
@@ -48,7 +49,7 @@ from waymark.people.choices import Sex, YesNoUnknown
 from waymark.referrals.actions import PersonDetails, Sharing
 from waymark.risk.selectors import latest_assessment
 
-QUEUE_LIMIT = 300
+QUEUE_PAGE_SIZE = 50
 CRITERION_LABELS = dict(Criterion.choices)
 PEOPLE_CHANGEABLE = (MaracCaseStatus.REFERRED, MaracCaseStatus.ACCEPTED, MaracCaseStatus.LISTED)
 VICTIM_FIELDS = (
@@ -198,19 +199,20 @@ def refer(request: HttpRequest) -> HttpResponse:
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
     """The MARAC referrals the user's agencies made: reference, date, agency, status. Nothing else."""
-    referrals = list(
+    page = paged(
+        request,
         marac_referral_status_visible_to(request.user)
         .select_related("referring_agency")
         .only("id", "ref", "referred_on", "status", "referring_agency__name")
-        .order_by("-referred_on", "-ref")[:500]
+        .order_by("-referred_on", "-ref"),
     )
     audit_record(
         actor=request.user,
         action=AuditAction.VIEW,
         object_type="marac.maraccase",
-        detail={"page": "MARAC referrals made by my agency", "results": len(referrals)},
+        detail={"page": "MARAC referrals made by my agency", "results": page.paginator.count},
     )
-    return render(request, "marac/referral_mine.html", {"referrals": referrals})
+    return render(request, "marac/referral_mine.html", {"referrals": page.object_list, "page": page})
 
 
 @signed_in(Role.MARAC_COORDINATOR)
@@ -221,16 +223,22 @@ def queue(request: HttpRequest) -> HttpResponse:
     scope = marac_referrals_visible_to(request.user).select_related("victim", "perpetrator", "referring_agency")
     if show == "awaiting":
         scope = scope.filter(status=MaracCaseStatus.REFERRED)
-    page = list(scope.order_by("-referred_on", "-ref")[:QUEUE_LIMIT])
-    findings = repeats_for_cases(page)
+    # Awaiting triage: the longest waiting first; all: the newest first. Every one, a page at a time.
+    ordering = ("referred_on", "ref") if show == "awaiting" else ("-referred_on", "-ref")
+    page = paged(request, scope.order_by(*ordering), QUEUE_PAGE_SIZE)
+    findings = repeats_for_cases(page.object_list)
     rows = [{"case": c, "finding": findings.get(c.pk)} for c in page]
     audit_record(
         actor=request.user,
         action=AuditAction.VIEW,
         object_type="marac.maraccase",
-        detail={"page": "MARAC triage queue", "show": show, "results": len(rows)},
+        detail={"page": "MARAC triage queue", "show": show, "results": page.paginator.count},
     )
-    return render(request, "marac/referral_queue.html", {"rows": rows, "show": show, "limit": QUEUE_LIMIT})
+    return render(
+        request,
+        "marac/referral_queue.html",
+        {"rows": rows, "show": show, "page": page, "query": query_without_page(request)},
+    )
 
 
 def _referral_or_refuse(request: HttpRequest, case_id: str) -> Any:
@@ -347,8 +355,8 @@ def flags(request: HttpRequest) -> HttpResponse:
     )
     if show == "new":
         scope = scope.filter(status=FlagStatus.NEW)
-    alerts = list(scope.order_by("-raised_at")[:QUEUE_LIMIT])
-    rows = [{"flag": f, "window_end": window_end(f.earlier_case.referred_on)} for f in alerts]
+    page = paged(request, scope.order_by("-raised_at"), QUEUE_PAGE_SIZE)
+    rows = [{"flag": f, "window_end": window_end(f.earlier_case.referred_on)} for f in page.object_list]
     audit_record(
         actor=request.user,
         action=AuditAction.VIEW,
@@ -358,7 +366,14 @@ def flags(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "marac/flag_list.html",
-        {"rows": rows, "show": show, "months": window_months(), "form": DismissForm(), "limit": QUEUE_LIMIT},
+        {
+            "rows": rows,
+            "show": show,
+            "months": window_months(),
+            "form": DismissForm(),
+            "page": page,
+            "query": query_without_page(request),
+        },
     )
 
 

@@ -22,8 +22,12 @@ def referrals_made(user: Any) -> Panel:
         title="Referrals from your agency",
         description="Refer someone to the specialist domestic abuse service, and follow what happened.",
         figures=[
-            Figure("Made in the last 28 days", mine.filter(received_on__gte=since).count(), reverse("referrals:mine")),
-            Figure("Waiting for a decision", mine.open().count(), reverse("referrals:mine")),
+            Figure(
+                "Made in the last 28 days",
+                mine.filter(received_on__gte=since).count(),
+                reverse("referrals:mine") + "?within=28",
+            ),
+            Figure("Waiting for a decision", mine.open().count(), reverse("referrals:mine") + "?waiting=yes"),
         ],
         links=[("Make a referral", reverse("referrals:new")), ("Your agency's referrals", reverse("referrals:mine"))],
     )
@@ -39,12 +43,12 @@ def referrals_to_triage(user: Any) -> Panel:
             Figure(
                 "Received, not yet triaged",
                 received.filter(status=ReferralStatus.RECEIVED).count(),
-                reverse("referrals:queue"),
+                reverse("referrals:queue") + "?show=received",
             ),
             Figure(
                 "Triaged, waiting for a decision",
                 received.filter(status=ReferralStatus.TRIAGED).count(),
-                reverse("referrals:queue"),
+                reverse("referrals:queue") + "?show=triaged",
             ),
         ],
         links=[("Referrals to triage", reverse("referrals:queue"))],

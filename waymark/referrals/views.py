@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from waymark.audit.actions import audit_record
@@ -115,19 +117,48 @@ def intake_sent(request: HttpRequest) -> HttpResponse:
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
     """The referrals the user's agencies made: reference, date, status, reason. Nothing else."""
-    referrals = list(
+    from waymark.core.paging import paged, query_without_page
+
+    scope = (
         Referral.objects.status_visible_to(request.user)
         .select_related("referring_agency")
-        .only("id", "number", "received_on", "status", "referring_agency__name")
-        .prefetch_related("status_changes")[:500]
+        .only("id", "number", "received_on", "status", "referring_agency__name", "referring_user_id")
+        .prefetch_related("status_changes")
+        .order_by("-received_on", "-number")
     )
+    number = request.GET.get("number", "").strip()[:20]
+    made_by_me = request.GET.get("made_by") == "me"
+    if number:
+        scope = scope.filter(number__icontains=number)
+    if made_by_me:
+        scope = scope.filter(referring_user=request.user)
+    # The home panel's figures link here with the same filters, so the counts match the list.
+    if request.GET.get("within") == "28":
+        scope = scope.filter(received_on__gte=timezone.localdate() - timedelta(days=28))
+    if request.GET.get("waiting") == "yes":
+        scope = scope.open()
+    page = paged(request, scope)
     audit_record(
         actor=request.user,
-        action=AuditAction.VIEW,
+        action=AuditAction.SEARCH if number or made_by_me else AuditAction.VIEW,
         object_type="referrals.referral",
-        detail={"page": "referrals made by my agency", "results": len(referrals)},
+        detail={
+            "page": "referrals made by my agency",
+            "criteria": [name for name, value in (("number", number), ("made_by_me", made_by_me)) if value],
+            "results": page.paginator.count,
+        },
     )
-    return render(request, "referrals/mine.html", {"referrals": referrals})
+    return render(
+        request,
+        "referrals/mine.html",
+        {
+            "referrals": page.object_list,
+            "page": page,
+            "query": query_without_page(request),
+            "number": number,
+            "made_by_me": made_by_me,
+        },
+    )
 
 
 # --- The receiving service -----------------------------------------------------------------
@@ -136,17 +167,50 @@ def mine(request: HttpRequest) -> HttpResponse:
 @signed_in(*RECEIVING_READ_ROLES)
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
+    """Every waiting referral, most urgent first, paged, with filters (nothing is cut off)."""
+    from urllib.parse import urlencode
+
+    from django.core.paginator import Paginator
+
+    from waymark.referrals.choices import ReferralSource
+    from waymark.referrals.selectors import QUEUE_PAGE_SIZE, QUEUE_RISK, QUEUE_SHOW, triage_queue
+
     show = request.GET.get("show", "open")
-    referrals = Referral.objects.visible_to(request.user).select_related("subject", "referring_agency")
-    referrals = referrals.open() if show != "all" else referrals
-    page = list(referrals.order_by("received_on", "number")[:200])
+    show = show if show in QUEUE_SHOW else "open"
+    source = request.GET.get("source", "")
+    source = source if source in ReferralSource.values else ""
+    risk = request.GET.get("risk", "")
+    risk = risk if risk in QUEUE_RISK else ""
+    referrals = triage_queue(request.user, show=show, source=source, risk=risk)
+    page = Paginator(referrals, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(
         actor=request.user,
         action=AuditAction.VIEW,
         object_type="referrals.referral",
-        detail={"page": "triage queue", "show": "all" if show == "all" else "open", "results": len(page)},
+        detail={
+            "page": "triage queue",
+            "show": show,
+            "filters": [name for name, value in (("source", source), ("risk", risk)) if value],
+            "results": page.paginator.count,
+            "page_number": page.number,
+        },
     )
-    return render(request, "referrals/queue.html", {"referrals": page, "show": show})
+    query = urlencode({k: v for k, v in (("show", show), ("source", source), ("risk", risk)) if v})
+    return render(
+        request,
+        "referrals/queue.html",
+        {
+            "page": page,
+            "referrals": page.object_list,
+            "show": show,
+            "source": source,
+            "risk": risk,
+            "query": query,
+            "show_choices": QUEUE_SHOW.items(),
+            "source_choices": ReferralSource.choices,
+            "risk_choices": QUEUE_RISK.items(),
+        },
+    )
 
 
 @signed_in(*RECEIVING_READ_ROLES)

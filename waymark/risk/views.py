@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -217,12 +218,13 @@ def person_history(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
             "due_on": due_on,
             "overdue": due_on is not None and due_on < today,
             "escalation": escalation_for(person, on=today),
-            "incidents": list(
+            "incidents": Paginator(
                 Incident.objects.visible_to(request.user)
                 .filter(victim=person)
                 .select_related("agency")
-                .order_by("-occurred_on")[:50]
-            ),
+                .order_by("-occurred_on"),
+                50,
+            ).get_page(request.GET.get("incidents")),
             "high": RiskLevel.HIGH,
         },
     )
