@@ -286,5 +286,5 @@ def test_my_dashboard_shows_legal_orders_expiring(idva, idva_team, specialist_ag
     assert dashboard.orders_available and dashboard.orders == [order]
     assert dashboard.rows[0].orders == [order]
     page = client_for(idva).get(reverse("cases:mine")).content.decode()
-    expected = f"non-molestation order expires {(TODAY() + timedelta(days=10)):%-d %b %Y}"
+    expected = f"non-molestation order expires {(TODAY() + timedelta(days=10)):%-d %B %Y}"
     assert expected.lower() in page.lower()

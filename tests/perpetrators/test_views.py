@@ -290,3 +290,26 @@ def test_every_programme_page_that_lists_people_is_audited(client_for, programme
     audited = AuditEvent.objects.filter(actor=programme_worker).order_by("-sequence")[: 1 if page else 0]
     assert AuditEvent.objects.filter(actor=programme_worker).count() == before + 1
     assert audited[0].action in (AuditAction.VIEW, AuditAction.SEARCH)
+
+
+def test_the_register_opens_on_the_sessions_own_day(client_for, programme_worker, participant, specialist_agency):
+    """Issue 10, item 4: sessions are weekly on the day the programme started; the register opens on
+    the latest session day, not on whatever day it is today."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from tests.perpetrators.conftest import make_enrolment
+
+    tuesday = dt.date(2026, 9, 1)
+    enrolment = make_enrolment(
+        participant=participant, agency=specialist_agency, worker=programme_worker, starts_on=tuesday
+    )
+    friday = dt.datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+    with time_machine.travel(friday, tick=False):
+        client = client_for(programme_worker)
+        opened = client.get(reverse("perpetrators:register_today"))
+        assert opened.url == reverse("perpetrators:register", args=["2026-11-17"])  # the Tuesday before
+        page = client.get(reverse("perpetrators:detail", args=[enrolment.pk])).content.decode()
+        assert reverse("perpetrators:register", args=["2026-11-17"]) in page

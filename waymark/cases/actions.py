@@ -536,14 +536,74 @@ def case_request_closure(*, actor: Any, case: Case, reason: str, note: str) -> C
     return _refresh(case, locked)
 
 
+# MARAC referral states that are not a referral to MARAC (refused or withdrawn).
+NOT_A_MARAC_REFERRAL = ("not_accepted", "withdrawn")
+NO_MARAC_REASON_MIN = 10
+
+
+def current_risk_level(case: Case) -> str:
+    """The client's latest risk checklist level ("" if none), from every assessment of her."""
+    from waymark.risk.models import RiskAssessment
+
+    latest = (
+        RiskAssessment.objects.current()
+        .filter(person_id=case.person_id)
+        .order_by("-assessed_on", "-created_at")
+        .first()
+    )
+    return latest.final_level if latest else ""
+
+
+def risk_level_at_engagement(case: Case) -> str:
+    """Her risk level when she engaged (or the case opened): the latest checklist on or before then,
+    else the first after it ("" if none)."""
+    from waymark.risk.models import RiskAssessment
+
+    on = case.engaged_on or case.opened_on
+    mine = RiskAssessment.objects.current().filter(person_id=case.person_id)
+    before = mine.filter(assessed_on__lte=on).order_by("-assessed_on", "-created_at").first()
+    after = mine.filter(assessed_on__gt=on).order_by("assessed_on", "created_at").first()
+    chosen = before or after
+    return chosen.final_level if chosen else ""
+
+
+def has_marac_referral(case: Case) -> bool:
+    """Whether the client has a MARAC referral (any agency, any time) that was not refused or
+    withdrawn. Read through the reverse relation, so casework does not import MARAC."""
+    return case.person.marac_cases_as_victim.exclude(status__in=NOT_A_MARAC_REFERRAL).exists()  # type: ignore[attr-defined]
+
+
+def closing_high_risk_without_marac(case: Case) -> bool:
+    return current_risk_level(case) == "high" and not has_marac_referral(case)
+
+
 @transaction.atomic
-def case_approve_closure(*, actor: Any, case: Case) -> Case:
-    """A team manager of the case's agency approves the request: the case closes today."""
+def case_approve_closure(*, actor: Any, case: Case, no_marac_reason: str = "") -> Case:
+    """A team manager of the case's agency approves the request: the case closes today.
+
+    If the client's current risk is high and she has no MARAC referral, the manager must give a
+    reason (kept, encrypted, and counted in the closure figures); without one nothing is saved.
+    """
     require_team_manager(actor, case)
     locked = _locked(case)
     check_transition(locked.status, CaseStatus.CLOSED)
     if exit_outcomes_missing(locked):
         raise ValidationError({"outcomes": "Closure needs outcomes recorded: the exit outcome measures are missing."})
+    fields = ["closed_on", "closure_approved_by"]
+    if closing_high_risk_without_marac(locked):
+        reason = (no_marac_reason or "").strip()
+        if len(reason) < NO_MARAC_REASON_MIN:
+            raise ValidationError(
+                {
+                    "no_marac_reason": "The risk is high and she has no MARAC referral: "
+                    "say why the case may close without one."
+                }
+            )
+        locked.closed_high_risk_without_marac = True
+        locked.no_marac_reason = _clean_text(
+            reason, field="no_marac_reason", label="why it may close without MARAC", max_length=REASON_MAX_LENGTH
+        )
+        fields += ["closed_high_risk_without_marac", "no_marac_reason"]
     locked.closed_on = timezone.localdate()
     locked.closure_approved_by = actor
     _move(
@@ -551,7 +611,7 @@ def case_approve_closure(*, actor: Any, case: Case) -> Case:
         actor=actor,
         to_status=CaseStatus.CLOSED,
         reason=locked.get_closure_reason_display(),
-        fields=["closed_on", "closure_approved_by"],
+        fields=fields,
     )
     return _refresh(case, locked)
 

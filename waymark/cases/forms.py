@@ -84,6 +84,11 @@ class ContactAttemptForm(forms.Form):
 
     def __init__(self, *args: Any, channels: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # Most attempts are logged as they happen: default to now (London time), editable.
+            now = timezone.localtime()
+            self.initial.setdefault("attempted_on", now.date())
+            self.initial.setdefault("attempted_time", now.strftime("%H:%M"))
         self.channel_objects = {str(c.pk): c for c in channels}
         if channels:
             cast(forms.ChoiceField, self.fields["channel"]).choices = [(str(c.pk), _channel_label(c)) for c in channels]

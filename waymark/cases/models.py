@@ -105,6 +105,14 @@ class Case(VersionedModel, BaseModel):
     closure_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    closed_high_risk_without_marac = models.BooleanField(
+        default=False,
+        help_text="Closed while the client's risk was high and she had no MARAC referral (reported in closure figures).",
+    )
+    no_marac_reason = EncryptedTextField(
+        blank=True,
+        help_text="The manager's reason for approving closure at high risk with no MARAC referral. Encrypted at rest.",
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -197,7 +205,7 @@ class ContactAttempt(BaseModel):
         ordering = ["attempted_at", "created_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.attempted_at:%d %b %Y}: {self.get_outcome_display()}"
+        return f"{self.get_kind_display()} on {self.attempted_at:%-d %B %Y}: {self.get_outcome_display()}"
 
     @property
     def successful(self) -> bool:
@@ -219,7 +227,7 @@ class CaseNote(BaseModel):
         ordering = ["-written_at"]
 
     def __str__(self) -> str:
-        return f"Note on {self.case} at {self.written_at:%d %b %Y %H:%M}"
+        return f"Note on {self.case} at {self.written_at:%-d %B %Y %H:%M}"
 
 
 class Task(BaseModel):

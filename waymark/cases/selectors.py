@@ -204,6 +204,8 @@ class TeamDashboard:
     closures: list[Case]
     benchmark: tuple[int, int]
     due: dict[str, int] = field(default_factory=dict)
+    # Closed in the last 12 months while at high risk with no MARAC referral (a reason recorded).
+    closed_high_risk_without_marac: int = 0
 
     @property
     def total_open(self) -> int:
@@ -299,6 +301,9 @@ def team_dashboard(user: Any, *, today: date | None = None) -> TeamDashboard:
         workers=sorted(loads.values(), key=lambda load: (-load.open_cases, load.user.full_name)),
         overdue=_rows(overdue, today),
         closures=closures,
+        closed_high_risk_without_marac=cases.filter(
+            closed_high_risk_without_marac=True, closed_on__gt=today - timedelta(days=365)
+        ).count(),
         benchmark=caseload_benchmark(),
         due={
             name: sum(figures.get(name, 0) for figures in due.values())

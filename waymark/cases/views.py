@@ -292,7 +292,9 @@ def closure_decision(request: HttpRequest, case_id: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("decision") == "approve":
-                actions.case_approve_closure(actor=request.user, case=case)
+                actions.case_approve_closure(
+                    actor=request.user, case=case, no_marac_reason=request.POST.get("no_marac_reason", "")[:2000]
+                )
                 messages.success(request, f"{case.number} is closed.")
                 return redirect("cases:detail", case_id=case.pk)
             if request.POST.get("decision") == "decline" and form.is_valid():
@@ -314,8 +316,32 @@ def closure_decision(request: HttpRequest, case_id: str) -> HttpResponse:
             "outcomes_recorded": actions.exit_outcomes_recorded(case),
             "outcomes_needed": actions.exit_outcomes_needed(case),
             "requested": case.status == CaseStatus.CLOSURE_REQUESTED,
+            **_closure_picture(case),
+            "no_marac_reason": request.POST.get("no_marac_reason", "")[:2000],
         },
     )
+
+
+def _closure_picture(case: Any) -> dict[str, Any]:
+    """What a manager weighs before approving closure (issue 10, item 3): her risk at engagement
+    and now, her MARAC referrals, the case's open tasks and its orders. The viewer may see the case
+    (checked by the caller); these are the case's own records."""
+    from waymark.risk.choices import RiskLevel
+
+    def label(level: str) -> str:
+        return RiskLevel(level).label if level else "No checklist"
+
+    then, now = actions.risk_level_at_engagement(case), actions.current_risk_level(case)
+    marac = list(case.person.marac_cases_as_victim.only("ref", "referred_on", "status").order_by("-referred_on"))
+    return {
+        "risk_then": label(then),
+        "risk_now": label(now),
+        "risk_now_high": now == RiskLevel.HIGH,
+        "marac_referrals": marac,
+        "needs_no_marac_reason": actions.closing_high_risk_without_marac(case),
+        "open_tasks": list(case.tasks.filter(done_at__isnull=True).order_by("due_on")),
+        "orders": list(case.legal_orders.order_by("-created_at")) if hasattr(case, "legal_orders") else [],
+    }
 
 
 # --- Notes and tasks -------------------------------------------------------------------------

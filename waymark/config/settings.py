@@ -349,6 +349,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # --- Locale --------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# "2 December 2026" everywhere (waymark/config/formats/en_GB/formats.py).
+FORMAT_MODULE_PATH = ["waymark.config.formats"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

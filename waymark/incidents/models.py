@@ -64,4 +64,4 @@ class Incident(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"Incident on {self.occurred_on:%d %b %Y}"
+        return f"Incident on {self.occurred_on:%-d %B %Y}"

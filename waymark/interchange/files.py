@@ -368,7 +368,10 @@ class ReferralsFile(FileHandler):
                 errors.append(
                     RowError(self.name, row.number, "received_on", "received_on is before the person's date_of_birth")
                 )
-        if rows and not Agency.objects.filter(ref=receiving_ref(), is_active=True).exists():
+        # The receiving service may be set up by this same import (a first import into an empty
+        # instance brings the partnership's agencies in agencies.csv beside its referrals).
+        receiver_in_files = receiving_ref() in ctx.file_refs("agency")
+        if rows and not receiver_in_files and not Agency.objects.filter(ref=receiving_ref(), is_active=True).exists():
             errors.append(
                 RowError(
                     self.name,
@@ -402,8 +405,9 @@ class ReferralsFile(FileHandler):
         from waymark.referrals.models import ReferralStatusChange
 
         plan = FilePlan()
-        receiver = Agency.objects.filter(ref=receiving_ref()).values_list("pk", flat=True)
-        receiver_id = receiver.first()
+        receiver_id = ctx.ids.get("agency", {}).get(receiving_ref()) or (
+            Agency.objects.filter(ref=receiving_ref()).values_list("pk", flat=True).first()
+        )
         existing = self.existing([r.values["referral_ref"] for r in rows])
         ids = ctx.ids.setdefault(self.kind, {})
         fields: set[str] = set()

@@ -77,7 +77,7 @@ class MaracMeeting(BaseModel):
         indexes = [models.Index(fields=["held_on"])]
 
     def __str__(self) -> str:
-        return f"MARAC {self.ref} ({self.held_on:%d %b %Y})"
+        return f"MARAC {self.ref} ({self.held_on:%-d %B %Y})"
 
 
 class MaracCase(BaseModel):
@@ -319,7 +319,7 @@ class MaracAction(VersionedModel, BaseModel):
         indexes = [models.Index(fields=["status", "due_on"])]
 
     def __str__(self) -> str:
-        return f"Action for {self.owner_agency} due {self.due_on:%d %b %Y}"
+        return f"Action for {self.owner_agency} due {self.due_on:%-d %B %Y}"
 
 
 class FlagStatus(models.TextChoices):
@@ -355,7 +355,7 @@ class FlagAlert(BaseModel):
         constraints = [models.UniqueConstraint(fields=["incident", "earlier_case"], name="marac_flag_once")]
 
     def __str__(self) -> str:
-        return f"Flag for {self.earlier_case} on {self.raised_at:%d %b %Y}"
+        return f"Flag for {self.earlier_case} on {self.raised_at:%-d %B %Y}"
 
 
 class MaracReferralNumberSequence(models.Model):

@@ -46,6 +46,18 @@ def _count(label: str, *, required: bool, maximum: int, help_text: str = "") -> 
 class MaracReferralForm(StepForm):
     """One page. People's fields appear only where the record does not already say."""
 
+    # Required in some branch (clean() demands them): never labelled "(optional)".
+    conditionally_required = (
+        "victim_given_name",
+        "victim_family_name",
+        "harm_given_name",
+        "harm_family_name",
+        "professional_judgement_reason",
+        "lawful_basis",
+        "authorised_by",
+        "sharing_reason",
+    )
+
     agency = forms.ChoiceField(
         label="Which agency are you referring for?",
         widget=forms.RadioSelect,
@@ -198,6 +210,8 @@ class MaracReferralForm(StepForm):
 
 
 class DecisionForm(forms.Form):
+    # Required in some branch (clean() demands them): never labelled "(optional)".
+    conditionally_required = ("reason",)
     decision = forms.ChoiceField(
         label="Your decision",
         choices=[("accept", "Accept: ready for an agenda"), ("not_accept", "Do not accept")],

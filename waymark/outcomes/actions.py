@@ -54,6 +54,12 @@ def _check_stage(*, case: Any, subject: Any, stage: str, measured_on: date, erro
         return
     if "measured_on" not in errors and measured_on < intake.measured_on:
         errors["measured_on"] = f"The date cannot be before the intake measures ({intake.measured_on:%-d %B %Y})."
+    elif "measured_on" not in errors and stage == Stage.REVIEW and measured_on == intake.measured_on:
+        # A review measures change since intake: on the intake day there is none to measure.
+        errors["measured_on"] = (
+            f"A review must be dated after the intake measures ({intake.measured_on:%-d %B %Y}): "
+            "record any change on the day it is reviewed."
+        )
 
 
 def _check_risk_assessment(

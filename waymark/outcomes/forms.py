@@ -181,6 +181,12 @@ def period_from_code(code: str, today: date) -> ReportPeriod | None:
 class PeriodForm(forms.Form):
     """A financial year, a quarter, everything since 2013, or dates of one's own (GET)."""
 
+    # Required in some branch (clean() demands them): never labelled "(optional)".
+    conditionally_required = (
+        "start",
+        "end",
+    )
+
     period = forms.ChoiceField(label="Period", error_messages={"required": "Choose a period"})
     start = GovukDateField(label="From", required=False, help_text="For example, 1 4 2025.")
     end = GovukDateField(label="To", required=False, help_text="For example, 31 3 2026.")

@@ -107,7 +107,7 @@ class OutcomeMeasure(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_stage_display()} outcomes on {self.measured_on:%d %b %Y}"
+        return f"{self.get_stage_display()} outcomes on {self.measured_on:%-d %B %Y}"
 
     def frequency_of(self, kind: str) -> str:
         return str(getattr(self, AbuseKind(kind).value))

@@ -150,6 +150,19 @@ def people_sharing_an_address_with_a_victim() -> Any:
     return Address.objects.filter(postcode_index__in=victims_postcodes).values("person_id")
 
 
+def people_worked_with(user: Any) -> Any:
+    """ "People you work with": the clients of the open cases allocated to this user, and the
+    children linked to those cases; always inside ``people_visible_to``. Read through the reverse
+    relations, so people does not import casework."""
+    if not _is_member(user):
+        return Person.objects.none()
+    mine = Q(cases__caseworker=user, cases__closed_on__isnull=True) | Q(
+        case_links_as_child__case__caseworker=user, case_links_as_child__case__closed_on__isnull=True
+    )
+    ids = Person.objects.filter(mine).values("pk")
+    return people_visible_to(user).filter(pk__in=ids, archived_at__isnull=True)
+
+
 def get_person_for_user(user: Any, person_id: uuid.UUID | str) -> Person:
     """The person, if this user may see them.
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from waymark.core.home import Figure, Panel, register
 from waymark.organisations.roles import Role
+from waymark.people.access import people_worked_with
 from waymark.people.models import Person
 
 
@@ -21,9 +22,15 @@ def people_panel(user: Any) -> Panel:
         description = "People causing harm your agency holds and your programme's participants. Survivors' records are not shown to the programme."
     else:
         description = "People your work involves: their names, relationships and, where your role allows, how to contact them safely."
+    figures = [Figure("People you can see", people.count(), reverse("people:list"))]
+    if Role.CASEWORKER in user.roles:
+        # Her own clients and their children: the same query as the list it links to.
+        figures.insert(
+            0, Figure("People you work with", people_worked_with(user).count(), reverse("people:list") + "?show=mine")
+        )
     return Panel(
         title="People",
         description=description,
-        figures=[Figure("People you can see", people.count(), reverse("people:list"))],
+        figures=figures,
         links=[("Find a person", reverse("people:list"))],
     )

@@ -69,7 +69,12 @@ def _editable_person(request: HttpRequest, person_id: uuid.UUID) -> Person:
 def person_list(request: HttpRequest) -> HttpResponse:
     """People the user may see, optionally filtered by part of any name they use."""
     form = forms.PeopleFilterForm(request.GET or None)
-    people = Person.objects.visible_to(request.user).filter(archived_at__isnull=True)
+    mine = request.GET.get("show") == "mine"
+    if mine:
+        # "People you work with": her own clients and their children (the home panel links here).
+        people = access.people_worked_with(request.user)
+    else:
+        people = Person.objects.visible_to(request.user).filter(archived_at__isnull=True)
     name = form.cleaned_data["name"].strip() if form.is_valid() else ""
     if name:
         people = people.filter(
@@ -86,7 +91,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
         detail={"criteria": ["name"] if name else [], "results": page.paginator.count},
     )
     can_add = bool(access.agencies_user_may_record_for(request.user))
-    return render(request, "people/list.html", {"form": form, "page": page, "name": name, "can_add": can_add})
+    return render(
+        request, "people/list.html", {"form": form, "page": page, "name": name, "can_add": can_add, "mine": mine}
+    )
 
 
 @signed_in(*access.EDITOR_ROLES)

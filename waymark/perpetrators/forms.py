@@ -49,6 +49,12 @@ def _radios(label: str, choices: Any, help_text: str = "", message: str = "Choos
 class SelfReferralForm(forms.Form):
     """A person causing harm who referred themselves: only the details they gave, verified."""
 
+    # Required in some branch (clean() demands them): never labelled "(optional)".
+    conditionally_required = (
+        "given_name",
+        "family_name",
+    )
+
     given_name = forms.CharField(label="Given name", max_length=100, required=False)
     family_name = forms.CharField(label="Family name", max_length=100, required=False)
     date_of_birth = GovukDateField(label="Date of birth", required=False, help_text="For example, 27 3 1985.")
@@ -69,6 +75,12 @@ class SelfReferralForm(forms.Form):
 
 class ProgrammeReferralForm(forms.Form):
     """Another service refers a person causing harm to a programme."""
+
+    # Required in some branch (clean() demands them): never labelled "(optional)".
+    conditionally_required = (
+        "given_name",
+        "family_name",
+    )
 
     agency = forms.ChoiceField(
         label="Programme",
@@ -132,6 +144,8 @@ END_DROPPED_OUT = "dropped_out"
 
 
 class EndForm(forms.Form):
+    # Required in some branch (clean() demands them): never labelled "(optional)".
+    conditionally_required = ("reason",)
     outcome = _radios(
         "How did the programme end for them?",
         [(END_COMPLETED, "Completed the programme"), (END_DROPPED_OUT, "Dropped out or was removed")],

@@ -110,7 +110,7 @@ def programme_flags_panel(user: Any) -> Panel:
     for flag in flags:
         for victim_id in victims_of[flag.enrolment_id]:
             case = cases[victim_id]
-            label = f"{case.number}: {flag.get_kind_display().lower()} ({flag.raised_on:%-d %b})"
+            label = f"{case.number}: {flag.get_kind_display().lower()} ({flag.raised_on:%-d %B %Y})"
             shown.append((label, reverse("cases:detail", args=[case.pk])))
     return Panel(
         title="Perpetrator programme flags",

@@ -206,7 +206,7 @@ class SessionAttendance(BaseModel):
         constraints = [models.UniqueConstraint(fields=["enrolment", "session_on"], name="one_attendance_a_session")]
 
     def __str__(self) -> str:
-        return f"{self.session_on:%d %b %Y}: {self.get_attendance_display()}"
+        return f"{self.session_on:%-d %B %Y}: {self.get_attendance_display()}"
 
     @property
     def present(self) -> bool:
@@ -288,4 +288,4 @@ class RiskFlag(BaseModel):
         indexes = [models.Index(fields=["enrolment", "raised_on"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.raised_on:%d %b %Y}"
+        return f"{self.get_kind_display()} on {self.raised_on:%-d %B %Y}"

@@ -148,6 +148,7 @@ def enrolment_detail(request: HttpRequest, enrolment_id: uuid.UUID) -> HttpRespo
     outcomes = {o.point: o for o in BehaviourOutcome.objects.filter(enrolment=enrolment)}
     context = {
         "enrolment": enrolment,
+        "register_on": session_day_of(enrolment, timezone.localdate()),
         "victims": list(enrolment.victim_links.select_related("victim")),
         "attendances": list(SessionAttendance.objects.filter(enrolment=enrolment).order_by("-session_on")),
         "summary": attendance_summary(enrolment),
@@ -375,7 +376,26 @@ def register_today(request: HttpRequest) -> HttpResponse:
     on = form.cleaned_data.get("on") if form.is_valid() else None
     if request.GET and not form.is_valid():
         return render(request, "perpetrators/register_choose.html", {"form": form})
-    return redirect("perpetrators:register", on=(on or timezone.localdate()).isoformat())
+    return redirect("perpetrators:register", on=(on or latest_session_day(request.user)).isoformat())
+
+
+def session_day_of(enrolment: Any, today: date) -> date:
+    """The enrolment's own session day for its register: today's session, else its latest session
+    before today, else its first (sessions are weekly on the weekday it started)."""
+    dates = enrolment.session_dates()
+    if not dates:
+        return today
+    past = [day for day in dates if day <= today]
+    return past[-1] if past else dates[0]
+
+
+def latest_session_day(user: Any) -> date:
+    """The register opens on a session's own day (issue 10, item 4): the most recent session date on
+    or before today among the user's programmes' current participants (today if none)."""
+    today = timezone.localdate()
+    days = [session_day_of(e, today) for e in enrolled_on(programme_agency_ids(user), today)]
+    past = [day for day in days if day <= today]
+    return max(past) if past else today
 
 
 @signed_in(WORKER)

@@ -97,6 +97,11 @@ class StepForm(forms.Form):
 
 
 class PersonAtRiskForm(StepForm):
+    # Required in some branch (clean() demands them): never labelled "(optional)".
+    conditionally_required = (
+        "given_name",
+        "family_name",
+    )
     given_name = _name("First name")
     family_name = _name("Last name")
     date_of_birth = GovukDateField(label="Date of birth", required=False, help_text="For example, 27 3 1990.")
@@ -119,6 +124,12 @@ class PersonAtRiskForm(StepForm):
 
 
 class PersonCausingHarmForm(StepForm):
+    # Required in some branch (clean() demands them): never labelled "(optional)".
+    conditionally_required = (
+        "given_name",
+        "family_name",
+        "relationship",
+    )
     known = _radios("Do you know who is causing harm?", YES_NO)
     given_name = _name("First name")
     family_name = _name("Last name")
@@ -180,6 +191,12 @@ class WhatHappenedForm(StepForm):
 
 
 class RiskChecklistForm(StepForm):
+    # Required in some branch (clean() demands them): never labelled "(optional)".
+    conditionally_required = (
+        "assessed_on",
+        "yes_count",
+        "judgement_reason",
+    )
     completed = _radios("Have you completed a risk identification checklist (DASH) with them?", YES_NO)
     assessed_on = GovukDateField(label="Date of the checklist", required=False)
     yes_count = forms.IntegerField(
@@ -215,6 +232,12 @@ class RiskChecklistForm(StepForm):
 
 
 class ConsentForm(StepForm):
+    # Required in some branch (clean() demands them): never labelled "(optional)".
+    conditionally_required = (
+        "lawful_basis",
+        "authorised_by",
+        "sharing_reason",
+    )
     consent = _radios("Does the person consent to this referral?", Consent.choices)
     lawful_basis = _radios(
         "If not, what is the lawful basis for sharing without consent?", LawfulBasis.choices, required=False
@@ -288,6 +311,9 @@ class ReferringAgencyForm(StepForm):
 
 class SelfReferralForm(StepForm):
     """The public form: short, plain words, nothing required that could put someone off."""
+
+    # Required in some branch (clean() demands them): never labelled "(optional)".
+    conditionally_required = ("phone",)
 
     name = _name("What name should we use for you?", required=True, required_message="Enter a name we can use for you")
     date_of_birth = GovukDateField(label="Your date of birth", required=False, help_text="For example, 27 3 1990.")

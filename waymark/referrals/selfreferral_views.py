@@ -84,4 +84,10 @@ def start(request: HttpRequest) -> HttpResponse:
 @require_GET
 def thanks(request: HttpRequest) -> HttpResponse:
     """The same page for everyone: it says nothing about what anyone sent."""
-    return render(request, "selfreferral/thanks.html", _context())
+    from django.utils import timezone
+
+    from waymark.core.dates import add_working_days
+
+    # The service standard's first-contact target (settings.CASES_FIRST_CONTACT_WORKING_DAYS).
+    contact_by = add_working_days(timezone.localdate(), settings.CASES_FIRST_CONTACT_WORKING_DAYS)
+    return render(request, "selfreferral/thanks.html", _context(contact_by=contact_by))

@@ -43,6 +43,9 @@ class VersionedForm(forms.Form):
 class HouseholdSearchForm(forms.Form):
     """What a household needs: used to search vacancies (GET)."""
 
+    # Required in some branch (clean() demands them): never labelled "(optional)".
+    conditionally_required = ("boys_ages",)
+
     children = forms.IntegerField(
         label="Number of children",
         min_value=0,

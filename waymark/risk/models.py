@@ -215,7 +215,7 @@ class RiskAssessment(BaseModel):
         indexes = [models.Index(fields=["person", "assessed_on"])]
 
     def __str__(self) -> str:
-        return f"{self.instrument.code} on {self.assessed_on:%d %b %Y}: {self.get_final_level_display()}"
+        return f"{self.instrument.code} on {self.assessed_on:%-d %B %Y}: {self.get_final_level_display()}"
 
     @property
     def raised_by_judgement(self) -> bool:

@@ -97,7 +97,7 @@ class SafetyPlan(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"Safety plan version {self.version} ({self.reviewed_on:%d %b %Y})"
+        return f"Safety plan version {self.version} ({self.reviewed_on:%-d %B %Y})"
 
     def sections(self) -> list[dict[str, str]]:
         """Each section as heading, prompt and text, in order."""
@@ -174,7 +174,7 @@ class Goal(BaseModel):
         ordering = ["target_on", "created_at"]
 
     def __str__(self) -> str:
-        return f"Goal ({self.get_status_display().lower()}, target {self.target_on:%d %b %Y})"
+        return f"Goal ({self.get_status_display().lower()}, target {self.target_on:%-d %B %Y})"
 
     @property
     def is_finished(self) -> bool:
@@ -200,7 +200,7 @@ class GoalProgress(BaseModel):
         verbose_name_plural = "goal progress updates"
 
     def __str__(self) -> str:
-        return f"Progress on {self.recorded_on:%d %b %Y}: {self.get_status_display().lower()}"
+        return f"Progress on {self.recorded_on:%-d %B %Y}: {self.get_status_display().lower()}"
 
 
 class Service(BaseModel):
@@ -293,7 +293,7 @@ class Intervention(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.service.name}: {self.get_status_display().lower()} ({self.offered_on:%d %b %Y})"
+        return f"{self.service.name}: {self.get_status_display().lower()} ({self.offered_on:%-d %B %Y})"
 
     @property
     def is_ended(self) -> bool:
