@@ -570,7 +570,7 @@ def risk_level_at_engagement(case: Case) -> str:
 def has_marac_referral(case: Case) -> bool:
     """Whether the client has a MARAC referral (any agency, any time) that was not refused or
     withdrawn. Read through the reverse relation, so casework does not import MARAC."""
-    return case.person.marac_cases_as_victim.exclude(status__in=NOT_A_MARAC_REFERRAL).exists()  # type: ignore[attr-defined]
+    return case.person.marac_cases_as_victim.exclude(status__in=NOT_A_MARAC_REFERRAL).exists()
 
 
 def closing_high_risk_without_marac(case: Case) -> bool:

@@ -131,7 +131,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     if number:
         scope = scope.filter(number__icontains=number)
     if made_by_me:
-        scope = scope.filter(referring_user=request.user)
+        scope = scope.filter(referring_user_id=request.user.pk)
     # The home panel's figures link here with the same filters, so the counts match the list.
     if request.GET.get("within") == "28":
         scope = scope.filter(received_on__gte=timezone.localdate() - timedelta(days=28))
