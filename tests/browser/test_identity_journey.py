@@ -1,0 +1,155 @@
+"""Issue 10's journey: a police referral for a known survivor, typed with a mistake in her name ->
+the team manager confirms the match at triage -> the records are merged -> the case opens on her
+known record, with her history -> "Refer to MARAC" from the case page. axe on each page (pages.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.utils import timezone
+
+from tests.browser.pages import check_page, sign_in, visit
+from waymark.demo.partnership import demo_password
+
+POLICE_REFERRER = "daniel.hughes@police.example"
+TEAM_MANAGER = "grace.mensah@sass.example"
+
+
+@pytest.fixture
+def known_survivor(partnership: Any) -> Any:
+    """Rosa, known to the service: a closed case, a safe phone, letters unsafe, an earlier MARAC."""
+    from waymark.risk.loading import ensure_shipped_instrument
+    from waymark.risk.models import RiskInstrument, RiskItem
+    from waymark.routing.defaults import ensure_default_rules
+    from waymark.routing.models import RoutingRule
+
+    ensure_default_rules(RoutingRule)
+    ensure_shipped_instrument(RiskInstrument, RiskItem)
+    from waymark.cases.models import Case
+    from waymark.cases.states import CaseStatus
+    from waymark.marac.models import MaracCase, MaracCaseStatus
+    from waymark.matching.engine import refresh_search_keys
+    from waymark.organisations.models import Agency
+    from waymark.people.models import ContactChannel, Person
+
+    service = Agency.objects.get(ref=django_settings.REFERRALS_RECEIVING_AGENCY_REF)
+    rosa = Person.objects.create(
+        held_by=service, given_name="Rosalind", family_name="Lindqvist", date_of_birth=date(1990, 3, 4), sex="female"
+    )
+    ContactChannel.objects.create(person=rosa, kind="mobile", value="07700 900123", safe_to_call="yes")
+    Case.objects.create(
+        number="C-2025-000042",
+        person=rosa,
+        agency=service,
+        status=CaseStatus.CLOSED,
+        referred_on=date(2025, 6, 1),
+        opened_on=date(2025, 6, 1),
+        closed_on=date(2025, 9, 1),
+    )
+    MaracCase.objects.create(ref="HIST-ROSA", victim=rosa, referred_on=date(2025, 6, 10), status=MaracCaseStatus.HEARD)
+    refresh_search_keys([rosa.pk])
+    return rosa
+
+
+def _fill_date(page: Any, day: int, month: int, year: int) -> None:
+    page.get_by_label("Day").fill(str(day))
+    page.get_by_label("Month").fill(str(month))
+    page.get_by_label("Year").fill(str(year))
+
+
+def _next(page: Any, button: str = "Continue") -> None:
+    with page.expect_navigation():
+        page.get_by_role("button", name=button).click()
+
+
+def _police_referral_with_a_typo(page: Any) -> str:
+    yesterday = timezone.localdate() - timedelta(days=1)
+    sign_in(page, POLICE_REFERRER, demo_password(POLICE_REFERRER))
+    visit(page, "/referrals/new/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start now").click()
+    page.get_by_label("First name").fill("Rosalind")
+    page.get_by_label("Last name").fill("Lindquist")  # her name is Lindqvist
+    _fill_date(page, 4, 3, 1990)
+    page.get_by_label("Female", exact=True).check()
+    check_page(page)
+    _next(page)
+    page.get_by_label("No", exact=True).check()  # person causing harm not known
+    _next(page)
+    page.get_by_label("How many children live in the household?").fill("0")
+    _next(page)
+    page.get_by_label("Domestic abuse", exact=True).check()
+    page.get_by_label("Physical", exact=True).check()
+    _fill_date(page, yesterday.day, yesterday.month, yesterday.year)
+    page.get_by_label("What happened").fill("Strangled; threats to kill.")
+    _next(page)
+    page.get_by_label("Yes", exact=True).check()
+    _fill_date(page, yesterday.day, yesterday.month, yesterday.year)
+    page.get_by_label("How many questions were answered yes?").fill("16")
+    _next(page)
+    page.get_by_label("Yes, they consent to this referral").check()
+    _next(page)
+    for question, answer in (("call", "yes"), ("text", "no"), ("voicemail", "no"), ("write", "no")):
+        page.locator(f"input[name=safe_to_{question}][value={answer}]").check()
+    page.get_by_label("A phone number that is safe to use").fill("07700 900123")
+    _next(page)
+    _next(page, "Accept and send")
+    check_page(page)
+    panel = page.locator(".govuk-panel--confirmation").inner_text()
+    import re
+
+    number = re.search(r"R-\d{4}-\d{6}", panel)
+    assert number is not None
+    return number.group(0)
+
+
+def test_typo_referral_is_merged_at_triage_and_referred_to_marac_from_her_case(page: Any, known_survivor: Any) -> None:
+    from waymark.cases.models import Case
+    from waymark.referrals.models import Referral
+
+    number = _police_referral_with_a_typo(page)
+
+    page.context.clear_cookies()
+    sign_in(page, TEAM_MANAGER, demo_password(TEAM_MANAGER))
+    visit(page, "/referrals/queue/")
+    with page.expect_navigation():
+        page.get_by_role("link", name=number).click()
+    check_page(page)
+    # Triage confirms the match: the merge preview shows what moves and where the records disagree.
+    with page.expect_navigation():
+        page.locator("#possible-matches").get_by_role("button", name="Confirm this is the same person").first.click()
+    check_page(page)
+    assert page.get_by_role("heading", level=1).inner_text() == "Check and merge the records"
+    page.get_by_label("Lindqvist (known record)").check()
+    page.get_by_label("Why you are sure this is the same person").fill("Same date of birth and safe phone")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Merge the records").click()
+    check_page(page)
+    assert "merged into the known person's record" in page.locator("main").inner_text()
+
+    referral = Referral.objects.get(number=number)
+    assert referral.subject_id == known_survivor.pk
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Mark as triaged").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Accept and open a case").click()
+    check_page(page)
+    case = Case.objects.get(referral=referral)
+    assert case.person_id == known_survivor.pk
+
+    # The case is on her known record, with her history: the earlier case is on the same person.
+    visit(page, f"/people/{known_survivor.pk}/")
+    check_page(page)
+    visit(page, f"/cases/{case.pk}/")
+    check_page(page)
+    risk = page.locator("#case-risk").inner_text()
+    assert "High" in risk
+    with page.expect_navigation():
+        page.locator("#refer-to-marac-high-risk").click()
+    check_page(page)
+    assert "Rosalind Lindqvist" in page.locator("main").inner_text()
