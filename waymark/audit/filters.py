@@ -31,10 +31,41 @@ class AuditSearchForm(forms.Form):
         return cleaned
 
 
+# Numbers and references users know records by: (model label, field). Looked up by name, so the
+# audit app imports none of these apps; a model not installed is skipped.
+KNOWN_AS = (
+    ("referrals.Referral", "number"),
+    ("referrals.Referral", "ref"),
+    ("cases.Case", "number"),
+    ("marac.MaracCase", "ref"),
+    ("people.Person", "ref"),
+)
+
+
+def records_known_as(value: str) -> list[tuple[str, Any]]:
+    """(model label, primary key) of every record whose number or reference is ``value``."""
+    from django.apps import apps
+
+    found: list[tuple[str, Any]] = []
+    if not value:
+        return found
+    for label, field in KNOWN_AS:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        found += [
+            (label, pk) for pk in model._base_manager.filter(**{f"{field}__iexact": value}).values_list("pk", flat=True)
+        ]
+    return found
+
+
 class AuditEventFilter(django_filters.FilterSet):
     object_id = django_filters.CharFilter(
+        method="filter_reference",
         label="Record reference",
-        help_text="The id of a person, case or other record, as shown in its address.",
+        help_text="A referral, case or MARAC number as users know them (R-2026-000123, C-2026-000045), a "
+        "person's reference, or the id shown in a record's address.",
         max_length=64,
     )
     object_type = django_filters.CharFilter(
@@ -77,6 +108,12 @@ class AuditEventFilter(django_filters.FilterSet):
     # Dates are UK days, compared as a time range so the index on occurred_at is used.
     def filter_from(self, queryset: QuerySet[AuditEvent], name: str, value: date) -> QuerySet[AuditEvent]:
         return queryset.filter(occurred_at__gte=_start_of_uk_day(value))
+
+    def filter_reference(self, queryset: QuerySet[AuditEvent], name: str, value: str) -> QuerySet[AuditEvent]:
+        """Events about the record a user knows by this number or reference, or by its id."""
+        value = value.strip()
+        ids = {value} | {str(pk) for _, pk in records_known_as(value)}
+        return queryset.filter(object_id__in=ids)
 
     def filter_to(self, queryset: QuerySet[AuditEvent], name: str, value: date) -> QuerySet[AuditEvent]:
         return queryset.filter(occurred_at__lt=_start_of_uk_day(value + timedelta(days=1)))
