@@ -111,6 +111,9 @@ def test_typo_referral_is_merged_at_triage_and_referred_to_marac_from_her_case(p
     from waymark.cases.models import Case
     from waymark.referrals.models import Referral
 
+    # A long journey on a shared, loaded machine: allow pages more time than the default 10 seconds.
+    page.set_default_timeout(60_000)
+    page.set_default_navigation_timeout(60_000)
     number = _police_referral_with_a_typo(page)
 
     page.context.clear_cookies()
