@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0002_reopened_on_and_encrypted_notes'),
+        ('cases', '0003_cases_edit_version'),
     ]
 
     operations = [
