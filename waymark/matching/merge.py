@@ -326,6 +326,13 @@ def _move_rows(plan: list[tuple[Any, Any, list[Any]]], survivor: Person) -> list
     return moved
 
 
+def _bump_versions(*people: Person) -> None:
+    """An edit form opened on either record before the merge (or unmerge) is now stale and its save
+    is refused (waymark/core/versioning.py), rather than overwriting what the merge did."""
+    if any(f.name == "version" for f in Person._meta.concrete_fields):
+        Person.objects.filter(pk__in=[p.pk for p in people]).update(version=models.F("version") + 1)
+
+
 @transaction.atomic
 def person_merge(
     *, actor: User, survivor: Person, absorbed: Person, resolutions: dict[str, str], reason: str
@@ -368,6 +375,7 @@ def person_merge(
         alias = PersonName.objects.create(person=survivor, **other_name)
         created.append(["people.personname", str(alias.pk)])
     Person.objects.filter(pk=absorbed.pk).update(archived_at=timezone.now(), merged_into=survivor)
+    _bump_versions(survivor, absorbed)
     PersonSearchKey.objects.filter(person=absorbed).delete()
     PersonContactKey.objects.filter(person=absorbed).delete()
     refresh_search_keys([survivor.pk])
@@ -439,6 +447,7 @@ def person_unmerge(*, actor: User, merge: PersonMerge, reason: str) -> PersonMer
     Person.objects.filter(pk=absorbed.pk).update(
         archived_at=merge.absorbed_before.get("archived_at"), merged_into=merge.absorbed_before.get("merged_into_id")
     )
+    _bump_versions(survivor, absorbed)
     refresh_search_keys([survivor.pk, absorbed.pk])
     merge.unmerged_at = timezone.now()
     merge.unmerged_by = actor
