@@ -33,10 +33,10 @@ def test_the_sign_in_security_page(page: Any, partnership: Any) -> None:
     assert page.get_by_role("heading", name="Authenticator app").is_visible()
     assert page.get_by_role("heading", name="Recovery codes").is_visible()
 
-    # Seeing recovery codes asks for the password again first.
+    # Seeing recovery codes asks for the second factor again first (a password alone is not enough).
     page.get_by_role("button", name="View").click()
     page.wait_for_load_state("load")
-    assert urlsplit(page.url).path == "/accounts/reauthenticate/"
+    assert urlsplit(page.url).path == "/accounts/2fa/reauthenticate/"
     check_page(page)
 
 
@@ -45,7 +45,7 @@ def test_a_small_screen_gets_the_menu_button(page: Any, partnership: Any) -> Non
     sign_in(page, HELEN, demo_password(HELEN))
     menu = page.get_by_role("button", name="Menu")
     assert menu.is_visible()
-    assert not page.get_by_role("navigation", name="Menu").get_by_role("link", name="Home").is_visible()
+    assert not page.get_by_role("navigation", name="Menu").get_by_role("link", name="Home", exact=True).is_visible()
     menu.click()
-    assert page.get_by_role("navigation", name="Menu").get_by_role("link", name="Home").is_visible()
+    assert page.get_by_role("navigation", name="Menu").get_by_role("link", name="Home", exact=True).is_visible()
     visit(page, "/")
