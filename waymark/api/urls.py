@@ -3,6 +3,7 @@
 from django.urls import path
 
 from waymark.api import views
+from waymark.commissioning import api as commissioning_api
 from waymark.housing import api as housing_api
 from waymark.refuge import api as refuge_api
 from waymark.strategy.api import ActionListView
@@ -26,4 +27,6 @@ urlpatterns = [
     path("housing/placements/", housing_api.PlacementListView.as_view(), name="housing-placements"),
     path("housing/panel-cases/", housing_api.PanelCaseListView.as_view(), name="housing-panel-cases"),
     path("housing/panel-cases/<uuid:pk>/", housing_api.PanelCaseDetailView.as_view(), name="housing-panel-case"),
+    path("commissioning/outcomes/", commissioning_api.OutcomeFiguresView.as_view(), name="commissioning-outcomes"),
+    path("commissioning/needs/", commissioning_api.NeedsFiguresView.as_view(), name="commissioning-needs"),
 ]

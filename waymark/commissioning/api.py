@@ -1,0 +1,146 @@
+"""API: the commissioner's aggregate figures for a council's BI tool, read only, with the
+disclosure rule applied (``[c]`` for a withheld figure). No endpoint here returns a person, a
+case or a record: only counts and rates.
+
+- ``GET /api/commissioning/outcomes/?from=YYYY-MM-DD&to=YYYY-MM-DD&by=provider``: the outcome
+  figures for the period, split by ``provider``, ``source``, ``sex``, ``ethnicity``,
+  ``disability`` or ``lgbt`` (a row per group and an "All" row), each with the same dates a year
+  earlier (the columns of the dashboard's download).
+- ``GET /api/commissioning/needs/?from_year=2013&to_year=2017``: needs analytics per financial year.
+
+Commissioners and the partnership lead (or a service account holding one of those roles). Each
+call is audited as an EXPORT.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from waymark.api.views import ApiView
+from waymark.audit.actions import audit_record
+from waymark.audit.models import AuditAction
+from waymark.commissioning.access import PROVISION_ROLES
+from waymark.core.access import api_view_access
+from waymark.core.disclosure import SYMBOL, Applied, protect_table
+
+
+class OutcomesQuerySerializer(serializers.Serializer):
+    start = serializers.DateField(help_text="First day (YYYY-MM-DD).")
+    end = serializers.DateField(help_text="Last day (YYYY-MM-DD).")
+    by = serializers.ChoiceField(
+        choices=["provider", "source", "sex", "ethnicity", "disability", "lgbt"], required=False, default="provider"
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": "The last day must be the same as or after the first day."})
+        return attrs
+
+
+class FiguresSerializer(serializers.Serializer):
+    period = serializers.DictField(help_text="The period (and, for needs, the years) asked for.")
+    by = serializers.CharField(required=False)
+    disclosure = serializers.CharField(help_text=f"The disclosure rule; withheld figures are '{SYMBOL}'.")
+    columns = serializers.ListField(child=serializers.CharField())
+    rows = serializers.ListField(child=serializers.DictField())
+
+
+class NeedsQuerySerializer(serializers.Serializer):
+    from_year = serializers.IntegerField(min_value=2000, max_value=2100, default=2013)
+    to_year = serializers.IntegerField(min_value=2000, max_value=2100, default=2017)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["to_year"] < attrs["from_year"]:
+            raise serializers.ValidationError({"to_year": "The last year must be the same as or after the first."})
+        if attrs["to_year"] - attrs["from_year"] > 30:
+            raise serializers.ValidationError({"to_year": "Ask for 30 years or fewer."})
+        return attrs
+
+
+def _query(request: Request, serializer: type[serializers.Serializer]) -> dict[str, Any]:
+    data: dict[str, Any] = dict(request.query_params.items())
+    if "from" in data:
+        data["start"] = data.pop("from")
+    if "to" in data:
+        data["end"] = data.pop("to")
+    params = serializer(data=data)
+    params.is_valid(raise_exception=True)
+    return dict(params.validated_data)
+
+
+@api_view_access
+class OutcomeFiguresView(ApiView):
+    """Outcome figures for a period split by provider, referral source or an equality group."""
+
+    allowed_roles = PROVISION_ROLES
+    serializer_class = FiguresSerializer
+    pagination_class = None  # type: ignore[assignment]
+
+    @extend_schema(parameters=[OutcomesQuerySerializer], responses=FiguresSerializer)
+    def get(self, request: Request) -> Response:
+        from waymark.commissioning.dashboard import COLUMNS, printable, split_figures
+        from waymark.commissioning.dimensions import DIMENSIONS, labels_for
+
+        data = _query(request, OutcomesQuerySerializer)
+        dimension = DIMENSIONS[data["by"]]
+        applied = Applied()
+        total, rows = split_figures(
+            data["start"], data["end"], dimension, lambda v: labels_for(dimension, [v])[v], applied
+        )
+        table = [printable(row.as_dict()) for row in [*rows, total]]
+        audit_record(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            object_type="api:commissioning-outcomes",
+            detail={"by": dimension.key, "from": data["start"].isoformat(), "to": data["end"].isoformat()},
+        )
+        return Response(
+            {
+                "period": {"from": data["start"].isoformat(), "to": data["end"].isoformat()},
+                "by": dimension.key,
+                "disclosure": applied.note(),
+                "columns": COLUMNS,
+                "rows": table,
+            }
+        )
+
+
+@api_view_access
+class NeedsFiguresView(ApiView):
+    """Needs analytics per financial year: counts, change on the year before, rates per 1,000."""
+
+    allowed_roles = PROVISION_ROLES
+    serializer_class = FiguresSerializer
+    pagination_class = None  # type: ignore[assignment]
+
+    @extend_schema(parameters=[NeedsQuerySerializer], responses=FiguresSerializer)
+    def get(self, request: Request) -> Response:
+        from waymark.commissioning.dashboard import printable
+        from waymark.commissioning.needs import COLUMNS, needs_rows
+
+        data = _query(request, NeedsQuerySerializer)
+        applied = Applied()
+        rows, _, hidden = protect_table(
+            needs_rows(data["from_year"], data["to_year"]),
+            ["incidents", "referrals", "marac_cases", "housing_applications"],
+        )
+        applied.record("needs", hidden)
+        audit_record(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            object_type="api:commissioning-needs",
+            detail={"from_year": data["from_year"], "to_year": data["to_year"]},
+        )
+        return Response(
+            {
+                "period": {"from_year": data["from_year"], "to_year": data["to_year"]},
+                "disclosure": applied.note(),
+                "columns": COLUMNS,
+                "rows": [printable(row) for row in rows],
+            }
+        )
