@@ -39,6 +39,8 @@ class OutcomesQuerySerializer(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["end"] < attrs["start"]:
             raise serializers.ValidationError({"end": "The last day must be the same as or after the first day."})
+        if attrs["start"].year < 2000 or attrs["end"].year > 2100:
+            raise serializers.ValidationError({"start": "Ask for dates from 2000 to 2100."})
         return attrs
 
 

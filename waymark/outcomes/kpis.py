@@ -957,7 +957,10 @@ def local_date(field_name: str, start: date, end: date) -> Any:
             condition[f"{field_name}__gte"] = since
         if until is not None:
             condition[f"{field_name}__lt"] = until
-        whens.append(When(**condition, then=UtcDate(_ShiftSeconds(F(field_name), offset))))
+        shifted = UtcDate(_ShiftSeconds(F(field_name), offset))
+        if not condition:  # one offset throughout the years asked for
+            return shifted
+        whens.append(When(**condition, then=shifted))
     return Case(*whens, default=UtcDate(F(field_name)), output_field=DateField())
 
 
