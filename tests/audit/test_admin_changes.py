@@ -91,6 +91,7 @@ def user_form(user, memberships, **changes) -> dict[str, str]:
         "email": user.email,
         "full_name": user.full_name,
         "job_title": user.job_title,
+        "kind": user.kind,
         "is_active": "on",
         "memberships-TOTAL_FORMS": str(len(memberships)),
         "memberships-INITIAL_FORMS": str(len([m for m in memberships if m.get("id")])),

@@ -91,6 +91,7 @@ def test_an_administrator_cannot_grant_themselves_a_role_on_their_own_user_page(
     data = {
         "email": administrator.email,
         "full_name": administrator.full_name,
+        "kind": administrator.kind,
         "is_active": "on",
         "memberships-TOTAL_FORMS": str(len(existing) + 1),
         "memberships-INITIAL_FORMS": str(len(existing)),
