@@ -12,8 +12,10 @@ from django.urls import reverse
 
 from tests.marac.meeting_fixtures import *  # noqa: F403
 from tests.marac.meeting_fixtures import (
+    accepted_case,
     in_days,
     listed_case,
+    make_meeting,
     open_on_its_day,
 )
 from waymark.audit.models import AuditEvent
@@ -253,3 +255,27 @@ def test_meeting_mode_is_refused_before_the_meetings_date(client_for, coordinato
         meeting_open(actor=coordinator, meeting=meeting)
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.IN_PROGRESS
+
+
+def test_a_case_in_meeting_mode_shows_its_place_the_next_case_and_her_earlier_actions(
+    client_for, coordinator, meeting, police_agency
+):
+    from waymark.marac.models import MaracAction
+
+    earlier = make_meeting(held_on=meeting.held_on - dt.timedelta(days=14), status=MeetingStatus.HELD)
+    first = listed_case(meeting)
+    second = listed_case(meeting)
+    old_case = accepted_case(victim=first.victim)
+    MaracAction.objects.create(
+        marac_case=old_case,
+        agreed_at=earlier,
+        description="Canary-earlier-action",
+        owner_agency=police_agency,
+        due_on=earlier.held_on,
+    )
+    running = open_on_its_day(actor=coordinator, meeting=meeting)
+    body = client_for(coordinator).get(url("meeting-case", running, case_id=first.pk)).content.decode()
+    assert "Case 1 of 2" in body and f"Next case: {second.ref}" in body and 'rel="next"' in body
+    assert "Canary-earlier-action" in body and str(first.victim) in body
+    after = client_for(coordinator).get(url("meeting-case", running, case_id=second.pk)).content.decode()
+    assert f"Previous case: {first.ref}" in after and "Canary-earlier-action" not in after

@@ -143,3 +143,23 @@ def test_self_referral_audit_rows_hold_no_client_ip(client):
     events = AuditEvent.objects.filter(actor__isnull=True)
     assert events.count() >= 3  # person created, referral created, spam blocked
     assert set(events.values_list("ip_address", flat=True)) == {None}
+
+
+def test_survivor_pages_carry_no_staff_wording_and_say_what_happens_next(settings):
+    """Issue 10, item 5: no staff navigation, phase banner or audit wording; the thank-you page says
+    what happens next and by when, and shows no reference that would reveal the referral."""
+    import re
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    settings.CASES_FIRST_CONTACT_WORKING_DAYS = 2
+    with time_machine.travel(datetime(2026, 11, 20, 15, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
+        for url in (start_url(), thanks_url()):
+            body = Client().get(url).content.decode()
+            for staff in ("audit trail", "only open what you need for your work", "Sign out", "Exit this page"):
+                assert (staff in body) == (staff == "Exit this page"), (url, staff)
+        thanks = Client().get(thanks_url()).content.decode()
+    assert "What happens next" in thanks and "Tuesday 24 November 2026" in thanks  # 2 working days on
+    assert not re.search(r"R-\d{4}-\d{6}", thanks)
