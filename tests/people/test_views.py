@@ -269,3 +269,15 @@ def test_person_page_links_to_risk_history_only_for_risk_roles(client_for, idva_
     risk_link = reverse("risk:history", args=[person.pk])
     assert risk_link in client_for(idva).get(reverse("people:detail", args=[person.pk])).content.decode()
     assert risk_link not in client_for(housing).get(reverse("people:detail", args=[person.pk])).content.decode()
+
+
+def test_home_panel_count_is_kept_for_a_few_minutes_not_counted_on_every_page(idva, survivor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from waymark.people.home import visible_people_count
+
+    assert visible_people_count(idva) == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert visible_people_count(idva) == 1
+    assert not any("people_person" in q["sql"] for q in queries.captured_queries)

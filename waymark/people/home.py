@@ -3,8 +3,10 @@ scope as every other read."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from django.core.cache import cache
 from django.urls import reverse
 
 from waymark.core.home import Figure, Panel, register
@@ -12,17 +14,33 @@ from waymark.organisations.roles import Role
 from waymark.people.access import people_worked_with
 from waymark.people.models import Person
 
+# The count scans every person the user's agencies hold, on each home page: kept for a few
+# minutes per user (and per set of memberships, so a changed role counts afresh).
+COUNT_SECONDS = 300
+
+
+def visible_people_count(user: Any) -> int:
+    memberships = sorted(f"{m.agency_id}:{m.team_id}:{m.role}" for m in user.active_memberships)
+    key = "people-visible-count:" + hashlib.sha256(f"{user.pk}|{'|'.join(memberships)}".encode()).hexdigest()
+    return int(
+        cache.get_or_set(
+            key,
+            lambda: Person.objects.visible_to(user).filter(archived_at__isnull=True).count(),
+            COUNT_SECONDS,
+        )
+        or 0
+    )
+
 
 @register(Role.CASEWORKER, Role.HOUSING_OFFICER, Role.PERPETRATOR_WORKER)
 def people_panel(user: Any) -> Panel:
-    people = Person.objects.visible_to(user).filter(archived_at__isnull=True)
     if Role.PERPETRATOR_WORKER in user.roles:
         # The firewall (waymark/people/access.py): programme workers see people causing harm and their
         # own participants, never a survivor's record.
         description = "People causing harm your agency holds and your programme's participants. Survivors' records are not shown to the programme."
     else:
         description = "People your work involves: their names, relationships and, where your role allows, how to contact them safely."
-    figures = [Figure("People you can see", people.count(), reverse("people:list"))]
+    figures = [Figure("People you can see", visible_people_count(user), reverse("people:list"))]
     if Role.CASEWORKER in user.roles:
         # Her own clients and their children: the same query as the list it links to.
         figures.insert(
