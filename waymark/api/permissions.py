@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 
@@ -24,6 +24,7 @@ from waymark.accounts.models import AccountKind
 from waymark.api.models import ServiceToken
 from waymark.api.tokens import required_scope
 from waymark.core.access import user_has_mfa
+from waymark.core.jsonlimits import JsonTooComplex, check_json
 
 
 def is_service_account(user: Any) -> bool:
@@ -72,13 +73,19 @@ def max_body_bytes() -> int:
 
 
 class LimitedJSONParser(JSONParser):
-    """JSON bodies up to ``API_MAX_BODY_BYTES`` (413 beyond), whatever Content-Length claims."""
+    """JSON bodies up to ``API_MAX_BODY_BYTES`` (413 beyond), whatever Content-Length claims, and
+    nested no deeper than ``MAX_JSON_DEPTH`` (400 beyond: Python's parser recurses per level, so
+    5,000 nested brackets raised RecursionError). The default parser of every API view."""
 
     def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
         limit = max_body_bytes()
         raw = stream.read(limit + 1) if stream is not None else b""
         if len(raw) > limit:
             raise RequestTooLarge()
+        try:
+            check_json(raw, max_bytes=limit)
+        except JsonTooComplex as error:
+            raise ParseError(str(error)) from None
         import io
 
         return super().parse(io.BytesIO(raw), media_type, parser_context)

@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from waymark.api.fields import SaneDateField
 from waymark.core.numbers import is_whole_number
 from waymark.people.choices import Sex
 from waymark.referrals.choices import AbuseType, Consent, HarmRelationship, LawfulBasis, VawgCategory, YesNoUnknown
@@ -17,7 +18,7 @@ NAME_MAX = 100
 class PersonSearchQuerySerializer(serializers.Serializer):
     given_name = serializers.CharField(required=False, allow_blank=True, max_length=NAME_MAX)
     family_name = serializers.CharField(required=False, allow_blank=True, max_length=NAME_MAX)
-    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    date_of_birth = SaneDateField(required=False, allow_null=True)
     postcode = serializers.CharField(required=False, allow_blank=True, max_length=16)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
     limit = serializers.IntegerField(required=False, min_value=1, max_value=50, default=10)
@@ -93,7 +94,7 @@ def referral_data(referral: Any, *, full: bool) -> dict[str, Any]:
 class PersonDetailsSerializer(serializers.Serializer):
     given_name = serializers.CharField(required=False, allow_blank=True, max_length=NAME_MAX, default="")
     family_name = serializers.CharField(required=False, allow_blank=True, max_length=NAME_MAX, default="")
-    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+    date_of_birth = SaneDateField(required=False, allow_null=True, default=None)
     approximate_age = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, max_value=120, default=None
     )
@@ -117,7 +118,7 @@ class ReferralCreateSerializer(serializers.Serializer):
     abuse_types = serializers.ListField(
         child=serializers.ChoiceField(choices=AbuseType.choices), required=False, default=list, max_length=20
     )
-    latest_incident_on = serializers.DateField(required=False, allow_null=True, default=None)
+    latest_incident_on = SaneDateField(required=False, allow_null=True, default=None)
     latest_incident_summary = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
     consent = serializers.ChoiceField(choices=Consent.choices)
     lawful_basis = serializers.ChoiceField(choices=LawfulBasis.choices, required=False, allow_blank=True, default="")
@@ -140,7 +141,7 @@ class RiskAssessmentSerializer(serializers.Serializer):
     person = PersonRefSerializer()
     instrument = serializers.CharField(source="instrument.code")
     instrument_version = serializers.IntegerField(source="instrument.version")
-    assessed_on = serializers.DateField()
+    assessed_on = SaneDateField()
     yes_count = serializers.IntegerField()
     scored_level = serializers.CharField()
     judgement_level = serializers.CharField(allow_blank=True)
@@ -152,7 +153,7 @@ class RiskAssessmentSerializer(serializers.Serializer):
 class RiskAssessmentCreateSerializer(serializers.Serializer):
     person = serializers.UUIDField()
     instrument = serializers.CharField(required=False, max_length=32, help_text="Instrument code; default dash24.")
-    assessed_on = serializers.DateField()
+    assessed_on = SaneDateField()
     yes_count = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100)
     answers = serializers.DictField(
         child=serializers.ChoiceField(choices=["yes", "no", "not_known"]), required=False, allow_null=True

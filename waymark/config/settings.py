@@ -150,6 +150,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "waymark.core.middleware.NoStoreMiddleware",
     "waymark.core.access.AccessPolicyMiddleware",
+    # An uncaught ValidationError (the date guard on every model) is a 400 page, not a 500.
+    "waymark.core.errors.ValidationErrorMiddleware",
     # Axes last, as its docs require: it turns lockouts into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -322,6 +324,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only, size- and depth-limited (waymark/api/permissions.py), for every API view.
+    "DEFAULT_PARSER_CLASSES": ["waymark.api.permissions.LimitedJSONParser"],
+    # A ValidationError raised below the serializer (an action, the date guard) is a 400, not a 500.
+    "EXCEPTION_HANDLER": "waymark.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

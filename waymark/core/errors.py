@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
@@ -13,8 +14,43 @@ def _page(request: HttpRequest, status: int, title: str, body: str) -> HttpRespo
     return HttpResponse(html, status=status)
 
 
+def _bare_page(status: int, title: str, body: str) -> HttpResponse:
+    """The page without the request: for requests refused before the middleware that sets up
+    the user and session ran (a bad Host header), where the full layout would fail in turn."""
+    html = render_to_string("core/error_bare.html", {"title": title, "body": body, "status": status})
+    return HttpResponse(html, status=status)
+
+
 def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
-    return _page(request, 400, "Sorry, there is a problem with that request", "Go back and try again.")
+    title, body = "Sorry, there is a problem with that request", "Go back and try again."
+    if isinstance(exception, SuspiciousOperation) or not hasattr(request, "user"):
+        return _bare_page(400, title, body)
+    try:
+        return _page(request, 400, title, body)
+    except Exception:
+        return _bare_page(400, title, body)
+
+
+class ValidationErrorMiddleware:
+    """A ValidationError no view caught (the model layer's date guard, for example) is a 400
+    page saying what was wrong with the values, never a 500. The transaction has rolled back."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, ValidationError):
+            return None
+        messages = " ".join(str(m) for m in exception.messages)[:500]
+        return _page(
+            request,
+            400,
+            "Sorry, there is a problem with what you entered",
+            f"{messages} Nothing was saved. Go back and try again.",
+        )
 
 
 def permission_denied(request: HttpRequest, exception: Any = None) -> HttpResponse:

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from waymark.core.daterange import LATEST, is_sane
 from waymark.core.numbers import is_whole_number
 
 
@@ -60,6 +61,8 @@ class GovukDateField(forms.MultiValueField):
             raise forms.ValidationError(f"{label} must be today or in the past")
         if result.year < self.earliest_year:
             raise forms.ValidationError(f"{label} must be after {self.earliest_year}")
+        if not is_sane(result):  # a future date allowed, but not year 9999 (waymark/core/daterange.py)
+            raise forms.ValidationError(f"{label} must be before {LATEST.year + 1}")
         return result
 
     def compress(self, data_list: Any) -> Any:  # clean() does the work
