@@ -47,7 +47,7 @@ def generous_limits(monkeypatch):
     monkeypatch.setattr(
         SimpleRateThrottle,
         "THROTTLE_RATES",
-        {"person_search_burst": "10000/min", "person_search_sustained": "10000/day"},
+        {"api": "100000/hour", "person_search_burst": "10000/min", "person_search_sustained": "10000/day"},
     )
 
 

@@ -23,7 +23,7 @@ NAME = {"given_name": "Katherine", "family_name": "Smith"}
 
 @pytest.fixture
 def limits(monkeypatch):
-    rates = {"person_search_burst": "3/min", "person_search_sustained": "1000/day"}
+    rates = {"api": "100000/hour", "person_search_burst": "3/min", "person_search_sustained": "1000/day"}
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
     return rates
 

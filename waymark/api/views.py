@@ -75,7 +75,8 @@ class PeopleSearchView(ApiView):
     allowed_roles = matching_access.SEARCH_ROLES
     serializer_class = CandidateSerializer
     pagination_class = None  # type: ignore[assignment]
-    throttle_classes = SEARCH_THROTTLES  # the same counts as the pages (waymark/matching/throttle.py)
+    # Every caller's API limit, and the search limits counted with the pages (waymark/matching/throttle.py).
+    throttle_classes = [*ApiView.throttle_classes, *SEARCH_THROTTLES]
 
     @extend_schema(parameters=[PersonSearchQuerySerializer], responses=CandidateSerializer(many=True))
     def get(self, request: Request) -> Response:

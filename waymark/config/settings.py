@@ -331,10 +331,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    # Known-person searches, per user and per API token, pages and API alike (waymark/matching/throttle.py).
     "DEFAULT_THROTTLE_CLASSES": ["waymark.api.tokens.ApiCallerThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "api": env.str("API_RATE", default="1200/hour"),
+        # Known-person searches, per user and per API token, pages and API alike (waymark/matching/throttle.py).
         "person_search_burst": env.str("PERSON_SEARCH_BURST_RATE", default="30/min"),
         "person_search_sustained": env.str("PERSON_SEARCH_SUSTAINED_RATE", default="400/day"),
     },
