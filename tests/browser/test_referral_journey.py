@@ -203,3 +203,14 @@ def test_self_referral_confirmation_reveals_nothing(page: Any, live_server: Any,
     assert "Thank you" in body
     assert "Canary-Browser" not in body and "07700" not in body
     page.screenshot(path=str(SCREENSHOTS / "self-referral-thanks.png"), full_page=True)
+
+
+def test_after_exit_this_page_back_does_not_return_to_the_form(page: Any, live_server: Any, settings: Any) -> None:
+    """Issue 10, item 5: the exit replaces the history entry (location.replace in app.js)."""
+    settings.SELFREFERRAL_EXIT_URL = EXIT_URL
+    _intercept_exit(page)
+    visit(page, "/self-referral/")
+    page.get_by_role("button", name="Emergency Exit this page").click()
+    page.wait_for_url(EXIT_URL + "**")
+    page.go_back()
+    assert "/self-referral/" not in page.url
