@@ -1,4 +1,5 @@
-"""Lockout (django-axes): 5 failures for one account from one address locks that pair for 15 minutes."""
+"""Lockout (django-axes): 5 failures for one account lock it for 15 minutes, from that address
+and from every other (per account across addresses, as well as per account and address)."""
 
 from __future__ import annotations
 
@@ -56,11 +57,30 @@ def test_lockout_ignores_case_and_spaces_in_the_address(client, user):
     assert post_password(client, user.email, ip=IP).status_code == 429
 
 
-def test_another_address_is_not_locked(client, user):
+def test_another_address_is_locked_too(client, user):
+    """A second address gets no more guesses: the account is locked wherever the next comes from."""
     fail(client, user.email, 5)
-    response = post_password(client, user.email, ip=OTHER_IP)
-    assert response.status_code == 302
-    assert response["Location"] == MFA_URL
+    assert post_password(client, user.email, ip=OTHER_IP).status_code == 429
+
+
+def test_failures_from_several_addresses_add_up(client, user):
+    for n, ip in enumerate(["192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"]):
+        assert post_password(client, user.email, WRONG, ip=ip).status_code == 200, n
+    assert post_password(client, user.email, WRONG, ip="192.0.2.5").status_code == 429
+    assert post_password(client, user.email, ip="192.0.2.6").status_code == 429
+
+
+def test_an_administrator_unlocks_an_account_by_its_address(client, user):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    fail(client, user.email, 5, ip=IP)
+    out = StringIO()
+    call_command("unlock_account", f"  {user.email.upper()} ", stdout=out)
+    assert "Unlocked" in out.getvalue() and user.email not in out.getvalue()
+    assert post_password(client, user.email, ip=OTHER_IP)["Location"] == MFA_URL
+    assert AuditEvent.objects.filter(action=AuditAction.ADMIN_CHANGE, detail__purpose="unlock_account").exists()
 
 
 def test_lockout_lasts_fifteen_minutes_then_expires(client, user):

@@ -226,7 +226,10 @@ MFA_RECOVERY_CODE_COUNT = 10
 # Lockout: 5 failures for the same account from the same IP locks that pair for 15 minutes.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per account and address, and per account across every address: five failures for one account
+# lock it wherever the next guess comes from (a second address no longer gets five more).
+# Unlock: manage.py unlock_account <email> (docs/security.md).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_USERNAME_FORM_FIELD = "login"
 # Axes stores a keyed hash of the normalised address, never what was typed (waymark/accounts/lockout.py).
 AXES_USERNAME_CALLABLE = "waymark.accounts.lockout.axes_username"
