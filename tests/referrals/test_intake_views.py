@@ -236,3 +236,14 @@ def test_intake_pages_are_not_cached(client_for, police_referrer):
     client = client_for(police_referrer)
     client.get(reverse("referrals:new"))
     assert client.get(step_url("person"))["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize(("answer", "source"), [("yes", "champion"), ("no", "professional"), ("", "professional")])
+def test_a_trained_champion_is_counted_as_the_source(client_for, police_referrer, answer, source):
+    """The "trained champion" question on the form sets the referral's source, so the partnership
+    can see whether training leads to earlier identification."""
+    client = client_for(police_referrer)
+    answers = {**ANSWERS, "what": {**ANSWERS["what"], "by_trained_champion": answer}}
+    fill_in(client, answers)
+    client.post(reverse("referrals:check"))
+    assert Referral.objects.get().source == source
