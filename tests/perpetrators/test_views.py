@@ -313,3 +313,20 @@ def test_the_register_opens_on_the_sessions_own_day(client_for, programme_worker
         assert opened.url == reverse("perpetrators:register", args=["2026-11-17"])  # the Tuesday before
         page = client.get(reverse("perpetrators:detail", args=[enrolment.pk])).content.decode()
         assert reverse("perpetrators:register", args=["2026-11-17"]) in page
+
+
+def test_a_flag_with_a_postcode_is_saved_with_a_warning(client_for, programme_worker, enrolment):
+    client = client_for(programme_worker)
+    url = reverse("perpetrators:flag_raise", args=[enrolment.pk])
+    response = client.post(
+        url,
+        {"kind": "other", **_date_parts("raised_on", days_ago(1)), "detail": "Says she is now near LS6 2AB"},
+        follow=True,
+    )
+    assert RiskFlag.objects.filter(enrolment=enrolment).count() == 1  # saved: a warning, not a block
+    body = response.content.decode()
+    assert "looks as if it contains a postcode" in body and "LS6 2AB" not in body.split("looks as if")[0][-300:]
+    plain = client.post(
+        url, {"kind": "other", **_date_parts("raised_on", days_ago(1)), "detail": "Missed two calls"}, follow=True
+    )
+    assert "looks as if it contains" not in plain.content.decode()

@@ -11,6 +11,7 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.core.access import signed_in
+from waymark.core.locationscan import warning_for
 from waymark.organisations.models import Agency
 from waymark.organisations.roles import Role
 from waymark.people.access import get_person_for_user
@@ -301,6 +303,10 @@ def flag_raise(request: HttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
         except ValidationError as error:
             add_action_errors(form, error)
         else:
+            # A warning, not a block: the words go to the victim's worker (waymark/core/locationscan.py).
+            warning = warning_for(form.cleaned_data.get("detail"), field_label="What you wrote")
+            if warning:
+                messages.warning(request, warning)
             return redirect("perpetrators:detail", enrolment_id=enrolment.pk)
     return _form_page(
         request,
