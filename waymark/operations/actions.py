@@ -22,7 +22,9 @@ from waymark.organisations.roles import Role
 def _check(actor: User, result_id: UUID | str) -> DBTaskResult:
     if Role.SYSTEM_ADMINISTRATOR not in actor.roles:
         raise PermissionDenied("Only a system administrator can follow up background jobs.")
-    result = needing_attention().select_for_update().filter(pk=result_id).first()
+    # Lock the job row alone: "not yet followed up" is an outer join, whose nullable side
+    # PostgreSQL refuses to lock.
+    result = needing_attention().select_for_update(of=("self",)).filter(pk=result_id).first()
     if result is None:
         raise ValidationError("That job is no longer waiting for a decision: someone may have dealt with it.")
     return result
