@@ -42,9 +42,12 @@ def test_existing_rows_are_encrypted_and_read_back_and_the_reverse_decrypts():
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO cases_case (id, created_at, modified_at, number, person_id, agency_id, status,"
-            " status_before_closure_request, referred_on, opened_on, closure_reason, closure_note)"
-            " VALUES (%s, %s, %s, 'C-MIG-1', %s, %s, 'closed', '', '2020-01-01', '2020-01-01', 'moved_away', %s)",
-            [_id(case_id), now, now, _id(person.pk), _id(agency.pk), PLAIN],
+            " status_before_closure_request, referred_on, opened_on, closure_reason, closure_note,"
+            # Columns added by later migrations, with the values those migrations gave old rows.
+            " version, closed_high_risk_without_marac, no_marac_reason)"
+            " VALUES (%s, %s, %s, 'C-MIG-1', %s, %s, 'closed', '', '2020-01-01', '2020-01-01', 'moved_away', %s,"
+            " 1, %s, '')",
+            [_id(case_id), now, now, _id(person.pk), _id(agency.pk), PLAIN, False],
         )
         cursor.execute(
             "INSERT INTO cases_casestatuschange (id, created_at, modified_at, case_id, from_status, to_status,"
