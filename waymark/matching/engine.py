@@ -391,7 +391,9 @@ def within_sql(person_ids: Any) -> Within:
     try:
         sql, params = person_ids.values("pk").query.sql_with_params()
     except EmptyResultSet:  # a scope that is known to be empty (``.none()``)
-        return "SELECT NULL WHERE 1 = 0", []
+        # No rows, but of the key's own type: PostgreSQL refuses ``uuid IN (SELECT NULL)`` (text).
+        meta = person_ids.model._meta
+        return f'SELECT "{meta.pk.column}" FROM "{meta.db_table}" WHERE 1 = 0', []
     return sql, list(params)
 
 
