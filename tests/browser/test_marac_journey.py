@@ -10,9 +10,11 @@ violations (pages.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -105,7 +107,15 @@ def fill_date(page: Any, scope: Any, day: Any) -> None:
     scope.get_by_label("Year").fill(str(day.year))
 
 
-def test_coordinator_runs_a_marac_and_the_next_meeting_reviews_actions(page: Any, referrals: Any) -> None:
+def _on_the_day(time_machine: Any, day: Any) -> None:
+    """Meeting mode opens only on the meeting's own day: the clock moves to 10:00 that day (the
+    live server shares it), and the old session has lapsed, so whoever acts next signs in again."""
+    time_machine.move_to(dt.datetime.combine(day, dt.time(10, 0), tzinfo=ZoneInfo("Europe/London")), tick=True)
+
+
+def test_coordinator_runs_a_marac_and_the_next_meeting_reviews_actions(
+    page: Any, referrals: Any, time_machine: Any
+) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     first_day = timezone.localdate() + timedelta(days=2)
     second_day = first_day + timedelta(days=14)
@@ -158,7 +168,8 @@ def test_coordinator_runs_a_marac_and_the_next_meeting_reviews_actions(page: Any
     click(page, "button", "Save research")
     assert "No information held." in page.locator("main").inner_text()
 
-    # --- The coordinator runs the meeting. ---
+    # --- The coordinator runs the meeting, on its day. ---
+    _on_the_day(time_machine, first_day)
     sign_in_as(page, COORDINATOR)
     visit(page, "/marac/meetings/")
     click(page, "link", first_ref)
@@ -231,7 +242,9 @@ def test_coordinator_runs_a_marac_and_the_next_meeting_reviews_actions(page: Any
 
     assert AuditEvent.objects.filter(action=AuditAction.PRINT, detail__document="minutes").count() == 1
 
-    # --- The next meeting: the outstanding actions come back for review. ---
+    # --- The next meeting, on its day: the outstanding actions come back for review. ---
+    _on_the_day(time_machine, second_day)
+    sign_in_as(page, COORDINATOR)
     visit(page, "/marac/meetings/")
     click(page, "link", second_ref)
     click(page, "button", "Open the meeting")
