@@ -47,6 +47,9 @@ class ActionListView(ApiView):
             "strategy", "area", "lead_agency", "owner"
         )
         strategy = self.request.query_params.get("strategy")
+        if strategy and "\x00" in strategy:
+            # PostgreSQL text cannot hold NUL: no strategy has such a title (found by schemathesis).
+            return actions.none()
         if strategy:
             actions = actions.filter(strategy__title=strategy)
         return actions.order_by("strategy__starts_on", "area__number", "number")
