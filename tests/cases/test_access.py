@@ -191,3 +191,27 @@ def test_the_persons_page_links_to_their_cases_for_case_roles_only(allocated_cas
     housing = make_member(Role.HOUSING_OFFICER, agency=specialist_agency)
     response = client_for(housing).get(person_page)
     assert response.status_code == 200 and link not in response.content.decode()
+
+
+# --- Notes: the one sensitive-note rule ------------------------------------------------------
+
+
+def test_the_sensitive_note_rule_is_one_scope_over_every_case(allocated_case, idva, colleague, manager, people):
+    from waymark.cases import actions
+    from waymark.cases.access import notes_listed_beyond_the_case
+    from waymark.cases.models import CaseNote
+
+    ordinary = actions.case_note_add(actor=colleague, case=allocated_case, body="Ordinary note")
+    by_colleague = actions.case_note_add(actor=colleague, case=allocated_case, body="Colleague's", sensitive=True)
+    by_idva = actions.case_note_add(actor=idva, case=allocated_case, body="IDVA's", sensitive=True)
+    # The allocated caseworker and team managers read every note; a colleague covering reads
+    # ordinary notes and the sensitive notes they wrote.
+    assert set(CaseNote.objects.visible_to(idva)) == {ordinary, by_colleague, by_idva}
+    assert set(CaseNote.objects.visible_to(manager)) == {ordinary, by_colleague, by_idva}
+    assert set(CaseNote.objects.visible_to(colleague)) == {ordinary, by_colleague}
+    # Nobody who may not see the case reads any of its notes, not even an ordinary one.
+    for name in ("other_team_worker", "other_agency_manager", "police_referrer", "perpetrator_worker", "outsider"):
+        assert not CaseNote.objects.visible_to(people[name]).exists(), name
+    # Beyond the case page (the journey), no sensitive note is listed, whoever is looking.
+    for user in (idva, manager, colleague):
+        assert set(notes_listed_beyond_the_case(user)) == {ordinary}

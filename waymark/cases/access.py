@@ -101,9 +101,36 @@ def require_team_manager(user: Any, case: Any) -> None:
         raise PermissionDenied("Only a team manager of the service holding this case can do that.")
 
 
+def case_notes_visible_to(user: Any, notes: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """The one sensitive-note rule: every case note this user may read, on every case they may see.
+
+    ``CaseNote.objects.visible_to(user)``; every page listing notes reads through it.
+    """
+    from waymark.cases.models import CaseNote
+
+    scope = CaseNote.objects.all() if notes is None else notes
+    if not _is_member(user):
+        return scope.none()
+    # Only notes of a case the user may see at all.
+    scope = scope.filter(case__in=cases_visible_to(user).order_by().values("pk"))
+    # Ordinary notes: everyone who may see the case.
+    readable = Q(sensitive=False)
+    # Sensitive notes: the note's author ...
+    readable |= Q(written_by=user)
+    # ... the allocated caseworker ...
+    readable |= Q(case__caseworker=user)
+    # ... and team managers of the agency holding the case.
+    readable |= Q(case__agency_id__in=user.agencies_with_role(Role.TEAM_MANAGER))
+    return scope.filter(readable)
+
+
 def notes_visible_to(user: Any, case: Any, notes: QuerySet[Any]) -> QuerySet[Any]:
-    """A case's notes this user may read (call after ``get_case_for_user``)."""
-    if is_team_manager_for(user, case) or is_allocated_caseworker(user, case):
-        return notes
-    # Anyone else who may see the case reads ordinary notes, and sensitive notes they wrote.
-    return notes.filter(Q(sensitive=False) | Q(written_by=user))
+    """A case's notes this user may read (call after the case's own check)."""
+    return case_notes_visible_to(user, notes.filter(case=case))
+
+
+def notes_listed_beyond_the_case(user: Any) -> QuerySet[Any]:
+    """Notes that may be listed anywhere but the case page itself (a person's journey): the notes
+    this user may read, less every sensitive note, whoever is looking. A sensitive note's mere
+    existence on a shared timeline tells a colleague something (docs/journey.md)."""
+    return case_notes_visible_to(user).filter(sensitive=False)

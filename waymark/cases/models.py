@@ -212,6 +212,14 @@ class ContactAttempt(BaseModel):
         return self.outcome in SUCCESSFUL_OUTCOMES
 
 
+class CaseNoteQuerySet(models.QuerySet["CaseNote"]):
+    def visible_to(self, user: Any) -> CaseNoteQuerySet:
+        """The notes this user may read (the sensitive-note rule in ``waymark/cases/access.py``)."""
+        from waymark.cases.access import case_notes_visible_to
+
+        return cast(CaseNoteQuerySet, case_notes_visible_to(user, self))
+
+
 class CaseNote(BaseModel):
     """A case note. A sensitive note is seen only by the allocated caseworker and team managers."""
 
@@ -222,6 +230,8 @@ class CaseNote(BaseModel):
     )
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     written_at = models.DateTimeField()
+
+    objects = CaseNoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-written_at"]

@@ -323,12 +323,12 @@ def contact_attempts(user: Any, person: Person) -> list[Entry]:
 @source(EntryKind.NOTE)
 def case_notes(user: Any, person: Person) -> list[Entry]:
     """That a note was written, by whom and on which case: never its text, which is read on the
-    case page under ``waymark.cases.access.notes_visible_to``. Rule: ``Case.objects.visible_to``;
-    ordinary notes are readable by everyone who may see the case. A sensitive note is never an
-    entry, whoever is looking: even its existence would tell a colleague something."""
-    from waymark.cases.models import CaseNote
+    case page under ``waymark.cases.access.notes_visible_to``. Rule: cases' own
+    ``notes_listed_beyond_the_case`` (the notes ``CaseNote.objects.visible_to`` lets the user read,
+    less every sensitive note): a sensitive note is never an entry, whoever is looking."""
+    from waymark.cases.access import notes_listed_beyond_the_case
 
-    found = CaseNote.objects.filter(case__in=_cases(user, person), sensitive=False).select_related("case", "written_by")
+    found = notes_listed_beyond_the_case(user).filter(case__person=person).select_related("case", "written_by")
     return [
         Entry(
             kind=EntryKind.NOTE,
