@@ -13,13 +13,15 @@ from typing import Any, cast
 from django.conf import settings
 from django.db import models
 
+from waymark.audit.scoping import ScopedQuerySet, user_scope
 from waymark.cases.states import OPEN, STATUS_TAG_CLASSES, CaseStatus, ClosureReason
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
 from waymark.core.versioning import VersionedModel
 
 
-class CaseQuerySet(models.QuerySet["Case"]):
+class CaseQuerySet(ScopedQuerySet["Case"]):
+    @user_scope
     def visible_to(self, user: Any) -> CaseQuerySet:
         """The cases this user may see (rules in ``waymark/cases/access.py``)."""
         from waymark.cases.access import cases_visible_to
@@ -212,7 +214,8 @@ class ContactAttempt(BaseModel):
         return self.outcome in SUCCESSFUL_OUTCOMES
 
 
-class CaseNoteQuerySet(models.QuerySet["CaseNote"]):
+class CaseNoteQuerySet(ScopedQuerySet["CaseNote"]):
+    @user_scope
     def visible_to(self, user: Any) -> CaseNoteQuerySet:
         """The notes this user may read (the sensitive-note rule in ``waymark/cases/access.py``)."""
         from waymark.cases.access import case_notes_visible_to
