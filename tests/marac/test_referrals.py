@@ -12,6 +12,7 @@ from django.utils import timezone
 from tests.factories import make_member
 from tests.marac.test_referral_fixtures import *  # noqa: F403 (fixtures)
 from tests.marac.test_referral_fixtures import direct_form, earlier_referral, meeting
+from waymark.audit.chain import hashed_justification
 from waymark.audit.models import AuditAction, AuditEvent
 from waymark.incidents.models import Incident
 from waymark.marac.models import Criterion, MaracCase, MaracCaseStatus
@@ -90,7 +91,7 @@ def test_without_consent_with_everything_is_recorded_and_audited_as_such(police_
         "Sgt Ali, safeguarding lead",
     )
     event = AuditEvent.objects.get(action=AuditAction.CREATE, object_type="marac.maraccase")
-    assert event.justification == "Referred to MARAC without consent"
+    assert hashed_justification(event) == "Referred to MARAC without consent"
 
 
 def test_high_risk_ticked_with_a_score_below_the_threshold_is_refused(police_referrer, marac_agency, client_for):

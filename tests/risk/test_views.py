@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from tests.factories import make_member
 from tests.risk.conftest import make_person
+from waymark.audit.chain import hashed_justification
 from waymark.audit.models import AuditAction, AuditEvent, AuditOutcome
 from waymark.incidents.actions import incident_record
 from waymark.organisations.roles import Role
@@ -251,6 +252,6 @@ def test_team_manager_archives_with_a_reason(manager, idva, outsider, assessment
     assessment.refresh_from_db()
     assert assessment.archived_at is not None
     event = AuditEvent.objects.get(action=AuditAction.ARCHIVE, object_id=str(assessment.pk))
-    assert event.justification == "Recorded against the wrong person"
+    assert hashed_justification(event) == "Recorded against the wrong person"
     assert client.get(detail).status_code == 404
     assert RiskAssessment.objects.visible_to(manager).count() == 0

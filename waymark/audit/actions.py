@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import uuid
 from typing import Any
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from waymark.audit.chain import GENESIS_HASH, compute_hash
-from waymark.audit.models import AuditAction, AuditEvent, AuditOutcome
+from waymark.audit.models import JUSTIFICATION_REF, AuditAction, AuditEvent, AuditOutcome, Justification
 from waymark.core import request_context
 
 # Arbitrary constant naming the PostgreSQL advisory lock that serialises appends to the chain.
@@ -61,7 +62,9 @@ def audit_record(
     """Appends one event to the audit trail and returns it.
 
     ``obj`` names the record (its type and id are stored, never its contents). ``detail`` must
-    hold only non-sensitive context such as counts or field names. ``omit_client_ip`` leaves the
+    hold only non-sensitive context such as counts or field names. ``justification`` (free text
+    a user gave as their reason) is never written into the row: it is kept encrypted in a
+    ``Justification`` the row references, and the chain hashes its plaintext. ``omit_client_ip`` leaves the
     IP address out, for requests from members of the public (a survivor's self-referral), whose
     address could locate them; the request id is still kept.
     """
@@ -74,8 +77,18 @@ def audit_record(
     stored_detail = json.loads(json.dumps(detail or {}))
     label = (actor_label or (str(actor) if actor else ""))[:_LABEL_LENGTH]
     context = request_context.current()
+    justification = justification.strip()
     with transaction.atomic():
         _lock_chain()
+        note = None
+        if justification:
+            note = Justification.objects.create(
+                id=uuid.uuid4(),
+                text=justification,
+                object_type=object_type[:64],
+                object_id=object_id[:64],
+                recorded_at=timezone.now(),
+            )
         last = AuditEvent.objects.order_by("-sequence").only("sequence", "entry_hash").first()
         previous_hash = last.entry_hash if last else GENESIS_HASH
         event = AuditEvent(
@@ -90,10 +103,10 @@ def audit_record(
             outcome=outcome,
             request_id=context.request_id if context else "",
             ip_address=_stored_ip(context.ip_address) if context and not omit_client_ip else None,
-            justification=justification,
+            justification=f"{JUSTIFICATION_REF}{note.pk}" if note else "",
             detail=stored_detail,
             previous_hash=previous_hash,
         )
-        event.entry_hash = compute_hash(event, previous_hash)
+        event.entry_hash = compute_hash(event, previous_hash, justification=justification)
         event.save()
     return event

@@ -25,13 +25,38 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from waymark.audit.models import AuditEvent
+from waymark.audit.models import JUSTIFICATION_REF, AuditEvent, Justification
 
 GENESIS_HASH = "0" * 64
+# Stands in for a justification whose row is gone: no honest text equals it, so the hash fails.
+_MISSING = "\x00justification missing"
+
+
+def justification_id(event: AuditEvent) -> str | None:
+    """The id of the event's Justification, or None when it references none."""
+    column = event.justification or ""
+    return column[len(JUSTIFICATION_REF) :] if column.startswith(JUSTIFICATION_REF) else None
+
+
+def hashed_justification(event: AuditEvent) -> str:
+    """The justification as the chain hashes it: the plaintext, read (decrypted) from its row.
+
+    A row written before justifications moved out holds its text in the column itself and was
+    hashed over it; migration audit 0003 moved that text without changing what is hashed.
+    """
+    ref = justification_id(event)
+    if ref is None:
+        return event.justification
+    found = Justification.objects.filter(pk=ref).values_list("text", flat=True).first()
+    return _MISSING if found is None else found
+
+
 _HEAD_PATTERN = re.compile(r"^\s*(\d+):([0-9a-f]{64})\s*$")
 
 
-def compute_hash(event: AuditEvent, previous_hash: str) -> str:
+def compute_hash(event: AuditEvent, previous_hash: str, *, justification: str | None = None) -> str:
+    """The row's HMAC. ``justification`` is the plaintext when the caller holds it already
+    (``audit_record``); otherwise it is read from the row the event references."""
     payload = {
         "sequence": event.sequence,
         "occurred_at": event.occurred_at.isoformat(),
@@ -44,7 +69,7 @@ def compute_hash(event: AuditEvent, previous_hash: str) -> str:
         "outcome": event.outcome,
         "request_id": event.request_id,
         "ip_address": event.ip_address or "",
-        "justification": event.justification,
+        "justification": hashed_justification(event) if justification is None else justification,
         "detail": event.detail,
         "previous_hash": previous_hash,
     }
@@ -109,6 +134,9 @@ def _row_problem(event: AuditEvent, expected_sequence: int, previous_hash: str) 
         return ChainProblem(event.sequence, event.pk, "sequence out of order (inserted or renumbered?)")
     if event.previous_hash != previous_hash:
         return ChainProblem(event.sequence, event.pk, "does not link to the row before it (a row inserted or deleted?)")
+    ref = justification_id(event)
+    if ref is not None and not Justification.objects.filter(pk=ref).exists():
+        return ChainProblem(event.sequence, event.pk, "its justification is missing (deleted?)")
     if compute_hash(event, previous_hash) != event.entry_hash:
         return ChainProblem(
             event.sequence, event.pk, "contents do not match their hash (edited, forged or renumbered?)"

@@ -25,7 +25,7 @@ COLUMNS = [
     "object_id",
     "request_id",
     "ip_address",
-    "justification",
+    "justification_given",
     "detail",
     "entry_hash",
 ]
@@ -52,7 +52,8 @@ def _row(event: AuditEvent) -> list[str]:
         event.object_id,
         event.request_id,
         event.ip_address,
-        event.justification,
+        # Never the text (free text can locate someone): whether a reason was given.
+        "yes" if event.justification else "",
         json.dumps(event.detail, sort_keys=True) if event.detail else "",
         event.entry_hash,
     ]

@@ -12,6 +12,8 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import models
 
+from waymark.core.crypto import EncryptedTextField
+
 
 class AuditAction(models.TextChoices):
     LOGIN = "login", "Signed in"
@@ -88,7 +90,10 @@ class AuditEvent(models.Model):
     outcome = models.CharField(max_length=16, choices=AuditOutcome.choices, default=AuditOutcome.SUCCESS)
     request_id = models.CharField(max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
-    justification = models.TextField(blank=True, help_text="The reason given, where the action asked for one.")
+    justification = models.TextField(
+        blank=True,
+        help_text="Where the action asked for a reason: a reference to its Justification (never the text).",
+    )
     detail = models.JSONField(
         default=dict,
         blank=True,
@@ -116,3 +121,36 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise PermissionError("Audit events are append-only.")
+
+
+class Justification(models.Model):
+    """The free text given as the reason for an audited action, kept out of the audit row.
+
+    Free text can locate someone ("she is staying at her sister's in Leigh"), so it is never
+    written into ``AuditEvent``: the row's ``justification`` column holds only a reference
+    (``JUSTIFICATION_REF`` and this row's id), and the text is here, encrypted at rest. The
+    audit search, its CSV export and the event page never show it; the record's own page does,
+    to those its access rules let see that record (``waymark.audit.justifications``).
+
+    The chain still covers the text: an event's hash is computed over the plaintext, so an
+    edited, swapped or deleted justification makes its event fail ``verify_audit_chain``.
+    """
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    text = EncryptedTextField()
+    # The record the audited action concerned (as on the event), to show it on that record's page.
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    recorded_at = models.DateTimeField(editable=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"Justification for {self.object_type}:{self.object_id}"
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise PermissionError("A justification is part of the audit trail: it is never deleted.")
+
+
+JUSTIFICATION_REF = "ref:audit.justification:"

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from waymark.audit import justifications
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.core.access import signed_in
@@ -147,6 +148,8 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         "can_edit": access.can_edit_person(user, person),
         "sees_risk": has_risk_role(user),
         "can_archive": person.archived_at is None and access.can_archive_person(user, person),
+        # The reason given is free text kept out of the audit trail: shown here, by this page's rules.
+        "archive_reasons": justifications.given_for(person) if person.archived_at else [],
         # The record's holders may read who has viewed it (waymark/dataprotection).
         "holder_agency_ids": getattr(user, "agencies_with_role", lambda *roles: frozenset())(
             *access.AGENCY_WIDE_PERSON_ROLES
