@@ -33,7 +33,8 @@ PUBLIC_URL_NAMES = frozenset(
     }
 )
 # Public self-referral pages, for survivors who have no account (they arrive in a later issue).
-PUBLIC_NAMESPACES = frozenset({"selfreferral"})
+# The survivor feedback survey, reached through a one-time link a worker gives (issue 14).
+PUBLIC_NAMESPACES = frozenset({"selfreferral", "feedback"})
 
 
 @dataclass(frozen=True)

@@ -47,3 +47,31 @@ def contracts_panel(user: Any) -> Panel:
         figures=[Figure("Contracts ending soon", count)],
         links=links,
     )
+
+
+# --- Survivor feedback: "Give a feedback link" on the case and the sanctuary ----------------------
+
+
+def _feedback_hooks() -> None:
+    from waymark.cases.sections import register_case_section
+    from waymark.refuge.sections import register_sanctuary_action
+
+    @register_case_section(order=90, template="commissioning/_case_feedback_section.html")
+    def feedback_section(user: Any, case: Any) -> dict[str, Any] | None:
+        """At or after closure, for the case's own agency's caseworkers and team managers."""
+        from waymark.commissioning.feedback_views import case_may_give
+
+        if not case_may_give(user, case):
+            return None
+        return {"feedback_href": reverse("commissioning:feedback_case", args=[case.pk])}
+
+    @register_sanctuary_action
+    def feedback_action(user: Any, sanctuary: Any) -> list[tuple[str, str]]:
+        from waymark.commissioning.feedback_views import sanctuary_may_give
+
+        if not sanctuary_may_give(user, sanctuary):
+            return []
+        return [("Give a feedback link", reverse("commissioning:feedback_sanctuary", args=[sanctuary.pk]))]
+
+
+_feedback_hooks()

@@ -14,6 +14,8 @@ so every figure can be split by provider (``waymark.commissioning.dimensions``).
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 
@@ -205,3 +207,57 @@ class BoardPack(BaseModel):
         if not self._state.adding:  # a record of what the board saw: written once, never changed
             raise ValidationError("A board pack cannot be changed once generated.")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+# --- Survivor feedback -------------------------------------------------------------------------
+#
+# Anonymous by design (docs/commissioning.md, "Survivor feedback"). A worker gives a survivor a
+# one-time link; the link's row holds only a digest of its token, the provider (and service) the
+# answers are about, the kind of feedback and when it expires: never the case, the person, the
+# sanctuary or the worker. When the survivor answers, the link's row is deleted and the answers are
+# saved with the provider, service, kind and the *month* only: no timestamp (a response's exact
+# time could be matched to the moment a link was given), no sequential id (random UUIDs), no link
+# back to the link. Neither model uses BaseModel, whose created/modified times would give the
+# moment away.
+
+
+class FeedbackKind(models.TextChoices):
+    END_OF_SUPPORT = "end_of_support", "At the end of support"
+    SANCTUARY = "sanctuary", "After sanctuary measures were fitted"
+
+
+class FeedbackLink(models.Model):
+    """An unused feedback link: what it is about, never who it was given to."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    token_digest = models.CharField(
+        max_length=64, unique=True, help_text="SHA-256 of the link's token, never the token."
+    )
+    kind = models.CharField(max_length=16, choices=FeedbackKind.choices)
+    provider_agency = models.ForeignKey("organisations.Agency", on_delete=models.PROTECT, related_name="+")
+    service = models.ForeignKey(ProvidedService, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    expires_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"Feedback link ({self.get_kind_display()}) until {self.expires_on}"
+
+
+class FeedbackResponse(models.Model):
+    """One survivor's answers. Each answer may be left blank ("I'd rather not say")."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=16, choices=FeedbackKind.choices)
+    provider_agency = models.ForeignKey("organisations.Agency", on_delete=models.PROTECT, related_name="+")
+    service = models.ForeignKey(ProvidedService, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    month = models.DateField(help_text="The first day of the month it was given: never the day or the time.")
+    satisfied = models.CharField(max_length=16, blank=True)
+    safer = models.CharField(max_length=16, blank=True)
+    listened = models.CharField(max_length=16, blank=True)
+    recommend = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        ordering = ["month"]
+        constraints = [models.CheckConstraint(condition=Q(month__day=1), name="feedback_month_only")]
+
+    def __str__(self) -> str:
+        return f"Feedback {self.month:%B %Y}"

@@ -154,6 +154,13 @@ def outcomes_by(request: HttpRequest) -> HttpResponse:
             return label_cache[value]
 
         total, rows = split_figures(period.start, period.end, dimension, labels, applied)
+        if dimension.key == "provider":
+            from waymark.commissioning.feedback import QUESTIONS, feedback_figures
+
+            feedback_total, feedback_rows = feedback_figures(period.start, period.end, applied)
+            context.update(
+                {"feedback_total": feedback_total, "feedback_rows": feedback_rows, "feedback_questions": QUESTIONS}
+            )
         context.update(
             {
                 "total": total,
@@ -238,6 +245,80 @@ def outcomes_download(request: HttpRequest) -> HttpResponse:
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
+
+
+def _table_response(
+    columns: list[str], table: list[dict[str, Any]], fmt: str, title: str, filename: str
+) -> HttpResponse:
+    """A table as CSV or XLSX: withheld cells print as [c]; text is made safe for spreadsheets."""
+    import csv
+    import io
+
+    from waymark.audit.export import csv_safe
+
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        for row in table:
+            writer.writerow(["" if row.get(c) is None else csv_safe(row.get(c)) for c in columns])
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.title = title[:31]
+        sheet.append(columns)
+        for row in table:
+            sheet.append([csv_safe(row.get(c)) if isinstance(row.get(c), str) else row.get(c) for c in columns])
+        out = io.BytesIO()
+        book.save(out)
+        response = HttpResponse(
+            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+@signed_in(*PROVISION_ROLES)
+@require_GET
+def feedback_download(request: HttpRequest) -> HttpResponse:
+    """Survivor feedback by provider for the period, as CSV or XLSX, the same cells withheld as on
+    the page. Audited as an EXPORT."""
+    from django.shortcuts import redirect
+
+    from waymark.commissioning.dashboard import printable
+    from waymark.commissioning.feedback import COUNT_COLUMNS, QUESTIONS, feedback_figures
+    from waymark.core.disclosure import Applied
+    from waymark.outcomes.views import _period
+
+    fmt = request.GET.get("format", "csv")
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("No such format")
+    _form, period = _period(request)
+    if period is None:
+        return redirect("commissioning:outcomes")
+    total, rows = feedback_figures(period.start, period.end, Applied())
+    columns = ["provider", *COUNT_COLUMNS, *[f"{q.key}_share" for q in QUESTIONS]]
+    table = [
+        printable({"provider": row.label, **row.cells, **{f"{q.key}_share": row.share(q.key) for q in QUESTIONS}})
+        for row in [*rows, total]
+    ]
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        object_type="report:survivor-feedback",
+        detail={"format": fmt, "rows": len(table), "from": period.start.isoformat(), "to": period.end.isoformat()},
+    )
+    return _table_response(
+        columns,
+        table,
+        fmt,
+        "Survivor feedback",
+        f"survivor-feedback-{period.start.isoformat()}-to-{period.end.isoformat()}",
+    )
 
 
 # --- the quarterly board pack ----------------------------------------------------------------

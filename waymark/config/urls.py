@@ -27,6 +27,7 @@ urlpatterns = [
     path("strategy/", include("waymark.strategy.urls")),
     path("safe-accommodation/", include("waymark.refuge.urls")),
     path("self-referral/", include("waymark.referrals.selfreferral_urls")),
+    path("feedback/", include("waymark.commissioning.feedback_urls")),
     path("api/", include("waymark.api.urls")),
     path("emergency-access/", include("waymark.breakglass.urls")),
     path("data-protection/", include("waymark.dataprotection.urls")),

@@ -30,6 +30,7 @@ from waymark.organisations.roles import Role
 from waymark.people.access import get_person_for_user
 from waymark.refuge import access, actions, forms
 from waymark.refuge.models import RefugeReferral, Sanctuary
+from waymark.refuge.sections import sanctuary_actions_for
 from waymark.refuge.selectors import (
     Household,
     data_quality_warnings,
@@ -642,6 +643,7 @@ def sanctuary(request: HttpRequest, sanctuary_id: str) -> HttpResponse:
             "recorded_reviews": list(found.reviews.all()),
             "today": timezone.localdate(),
             "steps": _sanctuary_steps(found),
+            "more_actions": sanctuary_actions_for(_user(request), found),
         },
     )
 

@@ -1,0 +1,276 @@
+"""Survivor feedback: a short, anonymous survey a survivor answers through a one-time link her
+worker gives her at the end of support or after sanctuary measures are fitted.
+
+Nothing here can lead back to her (docs/commissioning.md, "Survivor feedback"):
+
+- ``feedback_link_give`` makes an unguessable token (``secrets.token_urlsafe``, 256 bits) and keeps
+  only its SHA-256 digest with the provider, the service, the kind and an expiry date. The worker
+  sees the link once. The audit trail records that a link was given on the case or the sanctuary
+  (that is the worker's action), never which link.
+- ``feedback_submit`` takes the token, deletes the link's row and saves the answers with the
+  provider, service, kind and the month (not the day, not the time). The audit trail records that
+  an anonymous response arrived, with no id, no address and no provider.
+- ``feedback_figures`` gives the commissioner's table: responses and the share answering each
+  question positively, by provider, under the disclosure rule with secondary suppression.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, cast
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from waymark.audit.actions import audit_record
+from waymark.audit.models import AuditAction
+from waymark.core.disclosure import HIDDEN, Applied, Suppressed, protect_table
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+    from waymark.commissioning.models import FeedbackResponse, ProvidedService
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    text: str
+    sanctuary_text: str
+    choices: tuple[tuple[str, str], ...]
+    positive: frozenset[str]
+    figure: str  # what the commissioner's table calls the positive share
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question(
+        "satisfied",
+        "Overall, how happy are you with the support you got?",
+        "Overall, how happy are you with the sanctuary scheme?",
+        (
+            ("very_happy", "Very happy"),
+            ("happy", "Happy"),
+            ("neither", "Neither happy nor unhappy"),
+            ("unhappy", "Unhappy"),
+            ("very_unhappy", "Very unhappy"),
+        ),
+        frozenset({"very_happy", "happy"}),
+        "Happy with the support",
+    ),
+    Question(
+        "safer",
+        "Do you feel safer now than before the support started?",
+        "Do you feel safer at home now than before the security measures were fitted?",
+        (("yes", "Yes"), ("a_little", "A little"), ("no", "No")),
+        frozenset({"yes", "a_little"}),
+        "Feel safer",
+    ),
+    Question(
+        "listened",
+        "Did you feel listened to and believed?",
+        "Did you feel listened to and believed?",
+        (("yes", "Yes"), ("partly", "Partly"), ("no", "No")),
+        frozenset({"yes"}),
+        "Felt listened to",
+    ),
+    Question(
+        "recommend",
+        "Would you tell a friend in a similar situation to use this service?",
+        "Would you tell a friend in a similar situation to use this scheme?",
+        (("yes", "Yes"), ("not_sure", "Not sure"), ("no", "No")),
+        frozenset({"yes"}),
+        "Would recommend",
+    ),
+)
+QUESTION_KEYS = tuple(q.key for q in QUESTIONS)
+
+
+def link_days() -> int:
+    """How long a link works: long enough for the sanctuary follow-up at 3 to 6 months."""
+    return int(getattr(settings, "FEEDBACK_LINK_DAYS", 200))
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+# --- Giving a link ------------------------------------------------------------------------------
+
+
+def services_of(agency_id: Any) -> Any:
+    """The provider's services on the provision map, for the worker to say which one it was."""
+    from waymark.commissioning.models import ProvidedService
+
+    return ProvidedService.objects.filter(provider_agency_id=agency_id).order_by("name")
+
+
+def feedback_link_give(
+    *, actor: User, kind: str, about: Any, provider_id: Any, service: ProvidedService | None = None
+) -> tuple[str, date]:
+    """A new one-time link for ``about`` (the case or the sanctuary it was given on, for the audit
+    trail only). Returns the token (shown once, never stored) and the last day it works."""
+    from waymark.commissioning.models import FeedbackKind, FeedbackLink
+
+    if kind not in FeedbackKind.values:
+        raise ValidationError("Choose what the feedback is about.")
+    if provider_id is None:
+        raise ValidationError("The feedback link needs the provider the feedback is about.")
+    if service is not None and service.provider_agency_id != provider_id:
+        raise ValidationError("Choose one of the provider's own services.")
+    token = secrets.token_urlsafe(32)
+    expires_on = timezone.localdate() + timedelta(days=link_days())
+    with transaction.atomic():
+        FeedbackLink.objects.create(
+            token_digest=digest(token),
+            kind=kind,
+            provider_agency_id=provider_id,
+            service=service,
+            expires_on=expires_on,
+        )
+        # The worker's action, on the record she acted on: never which link (that would join the
+        # link, and so the answers, to the person).
+        audit_record(actor=actor, action=AuditAction.SHARE, obj=about, detail={"feedback_link": kind})
+    return token, expires_on
+
+
+# --- Answering ----------------------------------------------------------------------------------
+
+
+def open_link(token: str) -> Any:
+    """The unused, unexpired link for this token, or None (unknown, used and expired look alike)."""
+    from waymark.commissioning.models import FeedbackLink
+
+    if not token or len(token) > 100:
+        return None
+    return (
+        FeedbackLink.objects.select_related("provider_agency", "service")
+        .filter(token_digest=digest(token), expires_on__gte=timezone.localdate())
+        .first()
+    )
+
+
+def clean_answers(answers: dict[str, str]) -> dict[str, str]:
+    """Each answer is one of its question's choices or blank; anything else is refused."""
+    cleaned: dict[str, str] = {}
+    for question in QUESTIONS:
+        value = (answers.get(question.key) or "").strip()
+        if value and value not in dict(question.choices):
+            raise ValidationError(f"Choose one of the answers to: {question.text}")
+        cleaned[question.key] = value
+    return cleaned
+
+
+def feedback_submit(*, token: str, answers: dict[str, str]) -> FeedbackResponse:
+    """Saves the answers once: the link is used up in the same transaction. No actor: the survivor
+    has no account and is not identified."""
+    from waymark.commissioning.models import FeedbackLink, FeedbackResponse
+
+    cleaned = clean_answers(answers)
+    with transaction.atomic():
+        link = FeedbackLink.objects.select_for_update().filter(token_digest=digest(token)).first()
+        if link is None or link.expires_on < timezone.localdate():
+            raise ValidationError("This feedback link has expired or has already been used.")
+        response = FeedbackResponse.objects.create(
+            kind=link.kind,
+            provider_agency_id=link.provider_agency_id,
+            service_id=link.service_id,
+            month=month_of(timezone.localdate()),
+            **cleaned,
+        )
+        link.delete()
+        audit_record(
+            actor=None,
+            action=AuditAction.CREATE,
+            object_type="commissioning.feedbackresponse",
+            actor_label="Survivor feedback (anonymous)",
+            omit_client_ip=True,
+            detail={},
+        )
+    return response
+
+
+# --- The commissioner's figures -------------------------------------------------------------------
+
+
+def _counts(start: date, end: date) -> dict[Any, dict[str, int]]:
+    """Responses and answers per provider, counted in the database (one query)."""
+    from waymark.commissioning.models import FeedbackResponse
+
+    aggregates: dict[str, Any] = {"responses": Count("id")}
+    for question in QUESTIONS:
+        aggregates[f"{question.key}_positive"] = Count("id", filter=Q(**{f"{question.key}__in": question.positive}))
+        aggregates[f"{question.key}_skipped"] = Count("id", filter=Q(**{question.key: ""}))
+    rows = (
+        FeedbackResponse.objects.filter(month__gte=month_of(start), month__lte=end)
+        .values("provider_agency_id")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    out: dict[Any, dict[str, int]] = {}
+    for row in rows:
+        counts = {k: int(cast(int, v)) for k, v in row.items() if k != "provider_agency_id"}
+        for question in QUESTIONS:
+            counts[f"{question.key}_other"] = (
+                counts["responses"] - counts[f"{question.key}_positive"] - counts[f"{question.key}_skipped"]
+            )
+        out[row["provider_agency_id"]] = counts
+    return out
+
+
+COUNT_COLUMNS = (
+    "responses",
+    *[f"{q.key}_{part}" for q in QUESTIONS for part in ("positive", "other", "skipped")],
+)
+
+
+@dataclass
+class FeedbackRow:
+    label: str
+    cells: dict[str, Any]
+
+    def share(self, key: str) -> Any:
+        """The share answering positively among those who answered; hidden with its counts."""
+        positive, other = self.cells[f"{key}_positive"], self.cells[f"{key}_other"]
+        if isinstance(positive, Suppressed) or isinstance(other, Suppressed):
+            return HIDDEN
+        answered = positive + other
+        return round(positive / answered, 4) if answered else None
+
+    @property
+    def shares(self) -> list[tuple[str, Any, Any]]:
+        return [(q.figure, self.share(q.key), self.cells[f"{q.key}_positive"]) for q in QUESTIONS]
+
+
+def feedback_figures(start: date, end: date, applied: Applied) -> tuple[FeedbackRow, list[FeedbackRow]]:
+    """(the "All" row, a row per provider) for responses given in the months from ``start`` to
+    ``end``, with the disclosure rule applied: the providers add up to All, and each question's
+    positive, other and skipped answers add up to the responses."""
+    from waymark.organisations.models import Agency
+
+    counts = _counts(start, end)
+    names = dict(Agency.objects.filter(pk__in=list(counts)).values_list("pk", "name"))
+    providers = sorted(counts, key=lambda pk: names.get(pk, ""))
+    rows = [dict(counts[pk]) for pk in providers]
+    total = {c: sum(row[c] for row in rows) for c in COUNT_COLUMNS}
+    shown_rows, shown_total, hidden = protect_table(
+        rows,
+        COUNT_COLUMNS,
+        total_row=total,
+        row_totals=[("responses", [f"{q.key}_{p}" for p in ("positive", "other", "skipped")]) for q in QUESTIONS],
+        the_rule=applied.rule,
+    )
+    applied.record("survivor feedback by provider", hidden)
+    assert shown_total is not None
+    return (
+        FeedbackRow("All providers", shown_total),
+        [FeedbackRow(names.get(pk, "Not recorded"), row) for pk, row in zip(providers, shown_rows, strict=True)],
+    )
