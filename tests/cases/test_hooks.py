@@ -65,7 +65,7 @@ def test_numbers_follow_in_sequence(police_referrer, manager):
 def test_a_declined_referral_opens_no_case(police_referrer, manager):
     referral = make_referral(police_referrer)
     referral_transition(actor=manager, referral=referral, to_status="triaged")
-    referral_transition(actor=manager, referral=referral, to_status="declined", reason="Out of area")
+    referral_transition(actor=manager, referral=referral, to_status="declined", reason_code="outside_area")
     assert not Case.objects.exists()
 
 

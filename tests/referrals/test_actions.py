@@ -180,7 +180,13 @@ def test_manager_moves_a_referral_through_its_states_with_history(police_referre
     assert referral.triaged_at is not None
     assert referral.recommended_route["route"] == "idva_service"
     assert referral.recommended_route["prompt_marac_referral"] is True
-    referral_transition(actor=manager, referral=referral, to_status="declined", reason="Already supported elsewhere")
+    referral_transition(
+        actor=manager,
+        referral=referral,
+        to_status="declined",
+        reason_code="other",
+        reason="Already supported elsewhere",
+    )
     referral.refresh_from_db()
     changes = list(ReferralStatusChange.objects.filter(referral=referral))
     assert [c.to_status for c in changes] == ["received", "triaged", "declined"]

@@ -16,11 +16,17 @@ def test_lists_own_agency_referrals_with_status_and_shared_reason(client_for, po
     colleague = make_member(Role.REFERRER, agency=police_referrer.primary_agency)
     referral = make_referral(colleague)  # a colleague's referral: same agency
     referral_transition(actor=manager, referral=referral, to_status="triaged")
-    referral_transition(actor=manager, referral=referral, to_status="signposted", reason="Referred to the local ISVA")
+    referral_transition(
+        actor=manager,
+        referral=referral,
+        to_status="signposted",
+        reason_code="better_placed",
+        reason="Referred to the local ISVA",
+    )
     body = client_for(police_referrer).get(reverse("referrals:mine")).content.decode()
     assert referral.number in body
     assert "Signposted to another service" in body
-    assert "Referred to the local ISVA" in body
+    assert "Another service is better placed to help. Referred to the local ISVA" in body
 
 
 def test_shows_nothing_else_of_the_record(client_for, police_referrer):

@@ -123,12 +123,12 @@ def test_manager_triages_then_declines_with_reason(client_for, police_referrer, 
     assert client.post(transition_url(referral), {"to_status": "triaged"}).status_code == 302
     body = client.get(detail_url(referral)).content.decode()
     assert "Accept and open a case" in body and "Decline" in body
-    client.post(transition_url(referral), {"to_status": "declined", "reason": ""})
+    refused = client.post(transition_url(referral), {"to_status": "declined", "reason": "Outside our area"})
     referral.refresh_from_db()
-    assert referral.status == "triaged"  # refused: no reason
-    page = client.get(detail_url(referral)).content.decode()
-    assert "Give a reason" in page
-    client.post(transition_url(referral), {"to_status": "declined", "reason": "Outside our area"})
+    assert referral.status == "triaged"  # refused: no reason from the list
+    assert refused.status_code == 400
+    assert "Choose the reason the referring agency will see" in refused.content.decode()
+    client.post(transition_url(referral), {"to_status": "declined", "reason_code": "outside_area"})
     referral.refresh_from_db()
     assert referral.status == "declined"
 

@@ -11,7 +11,11 @@ can be logged or audited.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+
+from django import forms
 
 # Outward code (area + district) and inward code (sector + unit), with or without the space.
 _POSTCODE = re.compile(r"\b(GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]? ?[0-9][ABD-HJLNP-UW-Z]{2})\b", re.I)
@@ -46,3 +50,64 @@ def warning_for(text: str | None, *, field_label: str) -> str:
         f"{field_label} looks as if it contains a {what}. If that could show where someone is, "
         "change it now: others read this text."
     )
+
+
+# --- The "confirm to save anyway" step ------------------------------------------------------
+
+CONFIRM_FIELD = "location_confirmed"
+CONFIRM_LABEL = "I have checked: save it as it is"
+CONFIRM_ERROR = (
+    "Check what you wrote for a postcode or phone number that could show where someone is, "
+    "or tick the box to save it as it is"
+)
+_TICKED = frozenset({"1", "on", "true", "yes"})
+
+
+def confirmed(data: Mapping[str, Any]) -> bool:
+    """Whether the user ticked "save it as it is" in this submission."""
+    return str(data.get(CONFIRM_FIELD, "")).strip().lower() in _TICKED
+
+
+def warnings_for(texts: Mapping[str, str | None]) -> list[str]:
+    """The warning for each text (keyed by how the warning names it) that looks as if it locates someone."""
+    return [warning for label, text in texts.items() if (warning := warning_for(text, field_label=label))]
+
+
+def confirm_field(warnings: list[str]) -> forms.BooleanField:
+    """The box to tick to save anyway; ``warning`` is shown above it as a GOV.UK warning."""
+    field = forms.BooleanField(
+        required=False,
+        label=CONFIRM_LABEL,
+        help_text="Only if the postcode or phone number is needed and cannot show where anyone at risk is.",
+    )
+    field.warning = " ".join(warnings)  # type: ignore[attr-defined]  # read by django/forms/field.html
+    return field
+
+
+class LocationCheckMixin:
+    """For forms whose free text should not locate anyone (docs/security.md, "Free text").
+
+    ``location_checked`` maps field names to how the warning names them. When one of them looks
+    as if it holds a postcode or phone number, the form is not valid the first time: it comes
+    back with a GOV.UK warning and a box to tick ("save it as it is"); ticked, it saves. A
+    warning, not a block. Put the mixin before ``forms.Form``; a form's own ``clean`` must call
+    ``super().clean()``.
+    """
+
+    location_checked: Mapping[str, str] = {}
+    fields: dict[str, forms.Field]
+    data: Any
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if getattr(self, "is_bound", False) and confirmed(self.data):
+            # Shown ticked again if the form comes back for another reason.
+            self.fields[CONFIRM_FIELD] = confirm_field([])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}  # type: ignore[misc]
+        warnings = warnings_for({label: cleaned.get(name) for name, label in self.location_checked.items()})
+        if warnings and not confirmed(self.data):
+            self.fields[CONFIRM_FIELD] = confirm_field(warnings)
+            self.add_error(CONFIRM_FIELD, CONFIRM_ERROR)  # type: ignore[attr-defined]
+        return cleaned

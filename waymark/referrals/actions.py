@@ -216,11 +216,14 @@ def _record_checklist(*, actor: Any, person: Person, risk: RiskAnswers, agency: 
         raise ValidationError({f"risk_{key}": value for key, value in error.message_dict.items()}) from error
 
 
-def _status_change(*, referral: Referral, actor: Any, from_status: str, to_status: str, reason: str) -> None:
+def _status_change(
+    *, referral: Referral, actor: Any, from_status: str, to_status: str, reason: str, reason_code: str = ""
+) -> None:
     ReferralStatusChange.objects.create(
         referral=referral,
         from_status=from_status,
         to_status=to_status,
+        reason_code=reason_code,
         reason=reason,
         changed_by=actor if getattr(actor, "is_authenticated", False) else None,
         changed_at=timezone.now(),
@@ -395,8 +398,13 @@ def self_referral_create(*, subject: PersonDetails, what: WhatHappened, contact:
 
 
 @transaction.atomic
-def referral_transition(*, actor: Any, referral: Referral, to_status: str, reason: str = "") -> Referral:
+def referral_transition(
+    *, actor: Any, referral: Referral, to_status: str, reason_code: str = "", reason: str = ""
+) -> Referral:
     """Moves a referral to ``to_status`` if the state machine allows it, with the reason and actor.
+
+    Signposting and declining take ``reason_code`` (a ``DecisionReason``) and optional words
+    (``reason``); both are shown to the referring agency.
 
     Raises PermissionDenied unless the actor is a team manager of the receiving agency, and
     InvalidTransition (a message safe to show) for a move the state machine refuses.
@@ -406,7 +414,7 @@ def referral_transition(*, actor: Any, referral: Referral, to_status: str, reaso
     if not can_decide(actor, referral):
         raise PermissionDenied("Only a team manager of the receiving service can change a referral's status.")
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    check_transition(referral.status, to_status, reason)
+    check_transition(referral.status, to_status, reason_code, reason)
     from_status = referral.status
     now = timezone.now()
     referral.status = to_status
@@ -424,12 +432,25 @@ def referral_transition(*, actor: Any, referral: Referral, to_status: str, reaso
         referral.accepted_at = now
         fields.append("accepted_at")
     referral.save(update_fields=fields)
-    _status_change(referral=referral, actor=actor, from_status=from_status, to_status=to_status, reason=reason.strip())
+    _status_change(
+        referral=referral,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason.strip(),
+        reason_code=reason_code,
+    )
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
         obj=referral,
-        detail={"field": "status", "from": from_status, "to": to_status, "reason_given": bool(reason.strip())},
+        detail={
+            "field": "status",
+            "from": from_status,
+            "to": to_status,
+            "reason": reason_code,
+            "reason_given": bool(reason.strip()),
+        },
     )
     if to_status == ReferralStatus.ACCEPTED:
         for hook in ON_ACCEPTED:

@@ -95,3 +95,20 @@ REFERRING_ROLES: frozenset[Role] = frozenset(
 # Roles in the receiving service that read referrals (team managers also decide them).
 RECEIVING_READ_ROLES: frozenset[Role] = frozenset({Role.CASEWORKER, Role.TEAM_MANAGER})
 RECEIVING_DECIDE_ROLES: frozenset[Role] = frozenset({Role.TEAM_MANAGER})
+
+
+class DecisionReason(models.TextChoices):
+    """Why a referral was signposted or declined: the referring agency reads this.
+
+    Chosen from a list so that what reaches the referrer is a fixed phrase; the decider may add
+    words, and is warned on the form that the referrer will read them.
+    """
+
+    OUTSIDE_AREA = "outside_area", "The person lives outside the area this service covers"
+    NOT_ELIGIBLE = "not_eligible", "The referral does not meet this service's criteria"
+    BETTER_PLACED = "better_placed", "Another service is better placed to help"
+    ALREADY_SUPPORTED = "already_supported", "The person is already supported by this or another service"
+    SUPPORT_DECLINED = "support_declined", "The person did not want support from this service"
+    NO_SAFE_CONTACT = "no_safe_contact", "The service could not make safe contact with the person"
+    DUPLICATE = "duplicate", "The same referral was already received"
+    OTHER = "other", "Another reason (explained in the words below)"

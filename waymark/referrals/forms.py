@@ -11,10 +11,12 @@ from typing import Any
 from django import forms
 from django.core.validators import RegexValidator
 
+from waymark.core.locationscan import LocationCheckMixin
 from waymark.people.choices import Sex
 from waymark.referrals.choices import (
     AbuseType,
     Consent,
+    DecisionReason,
     HarmRelationship,
     LawfulBasis,
     VawgCategory,
@@ -357,4 +359,37 @@ class SelfReferralForm(StepForm):
         )
         if wants_contact and not cleaned.get("phone") and "phone" not in self.errors:
             self.add_error("phone", "Enter a phone number, or answer no to calls, texts and voicemail")
+        return cleaned
+
+
+SHARED_WARNING = (
+    "The referring agency will read the reason you choose and any words you add. Do not write "
+    "anything that could show where someone is, such as an address, postcode or phone number."
+)
+
+
+class DecisionForm(LocationCheckMixin, forms.Form):
+    """Signposting or declining: a reason from the list, and optional words the referrer reads."""
+
+    location_checked = {"reason": "The words you added for the referring agency"}
+
+    reason_code = forms.ChoiceField(
+        label="Reason",
+        choices=DecisionReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the reason the referring agency will see"},
+    )
+    reason = forms.CharField(
+        label="Words to add for the referring agency",
+        required=False,
+        max_length=2000,
+        help_text="Needed only for another reason. The referring agency will read them.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "The words must be 2,000 characters or fewer"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("reason_code") == DecisionReason.OTHER and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Say what the other reason is")
         return cleaned

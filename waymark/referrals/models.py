@@ -21,6 +21,7 @@ from waymark.referrals.choices import (
     REFERRING_ROLES,
     AbuseType,
     Consent,
+    DecisionReason,
     HarmRelationship,
     LawfulBasis,
     ReferralSource,
@@ -206,7 +207,7 @@ class Referral(BaseModel):
             return ""
         # Reads prefetched status changes when the caller prefetched them (lists do).
         changes = [c for c in self.status_changes.all() if c.to_status == self.status]
-        return max(changes, key=lambda c: c.changed_at).reason if changes else ""
+        return max(changes, key=lambda c: c.changed_at).shared_reason if changes else ""
 
 
 class ReferralStatusChange(BaseModel):
@@ -215,7 +216,16 @@ class ReferralStatusChange(BaseModel):
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="status_changes")
     from_status = models.CharField(max_length=16, choices=ReferralStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=ReferralStatus.choices)
-    reason = models.TextField(blank=True, help_text="Shown to the referring agency for signposting and declining.")
+    reason_code = models.CharField(
+        max_length=32,
+        choices=DecisionReason.choices,
+        blank=True,
+        help_text="Signposting and declining: the reason chosen from the list, shown to the referring agency.",
+    )
+    reason = models.TextField(
+        blank=True,
+        help_text="Optional words added to the chosen reason: shown to the referring agency (the decider is warned).",
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -231,6 +241,12 @@ class ReferralStatusChange(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.referral} {self.from_status or '-'} -> {self.to_status}"
+
+    @property
+    def shared_reason(self) -> str:
+        """What the referring agency reads: the chosen reason, then any words the decider added."""
+        chosen = self.get_reason_code_display() if self.reason_code and self.reason_code != DecisionReason.OTHER else ""
+        return " ".join(part for part in (f"{chosen}." if chosen else "", self.reason) if part)
 
 
 class ReferralNumberSequence(models.Model):

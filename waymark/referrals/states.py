@@ -47,8 +47,14 @@ def allowed_targets(current: str) -> frozenset[ReferralStatus]:
     return TRANSITIONS[ReferralStatus(current)]
 
 
-def check_transition(current: str, target: str, reason: str) -> None:
-    """Raises InvalidTransition, with a message for the user, unless the move is allowed."""
+def check_transition(current: str, target: str, reason_code: str = "", text: str = "") -> None:
+    """Raises InvalidTransition, with a message for the user, unless the move is allowed.
+
+    Signposting and declining need a reason chosen from ``DecisionReason`` (the referring agency
+    reads it); "another reason" needs words as well.
+    """
+    from waymark.referrals.choices import DecisionReason
+
     try:
         current_status, target_status = ReferralStatus(current), ReferralStatus(target)
     except ValueError as error:
@@ -63,5 +69,12 @@ def check_transition(current: str, target: str, reason: str) -> None:
             f"A referral that is {current_status.label.lower()} can only be {allowed}, "
             f"not {target_status.label.lower()}."
         )
-    if target_status in REASON_REQUIRED and not reason.strip():
-        raise InvalidTransition(f"Give a reason: the referring agency will see why it was {target_status.value}.")
+    if target_status in REASON_REQUIRED:
+        if reason_code not in DecisionReason.values:
+            raise InvalidTransition(
+                f"Give a reason: choose from the list why it was {target_status.value} (the referring agency sees it)."
+            )
+        if reason_code == DecisionReason.OTHER and not text.strip():
+            raise InvalidTransition("Give a reason: for another reason, say what it is in words.")
+    elif reason_code:
+        raise InvalidTransition(f"A referral that is {target_status.label.lower()} takes no reason from the list.")

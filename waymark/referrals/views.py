@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +25,7 @@ from waymark.referrals import intake
 from waymark.referrals.access import can_decide, get_referral_for_user, get_referral_to_decide
 from waymark.referrals.actions import referral_create, referral_subject_merge, referral_transition
 from waymark.referrals.choices import RECEIVING_DECIDE_ROLES, RECEIVING_READ_ROLES, REFERRING_ROLES
+from waymark.referrals.forms import SHARED_WARNING, DecisionForm
 from waymark.referrals.models import Referral
 from waymark.referrals.routing import advise
 from waymark.referrals.selectors import known_matches
@@ -218,30 +220,44 @@ def queue(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, referral_id: str) -> HttpResponse:
     referral = get_referral_for_user(request.user, referral_id)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=referral, detail={"page": "triage"})
+    return render(request, "referrals/detail.html", _detail_context(request, referral))
+
+
+def _decision_form(status: str, data: Any = None) -> DecisionForm:
+    return DecisionForm(data, auto_id=f"{status}-%s")
+
+
+def _detail_context(request: HttpRequest, referral: Referral, refused: DecisionForm | None = None) -> dict[str, Any]:
+    """The triage page; ``refused`` is the decision form that came back (its status's form)."""
     show_contact = can_see_location(request.user, referral.subject)
     targets = sorted(allowed_targets(referral.status)) if can_decide(request.user, referral) else []
-    return render(
-        request,
-        "referrals/detail.html",
-        {
-            "referral": referral,
-            "advice": advise(referral),
-            "history": referral.status_changes.select_related("changed_by"),
-            "actions": [
-                {"status": t.value, "label": ACTION_LABELS[t], "reason_required": t in REASON_REQUIRED} for t in targets
-            ],
-            "final": not allowed_targets(referral.status),
-            # Safe contact details locate the person: people's location rule decides, so that
-            # (for example) anyone who also works with perpetrators never sees them.
-            "show_contact": show_contact,
-            "can_link": can_decide(request.user, referral),
-            "matches": known_matches(request.user, referral, use_contact=show_contact),
-            "links": PersonLink.objects.filter(new_person=referral.subject, archived_at__isnull=True).select_related(
-                "existing_person"
-            ),
-            "merge": merge_of_row(referral.subject, "referrals.referral", referral.pk, "subject_id"),
-        },
-    )
+    refused_status = request.POST.get("to_status") if refused is not None else None
+    return {
+        "referral": referral,
+        "advice": advise(referral),
+        "history": referral.status_changes.select_related("changed_by"),
+        "actions": [
+            {
+                "status": t.value,
+                "label": ACTION_LABELS[t],
+                "form": (refused if t.value == refused_status else _decision_form(t.value))
+                if t in REASON_REQUIRED
+                else None,
+            }
+            for t in targets
+        ],
+        "shared_warning": SHARED_WARNING,
+        "final": not allowed_targets(referral.status),
+        # Safe contact details locate the person: people's location rule decides, so that
+        # (for example) anyone who also works with perpetrators never sees them.
+        "show_contact": show_contact,
+        "can_link": can_decide(request.user, referral),
+        "matches": known_matches(request.user, referral, use_contact=show_contact),
+        "links": PersonLink.objects.filter(new_person=referral.subject, archived_at__isnull=True).select_related(
+            "existing_person"
+        ),
+        "merge": merge_of_row(referral.subject, "referrals.referral", referral.pk, "subject_id"),
+    }
 
 
 @signed_in(*RECEIVING_DECIDE_ROLES)
@@ -249,9 +265,15 @@ def detail(request: HttpRequest, referral_id: str) -> HttpResponse:
 def transition(request: HttpRequest, referral_id: str) -> HttpResponse:
     referral = get_referral_to_decide(request.user, referral_id)
     to_status = request.POST.get("to_status", "")
-    reason = request.POST.get("reason", "")[:2000]
+    choice: dict[str, str] = {}
+    if to_status in REASON_REQUIRED:
+        # A reason from the list, words the referrer reads, and the location check on those words.
+        form = _decision_form(to_status, request.POST)
+        if not form.is_valid():
+            return render(request, "referrals/detail.html", _detail_context(request, referral, form), status=400)
+        choice = {"reason_code": form.cleaned_data["reason_code"], "reason": form.cleaned_data["reason"]}
     try:
-        referral = referral_transition(actor=request.user, referral=referral, to_status=to_status, reason=reason)
+        referral = referral_transition(actor=request.user, referral=referral, to_status=to_status, **choice)
     except InvalidTransition as error:
         messages.error(request, str(error))
     except PermissionDenied:
