@@ -40,8 +40,8 @@ from waymark.core.versioning import (
     seal,
     unseal,
 )
-from waymark.marac.meeting_forms import ActionStatusForm
-from waymark.marac.meetings import action_set_status
+from waymark.marac.meetings.actions import action_set_status
+from waymark.marac.meetings.forms import ActionStatusForm
 from waymark.marac.models import ActionStatus, MaracAction, MeetingStatus
 from waymark.organisations.roles import Role
 from waymark.people.actions import person_update

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 
-from waymark.marac.meetings import actions_for_review, agenda
+from waymark.marac.meetings.selectors import actions_for_review, agenda
 from waymark.marac.models import MaracCase, MaracCaseStatus, MaracMeeting, MeetingStatus, Research
 
 TUESDAY = date(2014, 4, 1)  # the history's meetings are on alternate Thursdays from 4 April 2013

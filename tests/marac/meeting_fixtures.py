@@ -112,7 +112,7 @@ def open_on_its_day(*, actor, meeting: MaracMeeting) -> MaracMeeting:
     refused before the meeting's date (issue 10, item 4), and these fixtures schedule meetings ahead."""
     import time_machine
 
-    from waymark.marac.meetings import meeting_open
+    from waymark.marac.meetings.actions import meeting_open
 
     morning = dt.datetime.combine(meeting.held_on, dt.time(9, 30), tzinfo=ZoneInfo("Europe/London"))
     with time_machine.travel(morning, tick=False):

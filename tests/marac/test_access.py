@@ -1,4 +1,4 @@
-"""Who may see which MARAC referral: each grant and each refusal on its own (waymark/marac/access.py)."""
+"""Who may see which MARAC referral: each grant and each refusal on its own (waymark/marac/referrals/access.py)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from django.urls import reverse
 from tests.factories import AgencyFactory, make_member
 from tests.marac.test_referral_fixtures import *  # noqa: F403 (fixtures)
 from tests.marac.test_referral_fixtures import earlier_referral
-from waymark.marac.access import (
+from waymark.marac.models import MaracCaseStatus
+from waymark.marac.referrals.access import (
     get_marac_referral_for_user,
     marac_referral_status_visible_to,
     marac_referrals_visible_to,
 )
-from waymark.marac.models import MaracCaseStatus
 from waymark.organisations.models import AgencyKind
 from waymark.organisations.roles import Role
 

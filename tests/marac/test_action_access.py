@@ -16,7 +16,7 @@ from tests.marac.meeting_fixtures import (
     make_meeting,
     open_on_its_day,
 )
-from waymark.marac import meetings as m
+from waymark.marac.meetings import actions as m
 from waymark.marac.models import (
     ActionStatus,
     Attendee,

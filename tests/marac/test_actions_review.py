@@ -15,8 +15,9 @@ from tests.marac.meeting_fixtures import (
     make_meeting,
     open_on_its_day,
 )
-from waymark.marac.meeting_access import actions_visible_to
-from waymark.marac.meetings import action_set_status, actions_for_review
+from waymark.marac.meetings.access import actions_visible_to
+from waymark.marac.meetings.actions import action_set_status
+from waymark.marac.meetings.selectors import actions_for_review
 from waymark.marac.models import ActionStatus, MaracAction, MeetingStatus
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ import pytest
 
 from waymark.marac.models import MaracCase, MaracCaseStatus, MaracMeeting, MeetingStatus
 from waymark.marac.repeats import heard_cases, repeats_for_all_cases
-from waymark.marac.reports import marac_performance
-from waymark.marac.return_report import marac_benchmarks, marac_return
+from waymark.marac.reports.returns import marac_benchmarks, marac_return
+from waymark.marac.reports.selectors import marac_performance
 from waymark.people.models import Person
 
 pytestmark = pytest.mark.django_db

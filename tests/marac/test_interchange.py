@@ -10,7 +10,7 @@ from tests.factories import AgencyFactory
 from tests.interchange.conftest import HEADERS, VALID, write_files
 from waymark.interchange.actions import export_files, interchange_import, interchange_import_files
 from waymark.marac.models import MaracCase, MaracMeeting
-from waymark.marac.reports import marac_performance
+from waymark.marac.reports.selectors import marac_performance
 from waymark.organisations.models import AgencyKind
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,8 @@ from tests.marac.meeting_fixtures import (
     listed_case,
     open_on_its_day,
 )
-from waymark.marac.meeting_urls import urlpatterns
-from waymark.marac.meetings import attendee_add
+from waymark.marac.meetings.actions import attendee_add
+from waymark.marac.meetings.urls import urlpatterns
 from waymark.marac.models import MaracAction
 
 pytestmark = pytest.mark.django_db

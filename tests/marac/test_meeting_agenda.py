@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from tests.marac.meeting_fixtures import *  # noqa: F403
 from tests.marac.meeting_fixtures import accepted_case, in_days, listed_case, make_meeting
-from waymark.marac.meetings import MeetingError, agenda, agenda_add, agenda_move, agenda_remove
+from waymark.marac.meetings.actions import MeetingError, agenda_add, agenda_move, agenda_remove
+from waymark.marac.meetings.selectors import agenda
 from waymark.marac.models import MaracCase, MaracCaseStatus, MeetingStatus
 from waymark.people.models import Person
 

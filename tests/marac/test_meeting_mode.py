@@ -19,7 +19,7 @@ from tests.marac.meeting_fixtures import (
     open_on_its_day,
 )
 from waymark.audit.models import AuditEvent
-from waymark.marac.meetings import (
+from waymark.marac.meetings.actions import (
     CONFIDENTIALITY_STATEMENT,
     MeetingError,
     action_add,

@@ -13,7 +13,12 @@ from tests.factories import AgencyFactory
 from tests.marac.meeting_fixtures import *  # noqa: F403
 from tests.marac.meeting_fixtures import in_days
 from waymark.audit.models import AuditAction, AuditEvent
-from waymark.marac.meetings import MeetingError, meeting_agencies_set, meeting_emergency_create, meeting_schedule_create
+from waymark.marac.meetings.actions import (
+    MeetingError,
+    meeting_agencies_set,
+    meeting_emergency_create,
+    meeting_schedule_create,
+)
 from waymark.marac.models import MaracMeeting, MeetingKind
 from waymark.organisations.models import AgencyKind
 
@@ -75,7 +80,7 @@ def test_invitations_can_change_but_not_drop_an_agency_that_researched(
     coordinator, meeting, police_agency, housing_agency, police_rep
 ):
     from tests.marac.meeting_fixtures import listed_case
-    from waymark.marac.meetings import research_record
+    from waymark.marac.meetings.actions import research_record
 
     probation = AgencyFactory(kind=AgencyKind.PROBATION)
     meeting_agencies_set(actor=coordinator, meeting=meeting, agencies=[police_agency, housing_agency, probation])

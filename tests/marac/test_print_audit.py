@@ -9,7 +9,7 @@ from django.urls import reverse
 from tests.marac.meeting_fixtures import *  # noqa: F403
 from tests.marac.meeting_fixtures import listed_case
 from waymark.audit.models import AuditAction, AuditEvent
-from waymark.marac.meetings import research_record
+from waymark.marac.meetings.actions import research_record
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from waymark.audit.chain import hashed_justification
 from waymark.audit.models import AuditAction, AuditEvent
 from waymark.incidents.models import Incident
 from waymark.marac.models import Criterion, MaracCase, MaracCaseStatus
-from waymark.marac.referrals import Demographics, marac_referral_create, marac_referral_decide
+from waymark.marac.referrals.actions import Demographics, marac_referral_create, marac_referral_decide
 from waymark.organisations.roles import Role
 from waymark.people.models import Person
 from waymark.referrals.actions import PersonDetails, Sharing

@@ -97,7 +97,7 @@ def test_bad_year_and_quarter_fall_back(commissioner, client_for):
 
 
 def test_existing_performance_keys_are_unchanged():
-    from waymark.marac.reports import COLUMNS, marac_performance
+    from waymark.marac.reports.selectors import COLUMNS, marac_performance
 
     assert COLUMNS == [
         "period",
@@ -116,7 +116,7 @@ def test_commissioners_see_the_return_under_the_disclosure_rule(commissioner, co
     sees them as counted), the page says so, and the download cannot be attacked by subtraction."""
     from tests.core.test_disclosure import attack
     from waymark.core.disclosure import SYMBOL
-    from waymark.marac.return_report import COUNT_COLUMNS
+    from waymark.marac.reports.returns import COUNT_COLUMNS
 
     page = client_for(commissioner).get(page_url(year=2015, quarter=1)).content.decode()
     assert "75.0% of 4" not in page and SYMBOL in page

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from tests.factories import AgencyFactory
 from waymark.audit.models import AuditAction, AuditEvent
 from waymark.marac.models import MaracCase, MaracCaseStatus, MaracMeeting
-from waymark.marac.reports import marac_performance, period_of
+from waymark.marac.reports.selectors import marac_performance, period_of
 from waymark.people.models import Person
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """Research is visible only to a meeting's participants, and only for that meeting's cases.
 
-One test per condition of waymark/marac/meeting_access.py, then the pages: a participant reads it;
+One test per condition of waymark/marac/meetings/access.py, then the pages: a participant reads it;
 a representative of an agency not invited (or recorded absent) gets 404; the same representative
 cannot read research of a case on another meeting's agenda through this meeting; an outsider gets
 404 and a commissioner 403.
@@ -15,14 +15,14 @@ from tests.factories import make_member
 from tests.marac.meeting_fixtures import *  # noqa: F403
 from tests.marac.meeting_fixtures import listed_case, make_meeting
 from waymark.audit.models import AuditAction, AuditEvent
-from waymark.marac.meeting_access import (
+from waymark.marac.meetings.access import (
     get_meeting_for_user,
     is_participant,
     meetings_visible_to,
     research_agencies_for,
     research_visible_to,
 )
-from waymark.marac.meetings import research_record
+from waymark.marac.meetings.actions import research_record
 from waymark.marac.models import MeetingAgency, Research
 from waymark.organisations.roles import Role
 

@@ -12,7 +12,7 @@ from django.test import override_settings
 
 from tests.factories import AgencyFactory
 from waymark.marac.models import MaracCase, MaracCaseStatus, MaracMeeting, MeetingStatus
-from waymark.marac.return_report import marac_benchmarks, marac_return, quarter_period
+from waymark.marac.reports.returns import marac_benchmarks, marac_return, quarter_period
 from waymark.organisations.models import AgencyKind
 from waymark.people.models import Person
 

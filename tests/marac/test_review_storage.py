@@ -13,8 +13,8 @@ from django.utils import timezone
 from tests.marac.meeting_fixtures import *  # noqa: F403
 from tests.marac.meeting_fixtures import listed_case
 from waymark.incidents.models import Incident
-from waymark.marac.meeting_access import research_visible_to
-from waymark.marac.meetings import agenda_add, agenda_remove, research_record
+from waymark.marac.meetings.access import research_visible_to
+from waymark.marac.meetings.actions import agenda_add, agenda_remove, research_record
 from waymark.marac.models import FlagAlert, MaracAction, MaracCase, MaracCaseStatus, Research
 
 pytestmark = pytest.mark.django_db

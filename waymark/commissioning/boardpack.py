@@ -55,7 +55,7 @@ def _outcomes(start: dt.date, end: dt.date, year_start: dt.date, applied: Applie
 
 
 def _marac(year: int, quarter: int, applied: Applied) -> list[dict[str, Any]]:
-    from waymark.marac.report_views import _tables, protect_tables
+    from waymark.marac.reports.views import _tables, protect_tables
 
     tables = protect_tables(_tables(year, quarter), applied)
     columns, by_quarter = tables["performance-by-quarter"]
@@ -122,7 +122,7 @@ def _strategy(year: int, quarter: int) -> dict[str, Any] | None:
 
 
 def quarter_dates(year: int, quarter: int) -> tuple[dt.date, dt.date]:
-    from waymark.marac.return_report import quarter_period
+    from waymark.marac.reports.returns import quarter_period
 
     period = quarter_period(f"{year}-Q{quarter}")
     return period.start, period.end

@@ -30,7 +30,8 @@ from django.utils import timezone
 from waymark.accounts.models import User
 from waymark.cases.models import Case
 from waymark.cases.states import CaseStatus
-from waymark.marac import meetings as marac_meetings
+from waymark.marac.meetings import actions as marac_meetings
+from waymark.marac.meetings import selectors as marac_selectors
 from waymark.marac.models import (
     ActionStatus,
     Attendee,
@@ -42,7 +43,7 @@ from waymark.marac.models import (
     MeetingAgency,
     MeetingStatus,
 )
-from waymark.marac.referrals import marac_referral_create, marac_referral_decide
+from waymark.marac.referrals.actions import marac_referral_create, marac_referral_decide
 from waymark.organisations.models import Agency
 from waymark.risk.models import RiskAssessment
 
@@ -119,7 +120,7 @@ def already_built(today: dt.date) -> bool:
 
 def _record_last_meeting(meeting: MaracMeeting, today: dt.date, rng: random.Random) -> int:
     """Attendance, chair, minutes and actions for the last meeting held (historic: written directly)."""
-    agencies = list(marac_meetings.core_agencies())
+    agencies = list(marac_selectors.core_agencies())
     for agency in agencies:
         MeetingAgency.objects.get_or_create(meeting=meeting, agency=agency, defaults={"attended": True})
     Attendee.objects.get_or_create(
@@ -290,7 +291,7 @@ def build_marac_upcoming(*, today: dt.date | None = None) -> UpcomingReport | No
 
     agencies = {agency.ref: agency for agency in Agency.objects.filter(ref__in=REPRESENTATIVES)}
     representatives = {ref: User.objects.filter(email=email).first() for ref, email in REPRESENTATIVES.items()}
-    agenda = list(marac_meetings.agenda(next_meeting))
+    agenda = list(marac_selectors.agenda(next_meeting))
     for index, marac_case in enumerate(agenda):
         for ref, texts, share in (("SMP", POLICE_RESEARCH, 10), ("SHS", HOUSING_RESEARCH, 6)):
             user = representatives.get(ref)

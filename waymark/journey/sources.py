@@ -356,9 +356,9 @@ def marac_appearances(user: Any, person: Person) -> list[Entry]:
     (``meetings_visible_to``). Only a full reader sees the criteria. Appearances as the person
     causing harm are never entries: the perpetrator is never told of a MARAC.
     """
-    from waymark.marac.access import marac_referral_status_visible_to, marac_referrals_visible_to
-    from waymark.marac.meeting_access import meetings_visible_to
+    from waymark.marac.meetings.access import meetings_visible_to
     from waymark.marac.models import Criterion, MaracCase, MaracCaseStatus
+    from waymark.marac.referrals.access import marac_referral_status_visible_to, marac_referrals_visible_to
 
     full = marac_referrals_visible_to(user).filter(victim=person).values("pk")
     followed = marac_referral_status_visible_to(user).filter(victim=person).values("pk")

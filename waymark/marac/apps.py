@@ -9,5 +9,6 @@ class MaracConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the MARAC reports with the ``manage.py report`` dispatcher.
-        # home, flags and meetings register home-page panels and hooks.
-        from waymark.marac import flags, home, meetings, reports  # noqa: F401
+        # home and flags register home-page panels and hooks.
+        from waymark.marac import flags, home  # noqa: F401
+        from waymark.marac.reports import returns, selectors  # noqa: F401

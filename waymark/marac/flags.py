@@ -20,7 +20,7 @@ import (``IncidentsFile.apply``). Idempotent: one alert per incident and earlier
 (a unique constraint, and existing pairs are skipped), so re-importing raises nothing new.
 
 The coordinator then makes the repeat referral the alert offers (``marac:refer?flag=<id>``) or
-dismisses it with a reason (``waymark.marac.referrals.flag_dismiss``).
+dismisses it with a reason (``waymark.marac.referrals.actions.flag_dismiss``).
 """
 
 from __future__ import annotations

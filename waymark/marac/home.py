@@ -2,6 +2,8 @@
 
 - The performance panel for the roles that steer by MARAC figures: aggregates only, never a case.
 - The coordinator's panel: new flag-and-tag alerts and referrals awaiting triage.
+- The meetings panel for coordinators and representatives: the next meeting, its agenda against
+  capacity, research still to record and actions open.
 - The case page's "MARAC" section: this case's MARAC referrals (status only) and "Refer to MARAC".
 """
 
@@ -11,13 +13,15 @@ from datetime import timedelta
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from waymark.cases.sections import register_case_section
 from waymark.core.home import Figure, Panel, register
-from waymark.marac.access import MARAC_REFERRING_ROLES, flags_visible_to, marac_referrals_visible_to
-from waymark.marac.models import FlagStatus, MaracCase, MaracCaseStatus
-from waymark.marac.reports import headline_rule, marac_performance, period_of, recommended_range
+from waymark.marac.meetings.access import is_coordinator, representative_agency_ids
+from waymark.marac.meetings.selectors import next_meeting_for, research_to_do
+from waymark.marac.models import ActionStatus, FlagStatus, MaracAction, MaracCase, MaracCaseStatus
+from waymark.marac.referrals.access import MARAC_REFERRING_ROLES, flags_visible_to, marac_referrals_visible_to
+from waymark.marac.reports.selectors import headline_rule, marac_performance, period_of, recommended_range
 from waymark.organisations.roles import Role
 
 
@@ -107,3 +111,34 @@ def case_risk_section(user: Any, case: Any) -> dict[str, Any] | None:
         "may_refer": bool(MARAC_REFERRING_ROLES & user.roles) and case.closed_on is None,
         "marac_open": open_marac.exists(),
     }
+
+
+@register(Role.MARAC_COORDINATOR, Role.MARAC_REPRESENTATIVE)
+def marac_meetings_panel(user: Any) -> Panel:
+    meeting = next_meeting_for(user)
+    open_actions = MaracAction.objects.filter(status=ActionStatus.OPEN)
+    if not is_coordinator(user):
+        open_actions = open_actions.filter(owner_agency_id__in=representative_agency_ids(user))
+    figures = []
+    links = [("MARAC meetings", reverse("marac:meetings")), ("Actions", reverse("marac:actions"))]
+    if meeting is None:
+        figures.append(Figure("Next meeting", "None scheduled"))
+    else:
+        href = reverse("marac:meeting", kwargs={"meeting_id": meeting.pk})
+        figures += [
+            Figure("Next meeting", dateformat.format(meeting.held_on, "j F Y"), href),
+            Figure(
+                "Cases on its agenda",
+                f"{MaracCase.objects.filter(meeting=meeting).count()} of {meeting.capacity}",
+            ),
+            Figure("Research still to do", research_to_do(user, meeting)),
+        ]
+    figures.append(
+        Figure("Actions open" if is_coordinator(user) else "Your agency's open actions", open_actions.count())
+    )
+    return Panel(
+        title="MARAC meetings",
+        description="The next meeting, its agenda against capacity, research still to record and actions open.",
+        figures=figures,
+        links=links,
+    )

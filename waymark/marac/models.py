@@ -4,7 +4,7 @@ A MARAC referral (``MaracCase``) is triaged by the coordinator, listed on a meet
 heard there. Repeats are never stored: ``waymark.marac.repeats`` computes them from the history.
 Free text that describes a victim's life (research, the discussion, actions, the referrer's
 reasons) is encrypted at rest and never written to logs or the audit trail. Who may read what is
-decided in ``waymark/marac/access.py`` (referrals) and ``waymark/marac/meeting_access.py``
+decided in ``waymark/marac/referrals/access.py`` (referrals) and ``waymark/marac/meetings/access.py``
 (meetings, research, minutes and actions).
 """
 

@@ -58,7 +58,7 @@ def caseworker_due(user: User, day: date) -> list[Due]:
 
 
 def marac_due(user: User, day: date) -> list[Due]:
-    from waymark.marac.meeting_access import actions_visible_to
+    from waymark.marac.meetings.access import actions_visible_to
     from waymark.marac.models import ActionStatus
 
     open_actions = actions_visible_to(user).filter(status=ActionStatus.OPEN)

@@ -660,7 +660,7 @@ class TrendRow:
 def trend(outcomes: Outcomes, *, max_quarters: int = 12) -> tuple[str, list[TrendRow]]:
     """The headline KPIs per financial quarter of the period (per financial year when the period
     spans more than ``max_quarters`` quarters), from the records already classified."""
-    from waymark.marac.reports import periods_between
+    from waymark.marac.reports.selectors import periods_between
 
     by = "quarter"
     periods = periods_between(outcomes.start, outcomes.end, by)
@@ -1051,7 +1051,7 @@ def _referred_into(
 
 def referred_by_period(start: date, end: date, by: str = "financial-year") -> list[tuple[str, date, date, int]]:
     """Referrals received per period (the ``referred`` KPI alone, in two grouped queries)."""
-    from waymark.marac.reports import periods_between
+    from waymark.marac.reports.selectors import periods_between
 
     parts = [(p.label, max(p.start, start), min(p.end, end)) for p in periods_between(start, end, by)]
     grouped = _Grouped(None)
@@ -1302,7 +1302,7 @@ def outcome_figures(
     except different people supported, counted distinct over the whole period."""
     from django.db.models import Count
 
-    from waymark.marac.reports import periods_between
+    from waymark.marac.reports.selectors import periods_between
 
     if end < start:
         raise ValueError("The end date is before the start date.")

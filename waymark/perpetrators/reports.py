@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from waymark.core.reporting import register_report
-from waymark.marac.reports import periods_between
+from waymark.marac.reports.selectors import periods_between
 from waymark.perpetrators.choices import EXTENT_SCORE, FREQUENCY_SCORE, EnrolmentStatus, OutcomePoint
 from waymark.perpetrators.models import BehaviourOutcome, Enrolment
 

@@ -30,13 +30,13 @@ def _reduced_risk(start: date, end: date) -> float | None:
 
 
 def _marac_repeat_rate(start: date, end: date) -> float | None:
-    from waymark.marac.reports import marac_performance
+    from waymark.marac.reports.selectors import marac_performance
 
     rows = marac_performance(start, end, by="financial-year")
     cases = sum(row["cases"] for row in rows)
     if not cases:
         return None
-    from waymark.marac.reports import headline_rule
+    from waymark.marac.reports.selectors import headline_rule
 
     key = "repeats_ever" if headline_rule() == "local" else "repeats_12_month"
     return round(sum(row[key] for row in rows) / cases * 100, 1)

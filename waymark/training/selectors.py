@@ -65,7 +65,7 @@ def _group_label(by: str, value: str) -> str:
 def training_counts(start: dt.date, end: dt.date, *, by: str = "none") -> list[dict[str, Any]]:
     """One row per course (and per audience, sector, quarter or financial year when ``by`` says),
     for sessions starting within [start, end]. Courses with no bookings in the range are left out."""
-    from waymark.marac.reports import periods_between
+    from waymark.marac.reports.selectors import periods_between
 
     if by not in BY:
         raise ValueError(f"by must be one of {BY}.")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from waymark.marac import referral_views
+from waymark.marac.referrals import views as referral_views
 
 urlpatterns = [
     path("refer/", referral_views.refer, name="refer"),

@@ -1,5 +1,5 @@
 """Forms for MARAC meetings. They check the shape of input only; the rules live in
-``waymark/marac/meetings.py``, whose errors are shown against these fields."""
+``waymark/marac/meetings/actions.py``, whose errors are shown against these fields."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from waymark.core.versioning import VersionedFormMixin
-from waymark.marac.meetings import MAX_SCHEDULE_WEEKS
+from waymark.marac.meetings.actions import MAX_SCHEDULE_WEEKS
 from waymark.marac.models import ActionStatus, AttendeeCapacity
 from waymark.organisations.models import Agency
 from waymark.referrals.fields import GovukDateField

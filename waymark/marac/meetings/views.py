@@ -27,8 +27,8 @@ from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import signed_in
 from waymark.core.versioning import StaleEdit, conflict_response, versioned_initial
-from waymark.marac import meetings as actions
-from waymark.marac.meeting_access import (
+from waymark.marac.meetings import actions, selectors
+from waymark.marac.meetings.access import (
     actions_visible_to,
     get_action_for_user,
     get_meeting_case_for_user,
@@ -39,7 +39,7 @@ from waymark.marac.meeting_access import (
     research_agencies_for,
     research_visible_to,
 )
-from waymark.marac.meeting_forms import (
+from waymark.marac.meetings.forms import (
     ActionForm,
     ActionStatusForm,
     AttendanceForm,
@@ -139,7 +139,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "upcoming_page": upcoming_page,
             "past_page": past_page,
             "coordinator": is_coordinator(request.user),
-            "awaiting": actions.cases_awaiting_a_meeting().count() if is_coordinator(request.user) else None,
+            "awaiting": selectors.cases_awaiting_a_meeting().count() if is_coordinator(request.user) else None,
         },
     )
 
@@ -148,8 +148,8 @@ def _next_regular_date() -> dt.date:
     """The day after the last regular meeting's interval, or a week today for a new schedule."""
     last = MaracMeeting.objects.filter(kind="regular").order_by("-held_on").first()
     today = timezone.localdate()
-    if last is not None and last.held_on + dt.timedelta(days=actions.interval_days()) >= today:
-        return last.held_on + dt.timedelta(days=actions.interval_days())
+    if last is not None and last.held_on + dt.timedelta(days=selectors.interval_days()) >= today:
+        return last.held_on + dt.timedelta(days=selectors.interval_days())
     return today + dt.timedelta(days=7)
 
 
@@ -172,7 +172,7 @@ def meeting_schedule(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 form.add_action_errors(error)
             else:
-                skipped = len(actions.schedule_dates(data["first_on"], data["weeks"])) - len(created)
+                skipped = len(selectors.schedule_dates(data["first_on"], data["weeks"])) - len(created)
                 messages.success(
                     request,
                     f"{len(created)} meeting{'s' if len(created) != 1 else ''} scheduled"
@@ -182,7 +182,9 @@ def meeting_schedule(request: HttpRequest) -> HttpResponse:
     else:
         form = ScheduleForm(initial={"first_on": _next_regular_date(), "weeks": 12, "chair": "Police"})
     return render(
-        request, "marac/meeting_schedule.html", {"form": form, "interval": actions.interval_days(), "emergency": False}
+        request,
+        "marac/meeting_schedule.html",
+        {"form": form, "interval": selectors.interval_days(), "emergency": False},
     )
 
 
@@ -226,7 +228,7 @@ def _research_progress(meeting: MaracMeeting, cases: list[MaracCase], user: Any)
 @require_GET
 def meeting_detail(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, meeting_id)
-    cases = list(actions.agenda(meeting))
+    cases = list(selectors.agenda(meeting))
     invitations = list(meeting.agencies.select_related("agency"))
     progress = _research_progress(meeting, cases, request.user)
     mine = research_agencies_for(request.user, meeting)
@@ -247,9 +249,9 @@ def meeting_detail(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
             "coordinator": coordinator,
             "representative": bool(mine),
             "invitations_form": InvitationsForm(initial={"agencies": [i.agency_id for i in invitations]})
-            if coordinator and meeting.status in actions.OPEN_FOR_AGENDA
+            if coordinator and meeting.status in selectors.OPEN_FOR_AGENDA
             else None,
-            "open_for_agenda": meeting.status in actions.OPEN_FOR_AGENDA,
+            "open_for_agenda": meeting.status in selectors.OPEN_FOR_AGENDA,
         },
     )
 
@@ -279,8 +281,8 @@ def meeting_agencies(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
 @require_GET
 def agenda_build(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
     meeting = get_meeting_to_run(request.user, meeting_id)
-    listed = list(actions.agenda(meeting))
-    awaiting_page = Paginator(actions.cases_awaiting_a_meeting(), 50).get_page(request.GET.get("page"))
+    listed = list(selectors.agenda(meeting))
+    awaiting_page = Paginator(selectors.cases_awaiting_a_meeting(), 50).get_page(request.GET.get("page"))
     awaiting = list(awaiting_page.object_list)
     findings = with_repeats(listed + awaiting)
     _audit_view(request, meeting, "agenda building", cases=len(listed), awaiting=len(awaiting))
@@ -293,7 +295,7 @@ def agenda_build(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
             "awaiting": findings[len(listed) :],
             "full": len(listed) >= meeting.capacity,
             "awaiting_page": awaiting_page,
-            "open_for_agenda": meeting.status in actions.OPEN_FOR_AGENDA,
+            "open_for_agenda": meeting.status in selectors.OPEN_FOR_AGENDA,
         },
     )
 
@@ -357,7 +359,7 @@ def research(request: HttpRequest, meeting_id: UUID, case_id: UUID) -> HttpRespo
     agencies = Agency.objects.filter(pk__in=research_agencies_for(request.user, meeting))
     entries = list(research_visible_to(request.user, meeting).filter(marac_case=marac_case))
     form = None
-    if agencies.exists() and meeting.status in actions.OPEN_FOR_AGENDA:
+    if agencies.exists() and meeting.status in selectors.OPEN_FOR_AGENDA:
         if request.method == "POST":
             form = ResearchForm(request.POST, agencies=agencies)
             if form.is_valid():
@@ -426,8 +428,8 @@ def meeting_run(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
         messages.error(request, "Meeting mode is for a meeting in progress. Open the meeting first.")
         return redirect("marac:meeting", meeting_id=meeting.pk)
     invitations = list(meeting.agencies.select_related("agency"))
-    cases = list(actions.agenda(meeting).annotate(action_count=Count("actions")))
-    review = list(actions.actions_for_review(meeting))
+    cases = list(selectors.agenda(meeting).annotate(action_count=Count("actions")))
+    review = list(selectors.actions_for_review(meeting))
     _audit_view(request, meeting, "meeting mode", cases=len(cases), actions_for_review=len(review))
     return render(
         request,
@@ -439,7 +441,7 @@ def meeting_run(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
             "attendees": list(meeting.attendees.select_related("agency")),
             "attendee_form": AttendeeForm(),
             "statement": actions.CONFIDENTIALITY_STATEMENT,
-            "observers_waiting": actions.observers_waiting(meeting).count(),
+            "observers_waiting": selectors.observers_waiting(meeting).count(),
             "cases": cases,
             "review": review,
             "status_choices": ActionStatus.choices,
@@ -560,7 +562,7 @@ def _meeting_case_page(
     _audit_view(request, marac_case, "meeting mode: case", meeting=str(meeting.pk))
     # Live use (issue 10, item 4): where this case sits on the agenda, the way to the case before
     # and after it, and the actions agreed for this victim at earlier meetings, beside the case.
-    agenda = list(actions.agenda(meeting))
+    agenda = list(selectors.agenda(meeting))
     position = next((i for i, c in enumerate(agenda) if c.pk == marac_case.pk), 0)
     previous_actions = list(
         MaracAction.objects.filter(marac_case__victim_id=marac_case.victim_id)
@@ -579,7 +581,7 @@ def _meeting_case_page(
             "form": form,
             "action_form": action_form,
             "case_actions": list(marac_case.actions.filter(agreed_at=meeting).select_related("owner_agency")),
-            "observers_waiting": actions.observers_waiting(meeting).count(),
+            "observers_waiting": selectors.observers_waiting(meeting).count(),
             "running": meeting.status == MeetingStatus.IN_PROGRESS,
             "heard": marac_case.status == MaracCaseStatus.HEARD,
             "position": position + 1,
@@ -684,7 +686,7 @@ def meeting_complete(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
 
 
 def _minutes_context(request: HttpRequest, meeting: MaracMeeting) -> dict[str, Any]:
-    cases = list(actions.agenda(meeting))
+    cases = list(selectors.agenda(meeting))
     agreed = MaracAction.objects.filter(agreed_at=meeting).select_related("owner_agency")
     by_case: dict[UUID, list[MaracAction]] = {}
     for action in agreed:
@@ -705,7 +707,7 @@ def _minutes_context(request: HttpRequest, meeting: MaracMeeting) -> dict[str, A
 
 
 def _agenda_context(request: HttpRequest, meeting: MaracMeeting) -> dict[str, Any]:
-    cases = list(actions.agenda(meeting))
+    cases = list(selectors.agenda(meeting))
     research_by_case: dict[UUID, list[Any]] = {}
     for entry in research_visible_to(request.user, meeting):
         research_by_case.setdefault(entry.marac_case_id, []).append(entry)

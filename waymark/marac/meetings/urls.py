@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from waymark.marac import meeting_views as views
+from waymark.marac.meetings import views
 
 M = "meetings/<uuid:meeting_id>"
 

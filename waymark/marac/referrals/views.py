@@ -1,7 +1,7 @@
 """MARAC referral pages: the referral form, the referring agency's list, the coordinator's queue,
 triage page and decision, and the flag-and-tag alerts.
 
-Who may read what is decided in ``waymark/marac/access.py``; every page that shows a record
+Who may read what is decided in ``waymark/marac/referrals/access.py``; every page that shows a record
 audits a VIEW. Nothing here notifies the victim or the person causing harm.
 """
 
@@ -21,7 +21,9 @@ from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.cases.access import get_case_for_user
 from waymark.core.access import signed_in
 from waymark.core.paging import paged, query_without_page
-from waymark.marac.access import (
+from waymark.marac.flags import window_end, window_months
+from waymark.marac.models import Criterion, FlagStatus, MaracCaseStatus
+from waymark.marac.referrals.access import (
     MARAC_REFERRING_ROLES,
     flags_visible_to,
     get_flag_for_user,
@@ -30,18 +32,16 @@ from waymark.marac.access import (
     marac_referrals_visible_to,
     require_coordinator,
 )
-from waymark.marac.flags import window_end, window_months
-from waymark.marac.models import Criterion, FlagStatus, MaracCaseStatus
-from waymark.marac.referral_forms import CRITERIA_HELP, DecisionForm, DismissForm, MaracReferralForm
-from waymark.marac.referrals import (
+from waymark.marac.referrals.actions import (
     Demographics,
     assess_criteria,
     flag_dismiss,
-    known_to_marac,
     marac_referral_create,
     marac_referral_decide,
     marac_referral_use_known_person,
 )
+from waymark.marac.referrals.forms import CRITERIA_HELP, DecisionForm, DismissForm, MaracReferralForm
+from waymark.marac.referrals.selectors import known_to_marac
 from waymark.marac.repeats import repeats_for_cases
 from waymark.organisations.models import Agency
 from waymark.organisations.roles import Role

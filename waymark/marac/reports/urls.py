@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from waymark.marac import report_views
+from waymark.marac.reports import views as report_views
 
 urlpatterns = [
     path("reports/", report_views.reports, name="reports"),

@@ -6,8 +6,8 @@ Each grant sits on its own line with its own test (tests/marac/test_access.py):
 - an agency that referred reads the status of its own referrals only (reference, date, status,
   and the reason if not accepted): ``marac_referral_status_visible_to``; no page shows it more;
 - nobody else: a representative of another agency sees no referral here (what a meeting's
-  participants see of the cases on its agenda is decided in ``waymark/marac/meeting_access.py``),
-  commissioners and partnership leads see aggregates only (``waymark/marac/report_views.py``).
+  participants see of the cases on its agenda is decided in ``waymark/marac/meetings/access.py``),
+  commissioners and partnership leads see aggregates only (``waymark/marac/reports/access.py``).
 
 Flag-and-tag alerts are the coordinator's alone: ``flags_visible_to``.
 """
@@ -35,8 +35,6 @@ MARAC_REFERRING_ROLES: frozenset[Role] = frozenset(
         Role.MARAC_COORDINATOR,
     }
 )
-# Roles that read the MARAC figures (aggregates only, never a case).
-MARAC_REPORT_ROLES: frozenset[Role] = frozenset({Role.COMMISSIONER, Role.PARTNERSHIP_LEAD, Role.MARAC_COORDINATOR})
 
 
 def _is_member(user: Any) -> bool:

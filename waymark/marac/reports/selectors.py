@@ -159,5 +159,5 @@ class MaracPerformanceReport:
             raise CommandError(str(error)) from error
 
 
-# The quarterly return and the volume benchmarks register alongside (waymark/marac/return_report.py).
-from waymark.marac import return_report  # noqa: E402, F401
+# The quarterly return and the volume benchmarks register alongside (waymark/marac/reports/returns.py).
+from waymark.marac.reports import returns  # noqa: E402, F401

@@ -128,7 +128,7 @@ def actions_visible_to(user: Any) -> QuerySet[MaracAction]:
     return actions.filter(owner_agency_id__in=representative_agency_ids(user))
 
 
-# --- The checks the meeting actions make themselves (waymark/marac/meetings.py) -----------------
+# --- The checks the meeting actions make themselves (waymark/marac/meetings/actions.py) -----------------
 
 
 def check_runs_meetings(user: Any) -> None:

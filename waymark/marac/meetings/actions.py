@@ -4,13 +4,12 @@ Every write here is an action function: keyword-only, one transaction, validated
 is saved, audited in the same transaction (never with free text: no names, notes or summaries in
 the audit trail). Errors a user can fix are ``MeetingError`` (its message is safe to show) or a
 ``ValidationError`` with a dict of field -> message. Each action checks its actor itself, through
-``waymark/marac/meeting_access.py`` (PermissionDenied): the coordinator for the schedule, the
+``waymark/marac/meetings/access.py`` (PermissionDenied): the coordinator for the schedule, the
 agenda and meeting mode; a representative of the agency (or the coordinator) for research and for
 updating that agency's actions. The views check too (404/403 before a form is shown); the actions
 do not rely on it. The actions also check the rules of the meeting itself (capacity, status, the
-observers' confidentiality statement).
-
-The home-page panel for coordinators and representatives is registered at the end.
+observers' confidentiality statement). The reads (the agenda, the cases waiting, the actions up
+for review) are in ``waymark/marac/meetings/selectors.py``; the home panel in ``waymark/marac/home.py``.
 """
 
 from __future__ import annotations
@@ -19,23 +18,26 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
-from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.db.models import Max
+from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
-from waymark.core.home import Figure, Panel, register
 from waymark.core.versioning import claim_version
-from waymark.marac.meeting_access import (
+from waymark.marac.meetings.access import (
     check_may_research,
     check_may_update_action,
     check_runs_meetings,
-    is_coordinator,
-    representative_agency_ids,
+)
+from waymark.marac.meetings.selectors import (
+    OPEN_FOR_AGENDA,
+    agenda,
+    core_agencies,
+    default_capacity,
+    observers_waiting,
+    schedule_dates,
 )
 from waymark.marac.models import (
     ActionStatus,
@@ -50,8 +52,7 @@ from waymark.marac.models import (
     MeetingStatus,
     Research,
 )
-from waymark.organisations.models import Agency, AgencyKind
-from waymark.organisations.roles import Role
+from waymark.organisations.models import Agency
 
 # Read out at the start of every meeting; every observer agrees it before any case is heard.
 CONFIDENTIALITY_STATEMENT = (
@@ -65,45 +66,12 @@ CONFIDENTIALITY_STATEMENT = (
     "work, say so before the case is heard, and leave the room if the chair asks you to."
 )
 
-# The agencies a MARAC invites by default (the core MARAC agencies); the coordinator can add or
-# remove any agency for a particular meeting.
-CORE_AGENCY_KINDS = frozenset(
-    {
-        AgencyKind.POLICE,
-        AgencyKind.HOUSING,
-        AgencyKind.CHILDRENS_SOCIAL_CARE,
-        AgencyKind.ADULTS_SOCIAL_CARE,
-        AgencyKind.HEALTH_ACUTE,
-        AgencyKind.HEALTH_PRIMARY,
-        AgencyKind.MENTAL_HEALTH,
-        AgencyKind.PROBATION,
-        AgencyKind.EDUCATION,
-        AgencyKind.SUBSTANCE_MISUSE,
-        AgencyKind.DA_SPECIALIST,
-        AgencyKind.IDVA_SERVICE,
-    }
-)
-
 MAX_SCHEDULE_WEEKS = 52
 NOTE_REQUIRED = frozenset({ActionStatus.NOT_POSSIBLE, ActionStatus.NOT_DONE})
-OPEN_FOR_AGENDA = frozenset({MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS})
 
 
 class MeetingError(Exception):
     """A rule of the meeting refused the change; the message is safe to show to the user."""
-
-
-def interval_days() -> int:
-    return int(settings.MARAC_MEETING_INTERVAL_DAYS)
-
-
-def default_capacity() -> int:
-    return int(settings.MARAC_MEETING_CAPACITY)
-
-
-def core_agencies() -> QuerySet[Agency]:
-    """The active agencies a meeting invites unless the coordinator chooses otherwise."""
-    return Agency.objects.filter(is_active=True, kind__in=CORE_AGENCY_KINDS)
 
 
 def _audit(actor: Any, action: AuditAction, obj: Any, **detail: Any) -> None:
@@ -133,17 +101,6 @@ def _check_details(*, venue: str, chair: str) -> dict[str, str]:
 
 
 # --- The schedule ---------------------------------------------------------------------------
-
-
-def schedule_dates(first_on: dt.date, weeks: int) -> list[dt.date]:
-    """Every regular meeting date from ``first_on`` for ``weeks`` weeks, every interval_days days."""
-    end = first_on + dt.timedelta(weeks=weeks)
-    step = dt.timedelta(days=interval_days())
-    dates, day = [], first_on
-    while day < end:
-        dates.append(day)
-        day += step
-    return dates
 
 
 @transaction.atomic
@@ -251,24 +208,6 @@ def meeting_agencies_set(*, actor: Any, meeting: MaracMeeting, agencies: Iterabl
 def _lock(meeting: MaracMeeting) -> MaracMeeting:
     """The meeting row, locked for the rest of the transaction (two coordinators, one agenda)."""
     return MaracMeeting.objects.select_for_update().get(pk=meeting.pk)
-
-
-def agenda(meeting: MaracMeeting) -> QuerySet[MaracCase]:
-    """The cases listed at (or heard by) the meeting, in agenda order."""
-    return (
-        MaracCase.objects.filter(meeting=meeting)
-        .select_related("victim", "perpetrator", "referring_agency")
-        .order_by("agenda_position", "referred_on", "ref")
-    )
-
-
-def cases_awaiting_a_meeting() -> QuerySet[MaracCase]:
-    """Referrals the coordinator has accepted, not yet on any agenda: oldest first."""
-    return (
-        MaracCase.objects.filter(status=MaracCaseStatus.ACCEPTED, meeting__isnull=True)
-        .select_related("victim", "perpetrator", "referring_agency")
-        .order_by("referred_on", "ref")
-    )
 
 
 def _renumber(meeting: MaracMeeting) -> None:
@@ -402,11 +341,6 @@ def research_record(
 def _check_running(meeting: MaracMeeting) -> None:
     if meeting.status != MeetingStatus.IN_PROGRESS:
         raise MeetingError("Open the meeting first: cases are heard only while the meeting is in progress.")
-
-
-def observers_waiting(meeting: MaracMeeting) -> QuerySet[Attendee]:
-    """Observers at the meeting who have not yet agreed the confidentiality statement."""
-    return meeting.attendees.filter(capacity=AttendeeCapacity.OBSERVER, confidentiality_agreed_at__isnull=True)
 
 
 def _check_observers_agreed(meeting: MaracMeeting) -> None:
@@ -599,18 +533,6 @@ def meeting_complete(*, actor: Any, meeting: MaracMeeting) -> MaracMeeting:
 # --- Actions and their review ---------------------------------------------------------------
 
 
-def actions_for_review(meeting: MaracMeeting) -> QuerySet[MaracAction]:
-    """Outstanding actions agreed at earlier meetings, and those this meeting already reviewed."""
-    return (
-        MaracAction.objects.filter(
-            Q(status=ActionStatus.OPEN, agreed_at__held_on__lt=meeting.held_on) | Q(last_reviewed_at=meeting)
-        )
-        .exclude(agreed_at=meeting)
-        .select_related("marac_case__victim", "owner_agency", "agreed_at")
-        .order_by("due_on", "created_at")
-    )
-
-
 @transaction.atomic
 def action_set_status(
     *,
@@ -662,63 +584,3 @@ def action_set_status(
         reviewed_at=str(reviewed_at.pk) if reviewed_at else "",
     )
     return action
-
-
-# --- Home panel -----------------------------------------------------------------------------
-
-
-def next_meeting_for(user: Any) -> MaracMeeting | None:
-    from waymark.marac.meeting_access import meetings_visible_to
-
-    return (
-        meetings_visible_to(user)
-        .filter(held_on__gte=timezone.localdate(), status__in=OPEN_FOR_AGENDA)
-        .order_by("held_on", "starts_at", "ref")
-        .first()
-    )
-
-
-def research_to_do(user: Any, meeting: MaracMeeting) -> int:
-    """Research entries still missing at ``meeting``: for a representative, their agencies'; for
-    the coordinator, every invited agency's."""
-    from waymark.marac.meeting_access import participating_agency_ids
-
-    agency_ids = (
-        set(meeting.agencies.values_list("agency_id", flat=True))
-        if is_coordinator(user)
-        else set(participating_agency_ids(user, meeting))
-    )
-    cases = list(MaracCase.objects.filter(meeting=meeting).values_list("pk", flat=True))
-    done = Research.objects.filter(meeting=meeting, marac_case_id__in=cases, agency_id__in=agency_ids).count()
-    return len(cases) * len(agency_ids) - done
-
-
-@register(Role.MARAC_COORDINATOR, Role.MARAC_REPRESENTATIVE)
-def marac_meetings_panel(user: Any) -> Panel:
-    meeting = next_meeting_for(user)
-    open_actions = MaracAction.objects.filter(status=ActionStatus.OPEN)
-    if not is_coordinator(user):
-        open_actions = open_actions.filter(owner_agency_id__in=representative_agency_ids(user))
-    figures = []
-    links = [("MARAC meetings", reverse("marac:meetings")), ("Actions", reverse("marac:actions"))]
-    if meeting is None:
-        figures.append(Figure("Next meeting", "None scheduled"))
-    else:
-        href = reverse("marac:meeting", kwargs={"meeting_id": meeting.pk})
-        figures += [
-            Figure("Next meeting", dateformat.format(meeting.held_on, "j F Y"), href),
-            Figure(
-                "Cases on its agenda",
-                f"{MaracCase.objects.filter(meeting=meeting).count()} of {meeting.capacity}",
-            ),
-            Figure("Research still to do", research_to_do(user, meeting)),
-        ]
-    figures.append(
-        Figure("Actions open" if is_coordinator(user) else "Your agency's open actions", open_actions.count())
-    )
-    return Panel(
-        title="MARAC meetings",
-        description="The next meeting, its agenda against capacity, research still to record and actions open.",
-        figures=figures,
-        links=links,
-    )

@@ -33,13 +33,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.incidents.escalation import Escalation, escalation_for
-from waymark.marac.access import MARAC_REFERRING_ROLES, is_coordinator
 from waymark.marac.models import (
     Criterion,
     FlagAlert,
@@ -48,6 +46,8 @@ from waymark.marac.models import (
     MaracCaseStatus,
     MaracReferralNumberSequence,
 )
+from waymark.marac.referrals.access import MARAC_REFERRING_ROLES, is_coordinator
+from waymark.marac.referrals.selectors import known_to_marac
 from waymark.marac.repeats import CaseRow, Evidence, case_rows, compute_repeats
 from waymark.matching.engine import refresh_search_keys
 from waymark.organisations.models import Agency
@@ -521,42 +521,6 @@ def flag_dismiss(*, actor: Any, flag: FlagAlert, reason: str) -> FlagAlert:
     if len(reason) > 2000:
         raise ValidationError({"reason": "The reason must be 2,000 characters or fewer"})
     return _resolve_flag(actor=actor, flag=flag, status=FlagStatus.DISMISSED, note=reason)
-
-
-def known_to_marac(marac_case: MaracCase, *, role: str) -> list[dict[str, Any]]:
-    """People already named in other MARAC referrals who may be this referral's victim (or person
-    causing harm): the same date of birth and a shared name, or the same first and last name.
-
-    MARAC's own history only (the coordinator reads every referral); the matching app's search
-    covers the people other agencies hold."""
-    person = marac_case.victim if role == "victim" else marac_case.perpetrator
-    if person is None:
-        return []
-    field_name = "victim" if role == "victim" else "perpetrator"
-    named = MaracCase.objects.exclude(pk=marac_case.pk).exclude(**{field_name: person})
-    candidate_ids = named.exclude(**{f"{field_name}__isnull": True}).values(f"{field_name}_id")
-    people = Person.objects.filter(pk__in=candidate_ids)
-    given, family = person.given_name.strip(), person.family_name.strip()
-    same_name = Q(given_name__iexact=given, family_name__iexact=family) if given and family else Q(pk__in=[])
-    shared_name = Q(pk__in=[])
-    if given:
-        shared_name |= Q(given_name__iexact=given)
-    if family:
-        shared_name |= Q(family_name__iexact=family)
-    same_birth = Q(date_of_birth=person.date_of_birth) & shared_name if person.date_of_birth else Q(pk__in=[])
-    found = []
-    for candidate in people.filter(same_name | same_birth).order_by("family_name", "given_name")[:10]:
-        referrals = MaracCase.objects.filter(**{field_name: candidate}).order_by("-referred_on")
-        latest = referrals.first()
-        found.append(
-            {
-                "person": candidate,
-                "referrals": referrals.count(),
-                "latest_ref": latest.ref if latest else "",
-                "latest_on": latest.referred_on if latest else None,
-            }
-        )
-    return found
 
 
 @transaction.atomic

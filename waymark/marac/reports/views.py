@@ -24,16 +24,21 @@ from waymark.core.access import signed_in
 from waymark.core.dates import financial_year_start
 from waymark.core.disclosure import HIDDEN, SYMBOL, Applied, Suppressed, protect_table
 from waymark.core.management.commands.report import to_csv, write_xlsx
-from waymark.marac.access import MARAC_REPORT_ROLES
-from waymark.marac.reports import COLUMNS as PERFORMANCE_COLUMNS
-from waymark.marac.reports import findings_for_heard_between, headline_rule, marac_performance, recommended_range
-from waymark.marac.return_report import (
+from waymark.marac.reports.access import MARAC_REPORT_ROLES
+from waymark.marac.reports.returns import (
     BENCHMARK_COLUMNS,
     COUNT_COLUMNS,
     RETURN_COLUMNS,
     financial_year_period,
     marac_benchmarks,
     marac_return,
+)
+from waymark.marac.reports.selectors import COLUMNS as PERFORMANCE_COLUMNS
+from waymark.marac.reports.selectors import (
+    findings_for_heard_between,
+    headline_rule,
+    marac_performance,
+    recommended_range,
 )
 from waymark.organisations.models import AgencyKind
 from waymark.organisations.roles import Role

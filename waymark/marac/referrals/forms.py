@@ -1,6 +1,6 @@
 """The MARAC referral form, the coordinator's decision and the alert dismissal.
 
-Forms only check the shape of what was typed; ``waymark.marac.referrals`` checks again and does
+Forms only check the shape of what was typed; ``waymark.marac.referrals.actions`` checks again and does
 the work (its errors come back onto the same fields).
 """
 

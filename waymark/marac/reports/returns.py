@@ -38,7 +38,7 @@ from django.utils import timezone
 from waymark.core.reporting import register_report
 from waymark.marac.models import MaracCase, MaracMeeting, MeetingStatus
 from waymark.marac.repeats import RepeatFinding, heard_cases, repeats_for_cases
-from waymark.marac.reports import Period, period_of
+from waymark.marac.reports.selectors import Period, period_of
 from waymark.organisations.models import AgencyKind
 from waymark.people.choices import Sex, YesNoUnknown, is_racially_minoritised
 

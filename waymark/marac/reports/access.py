@@ -1,0 +1,8 @@
+"""Who reads the MARAC figures: aggregates only, never a case, never a victim named."""
+
+from __future__ import annotations
+
+from waymark.organisations.roles import Role
+
+# Roles that read the MARAC figures (aggregates only, never a case).
+MARAC_REPORT_ROLES: frozenset[Role] = frozenset({Role.COMMISSIONER, Role.PARTNERSHIP_LEAD, Role.MARAC_COORDINATOR})
