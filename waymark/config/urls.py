@@ -32,6 +32,7 @@ urlpatterns = [
     path("emergency-access/", include("waymark.breakglass.urls")),
     path("data-protection/", include("waymark.dataprotection.urls")),
     path("operations/", include("waymark.operations.urls")),
+    path("data/", include("waymark.interchange.urls")),
     path("admin/", admin.site.urls),
 ]
 

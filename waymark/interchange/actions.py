@@ -15,6 +15,7 @@ Both are audited (IMPORT / EXPORT) with counts per file, never values.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -32,6 +33,15 @@ from waymark.interchange.registry import NOT_YET_IMPORTED, handlers
 from waymark.interchange.source import SourceError, decode_rows, read_source, write_csv, write_target
 
 COMMAND_LABEL = "Administrator (command line)"
+
+
+# Told how far an import has got: (what it is doing, steps done, steps in all). The web import
+# shows it as a progress bar while the worker runs (waymark/interchange/jobs.py).
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(step: str, done: int, total: int) -> None:
+    return None
 
 
 @dataclass
@@ -121,11 +131,14 @@ def interchange_import_files(
     held_by_ref: str = "",
     today: date | None = None,
     refresh_matching: bool = True,
+    progress: Progress = _no_progress,
 ) -> ImportReport:
     """As ``interchange_import``, from files already in memory (name -> bytes).
 
     ``refresh_matching=False`` leaves the matching engine's search keys to the caller (who must
-    then call ``refresh_search_keys`` or ``rebuild_all_search_keys`` before anyone searches)."""
+    then call ``refresh_search_keys`` or ``rebuild_all_search_keys`` before anyone searches).
+    ``progress`` is told each step: reading and checking each file, then saving (one step, since
+    the save is all or nothing)."""
     report = ImportReport(dry_run=dry_run)
     ctx = ImportContext(today=today, options={"held_by_ref": held_by_ref or receiving_ref()})
     known = {h.name for h in handlers()}
@@ -133,8 +146,10 @@ def interchange_import_files(
     for name in sorted(set(raw_files) - known - set(NOT_YET_IMPORTED)):
         report.skipped.append(name)
     present = [h for h in handlers() if h.name in raw_files]
+    steps = 2 * len(present) + 1
     parsed: dict[str, list[ParsedRow]] = {}
-    for handler in present:
+    for done, handler in enumerate(present):
+        progress(f"Reading {handler.name}", done, steps)
         try:
             rows = decode_rows(raw_files[handler.name])
         except SourceError as error:
@@ -142,13 +157,15 @@ def interchange_import_files(
             continue
         parsed[handler.name] = handler.parse(rows, ctx, report.errors)
     _derive_people_facts(ctx, parsed)
-    for handler in present:
+    for done, handler in enumerate(present, start=len(present)):
+        progress(f"Checking {handler.name}", done, steps)
         if handler.name in parsed:
             handler.check(parsed[handler.name], ctx, report.errors)
     if report.errors:
         _audit_import(actor=actor, report=report, files=list(raw_files))
         return report
 
+    progress("Checking what would change" if dry_run else "Saving (all or nothing)", steps - 1, steps)
     with transaction.atomic():
         touched: set[Any] = set()
         for handler in present:

@@ -7,6 +7,7 @@ import io
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import IO
 
 # Limits for what one import will read, so a hostile or broken archive cannot exhaust memory.
 MAX_FILE_BYTES = 1024 * 1024 * 1024
@@ -38,7 +39,15 @@ def read_source(path: str | Path) -> dict[str, bytes]:
     raise SourceError(f"{path} does not exist.")
 
 
-def _read_zip(path: Path) -> dict[str, bytes]:
+def read_zip_bytes(data: bytes) -> dict[str, bytes]:
+    """Every ``*.csv`` in a .zip held in memory (an upload), as ``read_source`` reads a .zip file."""
+    buffer = io.BytesIO(data)
+    if not zipfile.is_zipfile(buffer):
+        raise SourceError("The file is not a .zip archive.")
+    return _read_zip(buffer)
+
+
+def _read_zip(path: Path | IO[bytes]) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     with zipfile.ZipFile(path) as archive:
         members = [m for m in archive.infolist() if not m.is_dir()]
@@ -79,17 +88,28 @@ def write_csv(rows: Iterable[Sequence[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def write_zip(target: Path | IO[bytes], files: dict[str, bytes]) -> None:
+    """The files as one .zip, in name order, each with a fixed timestamp so that the same data
+    gives the same archive."""
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, files[name])
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    write_zip(buffer, files)
+    return buffer.getvalue()
+
+
 def write_target(path: str | Path, files: dict[str, bytes]) -> None:
     """Writes the files into a folder, or into a .zip when ``path`` ends in .zip."""
     path = Path(path)
     if path.suffix.lower() == ".zip":
         path.parent.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for name in sorted(files):
-                # A fixed timestamp so that the same data gives the same archive.
-                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, files[name])
+        write_zip(path, files)
         return
     path.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():

@@ -1,0 +1,335 @@
+"""Imports and exports started from the web, run by the worker (docs/interchange.md, "From the web").
+
+An import goes: upload -> the worker checks it whole (a dry run, reporting every problem by file,
+row and column) -> the administrator reads the report and confirms -> the worker imports it in one
+transaction (all or nothing, as from the command line) -> the result. A worker killed part way
+leaves nothing saved: its transaction never commits, and the job can be run again from the
+background jobs page. Importing the same files again changes nothing (the importer is idempotent).
+
+An export goes: request -> the worker builds the .zip -> the administrator who asked downloads it
+once, within ``EXPORT_LINK_MINUTES``; then it is wiped.
+
+Only system administrators use these, after presenting their second factor again (the views
+ask). Every step is audited; the audit rows hold counts and file names, never values.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from waymark.audit.actions import audit_record
+from waymark.audit.models import AuditAction, AuditOutcome
+from waymark.core.daily import register_daily
+from waymark.core.tasks import background_task, enqueue_after_commit
+from waymark.interchange.actions import ImportReport, Progress, export_files, interchange_import_files
+from waymark.interchange.models import ExportJob, ImportJob
+from waymark.interchange.source import SourceError, read_zip_bytes, zip_bytes
+from waymark.interchange.workbook import read_workbook_bytes
+from waymark.organisations.roles import Role
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+# Runnable states of an import: queued, failed part way (tried again), or "importing" when the
+# worker running it was lost (the background jobs page runs the job again).
+_RUNNABLE = (ImportJob.Status.QUEUED, ImportJob.Status.FAILED, ImportJob.Status.IMPORTING)
+
+
+def export_link_minutes() -> int:
+    return int(getattr(settings, "EXPORT_LINK_MINUTES", 60))
+
+
+def _require_administrator(actor: User) -> None:
+    if Role.SYSTEM_ADMINISTRATOR not in actor.roles:
+        raise PermissionDenied("Only a system administrator can import or export records.")
+
+
+def _encode(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _decode(payload: str) -> bytes:
+    return base64.b64decode(payload.encode("ascii"))
+
+
+def upload_kind(file_name: str) -> ImportJob.Kind:
+    """The kind of upload, from its name: a .zip of CSV files or an .xlsx workbook."""
+    lowered = file_name.lower()
+    if lowered.endswith(".zip"):
+        return ImportJob.Kind.ZIP
+    if lowered.endswith(".xlsx"):
+        return ImportJob.Kind.XLSX
+    raise ValidationError({"upload": "Choose a .zip file of CSV files or an Excel workbook (.xlsx)."})
+
+
+def upload_files(job: ImportJob) -> dict[str, bytes]:
+    """The interchange files in the job's upload, by file name. Raises SourceError."""
+    data = _decode(job.payload)
+    if job.kind == ImportJob.Kind.XLSX:
+        return read_workbook_bytes(data)
+    return read_zip_bytes(data)
+
+
+# --- Imports ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_job_upload(*, actor: User, file_name: str, data: bytes) -> ImportJob:
+    """Keeps the upload (encrypted) and queues its dry run."""
+    _require_administrator(actor)
+    kind = upload_kind(file_name)
+    if not data:
+        raise ValidationError({"upload": "The file is empty."})
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ValidationError({"upload": f"The file must be smaller than {MAX_UPLOAD_BYTES // 2**20} MB."})
+    job = ImportJob.objects.create(
+        uploaded_by=actor,
+        file_name=file_name[-255:],
+        kind=kind,
+        size_bytes=len(data),
+        payload=_encode(data),
+        step="Waiting for the worker",
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.IMPORT,
+        obj=job,
+        detail={"step": "uploaded", "kind": kind, "size_bytes": len(data)},
+    )
+    enqueue_after_commit(check_import_job, str(job.pk))
+    return job
+
+
+def _progress_of(job_id: UUID | str) -> Progress:
+    def record(step: str, done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job_id).update(step=step[:200], steps_done=done, steps_total=total)
+
+    return record
+
+
+def _report_of(report: ImportReport) -> dict[str, object]:
+    return {
+        "counts": {name: counts.as_dict() for name, counts in report.counts.items()},
+        "skipped": list(report.skipped),
+        "errors": [[e.file, e.row, e.column, e.message] for e in sorted(report.errors)],
+    }
+
+
+def _source_failure(job_id: UUID | str, error: SourceError) -> None:
+    ImportJob.objects.filter(pk=job_id).update(
+        status=ImportJob.Status.REJECTED,
+        step="",
+        report={"counts": {}, "skipped": [], "errors": [["", 0, "", str(error)]]},
+        finished_at=timezone.now(),
+    )
+
+
+@background_task()
+def check_import_job(job_id: str) -> int:
+    """The dry run: every file read and checked whole; nothing saved. Returns the problems found."""
+    job = ImportJob.objects.select_related("uploaded_by").filter(pk=job_id, status=ImportJob.Status.CHECKING).first()
+    if job is None:
+        return 0  # already checked, or discarded
+    progress = _progress_of(job.pk)
+    progress("Opening the file", 0, 1)
+    try:
+        files = upload_files(job)
+    except SourceError as error:
+        _source_failure(job.pk, error)
+        return 1
+    report = interchange_import_files(actor=job.uploaded_by, raw_files=files, dry_run=True, progress=progress)
+    ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKING).update(
+        status=ImportJob.Status.CHECKED if report.ok else ImportJob.Status.REJECTED,
+        step="",
+        report=_report_of(report),
+        finished_at=timezone.now(),
+    )
+    return len(report.errors)
+
+
+def _locked_import(job_id: UUID | str) -> ImportJob:
+    job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
+    if job is None:
+        raise ValidationError("That import does not exist.")
+    return job
+
+
+@transaction.atomic
+def import_job_confirm(*, actor: User, job_id: UUID | str) -> ImportJob:
+    """The administrator has read the dry run's report: the worker imports the files."""
+    _require_administrator(actor)
+    job = _locked_import(job_id)
+    if job.status != ImportJob.Status.CHECKED:
+        raise ValidationError("Only a checked import with no problems can be imported.")
+    job.status = ImportJob.Status.QUEUED
+    job.confirmed_by = actor
+    job.confirmed_at = timezone.now()
+    job.step = "Waiting for the worker"
+    job.steps_done = 0
+    job.save(update_fields=["status", "confirmed_by", "confirmed_at", "step", "steps_done", "modified_at"])
+    audit_record(actor=actor, action=AuditAction.IMPORT, obj=job, detail={"step": "confirmed"})
+    enqueue_after_commit(run_import_job, str(job.pk))
+    return job
+
+
+@transaction.atomic
+def import_job_retry(*, actor: User, job_id: UUID | str) -> ImportJob:
+    """Queues a failed import again (nothing of it was saved)."""
+    _require_administrator(actor)
+    job = _locked_import(job_id)
+    if job.status != ImportJob.Status.FAILED or not job.payload:
+        raise ValidationError("Only a failed import can be run again.")
+    job.status = ImportJob.Status.QUEUED
+    job.step = "Waiting for the worker"
+    job.save(update_fields=["status", "step", "modified_at"])
+    audit_record(actor=actor, action=AuditAction.IMPORT, obj=job, detail={"step": "queued again"})
+    enqueue_after_commit(run_import_job, str(job.pk))
+    return job
+
+
+@transaction.atomic
+def import_job_discard(*, actor: User, job_id: UUID | str) -> ImportJob:
+    """Wipes an upload that will not be imported."""
+    _require_administrator(actor)
+    job = _locked_import(job_id)
+    if job.status not in (ImportJob.Status.CHECKED, ImportJob.Status.REJECTED, ImportJob.Status.FAILED):
+        raise ValidationError("Only an import that is not running or imported can be discarded.")
+    job.status = ImportJob.Status.DISCARDED
+    job.payload = ""
+    job.save(update_fields=["status", "payload", "modified_at"])
+    audit_record(actor=actor, action=AuditAction.IMPORT, obj=job, detail={"step": "discarded"})
+    return job
+
+
+@background_task()
+def run_import_job(job_id: str) -> int:
+    """The import itself, all or nothing. Returns the rows written (new and changed)."""
+    claimed = ImportJob.objects.filter(pk=job_id, status__in=_RUNNABLE).update(
+        status=ImportJob.Status.IMPORTING, started_at=timezone.now(), step="Starting"
+    )
+    if not claimed:
+        return 0  # imported already, discarded, or never confirmed: running it again does nothing
+    job = ImportJob.objects.select_related("confirmed_by").get(pk=job_id)
+    progress = _progress_of(job.pk)
+    try:
+        files = upload_files(job)
+        report = interchange_import_files(actor=job.confirmed_by, raw_files=files, progress=progress)
+    except SourceError as error:
+        _source_failure(job.pk, error)
+        return 0
+    except Exception as error:
+        # Nothing was saved (the import's transaction rolled back). Say so, and let the retry run.
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, step=f"Stopped by an error ({type(error).__name__})"
+        )
+        raise
+    written = sum(c.created + c.updated for c in report.counts.values())
+    ImportJob.objects.filter(pk=job.pk).update(
+        # The records changed since the dry run (another import, say) and now fail a check.
+        status=ImportJob.Status.IMPORTED if report.ok else ImportJob.Status.REJECTED,
+        step="",
+        steps_done=F("steps_total"),
+        report=_report_of(report),
+        finished_at=timezone.now(),
+        payload="" if report.ok else job.payload,
+    )
+    return written
+
+
+# --- Exports ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def export_job_request(*, actor: User, for_spreadsheet: bool = False) -> ExportJob:
+    """Queues an export of every interchange file for this administrator to download."""
+    _require_administrator(actor)
+    job = ExportJob.objects.create(requested_by=actor, for_spreadsheet=for_spreadsheet)
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        obj=job,
+        detail={"step": "requested", "for_spreadsheet": for_spreadsheet},
+    )
+    enqueue_after_commit(build_export_job, str(job.pk))
+    return job
+
+
+@background_task()
+def build_export_job(job_id: str) -> int:
+    """Builds the .zip. Returns the rows written."""
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().filter(pk=job_id, status=ExportJob.Status.BUILDING).first()
+        if job is None:
+            return 0
+        files = export_files(for_spreadsheet=job.for_spreadsheet)
+        counts = {name: max(data.count(b"\n") - 1, 0) for name, data in files.items()}
+        now = timezone.now()
+        job.payload = _encode(zip_bytes(files))
+        job.rows_per_file = counts
+        job.status = ExportJob.Status.READY
+        job.ready_at = now
+        job.expires_at = now + timedelta(minutes=export_link_minutes())
+        job.save()
+        audit_record(
+            actor=job.requested_by,
+            action=AuditAction.EXPORT,
+            obj=job,
+            detail={"step": "built", "rows_per_file": counts, "for_spreadsheet": job.for_spreadsheet},
+        )
+        return sum(counts.values())
+
+
+def export_job_download(*, actor: User, job_id: UUID | str) -> bytes:
+    """The export's .zip, once, for the administrator who asked for it, before it expires."""
+    _require_administrator(actor)
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().filter(pk=job_id, requested_by=actor).first()
+        if job is None:
+            raise PermissionDenied("Only the administrator who asked for an export can download it.")
+        now = timezone.now()
+        if job.status == ExportJob.Status.READY and job.expires_at is not None and now >= job.expires_at:
+            _expire(job)
+        data = b""
+        if job.status == ExportJob.Status.READY:
+            data = _decode(job.payload)
+            job.status = ExportJob.Status.DOWNLOADED
+            job.downloaded_at = now
+            job.payload = ""
+            job.save(update_fields=["status", "downloaded_at", "payload", "modified_at"])
+            audit_record(
+                actor=actor, action=AuditAction.EXPORT, obj=job, detail={"step": "downloaded", "bytes": len(data)}
+            )
+            return data
+    # Refused: recorded (with the expiry, if that is why) before saying so.
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        obj=job,
+        outcome=AuditOutcome.DENIED,
+        detail={"step": "download refused", "status": job.status},
+    )
+    raise ValidationError(f"This export cannot be downloaded: it is {job.get_status_display().lower()}.")
+
+
+def _expire(job: ExportJob) -> None:
+    job.status = ExportJob.Status.EXPIRED
+    job.payload = ""
+    job.save(update_fields=["status", "payload", "modified_at"])
+
+
+@register_daily("expire-exports", "Wipe exports whose download link has expired.")
+def expire_exports(day: date) -> int:
+    """Wipes every export past its link's expiry (the download refuses them anyway)."""
+    return ExportJob.objects.filter(status=ExportJob.Status.READY, expires_at__lte=timezone.now()).update(
+        status=ExportJob.Status.EXPIRED, payload=""
+    )

@@ -1,0 +1,170 @@
+"""Imports and exports from the web, for system administrators (docs/interchange.md, "From the web").
+
+The pages show counts, file names and the row and column of each problem, never a record. Each
+change asks for the administrator's second factor again (as other privileged changes do).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from waymark.accounts.models import User
+from waymark.audit.actions import audit_record
+from waymark.audit.models import AuditAction
+from waymark.core.access import signed_in
+from waymark.core.paging import paged
+from waymark.core.reauth import recently_reauthenticated_with_mfa, require_privileged_reauth
+from waymark.interchange import jobs
+from waymark.interchange.forms import ExportForm, UploadForm
+from waymark.interchange.models import ExportJob, ImportJob
+from waymark.organisations.roles import Role
+
+ADMIN = Role.SYSTEM_ADMINISTRATOR
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _import_job(job_id: UUID) -> ImportJob:
+    job = ImportJob.objects.select_related("uploaded_by", "confirmed_by").filter(pk=job_id).first()
+    if job is None:
+        raise Http404("No such import")
+    return job
+
+
+@signed_in(ADMIN)
+@require_http_methods(["GET", "POST"])
+def imports(request: HttpRequest) -> HttpResponse:
+    # Asked on the way in: a re-authentication cannot replay a file upload.
+    require_privileged_reauth(request)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if request.method == "POST" and form.is_valid():
+        if not recently_reauthenticated_with_mfa(request):
+            form.add_error(None, "Confirm it is you again (reload this page), then choose the file again.")
+        else:
+            upload = form.cleaned_data["upload"]
+            try:
+                job = jobs.import_job_upload(actor=_user(request), file_name=upload.name, data=upload.read())
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                return redirect("interchange:import_detail", job_id=job.pk)
+    page = paged(request, ImportJob.objects.select_related("uploaded_by").defer("payload"))
+    audit_record(
+        actor=request.user, action=AuditAction.VIEW, object_type="interchange.importjob", detail={"page": "imports"}
+    )
+    return render(
+        request, "interchange/imports.html", {"form": form, "page": page, "max_mb": jobs.MAX_UPLOAD_BYTES // 2**20}
+    )
+
+
+@signed_in(ADMIN)
+@require_GET
+def import_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    job = _import_job(job_id)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=job)
+    report = job.report or {}
+    errors = [{"file": f, "row": r, "column": c, "message": m} for f, r, c, m in report.get("errors", [])]
+    return render(
+        request,
+        "interchange/import_detail.html",
+        {
+            "job": job,
+            "counts": report.get("counts", {}),
+            "skipped": report.get("skipped", []),
+            "errors": paged(request, errors),
+        },
+    )
+
+
+@signed_in(ADMIN)
+@require_GET
+def import_progress(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    """The progress panel alone, polled by htmx while the worker runs; when the job is done it
+    tells htmx to load the whole page (its report)."""
+    job = _import_job(job_id)
+    response = render(request, "interchange/_import_progress.html", {"job": job})
+    if not job.in_progress:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _import_change(request: HttpRequest, job_id: UUID, action: Callable[..., ImportJob], done: str) -> HttpResponse:
+    require_privileged_reauth(request)
+    try:
+        action(actor=_user(request), job_id=job_id)
+    except PermissionDenied:
+        raise Http404("No such import") from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("interchange:import_detail", job_id=job_id)
+
+
+@signed_in(ADMIN)
+@require_POST
+def import_confirm(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    return _import_change(
+        request, job_id, jobs.import_job_confirm, "The import is queued: this page shows its progress."
+    )
+
+
+@signed_in(ADMIN)
+@require_POST
+def import_retry(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    return _import_change(request, job_id, jobs.import_job_retry, "The import is queued to run again.")
+
+
+@signed_in(ADMIN)
+@require_POST
+def import_discard(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    return _import_change(request, job_id, jobs.import_job_discard, "The upload is discarded and wiped.")
+
+
+@signed_in(ADMIN)
+@require_http_methods(["GET", "POST"])
+def exports(request: HttpRequest) -> HttpResponse:
+    require_privileged_reauth(request)
+    form = ExportForm(request.POST) if request.method == "POST" else ExportForm()
+    if request.method == "POST" and form.is_valid():
+        jobs.export_job_request(actor=_user(request), for_spreadsheet=form.cleaned_data["for_spreadsheet"])
+        messages.success(request, "The export is being built. This page shows when it is ready to download.")
+        return redirect("interchange:exports")
+    page = paged(request, ExportJob.objects.filter(requested_by=_user(request)).defer("payload"))
+    building = any(job.status == ExportJob.Status.BUILDING for job in page.object_list)
+    context = {"form": form, "page": page, "building": building, "link_minutes": jobs.export_link_minutes()}
+    if request.headers.get("HX-Request"):
+        # The table alone, polled while an export is built: this administrator's own exports'
+        # statuses, no record, so the poll is not audited as a view each time.
+        return render(request, "interchange/_exports_table.html", context)
+    audit_record(
+        actor=request.user, action=AuditAction.VIEW, object_type="interchange.exportjob", detail={"page": "exports"}
+    )
+    return render(request, "interchange/exports.html", context)
+
+
+@signed_in(ADMIN)
+@require_POST
+def export_download(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    require_privileged_reauth(request)
+    try:
+        data = jobs.export_job_download(actor=_user(request), job_id=job_id)
+    except PermissionDenied:
+        raise Http404("No such export") from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("interchange:exports")
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="waymark-export-{job_id}.zip"'
+    return response
