@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from tests.people.factories import PersonFactory
 from waymark.cases.states import CaseStatus
-from waymark.core.home import panels_for
 from waymark.people.access import people_worked_with
 from waymark.support.models import CaseChild
+from waymark.web.home import panels_for
 
 pytestmark = pytest.mark.django_db
 

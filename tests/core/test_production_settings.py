@@ -186,7 +186,7 @@ def test_bypass_code_is_a_warning_in_development(settings):
 def test_removing_the_access_middleware_is_an_error_in_production(settings):
     settings.PRODUCTION = True
     settings.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
-    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "waymark.core.access.AccessPolicyMiddleware"]
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "waymark.web.middleware.AccessPolicyMiddleware"]
     findings = check_nothing_skips_mfa()
     assert [f.id for f in findings] == ["waymark.E003"]
 

@@ -14,10 +14,10 @@ from tests.conftest import signed_in_client
 from tests.housing.conftest import new_application
 from tests.people.factories import PersonFactory
 from waymark.cases.states import CaseStatus
-from waymark.core.home import panels_for
 from waymark.housing import actions
 from waymark.housing.choices import AssessmentOutcome, LegalRoute, PanelDecisionKind, PlacementType
 from waymark.journey.sources import EntryKind, journey_for
+from waymark.web.home import panels_for
 
 pytestmark = pytest.mark.django_db
 

@@ -148,7 +148,7 @@ def test_command_xlsx(history, tmp_path):
 
 
 def test_xlsx_neutralises_formula_like_text(tmp_path):
-    from waymark.core.management.commands.report import write_xlsx
+    from waymark.web.reports import write_xlsx
 
     path = tmp_path / "f.xlsx"
     write_xlsx(["period", "cases"], [{"period": "=HYPERLINK(1)", "cases": 3}], str(path))

@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
 from waymark.accounts.models import User
-from waymark.core.admin_site import AuditedModelAdmin
+from waymark.audit.admin import AuditedModelAdmin
 from waymark.core.reauth import require_privileged_reauth
 from waymark.organisations.admin import MembershipInlineBase
 

@@ -7,4 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "User accounts"
 
     def ready(self) -> None:
-        from waymark.accounts import signals  # noqa: F401  (connects audit receivers)
+        # The audit receivers for sign-in events, and the administrators' home panel.
+        from waymark.accounts import home, signals  # noqa: F401

@@ -19,7 +19,10 @@ from django.utils import timezone
 from waymark.accounts.lockout import normalise_login, typed_login
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
-from waymark.core.middleware import SESSION_STARTED_KEY
+
+# When the session began: set at sign-in here, read by the absolute session limit
+# (waymark.web.middleware.AbsoluteSessionTimeoutMiddleware).
+SESSION_STARTED_KEY = "waymark_signed_in_at"
 
 
 def _known_user(login: str | None) -> Any | None:

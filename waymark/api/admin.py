@@ -18,7 +18,7 @@ from django.utils import timezone
 from waymark.accounts.models import AccountKind, User
 from waymark.api.models import ServiceToken
 from waymark.api.tokens import new_secret, scope_choices, service_token_revoke, validate_issue
-from waymark.core.admin_site import AuditedModelAdmin
+from waymark.audit.admin import AuditedModelAdmin
 
 try:
     from rest_framework.authtoken.models import TokenProxy

@@ -5,12 +5,9 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from waymark.audit.models import AuditEvent
-
-# A cell starting with one of these is read by spreadsheets as a formula (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from waymark.core.spreadsheets import csv_safe
 
 COLUMNS = [
     "sequence",
@@ -29,12 +26,6 @@ COLUMNS = [
     "detail",
     "entry_hash",
 ]
-
-
-def csv_safe(value: Any) -> str:
-    """The value as text, with a leading ``'`` when a spreadsheet would run it as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _row(event: AuditEvent) -> list[str]:

@@ -7,12 +7,12 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from waymark.accounts.models import User
 from waymark.audit.models import AuditAction, AuditEvent, AuditOutcome
-from waymark.organisations.models import Agency
 
 
 def _start_of_uk_day(day: date) -> datetime:
@@ -44,8 +44,6 @@ KNOWN_AS = (
 
 def records_known_as(value: str) -> list[tuple[str, Any]]:
     """(model label, primary key) of every record whose number or reference is ``value``."""
-    from django.apps import apps
-
     found: list[tuple[str, Any]] = []
     if not value:
         return found
@@ -75,10 +73,12 @@ class AuditEventFilter(django_filters.FilterSet):
         max_length=64,
     )
     actor = django_filters.ModelChoiceFilter(
-        queryset=User.objects.order_by("full_name"), label="User", empty_label="Any user"
+        queryset=get_user_model().objects.order_by("full_name"), label="User", empty_label="Any user"
     )
     actor_agency = django_filters.ModelChoiceFilter(
-        queryset=Agency.objects.order_by("name"), label="Agency", empty_label="Any agency"
+        queryset=apps.get_model("organisations", "Agency").objects.order_by("name"),
+        label="Agency",
+        empty_label="Any agency",
     )
     action = django_filters.ChoiceFilter(choices=AuditAction.choices, label="Action", empty_label="Any action")
     outcome = django_filters.ChoiceFilter(choices=AuditOutcome.choices, label="Outcome", empty_label="Any outcome")

@@ -11,8 +11,8 @@ from django.utils import timezone
 from waymark.cases.models import Case, Task
 from waymark.cases.selectors import TASKS_DUE_DAYS, managed_cases, my_open_cases, overdue_first_contacts
 from waymark.cases.states import CaseStatus
-from waymark.core.home import Figure, Panel, register
 from waymark.organisations.roles import Role
+from waymark.web.home import Figure, Panel, register
 
 
 @register(Role.CASEWORKER)

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from waymark.core.home import Figure, Panel, register
 from waymark.organisations.roles import Role
+from waymark.web.home import Figure, Panel, register
 
 
 def alert_days() -> int:

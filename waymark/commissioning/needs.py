@@ -27,7 +27,7 @@ from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.commissioning.models import PopulationEstimate, RecordedIncidents
-from waymark.core.reporting import register_report
+from waymark.web.reports import register_report
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DEMO_AREA = "Southmere"

@@ -86,7 +86,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Applications --------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "waymark.core.apps.WaymarkAdminConfig",
+    "waymark.web.apps.WaymarkAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "waymark.interchange",
     "waymark.operations",
     "waymark.api",
+    "waymark.web",  # the site: admin, middleware, error pages, home page, `manage.py report`
     "waymark.breakglass",
     "waymark.dataprotection",
     "waymark.demo",
@@ -137,21 +138,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "waymark.core.middleware.RequestIdMiddleware",
+    "waymark.web.middleware.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "waymark.core.middleware.AbsoluteSessionTimeoutMiddleware",
+    "waymark.web.middleware.AbsoluteSessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "waymark.core.middleware.NoStoreMiddleware",
-    "waymark.core.access.AccessPolicyMiddleware",
+    "waymark.web.middleware.NoStoreMiddleware",
+    "waymark.web.middleware.AccessPolicyMiddleware",
     # An uncaught ValidationError (the date guard on every model) is a 400 page, not a 500.
-    "waymark.core.errors.ValidationErrorMiddleware",
+    "waymark.web.errors.ValidationErrorMiddleware",
     # Axes last, as its docs require: it turns lockouts into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -169,7 +170,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "waymark.core.context_processors.navigation",
+                "waymark.web.context_processors.navigation",
             ],
         },
     }

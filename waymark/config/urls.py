@@ -3,11 +3,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from waymark.core import views as core_views
+from waymark.web import views as web_views
 
 urlpatterns = [
-    path("", core_views.home_page, name="home"),
-    path("health/", core_views.health, name="health"),
+    path("", web_views.home_page, name="home"),
+    path("health/", web_views.health, name="health"),
     path("accounts/", include("allauth.urls")),
     path("audit/", include("waymark.audit.urls")),
     path("people/", include("waymark.people.urls")),
@@ -36,7 +36,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler400 = "waymark.core.errors.bad_request"
-handler403 = "waymark.core.errors.permission_denied"
-handler404 = "waymark.core.errors.page_not_found"
-handler500 = "waymark.core.errors.server_error"
+handler400 = "waymark.web.errors.bad_request"
+handler403 = "waymark.web.errors.permission_denied"
+handler404 = "waymark.web.errors.page_not_found"
+handler500 = "waymark.web.errors.server_error"

@@ -8,8 +8,9 @@ Every view declares who may reach it, with one of these decorators:
 - ``@api_view_access``: the REST API, whose DRF permission classes apply the same rules.
 
 Views we do not write (allauth's, Django admin's) get their rule from ``THIRD_PARTY_RULES``
-by URL name. A view with no rule is refused with a 404, and ``tests/core/test_url_access_rules``
-fails the build if any URL pattern lacks one.
+by URL name. ``waymark.web.middleware.AccessPolicyMiddleware`` applies the rules: a view with no
+rule is refused with a 404, and ``tests/core/test_url_access_rules`` fails the build if any URL
+pattern lacks one.
 
 This decides who may reach a *URL*. Which *records* a user may see is decided per model by
 ``Model.objects.visible_to(user)`` and ``get_<model>_for_user``: see docs/adr/0002-access-model.md.
@@ -23,13 +24,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from allauth.mfa.utils import is_mfa_enabled
-from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
 
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
 
@@ -130,67 +126,3 @@ def rule_for(view_func: Callable[..., Any], url_name: str | None, namespaces: It
 
 def user_has_mfa(user: Any) -> bool:
     return bool(is_mfa_enabled(user))
-
-
-class AccessPolicyMiddleware:
-    """Applies each URL's access rule before its view runs. No rule: 404."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_view(
-        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
-    ) -> HttpResponse | None:
-        match = request.resolver_match
-        if request.path.startswith(settings.STATIC_URL):
-            return None
-        rule = rule_for(view_func, match.url_name if match else None, match.namespaces if match else [])
-        if rule is None:
-            raise Http404("No access rule")
-        return check(request, rule)
-
-
-def check(request: HttpRequest, rule: AccessRule) -> HttpResponse | None:
-    """None when the request may proceed; otherwise the response that refuses it."""
-    if rule.audience is Audience.PUBLIC:
-        return None
-    user = request.user
-    if rule.audience is Audience.API:
-        # DRF authenticates tokens itself; a browser session reaching the API must have MFA,
-        # or a password alone (a user who has not yet set up MFA) would open it.
-        if user.is_authenticated and not user_has_mfa(user):
-            raise PermissionDenied("Set up two-factor authentication first.")
-        return None
-    if not user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if rule.audience is Audience.SIGNED_IN_NO_MFA:
-        return None
-    if not user_has_mfa(user):
-        # MFA for everyone: a signed-in user without an authenticator sets one up first.
-        return redirect("mfa_activate_totp")
-    if rule.roles and not (rule.roles & user.roles):
-        _audit_refusal(request, rule)
-        raise PermissionDenied("Your role does not give access to this page.")
-    return None
-
-
-def _audit_refusal(request: HttpRequest, rule: AccessRule) -> None:
-    """A signed-in user refused a page by role is audited, so auditors see every refused attempt.
-
-    The page is named by its URL name, never its path or query string (which can carry names).
-    """
-    from waymark.audit.actions import audit_record
-    from waymark.audit.models import AuditAction, AuditOutcome
-
-    match = request.resolver_match
-    audit_record(
-        actor=request.user,
-        action=AuditAction.ACCESS_DENIED,
-        object_type="page",
-        object_id=(match.view_name if match else "")[:64],
-        outcome=AuditOutcome.DENIED,
-        detail={"roles_required": sorted(role.value for role in rule.roles)},
-    )

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.contrib.admin import apps as admin_apps
 
 
 class CoreConfig(AppConfig):
@@ -16,8 +15,3 @@ class CoreConfig(AppConfig):
 
         # Every model refuses a date outside 1900-2100, whoever saves it (docs/security.md).
         pre_save.connect(refuse_insane_dates, dispatch_uid="waymark.core.refuse_insane_dates")
-
-
-class WaymarkAdminConfig(admin_apps.AdminConfig):
-    default = False
-    default_site = "waymark.core.admin_site.WaymarkAdminSite"

@@ -26,7 +26,7 @@ MFA_SKIPPING_SETTINGS: dict[str, str] = {
 REQUIRED_MIDDLEWARE = (
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "waymark.core.access.AccessPolicyMiddleware",
+    "waymark.web.middleware.AccessPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 )
 

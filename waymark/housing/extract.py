@@ -22,7 +22,6 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from waymark.core.reporting import register_report
 from waymark.housing.choices import (
     AccommodationAtApplication,
     AssessmentOutcome,
@@ -36,6 +35,7 @@ from waymark.housing.choices import (
     SupportNeed,
 )
 from waymark.housing.models import Duty, HomelessnessApplication, TemporaryPlacement
+from waymark.web.reports import add_date_range_arguments, date_range, register_report
 
 
 def _codes(choices: Any, prefix: str) -> dict[str, str]:
@@ -165,13 +165,6 @@ def da_cases(
     return [application for application in found if application.is_da_victim]
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD.") from error
-
-
 @register_report
 class HousingExtract:
     name = "housing"
@@ -182,19 +175,13 @@ class HousingExtract:
     columns = COLUMNS
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument(
-            "--from", dest="start", type=_date, required=True, help="First day of application (YYYY-MM-DD)."
-        )
-        parser.add_argument("--to", dest="end", type=_date, required=True, help="Last day of application (YYYY-MM-DD).")
+        add_date_range_arguments(parser, of="application")
         parser.add_argument("--agency", dest="agency", default="", help="Only this housing agency (its reference).")
 
     def rows(self, **options: Any) -> list[dict[str, Any]]:
-        from django.core.management.base import CommandError
         from django.utils import timezone
 
-        start, end = options["start"], options["end"]
-        if end < start:
-            raise CommandError("--to must be on or after --from.")
+        start, end = date_range(options)
         applications = HomelessnessApplication.objects.all()
         if options.get("agency"):
             applications = applications.filter(agency__ref=options["agency"])

@@ -8,8 +8,6 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from waymark.core.context_processors import NAVIGATION
-from waymark.core.home import Figure, Panel, register
 from waymark.housing import (
     journey,  # noqa: F401 (registers the journey source)
     selectors,
@@ -17,6 +15,8 @@ from waymark.housing import (
 from waymark.housing.access import panel_cases_for_idva
 from waymark.housing.states import PanelStatus
 from waymark.organisations.roles import Role
+from waymark.web.context_processors import NAVIGATION
+from waymark.web.home import Figure, Panel, register
 
 NAVIGATION.extend(
     [

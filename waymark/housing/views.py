@@ -729,8 +729,8 @@ def extract(request: HttpRequest) -> HttpResponse:
     import datetime as dt
 
     from waymark.core.dates import financial_year_start
-    from waymark.core.management.commands.report import to_csv
     from waymark.housing.extract import COLUMNS, da_cases, extract_rows
+    from waymark.web.reports import to_csv
 
     today = timezone.localdate()
     try:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.urls import reverse
 
 from waymark.accounts.models import User
-from waymark.core.home import Figure, Panel, register
 from waymark.operations.selectors import queue_summary
 from waymark.organisations.roles import Role
+from waymark.web.home import Figure, Panel, register
 
 
 @register(Role.SYSTEM_ADMINISTRATOR)

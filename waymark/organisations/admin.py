@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from waymark.core.admin_site import AuditedModelAdmin
+from waymark.audit.admin import AuditedModelAdmin
 from waymark.organisations.grants import (
     hold_for_second_key,
     membership_approve,

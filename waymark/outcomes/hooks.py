@@ -12,11 +12,11 @@ from waymark.cases.sections import register_case_section
 from waymark.cases.states import CaseStatus
 from waymark.core.dates import financial_year_start
 from waymark.core.disclosure import Suppressed
-from waymark.core.home import Figure, Panel, register
 from waymark.organisations.roles import Role
 from waymark.outcomes import reports  # noqa: F401  (registers ``manage.py report outcomes``)
 from waymark.outcomes.reviews import next_review_due_on
 from waymark.outcomes.selectors import outcomes_by_subject
+from waymark.web.home import Figure, Panel, register
 
 
 def percent(rate: Any) -> str:

@@ -11,9 +11,9 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from waymark.core.disclosure import SYMBOL, Suppressed
-from waymark.core.reporting import register_report
 from waymark.outcomes.kpis import KpiResult, Outcomes, outcome_figures
 from waymark.outcomes.models import AbuseKind
+from waymark.web.reports import add_date_range_arguments, register_report, report_date
 
 BY = ("none", "quarter", "financial-year")
 RATE_KEYS = (
@@ -92,13 +92,6 @@ def outcome_rows(
     return rows
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD.") from error
-
-
 @register_report
 class OutcomesReport:
     name = "outcomes"
@@ -109,13 +102,12 @@ class OutcomesReport:
     columns = COLUMNS
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--from", dest="start", type=_date, required=True, help="First day (YYYY-MM-DD).")
-        parser.add_argument("--to", dest="end", type=_date, required=True, help="Last day (YYYY-MM-DD).")
+        add_date_range_arguments(parser)
         parser.add_argument(
             "--by", choices=BY, default="none", help="Also one row per quarter or financial year (default none)."
         )
         parser.add_argument(
-            "--as-of", dest="as_of", type=_date, default=None, help="Compute as on this day (default today)."
+            "--as-of", dest="as_of", type=report_date, default=None, help="Compute as on this day (default today)."
         )
 
     def rows(self, **options: Any) -> list[dict[str, Any]]:

@@ -9,10 +9,10 @@ from typing import Any
 from django.core.cache import cache
 from django.urls import reverse
 
-from waymark.core.home import Figure, Panel, register
 from waymark.organisations.roles import Role
 from waymark.people.access import people_worked_with
 from waymark.people.models import Person
+from waymark.web.home import Figure, Panel, register
 
 # The count scans every person the user's agencies hold, on each home page: kept for a few
 # minutes per user (and per set of memberships, so a changed role counts afresh).

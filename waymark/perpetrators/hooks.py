@@ -10,13 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from waymark.cases.sections import register_case_section
-from waymark.core.home import Figure, Panel, register
 from waymark.organisations.roles import Role
 from waymark.perpetrators import reports  # noqa: F401  (registers manage.py report perpetrator-programme)
 from waymark.perpetrators.access import enrolments_visible_to, programme_agency_ids, programme_for_victim_case
 from waymark.perpetrators.choices import EnrolmentStatus
 from waymark.perpetrators.models import RiskFlag
 from waymark.perpetrators.selectors import enrolled_on, sessions_in_week
+from waymark.web.home import Figure, Panel, register
 
 
 @register(Role.PERPETRATOR_WORKER)

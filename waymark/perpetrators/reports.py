@@ -9,10 +9,10 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from waymark.core.reporting import register_report
 from waymark.marac.reports.selectors import periods_between
 from waymark.perpetrators.choices import EXTENT_SCORE, FREQUENCY_SCORE, EnrolmentStatus, OutcomePoint
 from waymark.perpetrators.models import BehaviourOutcome, Enrolment
+from waymark.web.reports import add_date_range_arguments, register_report
 
 COLUMNS = [
     "period",
@@ -94,13 +94,6 @@ def programme_figures(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
     return rows
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD.") from error
-
-
 @register_report
 class PerpetratorProgrammeReport:
     name = "perpetrator-programme"
@@ -108,8 +101,7 @@ class PerpetratorProgrammeReport:
     columns = COLUMNS
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--from", dest="start", type=_date, required=True, help="First day (YYYY-MM-DD).")
-        parser.add_argument("--to", dest="end", type=_date, required=True, help="Last day (YYYY-MM-DD).")
+        add_date_range_arguments(parser)
 
     def rows(self, **options: Any) -> list[dict[str, Any]]:
         try:

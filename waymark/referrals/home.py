@@ -8,10 +8,10 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from waymark.core.home import Figure, Panel, register
 from waymark.referrals.choices import RECEIVING_READ_ROLES, REFERRING_ROLES
 from waymark.referrals.models import Referral
 from waymark.referrals.states import ReferralStatus
+from waymark.web.home import Figure, Panel, register
 
 
 @register(*REFERRING_ROLES)

@@ -8,10 +8,10 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from waymark.core.context_processors import NAVIGATION
-from waymark.core.home import Figure, Panel, register
 from waymark.organisations.roles import Role
 from waymark.refuge import access
+from waymark.web.context_processors import NAVIGATION
+from waymark.web.home import Figure, Panel, register
 
 # --- Navigation ------------------------------------------------------------------------------
 

@@ -369,7 +369,7 @@ def partnership_return(year: int) -> list[dict[str, Any]]:
 def _register() -> None:
     import argparse
 
-    from waymark.core.reporting import register_report
+    from waymark.web.reports import register_report
 
     @register_report
     class SafeAccommodationReturn:

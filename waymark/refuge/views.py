@@ -873,8 +873,8 @@ def part4_download(request: HttpRequest, fmt: str) -> HttpResponse:
 
     from django.http import Http404
 
-    from waymark.core.management.commands.report import to_csv, write_xlsx
     from waymark.refuge import part4
+    from waymark.web.reports import to_csv, write_xlsx
 
     if fmt not in FORMATS:
         raise Http404("No such format")

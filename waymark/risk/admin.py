@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from waymark.core.admin_site import AuditedModelAdmin
+from waymark.audit.admin import AuditedModelAdmin
 from waymark.risk.models import RiskInstrument, RiskItem, RiskPolicy, RiskThresholds
 
 

@@ -7,9 +7,9 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from waymark.core.home import Figure, Panel, register
 from waymark.organisations.roles import Role
 from waymark.risk.selectors import reassessments_due
+from waymark.web.home import Figure, Panel, register
 
 DUE_SOON_DAYS = 14
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from waymark.core.admin_site import AuditedModelAdmin
+from waymark.audit.admin import AuditedModelAdmin
 from waymark.routing.models import RoutingRule
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from waymark.core.home import Figure, Panel, register
 from waymark.organisations.roles import Role
+from waymark.web.home import Figure, Panel, register
 
 
 @register(Role.PARTNERSHIP_LEAD, Role.COMMISSIONER)

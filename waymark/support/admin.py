@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from waymark.core.admin_site import AuditedModelAdmin
+from waymark.audit.admin import AuditedModelAdmin
 from waymark.support.models import Service
 
 

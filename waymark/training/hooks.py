@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from waymark.core.dates import financial_year_start
-from waymark.core.home import Figure, Panel, register
 from waymark.organisations.roles import Role
 from waymark.training import reports  # noqa: F401  (registers ``manage.py report training``)
+from waymark.web.home import Figure, Panel, register
 
 
 @register(Role.TRAINING_COORDINATOR)

@@ -8,20 +8,12 @@ audience (community or professional), sector, quarter or financial year (aggrega
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from typing import Any
 
-from waymark.core.reporting import register_report
 from waymark.training.selectors import BY, COUNT_COLUMNS, training_counts
+from waymark.web.reports import add_date_range_arguments, date_range, register_report
 
 COLUMNS = ["period", "course", "course_name", "group", *COUNT_COLUMNS]
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD.") from error
 
 
 @register_report
@@ -34,14 +26,10 @@ class TrainingReport:
     columns = COLUMNS
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--from", dest="start", type=_date, required=True, help="First day (YYYY-MM-DD).")
-        parser.add_argument("--to", dest="end", type=_date, required=True, help="Last day (YYYY-MM-DD).")
+        add_date_range_arguments(parser)
         parser.add_argument("--by", choices=BY, default="none", help="Split each course's row (default none).")
 
     def rows(self, **options: Any) -> list[dict[str, Any]]:
-        from django.core.management.base import CommandError
 
-        start, end = options["start"], options["end"]
-        if end < start:
-            raise CommandError("--to must be on or after --from.")
+        start, end = date_range(options)
         return training_counts(start, end, by=options.get("by", "none"))

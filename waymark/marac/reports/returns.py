@@ -35,12 +35,12 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from waymark.core.reporting import register_report
 from waymark.marac.models import MaracCase, MaracMeeting, MeetingStatus
 from waymark.marac.repeats import RepeatFinding, heard_cases, repeats_for_cases
 from waymark.marac.reports.selectors import Period, period_of
 from waymark.organisations.models import AgencyKind
 from waymark.people.choices import Sex, YesNoUnknown, is_racially_minoritised
+from waymark.web.reports import register_report
 
 QUARTER_PATTERN = re.compile(r"^(\d{4})-Q([1-4])$")
 AGENCY_COLUMNS = [f"referrals_by_{kind.value}" for kind in AgencyKind]

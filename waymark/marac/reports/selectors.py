@@ -19,8 +19,8 @@ from django.conf import settings
 from django.core.management.base import CommandError
 
 from waymark.core.dates import financial_year_start
-from waymark.core.reporting import register_report
 from waymark.marac.repeats import RepeatFinding, heard_cases, repeats_for_victims
+from waymark.web.reports import add_date_range_arguments, register_report
 
 RULES = ("local", "12_month")
 BY = ("financial-year", "quarter")
@@ -134,13 +134,6 @@ def marac_performance(
     return rows
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD.") from error
-
-
 @register_report
 class MaracPerformanceReport:
     name = "marac-performance"
@@ -148,8 +141,7 @@ class MaracPerformanceReport:
     columns = COLUMNS
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--from", dest="start", type=_date, required=True, help="First day (YYYY-MM-DD).")
-        parser.add_argument("--to", dest="end", type=_date, required=True, help="Last day (YYYY-MM-DD).")
+        add_date_range_arguments(parser)
         parser.add_argument("--by", choices=BY, default="financial-year", help="Period (default financial-year).")
 
     def rows(self, **options: Any) -> list[dict[str, Any]]:

@@ -1,26 +1,21 @@
 """manage.py report <name> [options] --format json|csv|xlsx: runs a registered report.
 
-Reports are registered by name in ``waymark.core.reporting`` (MARAC adds ``marac-performance``);
+Reports are registered by name in ``waymark.web.reports`` (MARAC adds ``marac-performance``);
 each defines its own options. Every run is audited (the report's name and options, never values).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
-import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from waymark.audit.actions import audit_record
-from waymark.audit.export import csv_safe
 from waymark.audit.models import AuditAction
 from waymark.core.db_router import reading_reports
-from waymark.core.reporting import registered_reports
+from waymark.web.reports import registered_reports, to_csv, to_json, write_xlsx
 
 FORMATS = ("json", "csv", "xlsx")
 
@@ -73,36 +68,3 @@ def _report_option_names(report: Any) -> set[str]:
     parser = argparse.ArgumentParser(add_help=False)
     report.add_arguments(parser)
     return {action.dest for action in parser._actions}
-
-
-def to_json(rows: list[dict[str, Any]]) -> str:
-    return json.dumps(rows, indent=2) + "\n"
-
-
-def to_csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if row.get(c) is None else csv_safe(row.get(c)) for c in columns])
-    return buffer.getvalue()
-
-
-def write_xlsx(columns: list[str], rows: list[dict[str, Any]], path: str) -> None:
-    """Numbers stay numbers; any text a spreadsheet would run as a formula is neutralised."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(columns)
-    for row in rows:
-        cells: list[Any] = []
-        for column in columns:
-            value = row.get(column)
-            if isinstance(value, str) or value is None:
-                cells.append(csv_safe(value))
-            else:
-                cells.append(value)
-        sheet.append(cells)
-    book.save(path if path != "-" else sys.stdout.buffer)

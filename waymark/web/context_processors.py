@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 # (label, URL name, roles that see it; empty = every signed-in member). Later parts of the
 # service add their entries here, so the menu never links to a page a role cannot open.

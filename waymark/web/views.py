@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from waymark.core import home
 from waymark.core.access import public, signed_in
+from waymark.web import home
 
 
 @signed_in()

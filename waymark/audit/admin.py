@@ -1,4 +1,8 @@
-"""Django admin, for system administrators only, with every change audited."""
+"""The base for every Django admin in Waymark: system administrators only, every change audited.
+
+Each app's ``admin.py`` subclasses ``AuditedModelAdmin``. It lives with the audit app (low in the
+layers, docs/architecture.md) so that every app may use it; the admin *site* is in ``waymark.web``.
+"""
 
 from __future__ import annotations
 
@@ -14,23 +18,14 @@ from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import user_has_mfa
 from waymark.core.reauth import require_privileged_reauth
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 
-def _is_system_administrator(request: HttpRequest) -> bool:
+def is_system_administrator(request: HttpRequest) -> bool:
     user = request.user
     return bool(
         user.is_active and user.is_authenticated and Role.SYSTEM_ADMINISTRATOR in user.roles and user_has_mfa(user)
     )
-
-
-class WaymarkAdminSite(admin.AdminSite):
-    site_header = "Waymark administration"
-    site_title = "Waymark administration"
-    index_title = "Users, agencies and configuration"
-
-    def has_permission(self, request: HttpRequest) -> bool:
-        return _is_system_administrator(request)
 
 
 class _AuditedInlineRules:
@@ -38,13 +33,13 @@ class _AuditedInlineRules:
     administrators only) instead of Django's per-model permissions, and never delete."""
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_system_administrator(request)
+        return is_system_administrator(request)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_system_administrator(request)
+        return is_system_administrator(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_system_administrator(request)
+        return is_system_administrator(request)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -71,19 +66,19 @@ class AuditedModelAdmin(admin.ModelAdmin):
     """
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_system_administrator(request)
+        return is_system_administrator(request)
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return _is_system_administrator(request)
+        return is_system_administrator(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_system_administrator(request)
+        return is_system_administrator(request)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return _is_system_administrator(request)
+        return is_system_administrator(request)
 
     def changeform_view(
         self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
