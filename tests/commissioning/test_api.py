@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import time_machine
 
 from tests.api.conftest import token_client
 from tests.factories import AgencyFactory
@@ -59,3 +60,29 @@ def test_the_endpoints_are_in_the_openapi_schema(commissioner):
     schema = token_client(commissioner).get("/api/schema/")
     text = schema.content.decode()
     assert "/api/commissioning/outcomes/" in text and "/api/commissioning/needs/" in text
+    assert "/api/commissioning/feedback/" in text
+    for key in ("contract", "service", "age", "gender_identity", "sexual_orientation"):
+        assert key in text  # the splits the outcomes endpoint takes
+
+
+@time_machine.travel(date(2026, 12, 2), tick=False)
+def test_feedback_by_provider_is_aggregate_and_withheld(commissioner, idva, specialist_agency):
+    from waymark.commissioning.feedback import feedback_link_give, feedback_submit
+    from waymark.commissioning.models import FeedbackKind
+
+    for _ in range(3):
+        token, _ = feedback_link_give(
+            actor=idva, kind=FeedbackKind.END_OF_SUPPORT, about=specialist_agency, provider_id=specialist_agency.pk
+        )
+        feedback_submit(token=token, answers={"satisfied": "happy"})
+    assert token_client(idva).get("/api/commissioning/feedback/", PERIOD).status_code == 403
+    body = (
+        token_client(commissioner)
+        .get("/api/commissioning/feedback/", {"from": "2026-10-01", "to": "2026-12-31"})
+        .json()
+    )
+    rows = {row["provider"]: row for row in body["rows"]}
+    assert rows[specialist_agency.name]["responses"] == SYMBOL
+    assert rows["All providers"]["responses"] == SYMBOL
+    assert rows[specialist_agency.name]["satisfied_share"] == SYMBOL
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="api:commissioning-feedback").exists()

@@ -29,4 +29,5 @@ urlpatterns = [
     path("housing/panel-cases/<uuid:pk>/", housing_api.PanelCaseDetailView.as_view(), name="housing-panel-case"),
     path("commissioning/outcomes/", commissioning_api.OutcomeFiguresView.as_view(), name="commissioning-outcomes"),
     path("commissioning/needs/", commissioning_api.NeedsFiguresView.as_view(), name="commissioning-needs"),
+    path("commissioning/feedback/", commissioning_api.FeedbackFiguresView.as_view(), name="commissioning-feedback"),
 ]

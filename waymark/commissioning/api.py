@@ -3,10 +3,13 @@ disclosure rule applied (``[c]`` for a withheld figure). No endpoint here return
 case or a record: only counts and rates.
 
 - ``GET /api/commissioning/outcomes/?from=YYYY-MM-DD&to=YYYY-MM-DD&by=provider``: the outcome
-  figures for the period, split by ``provider``, ``source``, ``sex``, ``ethnicity``,
-  ``disability`` or ``lgbt`` (a row per group and an "All" row), each with the same dates a year
+  figures for the period, split by ``provider``, ``contract``, ``service``, ``source``, ``sex``,
+  ``age``, ``ethnicity``, ``disability``, ``lgbt``, ``gender_identity`` or ``sexual_orientation``
+  (a row per group and an "All" row), each with the same dates a year
   earlier (the columns of the dashboard's download).
 - ``GET /api/commissioning/needs/?from_year=2013&to_year=2017``: needs analytics per financial year.
+- ``GET /api/commissioning/feedback/?from=YYYY-MM-DD&to=YYYY-MM-DD``: survivor feedback by provider
+  (responses given in the months of the period; each question's answers and positive share).
 
 Commissioners and the partnership lead (or a service account holding one of those roles). Each
 call is audited as an EXPORT.
@@ -25,6 +28,7 @@ from waymark.api.views import ApiView
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.commissioning.access import PROVISION_ROLES
+from waymark.commissioning.dimensions import DIMENSIONS
 from waymark.core.access import api_view_access
 from waymark.core.disclosure import SYMBOL, Applied, protect_table
 
@@ -32,9 +36,7 @@ from waymark.core.disclosure import SYMBOL, Applied, protect_table
 class OutcomesQuerySerializer(serializers.Serializer):
     start = serializers.DateField(help_text="First day (YYYY-MM-DD).")
     end = serializers.DateField(help_text="Last day (YYYY-MM-DD).")
-    by = serializers.ChoiceField(
-        choices=["provider", "source", "sex", "ethnicity", "disability", "lgbt"], required=False, default="provider"
-    )
+    by = serializers.ChoiceField(choices=list(DIMENSIONS), required=False, default="provider")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["end"] < attrs["start"]:
@@ -42,6 +44,13 @@ class OutcomesQuerySerializer(serializers.Serializer):
         if attrs["start"].year < 2000 or attrs["end"].year > 2100:
             raise serializers.ValidationError({"start": "Ask for dates from 2000 to 2100."})
         return attrs
+
+
+class PeriodQuerySerializer(serializers.Serializer):
+    start = serializers.DateField(help_text="First day (YYYY-MM-DD).")
+    end = serializers.DateField(help_text="Last day (YYYY-MM-DD).")
+
+    validate = OutcomesQuerySerializer.validate
 
 
 class FiguresSerializer(serializers.Serializer):
@@ -143,6 +152,38 @@ class NeedsFiguresView(ApiView):
                 "period": {"from_year": data["from_year"], "to_year": data["to_year"]},
                 "disclosure": applied.note(),
                 "columns": COLUMNS,
+                "rows": [printable(row) for row in rows],
+            }
+        )
+
+
+@api_view_access
+class FeedbackFiguresView(ApiView):
+    """Survivor feedback by provider for a period (by the month each response was given)."""
+
+    allowed_roles = PROVISION_ROLES
+    serializer_class = FiguresSerializer
+    pagination_class = None  # type: ignore[assignment]
+
+    @extend_schema(parameters=[PeriodQuerySerializer], responses=FiguresSerializer)
+    def get(self, request: Request) -> Response:
+        from waymark.commissioning.dashboard import printable
+        from waymark.commissioning.feedback import feedback_table
+
+        data = _query(request, PeriodQuerySerializer)
+        applied = Applied()
+        columns, rows = feedback_table(data["start"], data["end"], applied)
+        audit_record(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            object_type="api:commissioning-feedback",
+            detail={"from": data["start"].isoformat(), "to": data["end"].isoformat()},
+        )
+        return Response(
+            {
+                "period": {"from": data["start"].isoformat(), "to": data["end"].isoformat()},
+                "disclosure": applied.note(),
+                "columns": columns,
                 "rows": [printable(row) for row in rows],
             }
         )

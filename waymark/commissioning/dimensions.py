@@ -1,16 +1,31 @@
-"""The ways a commissioner can split the outcome figures: by provider, by referral source, and
-the equality breakdowns recorded on the person (sex, ethnicity by the census's five groups,
-disability, LGBT+). Each is a ``Dimension`` of the query form (``waymark.outcomes.kpis``), so the
-split is computed in the database with the same rules as the totals.
+"""The ways a commissioner can split the outcome figures: by provider, contract, service and
+referral source, and the equality breakdowns recorded on the person (sex, age band, ethnicity by
+the census's five groups, disability, LGBT+, gender identity and sexual orientation). Each is a
+``Dimension`` of the query form (``waymark.outcomes.kpis``), so the split is computed in the
+database with the same rules as the totals, and every record falls in exactly one group (the
+groups add up to the total, which the disclosure rule's secondary suppression relies on).
 
-Age bands, gender identity (free text) and services are not splits yet (docs/commissioning.md)."""
+- **Contract**: the provider's contract in force on the day the referral was received (the case's
+  agency and ``referred_on``; a referral's receiving agency and ``received_on``); "No contract
+  recorded" otherwise.
+- **Service**: the catalogue service of the client's first intervention on the case (by the day it
+  was offered); "No service recorded" when there is none (and for a referral with no case yet).
+- **Age band**: age on the day of referral, from the date of birth, in the census's bands.
+- **Gender identity** and **sexual orientation** are recorded in the person's own words: they are
+  grouped into the 2021 Census's answers by plain word matching, and anything else is "Another
+  identity" or "Another orientation" (never the words themselves: free text would pick a person out).
+
+A path naming two fields joins them with ``|`` (the first is the agency or date of birth, the
+second the day of referral)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Case, CharField, F, Value, When
+from django.db.models import Case, CharField, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.lookups import Exact, GreaterThan, LessThan
 
 from waymark.organisations.models import Agency, AgencyKind
 from waymark.outcomes.kpis import Dimension
@@ -85,15 +100,162 @@ def _or_not_recorded(path: str) -> Any:
     )
 
 
+def _contract(path: str) -> Any:
+    """The reference of the provider's contract in force on the day of referral (the latest to start)."""
+    from waymark.commissioning.models import Contract
+
+    agency, day = path.split("|")
+    in_force = Contract.objects.filter(provider_agency_id=OuterRef(agency)).filter(
+        Q(starts_on__isnull=True) | Q(starts_on__lte=OuterRef(day)),
+        Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef(day)),
+    )
+    return Subquery(in_force.order_by("-starts_on", "reference").values("reference")[:1], output_field=CharField())
+
+
+def _service(path: str) -> Any:
+    """The catalogue service of the client's first intervention on the case at ``path``."""
+    from waymark.support.models import Intervention
+
+    first = Intervention.objects.filter(case_id=OuterRef(path), child__isnull=True).order_by(
+        "offered_on", "created_at", "pk"
+    )
+    return Subquery(first.values("service__code")[:1], output_field=CharField())
+
+
+AGE_BANDS = (
+    ("under_16", "Under 16", None, 16),
+    ("16_24", "16 to 24", 16, 25),
+    ("25_34", "25 to 34", 25, 35),
+    ("35_44", "35 to 44", 35, 45),
+    ("45_54", "45 to 54", 45, 55),
+    ("55_64", "55 to 64", 55, 65),
+    ("65_plus", "65 and over", 65, None),
+)
+
+
+def _age_band(path: str) -> Any:
+    """Age in whole years on the day of referral, in the same arithmetic on SQLite and PostgreSQL:
+    the difference of the years, less one when the birthday has not come yet that year."""
+    born, day = path.split("|")
+    birthday_to_come = Case(
+        When(GreaterThan(ExtractMonth(born), ExtractMonth(day)), then=Value(1)),
+        When(
+            Q(Exact(ExtractMonth(born), ExtractMonth(day))) & Q(GreaterThan(ExtractDay(born), ExtractDay(day))),
+            then=Value(1),
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    age = ExtractYear(day) - ExtractYear(born) - birthday_to_come
+    return Case(
+        When(**{f"{born}__isnull": True}, then=Value(NOT_RECORDED)),
+        *[When(LessThan(age, high), then=Value(key)) for key, _label, _low, high in AGE_BANDS if high is not None],
+        default=Value(AGE_BANDS[-1][0]),
+        output_field=CharField(),
+    )
+
+
+def _words(path: str, groups: tuple[tuple[str, Q], ...], other: str) -> Any:
+    return Case(
+        When(Q(**{f"{path}__isnull": True}) | Q(**{path: ""}), then=Value(NOT_RECORDED)),
+        *[When(condition, then=Value(key)) for key, condition in groups],
+        default=Value(other),
+        output_field=CharField(),
+    )
+
+
+def _gender_identity(path: str) -> Any:
+    def exact(*words: str) -> Q:
+        q = Q()
+        for word in words:
+            q |= Q(**{f"{path}__iexact": word})
+        return q
+
+    return _words(
+        path,
+        (
+            ("prefer_not", exact("prefer not to say", "prefers not to say", "not said")),
+            ("woman", exact("woman", "female", "cis woman", "f")),
+            ("man", exact("man", "male", "cis man", "m")),
+            ("non_binary", Q(**{f"{path}__icontains": "non-binary"}) | Q(**{f"{path}__icontains": "nonbinary"})),
+            ("trans", Q(**{f"{path}__icontains": "trans"})),
+        ),
+        "other",
+    )
+
+
+def _sexual_orientation(path: str) -> Any:
+    def has(*words: str) -> Q:
+        q = Q()
+        for word in words:
+            q |= Q(**{f"{path}__icontains": word})
+        return q
+
+    return _words(
+        path,
+        (
+            ("prefer_not", has("prefer not")),
+            ("bisexual", has("bisexual")),
+            ("gay_lesbian", has("gay", "lesbian")),
+            ("straight", has("straight", "heterosexual")),
+        ),
+        "other",
+    )
+
+
+GENDER_IDENTITIES = {
+    "woman": "Woman",
+    "man": "Man",
+    "non_binary": "Non-binary",
+    "trans": "Trans (in own words)",
+    "other": "Another identity",
+    "prefer_not": "Prefers not to say",
+    NOT_RECORDED: "Not recorded",
+}
+SEXUAL_ORIENTATIONS = {
+    "straight": "Straight or heterosexual",
+    "gay_lesbian": "Gay or lesbian",
+    "bisexual": "Bisexual",
+    "other": "Another orientation",
+    "prefer_not": "Prefers not to say",
+    NOT_RECORDED: "Not recorded",
+}
+
+
 DIMENSIONS: dict[str, Dimension] = {
     d.key: d
     for d in (
         Dimension("provider", "Provider", "agency_id", "receiving_agency_id"),
+        Dimension(
+            "contract", "Contract", "agency_id|referred_on", "receiving_agency_id|received_on", expression=_contract
+        ),
+        Dimension("service", "Service", "pk", "case__pk", expression=_service),
         Dimension("source", "Referral source", "referral__", "", expression=_source),
         Dimension("sex", "Sex", "person__sex", "subject__sex", expression=_or_not_recorded),
+        Dimension(
+            "age",
+            "Age band",
+            "person__date_of_birth|referred_on",
+            "subject__date_of_birth|received_on",
+            expression=_age_band,
+        ),
         Dimension("ethnicity", "Ethnic group", "person__ethnicity", "subject__ethnicity", expression=_ethnic_group),
         Dimension("disability", "Disability", "person__disability", "subject__disability", expression=_or_not_recorded),
         Dimension("lgbt", "LGBT+", "person__lgbt", "subject__lgbt", expression=_or_not_recorded),
+        Dimension(
+            "gender_identity",
+            "Gender identity",
+            "person__gender_identity",
+            "subject__gender_identity",
+            expression=_gender_identity,
+        ),
+        Dimension(
+            "sexual_orientation",
+            "Sexual orientation",
+            "person__sexual_orientation",
+            "subject__sexual_orientation",
+            expression=_sexual_orientation,
+        ),
     )
 }
 
@@ -104,12 +266,25 @@ def labels_for(dimension: Dimension, values: Iterable[Any]) -> dict[Any, str]:
     if dimension.key == "provider":
         names = dict(Agency.objects.filter(pk__in=[v for v in values if v]).values_list("pk", "name"))
         return {v: names.get(v, "Not recorded") for v in values}
+    if dimension.key == "contract":
+        from waymark.commissioning.models import Contract
+
+        titles = dict(Contract.objects.filter(reference__in=[v for v in values if v]).values_list("reference", "title"))
+        return {v: f"{titles[v]} ({v})" if v in titles else "No contract recorded" for v in values}
+    if dimension.key == "service":
+        from waymark.support.models import Service
+
+        service_names = dict(Service.objects.filter(code__in=[v for v in values if v]).values_list("code", "name"))
+        return {v: service_names.get(v, "No service recorded") for v in values}
     table: dict[str, str] = {
         "source": SOURCE_LABELS,
         "ethnicity": ETHNIC_GROUPS,
         "sex": {**dict(Sex.choices), NOT_RECORDED: "Not recorded"},
         "disability": {"yes": "Disabled", "no": "Not disabled", NOT_RECORDED: "Not recorded"},
         "lgbt": {"yes": "LGBT+", "no": "Not LGBT+", NOT_RECORDED: "Not recorded"},
+        "age": {**{key: label for key, label, _low, _high in AGE_BANDS}, NOT_RECORDED: "Not recorded"},
+        "gender_identity": GENDER_IDENTITIES,
+        "sexual_orientation": SEXUAL_ORIENTATIONS,
     }.get(dimension.key, {})
     return {v: table.get(v, str(v) if v else "Not recorded") for v in values}
 

@@ -274,3 +274,15 @@ def feedback_figures(start: date, end: date, applied: Applied) -> tuple[Feedback
         FeedbackRow("All providers", shown_total),
         [FeedbackRow(names.get(pk, "Not recorded"), row) for pk, row in zip(providers, shown_rows, strict=True)],
     )
+
+
+def feedback_table(start: date, end: date, applied: Applied) -> tuple[list[str], list[dict[str, Any]]]:
+    """The columns and rows (a row per provider, then "All providers") a download or the API gives:
+    the counts and each question's positive share, withheld figures as ``HIDDEN``."""
+    total, rows = feedback_figures(start, end, applied)
+    columns = ["provider", *COUNT_COLUMNS, *[f"{q.key}_share" for q in QUESTIONS]]
+    table = [
+        {"provider": row.label, **row.cells, **{f"{q.key}_share": row.share(q.key) for q in QUESTIONS}}
+        for row in [*rows, total]
+    ]
+    return columns, table

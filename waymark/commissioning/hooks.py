@@ -35,7 +35,9 @@ def contracts_panel(user: Any) -> Panel:
     count = contracts_ending_soon(user).count()
     links = [(f"{c.title} ends {c.ends_on:%-d %B %Y}", reverse("commissioning:contract", args=[c.pk])) for c in ending]
     links.append(("Provision map and contracts", reverse("commissioning:provision")))
-    links.append(("Outcomes by provider, source and equality group", reverse("commissioning:outcomes")))
+    links.append(
+        ("Outcomes by provider, contract, service, source and equality group", reverse("commissioning:outcomes"))
+    )
     links.append(("Quarterly board packs", reverse("commissioning:board_packs")))
     return Panel(
         title="Contracts ending soon",

@@ -290,7 +290,7 @@ def feedback_download(request: HttpRequest) -> HttpResponse:
     from django.shortcuts import redirect
 
     from waymark.commissioning.dashboard import printable
-    from waymark.commissioning.feedback import COUNT_COLUMNS, QUESTIONS, feedback_figures
+    from waymark.commissioning.feedback import feedback_table
     from waymark.core.disclosure import Applied
     from waymark.outcomes.views import _period
 
@@ -300,12 +300,8 @@ def feedback_download(request: HttpRequest) -> HttpResponse:
     _form, period = _period(request)
     if period is None:
         return redirect("commissioning:outcomes")
-    total, rows = feedback_figures(period.start, period.end, Applied())
-    columns = ["provider", *COUNT_COLUMNS, *[f"{q.key}_share" for q in QUESTIONS]]
-    table = [
-        printable({"provider": row.label, **row.cells, **{f"{q.key}_share": row.share(q.key) for q in QUESTIONS}})
-        for row in [*rows, total]
-    ]
+    columns, rows = feedback_table(period.start, period.end, Applied())
+    table = [printable(row) for row in rows]
     audit_record(
         actor=request.user,
         action=AuditAction.EXPORT,
