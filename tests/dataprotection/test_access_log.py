@@ -11,7 +11,7 @@ from django.urls import reverse
 from tests.factories import AgencyFactory, make_member
 from tests.people.factories import PersonFactory
 from waymark.audit.models import AuditAction, AuditEvent
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -22,6 +22,7 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", "Auditor"
     REFUGE_WORKER = "refuge_worker", "Refuge worker (safe accommodation provider)"
     SANCTUARY_COORDINATOR = "sanctuary_coordinator", "Sanctuary scheme coordinator"
+    DATA_PROTECTION_OFFICER = "data_protection_officer", "Data protection officer"
 
 
 ROLE_DESCRIPTIONS: dict[Role, str] = {
@@ -42,6 +43,8 @@ ROLE_DESCRIPTIONS: dict[Role, str] = {
     Role.REFUGE_WORKER: "Staff of a safe accommodation provider: posts vacancies, decides refuge referrals, "
     "and alone sees the provider's own safe-house addresses.",
     Role.SANCTUARY_COORDINATOR: "Runs the sanctuary scheme: eligibility, surveys, measures fitted, reviews and removal.",
+    Role.DATA_PROTECTION_OFFICER: "Answers subject access requests (assembles, reviews and releases the redacted bundle, "
+    "never both assembling and approving the same one) and runs the retention schedule.",
 }
 
 
@@ -63,7 +66,9 @@ RECORD_OPENING_ROLES: frozenset[Role] = frozenset(
     }
 )
 # Roles that confer power over other people's access or over the audit trail.
-OVERSIGHT_ROLES: frozenset[Role] = frozenset({Role.SYSTEM_ADMINISTRATOR, Role.AUDITOR})
+# A data protection officer reads everything held about a person while answering their subject
+# access request, and disposes of records: an oversight role, so two keys.
+OVERSIGHT_ROLES: frozenset[Role] = frozenset({Role.SYSTEM_ADMINISTRATOR, Role.AUDITOR, Role.DATA_PROTECTION_OFFICER})
 # Roles that open no individual's record: a grant of one counts at once. Decided here, once.
 SINGLE_KEY_ROLES: frozenset[Role] = frozenset(
     {Role.REFERRER, Role.COMMISSIONER, Role.PARTNERSHIP_LEAD, Role.TRAINING_COORDINATOR}

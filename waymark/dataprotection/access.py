@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.people.access import AGENCY_WIDE_PERSON_ROLES, get_person_for_user
 from waymark.people.models import Person
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
+    from waymark.dataprotection.models import SubjectAccessRequest
 
 HOLDER_ROLES = AGENCY_WIDE_PERSON_ROLES
 ACCESS_LOG_ROLES = (*HOLDER_ROLES, Role.AUDITOR)
@@ -48,3 +49,19 @@ def person_for_access_log(user: User, person_id: uuid.UUID | str) -> Person | No
     if not is_holder(user, person) and Role.AUDITOR not in user.roles:
         raise PermissionDenied("Only the service holding this record, or an auditor, sees who viewed it.")
     return person
+
+
+# --- Subject access requests and retention -------------------------------------------------
+# Only data protection officers: the administrator role opens no records (docs/security.md).
+SAR_ROLES = (Role.DATA_PROTECTION_OFFICER,)
+RETENTION_ROLES = (Role.DATA_PROTECTION_OFFICER,)
+
+
+def get_sar_for_user(user: User, sar_id: uuid.UUID | str) -> SubjectAccessRequest:
+    """A request answered by one of the user's agencies; Http404 alike for missing and not yours."""
+    from waymark.dataprotection.models import SubjectAccessRequest
+
+    try:
+        return SubjectAccessRequest.objects.visible_to(user).select_related("person").get(pk=uuid.UUID(str(sar_id)))
+    except (ValueError, SubjectAccessRequest.DoesNotExist):
+        raise Http404("No such request") from None

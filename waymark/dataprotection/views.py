@@ -1,18 +1,31 @@
-"""The per-record access log page."""
+"""The per-record access log, subject access requests and the retention schedule's pages."""
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
+import zipfile
 from typing import TYPE_CHECKING, cast
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import signed_in
-from waymark.dataprotection.access import ACCESS_LOG_ROLES, person_for_access_log
+from waymark.core.paging import paged
+from waymark.dataprotection.access import ACCESS_LOG_ROLES, SAR_ROLES, get_sar_for_user, person_for_access_log
+from waymark.dataprotection.actions import sar_assemble, sar_open, sar_release, sar_review, sar_submit
+from waymark.dataprotection.forms import SarOpenForm, SarReviewForm
+from waymark.dataprotection.models import SarStatus, SubjectAccessRequest
+from waymark.dataprotection.redaction import released
 from waymark.dataprotection.selectors import agency_names, viewers_of_person
 
 if TYPE_CHECKING:
@@ -42,3 +55,135 @@ def access_log(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
         "dataprotection/access_log.html",
         {"person": person, "person_id": person_id, "page": page, "rows": rows},
     )
+
+
+# --- Subject access requests ---------------------------------------------------------------
+
+
+def _user(request: HttpRequest) -> User:
+    return cast("User", request.user)
+
+
+@signed_in(*SAR_ROLES)
+def sar_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    page = paged(request, SubjectAccessRequest.objects.visible_to(user).select_related("agency"))
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type="dataprotection.subjectaccessrequest",
+        detail={"list": "subject access requests", "page": page.number},
+    )
+    return render(request, "dataprotection/sar_list.html", {"page": page, "today": timezone.localdate()})
+
+
+@signed_in(*SAR_ROLES)
+@require_http_methods(["GET", "POST"])
+def sar_new(request: HttpRequest) -> HttpResponse:
+    form = SarOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sar = sar_open(
+                actor=_user(request),
+                person_reference=form.cleaned_data["person_reference"],
+                received_on=form.cleaned_data["received_on"],
+                identity_check=form.cleaned_data["identity_check"],
+            )
+        except ValidationError as error:
+            form.add_action_errors(error)
+        else:
+            messages.success(request, "Request recorded. Assemble the bundle next.")
+            return redirect("dataprotection:sar_detail", sar.pk)
+    return render(request, "dataprotection/sar_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@signed_in(*SAR_ROLES)
+@require_http_methods(["GET", "POST"])
+def sar_detail(request: HttpRequest, sar_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    sar = get_sar_for_user(user, sar_id)
+    review_form = SarReviewForm(request.POST if request.POST.get("step") == "review" else None)
+    if request.method == "POST":
+        step = request.POST.get("step", "")
+        try:
+            if step == "assemble":
+                sar_assemble(actor=user, sar=sar)
+                messages.success(request, "Bundle assembled and redacted. Check it, then send it for review.")
+            elif step == "submit":
+                sar_submit(actor=user, sar=sar)
+                messages.success(request, "Sent for review by a second person.")
+            elif step == "review" and review_form.is_valid():
+                approve = review_form.cleaned_data["decision"] == "approve"
+                sar_review(actor=user, sar=sar, approve=approve, note=review_form.cleaned_data["note"])
+                messages.success(request, "Approved for release." if approve else "Returned with your note.")
+            elif step == "release":
+                sar_release(actor=user, sar=sar)
+                messages.success(request, "Released. Download the bundle to send it.")
+            elif step != "review":
+                return HttpResponse("Unknown step", status=400)
+        except ValidationError as error:
+            if step == "review":
+                review_form.add_action_errors(error)
+            else:
+                messages.error(request, " ".join(error.messages))
+                return redirect("dataprotection:sar_detail", sar.pk)
+        if not review_form.errors:
+            return redirect("dataprotection:sar_detail", sar.pk)
+    sar.refresh_from_db()
+    audit_record(actor=user, action=AuditAction.VIEW, obj=sar, detail={"person": str(sar.person_id)})
+    bundle = sar.bundle_data
+    return render(
+        request,
+        "dataprotection/sar_detail.html",
+        {
+            "sar": sar,
+            "sections": bundle.get("sections", []),
+            "review_form": review_form,
+            "may_review": sar.status == SarStatus.IN_REVIEW and sar.assembled_by_id != user.pk,
+        },
+        status=400 if review_form.errors else 200,
+    )
+
+
+def _released_sar(request: HttpRequest, sar_id: uuid.UUID) -> SubjectAccessRequest:
+    sar = get_sar_for_user(_user(request), sar_id)
+    if sar.status != SarStatus.RELEASED:
+        raise PermissionDenied("The bundle can be downloaded only once it is approved and released.")
+    return sar
+
+
+@signed_in(*SAR_ROLES)
+def sar_bundle(request: HttpRequest, sar_id: uuid.UUID) -> HttpResponse:
+    """The released bundle as a page to print (or save as PDF)."""
+    sar = _released_sar(request, sar_id)
+    audit_record(actor=_user(request), action=AuditAction.PRINT, obj=sar, detail={"sar": "print view"})
+    return render(
+        request,
+        "dataprotection/sar_bundle.html",
+        {"sar": sar, "sections": released(sar.bundle_data), "assembled_at": sar.assembled_at},
+    )
+
+
+@signed_in(*SAR_ROLES)
+def sar_bundle_zip(request: HttpRequest, sar_id: uuid.UUID) -> HttpResponse:
+    """The released bundle as a zip of CSV files, one per section."""
+    sar = _released_sar(request, sar_id)
+    audit_record(actor=_user(request), action=AuditAction.EXPORT, obj=sar, detail={"sar": "csv zip"})
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number, section in enumerate(released(sar.bundle_data), start=1):
+            text = io.StringIO()
+            writer = csv.writer(text)
+            writer.writerow(["Record", "Field", "Value"])
+            for item in section["items"]:
+                for field in item["fields"]:
+                    writer.writerow([_safe_cell(item["title"]), _safe_cell(field["label"]), _safe_cell(field["value"])])
+            archive.writestr(f"{number:02d}-{slugify(section['title'])}.csv", text.getvalue())
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="subject-access-{sar.received_on:%Y-%m-%d}.zip"'
+    return response
+
+
+def _safe_cell(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -7,4 +7,5 @@ class HousingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        import waymark.housing.sar  # noqa: F401  (its part of a subject access request)
         from waymark.housing import hooks  # noqa: F401

@@ -8,6 +8,8 @@ class MaracConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        import waymark.marac.sar  # noqa: F401  (its part of a subject access request)
+
         # Registers the MARAC reports with the ``manage.py report`` dispatcher.
         # home and flags register home-page panels and hooks.
         from waymark.marac import flags, home  # noqa: F401

@@ -7,5 +7,7 @@ class OutcomesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        import waymark.outcomes.sar  # noqa: F401  (its part of a subject access request)
+
         # Registers the outcomes report with ``manage.py report`` and the home-page panels.
         from waymark.outcomes import hooks  # noqa: F401

@@ -7,4 +7,5 @@ class PeopleConfig(AppConfig):
     verbose_name = "People and households"
 
     def ready(self) -> None:
+        import waymark.people.sar  # noqa: F401  (its part of a subject access request)
         from waymark.people import home  # noqa: F401  (registers the home-page panel)

@@ -7,4 +7,5 @@ class PerpetratorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        import waymark.perpetrators.sar  # noqa: F401  (its part of a subject access request)
         from waymark.perpetrators import hooks  # noqa: F401

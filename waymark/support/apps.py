@@ -7,4 +7,5 @@ class SupportConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        import waymark.support.sar  # noqa: F401  (its part of a subject access request)
         from waymark.support import hooks  # noqa: F401

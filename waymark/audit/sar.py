@@ -1,0 +1,31 @@
+"""Who has viewed a person's record, for a subject access request (waymark/core/subject_access.py):
+the recipients of their data (UK GDPR Art. 15(1)(c)), by agency, from the audit trail."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Count, Max, Min
+
+from waymark.audit.models import AuditAction, AuditEvent
+from waymark.core.subject_access import Item, register_part
+
+
+@register_part("audit", "Who has viewed your record", order=900)
+def viewers_part(person_id: uuid.UUID) -> list[Item]:
+    from waymark.organisations.models import Agency
+
+    rows = (
+        AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="people.person", object_id=str(person_id))
+        .values("actor_agency_id")
+        .annotate(views=Count("pk"), first=Min("occurred_at"), last=Max("occurred_at"))
+        .order_by("-last")
+    )
+    names = dict(Agency.objects.filter(pk__in=[row["actor_agency_id"] for row in rows]).values_list("pk", "name"))
+    return [
+        Item(names.get(row["actor_agency_id"], "No agency recorded"))
+        .own("Views", row["views"])
+        .own("First viewed", row["first"].date())
+        .own("Last viewed", row["last"].date())
+        for row in rows
+    ]

@@ -1,0 +1,162 @@
+"""Subject access requests: open, assemble, submit, review (a second person), release.
+Atomic, validated before anything is saved, audited in the same transaction. Audit rows name the
+request and the person by id only, with counts; never a name or the bundle's contents."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from waymark.audit.actions import audit_record
+from waymark.audit.models import AuditAction
+from waymark.core.daterange import is_sane
+from waymark.core.dates import add_months
+from waymark.core.roles import Role
+from waymark.dataprotection.models import SarStatus, SubjectAccessRequest
+from waymark.dataprotection.redaction import assemble
+from waymark.people.models import Person
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
+MIN_IDENTITY_CHECK = 10
+
+
+def _officer_agency(actor: User) -> uuid.UUID:
+    agencies = sorted(actor.agencies_with_role(Role.DATA_PROTECTION_OFFICER), key=str)
+    if not agencies:
+        raise PermissionDenied("Only a data protection officer answers subject access requests.")
+    return agencies[0]
+
+
+def _person(reference: str) -> Person | None:
+    reference = reference.strip()
+    try:
+        return Person.objects.get(pk=uuid.UUID(reference))
+    except (ValueError, Person.DoesNotExist):
+        pass
+    return Person.objects.filter(ref=reference).first() if reference else None
+
+
+def sar_open(*, actor: User, person_reference: str, received_on: date, identity_check: str) -> SubjectAccessRequest:
+    """Records a request received from a person whose identity has been confirmed."""
+    agency_id = _officer_agency(actor)
+    errors: dict[str, str] = {}
+    person = _person(person_reference)
+    if person is None:
+        errors["person_reference"] = "Enter the record id or reference exactly as the holding service gave it"
+    elif person.merged_into_id:
+        errors["person_reference"] = "That record was merged into another: use the surviving record's id"
+    today = timezone.localdate()
+    if not is_sane(received_on) or received_on > today:
+        errors["received_on"] = "Enter the date the request was received: today or earlier"
+    if len(identity_check.strip()) < MIN_IDENTITY_CHECK:
+        errors["identity_check"] = "Say how the requester's identity was confirmed"
+    if errors:
+        raise ValidationError(errors)
+    assert person is not None
+    with transaction.atomic():
+        sar = SubjectAccessRequest.objects.create(
+            agency_id=agency_id,
+            person=person,
+            received_on=received_on,
+            due_on=add_months(received_on, 1),
+            identity_check=identity_check.strip(),
+            opened_by=actor,
+        )
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=sar, detail={"person": str(person.pk)})
+    return sar
+
+
+def _locked(sar: SubjectAccessRequest, *allowed: SarStatus) -> SubjectAccessRequest:
+    locked = SubjectAccessRequest.objects.select_for_update().get(pk=sar.pk)
+    if locked.status not in allowed:
+        raise ValidationError(f"This request is {locked.get_status_display().lower()}: that cannot be done now.")
+    return locked
+
+
+def sar_assemble(*, actor: User, sar: SubjectAccessRequest) -> SubjectAccessRequest:
+    """Gathers everything held about the person, from every app's part, and redacts it. Assembling
+    again (after a return) replaces the bundle; the reviewer reviews what is assembled last."""
+    _officer_agency(actor)
+    with transaction.atomic():
+        locked = _locked(sar, SarStatus.RECEIVED, SarStatus.ASSEMBLED, SarStatus.RETURNED)
+        bundle = assemble(locked.person)
+        counts = bundle["counts"]
+        locked.bundle = json.dumps(bundle)
+        locked.items, locked.withheld, locked.redactions = counts["items"], counts["withheld"], counts["redactions"]
+        locked.status = SarStatus.ASSEMBLED
+        locked.assembled_by = actor
+        locked.assembled_at = timezone.now()
+        locked.reviewed_by, locked.reviewed_at = None, None
+        locked.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=locked,
+            detail={"sar": "assembled", "person": str(locked.person_id), **counts},
+        )
+    return locked
+
+
+def sar_submit(*, actor: User, sar: SubjectAccessRequest) -> SubjectAccessRequest:
+    """Sends the assembled, redacted bundle to a second person for review."""
+    _officer_agency(actor)
+    with transaction.atomic():
+        locked = _locked(sar, SarStatus.ASSEMBLED)
+        locked.status = SarStatus.IN_REVIEW
+        locked.save(update_fields=["status", "modified_at"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, detail={"sar": "submitted for review"})
+    return locked
+
+
+def sar_review(*, actor: User, sar: SubjectAccessRequest, approve: bool, note: str) -> SubjectAccessRequest:
+    """The second key: someone other than the person who assembled the bundle approves its
+    redaction for release, or returns it with a note saying what to change."""
+    _officer_agency(actor)
+    if sar.assembled_by_id == actor.pk:
+        raise PermissionDenied("You assembled this bundle: a second person must review its redaction.")
+    if not approve and len(note.strip()) < 5:
+        raise ValidationError({"note": "Say what needs to change before it can be released"})
+    with transaction.atomic():
+        locked = _locked(sar, SarStatus.IN_REVIEW)
+        if locked.assembled_by_id == actor.pk:
+            raise PermissionDenied("You assembled this bundle: a second person must review its redaction.")
+        locked.status = SarStatus.APPROVED if approve else SarStatus.RETURNED
+        locked.reviewed_by = actor
+        locked.reviewed_at = timezone.now()
+        locked.review_note = note.strip()
+        locked.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=locked,
+            detail={"sar": "approved" if approve else "returned"},
+        )
+    return locked
+
+
+def sar_release(*, actor: User, sar: SubjectAccessRequest) -> SubjectAccessRequest:
+    """Releases the approved bundle: from now its download (print view, CSV zip) is available."""
+    _officer_agency(actor)
+    with transaction.atomic():
+        locked = _locked(sar, SarStatus.APPROVED)
+        if not locked.reviewed_by_id or locked.reviewed_by_id == locked.assembled_by_id:
+            raise PermissionDenied("A bundle is released only after a second person has approved it.")
+        locked.status = SarStatus.RELEASED
+        locked.released_by = actor
+        locked.released_at = timezone.now()
+        locked.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.SHARE,
+            obj=locked,
+            detail={"sar": "released", "person": str(locked.person_id), "withheld": locked.withheld},
+        )
+    return locked

@@ -1,0 +1,49 @@
+"""Data-protection forms: shape of input only; the rules are in ``waymark/dataprotection/actions.py``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+class ActionErrorsMixin:
+    def add_action_errors(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)  # type: ignore[attr-defined]
+        else:
+            for message in error.messages:
+                self.add_error(None, message)  # type: ignore[attr-defined]
+
+
+class SarOpenForm(ActionErrorsMixin, forms.Form):
+    person_reference = forms.CharField(
+        label="Record id or reference",
+        help_text="The person's record id (or imported reference), as the service holding their record gave it.",
+        max_length=64,
+        error_messages={"required": "Enter the record id or reference"},
+    )
+    received_on = forms.DateField(
+        label="Date received",
+        help_text="For example, 27 3 2026 or 2026-03-27.",
+        input_formats=["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y"],
+        error_messages={"required": "Enter the date the request was received", "invalid": "Enter a real date"},
+    )
+    identity_check = forms.CharField(
+        label="How was the requester's identity confirmed?",
+        help_text="For example, photo ID seen by the IDVA. Do not write an address or phone number.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say how the requester's identity was confirmed"},
+    )
+
+
+class SarReviewForm(ActionErrorsMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label="Is the redaction right?",
+        choices=[("approve", "Yes: approve it for release"), ("return", "No: return it with a note")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to approve or return it"},
+    )
+    note = forms.CharField(label="Note", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
