@@ -12,7 +12,7 @@ import uuid
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from waymark.audit.actions import audit_record
@@ -47,6 +47,16 @@ def _person(request: HttpRequest, person_id: uuid.UUID) -> Person:
 def person_journey(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Everything the viewer may see about one person, newest first, optionally of some kinds only."""
     person = _person(request, person_id)
+    if (
+        person.merged_into_id is not None
+        and Person.objects.visible_to(request.user).filter(pk=person.merged_into_id).exists()
+    ):
+        # An archived alias left by a merge (waymark/matching/merge.py): her history is on the
+        # surviving record, so the alias's (now empty) journey opens that one instead.
+        audit_record(
+            actor=request.user, action=AuditAction.VIEW, obj=person, detail={"section": "journey: merged alias"}
+        )
+        return redirect("journey:person", person_id=person.merged_into_id)
     form = JourneyFilterForm(request.GET or None)
     kinds = form.kinds()
     entries = journey_for(request.user, person, kinds)
