@@ -205,6 +205,32 @@ def test_matching_fragment_is_embedded_when_matching_exists(client_for, police_r
     assert f'hx-get="{url}"' in body
 
 
+def test_a_search_still_running_when_a_step_is_submitted_does_not_lose_the_draft(
+    client_for, police_referrer, monkeypatch
+):
+    """The known-person fragment fires while she types. If its search is still running when she
+    submits the step, the step saves the draft first; the fragment's request, finishing later,
+    must not write back the session as it loaded it (without that step)."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    import waymark.matching.views as matching_views
+
+    client = client_for(police_referrer)
+    client.get(reverse("referrals:new"))
+    key = client.session.session_key
+
+    def search_overtaken_by_the_step(*, actor, query):
+        # While the search runs, the step is submitted (its own request, its own session save).
+        assert client.post(step_url("person"), ANSWERS["person"]).status_code == 302
+        return []
+
+    monkeypatch.setattr(matching_views, "search_for_user", search_overtaken_by_the_step)
+    fragment = client.get(reverse("matching:candidates"), {"given_name": "Ayesha", "family_name": "Khan"})
+    assert fragment.status_code == 200
+    assert DRAFT_KEY in SessionStore(session_key=key).load()
+    assert saved_steps(client, police_referrer) == {"person"}
+
+
 @pytest.mark.parametrize(
     "role", [Role.REFERRER, Role.CASEWORKER, Role.TEAM_MANAGER, Role.HOUSING_OFFICER, Role.MARAC_REPRESENTATIVE]
 )

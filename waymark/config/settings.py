@@ -140,7 +140,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "waymark.web.middleware.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, but a view that only reads the session never writes it back (core/sessions.py).
+    "waymark.core.sessions.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import signed_in
+from waymark.core.sessions import session_read_only
 from waymark.matching import access
 from waymark.matching.enumeration import search_alert_review
 from waymark.matching.forms import MatchSearchForm, SearchAlertReviewForm
@@ -44,10 +45,13 @@ def _results(request: HttpRequest, form: MatchSearchForm) -> dict[str, Any]:
 
 @signed_in(*access.SEARCH_ROLES)
 @require_GET
+@session_read_only
 def candidates(request: HttpRequest) -> HttpResponse:
     """An HTML fragment of candidates, for ``hx-get`` from any form with these field names.
 
-    A refused (rate-limited) search answers 200 with the message, so that htmx shows it."""
+    A refused (rate-limited) search answers 200 with the message, so that htmx shows it. It never
+    writes the session: a search still running when an intake step is submitted must not put back
+    the session as it was and lose the step's draft (``session_read_only``)."""
     form = MatchSearchForm(request.GET)
     context = {"form": form, **_results(request, form)}
     return render(request, "matching/_candidates.html", context)
