@@ -50,7 +50,12 @@ def known_survivor(partnership: Any) -> Any:
         opened_on=date(2025, 6, 1),
         closed_on=date(2025, 9, 1),
     )
-    MaracCase.objects.create(ref="HIST-ROSA", victim=rosa, referred_on=date(2025, 6, 10), status=MaracCaseStatus.HEARD)
+    from waymark.marac.models import MaracMeeting, MeetingStatus
+
+    heard_at = MaracMeeting.objects.create(ref="MARAC-HIST-ROSA", held_on=date(2025, 6, 24), status=MeetingStatus.HELD)
+    MaracCase.objects.create(
+        ref="HIST-ROSA", victim=rosa, referred_on=date(2025, 6, 10), status=MaracCaseStatus.HEARD, meeting=heard_at
+    )
     refresh_search_keys([rosa.pk])
     return rosa
 
@@ -108,7 +113,11 @@ def _police_referral_with_a_typo(page: Any) -> str:
 
 
 def test_typo_referral_is_merged_at_triage_and_referred_to_marac_from_her_case(page: Any, known_survivor: Any) -> None:
+    from django.urls import reverse
+
     from waymark.cases.models import Case
+    from waymark.marac.models import MaracCase
+    from waymark.marac.repeats import repeats_for_victims
     from waymark.referrals.models import Referral
 
     # A long journey on a shared, loaded machine: allow pages more time than the default 10 seconds.
@@ -148,11 +157,33 @@ def test_typo_referral_is_merged_at_triage_and_referred_to_marac_from_her_case(p
     # The case is on her known record, with her history: the earlier case is on the same person.
     visit(page, f"/people/{known_survivor.pk}/")
     check_page(page)
+    visit(page, reverse("cases:for_person", args=[known_survivor.pk]))
+    check_page(page)
+    her_cases = page.locator("main").inner_text()
+    assert "C-2025-000042" in her_cases and case.number in her_cases
     visit(page, f"/cases/{case.pk}/")
     check_page(page)
     risk = page.locator("#case-risk").inner_text()
     assert "High" in risk
+
+    # Refer to MARAC from the case page, in one step: her earlier hearing counts (the local rule).
     with page.expect_navigation():
         page.locator("#refer-to-marac-high-risk").click()
     check_page(page)
-    assert "Rosalind Lindqvist" in page.locator("main").inner_text()
+    assert "Rosalind Lindqvist" in page.locator("#victim-summary").inner_text()
+    facts = page.locator("#criteria-facts").inner_text()
+    assert "Discussed at MARAC before (with anyone): yes, at meeting MARAC-HIST-ROSA on 24 June 2025" in facts
+    page.locator("input[name=harm_known][value=no]").check()
+    for name in ("victim_disability", "victim_lgbt"):
+        if page.locator(f"input[name={name}]").count():
+            page.locator(f"input[name={name}][value=unknown]").check()
+    page.locator("input[name=criteria][value=visible_high_risk]").check()
+    page.locator("input[name=consent][value=given]").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send the referral to the MARAC coordinator").click()
+    check_page(page)
+    assert "sent to the MARAC coordinator" in page.locator("main").inner_text()
+    referred = MaracCase.objects.get(case=case)
+    assert referred.victim_id == known_survivor.pk
+    finding = repeats_for_victims([known_survivor.pk])[referred.pk]
+    assert finding.ever is not None and finding.ever.case_ref == "HIST-ROSA"
