@@ -41,3 +41,28 @@ def test_the_auditor_finds_a_cases_events_by_its_case_number(client_for, auditor
     assert [e.object_id for e in by_person] == [str(person.pk)]
     by_id = client.get(reverse("audit:search"), {"object_id": str(other.pk)}).context["page"].object_list
     assert [e.object_id for e in by_id] == [str(other.pk)]
+
+
+def test_the_auditor_finds_a_referral_and_a_marac_case_by_their_numbers(
+    client_for, auditor, specialist_agency, idva, police_referrer
+):
+    from tests.referrals.conftest import make_referral
+    from waymark.marac.models import MaracCase, MaracCaseStatus
+
+    referral = make_referral(police_referrer)
+    other_referral = make_referral(police_referrer)
+    person = PersonFactory(held_by=specialist_agency)
+    marac = MaracCase.objects.create(
+        ref="MARAC-2026-0042", victim=person, referred_on=date(2026, 2, 1), status=MaracCaseStatus.REFERRED
+    )
+    for record in (referral, other_referral, marac, person):
+        audit_record(actor=idva, action=AuditAction.VIEW, obj=record)
+    client = client_for(auditor)
+
+    def found(value):
+        page = client.get(reverse("audit:search"), {"object_id": value}).context["page"]
+        return {e.object_id for e in page.object_list}
+
+    assert found(referral.number) == {str(referral.pk)}
+    assert found(" marac-2026-0042 ") == {str(marac.pk)}
+    assert found("R-1999-999999") == set()  # no such number: nothing, not everything

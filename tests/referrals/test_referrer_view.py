@@ -70,3 +70,32 @@ def test_referrer_cannot_open_the_referral_or_the_person(client_for, police_refe
 @pytest.mark.parametrize("persona", ["auditor", "administrator", "outsider"])
 def test_roles_that_do_not_refer_cannot_list(request, client_for, persona):
     assert client_for(request.getfixturevalue(persona)).get(reverse("referrals:mine")).status_code == 403
+
+
+def test_search_by_number_and_made_by_me(client_for, police_referrer):
+    """Issue 10, item 2: the referrer finds a referral by its number and narrows to her own."""
+    colleague = make_member(Role.REFERRER, agency=police_referrer.primary_agency)
+    mine = make_referral(police_referrer)
+    theirs = make_referral(colleague)
+    client = client_for(police_referrer)
+
+    def listed(**query):
+        return {r.number for r in client.get(reverse("referrals:mine"), query).context["referrals"]}
+
+    assert listed() == {mine.number, theirs.number}
+    assert listed(number=theirs.number.lower()) == {theirs.number}
+    assert listed(made_by="me") == {mine.number}
+    assert listed(made_by="me", number=theirs.number) == set()
+    event = AuditEvent.objects.filter(actor=police_referrer, action=AuditAction.SEARCH).latest("sequence")
+    assert event.detail["criteria"] == ["number", "made_by_me"] and theirs.number not in str(event.detail)
+
+
+def test_every_referral_of_the_agency_is_reachable_a_page_at_a_time(client_for, police_referrer):
+    made = [make_referral(police_referrer).number for _ in range(55)]
+    client = client_for(police_referrer)
+    first = client.get(reverse("referrals:mine"))
+    page = first.context["page"]
+    assert page.paginator.count == 55 and page.has_next()
+    seen = {r.number for r in page.object_list}
+    seen |= {r.number for r in client.get(reverse("referrals:mine"), {"page": 2}).context["referrals"]}
+    assert seen == set(made)
