@@ -44,11 +44,12 @@ def test_the_auditor_finds_a_cases_events_by_its_case_number(client_for, auditor
 
 
 def test_the_auditor_finds_a_referral_and_a_marac_case_by_their_numbers(
-    client_for, auditor, specialist_agency, idva, police_referrer
+    settings, client_for, auditor, specialist_agency, idva, police_referrer
 ):
     from tests.referrals.conftest import make_referral
     from waymark.marac.models import MaracCase, MaracCaseStatus
 
+    settings.REFERRALS_RECEIVING_AGENCY_REF = specialist_agency.ref
     referral = make_referral(police_referrer)
     other_referral = make_referral(police_referrer)
     person = PersonFactory(held_by=specialist_agency)
