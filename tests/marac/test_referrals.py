@@ -319,7 +319,7 @@ def test_coordinator_queue_shows_both_rules_with_evidence_and_decides(
     detail = client.get(reverse("marac:referral", args=[new.pk])).content.decode()
     assert "Repeat of " + twelve.ref in detail and "MTG-OLD" in detail
     refused = client.post(reverse("marac:decide", args=[new.pk]), {"decision": "not_accept", "reason": ""})
-    assert refused.status_code == 400 and "Explain why this referral is not accepted" in refused.content.decode()
+    assert refused.status_code == 400 and "Choose the reason the referring agency will see" in refused.content.decode()
     response = client.post(reverse("marac:decide", args=[new.pk]), {"decision": "accept"})
     assert response.status_code == 302
     new.refresh_from_db()
@@ -339,7 +339,9 @@ def test_not_accepted_keeps_the_reason_and_cannot_be_decided_twice(coordinator, 
         professional_judgement_reason="x",
         children_in_household=0,
     )
-    marac_referral_decide(actor=coordinator, marac_case=case, accept=False, reason="Below threshold; IDVA support")
+    marac_referral_decide(
+        actor=coordinator, marac_case=case, accept=False, reason_code="other", reason="Below threshold; IDVA support"
+    )
     case.refresh_from_db()
     assert case.status == MaracCaseStatus.NOT_ACCEPTED and case.decision_reason.startswith("Below")
     with pytest.raises(ValidationError):
@@ -401,3 +403,59 @@ def test_coordinator_confirms_a_typed_in_victim_is_known_to_marac(
         .status_code
         == 403
     )
+
+
+# --- The reason the referrer reads: from a list, with words checked for a location (issue 11) ---
+
+
+def _new_referral(police_referrer):
+    return marac_referral_create(
+        actor=police_referrer,
+        referring_agency=police_referrer.primary_agency,
+        victim_details=PersonDetails(given_name="A", sex="female"),
+        demographics=Demographics(),
+        criteria=["professional_judgement"],
+        professional_judgement_reason="x",
+        children_in_household=0,
+    )
+
+
+def test_not_accepting_needs_a_reason_from_the_list(coordinator, police_referrer, marac_agency):
+    case = _new_referral(police_referrer)
+    for code, words in (("", "Below threshold"), ("made_up", ""), ("other", "")):
+        with pytest.raises(ValidationError):
+            marac_referral_decide(actor=coordinator, marac_case=case, accept=False, reason_code=code, reason=words)
+    case.refresh_from_db()
+    assert case.status == MaracCaseStatus.REFERRED
+
+
+def test_the_referrer_reads_the_chosen_reason_and_the_coordinator_is_warned(
+    coordinator, police_referrer, marac_agency, client_for
+):
+    case = _new_referral(police_referrer)
+    page = client_for(coordinator).get(reverse("marac:referral", args=[case.pk])).content.decode()
+    assert "govuk-warning-text" in page and "the referring agency will read the reason you choose" in page
+    response = client_for(coordinator).post(
+        reverse("marac:decide", args=[case.pk]),
+        {"decision": "not_accept", "reason_code": "support_elsewhere", "reason": "IDVA to continue"},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    expected = "Support through the IDVA service or another route suits the risk better. IDVA to continue"
+    assert case.shared_reason == expected
+    referrer_page = client_for(police_referrer).get(reverse("marac:mine")).content.decode()
+    assert case.ref in referrer_page and expected in referrer_page
+
+
+def test_words_that_look_located_need_confirming(coordinator, police_referrer, marac_agency, client_for):
+    case = _new_referral(police_referrer)
+    client = client_for(coordinator)
+    data = {"decision": "not_accept", "reason_code": "other", "reason": "Now living at 07700 900123's address"}
+    first = client.post(reverse("marac:decide", args=[case.pk]), data)
+    assert first.status_code == 400 and "looks as if it contains a phone number" in first.content.decode()
+    case.refresh_from_db()
+    assert case.status == MaracCaseStatus.REFERRED
+    second = client.post(reverse("marac:decide", args=[case.pk]), {**data, "location_confirmed": "on"})
+    assert second.status_code == 302
+    case.refresh_from_db()
+    assert case.status == MaracCaseStatus.NOT_ACCEPTED

@@ -51,6 +51,17 @@ class MaracCaseStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+class NotAcceptedReason(models.TextChoices):
+    """Why the coordinator did not accept a referral: the referring agency reads this (issue 11)."""
+
+    CRITERIA_NOT_MET = "criteria_not_met", "The referral does not meet the MARAC referral criteria"
+    ALREADY_LISTED = "already_listed", "The case is already on a MARAC agenda or was heard recently"
+    OUT_OF_AREA = "out_of_area", "The victim lives outside this MARAC's area: refer to the MARAC there"
+    SUPPORT_ELSEWHERE = "support_elsewhere", "Support through the IDVA service or another route suits the risk better"
+    INCOMPLETE = "incomplete", "Information needed to decide is missing: refer again with it"
+    OTHER = "other", "Another reason (explained in the words below)"
+
+
 class MaracMeeting(BaseModel):
     """One MARAC meeting (this borough: fortnightly, chaired by the police)."""
 
@@ -162,8 +173,14 @@ class MaracCase(BaseModel):
         max_length=200, blank=True, help_text="Who authorised referring without consent (name and role)."
     )
     sharing_reason = EncryptedTextField(blank=True, help_text="Why referring without consent was justified.")
+    decision_reason_code = models.CharField(
+        max_length=32,
+        choices=NotAcceptedReason.choices,
+        blank=True,
+        help_text="Not accepted: the reason chosen from the list, shown to the referring agency.",
+    )
     decision_reason = EncryptedTextField(
-        blank=True, help_text="Why the coordinator did not accept it, if not (encrypted)."
+        blank=True, help_text="Optional words added to the chosen reason, shown to the referring agency (encrypted)."
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
@@ -189,6 +206,15 @@ class MaracCase(BaseModel):
 
     def __str__(self) -> str:
         return f"MARAC case {self.ref}"
+
+    @property
+    def shared_reason(self) -> str:
+        """What the referring agency reads when not accepted: the chosen reason, then any words."""
+        if self.status != MaracCaseStatus.NOT_ACCEPTED:
+            return ""
+        code = self.decision_reason_code
+        chosen = f"{self.get_decision_reason_code_display()}." if code and code != NotAcceptedReason.OTHER else ""
+        return " ".join(part for part in (chosen, self.decision_reason or "") if part)
 
 
 class AttendeeCapacity(models.TextChoices):

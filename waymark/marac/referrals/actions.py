@@ -45,6 +45,7 @@ from waymark.marac.models import (
     MaracCase,
     MaracCaseStatus,
     MaracReferralNumberSequence,
+    NotAcceptedReason,
 )
 from waymark.marac.referrals.access import MARAC_REFERRING_ROLES, is_coordinator
 from waymark.marac.referrals.selectors import known_to_marac
@@ -465,29 +466,43 @@ def marac_referral_create(
 
 
 @transaction.atomic
-def marac_referral_decide(*, actor: Any, marac_case: MaracCase, accept: bool, reason: str = "") -> MaracCase:
-    """The coordinator accepts a referral (ready for an agenda) or does not accept it (reason required)."""
+def marac_referral_decide(
+    *, actor: Any, marac_case: MaracCase, accept: bool, reason_code: str = "", reason: str = ""
+) -> MaracCase:
+    """The coordinator accepts a referral (ready for an agenda) or does not accept it: a reason
+    from ``NotAcceptedReason`` is required, with optional words; the referring agency reads both."""
     if not is_coordinator(actor):
         raise PermissionDenied("Only a MARAC coordinator decides MARAC referrals.")
     marac_case = MaracCase.objects.select_for_update().get(pk=marac_case.pk)
     if marac_case.status != MaracCaseStatus.REFERRED:
         raise ValidationError({"__all__": "This referral has already been decided."})
     reason = reason.strip()
-    if not accept and not reason:
-        raise ValidationError({"reason": "Explain why this referral is not accepted"})
+    if not accept and reason_code not in NotAcceptedReason.values:
+        raise ValidationError({"reason_code": "Choose the reason the referring agency will see"})
+    if not accept and reason_code == NotAcceptedReason.OTHER and not reason:
+        raise ValidationError({"reason": "Say what the other reason is"})
     if len(reason) > 2000:
         raise ValidationError({"reason": "The reason must be 2,000 characters or fewer"})
     from_status = marac_case.status
     marac_case.status = MaracCaseStatus.ACCEPTED if accept else MaracCaseStatus.NOT_ACCEPTED
     marac_case.decision_reason = "" if accept else reason
+    marac_case.decision_reason_code = "" if accept else reason_code
     marac_case.decided_by = actor
     marac_case.decided_at = timezone.now()
-    marac_case.save(update_fields=["status", "decision_reason", "decided_by", "decided_at", "modified_at"])
+    marac_case.save(
+        update_fields=["status", "decision_reason", "decision_reason_code", "decided_by", "decided_at", "modified_at"]
+    )
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
         obj=marac_case,
-        detail={"field": "status", "from": from_status, "to": marac_case.status, "reason_given": bool(reason)},
+        detail={
+            "field": "status",
+            "from": from_status,
+            "to": marac_case.status,
+            "reason": reason_code if not accept else "",
+            "reason_given": bool(reason),
+        },
     )
     return marac_case
 

@@ -10,7 +10,8 @@ from typing import Any
 
 from django import forms
 
-from waymark.marac.models import Criterion
+from waymark.core.locationscan import LocationCheckMixin
+from waymark.marac.models import Criterion, NotAcceptedReason
 from waymark.people.choices import Ethnicity, Sex, YesNoUnknown
 from waymark.people.models import Person
 from waymark.referrals.choices import Consent, LawfulBasis
@@ -209,27 +210,43 @@ class MaracReferralForm(StepForm):
                 self.add_error(name if name in self.fields else None, message)
 
 
-class DecisionForm(forms.Form):
+SHARED_WARNING = (
+    "If you do not accept it, the referring agency will read the reason you choose and any words you add. "
+    "Do not write anything that could show where someone is, such as an address, postcode or phone number."
+)
+
+
+class DecisionForm(LocationCheckMixin, forms.Form):
     # Required in some branch (clean() demands them): never labelled "(optional)".
-    conditionally_required = ("reason",)
+    conditionally_required = ("reason_code",)
+    location_checked = {"reason": "The words you added for the referring agency"}
     decision = forms.ChoiceField(
         label="Your decision",
         choices=[("accept", "Accept: ready for an agenda"), ("not_accept", "Do not accept")],
         widget=forms.RadioSelect,
         error_messages={"required": "Select accept or do not accept"},
     )
-    reason = forms.CharField(
+    reason_code = forms.ChoiceField(
         label="Reason (needed if you do not accept)",
         required=False,
+        choices=NotAcceptedReason.choices,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Words to add for the referring agency",
+        required=False,
         max_length=2000,
-        help_text="Kept with the referral. Do not include names or addresses.",
+        help_text="Needed only for another reason. The referring agency will read them.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("decision") == "not_accept" and not cleaned.get("reason", "").strip():
-            self.add_error("reason", "Explain why this referral is not accepted")
+        if cleaned.get("decision") == "not_accept":
+            if not cleaned.get("reason_code"):
+                self.add_error("reason_code", "Choose the reason the referring agency will see")
+            elif cleaned["reason_code"] == NotAcceptedReason.OTHER and not cleaned.get("reason", "").strip():
+                self.add_error("reason", "Say what the other reason is")
         return cleaned
 
 

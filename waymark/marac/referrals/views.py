@@ -40,7 +40,7 @@ from waymark.marac.referrals.actions import (
     marac_referral_decide,
     marac_referral_use_known_person,
 )
-from waymark.marac.referrals.forms import CRITERIA_HELP, DecisionForm, DismissForm, MaracReferralForm
+from waymark.marac.referrals.forms import CRITERIA_HELP, SHARED_WARNING, DecisionForm, DismissForm, MaracReferralForm
 from waymark.marac.referrals.selectors import known_to_marac
 from waymark.marac.repeats import repeats_for_cases
 from waymark.organisations.models import Agency
@@ -198,12 +198,13 @@ def refer(request: HttpRequest) -> HttpResponse:
 @signed_in(*MARAC_REFERRING_ROLES)
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
-    """The MARAC referrals the user's agencies made: reference, date, agency, status. Nothing else."""
+    """The MARAC referrals the user's agencies made: reference, date, agency, status and, when not
+    accepted, the reason chosen from the list with any words the coordinator added. Nothing else."""
     page = paged(
         request,
         marac_referral_status_visible_to(request.user)
         .select_related("referring_agency")
-        .only("id", "ref", "referred_on", "status", "referring_agency__name")
+        .only("id", "ref", "referred_on", "status", "decision_reason_code", "decision_reason", "referring_agency__name")
         .order_by("-referred_on", "-ref"),
     )
     audit_record(
@@ -270,6 +271,7 @@ def _detail_context(marac_case: Any, finding: Any, form: DecisionForm) -> dict[s
         "marac_case": marac_case,
         "finding": finding,
         "form": form,
+        "shared_warning": SHARED_WARNING,
         "can_decide": marac_case.status == MaracCaseStatus.REFERRED,
         "can_change_people": marac_case.status in PEOPLE_CHANGEABLE,
         "known": [
@@ -296,6 +298,7 @@ def decide(request: HttpRequest, case_id: str) -> HttpResponse:
                 actor=request.user,
                 marac_case=marac_case,
                 accept=form.cleaned_data["decision"] == "accept",
+                reason_code=form.cleaned_data["reason_code"],
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
