@@ -87,6 +87,7 @@ format: deps
 	$(VENV)/bin/ruff check --fix .
 
 bench: deps assets
+	$(PY) -m pip install --quiet -r requirements/bench.txt
 	$(PY) -m bench
 
 clean:

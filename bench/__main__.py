@@ -5,7 +5,9 @@
     UK-style generated set; (c) batch dedupe F1 and time beside plain Splink defaults; (d) the commissioner's report pages
     against the same counts computed by DuckDB over a Parquet export of the same tables, on the demo
     data, on SQLite and PostgreSQL (bench/reports_bench.py; fails the run when it cannot measure); (e) import rows/s beside raw
-    COPY (PostgreSQL) and a plain executemany (SQLite), and the matching p95 straight after the load.
+    COPY (PostgreSQL) and a plain executemany (SQLite), and the matching p95 straight after the load;
+    (f) pages under load: gunicorn on PostgreSQL with the demo data, locust at 50 requests/s of mixed
+    traffic, p95 per page beside the health check's and errors (bench/load_bench.py).
 
 Uses its own databases (``waymark_bench_<size>`` per population size and ``waymark_bench_recall``)
 on the PostgreSQL server in BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432). The
@@ -33,8 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100000,1000000", help="Population sizes for latency (comma-separated).")
     parser.add_argument("--queries", type=int, default=300, help="Timed queries per size.")
     parser.add_argument(
-        "--skip", default="", help="Comma-separated parts to skip: latency, recall, dedupe, reports, import."
+        "--skip", default="", help="Comma-separated parts to skip: latency, recall, dedupe, reports, import, load."
     )
+    parser.add_argument("--load-rps", type=int, default=50, help="Requests a second offered by the load test.")
+    parser.add_argument("--load-seconds", type=int, default=60, help="How long the load test runs.")
     parser.add_argument("--import-people", type=int, default=100_000, help="Rows in the import benchmark.")
     parser.add_argument("--uk-originals", type=int, default=2000)
     parser.add_argument("--uk-distractors", type=int, default=20000)
@@ -57,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     # Parts skipped in this run keep the results of the last run that measured them.
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    for part in ("latency", "recall", "dedupe", "reports", "import"):
+    for part in ("latency", "recall", "dedupe", "reports", "import", "load"):
         if part in skip and part in previous:
             results[part] = previous[part]
 
@@ -121,6 +125,15 @@ def main(argv: list[str] | None = None) -> int:
         db.use_database(import_bench.DATABASE)
         results["import"] = import_bench.run(args.import_people)
         import_bench.RESULTS.write_text(json.dumps(results["import"], indent=2) + "\n")
+        save(results)
+
+    if "load" not in skip:
+        from bench import load_bench
+
+        print(f"== (f) pages under load: gunicorn on PostgreSQL with the demo, locust at {args.load_rps} requests/s")
+        results["load"] = load_bench.run(server, args.load_rps, args.load_seconds, load_bench.default_workers())
+        load_bench.RESULTS.write_text(json.dumps(results["load"], indent=2) + "\n")
+        load_bench.report(results["load"])
         save(results)
 
     results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
