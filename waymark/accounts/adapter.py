@@ -3,7 +3,7 @@ secrets are encrypted at rest."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -11,6 +11,9 @@ from django.http import HttpRequest
 
 from waymark.core import crypto
 from waymark.core.tasks import queue_email
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -38,7 +41,7 @@ class AccountAdapter(DefaultAccountAdapter):
             return None
         return user
 
-    def get_reauthentication_methods(self, user: Any) -> list[dict[str, Any]]:
+    def get_reauthentication_methods(self, user: User) -> list[dict[str, Any]]:
         """A second factor first, a security key before an app code, the password last.
 
         allauth sends a user who must re-authenticate to the first method listed; privileged

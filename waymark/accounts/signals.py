@@ -6,7 +6,7 @@ These receivers only write audit rows; they hold no business rules.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
@@ -24,6 +24,9 @@ from waymark.audit.models import AuditAction, AuditOutcome
 # (waymark.web.middleware.AbsoluteSessionTimeoutMiddleware).
 SESSION_STARTED_KEY = "waymark_signed_in_at"
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 
 def _known_user(login: str | None) -> Any | None:
     if not login:
@@ -32,14 +35,14 @@ def _known_user(login: str | None) -> Any | None:
 
 
 @receiver(user_logged_in)
-def audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def audit_login(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_STARTED_KEY] = timezone.now().isoformat()
     audit_record(actor=user, action=AuditAction.LOGIN, obj=user)
 
 
 @receiver(user_logged_out)
-def audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def audit_logout(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     if user is not None:
         audit_record(actor=user, action=AuditAction.LOGOUT, obj=user)
 
@@ -71,27 +74,27 @@ def audit_locked_out(sender: Any, request: Any, username: str | None, ip_address
 
 
 @receiver(account_signals.password_changed)
-def audit_password_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def audit_password_changed(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     audit_record(actor=user, action=AuditAction.PASSWORD_CHANGED, obj=user)
 
 
 @receiver(account_signals.password_reset)
-def audit_password_reset(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def audit_password_reset(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     audit_record(actor=None, action=AuditAction.PASSWORD_RESET, obj=user, actor_label=str(user))
 
 
 @receiver(mfa_signals.authenticator_added)
-def audit_mfa_added(sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:
+def audit_mfa_added(sender: Any, request: Any, user: User, authenticator: Any, **kwargs: Any) -> None:
     audit_record(actor=user, action=AuditAction.MFA_ADDED, obj=user, detail={"type": authenticator.type})
 
 
 @receiver(mfa_signals.authenticator_removed)
-def audit_mfa_removed(sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:
+def audit_mfa_removed(sender: Any, request: Any, user: User, authenticator: Any, **kwargs: Any) -> None:
     audit_record(actor=user, action=AuditAction.MFA_REMOVED, obj=user, detail={"type": authenticator.type})
 
 
 @receiver(mfa_signals.authentication_failed)
-def audit_mfa_failed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def audit_mfa_failed(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     audit_record(
         actor=None,
         action=AuditAction.MFA_FAILED,

@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from rest_framework.exceptions import APIException, ParseError
@@ -26,8 +26,11 @@ from waymark.api.tokens import required_scope
 from waymark.core.access import user_has_mfa
 from waymark.core.jsonlimits import JsonTooComplex, check_json
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
-def is_service_account(user: Any) -> bool:
+
+def is_service_account(user: User) -> bool:
     """A service account (not a person), with active memberships all in one agency."""
     return getattr(user, "kind", None) == AccountKind.SERVICE and len(user.agency_ids) == 1
 

@@ -7,7 +7,7 @@ errors; a record the caller may not see is a 404 whether or not it exists.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -21,7 +21,6 @@ from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from waymark.api.permissions import LimitedJSONParser, PartnershipApiPermission
@@ -48,6 +47,10 @@ from waymark.risk.access import RISK_ROLES, assessments_visible_to, get_risk_ass
 from waymark.risk.actions import risk_assessment_record
 from waymark.risk.models import RiskInstrument
 
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedRequest
+    from waymark.accounts.models import User
+
 
 def _field_errors(error: DjangoValidationError) -> dict[str, Any]:
     if hasattr(error, "error_dict"):
@@ -62,6 +65,7 @@ class Pages(PageNumberPagination):
 
 
 class ApiView(GenericAPIView):
+    request: AuthenticatedRequest  # PartnershipApiPermission admits only a signed-in user or service account
     permission_classes = [PartnershipApiPermission]
     renderer_classes = [JSONRenderer]
     parser_classes = [LimitedJSONParser]
@@ -79,7 +83,7 @@ class PeopleSearchView(ApiView):
     throttle_classes = [*ApiView.throttle_classes, *SEARCH_THROTTLES]
 
     @extend_schema(parameters=[PersonSearchQuerySerializer], responses=CandidateSerializer(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         from waymark.matching.engine import SearchQuery
         from waymark.matching.selectors import search_for_user
 
@@ -99,7 +103,7 @@ class PeopleSearchView(ApiView):
         return Response(CandidateSerializer(candidates, many=True).data)
 
 
-def _referral_scope(user: Any) -> Any:
+def _referral_scope(user: User) -> Any:
     return Referral.objects.filter(
         Q(pk__in=Referral.objects.visible_to(user).values("pk"))
         | Q(pk__in=Referral.objects.status_visible_to(user).values("pk"))
@@ -122,7 +126,7 @@ class ReferralListView(ApiView):
         )
 
     @extend_schema(responses=ReferralSerializer(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         page = self.paginate_queryset(self.get_queryset()) or []
         full = set(
             Referral.objects.visible_to(request.user).filter(pk__in=[r.pk for r in page]).values_list("pk", flat=True)
@@ -136,8 +140,8 @@ class ReferralListView(ApiView):
         return self.get_paginated_response([referral_data(r, full=r.pk in full) for r in page])
 
     @extend_schema(request=ReferralCreateSerializer, responses={201: ReferralSerializer})
-    def post(self, request: Request) -> Response:
-        user: Any = request.user
+    def post(self, request: AuthenticatedRequest) -> Response:
+        user: User = request.user
         payload = ReferralCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -193,7 +197,7 @@ class ReferralDetailView(ApiView):
     allowed_roles = ReferralListView.allowed_roles
     serializer_class = ReferralSerializer
 
-    def get(self, request: Request, pk: Any) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: Any) -> Response:
         full = True
         try:
             referral = get_referral_for_user(request.user, pk)
@@ -227,7 +231,7 @@ class RiskAssessmentListView(ApiView):
         parameters=[OpenApiParameter("person", str, description="Only this person's assessments (id).")],
         responses=RiskAssessmentSerializer(many=True),
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         queryset = self.get_queryset()
         person = request.query_params.get("person")
         if person:
@@ -246,7 +250,7 @@ class RiskAssessmentListView(ApiView):
         return self.get_paginated_response(RiskAssessmentSerializer(page, many=True).data)
 
     @extend_schema(request=RiskAssessmentCreateSerializer, responses={201: RiskAssessmentSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         payload = RiskAssessmentCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -276,7 +280,7 @@ class RiskAssessmentDetailView(ApiView):
     allowed_roles = tuple(RISK_ROLES)
     serializer_class = RiskAssessmentSerializer
 
-    def get(self, request: Request, pk: Any) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: Any) -> Response:
         assessment = get_risk_assessment_for_user(request.user, pk)
         audit_record(actor=request.user, action=AuditAction.VIEW, obj=assessment, detail={"via": "api"})
         return Response(RiskAssessmentSerializer(assessment).data)

@@ -9,14 +9,18 @@ from __future__ import annotations
 import ipaddress
 import json
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from waymark.audit.chain import GENESIS_HASH, compute_hash
 from waymark.audit.models import JUSTIFICATION_REF, AuditAction, AuditEvent, AuditOutcome, Justification
 from waymark.core import request_context
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 # Arbitrary constant naming the PostgreSQL advisory lock that serialises appends to the chain.
 _CHAIN_LOCK_KEY = 7_341_905_122
@@ -48,7 +52,7 @@ def _stored_ip(raw: str | None) -> str | None:
 
 def audit_record(
     *,
-    actor: Any | None,
+    actor: User | AnonymousUser | None,
     action: AuditAction,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -71,7 +75,7 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    actor = None if actor is None or isinstance(actor, AnonymousUser) or not actor.is_authenticated else actor
     # Hash exactly what the database will hand back: JSON turns tuples into lists and keys
     # into strings. Something JSON cannot hold (a UUID, a date) fails here, loudly.
     stored_detail = json.loads(json.dumps(detail or {}))

@@ -7,6 +7,8 @@ written, and opening an event records which one.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
@@ -22,6 +24,9 @@ from waymark.audit.models import AuditAction, AuditEvent, AuditOutcome
 from waymark.core.access import signed_in
 from waymark.organisations.roles import Role
 
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedHttpRequest
+
 PAGE_SIZE = 50
 
 
@@ -36,7 +41,7 @@ def _search(request: HttpRequest) -> tuple[AuditEventFilter, QuerySet[AuditEvent
     return event_filter, None
 
 
-def _invalid_search(request: HttpRequest, event_filter: AuditEventFilter) -> HttpResponse:
+def _invalid_search(request: AuthenticatedHttpRequest, event_filter: AuditEventFilter) -> HttpResponse:
     audit_record(
         actor=request.user,
         action=AuditAction.SEARCH,
@@ -51,7 +56,7 @@ def _invalid_search(request: HttpRequest, event_filter: AuditEventFilter) -> Htt
 
 @signed_in(Role.AUDITOR)
 @require_GET
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     event_filter, results = _search(request)
     if results is None:
         return _invalid_search(request, event_filter)
@@ -71,7 +76,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @signed_in(Role.AUDITOR)
 @require_GET
-def export_csv(request: HttpRequest) -> HttpResponseBase:
+def export_csv(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The events a search finds, newest first, as CSV. Audited as an export before it streams."""
     event_filter, results = _search(request)
     if results is None:
@@ -95,7 +100,7 @@ def export_csv(request: HttpRequest) -> HttpResponseBase:
 
 @signed_in(Role.AUDITOR)
 @require_GET
-def event_detail(request: HttpRequest, sequence: int) -> HttpResponse:
+def event_detail(request: AuthenticatedHttpRequest, sequence: int) -> HttpResponse:
     """One event in full, with whether its hash and its link to the row before still verify."""
     event = get_object_or_404(AuditEvent.objects.select_related("actor_agency"), sequence=sequence)
     previous = AuditEvent.objects.filter(sequence=sequence - 1).only("entry_hash").first()

@@ -26,7 +26,7 @@ BREAK_GLASS_ROLES = (Role.CASEWORKER, Role.TEAM_MANAGER, Role.HOUSING_OFFICER, R
 REVIEWER_ROLES = (Role.AUDITOR,)
 
 
-def _is_member(user: Any) -> bool:
+def _is_member(user: User) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active and getattr(user, "roles", None))
 
 
@@ -35,19 +35,19 @@ def may_break_glass(user: User) -> bool:
     return _is_member(user) and user.has_role(*BREAK_GLASS_ROLES) and Role.PERPETRATOR_WORKER not in user.roles
 
 
-def active_person_ids(user: Any) -> Any:
+def active_person_ids(user: User) -> Any:
     """The people this user holds an active break-glass grant for (a subquery)."""
     if not _is_member(user) or not may_break_glass(user):
         return BreakGlassGrant.objects.none().values("person_id")
     return BreakGlassGrant.objects.active().filter(user=user).values("person_id")
 
 
-def person_grant(user: Any) -> Q:
+def person_grant(user: User) -> Q:
     """Registered into ``waymark.people.access``: an active grant opens its person."""
     return Q(pk__in=active_person_ids(user))
 
 
-def case_grant(user: Any) -> Q:
+def case_grant(user: User) -> Q:
     """Registered into ``waymark.cases.access``: an active grant opens its person's cases."""
     return Q(person_id__in=active_person_ids(user))
 

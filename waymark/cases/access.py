@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from waymark.organisations.roles import Role
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+    from waymark.cases.models import Case
 
 # Grants that higher apps register (lower apps never import them): break-glass
 # (waymark/breakglass/access.py) opens one person's cases to one user for a few hours.
@@ -34,15 +38,15 @@ def register_case_grant(grant: Callable[[Any], Q]) -> None:
         _REGISTERED_GRANTS.append(grant)
 
 
-def _is_member(user: Any) -> bool:
+def _is_member(user: User) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active and getattr(user, "roles", None))
 
 
-def _caseworker_team_ids(user: Any) -> list[uuid.UUID]:
+def _caseworker_team_ids(user: User) -> list[uuid.UUID]:
     return [m.team_id for m in user.active_memberships if m.role == Role.CASEWORKER and m.team_id]
 
 
-def cases_visible_to(user: Any, cases: QuerySet[Any] | None = None) -> QuerySet[Any]:
+def cases_visible_to(user: User, cases: QuerySet[Any] | None = None) -> QuerySet[Any]:
     """Every case this user may see. Nothing unless a condition below grants it."""
     from waymark.cases.models import Case
 
@@ -62,7 +66,7 @@ def cases_visible_to(user: Any, cases: QuerySet[Any] | None = None) -> QuerySet[
     return scope.filter(grants)
 
 
-def get_case_for_user(user: Any, case_id: uuid.UUID | str) -> Any:
+def get_case_for_user(user: User, case_id: uuid.UUID | str) -> Case:
     """The case, if this user may see it. Http404 alike for "no such case" and "not yours"."""
     from waymark.cases.models import Case
 
@@ -81,27 +85,27 @@ def get_case_for_user(user: Any, case_id: uuid.UUID | str) -> Any:
     return case
 
 
-def is_team_manager_for(user: Any, case: Any) -> bool:
+def is_team_manager_for(user: User, case: Any) -> bool:
     """Team managers of the case's agency allocate, approve closures and reopen."""
     return _is_member(user) and case.agency_id in user.agencies_with_role(Role.TEAM_MANAGER)
 
 
-def is_allocated_caseworker(user: Any, case: Any) -> bool:
+def is_allocated_caseworker(user: User, case: Any) -> bool:
     return _is_member(user) and case.caseworker_id == user.pk
 
 
-def can_work_on(user: Any, case: Any) -> bool:
+def can_work_on(user: User, case: Any) -> bool:
     """May record contacts, notes, plans, tasks and outcomes: the allocated caseworker, a team
     colleague covering, or a team manager. The same people who may see the case."""
     return cases_visible_to(user).filter(pk=case.pk).exists()
 
 
-def require_team_manager(user: Any, case: Any) -> None:
+def require_team_manager(user: User, case: Any) -> None:
     if not is_team_manager_for(user, case):
         raise PermissionDenied("Only a team manager of the service holding this case can do that.")
 
 
-def case_notes_visible_to(user: Any, notes: QuerySet[Any] | None = None) -> QuerySet[Any]:
+def case_notes_visible_to(user: User, notes: QuerySet[Any] | None = None) -> QuerySet[Any]:
     """The one sensitive-note rule: every case note this user may read, on every case they may see.
 
     ``CaseNote.objects.visible_to(user)``; every page listing notes reads through it.
@@ -124,12 +128,12 @@ def case_notes_visible_to(user: Any, notes: QuerySet[Any] | None = None) -> Quer
     return scope.filter(readable)
 
 
-def notes_visible_to(user: Any, case: Any, notes: QuerySet[Any]) -> QuerySet[Any]:
+def notes_visible_to(user: User, case: Any, notes: QuerySet[Any]) -> QuerySet[Any]:
     """A case's notes this user may read (call after the case's own check)."""
     return case_notes_visible_to(user, notes.filter(case=case))
 
 
-def notes_listed_beyond_the_case(user: Any) -> QuerySet[Any]:
+def notes_listed_beyond_the_case(user: User) -> QuerySet[Any]:
     """Notes that may be listed anywhere but the case page itself (a person's journey): the notes
     this user may read, less every sensitive note, whoever is looking. A sensitive note's mere
     existence on a shared timeline tells a colleague something (docs/journey.md)."""

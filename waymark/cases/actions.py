@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -44,6 +44,9 @@ from waymark.core.versioning import claim_version
 from waymark.organisations.models import Membership, Team
 from waymark.organisations.roles import Role
 from waymark.people.choices import ChannelKind, YesNoUnknown
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 NOTE_MAX_LENGTH = 10_000
 REASON_MAX_LENGTH = 2_000
@@ -76,7 +79,7 @@ def _refresh(stale: Case, fresh: Case) -> Case:
     return stale
 
 
-def _move(*, case: Case, actor: Any, to_status: str, reason: str = "", fields: list[str] | None = None) -> None:
+def _move(*, case: Case, actor: User, to_status: str, reason: str = "", fields: list[str] | None = None) -> None:
     """Moves a locked case to ``to_status`` (already checked), records the change and audits it."""
     from_status = case.status
     case.status = to_status
@@ -97,7 +100,7 @@ def _move(*, case: Case, actor: Any, to_status: str, reason: str = "", fields: l
     )
 
 
-def _require_worker(actor: Any, case: Case) -> None:
+def _require_worker(actor: User, case: Case) -> None:
     if not can_work_on(actor, case):
         raise PermissionDenied("Only the allocated caseworker, their team or a team manager can do that.")
 
@@ -135,7 +138,7 @@ def _next_number(year: int) -> str:
 
 
 @transaction.atomic
-def case_open_from_referral(*, actor: Any, referral: Any) -> Case:
+def case_open_from_referral(*, actor: User, referral: Any) -> Case:
     """Opens the case for an accepted referral: awaiting allocation at the receiving service.
 
     Called by the referral's ON_ACCEPTED hook, inside the transaction that accepts it. A referral
@@ -179,7 +182,7 @@ def caseworker_memberships(case: Case) -> Any:
 
 
 @transaction.atomic
-def case_allocate(*, actor: Any, case: Case, caseworker: Any, team: Team | None = None) -> Case:
+def case_allocate(*, actor: User, case: Case, caseworker: Any, team: Team | None = None) -> Case:
     """A team manager of the case's agency allocates it to a caseworker there (or reallocates it
     while it is open). The team is the caseworker's team at that agency (the one named, if they
     have several)."""
@@ -335,7 +338,7 @@ def _validate_attempt(case: Case, details: AttemptDetails) -> None:
 
 
 @transaction.atomic
-def _record_attempt(*, actor: Any, case: Case, details: AttemptDetails) -> ContactAttempt:
+def _record_attempt(*, actor: User, case: Case, details: AttemptDetails) -> ContactAttempt:
     from waymark.people.access import can_see_location
 
     _require_worker(actor, case)
@@ -391,7 +394,7 @@ def _record_attempt(*, actor: Any, case: Case, details: AttemptDetails) -> Conta
 
 def contact_attempt_record(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     kind: str,
     outcome: str,
@@ -431,7 +434,7 @@ def contact_attempt_record(
 
 
 @transaction.atomic
-def case_mark_engaged(*, actor: Any, case: Case, engaged_on: date | None = None) -> Case:
+def case_mark_engaged(*, actor: User, case: Case, engaged_on: date | None = None) -> Case:
     """The person has engaged with support. The 3-month risk outcome counts from ``engaged_on``."""
     _require_worker(actor, case)
     locked = _locked(case)
@@ -454,7 +457,7 @@ def case_mark_engaged(*, actor: Any, case: Case, engaged_on: date | None = None)
 
 
 @transaction.atomic
-def case_mark_unable_to_engage(*, actor: Any, case: Case, reason: str) -> Case:
+def case_mark_unable_to_engage(*, actor: User, case: Case, reason: str) -> Case:
     """Contact was tried and the person could not be reached or did not take up support."""
     _require_worker(actor, case)
     locked = _locked(case)
@@ -465,7 +468,7 @@ def case_mark_unable_to_engage(*, actor: Any, case: Case, reason: str) -> Case:
 
 
 @transaction.atomic
-def case_activate(*, actor: Any, case: Case) -> Case:
+def case_activate(*, actor: User, case: Case) -> Case:
     """Support is under way: plans and interventions are being worked."""
     _require_worker(actor, case)
     locked = _locked(case)
@@ -496,7 +499,7 @@ def exit_outcomes_missing(case: Case) -> bool:
 
 
 @transaction.atomic
-def case_request_closure(*, actor: Any, case: Case, reason: str, note: str) -> Case:
+def case_request_closure(*, actor: User, case: Case, reason: str, note: str) -> Case:
     """The caseworker asks for the case to close, with a reason and a note. A team manager decides."""
     _require_worker(actor, case)
     locked = _locked(case)
@@ -578,7 +581,7 @@ def closing_high_risk_without_marac(case: Case) -> bool:
 
 
 @transaction.atomic
-def case_approve_closure(*, actor: Any, case: Case, no_marac_reason: str = "") -> Case:
+def case_approve_closure(*, actor: User, case: Case, no_marac_reason: str = "") -> Case:
     """A team manager of the case's agency approves the request: the case closes today.
 
     If the client's current risk is high and she has no MARAC referral, the manager must give a
@@ -625,7 +628,7 @@ def _earlier_status(case: Case) -> str:
 
 
 @transaction.atomic
-def case_decline_closure(*, actor: Any, case: Case, reason: str) -> Case:
+def case_decline_closure(*, actor: User, case: Case, reason: str) -> Case:
     """A team manager declines the request, with a reason: the case returns to where it was."""
     require_team_manager(actor, case)
     locked = _locked(case)
@@ -654,7 +657,7 @@ def case_decline_closure(*, actor: Any, case: Case, reason: str) -> Case:
 
 
 @transaction.atomic
-def case_reopen(*, actor: Any, case: Case, reason: str) -> Case:
+def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
     """A team manager reopens a closed case, with a reason: it goes back to the allocation queue."""
     require_team_manager(actor, case)
     locked = _locked(case)
@@ -701,7 +704,7 @@ def case_reopen(*, actor: Any, case: Case, reason: str) -> Case:
 
 
 @transaction.atomic
-def case_note_add(*, actor: Any, case: Case, body: str, sensitive: bool = False) -> CaseNote:
+def case_note_add(*, actor: User, case: Case, body: str, sensitive: bool = False) -> CaseNote:
     """A note on the case. A sensitive note is read only by the allocated caseworker, its author
     and team managers (``notes_visible_to``)."""
     _require_worker(actor, case)
@@ -717,7 +720,7 @@ def case_note_add(*, actor: Any, case: Case, body: str, sensitive: bool = False)
 
 
 @transaction.atomic
-def task_add(*, actor: Any, case: Case, title: str, due_on: date | None, owner: Any) -> Task:
+def task_add(*, actor: User, case: Case, title: str, due_on: date | None, owner: Any) -> Task:
     """A task on the case for someone who may work on it, due on a date."""
     _require_worker(actor, case)
     _require_open(case, "title")
@@ -746,7 +749,7 @@ def task_add(*, actor: Any, case: Case, title: str, due_on: date | None, owner: 
 
 
 @transaction.atomic
-def task_complete(*, actor: Any, task: Task) -> Task:
+def task_complete(*, actor: User, task: Task) -> Task:
     """Marks a task done (by anyone who may work on its case)."""
     _require_worker(actor, task.case)
     locked = Task.objects.select_for_update().get(pk=task.pk)
@@ -763,7 +766,7 @@ def task_complete(*, actor: Any, task: Task) -> Task:
 
 
 # What each state offers, for the case page: (action name, label, who: "worker" or "manager").
-def available_actions(user: Any, case: Case) -> list[str]:
+def available_actions(user: User, case: Case) -> list[str]:
     """The names of the actions this user may take on this case in its current state."""
     actions: list[str] = []
     manager = is_team_manager_for(user, case)

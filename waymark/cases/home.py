@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils import timezone
@@ -14,9 +14,12 @@ from waymark.cases.states import CaseStatus
 from waymark.organisations.roles import Role
 from waymark.web.home import Figure, Panel, register
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 
 @register(Role.CASEWORKER)
-def _my_cases(user: Any) -> Panel:
+def _my_cases(user: User) -> Panel:
     today = timezone.localdate()
     mine = my_open_cases(user)
     href = reverse("cases:mine")
@@ -42,7 +45,7 @@ def _my_cases(user: Any) -> Panel:
 
 
 @register(Role.TEAM_MANAGER)
-def _team_cases(user: Any) -> Panel:
+def _team_cases(user: User) -> Panel:
     today = timezone.localdate()
     cases = managed_cases(user)
     href = reverse("cases:team")

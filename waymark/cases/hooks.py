@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from waymark.cases import home  # noqa: F401  (registers the caseworker and team manager panels)
 from waymark.referrals.actions import ON_ACCEPTED
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
-def open_case_for_accepted_referral(referral: Any, actor: Any) -> None:
+
+def open_case_for_accepted_referral(referral: Any, actor: User) -> None:
     """A referral is never accepted without its case: runs inside the accepting transaction."""
     from waymark.cases.actions import case_open_from_referral
 

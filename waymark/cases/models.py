@@ -8,7 +8,7 @@ contact attempt) is encrypted at rest and never written to logs or the audit tra
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.db import models
@@ -19,10 +19,13 @@ from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
 from waymark.core.versioning import VersionedModel
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 
 class CaseQuerySet(ScopedQuerySet["Case"]):
     @user_scope
-    def visible_to(self, user: Any) -> CaseQuerySet:
+    def visible_to(self, user: User) -> CaseQuerySet:
         """The cases this user may see (rules in ``waymark/cases/access.py``)."""
         from waymark.cases.access import cases_visible_to
 
@@ -216,7 +219,7 @@ class ContactAttempt(BaseModel):
 
 class CaseNoteQuerySet(ScopedQuerySet["CaseNote"]):
     @user_scope
-    def visible_to(self, user: Any) -> CaseNoteQuerySet:
+    def visible_to(self, user: User) -> CaseNoteQuerySet:
         """The notes this user may read (the sensitive-note rule in ``waymark/cases/access.py``)."""
         from waymark.cases.access import case_notes_visible_to
 

@@ -22,7 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 SectionBuilder = Callable[[Any, Any], dict[str, Any] | None]
 
@@ -46,7 +49,7 @@ def register_case_section(*, order: int, template: str) -> Callable[[SectionBuil
     return decorator
 
 
-def sections_for(user: Any, case: Any) -> list[tuple[str, dict[str, Any]]]:
+def sections_for(user: User, case: Any) -> list[tuple[str, dict[str, Any]]]:
     """(template, context) for each section this viewer gets on this case, in order."""
     built = []
     for section in _SECTIONS:

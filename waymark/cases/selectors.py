@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -28,6 +28,9 @@ from waymark.cases.service_standard import (
 from waymark.cases.states import OPEN, CaseStatus
 from waymark.organisations.models import Membership
 from waymark.organisations.roles import Role
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 # How far ahead a reassessment, review or task counts as "due" on a dashboard.
 DUE_SOON_DAYS = int(getattr(settings, "CASES_DUE_SOON_DAYS", 14))
@@ -63,7 +66,7 @@ def _rows(cases: list[Case], today: date) -> list[CaseRow]:
     ]
 
 
-def _reassessments_by_person(user: Any, today: date) -> dict[Any, date]:
+def _reassessments_by_person(user: User, today: date) -> dict[Any, date]:
     from waymark.risk.selectors import reassessments_due
 
     return {
@@ -117,12 +120,12 @@ class WorkerDashboard:
         return sorted((r for r in self.rows if r.review_due_on), key=lambda r: r.review_due_on or r.case.opened_on)
 
 
-def my_open_cases(user: Any) -> QuerySet[Case]:
+def my_open_cases(user: User) -> QuerySet[Case]:
     """The open cases allocated to this user (at agencies where they are still a caseworker)."""
     return Case.objects.visible_to(user).open().filter(caseworker=user)
 
 
-def worker_dashboard(user: Any, *, today: date | None = None) -> WorkerDashboard:
+def worker_dashboard(user: User, *, today: date | None = None) -> WorkerDashboard:
     """Everything on a caseworker's own dashboard, in a few queries."""
     today = today or timezone.localdate()
     cases_qs = my_open_cases(user)
@@ -167,7 +170,7 @@ def worker_dashboard(user: Any, *, today: date | None = None) -> WorkerDashboard
 class WorkerLoad:
     """One caseworker's open caseload against the benchmark per full-time worker."""
 
-    user: Any
+    user: User
     teams: list[str]
     fte: Decimal
     open_cases: int
@@ -225,7 +228,7 @@ class TeamDashboard:
 AWAITING_SHOWN = 200
 
 
-def managed_cases(user: Any) -> QuerySet[Case]:
+def managed_cases(user: User) -> QuerySet[Case]:
     """Every case held by an agency where this user is a team manager."""
     return Case.objects.filter(agency_id__in=user.agencies_with_role(Role.TEAM_MANAGER))
 
@@ -239,7 +242,7 @@ def overdue_first_contacts(cases: QuerySet[Case], today: date) -> QuerySet[Case]
     )
 
 
-def team_dashboard(user: Any, *, today: date | None = None) -> TeamDashboard:
+def team_dashboard(user: User, *, today: date | None = None) -> TeamDashboard:
     """Everything on a team manager's dashboard, in a few queries, however many closed cases."""
     today = today or timezone.localdate()
     agencies = user.agencies_with_role(Role.TEAM_MANAGER)
@@ -312,7 +315,7 @@ def team_dashboard(user: Any, *, today: date | None = None) -> TeamDashboard:
     )
 
 
-def _team_due_by_worker(user: Any, open_cases: QuerySet[Case], today: date) -> dict[Any, dict[str, int]]:
+def _team_due_by_worker(user: User, open_cases: QuerySet[Case], today: date) -> dict[Any, dict[str, int]]:
     """Per caseworker: reassessments, outcome reviews and tasks falling due, and legal orders
     expiring, on the team's open cases. The same rules and windows as the worker's own dashboard,
     one aggregate each."""

@@ -5,12 +5,12 @@ manager's caseload. Every page that shows a case audits a VIEW; every change goe
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -37,6 +37,10 @@ from waymark.organisations.models import Membership
 from waymark.organisations.roles import Role
 from waymark.people.access import can_see_location, get_person_for_user
 
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedHttpRequest
+    from waymark.accounts.models import User
+
 CASE_ROLES = (Role.CASEWORKER, Role.TEAM_MANAGER)
 
 
@@ -46,7 +50,7 @@ def _refuse_stale(view: Any) -> Any:
     happened, and nothing of theirs is saved. State moves also re-check under a row lock."""
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, case_id: str, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, case_id: str, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method != "POST":
             return view(request, case_id, *args, **kwargs)
         case = get_case_for_user(request.user, case_id)
@@ -76,7 +80,7 @@ def _add_errors(form: Any, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, field_messages)
 
 
-def _rendered_sections(request: HttpRequest, case: Case) -> list[str]:
+def _rendered_sections(request: AuthenticatedHttpRequest, case: Case) -> list[str]:
     """Each registered section, rendered with its builder's context and the case."""
     return [
         render_to_string(template, {**context, "case": case}, request=request)
@@ -84,7 +88,7 @@ def _rendered_sections(request: HttpRequest, case: Case) -> list[str]:
     ]
 
 
-def _owners(case: Case, actor: Any) -> list[Any]:
+def _owners(case: Case, actor: User) -> list[Any]:
     """Who a task may be given to: the allocated caseworker, the team's caseworkers, and the actor."""
     users: dict[Any, Any] = {}
     if case.caseworker is not None:
@@ -103,7 +107,7 @@ def _owners(case: Case, actor: Any) -> list[Any]:
 
 @signed_in(*CASE_ROLES)
 @require_GET
-def detail(request: HttpRequest, case_id: str) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"page": "case"})
     user = request.user
@@ -136,7 +140,7 @@ def detail(request: HttpRequest, case_id: str) -> HttpResponse:
 @signed_in(Role.TEAM_MANAGER)
 @require_http_methods(["GET", "POST"])
 @_refuse_stale
-def allocate(request: HttpRequest, case_id: str) -> HttpResponse:
+def allocate(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
     require_team_manager(request.user, case)
     memberships = list(actions.caseworker_memberships(case))
@@ -167,7 +171,7 @@ def allocate(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @signed_in(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
-def contact(request: HttpRequest, case_id: str) -> HttpResponse:
+def contact(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
     if "contact" not in actions.available_actions(request.user, case):
         messages.error(request, "Contact attempts cannot be recorded on this case now.")
@@ -218,7 +222,7 @@ def contact(request: HttpRequest, case_id: str) -> HttpResponse:
 @signed_in(*CASE_ROLES)
 @require_POST
 @_refuse_stale
-def status(request: HttpRequest, case_id: str) -> HttpResponse:
+def status(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     """Engaged, unable to engage, active and reopen: buttons (with a reason where needed) on the case page."""
     case = get_case_for_user(request.user, case_id)
     action = request.POST.get("action", "")
@@ -249,7 +253,7 @@ def status(request: HttpRequest, case_id: str) -> HttpResponse:
 @signed_in(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
 @_refuse_stale
-def closure_request(request: HttpRequest, case_id: str) -> HttpResponse:
+def closure_request(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
     if "request_closure" not in actions.available_actions(request.user, case):
         messages.error(request, "This case cannot be put forward for closure now.")
@@ -281,7 +285,7 @@ def closure_request(request: HttpRequest, case_id: str) -> HttpResponse:
 @signed_in(Role.TEAM_MANAGER)
 @require_http_methods(["GET", "POST"])
 @_refuse_stale
-def closure_decision(request: HttpRequest, case_id: str) -> HttpResponse:
+def closure_decision(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
     require_team_manager(request.user, case)
     form = ReasonForm(request.POST if request.POST.get("decision") == "decline" else None)
@@ -349,7 +353,7 @@ def _closure_picture(case: Any) -> dict[str, Any]:
 
 @signed_in(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
-def note_add(request: HttpRequest, case_id: str) -> HttpResponse:
+def note_add(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
     form = NoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -368,7 +372,7 @@ def note_add(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @signed_in(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
-def task_add(request: HttpRequest, case_id: str) -> HttpResponse:
+def task_add(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
     form = TaskForm(request.POST if request.method == "POST" else None, owners=_owners(case, request.user))
     if request.method == "POST" and form.is_valid():
@@ -391,7 +395,7 @@ def task_add(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @signed_in(*CASE_ROLES)
 @require_POST
-def task_done(request: HttpRequest, case_id: str, task_id: str) -> HttpResponse:
+def task_done(request: AuthenticatedHttpRequest, case_id: str, task_id: str) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
     task = Task.objects.filter(case=case, pk=task_id).select_related("case").first()
     if task is None:
@@ -410,7 +414,7 @@ def task_done(request: HttpRequest, case_id: str, task_id: str) -> HttpResponse:
 
 @signed_in(*CASE_ROLES)
 @require_GET
-def for_person(request: HttpRequest, person_id: str) -> HttpResponse:
+def for_person(request: AuthenticatedHttpRequest, person_id: str) -> HttpResponse:
     """The cases of one person that this user may see (linked from the person's page)."""
     person = get_person_for_user(request.user, person_id)
     cases = list(
@@ -430,7 +434,7 @@ def for_person(request: HttpRequest, person_id: str) -> HttpResponse:
 
 @signed_in(Role.CASEWORKER)
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     dashboard = worker_dashboard(request.user)
     audit_record(
         actor=request.user,
@@ -443,7 +447,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @signed_in(Role.TEAM_MANAGER)
 @require_GET
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: AuthenticatedHttpRequest) -> HttpResponse:
     dashboard = team_dashboard(request.user)
     audit_record(
         actor=request.user,

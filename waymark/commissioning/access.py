@@ -3,20 +3,24 @@ no person-level records here: services and contracts only). Everyone else sees n
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404
 
 from waymark.organisations.roles import Role
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+    from waymark.commissioning.models import Contract
+
 PROVISION_ROLES = (Role.COMMISSIONER, Role.PARTNERSHIP_LEAD)
 
 
-def may_see_provision(user: Any) -> bool:
+def may_see_provision(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and bool(set(PROVISION_ROLES) & set(user.roles))
 
 
-def get_contract_for_user(user: Any, pk: Any) -> Any:
+def get_contract_for_user(user: User, pk: Any) -> Contract:
     from waymark.commissioning.models import Contract
 
     try:

@@ -17,7 +17,7 @@ call is audited as an EXPORT.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -31,6 +31,9 @@ from waymark.commissioning.access import PROVISION_ROLES
 from waymark.commissioning.dimensions import DIMENSIONS
 from waymark.core.access import api_view_access
 from waymark.core.disclosure import SYMBOL, Applied, protect_table
+
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedRequest
 
 
 class OutcomesQuerySerializer(serializers.Serializer):
@@ -93,7 +96,7 @@ class OutcomeFiguresView(ApiView):
     pagination_class = None  # type: ignore[assignment]
 
     @extend_schema(parameters=[OutcomesQuerySerializer], responses=FiguresSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         from waymark.commissioning.dashboard import COLUMNS, printable, split_figures
         from waymark.commissioning.dimensions import DIMENSIONS, labels_for
 
@@ -130,7 +133,7 @@ class NeedsFiguresView(ApiView):
     pagination_class = None  # type: ignore[assignment]
 
     @extend_schema(parameters=[NeedsQuerySerializer], responses=FiguresSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         from waymark.commissioning.dashboard import printable
         from waymark.commissioning.needs import COLUMNS, needs_rows
 

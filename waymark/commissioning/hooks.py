@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -12,12 +12,15 @@ from django.utils import timezone
 from waymark.organisations.roles import Role
 from waymark.web.home import Figure, Panel, register
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 
 def alert_days() -> int:
     return int(getattr(settings, "COMMISSIONING_CONTRACT_END_ALERT_DAYS", 365))
 
 
-def contracts_ending_soon(user: Any, today: Any = None) -> Any:
+def contracts_ending_soon(user: User, today: Any = None) -> Any:
     """Contracts (visible to ``user``) ending from today to ``alert_days`` from now, soonest first."""
     from waymark.commissioning.models import Contract
 
@@ -30,7 +33,7 @@ def contracts_ending_soon(user: Any, today: Any = None) -> Any:
 
 
 @register(Role.COMMISSIONER, Role.PARTNERSHIP_LEAD)
-def contracts_panel(user: Any) -> Panel:
+def contracts_panel(user: User) -> Panel:
     ending = list(contracts_ending_soon(user)[:5])
     count = contracts_ending_soon(user).count()
     links = [(f"{c.title} ends {c.ends_on:%-d %B %Y}", reverse("commissioning:contract", args=[c.pk])) for c in ending]
@@ -59,7 +62,7 @@ def _feedback_hooks() -> None:
     from waymark.refuge.sections import register_sanctuary_action
 
     @register_case_section(order=90, template="commissioning/_case_feedback_section.html")
-    def feedback_section(user: Any, case: Any) -> dict[str, Any] | None:
+    def feedback_section(user: User, case: Any) -> dict[str, Any] | None:
         """At or after closure, for the case's own agency's caseworkers and team managers."""
         from waymark.commissioning.feedback_views import case_may_give
 
@@ -68,7 +71,7 @@ def _feedback_hooks() -> None:
         return {"feedback_href": reverse("commissioning:feedback_case", args=[case.pk])}
 
     @register_sanctuary_action
-    def feedback_action(user: Any, sanctuary: Any) -> list[tuple[str, str]]:
+    def feedback_action(user: User, sanctuary: Any) -> list[tuple[str, str]]:
         from waymark.commissioning.feedback_views import sanctuary_may_give
 
         if not sanctuary_may_give(user, sanctuary):

@@ -15,6 +15,7 @@ so every figure can be split by provider (``waymark.commissioning.dimensions``).
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
@@ -22,9 +23,12 @@ from django.db.models import Q
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 
 class ProvidedServiceQuerySet(models.QuerySet["ProvidedService"]):
-    def visible_to(self, user: object) -> ProvidedServiceQuerySet:
+    def visible_to(self, user: User) -> ProvidedServiceQuerySet:
         from waymark.commissioning.access import may_see_provision
 
         return self if may_see_provision(user) else self.none()
@@ -77,7 +81,7 @@ class ProvidedService(BaseModel):
 
 
 class ContractQuerySet(models.QuerySet["Contract"]):
-    def visible_to(self, user: object) -> ContractQuerySet:
+    def visible_to(self, user: User) -> ContractQuerySet:
         from waymark.commissioning.access import may_see_provision
 
         return self if may_see_provision(user) else self.none()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,10 +22,14 @@ from waymark.commissioning.hooks import alert_days, contracts_ending_soon
 from waymark.commissioning.models import Contract, ProvidedService
 from waymark.core.access import signed_in
 
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedHttpRequest
+    from waymark.accounts.models import User
+
 
 @signed_in(*PROVISION_ROLES)
 @require_GET
-def provision(request: HttpRequest) -> HttpResponse:
+def provision(request: AuthenticatedHttpRequest) -> HttpResponse:
     services = list(
         ProvidedService.objects.visible_to(request.user)
         .select_related("provider_agency")
@@ -58,7 +62,7 @@ def provision(request: HttpRequest) -> HttpResponse:
 
 @signed_in(*PROVISION_ROLES)
 @require_GET
-def contract(request: HttpRequest, pk: Any) -> HttpResponse:
+def contract(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     item = get_contract_for_user(request.user, pk)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=item, detail={"page": "contract"})
     return render(
@@ -80,7 +84,7 @@ def _directory_json(services: Any) -> str:
 
 @signed_in(*PROVISION_ROLES)
 @require_GET
-def directory_export(request: HttpRequest) -> HttpResponse:
+def directory_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The public directory (Open Referral UK JSON): published services, never a confidential location."""
     services = ProvidedService.objects.visible_to(request.user).filter(published=True)
     body = _directory_json(services)
@@ -194,7 +198,7 @@ def outcomes_by(request: HttpRequest) -> HttpResponse:
 
 @signed_in(*PROVISION_ROLES)
 @require_GET
-def outcomes_download(request: HttpRequest) -> HttpResponse:
+def outcomes_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The split table as CSV or XLSX (the same cells withheld as on the page), audited as EXPORT."""
     import csv
     import io
@@ -320,7 +324,7 @@ def feedback_download(request: HttpRequest) -> HttpResponse:
 # --- the quarterly board pack ----------------------------------------------------------------
 
 
-def _get_pack(user: Any, pk: Any) -> Any:
+def _get_pack(user: User, pk: Any) -> Any:
     from waymark.commissioning.access import may_see_provision
     from waymark.commissioning.models import BoardPack
 
@@ -334,7 +338,7 @@ def _get_pack(user: Any, pk: Any) -> Any:
 
 @signed_in(*PROVISION_ROLES)
 @require_http_methods(["GET", "POST"])
-def board_packs(request: HttpRequest) -> HttpResponse:
+def board_packs(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The packs generated so far, and the button that generates this quarter's (or another's)."""
     from django.contrib import messages
     from django.core.exceptions import ValidationError
@@ -352,7 +356,7 @@ def board_packs(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             year, quarter = int(request.POST.get("year", "")), int(request.POST.get("quarter", ""))
-            pack = board_pack_generate(actor=request.user, year=year, quarter=quarter)  # type: ignore[arg-type]
+            pack = board_pack_generate(actor=request.user, year=year, quarter=quarter)
         except (ValueError, ValidationError) as problem:
             error = "; ".join(problem.messages) if isinstance(problem, ValidationError) else "Choose a year and quarter"
         else:
@@ -377,7 +381,7 @@ def board_packs(request: HttpRequest) -> HttpResponse:
 
 @signed_in(*PROVISION_ROLES)
 @require_GET
-def board_pack(request: HttpRequest, pk: Any) -> HttpResponse:
+def board_pack(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     pack = _get_pack(request.user, pk)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=pack, detail={"page": "board pack"})
     return render(request, "commissioning/board_pack.html", {"pack": pack, "content": pack.content})
@@ -385,7 +389,7 @@ def board_pack(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @signed_in(*PROVISION_ROLES)
 @require_GET
-def board_pack_download(request: HttpRequest, pk: Any) -> HttpResponse:
+def board_pack_download(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     from waymark.commissioning.boardpack import board_pack_xlsx
 
     pack = _get_pack(request.user, pk)

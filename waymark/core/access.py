@@ -21,11 +21,14 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from allauth.mfa.utils import is_mfa_enabled
 
 from waymark.core.roles import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
 
@@ -124,5 +127,5 @@ def rule_for(view_func: Callable[..., Any], url_name: str | None, namespaces: It
     return None
 
 
-def user_has_mfa(user: Any) -> bool:
+def user_has_mfa(user: AbstractBaseUser) -> bool:
     return bool(is_mfa_enabled(user))

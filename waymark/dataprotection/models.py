@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 
 class SarStatus(models.TextChoices):
@@ -22,7 +25,7 @@ class SarStatus(models.TextChoices):
 
 
 class SubjectAccessRequestQuerySet(models.QuerySet["SubjectAccessRequest"]):
-    def visible_to(self, user: Any) -> SubjectAccessRequestQuerySet:
+    def visible_to(self, user: User) -> SubjectAccessRequestQuerySet:
         """Requests answered by an agency where the user is a data protection officer."""
         from waymark.core.roles import Role
 

@@ -184,6 +184,7 @@ def _refer(case: Case, latest: RiskAssessment | None) -> MaracCase:
     high = latest is not None and latest.final_level == "high"
     referral = case.referral
     assert referral is not None
+    assert case.caseworker is not None  # _candidate_cases takes only cases with a caseworker
     return marac_referral_create(
         actor=case.caseworker,
         referring_agency=case.agency,

@@ -24,7 +24,7 @@ for "you may see this, but not do that".
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -32,12 +32,16 @@ from django.http import Http404
 
 from waymark.organisations.roles import Role
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+    from waymark.housing.models import Duty, HomelessnessApplication, TemporaryPlacement, TenancyPanelCase
+
 HOUSING_ROLES = (Role.HOUSING_OFFICER,)
 PANEL_ROLES = (Role.TENANCY_PANEL_MEMBER,)
 PANEL_READ_ROLES = (Role.TENANCY_PANEL_MEMBER, Role.HOUSING_OFFICER)
 
 
-def _is_member(user: Any) -> bool:
+def _is_member(user: User) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active and getattr(user, "roles", None))
 
 
@@ -51,7 +55,7 @@ def _uuid(value: uuid.UUID | str) -> uuid.UUID:
 # --- Applications ----------------------------------------------------------------------------
 
 
-def applications_visible_to(user: Any, applications: QuerySet[Any] | None = None) -> QuerySet[Any]:
+def applications_visible_to(user: User, applications: QuerySet[Any] | None = None) -> QuerySet[Any]:
     """Every application this user may read. Nothing unless a condition below grants it."""
     from waymark.housing.models import HomelessnessApplication
 
@@ -64,12 +68,12 @@ def applications_visible_to(user: Any, applications: QuerySet[Any] | None = None
     return scope.filter(grants)
 
 
-def application_records_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+def application_records_visible_to(user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Duties, household members and placements: with their application, and no further."""
     return queryset.filter(application__in=applications_visible_to(user).order_by().values("pk"))
 
 
-def get_application_for_user(user: Any, application_id: uuid.UUID | str) -> Any:
+def get_application_for_user(user: User, application_id: uuid.UUID | str) -> HomelessnessApplication:
     """The application, if this user may read it. Http404 alike for missing and not yours."""
     found = (
         applications_visible_to(user)
@@ -82,17 +86,17 @@ def get_application_for_user(user: Any, application_id: uuid.UUID | str) -> Any:
     return found
 
 
-def can_work_on_application(user: Any, application: Any) -> bool:
+def can_work_on_application(user: User, application: Any) -> bool:
     """Any housing officer of the holding agency may record on it (they cover for each other)."""
     return _is_member(user) and application.agency_id in user.agencies_with_role(*HOUSING_ROLES)
 
 
-def require_work_on_application(user: Any, application: Any) -> None:
+def require_work_on_application(user: User, application: Any) -> None:
     if not can_work_on_application(user, application):
         raise PermissionDenied("Only a housing officer of the council holding this application can change it.")
 
 
-def can_see_placement_address(user: Any, application: Any) -> bool:
+def can_see_placement_address(user: User, application: Any) -> bool:
     """Only the housing officer holding the application sees where the household is placed."""
     return (
         _is_member(user)
@@ -103,7 +107,9 @@ def can_see_placement_address(user: Any, application: Any) -> bool:
     )
 
 
-def get_placement_for_user(user: Any, application: Any, placement_id: uuid.UUID | str) -> Any:
+def get_placement_for_user(
+    user: User, application: HomelessnessApplication, placement_id: uuid.UUID | str
+) -> TemporaryPlacement:
     from waymark.housing.models import TemporaryPlacement
 
     found = TemporaryPlacement.objects.visible_to(user).filter(pk=_uuid(placement_id), application=application).first()
@@ -112,7 +118,7 @@ def get_placement_for_user(user: Any, application: Any, placement_id: uuid.UUID 
     return found
 
 
-def get_duty_for_user(user: Any, application: Any, duty_id: uuid.UUID | str) -> Any:
+def get_duty_for_user(user: User, application: HomelessnessApplication, duty_id: uuid.UUID | str) -> Duty:
     from waymark.housing.models import Duty
 
     found = Duty.objects.visible_to(user).filter(pk=_uuid(duty_id), application=application).first()
@@ -124,7 +130,7 @@ def get_duty_for_user(user: Any, application: Any, duty_id: uuid.UUID | str) -> 
 # --- The tenancy panel -----------------------------------------------------------------------
 
 
-def panel_cases_visible_to(user: Any, cases: QuerySet[Any] | None = None) -> QuerySet[Any]:
+def panel_cases_visible_to(user: User, cases: QuerySet[Any] | None = None) -> QuerySet[Any]:
     """Every panel case this user may read. Nothing unless a condition below grants it."""
     from waymark.housing.models import TenancyPanelCase
 
@@ -137,19 +143,19 @@ def panel_cases_visible_to(user: Any, cases: QuerySet[Any] | None = None) -> Que
     return scope.filter(grants)
 
 
-def panel_records_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+def panel_records_visible_to(user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Decisions, legal steps, confirmations and status changes: with their case."""
     return queryset.filter(case__in=panel_cases_visible_to(user).order_by().values("pk"))
 
 
-def intelligence_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+def intelligence_visible_to(user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Intelligence for the panel: its members only (not housing officers who do not sit on it)."""
     if not _is_member(user):
         return queryset.none()
     return queryset.filter(case__agency_id__in=user.agencies_with_role(*PANEL_ROLES))
 
 
-def get_panel_case_for_user(user: Any, case_id: uuid.UUID | str) -> Any:
+def get_panel_case_for_user(user: User, case_id: uuid.UUID | str) -> TenancyPanelCase:
     """The panel case, if this user may read it. Http404 alike for missing and not yours."""
     found = (
         panel_cases_visible_to(user)
@@ -162,21 +168,21 @@ def get_panel_case_for_user(user: Any, case_id: uuid.UUID | str) -> Any:
     return found
 
 
-def is_panel_member(user: Any, case: Any) -> bool:
+def is_panel_member(user: User, case: Any) -> bool:
     return _is_member(user) and case.agency_id in user.agencies_with_role(*PANEL_ROLES)
 
 
-def require_panel_member(user: Any, case: Any) -> None:
+def require_panel_member(user: User, case: Any) -> None:
     if not is_panel_member(user, case):
         raise PermissionDenied("Only members of the DA tenancy panel can do that.")
 
 
-def is_named_idva(user: Any, case: Any) -> bool:
+def is_named_idva(user: User, case: Any) -> bool:
     """The survivor's IDVA named on the case, while still a caseworker somewhere."""
     return _is_member(user) and case.idva_id == user.pk and Role.CASEWORKER in user.roles
 
 
-def panel_cases_for_idva(user: Any) -> QuerySet[Any]:
+def panel_cases_for_idva(user: User) -> QuerySet[Any]:
     """Cases on which this user is the survivor's named IDVA (the confirmations she is asked for)."""
     from waymark.housing.models import TenancyPanelCase
 
@@ -185,7 +191,7 @@ def panel_cases_for_idva(user: Any) -> QuerySet[Any]:
     return TenancyPanelCase.objects.filter(idva=user)
 
 
-def get_panel_case_for_idva(user: Any, case_id: uuid.UUID | str) -> Any:
+def get_panel_case_for_idva(user: User, case_id: uuid.UUID | str) -> Any:
     found = panel_cases_for_idva(user).select_related("agency").filter(pk=_uuid(case_id)).first()
     if found is None:
         raise Http404("No such tenancy panel case")

@@ -8,11 +8,10 @@ intelligence. The applicant is an id; the household is counted.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from waymark.api.views import ApiView
@@ -28,6 +27,10 @@ from waymark.housing.access import (
     panel_cases_visible_to,
 )
 from waymark.housing.models import TemporaryPlacement
+
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedRequest
+    from waymark.accounts.models import User
 
 
 class DutySerializer(serializers.Serializer):
@@ -91,7 +94,7 @@ class PanelCaseSerializer(serializers.Serializer):
     closed_on = serializers.DateField(allow_null=True)
 
 
-def _applications(user: Any) -> Any:
+def _applications(user: User) -> Any:
     return applications_visible_to(user).prefetch_related("household", "duties").order_by("-applied_on", "-number")
 
 
@@ -104,7 +107,7 @@ class ApplicationListView(ApiView):
         return _applications(self.request.user)
 
     @extend_schema(responses=ApplicationSerializer(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         page = self.paginate_queryset(self.get_queryset()) or []
         audit_record(
             actor=request.user,
@@ -120,7 +123,7 @@ class ApplicationDetailView(ApiView):
     allowed_roles = HOUSING_ROLES
     serializer_class = ApplicationSerializer
 
-    def get(self, request: Request, pk: Any) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: Any) -> Response:
         application = get_application_for_user(request.user, pk)
         audit_record(actor=request.user, action=AuditAction.VIEW, obj=application, detail={"via": "api"})
         return Response(ApplicationSerializer(application).data)
@@ -135,7 +138,7 @@ class PlacementListView(ApiView):
         return TemporaryPlacement.objects.visible_to(self.request.user).order_by("-started_on", "-created_at")
 
     @extend_schema(responses=PlacementSerializer(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         page = self.paginate_queryset(self.get_queryset()) or []
         audit_record(
             actor=request.user,
@@ -157,7 +160,7 @@ class PanelCaseListView(ApiView):
         )
 
     @extend_schema(responses=PanelCaseSerializer(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         page = self.paginate_queryset(self.get_queryset()) or []
         audit_record(
             actor=request.user,
@@ -173,7 +176,7 @@ class PanelCaseDetailView(ApiView):
     allowed_roles = PANEL_READ_ROLES
     serializer_class = PanelCaseSerializer
 
-    def get(self, request: Request, pk: Any) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: Any) -> Response:
         case = get_panel_case_for_user(request.user, pk)
         audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"via": "api"})
         return Response(PanelCaseSerializer(case).data)

@@ -3,7 +3,7 @@ page's panels, the navigation, and the journey's housing source."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,9 @@ from waymark.organisations.roles import Role
 from waymark.web.context_processors import NAVIGATION
 from waymark.web.home import Figure, Panel, register
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 NAVIGATION.extend(
     [
         ("Homelessness", "housing:caseload", frozenset({Role.HOUSING_OFFICER})),
@@ -27,7 +30,7 @@ NAVIGATION.extend(
 
 
 @register(Role.HOUSING_OFFICER)
-def _homelessness(user: Any) -> Panel:
+def _homelessness(user: User) -> Panel:
     today = timezone.localdate()
     href = reverse("housing:caseload")
     placements = selectors.current_placements(user)
@@ -52,7 +55,7 @@ def _homelessness(user: Any) -> Panel:
 
 
 @register(Role.HOUSING_OFFICER, Role.TENANCY_PANEL_MEMBER)
-def _tenancy_panel(user: Any) -> Panel:
+def _tenancy_panel(user: User) -> Panel:
     today = timezone.localdate()
     href = reverse("housing:panel_list")
     cases = selectors.panel_cases(user, status="open")
@@ -75,7 +78,7 @@ def _tenancy_panel(user: Any) -> Panel:
 
 
 @register(Role.CASEWORKER)
-def _safety_checks(user: Any) -> Panel:
+def _safety_checks(user: User) -> Panel:
     """For the IDVA: tenancy panel cases in legal action that name her, where her safety-plan
     check comes before any enforcement step."""
     href = reverse("housing:idva_panel_cases")

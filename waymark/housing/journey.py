@@ -16,7 +16,7 @@ placement can narrow where a woman is), and never the panel's intelligence or re
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -33,8 +33,11 @@ from waymark.housing.states import PanelStatus
 from waymark.journey.sources import Entry, EntryKind, source
 from waymark.people.models import Person
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
-def _applications(user: Any, person: Person) -> tuple[list[HomelessnessApplication], set[Any]]:
+
+def _applications(user: User, person: Person) -> tuple[list[HomelessnessApplication], set[Any]]:
     from waymark.cases.access import cases_visible_to
 
     readable = set(applications_visible_to(user).filter(person=person).values_list("pk", flat=True))
@@ -53,7 +56,7 @@ def _applications(user: Any, person: Person) -> tuple[list[HomelessnessApplicati
 
 
 @source(EntryKind.HOUSING)
-def housing(user: Any, person: Person) -> list[Entry]:
+def housing(user: User, person: Person) -> list[Entry]:
     entries: list[Entry] = []
     applications, readable = _applications(user, person)
     for application in applications:
@@ -129,7 +132,7 @@ def housing(user: Any, person: Person) -> list[Entry]:
     return entries
 
 
-def _panel_entries(user: Any, person: Person) -> list[Entry]:
+def _panel_entries(user: User, person: Person) -> list[Entry]:
     readable = set(panel_cases_visible_to(user).filter(survivor=person).values_list("pk", flat=True))
     named = set(panel_cases_for_idva(user).filter(survivor=person).values_list("pk", flat=True))
     found = TenancyPanelCase.objects.filter(pk__in=readable | named).prefetch_related(

@@ -14,7 +14,7 @@ Refuge and other safe accommodation belong to ``waymark/refuge``: a placement of
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -41,6 +41,9 @@ from waymark.housing.choices import (
 from waymark.housing.duties import DutyClock, target_date
 from waymark.housing.states import PanelStatus
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 # One rule: children in bed and breakfast for more than six weeks (42 days) are flagged.
 BNB_CHILDREN_LIMIT_DAYS = 42
 
@@ -57,7 +60,7 @@ OPEN_STAGES = (ApplicationStage.AWAITING_ASSESSMENT, ApplicationStage.PREVENTION
 
 
 class ApplicationQuerySet(models.QuerySet["HomelessnessApplication"]):
-    def visible_to(self, user: Any) -> Any:
+    def visible_to(self, user: User) -> Any:
         from waymark.housing.access import applications_visible_to
 
         return applications_visible_to(user, self)
@@ -66,7 +69,7 @@ class ApplicationQuerySet(models.QuerySet["HomelessnessApplication"]):
 class ApplicationRecordQuerySet(models.QuerySet[Any]):
     """Duties, household members and placements: visible with their application."""
 
-    def visible_to(self, user: Any) -> Any:
+    def visible_to(self, user: User) -> Any:
         from waymark.housing.access import application_records_visible_to
 
         return application_records_visible_to(user, self)
@@ -294,7 +297,7 @@ class TemporaryPlacement(BaseModel):
 
 
 class PanelCaseQuerySet(models.QuerySet["TenancyPanelCase"]):
-    def visible_to(self, user: Any) -> Any:
+    def visible_to(self, user: User) -> Any:
         from waymark.housing.access import panel_cases_visible_to
 
         return panel_cases_visible_to(user, self)
@@ -303,14 +306,14 @@ class PanelCaseQuerySet(models.QuerySet["TenancyPanelCase"]):
 class PanelRecordQuerySet(models.QuerySet[Any]):
     """Decisions, legal steps and status changes: visible with their panel case."""
 
-    def visible_to(self, user: Any) -> Any:
+    def visible_to(self, user: User) -> Any:
         from waymark.housing.access import panel_records_visible_to
 
         return panel_records_visible_to(user, self)
 
 
 class IntelligenceQuerySet(models.QuerySet["PanelIntelligence"]):
-    def visible_to(self, user: Any) -> Any:
+    def visible_to(self, user: User) -> Any:
         from waymark.housing.access import intelligence_visible_to
 
         return intelligence_visible_to(user, self)

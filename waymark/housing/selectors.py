@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, OuterRef, QuerySet, Subquery
 
@@ -12,6 +12,9 @@ from waymark.housing.choices import PlacementType
 from waymark.housing.duties import ENDING_SOON_DAYS
 from waymark.housing.models import BNB_CHILDREN_LIMIT_DAYS, OPEN_STAGES, Duty, TemporaryPlacement
 from waymark.housing.states import OPEN_STATUSES, PanelStatus
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 
 def with_open_duty(applications: QuerySet[Any]) -> QuerySet[Any]:
@@ -25,7 +28,7 @@ def with_open_duty(applications: QuerySet[Any]) -> QuerySet[Any]:
 
 
 def caseload(
-    user: Any, *, stage: str = "open", mine: bool = False, ending_within: int | None = None, today: date
+    user: User, *, stage: str = "open", mine: bool = False, ending_within: int | None = None, today: date
 ) -> QuerySet[Any]:
     """A housing officer's applications, duties ending soonest first (then the newest applications)."""
     found = applications_visible_to(user).select_related("person", "officer")
@@ -41,12 +44,12 @@ def caseload(
     return found.order_by(F("duty_target_on").asc(nulls_last=True), "-applied_on", "number")
 
 
-def duties_ending_soon(user: Any, today: date, within: int = ENDING_SOON_DAYS) -> QuerySet[Any]:
+def duties_ending_soon(user: User, today: date, within: int = ENDING_SOON_DAYS) -> QuerySet[Any]:
     """Running duties of applications this user may see whose target is within ``within`` days."""
     return Duty.objects.visible_to(user).filter(ended_on__isnull=True, target_on__lte=today + timedelta(days=within))
 
 
-def current_placements(user: Any) -> QuerySet[Any]:
+def current_placements(user: User) -> QuerySet[Any]:
     return TemporaryPlacement.objects.visible_to(user).filter(ended_on__isnull=True)
 
 
@@ -61,7 +64,7 @@ def children_in_bnb_over_six_weeks(placements: QuerySet[Any], today: date) -> Qu
     )
 
 
-def panel_cases(user: Any, *, status: str = "open") -> QuerySet[Any]:
+def panel_cases(user: User, *, status: str = "open") -> QuerySet[Any]:
     found = panel_cases_visible_to(user).select_related("next_panel", "referred_by")
     if status == "open":
         found = found.filter(status__in=OPEN_STATUSES)
@@ -70,6 +73,6 @@ def panel_cases(user: Any, *, status: str = "open") -> QuerySet[Any]:
     return found.order_by(F("next_panel__held_on").asc(nulls_last=True), "-referred_on", "number")
 
 
-def panel_cases_due(user: Any, today: date) -> QuerySet[Any]:
+def panel_cases_due(user: User, today: date) -> QuerySet[Any]:
     """Open cases listed for a panel today or later."""
     return panel_cases_visible_to(user).filter(status__in=OPEN_STATUSES, next_panel__held_on__gte=today)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -38,6 +38,9 @@ from waymark.organisations.models import Agency
 from waymark.organisations.roles import Role
 from waymark.people.access import people_visible_to
 
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedHttpRequest
+
 PAGE_SIZE = 25
 PEOPLE_OFFERED = 300
 CASES_OFFERED = 200
@@ -67,7 +70,7 @@ def _refused(request: HttpRequest, object_type: str, object_id: str) -> None:
     )
 
 
-def _application(request: HttpRequest, application_id: Any) -> HomelessnessApplication:
+def _application(request: AuthenticatedHttpRequest, application_id: Any) -> HomelessnessApplication:
     try:
         return access.get_application_for_user(request.user, application_id)
     except Http404:
@@ -75,7 +78,7 @@ def _application(request: HttpRequest, application_id: Any) -> HomelessnessAppli
         raise
 
 
-def _panel_case(request: HttpRequest, case_id: Any) -> TenancyPanelCase:
+def _panel_case(request: AuthenticatedHttpRequest, case_id: Any) -> TenancyPanelCase:
     try:
         return access.get_panel_case_for_user(request.user, case_id)
     except Http404:
@@ -88,7 +91,7 @@ def _panel_case(request: HttpRequest, case_id: Any) -> TenancyPanelCase:
 
 @signed_in(*HOUSING_ROLES)
 @require_GET
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Applications, duties ending soonest first; filter by stage, by holder and by days left."""
     today = timezone.localdate()
     stage = request.GET.get("stage", "open")
@@ -130,7 +133,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 # --- Applications ----------------------------------------------------------------------------
 
 
-def _housing_agency(user: Any) -> Agency:
+def _housing_agency(user: User) -> Agency:
     agencies = Agency.objects.filter(pk__in=user.agencies_with_role(Role.HOUSING_OFFICER)).order_by("name")
     agency = agencies.first()
     if agency is None:
@@ -200,7 +203,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
 
 @signed_in(*HOUSING_ROLES)
 @require_GET
-def application_detail(request: HttpRequest, application_id: str) -> HttpResponse:
+def application_detail(request: AuthenticatedHttpRequest, application_id: str) -> HttpResponse:
     application = _application(request, application_id)
     user = _user(request)
     today = timezone.localdate()
@@ -233,7 +236,7 @@ def application_detail(request: HttpRequest, application_id: str) -> HttpRespons
 
 @signed_in(*HOUSING_ROLES)
 @require_http_methods(["GET", "POST"])
-def household_add(request: HttpRequest, application_id: str) -> HttpResponse:
+def household_add(request: AuthenticatedHttpRequest, application_id: str) -> HttpResponse:
     application = _application(request, application_id)
     form = forms.HouseholdMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -259,7 +262,7 @@ def household_add(request: HttpRequest, application_id: str) -> HttpResponse:
 
 @signed_in(*HOUSING_ROLES)
 @require_http_methods(["GET", "POST"])
-def assess(request: HttpRequest, application_id: str) -> HttpResponse:
+def assess(request: AuthenticatedHttpRequest, application_id: str) -> HttpResponse:
     application = _application(request, application_id)
     form = forms.AssessmentForm(request.POST or None, initial={"version": application.version})
     if request.method == "POST" and form.is_valid():
@@ -288,7 +291,7 @@ def assess(request: HttpRequest, application_id: str) -> HttpResponse:
 
 @signed_in(*HOUSING_ROLES)
 @require_http_methods(["GET", "POST"])
-def duty_end(request: HttpRequest, application_id: str, duty_id: str) -> HttpResponse:
+def duty_end(request: AuthenticatedHttpRequest, application_id: str, duty_id: str) -> HttpResponse:
     application = _application(request, application_id)
     duty = access.get_duty_for_user(request.user, application, duty_id)
     form = forms.DutyEndForm(request.POST or None, kind=duty.kind, initial={"version": application.version})
@@ -325,7 +328,7 @@ def duty_end(request: HttpRequest, application_id: str, duty_id: str) -> HttpRes
 
 @signed_in(*HOUSING_ROLES)
 @require_http_methods(["GET", "POST"])
-def placement_new(request: HttpRequest, application_id: str) -> HttpResponse:
+def placement_new(request: AuthenticatedHttpRequest, application_id: str) -> HttpResponse:
     application = _application(request, application_id)
     may_record_address = access.can_see_placement_address(request.user, application)
     form = forms.PlacementForm(request.POST or None, may_record_address=may_record_address)
@@ -363,7 +366,7 @@ def placement_new(request: HttpRequest, application_id: str) -> HttpResponse:
 
 @signed_in(*HOUSING_ROLES)
 @require_http_methods(["GET", "POST"])
-def placement_end(request: HttpRequest, application_id: str, placement_id: str) -> HttpResponse:
+def placement_end(request: AuthenticatedHttpRequest, application_id: str, placement_id: str) -> HttpResponse:
     application = _application(request, application_id)
     placement: TemporaryPlacement = access.get_placement_for_user(request.user, application, placement_id)
     form = forms.PlacementEndForm(request.POST or None, initial={"version": placement.version})
@@ -391,7 +394,7 @@ def placement_end(request: HttpRequest, application_id: str, placement_id: str) 
 # --- The DA tenancy panel --------------------------------------------------------------------
 
 
-def _panel_agency(user: Any, *roles: Role) -> Agency:
+def _panel_agency(user: User, *roles: Role) -> Agency:
     agency = Agency.objects.filter(pk__in=user.agencies_with_role(*roles)).order_by("name").first()
     if agency is None:
         raise Http404("No panel")
@@ -400,7 +403,7 @@ def _panel_agency(user: Any, *roles: Role) -> Agency:
 
 @signed_in(*PANEL_READ_ROLES)
 @require_GET
-def panel_list(request: HttpRequest) -> HttpResponse:
+def panel_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     if status not in ("open", "all", *PanelStatus.values):
         status = "open"
@@ -469,7 +472,7 @@ def panel_refer(request: HttpRequest) -> HttpResponse:
 
 @signed_in(*PANEL_ROLES)
 @require_http_methods(["GET", "POST"])
-def panel_meeting_new(request: HttpRequest) -> HttpResponse:
+def panel_meeting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     agency = _panel_agency(request.user, *PANEL_ROLES)
     form = forms.PanelMeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -485,7 +488,7 @@ def panel_meeting_new(request: HttpRequest) -> HttpResponse:
 
 @signed_in(*PANEL_READ_ROLES)
 @require_GET
-def panel_case(request: HttpRequest, case_id: str) -> HttpResponse:
+def panel_case(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     case = _panel_case(request, case_id)
     user = _user(request)
     member = access.is_panel_member(user, case)
@@ -530,7 +533,7 @@ def _panel_form_page(request: HttpRequest, case: TenancyPanelCase, form: Any, ti
 
 @signed_in(*PANEL_ROLES)
 @require_http_methods(["GET", "POST"])
-def panel_intelligence_add(request: HttpRequest, case_id: str) -> HttpResponse:
+def panel_intelligence_add(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     case = _panel_case(request, case_id)
     access.require_panel_member(request.user, case)
     form = forms.IntelligenceForm(
@@ -556,7 +559,7 @@ def panel_intelligence_add(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @signed_in(*PANEL_ROLES)
 @require_http_methods(["GET", "POST"])
-def panel_decision(request: HttpRequest, case_id: str) -> HttpResponse:
+def panel_decision(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     case = _panel_case(request, case_id)
     access.require_panel_member(request.user, case)
     today = timezone.localdate()
@@ -589,7 +592,7 @@ def panel_decision(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @signed_in(*PANEL_ROLES)
 @require_http_methods(["GET", "POST"])
-def panel_review(request: HttpRequest, case_id: str) -> HttpResponse:
+def panel_review(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     case = _panel_case(request, case_id)
     access.require_panel_member(request.user, case)
     form = forms.ReviewForm(
@@ -623,7 +626,7 @@ def panel_review(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @signed_in(*PANEL_ROLES)
 @require_http_methods(["GET", "POST"])
-def panel_legal_step(request: HttpRequest, case_id: str) -> HttpResponse:
+def panel_legal_step(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     case = _panel_case(request, case_id)
     access.require_panel_member(request.user, case)
     form = forms.LegalStepForm(request.POST or None, initial={"version": case.version})
@@ -656,7 +659,7 @@ def panel_legal_step(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @signed_in(*PANEL_ROLES)
 @require_http_methods(["GET", "POST"])
-def panel_close(request: HttpRequest, case_id: str) -> HttpResponse:
+def panel_close(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     case = _panel_case(request, case_id)
     access.require_panel_member(request.user, case)
     form = forms.CloseForm(request.POST or None, initial={"version": case.version})
@@ -678,7 +681,7 @@ def panel_close(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @signed_in(Role.CASEWORKER)
 @require_http_methods(["GET", "POST"])
-def safety_confirm(request: HttpRequest, case_id: str) -> HttpResponse:
+def safety_confirm(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     """The survivor's IDVA confirms she checked the safety plan before an enforcement step.
 
     She sees the case's number, status and route only: not the panel's intelligence or reasons."""
@@ -706,7 +709,7 @@ def safety_confirm(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @signed_in(Role.CASEWORKER)
 @require_GET
-def idva_panel_cases(request: HttpRequest) -> HttpResponse:
+def idva_panel_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Tenancy panel cases on which this IDVA is named: the confirmations she may be asked for."""
     found = access.panel_cases_for_idva(request.user).order_by("-referred_on")
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -724,7 +727,7 @@ def idva_panel_cases(request: HttpRequest) -> HttpResponse:
 
 @signed_in(*HOUSING_ROLES)
 @require_GET
-def extract(request: HttpRequest) -> HttpResponse:
+def extract(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The H-CLIC-coded extract of the council's DA cases as CSV (default: this financial year)."""
     import datetime as dt
 

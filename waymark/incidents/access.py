@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from waymark.people.access import people_visible_to
 from waymark.risk.access import has_risk_role
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
-def incidents_visible_to(user: Any, queryset: Any = None) -> Any:
+
+def incidents_visible_to(user: User, queryset: Any = None) -> Any:
     from waymark.incidents.models import Incident
 
     queryset = Incident.objects.all() if queryset is None else queryset

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +13,9 @@ from django.utils import timezone
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.incidents.models import Incident
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 MAX_DESCRIPTION = 10_000
 
@@ -24,7 +27,7 @@ ON_RECORDED: list[Callable[[Incident, Any], None]] = []
 @transaction.atomic
 def incident_record(
     *,
-    actor: Any | None,
+    actor: User | None,
     victim: Any,
     occurred_on: date,
     perpetrator: Any | None = None,

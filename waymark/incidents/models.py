@@ -6,16 +6,19 @@ The description is sensitive free text: it is never written to logs or the audit
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 
 from waymark.core.models import BaseModel
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 
 class IncidentQuerySet(models.QuerySet["Incident"]):
-    def visible_to(self, user: Any) -> IncidentQuerySet:
+    def visible_to(self, user: User) -> IncidentQuerySet:
         """Incidents whose victim this user may see, for roles that work with risk."""
         from waymark.incidents.access import incidents_visible_to
 

@@ -5,10 +5,11 @@ description never reaches the audit trail."""
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -22,10 +23,13 @@ from waymark.people.access import get_person_for_user
 from waymark.people.models import Person, Relationship
 from waymark.risk.access import require_risk_role
 
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedHttpRequest
+
 
 @signed_in()
 @require_http_methods(["GET", "POST"])
-def incident_create(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+def incident_create(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
     try:
         person = get_person_for_user(request.user, person_id)
         require_risk_role(request.user)

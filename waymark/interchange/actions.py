@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import transaction
@@ -31,6 +31,9 @@ from waymark.interchange.cells import neutralise_formula
 from waymark.interchange.files import receiving_ref
 from waymark.interchange.registry import NOT_YET_IMPORTED, handlers
 from waymark.interchange.source import SourceError, decode_rows, read_source, write_csv, write_target
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 COMMAND_LABEL = "Administrator (command line)"
 
@@ -78,7 +81,7 @@ class ImportReport:
         return out
 
 
-def _audit_import(*, actor: Any, report: ImportReport, files: list[str]) -> None:
+def _audit_import(*, actor: User | None, report: ImportReport, files: list[str]) -> None:
     label = "" if actor else COMMAND_LABEL
     if report.errors:
         per_file: dict[str, int] = {}
@@ -104,7 +107,7 @@ def _audit_import(*, actor: Any, report: ImportReport, files: list[str]) -> None
 
 
 def interchange_import(
-    *, actor: Any | None, path: str | Path, dry_run: bool = False, held_by_ref: str = "", today: date | None = None
+    *, actor: User | None, path: str | Path, dry_run: bool = False, held_by_ref: str = "", today: date | None = None
 ) -> ImportReport:
     """Validates the folder or .zip at ``path`` whole, then imports it in one transaction.
 
@@ -125,7 +128,7 @@ def interchange_import(
 
 def interchange_import_files(
     *,
-    actor: Any | None,
+    actor: User | None,
     raw_files: dict[str, bytes],
     dry_run: bool = False,
     held_by_ref: str = "",
@@ -218,7 +221,7 @@ def export_files(*, for_spreadsheet: bool = False) -> dict[str, bytes]:
     return files
 
 
-def interchange_export(*, actor: Any | None, path: str | Path, for_spreadsheet: bool = False) -> dict[str, int]:
+def interchange_export(*, actor: User | None, path: str | Path, for_spreadsheet: bool = False) -> dict[str, int]:
     """Writes every file to the folder or .zip at ``path``; returns the rows written per file.
 
     From the command line this is an administrator's operation over every record (``actor``

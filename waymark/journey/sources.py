@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -30,6 +30,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from waymark.people.models import Person
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 
 class EntryKind(models.TextChoices):
@@ -99,7 +102,7 @@ def source(kind: EntryKind) -> Callable[[Source], Source]:
     return decorator
 
 
-def journey_for(user: Any, person: Person, kinds: Iterable[EntryKind] | None = None) -> list[Entry]:
+def journey_for(user: User, person: Person, kinds: Iterable[EntryKind] | None = None) -> list[Entry]:
     """Every entry ``user`` may see about ``person``, newest first; only ``kinds`` when given."""
     wanted = set(SOURCES) if kinds is None else set(kinds) & set(SOURCES)
     entries: list[Entry] = []
@@ -110,7 +113,7 @@ def journey_for(user: Any, person: Person, kinds: Iterable[EntryKind] | None = N
     return entries
 
 
-def _name(user: Any) -> str:
+def _name(user: User | None) -> str:
     """A member of staff's name for a byline (never their email address)."""
     return (getattr(user, "full_name", "") or "") if user is not None else ""
 
@@ -123,7 +126,7 @@ def _local_date(moment: datetime.datetime) -> datetime.date:
 
 
 @source(EntryKind.REFERRAL)
-def referrals(user: Any, person: Person) -> list[Entry]:
+def referrals(user: User, person: Person) -> list[Entry]:
     """Referrals of this person to the service, and each decision on them.
 
     Rule: ``Referral.objects.visible_to`` (the receiving service). A referring agency follows its
@@ -188,7 +191,7 @@ RISK_TAG_COLOURS = {"standard": "grey", "medium": "yellow", "high": "red"}
 
 
 @source(EntryKind.RISK)
-def risk_assessments(user: Any, person: Person) -> list[Entry]:
+def risk_assessments(user: User, person: Person) -> list[Entry]:
     """Risk checklists completed with this person. Rule: ``RiskAssessment.objects.visible_to``
     (a risk role and sight of the person). The judgement reason is free text: never shown."""
     from waymark.risk.models import RiskAssessment
@@ -219,7 +222,7 @@ def risk_assessments(user: Any, person: Person) -> list[Entry]:
 
 
 @source(EntryKind.INCIDENT)
-def incidents(user: Any, person: Person) -> list[Entry]:
+def incidents(user: User, person: Person) -> list[Entry]:
     """Incidents this person was harmed in or caused. Rule: ``Incident.objects.visible_to`` (a risk
     role and sight of the victim). What happened is free text: never shown; nor is the other person."""
     from waymark.incidents.models import Incident
@@ -245,7 +248,7 @@ def incidents(user: Any, person: Person) -> list[Entry]:
 # --- Cases: status changes, contact attempts, notes -----------------------------------------
 
 
-def _cases(user: Any, person: Person) -> Any:
+def _cases(user: User, person: Person) -> Any:
     """This person's cases the user may see (``waymark.cases.access.cases_visible_to``)."""
     from waymark.cases.models import Case
 
@@ -262,7 +265,7 @@ CASE_STATUS_WORDS = {
 
 
 @source(EntryKind.CASE)
-def case_status_changes(user: Any, person: Person) -> list[Entry]:
+def case_status_changes(user: User, person: Person) -> list[Entry]:
     """Each move of this person's cases through the lifecycle. Rule: ``Case.objects.visible_to``.
     The reason given is free text: never shown; a closure shows its reason's label."""
     from waymark.cases.models import CaseStatusChange
@@ -296,7 +299,7 @@ def case_status_changes(user: Any, person: Person) -> list[Entry]:
 
 
 @source(EntryKind.CONTACT)
-def contact_attempts(user: Any, person: Person) -> list[Entry]:
+def contact_attempts(user: User, person: Person) -> list[Entry]:
     """Attempts to reach this person. Rule: ``Case.objects.visible_to``. Only the kind of contact
     and its outcome: never the phone, email or address used, never what was said."""
     from waymark.cases.models import ContactAttempt
@@ -321,7 +324,7 @@ def contact_attempts(user: Any, person: Person) -> list[Entry]:
 
 
 @source(EntryKind.NOTE)
-def case_notes(user: Any, person: Person) -> list[Entry]:
+def case_notes(user: User, person: Person) -> list[Entry]:
     """That a note was written, by whom and on which case: never its text, which is read on the
     case page under ``waymark.cases.access.notes_visible_to``. Rule: cases' own
     ``notes_listed_beyond_the_case`` (the notes ``CaseNote.objects.visible_to`` lets the user read,
@@ -346,7 +349,7 @@ def case_notes(user: Any, person: Person) -> list[Entry]:
 
 
 @source(EntryKind.MARAC)
-def marac_appearances(user: Any, person: Person) -> list[Entry]:
+def marac_appearances(user: User, person: Person) -> list[Entry]:
     """Referrals of this person (as victim) to MARAC and the meetings that heard them: the date and
     that the case was heard, never the research, the discussion, the risks identified or the actions.
 
@@ -411,7 +414,7 @@ FREQUENCY_FIELDS = ("physical", "sexual", "harassment_stalking", "jealous_contro
 
 
 @source(EntryKind.OUTCOME)
-def outcome_measures(user: Any, person: Person) -> list[Entry]:
+def outcome_measures(user: User, person: Person) -> list[Entry]:
     """Outcome measures about this person (as a case's client or a child on it), at intake, review
     and exit. Rule: the case is in ``Case.objects.visible_to``."""
     from waymark.cases.models import Case
@@ -461,7 +464,7 @@ def outcome_measures(user: Any, person: Person) -> list[Entry]:
 
 
 @source(EntryKind.PLAN)
-def plans(user: Any, person: Person) -> list[Entry]:
+def plans(user: User, person: Person) -> list[Entry]:
     """Safety plans made and reviewed, support needs identified and goals agreed and moved on.
 
     Rules (``waymark/support/access.py``): a safety plan through ``SafetyPlan.objects.visible_to``,
@@ -533,7 +536,7 @@ def plans(user: Any, person: Person) -> list[Entry]:
 
 
 @source(EntryKind.INTERVENTION)
-def interventions(user: Any, person: Person) -> list[Entry]:
+def interventions(user: User, person: Person) -> list[Entry]:
     """Services offered, started and ended, for the client or for a child on the case.
 
     Rule: ``Intervention.objects.visible_to`` (whoever may see the case). What came of it is free
@@ -575,7 +578,7 @@ def interventions(user: Any, person: Person) -> list[Entry]:
 
 
 @source(EntryKind.LEGAL_ORDER)
-def legal_orders(user: Any, person: Person) -> list[Entry]:
+def legal_orders(user: User, person: Person) -> list[Entry]:
     """Orders protecting this person (or made against them): applied for, granted, with expiry.
 
     Rule: ``LegalOrder.objects.visible_to`` (whoever may see the case). Its terms are free text:
@@ -641,7 +644,7 @@ def legal_orders(user: Any, person: Person) -> list[Entry]:
 
 
 @source(EntryKind.PROGRAMME)
-def programme(user: Any, person: Person) -> list[Entry]:
+def programme(user: User, person: Person) -> list[Entry]:
     """The perpetrator programme: on a participant's journey for their programme workers, and on a
     victim's journey for whoever may see the victim's case (status and risk flags only).
 

@@ -8,10 +8,11 @@ entry then comes through its owning app's scope (``waymark/journey/sources.py``)
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -23,10 +24,13 @@ from waymark.journey.sources import journey_for
 from waymark.people.access import get_person_for_user
 from waymark.people.models import Person
 
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedHttpRequest
+
 PAGE_SIZE = 100
 
 
-def _person(request: HttpRequest, person_id: uuid.UUID) -> Person:
+def _person(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Person:
     """The person, or a refusal that is itself audited (so probing leaves a trace)."""
     try:
         return get_person_for_user(request.user, person_id)
@@ -44,7 +48,7 @@ def _person(request: HttpRequest, person_id: uuid.UUID) -> Person:
 
 @signed_in()
 @require_GET
-def person_journey(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+def person_journey(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Everything the viewer may see about one person, newest first, optionally of some kinds only."""
     person = _person(request, person_id)
     if (

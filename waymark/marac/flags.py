@@ -29,7 +29,7 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -40,6 +40,9 @@ from waymark.incidents.actions import ON_RECORDED
 from waymark.incidents.models import Incident
 from waymark.marac.models import FlagAlert, MaracCase
 from waymark.marac.repeats import CaseRow, case_rows, window_end, window_months
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 SYSTEM_LABEL = "Flag and tag (automatic)"
 
@@ -113,7 +116,7 @@ def _flag_chunk(ids: list[uuid.UUID]) -> list[FlagAlert]:
     return raised
 
 
-def _on_incident_recorded(incident: Incident, actor: Any) -> None:
+def _on_incident_recorded(incident: Incident, actor: User) -> None:
     flag_incidents([incident.pk])
 
 

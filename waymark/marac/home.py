@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -24,13 +24,16 @@ from waymark.marac.reports.selectors import headline_rule, marac_performance, pe
 from waymark.organisations.roles import Role
 from waymark.web.home import Figure, Panel, register
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 
 def _percent(rate: float | None) -> str:
     return "no cases" if rate is None else f"{rate:.0%}"
 
 
 @register(Role.COMMISSIONER, Role.PARTNERSHIP_LEAD, Role.MARAC_COORDINATOR)
-def marac_performance_panel(user: Any) -> Panel:
+def marac_performance_panel(user: User) -> Panel:
     this_year = period_of(timezone.localdate(), "financial-year")
     last_year = period_of(this_year.start - timedelta(days=1), "financial-year")
     last, current = marac_performance(last_year.start, this_year.end)
@@ -55,7 +58,7 @@ def marac_performance_panel(user: Any) -> Panel:
 
 
 @register(Role.MARAC_COORDINATOR)
-def marac_coordinator_panel(user: Any) -> Panel:
+def marac_coordinator_panel(user: User) -> Panel:
     new_flags = flags_visible_to(user).filter(status=FlagStatus.NEW).count()
     awaiting = marac_referrals_visible_to(user).filter(status=MaracCaseStatus.REFERRED).count()
     return Panel(
@@ -70,7 +73,7 @@ def marac_coordinator_panel(user: Any) -> Panel:
 
 
 @register_case_section(order=60, template="marac/referral_case_section.html")
-def marac_case_section(user: Any, case: Any) -> dict[str, Any] | None:
+def marac_case_section(user: User, case: Any) -> dict[str, Any] | None:
     """The case's own MARAC referrals (status only) and the way to refer it. The case page has
     already checked the viewer may see the case; referring needs a referring role too."""
     if not (MARAC_REFERRING_ROLES & user.roles):
@@ -80,7 +83,7 @@ def marac_case_section(user: Any, case: Any) -> dict[str, Any] | None:
 
 
 @register_case_section(order=5, template="marac/_case_risk_section.html")
-def case_risk_section(user: Any, case: Any) -> dict[str, Any] | None:
+def case_risk_section(user: User, case: Any) -> dict[str, Any] | None:
     """Risk where decisions are made (issue 10, item 3): the client's current risk level, its trend
     and when it is due for reassessment, with "record a checklist" and, at high risk, "refer to
     MARAC" in one step. Reads through the risk app's own scope (RiskAssessment.visible_to)."""
@@ -114,7 +117,7 @@ def case_risk_section(user: Any, case: Any) -> dict[str, Any] | None:
 
 
 @register(Role.MARAC_COORDINATOR, Role.MARAC_REPRESENTATIVE)
-def marac_meetings_panel(user: Any) -> Panel:
+def marac_meetings_panel(user: User) -> Panel:
     meeting = next_meeting_for(user)
     open_actions = MaracAction.objects.filter(status=ActionStatus.OPEN)
     if not is_coordinator(user):

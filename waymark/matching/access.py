@@ -12,9 +12,12 @@ whether anyone already knows this person. What a user is *shown* is narrower:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from waymark.organisations.roles import Role
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 # May use the search (the intake form embeds it, so referrers may too).
 SEARCH_ROLES = (
@@ -31,11 +34,11 @@ FIND_PAGE_ROLES = (Role.CASEWORKER, Role.TEAM_MANAGER, Role.MARAC_COORDINATOR, R
 DETAIL_ROLES = tuple(role for role in SEARCH_ROLES if role is not Role.REFERRER)
 
 
-def may_search(user: Any) -> bool:
+def may_search(user: User) -> bool:
     return bool(set(SEARCH_ROLES) & set(getattr(user, "roles", ())))
 
 
-def may_see_details(user: Any) -> bool:
+def may_see_details(user: User) -> bool:
     """Whether any of the user's roles may see candidate details at all (still only for
     candidates inside their own ``visible_to`` scope)."""
     return bool(set(DETAIL_ROLES) & set(getattr(user, "roles", ())))

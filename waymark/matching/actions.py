@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,11 +14,14 @@ from waymark.matching.engine import score_people
 from waymark.matching.models import PersonLink
 from waymark.people.models import Person
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 MIN_REASON_LENGTH = 10
 
 
 @transaction.atomic
-def person_link_confirm(*, actor: Any, new_person: Person, existing_person: Person, reason: str) -> PersonLink:
+def person_link_confirm(*, actor: User, new_person: Person, existing_person: Person, reason: str) -> PersonLink:
     """Records, on a user's explicit confirmation, that ``new_person`` is ``existing_person``.
 
     The actor must hold a role that may see match details and be able to see both records.

@@ -214,7 +214,7 @@ def merge_preview(*, survivor: Person, absorbed: Person) -> MergePreview:
 # --- who may merge -------------------------------------------------------------------------------
 
 
-def may_merge(user: Any, survivor: Person, absorbed: Person) -> bool:
+def may_merge(user: User, survivor: Person, absorbed: Person) -> bool:
     """An editor (caseworker, team manager, housing officer) of the agency holding both records, who
     can see both. Never a referrer: a referrer holds no records (waymark/people/access.py)."""
     if survivor.held_by_id is None or absorbed.held_by_id is None:

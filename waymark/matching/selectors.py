@@ -11,7 +11,7 @@ phone number typed on a referral says nothing about a record the triager cannot 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -23,6 +23,9 @@ from waymark.matching import access
 from waymark.matching.engine import Match, SearchQuery, find_candidates, within_sql
 from waymark.matching.enumeration import note_search
 from waymark.people.models import Person
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 BAND_LABELS = {"strong": "Strong match", "possible": "Possible match", "weak": "Weak match"}
 
@@ -42,13 +45,13 @@ class CandidateView:
     percent: int | None = None
 
 
-def _visible_ids(user: Any, person_ids: list[UUID]) -> set[UUID]:
+def _visible_ids(user: User, person_ids: list[UUID]) -> set[UUID]:
     if not access.may_see_details(user):
         return set()
     return set(Person.objects.visible_to(user).filter(pk__in=person_ids).values_list("pk", flat=True))
 
 
-def present_matches(user: Any, matches: list[Match]) -> list[CandidateView]:
+def present_matches(user: User, matches: list[Match]) -> list[CandidateView]:
     """What ``user`` may see of each match, in rank order. Never a location."""
     ids = [m.person_id for m in matches]
     visible = _visible_ids(user, ids)
@@ -79,14 +82,14 @@ def present_matches(user: Any, matches: list[Match]) -> list[CandidateView]:
     return views
 
 
-def _visible_matches(actor: Any, query: SearchQuery, limit: int) -> list[Match]:
+def _visible_matches(actor: User, query: SearchQuery, limit: int) -> list[Match]:
     """Matches among the records ``actor`` may see (with details), found only among them."""
     if not access.may_see_details(actor):
         return []
     return find_candidates(query, limit=limit, within=within_sql(Person.objects.visible_to(actor)))
 
 
-def _hidden_matches(actor: Any, query: SearchQuery, limit: int) -> list[Match]:
+def _hidden_matches(actor: User, query: SearchQuery, limit: int) -> list[Match]:
     """Matches among records ``actor`` may not see, on names alone."""
     hidden = Person.objects.all()
     if access.may_see_details(actor):
@@ -99,7 +102,7 @@ def _merge(visible: list[Match], hidden: list[Match], limit: int) -> list[Match]
     return ranked[:limit]
 
 
-def _audit_search(actor: Any, query: SearchQuery, shown: list[CandidateView], purpose: str) -> None:
+def _audit_search(actor: User, query: SearchQuery, shown: list[CandidateView], purpose: str) -> None:
     audit_record(
         actor=actor,
         action=AuditAction.SEARCH,
@@ -114,7 +117,7 @@ def _audit_search(actor: Any, query: SearchQuery, shown: list[CandidateView], pu
 
 
 @transaction.atomic
-def search_for_user(*, actor: Any, query: SearchQuery, limit: int = 10) -> list[CandidateView]:
+def search_for_user(*, actor: User, query: SearchQuery, limit: int = 10) -> list[CandidateView]:
     """The records ``actor`` may see that match ``query``, best first: nothing else is searched.
 
     A referrer (no role that may see match details) is shown nothing: the receiving service
@@ -130,7 +133,7 @@ def search_for_user(*, actor: Any, query: SearchQuery, limit: int = 10) -> list[
 
 
 @transaction.atomic
-def triage_matches(*, actor: Any, query: SearchQuery, limit: int = 10) -> list[CandidateView]:
+def triage_matches(*, actor: User, query: SearchQuery, limit: int = 10) -> list[CandidateView]:
     """Candidates for a referral at triage by the receiving service: records ``actor`` may see,
     scored on everything; and records they may not, scored on names alone and shown as
     "possible match held by ..." (``present_matches``). Audited as a search."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -12,10 +12,19 @@ from waymark.audit.models import AuditAction
 from waymark.matching.dedupe import DedupeResult
 from waymark.matching.models import DedupeCluster, DedupeRun
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 
 @transaction.atomic
 def store_dedupe_run(
-    *, result: DedupeResult, people_count: int, threshold: float, trained: bool, started_by: str, actor: Any = None
+    *,
+    result: DedupeResult,
+    people_count: int,
+    threshold: float,
+    trained: bool,
+    started_by: str,
+    actor: User | None = None,
 ) -> DedupeRun:
     """Saves the run (with its model) and one cluster per group of two or more people. Audited."""
     run = DedupeRun.objects.create(

@@ -3,10 +3,10 @@ auditors' queue of search patterns that look like enumeration."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -22,10 +22,13 @@ from waymark.matching.selectors import search_for_user
 from waymark.matching.throttle import search_allowed
 from waymark.organisations.roles import Role
 
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedHttpRequest
+
 THROTTLED = 429
 
 
-def _results(request: HttpRequest, form: MatchSearchForm) -> dict[str, Any]:
+def _results(request: AuthenticatedHttpRequest, form: MatchSearchForm) -> dict[str, Any]:
     context: dict[str, Any] = {
         "searched": False,
         "candidates": [],
@@ -46,7 +49,7 @@ def _results(request: HttpRequest, form: MatchSearchForm) -> dict[str, Any]:
 @signed_in(*access.SEARCH_ROLES)
 @require_GET
 @session_read_only
-def candidates(request: HttpRequest) -> HttpResponse:
+def candidates(request: AuthenticatedHttpRequest) -> HttpResponse:
     """An HTML fragment of candidates, for ``hx-get`` from any form with these field names.
 
     A refused (rate-limited) search answers 200 with the message, so that htmx shows it. It never
@@ -59,7 +62,7 @@ def candidates(request: HttpRequest) -> HttpResponse:
 
 @signed_in(*access.FIND_PAGE_ROLES)
 @require_GET
-def find(request: HttpRequest) -> HttpResponse:
+def find(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Find a person the partnership already knows (works without JavaScript too)."""
     form = MatchSearchForm(request.GET or None)
     context = {"form": form, **_results(request, form)}
@@ -68,7 +71,7 @@ def find(request: HttpRequest) -> HttpResponse:
 
 @signed_in(Role.AUDITOR)
 @require_GET
-def alerts(request: HttpRequest) -> HttpResponse:
+def alerts(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Search patterns that look like enumeration, unreviewed first. Audited (VIEW)."""
     show_reviewed = request.GET.get("reviewed") == "yes"
     rows = SearchAlert.objects.select_related("user", "reviewed_by")
@@ -85,7 +88,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
 
 @signed_in(Role.AUDITOR)
 @require_http_methods(["GET", "POST"])
-def alert_review(request: HttpRequest, alert_id: str) -> HttpResponse:
+def alert_review(request: AuthenticatedHttpRequest, alert_id: str) -> HttpResponse:
     """One alert: who, which kind of field, how many values; the auditor records a review."""
     try:
         alert = SearchAlert.objects.select_related("user", "reviewed_by").get(pk=alert_id)
@@ -93,7 +96,7 @@ def alert_review(request: HttpRequest, alert_id: str) -> HttpResponse:
         raise Http404 from missing
     form = SearchAlertReviewForm(request.POST or None)
     if request.method == "POST" and alert.reviewed_at is None and form.is_valid():
-        search_alert_review(actor=request.user, alert=alert, note=form.cleaned_data["note"])  # type: ignore[arg-type]
+        search_alert_review(actor=request.user, alert=alert, note=form.cleaned_data["note"])
         return redirect("matching:alerts")
     if request.method == "GET":
         audit_record(actor=request.user, action=AuditAction.VIEW, obj=alert, detail={"page": "search_alert"})

@@ -3,6 +3,7 @@ running a failed job again."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.contrib import messages
@@ -23,6 +24,9 @@ from waymark.operations.models import DailyJobRun
 from waymark.operations.selectors import error_label, needing_attention, queue_summary, task_label
 from waymark.organisations.roles import Role
 
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedHttpRequest
+
 PAGE_SIZE = 50
 
 
@@ -37,7 +41,7 @@ def _rows(results: list) -> list[dict]:
 
 @signed_in(Role.SYSTEM_ADMINISTRATOR)
 @require_GET
-def jobs(request: HttpRequest) -> HttpResponse:
+def jobs(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(needing_attention(), PAGE_SIZE).get_page(request.GET.get("page"))
     runs = Paginator(DailyJobRun.objects.all(), 20).get_page(request.GET.get("runs"))
     audit_record(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,6 +15,9 @@ from waymark.cases.access import can_work_on
 from waymark.cases.states import CaseStatus
 from waymark.outcomes.models import AbuseKind, Frequency, OutcomeMeasure, Scale, Stage
 from waymark.outcomes.selectors import subjects_of
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 SCALES = ("feeling_safe", "wellbeing", "quality_of_life")
 
@@ -63,7 +66,7 @@ def _check_stage(*, case: Any, subject: Any, stage: str, measured_on: date, erro
 
 
 def _check_risk_assessment(
-    *, actor: Any, case: Any, subject: Any, measured_on: date, risk_assessment: Any, errors: dict[str, str]
+    *, actor: User, case: Any, subject: Any, measured_on: date, risk_assessment: Any, errors: dict[str, str]
 ) -> None:
     from waymark.risk.access import assessments_visible_to
 
@@ -81,7 +84,7 @@ def _check_risk_assessment(
 @transaction.atomic
 def outcome_measure_record(
     *,
-    actor: Any,
+    actor: User,
     case: Any,
     subject: Any,
     stage: Stage | str,

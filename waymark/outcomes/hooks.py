@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,9 @@ from waymark.outcomes.reviews import next_review_due_on
 from waymark.outcomes.selectors import outcomes_by_subject
 from waymark.web.home import Figure, Panel, register
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 
 def percent(rate: Any) -> str:
     return "not measured yet" if rate is None else f"{rate:.0%}"
@@ -28,7 +31,7 @@ def _count(value: Any) -> Any:
 
 
 @register(Role.COMMISSIONER, Role.PARTNERSHIP_LEAD)
-def outcomes_panel(user: Any) -> Panel:
+def outcomes_panel(user: User) -> Panel:
     """Headline outcome figures for this financial year so far (aggregates only)."""
     from waymark.core.disclosure import Applied
     from waymark.outcomes.disclosure import protect_outcomes
@@ -67,7 +70,7 @@ def outcomes_panel(user: Any) -> Panel:
 
 
 @register_case_section(order=40, template="outcomes/_case_section.html")
-def outcomes_section(user: Any, case: Any) -> dict[str, Any] | None:
+def outcomes_section(user: User, case: Any) -> dict[str, Any] | None:
     """Intake against the latest measures for the client and each child, and the next review."""
     from waymark.risk.access import assessments_visible_to
 

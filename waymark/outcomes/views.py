@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -52,12 +52,16 @@ from waymark.outcomes.models import AbuseKind
 from waymark.outcomes.reports import COLUMNS, summary_row
 from waymark.outcomes.selectors import subjects_of
 
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedHttpRequest
+    from waymark.accounts.models import User
+
 DASHBOARD_ROLES = (Role.COMMISSIONER, Role.PARTNERSHIP_LEAD, Role.TEAM_MANAGER)
 RECORD_ROLES = (Role.TEAM_MANAGER,)
 CASE_ROLES = (Role.CASEWORKER, Role.TEAM_MANAGER)
 
 
-def may_see_records(user: Any) -> bool:
+def may_see_records(user: User) -> bool:
     """Team managers may open the records behind a KPI (their own agency's); nobody else."""
     return Role.TEAM_MANAGER in user.roles
 
@@ -65,7 +69,7 @@ def may_see_records(user: Any) -> bool:
 # --- recording measures on a case -------------------------------------------------------------
 
 
-def _client_assessments(user: Any, case: Case) -> list[Any]:
+def _client_assessments(user: User, case: Case) -> list[Any]:
     from waymark.risk.access import assessments_visible_to
 
     return list(
@@ -75,7 +79,7 @@ def _client_assessments(user: Any, case: Case) -> list[Any]:
 
 @signed_in(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
-def record(request: HttpRequest, case_id: str) -> HttpResponse:
+def record(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
     if not can_work_on(request.user, case):  # pragma: no cover - the same people who may see the case
         raise Http404("No such case")
@@ -166,7 +170,7 @@ def _charts(outcomes: Any, trend_rows: list[Any], by: str) -> dict[str, Any]:
 
 @signed_in(*DASHBOARD_ROLES)
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, period = _period(request)
     context: dict[str, Any] = {"form": form, "period": period, "show_records": may_see_records(request.user)}
     if period is not None:
@@ -211,7 +215,7 @@ def definition(request: HttpRequest) -> HttpResponse:
 
 @signed_in(*RECORD_ROLES)
 @require_GET
-def kpi_records(request: HttpRequest, key: str) -> HttpResponse:
+def kpi_records(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     """The records behind one KPI that this team manager may see, each with how it counted."""
     from waymark.referrals.models import Referral
 
@@ -280,7 +284,7 @@ def kpi_records(request: HttpRequest, key: str) -> HttpResponse:
 
 @signed_in(*DASHBOARD_ROLES)
 @require_GET
-def download(request: HttpRequest) -> HttpResponse:
+def download(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The dashboard's figures (the report's rows: aggregates only) as CSV or XLSX."""
     fmt = request.GET.get("format", "csv")
     if fmt not in ("csv", "xlsx"):

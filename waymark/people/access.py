@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -23,6 +23,9 @@ from django.http import Http404
 from waymark.organisations.roles import Role
 from waymark.people.choices import PersonRole
 from waymark.people.models import Person
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 # Roles whose work needs person records held by their own agency. Referrers see only their
 # referrals' status; commissioners and analysts see aggregates only; neither is here.
@@ -60,11 +63,11 @@ def register_person_grant(grant: Callable[[Any], Q]) -> None:
         _REGISTERED_GRANTS.append(grant)
 
 
-def _is_member(user: Any) -> bool:
+def _is_member(user: User) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active and getattr(user, "roles", None))
 
 
-def people_visible_to(user: Any) -> Any:
+def people_visible_to(user: User) -> Any:
     """Every person this user may see. Nothing unless a condition below grants it."""
     if not _is_member(user):
         return Person.objects.none()
@@ -94,26 +97,26 @@ def people_visible_to(user: Any) -> Any:
     return Person.objects.filter(grants)
 
 
-def _programme_participants(user: Any) -> Any:
+def _programme_participants(user: User) -> Any:
     from waymark.perpetrators.access import participant_enrolments_for
 
     return participant_enrolments_for(user).order_by()
 
 
-def _cases_visible(user: Any) -> Any:
+def _cases_visible(user: User) -> Any:
     from waymark.cases.access import cases_visible_to
 
     return cases_visible_to(user).order_by()
 
 
-def _referrals_received(user: Any) -> Any:
+def _referrals_received(user: User) -> Any:
     from waymark.referrals.choices import RECEIVING_READ_ROLES
     from waymark.referrals.models import Referral
 
     return Referral.objects.filter(receiving_agency__in=user.agencies_with_role(*RECEIVING_READ_ROLES)).order_by()
 
 
-def locations_visible_to(user: Any) -> Any:
+def locations_visible_to(user: User) -> Any:
     """People whose addresses and contact channels this user may see (a subset of the above)."""
     if not _is_member(user):
         return Person.objects.none()
@@ -150,7 +153,7 @@ def people_sharing_an_address_with_a_victim() -> Any:
     return Address.objects.filter(postcode_index__in=victims_postcodes).values("person_id")
 
 
-def people_worked_with(user: Any) -> Any:
+def people_worked_with(user: User) -> Any:
     """ "People you work with": the clients of the open cases allocated to this user, and the
     children linked to those cases; always inside ``people_visible_to``. Read through the reverse
     relations, so people does not import casework."""
@@ -163,7 +166,7 @@ def people_worked_with(user: Any) -> Any:
     return people_visible_to(user).filter(pk__in=ids, archived_at__isnull=True)
 
 
-def get_person_for_user(user: Any, person_id: uuid.UUID | str) -> Person:
+def get_person_for_user(user: User, person_id: uuid.UUID | str) -> Person:
     """The person, if this user may see them.
 
     Http404 alike for "no such person" and "not yours"; PermissionDenied when the person is held
@@ -185,12 +188,12 @@ def get_person_for_user(user: Any, person_id: uuid.UUID | str) -> Person:
     raise Http404("No such person")
 
 
-def can_see_location(user: Any, person: Person) -> bool:
+def can_see_location(user: User, person: Person) -> bool:
     """May this user see where ``person`` is (addresses, phones, email, contact safety flags)?"""
     return locations_visible_to(user).filter(pk=person.pk).exists()
 
 
-def require_location(user: Any, person: Person) -> None:
+def require_location(user: User, person: Person) -> None:
     """Raises PermissionDenied unless ``can_see_location``. Call after ``get_person_for_user``."""
     if not can_see_location(user, person):
         raise PermissionDenied("Your role does not give access to where this person is.")
@@ -200,23 +203,23 @@ def require_location(user: Any, person: Person) -> None:
 EDITOR_ROLES = (Role.CASEWORKER, Role.TEAM_MANAGER, Role.HOUSING_OFFICER)
 
 
-def agencies_user_may_record_for(user: Any) -> frozenset[uuid.UUID]:
+def agencies_user_may_record_for(user: User) -> frozenset[uuid.UUID]:
     """Agencies for which this user may create person records."""
     if not _is_member(user):
         return frozenset()
     return frozenset(user.agencies_with_role(*EDITOR_ROLES))
 
 
-def can_edit_person(user: Any, person: Person) -> bool:
+def can_edit_person(user: User, person: Person) -> bool:
     """May change the person's identity, names and relationships (not where they are)."""
     return person.held_by_id in agencies_user_may_record_for(user)
 
 
-def can_edit_location(user: Any, person: Person) -> bool:
+def can_edit_location(user: User, person: Person) -> bool:
     """May add or end addresses and contact channels: an editor who may also see them."""
     return can_edit_person(user, person) and can_see_location(user, person)
 
 
-def can_archive_person(user: Any, person: Person) -> bool:
+def can_archive_person(user: User, person: Person) -> bool:
     """Archiving takes a team manager of the holding agency (they approve closures)."""
     return _is_member(user) and person.held_by_id in user.agencies_with_role(Role.TEAM_MANAGER)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -24,6 +24,9 @@ from waymark.people import access
 from waymark.people.choices import PHONE_KINDS, AddressKind, ChannelKind, NameKind, RelationshipKind, YesNoUnknown
 from waymark.people.models import Address, ContactChannel, Person, PersonName, Relationship
 from waymark.people.normalise import normalise_email, normalise_phone, normalise_postcode
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 EARLIEST_DATE = date(1900, 1, 1)
 
@@ -94,7 +97,7 @@ def _set_person_fields(person: Person, fields: Mapping[str, Any]) -> list[str]:
 
 
 @transaction.atomic
-def person_create(*, actor: Any, held_by: Agency, fields: Mapping[str, Any]) -> Person:
+def person_create(*, actor: User, held_by: Agency, fields: Mapping[str, Any]) -> Person:
     """Records a new person held by ``held_by``, an agency where the actor may record people."""
     if held_by.pk not in access.agencies_user_may_record_for(actor):
         raise PermissionDenied("You cannot record people for that agency.")
@@ -109,7 +112,7 @@ def person_create(*, actor: Any, held_by: Agency, fields: Mapping[str, Any]) -> 
 
 @transaction.atomic
 def person_update(
-    *, actor: Any, person: Person, fields: Mapping[str, Any], read_version: int | None = None
+    *, actor: User, person: Person, fields: Mapping[str, Any], read_version: int | None = None
 ) -> list[str]:
     """Changes a person's details; returns the names of the fields that changed.
 
@@ -129,7 +132,7 @@ def person_update(
 
 
 @transaction.atomic
-def person_name_add(*, actor: Any, person: Person, kind: NameKind, given_name: str, family_name: str) -> PersonName:
+def person_name_add(*, actor: User, person: Person, kind: NameKind, given_name: str, family_name: str) -> PersonName:
     """Adds an alias, previous name or known-as name."""
     if not access.can_edit_person(actor, person):
         raise PermissionDenied("You cannot change this person's record.")
@@ -146,7 +149,7 @@ def person_name_add(*, actor: Any, person: Person, kind: NameKind, given_name: s
 @transaction.atomic
 def relationship_add(
     *,
-    actor: Any,
+    actor: User,
     person_a: Person,
     person_b: Person,
     kind: RelationshipKind,
@@ -177,7 +180,7 @@ def relationship_add(
     return relationship
 
 
-def _require_location_editor(actor: Any, person: Person) -> None:
+def _require_location_editor(actor: User, person: Person) -> None:
     if not access.can_edit_location(actor, person):
         raise PermissionDenied("You cannot change where this person is.")
 
@@ -185,7 +188,7 @@ def _require_location_editor(actor: Any, person: Person) -> None:
 @transaction.atomic
 def address_add(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     kind: AddressKind,
     line1: str,
@@ -226,7 +229,7 @@ def address_add(
 
 
 @transaction.atomic
-def address_end(*, actor: Any, address: Address, lived_to: date) -> Address:
+def address_end(*, actor: User, address: Address, lived_to: date) -> Address:
     """Ends an address (history is kept) and every current postal channel that used it, so no
     letter can go to an address the person has left."""
     _require_location_editor(actor, address.person)
@@ -265,7 +268,7 @@ def _flags(flags: Mapping[str, str]) -> dict[str, str]:
 @transaction.atomic
 def contact_channel_add(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     kind: ChannelKind,
     value: str = "",
@@ -308,7 +311,7 @@ def contact_channel_add(
 
 
 @transaction.atomic
-def contact_channel_update_flags(*, actor: Any, channel: ContactChannel, flags: Mapping[str, str]) -> list[str]:
+def contact_channel_update_flags(*, actor: User, channel: ContactChannel, flags: Mapping[str, str]) -> list[str]:
     """Changes a channel's safety flags; returns the names of those that changed."""
     _require_location_editor(actor, channel.person)
     changed = sorted(name for name, value in _flags(flags).items() if getattr(channel, name) != value)
@@ -327,7 +330,7 @@ def contact_channel_update_flags(*, actor: Any, channel: ContactChannel, flags: 
 
 
 @transaction.atomic
-def contact_channel_end(*, actor: Any, channel: ContactChannel, ended_on: date) -> ContactChannel:
+def contact_channel_end(*, actor: User, channel: ContactChannel, ended_on: date) -> ContactChannel:
     """Stops using a channel (kept for history, never offered for contact again)."""
     _require_location_editor(actor, channel.person)
     if not channel.is_current:
@@ -347,7 +350,7 @@ def contact_channel_end(*, actor: Any, channel: ContactChannel, ended_on: date) 
 
 
 @transaction.atomic
-def person_archive(*, actor: Any, person: Person, reason: str) -> Person:
+def person_archive(*, actor: User, person: Person, reason: str) -> Person:
     """Archives a person record (never deleted): off lists, kept for history. Team managers only."""
     if not access.can_archive_person(actor, person):
         raise PermissionDenied("Only a team manager of the holding agency can archive a record.")

@@ -4,7 +4,7 @@ scope as every other read."""
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.urls import reverse
@@ -14,12 +14,15 @@ from waymark.people.access import people_worked_with
 from waymark.people.models import Person
 from waymark.web.home import Figure, Panel, register
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 # The count scans every person the user's agencies hold, on each home page: kept for a few
 # minutes per user (and per set of memberships, so a changed role counts afresh).
 COUNT_SECONDS = 300
 
 
-def visible_people_count(user: Any) -> int:
+def visible_people_count(user: User) -> int:
     memberships = sorted(f"{m.agency_id}:{m.team_id}:{m.role}" for m in user.active_memberships)
     key = "people-visible-count:" + hashlib.sha256(f"{user.pk}|{'|'.join(memberships)}".encode()).hexdigest()
     return int(
@@ -33,7 +36,7 @@ def visible_people_count(user: Any) -> int:
 
 
 @register(Role.CASEWORKER, Role.HOUSING_OFFICER, Role.PERPETRATOR_WORKER)
-def people_panel(user: Any) -> Panel:
+def people_panel(user: User) -> Panel:
     if Role.PERPETRATOR_WORKER in user.roles:
         # The firewall (waymark/people/access.py): programme workers see people causing harm and their
         # own participants, never a survivor's record.

@@ -7,7 +7,7 @@ records with their own safety flags and their own, narrower access check.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import F, Q
@@ -30,15 +30,18 @@ from waymark.people.choices import (
 )
 from waymark.people.normalise import BlindIndexKind, blind_index
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 
 class PersonQuerySet(models.QuerySet["Person"]):
-    def visible_to(self, user: Any) -> PersonQuerySet:
+    def visible_to(self, user: User) -> PersonQuerySet:
         """People this user may see at all (waymark/people/access.py decides)."""
         from waymark.people.access import people_visible_to
 
         return self.filter(pk__in=people_visible_to(user).values("pk"))
 
-    def with_location_visible_to(self, user: Any) -> PersonQuerySet:
+    def with_location_visible_to(self, user: User) -> PersonQuerySet:
         """People whose addresses and contact channels this user may see."""
         from waymark.people.access import locations_visible_to
 
@@ -199,7 +202,7 @@ def _knows_warning(value: str, *, what: str) -> list[str]:
 
 
 class LocationQuerySet(models.QuerySet[Any]):
-    def visible_to(self, user: Any) -> Any:
+    def visible_to(self, user: User) -> Any:
         """Only the records of people whose location this user may see (access.py decides)."""
         from waymark.people.access import locations_visible_to
 

@@ -5,13 +5,13 @@ showing where they are, writes an audit VIEW event (ids only)."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -26,8 +26,11 @@ from waymark.people.choices import RelationshipKind
 from waymark.people.models import Address, ContactChannel, Person, Relationship
 from waymark.risk.access import has_risk_role
 
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedHttpRequest
 
-def _person(request: HttpRequest, person_id: uuid.UUID) -> Person:
+
+def _person(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Person:
     """The person, or a refusal that is itself audited (so probing leaves a trace)."""
     try:
         return access.get_person_for_user(request.user, person_id)
@@ -42,7 +45,7 @@ def _person(request: HttpRequest, person_id: uuid.UUID) -> Person:
         raise
 
 
-def _located_person(request: HttpRequest, person_id: uuid.UUID, *, edit: bool = False) -> Person:
+def _located_person(request: AuthenticatedHttpRequest, person_id: uuid.UUID, *, edit: bool = False) -> Person:
     """The person, only if the user may see (and, with ``edit``, change) where they are."""
     person = _person(request, person_id)
     allowed = access.can_edit_location(request.user, person) if edit else access.can_see_location(request.user, person)
@@ -58,7 +61,7 @@ def _located_person(request: HttpRequest, person_id: uuid.UUID, *, edit: bool = 
     return person
 
 
-def _editable_person(request: HttpRequest, person_id: uuid.UUID) -> Person:
+def _editable_person(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Person:
     person = _person(request, person_id)
     if not access.can_edit_person(request.user, person):
         raise PermissionDenied("Your role does not allow changing this record.")
@@ -67,7 +70,7 @@ def _editable_person(request: HttpRequest, person_id: uuid.UUID) -> Person:
 
 @signed_in(*access.PERSON_RECORD_ROLES)
 @require_GET
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """People the user may see, optionally filtered by part of any name they use."""
     form = forms.PeopleFilterForm(request.GET or None)
     mine = request.GET.get("show") == "mine"
@@ -99,7 +102,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @signed_in(*access.EDITOR_ROLES)
 @require_http_methods(["GET", "POST"])
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     agencies = list(Agency.objects.filter(pk__in=access.agencies_user_may_record_for(request.user)))
     form = forms.PersonCreateForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
@@ -118,7 +121,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 @signed_in()
 @require_GET
-def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+def person_detail(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Identity, names and relationships; contact safety warnings only for those who may locate."""
     person = _person(request, person_id)
     user = request.user
@@ -170,7 +173,7 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 
 @signed_in()
 @require_GET
-def person_contact(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+def person_contact(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Addresses and contact channels with their safety flags: a distinct, audited read."""
     person = _located_person(request, person_id)
     addresses = list(Address.objects.visible_to(request.user).filter(person=person))
@@ -197,7 +200,7 @@ def person_contact(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 
 @signed_in()
 @require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+def person_edit(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = _editable_person(request, person_id)
     form = forms.PersonEditForm.for_person(person, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -224,7 +227,7 @@ def person_edit(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 
 @signed_in()
 @require_http_methods(["GET", "POST"])
-def name_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+def name_add(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = _editable_person(request, person_id)
     form = forms.PersonNameForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -239,7 +242,7 @@ def name_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 
 @signed_in()
 @require_http_methods(["GET", "POST"])
-def relationship_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+def relationship_add(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = _editable_person(request, person_id)
     others = Person.objects.visible_to(request.user).exclude(pk=person.pk).filter(archived_at__isnull=True)
     form = forms.RelationshipForm(request.POST or None, people=others)
@@ -265,7 +268,7 @@ def relationship_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse
 
 @signed_in()
 @require_http_methods(["GET", "POST"])
-def address_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+def address_add(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = _located_person(request, person_id, edit=True)
     form = forms.AddressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -280,7 +283,7 @@ def address_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 
 @signed_in()
 @require_http_methods(["GET", "POST"])
-def address_end(request: HttpRequest, person_id: uuid.UUID, address_id: uuid.UUID) -> HttpResponse:
+def address_end(request: AuthenticatedHttpRequest, person_id: uuid.UUID, address_id: uuid.UUID) -> HttpResponse:
     person = _located_person(request, person_id, edit=True)
     address = Address.objects.filter(person=person, pk=address_id).first()
     if address is None:
@@ -307,7 +310,7 @@ def address_end(request: HttpRequest, person_id: uuid.UUID, address_id: uuid.UUI
 
 @signed_in()
 @require_http_methods(["GET", "POST"])
-def channel_add(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+def channel_add(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = _located_person(request, person_id, edit=True)
     form = forms.ContactChannelForm(request.POST or None, addresses=person.addresses.filter(is_current=True))
     if request.method == "POST" and form.is_valid():
@@ -339,7 +342,7 @@ def _channel(person: Person, channel_id: uuid.UUID) -> ContactChannel:
 
 @signed_in()
 @require_http_methods(["GET", "POST"])
-def channel_flags(request: HttpRequest, person_id: uuid.UUID, channel_id: uuid.UUID) -> HttpResponse:
+def channel_flags(request: AuthenticatedHttpRequest, person_id: uuid.UUID, channel_id: uuid.UUID) -> HttpResponse:
     person = _located_person(request, person_id, edit=True)
     channel = _channel(person, channel_id)
     initial = {name: getattr(channel, name) for name in forms.ContactFlagsForm.base_fields}
@@ -356,7 +359,7 @@ def channel_flags(request: HttpRequest, person_id: uuid.UUID, channel_id: uuid.U
 
 @signed_in()
 @require_http_methods(["GET", "POST"])
-def channel_end(request: HttpRequest, person_id: uuid.UUID, channel_id: uuid.UUID) -> HttpResponse:
+def channel_end(request: AuthenticatedHttpRequest, person_id: uuid.UUID, channel_id: uuid.UUID) -> HttpResponse:
     person = _located_person(request, person_id, edit=True)
     channel = _channel(person, channel_id)
     form = forms.EndDateForm(request.POST or None)
@@ -374,7 +377,7 @@ def channel_end(request: HttpRequest, person_id: uuid.UUID, channel_id: uuid.UUI
 
 @signed_in()
 @require_http_methods(["GET", "POST"])
-def person_archive(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+def person_archive(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = _person(request, person_id)
     if not access.can_archive_person(request.user, person):
         raise PermissionDenied("Only a team manager of the holding agency can archive a record.")

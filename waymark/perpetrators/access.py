@@ -15,26 +15,30 @@ and their own participants; a victim appears to them only as the name on an enro
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from waymark.organisations.roles import Role
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+    from waymark.perpetrators.models import Enrolment
 
-def _is_member(user: Any) -> bool:
+
+def _is_member(user: User) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active and getattr(user, "roles", None))
 
 
-def programme_agency_ids(user: Any) -> frozenset[uuid.UUID]:
+def programme_agency_ids(user: User) -> frozenset[uuid.UUID]:
     """Agencies where this user runs the programme."""
     if not _is_member(user):
         return frozenset()
     return frozenset(user.agencies_with_role(Role.PERPETRATOR_WORKER))
 
 
-def enrolments_visible_to(user: Any) -> QuerySet[Any]:
+def enrolments_visible_to(user: User) -> QuerySet[Any]:
     """Every enrolment this user may open. Nothing unless a condition below grants it."""
     from waymark.perpetrators.models import Enrolment
 
@@ -44,13 +48,13 @@ def enrolments_visible_to(user: Any) -> QuerySet[Any]:
     return Enrolment.objects.filter(agency_id__in=programme_agency_ids(user))
 
 
-def participant_enrolments_for(user: Any) -> QuerySet[Any]:
+def participant_enrolments_for(user: User) -> QuerySet[Any]:
     """The enrolments whose participants this user may see as their programme's own clients
     (used by ``waymark/people/access.py``)."""
     return enrolments_visible_to(user)
 
 
-def get_enrolment_for_user(user: Any, enrolment_id: uuid.UUID | str) -> Any:
+def get_enrolment_for_user(user: User, enrolment_id: uuid.UUID | str) -> Enrolment:
     """The enrolment, if this user may see it. Http404 alike for "no such" and "not yours"."""
     try:
         enrolment_uuid = uuid.UUID(str(enrolment_id))
@@ -67,7 +71,7 @@ def get_enrolment_for_user(user: Any, enrolment_id: uuid.UUID | str) -> Any:
     return enrolment
 
 
-def programme_for_victim_case(user: Any, case: Any) -> list[Any]:
+def programme_for_victim_case(user: User, case: Any) -> list[Any]:
     """The victim links (with their enrolments) for the person of a case this user may see.
 
     Call only after the case page's own check (``get_case_for_user``). What the caller may show

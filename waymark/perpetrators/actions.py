@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -55,10 +55,13 @@ from waymark.perpetrators.selectors import (
     victim_candidates,
 )
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 MAX_SESSIONS = 52
 
 
-def _require_worker(actor: Any, enrolment: Enrolment) -> None:
+def _require_worker(actor: User, enrolment: Enrolment) -> None:
     if not enrolments_visible_to(actor).filter(pk=enrolment.pk).exists():
         raise PermissionDenied("Only the programme's workers can change this enrolment.")
 
@@ -72,7 +75,7 @@ def _not_future(value: date | None, field: str, label: str, errors: dict[str, st
         errors.setdefault(field, f"{label} must be today or in the past.")
 
 
-def _audit_status(actor: Any, enrolment: Enrolment, from_status: str, **detail: Any) -> None:
+def _audit_status(actor: User, enrolment: Enrolment, from_status: str, **detail: Any) -> None:
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -102,7 +105,7 @@ def _validate_new(details: NewParticipant, errors: dict[str, str]) -> None:
     _not_future(details.date_of_birth, "date_of_birth", "The date of birth", errors)
 
 
-def _record_participant(*, actor: Any, details: NewParticipant, agency: Agency) -> Any:
+def _record_participant(*, actor: User, details: NewParticipant, agency: Agency) -> Any:
     """Records a new person causing harm, held by the programme's agency."""
     person = Person.objects.create(
         given_name=details.given_name.strip(),
@@ -140,19 +143,19 @@ def programmes_running() -> Any:
     return Agency.objects.filter(pk__in=running, is_active=True).order_by("name")
 
 
-def referring_agency_for(actor: Any) -> Agency | None:
+def referring_agency_for(actor: User) -> Agency | None:
     """The agency the actor refers from: the first where they hold a referring role."""
     ids = actor.agencies_with_role(*REFERRING_ROLES) if getattr(actor, "is_authenticated", False) else []
     return Agency.objects.filter(pk__in=list(ids)).order_by("name").first()
 
 
-def _source_for(actor: Any, agency: Agency) -> str:
+def _source_for(actor: User, agency: Agency) -> str:
     if Role.MARAC_COORDINATOR in actor.roles and agency.pk in set(actor.agencies_with_role(Role.MARAC_COORDINATOR)):
         return ReferralSource.MARAC
     return _SOURCE_BY_AGENCY_KIND.get(agency.kind, ReferralSource.OTHER)
 
 
-def _create_enrolment(*, actor: Any, participant: Any, agency: Agency, **fields: Any) -> Enrolment:
+def _create_enrolment(*, actor: User, participant: Any, agency: Agency, **fields: Any) -> Enrolment:
     enrolment = Enrolment.objects.create(participant=participant, agency=agency, **fields)
     audit_record(actor=actor, action=AuditAction.CREATE, obj=enrolment, detail={"source": enrolment.source})
     return enrolment
@@ -161,7 +164,7 @@ def _create_enrolment(*, actor: Any, participant: Any, agency: Agency, **fields:
 @transaction.atomic
 def enrolment_refer(
     *,
-    actor: Any,
+    actor: User,
     agency: Agency,
     referred_on: date,
     participant: Any = None,
@@ -219,7 +222,7 @@ def enrolment_refer(
 @transaction.atomic
 def enrolment_self_referral(
     *,
-    actor: Any,
+    actor: User,
     agency: Agency,
     referred_on: date,
     new_participant: NewParticipant,
@@ -255,7 +258,7 @@ def enrolment_self_referral(
 @transaction.atomic
 def enrolment_assess(
     *,
-    actor: Any,
+    actor: User,
     enrolment: Enrolment,
     assessed_on: date,
     suitable: bool,
@@ -292,7 +295,7 @@ def enrolment_assess(
 
 @transaction.atomic
 def enrolment_enrol(
-    *, actor: Any, enrolment: Enrolment, starts_on: date, sessions_planned: int | None = None
+    *, actor: User, enrolment: Enrolment, starts_on: date, sessions_planned: int | None = None
 ) -> Enrolment:
     """Enrols an assessed participant: weekly sessions from ``starts_on`` (26 unless said)."""
     _require_worker(actor, enrolment)
@@ -318,7 +321,7 @@ def enrolment_enrol(
 
 @transaction.atomic
 def attendance_record(
-    *, actor: Any, enrolment: Enrolment, session_on: date, attendance: str, note: str = ""
+    *, actor: User, enrolment: Enrolment, session_on: date, attendance: str, note: str = ""
 ) -> SessionAttendance:
     """Records attendance at one session. An absence with no reason raises a dated
     "missed session" flag for the victim's worker."""
@@ -360,7 +363,7 @@ OUTCOME_MEASURES = tuple(_OUTCOME_CHOICES)
 
 @transaction.atomic
 def outcome_record(
-    *, actor: Any, enrolment: Enrolment, point: str, recorded_on: date, measures: dict[str, str], note: str = ""
+    *, actor: User, enrolment: Enrolment, point: str, recorded_on: date, measures: dict[str, str], note: str = ""
 ) -> BehaviourOutcome:
     """Records the behaviour-change measures at the start, mid-point or end.
 
@@ -404,7 +407,7 @@ def outcome_record(
 
 
 @transaction.atomic
-def enrolment_complete(*, actor: Any, enrolment: Enrolment, ended_on: date, note: str = "") -> Enrolment:
+def enrolment_complete(*, actor: User, enrolment: Enrolment, ended_on: date, note: str = "") -> Enrolment:
     """Completion: enrolled, attended enough sessions (all planned but the allowed absences),
     and the end-of-programme outcomes recorded."""
     _require_worker(actor, enrolment)
@@ -438,7 +441,7 @@ def enrolment_complete(*, actor: Any, enrolment: Enrolment, ended_on: date, note
 
 
 @transaction.atomic
-def enrolment_drop_out(*, actor: Any, enrolment: Enrolment, ended_on: date, reason: str, note: str = "") -> Enrolment:
+def enrolment_drop_out(*, actor: User, enrolment: Enrolment, ended_on: date, reason: str, note: str = "") -> Enrolment:
     """Ends a referral or place before completion, with a reason. Raises a dated
     "dropped out" flag for the victim's worker."""
     _require_worker(actor, enrolment)
@@ -465,7 +468,7 @@ def enrolment_drop_out(*, actor: Any, enrolment: Enrolment, ended_on: date, reas
 
 
 @transaction.atomic
-def victim_link(*, actor: Any, enrolment: Enrolment, victim: Any, relationship: str) -> VictimLink:
+def victim_link(*, actor: User, enrolment: Enrolment, victim: Any, relationship: str) -> VictimLink:
     """Links a victim (one of ``victim_candidates``) and their support: their case, if any."""
     _require_worker(actor, enrolment)
     errors: dict[str, str] = {}
@@ -483,7 +486,7 @@ def victim_link(*, actor: Any, enrolment: Enrolment, victim: Any, relationship: 
 
 
 def _raise_flag(
-    *, actor: Any, enrolment: Enrolment, kind: str, raised_on: date, detail: str = "", session: Any = None
+    *, actor: User, enrolment: Enrolment, kind: str, raised_on: date, detail: str = "", session: Any = None
 ) -> RiskFlag:
     flag = RiskFlag.objects.create(
         enrolment=enrolment, kind=kind, raised_on=raised_on, detail=detail, raised_by=actor, session=session
@@ -493,7 +496,7 @@ def _raise_flag(
 
 
 @transaction.atomic
-def flag_raise(*, actor: Any, enrolment: Enrolment, kind: str, raised_on: date, detail: str = "") -> RiskFlag:
+def flag_raise(*, actor: User, enrolment: Enrolment, kind: str, raised_on: date, detail: str = "") -> RiskFlag:
     """Raises a dated risk flag for the linked victims' workers."""
     _require_worker(actor, enrolment)
     errors: dict[str, str] = {}

@@ -4,7 +4,7 @@ AppConfig.ready)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -18,9 +18,12 @@ from waymark.perpetrators.models import RiskFlag
 from waymark.perpetrators.selectors import enrolled_on, sessions_in_week
 from waymark.web.home import Figure, Panel, register
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 
 @register(Role.PERPETRATOR_WORKER)
-def programme_panel(user: Any) -> Panel:
+def programme_panel(user: User) -> Panel:
     """Enrolled now, sessions planned this week, completions and drop-outs (this financial year)."""
     from waymark.core.dates import financial_year_start
 
@@ -62,7 +65,7 @@ def programme_panel(user: Any) -> Panel:
 
 
 @register_case_section(order=70, template="perpetrators/_case_section.html")
-def programme_section(user: Any, case: Any) -> dict[str, Any] | None:
+def programme_section(user: User, case: Any) -> dict[str, Any] | None:
     """For the victim's worker: the programme status and risk flags of each enrolment the
     victim is linked to. Never attendance, session notes, assessments or behaviour outcomes."""
     links = programme_for_victim_case(user, case)
@@ -87,7 +90,7 @@ FLAG_PANEL_DAYS = 28
 
 
 @register(Role.CASEWORKER, Role.TEAM_MANAGER)
-def programme_flags_panel(user: Any) -> Panel:
+def programme_flags_panel(user: User) -> Panel:
     """For victims' workers: recent risk flags the programme raised about their clients' abusers,
     each linking to the client's case (where the section shows status and flags only)."""
     from datetime import timedelta

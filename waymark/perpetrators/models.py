@@ -11,7 +11,7 @@ Free text (assessment, session and flag notes) is encrypted and never written to
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -37,6 +37,9 @@ from waymark.perpetrators.choices import (
     VictimRelationship,
 )
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 
 def default_sessions_planned() -> int:
     """The standard programme length (settings.PERPETRATOR_PROGRAMME_SESSIONS, 26 weekly sessions)."""
@@ -44,7 +47,7 @@ def default_sessions_planned() -> int:
 
 
 class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
-    def visible_to(self, user: Any) -> EnrolmentQuerySet:
+    def visible_to(self, user: User) -> EnrolmentQuerySet:
         """Enrolments this user's programme holds (rules in ``waymark/perpetrators/access.py``)."""
         from waymark.perpetrators.access import enrolments_visible_to
 

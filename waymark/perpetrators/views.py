@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,10 +38,14 @@ from waymark.perpetrators.selectors import (
     victim_candidates,
 )
 
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedHttpRequest
+    from waymark.accounts.models import User
+
 WORKER = Role.PERPETRATOR_WORKER
 
 
-def _enrolment(request: HttpRequest, enrolment_id: uuid.UUID) -> Enrolment:
+def _enrolment(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) -> Enrolment:
     """The enrolment, or a refusal that is itself audited (so probing leaves a trace)."""
     try:
         return get_enrolment_for_user(request.user, enrolment_id)
@@ -58,7 +62,7 @@ def _enrolment(request: HttpRequest, enrolment_id: uuid.UUID) -> Enrolment:
 
 @signed_in(WORKER)
 @require_GET
-def enrolment_list(request: HttpRequest) -> HttpResponse:
+def enrolment_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The programme's referrals and enrolments, current first; filter by status."""
     status = request.GET.get("status", "active")
     enrolments = enrolments_visible_to(request.user).select_related("participant", "worker")
@@ -81,7 +85,7 @@ def enrolment_list(request: HttpRequest) -> HttpResponse:
 
 @signed_in(WORKER)
 @require_http_methods(["GET", "POST"])
-def referral_create(request: HttpRequest) -> HttpResponse:
+def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Record a verified self-referral: the only way in that another service did not make. The
     worker types the details the person gave; they never pick from the records."""
     user = request.user
@@ -110,7 +114,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
 
 @signed_in(*actions.REFERRING_ROLES)
 @require_http_methods(["GET", "POST"])
-def programme_referral(request: HttpRequest) -> HttpResponse:
+def programme_referral(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Another service refers a person causing harm to a programme: a person they may see
     (``?person=<id>``, from the person's page) or someone they give the details of."""
     user = request.user
@@ -145,7 +149,7 @@ def programme_referral(request: HttpRequest) -> HttpResponse:
 
 @signed_in(WORKER)
 @require_GET
-def enrolment_detail(request: HttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
+def enrolment_detail(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
     enrolment = _enrolment(request, enrolment_id)
     outcomes = {o.point: o for o in BehaviourOutcome.objects.filter(enrolment=enrolment)}
     context = {
@@ -189,7 +193,7 @@ def _form_page(
 
 @signed_in(WORKER)
 @require_http_methods(["GET", "POST"])
-def enrolment_assess(request: HttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
+def enrolment_assess(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
     enrolment = _enrolment(request, enrolment_id)
     form = forms.AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -212,7 +216,7 @@ def enrolment_assess(request: HttpRequest, enrolment_id: uuid.UUID) -> HttpRespo
 
 @signed_in(WORKER)
 @require_http_methods(["GET", "POST"])
-def enrolment_enrol(request: HttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
+def enrolment_enrol(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
     enrolment = _enrolment(request, enrolment_id)
     form = forms.EnrolForm(request.POST or None, initial={"sessions_planned": Enrolment().sessions_planned})
     if request.method == "POST" and form.is_valid():
@@ -234,7 +238,7 @@ def enrolment_enrol(request: HttpRequest, enrolment_id: uuid.UUID) -> HttpRespon
 
 @signed_in(WORKER)
 @require_http_methods(["GET", "POST"])
-def enrolment_end(request: HttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
+def enrolment_end(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
     enrolment = _enrolment(request, enrolment_id)
     form = forms.EndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -267,7 +271,7 @@ def enrolment_end(request: HttpRequest, enrolment_id: uuid.UUID) -> HttpResponse
 
 @signed_in(WORKER)
 @require_http_methods(["GET", "POST"])
-def outcome_record(request: HttpRequest, enrolment_id: uuid.UUID, point: str) -> HttpResponse:
+def outcome_record(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID, point: str) -> HttpResponse:
     enrolment = _enrolment(request, enrolment_id)
     if point not in OutcomePoint.values:
         raise Http404("No such point")
@@ -294,7 +298,7 @@ def outcome_record(request: HttpRequest, enrolment_id: uuid.UUID, point: str) ->
 
 @signed_in(WORKER)
 @require_http_methods(["GET", "POST"])
-def flag_raise(request: HttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
+def flag_raise(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
     enrolment = _enrolment(request, enrolment_id)
     form = forms.FlagForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -319,7 +323,7 @@ def flag_raise(request: HttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
 
 @signed_in(WORKER)
 @require_http_methods(["GET", "POST"])
-def victim_link(request: HttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
+def victim_link(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
     enrolment = _enrolment(request, enrolment_id)
     candidates = victim_candidates(enrolment)
     form = forms.VictimLinkForm(request.POST or None, candidates=candidates, enrolment=enrolment)
@@ -356,7 +360,7 @@ def victim_link(request: HttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
 
 @signed_in(WORKER)
 @require_GET
-def flag_list(request: HttpRequest) -> HttpResponse:
+def flag_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every risk flag the programme has raised, newest first."""
     flags = RiskFlag.objects.filter(enrolment__in=enrolments_visible_to(request.user)).select_related(
         "enrolment", "enrolment__participant"
@@ -376,7 +380,7 @@ def flag_list(request: HttpRequest) -> HttpResponse:
 
 @signed_in(WORKER)
 @require_GET
-def register_today(request: HttpRequest) -> HttpResponse:
+def register_today(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Opens the register for the date asked for (today if none)."""
     form = forms.RegisterDateForm(request.GET or None)
     on = form.cleaned_data.get("on") if form.is_valid() else None
@@ -395,7 +399,7 @@ def session_day_of(enrolment: Any, today: date) -> date:
     return past[-1] if past else dates[0]
 
 
-def latest_session_day(user: Any) -> date:
+def latest_session_day(user: User) -> date:
     """The register opens on a session's own day (issue 10, item 4): the most recent session date on
     or before today among the user's programmes' current participants (today if none)."""
     today = timezone.localdate()
@@ -406,7 +410,7 @@ def latest_session_day(user: Any) -> date:
 
 @signed_in(WORKER)
 @require_http_methods(["GET", "POST"])
-def register(request: HttpRequest, on: str) -> HttpResponse:
+def register(request: AuthenticatedHttpRequest, on: str) -> HttpResponse:
     """The attendance register for one session date: everyone on the programme that day."""
     try:
         session_on = date.fromisoformat(on)
@@ -461,7 +465,7 @@ def register(request: HttpRequest, on: str) -> HttpResponse:
     )
 
 
-def _save_register(request: HttpRequest, open_rows: list[dict[str, Any]], session_on: date) -> list[str]:
+def _save_register(request: AuthenticatedHttpRequest, open_rows: list[dict[str, Any]], session_on: date) -> list[str]:
     """Records every answered row in one transaction: all or nothing."""
     from django.db import transaction
 

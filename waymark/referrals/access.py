@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -17,8 +17,11 @@ from django.http import Http404
 from waymark.referrals.choices import RECEIVING_DECIDE_ROLES
 from waymark.referrals.models import Referral
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
-def get_referral_for_user(user: Any, referral_id: UUID | str) -> Referral:
+
+def get_referral_for_user(user: User, referral_id: UUID | str) -> Referral:
     """The referral, if the user may read it. 404 alike for "does not exist" and "not yours"."""
     try:
         return (
@@ -30,12 +33,12 @@ def get_referral_for_user(user: Any, referral_id: UUID | str) -> Referral:
         raise Http404("No such referral") from error
 
 
-def can_decide(user: Any, referral: Referral) -> bool:
+def can_decide(user: User, referral: Referral) -> bool:
     """Team managers of the receiving agency triage, accept, signpost and decline."""
     return referral.receiving_agency_id in user.agencies_with_role(*RECEIVING_DECIDE_ROLES)
 
 
-def get_referral_to_decide(user: Any, referral_id: UUID | str) -> Referral:
+def get_referral_to_decide(user: User, referral_id: UUID | str) -> Referral:
     """The referral for a decision: 404 if the user may not read it, 403 if they may only read it."""
     referral = get_referral_for_user(user, referral_id)
     if not can_decide(user, referral):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -39,6 +39,9 @@ from waymark.referrals.states import ReferralStatus, check_transition
 from waymark.risk.actions import risk_assessment_record
 from waymark.risk.choices import RiskLevel
 from waymark.risk.selectors import current_instruments
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 MAX_CHILDREN = 30
 MAX_AGE = 120
@@ -173,7 +176,7 @@ def _next_number(year: int) -> str:
     return f"R-{year}-{sequence.last_number:06d}"
 
 
-def _record_person(*, actor: Any, details: PersonDetails, role: str, held_by: Agency) -> Person:
+def _record_person(*, actor: User | None, details: PersonDetails, role: str, held_by: Agency) -> Person:
     """Creates the person met at intake. Matching against known people happens at triage."""
     person = Person.objects.create(
         given_name=details.given_name.strip(),
@@ -196,7 +199,7 @@ def _record_person(*, actor: Any, details: PersonDetails, role: str, held_by: Ag
     return person
 
 
-def _record_checklist(*, actor: Any, person: Person, risk: RiskAnswers, agency: Agency | None) -> Any:
+def _record_checklist(*, actor: User | None, person: Person, risk: RiskAnswers, agency: Agency | None) -> Any:
     """The referrer's checklist, recorded by the risk app (which scores it and audits it)."""
     instruments = current_instruments()
     if not instruments or risk.assessed_on is None or risk.yes_count is None:
@@ -217,7 +220,7 @@ def _record_checklist(*, actor: Any, person: Person, risk: RiskAnswers, agency: 
 
 
 def _status_change(
-    *, referral: Referral, actor: Any, from_status: str, to_status: str, reason: str, reason_code: str = ""
+    *, referral: Referral, actor: User | None, from_status: str, to_status: str, reason: str, reason_code: str = ""
 ) -> None:
     ReferralStatusChange.objects.create(
         referral=referral,
@@ -232,7 +235,7 @@ def _status_change(
 
 def _create(
     *,
-    actor: Any,
+    actor: User | None,
     source: ReferralSource,
     referring_agency: Agency | None,
     subject: PersonDetails,
@@ -315,7 +318,7 @@ def _create(
 @transaction.atomic
 def referral_create(
     *,
-    actor: Any,
+    actor: User,
     referring_agency: Agency,
     subject: PersonDetails,
     subject_postcode: str = "",
@@ -399,7 +402,7 @@ def self_referral_create(*, subject: PersonDetails, what: WhatHappened, contact:
 
 @transaction.atomic
 def referral_transition(
-    *, actor: Any, referral: Referral, to_status: str, reason_code: str = "", reason: str = ""
+    *, actor: User, referral: Referral, to_status: str, reason_code: str = "", reason: str = ""
 ) -> Referral:
     """Moves a referral to ``to_status`` if the state machine allows it, with the reason and actor.
 
@@ -460,7 +463,7 @@ def referral_transition(
 
 @transaction.atomic
 def referral_subject_merge(
-    *, actor: Any, referral: Referral, existing_person: Person, resolutions: dict[str, str], reason: str
+    *, actor: User, referral: Referral, existing_person: Person, resolutions: dict[str, str], reason: str
 ) -> Any:
     """The receiving service confirms that the person referred is someone already known: the
     referral's record is merged into the known one (waymark/matching/merge.py), so the case this

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils import timezone
@@ -13,9 +13,12 @@ from waymark.referrals.models import Referral
 from waymark.referrals.states import ReferralStatus
 from waymark.web.home import Figure, Panel, register
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 
 @register(*REFERRING_ROLES)
-def referrals_made(user: Any) -> Panel:
+def referrals_made(user: User) -> Panel:
     mine = Referral.objects.status_visible_to(user)
     since = timezone.localdate() - timedelta(days=28)
     return Panel(
@@ -34,7 +37,7 @@ def referrals_made(user: Any) -> Panel:
 
 
 @register(*RECEIVING_READ_ROLES)
-def referrals_to_triage(user: Any) -> Panel:
+def referrals_to_triage(user: User) -> Panel:
     received = Referral.objects.visible_to(user)
     return Panel(
         title="Referrals to triage",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.http import HttpRequest, QueryDict
@@ -20,6 +20,10 @@ from waymark.organisations.models import Agency
 from waymark.referrals import forms as intake_forms
 from waymark.referrals.actions import PersonDetails, RiskAnswers, SafeContact, Sharing, WhatHappened
 from waymark.referrals.choices import REFERRING_ROLES
+
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedHttpRequest
+    from waymark.accounts.models import User
 
 DRAFT_KEY = "referral_intake_draft"
 SENT_KEY = "referral_intake_sent"
@@ -46,11 +50,11 @@ STEPS: list[Step] = [
 STEPS_BY_SLUG = {step.slug: step for step in STEPS}
 
 
-def referring_agencies(user: Any) -> list[Agency]:
+def referring_agencies(user: User) -> list[Agency]:
     return list(Agency.objects.filter(pk__in=user.agencies_with_role(*REFERRING_ROLES), is_active=True))
 
 
-def steps_for(user: Any) -> list[Step]:
+def steps_for(user: User) -> list[Step]:
     """The agency question is asked only of someone who refers for more than one agency."""
     if len(referring_agencies(user)) > 1:
         return STEPS
@@ -83,7 +87,7 @@ def posted_answers(post: QueryDict) -> dict[str, list[str]]:
     return {key: post.getlist(key) for key in post if key != "csrfmiddlewaretoken"}
 
 
-def make_form(request: HttpRequest, step: Step, data: dict[str, list[str]] | None) -> forms.Form:
+def make_form(request: AuthenticatedHttpRequest, step: Step, data: dict[str, list[str]] | None) -> forms.Form:
     kwargs: dict[str, Any] = {}
     if step.slug == "agency":
         kwargs["agencies"] = [(str(a.pk), a.name) for a in referring_agencies(request.user)]
@@ -91,7 +95,7 @@ def make_form(request: HttpRequest, step: Step, data: dict[str, list[str]] | Non
     return step.form_class(bound, **kwargs)
 
 
-def answered_forms(request: HttpRequest) -> tuple[dict[str, forms.Form], Step | None]:
+def answered_forms(request: AuthenticatedHttpRequest) -> tuple[dict[str, forms.Form], Step | None]:
     """Every step's form bound to its saved answers, and the first step still to do (or None)."""
     draft = load_draft(request)
     result: dict[str, forms.Form] = {}
@@ -115,7 +119,7 @@ def _person(data: dict[str, Any]) -> PersonDetails:
     )
 
 
-def action_arguments(request: HttpRequest, answered: dict[str, forms.Form]) -> dict[str, Any]:
+def action_arguments(request: AuthenticatedHttpRequest, answered: dict[str, forms.Form]) -> dict[str, Any]:
     """Turns the answered steps into the keyword arguments of ``referral_create``."""
     data = {slug: form.cleaned_data for slug, form in answered.items()}
     harm = data["harm"]

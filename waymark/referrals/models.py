@@ -8,7 +8,7 @@ see ``waymark/referrals/access.py``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -30,15 +30,18 @@ from waymark.referrals.choices import (
 )
 from waymark.referrals.states import ReferralStatus
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 
 class ReferralQuerySet(models.QuerySet["Referral"]):
-    def visible_to(self, user: Any) -> ReferralQuerySet:
+    def visible_to(self, user: User) -> ReferralQuerySet:
         """The whole record: caseworkers and team managers of the receiving agency only."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self.filter(receiving_agency_id__in=user.agencies_with_role(*RECEIVING_READ_ROLES))
 
-    def status_visible_to(self, user: Any) -> ReferralQuerySet:
+    def status_visible_to(self, user: User) -> ReferralQuerySet:
         """Status only: the referrals made by an agency in which the user holds a referring role."""
         if not getattr(user, "is_authenticated", False):
             return self.none()

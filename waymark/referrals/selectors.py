@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from waymark.matching import access as matching_access
 from waymark.matching.engine import SearchQuery
 from waymark.matching.selectors import CandidateView, triage_matches
 from waymark.referrals.models import Referral
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
-def known_matches(user: Any, referral: Referral, *, use_contact: bool) -> list[CandidateView]:
+
+def known_matches(user: User, referral: Referral, *, use_contact: bool) -> list[CandidateView]:
     """People already known who may be the person referred, as this user may see them.
 
     Searched (and audited) by the matching app. The phone and postcode typed at intake narrow the
@@ -49,7 +52,7 @@ QUEUE_SHOW = {
 QUEUE_RISK = {"high": "High", "none": "No checklist yet", "medium": "Medium", "standard": "Standard"}
 
 
-def triage_queue(user: Any, *, show: str = "open", source: str = "", risk: str = "") -> Any:
+def triage_queue(user: User, *, show: str = "open", source: str = "", risk: str = "") -> Any:
     """Every referral this user may triage, most urgent first (risk level, then age, then source).
 
     Nothing is cut off: the view pages through the whole queryset.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,12 +31,15 @@ from waymark.referrals.routing import advise
 from waymark.referrals.selectors import known_matches
 from waymark.referrals.states import ACTION_LABELS, REASON_REQUIRED, InvalidTransition, ReferralStatus, allowed_targets
 
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedHttpRequest
+
 # --- Professional intake -------------------------------------------------------------------
 
 
 @signed_in(*REFERRING_ROLES)
 @require_GET
-def intake_start(request: HttpRequest) -> HttpResponse:
+def intake_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Starts a new referral, dropping any unfinished draft."""
     intake.clear_draft(request)
     return render(request, "referrals/start.html", {"first_step": intake.steps_for(request.user)[0]})
@@ -44,7 +47,7 @@ def intake_start(request: HttpRequest) -> HttpResponse:
 
 @signed_in(*REFERRING_ROLES)
 @require_http_methods(["GET", "POST"])
-def intake_step(request: HttpRequest, slug: str) -> HttpResponse:
+def intake_step(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     steps = intake.steps_for(request.user)
     step = next((s for s in steps if s.slug == slug), None)
     if step is None:
@@ -82,7 +85,7 @@ def intake_step(request: HttpRequest, slug: str) -> HttpResponse:
 
 @signed_in(*REFERRING_ROLES)
 @require_http_methods(["GET", "POST"])
-def intake_check(request: HttpRequest) -> HttpResponse:
+def intake_check(request: AuthenticatedHttpRequest) -> HttpResponse:
     answered, first_unanswered = intake.answered_forms(request)
     if first_unanswered is not None:
         return redirect("referrals:step", slug=first_unanswered.slug)
@@ -117,7 +120,7 @@ def intake_sent(request: HttpRequest) -> HttpResponse:
 
 @signed_in(*REFERRING_ROLES)
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The referrals the user's agencies made: reference, date, status, reason. Nothing else."""
     from waymark.core.paging import paged, query_without_page
 
@@ -168,7 +171,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @signed_in(*RECEIVING_READ_ROLES)
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every waiting referral, most urgent first, paged, with filters (nothing is cut off)."""
     from urllib.parse import urlencode
 
@@ -217,7 +220,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @signed_in(*RECEIVING_READ_ROLES)
 @require_GET
-def detail(request: HttpRequest, referral_id: str) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
     referral = get_referral_for_user(request.user, referral_id)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=referral, detail={"page": "triage"})
     return render(request, "referrals/detail.html", _detail_context(request, referral))
@@ -227,7 +230,9 @@ def _decision_form(status: str, data: Any = None) -> DecisionForm:
     return DecisionForm(data, auto_id=f"{status}-%s")
 
 
-def _detail_context(request: HttpRequest, referral: Referral, refused: DecisionForm | None = None) -> dict[str, Any]:
+def _detail_context(
+    request: AuthenticatedHttpRequest, referral: Referral, refused: DecisionForm | None = None
+) -> dict[str, Any]:
     """The triage page; ``refused`` is the decision form that came back (its status's form)."""
     show_contact = can_see_location(request.user, referral.subject)
     targets = sorted(allowed_targets(referral.status)) if can_decide(request.user, referral) else []
@@ -262,7 +267,7 @@ def _detail_context(request: HttpRequest, referral: Referral, refused: DecisionF
 
 @signed_in(*RECEIVING_DECIDE_ROLES)
 @require_POST
-def transition(request: HttpRequest, referral_id: str) -> HttpResponse:
+def transition(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
     referral = get_referral_to_decide(request.user, referral_id)
     to_status = request.POST.get("to_status", "")
     choice: dict[str, str] = {}
@@ -285,7 +290,7 @@ def transition(request: HttpRequest, referral_id: str) -> HttpResponse:
 
 @signed_in(*RECEIVING_DECIDE_ROLES)
 @require_POST
-def link_subject(request: HttpRequest, referral_id: str) -> HttpResponse:
+def link_subject(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
     """Confirms that the person referred is a person the partnership already knows, and merges the
     referral's record into theirs. The first post shows what would move and where the records
     disagree; the second (``confirm``), with the choices and a reason, merges."""

@@ -19,12 +19,16 @@ perpetrator-programme role anywhere sees none of it (docs/perpetrator-programme.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from waymark.organisations.roles import Role
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+    from waymark.refuge.models import RefugeReferral, SafeAccommodationService, Sanctuary, Vacancy
 
 SERVICE_READ_ROLES = (
     Role.REFUGE_WORKER,
@@ -43,30 +47,30 @@ REFERRER_ROLES = SEARCH_ROLES
 SANCTUARY_REFERRER_ROLES = (Role.CASEWORKER, Role.TEAM_MANAGER, Role.HOUSING_OFFICER)
 
 
-def _is_member(user: Any) -> bool:
+def _is_member(user: User) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active and getattr(user, "roles", None))
 
 
-def _vetoed(user: Any) -> bool:
+def _vetoed(user: User) -> bool:
     """Not a member, or holding the perpetrator-programme role anywhere: sees nothing here."""
     return not _is_member(user) or Role.PERPETRATOR_WORKER in user.roles
 
 
-def provider_agency_ids(user: Any) -> frozenset[uuid.UUID]:
+def provider_agency_ids(user: User) -> frozenset[uuid.UUID]:
     """Agencies where the user is a refuge worker: the providers whose houses they may locate."""
     if _vetoed(user):
         return frozenset()
     return frozenset(user.agencies_with_role(Role.REFUGE_WORKER))
 
 
-def scheme_agency_ids(user: Any) -> frozenset[uuid.UUID]:
+def scheme_agency_ids(user: User) -> frozenset[uuid.UUID]:
     """Agencies where the user coordinates the sanctuary scheme."""
     if _vetoed(user):
         return frozenset()
     return frozenset(user.agencies_with_role(Role.SANCTUARY_COORDINATOR))
 
 
-def _cases_visible(user: Any) -> Any:
+def _cases_visible(user: User) -> Any:
     from waymark.cases.access import cases_visible_to
 
     return cases_visible_to(user).order_by()
@@ -75,7 +79,7 @@ def _cases_visible(user: Any) -> Any:
 # --- Services and addresses ------------------------------------------------------------------
 
 
-def services_visible_to(user: Any, services: QuerySet[Any] | None = None) -> Any:
+def services_visible_to(user: User, services: QuerySet[Any] | None = None) -> Any:
     from waymark.refuge.models import SafeAccommodationService
 
     scope = SafeAccommodationService.objects.all() if services is None else services
@@ -87,19 +91,19 @@ def services_visible_to(user: Any, services: QuerySet[Any] | None = None) -> Any
     return scope.none()
 
 
-def get_service_for_user(user: Any, service_id: uuid.UUID | str) -> Any:
+def get_service_for_user(user: User, service_id: uuid.UUID | str) -> SafeAccommodationService:
     """The service, if this user may see it. Http404 alike for "missing" and "not yours"."""
     from waymark.refuge.models import SafeAccommodationService
 
     return _get(SafeAccommodationService.objects.visible_to(user).select_related("provider"), service_id)
 
 
-def can_see_house_addresses(user: Any, service: Any) -> bool:
+def can_see_house_addresses(user: User, service: Any) -> bool:
     """Only the refuge workers of the service's own provider may see where its houses are."""
     return service.provider_id in provider_agency_ids(user)
 
 
-def can_manage_service(user: Any, service: Any) -> bool:
+def can_manage_service(user: User, service: Any) -> bool:
     """Post vacancies and decide referrals: the provider's own refuge workers."""
     return service.provider_id in provider_agency_ids(user)
 
@@ -107,7 +111,7 @@ def can_manage_service(user: Any, service: Any) -> bool:
 # --- Vacancies -------------------------------------------------------------------------------
 
 
-def vacancies_visible_to(user: Any, vacancies: QuerySet[Any] | None = None) -> Any:
+def vacancies_visible_to(user: User, vacancies: QuerySet[Any] | None = None) -> Any:
     from waymark.refuge.models import Vacancy
 
     scope = Vacancy.objects.all() if vacancies is None else vacancies
@@ -122,7 +126,7 @@ def vacancies_visible_to(user: Any, vacancies: QuerySet[Any] | None = None) -> A
     return scope.filter(grants)
 
 
-def get_vacancy_for_user(user: Any, vacancy_id: uuid.UUID | str) -> Any:
+def get_vacancy_for_user(user: User, vacancy_id: uuid.UUID | str) -> Vacancy:
     from waymark.refuge.models import Vacancy
 
     return _get(Vacancy.objects.visible_to(user).select_related("service", "house"), vacancy_id)
@@ -131,7 +135,7 @@ def get_vacancy_for_user(user: Any, vacancy_id: uuid.UUID | str) -> Any:
 # --- Refuge referrals ------------------------------------------------------------------------
 
 
-def referrals_visible_to(user: Any, referrals: QuerySet[Any] | None = None) -> Any:
+def referrals_visible_to(user: User, referrals: QuerySet[Any] | None = None) -> Any:
     from waymark.refuge.models import RefugeReferral
 
     scope = RefugeReferral.objects.all() if referrals is None else referrals
@@ -149,7 +153,7 @@ def referrals_visible_to(user: Any, referrals: QuerySet[Any] | None = None) -> A
     return scope.filter(grants)
 
 
-def get_referral_for_user(user: Any, referral_id: uuid.UUID | str) -> Any:
+def get_referral_for_user(user: User, referral_id: uuid.UUID | str) -> RefugeReferral:
     from waymark.refuge.models import RefugeReferral
 
     return _get(
@@ -160,7 +164,7 @@ def get_referral_for_user(user: Any, referral_id: uuid.UUID | str) -> Any:
     )
 
 
-def can_decide_referral(user: Any, referral: Any) -> bool:
+def can_decide_referral(user: User, referral: Any) -> bool:
     """Assess, offer, record arrival or departure, or close as unsuccessful: the provider's staff."""
     return referral.service.provider_id in provider_agency_ids(user)
 
@@ -168,7 +172,7 @@ def can_decide_referral(user: Any, referral: Any) -> bool:
 # --- Sanctuaries -----------------------------------------------------------------------------
 
 
-def sanctuaries_visible_to(user: Any, sanctuaries: QuerySet[Any] | None = None) -> Any:
+def sanctuaries_visible_to(user: User, sanctuaries: QuerySet[Any] | None = None) -> Any:
     from waymark.refuge.models import Sanctuary
 
     scope = Sanctuary.objects.all() if sanctuaries is None else sanctuaries
@@ -186,7 +190,7 @@ def sanctuaries_visible_to(user: Any, sanctuaries: QuerySet[Any] | None = None) 
     return scope.filter(grants)
 
 
-def get_sanctuary_for_user(user: Any, sanctuary_id: uuid.UUID | str) -> Any:
+def get_sanctuary_for_user(user: User, sanctuary_id: uuid.UUID | str) -> Sanctuary:
     from waymark.refuge.models import Sanctuary
 
     return _get(
@@ -197,7 +201,7 @@ def get_sanctuary_for_user(user: Any, sanctuary_id: uuid.UUID | str) -> Any:
     )
 
 
-def sanctuary_addresses_visible_to(user: Any, sanctuaries: QuerySet[Any] | None = None) -> Any:
+def sanctuary_addresses_visible_to(user: User, sanctuaries: QuerySet[Any] | None = None) -> Any:
     """Sanctuaries whose property address this user may see (a subset of the above)."""
     from waymark.refuge.models import Sanctuary
 
@@ -212,11 +216,11 @@ def sanctuary_addresses_visible_to(user: Any, sanctuaries: QuerySet[Any] | None 
     return scope.filter(grants)
 
 
-def can_see_sanctuary_address(user: Any, sanctuary: Any) -> bool:
+def can_see_sanctuary_address(user: User, sanctuary: Any) -> bool:
     return sanctuary_addresses_visible_to(user).filter(pk=sanctuary.pk).exists()
 
 
-def can_coordinate(user: Any, sanctuary: Any) -> bool:
+def can_coordinate(user: User, sanctuary: Any) -> bool:
     """Record eligibility, survey, fitting, flags, reviews, removal: the scheme's coordinators."""
     return sanctuary.scheme_agency_id in scheme_agency_ids(user)
 

@@ -7,11 +7,10 @@ counts only, single records as VIEW.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from waymark.api.views import ApiView
@@ -23,6 +22,9 @@ from waymark.refuge import access
 from waymark.refuge.choices import Mobility
 from waymark.refuge.selectors import Household, vacancies_fitting
 from waymark.refuge.states import ReferralStatus
+
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedRequest
 
 VACANCY_API_ROLES = (Role.REFUGE_WORKER, *access.SEARCH_ROLES)
 
@@ -77,7 +79,7 @@ class VacancyListView(ApiView):
     serializer_class = VacancySerializer
 
     @extend_schema(parameters=[VacancyQuerySerializer], responses=VacancySerializer(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         params = VacancyQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data
@@ -112,7 +114,7 @@ class VacancyDetailView(ApiView):
     serializer_class = VacancySerializer
     pagination_class = None  # type: ignore[assignment]
 
-    def get(self, request: Request, pk: Any) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: Any) -> Response:
         vacancy = access.get_vacancy_for_user(request.user, pk)
         audit_record(actor=request.user, action=AuditAction.VIEW, obj=vacancy, detail={"via": "api"})
         return Response(VacancySerializer(vacancy).data)

@@ -3,7 +3,7 @@ the case-page section and the annual-return report. Lower apps never import this
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,9 @@ from waymark.organisations.roles import Role
 from waymark.refuge import access
 from waymark.web.context_processors import NAVIGATION
 from waymark.web.home import Figure, Panel, register
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 # --- Navigation ------------------------------------------------------------------------------
 
@@ -31,7 +34,7 @@ for _entry in _NAV:
 
 
 @register(Role.REFUGE_WORKER)
-def _refuge_worker(user: Any) -> Panel:
+def _refuge_worker(user: User) -> Panel:
     from waymark.refuge.models import RefugeReferral, Vacancy
     from waymark.refuge.states import REFERRAL_WAITING, ReferralStatus
 
@@ -62,7 +65,7 @@ def _refuge_worker(user: Any) -> Panel:
 
 
 @register(Role.SANCTUARY_COORDINATOR)
-def _sanctuary_coordinator(user: Any) -> Panel:
+def _sanctuary_coordinator(user: User) -> Panel:
     from waymark.refuge.models import Sanctuary
     from waymark.refuge.selectors import reviews_due
     from waymark.refuge.states import SanctuaryStatus
@@ -96,7 +99,7 @@ def _sanctuary_coordinator(user: Any) -> Panel:
 
 
 @register(Role.HOUSING_OFFICER, Role.CASEWORKER)
-def _safe_accommodation_search(user: Any) -> Panel:
+def _safe_accommodation_search(user: User) -> Panel:
     from waymark.refuge.models import RefugeReferral, Sanctuary, Vacancy
     from waymark.refuge.selectors import reviews_due
     from waymark.refuge.states import REFERRAL_WAITING
@@ -135,7 +138,7 @@ def _journey_source() -> None:
         return
 
     @source(EntryKind.SAFE_ACCOMMODATION)
-    def safe_accommodation(user: Any, person: Any) -> list[Entry]:
+    def safe_accommodation(user: User, person: Any) -> list[Entry]:
         """Refuge referrals and sanctuary installs: dates, statuses and the service's name and area.
         Never an address, never a note, never which house."""
         from waymark.refuge.models import RefugeReferral, Sanctuary
@@ -196,7 +199,7 @@ def _case_section() -> None:
     from waymark.cases.sections import register_case_section
 
     @register_case_section(order=60, template="refuge/_case_section.html")
-    def refuge_section(user: Any, case: Any) -> dict[str, Any] | None:
+    def refuge_section(user: User, case: Any) -> dict[str, Any] | None:
         from waymark.refuge.models import RefugeReferral, Sanctuary
 
         if not user.has_role(*access.REFERRER_ROLES) or Role.PERPETRATOR_WORKER in user.roles:

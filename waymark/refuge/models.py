@@ -12,7 +12,7 @@ Records change only through ``waymark/refuge/actions.py``. Every editable record
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
@@ -35,6 +35,9 @@ from waymark.refuge.choices import (
 )
 from waymark.refuge.states import ReferralStatus, SanctuaryStatus
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 
 class NumberSequence(models.Model):
     """The last number issued per prefix and year (RR-2026-00012, SS-2026-0004)."""
@@ -54,7 +57,7 @@ class NumberSequence(models.Model):
 
 
 class SafeAccommodationServiceQuerySet(models.QuerySet["SafeAccommodationService"]):
-    def visible_to(self, user: Any) -> SafeAccommodationServiceQuerySet:
+    def visible_to(self, user: User) -> SafeAccommodationServiceQuerySet:
         from waymark.refuge.access import services_visible_to
 
         return cast(SafeAccommodationServiceQuerySet, services_visible_to(user, self))
@@ -145,7 +148,7 @@ class SafeHouse(BaseModel):
 
 
 class VacancyQuerySet(models.QuerySet["Vacancy"]):
-    def visible_to(self, user: Any) -> VacancyQuerySet:
+    def visible_to(self, user: User) -> VacancyQuerySet:
         from waymark.refuge.access import vacancies_visible_to
 
         return cast(VacancyQuerySet, vacancies_visible_to(user, self))
@@ -215,7 +218,7 @@ class Vacancy(BaseModel):
 
 
 class RefugeReferralQuerySet(models.QuerySet["RefugeReferral"]):
-    def visible_to(self, user: Any) -> RefugeReferralQuerySet:
+    def visible_to(self, user: User) -> RefugeReferralQuerySet:
         from waymark.refuge.access import referrals_visible_to
 
         return cast(RefugeReferralQuerySet, referrals_visible_to(user, self))
@@ -292,7 +295,7 @@ class RefugeReferral(BaseModel):
 
 
 class SanctuaryQuerySet(models.QuerySet["Sanctuary"]):
-    def visible_to(self, user: Any) -> SanctuaryQuerySet:
+    def visible_to(self, user: User) -> SanctuaryQuerySet:
         from waymark.refuge.access import sanctuaries_visible_to
 
         return cast(SanctuaryQuerySet, sanctuaries_visible_to(user, self))

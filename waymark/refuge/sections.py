@@ -6,7 +6,10 @@ A builder takes the viewer and the sanctuary and returns (label, url) pairs, or 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 ActionBuilder = Callable[[Any, Any], list[tuple[str, str]]]
 
@@ -19,5 +22,5 @@ def register_sanctuary_action(build: ActionBuilder) -> ActionBuilder:
     return build
 
 
-def sanctuary_actions_for(user: Any, sanctuary: Any) -> list[tuple[str, str]]:
+def sanctuary_actions_for(user: User, sanctuary: Any) -> list[tuple[str, str]]:
     return [link for build in _ACTIONS for link in build(user, sanctuary)]

@@ -77,7 +77,7 @@ def _form_page(
     )
 
 
-def _visible_cases_of(user: Any, person: Any) -> list[Any]:
+def _visible_cases_of(user: User, person: Any) -> list[Any]:
     from waymark.cases.access import cases_visible_to
 
     return list(cases_visible_to(user).filter(person=person).order_by("-opened_on"))
@@ -412,7 +412,7 @@ def refer(request: HttpRequest, person_id: str) -> HttpResponse:
     )
 
 
-def _decision_forms(referral: RefugeReferral, user: Any) -> dict[str, Any]:
+def _decision_forms(referral: RefugeReferral, user: User) -> dict[str, Any]:
     initial = {"version": referral.version, "on": timezone.localdate()}
     context: dict[str, Any] = {}
     if referral.status == ReferralStatus.RECEIVED:
@@ -460,7 +460,7 @@ def _referral_page(request: HttpRequest, found: RefugeReferral, overrides: dict[
 DecisionRunner = Callable[[Any, RefugeReferral, Any], Any]
 
 
-def _run_assess(user: Any, referral: RefugeReferral, form: Any) -> Any:
+def _run_assess(user: User, referral: RefugeReferral, form: Any) -> Any:
     return actions.referral_assess(
         actor=user,
         referral=referral,
@@ -470,13 +470,13 @@ def _run_assess(user: Any, referral: RefugeReferral, form: Any) -> Any:
     )
 
 
-def _run_arrive(user: Any, referral: RefugeReferral, form: Any) -> Any:
+def _run_arrive(user: User, referral: RefugeReferral, form: Any) -> Any:
     return actions.referral_arrive(
         actor=user, referral=referral, on=form.cleaned_data["on"], version=form.cleaned_data["version"]
     )
 
 
-def _run_leave(user: Any, referral: RefugeReferral, form: Any) -> Any:
+def _run_leave(user: User, referral: RefugeReferral, form: Any) -> Any:
     data = form.cleaned_data
     return actions.referral_leave(
         actor=user,
@@ -488,14 +488,14 @@ def _run_leave(user: Any, referral: RefugeReferral, form: Any) -> Any:
     )
 
 
-def _run_unsuccessful(user: Any, referral: RefugeReferral, form: Any) -> Any:
+def _run_unsuccessful(user: User, referral: RefugeReferral, form: Any) -> Any:
     data = form.cleaned_data
     return actions.referral_unsuccessful(
         actor=user, referral=referral, on=data["on"], reason=data["reason"], note=data["note"], version=data["version"]
     )
 
 
-def _run_offer(user: Any, referral: RefugeReferral, form: Any) -> Any:
+def _run_offer(user: User, referral: RefugeReferral, form: Any) -> Any:
     data = form.cleaned_data
     return actions.referral_offer(
         actor=user, referral=referral, vacancy=form.vacancies[data["vacancy"]], on=data["on"], version=data["version"]
@@ -664,7 +664,7 @@ def _sanctuary_steps(found: Sanctuary) -> list[tuple[str, str]]:
     return steps
 
 
-def _sanctuary_eligibility(user: Any, found: Sanctuary, data: dict[str, Any]) -> Any:
+def _sanctuary_eligibility(user: User, found: Sanctuary, data: dict[str, Any]) -> Any:
     return actions.sanctuary_confirm_eligibility(
         actor=user,
         sanctuary=found,
@@ -677,37 +677,37 @@ def _sanctuary_eligibility(user: Any, found: Sanctuary, data: dict[str, Any]) ->
     )
 
 
-def _sanctuary_survey(user: Any, found: Sanctuary, data: dict[str, Any]) -> Any:
+def _sanctuary_survey(user: User, found: Sanctuary, data: dict[str, Any]) -> Any:
     return actions.sanctuary_survey(
         actor=user, sanctuary=found, surveyed_on=data["surveyed_on"], surveyor=data["surveyor"], version=data["version"]
     )
 
 
-def _sanctuary_fit(user: Any, found: Sanctuary, data: dict[str, Any]) -> Any:
+def _sanctuary_fit(user: User, found: Sanctuary, data: dict[str, Any]) -> Any:
     return actions.sanctuary_fit(actor=user, sanctuary=found, **{k: v for k, v in data.items()})
 
 
-def _sanctuary_flag(user: Any, found: Sanctuary, data: dict[str, Any]) -> Any:
+def _sanctuary_flag(user: User, found: Sanctuary, data: dict[str, Any]) -> Any:
     return actions.sanctuary_flag_update(
         actor=user, sanctuary=found, review_on=data["review_on"], removed_on=data["removed_on"], version=data["version"]
     )
 
 
-def _sanctuary_review(user: Any, found: Sanctuary, data: dict[str, Any]) -> Any:
+def _sanctuary_review(user: User, found: Sanctuary, data: dict[str, Any]) -> Any:
     return actions.sanctuary_review_record(actor=user, sanctuary=found, **data)
 
 
-def _sanctuary_remove(user: Any, found: Sanctuary, data: dict[str, Any]) -> Any:
+def _sanctuary_remove(user: User, found: Sanctuary, data: dict[str, Any]) -> Any:
     return actions.sanctuary_remove(
         actor=user, sanctuary=found, removed_on=data["removed_on"], reason=data["reason"], version=data["version"]
     )
 
 
-def _sanctuary_withdraw(user: Any, found: Sanctuary, data: dict[str, Any]) -> Any:
+def _sanctuary_withdraw(user: User, found: Sanctuary, data: dict[str, Any]) -> Any:
     return actions.sanctuary_withdraw(actor=user, sanctuary=found, on=data["on"], version=data["version"])
 
 
-def _sanctuary_feedback(user: Any, found: Sanctuary, data: dict[str, Any]) -> Any:
+def _sanctuary_feedback(user: User, found: Sanctuary, data: dict[str, Any]) -> Any:
     return actions.sanctuary_feedback(
         actor=user,
         sanctuary=found,
@@ -794,7 +794,7 @@ def _part4_year(request: HttpRequest) -> int:
     return latest - 1  # the last complete year
 
 
-def _part4_rows(user: Any, year: int) -> tuple[list[dict[str, Any]], str, str]:
+def _part4_rows(user: User, year: int) -> tuple[list[dict[str, Any]], str, str]:
     """The return's rows for this viewer, the disclosure note ("" when none applies) and the scope:
     the whole partnership under the project's disclosure rule for aggregate-only roles; their own
     provider's services, as recorded, for refuge workers."""

@@ -12,7 +12,7 @@ person is visible but none of the user's roles works with risk.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -20,16 +20,20 @@ from django.http import Http404
 from waymark.organisations.roles import Role
 from waymark.people.access import get_person_for_user, people_visible_to
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+    from waymark.risk.models import RiskAssessment
+
 # Roles that record and read risk checklists: the IDVA or caseworker, their manager, and the
 # MARAC coordinator who triages on the result.
 RISK_ROLES = frozenset({Role.CASEWORKER, Role.TEAM_MANAGER, Role.MARAC_COORDINATOR})
 
 
-def has_risk_role(user: Any) -> bool:
+def has_risk_role(user: User) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active and RISK_ROLES & user.roles)
 
 
-def assessments_visible_to(user: Any, queryset: Any = None) -> Any:
+def assessments_visible_to(user: User, queryset: Any = None) -> Any:
     """Every assessment this user may see. Nothing unless every condition holds."""
     from waymark.risk.models import RiskAssessment
 
@@ -41,7 +45,7 @@ def assessments_visible_to(user: Any, queryset: Any = None) -> Any:
     return queryset.filter(person__in=people_visible_to(user)).filter(archived_at__isnull=True)
 
 
-def get_risk_assessment_for_user(user: Any, assessment_id: uuid.UUID | str) -> Any:
+def get_risk_assessment_for_user(user: User, assessment_id: uuid.UUID | str) -> RiskAssessment:
     """The assessment, if this user may see it: Http404 or PermissionDenied otherwise."""
     from waymark.risk.models import RiskAssessment
 
@@ -63,7 +67,7 @@ def get_risk_assessment_for_user(user: Any, assessment_id: uuid.UUID | str) -> A
     return assessment
 
 
-def require_risk_role(user: Any) -> None:
+def require_risk_role(user: User) -> None:
     """For recording: the user's roles must include risk identification."""
     if not has_risk_role(user):
         raise PermissionDenied("Your role does not give access to risk assessments.")

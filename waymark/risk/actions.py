@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,10 +20,13 @@ from waymark.risk.loading import InstrumentDefinition, store_definition
 from waymark.risk.models import RiskAnswer, RiskAssessment, RiskInstrument, RiskItem
 from waymark.risk.scoring import Score, Thresholds, count_yes, score
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 
 @transaction.atomic
 def instrument_load(
-    *, actor: Any | None, definition: InstrumentDefinition, deactivate_previous: bool = False, actor_label: str = ""
+    *, actor: User | None, definition: InstrumentDefinition, deactivate_previous: bool = False, actor_label: str = ""
 ) -> RiskInstrument:
     """Stores a new instrument version; optionally retires the earlier versions of the same code."""
     instrument = store_definition(definition, RiskInstrument, RiskItem)
@@ -126,7 +129,7 @@ def risk_assessment_check(
 @transaction.atomic
 def risk_assessment_record(
     *,
-    actor: Any | None,
+    actor: User | None,
     person: Any,
     instrument: RiskInstrument,
     assessed_on: date,
@@ -199,7 +202,7 @@ def risk_assessment_record(
 
 
 @transaction.atomic
-def risk_assessment_archive(*, actor: Any, assessment: RiskAssessment, reason: str) -> RiskAssessment:
+def risk_assessment_archive(*, actor: User, assessment: RiskAssessment, reason: str) -> RiskAssessment:
     """Archives an assessment recorded in error (archive, never delete). Team managers only;
     the reason is required and kept in the audit row's justification."""
     if Role.TEAM_MANAGER not in actor.roles:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils import timezone
@@ -11,11 +11,14 @@ from waymark.organisations.roles import Role
 from waymark.risk.selectors import reassessments_due
 from waymark.web.home import Figure, Panel, register
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 DUE_SOON_DAYS = 14
 
 
 @register(Role.CASEWORKER, Role.TEAM_MANAGER, Role.MARAC_COORDINATOR)
-def risk_reassessments(user: Any) -> Panel:
+def risk_reassessments(user: User) -> Panel:
     today = timezone.localdate()
     due = reassessments_due(user=user, on=today, within_days=DUE_SOON_DAYS)
     overdue = sum(1 for entry in due if entry.due_on < today)

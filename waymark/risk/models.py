@@ -8,7 +8,7 @@ Scoring lives in ``waymark/risk/scoring.py`` and nowhere else.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +18,9 @@ from django.db.models import Q
 
 from waymark.core.models import BaseModel
 from waymark.risk.choices import Answer, AssessmentSource, RiskLevel
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 
 class RiskInstrument(BaseModel):
@@ -147,7 +150,7 @@ class RiskPolicy(BaseModel):
 
 
 class RiskAssessmentQuerySet(models.QuerySet["RiskAssessment"]):
-    def visible_to(self, user: Any) -> RiskAssessmentQuerySet:
+    def visible_to(self, user: User) -> RiskAssessmentQuerySet:
         """The assessments this user may see (rules in ``waymark/risk/access.py``)."""
         from waymark.risk.access import assessments_visible_to
 

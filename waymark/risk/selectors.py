@@ -13,12 +13,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from waymark.core.dates import add_months
 from waymark.risk.choices import RiskLevel, Trend
 from waymark.risk.config import current_policy
 from waymark.risk.models import RiskAssessment
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ def history_of(assessments: Sequence[RiskAssessment]) -> list[HistoryEntry]:
     return entries
 
 
-def assessment_history(*, user: Any, person: Any) -> list[HistoryEntry]:
+def assessment_history(*, user: User, person: Any) -> list[HistoryEntry]:
     """The person's assessments this user may see, oldest first, with trends."""
     assessments = (
         RiskAssessment.objects.visible_to(user)
@@ -75,7 +78,7 @@ def reassessment_due_on(assessments: Sequence[RiskAssessment], *, months: int | 
     return add_months(latest, interval)
 
 
-def latest_assessment(*, user: Any, person: Any) -> RiskAssessment | None:
+def latest_assessment(*, user: User, person: Any) -> RiskAssessment | None:
     return (
         RiskAssessment.objects.visible_to(user)
         .filter(person=person)
@@ -111,7 +114,7 @@ def _still_monitored() -> Any:
     return Q(Exists(cases.filter(status__in=OPEN))) | ~Q(Exists(cases))
 
 
-def reassessments_due(*, user: Any, on: date, within_days: int = 0) -> list[DueReassessment]:
+def reassessments_due(*, user: User, on: date, within_days: int = 0) -> list[DueReassessment]:
     """People this user may see whose next reassessment falls due on or before ``on`` +
     ``within_days``, soonest (most overdue) first. Uses the same rule as ``reassessment_due_on``.
     People whose most recent assessment is older than the policy's lapse period, and people whose

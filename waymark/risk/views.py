@@ -9,7 +9,7 @@ person writes an audit VIEW event (ids only), and every refusal is audited.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,11 +40,14 @@ from waymark.risk.selectors import (
 )
 from waymark.routing.rules import recommend_route
 
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedHttpRequest
+
 # Pages are reachable by any member (``@signed_in()``) so that the record checks below decide:
 # 404 alike for "no such person" and "not yours", then 403 unless a role in RISK_ROLES.
 
 
-def _denied(request: HttpRequest, object_type: str, object_id: Any) -> None:
+def _denied(request: AuthenticatedHttpRequest, object_type: str, object_id: Any) -> None:
     audit_record(
         actor=request.user,
         action=AuditAction.ACCESS_DENIED,
@@ -54,7 +57,7 @@ def _denied(request: HttpRequest, object_type: str, object_id: Any) -> None:
     )
 
 
-def _person(request: HttpRequest, person_id: uuid.UUID) -> Person:
+def _person(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Person:
     """The person, if the user may see them and works with risk; refusals are audited."""
     try:
         person = get_person_for_user(request.user, person_id)
@@ -95,7 +98,7 @@ def _rows(items: Any, answers: dict[int, str]) -> list[dict[str, Any]]:
 
 @signed_in()
 @require_http_methods(["GET", "POST"])
-def assessment_record(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+def assessment_record(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """The checklist (GET), its check-your-answers page (POST), and saving it (POST, confirmed)."""
     person = _person(request, person_id)
     instrument = _instrument(request)
@@ -143,7 +146,7 @@ def assessment_record(request: HttpRequest, person_id: uuid.UUID) -> HttpRespons
 
 @signed_in()
 @require_GET
-def assessment_detail(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
+def assessment_detail(request: AuthenticatedHttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     try:
         assessment: RiskAssessment = get_risk_assessment_for_user(request.user, assessment_id)
     except (Http404, PermissionDenied):
@@ -172,7 +175,7 @@ def assessment_detail(request: HttpRequest, assessment_id: uuid.UUID) -> HttpRes
 
 @signed_in()
 @require_http_methods(["POST"])
-def assessment_archive(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
+def assessment_archive(request: AuthenticatedHttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     """A team manager archives an assessment recorded in error, giving the reason."""
     try:
         assessment: RiskAssessment = get_risk_assessment_for_user(request.user, assessment_id)
@@ -196,7 +199,7 @@ def assessment_archive(request: HttpRequest, assessment_id: uuid.UUID) -> HttpRe
 
 @signed_in()
 @require_GET
-def person_history(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+def person_history(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """A person's assessments in date order with their trend, the next reassessment and escalation."""
     person = _person(request, person_id)
     history = assessment_history(user=request.user, person=person)
@@ -232,7 +235,7 @@ def person_history(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 
 @signed_in(*sorted(RISK_ROLES))
 @require_GET
-def reassessments_due_list(request: HttpRequest) -> HttpResponse:
+def reassessments_due_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """People the user may see whose reassessment is overdue or due within the next 14 days."""
     from waymark.risk.home import DUE_SOON_DAYS
 

@@ -9,30 +9,36 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from waymark.organisations.roles import Role
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+    from waymark.strategy.models import Action, ExceptionReport, Strategy, TimelineProject
+
+M = TypeVar("M", bound=Model)
+
 LEAD_ROLES = (Role.PARTNERSHIP_LEAD,)
 READ_ALL_ROLES = (Role.PARTNERSHIP_LEAD, Role.COMMISSIONER)
 
 
-def _signed_in(user: Any) -> bool:
+def _signed_in(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and bool(getattr(user, "is_active", False))
 
 
-def reads_everything(user: Any) -> bool:
+def reads_everything(user: User) -> bool:
     return _signed_in(user) and user.has_role(*READ_ALL_ROLES)
 
 
-def is_partnership_lead(user: Any) -> bool:
+def is_partnership_lead(user: User) -> bool:
     return _signed_in(user) and user.has_role(*LEAD_ROLES)
 
 
-def actions_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+def actions_visible_to(user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
     if not _signed_in(user) or not user.roles:
         return queryset.none()
     if reads_everything(user):
@@ -43,7 +49,7 @@ def actions_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
     )
 
 
-def strategies_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+def strategies_visible_to(user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
     if not _signed_in(user) or not user.roles:
         return queryset.none()
     if reads_everything(user):
@@ -54,35 +60,35 @@ def strategies_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset.filter(pk__in=mine)
 
 
-def exception_reports_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+def exception_reports_visible_to(user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset if reads_everything(user) else queryset.none()
 
 
-def may_update_action(user: Any, action: Any) -> bool:
+def may_update_action(user: User, action: Any) -> bool:
     """The action's owner, or the partnership lead."""
     if not _signed_in(user):
         return False
     return action.owner_id == user.pk or is_partnership_lead(user)
 
 
-def _get(queryset: QuerySet[Any], object_id: Any) -> Model:
+def _get(queryset: QuerySet[M], object_id: Any) -> M:
     try:
         key = uuid.UUID(str(object_id))
     except ValueError as error:
         raise Http404 from error
-    found: Model | None = queryset.filter(pk=key).first()
+    found = queryset.filter(pk=key).first()
     if found is None:
         raise Http404
     return found
 
 
-def get_strategy_for_user(user: Any, strategy_id: Any) -> Any:
+def get_strategy_for_user(user: User, strategy_id: Any) -> Strategy:
     from waymark.strategy.models import Strategy
 
     return _get(Strategy.objects.visible_to(user), strategy_id)
 
 
-def get_action_for_user(user: Any, action_id: Any) -> Any:
+def get_action_for_user(user: User, action_id: Any) -> Action:
     from waymark.strategy.models import Action
 
     return _get(
@@ -91,13 +97,13 @@ def get_action_for_user(user: Any, action_id: Any) -> Any:
     )
 
 
-def get_exception_report_for_user(user: Any, report_id: Any) -> Any:
+def get_exception_report_for_user(user: User, report_id: Any) -> ExceptionReport:
     from waymark.strategy.models import ExceptionReport
 
     return _get(exception_reports_visible_to(user, ExceptionReport.objects.select_related("strategy")), report_id)
 
 
-def get_timeline_for_user(user: Any, project_id: Any) -> Any:
+def get_timeline_for_user(user: User, project_id: Any) -> TimelineProject:
     from waymark.strategy.models import TimelineProject
 
     queryset = TimelineProject.objects.all() if reads_everything(user) else TimelineProject.objects.none()

@@ -6,11 +6,10 @@ action; an action owner sees her own and her agency's.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from waymark.api.views import ApiView
@@ -18,6 +17,9 @@ from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import api_view_access
 from waymark.strategy.models import Action
+
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedRequest
 
 
 class ActionSerializer(serializers.Serializer):
@@ -58,7 +60,7 @@ class ActionListView(ApiView):
         parameters=[OpenApiParameter("strategy", str, description="Only this strategy (its title).")],
         responses=ActionSerializer(many=True),
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         page = self.paginate_queryset(self.get_queryset()) or []
         audit_record(
             actor=request.user,

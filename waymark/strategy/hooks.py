@@ -3,7 +3,7 @@ AppConfig.ready). Figures come from the records the user may see."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils import timezone
@@ -11,9 +11,12 @@ from django.utils import timezone
 from waymark.organisations.roles import Role
 from waymark.web.home import Figure, Panel, register
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 
 @register(Role.PARTNERSHIP_LEAD, Role.COMMISSIONER)
-def action_plan_panel(user: Any) -> Panel:
+def action_plan_panel(user: User) -> Panel:
     """Red and amber actions, updates due this quarter, the latest exception report."""
     from waymark.strategy.access import exception_reports_visible_to
     from waymark.strategy.actions import quarter_of

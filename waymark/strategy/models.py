@@ -8,7 +8,7 @@ the RAG rule is in one place, ``waymark/strategy/rag.py``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,9 +18,12 @@ from django.db.models import F, Q
 from waymark.core.models import BaseModel
 from waymark.strategy.choices import IssueLevel, MeasureDirection, Rag, RagDefinition
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 
 class StrategyQuerySet(models.QuerySet[Any]):
-    def visible_to(self, user: Any) -> Any:
+    def visible_to(self, user: User) -> Any:
         from waymark.strategy.access import strategies_visible_to
 
         return strategies_visible_to(user, self)
@@ -93,7 +96,7 @@ class Priority(BaseModel):
 
 
 class ActionQuerySet(models.QuerySet["Action"]):
-    def visible_to(self, user: Any) -> ActionQuerySet:
+    def visible_to(self, user: User) -> ActionQuerySet:
         from waymark.strategy.access import actions_visible_to
 
         return actions_visible_to(user, self)  # type: ignore[return-value]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,6 +42,9 @@ from waymark.strategy.measures import MEASURES
 from waymark.strategy.models import Action, ExceptionReport, Strategy
 from waymark.strategy.timeline import build_chart
 
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedHttpRequest
+
 LEAD = Role.PARTNERSHIP_LEAD
 READERS = (Role.PARTNERSHIP_LEAD, Role.COMMISSIONER)
 
@@ -72,7 +75,7 @@ def _get(request: HttpRequest, getter: Any, object_type: str, object_id: uuid.UU
 
 @signed_in()
 @require_GET
-def strategy_list(request: HttpRequest) -> HttpResponse:
+def strategy_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The strategies the user may see, and the actions they own."""
     strategies = list(Strategy.objects.visible_to(request.user).order_by("-starts_on"))
     mine = list(
@@ -92,7 +95,7 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
 
 @signed_in()
 @require_GET
-def strategy_detail(request: HttpRequest, strategy_id: uuid.UUID) -> HttpResponse:
+def strategy_detail(request: AuthenticatedHttpRequest, strategy_id: uuid.UUID) -> HttpResponse:
     """The strategy's areas and priorities and its action plan (the actions the user may see)."""
     strategy = _get(request, get_strategy_for_user, "strategy.strategy", strategy_id)
     rag = request.GET.get("rag", "all")
@@ -161,7 +164,7 @@ def rag_definition_edit(request: HttpRequest, strategy_id: uuid.UUID) -> HttpRes
 
 @signed_in()
 @require_GET
-def action_detail(request: HttpRequest, action_id: uuid.UUID) -> HttpResponse:
+def action_detail(request: AuthenticatedHttpRequest, action_id: uuid.UUID) -> HttpResponse:
     """An action, its quarterly updates, and the rating the rules suggest today."""
     action = _get(request, get_action_for_user, "strategy.action", action_id)
     today = timezone.localdate()
@@ -185,7 +188,7 @@ def action_detail(request: HttpRequest, action_id: uuid.UUID) -> HttpResponse:
 
 @signed_in()
 @require_http_methods(["GET", "POST"])
-def action_update(request: HttpRequest, action_id: uuid.UUID) -> HttpResponse:
+def action_update(request: AuthenticatedHttpRequest, action_id: uuid.UUID) -> HttpResponse:
     """The owner's quarterly update (or the partnership lead's on their behalf)."""
     action = _get(request, get_action_for_user, "strategy.action", action_id)
     if not may_update_action(request.user, action):
@@ -426,7 +429,7 @@ def action_add(request: HttpRequest, strategy_id: uuid.UUID) -> HttpResponse:
 
 @signed_in(LEAD)
 @require_http_methods(["GET", "POST"])
-def action_edit(request: HttpRequest, action_id: uuid.UUID) -> HttpResponse:
+def action_edit(request: AuthenticatedHttpRequest, action_id: uuid.UUID) -> HttpResponse:
     """The partnership lead changes an action as planned (its updates are kept as they were)."""
     action = _get(request, get_action_for_user, "strategy.action", action_id)
     initial = {

@@ -17,7 +17,7 @@ PermissionDenied (403) for "you may see the case, but not this part of it".
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -26,6 +26,9 @@ from django.http import Http404
 from waymark.cases.access import can_work_on, cases_visible_to, get_case_for_user
 from waymark.organisations.roles import Role
 from waymark.people.access import can_see_location, locations_visible_to
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 # The roles whose pages these are: the people who hold cases.
 SUPPORT_ROLES = (Role.CASEWORKER, Role.TEAM_MANAGER)
@@ -45,7 +48,7 @@ def _case_path(queryset: QuerySet[Any]) -> str:
     return "goal__need__case"
 
 
-def case_records_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+def case_records_visible_to(user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Records belonging to a case, for whoever may see the case. Nothing else."""
     path = _case_path(queryset)
     grants = Q(pk__in=[])
@@ -54,7 +57,7 @@ def case_records_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]
     return queryset.filter(grants)
 
 
-def safety_plans_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+def safety_plans_visible_to(user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Safety plans: whoever may see the case AND where its client is."""
     return queryset.filter(
         # The case is one this user may see.
@@ -64,17 +67,17 @@ def safety_plans_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]
     )
 
 
-def can_see_safety_plan(user: Any, case: Any) -> bool:
+def can_see_safety_plan(user: User, case: Any) -> bool:
     """Call after ``get_case_for_user``: the location question is the extra one."""
     return can_see_location(user, case.person)
 
 
-def get_case(user: Any, case_id: uuid.UUID | str) -> Any:
+def get_case(user: User, case_id: uuid.UUID | str) -> Any:
     """The case, if this user may see it (Http404 otherwise)."""
     return get_case_for_user(user, case_id)
 
 
-def get_case_to_work_on(user: Any, case_id: uuid.UUID | str) -> Any:
+def get_case_to_work_on(user: User, case_id: uuid.UUID | str) -> Any:
     """The case, if this user may change its plans: 404 if unseen, 403 if seen but not theirs to work."""
     case = get_case_for_user(user, case_id)
     if not can_work_on(user, case):
@@ -82,7 +85,7 @@ def get_case_to_work_on(user: Any, case_id: uuid.UUID | str) -> Any:
     return case
 
 
-def require_safety_plan_access(user: Any, case: Any) -> None:
+def require_safety_plan_access(user: User, case: Any) -> None:
     if not can_see_safety_plan(user, case):
         raise PermissionDenied("Your role does not give access to safety plans, which say where a person would go.")
 
@@ -93,7 +96,7 @@ def require_open(case: Any) -> None:
         raise CaseClosed("This case is closed. Reopen it to change its plans, interventions, orders or children.")
 
 
-def get_on_case(model: type[Any], user: Any, case: Any, record_id: uuid.UUID | str) -> Any:
+def get_on_case(model: type[Any], user: User, case: Any, record_id: uuid.UUID | str) -> Any:
     """A record of ``model`` on ``case`` this user may see. Http404 alike for missing and not yours."""
     try:
         record_uuid = uuid.UUID(str(record_id))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -47,6 +47,9 @@ from waymark.support.models import (
     Service,
 )
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 EARLIEST_DATE = date(2000, 1, 1)
 MAX_TEXT = 10_000
 ADULT_AGE = 18
@@ -56,7 +59,7 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _require_work(actor: Any, case: Any) -> None:
+def _require_work(actor: User, case: Any) -> None:
     if not can_work_on(actor, case):
         raise PermissionDenied("You cannot change this case.")
     require_open(case)
@@ -103,7 +106,7 @@ def _check_child(case: Any, child: Person | None) -> None:
 @transaction.atomic
 def safety_plan_record(
     *,
-    actor: Any,
+    actor: User,
     case: Any,
     sections: Mapping[str, str],
     reviewed_on: date,
@@ -172,7 +175,7 @@ def safety_plan_record(
 @transaction.atomic
 def need_record(
     *,
-    actor: Any,
+    actor: User,
     case: Any,
     domain: str,
     level: str,
@@ -211,7 +214,7 @@ def need_record(
 
 
 @transaction.atomic
-def need_update(*, actor: Any, need: Need, level: str, description: str, read_version: int | None = None) -> list[str]:
+def need_update(*, actor: User, need: Need, level: str, description: str, read_version: int | None = None) -> list[str]:
     """Changes a need's level or description; returns the names of the fields that changed.
 
     ``read_version`` is the version the form was read at: a need changed since is refused
@@ -236,7 +239,7 @@ def need_update(*, actor: Any, need: Need, level: str, description: str, read_ve
 
 
 @transaction.atomic
-def goal_add(*, actor: Any, need: Need, description: str, target_on: date, set_on: date) -> Goal:
+def goal_add(*, actor: User, need: Need, description: str, target_on: date, set_on: date) -> Goal:
     """Agrees a goal for a need, with a target date."""
     _require_work(actor, need.case)
     description = _text(description, "description", "the goal", required=True)
@@ -257,7 +260,7 @@ def goal_add(*, actor: Any, need: Need, description: str, target_on: date, set_o
 
 
 @transaction.atomic
-def goal_progress_record(*, actor: Any, goal: Goal, status: str, recorded_on: date, note: str = "") -> GoalProgress:
+def goal_progress_record(*, actor: User, goal: Goal, status: str, recorded_on: date, note: str = "") -> GoalProgress:
     """A dated progress update: sets the goal's status from that day and keeps the update."""
     case = goal.need.case
     _require_work(actor, case)
@@ -295,7 +298,7 @@ def goal_progress_record(*, actor: Any, goal: Goal, status: str, recorded_on: da
 @transaction.atomic
 def intervention_record(
     *,
-    actor: Any,
+    actor: User,
     case: Any,
     service: Service,
     offered_on: date,
@@ -332,7 +335,7 @@ def intervention_record(
 
 @transaction.atomic
 def intervention_update(
-    *, actor: Any, intervention: Intervention, status: str, on: date, outcome_note: str = ""
+    *, actor: User, intervention: Intervention, status: str, on: date, outcome_note: str = ""
 ) -> Intervention:
     """Moves an intervention on: offered -> started / declined / ended early; started -> completed
     / ended early. ``on`` is the date it started or ended."""
@@ -380,7 +383,7 @@ def intervention_update(
 
 def _validate_order(
     *,
-    actor: Any,
+    actor: User,
     case: Any,
     kind: str,
     status: str,
@@ -427,7 +430,7 @@ def _validate_order(
 @transaction.atomic
 def legal_order_record(
     *,
-    actor: Any,
+    actor: User,
     case: Any,
     kind: str,
     status: str,
@@ -479,7 +482,7 @@ ORDER_FIELDS = ("status", "applied_on", "granted_on", "expires_on", "terms")
 @transaction.atomic
 def legal_order_update(
     *,
-    actor: Any,
+    actor: User,
     order: LegalOrder,
     status: str,
     applied_on: date | None,
@@ -541,7 +544,7 @@ def _validate_link(case: Any, relationship_to_client: str, lives_in_household: s
 
 
 def _link(
-    *, actor: Any, case: Any, child: Person, relationship_to_client: str, lives_in_household: str, created: bool
+    *, actor: User, case: Any, child: Person, relationship_to_client: str, lives_in_household: str, created: bool
 ) -> CaseChild:
     if child.pk == case.person_id:
         raise ValidationError({"child": "The client cannot be a child on their own case"})
@@ -570,7 +573,7 @@ def _link(
 
 @transaction.atomic
 def case_child_link(
-    *, actor: Any, case: Any, child: Person, relationship_to_client: str, lives_in_household: str
+    *, actor: User, case: Any, child: Person, relationship_to_client: str, lives_in_household: str
 ) -> CaseChild:
     """Links a child the actor may already see to the case."""
     _require_work(actor, case)
@@ -590,7 +593,7 @@ def case_child_link(
 @transaction.atomic
 def case_child_create(
     *,
-    actor: Any,
+    actor: User,
     case: Any,
     fields: Mapping[str, Any],
     relationship_to_client: str,
@@ -626,7 +629,7 @@ def case_child_create(
 
 @transaction.atomic
 def case_child_update(
-    *, actor: Any, link: CaseChild, relationship_to_client: str, lives_in_household: str
+    *, actor: User, link: CaseChild, relationship_to_client: str, lives_in_household: str
 ) -> list[str]:
     """Changes how a child relates to the client or whether they live in the household."""
     _require_work(actor, link.case)

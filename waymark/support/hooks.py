@@ -6,7 +6,7 @@ sections summarise and link: the plans' text is read on their own pages, where e
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -16,13 +16,16 @@ from waymark.support import access, selectors
 from waymark.support.choices import GOAL_FINISHED, NeedLevel
 from waymark.support.models import CaseChild, Goal, Intervention, LegalOrder, Need, SafetyPlan
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
-def _base(user: Any, case: Any) -> dict[str, Any]:
+
+def _base(user: User, case: Any) -> dict[str, Any]:
     return {"can_work": can_work_on(user, case) and case.is_open, "today": timezone.localdate()}
 
 
 @register_case_section(order=20, template="support/_case_safety_plan.html")
-def safety_plan_section(user: Any, case: Any) -> dict[str, Any] | None:
+def safety_plan_section(user: User, case: Any) -> dict[str, Any] | None:
     if not access.can_see_safety_plan(user, case):
         return None
     plan = SafetyPlan.objects.visible_to(user).filter(case=case).select_related("reviewed_by").first()
@@ -33,7 +36,7 @@ def safety_plan_section(user: Any, case: Any) -> dict[str, Any] | None:
 
 
 @register_case_section(order=30, template="support/_case_support_plan.html")
-def support_plan_section(user: Any, case: Any) -> dict[str, Any] | None:
+def support_plan_section(user: User, case: Any) -> dict[str, Any] | None:
     needs = list(Need.objects.visible_to(user).filter(case=case, child__isnull=True))
     goals = Goal.objects.visible_to(user).filter(need__case=case, need__child__isnull=True)
     today = timezone.localdate()
@@ -48,7 +51,7 @@ def support_plan_section(user: Any, case: Any) -> dict[str, Any] | None:
 
 
 @register_case_section(order=40, template="support/_case_interventions.html")
-def interventions_section(user: Any, case: Any) -> dict[str, Any] | None:
+def interventions_section(user: User, case: Any) -> dict[str, Any] | None:
     rows = list(
         Intervention.objects.visible_to(user)
         .filter(case=case)
@@ -59,7 +62,7 @@ def interventions_section(user: Any, case: Any) -> dict[str, Any] | None:
 
 
 @register_case_section(order=50, template="support/_case_orders.html")
-def orders_section(user: Any, case: Any) -> dict[str, Any] | None:
+def orders_section(user: User, case: Any) -> dict[str, Any] | None:
     today = timezone.localdate()
     rows = list(LegalOrder.objects.visible_to(user).filter(case=case).in_force_on(today))
     expiring = list(selectors.orders_expiring(cases_visible_to(user).filter(pk=case.pk)))
@@ -67,7 +70,7 @@ def orders_section(user: Any, case: Any) -> dict[str, Any] | None:
 
 
 @register_case_section(order=60, template="support/_case_children.html")
-def children_section(user: Any, case: Any) -> dict[str, Any] | None:
+def children_section(user: User, case: Any) -> dict[str, Any] | None:
     links = list(CaseChild.objects.visible_to(user).filter(case=case).select_related("child"))
     today = timezone.localdate()
     return {**_base(user, case), "children": [{"link": link, "age": link.child.age_on(today)} for link in links]}

@@ -12,7 +12,7 @@ For timelines (the journey view), each record's own date is named in its docstri
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -36,18 +36,21 @@ from waymark.support.choices import (
     ServiceCategory,
 )
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 
 class CaseRecordQuerySet(models.QuerySet[Any]):
     """Records that belong to a case: visible to whoever may see the case."""
 
-    def visible_to(self, user: Any) -> Any:
+    def visible_to(self, user: User) -> Any:
         from waymark.support.access import case_records_visible_to
 
         return case_records_visible_to(user, self)
 
 
 class SafetyPlanQuerySet(models.QuerySet["SafetyPlan"]):
-    def visible_to(self, user: Any) -> Any:
+    def visible_to(self, user: User) -> Any:
         """Narrower than the case: a safety plan locates the survivor (access.py decides)."""
         from waymark.support.access import safety_plans_visible_to
 

@@ -7,7 +7,7 @@ not decide access themselves.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -16,6 +16,9 @@ from django.utils import timezone
 from waymark.people.models import Person, Relationship
 from waymark.support.choices import OrderStatus
 from waymark.support.models import CaseChild, LegalOrder, SafetyPlan
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 # An order that has already expired is still shown for this many days, so that one lapsing over a
 # weekend or a holiday is not missed; after that it is history, not an alert.
@@ -73,7 +76,7 @@ def current_safety_plan(case: Any) -> SafetyPlan | None:
     return SafetyPlan.objects.filter(case=case).select_related("reviewed_by").order_by("-version").first()
 
 
-def people_on_case(user: Any, case: Any) -> QuerySet[Person]:
+def people_on_case(user: User, case: Any) -> QuerySet[Person]:
     """People an order on this case may protect or be against, that this user may see: the client,
     the children on the case, the person causing harm named in its referral, and people related
     to the client on their record."""
@@ -86,7 +89,7 @@ def people_on_case(user: Any, case: Any) -> QuerySet[Person]:
     return Person.objects.visible_to(user).filter(pk__in=ids)
 
 
-def may_be_protected(user: Any, case: Any) -> QuerySet[Person]:
+def may_be_protected(user: User, case: Any) -> QuerySet[Person]:
     """Who an order may protect: the client and the children on the case."""
     ids = [case.person_id, *CaseChild.objects.filter(case=case).values_list("child_id", flat=True)]
     return Person.objects.visible_to(user).filter(pk__in=ids)

@@ -9,7 +9,7 @@ Every page that shows records audits a VIEW (ids and counts only).
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -34,6 +34,10 @@ from waymark.support.access import SUPPORT_ROLES, CaseClosed
 from waymark.support.choices import INTERVENTION_TRANSITIONS, SAFETY_PLAN_FIELDS, NeedDomain
 from waymark.support.models import CaseChild, Goal, Intervention, LegalOrder, Need, SafetyPlan, Service
 
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedHttpRequest
+    from waymark.accounts.models import User
+
 
 def case_page_url(case: Any) -> str:
     """The case page (waymark/cases), or the support plan while the case page is not wired."""
@@ -43,7 +47,7 @@ def case_page_url(case: Any) -> str:
         return reverse("support:support_plan", args=[case.pk])
 
 
-def _context(request: HttpRequest, case: Any, **extra: Any) -> dict[str, Any]:
+def _context(request: AuthenticatedHttpRequest, case: Any, **extra: Any) -> dict[str, Any]:
     return {
         "case": case,
         "case_url": case_page_url(case),
@@ -54,12 +58,19 @@ def _context(request: HttpRequest, case: Any, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _audit_view(request: HttpRequest, case: Any, page: str, **detail: Any) -> None:
+def _audit_view(request: AuthenticatedHttpRequest, case: Any, page: str, **detail: Any) -> None:
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"page": page, **detail})
 
 
 def _form_page(
-    request: HttpRequest, case: Any, form: Any, *, title: str, back: str, hint: str = "", button: str = "Save"
+    request: AuthenticatedHttpRequest,
+    case: Any,
+    form: Any,
+    *,
+    title: str,
+    back: str,
+    hint: str = "",
+    button: str = "Save",
 ) -> HttpResponse:
     return render(
         request,
@@ -84,7 +95,7 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _writable_case(request: HttpRequest, case_id: uuid.UUID) -> Any:
+def _writable_case(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Any:
     return access.get_case_to_work_on(request.user, case_id)
 
 
@@ -107,7 +118,7 @@ def _child_on_case(case: Any, child_id: str | None) -> Person | None:
 
 @signed_in(*SUPPORT_ROLES)
 @require_GET
-def safety_plan(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def safety_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = access.get_case(request.user, case_id)
     access.require_safety_plan_access(request.user, case)
     versions = list(SafetyPlan.objects.visible_to(request.user).filter(case=case).select_related("reviewed_by"))
@@ -120,7 +131,7 @@ def safety_plan(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @signed_in(*SUPPORT_ROLES)
 @require_GET
-def safety_plan_version(request: HttpRequest, case_id: uuid.UUID, version: int) -> HttpResponse:
+def safety_plan_version(request: AuthenticatedHttpRequest, case_id: uuid.UUID, version: int) -> HttpResponse:
     case = access.get_case(request.user, case_id)
     access.require_safety_plan_access(request.user, case)
     versions = list(SafetyPlan.objects.visible_to(request.user).filter(case=case).select_related("reviewed_by"))
@@ -137,7 +148,7 @@ def safety_plan_version(request: HttpRequest, case_id: uuid.UUID, version: int) 
 
 @signed_in(*SUPPORT_ROLES)
 @require_http_methods(["GET", "POST"])
-def safety_plan_update(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def safety_plan_update(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _writable_case(request, case_id)
     access.require_safety_plan_access(request.user, case)
     current = selectors.current_safety_plan(case)
@@ -192,7 +203,7 @@ def safety_plan_update(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse
 # --- Support plan ------------------------------------------------------------------------------
 
 
-def _needs_with_goals(user: Any, case: Any) -> list[Need]:
+def _needs_with_goals(user: User, case: Any) -> list[Need]:
     goals = Goal.objects.visible_to(user).prefetch_related("progress_updates")
     return list(
         Need.objects.visible_to(user)
@@ -204,7 +215,7 @@ def _needs_with_goals(user: Any, case: Any) -> list[Need]:
 
 @signed_in(*SUPPORT_ROLES)
 @require_GET
-def support_plan(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def support_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = access.get_case(request.user, case_id)
     needs = _needs_with_goals(request.user, case)
     links = list(selectors.case_children(case))
@@ -221,7 +232,7 @@ def support_plan(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @signed_in(*SUPPORT_ROLES)
 @require_http_methods(["GET", "POST"])
-def need_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def need_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _writable_case(request, case_id)
     child = _child_on_case(case, request.GET.get("child"))
     taken = set(Need.objects.filter(case=case, child=child).values_list("domain", flat=True))
@@ -243,7 +254,7 @@ def need_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @signed_in(*SUPPORT_ROLES)
 @require_http_methods(["GET", "POST"])
-def need_edit(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> HttpResponse:
+def need_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> HttpResponse:
     case = _writable_case(request, case_id)
     need = access.get_on_case(Need, request.user, case, need_id)
     initial = versioned_initial(
@@ -284,7 +295,7 @@ def need_edit(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> H
 
 @signed_in(*SUPPORT_ROLES)
 @require_http_methods(["GET", "POST"])
-def goal_add(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> HttpResponse:
+def goal_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> HttpResponse:
     case = _writable_case(request, case_id)
     need = access.get_on_case(Need, request.user, case, need_id)
     form = forms.GoalForm(_posted(request), initial={"set_on": timezone.localdate()})
@@ -304,7 +315,7 @@ def goal_add(request: HttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> Ht
 
 @signed_in(*SUPPORT_ROLES)
 @require_http_methods(["GET", "POST"])
-def goal_progress(request: HttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) -> HttpResponse:
+def goal_progress(request: AuthenticatedHttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) -> HttpResponse:
     """A goal with its dated progress updates, and (for those who work the case) a new update."""
     case = access.get_case(request.user, case_id)
     goal = access.get_on_case(Goal, request.user, case, goal_id)
@@ -333,7 +344,7 @@ def goal_progress(request: HttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) 
 
 @signed_in(*SUPPORT_ROLES)
 @require_GET
-def interventions(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def interventions(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = access.get_case(request.user, case_id)
     rows = list(Intervention.objects.visible_to(request.user).filter(case=case).select_related("service", "child"))
     _audit_view(request, case, "interventions", results=len(rows))
@@ -352,7 +363,7 @@ def interventions(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @signed_in(*SUPPORT_ROLES)
 @require_http_methods(["GET", "POST"])
-def intervention_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def intervention_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _writable_case(request, case_id)
     child = _child_on_case(case, request.GET.get("child"))
     services = Service.objects.filter(is_active=True).select_related("provider_agency")
@@ -380,7 +391,9 @@ def intervention_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @signed_in(*SUPPORT_ROLES)
 @require_http_methods(["GET", "POST"])
-def intervention_update(request: HttpRequest, case_id: uuid.UUID, intervention_id: uuid.UUID) -> HttpResponse:
+def intervention_update(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, intervention_id: uuid.UUID
+) -> HttpResponse:
     case = _writable_case(request, case_id)
     intervention = access.get_on_case(Intervention, request.user, case, intervention_id)
     statuses = sorted(INTERVENTION_TRANSITIONS[intervention.status])
@@ -411,7 +424,7 @@ def intervention_update(request: HttpRequest, case_id: uuid.UUID, intervention_i
 
 @signed_in(*SUPPORT_ROLES)
 @require_GET
-def orders(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def orders(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = access.get_case(request.user, case_id)
     visible_people = Person.objects.visible_to(request.user)
     rows = list(
@@ -430,7 +443,7 @@ def orders(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     )
 
 
-def _order_form(request: HttpRequest, case: Any, **kwargs: Any) -> forms.LegalOrderForm:
+def _order_form(request: AuthenticatedHttpRequest, case: Any, **kwargs: Any) -> forms.LegalOrderForm:
     return forms.LegalOrderForm(
         _posted(request),
         protectable=selectors.may_be_protected(request.user, case),
@@ -460,7 +473,7 @@ ORDER_HINT = (
 
 @signed_in(*SUPPORT_ROLES)
 @require_http_methods(["GET", "POST"])
-def order_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def order_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _writable_case(request, case_id)
     form = _order_form(request, case, initial={"protects": [case.person_id]})
     if request.method == "POST" and form.is_valid():
@@ -485,7 +498,7 @@ def order_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @signed_in(*SUPPORT_ROLES)
 @require_http_methods(["GET", "POST"])
-def order_edit(request: HttpRequest, case_id: uuid.UUID, order_id: uuid.UUID) -> HttpResponse:
+def order_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, order_id: uuid.UUID) -> HttpResponse:
     case = _writable_case(request, case_id)
     order = access.get_on_case(LegalOrder, request.user, case, order_id)
     initial = {
@@ -522,7 +535,7 @@ def order_edit(request: HttpRequest, case_id: uuid.UUID, order_id: uuid.UUID) ->
 
 @signed_in(*SUPPORT_ROLES)
 @require_GET
-def children(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def children(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = access.get_case(request.user, case_id)
     links = list(CaseChild.objects.visible_to(request.user).filter(case=case).select_related("child"))
     needs = Need.objects.visible_to(request.user).filter(case=case, child__isnull=False)
@@ -542,7 +555,7 @@ def children(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return render(request, "support/children.html", _context(request, case, entries=entries))
 
 
-def _candidates(request: HttpRequest, case: Any) -> Any:
+def _candidates(request: AuthenticatedHttpRequest, case: Any) -> Any:
     """People the user may see who are related to the client and not yet on the case."""
     return (
         selectors.people_on_case(request.user, case)
@@ -554,7 +567,7 @@ def _candidates(request: HttpRequest, case: Any) -> Any:
 
 @signed_in(*SUPPORT_ROLES)
 @require_http_methods(["GET", "POST"])
-def child_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def child_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _writable_case(request, case_id)
     form = forms.ChildCreateForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -580,7 +593,7 @@ def child_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @signed_in(*SUPPORT_ROLES)
 @require_http_methods(["GET", "POST"])
-def child_link(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def child_link(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _writable_case(request, case_id)
     form = forms.ChildLinkForm(_posted(request), candidates=_candidates(request, case))
     if request.method == "POST" and form.is_valid():
@@ -601,7 +614,7 @@ def child_link(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @signed_in(*SUPPORT_ROLES)
 @require_http_methods(["GET", "POST"])
-def child_edit(request: HttpRequest, case_id: uuid.UUID, link_id: uuid.UUID) -> HttpResponse:
+def child_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, link_id: uuid.UUID) -> HttpResponse:
     case = _writable_case(request, case_id)
     link = access.get_on_case(CaseChild, request.user, case, link_id)
     form = forms.ChildUpdateForm(

@@ -12,12 +12,18 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from waymark.organisations.roles import Role
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+    from waymark.training.models import Booking, Champion, PeerSupporter, TrainingSession
+
+M = TypeVar("M", bound=Model)
 
 REGISTER_ROLES = (Role.TRAINING_COORDINATOR, Role.PARTNERSHIP_LEAD)
 REGISTER_EDIT_ROLES = (Role.TRAINING_COORDINATOR,)
@@ -25,30 +31,30 @@ FIGURE_ROLES = (Role.TRAINING_COORDINATOR, Role.PARTNERSHIP_LEAD, Role.COMMISSIO
 PEER_ROLES = (Role.PEER_SUPPORT_COORDINATOR,)
 
 
-def _signed_in(user: Any) -> bool:
+def _signed_in(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and bool(getattr(user, "is_active", False))
 
 
-def may_see_register(user: Any) -> bool:
+def may_see_register(user: User) -> bool:
     return _signed_in(user) and user.has_role(*REGISTER_ROLES)
 
 
-def may_edit_register(user: Any) -> bool:
+def may_edit_register(user: User) -> bool:
     return _signed_in(user) and user.has_role(*REGISTER_EDIT_ROLES)
 
 
-def may_see_training_figures(user: Any) -> bool:
+def may_see_training_figures(user: User) -> bool:
     return _signed_in(user) and user.has_role(*FIGURE_ROLES)
 
 
-def training_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+def training_visible_to(user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """The whole register to those who keep or steer it; nothing to anyone else."""
     if not may_see_register(user):
         return queryset.none()
     return queryset
 
 
-def champion_directory_for(user: Any) -> QuerySet[Any]:
+def champion_directory_for(user: User) -> QuerySet[Any]:
     """Active champions listed in the directory, to any member of the partnership."""
     from waymark.training.models import Champion
 
@@ -57,7 +63,7 @@ def champion_directory_for(user: Any) -> QuerySet[Any]:
     return Champion.objects.filter(is_active=True, in_directory=True)
 
 
-def peer_supporters_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+def peer_supporters_visible_to(user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """A peer supporter's record: the peer-support coordinators of the agency holding it."""
     if not _signed_in(user):
         return queryset.none()
@@ -67,36 +73,36 @@ def peer_supporters_visible_to(user: Any, queryset: QuerySet[Any]) -> QuerySet[A
     return queryset.filter(held_by_id__in=agencies)
 
 
-def _get(queryset: QuerySet[Any], object_id: Any) -> Model:
+def _get(queryset: QuerySet[M], object_id: Any) -> M:
     try:
         key = uuid.UUID(str(object_id))
     except ValueError as error:
         raise Http404 from error
-    found: Model | None = queryset.filter(pk=key).first()
+    found = queryset.filter(pk=key).first()
     if found is None:
         raise Http404
     return found
 
 
-def get_session_for_user(user: Any, session_id: Any) -> Any:
+def get_session_for_user(user: User, session_id: Any) -> TrainingSession:
     from waymark.training.models import TrainingSession
 
     return _get(TrainingSession.objects.visible_to(user).select_related("course", "provider"), session_id)
 
 
-def get_booking_for_user(user: Any, booking_id: Any) -> Any:
+def get_booking_for_user(user: User, booking_id: Any) -> Booking:
     from waymark.training.models import Booking
 
     return _get(Booking.objects.visible_to(user).select_related("session__course", "attendee"), booking_id)
 
 
-def get_champion_for_user(user: Any, champion_id: Any) -> Any:
+def get_champion_for_user(user: User, champion_id: Any) -> Champion:
     from waymark.training.models import Champion
 
     return _get(Champion.objects.visible_to(user).select_related("attendee__agency"), champion_id)
 
 
-def get_peer_supporter_for_user(user: Any, peer_id: Any) -> Any:
+def get_peer_supporter_for_user(user: User, peer_id: Any) -> PeerSupporter:
     from waymark.training.models import PeerSupporter
 
     return _get(PeerSupporter.objects.visible_to(user), peer_id)

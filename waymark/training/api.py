@@ -7,7 +7,7 @@ training coordinator; the body is checked exactly as the register form is
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -15,7 +15,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DrfValidationError
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from waymark.api.views import ApiView, _field_errors
@@ -23,6 +22,10 @@ from waymark.core.access import api_view_access
 from waymark.training.access import REGISTER_EDIT_ROLES
 from waymark.training.actions import AttendanceRow, attendance_record
 from waymark.training.choices import Audience, BookingStatus, Sector
+
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedRequest
+    from waymark.accounts.models import User
 
 
 class AttendanceSerializer(serializers.Serializer):
@@ -61,8 +64,8 @@ class AttendanceCreateView(ApiView):
     serializer_class = AttendanceSerializer
 
     @extend_schema(request=AttendanceSerializer, responses={201: BookingSerializer})
-    def post(self, request: Request) -> Response:
-        user: Any = request.user
+    def post(self, request: AuthenticatedRequest) -> Response:
+        user: User = request.user
         payload = AttendanceSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data

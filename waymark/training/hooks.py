@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils import timezone
@@ -13,9 +13,12 @@ from waymark.organisations.roles import Role
 from waymark.training import reports  # noqa: F401  (registers ``manage.py report training``)
 from waymark.web.home import Figure, Panel, register
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 
 @register(Role.TRAINING_COORDINATOR)
-def training_panel(user: Any) -> Panel:
+def training_panel(user: User) -> Panel:
     """This financial year's attendance and completions, upcoming sessions, active champions."""
     from waymark.training.choices import ATTENDED_STATUSES, BookingStatus
     from waymark.training.models import Booking, Champion, TrainingSession
@@ -42,7 +45,7 @@ def training_panel(user: Any) -> Panel:
 
 
 @register(Role.PEER_SUPPORT_COORDINATOR)
-def peer_panel(user: Any) -> Panel:
+def peer_panel(user: User) -> Panel:
     from waymark.training.choices import MatchStatus
     from waymark.training.models import PeerMatch, PeerSupporter
 

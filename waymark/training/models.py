@@ -15,7 +15,7 @@ Every change goes through ``waymark/training/actions.py``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -33,6 +33,9 @@ from waymark.training.choices import (
     Sector,
 )
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 CONFIDENCE_MIN = 1
 CONFIDENCE_MAX = 7
 
@@ -40,7 +43,7 @@ CONFIDENCE_MAX = 7
 class TrainingQuerySet(models.QuerySet[Any]):
     """Training records (courses, sessions, attendees, bookings, champions)."""
 
-    def visible_to(self, user: Any) -> Any:
+    def visible_to(self, user: User) -> Any:
         from waymark.training.access import training_visible_to
 
         return training_visible_to(user, self)
@@ -216,7 +219,7 @@ class Champion(BaseModel):
 
 
 class PeerSupporterQuerySet(models.QuerySet["PeerSupporter"]):
-    def visible_to(self, user: Any) -> PeerSupporterQuerySet:
+    def visible_to(self, user: User) -> PeerSupporterQuerySet:
         from waymark.training.access import peer_supporters_visible_to
 
         return peer_supporters_visible_to(user, self)  # type: ignore[return-value]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -46,6 +46,9 @@ from waymark.training.importer import COLUMNS, parse_register
 from waymark.training.models import Champion, Course, PeerMatch, PeerSupporter, TrainingSession
 from waymark.training.selectors import COUNT_COLUMNS, confidence_change, training_counts
 
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedHttpRequest
+
 MAX_UPLOAD = 5 * 1024 * 1024
 
 
@@ -77,7 +80,7 @@ def _form_page(request: HttpRequest, form: Any, title: str, back: str, **extra: 
 
 @signed_in(*REGISTER_ROLES)
 @require_GET
-def session_list(request: HttpRequest) -> HttpResponse:
+def session_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Sessions, newest first, with places taken, attended and completed."""
     when = request.GET.get("when", "all")
     today = timezone.localdate()
@@ -115,7 +118,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 @signed_in(*REGISTER_EDIT_ROLES)
 @require_http_methods(["GET", "POST"])
-def session_create(request: HttpRequest) -> HttpResponse:
+def session_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     courses = list(Course.objects.visible_to(request.user).filter(is_active=True).order_by("name"))
     form = forms.SessionForm(request.POST or None, courses=courses)
     if request.method == "POST" and form.is_valid():
@@ -157,7 +160,7 @@ def course_create(request: HttpRequest) -> HttpResponse:
 
 @signed_in(*REGISTER_EDIT_ROLES)
 @require_http_methods(["GET", "POST"])
-def session_edit(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def session_edit(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> HttpResponse:
     session = _get(request, get_session_for_user, "training.trainingsession", session_id)
     courses = list(Course.objects.visible_to(request.user).order_by("name"))
     initial = {
@@ -198,7 +201,7 @@ def session_edit(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 
 @signed_in(*REGISTER_ROLES)
 @require_GET
-def session_detail(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def session_detail(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> HttpResponse:
     session = _get(request, get_session_for_user, "training.trainingsession", session_id)
     bookings = session.bookings.select_related("attendee__agency").order_by("attendee__full_name")
     page = Paginator(bookings, 100).get_page(request.GET.get("page"))
@@ -341,7 +344,7 @@ def _period(request: HttpRequest) -> tuple[date, date, str]:
 
 @signed_in(*FIGURE_ROLES)
 @require_GET
-def figures(request: HttpRequest) -> HttpResponse:
+def figures(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Counts by course, audience and sector for a period (aggregates only), and whether champions
     lead to referrals."""
     from waymark.training.selectors import champion_referrals
@@ -390,7 +393,7 @@ def figures(request: HttpRequest) -> HttpResponse:
 
 @signed_in()
 @require_GET
-def champion_directory(request: HttpRequest) -> HttpResponse:
+def champion_directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Active champions by organisation, for any professional to find one."""
     champions = champion_directory_for(request.user).select_related("attendee__agency")
     agency = request.GET.get("organisation", "")
@@ -482,7 +485,7 @@ def champion_edit(request: HttpRequest, champion_id: uuid.UUID) -> HttpResponse:
 # --- Peer supporters ----------------------------------------------------------------------------
 
 
-def _peer_agency(user: Any) -> Agency:
+def _peer_agency(user: User) -> Agency:
     agency = Agency.objects.filter(pk__in=user.agencies_with_role(*PEER_ROLES)).order_by("name").first()
     if agency is None:
         raise PermissionDenied("You do not coordinate peer support in any agency.")
@@ -491,7 +494,7 @@ def _peer_agency(user: Any) -> Agency:
 
 @signed_in(Role.PEER_SUPPORT_COORDINATOR)
 @require_GET
-def peer_list(request: HttpRequest) -> HttpResponse:
+def peer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     peers = PeerSupporter.objects.visible_to(request.user).annotate(
         active_matches=Count("matches", filter=Q(matches__status="active"))
     )
@@ -520,7 +523,7 @@ def _peer_details(data: dict[str, Any]) -> actions.PeerDetails:
 
 @signed_in(Role.PEER_SUPPORT_COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def peer_add(request: HttpRequest) -> HttpResponse:
+def peer_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     agency = _peer_agency(request.user)
     form = forms.PeerForm(request.POST or None)
     del form.fields["is_active"]

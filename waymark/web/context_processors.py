@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from waymark.core.roles import Role
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 # (label, URL name, roles that see it; empty = every signed-in member). Later parts of the
 # service add their entries here, so the menu never links to a page a role cannot open.
@@ -86,7 +90,7 @@ NAVIGATION: list[tuple[str, str, frozenset[Role]]] = [
 ]
 
 
-def navigation_for(user: Any, current_path: str) -> list[dict[str, Any]]:
+def navigation_for(user: User, current_path: str) -> list[dict[str, Any]]:
     items = []
     for label, url_name, roles in NAVIGATION:
         if roles and not (roles & user.roles):
@@ -101,11 +105,13 @@ def navigation_for(user: Any, current_path: str) -> list[dict[str, Any]]:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    user = request.user
-    signed_in = user.is_authenticated and hasattr(user, "roles")
+    user = request.user  # AnonymousUser on public pages
+    items: list[dict[str, Any]] = []
+    if not isinstance(user, AnonymousUser) and user.is_authenticated and hasattr(user, "roles"):
+        items = navigation_for(user, request.path)
     return {
         "service_name": "Waymark",
         "partnership_name": settings.WAYMARK_PARTNERSHIP_NAME,
         "phase": settings.WAYMARK_PHASE,
-        "navigation": navigation_for(user, request.path) if signed_in else [],
+        "navigation": items,
     }

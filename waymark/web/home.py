@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from waymark.core.roles import ROLE_DESCRIPTIONS, Role
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 
 @dataclass
@@ -43,7 +46,7 @@ def register(*roles: Role) -> Callable[[PanelBuilder], PanelBuilder]:
     return decorator
 
 
-def panels_for(user: Any) -> list[tuple[Role, list[Panel]]]:
+def panels_for(user: User) -> list[tuple[Role, list[Panel]]]:
     """Panels grouped by each role the user holds, in the order roles are defined."""
     grouped = []
     shown: set[PanelBuilder] = set()  # a panel serving two of the user's roles appears once

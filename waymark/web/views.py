@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -10,10 +12,13 @@ from django.views.decorators.http import require_GET
 from waymark.core.access import public, signed_in
 from waymark.web import home
 
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedHttpRequest
+
 
 @signed_in()
 @require_GET
-def home_page(request: HttpRequest) -> HttpResponse:
+def home_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What the signed-in user works on, grouped by each role they hold."""
     groups = [
         {"role": role, "description": home.role_description(role), "panels": panels}

@@ -14,7 +14,7 @@ agency that owns each action.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -24,18 +24,21 @@ from django.http import Http404
 from waymark.marac.models import MaracAction, MaracCase, MaracMeeting, MeetingAgency, Research
 from waymark.organisations.roles import Role
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
-def is_coordinator(user: Any) -> bool:
+
+def is_coordinator(user: User) -> bool:
     """The MARAC coordinator runs every meeting of the partnership's MARAC."""
     return Role.MARAC_COORDINATOR in user.roles
 
 
-def representative_agency_ids(user: Any) -> frozenset[UUID]:
+def representative_agency_ids(user: User) -> frozenset[UUID]:
     """The agencies the user represents at MARAC."""
     return user.agencies_with_role(Role.MARAC_REPRESENTATIVE)
 
 
-def participating_agency_ids(user: Any, meeting: MaracMeeting) -> frozenset[UUID]:
+def participating_agency_ids(user: User, meeting: MaracMeeting) -> frozenset[UUID]:
     """The agencies through which the user takes part in ``meeting`` as a representative."""
     represented = representative_agency_ids(user)
     if not represented:
@@ -51,7 +54,7 @@ def participating_agency_ids(user: Any, meeting: MaracMeeting) -> frozenset[UUID
     return frozenset(invited.values_list("agency_id", flat=True))
 
 
-def is_participant(user: Any, meeting: MaracMeeting) -> bool:
+def is_participant(user: User, meeting: MaracMeeting) -> bool:
     """The coordinator, or a representative of an agency invited to (and not absent from) the meeting."""
     # The coordinator runs the meeting.
     if is_coordinator(user):
@@ -60,7 +63,7 @@ def is_participant(user: Any, meeting: MaracMeeting) -> bool:
     return bool(participating_agency_ids(user, meeting))
 
 
-def meetings_visible_to(user: Any) -> QuerySet[MaracMeeting]:
+def meetings_visible_to(user: User) -> QuerySet[MaracMeeting]:
     """The meetings the user takes part in: the scope for every list of meetings."""
     # The coordinator sees every meeting.
     if is_coordinator(user):
@@ -74,7 +77,7 @@ def meetings_visible_to(user: Any) -> QuerySet[MaracMeeting]:
     return MaracMeeting.objects.filter(pk__in=invited)
 
 
-def get_meeting_for_user(user: Any, meeting_id: UUID | str) -> MaracMeeting:
+def get_meeting_for_user(user: User, meeting_id: UUID | str) -> MaracMeeting:
     """The meeting, if the user takes part in it. 404 alike for "no such meeting" and "not yours"."""
     try:
         return meetings_visible_to(user).get(pk=meeting_id)
@@ -82,7 +85,7 @@ def get_meeting_for_user(user: Any, meeting_id: UUID | str) -> MaracMeeting:
         raise Http404("No such meeting") from error
 
 
-def get_meeting_to_run(user: Any, meeting_id: UUID | str) -> MaracMeeting:
+def get_meeting_to_run(user: User, meeting_id: UUID | str) -> MaracMeeting:
     """The meeting for the coordinator's work (schedule, agenda, meeting mode): 403 for anyone else."""
     meeting = get_meeting_for_user(user, meeting_id)
     if not is_coordinator(user):
@@ -90,7 +93,7 @@ def get_meeting_to_run(user: Any, meeting_id: UUID | str) -> MaracMeeting:
     return meeting
 
 
-def get_meeting_case_for_user(user: Any, meeting: MaracMeeting, case_id: UUID | str) -> MaracCase:
+def get_meeting_case_for_user(user: User, meeting: MaracMeeting, case_id: UUID | str) -> MaracCase:
     """A case on ``meeting``'s agenda (the meeting already checked for the user): 404 for any other case."""
     try:
         return (
@@ -102,7 +105,7 @@ def get_meeting_case_for_user(user: Any, meeting: MaracMeeting, case_id: UUID | 
         raise Http404("No such case on this agenda") from error
 
 
-def research_visible_to(user: Any, meeting: MaracMeeting) -> QuerySet[Research]:
+def research_visible_to(user: User, meeting: MaracMeeting) -> QuerySet[Research]:
     """Research on ``meeting``'s cases, for its participants only; nothing for anyone else."""
     # Only the meeting's participants ...
     if not is_participant(user, meeting):
@@ -113,12 +116,12 @@ def research_visible_to(user: Any, meeting: MaracMeeting) -> QuerySet[Research]:
     return Research.objects.filter(meeting=meeting, marac_case__meeting=meeting).select_related("agency", "recorded_by")
 
 
-def research_agencies_for(user: Any, meeting: MaracMeeting) -> frozenset[UUID]:
+def research_agencies_for(user: User, meeting: MaracMeeting) -> frozenset[UUID]:
     """The agencies for which the user may record research at ``meeting``: those they take part through."""
     return participating_agency_ids(user, meeting)
 
 
-def actions_visible_to(user: Any) -> QuerySet[MaracAction]:
+def actions_visible_to(user: User) -> QuerySet[MaracAction]:
     """The actions the user may read and update."""
     actions = MaracAction.objects.select_related("marac_case__victim", "owner_agency", "agreed_at")
     # The coordinator chases every action.
@@ -131,7 +134,7 @@ def actions_visible_to(user: Any) -> QuerySet[MaracAction]:
 # --- The checks the meeting actions make themselves (waymark/marac/meetings/actions.py) -----------------
 
 
-def check_runs_meetings(user: Any) -> None:
+def check_runs_meetings(user: User) -> None:
     """PermissionDenied unless the user is the MARAC coordinator: the schedule, the invitations, the
     agenda and meeting mode (attendance, hearing cases, agreeing actions, the minutes) are theirs."""
     # Only the coordinator runs meetings.
@@ -139,7 +142,7 @@ def check_runs_meetings(user: Any) -> None:
         raise PermissionDenied("Only the MARAC coordinator can change a meeting.")
 
 
-def check_may_research(user: Any, meeting: MaracMeeting, agency_id: UUID) -> None:
+def check_may_research(user: User, meeting: MaracMeeting, agency_id: UUID) -> None:
     """PermissionDenied unless the user may record research for ``agency_id`` at ``meeting``."""
     if user is None:
         raise PermissionDenied("Research is recorded by a person.")
@@ -151,7 +154,7 @@ def check_may_research(user: Any, meeting: MaracMeeting, agency_id: UUID) -> Non
         raise PermissionDenied("You can record research only for an agency you represent at this meeting.")
 
 
-def check_may_update_action(user: Any, action: MaracAction) -> None:
+def check_may_update_action(user: User, action: MaracAction) -> None:
     """PermissionDenied unless the user is the coordinator or represents the agency owning ``action``."""
     if user is None:
         raise PermissionDenied("An action is updated by a person.")
@@ -163,7 +166,7 @@ def check_may_update_action(user: Any, action: MaracAction) -> None:
         raise PermissionDenied("You can update only your own agency's actions.")
 
 
-def get_action_for_user(user: Any, action_id: UUID | str) -> MaracAction:
+def get_action_for_user(user: User, action_id: UUID | str) -> MaracAction:
     """The action, if the user may read it. 404 alike for "no such action" and "not yours"."""
     try:
         return actions_visible_to(user).get(pk=action_id)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -54,6 +54,9 @@ from waymark.marac.models import (
 )
 from waymark.organisations.models import Agency
 
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
 # Read out at the start of every meeting; every observer agrees it before any case is heard.
 CONFIDENTIALITY_STATEMENT = (
     "Everything shared at this MARAC is confidential. It is shared only so that the agencies here "
@@ -74,7 +77,7 @@ class MeetingError(Exception):
     """A rule of the meeting refused the change; the message is safe to show to the user."""
 
 
-def _audit(actor: Any, action: AuditAction, obj: Any, **detail: Any) -> None:
+def _audit(actor: User, action: AuditAction, obj: Any, **detail: Any) -> None:
     audit_record(actor=actor, action=action, obj=obj, detail=detail)
 
 
@@ -106,7 +109,7 @@ def _check_details(*, venue: str, chair: str) -> dict[str, str]:
 @transaction.atomic
 def meeting_schedule_create(
     *,
-    actor: Any,
+    actor: User,
     first_on: dt.date,
     weeks: int,
     starts_at: dt.time | None = None,
@@ -157,7 +160,7 @@ def meeting_schedule_create(
 
 @transaction.atomic
 def meeting_emergency_create(
-    *, actor: Any, held_on: dt.date, starts_at: dt.time | None = None, venue: str = "", chair: str = ""
+    *, actor: User, held_on: dt.date, starts_at: dt.time | None = None, venue: str = "", chair: str = ""
 ) -> MaracMeeting:
     """An emergency meeting on ``held_on`` (several may share a day), inviting the core agencies."""
     check_runs_meetings(actor)
@@ -182,7 +185,7 @@ def meeting_emergency_create(
 
 
 @transaction.atomic
-def meeting_agencies_set(*, actor: Any, meeting: MaracMeeting, agencies: Iterable[Agency]) -> None:
+def meeting_agencies_set(*, actor: User, meeting: MaracMeeting, agencies: Iterable[Agency]) -> None:
     """Invites exactly ``agencies`` to the meeting. An agency that has recorded research for the
     meeting's cases, or whose attendance was taken, stays invited."""
     check_runs_meetings(actor)
@@ -217,7 +220,7 @@ def _renumber(meeting: MaracMeeting) -> None:
 
 
 @transaction.atomic
-def agenda_add(*, actor: Any, meeting: MaracMeeting, marac_case: MaracCase) -> MaracCase:
+def agenda_add(*, actor: User, meeting: MaracMeeting, marac_case: MaracCase) -> MaracCase:
     """Lists an accepted referral on the meeting's agenda, up to the meeting's capacity."""
     check_runs_meetings(actor)
     meeting = _lock(meeting)
@@ -242,7 +245,7 @@ def agenda_add(*, actor: Any, meeting: MaracMeeting, marac_case: MaracCase) -> M
 
 
 @transaction.atomic
-def agenda_move(*, actor: Any, meeting: MaracMeeting, marac_case: MaracCase, direction: str) -> None:
+def agenda_move(*, actor: User, meeting: MaracMeeting, marac_case: MaracCase, direction: str) -> None:
     """Moves a case one place up or down the agenda."""
     check_runs_meetings(actor)
     meeting = _lock(meeting)
@@ -263,7 +266,7 @@ def agenda_move(*, actor: Any, meeting: MaracMeeting, marac_case: MaracCase, dir
 
 
 @transaction.atomic
-def agenda_remove(*, actor: Any, meeting: MaracMeeting, marac_case: MaracCase) -> MaracCase:
+def agenda_remove(*, actor: User, meeting: MaracMeeting, marac_case: MaracCase) -> MaracCase:
     """Takes a case off the agenda: it goes back to the accepted referrals awaiting a meeting."""
     check_runs_meetings(actor)
     meeting = _lock(meeting)
@@ -289,7 +292,7 @@ def agenda_remove(*, actor: Any, meeting: MaracMeeting, marac_case: MaracCase) -
 @transaction.atomic
 def research_record(
     *,
-    actor: Any,
+    actor: User,
     meeting: MaracMeeting,
     marac_case: MaracCase,
     agency: Agency,
@@ -353,7 +356,7 @@ def _check_observers_agreed(meeting: MaracMeeting) -> None:
 
 
 @transaction.atomic
-def meeting_open(*, actor: Any, meeting: MaracMeeting) -> MaracMeeting:
+def meeting_open(*, actor: User, meeting: MaracMeeting) -> MaracMeeting:
     """Opens meeting mode."""
     check_runs_meetings(actor)
     meeting = _lock(meeting)
@@ -373,7 +376,7 @@ def meeting_open(*, actor: Any, meeting: MaracMeeting) -> MaracMeeting:
 
 
 @transaction.atomic
-def attendance_record(*, actor: Any, meeting: MaracMeeting, attended_agency_ids: Iterable[Any]) -> None:
+def attendance_record(*, actor: User, meeting: MaracMeeting, attended_agency_ids: Iterable[Any]) -> None:
     """Records, for every invited agency, whether it attended."""
     check_runs_meetings(actor)
     _check_running(meeting)
@@ -388,7 +391,7 @@ def attendance_record(*, actor: Any, meeting: MaracMeeting, attended_agency_ids:
 
 @transaction.atomic
 def attendee_add(
-    *, actor: Any, meeting: MaracMeeting, name: str, capacity: str, agency: Agency | None = None
+    *, actor: User, meeting: MaracMeeting, name: str, capacity: str, agency: Agency | None = None
 ) -> Attendee:
     """Adds a person present at the meeting. An observer must then agree the statement."""
     check_runs_meetings(actor)
@@ -409,7 +412,7 @@ def attendee_add(
 
 
 @transaction.atomic
-def attendee_agree(*, actor: Any, attendee: Attendee) -> Attendee:
+def attendee_agree(*, actor: User, attendee: Attendee) -> Attendee:
     """Records that the attendee read and agreed the confidentiality statement, now."""
     check_runs_meetings(actor)
     if attendee.confidentiality_agreed_at is None:
@@ -420,7 +423,7 @@ def attendee_agree(*, actor: Any, attendee: Attendee) -> Attendee:
 
 
 @transaction.atomic
-def attendee_remove(*, actor: Any, attendee: Attendee) -> None:
+def attendee_remove(*, actor: User, attendee: Attendee) -> None:
     """An attendee who left (for example an observer who would not agree the statement)."""
     check_runs_meetings(actor)
     _check_running(attendee.meeting)
@@ -437,7 +440,7 @@ def _check_hearing(meeting: MaracMeeting, marac_case: MaracCase) -> None:
 
 @transaction.atomic
 def meeting_case_record(
-    *, actor: Any, meeting: MaracMeeting, marac_case: MaracCase, summary: str, risks: str
+    *, actor: User, meeting: MaracMeeting, marac_case: MaracCase, summary: str, risks: str
 ) -> MaracCase:
     """Records the summary of information shared and the risks identified for a case."""
     check_runs_meetings(actor)
@@ -459,7 +462,7 @@ def meeting_case_record(
 @transaction.atomic
 def action_add(
     *,
-    actor: Any,
+    actor: User,
     meeting: MaracMeeting,
     marac_case: MaracCase,
     description: str,
@@ -495,7 +498,7 @@ def action_add(
 
 
 @transaction.atomic
-def meeting_case_hear(*, actor: Any, meeting: MaracMeeting, marac_case: MaracCase) -> MaracCase:
+def meeting_case_hear(*, actor: User, meeting: MaracMeeting, marac_case: MaracCase) -> MaracCase:
     """Marks a case heard: its summary of information shared is recorded."""
     check_runs_meetings(actor)
     _check_hearing(meeting, marac_case)
@@ -509,7 +512,7 @@ def meeting_case_hear(*, actor: Any, meeting: MaracMeeting, marac_case: MaracCas
 
 
 @transaction.atomic
-def meeting_complete(*, actor: Any, meeting: MaracMeeting) -> MaracMeeting:
+def meeting_complete(*, actor: User, meeting: MaracMeeting) -> MaracMeeting:
     """Completes the minutes: every case heard (or taken off) and attendance taken for every agency."""
     check_runs_meetings(actor)
     meeting = _lock(meeting)
@@ -536,7 +539,7 @@ def meeting_complete(*, actor: Any, meeting: MaracMeeting) -> MaracMeeting:
 @transaction.atomic
 def action_set_status(
     *,
-    actor: Any,
+    actor: User,
     action: MaracAction,
     status: str,
     note: str = "",

@@ -6,7 +6,7 @@ functions take a meeting (or a user) already checked there."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -25,6 +25,9 @@ from waymark.marac.models import (
     Research,
 )
 from waymark.organisations.models import Agency, AgencyKind
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 # The agencies a MARAC invites by default (the core MARAC agencies); the coordinator can add or
 # remove any agency for a particular meeting.
@@ -106,7 +109,7 @@ def actions_for_review(meeting: MaracMeeting) -> QuerySet[MaracAction]:
     )
 
 
-def next_meeting_for(user: Any) -> MaracMeeting | None:
+def next_meeting_for(user: User) -> MaracMeeting | None:
 
     return (
         meetings_visible_to(user)
@@ -116,7 +119,7 @@ def next_meeting_for(user: Any) -> MaracMeeting | None:
     )
 
 
-def research_to_do(user: Any, meeting: MaracMeeting) -> int:
+def research_to_do(user: User, meeting: MaracMeeting) -> int:
     """Research entries still missing at ``meeting``: for a representative, their agencies'; for
     the coordinator, every invited agency's."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -64,15 +64,19 @@ from waymark.marac.repeats import RepeatFinding, repeats_for_cases
 from waymark.organisations.models import Agency
 from waymark.organisations.roles import Role
 
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedHttpRequest
+    from waymark.accounts.models import User
+
 COORDINATOR = Role.MARAC_COORDINATOR
 PARTICIPANTS = (Role.MARAC_COORDINATOR, Role.MARAC_REPRESENTATIVE)
 
 
-def _audit_view(request: HttpRequest, obj: Any, page: str, **detail: Any) -> None:
+def _audit_view(request: AuthenticatedHttpRequest, obj: Any, page: str, **detail: Any) -> None:
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=obj, detail={"page": page, **detail})
 
 
-def _audit_print(request: HttpRequest, meeting: MaracMeeting, document: str, cases: int) -> None:
+def _audit_print(request: AuthenticatedHttpRequest, meeting: MaracMeeting, document: str, cases: int) -> None:
     audit_record(
         actor=request.user, action=AuditAction.PRINT, obj=meeting, detail={"document": document, "cases": cases}
     )
@@ -114,7 +118,7 @@ def with_repeats(cases: list[MaracCase]) -> list[dict[str, Any]]:
 
 @signed_in(*PARTICIPANTS)
 @require_GET
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     visible = meetings_visible_to(request.user).annotate(listed=Count("cases"))
     upcoming_page = Paginator(
@@ -155,7 +159,7 @@ def _next_regular_date() -> dt.date:
 
 @signed_in(COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def meeting_schedule(request: HttpRequest) -> HttpResponse:
+def meeting_schedule(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ScheduleForm(request.POST)
         if form.is_valid():
@@ -190,7 +194,7 @@ def meeting_schedule(request: HttpRequest) -> HttpResponse:
 
 @signed_in(COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def meeting_emergency(request: HttpRequest) -> HttpResponse:
+def meeting_emergency(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = EmergencyMeetingForm(request.POST)
         if form.is_valid():
@@ -216,7 +220,7 @@ def meeting_emergency(request: HttpRequest) -> HttpResponse:
 # --- One meeting ----------------------------------------------------------------------------
 
 
-def _research_progress(meeting: MaracMeeting, cases: list[MaracCase], user: Any) -> dict[UUID, set[UUID]]:
+def _research_progress(meeting: MaracMeeting, cases: list[MaracCase], user: User) -> dict[UUID, set[UUID]]:
     """For each case, the agencies (among those the user may see) that have recorded research."""
     done: dict[UUID, set[UUID]] = {case.pk: set() for case in cases}
     for case_id, agency_id in research_visible_to(user, meeting).values_list("marac_case_id", "agency_id"):
@@ -226,7 +230,7 @@ def _research_progress(meeting: MaracMeeting, cases: list[MaracCase], user: Any)
 
 @signed_in(*PARTICIPANTS)
 @require_GET
-def meeting_detail(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, meeting_id)
     cases = list(selectors.agenda(meeting))
     invitations = list(meeting.agencies.select_related("agency"))
@@ -258,7 +262,7 @@ def meeting_detail(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
 
 @signed_in(COORDINATOR)
 @require_POST
-def meeting_agencies(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+def meeting_agencies(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
     meeting = get_meeting_to_run(request.user, meeting_id)
     form = InvitationsForm(request.POST)
     if form.is_valid():
@@ -279,7 +283,7 @@ def meeting_agencies(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
 
 @signed_in(COORDINATOR)
 @require_GET
-def agenda_build(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+def agenda_build(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
     meeting = get_meeting_to_run(request.user, meeting_id)
     listed = list(selectors.agenda(meeting))
     awaiting_page = Paginator(selectors.cases_awaiting_a_meeting(), 50).get_page(request.GET.get("page"))
@@ -309,7 +313,7 @@ def _awaiting_case(case_id: str) -> MaracCase:
 
 @signed_in(COORDINATOR)
 @require_POST
-def agenda_add(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+def agenda_add(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
     meeting = get_meeting_to_run(request.user, meeting_id)
     marac_case = _awaiting_case(request.POST.get("case", ""))
     _run(
@@ -322,7 +326,7 @@ def agenda_add(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
 
 @signed_in(COORDINATOR)
 @require_POST
-def agenda_move(request: HttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
+def agenda_move(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
     meeting = get_meeting_to_run(request.user, meeting_id)
     marac_case = get_meeting_case_for_user(request.user, meeting, case_id)
     direction = request.POST.get("direction", "")
@@ -336,7 +340,7 @@ def agenda_move(request: HttpRequest, meeting_id: UUID, case_id: UUID) -> HttpRe
 
 @signed_in(COORDINATOR)
 @require_POST
-def agenda_remove(request: HttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
+def agenda_remove(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
     meeting = get_meeting_to_run(request.user, meeting_id)
     marac_case = get_meeting_case_for_user(request.user, meeting, case_id)
     _run(
@@ -352,7 +356,7 @@ def agenda_remove(request: HttpRequest, meeting_id: UUID, case_id: UUID) -> Http
 
 @signed_in(*PARTICIPANTS)
 @require_http_methods(["GET", "POST"])
-def research(request: HttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
+def research(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
     """A case on the agenda: what each agency holds, and the representative's own entry."""
     meeting = get_meeting_for_user(request.user, meeting_id)
     marac_case = get_meeting_case_for_user(request.user, meeting, case_id)
@@ -413,7 +417,7 @@ def research(request: HttpRequest, meeting_id: UUID, case_id: UUID) -> HttpRespo
 
 @signed_in(COORDINATOR)
 @require_POST
-def meeting_open(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+def meeting_open(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
     meeting = get_meeting_to_run(request.user, meeting_id)
     if _run(request, lambda: actions.meeting_open(actor=request.user, meeting=meeting), "The meeting is open."):
         return redirect("marac:meeting-run", meeting_id=meeting.pk)
@@ -422,7 +426,7 @@ def meeting_open(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
 
 @signed_in(COORDINATOR)
 @require_GET
-def meeting_run(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+def meeting_run(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
     meeting = get_meeting_to_run(request.user, meeting_id)
     if meeting.status != MeetingStatus.IN_PROGRESS:
         messages.error(request, "Meeting mode is for a meeting in progress. Open the meeting first.")
@@ -451,7 +455,7 @@ def meeting_run(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
 
 @signed_in(COORDINATOR)
 @require_POST
-def meeting_attendance(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+def meeting_attendance(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
     meeting = get_meeting_to_run(request.user, meeting_id)
     invitations = list(meeting.agencies.select_related("agency"))
     form = AttendanceForm(request.POST, invitations=invitations)
@@ -470,7 +474,7 @@ def meeting_attendance(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
 
 @signed_in(COORDINATOR)
 @require_POST
-def attendee_add(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+def attendee_add(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
     meeting = get_meeting_to_run(request.user, meeting_id)
     form = AttendeeForm(request.POST)
     if not form.is_valid():
@@ -501,7 +505,7 @@ def _attendee(meeting: MaracMeeting, attendee_id: UUID) -> Attendee:
 
 @signed_in(COORDINATOR)
 @require_POST
-def attendee_agree(request: HttpRequest, meeting_id: UUID, attendee_id: UUID) -> HttpResponse:
+def attendee_agree(request: AuthenticatedHttpRequest, meeting_id: UUID, attendee_id: UUID) -> HttpResponse:
     meeting = get_meeting_to_run(request.user, meeting_id)
     attendee = _attendee(meeting, attendee_id)
     if request.POST.get("agreed") != "yes":
@@ -517,7 +521,7 @@ def attendee_agree(request: HttpRequest, meeting_id: UUID, attendee_id: UUID) ->
 
 @signed_in(COORDINATOR)
 @require_POST
-def attendee_remove(request: HttpRequest, meeting_id: UUID, attendee_id: UUID) -> HttpResponse:
+def attendee_remove(request: AuthenticatedHttpRequest, meeting_id: UUID, attendee_id: UUID) -> HttpResponse:
     meeting = get_meeting_to_run(request.user, meeting_id)
     attendee = _attendee(meeting, attendee_id)
     _run(request, lambda: actions.attendee_remove(actor=request.user, attendee=attendee), "Attendee removed.")
@@ -526,7 +530,7 @@ def attendee_remove(request: HttpRequest, meeting_id: UUID, attendee_id: UUID) -
 
 @signed_in(COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def meeting_case(request: HttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
+def meeting_case(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
     """Hearing one case: the research, the summary and risks, the actions, marking it heard."""
     meeting = get_meeting_to_run(request.user, meeting_id)
     marac_case = get_meeting_case_for_user(request.user, meeting, case_id)
@@ -556,7 +560,7 @@ def meeting_case(request: HttpRequest, meeting_id: UUID, case_id: UUID) -> HttpR
 
 
 def _meeting_case_page(
-    request: HttpRequest, meeting: MaracMeeting, marac_case: MaracCase, form: Any, action_form: Any
+    request: AuthenticatedHttpRequest, meeting: MaracMeeting, marac_case: MaracCase, form: Any, action_form: Any
 ) -> HttpResponse:
     entries = list(research_visible_to(request.user, meeting).filter(marac_case=marac_case))
     _audit_view(request, marac_case, "meeting mode: case", meeting=str(meeting.pk))
@@ -596,7 +600,7 @@ def _meeting_case_page(
 
 @signed_in(COORDINATOR)
 @require_POST
-def action_add(request: HttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
+def action_add(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
     meeting = get_meeting_to_run(request.user, meeting_id)
     marac_case = get_meeting_case_for_user(request.user, meeting, case_id)
     action_form = ActionForm(request.POST, prefix="action")
@@ -625,7 +629,7 @@ def action_add(request: HttpRequest, meeting_id: UUID, case_id: UUID) -> HttpRes
 
 @signed_in(COORDINATOR)
 @require_POST
-def case_hear(request: HttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
+def case_hear(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
     meeting = get_meeting_to_run(request.user, meeting_id)
     marac_case = get_meeting_case_for_user(request.user, meeting, case_id)
     if _run(
@@ -639,7 +643,7 @@ def case_hear(request: HttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResp
 
 @signed_in(COORDINATOR)
 @require_POST
-def action_review(request: HttpRequest, meeting_id: UUID, action_id: UUID) -> HttpResponse:
+def action_review(request: AuthenticatedHttpRequest, meeting_id: UUID, action_id: UUID) -> HttpResponse:
     """The review of an outstanding action at a later meeting."""
     meeting = get_meeting_to_run(request.user, meeting_id)
     action = get_action_for_user(request.user, action_id)
@@ -673,7 +677,7 @@ def _run_url(meeting: MaracMeeting) -> str:
 
 @signed_in(COORDINATOR)
 @require_POST
-def meeting_complete(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+def meeting_complete(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
     meeting = get_meeting_to_run(request.user, meeting_id)
     if _run(
         request, lambda: actions.meeting_complete(actor=request.user, meeting=meeting), "The minutes are complete."
@@ -706,7 +710,7 @@ def _minutes_context(request: HttpRequest, meeting: MaracMeeting) -> dict[str, A
     }
 
 
-def _agenda_context(request: HttpRequest, meeting: MaracMeeting) -> dict[str, Any]:
+def _agenda_context(request: AuthenticatedHttpRequest, meeting: MaracMeeting) -> dict[str, Any]:
     cases = list(selectors.agenda(meeting))
     research_by_case: dict[UUID, list[Any]] = {}
     for entry in research_visible_to(request.user, meeting):
@@ -719,7 +723,7 @@ def _agenda_context(request: HttpRequest, meeting: MaracMeeting) -> dict[str, An
 
 @signed_in(*PARTICIPANTS)
 @require_GET
-def minutes(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+def minutes(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, meeting_id)
     context = _minutes_context(request, meeting)
     _audit_view(request, meeting, "minutes", cases=len(context["rows"]))
@@ -728,7 +732,7 @@ def minutes(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
 
 @signed_in(*PARTICIPANTS)
 @require_GET
-def agenda_print(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+def agenda_print(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, meeting_id)
     context = _agenda_context(request, meeting)
     _audit_print(request, meeting, "agenda", len(context["rows"]))
@@ -737,7 +741,7 @@ def agenda_print(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
 
 @signed_in(*PARTICIPANTS)
 @require_GET
-def minutes_print(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+def minutes_print(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, meeting_id)
     context = _minutes_context(request, meeting)
     _audit_print(request, meeting, "minutes", len(context["rows"]))
@@ -749,7 +753,7 @@ def minutes_print(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
 
 @signed_in(*PARTICIPANTS)
 @require_GET
-def action_list(request: HttpRequest) -> HttpResponse:
+def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     show = "all" if request.GET.get("show") == "all" else "open"
     visible = actions_visible_to(request.user)
     listed = visible if show == "all" else visible.filter(status=ActionStatus.OPEN)
@@ -779,7 +783,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 @signed_in(*PARTICIPANTS)
 @require_http_methods(["GET", "POST"])
-def action_update(request: HttpRequest, action_id: UUID) -> HttpResponse:
+def action_update(request: AuthenticatedHttpRequest, action_id: UUID) -> HttpResponse:
     action = get_action_for_user(request.user, action_id)
     if request.method == "POST":
         form = ActionStatusForm(request.POST)

@@ -15,7 +15,7 @@ Flag-and-tag alerts are the coordinator's alone: ``flags_visible_to``.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -23,6 +23,9 @@ from django.http import Http404
 
 from waymark.marac.models import FlagAlert, MaracCase
 from waymark.organisations.roles import Role
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 # Roles that may make a MARAC referral (the same as may refer to the specialist service).
 MARAC_REFERRING_ROLES: frozenset[Role] = frozenset(
@@ -37,16 +40,16 @@ MARAC_REFERRING_ROLES: frozenset[Role] = frozenset(
 )
 
 
-def _is_member(user: Any) -> bool:
+def _is_member(user: User) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active and getattr(user, "roles", None))
 
 
-def is_coordinator(user: Any) -> bool:
+def is_coordinator(user: User) -> bool:
     """Holds the MARAC coordinator role in an active membership."""
     return _is_member(user) and Role.MARAC_COORDINATOR in user.roles
 
 
-def marac_referrals_visible_to(user: Any, cases: QuerySet[Any] | None = None) -> QuerySet[Any]:
+def marac_referrals_visible_to(user: User, cases: QuerySet[Any] | None = None) -> QuerySet[Any]:
     """The referrals this user may read in full. Nothing unless a condition below grants it."""
     scope = MaracCase.objects.all() if cases is None else cases
     if not _is_member(user):
@@ -58,7 +61,7 @@ def marac_referrals_visible_to(user: Any, cases: QuerySet[Any] | None = None) ->
     return scope.filter(grants)
 
 
-def marac_referral_status_visible_to(user: Any) -> QuerySet[Any]:
+def marac_referral_status_visible_to(user: User) -> QuerySet[Any]:
     """Status only: the referrals made by an agency where the user holds a referring role."""
     if not _is_member(user):
         return MaracCase.objects.none()
@@ -66,7 +69,7 @@ def marac_referral_status_visible_to(user: Any) -> QuerySet[Any]:
     return MaracCase.objects.filter(referring_agency_id__in=user.agencies_with_role(*MARAC_REFERRING_ROLES))
 
 
-def get_marac_referral_for_user(user: Any, case_id: uuid.UUID | str) -> MaracCase:
+def get_marac_referral_for_user(user: User, case_id: uuid.UUID | str) -> MaracCase:
     """The referral, if the user may read it in full.
 
     Http404 alike for "no such" and "not yours"; PermissionDenied for the agency that referred it
@@ -90,13 +93,13 @@ def get_marac_referral_for_user(user: Any, case_id: uuid.UUID | str) -> MaracCas
     raise Http404("No such MARAC referral")
 
 
-def require_coordinator(user: Any) -> None:
+def require_coordinator(user: User) -> None:
     """Triage, decisions and flags are the coordinator's: 403 for anyone else."""
     if not is_coordinator(user):
         raise PermissionDenied("Only a MARAC coordinator can do that.")
 
 
-def flags_visible_to(user: Any) -> QuerySet[Any]:
+def flags_visible_to(user: User) -> QuerySet[Any]:
     """Flag-and-tag alerts: MARAC coordinators only."""
     if not is_coordinator(user):
         return FlagAlert.objects.none()
@@ -104,7 +107,7 @@ def flags_visible_to(user: Any) -> QuerySet[Any]:
     return FlagAlert.objects.all()
 
 
-def get_flag_for_user(user: Any, flag_id: uuid.UUID | str) -> FlagAlert:
+def get_flag_for_user(user: User, flag_id: uuid.UUID | str) -> FlagAlert:
     """The alert, if the user may act on it. Http404 alike for "no such" and "not yours"."""
     try:
         flag_uuid = uuid.UUID(str(flag_id))

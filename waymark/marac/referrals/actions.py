@@ -28,7 +28,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -58,6 +58,9 @@ from waymark.referrals.actions import PersonDetails, Sharing
 from waymark.referrals.choices import Consent, LawfulBasis
 from waymark.risk.config import thresholds_for
 from waymark.risk.scoring import Thresholds
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 MAX_CHILDREN = 30
 MAX_AGE = 120
@@ -173,7 +176,7 @@ def _validate_details(details: PersonDetails, *, prefix: str, what: str, today: 
 
 def _validate(
     *,
-    actor: Any,
+    actor: User,
     referring_agency: Agency,
     victim: Person | None,
     victim_details: PersonDetails | None,
@@ -288,7 +291,7 @@ def _holding_agency() -> Agency:
 
 
 def _record_person(
-    *, actor: Any, details: PersonDetails, role: str, held_by: Agency, demographics: Demographics | None
+    *, actor: User, details: PersonDetails, role: str, held_by: Agency, demographics: Demographics | None
 ) -> Person:
     """A person typed into a direct referral, held by the MARAC agency. The coordinator links
     duplicates of people already known with the matching tools."""
@@ -312,7 +315,7 @@ def _record_person(
     return person
 
 
-def _fill_gaps(*, actor: Any, person: Person, demographics: Demographics) -> None:
+def _fill_gaps(*, actor: User, person: Person, demographics: Demographics) -> None:
     """What the return needs, recorded on a known victim where their record does not say it yet.
 
     Never overwrites what the record already holds (that is the holding agency's to change)."""
@@ -344,7 +347,7 @@ def _fill_gaps(*, actor: Any, person: Person, demographics: Demographics) -> Non
 @transaction.atomic
 def marac_referral_create(
     *,
-    actor: Any,
+    actor: User,
     referring_agency: Agency,
     victim: Person | None = None,
     victim_details: PersonDetails | None = None,
@@ -467,7 +470,7 @@ def marac_referral_create(
 
 @transaction.atomic
 def marac_referral_decide(
-    *, actor: Any, marac_case: MaracCase, accept: bool, reason_code: str = "", reason: str = ""
+    *, actor: User, marac_case: MaracCase, accept: bool, reason_code: str = "", reason: str = ""
 ) -> MaracCase:
     """The coordinator accepts a referral (ready for an agenda) or does not accept it: a reason
     from ``NotAcceptedReason`` is required, with optional words; the referring agency reads both."""
@@ -507,7 +510,7 @@ def marac_referral_decide(
     return marac_case
 
 
-def _resolve_flag(*, actor: Any, flag: FlagAlert, status: str, note: str) -> FlagAlert:
+def _resolve_flag(*, actor: User, flag: FlagAlert, status: str, note: str) -> FlagAlert:
     flag = FlagAlert.objects.select_for_update().get(pk=flag.pk)
     if flag.status != FlagStatus.NEW:
         raise ValidationError({"__all__": "This alert has already been dealt with."})
@@ -526,7 +529,7 @@ def _resolve_flag(*, actor: Any, flag: FlagAlert, status: str, note: str) -> Fla
 
 
 @transaction.atomic
-def flag_dismiss(*, actor: Any, flag: FlagAlert, reason: str) -> FlagAlert:
+def flag_dismiss(*, actor: User, flag: FlagAlert, reason: str) -> FlagAlert:
     """The coordinator dismisses an alert (for example: already on the next agenda), with a reason."""
     if not is_coordinator(actor):
         raise PermissionDenied("Only a MARAC coordinator acts on flag-and-tag alerts.")
@@ -540,7 +543,7 @@ def flag_dismiss(*, actor: Any, flag: FlagAlert, reason: str) -> FlagAlert:
 
 @transaction.atomic
 def marac_referral_use_known_person(
-    *, actor: Any, marac_case: MaracCase, role: str, person: Person, reason: str
+    *, actor: User, marac_case: MaracCase, role: str, person: Person, reason: str
 ) -> MaracCase:
     """The coordinator confirms that the referral's victim (or person causing harm) is someone
     already named in an earlier MARAC referral, so that the referral names that record and the

@@ -8,11 +8,11 @@ audits a VIEW. Nothing here notifies the victim or the person causing harm.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -49,6 +49,10 @@ from waymark.people.choices import Sex, YesNoUnknown
 from waymark.referrals.actions import PersonDetails, Sharing
 from waymark.risk.selectors import latest_assessment
 
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedHttpRequest
+    from waymark.accounts.models import User
+
 QUEUE_PAGE_SIZE = 50
 CRITERION_LABELS = dict(Criterion.choices)
 PEOPLE_CHANGEABLE = (MaracCaseStatus.REFERRED, MaracCaseStatus.ACCEPTED, MaracCaseStatus.LISTED)
@@ -71,7 +75,7 @@ HARM_FIELDS = (
 )
 
 
-def _referring_agencies(user: Any) -> list[tuple[str, str]]:
+def _referring_agencies(user: User) -> list[tuple[str, str]]:
     agencies = Agency.objects.filter(pk__in=user.agencies_with_role(*MARAC_REFERRING_ROLES), is_active=True)
     return [(str(a.pk), a.name) for a in agencies.order_by("name")]
 
@@ -88,7 +92,7 @@ def _typed(data: dict[str, Any], prefix: str) -> PersonDetails:
 
 @signed_in(*MARAC_REFERRING_ROLES)
 @require_http_methods(["GET", "POST"])
-def refer(request: HttpRequest) -> HttpResponse:
+def refer(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A MARAC referral: from a case (``?case=``), from an alert (``?flag=``, the coordinator's),
     or directly with the people's details typed in."""
     user = request.user
@@ -197,7 +201,7 @@ def refer(request: HttpRequest) -> HttpResponse:
 
 @signed_in(*MARAC_REFERRING_ROLES)
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The MARAC referrals the user's agencies made: reference, date, agency, status and, when not
     accepted, the reason chosen from the list with any words the coordinator added. Nothing else."""
     page = paged(
@@ -218,7 +222,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @signed_in(Role.MARAC_COORDINATOR)
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The coordinator's triage queue, each referral with both repeat rules and their evidence."""
     show = "all" if request.GET.get("show") == "all" else "awaiting"
     scope = marac_referrals_visible_to(request.user).select_related("victim", "perpetrator", "referring_agency")
@@ -242,7 +246,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _referral_or_refuse(request: HttpRequest, case_id: str) -> Any:
+def _referral_or_refuse(request: AuthenticatedHttpRequest, case_id: str) -> Any:
     """The object check, with every refusal audited (the id asked for, never more)."""
     try:
         return get_marac_referral_for_user(request.user, case_id)
@@ -259,7 +263,7 @@ def _referral_or_refuse(request: HttpRequest, case_id: str) -> Any:
 
 @signed_in()  # any member: the object check answers 404 (not theirs) or 403 (status only)
 @require_GET
-def detail(request: HttpRequest, case_id: str) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     marac_case = _referral_or_refuse(request, case_id)
     finding = repeats_for_cases([marac_case])[marac_case.pk]
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=marac_case, detail={"page": "MARAC triage"})
@@ -288,7 +292,7 @@ def _detail_context(marac_case: Any, finding: Any, form: DecisionForm) -> dict[s
 
 @signed_in()  # any member: the object check answers 404 or 403, then only the coordinator decides
 @require_POST
-def decide(request: HttpRequest, case_id: str) -> HttpResponse:
+def decide(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     marac_case = _referral_or_refuse(request, case_id)
     require_coordinator(request.user)
     form = DecisionForm(request.POST)
@@ -314,7 +318,7 @@ def decide(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @signed_in()  # any member: the object check answers 404 or 403, then only the coordinator confirms
 @require_POST
-def same_person(request: HttpRequest, case_id: str) -> HttpResponse:
+def same_person(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     """The coordinator confirms that a person on the referral is someone MARAC already knows."""
     marac_case = _referral_or_refuse(request, case_id)
     require_coordinator(request.user)
@@ -345,7 +349,7 @@ def same_person(request: HttpRequest, case_id: str) -> HttpResponse:
 
 @signed_in(Role.MARAC_COORDINATOR)
 @require_GET
-def flags(request: HttpRequest) -> HttpResponse:
+def flags(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Flag-and-tag alerts: incidents between a pair referred to MARAC in the last 12 months."""
     show = "all" if request.GET.get("show") == "all" else "new"
     scope = flags_visible_to(request.user).select_related(
@@ -382,7 +386,7 @@ def flags(request: HttpRequest) -> HttpResponse:
 
 @signed_in()  # any member: an alert that is not theirs is a 404
 @require_POST
-def dismiss(request: HttpRequest, flag_id: str) -> HttpResponse:
+def dismiss(request: AuthenticatedHttpRequest, flag_id: str) -> HttpResponse:
     flag = get_flag_for_user(request.user, flag_id)
     form = DismissForm(request.POST)
     if not form.is_valid():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -42,6 +42,10 @@ from waymark.marac.reports.selectors import (
 from waymark.organisations.models import AgencyKind
 from waymark.organisations.roles import Role
 from waymark.web.reports import to_csv, write_xlsx
+
+if TYPE_CHECKING:
+    from waymark.accounts.http import AuthenticatedHttpRequest
+    from waymark.accounts.models import User
 
 YEARS_SHOWN = 5
 RETURN_LABELS: dict[str, str] = {
@@ -186,7 +190,7 @@ PERFORMANCE_COUNTS = ["cases", "repeats_12_month", "repeats_ever"]
 RATE_OF = {"repeat_rate_12_month": "repeats_12_month", "repeat_rate_ever": "repeats_ever"}
 
 
-def sees_raw_figures(user: Any) -> bool:
+def sees_raw_figures(user: User) -> bool:
     """MARAC coordinators submit the national return and work with the cases: they see the
     figures as counted. Everyone else who may see these reports (commissioners, the partnership
     lead) sees them under the disclosure rule."""
@@ -263,7 +267,7 @@ def _tables(year: int, quarter: int) -> dict[str, tuple[list[str], list[dict[str
 
 @signed_in(*MARAC_REPORT_ROLES)
 @require_GET
-def reports(request: HttpRequest) -> HttpResponse:
+def reports(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = _selected_year(request)
     quarter = _selected_quarter(request, year)
     tables = _tables(year, quarter)
@@ -314,7 +318,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 
 @signed_in(*MARAC_REPORT_ROLES)
 @require_GET
-def download(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+def download(request: AuthenticatedHttpRequest, table: str, fmt: str) -> HttpResponse:
     """One of the page's tables as CSV or XLSX: counts only, audited as EXPORT."""
     if fmt not in FORMATS:
         raise Http404("No such format")
