@@ -52,3 +52,61 @@ def test_the_warning_names_kinds_never_values():
     assert "postcode" in warning and "phone number" in warning
     assert "LS6" not in warning and "07700" not in warning
     assert warning_for("Nothing to see", field_label="The flag") == ""
+
+
+# --- The "confirm to save anyway" step on every checked form (docs/security.md, "Free text") ---
+
+from django import forms as django_forms  # noqa: E402
+
+from waymark.core.locationscan import CONFIRM_FIELD, LocationCheckMixin  # noqa: E402
+from waymark.marac.meetings import forms as marac_meeting_forms  # noqa: E402
+from waymark.marac.referrals import forms as marac_referral_forms  # noqa: E402
+from waymark.perpetrators import forms as programme_forms  # noqa: E402
+from waymark.referrals import forms as referral_forms  # noqa: E402
+from waymark.strategy import forms as strategy_forms  # noqa: E402
+
+# Every form whose free text a location should not be in, and the fields checked: the list
+# docs/security.md gives. A form dropped from it, or a field no longer checked, fails here.
+CHECKED = {
+    referral_forms.DecisionForm: {"reason"},
+    marac_referral_forms.DecisionForm: {"reason"},
+    marac_meeting_forms.ResearchForm: {"body"},
+    marac_meeting_forms.CaseDiscussionForm: {"summary", "risks"},
+    marac_meeting_forms.ActionForm: {"description"},
+    marac_meeting_forms.ActionStatusForm: {"note"},
+    programme_forms.FlagForm: {"detail"},
+    programme_forms.OutcomeForm: {"note"},
+    programme_forms.EndForm: {"note"},
+    strategy_forms.ActionUpdateForm: {"progress", "reason", "corrective_action"},
+    strategy_forms.ActionForm: {"aim", "milestones", "evidence"},
+}
+
+
+@pytest.mark.parametrize(("form_class", "fields"), CHECKED.items(), ids=lambda v: getattr(v, "__qualname__", ""))
+def test_each_listed_form_checks_its_free_text(form_class, fields):
+    assert issubclass(form_class, LocationCheckMixin)
+    assert set(form_class.location_checked) == fields
+    assert fields <= set(form_class.base_fields), "checked fields exist on the form"
+
+
+class _Note(LocationCheckMixin, django_forms.Form):
+    location_checked = {"text": "The note"}
+    text = django_forms.CharField(required=False)
+
+
+@pytest.mark.parametrize("text", ["At SW1A 1AA tonight", "ring 07700 900123"])
+def test_text_that_locates_comes_back_once_with_a_warning_and_a_box(text):
+    first = _Note({"text": text})
+    assert not first.is_valid()
+    assert CONFIRM_FIELD in first.errors and CONFIRM_FIELD in first.fields
+    assert "looks as if it contains" in first.fields[CONFIRM_FIELD].warning
+    rendered = str(first[CONFIRM_FIELD].as_field_group())
+    assert "govuk-warning-text" in rendered and "save it as it is" in rendered
+    confirmed = _Note({"text": text, CONFIRM_FIELD: "on"})
+    assert confirmed.is_valid(), confirmed.errors
+    assert confirmed.cleaned_data == {"text": text}, "the box is not passed on to the action"
+
+
+def test_text_without_a_location_saves_at_once():
+    form = _Note({"text": "Missed two appointments"})
+    assert form.is_valid() and CONFIRM_FIELD not in form.fields

@@ -315,18 +315,20 @@ def test_the_register_opens_on_the_sessions_own_day(client_for, programme_worker
         assert reverse("perpetrators:register", args=["2026-11-17"]) in page
 
 
-def test_a_flag_with_a_postcode_is_saved_with_a_warning(client_for, programme_worker, enrolment):
+def test_a_flag_with_a_postcode_asks_to_confirm_then_saves(client_for, programme_worker, enrolment):
     client = client_for(programme_worker)
     url = reverse("perpetrators:flag_raise", args=[enrolment.pk])
-    response = client.post(
-        url,
-        {"kind": "other", **_date_parts("raised_on", days_ago(1)), "detail": "Says she is now near LS6 2AB"},
-        follow=True,
-    )
+    data = {"kind": "other", **_date_parts("raised_on", days_ago(1)), "detail": "Says she is now near LS6 2AB"}
+    first = client.post(url, data)
+    assert first.status_code == 200 and not RiskFlag.objects.filter(enrolment=enrolment).exists()
+    body = first.content.decode()
+    assert "govuk-warning-text" in body and "looks as if it contains a postcode" in body
+    assert 'name="location_confirmed"' in body
+    confirmed = client.post(url, {**data, "location_confirmed": "on"})
+    assert confirmed.status_code == 302
     assert RiskFlag.objects.filter(enrolment=enrolment).count() == 1  # saved: a warning, not a block
-    body = response.content.decode()
-    assert "looks as if it contains a postcode" in body and "LS6 2AB" not in body.split("looks as if")[0][-300:]
     plain = client.post(
         url, {"kind": "other", **_date_parts("raised_on", days_ago(1)), "detail": "Missed two calls"}, follow=True
     )
     assert "looks as if it contains" not in plain.content.decode()
+    assert RiskFlag.objects.filter(enrolment=enrolment).count() == 2

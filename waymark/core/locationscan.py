@@ -106,6 +106,7 @@ class LocationCheckMixin:
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}  # type: ignore[misc]
+        cleaned.pop(CONFIRM_FIELD, None)  # the form's own data only: callers pass it on as **kwargs
         warnings = warnings_for({label: cleaned.get(name) for name, label in self.location_checked.items()})
         if warnings and not confirmed(self.data):
             self.fields[CONFIRM_FIELD] = confirm_field(warnings)

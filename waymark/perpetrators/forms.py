@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from waymark.core.crypto import keyed_digest
+from waymark.core.locationscan import LocationCheckMixin
 from waymark.perpetrators.choices import (
     Attendance,
     ChildrenImpact,
@@ -143,7 +144,8 @@ END_COMPLETED = "completed"
 END_DROPPED_OUT = "dropped_out"
 
 
-class EndForm(forms.Form):
+class EndForm(LocationCheckMixin, forms.Form):
+    location_checked = {"note": "The notes on the ending"}
     # Required in some branch (clean() demands them): never labelled "(optional)".
     conditionally_required = ("reason",)
     outcome = _radios(
@@ -164,7 +166,8 @@ class EndForm(forms.Form):
         return data
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(LocationCheckMixin, forms.Form):
+    location_checked = {"note": "The notes"}
     recorded_on = GovukDateField(label="Date of the review")
     acknowledges_abuse = _radios(
         "Acknowledges the abuse", Extent.choices, "Names what they did as abuse, without minimising it."
@@ -187,7 +190,9 @@ class OutcomeForm(forms.Form):
     note = _note("Notes", "For the programme only: never shown to the victim's worker.")
 
 
-class FlagForm(forms.Form):
+class FlagForm(LocationCheckMixin, forms.Form):
+    # The victim's worker reads it (docs/security.md, "Free text").
+    location_checked = {"detail": "What you wrote"}
     kind = _radios("What is the concern?", FlagKind.choices, message="Choose what the flag is about")
     raised_on = GovukDateField(label="Date it happened or came to light")
     detail = _note(

@@ -11,7 +11,6 @@ import uuid
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,7 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.core.access import signed_in
-from waymark.core.locationscan import warning_for
 from waymark.organisations.models import Agency
 from waymark.organisations.roles import Role
 from waymark.people.access import get_person_for_user
@@ -307,10 +305,8 @@ def flag_raise(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) -> Ht
         except ValidationError as error:
             add_action_errors(form, error)
         else:
-            # A warning, not a block: the words go to the victim's worker (waymark/core/locationscan.py).
-            warning = warning_for(form.cleaned_data.get("detail"), field_label="What you wrote")
-            if warning:
-                messages.warning(request, warning)
+            # The words go to the victim's worker: the form asked to confirm any that look like a
+            # postcode or phone number before saving (core.locationscan.LocationCheckMixin).
             return redirect("perpetrators:detail", enrolment_id=enrolment.pk)
     return _form_page(
         request,

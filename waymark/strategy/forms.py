@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from waymark.core.locationscan import LocationCheckMixin
 from waymark.referrals.fields import GovukDateField
 from waymark.strategy.choices import IssueLevel, Rag
 
@@ -23,7 +24,13 @@ def _text(label: str, help_text: str = "", rows: int = 4) -> forms.CharField:
     )
 
 
-class ActionUpdateForm(forms.Form):
+class ActionUpdateForm(LocationCheckMixin, forms.Form):
+    # Reported to the partnership board (docs/security.md, "Free text").
+    location_checked = {
+        "progress": "The progress",
+        "reason": "The reason",
+        "corrective_action": "The corrective action",
+    }
     version = forms.IntegerField(widget=forms.HiddenInput)
     rag = forms.ChoiceField(
         label="Status this quarter",
@@ -81,7 +88,8 @@ class RagDefinitionForm(forms.Form):
         self.fields["rag_definition"].choices = RagDefinition.choices  # type: ignore[attr-defined]
 
 
-class ActionForm(forms.Form):
+class ActionForm(LocationCheckMixin, forms.Form):
+    location_checked = {"aim": "The aim", "milestones": "The milestones", "evidence": "The evidence"}
     """The partnership lead's form for adding or changing an action in the plan."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

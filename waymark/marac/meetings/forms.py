@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from waymark.core.locationscan import LocationCheckMixin
 from waymark.core.versioning import VersionedFormMixin
 from waymark.marac.meetings.actions import MAX_SCHEDULE_WEEKS
 from waymark.marac.models import ActionStatus, AttendeeCapacity
@@ -74,7 +75,9 @@ class InvitationsForm(forms.Form):
     )
 
 
-class ResearchForm(ActionErrorsMixin, forms.Form):
+class ResearchForm(LocationCheckMixin, ActionErrorsMixin, forms.Form):
+    # Read by every agency at the meeting (docs/security.md, "Free text").
+    location_checked = {"body": "Your research"}
     agency = forms.ModelChoiceField(
         label="For which agency", queryset=Agency.objects.none(), widget=forms.RadioSelect, empty_label=None
     )
@@ -120,7 +123,8 @@ class AttendeeForm(ActionErrorsMixin, forms.Form):
     )
 
 
-class CaseDiscussionForm(ActionErrorsMixin, forms.Form):
+class CaseDiscussionForm(LocationCheckMixin, ActionErrorsMixin, forms.Form):
+    location_checked = {"summary": "The summary", "risks": "The risks identified"}
     summary = forms.CharField(
         label="Summary of information shared",
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -129,7 +133,8 @@ class CaseDiscussionForm(ActionErrorsMixin, forms.Form):
     risks = forms.CharField(label="Risks identified", required=False, widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class ActionForm(ActionErrorsMixin, forms.Form):
+class ActionForm(LocationCheckMixin, ActionErrorsMixin, forms.Form):
+    location_checked = {"description": "The action"}
     description = forms.CharField(
         label="Action", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Describe the action"}
     )
@@ -143,7 +148,8 @@ class ActionForm(ActionErrorsMixin, forms.Form):
     due_on = GovukDateField(label="Due date", allow_future=True, help_text="For example, 3 12 2026.")
 
 
-class ActionStatusForm(ActionErrorsMixin, VersionedFormMixin, forms.Form):
+class ActionStatusForm(LocationCheckMixin, ActionErrorsMixin, VersionedFormMixin, forms.Form):
+    location_checked = {"note": "The note"}
     status = forms.ChoiceField(
         label="What happened",
         choices=ActionStatus.choices,
