@@ -18,7 +18,14 @@ from waymark.audit.models import AuditAction
 from waymark.core.daterange import is_sane
 from waymark.core.dates import add_months
 from waymark.core.roles import Role
-from waymark.dataprotection.models import SarStatus, SubjectAccessRequest
+from waymark.dataprotection.models import (
+    RetentionDisposal,
+    RetentionHold,
+    RetentionRun,
+    RetentionRunStatus,
+    SarStatus,
+    SubjectAccessRequest,
+)
 from waymark.dataprotection.redaction import assemble
 from waymark.people.models import Person
 
@@ -160,3 +167,99 @@ def sar_release(*, actor: User, sar: SubjectAccessRequest) -> SubjectAccessReque
             detail={"sar": "released", "person": str(locked.person_id), "withheld": locked.withheld},
         )
     return locked
+
+
+# --- Retention -------------------------------------------------------------------------------
+
+MIN_HOLD_REASON = 10
+
+
+def retention_hold_place(*, actor: User, record_type: str, record_id: str, reason: str, until: date) -> RetentionHold:
+    """Keeps one record past its retention date, until ``until``, for a stated reason (a complaint,
+    a claim, an inquiry)."""
+    from waymark.dataprotection.retention import SCHEDULES
+
+    _officer_agency(actor)
+    errors: dict[str, str] = {}
+    schedule = SCHEDULES.get(record_type)
+    if schedule is None:
+        errors["record_type"] = "Choose a record type from the schedule"
+    elif not schedule.due(timezone.localdate()).model.objects.filter(pk=_uuid_or_none(record_id)).exists():
+        errors["record_id"] = "No record of that type has that id"
+    if len(reason.strip()) < MIN_HOLD_REASON:
+        errors["reason"] = "Say why the record must be kept"
+    if not is_sane(until) or until <= timezone.localdate():
+        errors["until"] = "Enter a date after today"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        hold = RetentionHold.objects.create(
+            record_type=record_type,
+            record_id=str(_uuid_or_none(record_id)),
+            reason=reason.strip(),
+            until=until,
+            placed_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=hold,
+            detail={"retention_hold": record_type, "record": hold.record_id, "until": until.isoformat()},
+        )
+    return hold
+
+
+def _uuid_or_none(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value).strip())
+    except ValueError:
+        return None
+
+
+def retention_run_request(*, actor: User, as_of: date | None = None) -> RetentionRun:
+    """Asks the worker to dispose of every record due today (or on ``as_of``, not later than today)."""
+    from waymark.core.tasks import enqueue_after_commit
+    from waymark.dataprotection.tasks import run_retention
+
+    _officer_agency(actor)
+    today = timezone.localdate()
+    as_of = as_of or today
+    if not is_sane(as_of) or as_of > today:
+        raise ValidationError({"as_of": "A retention run is for today or an earlier day"})
+    with transaction.atomic():
+        run = RetentionRun.objects.create(requested_by=actor, as_of=as_of)
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=run, detail={"retention_run": as_of.isoformat()})
+        enqueue_after_commit(run_retention, str(run.pk))
+    return run
+
+
+def retention_run_execute(*, run_id: uuid.UUID | str) -> RetentionRun:
+    """The worker's part: disposes of each record due on the run's day, one transaction and one
+    audit row per record, and records the counts. Run twice, it disposes of nothing more."""
+    from waymark.dataprotection.retention import SCHEDULE_LIST
+    from waymark.dataprotection.selectors import due_for
+
+    run = RetentionRun.objects.select_related("requested_by").get(pk=run_id)
+    if run.status == RetentionRunStatus.DONE:
+        return run
+    counts: dict[str, int] = {}
+    for schedule in SCHEDULE_LIST:
+        counts[schedule.key] = 0
+        for record in due_for(schedule.key, run.as_of).iterator():
+            with transaction.atomic():
+                schedule.dispose(record, run.as_of)
+                RetentionDisposal.objects.create(
+                    record_type=schedule.key, record_id=str(record.pk), run=run, disposed_at=timezone.now()
+                )
+                audit_record(
+                    actor=run.requested_by,
+                    action=AuditAction.ARCHIVE,
+                    obj=record,
+                    detail={"retention": schedule.key, "method": "anonymised", "run": str(run.pk)},
+                )
+            counts[schedule.key] += 1
+    run.counts = counts
+    run.status = RetentionRunStatus.DONE
+    run.finished_at = timezone.now()
+    run.save(update_fields=["counts", "status", "finished_at", "modified_at"])
+    return run

@@ -47,3 +47,20 @@ class SarReviewForm(ActionErrorsMixin, forms.Form):
         error_messages={"required": "Choose whether to approve or return it"},
     )
     note = forms.CharField(label="Note", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RetentionHoldForm(ActionErrorsMixin, forms.Form):
+    record_id = forms.CharField(label="Record id", max_length=64, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why must it be kept?",
+        help_text="For example, a complaint or a claim about this case is open. Do not write a name or address.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the record must be kept"},
+    )
+    until = forms.DateField(
+        label="Keep it until",
+        help_text="For example, 2027-03-31.",
+        input_formats=["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y"],
+        error_messages={"required": "Enter the date the hold ends", "invalid": "Enter a real date"},
+    )

@@ -119,3 +119,21 @@ class RetentionHold(BaseModel):
 
     def __str__(self) -> str:
         return f"Retention hold until {self.until:%d %B %Y}"
+
+
+class RetentionDisposal(models.Model):
+    """One record disposed of under the retention schedule: which, when, by which run (the ledger
+    that keeps it from being due again; the audit trail has the same event)."""
+
+    record_type = models.CharField(max_length=40)
+    record_id = models.CharField(max_length=64)
+    method = models.CharField(max_length=16, default="anonymised")
+    run = models.ForeignKey(RetentionRun, on_delete=models.PROTECT, related_name="disposals")
+    disposed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-disposed_at"]
+        constraints = [models.UniqueConstraint(fields=["record_type", "record_id"], name="retention_disposed_once")]
+
+    def __str__(self) -> str:
+        return f"{self.record_type} disposed of {self.disposed_at:%d %B %Y}"

@@ -28,3 +28,27 @@ def agency_names(rows: list[dict[str, Any]]) -> dict[Any, str]:
 
     ids = {row["actor_agency_id"] for row in rows if row["actor_agency_id"]}
     return dict(Agency.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+# --- The retention review queue --------------------------------------------------------------
+
+
+def due_for(schedule_key: str, as_of: Any) -> Any:
+    """The records of one schedule due on ``as_of``: past their period, not yet disposed of, not
+    held. A queryset (paged by the caller, never cut off)."""
+    from waymark.dataprotection.models import RetentionDisposal, RetentionHold
+    from waymark.dataprotection.retention import SCHEDULES
+
+    schedule = SCHEDULES[schedule_key]
+    disposed = RetentionDisposal.objects.filter(record_type=schedule_key).values_list("record_id", flat=True)
+    held = RetentionHold.objects.filter(record_type=schedule_key, until__gte=as_of).values_list("record_id", flat=True)
+    rows = schedule.due(as_of)
+    ids = [str(pk) for pk in rows.values_list("pk", flat=True)]
+    excluded = set(disposed.filter(record_id__in=ids)) | set(held.filter(record_id__in=ids))
+    return rows.exclude(pk__in=[pk for pk in ids if pk in excluded]).order_by("pk")
+
+
+def held_for(schedule_key: str, as_of: Any) -> Any:
+    from waymark.dataprotection.models import RetentionHold
+
+    return RetentionHold.objects.filter(record_type=schedule_key, until__gte=as_of)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("subject-access/<uuid:sar_id>/", views.sar_detail, name="sar_detail"),
     path("subject-access/<uuid:sar_id>/bundle/", views.sar_bundle, name="sar_bundle"),
     path("subject-access/<uuid:sar_id>/bundle.zip", views.sar_bundle_zip, name="sar_bundle_zip"),
+    path("retention/", views.retention_queue, name="retention_queue"),
 ]

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
@@ -21,12 +22,27 @@ from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import signed_in
 from waymark.core.paging import paged
-from waymark.dataprotection.access import ACCESS_LOG_ROLES, SAR_ROLES, get_sar_for_user, person_for_access_log
-from waymark.dataprotection.actions import sar_assemble, sar_open, sar_release, sar_review, sar_submit
-from waymark.dataprotection.forms import SarOpenForm, SarReviewForm
-from waymark.dataprotection.models import SarStatus, SubjectAccessRequest
+from waymark.dataprotection.access import (
+    ACCESS_LOG_ROLES,
+    RETENTION_ROLES,
+    SAR_ROLES,
+    get_sar_for_user,
+    person_for_access_log,
+)
+from waymark.dataprotection.actions import (
+    retention_hold_place,
+    retention_run_request,
+    sar_assemble,
+    sar_open,
+    sar_release,
+    sar_review,
+    sar_submit,
+)
+from waymark.dataprotection.forms import RetentionHoldForm, SarOpenForm, SarReviewForm
+from waymark.dataprotection.models import RetentionRun, SarStatus, SubjectAccessRequest
 from waymark.dataprotection.redaction import released
-from waymark.dataprotection.selectors import agency_names, viewers_of_person
+from waymark.dataprotection.retention import SCHEDULE_LIST, SCHEDULES
+from waymark.dataprotection.selectors import agency_names, due_for, held_for, viewers_of_person
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
@@ -187,3 +203,66 @@ def sar_bundle_zip(request: HttpRequest, sar_id: uuid.UUID) -> HttpResponse:
 def _safe_cell(value: str) -> str:
     """A cell a spreadsheet will not run as a formula."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+# --- Retention -------------------------------------------------------------------------------
+
+
+@signed_in(*RETENTION_ROLES)
+@require_http_methods(["GET", "POST"])
+def retention_queue(request: HttpRequest) -> HttpResponse:
+    """The records due for disposal under one schedule, a page at a time, with holds and runs."""
+    user = _user(request)
+    key = request.GET.get("type") or SCHEDULE_LIST[0].key
+    if key not in SCHEDULES:
+        raise Http404("No such schedule")
+    schedule = SCHEDULES[key]
+    today = timezone.localdate()
+    hold_form = RetentionHoldForm(request.POST if request.POST.get("step") == "hold" else None)
+    if request.method == "POST":
+        step = request.POST.get("step")
+        try:
+            if step == "run":
+                retention_run_request(actor=user)
+                messages.success(request, "Retention run queued: the worker disposes of the records due today.")
+                return redirect(f"{reverse('dataprotection:retention_queue')}?type={key}")
+            if step == "hold" and hold_form.is_valid():
+                retention_hold_place(
+                    actor=user,
+                    record_type=key,
+                    record_id=hold_form.cleaned_data["record_id"],
+                    reason=hold_form.cleaned_data["reason"],
+                    until=hold_form.cleaned_data["until"],
+                )
+                messages.success(request, "Hold placed: the record is kept until the date you gave.")
+                return redirect(f"{reverse('dataprotection:retention_queue')}?type={key}")
+            if step not in ("run", "hold"):
+                return HttpResponse("Unknown step", status=400)
+        except ValidationError as error:
+            hold_form.add_action_errors(error)
+    page = paged(request, due_for(key, today))
+    rows = []
+    for record in page.object_list:
+        reference, runs_from = schedule.describe(record)
+        rows.append({"id": record.pk, "reference": reference, "runs_from": runs_from})
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type="dataprotection.retention",
+        detail={"retention_queue": key, "page": page.number, "due": page.paginator.count},
+    )
+    return render(
+        request,
+        "dataprotection/retention_queue.html",
+        {
+            "schedules": [(s, due_for(s.key, today).count()) for s in SCHEDULE_LIST],
+            "schedule": schedule,
+            "page": page,
+            "rows": rows,
+            "query": f"type={key}",
+            "holds": held_for(key, today),
+            "latest_run": RetentionRun.objects.first(),
+            "hold_form": hold_form,
+        },
+        status=400 if hold_form.errors else 200,
+    )
