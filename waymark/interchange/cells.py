@@ -10,10 +10,12 @@ from typing import Any
 
 from django.db import models
 
+from waymark.core import daterange
 from waymark.core.numbers import is_whole_number
 
-# Dates before this are taken to be typing mistakes (e.g. 1023 for 2023), for every date field.
-EARLIEST_DATE = date(1900, 1, 1)
+# Dates outside Waymark's one range (waymark/core/daterange.py) are typing mistakes (1023 for
+# 2023, 9999 for "no end"), for every date field, future dates allowed or not.
+EARLIEST_DATE = daterange.EARLIEST
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A reference (``*_ref``): the source system's identifier. Printable, no separators we use.
 _REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/\-]{0,63}$")
@@ -68,6 +70,8 @@ def iso_date(*, required: bool, today: date, allow_future: bool = False) -> Call
             raise CellError("is not a real date (check the day and month)") from None
         if parsed < EARLIEST_DATE:
             raise CellError(f"is before {EARLIEST_DATE.year}: check the year")
+        if parsed > daterange.LATEST:
+            raise CellError(f"is after {daterange.LATEST.year}: check the year")
         if not allow_future and parsed > today:
             raise CellError("is in the future: it must be today or earlier")
         return parsed
