@@ -262,11 +262,43 @@ def test_home_panels_show_real_figures(idva, manager, idva_team, specialist_agen
     open_cases_for(idva, idva_team, specialist_agency, 1, referred_on=TODAY() - timedelta(days=10))
     make_case(person=PersonFactory(held_by=specialist_agency), agency=specialist_agency)
     figures = {f.label: f.value for f in _my_cases(idva).figures}
-    assert figures == {"Open cases": 3, "Overdue first contacts": 1, "Tasks due this week": 0}
+    assert figures == {
+        "Open cases": 3,
+        "Overdue first contacts": 1,
+        "Tasks due this week": 0,
+        "Risk reassessments overdue or due in the next 14 days": 0,
+    }
     team = {f.label: f.value for f in _team_cases(manager).figures}
-    assert team == {"Awaiting allocation": 1, "Overdue first contacts": 1, "Closures to approve": 0}
+    assert team == {
+        "Awaiting allocation": 1,
+        "Overdue first contacts": 1,
+        "Closures to approve": 0,
+        "Risk reassessments on the team's cases, overdue or due in the next 14 days": 0,
+    }
     page = client_for(idva).get(reverse("home")).content.decode()
     assert "Your cases" in page
+
+
+def test_reassessment_figures_start_from_the_caseload_and_match_the_lists_they_link_to(
+    idva, manager, colleague, idva_team, specialist_agency, dash24
+):
+    """An IDVA's home counts the reassessments due on her own cases (the list on her caseload
+    page), not every assessment her agency holds; her manager's counts the team's caseloads (the
+    team page's figure)."""
+    from waymark.risk.actions import risk_assessment_record
+
+    mine = open_cases_for(idva, idva_team, specialist_agency, 2)
+    theirs = open_cases_for(colleague, idva_team, specialist_agency, 1)
+    no_case = PersonFactory(held_by=specialist_agency)  # a partner's assessment: agency-wide list only
+    for person in (mine[0].person, theirs[0].person, no_case):
+        risk_assessment_record(
+            actor=None, person=person, instrument=dash24, assessed_on=add_months(TODAY(), -3), yes_count=3
+        )
+    mine_figure = {f.label: f for f in _my_cases(idva).figures}["Risk reassessments overdue or due in the next 14 days"]
+    assert mine_figure.value == len(worker_dashboard(idva).reassessments_due) == 1
+    assert mine_figure.href == reverse("cases:mine") + "#reassessments"
+    team_figure = next(f for f in _team_cases(manager).figures if f.label.startswith("Risk reassessments"))
+    assert team_figure.value == team_dashboard(manager).due["reassessments_due"] == 2
 
 
 def test_my_dashboard_shows_legal_orders_expiring(idva, idva_team, specialist_agency, client_for):

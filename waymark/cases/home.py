@@ -9,7 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from waymark.cases.models import Case, Task
-from waymark.cases.selectors import TASKS_DUE_DAYS, managed_cases, my_open_cases, overdue_first_contacts
+from waymark.cases.selectors import (
+    DUE_SOON_DAYS,
+    TASKS_DUE_DAYS,
+    managed_cases,
+    my_open_cases,
+    overdue_first_contacts,
+    reassessments_due_on_caseload,
+    team_allocated_open_cases,
+)
 from waymark.cases.states import CaseStatus
 from waymark.organisations.roles import Role
 from waymark.web.home import Figure, Panel, register
@@ -39,6 +47,12 @@ def _my_cases(user: User) -> Panel:
                 ).count(),
                 href + "#tasks",
             ),
+            # From her caseload, not every assessment her agency holds (the list it links to).
+            Figure(
+                f"Risk reassessments overdue or due in the next {DUE_SOON_DAYS} days",
+                len(reassessments_due_on_caseload(user, mine, today)),
+                href + "#reassessments",
+            ),
         ],
         links=[("Your caseload", href)],
     )
@@ -57,6 +71,11 @@ def _team_cases(user: User) -> Panel:
             Figure("Overdue first contacts", overdue_first_contacts(cases, today).count(), href + "#overdue"),
             Figure(
                 "Closures to approve", cases.filter(status=CaseStatus.CLOSURE_REQUESTED).count(), href + "#closures"
+            ),
+            Figure(
+                f"Risk reassessments on the team's cases, overdue or due in the next {DUE_SOON_DAYS} days",
+                len(reassessments_due_on_caseload(user, team_allocated_open_cases(user), today)),
+                href + "#caseloads",
             ),
         ],
         links=[("Team caseload and allocation", href)],

@@ -66,12 +66,12 @@ def _rows(cases: list[Case], today: date) -> list[CaseRow]:
     ]
 
 
-def _reassessments_by_person(user: User, today: date) -> dict[Any, date]:
+def _reassessments_by_person(user: User, today: date, cases: QuerySet[Case]) -> dict[Any, date]:
+    """Reassessments due for the people on these cases (a caseload), by person id."""
     from waymark.risk.selectors import reassessments_due
 
-    return {
-        entry.person_id: entry.due_on for entry in reassessments_due(user=user, on=today, within_days=DUE_SOON_DAYS)
-    }
+    due = reassessments_due(user=user, on=today, within_days=DUE_SOON_DAYS, people=cases.order_by().values("person_id"))
+    return {entry.person_id: entry.due_on for entry in due}
 
 
 def _reviews_by_case(cases: QuerySet[Case], today: date) -> dict[Any, date] | None:
@@ -131,7 +131,7 @@ def worker_dashboard(user: User, *, today: date | None = None) -> WorkerDashboar
     cases_qs = my_open_cases(user)
     cases = list(cases_qs.select_related("person", "team").order_by("referred_on", "number"))
     rows = _rows(cases, today)
-    reassessments = _reassessments_by_person(user, today) if cases else {}
+    reassessments = _reassessments_by_person(user, today, cases_qs) if cases else {}
     reviews = _reviews_by_case(cases_qs, today) if cases else {}
     orders = _orders_expiring(cases_qs) if cases else []
     for row in rows:
@@ -233,6 +233,17 @@ def managed_cases(user: User) -> QuerySet[Case]:
     return Case.objects.filter(agency_id__in=user.agencies_with_role(Role.TEAM_MANAGER))
 
 
+def team_allocated_open_cases(user: User) -> QuerySet[Case]:
+    """The open, allocated cases of the agencies this user manages: the team's caseloads."""
+    return managed_cases(user).filter(status__in=OPEN, caseworker__isnull=False)
+
+
+def reassessments_due_on_caseload(user: User, cases: QuerySet[Case], today: date) -> dict[Any, date]:
+    """Reassessments due (overdue or within ``DUE_SOON_DAYS``) for the people on these cases, by
+    person: the figure on the caseworker's and manager's home panels and dashboards, one rule."""
+    return _reassessments_by_person(user, today, cases)
+
+
 def overdue_first_contacts(cases: QuerySet[Case], today: date) -> QuerySet[Case]:
     """Open cases with no successful contact yet whose first-contact standard has passed."""
     return cases.filter(
@@ -287,7 +298,7 @@ def team_dashboard(user: User, *, today: date | None = None) -> TeamDashboard:
         load.fte = min(load.fte + membership.fte, Decimal("1.00"))
         if membership.team is not None and membership.team.name not in load.teams:
             load.teams.append(membership.team.name)
-    due = _team_due_by_worker(user, cases.filter(status__in=OPEN, caseworker__isnull=False), today)
+    due = _team_due_by_worker(user, team_allocated_open_cases(user), today)
     for worker_id, figures in due.items():
         if worker_id in loads:
             for name, value in figures.items():
@@ -328,7 +339,7 @@ def _team_due_by_worker(user: User, open_cases: QuerySet[Case], today: date) -> 
         figures[name] = figures.get(name, 0) + count
 
     worker_by_person = dict(open_cases.values_list("person_id", "caseworker_id"))
-    for entry in _reassessments_by_person(user, today):
+    for entry in _reassessments_by_person(user, today, open_cases):
         if entry in worker_by_person:
             add(worker_by_person[entry], "reassessments_due")
     reviews = cases_with_review_due(open_cases.order_by(), today + timedelta(days=DUE_SOON_DAYS))

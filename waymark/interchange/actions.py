@@ -26,6 +26,7 @@ from django.db import transaction
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
+from waymark.core.bulk import refresh_planner_statistics
 from waymark.interchange.base import FileCounts, ImportContext, ParsedRow, RowError
 from waymark.interchange.cells import neutralise_formula
 from waymark.interchange.files import receiving_ref
@@ -185,11 +186,13 @@ def interchange_import_files(
 
             refresh_search_keys(touched)
         _audit_import(actor=actor, report=report, files=list(raw_files))
-    if touched and not dry_run and refresh_matching and apps.is_installed("waymark.matching"):
-        from waymark.matching.engine import settle_search_indexes
+    if not dry_run and not transaction.get_connection().in_atomic_block:
+        # Committed: the planner sees the new rows now, not when autovacuum next runs.
+        refresh_planner_statistics(sum(c.created + c.updated for c in report.counts.values()))
+        if touched and refresh_matching and apps.is_installed("waymark.matching"):
+            from waymark.matching.engine import settle_search_indexes
 
-        if not transaction.get_connection().in_atomic_block:
-            settle_search_indexes()  # committed: the new keys are searchable at full speed now
+            settle_search_indexes()  # the new keys are searchable at full speed now
     return report
 
 

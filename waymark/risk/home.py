@@ -17,7 +17,10 @@ if TYPE_CHECKING:
 DUE_SOON_DAYS = 14
 
 
-@register(Role.CASEWORKER, Role.TEAM_MANAGER, Role.MARAC_COORDINATOR)
+# Caseworkers and team managers see reassessments due on their caseloads in their cases panels
+# (waymark/cases/home.py): their home page starts from their cases, not every assessment the
+# agency holds. The full list stays under "Reassessments due" in the menu.
+@register(Role.MARAC_COORDINATOR)
 def risk_reassessments(user: User) -> Panel:
     today = timezone.localdate()
     due = reassessments_due(user=user, on=today, within_days=DUE_SOON_DAYS)

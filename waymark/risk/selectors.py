@@ -16,11 +16,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from waymark.core.dates import add_months
+from waymark.risk.access import has_risk_role
 from waymark.risk.choices import RiskLevel, Trend
 from waymark.risk.config import current_policy
 from waymark.risk.models import RiskAssessment
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from waymark.accounts.models import User
 
 
@@ -114,11 +117,18 @@ def _still_monitored() -> Any:
     return Q(Exists(cases.filter(status__in=OPEN))) | ~Q(Exists(cases))
 
 
-def reassessments_due(*, user: User, on: date, within_days: int = 0) -> list[DueReassessment]:
+def reassessments_due(
+    *, user: User, on: date, within_days: int = 0, people: QuerySet[Any] | None = None
+) -> list[DueReassessment]:
     """People this user may see whose next reassessment falls due on or before ``on`` +
     ``within_days``, soonest (most overdue) first. Uses the same rule as ``reassessment_due_on``.
     People whose most recent assessment is older than the policy's lapse period, and people whose
-    every case with the service is closed, are left out."""
+    every case with the service is closed, are left out.
+
+    ``people`` (a queryset of person ids read through the user's own scope, such as her caseload
+    from ``Case.objects.visible_to``) narrows the question to them: a caseworker's page starts from
+    her forty cases, not from every assessment her agency holds. Their scope has been applied by
+    that queryset, so only the risk-role condition is checked again here."""
     from datetime import timedelta
 
     from django.db.models import Max
@@ -131,9 +141,14 @@ def reassessments_due(*, user: User, on: date, within_days: int = 0) -> list[Due
     # Narrow in the database with a bound a few days wide of month-end clamping, then apply
     # the exact rule in Python.
     bound = add_months(horizon, -months) + timedelta(days=3)
+    if people is None:
+        assessments = RiskAssessment.objects.visible_to(user)
+    elif has_risk_role(user):
+        assessments = RiskAssessment.objects.current().filter(person__in=people)
+    else:
+        return []
     latest = (
-        RiskAssessment.objects.visible_to(user)
-        .filter(_still_monitored())
+        assessments.filter(_still_monitored())
         .values("person_id")
         .annotate(latest_on=Max("assessed_on"))
         .filter(latest_on__lte=bound, latest_on__gte=lapsed_before)

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from waymark.core.bulk import ANALYZE_AFTER_ROWS, refresh_planner_statistics
 from waymark.demo.partnership import build_partnership
 
 
@@ -69,6 +70,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo provision map: {build_provision()} contracts.")
             load_demo_reference()
             self.stdout.write("Demo needs reference data: population estimates and police-recorded incidents.")
+            # The planner's statistics for the tables just filled (PostgreSQL): without them the first
+            # pages after seeding plan for empty tables and take seconds.
+            refresh_planner_statistics(ANALYZE_AFTER_ROWS)
         if not options["quiet_logins"]:
             self.stdout.write(format_logins(logins))
 
