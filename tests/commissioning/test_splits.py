@@ -169,3 +169,42 @@ def test_each_split_downloads(client_for, world):
         response = client.get(reverse("commissioning:outcomes_download"), {**LAST_QUARTER, "by": by, "format": "xlsx"})
         assert response.status_code == 200
         assert f"outcomes-by-{by}-" in response["Content-Disposition"]
+
+
+def test_queries_per_page_do_not_grow_with_the_records(client_for, world, django_assert_max_num_queries):
+    """Each split of the dashboard, its download and the survivor feedback download make the same
+    number of queries with three times the records (the figures are computed in the database)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from waymark.commissioning.dimensions import DIMENSIONS
+    from waymark.organisations.models import Agency
+
+    client = client_for(make_member(Role.COMMISSIONER))
+    pages = [(reverse("commissioning:outcomes"), {**LAST_QUARTER, "by": key}) for key in DIMENSIONS]
+    pages += [
+        (reverse("commissioning:outcomes_download"), {**LAST_QUARTER, "by": "contract", "format": "csv"}),
+        (reverse("commissioning:feedback_download"), {**LAST_QUARTER, "format": "csv"}),
+    ]
+    for url, params in pages:
+        client.get(url, params)  # sessions and the like, once
+
+    def counts() -> list[int]:
+        found = []
+        for url, params in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url, params).status_code == 200
+            found.append(len(queries))
+        return found
+
+    small = counts()
+    harbour = Agency.objects.get(name="Harbour Advocacy")
+    worker = make_member(Role.CASEWORKER, agency=harbour)
+    counselling = Service.objects.get(code="test-counselling")
+    for born in (date(2001, 7, 16), date(1980, 1, 1)) * 12:
+        r = referred(harbour, None, JULY, source="self_referral", date_of_birth=born, gender_identity="Woman")
+        case = make_case(agency=harbour, person=r.subject, referred_on=JULY, engaged_on=JULY, referral=r)
+        Intervention.objects.create(case=case, service=counselling, offered_on=JULY, recorded_by=worker)
+    with django_assert_max_num_queries(sum(small)):
+        large = counts()
+    assert large == small

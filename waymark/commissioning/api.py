@@ -104,7 +104,7 @@ class OutcomeFiguresView(ApiView):
         dimension = DIMENSIONS[data["by"]]
         applied = Applied()
         total, rows = split_figures(
-            data["start"], data["end"], dimension, lambda v: labels_for(dimension, [v])[v], applied
+            data["start"], data["end"], dimension, lambda found: labels_for(dimension, found), applied
         )
         table = [printable(row.as_dict()) for row in [*rows, total]]
         audit_record(

@@ -89,15 +89,16 @@ def printable(row: dict[str, Any]) -> dict[str, Any]:
 def split_figures(
     start: date, end: date, dimension: Dimension, labels: Any, applied: Applied, *, as_of: date | None = None
 ) -> tuple[GroupRow, list[GroupRow]]:
-    """(the total row, a row per group), this period and a year earlier, each year protected."""
+    """(the total row, a row per group), this period and a year earlier, each year protected.
+    ``labels`` takes the groups found and returns each one's name (``dimensions.labels_for``)."""
     earlier = (year_earlier(start), year_earlier(end))
     now_total = outcome_figures(start, end, as_of=as_of, by="none").outcomes()
     now_split = outcome_figures(start, end, as_of=as_of, by="none", dimension=dimension)
     before_total = outcome_figures(*earlier, as_of=as_of, by="none").outcomes()
     before_split = outcome_figures(*earlier, as_of=as_of, by="none", dimension=dimension)
-    groups = sorted(
-        {g for g in now_split.groups} | {g for g in before_split.groups}, key=lambda g: (g is None, str(labels(g)))
-    )
+    found = {g for g in now_split.groups} | {g for g in before_split.groups}
+    names = labels(found)  # every group's name at once: one query whatever the number of groups
+    groups = sorted(found, key=lambda g: (g is None, str(names[g])))
 
     def of(figures: Any, g: Any) -> Outcomes:
         """The group's figures; nothing counted when it had no records that year."""
@@ -113,5 +114,5 @@ def split_figures(
         place=f"a year earlier by {dimension.label.lower()}",
     )
     total = GroupRow(None, "All", shown_now, shown_before)
-    rows = [GroupRow(g, labels(g), n, b) for g, n, b in zip(groups, groups_now, groups_before, strict=True)]
+    rows = [GroupRow(g, names[g], n, b) for g, n, b in zip(groups, groups_now, groups_before, strict=True)]
     return total, rows

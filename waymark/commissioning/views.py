@@ -150,12 +150,9 @@ def outcomes_by(request: HttpRequest) -> HttpResponse:
     }
     if period is not None:
         applied = Applied()
-        label_cache: dict[Any, str] = {}
 
-        def labels(value: Any) -> str:
-            if value not in label_cache:
-                label_cache.update(labels_for(dimension, [value]))
-            return label_cache[value]
+        def labels(values: Any) -> dict[Any, str]:
+            return labels_for(dimension, values)
 
         total, rows = split_figures(period.start, period.end, dimension, labels, applied)
         if dimension.key == "provider":
@@ -216,7 +213,9 @@ def outcomes_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     _form, period, dimension = _split_request(request)
     if period is None:
         return redirect("commissioning:outcomes")
-    total, rows = split_figures(period.start, period.end, dimension, lambda v: labels_for(dimension, [v])[v], Applied())
+    total, rows = split_figures(
+        period.start, period.end, dimension, lambda found: labels_for(dimension, found), Applied()
+    )
     table = [printable(row.as_dict()) for row in [*rows, total]]
     audit_record(
         actor=request.user,
