@@ -206,3 +206,21 @@ def test_other_roles_are_refused_a_request(world, harmer, dpo, second_dpo, perso
     sar = released_sar(harmer, dpo, second_dpo)
     user = request.getfixturevalue(persona)
     assert client_for(user).get(reverse(f"dataprotection:{name}", args=[sar.pk])).status_code == 403
+
+
+def test_the_home_page_shows_the_officer_what_to_answer(world, harmer, dpo, second_dpo, client_for):
+    sar = sar_open(
+        actor=dpo, person_reference=str(harmer.pk), received_on=timezone.localdate(), identity_check="Passport seen"
+    )
+    sar_submit(actor=dpo, sar=sar_assemble(actor=dpo, sar=sar))
+    page = client_for(second_dpo).get(reverse("home")).content.decode()
+    assert "Data protection" in page and reverse("dataprotection:sar_list") in page
+    assert reverse("dataprotection:retention_queue") in page
+
+
+def test_who_viewed_is_given_by_kind_of_agency_never_its_name(world, harmer, dpo, second_dpo, idva, client_for):
+    client_for(idva).get(reverse("people:detail", args=[harmer.pk]))
+    sar = released_sar(harmer, dpo, second_dpo)
+    bundle = downloaded(client_for(dpo), sar)
+    assert "Who has viewed your record" in bundle
+    assert idva.primary_agency.name not in bundle

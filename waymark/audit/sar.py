@@ -1,5 +1,8 @@
 """Who has viewed a person's record, for a subject access request (waymark/core/subject_access.py):
-the recipients of their data (UK GDPR Art. 15(1)(c)), by agency, from the audit trail."""
+the recipients of their data (UK GDPR Art. 15(1)(c) allows "categories of recipient"), by kind of
+agency, from the audit trail. Not by agency name: for a person causing harm, the name of the
+service that looked at his record could say which service supports the person he harmed, and
+where."""
 
 from __future__ import annotations
 
@@ -13,17 +16,17 @@ from waymark.core.subject_access import Item, register_part
 
 @register_part("audit", "Who has viewed your record", order=900)
 def viewers_part(person_id: uuid.UUID) -> list[Item]:
-    from waymark.organisations.models import Agency
+    from waymark.organisations.models import AgencyKind
 
     rows = (
         AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="people.person", object_id=str(person_id))
-        .values("actor_agency_id")
+        .values("actor_agency__kind")
         .annotate(views=Count("pk"), first=Min("occurred_at"), last=Max("occurred_at"))
         .order_by("-last")
     )
-    names = dict(Agency.objects.filter(pk__in=[row["actor_agency_id"] for row in rows]).values_list("pk", "name"))
+    kinds = dict(AgencyKind.choices)
     return [
-        Item(names.get(row["actor_agency_id"], "No agency recorded"))
+        Item(kinds.get(row["actor_agency__kind"] or "", "Staff of the partnership"))
         .own("Views", row["views"])
         .own("First viewed", row["first"].date())
         .own("Last viewed", row["last"].date())
