@@ -19,7 +19,7 @@ from django.utils import timezone
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.cases.access import can_work_on
-from waymark.core.versioning import check_version, claim_version
+from waymark.core.versioning import check_version, claim_version, lock_for_update
 from waymark.people import actions as people_actions
 from waymark.people.access import people_visible_to
 from waymark.people.choices import PersonRole, YesNoUnknown, age_in_years
@@ -340,6 +340,8 @@ def intervention_update(
     """Moves an intervention on: offered -> started / declined / ended early; started -> completed
     / ended early. ``on`` is the date it started or ended."""
     _require_work(actor, intervention.case)
+    # A move of state: re-read under a row lock, so two people moving it at once cannot both pass.
+    intervention = lock_for_update(Intervention.objects.all(), intervention.pk)
     _choice(status, InterventionStatus, "status", "Choose what has happened")
     allowed = INTERVENTION_TRANSITIONS[intervention.status]
     if status not in allowed:
@@ -491,8 +493,12 @@ def legal_order_update(
     protects: Iterable[Person],
     against: Person | None,
     terms: str,
+    read_version: int | None = None,
 ) -> list[str]:
-    """Changes an order (granted, varied, extended, discharged); returns the fields that changed."""
+    """Changes an order (granted, varied, extended, discharged); returns the fields that changed.
+
+    ``read_version`` is the version the form was read at: an order changed since (an expiry
+    date moved by a colleague) is refused with ``StaleEdit`` and nothing saved."""
     case = order.case
     _require_work(actor, case)
     protected = _validate_order(
@@ -521,6 +527,7 @@ def legal_order_update(
         changed.append("protects")
     if not changed:
         return []
+    claim_version(order, read_version)
     for name, value in values.items():
         setattr(order, name, value)
     order.against = against

@@ -167,7 +167,7 @@ class InterventionUpdateForm(_Form):
         ]
 
 
-class LegalOrderForm(_Form):
+class LegalOrderForm(VersionedFormMixin, _Form):
     messages = {
         "kind": "Choose the kind of order",
         "status": "Choose where the order stands",

@@ -309,7 +309,7 @@ class LegalOrderQuerySet(CaseRecordQuerySet):
         return self.filter(status=OrderStatus.GRANTED).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=day))
 
 
-class LegalOrder(BaseModel):
+class LegalOrder(VersionedModel, BaseModel):
     """A court order protecting people on a case from someone: applied for, granted, expiring.
 
     Timeline date: ``granted_on`` when granted, else ``applied_on``. Expiry alerts:

@@ -465,6 +465,19 @@ def _order_values(form: forms.LegalOrderForm) -> dict[str, Any]:
     }
 
 
+def _order_shown(order: LegalOrder) -> dict[str, Any]:
+    """An order's values as its edit form shows them (and the conflict page compares them)."""
+    return {
+        "status": order.status,
+        "applied_on": order.applied_on,
+        "granted_on": order.granted_on,
+        "expires_on": order.expires_on,
+        "protects": sorted(str(pk) for pk in order.protects.values_list("pk", flat=True)),
+        "against": str(order.against_id) if order.against_id else None,
+        "terms": order.terms,
+    }
+
+
 ORDER_HINT = (
     "An order can protect the client and children on the case. The person it is against must be on "
     "the case: named in its referral, or related to the client on their record."
@@ -501,20 +514,31 @@ def order_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
 def order_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, order_id: uuid.UUID) -> HttpResponse:
     case = _writable_case(request, case_id)
     order = access.get_on_case(LegalOrder, request.user, case, order_id)
-    initial = {
-        "status": order.status,
-        "applied_on": order.applied_on,
-        "granted_on": order.granted_on,
-        "expires_on": order.expires_on,
-        "protects": list(order.protects.values_list("pk", flat=True)),
-        "against": order.against_id,
-        "terms": order.terms,
-    }
+    initial = versioned_initial(forms.LegalOrderForm, order.version, _order_shown(order))
     form = _order_form(request, case, initial=initial, fixed_kind=True)
     if request.method == "POST" and form.is_valid():
-        changed = _save(
-            form, lambda: actions.legal_order_update(actor=request.user, order=order, **_order_values(form))
-        )
+        try:
+            changed = _save(
+                form,
+                lambda: actions.legal_order_update(
+                    actor=request.user, order=order, read_version=form.read_version, **_order_values(form)
+                ),
+            )
+        except StaleEdit:
+            order.refresh_from_db()
+            return conflict_response(
+                request,
+                form=form,
+                current=_order_shown(order),
+                current_version=order.version,
+                make_form=lambda merged: forms.LegalOrderForm(
+                    protectable=selectors.may_be_protected(request.user, case),
+                    respondents=selectors.people_on_case(request.user, case),
+                    initial=merged,
+                    fixed_kind=True,
+                ),
+                context=_context(request, case),
+            )
         if changed is not None:
             messages.success(request, f"{order.get_kind_display()} updated." if changed else "Nothing changed.")
             return redirect("support:orders", case_id=case.pk)
