@@ -279,3 +279,34 @@ def test_a_case_in_meeting_mode_shows_its_place_the_next_case_and_her_earlier_ac
     assert "Canary-earlier-action" in body and str(first.victim) in body
     after = client_for(coordinator).get(url("meeting-case", running, case_id=second.pk)).content.decode()
     assert f"Previous case: {first.ref}" in after and "Canary-earlier-action" not in after
+
+
+def test_meeting_mode_has_a_short_overview_and_keyboard_shortcuts(client_for, coordinator, meeting):
+    """Issue 10, item 4: usable live. The overview says how far the meeting has got and opens the
+    next case to hear; each case page lists the agenda with each case's status, and its previous,
+    next and overview links carry access keys (modifier keys, never a single letter)."""
+    first = listed_case(meeting)
+    second = listed_case(meeting)
+    running = open_on_its_day(actor=coordinator, meeting=meeting)
+    client = client_for(coordinator)
+    overview = client.get(url("meeting-run", running)).content.decode()
+    assert "Cases: 0 of 2 heard" in overview
+    assert f"Hear the next case: {first.ref}, {first.victim}" in overview
+    meeting_case_record(actor=coordinator, meeting=running, marac_case=first, summary="Shared.", risks="")
+    meeting_case_hear(actor=coordinator, meeting=running, marac_case=first)
+    overview = client.get(url("meeting-run", running)).content.decode()
+    assert "Cases: 1 of 2 heard" in overview
+    assert f"Hear the next case: {second.ref}, {second.victim}" in overview and 'accesskey="n"' in overview
+
+    body = client.get(url("meeting-case", running, case_id=second.pk)).content.decode()
+    assert f"{first.ref}: {first.victim}</a>: heard" in body
+    assert f'aria-current="page"><strong>{second.ref}: {second.victim}</strong></a>: to hear' in body
+    assert 'id="previous-case" accesskey="p" aria-keyshortcuts="Alt+Shift+P"' in body
+    assert 'id="next-case"' not in body  # the last case: no next
+    assert 'accesskey="o"' in body and "N for the next case, P for the previous case" in body
+
+    meeting_case_record(actor=coordinator, meeting=running, marac_case=second, summary="Shared.", risks="")
+    meeting_case_hear(actor=coordinator, meeting=running, marac_case=second)
+    overview = client.get(url("meeting-run", running)).content.decode()
+    assert "Cases: 2 of 2 heard" in overview and "Every case on the agenda has been heard." in overview
+    assert "Hear the next case" not in overview

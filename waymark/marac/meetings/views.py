@@ -435,18 +435,25 @@ def meeting_run(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResp
     cases = list(selectors.agenda(meeting).annotate(action_count=Count("actions")))
     review = list(selectors.actions_for_review(meeting))
     _audit_view(request, meeting, "meeting mode", cases=len(cases), actions_for_review=len(review))
+    to_hear = [case for case in cases if case.status != MaracCaseStatus.HEARD]
+    observers_waiting = selectors.observers_waiting(meeting).count()
+    attendance_taken = all(i.attended is not None for i in invitations)
     return render(
         request,
         "marac/meeting_run.html",
         {
             "meeting": meeting,
             "attendance_form": AttendanceForm(invitations=invitations),
-            "attendance_taken": all(i.attended is not None for i in invitations),
+            "attendance_taken": attendance_taken,
             "attendees": list(meeting.attendees.select_related("agency")),
             "attendee_form": AttendeeForm(),
             "statement": actions.CONFIDENTIALITY_STATEMENT,
-            "observers_waiting": selectors.observers_waiting(meeting).count(),
+            "observers_waiting": observers_waiting,
             "cases": cases,
+            # The short overview at the top: how far the meeting has got, and the next case to hear.
+            "heard_count": len(cases) - len(to_hear),
+            "next_to_hear": to_hear[0] if to_hear else None,
+            "review_open": sum(1 for action in review if action.last_reviewed_at_id != meeting.pk),
             "review": review,
             "status_choices": ActionStatus.choices,
         },
@@ -594,6 +601,7 @@ def _meeting_case_page(
             "previous_case": agenda[position - 1] if position > 0 else None,
             "next_case": agenda[position + 1] if position + 1 < len(agenda) else None,
             "previous_actions": previous_actions,
+            "agenda": agenda,
         },
     )
 
