@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from waymark.marac.models import MaracCase
+from waymark.marac.models import MaracCase, MaracCaseStatus
+from waymark.marac.referrals.access import marac_referrals_visible_to
 from waymark.people.models import Person
+from waymark.risk.config import thresholds_for
 
 
 def known_to_marac(marac_case: MaracCase, *, role: str) -> list[dict[str, Any]]:
@@ -44,3 +46,64 @@ def known_to_marac(marac_case: MaracCase, *, role: str) -> list[dict[str, Any]]:
             }
         )
     return found
+
+
+# --- The coordinator's awaiting lists ------------------------------------------------------------
+
+# Urgency, as the referral triage queue (waymark/referrals/selectors.py): the highest risk first; a
+# referral with no checklist is not assumed to be lower risk, so it comes before medium and
+# standard; then the longest waiting; then the source (police first: their referrals follow an
+# incident that has just happened; then the IDVA and specialist services; then every other agency;
+# then records imported without a referring agency).
+MARAC_QUEUE_SHOW = {
+    "awaiting": "Awaiting triage",
+    "accepted": "Accepted, waiting for a meeting",
+    "all": "All referrals, newest first",
+}
+MARAC_QUEUE_RISK = {"high": "High", "none": "No checklist", "medium": "Medium", "standard": "Standard"}
+MARAC_RISK_RANK = {"high": 0, "none": 1, "medium": 2, "standard": 3}
+SPECIALIST_KINDS = ("idva_service", "da_specialist")
+
+
+def marac_queue(user: Any, *, show: str = "awaiting", risk: str = "", source: str = "") -> QuerySet[MaracCase]:
+    """Every MARAC referral this user may triage in the list ``show`` names, most urgent first
+    (risk level, then age, then source; "all" is newest first), narrowed by risk level and by the
+    kind of the referring agency. Nothing is cut off: the view pages through the whole queryset.
+
+    The risk level is the referral's checklist's (its final level, which may have been raised on
+    professional judgement), else the yes count recorded on the referral read against the
+    partnership's thresholds."""
+    thresholds = thresholds_for("")
+    scope = marac_referrals_visible_to(user).select_related(
+        "victim", "perpetrator", "referring_agency", "risk_assessment"
+    )
+    if show == "awaiting":
+        scope = scope.filter(status=MaracCaseStatus.REFERRED)
+    elif show == "accepted":
+        scope = scope.filter(status=MaracCaseStatus.ACCEPTED, meeting__isnull=True)
+    ranks = MARAC_RISK_RANK
+    risk_rank = Case(
+        When(risk_assessment__final_level="high", then=Value(ranks["high"])),
+        When(risk_assessment__final_level="medium", then=Value(ranks["medium"])),
+        When(risk_assessment__final_level="standard", then=Value(ranks["standard"])),
+        When(checklist_score__gte=thresholds.high_from, then=Value(ranks["high"])),
+        When(checklist_score__gte=thresholds.medium_from, then=Value(ranks["medium"])),
+        When(checklist_score__isnull=False, then=Value(ranks["standard"])),
+        default=Value(ranks["none"]),
+        output_field=IntegerField(),
+    )
+    source_rank = Case(
+        When(referring_agency__kind="police", then=Value(0)),
+        When(referring_agency__kind__in=SPECIALIST_KINDS, then=Value(1)),
+        When(referring_agency__isnull=False, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    scope = scope.annotate(risk_rank=risk_rank, source_rank=source_rank)
+    if risk in MARAC_RISK_RANK:
+        scope = scope.filter(risk_rank=MARAC_RISK_RANK[risk])
+    if source:
+        scope = scope.filter(referring_agency__kind=source)
+    if show == "all":
+        return scope.order_by("-referred_on", "-ref")
+    return scope.order_by("risk_rank", "referred_on", "source_rank", "ref")

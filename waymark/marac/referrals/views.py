@@ -29,7 +29,6 @@ from waymark.marac.referrals.access import (
     get_flag_for_user,
     get_marac_referral_for_user,
     marac_referral_status_visible_to,
-    marac_referrals_visible_to,
     require_coordinator,
 )
 from waymark.marac.referrals.actions import (
@@ -41,9 +40,9 @@ from waymark.marac.referrals.actions import (
     marac_referral_use_known_person,
 )
 from waymark.marac.referrals.forms import CRITERIA_HELP, SHARED_WARNING, DecisionForm, DismissForm, MaracReferralForm
-from waymark.marac.referrals.selectors import known_to_marac
+from waymark.marac.referrals.selectors import MARAC_QUEUE_RISK, MARAC_QUEUE_SHOW, known_to_marac, marac_queue
 from waymark.marac.repeats import repeats_for_cases
-from waymark.organisations.models import Agency
+from waymark.organisations.models import Agency, AgencyKind
 from waymark.organisations.roles import Role
 from waymark.people.choices import Sex, YesNoUnknown
 from waymark.referrals.actions import PersonDetails, Sharing
@@ -203,46 +202,91 @@ def refer(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The MARAC referrals the user's agencies made: reference, date, agency, status and, when not
-    accepted, the reason chosen from the list with any words the coordinator added. Nothing else."""
-    page = paged(
-        request,
+    accepted, the reason chosen from the list with any words the coordinator added. Nothing else.
+    Searchable by reference, and narrowed to the user's own with "made by me"; paged."""
+    scope = (
         marac_referral_status_visible_to(request.user)
         .select_related("referring_agency")
-        .only("id", "ref", "referred_on", "status", "decision_reason_code", "decision_reason", "referring_agency__name")
-        .order_by("-referred_on", "-ref"),
+        .only(
+            "id",
+            "ref",
+            "referred_on",
+            "status",
+            "decision_reason_code",
+            "decision_reason",
+            "referring_agency__name",
+            "referred_by_id",
+        )
+        .order_by("-referred_on", "-ref")
     )
+    ref = request.GET.get("ref", "").strip()[:64]
+    made_by_me = request.GET.get("made_by") == "me"
+    if ref:
+        scope = scope.filter(ref__icontains=ref)
+    if made_by_me:
+        scope = scope.filter(referred_by_id=request.user.pk)
+    page = paged(request, scope)
+    criteria = [name for name, value in (("ref", ref), ("made_by_me", made_by_me)) if value]
     audit_record(
         actor=request.user,
-        action=AuditAction.VIEW,
+        action=AuditAction.SEARCH if criteria else AuditAction.VIEW,
         object_type="marac.maraccase",
-        detail={"page": "MARAC referrals made by my agency", "results": page.paginator.count},
+        detail={"page": "MARAC referrals made by my agency", "criteria": criteria, "results": page.paginator.count},
     )
-    return render(request, "marac/referral_mine.html", {"referrals": page.object_list, "page": page})
+    return render(
+        request,
+        "marac/referral_mine.html",
+        {
+            "referrals": page.object_list,
+            "page": page,
+            "query": query_without_page(request),
+            "ref": ref,
+            "made_by_me": made_by_me,
+        },
+    )
 
 
 @signed_in(Role.MARAC_COORDINATOR)
 @require_GET
 def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The coordinator's triage queue, each referral with both repeat rules and their evidence."""
-    show = "all" if request.GET.get("show") == "all" else "awaiting"
-    scope = marac_referrals_visible_to(request.user).select_related("victim", "perpetrator", "referring_agency")
-    if show == "awaiting":
-        scope = scope.filter(status=MaracCaseStatus.REFERRED)
-    # Awaiting triage: the longest waiting first; all: the newest first. Every one, a page at a time.
-    ordering = ("referred_on", "ref") if show == "awaiting" else ("-referred_on", "-ref")
-    page = paged(request, scope.order_by(*ordering), QUEUE_PAGE_SIZE)
+    """The coordinator's awaiting lists (awaiting triage; accepted, waiting for a meeting) and every
+    referral: most urgent first, filtered by risk level and the referring agency's kind, paged
+    (nothing is cut off), each referral with both repeat rules and their evidence."""
+    show = request.GET.get("show", "awaiting")
+    show = show if show in MARAC_QUEUE_SHOW else "awaiting"
+    risk = request.GET.get("risk", "")
+    risk = risk if risk in MARAC_QUEUE_RISK else ""
+    source = request.GET.get("source", "")
+    source = source if source in AgencyKind.values else ""
+    page = paged(request, marac_queue(request.user, show=show, risk=risk, source=source), QUEUE_PAGE_SIZE)
     findings = repeats_for_cases(page.object_list)
     rows = [{"case": c, "finding": findings.get(c.pk)} for c in page]
     audit_record(
         actor=request.user,
         action=AuditAction.VIEW,
         object_type="marac.maraccase",
-        detail={"page": "MARAC triage queue", "show": show, "results": page.paginator.count},
+        detail={
+            "page": "MARAC triage queue",
+            "show": show,
+            "filters": [name for name, value in (("risk", risk), ("source", source)) if value],
+            "results": page.paginator.count,
+            "page_number": page.number,
+        },
     )
     return render(
         request,
         "marac/referral_queue.html",
-        {"rows": rows, "show": show, "page": page, "query": query_without_page(request)},
+        {
+            "rows": rows,
+            "show": show,
+            "risk": risk,
+            "source": source,
+            "page": page,
+            "query": query_without_page(request),
+            "show_choices": MARAC_QUEUE_SHOW.items(),
+            "risk_choices": MARAC_QUEUE_RISK.items(),
+            "source_choices": AgencyKind.choices,
+        },
     )
 
 
