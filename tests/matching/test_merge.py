@@ -24,7 +24,8 @@ from waymark.cases import actions as case_actions
 from waymark.cases.models import Case
 from waymark.cases.states import CaseStatus
 from waymark.interchange.actions import export_files
-from waymark.marac.models import MaracCase, MaracCaseStatus
+from waymark.marac.models import Criterion, MaracCase, MaracCaseStatus
+from waymark.marac.referrals.actions import marac_referral_create
 from waymark.marac.repeats import repeats_for_victims
 from waymark.matching.merge import merge_preview, person_merge, person_unmerge
 from waymark.matching.models import PersonMerge
@@ -184,6 +185,22 @@ def test_a_typo_referral_confirmed_at_triage_opens_its_case_on_her_known_record(
     # Her earlier case and MARAC history are on the same record as the new case.
     assert set(Case.objects.filter(person=known).values_list("number", flat=True)) == {"C-2025-000001", case.number}
     assert MaracCase.objects.filter(victim=known).count() == 1
+    # Her earlier MARAC referral is in force on the new case: referred to MARAC from it, with the
+    # same person causing harm, it is a 12-month repeat of HIST-1, counted once.
+    marac = marac_referral_create(
+        actor=idva,
+        referring_agency=case.agency,
+        victim=case.person,
+        perpetrator=harm,
+        case=case,
+        checklist_score=16,
+        criteria=["visible_high_risk"],
+        children_in_household=0,
+    )
+    assert Criterion.REPEAT.value in marac.criteria
+    findings = repeats_for_victims([known.pk])
+    assert findings[marac.pk].twelve_month is not None and findings[marac.pk].twelve_month.case_ref == "HIST-1"
+    assert set(MaracCase.objects.filter(victim=known).values_list("ref", flat=True)) == {"HIST-1", marac.ref}
     # The alias opens her record.
     alias = client.get(reverse("people:detail", kwargs={"person_id": duplicate.pk}))
     assert alias.status_code == 302 and str(known.pk) in alias["Location"]
@@ -218,6 +235,31 @@ def test_unmerge_restores_both_records_exactly(specialist_agency, manager, known
     assert merge.unmerged_at is not None and merge.unmerged_by == manager
     with pytest.raises(ValidationError):
         person_unmerge(actor=manager, merge=merge, reason="Again, by mistake, twice")
+
+
+def test_merged_at_triage_and_undone_from_her_page_both_records_are_exactly_as_before(
+    client_for, manager, known, police_referrer
+):
+    """The acceptance path through the pages: the export before the merge at triage equals the
+    export after "Undo this merge" on her record, and so does every row that names a person."""
+    referral = typo_referral(police_referrer)
+    duplicate = referral.subject
+    export_before, rows_before, people_before = export_files(), person_rows(), people_state()
+    client = client_for(manager)
+    _, merged = merge_at_triage(client, referral, known, family_name="survivor")
+    assert merged.status_code == 302
+    referral.refresh_from_db()
+    assert referral.subject_id == known.pk and export_files() != export_before
+    merge = PersonMerge.objects.get(survivor=known, absorbed=duplicate)
+    undone = client.post(
+        reverse("matching:unmerge", kwargs={"merge_id": merge.pk}), {"reason": "Police confirm a different woman"}
+    )
+    assert undone.status_code == 302
+    referral.refresh_from_db()
+    assert referral.subject_id == duplicate.pk
+    assert export_files() == export_before
+    assert person_rows() == rows_before
+    assert people_state() == people_before
 
 
 def test_the_repeat_rules_count_her_once_after_a_merge(manager, known, harm, police_referrer):
