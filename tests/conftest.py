@@ -5,12 +5,20 @@ from __future__ import annotations
 import pytest
 import time_machine
 from django.test import Client, override_settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests.browser.fixtures import browser, page, partnership  # noqa: F401 (one browser for the whole run)
 from tests.clock import clock_setting, parse_clock
 from tests.factories import AgencyFactory, TeamFactory, make_member
 from waymark.organisations.models import AgencyKind
 from waymark.organisations.roles import Role
+
+# How long Hypothesis takes to draw or run an example is not a property of the code under test: on
+# a loaded machine (CI, or several runs sharing two cores) the per-example deadline and the
+# too-slow health check fail at random. Every example, and the shrinking of a failing one, stays.
+hypothesis_settings.register_profile("waymark", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("waymark")
 
 
 def pytest_addoption(parser):
