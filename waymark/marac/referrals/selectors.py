@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
@@ -10,6 +10,9 @@ from waymark.marac.models import MaracCase, MaracCaseStatus
 from waymark.marac.referrals.access import marac_referrals_visible_to
 from waymark.people.models import Person
 from waymark.risk.config import thresholds_for
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 
 def known_to_marac(marac_case: MaracCase, *, role: str) -> list[dict[str, Any]]:
@@ -65,7 +68,7 @@ MARAC_RISK_RANK = {"high": 0, "none": 1, "medium": 2, "standard": 3}
 SPECIALIST_KINDS = ("idva_service", "da_specialist")
 
 
-def marac_queue(user: Any, *, show: str = "awaiting", risk: str = "", source: str = "") -> QuerySet[MaracCase]:
+def marac_queue(user: User, *, show: str = "awaiting", risk: str = "", source: str = "") -> QuerySet[MaracCase]:
     """Every MARAC referral this user may triage in the list ``show`` names, most urgent first
     (risk level, then age, then source; "all" is newest first), narrowed by risk level and by the
     kind of the referring agency. Nothing is cut off: the view pages through the whole queryset.
