@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import get_resolver
 from django.utils import timezone
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from waymark.accounts.models import User
 
 MAX_LIFETIME = timedelta(days=366)
+API_NAMESPACE = "api"  # the namespace of waymark/api/urls.py
 _PREFIX_BYTES = 6
 
 
@@ -185,15 +187,17 @@ def required_scope(request: Any) -> str | None:
 
 
 def scope_choices() -> list[tuple[str, str]]:
-    """Every scope a token can hold: each named endpoint under /api/, to read or to write."""
-    from waymark.api.urls import app_name, urlpatterns
+    """Every scope a token can hold: each named endpoint under /api/, to read or to write.
 
+    Read from the URL configuration through Django's resolver: the endpoints live in the apps
+    above this one (docs/architecture.md, "Layers"), which this module does not import."""
+    _prefix, api_urls = get_resolver().namespace_dict[API_NAMESPACE]
     choices = []
-    for pattern in urlpatterns:
+    for pattern in api_urls.url_patterns:
         name = getattr(pattern, "name", None)
         if not name:
             continue
-        view_name = f"{app_name}:{name}"
+        view_name = f"{API_NAMESPACE}:{name}"
         choices.append((scope_for(view_name, "GET"), f"{name}: read"))
         choices.append((scope_for(view_name, "POST"), f"{name}: write"))
     return choices

@@ -18,12 +18,10 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as DrfValidationError
-from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import PageNumberPagination
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from waymark.api.permissions import LimitedJSONParser, PartnershipApiPermission
+from waymark.api.base import ApiView, field_errors
+from waymark.api.permissions import PartnershipApiPermission
 from waymark.api.serializers import (
     CandidateSerializer,
     PersonSearchQuerySerializer,
@@ -50,26 +48,6 @@ from waymark.risk.models import RiskInstrument
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedRequest
     from waymark.accounts.models import User
-
-
-def _field_errors(error: DjangoValidationError) -> dict[str, Any]:
-    if hasattr(error, "error_dict"):
-        return {field: [str(m) for m in messages] for field, messages in error.message_dict.items()}
-    return {"non_field_errors": [str(m) for m in error.messages]}
-
-
-class Pages(PageNumberPagination):
-    page_size = 50
-    max_page_size = 100
-    page_size_query_param = "page_size"
-
-
-class ApiView(GenericAPIView):
-    request: AuthenticatedRequest  # PartnershipApiPermission admits only a signed-in user or service account
-    permission_classes = [PartnershipApiPermission]
-    renderer_classes = [JSONRenderer]
-    parser_classes = [LimitedJSONParser]
-    pagination_class = Pages
 
 
 @api_view_access
@@ -187,7 +165,7 @@ class ReferralListView(ApiView):
                 ),
             )
         except DjangoValidationError as error:
-            raise DrfValidationError(_field_errors(error)) from None
+            raise DrfValidationError(field_errors(error)) from None
         full = Referral.objects.visible_to(user).filter(pk=referral.pk).exists()
         return Response(referral_data(referral, full=full), status=status.HTTP_201_CREATED)
 
@@ -271,7 +249,7 @@ class RiskAssessmentListView(ApiView):
                 judgement_reason=data["judgement_reason"],
             )
         except DjangoValidationError as error:
-            raise DrfValidationError(_field_errors(error)) from None
+            raise DrfValidationError(field_errors(error)) from None
         return Response(RiskAssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
 

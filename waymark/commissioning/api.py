@@ -24,7 +24,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from waymark.api.views import ApiView
+from waymark.api.base import ApiView
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.commissioning.access import PROVISION_ROLES

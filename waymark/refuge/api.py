@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from waymark.api.views import ApiView
+from waymark.api.base import ApiView
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import api_view_access

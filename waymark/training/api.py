@@ -17,7 +17,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.response import Response
 
-from waymark.api.views import ApiView, _field_errors
+from waymark.api.base import ApiView, field_errors
 from waymark.core.access import api_view_access
 from waymark.training.access import REGISTER_EDIT_ROLES
 from waymark.training.actions import AttendanceRow, attendance_record
@@ -90,7 +90,7 @@ class AttendanceCreateView(ApiView):
         except DjangoPermissionDenied as error:
             raise PermissionDenied(str(error)) from None
         except DjangoValidationError as error:
-            raise DrfValidationError(_field_errors(error)) from None
+            raise DrfValidationError(field_errors(error)) from None
         body = {
             "id": booking.pk,
             "session": booking.session_id,
