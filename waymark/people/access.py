@@ -52,15 +52,29 @@ PROGRAMME_PARTICIPANT_ROLES = (PersonRole.PERSON_CAUSING_HARM,)
 VICTIM_ROLES = (PersonRole.SURVIVOR, PersonRole.CHILD)
 
 
-# Grants that higher apps register (lower apps never import them): break-glass
-# (waymark/breakglass/access.py) opens one person to one user for a few hours.
+# Grants that higher apps register from their AppConfig.ready() (people imports none of them;
+# docs/architecture.md, "Layers"). Each is a condition on Person, one per line of the rule:
+# - a programme's own participants who cause harm (waymark/perpetrators/hooks.py);
+# - people in referrals to the user's agency, for triage (waymark/referrals/hooks.py);
+# - the client of a case the user may see (waymark/cases/hooks.py);
+# - a child linked to a case the user may see (waymark/support/hooks.py);
+# - an active break-glass grant: one person, one user, a few hours (waymark/breakglass/access.py).
+# An app not installed grants nothing (deny by default).
 _REGISTERED_GRANTS: list[Callable[[Any], Q]] = []
+_REGISTERED_LOCATION_GRANTS: list[Callable[[Any], Q]] = []
 
 
 def register_person_grant(grant: Callable[[Any], Q]) -> None:
     """Adds a condition to ``people_visible_to`` (never to ``locations_visible_to``)."""
     if grant not in _REGISTERED_GRANTS:
         _REGISTERED_GRANTS.append(grant)
+
+
+def register_location_grant(grant: Callable[[User], Q]) -> None:
+    """Adds a condition to ``locations_visible_to`` (the perpetrator-programme veto below still
+    applies to it). Such a person must also be granted by ``people_visible_to``."""
+    if grant not in _REGISTERED_LOCATION_GRANTS:
+        _REGISTERED_LOCATION_GRANTS.append(grant)
 
 
 def _is_member(user: User) -> bool:
@@ -79,41 +93,13 @@ def people_visible_to(user: User) -> Any:
     # programme or who referred themselves (below; docs/perpetrator-programme.md, "The front door").
     # A perpetrator-programme worker sees their programme's own participants who cause harm,
     # wherever held (an enrolment of anyone else, written before the referral refused them or
-    # imported, grants nothing).
-    grants |= Q(
-        pk__in=_programme_participants(user).values("participant_id"), primary_role__in=PROGRAMME_PARTICIPANT_ROLES
-    )
-    # The person at risk or causing harm in a referral to an agency where the user is a caseworker
-    # or team manager: the receiving service triages them (waymark/referrals).
-    referred = _referrals_received(user)
-    grants |= Q(pk__in=referred.values("subject_id")) | Q(pk__in=referred.values("person_causing_harm_id"))
-    # The client of a case this user may see (waymark/cases/access.py).
-    grants |= Q(pk__in=_cases_visible(user).values("person_id"))
-    # A child linked to a case this user may see (waymark/support's CaseChild).
-    grants |= Q(pk__in=_cases_visible(user).filter(children__isnull=False).values("children__child_id"))
-    # Registered by higher apps: an active break-glass grant (waymark/breakglass/access.py).
+    # imported, grants nothing): perpetrators' registered grant. Also registered: the person at
+    # risk or causing harm in a referral to an agency where the user is a caseworker or team
+    # manager (referrals'); the client of a case the user may see (cases'); a child linked to such
+    # a case (support's); an active break-glass grant (see _REGISTERED_GRANTS above).
     for grant in _REGISTERED_GRANTS:
         grants |= grant(user)
     return Person.objects.filter(grants)
-
-
-def _programme_participants(user: User) -> Any:
-    from waymark.perpetrators.access import participant_enrolments_for
-
-    return participant_enrolments_for(user).order_by()
-
-
-def _cases_visible(user: User) -> Any:
-    from waymark.cases.access import cases_visible_to
-
-    return cases_visible_to(user).order_by()
-
-
-def _referrals_received(user: User) -> Any:
-    from waymark.referrals.choices import RECEIVING_READ_ROLES
-    from waymark.referrals.models import Referral
-
-    return Referral.objects.filter(receiving_agency__in=user.agencies_with_role(*RECEIVING_READ_ROLES)).order_by()
 
 
 def locations_visible_to(user: User) -> Any:
@@ -123,10 +109,10 @@ def locations_visible_to(user: User) -> Any:
     grants = Q(pk__in=[])
     # Held by an agency where the user works in a role whose work is contacting or housing people.
     grants |= Q(held_by__in=user.agencies_with_role(*LOCATION_ROLES))
-    # A perpetrator-programme worker's own participants who cause harm (their clients), wherever held.
-    grants |= Q(
-        pk__in=_programme_participants(user).values("participant_id"), primary_role__in=PERPETRATOR_WORKER_MAY_LOCATE
-    )
+    # A perpetrator-programme worker's own participants who cause harm (their clients), wherever
+    # held: registered by waymark/perpetrators/hooks.py.
+    for grant in _REGISTERED_LOCATION_GRANTS:
+        grants |= grant(user)
     scope = Person.objects.filter(grants)
     # Veto: anyone holding the perpetrator-programme role anywhere sees the location only of people
     # causing harm, whatever other role they also hold (one account must not bridge the two): never

@@ -24,7 +24,7 @@ from waymark.organisations.models import Agency
 from waymark.people import access, actions, forms
 from waymark.people.choices import RelationshipKind
 from waymark.people.models import Address, ContactChannel, Person, Relationship
-from waymark.risk.access import has_risk_role
+from waymark.people.pages import person_page_flags
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -149,7 +149,8 @@ def person_detail(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Ht
         "relationships": relationships,
         "sees_location": sees_location,
         "can_edit": access.can_edit_person(user, person),
-        "sees_risk": has_risk_role(user),
+        # Links the apps above add (risk's sees_risk): waymark/people/pages.py.
+        **person_page_flags(user),
         "can_archive": person.archived_at is None and access.can_archive_person(user, person),
         # The reason given is free text kept out of the audit trail: shown here, by this page's rules.
         "archive_reasons": justifications.given_for(person) if person.archived_at else [],

@@ -1,16 +1,23 @@
-"""Registers this app's home-page panel and its section of the victim's case page (imported by
-AppConfig.ready)."""
+"""Registers this app's home-page panel, its section of the victim's case page and its grants in
+the people scopes (imported by AppConfig.ready)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from waymark.cases.sections import register_case_section
 from waymark.organisations.roles import Role
+from waymark.people.access import (
+    PERPETRATOR_WORKER_MAY_LOCATE,
+    PROGRAMME_PARTICIPANT_ROLES,
+    register_location_grant,
+    register_person_grant,
+)
 from waymark.perpetrators import reports  # noqa: F401  (registers manage.py report perpetrator-programme)
 from waymark.perpetrators.access import enrolments_visible_to, programme_agency_ids, programme_for_victim_case
 from waymark.perpetrators.choices import EnrolmentStatus
@@ -122,3 +129,30 @@ def programme_flags_panel(user: User) -> Panel:
         figures=[Figure("Flags raised", len(shown))],
         links=shown[:5],
     )
+
+
+# --- The people scopes (waymark/people/access.py) ---------------------------------------------
+
+
+def _programme_participants(user: Any) -> Any:
+    from waymark.perpetrators.access import participant_enrolments_for
+
+    return participant_enrolments_for(user).order_by()
+
+
+def participant_grant(user: Any) -> Q:
+    """A perpetrator-programme worker sees their programme's own participants who cause harm."""
+    return Q(
+        pk__in=_programme_participants(user).values("participant_id"), primary_role__in=PROGRAMME_PARTICIPANT_ROLES
+    )
+
+
+def participant_location_grant(user: Any) -> Q:
+    """... and may locate them (their clients), wherever held; the people scope's veto still applies."""
+    return Q(
+        pk__in=_programme_participants(user).values("participant_id"), primary_role__in=PERPETRATOR_WORKER_MAY_LOCATE
+    )
+
+
+register_person_grant(participant_grant)
+register_location_grant(participant_location_grant)

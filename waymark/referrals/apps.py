@@ -8,4 +8,6 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         import waymark.referrals.sar  # noqa: F401  (its part of a subject access request)
-        from waymark.referrals import home  # noqa: F401  (registers the home-page panels)
+
+        # The home-page panels, and the grant of referred people to the receiving service.
+        from waymark.referrals import home, hooks  # noqa: F401

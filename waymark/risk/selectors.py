@@ -10,10 +10,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
 
 from waymark.core.dates import add_months
 from waymark.risk.access import has_risk_role
@@ -105,16 +107,23 @@ class DueReassessment:
     due_on: date
 
 
-def _still_monitored() -> Any:
-    """People whose risk is still being watched: an open case, or no case with the service at all
-    (an assessment a partner made). Closing someone's last case ends their reassessments."""
-    from django.db.models import Exists, OuterRef, Q
+# Which assessments' people are still being watched, registered by the casework app above
+# (waymark/cases/hooks.py: an open case, or no case with the service at all); risk imports
+# nothing of cases. With no rule registered, every assessment counts.
+_STILL_MONITORED: list[Callable[[], Q]] = []
 
-    from waymark.cases.models import Case
-    from waymark.cases.states import OPEN
 
-    cases = Case.objects.filter(person_id=OuterRef("person_id"))
-    return Q(Exists(cases.filter(status__in=OPEN))) | ~Q(Exists(cases))
+def register_still_monitored(rule: Callable[[], Q]) -> None:
+    if rule not in _STILL_MONITORED:
+        _STILL_MONITORED.append(rule)
+
+
+def _still_monitored() -> Q:
+    """People whose risk is still being watched: every registered rule holds."""
+    condition = Q()
+    for rule in _STILL_MONITORED:
+        condition &= rule()
+    return condition
 
 
 def reassessments_due(

@@ -1,4 +1,5 @@
-"""This app's sections of the case page (imported by AppConfig.ready).
+"""This app's sections of the case page, and its grant in the people scope (imported by
+AppConfig.ready).
 
 Each builder reads through this app's scopes and returns None to leave its section out. The
 sections summarise and link: the plans' text is read on their own pages, where each read is audited.
@@ -8,10 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from waymark.cases.access import can_work_on, cases_visible_to
 from waymark.cases.sections import register_case_section
+from waymark.people.access import register_person_grant
 from waymark.support import access, selectors
 from waymark.support.choices import GOAL_FINISHED, NeedLevel
 from waymark.support.models import CaseChild, Goal, Intervention, LegalOrder, Need, SafetyPlan
@@ -74,3 +77,11 @@ def children_section(user: User, case: Any) -> dict[str, Any] | None:
     links = list(CaseChild.objects.visible_to(user).filter(case=case).select_related("child"))
     today = timezone.localdate()
     return {**_base(user, case), "children": [{"link": link, "age": link.child.age_on(today)} for link in links]}
+
+
+def child_grant(user: Any) -> Q:
+    """A child linked to a case this user may see (CaseChild)."""
+    return Q(pk__in=cases_visible_to(user).order_by().filter(children__isnull=False).values("children__child_id"))
+
+
+register_person_grant(child_grant)
