@@ -38,6 +38,7 @@ from waymark.cases.models import (
     ContactOutcome,
     Task,
 )
+from waymark.cases.outcome_hooks import outcome_hooks
 from waymark.cases.service_standard import episode_started_on
 from waymark.cases.states import CaseStatus, ClosureReason, InvalidTransition, check_transition
 from waymark.core.versioning import claim_version
@@ -481,10 +482,10 @@ def case_activate(*, actor: User, case: Case) -> Case:
 
 
 def exit_outcomes_recorded(case: Case) -> bool:
-    """An exit outcome measure is recorded for the case's client."""
-    from waymark.outcomes.models import OutcomeMeasure, Stage
-
-    return OutcomeMeasure.objects.filter(case_id=case.pk, subject_id=case.person_id, stage=Stage.EXIT).exists()
+    """An exit outcome measure is recorded for the case's client (the outcomes app's rule,
+    registered in waymark/cases/outcome_hooks.py)."""
+    hooks = outcome_hooks()
+    return hooks is not None and hooks.exit_outcomes_recorded(case)
 
 
 def exit_outcomes_needed(case: Case) -> bool:

@@ -19,6 +19,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from waymark.cases.models import Case, Task
+from waymark.cases.outcome_hooks import outcome_hooks
 from waymark.cases.service_standard import (
     episode_started_on,
     episode_started_on_or_before,
@@ -75,15 +76,15 @@ def _reassessments_by_person(user: User, today: date, cases: QuerySet[Case]) -> 
 
 
 def _reviews_by_case(cases: QuerySet[Case], today: date) -> dict[Any, date] | None:
-    """Outcome reviews due within the window, by case id; None until the outcomes app offers them."""
-    try:
-        from waymark.outcomes.reviews import cases_with_review_due, review_due_after
-    except ImportError:  # pragma: no cover - the outcomes app is built alongside
+    """Outcome reviews due within the window, by case id; None until the outcomes app offers them
+    (waymark/cases/outcome_hooks.py)."""
+    hooks = outcome_hooks()
+    if hooks is None:
         return None
-    rows = cases_with_review_due(cases.order_by(), today + timedelta(days=DUE_SOON_DAYS)).values_list(
+    rows = hooks.cases_with_review_due(cases.order_by(), today + timedelta(days=DUE_SOON_DAYS)).values_list(
         "pk", "last_outcome_measured_on"
     )
-    return {pk: review_due_after(measured_on) for pk, measured_on in rows}
+    return {pk: hooks.review_due_after(measured_on) for pk, measured_on in rows}
 
 
 def _orders_expiring(cases: QuerySet[Case]) -> list[Any] | None:
@@ -330,8 +331,6 @@ def _team_due_by_worker(user: User, open_cases: QuerySet[Case], today: date) -> 
     """Per caseworker: reassessments, outcome reviews and tasks falling due, and legal orders
     expiring, on the team's open cases. The same rules and windows as the worker's own dashboard,
     one aggregate each."""
-    from waymark.outcomes.reviews import cases_with_review_due
-
     due: dict[Any, dict[str, int]] = {}
 
     def add(worker_id: Any, name: str, count: int = 1) -> None:
@@ -342,9 +341,11 @@ def _team_due_by_worker(user: User, open_cases: QuerySet[Case], today: date) -> 
     for entry in _reassessments_by_person(user, today, open_cases):
         if entry in worker_by_person:
             add(worker_by_person[entry], "reassessments_due")
-    reviews = cases_with_review_due(open_cases.order_by(), today + timedelta(days=DUE_SOON_DAYS))
-    for _pk, worker_id in reviews.values_list("pk", "caseworker_id"):
-        add(worker_id, "reviews_due")
+    hooks = outcome_hooks()
+    if hooks is not None:
+        reviews = hooks.cases_with_review_due(open_cases.order_by(), today + timedelta(days=DUE_SOON_DAYS))
+        for _pk, worker_id in reviews.values_list("pk", "caseworker_id"):
+            add(worker_id, "reviews_due")
     tasks = Task.objects.filter(
         case__in=open_cases.values("pk"), done_at__isnull=True, due_on__lte=today + timedelta(days=TASKS_DUE_DAYS)
     )

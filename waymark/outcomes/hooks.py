@@ -1,4 +1,5 @@
-"""Registers this app's report, home-page panel and case-page section (imported by AppConfig.ready)."""
+"""Registers this app's report, home-page panel, case-page section and what casework asks of it
+(exit outcomes and reviews due: waymark/cases/outcome_hooks.py), imported by AppConfig.ready."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from waymark.cases.access import can_work_on
+from waymark.cases.outcome_hooks import OutcomeHooks, register_outcome_hooks
 from waymark.cases.sections import register_case_section
 from waymark.cases.states import CaseStatus
 from waymark.core.dates import financial_year_start
 from waymark.core.disclosure import Suppressed
 from waymark.organisations.roles import Role
 from waymark.outcomes import reports  # noqa: F401  (registers ``manage.py report outcomes``)
-from waymark.outcomes.reviews import next_review_due_on
+from waymark.outcomes.models import OutcomeMeasure, Stage
+from waymark.outcomes.reviews import cases_with_review_due, next_review_due_on, review_due_after
 from waymark.outcomes.selectors import outcomes_by_subject
 from waymark.web.home import Figure, Panel, register
 
@@ -84,3 +87,17 @@ def outcomes_section(user: User, case: Any) -> dict[str, Any] | None:
         "today": timezone.localdate(),
         "may_record": case.status != CaseStatus.CLOSED and can_work_on(user, case),
     }
+
+
+def exit_outcomes_recorded(case: Any) -> bool:
+    """An exit outcome measure is recorded for the case's client."""
+    return OutcomeMeasure.objects.filter(case_id=case.pk, subject_id=case.person_id, stage=Stage.EXIT).exists()
+
+
+register_outcome_hooks(
+    OutcomeHooks(
+        exit_outcomes_recorded=exit_outcomes_recorded,
+        cases_with_review_due=cases_with_review_due,
+        review_due_after=review_due_after,
+    )
+)
