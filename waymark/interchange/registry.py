@@ -24,7 +24,7 @@ def handlers() -> list[FileHandler]:
     if referrals_installed():
         found.append(ReferralsFile())
     found += [RiskAssessmentsFile(), IncidentsFile()]
-    from waymark.marac.interchange import MaracCasesFile, MaracMeetingsFile
+    from waymark.interchange.marac_files import MaracCasesFile, MaracMeetingsFile
 
     found += [MaracMeetingsFile(), MaracCasesFile()]
     return found

@@ -1,6 +1,8 @@
 """The interchange files for MARAC history: ``marac_meetings.csv`` and ``marac_cases.csv``.
 
-Plugged into ``waymark.interchange.registry`` like every other file: validated whole, rejected
+Kept with the interchange (above MARAC in the layers, docs/architecture.md) rather than in
+``waymark/marac``, which imports nothing of the interchange. Plugged into
+``waymark.interchange.registry`` like every other file: validated whole, rejected
 whole with row and column errors, idempotent on ``meeting_ref`` and ``marac_case_ref``, written in
 bulk. Meetings come before cases (a case names the meeting that heard it).
 """
