@@ -3,8 +3,8 @@
 - Nobody grants, changes or switches on a membership of their own (``refuse_self_grant``).
 - A grant that opens records (``TWO_KEY_ROLES``) made by an administrator is held as *pending*:
   ``Membership.objects.active()`` ignores it, so it opens nothing until a different
-  administrator approves it (``membership_approve``). The other administrators are emailed after
-  commit. Granting, approving and refusing are audited in the same transaction.
+  administrator approves it (``membership_approve``). The other administrators are emailed by
+  the task worker after commit. Granting, approving and refusing are audited in the same transaction.
 - Memberships created by code (the demo loader, migrations, tests) are not grants by a person and
   are approved as they are made.
 """
@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
+from waymark.core.tasks import queue_email
 from waymark.organisations.models import GrantApproval, Membership
 from waymark.organisations.roles import TWO_KEY_ROLES, Role
 
@@ -83,15 +84,9 @@ def notify_second_key_needed(*, actor: User, membership: Membership) -> None:
         f"Review grants waiting for approval: {getattr(settings, 'WAYMARK_BASE_URL', '').rstrip('/')}{path}\n\n"
         "If you did not expect this grant, refuse it and tell your information governance lead."
     )
-    transaction.on_commit(
-        lambda: send_mail(
-            "Waymark: a role grant needs your approval",
-            body,
-            None,
-            recipients,
-            fail_silently=True,
-        )
-    )
+    # Sent by the task worker once the grant commits, retried if the mail server fails
+    # (waymark/core/tasks.py), like every other email Waymark sends.
+    queue_email(EmailMessage("Waymark: a role grant needs your approval", body, None, recipients))
 
 
 def _decide(*, actor: User, membership: Membership, approval: GrantApproval) -> Membership:
