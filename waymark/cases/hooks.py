@@ -31,7 +31,7 @@ if open_case_for_accepted_referral not in ON_ACCEPTED:
     ON_ACCEPTED.append(open_case_for_accepted_referral)
 
 
-def client_grant(user: Any) -> Q:
+def client_grant(user: User) -> Q:
     """The client of a case this user may see (waymark/cases/access.py)."""
     return Q(pk__in=cases_visible_to(user).order_by().values("person_id"))
 

@@ -16,14 +16,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+
+if TYPE_CHECKING:
+    from waymark.cases.models import Case
 
 
 @dataclass(frozen=True)
 class OutcomeHooks:
-    exit_outcomes_recorded: Callable[[Any], bool]
+    exit_outcomes_recorded: Callable[[Case], bool]
     cases_with_review_due: Callable[[QuerySet[Any], date], QuerySet[Any]]
     review_due_after: Callable[[date], date]
 

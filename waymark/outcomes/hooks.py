@@ -23,6 +23,7 @@ from waymark.web.home import Figure, Panel, register
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
+    from waymark.cases.models import Case
 
 
 def percent(rate: Any) -> str:
@@ -89,7 +90,7 @@ def outcomes_section(user: User, case: Any) -> dict[str, Any] | None:
     }
 
 
-def exit_outcomes_recorded(case: Any) -> bool:
+def exit_outcomes_recorded(case: Case) -> bool:
     """An exit outcome measure is recorded for the case's client."""
     return OutcomeMeasure.objects.filter(case_id=case.pk, subject_id=case.person_id, stage=Stage.EXIT).exists()
 

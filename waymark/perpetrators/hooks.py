@@ -134,20 +134,20 @@ def programme_flags_panel(user: User) -> Panel:
 # --- The people scopes (waymark/people/access.py) ---------------------------------------------
 
 
-def _programme_participants(user: Any) -> Any:
+def _programme_participants(user: User) -> Any:
     from waymark.perpetrators.access import participant_enrolments_for
 
     return participant_enrolments_for(user).order_by()
 
 
-def participant_grant(user: Any) -> Q:
+def participant_grant(user: User) -> Q:
     """A perpetrator-programme worker sees their programme's own participants who cause harm."""
     return Q(
         pk__in=_programme_participants(user).values("participant_id"), primary_role__in=PROGRAMME_PARTICIPANT_ROLES
     )
 
 
-def participant_location_grant(user: Any) -> Q:
+def participant_location_grant(user: User) -> Q:
     """... and may locate them (their clients), wherever held; the people scope's veto still applies."""
     return Q(
         pk__in=_programme_participants(user).values("participant_id"), primary_role__in=PERPETRATOR_WORKER_MAY_LOCATE

@@ -79,7 +79,7 @@ def children_section(user: User, case: Any) -> dict[str, Any] | None:
     return {**_base(user, case), "children": [{"link": link, "age": link.child.age_on(today)} for link in links]}
 
 
-def child_grant(user: Any) -> Q:
+def child_grant(user: User) -> Q:
     """A child linked to a case this user may see (CaseChild)."""
     return Q(pk__in=cases_visible_to(user).order_by().filter(children__isnull=False).values("children__child_id"))
 
