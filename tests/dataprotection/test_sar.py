@@ -224,3 +224,25 @@ def test_who_viewed_is_given_by_kind_of_agency_never_its_name(world, harmer, dpo
     bundle = downloaded(client_for(dpo), sar)
     assert "Who has viewed your record" in bundle
     assert idva.primary_agency.name not in bundle
+
+
+def test_the_officer_redacts_more_by_hand_with_a_reason(world, harmer, dpo, second_dpo, client_for):
+    sar = sar_open(
+        actor=dpo, person_reference=str(harmer.pk), received_on=timezone.localdate(), identity_check="Passport seen"
+    )
+    sar = sar_assemble(actor=dpo, sar=sar)
+    detail = reverse("dataprotection:sar_detail", args=[sar.pk])
+    client = client_for(dpo)
+    refused = client.post(detail, {"step": "redact", "text": "engaged WELL", "reason": ""})
+    assert refused.status_code == 400
+    assert (
+        client.post(detail, {"step": "redact", "text": "engaged WELL", "reason": "Describes the group"}).status_code
+        == 302
+    )
+    sar.refresh_from_db()
+    assert sar.status == SarStatus.ASSEMBLED
+    sar = sar_review(actor=second_dpo, sar=sar_submit(actor=dpo, sar=sar), approve=True, note="")
+    assert "Describes the group" in client_for(second_dpo).get(detail).content.decode()
+    sar = sar_release(actor=second_dpo, sar=sar)
+    bundle = downloaded(client, sar)
+    assert "Engaged well" not in bundle and "Programme session" in bundle

@@ -94,7 +94,7 @@ def sar_assemble(*, actor: User, sar: SubjectAccessRequest) -> SubjectAccessRequ
     _officer_agency(actor)
     with transaction.atomic():
         locked = _locked(sar, SarStatus.RECEIVED, SarStatus.ASSEMBLED, SarStatus.RETURNED)
-        bundle = assemble(locked.person)
+        bundle = assemble(locked.person, locked.extra_redaction_list)
         counts = bundle["counts"]
         locked.bundle = json.dumps(bundle)
         locked.items, locked.withheld, locked.redactions = counts["items"], counts["withheld"], counts["redactions"]
@@ -110,6 +110,32 @@ def sar_assemble(*, actor: User, sar: SubjectAccessRequest) -> SubjectAccessRequ
             detail={"sar": "assembled", "person": str(locked.person_id), **counts},
         )
     return locked
+
+
+MIN_REDACTION_REASON = 5
+
+
+def sar_redact_add(*, actor: User, sar: SubjectAccessRequest, text: str, reason: str) -> SubjectAccessRequest:
+    """Redacts words by hand, wherever they appear in the bundle, with a reason the reviewer sees
+    (a misspelt address, a place described in words, a name the records do not link): the bundle
+    is assembled again with them."""
+    _officer_agency(actor)
+    errors: dict[str, str] = {}
+    if len(text.strip()) < 2:
+        errors["text"] = "Enter the words to redact"
+    if len(reason.strip()) < MIN_REDACTION_REASON:
+        errors["reason"] = "Say why they are redacted"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _locked(sar, SarStatus.ASSEMBLED, SarStatus.RETURNED)
+        extra = [*locked.extra_redaction_list, {"text": text.strip(), "reason": reason.strip()}]
+        locked.extra_redactions = json.dumps(extra)
+        locked.save(update_fields=["extra_redactions", "modified_at"])
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, obj=locked, detail={"sar": "redaction added", "by_hand": len(extra)}
+        )
+    return sar_assemble(actor=actor, sar=locked)
 
 
 def sar_submit(*, actor: User, sar: SubjectAccessRequest) -> SubjectAccessRequest:

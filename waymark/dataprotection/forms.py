@@ -39,6 +39,16 @@ class SarOpenForm(ActionErrorsMixin, forms.Form):
     )
 
 
+class SarRedactForm(ActionErrorsMixin, forms.Form):
+    text = forms.CharField(
+        label="Words to redact",
+        help_text="Exactly as they appear (capitals and spacing do not matter). Redacted everywhere in the bundle.",
+        max_length=200,
+        error_messages={"required": "Enter the words to redact"},
+    )
+    reason = forms.CharField(label="Why", max_length=500, error_messages={"required": "Say why they are redacted"})
+
+
 class SarReviewForm(ActionErrorsMixin, forms.Form):
     decision = forms.ChoiceField(
         label="Is the redaction right?",

@@ -51,6 +51,9 @@ class SubjectAccessRequest(BaseModel):
     status = models.CharField(max_length=16, choices=SarStatus.choices, default=SarStatus.RECEIVED)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     bundle = EncryptedTextField(blank=True, help_text="The assembled bundle with its redactions (JSON).")
+    extra_redactions = EncryptedTextField(
+        blank=True, help_text="Words the officer redacts by hand, each with its reason (JSON list)."
+    )
     assembled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -80,6 +83,10 @@ class SubjectAccessRequest(BaseModel):
     @property
     def bundle_data(self) -> dict[str, Any]:
         return json.loads(self.bundle) if self.bundle else {}
+
+    @property
+    def extra_redaction_list(self) -> list[dict[str, str]]:
+        return json.loads(self.extra_redactions) if self.extra_redactions else []
 
 
 class RetentionRunStatus(models.TextChoices):

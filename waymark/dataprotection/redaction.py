@@ -66,7 +66,9 @@ def _strong(value: str) -> bool:
 
 
 class Redactor:
-    def __init__(self, subject: Person, third_parties: set[uuid.UUID]):
+    def __init__(
+        self, subject: Person, third_parties: set[uuid.UUID], extra: list[dict[str, str]] | None = None
+    ) -> None:
         own_words = {word.lower() for word in (subject.given_name, subject.family_name) if word}
         names = {name.strip() for name in names_of(third_parties) if len(name.strip()) >= 2}
         # A shared family name is not redacted on its own from the subject's text (their own name),
@@ -78,6 +80,15 @@ class Redactor:
         self.names = _pattern(names)
         self.places = _pattern(places)
         self.strong_places = _pattern({place for place in places if _strong(place)})
+        # Words the officer redacts by hand, each with its own reason.
+        self.extra = [(_pattern({row["text"]}), row["reason"]) for row in extra or []]
+
+    def extra_findings(self, text: str) -> list[Finding]:
+        found: list[Finding] = []
+        for pattern, reason in self.extra:
+            if pattern:
+                found += [Finding(m.start(), m.end(), reason) for m in pattern.finditer(text)]
+        return found
 
     def findings(self, text: str) -> list[Finding]:
         found: list[Finding] = []
@@ -87,10 +98,10 @@ class Redactor:
             found += [Finding(m.start(), m.end(), THIRD_PARTY) for m in self.names.finditer(text)]
         found += [Finding(f.start, f.end, LOOKS_LOCATING) for f in locationscan.scan(text)]
         found += [Finding(m.start(), m.end(), LOOKS_LOCATING) for m in _EMAIL.finditer(text)]
-        return _merge(found)
+        return _merge(found + self.extra_findings(text))
 
     def title(self, title: str) -> str:
-        if self.strong_places and self.strong_places.search(title):
+        if (self.strong_places and self.strong_places.search(title)) or self.extra_findings(title):
             return "Record"
         return title
 
@@ -103,8 +114,9 @@ class Redactor:
         if field.kind is Kind.OWN:
             if self.strong_places and self.strong_places.search(field.value):
                 return {**row, "released": MARK, "redactions": [{"text": field.value, "reason": ALSO_LOCATES}]}
-            return {**row, "released": field.value, "redactions": []}
-        found = self.findings(field.value)
+            found = _merge(self.extra_findings(field.value))
+        else:
+            found = self.findings(field.value)
         released, cursor = [], 0
         for finding in found:
             released += [field.value[cursor : finding.start], MARK]
@@ -126,8 +138,9 @@ def _merge(found: list[Finding]) -> list[Finding]:
     return merged
 
 
-def assemble(subject: Person) -> dict[str, Any]:
-    """Everything Waymark holds about ``subject``, from every registered part, redacted."""
+def assemble(subject: Person, extra: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """Everything Waymark holds about ``subject``, from every registered part, redacted (and with
+    the officer's own ``extra`` redactions: words, each with a reason)."""
     gathered: list[tuple[str, str, list[Item]]] = []
     mentioned: set[uuid.UUID] = set()
     for part in parts():
@@ -136,7 +149,7 @@ def assemble(subject: Person) -> dict[str, Any]:
         for item in items:
             mentioned |= item.mentions
     mentioned.discard(subject.pk)
-    redactor = Redactor(subject, mentioned)
+    redactor = Redactor(subject, mentioned, extra)
     sections = []
     counts = {"items": 0, "withheld": 0, "redactions": 0}
     for key, title, items in gathered:

@@ -34,11 +34,12 @@ from waymark.dataprotection.actions import (
     retention_run_request,
     sar_assemble,
     sar_open,
+    sar_redact_add,
     sar_release,
     sar_review,
     sar_submit,
 )
-from waymark.dataprotection.forms import RetentionHoldForm, SarOpenForm, SarReviewForm
+from waymark.dataprotection.forms import RetentionHoldForm, SarOpenForm, SarRedactForm, SarReviewForm
 from waymark.dataprotection.models import RetentionRun, SarStatus, SubjectAccessRequest
 from waymark.dataprotection.redaction import released
 from waymark.dataprotection.retention import SCHEDULE_LIST, SCHEDULES
@@ -119,6 +120,7 @@ def sar_detail(request: HttpRequest, sar_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     sar = get_sar_for_user(user, sar_id)
     review_form = SarReviewForm(request.POST if request.POST.get("step") == "review" else None)
+    redact_form = SarRedactForm(request.POST if request.POST.get("step") == "redact" else None)
     if request.method == "POST":
         step = request.POST.get("step", "")
         try:
@@ -132,18 +134,28 @@ def sar_detail(request: HttpRequest, sar_id: uuid.UUID) -> HttpResponse:
                 approve = review_form.cleaned_data["decision"] == "approve"
                 sar_review(actor=user, sar=sar, approve=approve, note=review_form.cleaned_data["note"])
                 messages.success(request, "Approved for release." if approve else "Returned with your note.")
+            elif step == "redact" and redact_form.is_valid():
+                sar_redact_add(
+                    actor=user,
+                    sar=sar,
+                    text=redact_form.cleaned_data["text"],
+                    reason=redact_form.cleaned_data["reason"],
+                )
+                messages.success(request, "Redacted wherever it appears, and the bundle assembled again.")
             elif step == "release":
                 sar_release(actor=user, sar=sar)
                 messages.success(request, "Released. Download the bundle to send it.")
-            elif step != "review":
+            elif step not in ("review", "redact"):
                 return HttpResponse("Unknown step", status=400)
         except ValidationError as error:
             if step == "review":
                 review_form.add_action_errors(error)
+            elif step == "redact":
+                redact_form.add_action_errors(error)
             else:
                 messages.error(request, " ".join(error.messages))
                 return redirect("dataprotection:sar_detail", sar.pk)
-        if not review_form.errors:
+        if not review_form.errors and not redact_form.errors:
             return redirect("dataprotection:sar_detail", sar.pk)
     sar.refresh_from_db()
     audit_record(actor=user, action=AuditAction.VIEW, obj=sar, detail={"person": str(sar.person_id)})
@@ -155,9 +167,10 @@ def sar_detail(request: HttpRequest, sar_id: uuid.UUID) -> HttpResponse:
             "sar": sar,
             "sections": bundle.get("sections", []),
             "review_form": review_form,
+            "redact_form": redact_form,
             "may_review": sar.status == SarStatus.IN_REVIEW and sar.assembled_by_id != user.pk,
         },
-        status=400 if review_form.errors else 200,
+        status=400 if review_form.errors or redact_form.errors else 200,
     )
 
 
