@@ -18,9 +18,9 @@ from django.utils import timezone
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.versioning import claim_version
-from waymark.matching.engine import refresh_search_keys
 from waymark.organisations.models import Agency
 from waymark.people import access
+from waymark.people.changes import person_changed
 from waymark.people.choices import PHONE_KINDS, AddressKind, ChannelKind, NameKind, RelationshipKind, YesNoUnknown
 from waymark.people.models import Address, ContactChannel, Person, PersonName, Relationship
 from waymark.people.normalise import normalise_email, normalise_phone, normalise_postcode
@@ -106,7 +106,7 @@ def person_create(*, actor: User, held_by: Agency, fields: Mapping[str, Any]) ->
     _validate_person(person)
     person.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=person, detail={"fields": sorted(fields)})
-    refresh_search_keys([person.pk])
+    person_changed([person.pk])
     return person
 
 
@@ -127,7 +127,7 @@ def person_update(
     claim_version(person, read_version)
     person.save()
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=person, detail={"fields": changed})
-    refresh_search_keys([person.pk])
+    person_changed([person.pk])
     return changed
 
 
@@ -142,7 +142,7 @@ def person_name_add(*, actor: User, person: Person, kind: NameKind, given_name: 
     name.full_clean(exclude=["person"])
     name.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=name, detail={"person": str(person.pk)})
-    refresh_search_keys([person.pk])
+    person_changed([person.pk])
     return name
 
 
@@ -224,7 +224,7 @@ def address_add(
     address.full_clean(exclude=["person"])
     address.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=address, detail={"person": str(person.pk)})
-    refresh_search_keys([person.pk])
+    person_changed([person.pk])
     return address
 
 
@@ -251,7 +251,7 @@ def address_end(*, actor: User, address: Address, lived_to: date) -> Address:
             "channels_ended": ended_channels,
         },
     )
-    refresh_search_keys([address.person_id])
+    person_changed([address.person_id])
     return address
 
 
@@ -306,7 +306,7 @@ def contact_channel_add(
     channel.full_clean(exclude=["person", "address"])
     channel.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=channel, detail={"person": str(person.pk)})
-    refresh_search_keys([person.pk])
+    person_changed([person.pk])
     return channel
 
 
@@ -345,7 +345,7 @@ def contact_channel_end(*, actor: User, channel: ContactChannel, ended_on: date)
         obj=channel,
         detail={"person": str(channel.person_id), "fields": ["ended_on", "is_current"]},
     )
-    refresh_search_keys([channel.person_id])
+    person_changed([channel.person_id])
     return channel
 
 
