@@ -11,8 +11,8 @@ from hypothesis import settings as hypothesis_settings
 from tests.browser.fixtures import browser, page, partnership  # noqa: F401 (one browser for the whole run)
 from tests.clock import clock_setting, parse_clock
 from tests.factories import AgencyFactory, TeamFactory, make_member
+from waymark.core.roles import Role
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 
 # How long Hypothesis takes to draw or run an example is not a property of the code under test: on
 # a loaded machine (CI, or several runs sharing two cores) the per-example deadline and the

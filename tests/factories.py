@@ -9,8 +9,8 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from waymark.accounts.models import User
+from waymark.core.roles import Role
 from waymark.organisations.models import Agency, AgencyKind, Membership, Team
-from waymark.organisations.roles import Role
 
 TEST_PASSWORD = "correct-horse-battery-staple-42"
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from tests.accounts.helpers import normalise, post_password
 from tests.factories import make_member
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

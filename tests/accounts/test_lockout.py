@@ -12,7 +12,7 @@ from django.utils import timezone
 from tests.accounts.helpers import LOGIN_URL, MFA_URL, normalise, post_password
 from tests.factories import make_member
 from waymark.audit.models import AuditAction, AuditEvent
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

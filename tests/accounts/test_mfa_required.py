@@ -14,7 +14,7 @@ from tests.accounts.helpers import is_signed_in, post_password, totp_code_for_se
 from tests.core.test_url_access_rules import ALL_ROUTES, sample_url
 from tests.factories import TEST_PASSWORD, make_member
 from waymark.core.access import AccessRule, Audience
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.web.middleware import check
 
 pytestmark = pytest.mark.django_db

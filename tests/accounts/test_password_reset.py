@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tests.accounts.helpers import is_signed_in
 from tests.factories import make_member
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from tests.accounts.helpers import is_signed_in, post_password, sign_in, totp_code_for_secret
 from tests.factories import TEST_PASSWORD, make_member
 from waymark.audit.models import AuditAction, AuditEvent
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

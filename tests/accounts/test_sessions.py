@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tests.accounts.helpers import MFA_URL, is_signed_in, post_password, sign_in
 from tests.factories import make_member
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from tests.accounts.helpers import LOGIN_URL, MFA_URL, current_totp_code, is_signed_in, normalise, post_password
 from tests.factories import make_member
 from waymark.audit.models import AuditAction, AuditEvent, AuditOutcome
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

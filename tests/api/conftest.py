@@ -8,8 +8,8 @@ from rest_framework.test import APIClient
 from tests.api.tokens import service_client
 from tests.factories import AgencyFactory, make_member
 from tests.referrals.conftest import CANARY_POSTCODE, make_referral
+from waymark.core.roles import Role
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 from waymark.people.choices import ChannelKind
 from waymark.people.models import Address, ContactChannel
 

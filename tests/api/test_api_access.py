@@ -15,7 +15,7 @@ from tests.referrals.conftest import CANARY_NAME, CANARY_POSTCODE, CANARY_TEXT
 from waymark.api.models import ServiceToken
 from waymark.api.tokens import token_for
 from waymark.audit.models import AuditAction, AuditEvent
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.people.models import Person
 from waymark.referrals.models import Referral
 from waymark.risk.models import RiskInstrument

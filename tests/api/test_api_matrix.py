@@ -9,7 +9,7 @@ import pytest
 from tests.api.conftest import token_client
 from tests.factories import make_member
 from tests.referrals.conftest import make_referral
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.people.models import Person
 from waymark.referrals.models import Referral
 from waymark.risk.access import assessments_visible_to, has_risk_role

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from tests.api.tokens import issue_token
 from tests.factories import AgencyFactory, make_member
 from tests.referrals.conftest import make_referral
+from waymark.core.roles import Role
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from waymark.accounts.models import AccountKind, User
 from waymark.api.models import ServiceToken
 from waymark.api.tokens import service_token_issue, token_for
 from waymark.audit.models import AuditAction, AuditEvent
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from tests.factories import AgencyFactory, TeamFactory, make_member
 from tests.reauth import reauthenticated_client
 from waymark.audit.chain import first_problem
 from waymark.audit.models import AuditAction, AuditEvent
+from waymark.core.roles import Role
 from waymark.organisations.models import Agency, Membership
-from waymark.organisations.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.db import connection
 from tests.accounts.helpers import post_password, sign_in
 from tests.factories import TEST_PASSWORD, make_member
 from waymark.audit.models import AuditAction, AuditEvent, AuditOutcome
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

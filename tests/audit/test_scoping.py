@@ -18,7 +18,7 @@ from waymark.audit.models import AuditAction, AuditEvent
 from waymark.audit.scoping import get_for_user
 from waymark.cases.models import Case
 from waymark.cases.states import CaseStatus
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from tests.factories import AgencyFactory, make_member
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditEvent, AuditOutcome
 from waymark.core import request_context
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,8 @@ from waymark.audit.models import AuditAction, AuditEvent
 from waymark.breakglass.actions import break_glass_end, break_glass_open, break_glass_review
 from waymark.breakglass.models import BreakGlassGrant, BreakGlassReason, ReviewOutcome
 from waymark.cases.access import cases_visible_to
+from waymark.core.roles import Role
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 from waymark.people.access import locations_visible_to, people_visible_to
 
 pytestmark = pytest.mark.django_db

@@ -42,7 +42,7 @@ def test_each_demo_user_signs_in_with_password_and_code(page: Any, partnership: 
 
 
 def test_every_role_has_a_screenshot() -> None:
-    from waymark.organisations.roles import Role
+    from waymark.core.roles import Role
 
     assert set(PHOTOGRAPHED) == {role.value for role in Role}
 

@@ -183,7 +183,7 @@ def test_every_case_url_declares_a_rule():
 
 def test_the_persons_page_links_to_their_cases_for_case_roles_only(allocated_case, idva, client_for, specialist_agency):
     from tests.factories import make_member
-    from waymark.organisations.roles import Role
+    from waymark.core.roles import Role
 
     link = reverse("cases:for_person", args=[allocated_case.person.pk])
     person_page = reverse("people:detail", args=[allocated_case.person.pk])

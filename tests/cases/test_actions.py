@@ -14,7 +14,7 @@ from waymark.cases import actions
 from waymark.cases.access import notes_visible_to
 from waymark.cases.models import CaseNote, CaseStatusChange, Task
 from waymark.cases.states import CaseStatus
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

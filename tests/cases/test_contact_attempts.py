@@ -13,7 +13,7 @@ from waymark.audit.models import AuditAction, AuditEvent, AuditOutcome
 from waymark.cases import actions
 from waymark.cases.models import CaseStatusChange, ContactAttempt
 from waymark.cases.states import CaseStatus, InvalidTransition
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.people.models import Address, ContactChannel
 
 pytestmark = pytest.mark.django_db

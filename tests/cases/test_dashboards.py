@@ -19,7 +19,7 @@ from waymark.cases.models import Case, Task
 from waymark.cases.selectors import WorkerLoad, team_dashboard, worker_dashboard
 from waymark.cases.states import CaseStatus
 from waymark.core.dates import add_months
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.outcomes.models import OutcomeMeasure, Stage
 
 pytestmark = pytest.mark.django_db

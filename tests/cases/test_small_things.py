@@ -60,8 +60,8 @@ def test_home_panel_counts_equal_the_lists_they_link_to(client_for, idva, alloca
     assert people.value == listed == 1
     settings.REFERRALS_RECEIVING_AGENCY_REF = manager.primary_agency.ref
     from tests.factories import AgencyFactory, make_member
+    from waymark.core.roles import Role
     from waymark.organisations.models import AgencyKind
-    from waymark.organisations.roles import Role
 
     referrer = make_member(Role.REFERRER, agency=AgencyFactory(kind=AgencyKind.POLICE))
     make_referral(referrer)

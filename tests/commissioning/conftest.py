@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import AgencyFactory, make_member
+from waymark.core.roles import Role
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 
 
 @pytest.fixture

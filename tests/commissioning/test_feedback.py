@@ -23,8 +23,8 @@ from waymark.cases.states import CaseStatus
 from waymark.commissioning.feedback import QUESTIONS, digest, feedback_figures, feedback_link_give, feedback_submit
 from waymark.commissioning.models import FeedbackKind, FeedbackLink, FeedbackResponse, ProvidedService
 from waymark.core.disclosure import SYMBOL, Applied, Suppressed
+from waymark.core.roles import Role
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 12, 2)

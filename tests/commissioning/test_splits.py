@@ -15,8 +15,8 @@ from tests.factories import AgencyFactory, make_member
 from tests.outcomes.factories import make_case, make_person
 from waymark.commissioning.models import Contract
 from waymark.core.disclosure import SYMBOL, Suppressed
+from waymark.core.roles import Role
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 from waymark.referrals.models import Referral
 from waymark.support.models import Intervention, Service
 

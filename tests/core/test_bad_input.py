@@ -16,7 +16,7 @@ from tests.factories import make_member
 from tests.people.factories import PersonFactory
 from waymark.core.daterange import EARLIEST, LATEST, is_sane
 from waymark.core.jsonlimits import JsonTooComplex, check_json
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.people.models import Person
 from waymark.referrals.models import Referral
 

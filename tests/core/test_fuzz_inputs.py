@@ -23,7 +23,7 @@ from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.test import APIClient
 
 from tests.factories import make_member
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 MODULES = ("forms", "api", "serializers", "meeting_forms", "referral_forms")
 

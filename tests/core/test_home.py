@@ -36,7 +36,7 @@ def test_a_panel_serving_two_of_the_users_roles_appears_once(police_agency):
     agency" once, under the first of the two roles."""
     from tests.factories import MembershipFactory, make_member
     from waymark.accounts.models import User
-    from waymark.organisations.roles import Role
+    from waymark.core.roles import Role
     from waymark.web.home import panels_for
 
     officer = make_member(Role.REFERRER, agency=police_agency)

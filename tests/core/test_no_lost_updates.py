@@ -30,6 +30,7 @@ from tests.people.factories import PersonFactory
 from waymark.cases.actions import case_allocate
 from waymark.cases.models import Case
 from waymark.cases.states import CaseStatus
+from waymark.core.roles import Role
 from waymark.core.versioning import (
     READ_STATE_FIELD,
     VERSION_FIELD,
@@ -43,7 +44,6 @@ from waymark.core.versioning import (
 from waymark.marac.meetings.actions import action_set_status
 from waymark.marac.meetings.forms import ActionStatusForm
 from waymark.marac.models import ActionStatus, MaracAction, MeetingStatus
-from waymark.organisations.roles import Role
 from waymark.people.actions import person_update
 from waymark.people.forms import PersonEditForm, PersonForm
 from waymark.people.models import Person

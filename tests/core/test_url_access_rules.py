@@ -162,7 +162,7 @@ def _allowed_public(route: Route) -> bool:
 
 
 def test_admin_is_for_system_administrators_only():
-    from waymark.organisations.roles import Role
+    from waymark.core.roles import Role
 
     admin_routes = [r for r in ALL_ROUTES if r.namespaces[:1] == ("admin",)]
     assert admin_routes

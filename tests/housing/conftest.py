@@ -11,6 +11,7 @@ import pytest
 
 from tests.factories import AgencyFactory, MembershipFactory, TeamFactory, make_member
 from tests.people.factories import PersonFactory
+from waymark.core.roles import Role
 from waymark.housing import actions
 from waymark.housing.choices import (
     AccommodationAtApplication,
@@ -21,7 +22,6 @@ from waymark.housing.choices import (
     Tenure,
 )
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 
 
 @pytest.fixture

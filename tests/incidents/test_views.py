@@ -7,8 +7,8 @@ from django.utils import timezone
 from tests.factories import make_member
 from tests.risk.conftest import make_person
 from waymark.audit.models import AuditAction, AuditEvent
+from waymark.core.roles import Role
 from waymark.incidents.models import Incident
-from waymark.organisations.roles import Role
 from waymark.people.models import Relationship
 
 pytestmark = pytest.mark.django_db

@@ -291,7 +291,7 @@ def test_an_export_is_built_by_the_worker_and_downloaded_once_by_whoever_asked(a
 
 def test_another_administrator_cannot_download_someone_elses_export(client_for, administrator):
     from tests.conftest import make_member
-    from waymark.organisations.roles import Role
+    from waymark.core.roles import Role
 
     other = make_member(Role.SYSTEM_ADMINISTRATOR, full_name="Lee Other")
     job = jobs.export_job_request(actor=administrator)

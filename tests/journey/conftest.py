@@ -17,10 +17,10 @@ from tests.factories import AgencyFactory, TeamFactory, make_member
 from tests.people.factories import PersonFactory
 from waymark.cases.models import Case, CaseNote, CaseStatusChange, ContactAttempt, ContactChannelKind, ContactOutcome
 from waymark.cases.states import CaseStatus
+from waymark.core.roles import Role
 from waymark.incidents.models import Incident
 from waymark.marac.models import MaracCase, MaracCaseStatus, MaracMeeting, Research
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 from waymark.outcomes.models import Frequency, OutcomeMeasure, Scale, Stage
 from waymark.people.choices import AddressKind, ChannelKind, PersonRole
 from waymark.people.models import Address, ContactChannel

@@ -10,13 +10,13 @@ import pytest
 from tests.factories import AgencyFactory, make_member
 from tests.journey.conftest import CANARY, D, at, make_assessment, make_case, make_referral
 from waymark.cases.models import CaseNote, ContactAttempt
+from waymark.core.roles import Role
 from waymark.housing.models import Duty, HomelessnessApplication
 from waymark.incidents.models import Incident
 from waymark.journey import sources
 from waymark.journey.sources import EntryKind, journey_for
 from waymark.marac.models import MaracCase, MaracCaseStatus
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 from waymark.outcomes.models import OutcomeMeasure, Stage
 from waymark.perpetrators.models import Enrolment, RiskFlag, VictimLink
 from waymark.support.models import Goal, GoalProgress, Intervention, LegalOrder, Need, SafetyPlan, Service

@@ -38,8 +38,8 @@ def test_needs_and_goals_show_domain_and_status_never_their_wording(support, idv
 
 def test_safety_plans_are_not_entries_for_someone_who_may_not_see_where_she_is(support, survivor, idva_team):
     from tests.factories import make_member
+    from waymark.core.roles import Role
     from waymark.organisations.models import Membership
-    from waymark.organisations.roles import Role
 
     # A team manager who also runs the perpetrator programme: the location veto removes the plan.
     both = make_member(Role.TEAM_MANAGER, team=idva_team)

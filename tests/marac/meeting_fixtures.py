@@ -11,9 +11,9 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import AgencyFactory, make_member
+from waymark.core.roles import Role
 from waymark.marac.models import MaracCase, MaracCaseStatus, MaracMeeting, MeetingAgency
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 from waymark.people.models import Person
 
 CANARY_VICTIM = "Canaryvictim"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from tests.factories import AgencyFactory, make_member
 from tests.marac.test_referral_fixtures import *  # noqa: F403 (fixtures)
 from tests.marac.test_referral_fixtures import earlier_referral
+from waymark.core.roles import Role
 from waymark.marac.models import MaracCaseStatus
 from waymark.marac.referrals.access import (
     get_marac_referral_for_user,
@@ -17,7 +18,6 @@ from waymark.marac.referrals.access import (
     marac_referrals_visible_to,
 )
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 
 pytestmark = pytest.mark.django_db
 

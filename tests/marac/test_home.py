@@ -9,8 +9,8 @@ import time_machine
 from django.urls import reverse
 
 from tests.factories import make_member
+from waymark.core.roles import Role
 from waymark.marac.models import MaracCase, MaracMeeting
-from waymark.organisations.roles import Role
 from waymark.people.models import Person
 
 pytestmark = pytest.mark.django_db

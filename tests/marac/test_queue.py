@@ -13,9 +13,9 @@ from django.urls import reverse
 from tests.factories import AgencyFactory, make_member
 from tests.marac.test_referral_fixtures import coordinator, marac_agency  # noqa: F401 (fixtures)
 from waymark.audit.models import AuditAction, AuditEvent
+from waymark.core.roles import Role
 from waymark.marac.models import MaracCase, MaracCaseStatus, MaracMeeting
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 from waymark.people.models import Person
 
 pytestmark = pytest.mark.django_db

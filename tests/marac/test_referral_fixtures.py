@@ -17,9 +17,9 @@ from django.utils import timezone
 from tests.factories import AgencyFactory, make_member
 from waymark.cases.models import Case
 from waymark.cases.states import CaseStatus
+from waymark.core.roles import Role
 from waymark.marac.models import MaracCase, MaracCaseStatus, MaracMeeting
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 from waymark.people.models import Person
 
 _refs = itertools.count(1)

@@ -14,10 +14,10 @@ from tests.marac.test_referral_fixtures import *  # noqa: F403 (fixtures)
 from tests.marac.test_referral_fixtures import direct_form, earlier_referral, meeting
 from waymark.audit.chain import hashed_justification
 from waymark.audit.models import AuditAction, AuditEvent
+from waymark.core.roles import Role
 from waymark.incidents.models import Incident
 from waymark.marac.models import Criterion, MaracCase, MaracCaseStatus
 from waymark.marac.referrals.actions import Demographics, marac_referral_create, marac_referral_decide
-from waymark.organisations.roles import Role
 from waymark.people.models import Person
 from waymark.referrals.actions import PersonDetails, Sharing
 from waymark.referrals.models import Referral

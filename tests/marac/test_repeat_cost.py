@@ -11,9 +11,9 @@ from django.urls import reverse
 from tests.factories import make_member
 from tests.marac.meeting_fixtures import *  # noqa: F403
 from tests.marac.meeting_fixtures import listed_case
+from waymark.core.roles import Role
 from waymark.marac import repeats
 from waymark.marac.models import MaracCase, MaracCaseStatus, MaracMeeting, MeetingStatus
-from waymark.organisations.roles import Role
 from waymark.people.models import Person
 
 pytestmark = pytest.mark.django_db

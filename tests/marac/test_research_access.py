@@ -15,6 +15,7 @@ from tests.factories import make_member
 from tests.marac.meeting_fixtures import *  # noqa: F403
 from tests.marac.meeting_fixtures import listed_case, make_meeting
 from waymark.audit.models import AuditAction, AuditEvent
+from waymark.core.roles import Role
 from waymark.marac.meetings.access import (
     get_meeting_for_user,
     is_participant,
@@ -24,7 +25,6 @@ from waymark.marac.meetings.access import (
 )
 from waymark.marac.meetings.actions import research_record
 from waymark.marac.models import MeetingAgency, Research
-from waymark.organisations.roles import Role
 
 pytestmark = pytest.mark.django_db
 

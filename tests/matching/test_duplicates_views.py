@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from tests.factories import AgencyFactory, make_member
 from waymark.audit.models import AuditAction, AuditEvent
+from waymark.core.roles import Role
 from waymark.matching.models import ClusterStatus, DedupeCluster, DedupeRun, PersonMerge
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 from waymark.people.models import Person
 
 pytestmark = pytest.mark.django_db

@@ -23,6 +23,7 @@ from waymark.audit.models import AuditAction, AuditEvent
 from waymark.cases import actions as case_actions
 from waymark.cases.models import Case
 from waymark.cases.states import CaseStatus
+from waymark.core.roles import Role
 from waymark.interchange.actions import export_files
 from waymark.marac.models import Criterion, MaracCase, MaracCaseStatus
 from waymark.marac.referrals.actions import marac_referral_create
@@ -30,7 +31,6 @@ from waymark.marac.repeats import repeats_for_victims
 from waymark.matching.merge import merge_preview, person_merge, person_unmerge
 from waymark.matching.models import PersonMerge
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 from waymark.people.models import Address, ContactChannel, Person
 from waymark.referrals.actions import (
     PersonDetails,

@@ -17,11 +17,11 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from tests.factories import AgencyFactory, make_member
 from tests.matching.helpers import add_person
+from waymark.core.roles import Role
 from waymark.matching.access import FIND_PAGE_ROLES, SEARCH_ROLES
 from waymark.matching.engine import SearchQuery
 from waymark.matching.selectors import triage_matches
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 from waymark.people.models import Person
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from rest_framework.throttling import SimpleRateThrottle
 from tests.factories import make_member
 from tests.matching.helpers import add_person
 from waymark.audit.models import AuditAction, AuditEvent
+from waymark.core.roles import Role
 from waymark.matching.enumeration import THRESHOLD
 from waymark.matching.models import SearchAlert
-from waymark.organisations.roles import Role
 
 pytestmark = pytest.mark.django_db
 

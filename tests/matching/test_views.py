@@ -10,8 +10,8 @@ from django.urls import reverse
 from tests.factories import AgencyFactory, make_member
 from tests.matching.helpers import add_person, crowd
 from waymark.audit.models import AuditAction, AuditEvent
+from waymark.core.roles import Role
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 
 pytestmark = pytest.mark.django_db
 

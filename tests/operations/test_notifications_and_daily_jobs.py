@@ -21,9 +21,9 @@ from tests.people.factories import PersonFactory
 from tests.referrals.conftest import CANARY_NAME, CANARY_POSTCODE, CANARY_TEXT, make_referral
 from waymark.cases.models import Task
 from waymark.cases.states import CaseStatus
+from waymark.core.roles import Role
 from waymark.core.tasks import RetryScheduled
 from waymark.operations.models import DailyJobRun
-from waymark.organisations.roles import Role
 from waymark.referrals.actions import SafeContact
 
 pytestmark = pytest.mark.django_db

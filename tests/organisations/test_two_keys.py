@@ -15,14 +15,14 @@ from tests.operations.conftest import run_worker
 from tests.people.factories import PersonFactory
 from tests.reauth import mark_reauthenticated, reauthenticated_client
 from waymark.audit.models import AuditAction, AuditEvent
-from waymark.organisations.models import GrantApproval, Membership
-from waymark.organisations.roles import (
+from waymark.core.roles import (
     OVERSIGHT_ROLES,
     RECORD_OPENING_ROLES,
     SINGLE_KEY_ROLES,
     TWO_KEY_ROLES,
     Role,
 )
+from waymark.organisations.models import GrantApproval, Membership
 from waymark.people.access import can_see_location, people_visible_to
 
 pytestmark = pytest.mark.django_db

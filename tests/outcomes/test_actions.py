@@ -12,7 +12,7 @@ from tests.factories import make_member
 from tests.outcomes.factories import make_assessment, make_case, make_person
 from waymark.audit.models import AuditAction, AuditEvent
 from waymark.cases.states import CaseStatus
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.outcomes.actions import outcome_measure_record
 from waymark.outcomes.models import OutcomeMeasure
 from waymark.support.models import CaseChild

@@ -12,8 +12,8 @@ from django.utils import timezone
 from tests.factories import AgencyFactory, TeamFactory, make_member
 from tests.outcomes.factories import at, make_assessment, make_case, make_measure
 from waymark.audit.models import AuditAction, AuditEvent
+from waymark.core.roles import Role
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 from waymark.outcomes.hooks import outcomes_panel, outcomes_section
 from waymark.outcomes.models import OutcomeMeasure
 

@@ -6,8 +6,8 @@ import pytest
 
 from tests.factories import AgencyFactory, make_member
 from tests.people.factories import PersonFactory
+from waymark.core.roles import Role
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 from waymark.people.choices import PersonRole
 
 

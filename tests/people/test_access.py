@@ -10,7 +10,7 @@ from django.http import Http404
 from tests.factories import AgencyFactory, MembershipFactory, make_member
 from tests.people.factories import PersonFactory
 from waymark.accounts.models import User
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.people.access import (
     can_edit_location,
     can_edit_person,

@@ -235,8 +235,8 @@ def test_archive_by_team_manager_only_with_reason(idva, manager, survivor):
 def test_people_recorded_through_actions_are_found_by_known_person_search(idva_team):
     """People actions keep matching's search keys current, in the same transaction."""
     from tests.factories import make_member
+    from waymark.core.roles import Role
     from waymark.matching.models import PersonSearchKey
-    from waymark.organisations.roles import Role
     from waymark.people import actions as people_actions
 
     idva = make_member(Role.CASEWORKER, team=idva_team)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from tests.factories import AgencyFactory, MembershipFactory, make_member
 from tests.people.factories import PersonFactory
 from waymark.accounts.models import User
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.people.access import can_see_location, get_person_for_user
 from waymark.people.choices import PersonRole
 from waymark.people.models import Person

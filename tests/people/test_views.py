@@ -260,7 +260,7 @@ def test_person_page_links_to_risk_history_only_for_risk_roles(client_for, idva_
     from django.urls import reverse
 
     from tests.factories import make_member
-    from waymark.organisations.roles import Role
+    from waymark.core.roles import Role
     from waymark.people.models import Person
 
     idva = make_member(Role.CASEWORKER, team=idva_team)

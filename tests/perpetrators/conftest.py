@@ -14,8 +14,8 @@ from tests.factories import AgencyFactory, make_member
 from tests.people.factories import PersonFactory
 from waymark.cases.models import Case
 from waymark.cases.states import CaseStatus
+from waymark.core.roles import Role
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 from waymark.people.choices import PersonRole, RelationshipKind
 from waymark.people.models import Relationship
 from waymark.perpetrators.choices import EnrolmentStatus, ReferralSource

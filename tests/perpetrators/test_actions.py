@@ -13,8 +13,8 @@ from tests.factories import AgencyFactory, make_member
 from tests.people.factories import PersonFactory
 from tests.perpetrators.conftest import days_ago, make_enrolment
 from waymark.audit.models import AuditAction, AuditEvent
+from waymark.core.roles import Role
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 from waymark.people.choices import PersonRole
 from waymark.people.models import Person
 from waymark.perpetrators import actions

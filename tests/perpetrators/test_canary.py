@@ -26,7 +26,7 @@ from tests.people.factories import PersonFactory
 from tests.perpetrators.conftest import days_ago
 from waymark.audit.models import AuditEvent
 from waymark.core.access import Audience
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.people.choices import AddressKind, ChannelKind, PersonRole, RelationshipKind
 from waymark.people.models import Address, ContactChannel, Person, Relationship
 from waymark.perpetrators import actions

@@ -94,7 +94,7 @@ def test_no_section_for_someone_who_cannot_see_the_case(caseworker_elsewhere_for
 @pytest.fixture
 def caseworker_elsewhere_for_case():
     from tests.factories import make_member
-    from waymark.organisations.roles import Role
+    from waymark.core.roles import Role
 
     return make_member(Role.CASEWORKER)
 

@@ -48,7 +48,7 @@ def test_victims_worker_sees_recent_programme_flags_on_her_clients(
     idva, victim_case, linked_enrolment, programme_worker, outsider
 ):
     from tests.factories import make_member
-    from waymark.organisations.roles import Role
+    from waymark.core.roles import Role
     from waymark.perpetrators import actions
     from waymark.perpetrators.hooks import programme_flags_panel
     from waymark.perpetrators.models import RiskFlag

@@ -13,7 +13,7 @@ from django.utils import timezone
 from tests.factories import AgencyFactory, make_member
 from tests.perpetrators.conftest import days_ago, make_enrolment
 from waymark.audit.models import AuditAction, AuditEvent
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.perpetrators.choices import EnrolmentStatus, FlagKind
 from waymark.perpetrators.models import BehaviourOutcome, Enrolment, RiskFlag, SessionAttendance, VictimLink
 

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import AgencyFactory, make_member
+from waymark.core.roles import Role
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 from waymark.referrals.actions import PersonDetails, RiskAnswers, SafeContact, Sharing, WhatHappened, referral_create
 
 CANARY_NAME = "Zebedee-Canary-Qx"

@@ -11,7 +11,7 @@ from tests.factories import make_member
 from tests.referrals.conftest import CANARY_NAME, CANARY_POSTCODE, high_risk, make_referral, years_ago
 from waymark.audit.chain import hashed_justification
 from waymark.audit.models import AuditAction, AuditEvent
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.people.models import Person
 from waymark.referrals.actions import (
     ON_ACCEPTED,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import make_member
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.people.models import Person
 from waymark.referrals.intake import DRAFT_KEY, load_draft
 from waymark.referrals.models import Referral

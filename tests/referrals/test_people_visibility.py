@@ -4,7 +4,7 @@ import pytest
 
 from tests.factories import AgencyFactory, make_member
 from tests.referrals.conftest import make_referral
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.people.access import people_visible_to
 from waymark.people.models import Person
 

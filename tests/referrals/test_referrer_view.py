@@ -6,7 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from tests.factories import make_member
 from tests.referrals.conftest import CANARY_NAME, CANARY_POSTCODE, CANARY_TEXT, make_referral
 from waymark.audit.models import AuditAction, AuditEvent
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.referrals.actions import referral_transition
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.urls import reverse
 from tests.factories import make_member
 from tests.referrals.conftest import CANARY_NAME, high_risk, make_referral, years_ago
 from waymark.audit.models import AuditAction, AuditEvent
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.referrals.actions import PersonDetails, referral_transition
 
 pytestmark = pytest.mark.django_db

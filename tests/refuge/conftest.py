@@ -17,8 +17,8 @@ from tests.factories import AgencyFactory, TeamFactory, make_member
 from tests.people.factories import PersonFactory
 from waymark.cases.models import Case
 from waymark.cases.states import CaseStatus
+from waymark.core.roles import Role
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 from waymark.refuge import actions
 from waymark.refuge.choices import AccommodationType, ProviderLegalForm, UnitKind
 

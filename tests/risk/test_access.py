@@ -7,7 +7,7 @@ from django.http import Http404
 
 from tests.factories import make_member
 from tests.risk.conftest import make_person
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.risk.access import assessments_visible_to, get_risk_assessment_for_user
 from waymark.risk.actions import risk_assessment_record
 from waymark.risk.models import RiskAssessment

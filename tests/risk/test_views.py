@@ -9,8 +9,8 @@ from tests.factories import make_member
 from tests.risk.conftest import make_person
 from waymark.audit.chain import hashed_justification
 from waymark.audit.models import AuditAction, AuditEvent, AuditOutcome
+from waymark.core.roles import Role
 from waymark.incidents.actions import incident_record
-from waymark.organisations.roles import Role
 from waymark.risk.actions import risk_assessment_record
 from waymark.risk.choices import Answer
 from waymark.risk.models import RiskAssessment

@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tests.factories import AgencyFactory, make_member
 from tests.strategy.factories import make_action, make_strategy
 from waymark.audit.models import AuditAction, AuditEvent
+from waymark.core.roles import Role
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 from waymark.strategy.actions import UpdateDetails, action_update_record, exception_report_generate
 from waymark.strategy.choices import Rag
 from waymark.strategy.models import ExceptionReport

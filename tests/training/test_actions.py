@@ -12,7 +12,7 @@ from django.urls import reverse
 from tests.conftest import signed_in_client
 from tests.factories import AgencyFactory, make_member
 from waymark.audit.models import AuditEvent
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.training import actions
 from waymark.training.choices import Audience, BookingStatus, CourseKind, Qualification, Sector
 from waymark.training.models import Course, TrainingSession

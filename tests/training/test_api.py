@@ -13,7 +13,7 @@ from tests.api.tokens import issue_token
 from tests.factories import AgencyFactory, make_member
 from tests.strategy.factories import make_action, make_strategy
 from waymark.audit.models import AuditAction, AuditEvent
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.training.choices import CourseKind
 from waymark.training.models import Booking, Course
 

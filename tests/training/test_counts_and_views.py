@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from tests.conftest import signed_in_client
 from tests.factories import AgencyFactory, make_member
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.training.actions import AttendanceRow, attendance_record
 from waymark.training.choices import Audience, BookingStatus, CourseKind, Sector
 from waymark.training.models import Booking, Course, PeerSupporter, TrainingSession

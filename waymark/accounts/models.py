@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 
 class WaymarkUserManager(UserManager["User"]):

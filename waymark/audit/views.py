@@ -22,7 +22,7 @@ from waymark.audit.export import csv_lines
 from waymark.audit.filters import AuditEventFilter
 from waymark.audit.models import AuditAction, AuditEvent, AuditOutcome
 from waymark.core.access import signed_in
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from waymark.breakglass.models import BreakGlassGrant
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User

@@ -41,9 +41,9 @@ from waymark.cases.models import (
 from waymark.cases.outcome_hooks import outcome_hooks
 from waymark.cases.service_standard import episode_started_on
 from waymark.cases.states import CaseStatus, ClosureReason, InvalidTransition, check_transition
+from waymark.core.roles import Role
 from waymark.core.versioning import claim_version
 from waymark.organisations.models import Membership, Team
-from waymark.organisations.roles import Role
 from waymark.people.choices import ChannelKind, YesNoUnknown
 
 if TYPE_CHECKING:

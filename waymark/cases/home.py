@@ -19,7 +19,7 @@ from waymark.cases.selectors import (
     team_allocated_open_cases,
 )
 from waymark.cases.states import CaseStatus
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.web.home import Figure, Panel, register
 
 if TYPE_CHECKING:

@@ -27,8 +27,8 @@ from waymark.cases.service_standard import (
     overdue_if_referred_on_or_before,
 )
 from waymark.cases.states import OPEN, CaseStatus
+from waymark.core.roles import Role
 from waymark.organisations.models import Membership
-from waymark.organisations.roles import Role
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User

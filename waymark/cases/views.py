@@ -32,9 +32,9 @@ from waymark.cases.service_standard import (
 )
 from waymark.cases.states import OPEN, CaseStatus, InvalidTransition
 from waymark.core.access import signed_in
+from waymark.core.roles import Role
 from waymark.core.versioning import StaleEdit, editing_at, posted_version
 from waymark.organisations.models import Membership
-from waymark.organisations.roles import Role
 from waymark.people.access import can_see_location, get_person_for_user
 
 if TYPE_CHECKING:

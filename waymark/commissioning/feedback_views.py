@@ -28,7 +28,7 @@ from waymark.commissioning.feedback import (
 )
 from waymark.commissioning.models import FeedbackKind
 from waymark.core.access import public, signed_in
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.web.home import Figure, Panel, register
 
 if TYPE_CHECKING:

@@ -182,8 +182,8 @@ class _Team:
 
 def _ensure_team() -> _Team:
     from waymark.accounts.models import User
+    from waymark.core.roles import Role
     from waymark.organisations.models import Agency, Membership, Team
-    from waymark.organisations.roles import Role
 
     agency = Agency.objects.get(ref=HOLDER_REF)
     users, teams = [], {}

@@ -17,8 +17,8 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 
 from waymark.accounts.models import User
+from waymark.core.roles import Role
 from waymark.organisations.models import Agency, AgencyKind, Membership, Team
-from waymark.organisations.roles import Role
 
 DEMO_SEED = 20131
 

@@ -30,7 +30,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User

@@ -19,6 +19,7 @@ from django.utils import timezone
 from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
+from waymark.core.roles import Role
 from waymark.housing import access, duties
 from waymark.housing.choices import (
     DUTY_TO_REFER_ROUTES,
@@ -55,7 +56,6 @@ from waymark.housing.models import (
     TenancyPanelCase,
 )
 from waymark.housing.states import InvalidTransition, PanelStatus, check_transition
-from waymark.organisations.roles import Role
 
 TEXT_MAX = 5000
 AREA_MAX = 100

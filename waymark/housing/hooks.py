@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils import timezone
 
+from waymark.core.roles import Role
 from waymark.housing import (
     journey,  # noqa: F401 (registers the journey source)
     selectors,
 )
 from waymark.housing.access import panel_cases_for_idva
 from waymark.housing.states import PanelStatus
-from waymark.organisations.roles import Role
 from waymark.web.context_processors import NAVIGATION
 from waymark.web.home import Figure, Panel, register
 

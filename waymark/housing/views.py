@@ -21,6 +21,7 @@ from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.cases.access import cases_visible_to
 from waymark.core.access import signed_in
+from waymark.core.roles import Role
 from waymark.housing import access, actions, forms, selectors
 from waymark.housing.access import HOUSING_ROLES, PANEL_READ_ROLES, PANEL_ROLES
 from waymark.housing.choices import ENFORCEMENT_STAGES, HouseholdRole, LegalStage
@@ -35,7 +36,6 @@ from waymark.housing.models import (
 )
 from waymark.housing.states import STATUS_TAG_CLASSES, PanelStatus
 from waymark.organisations.models import Agency
-from waymark.organisations.roles import Role
 from waymark.people.access import people_visible_to
 
 if TYPE_CHECKING:

@@ -29,12 +29,12 @@ from django.utils import timezone
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.core.daily import register_daily
+from waymark.core.roles import Role
 from waymark.core.tasks import background_task, enqueue_after_commit
 from waymark.interchange.actions import ImportReport, Progress, export_files, interchange_import_files
 from waymark.interchange.models import ExportJob, ImportJob
 from waymark.interchange.source import SourceError, read_zip_bytes, zip_bytes
 from waymark.interchange.workbook import read_workbook_bytes
-from waymark.organisations.roles import Role
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User

@@ -21,10 +21,10 @@ from waymark.audit.models import AuditAction
 from waymark.core.access import signed_in
 from waymark.core.paging import paged
 from waymark.core.reauth import recently_reauthenticated_with_mfa, require_privileged_reauth
+from waymark.core.roles import Role
 from waymark.interchange import jobs
 from waymark.interchange.forms import ExportForm, UploadForm
 from waymark.interchange.models import ExportJob, ImportJob
-from waymark.organisations.roles import Role
 
 ADMIN = Role.SYSTEM_ADMINISTRATOR
 

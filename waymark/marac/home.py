@@ -16,12 +16,12 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from waymark.cases.sections import register_case_section
+from waymark.core.roles import Role
 from waymark.marac.meetings.access import is_coordinator, representative_agency_ids
 from waymark.marac.meetings.selectors import next_meeting_for, research_to_do
 from waymark.marac.models import ActionStatus, FlagStatus, MaracAction, MaracCase, MaracCaseStatus
 from waymark.marac.referrals.access import MARAC_REFERRING_ROLES, flags_visible_to, marac_referrals_visible_to
 from waymark.marac.reports.selectors import headline_rule, marac_performance, period_of, recommended_range
-from waymark.organisations.roles import Role
 from waymark.web.home import Figure, Panel, register
 
 if TYPE_CHECKING:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 
 from waymark.accounts.models import User
+from waymark.core.roles import Role
 from waymark.matching.models import SearchAlert
-from waymark.organisations.roles import Role
 from waymark.web.home import Figure, Panel, register
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import signed_in
+from waymark.core.roles import Role
 from waymark.core.sessions import session_read_only
 from waymark.matching import access
 from waymark.matching.enumeration import search_alert_review
@@ -20,7 +21,6 @@ from waymark.matching.forms import MatchSearchForm, SearchAlertReviewForm
 from waymark.matching.models import SearchAlert
 from waymark.matching.selectors import search_for_user
 from waymark.matching.throttle import search_allowed
-from waymark.organisations.roles import Role
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest

@@ -13,10 +13,10 @@ from django_tasks_db.models import DBTaskResult
 from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
+from waymark.core.roles import Role
 from waymark.core.tasks import ATTEMPT_KWARG
 from waymark.operations.models import TaskFollowUp
 from waymark.operations.selectors import needing_attention
-from waymark.organisations.roles import Role
 
 
 def _check(actor: User, result_id: UUID | str) -> DBTaskResult:

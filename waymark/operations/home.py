@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 
 from waymark.accounts.models import User
+from waymark.core.roles import Role
 from waymark.operations.selectors import queue_summary
-from waymark.organisations.roles import Role
 from waymark.web.home import Figure, Panel, register
 
 

@@ -27,9 +27,9 @@ from django.urls import reverse
 
 from waymark.accounts.models import User
 from waymark.core.daily import register_daily
+from waymark.core.roles import Role
 from waymark.core.tasks import background_task, enqueue_after_commit
 from waymark.organisations.models import Membership
-from waymark.organisations.roles import Role
 
 MARAC_ACTIONS_DUE_DAYS = 7
 

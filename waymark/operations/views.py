@@ -18,11 +18,11 @@ from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import signed_in
 from waymark.core.daily import daily_jobs
+from waymark.core.roles import Role
 from waymark.operations.actions import task_dismiss, task_rerun
 from waymark.operations.forms import DismissForm
 from waymark.operations.models import DailyJobRun
 from waymark.operations.selectors import error_label, needing_attention, queue_summary, task_label
-from waymark.organisations.roles import Role
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest

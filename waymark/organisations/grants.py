@@ -22,9 +22,9 @@ from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
+from waymark.core.roles import TWO_KEY_ROLES, Role
 from waymark.core.tasks import queue_email
 from waymark.organisations.models import GrantApproval, Membership
-from waymark.organisations.roles import TWO_KEY_ROLES, Role
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from waymark.core.models import BaseModel
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 
 class AgencyKind(models.TextChoices):

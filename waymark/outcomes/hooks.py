@@ -14,7 +14,7 @@ from waymark.cases.sections import register_case_section
 from waymark.cases.states import CaseStatus
 from waymark.core.dates import financial_year_start
 from waymark.core.disclosure import Suppressed
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.outcomes import reports  # noqa: F401  (registers ``manage.py report outcomes``)
 from waymark.outcomes.models import OutcomeMeasure, Stage
 from waymark.outcomes.reviews import cases_with_review_due, next_review_due_on, review_due_after

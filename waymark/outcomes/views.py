@@ -35,7 +35,7 @@ from waymark.cases.access import can_work_on, get_case_for_user
 from waymark.cases.models import Case
 from waymark.core.access import signed_in
 from waymark.core.disclosure import Applied
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.outcomes.actions import outcome_measure_record
 from waymark.outcomes.charts import bar_chart
 from waymark.outcomes.disclosure import shown_figures

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.people.choices import PersonRole
 from waymark.people.models import Person
 

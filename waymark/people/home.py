@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.core.cache import cache
 from django.urls import reverse
 
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.people.access import people_worked_with
 from waymark.people.models import Person
 from waymark.web.home import Figure, Panel, register

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User

@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
+from waymark.core.roles import Role
 from waymark.matching.engine import refresh_search_keys
 from waymark.organisations.models import Agency, AgencyKind
-from waymark.organisations.roles import Role
 from waymark.people.access import PROGRAMME_PARTICIPANT_ROLES, people_visible_to
 from waymark.people.choices import PersonRole
 from waymark.people.models import Person

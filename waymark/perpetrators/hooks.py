@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from waymark.cases.sections import register_case_section
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.people.access import (
     PERPETRATOR_WORKER_MAY_LOCATE,
     PROGRAMME_PARTICIPANT_ROLES,

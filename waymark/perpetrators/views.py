@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.core.access import signed_in
+from waymark.core.roles import Role
 from waymark.organisations.models import Agency
-from waymark.organisations.roles import Role
 from waymark.people.access import get_person_for_user
 from waymark.people.forms import add_action_errors
 from waymark.perpetrators import actions, forms

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 
 class ReferralSource(models.TextChoices):

@@ -28,8 +28,8 @@ from django.utils import timezone
 from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
+from waymark.core.roles import Role
 from waymark.organisations.models import Agency
-from waymark.organisations.roles import Role
 from waymark.refuge import access
 from waymark.refuge.choices import (
     AccommodationType,

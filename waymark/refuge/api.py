@@ -17,7 +17,7 @@ from waymark.api.base import ApiView
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import api_view_access
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.refuge import access
 from waymark.refuge.choices import Mobility
 from waymark.refuge.selectors import Household, vacancies_fitting

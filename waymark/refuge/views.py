@@ -25,8 +25,8 @@ from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import signed_in
+from waymark.core.roles import Role
 from waymark.organisations.models import Agency, Membership
-from waymark.organisations.roles import Role
 from waymark.people.access import get_person_for_user
 from waymark.refuge import access, actions, forms
 from waymark.refuge.models import RefugeReferral, Sanctuary

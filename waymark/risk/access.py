@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.people.access import get_person_for_user, people_visible_to
 
 if TYPE_CHECKING:

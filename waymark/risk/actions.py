@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.risk.choices import Answer, AssessmentSource, RiskLevel
 from waymark.risk.config import thresholds_for
 from waymark.risk.loading import InstrumentDefinition, store_definition

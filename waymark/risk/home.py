@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils import timezone
 
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.risk.selectors import reassessments_due
 from waymark.web.home import Figure, Panel, register
 

@@ -22,9 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.core.access import signed_in
+from waymark.core.roles import Role
 from waymark.incidents.escalation import escalation_for
 from waymark.incidents.models import Incident
-from waymark.organisations.roles import Role
 from waymark.people.access import get_person_for_user
 from waymark.people.models import Person
 from waymark.risk.access import RISK_ROLES, get_risk_assessment_for_user, require_risk_role

@@ -24,7 +24,7 @@ from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.core.access import signed_in
 from waymark.core.dates import financial_year_start
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.people.forms import add_action_errors
 from waymark.strategy import actions, forms
 from waymark.strategy.access import (

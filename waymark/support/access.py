@@ -24,7 +24,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from waymark.cases.access import can_work_on, cases_visible_to, get_case_for_user
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.people.access import can_see_location, locations_visible_to
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from waymark.core.dates import financial_year_start
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 from waymark.training import reports  # noqa: F401  (registers ``manage.py report training``)
 from waymark.web.home import Figure, Panel, register
 

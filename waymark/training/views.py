@@ -25,8 +25,8 @@ from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.core.access import signed_in
 from waymark.core.dates import financial_year_start
 from waymark.core.disclosure import Applied, protect_table
+from waymark.core.roles import Role
 from waymark.organisations.models import Agency
-from waymark.organisations.roles import Role
 from waymark.people.forms import add_action_errors
 from waymark.training import actions, forms
 from waymark.training.access import (

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import signed_in
+from waymark.core.roles import Role
 from waymark.core.versioning import StaleEdit, conflict_response, versioned_initial
 from waymark.marac.meetings import actions, selectors
 from waymark.marac.meetings.access import (
@@ -62,7 +63,6 @@ from waymark.marac.models import (
 )
 from waymark.marac.repeats import RepeatFinding, repeats_for_cases
 from waymark.organisations.models import Agency
-from waymark.organisations.roles import Role
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest

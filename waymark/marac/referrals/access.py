@@ -21,8 +21,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from waymark.core.roles import Role
 from waymark.marac.models import FlagAlert, MaracCase
-from waymark.organisations.roles import Role
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User

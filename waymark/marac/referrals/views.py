@@ -21,6 +21,7 @@ from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.cases.access import get_case_for_user
 from waymark.core.access import signed_in
 from waymark.core.paging import paged, query_without_page
+from waymark.core.roles import Role
 from waymark.marac.flags import window_end, window_months
 from waymark.marac.models import Criterion, FlagStatus, MaracCaseStatus
 from waymark.marac.referrals.access import (
@@ -43,7 +44,6 @@ from waymark.marac.referrals.forms import CRITERIA_HELP, SHARED_WARNING, Decisio
 from waymark.marac.referrals.selectors import MARAC_QUEUE_RISK, MARAC_QUEUE_SHOW, known_to_marac, marac_queue
 from waymark.marac.repeats import repeats_for_cases
 from waymark.organisations.models import Agency, AgencyKind
-from waymark.organisations.roles import Role
 from waymark.people.choices import Sex, YesNoUnknown
 from waymark.referrals.actions import PersonDetails, Sharing
 from waymark.risk.selectors import latest_assessment

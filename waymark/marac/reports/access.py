@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from waymark.organisations.roles import Role
+from waymark.core.roles import Role
 
 # Roles that read the MARAC figures (aggregates only, never a case).
 MARAC_REPORT_ROLES: frozenset[Role] = frozenset({Role.COMMISSIONER, Role.PARTNERSHIP_LEAD, Role.MARAC_COORDINATOR})

@@ -23,6 +23,7 @@ from waymark.audit.models import AuditAction
 from waymark.core.access import signed_in
 from waymark.core.dates import financial_year_start
 from waymark.core.disclosure import HIDDEN, SYMBOL, Applied, Suppressed, protect_table
+from waymark.core.roles import Role
 from waymark.marac.reports.access import MARAC_REPORT_ROLES
 from waymark.marac.reports.returns import (
     BENCHMARK_COLUMNS,
@@ -40,7 +41,6 @@ from waymark.marac.reports.selectors import (
     recommended_range,
 )
 from waymark.organisations.models import AgencyKind
-from waymark.organisations.roles import Role
 from waymark.web.reports import to_csv, write_xlsx
 
 if TYPE_CHECKING:

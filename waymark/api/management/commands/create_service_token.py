@@ -15,8 +15,8 @@ from waymark.accounts.models import AccountKind, User
 from waymark.api.models import ServiceToken
 from waymark.api.permissions import is_service_account
 from waymark.api.tokens import scope_choices, service_token_issue, service_token_revoke
+from waymark.core.roles import Role
 from waymark.organisations.models import Agency, Membership
-from waymark.organisations.roles import Role
 
 
 class Command(BaseCommand):
