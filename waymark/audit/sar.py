@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.apps import apps
 from django.db.models import Count, Max, Min
 
 from waymark.audit.models import AuditAction, AuditEvent
@@ -16,15 +17,14 @@ from waymark.core.subject_access import Item, register_part
 
 @register_part("audit", "Who has viewed your record", order=900)
 def viewers_part(person_id: uuid.UUID) -> list[Item]:
-    from waymark.organisations.models import AgencyKind
-
     rows = (
         AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="people.person", object_id=str(person_id))
         .values("actor_agency__kind")
         .annotate(views=Count("pk"), first=Min("occurred_at"), last=Max("occurred_at"))
         .order_by("-last")
     )
-    kinds = dict(AgencyKind.choices)
+    # The agency kinds' labels through the app registry: audit imports no app above it (docs/architecture.md).
+    kinds = dict(apps.get_model("organisations", "Agency")._meta.get_field("kind").choices or [])
     return [
         Item(kinds.get(row["actor_agency__kind"] or "", "Staff of the partnership"))
         .own("Views", row["views"])
