@@ -2,7 +2,7 @@
 #   make run         set everything up, load the demo partnership and serve http://127.0.0.1:8000
 #                    (with the task worker beside it)
 #   make test        the whole test suite (SQLite; PostgreSQL too when DATABASE_URL points at one)
-#   make lint        ruff (format and lint) and mypy
+#   make lint        ruff (format and lint), mypy and the layer contract (import-linter)
 #   make bench       benchmarks, reported as ratios against a baseline measured in the same run
 #   make demo-reset  start the local demo database afresh
 #   make totp USER=<email>   the current MFA code for a demo user
@@ -81,6 +81,7 @@ lint: deps
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy waymark
+	$(VENV)/bin/lint-imports --no-cache
 
 format: deps
 	$(VENV)/bin/ruff format .
