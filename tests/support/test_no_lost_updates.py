@@ -63,3 +63,28 @@ def test_two_moves_of_one_intervention_read_at_once_cannot_both_pass(idva, case,
         actions.intervention_update(actor=idva, intervention=second, status="started", on=days_ago(1))
     assert "cannot change any more" in error.value.message_dict["status"][0]
     assert Intervention.objects.get(pk=row.pk).status == "declined"
+
+
+def test_a_stale_edit_of_a_childs_link_is_refused_and_the_first_kept(idva, case, child):
+    link = actions.case_child_link(
+        actor=idva, case=case, child=child, relationship_to_client="child", lives_in_household="yes"
+    )
+    read_at = link.version
+    first, second = type(link).objects.get(pk=link.pk), type(link).objects.get(pk=link.pk)
+    assert actions.case_child_update(
+        actor=idva, link=first, relationship_to_client="child", lives_in_household="no", read_version=read_at
+    ) == ["lives_in_household"]
+    with pytest.raises(StaleEdit):
+        actions.case_child_update(
+            actor=idva, link=second, relationship_to_client="stepchild", lives_in_household="yes", read_version=read_at
+        )
+    link.refresh_from_db()
+    assert (link.relationship_to_client, link.lives_in_household) == ("child", "no")
+
+
+def test_the_child_edit_form_carries_its_version(idva, case, child, client_for):
+    link = actions.case_child_link(
+        actor=idva, case=case, child=child, relationship_to_client="child", lives_in_household="yes"
+    )
+    page = client_for(idva).get(reverse("support:child_edit", args=[case.pk, link.pk])).content.decode()
+    assert 'name="version"' in page and 'name="read_state"' in page

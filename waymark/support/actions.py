@@ -636,18 +636,25 @@ def case_child_create(
 
 @transaction.atomic
 def case_child_update(
-    *, actor: User, link: CaseChild, relationship_to_client: str, lives_in_household: str
+    *,
+    actor: User,
+    link: CaseChild,
+    relationship_to_client: str,
+    lives_in_household: str,
+    read_version: int | None = None,
 ) -> list[str]:
-    """Changes how a child relates to the client or whether they live in the household."""
+    """Changes how a child relates to the client or whether they live in the household.
+    ``read_version``: the version the form was read at (a link changed since raises ``StaleEdit``)."""
     _require_work(actor, link.case)
     _validate_link(link.case, relationship_to_client, lives_in_household)
     values = {"relationship_to_client": relationship_to_client, "lives_in_household": lives_in_household}
     changed = [name for name, value in values.items() if getattr(link, name) != value]
     if not changed:
         return []
+    claim_version(link, read_version)
     for name in changed:
         setattr(link, name, values[name])
-    link.save(update_fields=[*changed, "modified_at"])
+    link.save(update_fields=[*changed, "version", "modified_at"])
     audit_record(
         actor=actor, action=AuditAction.UPDATE, obj=link, detail={"case": str(link.case_id), "fields": changed}
     )

@@ -255,7 +255,7 @@ class ChildCreateForm(_Form):
         return {name: data[name] for name in ("given_name", "family_name", "date_of_birth", "approximate_age", "sex")}
 
 
-class ChildUpdateForm(_Form):
+class ChildUpdateForm(VersionedFormMixin, _Form):
     messages = {
         "relationship_to_client": "Choose how the child is related to the client",
         "lives_in_household": "Choose yes, no or not known",

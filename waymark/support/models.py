@@ -372,7 +372,7 @@ class LegalOrder(VersionedModel, BaseModel):
         return "Expired" if self.is_expired(today) else self.get_status_display()
 
 
-class CaseChild(BaseModel):
+class CaseChild(VersionedModel, BaseModel):
     """A child linked to a case: how they relate to the client and whether they live with them.
 
     Their own needs and interventions are ``Need``/``Intervention`` rows with ``child`` set; their

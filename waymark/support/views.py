@@ -641,12 +641,31 @@ def child_link(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRes
 def child_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, link_id: uuid.UUID) -> HttpResponse:
     case = _writable_case(request, case_id)
     link = access.get_on_case(CaseChild, request.user, case, link_id)
+    shown = {"relationship_to_client": link.relationship_to_client, "lives_in_household": link.lives_in_household}
     form = forms.ChildUpdateForm(
-        _posted(request),
-        initial={"relationship_to_client": link.relationship_to_client, "lives_in_household": link.lives_in_household},
+        _posted(request), initial=versioned_initial(forms.ChildUpdateForm, link.version, shown)
     )
     if request.method == "POST" and form.is_valid():
-        changed = _save(form, lambda: actions.case_child_update(actor=request.user, link=link, **form.cleaned_data))
+        try:
+            changed = _save(
+                form,
+                lambda: actions.case_child_update(
+                    actor=request.user, link=link, read_version=form.read_version, **form.edit_data()
+                ),
+            )
+        except StaleEdit:
+            link.refresh_from_db()
+            return conflict_response(
+                request,
+                form=form,
+                current={
+                    "relationship_to_client": link.relationship_to_client,
+                    "lives_in_household": link.lives_in_household,
+                },
+                current_version=link.version,
+                make_form=lambda merged: forms.ChildUpdateForm(initial=merged),
+                context=_context(request, case),
+            )
         if changed is not None:
             messages.success(request, "Child's details updated." if changed else "Nothing changed.")
             return redirect("support:children", case_id=case.pk)
