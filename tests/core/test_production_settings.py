@@ -125,6 +125,18 @@ def test_production_settings_are_hardened():
     assert values["MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN"] is False
 
 
+def test_the_demo_is_not_installed_in_production():
+    """seed_demo creates logins with known passwords: under production settings the demo app and
+    its commands do not exist at all (seed_demo's own refusal under PRODUCTION is a second line)."""
+    code = "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'waymark.config.settings'); "
+    code += "django.setup(); from django.apps import apps; print(apps.is_installed('waymark.demo'))"
+    assert run(code, PRODUCTION_ENV).stdout.strip() == "False"
+    assert run(code, {"WAYMARK_ENV": "development"}).stdout.strip() == "True"
+    result = run(["manage.py", "seed_demo", "--no-volumes"], PRODUCTION_ENV)
+    assert result.returncode != 0
+    assert "Unknown command: 'seed_demo'" in result.stderr
+
+
 def test_check_deploy_is_clean_under_production_settings():
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr

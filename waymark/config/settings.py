@@ -133,8 +133,11 @@ INSTALLED_APPS = [
     "waymark.web",  # the site: admin, middleware, error pages, home page, `manage.py report`
     "waymark.breakglass",
     "waymark.dataprotection",
-    "waymark.demo",
 ]
+if not PRODUCTION:
+    # The demo (``manage.py seed_demo``, ``demo_totp``) creates logins with known passwords: it is
+    # not installed in production, so its commands do not exist there (docs/demo.md).
+    INSTALLED_APPS.append("waymark.demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
