@@ -391,7 +391,8 @@ class _Planner:
         opened_day = _next_working(received)
         opened_at = _at(opened_day, rng.randint(9 * 60, 12 * 60))
         plan = _Plan(referral=referral, opened_at=opened_at)
-        plan.events.append((opened_at, CaseStatus.AWAITING_ALLOCATION, "system", "Referral accepted"))
+        # Status change reasons are the ones the actions write (tests/demo/test_bulk_equals_actions.py).
+        plan.events.append((opened_at, CaseStatus.AWAITING_ALLOCATION, "system", ""))
 
         allocate_day = opened_day if rng.random() < 0.9 else _add_working(opened_day, 1)
         plan.allocated_at = max(opened_at + timedelta(minutes=20), _office(rng, allocate_day, 10 * 60))
@@ -523,7 +524,7 @@ class _Planner:
         approved = _office(rng, _add_working(requested_at.date(), rng.choice([0, 1, 1, 2, 3])))
         approved = max(approved, requested_at + timedelta(minutes=30))
         plan.closed_on = _day(approved)
-        plan.events.append((approved, CaseStatus.CLOSED, "manager", f"Approved: {ClosureReason(reason).label}"))
+        plan.events.append((approved, CaseStatus.CLOSED, "manager", ClosureReason(reason).label))
 
     def finish(self, plan: _Plan) -> _Plan:
         """Cuts the plan at a re-referral of the same person, and at now."""
@@ -561,7 +562,7 @@ class _Planner:
         plan.events.append(
             (when + timedelta(minutes=10), CaseStatus.CLOSURE_REQUESTED, "worker", CLOSURE_NOTES[reason])
         )
-        plan.events.append((when + timedelta(minutes=40), CaseStatus.CLOSED, "manager", "Approved: re-referred"))
+        plan.events.append((when + timedelta(minutes=40), CaseStatus.CLOSED, "manager", ClosureReason(reason).label))
         plan.closure_requested_at, plan.closure_reason = when + timedelta(minutes=10), reason
         plan.closed_on = _day(when + timedelta(minutes=40))
 

@@ -221,13 +221,13 @@ def build_showcase() -> list[str] | None:
         closure_approved_by=grace,
     )
     moves = [
-        (_at(date(2015, 11, 16), 10, 30), "", S.AWAITING_ALLOCATION, None, "Referral accepted"),
+        (_at(date(2015, 11, 16), 10, 30), "", S.AWAITING_ALLOCATION, None, ""),
         (_at(date(2015, 11, 16), 11), S.AWAITING_ALLOCATION, S.ALLOCATED, grace, "High risk: to the IDVA"),
         (_at(date(2015, 11, 17), 10), S.ALLOCATED, S.CONTACT_ATTEMPTED, amara, ""),
         (_at(date(2015, 11, 18), 11), S.CONTACT_ATTEMPTED, S.ENGAGED, amara, ""),
         (_at(date(2015, 11, 20), 9, 30), S.ENGAGED, S.ACTIVE, amara, ""),
         (_at(date(2019, 3, 25), 15), S.ACTIVE, S.CLOSURE_REQUESTED, amara, case.closure_note),
-        (_at(date(2019, 3, 27), 10), S.CLOSURE_REQUESTED, S.CLOSED, grace, "Approved: support completed"),
+        (_at(date(2019, 3, 27), 10), S.CLOSURE_REQUESTED, S.CLOSED, grace, ClosureReason.SUPPORT_COMPLETED.label),
     ]
     CaseStatusChange.objects.bulk_create(
         CaseStatusChange(case=case, changed_at=at, from_status=a, to_status=b, changed_by=by, reason=why)
