@@ -86,3 +86,44 @@ def test_someone_who_may_see_the_person_but_does_not_hold_the_record_is_refused(
 def test_a_missing_record_is_not_found_alike(idva, auditor, client_for):
     assert client_for(idva).get(url(uuid.uuid4())).status_code == 404
     assert client_for(auditor).get(url(uuid.uuid4())).status_code == 404
+
+
+def test_the_person_page_shows_no_link_to_someone_who_does_not_hold_the_record(survivor, client_for):
+    """A caseworker elsewhere who broke glass sees the person, not who else has looked."""
+    from waymark.breakglass.actions import break_glass_open
+    from waymark.breakglass.models import BreakGlassReason
+
+    elsewhere = make_member(Role.CASEWORKER, agency=AgencyFactory())
+    break_glass_open(
+        actor=elsewhere,
+        person_id=survivor.pk,
+        reason=BreakGlassReason.IMMEDIATE_RISK,
+        justification="Police report she is missing tonight and at risk",
+        hours=1,
+    )
+    response = client_for(elsewhere).get(reverse("people:detail", args=[survivor.pk]))
+    assert response.status_code == 200
+    assert url(survivor.pk) not in response.content.decode()
+
+
+def test_the_log_is_paged_not_cut_off(survivor, idva, client_for, specialist_agency):
+    """60 different viewers: the first page shows 50 of 60; reading the log is itself a view, so the
+    second page shows the other 10 and the reader: 11 of 61."""
+    for number in range(60):
+        viewer = make_member(Role.CASEWORKER, agency=specialist_agency, full_name=f"Viewer {number:02d}")
+        AuditEvent.objects.create(
+            sequence=10_000 + number,
+            occurred_at=survivor.created_at,
+            actor=viewer,
+            actor_label=viewer.full_name,
+            action=AuditAction.VIEW,
+            object_type="people.person",
+            object_id=str(survivor.pk),
+            entry_hash=f"{number:064d}",
+            previous_hash="0" * 64,
+        )
+    client = client_for(idva)
+    first = client.get(url(survivor.pk))
+    assert len(first.context["rows"]) == 50 and first.context["page"].paginator.count == 60
+    second = client.get(url(survivor.pk) + "?page=2")
+    assert len(second.context["rows"]) == 11 and second.context["page"].paginator.count == 61
