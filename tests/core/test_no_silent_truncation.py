@@ -15,7 +15,17 @@ import re
 from django.urls import URLPattern, URLResolver, get_resolver
 
 SLICE = re.compile(r"\[\s*:\s*[A-Za-z0-9_]+\s*\]")
-NOT_A_QUERYSET = ("request.POST", "request.GET", "str(", ".strip()", "reason", "[:64]", "[:2000]", "[:1000]")
+NOT_A_QUERYSET = (
+    "request.POST",
+    "request.GET",
+    "str(",
+    ".strip()",
+    "reason",
+    "[:64]",
+    "[:2000]",
+    "[:1000]",
+    "sheet.title",  # a spreadsheet sheet's name, cut to the 31 characters Excel allows
+)
 MARK = "# short list:"
 
 
@@ -72,3 +82,25 @@ def test_no_view_slices_a_queryset_without_paging():
         if found:
             offenders[f"{view.__module__}.{view.__qualname__}"] = found
     assert not offenders, f"Views cutting lists off without paging (page them, or mark a short list): {offenders}"
+
+
+# The modules a page's lists come from: views and the selectors, home panels and case-page hooks
+# they call. A view that returns a list a helper cut off is as silent as one that cut it itself.
+LIST_MODULES = ("views.py", "selectors.py", "home.py", "hooks.py", "sections.py")
+FIRST_ROW = "[:1]"  # the first row of a subquery (Subquery(...values(...)[:1])): not a list
+
+
+def test_no_selector_home_panel_or_hook_cuts_a_list_off_unmarked():
+    from pathlib import Path
+
+    import waymark
+
+    root = Path(waymark.__file__).parent
+    offenders = {}
+    for path in sorted(root.rglob("*.py")):
+        if path.name not in LIST_MODULES or "migrations" in path.parts:
+            continue
+        found = [line for line in slices_without_paging(path.read_text()) if FIRST_ROW not in line]
+        if found:
+            offenders[str(path.relative_to(root))] = found
+    assert not offenders, f"Lists cut off without paging (page them, or mark a short list and say so): {offenders}"

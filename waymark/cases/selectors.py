@@ -152,7 +152,7 @@ def worker_dashboard(user: User, *, today: date | None = None) -> WorkerDashboar
             case__in=Case.objects.visible_to(user).open().values("pk"),
         )
         .select_related("case", "case__person")
-        .order_by("due_on", "created_at")[:200]
+        .order_by("due_on", "created_at")
     )
     return WorkerDashboard(
         today=today,
@@ -260,6 +260,7 @@ def team_dashboard(user: User, *, today: date | None = None) -> TeamDashboard:
     agencies = user.agencies_with_role(Role.TEAM_MANAGER)
     cases = Case.objects.filter(agency_id__in=agencies)
     awaiting_qs = cases.filter(status=CaseStatus.AWAITING_ALLOCATION)
+    # short list: the oldest AWAITING_SHOWN, and the page says "Showing the 200 oldest of N".
     awaiting = list(awaiting_qs.select_related("person").order_by("referred_on", "number")[:AWAITING_SHOWN])
     awaiting_count = len(awaiting) if len(awaiting) < AWAITING_SHOWN else awaiting_qs.count()
     overdue = list(

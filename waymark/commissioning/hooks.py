@@ -34,6 +34,7 @@ def contracts_ending_soon(user: User, today: Any = None) -> Any:
 
 @register(Role.COMMISSIONER, Role.PARTNERSHIP_LEAD)
 def contracts_panel(user: User) -> Panel:
+    # short list: the five ending soonest, beside the count of all of them and a link to the map.
     ending = list(contracts_ending_soon(user)[:5])
     count = contracts_ending_soon(user).count()
     links = [(f"{c.title} ends {c.ends_on:%-d %B %Y}", reverse("commissioning:contract", args=[c.pk])) for c in ending]

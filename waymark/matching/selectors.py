@@ -99,7 +99,7 @@ def _hidden_matches(actor: User, query: SearchQuery, limit: int) -> list[Match]:
 
 def _merge(visible: list[Match], hidden: list[Match], limit: int) -> list[Match]:
     ranked = sorted([*visible, *hidden], key=lambda m: (-m.score.points, str(m.person_id)))
-    return ranked[:limit]
+    return ranked[:limit]  # short list: the best-ranked candidates of a search (limit: no enumeration)
 
 
 def _audit_search(actor: User, query: SearchQuery, shown: list[CandidateView], purpose: str) -> None:

@@ -73,6 +73,7 @@ def _client_assessments(user: User, case: Case) -> list[Any]:
     from waymark.risk.access import assessments_visible_to
 
     return list(
+        # short list: the six latest checklists to link a measure to (a measure follows a recent one).
         assessments_visible_to(user).filter(person_id=case.person_id).order_by("-assessed_on", "-created_at")[:6]
     )
 

@@ -127,7 +127,7 @@ def programme_flags_panel(user: User) -> Panel:
         description=f"Risk flags raised in the last {FLAG_PANEL_DAYS} days by a programme working with "
         "the person causing harm to one of your clients.",
         figures=[Figure("Flags raised", len(shown))],
-        links=shown[:5],
+        links=shown[:5],  # short list: the latest five, beside the figure counting every flag
     )
 
 

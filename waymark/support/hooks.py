@@ -61,6 +61,7 @@ def interventions_section(user: User, case: Any) -> dict[str, Any] | None:
         .select_related("service", "child")
         .order_by("-offered_on")
     )
+    # short list: the latest five on the case page, with the total and a link to all of them.
     return {**_base(user, case), "interventions": rows[:5], "total": len(rows)}
 
 

@@ -37,6 +37,7 @@ def known_to_marac(marac_case: MaracCase, *, role: str) -> list[dict[str, Any]]:
         shared_name |= Q(family_name__iexact=family)
     same_birth = Q(date_of_birth=person.date_of_birth) & shared_name if person.date_of_birth else Q(pk__in=[])
     found = []
+    # short list: ten people to compare by name; anyone else is found with "Find a person".
     for candidate in people.filter(same_name | same_birth).order_by("family_name", "given_name")[:10]:
         referrals = MaracCase.objects.filter(**{field_name: candidate}).order_by("-referred_on")
         latest = referrals.first()
