@@ -63,6 +63,7 @@ from waymark.marac.meetings import forms as marac_meeting_forms  # noqa: E402
 from waymark.marac.referrals import forms as marac_referral_forms  # noqa: E402
 from waymark.perpetrators import forms as programme_forms  # noqa: E402
 from waymark.referrals import forms as referral_forms  # noqa: E402
+from waymark.refuge import forms as refuge_forms  # noqa: E402
 from waymark.strategy import forms as strategy_forms  # noqa: E402
 
 # Every form whose free text a location should not be in, and the fields checked: the list
@@ -77,6 +78,8 @@ CHECKED = {
     programme_forms.FlagForm: {"detail"},
     programme_forms.OutcomeForm: {"note"},
     programme_forms.EndForm: {"note"},
+    refuge_forms.DateStepForm: {"note"},
+    refuge_forms.UnsuccessfulForm: {"note"},
     strategy_forms.ActionUpdateForm: {"progress", "reason", "corrective_action"},
     strategy_forms.ActionForm: {"aim", "milestones", "evidence"},
 }

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from django import forms
 
+from waymark.core.locationscan import LocationCheckMixin
 from waymark.referrals.fields import GovukDateField
 from waymark.refuge.choices import (
     AdultGender,
@@ -234,7 +235,9 @@ class HouseEditForm(HouseForm, VersionedForm):
     is_active = forms.BooleanField(label="The house is in use", required=False)
 
 
-class DateStepForm(VersionedForm):
+class DateStepForm(LocationCheckMixin, VersionedForm):
+    # The referrer reads the note: a refuge's whereabouts must not reach them (docs/security.md).
+    location_checked = {"note": "The note"}
     on = GovukDateField(label="Date")
     note = forms.CharField(
         label="Note",
@@ -282,7 +285,8 @@ class LeaveForm(VersionedForm):
     )
 
 
-class UnsuccessfulForm(VersionedForm):
+class UnsuccessfulForm(LocationCheckMixin, VersionedForm):
+    location_checked = {"note": "The note"}
     on = GovukDateField(label="Date")
     reason = forms.ChoiceField(
         label="Why the referral was unsuccessful",
@@ -290,7 +294,13 @@ class UnsuccessfulForm(VersionedForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose why the referral was unsuccessful"},
     )
-    note = forms.CharField(label="Note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The referrer reads it. Do not write anything that could show where the refuge or anyone is.",
+    )
 
 
 class WithdrawForm(VersionedForm):
