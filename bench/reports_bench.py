@@ -6,7 +6,9 @@ subprocess, once per database, and reads the JSON it prints last). It
 1. makes sure the database holds the demo partnership (``seed_demo`` when it does not: slow);
 2. times the commissioner's pages through Django's test client, signed in as the demo
    commissioner: the home page, the outcomes dashboard for this financial year and "since April
-   2013", and the outcome figures for since April 2013 computed alone (``outcome_figures``);
+   2013", the commissioning dashboard by provider and by contract and its XLSX download since April
+   2013, this quarter's board pack (built, not saved), and the outcome figures for since April 2013
+   computed alone (``outcome_figures``): together, the report pack;
 3. exports the tables those figures read (cases, referrals, risk assessments, outcome measures,
    and the working-day calendar) to Parquet and computes the same KPIs with DuckDB SQL over them;
 4. checks every count agrees (a mismatch is an error: a ratio over different counts means nothing)
@@ -228,7 +230,10 @@ def duckdb_counts(paths: dict[str, Path], start: date, end: date, as_of: date) -
         found: dict[str, Any] = {}
         for name, sql in queries.items():
             row = connection.execute(sql).fetchone()
-            found[name] = [None if v is None else float(v) if isinstance(v, float) else int(v) for v in row]
+            # A SUM over no rows is NULL in SQL: for these counts that means none (0). The median
+            # (in "contact") stays None when nothing was measured, as Waymark reports it.
+            empty = 0 if name in ("engagement", "exit") else None
+            found[name] = [empty if v is None else float(v) if isinstance(v, float) else int(v) for v in row]
         return found
 
     return run
@@ -272,6 +277,8 @@ def measure(repeats: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from waymark.accounts.models import User
+    from waymark.commissioning.boardpack import board_pack_content
+    from waymark.core.dates import financial_year_start
     from waymark.outcomes.kpis import outcome_figures
 
     ensure_demo()
@@ -298,6 +305,18 @@ def measure(repeats: int) -> dict[str, Any]:
         "outcomes dashboard, since April 2013": page(reverse("outcomes:dashboard"), {"period": "all"}),
         "outcomes download (CSV), since April 2013": page(
             reverse("outcomes:download"), {"period": "all", "format": "csv"}
+        ),
+        "commissioning outcomes by provider, since April 2013": page(
+            reverse("commissioning:outcomes"), {"period": "all", "by": "provider"}
+        ),
+        "commissioning outcomes by contract, since April 2013": page(
+            reverse("commissioning:outcomes"), {"period": "all", "by": "contract"}
+        ),
+        "commissioning download (XLSX) by provider, since April 2013": page(
+            reverse("commissioning:outcomes_download"), {"period": "all", "by": "provider", "format": "xlsx"}
+        ),
+        "board pack, this quarter (built, not saved)": lambda: board_pack_content(
+            financial_year_start(today), ((today.month - 4) % 12) // 3 + 1
         ),
     }
     for name, function in timings.items():

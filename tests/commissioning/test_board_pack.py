@@ -59,6 +59,7 @@ def test_one_click_saves_the_pack_with_every_section_and_small_numbers_withheld(
         "Needs: rates per 1,000 and change on the year before",
     ]
     assert {"Training this quarter", "Strategy exception report"} <= set(titles)
+    assert "Survivor feedback by provider this quarter" in titles
     outcomes = pack.content["sections"][0]["rows"]
     assert outcomes[0]["referred"] == SYMBOL  # one referral: withheld
     assert all(row["referred"] in (SYMBOL, 0) for row in outcomes)  # and not recoverable from the quarters
@@ -66,6 +67,7 @@ def test_one_click_saves_the_pack_with_every_section_and_small_numbers_withheld(
 
     page = client.get(reverse("commissioning:board_pack", args=[pack.pk])).content.decode()
     assert "Board pack 2026/27 Q2" in page and "MARAC national quarterly return" in page and SYMBOL in page
+    assert "Reduced risk within 3 months rate" in page  # headings in words, the wide table turned
     book = load_workbook(io.BytesIO(client.get(reverse("commissioning:board_pack_download", args=[pack.pk])).content))
     assert book.sheetnames[0] == "About" and len(book.sheetnames) == 1 + len(titles)
 

@@ -76,6 +76,18 @@ def _needs(year: int, applied: Applied) -> dict[str, Any]:
     return _section("Needs: rates per 1,000 and change on the year before", COLUMNS, protected)
 
 
+def _feedback(start: dt.date, end: dt.date, applied: Applied) -> dict[str, Any]:
+    from waymark.commissioning.feedback import feedback_table
+
+    columns, rows = feedback_table(start, end, applied)
+    return _section(
+        "Survivor feedback by provider this quarter",
+        columns,
+        rows,
+        "Anonymous answers given in the quarter's months; each share is of those who answered the question.",
+    )
+
+
 def _housing(start: dt.date, end: dt.date, applied: Applied) -> dict[str, Any] | None:
     if not apps.is_installed("waymark.housing"):
         return None
@@ -128,16 +140,13 @@ def quarter_dates(year: int, quarter: int) -> tuple[dt.date, dt.date]:
     return period.start, period.end
 
 
-def board_pack_generate(*, actor: User, year: int, quarter: int) -> BoardPack:
-    """Builds and saves the quarter's pack (audited as EXPORT: it leaves the system for the board)."""
-    if not 1 <= quarter <= 4 or not 2000 <= year <= timezone.localdate().year:
-        raise ValidationError("Choose a financial year and quarter that have begun.")
+def board_pack_content(year: int, quarter: int) -> dict[str, Any]:
+    """The quarter's pack as saved: every section under the disclosure rule (nothing is saved here)."""
     start, end = quarter_dates(year, quarter)
-    if start > timezone.localdate():
-        raise ValidationError("That quarter has not begun.")
     applied = Applied()
     sections = [_outcomes(start, end, dt.date(year, 4, 1), applied), *_marac(year, quarter, applied)]
     sections.append(_needs(year, applied))
+    sections.append(_feedback(start, end, applied))
     for optional in (_housing(start, end, applied), _training(start, end, applied), _strategy(year, quarter)):
         if optional is not None:
             sections.append(optional)
@@ -146,12 +155,26 @@ def board_pack_generate(*, actor: User, year: int, quarter: int) -> BoardPack:
         "disclosure": applied.note(),
         "sections": sections,
     }
+    return content
+
+
+def board_pack_generate(*, actor: User, year: int, quarter: int) -> BoardPack:
+    """Builds and saves the quarter's pack (audited as EXPORT: it leaves the system for the board)."""
+    if not 1 <= quarter <= 4 or not 2000 <= year <= timezone.localdate().year:
+        raise ValidationError("Choose a financial year and quarter that have begun.")
+    start, _end = quarter_dates(year, quarter)
+    if start > timezone.localdate():
+        raise ValidationError("That quarter has not begun.")
+    content = board_pack_content(year, quarter)
     with transaction.atomic():
         pack = BoardPack.objects.create(
             financial_year=year, quarter=quarter, generated_on=timezone.localdate(), generated_by=actor, content=content
         )
         audit_record(
-            actor=actor, action=AuditAction.EXPORT, obj=pack, detail={"page": "board pack", "sections": len(sections)}
+            actor=actor,
+            action=AuditAction.EXPORT,
+            obj=pack,
+            detail={"page": "board pack", "sections": len(content["sections"])},
         )
     return pack
 
