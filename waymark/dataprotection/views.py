@@ -111,7 +111,7 @@ def sar_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Request recorded. Assemble the bundle next.")
             return redirect("dataprotection:sar_detail", sar.pk)
-    return render(request, "dataprotection/sar_new.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "dataprotection/sar_new.html", {"form": form})
 
 
 @signed_in(*SAR_ROLES)
@@ -170,7 +170,6 @@ def sar_detail(request: HttpRequest, sar_id: uuid.UUID) -> HttpResponse:
             "redact_form": redact_form,
             "may_review": sar.status == SarStatus.IN_REVIEW and sar.assembled_by_id != user.pk,
         },
-        status=400 if review_form.errors or redact_form.errors else 200,
     )
 
 
@@ -277,5 +276,4 @@ def retention_queue(request: HttpRequest) -> HttpResponse:
             "latest_run": RetentionRun.objects.first(),
             "hold_form": hold_form,
         },
-        status=400 if hold_form.errors else 200,
     )
