@@ -311,15 +311,19 @@ def contact_channel_add(
 
 
 @transaction.atomic
-def contact_channel_update_flags(*, actor: User, channel: ContactChannel, flags: Mapping[str, str]) -> list[str]:
-    """Changes a channel's safety flags; returns the names of those that changed."""
+def contact_channel_update_flags(
+    *, actor: User, channel: ContactChannel, flags: Mapping[str, str], read_version: int | None = None
+) -> list[str]:
+    """Changes a channel's safety flags; returns the names of those that changed. ``read_version``:
+    the version the form was read at (flags changed since raise ``StaleEdit``, nothing saved)."""
     _require_location_editor(actor, channel.person)
     changed = sorted(name for name, value in _flags(flags).items() if getattr(channel, name) != value)
     if not changed:
         return []
+    claim_version(channel, read_version)
     for name in changed:
         setattr(channel, name, flags[name])
-    channel.save(update_fields=[*changed, "modified_at"])
+    channel.save(update_fields=[*changed, "version", "modified_at"])
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,

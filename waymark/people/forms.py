@@ -142,6 +142,16 @@ class ContactFlagsForm(forms.Form):
         return {name: self.cleaned_data[name] for name in ContactFlagsForm.base_fields}
 
 
+class ContactFlagsEditForm(VersionedFormMixin, ContactFlagsForm):
+    """Changing a channel's safety flags carries the version read: a colleague's "not safe to
+    leave a voicemail" is never overwritten by a form opened before it was set."""
+
+    @classmethod
+    def for_channel(cls, channel: Any, data: Any = None) -> ContactFlagsEditForm:
+        shown = {name: getattr(channel, name) for name in ContactFlagsForm.base_fields}
+        return cls(data, initial=versioned_initial(cls, channel.version, shown))
+
+
 class ContactChannelForm(ContactFlagsForm):
     field_order = ["kind", "value", "address"]
     kind = forms.ChoiceField(label="Kind of contact", choices=ChannelKind.choices, widget=forms.RadioSelect)

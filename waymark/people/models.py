@@ -286,7 +286,7 @@ class Address(BaseModel):
         return indexes
 
 
-class ContactChannel(BaseModel):
+class ContactChannel(VersionedModel, BaseModel):
     """A way to reach a person (phone, email, or letters to one of their addresses), with the
     safety flags that say how it may be used. Unknown is never treated as safe."""
 

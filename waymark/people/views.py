@@ -346,10 +346,22 @@ def _channel(person: Person, channel_id: uuid.UUID) -> ContactChannel:
 def channel_flags(request: AuthenticatedHttpRequest, person_id: uuid.UUID, channel_id: uuid.UUID) -> HttpResponse:
     person = _located_person(request, person_id, edit=True)
     channel = _channel(person, channel_id)
-    initial = {name: getattr(channel, name) for name in forms.ContactFlagsForm.base_fields}
-    form = forms.ContactFlagsForm(request.POST or None, initial=initial)
+    form = forms.ContactFlagsEditForm.for_channel(channel, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actions.contact_channel_update_flags(actor=request.user, channel=channel, flags=form.flags())
+        try:
+            actions.contact_channel_update_flags(
+                actor=request.user, channel=channel, flags=form.flags(), read_version=form.read_version
+            )
+        except StaleEdit:
+            channel.refresh_from_db()
+            return conflict_response(
+                request,
+                form=form,
+                current={name: getattr(channel, name) for name in forms.ContactFlagsForm.base_fields},
+                current_version=channel.version,
+                make_form=lambda merged: forms.ContactFlagsEditForm(initial=merged),
+                context={"person": person},
+            )
         return redirect("people:contact", person_id=person.pk)
     return render(
         request,
