@@ -157,7 +157,7 @@ def test_caseworker_gives_a_feedback_link_and_the_survivor_answers(
     visit(page, f"/cases/{case.pk}/")
     click(page, "link", "Give a feedback link")
     click(page, "button", "Create the link")
-    link = page.locator("#feedback-link").inner_text().strip()
+    link = page.locator("#feedback-link").input_value().strip()
     assert "/feedback/" in link and FeedbackLink.objects.count() == 1
     page.screenshot(path=str(SCREENSHOTS / "feedback-link.png"), full_page=True)
 
