@@ -183,7 +183,7 @@ def test_check_stored_values_reports_bad_dates_by_id_never_value(specialist_agen
 
 
 def test_the_govuk_date_field_refuses_year_9999_even_where_future_dates_are_allowed():
-    from waymark.referrals.fields import GovukDateField
+    from waymark.web.forms import GovukDateField
 
     field = GovukDateField(label="Review date", allow_future=True)
     assert field.clean(["1", "1", "2030"]) == date(2030, 1, 1)

@@ -5,24 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from waymark.breakglass.actions import DURATION_CHOICES_HOURS
 from waymark.breakglass.models import BreakGlassReason, ReviewOutcome
 
 
-class ActionErrorsMixin:
-    def add_action_errors(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                for message in messages:
-                    self.add_error(field if field in self.fields else None, message)  # type: ignore[attr-defined]
-        else:
-            for message in error.messages:
-                self.add_error(None, message)  # type: ignore[attr-defined]
-
-
-class BreakGlassForm(ActionErrorsMixin, forms.Form):
+class BreakGlassForm(forms.Form):
     person_reference = forms.CharField(
         label="Record reference",
         help_text="The reference of the person's record, as the holding service or MARAC gave it to you.",
@@ -51,7 +39,7 @@ class BreakGlassForm(ActionErrorsMixin, forms.Form):
     )
 
 
-class ReviewForm(ActionErrorsMixin, forms.Form):
+class ReviewForm(forms.Form):
     outcome = forms.ChoiceField(
         label="Was this use justified?",
         choices=ReviewOutcome.choices,

@@ -19,6 +19,7 @@ from waymark.breakglass.actions import break_glass_end, break_glass_open, break_
 from waymark.breakglass.forms import BreakGlassForm, ReviewForm
 from waymark.breakglass.models import BreakGlassGrant
 from waymark.core.access import signed_in
+from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
@@ -45,7 +46,7 @@ def open_access(request: HttpRequest) -> HttpResponse:
                 hours=form.cleaned_data["hours"],
             )
         except ValidationError as error:
-            form.add_action_errors(error)
+            add_action_errors(form, error)
         else:
             messages.success(
                 request,
@@ -100,7 +101,7 @@ def review(request: HttpRequest, grant_id: uuid.UUID) -> HttpResponse:
                 notes=form.cleaned_data["notes"],
             )
         except ValidationError as error:
-            form.add_action_errors(error)
+            add_action_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:

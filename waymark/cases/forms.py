@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from waymark.cases.models import ContactChannelKind, ContactOutcome
 from waymark.cases.states import ClosureReason
-from waymark.referrals.fields import GovukDateField
+from waymark.web.forms import GovukDateField
 
 
 class AllocateForm(forms.Form):

@@ -36,6 +36,7 @@ from waymark.core.roles import Role
 from waymark.core.versioning import StaleEdit, editing_at, posted_version
 from waymark.organisations.models import Membership
 from waymark.people.access import can_see_location, get_person_for_user
+from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -72,12 +73,6 @@ def _errors(error: ValidationError) -> list[str]:
     if hasattr(error, "error_dict"):
         return [str(m) for ms in error.message_dict.values() for m in ms]
     return [str(m) for m in error.messages]
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    """Puts an action's field errors on the form (unknown fields go to the form as a whole)."""
-    for name, field_messages in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, field_messages)
 
 
 def _rendered_sections(request: AuthenticatedHttpRequest, case: Case) -> list[str]:
@@ -199,7 +194,7 @@ def contact(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
         except InvalidTransition as error:
             form.add_error(None, str(error))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "The contact attempt is recorded.")
             return redirect("cases:detail", case_id=case.pk)
@@ -268,7 +263,7 @@ def closure_request(request: AuthenticatedHttpRequest, case_id: str) -> HttpResp
         except InvalidTransition as error:
             form.add_error(None, str(error))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "Closure is requested. A team manager will approve or decline it.")
             return redirect("cases:detail", case_id=case.pk)
@@ -362,7 +357,7 @@ def note_add(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
                 actor=request.user, case=case, body=form.cleaned_data["body"], sensitive=form.cleaned_data["sensitive"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "The note is added.")
             return redirect("cases:detail", case_id=case.pk)
@@ -385,7 +380,7 @@ def task_add(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
                 owner=form.chosen_owner(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "The task is added.")
             return redirect("cases:detail", case_id=case.pk)

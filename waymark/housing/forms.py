@@ -24,7 +24,7 @@ from waymark.housing.choices import (
     Tenure,
 )
 from waymark.housing.duties import end_reasons
-from waymark.referrals.fields import GovukDateField
+from waymark.web.forms import GovukDateField
 
 DATE_HINT = "For example, 27 3 2026."
 

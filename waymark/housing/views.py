@@ -37,6 +37,7 @@ from waymark.housing.models import (
 from waymark.housing.states import STATUS_TAG_CLASSES, PanelStatus
 from waymark.organisations.models import Agency
 from waymark.people.access import people_visible_to
+from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -50,14 +51,6 @@ ENDING_CHOICES = (7, 14, 28)
 def _user(request: HttpRequest) -> User:
     """The signed-in member (``@signed_in`` has already refused anyone else)."""
     return cast(User, request.user)
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, field_messages in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, field_messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _refused(request: HttpRequest, object_type: str, object_id: str) -> None:
@@ -188,7 +181,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
                 household=household,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(
                 request, f"Application {application.number} is recorded. Make the initial assessment next."
@@ -248,7 +241,7 @@ def household_add(request: AuthenticatedHttpRequest, application_id: str) -> Htt
                 member=actions.Member(data["role"], data["age"], data["pregnant"]),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "The household member is added.")
             return redirect("housing:application", application_id=application.pk)
@@ -277,7 +270,7 @@ def assess(request: AuthenticatedHttpRequest, application_id: str) -> HttpRespon
                 expected_version=data["version"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, f"The initial assessment is recorded: {application.get_stage_display().lower()}.")
             return redirect("housing:application", application_id=application.pk)
@@ -306,7 +299,7 @@ def duty_end(request: AuthenticatedHttpRequest, application_id: str, duty_id: st
                 expected_version=data["version"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, f"The {duty.get_kind_display().lower()} has ended. Its clock is frozen.")
             return redirect("housing:application", application_id=application.pk)
@@ -347,7 +340,7 @@ def placement_new(request: AuthenticatedHttpRequest, application_id: str) -> Htt
                 address=data.get("address", ""),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "The placement is recorded.")
             return redirect("housing:application", application_id=application.pk)
@@ -379,7 +372,7 @@ def placement_end(request: AuthenticatedHttpRequest, application_id: str, placem
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "The placement has ended.")
             return redirect("housing:application", application_id=application.pk)
@@ -459,7 +452,7 @@ def panel_refer(request: HttpRequest) -> HttpResponse:
                 next_panel=form.chosen("next_panel"),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, f"{case.number} is referred to the panel.")
             return redirect("housing:panel_case", case_id=case.pk)
@@ -479,7 +472,7 @@ def panel_meeting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             actions.panel_meeting_schedule(actor=_user(request), agency=agency, held_on=form.cleaned_data["held_on"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "The panel is arranged.")
             return redirect("housing:panel_list")
@@ -550,7 +543,7 @@ def panel_intelligence_add(request: AuthenticatedHttpRequest, case_id: str) -> H
                 summary=data["summary"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "The intelligence is recorded for the panel.")
             return redirect("housing:panel_case", case_id=case.pk)
@@ -583,7 +576,7 @@ def panel_decision(request: AuthenticatedHttpRequest, case_id: str) -> HttpRespo
                 expected_version=data["version"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "The panel's decision is recorded.")
             return redirect("housing:panel_case", case_id=case.pk)
@@ -617,7 +610,7 @@ def panel_review(request: AuthenticatedHttpRequest, case_id: str) -> HttpRespons
                 expected_version=data["version"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "The checks before enforcement are recorded.")
             return redirect("housing:panel_case", case_id=case.pk)
@@ -650,7 +643,7 @@ def panel_legal_step(request: AuthenticatedHttpRequest, case_id: str) -> HttpRes
             )
             form.add_error("stage", str(refusal))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "The legal step is recorded.")
             return redirect("housing:panel_case", case_id=case.pk)
@@ -672,7 +665,7 @@ def panel_close(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "The case is closed.")
             return redirect("housing:panel_case", case_id=case.pk)
@@ -695,7 +688,7 @@ def safety_confirm(request: AuthenticatedHttpRequest, case_id: str) -> HttpRespo
         try:
             actions.panel_safety_plan_confirm(actor=_user(request), case=case, for_stage=form.cleaned_data["for_stage"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "Your confirmation is recorded. The panel may now take that step.")
             return redirect("housing:safety_confirm", case_id=case.pk)

@@ -42,8 +42,3 @@ class IncidentForm(forms.Form):
 
     def chosen_perpetrator(self) -> Any:
         return self.perpetrators.get(self.cleaned_data.get("perpetrator") or UNKNOWN)
-
-    def add_action_errors(self, error: Any) -> None:
-        for field, messages in error.message_dict.items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)

@@ -22,6 +22,7 @@ from waymark.incidents.forms import IncidentForm
 from waymark.people.access import get_person_for_user
 from waymark.people.models import Person, Relationship
 from waymark.risk.access import require_risk_role
+from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -60,7 +61,7 @@ def incident_create(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> 
                 description=form.cleaned_data["description"],
             )
         except ValidationError as error:
-            form.add_action_errors(error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "Incident recorded.")
             return redirect("risk:history", person_id=person.pk)

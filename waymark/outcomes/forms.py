@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from waymark.core.dates import financial_year_start
 from waymark.outcomes.models import AbuseKind, Frequency, Scale, Stage
-from waymark.referrals.fields import GovukDateField
+from waymark.web.forms import GovukDateField
 
 NOT_ASKED = ""
 NO_ASSESSMENT = ""
@@ -103,14 +103,6 @@ class OutcomeMeasureForm(forms.Form):
         answers.update({name: data.get(name) for name in SCALE_QUESTIONS})
         answers["risk_assessment"] = self.assessments.get(data.get("risk_assessment") or "")
         return answers
-
-    def add_action_errors(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, messages in error.message_dict.items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
 
 
 # --- the dashboard's period ------------------------------------------------------------------

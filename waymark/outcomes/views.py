@@ -51,6 +51,7 @@ from waymark.outcomes.kpis import (
 from waymark.outcomes.models import AbuseKind
 from waymark.outcomes.reports import COLUMNS, summary_row
 from waymark.outcomes.selectors import subjects_of
+from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -104,7 +105,7 @@ def record(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
                 **form.answers(),
             )
         except ValidationError as error:
-            form.add_action_errors(error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "Outcome measures recorded.")
             return redirect(reverse("cases:detail", args=[case.pk]) + "#outcomes")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from waymark.core.versioning import VersionedFormMixin, versioned_initial
 from waymark.people.choices import (
@@ -182,12 +181,3 @@ class ArchiveForm(forms.Form):
 
 class PeopleFilterForm(forms.Form):
     name = forms.CharField(label="Name", max_length=100, required=False, help_text="Part of any name they use.")
-
-
-def add_action_errors(form: forms.Form, error: ValidationError) -> None:
-    """Shows an action's ValidationError against the form's matching fields."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)

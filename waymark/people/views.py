@@ -25,6 +25,7 @@ from waymark.people import access, actions, forms
 from waymark.people.choices import RelationshipKind
 from waymark.people.models import Address, ContactChannel, Person, Relationship
 from waymark.people.pages import person_page_flags
+from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -113,7 +114,7 @@ def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 fields=form.person_fields(),
             )
         except ValidationError as error:
-            forms.add_action_errors(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("people:detail", person_id=person.pk)
     return render(request, "people/person_form.html", {"form": form, "title": "Add a person"})
@@ -210,7 +211,7 @@ def person_edit(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Http
                 actor=request.user, person=person, fields=form.edit_data(), read_version=form.read_version
             )
         except ValidationError as error:
-            forms.add_action_errors(form, error)
+            add_action_errors(form, error)
         except StaleEdit:
             fresh = _editable_person(request, person_id)
             return conflict_response(
@@ -235,7 +236,7 @@ def name_add(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpRes
         try:
             actions.person_name_add(actor=request.user, person=person, **form.cleaned_data)
         except ValidationError as error:
-            forms.add_action_errors(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("people:detail", person_id=person.pk)
     return render(request, "people/simple_form.html", {"form": form, "title": "Add another name", "person": person})
@@ -261,7 +262,7 @@ def relationship_add(request: AuthenticatedHttpRequest, person_id: uuid.UUID) ->
                 ended_on=data["ended_on"],
             )
         except ValidationError as error:
-            forms.add_action_errors(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("people:detail", person_id=person.pk)
     return render(request, "people/simple_form.html", {"form": form, "title": "Add a relationship", "person": person})
@@ -276,7 +277,7 @@ def address_add(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Http
         try:
             actions.address_add(actor=request.user, person=person, **form.cleaned_data)
         except ValidationError as error:
-            forms.add_action_errors(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("people:contact", person_id=person.pk)
     return render(request, "people/simple_form.html", {"form": form, "title": "Add an address", "person": person})
@@ -294,7 +295,7 @@ def address_end(request: AuthenticatedHttpRequest, person_id: uuid.UUID, address
         try:
             actions.address_end(actor=request.user, address=address, lived_to=form.cleaned_data["lived_to"])
         except ValidationError as error:
-            forms.add_action_errors(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("people:contact", person_id=person.pk)
     return render(
@@ -326,7 +327,7 @@ def channel_add(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Http
                 flags=form.flags(),
             )
         except ValidationError as error:
-            forms.add_action_errors(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("people:contact", person_id=person.pk)
     return render(
@@ -380,7 +381,7 @@ def channel_end(request: AuthenticatedHttpRequest, person_id: uuid.UUID, channel
         try:
             actions.contact_channel_end(actor=request.user, channel=channel, ended_on=form.cleaned_data["ended_on"])
         except ValidationError as error:
-            forms.add_action_errors(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("people:contact", person_id=person.pk)
     return render(
@@ -399,7 +400,7 @@ def person_archive(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> H
         try:
             actions.person_archive(actor=request.user, person=person, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            forms.add_action_errors(form, error)
+            add_action_errors(form, error)
         else:
             return redirect("people:detail", person_id=person.pk)
     return render(

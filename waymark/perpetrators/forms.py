@@ -21,7 +21,7 @@ from waymark.perpetrators.choices import (
     SelfReferralCheck,
     VictimRelationship,
 )
-from waymark.referrals.fields import GovukDateField
+from waymark.web.forms import GovukDateField
 
 NOTE_MAX = 5000
 

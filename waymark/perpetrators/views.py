@@ -24,7 +24,6 @@ from waymark.core.access import signed_in
 from waymark.core.roles import Role
 from waymark.organisations.models import Agency
 from waymark.people.access import get_person_for_user
-from waymark.people.forms import add_action_errors
 from waymark.perpetrators import actions, forms
 from waymark.perpetrators.access import enrolments_visible_to, get_enrolment_for_user, programme_agency_ids
 from waymark.perpetrators.choices import ACTIVE_STATUSES, EnrolmentStatus, FlagKind, OutcomePoint
@@ -35,6 +34,7 @@ from waymark.perpetrators.selectors import (
     outcome_changes,
     victim_candidates,
 )
+from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest

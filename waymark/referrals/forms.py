@@ -22,69 +22,13 @@ from waymark.referrals.choices import (
     VawgCategory,
     YesNoUnknown,
 )
-from waymark.referrals.fields import GovukDateField
 from waymark.risk.choices import RiskLevel
+from waymark.web.forms import GovukDateField, age_field, name_field, radios_field, text_field
 
-NAME_MAX = 100
-TEXT_MAX = 5000
 POSTCODE = RegexValidator(r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$", "Enter a real postcode, like SE1 7PB")
 PHONE = RegexValidator(r"^\+?[0-9 ()-]{7,20}$", "Enter a phone number, like 07700 900 982 or +44 7700 900 982")
 YES_NO = [("yes", "Yes"), ("no", "No")]
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _name(label: str, *, required: bool = False, required_message: str = "") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=NAME_MAX,
-        error_messages={
-            "required": required_message or f"Enter the {label.lower()}",
-            "max_length": f"{label} must be {NAME_MAX} characters or fewer",
-        },
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-
-
-def _text(label: str, *, required: bool, help_text: str = "", max_length: int = TEXT_MAX) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        help_text=help_text,
-        error_messages={
-            "required": f"Enter {label[0].lower() + label[1:]}",
-            "max_length": f"{label} must be {max_length:,} characters or fewer",
-        },
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
-
-
-def _radios(label: str, choices: Any, *, required: bool = True, help_text: str = "") -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        required=required,
-        help_text=help_text,
-        widget=forms.RadioSelect,
-        error_messages={"required": f"Select an answer: {label[0].lower() + label[1:]}"},
-    )
-
-
-def _age(label: str) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label,
-        required=False,
-        min_value=0,
-        max_value=120,
-        help_text="Only if you do not know their date of birth.",
-        error_messages={
-            "invalid": "Age must be a whole number, like 34",
-            "min_value": "Age must be 0 or more",
-            "max_value": "Age must be 120 or less",
-        },
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
-    )
 
 
 class StepForm(forms.Form):
@@ -104,11 +48,11 @@ class PersonAtRiskForm(StepForm):
         "given_name",
         "family_name",
     )
-    given_name = _name("First name")
-    family_name = _name("Last name")
+    given_name = name_field("First name")
+    family_name = name_field("Last name")
     date_of_birth = GovukDateField(label="Date of birth", required=False, help_text="For example, 27 3 1990.")
-    approximate_age = _age("Age, if you do not know their date of birth")
-    sex = _radios("Sex", Sex.choices)
+    approximate_age = age_field("Age, if you do not know their date of birth")
+    sex = radios_field("Sex", Sex.choices)
     postcode = forms.CharField(
         label="Postcode",
         required=False,
@@ -132,13 +76,13 @@ class PersonCausingHarmForm(StepForm):
         "family_name",
         "relationship",
     )
-    known = _radios("Do you know who is causing harm?", YES_NO)
-    given_name = _name("First name")
-    family_name = _name("Last name")
+    known = radios_field("Do you know who is causing harm?", YES_NO)
+    given_name = name_field("First name")
+    family_name = name_field("Last name")
     date_of_birth = GovukDateField(label="Date of birth", required=False, help_text="For example, 27 3 1985.")
-    approximate_age = _age("Age, if you do not know their date of birth")
-    sex = _radios("Sex", Sex.choices, required=False)
-    relationship = _radios("How are they related to the person at risk?", HarmRelationship.choices, required=False)
+    approximate_age = age_field("Age, if you do not know their date of birth")
+    sex = radios_field("Sex", Sex.choices, required=False)
+    relationship = radios_field("How are they related to the person at risk?", HarmRelationship.choices, required=False)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -167,7 +111,7 @@ class ChildrenForm(StepForm):
 
 
 class WhatHappenedForm(StepForm):
-    vawg_category = _radios("What kind of abuse is this mainly?", VawgCategory.choices)
+    vawg_category = radios_field("What kind of abuse is this mainly?", VawgCategory.choices)
     abuse_types = forms.MultipleChoiceField(
         label="Which types of abuse are happening?",
         choices=AbuseType.choices,
@@ -178,7 +122,7 @@ class WhatHappenedForm(StepForm):
     latest_incident_on = GovukDateField(
         label="Date of the latest incident", required=False, help_text="For example, 12 11 2026."
     )
-    latest_incident_summary = _text(
+    latest_incident_summary = text_field(
         "What happened",
         required=True,
         help_text="Facts only. Do not include addresses here: the service will ask for a safe one.",
@@ -199,7 +143,7 @@ class RiskChecklistForm(StepForm):
         "yes_count",
         "judgement_reason",
     )
-    completed = _radios("Have you completed a risk identification checklist (DASH) with them?", YES_NO)
+    completed = radios_field("Have you completed a risk identification checklist (DASH) with them?", YES_NO)
     assessed_on = GovukDateField(label="Date of the checklist", required=False)
     yes_count = forms.IntegerField(
         label="How many questions were answered yes?",
@@ -213,13 +157,13 @@ class RiskChecklistForm(StepForm):
         },
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
     )
-    judgement_level = _radios(
+    judgement_level = radios_field(
         "Does your professional judgement put the risk higher?",
         [("", "No"), *RiskLevel.choices],
         required=False,
         help_text="Judgement can raise the level, never lower it.",
     )
-    judgement_reason = _text("Reason for your judgement", required=False, max_length=2000)
+    judgement_reason = text_field("Reason for your judgement", required=False, max_length=2000)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -240,8 +184,8 @@ class ConsentForm(StepForm):
         "authorised_by",
         "sharing_reason",
     )
-    consent = _radios("Does the person consent to this referral?", Consent.choices)
-    lawful_basis = _radios(
+    consent = radios_field("Does the person consent to this referral?", Consent.choices)
+    lawful_basis = radios_field(
         "If not, what is the lawful basis for sharing without consent?", LawfulBasis.choices, required=False
     )
     authorised_by = forms.CharField(
@@ -250,7 +194,7 @@ class ConsentForm(StepForm):
         max_length=200,
         help_text="Name and role, for example your safeguarding lead.",
     )
-    sharing_reason = _text("Why sharing without consent is justified", required=False, max_length=2000)
+    sharing_reason = text_field("Why sharing without consent is justified", required=False, max_length=2000)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -285,13 +229,13 @@ def _safe_email() -> forms.EmailField:
 
 
 class SafeContactForm(StepForm):
-    safe_to_call = _radios("Is it safe to call them?", YesNoUnknown.choices)
-    safe_to_text = _radios("Is it safe to send a text message?", YesNoUnknown.choices)
-    safe_to_voicemail = _radios("Is it safe to leave a voicemail?", YesNoUnknown.choices)
-    safe_to_write = _radios("Is it safe to write to them?", YesNoUnknown.choices)
+    safe_to_call = radios_field("Is it safe to call them?", YesNoUnknown.choices)
+    safe_to_text = radios_field("Is it safe to send a text message?", YesNoUnknown.choices)
+    safe_to_voicemail = radios_field("Is it safe to leave a voicemail?", YesNoUnknown.choices)
+    safe_to_write = radios_field("Is it safe to write to them?", YesNoUnknown.choices)
     phone = _safe_phone()
     email = _safe_email()
-    instructions = _text(
+    instructions = text_field(
         "Anything else about contacting them safely",
         required=False,
         max_length=1000,
@@ -317,15 +261,17 @@ class SelfReferralForm(StepForm):
     # Required in some branch (clean() demands them): never labelled "(optional)".
     conditionally_required = ("phone",)
 
-    name = _name("What name should we use for you?", required=True, required_message="Enter a name we can use for you")
+    name = name_field(
+        "What name should we use for you?", required=True, required_message="Enter a name we can use for you"
+    )
     date_of_birth = GovukDateField(label="Your date of birth", required=False, help_text="For example, 27 3 1990.")
-    safe_to_call = _radios("Is it safe for us to call you?", YesNoUnknown.choices)
-    safe_to_text = _radios("Is it safe for us to send you a text message?", YesNoUnknown.choices)
-    safe_to_voicemail = _radios("Is it safe for us to leave you a voicemail?", YesNoUnknown.choices)
-    safe_to_write = _radios("Is it safe for us to write to you?", YesNoUnknown.choices)
+    safe_to_call = radios_field("Is it safe for us to call you?", YesNoUnknown.choices)
+    safe_to_text = radios_field("Is it safe for us to send you a text message?", YesNoUnknown.choices)
+    safe_to_voicemail = radios_field("Is it safe for us to leave you a voicemail?", YesNoUnknown.choices)
+    safe_to_write = radios_field("Is it safe for us to write to you?", YesNoUnknown.choices)
     phone = _safe_phone()
     email = _safe_email()
-    instructions = _text(
+    instructions = text_field(
         "When and how is it safe to contact you?",
         required=False,
         max_length=1000,
@@ -338,7 +284,7 @@ class SelfReferralForm(StepForm):
         required=False,
         help_text="Select any that apply. You do not have to answer.",
     )
-    in_your_own_words = _text(
+    in_your_own_words = text_field(
         "In your own words, what is happening?",
         required=True,
         max_length=3000,

@@ -10,7 +10,6 @@ from typing import Any, cast
 from django import forms
 
 from waymark.core.locationscan import LocationCheckMixin
-from waymark.referrals.fields import GovukDateField
 from waymark.refuge.choices import (
     AdultGender,
     DepartureReason,
@@ -23,6 +22,7 @@ from waymark.refuge.choices import (
     UnitKind,
     UnsuccessfulReason,
 )
+from waymark.web.forms import GovukDateField
 
 
 def _ages(text: str) -> list[int]:

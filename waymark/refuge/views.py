@@ -45,6 +45,7 @@ from waymark.refuge.states import (
     ReferralStatus,
     SanctuaryStatus,
 )
+from waymark.web.forms import add_action_errors
 
 SERVICE_ROLES = access.SERVICE_READ_ROLES
 VACANCY_ROLES = (Role.REFUGE_WORKER, *access.SEARCH_ROLES)
@@ -56,15 +57,6 @@ PAGE_SIZE = 50
 def _user(request: HttpRequest) -> User:
     """The signed-in user (the access policy has already refused anyone else)."""
     return cast(User, request.user)
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, field_messages in error.message_dict.items():
-            visible = name in form.fields and name != "version"
-            form.add_error(name if visible else None, field_messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _form_page(
@@ -138,7 +130,7 @@ def house_add(request: HttpRequest, service_id: str) -> HttpResponse:
         try:
             actions.house_add(actor=_user(request), service=found, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "The safe house is recorded.")
             return redirect("refuge:service", service_id=found.pk)
@@ -172,7 +164,7 @@ def house_edit(request: HttpRequest, service_id: str, house_id: str) -> HttpResp
         try:
             actions.house_update(actor=_user(request), house=house, version=version, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "The safe house is updated.")
             return redirect("refuge:service", service_id=found.pk)
@@ -289,7 +281,7 @@ def vacancy_post(request: HttpRequest, service_id: str) -> HttpResponse:
         try:
             posted = actions.vacancy_post(actor=_user(request), service=found, details=details)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "The vacancy is posted. Those searching see its area, never the address.")
             return redirect("refuge:vacancy", vacancy_id=posted.pk)
@@ -314,7 +306,7 @@ def vacancy_withdraw(request: HttpRequest, vacancy_id: str) -> HttpResponse:
                 actor=_user(request), vacancy=found, on=form.cleaned_data["on"], version=form.cleaned_data["version"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "The vacancy is withdrawn.")
             return redirect("refuge:vacancy", vacancy_id=found.pk)
@@ -396,7 +388,7 @@ def refer(request: HttpRequest, person_id: str) -> HttpResponse:
                 case=case,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, f"Referral {made.number} is sent to {chosen.name}.")
             return redirect("refuge:referral", referral_id=made.pk)
@@ -536,7 +528,7 @@ def referral_decide(request: HttpRequest, referral_id: str, step: str) -> HttpRe
         try:
             run(_user(request), found, form)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         except InvalidTransition as error:
             form.add_error(None, str(error))
         else:
@@ -604,7 +596,7 @@ def sanctuary_refer(request: HttpRequest, person_id: str) -> HttpResponse:
                 case=case,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         else:
             messages.success(request, f"Sanctuary referral {made.number} is sent to {scheme.name}.")
             return redirect("refuge:sanctuary", sanctuary_id=made.pk)
@@ -756,7 +748,7 @@ def sanctuary_step(request: HttpRequest, sanctuary_id: str, step: str) -> HttpRe
         try:
             run(_user(request), found, form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_action_errors(form, error)
         except InvalidTransition as error:
             form.add_error(None, str(error))
         else:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from waymark.risk.choices import Answer, RiskLevel
 from waymark.risk.models import RiskInstrument, RiskItem
@@ -61,16 +60,6 @@ class RiskChecklistForm(forms.Form):
 
     def answers(self) -> dict[int, str]:
         return {item.number: self.cleaned_data[item_field_name(item.number)] for item in self.items}
-
-    def add_action_errors(self, error: ValidationError) -> None:
-        """Shows an action's ValidationError against the matching fields (or the whole form)."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, messages in error.message_dict.items():
-            target = field if field in self.fields else None
-            for message in messages:
-                self.add_error(target, message)
 
 
 class ArchiveForm(forms.Form):

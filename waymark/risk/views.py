@@ -39,6 +39,7 @@ from waymark.risk.selectors import (
     reassessments_due,
 )
 from waymark.routing.rules import recommend_route
+from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -125,7 +126,7 @@ def assessment_record(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -
                 return redirect("risk:detail", assessment_id=assessment.pk)
             checked = risk_assessment_check(**fields)
         except ValidationError as error:
-            form.add_action_errors(error)
+            add_action_errors(form, error)
         else:
             rows = _rows(form.items, {number: answer.value for number, answer in checked.answers.items()})
             return render(

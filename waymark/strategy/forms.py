@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 
 from waymark.core.locationscan import LocationCheckMixin
-from waymark.referrals.fields import GovukDateField
 from waymark.strategy.choices import IssueLevel, Rag
+from waymark.web.forms import GovukDateField
 
 TEXT_MAX = 5000
 

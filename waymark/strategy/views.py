@@ -25,7 +25,6 @@ from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.core.access import signed_in
 from waymark.core.dates import financial_year_start
 from waymark.core.roles import Role
-from waymark.people.forms import add_action_errors
 from waymark.strategy import actions, forms
 from waymark.strategy.access import (
     exception_reports_visible_to,
@@ -41,6 +40,7 @@ from waymark.strategy.choices import Rag
 from waymark.strategy.measures import MEASURES
 from waymark.strategy.models import Action, ExceptionReport, Strategy
 from waymark.strategy.timeline import build_chart
+from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from waymark.core.versioning import VersionedFormMixin
 from waymark.people.choices import Sex, YesNoUnknown
 from waymark.people.models import Person
-from waymark.referrals.fields import GovukDateField
 from waymark.support.choices import (
     SAFETY_PLAN_SECTIONS,
     ChildRelationship,
@@ -23,6 +22,7 @@ from waymark.support.choices import (
     OrderStatus,
 )
 from waymark.support.models import Service
+from waymark.web.forms import GovukDateField
 
 TEXT_MAX = 10_000
 

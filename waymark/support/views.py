@@ -27,12 +27,12 @@ from waymark.cases.access import can_work_on
 from waymark.core.access import signed_in
 from waymark.core.dates import add_months
 from waymark.core.versioning import StaleEdit, conflict_response, versioned_initial
-from waymark.people.forms import add_action_errors
 from waymark.people.models import Person
 from waymark.support import access, actions, forms, selectors
 from waymark.support.access import SUPPORT_ROLES, CaseClosed
 from waymark.support.choices import INTERVENTION_TRANSITIONS, SAFETY_PLAN_FIELDS, NeedDomain
 from waymark.support.models import CaseChild, Goal, Intervention, LegalOrder, Need, SafetyPlan, Service
+from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest

@@ -7,9 +7,9 @@ from typing import Any
 
 from django import forms
 
-from waymark.referrals.fields import GovukDateField
 from waymark.training.choices import Audience, BookingStatus, Qualification, Sector
 from waymark.training.models import CONFIDENCE_MAX, CONFIDENCE_MIN
+from waymark.web.forms import GovukDateField
 
 CONFIDENCE = [("", "Not asked"), *((str(n), str(n)) for n in range(CONFIDENCE_MIN, CONFIDENCE_MAX + 1))]
 

@@ -27,7 +27,6 @@ from waymark.core.dates import financial_year_start
 from waymark.core.disclosure import Applied, protect_table
 from waymark.core.roles import Role
 from waymark.organisations.models import Agency
-from waymark.people.forms import add_action_errors
 from waymark.training import actions, forms
 from waymark.training.access import (
     FIGURE_ROLES,
@@ -45,6 +44,7 @@ from waymark.training.choices import ATTENDED_STATUSES, BookingStatus, CourseKin
 from waymark.training.importer import COLUMNS, parse_register
 from waymark.training.models import Champion, Course, PeerMatch, PeerSupporter, TrainingSession
 from waymark.training.selectors import COUNT_COLUMNS, confidence_change, training_counts
+from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest

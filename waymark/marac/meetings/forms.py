@@ -6,32 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from waymark.core.locationscan import LocationCheckMixin
 from waymark.core.versioning import VersionedFormMixin
 from waymark.marac.meetings.actions import MAX_SCHEDULE_WEEKS
 from waymark.marac.models import ActionStatus, AttendeeCapacity
 from waymark.organisations.models import Agency
-from waymark.referrals.fields import GovukDateField
+from waymark.web.forms import GovukDateField
 
 TIME_INPUT = forms.TimeInput(attrs={"type": "time", "class": "govuk-input--width-5"}, format="%H:%M")
 
 
-class ActionErrorsMixin:
-    """Shows an action's ValidationError against the matching fields (or the whole form)."""
-
-    def add_action_errors(self, error: ValidationError) -> None:
-        form: Any = self
-        if not hasattr(error, "error_dict"):
-            form.add_error(None, error)
-            return
-        for field, messages in error.message_dict.items():
-            for message in messages:
-                form.add_error(field if field in form.fields else None, message)
-
-
-class MeetingDetailsForm(ActionErrorsMixin, forms.Form):
+class MeetingDetailsForm(forms.Form):
     starts_at = forms.TimeField(label="Start time", required=False, widget=TIME_INPUT)
     venue = forms.CharField(
         label="Venue", required=False, max_length=200, help_text="For example, the civic centre or 'Video call'."
@@ -75,7 +61,7 @@ class InvitationsForm(forms.Form):
     )
 
 
-class ResearchForm(LocationCheckMixin, ActionErrorsMixin, forms.Form):
+class ResearchForm(LocationCheckMixin, forms.Form):
     # Read by every agency at the meeting (docs/security.md, "Free text").
     location_checked = {"body": "Your research"}
     agency = forms.ModelChoiceField(
@@ -110,7 +96,7 @@ class AttendanceForm(forms.Form):
             self.initial["attended"] = [str(i.agency_id) for i in invitations if i.attended]
 
 
-class AttendeeForm(ActionErrorsMixin, forms.Form):
+class AttendeeForm(forms.Form):
     name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the attendee's name"})
     capacity = forms.ChoiceField(
         label="Attending as",
@@ -123,7 +109,7 @@ class AttendeeForm(ActionErrorsMixin, forms.Form):
     )
 
 
-class CaseDiscussionForm(LocationCheckMixin, ActionErrorsMixin, forms.Form):
+class CaseDiscussionForm(LocationCheckMixin, forms.Form):
     location_checked = {"summary": "The summary", "risks": "The risks identified"}
     summary = forms.CharField(
         label="Summary of information shared",
@@ -133,7 +119,7 @@ class CaseDiscussionForm(LocationCheckMixin, ActionErrorsMixin, forms.Form):
     risks = forms.CharField(label="Risks identified", required=False, widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class ActionForm(LocationCheckMixin, ActionErrorsMixin, forms.Form):
+class ActionForm(LocationCheckMixin, forms.Form):
     location_checked = {"description": "The action"}
     description = forms.CharField(
         label="Action", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Describe the action"}
@@ -148,7 +134,7 @@ class ActionForm(LocationCheckMixin, ActionErrorsMixin, forms.Form):
     due_on = GovukDateField(label="Due date", allow_future=True, help_text="For example, 3 12 2026.")
 
 
-class ActionStatusForm(LocationCheckMixin, ActionErrorsMixin, VersionedFormMixin, forms.Form):
+class ActionStatusForm(LocationCheckMixin, VersionedFormMixin, forms.Form):
     location_checked = {"note": "The note"}
     status = forms.ChoiceField(
         label="What happened",

@@ -63,6 +63,7 @@ from waymark.marac.models import (
 )
 from waymark.marac.repeats import RepeatFinding, repeats_for_cases
 from waymark.organisations.models import Agency
+from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -174,7 +175,7 @@ def meeting_schedule(request: AuthenticatedHttpRequest) -> HttpResponse:
                     chair=data["chair"],
                 )
             except ValidationError as error:
-                form.add_action_errors(error)
+                add_action_errors(form, error)
             else:
                 skipped = len(selectors.schedule_dates(data["first_on"], data["weeks"])) - len(created)
                 messages.success(
@@ -208,7 +209,7 @@ def meeting_emergency(request: AuthenticatedHttpRequest) -> HttpResponse:
                     chair=data["chair"],
                 )
             except ValidationError as error:
-                form.add_action_errors(error)
+                add_action_errors(form, error)
             else:
                 messages.success(request, f"Emergency meeting {meeting.ref} scheduled.")
                 return redirect("marac:meeting", meeting_id=meeting.pk)
@@ -379,7 +380,7 @@ def research(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID)
                     )
                 except (ValidationError, actions.MeetingError) as error:
                     if isinstance(error, ValidationError):
-                        form.add_action_errors(error)
+                        add_action_errors(form, error)
                     else:
                         form.add_error(None, str(error))
                 else:
@@ -553,7 +554,7 @@ def meeting_case(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: U
                     risks=form.cleaned_data["risks"],
                 )
             except ValidationError as error:
-                form.add_action_errors(error)
+                add_action_errors(form, error)
             except actions.MeetingError as error:
                 form.add_error(None, str(error))
             else:
@@ -625,7 +626,7 @@ def action_add(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUI
                 due_on=data["due_on"],
             )
         except ValidationError as error:
-            action_form.add_action_errors(error)
+            add_action_errors(action_form, error)
         except actions.MeetingError as error:
             action_form.add_error(None, str(error))
         else:
@@ -805,7 +806,7 @@ def action_update(request: AuthenticatedHttpRequest, action_id: UUID) -> HttpRes
                     read_version=form.read_version,
                 )
             except ValidationError as error:
-                form.add_action_errors(error)
+                add_action_errors(form, error)
             except StaleEdit:
                 fresh = get_action_for_user(request.user, action_id)
                 return conflict_response(

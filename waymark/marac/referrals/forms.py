@@ -15,8 +15,8 @@ from waymark.marac.models import Criterion, NotAcceptedReason
 from waymark.people.choices import Ethnicity, Sex, YesNoUnknown
 from waymark.people.models import Person
 from waymark.referrals.choices import Consent, LawfulBasis
-from waymark.referrals.fields import GovukDateField
-from waymark.referrals.forms import StepForm, _age, _name, _radios, _text
+from waymark.referrals.forms import StepForm
+from waymark.web.forms import GovukDateField, age_field, name_field, radios_field, text_field
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 CRITERIA_HELP = {
@@ -64,33 +64,33 @@ class MaracReferralForm(StepForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the agency you are referring for"},
     )
-    victim_given_name = _name("Victim's first name")
-    victim_family_name = _name("Victim's last name")
+    victim_given_name = name_field("Victim's first name")
+    victim_family_name = name_field("Victim's last name")
     victim_date_of_birth = GovukDateField(
         label="Victim's date of birth",
         required=False,
         help_text="For example, 27 3 1990. MARAC is for ages 16 and over.",
     )
-    victim_sex = _radios("Victim's sex", Sex.choices)
+    victim_sex = radios_field("Victim's sex", Sex.choices)
     victim_ethnicity = forms.ChoiceField(
         label="Victim's ethnic group",
         required=False,
         choices=[("", "Not known"), *((v, label) for v, label in Ethnicity.choices if v != Ethnicity.NOT_KNOWN)],
         help_text="As the victim describes it. The national MARAC return counts these (never by name).",
     )
-    victim_disability = _radios("Does the victim have a disability?", YesNoUnknown.choices)
-    victim_lgbt = _radios(
+    victim_disability = radios_field("Does the victim have a disability?", YesNoUnknown.choices)
+    victim_lgbt = radios_field(
         "Does the victim identify as lesbian, gay, bisexual, trans or queer (LGBT+)?", YesNoUnknown.choices
     )
 
-    harm_known = _radios("Do you know who is causing harm?", YES_NO)
-    harm_given_name = _name("First name of the person causing harm")
-    harm_family_name = _name("Last name of the person causing harm")
+    harm_known = radios_field("Do you know who is causing harm?", YES_NO)
+    harm_given_name = name_field("First name of the person causing harm")
+    harm_family_name = name_field("Last name of the person causing harm")
     harm_date_of_birth = GovukDateField(
         label="Their date of birth", required=False, help_text="For example, 27 3 1985."
     )
-    harm_approximate_age = _age("Their age, if you do not know their date of birth")
-    harm_sex = _radios("Their sex", Sex.choices, required=False)
+    harm_approximate_age = age_field("Their age, if you do not know their date of birth")
+    harm_sex = radios_field("Their sex", Sex.choices, required=False)
 
     checklist_score = _count(
         "How many risk checklist questions were answered yes?",
@@ -105,12 +105,12 @@ class MaracReferralForm(StepForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="Select all that apply. Waymark also adds any criterion the records show.",
     )
-    professional_judgement_reason = _text(
+    professional_judgement_reason = text_field(
         "Your reasons for professional judgement",
         required=False,
         help_text="Needed if you selected professional judgement: what makes you believe the risk is high.",
     )
-    escalation_detail = _text(
+    escalation_detail = text_field(
         "Incidents showing escalation",
         required=False,
         help_text="Needed if you selected potential escalation and Waymark holds fewer incidents than the criterion: "
@@ -119,8 +119,8 @@ class MaracReferralForm(StepForm):
     children_in_household = _count(
         "How many children live in the victim's household?", required=True, maximum=30, help_text="Enter 0 if none."
     )
-    consent = _radios("Does the victim consent to this referral?", Consent.choices)
-    lawful_basis = _radios(
+    consent = radios_field("Does the victim consent to this referral?", Consent.choices)
+    lawful_basis = radios_field(
         "If not, what is the lawful basis for referring without consent?", LawfulBasis.choices, required=False
     )
     authorised_by = forms.CharField(
@@ -129,7 +129,7 @@ class MaracReferralForm(StepForm):
         max_length=200,
         help_text="Name and role, for example your safeguarding lead.",
     )
-    sharing_reason = _text("Why referring without consent is justified", required=False, max_length=2000)
+    sharing_reason = text_field("Why referring without consent is justified", required=False, max_length=2000)
 
     VICTIM_TYPED = ("victim_given_name", "victim_family_name")
     HARM_TYPED = (
@@ -202,12 +202,6 @@ class MaracReferralForm(StepForm):
             if not cleaned.get("sharing_reason", "").strip():
                 self.add_error("sharing_reason", "Without consent, explain why referring is justified")
         return cleaned
-
-    def add_action_errors(self, error: Any) -> None:
-        """Puts the action's errors on the fields they name (or on the form as a whole)."""
-        for name, messages in error.message_dict.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
 
 
 SHARED_WARNING = (

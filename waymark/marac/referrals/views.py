@@ -47,6 +47,7 @@ from waymark.organisations.models import Agency, AgencyKind
 from waymark.people.choices import Sex, YesNoUnknown
 from waymark.referrals.actions import PersonDetails, Sharing
 from waymark.risk.selectors import latest_assessment
+from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -175,7 +176,7 @@ def refer(request: AuthenticatedHttpRequest) -> HttpResponse:
                 ),
             )
         except ValidationError as error:
-            form.add_action_errors(error)
+            add_action_errors(form, error)
         else:
             messages.success(request, f"MARAC referral {marac_case.ref} sent to the MARAC coordinator.")
             return redirect("marac:flags" if flag is not None else "marac:mine")

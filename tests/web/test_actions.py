@@ -1,0 +1,69 @@
+"""``run_action`` (waymark/web/actions.py): validate, call the action, put its refusal on the form."""
+
+from __future__ import annotations
+
+import pytest
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from waymark.web.actions import DONE, run_action
+
+
+class NameForm(forms.Form):
+    name = forms.CharField(max_length=10)
+
+
+def test_an_invalid_form_never_calls_the_action():
+    calls = []
+    form = NameForm({"name": ""})
+    assert run_action(form, lambda data: calls.append(data)) is None
+    assert calls == []
+    assert "name" in form.errors
+
+
+def test_a_valid_form_calls_the_action_with_the_cleaned_data_and_returns_its_result():
+    form = NameForm({"name": " Ann "})
+    assert run_action(form, lambda data: f"made {data['name']}") == "made Ann"
+    assert not form.errors
+
+
+def test_an_action_that_returns_nothing_still_reads_as_done():
+    form = NameForm({"name": "Ann"})
+    assert run_action(form, lambda data: None) is DONE
+
+
+def test_a_field_refusal_lands_on_its_field():
+    def refuse(data):
+        raise ValidationError({"name": "That name is taken"})
+
+    form = NameForm({"name": "Ann"})
+    assert run_action(form, refuse) is None
+    assert form.errors["name"] == ["That name is taken"]
+
+
+def test_a_refusal_with_no_field_name_lands_on_the_form_without_crashing():
+    def refuse(data):
+        raise ValidationError("The meeting has closed.")
+
+    form = NameForm({"name": "Ann"})
+    assert run_action(form, refuse) is None
+    assert form.non_field_errors() == ["The meeting has closed."]
+
+
+def test_permission_denied_is_a_403_unless_the_view_asks_for_it_on_the_form():
+    def deny(data):
+        raise PermissionDenied("You may not review your own request.")
+
+    with pytest.raises(PermissionDenied):
+        run_action(NameForm({"name": "Ann"}), deny)
+    form = NameForm({"name": "Ann"})
+    assert run_action(form, deny, refusals_on_form=True) is None
+    assert form.non_field_errors() == ["You may not review your own request."]
+
+
+def test_other_exceptions_are_not_swallowed():
+    def broken(data):
+        raise RuntimeError("a bug")
+
+    with pytest.raises(RuntimeError):
+        run_action(NameForm({"name": "Ann"}), broken)

@@ -1,0 +1,111 @@
+"""The shared form helpers (waymark/web/forms.py): an action's errors land on the form whatever
+their shape, and never raise; the GOV.UK factories and date field behave as the apps expect."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
+
+from waymark.web.forms import GovukDateField, add_action_errors, age_field, name_field, radios_field, text_field
+
+
+class ThingForm(forms.Form):
+    name = forms.CharField(required=False)
+    note = forms.CharField(required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+def _valid_form() -> ThingForm:
+    form = ThingForm({"name": "Ann", "note": "", "version": "3"})
+    assert form.is_valid()
+    return form
+
+
+def test_a_field_error_goes_on_its_field_and_leaves_cleaned_data():
+    form = _valid_form()
+    add_action_errors(form, ValidationError({"name": "Enter a shorter name"}))
+    assert form.errors["name"] == ["Enter a shorter name"]
+    assert "name" not in form.cleaned_data
+    assert not form.non_field_errors()
+
+
+def test_an_error_with_no_field_name_goes_on_the_form_and_does_not_crash():
+    form = _valid_form()
+    add_action_errors(form, ValidationError("The case is closed."))
+    assert form.non_field_errors() == ["The case is closed."]
+    assert not form.is_valid()
+
+
+def test_a_list_of_errors_with_no_field_name_each_reach_the_form():
+    form = _valid_form()
+    add_action_errors(form, ValidationError(["First problem.", ValidationError("Second problem.")]))
+    assert form.non_field_errors() == ["First problem.", "Second problem."]
+
+
+def test_all_an_unknown_field_and_a_hidden_field_go_on_the_form_as_a_whole():
+    form = _valid_form()
+    add_action_errors(
+        form,
+        ValidationError(
+            {
+                NON_FIELD_ERRORS: "Whole form.",
+                "no_such_field": "Unknown field.",
+                "version": "Someone changed it.",
+                "note": ["One.", "Two."],
+            }
+        ),
+    )
+    assert form.non_field_errors() == ["Whole form.", "Unknown field.", "Someone changed it."]
+    assert form.errors["note"] == ["One.", "Two."]
+    assert "version" not in form.errors
+
+
+def test_a_parameterised_message_is_shown_formatted():
+    form = _valid_form()
+    add_action_errors(form, ValidationError("At most %(limit)s.", params={"limit": 3}))
+    assert form.non_field_errors() == ["At most 3."]
+
+
+class FactoryForm(forms.Form):
+    given = name_field("Given name", required=True)
+    story = text_field("What happened", required=True, max_length=20)
+    choice = radios_field("Is it safe to call", [("yes", "Yes"), ("no", "No")])
+    age = age_field("Age")
+    when = GovukDateField(label="Date of the incident")
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({}, "given", "Enter the given name"),
+        ({"given": "x" * 101}, "given", "Given name must be 100 characters or fewer"),
+        ({}, "story", "Enter what happened"),
+        ({"story": "x" * 21}, "story", "What happened must be 20 characters or fewer"),
+        ({}, "choice", "Select an answer: is it safe to call"),
+        ({"age": "121"}, "age", "Age must be 120 or less"),
+        ({"age": "old"}, "age", "Age must be a whole number, like 34"),
+        ({}, "when", "Enter date of the incident"),
+        (
+            {"when_0": "31", "when_1": "2", "when_2": "2020"},
+            "when",
+            "Date of the incident must be a real date, for example 27 3 2007",
+        ),
+        ({"when_0": "1", "when_2": "2020"}, "when", "Date of the incident must include a month"),
+    ],
+)
+def test_the_govuk_factories_give_govuk_messages(data, field, message):
+    form = FactoryForm(data)
+    assert not form.is_valid()
+    assert message in form.errors[field]
+
+
+def test_the_date_field_refuses_tomorrow_unless_allowed():
+    day = timezone.localdate() + dt.timedelta(days=1)
+    parts = [str(day.day), str(day.month), str(day.year)]
+    with pytest.raises(ValidationError, match="must be today or in the past"):
+        GovukDateField(label="Date").clean(parts)
+    assert GovukDateField(label="Date", allow_future=True).clean(parts) == day

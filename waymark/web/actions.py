@@ -1,0 +1,80 @@
+"""The view pattern that runs an action from a form, written once.
+
+A view handler that takes input does three things: it validates the form, calls the action with
+what was typed, and, when the action refuses, shows the refusal on the same form::
+
+    enrolment = run_action(form, lambda data: actions.enrolment_enrol(actor=user, enrolment=e, **data))
+    if enrolment is not None:
+        return redirect("perpetrators:detail", enrolment_id=enrolment.pk)
+    return render(request, "perpetrators/form.html", {"form": form})
+
+``run_action`` returns what the action returned, or ``None`` when the form was invalid or the
+action refused (its ``ValidationError`` is then on the form, through ``add_action_errors``). An
+action that returns nothing on success makes ``run_action`` return ``DONE``, so ``None`` always
+means "show the form again".
+
+A ``PermissionDenied`` from the action propagates (a 403, as the view's own check would have given)
+unless the view passes ``refusals_on_form=True``: then its message goes on the form as a whole,
+for actions whose refusal is part of the page (a reviewer who may not review their own request).
+
+Imports nothing from the Waymark apps, so every app's views may use it (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final, TypeVar, overload
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from waymark.web.forms import add_action_errors
+
+T = TypeVar("T")
+
+
+class _Done:
+    """What ``run_action`` returns when the action succeeded and returned nothing."""
+
+    def __repr__(self) -> str:
+        return "DONE"
+
+
+DONE: Final = _Done()
+
+
+@overload
+def run_action(
+    form: forms.BaseForm, call: Callable[[dict[str, Any]], None], *, refusals_on_form: bool = False
+) -> _Done | None: ...
+
+
+@overload
+def run_action(
+    form: forms.BaseForm, call: Callable[[dict[str, Any]], T], *, refusals_on_form: bool = False
+) -> T | None: ...
+
+
+def run_action(
+    form: forms.BaseForm,
+    call: Callable[[dict[str, Any]], Any],
+    *,
+    refusals_on_form: bool = False,
+) -> Any:
+    """Validates ``form``; if it is valid, calls ``call(form.cleaned_data)`` and returns its result
+    (``DONE`` if it returned nothing). ``None`` when the form is invalid or the action raised
+    ``ValidationError`` (put on the form). ``PermissionDenied`` propagates unless
+    ``refusals_on_form``, when its message goes on the form as a whole and ``None`` is returned."""
+    if not form.is_valid():
+        return None
+    try:
+        result = call(form.cleaned_data)
+    except ValidationError as error:
+        add_action_errors(form, error)
+        return None
+    except PermissionDenied as error:
+        if not refusals_on_form:
+            raise
+        form.add_error(None, str(error) or "You cannot do that.")
+        return None
+    return DONE if result is None else result

@@ -1,0 +1,165 @@
+"""The form helpers every app's pages share, written once.
+
+- ``GovukDateField``: the GOV.UK date input (day, month, year boxes) with GOV.UK messages;
+- the GOV.UK field factories (``name_field``, ``text_field``, ``radios_field``, ``age_field``):
+  the label, limits and error messages written the GOV.UK way;
+- ``add_action_errors``: puts an action's ``ValidationError`` onto a form, whatever its shape.
+
+The view pattern that validates a form and runs an action is ``waymark/web/actions.py``
+(``run_action``). Like it, this module imports nothing from the Waymark apps (only the kernel), so
+any app's forms may use it without an upward import (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from waymark.core.daterange import LATEST, is_sane
+from waymark.core.numbers import is_whole_number
+
+
+class GovukDateInput(forms.MultiWidget):
+    template_name = "web/widgets/date_input.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()], attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.MultiValueField):
+    """A date typed as day, month and year. Refuses impossible dates and, unless allowed, future ones."""
+
+    widget = GovukDateInput
+
+    def __init__(self, *, allow_future: bool = False, earliest_year: int = 1900, **kwargs: Any) -> None:
+        self.allow_future = allow_future
+        self.earliest_year = earliest_year
+        fields = (
+            forms.CharField(max_length=2),
+            forms.CharField(max_length=2),
+            forms.CharField(max_length=4),
+        )
+        kwargs.setdefault("error_messages", {})
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+
+    def clean(self, value: Any) -> date | None:
+        parts = [str(part or "").strip() for part in (value or [])] + ["", "", ""]
+        day, month, year = parts[:3]
+        label = str(self.label or "The date")
+        if not any((day, month, year)):
+            if self.required:
+                raise forms.ValidationError(f"Enter {label.lower()}")
+            return None
+        missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+        if missing:
+            raise forms.ValidationError(f"{label} must include a {' and '.join(missing)}")
+        if not (is_whole_number(day) and is_whole_number(month) and is_whole_number(year)) or len(year) != 4:
+            raise forms.ValidationError(f"{label} must be a real date, for example 27 3 2007")
+        try:
+            result = date(int(year), int(month), int(day))
+        except ValueError as error:
+            raise forms.ValidationError(f"{label} must be a real date, for example 27 3 2007") from error
+        if not self.allow_future and result > timezone.localdate():
+            raise forms.ValidationError(f"{label} must be today or in the past")
+        if result.year < self.earliest_year:
+            raise forms.ValidationError(f"{label} must be after {self.earliest_year}")
+        if not is_sane(result):  # a future date allowed, but not year 9999 (waymark/core/daterange.py)
+            raise forms.ValidationError(f"{label} must be before {LATEST.year + 1}")
+        return result
+
+    def compress(self, data_list: Any) -> Any:  # clean() does the work
+        return data_list
+
+
+# --- GOV.UK field factories -------------------------------------------------------------------
+
+NAME_MAX = 100
+TEXT_MAX = 5000
+
+
+def name_field(label: str, *, required: bool = False, required_message: str = "") -> forms.CharField:
+    """A person's name (one part of it): no autocomplete, no spellcheck, 100 characters at most."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=NAME_MAX,
+        error_messages={
+            "required": required_message or f"Enter the {label.lower()}",
+            "max_length": f"{label} must be {NAME_MAX} characters or fewer",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+def text_field(label: str, *, required: bool, help_text: str = "", max_length: int = TEXT_MAX) -> forms.CharField:
+    """A free-text answer in a five-row textarea."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        help_text=help_text,
+        error_messages={
+            "required": f"Enter {label[0].lower() + label[1:]}",
+            "max_length": f"{label} must be {max_length:,} characters or fewer",
+        },
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+def radios_field(label: str, choices: Any, *, required: bool = True, help_text: str = "") -> forms.ChoiceField:
+    """One answer from a few, as GOV.UK radios."""
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        required=required,
+        help_text=help_text,
+        widget=forms.RadioSelect,
+        error_messages={"required": f"Select an answer: {label[0].lower() + label[1:]}"},
+    )
+
+
+def age_field(label: str) -> forms.IntegerField:
+    """An age in whole years, asked only when the date of birth is not known."""
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=120,
+        help_text="Only if you do not know their date of birth.",
+        error_messages={
+            "invalid": "Age must be a whole number, like 34",
+            "min_value": "Age must be 0 or more",
+            "max_value": "Age must be 120 or less",
+        },
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+    )
+
+
+# --- An action's errors on the form -------------------------------------------------------------
+
+
+def add_action_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Puts an action's ``ValidationError`` onto ``form``, each message once.
+
+    A message goes against the field it names when the form shows that field; otherwise (no field
+    name at all, ``__all__``, a name the form has no field for, or a hidden field such as the
+    version a form was read at) it goes against the form as a whole, so it is always shown and
+    this never raises, whatever shape the action's error has."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for name, messages in error.message_dict.items():
+        field = form.fields.get(name)
+        target = name if field is not None and not field.widget.is_hidden else None
+        for message in messages:
+            form.add_error(target, message)
