@@ -42,6 +42,7 @@ from waymark.cases.outcome_hooks import outcome_hooks
 from waymark.cases.service_standard import episode_started_on
 from waymark.cases.states import CaseStatus, ClosureReason, InvalidTransition, check_transition
 from waymark.core.roles import Role
+from waymark.core.sequences import next_reference
 from waymark.core.versioning import claim_version
 from waymark.organisations.models import Membership, Team
 from waymark.people.choices import ChannelKind, YesNoUnknown
@@ -131,13 +132,6 @@ def _clean_text(value: str, *, field: str, label: str, max_length: int, required
 # --- Opening ---------------------------------------------------------------------------------
 
 
-def _next_number(year: int) -> str:
-    sequence, _ = CaseNumberSequence.objects.select_for_update().get_or_create(year=year)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return f"C-{year}-{sequence.last_number:06d}"
-
-
 @transaction.atomic
 def case_open_from_referral(*, actor: User, referral: Any) -> Case:
     """Opens the case for an accepted referral: awaiting allocation at the receiving service.
@@ -150,7 +144,7 @@ def case_open_from_referral(*, actor: User, referral: Any) -> Case:
         return existing
     opened_on = timezone.localdate()
     case = Case.objects.create(
-        number=_next_number(opened_on.year),
+        number=next_reference(CaseNumberSequence, "C", opened_on.year),
         person_id=referral.subject_id,
         referral=referral,
         agency_id=referral.receiving_agency_id,

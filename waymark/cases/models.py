@@ -17,6 +17,7 @@ from waymark.audit.scoping import ScopedQuerySet, user_scope
 from waymark.cases.states import OPEN, STATUS_TAG_CLASSES, CaseStatus, ClosureReason
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
+from waymark.core.sequences import YearlySequence
 from waymark.core.versioning import VersionedModel
 
 if TYPE_CHECKING:
@@ -267,11 +268,5 @@ class Task(BaseModel):
         return self.title
 
 
-class CaseNumberSequence(models.Model):
+class CaseNumberSequence(YearlySequence):
     """The last case number issued in each year (C-<year>-<number>)."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last_number}"

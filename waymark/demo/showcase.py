@@ -29,6 +29,7 @@ from waymark.cases.models import Case, CaseNumberSequence, CaseStatusChange, Con
 from waymark.cases.models import ContactOutcome as Outcome
 from waymark.cases.states import CaseStatus as S
 from waymark.cases.states import ClosureReason
+from waymark.core.sequences import next_reference
 from waymark.outcomes.models import OutcomeMeasure, Stage
 
 PREFIX = "SD-JOSIE"
@@ -51,13 +52,6 @@ def _person(ref: str, holder: Any, **fields: Any) -> Any:
     from waymark.people.models import Person
 
     return Person.objects.create(ref=ref, held_by=holder, **fields)
-
-
-def _number(model: Any, sequence_model: Any, prefix: str, year: int) -> str:
-    sequence, _ = sequence_model.objects.select_for_update().get_or_create(year=year)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return f"{prefix}-{year}-{sequence.last_number:06d}"
 
 
 @transaction.atomic
@@ -161,7 +155,7 @@ def build_showcase() -> list[str] | None:
 
     referral = Referral.objects.create(
         ref=f"{PREFIX}-R1",
-        number=_number(Referral, ReferralNumberSequence, "R", 2015),
+        number=next_reference(ReferralNumberSequence, "R", 2015),
         received_on=date(2015, 11, 16),
         source="professional",
         status=ReferralStatus.ACCEPTED,
@@ -197,7 +191,7 @@ def build_showcase() -> list[str] | None:
 
     case = Case.objects.create(
         ref=f"{PREFIX}-C1",
-        number=_number(Case, CaseNumberSequence, "C", 2015),
+        number=next_reference(CaseNumberSequence, "C", 2015),
         person=josie,
         referral=referral,
         agency=sass,
@@ -526,7 +520,7 @@ def build_programme_showcase() -> list[str] | None:
     refresh_search_keys([ozlem.pk, hassan.pk, son.pk])
     referral = Referral.objects.create(
         ref="SD-HASSAN-R1",
-        number=_number(Referral, ReferralNumberSequence, "R", 2015),
+        number=next_reference(ReferralNumberSequence, "R", 2015),
         received_on=date(2015, 6, 8),
         source="professional",
         status=ReferralStatus.ACCEPTED,
@@ -545,7 +539,7 @@ def build_programme_showcase() -> list[str] | None:
     )
     case = Case.objects.create(
         ref="SD-HASSAN-C1",
-        number=_number(Case, CaseNumberSequence, "C", 2015),
+        number=next_reference(CaseNumberSequence, "C", 2015),
         person=ozlem,
         referral=referral,
         agency=sass,

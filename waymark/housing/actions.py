@@ -20,6 +20,7 @@ from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.roles import Role
+from waymark.core.sequences import next_reference
 from waymark.housing import access, duties
 from waymark.housing.choices import (
     DUTY_TO_REFER_ROUTES,
@@ -67,13 +68,6 @@ class StaleEdit(ValidationError):
 
 class EnforcementRefused(Exception):
     """An enforcement step asked for without what must come first. The message is safe to show."""
-
-
-def _next_number(prefix: str, year: int, width: int) -> str:
-    sequence, _ = NumberSequence.objects.select_for_update().get_or_create(prefix=prefix, year=year)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return f"{prefix}-{year}-{sequence.last_number:0{width}d}"
 
 
 def _check_version(record: Any, expected_version: int | None) -> None:
@@ -211,7 +205,7 @@ def application_create(
     members = _clean_household(household)
     with transaction.atomic():
         application = HomelessnessApplication.objects.create(
-            number=_next_number("HA", applied_on.year, 6),
+            number=next_reference(NumberSequence, "HA", applied_on.year, width=6),
             agency=agency,
             officer=officer,
             person=person,
@@ -515,7 +509,7 @@ def panel_case_refer(
         raise ValidationError({"next_panel": "Choose a panel of this council on or after the referral."})
     with transaction.atomic():
         case = TenancyPanelCase.objects.create(
-            number=_next_number("TP", referred_on.year, 4),
+            number=next_reference(NumberSequence, "TP", referred_on.year, width=4),
             agency=agency,
             tenancy_reference=reference,
             tenancy_type=tenancy_type,

@@ -22,6 +22,7 @@ from django.db.models import F, Q
 
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
+from waymark.core.sequences import PrefixedYearlySequence
 from waymark.housing.choices import (
     AccommodationAtApplication,
     AssessmentOutcome,
@@ -495,15 +496,8 @@ class PanelStatusChange(BaseModel):
         return f"{PanelStatus(self.to_status).label}"
 
 
-class NumberSequence(models.Model):
+class NumberSequence(PrefixedYearlySequence):
     """The last number given for a prefix and year (HA-2026-000123, TP-2026-0012)."""
-
-    prefix = models.CharField(max_length=4)
-    year = models.PositiveSmallIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="housing_number_sequence_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.prefix}-{self.year}: {self.last_number}"

@@ -17,6 +17,7 @@ from django.db import models
 
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
+from waymark.core.sequences import YearlySequence
 from waymark.core.versioning import VersionedModel
 from waymark.referrals.choices import Consent, LawfulBasis
 
@@ -384,11 +385,5 @@ class FlagAlert(BaseModel):
         return f"Flag for {self.earlier_case} on {self.raised_at:%-d %B %Y}"
 
 
-class MaracReferralNumberSequence(models.Model):
+class MaracReferralNumberSequence(YearlySequence):
     """The last MARAC referral number issued in each year (M-<year>-<6 digits>)."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last_number}"

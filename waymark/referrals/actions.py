@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
+from waymark.core.sequences import next_reference
 from waymark.matching.engine import refresh_search_keys
 from waymark.organisations.models import Agency
 from waymark.people.choices import PersonRole, Sex
@@ -169,13 +170,6 @@ def _validate(
         raise ValidationError(errors)
 
 
-def _next_number(year: int) -> str:
-    sequence, _ = ReferralNumberSequence.objects.select_for_update().get_or_create(year=year)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return f"R-{year}-{sequence.last_number:06d}"
-
-
 def _record_person(*, actor: User | None, details: PersonDetails, role: str, held_by: Agency) -> Person:
     """Creates the person met at intake. Matching against known people happens at triage."""
     person = Person.objects.create(
@@ -262,7 +256,7 @@ def _create(
     # So that the next referral of the same people is recognised by known-person matching.
     refresh_search_keys([p.pk for p in (subject_person, harm_person) if p is not None])
     referral = Referral.objects.create(
-        number=_next_number(received_on.year),
+        number=next_reference(ReferralNumberSequence, "R", received_on.year),
         received_on=received_on,
         source=source,
         status=ReferralStatus.RECEIVED,

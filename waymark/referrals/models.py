@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
+from waymark.core.sequences import YearlySequence
 from waymark.referrals.choices import (
     RECEIVING_READ_ROLES,
     REFERRING_ROLES,
@@ -252,11 +253,5 @@ class ReferralStatusChange(BaseModel):
         return " ".join(part for part in (f"{chosen}." if chosen else "", self.reason) if part)
 
 
-class ReferralNumberSequence(models.Model):
+class ReferralNumberSequence(YearlySequence):
     """The last reference number issued in each year (R-<year>-<number>)."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last_number}"

@@ -29,6 +29,7 @@ from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.roles import Role
+from waymark.core.sequences import next_reference
 from waymark.organisations.models import Agency
 from waymark.refuge import access
 from waymark.refuge.choices import (
@@ -125,13 +126,6 @@ def _choice(value: str, enum: Any, *, field_name: str, message: str) -> str:
     if value not in enum.values:
         raise ValidationError({field_name: message})
     return value
-
-
-def _next_number(prefix: str, year: int, width: int) -> str:
-    sequence, _ = NumberSequence.objects.select_for_update().get_or_create(prefix=prefix, year=year)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return f"{prefix}-{year}-{sequence.last_number:0{width}d}"
 
 
 def _agency_for(actor: User, roles: tuple[Role, ...]) -> Agency:
@@ -419,7 +413,7 @@ def referral_create(
     _validate_household(household)
     received_on = _date(received_on, field_name="received_on", label="the date of the referral")
     referral = RefugeReferral.objects.create(
-        number=_next_number("RR", received_on.year, 5),
+        number=next_reference(NumberSequence, "RR", received_on.year, width=5),
         person=person,
         case=case,
         service=service,
@@ -633,7 +627,7 @@ def sanctuary_refer(
     _person_and_case(actor, person, case)
     referred_on = _date(referred_on, field_name="referred_on", label="the date of the referral")
     sanctuary = Sanctuary.objects.create(
-        number=_next_number("SS", referred_on.year, 4),
+        number=next_reference(NumberSequence, "SS", referred_on.year, width=4),
         person=person,
         case=case,
         scheme_agency=scheme_agency,

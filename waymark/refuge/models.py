@@ -20,6 +20,7 @@ from django.db import models
 
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
+from waymark.core.sequences import PrefixedYearlySequence
 from waymark.refuge.choices import (
     AccommodationType,
     AdultGender,
@@ -39,18 +40,11 @@ if TYPE_CHECKING:
     from waymark.accounts.models import User
 
 
-class NumberSequence(models.Model):
+class NumberSequence(PrefixedYearlySequence):
     """The last number issued per prefix and year (RR-2026-00012, SS-2026-0004)."""
-
-    prefix = models.CharField(max_length=4)
-    year = models.PositiveSmallIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="refuge_sequence_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.prefix}-{self.year}"
 
 
 # --- Services and safe houses ----------------------------------------------------------------

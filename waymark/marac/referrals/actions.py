@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
+from waymark.core.sequences import next_reference
 from waymark.incidents.escalation import Escalation, escalation_for
 from waymark.marac.models import (
     Criterion,
@@ -276,13 +277,6 @@ def _validate(
         raise ValidationError(errors)
 
 
-def _next_number(year: int) -> str:
-    sequence, _ = MaracReferralNumberSequence.objects.select_for_update().get_or_create(year=year)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return f"M-{year}-{sequence.last_number:06d}"
-
-
 def _holding_agency() -> Agency:
     agency = Agency.objects.filter(ref=marac_agency_ref()).first()
     if agency is None:
@@ -428,7 +422,7 @@ def marac_referral_create(
         escalation_note = "\n".join(filter(None, [assessment.escalation.explanation, escalation_note]))
     without_consent = sharing.consent != Consent.GIVEN
     marac_case = MaracCase.objects.create(
-        ref=_next_number(today.year),
+        ref=next_reference(MaracReferralNumberSequence, "M", today.year),
         victim=victim,
         perpetrator=perpetrator,
         referred_on=today,
