@@ -19,6 +19,7 @@ from waymark.breakglass.actions import break_glass_end, break_glass_open, break_
 from waymark.breakglass.forms import BreakGlassForm, ReviewForm
 from waymark.breakglass.models import BreakGlassGrant
 from waymark.core.access import signed_in
+from waymark.web.actions import run_action
 from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
@@ -36,18 +37,18 @@ def _user(request: HttpRequest) -> User:
 @require_http_methods(["GET", "POST"])
 def open_access(request: HttpRequest) -> HttpResponse:
     form = BreakGlassForm(request.POST or None, initial={"person_reference": request.GET.get("person", "")[:64]})
-    if request.method == "POST" and form.is_valid():
-        try:
-            grant = break_glass_open(
+    if request.method == "POST":
+        grant = run_action(
+            form,
+            lambda data: break_glass_open(
                 actor=_user(request),
-                person_id=form.cleaned_data["person_reference"].strip(),
-                reason=form.cleaned_data["reason"],
-                justification=form.cleaned_data["justification"],
-                hours=form.cleaned_data["hours"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+                person_id=data["person_reference"].strip(),
+                reason=data["reason"],
+                justification=data["justification"],
+                hours=data["hours"],
+            ),
+        )
+        if grant is not None:
             messages.success(
                 request,
                 f"Emergency access is open until {grant.expires_at:%H:%M}. An auditor will review it.",

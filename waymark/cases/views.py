@@ -36,6 +36,7 @@ from waymark.core.roles import Role
 from waymark.core.versioning import StaleEdit, editing_at, posted_version
 from waymark.organisations.models import Membership
 from waymark.people.access import can_see_location, get_person_for_user
+from waymark.web.actions import run_action
 from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
@@ -351,14 +352,14 @@ def _closure_picture(case: Any) -> dict[str, Any]:
 def note_add(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
     form = NoteForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.case_note_add(
-                actor=request.user, case=case, body=form.cleaned_data["body"], sensitive=form.cleaned_data["sensitive"]
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.case_note_add(
+                actor=request.user, case=case, body=data["body"], sensitive=data["sensitive"]
+            ),
+        )
+        if done is not None:
             messages.success(request, "The note is added.")
             return redirect("cases:detail", case_id=case.pk)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"page": "add note"})
@@ -370,18 +371,18 @@ def note_add(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
 def task_add(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
     form = TaskForm(request.POST if request.method == "POST" else None, owners=_owners(case, request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.task_add(
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.task_add(
                 actor=request.user,
                 case=case,
-                title=form.cleaned_data["title"],
-                due_on=form.cleaned_data["due_on"],
+                title=data["title"],
+                due_on=data["due_on"],
                 owner=form.chosen_owner(),
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+            ),
+        )
+        if done is not None:
             messages.success(request, "The task is added.")
             return redirect("cases:detail", case_id=case.pk)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"page": "add task"})

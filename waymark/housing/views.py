@@ -37,6 +37,7 @@ from waymark.housing.models import (
 from waymark.housing.states import STATUS_TAG_CLASSES, PanelStatus
 from waymark.organisations.models import Agency
 from waymark.people.access import people_visible_to
+from waymark.web.actions import run_action
 from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
@@ -232,17 +233,16 @@ def application_detail(request: AuthenticatedHttpRequest, application_id: str) -
 def household_add(request: AuthenticatedHttpRequest, application_id: str) -> HttpResponse:
     application = _application(request, application_id)
     form = forms.HouseholdMemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.household_member_add(
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.household_member_add(
                 actor=_user(request),
                 application=application,
                 member=actions.Member(data["role"], data["age"], data["pregnant"]),
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+            ),
+        )
+        if done is not None:
             messages.success(request, "The household member is added.")
             return redirect("housing:application", application_id=application.pk)
     audit_record(actor=_user(request), action=AuditAction.VIEW, obj=application, detail={"page": "household member"})
@@ -258,20 +258,19 @@ def household_add(request: AuthenticatedHttpRequest, application_id: str) -> Htt
 def assess(request: AuthenticatedHttpRequest, application_id: str) -> HttpResponse:
     application = _application(request, application_id)
     form = forms.AssessmentForm(request.POST or None, initial={"version": application.version})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.application_assess(
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.application_assess(
                 actor=_user(request),
                 application=application,
                 assessed_on=data["assessed_on"],
                 outcome=data["outcome"],
                 priority_need_reason=data["priority_need_reason"],
                 expected_version=data["version"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+            ),
+        )
+        if done is not None:
             messages.success(request, f"The initial assessment is recorded: {application.get_stage_display().lower()}.")
             return redirect("housing:application", application_id=application.pk)
     audit_record(actor=_user(request), action=AuditAction.VIEW, obj=application, detail={"page": "initial assessment"})
@@ -288,19 +287,18 @@ def duty_end(request: AuthenticatedHttpRequest, application_id: str, duty_id: st
     application = _application(request, application_id)
     duty = access.get_duty_for_user(request.user, application, duty_id)
     form = forms.DutyEndForm(request.POST or None, kind=duty.kind, initial={"version": application.version})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.duty_end(
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.duty_end(
                 actor=_user(request),
                 duty=duty,
                 ended_on=data["ended_on"],
                 reason=data["reason"],
                 expected_version=data["version"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+            ),
+        )
+        if done is not None:
             messages.success(request, f"The {duty.get_kind_display().lower()} has ended. Its clock is frozen.")
             return redirect("housing:application", application_id=application.pk)
     audit_record(actor=_user(request), action=AuditAction.VIEW, obj=duty, detail={"page": "end duty"})
@@ -325,10 +323,10 @@ def placement_new(request: AuthenticatedHttpRequest, application_id: str) -> Htt
     application = _application(request, application_id)
     may_record_address = access.can_see_placement_address(request.user, application)
     form = forms.PlacementForm(request.POST or None, may_record_address=may_record_address)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.placement_start(
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.placement_start(
                 actor=_user(request),
                 application=application,
                 placement_type=data["placement_type"],
@@ -338,10 +336,9 @@ def placement_new(request: AuthenticatedHttpRequest, application_id: str) -> Htt
                 household_with_children=data["household_with_children"],
                 emergency=data["emergency"],
                 address=data.get("address", ""),
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+            ),
+        )
+        if done is not None:
             messages.success(request, "The placement is recorded.")
             return redirect("housing:application", application_id=application.pk)
     audit_record(actor=_user(request), action=AuditAction.VIEW, obj=application, detail={"page": "new placement"})
@@ -363,17 +360,17 @@ def placement_end(request: AuthenticatedHttpRequest, application_id: str, placem
     application = _application(request, application_id)
     placement: TemporaryPlacement = access.get_placement_for_user(request.user, application, placement_id)
     form = forms.PlacementEndForm(request.POST or None, initial={"version": placement.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.placement_end(
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.placement_end(
                 actor=_user(request),
                 placement=placement,
-                ended_on=form.cleaned_data["ended_on"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+                ended_on=data["ended_on"],
+                expected_version=data["version"],
+            ),
+        )
+        if done is not None:
             messages.success(request, "The placement has ended.")
             return redirect("housing:application", application_id=application.pk)
     audit_record(actor=_user(request), action=AuditAction.VIEW, obj=placement, detail={"page": "end placement"})
@@ -437,10 +434,10 @@ def panel_refer(request: HttpRequest) -> HttpResponse:
     meetings = list(PanelMeeting.objects.filter(agency=agency, held_on__gte=timezone.localdate()).order_by("held_on"))
     agencies = list(Agency.objects.filter(is_active=True).order_by("name"))
     form = forms.PanelReferralForm(request.POST or None, agencies=agencies, idvas=idvas, meetings=meetings)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            case = actions.panel_case_refer(
+    if request.method == "POST":
+        case = run_action(
+            form,
+            lambda data: actions.panel_case_refer(
                 actor=user,
                 agency=agency,
                 tenancy_reference=data["tenancy_reference"],
@@ -450,10 +447,9 @@ def panel_refer(request: HttpRequest) -> HttpResponse:
                 referred_by=form.chosen("referred_by"),
                 idva=form.chosen("idva"),
                 next_panel=form.chosen("next_panel"),
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+            ),
+        )
+        if case is not None:
             messages.success(request, f"{case.number} is referred to the panel.")
             return redirect("housing:panel_case", case_id=case.pk)
     return render(
@@ -468,12 +464,12 @@ def panel_refer(request: HttpRequest) -> HttpResponse:
 def panel_meeting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     agency = _panel_agency(request.user, *PANEL_ROLES)
     form = forms.PanelMeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.panel_meeting_schedule(actor=_user(request), agency=agency, held_on=form.cleaned_data["held_on"])
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.panel_meeting_schedule(actor=_user(request), agency=agency, held_on=data["held_on"]),
+        )
+        if done is not None:
             messages.success(request, "The panel is arranged.")
             return redirect("housing:panel_list")
     return render(request, "housing/form.html", {"form": form, "title": "Arrange a panel", "button": "Arrange"})
@@ -532,19 +528,18 @@ def panel_intelligence_add(request: AuthenticatedHttpRequest, case_id: str) -> H
     form = forms.IntelligenceForm(
         request.POST or None, agencies=list(Agency.objects.filter(is_active=True).order_by("name"))
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.panel_intelligence_add(
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.panel_intelligence_add(
                 actor=_user(request),
                 case=case,
                 from_agency=form.agencies.get(data["from_agency"]),
                 shared_on=data["shared_on"],
                 summary=data["summary"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+            ),
+        )
+        if done is not None:
             messages.success(request, "The intelligence is recorded for the panel.")
             return redirect("housing:panel_case", case_id=case.pk)
     return _panel_form_page(request, case, form, "Add intelligence from a partner agency", "Add")
@@ -561,10 +556,10 @@ def panel_decision(request: AuthenticatedHttpRequest, case_id: str) -> HttpRespo
     form = forms.DecisionForm(
         request.POST or None, meetings=meetings, upcoming=upcoming, initial={"version": case.version}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.panel_decision_record(
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.panel_decision_record(
                 actor=_user(request),
                 case=case,
                 meeting=form.chosen("meeting"),
@@ -574,10 +569,9 @@ def panel_decision(request: AuthenticatedHttpRequest, case_id: str) -> HttpRespo
                 note=data["note"],
                 next_panel=form.chosen("next_panel"),
                 expected_version=data["version"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+            ),
+        )
+        if done is not None:
             messages.success(request, "The panel's decision is recorded.")
             return redirect("housing:panel_case", case_id=case.pk)
     return _panel_form_page(request, case, form, "Record the panel's decision", "Record the decision")
@@ -597,10 +591,10 @@ def panel_review(request: AuthenticatedHttpRequest, case_id: str) -> HttpRespons
             "proportionality_review": case.proportionality_review,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.panel_review_record(
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.panel_review_record(
                 actor=_user(request),
                 case=case,
                 pre_action_protocol_met=data["pre_action_protocol_met"],
@@ -608,10 +602,9 @@ def panel_review(request: AuthenticatedHttpRequest, case_id: str) -> HttpRespons
                 proportionality_review=data["proportionality_review"],
                 reviewed_on=data["reviewed_on"],
                 expected_version=data["version"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+            ),
+        )
+        if done is not None:
             messages.success(request, "The checks before enforcement are recorded.")
             return redirect("housing:panel_case", case_id=case.pk)
     return _panel_form_page(request, case, form, "Checks before enforcement", "Save the checks")
@@ -656,17 +649,17 @@ def panel_close(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse
     case = _panel_case(request, case_id)
     access.require_panel_member(request.user, case)
     form = forms.CloseForm(request.POST or None, initial={"version": case.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.panel_case_close(
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.panel_case_close(
                 actor=_user(request),
                 case=case,
-                closed_on=form.cleaned_data["closed_on"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+                closed_on=data["closed_on"],
+                expected_version=data["version"],
+            ),
+        )
+        if done is not None:
             messages.success(request, "The case is closed.")
             return redirect("housing:panel_case", case_id=case.pk)
     return _panel_form_page(request, case, form, "Close: legal action concluded", "Close the case")
@@ -684,12 +677,14 @@ def safety_confirm(request: AuthenticatedHttpRequest, case_id: str) -> HttpRespo
         _refused(request, "housing.tenancypanelcase", str(case_id))
         raise
     form = forms.SafetyConfirmForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.panel_safety_plan_confirm(actor=_user(request), case=case, for_stage=form.cleaned_data["for_stage"])
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.panel_safety_plan_confirm(
+                actor=_user(request), case=case, for_stage=data["for_stage"]
+            ),
+        )
+        if done is not None:
             messages.success(request, "Your confirmation is recorded. The panel may now take that step.")
             return redirect("housing:safety_confirm", case_id=case.pk)
     audit_record(actor=_user(request), action=AuditAction.VIEW, obj=case, detail={"page": "safety plan confirmation"})

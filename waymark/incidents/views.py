@@ -8,7 +8,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,7 +22,7 @@ from waymark.incidents.forms import IncidentForm
 from waymark.people.access import get_person_for_user
 from waymark.people.models import Person, Relationship
 from waymark.risk.access import require_risk_role
-from waymark.web.forms import add_action_errors
+from waymark.web.actions import run_action
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -51,18 +51,18 @@ def incident_create(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> 
     form = IncidentForm(request.POST or None, perpetrators=perpetrators, initial={"occurred_on": timezone.localdate()})
     if request.method == "GET":
         audit_record(actor=request.user, action=AuditAction.VIEW, obj=person, detail={"section": "incident_form"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            incident_record(
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: incident_record(
                 actor=request.user,
                 victim=person,
                 perpetrator=form.chosen_perpetrator(),
-                occurred_on=form.cleaned_data["occurred_on"],
-                description=form.cleaned_data["description"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+                occurred_on=data["occurred_on"],
+                description=data["description"],
+            ),
+        )
+        if done is not None:
             messages.success(request, "Incident recorded.")
             return redirect("risk:history", person_id=person.pk)
     return render(request, "incidents/form.html", {"person": person, "form": form})

@@ -25,6 +25,7 @@ from waymark.people import access, actions, forms
 from waymark.people.choices import RelationshipKind
 from waymark.people.models import Address, ContactChannel, Person, Relationship
 from waymark.people.pages import person_page_flags
+from waymark.web.actions import run_action
 from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
@@ -106,16 +107,16 @@ def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     agencies = list(Agency.objects.filter(pk__in=access.agencies_user_may_record_for(request.user)))
     form = forms.PersonCreateForm(request.POST or None, agencies=agencies)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = actions.person_create(
+    if request.method == "POST":
+        person = run_action(
+            form,
+            lambda data: actions.person_create(
                 actor=request.user,
-                held_by=form.agencies[form.cleaned_data["held_by"]],
+                held_by=form.agencies[data["held_by"]],
                 fields=form.person_fields(),
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+            ),
+        )
+        if person is not None:
             return redirect("people:detail", person_id=person.pk)
     return render(request, "people/person_form.html", {"form": form, "title": "Add a person"})
 
@@ -232,12 +233,9 @@ def person_edit(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Http
 def name_add(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = _editable_person(request, person_id)
     form = forms.PersonNameForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.person_name_add(actor=request.user, person=person, **form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+    if request.method == "POST":
+        done = run_action(form, lambda data: actions.person_name_add(actor=request.user, person=person, **data))
+        if done is not None:
             return redirect("people:detail", person_id=person.pk)
     return render(request, "people/simple_form.html", {"form": form, "title": "Add another name", "person": person})
 
@@ -273,12 +271,9 @@ def relationship_add(request: AuthenticatedHttpRequest, person_id: uuid.UUID) ->
 def address_add(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = _located_person(request, person_id, edit=True)
     form = forms.AddressForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.address_add(actor=request.user, person=person, **form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+    if request.method == "POST":
+        done = run_action(form, lambda data: actions.address_add(actor=request.user, person=person, **data))
+        if done is not None:
             return redirect("people:contact", person_id=person.pk)
     return render(request, "people/simple_form.html", {"form": form, "title": "Add an address", "person": person})
 
@@ -291,12 +286,11 @@ def address_end(request: AuthenticatedHttpRequest, person_id: uuid.UUID, address
     if address is None:
         raise Http404("No such address")
     form = forms.AddressEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.address_end(actor=request.user, address=address, lived_to=form.cleaned_data["lived_to"])
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+    if request.method == "POST":
+        done = run_action(
+            form, lambda data: actions.address_end(actor=request.user, address=address, lived_to=data["lived_to"])
+        )
+        if done is not None:
             return redirect("people:contact", person_id=person.pk)
     return render(
         request,
@@ -315,20 +309,19 @@ def address_end(request: AuthenticatedHttpRequest, person_id: uuid.UUID, address
 def channel_add(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = _located_person(request, person_id, edit=True)
     form = forms.ContactChannelForm(request.POST or None, addresses=person.addresses.filter(is_current=True))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.contact_channel_add(
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.contact_channel_add(
                 actor=request.user,
                 person=person,
                 kind=data["kind"],
                 value=data["value"],
                 address=data["address"],
                 flags=form.flags(),
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+            ),
+        )
+        if done is not None:
             return redirect("people:contact", person_id=person.pk)
     return render(
         request, "people/simple_form.html", {"form": form, "title": "Add a way to contact them", "person": person}
@@ -377,12 +370,12 @@ def channel_end(request: AuthenticatedHttpRequest, person_id: uuid.UUID, channel
     person = _located_person(request, person_id, edit=True)
     channel = _channel(person, channel_id)
     form = forms.EndDateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.contact_channel_end(actor=request.user, channel=channel, ended_on=form.cleaned_data["ended_on"])
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.contact_channel_end(actor=request.user, channel=channel, ended_on=data["ended_on"]),
+        )
+        if done is not None:
             return redirect("people:contact", person_id=person.pk)
     return render(
         request, "people/simple_form.html", {"form": form, "title": "Stop using this contact method", "person": person}
@@ -396,12 +389,11 @@ def person_archive(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> H
     if not access.can_archive_person(request.user, person):
         raise PermissionDenied("Only a team manager of the holding agency can archive a record.")
     form = forms.ArchiveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.person_archive(actor=request.user, person=person, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+    if request.method == "POST":
+        done = run_action(
+            form, lambda data: actions.person_archive(actor=request.user, person=person, reason=data["reason"])
+        )
+        if done is not None:
             return redirect("people:detail", person_id=person.pk)
     return render(
         request,

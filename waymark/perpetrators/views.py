@@ -34,6 +34,7 @@ from waymark.perpetrators.selectors import (
     outcome_changes,
     victim_candidates,
 )
+from waymark.web.actions import run_action
 from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
@@ -91,10 +92,10 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if programme_agency is None:
         raise PermissionDenied("You do not run a programme.")
     form = forms.SelfReferralForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            enrolment = actions.enrolment_self_referral(
+    if request.method == "POST":
+        enrolment = run_action(
+            form,
+            lambda data: actions.enrolment_self_referral(
                 actor=user,
                 agency=programme_agency,
                 referred_on=data["referred_on"],
@@ -102,10 +103,9 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                     given_name=data["given_name"], family_name=data["family_name"], date_of_birth=data["date_of_birth"]
                 ),
                 check=data["check"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+            ),
+        )
+        if enrolment is not None:
             return redirect("perpetrators:detail", enrolment_id=enrolment.pk)
     return render(request, "perpetrators/referral_form.html", {"form": form})
 
@@ -124,10 +124,10 @@ def programme_referral(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.ProgrammeReferralForm(
         request.POST or None, programmes=list(actions.programmes_running()), person=person
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.enrolment_refer(
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.enrolment_refer(
                 actor=user,
                 agency=form.programmes[data["agency"]],
                 referred_on=data["referred_on"],
@@ -137,10 +137,9 @@ def programme_referral(request: AuthenticatedHttpRequest) -> HttpResponse:
                 else actions.NewParticipant(
                     given_name=data["given_name"], family_name=data["family_name"], date_of_birth=data["date_of_birth"]
                 ),
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+            ),
+        )
+        if done is not None:
             return render(request, "perpetrators/programme_referral_done.html", {"person": person}, status=200)
     return render(request, "perpetrators/programme_referral_form.html", {"form": form, "person": person})
 
@@ -194,20 +193,19 @@ def _form_page(
 def enrolment_assess(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
     enrolment = _enrolment(request, enrolment_id)
     form = forms.AssessmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.enrolment_assess(
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.enrolment_assess(
                 actor=request.user,
                 enrolment=enrolment,
                 assessed_on=data["assessed_on"],
                 suitable=data["suitable"] == "yes",
                 not_suitable_reason=data["not_suitable_reason"],
                 note=data["note"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+            ),
+        )
+        if done is not None:
             return redirect("perpetrators:detail", enrolment_id=enrolment.pk)
     return _form_page(request, enrolment, form, title="Record the suitability assessment")
 
@@ -217,17 +215,17 @@ def enrolment_assess(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID)
 def enrolment_enrol(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
     enrolment = _enrolment(request, enrolment_id)
     form = forms.EnrolForm(request.POST or None, initial={"sessions_planned": Enrolment().sessions_planned})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.enrolment_enrol(
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.enrolment_enrol(
                 actor=request.user,
                 enrolment=enrolment,
-                starts_on=form.cleaned_data["starts_on"],
-                sessions_planned=form.cleaned_data["sessions_planned"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+                starts_on=data["starts_on"],
+                sessions_planned=data["sessions_planned"],
+            ),
+        )
+        if done is not None:
             return redirect("perpetrators:detail", enrolment_id=enrolment.pk)
     return _form_page(
         request, enrolment, form, title="Enrol on the programme", hint="Sessions are weekly from the first session."
@@ -299,12 +297,9 @@ def outcome_record(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID, p
 def flag_raise(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
     enrolment = _enrolment(request, enrolment_id)
     form = forms.FlagForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.flag_raise(actor=request.user, enrolment=enrolment, **form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+    if request.method == "POST":
+        done = run_action(form, lambda data: actions.flag_raise(actor=request.user, enrolment=enrolment, **data))
+        if done is not None:
             # The words go to the victim's worker: the form asked to confirm any that look like a
             # postcode or phone number before saving (core.locationscan.LocationCheckMixin).
             return redirect("perpetrators:detail", enrolment_id=enrolment.pk)
@@ -331,17 +326,17 @@ def victim_link(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) -> H
             obj=enrolment,
             detail={"page": "victim_candidates", "results": len(candidates)},
         )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.victim_link(
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.victim_link(
                 actor=request.user,
                 enrolment=enrolment,
-                victim=form.candidates[form.cleaned_data["victim"]].person,
-                relationship=form.cleaned_data["relationship"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+                victim=form.candidates[data["victim"]].person,
+                relationship=data["relationship"],
+            ),
+        )
+        if done is not None:
             return redirect("perpetrators:detail", enrolment_id=enrolment.pk)
     return _form_page(
         request,

@@ -45,6 +45,7 @@ from waymark.refuge.states import (
     ReferralStatus,
     SanctuaryStatus,
 )
+from waymark.web.actions import run_action
 from waymark.web.forms import add_action_errors
 
 SERVICE_ROLES = access.SERVICE_READ_ROLES
@@ -126,12 +127,9 @@ def house_add(request: HttpRequest, service_id: str) -> HttpResponse:
     if not access.can_manage_service(_user(request), found):
         raise PermissionDenied("Only the provider's own refuge workers can record its houses.")
     form = forms.HouseForm(request.POST or None, initial={"area": found.area})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.house_add(actor=_user(request), service=found, **form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+    if request.method == "POST":
+        done = run_action(form, lambda data: actions.house_add(actor=_user(request), service=found, **data))
+        if done is not None:
             messages.success(request, "The safe house is recorded.")
             return redirect("refuge:service", service_id=found.pk)
     return _form_page(

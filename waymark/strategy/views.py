@@ -11,7 +11,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -40,7 +40,7 @@ from waymark.strategy.choices import Rag
 from waymark.strategy.measures import MEASURES
 from waymark.strategy.models import Action, ExceptionReport, Strategy
 from waymark.strategy.timeline import build_chart
-from waymark.web.forms import add_action_errors
+from waymark.web.actions import run_action
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -145,14 +145,14 @@ def rag_definition_edit(request: HttpRequest, strategy_id: uuid.UUID) -> HttpRes
     """The partnership lead chooses how the strategy's actions are rated."""
     strategy = _get(request, get_strategy_for_user, "strategy.strategy", strategy_id)
     form = forms.RagDefinitionForm(request.POST or None, initial={"rag_definition": strategy.rag_definition})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.strategy_set_rag_definition(
-                actor=_user(request), strategy=strategy, rag_definition=form.cleaned_data["rag_definition"]
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.strategy_set_rag_definition(
+                actor=_user(request), strategy=strategy, rag_definition=data["rag_definition"]
+            ),
+        )
+        if done is not None:
             messages.success(request, "How actions are rated has been saved.")
             return redirect("strategy:detail", strategy.pk)
     return render(
@@ -198,10 +198,10 @@ def action_update(request: AuthenticatedHttpRequest, action_id: uuid.UUID) -> Ht
     form = forms.ActionUpdateForm(
         request.POST or None, initial={"version": action.version, "rag": action.rag or suggested}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.action_update_record(
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.action_update_record(
                 actor=_user(request),
                 action=action,
                 details=actions.UpdateDetails(
@@ -214,10 +214,9 @@ def action_update(request: AuthenticatedHttpRequest, action_id: uuid.UUID) -> Ht
                     escalate=data["escalate"],
                 ),
                 version=data["version"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+            ),
+        )
+        if done is not None:
             messages.success(request, f"Action {action.number} has been updated.")
             return redirect("strategy:action", action.pk)
     audit_record(actor=_user(request), action=AuditAction.VIEW, obj=action, detail={"page": "update"})
@@ -245,17 +244,17 @@ def exception_report_create(request: HttpRequest, strategy_id: uuid.UUID) -> Htt
     form = forms.ExceptionReportForm(
         request.POST or None, years=years, initial={"financial_year": year, "quarter": quarter}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = actions.exception_report_generate(
+    if request.method == "POST":
+        report = run_action(
+            form,
+            lambda data: actions.exception_report_generate(
                 actor=_user(request),
                 strategy=strategy,
-                financial_year=form.cleaned_data["financial_year"],
-                quarter=form.cleaned_data["quarter"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+                financial_year=data["financial_year"],
+                quarter=data["quarter"],
+            ),
+        )
+        if report is not None:
             messages.success(request, f"The exception report for {report.period_label} has been generated and kept.")
             return redirect("strategy:report", report.pk)
     return render(
@@ -414,12 +413,12 @@ def action_add(request: HttpRequest, strategy_id: uuid.UUID) -> HttpResponse:
     """The partnership lead adds an action to the plan."""
     strategy = _get(request, get_strategy_for_user, "strategy.strategy", strategy_id)
     form = _action_form(request, strategy)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action = actions.action_create(actor=_user(request), strategy=strategy, details=_action_details(form))
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+    if request.method == "POST":
+        action = run_action(
+            form,
+            lambda data: actions.action_create(actor=_user(request), strategy=strategy, details=_action_details(form)),
+        )
+        if action is not None:
             messages.success(request, f"Action {action.number} has been added.")
             return redirect("strategy:action", action.pk)
     return render(
@@ -450,17 +449,17 @@ def action_edit(request: AuthenticatedHttpRequest, action_id: uuid.UUID) -> Http
         "measure_direction": action.measure_direction,
     }
     form = _action_form(request, action.strategy, initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.action_edit(
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.action_edit(
                 actor=_user(request),
                 action=action,
                 details=_action_details(form),
-                version=form.cleaned_data["version"] or 0,
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+                version=data["version"] or 0,
+            ),
+        )
+        if done is not None:
             messages.success(request, f"Action {action.number} has been saved.")
             return redirect("strategy:action", action.pk)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=action, detail={"page": "edit"})

@@ -44,6 +44,7 @@ from waymark.training.choices import ATTENDED_STATUSES, BookingStatus, CourseKin
 from waymark.training.importer import COLUMNS, parse_register
 from waymark.training.models import Champion, Course, PeerMatch, PeerSupporter, TrainingSession
 from waymark.training.selectors import COUNT_COLUMNS, confidence_change, training_counts
+from waymark.web.actions import run_action
 from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
@@ -121,10 +122,10 @@ def session_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def session_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     courses = list(Course.objects.visible_to(request.user).filter(is_active=True).order_by("name"))
     form = forms.SessionForm(request.POST or None, courses=courses)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            session = actions.session_create(
+    if request.method == "POST":
+        session = run_action(
+            form,
+            lambda data: actions.session_create(
                 actor=_user(request),
                 details=actions.SessionDetails(
                     course=form.courses.get(data["course"]),
@@ -134,10 +135,9 @@ def session_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                     venue=data["venue"],
                     capacity=data["capacity"],
                 ),
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+            ),
+        )
+        if session is not None:
             messages.success(request, "The session has been added.")
             return redirect("training:session", session.pk)
     return _form_page(request, form, "Add a training session", "training:index")
@@ -147,12 +147,9 @@ def session_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def course_create(request: HttpRequest) -> HttpResponse:
     form = forms.CourseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.course_create(actor=_user(request), **form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+    if request.method == "POST":
+        done = run_action(form, lambda data: actions.course_create(actor=_user(request), **data))
+        if done is not None:
             messages.success(request, "The course has been added.")
             return redirect("training:session_create")
     return _form_page(request, form, "Add a course", "training:index")
@@ -173,10 +170,10 @@ def session_edit(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> Ht
         "capacity": session.capacity,
     }
     form = forms.SessionForm(request.POST or None, courses=courses, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.session_update(
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.session_update(
                 actor=_user(request),
                 session=session,
                 details=actions.SessionDetails(
@@ -189,10 +186,9 @@ def session_edit(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> Ht
                     provider=session.provider,
                 ),
                 version=data["version"] or 0,
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+            ),
+        )
+        if done is not None:
             messages.success(request, "The session has been saved.")
             return redirect("training:session", session.pk)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=session, detail={"page": "edit"})
@@ -229,10 +225,10 @@ def session_detail(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> 
 def attendance_add(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     session = _get(request, get_session_for_user, "training.trainingsession", session_id)
     form = forms.AttendanceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.attendance_record(
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.attendance_record(
                 actor=_user(request),
                 row=actions.AttendanceRow(
                     session=session,
@@ -245,10 +241,9 @@ def attendance_add(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
                     confidence_before=data["confidence_before"],
                     confidence_after=data["confidence_after"],
                 ),
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+            ),
+        )
+        if done is not None:
             messages.success(request, "The booking has been added.")
             return redirect("training:session", session.pk)
     return _form_page(request, form, "Add someone to the session", "training:index", caption=str(session))
@@ -267,10 +262,10 @@ def booking_edit(request: HttpRequest, booking_id: uuid.UUID) -> HttpResponse:
         "follow_up_note": booking.follow_up_note,
     }
     form = forms.BookingForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.booking_update(
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.booking_update(
                 actor=_user(request),
                 booking=booking,
                 status=data["status"],
@@ -279,10 +274,9 @@ def booking_edit(request: HttpRequest, booking_id: uuid.UUID) -> HttpResponse:
                 follow_up_on=data["follow_up_on"],
                 follow_up_note=data["follow_up_note"],
                 version=data["version"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+            ),
+        )
+        if done is not None:
             messages.success(request, "The booking has been saved.")
             return redirect("training:session", booking.session_id)
     audit_record(actor=_user(request), action=AuditAction.VIEW, obj=booking)
@@ -427,20 +421,19 @@ def champion_directory(request: AuthenticatedHttpRequest) -> HttpResponse:
 def champion_add(request: HttpRequest, booking_id: uuid.UUID) -> HttpResponse:
     booking = _get(request, get_booking_for_user, "training.booking", booking_id)
     form = forms.ChampionAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            champion = actions.champion_record(
+    if request.method == "POST":
+        champion = run_action(
+            form,
+            lambda data: actions.champion_record(
                 actor=_user(request),
                 booking=booking,
                 agreement_signed_on=data["agreement_signed_on"],
                 line_manager=data["line_manager"],
                 phone=data["phone"],
                 in_directory=data["in_directory"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+            ),
+        )
+        if champion is not None:
             messages.success(request, "They are now a champion.")
             return redirect("training:champion", champion.pk)
     return _form_page(request, form, "Make a champion", "training:champions", caption=booking.attendee.full_name)
@@ -463,13 +456,9 @@ def champion_edit(request: HttpRequest, champion_id: uuid.UUID) -> HttpResponse:
             "phone": champion.phone,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.champion_update(actor=_user(request), champion=champion, **data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+    if request.method == "POST":
+        done = run_action(form, lambda data: actions.champion_update(actor=_user(request), champion=champion, **data))
+        if done is not None:
             messages.success(request, "The champion's record has been saved.")
             return redirect("training:champions")
     audit_record(actor=_user(request), action=AuditAction.VIEW, obj=champion)
@@ -527,14 +516,14 @@ def peer_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     agency = _peer_agency(request.user)
     form = forms.PeerForm(request.POST or None)
     del form.fields["is_active"]
-    if request.method == "POST" and form.is_valid():
-        try:
-            peer = actions.peer_supporter_record(
-                actor=_user(request), agency=agency, details=_peer_details(form.cleaned_data)
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+    if request.method == "POST":
+        peer = run_action(
+            form,
+            lambda data: actions.peer_supporter_record(
+                actor=_user(request), agency=agency, details=_peer_details(data)
+            ),
+        )
+        if peer is not None:
             messages.success(request, "The peer supporter has been added.")
             return redirect("training:peer", peer.pk)
     return _form_page(request, form, "Add a peer supporter", "training:peers")
@@ -557,18 +546,18 @@ def peer_edit(request: HttpRequest, peer_id: uuid.UUID) -> HttpResponse:
         "version",
     ]
     form = forms.PeerForm(request.POST or None, initial={name: getattr(peer, name) for name in fields})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.peer_supporter_update(
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.peer_supporter_update(
                 actor=_user(request),
                 peer=peer,
-                details=_peer_details(form.cleaned_data),
-                is_active=form.cleaned_data["is_active"],
-                version=form.cleaned_data["version"] or 0,
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+                details=_peer_details(data),
+                is_active=data["is_active"],
+                version=data["version"] or 0,
+            ),
+        )
+        if done is not None:
             messages.success(request, "The peer supporter's record has been saved.")
             return redirect("training:peer", peer.pk)
     audit_record(actor=_user(request), action=AuditAction.VIEW, obj=peer, detail={"page": "edit"})
