@@ -376,7 +376,7 @@ def marac_appearances(user: User, person: Person) -> list[Entry]:
         details = []
         if marac_case.referring_agency is not None:
             details.append(f"Referred by {marac_case.referring_agency.name}")
-        if marac_case.read_in_full:
+        if marac_case.read_in_full:  # type: ignore[attr-defined]  # annotated above
             criteria = [Criterion(value).label.lower() for value in marac_case.criteria if value in Criterion.values]
             if criteria:
                 details.append("Criteria: " + ", ".join(criteria))

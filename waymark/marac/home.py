@@ -17,10 +17,11 @@ from django.utils import dateformat, timezone
 
 from waymark.cases.sections import register_case_section
 from waymark.core.roles import Role
-from waymark.marac.meetings.access import is_coordinator, representative_agency_ids
-from waymark.marac.meetings.selectors import next_meeting_for, research_to_do
-from waymark.marac.models import ActionStatus, FlagStatus, MaracAction, MaracCase, MaracCaseStatus
+from waymark.marac.meetings.access import is_coordinator
+from waymark.marac.meetings.selectors import agenda, next_meeting_for, open_actions_for, research_to_do
+from waymark.marac.models import FlagStatus, MaracCaseStatus
 from waymark.marac.referrals.access import MARAC_REFERRING_ROLES, flags_visible_to, marac_referrals_visible_to
+from waymark.marac.referrals.selectors import has_open_referral, referrals_for_case
 from waymark.marac.reports.selectors import headline_rule, marac_performance, period_of, recommended_range
 from waymark.web.home import Figure, Panel, register
 
@@ -78,8 +79,7 @@ def marac_case_section(user: User, case: Any) -> dict[str, Any] | None:
     already checked the viewer may see the case; referring needs a referring role too."""
     if not (MARAC_REFERRING_ROLES & user.roles):
         return None
-    referrals = MaracCase.objects.filter(case=case).only("id", "ref", "referred_on", "status").order_by("-referred_on")
-    return {"referrals": list(referrals)}
+    return {"referrals": referrals_for_case(case)}
 
 
 @register_case_section(order=5, template="marac/_case_risk_section.html")
@@ -102,9 +102,6 @@ def case_risk_section(user: User, case: Any) -> dict[str, Any] | None:
     due_on = reassessment_due_on(assessments)
     today = timezone.localdate()
     # As the MARAC section beside it: this case's own referrals (the viewer may see the case).
-    open_marac = MaracCase.objects.filter(case=case).exclude(
-        status__in=[MaracCaseStatus.NOT_ACCEPTED, MaracCaseStatus.WITHDRAWN, MaracCaseStatus.HEARD]
-    )
     return {
         "latest": latest.assessment if latest else None,
         "trend": latest.trend if latest else None,
@@ -112,16 +109,13 @@ def case_risk_section(user: User, case: Any) -> dict[str, Any] | None:
         "overdue": due_on is not None and due_on < today,
         "is_high": latest is not None and latest.assessment.final_level == RiskLevel.HIGH,
         "may_refer": bool(MARAC_REFERRING_ROLES & user.roles) and case.closed_on is None,
-        "marac_open": open_marac.exists(),
+        "marac_open": has_open_referral(case),
     }
 
 
 @register(Role.MARAC_COORDINATOR, Role.MARAC_REPRESENTATIVE)
 def marac_meetings_panel(user: User) -> Panel:
     meeting = next_meeting_for(user)
-    open_actions = MaracAction.objects.filter(status=ActionStatus.OPEN)
-    if not is_coordinator(user):
-        open_actions = open_actions.filter(owner_agency_id__in=representative_agency_ids(user))
     figures = []
     links = [("MARAC meetings", reverse("marac:meetings")), ("Actions", reverse("marac:actions"))]
     if meeting is None:
@@ -132,12 +126,15 @@ def marac_meetings_panel(user: User) -> Panel:
             Figure("Next meeting", dateformat.format(meeting.held_on, "j F Y"), href),
             Figure(
                 "Cases on its agenda",
-                f"{MaracCase.objects.filter(meeting=meeting).count()} of {meeting.capacity}",
+                f"{agenda(meeting).count()} of {meeting.capacity}",
             ),
             Figure("Research still to do", research_to_do(user, meeting)),
         ]
     figures.append(
-        Figure("Actions open" if is_coordinator(user) else "Your agency's open actions", open_actions.count())
+        Figure(
+            "Actions open" if is_coordinator(user) else "Your agency's open actions",
+            open_actions_for(user).count(),
+        )
     )
     return Panel(
         title="MARAC meetings",

@@ -10,16 +10,20 @@ decided in ``waymark/marac/referrals/access.py`` (referrals) and ``waymark/marac
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import models
 
+from waymark.audit.scoping import ScopedQuerySet, user_scope
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
 from waymark.core.sequences import YearlySequence
 from waymark.core.versioning import VersionedModel
 from waymark.referrals.choices import Consent, LawfulBasis
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 
 class MeetingKind(models.TextChoices):
@@ -90,6 +94,15 @@ class MaracMeeting(BaseModel):
 
     def __str__(self) -> str:
         return f"MARAC {self.ref} ({self.held_on:%-d %B %Y})"
+
+
+class MaracCaseQuerySet(ScopedQuerySet["MaracCase"]):
+    @user_scope
+    def visible_to(self, user: User) -> MaracCaseQuerySet:
+        """The MARAC cases this user may see at all (rules in ``waymark/marac/referrals/access.py``)."""
+        from waymark.marac.referrals.access import marac_cases_visible_to
+
+        return cast(MaracCaseQuerySet, marac_cases_visible_to(user, self))
 
 
 class MaracCase(BaseModel):
@@ -200,6 +213,8 @@ class MaracCase(BaseModel):
     # What the meeting recorded about the case (meeting mode).
     discussion_summary = EncryptedTextField(blank=True, help_text="Summary of the information shared (encrypted).")
     risks_identified = EncryptedTextField(blank=True, help_text="The risks the meeting identified (encrypted).")
+
+    objects = MaracCaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["referred_on", "ref"]

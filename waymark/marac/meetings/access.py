@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from waymark.audit.scoping import get_for_user
 from waymark.core.roles import Role
 from waymark.marac.models import MaracAction, MaracCase, MaracMeeting, MeetingAgency, Research
 
@@ -93,16 +94,18 @@ def get_meeting_to_run(user: User, meeting_id: UUID | str) -> MaracMeeting:
     return meeting
 
 
-def get_meeting_case_for_user(user: User, meeting: MaracMeeting, case_id: UUID | str) -> MaracCase:
-    """A case on ``meeting``'s agenda (the meeting already checked for the user): 404 for any other case."""
-    try:
-        return (
-            MaracCase.objects.select_related("victim", "perpetrator", "referring_agency")
-            # Only that meeting's cases: a case on another meeting's agenda is not found here.
-            .get(pk=case_id, meeting=meeting)
-        )
-    except (MaracCase.DoesNotExist, ValueError) as error:
-        raise Http404("No such case on this agenda") from error
+def get_meeting_case_for_user(user: User, meeting: MaracMeeting, case_id: UUID | str, *, page: str) -> MaracCase:
+    """A case on ``meeting``'s agenda (the meeting already checked for the user): 404 for any other
+    case. The object check writes the "viewed a record" row (``page``: which page asked)."""
+    return get_for_user(
+        MaracCase.objects.visible_to(user)
+        # Only that meeting's cases: a case on another meeting's agenda is not found here.
+        .filter(meeting=meeting)
+        .select_related("victim", "perpetrator", "referring_agency"),
+        case_id,
+        actor=user,
+        detail={"page": page, "meeting": str(meeting.pk)},
+    )
 
 
 def research_visible_to(user: User, meeting: MaracMeeting) -> QuerySet[Research]:

@@ -12,7 +12,12 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from waymark.marac.meetings.access import is_coordinator, meetings_visible_to, participating_agency_ids
+from waymark.marac.meetings.access import (
+    is_coordinator,
+    meetings_visible_to,
+    participating_agency_ids,
+    representative_agency_ids,
+)
 from waymark.marac.models import (
     ActionStatus,
     Attendee,
@@ -21,6 +26,7 @@ from waymark.marac.models import (
     MaracCase,
     MaracCaseStatus,
     MaracMeeting,
+    MeetingKind,
     MeetingStatus,
     Research,
 )
@@ -131,3 +137,35 @@ def research_to_do(user: User, meeting: MaracMeeting) -> int:
     cases = list(MaracCase.objects.filter(meeting=meeting).values_list("pk", flat=True))
     done = Research.objects.filter(meeting=meeting, marac_case_id__in=cases, agency_id__in=agency_ids).count()
     return len(cases) * len(agency_ids) - done
+
+
+def open_actions_for(user: User) -> QuerySet[MaracAction]:
+    """The open actions on the user's home panel: every one for the coordinator, their agencies'
+    for a representative."""
+    open_actions = MaracAction.objects.filter(status=ActionStatus.OPEN)
+    if is_coordinator(user):
+        return open_actions
+    return open_actions.filter(owner_agency_id__in=representative_agency_ids(user))
+
+
+def last_regular_meeting() -> MaracMeeting | None:
+    """The latest regular meeting on the schedule (the coordinator schedules the next after it)."""
+    return MaracMeeting.objects.filter(kind=MeetingKind.REGULAR).order_by("-held_on").first()
+
+
+def earlier_actions_for_victim(marac_case: MaracCase, meeting: MaracMeeting) -> QuerySet[MaracAction]:
+    """The actions agreed for this case's victim at other meetings, shown beside the case."""
+    return (
+        MaracAction.objects.filter(marac_case__victim_id=marac_case.victim_id)
+        .exclude(agreed_at=meeting)
+        .select_related("owner_agency", "agreed_at")
+        .order_by("-agreed_at__held_on", "due_on")
+    )
+
+
+def actions_agreed_at(meeting: MaracMeeting) -> QuerySet[MaracAction]:
+    return MaracAction.objects.filter(agreed_at=meeting).select_related("owner_agency")
+
+
+def actions_reviewed_at(meeting: MaracMeeting) -> QuerySet[MaracAction]:
+    return MaracAction.objects.filter(last_reviewed_at=meeting).select_related("marac_case", "owner_agency")

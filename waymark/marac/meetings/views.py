@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
+from waymark.audit.scoping import get_for_user
 from waymark.core.access import signed_in
 from waymark.core.roles import Role
 from waymark.core.versioning import StaleEdit, conflict_response, versioned_initial
@@ -151,7 +152,7 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _next_regular_date() -> dt.date:
     """The day after the last regular meeting's interval, or a week today for a new schedule."""
-    last = MaracMeeting.objects.filter(kind="regular").order_by("-held_on").first()
+    last = selectors.last_regular_meeting()
     today = timezone.localdate()
     if last is not None and last.held_on + dt.timedelta(days=selectors.interval_days()) >= today:
         return last.held_on + dt.timedelta(days=selectors.interval_days())
@@ -305,18 +306,17 @@ def agenda_build(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpRes
     )
 
 
-def _awaiting_case(case_id: str) -> MaracCase:
-    try:
-        return MaracCase.objects.get(pk=case_id)
-    except (MaracCase.DoesNotExist, ValueError, ValidationError) as error:
-        raise Http404("No such referral") from error
+def _awaiting_case(request: AuthenticatedHttpRequest, case_id: str) -> MaracCase:
+    """The referral the coordinator adds to an agenda, through the object check (404 if not theirs)."""
+    user = request.user
+    return get_for_user(MaracCase.objects.visible_to(user), case_id, actor=user, detail={"page": "agenda: add"})
 
 
 @signed_in(COORDINATOR)
 @require_POST
 def agenda_add(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
     meeting = get_meeting_to_run(request.user, meeting_id)
-    marac_case = _awaiting_case(request.POST.get("case", ""))
+    marac_case = _awaiting_case(request, request.POST.get("case", ""))
     _run(
         request,
         lambda: actions.agenda_add(actor=request.user, meeting=meeting, marac_case=marac_case),
@@ -329,7 +329,7 @@ def agenda_add(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpRespo
 @require_POST
 def agenda_move(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
     meeting = get_meeting_to_run(request.user, meeting_id)
-    marac_case = get_meeting_case_for_user(request.user, meeting, case_id)
+    marac_case = get_meeting_case_for_user(request.user, meeting, case_id, page="agenda: move")
     direction = request.POST.get("direction", "")
     _run(
         request,
@@ -343,7 +343,7 @@ def agenda_move(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UU
 @require_POST
 def agenda_remove(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
     meeting = get_meeting_to_run(request.user, meeting_id)
-    marac_case = get_meeting_case_for_user(request.user, meeting, case_id)
+    marac_case = get_meeting_case_for_user(request.user, meeting, case_id, page="agenda: remove")
     _run(
         request,
         lambda: actions.agenda_remove(actor=request.user, meeting=meeting, marac_case=marac_case),
@@ -360,7 +360,7 @@ def agenda_remove(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: 
 def research(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
     """A case on the agenda: what each agency holds, and the representative's own entry."""
     meeting = get_meeting_for_user(request.user, meeting_id)
-    marac_case = get_meeting_case_for_user(request.user, meeting, case_id)
+    marac_case = get_meeting_case_for_user(request.user, meeting, case_id, page="research")
     agencies = Agency.objects.filter(pk__in=research_agencies_for(request.user, meeting))
     entries = list(research_visible_to(request.user, meeting).filter(marac_case=marac_case))
     form = None
@@ -396,7 +396,6 @@ def research(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID)
         raise PermissionDenied(
             "Only a representative of an agency taking part can record research, before the meeting."
         )
-    _audit_view(request, marac_case, "research", meeting=str(meeting.pk), entries=len(entries))
     invited = list(meeting.agencies.select_related("agency"))
     recorded = {e.agency_id for e in entries}
     return render(
@@ -541,7 +540,7 @@ def attendee_remove(request: AuthenticatedHttpRequest, meeting_id: UUID, attende
 def meeting_case(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
     """Hearing one case: the research, the summary and risks, the actions, marking it heard."""
     meeting = get_meeting_to_run(request.user, meeting_id)
-    marac_case = get_meeting_case_for_user(request.user, meeting, case_id)
+    marac_case = get_meeting_case_for_user(request.user, meeting, case_id, page="meeting mode: case")
     if request.method == "POST":
         form = CaseDiscussionForm(request.POST)
         if form.is_valid():
@@ -571,17 +570,12 @@ def _meeting_case_page(
     request: AuthenticatedHttpRequest, meeting: MaracMeeting, marac_case: MaracCase, form: Any, action_form: Any
 ) -> HttpResponse:
     entries = list(research_visible_to(request.user, meeting).filter(marac_case=marac_case))
-    _audit_view(request, marac_case, "meeting mode: case", meeting=str(meeting.pk))
+    # The object check (get_meeting_case_for_user) wrote the VIEW row.
     # Live use (issue 10, item 4): where this case sits on the agenda, the way to the case before
     # and after it, and the actions agreed for this victim at earlier meetings, beside the case.
     agenda = list(selectors.agenda(meeting))
     position = next((i for i, c in enumerate(agenda) if c.pk == marac_case.pk), 0)
-    previous_actions = list(
-        MaracAction.objects.filter(marac_case__victim_id=marac_case.victim_id)
-        .exclude(agreed_at=meeting)
-        .select_related("owner_agency", "agreed_at")
-        .order_by("-agreed_at__held_on", "due_on")
-    )
+    previous_actions = list(selectors.earlier_actions_for_victim(marac_case, meeting))
     return render(
         request,
         "marac/meeting_case.html",
@@ -611,7 +605,7 @@ def _meeting_case_page(
 @require_POST
 def action_add(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
     meeting = get_meeting_to_run(request.user, meeting_id)
-    marac_case = get_meeting_case_for_user(request.user, meeting, case_id)
+    marac_case = get_meeting_case_for_user(request.user, meeting, case_id, page="meeting mode: add action")
     action_form = ActionForm(request.POST, prefix="action")
     if action_form.is_valid():
         data = action_form.cleaned_data
@@ -640,7 +634,7 @@ def action_add(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUI
 @require_POST
 def case_hear(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
     meeting = get_meeting_to_run(request.user, meeting_id)
-    marac_case = get_meeting_case_for_user(request.user, meeting, case_id)
+    marac_case = get_meeting_case_for_user(request.user, meeting, case_id, page="meeting mode: hear")
     if _run(
         request,
         lambda: actions.meeting_case_hear(actor=request.user, meeting=meeting, marac_case=marac_case),
@@ -700,7 +694,7 @@ def meeting_complete(request: AuthenticatedHttpRequest, meeting_id: UUID) -> Htt
 
 def _minutes_context(request: HttpRequest, meeting: MaracMeeting) -> dict[str, Any]:
     cases = list(selectors.agenda(meeting))
-    agreed = MaracAction.objects.filter(agreed_at=meeting).select_related("owner_agency")
+    agreed = selectors.actions_agreed_at(meeting)
     by_case: dict[UUID, list[MaracAction]] = {}
     for action in agreed:
         by_case.setdefault(action.marac_case_id, []).append(action)
@@ -712,9 +706,7 @@ def _minutes_context(request: HttpRequest, meeting: MaracMeeting) -> dict[str, A
         "rows": rows,
         "invitations": list(meeting.agencies.select_related("agency")),
         "attendees": list(meeting.attendees.select_related("agency")),
-        "reviewed": list(
-            MaracAction.objects.filter(last_reviewed_at=meeting).select_related("marac_case", "owner_agency")
-        ),
+        "reviewed": list(selectors.actions_reviewed_at(meeting)),
         "statement": actions.CONFIDENTIALITY_STATEMENT,
     }
 

@@ -10,6 +10,11 @@ Each grant sits on its own line with its own test (tests/marac/test_access.py):
   commissioners and partnership leads see aggregates only (``waymark/marac/reports/access.py``).
 
 Flag-and-tag alerts are the coordinator's alone: ``flags_visible_to``.
+
+``MaracCase.objects.visible_to(user)`` is the one spelling of "every MARAC case this user may see
+at all" (``marac_cases_visible_to`` below): the coordinator's, and the cases on the agenda of a
+meeting a representative takes part in. The narrower readings (a referral in full, its status)
+start from it.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from waymark.core.roles import Role
+from waymark.marac.meetings.access import meetings_visible_to
 from waymark.marac.models import FlagAlert, MaracCase
 
 if TYPE_CHECKING:
@@ -49,9 +55,20 @@ def is_coordinator(user: User) -> bool:
     return _is_member(user) and Role.MARAC_COORDINATOR in user.roles
 
 
+def marac_cases_visible_to(user: User, cases: QuerySet[Any]) -> QuerySet[Any]:
+    """Every MARAC case this user may see at all (behind ``MaracCase.objects.visible_to``)."""
+    if not _is_member(user):
+        return cases.none()
+    # The coordinator: every case.
+    if is_coordinator(user):
+        return cases.all()
+    # A representative: the cases on the agenda of a meeting they take part in (meetings/access.py).
+    return cases.filter(meeting__in=meetings_visible_to(user))
+
+
 def marac_referrals_visible_to(user: User, cases: QuerySet[Any] | None = None) -> QuerySet[Any]:
     """The referrals this user may read in full. Nothing unless a condition below grants it."""
-    scope = MaracCase.objects.all() if cases is None else cases
+    scope = MaracCase.objects.visible_to(user) if cases is None else cases
     if not _is_member(user):
         return scope.none()
     grants = Q(pk__in=[])

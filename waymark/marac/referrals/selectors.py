@@ -1,4 +1,4 @@
-"""MARAC referrals, the reads the coordinator's pages need beyond the scopes in ``access.py``."""
+"""MARAC referrals, the reads their pages need beyond the scopes in ``access.py``."""
 
 from __future__ import annotations
 
@@ -111,3 +111,17 @@ def marac_queue(user: User, *, show: str = "awaiting", risk: str = "", source: s
     if show == "all":
         return scope.order_by("-referred_on", "-ref")
     return scope.order_by("risk_rank", "referred_on", "source_rank", "ref")
+
+
+def referrals_for_case(case: Any) -> list[MaracCase]:
+    """A case's own MARAC referrals, status only, newest first (the caller has checked the case)."""
+    return list(MaracCase.objects.filter(case=case).only("id", "ref", "referred_on", "status").order_by("-referred_on"))
+
+
+def has_open_referral(case: Any) -> bool:
+    """Whether a case has a MARAC referral not yet heard, refused or withdrawn."""
+    return (
+        MaracCase.objects.filter(case=case)
+        .exclude(status__in=[MaracCaseStatus.NOT_ACCEPTED, MaracCaseStatus.WITHDRAWN, MaracCaseStatus.HEARD])
+        .exists()
+    )
