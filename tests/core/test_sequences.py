@@ -41,3 +41,13 @@ def test_outside_a_transaction_it_refuses_rather_than_issue_a_number_unlocked():
     with pytest.raises(TransactionManagementError):
         next_reference(CaseNumberSequence, "C", 2026)
     assert not CaseNumberSequence.objects.exists()
+
+
+def test_many_numbers_at_once_follow_on_from_the_last_one_issued():
+    from waymark.core.sequences import next_references
+
+    with transaction.atomic():
+        assert next_reference(CaseNumberSequence, "C", 2026) == "C-2026-000001"
+        assert next_references(CaseNumberSequence, "C", 2026, 3) == ["C-2026-000002", "C-2026-000003", "C-2026-000004"]
+        assert next_references(CaseNumberSequence, "C", 2026, 0) == []
+        assert next_reference(CaseNumberSequence, "C", 2026) == "C-2026-000005"

@@ -49,12 +49,26 @@ def next_reference(
 ) -> str:
     """The next reference for ``prefix`` in ``year`` from the ``sequences`` table, zero-padded to
     ``width`` digits (a number past the width is written in full, never cut)."""
+    return next_references(sequences, prefix, year, 1, width=width)[0]
+
+
+def next_references(
+    sequences: type[YearlySequence] | type[PrefixedYearlySequence],
+    prefix: str,
+    year: int,
+    count: int,
+    *,
+    width: int = 6,
+) -> list[str]:
+    """The next ``count`` references in ``year``, in order, with one locked read and one write (an
+    import or the demo numbering many records at once)."""
     if not transaction.get_connection(router.db_for_write(sequences)).in_atomic_block:
         raise TransactionManagementError("next_reference runs inside the transaction that saves the numbered record.")
     key: dict[str, Any] = {"year": year}
     if issubclass(sequences, PrefixedYearlySequence):
         key["prefix"] = prefix
     sequence, _ = sequences._default_manager.select_for_update().get_or_create(**key)
-    sequence.last_number += 1
+    first = sequence.last_number + 1
+    sequence.last_number += count
     sequence.save(update_fields=["last_number"])
-    return f"{prefix}-{year}-{sequence.last_number:0{width}d}"
+    return [f"{prefix}-{year}-{number:0{width}d}" for number in range(first, first + count)]

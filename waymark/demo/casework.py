@@ -47,6 +47,7 @@ from waymark.cases.models import (
 )
 from waymark.cases.states import CaseStatus, ClosureReason
 from waymark.core.dates import add_months, add_working_days, is_working_day
+from waymark.core.sequences import next_references
 from waymark.outcomes.models import AbuseKind, Frequency, OutcomeMeasure, Stage
 from waymark.risk.choices import AssessmentSource, RiskLevel
 
@@ -838,11 +839,9 @@ def _numbers(plans: list[_Plan]) -> dict[int, str]:
         by_year.setdefault(plan.opened_at.year, []).append(plan)
     numbers: dict[int, str] = {}
     for year, group in sorted(by_year.items()):
-        sequence, _ = CaseNumberSequence.objects.select_for_update().get_or_create(year=year)
-        for plan in sorted(group, key=lambda p: (p.opened_at, p.referral.ref)):
-            sequence.last_number += 1
-            numbers[id(plan)] = f"C-{year}-{sequence.last_number:06d}"
-        sequence.save(update_fields=["last_number"])
+        ordered = sorted(group, key=lambda p: (p.opened_at, p.referral.ref))
+        for plan, number in zip(ordered, next_references(CaseNumberSequence, "C", year, len(ordered)), strict=True):
+            numbers[id(plan)] = number
     return numbers
 
 

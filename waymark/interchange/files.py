@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from waymark.core.sequences import next_references
 from waymark.incidents.models import Incident
 from waymark.interchange import cells
 from waymark.interchange.base import (
@@ -455,11 +456,10 @@ class ReferralsFile(FileHandler):
         for referral in plan.create:
             by_year.setdefault(referral.received_on.year, []).append(referral)
         for year, referrals in sorted(by_year.items()):
-            sequence, _ = ReferralNumberSequence.objects.select_for_update().get_or_create(year=year)
-            for referral in sorted(referrals, key=lambda r: (r.received_on, r.ref)):
-                sequence.last_number += 1
-                referral.number = f"R-{year}-{sequence.last_number:06d}"
-            sequence.save(update_fields=["last_number"])
+            ordered = sorted(referrals, key=lambda r: (r.received_on, r.ref))
+            numbers = next_references(ReferralNumberSequence, "R", year, len(ordered))
+            for referral, number in zip(ordered, numbers, strict=True):
+                referral.number = number
         super().apply(plan)
 
     def export_rows(self) -> Iterator[list[str]]:
