@@ -3,21 +3,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 
-class ActionErrorsMixin:
-    def add_action_errors(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                for message in messages:
-                    self.add_error(field if field in self.fields else None, message)  # type: ignore[attr-defined]
-        else:
-            for message in error.messages:
-                self.add_error(None, message)  # type: ignore[attr-defined]
-
-
-class SarOpenForm(ActionErrorsMixin, forms.Form):
+class SarOpenForm(forms.Form):
     person_reference = forms.CharField(
         label="Record id or reference",
         help_text="The person's record id (or imported reference), as the service holding their record gave it.",
@@ -39,7 +27,7 @@ class SarOpenForm(ActionErrorsMixin, forms.Form):
     )
 
 
-class SarRedactForm(ActionErrorsMixin, forms.Form):
+class SarRedactForm(forms.Form):
     text = forms.CharField(
         label="Words to redact",
         help_text="Exactly as they appear (capitals and spacing do not matter). Redacted everywhere in the bundle.",
@@ -49,7 +37,7 @@ class SarRedactForm(ActionErrorsMixin, forms.Form):
     reason = forms.CharField(label="Why", max_length=500, error_messages={"required": "Say why they are redacted"})
 
 
-class SarReviewForm(ActionErrorsMixin, forms.Form):
+class SarReviewForm(forms.Form):
     decision = forms.ChoiceField(
         label="Is the redaction right?",
         choices=[("approve", "Yes: approve it for release"), ("return", "No: return it with a note")],
@@ -59,7 +47,7 @@ class SarReviewForm(ActionErrorsMixin, forms.Form):
     note = forms.CharField(label="Note", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class RetentionHoldForm(ActionErrorsMixin, forms.Form):
+class RetentionHoldForm(forms.Form):
     record_id = forms.CharField(label="Record id", max_length=64, widget=forms.HiddenInput)
     reason = forms.CharField(
         label="Why must it be kept?",

@@ -44,6 +44,7 @@ from waymark.dataprotection.models import RetentionRun, SarStatus, SubjectAccess
 from waymark.dataprotection.redaction import released
 from waymark.dataprotection.retention import SCHEDULE_LIST, SCHEDULES
 from waymark.dataprotection.selectors import agency_names, due_for, held_for, viewers_of_person
+from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
@@ -107,7 +108,7 @@ def sar_new(request: HttpRequest) -> HttpResponse:
                 identity_check=form.cleaned_data["identity_check"],
             )
         except ValidationError as error:
-            form.add_action_errors(error)
+            add_action_errors(form, error)
         else:
             messages.success(request, "Request recorded. Assemble the bundle next.")
             return redirect("dataprotection:sar_detail", sar.pk)
@@ -149,9 +150,9 @@ def sar_detail(request: HttpRequest, sar_id: uuid.UUID) -> HttpResponse:
                 return HttpResponse("Unknown step", status=400)
         except ValidationError as error:
             if step == "review":
-                review_form.add_action_errors(error)
+                add_action_errors(review_form, error)
             elif step == "redact":
-                redact_form.add_action_errors(error)
+                add_action_errors(redact_form, error)
             else:
                 messages.error(request, " ".join(error.messages))
                 return redirect("dataprotection:sar_detail", sar.pk)
@@ -251,7 +252,7 @@ def retention_queue(request: HttpRequest) -> HttpResponse:
             if step not in ("run", "hold"):
                 return HttpResponse("Unknown step", status=400)
         except ValidationError as error:
-            hold_form.add_action_errors(error)
+            add_action_errors(hold_form, error)
     page = paged(request, due_for(key, today))
     rows = []
     for record in page.object_list:
