@@ -1,4 +1,5 @@
-"""Batch dedupe across all people with Splink (DuckDB backend), producing clusters for review.
+"""Batch dedupe across all people with Splink (DuckDB on one machine, Spark for a region), producing
+clusters for review.
 
 ``people_frame()`` reads the search-key tables (names normalised, postcode and phone only as
 blind indexes) into a DataFrame; ``run_dedupe`` trains or reuses a Splink model, predicts pairs
@@ -71,83 +72,88 @@ def people_frame() -> pd.DataFrame:
     return pd.DataFrame(list(rows.values()), columns=COLUMNS)
 
 
-def _null_level(column: str) -> dict[str, Any]:
-    return {
-        "sql_condition": f'"{column}_l" IS NULL OR "{column}_r" IS NULL',
-        "label_for_charts": "null",
-        "is_null_level": True,
-    }
+# The comparisons are built from Splink's comparison-level library, so each backend (DuckDB on one
+# machine, Spark for a region) gets the SQL of its own dialect from one definition.
 
 
-def _else() -> dict[str, Any]:
-    return {"sql_condition": "ELSE", "label_for_charts": "all other"}
+def _name_comparison(part: str, other: str, *, nickname: bool) -> Any:
+    import splink.comparison_level_library as cl
+    from splink.comparison_library import CustomComparison
 
-
-def _name_comparison(part: str, other: str, *, nickname: bool) -> dict[str, Any]:
-    levels = [
-        _null_level(f"{part}_name"),
-        {"sql_condition": f'"{part}_name_l" = "{part}_name_r"', "label_for_charts": "exact"},
-        {
-            "sql_condition": f'"{part}_name_l" = "{other}_name_r" AND "{other}_name_l" = "{part}_name_r"',
-            "label_for_charts": "swapped with the other name",
-        },
-        {
-            "sql_condition": f'jaro_winkler_similarity("{part}_name_l", "{part}_name_r") >= 0.92',
-            "label_for_charts": "jw 0.92",
-        },
+    levels: list[Any] = [
+        cl.NullLevel(f"{part}_name"),
+        cl.ExactMatchLevel(f"{part}_name").configure(label_for_charts="exact"),
+        cl.ColumnsReversedLevel(f"{part}_name", f"{other}_name").configure(
+            label_for_charts="swapped with the other name"
+        ),
+        cl.JaroWinklerLevel(f"{part}_name", 0.92).configure(label_for_charts="jw 0.92"),
     ]
     if nickname:
-        levels.append({"sql_condition": '"given_canonical_l" = "given_canonical_r"', "label_for_charts": "nickname"})
+        levels.append(cl.ExactMatchLevel("given_canonical").configure(label_for_charts="nickname"))
     levels += [
-        {"sql_condition": f'"{part}_metaphone_l" = "{part}_metaphone_r"', "label_for_charts": "sounds alike"},
-        {
-            "sql_condition": f'jaro_winkler_similarity("{part}_name_l", "{part}_name_r") >= 0.8',
-            "label_for_charts": "jw 0.8",
-        },
-        _else(),
+        cl.ExactMatchLevel(f"{part}_metaphone").configure(label_for_charts="sounds alike"),
+        cl.JaroWinklerLevel(f"{part}_name", 0.8).configure(label_for_charts="jw 0.8"),
+        cl.ElseLevel(),
     ]
-    return {"output_column_name": f"{part}_name", "comparison_levels": levels}
+    return CustomComparison(output_column_name=f"{part}_name", comparison_levels=levels)
 
 
-def _dob_comparison() -> dict[str, Any]:
-    transposed = 'substr("dob_l", 1, 4) = substr("dob_r", 1, 4) AND substr("dob_l", 6, 2) = substr("dob_r", 9, 2) AND substr("dob_l", 9, 2) = substr("dob_r", 6, 2)'
-    return {
-        "output_column_name": "dob",
-        "comparison_levels": [
-            _null_level("dob"),
-            {"sql_condition": '"dob_l" = "dob_r"', "label_for_charts": "exact"},
-            {"sql_condition": transposed, "label_for_charts": "day and month swapped"},
-            {"sql_condition": 'damerau_levenshtein("dob_l", "dob_r") <= 1', "label_for_charts": "one typo"},
-            {"sql_condition": 'substr("dob_l", 1, 7) = substr("dob_r", 1, 7)', "label_for_charts": "same month"},
-            {"sql_condition": 'substr("dob_l", 6, 5) = substr("dob_r", 6, 5)', "label_for_charts": "same birthday"},
-            _else(),
+def _dob_comparison() -> Any:
+    import splink.comparison_level_library as cl
+    from splink.comparison_library import CustomComparison
+
+    def custom(sql: str, label: str) -> Any:
+        # Written in DuckDB's SQL; Splink translates it for the backend in use.
+        return cl.CustomLevel(sql, label_for_charts=label, base_dialect_str="duckdb")
+
+    transposed = (
+        'substr("dob_l", 1, 4) = substr("dob_r", 1, 4) AND substr("dob_l", 6, 2) = substr("dob_r", 9, 2) '
+        'AND substr("dob_l", 9, 2) = substr("dob_r", 6, 2)'
+    )
+    return CustomComparison(
+        output_column_name="dob",
+        comparison_levels=[
+            cl.NullLevel("dob"),
+            cl.ExactMatchLevel("dob").configure(label_for_charts="exact"),
+            custom(transposed, "day and month swapped"),
+            cl.DamerauLevenshteinLevel("dob", 1).configure(label_for_charts="one typo"),
+            custom('substr("dob_l", 1, 7) = substr("dob_r", 1, 7)', "same month"),
+            custom('substr("dob_l", 6, 5) = substr("dob_r", 6, 5)', "same birthday"),
+            cl.ElseLevel(),
         ],
-    }
+    )
 
 
-def _postcode_comparison() -> dict[str, Any]:
-    return {
-        "output_column_name": "postcode",
-        "comparison_levels": [
-            _null_level("district_key"),
-            {"sql_condition": '"postcode_key_l" = "postcode_key_r"', "label_for_charts": "exact"},
-            {"sql_condition": '"district_key_l" = "district_key_r"', "label_for_charts": "same district"},
-            _else(),
+def _postcode_comparison() -> Any:
+    import splink.comparison_level_library as cl
+    from splink.comparison_library import CustomComparison
+
+    return CustomComparison(
+        output_column_name="postcode",
+        comparison_levels=[
+            cl.NullLevel("district_key"),
+            cl.ExactMatchLevel("postcode_key").configure(label_for_charts="exact"),
+            cl.ExactMatchLevel("district_key").configure(label_for_charts="same district"),
+            cl.ElseLevel(),
         ],
-    }
+    )
 
 
-def _phone_comparison() -> dict[str, Any]:
-    return {
-        "output_column_name": "phone",
-        "comparison_levels": [
-            _null_level("phone_key"),
-            {"sql_condition": '"phone_key_l" = "phone_key_r"', "label_for_charts": "exact"},
-            _else(),
+def _phone_comparison() -> Any:
+    import splink.comparison_level_library as cl
+    from splink.comparison_library import CustomComparison
+
+    return CustomComparison(
+        output_column_name="phone",
+        comparison_levels=[
+            cl.NullLevel("phone_key"),
+            cl.ExactMatchLevel("phone_key").configure(label_for_charts="exact"),
+            cl.ElseLevel(),
         ],
-    }
+    )
 
 
+# Blocking and training rules, written in DuckDB's SQL; Splink translates them for the backend.
 BLOCKING_RULES = [
     'l."family_metaphone" = r."family_metaphone" AND l."given_metaphone" = r."given_metaphone"',
     'l."family_metaphone" = r."given_metaphone" AND l."given_metaphone" = r."family_metaphone"',
@@ -162,21 +168,30 @@ TRAINING_RULES = [
 ]
 
 
-def waymark_settings() -> dict[str, Any]:
+def rule(sql: str) -> Any:
+    """A blocking or training rule written in DuckDB's SQL, for whichever backend runs it."""
+    from splink.blocking_rule_library import CustomRule
+
+    return CustomRule(sql, sql_dialect="duckdb")
+
+
+def waymark_settings() -> Any:
     """Waymark's Splink model: the intake search's evidence as Splink comparisons."""
-    return {
-        "link_type": "dedupe_only",
-        "unique_id_column_name": "unique_id",
-        "blocking_rules_to_generate_predictions": [{"blocking_rule": rule} for rule in BLOCKING_RULES],
-        "comparisons": [
+    from splink import SettingsCreator
+
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        blocking_rules_to_generate_predictions=[rule(sql) for sql in BLOCKING_RULES],
+        comparisons=[
             _name_comparison("given", "family", nickname=True),
             _name_comparison("family", "given", nickname=False),
             _dob_comparison(),
             _postcode_comparison(),
             _phone_comparison(),
         ],
-        "retain_intermediate_calculation_columns": False,
-    }
+        retain_intermediate_calculation_columns=False,
+    )
 
 
 @dataclass
@@ -188,11 +203,14 @@ class DedupeResult:
 
 
 def _train(linker: Any, *, rows: int, training_rules: list[str]) -> None:
-    linker.training.estimate_probability_two_random_records_match(training_rules[-1:], recall=0.7)
+    rules = [rule(sql) for sql in training_rules]
+    linker.training.estimate_probability_two_random_records_match(rules[-1:], recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=min(2e6, max(1e5, rows * 20)), seed=42)
     proportion = min(1.0, 200_000 / max(rows, 1))
-    for rule in training_rules:
-        linker.training.estimate_parameters_using_expectation_maximisation(rule, record_sample_proportion=proportion)
+    for training_rule in rules:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            training_rule, record_sample_proportion=proportion
+        )
 
 
 def run_dedupe(
@@ -200,21 +218,35 @@ def run_dedupe(
     *,
     threshold: float = 0.9,
     model: dict[str, Any] | None = None,
-    settings: dict[str, Any] | None = None,
+    settings: Any | None = None,
     training_rules: list[str] | None = None,
+    spark: Any | None = None,
 ) -> DedupeResult:
-    """Trains (when ``model`` is None) or reuses a model, predicts pairs, clusters them."""
-    import duckdb
-    from splink import DuckDBAPI, Linker
+    """Trains (when ``model`` is None) or reuses a model, predicts pairs, clusters them.
+
+    On one machine Splink runs on DuckDB in memory. Given a Spark session (``spark``), the same
+    model runs on Spark: the path for a region's records across many machines (docs/matching.md).
+    """
+    from splink import Linker
 
     started = time.perf_counter()
     for name in ("splink", "splink.internals"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    connection = duckdb.connect(":memory:")
-    connection.execute("SET threads TO 2")
-    db_api = DuckDBAPI(connection)
+    close: Any = None
+    if spark is None:
+        import duckdb
+        from splink import DuckDBAPI
+
+        connection = duckdb.connect(":memory:")
+        connection.execute("SET threads TO 2")
+        db_api: Any = DuckDBAPI(connection)
+        close = connection.close
+    else:
+        from splink.backends.spark import SparkAPI
+
+        db_api = SparkAPI(spark_session=spark)
     table = db_api.register(frame)
-    linker = Linker(table, model if model is not None else (settings or waymark_settings()), log_level=logging.WARNING)
+    linker = Linker(table, model if model is not None else (settings or waymark_settings()))
     if model is None:
         _train(linker, rows=len(frame), training_rules=training_rules or TRAINING_RULES)
     predictions = linker.inference.predict(threshold_match_probability=min(threshold, 0.5))
@@ -225,5 +257,6 @@ def run_dedupe(
     pairs = pairs[pairs["match_probability"] >= threshold][["unique_id_l", "unique_id_r", "match_probability"]]
     cluster_frame = clusters.as_pandas_dataframe()[["cluster_id", "unique_id"]]
     trained = linker.misc.save_model_to_json()
-    connection.close()
+    if close is not None:
+        close()
     return DedupeResult(pairs.reset_index(drop=True), cluster_frame, trained, time.perf_counter() - started)
