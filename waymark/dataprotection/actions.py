@@ -271,8 +271,12 @@ def retention_run_execute(*, run_id: uuid.UUID | str) -> RetentionRun:
     counts: dict[str, int] = {}
     for schedule in SCHEDULE_LIST:
         counts[schedule.key] = 0
-        for record in due_for(schedule.key, run.as_of).iterator():
+        due = due_for(schedule.key, run.as_of)
+        # The ids first: each record is then disposed of in its own transaction, with no cursor
+        # held open across the commits.
+        for record_pk in list(due.values_list("pk", flat=True)):
             with transaction.atomic():
+                record = due.model.objects.select_for_update().get(pk=record_pk)
                 schedule.dispose(record, run.as_of)
                 RetentionDisposal.objects.create(
                     record_type=schedule.key, record_id=str(record.pk), run=run, disposed_at=timezone.now()
