@@ -8,4 +8,6 @@ class HousingConfig(AppConfig):
 
     def ready(self) -> None:
         import waymark.housing.sar  # noqa: F401  (its part of a subject access request)
-        from waymark.housing import hooks  # noqa: F401
+
+        # hooks: panels, navigation, the journey source; extract: registers `manage.py report housing`.
+        from waymark.housing import extract, hooks  # noqa: F401
