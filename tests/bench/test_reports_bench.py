@@ -29,7 +29,7 @@ def test_the_run_fails_when_the_reports_part_fails(monkeypatch, capsys):
 
     monkeypatch.setattr(bench.db, "ensure_databases", lambda *args, **kwargs: None)
     monkeypatch.setenv("DATABASE_URL", "sqlite://:memory:")
-    assert bench_main.main(["--skip", "latency,recall,dedupe,import"]) == 1
+    assert bench_main.main(["--skip", "latency,recall,dedupe,import,load"]) == 1
     assert "BENCH FAILED" in capsys.readouterr().err
 
 
