@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Q
 
+from waymark.audit.scoping import ScopedQuerySet, user_scope
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
 
@@ -27,7 +28,8 @@ if TYPE_CHECKING:
     from waymark.accounts.models import User
 
 
-class ProvidedServiceQuerySet(models.QuerySet["ProvidedService"]):
+class ProvidedServiceQuerySet(ScopedQuerySet["ProvidedService"]):
+    @user_scope
     def visible_to(self, user: User) -> ProvidedServiceQuerySet:
         from waymark.commissioning.access import may_see_provision
 
@@ -80,7 +82,8 @@ class ProvidedService(BaseModel):
         return self.provider_agency.name if self.provider_agency_id and self.provider_agency else self.provider_name
 
 
-class ContractQuerySet(models.QuerySet["Contract"]):
+class ContractQuerySet(ScopedQuerySet["Contract"]):
+    @user_scope
     def visible_to(self, user: User) -> ContractQuerySet:
         from waymark.commissioning.access import may_see_provision
 

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from waymark.audit.scoping import ScopedQuerySet, user_scope
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
 from waymark.core.sequences import PrefixedYearlySequence
@@ -60,16 +61,18 @@ class ApplicationStage(models.TextChoices):
 OPEN_STAGES = (ApplicationStage.AWAITING_ASSESSMENT, ApplicationStage.PREVENTION, ApplicationStage.RELIEF)
 
 
-class ApplicationQuerySet(models.QuerySet["HomelessnessApplication"]):
+class ApplicationQuerySet(ScopedQuerySet["HomelessnessApplication"]):
+    @user_scope
     def visible_to(self, user: User) -> Any:
         from waymark.housing.access import applications_visible_to
 
         return applications_visible_to(user, self)
 
 
-class ApplicationRecordQuerySet(models.QuerySet[Any]):
+class ApplicationRecordQuerySet(ScopedQuerySet[Any]):
     """Duties, household members and placements: visible with their application."""
 
+    @user_scope
     def visible_to(self, user: User) -> Any:
         from waymark.housing.access import application_records_visible_to
 
@@ -297,23 +300,26 @@ class TemporaryPlacement(BaseModel):
 # --- The DA tenancy panel --------------------------------------------------------------------
 
 
-class PanelCaseQuerySet(models.QuerySet["TenancyPanelCase"]):
+class PanelCaseQuerySet(ScopedQuerySet["TenancyPanelCase"]):
+    @user_scope
     def visible_to(self, user: User) -> Any:
         from waymark.housing.access import panel_cases_visible_to
 
         return panel_cases_visible_to(user, self)
 
 
-class PanelRecordQuerySet(models.QuerySet[Any]):
+class PanelRecordQuerySet(ScopedQuerySet[Any]):
     """Decisions, legal steps and status changes: visible with their panel case."""
 
+    @user_scope
     def visible_to(self, user: User) -> Any:
         from waymark.housing.access import panel_records_visible_to
 
         return panel_records_visible_to(user, self)
 
 
-class IntelligenceQuerySet(models.QuerySet["PanelIntelligence"]):
+class IntelligenceQuerySet(ScopedQuerySet["PanelIntelligence"]):
+    @user_scope
     def visible_to(self, user: User) -> Any:
         from waymark.housing.access import intelligence_visible_to
 

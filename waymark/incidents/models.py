@@ -11,13 +11,15 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 
+from waymark.audit.scoping import ScopedQuerySet, user_scope
 from waymark.core.models import BaseModel
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
 
 
-class IncidentQuerySet(models.QuerySet["Incident"]):
+class IncidentQuerySet(ScopedQuerySet["Incident"]):
+    @user_scope
     def visible_to(self, user: User) -> IncidentQuerySet:
         """Incidents whose victim this user may see, for roles that work with risk."""
         from waymark.incidents.access import incidents_visible_to

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.db.models import F, Q
 
+from waymark.audit.scoping import ScopedQuerySet, user_scope
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
 from waymark.core.versioning import VersionedModel
@@ -34,13 +35,15 @@ if TYPE_CHECKING:
     from waymark.accounts.models import User
 
 
-class PersonQuerySet(models.QuerySet["Person"]):
+class PersonQuerySet(ScopedQuerySet["Person"]):
+    @user_scope
     def visible_to(self, user: User) -> PersonQuerySet:
         """People this user may see at all (waymark/people/access.py decides)."""
         from waymark.people.access import people_visible_to
 
         return self.filter(pk__in=people_visible_to(user).values("pk"))
 
+    @user_scope
     def with_location_visible_to(self, user: User) -> PersonQuerySet:
         """People whose addresses and contact channels this user may see."""
         from waymark.people.access import locations_visible_to
@@ -201,7 +204,8 @@ def _knows_warning(value: str, *, what: str) -> list[str]:
     return [f"Not known whether the person causing harm knows this {what}"]
 
 
-class LocationQuerySet(models.QuerySet[Any]):
+class LocationQuerySet(ScopedQuerySet[Any]):
+    @user_scope
     def visible_to(self, user: User) -> Any:
         """Only the records of people whose location this user may see (access.py decides)."""
         from waymark.people.access import locations_visible_to

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from waymark.audit.scoping import ScopedQuerySet, user_scope
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
 from waymark.perpetrators.choices import (
@@ -46,7 +47,8 @@ def default_sessions_planned() -> int:
     return int(settings.PERPETRATOR_PROGRAMME_SESSIONS)
 
 
-class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
+class EnrolmentQuerySet(ScopedQuerySet["Enrolment"]):
+    @user_scope
     def visible_to(self, user: User) -> EnrolmentQuerySet:
         """Enrolments this user's programme holds (rules in ``waymark/perpetrators/access.py``)."""
         from waymark.perpetrators.access import enrolments_visible_to

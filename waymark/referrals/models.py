@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from waymark.audit.scoping import ScopedQuerySet, user_scope
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
 from waymark.core.sequences import YearlySequence
@@ -35,13 +36,15 @@ if TYPE_CHECKING:
     from waymark.accounts.models import User
 
 
-class ReferralQuerySet(models.QuerySet["Referral"]):
+class ReferralQuerySet(ScopedQuerySet["Referral"]):
+    @user_scope
     def visible_to(self, user: User) -> ReferralQuerySet:
         """The whole record: caseworkers and team managers of the receiving agency only."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self.filter(receiving_agency_id__in=user.agencies_with_role(*RECEIVING_READ_ROLES))
 
+    @user_scope
     def status_visible_to(self, user: User) -> ReferralQuerySet:
         """Status only: the referrals made by an agency in which the user holds a referring role."""
         if not getattr(user, "is_authenticated", False):

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 
+from waymark.audit.scoping import ScopedQuerySet, user_scope
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
 from waymark.core.sequences import PrefixedYearlySequence
@@ -50,7 +51,8 @@ class NumberSequence(PrefixedYearlySequence):
 # --- Services and safe houses ----------------------------------------------------------------
 
 
-class SafeAccommodationServiceQuerySet(models.QuerySet["SafeAccommodationService"]):
+class SafeAccommodationServiceQuerySet(ScopedQuerySet["SafeAccommodationService"]):
+    @user_scope
     def visible_to(self, user: User) -> SafeAccommodationServiceQuerySet:
         from waymark.refuge.access import services_visible_to
 
@@ -141,7 +143,8 @@ class SafeHouse(BaseModel):
 # --- Vacancies -------------------------------------------------------------------------------
 
 
-class VacancyQuerySet(models.QuerySet["Vacancy"]):
+class VacancyQuerySet(ScopedQuerySet["Vacancy"]):
+    @user_scope
     def visible_to(self, user: User) -> VacancyQuerySet:
         from waymark.refuge.access import vacancies_visible_to
 
@@ -211,7 +214,8 @@ class Vacancy(BaseModel):
 # --- Refuge referrals ------------------------------------------------------------------------
 
 
-class RefugeReferralQuerySet(models.QuerySet["RefugeReferral"]):
+class RefugeReferralQuerySet(ScopedQuerySet["RefugeReferral"]):
+    @user_scope
     def visible_to(self, user: User) -> RefugeReferralQuerySet:
         from waymark.refuge.access import referrals_visible_to
 
@@ -288,7 +292,8 @@ class RefugeReferral(BaseModel):
 # --- Sanctuary scheme ------------------------------------------------------------------------
 
 
-class SanctuaryQuerySet(models.QuerySet["Sanctuary"]):
+class SanctuaryQuerySet(ScopedQuerySet["Sanctuary"]):
+    @user_scope
     def visible_to(self, user: User) -> SanctuaryQuerySet:
         from waymark.refuge.access import sanctuaries_visible_to
 

@@ -16,6 +16,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from waymark.audit.scoping import ScopedQuerySet, user_scope
 from waymark.core.models import BaseModel
 from waymark.risk.choices import Answer, AssessmentSource, RiskLevel
 
@@ -149,7 +150,8 @@ class RiskPolicy(BaseModel):
         return "Risk policy"
 
 
-class RiskAssessmentQuerySet(models.QuerySet["RiskAssessment"]):
+class RiskAssessmentQuerySet(ScopedQuerySet["RiskAssessment"]):
+    @user_scope
     def visible_to(self, user: User) -> RiskAssessmentQuerySet:
         """The assessments this user may see (rules in ``waymark/risk/access.py``)."""
         from waymark.risk.access import assessments_visible_to

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from waymark.audit.scoping import ScopedQuerySet, user_scope
 from waymark.core.models import BaseModel
 from waymark.strategy.choices import IssueLevel, MeasureDirection, Rag, RagDefinition
 
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
     from waymark.accounts.models import User
 
 
-class StrategyQuerySet(models.QuerySet[Any]):
+class StrategyQuerySet(ScopedQuerySet[Any]):
+    @user_scope
     def visible_to(self, user: User) -> Any:
         from waymark.strategy.access import strategies_visible_to
 
@@ -95,7 +97,8 @@ class Priority(BaseModel):
         return f"Priority {self.number}: {self.title}"
 
 
-class ActionQuerySet(models.QuerySet["Action"]):
+class ActionQuerySet(ScopedQuerySet["Action"]):
+    @user_scope
     def visible_to(self, user: User) -> ActionQuerySet:
         from waymark.strategy.access import actions_visible_to
 

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from waymark.audit.scoping import ScopedQuerySet, user_scope
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
 from waymark.core.versioning import VersionedModel
@@ -40,16 +41,18 @@ if TYPE_CHECKING:
     from waymark.accounts.models import User
 
 
-class CaseRecordQuerySet(models.QuerySet[Any]):
+class CaseRecordQuerySet(ScopedQuerySet[Any]):
     """Records that belong to a case: visible to whoever may see the case."""
 
+    @user_scope
     def visible_to(self, user: User) -> Any:
         from waymark.support.access import case_records_visible_to
 
         return case_records_visible_to(user, self)
 
 
-class SafetyPlanQuerySet(models.QuerySet["SafetyPlan"]):
+class SafetyPlanQuerySet(ScopedQuerySet["SafetyPlan"]):
+    @user_scope
     def visible_to(self, user: User) -> Any:
         """Narrower than the case: a safety plan locates the survivor (access.py decides)."""
         from waymark.support.access import safety_plans_visible_to

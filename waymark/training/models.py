@@ -22,6 +22,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from waymark.audit.scoping import ScopedQuerySet, user_scope
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
 from waymark.training.choices import (
@@ -40,9 +41,10 @@ CONFIDENCE_MIN = 1
 CONFIDENCE_MAX = 7
 
 
-class TrainingQuerySet(models.QuerySet[Any]):
+class TrainingQuerySet(ScopedQuerySet[Any]):
     """Training records (courses, sessions, attendees, bookings, champions)."""
 
+    @user_scope
     def visible_to(self, user: User) -> Any:
         from waymark.training.access import training_visible_to
 
@@ -218,7 +220,8 @@ class Champion(BaseModel):
         return f"Champion ({self.attendee.organisation})"
 
 
-class PeerSupporterQuerySet(models.QuerySet["PeerSupporter"]):
+class PeerSupporterQuerySet(ScopedQuerySet["PeerSupporter"]):
+    @user_scope
     def visible_to(self, user: User) -> PeerSupporterQuerySet:
         from waymark.training.access import peer_supporters_visible_to
 
