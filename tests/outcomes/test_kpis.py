@@ -47,7 +47,7 @@ class TestReducedRisk:
         no_baseline = engaged_case(a, baseline=None, after="standard", after_day=10)
         outside = engaged_case(a, engaged_on=date(2025, 3, 31), after="standard", after_day=10)
 
-        outcomes = compute_outcomes(START, date(2026, 3, 31), as_of=date(2026, 4, 15))
+        outcomes = compute_outcomes(START, date(2026, 3, 31), as_of=date(2026, 4, 15), partnership_wide=True)
         kpi = outcomes["reduced_risk_within_3_months_rate"]
         # Denominator: 89, 90, 91 (no reassessment in window), unchanged, raised = 5; numerator 89 and 90.
         assert (kpi.numerator, kpi.denominator) == (2, 5)
@@ -64,8 +64,12 @@ class TestReducedRisk:
     def test_window_over_is_the_day_after_day_90(self, specialist_agency):
         case = engaged_case(specialist_agency)  # no reassessment at all
         window_end = ENGAGED + timedelta(days=90)
-        open_ = compute_outcomes(START, END, as_of=window_end)["reduced_risk_within_3_months_rate"]
-        over = compute_outcomes(START, END, as_of=window_end + timedelta(days=1))["reduced_risk_within_3_months_rate"]
+        open_ = compute_outcomes(START, END, as_of=window_end, partnership_wide=True)[
+            "reduced_risk_within_3_months_rate"
+        ]
+        over = compute_outcomes(START, END, as_of=window_end + timedelta(days=1), partnership_wide=True)[
+            "reduced_risk_within_3_months_rate"
+        ]
         assert (open_.numerator, open_.denominator, open_.value) == (0, 0, None)
         assert (over.numerator, over.denominator, over.value) == (0, 1, 0.0)
         assert over.records[0].pk == case.pk
@@ -75,29 +79,32 @@ class TestReducedRisk:
         make_assessment(case.person, ENGAGED - timedelta(days=40), "medium")
         make_assessment(case.person, ENGAGED, "high")  # same day as engagement: the baseline
         make_assessment(case.person, ENGAGED + timedelta(days=20), "medium")
-        kpi = compute_outcomes(START, END, as_of=AS_OF)["reduced_risk_within_3_months_rate"]
+        kpi = compute_outcomes(START, END, as_of=AS_OF, partnership_wide=True)["reduced_risk_within_3_months_rate"]
         assert (kpi.numerator, kpi.denominator) == (1, 1)
 
     def test_latest_reassessment_in_the_window_decides(self, specialist_agency):
         case = engaged_case(specialist_agency, after="standard", after_day=20)
         make_assessment(case.person, ENGAGED + timedelta(days=60), "high")  # risen again
-        kpi = compute_outcomes(START, END, as_of=AS_OF)["reduced_risk_within_3_months_rate"]
+        kpi = compute_outcomes(START, END, as_of=AS_OF, partnership_wide=True)["reduced_risk_within_3_months_rate"]
         assert (kpi.numerator, kpi.denominator) == (0, 1)
 
     def test_archived_assessments_are_ignored(self, specialist_agency):
         case = engaged_case(specialist_agency)
         make_assessment(case.person, ENGAGED + timedelta(days=10), "standard", archived=True)
-        kpi = compute_outcomes(START, END, as_of=AS_OF)["reduced_risk_within_3_months_rate"]
+        kpi = compute_outcomes(START, END, as_of=AS_OF, partnership_wide=True)["reduced_risk_within_3_months_rate"]
         assert (kpi.numerator, kpi.denominator) == (0, 1)
 
     @override_settings(OUTCOMES_RISK_REDUCTION_WINDOW_DAYS=30)
     def test_window_is_configurable(self, specialist_agency):
         engaged_case(specialist_agency, after="standard", after_day=31)
-        kpi = compute_outcomes(START, END, as_of=AS_OF)["reduced_risk_within_3_months_rate"]
+        kpi = compute_outcomes(START, END, as_of=AS_OF, partnership_wide=True)["reduced_risk_within_3_months_rate"]
         assert (kpi.numerator, kpi.denominator) == (0, 1)
 
     def test_no_cases_is_none_not_zero(self, db):
-        assert compute_outcomes(START, END, as_of=AS_OF)["reduced_risk_within_3_months_rate"].value is None
+        assert (
+            compute_outcomes(START, END, as_of=AS_OF, partnership_wide=True)["reduced_risk_within_3_months_rate"].value
+            is None
+        )
 
 
 def test_supported_counts_episodes_and_people_engaged_in_the_period(specialist_agency):
@@ -107,7 +114,7 @@ def test_supported_counts_episodes_and_people_engaged_in_the_period(specialist_a
     make_case(agency=specialist_agency, engaged_on=date(2026, 3, 31))  # last day counts
     make_case(agency=specialist_agency, engaged_on=date(2026, 4, 1))  # after the period
     make_case(agency=specialist_agency, status=CaseStatus.UNABLE_TO_ENGAGE)  # never engaged
-    outcomes = compute_outcomes(START, END, as_of=AS_OF)
+    outcomes = compute_outcomes(START, END, as_of=AS_OF, partnership_wide=True)
     assert outcomes["supported"].value == 3  # episodes of support, counted like referrals
     assert outcomes["people_supported"].value == 2  # the person supported twice counts once
 
@@ -125,7 +132,7 @@ def test_referred_counts_referrals_received_and_imported_cases(specialist_agency
         )
     make_case(agency=specialist_agency, referred_on=date(2025, 10, 1))  # imported: no referral row
     make_case(agency=specialist_agency, referred_on=date(2025, 3, 31))
-    assert compute_outcomes(START, END, as_of=AS_OF)["referred"].value == 3
+    assert compute_outcomes(START, END, as_of=AS_OF, partnership_wide=True)["referred"].value == 3
 
 
 class TestFirstContact:
@@ -139,7 +146,7 @@ class TestFirstContact:
         on_time = self.make(specialist_agency, date(2025, 8, 27))
         late = self.make(specialist_agency, date(2025, 8, 28))
         weekend = self.make(specialist_agency, date(2025, 8, 23))
-        kpi = compute_outcomes(START, END, as_of=AS_OF)["first_contact_within_standard_rate"]
+        kpi = compute_outcomes(START, END, as_of=AS_OF, partnership_wide=True)["first_contact_within_standard_rate"]
         assert (kpi.numerator, kpi.denominator) == (2, 3)
         for case in (on_time, late, weekend):
             assert (result_of_case := next(r for r in kpi.records if r.pk == case.pk)).counted is bool(
@@ -148,8 +155,12 @@ class TestFirstContact:
 
     def test_not_contacted_counts_as_missed_only_after_the_last_day(self, specialist_agency):
         self.make(specialist_agency, None)
-        due = compute_outcomes(START, END, as_of=date(2025, 8, 27))["first_contact_within_standard_rate"]
-        past = compute_outcomes(START, END, as_of=date(2025, 8, 28))["first_contact_within_standard_rate"]
+        due = compute_outcomes(START, END, as_of=date(2025, 8, 27), partnership_wide=True)[
+            "first_contact_within_standard_rate"
+        ]
+        past = compute_outcomes(START, END, as_of=date(2025, 8, 28), partnership_wide=True)[
+            "first_contact_within_standard_rate"
+        ]
         assert (due.numerator, due.denominator) == (0, 0)
         assert (past.numerator, past.denominator) == (0, 1)
 
@@ -161,7 +172,9 @@ class TestFirstContact:
             for lag in (None, 0, 1, 2, 3, 5):
                 contact = None if lag is None else referred + timedelta(days=lag)
                 make_case(agency=specialist_agency, referred_on=referred, first_contact_on=contact)
-        kpi = compute_outcomes(start, date(2026, 1, 9), as_of=as_of)["first_contact_within_standard_rate"]
+        kpi = compute_outcomes(start, date(2026, 1, 9), as_of=as_of, partnership_wide=True)[
+            "first_contact_within_standard_rate"
+        ]
         cases = list(Case.objects.all())
         met = [c for c in cases if first_contact_met_standard(c) is True]
         missed = [
@@ -180,7 +193,7 @@ class TestFirstContact:
         self.make(specialist_agency, date(2025, 8, 28))  # 3
         self.make(specialist_agency, date(2025, 9, 2))  # 6
         self.make(specialist_agency, None)
-        kpi = compute_outcomes(START, END, as_of=AS_OF)["median_working_days_to_first_contact"]
+        kpi = compute_outcomes(START, END, as_of=AS_OF, partnership_wide=True)["median_working_days_to_first_contact"]
         assert kpi.value == 2.0
         assert kpi.denominator == 4
 
@@ -193,7 +206,7 @@ def test_engagement_rate(specialist_agency):
     make_case(agency=specialist_agency, allocated_on=allocated, status=CaseStatus.CONTACT_ATTEMPTED)  # pending
     make_case(agency=specialist_agency, allocated_on=date(2026, 4, 2), engaged_on=date(2026, 4, 3))  # outside
     make_case(agency=specialist_agency, status=CaseStatus.AWAITING_ALLOCATION)  # never allocated
-    kpi = compute_outcomes(START, END, as_of=AS_OF)["engagement_rate"]
+    kpi = compute_outcomes(START, END, as_of=AS_OF, partnership_wide=True)["engagement_rate"]
     assert (kpi.numerator, kpi.denominator) == (1, 3)
 
 
@@ -212,7 +225,7 @@ class TestExit:
         self.pair(a, {"physical": "less_than_monthly"}, {"physical": "weekly"})
         self.pair(a, {"physical": "daily"}, {"online": "none"})  # physical not asked at exit
         self.pair(a, {"physical": "daily"}, {"physical": "none"}, exit_on=date(2026, 4, 1))  # outside
-        outcomes = compute_outcomes(START, END, as_of=AS_OF)
+        outcomes = compute_outcomes(START, END, as_of=AS_OF, partnership_wide=True)
         rows = {row.kind: row for row in outcomes.abuse}
         physical = rows["physical"]
         assert (physical.denominator, physical.ceased, physical.reduced, physical.unchanged, physical.increased) == (
@@ -240,7 +253,7 @@ class TestExit:
         other = self.pair(a, {"feeling_safe": 1}, {"feeling_safe": 2})
         make_measure(other, "intake", date(2025, 5, 1), subject=child, feeling_safe=1)
         make_measure(other, "exit", date(2025, 12, 1), subject=child, feeling_safe=5)  # a child: not counted
-        outcomes = compute_outcomes(START, END, as_of=AS_OF)
+        outcomes = compute_outcomes(START, END, as_of=AS_OF, partnership_wide=True)
         safer = outcomes["feeling_safer_at_exit_rate"]
         assert (safer.numerator, safer.denominator) == (2, 4)
         wellbeing = outcomes["wellbeing_improved_at_exit_rate"]
@@ -255,7 +268,7 @@ def test_everything_in_a_handful_of_queries(specialist_agency, django_assert_max
         make_measure(case, "intake", case.engaged_on, physical="weekly", feeling_safe=2)
         make_measure(case, "exit", case.engaged_on + timedelta(days=100), physical="none", feeling_safe=4)
     with django_assert_max_num_queries(8):
-        outcomes = compute_outcomes(START, END, as_of=AS_OF)
+        outcomes = compute_outcomes(START, END, as_of=AS_OF, partnership_wide=True)
     assert outcomes["supported"].value == 30
     assert outcomes["reduced_risk_within_3_months_rate"].value == 1.0
 
@@ -263,7 +276,7 @@ def test_everything_in_a_handful_of_queries(specialist_agency, django_assert_max
 def test_trend_by_quarter_comes_from_the_same_records(specialist_agency):
     engaged_case(specialist_agency, engaged_on=date(2025, 5, 1), after="medium", after_day=10)
     engaged_case(specialist_agency, engaged_on=date(2025, 8, 1), after="high", after_day=10)
-    outcomes = compute_outcomes(START, END, as_of=AS_OF)
+    outcomes = compute_outcomes(START, END, as_of=AS_OF, partnership_wide=True)
     by, rows = trend(outcomes)
     assert by == "quarter"
     assert [row.label for row in rows] == ["2025/26 Q1", "2025/26 Q2", "2025/26 Q3", "2025/26 Q4"]
@@ -272,7 +285,7 @@ def test_trend_by_quarter_comes_from_the_same_records(specialist_agency):
 
 
 def test_long_periods_trend_by_financial_year(db):
-    by, rows = trend(compute_outcomes(date(2013, 4, 1), date(2026, 3, 31), as_of=AS_OF))
+    by, rows = trend(compute_outcomes(date(2013, 4, 1), date(2026, 3, 31), as_of=AS_OF, partnership_wide=True))
     assert by == "financial year"
     assert rows[0].label == "2013/14" and len(rows) == 13
 
@@ -284,7 +297,7 @@ def test_every_kpi_has_a_written_definition():
 
 def test_end_before_start_is_refused(db):
     with pytest.raises(ValueError):
-        compute_outcomes(END, START)
+        compute_outcomes(END, START, partnership_wide=True)
 
 
 def test_contact_times_are_read_in_the_service_time_zone(specialist_agency):
@@ -293,10 +306,10 @@ def test_contact_times_are_read_in_the_service_time_zone(specialist_agency):
     # Due Wednesday 27 August 2025. 23:30 UTC on the 27th is 00:30 on the 28th in London (BST): late.
     case = make_case(agency=specialist_agency, referred_on=date(2025, 8, 22))
     Case.objects.filter(pk=case.pk).update(first_contact_at=datetime(2025, 8, 27, 23, 30, tzinfo=UTC))
-    kpi = compute_outcomes(START, END, as_of=AS_OF)["first_contact_within_standard_rate"]
+    kpi = compute_outcomes(START, END, as_of=AS_OF, partnership_wide=True)["first_contact_within_standard_rate"]
     assert (kpi.numerator, kpi.denominator) == (0, 1)
     Case.objects.filter(pk=case.pk).update(first_contact_at=at(date(2025, 8, 27), 23))
-    kpi = compute_outcomes(START, END, as_of=AS_OF)["first_contact_within_standard_rate"]
+    kpi = compute_outcomes(START, END, as_of=AS_OF, partnership_wide=True)["first_contact_within_standard_rate"]
     assert (kpi.numerator, kpi.denominator) == (1, 1)
 
 
@@ -307,8 +320,23 @@ def test_the_trend_leaves_out_quarters_that_have_not_begun():
 
     from waymark.outcomes.kpis import compute_outcomes, trend
 
-    outcomes = compute_outcomes(date(2026, 4, 1), date(2027, 3, 31), as_of=date(2026, 11, 24))
+    outcomes = compute_outcomes(date(2026, 4, 1), date(2027, 3, 31), as_of=date(2026, 11, 24), partnership_wide=True)
     by, rows = trend(outcomes)
     assert by == "quarter"
     assert len(rows) == 3  # Q1 to Q3 of 2026/27; Q4 has not begun
     assert rows[-1].start == date(2026, 10, 1)
+
+
+def test_every_outcome_computation_fails_closed_without_a_scope():
+    from waymark.cases.models import Case
+    from waymark.outcomes.kpis import ScopeRequired, outcome_figures, referred_by_period
+    from waymark.referrals.models import Referral
+
+    for compute in (compute_outcomes, outcome_figures, referred_by_period):
+        with pytest.raises(ScopeRequired):
+            compute(START, END)
+        # Half a scope is no scope: the cases alone would count every referral.
+        with pytest.raises(ScopeRequired):
+            compute(START, END, cases=Case.objects.none())
+        with pytest.raises(ScopeRequired):
+            compute(START, END, cases=Case.objects.none(), referrals=Referral.objects.none(), partnership_wide=True)

@@ -179,8 +179,8 @@ def test_query_form_equals_python_definition(data):
         end = start + timedelta(days=data["length"])
         as_of = _as_of(data["as_of"])
 
-        python = compute_outcomes(start, end, as_of=as_of)
-        figures = outcome_figures(start, end, as_of=as_of, by="quarter")
+        python = compute_outcomes(start, end, as_of=as_of, partnership_wide=True)
+        figures = outcome_figures(start, end, as_of=as_of, by="quarter", partnership_wide=True)
         assert_same(python, figures.outcomes())
         # Each quarter: the trend's Python figures against the query's periods.
         _, python_trend = trend(python, max_quarters=100)
@@ -194,10 +194,12 @@ def test_query_form_equals_python_definition(data):
                     q_row.values[key].denominator,
                 ), (p_row.label, key)
         for period in figures.periods:  # every KPI of each quarter, in full
-            assert_same(compute_outcomes(period.start, period.end, as_of=as_of), period.outcomes())
+            assert_same(
+                compute_outcomes(period.start, period.end, as_of=as_of, partnership_wide=True), period.outcomes()
+            )
 
         # Split by provider: each provider's figures are the Python figures over its own records.
-        split = outcome_figures(start, end, as_of=as_of, by="none", dimension=PROVIDER)
+        split = outcome_figures(start, end, as_of=as_of, by="none", dimension=PROVIDER, partnership_wide=True)
         for provider in providers:
             own = compute_outcomes(
                 start,
@@ -259,7 +261,9 @@ def test_query_form_equals_python_definition_at_every_boundary(db):
     for as_of in [engaged_on + timedelta(days=risk_window_days() + d) for d in (-1, 0, 1)] + [
         BASE + timedelta(days=d) for d in (15, 29, 33, 34)
     ]:
-        python = compute_outcomes(start, end, as_of=as_of)
-        assert_same(python, outcome_figures(start, end, as_of=as_of, by="quarter").outcomes())
+        python = compute_outcomes(start, end, as_of=as_of, partnership_wide=True)
+        assert_same(python, outcome_figures(start, end, as_of=as_of, by="quarter", partnership_wide=True).outcomes())
         assert python["reduced_risk_within_3_months_rate"].denominator or as_of <= engaged_on + timedelta(days=90)
-    assert compute_outcomes(start, end, as_of=end)["first_contact_within_standard_rate"].numerator
+    assert compute_outcomes(start, end, as_of=end, partnership_wide=True)[
+        "first_contact_within_standard_rate"
+    ].numerator

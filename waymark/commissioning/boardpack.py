@@ -47,7 +47,7 @@ def _outcomes(start: dt.date, end: dt.date, year_start: dt.date, applied: Applie
     from waymark.outcomes.kpis import outcome_figures
     from waymark.outcomes.reports import COLUMNS, summary_row
 
-    figures = outcome_figures(year_start, end, as_of=timezone.localdate(), by="quarter")
+    figures = outcome_figures(year_start, end, as_of=timezone.localdate(), by="quarter", partnership_wide=True)
     shown = shown_figures(figures, applied, place="outcome KPIs")
     rows = [summary_row(shown.outcomes, "Financial year to date")]
     rows += [summary_row(o, label) for label, o in shown.periods]

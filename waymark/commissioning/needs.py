@@ -177,7 +177,9 @@ def needs_rows(first: int, last: int, *, area: str = DEMO_AREA) -> list[dict[str
     )
     referrals = {
         first + index: count
-        for index, (_, _, _, count) in enumerate(referred_by_period(_year_span(first)[0], _year_span(last)[1]))
+        for index, (_, _, _, count) in enumerate(
+            referred_by_period(_year_span(first)[0], _year_span(last)[1], partnership_wide=True)
+        )
     }
     series: dict[str, dict[int, int] | None] = {
         "incidents": incidents,

@@ -44,7 +44,7 @@ def outcomes_panel(user: User) -> Panel:
 
     today = timezone.localdate()
     year = financial_year(financial_year_start(today))
-    figures = outcome_figures(year.start, today, as_of=today, by="none")  # in the database
+    figures = outcome_figures(year.start, today, as_of=today, by="none", partnership_wide=True)  # in the database
     applied = Applied()
     outcomes, _ = protect_outcomes(figures.outcomes(), [], applied)  # the disclosure rule
     fy = year.label.removeprefix("Financial year ")

@@ -294,16 +294,29 @@ def _rate_result(key: str, records: list[Record]) -> KpiResult:
 # --- the computations, one per KPI ----------------------------------------------------------
 
 
-def _default_cases() -> QuerySet[Any]:
+class ScopeRequired(ValueError):
+    """A KPI was asked for without saying whose records count: it fails closed."""
+
+
+def _scope(
+    cases: QuerySet[Any] | None, referrals: QuerySet[Any] | None, partnership_wide: bool
+) -> tuple[QuerySet[Any], QuerySet[Any]]:
+    """The records a computation counts: the viewer's scope (``cases`` and ``referrals``, both), or
+    every record when the caller says so by name (``partnership_wide=True``: the partnership's
+    aggregate figures, counts only). Neither, or both, is refused: no scope never means "all"."""
     from waymark.cases.models import Case
-
-    return Case.objects.all()
-
-
-def _default_referrals() -> QuerySet[Any]:
     from waymark.referrals.models import Referral
 
-    return Referral.objects.all()
+    if partnership_wide:
+        if cases is not None or referrals is not None:
+            raise ScopeRequired("Give either the viewer's scope or partnership_wide=True, not both.")
+        return Case.objects.all(), Referral.objects.all()
+    if cases is None or referrals is None:
+        raise ScopeRequired(
+            "Say whose records count: cases= and referrals= (the viewer's visible_to scopes), "
+            "or partnership_wide=True for the partnership's aggregate figures."
+        )
+    return cases, referrals
 
 
 def referred_records(start: date, end: date, cases: QuerySet[Any], referrals: QuerySet[Any]) -> list[Record]:
@@ -588,16 +601,17 @@ def compute_outcomes(
     as_of: date | None = None,
     cases: QuerySet[Any] | None = None,
     referrals: QuerySet[Any] | None = None,
+    partnership_wide: bool = False,
 ) -> Outcomes:
     """Every KPI for cases (and referrals) in [start, end], as of ``as_of`` (default today).
 
-    ``cases`` and ``referrals`` narrow the records (the records page passes the viewer's scope);
-    by default every record counts (the partnership's aggregate figures)."""
+    ``cases`` and ``referrals`` are the records that count (the records page passes the viewer's
+    scope); ``partnership_wide=True`` counts every record (the partnership's aggregate figures).
+    Given neither, it raises ``ScopeRequired``: it fails closed."""
+    cases, referrals = _scope(cases, referrals, partnership_wide)
     if end < start:
         raise ValueError("The end date is before the start date.")
     as_of = as_of or timezone.localdate()
-    cases = _default_cases() if cases is None else cases
-    referrals = _default_referrals() if referrals is None else referrals
 
     kpis: dict[str, KpiResult] = {}
     referred = referred_records(start, end, cases, referrals)
@@ -1049,13 +1063,23 @@ def _referred_into(
         grouped.tally(row).referred += row["n"]
 
 
-def referred_by_period(start: date, end: date, by: str = "financial-year") -> list[tuple[str, date, date, int]]:
-    """Referrals received per period (the ``referred`` KPI alone, in two grouped queries)."""
+def referred_by_period(
+    start: date,
+    end: date,
+    by: str = "financial-year",
+    *,
+    cases: QuerySet[Any] | None = None,
+    referrals: QuerySet[Any] | None = None,
+    partnership_wide: bool = False,
+) -> list[tuple[str, date, date, int]]:
+    """Referrals received per period (the ``referred`` KPI alone, in two grouped queries). The
+    records counted as for ``compute_outcomes``: a scope, or ``partnership_wide=True``."""
+    cases, referrals = _scope(cases, referrals, partnership_wide)
     from waymark.marac.reports.selectors import periods_between
 
     parts = [(p.label, max(p.start, start), min(p.end, end)) for p in periods_between(start, end, by)]
     grouped = _Grouped(None)
-    _referred_into(grouped, [(s, e) for _, s, e in parts], _default_cases(), _default_referrals())
+    _referred_into(grouped, [(s, e) for _, s, e in parts], cases, referrals)
     return [(label, s, e, grouped.tallies[(i, None)].referred) for i, (label, s, e) in enumerate(parts)]
 
 
@@ -1291,6 +1315,7 @@ def outcome_figures(
     by: str = "auto",
     cases: QuerySet[Any] | None = None,
     referrals: QuerySet[Any] | None = None,
+    partnership_wide: bool = False,
     dimension: Dimension | None = None,
     max_quarters: int = 12,
 ) -> OutcomeFigures:
@@ -1299,16 +1324,16 @@ def outcome_figures(
     ``by`` is "none", "quarter", "financial-year" or "auto" (quarters, or financial years when the
     period spans more than ``max_quarters`` quarters, as ``trend`` does). The whole period's
     figures are the sub-periods' counts added up (the rules classify each record on its own date),
-    except different people supported, counted distinct over the whole period."""
+    except different people supported, counted distinct over the whole period. The records counted
+    as for ``compute_outcomes``: a scope, or ``partnership_wide=True``; neither raises."""
     from django.db.models import Count
 
     from waymark.marac.reports.selectors import periods_between
 
+    cases, referrals = _scope(cases, referrals, partnership_wide)
     if end < start:
         raise ValueError("The end date is before the start date.")
     as_of = as_of or timezone.localdate()
-    cases = _default_cases() if cases is None else cases
-    referrals = _default_referrals() if referrals is None else referrals
     label = "quarter"
     if by == "auto":
         by = "quarter"

@@ -85,7 +85,7 @@ def outcome_rows(
 ) -> list[dict[str, Any]]:
     if by not in BY:
         raise ValueError(f"by must be one of {BY}.")
-    figures = outcome_figures(start, end, as_of=as_of, by=by)
+    figures = outcome_figures(start, end, as_of=as_of, by=by, partnership_wide=True)
     rows = [summary_row(figures.outcomes(), f"{start.isoformat()} to {end.isoformat()}")]
     if by != "none":
         rows += [summary_row(period.outcomes(), period.label) for period in figures.periods]

@@ -176,7 +176,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, period = _period(request)
     context: dict[str, Any] = {"form": form, "period": period, "show_records": may_see_records(request.user)}
     if period is not None:
-        figures = outcome_figures(period.start, period.end)  # computed in the database
+        figures = outcome_figures(period.start, period.end, partnership_wide=True)  # computed in the database
         applied = Applied()
         shown = shown_figures(figures, applied)
         outcomes, trend_rows, by = shown.outcomes, shown.trend_rows(), figures.by
@@ -294,7 +294,7 @@ def download(request: AuthenticatedHttpRequest) -> HttpResponse:
     _form, period = _period(request)
     if period is None:
         return redirect("outcomes:dashboard")
-    figures = outcome_figures(period.start, period.end)
+    figures = outcome_figures(period.start, period.end, partnership_wide=True)
     shown = shown_figures(figures, Applied())  # the same cells hidden as on the page
     rows = [summary_row(shown.outcomes, period.label)]
     rows += [summary_row(outcomes, label) for label, outcomes in shown.periods]

@@ -25,7 +25,7 @@ class Measure:
 def _reduced_risk(start: date, end: date) -> float | None:
     from waymark.outcomes.kpis import compute_outcomes
 
-    value = compute_outcomes(start, end, as_of=end)["reduced_risk_within_3_months_rate"].value
+    value = compute_outcomes(start, end, as_of=end, partnership_wide=True)["reduced_risk_within_3_months_rate"].value
     return None if value is None else round(float(value) * 100, 1)
 
 
