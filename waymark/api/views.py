@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_spectacular.views import SpectacularAPIView
@@ -37,7 +36,7 @@ from waymark.core.access import api_view_access
 from waymark.matching import access as matching_access
 from waymark.matching.throttle import SEARCH_THROTTLES
 from waymark.people.access import get_person_for_user
-from waymark.referrals.access import get_referral_for_user
+from waymark.referrals.access import get_referral_for_user, referrals_read_or_followed_by
 from waymark.referrals.actions import PersonDetails, SafeContact, Sharing, WhatHappened, referral_create
 from waymark.referrals.choices import REFERRING_ROLES
 from waymark.referrals.models import Referral
@@ -82,10 +81,7 @@ class PeopleSearchView(ApiView):
 
 
 def _referral_scope(user: User) -> Any:
-    return Referral.objects.filter(
-        Q(pk__in=Referral.objects.visible_to(user).values("pk"))
-        | Q(pk__in=Referral.objects.status_visible_to(user).values("pk"))
-    )
+    return referrals_read_or_followed_by(user)
 
 
 @api_view_access

@@ -30,6 +30,13 @@ def _is_member(user: User) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active and getattr(user, "roles", None))
 
 
+def own_grants(user: User) -> Any:
+    """The break-glass uses this user made (they may end one early); nobody else's."""
+    if not _is_member(user):
+        return BreakGlassGrant.objects.none()
+    return BreakGlassGrant.objects.filter(user=user)
+
+
 def may_break_glass(user: User) -> bool:
     """A role that may, and never anyone who holds the programme role anywhere (the firewall)."""
     return _is_member(user) and user.has_role(*BREAK_GLASS_ROLES) and Role.PERPETRATOR_WORKER not in user.roles

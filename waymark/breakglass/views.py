@@ -14,10 +14,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
-from waymark.breakglass.access import BREAK_GLASS_ROLES, REVIEWER_ROLES, get_grant_for_reviewer, grants_for_review
+from waymark.breakglass.access import (
+    BREAK_GLASS_ROLES,
+    REVIEWER_ROLES,
+    get_grant_for_reviewer,
+    grants_for_review,
+    own_grants,
+)
 from waymark.breakglass.actions import break_glass_end, break_glass_open, break_glass_review
 from waymark.breakglass.forms import BreakGlassForm, ReviewForm
-from waymark.breakglass.models import BreakGlassGrant
 from waymark.core.access import signed_in
 from waymark.web.actions import run_action
 from waymark.web.forms import add_action_errors
@@ -60,7 +65,7 @@ def open_access(request: HttpRequest) -> HttpResponse:
 @signed_in(*BREAK_GLASS_ROLES)
 @require_POST
 def end_access(request: HttpRequest, grant_id: uuid.UUID) -> HttpResponse:
-    grant = BreakGlassGrant.objects.filter(pk=grant_id, user=_user(request)).first()
+    grant = own_grants(_user(request)).filter(pk=grant_id).first()
     if grant is None:
         raise Http404("No such break-glass use")
     break_glass_end(actor=_user(request), grant=grant)

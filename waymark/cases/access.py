@@ -66,6 +66,12 @@ def cases_visible_to(user: User, cases: QuerySet[Any] | None = None) -> QuerySet
     return scope.filter(grants)
 
 
+def case_records_visible_to(user: User, records: QuerySet[Any]) -> QuerySet[Any]:
+    """A case's own records (status changes, contact attempts, tasks) on the cases this user may
+    see: ``ContactAttempt.objects.visible_to(user)`` and the like. Nothing else."""
+    return records.filter(case__in=cases_visible_to(user).order_by().values("pk"))
+
+
 def get_case_for_user(user: User, case_id: uuid.UUID | str) -> Case:
     """The case, if this user may see it. Http404 alike for "no such case" and "not yours"."""
     from waymark.cases.models import Case

@@ -8,7 +8,7 @@ contact attempt) is encrypted at rest and never written to logs or the audit tra
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import models
@@ -144,6 +144,16 @@ class Case(VersionedModel, BaseModel):
         return STATUS_TAG_CLASSES.get(CaseStatus(self.status), "")
 
 
+class CaseRecordQuerySet(ScopedQuerySet[Any]):
+    """A case's own records (status changes, contact attempts, tasks): whoever may see the case."""
+
+    @user_scope
+    def visible_to(self, user: User) -> Any:
+        from waymark.cases.access import case_records_visible_to
+
+        return case_records_visible_to(user, self)
+
+
 class CaseStatusChange(BaseModel):
     """One move of a case through its lifecycle: kept for ever, in order."""
 
@@ -155,6 +165,8 @@ class CaseStatusChange(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     changed_at = models.DateTimeField()
+
+    objects = CaseRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["changed_at", "created_at"]
@@ -206,6 +218,8 @@ class ContactAttempt(BaseModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+
+    objects = CaseRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["attempted_at", "created_at"]
@@ -259,6 +273,8 @@ class Task(BaseModel):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+
+    objects = CaseRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "created_at"]

@@ -5,7 +5,7 @@ manager's caseload. Every page that shows a case audits a VIEW; every change goe
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
+from waymark.audit.scoping import get_for_user
 from waymark.cases import actions
 from waymark.cases.access import get_case_for_user, is_team_manager_for, notes_visible_to, require_team_manager
 from waymark.cases.forms import AllocateForm, ClosureRequestForm, ContactAttemptForm, NoteForm, ReasonForm, TaskForm
@@ -141,7 +142,8 @@ def allocate(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     require_team_manager(request.user, case)
     memberships = list(actions.caseworker_memberships(case))
     open_counts = dict(
-        Case.objects.filter(agency_id=case.agency_id, status__in=OPEN, caseworker__isnull=False)
+        Case.objects.visible_to(request.user)
+        .filter(agency_id=case.agency_id, status__in=OPEN, caseworker__isnull=False)
         .values_list("caseworker_id")
         .annotate(n=Count("pk"))
         .values_list("caseworker_id", "n")
@@ -393,9 +395,13 @@ def task_add(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
 @require_POST
 def task_done(request: AuthenticatedHttpRequest, case_id: str, task_id: str) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
-    task = Task.objects.filter(case=case, pk=task_id).select_related("case").first()
-    if task is None:
-        raise Http404("No such task")
+    # The task through the case's scope (never by its id alone), 404 alike for missing and not this case's.
+    task = get_for_user(
+        Task.objects.visible_to(request.user).filter(case=case).select_related("case"),
+        task_id,
+        actor=cast("User", request.user),  # @signed_in: never anonymous
+        detail={"page": "task done"},
+    )
     try:
         actions.task_complete(actor=request.user, task=task)
     except ValidationError as error:

@@ -45,7 +45,10 @@ def incident_create(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> 
         raise
     # People related to the victim, and only those the user may see.
     related_ids = {
-        rel.other(person).pk for rel in Relationship.objects.involving(person).select_related("person_a", "person_b")
+        rel.other(person).pk
+        for rel in Relationship.objects.visible_to(request.user)
+        .involving(person)
+        .select_related("person_a", "person_b")
     }
     perpetrators = list(Person.objects.visible_to(request.user).filter(pk__in=related_ids))
     form = IncidentForm(request.POST or None, perpetrators=perpetrators, initial={"occurred_on": timezone.localdate()})

@@ -271,7 +271,7 @@ def case_status_changes(user: User, person: Person) -> list[Entry]:
     from waymark.cases.models import CaseStatusChange
     from waymark.cases.states import CaseStatus, ClosureReason
 
-    found = CaseStatusChange.objects.filter(case__in=_cases(user, person)).select_related("case", "changed_by")
+    found = CaseStatusChange.objects.visible_to(user).filter(case__person=person).select_related("case", "changed_by")
     entries = []
     for change in found:
         case = change.case
@@ -304,7 +304,7 @@ def contact_attempts(user: User, person: Person) -> list[Entry]:
     and its outcome: never the phone, email or address used, never what was said."""
     from waymark.cases.models import ContactAttempt
 
-    found = ContactAttempt.objects.filter(case__in=_cases(user, person)).select_related("case", "recorded_by")
+    found = ContactAttempt.objects.visible_to(user).filter(case__person=person).select_related("case", "recorded_by")
     entries = []
     for attempt in found:
         entries.append(
@@ -417,11 +417,12 @@ FREQUENCY_FIELDS = ("physical", "sexual", "harassment_stalking", "jealous_contro
 def outcome_measures(user: User, person: Person) -> list[Entry]:
     """Outcome measures about this person (as a case's client or a child on it), at intake, review
     and exit. Rule: the case is in ``Case.objects.visible_to``."""
-    from waymark.cases.models import Case
     from waymark.outcomes.models import AbuseKind, Frequency, OutcomeMeasure
 
-    found = OutcomeMeasure.objects.filter(subject=person, case__in=Case.objects.visible_to(user)).select_related(
-        "case", "recorded_by", "risk_assessment"
+    found = (
+        OutcomeMeasure.objects.visible_to(user)
+        .filter(subject=person)
+        .select_related("case", "recorded_by", "risk_assessment")
     )
     entries = []
     for measure in found:
@@ -667,7 +668,8 @@ def programme(user: User, person: Person) -> list[Entry]:
         for enrolment in enrolments.values():
             name = enrolment.participant.full_name or "A person causing harm"
             entries.extend(_enrolment_entries(enrolment, about=name))
-        for flag in RiskFlag.objects.filter(enrolment__in=list(enrolments)).select_related("enrolment__participant"):
+        flags = RiskFlag.objects.visible_to(user).filter(enrolment__in=list(enrolments))
+        for flag in flags.select_related("enrolment__participant"):
             entries.append(
                 Entry(
                     kind=EntryKind.PROGRAMME,

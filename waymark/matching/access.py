@@ -12,7 +12,7 @@ whether anyone already knows this person. What a user is *shown* is narrower:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from waymark.core.roles import Role
 
@@ -32,6 +32,13 @@ SEARCH_ROLES = (
 FIND_PAGE_ROLES = (Role.CASEWORKER, Role.TEAM_MANAGER, Role.MARAC_COORDINATOR, Role.HOUSING_OFFICER)
 # May see details of a candidate they can see anyway. Referrers are deliberately not here.
 DETAIL_ROLES = tuple(role for role in SEARCH_ROLES if role is not Role.REFERRER)
+
+
+def person_links_visible_to(user: User, links: Any) -> Any:
+    """Confirmed links from a person this user may see (their referral or record shows them)."""
+    from waymark.people.access import people_visible_to
+
+    return links.filter(new_person__in=people_visible_to(user).order_by().values("pk"))
 
 
 def may_search(user: User) -> bool:

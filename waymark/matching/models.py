@@ -7,11 +7,17 @@ numbers are held only as keyed blind indexes, never in clear.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 
+from waymark.audit.scoping import ScopedQuerySet, user_scope
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
 
 
 class NameSource(models.TextChoices):
@@ -96,6 +102,15 @@ class PersonContactKey(models.Model):
         return f"{self.get_kind_display()} key of person {self.person_id}"
 
 
+class PersonLinkQuerySet(ScopedQuerySet["PersonLink"]):
+    @user_scope
+    def visible_to(self, user: User) -> Any:
+        """Links from a person this user may see (``waymark/matching/access.py``)."""
+        from waymark.matching.access import person_links_visible_to
+
+        return person_links_visible_to(user, self)
+
+
 class PersonLink(BaseModel):
     """A confirmed statement that two person records are the same human being.
 
@@ -109,6 +124,8 @@ class PersonLink(BaseModel):
     reason = models.TextField(help_text="Why the user is satisfied these are the same person.")
     score = models.FloatField(null=True, blank=True, help_text="Match score when the link was confirmed.")
     archived_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PersonLinkQuerySet.as_manager()
 
     class Meta:
         constraints = [

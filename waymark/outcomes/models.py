@@ -6,10 +6,25 @@ never typed in. Scales are the project's own wording (this module).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 
+from waymark.audit.scoping import ScopedQuerySet, user_scope
 from waymark.core.models import BaseModel
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
+
+class OutcomeMeasureQuerySet(ScopedQuerySet["OutcomeMeasure"]):
+    @user_scope
+    def visible_to(self, user: User) -> Any:
+        """A case's outcome measures: whoever may see the case (``waymark/cases/access.py``)."""
+        from waymark.cases.access import case_records_visible_to
+
+        return case_records_visible_to(user, self)
 
 
 class Stage(models.TextChoices):
@@ -91,6 +106,8 @@ class OutcomeMeasure(BaseModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+
+    objects = OutcomeMeasureQuerySet.as_manager()
 
     class Meta:
         ordering = ["measured_on", "created_at"]

@@ -102,6 +102,12 @@ def people_visible_to(user: User) -> Any:
     return Person.objects.filter(grants)
 
 
+def relationships_visible_to(user: User, relationships: Any) -> Any:
+    """Relationships this user may see: one end at least is a person they may see."""
+    visible = people_visible_to(user).order_by().values("pk")
+    return relationships.filter(Q(person_a__in=visible) | Q(person_b__in=visible))
+
+
 def locations_visible_to(user: User) -> Any:
     """People whose addresses and contact channels this user may see (a subset of the above)."""
     if not _is_member(user):

@@ -150,7 +150,15 @@ class PersonName(BaseModel):
         return " ".join(part for part in (self.given_name, self.family_name) if part)
 
 
-class RelationshipQuerySet(models.QuerySet["Relationship"]):
+class RelationshipQuerySet(ScopedQuerySet["Relationship"]):
+    @user_scope
+    def visible_to(self, user: User) -> RelationshipQuerySet:
+        """Relationships with someone this user may see at one end at least (``access.py``); the
+        other end is named only if they may see that person too."""
+        from waymark.people.access import relationships_visible_to
+
+        return relationships_visible_to(user, self)
+
     def involving(self, person: Person) -> RelationshipQuerySet:
         return self.filter(Q(person_a=person) | Q(person_b=person))
 

@@ -132,7 +132,7 @@ def person_detail(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Ht
         audit_record(actor=user, action=AuditAction.VIEW, obj=person, detail={"section": "merged alias"})
         messages.info(request, "That record was merged into this one: everything it held is here.")
         return redirect("people:detail", person_id=person.merged_into_id)
-    related = list(Relationship.objects.involving(person).select_related("person_a", "person_b"))
+    related = list(Relationship.objects.visible_to(user).involving(person).select_related("person_a", "person_b"))
     # The other person is named only if this user may see them too.
     others = {rel.other(person).pk for rel in related}
     visible_ids = set(Person.objects.visible_to(user).filter(pk__in=others).values_list("pk", flat=True))
@@ -282,7 +282,8 @@ def address_add(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Http
 @require_http_methods(["GET", "POST"])
 def address_end(request: AuthenticatedHttpRequest, person_id: uuid.UUID, address_id: uuid.UUID) -> HttpResponse:
     person = _located_person(request, person_id, edit=True)
-    address = Address.objects.filter(person=person, pk=address_id).first()
+    # Through the person's scope and the address's own (where they are), never by its id alone.
+    address = Address.objects.visible_to(request.user).filter(person=person, pk=address_id).first()
     if address is None:
         raise Http404("No such address")
     form = forms.AddressEndForm(request.POST or None)
@@ -328,8 +329,9 @@ def channel_add(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Http
     )
 
 
-def _channel(person: Person, channel_id: uuid.UUID) -> ContactChannel:
-    channel = ContactChannel.objects.filter(person=person, pk=channel_id).first()
+def _channel(request: AuthenticatedHttpRequest, person: Person, channel_id: uuid.UUID) -> ContactChannel:
+    """A contact channel through the person's scope and its own (where they are), never by id alone."""
+    channel = ContactChannel.objects.visible_to(request.user).filter(person=person, pk=channel_id).first()
     if channel is None:
         raise Http404("No such contact channel")
     return channel
@@ -339,7 +341,7 @@ def _channel(person: Person, channel_id: uuid.UUID) -> ContactChannel:
 @require_http_methods(["GET", "POST"])
 def channel_flags(request: AuthenticatedHttpRequest, person_id: uuid.UUID, channel_id: uuid.UUID) -> HttpResponse:
     person = _located_person(request, person_id, edit=True)
-    channel = _channel(person, channel_id)
+    channel = _channel(request, person, channel_id)
     form = forms.ContactFlagsEditForm.for_channel(channel, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -368,7 +370,7 @@ def channel_flags(request: AuthenticatedHttpRequest, person_id: uuid.UUID, chann
 @require_http_methods(["GET", "POST"])
 def channel_end(request: AuthenticatedHttpRequest, person_id: uuid.UUID, channel_id: uuid.UUID) -> HttpResponse:
     person = _located_person(request, person_id, edit=True)
-    channel = _channel(person, channel_id)
+    channel = _channel(request, person, channel_id)
     form = forms.EndDateForm(request.POST or None)
     if request.method == "POST":
         done = run_action(

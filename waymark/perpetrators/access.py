@@ -48,6 +48,30 @@ def enrolments_visible_to(user: User) -> QuerySet[Any]:
     return Enrolment.objects.filter(agency_id__in=programme_agency_ids(user))
 
 
+def programme_records_visible_to(user: User, records: QuerySet[Any]) -> QuerySet[Any]:
+    """Attendance and behaviour outcomes: only on an enrolment this user may open."""
+    return records.filter(enrolment__in=enrolments_visible_to(user).order_by().values("pk"))
+
+
+def risk_flags_visible_to(user: User, flags: QuerySet[Any]) -> QuerySet[Any]:
+    """Risk flags this user may see. Nothing unless a condition below grants it."""
+    from django.db.models import Q
+
+    from waymark.cases.access import cases_visible_to
+    from waymark.perpetrators.models import VictimLink
+
+    if not _is_member(user):
+        return flags.none()
+    grants = Q(pk__in=[])
+    # Programme workers: the flags on enrolments they may open.
+    grants |= Q(enrolment__in=enrolments_visible_to(user).order_by().values("pk"))
+    # The victim's side (caseworker, covering colleague, team manager): the flags on an enrolment
+    # linked to the person of a case they may see (their kind and date only: programme_for_victim_case).
+    victims = cases_visible_to(user).order_by().values("person_id")
+    grants |= Q(enrolment__in=VictimLink.objects.filter(victim__in=victims).values("enrolment_id"))
+    return flags.filter(grants)
+
+
 def participant_enrolments_for(user: User) -> QuerySet[Any]:
     """The enrolments whose participants this user may see as their programme's own clients
     (used by ``waymark/people/access.py``)."""

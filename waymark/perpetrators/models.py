@@ -11,7 +11,7 @@ Free text (assessment, session and flag notes) is encrypted and never written to
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -57,6 +57,25 @@ class EnrolmentQuerySet(ScopedQuerySet["Enrolment"]):
 
     def active(self) -> EnrolmentQuerySet:
         return self.filter(status__in=ACTIVE_STATUSES)
+
+
+class ProgrammeRecordQuerySet(ScopedQuerySet[Any]):
+    """An enrolment's attendance and behaviour outcomes: its programme workers only."""
+
+    @user_scope
+    def visible_to(self, user: User) -> Any:
+        from waymark.perpetrators.access import programme_records_visible_to
+
+        return programme_records_visible_to(user, self)
+
+
+class RiskFlagQuerySet(ScopedQuerySet["RiskFlag"]):
+    @user_scope
+    def visible_to(self, user: User) -> Any:
+        """Its programme workers, and whoever may see the case of a victim linked to the enrolment."""
+        from waymark.perpetrators.access import risk_flags_visible_to
+
+        return risk_flags_visible_to(user, self)
 
 
 class Enrolment(BaseModel):
@@ -206,6 +225,8 @@ class SessionAttendance(BaseModel):
     note = EncryptedTextField(blank=True, help_text="Session note (encrypted; never shown to the victim's worker).")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
 
+    objects = ProgrammeRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["session_on"]
         constraints = [models.UniqueConstraint(fields=["enrolment", "session_on"], name="one_attendance_a_session")]
@@ -262,6 +283,8 @@ class BehaviourOutcome(BaseModel):
     note = EncryptedTextField(blank=True, help_text="Encrypted; for the programme only.")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
 
+    objects = ProgrammeRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["recorded_on"]
         constraints = [models.UniqueConstraint(fields=["enrolment", "point"], name="one_outcome_a_point")]
@@ -287,6 +310,8 @@ class RiskFlag(BaseModel):
         blank=True,
         help_text="The missed session, for flags raised by the register.",
     )
+
+    objects = RiskFlagQuerySet.as_manager()
 
     class Meta:
         ordering = ["-raised_on", "-created_at"]

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -31,6 +31,17 @@ def get_referral_for_user(user: User, referral_id: UUID | str) -> Referral:
         )
     except (Referral.DoesNotExist, ValueError) as error:
         raise Http404("No such referral") from error
+
+
+def referrals_read_or_followed_by(user: User) -> Any:
+    """Referrals this user reads in full (the receiving service) or follows the status of (the
+    referring agency): the API's list, whose serializer shows each only what its reader may see."""
+    from django.db.models import Q
+
+    return Referral.objects.filter(
+        Q(pk__in=Referral.objects.visible_to(user).values("pk"))
+        | Q(pk__in=Referral.objects.status_visible_to(user).values("pk"))
+    )
 
 
 def can_decide(user: User, referral: Referral) -> bool:

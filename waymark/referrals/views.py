@@ -258,9 +258,9 @@ def _detail_context(
         "show_contact": show_contact,
         "can_link": can_decide(request.user, referral),
         "matches": known_matches(request.user, referral, use_contact=show_contact),
-        "links": PersonLink.objects.filter(new_person=referral.subject, archived_at__isnull=True).select_related(
-            "existing_person"
-        ),
+        "links": PersonLink.objects.visible_to(request.user)
+        .filter(new_person=referral.subject, archived_at__isnull=True)
+        .select_related("existing_person"),
         "merge": merge_of_row(referral.subject, "referrals.referral", referral.pk, "subject_id"),
     }
 

@@ -99,7 +99,7 @@ def _writable_case(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Any
     return access.get_case_to_work_on(request.user, case_id)
 
 
-def _child_on_case(case: Any, child_id: str | None) -> Person | None:
+def _child_on_case(request: AuthenticatedHttpRequest, case: Any, child_id: str | None) -> Person | None:
     """The child named in ``?child=``, which must be linked to this case (404 otherwise)."""
     if not child_id:
         return None
@@ -107,7 +107,13 @@ def _child_on_case(case: Any, child_id: str | None) -> Person | None:
         child_uuid = uuid.UUID(child_id)
     except ValueError:
         raise Http404("No such child") from None
-    link = CaseChild.objects.filter(case=case, child_id=child_uuid).select_related("child").first()
+    # Through the case's scope, never by the child's id alone.
+    link = (
+        CaseChild.objects.visible_to(request.user)
+        .filter(case=case, child_id=child_uuid)
+        .select_related("child")
+        .first()
+    )
     if link is None:
         raise Http404("No such child")
     return link.child
@@ -234,8 +240,8 @@ def support_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpR
 @require_http_methods(["GET", "POST"])
 def need_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _writable_case(request, case_id)
-    child = _child_on_case(case, request.GET.get("child"))
-    taken = set(Need.objects.filter(case=case, child=child).values_list("domain", flat=True))
+    child = _child_on_case(request, case, request.GET.get("child"))
+    taken = set(Need.objects.visible_to(request.user).filter(case=case, child=child).values_list("domain", flat=True))
     domains = [(d.value, d.label) for d in NeedDomain if d.value not in taken]
     form = forms.NeedForm(_posted(request), domains=domains, initial={"identified_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -365,7 +371,7 @@ def interventions(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Http
 @require_http_methods(["GET", "POST"])
 def intervention_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _writable_case(request, case_id)
-    child = _child_on_case(case, request.GET.get("child"))
+    child = _child_on_case(request, case, request.GET.get("child"))
     services = Service.objects.filter(is_active=True).select_related("provider_agency")
     if child is not None:
         services = services.filter(for_children=True)
@@ -584,7 +590,7 @@ def _candidates(request: AuthenticatedHttpRequest, case: Any) -> Any:
     return (
         selectors.people_on_case(request.user, case)
         .exclude(pk=case.person_id)
-        .exclude(pk__in=CaseChild.objects.filter(case=case).values("child_id"))
+        .exclude(pk__in=CaseChild.objects.visible_to(request.user).filter(case=case).values("child_id"))
         .filter(archived_at__isnull=True)
     )
 

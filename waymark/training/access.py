@@ -73,6 +73,13 @@ def peer_supporters_visible_to(user: User, queryset: QuerySet[Any]) -> QuerySet[
     return queryset.filter(held_by_id__in=agencies)
 
 
+def peer_records_visible_to(user: User, records: QuerySet[Any]) -> QuerySet[Any]:
+    """A peer supporter's supervisions and matches: only of a peer supporter this user may see."""
+    from waymark.training.models import PeerSupporter
+
+    return records.filter(peer_supporter__in=PeerSupporter.objects.visible_to(user).order_by().values("pk"))
+
+
 def _get(queryset: QuerySet[M], object_id: Any) -> M:
     try:
         key = uuid.UUID(str(object_id))

@@ -258,6 +258,16 @@ class PeerSupporter(BaseModel):
         return f"Peer supporter (trained {self.trained_on:%-d %B %Y})"
 
 
+class PeerRecordQuerySet(ScopedQuerySet[Any]):
+    """A peer supporter's supervisions and matches: whoever may see the peer supporter."""
+
+    @user_scope
+    def visible_to(self, user: User) -> Any:
+        from waymark.training.access import peer_records_visible_to
+
+        return peer_records_visible_to(user, self)
+
+
 class PeerSupervision(BaseModel):
     """A supervision session with a peer supporter."""
 
@@ -265,6 +275,8 @@ class PeerSupervision(BaseModel):
     held_on = models.DateField()
     supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     notes = _secret("Notes", "What was discussed.")
+
+    objects = PeerRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-held_on"]
@@ -282,6 +294,8 @@ class PeerMatch(BaseModel):
     matched_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=MatchStatus.choices, default=MatchStatus.ACTIVE)
+
+    objects = PeerRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-matched_on"]

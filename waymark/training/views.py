@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
+from waymark.audit.scoping import get_for_user
 from waymark.core.access import signed_in
 from waymark.core.dates import financial_year_start
 from waymark.core.disclosure import Applied, protect_table
@@ -202,9 +203,9 @@ def session_detail(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> 
     bookings = session.bookings.select_related("attendee__agency").order_by("attendee__full_name")
     page = Paginator(bookings, 100).get_page(request.GET.get("page"))
     champion_ids = set(
-        Champion.objects.filter(attendee__in=[b.attendee_id for b in page.object_list]).values_list(
-            "attendee_id", flat=True
-        )
+        Champion.objects.visible_to(_user(request))
+        .filter(attendee__in=[b.attendee_id for b in page.object_list])
+        .values_list("attendee_id", flat=True)
     )
     audit_record(actor=_user(request), action=AuditAction.VIEW, obj=session, detail={"bookings": page.paginator.count})
     return render(
@@ -583,9 +584,13 @@ def peer_detail(request: HttpRequest, peer_id: uuid.UUID) -> HttpResponse:
                 messages.success(request, "The match has been recorded.")
                 return redirect("training:peer", peer.pk)
             if which == "end":
-                ended = PeerMatch.objects.filter(peer_supporter=peer, pk=request.POST.get("match_id", "")).first()
-                if ended is None:
-                    raise Http404
+                # Through the peer supporter's scope, never by the match's id alone.
+                ended = get_for_user(
+                    PeerMatch.objects.visible_to(_user(request)).filter(peer_supporter=peer),
+                    request.POST.get("match_id", ""),
+                    actor=_user(request),
+                    detail={"page": "end a peer match"},
+                )
                 actions.peer_match_end(actor=_user(request), match=ended, ended_on=timezone.localdate())
                 messages.success(request, "The match has been ended.")
                 return redirect("training:peer", peer.pk)
