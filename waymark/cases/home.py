@@ -39,12 +39,14 @@ def _my_cases(user: User) -> Panel:
             Figure("Overdue first contacts", overdue_first_contacts(mine, today).count(), href + "#overdue"),
             Figure(
                 "Tasks due this week",
-                Task.objects.filter(
+                Task.objects.visible_to(user)
+                .filter(
                     owner=user,
                     done_at__isnull=True,
                     due_on__lte=today + timedelta(days=TASKS_DUE_DAYS),
                     case__in=Case.objects.visible_to(user).open().values("pk"),
-                ).count(),
+                )
+                .count(),
                 href + "#tasks",
             ),
             # From her caseload, not every assessment her agency holds (the list it links to).

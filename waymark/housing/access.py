@@ -35,6 +35,7 @@ from waymark.core.roles import Role
 if TYPE_CHECKING:
     from waymark.accounts.models import User
     from waymark.housing.models import Duty, HomelessnessApplication, TemporaryPlacement, TenancyPanelCase
+    from waymark.people.models import Person
 
 HOUSING_ROLES = (Role.HOUSING_OFFICER,)
 PANEL_ROLES = (Role.TENANCY_PANEL_MEMBER,)
@@ -189,6 +190,32 @@ def panel_cases_for_idva(user: User) -> QuerySet[Any]:
     if not _is_member(user) or Role.CASEWORKER not in user.roles:
         return TenancyPanelCase.objects.none()
     return TenancyPanelCase.objects.filter(idva=user)
+
+
+def panel_cases_on_journey(user: User) -> QuerySet[Any]:
+    """Panel cases a person's journey may show this user: those they read (panel readers) and
+    those on which they are the survivor's named IDVA."""
+    from django.db.models import Q
+
+    from waymark.housing.models import TenancyPanelCase
+
+    readable = panel_cases_visible_to(user).order_by().values("pk")
+    named = panel_cases_for_idva(user).order_by().values("pk")
+    return TenancyPanelCase.objects.filter(Q(pk__in=readable) | Q(pk__in=named))
+
+
+def applications_on_journey(user: User, person: Person) -> QuerySet[Any]:
+    """A person's applications their journey may show this user: those they read (housing officers
+    of the council), and those linked to a specialist case of this person's that they may see
+    (shown without a link to housing's pages)."""
+    from django.db.models import Q
+
+    from waymark.cases.access import cases_visible_to
+    from waymark.housing.models import HomelessnessApplication
+
+    readable = Q(pk__in=applications_visible_to(user).filter(person=person).order_by().values("pk"))
+    linked = Q(case__person=person, case__in=cases_visible_to(user).order_by().values("pk"))
+    return HomelessnessApplication.objects.filter(readable | linked)
 
 
 def get_panel_case_for_idva(user: User, case_id: uuid.UUID | str) -> Any:

@@ -18,16 +18,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.urls import reverse
 
-from waymark.housing.access import applications_visible_to, panel_cases_for_idva, panel_cases_visible_to
+from waymark.housing.access import (
+    applications_on_journey,
+    applications_visible_to,
+    panel_cases_on_journey,
+    panel_cases_visible_to,
+)
 from waymark.housing.models import (
     Duty,
     HomelessnessApplication,
     PanelStatusChange,
     TemporaryPlacement,
-    TenancyPanelCase,
 )
 from waymark.housing.states import PanelStatus
 from waymark.journey.sources import Entry, EntryKind, source
@@ -38,14 +42,9 @@ if TYPE_CHECKING:
 
 
 def _applications(user: User, person: Person) -> tuple[list[HomelessnessApplication], set[Any]]:
-    from waymark.cases.access import cases_visible_to
-
     readable = set(applications_visible_to(user).filter(person=person).values_list("pk", flat=True))
-    linked = HomelessnessApplication.objects.filter(
-        case__person=person, case__in=cases_visible_to(user).order_by().values("pk")
-    ).values_list("pk", flat=True)
     found = (
-        HomelessnessApplication.objects.filter(Q(pk__in=readable) | Q(pk__in=list(linked)))
+        applications_on_journey(user, person)
         .select_related("referring_agency")
         .prefetch_related(
             Prefetch("duties", queryset=Duty.objects.order_by("started_on")),
@@ -134,9 +133,12 @@ def housing(user: User, person: Person) -> list[Entry]:
 
 def _panel_entries(user: User, person: Person) -> list[Entry]:
     readable = set(panel_cases_visible_to(user).filter(survivor=person).values_list("pk", flat=True))
-    named = set(panel_cases_for_idva(user).filter(survivor=person).values_list("pk", flat=True))
-    found = TenancyPanelCase.objects.filter(pk__in=readable | named).prefetch_related(
-        Prefetch("status_changes", queryset=PanelStatusChange.objects.order_by("changed_on", "created_at"))
+    found = (
+        panel_cases_on_journey(user)
+        .filter(survivor=person)
+        .prefetch_related(
+            Prefetch("status_changes", queryset=PanelStatusChange.objects.order_by("changed_on", "created_at"))
+        )
     )
     entries = []
     for case in found:

@@ -148,16 +148,19 @@ def programme_referral(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def enrolment_detail(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
     enrolment = _enrolment(request, enrolment_id)
-    outcomes = {o.point: o for o in BehaviourOutcome.objects.filter(enrolment=enrolment)}
+    # The enrolment's own records, each through its scope as well as the enrolment's.
+    outcomes = {o.point: o for o in BehaviourOutcome.objects.visible_to(request.user).filter(enrolment=enrolment)}
     context = {
         "enrolment": enrolment,
         "register_on": session_day_of(enrolment, timezone.localdate()),
         "victims": list(enrolment.victim_links.select_related("victim")),
-        "attendances": list(SessionAttendance.objects.filter(enrolment=enrolment).order_by("-session_on")),
+        "attendances": list(
+            SessionAttendance.objects.visible_to(request.user).filter(enrolment=enrolment).order_by("-session_on")
+        ),
         "summary": attendance_summary(enrolment),
         "outcomes": [(point, label, outcomes.get(point)) for point, label in OutcomePoint.choices],
         "changes": outcome_changes(enrolment),
-        "flags": list(RiskFlag.objects.filter(enrolment=enrolment)),
+        "flags": list(RiskFlag.objects.visible_to(request.user).filter(enrolment=enrolment)),
         "can_record_outcome": _outcome_points_open(enrolment, outcomes),
     }
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=enrolment)
@@ -353,8 +356,10 @@ def victim_link(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) -> H
 @require_GET
 def flag_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every risk flag the programme has raised, newest first."""
-    flags = RiskFlag.objects.filter(enrolment__in=enrolments_visible_to(request.user)).select_related(
-        "enrolment", "enrolment__participant"
+    flags = (
+        RiskFlag.objects.visible_to(request.user)
+        .filter(enrolment__in=enrolments_visible_to(request.user))
+        .select_related("enrolment", "enrolment__participant")
     )
     kind = request.GET.get("kind", "")
     if kind in FlagKind.values:
@@ -410,7 +415,10 @@ def register(request: AuthenticatedHttpRequest, on: str) -> HttpResponse:
     today = timezone.localdate()
     enrolments = list(enrolled_on(programme_agency_ids(request.user), session_on))
     recorded = {
-        a.enrolment_id: a for a in SessionAttendance.objects.filter(enrolment__in=enrolments, session_on=session_on)
+        a.enrolment_id: a
+        for a in SessionAttendance.objects.visible_to(request.user).filter(
+            enrolment__in=enrolments, session_on=session_on
+        )
     }
     rows = [
         {
