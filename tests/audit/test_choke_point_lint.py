@@ -73,6 +73,8 @@ ALLOWED_MODULES: dict[str, str] = {
     "admin.py": "Django admin: system administrators only, every change audited (ADR 0002)",
     "hooks.py": "callbacks an app registers with a lower app's actions (a person merged or "
     "archived, a case changed): they run inside those actions",
+    "sar.py": "a subject access request's collector: everything held about one person, for the data "
+    "protection officer's audited export (docs/data-protection.md)",
 }
 # Folders whose code no user request reaches.
 ALLOWED_PACKAGES: dict[str, str] = {
@@ -118,6 +120,8 @@ ALLOWED_FILES: dict[str, str] = {
     "page passes the viewer's scope (refuge/views.py _part4_rows)",
     "waymark/commissioning/boardpack.py": "the quarterly board pack: aggregate counts, small numbers suppressed",
     "waymark/commissioning/needs.py": "needs analytics: aggregate counts, small numbers suppressed",
+    "waymark/commissioning/dimensions.py": "the provider, source and equality splits of the outcome figures: "
+    "aggregate counts, small numbers suppressed",
     "waymark/perpetrators/reports.py": "report programme: aggregate counts for the operator's command",
     "waymark/strategy/measures.py": "live strategy measures: aggregate counts of training completed",
 }
