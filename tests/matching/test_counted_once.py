@@ -164,11 +164,15 @@ def test_outcome_reports_count_her_once_among_people_supported(specialist_agency
     start, end = date(2026, 4, 1), date(2026, 10, 31)
 
     def people_supported():
-        in_python = compute_outcomes(start, end, as_of=TODAY)["people_supported"].value
-        in_database = outcome_figures(start, end, as_of=TODAY).outcomes()["people_supported"].value
+        in_python = compute_outcomes(start, end, as_of=TODAY, partnership_wide=True)["people_supported"].value
+        in_database = (
+            outcome_figures(start, end, as_of=TODAY, partnership_wide=True).outcomes()["people_supported"].value
+        )
         report = outcome_rows(start, end, as_of=TODAY)[0]
         assert in_python == in_database == report["people_supported"]
-        assert compute_outcomes(start, end, as_of=TODAY)["supported"].value == 2  # two episodes of support
+        assert (
+            compute_outcomes(start, end, as_of=TODAY, partnership_wide=True)["supported"].value == 2
+        )  # two episodes of support
         return in_python
 
     assert people_supported() == 2
