@@ -248,3 +248,37 @@ def test_the_officer_redacts_more_by_hand_with_a_reason(world, harmer, dpo, seco
     sar = sar_release(actor=second_dpo, sar=sar)
     bundle = downloaded(client, sar)
     assert "Engaged well" not in bundle and "Programme session" in bundle
+
+
+def test_a_person_with_nothing_else_held_gets_their_details_only(specialist_agency):
+    from tests.people.factories import PersonFactory
+    from waymark.dataprotection.redaction import assemble, released
+
+    person = PersonFactory(held_by=specialist_agency, given_name="Solo", family_name="Record")
+    sections = {section["title"]: section["items"] for section in released(assemble(person))}
+    assert [item["title"] for item in sections["Personal details, names, addresses and contacts"]] == [
+        "Personal details"
+    ]
+    assert all(not items for title, items in sections.items() if not title.startswith("Personal details"))
+
+
+def test_a_childs_bundle_names_the_case_they_are_on_without_naming_the_parent(world, victim, idva, specialist_agency):
+    from tests.people.factories import PersonFactory
+    from waymark.dataprotection.redaction import assemble, released
+    from waymark.support.models import CaseChild
+
+    child = PersonFactory(held_by=specialist_agency, given_name="Milo", family_name="Wrenfield")
+    CaseChild.objects.create(
+        case=world["case"],
+        child=child,
+        relationship_to_client="child",
+        lives_in_household="yes",
+        linked_by=idva,
+        linked_on=timezone.localdate(),
+    )
+    world["referral"].children.add(child)
+    text = str(released(assemble(child)))
+    assert "Named as a child on a case" in text
+    # Her referral naming the child is hers: withheld whole (the request may come from the other parent).
+    assert "naming you as a child" not in text and "CANARY-REFERRAL" not in text
+    assert VICTIM_GIVEN not in text and HOME_LINE not in text and SAFE_PHONE not in text

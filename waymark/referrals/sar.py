@@ -70,6 +70,18 @@ def referral_part(person_id: uuid.UUID) -> list[Item]:
         for child in referral.children.all():
             item.third_party("Child", child.full_name or "a child", child.pk)
         items.append(item)
+    as_child = Referral.objects.filter(children=person_id).exclude(subject_id=person_id).select_related("subject")
+    for referral in as_child:
+        items.append(
+            # The referral is the parent's: a request made for a child, perhaps by the other
+            # parent, must not carry what she told the service.
+            Item(
+                f"Referral {referral.number} (naming you as a child in the household)", withheld=REFERRAL_ABOUT_ANOTHER
+            )
+            .own("Received", referral.received_on)
+            .third_party("Person referred", referral.subject.full_name or "another person", referral.subject_id)
+            .exempt("What happened", referral.latest_incident_summary, REFERRAL_ABOUT_ANOTHER)
+        )
     return items
 
 

@@ -77,6 +77,35 @@ def support_part(person_id: uuid.UUID) -> list[Item]:
         for protected in order.protects.exclude(pk=person_id):
             item.third_party("Also protects", protected.full_name or "another person", protected.pk)
         items.append(item)
+    # Where the person is a child on someone else's case: the link, and what was recorded for them.
+    for link in CaseChild.objects.filter(child_id=person_id).select_related("case", "case__person"):
+        items.append(
+            Item("Named as a child on a case")
+            .third_party("Whose case", link.case.person.full_name or "another person", link.case.person_id)
+            .own("Relationship", link.get_relationship_to_client_display())
+            .own("Lives in the household", link.get_lives_in_household_display())
+        )
+    for need in Need.objects.filter(child_id=person_id).exclude(case__person_id=person_id).select_related("case"):
+        items.append(
+            Item("Support need recorded for you")
+            .own("Area", need.get_domain_display())
+            .text("Need", need.description)
+            .third_party("On the case of", need.case.person.full_name or "another person", need.case.person_id)
+        )
+    for order in (
+        LegalOrder.objects.filter(protects=person_id)
+        .exclude(case__person_id=person_id)
+        .select_related("case__person", "against")
+    ):
+        item = (
+            Item(f"{order.get_kind_display()} protecting you")
+            .own("Status", order.get_status_display())
+            .own("Expires", order.expires_on or "")
+            .third_party("On the case of", order.case.person.full_name or "another person", order.case.person_id)
+        )
+        if order.against_id and order.against:
+            item.third_party("Against", order.against.full_name or "another person", order.against_id)
+        items.append(item)
     for link in CaseChild.objects.filter(case__person_id=person_id).select_related("case", "child"):
         items.append(
             Item(f"Case {link.case.number}: child")
