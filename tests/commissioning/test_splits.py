@@ -208,3 +208,41 @@ def test_queries_per_page_do_not_grow_with_the_records(client_for, world, django
     with django_assert_max_num_queries(sum(small)):
         large = counts()
     assert large == small
+
+
+def _band_in_python(born, on):
+    from waymark.commissioning.dimensions import AGE_BANDS, NOT_RECORDED
+    from waymark.people.choices import age_in_years
+
+    if born is None:
+        return NOT_RECORDED
+    age = age_in_years(born, on)
+    return next(key for key, _label, _low, high in AGE_BANDS if high is None or age < high)
+
+
+def test_age_band_in_sql_equals_python_on_random_dates():
+    """The SQL age arithmetic (no database date functions beyond extracting parts) equals
+    ``age_in_years`` for random births and referral days, leap days and birthdays included."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from waymark.cases.models import Case
+    from waymark.commissioning.dimensions import DIMENSIONS
+
+    age = DIMENSIONS["age"]
+    agency = AgencyFactory()
+    days = st.dates(min_value=date(1920, 1, 1), max_value=date(2030, 12, 31))
+    pairs = st.lists(st.tuples(st.one_of(st.none(), days), days), min_size=1, max_size=15)
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(pairs=pairs)
+    def check(pairs):
+        Case.objects.all().delete()
+        expected = {}
+        for born, on in pairs:
+            case = make_case(agency=agency, person=make_person(agency, date_of_birth=born), referred_on=on)
+            expected[case.pk] = _band_in_python(born, on)
+        found = dict(Case.objects.annotate(g=age.value(age.case_path)).values_list("pk", "g"))
+        assert found == expected
+
+    check()
