@@ -45,7 +45,7 @@ class AccountAdapter(DefaultAccountAdapter):
         """A second factor first, a security key before an app code, the password last.
 
         allauth sends a user who must re-authenticate to the first method listed; privileged
-        changes (waymark/core/reauth.py) accept only a second factor.
+        changes (waymark/web/reauth.py) accept only a second factor.
         """
         order = {"mfa_reauthenticate:webauthn": 0, "mfa_reauthenticate": 1, "reauthenticate": 2}
         methods = super().get_reauthentication_methods(user)

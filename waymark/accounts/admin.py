@@ -6,8 +6,8 @@ from django.http import HttpRequest
 
 from waymark.accounts.models import User
 from waymark.audit.admin import AuditedModelAdmin
-from waymark.core.reauth import require_privileged_reauth
 from waymark.organisations.admin import MembershipInlineBase
+from waymark.web.reauth import require_privileged_reauth
 
 
 class MembershipInline(MembershipInlineBase):

@@ -17,8 +17,8 @@ from django.http import HttpRequest
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import user_has_mfa
-from waymark.core.reauth import require_privileged_reauth
 from waymark.core.roles import Role
+from waymark.web.reauth import require_privileged_reauth
 
 
 def is_system_administrator(request: HttpRequest) -> bool:
@@ -58,7 +58,7 @@ _CHANGED_FIELDS = "_waymark_audit_changed_fields"
 class AuditedModelAdmin(admin.ModelAdmin):
     """Base for every admin: system administrators only; changes audited; archive, don't delete;
     every change (a form or an action posted) needs a second factor re-presented just now
-    (``waymark/core/reauth.py``).
+    (``waymark/web/reauth.py``).
 
     Each added, changed or deleted object gets its own ADMIN_CHANGE event (type, id and the
     names of changed fields, never values), inline objects included, written inside the admin's

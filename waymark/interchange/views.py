@@ -20,11 +20,11 @@ from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import signed_in
 from waymark.core.paging import paged
-from waymark.core.reauth import recently_reauthenticated_with_mfa, require_privileged_reauth
 from waymark.core.roles import Role
 from waymark.interchange import jobs
 from waymark.interchange.forms import ExportForm, UploadForm
 from waymark.interchange.models import ExportJob, ImportJob
+from waymark.web.reauth import recently_reauthenticated_with_mfa, require_privileged_reauth
 
 ADMIN = Role.SYSTEM_ADMINISTRATOR
 
