@@ -194,3 +194,16 @@ def test_coordinator_reads_but_does_not_record(client_for, coordinator, meeting,
     case = listed_case(meeting)
     assert client_for(coordinator).post(research_url(meeting, case), {"body": "x"}).status_code == 403
     assert not Research.objects.exists()
+
+
+def test_research_that_looks_located_asks_to_confirm_then_saves(client_for, housing_rep, housing_agency, meeting):
+    """Every agency at the meeting reads research: a postcode or phone number needs confirming (issue 11)."""
+    case = listed_case(meeting)
+    data = {"agency": housing_agency.pk, "body": "Now in temporary accommodation, SM4 7QT."}
+    first = client_for(housing_rep).post(research_url(meeting, case), data)
+    assert first.status_code == 200 and not Research.objects.exists()
+    page = first.content.decode()
+    assert "govuk-warning-text" in page and "looks as if it contains a postcode" in page
+    assert 'name="location_confirmed"' in page
+    second = client_for(housing_rep).post(research_url(meeting, case), {**data, "location_confirmed": "on"})
+    assert second.status_code == 302 and Research.objects.get(marac_case=case).body.endswith("SM4 7QT.")
