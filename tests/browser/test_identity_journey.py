@@ -184,6 +184,13 @@ def test_typo_referral_is_merged_at_triage_and_referred_to_marac_from_her_case(p
     check_page(page)
     assert "sent to the MARAC coordinator" in page.locator("main").inner_text()
     referred = MaracCase.objects.get(case=case)
+    # Her agency's MARAC list finds it by its reference, among the referrals she made.
+    page.get_by_label("Reference").fill(referred.ref)
+    page.get_by_label("Only referrals I made").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Search").click()
+    check_page(page)
+    assert referred.ref in page.locator("main table").inner_text()
     assert referred.victim_id == known_survivor.pk
     finding = repeats_for_victims([known_survivor.pk])[referred.pk]
     assert finding.ever is not None and finding.ever.case_ref == "HIST-ROSA"
