@@ -19,6 +19,8 @@ import datetime as dt
 import os
 from zoneinfo import ZoneInfo
 
+import time_machine
+
 LONDON = ZoneInfo("Europe/London")
 ENV_VAR = "WAYMARK_TEST_CLOCK"
 
@@ -41,3 +43,23 @@ def parse_clock(value: str, *, today: dt.date | None = None) -> dt.datetime:
 def clock_setting(option_value: str | None) -> str | None:
     """The command-line option wins over the environment variable; neither means the real clock."""
     return option_value or os.environ.get(ENV_VAR) or None
+
+
+# A test that moves to a fixed day starts no later than this, so that it cannot cross midnight
+# (and change its "today") while it runs.
+LATEST_START = dt.time(23, 45)
+
+
+def on_day(day: dt.date) -> time_machine.travel:
+    """The clock moved to ``day``, at the run's own London time of day (pinned or real, no later
+    than ``LATEST_START``), ticking. For a test module that reasons about days before and after a
+    fixed "today" (``TODAY = date(...)``) instead of a date read at import, which is the wall
+    clock's however the run is pinned; a run at 00:30 or 23:30 still exercises that hour.
+
+        @pytest.fixture(autouse=True)
+        def fixed_day():
+            with on_day(TODAY):
+                yield
+    """
+    hour = min(dt.datetime.now(LONDON).time().replace(tzinfo=None), LATEST_START)
+    return time_machine.travel(dt.datetime.combine(day, hour, tzinfo=LONDON), tick=True)

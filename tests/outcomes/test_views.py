@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
+from tests.clock import on_day
 from tests.factories import AgencyFactory, TeamFactory, make_member
 from tests.outcomes.factories import at, make_assessment, make_case, make_measure
 from waymark.audit.models import AuditAction, AuditEvent
@@ -19,7 +19,16 @@ from waymark.outcomes.models import OutcomeMeasure
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+# One fixed "today" (the run's hour kept): a date read at import is the wall clock's, not the run's.
+TODAY = date(2026, 11, 20)
+
+
+@pytest.fixture(autouse=True)
+def fixed_day():
+    with on_day(TODAY):
+        yield
+
+
 LAST_YEAR = {"period": "all"}
 
 

@@ -1,12 +1,13 @@
 """The professional intake: one topic per page, nothing saved until "Accept and send"."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.clock import on_day
 from tests.factories import make_member
 from waymark.core.roles import Role
 from waymark.people.models import Person
@@ -15,7 +16,17 @@ from waymark.referrals.models import Referral
 
 pytestmark = pytest.mark.django_db
 
-YESTERDAY = timezone.localdate() - timedelta(days=1)
+# One fixed "today" (the run's hour kept): a date read at import is the wall clock's, not the run's.
+TODAY = date(2026, 11, 20)
+YESTERDAY = TODAY - timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def fixed_day():
+    with on_day(TODAY):
+        yield
+
+
 ANSWERS = {
     "person": {
         "given_name": "<b>Ayesha</b>",
