@@ -10,7 +10,7 @@ from django.utils import timezone
 from tests.cases.conftest import record_exit_outcomes
 from tests.factories import AgencyFactory, TeamFactory, make_member
 from waymark.audit.models import AuditEvent
-from waymark.cases import actions
+from waymark.cases import actions, selectors
 from waymark.cases.access import notes_visible_to
 from waymark.cases.models import CaseNote, CaseStatusChange, Task
 from waymark.cases.states import CaseStatus
@@ -359,7 +359,7 @@ EXPECTED = {
 def test_the_case_page_offers_only_the_moves_allowed_now(status, case_factory, idva, idva_team, manager, client_for):
     case = case_factory(status=status, caseworker=idva, team=idva_team, first_contact_at=timezone.now())
     for user, expected in zip((idva, manager), EXPECTED[status], strict=True):
-        assert set(actions.available_actions(user, case)) == expected
+        assert set(selectors.available_actions(user, case)) == expected
         page = client_for(user).get(reverse("cases:detail", args=[case.pk])).content.decode()
         for name, marker in BUTTONS.items():
             text = reverse(marker, args=[case.pk]) if marker.startswith("cases:") else marker

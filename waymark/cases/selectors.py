@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from waymark.cases.access import can_work_on, is_team_manager_for
 from waymark.cases.models import Case, Task
 from waymark.cases.outcome_hooks import outcome_hooks
 from waymark.cases.service_standard import (
@@ -355,3 +356,98 @@ def _team_due_by_worker(user: User, open_cases: QuerySet[Case], today: date) -> 
     for order in _orders_expiring(open_cases) or []:
         add(order.case.caseworker_id, "orders_expiring")
     return due
+
+
+# --- The case page's reads (moved out of waymark/cases/actions.py) ---------------------------
+
+# MARAC referral states that are not a referral to MARAC (refused or withdrawn).
+NOT_A_MARAC_REFERRAL = ("not_accepted", "withdrawn")
+
+
+def caseworker_memberships(case: Case) -> Any:
+    """Active caseworker roles at the case's agency: the people a case may be allocated to."""
+    return (
+        Membership.objects.active()
+        .filter(agency_id=case.agency_id, role=Role.CASEWORKER, user__is_active=True)
+        .select_related("user", "team")
+        .order_by("user__full_name", "team__name")
+    )
+
+
+def current_risk_level(case: Case) -> str:
+    """The client's latest risk checklist level ("" if none), from every assessment of her."""
+    from waymark.risk.models import RiskAssessment
+
+    latest = (
+        RiskAssessment.objects.current()
+        .filter(person_id=case.person_id)
+        .order_by("-assessed_on", "-created_at")
+        .first()
+    )
+    return latest.final_level if latest else ""
+
+
+def risk_level_at_engagement(case: Case) -> str:
+    """Her risk level when she engaged (or the case opened): the latest checklist on or before then,
+    else the first after it ("" if none)."""
+    from waymark.risk.models import RiskAssessment
+
+    on = case.engaged_on or case.opened_on
+    mine = RiskAssessment.objects.current().filter(person_id=case.person_id)
+    before = mine.filter(assessed_on__lte=on).order_by("-assessed_on", "-created_at").first()
+    after = mine.filter(assessed_on__gt=on).order_by("assessed_on", "created_at").first()
+    chosen = before or after
+    return chosen.final_level if chosen else ""
+
+
+def has_marac_referral(case: Case) -> bool:
+    """Whether the client has a MARAC referral (any agency, any time) that was not refused or
+    withdrawn. Read through the reverse relation, so casework does not import MARAC."""
+    return case.person.marac_cases_as_victim.exclude(status__in=NOT_A_MARAC_REFERRAL).exists()
+
+
+def closing_high_risk_without_marac(case: Case) -> bool:
+    return current_risk_level(case) == "high" and not has_marac_referral(case)
+
+
+def available_actions(user: User, case: Case) -> list[str]:
+    """The names of the actions this user may take on this case in its current state."""
+    actions: list[str] = []
+    manager = is_team_manager_for(user, case)
+    worker = manager or can_work_on(user, case)
+    status = case.status
+    if manager and status != CaseStatus.CLOSED:
+        actions.append("allocate")
+    if worker and status not in {CaseStatus.CLOSED, CaseStatus.AWAITING_ALLOCATION}:
+        actions.append("contact")
+    if worker and status in {CaseStatus.CONTACT_ATTEMPTED, CaseStatus.UNABLE_TO_ENGAGE} and case.first_contact_at:
+        actions.append("engaged")
+    if worker and status == CaseStatus.CONTACT_ATTEMPTED:
+        actions.append("unable_to_engage")
+    if worker and status == CaseStatus.ENGAGED:
+        actions.append("activate")
+    if worker and status in {CaseStatus.ENGAGED, CaseStatus.ACTIVE, CaseStatus.UNABLE_TO_ENGAGE}:
+        actions.append("request_closure")
+    if manager and status == CaseStatus.CLOSURE_REQUESTED:
+        actions.append("decide_closure")
+    if manager and status == CaseStatus.CLOSED:
+        actions.append("reopen")
+    return actions
+
+
+def exit_outcomes_recorded(case: Case) -> bool:
+    """An exit outcome measure is recorded for the case's client (the outcomes app's rule,
+    registered in waymark/cases/outcome_hooks.py)."""
+    hooks = outcome_hooks()
+    return hooks is not None and hooks.exit_outcomes_recorded(case)
+
+
+def exit_outcomes_needed(case: Case) -> bool:
+    """Closure needs exit outcomes only for a case whose client engaged (``engaged_on`` set in
+    its current episode): someone never reached has nothing to measure, and asking would push
+    workers to invent measures (docs/casework.md)."""
+    return case.engaged_on is not None
+
+
+def exit_outcomes_missing(case: Case) -> bool:
+    return exit_outcomes_needed(case) and not exit_outcomes_recorded(case)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.audit.scoping import get_for_user
-from waymark.cases import actions
+from waymark.cases import actions, selectors
 from waymark.cases.access import get_case_for_user, is_team_manager_for, notes_visible_to, require_team_manager
 from waymark.cases.forms import AllocateForm, ClosureRequestForm, ContactAttemptForm, NoteForm, ReasonForm, TaskForm
 from waymark.cases.models import Case, Task
@@ -117,7 +117,7 @@ def detail(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
             "due_on": first_contact_due_on(episode_started_on(case)),
             "met_standard": first_contact_met_standard(case),
             "overdue": case.status in OPEN and first_contact_overdue(case),
-            "available": actions.available_actions(user, case),
+            "available": selectors.available_actions(user, case),
             "manager": is_team_manager_for(user, case),
             "attempts": case.contact_attempts.select_related("recorded_by", "channel"),
             "show_location": can_see_location(user, case.person),
@@ -140,7 +140,7 @@ def detail(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
 def allocate(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
     require_team_manager(request.user, case)
-    memberships = list(actions.caseworker_memberships(case))
+    memberships = list(selectors.caseworker_memberships(case))
     open_counts = dict(
         Case.objects.visible_to(request.user)
         .filter(agency_id=case.agency_id, status__in=OPEN, caseworker__isnull=False)
@@ -171,7 +171,7 @@ def allocate(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
-    if "contact" not in actions.available_actions(request.user, case):
+    if "contact" not in selectors.available_actions(request.user, case):
         messages.error(request, "Contact attempts cannot be recorded on this case now.")
         return redirect("cases:detail", case_id=case.pk)
     show_location = can_see_location(request.user, case.person)
@@ -253,11 +253,11 @@ def status(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
 @_refuse_stale
 def closure_request(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     case = get_case_for_user(request.user, case_id)
-    if "request_closure" not in actions.available_actions(request.user, case):
+    if "request_closure" not in selectors.available_actions(request.user, case):
         messages.error(request, "This case cannot be put forward for closure now.")
         return redirect("cases:detail", case_id=case.pk)
     form = ClosureRequestForm(request.POST if request.method == "POST" else None)
-    outcomes_recorded = actions.exit_outcomes_recorded(case)
+    outcomes_recorded = selectors.exit_outcomes_recorded(case)
     if request.method == "POST" and form.is_valid():
         try:
             actions.case_request_closure(
@@ -275,7 +275,7 @@ def closure_request(request: AuthenticatedHttpRequest, case_id: str) -> HttpResp
         "case": case,
         "form": form,
         "outcomes_recorded": outcomes_recorded,
-        "outcomes_needed": actions.exit_outcomes_needed(case),
+        "outcomes_needed": selectors.exit_outcomes_needed(case),
     }
     return render(request, "cases/closure_request.html", context)
 
@@ -315,8 +315,8 @@ def closure_decision(request: AuthenticatedHttpRequest, case_id: str) -> HttpRes
             "case": case,
             "form": form,
             "error_text": error_text,
-            "outcomes_recorded": actions.exit_outcomes_recorded(case),
-            "outcomes_needed": actions.exit_outcomes_needed(case),
+            "outcomes_recorded": selectors.exit_outcomes_recorded(case),
+            "outcomes_needed": selectors.exit_outcomes_needed(case),
             "requested": case.status == CaseStatus.CLOSURE_REQUESTED,
             **_closure_picture(case),
             "no_marac_reason": request.POST.get("no_marac_reason", "")[:2000],
@@ -333,14 +333,14 @@ def _closure_picture(case: Any) -> dict[str, Any]:
     def label(level: str) -> str:
         return RiskLevel(level).label if level else "No checklist"
 
-    then, now = actions.risk_level_at_engagement(case), actions.current_risk_level(case)
+    then, now = selectors.risk_level_at_engagement(case), selectors.current_risk_level(case)
     marac = list(case.person.marac_cases_as_victim.only("ref", "referred_on", "status").order_by("-referred_on"))
     return {
         "risk_then": label(then),
         "risk_now": label(now),
         "risk_now_high": now == RiskLevel.HIGH,
         "marac_referrals": marac,
-        "needs_no_marac_reason": actions.closing_high_risk_without_marac(case),
+        "needs_no_marac_reason": selectors.closing_high_risk_without_marac(case),
         "open_tasks": list(case.tasks.filter(done_at__isnull=True).order_by("due_on")),
         "orders": list(case.legal_orders.order_by("-created_at")) if hasattr(case, "legal_orders") else [],
     }
