@@ -69,13 +69,19 @@ test: deps assets
 	  *) echo "DATABASE_URL does not point at PostgreSQL: ran the suite on SQLite only." ;; \
 	esac
 
+# The suite runs in parallel (pytest-xdist): one worker per CPU, each with its own test database
+# (test_<name>_gw0, _gw1, ...) and its own browser; a test file stays on one worker.
+# PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile
+
 test-sqlite:
 	@echo "== Test suite on SQLite"
-	env -u DATABASE_URL $(PY) -m pytest -rs
+	env -u DATABASE_URL $(PY) -m pytest -rs $(PYTEST_PARALLEL)
 
 test-postgres:
 	@echo "== Test suite on PostgreSQL ($$DATABASE_URL)"
-	$(PY) -m pytest -rs
+	$(PY) -m pytest -rs $(PYTEST_PARALLEL)
 
 lint: deps
 	$(VENV)/bin/ruff format --check .

@@ -1,6 +1,7 @@
 """The programme worker's pages in a browser (Debian's chromium, Playwright), each checked with
 axe-core and for console errors and CSP violations (tests/browser/pages.py). Screenshots go to
-/tmp for a person to look at; nothing here writes into the repository."""
+the test's own tmp_path (pytest keeps the last few runs' for a person to look at), never a shared
+path another test or run could write at the same time; nothing here writes into the repository."""
 
 from __future__ import annotations
 
@@ -58,18 +59,18 @@ def programme(partnership: Any) -> Any:
     return enrolment
 
 
-def test_programme_worker_pages(page: Any, programme: Any) -> None:
+def test_programme_worker_pages(page: Any, programme: Any, tmp_path: Any) -> None:
     sign_in(page, WORKER, demo_password(WORKER))
-    page.screenshot(path="/tmp/c4perp-home.png", full_page=True)
+    page.screenshot(path=str(tmp_path / "c4perp-home.png"), full_page=True)
     visit(page, "/perpetrator-programme/")
-    page.screenshot(path="/tmp/c4perp-list.png", full_page=True)
+    page.screenshot(path=str(tmp_path / "c4perp-list.png"), full_page=True)
     visit(page, f"/perpetrator-programme/{programme.pk}/")
-    page.screenshot(path="/tmp/c4perp-detail.png", full_page=True)
+    page.screenshot(path=str(tmp_path / "c4perp-detail.png"), full_page=True)
     assert "Victim 1: former partner" in page.content() and "Maya" not in page.content()
     visit(page, f"/perpetrator-programme/register/{(programme.starts_on + timedelta(weeks=4)).isoformat()}/")
-    page.screenshot(path="/tmp/c4perp-register.png", full_page=True)
+    page.screenshot(path=str(tmp_path / "c4perp-register.png"), full_page=True)
     visit(page, f"/perpetrator-programme/{programme.pk}/outcomes/start/")
-    page.screenshot(path="/tmp/c4perp-outcomes.png", full_page=True)
+    page.screenshot(path=str(tmp_path / "c4perp-outcomes.png"), full_page=True)
     visit(page, f"/perpetrator-programme/{programme.pk}/end/")
     visit(page, f"/perpetrator-programme/{programme.pk}/flags/new/")
     visit(page, "/perpetrator-programme/flags/")
@@ -79,7 +80,7 @@ def test_programme_worker_pages(page: Any, programme: Any) -> None:
     assert response is not None and response.status == 404
 
 
-def test_victims_idva_sees_programme_status_and_flags_on_her_case(page: Any, programme: Any) -> None:
+def test_victims_idva_sees_programme_status_and_flags_on_her_case(page: Any, programme: Any, tmp_path: Any) -> None:
     from django.utils import timezone
 
     from waymark.accounts.models import User
@@ -106,8 +107,8 @@ def test_victims_idva_sees_programme_status_and_flags_on_her_case(page: Any, pro
         detail="Told the group he has a new partner.",
     )
     sign_in(page, IDVA, demo_password(IDVA))
-    page.screenshot(path="/tmp/c4perp-idva-home.png", full_page=True)
+    page.screenshot(path=str(tmp_path / "c4perp-idva-home.png"), full_page=True)
     visit(page, f"/cases/{case.pk}/")
-    page.screenshot(path="/tmp/c4perp-case-section.png", full_page=True)
+    page.screenshot(path=str(tmp_path / "c4perp-case-section.png"), full_page=True)
     body = page.content()
     assert "Perpetrator programme" in body and "New relationship" in body
