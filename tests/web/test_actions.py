@@ -67,3 +67,17 @@ def test_other_exceptions_are_not_swallowed():
 
     with pytest.raises(RuntimeError):
         run_action(NameForm({"name": "Ann"}), broken)
+
+
+def test_an_exception_the_view_names_as_shown_lands_on_the_form_and_others_do_not():
+    class RuleBroken(Exception):
+        pass
+
+    def refuse(data):
+        raise RuleBroken("The agenda is full.")
+
+    form = NameForm({"name": "Ann"})
+    assert run_action(form, refuse, shown=(RuleBroken,)) is None
+    assert form.non_field_errors() == ["The agenda is full."]
+    with pytest.raises(RuleBroken):
+        run_action(NameForm({"name": "Ann"}), refuse)

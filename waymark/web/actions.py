@@ -13,6 +13,10 @@ action refused (its ``ValidationError`` is then on the form, through ``add_actio
 action that returns nothing on success makes ``run_action`` return ``DONE``, so ``None`` always
 means "show the form again".
 
+An app whose actions raise their own exception for a rule the user can act on (MARAC's
+``MeetingError``: "the agenda is full") names it in ``shown=``: its message goes on the form as a
+whole, like a ``ValidationError`` with no field.
+
 A ``PermissionDenied`` from the action propagates (a 403, as the view's own check would have given)
 unless the view passes ``refusals_on_form=True``: then its message goes on the form as a whole,
 for actions whose refusal is part of the page (a reviewer who may not review their own request).
@@ -45,13 +49,21 @@ DONE: Final = _Done()
 
 @overload
 def run_action(
-    form: forms.BaseForm, call: Callable[[dict[str, Any]], None], *, refusals_on_form: bool = False
+    form: forms.BaseForm,
+    call: Callable[[dict[str, Any]], None],
+    *,
+    refusals_on_form: bool = False,
+    shown: tuple[type[Exception], ...] = (),
 ) -> _Done | None: ...
 
 
 @overload
 def run_action(
-    form: forms.BaseForm, call: Callable[[dict[str, Any]], T], *, refusals_on_form: bool = False
+    form: forms.BaseForm,
+    call: Callable[[dict[str, Any]], T],
+    *,
+    refusals_on_form: bool = False,
+    shown: tuple[type[Exception], ...] = (),
 ) -> T | None: ...
 
 
@@ -60,11 +72,13 @@ def run_action(
     call: Callable[[dict[str, Any]], Any],
     *,
     refusals_on_form: bool = False,
+    shown: tuple[type[Exception], ...] = (),
 ) -> Any:
     """Validates ``form``; if it is valid, calls ``call(form.cleaned_data)`` and returns its result
     (``DONE`` if it returned nothing). ``None`` when the form is invalid or the action raised
     ``ValidationError`` (put on the form). ``PermissionDenied`` propagates unless
-    ``refusals_on_form``, when its message goes on the form as a whole and ``None`` is returned."""
+    ``refusals_on_form``, when its message goes on the form as a whole and ``None`` is returned.
+    An exception of a class in ``shown`` is put on the form as a whole too."""
     if not form.is_valid():
         return None
     try:
@@ -76,5 +90,8 @@ def run_action(
         if not refusals_on_form:
             raise
         form.add_error(None, str(error) or "You cannot do that.")
+        return None
+    except shown as error:
+        form.add_error(None, str(error))
         return None
     return DONE if result is None else result

@@ -64,6 +64,7 @@ from waymark.marac.models import (
 )
 from waymark.marac.repeats import RepeatFinding, repeats_for_cases
 from waymark.organisations.models import Agency
+from waymark.web.actions import run_action
 from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
@@ -164,27 +165,26 @@ def _next_regular_date() -> dt.date:
 def meeting_schedule(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ScheduleForm(request.POST)
-        if form.is_valid():
+        created = run_action(
+            form,
+            lambda data: actions.meeting_schedule_create(
+                actor=request.user,
+                first_on=data["first_on"],
+                weeks=data["weeks"],
+                starts_at=data["starts_at"],
+                venue=data["venue"],
+                chair=data["chair"],
+            ),
+        )
+        if created is not None:
             data = form.cleaned_data
-            try:
-                created = actions.meeting_schedule_create(
-                    actor=request.user,
-                    first_on=data["first_on"],
-                    weeks=data["weeks"],
-                    starts_at=data["starts_at"],
-                    venue=data["venue"],
-                    chair=data["chair"],
-                )
-            except ValidationError as error:
-                add_action_errors(form, error)
-            else:
-                skipped = len(selectors.schedule_dates(data["first_on"], data["weeks"])) - len(created)
-                messages.success(
-                    request,
-                    f"{len(created)} meeting{'s' if len(created) != 1 else ''} scheduled"
-                    + (f"; {skipped} already in the schedule." if skipped else "."),
-                )
-                return redirect("marac:meetings")
+            skipped = len(selectors.schedule_dates(data["first_on"], data["weeks"])) - len(created)
+            messages.success(
+                request,
+                f"{len(created)} meeting{'s' if len(created) != 1 else ''} scheduled"
+                + (f"; {skipped} already in the schedule." if skipped else "."),
+            )
+            return redirect("marac:meetings")
     else:
         form = ScheduleForm(initial={"first_on": _next_regular_date(), "weeks": 12, "chair": "Police"})
     return render(
@@ -199,21 +199,19 @@ def meeting_schedule(request: AuthenticatedHttpRequest) -> HttpResponse:
 def meeting_emergency(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = EmergencyMeetingForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                meeting = actions.meeting_emergency_create(
-                    actor=request.user,
-                    held_on=data["held_on"],
-                    starts_at=data["starts_at"],
-                    venue=data["venue"],
-                    chair=data["chair"],
-                )
-            except ValidationError as error:
-                add_action_errors(form, error)
-            else:
-                messages.success(request, f"Emergency meeting {meeting.ref} scheduled.")
-                return redirect("marac:meeting", meeting_id=meeting.pk)
+        meeting = run_action(
+            form,
+            lambda data: actions.meeting_emergency_create(
+                actor=request.user,
+                held_on=data["held_on"],
+                starts_at=data["starts_at"],
+                venue=data["venue"],
+                chair=data["chair"],
+            ),
+        )
+        if meeting is not None:
+            messages.success(request, f"Emergency meeting {meeting.ref} scheduled.")
+            return redirect("marac:meeting", meeting_id=meeting.pk)
     else:
         form = EmergencyMeetingForm(initial={"held_on": timezone.localdate(), "chair": "Police"})
     return render(request, "marac/meeting_schedule.html", {"form": form, "emergency": True})
@@ -543,22 +541,16 @@ def meeting_case(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: U
     marac_case = get_meeting_case_for_user(request.user, meeting, case_id, page="meeting mode: case")
     if request.method == "POST":
         form = CaseDiscussionForm(request.POST)
-        if form.is_valid():
-            try:
-                actions.meeting_case_record(
-                    actor=request.user,
-                    meeting=meeting,
-                    marac_case=marac_case,
-                    summary=form.cleaned_data["summary"],
-                    risks=form.cleaned_data["risks"],
-                )
-            except ValidationError as error:
-                add_action_errors(form, error)
-            except actions.MeetingError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, f"Discussion of {marac_case.ref} saved.")
-                return redirect("marac:meeting-case", meeting_id=meeting.pk, case_id=marac_case.pk)
+        done = run_action(
+            form,
+            lambda data: actions.meeting_case_record(
+                actor=request.user, meeting=meeting, marac_case=marac_case, summary=data["summary"], risks=data["risks"]
+            ),
+            shown=(actions.MeetingError,),
+        )
+        if done is not None:
+            messages.success(request, f"Discussion of {marac_case.ref} saved.")
+            return redirect("marac:meeting-case", meeting_id=meeting.pk, case_id=marac_case.pk)
     else:
         form = CaseDiscussionForm(
             initial={"summary": marac_case.discussion_summary, "risks": marac_case.risks_identified}
@@ -607,25 +599,22 @@ def action_add(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUI
     meeting = get_meeting_to_run(request.user, meeting_id)
     marac_case = get_meeting_case_for_user(request.user, meeting, case_id, page="meeting mode: add action")
     action_form = ActionForm(request.POST, prefix="action")
-    if action_form.is_valid():
-        data = action_form.cleaned_data
-        try:
-            actions.action_add(
-                actor=request.user,
-                meeting=meeting,
-                marac_case=marac_case,
-                description=data["description"],
-                owner_agency=data["owner_agency"],
-                owner_name=data["owner_name"],
-                due_on=data["due_on"],
-            )
-        except ValidationError as error:
-            add_action_errors(action_form, error)
-        except actions.MeetingError as error:
-            action_form.add_error(None, str(error))
-        else:
-            messages.success(request, "Action added.")
-            return redirect("marac:meeting-case", meeting_id=meeting.pk, case_id=marac_case.pk)
+    added = run_action(
+        action_form,
+        lambda data: actions.action_add(
+            actor=request.user,
+            meeting=meeting,
+            marac_case=marac_case,
+            description=data["description"],
+            owner_agency=data["owner_agency"],
+            owner_name=data["owner_name"],
+            due_on=data["due_on"],
+        ),
+        shown=(actions.MeetingError,),
+    )
+    if added is not None:
+        messages.success(request, "Action added.")
+        return redirect("marac:meeting-case", meeting_id=meeting.pk, case_id=marac_case.pk)
     form = CaseDiscussionForm(initial={"summary": marac_case.discussion_summary, "risks": marac_case.risks_identified})
     return _meeting_case_page(request, meeting, marac_case, form, action_form)
 
