@@ -1,0 +1,95 @@
+"""The caseworker's and manager's pages ask the database the same number of questions however many
+records sit behind them (issue 15, item 4): no query per contact attempt, note, task or case."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.cases.conftest import make_case
+from tests.people.factories import PersonFactory
+from waymark.cases.actions import case_note_add, contact_attempt_record, task_add
+from waymark.cases.models import ContactChannelKind, ContactOutcome
+from waymark.cases.states import CaseStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, url: str) -> int:
+    client.get(url)  # once to settle the session and per-user caches
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+def open_case(worker, team, agency):
+    referred = timezone.localdate() - timedelta(days=30)
+    return make_case(
+        person=PersonFactory(held_by=agency),
+        agency=agency,
+        status=CaseStatus.ACTIVE,
+        caseworker=worker,
+        team=team,
+        referred_on=referred,
+        opened_on=referred,
+    )
+
+
+def add_records(case, worker, count: int) -> None:
+    now = timezone.now()
+    for n in range(count):
+        contact_attempt_record(
+            actor=worker,
+            case=case,
+            kind=ContactChannelKind.IN_PERSON,
+            outcome=ContactOutcome.NO_ANSWER,
+            attempted_at=now - timedelta(hours=n + 1),
+        )
+        case_note_add(actor=worker, case=case, body=f"Note {n}")
+        task_add(
+            actor=worker, case=case, title=f"Task {n}", due_on=timezone.localdate() + timedelta(days=n), owner=worker
+        )
+
+
+def test_the_case_page_asks_the_same_questions_for_one_record_as_for_twenty(
+    idva, idva_team, specialist_agency, client_for
+):
+    case = open_case(idva, idva_team, specialist_agency)
+    client = client_for(idva)
+    url = reverse("cases:detail", args=[case.pk])
+    add_records(case, idva, 1)
+    one = queries(client, url)
+    add_records(case, idva, 19)
+    assert queries(client, url) == one
+
+
+@pytest.mark.parametrize("page", ["cases:mine", "home"])
+def test_the_caseworkers_pages_ask_the_same_questions_for_two_cases_as_for_forty(
+    page, idva, idva_team, specialist_agency, client_for
+):
+    client = client_for(idva)
+    for _ in range(2):
+        add_records(open_case(idva, idva_team, specialist_agency), idva, 1)
+    two = queries(client, reverse(page))
+    for _ in range(38):
+        add_records(open_case(idva, idva_team, specialist_agency), idva, 1)
+    assert queries(client, reverse(page)) == two
+
+
+@pytest.mark.parametrize("page", ["cases:team", "home"])
+def test_the_managers_pages_ask_the_same_questions_for_a_small_team_as_for_a_busy_one(
+    page, idva, colleague, manager, idva_team, specialist_agency, client_for
+):
+    client = client_for(manager)
+    open_case(idva, idva_team, specialist_agency)
+    small = queries(client, reverse(page))
+    for worker in (idva, colleague):
+        for _ in range(15):
+            add_records(open_case(worker, idva_team, specialist_agency), worker, 1)
+    assert queries(client, reverse(page)) == small
