@@ -1,12 +1,12 @@
 """referral_create, self_referral_create and referral_transition: all or nothing, audited."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
+from tests.clock import on_day
 from tests.factories import make_member
 from tests.referrals.conftest import CANARY_NAME, CANARY_POSTCODE, high_risk, make_referral, years_ago
 from waymark.audit.chain import hashed_justification
@@ -28,6 +28,17 @@ from waymark.referrals.states import InvalidTransition, ReferralStatus
 from waymark.risk.models import RiskAssessment
 
 pytestmark = pytest.mark.django_db
+
+# One fixed "today", kept at the run's hour (tests/clock.on_day): the parametrize lists below are
+# built at collection, before the run's pinned clock is in force, so reading the clock there read
+# the wall clock's day.
+TODAY = date(2026, 11, 20)
+
+
+@pytest.fixture(autouse=True)
+def fixed_day():
+    with on_day(TODAY):
+        yield
 
 
 def test_create_records_people_referral_history_and_audit(police_referrer, specialist_agency):
@@ -76,29 +87,21 @@ def test_refuses_an_agency_the_referrer_does_not_refer_for(police_referrer, spec
     ("overrides", "field"),
     [
         (
-            {"subject": PersonDetails(given_name="A", date_of_birth=timezone.localdate() + timedelta(days=1))},
+            {"subject": PersonDetails(given_name="A", date_of_birth=TODAY + timedelta(days=1))},
             "subject_date_of_birth",
         ),
         ({"subject": PersonDetails(given_name="A", date_of_birth=years_ago(130))}, "subject_date_of_birth"),
         ({"subject": PersonDetails(given_name="A", approximate_age=200)}, "subject_approximate_age"),
         ({"subject": PersonDetails()}, "subject_given_name"),
         (
-            {
-                "person_causing_harm": PersonDetails(
-                    given_name="B", date_of_birth=timezone.localdate() + timedelta(days=9)
-                )
-            },
+            {"person_causing_harm": PersonDetails(given_name="B", date_of_birth=TODAY + timedelta(days=9))},
             "harm_date_of_birth",
         ),
         ({"children_in_household": 99}, "children_in_household"),
         ({"what": WhatHappened(vawg_category="nonsense", latest_incident_summary="x")}, "vawg_category"),
         ({"what": WhatHappened(vawg_category="stalking", abuse_types=["bogus"])}, "abuse_types"),
         (
-            {
-                "what": WhatHappened(
-                    vawg_category="stalking", latest_incident_on=timezone.localdate() + timedelta(days=1)
-                )
-            },
+            {"what": WhatHappened(vawg_category="stalking", latest_incident_on=TODAY + timedelta(days=1))},
             "latest_incident_on",
         ),
         ({"sharing": Sharing(consent="refused")}, "lawful_basis"),
@@ -108,13 +111,13 @@ def test_refuses_an_agency_the_referrer_does_not_refer_for(police_referrer, spec
             "sharing_reason",
         ),
         ({"contact": SafeContact(safe_to_call="maybe")}, "safe_to_call"),
-        ({"risk": RiskAnswers(assessed_on=timezone.localdate() + timedelta(days=1), yes_count=3)}, "risk_assessed_on"),
+        ({"risk": RiskAnswers(assessed_on=TODAY + timedelta(days=1), yes_count=3)}, "risk_assessed_on"),
         (
-            {"risk": RiskAnswers(assessed_on=timezone.localdate(), yes_count=15, judgement_level="standard")},
+            {"risk": RiskAnswers(assessed_on=TODAY, yes_count=15, judgement_level="standard")},
             "risk_judgement_level",
         ),
         (
-            {"risk": RiskAnswers(assessed_on=timezone.localdate(), yes_count=3, judgement_level="high")},
+            {"risk": RiskAnswers(assessed_on=TODAY, yes_count=3, judgement_level="high")},
             "risk_judgement_reason",
         ),
     ],

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from tests.clock import on_day
 from tests.factories import AgencyFactory, MembershipFactory, TeamFactory, make_member
 from tests.people.factories import PersonFactory
 from waymark.accounts.models import User
@@ -23,9 +24,20 @@ from waymark.support.models import Service
 
 _numbers = itertools.count(1)
 
+# One fixed "today" for the support tests, kept at the run's hour (tests/clock.on_day):
+# ``days_ago`` is called in parametrize lists, at collection, when the run's pinned clock is not
+# yet in force, so reading the clock there read the wall clock's day.
+TODAY = date(2026, 11, 20)
+
+
+@pytest.fixture(autouse=True)
+def fixed_day():
+    with on_day(TODAY):
+        yield
+
 
 def days_ago(n: int) -> date:
-    return timezone.localdate() - timedelta(days=n)
+    return TODAY - timedelta(days=n)
 
 
 def make_case(*, person: Any, agency: Any, **fields: Any) -> Case:
