@@ -191,7 +191,7 @@ def test_history_shows_trend_due_date_and_escalation(idva, person, dash24, asses
     assert "Potential escalation: 3 incidents" in body
     assert "private" not in body
     event = AuditEvent.objects.get(action=AuditAction.VIEW, object_id=str(person.pk), actor=idva)
-    assert event.detail == {"section": "risk_history", "assessments": 2}
+    assert event.detail == {"section": "risk_history"}  # written by the object check itself
 
 
 # --- Reassessments due ---------------------------------------------------------------------

@@ -7,7 +7,7 @@ errors; a record the caller may not see is a 404 whether or not it exists.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -32,6 +32,7 @@ from waymark.api.serializers import (
 )
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
+from waymark.audit.scoping import get_for_user
 from waymark.core.access import api_view_access
 from waymark.matching import access as matching_access
 from waymark.matching.throttle import SEARCH_THROTTLES
@@ -174,18 +175,14 @@ class ReferralDetailView(ApiView):
     def get(self, request: AuthenticatedRequest, pk: Any) -> Response:
         full = True
         try:
-            referral = get_referral_for_user(request.user, pk)
+            referral = get_referral_for_user(request.user, pk, detail={"via": "api", "access": "full"})
         except Http404:
-            status_only = Referral.objects.status_visible_to(request.user).filter(pk=pk).first()
-            if status_only is None:
-                raise
-            referral, full = status_only, False
-        audit_record(
-            actor=request.user,
-            action=AuditAction.VIEW,
-            obj=referral,
-            detail={"via": "api", "access": "full" if full else "status_only"},
-        )
+            # Not read in full: the referring agency's status-only reading, through the same check.
+            status_only = Referral.objects.status_visible_to(request.user)
+            referral = get_for_user(
+                status_only, pk, actor=cast("User", request.user), detail={"via": "api", "access": "status_only"}
+            )
+            full = False
         return Response(referral_data(referral, full=full))
 
 
@@ -210,7 +207,9 @@ class RiskAssessmentListView(ApiView):
         person = request.query_params.get("person")
         if person:
             try:
-                person_record = get_person_for_user(request.user, person)
+                person_record = get_person_for_user(
+                    request.user, person, detail={"via": "api", "section": "risk assessments"}
+                )
             except (Http404, DjangoPermissionDenied):
                 raise NotFound() from None
             queryset = queryset.filter(person=person_record)
@@ -228,7 +227,9 @@ class RiskAssessmentListView(ApiView):
         payload = RiskAssessmentCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        person = get_person_for_user(request.user, data["person"])
+        person = get_person_for_user(
+            request.user, data["person"], detail={"via": "api", "page": "record an assessment"}
+        )
         code = data.get("instrument") or "dash24"
         instrument = RiskInstrument.objects.filter(code=code, is_active=True).order_by("-version").first()
         if instrument is None:
@@ -255,8 +256,7 @@ class RiskAssessmentDetailView(ApiView):
     serializer_class = RiskAssessmentSerializer
 
     def get(self, request: AuthenticatedRequest, pk: Any) -> Response:
-        assessment = get_risk_assessment_for_user(request.user, pk)
-        audit_record(actor=request.user, action=AuditAction.VIEW, obj=assessment, detail={"via": "api"})
+        assessment = get_risk_assessment_for_user(request.user, pk, detail={"via": "api"})
         return Response(RiskAssessmentSerializer(assessment).data)
 
 

@@ -42,6 +42,9 @@ Q_ = TypeVar("Q_", bound="ScopedQuerySet[Any]")
 P = ParamSpec("P")
 R = TypeVar("R")
 
+# What a VIEW row says besides the record: fixed context, or context computed from the record.
+Detail = Mapping[str, Any] | Callable[[M], Mapping[str, Any]] | None
+
 # The mark of a scope built for nobody (an anonymous or inactive user): it can only be empty.
 _NOBODY = "nobody"
 
@@ -113,13 +116,14 @@ def get_for_user(
     object_id: object,
     *,
     actor: User,
-    detail: Mapping[str, Any] | None = None,
+    detail: Detail[M] = None,
 ) -> M:
     """The one object check: the record ``object_id`` if it is in ``actor``'s ``scope``.
 
     Http404 alike for "does not exist", "not yours" and an id that is not an id. On success it
     writes the "viewed a record" audit row for the record (``detail``: non-sensitive context such
-    as which page), so every detail page is audited by the check itself.
+    as which page; or a function of the record, for context that depends on it, such as whether an
+    address is shown), so every detail page is audited by the check itself.
     """
     if not isinstance(scope, ScopedQuerySet) or not scope.is_scope_for(actor):
         raise ImproperlyConfigured(
@@ -136,5 +140,6 @@ def get_for_user(
     found = scope.filter(pk=pk).first()
     if found is None:
         raise Http404(f"No such {name}")
-    audit_record(actor=actor, action=AuditAction.VIEW, obj=found, detail=dict(detail or {}))
+    context = detail(found) if callable(detail) else detail
+    audit_record(actor=actor, action=AuditAction.VIEW, obj=found, detail=dict(context or {}))
     return found

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
+from waymark.audit.scoping import get_for_user
 from waymark.core.roles import Role
 
 if TYPE_CHECKING:
@@ -72,23 +72,13 @@ def case_records_visible_to(user: User, records: QuerySet[Any]) -> QuerySet[Any]
     return records.filter(case__in=cases_visible_to(user).order_by().values("pk"))
 
 
-def get_case_for_user(user: User, case_id: uuid.UUID | str) -> Case:
-    """The case, if this user may see it. Http404 alike for "no such case" and "not yours"."""
+def get_case_for_user(user: User, case_id: uuid.UUID | str, *, page: str) -> Case:
+    """The case, if this user may see it, through the one object check (``get_for_user``): Http404
+    alike for "no such case" and "not yours", and the VIEW audit row for ``page`` written."""
     from waymark.cases.models import Case
 
-    try:
-        case_uuid = uuid.UUID(str(case_id))
-    except ValueError:
-        raise Http404("No such case") from None
-    case = (
-        Case.objects.visible_to(user)
-        .select_related("person", "agency", "team", "caseworker", "referral")
-        .filter(pk=case_uuid)
-        .first()
-    )
-    if case is None:
-        raise Http404("No such case")
-    return case
+    scope = Case.objects.visible_to(user).select_related("person", "agency", "team", "caseworker", "referral")
+    return get_for_user(scope, case_id, actor=user, detail={"page": page})
 
 
 def is_team_manager_for(user: User, case: Any) -> bool:

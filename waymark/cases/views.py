@@ -5,6 +5,7 @@ manager's caseload. Every page that shows a case audits a VIEW; every change goe
 from __future__ import annotations
 
 import functools
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -56,7 +57,11 @@ def _refuse_stale(view: Any) -> Any:
     def wrapper(request: AuthenticatedHttpRequest, case_id: str, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method != "POST":
             return view(request, case_id, *args, **kwargs)
-        case = get_case_for_user(request.user, case_id)
+        # The version check only: the view's own object check 404s and audits.
+        case_uuid = _uuid_or_none(case_id)
+        case = None if case_uuid is None else Case.objects.visible_to(request.user).filter(pk=case_uuid).first()
+        if case is None:
+            return view(request, case_id, *args, **kwargs)
         try:
             with editing_at(case, posted_version(request.POST)):
                 return view(request, case_id, *args, **kwargs)
@@ -69,6 +74,13 @@ def _refuse_stale(view: Any) -> Any:
             return redirect("cases:detail", case_id=case.pk)
 
     return wrapper
+
+
+def _uuid_or_none(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
 
 
 def _errors(error: ValidationError) -> list[str]:
@@ -105,8 +117,7 @@ def _owners(case: Case, actor: User) -> list[Any]:
 @signed_in(*CASE_ROLES)
 @require_GET
 def detail(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
-    case = get_case_for_user(request.user, case_id)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"page": "case"})
+    case = get_case_for_user(request.user, case_id, page="case")
     user = request.user
     notes = list(notes_visible_to(user, case, case.notes.select_related("written_by")))
     return render(
@@ -138,7 +149,7 @@ def detail(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @_refuse_stale
 def allocate(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
-    case = get_case_for_user(request.user, case_id)
+    case = get_case_for_user(request.user, case_id, page="allocate")
     require_team_manager(request.user, case)
     memberships = list(selectors.caseworker_memberships(case))
     open_counts = dict(
@@ -160,7 +171,6 @@ def allocate(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
         else:
             messages.success(request, f"{case.number} is allocated to {chosen.user.full_name}.")
             return redirect("cases:detail", case_id=case.pk)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"page": "allocate"})
     return render(request, "cases/allocate.html", {"case": case, "form": form})
 
 
@@ -170,7 +180,7 @@ def allocate(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
 @signed_in(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
 def contact(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
-    case = get_case_for_user(request.user, case_id)
+    case = get_case_for_user(request.user, case_id, page="contact attempt")
     if "contact" not in selectors.available_actions(request.user, case):
         messages.error(request, "Contact attempts cannot be recorded on this case now.")
         return redirect("cases:detail", case_id=case.pk)
@@ -201,12 +211,6 @@ def contact(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
         else:
             messages.success(request, "The contact attempt is recorded.")
             return redirect("cases:detail", case_id=case.pk)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        obj=case,
-        detail={"page": "contact attempt", "channels": len(channels)},
-    )
     return render(
         request,
         "cases/contact.html",
@@ -222,7 +226,7 @@ def contact(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
 @_refuse_stale
 def status(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     """Engaged, unable to engage, active and reopen: buttons (with a reason where needed) on the case page."""
-    case = get_case_for_user(request.user, case_id)
+    case = get_case_for_user(request.user, case_id, page="status")
     action = request.POST.get("action", "")
     reason = request.POST.get("reason", "")[:2000]
     try:
@@ -252,7 +256,7 @@ def status(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @_refuse_stale
 def closure_request(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
-    case = get_case_for_user(request.user, case_id)
+    case = get_case_for_user(request.user, case_id, page="closure request")
     if "request_closure" not in selectors.available_actions(request.user, case):
         messages.error(request, "This case cannot be put forward for closure now.")
         return redirect("cases:detail", case_id=case.pk)
@@ -270,7 +274,6 @@ def closure_request(request: AuthenticatedHttpRequest, case_id: str) -> HttpResp
         else:
             messages.success(request, "Closure is requested. A team manager will approve or decline it.")
             return redirect("cases:detail", case_id=case.pk)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"page": "closure request"})
     context = {
         "case": case,
         "form": form,
@@ -284,7 +287,7 @@ def closure_request(request: AuthenticatedHttpRequest, case_id: str) -> HttpResp
 @require_http_methods(["GET", "POST"])
 @_refuse_stale
 def closure_decision(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
-    case = get_case_for_user(request.user, case_id)
+    case = get_case_for_user(request.user, case_id, page="closure decision")
     require_team_manager(request.user, case)
     form = ReasonForm(request.POST if request.POST.get("decision") == "decline" else None)
     form.fields["reason"].label = "Why should the case stay open?"
@@ -307,7 +310,6 @@ def closure_decision(request: AuthenticatedHttpRequest, case_id: str) -> HttpRes
             error_text = str(error)
         except ValidationError as error:
             error_text = " ".join(_errors(error))
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"page": "closure decision"})
     return render(
         request,
         "cases/closure_decision.html",
@@ -352,7 +354,7 @@ def _closure_picture(case: Any) -> dict[str, Any]:
 @signed_in(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
 def note_add(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
-    case = get_case_for_user(request.user, case_id)
+    case = get_case_for_user(request.user, case_id, page="add note")
     form = NoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         done = run_action(
@@ -364,14 +366,13 @@ def note_add(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
         if done is not None:
             messages.success(request, "The note is added.")
             return redirect("cases:detail", case_id=case.pk)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"page": "add note"})
     return render(request, "cases/form.html", {"case": case, "form": form, "title": "Add a note", "button": "Add note"})
 
 
 @signed_in(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
 def task_add(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
-    case = get_case_for_user(request.user, case_id)
+    case = get_case_for_user(request.user, case_id, page="add task")
     form = TaskForm(request.POST if request.method == "POST" else None, owners=_owners(case, request.user))
     if request.method == "POST":
         done = run_action(
@@ -387,14 +388,13 @@ def task_add(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
         if done is not None:
             messages.success(request, "The task is added.")
             return redirect("cases:detail", case_id=case.pk)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"page": "add task"})
     return render(request, "cases/form.html", {"case": case, "form": form, "title": "Add a task", "button": "Add task"})
 
 
 @signed_in(*CASE_ROLES)
 @require_POST
 def task_done(request: AuthenticatedHttpRequest, case_id: str, task_id: str) -> HttpResponse:
-    case = get_case_for_user(request.user, case_id)
+    case = get_case_for_user(request.user, case_id, page="task done")
     # The task through the case's scope (never by its id alone), 404 alike for missing and not this case's.
     task = get_for_user(
         Task.objects.visible_to(request.user).filter(case=case).select_related("case"),
@@ -418,15 +418,12 @@ def task_done(request: AuthenticatedHttpRequest, case_id: str, task_id: str) -> 
 @require_GET
 def for_person(request: AuthenticatedHttpRequest, person_id: str) -> HttpResponse:
     """The cases of one person that this user may see (linked from the person's page)."""
-    person = get_person_for_user(request.user, person_id)
+    person = get_person_for_user(request.user, person_id, detail={"page": "cases"})
     cases = list(
         Case.objects.visible_to(request.user)
         .filter(person=person)
         .select_related("caseworker", "agency")
         .order_by("-opened_on", "-number")
-    )
-    audit_record(
-        actor=request.user, action=AuditAction.VIEW, obj=person, detail={"page": "cases", "results": len(cases)}
     )
     return render(request, "cases/for_person.html", {"person": person, "cases": cases})
 

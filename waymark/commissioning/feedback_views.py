@@ -128,7 +128,7 @@ def _give(
 def case_link(request: HttpRequest, case_id: Any) -> HttpResponse:
     from waymark.cases.access import get_case_for_user
 
-    case = get_case_for_user(_user(request), case_id)
+    case = get_case_for_user(_user(request), case_id, page="feedback link")
     return _give(
         request,
         about=case,
@@ -146,7 +146,7 @@ def case_link(request: HttpRequest, case_id: Any) -> HttpResponse:
 def sanctuary_link(request: HttpRequest, sanctuary_id: Any) -> HttpResponse:
     from waymark.refuge.access import get_sanctuary_for_user
 
-    sanctuary = get_sanctuary_for_user(_user(request), sanctuary_id)
+    sanctuary = get_sanctuary_for_user(_user(request), sanctuary_id, detail={"page": "feedback link"})
     return _give(
         request,
         about=sanctuary,

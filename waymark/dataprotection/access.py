@@ -45,7 +45,7 @@ def person_for_access_log(user: User, person_id: uuid.UUID | str) -> Person | No
             raise Http404("No such person")
         if not user.has_role(*HOLDER_ROLES):
             return None
-    person = get_person_for_user(user, person_id)
+    person = get_person_for_user(user, person_id, detail={"section": "access log"})
     if not is_holder(user, person) and Role.AUDITOR not in user.roles:
         raise PermissionDenied("Only the service holding this record, or an auditor, sees who viewed it.")
     return person

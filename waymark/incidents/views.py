@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 @require_http_methods(["GET", "POST"])
 def incident_create(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
     try:
-        person = get_person_for_user(request.user, person_id)
+        person = get_person_for_user(request.user, person_id, detail={"section": "incident_form"})
         require_risk_role(request.user)
     except (Http404, PermissionDenied):
         audit_record(
@@ -52,8 +52,6 @@ def incident_create(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> 
     }
     perpetrators = list(Person.objects.visible_to(request.user).filter(pk__in=related_ids))
     form = IncidentForm(request.POST or None, perpetrators=perpetrators, initial={"occurred_on": timezone.localdate()})
-    if request.method == "GET":
-        audit_record(actor=request.user, action=AuditAction.VIEW, obj=person, detail={"section": "incident_form"})
     if request.method == "POST":
         done = run_action(
             form,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
+from waymark.audit.scoping import Detail
 from waymark.core.access import signed_in
 from waymark.journey.forms import JourneyFilterForm
 from waymark.journey.sources import journey_for
@@ -30,10 +31,11 @@ if TYPE_CHECKING:
 PAGE_SIZE = 100
 
 
-def _person(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Person:
-    """The person, or a refusal that is itself audited (so probing leaves a trace)."""
+def _person(request: AuthenticatedHttpRequest, person_id: uuid.UUID, *, detail: Detail[Person]) -> Person:
+    """The person through the one object check (which writes the VIEW row with ``detail``), or a
+    refusal that is itself audited (so probing leaves a trace)."""
     try:
-        return get_person_for_user(request.user, person_id)
+        return get_person_for_user(request.user, person_id, detail=detail)
     except (Http404, PermissionDenied):
         audit_record(
             actor=request.user,
@@ -50,31 +52,30 @@ def _person(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Person:
 @require_GET
 def person_journey(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Everything the viewer may see about one person, newest first, optionally of some kinds only."""
-    person = _person(request, person_id)
-    if (
-        person.merged_into_id is not None
-        and Person.objects.visible_to(request.user).filter(pk=person.merged_into_id).exists()
-    ):
-        # An archived alias left by a merge (waymark/matching/merge.py): her history is on the
-        # surviving record, so the alias's (now empty) journey opens that one instead.
-        audit_record(
-            actor=request.user, action=AuditAction.VIEW, obj=person, detail={"section": "journey: merged alias"}
-        )
-        return redirect("journey:person", person_id=person.merged_into_id)
     form = JourneyFilterForm(request.GET or None)
     kinds = form.kinds()
+    shown = sorted(kind.value for kind in kinds) if kinds else "all"
+
+    def merged_into(found: Person) -> uuid.UUID | None:
+        """An archived alias left by a merge (waymark/matching/merge.py): her history is on the
+        surviving record, so the alias's (now empty) journey opens that one instead."""
+        target = found.merged_into_id
+        if target is not None and Person.objects.visible_to(request.user).filter(pk=target).exists():
+            return target
+        return None
+
+    person = _person(
+        request,
+        person_id,
+        detail=lambda found: (
+            {"section": "journey: merged alias"} if merged_into(found) else {"section": "journey", "kinds": shown}
+        ),
+    )
+    alias_of = merged_into(person)
+    if alias_of is not None:
+        return redirect("journey:person", person_id=alias_of)
     entries = journey_for(request.user, person, kinds)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        obj=person,
-        detail={
-            "section": "journey",
-            "kinds": sorted(kind.value for kind in kinds) if kinds else "all",
-            "entries": len(entries),
-        },
-    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

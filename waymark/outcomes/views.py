@@ -82,7 +82,7 @@ def _client_assessments(user: User, case: Case) -> list[Any]:
 @signed_in(*CASE_ROLES)
 @require_http_methods(["GET", "POST"])
 def record(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
-    case = get_case_for_user(request.user, case_id)
+    case = get_case_for_user(request.user, case_id, page="outcomes_record")
     if not can_work_on(request.user, case):  # pragma: no cover - the same people who may see the case
         raise Http404("No such case")
     people = list(subjects_of(case))
@@ -109,8 +109,6 @@ def record(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
         else:
             messages.success(request, "Outcome measures recorded.")
             return redirect(reverse("cases:detail", args=[case.pk]) + "#outcomes")
-    else:
-        audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"page": "outcomes_record"})
     return render(request, "outcomes/record.html", {"case": case, "form": form})
 
 

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from waymark.audit.scoping import Detail, get_for_user
 from waymark.core.roles import Role
 from waymark.people.choices import PersonRole
 from waymark.people.models import Person
@@ -158,26 +159,34 @@ def people_worked_with(user: User) -> Any:
     return people_visible_to(user).filter(pk__in=ids, archived_at__isnull=True)
 
 
-def get_person_for_user(user: User, person_id: uuid.UUID | str) -> Person:
-    """The person, if this user may see them.
+def get_person_for_user(user: User, person_id: uuid.UUID | str, *, detail: Detail[Person]) -> Person:
+    """The person, if this user may see them, through the one object check (``get_for_user``),
+    which writes the VIEW audit row with ``detail``.
 
     Http404 alike for "no such person" and "not yours"; PermissionDenied when the person is held
     by the user's own agency but none of the user's roles there may see person records.
     """
+    scope = Person.objects.visible_to(user).select_related("held_by")
+    try:
+        return get_for_user(scope, person_id, actor=user, detail=detail)
+    except Http404:
+        refuse_if_held_by_own_agency(user, person_id)
+        raise
+
+
+def refuse_if_held_by_own_agency(user: Any, person_id: object) -> None:
+    """After a 404 from the person's check: PermissionDenied instead when the person is held by the
+    user's own agency (the record is theirs to know of, their role may not open it)."""
     try:
         person_uuid = uuid.UUID(str(person_id))
     except ValueError:
-        raise Http404("No such person") from None
-    person = people_visible_to(user).filter(pk=person_uuid).select_related("held_by").first()
-    if person is not None:
-        return person
+        return
     # A perpetrator-programme worker is never told that a record they may not see exists: a 403
     # would confirm to them that their agency holds a survivor of that id.
     if Role.PERPETRATOR_WORKER in getattr(user, "roles", ()):
-        raise Http404("No such person")
+        return
     if _is_member(user) and Person.objects.filter(pk=person_uuid, held_by__in=user.agency_ids).exists():
         raise PermissionDenied("Your role does not give access to person records.")
-    raise Http404("No such person")
 
 
 def can_see_location(user: User, person: Person) -> bool:

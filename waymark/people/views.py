@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from waymark.audit import justifications
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
+from waymark.audit.scoping import get_for_user
 from waymark.core.access import signed_in
 from waymark.core.versioning import StaleEdit, conflict_response
 from waymark.organisations.models import Agency
@@ -32,10 +33,11 @@ if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
 
 
-def _person(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Person:
-    """The person, or a refusal that is itself audited (so probing leaves a trace)."""
+def _person(request: AuthenticatedHttpRequest, person_id: uuid.UUID, *, section: str) -> Person:
+    """The person through the one object check (which writes the VIEW row for ``section``), or a
+    refusal that is itself audited (so probing leaves a trace)."""
     try:
-        return access.get_person_for_user(request.user, person_id)
+        return access.get_person_for_user(request.user, person_id, detail={"section": section})
     except (Http404, PermissionDenied):
         audit_record(
             actor=request.user,
@@ -47,10 +49,24 @@ def _person(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Person:
         raise
 
 
-def _located_person(request: AuthenticatedHttpRequest, person_id: uuid.UUID, *, edit: bool = False) -> Person:
-    """The person, only if the user may see (and, with ``edit``, change) where they are."""
-    person = _person(request, person_id)
-    allowed = access.can_edit_location(request.user, person) if edit else access.can_see_location(request.user, person)
+def _located_person(
+    request: AuthenticatedHttpRequest, person_id: uuid.UUID, *, section: str, edit: bool = False
+) -> Person:
+    """The person, only if the user may see (and, with ``edit``, change) where they are: the object
+    check runs in the location scope, so a VIEW row means where they are was shown."""
+    user = request.user
+    scope = Person.objects.with_location_visible_to(user).select_related("held_by")
+    try:
+        person = get_for_user(scope, person_id, actor=user, detail={"section": section})
+    except Http404:
+        # Not locatable by this user: a person they may not see at all gets the person check's own
+        # (audited) refusal; one they may see, the location refusal below.
+        person = Person.objects.visible_to(user).filter(pk=person_id).first() or _person(
+            request, person_id, section=section
+        )
+        allowed = False
+    else:
+        allowed = access.can_edit_location(user, person) if edit else True
     if not allowed:
         audit_record(
             actor=request.user,
@@ -63,8 +79,8 @@ def _located_person(request: AuthenticatedHttpRequest, person_id: uuid.UUID, *, 
     return person
 
 
-def _editable_person(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Person:
-    person = _person(request, person_id)
+def _editable_person(request: AuthenticatedHttpRequest, person_id: uuid.UUID, *, section: str) -> Person:
+    person = _person(request, person_id, section=section)
     if not access.can_edit_person(request.user, person):
         raise PermissionDenied("Your role does not allow changing this record.")
     return person
@@ -125,11 +141,10 @@ def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def person_detail(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Identity, names and relationships; contact safety warnings only for those who may locate."""
-    person = _person(request, person_id)
+    person = _person(request, person_id, section="summary")
     user = request.user
     if person.merged_into_id is not None and Person.objects.visible_to(user).filter(pk=person.merged_into_id).exists():
         # An archived alias left by a merge (waymark/matching/merge.py) opens the surviving record.
-        audit_record(actor=user, action=AuditAction.VIEW, obj=person, detail={"section": "merged alias"})
         messages.info(request, "That record was merged into this one: everything it held is here.")
         return redirect("people:detail", person_id=person.merged_into_id)
     related = list(Relationship.objects.visible_to(user).involving(person).select_related("person_a", "person_b"))
@@ -170,7 +185,6 @@ def person_detail(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Ht
             (channel.get_kind_display(), channel.safety_warnings)
             for channel in person.contact_channels.filter(is_current=True)
         ]
-    audit_record(actor=user, action=AuditAction.VIEW, obj=person, detail={"section": "summary"})
     return render(request, "people/detail.html", context)
 
 
@@ -178,15 +192,9 @@ def person_detail(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Ht
 @require_GET
 def person_contact(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """Addresses and contact channels with their safety flags: a distinct, audited read."""
-    person = _located_person(request, person_id)
+    person = _located_person(request, person_id, section="location")
     addresses = list(Address.objects.visible_to(request.user).filter(person=person))
     channels = list(ContactChannel.objects.visible_to(request.user).filter(person=person).select_related("address"))
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        obj=person,
-        detail={"section": "location", "addresses": len(addresses), "contact_channels": len(channels)},
-    )
     return render(
         request,
         "people/contact.html",
@@ -204,7 +212,7 @@ def person_contact(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> H
 @signed_in()
 @require_http_methods(["GET", "POST"])
 def person_edit(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
-    person = _editable_person(request, person_id)
+    person = _editable_person(request, person_id, section="edit")
     form = forms.PersonEditForm.for_person(person, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -214,7 +222,7 @@ def person_edit(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Http
         except ValidationError as error:
             add_action_errors(form, error)
         except StaleEdit:
-            fresh = _editable_person(request, person_id)
+            fresh = _editable_person(request, person_id, section="edit")
             return conflict_response(
                 request,
                 form=form,
@@ -231,7 +239,7 @@ def person_edit(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Http
 @signed_in()
 @require_http_methods(["GET", "POST"])
 def name_add(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
-    person = _editable_person(request, person_id)
+    person = _editable_person(request, person_id, section="add a name")
     form = forms.PersonNameForm(request.POST or None)
     if request.method == "POST":
         done = run_action(form, lambda data: actions.person_name_add(actor=request.user, person=person, **data))
@@ -243,7 +251,7 @@ def name_add(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpRes
 @signed_in()
 @require_http_methods(["GET", "POST"])
 def relationship_add(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
-    person = _editable_person(request, person_id)
+    person = _editable_person(request, person_id, section="add a relationship")
     others = Person.objects.visible_to(request.user).exclude(pk=person.pk).filter(archived_at__isnull=True)
     form = forms.RelationshipForm(request.POST or None, people=others)
     if request.method == "POST" and form.is_valid():
@@ -269,7 +277,7 @@ def relationship_add(request: AuthenticatedHttpRequest, person_id: uuid.UUID) ->
 @signed_in()
 @require_http_methods(["GET", "POST"])
 def address_add(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
-    person = _located_person(request, person_id, edit=True)
+    person = _located_person(request, person_id, section="add an address", edit=True)
     form = forms.AddressForm(request.POST or None)
     if request.method == "POST":
         done = run_action(form, lambda data: actions.address_add(actor=request.user, person=person, **data))
@@ -281,7 +289,7 @@ def address_add(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Http
 @signed_in()
 @require_http_methods(["GET", "POST"])
 def address_end(request: AuthenticatedHttpRequest, person_id: uuid.UUID, address_id: uuid.UUID) -> HttpResponse:
-    person = _located_person(request, person_id, edit=True)
+    person = _located_person(request, person_id, section="end an address", edit=True)
     # Through the person's scope and the address's own (where they are), never by its id alone.
     address = Address.objects.visible_to(request.user).filter(person=person, pk=address_id).first()
     if address is None:
@@ -308,7 +316,7 @@ def address_end(request: AuthenticatedHttpRequest, person_id: uuid.UUID, address
 @signed_in()
 @require_http_methods(["GET", "POST"])
 def channel_add(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
-    person = _located_person(request, person_id, edit=True)
+    person = _located_person(request, person_id, section="add a contact channel", edit=True)
     form = forms.ContactChannelForm(request.POST or None, addresses=person.addresses.filter(is_current=True))
     if request.method == "POST":
         done = run_action(
@@ -340,7 +348,7 @@ def _channel(request: AuthenticatedHttpRequest, person: Person, channel_id: uuid
 @signed_in()
 @require_http_methods(["GET", "POST"])
 def channel_flags(request: AuthenticatedHttpRequest, person_id: uuid.UUID, channel_id: uuid.UUID) -> HttpResponse:
-    person = _located_person(request, person_id, edit=True)
+    person = _located_person(request, person_id, section="contact channel safety", edit=True)
     channel = _channel(request, person, channel_id)
     form = forms.ContactFlagsEditForm.for_channel(channel, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -369,7 +377,7 @@ def channel_flags(request: AuthenticatedHttpRequest, person_id: uuid.UUID, chann
 @signed_in()
 @require_http_methods(["GET", "POST"])
 def channel_end(request: AuthenticatedHttpRequest, person_id: uuid.UUID, channel_id: uuid.UUID) -> HttpResponse:
-    person = _located_person(request, person_id, edit=True)
+    person = _located_person(request, person_id, section="end a contact channel", edit=True)
     channel = _channel(request, person, channel_id)
     form = forms.EndDateForm(request.POST or None)
     if request.method == "POST":
@@ -387,7 +395,7 @@ def channel_end(request: AuthenticatedHttpRequest, person_id: uuid.UUID, channel
 @signed_in()
 @require_http_methods(["GET", "POST"])
 def person_archive(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
-    person = _person(request, person_id)
+    person = _person(request, person_id, section="archive")
     if not access.can_archive_person(request.user, person):
         raise PermissionDenied("Only a team manager of the holding agency can archive a record.")
     form = forms.ArchiveForm(request.POST or None)

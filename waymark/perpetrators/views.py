@@ -119,8 +119,7 @@ def programme_referral(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = None
     person_id = request.GET.get("person") or request.POST.get("person")
     if person_id:
-        person = get_person_for_user(user, person_id)
-        audit_record(actor=user, action=AuditAction.VIEW, obj=person, detail={"page": "programme_referral"})
+        person = get_person_for_user(user, person_id, detail={"page": "programme_referral"})
     form = forms.ProgrammeReferralForm(
         request.POST or None, programmes=list(actions.programmes_running()), person=person
     )

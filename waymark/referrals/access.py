@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
+from waymark.audit.scoping import Detail, get_for_user
 from waymark.referrals.choices import RECEIVING_DECIDE_ROLES
 from waymark.referrals.models import Referral
 
@@ -21,16 +21,13 @@ if TYPE_CHECKING:
     from waymark.accounts.models import User
 
 
-def get_referral_for_user(user: User, referral_id: UUID | str) -> Referral:
-    """The referral, if the user may read it. 404 alike for "does not exist" and "not yours"."""
-    try:
-        return (
-            Referral.objects.visible_to(user)
-            .select_related("subject", "person_causing_harm", "referring_agency", "referring_user", "receiving_agency")
-            .get(pk=referral_id)
-        )
-    except (Referral.DoesNotExist, ValueError) as error:
-        raise Http404("No such referral") from error
+def get_referral_for_user(user: User, referral_id: UUID | str, *, detail: Detail[Referral]) -> Referral:
+    """The referral, if the user may read it, through the one object check (``get_for_user``): 404
+    alike for "does not exist" and "not yours"; the VIEW audit row written with ``detail``."""
+    scope = Referral.objects.visible_to(user).select_related(
+        "subject", "person_causing_harm", "referring_agency", "referring_user", "receiving_agency"
+    )
+    return get_for_user(scope, referral_id, actor=user, detail=detail)
 
 
 def referrals_read_or_followed_by(user: User) -> Any:
@@ -49,9 +46,9 @@ def can_decide(user: User, referral: Referral) -> bool:
     return referral.receiving_agency_id in user.agencies_with_role(*RECEIVING_DECIDE_ROLES)
 
 
-def get_referral_to_decide(user: User, referral_id: UUID | str) -> Referral:
+def get_referral_to_decide(user: User, referral_id: UUID | str, *, page: str) -> Referral:
     """The referral for a decision: 404 if the user may not read it, 403 if they may only read it."""
-    referral = get_referral_for_user(user, referral_id)
+    referral = get_referral_for_user(user, referral_id, detail={"page": page})
     if not can_decide(user, referral):
         raise PermissionDenied("Only a team manager of the receiving service can change a referral's status.")
     return referral

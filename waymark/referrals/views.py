@@ -221,8 +221,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 @signed_in(*RECEIVING_READ_ROLES)
 @require_GET
 def detail(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
-    referral = get_referral_for_user(request.user, referral_id)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=referral, detail={"page": "triage"})
+    referral = get_referral_for_user(request.user, referral_id, detail={"page": "triage"})
     return render(request, "referrals/detail.html", _detail_context(request, referral))
 
 
@@ -268,7 +267,7 @@ def _detail_context(
 @signed_in(*RECEIVING_DECIDE_ROLES)
 @require_POST
 def transition(request: AuthenticatedHttpRequest, referral_id: str) -> HttpResponse:
-    referral = get_referral_to_decide(request.user, referral_id)
+    referral = get_referral_to_decide(request.user, referral_id, page="transition")
     to_status = request.POST.get("to_status", "")
     choice: dict[str, str] = {}
     if to_status in REASON_REQUIRED:
@@ -296,7 +295,7 @@ def link_subject(request: AuthenticatedHttpRequest, referral_id: str) -> HttpRes
     disagree; the second (``confirm``), with the choices and a reason, merges."""
     from waymark.matching.merge import merge_preview, resolutions_from_post
 
-    referral = get_referral_to_decide(request.user, referral_id)
+    referral = get_referral_to_decide(request.user, referral_id, page="link subject")
     try:
         existing_id = uuid.UUID(request.POST.get("existing_person", ""))
     except ValueError:

@@ -22,8 +22,8 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
+from waymark.audit.scoping import Detail, get_for_user
 from waymark.core.roles import Role
 
 if TYPE_CHECKING:
@@ -91,11 +91,11 @@ def services_visible_to(user: User, services: QuerySet[Any] | None = None) -> An
     return scope.none()
 
 
-def get_service_for_user(user: User, service_id: uuid.UUID | str) -> SafeAccommodationService:
+def get_service_for_user(user: User, service_id: uuid.UUID | str, *, detail: Detail[Any]) -> SafeAccommodationService:
     """The service, if this user may see it. Http404 alike for "missing" and "not yours"."""
     from waymark.refuge.models import SafeAccommodationService
 
-    return _get(SafeAccommodationService.objects.visible_to(user).select_related("provider"), service_id)
+    return _get(user, detail, SafeAccommodationService.objects.visible_to(user).select_related("provider"), service_id)
 
 
 def can_see_house_addresses(user: User, service: Any) -> bool:
@@ -126,10 +126,10 @@ def vacancies_visible_to(user: User, vacancies: QuerySet[Any] | None = None) -> 
     return scope.filter(grants)
 
 
-def get_vacancy_for_user(user: User, vacancy_id: uuid.UUID | str) -> Vacancy:
+def get_vacancy_for_user(user: User, vacancy_id: uuid.UUID | str, *, detail: Detail[Any]) -> Vacancy:
     from waymark.refuge.models import Vacancy
 
-    return _get(Vacancy.objects.visible_to(user).select_related("service", "house"), vacancy_id)
+    return _get(user, detail, Vacancy.objects.visible_to(user).select_related("service", "house"), vacancy_id)
 
 
 # --- Refuge referrals ------------------------------------------------------------------------
@@ -153,10 +153,12 @@ def referrals_visible_to(user: User, referrals: QuerySet[Any] | None = None) -> 
     return scope.filter(grants)
 
 
-def get_referral_for_user(user: User, referral_id: uuid.UUID | str) -> RefugeReferral:
+def get_referral_for_user(user: User, referral_id: uuid.UUID | str, *, detail: Detail[Any]) -> RefugeReferral:
     from waymark.refuge.models import RefugeReferral
 
     return _get(
+        user,
+        detail,
         RefugeReferral.objects.visible_to(user).select_related(
             "person", "case", "service", "service__provider", "referring_agency", "referred_by", "vacancy"
         ),
@@ -190,10 +192,12 @@ def sanctuaries_visible_to(user: User, sanctuaries: QuerySet[Any] | None = None)
     return scope.filter(grants)
 
 
-def get_sanctuary_for_user(user: User, sanctuary_id: uuid.UUID | str) -> Sanctuary:
+def get_sanctuary_for_user(user: User, sanctuary_id: uuid.UUID | str, *, detail: Detail[Any]) -> Sanctuary:
     from waymark.refuge.models import Sanctuary
 
     return _get(
+        user,
+        detail,
         Sanctuary.objects.visible_to(user).select_related(
             "person", "case", "scheme_agency", "referring_agency", "referred_by"
         ),
@@ -228,12 +232,7 @@ def can_coordinate(user: User, sanctuary: Any) -> bool:
 # --- Shared ----------------------------------------------------------------------------------
 
 
-def _get(scope: QuerySet[Any], object_id: uuid.UUID | str) -> Any:
-    try:
-        object_uuid = uuid.UUID(str(object_id))
-    except ValueError:
-        raise Http404("Not found") from None
-    found = scope.filter(pk=object_uuid).first()
-    if found is None:
-        raise Http404("Not found")
-    return found
+def _get(user: Any, detail: Detail[Any], scope: QuerySet[Any], object_id: uuid.UUID | str) -> Any:
+    """The one object check (``get_for_user``): 404 alike for missing and not yours; it writes the
+    VIEW audit row with ``detail``."""
+    return get_for_user(scope, object_id, actor=user, detail=detail)

@@ -115,6 +115,5 @@ class VacancyDetailView(ApiView):
     pagination_class = None  # type: ignore[assignment]
 
     def get(self, request: AuthenticatedRequest, pk: Any) -> Response:
-        vacancy = access.get_vacancy_for_user(request.user, pk)
-        audit_record(actor=request.user, action=AuditAction.VIEW, obj=vacancy, detail={"via": "api"})
+        vacancy = access.get_vacancy_for_user(request.user, pk, detail={"via": "api"})
         return Response(VacancySerializer(vacancy).data)

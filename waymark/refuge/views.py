@@ -96,14 +96,15 @@ def services(request: HttpRequest) -> HttpResponse:
 @signed_in(*SERVICE_ROLES)
 @require_GET
 def service(request: HttpRequest, service_id: str) -> HttpResponse:
-    found = access.get_service_for_user(_user(request), service_id)
-    show_addresses = access.can_see_house_addresses(_user(request), found)
-    audit_record(
-        actor=_user(request),
-        action=AuditAction.VIEW,
-        obj=found,
-        detail={"page": "service", "addresses_shown": show_addresses},
+    found = access.get_service_for_user(
+        _user(request),
+        service_id,
+        detail=lambda service: {
+            "page": "service",
+            "addresses_shown": access.can_see_house_addresses(_user(request), service),
+        },
     )
+    show_addresses = access.can_see_house_addresses(_user(request), found)
     houses = list(found.houses.all() if show_addresses else found.houses.filter(is_active=True))
     vacancies = access.vacancies_visible_to(_user(request)).filter(service=found)
     return render(
@@ -123,7 +124,7 @@ def service(request: HttpRequest, service_id: str) -> HttpResponse:
 @signed_in(Role.REFUGE_WORKER)
 @require_http_methods(["GET", "POST"])
 def house_add(request: HttpRequest, service_id: str) -> HttpResponse:
-    found = access.get_service_for_user(_user(request), service_id)
+    found = access.get_service_for_user(_user(request), service_id, detail={"page": "house add"})
     if not access.can_manage_service(_user(request), found):
         raise PermissionDenied("Only the provider's own refuge workers can record its houses.")
     form = forms.HouseForm(request.POST or None, initial={"area": found.area})
@@ -146,7 +147,7 @@ def house_add(request: HttpRequest, service_id: str) -> HttpResponse:
 @signed_in(Role.REFUGE_WORKER)
 @require_http_methods(["GET", "POST"])
 def house_edit(request: HttpRequest, service_id: str, house_id: str) -> HttpResponse:
-    found = access.get_service_for_user(_user(request), service_id)
+    found = access.get_service_for_user(_user(request), service_id, detail={"page": "house edit"})
     if not access.can_manage_service(_user(request), found):
         raise PermissionDenied("Only the provider's own refuge workers can change its houses.")
     house = found.houses.filter(pk=house_id).first()
@@ -166,7 +167,6 @@ def house_edit(request: HttpRequest, service_id: str, house_id: str) -> HttpResp
         else:
             messages.success(request, "The safe house is updated.")
             return redirect("refuge:service", service_id=found.pk)
-    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=house, detail={"page": "house edit"})
     return _form_page(
         request,
         form,
@@ -236,9 +236,8 @@ def vacancies(request: HttpRequest) -> HttpResponse:
 @signed_in(*VACANCY_ROLES)
 @require_GET
 def vacancy(request: HttpRequest, vacancy_id: str) -> HttpResponse:
-    found = access.get_vacancy_for_user(_user(request), vacancy_id)
+    found = access.get_vacancy_for_user(_user(request), vacancy_id, detail={"page": "vacancy"})
     manage = access.can_manage_service(_user(request), found.service)
-    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=found, detail={"page": "vacancy"})
     offered = found.referrals.filter(status=ReferralStatus.OFFERED).first() if manage else None
     return render(
         request,
@@ -255,7 +254,7 @@ def vacancy(request: HttpRequest, vacancy_id: str) -> HttpResponse:
 @signed_in(Role.REFUGE_WORKER)
 @require_http_methods(["GET", "POST"])
 def vacancy_post(request: HttpRequest, service_id: str) -> HttpResponse:
-    found = access.get_service_for_user(_user(request), service_id)
+    found = access.get_service_for_user(_user(request), service_id, detail={"page": "vacancy post"})
     if not access.can_manage_service(_user(request), found):
         raise PermissionDenied("Only the provider's own refuge workers can post its vacancies.")
     houses = list(found.houses.filter(is_active=True))
@@ -296,7 +295,7 @@ def vacancy_post(request: HttpRequest, service_id: str) -> HttpResponse:
 @signed_in(Role.REFUGE_WORKER)
 @require_http_methods(["POST"])
 def vacancy_withdraw(request: HttpRequest, vacancy_id: str) -> HttpResponse:
-    found = access.get_vacancy_for_user(_user(request), vacancy_id)
+    found = access.get_vacancy_for_user(_user(request), vacancy_id, detail={"page": "vacancy withdraw"})
     form = forms.WithdrawForm(request.POST)
     if form.is_valid():
         try:
@@ -343,7 +342,7 @@ def referrals(request: HttpRequest) -> HttpResponse:
 @signed_in(*access.REFERRER_ROLES)
 @require_http_methods(["GET", "POST"])
 def refer(request: HttpRequest, person_id: str) -> HttpResponse:
-    person = get_person_for_user(_user(request), person_id)
+    person = get_person_for_user(_user(request), person_id, detail={"page": "refuge referral form"})
     services_list = list(
         access.services_visible_to(_user(request))
         .filter(is_active=True)
@@ -390,7 +389,6 @@ def refer(request: HttpRequest, person_id: str) -> HttpResponse:
         else:
             messages.success(request, f"Referral {made.number} is sent to {chosen.name}.")
             return redirect("refuge:referral", referral_id=made.pk)
-    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=person, detail={"page": "refuge referral form"})
     return _form_page(
         request,
         form,
@@ -432,8 +430,7 @@ def _decision_forms(referral: RefugeReferral, user: User) -> dict[str, Any]:
 @signed_in(*REFERRAL_ROLES)
 @require_GET
 def referral(request: HttpRequest, referral_id: str) -> HttpResponse:
-    found = access.get_referral_for_user(_user(request), referral_id)
-    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=found, detail={"page": "refuge referral"})
+    found = access.get_referral_for_user(_user(request), referral_id, detail={"page": "refuge referral"})
     return _referral_page(request, found, {})
 
 
@@ -509,7 +506,7 @@ DECISIONS: dict[str, tuple[str, Any, DecisionRunner, str]] = {
 @signed_in(Role.REFUGE_WORKER)
 @require_http_methods(["POST"])
 def referral_decide(request: HttpRequest, referral_id: str, step: str) -> HttpResponse:
-    found = access.get_referral_for_user(_user(request), referral_id)
+    found = access.get_referral_for_user(_user(request), referral_id, detail={"page": f"referral decide {step}"})
     if step not in DECISIONS:
         from django.http import Http404
 
@@ -568,7 +565,7 @@ def sanctuaries(request: HttpRequest) -> HttpResponse:
 @signed_in(*access.SANCTUARY_REFERRER_ROLES)
 @require_http_methods(["GET", "POST"])
 def sanctuary_refer(request: HttpRequest, person_id: str) -> HttpResponse:
-    person = get_person_for_user(_user(request), person_id)
+    person = get_person_for_user(_user(request), person_id, detail={"page": "sanctuary referral form"})
     schemes = _schemes()
     cases = _visible_cases_of(_user(request), person)
     form = forms.SanctuaryReferForm(
@@ -598,7 +595,6 @@ def sanctuary_refer(request: HttpRequest, person_id: str) -> HttpResponse:
         else:
             messages.success(request, f"Sanctuary referral {made.number} is sent to {scheme.name}.")
             return redirect("refuge:sanctuary", sanctuary_id=made.pk)
-    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=person, detail={"page": "sanctuary referral form"})
     return _form_page(
         request,
         form,
@@ -613,14 +609,15 @@ def sanctuary_refer(request: HttpRequest, person_id: str) -> HttpResponse:
 @signed_in(*SANCTUARY_ROLES)
 @require_GET
 def sanctuary(request: HttpRequest, sanctuary_id: str) -> HttpResponse:
-    found = access.get_sanctuary_for_user(_user(request), sanctuary_id)
-    show_address = access.can_see_sanctuary_address(_user(request), found)
-    audit_record(
-        actor=_user(request),
-        action=AuditAction.VIEW,
-        obj=found,
-        detail={"page": "sanctuary", "address_shown": show_address},
+    found = access.get_sanctuary_for_user(
+        _user(request),
+        sanctuary_id,
+        detail=lambda sanctuary: {
+            "page": "sanctuary",
+            "address_shown": access.can_see_sanctuary_address(_user(request), sanctuary),
+        },
     )
+    show_address = access.can_see_sanctuary_address(_user(request), found)
     return render(
         request,
         "refuge/sanctuary.html",
@@ -729,7 +726,7 @@ SANCTUARY_STEPS: dict[str, tuple[Any, Any, str, str]] = {
 @signed_in(*SANCTUARY_ROLES)
 @require_http_methods(["GET", "POST"])
 def sanctuary_step(request: HttpRequest, sanctuary_id: str, step: str) -> HttpResponse:
-    found = access.get_sanctuary_for_user(_user(request), sanctuary_id)
+    found = access.get_sanctuary_for_user(_user(request), sanctuary_id, detail={"page": f"sanctuary {step}"})
     if step not in SANCTUARY_STEPS:
         from django.http import Http404
 
@@ -752,7 +749,6 @@ def sanctuary_step(request: HttpRequest, sanctuary_id: str, step: str) -> HttpRe
         else:
             messages.success(request, f"{title}: saved.")
             return redirect("refuge:sanctuary", sanctuary_id=found.pk)
-    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=found, detail={"page": f"sanctuary {step}"})
     return _form_page(
         request,
         form,

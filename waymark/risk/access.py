@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from waymark.audit.scoping import Detail, get_for_user
 from waymark.core.roles import Role
-from waymark.people.access import get_person_for_user, people_visible_to
+from waymark.people.access import people_visible_to, refuse_if_held_by_own_agency
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
@@ -45,26 +46,29 @@ def assessments_visible_to(user: User, queryset: Any = None) -> Any:
     return queryset.filter(person__in=people_visible_to(user)).filter(archived_at__isnull=True)
 
 
-def get_risk_assessment_for_user(user: User, assessment_id: uuid.UUID | str) -> RiskAssessment:
-    """The assessment, if this user may see it: Http404 or PermissionDenied otherwise."""
+def get_risk_assessment_for_user(user: User, assessment_id: uuid.UUID | str, *, detail: Detail[Any]) -> RiskAssessment:
+    """The assessment, if this user may see it, through the one object check (``get_for_user``,
+    which writes the VIEW row with ``detail``): Http404 or PermissionDenied otherwise."""
     from waymark.risk.models import RiskAssessment
 
+    scope = RiskAssessment.objects.visible_to(user).select_related("person", "instrument", "assessed_by", "agency")
     try:
-        pk = uuid.UUID(str(assessment_id))
-    except ValueError:
-        raise Http404("No such assessment") from None
-    assessment = (
-        RiskAssessment.objects.filter(pk=pk, archived_at__isnull=True)
-        .select_related("person", "instrument", "assessed_by", "agency")
-        .first()
-    )
-    if assessment is None:
-        raise Http404("No such assessment")
-    # The person's own check decides 404 ("not yours") or 403 ("your agency's, not your role").
-    get_person_for_user(user, assessment.person_id)
-    # Then the role: only risk roles read checklists.
-    require_risk_role(user)
-    return assessment
+        return get_for_user(scope, assessment_id, actor=user, detail=detail)
+    except Http404:
+        try:
+            pk = uuid.UUID(str(assessment_id))
+        except ValueError:
+            raise Http404("No such assessment") from None
+        assessment = RiskAssessment.objects.filter(pk=pk, archived_at__isnull=True).first()
+        if assessment is None:
+            raise
+        # The person decides 404 ("not yours") or 403 ("your agency's, not your role") ...
+        if not people_visible_to(user).filter(pk=assessment.person_id).exists():
+            refuse_if_held_by_own_agency(user, assessment.person_id)
+            raise
+        # ... then the role: only risk roles read checklists.
+        require_risk_role(user)
+        raise
 
 
 def require_risk_role(user: User) -> None:

@@ -58,10 +58,11 @@ def _denied(request: AuthenticatedHttpRequest, object_type: str, object_id: Any)
     )
 
 
-def _person(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Person:
-    """The person, if the user may see them and works with risk; refusals are audited."""
+def _person(request: AuthenticatedHttpRequest, person_id: uuid.UUID, *, section: str) -> Person:
+    """The person, if the user may see them (the check writes the VIEW row for ``section``) and
+    works with risk; refusals are audited."""
     try:
-        person = get_person_for_user(request.user, person_id)
+        person = get_person_for_user(request.user, person_id, detail={"section": section})
         require_risk_role(request.user)
     except (Http404, PermissionDenied):
         _denied(request, "people.person", person_id)
@@ -101,7 +102,7 @@ def _rows(items: Any, answers: dict[int, str]) -> list[dict[str, Any]]:
 @require_http_methods(["GET", "POST"])
 def assessment_record(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """The checklist (GET), its check-your-answers page (POST), and saving it (POST, confirmed)."""
-    person = _person(request, person_id)
+    person = _person(request, person_id, section="risk_checklist")
     instrument = _instrument(request)
     step = request.POST.get("step", "")
     form = RiskChecklistForm(
@@ -109,8 +110,6 @@ def assessment_record(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -
         instrument=instrument,
         initial={"assessed_on": timezone.localdate()},
     )
-    if request.method == "GET":
-        audit_record(actor=request.user, action=AuditAction.VIEW, obj=person, detail={"section": "risk_checklist"})
     if request.method == "POST" and step != "change" and form.is_valid():
         fields = {
             "instrument": instrument,
@@ -149,7 +148,9 @@ def assessment_record(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -
 @require_GET
 def assessment_detail(request: AuthenticatedHttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     try:
-        assessment: RiskAssessment = get_risk_assessment_for_user(request.user, assessment_id)
+        assessment: RiskAssessment = get_risk_assessment_for_user(
+            request.user, assessment_id, detail=lambda found: {"person": str(found.person_id)}
+        )
     except (Http404, PermissionDenied):
         _denied(request, "risk.riskassessment", assessment_id)
         raise
@@ -159,7 +160,6 @@ def assessment_detail(request: AuthenticatedHttpRequest, assessment_id: uuid.UUI
     recommendation = recommend_route(
         risk_level=assessment.final_level, age_on_referral=person.age_on(assessment.assessed_on)
     )
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=assessment, detail={"person": str(person.pk)})
     return render(
         request,
         "risk/detail.html",
@@ -179,7 +179,9 @@ def assessment_detail(request: AuthenticatedHttpRequest, assessment_id: uuid.UUI
 def assessment_archive(request: AuthenticatedHttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     """A team manager archives an assessment recorded in error, giving the reason."""
     try:
-        assessment: RiskAssessment = get_risk_assessment_for_user(request.user, assessment_id)
+        assessment: RiskAssessment = get_risk_assessment_for_user(
+            request.user, assessment_id, detail={"page": "archive"}
+        )
     except (Http404, PermissionDenied):
         _denied(request, "risk.riskassessment", assessment_id)
         raise
@@ -202,16 +204,10 @@ def assessment_archive(request: AuthenticatedHttpRequest, assessment_id: uuid.UU
 @require_GET
 def person_history(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
     """A person's assessments in date order with their trend, the next reassessment and escalation."""
-    person = _person(request, person_id)
+    person = _person(request, person_id, section="risk_history")
     history = assessment_history(user=request.user, person=person)
     today = timezone.localdate()
     due_on = reassessment_due_on([entry.assessment for entry in history])
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        obj=person,
-        detail={"section": "risk_history", "assessments": len(history)},
-    )
     return render(
         request,
         "risk/history.html",

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
+from waymark.audit.scoping import get_for_user
 from waymark.cases.access import can_work_on, cases_visible_to, get_case_for_user
 from waymark.core.roles import Role
 from waymark.people.access import can_see_location, locations_visible_to
@@ -72,14 +72,14 @@ def can_see_safety_plan(user: User, case: Any) -> bool:
     return can_see_location(user, case.person)
 
 
-def get_case(user: User, case_id: uuid.UUID | str) -> Any:
-    """The case, if this user may see it (Http404 otherwise)."""
-    return get_case_for_user(user, case_id)
+def get_case(user: User, case_id: uuid.UUID | str, *, page: str) -> Any:
+    """The case, if this user may see it (Http404 otherwise); the check writes the VIEW row."""
+    return get_case_for_user(user, case_id, page=page)
 
 
-def get_case_to_work_on(user: User, case_id: uuid.UUID | str) -> Any:
+def get_case_to_work_on(user: User, case_id: uuid.UUID | str, *, page: str) -> Any:
     """The case, if this user may change its plans: 404 if unseen, 403 if seen but not theirs to work."""
-    case = get_case_for_user(user, case_id)
+    case = get_case_for_user(user, case_id, page=page)
     if not can_work_on(user, case):
         raise PermissionDenied("You cannot change this case.")
     return case
@@ -96,14 +96,8 @@ def require_open(case: Any) -> None:
         raise CaseClosed("This case is closed. Reopen it to change its plans, interventions, orders or children.")
 
 
-def get_on_case(model: type[Any], user: User, case: Any, record_id: uuid.UUID | str) -> Any:
-    """A record of ``model`` on ``case`` this user may see. Http404 alike for missing and not yours."""
-    try:
-        record_uuid = uuid.UUID(str(record_id))
-    except ValueError:
-        raise Http404("No such record") from None
-    path = _case_path(model.objects.all())
-    record = model.objects.visible_to(user).filter(pk=record_uuid, **{path: case}).first()
-    if record is None:
-        raise Http404("No such record")
-    return record
+def get_on_case(model: type[Any], user: User, case: Any, record_id: uuid.UUID | str, *, page: str) -> Any:
+    """A record of ``model`` on ``case`` this user may see, through the case's scope and its own
+    (the one object check, which writes the VIEW row). Http404 alike for missing and not yours."""
+    scope = model.objects.visible_to(user)
+    return get_for_user(scope.filter(**{_case_path(scope): case}), record_id, actor=user, detail={"page": page})

@@ -21,8 +21,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from waymark.audit.actions import audit_record
-from waymark.audit.models import AuditAction
 from waymark.cases.access import can_work_on
 from waymark.core.access import signed_in
 from waymark.core.dates import add_months
@@ -58,10 +56,6 @@ def _context(request: AuthenticatedHttpRequest, case: Any, **extra: Any) -> dict
     }
 
 
-def _audit_view(request: AuthenticatedHttpRequest, case: Any, page: str, **detail: Any) -> None:
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"page": page, **detail})
-
-
 def _form_page(
     request: AuthenticatedHttpRequest,
     case: Any,
@@ -95,8 +89,8 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _writable_case(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Any:
-    return access.get_case_to_work_on(request.user, case_id)
+def _writable_case(request: AuthenticatedHttpRequest, case_id: uuid.UUID, *, page: str) -> Any:
+    return access.get_case_to_work_on(request.user, case_id, page=page)
 
 
 def _child_on_case(request: AuthenticatedHttpRequest, case: Any, child_id: str | None) -> Person | None:
@@ -125,11 +119,10 @@ def _child_on_case(request: AuthenticatedHttpRequest, case: Any, child_id: str |
 @signed_in(*SUPPORT_ROLES)
 @require_GET
 def safety_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = access.get_case(request.user, case_id)
+    case = access.get_case(request.user, case_id, page="safety plan")
     access.require_safety_plan_access(request.user, case)
     versions = list(SafetyPlan.objects.visible_to(request.user).filter(case=case).select_related("reviewed_by"))
     current = versions[0] if versions else None
-    _audit_view(request, case, "safety plan", version=current.version if current else None)
     return render(
         request, "support/safety_plan.html", _context(request, case, plan=current, versions=versions, is_current=True)
     )
@@ -138,13 +131,12 @@ def safety_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRe
 @signed_in(*SUPPORT_ROLES)
 @require_GET
 def safety_plan_version(request: AuthenticatedHttpRequest, case_id: uuid.UUID, version: int) -> HttpResponse:
-    case = access.get_case(request.user, case_id)
+    case = access.get_case(request.user, case_id, page="safety plan")
     access.require_safety_plan_access(request.user, case)
     versions = list(SafetyPlan.objects.visible_to(request.user).filter(case=case).select_related("reviewed_by"))
     plan = next((v for v in versions if v.version == version), None)
     if plan is None:
         raise Http404("No such version")
-    _audit_view(request, case, "safety plan", version=version)
     return render(
         request,
         "support/safety_plan.html",
@@ -155,7 +147,7 @@ def safety_plan_version(request: AuthenticatedHttpRequest, case_id: uuid.UUID, v
 @signed_in(*SUPPORT_ROLES)
 @require_http_methods(["GET", "POST"])
 def safety_plan_update(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _writable_case(request, case_id)
+    case = _writable_case(request, case_id, page="safety plan review")
     access.require_safety_plan_access(request.user, case)
     current = selectors.current_safety_plan(case)
     today = timezone.localdate()
@@ -201,8 +193,6 @@ def safety_plan_update(request: AuthenticatedHttpRequest, case_id: uuid.UUID) ->
         if plan is not None:
             messages.success(request, f"Safety plan saved as version {plan.version}.")
             return redirect("support:safety_plan", case_id=case.pk)
-    if request.method == "GET":
-        _audit_view(request, case, "safety plan review", version=current.version if current else None)
     return render(request, "support/safety_plan_form.html", _context(request, case, form=form, current=current))
 
 
@@ -222,7 +212,7 @@ def _needs_with_goals(user: User, case: Any) -> list[Need]:
 @signed_in(*SUPPORT_ROLES)
 @require_GET
 def support_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = access.get_case(request.user, case_id)
+    case = access.get_case(request.user, case_id, page="support plan")
     needs = _needs_with_goals(request.user, case)
     links = list(selectors.case_children(case))
     people: list[dict[str, Any]] = [
@@ -232,14 +222,13 @@ def support_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpR
         {"child": link.child, "label": str(link.child), "needs": [n for n in needs if n.child_id == link.child_id]}
         for link in links
     ]
-    _audit_view(request, case, "support plan", needs=len(needs))
     return render(request, "support/support_plan.html", _context(request, case, people=people))
 
 
 @signed_in(*SUPPORT_ROLES)
 @require_http_methods(["GET", "POST"])
 def need_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _writable_case(request, case_id)
+    case = _writable_case(request, case_id, page="add need")
     child = _child_on_case(request, case, request.GET.get("child"))
     taken = set(Need.objects.visible_to(request.user).filter(case=case, child=child).values_list("domain", flat=True))
     domains = [(d.value, d.label) for d in NeedDomain if d.value not in taken]
@@ -261,8 +250,8 @@ def need_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRespo
 @signed_in(*SUPPORT_ROLES)
 @require_http_methods(["GET", "POST"])
 def need_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> HttpResponse:
-    case = _writable_case(request, case_id)
-    need = access.get_on_case(Need, request.user, case, need_id)
+    case = _writable_case(request, case_id, page="need")
+    need = access.get_on_case(Need, request.user, case, need_id, page="need")
     initial = versioned_initial(
         forms.NeedUpdateForm, need.version, {"level": need.level, "description": need.description}
     )
@@ -288,8 +277,6 @@ def need_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, need_id: uu
         if changed is not None:
             messages.success(request, f"{need.get_domain_display()} need updated." if changed else "Nothing changed.")
             return redirect("support:support_plan", case_id=case.pk)
-    if request.method == "GET":
-        _audit_view(request, case, "need", need=str(need.pk))
     return _form_page(
         request,
         case,
@@ -302,8 +289,8 @@ def need_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, need_id: uu
 @signed_in(*SUPPORT_ROLES)
 @require_http_methods(["GET", "POST"])
 def goal_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID, need_id: uuid.UUID) -> HttpResponse:
-    case = _writable_case(request, case_id)
-    need = access.get_on_case(Need, request.user, case, need_id)
+    case = _writable_case(request, case_id, page="add goal")
+    need = access.get_on_case(Need, request.user, case, need_id, page="add goal")
     form = forms.GoalForm(_posted(request), initial={"set_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         goal = _save(form, lambda: actions.goal_add(actor=request.user, need=need, **form.cleaned_data))
@@ -323,13 +310,13 @@ def goal_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID, need_id: uui
 @require_http_methods(["GET", "POST"])
 def goal_progress(request: AuthenticatedHttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) -> HttpResponse:
     """A goal with its dated progress updates, and (for those who work the case) a new update."""
-    case = access.get_case(request.user, case_id)
-    goal = access.get_on_case(Goal, request.user, case, goal_id)
+    case = access.get_case(request.user, case_id, page="goal")
+    goal = access.get_on_case(Goal, request.user, case, goal_id, page="goal")
     form = forms.GoalProgressForm(
         _posted(request), initial={"status": goal.status, "recorded_on": timezone.localdate()}
     )
     if request.method == "POST":
-        case = _writable_case(request, case_id)
+        case = _writable_case(request, case_id, page="goal")
         if form.is_valid():
             update = _save(
                 form, lambda: actions.goal_progress_record(actor=request.user, goal=goal, **form.cleaned_data)
@@ -338,8 +325,6 @@ def goal_progress(request: AuthenticatedHttpRequest, case_id: uuid.UUID, goal_id
                 messages.success(request, "Progress recorded.")
                 return redirect("support:goal_progress", case_id=case.pk, goal_id=goal.pk)
     updates = list(goal.progress_updates.select_related("recorded_by").order_by("-recorded_on", "-created_at"))
-    if request.method == "GET":
-        _audit_view(request, case, "goal", goal=str(goal.pk), updates=len(updates))
     return render(
         request, "support/goal.html", _context(request, case, goal=goal, need=goal.need, updates=updates, form=form)
     )
@@ -351,9 +336,8 @@ def goal_progress(request: AuthenticatedHttpRequest, case_id: uuid.UUID, goal_id
 @signed_in(*SUPPORT_ROLES)
 @require_GET
 def interventions(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = access.get_case(request.user, case_id)
+    case = access.get_case(request.user, case_id, page="interventions")
     rows = list(Intervention.objects.visible_to(request.user).filter(case=case).select_related("service", "child"))
-    _audit_view(request, case, "interventions", results=len(rows))
     return render(
         request,
         "support/interventions.html",
@@ -370,7 +354,7 @@ def interventions(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Http
 @signed_in(*SUPPORT_ROLES)
 @require_http_methods(["GET", "POST"])
 def intervention_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _writable_case(request, case_id)
+    case = _writable_case(request, case_id, page="add intervention")
     child = _child_on_case(request, case, request.GET.get("child"))
     services = Service.objects.filter(is_active=True).select_related("provider_agency")
     if child is not None:
@@ -400,8 +384,8 @@ def intervention_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> H
 def intervention_update(
     request: AuthenticatedHttpRequest, case_id: uuid.UUID, intervention_id: uuid.UUID
 ) -> HttpResponse:
-    case = _writable_case(request, case_id)
-    intervention = access.get_on_case(Intervention, request.user, case, intervention_id)
+    case = _writable_case(request, case_id, page="intervention")
+    intervention = access.get_on_case(Intervention, request.user, case, intervention_id, page="intervention")
     statuses = sorted(INTERVENTION_TRANSITIONS[intervention.status])
     if not statuses:
         messages.error(request, f"This intervention is {intervention.get_status_display().lower()}: it is finished.")
@@ -431,7 +415,7 @@ def intervention_update(
 @signed_in(*SUPPORT_ROLES)
 @require_GET
 def orders(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = access.get_case(request.user, case_id)
+    case = access.get_case(request.user, case_id, page="legal orders")
     visible_people = Person.objects.visible_to(request.user)
     rows = list(
         LegalOrder.objects.visible_to(request.user)
@@ -441,7 +425,6 @@ def orders(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRespons
     )
     visible_ids = set(visible_people.filter(pk__in=[o.against_id for o in rows]).values_list("pk", flat=True))
     expiring = set(selectors.orders_expiring([case.pk]).values_list("pk", flat=True))
-    _audit_view(request, case, "legal orders", results=len(rows))
     return render(
         request,
         "support/orders.html",
@@ -493,7 +476,7 @@ ORDER_HINT = (
 @signed_in(*SUPPORT_ROLES)
 @require_http_methods(["GET", "POST"])
 def order_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _writable_case(request, case_id)
+    case = _writable_case(request, case_id, page="add legal order")
     form = _order_form(request, case, initial={"protects": [case.person_id]})
     if request.method == "POST" and form.is_valid():
         order = _save(
@@ -518,8 +501,8 @@ def order_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
 @signed_in(*SUPPORT_ROLES)
 @require_http_methods(["GET", "POST"])
 def order_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, order_id: uuid.UUID) -> HttpResponse:
-    case = _writable_case(request, case_id)
-    order = access.get_on_case(LegalOrder, request.user, case, order_id)
+    case = _writable_case(request, case_id, page="legal order")
+    order = access.get_on_case(LegalOrder, request.user, case, order_id, page="legal order")
     initial = versioned_initial(forms.LegalOrderForm, order.version, _order_shown(order))
     form = _order_form(request, case, initial=initial, fixed_kind=True)
     if request.method == "POST" and form.is_valid():
@@ -548,8 +531,6 @@ def order_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, order_id: 
         if changed is not None:
             messages.success(request, f"{order.get_kind_display()} updated." if changed else "Nothing changed.")
             return redirect("support:orders", case_id=case.pk)
-    if request.method == "GET":
-        _audit_view(request, case, "legal order", order=str(order.pk))
     return _form_page(
         request,
         case,
@@ -566,7 +547,7 @@ def order_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, order_id: 
 @signed_in(*SUPPORT_ROLES)
 @require_GET
 def children(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = access.get_case(request.user, case_id)
+    case = access.get_case(request.user, case_id, page="children")
     links = list(CaseChild.objects.visible_to(request.user).filter(case=case).select_related("child"))
     needs = Need.objects.visible_to(request.user).filter(case=case, child__isnull=False)
     rows = Intervention.objects.visible_to(request.user).filter(case=case, child__isnull=False)
@@ -581,7 +562,6 @@ def children(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRespo
         }
         for link in links
     ]
-    _audit_view(request, case, "children", results=len(links))
     return render(request, "support/children.html", _context(request, case, entries=entries))
 
 
@@ -598,7 +578,7 @@ def _candidates(request: AuthenticatedHttpRequest, case: Any) -> Any:
 @signed_in(*SUPPORT_ROLES)
 @require_http_methods(["GET", "POST"])
 def child_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _writable_case(request, case_id)
+    case = _writable_case(request, case_id, page="add child")
     form = forms.ChildCreateForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         link = _save(
@@ -624,7 +604,7 @@ def child_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
 @signed_in(*SUPPORT_ROLES)
 @require_http_methods(["GET", "POST"])
 def child_link(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _writable_case(request, case_id)
+    case = _writable_case(request, case_id, page="link child")
     form = forms.ChildLinkForm(_posted(request), candidates=_candidates(request, case))
     if request.method == "POST" and form.is_valid():
         link = _save(form, lambda: actions.case_child_link(actor=request.user, case=case, **form.cleaned_data))
@@ -645,8 +625,8 @@ def child_link(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRes
 @signed_in(*SUPPORT_ROLES)
 @require_http_methods(["GET", "POST"])
 def child_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, link_id: uuid.UUID) -> HttpResponse:
-    case = _writable_case(request, case_id)
-    link = access.get_on_case(CaseChild, request.user, case, link_id)
+    case = _writable_case(request, case_id, page="child")
+    link = access.get_on_case(CaseChild, request.user, case, link_id, page="child")
     shown = {"relationship_to_client": link.relationship_to_client, "lives_in_household": link.lives_in_household}
     form = forms.ChildUpdateForm(
         _posted(request), initial=versioned_initial(forms.ChildUpdateForm, link.version, shown)

@@ -99,7 +99,7 @@ def refer(request: AuthenticatedHttpRequest) -> HttpResponse:
     case = flag = victim = perpetrator = checklist = None
     children_initial = None
     if request.GET.get("case"):
-        case = get_case_for_user(user, request.GET["case"])
+        case = get_case_for_user(user, request.GET["case"], page="marac referral")
         victim = case.person
         perpetrator = case.referral.person_causing_harm if case.referral else None
         children_initial = case.referral.children_in_household if case.referral else None
