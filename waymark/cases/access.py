@@ -72,13 +72,13 @@ def case_records_visible_to(user: User, records: QuerySet[Any]) -> QuerySet[Any]
     return records.filter(case__in=cases_visible_to(user).order_by().values("pk"))
 
 
-def get_case_for_user(user: User, case_id: uuid.UUID | str, *, page: str) -> Case:
+def get_case_for_user(user: User, case_id: uuid.UUID | str, *, page: str = "") -> Case:
     """The case, if this user may see it, through the one object check (``get_for_user``): Http404
     alike for "no such case" and "not yours", and the VIEW audit row for ``page`` written."""
     from waymark.cases.models import Case
 
     scope = Case.objects.visible_to(user).select_related("person", "agency", "team", "caseworker", "referral")
-    return get_for_user(scope, case_id, actor=user, detail={"page": page})
+    return get_for_user(scope, case_id, actor=user, detail={"page": page} if page else None)
 
 
 def is_team_manager_for(user: User, case: Any) -> bool:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.http import Http404
-
+from waymark.audit.scoping import Detail, get_for_user
 from waymark.core.roles import Role
 
 if TYPE_CHECKING:
@@ -20,10 +19,11 @@ def may_see_provision(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and bool(set(PROVISION_ROLES) & set(user.roles))
 
 
-def get_contract_for_user(user: User, pk: Any) -> Contract:
+def get_contract_for_user(user: User, pk: Any, *, detail: Detail[Contract] = None) -> Contract:
+    """The contract, if this user may see it, through the one object check (``get_for_user``, which
+    writes the VIEW row with ``detail``). Http404 alike for missing and not yours."""
     from waymark.commissioning.models import Contract
 
-    try:
-        return Contract.objects.visible_to(user).select_related("provider_agency").get(pk=pk)
-    except (Contract.DoesNotExist, ValueError) as error:
-        raise Http404("No such contract") from error
+    return get_for_user(
+        Contract.objects.visible_to(user).select_related("provider_agency"), pk, actor=user, detail=detail
+    )

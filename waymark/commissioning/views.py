@@ -63,8 +63,7 @@ def provision(request: AuthenticatedHttpRequest) -> HttpResponse:
 @signed_in(*PROVISION_ROLES)
 @require_GET
 def contract(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    item = get_contract_for_user(request.user, pk)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=item, detail={"page": "contract"})
+    item = get_contract_for_user(request.user, pk, detail={"page": "contract"})
     return render(
         request,
         "commissioning/contract.html",

@@ -30,6 +30,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from waymark.audit.scoping import Detail, get_for_user
 from waymark.core.roles import Role
 
 if TYPE_CHECKING:
@@ -74,17 +75,17 @@ def application_records_visible_to(user: User, queryset: QuerySet[Any]) -> Query
     return queryset.filter(application__in=applications_visible_to(user).order_by().values("pk"))
 
 
-def get_application_for_user(user: User, application_id: uuid.UUID | str) -> HomelessnessApplication:
-    """The application, if this user may read it. Http404 alike for missing and not yours."""
-    found = (
-        applications_visible_to(user)
-        .select_related("person", "agency", "officer", "case", "referral", "referring_agency")
-        .filter(pk=_uuid(application_id))
-        .first()
+def get_application_for_user(
+    user: User, application_id: uuid.UUID | str, *, detail: Detail[HomelessnessApplication] = None
+) -> HomelessnessApplication:
+    """The application, if this user may read it, through the one object check (``get_for_user``,
+    which writes the VIEW row with ``detail``). Http404 alike for missing and not yours."""
+    from waymark.housing.models import HomelessnessApplication
+
+    scope = HomelessnessApplication.objects.visible_to(user).select_related(
+        "person", "agency", "officer", "case", "referral", "referring_agency"
     )
-    if found is None:
-        raise Http404("No such application")
-    return found
+    return get_for_user(scope, application_id, actor=user, detail=detail)
 
 
 def can_work_on_application(user: User, application: Any) -> bool:
@@ -109,23 +110,23 @@ def can_see_placement_address(user: User, application: Any) -> bool:
 
 
 def get_placement_for_user(
-    user: User, application: HomelessnessApplication, placement_id: uuid.UUID | str
+    user: User, application: HomelessnessApplication, placement_id: uuid.UUID | str, *, page: str = ""
 ) -> TemporaryPlacement:
+    """A placement of ``application``, through its own scope and the application's (the one object check)."""
     from waymark.housing.models import TemporaryPlacement
 
-    found = TemporaryPlacement.objects.visible_to(user).filter(pk=_uuid(placement_id), application=application).first()
-    if found is None:
-        raise Http404("No such placement")
-    return found
+    scope = TemporaryPlacement.objects.visible_to(user).filter(application=application)
+    return get_for_user(scope, placement_id, actor=user, detail={"page": page} if page else None)
 
 
-def get_duty_for_user(user: User, application: HomelessnessApplication, duty_id: uuid.UUID | str) -> Duty:
+def get_duty_for_user(
+    user: User, application: HomelessnessApplication, duty_id: uuid.UUID | str, *, page: str = ""
+) -> Duty:
+    """A duty of ``application``, through its own scope and the application's (the one object check)."""
     from waymark.housing.models import Duty
 
-    found = Duty.objects.visible_to(user).filter(pk=_uuid(duty_id), application=application).first()
-    if found is None:
-        raise Http404("No such duty")
-    return found
+    scope = Duty.objects.visible_to(user).filter(application=application)
+    return get_for_user(scope, duty_id, actor=user, detail={"page": page} if page else None)
 
 
 # --- The tenancy panel -----------------------------------------------------------------------
@@ -156,17 +157,17 @@ def intelligence_visible_to(user: User, queryset: QuerySet[Any]) -> QuerySet[Any
     return queryset.filter(case__agency_id__in=user.agencies_with_role(*PANEL_ROLES))
 
 
-def get_panel_case_for_user(user: User, case_id: uuid.UUID | str) -> TenancyPanelCase:
-    """The panel case, if this user may read it. Http404 alike for missing and not yours."""
-    found = (
-        panel_cases_visible_to(user)
-        .select_related("agency", "survivor", "idva", "referred_by", "next_panel", "recorded_by")
-        .filter(pk=_uuid(case_id))
-        .first()
+def get_panel_case_for_user(
+    user: User, case_id: uuid.UUID | str, *, detail: Detail[TenancyPanelCase] = None
+) -> TenancyPanelCase:
+    """The panel case, if this user may read it, through the one object check (``get_for_user``,
+    which writes the VIEW row with ``detail``). Http404 alike for missing and not yours."""
+    from waymark.housing.models import TenancyPanelCase
+
+    scope = TenancyPanelCase.objects.visible_to(user).select_related(
+        "agency", "survivor", "idva", "referred_by", "next_panel", "recorded_by"
     )
-    if found is None:
-        raise Http404("No such tenancy panel case")
-    return found
+    return get_for_user(scope, case_id, actor=user, detail=detail)
 
 
 def is_panel_member(user: User, case: Any) -> bool:

@@ -124,8 +124,7 @@ class ApplicationDetailView(ApiView):
     serializer_class = ApplicationSerializer
 
     def get(self, request: AuthenticatedRequest, pk: Any) -> Response:
-        application = get_application_for_user(request.user, pk)
-        audit_record(actor=request.user, action=AuditAction.VIEW, obj=application, detail={"via": "api"})
+        application = get_application_for_user(request.user, pk, detail={"via": "api"})
         return Response(ApplicationSerializer(application).data)
 
 
@@ -177,6 +176,5 @@ class PanelCaseDetailView(ApiView):
     serializer_class = PanelCaseSerializer
 
     def get(self, request: AuthenticatedRequest, pk: Any) -> Response:
-        case = get_panel_case_for_user(request.user, pk)
-        audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail={"via": "api"})
+        case = get_panel_case_for_user(request.user, pk, detail={"via": "api"})
         return Response(PanelCaseSerializer(case).data)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
+from waymark.audit.scoping import Detail
 from waymark.cases.access import cases_visible_to
 from waymark.core.access import signed_in
 from waymark.core.roles import Role
@@ -64,17 +65,23 @@ def _refused(request: HttpRequest, object_type: str, object_id: str) -> None:
     )
 
 
-def _application(request: AuthenticatedHttpRequest, application_id: Any) -> HomelessnessApplication:
+def _application(
+    request: AuthenticatedHttpRequest, application_id: Any, *, detail: Detail[HomelessnessApplication]
+) -> HomelessnessApplication:
+    """The application through the one object check (which writes the VIEW row with ``detail``), or
+    a refusal that is itself audited."""
     try:
-        return access.get_application_for_user(request.user, application_id)
+        return access.get_application_for_user(request.user, application_id, detail=detail)
     except Http404:
         _refused(request, "housing.homelessnessapplication", str(application_id))
         raise
 
 
-def _panel_case(request: AuthenticatedHttpRequest, case_id: Any) -> TenancyPanelCase:
+def _panel_case(request: AuthenticatedHttpRequest, case_id: Any, *, page: str) -> TenancyPanelCase:
+    """The panel case through the one object check (which writes the VIEW row for ``page``), or a
+    refusal that is itself audited."""
     try:
-        return access.get_panel_case_for_user(request.user, case_id)
+        return access.get_panel_case_for_user(request.user, case_id, detail={"page": page})
     except Http404:
         _refused(request, "housing.tenancypanelcase", str(case_id))
         raise
@@ -198,16 +205,17 @@ def application_new(request: HttpRequest) -> HttpResponse:
 @signed_in(*HOUSING_ROLES)
 @require_GET
 def application_detail(request: AuthenticatedHttpRequest, application_id: str) -> HttpResponse:
-    application = _application(request, application_id)
+    application = _application(
+        request,
+        application_id,
+        detail=lambda found: {
+            "page": "application",
+            "placement_addresses": access.can_see_placement_address(_user(request), found),
+        },
+    )
     user = _user(request)
     today = timezone.localdate()
     show_address = access.can_see_placement_address(user, application)
-    audit_record(
-        actor=user,
-        action=AuditAction.VIEW,
-        obj=application,
-        detail={"page": "application", "placement_addresses": show_address},
-    )
     placements = list(application.placements.all())
     return render(
         request,
@@ -231,7 +239,7 @@ def application_detail(request: AuthenticatedHttpRequest, application_id: str) -
 @signed_in(*HOUSING_ROLES)
 @require_http_methods(["GET", "POST"])
 def household_add(request: AuthenticatedHttpRequest, application_id: str) -> HttpResponse:
-    application = _application(request, application_id)
+    application = _application(request, application_id, detail={"page": "household member"})
     form = forms.HouseholdMemberForm(request.POST or None)
     if request.method == "POST":
         done = run_action(
@@ -245,7 +253,6 @@ def household_add(request: AuthenticatedHttpRequest, application_id: str) -> Htt
         if done is not None:
             messages.success(request, "The household member is added.")
             return redirect("housing:application", application_id=application.pk)
-    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=application, detail={"page": "household member"})
     return render(
         request,
         "housing/form.html",
@@ -256,7 +263,7 @@ def household_add(request: AuthenticatedHttpRequest, application_id: str) -> Htt
 @signed_in(*HOUSING_ROLES)
 @require_http_methods(["GET", "POST"])
 def assess(request: AuthenticatedHttpRequest, application_id: str) -> HttpResponse:
-    application = _application(request, application_id)
+    application = _application(request, application_id, detail={"page": "initial assessment"})
     form = forms.AssessmentForm(request.POST or None, initial={"version": application.version})
     if request.method == "POST":
         done = run_action(
@@ -273,7 +280,6 @@ def assess(request: AuthenticatedHttpRequest, application_id: str) -> HttpRespon
         if done is not None:
             messages.success(request, f"The initial assessment is recorded: {application.get_stage_display().lower()}.")
             return redirect("housing:application", application_id=application.pk)
-    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=application, detail={"page": "initial assessment"})
     return render(
         request,
         "housing/form.html",
@@ -284,8 +290,8 @@ def assess(request: AuthenticatedHttpRequest, application_id: str) -> HttpRespon
 @signed_in(*HOUSING_ROLES)
 @require_http_methods(["GET", "POST"])
 def duty_end(request: AuthenticatedHttpRequest, application_id: str, duty_id: str) -> HttpResponse:
-    application = _application(request, application_id)
-    duty = access.get_duty_for_user(request.user, application, duty_id)
+    application = _application(request, application_id, detail={"page": "end duty"})
+    duty = access.get_duty_for_user(request.user, application, duty_id, page="end duty")
     form = forms.DutyEndForm(request.POST or None, kind=duty.kind, initial={"version": application.version})
     if request.method == "POST":
         done = run_action(
@@ -301,7 +307,6 @@ def duty_end(request: AuthenticatedHttpRequest, application_id: str, duty_id: st
         if done is not None:
             messages.success(request, f"The {duty.get_kind_display().lower()} has ended. Its clock is frozen.")
             return redirect("housing:application", application_id=application.pk)
-    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=duty, detail={"page": "end duty"})
     return render(
         request,
         "housing/form.html",
@@ -320,7 +325,7 @@ def duty_end(request: AuthenticatedHttpRequest, application_id: str, duty_id: st
 @signed_in(*HOUSING_ROLES)
 @require_http_methods(["GET", "POST"])
 def placement_new(request: AuthenticatedHttpRequest, application_id: str) -> HttpResponse:
-    application = _application(request, application_id)
+    application = _application(request, application_id, detail={"page": "new placement"})
     may_record_address = access.can_see_placement_address(request.user, application)
     form = forms.PlacementForm(request.POST or None, may_record_address=may_record_address)
     if request.method == "POST":
@@ -341,7 +346,6 @@ def placement_new(request: AuthenticatedHttpRequest, application_id: str) -> Htt
         if done is not None:
             messages.success(request, "The placement is recorded.")
             return redirect("housing:application", application_id=application.pk)
-    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=application, detail={"page": "new placement"})
     return render(
         request,
         "housing/form.html",
@@ -357,8 +361,10 @@ def placement_new(request: AuthenticatedHttpRequest, application_id: str) -> Htt
 @signed_in(*HOUSING_ROLES)
 @require_http_methods(["GET", "POST"])
 def placement_end(request: AuthenticatedHttpRequest, application_id: str, placement_id: str) -> HttpResponse:
-    application = _application(request, application_id)
-    placement: TemporaryPlacement = access.get_placement_for_user(request.user, application, placement_id)
+    application = _application(request, application_id, detail={"page": "end placement"})
+    placement: TemporaryPlacement = access.get_placement_for_user(
+        request.user, application, placement_id, page="end placement"
+    )
     form = forms.PlacementEndForm(request.POST or None, initial={"version": placement.version})
     if request.method == "POST":
         done = run_action(
@@ -373,7 +379,6 @@ def placement_end(request: AuthenticatedHttpRequest, application_id: str, placem
         if done is not None:
             messages.success(request, "The placement has ended.")
             return redirect("housing:application", application_id=application.pk)
-    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=placement, detail={"page": "end placement"})
     return render(
         request,
         "housing/form.html",
@@ -478,17 +483,11 @@ def panel_meeting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 @signed_in(*PANEL_READ_ROLES)
 @require_GET
 def panel_case(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
-    case = _panel_case(request, case_id)
+    case = _panel_case(request, case_id, page="panel case")
     user = _user(request)
     member = access.is_panel_member(user, case)
     intelligence = list(
         PanelIntelligence.objects.visible_to(user).filter(case=case).select_related("from_agency", "recorded_by")
-    )
-    audit_record(
-        actor=user,
-        action=AuditAction.VIEW,
-        obj=case,
-        detail={"page": "panel case", "intelligence_items": len(intelligence)},
     )
     blockers = (
         {stage.label: actions.enforcement_blockers(case, stage) for stage in LegalStage if stage in ENFORCEMENT_STAGES}
@@ -516,14 +515,13 @@ def panel_case(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
 
 
 def _panel_form_page(request: HttpRequest, case: TenancyPanelCase, form: Any, title: str, button: str) -> HttpResponse:
-    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=case, detail={"page": title})
     return render(request, "housing/form.html", {"form": form, "panel_case": case, "title": title, "button": button})
 
 
 @signed_in(*PANEL_ROLES)
 @require_http_methods(["GET", "POST"])
 def panel_intelligence_add(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
-    case = _panel_case(request, case_id)
+    case = _panel_case(request, case_id, page="Add intelligence from a partner agency")
     access.require_panel_member(request.user, case)
     form = forms.IntelligenceForm(
         request.POST or None, agencies=list(Agency.objects.filter(is_active=True).order_by("name"))
@@ -548,7 +546,7 @@ def panel_intelligence_add(request: AuthenticatedHttpRequest, case_id: str) -> H
 @signed_in(*PANEL_ROLES)
 @require_http_methods(["GET", "POST"])
 def panel_decision(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
-    case = _panel_case(request, case_id)
+    case = _panel_case(request, case_id, page="Record the panel's decision")
     access.require_panel_member(request.user, case)
     today = timezone.localdate()
     meetings = list(PanelMeeting.objects.filter(agency=case.agency, held_on__lte=today, held_on__gte=case.referred_on))
@@ -580,7 +578,7 @@ def panel_decision(request: AuthenticatedHttpRequest, case_id: str) -> HttpRespo
 @signed_in(*PANEL_ROLES)
 @require_http_methods(["GET", "POST"])
 def panel_review(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
-    case = _panel_case(request, case_id)
+    case = _panel_case(request, case_id, page="Checks before enforcement")
     access.require_panel_member(request.user, case)
     form = forms.ReviewForm(
         request.POST or None,
@@ -613,7 +611,7 @@ def panel_review(request: AuthenticatedHttpRequest, case_id: str) -> HttpRespons
 @signed_in(*PANEL_ROLES)
 @require_http_methods(["GET", "POST"])
 def panel_legal_step(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
-    case = _panel_case(request, case_id)
+    case = _panel_case(request, case_id, page="Record a legal step")
     access.require_panel_member(request.user, case)
     form = forms.LegalStepForm(request.POST or None, initial={"version": case.version})
     if request.method == "POST" and form.is_valid():
@@ -646,7 +644,7 @@ def panel_legal_step(request: AuthenticatedHttpRequest, case_id: str) -> HttpRes
 @signed_in(*PANEL_ROLES)
 @require_http_methods(["GET", "POST"])
 def panel_close(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
-    case = _panel_case(request, case_id)
+    case = _panel_case(request, case_id, page="Close: legal action concluded")
     access.require_panel_member(request.user, case)
     form = forms.CloseForm(request.POST or None, initial={"version": case.version})
     if request.method == "POST":

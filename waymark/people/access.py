@@ -159,7 +159,7 @@ def people_worked_with(user: User) -> Any:
     return people_visible_to(user).filter(pk__in=ids, archived_at__isnull=True)
 
 
-def get_person_for_user(user: User, person_id: uuid.UUID | str, *, detail: Detail[Person]) -> Person:
+def get_person_for_user(user: User, person_id: uuid.UUID | str, *, detail: Detail[Person] = None) -> Person:
     """The person, if this user may see them, through the one object check (``get_for_user``),
     which writes the VIEW audit row with ``detail``.
 

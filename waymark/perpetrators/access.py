@@ -18,8 +18,8 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 
+from waymark.audit.scoping import Detail, get_for_user
 from waymark.core.roles import Role
 
 if TYPE_CHECKING:
@@ -78,21 +78,13 @@ def participant_enrolments_for(user: User) -> QuerySet[Any]:
     return enrolments_visible_to(user)
 
 
-def get_enrolment_for_user(user: User, enrolment_id: uuid.UUID | str) -> Enrolment:
-    """The enrolment, if this user may see it. Http404 alike for "no such" and "not yours"."""
-    try:
-        enrolment_uuid = uuid.UUID(str(enrolment_id))
-    except ValueError:
-        raise Http404("No such enrolment") from None
-    enrolment = (
-        enrolments_visible_to(user)
-        .select_related("participant", "agency", "worker", "referring_agency")
-        .filter(pk=enrolment_uuid)
-        .first()
-    )
-    if enrolment is None:
-        raise Http404("No such enrolment")
-    return enrolment
+def get_enrolment_for_user(user: User, enrolment_id: uuid.UUID | str, *, detail: Detail[Enrolment] = None) -> Enrolment:
+    """The enrolment, if this user may see it, through the one object check (``get_for_user``, which
+    writes the VIEW row with ``detail``). Http404 alike for "no such" and "not yours"."""
+    from waymark.perpetrators.models import Enrolment
+
+    scope = Enrolment.objects.visible_to(user).select_related("participant", "agency", "worker", "referring_agency")
+    return get_for_user(scope, enrolment_id, actor=user, detail=detail)
 
 
 def programme_for_victim_case(user: User, case: Any) -> list[Any]:

@@ -44,10 +44,11 @@ if TYPE_CHECKING:
 WORKER = Role.PERPETRATOR_WORKER
 
 
-def _enrolment(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) -> Enrolment:
-    """The enrolment, or a refusal that is itself audited (so probing leaves a trace)."""
+def _enrolment(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID, *, page: str) -> Enrolment:
+    """The enrolment through the one object check (which writes the VIEW row for ``page``), or a
+    refusal that is itself audited (so probing leaves a trace)."""
     try:
-        return get_enrolment_for_user(request.user, enrolment_id)
+        return get_enrolment_for_user(request.user, enrolment_id, detail={"page": page})
     except Http404:
         audit_record(
             actor=request.user,
@@ -146,7 +147,7 @@ def programme_referral(request: AuthenticatedHttpRequest) -> HttpResponse:
 @signed_in(WORKER)
 @require_GET
 def enrolment_detail(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
-    enrolment = _enrolment(request, enrolment_id)
+    enrolment = _enrolment(request, enrolment_id, page="enrolment")
     # The enrolment's own records, each through its scope as well as the enrolment's.
     outcomes = {o.point: o for o in BehaviourOutcome.objects.visible_to(request.user).filter(enrolment=enrolment)}
     context = {
@@ -162,7 +163,6 @@ def enrolment_detail(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID)
         "flags": list(RiskFlag.objects.visible_to(request.user).filter(enrolment=enrolment)),
         "can_record_outcome": _outcome_points_open(enrolment, outcomes),
     }
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=enrolment)
     return render(request, "perpetrators/detail.html", context)
 
 
@@ -193,7 +193,7 @@ def _form_page(
 @signed_in(WORKER)
 @require_http_methods(["GET", "POST"])
 def enrolment_assess(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
-    enrolment = _enrolment(request, enrolment_id)
+    enrolment = _enrolment(request, enrolment_id, page="assessment")
     form = forms.AssessmentForm(request.POST or None)
     if request.method == "POST":
         done = run_action(
@@ -215,7 +215,7 @@ def enrolment_assess(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID)
 @signed_in(WORKER)
 @require_http_methods(["GET", "POST"])
 def enrolment_enrol(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
-    enrolment = _enrolment(request, enrolment_id)
+    enrolment = _enrolment(request, enrolment_id, page="enrol")
     form = forms.EnrolForm(request.POST or None, initial={"sessions_planned": Enrolment().sessions_planned})
     if request.method == "POST":
         done = run_action(
@@ -237,7 +237,7 @@ def enrolment_enrol(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) 
 @signed_in(WORKER)
 @require_http_methods(["GET", "POST"])
 def enrolment_end(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
-    enrolment = _enrolment(request, enrolment_id)
+    enrolment = _enrolment(request, enrolment_id, page="end")
     form = forms.EndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -270,7 +270,7 @@ def enrolment_end(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) ->
 @signed_in(WORKER)
 @require_http_methods(["GET", "POST"])
 def outcome_record(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID, point: str) -> HttpResponse:
-    enrolment = _enrolment(request, enrolment_id)
+    enrolment = _enrolment(request, enrolment_id, page="behaviour outcome")
     if point not in OutcomePoint.values:
         raise Http404("No such point")
     form = forms.OutcomeForm(request.POST or None)
@@ -297,7 +297,7 @@ def outcome_record(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID, p
 @signed_in(WORKER)
 @require_http_methods(["GET", "POST"])
 def flag_raise(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
-    enrolment = _enrolment(request, enrolment_id)
+    enrolment = _enrolment(request, enrolment_id, page="raise a flag")
     form = forms.FlagForm(request.POST or None)
     if request.method == "POST":
         done = run_action(form, lambda data: actions.flag_raise(actor=request.user, enrolment=enrolment, **data))
@@ -317,17 +317,9 @@ def flag_raise(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) -> Ht
 @signed_in(WORKER)
 @require_http_methods(["GET", "POST"])
 def victim_link(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
-    enrolment = _enrolment(request, enrolment_id)
+    enrolment = _enrolment(request, enrolment_id, page="victim_candidates")
     candidates = victim_candidates(enrolment)
     form = forms.VictimLinkForm(request.POST or None, candidates=candidates, enrolment=enrolment)
-    if request.method == "GET":
-        # The page lists people (by how the records know them, never by name): audited.
-        audit_record(
-            actor=request.user,
-            action=AuditAction.VIEW,
-            obj=enrolment,
-            detail={"page": "victim_candidates", "results": len(candidates)},
-        )
     if request.method == "POST":
         done = run_action(
             form,

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from waymark.accounts.models import User
 
 
-def get_referral_for_user(user: User, referral_id: UUID | str, *, detail: Detail[Referral]) -> Referral:
+def get_referral_for_user(user: User, referral_id: UUID | str, *, detail: Detail[Referral] = None) -> Referral:
     """The referral, if the user may read it, through the one object check (``get_for_user``): 404
     alike for "does not exist" and "not yours"; the VIEW audit row written with ``detail``."""
     scope = Referral.objects.visible_to(user).select_related(
@@ -46,7 +46,7 @@ def can_decide(user: User, referral: Referral) -> bool:
     return referral.receiving_agency_id in user.agencies_with_role(*RECEIVING_DECIDE_ROLES)
 
 
-def get_referral_to_decide(user: User, referral_id: UUID | str, *, page: str) -> Referral:
+def get_referral_to_decide(user: User, referral_id: UUID | str, *, page: str = "") -> Referral:
     """The referral for a decision: 404 if the user may not read it, 403 if they may only read it."""
     referral = get_referral_for_user(user, referral_id, detail={"page": page})
     if not can_decide(user, referral):

@@ -91,7 +91,9 @@ def services_visible_to(user: User, services: QuerySet[Any] | None = None) -> An
     return scope.none()
 
 
-def get_service_for_user(user: User, service_id: uuid.UUID | str, *, detail: Detail[Any]) -> SafeAccommodationService:
+def get_service_for_user(
+    user: User, service_id: uuid.UUID | str, *, detail: Detail[Any] = None
+) -> SafeAccommodationService:
     """The service, if this user may see it. Http404 alike for "missing" and "not yours"."""
     from waymark.refuge.models import SafeAccommodationService
 
@@ -126,7 +128,7 @@ def vacancies_visible_to(user: User, vacancies: QuerySet[Any] | None = None) -> 
     return scope.filter(grants)
 
 
-def get_vacancy_for_user(user: User, vacancy_id: uuid.UUID | str, *, detail: Detail[Any]) -> Vacancy:
+def get_vacancy_for_user(user: User, vacancy_id: uuid.UUID | str, *, detail: Detail[Any] = None) -> Vacancy:
     from waymark.refuge.models import Vacancy
 
     return _get(user, detail, Vacancy.objects.visible_to(user).select_related("service", "house"), vacancy_id)
@@ -153,7 +155,7 @@ def referrals_visible_to(user: User, referrals: QuerySet[Any] | None = None) -> 
     return scope.filter(grants)
 
 
-def get_referral_for_user(user: User, referral_id: uuid.UUID | str, *, detail: Detail[Any]) -> RefugeReferral:
+def get_referral_for_user(user: User, referral_id: uuid.UUID | str, *, detail: Detail[Any] = None) -> RefugeReferral:
     from waymark.refuge.models import RefugeReferral
 
     return _get(
@@ -192,7 +194,7 @@ def sanctuaries_visible_to(user: User, sanctuaries: QuerySet[Any] | None = None)
     return scope.filter(grants)
 
 
-def get_sanctuary_for_user(user: User, sanctuary_id: uuid.UUID | str, *, detail: Detail[Any]) -> Sanctuary:
+def get_sanctuary_for_user(user: User, sanctuary_id: uuid.UUID | str, *, detail: Detail[Any] = None) -> Sanctuary:
     from waymark.refuge.models import Sanctuary
 
     return _get(

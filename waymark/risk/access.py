@@ -46,7 +46,9 @@ def assessments_visible_to(user: User, queryset: Any = None) -> Any:
     return queryset.filter(person__in=people_visible_to(user)).filter(archived_at__isnull=True)
 
 
-def get_risk_assessment_for_user(user: User, assessment_id: uuid.UUID | str, *, detail: Detail[Any]) -> RiskAssessment:
+def get_risk_assessment_for_user(
+    user: User, assessment_id: uuid.UUID | str, *, detail: Detail[Any] = None
+) -> RiskAssessment:
     """The assessment, if this user may see it, through the one object check (``get_for_user``,
     which writes the VIEW row with ``detail``): Http404 or PermissionDenied otherwise."""
     from waymark.risk.models import RiskAssessment

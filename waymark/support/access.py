@@ -72,12 +72,12 @@ def can_see_safety_plan(user: User, case: Any) -> bool:
     return can_see_location(user, case.person)
 
 
-def get_case(user: User, case_id: uuid.UUID | str, *, page: str) -> Any:
+def get_case(user: User, case_id: uuid.UUID | str, *, page: str = "") -> Any:
     """The case, if this user may see it (Http404 otherwise); the check writes the VIEW row."""
     return get_case_for_user(user, case_id, page=page)
 
 
-def get_case_to_work_on(user: User, case_id: uuid.UUID | str, *, page: str) -> Any:
+def get_case_to_work_on(user: User, case_id: uuid.UUID | str, *, page: str = "") -> Any:
     """The case, if this user may change its plans: 404 if unseen, 403 if seen but not theirs to work."""
     case = get_case_for_user(user, case_id, page=page)
     if not can_work_on(user, case):
@@ -96,8 +96,10 @@ def require_open(case: Any) -> None:
         raise CaseClosed("This case is closed. Reopen it to change its plans, interventions, orders or children.")
 
 
-def get_on_case(model: type[Any], user: User, case: Any, record_id: uuid.UUID | str, *, page: str) -> Any:
+def get_on_case(model: type[Any], user: User, case: Any, record_id: uuid.UUID | str, *, page: str = "") -> Any:
     """A record of ``model`` on ``case`` this user may see, through the case's scope and its own
     (the one object check, which writes the VIEW row). Http404 alike for missing and not yours."""
     scope = model.objects.visible_to(user)
-    return get_for_user(scope.filter(**{_case_path(scope): case}), record_id, actor=user, detail={"page": page})
+    return get_for_user(
+        scope.filter(**{_case_path(scope): case}), record_id, actor=user, detail={"page": page} if page else None
+    )

@@ -11,12 +11,11 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Model, QuerySet
-from django.http import Http404
 
+from waymark.audit.scoping import Detail, get_for_user
 from waymark.core.roles import Role
 
 if TYPE_CHECKING:
@@ -80,36 +79,33 @@ def peer_records_visible_to(user: User, records: QuerySet[Any]) -> QuerySet[Any]
     return records.filter(peer_supporter__in=PeerSupporter.objects.visible_to(user).order_by().values("pk"))
 
 
-def _get(queryset: QuerySet[M], object_id: Any) -> M:
-    try:
-        key = uuid.UUID(str(object_id))
-    except ValueError as error:
-        raise Http404 from error
-    found = queryset.filter(pk=key).first()
-    if found is None:
-        raise Http404
-    return found
+def _get(user: User, detail: Detail[M], queryset: QuerySet[M], object_id: Any) -> M:
+    """The one object check (``get_for_user``): 404 alike for missing and not yours; it writes the
+    VIEW audit row with ``detail``."""
+    return get_for_user(queryset, object_id, actor=user, detail=detail)
 
 
-def get_session_for_user(user: User, session_id: Any) -> TrainingSession:
+def get_session_for_user(user: User, session_id: Any, *, detail: Detail[TrainingSession] = None) -> TrainingSession:
     from waymark.training.models import TrainingSession
 
-    return _get(TrainingSession.objects.visible_to(user).select_related("course", "provider"), session_id)
+    return _get(user, detail, TrainingSession.objects.visible_to(user).select_related("course", "provider"), session_id)
 
 
-def get_booking_for_user(user: User, booking_id: Any) -> Booking:
+def get_booking_for_user(user: User, booking_id: Any, *, detail: Detail[Booking] = None) -> Booking:
     from waymark.training.models import Booking
 
-    return _get(Booking.objects.visible_to(user).select_related("session__course", "attendee"), booking_id)
+    return _get(
+        user, detail, Booking.objects.visible_to(user).select_related("session__course", "attendee"), booking_id
+    )
 
 
-def get_champion_for_user(user: User, champion_id: Any) -> Champion:
+def get_champion_for_user(user: User, champion_id: Any, *, detail: Detail[Champion] = None) -> Champion:
     from waymark.training.models import Champion
 
-    return _get(Champion.objects.visible_to(user).select_related("attendee__agency"), champion_id)
+    return _get(user, detail, Champion.objects.visible_to(user).select_related("attendee__agency"), champion_id)
 
 
-def get_peer_supporter_for_user(user: User, peer_id: Any) -> PeerSupporter:
+def get_peer_supporter_for_user(user: User, peer_id: Any, *, detail: Detail[PeerSupporter] = None) -> PeerSupporter:
     from waymark.training.models import PeerSupporter
 
-    return _get(PeerSupporter.objects.visible_to(user), peer_id)
+    return _get(user, detail, PeerSupporter.objects.visible_to(user), peer_id)

@@ -59,9 +59,11 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _get(request: HttpRequest, getter: Any, object_type: str, object_id: uuid.UUID) -> Any:
+def _get(request: HttpRequest, getter: Any, object_type: str, object_id: uuid.UUID, *, page: str) -> Any:
+    """The record through its object check (which writes the VIEW row for ``page``), or a refusal
+    that is itself audited."""
     try:
-        return getter(request.user, object_id)
+        return getter(request.user, object_id, detail={"page": page})
     except Http404:
         audit_record(
             actor=_user(request),
@@ -159,7 +161,7 @@ def course_create(request: HttpRequest) -> HttpResponse:
 @signed_in(*REGISTER_EDIT_ROLES)
 @require_http_methods(["GET", "POST"])
 def session_edit(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> HttpResponse:
-    session = _get(request, get_session_for_user, "training.trainingsession", session_id)
+    session = _get(request, get_session_for_user, "training.trainingsession", session_id, page="edit")
     courses = list(Course.objects.visible_to(request.user).order_by("name"))
     initial = {
         "version": session.version,
@@ -192,14 +194,13 @@ def session_edit(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> Ht
         if done is not None:
             messages.success(request, "The session has been saved.")
             return redirect("training:session", session.pk)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=session, detail={"page": "edit"})
     return _form_page(request, form, "Change the session", "training:index", caption=str(session))
 
 
 @signed_in(*REGISTER_ROLES)
 @require_GET
 def session_detail(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> HttpResponse:
-    session = _get(request, get_session_for_user, "training.trainingsession", session_id)
+    session = _get(request, get_session_for_user, "training.trainingsession", session_id, page="session")
     bookings = session.bookings.select_related("attendee__agency").order_by("attendee__full_name")
     page = Paginator(bookings, 100).get_page(request.GET.get("page"))
     champion_ids = set(
@@ -207,7 +208,6 @@ def session_detail(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> 
         .filter(attendee__in=[b.attendee_id for b in page.object_list])
         .values_list("attendee_id", flat=True)
     )
-    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=session, detail={"bookings": page.paginator.count})
     return render(
         request,
         "training/session.html",
@@ -224,7 +224,7 @@ def session_detail(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> 
 @signed_in(*REGISTER_EDIT_ROLES)
 @require_http_methods(["GET", "POST"])
 def attendance_add(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
-    session = _get(request, get_session_for_user, "training.trainingsession", session_id)
+    session = _get(request, get_session_for_user, "training.trainingsession", session_id, page="add attendance")
     form = forms.AttendanceForm(request.POST or None)
     if request.method == "POST":
         done = run_action(
@@ -253,7 +253,7 @@ def attendance_add(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 @signed_in(*REGISTER_EDIT_ROLES)
 @require_http_methods(["GET", "POST"])
 def booking_edit(request: HttpRequest, booking_id: uuid.UUID) -> HttpResponse:
-    booking = _get(request, get_booking_for_user, "training.booking", booking_id)
+    booking = _get(request, get_booking_for_user, "training.booking", booking_id, page="booking")
     initial = {
         "version": booking.version,
         "status": booking.status,
@@ -280,7 +280,6 @@ def booking_edit(request: HttpRequest, booking_id: uuid.UUID) -> HttpResponse:
         if done is not None:
             messages.success(request, "The booking has been saved.")
             return redirect("training:session", booking.session_id)
-    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=booking)
     return _form_page(
         request,
         form,
@@ -420,7 +419,7 @@ def champion_directory(request: AuthenticatedHttpRequest) -> HttpResponse:
 @signed_in(*REGISTER_EDIT_ROLES)
 @require_http_methods(["GET", "POST"])
 def champion_add(request: HttpRequest, booking_id: uuid.UUID) -> HttpResponse:
-    booking = _get(request, get_booking_for_user, "training.booking", booking_id)
+    booking = _get(request, get_booking_for_user, "training.booking", booking_id, page="make a champion")
     form = forms.ChampionAddForm(request.POST or None)
     if request.method == "POST":
         champion = run_action(
@@ -443,7 +442,7 @@ def champion_add(request: HttpRequest, booking_id: uuid.UUID) -> HttpResponse:
 @signed_in(*REGISTER_EDIT_ROLES)
 @require_http_methods(["GET", "POST"])
 def champion_edit(request: HttpRequest, champion_id: uuid.UUID) -> HttpResponse:
-    champion = _get(request, get_champion_for_user, "training.champion", champion_id)
+    champion = _get(request, get_champion_for_user, "training.champion", champion_id, page="champion edit")
     form = forms.ChampionForm(
         request.POST or None,
         initial={
@@ -462,7 +461,6 @@ def champion_edit(request: HttpRequest, champion_id: uuid.UUID) -> HttpResponse:
         if done is not None:
             messages.success(request, "The champion's record has been saved.")
             return redirect("training:champions")
-    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=champion)
     return _form_page(
         request,
         form,
@@ -533,7 +531,7 @@ def peer_add(request: AuthenticatedHttpRequest) -> HttpResponse:
 @signed_in(Role.PEER_SUPPORT_COORDINATOR)
 @require_http_methods(["GET", "POST"])
 def peer_edit(request: HttpRequest, peer_id: uuid.UUID) -> HttpResponse:
-    peer = _get(request, get_peer_supporter_for_user, "training.peersupporter", peer_id)
+    peer = _get(request, get_peer_supporter_for_user, "training.peersupporter", peer_id, page="edit")
     fields = [
         "given_name",
         "family_name",
@@ -561,7 +559,6 @@ def peer_edit(request: HttpRequest, peer_id: uuid.UUID) -> HttpResponse:
         if done is not None:
             messages.success(request, "The peer supporter's record has been saved.")
             return redirect("training:peer", peer.pk)
-    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=peer, detail={"page": "edit"})
     return _form_page(request, form, "Change a peer supporter's record", "training:peers")
 
 
@@ -569,7 +566,7 @@ def peer_edit(request: HttpRequest, peer_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def peer_detail(request: HttpRequest, peer_id: uuid.UUID) -> HttpResponse:
     """A peer supporter's record, supervision and matches; the forms to add either post here."""
-    peer = _get(request, get_peer_supporter_for_user, "training.peersupporter", peer_id)
+    peer = _get(request, get_peer_supporter_for_user, "training.peersupporter", peer_id, page="peer supporter")
     which = request.POST.get("form", "")
     supervision = forms.SupervisionForm(request.POST if which == "supervision" else None, prefix="supervision")
     match = forms.MatchForm(request.POST if which == "match" else None, prefix="match")
@@ -596,7 +593,6 @@ def peer_detail(request: HttpRequest, peer_id: uuid.UUID) -> HttpResponse:
                 return redirect("training:peer", peer.pk)
         except ValidationError as error:
             add_action_errors(supervision if which == "supervision" else match, error)
-    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=peer)
     return render(
         request,
         "training/peer.html",
