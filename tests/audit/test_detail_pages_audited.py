@@ -114,7 +114,9 @@ def id_patterns() -> list[tuple[str, list[str]]]:
 
 
 @pytest.fixture
-def world(support, history, enrolment, located, survivor, idva, manager, specialist_agency, programme_worker_same_agency):
+def world(
+    support, history, enrolment, located, survivor, idva, manager, specialist_agency, programme_worker_same_agency
+):
     """The objects each pattern names, and who opens it."""
     from waymark.housing.models import HomelessnessApplication
     from waymark.refuge.models import RefugeReferral, Sanctuary
@@ -215,9 +217,7 @@ def test_every_detail_page_writes_a_view_row_for_its_record(world, client_for):
             refused.append((name, response.status_code))
             continue
         record_id = str(next(value for key, value in kwargs.items() if key.endswith("_id") or key == "pk"))
-        rows = AuditEvent.objects.filter(
-            sequence__gt=before, action=AuditAction.VIEW, actor=user, object_id=record_id
-        )
+        rows = AuditEvent.objects.filter(sequence__gt=before, action=AuditAction.VIEW, actor=user, object_id=record_id)
         (walked if rows.exists() else missing).append(name)
     assert not refused and not missing, (
         f"Refused (give the page an opener who may see it): {refused}; no VIEW row for the record: {missing}"
