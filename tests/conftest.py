@@ -55,6 +55,51 @@ def cheap_password_hashing():
         yield
 
 
+def _flushes_the_database(request) -> bool:
+    """A transactional test (a browser test's live server, ``transaction=True``) empties every
+    table when it ends, the data that migrations ship with it."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+def _uses_the_database(request) -> bool:
+    return bool(request.node.get_closest_marker("django_db")) or bool(
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
+
+
+_flushed = {"since_restore": False}
+
+
+@pytest.fixture(autouse=True)
+def shipped_data_after_a_flush(request, django_db_blocker):
+    """Puts back what the data migrations ship (the DASH checklist, the routing rules, the service
+    catalogue) before the next test that uses the database, once a transactional test has emptied
+    the tables. In one process pytest-django runs transactional tests last; with several workers
+    (pytest-xdist) a worker may run one before tests that rely on that data."""
+    if _flushed["since_restore"] and _uses_the_database(request):
+        from waymark.risk.loading import ensure_shipped_instrument
+        from waymark.risk.models import RiskInstrument, RiskItem
+        from waymark.routing.defaults import ensure_default_rules
+        from waymark.routing.models import RoutingRule
+        from waymark.support.catalogue import ensure_default_services
+        from waymark.support.models import Service
+
+        from django.db import connection
+
+        with django_db_blocker.unblock():
+            ensure_shipped_instrument(RiskInstrument, RiskItem)
+            ensure_default_rules(RoutingRule)
+            ensure_default_services(Service)
+            # Inside this test's transaction the rows go when it rolls back: restore again next time.
+            _flushed["since_restore"] = connection.in_atomic_block
+    yield
+    if _flushes_the_database(request):
+        _flushed["since_restore"] = True
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: search rate limits and enumeration patterns

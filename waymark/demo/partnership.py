@@ -230,6 +230,12 @@ DEMO_USERS: list[DemoUser] = [
         "Sanctuary scheme coordinator",
         (("SASS", "Sanctuary Scheme", Role.SANCTUARY_COORDINATOR),),
     ),
+    DemoUser(
+        "kofi.asante@council.example",
+        "Kofi Asante",
+        "Data protection officer (subject access requests, retention)",
+        (("SCS", "Information Governance", Role.DATA_PROTECTION_OFFICER),),
+    ),
 ]
 
 _WORDS = [

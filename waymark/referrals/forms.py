@@ -317,6 +317,8 @@ SHARED_WARNING = (
 class DecisionForm(LocationCheckMixin, forms.Form):
     """Signposting or declining: a reason from the list, and optional words the referrer reads."""
 
+    # Required for "another reason" (clean() demands them): never labelled "(optional)".
+    conditionally_required = ("reason",)
     location_checked = {"reason": "The words you added for the referring agency"}
 
     reason_code = forms.ChoiceField(

@@ -212,7 +212,7 @@ SHARED_WARNING = (
 
 class DecisionForm(LocationCheckMixin, forms.Form):
     # Required in some branch (clean() demands them): never labelled "(optional)".
-    conditionally_required = ("reason_code",)
+    conditionally_required = ("reason_code", "reason")
     location_checked = {"reason": "The words you added for the referring agency"}
     decision = forms.ChoiceField(
         label="Your decision",
