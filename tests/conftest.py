@@ -80,14 +80,14 @@ def shipped_data_after_a_flush(request, django_db_blocker):
     the tables. In one process pytest-django runs transactional tests last; with several workers
     (pytest-xdist) a worker may run one before tests that rely on that data."""
     if _flushed["since_restore"] and _uses_the_database(request):
+        from django.db import connection
+
         from waymark.risk.loading import ensure_shipped_instrument
         from waymark.risk.models import RiskInstrument, RiskItem
         from waymark.routing.defaults import ensure_default_rules
         from waymark.routing.models import RoutingRule
         from waymark.support.catalogue import ensure_default_services
         from waymark.support.models import Service
-
-        from django.db import connection
 
         with django_db_blocker.unblock():
             ensure_shipped_instrument(RiskInstrument, RiskItem)
