@@ -36,7 +36,7 @@ def setup() -> None:
 
     from waymark.accounts.models import User
     from waymark.organisations.models import Agency, AgencyKind, Membership
-    from waymark.organisations.roles import Role
+    from waymark.core.roles import Role
 
     receiving = Agency.objects.create(ref="SASS", name="Smoke Advocacy Service", kind=AgencyKind.DA_SPECIALIST)
     police = Agency.objects.create(ref="SMOKEPOL", name="Smoke Police", kind=AgencyKind.POLICE)

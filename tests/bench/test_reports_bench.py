@@ -48,7 +48,7 @@ def test_it_measures_the_report_pack_and_the_counts_agree(monkeypatch):
 
     from tests.factories import AgencyFactory, make_member
     from tests.outcomes.factories import make_assessment, make_case
-    from waymark.organisations.roles import Role
+    from waymark.core.roles import Role
 
     monkeypatch.setattr(reports_bench, "ensure_demo", lambda: None)
     # The DuckDB comparison over this year only (its working-day calendar since 2013 is slow to
