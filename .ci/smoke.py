@@ -35,8 +35,8 @@ def setup() -> None:
     from allauth.mfa.totp.internal.auth import TOTP
 
     from waymark.accounts.models import User
-    from waymark.organisations.models import Agency, AgencyKind, Membership
     from waymark.core.roles import Role
+    from waymark.organisations.models import Agency, AgencyKind, Membership
 
     receiving = Agency.objects.create(ref="SASS", name="Smoke Advocacy Service", kind=AgencyKind.DA_SPECIALIST)
     police = Agency.objects.create(ref="SMOKEPOL", name="Smoke Police", kind=AgencyKind.POLICE)
