@@ -80,6 +80,23 @@ def test_access_matrix(client_for, commissioner, partnership_lead, idva, manager
             assert client_for(user).get(url).status_code == 403
 
 
+def test_commissioners_reach_commissioning_from_the_navigation(
+    client_for, commissioner, partnership_lead, idva, manager, outsider
+):
+    provision = reverse("commissioning:provision")
+    for user in (commissioner, partnership_lead):
+        nav = client_for(user).get(reverse("home")).context["navigation"]
+        assert {"label": "Commissioning", "href": provision, "active": False} in nav
+        assert any(
+            i["label"] == "Commissioning" and i["active"] for i in client_for(user).get(provision).context["navigation"]
+        )
+        inside = client_for(user).get(provision).content.decode()
+        assert f'href="{reverse("commissioning:outcomes")}"' in inside
+        assert f'href="{reverse("commissioning:board_packs")}"' in inside
+    for user in (idva, manager, outsider):
+        assert all(i["href"] != provision for i in client_for(user).get(reverse("home")).context["navigation"])
+
+
 def test_a_missing_contract_is_404(client_for, commissioner):
     assert client_for(commissioner).get(reverse("commissioning:contract", args=[uuid.uuid4()])).status_code == 404
 

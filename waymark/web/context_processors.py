@@ -78,6 +78,9 @@ NAVIGATION: list[tuple[str, str, frozenset[Role]]] = [
         "outcomes:dashboard",
         frozenset({Role.COMMISSIONER, Role.PARTNERSHIP_LEAD, Role.TEAM_MANAGER}),
     ),
+    # The provision map is the way in to every commissioning page (outcomes by provider, the
+    # board packs, survivor feedback): its own page links them.
+    ("Commissioning", "commissioning:provision", frozenset({Role.COMMISSIONER, Role.PARTNERSHIP_LEAD})),
     (
         "MARAC reports",
         "marac:reports",
