@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from waymark.web.actions import DONE, run_action
+from waymark.web.forms import ButtonForm
 
 
 class NameForm(forms.Form):
@@ -81,3 +82,45 @@ def test_an_exception_the_view_names_as_shown_lands_on_the_form_and_others_do_no
     assert form.non_field_errors() == ["The agenda is full."]
     with pytest.raises(RuleBroken):
         run_action(NameForm({"name": "Ann"}), refuse)
+
+
+def _request_with_messages():
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    return request
+
+
+def _flashed(request):
+    return [(message.level_tag, str(message)) for message in request._messages]
+
+
+def test_flash_sends_the_refusal_to_the_page_the_button_came_from():
+    def refuse(data):
+        raise ValidationError({"name": "That name is taken", "__all__": "The list is closed."})
+
+    request = _request_with_messages()
+    assert run_action(NameForm({"name": "Ann"}), refuse, flash=request) is None
+    assert _flashed(request) == [("error", "The list is closed. That name is taken")]
+
+
+def test_flash_sends_the_forms_own_errors_too_and_nothing_on_success():
+    request = _request_with_messages()
+    assert run_action(NameForm({"name": ""}), lambda data: "made", flash=request) is None
+    assert _flashed(request) == [("error", "This field is required.")]
+    request = _request_with_messages()
+    assert run_action(NameForm({"name": "Ann"}), lambda data: "made", flash=request) == "made"
+    assert _flashed(request) == []
+
+
+def test_a_button_form_posts_nothing_and_still_carries_the_refusal():
+    def refuse(data):
+        assert data == {}
+        raise ValidationError({"task": "This task is already done."})
+
+    form = ButtonForm({"anything": "posted"})
+    assert run_action(form, refuse) is None
+    assert form.non_field_errors() == ["This task is already done."]

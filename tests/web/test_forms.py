@@ -10,7 +10,15 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
-from waymark.web.forms import GovukDateField, add_action_errors, age_field, name_field, radios_field, text_field
+from waymark.web.forms import (
+    GovukDateField,
+    add_action_errors,
+    age_field,
+    error_text,
+    name_field,
+    radios_field,
+    text_field,
+)
 
 
 class ThingForm(forms.Form):
@@ -109,3 +117,24 @@ def test_the_date_field_refuses_tomorrow_unless_allowed():
     with pytest.raises(ValidationError, match="must be today or in the past"):
         GovukDateField(label="Date").clean(parts)
     assert GovukDateField(label="Date", allow_future=True).clean(parts) == day
+
+
+class AllocationForm(forms.Form):
+    membership = forms.CharField()
+    action_field_names = {"caseworker": "membership", "team": "membership"}
+
+
+def test_a_form_that_names_a_field_otherwise_than_the_action_gets_the_message_on_its_field():
+    form = AllocationForm({"membership": "7"})
+    assert form.is_valid()
+    add_action_errors(
+        form, ValidationError({"caseworker": "The case is closed.", "team": "Not in that team.", "other": "Whole."})
+    )
+    assert form.errors["membership"] == ["The case is closed.", "Not in that team."]
+    assert form.non_field_errors() == ["Whole."]
+
+
+def test_error_text_puts_every_message_on_one_line_the_forms_own_first():
+    form = _valid_form()
+    add_action_errors(form, ValidationError({"note": "Too long.", NON_FIELD_ERRORS: "Closed."}))
+    assert error_text(form) == "Closed. Too long."

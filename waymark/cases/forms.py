@@ -20,6 +20,8 @@ class AllocateForm(forms.Form):
         help_text="Open cases are counted now, across the service.",
         error_messages={"required": "Choose a caseworker", "invalid_choice": "Choose a caseworker"},
     )
+    # The action names the caseworker and team; here both are chosen as one membership.
+    action_field_names = {"caseworker": "membership", "team": "membership"}
 
     def __init__(self, *args: Any, memberships: list[Any], open_counts: dict[Any, int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

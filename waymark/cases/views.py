@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import functools
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -39,7 +39,7 @@ from waymark.core.versioning import StaleEdit, editing_at, posted_version
 from waymark.organisations.models import Membership
 from waymark.people.access import can_see_location, get_person_for_user
 from waymark.web.actions import run_action
-from waymark.web.forms import add_action_errors
+from waymark.web.forms import ButtonForm, error_text
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -83,10 +83,10 @@ def _uuid_or_none(value: str) -> uuid.UUID | None:
         return None
 
 
-def _errors(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [str(m) for ms in error.message_dict.values() for m in ms]
-    return [str(m) for m in error.messages]
+def _allocate(request: AuthenticatedHttpRequest, case: Case, chosen: Any) -> Any:
+    """Allocates ``case`` to the chosen membership's caseworker and team; the membership."""
+    actions.case_allocate(actor=request.user, case=case, caseworker=chosen.user, team=chosen.team)
+    return chosen
 
 
 def _rendered_sections(request: AuthenticatedHttpRequest, case: Case) -> list[str]:
@@ -162,13 +162,9 @@ def allocate(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     form = AllocateForm(
         request.POST if request.method == "POST" else None, memberships=memberships, open_counts=open_counts
     )
-    if request.method == "POST" and form.is_valid():
-        chosen = form.chosen()
-        try:
-            actions.case_allocate(actor=request.user, case=case, caseworker=chosen.user, team=chosen.team)
-        except ValidationError as error:
-            form.add_error("membership", _errors(error))
-        else:
+    if request.method == "POST":
+        chosen = run_action(form, lambda _: _allocate(request, case, form.chosen()))
+        if chosen is not None:
             messages.success(request, f"{case.number} is allocated to {chosen.user.full_name}.")
             return redirect("cases:detail", case_id=case.pk)
     return render(request, "cases/allocate.html", {"case": case, "form": form})
@@ -191,24 +187,24 @@ def contact(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     )
     form = ContactAttemptForm(request.POST if request.method == "POST" else None, channels=channels)
     blocked = ""
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         try:
-            actions.contact_attempt_record(
-                actor=request.user,
-                case=case,
-                kind=form.cleaned_data["kind"],
-                outcome=form.cleaned_data["outcome"],
-                attempted_at=form.attempted_at(),
-                channel=form.chosen_channel(),
-                note=form.cleaned_data["note"],
+            recorded = run_action(
+                form,
+                lambda data: actions.contact_attempt_record(
+                    actor=request.user,
+                    case=case,
+                    kind=data["kind"],
+                    outcome=data["outcome"],
+                    attempted_at=form.attempted_at(),
+                    channel=form.chosen_channel(),
+                    note=data["note"],
+                ),
+                shown=(InvalidTransition,),
             )
-        except actions.ContactBlocked as refusal:
-            blocked = str(refusal)
-        except InvalidTransition as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+        except actions.ContactBlocked as refusal:  # shown above the form, as a warning: not a form error
+            blocked, recorded = str(refusal), None
+        if recorded is not None:
             messages.success(request, "The contact attempt is recorded.")
             return redirect("cases:detail", case_id=case.pk)
     return render(
@@ -229,22 +225,16 @@ def status(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     case = get_case_for_user(request.user, case_id, page="status")
     action = request.POST.get("action", "")
     reason = request.POST.get("reason", "")[:2000]
-    try:
-        if action == "engaged":
-            actions.case_mark_engaged(actor=request.user, case=case)
-        elif action == "unable_to_engage":
-            actions.case_mark_unable_to_engage(actor=request.user, case=case, reason=reason)
-        elif action == "activate":
-            actions.case_activate(actor=request.user, case=case)
-        elif action == "reopen":
-            actions.case_reopen(actor=request.user, case=case, reason=reason)
-        else:
-            raise Http404("No such action")
-    except InvalidTransition as error:
-        messages.error(request, str(error))
-    except ValidationError as error:
-        messages.error(request, " ".join(_errors(error)))
-    else:
+    moves: dict[str, Callable[[], Any]] = {
+        "engaged": lambda: actions.case_mark_engaged(actor=request.user, case=case),
+        "unable_to_engage": lambda: actions.case_mark_unable_to_engage(actor=request.user, case=case, reason=reason),
+        "activate": lambda: actions.case_activate(actor=request.user, case=case),
+        "reopen": lambda: actions.case_reopen(actor=request.user, case=case, reason=reason),
+    }
+    if action not in moves:
+        raise Http404("No such action")
+    moved = run_action(ButtonForm(request.POST), lambda _: moves[action](), shown=(InvalidTransition,), flash=request)
+    if moved is not None:
         messages.success(request, f"{case.number} is now {case.get_status_display().lower()}.")
     return redirect("cases:detail", case_id=case.pk)
 
@@ -262,16 +252,15 @@ def closure_request(request: AuthenticatedHttpRequest, case_id: str) -> HttpResp
         return redirect("cases:detail", case_id=case.pk)
     form = ClosureRequestForm(request.POST if request.method == "POST" else None)
     outcomes_recorded = selectors.exit_outcomes_recorded(case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.case_request_closure(
-                actor=request.user, case=case, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
-            )
-        except InvalidTransition as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+    if request.method == "POST":
+        requested = run_action(
+            form,
+            lambda data: actions.case_request_closure(
+                actor=request.user, case=case, reason=data["reason"], note=data["note"]
+            ),
+            shown=(InvalidTransition,),
+        )
+        if requested is not None:
             messages.success(request, "Closure is requested. A team manager will approve or decline it.")
             return redirect("cases:detail", case_id=case.pk)
     context = {
@@ -293,30 +282,33 @@ def closure_decision(request: AuthenticatedHttpRequest, case_id: str) -> HttpRes
     form.fields["reason"].label = "Why should the case stay open?"
     form.fields["reason"].help_text = "The caseworker reads this."
     form.fields["reason"].error_messages["required"] = "Enter why the case should stay open"
-    error_text = ""
-    if request.method == "POST":
-        try:
-            if request.POST.get("decision") == "approve":
-                actions.case_approve_closure(
-                    actor=request.user, case=case, no_marac_reason=request.POST.get("no_marac_reason", "")[:2000]
-                )
-                messages.success(request, f"{case.number} is closed.")
-                return redirect("cases:detail", case_id=case.pk)
-            if request.POST.get("decision") == "decline" and form.is_valid():
-                actions.case_decline_closure(actor=request.user, case=case, reason=form.cleaned_data["reason"])
-                messages.success(request, f"Closure declined: {case.number} is {case.get_status_display().lower()}.")
-                return redirect("cases:detail", case_id=case.pk)
-        except InvalidTransition as error:
-            error_text = str(error)
-        except ValidationError as error:
-            error_text = " ".join(_errors(error))
+    approval = ButtonForm(request.POST)  # its refusal is shown above both forms, as error_text
+    if request.POST.get("decision") == "approve":
+        no_marac_reason = request.POST.get("no_marac_reason", "")[:2000]
+        approved = run_action(
+            approval,
+            lambda _: actions.case_approve_closure(actor=request.user, case=case, no_marac_reason=no_marac_reason),
+            shown=(InvalidTransition,),
+        )
+        if approved is not None:
+            messages.success(request, f"{case.number} is closed.")
+            return redirect("cases:detail", case_id=case.pk)
+    if request.POST.get("decision") == "decline":
+        declined = run_action(
+            form,
+            lambda data: actions.case_decline_closure(actor=request.user, case=case, reason=data["reason"]),
+            shown=(InvalidTransition,),
+        )
+        if declined is not None:
+            messages.success(request, f"Closure declined: {case.number} is {case.get_status_display().lower()}.")
+            return redirect("cases:detail", case_id=case.pk)
     return render(
         request,
         "cases/closure_decision.html",
         {
             "case": case,
             "form": form,
-            "error_text": error_text,
+            "error_text": error_text(approval),
             "outcomes_recorded": selectors.exit_outcomes_recorded(case),
             "outcomes_needed": selectors.exit_outcomes_needed(case),
             "requested": case.status == CaseStatus.CLOSURE_REQUESTED,
@@ -402,11 +394,10 @@ def task_done(request: AuthenticatedHttpRequest, case_id: str, task_id: str) -> 
         actor=request.user,
         detail={"page": "task done"},
     )
-    try:
-        actions.task_complete(actor=request.user, task=task)
-    except ValidationError as error:
-        messages.error(request, " ".join(_errors(error)))
-    else:
+    done = run_action(
+        ButtonForm(request.POST), lambda _: actions.task_complete(actor=request.user, task=task), flash=request
+    )
+    if done is not None:
         messages.success(request, "The task is done.")
     return redirect("cases:detail", case_id=case.pk)
 

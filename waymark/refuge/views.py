@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -46,7 +46,6 @@ from waymark.refuge.states import (
     SanctuaryStatus,
 )
 from waymark.web.actions import run_action
-from waymark.web.forms import add_action_errors
 
 SERVICE_ROLES = access.SERVICE_READ_ROLES
 VACANCY_ROLES = (Role.REFUGE_WORKER, *access.SEARCH_ROLES)
@@ -160,11 +159,10 @@ def house_edit(request: HttpRequest, service_id: str, house_id: str) -> HttpResp
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        try:
-            actions.house_update(actor=_user(request), house=house, version=version, **data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+        updated = run_action(
+            form, lambda _: actions.house_update(actor=_user(request), house=house, version=version, **data)
+        )
+        if updated is not None:
             messages.success(request, "The safe house is updated.")
             return redirect("refuge:service", service_id=found.pk)
     return _form_page(
@@ -275,11 +273,8 @@ def vacancy_post(request: HttpRequest, service_id: str) -> HttpResponse:
             house=form.houses.get(data["house"] or ""),
             area=data["area"],
         )
-        try:
-            posted = actions.vacancy_post(actor=_user(request), service=found, details=details)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+        posted = run_action(form, lambda _: actions.vacancy_post(actor=_user(request), service=found, details=details))
+        if posted is not None:
             messages.success(request, "The vacancy is posted. Those searching see its area, never the address.")
             return redirect("refuge:vacancy", vacancy_id=posted.pk)
     return _form_page(
@@ -297,16 +292,15 @@ def vacancy_post(request: HttpRequest, service_id: str) -> HttpResponse:
 def vacancy_withdraw(request: HttpRequest, vacancy_id: str) -> HttpResponse:
     found = access.get_vacancy_for_user(_user(request), vacancy_id, detail={"page": "vacancy withdraw"})
     form = forms.WithdrawForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.vacancy_withdraw(
-                actor=_user(request), vacancy=found, on=form.cleaned_data["on"], version=form.cleaned_data["version"]
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(request, "The vacancy is withdrawn.")
-            return redirect("refuge:vacancy", vacancy_id=found.pk)
+    withdrawn = run_action(
+        form,
+        lambda data: actions.vacancy_withdraw(
+            actor=_user(request), vacancy=found, on=data["on"], version=data["version"]
+        ),
+    )
+    if withdrawn is not None:
+        messages.success(request, "The vacancy is withdrawn.")
+        return redirect("refuge:vacancy", vacancy_id=found.pk)
     return render(request, "refuge/vacancy.html", {"vacancy": found, "manage": True, "withdraw": form}, status=200)
 
 
@@ -375,18 +369,18 @@ def refer(request: HttpRequest, person_id: str) -> HttpResponse:
             recovery_needed=data["recovery_needed"],
             characteristics=data["characteristics"],
         )
-        try:
-            made = actions.referral_create(
+        made = run_action(
+            form,
+            lambda _: actions.referral_create(
                 actor=_user(request),
                 person=person,
                 service=chosen,
                 received_on=data["received_on"],
                 household=household,
                 case=case,
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+            ),
+        )
+        if made is not None:
             messages.success(request, f"Referral {made.number} is sent to {chosen.name}.")
             return redirect("refuge:referral", referral_id=made.pk)
     return _form_page(
@@ -519,16 +513,9 @@ def referral_decide(request: HttpRequest, referral_id: str, step: str) -> HttpRe
         form = form_class(request.POST, vacancies=list(own.open()))
     else:
         form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            run(_user(request), found, form)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, done)
-            return redirect("refuge:referral", referral_id=found.pk)
+    if run_action(form, lambda _: run(_user(request), found, form), shown=(InvalidTransition,)) is not None:
+        messages.success(request, done)
+        return redirect("refuge:referral", referral_id=found.pk)
     return _referral_page(request, found, {key: form, "error_form": form})
 
 
@@ -578,8 +565,9 @@ def sanctuary_refer(request: HttpRequest, person_id: str) -> HttpResponse:
         data = form.cleaned_data
         scheme = next(a for a in schemes if str(a.pk) == data["scheme_agency"])
         case = next((c for c in cases if str(c.pk) == data.get("case")), None)
-        try:
-            made = actions.sanctuary_refer(
+        made = run_action(
+            form,
+            lambda _: actions.sanctuary_refer(
                 actor=_user(request),
                 person=person,
                 scheme_agency=scheme,
@@ -589,10 +577,9 @@ def sanctuary_refer(request: HttpRequest, person_id: str) -> HttpResponse:
                 town=data["town"],
                 postcode=data["postcode"],
                 case=case,
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+            ),
+        )
+        if made is not None:
             messages.success(request, f"Sanctuary referral {made.number} is sent to {scheme.name}.")
             return redirect("refuge:sanctuary", sanctuary_id=made.pk)
     return _form_page(
@@ -739,16 +726,11 @@ def sanctuary_step(request: HttpRequest, sanctuary_id: str, step: str) -> HttpRe
     form_class, run, title, intro = SANCTUARY_STEPS[step]
     initial = {"version": found.version}
     form = form_class(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            run(_user(request), found, form.cleaned_data)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        except InvalidTransition as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"{title}: saved.")
-            return redirect("refuge:sanctuary", sanctuary_id=found.pk)
+    if request.method == "POST" and (
+        run_action(form, lambda data: run(_user(request), found, data), shown=(InvalidTransition,)) is not None
+    ):
+        messages.success(request, f"{title}: saved.")
+        return redirect("refuge:sanctuary", sanctuary_id=found.pk)
     return _form_page(
         request,
         form,

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,7 +29,7 @@ from waymark.support import access, actions, forms, selectors
 from waymark.support.access import SUPPORT_ROLES, CaseClosed
 from waymark.support.choices import INTERVENTION_TRANSITIONS, SAFETY_PLAN_FIELDS, NeedDomain
 from waymark.support.models import CaseChild, Goal, Intervention, LegalOrder, Need, SafetyPlan, Service
-from waymark.web.forms import add_action_errors
+from waymark.web.actions import run_action
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -73,15 +72,9 @@ def _form_page(
     )
 
 
-def _save(form: Any, call: Any) -> Any:
-    """Runs an action, putting its ValidationError or closed-case refusal on the form. None on failure."""
-    try:
-        return call()
-    except ValidationError as error:
-        add_action_errors(form, error)
-    except CaseClosed as error:
-        form.add_error(None, str(error))
-    return None
+# What the actions refuse that the user can act on, shown on the form: a ValidationError (always)
+# and a case closed meanwhile (waymark/web/actions.py).
+CASE_REFUSALS = (CaseClosed,)
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -162,9 +155,9 @@ def safety_plan_update(request: AuthenticatedHttpRequest, case_id: uuid.UUID) ->
     form = forms.SafetyPlanForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            plan = _save(
+            plan = run_action(
                 form,
-                lambda: actions.safety_plan_record(
+                lambda _data: actions.safety_plan_record(
                     actor=request.user,
                     case=case,
                     sections=form.sections(),
@@ -172,6 +165,7 @@ def safety_plan_update(request: AuthenticatedHttpRequest, case_id: uuid.UUID) ->
                     next_review_on=form.cleaned_data["next_review_on"],
                     based_on_version=form.read_version,
                 ),
+                shown=CASE_REFUSALS,
             )
         except StaleEdit:
             latest = selectors.current_safety_plan(case)
@@ -234,9 +228,10 @@ def need_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRespo
     domains = [(d.value, d.label) for d in NeedDomain if d.value not in taken]
     form = forms.NeedForm(_posted(request), domains=domains, initial={"identified_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        need = _save(
+        need = run_action(
             form,
-            lambda: actions.need_record(actor=request.user, case=case, child=child, **form.cleaned_data),
+            lambda data: actions.need_record(actor=request.user, case=case, child=child, **data),
+            shown=CASE_REFUSALS,
         )
         if need is not None:
             messages.success(request, f"{need.get_domain_display()} need added.")
@@ -258,11 +253,12 @@ def need_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, need_id: uu
     form = forms.NeedUpdateForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            changed = _save(
+            changed = run_action(
                 form,
-                lambda: actions.need_update(
+                lambda _data: actions.need_update(
                     actor=request.user, need=need, read_version=form.read_version, **form.edit_data()
                 ),
+                shown=CASE_REFUSALS,
             )
         except StaleEdit:
             need.refresh_from_db()
@@ -293,7 +289,11 @@ def goal_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID, need_id: uui
     need = access.get_on_case(Need, request.user, case, need_id, page="add goal")
     form = forms.GoalForm(_posted(request), initial={"set_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        goal = _save(form, lambda: actions.goal_add(actor=request.user, need=need, **form.cleaned_data))
+        goal = run_action(
+            form,
+            lambda data: actions.goal_add(actor=request.user, need=need, **data),
+            shown=CASE_REFUSALS,
+        )
         if goal is not None:
             messages.success(request, "Goal added.")
             return redirect("support:support_plan", case_id=case.pk)
@@ -318,8 +318,10 @@ def goal_progress(request: AuthenticatedHttpRequest, case_id: uuid.UUID, goal_id
     if request.method == "POST":
         case = _writable_case(request, case_id, page="goal")
         if form.is_valid():
-            update = _save(
-                form, lambda: actions.goal_progress_record(actor=request.user, goal=goal, **form.cleaned_data)
+            update = run_action(
+                form,
+                lambda data: actions.goal_progress_record(actor=request.user, goal=goal, **data),
+                shown=CASE_REFUSALS,
             )
             if update is not None:
                 messages.success(request, "Progress recorded.")
@@ -361,9 +363,10 @@ def intervention_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> H
         services = services.filter(for_children=True)
     form = forms.InterventionForm(_posted(request), services=services, initial={"offered_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        done = _save(
+        done = run_action(
             form,
-            lambda: actions.intervention_record(actor=request.user, case=case, child=child, **form.cleaned_data),
+            lambda data: actions.intervention_record(actor=request.user, case=case, child=child, **data),
+            shown=CASE_REFUSALS,
         )
         if done is not None:
             messages.success(request, f"{done.service.name} recorded as offered.")
@@ -392,9 +395,10 @@ def intervention_update(
         return redirect("support:interventions", case_id=case.pk)
     form = forms.InterventionUpdateForm(_posted(request), statuses=statuses, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        done = _save(
+        done = run_action(
             form,
-            lambda: actions.intervention_update(actor=request.user, intervention=intervention, **form.cleaned_data),
+            lambda data: actions.intervention_update(actor=request.user, intervention=intervention, **data),
+            shown=CASE_REFUSALS,
         )
         if done is not None:
             messages.success(request, f"{intervention.service.name}: {done.get_status_display().lower()}.")
@@ -479,11 +483,12 @@ def order_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
     case = _writable_case(request, case_id, page="add legal order")
     form = _order_form(request, case, initial={"protects": [case.person_id]})
     if request.method == "POST" and form.is_valid():
-        order = _save(
+        order = run_action(
             form,
-            lambda: actions.legal_order_record(
+            lambda _data: actions.legal_order_record(
                 actor=request.user, case=case, kind=form.cleaned_data["kind"], **_order_values(form)
             ),
+            shown=CASE_REFUSALS,
         )
         if order is not None:
             messages.success(request, f"{order.get_kind_display()} recorded.")
@@ -507,11 +512,12 @@ def order_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, order_id: 
     form = _order_form(request, case, initial=initial, fixed_kind=True)
     if request.method == "POST" and form.is_valid():
         try:
-            changed = _save(
+            changed = run_action(
                 form,
-                lambda: actions.legal_order_update(
+                lambda _data: actions.legal_order_update(
                     actor=request.user, order=order, read_version=form.read_version, **_order_values(form)
                 ),
+                shown=CASE_REFUSALS,
             )
         except StaleEdit:
             order.refresh_from_db()
@@ -581,15 +587,16 @@ def child_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
     case = _writable_case(request, case_id, page="add child")
     form = forms.ChildCreateForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        link = _save(
+        link = run_action(
             form,
-            lambda: actions.case_child_create(
+            lambda _data: actions.case_child_create(
                 actor=request.user,
                 case=case,
                 fields=form.person_fields(),
                 relationship_to_client=form.cleaned_data["relationship_to_client"],
                 lives_in_household=form.cleaned_data["lives_in_household"],
             ),
+            shown=CASE_REFUSALS,
         )
         if link is not None:
             messages.success(request, f"{link.child} added to the case.")
@@ -607,7 +614,11 @@ def child_link(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRes
     case = _writable_case(request, case_id, page="link child")
     form = forms.ChildLinkForm(_posted(request), candidates=_candidates(request, case))
     if request.method == "POST" and form.is_valid():
-        link = _save(form, lambda: actions.case_child_link(actor=request.user, case=case, **form.cleaned_data))
+        link = run_action(
+            form,
+            lambda data: actions.case_child_link(actor=request.user, case=case, **data),
+            shown=CASE_REFUSALS,
+        )
         if link is not None:
             messages.success(request, f"{link.child} linked to the case.")
             return redirect("support:children", case_id=case.pk)
@@ -633,11 +644,12 @@ def child_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, link_id: u
     )
     if request.method == "POST" and form.is_valid():
         try:
-            changed = _save(
+            changed = run_action(
                 form,
-                lambda: actions.case_child_update(
+                lambda _data: actions.case_child_update(
                     actor=request.user, link=link, read_version=form.read_version, **form.edit_data()
                 ),
+                shown=CASE_REFUSALS,
             )
         except StaleEdit:
             link.refresh_from_db()

@@ -21,6 +21,10 @@ A ``PermissionDenied`` from the action propagates (a 403, as the view's own chec
 unless the view passes ``refusals_on_form=True``: then its message goes on the form as a whole,
 for actions whose refusal is part of the page (a reviewer who may not review their own request).
 
+A button on another page (archive, dismiss, mark done) shows no form again: its view passes
+``flash=request`` and redirects back; a refusal (the form's own errors or the action's) is then
+also flashed as one error message. A button that posts no input uses ``ButtonForm``.
+
 Imports nothing from the Waymark apps, so every app's views may use it (docs/architecture.md).
 """
 
@@ -30,9 +34,11 @@ from collections.abc import Callable
 from typing import Any, Final, TypeVar, overload
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
 
-from waymark.web.forms import add_action_errors
+from waymark.web.forms import add_action_errors, error_text
 
 T = TypeVar("T")
 
@@ -54,6 +60,7 @@ def run_action(
     *,
     refusals_on_form: bool = False,
     shown: tuple[type[Exception], ...] = (),
+    flash: HttpRequest | None = None,
 ) -> _Done | None: ...
 
 
@@ -64,6 +71,7 @@ def run_action(
     *,
     refusals_on_form: bool = False,
     shown: tuple[type[Exception], ...] = (),
+    flash: HttpRequest | None = None,
 ) -> T | None: ...
 
 
@@ -73,12 +81,27 @@ def run_action(
     *,
     refusals_on_form: bool = False,
     shown: tuple[type[Exception], ...] = (),
+    flash: HttpRequest | None = None,
 ) -> Any:
     """Validates ``form``; if it is valid, calls ``call(form.cleaned_data)`` and returns its result
     (``DONE`` if it returned nothing). ``None`` when the form is invalid or the action raised
     ``ValidationError`` (put on the form). ``PermissionDenied`` propagates unless
     ``refusals_on_form``, when its message goes on the form as a whole and ``None`` is returned.
-    An exception of a class in ``shown`` is put on the form as a whole too."""
+    An exception of a class in ``shown`` is put on the form as a whole too. With ``flash``, the
+    request, whatever is put on the form is also flashed to it as one error message."""
+    result = _run(form, call, refusals_on_form=refusals_on_form, shown=shown)
+    if result is None and flash is not None:
+        messages.error(flash, error_text(form))
+    return result
+
+
+def _run(
+    form: forms.BaseForm,
+    call: Callable[[dict[str, Any]], Any],
+    *,
+    refusals_on_form: bool,
+    shown: tuple[type[Exception], ...],
+) -> Any:
     if not form.is_valid():
         return None
     try:

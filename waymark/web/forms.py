@@ -3,7 +3,9 @@
 - ``GovukDateField``: the GOV.UK date input (day, month, year boxes) with GOV.UK messages;
 - the GOV.UK field factories (``name_field``, ``text_field``, ``radios_field``, ``age_field``):
   the label, limits and error messages written the GOV.UK way;
-- ``add_action_errors``: puts an action's ``ValidationError`` onto a form, whatever its shape.
+- ``add_action_errors``: puts an action's ``ValidationError`` onto a form, whatever its shape;
+- ``ButtonForm``: the form of a button that posts nothing the action needs, and ``error_text``:
+  every message on a form in one line, for a refusal flashed on the page the button came from.
 
 The view pattern that validates a form and runs an action is ``waymark/web/actions.py``
 (``run_action``). Like it, this module imports nothing from the Waymark apps (only the kernel), so
@@ -16,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 from waymark.core.daterange import LATEST, is_sane
@@ -153,13 +155,31 @@ def add_action_errors(form: forms.BaseForm, error: ValidationError) -> None:
     A message goes against the field it names when the form shows that field; otherwise (no field
     name at all, ``__all__``, a name the form has no field for, or a hidden field such as the
     version a form was read at) it goes against the form as a whole, so it is always shown and
-    this never raises, whatever shape the action's error has."""
+    this never raises, whatever shape the action's error has.
+
+    A form that asks for something under another name than the action's argument says so in
+    ``action_field_names`` (the action's name -> the form's field), so the message lands on the
+    field the user filled in (an allocation form's ``membership`` for the action's ``caseworker``)."""
     if not hasattr(error, "error_dict"):
         for message in error.messages:
             form.add_error(None, message)
         return
+    renamed: dict[str, str] = getattr(form, "action_field_names", {})
     for name, messages in error.message_dict.items():
+        name = renamed.get(name, name)
         field = form.fields.get(name)
         target = name if field is not None and not field.widget.is_hidden else None
         for message in messages:
             form.add_error(target, message)
+
+
+def error_text(form: forms.BaseForm) -> str:
+    """Every message on ``form`` (the form's own first, then each field's), in one line."""
+    messages = list(form.non_field_errors())
+    messages += [message for name, errors in form.errors.items() if name != NON_FIELD_ERRORS for message in errors]
+    return " ".join(str(message) for message in messages)
+
+
+class ButtonForm(forms.Form):
+    """The form of a button that posts nothing the action needs (or only what its view reads
+    itself): always valid, it is there so that ``run_action`` has somewhere to put the refusal."""
