@@ -90,3 +90,36 @@ def test_a_quarter_not_begun_or_nonsense_is_refused_and_nothing_saved(client_for
     assert generate(client, year=2026, quarter=9).status_code == 400
     assert client.post(reverse("commissioning:board_packs"), {"year": "x"}).status_code == 400
     assert not BoardPack.objects.exists()
+
+
+def test_the_pack_has_the_housing_and_safe_accommodation_figures_with_small_numbers_withheld(
+    client_for, commissioner
+):
+    from tests.factories import AgencyFactory, make_member
+    from tests.housing.conftest import new_application
+    from tests.people.factories import PersonFactory
+    from waymark.core.roles import Role
+    from waymark.housing.choices import LossReason
+    from waymark.organisations.models import AgencyKind
+
+    council = AgencyFactory(name="Southmere Housing Solutions", kind=AgencyKind.HOUSING)
+    officer = make_member(Role.HOUSING_OFFICER, agency=council)
+    for n in range(12):  # twelve applications in July, two of them after a home lost to domestic abuse
+        reason = LossReason.DOMESTIC_ABUSE if n < 2 else LossReason.END_OF_PRIVATE_TENANCY
+        new_application(officer, PersonFactory(held_by=council), applied_on=date(2026, 7, 1 + n), loss_reason=reason)
+    generate(client_for(commissioner))
+    pack = BoardPack.objects.get()
+    sections = {s["title"]: s for s in pack.content["sections"]}
+
+    housing = {
+        row["measure"]: row["count"]
+        for row in sections["Housing: homelessness, temporary accommodation and the tenancy panel this quarter"]["rows"]
+    }
+    assert housing["Homelessness applications made"] == 12
+    assert housing["of which the last settled home was lost because of domestic abuse"] == SYMBOL  # 2: withheld
+    assert housing["Tenancy panel cases referred"] == 0  # nothing is not a small number
+    assert "housing: 1 figure" in pack.content["disclosure"]  # and the pack says where
+    part4 = sections["Safe accommodation: the Part 4 return's measures this quarter"]
+    assert part4["columns"] == ["section", "code", "label", "value"] and part4["rows"]
+    printed = client_for(commissioner).get(reverse("commissioning:board_pack", args=[pack.pk])).content.decode()
+    assert "Housing: homelessness, temporary accommodation" in printed and "Part 4" in printed

@@ -1,5 +1,5 @@
 """The quarterly board pack: one click builds the quarter's figures (outcome KPIs, MARAC
-performance and the national return, needs analytics, and the housing, training and strategy
+performance and the national return, needs analytics, and the housing, safe accommodation, training and strategy
 sections from those apps' own selectors) under the disclosure rule, and saves them as an
 immutable ``BoardPack``: the print view and the XLSX are drawn from the saved content only.
 
@@ -91,18 +91,32 @@ def _feedback(start: dt.date, end: dt.date, applied: Applied) -> dict[str, Any]:
 def _housing(start: dt.date, end: dt.date, applied: Applied) -> dict[str, Any] | None:
     if not apps.is_installed("waymark.housing"):
         return None
-    from waymark.housing.choices import LossReason
-    from waymark.housing.models import HomelessnessApplication
+    from waymark.housing.selectors import quarter_figures
 
-    quarter = HomelessnessApplication.objects.filter(applied_on__range=(start, end))
-    row = {
-        "applications": quarter.count(),
-        "domestic_abuse": quarter.filter(loss_reason=LossReason.DOMESTIC_ABUSE).count(),
-        "priority_need_automatic": quarter.filter(priority_need_automatic=True).count(),
-    }
-    protected, _, hidden = protect_table([row], list(row))
+    rows = [{"measure": measure, "count": count} for measure, count in quarter_figures(start, end)]
+    protected, _, hidden = protect_table(rows, ["count"])
     applied.record("housing", hidden)
-    return _section("Housing: homelessness applications this quarter", list(row), protected)
+    return _section(
+        "Housing: homelessness, temporary accommodation and the tenancy panel this quarter",
+        ["measure", "count"],
+        protected,
+        "Duties ended are counted in the quarter they ended; temporary accommodation on the quarter's last day.",
+    )
+
+
+def _safe_accommodation(start: dt.date, end: dt.date, applied: Applied) -> dict[str, Any] | None:
+    if not apps.is_installed("waymark.refuge"):
+        return None
+    from waymark.refuge.part4 import COLUMNS, Period, partnership_return_for
+
+    rows = partnership_return_for(Period(start, end))
+    applied.record("safe accommodation (Part 4 measures)", sum(1 for row in rows if row["value"] == SYMBOL))
+    return _section(
+        "Safe accommodation: the Part 4 return's measures this quarter",
+        COLUMNS,
+        rows,
+        "The annual return's measures (Domestic Abuse Act 2021, Part 4) counted over the quarter.",
+    )
 
 
 def _training(start: dt.date, end: dt.date, applied: Applied) -> dict[str, Any] | None:
@@ -147,7 +161,13 @@ def board_pack_content(year: int, quarter: int) -> dict[str, Any]:
     sections = [_outcomes(start, end, dt.date(year, 4, 1), applied), *_marac(year, quarter, applied)]
     sections.append(_needs(year, applied))
     sections.append(_feedback(start, end, applied))
-    for optional in (_housing(start, end, applied), _training(start, end, applied), _strategy(year, quarter)):
+    optional_sections = (
+        _housing(start, end, applied),
+        _safe_accommodation(start, end, applied),
+        _training(start, end, applied),
+        _strategy(year, quarter),
+    )
+    for optional in optional_sections:
         if optional is not None:
             sections.append(optional)
     content = {

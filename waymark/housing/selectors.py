@@ -76,3 +76,61 @@ def panel_cases(user: User, *, status: str = "open") -> QuerySet[Any]:
 def panel_cases_due(user: User, today: date) -> QuerySet[Any]:
     """Open cases listed for a panel today or later."""
     return panel_cases_visible_to(user).filter(status__in=OPEN_STATUSES, next_panel__held_on__gte=today)
+
+
+SECURED_ENDS = ("secured_stayed", "secured_moved")  # PreventionEnd / ReliefEnd values: accommodation for 6+ months
+
+
+def quarter_figures(start: date, end: date) -> list[tuple[str, int]]:
+    """The partnership's housing figures for a period (the board pack's housing section), each
+    counted in the database, in four queries: applications made, duties started and ended with
+    accommodation secured, temporary accommodation, and tenancy panel cases. Partnership-wide
+    counts, never a list of people: the caller applies the disclosure rule."""
+    from django.db.models import Count, Q
+
+    from waymark.housing.choices import DutyKind, LossReason
+    from waymark.housing.models import HomelessnessApplication, TenancyPanelCase
+
+    def within(field: str) -> Q:
+        return Q(**{f"{field}__gte": start, f"{field}__lte": end})
+
+    applications = HomelessnessApplication.objects.filter(within("applied_on")).aggregate(
+        made=Count("pk"),
+        domestic_abuse=Count("pk", filter=Q(loss_reason=LossReason.DOMESTIC_ABUSE)),
+        automatic=Count("pk", filter=Q(priority_need_automatic=True)),
+    )
+    prevention, relief = Q(kind=DutyKind.PREVENTION), Q(kind=DutyKind.RELIEF)
+    secured = Q(end_reason__in=SECURED_ENDS)
+    duties = Duty.objects.aggregate(
+        prevention_started=Count("pk", filter=prevention & within("started_on")),
+        prevention_secured=Count("pk", filter=prevention & within("ended_on") & secured),
+        relief_started=Count("pk", filter=relief & within("started_on")),
+        relief_secured=Count("pk", filter=relief & within("ended_on") & secured),
+    )
+    in_placement_at_end = Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gt=end))
+    placements = TemporaryPlacement.objects.aggregate(
+        started=Count("pk", filter=within("started_on")),
+        at_end=Count("pk", filter=in_placement_at_end),
+        children_bnb_at_end=Count(
+            "pk",
+            filter=in_placement_at_end
+            & Q(placement_type=PlacementType.BED_AND_BREAKFAST, household_with_children=True),
+        ),
+    )
+    panel = TenancyPanelCase.objects.aggregate(
+        referred=Count("pk", filter=within("referred_on")), closed=Count("pk", filter=within("closed_on"))
+    )
+    return [
+        ("Homelessness applications made", applications["made"]),
+        ("of which the last settled home was lost because of domestic abuse", applications["domestic_abuse"]),
+        ("of which in priority need automatically (Domestic Abuse Act 2021, s.78)", applications["automatic"]),
+        ("Prevention duties started", duties["prevention_started"]),
+        ("Prevention duties ended with accommodation secured for 6+ months", duties["prevention_secured"]),
+        ("Relief duties started", duties["relief_started"]),
+        ("Relief duties ended with accommodation secured for 6+ months", duties["relief_secured"]),
+        ("Temporary accommodation placements made", placements["started"]),
+        ("Households in temporary accommodation on the last day", placements["at_end"]),
+        ("of which households with children in bed and breakfast", placements["children_bnb_at_end"]),
+        ("Tenancy panel cases referred", panel["referred"]),
+        ("Tenancy panel cases closed", panel["closed"]),
+    ]

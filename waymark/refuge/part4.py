@@ -355,10 +355,16 @@ def quality_rows(services: list[Any]) -> list[dict[str, Any]]:
 def partnership_return(year: int) -> list[dict[str, Any]]:
     """The whole partnership's return for the financial year starting in April of ``year``, with
     small numbers suppressed and the data-quality notes: what a commissioner downloads."""
+    return partnership_return_for(Period.financial_year(year))
+
+
+def partnership_return_for(period: Period) -> list[dict[str, Any]]:
+    """The return's measures over any period (the board pack counts a quarter with them), small
+    numbers suppressed, with the data-quality notes."""
     from waymark.refuge.models import RefugeReferral, SafeAccommodationService, Sanctuary
 
     records = records_for(
-        Period.financial_year(year),
+        period,
         referrals=RefugeReferral.objects.all(),
         sanctuaries=Sanctuary.objects.all(),
         services=SafeAccommodationService.objects.all(),
