@@ -92,9 +92,7 @@ def test_a_quarter_not_begun_or_nonsense_is_refused_and_nothing_saved(client_for
     assert not BoardPack.objects.exists()
 
 
-def test_the_pack_has_the_housing_and_safe_accommodation_figures_with_small_numbers_withheld(
-    client_for, commissioner
-):
+def test_the_pack_has_the_housing_and_safe_accommodation_figures_with_small_numbers_withheld(client_for, commissioner):
     from tests.factories import AgencyFactory, make_member
     from tests.housing.conftest import new_application
     from tests.people.factories import PersonFactory
