@@ -47,6 +47,20 @@ def test_the_check_returns_the_record_and_writes_one_view_row(case, idva):
     assert row.actor == idva and row.object_type == "cases.case" and row.detail == {"page": "case"}
 
 
+@pytest.mark.parametrize("read_as", [AuditAction.PRINT, AuditAction.EXPORT])
+def test_a_print_or_download_is_the_reads_one_row(case, idva, read_as):
+    get_for_user(Case.objects.visible_to(idva), case.pk, actor=idva, detail={"format": "x"}, read_as=read_as)
+    [row] = AuditEvent.objects.filter(object_id=str(case.pk))
+    assert (row.action, row.detail) == (read_as, {"format": "x"})
+
+
+@pytest.mark.parametrize("read_as", [AuditAction.UPDATE, AuditAction.CREATE, AuditAction.SEARCH])
+def test_the_check_records_only_reads(case, idva, read_as):
+    with pytest.raises(ImproperlyConfigured):
+        get_for_user(Case.objects.visible_to(idva), case.pk, actor=idva, read_as=read_as)
+    assert not AuditEvent.objects.filter(object_id=str(case.pk)).exists()
+
+
 def test_a_string_id_is_as_good_as_a_uuid(case, idva):
     assert get_for_user(Case.objects.visible_to(idva), str(case.pk), actor=idva) == case
 

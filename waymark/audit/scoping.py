@@ -45,6 +45,9 @@ R = TypeVar("R")
 # What a VIEW row says besides the record: fixed context, or context computed from the record.
 Detail = Mapping[str, Any] | Callable[[M], Mapping[str, Any]] | None
 
+# What the object check may record: reading a record on screen, on paper or in a file.
+READS = frozenset({AuditAction.VIEW, AuditAction.PRINT, AuditAction.EXPORT})
+
 # The mark of a scope built for nobody (an anonymous or inactive user): it can only be empty.
 _NOBODY = "nobody"
 
@@ -117,6 +120,7 @@ def get_for_user(
     *,
     actor: User,
     detail: Detail[M] = None,
+    read_as: AuditAction = AuditAction.VIEW,
 ) -> M:
     """The one object check: the record ``object_id`` if it is in ``actor``'s ``scope``.
 
@@ -124,7 +128,12 @@ def get_for_user(
     writes the "viewed a record" audit row for the record (``detail``: non-sensitive context such
     as which page; or a function of the record, for context that depends on it, such as whether an
     address is shown), so every detail page is audited by the check itself.
+
+    ``read_as``: a page that prints or downloads the record says so (``AuditAction.PRINT`` or
+    ``AuditAction.EXPORT``), and that row is the read's one row; only reads are allowed here.
     """
+    if read_as not in READS:
+        raise ImproperlyConfigured(f"get_for_user records a read (one of {sorted(READS)}), not {read_as!r}.")
     if not isinstance(scope, ScopedQuerySet) or not scope.is_scope_for(actor):
         raise ImproperlyConfigured(
             f"get_for_user needs {scope.model.__name__}.objects.visible_to(actor), narrowed if need be; "
@@ -141,5 +150,5 @@ def get_for_user(
     if found is None:
         raise Http404(f"No such {name}")
     context = detail(found) if callable(detail) else detail
-    audit_record(actor=actor, action=AuditAction.VIEW, obj=found, detail=dict(context or {}))
+    audit_record(actor=actor, action=read_as, obj=found, detail=dict(context or {}))
     return found

@@ -10,7 +10,7 @@ from waymark.core.roles import Role
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
-    from waymark.commissioning.models import Contract
+    from waymark.commissioning.models import BoardPack, Contract
 
 PROVISION_ROLES = (Role.COMMISSIONER, Role.PARTNERSHIP_LEAD)
 
@@ -27,3 +27,11 @@ def get_contract_for_user(user: User, pk: Any, *, detail: Detail[Contract] = Non
     return get_for_user(
         Contract.objects.visible_to(user).select_related("provider_agency"), pk, actor=user, detail=detail
     )
+
+
+def get_board_pack_for_user(user: User, pk: Any, **check: Any) -> BoardPack:
+    """A board pack, for those who see the provision map, through the one object check (which
+    writes the read's row: ``detail``, and ``read_as`` for the download)."""
+    from waymark.commissioning.models import BoardPack
+
+    return get_for_user(BoardPack.objects.visible_to(user).select_related("generated_by"), pk, actor=user, **check)

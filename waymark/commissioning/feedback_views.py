@@ -16,8 +16,6 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from waymark.audit.actions import audit_record
-from waymark.audit.models import AuditAction
 from waymark.commissioning.feedback import (
     QUESTIONS,
     feedback_link_give,
@@ -117,8 +115,6 @@ def _give(
                 "service": service,
             }
         )
-        return render(request, "commissioning/feedback_give.html", context)
-    audit_record(actor=user, action=AuditAction.VIEW, obj=about, detail={"page": "give feedback link"})
     return render(request, "commissioning/feedback_give.html", context)
 
 

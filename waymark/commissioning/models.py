@@ -188,6 +188,14 @@ class RecordedIncidents(BaseModel):
         return f"{self.area} {self.financial_year}: {self.count}"
 
 
+class BoardPackQuerySet(ScopedQuerySet["BoardPack"]):
+    @user_scope
+    def visible_to(self, user: User) -> BoardPackQuerySet:
+        from waymark.commissioning.access import may_see_provision
+
+        return self if may_see_provision(user) else self.none()
+
+
 class BoardPack(BaseModel):
     """A quarter's board pack exactly as the board saw it: ``content`` is frozen when generated
     (every figure already under the disclosure rule); later changes to records never touch it."""
@@ -197,6 +205,8 @@ class BoardPack(BaseModel):
     generated_on = models.DateField()
     generated_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     content = models.JSONField(help_text="The pack as the board saw it.")
+
+    objects = BoardPackQuerySet.as_manager()
 
     class Meta:
         ordering = ["-generated_on", "-created_at"]

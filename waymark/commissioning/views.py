@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
-from waymark.commissioning.access import PROVISION_ROLES, get_contract_for_user
+from waymark.commissioning.access import PROVISION_ROLES, get_board_pack_for_user, get_contract_for_user
 from waymark.commissioning.directory import directory
 from waymark.commissioning.hooks import alert_days, contracts_ending_soon
 from waymark.commissioning.models import Contract, ProvidedService
@@ -24,7 +24,6 @@ from waymark.core.access import signed_in
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
-    from waymark.accounts.models import User
 
 
 @signed_in(*PROVISION_ROLES)
@@ -322,18 +321,6 @@ def feedback_download(request: HttpRequest) -> HttpResponse:
 # --- the quarterly board pack ----------------------------------------------------------------
 
 
-def _get_pack(user: User, pk: Any) -> Any:
-    from waymark.commissioning.access import may_see_provision
-    from waymark.commissioning.models import BoardPack
-
-    if not may_see_provision(user):  # pragma: no cover - the decorator refuses first
-        raise Http404("No such board pack")
-    try:
-        return BoardPack.objects.get(pk=pk)
-    except (BoardPack.DoesNotExist, ValueError) as error:
-        raise Http404("No such board pack") from error
-
-
 @signed_in(*PROVISION_ROLES)
 @require_http_methods(["GET", "POST"])
 def board_packs(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -362,7 +349,9 @@ def board_packs(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect(reverse("commissioning:board_pack", args=[pack.pk]))
     else:
         audit_record(actor=request.user, action=AuditAction.VIEW, object_type="commissioning:board-packs", detail={})
-    packs = Paginator(BoardPack.objects.select_related("generated_by"), 25).get_page(request.GET.get("page"))
+    packs = Paginator(BoardPack.objects.visible_to(request.user).select_related("generated_by"), 25).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "commissioning/board_packs.html",
@@ -380,8 +369,7 @@ def board_packs(request: AuthenticatedHttpRequest) -> HttpResponse:
 @signed_in(*PROVISION_ROLES)
 @require_GET
 def board_pack(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    pack = _get_pack(request.user, pk)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=pack, detail={"page": "board pack"})
+    pack = get_board_pack_for_user(request.user, pk, detail={"page": "board pack"})
     sections = [_displayed(section) for section in pack.content.get("sections", [])]
     return render(
         request, "commissioning/board_pack.html", {"pack": pack, "content": pack.content, "sections": sections}
@@ -419,8 +407,7 @@ def _displayed(section: dict[str, Any]) -> dict[str, Any]:
 def board_pack_download(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     from waymark.commissioning.boardpack import board_pack_xlsx
 
-    pack = _get_pack(request.user, pk)
-    audit_record(actor=request.user, action=AuditAction.EXPORT, obj=pack, detail={"format": "xlsx"})
+    pack = get_board_pack_for_user(request.user, pk, detail={"format": "xlsx"}, read_as=AuditAction.EXPORT)
     response = HttpResponse(
         board_pack_xlsx(pack), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

@@ -8,19 +8,16 @@
 
 from __future__ import annotations
 
-import uuid
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Model, Q, QuerySet
-from django.http import Http404
+from django.db.models import Q, QuerySet
 
+from waymark.audit.scoping import get_for_user
 from waymark.core.roles import Role
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
     from waymark.strategy.models import Action, ExceptionReport, Strategy, TimelineProject
-
-M = TypeVar("M", bound=Model)
 
 LEAD_ROLES = (Role.PARTNERSHIP_LEAD,)
 READ_ALL_ROLES = (Role.PARTNERSHIP_LEAD, Role.COMMISSIONER)
@@ -71,40 +68,41 @@ def may_update_action(user: User, action: Any) -> bool:
     return action.owner_id == user.pk or is_partnership_lead(user)
 
 
-def _get(queryset: QuerySet[M], object_id: Any) -> M:
-    try:
-        key = uuid.UUID(str(object_id))
-    except ValueError as error:
-        raise Http404 from error
-    found = queryset.filter(pk=key).first()
-    if found is None:
-        raise Http404
-    return found
+def timelines_visible_to(user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    return queryset if reads_everything(user) else queryset.none()
 
 
-def get_strategy_for_user(user: User, strategy_id: Any) -> Strategy:
+# The object checks: each goes through the one check (``get_for_user``), which answers 404 alike for
+# missing and not yours and writes the read's audit row (``detail``: which page; ``read_as``: VIEW,
+# or PRINT / EXPORT for a page that prints or downloads the record).
+
+
+def get_strategy_for_user(user: User, strategy_id: Any, **check: Any) -> Strategy:
     from waymark.strategy.models import Strategy
 
-    return _get(Strategy.objects.visible_to(user), strategy_id)
+    return get_for_user(Strategy.objects.visible_to(user), strategy_id, actor=user, **check)
 
 
-def get_action_for_user(user: User, action_id: Any) -> Action:
+def get_action_for_user(user: User, action_id: Any, **check: Any) -> Action:
     from waymark.strategy.models import Action
 
-    return _get(
+    return get_for_user(
         Action.objects.visible_to(user).select_related("strategy", "area", "priority", "lead_agency", "owner"),
         action_id,
+        actor=user,
+        **check,
     )
 
 
-def get_exception_report_for_user(user: User, report_id: Any) -> ExceptionReport:
+def get_exception_report_for_user(user: User, report_id: Any, **check: Any) -> ExceptionReport:
     from waymark.strategy.models import ExceptionReport
 
-    return _get(exception_reports_visible_to(user, ExceptionReport.objects.select_related("strategy")), report_id)
+    return get_for_user(
+        ExceptionReport.objects.visible_to(user).select_related("strategy"), report_id, actor=user, **check
+    )
 
 
-def get_timeline_for_user(user: User, project_id: Any) -> TimelineProject:
+def get_timeline_for_user(user: User, project_id: Any, **check: Any) -> TimelineProject:
     from waymark.strategy.models import TimelineProject
 
-    queryset = TimelineProject.objects.all() if reads_everything(user) else TimelineProject.objects.none()
-    return _get(queryset, project_id)
+    return get_for_user(TimelineProject.objects.visible_to(user), project_id, actor=user, **check)

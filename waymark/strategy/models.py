@@ -195,6 +195,14 @@ class ActionUpdate(BaseModel):
         return f"{self.financial_year}/{(self.financial_year + 1) % 100:02d} Q{self.quarter}"
 
 
+class ExceptionReportQuerySet(ScopedQuerySet["ExceptionReport"]):
+    @user_scope
+    def visible_to(self, user: User) -> ExceptionReportQuerySet:
+        from waymark.strategy.access import exception_reports_visible_to
+
+        return exception_reports_visible_to(user, self)  # type: ignore[return-value]
+
+
 class ExceptionReport(BaseModel):
     """A quarterly exception report exactly as it went to the delivery group. ``content`` is the
     whole report, frozen when generated; later changes to actions never touch it."""
@@ -205,6 +213,8 @@ class ExceptionReport(BaseModel):
     generated_on = models.DateField()
     generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     content = models.JSONField(help_text="The report as the board saw it.")
+
+    objects = ExceptionReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-generated_on", "-created_at"]
@@ -223,11 +233,21 @@ class ExceptionReport(BaseModel):
         super().save(*args, **kwargs)
 
 
+class TimelineProjectQuerySet(ScopedQuerySet["TimelineProject"]):
+    @user_scope
+    def visible_to(self, user: User) -> TimelineProjectQuerySet:
+        from waymark.strategy.access import timelines_visible_to
+
+        return timelines_visible_to(user, self)  # type: ignore[return-value]
+
+
 class TimelineProject(BaseModel):
     """A project plan shown as a timeline (e.g. developing the VAWG strategy, the seed's Appendix 4)."""
 
     strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="timelines", null=True, blank=True)
     title = models.CharField(max_length=200)
+
+    objects = TimelineProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,7 +26,6 @@ from waymark.core.dates import financial_year_start
 from waymark.core.roles import Role
 from waymark.strategy import actions, forms
 from waymark.strategy.access import (
-    exception_reports_visible_to,
     get_action_for_user,
     get_exception_report_for_user,
     get_strategy_for_user,
@@ -64,10 +62,12 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _get(request: HttpRequest, getter: Any, object_type: str, object_id: uuid.UUID) -> Any:
-    """The record, or a refusal that is itself audited (so probing leaves a trace)."""
+def _get(request: HttpRequest, getter: Any, object_type: str, object_id: uuid.UUID, **check: Any) -> Any:
+    """The record through its object check (which writes the read's audit row: ``check`` says which
+    page, or that it is printed or downloaded), or a refusal that is itself audited (so probing
+    leaves a trace)."""
     try:
-        return getter(request.user, object_id)
+        return getter(request.user, object_id, **check)
     except Http404:
         _denied(request, object_type, object_id)
         raise
@@ -97,8 +97,10 @@ def strategy_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def strategy_detail(request: AuthenticatedHttpRequest, strategy_id: uuid.UUID) -> HttpResponse:
     """The strategy's areas and priorities and its action plan (the actions the user may see)."""
-    strategy = _get(request, get_strategy_for_user, "strategy.strategy", strategy_id)
     rag = request.GET.get("rag", "all")
+    if rag not in Rag.values and rag != "none":
+        rag = "all"
+    strategy = _get(request, get_strategy_for_user, "strategy.strategy", strategy_id, detail={"filter": rag})
     plan = (
         Action.objects.visible_to(request.user).filter(strategy=strategy).select_related("area", "lead_agency", "owner")
     )
@@ -106,20 +108,12 @@ def strategy_detail(request: AuthenticatedHttpRequest, strategy_id: uuid.UUID) -
         plan = plan.filter(rag=rag)
     elif rag == "none":
         plan = plan.filter(rag="")
-    else:
-        rag = "all"
     page = Paginator(plan.order_by("area__number", "number"), 50).get_page(request.GET.get("page"))
     counts = {value: 0 for value in Rag.values}
     for value in Action.objects.visible_to(request.user).filter(strategy=strategy).values_list("rag", flat=True):
         if value:
             counts[value] += 1
-    reports = list(exception_reports_visible_to(request.user, strategy.exception_reports.all()))
-    audit_record(
-        actor=_user(request),
-        action=AuditAction.VIEW,
-        obj=strategy,
-        detail={"filter": rag, "actions_shown": page.paginator.count},
-    )
+    reports = list(ExceptionReport.objects.visible_to(request.user).filter(strategy=strategy))
     filters = [("all", "All"), *Rag.choices, ("none", "Not yet updated")]
     return render(
         request,
@@ -143,7 +137,7 @@ def strategy_detail(request: AuthenticatedHttpRequest, strategy_id: uuid.UUID) -
 @require_http_methods(["GET", "POST"])
 def rag_definition_edit(request: HttpRequest, strategy_id: uuid.UUID) -> HttpResponse:
     """The partnership lead chooses how the strategy's actions are rated."""
-    strategy = _get(request, get_strategy_for_user, "strategy.strategy", strategy_id)
+    strategy = _get(request, get_strategy_for_user, "strategy.strategy", strategy_id, detail={"page": "rating"})
     form = forms.RagDefinitionForm(request.POST or None, initial={"rag_definition": strategy.rag_definition})
     if request.method == "POST":
         done = run_action(
@@ -166,11 +160,10 @@ def rag_definition_edit(request: HttpRequest, strategy_id: uuid.UUID) -> HttpRes
 @require_GET
 def action_detail(request: AuthenticatedHttpRequest, action_id: uuid.UUID) -> HttpResponse:
     """An action, its quarterly updates, and the rating the rules suggest today."""
-    action = _get(request, get_action_for_user, "strategy.action", action_id)
+    action = _get(request, get_action_for_user, "strategy.action", action_id, detail={"page": "action"})
     today = timezone.localdate()
     suggested, value = actions.suggestion_for(action, today=today)
     updates = list(action.updates.select_related("recorded_by").order_by("-recorded_on", "-created_at"))
-    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=action, detail={"updates": len(updates)})
     return render(
         request,
         "strategy/action.html",
@@ -190,7 +183,7 @@ def action_detail(request: AuthenticatedHttpRequest, action_id: uuid.UUID) -> Ht
 @require_http_methods(["GET", "POST"])
 def action_update(request: AuthenticatedHttpRequest, action_id: uuid.UUID) -> HttpResponse:
     """The owner's quarterly update (or the partnership lead's on their behalf)."""
-    action = _get(request, get_action_for_user, "strategy.action", action_id)
+    action = _get(request, get_action_for_user, "strategy.action", action_id, detail={"page": "update"})
     if not may_update_action(request.user, action):
         raise PermissionDenied("Only the action's lead officer or the partnership lead can update it.")
     today = timezone.localdate()
@@ -219,7 +212,6 @@ def action_update(request: AuthenticatedHttpRequest, action_id: uuid.UUID) -> Ht
         if done is not None:
             messages.success(request, f"Action {action.number} has been updated.")
             return redirect("strategy:action", action.pk)
-    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=action, detail={"page": "update"})
     return render(
         request,
         "strategy/action_update.html",
@@ -237,7 +229,9 @@ def action_update(request: AuthenticatedHttpRequest, action_id: uuid.UUID) -> Ht
 @require_http_methods(["GET", "POST"])
 def exception_report_create(request: HttpRequest, strategy_id: uuid.UUID) -> HttpResponse:
     """Generates the quarter's exception report for the delivery group."""
-    strategy = _get(request, get_strategy_for_user, "strategy.strategy", strategy_id)
+    strategy = _get(
+        request, get_strategy_for_user, "strategy.strategy", strategy_id, detail={"page": "exception report"}
+    )
     today = timezone.localdate()
     years = list(range(financial_year_start(today), financial_year_start(strategy.starts_on) - 1, -1))
     year, quarter = actions.quarter_of(today)
@@ -272,15 +266,14 @@ def exception_report_create(request: HttpRequest, strategy_id: uuid.UUID) -> Htt
     )
 
 
-def _report(request: HttpRequest, report_id: uuid.UUID) -> ExceptionReport:
-    return _get(request, get_exception_report_for_user, "strategy.exceptionreport", report_id)
+def _report(request: HttpRequest, report_id: uuid.UUID, **check: Any) -> ExceptionReport:
+    return _get(request, get_exception_report_for_user, "strategy.exceptionreport", report_id, **check)
 
 
 @signed_in(*READERS)
 @require_GET
 def exception_report_detail(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
     report = _report(request, report_id)
-    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=report)
     return render(request, "strategy/report.html", {"report": report, "content": report.content, "print": False})
 
 
@@ -288,8 +281,7 @@ def exception_report_detail(request: HttpRequest, report_id: uuid.UUID) -> HttpR
 @require_GET
 def exception_report_print(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
     """The report laid out for printing (or saving as PDF from the browser's print dialogue)."""
-    report = _report(request, report_id)
-    audit_record(actor=_user(request), action=AuditAction.PRINT, obj=report, detail={"format": "print"})
+    report = _report(request, report_id, detail={"format": "print"}, read_as=AuditAction.PRINT)
     return render(request, "strategy/report_print.html", {"report": report, "content": report.content})
 
 
@@ -301,7 +293,7 @@ def exception_report_xlsx(request: HttpRequest, report_id: uuid.UUID) -> HttpRes
 
     from waymark.audit.export import csv_safe
 
-    report = _report(request, report_id)
+    report = _report(request, report_id, detail={"format": "xlsx"}, read_as=AuditAction.EXPORT)
     content = report.content
     book = Workbook()
     summary = book.active
@@ -357,8 +349,6 @@ def exception_report_xlsx(request: HttpRequest, report_id: uuid.UUID) -> HttpRes
             sheet.append([("Yes" if row[c] else "No") if c == "escalate" else csv_safe(row[c]) for c in columns])
     buffer = io.BytesIO()
     book.save(buffer)
-    with transaction.atomic():
-        audit_record(actor=_user(request), action=AuditAction.EXPORT, obj=report, detail={"format": "xlsx"})
     response = HttpResponse(
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -371,9 +361,8 @@ def exception_report_xlsx(request: HttpRequest, report_id: uuid.UUID) -> HttpRes
 @require_GET
 def timeline_detail(request: HttpRequest, project_id: uuid.UUID) -> HttpResponse:
     """A project timeline as a chart with an accessible table; dates as written, odd ones flagged."""
-    project = _get(request, get_timeline_for_user, "strategy.timelineproject", project_id)
+    project = _get(request, get_timeline_for_user, "strategy.timelineproject", project_id, detail={"page": "timeline"})
     chart = build_chart(list(project.activities.order_by("position")))
-    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=project, detail={"flagged": len(chart.flagged)})
     return render(request, "strategy/timeline.html", {"project": project, "chart": chart})
 
 
@@ -411,7 +400,7 @@ def _action_details(form: forms.ActionForm) -> actions.ActionDetails:
 @require_http_methods(["GET", "POST"])
 def action_add(request: HttpRequest, strategy_id: uuid.UUID) -> HttpResponse:
     """The partnership lead adds an action to the plan."""
-    strategy = _get(request, get_strategy_for_user, "strategy.strategy", strategy_id)
+    strategy = _get(request, get_strategy_for_user, "strategy.strategy", strategy_id, detail={"page": "add an action"})
     form = _action_form(request, strategy)
     if request.method == "POST":
         action = run_action(
@@ -430,7 +419,7 @@ def action_add(request: HttpRequest, strategy_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_edit(request: AuthenticatedHttpRequest, action_id: uuid.UUID) -> HttpResponse:
     """The partnership lead changes an action as planned (its updates are kept as they were)."""
-    action = _get(request, get_action_for_user, "strategy.action", action_id)
+    action = _get(request, get_action_for_user, "strategy.action", action_id, detail={"page": "edit"})
     initial = {
         "version": action.version,
         "number": action.number,
@@ -462,7 +451,6 @@ def action_edit(request: AuthenticatedHttpRequest, action_id: uuid.UUID) -> Http
         if done is not None:
             messages.success(request, f"Action {action.number} has been saved.")
             return redirect("strategy:action", action.pk)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=action, detail={"page": "edit"})
     return render(
         request,
         "strategy/form.html",
