@@ -228,7 +228,11 @@ def _partnership_records(history, survivor, idva, specialist_agency, refuge_serv
     timeline = strategy_actions.timeline_load(
         actor=lead,
         title="Developing the strategy",
-        rows=[strategy_actions.ActivityRow(name="Consult", lead_officer="", start_as_written="Apr 19", finish_as_written="")],
+        rows=[
+            strategy_actions.ActivityRow(
+                name="Consult", lead_officer="", start_as_written="Apr 19", finish_as_written=""
+            )
+        ],
         strategy=strategy,
     )
     # Commissioning: a contract and a board pack.
