@@ -20,9 +20,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import AgencyFactory, make_member
-from tests.people.factories import PersonFactory
 from tests.journey.conftest import *  # noqa: F403 (the journey's world and its personas, as fixtures)
 from tests.journey.conftest import D
+from tests.people.factories import PersonFactory
 from tests.strategy.factories import make_action, make_strategy
 from waymark.audit.models import AuditEvent
 from waymark.audit.scoping import READS
