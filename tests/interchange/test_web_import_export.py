@@ -241,7 +241,7 @@ def test_progress_is_reported_step_by_step_and_the_panel_polls_until_done(admin_
         actor=None, raw_files=read_zip_bytes(zip_of(VALID)), dry_run=True, progress=lambda *step: seen.append(step)
     )
     assert [done for _, done, _ in seen] == list(range(len(seen)))
-    assert seen[0][0] == "Reading agencies.csv" and seen[-1] == ("Checking what would change", 10, 11)
+    assert seen[0][0] == "Reading agencies.csv" and seen[-1] == ("Checked", 15, 15)
 
     job = jobs.import_job_upload(actor=administrator, file_name="in.zip", data=zip_of(VALID))
     panel = admin_client.get(reverse("interchange:import_progress", args=[job.pk]))

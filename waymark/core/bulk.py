@@ -8,13 +8,16 @@ field (encrypted text, JSON, ``auto_now`` timestamps, UUIDs on SQLite) goes thro
 ``pre_save`` and ``get_db_prep_save``, so it is encrypted, serialised or stamped exactly as a
 save would do it. Django's per-row SQL building, the slow part at this volume, is skipped.
 
-``insert_values`` takes plain tuples for callers that never need model instances (search keys).
-No signals are sent and no many-to-many values are written.
+``insert_values`` takes plain tuples for callers that never need model instances (search keys);
+``constant_values`` gives the prepared defaults of the columns such callers leave alone, once per
+load, so no row ever becomes a model instance. ``create_staging_table`` / ``copy_rows`` load rows
+into a temporary table in the current transaction, for set-based upserts (``INSERT ... SELECT``,
+``UPDATE ... FROM``) straight after. No signals are sent and no many-to-many values are written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -108,8 +111,65 @@ def insert_objects(model: type[models.Model], objs: list[Any]) -> None:
 
 def insert_values(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Insert rows of database-ready values into ``model``'s table. Returns the rows written."""
+    return copy_rows(model._meta.db_table, columns, rows)
+
+
+def constant_values(model: type[models.Model], varying: Collection[str]) -> tuple[list[str], list[Any]]:
+    """The columns of ``model`` other than ``varying`` (column names), with the database value a
+    new row gets in each: its default, prepared exactly as a save prepares it (``auto_now``
+    timestamps stamped now). Computed once per load from one template instance."""
+    template = model()
+    fields = [f for f in model._meta.concrete_fields if f.column not in varying]
+    if not fields:
+        return [], []
+    return [str(f.column) for f in fields], list(row_getter(fields)(template))
+
+
+def db_uuid() -> Callable[[Any], Any]:
+    """How a UUID goes to this database in raw SQL: as it is (PostgreSQL) or as hex (SQLite)."""
+    if connection.vendor == "postgresql":
+        return lambda value: value
+    return lambda value: None if value is None else value.hex
+
+
+def db_date() -> Callable[[Any], Any]:
+    """How a date goes to this database in raw SQL: as it is (PostgreSQL) or ISO text (SQLite)."""
+    if connection.vendor == "postgresql":
+        return lambda value: value
+    return lambda value: None if value is None else value.isoformat()
+
+
+# Staging column types, PostgreSQL's name -> SQLite's. (A SQLite column typed "uuid" or "date"
+# would get numeric affinity and could turn an all-digit hex id into a number.)
+_SQLITE_TYPES = {"uuid": "char(32)", "date": "text", "text": "text", "integer": "integer", "boolean": "bool"}
+
+
+def create_staging_table(name: str, columns: Sequence[tuple[str, str]]) -> str:
+    """Creates (afresh) the temporary table ``name`` with ``columns`` as (name, PostgreSQL type).
+
+    It lives in this connection only; call ``drop_staging_table`` when done (PostgreSQL also
+    drops it at commit). Created inside the caller's transaction, so a rollback removes it."""
+    postgres = connection.vendor == "postgresql"
+    quoted = connection.ops.quote_name(name)
+    spec = ", ".join(
+        f"{connection.ops.quote_name(column)} {kind if postgres else _SQLITE_TYPES[kind]}" for column, kind in columns
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {quoted}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {quoted} ({spec})" + (" ON COMMIT DROP" if postgres else ""))
+    return quoted
+
+
+def drop_staging_table(name: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(name)}")
+
+
+def copy_rows(table_name: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Load rows of database-ready values into a table: ``COPY`` on PostgreSQL, batched
+    ``executemany`` elsewhere. Returns the rows written."""
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-    table = connection.ops.quote_name(model._meta.db_table)
+    table = connection.ops.quote_name(table_name)
     written = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

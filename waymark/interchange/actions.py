@@ -141,8 +141,8 @@ def interchange_import_files(
 
     ``refresh_matching=False`` leaves the matching engine's search keys to the caller (who must
     then call ``refresh_search_keys`` or ``rebuild_all_search_keys`` before anyone searches).
-    ``progress`` is told each step: reading and checking each file, then saving (one step, since
-    the save is all or nothing)."""
+    ``progress`` is told each step: reading and checking each file, then saving each file and
+    building the search keys, all in one transaction (so a failure at any step saves nothing)."""
     report = ImportReport(dry_run=dry_run)
     ctx = ImportContext(today=today, options={"held_by_ref": held_by_ref or receiving_ref()})
     known = {h.name for h in handlers()}
@@ -150,7 +150,8 @@ def interchange_import_files(
     for name in sorted(set(raw_files) - known - set(NOT_YET_IMPORTED)):
         report.skipped.append(name)
     present = [h for h in handlers() if h.name in raw_files]
-    steps = 2 * len(present) + 1
+    # Reading and checking each file, saving each (in one transaction), then the search keys.
+    steps = 3 * len(present) + (0 if dry_run else 1)
     parsed: dict[str, list[ParsedRow]] = {}
     for done, handler in enumerate(present):
         progress(f"Reading {handler.name}", done, steps)
@@ -169,30 +170,40 @@ def interchange_import_files(
         _audit_import(actor=actor, report=report, files=list(raw_files))
         return report
 
-    progress("Checking what would change" if dry_run else "Saving (all or nothing)", steps - 1, steps)
+    done = 2 * len(present)
     with transaction.atomic():
         touched: set[Any] = set()
+        new_people: list[tuple[Any, ...]] = []
         for handler in present:
+            verb = "Comparing" if dry_run else "Saving"
+            progress(f"{verb} {handler.name} (all or nothing)", done, steps)
+            done += 1
             plan = handler.plan(parsed[handler.name], ctx)
             plan.counts.rows = len(parsed[handler.name])
-            plan.counts.created = len(plan.create)
+            plan.counts.created += len(plan.create)
             plan.counts.updated += len(plan.update)
             report.counts[handler.name] = plan.counts
             touched |= plan.touched_people
+            new_people += plan.new_people
             if not dry_run:
                 handler.apply(plan)
-        if touched and not dry_run and refresh_matching and apps.is_installed("waymark.matching"):
-            from waymark.matching.engine import refresh_search_keys
+            handler.discard(plan)
+        if not dry_run:
+            progress("Building the search keys (all or nothing)", done, steps)
+        if (touched or new_people) and not dry_run and refresh_matching and apps.is_installed("waymark.matching"):
+            from waymark.matching.engine import refresh_search_keys, write_new_people_keys
 
+            write_new_people_keys(new_people)
             refresh_search_keys(touched)
         _audit_import(actor=actor, report=report, files=list(raw_files))
     if not dry_run and not transaction.get_connection().in_atomic_block:
         # Committed: the planner sees the new rows now, not when autovacuum next runs.
         refresh_planner_statistics(sum(c.created + c.updated for c in report.counts.values()))
-        if touched and refresh_matching and apps.is_installed("waymark.matching"):
+        if (touched or new_people) and refresh_matching and apps.is_installed("waymark.matching"):
             from waymark.matching.engine import settle_search_indexes
 
             settle_search_indexes()  # the new keys are searchable at full speed now
+    progress("Finished" if not dry_run else "Checked", steps, steps)
     return report
 
 

@@ -68,7 +68,14 @@ class FilePlan:
     # Further rows created alongside (addresses, contact channels, status history).
     extra_create: list[list[Any]] = field(default_factory=list)
     counts: FileCounts = field(default_factory=FileCounts)
+    # People whose stored records changed: their search keys are rebuilt from the database.
     touched_people: set[uuid.UUID] = field(default_factory=set)
+    # New people whose search keys are built straight from the file's values (no read back):
+    # (person id, given name, family name, date of birth, postcode index, district index,
+    # phone index), the indexes "" where the row gives none.
+    new_people: list[tuple[Any, ...]] = field(default_factory=list)
+    # What a set-based handler staged while planning (its temporary tables), for ``apply``.
+    staged: dict[str, Any] = field(default_factory=dict)
 
 
 def canonical_uuid(value: str) -> uuid.UUID | None:
@@ -236,6 +243,9 @@ class FileHandler:
 
     def plan(self, rows: list[ParsedRow], ctx: ImportContext) -> FilePlan:
         raise NotImplementedError
+
+    def discard(self, plan: FilePlan) -> None:
+        """Drops whatever ``plan`` staged (called after ``apply``, or instead of it in a dry run)."""
 
     def apply(self, plan: FilePlan) -> None:
         manager = self.model._default_manager

@@ -14,8 +14,18 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
+from waymark.core.bulk import (
+    constant_values,
+    copy_rows,
+    create_staging_table,
+    db_date,
+    db_uuid,
+    drop_staging_table,
+    insert_values,
+)
 from waymark.core.sequences import next_references
 from waymark.incidents.models import Incident
 from waymark.interchange import cells
@@ -27,13 +37,14 @@ from waymark.interchange.base import (
     ImportContext,
     ParsedRow,
     RowError,
+    canonical_uuid,
     chunks,
     diff_and_set,
 )
 from waymark.organisations.models import Agency, AgencyKind
 from waymark.people.choices import PHONE_KINDS, REFUGE_OR_SAFE, ChannelKind, Ethnicity, PersonRole, Sex, YesNoUnknown
 from waymark.people.models import Address, ContactChannel, Person
-from waymark.people.normalise import normalise_phone, normalise_postcode
+from waymark.people.normalise import BlindIndexKind, blind_index, normalise_phone, normalise_postcode
 from waymark.risk.choices import AssessmentSource, RiskLevel
 from waymark.risk.config import thresholds_for as _thresholds_for
 from waymark.risk.models import RiskAssessment, RiskInstrument
@@ -152,6 +163,29 @@ def _normalised(kind: str, value: str) -> str:
         return value.strip()
 
 
+_PERSON_COLUMNS = ("given_name", "family_name", "date_of_birth", "sex", "ethnicity", "disability", "lgbt")
+_STAGE = "interchange_stage_people"
+
+
+def _changed(present: list[str], distinct: str) -> str:
+    """SQL: the staged row ``s`` differs from the stored person ``p`` in a column it gives."""
+    tests = [f"p.{name} {distinct} s.{name}" for name in present]
+    tests += [
+        f"(s.held_by_id IS NOT NULL AND p.held_by_id {distinct} s.held_by_id)",
+        "(s.role <> '' AND p.primary_role <> s.role)",
+    ]
+    return "(" + " OR ".join(tests) + ")"
+
+
+def _typed_param(model: Any, column: str) -> str:
+    """A placeholder for a constant in ``INSERT ... SELECT``: PostgreSQL types a bare parameter in
+    a select list as text, so it is cast to the column's type there."""
+    if connection.vendor != "postgresql":
+        return "%s"
+    field = next(f for f in model._meta.concrete_fields if f.column == column)
+    return f"CAST(%s AS {field.db_type(connection)})"
+
+
 class PeopleFile(FileHandler):
     name = "people.csv"
     kind = "person"
@@ -204,75 +238,256 @@ class PeopleFile(FileHandler):
                     )
                 )
 
+    # --- Set-based planning and writing (docs/interchange.md, "How an import is written") ------
+    #
+    # The rows are staged in a temporary table (COPY on PostgreSQL, executemany on SQLite), then
+    # matched to stored people, compared and written with a handful of statements over the whole
+    # file: no model instance per row. Postcodes and phone numbers never enter the staging table
+    # in clear: only their blind indexes do; the few rows that need a new address or phone are
+    # encrypted in Python and copied straight into their tables.
+
     def plan(self, rows: list[ParsedRow], ctx: ImportContext) -> FilePlan:
         plan = FilePlan()
         agency_ids = ctx.ids.get("agency", {})
         default_holder = agency_ids.get(ctx.options.get("held_by_ref", ""))
         perpetrators: set[str] = ctx.options.get("perpetrator_refs", set())
-        existing = self.existing([r.values["person_ref"] for r in rows])
-        existing_ids = [p.pk for p in existing.values()]
-        current = {"postcode": self._current_values(Address, "postcode", existing_ids)}
-        current["phone"] = self._current_values(ContactChannel, "value", existing_ids)
-        addresses: list[Address] = []
-        channels: list[ContactChannel] = []
-        fields: set[str] = set()
-        ids = ctx.ids.setdefault(self.kind, {})
-        for row in rows:
+        present = [name for name in _PERSON_COLUMNS if rows and name in rows[0].values["_present"]]
+        as_uuid, as_date = db_uuid(), db_date()
+        postcode_kind, district_kind, phone_kind = (
+            BlindIndexKind.POSTCODE,
+            BlindIndexKind.POSTCODE_DISTRICT,
+            BlindIndexKind.PHONE,
+        )
+        new_ids: list[uuid.UUID] = []
+        indexes: list[tuple[str, str, str]] = []
+        staged: list[tuple[Any, ...]] = []
+        for number, row in enumerate(rows):
             v = row.values
-            values: dict[str, Any] = {
-                name: v[name]
-                for name in ("given_name", "family_name", "date_of_birth", "sex", "ethnicity", "disability", "lgbt")
-                if name in v["_present"]
-            }
-            if v.get("held_by_ref"):
-                values["held_by_id"] = agency_ids[v["held_by_ref"]]
-            if v.get("role"):
-                values["primary_role"] = v["role"]
-            person = existing.get(v["person_ref"])
-            unchanged = False
-            if person is None:
-                values.setdefault("held_by_id", default_holder)
-                role = PersonRole.PERSON_CAUSING_HARM if v["person_ref"] in perpetrators else PersonRole.SURVIVOR
-                values.setdefault("primary_role", role)
-                person = Person(id=uuid.uuid4(), ref=v["person_ref"], **values)
-                plan.create.append(person)
-            elif changed := diff_and_set(person, values):
-                plan.update.append(person)
-                fields.update(changed)
+            ref = v["person_ref"]
+            new_id = uuid.uuid4()
+            new_ids.append(new_id)
+            held_by = agency_ids[v["held_by_ref"]] if v.get("held_by_ref") else None
+            role = v.get("role") or ""
+            if role:
+                new_role = role
+            elif ref in perpetrators:
+                new_role = PersonRole.PERSON_CAUSING_HARM
             else:
-                unchanged = True
-            ids[v["person_ref"]] = person.pk
-            located = False
-            for kind in ("postcode", "phone"):
-                given = v.get(kind, "")
-                if not given or _normalised(kind, given) in current[kind].get(person.pk, set()):
-                    continue
-                located = True
-                if kind == "postcode":
-                    address = Address(id=uuid.uuid4(), person_id=person.pk, postcode=given)
-                    for name, index in address.compute_blind_indexes().items():
-                        setattr(address, name, index)
-                    addresses.append(address)
-                else:
-                    mobile = normalise_phone(given).startswith("07")
-                    channel = ContactChannel(
-                        id=uuid.uuid4(),
-                        person_id=person.pk,
-                        kind=ChannelKind.MOBILE if mobile else ChannelKind.LANDLINE,
-                        value=given,
-                    )
-                    for name, index in channel.compute_blind_indexes().items():
-                        setattr(channel, name, index)
-                    channels.append(channel)
-            if unchanged and located:
+                new_role = PersonRole.SURVIVOR
+            postcode, phone = v.get("postcode", ""), v.get("phone", "")
+            keys = (
+                blind_index(postcode_kind, postcode) if postcode else "",
+                blind_index(district_kind, postcode) if postcode else "",
+                blind_index(phone_kind, phone) if phone else "",
+            )
+            indexes.append(keys)
+            staged.append(
+                (
+                    number,
+                    ref,
+                    as_uuid(canonical_uuid(ref)) if len(ref) == 36 else None,
+                    as_uuid(new_id),
+                    *[as_date(v.get(name)) if name == "date_of_birth" else v.get(name) for name in present],
+                    as_uuid(held_by),
+                    role,
+                    as_uuid(held_by or default_holder),
+                    str(new_role),
+                    keys[0],
+                    keys[2],
+                )
+            )
+        columns = [
+            ("row_no", "integer"),
+            ("ref", "text"),
+            ("own_id", "uuid"),
+            ("new_id", "uuid"),
+            *[(name, "date" if name == "date_of_birth" else "text") for name in present],
+            ("held_by_id", "uuid"),
+            ("role", "text"),
+            ("new_held_by_id", "uuid"),
+            ("new_role", "text"),
+            ("postcode_index", "text"),
+            ("phone_index", "text"),
+        ]
+        stage = create_staging_table(_STAGE, [*columns, ("existing_id", "uuid")])
+        plan.staged = {"table": stage, "present": present}
+        copy_rows(_STAGE, [name for name, _ in columns], staged)
+        existing = self._match_stored(stage, any(row[2] is not None for row in staged), present, rows)
+        ids = ctx.ids.setdefault(self.kind, {})
+        new_addresses: list[int] = []
+        new_phones: list[int] = []
+        for number, row in enumerate(rows):
+            v = row.values
+            postcode_key, _, phone_key = indexes[number]
+            found = existing.get(number)
+            if found is None:
+                ids[v["person_ref"]] = new_ids[number]
+                if postcode_key:
+                    new_addresses.append(number)
+                if phone_key:
+                    new_phones.append(number)
+                plan.new_people.append(
+                    (new_ids[number], v.get("given_name", ""), v.get("family_name", ""), v.get("date_of_birth"))
+                    + indexes[number]
+                )
+                plan.counts.created += 1
+                continue
+            person_id, changed, needs_address, needs_phone = found
+            ids[v["person_ref"]] = person_id
+            new_ids[number] = person_id
+            if needs_address:
+                new_addresses.append(number)
+            if needs_phone:
+                new_phones.append(number)
+            if changed:
+                plan.counts.updated += 1
+                plan.staged["changed"] = True
+            elif needs_address or needs_phone:
                 plan.counts.updated += 1  # a new address or phone alone changes the person
-            elif unchanged:
+            else:
                 plan.counts.unchanged += 1
-            if not unchanged or located:
-                plan.touched_people.add(person.pk)
-        plan.update_fields = sorted(fields)
-        plan.extra_create = [addresses, channels]
+                continue
+            plan.touched_people.add(person_id)
+        plan.staged.update(
+            {
+                "person_ids": new_ids,
+                "addresses": [(new_ids[n], rows[n].values["postcode"], *indexes[n][:2]) for n in new_addresses],
+                "phones": [(new_ids[n], rows[n].values["phone"], indexes[n][2]) for n in new_phones],
+            }
+        )
         return plan
+
+    def _match_stored(
+        self, stage: str, own_ids: bool, present: list[str], rows: list[ParsedRow]
+    ) -> dict[int, tuple[Any, bool, bool, bool]]:
+        """Stored people of the staged rows, by row: (id, fields changed, needs a new address,
+        needs a new phone). Compared in the database; locations by blind index, except for people
+        holding a current address or phone with no index (a refuge address, a number abroad),
+        whose values are decrypted and compared here as before."""
+        distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {stage} SET existing_id = p.id FROM people_person p WHERE p.ref = {stage}.ref"  # noqa: S608
+            )
+            if own_ids:
+                cursor.execute(
+                    f"UPDATE {stage} SET existing_id = p.id FROM people_person p "  # noqa: S608
+                    f"WHERE {stage}.existing_id IS NULL AND {stage}.own_id IS NOT NULL "
+                    f"AND p.ref IS NULL AND p.id = {stage}.own_id"
+                )
+            phone_kinds = ", ".join(f"'{kind}'" for kind in sorted(PHONE_KINDS))
+            cursor.execute(
+                f"SELECT s.row_no, s.existing_id, CASE WHEN {_changed(present, distinct)} THEN 1 ELSE 0 END, "  # noqa: S608
+                "CASE WHEN s.postcode_index <> '' AND NOT EXISTS (SELECT 1 FROM people_address a "
+                "WHERE a.person_id = s.existing_id AND a.is_current AND a.postcode_index = s.postcode_index) "
+                "THEN 1 ELSE 0 END, "
+                "CASE WHEN s.phone_index <> '' AND NOT EXISTS (SELECT 1 FROM people_contactchannel c "
+                f"WHERE c.person_id = s.existing_id AND c.is_current AND c.kind IN ({phone_kinds}) "
+                "AND c.phone_index = s.phone_index) THEN 1 ELSE 0 END, "
+                "CASE WHEN EXISTS (SELECT 1 FROM people_address a WHERE a.person_id = s.existing_id "
+                "AND a.is_current AND a.postcode_index = '' AND a.postcode <> '') "
+                "OR EXISTS (SELECT 1 FROM people_contactchannel c WHERE c.person_id = s.existing_id "
+                f"AND c.is_current AND c.kind IN ({phone_kinds}) AND c.phone_index = '' AND c.value <> '') "
+                "THEN 1 ELSE 0 END "
+                f"FROM {stage} s JOIN people_person p ON p.id = s.existing_id"
+            )
+            found = cursor.fetchall()
+        as_id = (lambda value: value) if connection.vendor == "postgresql" else uuid.UUID
+        matched = {row[0]: (as_id(row[1]), bool(row[2]), bool(row[3]), bool(row[4])) for row in found}
+        unindexed = {row[0] for row in found if row[5]}
+        if unindexed:
+            self._compare_in_clear(matched, unindexed, rows)
+        return matched
+
+    def _compare_in_clear(
+        self, matched: dict[int, tuple[Any, bool, bool, bool]], numbers: set[int], rows: list[ParsedRow]
+    ) -> None:
+        """For people with unindexed current locations: a new postcode or phone is one that
+        differs, normalised, from every current one (values decrypted in memory only)."""
+        people = [matched[n][0] for n in numbers]
+        current = {"postcode": self._current_values(Address, "postcode", people)}
+        current["phone"] = self._current_values(ContactChannel, "value", people)
+        for number in numbers:
+            person_id, changed, _, _ = matched[number]
+            postcode, phone = rows[number].values.get("postcode", ""), rows[number].values.get("phone", "")
+            matched[number] = (
+                person_id,
+                changed,
+                bool(postcode) and _normalised("postcode", postcode) not in current["postcode"].get(person_id, set()),
+                bool(phone) and _normalised("phone", phone) not in current["phone"].get(person_id, set()),
+            )
+
+    def apply(self, plan: FilePlan) -> None:
+        stage, present = plan.staged["table"], plan.staged["present"]
+        now = timezone.now()
+        distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+        postgres = connection.vendor == "postgresql"
+        with connection.cursor() as cursor:
+            if plan.staged.get("changed"):
+                assignments = [f"{name} = s.{name}" for name in present]
+                assignments += [
+                    "held_by_id = COALESCE(s.held_by_id, p.held_by_id)",
+                    "primary_role = CASE WHEN s.role <> '' THEN s.role ELSE p.primary_role END",
+                    "modified_at = %s",
+                ]
+                cursor.execute(
+                    f"UPDATE people_person AS p SET {', '.join(assignments)} FROM {stage} s "  # noqa: S608
+                    f"WHERE p.id = s.existing_id AND {_changed(present, distinct)}",
+                    [now if postgres else connection.ops.adapt_datetimefield_value(now)],
+                )
+            if plan.counts.created:
+                varying = ["id", "ref", *present, "held_by_id", "primary_role"]
+                constant_columns, constants = constant_values(Person, varying)
+                placeholders = [_typed_param(Person, column) for column in constant_columns]
+                cursor.execute(
+                    f"INSERT INTO people_person ({', '.join([*varying, *constant_columns])}) "  # noqa: S608
+                    f"SELECT s.new_id, s.ref, {''.join(f's.{name}, ' for name in present)}"
+                    f"s.new_held_by_id, s.new_role{''.join(', ' + p for p in placeholders)} "
+                    f"FROM {stage} s WHERE s.existing_id IS NULL",
+                    constants,
+                )
+        self._insert_locations(plan.staged["addresses"], plan.staged["phones"])
+
+    def discard(self, plan: FilePlan) -> None:
+        if plan.staged:
+            drop_staging_table(_STAGE)
+
+    @staticmethod
+    def _insert_locations(addresses: list[tuple[Any, ...]], phones: list[tuple[Any, ...]]) -> None:
+        """New addresses and phone numbers: encrypted here, one row each, copied in bulk."""
+        as_uuid = db_uuid()
+        if addresses:
+            encrypt = Address._meta.get_field("postcode").encrypt
+            varying = ["id", "person_id", "postcode", "postcode_index", "postcode_district_index"]
+            constant_columns, constants = constant_values(Address, varying)
+            insert_values(
+                Address,
+                [*varying, *constant_columns],
+                (
+                    (as_uuid(uuid.uuid4()), as_uuid(person_id), encrypt(postcode), index, district, *constants)
+                    for person_id, postcode, index, district in addresses
+                ),
+            )
+        if phones:
+            encrypt = ContactChannel._meta.get_field("value").encrypt
+            varying = ["id", "person_id", "kind", "value", "phone_index"]
+            constant_columns, constants = constant_values(ContactChannel, varying)
+            mobile, landline = str(ChannelKind.MOBILE), str(ChannelKind.LANDLINE)
+            insert_values(
+                ContactChannel,
+                [*varying, *constant_columns],
+                (
+                    (
+                        as_uuid(uuid.uuid4()),
+                        as_uuid(person_id),
+                        mobile if normalise_phone(phone).startswith("07") else landline,
+                        encrypt(phone),
+                        index,
+                        *constants,
+                    )
+                    for person_id, phone, index in phones
+                ),
+            )
 
     @staticmethod
     def _current_values(model: Any, field: str, person_ids: list[uuid.UUID]) -> dict[uuid.UUID, set[str]]:

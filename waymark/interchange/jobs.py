@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import base64
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -31,7 +31,7 @@ from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.core.daily import register_daily
 from waymark.core.roles import Role
 from waymark.core.tasks import background_task, enqueue_after_commit
-from waymark.interchange.actions import ImportReport, Progress, export_files, interchange_import_files
+from waymark.interchange.actions import ImportReport, export_files, interchange_import_files
 from waymark.interchange.models import ExportJob, ImportJob
 from waymark.interchange.source import SourceError, read_zip_bytes, zip_bytes
 from waymark.interchange.workbook import read_workbook_bytes
@@ -110,11 +110,42 @@ def import_job_upload(*, actor: User, file_name: str, data: bytes) -> ImportJob:
     return job
 
 
-def _progress_of(job_id: UUID | str) -> Progress:
-    def record(step: str, done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job_id).update(step=step[:200], steps_done=done, steps_total=total)
+class _JobProgress:
+    """Records an import's progress on its job, where the web page's progress bar reads it.
 
-    return record
+    The save runs in one transaction (all or nothing), so a step recorded through the import's
+    own connection there would only be seen at commit. On PostgreSQL, steps taken inside a
+    transaction are written through a second connection of their own, committed at once, so the
+    bar moves while the import saves. (SQLite allows one writer at a time: there the steps inside
+    the transaction show when it ends.) The import's connection never touches the job row
+    meanwhile, so the two never wait on each other."""
+
+    def __init__(self, job_id: UUID | str):
+        self.job_id = job_id
+        self._side: Any = None
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        own = transaction.get_connection()
+        if own.in_atomic_block and own.vendor == "postgresql":
+            if self._side is None:
+                self._side = connections.create_connection(DEFAULT_DB_ALIAS)
+            with self._side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {ImportJob._meta.db_table} SET step = %s, steps_done = %s, steps_total = %s "  # noqa: S608
+                    "WHERE id = %s",
+                    [step[:200], done, total, self.job_id],
+                )
+            return
+        ImportJob.objects.filter(pk=self.job_id).update(step=step[:200], steps_done=done, steps_total=total)
+
+    def close(self) -> None:
+        if self._side is not None:
+            self._side.close()
+            self._side = None
+
+
+def _progress_of(job_id: UUID | str) -> _JobProgress:
+    return _JobProgress(job_id)
 
 
 def _report_of(report: ImportReport) -> dict[str, object]:
@@ -147,7 +178,10 @@ def check_import_job(job_id: str) -> int:
     except SourceError as error:
         _source_failure(job.pk, error)
         return 1
-    report = interchange_import_files(actor=job.uploaded_by, raw_files=files, dry_run=True, progress=progress)
+    try:
+        report = interchange_import_files(actor=job.uploaded_by, raw_files=files, dry_run=True, progress=progress)
+    finally:
+        progress.close()
     ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKING).update(
         status=ImportJob.Status.CHECKED if report.ok else ImportJob.Status.REJECTED,
         step="",
@@ -225,14 +259,17 @@ def run_import_job(job_id: str) -> int:
         files = upload_files(job)
         report = interchange_import_files(actor=job.confirmed_by, raw_files=files, progress=progress)
     except SourceError as error:
+        progress.close()
         _source_failure(job.pk, error)
         return 0
     except Exception as error:
+        progress.close()
         # Nothing was saved (the import's transaction rolled back). Say so, and let the retry run.
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.FAILED, step=f"Stopped by an error ({type(error).__name__})"
         )
         raise
+    progress.close()
     written = sum(c.created + c.updated for c in report.counts.values())
     ImportJob.objects.filter(pk=job.pk).update(
         # The records changed since the dry run (another import, say) and now fail a check.

@@ -208,6 +208,28 @@ def refresh_search_keys(person_ids: Iterable[UUID | str]) -> int:
         return write_search_keys(_sources_from_people(ids), replace=False)
 
 
+def write_new_people_keys(people: Iterable[tuple[Any, ...]]) -> int:
+    """Search keys of people just created in bulk, built from the values loaded rather than
+    read back: ``(id, given name, family name, date of birth, postcode index, district index,
+    phone index)``, an index "" where there is none. They have no aliases and no keys yet."""
+    return write_search_keys(
+        (
+            KeySource(
+                person_id=person_id,
+                names=((given, family, NameSource.CURRENT),),
+                dob=dob,
+                contacts=ContactKeys(
+                    postcodes=frozenset({postcode} - {""}),
+                    districts=frozenset({district} - {""}),
+                    phones=frozenset({phone} - {""}),
+                ),
+            )
+            for person_id, given, family, dob, postcode, district, phone in people
+        ),
+        replace=False,
+    )
+
+
 def settle_search_indexes() -> None:
     """After a bulk load, make the search indexes fully usable at once (PostgreSQL only).
 
