@@ -22,7 +22,9 @@ PEOPLE_HEADER = "person_ref,given_name,family_name,date_of_birth,sex,ethnicity,d
 def people_file(count: int, *, last: str | None = None) -> bytes:
     rows = [PEOPLE_HEADER]
     for n in range(count):
-        rows.append(f"S{n:04d},Amara{n % 7},Okafor{n % 11},1985-02-{1 + n % 28:02d},female,,no,no,SE1 7AB,07700 9{n:05d}")
+        rows.append(
+            f"S{n:04d},Amara{n % 7},Okafor{n % 11},1985-02-{1 + n % 28:02d},female,,no,no,SE1 7AB,07700 9{n:05d}"
+        )
     if last is not None:
         rows.append(last)
     return ("\n".join(rows) + "\n").encode()
@@ -118,7 +120,10 @@ def test_a_reimport_compares_addresses_and_phones_by_blind_index_and_refuge_ones
     assert again.counts["people.csv"].as_dict() == {"rows": 3, "created": 0, "updated": 0, "unchanged": 3}
     assert Address.objects.filter(person=person).count() == 1
 
-    moved = people_file(3).replace(b"S0002,Amara2,Okafor2,1985-02-03,female,,no,no,SE1 7AB", b"S0002,Amara2,Okafor2,1985-02-03,female,,no,no,N1 9GU")
+    moved = people_file(3).replace(
+        b"S0002,Amara2,Okafor2,1985-02-03,female,,no,no,SE1 7AB",
+        b"S0002,Amara2,Okafor2,1985-02-03,female,,no,no,N1 9GU",
+    )
     report = interchange_import_files(actor=None, raw_files={"people.csv": moved})
     assert report.counts["people.csv"].as_dict() == {"rows": 3, "created": 0, "updated": 1, "unchanged": 2}
     mover = Person.objects.get(ref="S0002")
