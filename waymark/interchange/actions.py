@@ -174,6 +174,7 @@ def interchange_import_files(
     with transaction.atomic():
         touched: set[Any] = set()
         new_people: list[tuple[Any, ...]] = []
+        written: list[str] = []
         for handler in present:
             verb = "Comparing" if dry_run else "Saving"
             progress(f"{verb} {handler.name} (all or nothing)", done, steps)
@@ -187,6 +188,7 @@ def interchange_import_files(
             new_people += plan.new_people
             if not dry_run:
                 handler.apply(plan)
+                written += handler.written_tables(plan)
             handler.discard(plan)
         if not dry_run:
             progress("Building the search keys (all or nothing)", done, steps)
@@ -198,7 +200,7 @@ def interchange_import_files(
         _audit_import(actor=actor, report=report, files=list(raw_files))
     if not dry_run and not transaction.get_connection().in_atomic_block:
         # Committed: the planner sees the new rows now, not when autovacuum next runs.
-        refresh_planner_statistics(sum(c.created + c.updated for c in report.counts.values()))
+        refresh_planner_statistics(sum(c.created + c.updated for c in report.counts.values()), written)
         if (touched or new_people) and refresh_matching and apps.is_installed("waymark.matching"):
             from waymark.matching.engine import settle_search_indexes
 

@@ -171,23 +171,25 @@ class FileHandler:
         if missing or duplicates:
             return []
         positions = {name: header.index(name) for name in (c.name for c in columns) if name in header}
+        # Worked out once per file, not per row: which columns to read where, and the defaults of
+        # optional columns the file leaves out.
+        read = [(c.name, c.parse, positions[c.name]) for c in columns if c.name in positions]
+        defaults = {c.name: c.parse("") for c in columns if c.name not in positions and c.name in self.extra_columns}
+        present = frozenset(positions)
+        width = len(header)
         parsed: list[ParsedRow] = []
         for index, row in enumerate(rows[1:], start=2):
             if not any(cell.strip() for cell in row):
                 continue
-            if len(row) != len(header):
-                errors.append(RowError(self.name, index, "", f"has {len(row)} cells but the header has {len(header)}"))
+            if len(row) != width:
+                errors.append(RowError(self.name, index, "", f"has {len(row)} cells but the header has {width}"))
                 continue
-            values: dict[str, Any] = {"_present": set(positions)}
-            for column in columns:
-                if column.name not in positions:
-                    if column.name in self.extra_columns:
-                        values[column.name] = column.parse("")  # an optional column's default
-                    continue
+            values: dict[str, Any] = {"_present": present, **defaults}
+            for name, parse, position in read:
                 try:
-                    values[column.name] = column.parse(row[positions[column.name]])
+                    values[name] = parse(row[position])
                 except CellError as error:
-                    errors.append(RowError(self.name, index, column.name, f"{column.name} {error}"))
+                    errors.append(RowError(self.name, index, name, f"{name} {error}"))
             parsed.append(ParsedRow(index, values))
         seen: dict[str, int] = {}
         for parsed_row in parsed:
@@ -243,6 +245,10 @@ class FileHandler:
 
     def plan(self, rows: list[ParsedRow], ctx: ImportContext) -> FilePlan:
         raise NotImplementedError
+
+    def written_tables(self, plan: FilePlan) -> list[str]:
+        """The tables ``apply`` wrote to (their planner statistics are refreshed after a big load)."""
+        return [self.model._meta.db_table, *(type(extra[0])._meta.db_table for extra in plan.extra_create if extra)]
 
     def discard(self, plan: FilePlan) -> None:
         """Drops whatever ``plan`` staged (called after ``apply``, or instead of it in a dry run)."""

@@ -19,6 +19,8 @@ EARLIEST_DATE = daterange.EARLIEST
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A reference (``*_ref``): the source system's identifier. Printable, no separators we use.
 _REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/\-]{0,63}$")
+# Control characters other than tab, line feed and carriage return.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class CellError(ValueError):
@@ -32,7 +34,7 @@ def text(max_length: int, *, required: bool = False) -> Callable[[str], str]:
             raise CellError("is empty: it must be filled in")
         if len(value) > max_length:
             raise CellError(f"is {len(value)} characters long: at most {max_length} are allowed")
-        if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        if _CONTROL.search(value):
             raise CellError("contains control characters")
         return value
 
@@ -81,6 +83,7 @@ def iso_date(*, required: bool, today: date, allow_future: bool = False) -> Call
 
 def choice(choices: type[models.TextChoices], *, required: bool, default: str = "") -> Callable[[str], str]:
     allowed = list(choices.values)
+    known = frozenset(allowed)
 
     def parse(raw: str) -> str:
         value = raw.strip()
@@ -88,7 +91,7 @@ def choice(choices: type[models.TextChoices], *, required: bool, default: str = 
             if required:
                 raise CellError(f"is empty: use one of {', '.join(allowed)}")
             return default
-        if value not in allowed:
+        if value not in known:
             raise CellError(f"must be one of {', '.join(allowed)}")
         return value
 

@@ -448,6 +448,9 @@ class PeopleFile(FileHandler):
                 )
         self._insert_locations(plan.staged["addresses"], plan.staged["phones"])
 
+    def written_tables(self, plan: FilePlan) -> list[str]:
+        return [Person._meta.db_table, Address._meta.db_table, ContactChannel._meta.db_table]
+
     def discard(self, plan: FilePlan) -> None:
         if plan.staged:
             drop_staging_table(_STAGE)
