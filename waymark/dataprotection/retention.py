@@ -214,6 +214,140 @@ def _describe_marac(marac_case: Any) -> tuple[str, date | None]:
     return marac_case.ref or "MARAC case", marac_case.referred_on
 
 
+def _anonymise_if_done(person_ids: Iterable[uuid.UUID | None], as_of: date) -> None:
+    for person_id in person_ids:
+        if person_id is not None and not person_still_needed(person_id, as_of):
+            anonymise_person(person_id)
+
+
+# --- Incidents: 6 years after the incident --------------------------------------------------------
+
+
+def _incidents_due(as_of: date) -> models.QuerySet[Any]:
+    from waymark.incidents.models import Incident
+
+    return Incident.objects.filter(occurred_on__lte=SCHEDULES["incident"].cutoff(as_of))
+
+
+def _dispose_incident(incident: Any, as_of: date) -> None:
+    _blank([incident], "description")
+    _anonymise_if_done([incident.victim_id, incident.perpetrator_id], as_of)
+
+
+def _describe_incident(incident: Any) -> tuple[str, date | None]:
+    return incident.ref or "Incident", incident.occurred_on
+
+
+# --- Homelessness applications: 6 years after the application, once no duty is open ---------------
+
+
+def _applications_due(as_of: date) -> models.QuerySet[Any]:
+    from waymark.housing.models import OPEN_STAGES, HomelessnessApplication
+
+    return HomelessnessApplication.objects.filter(
+        applied_on__lte=SCHEDULES["housing_application"].cutoff(as_of)
+    ).exclude(stage__in=OPEN_STAGES)
+
+
+def _dispose_application(application: Any, as_of: date) -> None:
+    from waymark.housing.models import TemporaryPlacement
+
+    _blank(TemporaryPlacement.objects.filter(application=application), "address")
+    _anonymise_if_done([application.person_id], as_of)
+
+
+def _describe_application(application: Any) -> tuple[str, date | None]:
+    return application.number, application.applied_on
+
+
+# --- DA tenancy panel cases: 6 years after closure ---------------------------------------------------
+
+
+def _panel_cases_due(as_of: date) -> models.QuerySet[Any]:
+    from waymark.housing.models import TenancyPanelCase
+
+    return TenancyPanelCase.objects.filter(closed_on__lte=SCHEDULES["tenancy_panel_case"].cutoff(as_of))
+
+
+def _dispose_panel_case(panel_case: Any, as_of: date) -> None:
+    from waymark.housing.models import PanelDecision, PanelIntelligence
+
+    _blank([panel_case], "representations", "proportionality_review")
+    _blank(PanelDecision.objects.filter(case=panel_case), "note")
+    _blank(PanelIntelligence.objects.filter(case=panel_case), "summary")
+
+
+def _describe_panel_case(panel_case: Any) -> tuple[str, date | None]:
+    return panel_case.number, panel_case.closed_on
+
+
+# --- Refuge referrals: 6 years after leaving, or after an unsuccessful referral ------------------
+
+
+def _refuge_referrals_due(as_of: date) -> models.QuerySet[Any]:
+    from waymark.refuge.models import RefugeReferral
+
+    cutoff = SCHEDULES["refuge_referral"].cutoff(as_of)
+    return RefugeReferral.objects.filter(Q(left_on__lte=cutoff) | Q(unsuccessful_on__lte=cutoff))
+
+
+def _dispose_refuge_referral(referral: Any, as_of: date) -> None:
+    _blank([referral], "decision_note")
+    _anonymise_if_done([referral.person_id], as_of)
+
+
+def _describe_refuge_referral(referral: Any) -> tuple[str, date | None]:
+    return referral.number, referral.left_on or referral.unsuccessful_on
+
+
+# --- Sanctuary: 6 years after the measures were removed, or after a referral that was withdrawn ----
+
+
+def _sanctuaries_due(as_of: date) -> models.QuerySet[Any]:
+    from waymark.refuge.models import Sanctuary
+    from waymark.refuge.states import SanctuaryStatus
+
+    cutoff = SCHEDULES["sanctuary"].cutoff(as_of)
+    return Sanctuary.objects.filter(
+        Q(removed_on__lte=cutoff) | Q(status=SanctuaryStatus.WITHDRAWN, referred_on__lte=cutoff)
+    )
+
+
+def _dispose_sanctuary(sanctuary: Any, as_of: date) -> None:
+    from waymark.refuge.models import SanctuaryReview
+
+    _blank([sanctuary], "line1", "line2", "town", "postcode", "feedback_comment")
+    _blank(SanctuaryReview.objects.filter(sanctuary=sanctuary), "note")
+    _anonymise_if_done([sanctuary.person_id], as_of)
+
+
+def _describe_sanctuary(sanctuary: Any) -> tuple[str, date | None]:
+    return sanctuary.number, sanctuary.removed_on or sanctuary.referred_on
+
+
+# --- Perpetrator programme enrolments: 6 years after the programme ended ---------------------------
+
+
+def _enrolments_due(as_of: date) -> models.QuerySet[Any]:
+    from waymark.perpetrators.models import Enrolment
+
+    return Enrolment.objects.filter(ended_on__lte=SCHEDULES["programme_enrolment"].cutoff(as_of))
+
+
+def _dispose_enrolment(enrolment: Any, as_of: date) -> None:
+    from waymark.perpetrators.models import BehaviourOutcome, RiskFlag, SessionAttendance
+
+    _blank([enrolment], "assessment_note", "end_note")
+    _blank(SessionAttendance.objects.filter(enrolment=enrolment), "note")
+    _blank(BehaviourOutcome.objects.filter(enrolment=enrolment), "note")
+    _blank(RiskFlag.objects.filter(enrolment=enrolment), "detail")
+    _anonymise_if_done([enrolment.participant_id], as_of)
+
+
+def _describe_enrolment(enrolment: Any) -> tuple[str, date | None]:
+    return enrolment.ref or "Programme enrolment", enrolment.ended_on
+
+
 SCHEDULE_LIST = [
     Schedule(
         key="closed_case",
@@ -245,6 +379,66 @@ SCHEDULE_LIST = [
         due=_marac_due,
         dispose=_dispose_marac,
         describe=_describe_marac,
+    ),
+    Schedule(
+        key="incident",
+        title="Incidents (what happened, in words)",
+        default_years=6,
+        starts="the day of the incident",
+        source="Kept as long as the casework it informs: Limitation Act 1980 six-year period, as for closed cases; MARAC's repeat rule looks back 12 months only",
+        due=_incidents_due,
+        dispose=_dispose_incident,
+        describe=_describe_incident,
+    ),
+    Schedule(
+        key="housing_application",
+        title="Homelessness applications with no duty open (temporary accommodation addresses)",
+        default_years=6,
+        starts="the day the household applied",
+        source="Housing Act 1996 Part 7 casework: Limitation Act 1980 six-year period, as for closed cases",
+        due=_applications_due,
+        dispose=_dispose_application,
+        describe=_describe_application,
+    ),
+    Schedule(
+        key="tenancy_panel_case",
+        title="DA tenancy panel cases (representations, intelligence, the panel's reasons)",
+        default_years=6,
+        starts="the day the case closed",
+        source="Tenancy enforcement records: Limitation Act 1980 six-year period, as for closed cases",
+        due=_panel_cases_due,
+        dispose=_dispose_panel_case,
+        describe=_describe_panel_case,
+    ),
+    Schedule(
+        key="refuge_referral",
+        title="Refuge referrals (the refuge worker's note)",
+        default_years=6,
+        starts="the day the household left, or the referral was unsuccessful",
+        source="Safe accommodation support: Limitation Act 1980 six-year period, as for closed cases",
+        due=_refuge_referrals_due,
+        dispose=_dispose_refuge_referral,
+        describe=_describe_refuge_referral,
+    ),
+    Schedule(
+        key="sanctuary",
+        title="Sanctuary schemes (the home's address, reviews, feedback)",
+        default_years=6,
+        starts="the day the measures were removed (or a withdrawn referral was made)",
+        source="Safe accommodation support: Limitation Act 1980 six-year period, as for closed cases",
+        due=_sanctuaries_due,
+        dispose=_dispose_sanctuary,
+        describe=_describe_sanctuary,
+    ),
+    Schedule(
+        key="programme_enrolment",
+        title="Perpetrator programme enrolments (assessment, session notes, outcomes, flags)",
+        default_years=6,
+        starts="the day the programme ended",
+        source="Respect Standard: keep in line with the agency's policy; Limitation Act 1980 six-year period, as for closed cases",
+        due=_enrolments_due,
+        dispose=_dispose_enrolment,
+        describe=_describe_enrolment,
     ),
 ]
 
