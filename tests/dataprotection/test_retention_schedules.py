@@ -37,8 +37,8 @@ from waymark.housing.models import (
     PanelDecision,
     PanelIntelligence,
     PanelMeeting,
-    TenancyPanelCase,
     TemporaryPlacement,
+    TenancyPanelCase,
 )
 from waymark.housing.states import PanelStatus
 from waymark.incidents.models import Incident
