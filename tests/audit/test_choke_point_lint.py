@@ -98,7 +98,7 @@ ALLOWED_FILES: dict[str, str] = {
     "its clusters are reviewed through merge_views",
     "waymark/matching/services.py": "stores a dedupe run's clusters: called by the daily job",
     "waymark/matching/merge_views.py": "merge review: a cluster is listed and opened only when every record "
-    "in it is in people_visible_to (tests/matching); its status updates belong in matching/actions.py",
+    "in it is in people_visible_to (tests/matching); its status changes are actions (matching/actions.py)",
     "waymark/audit/chain.py": "verifies the audit chain, justifications included: the auditor's command",
     "waymark/audit/justifications.py": "the encrypted justification store behind audit_record",
     "waymark/interchange/jobs.py": "administrators' import and export jobs, run by the worker: all or "

@@ -108,3 +108,34 @@ def test_the_list_is_paged(client_for, manager, specialist_agency):
     first = client.get(reverse("matching:duplicates")).content.decode()
     assert "Page 1 of 2" in first and "P29 a" in first
     assert "P0 a" in client.get(reverse("matching:duplicates") + "?page=2").content.decode()
+
+
+def test_the_cluster_actions_audit_the_status_they_set(manager, pair, cluster):
+    from waymark.matching.actions import dedupe_cluster_merge
+
+    kept, dup = pair
+    dedupe_cluster_merge(
+        actor=manager,
+        cluster=cluster,
+        survivor=kept,
+        absorbed=dup,
+        resolutions={"family_name": "survivor"},
+        reason="Same DOB, typo in name",
+    )
+    cluster.refresh_from_db()
+    assert cluster.status == ClusterStatus.CONFIRMED
+    row = AuditEvent.objects.get(action=AuditAction.UPDATE, object_id=str(cluster.pk))
+    assert row.actor == manager and row.detail == {"status": ClusterStatus.CONFIRMED}
+
+
+def test_only_an_editor_who_may_merge_its_records_rejects_a_cluster(pair, cluster):
+    from django.core.exceptions import PermissionDenied
+
+    from waymark.matching.actions import dedupe_cluster_reject
+
+    outsider = make_member(Role.TEAM_MANAGER, agency=AgencyFactory(kind=AgencyKind.DA_SPECIALIST, name="Far Aid"))
+    with pytest.raises(PermissionDenied):
+        dedupe_cluster_reject(actor=outsider, cluster=cluster)
+    cluster.refresh_from_db()
+    assert cluster.status == ClusterStatus.FOR_REVIEW
+    assert not AuditEvent.objects.filter(action=AuditAction.UPDATE, object_id=str(cluster.pk)).exists()

@@ -161,7 +161,7 @@ class ReferralListView(ApiView):
                     instructions=data["contact_instructions"],
                 ),
             )
-        except DjangoValidationError as error:
+        except DjangoValidationError as error:  # not run_action: the API answers a 400 body, not a form
             raise DrfValidationError(field_errors(error)) from None
         full = Referral.objects.visible_to(user).filter(pk=referral.pk).exists()
         return Response(referral_data(referral, full=full), status=status.HTTP_201_CREATED)
@@ -245,7 +245,7 @@ class RiskAssessmentListView(ApiView):
                 judgement_level=data["judgement_level"] or None,
                 judgement_reason=data["judgement_reason"],
             )
-        except DjangoValidationError as error:
+        except DjangoValidationError as error:  # not run_action: the API answers a 400 body, not a form
             raise DrfValidationError(field_errors(error)) from None
         return Response(RiskAssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 

@@ -6,7 +6,6 @@ import uuid
 from typing import TYPE_CHECKING, cast
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,7 +24,6 @@ from waymark.breakglass.actions import break_glass_end, break_glass_open, break_
 from waymark.breakglass.forms import BreakGlassForm, ReviewForm
 from waymark.core.access import signed_in
 from waymark.web.actions import run_action
-from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
@@ -98,19 +96,15 @@ def review(request: HttpRequest, grant_id: uuid.UUID) -> HttpResponse:
     form = ReviewForm(request.POST or None)
     if request.method == "GET":
         audit_record(actor=_user(request), action=AuditAction.VIEW, obj=grant)
-    if request.method == "POST" and form.is_valid():
-        try:
-            break_glass_review(
-                actor=_user(request),
-                grant=grant,
-                outcome=form.cleaned_data["outcome"],
-                notes=form.cleaned_data["notes"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        else:
+    if request.method == "POST":
+        reviewed = run_action(
+            form,
+            lambda data: break_glass_review(
+                actor=_user(request), grant=grant, outcome=data["outcome"], notes=data["notes"]
+            ),
+            refusals_on_form=True,
+        )
+        if reviewed is not None:
             messages.success(request, "Review recorded.")
             return redirect("breakglass:queue")
     return render(request, "breakglass/review.html", {"grant": grant, "form": form}, status=400 if form.errors else 200)

@@ -9,7 +9,6 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +26,8 @@ from waymark.commissioning.feedback import (
 from waymark.commissioning.models import FeedbackKind
 from waymark.core.access import public, signed_in
 from waymark.core.roles import Role
+from waymark.web.actions import run_action
+from waymark.web.forms import ButtonForm
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
@@ -101,13 +102,17 @@ def _give(
         if services and service is None:
             context["error"] = "Choose which service the feedback is about"
             return render(request, "commissioning/feedback_give.html", context, status=400)
-        try:
-            token, expires_on = feedback_link_give(
+        button = ButtonForm(request.POST)
+        given = run_action(
+            button,
+            lambda _: feedback_link_give(
                 actor=user, kind=kind, about=about, provider_id=provider.pk if provider else None, service=service
-            )
-        except ValidationError as problem:
-            context["error"] = "; ".join(problem.messages)
+            ),
+        )
+        if given is None:
+            context["error"] = "; ".join(str(problem) for problem in button.non_field_errors())
             return render(request, "commissioning/feedback_give.html", context, status=400)
+        token, expires_on = given
         context.update(
             {
                 "link": request.build_absolute_uri(reverse("feedback:survey", args=[token])),
@@ -181,12 +186,11 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     ]
     error = ""
     if request.method == "POST":
-        try:
-            feedback_submit(token=token, answers={q.key: request.POST.get(q.key, "") for q in QUESTIONS})
-        except ValidationError as problem:
-            error = "; ".join(problem.messages)
-        else:
+        button = ButtonForm(request.POST)
+        answers = {q.key: request.POST.get(q.key, "") for q in QUESTIONS}
+        if run_action(button, lambda _: feedback_submit(token=token, answers=answers)) is not None:
             return redirect("feedback:thanks")
+        error = "; ".join(str(problem) for problem in button.non_field_errors())
     service_name = link.service.name if link.service_id else link.provider_agency.name
     return render(
         request,

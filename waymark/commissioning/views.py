@@ -21,6 +21,8 @@ from waymark.commissioning.directory import directory
 from waymark.commissioning.hooks import alert_days, contracts_ending_soon
 from waymark.commissioning.models import Contract, ProvidedService
 from waymark.core.access import signed_in
+from waymark.web.actions import run_action
+from waymark.web.forms import ButtonForm
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -326,7 +328,6 @@ def feedback_download(request: HttpRequest) -> HttpResponse:
 def board_packs(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The packs generated so far, and the button that generates this quarter's (or another's)."""
     from django.contrib import messages
-    from django.core.exceptions import ValidationError
     from django.shortcuts import redirect
     from django.urls import reverse
 
@@ -341,12 +342,16 @@ def board_packs(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             year, quarter = int(request.POST.get("year", "")), int(request.POST.get("quarter", ""))
-            pack = board_pack_generate(actor=request.user, year=year, quarter=quarter)
-        except (ValueError, ValidationError) as problem:
-            error = "; ".join(problem.messages) if isinstance(problem, ValidationError) else "Choose a year and quarter"
-        else:
-            messages.success(request, f"Board pack for {pack.period_label} generated and saved.")
-            return redirect(reverse("commissioning:board_pack", args=[pack.pk]))
+        except ValueError:
+            year = quarter = 0
+            error = "Choose a year and quarter"
+        if not error:
+            button = ButtonForm(request.POST)
+            pack = run_action(button, lambda _: board_pack_generate(actor=request.user, year=year, quarter=quarter))
+            if pack is not None:
+                messages.success(request, f"Board pack for {pack.period_label} generated and saved.")
+                return redirect(reverse("commissioning:board_pack", args=[pack.pk]))
+            error = "; ".join(str(problem) for problem in button.non_field_errors())
     else:
         audit_record(actor=request.user, action=AuditAction.VIEW, object_type="commissioning:board-packs", detail={})
     packs = Paginator(BoardPack.objects.visible_to(request.user).select_related("generated_by"), 25).get_page(

@@ -6,10 +6,11 @@ import csv
 import io
 import uuid
 import zipfile
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -44,7 +45,8 @@ from waymark.dataprotection.models import RetentionRun, SarStatus, SubjectAccess
 from waymark.dataprotection.redaction import released
 from waymark.dataprotection.retention import SCHEDULE_LIST, SCHEDULES
 from waymark.dataprotection.selectors import agency_names, due_for, held_for, viewers_of_person
-from waymark.web.forms import add_action_errors
+from waymark.web.actions import run_action
+from waymark.web.forms import ButtonForm
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
@@ -99,17 +101,17 @@ def sar_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sar_new(request: HttpRequest) -> HttpResponse:
     form = SarOpenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sar = sar_open(
+    if request.method == "POST":
+        sar = run_action(
+            form,
+            lambda data: sar_open(
                 actor=_user(request),
-                person_reference=form.cleaned_data["person_reference"],
-                received_on=form.cleaned_data["received_on"],
-                identity_check=form.cleaned_data["identity_check"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+                person_reference=data["person_reference"],
+                received_on=data["received_on"],
+                identity_check=data["identity_check"],
+            ),
+        )
+        if sar is not None:
             messages.success(request, "Request recorded. Assemble the bundle next.")
             return redirect("dataprotection:sar_detail", sar.pk)
     return render(request, "dataprotection/sar_new.html", {"form": form})
@@ -124,40 +126,37 @@ def sar_detail(request: HttpRequest, sar_id: uuid.UUID) -> HttpResponse:
     redact_form = SarRedactForm(request.POST if request.POST.get("step") == "redact" else None)
     if request.method == "POST":
         step = request.POST.get("step", "")
-        try:
-            if step == "assemble":
-                sar_assemble(actor=user, sar=sar)
-                messages.success(request, "Bundle assembled and redacted. Check it, then send it for review.")
-            elif step == "submit":
-                sar_submit(actor=user, sar=sar)
-                messages.success(request, "Sent for review by a second person.")
-            elif step == "review" and review_form.is_valid():
-                approve = review_form.cleaned_data["decision"] == "approve"
-                sar_review(actor=user, sar=sar, approve=approve, note=review_form.cleaned_data["note"])
-                messages.success(request, "Approved for release." if approve else "Returned with your note.")
-            elif step == "redact" and redact_form.is_valid():
-                sar_redact_add(
-                    actor=user,
-                    sar=sar,
-                    text=redact_form.cleaned_data["text"],
-                    reason=redact_form.cleaned_data["reason"],
-                )
-                messages.success(request, "Redacted wherever it appears, and the bundle assembled again.")
-            elif step == "release":
-                sar_release(actor=user, sar=sar)
-                messages.success(request, "Released. Download the bundle to send it.")
-            elif step not in ("review", "redact"):
-                return HttpResponse("Unknown step", status=400)
-        except ValidationError as error:
-            if step == "review":
-                add_action_errors(review_form, error)
-            elif step == "redact":
-                add_action_errors(redact_form, error)
-            else:
-                messages.error(request, " ".join(error.messages))
-                return redirect("dataprotection:sar_detail", sar.pk)
-        if not review_form.errors and not redact_form.errors:
+        buttons: dict[str, tuple[Callable[[], Any], str]] = {
+            "assemble": (
+                lambda: sar_assemble(actor=user, sar=sar),
+                "Bundle assembled and redacted. Check it, then send it for review.",
+            ),
+            "submit": (lambda: sar_submit(actor=user, sar=sar), "Sent for review by a second person."),
+            "release": (lambda: sar_release(actor=user, sar=sar), "Released. Download the bundle to send it."),
+        }
+        if step in buttons:
+            call, done = buttons[step]
+            if run_action(ButtonForm(request.POST), lambda _: call(), flash=request) is not None:
+                messages.success(request, done)
             return redirect("dataprotection:sar_detail", sar.pk)
+        if step == "review":
+            reviewed = run_action(
+                review_form,
+                lambda data: sar_review(actor=user, sar=sar, approve=data["decision"] == "approve", note=data["note"]),
+            )
+            if reviewed is not None:
+                approved = review_form.cleaned_data["decision"] == "approve"
+                messages.success(request, "Approved for release." if approved else "Returned with your note.")
+                return redirect("dataprotection:sar_detail", sar.pk)
+        elif step == "redact":
+            redacted = run_action(
+                redact_form, lambda data: sar_redact_add(actor=user, sar=sar, text=data["text"], reason=data["reason"])
+            )
+            if redacted is not None:
+                messages.success(request, "Redacted wherever it appears, and the bundle assembled again.")
+                return redirect("dataprotection:sar_detail", sar.pk)
+        else:
+            return HttpResponse("Unknown step", status=400)
     sar.refresh_from_db()
     audit_record(actor=user, action=AuditAction.VIEW, obj=sar, detail={"person": str(sar.person_id)})
     bundle = sar.bundle_data
@@ -234,25 +233,25 @@ def retention_queue(request: HttpRequest) -> HttpResponse:
     hold_form = RetentionHoldForm(request.POST if request.POST.get("step") == "hold" else None)
     if request.method == "POST":
         step = request.POST.get("step")
-        try:
-            if step == "run":
-                retention_run_request(actor=user)
+        back = f"{reverse('dataprotection:retention_queue')}?type={key}"
+        if step == "run":
+            if (
+                run_action(ButtonForm(request.POST), lambda _: retention_run_request(actor=user), flash=request)
+                is not None
+            ):
                 messages.success(request, "Retention run queued: the worker disposes of the records due today.")
-                return redirect(f"{reverse('dataprotection:retention_queue')}?type={key}")
-            if step == "hold" and hold_form.is_valid():
-                retention_hold_place(
-                    actor=user,
-                    record_type=key,
-                    record_id=hold_form.cleaned_data["record_id"],
-                    reason=hold_form.cleaned_data["reason"],
-                    until=hold_form.cleaned_data["until"],
-                )
-                messages.success(request, "Hold placed: the record is kept until the date you gave.")
-                return redirect(f"{reverse('dataprotection:retention_queue')}?type={key}")
-            if step not in ("run", "hold"):
-                return HttpResponse("Unknown step", status=400)
-        except ValidationError as error:
-            add_action_errors(hold_form, error)
+            return redirect(back)
+        if step != "hold":
+            return HttpResponse("Unknown step", status=400)
+        held = run_action(
+            hold_form,
+            lambda data: retention_hold_place(
+                actor=user, record_type=key, record_id=data["record_id"], reason=data["reason"], until=data["until"]
+            ),
+        )
+        if held is not None:
+            messages.success(request, "Hold placed: the record is kept until the date you gave.")
+            return redirect(back)
     page = paged(request, due_for(key, today))
     rows = []
     for record in page.object_list:

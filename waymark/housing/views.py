@@ -39,7 +39,6 @@ from waymark.housing.states import STATUS_TAG_CLASSES, PanelStatus
 from waymark.organisations.models import Agency
 from waymark.people.access import people_visible_to
 from waymark.web.actions import run_action
-from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -63,6 +62,11 @@ def _refused(request: HttpRequest, object_type: str, object_id: str) -> None:
         object_id=object_id,
         outcome=AuditOutcome.DENIED,
     )
+
+
+def _form_page(request: HttpRequest, form: Any, title: str, button: str, **extra: Any) -> HttpResponse:
+    """The one form page: ``extra`` names the application or panel case it belongs to, if any."""
+    return render(request, "housing/form.html", {"form": form, "title": title, "button": button, **extra})
 
 
 def _application(
@@ -169,13 +173,10 @@ def application_new(request: HttpRequest) -> HttpResponse:
         more_people=held.count() > len(people),
         more_cases=len(cases) == CASES_OFFERED,
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        household = [actions.Member(HouseholdRole.CHILD) for _ in range(data["children"])] + [
-            actions.Member(HouseholdRole.OTHER_ADULT) for _ in range(data["other_adults"])
-        ]
-        try:
-            application = actions.application_create(
+    if request.method == "POST":
+        application = run_action(
+            form,
+            lambda data: actions.application_create(
                 actor=user,
                 agency=agency,
                 person=form.chosen("person"),
@@ -186,20 +187,16 @@ def application_new(request: HttpRequest) -> HttpResponse:
                 referral_route=data["referral_route"],
                 referring_agency=form.chosen("referring_agency"),
                 case=form.chosen("case") if "case" in form.fields else None,
-                household=household,
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+                household=[actions.Member(HouseholdRole.CHILD) for _ in range(data["children"])]
+                + [actions.Member(HouseholdRole.OTHER_ADULT) for _ in range(data["other_adults"])],
+            ),
+        )
+        if application is not None:
             messages.success(
                 request, f"Application {application.number} is recorded. Make the initial assessment next."
             )
             return redirect("housing:application", application_id=application.pk)
-    return render(
-        request,
-        "housing/form.html",
-        {"form": form, "title": "Record a homelessness application", "button": "Record the application"},
-    )
+    return _form_page(request, form, "Record a homelessness application", "Record the application")
 
 
 @signed_in(*HOUSING_ROLES)
@@ -253,11 +250,7 @@ def household_add(request: AuthenticatedHttpRequest, application_id: str) -> Htt
         if done is not None:
             messages.success(request, "The household member is added.")
             return redirect("housing:application", application_id=application.pk)
-    return render(
-        request,
-        "housing/form.html",
-        {"form": form, "application": application, "title": "Add a household member", "button": "Add"},
-    )
+    return _form_page(request, form, "Add a household member", "Add", application=application)
 
 
 @signed_in(*HOUSING_ROLES)
@@ -280,11 +273,7 @@ def assess(request: AuthenticatedHttpRequest, application_id: str) -> HttpRespon
         if done is not None:
             messages.success(request, f"The initial assessment is recorded: {application.get_stage_display().lower()}.")
             return redirect("housing:application", application_id=application.pk)
-    return render(
-        request,
-        "housing/form.html",
-        {"form": form, "application": application, "title": "Initial assessment", "button": "Record the assessment"},
-    )
+    return _form_page(request, form, "Initial assessment", "Record the assessment", application=application)
 
 
 @signed_in(*HOUSING_ROLES)
@@ -307,15 +296,8 @@ def duty_end(request: AuthenticatedHttpRequest, application_id: str, duty_id: st
         if done is not None:
             messages.success(request, f"The {duty.get_kind_display().lower()} has ended. Its clock is frozen.")
             return redirect("housing:application", application_id=application.pk)
-    return render(
-        request,
-        "housing/form.html",
-        {
-            "form": form,
-            "application": application,
-            "title": f"End the {duty.get_kind_display().lower()}",
-            "button": "End the duty",
-        },
+    return _form_page(
+        request, form, f"End the {duty.get_kind_display().lower()}", "End the duty", application=application
     )
 
 
@@ -346,15 +328,8 @@ def placement_new(request: AuthenticatedHttpRequest, application_id: str) -> Htt
         if done is not None:
             messages.success(request, "The placement is recorded.")
             return redirect("housing:application", application_id=application.pk)
-    return render(
-        request,
-        "housing/form.html",
-        {
-            "form": form,
-            "application": application,
-            "title": "Place in temporary accommodation",
-            "button": "Record the placement",
-        },
+    return _form_page(
+        request, form, "Place in temporary accommodation", "Record the placement", application=application
     )
 
 
@@ -379,11 +354,7 @@ def placement_end(request: AuthenticatedHttpRequest, application_id: str, placem
         if done is not None:
             messages.success(request, "The placement has ended.")
             return redirect("housing:application", application_id=application.pk)
-    return render(
-        request,
-        "housing/form.html",
-        {"form": form, "application": application, "title": "End the placement", "button": "End the placement"},
-    )
+    return _form_page(request, form, "End the placement", "End the placement", application=application)
 
 
 # --- The DA tenancy panel --------------------------------------------------------------------
@@ -457,11 +428,7 @@ def panel_refer(request: HttpRequest) -> HttpResponse:
         if case is not None:
             messages.success(request, f"{case.number} is referred to the panel.")
             return redirect("housing:panel_case", case_id=case.pk)
-    return render(
-        request,
-        "housing/form.html",
-        {"form": form, "title": "Refer a tenancy to the DA tenancy panel", "button": "Refer"},
-    )
+    return _form_page(request, form, "Refer a tenancy to the DA tenancy panel", "Refer")
 
 
 @signed_in(*PANEL_ROLES)
@@ -477,7 +444,7 @@ def panel_meeting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         if done is not None:
             messages.success(request, "The panel is arranged.")
             return redirect("housing:panel_list")
-    return render(request, "housing/form.html", {"form": form, "title": "Arrange a panel", "button": "Arrange"})
+    return _form_page(request, form, "Arrange a panel", "Arrange")
 
 
 @signed_in(*PANEL_READ_ROLES)
@@ -514,10 +481,6 @@ def panel_case(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     )
 
 
-def _panel_form_page(request: HttpRequest, case: TenancyPanelCase, form: Any, title: str, button: str) -> HttpResponse:
-    return render(request, "housing/form.html", {"form": form, "panel_case": case, "title": title, "button": button})
-
-
 @signed_in(*PANEL_ROLES)
 @require_http_methods(["GET", "POST"])
 def panel_intelligence_add(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
@@ -540,7 +503,7 @@ def panel_intelligence_add(request: AuthenticatedHttpRequest, case_id: str) -> H
         if done is not None:
             messages.success(request, "The intelligence is recorded for the panel.")
             return redirect("housing:panel_case", case_id=case.pk)
-    return _panel_form_page(request, case, form, "Add intelligence from a partner agency", "Add")
+    return _form_page(request, form, "Add intelligence from a partner agency", "Add", panel_case=case)
 
 
 @signed_in(*PANEL_ROLES)
@@ -572,7 +535,7 @@ def panel_decision(request: AuthenticatedHttpRequest, case_id: str) -> HttpRespo
         if done is not None:
             messages.success(request, "The panel's decision is recorded.")
             return redirect("housing:panel_case", case_id=case.pk)
-    return _panel_form_page(request, case, form, "Record the panel's decision", "Record the decision")
+    return _form_page(request, form, "Record the panel's decision", "Record the decision", panel_case=case)
 
 
 @signed_in(*PANEL_ROLES)
@@ -605,7 +568,29 @@ def panel_review(request: AuthenticatedHttpRequest, case_id: str) -> HttpRespons
         if done is not None:
             messages.success(request, "The checks before enforcement are recorded.")
             return redirect("housing:panel_case", case_id=case.pk)
-    return _panel_form_page(request, case, form, "Checks before enforcement", "Save the checks")
+    return _form_page(request, form, "Checks before enforcement", "Save the checks", panel_case=case)
+
+
+def _legal_step_record(request: AuthenticatedHttpRequest, case: Any, data: dict[str, Any]) -> Any:
+    """Records the step; a step the enforcement checks refuse is audited as blocked and refused
+    against the stage chosen."""
+    try:
+        return actions.panel_legal_step_record(
+            actor=_user(request),
+            case=case,
+            stage=data["stage"],
+            taken_on=data["taken_on"],
+            expected_version=data["version"],
+        )
+    except actions.EnforcementRefused as refusal:
+        audit_record(
+            actor=_user(request),
+            action=AuditAction.BLOCKED,
+            obj=case,
+            outcome=AuditOutcome.DENIED,
+            detail={"step": data["stage"], "reason": "enforcement preconditions"},
+        )
+        raise ValidationError({"stage": str(refusal)}) from refusal
 
 
 @signed_in(*PANEL_ROLES)
@@ -614,31 +599,12 @@ def panel_legal_step(request: AuthenticatedHttpRequest, case_id: str) -> HttpRes
     case = _panel_case(request, case_id, page="Record a legal step")
     access.require_panel_member(request.user, case)
     form = forms.LegalStepForm(request.POST or None, initial={"version": case.version})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.panel_legal_step_record(
-                actor=_user(request),
-                case=case,
-                stage=data["stage"],
-                taken_on=data["taken_on"],
-                expected_version=data["version"],
-            )
-        except actions.EnforcementRefused as refusal:
-            audit_record(
-                actor=_user(request),
-                action=AuditAction.BLOCKED,
-                obj=case,
-                outcome=AuditOutcome.DENIED,
-                detail={"step": data["stage"], "reason": "enforcement preconditions"},
-            )
-            form.add_error("stage", str(refusal))
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+    if request.method == "POST":
+        recorded = run_action(form, lambda data: _legal_step_record(request, case, data))
+        if recorded is not None:
             messages.success(request, "The legal step is recorded.")
             return redirect("housing:panel_case", case_id=case.pk)
-    return _panel_form_page(request, case, form, "Record a legal step", "Record the step")
+    return _form_page(request, form, "Record a legal step", "Record the step", panel_case=case)
 
 
 @signed_in(*PANEL_ROLES)
@@ -660,7 +626,7 @@ def panel_close(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse
         if done is not None:
             messages.success(request, "The case is closed.")
             return redirect("housing:panel_case", case_id=case.pk)
-    return _panel_form_page(request, case, form, "Close: legal action concluded", "Close the case")
+    return _form_page(request, form, "Close: legal action concluded", "Close the case", panel_case=case)
 
 
 @signed_in(Role.CASEWORKER)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,6 +24,8 @@ from waymark.core.roles import Role
 from waymark.interchange import jobs
 from waymark.interchange.forms import ExportForm, UploadForm
 from waymark.interchange.models import ExportJob, ImportJob
+from waymark.web.actions import run_action
+from waymark.web.forms import ButtonForm
 from waymark.web.reauth import recently_reauthenticated_with_mfa, require_privileged_reauth
 
 ADMIN = Role.SYSTEM_ADMINISTRATOR
@@ -47,18 +49,17 @@ def imports(request: HttpRequest) -> HttpResponse:
     # Asked on the way in: a re-authentication cannot replay a file upload.
     require_privileged_reauth(request)
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
-    if request.method == "POST" and form.is_valid():
-        if not recently_reauthenticated_with_mfa(request):
-            form.add_error(None, "Confirm it is you again (reload this page), then choose the file again.")
-        else:
-            upload = form.cleaned_data["upload"]
-            try:
-                job = jobs.import_job_upload(actor=_user(request), file_name=upload.name, data=upload.read())
-            except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                return redirect("interchange:import_detail", job_id=job.pk)
+    if request.method == "POST" and form.is_valid() and not recently_reauthenticated_with_mfa(request):
+        form.add_error(None, "Confirm it is you again (reload this page), then choose the file again.")
+    elif request.method == "POST":
+        job = run_action(
+            form,
+            lambda data: jobs.import_job_upload(
+                actor=_user(request), file_name=data["upload"].name, data=data["upload"].read()
+            ),
+        )
+        if job is not None:
+            return redirect("interchange:import_detail", job_id=job.pk)
     page = paged(request, ImportJob.objects.select_related("uploaded_by").defer("payload"))
     audit_record(
         actor=request.user, action=AuditAction.VIEW, object_type="interchange.importjob", detail={"page": "imports"}
@@ -102,12 +103,12 @@ def import_progress(request: HttpRequest, job_id: UUID) -> HttpResponse:
 def _import_change(request: HttpRequest, job_id: UUID, action: Callable[..., ImportJob], done: str) -> HttpResponse:
     require_privileged_reauth(request)
     try:
-        action(actor=_user(request), job_id=job_id)
+        changed = run_action(
+            ButtonForm(request.POST), lambda _: action(actor=_user(request), job_id=job_id), flash=request
+        )
     except PermissionDenied:
         raise Http404("No such import") from None
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if changed is not None:
         messages.success(request, done)
     return redirect("interchange:import_detail", job_id=job_id)
 
@@ -159,11 +160,14 @@ def exports(request: HttpRequest) -> HttpResponse:
 def export_download(request: HttpRequest, job_id: UUID) -> HttpResponse:
     require_privileged_reauth(request)
     try:
-        data = jobs.export_job_download(actor=_user(request), job_id=job_id)
-    except PermissionDenied:
+        data = run_action(
+            ButtonForm(request.POST),
+            lambda _: jobs.export_job_download(actor=_user(request), job_id=job_id),
+            flash=request,
+        )
+    except PermissionDenied:  # not this administrator's export: as if there were none
         raise Http404("No such export") from None
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if data is None:
         return redirect("interchange:exports")
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="waymark-export-{job_id}.zip"'

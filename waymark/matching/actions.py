@@ -1,4 +1,5 @@
-"""Confirming that two person records are the same human being."""
+"""Confirming that two person records are the same human being, and reviewing the clusters of
+possible duplicates the batch dedupe found."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.matching import access
 from waymark.matching.engine import score_people
-from waymark.matching.models import PersonLink
+from waymark.matching.merge import may_merge, person_merge
+from waymark.matching.models import ClusterStatus, DedupeCluster, PersonLink, PersonMerge
 from waymark.people.models import Person
 
 if TYPE_CHECKING:
@@ -65,3 +67,38 @@ def person_link_confirm(*, actor: User, new_person: Person, existing_person: Per
         },
     )
     return link
+
+
+def _live_people(cluster: DedupeCluster) -> list[Person]:
+    return list(cluster.people.filter(archived_at__isnull=True))
+
+
+@transaction.atomic
+def dedupe_cluster_merge(
+    *,
+    actor: User,
+    cluster: DedupeCluster,
+    survivor: Person,
+    absorbed: Person,
+    resolutions: dict[str, str],
+    reason: str,
+) -> PersonMerge:
+    """Merges ``absorbed`` into ``survivor``, two records of a cluster the batch dedupe found
+    (``person_merge``: its checks, its audit row). When at most one record of the cluster is left
+    unmerged, the cluster is confirmed and leaves the review list, audited in the same transaction."""
+    merge = person_merge(actor=actor, survivor=survivor, absorbed=absorbed, resolutions=resolutions, reason=reason)
+    if len(_live_people(cluster)) <= 1:
+        DedupeCluster.objects.filter(pk=cluster.pk).update(status=ClusterStatus.CONFIRMED)
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=cluster, detail={"status": ClusterStatus.CONFIRMED})
+    return merge
+
+
+@transaction.atomic
+def dedupe_cluster_reject(*, actor: User, cluster: DedupeCluster) -> None:
+    """Not the same person: the cluster leaves the review list (audited). Only an editor who may
+    merge some two of its records (``may_merge``) may say so."""
+    people = _live_people(cluster)
+    if not any(may_merge(actor, a, b) for a in people for b in people if a != b):
+        raise PermissionDenied("Only an editor of the agency holding these records can review them.")
+    DedupeCluster.objects.filter(pk=cluster.pk).update(status=ClusterStatus.REJECTED)
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=cluster, detail={"status": ClusterStatus.REJECTED})

@@ -10,9 +10,7 @@ import uuid
 from typing import cast
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,10 +21,13 @@ from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import signed_in
-from waymark.matching.merge import may_merge, merge_preview, person_merge, person_unmerge, resolutions_from_post
+from waymark.matching.actions import dedupe_cluster_merge, dedupe_cluster_reject
+from waymark.matching.merge import may_merge, merge_preview, person_unmerge, resolutions_from_post
 from waymark.matching.models import ClusterStatus, DedupeCluster, PersonMerge
 from waymark.people.access import EDITOR_ROLES, people_visible_to
 from waymark.people.models import Person
+from waymark.web.actions import run_action
+from waymark.web.forms import ButtonForm
 
 # Who reviews duplicates and merges: editors of the agency holding the records (never a referrer).
 MERGE_ROLES = EDITOR_ROLES
@@ -126,21 +127,22 @@ def cluster_merge(request: HttpRequest, cluster_id: uuid.UUID) -> HttpResponse:
     survivor, absorbed = by_id.get(request.POST.get("survivor", "")), by_id.get(request.POST.get("absorbed", ""))
     if survivor is None or absorbed is None:
         raise Http404("No such record in this cluster")
-    try:
-        with transaction.atomic():
-            person_merge(
-                actor=_user(request),
-                survivor=survivor,
-                absorbed=absorbed,
-                resolutions=resolutions_from_post(request.POST),
-                reason=request.POST.get("reason", "")[:2000],
-            )
-            if len(_live_people(found)) <= 1:
-                DedupeCluster.objects.filter(pk=found.pk).update(status=ClusterStatus.CONFIRMED)
-    except ValidationError as error:
-        return _merge_page(request, found, survivor, absorbed, error.messages)
-    except PermissionDenied as error:
-        return _merge_page(request, found, survivor, absorbed, [str(error)])
+    button = ButtonForm(request.POST)
+    reason = request.POST.get("reason", "")[:2000]
+    merged = run_action(
+        button,
+        lambda _: dedupe_cluster_merge(
+            actor=_user(request),
+            cluster=found,
+            survivor=survivor,
+            absorbed=absorbed,
+            resolutions=resolutions_from_post(request.POST),
+            reason=reason,
+        ),
+        refusals_on_form=True,
+    )
+    if merged is None:
+        return _merge_page(request, found, survivor, absorbed, [str(error) for error in button.non_field_errors()])
     messages.success(request, "The records are merged.")
     return redirect("people:detail", person_id=survivor.pk)
 
@@ -150,14 +152,7 @@ def cluster_merge(request: HttpRequest, cluster_id: uuid.UUID) -> HttpResponse:
 def cluster_reject(request: HttpRequest, cluster_id: uuid.UUID) -> HttpResponse:
     """Not the same person: the cluster leaves the review list (audited)."""
     found = get_cluster_for_user(_user(request), cluster_id)
-    people = _live_people(found)
-    if not any(may_merge(_user(request), a, b) for a in people for b in people if a != b):
-        raise PermissionDenied("Only an editor of the agency holding these records can review them.")
-    with transaction.atomic():
-        DedupeCluster.objects.filter(pk=found.pk).update(status=ClusterStatus.REJECTED)
-        audit_record(
-            actor=_user(request), action=AuditAction.UPDATE, obj=found, detail={"status": ClusterStatus.REJECTED}
-        )
+    dedupe_cluster_reject(actor=_user(request), cluster=found)
     messages.success(request, "Marked as not the same person.")
     return redirect("matching:duplicates")
 
@@ -170,10 +165,12 @@ def unmerge(request: HttpRequest, merge_id: uuid.UUID) -> HttpResponse:
     visible = people_visible_to(_user(request))
     if merge is None or not visible.filter(pk=merge.survivor_id).exists():
         raise Http404("No such merge")
-    try:
-        person_unmerge(actor=_user(request), merge=merge, reason=request.POST.get("reason", "")[:2000])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    reason = request.POST.get("reason", "")[:2000]
+    undone = run_action(
+        ButtonForm(request.POST),
+        lambda _: person_unmerge(actor=_user(request), merge=merge, reason=reason),
+        flash=request,
+    )
+    if undone is not None:
         messages.success(request, "The merge is undone: both records are as they were.")
     return redirect("people:detail", person_id=merge.survivor_id)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +22,8 @@ from waymark.operations.actions import task_dismiss, task_rerun
 from waymark.operations.forms import DismissForm
 from waymark.operations.models import DailyJobRun
 from waymark.operations.selectors import error_label, needing_attention, queue_summary, task_label
+from waymark.web.actions import run_action
+from waymark.web.forms import ButtonForm
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -67,11 +68,10 @@ def jobs(request: AuthenticatedHttpRequest) -> HttpResponse:
 @signed_in(Role.SYSTEM_ADMINISTRATOR)
 @require_POST
 def rerun(request: HttpRequest, result_id: UUID) -> HttpResponse:
-    try:
-        task_rerun(actor=_user(request), result_id=result_id)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    rerun = run_action(
+        ButtonForm(request.POST), lambda _: task_rerun(actor=_user(request), result_id=result_id), flash=request
+    )
+    if rerun is not None:
         messages.success(request, "The job is queued to run again.")
     return redirect("operations:jobs")
 
@@ -80,13 +80,12 @@ def rerun(request: HttpRequest, result_id: UUID) -> HttpResponse:
 @require_POST
 def dismiss(request: HttpRequest, result_id: UUID) -> HttpResponse:
     form = DismissForm(request.POST)
-    if form.is_valid():
-        try:
-            task_dismiss(actor=_user(request), result_id=result_id, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "The job is set aside: it will not run again.")
-    else:
+    if not form.is_valid():
         messages.error(request, "Say why this job does not need to run again.")
+        return redirect("operations:jobs")
+    dismissed = run_action(
+        form, lambda data: task_dismiss(actor=_user(request), result_id=result_id, reason=data["reason"]), flash=request
+    )
+    if dismissed is not None:
+        messages.success(request, "The job is set aside: it will not run again.")
     return redirect("operations:jobs")

@@ -21,7 +21,6 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -51,7 +50,7 @@ from waymark.outcomes.kpis import (
 from waymark.outcomes.models import AbuseKind
 from waymark.outcomes.reports import COLUMNS, summary_row
 from waymark.outcomes.selectors import subjects_of
-from waymark.web.forms import add_action_errors
+from waymark.web.actions import run_action
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -93,20 +92,19 @@ def record(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     form = OutcomeMeasureForm(
         request.POST or None, subjects=subjects, assessments=_client_assessments(request.user, case)
     )
-    if request.method == "POST" and form.is_valid():
-        subject = next(p for p in people if str(p.pk) == form.cleaned_data["subject"])
-        try:
-            outcome_measure_record(
+    if request.method == "POST":
+        recorded = run_action(
+            form,
+            lambda data: outcome_measure_record(
                 actor=request.user,
                 case=case,
-                subject=subject,
-                stage=form.cleaned_data["stage"],
-                measured_on=form.cleaned_data["measured_on"],
+                subject=next(p for p in people if str(p.pk) == data["subject"]),
+                stage=data["stage"],
+                measured_on=data["measured_on"],
                 **form.answers(),
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+            ),
+        )
+        if recorded is not None:
             messages.success(request, "Outcome measures recorded.")
             return redirect(reverse("cases:detail", args=[case.pk]) + "#outcomes")
     return render(request, "outcomes/record.html", {"case": case, "form": form})

@@ -8,7 +8,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -27,7 +27,6 @@ from waymark.people.choices import RelationshipKind
 from waymark.people.models import Address, ContactChannel, Person, Relationship
 from waymark.people.pages import person_page_flags
 from waymark.web.actions import run_action
-from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -214,13 +213,14 @@ def person_contact(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> H
 def person_edit(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = _editable_person(request, person_id, section="edit")
     form = forms.PersonEditForm.for_person(person, request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         try:
-            actions.person_update(
-                actor=request.user, person=person, fields=form.edit_data(), read_version=form.read_version
+            updated = run_action(
+                form,
+                lambda _: actions.person_update(
+                    actor=request.user, person=person, fields=form.edit_data(), read_version=form.read_version
+                ),
             )
-        except ValidationError as error:
-            add_action_errors(form, error)
         except StaleEdit:
             fresh = _editable_person(request, person_id, section="edit")
             return conflict_response(
@@ -231,7 +231,7 @@ def person_edit(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Http
                 make_form=lambda merged: forms.PersonEditForm(initial=merged),
                 context={"person": fresh},
             )
-        else:
+        if updated is not None:
             return redirect("people:detail", person_id=person.pk)
     return render(request, "people/person_form.html", {"form": form, "title": "Change details", "person": person})
 
@@ -248,28 +248,28 @@ def name_add(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpRes
     return render(request, "people/simple_form.html", {"form": form, "title": "Add another name", "person": person})
 
 
+def _relationship_add(request: AuthenticatedHttpRequest, person: Person, data: dict[str, Any]) -> Any:
+    # "Child of" is stored as the other person being the parent.
+    child_of = data["kind"] == forms.CHILD_OF
+    return actions.relationship_add(
+        actor=request.user,
+        person_a=data["other_person"] if child_of else person,
+        person_b=person if child_of else data["other_person"],
+        kind=RelationshipKind.PARENT_OF if child_of else RelationshipKind(data["kind"]),
+        started_on=data["started_on"],
+        ended_on=data["ended_on"],
+    )
+
+
 @signed_in()
 @require_http_methods(["GET", "POST"])
 def relationship_add(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
     person = _editable_person(request, person_id, section="add a relationship")
     others = Person.objects.visible_to(request.user).exclude(pk=person.pk).filter(archived_at__isnull=True)
     form = forms.RelationshipForm(request.POST or None, people=others)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        # "Child of" is stored as the other person being the parent.
-        child_of = data["kind"] == forms.CHILD_OF
-        try:
-            actions.relationship_add(
-                actor=request.user,
-                person_a=data["other_person"] if child_of else person,
-                person_b=person if child_of else data["other_person"],
-                kind=RelationshipKind.PARENT_OF if child_of else RelationshipKind(data["kind"]),
-                started_on=data["started_on"],
-                ended_on=data["ended_on"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+    if request.method == "POST":
+        added = run_action(form, lambda data: _relationship_add(request, person, data))
+        if added is not None:
             return redirect("people:detail", person_id=person.pk)
     return render(request, "people/simple_form.html", {"form": form, "title": "Add a relationship", "person": person})
 

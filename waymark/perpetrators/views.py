@@ -35,7 +35,6 @@ from waymark.perpetrators.selectors import (
     victim_candidates,
 )
 from waymark.web.actions import run_action
-from waymark.web.forms import add_action_errors
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -234,29 +233,22 @@ def enrolment_enrol(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) 
     )
 
 
+def _enrolment_end(user: User, enrolment: Enrolment, data: dict[str, Any]) -> Any:
+    if data["outcome"] == forms.END_COMPLETED:
+        return actions.enrolment_complete(actor=user, enrolment=enrolment, ended_on=data["ended_on"], note=data["note"])
+    return actions.enrolment_drop_out(
+        actor=user, enrolment=enrolment, ended_on=data["ended_on"], reason=data["reason"], note=data["note"]
+    )
+
+
 @signed_in(WORKER)
 @require_http_methods(["GET", "POST"])
 def enrolment_end(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID) -> HttpResponse:
     enrolment = _enrolment(request, enrolment_id, page="end")
     form = forms.EndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["outcome"] == forms.END_COMPLETED:
-                actions.enrolment_complete(
-                    actor=request.user, enrolment=enrolment, ended_on=data["ended_on"], note=data["note"]
-                )
-            else:
-                actions.enrolment_drop_out(
-                    actor=request.user,
-                    enrolment=enrolment,
-                    ended_on=data["ended_on"],
-                    reason=data["reason"],
-                    note=data["note"],
-                )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+    if request.method == "POST":
+        ended = run_action(form, lambda data: _enrolment_end(request.user, enrolment, data))
+        if ended is not None:
             return redirect("perpetrators:detail", enrolment_id=enrolment.pk)
     return _form_page(
         request,
@@ -274,16 +266,19 @@ def outcome_record(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUID, p
     if point not in OutcomePoint.values:
         raise Http404("No such point")
     form = forms.OutcomeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        recorded_on, note = data.pop("recorded_on"), data.pop("note")
-        try:
-            actions.outcome_record(
-                actor=request.user, enrolment=enrolment, point=point, recorded_on=recorded_on, measures=data, note=note
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+    if request.method == "POST":
+        recorded = run_action(
+            form,
+            lambda data: actions.outcome_record(
+                actor=request.user,
+                enrolment=enrolment,
+                point=point,
+                recorded_on=data["recorded_on"],
+                measures={name: value for name, value in data.items() if name not in ("recorded_on", "note")},
+                note=data["note"],
+            ),
+        )
+        if recorded is not None:
             return redirect("perpetrators:detail", enrolment_id=enrolment.pk)
     return _form_page(
         request,
@@ -469,6 +464,8 @@ def _save_register(request: AuthenticatedHttpRequest, open_rows: list[dict[str, 
             f"The session note for {row['enrolment'].participant} must be {forms.NOTE_MAX:,} characters or fewer."
             for row in too_long
         ]
+    # Not run_action: a register is many rows posted without a form, saved all or nothing; a
+    # refusal names its row in the messages returned.
     try:
         with transaction.atomic():
             for row, value in chosen:

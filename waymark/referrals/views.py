@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +30,8 @@ from waymark.referrals.models import Referral
 from waymark.referrals.routing import advise
 from waymark.referrals.selectors import known_matches
 from waymark.referrals.states import ACTION_LABELS, REASON_REQUIRED, InvalidTransition, ReferralStatus, allowed_targets
+from waymark.web.actions import run_action
+from waymark.web.forms import ButtonForm
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -91,11 +93,13 @@ def intake_check(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("referrals:step", slug=first_unanswered.slug)
     errors: list[str] = []
     if request.method == "POST":
-        try:
-            referral = referral_create(actor=request.user, **intake.action_arguments(request, answered))
-        except ValidationError as error:
-            errors = [str(m) for messages_ in error.message_dict.values() for m in messages_]
-        else:
+        # The answers were checked step by step; the action's refusal is listed on this page.
+        button = ButtonForm(request.POST)
+        referral = run_action(
+            button, lambda _: referral_create(actor=request.user, **intake.action_arguments(request, answered))
+        )
+        errors = [str(error) for error in button.non_field_errors()]
+        if referral is not None:
             intake.clear_draft(request)
             request.session[intake.SENT_KEY] = referral.number
             return redirect("referrals:sent")
@@ -305,25 +309,22 @@ def link_subject(request: AuthenticatedHttpRequest, referral_id: str) -> HttpRes
         raise Http404("No such person")
     errors: list[str] = []
     if request.POST.get("confirm"):
-        try:
-            referral_subject_merge(
+        button = ButtonForm(request.POST)
+        reason = request.POST.get("reason", "")[:2000]
+        merged = run_action(
+            button,
+            lambda _: referral_subject_merge(
                 actor=request.user,
                 referral=referral,
                 existing_person=existing,
                 resolutions=resolutions_from_post(request.POST),
-                reason=request.POST.get("reason", "")[:2000],
-            )
-        except ValidationError as error:
-            errors = (
-                [m for ms in error.message_dict.values() for m in ms]
-                if hasattr(error, "error_dict")
-                else error.messages
-            )
-        except PermissionDenied as error:
-            if not can_decide(request.user, referral):
-                raise
-            errors = [str(error)]
-        else:
+                reason=reason,
+            ),
+            # A decider's refusal (the records' agencies) is shown on the page; anyone else's is a 403.
+            refusals_on_form=can_decide(request.user, referral),
+        )
+        errors = [str(error) for error in button.non_field_errors()]
+        if merged is not None:
             messages.success(request, "The match is confirmed: the records are merged into the known person's record.")
             return redirect("referrals:detail", referral_id=referral.pk)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=existing, detail={"page": "merge preview"})

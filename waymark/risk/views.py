@@ -12,7 +12,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -39,7 +39,7 @@ from waymark.risk.selectors import (
     reassessments_due,
 )
 from waymark.routing.rules import recommend_route
-from waymark.web.forms import add_action_errors
+from waymark.web.actions import run_action
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -118,15 +118,13 @@ def assessment_record(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -
             "judgement_level": form.cleaned_data["judgement_level"] or None,
             "judgement_reason": form.cleaned_data["judgement_reason"],
         }
-        try:
-            if step == "confirm":
-                assessment = risk_assessment_record(actor=request.user, person=person, **fields)
+        if step == "confirm":
+            assessment = run_action(form, lambda _: risk_assessment_record(actor=request.user, person=person, **fields))
+            if assessment is not None:
                 messages.success(request, "Risk assessment saved.")
                 return redirect("risk:detail", assessment_id=assessment.pk)
-            checked = risk_assessment_check(**fields)
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+        checked = None if step == "confirm" else run_action(form, lambda _: risk_assessment_check(**fields))
+        if checked is not None:
             rows = _rows(form.items, {number: answer.value for number, answer in checked.answers.items()})
             return render(
                 request,
@@ -189,14 +187,12 @@ def assessment_archive(request: AuthenticatedHttpRequest, assessment_id: uuid.UU
         _denied(request, "risk.riskassessment", assessment_id)
         raise PermissionDenied("Only a team manager can archive a risk assessment.")
     form = ArchiveForm(request.POST)
-    if form.is_valid():
-        try:
-            risk_assessment_archive(actor=request.user, assessment=assessment, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            form.add_error("reason", error.message_dict.get("reason", error.messages))
-        else:
-            messages.success(request, "Risk assessment archived.")
-            return redirect("risk:history", person_id=assessment.person_id)
+    archived = run_action(
+        form, lambda data: risk_assessment_archive(actor=request.user, assessment=assessment, reason=data["reason"])
+    )
+    if archived is not None:
+        messages.success(request, "Risk assessment archived.")
+        return redirect("risk:history", person_id=assessment.person_id)
     return render(request, "risk/archive.html", {"assessment": assessment, "person": assessment.person, "form": form})
 
 

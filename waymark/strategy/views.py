@@ -197,15 +197,7 @@ def action_update(request: AuthenticatedHttpRequest, action_id: uuid.UUID) -> Ht
             lambda data: actions.action_update_record(
                 actor=_user(request),
                 action=action,
-                details=actions.UpdateDetails(
-                    rag=data["rag"],
-                    progress=data["progress"],
-                    reason=data["reason"],
-                    corrective_action=data["corrective_action"],
-                    revised_target_on=data["revised_target_on"],
-                    issue_level=data["issue_level"],
-                    escalate=data["escalate"],
-                ),
+                details=actions.UpdateDetails(**{name: value for name, value in data.items() if name != "version"}),
                 version=data["version"],
             ),
         )

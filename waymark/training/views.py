@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -46,7 +46,7 @@ from waymark.training.importer import COLUMNS, parse_register
 from waymark.training.models import Champion, Course, PeerMatch, PeerSupporter, TrainingSession
 from waymark.training.selectors import COUNT_COLUMNS, confidence_change, training_counts
 from waymark.web.actions import run_action
-from waymark.web.forms import add_action_errors
+from waymark.web.forms import ButtonForm
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -229,19 +229,9 @@ def attendance_add(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST":
         done = run_action(
             form,
+            # The form asks for exactly the register's line (tests/training).
             lambda data: actions.attendance_record(
-                actor=_user(request),
-                row=actions.AttendanceRow(
-                    session=session,
-                    full_name=data["full_name"],
-                    email=data["email"],
-                    organisation=data["organisation"],
-                    sector=data["sector"],
-                    audience=data["audience"],
-                    status=data["status"],
-                    confidence_before=data["confidence_before"],
-                    confidence_after=data["confidence_after"],
-                ),
+                actor=_user(request), row=actions.AttendanceRow(session=session, **data)
             ),
         )
         if done is not None:
@@ -266,16 +256,7 @@ def booking_edit(request: HttpRequest, booking_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST":
         done = run_action(
             form,
-            lambda data: actions.booking_update(
-                actor=_user(request),
-                booking=booking,
-                status=data["status"],
-                confidence_before=data["confidence_before"],
-                confidence_after=data["confidence_after"],
-                follow_up_on=data["follow_up_on"],
-                follow_up_note=data["follow_up_note"],
-                version=data["version"],
-            ),
+            lambda data: actions.booking_update(actor=_user(request), booking=booking, **data),
         )
         if done is not None:
             messages.success(request, "The booking has been saved.")
@@ -570,29 +551,34 @@ def peer_detail(request: HttpRequest, peer_id: uuid.UUID) -> HttpResponse:
     which = request.POST.get("form", "")
     supervision = forms.SupervisionForm(request.POST if which == "supervision" else None, prefix="supervision")
     match = forms.MatchForm(request.POST if which == "match" else None, prefix="match")
-    if request.method == "POST":
-        try:
-            if which == "supervision" and supervision.is_valid():
-                actions.peer_supervision_record(actor=_user(request), peer=peer, **supervision.cleaned_data)
-                messages.success(request, "The supervision has been recorded.")
-                return redirect("training:peer", peer.pk)
-            if which == "match" and match.is_valid():
-                actions.peer_match_record(actor=_user(request), peer=peer, **match.cleaned_data)
-                messages.success(request, "The match has been recorded.")
-                return redirect("training:peer", peer.pk)
-            if which == "end":
-                # Through the peer supporter's scope, never by the match's id alone.
-                ended = get_for_user(
-                    PeerMatch.objects.visible_to(_user(request)).filter(peer_supporter=peer),
-                    request.POST.get("match_id", ""),
-                    actor=_user(request),
-                    detail={"page": "end a peer match"},
-                )
-                actions.peer_match_end(actor=_user(request), match=ended, ended_on=timezone.localdate())
-                messages.success(request, "The match has been ended.")
-                return redirect("training:peer", peer.pk)
-        except ValidationError as error:
-            add_action_errors(supervision if which == "supervision" else match, error)
+    if which == "supervision":
+        recorded = run_action(
+            supervision, lambda data: actions.peer_supervision_record(actor=_user(request), peer=peer, **data)
+        )
+        if recorded is not None:
+            messages.success(request, "The supervision has been recorded.")
+            return redirect("training:peer", peer.pk)
+    if which == "match":
+        matched = run_action(match, lambda data: actions.peer_match_record(actor=_user(request), peer=peer, **data))
+        if matched is not None:
+            messages.success(request, "The match has been recorded.")
+            return redirect("training:peer", peer.pk)
+    if which == "end" and request.method == "POST":
+        # Through the peer supporter's scope, never by the match's id alone.
+        ended = get_for_user(
+            PeerMatch.objects.visible_to(_user(request)).filter(peer_supporter=peer),
+            request.POST.get("match_id", ""),
+            actor=_user(request),
+            detail={"page": "end a peer match"},
+        )
+        done = run_action(
+            ButtonForm(request.POST),
+            lambda _: actions.peer_match_end(actor=_user(request), match=ended, ended_on=timezone.localdate()),
+            flash=request,
+        )
+        if done is not None:
+            messages.success(request, "The match has been ended.")
+        return redirect("training:peer", peer.pk)
     return render(
         request,
         "training/peer.html",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -65,7 +65,7 @@ from waymark.marac.models import (
 from waymark.marac.repeats import RepeatFinding, repeats_for_cases
 from waymark.organisations.models import Agency
 from waymark.web.actions import run_action
-from waymark.web.forms import add_action_errors
+from waymark.web.forms import ButtonForm
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -85,24 +85,13 @@ def _audit_print(request: AuthenticatedHttpRequest, meeting: MaracMeeting, docum
     )
 
 
-def _refused(request: HttpRequest, error: Exception) -> None:
-    if isinstance(error, ValidationError):
-        for text in error.messages:
-            messages.error(request, text)
-    else:
-        messages.error(request, str(error))
-
-
 def _run(request: HttpRequest, change: Callable[[], Any], success: str) -> bool:
-    """Runs an action; a refusal becomes an error message. True when it succeeded."""
-    try:
-        change()
-    except (actions.MeetingError, ValidationError) as error:
-        _refused(request, error)
-        return False
-    if success:
+    """Runs a button's action (``run_action``); a refusal (a ``ValidationError`` or a broken meeting
+    rule) is flashed, and so is ``success``. True when it succeeded."""
+    done = run_action(ButtonForm(request.POST), lambda _: change(), shown=(actions.MeetingError,), flash=request)
+    if done is not None and success:
         messages.success(request, success)
-    return True
+    return done is not None
 
 
 def criteria_labels(marac_case: MaracCase) -> list[str]:
@@ -365,25 +354,21 @@ def research(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID)
     if agencies.exists() and meeting.status in selectors.OPEN_FOR_AGENDA:
         if request.method == "POST":
             form = ResearchForm(request.POST, agencies=agencies)
-            if form.is_valid():
-                data = form.cleaned_data
-                try:
-                    actions.research_record(
-                        actor=request.user,
-                        meeting=meeting,
-                        marac_case=marac_case,
-                        agency=data["agency"],
-                        body=data["body"],
-                        no_information_held=data["no_information_held"],
-                    )
-                except (ValidationError, actions.MeetingError) as error:
-                    if isinstance(error, ValidationError):
-                        add_action_errors(form, error)
-                    else:
-                        form.add_error(None, str(error))
-                else:
-                    messages.success(request, f"Research recorded for {marac_case.ref}.")
-                    return redirect("marac:research", meeting_id=meeting.pk, case_id=marac_case.pk)
+            saved = run_action(
+                form,
+                lambda data: actions.research_record(
+                    actor=request.user,
+                    meeting=meeting,
+                    marac_case=marac_case,
+                    agency=data["agency"],
+                    body=data["body"],
+                    no_information_held=data["no_information_held"],
+                ),
+                shown=(actions.MeetingError,),
+            )
+            if saved is not None:
+                messages.success(request, f"Research recorded for {marac_case.ref}.")
+                return redirect("marac:research", meeting_id=meeting.pk, case_id=marac_case.pk)
         else:
             own = next((e for e in entries if e.agency_id in {a.pk for a in agencies}), None)
             initial: dict[str, Any] = {"agency": agencies[0].pk}
@@ -777,29 +762,29 @@ def action_update(request: AuthenticatedHttpRequest, action_id: UUID) -> HttpRes
     action = get_action_for_user(request.user, action_id)
     if request.method == "POST":
         form = ActionStatusForm(request.POST)
-        if form.is_valid():
-            try:
-                actions.action_set_status(
+        try:
+            updated = run_action(
+                form,
+                lambda data: actions.action_set_status(
                     actor=request.user,
                     action=action,
-                    status=form.cleaned_data["status"],
-                    note=form.cleaned_data["note"],
+                    status=data["status"],
+                    note=data["note"],
                     read_version=form.read_version,
-                )
-            except ValidationError as error:
-                add_action_errors(form, error)
-            except StaleEdit:
-                fresh = get_action_for_user(request.user, action_id)
-                return conflict_response(
-                    request,
-                    form=form,
-                    current={"status": fresh.status, "note": fresh.status_note},
-                    current_version=fresh.version,
-                    make_form=lambda merged: ActionStatusForm(initial=merged),
-                )
-            else:
-                messages.success(request, "The action is updated.")
-                return redirect("marac:actions")
+                ),
+            )
+        except StaleEdit:
+            fresh = get_action_for_user(request.user, action_id)
+            return conflict_response(
+                request,
+                form=form,
+                current={"status": fresh.status, "note": fresh.status_note},
+                current_version=fresh.version,
+                make_form=lambda merged: ActionStatusForm(initial=merged),
+            )
+        if updated is not None:
+            messages.success(request, "The action is updated.")
+            return redirect("marac:actions")
     else:
         form = ActionStatusForm(
             initial=versioned_initial(

@@ -11,7 +11,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -47,7 +47,8 @@ from waymark.organisations.models import Agency, AgencyKind
 from waymark.people.choices import Sex, YesNoUnknown
 from waymark.referrals.actions import PersonDetails, Sharing
 from waymark.risk.selectors import latest_assessment
-from waymark.web.forms import add_action_errors
+from waymark.web.actions import run_action
+from waymark.web.forms import ButtonForm
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -143,8 +144,9 @@ def refer(request: AuthenticatedHttpRequest) -> HttpResponse:
         data = form.cleaned_data
         agency_id: str = data.get("agency") or form.single_agency or ""
         agency = Agency.objects.get(pk=agency_id)
-        try:
-            marac_case = marac_referral_create(
+        marac_case = run_action(
+            form,
+            lambda _: marac_referral_create(
                 actor=user,
                 referring_agency=agency,
                 victim=victim,
@@ -174,10 +176,9 @@ def refer(request: AuthenticatedHttpRequest) -> HttpResponse:
                     authorised_by=data.get("authorised_by", ""),
                     reason=data.get("sharing_reason", ""),
                 ),
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
+            ),
+        )
+        if marac_case is not None:
             messages.success(request, f"MARAC referral {marac_case.ref} sent to the MARAC coordinator.")
             return redirect("marac:flags" if flag is not None else "marac:mine")
     return render(
@@ -341,22 +342,19 @@ def decide(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     marac_case = _referral_or_refuse(request, case_id)
     require_coordinator(request.user)
     form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            marac_case = marac_referral_decide(
-                actor=request.user,
-                marac_case=marac_case,
-                accept=form.cleaned_data["decision"] == "accept",
-                reason_code=form.cleaned_data["reason_code"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            for name, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(name if name in form.fields else None, problem)
-        else:
-            messages.success(request, f"{marac_case.ref}: {marac_case.get_status_display().lower()}.")
-            return redirect("marac:referrals")
+    decided = run_action(
+        form,
+        lambda data: marac_referral_decide(
+            actor=request.user,
+            marac_case=marac_case,
+            accept=data["decision"] == "accept",
+            reason_code=data["reason_code"],
+            reason=data["reason"],
+        ),
+    )
+    if decided is not None:
+        messages.success(request, f"{decided.ref}: {decided.get_status_display().lower()}.")
+        return redirect("marac:referrals")
     finding = repeats_for_cases([marac_case])[marac_case.pk]
     return render(request, "marac/referral_detail.html", _detail_context(marac_case, finding, form), status=400)
 
@@ -377,17 +375,15 @@ def same_person(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse
     offered = {c["person"].pk: c["person"] for c in known_to_marac(marac_case, role=role)}
     if chosen not in offered:
         raise Http404("No such person")
-    try:
-        marac_referral_use_known_person(
-            actor=request.user,
-            marac_case=marac_case,
-            role=role,
-            person=offered[chosen],
-            reason=request.POST.get("reason", "")[:2000],
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(m for ms in error.message_dict.values() for m in ms))
-    else:
+    reason = request.POST.get("reason", "")[:2000]
+    used = run_action(
+        ButtonForm(request.POST),
+        lambda _: marac_referral_use_known_person(
+            actor=request.user, marac_case=marac_case, role=role, person=offered[chosen], reason=reason
+        ),
+        flash=request,
+    )
+    if used is not None:
         messages.success(request, "The referral now names the record MARAC already knows.")
     return redirect("marac:referral", case_id=marac_case.pk)
 
@@ -437,12 +433,9 @@ def dismiss(request: AuthenticatedHttpRequest, flag_id: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Explain why this alert needs no repeat referral, then dismiss it.")
         return redirect("marac:flags")
-    try:
-        flag_dismiss(actor=request.user, flag=flag, reason=form.cleaned_data["reason"])
-    except ValidationError as error:
-        messages.error(request, " ".join(m for ms in error.message_dict.values() for m in ms))
-    except PermissionDenied:
-        raise
-    else:
+    dismissed = run_action(
+        form, lambda data: flag_dismiss(actor=request.user, flag=flag, reason=data["reason"]), flash=request
+    )
+    if dismissed is not None:
         messages.success(request, "Alert dismissed.")
     return redirect("marac:flags")
