@@ -459,3 +459,37 @@ def test_words_that_look_located_need_confirming(coordinator, police_referrer, m
     assert second.status_code == 302
     case.refresh_from_db()
     assert case.status == MaracCaseStatus.NOT_ACCEPTED
+
+
+def test_every_person_known_to_marac_by_that_name_is_offered_in_one_query(
+    coordinator, police_referrer, specialist_agency, marac_agency, client_for, django_assert_num_queries
+):
+    """No first-ten cut-off: the coordinator may confirm only someone offered, so a common name
+    with many earlier referrals must list them all (here fourteen), each with its own count."""
+    from waymark.marac.referrals.selectors import known_to_marac
+
+    today = timezone.localdate()
+    harm = Person.objects.create(held_by=specialist_agency, given_name="Lee", family_name="Garner")
+    namesakes = []
+    for n in range(14):
+        person = Person.objects.create(held_by=specialist_agency, given_name="Dana", family_name="Whitlow")
+        for k in range(1 + n % 3):
+            earlier_referral(person, harm, today - timedelta(days=30 + 40 * n + k))
+        namesakes.append(person)
+    post(client_for(police_referrer), direct_form())
+    new = MaracCase.objects.get(referring_agency=police_referrer.primary_agency)
+
+    with django_assert_num_queries(2):  # the referral's victim, then every candidate with its counts
+        found = known_to_marac(new, role="victim")
+    assert {c["person"].pk for c in found} == {p.pk for p in namesakes}
+    by_person = {c["person"].pk: c for c in found}
+    for n, person in enumerate(namesakes):
+        assert by_person[person.pk]["referrals"] == 1 + n % 3
+        assert by_person[person.pk]["latest_ref"] == MaracCase.objects.filter(victim=person).latest("referred_on").ref
+
+    last = namesakes[-1]  # the one a first-ten list would have left out
+    client = client_for(coordinator)
+    url = reverse("marac:same-person", args=[new.pk])
+    client.post(url, {"role": "victim", "person": str(last.pk), "reason": "Same name; same person causing harm"})
+    new.refresh_from_db()
+    assert new.victim == last

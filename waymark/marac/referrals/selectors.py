@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from waymark.marac.models import MaracCase, MaracCaseStatus
 from waymark.marac.referrals.access import marac_referrals_visible_to
@@ -36,17 +36,32 @@ def known_to_marac(marac_case: MaracCase, *, role: str) -> list[dict[str, Any]]:
     if family:
         shared_name |= Q(family_name__iexact=family)
     same_birth = Q(date_of_birth=person.date_of_birth) & shared_name if person.date_of_birth else Q(pk__in=[])
+    # Every candidate, never a first few: the coordinator may only confirm someone offered here
+    # (``marac_person_confirm``), so a cut-off would hide the right person. A name and a date of
+    # birth within MARAC's own history keep the list short; one query, however long it is.
+    referrals = MaracCase.objects.filter(**{field_name: OuterRef("pk")})
+    latest = referrals.order_by("-referred_on", "-created_at")
+    candidates = (
+        people.filter(same_name | same_birth)
+        .annotate(
+            marac_referrals=Subquery(
+                referrals.order_by().values(field_name).annotate(n=Count("pk")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            latest_ref=Subquery(latest.values("ref")[:1]),
+            latest_on=Subquery(latest.values("referred_on")[:1]),
+        )
+        .order_by("family_name", "given_name", "pk")
+    )
     found = []
-    # short list: ten people to compare by name; anyone else is found with "Find a person".
-    for candidate in people.filter(same_name | same_birth).order_by("family_name", "given_name")[:10]:
-        referrals = MaracCase.objects.filter(**{field_name: candidate}).order_by("-referred_on")
-        latest = referrals.first()
+    for candidate in candidates:
+        annotated: Any = candidate  # carries the three annotations above
         found.append(
             {
                 "person": candidate,
-                "referrals": referrals.count(),
-                "latest_ref": latest.ref if latest else "",
-                "latest_on": latest.referred_on if latest else None,
+                "referrals": annotated.marac_referrals or 0,
+                "latest_ref": annotated.latest_ref or "",
+                "latest_on": annotated.latest_on,
             }
         )
     return found
