@@ -72,13 +72,26 @@ def case_records_visible_to(user: User, records: QuerySet[Any]) -> QuerySet[Any]
     return records.filter(case__in=cases_visible_to(user).order_by().values("pk"))
 
 
+# The mark the object check leaves on the case it returns: whose check it passed. What follows on
+# the same page (``can_work_on``, a case's notes, the sections) then knows this user may see this
+# case, and does not ask the agency-wide scope the same question again.
+_CHECKED_FOR = "_case_checked_for"
+
+
 def get_case_for_user(user: User, case_id: uuid.UUID | str, *, page: str = "") -> Case:
     """The case, if this user may see it, through the one object check (``get_for_user``): Http404
     alike for "no such case" and "not yours", and the VIEW audit row for ``page`` written."""
     from waymark.cases.models import Case
 
     scope = Case.objects.visible_to(user).select_related("person", "agency", "team", "caseworker", "referral")
-    return get_for_user(scope, case_id, actor=user, detail={"page": page} if page else None)
+    case = get_for_user(scope, case_id, actor=user, detail={"page": page} if page else None)
+    setattr(case, _CHECKED_FOR, user.pk)
+    return case
+
+
+def passed_check(user: User, case: Any) -> bool:
+    """This very case instance came from ``get_case_for_user`` for this user (in this request)."""
+    return _is_member(user) and getattr(case, _CHECKED_FOR, None) == user.pk
 
 
 def is_team_manager_for(user: User, case: Any) -> bool:
@@ -92,7 +105,10 @@ def is_allocated_caseworker(user: User, case: Any) -> bool:
 
 def can_work_on(user: User, case: Any) -> bool:
     """May record contacts, notes, plans, tasks and outcomes: the allocated caseworker, a team
-    colleague covering, or a team manager. The same people who may see the case."""
+    colleague covering, or a team manager. The same people who may see the case, so a case that
+    has just passed this user's object check needs no second query."""
+    if passed_check(user, case):
+        return True
     return cases_visible_to(user).filter(pk=case.pk).exists()
 
 
@@ -113,6 +129,11 @@ def case_notes_visible_to(user: User, notes: QuerySet[Any] | None = None) -> Que
         return scope.none()
     # Only notes of a case the user may see at all.
     scope = scope.filter(case__in=cases_visible_to(user).order_by().values("pk"))
+    return scope.filter(_readable_notes(user))
+
+
+def _readable_notes(user: User) -> Q:
+    """Of the notes on a case the user may see, those they may read."""
     # Ordinary notes: everyone who may see the case.
     readable = Q(sensitive=False)
     # Sensitive notes: the note's author ...
@@ -121,12 +142,15 @@ def case_notes_visible_to(user: User, notes: QuerySet[Any] | None = None) -> Que
     readable |= Q(case__caseworker=user)
     # ... and team managers of the agency holding the case.
     readable |= Q(case__agency_id__in=user.agencies_with_role(Role.TEAM_MANAGER))
-    return scope.filter(readable)
+    return readable
 
 
 def notes_visible_to(user: User, case: Any, notes: QuerySet[Any]) -> QuerySet[Any]:
-    """A case's notes this user may read (call after the case's own check)."""
-    return case_notes_visible_to(user, notes.filter(case=case))
+    """A case's notes this user may read (call after the case's own check). After the check, only
+    the sensitive-note rule applies: the case itself is known to be visible."""
+    if not passed_check(user, case):
+        return case_notes_visible_to(user, notes.filter(case=case))
+    return notes.filter(case=case).filter(_readable_notes(user))
 
 
 def notes_listed_beyond_the_case(user: User) -> QuerySet[Any]:

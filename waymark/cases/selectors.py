@@ -145,16 +145,7 @@ def worker_dashboard(user: User, *, today: date | None = None) -> WorkerDashboar
             row_for_order = by_case.get(getattr(order, "case_id", None))
             if row_for_order is not None:
                 row_for_order.orders.append(order)
-    tasks = list(
-        Task.objects.filter(
-            owner=user,
-            done_at__isnull=True,
-            due_on__lte=today + timedelta(days=TASKS_DUE_DAYS),
-            case__in=Case.objects.visible_to(user).open().values("pk"),
-        )
-        .select_related("case", "case__person")
-        .order_by("due_on", "created_at")
-    )
+    tasks = list(tasks_due(user, today).select_related("case", "case__person").order_by("due_on", "created_at"))
     return WorkerDashboard(
         today=today,
         rows=rows,
@@ -246,12 +237,51 @@ def reassessments_due_on_caseload(user: User, cases: QuerySet[Case], today: date
     return _reassessments_by_person(user, today, cases)
 
 
+def overdue_first_contact(today: date) -> Q:
+    """An open case with no successful contact yet whose first-contact standard has passed (as a
+    condition, so a panel can count it in the same aggregate as its other figures)."""
+    return (
+        episode_started_on_or_before(overdue_if_referred_on_or_before(today))
+        & Q(status__in=OPEN)
+        & Q(first_contact_at__isnull=True)
+    )
+
+
 def overdue_first_contacts(cases: QuerySet[Case], today: date) -> QuerySet[Case]:
     """Open cases with no successful contact yet whose first-contact standard has passed."""
-    return cases.filter(
-        episode_started_on_or_before(overdue_if_referred_on_or_before(today)),
-        status__in=OPEN,
-        first_contact_at__isnull=True,
+    return cases.filter(overdue_first_contact(today))
+
+
+def tasks_due(user: User, today: date) -> QuerySet[Task]:
+    """Tasks this user owns, not done, due within ``TASKS_DUE_DAYS`` (overdue included), on open
+    cases they may see: the caseworker's dashboard list and the figure on her home panel."""
+    return Task.objects.filter(
+        owner=user,
+        done_at__isnull=True,
+        due_on__lte=today + timedelta(days=TASKS_DUE_DAYS),
+        case__in=Case.objects.visible_to(user).open().order_by().values("pk"),
+    )
+
+
+def my_cases_figures(user: User, today: date) -> dict[str, int]:
+    """The caseworker's home panel: her open cases and overdue first contacts (one aggregate) and
+    her tasks due (one count)."""
+    figures = my_open_cases(user).aggregate(open=Count("pk"), overdue=Count("pk", filter=overdue_first_contact(today)))
+    figures["tasks_due"] = tasks_due(user, today).count()
+    return figures
+
+
+def team_cases_figures(user: User, today: date) -> dict[str, int]:
+    """The team manager's home panel, in one aggregate over the cases of the agencies they manage."""
+    # All three figures are of open cases: the (agency, status) index skips the closed ones.
+    return (
+        managed_cases(user)
+        .filter(status__in=OPEN)
+        .aggregate(
+            awaiting=Count("pk", filter=Q(status=CaseStatus.AWAITING_ALLOCATION)),
+            overdue=Count("pk", filter=overdue_first_contact(today)),
+            closures=Count("pk", filter=Q(status=CaseStatus.CLOSURE_REQUESTED)),
+        )
     )
 
 

@@ -76,11 +76,11 @@ def outcomes_panel(user: User) -> Panel:
 @register_case_section(order=40, template="outcomes/_case_section.html")
 def outcomes_section(user: User, case: Any) -> dict[str, Any] | None:
     """Intake against the latest measures for the client and each child, and the next review."""
-    from waymark.risk.access import assessments_visible_to
+    from waymark.risk.access import visible_among
 
     subjects = outcomes_by_subject(case)
     linked = {m.risk_assessment_id for item in subjects for m in item.measures if m.risk_assessment_id}
-    visible = set(assessments_visible_to(user).filter(pk__in=linked).values_list("pk", flat=True)) if linked else set()
+    visible = visible_among(user, linked)
     return {
         "subjects": subjects,
         "visible_assessments": visible,

@@ -152,10 +152,18 @@ def people_worked_with(user: User) -> Any:
     relations, so people does not import casework."""
     if not _is_member(user):
         return Person.objects.none()
-    mine = Q(cases__caseworker=user, cases__closed_on__isnull=True) | Q(
-        case_links_as_child__case__caseworker=user, case_links_as_child__case__closed_on__isnull=True
+    # Her caseload's people first (each half starts from her cases' caseworker index), then the
+    # visibility rule for those few ids only: asked of a short list, the rule never scans every
+    # person her agency holds.
+    clients = Person.objects.filter(cases__caseworker=user, cases__closed_on__isnull=True).order_by().values("pk")
+    children = (
+        Person.objects.filter(
+            case_links_as_child__case__caseworker=user, case_links_as_child__case__closed_on__isnull=True
+        )
+        .order_by()
+        .values("pk")
     )
-    ids = Person.objects.filter(mine).values("pk")
+    ids = set(clients.union(children).values_list("pk", flat=True))
     return people_visible_to(user).filter(pk__in=ids, archived_at__isnull=True)
 
 

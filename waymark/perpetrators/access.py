@@ -93,11 +93,12 @@ def programme_for_victim_case(user: User, case: Any) -> list[Any]:
     Call only after the case page's own check (``get_case_for_user``). What the caller may show
     from them is the programme status and the risk flags: nothing else.
     """
-    from waymark.cases.access import cases_visible_to
+    from waymark.cases.access import cases_visible_to, passed_check
     from waymark.perpetrators.models import VictimLink
 
-    # The victim's caseworker, a covering colleague or a team manager: whoever may see the case.
-    if not cases_visible_to(user).filter(pk=case.pk).exists():
+    # The victim's caseworker, a covering colleague or a team manager: whoever may see the case
+    # (known already when this very case passed the user's object check).
+    if not passed_check(user, case) and not cases_visible_to(user).filter(pk=case.pk).exists():
         return []
     return list(
         VictimLink.objects.filter(victim_id=case.person_id)

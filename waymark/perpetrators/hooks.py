@@ -107,18 +107,27 @@ def programme_flags_panel(user: User) -> Panel:
     from waymark.perpetrators.models import VictimLink
 
     since = timezone.localdate() - timedelta(days=FLAG_PANEL_DAYS)
-    open_cases = cases_visible_to(user).filter(status__in=OPEN).order_by("opened_on")
-    cases = {case.person_id: case for case in open_cases}
-    links = VictimLink.objects.filter(victim_id__in=list(cases)).values_list("enrolment_id", "victim_id")
+    # From the few recent flags to the clients they concern, never a read of every open case the
+    # user may see (for a manager, the whole service's).
+    open_cases = cases_visible_to(user).filter(status__in=OPEN).order_by()
+    clients = open_cases.values("person_id")
+    flags = list(
+        RiskFlag.objects.filter(raised_on__gte=since, enrolment__victim_links__victim_id__in=clients)
+        .distinct()
+        .order_by("-raised_on")
+    )
+    links = VictimLink.objects.filter(
+        enrolment_id__in={flag.enrolment_id for flag in flags}, victim_id__in=clients
+    ).values_list("enrolment_id", "victim_id")
     victims_of: dict[Any, list[Any]] = {}
     for enrolment_id, victim_id in links:
         victims_of.setdefault(enrolment_id, []).append(victim_id)
-    flags = list(
-        RiskFlag.objects.filter(enrolment_id__in=list(victims_of), raised_on__gte=since).order_by("-raised_on")
-    )
+    # Each client's latest-opened open case (as the list it links from).
+    victims = {victim_id for ids in victims_of.values() for victim_id in ids}
+    cases = {case.person_id: case for case in open_cases.filter(person_id__in=victims).order_by("opened_on")}
     shown: list[tuple[str, str]] = []
     for flag in flags:
-        for victim_id in victims_of[flag.enrolment_id]:
+        for victim_id in victims_of.get(flag.enrolment_id, []):
             case = cases[victim_id]
             label = f"{case.number}: {flag.get_kind_display().lower()} ({flag.raised_on:%-d %B %Y})"
             shown.append((label, reverse("cases:detail", args=[case.pk])))

@@ -21,7 +21,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from waymark.audit.scoping import Detail, get_for_user
 from waymark.core.roles import Role
@@ -74,6 +74,12 @@ def _cases_visible(user: User) -> Any:
     from waymark.cases.access import cases_visible_to
 
     return cases_visible_to(user).order_by()
+
+
+def _on_a_visible_case(user: User) -> Q:
+    """The record's linked case is one this user may see: asked of each record's own case (an
+    index lookup), never by listing every case the user's team has ever held."""
+    return Q(Exists(_cases_visible(user).filter(pk=OuterRef("case_id"))))
 
 
 # --- Services and addresses ------------------------------------------------------------------
@@ -149,7 +155,7 @@ def referrals_visible_to(user: User, referrals: QuerySet[Any] | None = None) -> 
     # Whoever made the referral, while they still hold a referring role there.
     grants |= Q(referred_by=user, referring_agency_id__in=user.agencies_with_role(*REFERRER_ROLES))
     # Whoever may see the survivor's linked case.
-    grants |= Q(case_id__in=_cases_visible(user).values("pk"))
+    grants |= _on_a_visible_case(user)
     # Team managers and housing officers of the referring agency (covering, and their caseload).
     grants |= Q(referring_agency_id__in=user.agencies_with_role(Role.TEAM_MANAGER, Role.HOUSING_OFFICER))
     return scope.filter(grants)
@@ -188,7 +194,7 @@ def sanctuaries_visible_to(user: User, sanctuaries: QuerySet[Any] | None = None)
     # Whoever made the referral, while they still hold a referring role there.
     grants |= Q(referred_by=user, referring_agency_id__in=user.agencies_with_role(*SANCTUARY_REFERRER_ROLES))
     # Whoever may see the survivor's linked case.
-    grants |= Q(case_id__in=_cases_visible(user).values("pk"))
+    grants |= _on_a_visible_case(user)
     # Team managers of the referring agency.
     grants |= Q(referring_agency_id__in=user.agencies_with_role(Role.TEAM_MANAGER))
     return scope.filter(grants)
@@ -218,7 +224,7 @@ def sanctuary_addresses_visible_to(user: User, sanctuaries: QuerySet[Any] | None
     # The scheme's coordinators: they arrange the survey and the fitting.
     grants |= Q(scheme_agency_id__in=scheme_agency_ids(user))
     # The survivor's own workers: those who may see her case.
-    grants |= Q(case_id__in=_cases_visible(user).values("pk"))
+    grants |= _on_a_visible_case(user)
     return scope.filter(grants)
 
 

@@ -46,6 +46,20 @@ def assessments_visible_to(user: User, queryset: Any = None) -> Any:
     return queryset.filter(person__in=people_visible_to(user)).filter(archived_at__isnull=True)
 
 
+def visible_among(user: User, assessment_ids: Any) -> set[Any]:
+    """Of these few assessments, the ids of those this user may see: the rule of
+    ``assessments_visible_to``, with the person condition asked only of the people they are about
+    (a handful of ids, never a scan of every person the user's agencies hold)."""
+    from waymark.risk.models import RiskAssessment
+
+    ids = list(assessment_ids)
+    if not ids or not has_risk_role(user):
+        return set()
+    about = dict(RiskAssessment.objects.filter(pk__in=ids, archived_at__isnull=True).values_list("pk", "person_id"))
+    people = set(people_visible_to(user).filter(pk__in=set(about.values())).values_list("pk", flat=True))
+    return {pk for pk, person_id in about.items() if person_id in people}
+
+
 def get_risk_assessment_for_user(
     user: User, assessment_id: uuid.UUID | str, *, detail: Detail[Any] = None
 ) -> RiskAssessment:

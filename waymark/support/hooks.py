@@ -1,18 +1,21 @@
 """This app's sections of the case page, and its grant in the people scope (imported by
 AppConfig.ready).
 
-Each builder reads through this app's scopes and returns None to leave its section out. The
-sections summarise and link: the plans' text is read on their own pages, where each read is audited.
+Each builder returns None to leave its section out. The sections summarise and link: the plans'
+text is read on their own pages, where each read is audited. This app's records on a case are
+visible to whoever may see the case (``access.case_records_visible_to``; a safety plan also needs
+``can_see_safety_plan``), so on a case that has passed the viewer's object check they are read from
+the case itself (``_on_case``), not through the agency-wide scope again.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from waymark.cases.access import can_work_on, cases_visible_to
+from waymark.cases.access import can_work_on, cases_visible_to, passed_check
 from waymark.cases.sections import register_case_section
 from waymark.people.access import register_person_grant
 from waymark.support import access, selectors
@@ -23,6 +26,12 @@ if TYPE_CHECKING:
     from waymark.accounts.models import User
 
 
+def _on_case(user: User, case: Any, records: Any, scope: Any) -> Any:
+    """The case's own records: straight from the case once it has passed this user's check, else
+    through this app's scope."""
+    return records if passed_check(user, case) else scope.filter(case=case)
+
+
 def _base(user: User, case: Any) -> dict[str, Any]:
     return {"can_work": can_work_on(user, case) and case.is_open, "today": timezone.localdate()}
 
@@ -31,7 +40,8 @@ def _base(user: User, case: Any) -> dict[str, Any]:
 def safety_plan_section(user: User, case: Any) -> dict[str, Any] | None:
     if not access.can_see_safety_plan(user, case):
         return None
-    plan = SafetyPlan.objects.visible_to(user).filter(case=case).select_related("reviewed_by").first()
+    plans = _on_case(user, case, case.safety_plans.all(), SafetyPlan.objects.visible_to(user))
+    plan = plans.select_related("reviewed_by").first()
     context = _base(user, case)
     context["plan"] = plan
     context["review_overdue"] = plan is not None and plan.review_overdue(context["today"])
@@ -40,42 +50,49 @@ def safety_plan_section(user: User, case: Any) -> dict[str, Any] | None:
 
 @register_case_section(order=30, template="support/_case_support_plan.html")
 def support_plan_section(user: User, case: Any) -> dict[str, Any] | None:
-    needs = list(Need.objects.visible_to(user).filter(case=case, child__isnull=True))
-    goals = Goal.objects.visible_to(user).filter(need__case=case, need__child__isnull=True)
+    needs = list(_on_case(user, case, case.needs.all(), Need.objects.visible_to(user)).filter(child__isnull=True))
+    goals = (
+        Goal.objects.filter(need__case=case)
+        if passed_check(user, case)
+        else Goal.objects.visible_to(user).filter(need__case=case)
+    )
     today = timezone.localdate()
-    open_goals = goals.exclude(status__in=GOAL_FINISHED)
+    # Open goals and those overdue, in one aggregate.
+    figures = (
+        goals.filter(need__child__isnull=True)
+        .exclude(status__in=GOAL_FINISHED)
+        .aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(target_on__lt=today)))
+    )
     return {
         **_base(user, case),
         "needs": needs,
         "high_needs": [n for n in needs if n.level == NeedLevel.HIGH],
-        "open_goals": open_goals.count(),
-        "overdue_goals": open_goals.filter(target_on__lt=today).count(),
+        "open_goals": figures["open"],
+        "overdue_goals": figures["overdue"],
     }
 
 
 @register_case_section(order=40, template="support/_case_interventions.html")
 def interventions_section(user: User, case: Any) -> dict[str, Any] | None:
-    rows = list(
-        Intervention.objects.visible_to(user)
-        .filter(case=case)
-        .select_related("service", "child")
-        .order_by("-offered_on")
-    )
+    interventions = _on_case(user, case, case.interventions.all(), Intervention.objects.visible_to(user))
     # short list: the latest five on the case page, with the total and a link to all of them.
-    return {**_base(user, case), "interventions": rows[:5], "total": len(rows)}
+    rows = list(interventions.select_related("service", "child").order_by("-offered_on")[:5])
+    total = len(rows) if len(rows) < 5 else interventions.count()
+    return {**_base(user, case), "interventions": rows, "total": total}
 
 
 @register_case_section(order=50, template="support/_case_orders.html")
 def orders_section(user: User, case: Any) -> dict[str, Any] | None:
     today = timezone.localdate()
-    rows = list(LegalOrder.objects.visible_to(user).filter(case=case).in_force_on(today))
-    expiring = list(selectors.orders_expiring(cases_visible_to(user).filter(pk=case.pk)))
+    rows = list(_on_case(user, case, case.legal_orders.all(), LegalOrder.objects.visible_to(user)).in_force_on(today))
+    checked = [case.pk] if passed_check(user, case) else cases_visible_to(user).filter(pk=case.pk).values("pk")
+    expiring = list(selectors.orders_expiring(checked))
     return {**_base(user, case), "in_force": rows, "expiring": expiring}
 
 
 @register_case_section(order=60, template="support/_case_children.html")
 def children_section(user: User, case: Any) -> dict[str, Any] | None:
-    links = list(CaseChild.objects.visible_to(user).filter(case=case).select_related("child"))
+    links = list(_on_case(user, case, case.children.all(), CaseChild.objects.visible_to(user)).select_related("child"))
     today = timezone.localdate()
     return {**_base(user, case), "children": [{"link": link, "age": link.child.age_on(today)} for link in links]}
 
