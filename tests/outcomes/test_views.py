@@ -125,6 +125,7 @@ def test_record_form_shows_the_scales_in_our_words(client_for, case, idva):
     assert "How safe do they feel?" in page
     assert 'type="radio"' in page
     assert "medium risk" in page.lower()  # the client's assessments can be linked
+    assert "The 6 most recent checklists are listed" in page  # a short list, and the page says so
 
 
 def test_record_saves_and_returns_to_the_case(client_for, case, idva):

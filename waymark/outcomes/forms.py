@@ -31,6 +31,9 @@ SCALE_QUESTIONS = {
 }
 
 
+LATEST_CHECKLISTS = 6  # how many of the client's latest checklists the form offers (the page says so)
+
+
 class OutcomeMeasureForm(forms.Form):
     """Whose measures, which stage, the date, how often each kind of abuse happens, the three
     scales, and optionally the risk reassessment made the same day."""
@@ -78,7 +81,10 @@ class OutcomeMeasureForm(forms.Form):
         self.assessments = {str(a.pk): a for a in assessments}
         self.fields["risk_assessment"] = forms.ChoiceField(
             label="Risk reassessment made the same day",
-            help_text="Link the client's risk checklist completed on the same day, if there was one.",
+            help_text=(
+                "Link the client's risk checklist completed on the same day, if there was one. "
+                f"The {LATEST_CHECKLISTS} most recent checklists are listed; a measure follows a recent one."
+            ),
             choices=[
                 *[
                     (pk, f"{a.assessed_on:%-d %B %Y}: {a.get_final_level_display()} risk")

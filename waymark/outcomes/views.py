@@ -72,10 +72,11 @@ def may_see_records(user: User) -> bool:
 def _client_assessments(user: User, case: Case) -> list[Any]:
     from waymark.risk.access import assessments_visible_to
 
-    return list(
-        # short list: the six latest checklists to link a measure to (a measure follows a recent one).
-        assessments_visible_to(user).filter(person_id=case.person_id).order_by("-assessed_on", "-created_at")[:6]
-    )
+    from waymark.outcomes.forms import LATEST_CHECKLISTS
+
+    checklists = assessments_visible_to(user).filter(person_id=case.person_id).order_by("-assessed_on", "-created_at")
+    # short list: the latest checklists to link a measure to (the field's hint says how many).
+    return list(checklists[:LATEST_CHECKLISTS])
 
 
 @signed_in(*CASE_ROLES)
