@@ -38,7 +38,7 @@ from waymark.core.roles import Role
 from waymark.outcomes.actions import outcome_measure_record
 from waymark.outcomes.charts import bar_chart
 from waymark.outcomes.disclosure import shown_figures
-from waymark.outcomes.forms import OutcomeMeasureForm, PeriodForm, ReportPeriod
+from waymark.outcomes.forms import LATEST_CHECKLISTS, OutcomeMeasureForm, PeriodForm, ReportPeriod
 from waymark.outcomes.kpis import (
     RECORD_KEYS,
     compute_outcomes,
@@ -71,8 +71,6 @@ def may_see_records(user: User) -> bool:
 
 def _client_assessments(user: User, case: Case) -> list[Any]:
     from waymark.risk.access import assessments_visible_to
-
-    from waymark.outcomes.forms import LATEST_CHECKLISTS
 
     checklists = assessments_visible_to(user).filter(person_id=case.person_id).order_by("-assessed_on", "-created_at")
     # short list: the latest checklists to link a measure to (the field's hint says how many).
