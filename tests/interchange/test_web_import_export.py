@@ -321,3 +321,20 @@ def test_an_export_link_expires_and_the_daily_job_wipes_it(client_for, administr
         assert jobs.expire_exports(timezone.localdate()) == 1
     other.refresh_from_db()
     assert other.status == ExportJob.Status.EXPIRED and other.payload == ""
+
+
+def test_the_import_scope_is_every_job_for_an_administrator_and_none_for_anyone_else(administrator, manager):
+    from waymark.interchange.views import _imports_visible_to
+
+    job = jobs.import_job_upload(actor=administrator, file_name="in.zip", data=zip_of(VALID))
+    assert list(_imports_visible_to(administrator)) == [job]
+    assert not _imports_visible_to(manager).exists()
+
+
+def test_a_refused_import_step_is_shown_on_the_import_page(admin_client, administrator):
+    job = jobs.import_job_upload(actor=administrator, file_name="in.zip", data=zip_of(VALID))
+    response = admin_client.post(reverse("interchange:import_confirm", args=[job.pk]), follow=True)
+    # Not checked yet (the worker has not run): the refusal is flashed, nothing is queued.
+    assert "Only a checked import with no problems can be imported." in response.content.decode()
+    job.refresh_from_db()
+    assert job.status != ImportJob.Status.QUEUED

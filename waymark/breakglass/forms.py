@@ -8,6 +8,7 @@ from django import forms
 
 from waymark.breakglass.actions import DURATION_CHOICES_HOURS
 from waymark.breakglass.models import BreakGlassReason, ReviewOutcome
+from waymark.web.forms import radios_field, text_field
 
 
 class BreakGlassForm(forms.Form):
@@ -17,11 +18,8 @@ class BreakGlassForm(forms.Form):
         max_length=64,
         error_messages={"required": "Enter the record reference"},
     )
-    reason = forms.ChoiceField(
-        label="Why do you need it now?",
-        choices=BreakGlassReason.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose why you need emergency access"},
+    reason = radios_field(
+        "Why do you need it now?", BreakGlassReason.choices, required_message="Choose why you need emergency access"
     )
     justification = forms.CharField(
         label="Explain what is happening",
@@ -40,18 +38,11 @@ class BreakGlassForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label="Was this use justified?",
-        choices=ReviewOutcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the use was justified"},
+    outcome = radios_field(
+        "Was this use justified?", ReviewOutcome.choices, required_message="Choose whether the use was justified"
     )
-    notes = forms.CharField(
-        label="Review notes",
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Required when the use was not justified.",
+    notes = text_field(
+        "Review notes", required=False, max_length=4000, rows=4, help_text="Required when the use was not justified."
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from waymark.cases.models import ContactChannelKind, ContactOutcome
 from waymark.cases.states import ClosureReason
-from waymark.web.forms import GovukDateField
+from waymark.web.forms import GovukDateField, radios_field, text_field
 
 
 class AllocateForm(forms.Form):
@@ -49,11 +49,10 @@ def _channel_label(channel: Any) -> str:
 
 
 class ContactAttemptForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="How did you try to contact them?",
-        choices=ContactChannelKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how you tried to contact the person"},
+    kind = radios_field(
+        "How did you try to contact them?",
+        ContactChannelKind.choices,
+        required_message="Choose how you tried to contact the person",
     )
     channel = forms.ChoiceField(
         label="Which contact details did you use?",
@@ -62,12 +61,7 @@ class ContactAttemptForm(forms.Form):
         help_text="The safety flags recorded with each. Leave this out for contact in person or through "
         "another professional.",
     )
-    outcome = forms.ChoiceField(
-        label="What happened?",
-        choices=ContactOutcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose what happened"},
-    )
+    outcome = radios_field("What happened?", ContactOutcome.choices, required_message="Choose what happened")
     attempted_on = GovukDateField(label="Date of the attempt", help_text="For example, 27 3 2026")
     attempted_time = forms.CharField(
         label="Time of the attempt",
@@ -76,11 +70,11 @@ class ContactAttemptForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
         error_messages={"required": "Enter the time of the attempt"},
     )
-    note = forms.CharField(
-        label="What happened",
+    note = text_field(
+        "What happened",
         required=False,
         max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        rows=4,
         help_text="Do not record anything that would put the person at risk if read by someone else.",
     )
 
@@ -144,11 +138,8 @@ class TaskForm(forms.Form):
 
 
 class ClosureRequestForm(forms.Form):
-    reason = forms.ChoiceField(
-        label="Why is the case closing?",
-        choices=ClosureReason.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose why the case is closing"},
+    reason = radios_field(
+        "Why is the case closing?", ClosureReason.choices, required_message="Choose why the case is closing"
     )
     note = forms.CharField(
         label="Explain the closure",

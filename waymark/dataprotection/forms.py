@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from waymark.web.forms import radios_field
+
 
 class SarOpenForm(forms.Form):
     person_reference = forms.CharField(
@@ -38,11 +40,10 @@ class SarRedactForm(forms.Form):
 
 
 class SarReviewForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Is the redaction right?",
-        choices=[("approve", "Yes: approve it for release"), ("return", "No: return it with a note")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether to approve or return it"},
+    decision = radios_field(
+        "Is the redaction right?",
+        [("approve", "Yes: approve it for release"), ("return", "No: return it with a note")],
+        required_message="Choose whether to approve or return it",
     )
     note = forms.CharField(label="Note", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 

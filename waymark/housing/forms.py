@@ -24,33 +24,12 @@ from waymark.housing.choices import (
     Tenure,
 )
 from waymark.housing.duties import end_reasons
-from waymark.web.forms import GovukDateField
+from waymark.web.forms import GovukDateField, MessagesForm, text_field
 
 DATE_HINT = "For example, 27 3 2026."
 
 
-class _Form(forms.Form):
-    """Required and choice fields say exactly what to do (GOV.UK error messages)."""
-
-    messages: dict[str, str] = {}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name, message in self.messages.items():
-            if name in self.fields:
-                for key in (
-                    "required",
-                    "invalid",
-                    "invalid_choice",
-                    "invalid_pk_value",
-                    "invalid_list",
-                    "min_value",
-                    "max_value",
-                ):
-                    self.fields[name].error_messages[key] = message
-
-
-class VersionedForm(_Form):
+class VersionedForm(MessagesForm):
     """Carries the version the record was read at: a stale save is refused by the action."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -60,7 +39,7 @@ def _objects(queryset: Any, label: Any = str) -> list[tuple[str, str]]:
     return [(str(obj.pk), label(obj)) for obj in queryset]
 
 
-class ApplicationForm(_Form):
+class ApplicationForm(MessagesForm):
     messages = {
         "person": "Choose the applicant",
         "applied_on": "Enter the date the household applied",
@@ -136,7 +115,7 @@ class ApplicationForm(_Form):
         return source.get(self.cleaned_data.get(name) or "")
 
 
-class HouseholdMemberForm(_Form):
+class HouseholdMemberForm(MessagesForm):
     messages = {"role": "Choose the household member's relationship to the applicant"}
 
     role = forms.ChoiceField(
@@ -176,7 +155,7 @@ class DutyEndForm(VersionedForm):
         self.fields["reason"].label = f"Reason the {DutyKind(kind).label.lower()} ended"
 
 
-class PlacementForm(_Form):
+class PlacementForm(MessagesForm):
     messages = {
         "placement_type": "Choose the type of temporary accommodation",
         "started_on": "Enter the date the placement started",
@@ -191,11 +170,11 @@ class PlacementForm(_Form):
     out_of_district = forms.BooleanField(label="In another council's district", required=False)
     household_with_children = forms.BooleanField(label="Household with children", required=False)
     emergency = forms.BooleanField(label="Emergency (interim) accommodation", required=False, initial=True)
-    address = forms.CharField(
-        label="Address (optional)",
+    address = text_field(
+        "Address (optional)",
         required=False,
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
         help_text="Never for a hostel or refuge. Seen only by the officer holding the application. Encrypted.",
     )
 
@@ -214,7 +193,7 @@ class PlacementEndForm(VersionedForm):
 # --- Tenancy panel ---------------------------------------------------------------------------
 
 
-class PanelReferralForm(_Form):
+class PanelReferralForm(MessagesForm):
     messages = {
         "tenancy_reference": "Enter the tenancy reference",
         "tenancy_type": "Choose whether the tenancy is sole or joint",
@@ -260,13 +239,13 @@ class PanelReferralForm(_Form):
         return self.lookup[name].get(self.cleaned_data.get(name) or "")
 
 
-class PanelMeetingForm(_Form):
+class PanelMeetingForm(MessagesForm):
     messages = {"held_on": "Enter the date of the panel"}
 
     held_on = GovukDateField(label="Date of the panel", allow_future=True, help_text=DATE_HINT)
 
 
-class IntelligenceForm(_Form):
+class IntelligenceForm(MessagesForm):
     messages = {
         "from_agency": "Choose the agency",
         "shared_on": "Enter the date",
@@ -338,7 +317,7 @@ class LegalStepForm(VersionedForm):
     taken_on = GovukDateField(label="Date of the step", help_text=DATE_HINT)
 
 
-class SafetyConfirmForm(_Form):
+class SafetyConfirmForm(MessagesForm):
     messages = {"for_stage": "Choose the step", "checked": "Confirm that you checked the safety plan"}
 
     for_stage = forms.ChoiceField(label="The enforcement step", widget=forms.RadioSelect)

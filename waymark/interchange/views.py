@@ -11,6 +11,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -36,8 +37,18 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def _import_job(job_id: UUID) -> ImportJob:
-    job = ImportJob.objects.select_related("uploaded_by", "confirmed_by").filter(pk=job_id).first()
+def _imports_visible_to(user: User) -> QuerySet[ImportJob]:
+    """The import jobs ``user`` may see: every one to a system administrator (imports are the
+    partnership's: any administrator reads the report, confirms or discards), none to anyone else,
+    whatever the URL rule says (it fails closed). Never the uploaded file (``payload``)."""
+    if Role.SYSTEM_ADMINISTRATOR not in user.roles:
+        return ImportJob.objects.none()
+    return ImportJob.objects.defer("payload")
+
+
+def _import_job(request: HttpRequest, job_id: UUID) -> ImportJob:
+    """One import job in the user's scope: 404 alike for none and not theirs."""
+    job = _imports_visible_to(_user(request)).select_related("uploaded_by", "confirmed_by").filter(pk=job_id).first()
     if job is None:
         raise Http404("No such import")
     return job
@@ -60,7 +71,7 @@ def imports(request: HttpRequest) -> HttpResponse:
         )
         if job is not None:
             return redirect("interchange:import_detail", job_id=job.pk)
-    page = paged(request, ImportJob.objects.select_related("uploaded_by").defer("payload"))
+    page = paged(request, _imports_visible_to(_user(request)).select_related("uploaded_by"))
     audit_record(
         actor=request.user, action=AuditAction.VIEW, object_type="interchange.importjob", detail={"page": "imports"}
     )
@@ -72,7 +83,7 @@ def imports(request: HttpRequest) -> HttpResponse:
 @signed_in(ADMIN)
 @require_GET
 def import_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
-    job = _import_job(job_id)
+    job = _import_job(request, job_id)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=job)
     report = job.report or {}
     errors = [{"file": f, "row": r, "column": c, "message": m} for f, r, c, m in report.get("errors", [])]
@@ -93,7 +104,7 @@ def import_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
 def import_progress(request: HttpRequest, job_id: UUID) -> HttpResponse:
     """The progress panel alone, polled by htmx while the worker runs; when the job is done it
     tells htmx to load the whole page (its report)."""
-    job = _import_job(job_id)
+    job = _import_job(request, job_id)
     response = render(request, "interchange/_import_progress.html", {"job": job})
     if not job.in_progress:
         response["HX-Refresh"] = "true"

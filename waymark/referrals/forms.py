@@ -321,11 +321,8 @@ class DecisionForm(LocationCheckMixin, forms.Form):
     conditionally_required = ("reason",)
     location_checked = {"reason": "The words you added for the referring agency"}
 
-    reason_code = forms.ChoiceField(
-        label="Reason",
-        choices=DecisionReason.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the reason the referring agency will see"},
+    reason_code = radios_field(
+        "Reason", DecisionReason.choices, required_message="Choose the reason the referring agency will see"
     )
     reason = forms.CharField(
         label="Words to add for the referring agency",

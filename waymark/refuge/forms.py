@@ -22,7 +22,7 @@ from waymark.refuge.choices import (
     UnitKind,
     UnsuccessfulReason,
 )
-from waymark.web.forms import GovukDateField
+from waymark.web.forms import GovukDateField, radios_field, text_field
 
 
 def _ages(text: str) -> list[int]:
@@ -156,12 +156,7 @@ class ReferralForm(forms.Form):
 
 class VacancyForm(forms.Form):
     house = forms.ChoiceField(label="Safe house", required=False)
-    unit_kind = forms.ChoiceField(
-        label="Kind of unit",
-        choices=UnitKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the kind of unit"},
-    )
+    unit_kind = radios_field("Kind of unit", UnitKind.choices, required_message="Choose the kind of unit")
     bedspaces = forms.IntegerField(
         label="Bedspaces",
         min_value=1,
@@ -239,12 +234,8 @@ class DateStepForm(LocationCheckMixin, VersionedForm):
     # The referrer reads the note: a refuge's whereabouts must not reach them (docs/security.md).
     location_checked = {"note": "The note"}
     on = GovukDateField(label="Date")
-    note = forms.CharField(
-        label="Note",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Only the provider's staff and the referrer read it",
+    note = text_field(
+        "Note", required=False, max_length=5000, rows=3, help_text="Only the provider's staff and the referrer read it"
     )
 
 
@@ -271,34 +262,25 @@ class OfferForm(VersionedForm):
 
 class LeaveForm(VersionedForm):
     on = GovukDateField(label="Date support ended")
-    reason = forms.ChoiceField(
-        label="Why support ended",
-        choices=DepartureReason.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose why support ended"},
-    )
-    move_on = forms.ChoiceField(
-        label="Where they moved on to",
-        choices=MoveOnDestination.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose where they moved on to"},
+    reason = radios_field("Why support ended", DepartureReason.choices, required_message="Choose why support ended")
+    move_on = radios_field(
+        "Where they moved on to", MoveOnDestination.choices, required_message="Choose where they moved on to"
     )
 
 
 class UnsuccessfulForm(LocationCheckMixin, VersionedForm):
     location_checked = {"note": "The note"}
     on = GovukDateField(label="Date")
-    reason = forms.ChoiceField(
-        label="Why the referral was unsuccessful",
-        choices=UnsuccessfulReason.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose why the referral was unsuccessful"},
+    reason = radios_field(
+        "Why the referral was unsuccessful",
+        UnsuccessfulReason.choices,
+        required_message="Choose why the referral was unsuccessful",
     )
-    note = forms.CharField(
-        label="Note",
+    note = text_field(
+        "Note",
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
         help_text="The referrer reads it. Do not write anything that could show where the refuge or anyone is.",
     )
 
@@ -403,22 +385,12 @@ class ReviewForm(forms.Form):
 
 class RemoveForm(VersionedForm):
     removed_on = GovukDateField(label="Date removed")
-    reason = forms.ChoiceField(
-        label="Why",
-        choices=SanctuaryRemovalReason.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose why it was removed"},
-    )
+    reason = radios_field("Why", SanctuaryRemovalReason.choices, required_message="Choose why it was removed")
 
 
 class FeedbackForm(VersionedForm):
     feedback_on = GovukDateField(label="Date of the feedback")
-    felt_safer = forms.ChoiceField(
-        label="Does she feel safer at home?",
-        choices=FeltSafer.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose an answer"},
-    )
+    felt_safer = radios_field("Does she feel safer at home?", FeltSafer.choices, required_message="Choose an answer")
     satisfaction = forms.TypedChoiceField(
         label="How happy is she with the scheme?",
         required=False,

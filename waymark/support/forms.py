@@ -22,7 +22,7 @@ from waymark.support.choices import (
     OrderStatus,
 )
 from waymark.support.models import Service
-from waymark.web.forms import GovukDateField
+from waymark.web.forms import GovukDateField, MessagesForm
 
 TEXT_MAX = 10_000
 
@@ -67,28 +67,7 @@ class _PeopleChoice(forms.ModelMultipleChoiceField):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
 
 
-class _Form(forms.Form):
-    """A form whose required and choice fields say exactly what to do (GOV.UK error messages)."""
-
-    messages: dict[str, str] = {}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name, message in self.messages.items():
-            if name in self.fields:
-                for key in (
-                    "required",
-                    "invalid",
-                    "invalid_choice",
-                    "invalid_pk_value",
-                    "invalid_list",
-                    "min_value",
-                    "max_value",
-                ):
-                    self.fields[name].error_messages[key] = message
-
-
-class SafetyPlanForm(VersionedFormMixin, _Form):
+class SafetyPlanForm(VersionedFormMixin, MessagesForm):
     reviewed_on = GovukDateField(label="Date made or reviewed with the client", help_text="For example, 27 3 2026.")
     next_review_on = GovukDateField(
         label="Next review date", allow_future=True, help_text="Usually within 3 months, sooner if risk changes."
@@ -104,7 +83,7 @@ class SafetyPlanForm(VersionedFormMixin, _Form):
         return {name: self.cleaned_data[name] for name, _, _ in SAFETY_PLAN_SECTIONS}
 
 
-class NeedForm(_Form):
+class NeedForm(MessagesForm):
     messages = {"domain": "Choose the area of need", "level": "Choose how high the need is"}
 
     domain = forms.ChoiceField(label="Area of need", choices=NeedDomain.choices, widget=forms.RadioSelect)
@@ -118,14 +97,14 @@ class NeedForm(_Form):
             self.fields["domain"].choices = domains  # type: ignore[attr-defined]
 
 
-class NeedUpdateForm(VersionedFormMixin, _Form):
+class NeedUpdateForm(VersionedFormMixin, MessagesForm):
     messages = {"level": "Choose how high the need is"}
 
     level = forms.ChoiceField(label="Level of need", choices=NeedLevel.choices, widget=forms.RadioSelect)
     description = _textarea("What is the need?", help_text="Optional. Do not include addresses.")
 
 
-class GoalForm(_Form):
+class GoalForm(MessagesForm):
     messages = {"description": "Enter the goal"}
 
     description = _textarea("Goal", required=True, help_text="In words the client would use.", rows=3)
@@ -133,7 +112,7 @@ class GoalForm(_Form):
     target_on = GovukDateField(label="Target date", allow_future=True, help_text="For example, 27 6 2026.")
 
 
-class GoalProgressForm(_Form):
+class GoalProgressForm(MessagesForm):
     messages = {"status": "Choose where the goal has got to"}
 
     status = forms.ChoiceField(label="Where has the goal got to?", choices=GoalStatus.choices, widget=forms.RadioSelect)
@@ -141,7 +120,7 @@ class GoalProgressForm(_Form):
     note = _textarea("What has happened?", help_text="Optional if the status has changed.")
 
 
-class InterventionForm(_Form):
+class InterventionForm(MessagesForm):
     messages = {"service": "Choose a service from the list"}
 
     service = _Choice(label="Service", queryset=Service.objects.none(), empty_label="Choose a service")
@@ -153,7 +132,7 @@ class InterventionForm(_Form):
         self.fields["service"].queryset = services  # type: ignore[attr-defined]
 
 
-class InterventionUpdateForm(_Form):
+class InterventionUpdateForm(MessagesForm):
     messages = {"status": "Choose what has happened"}
 
     status = forms.ChoiceField(label="What has happened?", choices=(), widget=forms.RadioSelect)
@@ -167,7 +146,7 @@ class InterventionUpdateForm(_Form):
         ]
 
 
-class LegalOrderForm(VersionedFormMixin, _Form):
+class LegalOrderForm(VersionedFormMixin, MessagesForm):
     messages = {
         "kind": "Choose the kind of order",
         "status": "Choose where the order stands",
@@ -198,7 +177,7 @@ class LegalOrderForm(VersionedFormMixin, _Form):
             del self.fields["kind"]
 
 
-class ChildLinkForm(_Form):
+class ChildLinkForm(MessagesForm):
     messages = {
         "child": "Choose a child from the list",
         "relationship_to_client": "Choose how the child is related to the client",
@@ -221,7 +200,7 @@ class ChildLinkForm(_Form):
         self.fields["child"].queryset = candidates  # type: ignore[attr-defined]
 
 
-class ChildCreateForm(_Form):
+class ChildCreateForm(MessagesForm):
     messages = {
         "approximate_age": "Approximate age must be a whole number from 0 to 17",
         "sex": "Choose the child's sex, or not known",
@@ -255,7 +234,7 @@ class ChildCreateForm(_Form):
         return {name: data[name] for name in ("given_name", "family_name", "date_of_birth", "approximate_age", "sex")}
 
 
-class ChildUpdateForm(VersionedFormMixin, _Form):
+class ChildUpdateForm(VersionedFormMixin, MessagesForm):
     messages = {
         "relationship_to_client": "Choose how the child is related to the client",
         "lives_in_household": "Choose yes, no or not known",

@@ -4,6 +4,7 @@
 - the GOV.UK field factories (``name_field``, ``text_field``, ``radios_field``, ``age_field``):
   the label, limits and error messages written the GOV.UK way;
 - ``add_action_errors``: puts an action's ``ValidationError`` onto a form, whatever its shape;
+- ``MessagesForm``: a form whose fields each say, in one GOV.UK message, what to do;
 - ``ButtonForm``: the form of a button that posts nothing the action needs, and ``error_text``:
   every message on a form in one line, for a refusal flashed on the page the button came from.
 
@@ -15,7 +16,7 @@ any app's forms may use it without an upward import (docs/architecture.md).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -102,22 +103,32 @@ def name_field(label: str, *, required: bool = False, required_message: str = ""
     )
 
 
-def text_field(label: str, *, required: bool, help_text: str = "", max_length: int = TEXT_MAX) -> forms.CharField:
-    """A free-text answer in a five-row textarea."""
+def text_field(
+    label: str,
+    *,
+    required: bool,
+    help_text: str = "",
+    max_length: int = TEXT_MAX,
+    rows: int = 5,
+    required_message: str = "",
+) -> forms.CharField:
+    """A free-text answer in a textarea (five rows unless ``rows`` says)."""
     return forms.CharField(
         label=label,
         required=required,
         max_length=max_length,
         help_text=help_text,
         error_messages={
-            "required": f"Enter {label[0].lower() + label[1:]}",
+            "required": required_message or f"Enter {label[0].lower() + label[1:]}",
             "max_length": f"{label} must be {max_length:,} characters or fewer",
         },
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea(attrs={"rows": rows}),
     )
 
 
-def radios_field(label: str, choices: Any, *, required: bool = True, help_text: str = "") -> forms.ChoiceField:
+def radios_field(
+    label: str, choices: Any, *, required: bool = True, help_text: str = "", required_message: str = ""
+) -> forms.ChoiceField:
     """One answer from a few, as GOV.UK radios."""
     return forms.ChoiceField(
         label=label,
@@ -125,7 +136,7 @@ def radios_field(label: str, choices: Any, *, required: bool = True, help_text: 
         required=required,
         help_text=help_text,
         widget=forms.RadioSelect,
-        error_messages={"required": f"Select an answer: {label[0].lower() + label[1:]}"},
+        error_messages={"required": required_message or f"Select an answer: {label[0].lower() + label[1:]}"},
     )
 
 
@@ -144,6 +155,23 @@ def age_field(label: str) -> forms.IntegerField:
         },
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
     )
+
+
+class MessagesForm(forms.Form):
+    """A form whose fields say exactly what to do, the GOV.UK way: ``messages`` maps a field's name
+    to its one message, shown however its answer is missing or wrong."""
+
+    messages: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, message in self.messages.items():
+            if name in self.fields:
+                for key in MESSAGE_KEYS:
+                    self.fields[name].error_messages[key] = message
+
+
+MESSAGE_KEYS = ("required", "invalid", "invalid_choice", "invalid_pk_value", "invalid_list", "min_value", "max_value")
 
 
 # --- An action's errors on the form -------------------------------------------------------------

@@ -12,7 +12,7 @@ from waymark.core.versioning import VersionedFormMixin
 from waymark.marac.meetings.actions import MAX_SCHEDULE_WEEKS
 from waymark.marac.models import ActionStatus, AttendeeCapacity
 from waymark.organisations.models import Agency
-from waymark.web.forms import GovukDateField
+from waymark.web.forms import GovukDateField, radios_field, text_field
 
 TIME_INPUT = forms.TimeInput(attrs={"type": "time", "class": "govuk-input--width-5"}, format="%H:%M")
 
@@ -98,12 +98,7 @@ class AttendanceForm(forms.Form):
 
 class AttendeeForm(forms.Form):
     name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the attendee's name"})
-    capacity = forms.ChoiceField(
-        label="Attending as",
-        choices=AttendeeCapacity.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how the person attends"},
-    )
+    capacity = radios_field("Attending as", AttendeeCapacity.choices, required_message="Choose how the person attends")
     agency = forms.ModelChoiceField(
         label="Agency", queryset=Agency.objects.filter(is_active=True), required=False, empty_label="None"
     )
@@ -136,16 +131,11 @@ class ActionForm(LocationCheckMixin, forms.Form):
 
 class ActionStatusForm(LocationCheckMixin, VersionedFormMixin, forms.Form):
     location_checked = {"note": "The note"}
-    status = forms.ChoiceField(
-        label="What happened",
-        choices=ActionStatus.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose what happened to the action"},
-    )
-    note = forms.CharField(
-        label="Note",
+    status = radios_field("What happened", ActionStatus.choices, required_message="Choose what happened to the action")
+    note = text_field(
+        "Note",
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
         help_text="Needed when the action was not possible or not done. Do not include personal details.",
     )

@@ -214,11 +214,10 @@ class DecisionForm(LocationCheckMixin, forms.Form):
     # Required in some branch (clean() demands them): never labelled "(optional)".
     conditionally_required = ("reason_code", "reason")
     location_checked = {"reason": "The words you added for the referring agency"}
-    decision = forms.ChoiceField(
-        label="Your decision",
-        choices=[("accept", "Accept: ready for an agenda"), ("not_accept", "Do not accept")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select accept or do not accept"},
+    decision = radios_field(
+        "Your decision",
+        [("accept", "Accept: ready for an agenda"), ("not_accept", "Do not accept")],
+        required_message="Select accept or do not accept",
     )
     reason_code = forms.ChoiceField(
         label="Reason (needed if you do not accept)",
