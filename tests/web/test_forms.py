@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from waymark.web.forms import (
     GovukDateField,
+    MessagesForm,
     add_action_errors,
     age_field,
     error_text,
@@ -138,3 +139,28 @@ def test_error_text_puts_every_message_on_one_line_the_forms_own_first():
     form = _valid_form()
     add_action_errors(form, ValidationError({"note": "Too long.", NON_FIELD_ERRORS: "Closed."}))
     assert error_text(form) == "Closed. Too long."
+
+
+class OwnWordsForm(forms.Form):
+    outcome = radios_field("Was this use justified?", [("yes", "Yes")], required_message="Choose whether it was")
+    notes = text_field("Review notes", required=False, max_length=10, rows=2)
+
+
+def test_a_factory_field_can_say_what_to_do_in_its_own_words_and_take_its_own_rows():
+    form = OwnWordsForm({"notes": "x" * 11})
+    assert form.errors == {
+        "outcome": ["Choose whether it was"],
+        "notes": ["Review notes must be 10 characters or fewer"],
+    }
+    assert 'rows="2"' in str(form["notes"])
+
+
+class CountForm(MessagesForm):
+    messages = {"children": "Enter how many children, like 2"}
+    children = forms.IntegerField(min_value=0, max_value=30)
+
+
+@pytest.mark.parametrize("typed", ["", "two", "-1", "31"])
+def test_a_messages_form_says_the_one_message_however_the_answer_is_wrong(typed):
+    form = CountForm({"children": typed})
+    assert form.errors == {"children": ["Enter how many children, like 2"]}
