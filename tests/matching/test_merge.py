@@ -357,3 +357,18 @@ def test_only_a_receiving_manager_may_merge_at_triage(request, client_for, polic
     response = client_for(request.getfixturevalue(persona)).post(url, {"existing_person": known.pk})
     assert response.status_code == status
     assert not PersonMerge.objects.exists()
+
+
+def test_a_reason_too_long_is_refused_with_the_limit_not_cut_short_and_nothing_is_saved(
+    client_for, manager, known, police_referrer
+):
+    referral = typo_referral(police_referrer)
+    rows = person_rows()
+    url = reverse("referrals:link", kwargs={"referral_id": referral.pk})
+    too_long = "Same date of birth. " * 101  # 2,020 characters
+    response = client_for(manager).post(
+        url, {"existing_person": known.pk, "confirm": "1", "reason": too_long, "keep_family_name": "survivor"}
+    )
+    assert response.status_code == 200
+    assert "The reason must be 2,000 characters or fewer." in response.content.decode()
+    assert person_rows() == rows and not PersonMerge.objects.exists()

@@ -224,7 +224,7 @@ def status(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     """Engaged, unable to engage, active and reopen: buttons (with a reason where needed) on the case page."""
     case = get_case_for_user(request.user, case_id, page="status")
     action = request.POST.get("action", "")
-    reason = request.POST.get("reason", "")[:2000]
+    reason = request.POST.get("reason", "")
     moves: dict[str, Callable[[], Any]] = {
         "engaged": lambda: actions.case_mark_engaged(actor=request.user, case=case),
         "unable_to_engage": lambda: actions.case_mark_unable_to_engage(actor=request.user, case=case, reason=reason),
@@ -284,7 +284,7 @@ def closure_decision(request: AuthenticatedHttpRequest, case_id: str) -> HttpRes
     form.fields["reason"].error_messages["required"] = "Enter why the case should stay open"
     approval = ButtonForm(request.POST)  # its refusal is shown above both forms, as error_text
     if request.POST.get("decision") == "approve":
-        no_marac_reason = request.POST.get("no_marac_reason", "")[:2000]
+        no_marac_reason = request.POST.get("no_marac_reason", "")
         approved = run_action(
             approval,
             lambda _: actions.case_approve_closure(actor=request.user, case=case, no_marac_reason=no_marac_reason),
@@ -313,7 +313,7 @@ def closure_decision(request: AuthenticatedHttpRequest, case_id: str) -> HttpRes
             "outcomes_needed": selectors.exit_outcomes_needed(case),
             "requested": case.status == CaseStatus.CLOSURE_REQUESTED,
             **_closure_picture(case),
-            "no_marac_reason": request.POST.get("no_marac_reason", "")[:2000],
+            "no_marac_reason": request.POST.get("no_marac_reason", ""),
         },
     )
 

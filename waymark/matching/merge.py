@@ -34,6 +34,7 @@ from waymark.people.choices import YesNoUnknown
 from waymark.people.models import Person, PersonName
 
 MIN_REASON_LENGTH = 10
+MAX_REASON_LENGTH = 2_000
 
 # The person's own values a merge may have to choose between, in the order they are shown.
 IDENTITY_FIELDS = (
@@ -356,6 +357,8 @@ def person_merge(
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON_LENGTH:
         raise ValidationError({"reason": "Explain why you are sure these are the same person."})
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ValidationError({"reason": f"The reason must be {MAX_REASON_LENGTH:,} characters or fewer."})
     preview = merge_preview(survivor=survivor, absorbed=absorbed)
     values = _chosen_values(preview, resolutions)
     users = _members()
@@ -436,6 +439,8 @@ def person_unmerge(*, actor: User, merge: PersonMerge, reason: str) -> PersonMer
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON_LENGTH:
         raise ValidationError({"reason": "Explain why these are not the same person."})
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ValidationError({"reason": f"The reason must be {MAX_REASON_LENGTH:,} characters or fewer."})
     for label, pk, attname in merge.moves:
         model = apps.get_model(label)
         model._base_manager.filter(pk=pk, **{attname: survivor.pk}).update(**{attname: absorbed.pk})

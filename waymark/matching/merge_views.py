@@ -113,7 +113,7 @@ def _merge_page(
             "action": reverse("matching:cluster_merge", kwargs={"cluster_id": found.pk}),
             "hidden": {"survivor": survivor.pk, "absorbed": absorbed.pk},
             "back": reverse("matching:cluster", kwargs={"cluster_id": found.pk}),
-            "reason": request.POST.get("reason", "")[:2000],
+            "reason": request.POST.get("reason", ""),
             "chosen": resolutions_from_post(request.POST),
         },
     )
@@ -128,7 +128,7 @@ def cluster_merge(request: HttpRequest, cluster_id: uuid.UUID) -> HttpResponse:
     if survivor is None or absorbed is None:
         raise Http404("No such record in this cluster")
     button = ButtonForm(request.POST)
-    reason = request.POST.get("reason", "")[:2000]
+    reason = request.POST.get("reason", "")
     merged = run_action(
         button,
         lambda _: dedupe_cluster_merge(
@@ -165,7 +165,7 @@ def unmerge(request: HttpRequest, merge_id: uuid.UUID) -> HttpResponse:
     visible = people_visible_to(_user(request))
     if merge is None or not visible.filter(pk=merge.survivor_id).exists():
         raise Http404("No such merge")
-    reason = request.POST.get("reason", "")[:2000]
+    reason = request.POST.get("reason", "")
     undone = run_action(
         ButtonForm(request.POST),
         lambda _: person_unmerge(actor=_user(request), merge=merge, reason=reason),

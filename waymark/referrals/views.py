@@ -310,7 +310,7 @@ def link_subject(request: AuthenticatedHttpRequest, referral_id: str) -> HttpRes
     errors: list[str] = []
     if request.POST.get("confirm"):
         button = ButtonForm(request.POST)
-        reason = request.POST.get("reason", "")[:2000]
+        reason = request.POST.get("reason", "")
         merged = run_action(
             button,
             lambda _: referral_subject_merge(
@@ -337,7 +337,7 @@ def link_subject(request: AuthenticatedHttpRequest, referral_id: str) -> HttpRes
             "action": reverse("referrals:link", kwargs={"referral_id": referral.pk}),
             "hidden": {"existing_person": existing.pk},
             "back": reverse("referrals:detail", kwargs={"referral_id": referral.pk}),
-            "reason": request.POST.get("reason", "")[:2000],
+            "reason": request.POST.get("reason", ""),
             "chosen": resolutions_from_post(request.POST),
         },
     )

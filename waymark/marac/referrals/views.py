@@ -375,7 +375,7 @@ def same_person(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse
     offered = {c["person"].pk: c["person"] for c in known_to_marac(marac_case, role=role)}
     if chosen not in offered:
         raise Http404("No such person")
-    reason = request.POST.get("reason", "")[:2000]
+    reason = request.POST.get("reason", "")
     used = run_action(
         ButtonForm(request.POST),
         lambda _: marac_referral_use_known_person(
