@@ -125,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         db.use_database(import_bench.DATABASE)
         results["import"] = import_bench.run(args.import_people)
         import_bench.RESULTS.write_text(json.dumps(results["import"], indent=2) + "\n")
+        import_bench.report(results["import"])
         save(results)
 
     if "load" not in skip:

@@ -457,6 +457,50 @@ def run(n: int, *, queries: int = 200) -> dict[str, Any]:
     }
 
 
+# The issue's targets (issue 15, item 3), against the raw floors measured in the same run.
+TARGET_COPY_RATIO = 0.2
+TARGET_EXECUTEMANY_RATIO = 0.3
+TARGET_FRESH_P95_MS = 25.0
+
+
+def report(results: dict[str, Any]) -> None:
+    """Prints the figures ``make bench`` shows: rows/s, the ratios to each floor, the targets."""
+    pg, lite = results["postgresql"], results["sqlite"]
+
+    def met(value: float, target: float, *, below: bool = False) -> str:
+        ok = value <= target if below else value >= target
+        return f"{'met' if ok else 'NOT met'} (target {'<=' if below else '>='} {target})"
+
+    print(f"  PostgreSQL, {results['people']:,} people:")
+    print(
+        f"    import {pg['import_rows_per_s']:,} rows/s, with search keys {pg['import_with_search_keys_rows_per_s']:,}; "
+        f"re-import of unchanged rows {pg['reimport_unchanged_rows_per_s']:,}"
+    )
+    print(
+        f"    raw COPY {pg['copy_rows_per_s']:,} rows/s: ratio {pg['import_to_copy_ratio']} "
+        f"(with keys {pg['import_with_keys_to_copy_ratio']}) {met(pg['import_to_copy_ratio'], TARGET_COPY_RATIO)}"
+    )
+    print(
+        f"    COPY with the per-row encryption the product must do {pg['copy_with_encryption_rows_per_s']:,} rows/s: "
+        f"ratio {pg['import_to_copy_with_encryption_ratio']} (with keys {pg['import_with_keys_to_copy_with_encryption_ratio']})"
+    )
+    fresh = pg["matching_on_fresh_load"]["search_p95_ms"]
+    print(f"    matching p95 on the fresh load {fresh} ms {met(fresh, TARGET_FRESH_P95_MS, below=True)}")
+    web = pg["web_job"]
+    print(
+        f"    web job: {web['rows']:,} rows imported by the worker at {web['import_rows_per_s']:,} rows/s "
+        f"({web['import_status']}); {len(web['progress_seen_by_a_second_connection'])} progress states seen, "
+        f"{web['progress_steps_seen_while_saving']} while saving; a bad last row: {web['bad_last_row']['status']}, "
+        f"saved nothing: {web['bad_last_row']['saved_nothing']}"
+    )
+    print(
+        f"  SQLite: import {lite['import_with_search_keys_rows_per_s']:,} rows/s; executemany "
+        f"{lite['executemany_rows_per_s']:,}: ratio {lite['import_to_executemany_ratio']} "
+        f"{met(lite['import_to_executemany_ratio'], TARGET_EXECUTEMANY_RATIO)}; with the per-row encryption "
+        f"{lite['executemany_with_encryption_rows_per_s']:,}: ratio {lite['import_to_executemany_with_encryption_ratio']}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.import_bench", description=__doc__)
     parser.add_argument("--people", type=int, default=100_000)
@@ -477,7 +521,7 @@ def main(argv: list[str] | None = None) -> int:
     results = run(args.people)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(json.dumps(results, indent=2))
+    report(results)
     return 0
 
 
