@@ -412,6 +412,15 @@ def run(n: int, *, queries: int = 200) -> dict[str, Any]:
     with_keys, _ = _timed_import(data, refresh=True)
     # Straight after the load (the importer settles the trigram indexes itself; no VACUUM here).
     fresh = latency.measure(count=min(queries, n // 10), percent=min(100.0, max(1.0, 100 * queries * 10 / n)))
+    # The same searches once VACUUM has run, in the same run: if the fresh figure is no worse, the
+    # fresh load is not what slows a search (the machine is).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "VACUUM (ANALYZE) matching_personsearchkey, matching_personcontactkey, matching_searchfamilyname"
+        )
+    vacuumed = latency.measure(count=min(queries, n // 10), percent=min(100.0, max(1.0, 100 * queries * 10 / n)))
     again, report = _timed_import(data, refresh=True)
     unchanged = report.counts["people.csv"].unchanged
     copy_seconds = _timed_copy(data)
@@ -442,7 +451,14 @@ def run(n: int, *, queries: int = 200) -> dict[str, Any]:
             "matching_on_fresh_load": {
                 "search_p50_ms": fresh["search_p50_ms"],
                 "search_p95_ms": fresh["search_p95_ms"],
+                "exact_name_lookup_p95_ms": fresh["baseline_p95_ms"],
                 "queries": fresh["queries"],
+            },
+            "matching_after_vacuum": {
+                "search_p50_ms": vacuumed["search_p50_ms"],
+                "search_p95_ms": vacuumed["search_p95_ms"],
+                "exact_name_lookup_p95_ms": vacuumed["baseline_p95_ms"],
+                "queries": vacuumed["queries"],
             },
             "seconds": {
                 "import": round(without_keys, 2),
@@ -485,7 +501,11 @@ def report(results: dict[str, Any]) -> None:
         f"ratio {pg['import_to_copy_with_encryption_ratio']} (with keys {pg['import_with_keys_to_copy_with_encryption_ratio']})"
     )
     fresh = pg["matching_on_fresh_load"]["search_p95_ms"]
-    print(f"    matching p95 on the fresh load {fresh} ms {met(fresh, TARGET_FRESH_P95_MS, below=True)}")
+    after = pg.get("matching_after_vacuum", {}).get("search_p95_ms")
+    print(
+        f"    matching p95 on the fresh load {fresh} ms {met(fresh, TARGET_FRESH_P95_MS, below=True)}; "
+        f"after a VACUUM in the same run {after} ms"
+    )
     web = pg["web_job"]
     print(
         f"    web job: {web['rows']:,} rows imported by the worker at {web['import_rows_per_s']:,} rows/s "

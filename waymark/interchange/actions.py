@@ -26,7 +26,7 @@ from django.db import transaction
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
-from waymark.core.bulk import refresh_planner_statistics
+from waymark.core.bulk import ANALYZE_AFTER_ROWS, refresh_planner_statistics
 from waymark.interchange.base import FileCounts, ImportContext, ParsedRow, RowError
 from waymark.interchange.cells import neutralise_formula
 from waymark.interchange.files import receiving_ref
@@ -200,11 +200,13 @@ def interchange_import_files(
         _audit_import(actor=actor, report=report, files=list(raw_files))
     if not dry_run and not transaction.get_connection().in_atomic_block:
         # Committed: the planner sees the new rows now, not when autovacuum next runs.
-        refresh_planner_statistics(sum(c.created + c.updated for c in report.counts.values()), written)
+        rows_written = sum(c.created + c.updated for c in report.counts.values())
+        refresh_planner_statistics(rows_written, written)
         if (touched or new_people) and refresh_matching and apps.is_installed("waymark.matching"):
             from waymark.matching.engine import settle_search_indexes
 
-            settle_search_indexes()  # the new keys are searchable at full speed now
+            # The new keys are searchable at full speed now (a big load is vacuumed too).
+            settle_search_indexes(vacuum=rows_written >= ANALYZE_AFTER_ROWS)
     progress("Finished" if not dry_run else "Checked", steps, steps)
     return report
 

@@ -102,15 +102,14 @@ def _key_values(source: KeySource, person_id: Any, dob: Any) -> Iterator[tuple[A
             )
 
 
+_POSTCODE, _DISTRICT, _PHONE = str(ContactKeyKind.POSTCODE), str(ContactKeyKind.DISTRICT), str(ContactKeyKind.PHONE)
+
+
 def _contact_values(source: KeySource, person_id: Any) -> Iterator[tuple[Any, str, str]]:
     contacts = source.contacts
-    for kind, values in (
-        (ContactKeyKind.POSTCODE, contacts.postcodes),
-        (ContactKeyKind.DISTRICT, contacts.districts),
-        (ContactKeyKind.PHONE, contacts.phones),
-    ):
+    for kind, values in ((_POSTCODE, contacts.postcodes), (_DISTRICT, contacts.districts), (_PHONE, contacts.phones)):
         for value in sorted(values):
-            yield (person_id, str(kind), value)
+            yield (person_id, kind, value)
 
 
 @transaction.atomic
@@ -230,17 +229,22 @@ def write_new_people_keys(people: Iterable[tuple[Any, ...]]) -> int:
     )
 
 
-def settle_search_indexes() -> None:
+def settle_search_indexes(*, vacuum: bool = False) -> None:
     """After a bulk load, make the search indexes fully usable at once (PostgreSQL only).
 
     New rows in a GIN index wait in its pending list until a VACUUM merges them, and a search
     scans that list row by row: on a freshly loaded database the trigram fallback misses its
     latency target until then. ``gin_clean_pending_list`` merges them now, and ``ANALYZE`` gives the
-    planner the new row counts. Call it after the load has committed.
+    planner the new row counts. ``vacuum`` (for a big load) runs ``VACUUM (ANALYZE)`` on the key
+    tables instead of ``ANALYZE``: it also marks the new pages all-visible, so the blocking
+    queries' index-only scans need no heap visits, as on a database autovacuum has caught up with.
+    Call it after the load has committed (VACUUM cannot run inside a transaction; inside one,
+    ``vacuum`` is ignored).
     """
     if connection.vendor != "postgresql":
         return
     tables = ("matching_personsearchkey", "matching_personcontactkey", "matching_searchfamilyname")
+    vacuum = vacuum and not connection.in_atomic_block
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT gin_clean_pending_list(i.indexrelid::regclass) FROM pg_index i "
@@ -249,7 +253,7 @@ def settle_search_indexes() -> None:
             [list(tables)],
         )
         for table in tables:
-            cursor.execute(f"ANALYZE {table}")
+            cursor.execute(f"{'VACUUM (ANALYZE)' if vacuum else 'ANALYZE'} {table}")
 
 
 def rebuild_all_search_keys() -> int:
