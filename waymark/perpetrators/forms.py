@@ -21,30 +21,20 @@ from waymark.perpetrators.choices import (
     SelfReferralCheck,
     VictimRelationship,
 )
-from waymark.web.forms import GovukDateField
+from waymark.web.forms import GovukDateField, radios_field, text_field
 
 NOTE_MAX = 5000
 
 
 def _note(label: str, help_text: str = "") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=NOTE_MAX,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": 4, "class": "govuk-textarea"}),
-        error_messages={"max_length": f"{label} must be {NOTE_MAX:,} characters or fewer"},
-    )
+    return text_field(label, required=False, max_length=NOTE_MAX, rows=4, help_text=help_text)
 
 
 def _radios(label: str, choices: Any, help_text: str = "", message: str = "Choose an answer") -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        help_text=help_text,
-        widget=forms.RadioSelect,
-        error_messages={"required": message, "invalid_choice": message},
-    )
+    """Radios whose one message serves for no answer and for an answer not offered."""
+    field = radios_field(label, choices, help_text=help_text, required_message=message)
+    field.error_messages["invalid_choice"] = message
+    return field
 
 
 class SelfReferralForm(forms.Form):

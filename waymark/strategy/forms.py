@@ -8,20 +8,13 @@ from django import forms
 
 from waymark.core.locationscan import LocationCheckMixin
 from waymark.strategy.choices import IssueLevel, Rag
-from waymark.web.forms import GovukDateField
+from waymark.web.forms import GovukDateField, text_field
 
 TEXT_MAX = 5000
 
 
 def _text(label: str, help_text: str = "", rows: int = 4) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=TEXT_MAX,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows, "class": "govuk-textarea"}),
-        error_messages={"max_length": f"{label} must be {TEXT_MAX:,} characters or fewer"},
-    )
+    return text_field(label, required=False, max_length=TEXT_MAX, help_text=help_text, rows=rows)
 
 
 class ActionUpdateForm(LocationCheckMixin, forms.Form):

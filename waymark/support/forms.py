@@ -22,19 +22,13 @@ from waymark.support.choices import (
     OrderStatus,
 )
 from waymark.support.models import Service
-from waymark.web.forms import GovukDateField, MessagesForm
+from waymark.web.forms import GovukDateField, MessagesForm, text_field
 
 TEXT_MAX = 10_000
 
 
 def _textarea(label: str, *, required: bool = False, help_text: str = "", rows: int = 4) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": rows}),
-    )
+    return text_field(label, required=required, help_text=help_text, max_length=TEXT_MAX, rows=rows)
 
 
 class _Choice(forms.ModelChoiceField):
