@@ -12,8 +12,9 @@ example when the viewer's role may not see it). Apps register in their ``hooks.p
 Builders must read through the owning app's access scopes: the case page's own check only says
 the viewer may see the case.
 
-The section's template is rendered with the request (so ``{% csrf_token %}`` and ``user`` work)
-and with the builder's dict as its context, plus ``case``: a builder returning
+The section's template is rendered with ``request``, ``user`` and ``csrf_token`` (so
+``{% csrf_token %}`` works; the page's other context processors, such as navigation, are not run
+again for each section) and with the builder's dict as its context, plus ``case``: a builder returning
 ``{"plan": plan}`` gives the template ``{{ plan }}`` and ``{{ case }}``. Start the template
 with an ``<h2 class="govuk-heading-m">`` and an ``id`` for the section.
 """

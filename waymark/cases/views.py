@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -90,9 +91,12 @@ def _allocate(request: AuthenticatedHttpRequest, case: Case, chosen: Any) -> Any
 
 
 def _rendered_sections(request: AuthenticatedHttpRequest, case: Case) -> list[str]:
-    """Each registered section, rendered with its builder's context and the case."""
+    """Each registered section, rendered with its builder's context, the case, and the request,
+    ``user`` and ``csrf_token`` (given once here: the page's context processors, navigation among
+    them, run for the page itself, not again for each of its ten sections)."""
+    page = {"request": request, "user": request.user, "csrf_token": get_token(request)}
     return [
-        render_to_string(template, {**context, "case": case}, request=request)
+        render_to_string(template, {**page, **context, "case": case})
         for template, context in sections_for(request.user, case)
     ]
 

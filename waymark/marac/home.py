@@ -87,16 +87,14 @@ def case_risk_section(user: User, case: Any) -> dict[str, Any] | None:
     """Risk where decisions are made (issue 10, item 3): the client's current risk level, its trend
     and when it is due for reassessment, with "record a checklist" and, at high risk, "refer to
     MARAC" in one step. Reads through the risk app's own scope (RiskAssessment.visible_to)."""
-    from waymark.risk.access import has_risk_role
+    from waymark.risk.access import assessments_about, has_risk_role
     from waymark.risk.choices import RiskLevel
-    from waymark.risk.models import RiskAssessment
     from waymark.risk.selectors import history_of, reassessment_due_on
 
     if not has_risk_role(user):
         return None
-    assessments = list(
-        RiskAssessment.objects.visible_to(user).current().filter(person_id=case.person_id).select_related("instrument")
-    )
+    # Her assessments, through the risk rule asked of her alone (not of everyone the agency holds).
+    assessments = list(assessments_about(user, case.person_id).current().select_related("instrument"))
     history = history_of(assessments)
     latest = history[-1] if history else None
     due_on = reassessment_due_on(assessments)

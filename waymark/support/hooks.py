@@ -26,10 +26,10 @@ if TYPE_CHECKING:
     from waymark.accounts.models import User
 
 
-def _on_case(user: User, case: Any, records: Any, scope: Any) -> Any:
+def _on_case(user: User, case: Any, records: Any, model: Any) -> Any:
     """The case's own records: straight from the case once it has passed this user's check, else
-    through this app's scope."""
-    return records if passed_check(user, case) else scope.filter(case=case)
+    through this app's scope (built only then)."""
+    return records if passed_check(user, case) else model.objects.visible_to(user).filter(case=case)
 
 
 def _base(user: User, case: Any) -> dict[str, Any]:
@@ -40,7 +40,7 @@ def _base(user: User, case: Any) -> dict[str, Any]:
 def safety_plan_section(user: User, case: Any) -> dict[str, Any] | None:
     if not access.can_see_safety_plan(user, case):
         return None
-    plans = _on_case(user, case, case.safety_plans.all(), SafetyPlan.objects.visible_to(user))
+    plans = _on_case(user, case, case.safety_plans.all(), SafetyPlan)
     plan = plans.select_related("reviewed_by").first()
     context = _base(user, case)
     context["plan"] = plan
@@ -50,7 +50,7 @@ def safety_plan_section(user: User, case: Any) -> dict[str, Any] | None:
 
 @register_case_section(order=30, template="support/_case_support_plan.html")
 def support_plan_section(user: User, case: Any) -> dict[str, Any] | None:
-    needs = list(_on_case(user, case, case.needs.all(), Need.objects.visible_to(user)).filter(child__isnull=True))
+    needs = list(_on_case(user, case, case.needs.all(), Need).filter(child__isnull=True))
     goals = (
         Goal.objects.filter(need__case=case)
         if passed_check(user, case)
@@ -74,17 +74,17 @@ def support_plan_section(user: User, case: Any) -> dict[str, Any] | None:
 
 @register_case_section(order=40, template="support/_case_interventions.html")
 def interventions_section(user: User, case: Any) -> dict[str, Any] | None:
-    interventions = _on_case(user, case, case.interventions.all(), Intervention.objects.visible_to(user))
+    interventions = _on_case(user, case, case.interventions.all(), Intervention)
     # short list: the latest five on the case page, with the total and a link to all of them.
     rows = list(interventions.select_related("service", "child").order_by("-offered_on")[:5])
-    total = len(rows) if len(rows) < 5 else interventions.count()
+    total = interventions.count()
     return {**_base(user, case), "interventions": rows, "total": total}
 
 
 @register_case_section(order=50, template="support/_case_orders.html")
 def orders_section(user: User, case: Any) -> dict[str, Any] | None:
     today = timezone.localdate()
-    rows = list(_on_case(user, case, case.legal_orders.all(), LegalOrder.objects.visible_to(user)).in_force_on(today))
+    rows = list(_on_case(user, case, case.legal_orders.all(), LegalOrder).in_force_on(today))
     checked = [case.pk] if passed_check(user, case) else cases_visible_to(user).filter(pk=case.pk).values("pk")
     expiring = list(selectors.orders_expiring(checked))
     return {**_base(user, case), "in_force": rows, "expiring": expiring}
@@ -92,7 +92,7 @@ def orders_section(user: User, case: Any) -> dict[str, Any] | None:
 
 @register_case_section(order=60, template="support/_case_children.html")
 def children_section(user: User, case: Any) -> dict[str, Any] | None:
-    links = list(_on_case(user, case, case.children.all(), CaseChild.objects.visible_to(user)).select_related("child"))
+    links = list(_on_case(user, case, case.children.all(), CaseChild).select_related("child"))
     today = timezone.localdate()
     return {**_base(user, case), "children": [{"link": link, "age": link.child.age_on(today)} for link in links]}
 
