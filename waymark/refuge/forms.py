@@ -37,6 +37,24 @@ def _ages(text: str) -> list[int]:
     return ages
 
 
+CHILDREN_MESSAGES = {
+    "invalid": "Enter the number of children as a whole number",
+    "min_value": "The number of children cannot be negative",
+    "max_value": "Enter 15 children or fewer",
+}
+
+
+def _boys_ages() -> forms.CharField:
+    """The ages of any boys in the household, typed as a list (a form cleans it with ``_ages``)."""
+    return forms.CharField(
+        label="Ages of any boys",
+        required=False,
+        max_length=60,
+        help_text="Separated by commas, for example 9, 14",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+
+
 class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -53,19 +71,9 @@ class HouseholdSearchForm(forms.Form):
         max_value=15,
         required=False,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
-        error_messages={
-            "invalid": "Enter the number of children as a whole number",
-            "min_value": "The number of children cannot be negative",
-            "max_value": "Enter 15 children or fewer",
-        },
+        error_messages=CHILDREN_MESSAGES,
     )
-    boys_ages = forms.CharField(
-        label="Ages of any boys",
-        required=False,
-        max_length=60,
-        help_text="Separated by commas, for example 9, 14",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
-    )
+    boys_ages = _boys_ages()
     mobility = forms.ChoiceField(
         label="Mobility needs", choices=Mobility.choices, required=False, widget=forms.RadioSelect
     )
@@ -108,20 +116,9 @@ class ReferralForm(forms.Form):
         max_value=15,
         initial=0,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-2", "inputmode": "numeric"}),
-        error_messages={
-            "required": "Enter the number of children",
-            "invalid": "Enter the number of children as a whole number",
-            "min_value": "The number of children cannot be negative",
-            "max_value": "Enter 15 children or fewer",
-        },
+        error_messages={"required": "Enter the number of children", **CHILDREN_MESSAGES},
     )
-    boys_ages = forms.CharField(
-        label="Ages of any boys",
-        required=False,
-        max_length=60,
-        help_text="Separated by commas, for example 9, 14",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
-    )
+    boys_ages = _boys_ages()
     mobility = forms.ChoiceField(
         label="Mobility needs", choices=Mobility.choices, widget=forms.RadioSelect, initial=Mobility.NONE
     )
