@@ -1,10 +1,11 @@
 """Pages under load (issue 15, item 4): gunicorn on PostgreSQL with the demo partnership, driven by
 locust at a fixed rate with realistic mixed traffic.
 
-    python -m bench.load_bench [--rps 50] [--seconds 60] [--workers 3]
+    python -m bench.load_bench [--rps 50] [--seconds 60] [--workers 3] [--database waymark_bench_load]
 
-1. ``waymark_bench_load`` on the bench server gets the demo partnership (``seed_demo``), once; later
-   runs reuse it.
+1. The database (``--database``, or ``BENCH_LOAD_DATABASE``; ``waymark_bench_load`` by default) on
+   the bench server (``BENCH_DATABASE_URL``) gets the demo partnership (``seed_demo``), once; later
+   runs reuse it, so a database already seeded for development can be named instead.
 2. ``plan``: for each persona (caseworkers, a team manager, a MARAC coordinator, a commissioner) a
    signed-in session and the pages that person opens in a working day, each page checked to answer
    200 and its query count recorded (Django's test client, so the count is exact).
@@ -12,10 +13,16 @@ locust at a fixed rate with realistic mixed traffic.
    ``--rps`` requests a second in all (each simulated user at one request a second), for
    ``--seconds``.
 4. Per page: requests, failures, p50 and p95 in ms, and p95 as a ratio to the health check's p95
-   measured in the same run (the machine's own floor). Targets: p95 at most 100 ms for the case and
-   caseload pages, and no errors. Written to bench/results/load.json and printed.
+   measured in the same run (the machine's own floor); beside them the server's own time for the
+   same requests (gunicorn's access log, ``%(D)s``: from the request read to the response written,
+   without locust's queueing and client time), so a run on a busy machine still shows what the
+   pages cost. Targets: p95 at most 100 ms for the case and caseload pages, and no errors. The
+   load average before the run starts and at its end are recorded too. Written to
+   bench/results/load.json and printed.
 
-locust is a benchmark dependency (requirements/bench.txt), installed by ``make bench``.
+locust is a benchmark dependency (requirements/bench.txt), installed by ``make bench``. It drives the
+server over HTTP from its own process, so it may live in another environment: ``LOCUST`` names its
+executable (otherwise the one beside this Python, then the one on ``PATH``).
 """
 
 from __future__ import annotations
@@ -23,7 +30,9 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -36,16 +45,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "load.json"
 LOCUSTFILE = ROOT / "bench" / "load" / "locustfile.py"
-DATABASE = "waymark_bench_load"
+DATABASE = os.environ.get("BENCH_LOAD_DATABASE", "waymark_bench_load")
 TARGET_P95_MS = 100.0
 # The pages the p95 target names: the caseworker's and manager's case and caseload pages.
 TARGET_PAGES = ("case page", "my caseload", "team caseload")
 
 
-def _env(server: str) -> dict[str, str]:
+def _env(server: str, database: str = DATABASE) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=f"{server}/{DATABASE}",
+        DATABASE_URL=f"{server}/{database}",
         DJANGO_SETTINGS_MODULE="waymark.config.settings",
         DEBUG="false",
         LOG_LEVEL="WARNING",
@@ -59,14 +68,14 @@ def _manage(env: dict[str, str], *args: str, timeout: int = 1800) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=timeout)
 
 
-def prepare_database(server: str) -> None:
+def prepare_database(server: str, database: str = DATABASE) -> None:
     """The demo partnership in its own database; loaded once, reused by later runs."""
     import psycopg
 
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone():
-            admin.execute(f'CREATE DATABASE "{DATABASE}"')
-    env = _env(server)
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone():
+            admin.execute(f'CREATE DATABASE "{database}"')
+    env = _env(server, database)
     _manage(env, "migrate", "--no-input", "--verbosity", "0")
     _manage(env, "createcachetable")
     probe = subprocess.run(
@@ -189,13 +198,23 @@ def _wait_for(url: str, seconds: float) -> None:
     raise SystemExit(f"load: the server did not answer {url} within {seconds:.0f}s")
 
 
-def run(server: str, rps: int, seconds: int, workers: int) -> dict[str, Any]:
-    try:
-        import locust  # noqa: F401
-    except ImportError:
-        raise SystemExit("load: locust is not installed (pip install -r requirements/bench.txt)") from None
-    prepare_database(server)
-    env = _env(server)
+def locust_executable() -> str:
+    """``LOCUST``, else the locust beside this Python, else the one on ``PATH``."""
+    beside = Path(sys.executable).parent / "locust"
+    found = os.environ.get("LOCUST") or (str(beside) if beside.exists() else shutil.which("locust"))
+    if not found:
+        raise SystemExit("load: locust is not installed (pip install -r requirements/bench.txt, or set LOCUST)")
+    return found
+
+
+# The access log the bench asks gunicorn for: path (never the query string), status, microseconds.
+ACCESS_LOG_FORMAT = "%(U)s %(s)s %(D)s"
+
+
+def run(server: str, rps: int, seconds: int, workers: int, database: str = DATABASE) -> dict[str, Any]:
+    locust = locust_executable()
+    prepare_database(server, database)
+    env = _env(server, database)
     planned = subprocess.run(
         [sys.executable, "-m", "bench.load_bench", "--plan"], cwd=ROOT, env=env, capture_output=True, text=True
     )
@@ -215,7 +234,9 @@ def run(server: str, rps: int, seconds: int, workers: int) -> dict[str, Any]:
             "-c",
             "gunicorn.conf.py",
             "--access-logfile",
-            "/dev/null",
+            str(work / "access.log"),
+            "--access-logformat",
+            ACCESS_LOG_FORMAT,
             "waymark.config.wsgi",
         ],
         cwd=ROOT,
@@ -223,12 +244,14 @@ def run(server: str, rps: int, seconds: int, workers: int) -> dict[str, Any]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    load_at_start: tuple[float, ...] = ()
     try:
         _wait_for(f"{base}/health/", 60)
+        load_at_start = os.getloadavg()
         users = rps  # each simulated user makes one request a second (constant_throughput(1))
         subprocess.run(
             [
-                str(Path(sys.executable).parent / "locust"),
+                locust,
                 "-f",
                 str(LOCUSTFILE),
                 "--headless",
@@ -258,7 +281,41 @@ def run(server: str, rps: int, seconds: int, workers: int) -> dict[str, Any]:
         except subprocess.TimeoutExpired:
             gunicorn.kill()
         log.close()
-    return summarise(work / "stats_stats.csv", plan, rps=rps, seconds=seconds, workers=workers)
+    result = summarise(work / "stats_stats.csv", plan, rps=rps, seconds=seconds, workers=workers)
+    result["database"] = database
+    result["load_average_at_start"] = load_at_start
+    server_side(work / "access.log", plan, result)
+    return result
+
+
+def _percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
+
+
+def server_side(access_log: Path, plan: dict[str, Any], result: dict[str, Any]) -> None:
+    """Per page, the server's own time from gunicorn's access log (after the health check's wait
+    for the server, every line is a locust request), and the server errors (5xx) it logged."""
+    names = {"/health/": "health check"}
+    for persona in plan["personas"].values():
+        for page in persona["pages"]:
+            names[page["path"]] = page["name"]
+    times: dict[str, list[float]] = {}
+    errors = 0
+    lines = access_log.read_text().splitlines() if access_log.exists() else []
+    for line in lines[1:]:  # the first is _wait_for's health check, before the load
+        parts = line.split()
+        if len(parts) != 3 or not parts[2].isdigit():
+            continue
+        path, status, micros = parts
+        errors += status.startswith("5")
+        times.setdefault(names.get(path, "other"), []).append(int(micros) / 1000)
+    result["server_errors"] = errors
+    for name, entry in result["pages"].items():
+        measured = times.get(name)
+        entry["server_p50_ms"] = round(_percentile(measured, 0.5), 1) if measured else None
+        entry["server_p95_ms"] = round(_percentile(measured, 0.95), 1) if measured else None
 
 
 def summarise(stats_csv: Path, plan: dict[str, Any], *, rps: int, seconds: int, workers: int) -> dict[str, Any]:
@@ -300,16 +357,25 @@ def summarise(stats_csv: Path, plan: dict[str, Any], *, rps: int, seconds: int, 
 
 
 def report(result: dict[str, Any]) -> None:
+    start = ", ".join(f"{x:.1f}" for x in result.get("load_average_at_start", ()))
+    end = ", ".join(f"{x:.1f}" for x in result.get("load_average_at_end", ()))
+    print(f"  load average at start {start}; at end {end} ({result['cpus']} CPUs)")
     print(
-        f"  offered {result['offered_rps']} requests/s for {result['seconds']} s; achieved {result['achieved_rps']}/s; errors {result['errors']}"
+        f"  offered {result['offered_rps']} requests/s for {result['seconds']} s; achieved {result['achieved_rps']}/s;"
+        f" errors {result['errors']} (server errors logged: {result.get('server_errors', 'n/a')})"
     )
-    print(f"  {'page':28} {'requests':>8} {'fail':>5} {'p50 ms':>7} {'p95 ms':>7} {'p95 / health':>12} {'queries':>8}")
+    print(
+        f"  {'page':28} {'requests':>8} {'fail':>5} {'p50 ms':>7} {'p95 ms':>7} {'p95 / health':>12}"
+        f" {'server p50':>10} {'server p95':>10} {'queries':>8}"
+    )
     for name, e in sorted(result["pages"].items()):
         queries = e.get("queries") or {}
         q = f"{queries.get('min')}-{queries.get('max')}" if queries else ""
+        sp50 = "" if e.get("server_p50_ms") is None else f"{e['server_p50_ms']:.0f}"
+        sp95 = "" if e.get("server_p95_ms") is None else f"{e['server_p95_ms']:.0f}"
         print(
             f"  {name:28} {e['requests']:>8} {e['failures']:>5} {e['p50_ms']:>7.0f} {e['p95_ms']:>7.0f}"
-            f" {e['p95_ratio_to_health_check']:>12} {q:>8}"
+            f" {e['p95_ratio_to_health_check']:>12} {sp50:>10} {sp95:>10} {q:>8}"
         )
     verdict = "meets" if result["meets_targets"] else f"MISSES ({result['over_target']})"
     print(f"  target: p95 <= {TARGET_P95_MS:.0f} ms for {', '.join(TARGET_PAGES)}, 0 errors: {verdict}")
@@ -325,6 +391,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rps", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument("--database", default=DATABASE, help="the PostgreSQL database (seeded once if empty)")
     parser.add_argument("--plan", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--seeded", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -335,8 +402,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(make_plan()))
         return 0
     server = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-    print(f"== Pages under load: gunicorn on PostgreSQL ({DATABASE}), locust at {args.rps} requests/s")
-    result = run(server, args.rps, args.seconds, args.workers)
+    print(f"== Pages under load: gunicorn on PostgreSQL ({args.database}), locust at {args.rps} requests/s")
+    result = run(server, args.rps, args.seconds, args.workers, args.database)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     report(result)

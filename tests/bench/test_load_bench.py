@@ -60,7 +60,34 @@ def test_no_statistics_is_a_loud_failure(tmp_path):
         load_bench.summarise(tmp_path / "missing.csv", PLAN, rps=50, seconds=60, workers=5)
 
 
-def test_without_locust_it_refuses_with_the_reason(monkeypatch):
-    monkeypatch.setitem(sys.modules, "locust", None)
+def test_without_locust_it_refuses_with_the_reason(monkeypatch, tmp_path):
+    monkeypatch.delenv("LOCUST", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
     with pytest.raises(SystemExit, match="locust is not installed"):
         load_bench.run("postgres://nowhere", 50, 60, 3)
+
+
+def test_locust_may_live_in_another_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("LOCUST", "/opt/bench/bin/locust")
+    assert load_bench.locust_executable() == "/opt/bench/bin/locust"
+
+
+def test_the_servers_own_time_and_errors_come_from_its_access_log(tmp_path):
+    path = stats(tmp_path, [("health check", 3, 0, 4, 8), ("case page", 20, 0, 40, 80)])
+    plan = {
+        "query_counts": {},
+        "personas": {"caseworker": {"pages": [{"name": "case page", "path": "/cases/1/"}]}},
+    }
+    result = load_bench.summarise(path, plan, rps=50, seconds=60, workers=5)
+    log = tmp_path / "access.log"
+    # The first line is the bench's own wait for the server, before the load.
+    lines = ["/health/ 200 99000"] + [f"/cases/1/ 200 {ms * 1000}" for ms in range(1, 21)]
+    lines += ["/health/ 200 2000", "/cases/1/ 500 5000"]
+    log.write_text("\n".join(lines) + "\n")
+    load_bench.server_side(log, plan, result)
+    assert result["server_errors"] == 1
+    assert result["pages"]["health check"]["server_p95_ms"] == 2.0
+    # 21 requests of the case page (1 to 20 ms, and the 5 ms error): nearest-rank percentiles.
+    assert result["pages"]["case page"]["server_p50_ms"] == 10.0
+    assert result["pages"]["case page"]["server_p95_ms"] == 19.0
