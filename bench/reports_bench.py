@@ -1,21 +1,27 @@
-"""The commissioner's reports against DuckDB: the same counts, in the same run.
+"""The commissioner's reports against DuckDB: the same counts, in the same run, at two volumes.
 
-Run on its own as ``python -m bench.reports_bench --database URL`` (``python -m bench`` runs it as a
-subprocess, once per database, and reads the JSON it prints last). It
+``python -m bench.reports_bench --database URL`` (``python -m bench`` runs it once per database)
+measures, side by side in one run, the demo partnership in the database at URL and a copy of it
+ten times over (``--volumes 1,10``): the copy is another database beside it (``<name>_x10``, a
+PostgreSQL template copy or an SQLite file copy) filled by ``bench.synth.scale_up`` with bulk
+``INSERT ... SELECT`` (no actions), kept between runs. At each volume, in its own process, it
 
 1. makes sure the database holds the demo partnership (``seed_demo`` when it does not: slow);
 2. times the commissioner's pages through Django's test client, signed in as the demo
    commissioner: the home page, the outcomes dashboard for this financial year and "since April
-   2013", the commissioning dashboard by provider and by contract and its XLSX download since April
-   2013, this quarter's board pack (built, not saved), and the outcome figures for since April 2013
-   computed alone (``outcome_figures``): together, the report pack;
+   2013" and its download, the commissioning dashboard since April 2013 by provider, contract,
+   service, referral source and equality group and its XLSX, the MARAC reports page, needs
+   analytics, this quarter's board pack (built, not saved), and the outcome figures for since
+   April 2013 computed alone (``outcome_figures``): together, the report pack;
 3. exports the tables those figures read (cases, referrals, risk assessments, outcome measures,
    and the working-day calendar) to Parquet and computes the same KPIs with DuckDB SQL over them;
 4. checks every count agrees (a mismatch is an error: a ratio over different counts means nothing)
-   and reports each page's time as a ratio to DuckDB's.
+   and reports each page's time as a ratio to DuckDB's, and counts its queries.
 
-Anything that stops it from measuring (no DuckDB, no pyarrow, no database, counts that differ)
-raises ``BenchError`` and exits non-zero with the reason: it never reports nothing silently.
+It prints the two volumes side by side, writes ``bench/results/reports_<database>.json`` and prints
+that JSON last. Anything that stops it from measuring (no DuckDB, no pyarrow, no database, counts
+that differ, a page that is not 200) raises ``BenchError`` and exits non-zero with the reason
+("REPORTS BENCH FAILED: ..."): it never reports nothing silently.
 """
 
 from __future__ import annotations
@@ -43,9 +49,10 @@ class BenchError(RuntimeError):
     pass
 
 
-def _timed(function: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    """The median of ``repeats`` timings in milliseconds (after one warm-up run), and the result."""
-    result = function()
+def _timed(function: Callable[[], Any], repeats: int, *, warm: bool = True) -> tuple[float, Any]:
+    """The median of ``repeats`` timings in milliseconds (after one warm-up run unless it was run
+    already), and the result."""
+    result = function() if warm else None
     times = []
     for _ in range(repeats):
         started = time.perf_counter()
@@ -273,11 +280,14 @@ def waymark_counts(figures: Any) -> dict[str, Any]:
 def measure(repeats: int) -> dict[str, Any]:
     from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
     from django.utils import timezone
 
+    from bench.synth import scaled_factor
     from waymark.accounts.models import User
     from waymark.commissioning.boardpack import board_pack_content
+    from waymark.commissioning.needs import needs_rows
     from waymark.core.dates import financial_year_start
     from waymark.outcomes.kpis import outcome_figures
 
@@ -288,6 +298,7 @@ def measure(repeats: int) -> dict[str, Any]:
     client = Client()
     client.force_login(commissioner)
     today = timezone.localdate()
+    year = financial_year_start(today)
 
     def page(url: str, params: dict[str, str]) -> Callable[[], Any]:
         def get() -> Any:
@@ -298,70 +309,252 @@ def measure(repeats: int) -> dict[str, Any]:
 
         return get
 
-    measured: dict[str, Any] = {}
-    timings = {
+    since = {"period": "all"}
+    timings: dict[str, Callable[[], Any]] = {
         "home page (commissioner)": page(reverse("home"), {}),
         "outcomes dashboard, this financial year": page(reverse("outcomes:dashboard"), {}),
-        "outcomes dashboard, since April 2013": page(reverse("outcomes:dashboard"), {"period": "all"}),
-        "outcomes download (CSV), since April 2013": page(
-            reverse("outcomes:download"), {"period": "all", "format": "csv"}
-        ),
-        "commissioning outcomes by provider, since April 2013": page(
-            reverse("commissioning:outcomes"), {"period": "all", "by": "provider"}
-        ),
-        "commissioning outcomes by contract, since April 2013": page(
-            reverse("commissioning:outcomes"), {"period": "all", "by": "contract"}
-        ),
-        "commissioning download (XLSX) by provider, since April 2013": page(
-            reverse("commissioning:outcomes_download"), {"period": "all", "by": "provider", "format": "xlsx"}
-        ),
-        "board pack, this quarter (built, not saved)": lambda: board_pack_content(
-            financial_year_start(today), ((today.month - 4) % 12) // 3 + 1
-        ),
+        "outcomes dashboard, since April 2013": page(reverse("outcomes:dashboard"), since),
+        "outcomes download (CSV), since April 2013": page(reverse("outcomes:download"), {**since, "format": "csv"}),
     }
+    for by in ("provider", "contract", "service", "source", "ethnicity"):
+        timings[f"commissioning outcomes by {by}, since April 2013"] = page(
+            reverse("commissioning:outcomes"), {**since, "by": by}
+        )
+    timings["commissioning download (XLSX) by provider, since April 2013"] = page(
+        reverse("commissioning:outcomes_download"), {**since, "by": "provider", "format": "xlsx"}
+    )
+    timings["MARAC reports (performance and return), this year"] = page(reverse("marac:reports"), {})
+    timings["needs analytics, 2013/14 to this year"] = lambda: needs_rows(2013, year)
+    timings["board pack, this quarter (built, not saved)"] = lambda: board_pack_content(
+        year, ((today.month - 4) % 12) // 3 + 1
+    )
+    measured: dict[str, float] = {}
+    queries: dict[str, int] = {}
     for name, function in timings.items():
-        measured[name] = _timed(function, repeats)[0]
+        with CaptureQueriesContext(connection) as captured:  # the warm-up run, counted not timed
+            function()
+        queries[name] = len(captured.captured_queries)
+        measured[name] = _timed(function, repeats, warm=False)[0]
+        print(f"    {measured[name]:>10} ms {queries[name]:>4} queries  {name}", file=sys.stderr, flush=True)
     figures_ms, figures = _timed(lambda: outcome_figures(SINCE, today, as_of=today, partnership_wide=True), repeats)
     measured["outcome figures alone, since April 2013"] = figures_ms
 
     with tempfile.TemporaryDirectory(prefix="waymark-bench-") as folder:
         paths = export_parquet(Path(folder), SINCE, today)
         duck_ms, duck = _timed(duckdb_counts(paths, SINCE, today, today), repeats)
+    print(f"    {duck_ms:>10} ms       DuckDB over Parquet, the same counts", file=sys.stderr, flush=True)
     ours = waymark_counts(figures)
     if ours != duck:
         differing = {k: {"waymark": ours[k], "duckdb": duck.get(k)} for k in ours if ours[k] != duck.get(k)}
         raise BenchError(f"Waymark and DuckDB disagree on the counts, so no ratio is meaningful: {differing}")
     return {
         "database": connection.vendor,
-        "cases": figures.outcomes()["referred"].value,
+        "volume": scaled_factor(),
+        "referred_since_2013": figures.outcomes()["referred"].value,
+        "supported_since_2013": figures.outcomes()["supported"].value,
         "duckdb_ms": duck_ms,
         "pages_ms": measured,
+        "queries": queries,
         "ratio_to_duckdb": {name: round(ms / duck_ms, 1) if duck_ms else None for name, ms in measured.items()},
         "counts_agree": True,
-        "targets": {
-            "ratio_to_duckdb_at_most": TARGET_RATIO,
-            "home_ms_under": TARGET_HOME_MS,
-            "since_2013_ms_under": TARGET_SINCE_2013_MS,
-        },
+        "load_average": [round(x, 1) for x in os.getloadavg()],
     }
+
+
+TARGETS = {
+    "ratio_to_duckdb_at_most": TARGET_RATIO,
+    "home_ms_under": TARGET_HOME_MS,
+    "since_2013_ms_under": TARGET_SINCE_2013_MS,
+}
+HOME = "home page (commissioner)"
+SINCE_2013 = "outcomes dashboard, since April 2013"
+
+
+def scaled_url(url: str, factor: int) -> str:
+    """The database beside ``url`` that holds the demo ``factor`` times over."""
+    if url.startswith("sqlite:"):
+        path = Path(url.split("sqlite:///", 1)[1])
+        return f"sqlite:///{path.with_name(f'{path.stem}_x{factor}{path.suffix}')}"
+    base, _, name = url.rpartition("/")
+    return f"{base}/{name}_x{factor}"
+
+
+def _run(url: str, repeats: int, extra: list[str]) -> dict[str, Any]:
+    """One step in its own process (Django binds to one database per process); BenchError when it fails."""
+    import subprocess
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.reports_bench", "--database", url, "--repeats", str(repeats), *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert process.stderr is not None and process.stdout is not None
+    said = []
+    for line in process.stderr:  # its progress, as it goes
+        said.append(line)
+        sys.stderr.write(line)
+        sys.stderr.flush()
+    output = process.stdout.read()
+    if process.wait() != 0:
+        lines = [line for line in said if line.strip()] or ["no output"]
+        reason = next((line for line in reversed(lines) if "REPORTS BENCH FAILED" in line), lines[-1])
+        raise BenchError(f"on {url}: {reason.replace('REPORTS BENCH FAILED: ', '')}")
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def copy_database(source: str, target: str) -> None:
+    """A copy of the demo database to scale up: an SQLite file copy, or a PostgreSQL template copy."""
+    if source.startswith("sqlite:"):
+        import sqlite3
+
+        source_path, target_path = (Path(u.split("sqlite:///", 1)[1]) for u in (source, target))
+        if not source_path.exists():
+            raise BenchError(f"{source_path} does not exist: nothing to copy.")
+        target_path.unlink(missing_ok=True)
+        with sqlite3.connect(source_path) as origin, sqlite3.connect(target_path) as copy:
+            origin.backup(copy)
+        return
+    import psycopg
+
+    server, _, source_name = source.rpartition("/")
+    target_name = target.rpartition("/")[2]
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{target_name}"')
+        for attempt in range(6):  # a template must have no other session: the demo's last may be closing
+            try:
+                admin.execute(f'CREATE DATABASE "{target_name}" TEMPLATE "{source_name}"')
+                return
+            except psycopg.errors.ObjectInUse as error:
+                if attempt == 5:
+                    raise BenchError(f"cannot copy {source_name}: {error} (close what else uses it)") from error
+                time.sleep(5)
+
+
+def ensure_scaled(url: str, factor: int, repeats: int) -> str:
+    """The ``factor`` times database beside ``url``, built when missing or not ``factor`` times."""
+    target = scaled_url(url, factor)
+    try:
+        found = _run(target, repeats, ["--step", "factor"])["factor"]
+    except BenchError:
+        found = None
+    if found != factor:
+        print(f"  building the x{factor} volume beside the demo ({target}): a copy, then bulk copies", file=sys.stderr)
+        copy_database(url, target)
+        counts = _run(target, repeats, ["--step", "scale", "--factor", str(factor)])
+        print(f"  x{factor}: {counts}", file=sys.stderr)
+    return target
+
+
+def run_volumes(url: str, volumes: list[int], repeats: int, scaled_repeats: int) -> dict[str, Any]:
+    _run(url, repeats, ["--step", "demo"])  # the demo seeded before it is copied
+    results: dict[str, Any] = {}
+    for factor in volumes:
+        target = url if factor == 1 else ensure_scaled(url, factor, repeats)
+        print(f"  measuring x{factor} ({target})", file=sys.stderr, flush=True)
+        outcome = _run(target, repeats if factor == 1 else scaled_repeats, ["--step", "measure"])
+        if outcome["volume"] != factor:
+            raise BenchError(f"{target} holds the demo {outcome['volume']} times, not {factor}.")
+        results[f"x{factor}"] = outcome
+    first, *others = results.values()
+    for other in others:  # query counts per page must not grow with the data
+        grown = {k: (first["queries"][k], n) for k, n in other["queries"].items() if n != first["queries"][k]}
+        other["queries_grew"] = grown
+    return {
+        "database": first["database"],
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "targets": TARGETS,
+        "volumes": results,
+    }
+
+
+def report(result: dict[str, Any]) -> str:
+    """The side-by-side table: each page's time, its ratio to DuckDB at each volume, and the targets."""
+    volumes = result["volumes"]
+    names = list(next(iter(volumes.values()))["pages_ms"])
+    lines = [f"Reports vs DuckDB over Parquet, {result['database']} (ratios to the same run's DuckDB time)"]
+    header = f"{'':<62}" + "".join(f"{label + ' ms':>12}{'ratio':>7}{'q':>5}" for label in volumes) + "  target"
+    lines.append(header)
+    lines.append(
+        f"{'DuckDB, the same counts':<62}" + "".join(f"{v['duckdb_ms']:>12}{'':>7}{'':>5}" for v in volumes.values())
+    )
+    for name in names:
+        cells, verdicts = "", []
+        for v in volumes.values():
+            ms, ratio = v["pages_ms"][name], v["ratio_to_duckdb"][name]
+            cells += f"{ms:>12}{ratio:>7}{v['queries'].get(name, ''):>5}"
+            verdicts.append(ratio is not None and ratio <= TARGET_RATIO)
+            if name == HOME:
+                verdicts.append(ms < TARGET_HOME_MS)
+            if name == SINCE_2013:
+                verdicts.append(ms < TARGET_SINCE_2013_MS)
+        target = f"<={TARGET_RATIO:g}x" + (
+            f", <{TARGET_HOME_MS:g} ms"
+            if name == HOME
+            else f", <{TARGET_SINCE_2013_MS:g} ms"
+            if name == SINCE_2013
+            else ""
+        )
+        lines.append(f"{name:<62}{cells}  {target} {'PASS' if all(verdicts) else 'FAIL'}")
+    for label, v in volumes.items():
+        lines.append(
+            f"{label}: referred since 2013 {v['referred_since_2013']:,}, supported {v['supported_since_2013']:,}, "
+            f"counts equal DuckDB's: {v['counts_agree']}, load average {v['load_average']}"
+            + (f", query counts that grew: {v['queries_grew']}" if v.get("queries_grew") else "")
+        )
+    return "\n".join(lines)
+
+
+RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.reports_bench", description=__doc__)
     parser.add_argument("--database", required=True, help="DATABASE_URL of a database holding (or to hold) the demo.")
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=3, help="Timed runs per page on the demo (the median).")
+    parser.add_argument("--scaled-repeats", type=int, default=1, help="Timed runs per page at the larger volumes.")
+    parser.add_argument("--volumes", default="1,10", help="Volumes measured side by side (1 = the demo).")
+    parser.add_argument("--step", choices=["all", "demo", "factor", "scale", "measure"], default="all")
+    parser.add_argument("--factor", type=int, default=10)
     args = parser.parse_args(argv)
-    os.environ["DATABASE_URL"] = args.database
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "waymark.config.settings")
     try:
+        if args.step == "all":
+            volumes = sorted({int(v) for v in args.volumes.split(",") if v.strip()})
+            if not volumes or volumes[0] != 1:
+                raise BenchError("--volumes must include 1, the demo itself.")
+            result = run_volumes(args.database, volumes, args.repeats, args.scaled_repeats)
+            print(report(result), file=sys.stderr)
+            RESULTS.mkdir(exist_ok=True)
+            (RESULTS / f"reports_{result['database']}.json").write_text(json.dumps(result, indent=2) + "\n")
+            print(json.dumps(result))
+            return 0
+        os.environ["DATABASE_URL"] = args.database
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "waymark.config.settings")
         import django
 
         django.setup()
-        result = measure(args.repeats)
+        if args.step == "demo":
+            ensure_demo()
+            print(json.dumps({"demo": True}))
+        elif args.step == "factor":
+            from django.db import DatabaseError
+
+            from bench.synth import scaled_factor
+
+            try:
+                print(json.dumps({"factor": scaled_factor()}))
+            except DatabaseError as error:
+                raise BenchError(f"no demo here ({error})") from error
+        elif args.step == "scale":
+            from bench.synth import scale_up
+
+            print(json.dumps(scale_up(args.factor)))
+        else:
+            print(json.dumps(measure(args.repeats)))
     except BenchError as error:
         print(f"REPORTS BENCH FAILED: {error}", file=sys.stderr)
         return 2
-    print(json.dumps(result))
     return 0
 
 

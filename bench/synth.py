@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
@@ -205,3 +206,89 @@ def _safe_year(d: date, year: int) -> date:
         return d.replace(year=year)
     except ValueError:
         return d.replace(year=year, day=28)
+
+
+# --- a larger partnership: the demo's records copied in bulk --------------------------------------
+
+# The tables the commissioner's figures read, parents before children. Every row is copied
+# ``factor - 1`` times: new ids (the original's first 20 hex digits, then a marker naming the copy),
+# foreign keys between these tables pointing into the same copy, unique references suffixed; dates,
+# answers and everything else unchanged (encrypted columns are copied as they are stored). So each
+# copy is the demo's partnership again on the same days: ``factor`` times the records in every
+# period and every group, with the same shape, and every count exactly ``factor`` times the demo's.
+SCALED_MODELS = (
+    "people.Person",
+    "risk.RiskAssessment",
+    "referrals.Referral",
+    "cases.Case",
+    "outcomes.OutcomeMeasure",
+    "support.Intervention",
+    "marac.MaracCase",
+    "housing.HomelessnessApplication",
+)
+_MARK = "b0b0b0b0b0"  # hex digits 21 to 30 of a copied row's id; digits 31-32 number the copy
+
+
+def _sql(vendor: str) -> tuple[Callable[[str, int], str], Callable[[str], str]]:
+    """(the id of ``column``'s row in copy ``n``, the condition that ``column`` is an original's id).
+    A UUID is 32 hex digits in SQLite and a uuid in PostgreSQL."""
+    if vendor == "postgresql":
+        return (
+            lambda column, n: f"(left(replace({column}::text, '-', ''), 20) || '{_MARK}' || '{n:02x}')::uuid",
+            lambda column: f"replace({column}::text, '-', '') !~ '{_MARK}[0-9a-f]{{2}}$'",
+        )
+    if vendor == "sqlite":
+        return (
+            lambda column, n: f"(substr({column}, 1, 20) || '{_MARK}' || '{n:02x}')",
+            lambda column: f"{column} NOT GLOB '*{_MARK}[0-9a-f][0-9a-f]'",
+        )
+    raise ValueError(f"scale_up supports SQLite and PostgreSQL, not {vendor}")
+
+
+def scaled_factor() -> int:
+    """How many times over the database holds its original cases (1 for the demo itself)."""
+    from django.db import connection
+
+    _, original = _sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*), sum(CASE WHEN {original('id')} THEN 1 ELSE 0 END) FROM cases_case")
+        total, originals = cursor.fetchone()
+    return total // originals if originals else 0
+
+
+def scale_up(factor: int) -> dict[str, int]:
+    """Copies the records the reports read so that the database holds ``factor`` times the demo's:
+    one ``INSERT ... SELECT`` per table and copy (set-based: no actions, no rows through Python).
+    Refuses a database that already holds copies. Returns the rows of each table afterwards."""
+    from django.apps import apps
+    from django.db import connection, transaction
+
+    if factor < 2:
+        raise ValueError("The factor must be 2 or more.")
+    if scaled_factor() != 1:
+        raise ValueError("This database already holds copied records (or no cases): start from the demo.")
+    models = [apps.get_model(label) for label in SCALED_MODELS if apps.is_installed(f"waymark.{label.split('.')[0]}")]
+    tables = {m._meta.db_table for m in models}
+    quote = connection.ops.quote_name
+    new_id, original = _sql(connection.vendor)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model in models:
+            columns = [f for f in model._meta.concrete_fields]
+            for n in range(1, factor):
+                selected = []
+                for field in columns:
+                    column = quote(field.column)
+                    if field.primary_key or (field.is_relation and field.related_model._meta.db_table in tables):
+                        selected.append(new_id(column, n))
+                    elif field.unique and field.get_internal_type() == "CharField":
+                        selected.append(f"{column} || '~{n}'")
+                    else:
+                        selected.append(column)
+                table = quote(model._meta.db_table)
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(quote(f.column) for f in columns)}) "
+                    f"SELECT {', '.join(selected)} FROM {table} WHERE {original(quote('id'))}"
+                )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {model._meta.label: model._default_manager.count() for model in models}

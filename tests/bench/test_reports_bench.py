@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -62,12 +62,92 @@ def test_it_measures_the_report_pack_and_the_counts_agree(monkeypatch):
             make_assessment(case.person, day, "high")
         result = reports_bench.measure(1)
     assert result["counts_agree"] is True
-    assert result["cases"] == 1  # referred since the comparison's first day
+    assert result["referred_since_2013"] == 1  # referred since the comparison's first day (patched)
+    assert result["volume"] == 1 and result["queries"]["home page (commissioner)"] > 0
     for name in (
         "commissioning outcomes by provider, since April 2013",
         "commissioning outcomes by contract, since April 2013",
         "commissioning download (XLSX) by provider, since April 2013",
         "board pack, this quarter (built, not saved)",
+        "MARAC reports (performance and return), this year",
+        "needs analytics, 2013/14 to this year",
     ):
         assert result["pages_ms"][name] > 0
         assert result["ratio_to_duckdb"][name] is not None
+
+
+@pytest.mark.django_db
+def test_the_larger_volume_is_the_demo_again_in_every_count():
+    """``scale_up`` copies the records in bulk, each copy linked to its own people, referrals and
+    assessments: every figure is exactly ``factor`` times the original's, and it refuses to run twice."""
+    import time_machine
+
+    from bench.synth import scale_up, scaled_factor
+    from tests.factories import AgencyFactory
+    from tests.outcomes.factories import make_assessment, make_case, make_measure
+    from waymark.outcomes.kpis import outcome_figures
+    from waymark.referrals.models import Referral
+
+    with time_machine.travel(date(2026, 12, 2), tick=False):
+        agency = AgencyFactory(name="Harbour Advocacy")
+        for index, day in enumerate((date(2025, 5, 6), date(2025, 9, 1), date(2026, 7, 15))):
+            case = make_case(agency=agency, referred_on=day, engaged_on=day, first_contact_on=day)
+            make_assessment(case.person, day, "high")
+            make_assessment(case.person, day + timedelta(days=30), "medium" if index else "high")
+            make_measure(case, "intake", day, physical="weekly", feeling_safe=2)
+            make_measure(case, "exit", day + timedelta(days=40), physical="none", feeling_safe=4)
+        Referral.objects.create(
+            number="R-1",
+            received_on=date(2026, 8, 1),
+            source="self_referral",
+            subject=case.person,
+            receiving_agency=agency,
+            consent="given",
+        )
+
+        def figures():
+            o = outcome_figures(date(2025, 4, 1), date(2026, 12, 1), partnership_wide=True).outcomes()
+            risk, safer = o["reduced_risk_within_3_months_rate"], o["feeling_safer_at_exit_rate"]
+            return [
+                o["referred"].value,
+                o["supported"].value,
+                o["people_supported"].value,
+                risk.numerator,
+                risk.denominator,
+                safer.numerator,
+                safer.denominator,
+            ]
+
+        before = figures()
+        assert scaled_factor() == 1
+        counts = scale_up(3)
+        assert scaled_factor() == 3
+        assert counts["cases.Case"] == 9 and counts["referrals.Referral"] == 3
+        assert figures() == [3 * n for n in before] and before[0] == 4 and before[3] == 2
+        with pytest.raises(ValueError, match="already holds copied records"):
+            scale_up(2)
+
+
+def test_the_side_by_side_run_refuses_without_the_demo_volume(capsys):
+    assert reports_bench.main(["--database", "sqlite:////nonexistent/x.sqlite3", "--volumes", "10"]) == 2
+    assert "REPORTS BENCH FAILED: --volumes must include 1" in capsys.readouterr().err
+
+
+def test_the_side_by_side_table_names_each_page_its_ratio_and_the_verdict():
+    volume = {
+        "duckdb_ms": 10.0,
+        "pages_ms": {reports_bench.HOME: 50.0, reports_bench.SINCE_2013: 600.0},
+        "ratio_to_duckdb": {reports_bench.HOME: 5.0, reports_bench.SINCE_2013: 3.0},
+        "queries": {reports_bench.HOME: 20, reports_bench.SINCE_2013: 19},
+        "referred_since_2013": 10,
+        "supported_since_2013": 8,
+        "counts_agree": True,
+        "load_average": [1.0, 1.0, 1.0],
+    }
+    text = reports_bench.report(
+        {"database": "sqlite", "volumes": {"x1": volume, "x10": {**volume, "queries_grew": {}}}}
+    )
+    home = next(line for line in text.splitlines() if line.startswith(reports_bench.HOME))
+    since = next(line for line in text.splitlines() if line.startswith(reports_bench.SINCE_2013))
+    assert home.endswith("FAIL") and "5.0" in home  # 5x DuckDB, though under 100 ms
+    assert since.endswith("FAIL") and "600.0" in since  # within 4x, but over 500 ms

@@ -1,5 +1,6 @@
-"""The quarterly board pack: one click builds the quarter's figures (outcome KPIs, MARAC
-performance and the national return, needs analytics, and the housing, safe accommodation, training and strategy
+"""The quarterly board pack: one click builds the quarter's figures (outcome KPIs and their
+equality breakdowns, MARAC performance and the national return, needs analytics with referrals by
+equality group, and the housing, safe accommodation, training and strategy
 sections from those apps' own selectors) under the disclosure rule, and saves them as an
 immutable ``BoardPack``: the print view and the XLSX are drawn from the saved content only.
 
@@ -74,6 +75,86 @@ def _needs(year: int, applied: Applied) -> dict[str, Any]:
     protected, _, hidden = protect_table(rows, counts)
     applied.record("needs", hidden)
     return _section("Needs: rates per 1,000 and change on the year before", COLUMNS, protected)
+
+
+# The equality breakdowns in the pack: every characteristic people record, where it makes sense for
+# a board (referred, supported and risk reduced this quarter; referrals against population).
+EQUALITY = ("sex", "age", "ethnicity", "ethnicity_category", "disability", "sexual_orientation", "gender_identity")
+EQUALITY_COLUMNS = [
+    "characteristic",
+    "group",
+    "referred",
+    "supported",
+    "reduced_risk_within_3_months_rate",
+    "reduced_risk_within_3_months_rate_numerator",
+    "reduced_risk_within_3_months_rate_denominator",
+]
+
+
+def _equality_outcomes(start: dt.date, end: dt.date, applied: Applied) -> dict[str, Any]:
+    """This quarter's referred, supported and risk reduced by each equality characteristic: each
+    characteristic's groups add up to the quarter's "All" row and are protected with it."""
+    from waymark.commissioning.dimensions import DIMENSIONS, labels_for
+    from waymark.outcomes.disclosure import protect_outcomes
+    from waymark.outcomes.kpis import Tally, outcome_figures, outcomes_from_tally
+
+    as_of = timezone.localdate()
+    rows: list[dict[str, Any]] = []
+    for key in EQUALITY:
+        dimension = DIMENSIONS[key]
+        split = outcome_figures(start, end, as_of=as_of, by="none", dimension=dimension, partnership_wide=True)
+        total = split.overall
+        assert total is not None
+        names = labels_for(dimension, split.groups)
+        groups = sorted(split.groups, key=lambda g: (g is None or g == "not_recorded", str(names[g])))
+        shown_total, shown_groups = protect_outcomes(
+            total,
+            [split.total.get(g) or outcomes_from_tally(Tally(), start, end, as_of) for g in groups],
+            applied,
+            place=f"outcomes by {dimension.label.lower()}",
+        )
+        for name, o in [*((names[g], o) for g, o in zip(groups, shown_groups, strict=True)), ("All", shown_total)]:
+            risk = o["reduced_risk_within_3_months_rate"]
+            rows.append(
+                {
+                    "characteristic": dimension.label,
+                    "group": name,
+                    "referred": o["referred"].value,
+                    "supported": o["supported"].value,
+                    "reduced_risk_within_3_months_rate": risk.value,
+                    "reduced_risk_within_3_months_rate_numerator": risk.numerator,
+                    "reduced_risk_within_3_months_rate_denominator": risk.denominator,
+                }
+            )
+    return _section(
+        "Outcomes this quarter by equality group",
+        EQUALITY_COLUMNS,
+        rows,
+        "Each characteristic's groups add up to its All row (people whose characteristic is not recorded are a "
+        "group of their own). Gender identity and sexual orientation are recorded in people's own words and "
+        "grouped into the census's answers; the words are never shown.",
+    )
+
+
+def _equality_needs(year: int, applied: Applied) -> dict[str, Any]:
+    """Referrals by equality characteristic in the year and the year before, with the rate per
+    1,000 of the group's population for sex and age band."""
+    from waymark.commissioning.needs import EQUALITY_SPLITS, needs_by_group, protect_needs_split
+
+    before, now = f"{year - 1}/{year % 100:02d}", f"{year}/{(year + 1) % 100:02d}"
+    columns = ["characteristic", "group", before, f"{before} per 1,000", now, f"{now} per 1,000"]
+    rows: list[dict[str, Any]] = []
+    for key in EQUALITY_SPLITS:
+        split = needs_by_group(year - 1, year, key)
+        for row in protect_needs_split(split, applied, place=f"needs by {split['label'].lower()}"):
+            rows.append({"characteristic": split["label"], **row})
+    return _section(
+        "Needs: referrals by equality group, the year and the year before",
+        columns,
+        rows,
+        "Rates per 1,000 of the group's population (ONS mid-year estimates) for sex and age band; the others "
+        "have no population figures loaded.",
+    )
 
 
 def _feedback(start: dt.date, end: dt.date, applied: Applied) -> dict[str, Any]:
@@ -160,6 +241,8 @@ def board_pack_content(year: int, quarter: int) -> dict[str, Any]:
     applied = Applied()
     sections = [_outcomes(start, end, dt.date(year, 4, 1), applied), *_marac(year, quarter, applied)]
     sections.append(_needs(year, applied))
+    sections.append(_equality_outcomes(start, end, applied))
+    sections.append(_equality_needs(year, applied))
     sections.append(_feedback(start, end, applied))
     optional_sections = (
         _housing(start, end, applied),

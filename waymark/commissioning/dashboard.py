@@ -92,10 +92,10 @@ def split_figures(
     """(the total row, a row per group), this period and a year earlier, each year protected.
     ``labels`` takes the groups found and returns each one's name (``dimensions.labels_for``)."""
     earlier = (year_earlier(start), year_earlier(end))
-    now_total = outcome_figures(start, end, as_of=as_of, by="none", partnership_wide=True).outcomes()
     now_split = outcome_figures(start, end, as_of=as_of, by="none", dimension=dimension, partnership_wide=True)
-    before_total = outcome_figures(*earlier, as_of=as_of, by="none", partnership_wide=True).outcomes()
     before_split = outcome_figures(*earlier, as_of=as_of, by="none", dimension=dimension, partnership_wide=True)
+    now_total, before_total = now_split.overall, before_split.overall  # the groups added up: computed once
+    assert now_total is not None and before_total is not None
     found = {g for g in now_split.groups} | {g for g in before_split.groups}
     names = labels(found)  # every group's name at once: one query whatever the number of groups
     groups = sorted(found, key=lambda g: (g is None, str(names[g])))

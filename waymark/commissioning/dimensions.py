@@ -1,6 +1,6 @@
 """The ways a commissioner can split the outcome figures: by provider, contract, service and
 referral source, and the equality breakdowns recorded on the person (sex, age band, ethnicity by
-the census's five groups, disability, LGBT+, gender identity and sexual orientation). Each is a
+the census's five groups or its 19 categories, disability, LGBT+, gender identity and sexual orientation). Each is a
 ``Dimension`` of the query form (``waymark.outcomes.kpis``), so the split is computed in the
 database with the same rules as the totals, and every record falls in exactly one group (the
 groups add up to the total, which the disclosure rule's secondary suppression relies on).
@@ -89,6 +89,23 @@ def _ethnic_group(path: str) -> Any:
         default=Value(NOT_RECORDED),
         output_field=CharField(),
     )
+
+
+def _ethnic_category(path: str) -> Any:
+    """The census's 19 categories as recorded; "not known", "prefers not to say" and blank are one
+    group, as in the five groups."""
+    return Case(
+        When(**{f"{path}__in": ["", Ethnicity.NOT_KNOWN, Ethnicity.NOT_SAID]}, then=Value(NOT_RECORDED)),
+        When(**{f"{path}__isnull": True}, then=Value(NOT_RECORDED)),
+        default=F(path),
+        output_field=CharField(),
+    )
+
+
+ETHNIC_CATEGORIES = {
+    **{value: label for value, label in Ethnicity.choices if value not in (Ethnicity.NOT_KNOWN, Ethnicity.NOT_SAID)},
+    NOT_RECORDED: "Not known or not said",
+}
 
 
 def _or_not_recorded(path: str) -> Any:
@@ -240,6 +257,13 @@ DIMENSIONS: dict[str, Dimension] = {
             expression=_age_band,
         ),
         Dimension("ethnicity", "Ethnic group", "person__ethnicity", "subject__ethnicity", expression=_ethnic_group),
+        Dimension(
+            "ethnicity_category",
+            "Ethnic group (19 categories)",
+            "person__ethnicity",
+            "subject__ethnicity",
+            expression=_ethnic_category,
+        ),
         Dimension("disability", "Disability", "person__disability", "subject__disability", expression=_or_not_recorded),
         Dimension("lgbt", "LGBT+", "person__lgbt", "subject__lgbt", expression=_or_not_recorded),
         Dimension(
@@ -279,6 +303,7 @@ def labels_for(dimension: Dimension, values: Iterable[Any]) -> dict[Any, str]:
     table: dict[str, str] = {
         "source": SOURCE_LABELS,
         "ethnicity": ETHNIC_GROUPS,
+        "ethnicity_category": ETHNIC_CATEGORIES,
         "sex": {**dict(Sex.choices), NOT_RECORDED: "Not recorded"},
         "disability": {"yes": "Disabled", "no": "Not disabled", NOT_RECORDED: "Not recorded"},
         "lgbt": {"yes": "LGBT+", "no": "Not LGBT+", NOT_RECORDED: "Not recorded"},

@@ -120,12 +120,30 @@ def _year_span(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
 
 
+def _by_financial_year(queryset: Any, day_field: str, first: int, last: int) -> dict[int, int]:
+    """Rows of ``queryset`` per financial year (by ``day_field``), in one grouped query; 0 for a
+    year with none."""
+    from django.db.models import Case, Count, IntegerField, Value, When
+
+    year = Case(
+        *[When(**{f"{day_field}__range": _year_span(y)}, then=Value(y)) for y in range(first, last + 1)],
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+    counted = dict(
+        queryset.filter(**{f"{day_field}__range": (_year_span(first)[0], _year_span(last)[1])})
+        .annotate(fy=year)
+        .order_by()
+        .values_list("fy")
+        .annotate(n=Count("pk"))
+    )
+    return {y: counted.get(y, 0) for y in range(first, last + 1)}
+
+
 def marac_cases_by_year(first: int, last: int) -> dict[int, int]:
     from waymark.marac.repeats import heard_cases
 
-    return {
-        year: heard_cases().filter(meeting__held_on__range=_year_span(year)).count() for year in range(first, last + 1)
-    }
+    return _by_financial_year(heard_cases(), "meeting__held_on", first, last)
 
 
 def housing_applications_by_year(first: int, last: int) -> dict[int, int] | None:
@@ -138,12 +156,9 @@ def housing_applications_by_year(first: int, last: int) -> dict[int, int] | None
     from waymark.housing.choices import LossReason
     from waymark.housing.models import HomelessnessApplication
 
-    return {
-        year: HomelessnessApplication.objects.filter(
-            loss_reason=LossReason.DOMESTIC_ABUSE, applied_on__range=_year_span(year)
-        ).count()
-        for year in range(first, last + 1)
-    }
+    return _by_financial_year(
+        HomelessnessApplication.objects.filter(loss_reason=LossReason.DOMESTIC_ABUSE), "applied_on", first, last
+    )
 
 
 def _change(now: int | None, before: int | None) -> float | None:
@@ -201,6 +216,119 @@ def needs_rows(first: int, last: int, *, area: str = DEMO_AREA) -> list[dict[str
     return rows
 
 
+# Equality breakdowns of referrals per financial year. Sex and age band have a denominator (the
+# mid-year estimates are by sex and by the same age bands), so each group also has its rate per
+# 1,000 of that group's population; the others are counts.
+EQUALITY_SPLITS = (
+    "sex",
+    "age",
+    "ethnicity",
+    "ethnicity_category",
+    "disability",
+    "sexual_orientation",
+    "gender_identity",
+)
+
+
+def _group_population(key: str, first: int, last: int, area: str) -> dict[tuple[int, Any], int]:
+    """{(year, group): population} for a split with denominators (sex, age band); empty otherwise."""
+    if key == "sex":
+        rows = (
+            PopulationEstimate.objects.filter(area=area, year__range=(first, last))
+            .values_list("year", "sex")
+            .annotate(total=Sum("count"))
+            .order_by()
+        )
+        return {(year, sex): total for year, sex, total in rows}
+    if key == "age":
+        from waymark.commissioning.dimensions import AGE_BANDS
+
+        # Only an estimate for exactly the band's ages is its denominator (a wider band is not).
+        bands = {(low or 0, None if high is None else high - 1): band for band, _label, low, high in AGE_BANDS}
+        rows = (
+            PopulationEstimate.objects.filter(area=area, year__range=(first, last))
+            .values_list("year", "age_from", "age_to")
+            .annotate(total=Sum("count"))
+            .order_by()
+        )
+        return {
+            (year, bands[(age_from, age_to)]): total
+            for year, age_from, age_to, total in rows
+            if (age_from, age_to) in bands
+        }
+    return {}
+
+
+def needs_by_group(first: int, last: int, key: str, *, area: str = DEMO_AREA) -> dict[str, Any]:
+    """Referrals per financial year split by an equality characteristic (``EQUALITY_SPLITS``), with
+    the rate per 1,000 of the group's population where there is one: ``{"label", "columns", "rows",
+    "total"}``, a row per group and the "All" row (each year's groups add up to it). Raw counts:
+    ``protect_needs_split`` applies the disclosure rule before anyone sees them."""
+    from waymark.commissioning.dimensions import DIMENSIONS, labels_for
+    from waymark.outcomes.kpis import referred_by_period_and_group
+
+    if key not in EQUALITY_SPLITS:
+        raise ValueError(f"Needs can be split by {', '.join(EQUALITY_SPLITS)}, not {key!r}.")
+    if last < first:
+        raise ValueError("The last year is before the first.")
+    dimension = DIMENSIONS[key]
+    years = list(range(first, last + 1))
+    _, counts = referred_by_period_and_group(
+        _year_span(first)[0], _year_span(last)[1], "financial-year", dimension, partnership_wide=True
+    )
+    population = _group_population(key, first, last, area)
+    totals = dict(
+        PopulationEstimate.objects.filter(area=area, year__range=(first, last))
+        .values_list("year")
+        .annotate(total=Sum("count"))
+        .order_by()
+    )
+    groups = {g for _, g in counts} | {g for _, g in population}
+    names = labels_for(dimension, groups)
+    labels = {year: f"{year}/{(year + 1) % 100:02d}" for year in years}
+    columns = ["group"]
+    for year in years:
+        columns += [labels[year], f"{labels[year]} per 1,000"] if population else [labels[year]]
+    rows = []
+    for group in sorted(groups, key=lambda g: (g is None or g == "not_recorded", str(names[g]))):
+        row: dict[str, Any] = {"group": names[group]}
+        for index, year in enumerate(years):
+            row[labels[year]] = counts.get((index, group), 0)
+            if population:
+                row[f"{labels[year]} per 1,000"] = _per_1000(row[labels[year]], population.get((year, group)))
+        rows.append(row)
+    total: dict[str, Any] = {"group": "All"}
+    for index, year in enumerate(years):
+        total[labels[year]] = sum(n for (i, _), n in counts.items() if i == index)
+        if population:
+            total[f"{labels[year]} per 1,000"] = _per_1000(total[labels[year]], totals.get(year))
+    return {
+        "label": dimension.label,
+        "columns": columns,
+        "count_columns": [labels[year] for year in years],
+        "rows": rows,
+        "total": total,
+    }
+
+
+def protect_needs_split(split: dict[str, Any], applied: Any, *, place: str = "") -> list[dict[str, Any]]:
+    """The split's rows and its "All" row (last) under the disclosure rule: small counts withheld,
+    and more until none can be worked out from the year's total; a rate is withheld with its count."""
+    from waymark.core.disclosure import HIDDEN, Suppressed, protect_table
+
+    rows, total, hidden = protect_table(split["rows"], split["count_columns"], total_row=split["total"])
+    applied.record(place or f"needs by {split['label'].lower()}", hidden)
+    out = []
+    for row in [*rows, total]:
+        assert row is not None
+        row = dict(row)
+        for column in split["count_columns"]:
+            if isinstance(row[column], Suppressed) and f"{column} per 1,000" in row:
+                row[f"{column} per 1,000"] = HIDDEN
+        out.append(row)
+    return out
+
+
 @register_report
 class NeedsReport:
     name = "needs"
@@ -220,3 +348,31 @@ class NeedsReport:
             return needs_rows(options["first"], options["last"], area=options["area"])
         except ValueError as error:
             raise CommandError(str(error)) from error
+
+
+@register_report
+class NeedsByGroupReport:
+    name = "needs-by-group"
+    help = (
+        "Referrals per financial year by an equality characteristic (sex, age band, ethnic group, disability, "
+        "sexual orientation, gender identity), with the rate per 1,000 of the group's population for sex and age, "
+        "under the disclosure rule (withheld counts are [c])."
+    )
+    columns: list[str] = []  # the years asked for decide the columns
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--from-year", dest="first", type=int, default=2013, help="First financial year (start).")
+        parser.add_argument("--to-year", dest="last", type=int, default=2017, help="Last financial year (start).")
+        parser.add_argument("--by", choices=EQUALITY_SPLITS, default="sex", help="The characteristic (default sex).")
+        parser.add_argument("--area", default=DEMO_AREA, help="The area of the population series.")
+
+    def rows(self, **options: Any) -> list[dict[str, Any]]:
+        from waymark.commissioning.dashboard import printable
+        from waymark.core.disclosure import Applied
+
+        try:
+            split = needs_by_group(options["first"], options["last"], options["by"], area=options["area"])
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        self.columns = split["columns"]
+        return [printable(row) for row in protect_needs_split(split, Applied())]

@@ -1083,6 +1083,28 @@ def referred_by_period(
     return [(label, s, e, grouped.tallies[(i, None)].referred) for i, (label, s, e) in enumerate(parts)]
 
 
+def referred_by_period_and_group(
+    start: date,
+    end: date,
+    by: str,
+    dimension: Dimension,
+    *,
+    cases: QuerySet[Any] | None = None,
+    referrals: QuerySet[Any] | None = None,
+    partnership_wide: bool = False,
+) -> tuple[list[tuple[str, date, date]], dict[tuple[int, Any], int]]:
+    """The ``referred`` KPI per period and per group of ``dimension``, in two grouped queries:
+    (the periods, {(period index, group): referred}). The groups of a period add up to its
+    ``referred_by_period`` figure (every record falls in exactly one group)."""
+    cases, referrals = _scope(cases, referrals, partnership_wide)
+    from waymark.marac.reports.selectors import periods_between
+
+    parts = [(p.label, max(p.start, start), min(p.end, end)) for p in periods_between(start, end, by)]
+    grouped = _Grouped(dimension)
+    _referred_into(grouped, [(s, e) for _, s, e in parts], cases, referrals)
+    return parts, {key: tally.referred for key, tally in grouped.tallies.items() if tally.referred}
+
+
 def _tallies(
     buckets: list[tuple[date, date]],
     *,
@@ -1246,27 +1268,25 @@ def _tallies(
             output_field=CharField(),
         )
     results = {**{f"s_{name}": SCALE_RESULTS for name in scale_names}, **{f"a_{k}": ABUSE_RESULTS for k in ABUSE_KINDS}}
-    counts = {
-        f"{code}__{result}": Count("pk", filter=Q(**{code: result}))
-        for code, possible in results.items()
-        for result in possible
-    }
+    # Grouped by the codes themselves: each exit's nine codes are worked out once per row. (Counted
+    # with a filter per code and result, every count repeated its code's whole CASE expression,
+    # about 45 times a row.) The combinations are few however many exits there are.
     exit_rows = (
         exits.annotate(b=_bucket("x__measured_on", buckets), **grouped.group("case"), **codes)
         .order_by()
-        .values(*grouped.keys())
-        .annotate(**counts)
+        .values(*grouped.keys(), *results)
+        .annotate(n=Count("pk"))
     )
     for row in exit_rows:
         tally = grouped.tally(row)
-        for key in counts:
-            code, result = key.split("__")
-            if not row[key]:
+        for code in results:
+            result = row[code]
+            if not result:  # an abuse type not counted for this exit
                 continue
             if code.startswith("s_"):
-                tally.scales[code[2:]][result] += row[key]
+                tally.scales[code[2:]][result] += row["n"]
             else:
-                tally.abuse[code[2:]][result] += row[key]
+                tally.abuse[code[2:]][result] += row["n"]
     return grouped.tallies
 
 
@@ -1294,6 +1314,10 @@ class OutcomeFigures:
     groups: list[Any]
     total: dict[Any, Outcomes]
     periods: list[PeriodFigures]
+    # Split by a dimension: the whole period's figures for everyone (the groups' counts added up,
+    # since every record falls in exactly one group; people counted distinct in one more query), so
+    # a page showing the split and its "All" row computes the figures once.
+    overall: Outcomes | None = None
 
     def outcomes(self, group: Any = None) -> Outcomes:
         return self.total[group]
@@ -1367,4 +1391,11 @@ def outcome_figures(
         for index, (text, s, e, begins) in enumerate(parts)
     ]
     total = {g: outcomes_from_tally(totals[g], start, end, as_of) for g in groups}
-    return OutcomeFigures(start, end, as_of, label, groups, total, periods)
+    overall = None
+    if dimension is not None:
+        everyone = Tally()
+        for tally in totals.values():
+            everyone.merge(tally)
+        everyone.people = people.aggregate(n=Count("person_id", distinct=True))["n"]
+        overall = outcomes_from_tally(everyone, start, end, as_of)
+    return OutcomeFigures(start, end, as_of, label, groups, total, periods, overall)
