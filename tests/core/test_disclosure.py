@@ -108,3 +108,57 @@ def test_the_page_note_says_where():
     applied.record("Abuse at exit", 0)
     assert applied.note().endswith("Applied on this page to Trend by quarter: 2 figures.")
     assert str(HIDDEN) == f"{HIDDEN:,}" == f"{HIDDEN:.0%}" == SYMBOL
+
+
+def _determined_whole(hidden, constraints):
+    """The reference: the whole system in one reduced row echelon form (as solved before it was
+    split into connected groups of cells)."""
+    from fractions import Fraction
+
+    index = {key: i for i, key in enumerate(hidden)}
+    rows = []
+    for total, parts in constraints:
+        row = [Fraction(0)] * len(hidden)
+        for key in parts:
+            if key in index:
+                row[index[key]] += 1
+        if total in index:
+            row[index[total]] -= 1
+        if any(row):
+            rows.append(row)
+    pivots, r = [], 0
+    for column in range(len(hidden)):
+        pivot = next((i for i in range(r, len(rows)) if rows[i][column] != 0), None)
+        if pivot is None:
+            continue
+        rows[r], rows[pivot] = rows[pivot], rows[r]
+        rows[r] = [v / rows[r][column] for v in rows[r]]
+        for i in range(len(rows)):
+            if i != r and rows[i][column] != 0:
+                factor = rows[i][column]
+                rows[i] = [a - factor * b for a, b in zip(rows[i], rows[r], strict=True)]
+        pivots.append(column)
+        r += 1
+    return [hidden[c] for i, c in enumerate(pivots) if all(v == 0 for j, v in enumerate(rows[i]) if j != c)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=14).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.lists(st.tuples(st.integers(0, n - 1), st.lists(st.integers(0, n - 1), max_size=5)), max_size=10),
+            st.sets(st.integers(0, n - 1)),
+        )
+    )
+)
+def test_solving_by_connected_groups_finds_what_the_whole_system_finds(case):
+    """The pinned-down cells, solved group by group, are exactly those the whole system pins down,
+    in the same order (which decides the next cell secondary suppression withholds)."""
+    from waymark.core.disclosure import _determined
+
+    n, raw, hidden_set = case
+    constraints = [(total, parts) for total, parts in raw]
+    hidden = sorted(hidden_set)
+    shown = set(range(n)) - hidden_set
+    assert _determined(hidden, constraints, shown) == _determined_whole(hidden, constraints)

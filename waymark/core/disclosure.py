@@ -90,42 +90,77 @@ Constraint = tuple[Key, Sequence[Key]]  # total = sum(parts)
 
 def _determined(hidden: list[Key], constraints: Sequence[Constraint], shown: set[Key]) -> list[Key]:
     """The hidden cells the shown cells and the totals pin down exactly (linear algebra over the
-    hidden cells: a cell is determined when its unit vector lies in the row space)."""
+    hidden cells: a cell is determined when its unit vector lies in the row space), in the order of
+    ``hidden``. The system is solved per connected group of hidden cells (cells that share a total,
+    directly or through others): the row space of such a block system is the sum of the blocks', so
+    the answer is the same as solving it whole, and a page's tables of many small totals are solved
+    in a fraction of the time."""
     index = {key: i for i, key in enumerate(hidden)}
-    rows: list[list[Fraction]] = []
+    parent = list(range(len(hidden)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    equations: list[dict[int, int]] = []
     for total, parts in constraints:
-        row = [Fraction(0)] * len(hidden)
-        involved = False
+        coefficients: dict[int, int] = {}
         for key in parts:
             if key in index:
-                row[index[key]] += 1
-                involved = True
+                coefficients[index[key]] = coefficients.get(index[key], 0) + 1
         if total in index:
-            row[index[total]] -= 1
-            involved = True
-        if involved:
+            coefficients[index[total]] = coefficients.get(index[total], 0) - 1
+        if coefficients:
+            equations.append(coefficients)
+            first, *others = coefficients
+            for other in others:
+                parent[root(other)] = root(first)
+    blocks: dict[int, list[dict[int, int]]] = {}
+    for coefficients in equations:
+        blocks.setdefault(root(next(iter(coefficients))), []).append(coefficients)
+    found: list[int] = []
+    for block in blocks.values():
+        columns = sorted({i for coefficients in block for i in coefficients})
+        found += [columns[c] for c in _pinned(block, columns)]
+    return [hidden[i] for i in sorted(found)]
+
+
+def _pinned(equations: list[dict[int, int]], columns: list[int]) -> list[int]:
+    """Positions (in ``columns``) of the unknowns the equations fix: reduced row echelon form on
+    sparse rows (each equation names a few cells), and a row with nothing but its pivot."""
+    position = {column: p for p, column in enumerate(columns)}
+    rows: list[dict[int, Fraction]] = []
+    for coefficients in equations:
+        row = {position[column]: Fraction(value) for column, value in coefficients.items() if value}
+        if row:
             rows.append(row)
-    # Reduced row echelon form.
+    if len(rows) == 1:  # one total: it pins a cell only when that cell is its only unknown
+        return list(rows[0]) if len(rows[0]) == 1 else []
     pivots: list[int] = []
     r = 0
-    for column in range(len(hidden)):
-        pivot = next((i for i in range(r, len(rows)) if rows[i][column] != 0), None)
+    for column in range(len(columns)):
+        pivot = next((i for i in range(r, len(rows)) if column in rows[i]), None)
         if pivot is None:
             continue
         rows[r], rows[pivot] = rows[pivot], rows[r]
         lead = rows[r][column]
-        rows[r] = [v / lead for v in rows[r]]
+        if lead != 1:
+            rows[r] = {c: v / lead for c, v in rows[r].items()}
         for i in range(len(rows)):
-            if i != r and rows[i][column] != 0:
+            if i != r and column in rows[i]:
                 factor = rows[i][column]
-                rows[i] = [a - factor * b for a, b in zip(rows[i], rows[r], strict=True)]
+                row = rows[i]
+                for c, v in rows[r].items():
+                    value = row.get(c, 0) - factor * v
+                    if value:
+                        row[c] = value
+                    else:
+                        row.pop(c, None)
         pivots.append(column)
         r += 1
-    found = []
-    for row_index, column in enumerate(pivots):
-        if all(v == 0 for j, v in enumerate(rows[row_index]) if j != column):
-            found.append(hidden[column])
-    return found
+    return [column for row_index, column in enumerate(pivots) if len(rows[row_index]) == 1]
 
 
 def protect(cells: dict[Key, int], constraints: Iterable[Constraint], *, the_rule: Rule | None = None) -> set[Key]:

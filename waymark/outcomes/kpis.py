@@ -17,6 +17,7 @@ Rates are fractions from 0 to 1, or None when nothing is in the denominator.
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from django.utils import timezone
 
 from waymark.cases.service_standard import episode_start_expression, first_contact_due_on
 from waymark.cases.states import CaseStatus
-from waymark.core.dates import working_days_between
+from waymark.core.dates import is_working_day, working_days_between
 from waymark.outcomes.models import FREQUENCY_ORDER, AbuseKind, Frequency, OutcomeMeasure, Stage
 from waymark.risk.choices import RiskLevel
 
@@ -1037,6 +1038,22 @@ class _Grouped:
         return self.tallies[(row["b"], row.get("g"))]
 
 
+def _working_day_counts(days: Iterable[date | None]) -> dict[date, int]:
+    """For every day from the earliest to the latest of ``days``: the working days after the
+    earliest up to and including it (so ``working_days_between(a, b)`` is the difference)."""
+    known = [d for d in days if d is not None]
+    if not known:
+        return {}
+    day, last = min(known), max(known)
+    counts, running = {}, 0
+    while day <= last:
+        counts[day] = running
+        day += timedelta(days=1)
+        if is_working_day(day):
+            running += 1
+    return counts
+
+
 def _referred_into(
     grouped: _Grouped, buckets: list[tuple[date, date]], cases: QuerySet[Any], referrals: QuerySet[Any]
 ) -> None:
@@ -1185,23 +1202,25 @@ def _tallies(
         .values(*(["g"] if dimension else []), "episode_start", "contacted")
         .annotate(n=Count("pk"))
     )
+    contact_list = list(contact_rows)
+    for row in contact_list:
+        if isinstance(row["episode_start"], datetime):  # pragma: no cover - a backend that returns datetimes
+            row["episode_start"] = row["episode_start"].date()
+    # ``working_days_between(a, b)`` is the working days in (a, b]: the difference of a running
+    # count of working days, counted once over the days these rows span.
+    worked = _working_day_counts([r["episode_start"] for r in contact_list] + [r["contacted"] for r in contact_list])
+    starts = [s for s, _ in buckets]
     due_on: dict[date, date] = {}
-    between: dict[tuple[date, date], int] = {}
-    for row in contact_rows:
+    for row in contact_list:
         referred_on, contacted_on, n = row["episode_start"], row["contacted"], row["n"]
-        if isinstance(referred_on, datetime):  # pragma: no cover - a backend that returns datetimes
-            referred_on = referred_on.date()
-        row["b"] = next(i for i, (s, e) in enumerate(buckets) if s <= referred_on <= e)
+        row["b"] = bisect_right(starts, referred_on) - 1  # the buckets are consecutive days
         tally = grouped.tally(row)
         due = due_on.get(referred_on)
         if due is None:
             due = due_on[referred_on] = first_contact_due_on(referred_on)
         if contacted_on is not None:
             tally.contact["within" if contacted_on <= due else "after"] += n
-            pair = (referred_on, contacted_on)
-            if pair not in between:
-                between[pair] = working_days_between(*pair)
-            tally.days[between[pair]] += n
+            tally.days[max(0, worked[contacted_on] - worked[referred_on])] += n
         else:
             tally.contact["missed" if as_of > due else "pending"] += n
 
