@@ -19,7 +19,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "waymark"
 
 ALLOWED: dict[str, str] = {
-    "waymark/api/views.py": "the JSON API: Django's ValidationError becomes DRF's, field by field, for a 400 body",
     "waymark/perpetrators/views.py": "the session register: many rows posted without a form, saved all or "
     "nothing; a refusal names its row in the messages returned",
 }

@@ -8,9 +8,8 @@ may use it (docs/architecture.md, "Layers").
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
@@ -19,13 +18,6 @@ from waymark.api.permissions import LimitedJSONParser, PartnershipApiPermission
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedRequest
-
-
-def field_errors(error: DjangoValidationError) -> dict[str, Any]:
-    """An action's refusal as DRF error data: by field, or under ``non_field_errors``."""
-    if hasattr(error, "error_dict"):
-        return {field: [str(m) for m in messages] for field, messages in error.message_dict.items()}
-    return {"non_field_errors": [str(m) for m in error.messages]}
 
 
 class Pages(PageNumberPagination):

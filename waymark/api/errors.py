@@ -14,11 +14,15 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
+def field_errors(error: DjangoValidationError) -> dict[str, Any]:
+    """An action's refusal as DRF error data: by field, or under ``non_field_errors``."""
+    if hasattr(error, "error_dict"):
+        return {field: [str(m) for m in messages] for field, messages in error.message_dict.items()}
+    return {"non_field_errors": [str(m) for m in error.messages]}
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """So an endpoint lets an action's refusal propagate: it is answered here, the one way."""
     if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            errors: dict[str, Any] = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
-        else:
-            errors = {"non_field_errors": [str(m) for m in exc.messages]}
-        return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+        return Response(field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)

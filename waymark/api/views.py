@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_spectacular.views import SpectacularAPIView
@@ -19,7 +18,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.response import Response
 
-from waymark.api.base import ApiView, field_errors
+from waymark.api.base import ApiView
 from waymark.api.permissions import PartnershipApiPermission
 from waymark.api.serializers import (
     CandidateSerializer,
@@ -130,39 +129,36 @@ class ReferralListView(ApiView):
         def person(details: dict[str, Any] | None) -> PersonDetails | None:
             return PersonDetails(**details) if details else None
 
-        try:
-            referral = referral_create(
-                actor=user,
-                referring_agency=agencies[agency_id],
-                subject=person(data["subject"]) or PersonDetails(),
-                subject_postcode=data["subject_postcode"],
-                person_causing_harm=person(data.get("person_causing_harm")),
-                harm_relationship=data["harm_relationship"],
-                children_in_household=data["children_in_household"],
-                what=WhatHappened(
-                    vawg_category=data["vawg_category"],
-                    abuse_types=list(data["abuse_types"]),
-                    latest_incident_on=data["latest_incident_on"],
-                    latest_incident_summary=data["latest_incident_summary"],
-                ),
-                sharing=Sharing(
-                    consent=data["consent"],
-                    lawful_basis=data["lawful_basis"],
-                    authorised_by=data["sharing_authorised_by"],
-                    reason=data["sharing_reason"],
-                ),
-                contact=SafeContact(
-                    safe_to_call=data["safe_to_call"],
-                    safe_to_text=data["safe_to_text"],
-                    safe_to_voicemail=data["safe_to_voicemail"],
-                    safe_to_write=data["safe_to_write"],
-                    phone=data["contact_phone"],
-                    email=data["contact_email"],
-                    instructions=data["contact_instructions"],
-                ),
-            )
-        except DjangoValidationError as error:  # not run_action: the API answers a 400 body, not a form
-            raise DrfValidationError(field_errors(error)) from None
+        referral = referral_create(
+            actor=user,
+            referring_agency=agencies[agency_id],
+            subject=person(data["subject"]) or PersonDetails(),
+            subject_postcode=data["subject_postcode"],
+            person_causing_harm=person(data.get("person_causing_harm")),
+            harm_relationship=data["harm_relationship"],
+            children_in_household=data["children_in_household"],
+            what=WhatHappened(
+                vawg_category=data["vawg_category"],
+                abuse_types=list(data["abuse_types"]),
+                latest_incident_on=data["latest_incident_on"],
+                latest_incident_summary=data["latest_incident_summary"],
+            ),
+            sharing=Sharing(
+                consent=data["consent"],
+                lawful_basis=data["lawful_basis"],
+                authorised_by=data["sharing_authorised_by"],
+                reason=data["sharing_reason"],
+            ),
+            contact=SafeContact(
+                safe_to_call=data["safe_to_call"],
+                safe_to_text=data["safe_to_text"],
+                safe_to_voicemail=data["safe_to_voicemail"],
+                safe_to_write=data["safe_to_write"],
+                phone=data["contact_phone"],
+                email=data["contact_email"],
+                instructions=data["contact_instructions"],
+            ),
+        )
         full = Referral.objects.visible_to(user).filter(pk=referral.pk).exists()
         return Response(referral_data(referral, full=full), status=status.HTTP_201_CREATED)
 
@@ -234,19 +230,16 @@ class RiskAssessmentListView(ApiView):
         instrument = RiskInstrument.objects.filter(code=code, is_active=True).order_by("-version").first()
         if instrument is None:
             raise DrfValidationError({"instrument": ["No active checklist has this code."]})
-        try:
-            assessment = risk_assessment_record(
-                actor=request.user,
-                person=person,
-                instrument=instrument,
-                assessed_on=data["assessed_on"],
-                answers=data.get("answers"),
-                yes_count=data.get("yes_count"),
-                judgement_level=data["judgement_level"] or None,
-                judgement_reason=data["judgement_reason"],
-            )
-        except DjangoValidationError as error:  # not run_action: the API answers a 400 body, not a form
-            raise DrfValidationError(field_errors(error)) from None
+        assessment = risk_assessment_record(
+            actor=request.user,
+            person=person,
+            instrument=instrument,
+            assessed_on=data["assessed_on"],
+            answers=data.get("answers"),
+            yes_count=data.get("yes_count"),
+            judgement_level=data["judgement_level"] or None,
+            judgement_reason=data["judgement_reason"],
+        )
         return Response(RiskAssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
 

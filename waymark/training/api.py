@@ -10,14 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.response import Response
 
-from waymark.api.base import ApiView, field_errors
+from waymark.api.base import ApiView
 from waymark.core.access import api_view_access
 from waymark.training.access import REGISTER_EDIT_ROLES
 from waymark.training.actions import AttendanceRow, attendance_record
@@ -89,8 +87,6 @@ class AttendanceCreateView(ApiView):
             booking = attendance_record(actor=user, row=row, source="api")
         except DjangoPermissionDenied as error:
             raise PermissionDenied(str(error)) from None
-        except DjangoValidationError as error:
-            raise DrfValidationError(field_errors(error)) from None
         body = {
             "id": booking.pk,
             "session": booking.session_id,
