@@ -100,9 +100,10 @@ def test_the_managers_pages_ask_the_same_questions_for_a_small_team_as_for_a_bus
 # are must not matter, and neither must how many other cases, people and assessments the agency
 # holds. Budgets: the whole page, middleware, session and its VIEW audit row included. A change
 # that adds a query per section or per record fails here; lower them when a page gets cheaper.
+# The figures are PostgreSQL's, one above SQLite's: the audit chain's advisory lock.
 CASE_PAGE_BUDGET = 38
-CASELOAD_BUDGET = 17
-TEAM_PAGE_BUDGET = 23
+CASELOAD_BUDGET = 18
+TEAM_PAGE_BUDGET = 24
 WORKER_HOME_BUDGET = 22
 MANAGER_HOME_BUDGET = 14
 
