@@ -103,8 +103,8 @@ ALLOWED_FILES: dict[str, str] = {
     "waymark/audit/justifications.py": "the encrypted justification store behind audit_record",
     "waymark/interchange/jobs.py": "administrators' import and export jobs, run by the worker: all or "
     "nothing, audited (docs/interchange.md)",
-    "waymark/interchange/views.py": "administrators only (URL rule); an export is listed and downloaded only "
-    "by whoever asked for it (requested_by)",
+    "waymark/interchange/views.py": "administrators only (URL rule); import jobs through _imports_visible_to "
+    "(none to anyone else); an export is listed and downloaded only by whoever asked for it (requested_by)",
     "waymark/commissioning/feedback.py": "survivor feedback: one-time links and anonymous answers, no person "
     "or case on either (docs/commissioning.md)",
     "waymark/commissioning/directory.py": "the published directory (Open Referral UK): services marked "
