@@ -143,3 +143,36 @@ def test_a_changed_name_updates_the_person_and_their_keys_only():
     assert after["S0000"] == before["S0000"] and after["S0001"] > before["S0001"]
     assert Person.objects.get(ref="S0001").given_name == "Amira"
     assert PersonSearchKey.objects.filter(person__ref="S0001", given_norm="amira").exists()
+
+
+def test_new_referrals_are_numbered_in_date_order_with_one_imported_status_change_each():
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from waymark.referrals.models import ReferralStatusChange
+
+    header = b"referral_ref,received_on,person_ref,perpetrator_ref,agency_ref,vawg_category,abuse_types,consent,children_in_household\n"
+    referrals = header + (
+        b"RB,2024-03-02,S0000,S0001,,domestic_abuse,physical;coercive_control,given,1\n"
+        b"RA,2024-03-02,S0002,,,domestic_abuse,,refused,\n"
+        b"RC,2023-07-01,S0000,,,stalking,online,given,0\n"
+    )
+    files = {"people.csv": people_file(3), "referrals.csv": referrals}
+    report = interchange_import_files(actor=None, raw_files=files)
+    assert report.ok, report.lines()
+    numbers = dict(Referral.objects.values_list("ref", "number"))
+    assert numbers["RC"].startswith("R-2023-")
+    assert numbers["RA"].startswith("R-2024-") and numbers["RA"] < numbers["RB"]  # same day: by ref
+    rb = Referral.objects.get(ref="RB")
+    assert rb.abuse_types == ["coercive_control", "physical"] and rb.children_in_household == 1
+    assert rb.subject.ref == "S0000" and rb.person_causing_harm.ref == "S0001"
+    ra = Referral.objects.get(ref="RA")
+    assert ra.lawful_basis and ra.sharing_authorised_by  # shared without consent says so
+    changes = ReferralStatusChange.objects.filter(referral=rb)
+    assert [(c.from_status, c.to_status, c.reason) for c in changes] == [("", rb.status, "Imported")]
+    london = datetime.combine(rb.received_on, time(9), tzinfo=ZoneInfo("Europe/London"))
+    assert changes[0].changed_at == london
+
+    again = interchange_import_files(actor=None, raw_files=files)
+    assert again.counts["referrals.csv"].as_dict() == {"rows": 3, "created": 0, "updated": 0, "unchanged": 3}
+    assert ReferralStatusChange.objects.count() == 3 and dict(Referral.objects.values_list("ref", "number")) == numbers

@@ -125,6 +125,41 @@ def constant_values(model: type[models.Model], varying: Collection[str]) -> tupl
     return [str(f.column) for f in fields], list(row_getter(fields)(template))
 
 
+def value_preparer(field: models.Field) -> Callable[[Any], Any]:
+    """How a save prepares a Python value of ``field`` for the database (a value, not an
+    instance): as it is when plain, SQLite's common conversions done directly, otherwise the
+    field's own ``get_db_prep_save`` (JSON serialised, encrypted text encrypted)."""
+    if _is_plain(field):
+        return lambda value: value
+    conn = connections[connection.alias]
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    kind = type(target)
+    if conn.vendor == "sqlite":
+        if kind is models.UUIDField:
+            return lambda value: None if value is None else value.hex
+        if kind is models.DateField:
+            return lambda value: None if value is None else value.isoformat()
+        if kind is models.DateTimeField:
+            return conn.ops.adapt_datetimefield_value
+    return lambda value: field.get_db_prep_save(value, conn)
+
+
+def insert_records(model: type[models.Model], attnames: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Insert new rows of ``model`` given as plain Python values of the fields ``attnames``
+    (``subject_id``, not ``subject``), each prepared as a save would; every other column takes
+    its default (``constant_values``). No model instance is made. Returns the rows written."""
+    fields = [model._meta.get_field(name) for name in attnames]
+    columns = [str(f.column) for f in fields]  # type: ignore[union-attr]
+    constant_columns, constants = constant_values(model, columns)
+    preparers = [value_preparer(f) for f in fields]  # type: ignore[arg-type]
+    extra = tuple(constants)
+    if all(_is_plain(f) for f in fields):  # type: ignore[arg-type]
+        prepared: Iterable[Sequence[Any]] = (tuple(row) + extra for row in rows)
+    else:
+        prepared = (tuple(prepare(value) for prepare, value in zip(preparers, row, strict=True)) + extra for row in rows)
+    return copy_rows(model._meta.db_table, [*columns, *constant_columns], prepared)
+
+
 def db_uuid() -> Callable[[Any], Any]:
     """How a UUID goes to this database in raw SQL: as it is (PostgreSQL) or as hex (SQLite)."""
     if connection.vendor == "postgresql":

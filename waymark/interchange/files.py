@@ -24,6 +24,7 @@ from waymark.core.bulk import (
     db_date,
     db_uuid,
     drop_staging_table,
+    insert_records,
     insert_values,
 )
 from waymark.core.sequences import next_references
@@ -622,9 +623,6 @@ class ReferralsFile(FileHandler):
         }
 
     def plan(self, rows: list[ParsedRow], ctx: ImportContext) -> FilePlan:
-        from waymark.referrals.choices import ReferralSource
-        from waymark.referrals.models import ReferralStatusChange
-
         plan = FilePlan()
         receiver_id = ctx.ids.get("agency", {}).get(receiving_ref()) or (
             Agency.objects.filter(ref=receiving_ref()).values_list("pk", flat=True).first()
@@ -632,53 +630,75 @@ class ReferralsFile(FileHandler):
         existing = self.existing([r.values["referral_ref"] for r in rows])
         ids = ctx.ids.setdefault(self.kind, {})
         fields: set[str] = set()
-        history = []
+        # New referrals stay plain values (no model instance per row) until ``apply`` numbers them.
+        new: list[tuple[uuid.UUID, str, str, dict[str, Any]]] = []
         for row in rows:
             v = row.values
             values = self._values(v, ctx)
             referral = existing.get(v["referral_ref"])
             if referral is None:
-                referral = self.model(
-                    id=uuid.uuid4(),
-                    ref=v["referral_ref"],
-                    source=ReferralSource.IMPORT,
-                    status=v["status"],
-                    receiving_agency_id=receiver_id,
-                    **values,
-                )
-                plan.create.append(referral)
-                history.append(
-                    ReferralStatusChange(
-                        id=uuid.uuid4(),
-                        referral_id=referral.pk,
-                        from_status="",
-                        to_status=v["status"],
-                        reason="Imported",
-                        changed_at=timezone.make_aware(datetime.combine(v["received_on"], time(9))),
-                    )
-                )
-            elif changed := diff_and_set(referral, values):
+                new_id = uuid.uuid4()
+                new.append((new_id, v["referral_ref"], v["status"], values))
+                ids[v["referral_ref"]] = new_id
+                continue
+            if changed := diff_and_set(referral, values):
                 plan.update.append(referral)
                 fields.update(changed)
             else:
                 plan.counts.unchanged += 1
             ids[v["referral_ref"]] = referral.pk
         plan.update_fields = sorted(fields)
-        plan.extra_create = [history]
+        plan.counts.created = len(new)
+        plan.staged = {"new": new, "receiver_id": receiver_id}
         return plan
 
-    def apply(self, plan: FilePlan) -> None:
-        from waymark.referrals.models import ReferralNumberSequence
+    def written_tables(self, plan: FilePlan) -> list[str]:
+        from waymark.referrals.models import ReferralStatusChange
 
+        return [self.model._meta.db_table, ReferralStatusChange._meta.db_table]
+
+    def apply(self, plan: FilePlan) -> None:
+        from waymark.referrals.choices import ReferralSource
+        from waymark.referrals.models import ReferralNumberSequence, ReferralStatusChange
+
+        super().apply(plan)  # the changed ones
+        new = plan.staged.get("new", [])
+        if not new:
+            return
         by_year: dict[int, list[Any]] = {}
-        for referral in plan.create:
-            by_year.setdefault(referral.received_on.year, []).append(referral)
-        for year, referrals in sorted(by_year.items()):
-            ordered = sorted(referrals, key=lambda r: (r.received_on, r.ref))
+        for item in new:
+            by_year.setdefault(item[3]["received_on"].year, []).append(item)
+        numbered: list[tuple[str, Any]] = []
+        for year, items in sorted(by_year.items()):
+            ordered = sorted(items, key=lambda item: (item[3]["received_on"], item[1]))
             numbers = next_references(ReferralNumberSequence, "R", year, len(ordered))
-            for referral, number in zip(ordered, numbers, strict=True):
-                referral.number = number
-        super().apply(plan)
+            numbered += zip(numbers, ordered, strict=True)
+        value_names = list(new[0][3])
+        receiver_id, source = plan.staged["receiver_id"], ReferralSource.IMPORT
+        insert_records(
+            self.model,
+            ["id", "ref", "number", "source", "status", "receiving_agency_id", *value_names],
+            (
+                (new_id, ref, number, source, status, receiver_id, *[values[name] for name in value_names])
+                for number, (new_id, ref, status, values) in numbered
+            ),
+        )
+        london = timezone.get_current_timezone()  # read once: each lookup goes through a context local
+        insert_records(
+            ReferralStatusChange,
+            ["id", "referral_id", "from_status", "to_status", "reason", "changed_at"],
+            (
+                (
+                    uuid.uuid4(),
+                    new_id,
+                    "",
+                    status,
+                    "Imported",
+                    timezone.make_aware(datetime.combine(values["received_on"], time(9)), london),
+                )
+                for new_id, _, status, values in new
+            ),
+        )
 
     def export_rows(self) -> Iterator[list[str]]:
         query = self.model.objects.select_related("subject", "person_causing_harm", "referring_agency")
