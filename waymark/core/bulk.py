@@ -156,7 +156,9 @@ def insert_records(model: type[models.Model], attnames: Sequence[str], rows: Ite
     if all(_is_plain(f) for f in fields):  # type: ignore[arg-type]
         prepared: Iterable[Sequence[Any]] = (tuple(row) + extra for row in rows)
     else:
-        prepared = (tuple(prepare(value) for prepare, value in zip(preparers, row, strict=True)) + extra for row in rows)
+        prepared = (
+            tuple(prepare(value) for prepare, value in zip(preparers, row, strict=True)) + extra for row in rows
+        )
     return copy_rows(model._meta.db_table, [*columns, *constant_columns], prepared)
 
 
