@@ -331,14 +331,16 @@ def measure(repeats: int) -> dict[str, Any]:
     measured: dict[str, float] = {}
     queries: dict[str, int] = {}
     for name, function in timings.items():
+        # Counted as soon as the run ends: the next request clears the connection's query log.
         if repeats > 1:
             with CaptureQueriesContext(connection) as captured:  # the warm-up run, counted not timed
                 function()
+            queries[name] = len(captured.captured_queries)
             measured[name] = _timed(function, repeats, warm=False)[0]
         else:  # one run, timed and counted (the larger volumes: no warm-up, so if anything slower)
             with CaptureQueriesContext(connection) as captured:
                 measured[name] = _timed(function, 1, warm=False)[0]
-        queries[name] = len(captured.captured_queries)
+            queries[name] = len(captured.captured_queries)
         print(f"    {measured[name]:>10} ms {queries[name]:>4} queries  {name}", file=sys.stderr, flush=True)
     figures_ms, figures = _timed(lambda: outcome_figures(SINCE, today, as_of=today, partnership_wide=True), repeats)
     measured["outcome figures alone, since April 2013"] = figures_ms

@@ -22,7 +22,7 @@ from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.commissioning.models import BoardPack
-from waymark.core.disclosure import SYMBOL, Applied, Suppressed, protect_table
+from waymark.core.disclosure import HIDDEN, SYMBOL, Applied, Suppressed, protect_table
 
 
 def _plain(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -93,37 +93,53 @@ EQUALITY_COLUMNS = [
 
 def _equality_outcomes(start: dt.date, end: dt.date, applied: Applied) -> dict[str, Any]:
     """This quarter's referred, supported and risk reduced by each equality characteristic: each
-    characteristic's groups add up to the quarter's "All" row and are protected with it."""
+    characteristic's groups add up to the quarter's "All" row, and the figures shown (referred,
+    supported, risk reduced and not reduced, which add up to the rate's denominator) are protected
+    together; a rate is withheld with its count."""
     from waymark.commissioning.dimensions import DIMENSIONS, labels_for
-    from waymark.outcomes.disclosure import protect_outcomes
-    from waymark.outcomes.kpis import Tally, outcome_figures, outcomes_from_tally
+    from waymark.outcomes.kpis import outcome_figures
 
     as_of = timezone.localdate()
+    risk_key = "reduced_risk_within_3_months_rate"
     rows: list[dict[str, Any]] = []
     for key in EQUALITY:
         dimension = DIMENSIONS[key]
         split = outcome_figures(start, end, as_of=as_of, by="none", dimension=dimension, partnership_wide=True)
-        total = split.overall
-        assert total is not None
+        assert split.overall is not None
         names = labels_for(dimension, split.groups)
         groups = sorted(split.groups, key=lambda g: (g is None or g == "not_recorded", str(names[g])))
-        shown_total, shown_groups = protect_outcomes(
-            total,
-            [split.total.get(g) or outcomes_from_tally(Tally(), start, end, as_of) for g in groups],
-            applied,
-            place=f"outcomes by {dimension.label.lower()}",
+
+        def counts(o: Any) -> dict[str, Any]:
+            risk = o[risk_key]
+            return {
+                "referred": o["referred"].value or 0,
+                "supported": o["supported"].value or 0,
+                "reduced": risk.numerator or 0,
+                "not_reduced": (risk.denominator or 0) - (risk.numerator or 0),
+                "measured": risk.denominator or 0,
+                "rate": risk.value,
+            }
+
+        table = [{"group": names[g], **counts(split.total[g])} for g in groups]
+        protected, total, hidden = protect_table(
+            table,
+            ["referred", "supported", "reduced", "not_reduced", "measured"],
+            total_row={"group": "All", **counts(split.overall)},
+            row_totals=[("measured", ["reduced", "not_reduced"])],
         )
-        for name, o in [*((names[g], o) for g, o in zip(groups, shown_groups, strict=True)), ("All", shown_total)]:
-            risk = o["reduced_risk_within_3_months_rate"]
+        applied.record(f"outcomes by {dimension.label.lower()}", hidden)
+        for row in [*protected, total]:
+            assert row is not None
+            withheld = isinstance(row["reduced"], Suppressed) or isinstance(row["measured"], Suppressed)
             rows.append(
                 {
                     "characteristic": dimension.label,
-                    "group": name,
-                    "referred": o["referred"].value,
-                    "supported": o["supported"].value,
-                    "reduced_risk_within_3_months_rate": risk.value,
-                    "reduced_risk_within_3_months_rate_numerator": risk.numerator,
-                    "reduced_risk_within_3_months_rate_denominator": risk.denominator,
+                    "group": row["group"],
+                    "referred": row["referred"],
+                    "supported": row["supported"],
+                    risk_key: HIDDEN if withheld else row["rate"],
+                    f"{risk_key}_numerator": row["reduced"],
+                    f"{risk_key}_denominator": row["measured"],
                 }
             )
     return _section(
