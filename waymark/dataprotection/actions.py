@@ -56,6 +56,13 @@ def sar_open(*, actor: User, person_reference: str, received_on: date, identity_
     agency_id = _officer_agency(actor)
     errors: dict[str, str] = {}
     person = _person(person_reference)
+    # Only a record the officer's own agency holds: a DPO elsewhere in the partnership would
+    # otherwise read everything about anyone (unredacted, while assembling). Refused exactly as an
+    # unknown reference is, so the form is no oracle for whether a record exists.
+    if person is not None and person.held_by_id not in actor.agencies_with_role(Role.DATA_PROTECTION_OFFICER):
+        person = None
+    if person is not None and person.held_by_id is not None:
+        agency_id = person.held_by_id
     if person is None:
         errors["person_reference"] = "Enter the record id or reference exactly as the holding service gave it"
     elif person.merged_into_id:
