@@ -133,11 +133,12 @@ def _cases_due(as_of: date) -> models.QuerySet[Any]:
 
 
 def _dispose_case(case: Any, as_of: date) -> None:
-    from waymark.cases.models import CaseNote, ContactAttempt
+    from waymark.cases.models import CaseNote, CaseStatusChange, ContactAttempt
     from waymark.support.choices import SAFETY_PLAN_FIELDS
     from waymark.support.models import Goal, GoalProgress, Intervention, LegalOrder, Need, SafetyPlan
 
     _blank([case], "closure_note", "no_marac_reason")
+    _blank(CaseStatusChange.objects.filter(case=case), "reason")
     CaseNote.objects.filter(case=case).delete()
     _blank(ContactAttempt.objects.filter(case=case), "note")
     _blank(SafetyPlan.objects.filter(case=case), *SAFETY_PLAN_FIELDS)
@@ -168,6 +169,9 @@ def _referrals_due(as_of: date) -> models.QuerySet[Any]:
 
 
 def _dispose_referral(referral: Any, as_of: date) -> None:
+    from waymark.referrals.models import ReferralStatusChange
+
+    _blank(ReferralStatusChange.objects.filter(referral=referral), "reason")
     _blank(
         [referral],
         "subject_postcode",
