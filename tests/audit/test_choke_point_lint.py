@@ -97,8 +97,6 @@ ALLOWED_FILES: dict[str, str] = {
     "waymark/matching/dedupe.py": "batch dedupe over the blocking keys: a daily job, shows no one anything; "
     "its clusters are reviewed through merge_views",
     "waymark/matching/services.py": "stores a dedupe run's clusters: called by the daily job",
-    "waymark/matching/merge_views.py": "merge review: a cluster is listed and opened only when every record "
-    "in it is in people_visible_to (tests/matching); its status changes are actions (matching/actions.py)",
     "waymark/audit/chain.py": "verifies the audit chain, justifications included: the auditor's command",
     "waymark/audit/justifications.py": "the encrypted justification store behind audit_record",
     "waymark/interchange/jobs.py": "administrators' import and export jobs, run by the worker: all or "

@@ -14,6 +14,7 @@ neither and fails the test until it is walked.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -33,7 +34,6 @@ pytestmark = pytest.mark.django_db
 # Namespaces whose pages are another helper's, or are not about a record.
 OUT_OF_SCOPE_NAMESPACES = {
     "admin": "Django admin: system administrators only, every change audited (its own site)",
-    "marac": "MARAC: helper webforms moves its pages onto get_for_user (issue 9, item 4)",
 }
 # Patterns whose id names no protected record, or that this walk cannot reach yet; each says why.
 NOT_WALKED: dict[str, str] = {
@@ -47,6 +47,7 @@ NOT_WALKED: dict[str, str] = {
     "outcomes:kpi_records": "a KPI's name, not a record",
     "perpetrators:register": "a date, not a record",
     "refuge:part4_download": "a file format, not a record",
+    "marac:report-download": "a report table's name and a file format, not a record",
     "matching:alert": "a search alert (staff behaviour, auditors only), not a protected record",
     "operations:rerun": "a background job, not a record",
     "operations:dismiss": "a background job, not a record",
@@ -58,9 +59,6 @@ NOT_WALKED: dict[str, str] = {
     "interchange:export_download": "an administrator's own export, not a record",
     "breakglass:end": "the user's own break-glass grant (POST only)",
     "breakglass:review": "a break-glass grant in the auditors' review queue (get_grant_for_reviewer)",
-    "dataprotection:sar_detail": "a subject access request: the data protection officer's pages (helper dpa)",
-    "dataprotection:sar_bundle": "a subject access request: the data protection officer's pages (helper dpa)",
-    "dataprotection:sar_bundle_zip": "a subject access request: the data protection officer's pages (helper dpa)",
 }
 
 
@@ -155,12 +153,44 @@ def world(
         "api:housing-application": {"pk": application},
         "refuge:sanctuary_step": {"step": "eligibility"},
     }
+    marac = _marac_records(history, specialist_agency)
+    objects.update(marac["objects"])
+    openers.update(marac["openers"])
+    by_name.update(marac["by_name"])
     partnership = _partnership_records(history, survivor, idva, specialist_agency, refuge_referral.service)
     objects.update(partnership["objects"])
     openers.update(partnership["openers"])
     for name, chosen in partnership["by_name"].items():
         by_name[name] = {**by_name.get(name, {}), **chosen}
     return {"objects": objects, "openers": openers, "by_name": by_name, "idva": idva}
+
+
+def _marac_records(history, specialist_agency) -> dict[str, dict[str, Any]]:
+    """The survivor's MARAC case on its meeting, with an attendee, an agreed action and a
+    flag-and-tag alert; MARAC's pages are opened by the coordinator, and in MARAC's URLs a case is
+    a MARAC case and an action a MARAC action."""
+    from waymark.incidents.models import Incident
+    from waymark.marac.models import Attendee, AttendeeCapacity, FlagAlert, MaracAction
+
+    coordinator = make_member(Role.MARAC_COORDINATOR, agency=specialist_agency, full_name="Cleo Coordinator")
+    meeting = history["meeting"]
+    marac_case = meeting.cases.get()
+    attendee = Attendee.objects.create(meeting=meeting, name="DS Chair", capacity=AttendeeCapacity.values[0])
+    action = MaracAction.objects.create(
+        marac_case=marac_case,
+        agreed_at=meeting,
+        description="Safety visit",
+        owner_agency=marac_case.referring_agency,
+        due_on=D(2026, 2, 5),
+    )
+    incident = Incident.objects.get(victim=marac_case.victim)
+    flag = FlagAlert.objects.create(incident=incident, earlier_case=marac_case, raised_at=incident.created_at)
+    names = {name for name, _params in id_patterns() if name.startswith("marac:")}
+    return {
+        "objects": {"meeting_id": meeting, "attendee_id": attendee, "flag_id": flag},
+        "openers": {"marac": coordinator},
+        "by_name": {name: {"case_id": marac_case, "action_id": action} for name in names},
+    }
 
 
 def _partnership_records(history, survivor, idva, specialist_agency, refuge_service) -> dict[str, dict[str, Any]]:
@@ -170,6 +200,7 @@ def _partnership_records(history, survivor, idva, specialist_agency, refuge_serv
     merge; a child on the case."""
     from waymark.commissioning.boardpack import board_pack_generate
     from waymark.commissioning.models import Contract
+    from waymark.dataprotection.models import SarStatus, SubjectAccessRequest
     from waymark.housing import actions as housing
     from waymark.housing.choices import TenancyType, Tenure
     from waymark.matching.models import DedupeCluster, DedupeRun, PersonMerge
@@ -273,6 +304,18 @@ def _partnership_records(history, survivor, idva, specialist_agency, refuge_serv
         merged_by=idva,
         reason="the same person",
     )
+    # Data protection: the survivor's subject access request, answered and released by her agency.
+    officer = make_member(Role.DATA_PROTECTION_OFFICER, agency=specialist_agency, full_name="Dora Data")
+    sar = SubjectAccessRequest.objects.create(
+        agency=specialist_agency,
+        person=survivor,
+        received_on=D(2026, 10, 1),
+        due_on=D(2026, 11, 1),
+        identity_check="passport seen",
+        status=SarStatus.RELEASED,
+        opened_by=officer,
+        bundle=json.dumps({"sections": []}),
+    )
     # Support: a child on the case.
     child = PersonFactory(held_by=specialist_agency, given_name="Kit", family_name="Quinn")
     link = CaseChild.objects.create(
@@ -292,9 +335,13 @@ def _partnership_records(history, survivor, idva, specialist_agency, refuge_serv
             "cluster_id": cluster,
             "merge_id": merge,
             "link_id": link,
+            "sar_id": sar,
         },
         "openers": {
             "training": trainer,
+            "dataprotection:sar_detail": officer,
+            "dataprotection:sar_bundle": officer,
+            "dataprotection:sar_bundle_zip": officer,
             "training:peer": peer_coordinator,
             "training:peer_edit": peer_coordinator,
             "strategy": lead,
@@ -377,4 +424,4 @@ def test_every_detail_page_writes_a_view_row_for_its_record(world, client_for):
         f"Refused (give the page an opener who may see it): {refused}; no VIEW row for the record: {missing}; "
         f"more than one read row for the record in one request: {twice}"
     )
-    assert len(walked) >= 40, walked  # the walk reached the pages, not just their refusals
+    assert len(walked) >= 60, walked  # the walk reached the pages, not just their refusals

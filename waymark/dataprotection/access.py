@@ -9,11 +9,12 @@ Nobody else: the log itself says who is interested in a survivor.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from waymark.audit.scoping import get_for_user
 from waymark.core.roles import Role
 from waymark.people.access import AGENCY_WIDE_PERSON_ROLES, refuse_if_held_by_own_agency
 from waymark.people.models import Person
@@ -67,11 +68,22 @@ SAR_ROLES = (Role.DATA_PROTECTION_OFFICER,)
 RETENTION_ROLES = (Role.DATA_PROTECTION_OFFICER,)
 
 
-def get_sar_for_user(user: User, sar_id: uuid.UUID | str) -> SubjectAccessRequest:
-    """A request answered by one of the user's agencies; Http404 alike for missing and not yours."""
+def get_sar_for_user(user: User, sar_id: uuid.UUID | str, **check: Any) -> SubjectAccessRequest:
+    """A request answered by one of the user's agencies, through the one object check (which writes
+    the read's row: ``detail``, and ``read_as`` for a print or download); Http404 alike for missing
+    and not yours."""
     from waymark.dataprotection.models import SubjectAccessRequest
 
-    try:
-        return SubjectAccessRequest.objects.visible_to(user).select_related("person").get(pk=uuid.UUID(str(sar_id)))
-    except (ValueError, SubjectAccessRequest.DoesNotExist):
-        raise Http404("No such request") from None
+    scope = SubjectAccessRequest.objects.visible_to(user).select_related("person")
+    return get_for_user(scope, sar_id, actor=user, **check)
+
+
+def get_released_sar_for_user(user: User, sar_id: uuid.UUID, **check: Any) -> SubjectAccessRequest:
+    """A released request's bundle, to print or download: 403 for one of the user's requests not yet
+    released (asked first, so that the refusal writes no read row), else as ``get_sar_for_user``."""
+    from waymark.dataprotection.models import SarStatus, SubjectAccessRequest
+
+    scope = SubjectAccessRequest.objects.visible_to(user).select_related("person")
+    if scope.filter(pk=sar_id).exclude(status=SarStatus.RELEASED).exists():
+        raise PermissionDenied("The bundle can be downloaded only once it is approved and released.")
+    return get_for_user(scope.filter(status=SarStatus.RELEASED), sar_id, actor=user, **check)

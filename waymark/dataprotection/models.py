@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import models
 
+from waymark.audit.scoping import ScopedQuerySet, user_scope
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
 
@@ -24,11 +25,14 @@ class SarStatus(models.TextChoices):
     RELEASED = "released", "Released"
 
 
-class SubjectAccessRequestQuerySet(models.QuerySet["SubjectAccessRequest"]):
+class SubjectAccessRequestQuerySet(ScopedQuerySet["SubjectAccessRequest"]):
+    @user_scope
     def visible_to(self, user: User) -> SubjectAccessRequestQuerySet:
         """Requests answered by an agency where the user is a data protection officer."""
         from waymark.core.roles import Role
 
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
         return self.filter(agency_id__in=user.agencies_with_role(Role.DATA_PROTECTION_OFFICER))
 
     def open(self) -> SubjectAccessRequestQuerySet:

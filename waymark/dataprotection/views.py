@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +26,7 @@ from waymark.dataprotection.access import (
     ACCESS_LOG_ROLES,
     RETENTION_ROLES,
     SAR_ROLES,
+    get_released_sar_for_user,
     get_sar_for_user,
     person_for_access_log,
 )
@@ -121,7 +121,7 @@ def sar_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sar_detail(request: HttpRequest, sar_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
-    sar = get_sar_for_user(user, sar_id)
+    sar = get_sar_for_user(user, sar_id, detail=lambda found: {"person": str(found.person_id)})
     review_form = SarReviewForm(request.POST if request.POST.get("step") == "review" else None)
     redact_form = SarRedactForm(request.POST if request.POST.get("step") == "redact" else None)
     if request.method == "POST":
@@ -158,7 +158,6 @@ def sar_detail(request: HttpRequest, sar_id: uuid.UUID) -> HttpResponse:
         else:
             return HttpResponse("Unknown step", status=400)
     sar.refresh_from_db()
-    audit_record(actor=user, action=AuditAction.VIEW, obj=sar, detail={"person": str(sar.person_id)})
     bundle = sar.bundle_data
     return render(
         request,
@@ -173,18 +172,10 @@ def sar_detail(request: HttpRequest, sar_id: uuid.UUID) -> HttpResponse:
     )
 
 
-def _released_sar(request: HttpRequest, sar_id: uuid.UUID) -> SubjectAccessRequest:
-    sar = get_sar_for_user(_user(request), sar_id)
-    if sar.status != SarStatus.RELEASED:
-        raise PermissionDenied("The bundle can be downloaded only once it is approved and released.")
-    return sar
-
-
 @signed_in(*SAR_ROLES)
 def sar_bundle(request: HttpRequest, sar_id: uuid.UUID) -> HttpResponse:
     """The released bundle as a page to print (or save as PDF)."""
-    sar = _released_sar(request, sar_id)
-    audit_record(actor=_user(request), action=AuditAction.PRINT, obj=sar, detail={"sar": "print view"})
+    sar = get_released_sar_for_user(_user(request), sar_id, detail={"sar": "print view"}, read_as=AuditAction.PRINT)
     return render(
         request,
         "dataprotection/sar_bundle.html",
@@ -195,8 +186,7 @@ def sar_bundle(request: HttpRequest, sar_id: uuid.UUID) -> HttpResponse:
 @signed_in(*SAR_ROLES)
 def sar_bundle_zip(request: HttpRequest, sar_id: uuid.UUID) -> HttpResponse:
     """The released bundle as a zip of CSV files, one per section."""
-    sar = _released_sar(request, sar_id)
-    audit_record(actor=_user(request), action=AuditAction.EXPORT, obj=sar, detail={"sar": "csv zip"})
+    sar = get_released_sar_for_user(_user(request), sar_id, detail={"sar": "csv zip"}, read_as=AuditAction.EXPORT)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for number, section in enumerate(released(sar.bundle_data), start=1):

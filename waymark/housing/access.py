@@ -184,13 +184,20 @@ def is_named_idva(user: User, case: Any) -> bool:
     return _is_member(user) and case.idva_id == user.pk and Role.CASEWORKER in user.roles
 
 
+def panel_cases_named_for_idva(user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Of ``queryset``, the cases on which this user is the survivor's named IDVA."""
+    # Only a caseworker, while a member somewhere ...
+    if not _is_member(user) or Role.CASEWORKER not in user.roles:
+        return queryset.none()
+    # ... and only the cases naming her.
+    return queryset.filter(idva=user)
+
+
 def panel_cases_for_idva(user: User) -> QuerySet[Any]:
     """Cases on which this user is the survivor's named IDVA (the confirmations she is asked for)."""
     from waymark.housing.models import TenancyPanelCase
 
-    if not _is_member(user) or Role.CASEWORKER not in user.roles:
-        return TenancyPanelCase.objects.none()
-    return TenancyPanelCase.objects.filter(idva=user)
+    return TenancyPanelCase.objects.named_idva_visible_to(user)
 
 
 def panel_cases_on_journey(user: User) -> QuerySet[Any]:
@@ -219,8 +226,7 @@ def applications_on_journey(user: User, person: Person) -> QuerySet[Any]:
     return HomelessnessApplication.objects.filter(readable | linked)
 
 
-def get_panel_case_for_idva(user: User, case_id: uuid.UUID | str) -> Any:
-    found = panel_cases_for_idva(user).select_related("agency").filter(pk=_uuid(case_id)).first()
-    if found is None:
-        raise Http404("No such tenancy panel case")
-    return found
+def get_panel_case_for_idva(user: User, case_id: uuid.UUID | str, *, detail: Detail[Any] = None) -> Any:
+    """A case naming this user as the survivor's IDVA, through the one object check (which writes
+    the VIEW row with ``detail``). Http404 alike for missing and not hers."""
+    return get_for_user(panel_cases_for_idva(user).select_related("agency"), case_id, actor=user, detail=detail)

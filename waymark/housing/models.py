@@ -307,6 +307,14 @@ class PanelCaseQuerySet(ScopedQuerySet["TenancyPanelCase"]):
 
         return panel_cases_visible_to(user, self)
 
+    @user_scope
+    def named_idva_visible_to(self, user: User) -> Any:
+        """Cases on which this user is the survivor's named IDVA: the number, status and route only
+        (the safety plan confirmation), never the panel's intelligence or reasons."""
+        from waymark.housing.access import panel_cases_named_for_idva
+
+        return panel_cases_named_for_idva(user, self)
+
 
 class PanelRecordQuerySet(ScopedQuerySet[Any]):
     """Decisions, legal steps and status changes: visible with their panel case."""

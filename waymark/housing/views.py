@@ -636,7 +636,7 @@ def safety_confirm(request: AuthenticatedHttpRequest, case_id: str) -> HttpRespo
 
     She sees the case's number, status and route only: not the panel's intelligence or reasons."""
     try:
-        case = access.get_panel_case_for_idva(request.user, case_id)
+        case = access.get_panel_case_for_idva(request.user, case_id, detail={"page": "safety plan confirmation"})
     except Http404:
         _refused(request, "housing.tenancypanelcase", str(case_id))
         raise
@@ -651,7 +651,6 @@ def safety_confirm(request: AuthenticatedHttpRequest, case_id: str) -> HttpRespo
         if done is not None:
             messages.success(request, "Your confirmation is recorded. The panel may now take that step.")
             return redirect("housing:safety_confirm", case_id=case.pk)
-    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=case, detail={"page": "safety plan confirmation"})
     return render(
         request,
         "housing/safety_confirm.html",

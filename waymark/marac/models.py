@@ -67,6 +67,15 @@ class NotAcceptedReason(models.TextChoices):
     OTHER = "other", "Another reason (explained in the words below)"
 
 
+class MaracMeetingQuerySet(ScopedQuerySet["MaracMeeting"]):
+    @user_scope
+    def visible_to(self, user: User) -> MaracMeetingQuerySet:
+        """The meetings this user takes part in (rules in ``waymark/marac/meetings/access.py``)."""
+        from waymark.marac.meetings.access import meetings_taken_part_in
+
+        return cast(MaracMeetingQuerySet, meetings_taken_part_in(user, self))
+
+
 class MaracMeeting(BaseModel):
     """One MARAC meeting (this borough: fortnightly, chaired by the police)."""
 
@@ -87,6 +96,8 @@ class MaracMeeting(BaseModel):
     minutes_completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+
+    objects = MaracMeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["held_on", "ref"]
@@ -332,6 +343,15 @@ class ActionStatus(models.TextChoices):
 OUTSTANDING_ACTION_STATUSES = frozenset({ActionStatus.OPEN})
 
 
+class MaracActionQuerySet(ScopedQuerySet["MaracAction"]):
+    @user_scope
+    def visible_to(self, user: User) -> MaracActionQuerySet:
+        """The actions this user reads and updates (rules in ``waymark/marac/meetings/access.py``)."""
+        from waymark.marac.meetings.access import actions_owned_or_chased
+
+        return cast(MaracActionQuerySet, actions_owned_or_chased(user, self))
+
+
 class MaracAction(VersionedModel, BaseModel):
     """An action agreed at a meeting for a case: who owns it, by when, and what became of it."""
 
@@ -355,6 +375,8 @@ class MaracAction(VersionedModel, BaseModel):
         blank=True,
         help_text="The later meeting that last reviewed it.",
     )
+
+    objects = MaracActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "created_at"]

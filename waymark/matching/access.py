@@ -49,3 +49,21 @@ def may_see_details(user: User) -> bool:
     """Whether any of the user's roles may see candidate details at all (still only for
     candidates inside their own ``visible_to`` scope)."""
     return bool(set(DETAIL_ROLES) & set(getattr(user, "roles", ())))
+
+
+def clusters_visible_to(user: User, clusters: Any) -> Any:
+    """Clusters waiting for review whose every record this user may see: a cluster with one record
+    they may not see is not shown at all (it would tell them that record exists)."""
+    from waymark.matching.models import ClusterStatus
+    from waymark.people.access import people_visible_to
+    from waymark.people.models import Person
+
+    hidden = Person.objects.exclude(pk__in=people_visible_to(user).values("pk"))
+    return clusters.filter(status=ClusterStatus.FOR_REVIEW).exclude(people__in=hidden)
+
+
+def merges_visible_to(user: User, merges: Any) -> Any:
+    """Merges not yet undone whose surviving record this user may see (it is undone from that page)."""
+    from waymark.people.access import people_visible_to
+
+    return merges.filter(unmerged_at__isnull=True, survivor__in=people_visible_to(user).order_by().values("pk"))

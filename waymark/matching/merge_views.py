@@ -11,7 +11,6 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,11 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
+from waymark.audit.scoping import get_for_user
 from waymark.core.access import signed_in
 from waymark.matching.actions import dedupe_cluster_merge, dedupe_cluster_reject
 from waymark.matching.merge import may_merge, merge_preview, person_unmerge, resolutions_from_post
-from waymark.matching.models import ClusterStatus, DedupeCluster, PersonMerge
-from waymark.people.access import EDITOR_ROLES, people_visible_to
+from waymark.matching.models import DedupeCluster, PersonMerge
+from waymark.people.access import EDITOR_ROLES
 from waymark.people.models import Person
 from waymark.web.actions import run_action
 from waymark.web.forms import ButtonForm
@@ -39,22 +39,10 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def clusters_visible_to(user: User) -> QuerySet[DedupeCluster]:
-    """Clusters waiting for review whose every record this user may see: a cluster with one record
-    they may not see is not shown at all (it would tell them that record exists)."""
-    hidden = Person.objects.exclude(pk__in=people_visible_to(user).values("pk"))
-    return (
-        DedupeCluster.objects.filter(status=ClusterStatus.FOR_REVIEW)
-        .exclude(people__in=hidden)
-        .order_by("-max_probability", "created_at")
-    )
-
-
-def get_cluster_for_user(user: User, cluster_id: uuid.UUID) -> DedupeCluster:
-    cluster = clusters_visible_to(user).filter(pk=cluster_id).first()
-    if cluster is None:
-        raise Http404("No such cluster")
-    return cluster
+def get_cluster_for_user(user: User, cluster_id: uuid.UUID, *, page: str) -> DedupeCluster:
+    """A cluster for review whose every record the user may see, through the one object check
+    (which writes the VIEW row for ``page``). 404 alike for missing, reviewed and not yours."""
+    return get_for_user(DedupeCluster.objects.visible_to(user), cluster_id, actor=user, detail={"page": page})
 
 
 def _live_people(cluster: DedupeCluster) -> list[Person]:
@@ -65,7 +53,8 @@ def _live_people(cluster: DedupeCluster) -> list[Person]:
 @require_GET
 def duplicates(request: HttpRequest) -> HttpResponse:
     """Possible duplicates found by the batch dedupe (Splink), most likely first, every one paged."""
-    page = Paginator(clusters_visible_to(_user(request)), PAGE_SIZE).get_page(request.GET.get("page"))
+    clusters = DedupeCluster.objects.visible_to(_user(request)).order_by("-max_probability", "created_at")
+    page = Paginator(clusters, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(
         actor=_user(request),
         action=AuditAction.SEARCH,
@@ -80,9 +69,8 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cluster(request: HttpRequest, cluster_id: uuid.UUID) -> HttpResponse:
     """One cluster: its records side by side; choose the record to keep and one to merge into it."""
-    found = get_cluster_for_user(_user(request), cluster_id)
+    found = get_cluster_for_user(_user(request), cluster_id, page="cluster")
     people = _live_people(found)
-    audit_record(actor=_user(request), action=AuditAction.VIEW, obj=found)
     if request.method == "POST":
         by_id = {str(p.pk): p for p in people}
         survivor, absorbed = by_id.get(request.POST.get("survivor", "")), by_id.get(request.POST.get("absorbed", ""))
@@ -122,7 +110,7 @@ def _merge_page(
 @signed_in(*MERGE_ROLES)
 @require_POST
 def cluster_merge(request: HttpRequest, cluster_id: uuid.UUID) -> HttpResponse:
-    found = get_cluster_for_user(_user(request), cluster_id)
+    found = get_cluster_for_user(_user(request), cluster_id, page="cluster: merge")
     by_id = {str(p.pk): p for p in _live_people(found)}
     survivor, absorbed = by_id.get(request.POST.get("survivor", "")), by_id.get(request.POST.get("absorbed", ""))
     if survivor is None or absorbed is None:
@@ -151,7 +139,7 @@ def cluster_merge(request: HttpRequest, cluster_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def cluster_reject(request: HttpRequest, cluster_id: uuid.UUID) -> HttpResponse:
     """Not the same person: the cluster leaves the review list (audited)."""
-    found = get_cluster_for_user(_user(request), cluster_id)
+    found = get_cluster_for_user(_user(request), cluster_id, page="cluster: not the same")
     dedupe_cluster_reject(actor=_user(request), cluster=found)
     messages.success(request, "Marked as not the same person.")
     return redirect("matching:duplicates")
@@ -161,10 +149,12 @@ def cluster_reject(request: HttpRequest, cluster_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def unmerge(request: HttpRequest, merge_id: uuid.UUID) -> HttpResponse:
     """Undo a merge from the surviving record's page."""
-    merge = PersonMerge.objects.filter(pk=merge_id, unmerged_at__isnull=True).select_related("survivor").first()
-    visible = people_visible_to(_user(request))
-    if merge is None or not visible.filter(pk=merge.survivor_id).exists():
-        raise Http404("No such merge")
+    merge = get_for_user(
+        PersonMerge.objects.visible_to(_user(request)).select_related("survivor"),
+        merge_id,
+        actor=_user(request),
+        detail={"page": "undo merge"},
+    )
     reason = request.POST.get("reason", "")
     undone = run_action(
         ButtonForm(request.POST),

@@ -168,6 +168,15 @@ class ClusterStatus(models.TextChoices):
     REJECTED = "rejected", "Not the same person"
 
 
+class DedupeClusterQuerySet(ScopedQuerySet["DedupeCluster"]):
+    @user_scope
+    def visible_to(self, user: User) -> Any:
+        """Clusters for review whose every record this user may see (``waymark/matching/access.py``)."""
+        from waymark.matching.access import clusters_visible_to
+
+        return clusters_visible_to(user, self)
+
+
 class DedupeCluster(BaseModel):
     """A group of person records the batch dedupe thinks are one person, waiting for review."""
 
@@ -176,6 +185,8 @@ class DedupeCluster(BaseModel):
     size = models.PositiveIntegerField()
     max_probability = models.FloatField(help_text="Highest pairwise match probability inside the cluster.")
     status = models.CharField(max_length=16, choices=ClusterStatus.choices, default=ClusterStatus.FOR_REVIEW)
+
+    objects = DedupeClusterQuerySet.as_manager()
 
     class Meta:
         ordering = ["-max_probability"]
@@ -211,6 +222,15 @@ class SearchAlert(BaseModel):
         return self.FIELD_LABELS.get(self.varied_field, self.varied_field)
 
 
+class PersonMergeQuerySet(ScopedQuerySet["PersonMerge"]):
+    @user_scope
+    def visible_to(self, user: User) -> Any:
+        """Merges not undone whose surviving record this user may see (``waymark/matching/access.py``)."""
+        from waymark.matching.access import merges_visible_to
+
+        return merges_visible_to(user, self)
+
+
 class PersonMerge(BaseModel):
     """One merge of two person records into the surviving one, with what it takes to undo it.
 
@@ -237,6 +257,8 @@ class PersonMerge(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     unmerge_reason = models.TextField(blank=True)
+
+    objects = PersonMergeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

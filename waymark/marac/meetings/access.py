@@ -14,14 +14,13 @@ agency that owns each action.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 
-from waymark.audit.scoping import get_for_user
+from waymark.audit.scoping import Detail, get_for_user
 from waymark.core.roles import Role
 from waymark.marac.models import MaracAction, MaracCase, MaracMeeting, MeetingAgency, Research
 
@@ -64,34 +63,42 @@ def is_participant(user: User, meeting: MaracMeeting) -> bool:
     return bool(participating_agency_ids(user, meeting))
 
 
-def meetings_visible_to(user: User) -> QuerySet[MaracMeeting]:
-    """The meetings the user takes part in: the scope for every list of meetings."""
+def meetings_taken_part_in(user: User, meetings: QuerySet[MaracMeeting]) -> QuerySet[MaracMeeting]:
+    """Of ``meetings``, those the user takes part in (``MaracMeeting.objects.visible_to``)."""
     # The coordinator sees every meeting.
     if is_coordinator(user):
-        return MaracMeeting.objects.all()
+        return meetings
     represented = representative_agency_ids(user)
     # Nobody else sees any meeting unless they represent an agency ...
     if not represented:
-        return MaracMeeting.objects.none()
+        return meetings.none()
     # ... invited to the meeting, and not recorded as absent from it.
     invited = MeetingAgency.objects.filter(agency_id__in=represented).exclude(attended=False).values("meeting_id")
-    return MaracMeeting.objects.filter(pk__in=invited)
+    return meetings.filter(pk__in=invited)
 
 
-def get_meeting_for_user(user: User, meeting_id: UUID | str) -> MaracMeeting:
-    """The meeting, if the user takes part in it. 404 alike for "no such meeting" and "not yours"."""
-    try:
-        return meetings_visible_to(user).get(pk=meeting_id)
-    except (MaracMeeting.DoesNotExist, ValueError) as error:
-        raise Http404("No such meeting") from error
+def meetings_visible_to(user: User) -> QuerySet[MaracMeeting]:
+    """The meetings the user takes part in: the scope for every list of meetings."""
+    return MaracMeeting.objects.visible_to(user)
 
 
-def get_meeting_to_run(user: User, meeting_id: UUID | str) -> MaracMeeting:
-    """The meeting for the coordinator's work (schedule, agenda, meeting mode): 403 for anyone else."""
-    meeting = get_meeting_for_user(user, meeting_id)
+def get_meeting_for_user(
+    user: User, meeting_id: UUID | str, *, page: str = "", detail: Detail[MaracMeeting] = None, **check: Any
+) -> MaracMeeting:
+    """The meeting, if the user takes part in it, through the one object check (``get_for_user``):
+    404 alike for "no such meeting" and "not yours", and the read's audit row written (``page``
+    says which page; or ``detail``, and ``read_as`` for a print)."""
+    return get_for_user(
+        meetings_visible_to(user), meeting_id, actor=user, detail=detail or ({"page": page} if page else None), **check
+    )
+
+
+def get_meeting_to_run(user: User, meeting_id: UUID | str, *, page: str = "") -> MaracMeeting:
+    """The meeting for the coordinator's work (schedule, agenda, meeting mode): 403 for anyone else
+    (asked first, so that a refusal reads nothing and writes no VIEW row)."""
     if not is_coordinator(user):
         raise PermissionDenied("Only the MARAC coordinator can change a meeting.")
-    return meeting
+    return get_meeting_for_user(user, meeting_id, page=page)
 
 
 def get_meeting_case_for_user(user: User, meeting: MaracMeeting, case_id: UUID | str, *, page: str) -> MaracCase:
@@ -124,14 +131,18 @@ def research_agencies_for(user: User, meeting: MaracMeeting) -> frozenset[UUID]:
     return participating_agency_ids(user, meeting)
 
 
-def actions_visible_to(user: User) -> QuerySet[MaracAction]:
-    """The actions the user may read and update."""
-    actions = MaracAction.objects.select_related("marac_case__victim", "owner_agency", "agreed_at")
+def actions_owned_or_chased(user: User, actions: QuerySet[MaracAction]) -> QuerySet[MaracAction]:
+    """Of ``actions``, those the user reads and updates (``MaracAction.objects.visible_to``)."""
     # The coordinator chases every action.
     if is_coordinator(user):
         return actions
     # A representative sees the actions their agency owns.
     return actions.filter(owner_agency_id__in=representative_agency_ids(user))
+
+
+def actions_visible_to(user: User) -> QuerySet[MaracAction]:
+    """The actions the user may read and update."""
+    return MaracAction.objects.visible_to(user).select_related("marac_case__victim", "owner_agency", "agreed_at")
 
 
 # --- The checks the meeting actions make themselves (waymark/marac/meetings/actions.py) -----------------
@@ -169,9 +180,7 @@ def check_may_update_action(user: User, action: MaracAction) -> None:
         raise PermissionDenied("You can update only your own agency's actions.")
 
 
-def get_action_for_user(user: User, action_id: UUID | str) -> MaracAction:
-    """The action, if the user may read it. 404 alike for "no such action" and "not yours"."""
-    try:
-        return actions_visible_to(user).get(pk=action_id)
-    except (MaracAction.DoesNotExist, ValueError) as error:
-        raise Http404("No such action") from error
+def get_action_for_user(user: User, action_id: UUID | str, *, page: str = "action") -> MaracAction:
+    """The action, if the user may read it, through the one object check: 404 alike for "no such
+    action" and "not yours", and the VIEW row written for ``page``."""
+    return get_for_user(actions_visible_to(user), action_id, actor=user, detail={"page": page})

@@ -75,13 +75,14 @@ COORDINATOR = Role.MARAC_COORDINATOR
 PARTICIPANTS = (Role.MARAC_COORDINATOR, Role.MARAC_REPRESENTATIVE)
 
 
-def _audit_view(request: AuthenticatedHttpRequest, obj: Any, page: str, **detail: Any) -> None:
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=obj, detail={"page": page, **detail})
-
-
-def _audit_print(request: AuthenticatedHttpRequest, meeting: MaracMeeting, document: str, cases: int) -> None:
-    audit_record(
-        actor=request.user, action=AuditAction.PRINT, obj=meeting, detail={"document": document, "cases": cases}
+def _printed(request: AuthenticatedHttpRequest, meeting_id: UUID, document: str) -> MaracMeeting:
+    """The meeting for its agenda or minutes in print: the object check records the print (with how
+    many cases are on the agenda) as the read's one row."""
+    return get_meeting_for_user(
+        request.user,
+        meeting_id,
+        detail=lambda meeting: {"document": document, "cases": selectors.agenda(meeting).count()},
+        read_as=AuditAction.PRINT,
     )
 
 
@@ -220,7 +221,7 @@ def _research_progress(meeting: MaracMeeting, cases: list[MaracCase], user: User
 @signed_in(*PARTICIPANTS)
 @require_GET
 def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
-    meeting = get_meeting_for_user(request.user, meeting_id)
+    meeting = get_meeting_for_user(request.user, meeting_id, page="meeting")
     cases = list(selectors.agenda(meeting))
     invitations = list(meeting.agencies.select_related("agency"))
     progress = _research_progress(meeting, cases, request.user)
@@ -231,7 +232,6 @@ def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpR
         row["researched"] = len(recorded)
         row["mine_done"] = bool(mine) and mine <= recorded
     coordinator = is_coordinator(request.user)
-    _audit_view(request, meeting, "meeting", cases=len(cases))
     return render(
         request,
         "marac/meeting_detail.html",
@@ -252,7 +252,7 @@ def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpR
 @signed_in(COORDINATOR)
 @require_POST
 def meeting_agencies(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
-    meeting = get_meeting_to_run(request.user, meeting_id)
+    meeting = get_meeting_to_run(request.user, meeting_id, page="meeting agencies")
     form = InvitationsForm(request.POST)
     if form.is_valid():
         _run(
@@ -273,12 +273,11 @@ def meeting_agencies(request: AuthenticatedHttpRequest, meeting_id: UUID) -> Htt
 @signed_in(COORDINATOR)
 @require_GET
 def agenda_build(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
-    meeting = get_meeting_to_run(request.user, meeting_id)
+    meeting = get_meeting_to_run(request.user, meeting_id, page="agenda building")
     listed = list(selectors.agenda(meeting))
     awaiting_page = Paginator(selectors.cases_awaiting_a_meeting(), 50).get_page(request.GET.get("page"))
     awaiting = list(awaiting_page.object_list)
     findings = with_repeats(listed + awaiting)
-    _audit_view(request, meeting, "agenda building", cases=len(listed), awaiting=len(awaiting))
     return render(
         request,
         "marac/agenda_build.html",
@@ -302,7 +301,7 @@ def _awaiting_case(request: AuthenticatedHttpRequest, case_id: str) -> MaracCase
 @signed_in(COORDINATOR)
 @require_POST
 def agenda_add(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
-    meeting = get_meeting_to_run(request.user, meeting_id)
+    meeting = get_meeting_to_run(request.user, meeting_id, page="agenda add")
     marac_case = _awaiting_case(request, request.POST.get("case", ""))
     _run(
         request,
@@ -315,7 +314,7 @@ def agenda_add(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpRespo
 @signed_in(COORDINATOR)
 @require_POST
 def agenda_move(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
-    meeting = get_meeting_to_run(request.user, meeting_id)
+    meeting = get_meeting_to_run(request.user, meeting_id, page="agenda move")
     marac_case = get_meeting_case_for_user(request.user, meeting, case_id, page="agenda: move")
     direction = request.POST.get("direction", "")
     _run(
@@ -329,7 +328,7 @@ def agenda_move(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UU
 @signed_in(COORDINATOR)
 @require_POST
 def agenda_remove(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
-    meeting = get_meeting_to_run(request.user, meeting_id)
+    meeting = get_meeting_to_run(request.user, meeting_id, page="agenda remove")
     marac_case = get_meeting_case_for_user(request.user, meeting, case_id, page="agenda: remove")
     _run(
         request,
@@ -346,7 +345,7 @@ def agenda_remove(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: 
 @require_http_methods(["GET", "POST"])
 def research(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
     """A case on the agenda: what each agency holds, and the representative's own entry."""
-    meeting = get_meeting_for_user(request.user, meeting_id)
+    meeting = get_meeting_for_user(request.user, meeting_id, page="research")
     marac_case = get_meeting_case_for_user(request.user, meeting, case_id, page="research")
     agencies = Agency.objects.filter(pk__in=research_agencies_for(request.user, meeting))
     entries = list(research_visible_to(request.user, meeting).filter(marac_case=marac_case))
@@ -401,7 +400,7 @@ def research(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID)
 @signed_in(COORDINATOR)
 @require_POST
 def meeting_open(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
-    meeting = get_meeting_to_run(request.user, meeting_id)
+    meeting = get_meeting_to_run(request.user, meeting_id, page="meeting open")
     if _run(request, lambda: actions.meeting_open(actor=request.user, meeting=meeting), "The meeting is open."):
         return redirect("marac:meeting-run", meeting_id=meeting.pk)
     return redirect("marac:meeting", meeting_id=meeting.pk)
@@ -410,14 +409,13 @@ def meeting_open(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpRes
 @signed_in(COORDINATOR)
 @require_GET
 def meeting_run(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
-    meeting = get_meeting_to_run(request.user, meeting_id)
+    meeting = get_meeting_to_run(request.user, meeting_id, page="meeting mode")
     if meeting.status != MeetingStatus.IN_PROGRESS:
         messages.error(request, "Meeting mode is for a meeting in progress. Open the meeting first.")
         return redirect("marac:meeting", meeting_id=meeting.pk)
     invitations = list(meeting.agencies.select_related("agency"))
     cases = list(selectors.agenda(meeting).annotate(action_count=Count("actions")))
     review = list(selectors.actions_for_review(meeting))
-    _audit_view(request, meeting, "meeting mode", cases=len(cases), actions_for_review=len(review))
     to_hear = [case for case in cases if case.status != MaracCaseStatus.HEARD]
     observers_waiting = selectors.observers_waiting(meeting).count()
     attendance_taken = all(i.attended is not None for i in invitations)
@@ -446,7 +444,7 @@ def meeting_run(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResp
 @signed_in(COORDINATOR)
 @require_POST
 def meeting_attendance(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
-    meeting = get_meeting_to_run(request.user, meeting_id)
+    meeting = get_meeting_to_run(request.user, meeting_id, page="meeting attendance")
     invitations = list(meeting.agencies.select_related("agency"))
     form = AttendanceForm(request.POST, invitations=invitations)
     if form.is_valid():
@@ -465,7 +463,7 @@ def meeting_attendance(request: AuthenticatedHttpRequest, meeting_id: UUID) -> H
 @signed_in(COORDINATOR)
 @require_POST
 def attendee_add(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
-    meeting = get_meeting_to_run(request.user, meeting_id)
+    meeting = get_meeting_to_run(request.user, meeting_id, page="attendee add")
     form = AttendeeForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -496,7 +494,7 @@ def _attendee(meeting: MaracMeeting, attendee_id: UUID) -> Attendee:
 @signed_in(COORDINATOR)
 @require_POST
 def attendee_agree(request: AuthenticatedHttpRequest, meeting_id: UUID, attendee_id: UUID) -> HttpResponse:
-    meeting = get_meeting_to_run(request.user, meeting_id)
+    meeting = get_meeting_to_run(request.user, meeting_id, page="attendee agree")
     attendee = _attendee(meeting, attendee_id)
     if request.POST.get("agreed") != "yes":
         messages.error(request, f"Confirm that {attendee.name} has read and agreed the confidentiality statement.")
@@ -512,7 +510,7 @@ def attendee_agree(request: AuthenticatedHttpRequest, meeting_id: UUID, attendee
 @signed_in(COORDINATOR)
 @require_POST
 def attendee_remove(request: AuthenticatedHttpRequest, meeting_id: UUID, attendee_id: UUID) -> HttpResponse:
-    meeting = get_meeting_to_run(request.user, meeting_id)
+    meeting = get_meeting_to_run(request.user, meeting_id, page="attendee remove")
     attendee = _attendee(meeting, attendee_id)
     _run(request, lambda: actions.attendee_remove(actor=request.user, attendee=attendee), "Attendee removed.")
     return redirect("marac:meeting-run", meeting_id=meeting.pk)
@@ -522,7 +520,7 @@ def attendee_remove(request: AuthenticatedHttpRequest, meeting_id: UUID, attende
 @require_http_methods(["GET", "POST"])
 def meeting_case(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
     """Hearing one case: the research, the summary and risks, the actions, marking it heard."""
-    meeting = get_meeting_to_run(request.user, meeting_id)
+    meeting = get_meeting_to_run(request.user, meeting_id, page="meeting mode: case")
     marac_case = get_meeting_case_for_user(request.user, meeting, case_id, page="meeting mode: case")
     if request.method == "POST":
         form = CaseDiscussionForm(request.POST)
@@ -581,7 +579,7 @@ def _meeting_case_page(
 @signed_in(COORDINATOR)
 @require_POST
 def action_add(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
-    meeting = get_meeting_to_run(request.user, meeting_id)
+    meeting = get_meeting_to_run(request.user, meeting_id, page="action add")
     marac_case = get_meeting_case_for_user(request.user, meeting, case_id, page="meeting mode: add action")
     action_form = ActionForm(request.POST, prefix="action")
     added = run_action(
@@ -607,7 +605,7 @@ def action_add(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUI
 @signed_in(COORDINATOR)
 @require_POST
 def case_hear(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
-    meeting = get_meeting_to_run(request.user, meeting_id)
+    meeting = get_meeting_to_run(request.user, meeting_id, page="case hear")
     marac_case = get_meeting_case_for_user(request.user, meeting, case_id, page="meeting mode: hear")
     if _run(
         request,
@@ -622,7 +620,7 @@ def case_hear(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID
 @require_POST
 def action_review(request: AuthenticatedHttpRequest, meeting_id: UUID, action_id: UUID) -> HttpResponse:
     """The review of an outstanding action at a later meeting."""
-    meeting = get_meeting_to_run(request.user, meeting_id)
+    meeting = get_meeting_to_run(request.user, meeting_id, page="action review")
     action = get_action_for_user(request.user, action_id)
     if meeting.status != MeetingStatus.IN_PROGRESS:
         messages.error(request, "Actions are reviewed while the meeting is in progress.")
@@ -655,7 +653,7 @@ def _run_url(meeting: MaracMeeting) -> str:
 @signed_in(COORDINATOR)
 @require_POST
 def meeting_complete(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
-    meeting = get_meeting_to_run(request.user, meeting_id)
+    meeting = get_meeting_to_run(request.user, meeting_id, page="meeting complete")
     if _run(
         request, lambda: actions.meeting_complete(actor=request.user, meeting=meeting), "The minutes are complete."
     ):
@@ -699,27 +697,24 @@ def _agenda_context(request: AuthenticatedHttpRequest, meeting: MaracMeeting) ->
 @signed_in(*PARTICIPANTS)
 @require_GET
 def minutes(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
-    meeting = get_meeting_for_user(request.user, meeting_id)
+    meeting = get_meeting_for_user(request.user, meeting_id, page="minutes")
     context = _minutes_context(request, meeting)
-    _audit_view(request, meeting, "minutes", cases=len(context["rows"]))
     return render(request, "marac/minutes.html", context)
 
 
 @signed_in(*PARTICIPANTS)
 @require_GET
 def agenda_print(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
-    meeting = get_meeting_for_user(request.user, meeting_id)
+    meeting = _printed(request, meeting_id, "agenda")
     context = _agenda_context(request, meeting)
-    _audit_print(request, meeting, "agenda", len(context["rows"]))
     return render(request, "marac/agenda_print.html", context)
 
 
 @signed_in(*PARTICIPANTS)
 @require_GET
 def minutes_print(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
-    meeting = get_meeting_for_user(request.user, meeting_id)
+    meeting = _printed(request, meeting_id, "minutes")
     context = _minutes_context(request, meeting)
-    _audit_print(request, meeting, "minutes", len(context["rows"]))
     return render(request, "marac/minutes_print.html", context)
 
 
@@ -774,7 +769,7 @@ def action_update(request: AuthenticatedHttpRequest, action_id: UUID) -> HttpRes
                 ),
             )
         except StaleEdit:
-            fresh = get_action_for_user(request.user, action_id)
+            fresh = actions_visible_to(request.user).get(pk=action.pk)  # a re-read of the record just checked
             return conflict_response(
                 request,
                 form=form,
@@ -791,5 +786,4 @@ def action_update(request: AuthenticatedHttpRequest, action_id: UUID) -> HttpRes
                 ActionStatusForm, action.version, {"status": action.status, "note": action.status_note}
             )
         )
-    _audit_view(request, action, "action")
     return render(request, "marac/action_update.html", {"action": action, "form": form})

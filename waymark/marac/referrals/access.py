@@ -26,6 +26,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from waymark.audit.scoping import get_for_user
 from waymark.core.roles import Role
 from waymark.marac.meetings.access import meetings_visible_to
 from waymark.marac.models import FlagAlert, MaracCase
@@ -86,28 +87,27 @@ def marac_referral_status_visible_to(user: User) -> QuerySet[Any]:
     return MaracCase.objects.filter(referring_agency_id__in=user.agencies_with_role(*MARAC_REFERRING_ROLES))
 
 
-def get_marac_referral_for_user(user: User, case_id: uuid.UUID | str) -> MaracCase:
-    """The referral, if the user may read it in full.
+def get_marac_referral_for_user(user: User, case_id: uuid.UUID | str, *, page: str = "") -> MaracCase:
+    """The referral, if the user may read it in full, through the one object check (``get_for_user``,
+    which writes the VIEW row for ``page``).
 
     Http404 alike for "no such" and "not yours"; PermissionDenied for the agency that referred it
     (it may see the status, in its list, and nothing more)."""
-    try:
-        case_uuid = uuid.UUID(str(case_id))
-    except ValueError:
-        raise Http404("No such MARAC referral") from None
-    case = (
-        marac_referrals_visible_to(user)
-        .select_related("victim", "perpetrator", "referring_agency", "referred_by", "meeting", "risk_assessment")
-        .filter(pk=case_uuid)
-        .first()
+    scope = marac_referrals_visible_to(user).select_related(
+        "victim", "perpetrator", "referring_agency", "referred_by", "meeting", "risk_assessment"
     )
-    if case is not None:
-        return case
-    # The referring agency may know the referral exists (it follows its status), so for them it
-    # is "yours, but your role may not see more": 403. For anyone else it does not exist: 404.
-    if marac_referral_status_visible_to(user).filter(pk=case_uuid).exists():
-        raise PermissionDenied("Your agency follows this referral's status only.")
-    raise Http404("No such MARAC referral")
+    try:
+        return get_for_user(scope, case_id, actor=user, detail={"page": page} if page else None)
+    except Http404:
+        try:
+            case_uuid = uuid.UUID(str(case_id))
+        except ValueError:
+            raise Http404("No such MARAC referral") from None
+        # The referring agency may know the referral exists (it follows its status), so for them it
+        # is "yours, but your role may not see more": 403. For anyone else it does not exist: 404.
+        if marac_referral_status_visible_to(user).filter(pk=case_uuid).exists():
+            raise PermissionDenied("Your agency follows this referral's status only.") from None
+        raise Http404("No such MARAC referral") from None
 
 
 def require_coordinator(user: User) -> None:

@@ -292,10 +292,11 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _referral_or_refuse(request: AuthenticatedHttpRequest, case_id: str) -> Any:
-    """The object check, with every refusal audited (the id asked for, never more)."""
+def _referral_or_refuse(request: AuthenticatedHttpRequest, case_id: str, *, page: str) -> Any:
+    """The object check (which writes the VIEW row for ``page``), with every refusal audited (the id
+    asked for, never more)."""
     try:
-        return get_marac_referral_for_user(request.user, case_id)
+        return get_marac_referral_for_user(request.user, case_id, page=page)
     except (Http404, PermissionDenied):
         audit_record(
             actor=request.user,
@@ -310,9 +311,8 @@ def _referral_or_refuse(request: AuthenticatedHttpRequest, case_id: str) -> Any:
 @signed_in()  # any member: the object check answers 404 (not theirs) or 403 (status only)
 @require_GET
 def detail(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
-    marac_case = _referral_or_refuse(request, case_id)
+    marac_case = _referral_or_refuse(request, case_id, page="MARAC triage")
     finding = repeats_for_cases([marac_case])[marac_case.pk]
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=marac_case, detail={"page": "MARAC triage"})
     return render(request, "marac/referral_detail.html", _detail_context(marac_case, finding, DecisionForm()))
 
 
@@ -339,7 +339,7 @@ def _detail_context(marac_case: Any, finding: Any, form: DecisionForm) -> dict[s
 @signed_in()  # any member: the object check answers 404 or 403, then only the coordinator decides
 @require_POST
 def decide(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
-    marac_case = _referral_or_refuse(request, case_id)
+    marac_case = _referral_or_refuse(request, case_id, page="MARAC decision")
     require_coordinator(request.user)
     form = DecisionForm(request.POST)
     decided = run_action(
@@ -363,7 +363,7 @@ def decide(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
 @require_POST
 def same_person(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     """The coordinator confirms that a person on the referral is someone MARAC already knows."""
-    marac_case = _referral_or_refuse(request, case_id)
+    marac_case = _referral_or_refuse(request, case_id, page="MARAC same person")
     require_coordinator(request.user)
     role = request.POST.get("role", "")
     if role not in ("victim", "perpetrator"):
