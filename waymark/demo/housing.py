@@ -386,6 +386,8 @@ class _Builder:
                     emergency=True,
                     address="",
                     recorded_by=self.officer,
+                    # Ended, it is at the version ``actions.placement_end`` leaves it at.
+                    version=1 if ended > self.today else 2,
                 )
             )
         end_on = assessed_on + timedelta(days=rng.randint(10, 70))
@@ -433,6 +435,7 @@ class _Builder:
             if relief_end <= self.today:
                 relief.ended_on, relief.end_reason, relief.ended_by = relief_end, ReliefEnd.SECURED_MOVED, self.officer
                 application.stage = ApplicationStage.DUTIES_ENDED
+                application.version += 1  # each duty's end changes the application (``actions.duty_end``)
         else:
             application.stage = ApplicationStage.DUTIES_ENDED
 

@@ -236,11 +236,10 @@ def build_training(*, today: date | None = None) -> TrainingReport | None:
         return None
     today = today or timezone.localdate()
     coordinator = User.objects.get(email=COORDINATOR_EMAIL)
-    courses = {}
+    courses = {course.code: course for course in Course.objects.filter(code__in=[c[0] for c in COURSES])}
     for code, name, kind, length in COURSES:
-        courses[code], _ = Course.objects.get_or_create(
-            code=code, defaults={"name": name, "kind": kind, "length": length}
-        )
+        if code not in courses:  # the coordinator adds the course, as on the register's page
+            courses[code] = actions.course_create(actor=coordinator, code=code, name=name, kind=kind, length=length)
     b = _Builder(coordinator)
     awareness, champions = courses["awareness"], courses["champions"]
 
