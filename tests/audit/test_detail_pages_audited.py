@@ -3,9 +3,11 @@
 The row is written by the object check itself (``waymark/audit/scoping.py``'s ``get_for_user``),
 not by the view. This test walks every URL pattern that takes an object id, opens it (GET) as a
 user who may see the object, in one survivor's whole history (the journey's world: referral,
-assessments, case, plans, orders, outcomes, housing, refuge and sanctuary, programme), and checks
-that a VIEW row names that object (a page that prints or downloads the record records that read as
-PRINT or EXPORT instead, its one row). A pattern that answers GET with 405 is an action, not a page.
+assessments, case, plans, orders, outcomes, housing, refuge and sanctuary, programme, MARAC, her
+subject access request) and the partnership's records around it (training, strategy, provision
+map and board pack, tenancy panel, vacancies, dedupe clusters and merges), and checks
+that exactly one row names that object: VIEW (a page that prints or downloads the record records
+that read as PRINT or EXPORT instead). A pattern that answers GET with 405 is an action, not a page.
 
 A pattern it cannot walk yet is listed in ``NOT_WALKED`` with its reason; a new pattern is in
 neither and fails the test until it is walked.
@@ -31,11 +33,12 @@ from waymark.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 
-# Namespaces whose pages are another helper's, or are not about a record.
+# Namespaces whose pages are not about a record.
 OUT_OF_SCOPE_NAMESPACES = {
     "admin": "Django admin: system administrators only, every change audited (its own site)",
 }
-# Patterns whose id names no protected record, or that this walk cannot reach yet; each says why.
+# Patterns whose id names no protected record (a key, a token, a name, a date, a format, a job, a
+# grant or alert about staff); each says why.
 NOT_WALKED: dict[str, str] = {
     ":account_confirm_email": "allauth: an email confirmation key, not a record",
     ":account_reset_password_from_key": "allauth: a password reset key, not a record",
