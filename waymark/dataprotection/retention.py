@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -218,138 +219,52 @@ def _describe_marac(marac_case: Any) -> tuple[str, date | None]:
     return marac_case.ref or "MARAC case", marac_case.referred_on
 
 
-def _anonymise_if_done(person_ids: Iterable[uuid.UUID | None], as_of: date) -> None:
-    for person_id in person_ids:
-        if person_id is not None and not person_still_needed(person_id, as_of):
-            anonymise_person(person_id)
+@dataclass(frozen=True)
+class Blank:
+    """How most record types are disposed of: the record's own fields blanked, its child rows'
+    fields blanked, then each person on it anonymised once nothing else about them is kept."""
+
+    fields: tuple[str, ...] = ()
+    children: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # ("app.Model", its key to the record, fields)
+    people: tuple[str, ...] = ()  # the record's person id attributes
+
+    def __call__(self, record: Any, as_of: date) -> None:
+        if self.fields:
+            _blank([record], *self.fields)
+        for label, key, fields in self.children:
+            _blank(apps.get_model(label).objects.filter(**{key: record}), *fields)
+        for attribute in self.people:
+            person_id = getattr(record, attribute)
+            if person_id is not None and not person_still_needed(person_id, as_of):
+                anonymise_person(person_id)
 
 
-# --- Incidents: 6 years after the incident --------------------------------------------------------
+def _due(label: str, key: str, past: Callable[[date], Q]) -> Callable[[date], models.QuerySet[Any]]:
+    """The records of ``label`` for which ``past(the schedule's cutoff)`` holds."""
+    return lambda as_of: apps.get_model(label).objects.filter(past(SCHEDULES[key].cutoff(as_of)))
 
 
-def _incidents_due(as_of: date) -> models.QuerySet[Any]:
-    from waymark.incidents.models import Incident
-
-    return Incident.objects.filter(occurred_on__lte=SCHEDULES["incident"].cutoff(as_of))
-
-
-def _dispose_incident(incident: Any, as_of: date) -> None:
-    _blank([incident], "description")
-    _anonymise_if_done([incident.victim_id, incident.perpetrator_id], as_of)
-
-
-def _describe_incident(incident: Any) -> tuple[str, date | None]:
-    return incident.ref or "Incident", incident.occurred_on
-
-
-# --- Homelessness applications: 6 years after the application, once no duty is open ---------------
-
-
-def _applications_due(as_of: date) -> models.QuerySet[Any]:
-    from waymark.housing.models import OPEN_STAGES, HomelessnessApplication
-
-    return HomelessnessApplication.objects.filter(
-        applied_on__lte=SCHEDULES["housing_application"].cutoff(as_of)
-    ).exclude(stage__in=OPEN_STAGES)
-
-
-def _dispose_application(application: Any, as_of: date) -> None:
-    from waymark.housing.models import TemporaryPlacement
-
-    _blank(TemporaryPlacement.objects.filter(application=application), "address")
-    _anonymise_if_done([application.person_id], as_of)
-
-
-def _describe_application(application: Any) -> tuple[str, date | None]:
-    return application.number, application.applied_on
-
-
-# --- DA tenancy panel cases: 6 years after closure ---------------------------------------------------
-
-
-def _panel_cases_due(as_of: date) -> models.QuerySet[Any]:
-    from waymark.housing.models import TenancyPanelCase
-
-    return TenancyPanelCase.objects.filter(closed_on__lte=SCHEDULES["tenancy_panel_case"].cutoff(as_of))
-
-
-def _dispose_panel_case(panel_case: Any, as_of: date) -> None:
-    from waymark.housing.models import PanelDecision, PanelIntelligence
-
-    _blank([panel_case], "representations", "proportionality_review")
-    _blank(PanelDecision.objects.filter(case=panel_case), "note")
-    _blank(PanelIntelligence.objects.filter(case=panel_case), "summary")
-
-
-def _describe_panel_case(panel_case: Any) -> tuple[str, date | None]:
-    return panel_case.number, panel_case.closed_on
-
-
-# --- Refuge referrals: 6 years after leaving, or after an unsuccessful referral ------------------
-
-
-def _refuge_referrals_due(as_of: date) -> models.QuerySet[Any]:
-    from waymark.refuge.models import RefugeReferral
-
-    cutoff = SCHEDULES["refuge_referral"].cutoff(as_of)
-    return RefugeReferral.objects.filter(Q(left_on__lte=cutoff) | Q(unsuccessful_on__lte=cutoff))
-
-
-def _dispose_refuge_referral(referral: Any, as_of: date) -> None:
-    _blank([referral], "decision_note")
-    _anonymise_if_done([referral.person_id], as_of)
-
-
-def _describe_refuge_referral(referral: Any) -> tuple[str, date | None]:
-    return referral.number, referral.left_on or referral.unsuccessful_on
-
-
-# --- Sanctuary: 6 years after the measures were removed, or after a referral that was withdrawn ----
-
-
-def _sanctuaries_due(as_of: date) -> models.QuerySet[Any]:
-    from waymark.refuge.models import Sanctuary
-    from waymark.refuge.states import SanctuaryStatus
-
-    cutoff = SCHEDULES["sanctuary"].cutoff(as_of)
-    return Sanctuary.objects.filter(
-        Q(removed_on__lte=cutoff) | Q(status=SanctuaryStatus.WITHDRAWN, referred_on__lte=cutoff)
+def _described(reference: str, *dates: str) -> Callable[[Any], tuple[str, date | None]]:
+    """The queue's (reference, date it runs from): the first of ``dates`` the record has."""
+    return lambda record: (
+        getattr(record, reference) or "",
+        next((getattr(record, name) for name in dates if getattr(record, name)), None),
     )
 
 
-def _dispose_sanctuary(sanctuary: Any, as_of: date) -> None:
-    from waymark.refuge.models import SanctuaryReview
+def _sanctuary_withdrawn() -> Q:
+    from waymark.refuge.states import SanctuaryStatus
 
-    _blank([sanctuary], "line1", "line2", "town", "postcode", "feedback_comment")
-    _blank(SanctuaryReview.objects.filter(sanctuary=sanctuary), "note")
-    _anonymise_if_done([sanctuary.person_id], as_of)
+    return Q(status=SanctuaryStatus.WITHDRAWN)
 
 
-def _describe_sanctuary(sanctuary: Any) -> tuple[str, date | None]:
-    return sanctuary.number, sanctuary.removed_on or sanctuary.referred_on
+def _application_closed() -> Q:
+    from waymark.housing.models import OPEN_STAGES
+
+    return ~Q(stage__in=OPEN_STAGES)
 
 
-# --- Perpetrator programme enrolments: 6 years after the programme ended ---------------------------
-
-
-def _enrolments_due(as_of: date) -> models.QuerySet[Any]:
-    from waymark.perpetrators.models import Enrolment
-
-    return Enrolment.objects.filter(ended_on__lte=SCHEDULES["programme_enrolment"].cutoff(as_of))
-
-
-def _dispose_enrolment(enrolment: Any, as_of: date) -> None:
-    from waymark.perpetrators.models import BehaviourOutcome, RiskFlag, SessionAttendance
-
-    _blank([enrolment], "assessment_note", "end_note")
-    _blank(SessionAttendance.objects.filter(enrolment=enrolment), "note")
-    _blank(BehaviourOutcome.objects.filter(enrolment=enrolment), "note")
-    _blank(RiskFlag.objects.filter(enrolment=enrolment), "detail")
-    _anonymise_if_done([enrolment.participant_id], as_of)
-
-
-def _describe_enrolment(enrolment: Any) -> tuple[str, date | None]:
-    return enrolment.ref or "Programme enrolment", enrolment.ended_on
+SIX_YEARS = "Limitation Act 1980 six-year period, as for closed cases"
 
 
 SCHEDULE_LIST = [
@@ -389,60 +304,90 @@ SCHEDULE_LIST = [
         title="Incidents (what happened, in words)",
         default_years=6,
         starts="the day of the incident",
-        source="Kept as long as the casework it informs: Limitation Act 1980 six-year period, as for closed cases; MARAC's repeat rule looks back 12 months only",
-        due=_incidents_due,
-        dispose=_dispose_incident,
-        describe=_describe_incident,
+        source=f"Kept as long as the casework it informs: {SIX_YEARS}; MARAC's repeat rule looks back 12 months",
+        due=_due("incidents.Incident", "incident", lambda cutoff: Q(occurred_on__lte=cutoff)),
+        dispose=Blank(fields=("description",), people=("victim_id", "perpetrator_id")),
+        describe=_described("ref", "occurred_on"),
     ),
     Schedule(
         key="housing_application",
         title="Homelessness applications with no duty open (temporary accommodation addresses)",
         default_years=6,
         starts="the day the household applied",
-        source="Housing Act 1996 Part 7 casework: Limitation Act 1980 six-year period, as for closed cases",
-        due=_applications_due,
-        dispose=_dispose_application,
-        describe=_describe_application,
+        source=f"Housing Act 1996 Part 7 casework: {SIX_YEARS}",
+        due=_due(
+            "housing.HomelessnessApplication",
+            "housing_application",
+            lambda cutoff: Q(applied_on__lte=cutoff) & _application_closed(),
+        ),
+        dispose=Blank(children=(("housing.TemporaryPlacement", "application", ("address",)),), people=("person_id",)),
+        describe=_described("number", "applied_on"),
     ),
     Schedule(
         key="tenancy_panel_case",
         title="DA tenancy panel cases (representations, intelligence, the panel's reasons)",
         default_years=6,
         starts="the day the case closed",
-        source="Tenancy enforcement records: Limitation Act 1980 six-year period, as for closed cases",
-        due=_panel_cases_due,
-        dispose=_dispose_panel_case,
-        describe=_describe_panel_case,
+        source=f"Tenancy enforcement records: {SIX_YEARS}",
+        due=_due("housing.TenancyPanelCase", "tenancy_panel_case", lambda cutoff: Q(closed_on__lte=cutoff)),
+        dispose=Blank(
+            fields=("representations", "proportionality_review"),
+            children=(
+                ("housing.PanelDecision", "case", ("note",)),
+                ("housing.PanelIntelligence", "case", ("summary",)),
+            ),
+        ),
+        describe=_described("number", "closed_on"),
     ),
     Schedule(
         key="refuge_referral",
         title="Refuge referrals (the refuge worker's note)",
         default_years=6,
         starts="the day the household left, or the referral was unsuccessful",
-        source="Safe accommodation support: Limitation Act 1980 six-year period, as for closed cases",
-        due=_refuge_referrals_due,
-        dispose=_dispose_refuge_referral,
-        describe=_describe_refuge_referral,
+        source=f"Safe accommodation support: {SIX_YEARS}",
+        due=_due(
+            "refuge.RefugeReferral",
+            "refuge_referral",
+            lambda cutoff: Q(left_on__lte=cutoff) | Q(unsuccessful_on__lte=cutoff),
+        ),
+        dispose=Blank(fields=("decision_note",), people=("person_id",)),
+        describe=_described("number", "left_on", "unsuccessful_on"),
     ),
     Schedule(
         key="sanctuary",
         title="Sanctuary schemes (the home's address, reviews, feedback)",
         default_years=6,
         starts="the day the measures were removed (or a withdrawn referral was made)",
-        source="Safe accommodation support: Limitation Act 1980 six-year period, as for closed cases",
-        due=_sanctuaries_due,
-        dispose=_dispose_sanctuary,
-        describe=_describe_sanctuary,
+        source=f"Safe accommodation support: {SIX_YEARS}",
+        due=_due(
+            "refuge.Sanctuary",
+            "sanctuary",
+            lambda cutoff: Q(removed_on__lte=cutoff) | (_sanctuary_withdrawn() & Q(referred_on__lte=cutoff)),
+        ),
+        dispose=Blank(
+            fields=("line1", "line2", "town", "postcode", "feedback_comment"),
+            children=(("refuge.SanctuaryReview", "sanctuary", ("note",)),),
+            people=("person_id",),
+        ),
+        describe=_described("number", "removed_on", "referred_on"),
     ),
     Schedule(
         key="programme_enrolment",
         title="Perpetrator programme enrolments (assessment, session notes, outcomes, flags)",
         default_years=6,
         starts="the day the programme ended",
-        source="Respect Standard: keep in line with the agency's policy; Limitation Act 1980 six-year period, as for closed cases",
-        due=_enrolments_due,
-        dispose=_dispose_enrolment,
-        describe=_describe_enrolment,
+        source=f"Respect Standard: keep in line with the agency's policy; {SIX_YEARS}",
+        due=_due("perpetrators.Enrolment", "programme_enrolment", lambda cutoff: Q(ended_on__lte=cutoff)),
+        dispose=Blank(
+            fields=("assessment_note", "end_note"),
+            children=(
+                ("perpetrators.SessionAttendance", "enrolment", ("note",)),
+                ("perpetrators.BehaviourOutcome", "enrolment", ("note",)),
+                ("perpetrators.RiskFlag", "enrolment", ("detail",)),
+            ),
+            people=("participant_id",),
+        ),
+        describe=_described("ref", "ended_on"),
     ),
 ]
 
