@@ -162,3 +162,14 @@ def test_solving_by_connected_groups_finds_what_the_whole_system_finds(case):
     hidden = sorted(hidden_set)
     shown = set(range(n)) - hidden_set
     assert _determined(hidden, constraints, shown) == _determined_whole(hidden, constraints)
+
+
+def test_a_cell_the_caller_must_hide_is_hidden_with_a_partner_so_the_total_cannot_give_it_back():
+    from waymark.core.disclosure import hidden_in_table
+
+    rows = [{"n": 40}, {"n": 50}, {"n": 60}]
+    cells, hidden = hidden_in_table(rows, ["n"], total_row={"n": 150}, also_hidden=[(1, "n")])
+    assert (1, "n") in hidden and len(hidden & {(0, "n"), (2, "n"), ("total", "n")}) >= 1
+    assert cells == {(0, "n"), (1, "n"), (2, "n"), ("total", "n")}
+    _, nothing = hidden_in_table(rows, ["n"], total_row={"n": 150})
+    assert nothing == set()  # large counts alone: nothing withheld

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
-from waymark.core.disclosure import HIDDEN, Applied, Suppressed, protect_table
+from waymark.core.disclosure import HIDDEN, Applied, Suppressed, hidden_in_table, protect_table
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
@@ -201,8 +201,8 @@ def feedback_submit(*, token: str, answers: dict[str, str]) -> FeedbackResponse:
 # --- The commissioner's figures -------------------------------------------------------------------
 
 
-def _counts(start: date, end: date) -> dict[Any, dict[str, int]]:
-    """Responses and answers per provider, counted in the database (one query)."""
+def _monthly_counts(start: date, end: date) -> dict[date, dict[Any, dict[str, int]]]:
+    """Responses and answers per month and provider, counted in the database (one query)."""
     from waymark.commissioning.models import FeedbackResponse
 
     aggregates: dict[str, Any] = {"responses": Count("id")}
@@ -211,18 +211,18 @@ def _counts(start: date, end: date) -> dict[Any, dict[str, int]]:
         aggregates[f"{question.key}_skipped"] = Count("id", filter=Q(**{question.key: ""}))
     rows = (
         FeedbackResponse.objects.filter(month__gte=month_of(start), month__lte=end)
-        .values("provider_agency_id")
+        .values("month", "provider_agency_id")
         .annotate(**aggregates)
         .order_by()
     )
-    out: dict[Any, dict[str, int]] = {}
+    out: dict[date, dict[Any, dict[str, int]]] = {}
     for row in rows:
-        counts = {k: int(cast(int, v)) for k, v in row.items() if k != "provider_agency_id"}
+        counts = {k: int(cast(int, v)) for k, v in row.items() if k not in ("month", "provider_agency_id")}
         for question in QUESTIONS:
             counts[f"{question.key}_other"] = (
                 counts["responses"] - counts[f"{question.key}_positive"] - counts[f"{question.key}_skipped"]
             )
-        out[row["provider_agency_id"]] = counts
+        out.setdefault(row["month"], {})[row["provider_agency_id"]] = counts
     return out
 
 
@@ -250,23 +250,47 @@ class FeedbackRow:
         return [(q.figure, self.share(q.key), self.cells[f"{q.key}_positive"]) for q in QUESTIONS]
 
 
+ROW_TOTALS = [("responses", [f"{q.key}_{p}" for p in ("positive", "other", "skipped")]) for q in QUESTIONS]
+
+
+def _table(by_provider: dict[Any, dict[str, int]], providers: list[Any]) -> tuple[list[dict[str, int]], dict[str, int]]:
+    rows = [dict(by_provider.get(pk) or dict.fromkeys(COUNT_COLUMNS, 0)) for pk in providers]
+    return rows, {c: sum(row[c] for row in rows) for c in COUNT_COLUMNS}
+
+
 def feedback_figures(start: date, end: date, applied: Applied) -> tuple[FeedbackRow, list[FeedbackRow]]:
     """(the "All" row, a row per provider) for responses given in the months from ``start`` to
     ``end``, with the disclosure rule applied: the providers add up to All, and each question's
-    positive, other and skipped answers add up to the responses."""
+    positive, other and skipped answers add up to the responses.
+
+    The same in every period asked: a figure the rule withholds in any one month (a lone answer,
+    or the figure withheld so that it cannot be worked out) is withheld in every period that
+    contains that month. Otherwise July to August, less July, would give August's lone answer."""
     from waymark.organisations.models import Agency
 
-    counts = _counts(start, end)
+    monthly = _monthly_counts(start, end)
+    counts: dict[Any, dict[str, int]] = {}
+    for by_provider in monthly.values():
+        for pk, month_counts in by_provider.items():
+            summed = counts.setdefault(pk, dict.fromkeys(COUNT_COLUMNS, 0))
+            for column in COUNT_COLUMNS:
+                summed[column] += month_counts[column]
     names = dict(Agency.objects.filter(pk__in=list(counts)).values_list("pk", "name"))
     providers = sorted(counts, key=lambda pk: names.get(pk, ""))
-    rows = [dict(counts[pk]) for pk in providers]
-    total = {c: sum(row[c] for row in rows) for c in COUNT_COLUMNS}
+    withheld_in_a_month: set[Any] = set()
+    for by_provider in monthly.values():
+        month_rows, month_total = _table(by_provider, providers)
+        withheld_in_a_month |= hidden_in_table(
+            month_rows, COUNT_COLUMNS, total_row=month_total, row_totals=ROW_TOTALS, the_rule=applied.rule
+        )[1]
+    rows, total = _table(counts, providers)
     shown_rows, shown_total, hidden = protect_table(
         rows,
         COUNT_COLUMNS,
         total_row=total,
-        row_totals=[("responses", [f"{q.key}_{p}" for p in ("positive", "other", "skipped")]) for q in QUESTIONS],
+        row_totals=ROW_TOTALS,
         the_rule=applied.rule,
+        also_hidden=withheld_in_a_month,
     )
     applied.record("survivor feedback by provider", hidden)
     assert shown_total is not None

@@ -163,12 +163,19 @@ def _pinned(equations: list[dict[int, int]], columns: list[int]) -> list[int]:
     return [column for row_index, column in enumerate(pivots) if len(rows[row_index]) == 1]
 
 
-def protect(cells: dict[Key, int], constraints: Iterable[Constraint], *, the_rule: Rule | None = None) -> set[Key]:
-    """The keys of the cells to hide: primary (small counts) and secondary (so that no hidden cell
-    can be worked out from the shown cells and the totals)."""
+def protect(
+    cells: dict[Key, int],
+    constraints: Iterable[Constraint],
+    *,
+    the_rule: Rule | None = None,
+    also_hidden: Iterable[Key] = (),
+) -> set[Key]:
+    """The keys of the cells to hide: primary (small counts, and ``also_hidden``: cells the caller
+    must hide for a reason of its own) and secondary (so that no hidden cell can be worked out
+    from the shown cells and the totals)."""
     the_rule = the_rule or rule()
     linked = [(total, list(parts)) for total, parts in constraints]
-    hidden = {key for key, value in cells.items() if the_rule.is_small(value)}
+    hidden = {key for key, value in cells.items() if the_rule.is_small(value)} | (set(also_hidden) & set(cells))
     if not hidden:
         return hidden
     while True:
@@ -225,18 +232,16 @@ class Applied:
         return f"{text} No figure on this page needed it."
 
 
-def protect_table(
+def hidden_in_table(
     rows: list[dict[str, Any]],
     columns: Sequence[str],
     *,
     total_row: dict[str, Any] | None = None,
     row_totals: Sequence[tuple[str, Sequence[str]]] = (),
     the_rule: Rule | None = None,
-) -> tuple[list[dict[str, Any]], dict[str, Any] | None, int]:
-    """A table of counts (rows of dicts) with, optionally, a total row (each column's sum) and
-    totals within each row (``row_totals``: (total column, part columns)). Returns the rows and
-    total row with hidden figures replaced by ``HIDDEN``, and how many were hidden."""
-    the_rule = the_rule or rule()
+    also_hidden: Iterable[Key] = (),
+) -> tuple[set[Key], set[Key]]:
+    """(the cells of a table, keyed ``(row index or "total", column)``; those to hide)."""
     cells: dict[Key, int] = {}
     for index, row in enumerate(rows):
         for column in columns:
@@ -254,7 +259,25 @@ def protect_table(
         for index in [*range(len(rows)), *(["total"] if total_row is not None else [])]:
             constraints.append(((index, total_column), [(index, part) for part in parts]))
     constraints = [(t, [p for p in ps if p in cells]) for t, ps in constraints if t in cells]
-    hidden = protect(cells, constraints, the_rule=the_rule)
+    return set(cells), protect(cells, constraints, the_rule=the_rule, also_hidden=also_hidden)
+
+
+def protect_table(
+    rows: list[dict[str, Any]],
+    columns: Sequence[str],
+    *,
+    total_row: dict[str, Any] | None = None,
+    row_totals: Sequence[tuple[str, Sequence[str]]] = (),
+    the_rule: Rule | None = None,
+    also_hidden: Iterable[Key] = (),
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None, int]:
+    """A table of counts (rows of dicts) with, optionally, a total row (each column's sum) and
+    totals within each row (``row_totals``: (total column, part columns)). Returns the rows and
+    total row with hidden figures replaced by ``HIDDEN``, and how many were hidden."""
+    the_rule = the_rule or rule()
+    cells, hidden = hidden_in_table(
+        rows, columns, total_row=total_row, row_totals=row_totals, the_rule=the_rule, also_hidden=also_hidden
+    )
 
     def apply(index: Any, row: dict[str, Any]) -> dict[str, Any]:
         return {
