@@ -137,7 +137,6 @@ MARAC_NOT_YET_CONVERTED: frozenset[str] = frozenset(
         "waymark/marac/flags.py",
         "waymark/marac/repeats.py",
         "waymark/marac/reports/returns.py",
-        "waymark/journey/sources.py::marac_appearances",
     }
 )
 

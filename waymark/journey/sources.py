@@ -356,19 +356,17 @@ def marac_appearances(user: User, person: Person) -> list[Entry]:
     Rule: the MARAC referral is in one of ``waymark/marac``'s scopes: read in full
     (``marac_referrals_visible_to``: the coordinator), its status followed by the agency that made
     it (``marac_referral_status_visible_to``), or on the agenda of a meeting the user takes part in
-    (``MaracCase.objects.visible_to``). Only a full reader sees the criteria. Appearances as the person
-    causing harm are never entries: the perpetrator is never told of a MARAC.
+    (``MaracCase.objects.visible_to``); together, ``MaracCase.objects.journey_visible_to``. Only a
+    full reader sees the criteria. Appearances as the person causing harm are never entries: the
+    perpetrator is never told of a MARAC.
     """
     from waymark.marac.models import Criterion, MaracCase, MaracCaseStatus
-    from waymark.marac.referrals.access import marac_referral_status_visible_to, marac_referrals_visible_to
+    from waymark.marac.referrals.access import marac_referrals_visible_to
 
     full = marac_referrals_visible_to(user).filter(victim=person).values("pk")
-    followed = marac_referral_status_visible_to(user).filter(victim=person).values("pk")
-    # Whatever the MARAC case scope grants: every case for the coordinator, the cases on the agenda
-    # of a meeting a representative takes part in.
-    on_agenda = MaracCase.objects.visible_to(user).filter(victim=person)
     found = (
-        MaracCase.objects.filter(Q(pk__in=full) | Q(pk__in=followed) | Q(pk__in=on_agenda.values("pk")))
+        MaracCase.objects.journey_visible_to(user)
+        .filter(victim=person)
         .select_related("meeting", "referring_agency")
         .annotate(read_in_full=Exists(full.filter(pk=OuterRef("pk"))))
     )

@@ -115,6 +115,14 @@ class MaracCaseQuerySet(ScopedQuerySet["MaracCase"]):
 
         return cast(MaracCaseQuerySet, marac_cases_visible_to(user, self))
 
+    @user_scope
+    def journey_visible_to(self, user: User) -> MaracCaseQuerySet:
+        """The MARAC cases a person's journey may show this user: read in full, status followed by
+        the referring agency, or on the agenda of a meeting they take part in (``referrals/access.py``)."""
+        from waymark.marac.referrals.access import marac_cases_on_journey
+
+        return cast(MaracCaseQuerySet, marac_cases_on_journey(user, self))
+
 
 class MaracCase(BaseModel):
     """A MARAC referral: a case referred to MARAC and, once listed, heard at one meeting.

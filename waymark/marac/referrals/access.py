@@ -87,6 +87,15 @@ def marac_referral_status_visible_to(user: User) -> QuerySet[Any]:
     return MaracCase.objects.filter(referring_agency_id__in=user.agencies_with_role(*MARAC_REFERRING_ROLES))
 
 
+def marac_cases_on_journey(user: User, cases: QuerySet[Any]) -> QuerySet[Any]:
+    """Of ``cases``, those a person's journey may show: the referral read in full, its status
+    followed by the agency that made it, or the case on the agenda of a meeting the user takes part in."""
+    full = marac_referrals_visible_to(user).order_by().values("pk")
+    followed = marac_referral_status_visible_to(user).order_by().values("pk")
+    on_agenda = MaracCase.objects.visible_to(user).order_by().values("pk")
+    return cases.filter(Q(pk__in=full) | Q(pk__in=followed) | Q(pk__in=on_agenda))
+
+
 def get_marac_referral_for_user(user: User, case_id: uuid.UUID | str, *, page: str = "") -> MaracCase:
     """The referral, if the user may read it in full, through the one object check (``get_for_user``,
     which writes the VIEW row for ``page``).
