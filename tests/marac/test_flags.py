@@ -184,6 +184,9 @@ def test_repeat_referral_from_a_flag(coordinator, victim, harm, earlier, client_
     form_url = reverse("marac:refer") + f"?flag={flag.pk}"
     page = client.get(form_url).content.decode()
     assert "Rosa Lindqvist" in page and 'value="repeat" checked' in page
+    # The alert's object check wrote the page's one read row, naming the alert.
+    reads = AuditEvent.objects.filter(actor=coordinator, action=AuditAction.VIEW, object_id=str(flag.pk))
+    assert [event.detail.get("page") for event in reads] == ["MARAC referral form"]
     response = client.post(
         form_url,
         {

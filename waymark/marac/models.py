@@ -400,6 +400,15 @@ class FlagStatus(models.TextChoices):
     DISMISSED = "dismissed", "Dismissed"
 
 
+class FlagAlertQuerySet(ScopedQuerySet["FlagAlert"]):
+    @user_scope
+    def visible_to(self, user: User) -> FlagAlertQuerySet:
+        """Flag-and-tag alerts: MARAC coordinators only, every alert (``marac/referrals/access.py``)."""
+        from waymark.marac.referrals.access import is_coordinator
+
+        return self if is_coordinator(user) else self.none()
+
+
 class FlagAlert(BaseModel):
     """Flag and tag: an incident between a pair who had a MARAC referral in the last 12 months.
 
@@ -421,6 +430,8 @@ class FlagAlert(BaseModel):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution_note = EncryptedTextField(blank=True, help_text="Why the coordinator dismissed it (encrypted).")
+
+    objects = FlagAlertQuerySet.as_manager()
 
     class Meta:
         ordering = ["-raised_at"]

@@ -126,25 +126,14 @@ def require_coordinator(user: User) -> None:
 
 
 def flags_visible_to(user: User) -> QuerySet[Any]:
-    """Flag-and-tag alerts: MARAC coordinators only."""
-    if not is_coordinator(user):
-        return FlagAlert.objects.none()
-    # The coordinator acts on every alert.
-    return FlagAlert.objects.all()
+    """Flag-and-tag alerts: MARAC coordinators only (the coordinator acts on every alert)."""
+    return FlagAlert.objects.visible_to(user)
 
 
-def get_flag_for_user(user: User, flag_id: uuid.UUID | str) -> FlagAlert:
-    """The alert, if the user may act on it. Http404 alike for "no such" and "not yours"."""
-    try:
-        flag_uuid = uuid.UUID(str(flag_id))
-    except ValueError:
-        raise Http404("No such alert") from None
-    flag = (
-        flags_visible_to(user)
-        .select_related("incident", "earlier_case", "earlier_case__victim", "earlier_case__perpetrator")
-        .filter(pk=flag_uuid)
-        .first()
+def get_flag_for_user(user: User, flag_id: uuid.UUID | str, *, page: str = "") -> FlagAlert:
+    """The alert, if the user may act on it, through the one object check (``get_for_user``):
+    Http404 alike for "no such" and "not yours", and the VIEW row for ``page`` written."""
+    scope = flags_visible_to(user).select_related(
+        "incident", "earlier_case", "earlier_case__victim", "earlier_case__perpetrator"
     )
-    if flag is None:
-        raise Http404("No such alert")
-    return flag
+    return get_for_user(scope, flag_id, actor=user, detail={"page": page} if page else None)

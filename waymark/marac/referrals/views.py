@@ -107,7 +107,7 @@ def refer(request: AuthenticatedHttpRequest) -> HttpResponse:
         checklist = latest_assessment(user=user, person=victim)
     elif request.GET.get("flag"):
         require_coordinator(user)
-        flag = get_flag_for_user(user, request.GET["flag"])
+        flag = get_flag_for_user(user, request.GET["flag"], page="MARAC referral form")
         if flag.status != FlagStatus.NEW:
             messages.error(request, "This alert has already been dealt with.")
             return redirect("marac:flags")
@@ -132,13 +132,13 @@ def refer(request: AuthenticatedHttpRequest) -> HttpResponse:
         checklist_score=checklist.yes_count if checklist is not None else None,
         risk_assessment=checklist,
     )
-    if request.method == "GET":
+    if request.method == "GET" and case is None and flag is None:
+        # The direct form names no record yet (a case or an alert was audited by its object check).
         audit_record(
             actor=user,
             action=AuditAction.VIEW,
-            obj=case or flag,
-            object_type="" if (case or flag) else "marac.maraccase",
-            detail={"page": "MARAC referral form", "from": "case" if case else "flag" if flag else "direct"},
+            object_type="marac.maraccase",
+            detail={"page": "MARAC referral form", "from": "direct"},
         )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -428,7 +428,7 @@ def flags(request: AuthenticatedHttpRequest) -> HttpResponse:
 @signed_in()  # any member: an alert that is not theirs is a 404
 @require_POST
 def dismiss(request: AuthenticatedHttpRequest, flag_id: str) -> HttpResponse:
-    flag = get_flag_for_user(request.user, flag_id)
+    flag = get_flag_for_user(request.user, flag_id, page="MARAC flag dismiss")
     form = DismissForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Explain why this alert needs no repeat referral, then dismiss it.")
