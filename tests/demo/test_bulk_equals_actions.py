@@ -15,7 +15,6 @@ import random
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-import pytest
 import time_machine
 from django.db import models, transaction
 from django.utils import timezone
@@ -44,15 +43,6 @@ KINDS = [Case, CaseStatusChange, ContactAttempt, RiskAssessment, RiskAnswer, Out
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
-
-
-@pytest.fixture
-def demo_team(db, settings):
-    from waymark.demo.partnership import build_partnership
-
-    settings.REFERRALS_RECEIVING_AGENCY_REF = "SASS"
-    build_partnership()
-    return casework._ensure_team()
 
 
 def _referral(team: Any, received_on: date, n: int) -> Referral:

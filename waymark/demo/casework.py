@@ -1049,12 +1049,12 @@ class _SupportWriter:
 
     def write(self, plans: list[_Plan]) -> None:
         try:
-            from waymark.support.models import Goal, Intervention, LegalOrder, Need, SafetyPlan, Service
+            from waymark.support.models import Goal, GoalProgress, Intervention, LegalOrder, Need, SafetyPlan, Service
         except ImportError:  # pragma: no cover - the support app is built alongside
             return
         writer, today = self.writer, self.writer.today
         services = dict(Service.objects.filter(is_active=True).values_list("code", "pk"))
-        safety, needs, goals = _Table(SafetyPlan), _Table(Need), _Table(Goal)
+        safety, needs, goals, progress = _Table(SafetyPlan), _Table(Need), _Table(Goal), _Table(GoalProgress)
         interventions, orders, protects = _Table(Intervention), _Table(LegalOrder), _Table(LegalOrder.protects.through)
         amara_expiring = 0
         for plan in plans:
@@ -1095,14 +1095,20 @@ class _SupportWriter:
                     identified_by=worker,
                 )
                 done = (today - engaged).days > 60 and rng.random() < 0.4
-                goals.add(
+                target = add_months(engaged, rng.randint(2, 5))
+                goal_id = goals.add(
                     need=need_id,
                     description=goal,
-                    target_on=add_months(engaged, rng.randint(2, 5)),
+                    target_on=target,
                     status="achieved" if done else "in_progress",
                     set_on=engaged,
                     set_by=worker,
                 )
+                # A goal's status is its latest progress update's (goal_progress_record): under
+                # way from the day it was set, achieved by its target (or today, if that is sooner).
+                progress.add(goal=goal_id, recorded_on=engaged, status="in_progress", recorded_by=worker)
+                if done:
+                    progress.add(goal=goal_id, recorded_on=min(target, today), status="achieved", recorded_by=worker)
                 if service in services and rng.random() < 0.7:
                     offered = min(today, engaged + timedelta(days=rng.randint(0, 21)))
                     started = offered + timedelta(days=rng.randint(3, 20))
@@ -1153,6 +1159,7 @@ class _SupportWriter:
         safety.write(writer.report, "safety plans")
         needs.write(writer.report, "needs")
         goals.write(writer.report, "goals")
+        progress.write(writer.report, "goal progress updates")
         interventions.write(writer.report, "interventions")
         orders.write(writer.report, "legal orders")
         protects.write(writer.report, "people protected by orders")
