@@ -9,8 +9,9 @@ test: once by the demo's writer, once by replaying the same records through the 
 ``intervention_record``, ``intervention_update``, ``legal_order_record``) with the clock on each
 record's date. Every row is compared field by field, leaving out only ids and row timestamps; a
 row made in the scenario that another points at (a goal's need, a progress update's goal, an
-order's people) is compared through what it is. The children on a case are not in this scenario
-(docs/demo.md says so).
+order's people) is compared through what it is. The children on the cases (person records, search
+keys, links, therapy offered) are compared the same way in a second test, replayed through
+``case_child_create`` and ``intervention_record``.
 """
 
 from __future__ import annotations
@@ -28,12 +29,17 @@ from waymark.cases.models import Case, ContactOutcome
 from waymark.cases.states import CaseStatus
 from waymark.demo import casework
 from waymark.demo.casework import CaseworkReport, _Plan
+from waymark.matching.models import PersonSearchKey
+from waymark.people.models import Person
 from waymark.risk.choices import RiskLevel
-from waymark.support.models import Goal, GoalProgress, Intervention, LegalOrder, Need, SafetyPlan
+from waymark.support.models import CaseChild, Goal, GoalProgress, Intervention, LegalOrder, Need, SafetyPlan
 
 Protects = LegalOrder.protects.through
 KINDS: list[Any] = [SafetyPlan, Need, Goal, GoalProgress, Intervention, LegalOrder, Protects]
 SKIP = {"id", "created_at", "modified_at"}
+# A child's ``ref`` is the demo's own name for it (SD-CH...), as a case's is (compared by what it is).
+SKIP_FOR: dict[Any, set[str]] = {Person: {"ref"}}
+CHILD_KINDS: list[Any] = [Person, PersonSearchKey, CaseChild, Intervention]
 TODAY = date(2015, 7, 31)
 
 
@@ -82,7 +88,6 @@ def _scenario(team: Any) -> list[_Plan]:
 
 def _through_actions(team: Any, plans: list[_Plan], bulk: dict[Any, list[dict]]) -> None:
     """The same records, each by the action a caseworker would use, on the record's own date."""
-    from waymark.people.models import Person
     from waymark.support import actions
     from waymark.support.models import Service
 
@@ -147,7 +152,8 @@ def _through_actions(team: Any, plans: list[_Plan], bulk: dict[Any, list[dict]])
                     actions.intervention_update(actor=worker, intervention=made, status=row["status"], on=moved_on)
         for row in (r for r in bulk[LegalOrder] if r["case"] == mine):
             key = ("order", mine, row["kind"], row["granted_on"])
-            protected = [p["person"] for p in bulk[Protects] if p["legalorder"] == key]
+            people = {_key(Person, person.pk): person for person in Person.objects.all()}
+            protected = [people[p["person"]] for p in bulk[Protects] if p["legalorder"] == key]
             with time_machine.travel(at(row["granted_on"] or row["applied_on"], 15), tick=False):
                 actions.legal_order_record(
                     actor=worker,
@@ -157,8 +163,8 @@ def _through_actions(team: Any, plans: list[_Plan], bulk: dict[Any, list[dict]])
                     applied_on=row["applied_on"],
                     granted_on=row["granted_on"],
                     expires_on=row["expires_on"],
-                    protects=list(Person.objects.filter(pk__in=protected)),
-                    against=Person.objects.get(pk=row["against"]),
+                    protects=protected,
+                    against=people[row["against"]],
                     terms=row["terms"],
                 )
 
@@ -178,13 +184,16 @@ def _key(model: Any, pk: Any) -> Any:
     if model is Goal:
         goal = Goal.objects.get(pk=pk)
         return ("goal", _key(Need, goal.need_id), goal.description)
+    if model is Person:
+        person = Person.objects.get(pk=pk)
+        return ("person", person.given_name, person.family_name, person.date_of_birth)
     if model is LegalOrder:
         order = LegalOrder.objects.get(pk=pk)
         return ("order", _key(Case, order.case_id), order.kind, order.granted_on)
     return pk
 
 
-SCENARIO_MODELS = {Case, Need, Goal, LegalOrder}
+SCENARIO_MODELS = {Case, Need, Goal, LegalOrder, Person}
 
 
 def _rows(kind: type[models.Model]) -> list[dict[str, Any]]:
@@ -192,7 +201,7 @@ def _rows(kind: type[models.Model]) -> list[dict[str, Any]]:
     for obj in kind.objects.all():
         row: dict[str, Any] = {}
         for f in kind._meta.concrete_fields:
-            if f.name in SKIP:
+            if f.name in SKIP or f.name in SKIP_FOR.get(kind, set()):
                 continue
             value = getattr(obj, f.attname)
             if f.is_relation and f.related_model in SCENARIO_MODELS:
@@ -202,12 +211,12 @@ def _rows(kind: type[models.Model]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: repr(sorted(r.items(), key=lambda kv: kv[0])))
 
 
-def _build(way: Any) -> dict[Any, list[Any]]:
+def _build(way: Any, kinds: list[Any] = KINDS) -> dict[Any, list[Any]]:
     """Writes with ``way`` inside a transaction that is rolled back, and returns the rows."""
     before = AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
     with transaction.atomic():
         way()
-        rows: dict[Any, list[Any]] = {kind: _rows(kind) for kind in KINDS}
+        rows: dict[Any, list[Any]] = {kind: _rows(kind) for kind in kinds}
         written = AuditEvent.objects.filter(sequence__gt=before).order_by("sequence")
         rows[AuditEvent] = list(written.values_list("action", "object_type"))
         transaction.set_rollback(True)
@@ -236,3 +245,65 @@ def test_the_support_records_the_demo_writes_are_what_the_actions_write(demo_tea
     # The loader writes no audit rows (deliberately, docs/demo.md); the actions write theirs.
     assert bulk[AuditEvent] == []
     assert ("create", "support.safetyplan") in replayed[AuditEvent]
+
+
+def _children_through_actions(team: Any, plans: list[_Plan], bulk: dict[Any, list[dict]]) -> None:
+    """The same children, each recorded on its case by the worker (``case_child_create``) on the
+    day it was linked, and the therapy offered to some (``intervention_record``) on its day."""
+    from waymark.support import actions
+    from waymark.support.models import Service
+
+    made: dict[Any, Person] = {}
+    for plan in plans:
+        worker = team.workers[plan.worker]
+        case = Case.objects.get(referral_id=plan.referral.id)
+        mine = ("case", plan.referral.id)
+        for link in (r for r in bulk[CaseChild] if r["case"] == mine):
+            child = next(
+                p
+                for p in bulk[Person]
+                if ("person", p["given_name"], p["family_name"], p["date_of_birth"]) == link["child"]
+            )
+            with time_machine.travel(at(link["linked_on"], 12), tick=False):
+                made[link["child"]] = actions.case_child_create(
+                    actor=worker,
+                    case=case,
+                    fields={name: child[name] for name in ("given_name", "family_name", "date_of_birth", "sex")},
+                    relationship_to_client=link["relationship_to_client"],
+                    lives_in_household=link["lives_in_household"],
+                ).child
+        for row in (r for r in bulk[Intervention] if r["case"] == mine):
+            with time_machine.travel(at(row["offered_on"], 12), tick=False):
+                actions.intervention_record(
+                    actor=worker,
+                    case=case,
+                    service=Service.objects.get(pk=row["service"]),
+                    offered_on=row["offered_on"],
+                    child=made[row["child"]],
+                    note=row["outcome_note"],
+                )
+
+
+def test_the_children_the_demo_writes_are_what_the_actions_write(demo_team, monkeypatch):
+    support_writer = casework._SupportWriter
+    monkeypatch.setattr(casework, "_SupportWriter", _NoSupport)  # written below, twice
+    monkeypatch.setattr(casework, "_ProgrammeWriter", _NoSupport)
+    plans = _scenario(demo_team)
+    for n, plan in enumerate(plans):
+        plan.referral.children_in_household = n % 4
+    writer = casework._Writer(demo_team, TODAY, CaseworkReport())
+    writer.write(plans)
+
+    def bulk_way() -> None:
+        from waymark.support.models import Service
+
+        support_writer(writer).children(plans, Service.objects.get(code="childrens_therapeutic").pk)
+
+    bulk = _build(bulk_way, CHILD_KINDS)
+    assert all(bulk[kind] for kind in CHILD_KINDS), [kind.__name__ for kind in CHILD_KINDS if not bulk[kind]]
+    replayed = _build(lambda: _children_through_actions(demo_team, plans, bulk), CHILD_KINDS)
+
+    differences = {kind.__name__: _diff(bulk[kind], replayed[kind]) for kind in CHILD_KINDS}
+    assert differences == {kind.__name__: [] for kind in CHILD_KINDS}
+    assert bulk[AuditEvent] == []
+    assert ("link", "support.casechild") in replayed[AuditEvent]

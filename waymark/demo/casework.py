@@ -1189,7 +1189,9 @@ class _SupportWriter:
                     ref=f"{CHILD_PREFIX}{number:06d}",
                     given_name=rng.choice(CHILD_NAMES[sex]),
                     family_name=family.get(plan.referral.person_id, ""),
-                    date_of_birth=today - timedelta(days=rng.randint(100, 16 * 365)),
+                    # Born before the day the child was put on the case (the product refuses a
+                    # date of birth after it): 100 days to 16 years old then.
+                    date_of_birth=(engaged or today) - timedelta(days=rng.randint(100, 16 * 365)),
                     sex=sex,
                     primary_role="child",
                     held_by=writer.team.agency.pk,
