@@ -1241,9 +1241,11 @@ class _ProgrammeWriter:
         from waymark.accounts.models import User
 
         try:
-            from waymark.perpetrators.models import BehaviourOutcome, Enrolment, SessionAttendance, VictimLink
+            from waymark.perpetrators.models import BehaviourOutcome, Enrolment, RiskFlag, SessionAttendance, VictimLink
         except ImportError:  # pragma: no cover - the perpetrators app is built alongside
             return
+        from waymark.perpetrators.selectors import allowed_absences
+
         worker = User.objects.filter(email="tom.reid@sass.example").first()
         if worker is None:
             return
@@ -1251,11 +1253,12 @@ class _ProgrammeWriter:
         sessions = int(getattr(settings, "PERPETRATOR_PROGRAMME_SESSIONS", 26))
         agencies = dict(writer.team.agency.__class__.objects.values_list("ref", "pk"))
         source_agency = {"childrens_social_care": "SCSC", "probation": "NPS", "da_service": "SASS"}
-        enrolments, links, attendance, outcomes = (
+        enrolments, links, attendance, outcomes, flags = (
             _Table(Enrolment),
             _Table(VictimLink),
             _Table(SessionAttendance),
             _Table(BehaviourOutcome),
+            _Table(RiskFlag),
         )
         taken: set[uuid.UUID] = set()
         number = 0
@@ -1278,7 +1281,12 @@ class _ProgrammeWriter:
                 "ref": f"SD-PP{number:05d}",
                 "participant": harm,
                 "agency": writer.team.agency.pk,
-                "worker": worker.pk,
+                # A referral names no programme worker (enrolment_refer); a self-referral names the
+                # one who recorded it (enrolment_self_referral).
+                "worker": worker.pk if source == "self" else None,
+                # Referred from the DA service by the victim's own caseworker; the other services'
+                # referrers are not demo users.
+                "referred_by": writer.team.workers[plan.worker].pk if source == "da_service" else None,
                 "referred_on": referred,
                 "source": source,
                 "referring_agency": agencies.get(source_agency.get(source, "")),
@@ -1298,7 +1306,8 @@ class _ProgrammeWriter:
                     ),
                 )
             elif starts > today:
-                values.update(status="assessed", assessed_on=assessed, starts_on=starts)
+                # A place booked to start later is an enrolment (enrolment_enrol takes a future start).
+                values.update(status="enrolled", assessed_on=assessed, starts_on=starts)
             else:
                 last = sessions if fate == "completed" else rng.randint(3, sessions - 4)
                 ended = starts + timedelta(weeks=last - 1)
@@ -1318,17 +1327,35 @@ class _ProgrammeWriter:
                         )
                 enrolment_id = values["id"] = uuid.uuid4()
                 held = [starts + timedelta(weeks=w) for w in range(last) if starts + timedelta(weeks=w) <= today]
-                for week, day in enumerate(held):
-                    dropping = fate == "dropped_out" and week >= len(held) - 2
-                    mark = (
-                        "absent_without_reason"
-                        if dropping
-                        else _pick(
-                            rng,
-                            [("attended", 80), ("late", 5), ("absent_with_reason", 9), ("absent_without_reason", 6)],
-                        )
+                marks = [
+                    "absent_without_reason"
+                    if fate == "dropped_out" and week >= len(held) - 2
+                    else _pick(
+                        rng,
+                        [("attended", 80), ("late", 5), ("absent_with_reason", 9), ("absent_without_reason", 6)],
                     )
-                    attendance.add(enrolment=enrolment_id, session_on=day, attendance=mark, recorded_by=worker.pk)
+                    for week in range(len(held))
+                ]
+                if values["status"] == "completed":
+                    # Completing needs all but the allowed absences attended (enrolment_complete):
+                    # those who complete were there for the rest.
+                    missed = [week for week, mark in enumerate(marks) if mark.startswith("absent")]
+                    for week in missed[allowed_absences() :]:
+                        marks[week] = "attended"
+                for day, mark in zip(held, marks, strict=True):
+                    session_id = attendance.add(
+                        enrolment=enrolment_id, session_on=day, attendance=mark, recorded_by=worker.pk
+                    )
+                    if mark == "absent_without_reason":  # the victim's worker is told (attendance_record)
+                        flags.add(
+                            enrolment=enrolment_id,
+                            kind="missed_session",
+                            raised_on=day,
+                            raised_by=worker.pk,
+                            session=session_id,
+                        )
+                if values.get("status") == "dropped_out":  # and when they leave (enrolment_drop_out)
+                    flags.add(enrolment=enrolment_id, kind="dropped_out", raised_on=ended, raised_by=worker.pk)
                 progress = 0
                 for point, week in (("start", 0), ("mid", (sessions - 1) // 2), ("end", sessions - 1)):
                     if week >= len(held) or (point == "end" and fate != "completed"):
@@ -1365,6 +1392,7 @@ class _ProgrammeWriter:
         links.write(writer.report, "programme victim links")
         attendance.write(writer.report, "programme sessions recorded")
         outcomes.write(writer.report, "programme outcomes")
+        flags.write(writer.report, "programme risk flags")
 
 
 def _next_monday(day: date) -> date:
