@@ -423,3 +423,49 @@ def test_the_comparison_sees_a_difference():
         "reason: bulk 'Approved', actions 'Support completed'"
     ]
     assert _diff([row], []) == ["1 rows in bulk, 0 through the actions"]
+
+
+DECISION_FIELDS = ("status", "triaged_at", "accepted_at", "decided_at")
+
+
+def test_the_referral_decision_times_the_demo_sets_are_what_triage_and_acceptance_set(demo_team, monkeypatch):
+    """The loader stamps each accepted referral's triage, acceptance and decision times with an
+    ``UPDATE`` (``_set_referral_decisions``). The product sets them when a team manager triages
+    and accepts the referral (``referral_transition``), whose hook opens the case: replayed at the
+    moment the demo's case opens, the referral's decision fields and the case opened are the same."""
+    from waymark.referrals.actions import referral_transition
+
+    today = date(2015, 7, 31)
+    referrals = [_referral(demo_team, date(2015, 6, d), n) for n, d in ((11, 1), (19, 8), (13, 3))]
+    monkeypatch.setattr(casework, "_SupportWriter", _NoSupport)
+    monkeypatch.setattr(casework, "_ProgrammeWriter", _NoSupport)
+    ids = [r.pk for r in referrals]
+
+    def decisions() -> list[tuple[Any, ...]]:
+        rows = Referral.objects.filter(pk__in=ids).order_by("number").values_list("number", *DECISION_FIELDS)
+        opened = dict(Case.objects.filter(referral_id__in=ids).values_list("referral__number", "opened_on"))
+        return [(*row, opened.get(row[0])) for row in rows]
+
+    def bulk() -> None:
+        _bulk(demo_team, _plans(referrals), today)
+
+    def through_actions() -> None:
+        Referral.objects.filter(pk__in=ids).update(status=ReferralStatus.RECEIVED)  # as it arrives
+        for plan in _plans(referrals):
+            with time_machine.travel(plan.opened_at, tick=False):
+                referral = Referral.objects.get(pk=plan.referral.id)
+                referral = referral_transition(
+                    actor=demo_team.manager, referral=referral, to_status=ReferralStatus.TRIAGED
+                )
+                referral_transition(actor=demo_team.manager, referral=referral, to_status=ReferralStatus.ACCEPTED)
+
+    def build(way: Any) -> list[tuple[Any, ...]]:
+        with transaction.atomic():
+            way()
+            rows = decisions()
+            transaction.set_rollback(True)
+        return rows
+
+    by_loader, by_actions = build(bulk), build(through_actions)
+    assert all(row[2] is not None and row[-1] is not None for row in by_loader), by_loader
+    assert by_loader == by_actions
