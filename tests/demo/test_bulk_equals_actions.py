@@ -64,7 +64,7 @@ def _plans(referrals: list[Referral]) -> list[_Plan]:
     """Two lives a demo case has: never reached and closed; reached, engaged and still open
     (with the tasks and notes the demo gives today's caseload). Attempts use channels that
     need no recorded phone number (see docs/demo.md: the demo links no contact channels)."""
-    unreached, engaged, completed = referrals
+    unreached, engaged, completed, rereferred = referrals
     day = unreached.received_on + timedelta(days=1)
     first = _Plan(
         referral=_as_demo(unreached),
@@ -122,7 +122,21 @@ def _plans(referrals: list[Referral]) -> list[_Plan]:
     second.measures = [
         _Measure(on=day + timedelta(days=2), stage=Stage.INTAKE, values=INTAKE_VALUES, assessment=0),
     ]
-    return [first, second, _completed(completed)]
+    return [first, second, _completed(completed), _rereferred(rereferred)]
+
+
+def _rereferred(referral: Referral) -> _Plan:
+    """Allocated, then closed because the person was referred again before anyone reached them
+    (the demo's ``close_for_re_referral``): through one attempt, unable to engage, closure."""
+    day = referral.received_on + timedelta(days=1)
+    plan = _Plan(referral=_as_demo(referral), opened_at=at(day, 9, 5), allocated_at=at(day, 9, 40), worker=1)
+    plan.events = [
+        (at(day, 9, 5), CaseStatus.AWAITING_ALLOCATION, "system", ""),
+        (at(day, 9, 40), CaseStatus.ALLOCATED, "manager", ""),
+    ]
+    casework._Planner.close_for_re_referral(plan)
+    assert plan.attempts and plan.events[-1][1] == CaseStatus.CLOSED
+    return plan
 
 
 INTAKE_VALUES = {"physical": "weekly", "jealous_controlling": "daily", "feeling_safe": 2, "wellbeing": 3}
@@ -372,7 +386,7 @@ def _build(way: Any) -> dict[type, list[dict]]:
 
 def test_the_casework_bulk_loader_writes_what_the_actions_write(demo_team, monkeypatch):
     today = date(2015, 7, 31)
-    referrals = [_referral(demo_team, date(2015, 6, d), n) for n, d in ((1, 1), (9, 8), (3, 3))]
+    referrals = [_referral(demo_team, date(2015, 6, d), n) for n, d in ((1, 1), (9, 8), (3, 3), (4, 4))]
     # The demo gives tasks and notes only to today's open cases of its first two workers; the
     # engaged plan is Amara's (worker 0), and her rng gives this case both.
     monkeypatch.setattr(casework, "_SupportWriter", _NoSupport)  # support records: not in this scenario
@@ -436,7 +450,7 @@ def test_the_referral_decision_times_the_demo_sets_are_what_triage_and_acceptanc
     from waymark.referrals.actions import referral_transition
 
     today = date(2015, 7, 31)
-    referrals = [_referral(demo_team, date(2015, 6, d), n) for n, d in ((11, 1), (19, 8), (13, 3))]
+    referrals = [_referral(demo_team, date(2015, 6, d), n) for n, d in ((11, 1), (19, 8), (13, 3), (14, 4))]
     monkeypatch.setattr(casework, "_SupportWriter", _NoSupport)
     monkeypatch.setattr(casework, "_ProgrammeWriter", _NoSupport)
     ids = [r.pk for r in referrals]

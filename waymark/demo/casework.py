@@ -557,6 +557,10 @@ class _Planner:
             plan.events.append((when, status, actor, reason))
             if status == CaseStatus.ALLOCATED:
                 plan.allocated_at = when
+            if status == CaseStatus.CONTACT_ATTEMPTED:
+                # Only a recorded attempt moves a case there (contact_attempt_record): the worker
+                # tried through the referrer, and heard the person had been referred again.
+                plan.attempts.append((when, "via_professional", ContactOutcome.NO_ANSWER))
         reason = ClosureReason.OTHER
         if plan.events[-1][1] == CaseStatus.CLOSURE_REQUESTED:
             plan.events.pop()
