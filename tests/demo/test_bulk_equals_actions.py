@@ -19,6 +19,7 @@ import time_machine
 from django.db import models, transaction
 from django.utils import timezone
 
+from tests.demo.compare import comparable_rows
 from tests.people.factories import PersonFactory
 from waymark.audit.models import AuditEvent
 from waymark.cases.models import Case, CaseNote, CaseStatusChange, ContactAttempt, ContactOutcome, Task
@@ -348,18 +349,7 @@ SCENARIO_MODELS = {Case, RiskAssessment}
 
 
 def _rows(kind: type[models.Model]) -> list[dict[str, Any]]:
-    rows = []
-    for obj in kind.objects.all():
-        row: dict[str, Any] = {}
-        for f in kind._meta.concrete_fields:
-            if f.name in SKIP or f.name in SKIP_FOR.get(kind, set()):
-                continue
-            value = getattr(obj, f.attname)
-            if f.is_relation and f.related_model in SCENARIO_MODELS:
-                value = _key(f.related_model, value)
-            row[f.name] = value
-        rows.append(row)
-    return sorted(rows, key=lambda r: repr(sorted(r.items(), key=lambda kv: kv[0])))
+    return comparable_rows(kind, skip=SKIP | SKIP_FOR.get(kind, set()), scenario_models=SCENARIO_MODELS, key=_key)
 
 
 def _snapshot(audited_after: int = 0) -> dict[type, list[dict]]:

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from django.db import models, transaction
 
+from tests.demo.compare import comparable_rows
 from waymark.accounts.models import User
 from waymark.demo import housing as demo_housing
 from waymark.demo.partnership import build_partnership
@@ -53,18 +54,7 @@ def _key(model: type[models.Model], pk: Any) -> Any:
 
 
 def _rows(kind: type[models.Model]) -> list[dict[str, Any]]:
-    rows = []
-    for obj in kind._default_manager.all():
-        row: dict[str, Any] = {}
-        for f in kind._meta.concrete_fields:
-            if f.name in SKIP:
-                continue
-            value = getattr(obj, f.attname)
-            if f.is_relation and f.related_model in (HomelessnessApplication, Person):
-                value = _key(f.related_model, value)
-            row[f.name] = value
-        rows.append(row)
-    return sorted(rows, key=lambda r: repr(sorted(r.items(), key=lambda kv: kv[0])))
+    return comparable_rows(kind, skip=SKIP, scenario_models=(HomelessnessApplication, Person), key=_key)
 
 
 def _snapshot() -> dict[type, list[dict[str, Any]]]:
