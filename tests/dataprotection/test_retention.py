@@ -304,8 +304,9 @@ def test_only_data_protection_officers_reach_the_queue(persona, request, client_
     assert not RetentionRun.objects.exists()
 
 
-def test_a_data_protection_officer_elsewhere_cannot_hold_a_record_they_cannot_see(records):
-    """Holds name a record by id: the type and id must exist (nothing is stored otherwise)."""
+def test_a_hold_must_name_a_record_that_exists(records):
+    """Holds name a record by id: the type and id must exist (nothing is stored otherwise). Holds
+    are partnership-wide for any data protection officer by design (docs/data-protection.md)."""
     other = make_member(Role.DATA_PROTECTION_OFFICER, agency=AgencyFactory())
     from django.core.exceptions import ValidationError
 
