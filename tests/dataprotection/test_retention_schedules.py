@@ -193,6 +193,9 @@ def test_an_application_with_a_duty_still_open_is_not_due(world):
 
 def test_the_run_blanks_what_locates_someone_and_keeps_the_counted_values(world, specialist_agency):
     dpo = make_member(Role.DATA_PROTECTION_OFFICER, agency=specialist_agency)
+    # The old incident's victim is also the person on the recent refuge referral: she stays.
+    victim_id = world["incident"]["due"].victim_id
+    RefugeReferral.objects.filter(pk=world["refuge_referral"]["kept"].pk).update(person_id=victim_id)
     run = retention_run_request(actor=dpo)
     run_worker()
     run.refresh_from_db()
@@ -224,13 +227,13 @@ def test_the_run_blanks_what_locates_someone_and_keeps_the_counted_values(world,
     assert fresh("sanctuary", "kept").line1 == SECRET
     assert fresh("programme_enrolment", "kept").assessment_note.endswith(SECRET)
 
-    # People: the refuge referral's person has nothing else kept, so is anonymised; the person who
-    # caused harm in the old incident is kept, because their recent enrolment is still kept.
+    # People: the old refuge referral's person has nothing else kept, so is anonymised; the old
+    # incident's victim is kept because her recent refuge referral is still inside its period; the
+    # person who caused harm in it is anonymised (his only other record, an enrolment, is old too).
     assert Person.objects.get(pk=referral.person_id).given_name == ""
-    assert Person.objects.get(pk=fresh("refuge_referral", "kept").person_id).given_name != ""
     old_incident = fresh("incident", "due")
-    assert Person.objects.get(pk=old_incident.victim_id).given_name == ""
-    assert Person.objects.get(pk=old_incident.perpetrator_id).given_name == ""  # his enrolment is old too
+    assert Person.objects.get(pk=old_incident.victim_id).given_name != ""
+    assert Person.objects.get(pk=old_incident.perpetrator_id).given_name == ""
 
     # A ledger row and an audit row per disposal, by id only.
     for key in NEW_SCHEDULES:
