@@ -478,6 +478,9 @@ def _candidate_profiles(
     names: dict[UUID, set[NameKeys]] = defaultdict(set)
     dobs: dict[UUID, date | None] = {}
     contacts: dict[UUID, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    # Candidates share a few spellings: one NameKeys per distinct row of keys, so that scoring
+    # (which remembers each pair of names it has compared) finds them by identity.
+    interned: dict[tuple[str, ...], NameKeys] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for pid, kind, given, family, gm, gn, fm, fn, dob in cursor.fetchall():
@@ -485,7 +488,11 @@ def _candidate_profiles(
             if kind:
                 contacts[person][kind].add(given)  # the contact key travels in the third column
                 continue
-            names[person].add(NameKeys(given, family, gm, gn, fm, fn, canonical_names(given)))
+            row = (given, family, gm, gn, fm, fn)
+            keys = interned.get(row)
+            if keys is None:
+                keys = interned[row] = NameKeys(given, family, gm, gn, fm, fn, canonical_names(given))
+            names[person].add(keys)
             dobs[person] = date.fromisoformat(dob) if isinstance(dob, str) else dob
     return _assemble(names, dobs, contacts)
 
@@ -528,15 +535,23 @@ def _profiles(person_ids: set[UUID]) -> dict[UUID, Profile]:
 def _assemble(
     names: dict[UUID, set[NameKeys]], dobs: dict[UUID, date | None], contacts: dict[UUID, dict[str, set[str]]]
 ) -> dict[UUID, Profile]:
+    none = ContactKeys()
+
+    def contact_keys(pid: UUID) -> ContactKeys:
+        found = contacts.get(pid)  # not contacts[pid]: most candidates have none to read
+        if not found:
+            return none
+        return ContactKeys(
+            postcodes=frozenset(found.get(ContactKeyKind.POSTCODE, ())),
+            districts=frozenset(found.get(ContactKeyKind.DISTRICT, ())),
+            phones=frozenset(found.get(ContactKeyKind.PHONE, ())),
+        )
+
     return {
         pid: Profile(
-            names=tuple(sorted(variants, key=lambda n: (n.given, n.family))),
+            names=tuple(variants) if len(variants) == 1 else tuple(sorted(variants, key=lambda n: (n.given, n.family))),
             dob=dobs.get(pid),
-            contacts=ContactKeys(
-                postcodes=frozenset(contacts[pid][ContactKeyKind.POSTCODE]),
-                districts=frozenset(contacts[pid][ContactKeyKind.DISTRICT]),
-                phones=frozenset(contacts[pid][ContactKeyKind.PHONE]),
-            ),
+            contacts=contact_keys(pid),
         )
         for pid, variants in names.items()
     }

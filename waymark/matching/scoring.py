@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from rapidfuzz.distance import JaroWinkler
 
@@ -193,14 +194,23 @@ def _names(a: NameKeys, b: NameKeys, *, swapped: bool) -> tuple[list[Component],
 
 def name_components(a: NameKeys, b: NameKeys) -> tuple[list[Component], float]:
     """The better of comparing names straight and swapped (given for family and back)."""
+    found, _, possible = _compared_names(a, b)
+    return list(found), possible
+
+
+@lru_cache(maxsize=8192)
+def _compared_names(a: NameKeys, b: NameKeys) -> tuple[tuple[Component, ...], float, float]:
+    """``name_components`` as (components, points, possible), remembered: the candidates of one
+    search share a handful of spellings (a common name fills every block with the same few), so
+    each distinct pair of names is compared once rather than once per candidate."""
     straight, possible = _names(a, b, swapped=False)
     best, best_points = straight, sum(c.points for c in straight)
     if a.given and a.family and b.given and b.family and (a.given, a.family) != (b.given, b.family):
         crossed, _ = _names(a, b, swapped=True)
         crossed_points = sum(c.points for c in crossed)
         if crossed_points > best_points:
-            best = crossed
-    return best, possible
+            best, best_points = crossed, crossed_points
+    return tuple(best), best_points, possible
 
 
 def dob_component(a: date | None, b: date | None) -> tuple[list[Component], float]:
@@ -242,17 +252,16 @@ def contact_components(a: ContactKeys, b: ContactKeys) -> tuple[list[Component],
 
 def score(a: Profile, b: Profile) -> Score:
     """Compare two profiles: the best-scoring pair of their name variants, plus dob and contacts."""
-    best_names: list[Component] = []
+    best_names: tuple[Component, ...] = ()
     best_points, names_possible = -1.0, 0.0
     for name_a in a.names:
         for name_b in b.names:
-            found, possible = name_components(name_a, name_b)
-            points = sum(c.points for c in found)
+            found, points, possible = _compared_names(name_a, name_b)
             if points > best_points or (points == best_points and possible > names_possible):
                 best_names, best_points, names_possible = found, points, possible
     dob, dob_possible = dob_component(a.dob, b.dob)
     contacts, contacts_possible = contact_components(a.contacts, b.contacts)
-    components = tuple(best_names + dob + contacts)
+    components = (*best_names, *dob, *contacts)
     return Score(
         points=round(sum(c.points for c in components), 2),
         possible=names_possible + dob_possible + contacts_possible,
