@@ -94,7 +94,7 @@ def case_risk_section(user: User, case: Any) -> dict[str, Any] | None:
     if not has_risk_role(user):
         return None
     # Her assessments, through the risk rule asked of her alone (not of everyone the agency holds).
-    assessments = list(assessments_about(user, case.person_id).current().select_related("instrument"))
+    assessments = list(assessments_about(user, case.person).current().select_related("instrument"))
     history = history_of(assessments)
     latest = history[-1] if history else None
     due_on = reassessment_due_on(assessments)

@@ -197,9 +197,32 @@ def refuse_if_held_by_own_agency(user: Any, person_id: object) -> None:
         raise PermissionDenied("Your role does not give access to person records.")
 
 
+def can_see_person(user: User, person: Person) -> bool:
+    """May this user see ``person`` at all: ``people_visible_to``, asked of one person.
+
+    The first condition of that rule (held by an agency where the user works in an agency-wide
+    person role) is answered from the person's own ``held_by`` and the user's memberships, with no
+    query; only when it does not hold is the whole rule (the registered grants) asked of the
+    database. Either way the answer is the rule's: one condition of an OR that holds decides it."""
+    if not _is_member(user):
+        return False
+    if person.held_by_id in user.agencies_with_role(*AGENCY_WIDE_PERSON_ROLES):
+        return True
+    return bool(people_visible_to(user).filter(pk=person.pk).exists())
+
+
 def can_see_location(user: User, person: Person) -> bool:
-    """May this user see where ``person`` is (addresses, phones, email, contact safety flags)?"""
-    return locations_visible_to(user).filter(pk=person.pk).exists()
+    """May this user see where ``person`` is (addresses, phones, email, contact safety flags)?
+
+    ``locations_visible_to`` asked of one person. Its first condition (held by an agency where the
+    user works in a location role) is answered without a query when no veto can apply (the user
+    holds no perpetrator-programme role); otherwise, and whenever it does not hold, the whole rule
+    is asked of the database."""
+    if not _is_member(user):
+        return False
+    if Role.PERPETRATOR_WORKER not in user.roles and person.held_by_id in user.agencies_with_role(*LOCATION_ROLES):
+        return True
+    return bool(locations_visible_to(user).filter(pk=person.pk).exists())
 
 
 def require_location(user: User, person: Person) -> None:

@@ -19,10 +19,16 @@ from django.http import Http404
 
 from waymark.audit.scoping import Detail, get_for_user
 from waymark.core.roles import Role
-from waymark.people.access import people_visible_to, refuse_if_held_by_own_agency
+from waymark.people.access import (
+    AGENCY_WIDE_PERSON_ROLES,
+    can_see_person,
+    people_visible_to,
+    refuse_if_held_by_own_agency,
+)
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
+    from waymark.people.models import Person
     from waymark.risk.models import RiskAssessment
 
 # Roles that record and read risk checklists: the IDVA or caseworker, their manager, and the
@@ -46,29 +52,41 @@ def assessments_visible_to(user: User, queryset: Any = None) -> Any:
     return queryset.filter(person__in=people_visible_to(user)).filter(archived_at__isnull=True)
 
 
-def assessments_about(user: User, person_id: Any) -> Any:
+def assessments_about(user: User, person: Person) -> Any:
     """The assessments about one person that this user may see: the rule of
-    ``assessments_visible_to``, with the person condition asked once, of that person (an index
-    lookup), instead of joining her assessments against everyone the user may see."""
+    ``assessments_visible_to``, with the person condition asked once, of that person
+    (``can_see_person``: from her ``held_by`` when that decides it, else an index lookup), instead
+    of joining her assessments against everyone the user may see."""
     from waymark.risk.models import RiskAssessment
 
-    if not has_risk_role(user) or not people_visible_to(user).filter(pk=person_id).exists():
+    if not has_risk_role(user) or not can_see_person(user, person):
         return RiskAssessment.objects.none()
-    return RiskAssessment.objects.filter(person_id=person_id, archived_at__isnull=True)
+    return RiskAssessment.objects.filter(person_id=person.pk, archived_at__isnull=True)
 
 
 def visible_among(user: User, assessment_ids: Any) -> set[Any]:
     """Of these few assessments, the ids of those this user may see: the rule of
     ``assessments_visible_to``, with the person condition asked only of the people they are about
-    (a handful of ids, never a scan of every person the user's agencies hold)."""
+    (a handful of ids, never a scan of every person the user's agencies hold). A person held by an
+    agency where the user works in an agency-wide person role is visible by the rule's first
+    condition (no query); the rest, if any, are asked of the whole rule."""
     from waymark.risk.models import RiskAssessment
 
     ids = list(assessment_ids)
     if not ids or not has_risk_role(user):
         return set()
-    about = dict(RiskAssessment.objects.filter(pk__in=ids, archived_at__isnull=True).values_list("pk", "person_id"))
-    people = set(people_visible_to(user).filter(pk__in=set(about.values())).values_list("pk", flat=True))
-    return {pk for pk, person_id in about.items() if person_id in people}
+    about = {
+        pk: (person_id, held_by_id)
+        for pk, person_id, held_by_id in RiskAssessment.objects.filter(
+            pk__in=ids, archived_at__isnull=True
+        ).values_list("pk", "person_id", "person__held_by_id")
+    }
+    held = user.agencies_with_role(*AGENCY_WIDE_PERSON_ROLES)
+    people = {person_id for person_id, held_by_id in about.values() if held_by_id in held}
+    others = {person_id for person_id, _ in about.values()} - people
+    if others:
+        people |= set(people_visible_to(user).filter(pk__in=others).values_list("pk", flat=True))
+    return {pk for pk, (person_id, _) in about.items() if person_id in people}
 
 
 def get_risk_assessment_for_user(
