@@ -84,7 +84,7 @@ def outcomes_section(user: User, case: Any) -> dict[str, Any] | None:
     return {
         "subjects": subjects,
         "visible_assessments": visible,
-        "review_due_on": next_review_due_on(case),
+        "review_due_on": next_review_due_on(case, measures=[m for item in subjects for m in item.measures]),
         "today": timezone.localdate(),
         "may_record": case.status != CaseStatus.CLOSED and can_work_on(user, case),
     }

@@ -38,10 +38,19 @@ def review_due_after(last_measured_on: date) -> date:
     return add_months(last_measured_on, _interval())
 
 
-def next_review_due_on(case: Any) -> date | None:
-    """The day the next outcome review of this case's client is due, or None (see module doc)."""
+def next_review_due_on(case: Any, *, measures: list[OutcomeMeasure] | None = None) -> date | None:
+    """The day the next outcome review of this case's client is due, or None (see module doc).
+
+    ``measures``: every measure of the case (``OutcomeMeasure.objects.filter(case=case)``, as the
+    case page has already read them), to answer from them without asking the database again."""
     if case.status == CaseStatus.CLOSED:
         return None
+    if measures is not None:
+        client = [m for m in measures if m.case_id == case.pk and m.subject_id == case.person_id]
+        if any(m.stage == Stage.EXIT for m in client):
+            return None
+        reviewable = [m.measured_on for m in client if m.stage in REVIEWABLE_STAGES]
+        return review_due_after(max(reviewable)) if reviewable else None
     client_measures = OutcomeMeasure.objects.filter(case_id=case.pk, subject_id=case.person_id)
     if client_measures.filter(stage=Stage.EXIT).exists():
         return None
