@@ -201,9 +201,13 @@ def load_records(records: list[Record], ids: list[uuid.UUID], *, copy: bool) -> 
     _copy("matching_personcontactkey", ("person_id", "kind", "key"), _contact_rows(records, ids))
     for definitions in dropped.values():
         _create_indexes(definitions)
-    with connection.cursor() as cursor:  # the family-name vocabulary, as write_search_keys keeps it
-        cursor.execute(
-            "INSERT INTO matching_searchfamilyname (name) SELECT DISTINCT family_norm FROM matching_personsearchkey "
-            "WHERE family_norm <> '' ON CONFLICT (name) DO NOTHING"
-        )
-        cursor.execute("ANALYZE matching_searchfamilyname")
+    with connection.cursor() as cursor:  # the name vocabularies, as write_search_keys keeps them
+        for vocabulary, column in (
+            ("matching_searchfamilyname", "family_norm"),
+            ("matching_searchgivenname", "given_norm"),
+        ):
+            cursor.execute(
+                f"INSERT INTO {vocabulary} (name) SELECT DISTINCT {column} FROM matching_personsearchkey "
+                f"WHERE {column} <> '' ON CONFLICT (name) DO NOTHING"
+            )
+            cursor.execute(f"ANALYZE {vocabulary}")

@@ -27,6 +27,7 @@ from waymark.matching.models import (
     PersonContactKey,
     PersonSearchKey,
     SearchFamilyName,
+    SearchGivenName,
 )
 from waymark.matching.nicknames import canonical_names
 from waymark.matching.scoring import Profile, Score, score
@@ -131,11 +132,13 @@ def write_search_keys(sources: Iterable[KeySource], *, replace: bool = True) -> 
             PersonSearchKey.objects.filter(person_id__in=ids).delete()
             PersonContactKey.objects.filter(person_id__in=ids).delete()
         rows = []
+        givens: set[str] = set()
         families: set[str] = set()
         for s in batch:
             dob = s.dob if postgres or s.dob is None else s.dob.isoformat()
             for row in _key_values(s, db_id(s.person_id), dob):
                 rows.append(row)
+                givens.add(row[2])
                 families.add(row[3])
         insert_values(PersonSearchKey, _KEY_COLUMNS, rows)
         insert_values(
@@ -143,9 +146,10 @@ def write_search_keys(sources: Iterable[KeySource], *, replace: bool = True) -> 
             ("person_id", "kind", "key"),
             [row for s in batch for row in _contact_values(s, db_id(s.person_id))],
         )
-        SearchFamilyName.objects.bulk_create(
-            [SearchFamilyName(name=name) for name in sorted(families - {""})], batch_size=_CHUNK, ignore_conflicts=True
-        )
+        for vocabulary, names in ((SearchFamilyName, families), (SearchGivenName, givens)):
+            vocabulary.objects.bulk_create(
+                [vocabulary(name=name) for name in sorted(names - {""})], batch_size=_CHUNK, ignore_conflicts=True
+            )
         batch.clear()
         return len(rows)
 
@@ -243,7 +247,12 @@ def settle_search_indexes(*, vacuum: bool = False) -> None:
     """
     if connection.vendor != "postgresql":
         return
-    tables = ("matching_personsearchkey", "matching_personcontactkey", "matching_searchfamilyname")
+    tables = (
+        "matching_personsearchkey",
+        "matching_personcontactkey",
+        "matching_searchfamilyname",
+        "matching_searchgivenname",
+    )
     vacuum = vacuum and not connection.in_atomic_block
     with connection.cursor() as cursor:
         cursor.execute(
@@ -319,6 +328,7 @@ Block = tuple[str, str, list[Any], int]
 _KEYS = PersonSearchKey._meta.db_table
 _CONTACTS = PersonContactKey._meta.db_table
 _FAMILIES = SearchFamilyName._meta.db_table
+_GIVENS = SearchGivenName._meta.db_table
 
 
 def _in(column: str, values: list[Any]) -> tuple[str, list[Any]]:
@@ -386,24 +396,42 @@ def _contact_blocks(q: NameKeys, contacts: ContactKeys) -> list[Block]:
     return blocks
 
 
+def _trigram_applies(q: NameKeys) -> bool:
+    return connection.vendor == "postgresql" and len(q.family) >= 3 and len(q.given) >= 3
+
+
 def _trigram_blocks(q: NameKeys) -> list[Block]:
     """PostgreSQL only: names similar by trigrams, for misspellings that change phonetic keys.
 
-    The trigram index is searched on the vocabulary of distinct family names (a few hundred
-    thousand short strings rather than a row per person), the ``TRIGRAM_FAMILY_NAMES`` most
-    similar spellings are kept, and their search keys are read through the (family, given)
-    b-tree index, keeping those whose given name is similar too. The given name is never
-    searched by trigram index: there are few distinct given names, so each trigram of one
-    matches tens of thousands of people.
+    Both names are first looked up by trigram index in their vocabularies of distinct spellings
+    (a few hundred thousand short strings rather than a row per person): the
+    ``TRIGRAM_FAMILY_NAMES`` family spellings most similar to the one typed, and every given
+    spelling at least ``TRIGRAM_GIVEN_SIMILARITY`` similar. The block then reads people by those
+    exact spellings through the (family, given) b-tree index, and the planner, seeing the
+    spellings themselves, knows how many people have them. (Written as ``family_norm IN
+    (subquery)`` with a ``similarity(given_norm, ...)`` filter per row, the planner could not know,
+    and on a freshly loaded database it scanned every search key computing a similarity: 150 ms
+    at 100,000 people, to find no one.) No similar spelling of either name: no block.
+
+    ``%`` keeps names at least ``pg_trgm.similarity_threshold`` (0.3 unless changed) similar,
+    so the explicit ``similarity(...) >= TRIGRAM_GIVEN_SIMILARITY`` decides while that threshold
+    is no higher.
     """
-    if connection.vendor != "postgresql" or len(q.family) < 3 or len(q.given) < 3:
+    if not _trigram_applies(q):
         return []
-    condition = (
-        f"family_norm IN (SELECT name FROM {_FAMILIES} WHERE name %% %s "  # noqa: S608 (constants and placeholders only)
-        f"ORDER BY similarity(name, %s) DESC, name LIMIT {int(TRIGRAM_FAMILY_NAMES)}) "
-        "AND similarity(given_norm, %s) >= %s"
-    )
-    return [(_KEYS, condition, [q.family, q.family, q.given, TRIGRAM_GIVEN_SIMILARITY], NAME_BLOCK_LIMIT)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT ARRAY(SELECT name FROM {_FAMILIES} WHERE name %% %s "  # noqa: S608 (constants and placeholders only)
+            f"ORDER BY similarity(name, %s) DESC, name LIMIT {int(TRIGRAM_FAMILY_NAMES)}), "
+            f"ARRAY(SELECT name FROM {_GIVENS} WHERE name %% %s AND similarity(name, %s) >= %s ORDER BY name)",
+            [q.family, q.family, q.given, q.given, TRIGRAM_GIVEN_SIMILARITY],
+        )
+        families, givens = cursor.fetchone()
+    if not families or not givens:
+        return []
+    family, family_params = _in("family_norm", sorted(families))
+    given, given_params = _in("given_norm", givens)
+    return [(_KEYS, f"{family} AND {given}", [*family_params, *given_params], NAME_BLOCK_LIMIT)]
 
 
 # A restriction of the search to some people: SQL selecting person ids, and its parameters.
@@ -566,7 +594,7 @@ def find_candidates(query: SearchQuery, *, limit: int = 10, within: Within | Non
     mine = query.profile()
     scored = [Match(pid, score(mine, profile)) for pid, profile in _candidate_profiles(query, within=within).items()]
     weak = query.date_of_birth is None or not any(_names_agree(m.score) for m in scored)
-    if weak and _trigram_blocks(query.names):
+    if weak and _trigram_applies(query.names):
         # No date of birth to block on, or exact keys found no one whose names agree: the typing
         # may have changed every phonetic key, so look again by trigram similarity (PostgreSQL).
         seen = {m.person_id for m in scored}

@@ -80,6 +80,22 @@ class SearchFamilyName(models.Model):
         return self.name
 
 
+class SearchGivenName(models.Model):
+    """One distinct normalised given name found in the search keys: the trigram fallback finds
+    the given names similar to the one typed here (on PostgreSQL, through a GIN ``gin_trgm_ops``
+    index created by migration 0006), then reads people through the (family, given) b-tree index
+    by exact spellings, instead of computing a similarity for every person with a similar family
+    name.
+
+    Rows are only ever added (by ``write_search_keys``), like ``SearchFamilyName``.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ContactKeyKind(models.TextChoices):
     POSTCODE = "postcode", "Postcode"
     DISTRICT = "district", "Postcode district"
