@@ -17,7 +17,14 @@ from tests.factories import AgencyFactory
 from tests.outcomes.factories import make_assessment, make_case, make_measure, make_person
 from waymark.cases.models import Case
 from waymark.cases.states import CaseStatus
-from waymark.outcomes.kpis import Dimension, compute_outcomes, outcome_figures, risk_window_days, trend
+from waymark.outcomes.kpis import (
+    Dimension,
+    compute_outcomes,
+    outcome_figures,
+    outcome_figures_compared,
+    risk_window_days,
+    trend,
+)
 from waymark.outcomes.models import AbuseKind, Frequency
 from waymark.referrals.models import Referral
 
@@ -70,6 +77,7 @@ scenario = st.fixed_dictionaries(
         "referrals": st.lists(st.tuples(offsets, st.integers(min_value=0, max_value=1)), max_size=6),
         "start": st.integers(min_value=0, max_value=60),
         "length": st.integers(min_value=0, max_value=300),
+        "shift": st.integers(min_value=0, max_value=400),  # the second period of a comparison: this many days earlier
         # As of any day, or as of a day next to the end of a case's risk window (its day 90).
         "as_of": st.one_of(
             st.integers(min_value=0, max_value=500),
@@ -213,7 +221,44 @@ def test_query_form_equals_python_definition(data):
             else:
                 assert own["referred"].value == own["supported"].value == 0
                 assert not any(r.in_denominator or r.counted for k in own.kpis for r in own[k].records)
+
+        # Counting only referred, supported and risk reduced (the board pack's equality tables)
+        # counts those the same.
+        headline = outcome_figures(
+            start, end, as_of=as_of, by="none", dimension=PROVIDER, partnership_wide=True, risk_only=True
+        )
+        headline_keys = ("referred", "supported", "people_supported", "reduced_risk_within_3_months_rate")
+        assert set(headline.groups) <= set(split.groups)
+        for g in [*split.groups, "overall"]:
+            full = split.overall if g == "overall" else split.outcomes(g)
+            if g != "overall" and g not in headline.groups:  # a group with none of these counted
+                assert all(not full[key].value and not full[key].excluded for key in headline_keys), g
+                continue
+            only = headline.overall if g == "overall" else headline.outcomes(g)
+            for key in headline_keys:
+                assert comparable(only[key]) == comparable(full[key]), (g, key)
+
+        # Two periods read at once (a period and one that overlaps it, or not) equal each alone.
+        other = (start - timedelta(days=data["shift"]), end - timedelta(days=data["shift"]))
+        for dimension in (None, PROVIDER):
+            compared = outcome_figures_compared(
+                [(start, end), other], as_of=as_of, dimension=dimension, partnership_wide=True
+            )
+            for (s, e), together in zip([(start, end), other], compared, strict=True):
+                alone = outcome_figures(s, e, as_of=as_of, by="none", dimension=dimension, partnership_wide=True)
+                assert together.groups == alone.groups
+                for g in alone.groups:
+                    assert same_figures(together.outcomes(g), alone.outcomes(g)), (s, e, g)
+                    assert same_figures(together.periods[0].outcomes(g), alone.periods[0].outcomes(g))
+                if dimension is not None:
+                    assert same_figures(together.overall, alone.overall)
         transaction.set_rollback(True)
+
+
+def same_figures(one, two):
+    return {k: comparable(r) for k, r in one.kpis.items()} == {k: comparable(r) for k, r in two.kpis.items()} and (
+        one.abuse == two.abuse
+    )
 
 
 def _spec(**fields):

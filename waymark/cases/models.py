@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 
 from waymark.audit.scoping import ScopedQuerySet, user_scope
 from waymark.cases.states import OPEN, STATUS_TAG_CLASSES, CaseStatus, ClosureReason
@@ -129,6 +130,12 @@ class Case(VersionedModel, BaseModel):
             models.Index(fields=["caseworker", "status"]),
             models.Index(fields=["person", "opened_on"]),
             models.Index(fields=["opened_on"]),
+            # The outcome figures of a period (waymark/outcomes/kpis.py): cases by the day they
+            # engaged, were allocated, and by the start of the current episode (the referral, or
+            # the reopening: ``episode_start_expression``).
+            models.Index(fields=["engaged_on"], name="cases_engaged_on_idx"),
+            models.Index(fields=["allocated_at"], name="cases_allocated_at_idx"),
+            models.Index(Coalesce("reopened_on", "referred_on"), name="cases_episode_start_idx"),
             # The team caseload's "closed at high risk without a MARAC referral in the last 12
             # months": a handful of rows, found without scanning every case the service has closed.
             models.Index(

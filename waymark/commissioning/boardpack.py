@@ -104,7 +104,9 @@ def _equality_outcomes(start: dt.date, end: dt.date, applied: Applied) -> dict[s
     rows: list[dict[str, Any]] = []
     for key in EQUALITY:
         dimension = DIMENSIONS[key]
-        split = outcome_figures(start, end, as_of=as_of, by="none", dimension=dimension, partnership_wide=True)
+        split = outcome_figures(
+            start, end, as_of=as_of, by="none", dimension=dimension, partnership_wide=True, risk_only=True
+        )
         assert split.overall is not None
         names = labels_for(dimension, split.groups)
         groups = sorted(split.groups, key=lambda g: (g is None or g == "not_recorded", str(names[g])))

@@ -10,7 +10,7 @@ from typing import Any
 
 from waymark.core.disclosure import HIDDEN, SYMBOL, Applied, Suppressed
 from waymark.outcomes.disclosure import protect_outcomes
-from waymark.outcomes.kpis import Dimension, Outcomes, Tally, outcome_figures, outcomes_from_tally
+from waymark.outcomes.kpis import Dimension, Outcomes, Tally, outcome_figures_compared, outcomes_from_tally
 
 RATES = (
     ("reduced_risk_within_3_months_rate", "Risk reduced"),
@@ -92,8 +92,10 @@ def split_figures(
     """(the total row, a row per group), this period and a year earlier, each year protected.
     ``labels`` takes the groups found and returns each one's name (``dimensions.labels_for``)."""
     earlier = (year_earlier(start), year_earlier(end))
-    now_split = outcome_figures(start, end, as_of=as_of, by="none", dimension=dimension, partnership_wide=True)
-    before_split = outcome_figures(*earlier, as_of=as_of, by="none", dimension=dimension, partnership_wide=True)
+    # Both years from one reading of the records (they overlap for a long period).
+    now_split, before_split = outcome_figures_compared(
+        [(start, end), earlier], as_of=as_of, dimension=dimension, partnership_wide=True
+    )
     now_total, before_total = now_split.overall, before_split.overall  # the groups added up: computed once
     assert now_total is not None and before_total is not None
     found = {g for g in now_split.groups} | {g for g in before_split.groups}

@@ -1038,6 +1038,86 @@ class _Grouped:
         return self.tallies[(row["b"], row.get("g"))]
 
 
+def _keyed(queryset: QuerySet[Any], keys: list[str]) -> tuple[str, list[Any], Any, list[Any]] | None:
+    """The SQL of ``queryset.values(*keys)`` (each key an annotation), its parameters, the
+    connection and the converters Django would apply to each key; None when it selects nothing."""
+    from django.core.exceptions import EmptyResultSet
+    from django.db import connections
+
+    inner = queryset.order_by().values(*keys)
+    connection = connections[inner.db]
+    try:
+        sql, params = inner.query.get_compiler(inner.db).as_sql()
+    except EmptyResultSet:
+        return None
+    converters = []
+    for index, key in enumerate(keys):
+        expression = inner.query.annotations[key]
+        for converter in connection.ops.get_db_converters(expression) + expression.get_db_converters(connection):
+            converters.append((index, converter, expression))
+    return sql, list(params), connection, converters
+
+
+def _counts(
+    queryset: QuerySet[Any],
+    keys: list[str],
+    tallied: dict[str, Iterable[str]] | None = None,
+    *,
+    joined: tuple[str, list[Any], list[str]] | None = None,
+    carried: tuple[str, ...] = (),
+) -> list[dict[str, Any]]:
+    """``queryset.values(*keys).annotate(n=Count("pk"))`` with each key worked out once a row, and
+    for each code in ``tallied`` (also annotations) the rows with each of its results.
+
+    Every key and code is an annotation of ``queryset`` (a bucket, the dimension's group, a result
+    code). Grouped by Django, each key's whole expression (a CASE, a correlated subquery) is repeated
+    in the GROUP BY, and counted per result it would be repeated in every count: here the keys and
+    codes are computed once a row in a materialized derived table ("keyed") and grouped and counted
+    by name outside it. A code's counts are ``row[code][result]``; the rows' values are converted as
+    Django converts them (dates on SQLite, UUIDs), so they are those ``values().annotate()`` gives.
+    ``joined`` is (SQL joined to "keyed" as "joined", its parameters, columns of it grouped too),
+    and ``carried`` more annotations "keyed" holds for it (not grouped)."""
+    tallied = tallied or {}
+    found_sql = _keyed(queryset, [*keys, *tallied, *carried])
+    if found_sql is None:
+        return []
+    sql, params, connection, converters = found_sql
+    quote = connection.ops.quote_name
+    names = [f"keyed.{quote(key)}" for key in keys]
+    counted = []
+    for code, results in tallied.items():
+        for result in results:
+            counted.append((code, result))
+    sums = [f"SUM(CASE WHEN keyed.{quote(code)} = %s THEN 1 ELSE 0 END)" for code, _ in counted]
+    join, more = "", []
+    if joined is not None:
+        join_sql, join_params, columns = joined
+        join, params = join_sql, [*params, *join_params]
+        more = [f"joined.{quote(c)}" for c in columns]
+    grouping = ", ".join([*names, *more])
+    query = (
+        f"WITH keyed AS MATERIALIZED ({sql}) SELECT {', '.join([*names, *more, 'COUNT(*)', *sums])} "  # noqa: S608 (Django's SQL, quoted names, placeholders)
+        f"FROM keyed {join} GROUP BY {grouping}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*params, *(result for _, result in counted)])
+        found = cursor.fetchall()
+    rows = []
+    extra = [] if joined is None else joined[2]
+    for values in found:
+        row = list(values)
+        for index, converter, expression in converters:
+            if index < len(keys):
+                row[index] = converter(row[index], expression, connection)
+        item: dict[str, Any] = dict(zip([*keys, *extra], row, strict=False))
+        item["n"] = row[len(keys) + len(extra)]
+        sums_found = row[len(keys) + len(extra) + 1 :]
+        for (code, result), n in zip(counted, sums_found, strict=True):
+            item.setdefault(code, {})[result] = int(n or 0)
+        rows.append(item)
+    return rows
+
+
 def _working_day_counts(days: Iterable[date | None]) -> dict[date, int]:
     """For every day from the earliest to the latest of ``days``: the working days after the
     earliest up to and including it (so ``working_days_between(a, b)`` is the difference)."""
@@ -1122,6 +1202,54 @@ def referred_by_period_and_group(
     return parts, {key: tally.referred for key, tally in grouped.tallies.items() if tally.referred}
 
 
+def _risk_levels() -> tuple[str, list[Any], list[str]]:
+    """The join ``_counts`` adds to the engaged cases ("keyed": their ids, people, days of engaging
+    and ends of the risk window) for the risk rule: each case's rank at engagement ("before": the
+    latest current assessment of the person on or before the day of engaging) and after ("after":
+    the latest after it, up to the window's end), latest by the day assessed and then by when it
+    was recorded, as ``classify_risk_reduction`` takes the last in that order. A case with no such
+    assessment has no row: its ranks are NULL, as a subquery finding nothing gives."""
+    from django.db import connection
+
+    from waymark.risk.models import RiskAssessment
+
+    quote = connection.ops.quote_name
+    table = quote(RiskAssessment._meta.db_table)
+    column = {
+        f: quote(RiskAssessment._meta.get_field(f).column)
+        for f in ("person", "assessed_on", "created_at", "final_level", "archived_at")
+    }
+    whens = " ".join("WHEN %s THEN %s" for _ in _RISK_RANK)
+    params: list[Any] = [item for level, rank in _RISK_RANK.items() for item in (level, rank)]
+    cid, pid, eng, wend = (quote(name) for name in ("cid", "pid", "eng", "wend"))
+    # Names from the model and constants only; the levels as placeholders.
+    sql = f"""LEFT JOIN (
+        SELECT ranked.cid AS cid,
+               MAX(CASE WHEN ranked.side = 0 THEN ranked.level END) AS {quote("before")},
+               MAX(CASE WHEN ranked.side = 1 THEN ranked.level END) AS {quote("after")}
+        FROM (
+            SELECT sided.cid, sided.side, sided.level,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY sided.cid, sided.side ORDER BY sided.assessed_on DESC, sided.created_at DESC
+                   ) AS nth
+            FROM (
+                SELECT keyed.{cid} AS cid,
+                       CASE WHEN a.{column["assessed_on"]} <= keyed.{eng} THEN 0 ELSE 1 END AS side,
+                       CASE a.{column["final_level"]} {whens} ELSE NULL END AS level,
+                       a.{column["assessed_on"]} AS assessed_on,
+                       a.{column["created_at"]} AS created_at
+                FROM keyed JOIN {table} a
+                  ON a.{column["person"]} = keyed.{pid}
+                 AND a.{column["archived_at"]} IS NULL
+                 AND a.{column["assessed_on"]} <= keyed.{wend}
+            ) sided
+        ) ranked
+        WHERE ranked.nth = 1
+        GROUP BY ranked.cid
+    ) joined ON joined.cid = keyed.{cid}"""  # noqa: S608
+    return sql, params, ["before", "after"]
+
+
 def _tallies(
     buckets: list[tuple[date, date]],
     *,
@@ -1129,22 +1257,23 @@ def _tallies(
     cases: QuerySet[Any],
     referrals: QuerySet[Any],
     dimension: Dimension | None,
+    people: bool = True,
+    risk_only: bool = False,
 ) -> dict[tuple[int, Any], Tally]:
-    """Every KPI's counts per (bucket, dimension value), in eight grouped queries."""
+    """Every KPI's counts per (bucket, dimension value), in eight grouped queries (seven when
+    ``people`` is false: the different people supported per bucket are not counted, for callers
+    that count them over their own periods). With ``risk_only`` only referred, supported (and
+    different people) and risk reduced are counted, in four queries: the others count nothing."""
     from django.db.models import (
         Case,
         CharField,
         Count,
         FilteredRelation,
         IntegerField,
-        OuterRef,
         Q,
-        Subquery,
         When,
     )
     from django.db.models.lookups import Exact, GreaterThan
-
-    from waymark.risk.models import RiskAssessment
 
     start, end = buckets[0][0], buckets[-1][1]
     grouped = _Grouped(dimension)
@@ -1152,34 +1281,21 @@ def _tallies(
     _referred_into(grouped, buckets, cases, referrals)
 
     # Supported, and risk reduced within the window of engaging: counts per (rank at engagement,
-    # rank after, window over or not), each combination classified by ``risk_result``.
+    # rank after, window over or not), each combination classified by ``risk_result``. The ranks
+    # come from one join of the engaged cases with their people's current assessments up to the
+    # window's end, each side of the day of engaging ranked latest first (``_risk_levels``): set
+    # based, where a subquery per case and side ran about 50,000 index searches and sorts.
     window = risk_window_days()
-    ranked = RiskAssessment.objects.filter(archived_at__isnull=True, person_id=OuterRef("person_id")).annotate(
-        rank=_rank("final_level", _RISK_RANK)
+    engaged = engaged_cases(start, end, cases).annotate(
+        b=_bucket("engaged_on", buckets),
+        pending=_code(When(engaged_on__gte=as_of - timedelta(days=window), then=Value("y")), default="n"),
+        cid=F("pk"),
+        pid=F("person_id"),
+        eng=F("engaged_on"),
+        wend=AddDays("engaged_on", window),
+        **grouped.group("case"),
     )
-    latest = ("-assessed_on", "-created_at")
-    engaged = (
-        engaged_cases(start, end, cases)
-        .annotate(
-            window_end=AddDays("engaged_on", window),
-        )
-        .annotate(
-            b=_bucket("engaged_on", buckets),
-            pending=_code(When(engaged_on__gte=as_of - timedelta(days=window), then=Value("y")), default="n"),
-            before=Subquery(
-                ranked.filter(assessed_on__lte=OuterRef("engaged_on")).order_by(*latest).values("rank")[:1],
-                output_field=IntegerField(),
-            ),
-            after=Subquery(
-                ranked.filter(assessed_on__gt=OuterRef("engaged_on"), assessed_on__lte=OuterRef("window_end"))
-                .order_by(*latest)
-                .values("rank")[:1],
-                output_field=IntegerField(),
-            ),
-            **grouped.group("case"),
-        )
-    )
-    for row in engaged.order_by().values(*grouped.keys("pending", "before", "after")).annotate(n=Count("pk")):
+    for row in _counts(engaged, grouped.keys("pending"), joined=_risk_levels(), carried=("cid", "pid", "eng", "wend")):
         tally = grouped.tally(row)
         tally.supported += row["n"]
         tally.risk[risk_result(row["before"], row["after"], pending=row["pending"] == "y")] += row["n"]
@@ -1189,8 +1305,12 @@ def _tallies(
         .order_by()
         .values(*grouped.keys())
         .annotate(people=Count("person_id", distinct=True))
+        if people
+        else []
     ):
         grouped.tally(row).people = row["people"]
+    if risk_only:
+        return grouped.tallies
 
     # First contact: counts per (episode start, day of first contact), classified and bucketed here
     # with ``first_contact_due_on`` and ``working_days_between`` once per distinct pair of days.
@@ -1287,25 +1407,24 @@ def _tallies(
             output_field=CharField(),
         )
     results = {**{f"s_{name}": SCALE_RESULTS for name in scale_names}, **{f"a_{k}": ABUSE_RESULTS for k in ABUSE_KINDS}}
-    # Grouped by the codes themselves: each exit's nine codes are worked out once per row. (Counted
-    # with a filter per code and result, every count repeated its code's whole CASE expression,
-    # about 45 times a row.) The combinations are few however many exits there are.
-    exit_rows = (
-        exits.annotate(b=_bucket("x__measured_on", buckets), **grouped.group("case"), **codes)
-        .order_by()
-        .values(*grouped.keys(), *results)
-        .annotate(n=Count("pk"))
+    # Each exit's nine codes are worked out once a row (in ``_counts``' derived table) and counted
+    # per result outside it: one row per bucket and group. (Counted with a filter per code and
+    # result in one SELECT, every count repeated its code's whole CASE expression, about 45 times
+    # a row; grouped by the nine codes, the combinations ran to thousands of rows.)
+    exit_rows = _counts(
+        exits.annotate(b=_bucket("x__measured_on", buckets), **grouped.group("case"), **codes),
+        grouped.keys(),
+        results,
     )
     for row in exit_rows:
         tally = grouped.tally(row)
-        for code in results:
-            result = row[code]
-            if not result:  # an abuse type not counted for this exit
-                continue
-            if code.startswith("s_"):
-                tally.scales[code[2:]][result] += row["n"]
-            else:
-                tally.abuse[code[2:]][result] += row["n"]
+        for code in results:  # an abuse type not counted for an exit has no result ("")
+            for result, n in row[code].items():
+                if n:
+                    if code.startswith("s_"):
+                        tally.scales[code[2:]][result] += n
+                    else:
+                        tally.abuse[code[2:]][result] += n
     return grouped.tallies
 
 
@@ -1361,6 +1480,7 @@ def outcome_figures(
     partnership_wide: bool = False,
     dimension: Dimension | None = None,
     max_quarters: int = 12,
+    risk_only: bool = False,
 ) -> OutcomeFigures:
     """Every KPI for [start, end] computed in the database (the query form of ``compute_outcomes``).
 
@@ -1368,9 +1488,11 @@ def outcome_figures(
     period spans more than ``max_quarters`` quarters, as ``trend`` does). The whole period's
     figures are the sub-periods' counts added up (the rules classify each record on its own date),
     except different people supported, counted distinct over the whole period. The records counted
-    as for ``compute_outcomes``: a scope, or ``partnership_wide=True``; neither raises."""
-    from django.db.models import Count
+    as for ``compute_outcomes``: a scope, or ``partnership_wide=True``; neither raises.
 
+    ``risk_only=True`` counts only referred, supported, different people supported and risk
+    reduced (half the queries), for a caller that shows nothing else (the board pack's equality
+    tables): every other figure then reads as nothing counted."""
     from waymark.marac.reports.selectors import periods_between
 
     cases, referrals = _scope(cases, referrals, partnership_wide)
@@ -1389,7 +1511,32 @@ def outcome_figures(
     else:
         parts = [(p.label, max(p.start, start), min(p.end, end), p.start) for p in periods_between(start, end, by)]
     buckets = [(s, e) for _, s, e, _ in parts]
-    tallies = _tallies(buckets, as_of=as_of, cases=cases, referrals=referrals, dimension=dimension)
+    tallies = _tallies(
+        buckets,
+        as_of=as_of,
+        cases=cases,
+        referrals=referrals,
+        dimension=dimension,
+        people=by != "none",
+        risk_only=risk_only,
+    )
+    return _assemble(start, end, as_of, label, parts, tallies, cases, dimension)
+
+
+def _assemble(
+    start: date,
+    end: date,
+    as_of: date,
+    label: str,
+    parts: list[tuple[str, date, date, date]],
+    tallies: dict[tuple[int, Any], Tally],
+    cases: QuerySet[Any],
+    dimension: Dimension | None,
+) -> OutcomeFigures:
+    """The figures from the tallies of each part (keyed by the part's index and the group), with
+    the different people supported counted over the whole period (and over the one part when
+    there is only one: a part's own count is not needed then)."""
+    from django.db.models import Count
 
     groups = sorted({g for _, g in tallies}, key=lambda g: (g is None, str(g)))
     if dimension is None:
@@ -1403,6 +1550,8 @@ def outcome_figures(
     else:
         for row in people.values(g=dimension.value(dimension.case_path)).annotate(n=Count("person_id", distinct=True)):
             totals[row["g"]].people = row["n"]
+    if len(parts) == 1:  # the one part is the whole period
+        tallies = {(0, g): totals[g] for g in groups}
     periods = [
         PeriodFigures(
             text, s, e, begins, {g: outcomes_from_tally(tallies.get((index, g), Tally()), s, e, as_of) for g in groups}
@@ -1418,3 +1567,39 @@ def outcome_figures(
         everyone.people = people.aggregate(n=Count("person_id", distinct=True))["n"]
         overall = outcomes_from_tally(everyone, start, end, as_of)
     return OutcomeFigures(start, end, as_of, label, groups, total, periods, overall)
+
+
+def outcome_figures_compared(
+    periods: list[tuple[date, date]],
+    *,
+    as_of: date | None = None,
+    cases: QuerySet[Any] | None = None,
+    referrals: QuerySet[Any] | None = None,
+    partnership_wide: bool = False,
+    dimension: Dimension | None = None,
+) -> list[OutcomeFigures]:
+    """``outcome_figures(start, end, by="none", ...)`` for each of several periods (a period and
+    the same period a year earlier), with the records read once: the days from the earliest
+    start to the latest end are cut into consecutive buckets at every period's first day and the
+    day after its last, so that each period is a run of whole buckets, and each period's counts
+    are its buckets' counts added up (the rules classify each record on its own date, as for the
+    sub-periods of ``outcome_figures``). Different people supported are counted distinct over
+    each period. "Since April 2013" and the year before it overlap in all but two years: read
+    once, not twice."""
+    cases, referrals = _scope(cases, referrals, partnership_wide)
+    if any(end < start for start, end in periods):
+        raise ValueError("The end date is before the start date.")
+    as_of = as_of or timezone.localdate()
+    cuts = sorted({day for start, end in periods for day in (start, end + timedelta(days=1))})
+    buckets = [(cuts[i], cuts[i + 1] - timedelta(days=1)) for i in range(len(cuts) - 1)]
+    tallies = _tallies(buckets, as_of=as_of, cases=cases, referrals=referrals, dimension=dimension, people=False)
+    found = []
+    for start, end in periods:
+        inside = {i for i, (s, e) in enumerate(buckets) if start <= s and e <= end}
+        merged: dict[tuple[int, Any], Tally] = defaultdict(Tally)
+        for (index, g), tally in tallies.items():
+            if index in inside:
+                merged[(0, g)].merge(tally)
+        parts = [(f"{start.isoformat()} to {end.isoformat()}", start, end, start)]
+        found.append(_assemble(start, end, as_of, "quarter", parts, dict(merged), cases, dimension))
+    return found

@@ -111,7 +111,11 @@ class OutcomeMeasure(BaseModel):
 
     class Meta:
         ordering = ["measured_on", "created_at"]
-        indexes = [models.Index(fields=["case", "stage", "measured_on"])]
+        indexes = [
+            models.Index(fields=["case", "stage", "measured_on"]),
+            # The outcome figures' exit measures of a period (waymark/outcomes/kpis.py).
+            models.Index(fields=["stage", "measured_on"], name="outcomes_stage_measured_idx"),
+        ]
         constraints = [
             # One intake and at most one exit per person per case (outcome_measure_record explains
             # the refusal; these hold even for bulk writes).

@@ -191,6 +191,8 @@ class Referral(BaseModel):
         indexes = [
             models.Index(fields=["receiving_agency", "status"]),
             models.Index(fields=["referring_agency", "received_on"]),
+            # The outcome figures count referrals by the day received (waymark/outcomes/kpis.py).
+            models.Index(fields=["received_on"], name="referrals_received_on_idx"),
         ]
         constraints = [
             models.CheckConstraint(

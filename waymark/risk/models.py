@@ -217,7 +217,16 @@ class RiskAssessment(BaseModel):
 
     class Meta:
         ordering = ["assessed_on", "created_at"]
-        indexes = [models.Index(fields=["person", "assessed_on"])]
+        indexes = [
+            models.Index(fields=["person", "assessed_on"]),
+            # The risk-reduction KPI's latest current assessment of a person either side of the
+            # day a case engaged (waymark/outcomes/kpis.py): found from the index alone.
+            models.Index(
+                fields=["person", "assessed_on", "created_at", "final_level"],
+                condition=models.Q(archived_at__isnull=True),
+                name="risk_current_by_person_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument.code} on {self.assessed_on:%-d %B %Y}: {self.get_final_level_display()}"
