@@ -200,16 +200,34 @@ def _case_section() -> None:
 
     @register_case_section(order=60, template="refuge/_case_section.html")
     def refuge_section(user: User, case: Any) -> dict[str, Any] | None:
+        from django.db.models import Exists, OuterRef
+
+        from waymark.people.models import Person
         from waymark.refuge.models import RefugeReferral, Sanctuary
 
         if not user.has_role(*access.REFERRER_ROLES) or Role.PERPETRATOR_WORKER in user.roles:
             return None
-        return {
-            "refuge_referrals": list(
+        # Most clients have never had a refuge referral or a sanctuary referral: one plain question
+        # (does she have any at all?) first, and the scoped reads, whose rules cost far more to
+        # build and compile than to run, only for a kind she has. Nothing is shown from the plain
+        # question: with none at all, each scoped list would be empty anyway.
+        has_referrals, has_sanctuaries = (
+            Person.objects.filter(pk=case.person_id)
+            .annotate(
+                has_referrals=Exists(RefugeReferral.objects.filter(person_id=OuterRef("pk"))),
+                has_sanctuaries=Exists(Sanctuary.objects.filter(person_id=OuterRef("pk"))),
+            )
+            .values_list("has_referrals", "has_sanctuaries")
+            .first()
+        ) or (False, False)
+        referrals, sanctuaries = [], []
+        if has_referrals:
+            referrals = list(
                 RefugeReferral.objects.visible_to(user).filter(person_id=case.person_id).select_related("service")
-            ),
-            "sanctuaries": list(Sanctuary.objects.visible_to(user).filter(person_id=case.person_id)),
-        }
+            )
+        if has_sanctuaries:
+            sanctuaries = list(Sanctuary.objects.visible_to(user).filter(person_id=case.person_id))
+        return {"refuge_referrals": referrals, "sanctuaries": sanctuaries}
 
 
 _case_section()
