@@ -7,6 +7,9 @@ person carry names and dates of birth in the query string, and those must never 
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")  # behind the load balancer
+# Sync workers (gunicorn's default class): a page is CPU-bound Python, so threads or green threads
+# would add no throughput under the GIL. The count is a little above the core count, enough to
+# cover the waits for PostgreSQL and no more (docs/deployment.md, "Load test", says why).
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 timeout = 60
 accesslog = "-"
