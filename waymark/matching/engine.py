@@ -506,8 +506,8 @@ def _candidate_profiles(
     names: dict[UUID, set[NameKeys]] = defaultdict(set)
     dobs: dict[UUID, date | None] = {}
     contacts: dict[UUID, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    # Candidates share a few spellings: one NameKeys per distinct row of keys, so that scoring
-    # (which remembers each pair of names it has compared) finds them by identity.
+    # Candidates share a few spellings: one NameKeys per distinct row of keys, built once (scoring
+    # then finds each pair of names it has already compared in its cache).
     interned: dict[tuple[str, ...], NameKeys] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
