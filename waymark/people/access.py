@@ -83,7 +83,12 @@ def _is_member(user: User) -> bool:
 
 
 def people_visible_to(user: User) -> Any:
-    """Every person this user may see. Nothing unless a condition below grants it."""
+    """Every person this user may see. Nothing unless a condition below grants it.
+
+    Every condition here only grants (they are OR'd): ``can_see_person`` relies on that to answer
+    the first one from a person's ``held_by`` with no query. A condition that takes sight away
+    (a veto, as ``locations_visible_to`` has) must be mirrored there, or that shortcut would
+    bypass it; ``tests/people/test_visibility_shortcuts.py`` compares the two."""
     if not _is_member(user):
         return Person.objects.none()
     grants = Q(pk__in=[])
@@ -110,7 +115,10 @@ def relationships_visible_to(user: User, relationships: Any) -> Any:
 
 
 def locations_visible_to(user: User) -> Any:
-    """People whose addresses and contact channels this user may see (a subset of the above)."""
+    """People whose addresses and contact channels this user may see (a subset of the above).
+
+    ``can_see_location`` answers the first condition from a person's ``held_by`` with no query,
+    but only for a user the veto below cannot apply to: a new veto must be mirrored there."""
     if not _is_member(user):
         return Person.objects.none()
     grants = Q(pk__in=[])
