@@ -146,10 +146,12 @@ def write_search_keys(sources: Iterable[KeySource], *, replace: bool = True) -> 
             ("person_id", "kind", "key"),
             [row for s in batch for row in _contact_values(s, db_id(s.person_id))],
         )
-        for vocabulary, names in ((SearchFamilyName, families), (SearchGivenName, givens)):
-            vocabulary.objects.bulk_create(
-                [vocabulary(name=name) for name in sorted(names - {""})], batch_size=_CHUNK, ignore_conflicts=True
-            )
+        SearchFamilyName.objects.bulk_create(
+            [SearchFamilyName(name=name) for name in sorted(families - {""})], batch_size=_CHUNK, ignore_conflicts=True
+        )
+        SearchGivenName.objects.bulk_create(
+            [SearchGivenName(name=name) for name in sorted(givens - {""})], batch_size=_CHUNK, ignore_conflicts=True
+        )
         batch.clear()
         return len(rows)
 

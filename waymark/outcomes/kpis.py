@@ -19,14 +19,14 @@ from __future__ import annotations
 import statistics
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
-from django.db.models import DateField, F, Func, QuerySet, Value
+from django.db.models import DateField, F, Field, Func, QuerySet, Value
 from django.utils import timezone
 
 from waymark.cases.service_standard import episode_start_expression, first_contact_due_on
@@ -1061,7 +1061,7 @@ def _keyed(queryset: QuerySet[Any], keys: list[str]) -> tuple[str, list[Any], An
 def _counts(
     queryset: QuerySet[Any],
     keys: list[str],
-    tallied: dict[str, Iterable[str]] | None = None,
+    tallied: Mapping[str, Iterable[str]] | None = None,
     *,
     joined: tuple[str, list[Any], list[str]] | None = None,
     carried: tuple[str, ...] = (),
@@ -1216,7 +1216,7 @@ def _risk_levels() -> tuple[str, list[Any], list[str]]:
     quote = connection.ops.quote_name
     table = quote(RiskAssessment._meta.db_table)
     column = {
-        f: quote(RiskAssessment._meta.get_field(f).column)
+        f: quote(str(cast("Field[Any, Any]", RiskAssessment._meta.get_field(f)).column))
         for f in ("person", "assessed_on", "created_at", "final_level", "archived_at")
     }
     whens = " ".join("WHEN %s THEN %s" for _ in _RISK_RANK)
