@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.test import override_settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -397,7 +398,8 @@ def test_commissioner_pages_make_the_same_number_of_queries_at_two_data_sizes(
     with django_assert_max_num_queries(sum(small)):
         large = counts()
     assert large == small
-    assert dashboard(client).context["outcomes"]["supported"].value == 33
+    with override_settings(DISCLOSURE_SUPPRESS_BELOW=1):  # some quarters have fewer than 10
+        assert dashboard(client).context["outcomes"]["supported"].value == 33
 
 
 def test_small_numbers_are_withheld_and_the_page_says_where(client_for, commissioner, case, other_case):

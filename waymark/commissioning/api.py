@@ -3,7 +3,7 @@ disclosure rule applied (``[c]`` for a withheld figure). No endpoint here return
 case or a record: only counts and rates.
 
 - ``GET /api/commissioning/outcomes/?from=YYYY-MM-DD&to=YYYY-MM-DD&by=provider``: the outcome
-  figures for the period, split by ``provider``, ``contract``, ``service``, ``source``, ``sex``,
+  figures for the whole quarters holding the dates (the response's ``period`` says which), split by ``provider``, ``contract``, ``service``, ``source``, ``sex``,
   ``age``, ``ethnicity``, ``disability``, ``lgbt``, ``gender_identity`` or ``sexual_orientation``
   (a row per group and an "All" row), each with the same dates a year
   earlier (the columns of the dashboard's download).
@@ -30,30 +30,41 @@ from waymark.audit.models import AuditAction
 from waymark.commissioning.access import PROVISION_ROLES
 from waymark.commissioning.dimensions import DIMENSIONS
 from waymark.core.access import api_view_access
-from waymark.core.disclosure import SYMBOL, Applied, protect_table
+from waymark.core.disclosure import SYMBOL, Applied, protect_table, whole_quarters
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedRequest
 
 
 class OutcomesQuerySerializer(serializers.Serializer):
-    start = serializers.DateField(help_text="First day (YYYY-MM-DD).")
-    end = serializers.DateField(help_text="Last day (YYYY-MM-DD).")
+    start = serializers.DateField(help_text="First day (YYYY-MM-DD); counted from the first day of its quarter.")
+    end = serializers.DateField(help_text="Last day (YYYY-MM-DD); counted to the last day of its quarter.")
     by = serializers.ChoiceField(choices=list(DIMENSIONS), required=False, default="provider")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs["end"] < attrs["start"]:
-            raise serializers.ValidationError({"end": "The last day must be the same as or after the first day."})
-        if attrs["start"].year < 2000 or attrs["end"].year > 2100:
-            raise serializers.ValidationError({"start": "Ask for dates from 2000 to 2100."})
+        attrs = _dates_in_order(attrs)
+        # Counted over whole quarters (the response's "period" says which), so that no withheld
+        # figure comes back by comparing two periods (waymark/core/disclosure.py).
+        attrs["start"], attrs["end"] = whole_quarters(attrs["start"], attrs["end"])
         return attrs
 
 
+def _dates_in_order(attrs: dict[str, Any]) -> dict[str, Any]:
+    if attrs["end"] < attrs["start"]:
+        raise serializers.ValidationError({"end": "The last day must be the same as or after the first day."})
+    if attrs["start"].year < 2000 or attrs["end"].year > 2100:
+        raise serializers.ValidationError({"start": "Ask for dates from 2000 to 2100."})
+    return attrs
+
+
 class PeriodQuerySerializer(serializers.Serializer):
+    """Survivor feedback's period: counted by the month, withheld month by month (``feedback``)."""
+
     start = serializers.DateField(help_text="First day (YYYY-MM-DD).")
     end = serializers.DateField(help_text="Last day (YYYY-MM-DD).")
 
-    validate = OutcomesQuerySerializer.validate
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return _dates_in_order(attrs)
 
 
 class FiguresSerializer(serializers.Serializer):

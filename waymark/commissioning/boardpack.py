@@ -91,6 +91,30 @@ EQUALITY_COLUMNS = [
 ]
 
 
+# The board pack's equality columns as the outcome tables name them (``waymark.outcomes.disclosure``).
+_EQUALITY_CELLS = {
+    ("referred",): "referred",
+    ("supported",): "supported",
+    ("reduced_risk_within_3_months_rate", "n"): "reduced",
+    ("reduced_risk_within_3_months_rate", "rest"): "not_reduced",
+    ("reduced_risk_within_3_months_rate", "d"): "measured",
+}
+
+
+def _withheld_in_quarters(split: Any, groups: list[Any], applied: Applied) -> set[Any]:
+    """The cells of an equality table that its quarters' tables withhold (the same tables the
+    commissioning dashboard's split by that characteristic protects), so that the pack and the
+    dashboard, read together, give nothing away that either withholds."""
+    from waymark.outcomes.disclosure import withheld_in_split
+
+    cells = set()
+    for scope, *figure in withheld_in_split(split.units, groups, the_rule=applied.rule):
+        column = _EQUALITY_CELLS.get(tuple(figure))
+        if column:
+            cells.add((scope, column))
+    return cells
+
+
 def _equality_outcomes(start: dt.date, end: dt.date, applied: Applied) -> dict[str, Any]:
     """This quarter's referred, supported and risk reduced by each equality characteristic: each
     characteristic's groups add up to the quarter's "All" row, and the figures shown (referred,
@@ -128,6 +152,7 @@ def _equality_outcomes(start: dt.date, end: dt.date, applied: Applied) -> dict[s
             ["referred", "supported", "reduced", "not_reduced", "measured"],
             total_row={"group": "All", **counts(split.overall)},
             row_totals=[("measured", ["reduced", "not_reduced"])],
+            also_hidden=_withheld_in_quarters(split, groups, applied),
         )
         applied.record(f"outcomes by {dimension.label.lower()}", hidden)
         for row in [*protected, total]:

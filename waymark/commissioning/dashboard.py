@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from waymark.core.disclosure import HIDDEN, SYMBOL, Applied, Suppressed
-from waymark.outcomes.disclosure import protect_outcomes
+from waymark.outcomes.disclosure import protect_outcomes, withheld_in_split
 from waymark.outcomes.kpis import Dimension, Outcomes, Tally, outcome_figures_compared, outcomes_from_tally
 
 RATES = (
@@ -106,14 +106,21 @@ def split_figures(
         """The group's figures; nothing counted when it had no records that year."""
         return figures.total.get(g) or outcomes_from_tally(Tally(), figures.start, figures.end, figures.as_of)
 
+    # Each year's table hides, besides its own small figures, every figure withheld in any of its
+    # quarters' tables: so no two periods asked for can be compared to recover one.
     shown_now, groups_now = protect_outcomes(
-        now_total, [of(now_split, g) for g in groups], applied, place=f"this period by {dimension.label.lower()}"
+        now_total,
+        [of(now_split, g) for g in groups],
+        applied,
+        place=f"this period by {dimension.label.lower()}",
+        also_hidden=withheld_in_split(now_split.units, groups, the_rule=applied.rule),
     )
     shown_before, groups_before = protect_outcomes(
         before_total,
         [of(before_split, g) for g in groups],
         applied,
         place=f"a year earlier by {dimension.label.lower()}",
+        also_hidden=withheld_in_split(before_split.units, groups, the_rule=applied.rule),
     )
     total = GroupRow(None, "All", shown_now, shown_before)
     rows = [GroupRow(g, names[g], n, b) for g, n, b in zip(groups, groups_now, groups_before, strict=True)]

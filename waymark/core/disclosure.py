@@ -15,6 +15,15 @@ it solves the linear system the totals form (exact fractions) and, while some hi
 determined, hides the smallest shown cell that shares a total with it. Rates are shown only when
 their numerator is shown (a rate and its denominator give the numerator away).
 
+Periods: a figure protected in one period's table could still be recovered by comparing two
+periods (July to September, less July to August, is September). So every period a commissioner's
+figure is counted over is a run of whole quarters (``whole_quarters``), each quarter's table is
+protected on its own, and a figure withheld in any quarter is withheld in every period containing
+it: whatever periods are compared, nothing is learned beyond the quarters' own protected tables
+(``waymark.outcomes.disclosure.withheld_in_units``). Survivor feedback, recorded by the month, does
+the same with months. What remains, and is documented: figures change as records are added, so the
+same period seen on two days differs by what was recorded in between.
+
 ``Suppressed`` is what a hidden figure becomes: it prints as the symbol in ``SYMBOL`` (and the page
 says, with ``note``, that the rule was applied and where).
 """
@@ -23,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -82,6 +92,15 @@ def rule() -> Rule:
     if below < 1:
         raise ValueError("DISCLOSURE_SUPPRESS_BELOW must be 1 (no suppression) or more.")
     return Rule(below, round_to)
+
+
+def whole_quarters(start: date, end: date) -> tuple[date, date]:
+    """The run of whole quarters (January, April, July and October; a financial year's quarters)
+    that holds ``start`` to ``end``: the periods a commissioner's outcome figures are counted over."""
+    first = date(start.year, (start.month - 1) // 3 * 3 + 1, 1)
+    last_month = (end.month - 1) // 3 * 3 + 3
+    after = date(end.year + 1, 1, 1) if last_month == 12 else date(end.year, last_month + 1, 1)
+    return first, after - timedelta(days=1)
 
 
 Key = Hashable

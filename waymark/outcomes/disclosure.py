@@ -6,11 +6,21 @@ protected like any other count."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from waymark.core.disclosure import HIDDEN, Applied, Key, Suppressed, protect, shown
-from waymark.outcomes.kpis import TREND_KEYS, KpiResult, OutcomeFigures, Outcomes, TrendRow
+from waymark.core.disclosure import HIDDEN, Applied, Key, Rule, Suppressed, protect, shown
+from waymark.outcomes.kpis import (
+    TREND_KEYS,
+    KpiResult,
+    OutcomeFigures,
+    Outcomes,
+    Tally,
+    TrendRow,
+    Unit,
+    outcomes_from_tally,
+)
 
 COUNT_KEYS = ("referred", "supported")
 RATE_KEYS = (
@@ -64,21 +74,79 @@ def _cells(scope: Any, outcomes: Outcomes, cells: dict[Key, int], constraints: l
         )
 
 
-def protect_outcomes(
-    outcomes: Outcomes, periods: list[Outcomes], applied: Applied, *, place: str = "the outcome figures"
-) -> tuple[Outcomes, list[Outcomes]]:
-    """``outcomes`` (the whole period) and its sub-periods with the rule applied."""
+def _table(outcomes: Outcomes, parts: list[Outcomes]) -> tuple[dict[Key, int], list[tuple[Key, list[Key]]]]:
+    """The cells of a table of outcome figures, keyed (scope, figure...): scope "total" for
+    ``outcomes`` and the index of each of ``parts`` (sub-periods, or the groups of a split), whose
+    additive figures add up to the total's."""
     cells: dict[Key, int] = {}
     constraints: list[tuple[Key, list[Key]]] = []
     _cells("total", outcomes, cells, constraints)
-    for index, part in enumerate(periods):
+    for index, part in enumerate(parts):
         _cells(index, part, cells, constraints)
-    if periods:  # each additive figure of the whole period is the sum of the sub-periods'
+    if parts:  # each additive figure of the whole is the sum of the parts'
         totals = [k for k in cells if isinstance(k, tuple) and k[0] == "total" and k[1] != "people_supported"]
         for key in totals:
             assert isinstance(key, tuple)
-            constraints.append((key, [(i, *key[1:]) for i in range(len(periods))]))
-    hidden = protect(cells, constraints, the_rule=applied.rule)
+            constraints.append((key, [(i, *key[1:]) for i in range(len(parts))]))
+    return cells, constraints
+
+
+EVERYONE = ("everyone",)  # the "All" row of a quarter's table, as ``withheld_in_units`` keys it
+
+
+def withheld_in_units(units: list[Unit], *, split: bool, the_rule: Rule) -> list[set[Key]]:
+    """For each quarter (``OutcomeFigures.units``), the figures the rule withholds when that quarter
+    is shown on its own, keyed (``EVERYONE`` or, for a split, the group; then the figure as
+    ``_table`` names it). A split's quarter table is everyone's row and a row per group that has
+    records in the quarter, the same whichever page asks. Different people supported are left
+    out: counted distinct, they do not add up over quarters, and each page withholds them itself.
+
+    Why: every period a page or the API shows is a run of whole quarters, and a figure withheld in
+    any of them is withheld for the period. Then every figure shown is a quarter's shown figure or
+    a sum of them, and comparing any number of periods tells nobody more than the quarters' own
+    tables, each protected with its secondary suppression. (Protected period by period instead, a
+    year less three of its quarters would give the fourth's withheld figure.)"""
+    found = []
+    for unit in units:
+        everyone = Tally()
+        for tally in unit.by_group.values():
+            everyone.merge(tally)
+        groups = sorted(unit.by_group, key=lambda g: (g is None, str(g))) if split else []
+        cells, constraints = _table(
+            outcomes_from_tally(everyone, unit.start, unit.end, unit.end),
+            [outcomes_from_tally(unit.by_group[g], unit.start, unit.end, unit.end) for g in groups],
+        )
+        for key in [k for k in cells if isinstance(k, tuple) and k[1] == "people_supported"]:
+            del cells[key]
+        hidden = protect(cells, constraints, the_rule=the_rule)
+        found.append({(EVERYONE if k[0] == "total" else groups[k[0]], *k[1:]) for k in hidden if isinstance(k, tuple)})
+    return found
+
+
+def withheld_in_split(units: list[Unit], groups: list[Any], *, the_rule: Rule) -> set[Key]:
+    """``also_hidden`` for ``protect_outcomes`` of a split over a whole period (everyone as
+    "total", then ``groups`` in order): every figure withheld in any of its quarters' tables."""
+    position = {g: i for i, g in enumerate(groups)}
+    also: set[Key] = set()
+    for withheld in withheld_in_units(units, split=True, the_rule=the_rule):
+        for key in withheld:
+            assert isinstance(key, tuple)
+            also.add(("total" if key[0] == EVERYONE else position[key[0]], *key[1:]))
+    return also
+
+
+def protect_outcomes(
+    outcomes: Outcomes,
+    periods: list[Outcomes],
+    applied: Applied,
+    *,
+    place: str = "the outcome figures",
+    also_hidden: Iterable[Key] = (),
+) -> tuple[Outcomes, list[Outcomes]]:
+    """``outcomes`` (the whole period) and its sub-periods (or a split's groups) with the rule
+    applied, hiding ``also_hidden`` as well (``withheld_in_units``, mapped to this table)."""
+    cells, constraints = _table(outcomes, periods)
+    hidden = protect(cells, constraints, the_rule=applied.rule, also_hidden=also_hidden)
     applied.record(place, len(hidden))
 
     def show(key: Key) -> Any:
@@ -133,11 +201,37 @@ class ShownFigures:
 
 
 def shown_figures(figures: OutcomeFigures, applied: Applied, group: Any = None, *, place: str = "") -> ShownFigures:
+    """The figures as a page shows them: the whole period's and each sub-period's that has begun
+    (for one group of a split, ``group``), protected together, with every figure withheld in any
+    of their quarters withheld (``withheld_in_units``)."""
     begun = [p for p in figures.periods if p.begins <= figures.as_of]
+    row = EVERYONE if figures.overall is None else group  # its row in each quarter's table
+    withheld_each = withheld_in_units(figures.units, split=figures.overall is not None, the_rule=applied.rule)
+    also: set[Key] = set()
+    for unit, withheld in zip(figures.units, withheld_each, strict=True):
+        for key in withheld:
+            assert isinstance(key, tuple)
+            if key[0] != row:
+                continue
+            also.add(("total", *key[1:]))  # the whole period's figure
+            also |= {(i, *key[1:]) for i, p in enumerate(begun) if p.start <= unit.start and unit.end <= p.end}
     total, parts = protect_outcomes(
-        figures.outcomes(group), [p.outcomes(group) for p in begun], applied, place=place or "the outcome figures"
+        figures.outcomes(group),
+        [p.outcomes(group) for p in begun],
+        applied,
+        place=place or "the outcome figures",
+        also_hidden=also,
     )
     return ShownFigures(total, [(p.label, o) for p, o in zip(begun, parts, strict=True)], figures.by)
 
 
-__all__ = ["KpiResult", "ShownAbuseRow", "ShownFigures", "protect_outcomes", "shown_figures"]
+__all__ = [
+    "EVERYONE",
+    "KpiResult",
+    "ShownAbuseRow",
+    "ShownFigures",
+    "protect_outcomes",
+    "shown_figures",
+    "withheld_in_split",
+    "withheld_in_units",
+]

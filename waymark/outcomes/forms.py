@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from waymark.core.dates import financial_year_start
+from waymark.core.disclosure import whole_quarters
 from waymark.outcomes.models import AbuseKind, Frequency, Scale, Stage
 from waymark.web.forms import GovukDateField
 
@@ -140,7 +141,9 @@ def quarter(year: int, number: int) -> ReportPeriod:
 
 
 def since_start(today: date) -> ReportPeriod:
-    return ReportPeriod(date(FIRST_YEAR, 4, 1), today, f"Since April {FIRST_YEAR}", "all")
+    """Since April 2013, to the end of this quarter: whole quarters, as every period is
+    (``whole_quarters``), so that a year earlier is whole quarters too."""
+    return ReportPeriod(date(FIRST_YEAR, 4, 1), whole_quarters(today, today)[1], f"Since April {FIRST_YEAR}", "all")
 
 
 def period_choices(today: date) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -215,8 +218,14 @@ class PeriodForm(forms.Form):
         """The period asked for (call after is_valid)."""
         code = self.cleaned_data["period"]
         if code == "custom":
-            start, end = self.cleaned_data["start"], self.cleaned_data["end"]
-            return ReportPeriod(start, end, f"{start:%-d %B %Y} to {end:%-d %B %Y}", "custom")
+            # Counted over the whole quarters holding the dates, so that no withheld figure comes
+            # back by comparing two periods (waymark/core/disclosure.py); the label says so.
+            asked = self.cleaned_data["start"], self.cleaned_data["end"]
+            start, end = whole_quarters(*asked)
+            label = f"{start:%-d %B %Y} to {end:%-d %B %Y}"
+            if (start, end) != asked:
+                label += " (the whole quarters holding the dates you chose)"
+            return ReportPeriod(start, end, label, "custom")
         period = period_from_code(code, self.today)
         if period is None:  # pragma: no cover - ChoiceField refuses unknown codes first
             raise ValidationError("Choose a period")

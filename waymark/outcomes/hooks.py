@@ -38,7 +38,7 @@ def _count(value: Any) -> Any:
 def outcomes_panel(user: User) -> Panel:
     """Headline outcome figures for this financial year so far (aggregates only)."""
     from waymark.core.disclosure import Applied
-    from waymark.outcomes.disclosure import protect_outcomes
+    from waymark.outcomes.disclosure import shown_figures
     from waymark.outcomes.forms import financial_year
     from waymark.outcomes.kpis import outcome_figures, risk_window_days
 
@@ -46,7 +46,7 @@ def outcomes_panel(user: User) -> Panel:
     year = financial_year(financial_year_start(today))
     figures = outcome_figures(year.start, today, as_of=today, by="none", partnership_wide=True)  # in the database
     applied = Applied()
-    outcomes, _ = protect_outcomes(figures.outcomes(), [], applied)  # the disclosure rule
+    outcomes = shown_figures(figures, applied).outcomes  # the disclosure rule, quarter by quarter
     fy = year.label.removeprefix("Financial year ")
     return Panel(
         title="Outcomes",

@@ -1250,6 +1250,19 @@ def _risk_levels() -> tuple[str, list[Any], list[str]]:
     return sql, params, ["before", "after"]
 
 
+def _people_by(grouped: _Grouped, buckets: list[tuple[date, date]], cases: QuerySet[Any]) -> QuerySet[Any]:
+    """Different people supported per (bucket, group): counted distinct, so not additive."""
+    from django.db.models import Count
+
+    return (
+        engaged_cases(buckets[0][0], buckets[-1][1], cases)
+        .annotate(b=_bucket("engaged_on", buckets), **grouped.group("case"))
+        .order_by()
+        .values(*grouped.keys())
+        .annotate(people=Count("person_id", distinct=True))
+    )
+
+
 def _tallies(
     buckets: list[tuple[date, date]],
     *,
@@ -1299,15 +1312,7 @@ def _tallies(
         tally = grouped.tally(row)
         tally.supported += row["n"]
         tally.risk[risk_result(row["before"], row["after"], pending=row["pending"] == "y")] += row["n"]
-    for row in (
-        engaged_cases(start, end, cases)
-        .annotate(b=_bucket("engaged_on", buckets), **grouped.group("case"))
-        .order_by()
-        .values(*grouped.keys())
-        .annotate(people=Count("person_id", distinct=True))
-        if people
-        else []
-    ):
+    for row in _people_by(grouped, buckets, cases) if people else []:
         grouped.tally(row).people = row["people"]
     if risk_only:
         return grouped.tallies
@@ -1441,9 +1446,37 @@ class PeriodFigures:
 
 
 @dataclass
+class Unit:
+    """One quarter of the figures' period (cut at the period's first or last day): the counts per
+    dimension value. The disclosure rule is applied to each quarter on its own, and a figure
+    withheld in a quarter is withheld in every period containing it (``waymark.outcomes.disclosure``),
+    so that no figure comes back by comparing two periods. Different people are not counted here."""
+
+    start: date
+    end: date
+    by_group: dict[Any, Tally]
+
+
+def _units(
+    buckets: list[tuple[date, date]], tallies: dict[tuple[int, Any], Tally], inside: Iterable[int]
+) -> list[Unit]:
+    found: dict[int, dict[Any, Tally]] = {i: {} for i in inside}
+    for (index, g), tally in tallies.items():
+        if index in found:
+            found[index][g] = tally
+    return [Unit(buckets[i][0], buckets[i][1], found[i]) for i in sorted(found)]
+
+
+def _quarters_of(start: date, end: date) -> list[tuple[date, date]]:
+    from waymark.marac.reports.selectors import periods_between
+
+    return [(max(q.start, start), min(q.end, end)) for q in periods_between(start, end, "quarter")]
+
+
+@dataclass
 class OutcomeFigures:
     """The figures for [start, end] as a whole and per sub-period (``by``), per dimension value
-    (``None`` when not split)."""
+    (``None`` when not split), and per quarter (``units``: counted in quarters, whatever ``by``)."""
 
     start: date
     end: date
@@ -1456,6 +1489,7 @@ class OutcomeFigures:
     # since every record falls in exactly one group; people counted distinct in one more query), so
     # a page showing the split and its "All" row computes the figures once.
     overall: Outcomes | None = None
+    units: list[Unit] = field(default_factory=list)
 
     def outcomes(self, group: Any = None) -> Outcomes:
         return self.total[group]
@@ -1510,17 +1544,34 @@ def outcome_figures(
         parts = [(f"{start.isoformat()} to {end.isoformat()}", start, end, start)]
     else:
         parts = [(p.label, max(p.start, start), min(p.end, end), p.start) for p in periods_between(start, end, by)]
-    buckets = [(s, e) for _, s, e, _ in parts]
+    # Counted in quarters (each part, a quarter, a financial year or the whole period, is a run of
+    # them): the quarters are the units the disclosure rule is applied to.
+    buckets = _quarters_of(start, end)
+    same = [(s, e) for _, s, e, _ in parts] == buckets
     tallies = _tallies(
         buckets,
         as_of=as_of,
         cases=cases,
         referrals=referrals,
         dimension=dimension,
-        people=by != "none",
+        people=same and by != "none",
         risk_only=risk_only,
     )
-    return _assemble(start, end, as_of, label, parts, tallies, cases, dimension)
+    units = _units(buckets, tallies, range(len(buckets)))
+    if not same:
+        merged: dict[tuple[int, Any], Tally] = defaultdict(Tally)
+        for index, (_, s, e, _) in enumerate(parts):
+            for (b, g), tally in tallies.items():
+                if s <= buckets[b][0] and buckets[b][1] <= e:
+                    merged[(index, g)].merge(tally)
+        if len(parts) > 1:  # different people per part, counted distinct over the part
+            grouped = _Grouped(dimension)
+            for row in _people_by(grouped, [(s, e) for _, s, e, _ in parts], cases):
+                merged[(row["b"], row.get("g"))].people = row["people"]
+        tallies = dict(merged)
+    figures = _assemble(start, end, as_of, label, parts, tallies, cases, dimension)
+    figures.units = units
+    return figures
 
 
 def _assemble(
@@ -1590,7 +1641,10 @@ def outcome_figures_compared(
     if any(end < start for start, end in periods):
         raise ValueError("The end date is before the start date.")
     as_of = as_of or timezone.localdate()
-    cuts = sorted({day for start, end in periods for day in (start, end + timedelta(days=1))})
+    # Cut at every quarter's first day as well: each period's quarters are its disclosure units.
+    first, last = min(s for s, _ in periods), max(e for _, e in periods)
+    quarter_starts = {s for s, _ in _quarters_of(first, last)}
+    cuts = sorted({day for start, end in periods for day in (start, end + timedelta(days=1))} | quarter_starts)
     buckets = [(cuts[i], cuts[i + 1] - timedelta(days=1)) for i in range(len(cuts) - 1)]
     tallies = _tallies(buckets, as_of=as_of, cases=cases, referrals=referrals, dimension=dimension, people=False)
     found = []
@@ -1601,5 +1655,7 @@ def outcome_figures_compared(
             if index in inside:
                 merged[(0, g)].merge(tally)
         parts = [(f"{start.isoformat()} to {end.isoformat()}", start, end, start)]
-        found.append(_assemble(start, end, as_of, "quarter", parts, dict(merged), cases, dimension))
+        figures = _assemble(start, end, as_of, "quarter", parts, dict(merged), cases, dimension)
+        figures.units = _units(buckets, tallies, sorted(inside))
+        found.append(figures)
     return found
