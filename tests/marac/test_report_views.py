@@ -130,3 +130,27 @@ def test_commissioners_see_the_return_under_the_disclosure_rule(commissioner, co
     sources = ["referrals_police", "referrals_partner", "referrals_agency_not_recorded"]
     assert attack(table[:-1], table[-1], COUNT_COLUMNS, [("cases", sources)]) == {}
     assert all(value == HIDDEN or value == 0 for row in table for value in row.values())
+
+
+def test_a_years_row_is_withheld_when_one_of_its_quarters_is(settings):
+    """A year's row on one year's page, less the quarters shown on that year's own page, would give
+    away a quarter withheld there: so a year's count is shown only when each quarter's is."""
+    from waymark.core.disclosure import Applied, Suppressed
+    from waymark.marac.reports.views import PERFORMANCE_COLUMNS, protect_tables
+
+    settings.DISCLOSURE_SUPPRESS_BELOW = 10
+
+    def row(period, cases, repeats):
+        return {"period": period, "cases": cases, "repeats_12_month": repeats, "repeats_ever": repeats}
+
+    last_year = [row("2014/15 Q1", 12, 0), row("2014/15 Q2", 12, 0), row("2014/15 Q3", 3, 0), row("2014/15 Q4", 13, 0)]
+    this_year = [row(f"2015/16 Q{n}", 12, 0) for n in (1, 2, 3, 4)]
+    tables = {
+        "performance-by-year": (PERFORMANCE_COLUMNS, [row("2014/15", 40, 0), row("2015/16", 48, 0)]),
+        "performance-by-quarter": (PERFORMANCE_COLUMNS, this_year),
+        "quarterly-return": (["meeting_ref", "cases"], [{"meeting_ref": "Total", "cases": 0}]),
+    }
+    protected = protect_tables(tables, Applied(), [*last_year, *this_year])
+    by_year = protected["performance-by-year"][1]
+    assert isinstance(by_year[0]["cases"], Suppressed)  # 2014/15 Q3 had 3
+    assert by_year[1]["cases"] == 48 and by_year[0]["repeats_ever"] == 0  # zero is shown

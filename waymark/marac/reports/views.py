@@ -22,7 +22,7 @@ from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import signed_in
 from waymark.core.dates import financial_year_start
-from waymark.core.disclosure import HIDDEN, SYMBOL, Applied, Suppressed, protect_table
+from waymark.core.disclosure import HIDDEN, SYMBOL, Applied, Suppressed, protect_table, rule
 from waymark.core.roles import Role
 from waymark.marac.reports.access import MARAC_REPORT_ROLES
 from waymark.marac.reports.returns import (
@@ -210,22 +210,42 @@ def _hide_rates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _withheld_in_quarters(by_year: list[dict[str, Any]], quarters: list[dict[str, Any]]) -> set[tuple[Any, str]]:
+    """The cells of the table by year (keyed (row index, column), the last row keyed "total") that
+    a quarter of that year withholds on its own: a year's count is shown only when each of its
+    quarters' is, so that no year less three quarters (each shown on another year's page) gives
+    the fourth away (waymark/core/disclosure.py)."""
+    the_rule = rule()
+    withheld = set()
+    for index, row in enumerate(by_year):
+        key: Any = "total" if index == len(by_year) - 1 else index
+        for quarter in quarters:
+            if quarter["period"].startswith(f"{row['period']} Q"):
+                withheld |= {(key, column) for column in PERFORMANCE_COUNTS if the_rule.is_small(quarter[column])}
+    return withheld
+
+
 def protect_tables(
-    tables: dict[str, tuple[list[str], list[dict[str, Any]]]], applied: Applied
+    tables: dict[str, tuple[list[str], list[dict[str, Any]]]], applied: Applied, quarters: list[dict[str, Any]]
 ) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
     """The page's tables under the disclosure rule. The selected year's quarters add up to its row
-    in the table by year, so they are protected together; the return's meetings add up to its
-    total row, and within each row the referral sources add up to the cases."""
+    in the table by year, so they are protected together, and every year's row withholds what any
+    of its quarters (``quarters``: each year's, from ``_page``) withholds on its own; the return's
+    meetings add up to its total row, and within each row the referral sources add up to the cases."""
     columns, by_year = tables["performance-by-year"]
     _, by_quarter = tables["performance-by-quarter"]
     earlier, this_year = by_year[:-1], by_year[-1] if by_year else None
-    quarters, year_row, hidden = protect_table(by_quarter, PERFORMANCE_COUNTS, total_row=this_year)
+    withheld = _withheld_in_quarters(by_year, quarters)
+    this_year_withheld = {cell for cell in withheld if cell[0] == "total"}
+    quarter_rows, year_row, hidden = protect_table(
+        by_quarter, PERFORMANCE_COUNTS, total_row=this_year, also_hidden=this_year_withheld
+    )
     applied.record("performance by quarter and this year", hidden)
-    earlier_rows, _, hidden = protect_table(earlier, PERFORMANCE_COUNTS)
+    earlier_rows, _, hidden = protect_table(earlier, PERFORMANCE_COUNTS, also_hidden=withheld - this_year_withheld)
     applied.record("performance by financial year", hidden)
     protected = dict(tables)
     protected["performance-by-year"] = (columns, _hide_rates([*earlier_rows, *([year_row] if year_row else [])]))
-    protected["performance-by-quarter"] = (columns, _hide_rates(quarters))
+    protected["performance-by-quarter"] = (columns, _hide_rates(quarter_rows))
     return_columns, return_rows = tables["quarterly-return"]
     meetings, total, hidden = protect_table(
         return_rows[:-1],
@@ -247,10 +267,17 @@ def _printable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _tables(year: int, quarter: int) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
     """Every table on the page, by the name its download uses."""
+    return _page(year, quarter)[0]
+
+
+def _page(year: int, quarter: int) -> tuple[dict[str, tuple[list[str], list[dict[str, Any]]]], list[dict[str, Any]]]:
+    """Every table on the page, and the performance of every quarter of the years shown (what
+    ``protect_tables`` needs; never shown as it is)."""
     first = financial_year_period(year - YEARS_SHOWN + 1)
     this = financial_year_period(year)
     # The repeat rules once for the page: every table's cases were heard within first..this.
     findings = findings_for_heard_between(first.start, this.end)
+    quarters = marac_performance(first.start, this.end, "quarter", findings=findings)
     return {
         "performance-by-year": (
             PERFORMANCE_COLUMNS,
@@ -262,7 +289,7 @@ def _tables(year: int, quarter: int) -> dict[str, tuple[list[str], list[dict[str
         ),
         "quarterly-return": (RETURN_COLUMNS, marac_return(f"{year}-Q{quarter}", findings=findings)),
         "benchmarks": (BENCHMARK_COLUMNS, [marac_benchmarks(year)]),
-    }
+    }, quarters
 
 
 @signed_in(*MARAC_REPORT_ROLES)
@@ -270,10 +297,10 @@ def _tables(year: int, quarter: int) -> dict[str, tuple[list[str], list[dict[str
 def reports(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = _selected_year(request)
     quarter = _selected_quarter(request, year)
-    tables = _tables(year, quarter)
+    tables, quarters = _page(year, quarter)
     applied = Applied()
     if not sees_raw_figures(request.user):
-        tables = protect_tables(tables, applied)
+        tables = protect_tables(tables, applied, quarters)
     by_year = tables["performance-by-year"][1]
     by_quarter = tables["performance-by-quarter"][1]
     return_rows = tables["quarterly-return"][1]
@@ -324,11 +351,11 @@ def download(request: AuthenticatedHttpRequest, table: str, fmt: str) -> HttpRes
         raise Http404("No such format")
     year = _selected_year(request)
     quarter = _selected_quarter(request, year)
-    tables = _tables(year, quarter)
+    tables, quarters = _page(year, quarter)
     if table not in tables:
         raise Http404("No such report")
     if not sees_raw_figures(request.user):
-        tables = protect_tables(tables, Applied())
+        tables = protect_tables(tables, Applied(), quarters)
     columns, rows = tables[table]
     rows = _printable(rows)
     audit_record(
