@@ -114,9 +114,11 @@ def test_dates_inside_a_quarter_count_its_whole_quarters(client_for, commissione
     assert (period.start, period.end) == (date(2025, 4, 1), date(2025, 9, 30))
     assert "whole quarters" in period.label and "whole quarters" in response.content.decode()
     assert response.context["outcomes"]["referred"].value == 24  # not the 12 of 20 May to 10 August
-    body = token_client(commissioner).get(
-        "/api/commissioning/outcomes/", {"from": "2025-05-20", "to": "2025-08-10", "by": "provider"}
-    ).json()
+    body = (
+        token_client(commissioner)
+        .get("/api/commissioning/outcomes/", {"from": "2025-05-20", "to": "2025-08-10", "by": "provider"})
+        .json()
+    )
     assert body["period"] == {"from": "2025-04-01", "to": "2025-09-30"}
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.test import override_settings
 from django.template.loader import render_to_string
+from django.test import override_settings
 from django.urls import reverse
 
 from tests.clock import on_day

@@ -94,7 +94,7 @@ def _table(outcomes: Outcomes, parts: list[Outcomes]) -> tuple[dict[Key, int], l
 EVERYONE = ("everyone",)  # the "All" row of a quarter's table, as ``withheld_in_units`` keys it
 
 
-def withheld_in_units(units: list[Unit], *, split: bool, the_rule: Rule) -> list[set[Key]]:
+def withheld_in_units(units: list[Unit], *, split: bool, the_rule: Rule) -> list[set[tuple[Any, ...]]]:
     """For each quarter (``OutcomeFigures.units``), the figures the rule withholds when that quarter
     is shown on its own, keyed (``EVERYONE`` or, for a split, the group; then the figure as
     ``_table`` names it). A split's quarter table is everyone's row and a row per group that has
@@ -123,14 +123,13 @@ def withheld_in_units(units: list[Unit], *, split: bool, the_rule: Rule) -> list
     return found
 
 
-def withheld_in_split(units: list[Unit], groups: list[Any], *, the_rule: Rule) -> set[Key]:
+def withheld_in_split(units: list[Unit], groups: list[Any], *, the_rule: Rule) -> set[tuple[Any, ...]]:
     """``also_hidden`` for ``protect_outcomes`` of a split over a whole period (everyone as
     "total", then ``groups`` in order): every figure withheld in any of its quarters' tables."""
     position = {g: i for i, g in enumerate(groups)}
-    also: set[Key] = set()
+    also: set[tuple[Any, ...]] = set()
     for withheld in withheld_in_units(units, split=True, the_rule=the_rule):
         for key in withheld:
-            assert isinstance(key, tuple)
             also.add(("total" if key[0] == EVERYONE else position[key[0]], *key[1:]))
     return also
 

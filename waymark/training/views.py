@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -366,7 +366,9 @@ def _withheld_in_quarters(start: date, end: date, by: str) -> _Withheld:
         cells: set[tuple[Any, ...]] = set()
         for table, (rows, columns) in tables.items():
             hidden = _hidden_courses(rows, by) if table == "courses" else hidden_in_table(rows, columns)[1]
-            cells |= {(table, _identity(table, rows[i]), c) for i, c in hidden if isinstance(i, int)}
+            for i, c in cast(set[tuple[Any, str]], hidden):
+                if isinstance(i, int):
+                    cells.add((table, _identity(table, rows[i]), c))
         withheld.by_quarter.append((quarter.label, cells))
     return withheld
 
@@ -388,9 +390,9 @@ def _hidden_courses(rows: list[dict[str, Any]], by: str, also_hidden: set[Any] |
     for indexes in courses.values():
         part = [rows[i] for i in indexes]
         total = {column: sum(row[column] for row in part) for column in COUNT_COLUMNS}
-        also = {(j, c) for j, i in enumerate(indexes) for (k, c) in (also_hidden or ()) if k == i}
+        also = {(j, cell[1]) for j, i in enumerate(indexes) for cell in (also_hidden or ()) if cell[0] == i}
         _, hidden = hidden_in_table(part, COUNT_COLUMNS, total_row=total, also_hidden=also)
-        found |= {(indexes[j], c) for j, c in hidden if isinstance(j, int)}
+        found |= {(indexes[key[0]], key[1]) for key in cast(set[tuple[Any, str]], hidden) if isinstance(key[0], int)}
     return found
 
 
