@@ -16,15 +16,42 @@ violation there, or if the page logged a console error or a Content Security Pol
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
 # thread with a running loop unless told. The live server runs in its own thread regardless.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+class _OneRequestAtATimeOnSharedSqlite(ThreadedWSGIServer):
+    """The live server. On SQLite the test database is in memory, and every request thread shares
+    the test's one connection (``connections_override``). Two requests at once (a page's htmx
+    fragment, still loading, and the form submitted beside it) then both BEGIN on it: "cannot start
+    a transaction within a transaction". So there, requests are handled one at a time (the
+    application behind a lock; connections stay threaded, so keep-alive cannot hold the lock).
+    PostgreSQL gives each thread its own connection and is left alone."""
+
+    def set_app(self, application: Any) -> None:
+        if not self.connections_override:
+            super().set_app(application)
+            return
+        lock = threading.Lock()
+
+        def one_at_a_time(environ: Any, start_response: Any) -> Any:
+            with lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = _OneRequestAtATimeOnSharedSqlite
 
 BROWSER_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BROWSER_DIR.parent.parent
