@@ -19,9 +19,11 @@ from waymark.cases.models import Case
 from waymark.cases.states import CaseStatus
 from waymark.outcomes.kpis import (
     Dimension,
+    Tally,
     compute_outcomes,
     outcome_figures,
     outcome_figures_compared,
+    outcomes_from_tally,
     risk_window_days,
     trend,
 )
@@ -237,6 +239,22 @@ def test_query_form_equals_python_definition(data):
             only = headline.overall if g == "overall" else headline.outcomes(g)
             for key in headline_keys:
                 assert comparable(only[key]) == comparable(full[key]), (g, key)
+
+        # Counting only the home panel's figures counts those the same.
+        panel = outcome_figures(start, end, as_of=as_of, by="none", partnership_wide=True, headline_only=True)
+        for key in (*headline_keys, "first_contact_within_standard_rate", "median_working_days_to_first_contact"):
+            assert comparable(panel.outcomes()[key]) == comparable(figures.outcomes()[key]), key
+
+        # The quarters the disclosure rule protects one by one add up to the whole period.
+        everyone = Tally()
+        for unit in figures.units:
+            for tally in unit.by_group.values():
+                everyone.merge(tally)
+        added = outcomes_from_tally(everyone, start, end, as_of)
+        for key in figures.outcomes().kpis:
+            if key != "people_supported":
+                assert comparable(added[key]) == comparable(figures.outcomes()[key]), key
+        assert [(u.start, u.end) for u in figures.units] == [(p.start, p.end) for p in figures.periods]
 
         # Two periods read at once (a period and one that overlaps it, or not) equal each alone.
         other = (start - timedelta(days=data["shift"]), end - timedelta(days=data["shift"]))

@@ -44,7 +44,8 @@ def outcomes_panel(user: User) -> Panel:
 
     today = timezone.localdate()
     year = financial_year(financial_year_start(today))
-    figures = outcome_figures(year.start, today, as_of=today, by="none", partnership_wide=True)  # in the database
+    # In the database, and only what the panel shows (engagement and change at exit count nothing).
+    figures = outcome_figures(year.start, today, as_of=today, by="none", partnership_wide=True, headline_only=True)
     applied = Applied()
     outcomes = shown_figures(figures, applied).outcomes  # the disclosure rule, quarter by quarter
     fy = year.label.removeprefix("Financial year ")

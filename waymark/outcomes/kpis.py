@@ -1272,6 +1272,7 @@ def _tallies(
     dimension: Dimension | None,
     people: bool = True,
     risk_only: bool = False,
+    headline_only: bool = False,
 ) -> dict[tuple[int, Any], Tally]:
     """Every KPI's counts per (bucket, dimension value), in eight grouped queries (seven when
     ``people`` is false: the different people supported per bucket are not counted, for callers
@@ -1348,6 +1349,9 @@ def _tallies(
             tally.days[max(0, worked[contacted_on] - worked[referred_on])] += n
         else:
             tally.contact["missed" if as_of > due else "pending"] += n
+
+    if headline_only:
+        return grouped.tallies
 
     # Engagement: cases allocated in the period (by the local day of allocation: the buckets are
     # compared with local midnights, so no per-row time zone conversion is needed).
@@ -1515,6 +1519,7 @@ def outcome_figures(
     dimension: Dimension | None = None,
     max_quarters: int = 12,
     risk_only: bool = False,
+    headline_only: bool = False,
 ) -> OutcomeFigures:
     """Every KPI for [start, end] computed in the database (the query form of ``compute_outcomes``).
 
@@ -1526,7 +1531,8 @@ def outcome_figures(
 
     ``risk_only=True`` counts only referred, supported, different people supported and risk
     reduced (half the queries), for a caller that shows nothing else (the board pack's equality
-    tables): every other figure then reads as nothing counted."""
+    tables): every other figure then reads as nothing counted.
+    ``headline_only=True`` counts those and first contact too (the home panel's figures)."""
     from waymark.marac.reports.selectors import periods_between
 
     cases, referrals = _scope(cases, referrals, partnership_wide)
@@ -1556,6 +1562,7 @@ def outcome_figures(
         dimension=dimension,
         people=same and by != "none",
         risk_only=risk_only,
+        headline_only=headline_only,
     )
     units = _units(buckets, tallies, range(len(buckets)))
     if not same:
