@@ -16,32 +16,50 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from waymark.cases.sections import register_case_section
+from waymark.core.disclosure import Suppressed
 from waymark.core.roles import Role
 from waymark.marac.meetings.access import is_coordinator
 from waymark.marac.meetings.selectors import agenda, next_meeting_for, open_actions_for, research_to_do
 from waymark.marac.models import FlagStatus, MaracCaseStatus
 from waymark.marac.referrals.access import MARAC_REFERRING_ROLES, flags_visible_to, marac_referrals_visible_to
 from waymark.marac.referrals.selectors import has_open_referral, referrals_for_case
-from waymark.marac.reports.selectors import headline_rule, marac_performance, period_of, recommended_range
+from waymark.marac.reports.selectors import (
+    findings_for_heard_between,
+    headline_rule,
+    marac_performance,
+    period_of,
+    recommended_range,
+)
 from waymark.web.home import Figure, Panel, register
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
 
 
-def _percent(rate: float | None) -> str:
+def _percent(rate: Any) -> str:
+    if isinstance(rate, Suppressed):
+        return str(rate)
     return "no cases" if rate is None else f"{rate:.0%}"
 
 
 @register(Role.COMMISSIONER, Role.PARTNERSHIP_LEAD, Role.MARAC_COORDINATOR)
 def marac_performance_panel(user: User) -> Panel:
+    from waymark.marac.reports.views import protect_years, sees_raw_figures
+
     this_year = period_of(timezone.localdate(), "financial-year")
     last_year = period_of(this_year.start - timedelta(days=1), "financial-year")
-    last, current = marac_performance(last_year.start, this_year.end)
+    findings = findings_for_heard_between(last_year.start, this_year.end)
+    years = marac_performance(last_year.start, this_year.end, findings=findings)
+    if not sees_raw_figures(user):  # commissioners and the partnership lead: as the reports page shows them
+        years = protect_years(years, marac_performance(last_year.start, this_year.end, "quarter", findings=findings))
+    last, current = years
     rule = headline_rule()
     rate_key = "repeat_rate_ever" if rule == "local" else "repeat_rate_12_month"
     low, high = recommended_range()
-    in_range = {True: "within", False: "outside", None: "not measured"}[last["in_recommended_range"]]
+    last_rate = _percent(last[rate_key])
+    if not isinstance(last[rate_key], Suppressed):  # a withheld rate says nothing of the range either
+        in_range = {True: "within", False: "outside", None: "not measured"}[last["in_recommended_range"]]
+        last_rate += f" ({in_range} the range)"
     return Panel(
         title="MARAC performance",
         description=(
@@ -53,7 +71,7 @@ def marac_performance_panel(user: User) -> Panel:
             Figure(f"Cases discussed in {current['period']} so far", current["cases"]),
             Figure(f"Repeat rate in {current['period']} so far", _percent(current[rate_key])),
             Figure(f"Cases discussed in {last['period']}", last["cases"]),
-            Figure(f"Repeat rate in {last['period']}", f"{_percent(last[rate_key])} ({in_range} the range)"),
+            Figure(f"Repeat rate in {last['period']}", last_rate),
         ],
     )
 

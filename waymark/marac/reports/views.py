@@ -210,19 +210,25 @@ def _hide_rates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _withheld_in_quarters(by_year: list[dict[str, Any]], quarters: list[dict[str, Any]]) -> set[tuple[Any, str]]:
-    """The cells of the table by year (keyed (row index, column), the last row keyed "total") that
-    a quarter of that year withholds on its own: a year's count is shown only when each of its
-    quarters' is, so that no year less three quarters (each shown on another year's page) gives
-    the fourth away (waymark/core/disclosure.py)."""
+def withheld_in_quarters(by_year: list[dict[str, Any]], quarters: list[dict[str, Any]]) -> set[tuple[int, str]]:
+    """The cells of rows by financial year (keyed (row index, column)) that a quarter of that year
+    withholds on its own: a year's count is shown only when each of its quarters' is, so that no
+    year less three quarters (each shown on another year's page) gives the fourth away
+    (waymark/core/disclosure.py)."""
     the_rule = rule()
     withheld = set()
     for index, row in enumerate(by_year):
-        key: Any = "total" if index == len(by_year) - 1 else index
         for quarter in quarters:
             if quarter["period"].startswith(f"{row['period']} Q"):
-                withheld |= {(key, column) for column in PERFORMANCE_COUNTS if the_rule.is_small(quarter[column])}
+                withheld |= {(index, column) for column in PERFORMANCE_COUNTS if the_rule.is_small(quarter[column])}
     return withheld
+
+
+def protect_years(by_year: list[dict[str, Any]], quarters: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows by financial year on their own (the home panel), under the rule: small counts and what
+    their quarters withhold, with each rate withheld with its count."""
+    protected, _, _ = protect_table(by_year, PERFORMANCE_COUNTS, also_hidden=withheld_in_quarters(by_year, quarters))
+    return _hide_rates(protected)
 
 
 def protect_tables(
@@ -235,7 +241,10 @@ def protect_tables(
     columns, by_year = tables["performance-by-year"]
     _, by_quarter = tables["performance-by-quarter"]
     earlier, this_year = by_year[:-1], by_year[-1] if by_year else None
-    withheld = _withheld_in_quarters(by_year, quarters)
+    last = len(by_year) - 1
+    withheld: set[tuple[Any, str]] = {
+        ("total" if i == last else i, column) for i, column in withheld_in_quarters(by_year, quarters)
+    }
     this_year_withheld = {cell for cell in withheld if cell[0] == "total"}
     quarter_rows, year_row, hidden = protect_table(
         by_quarter, PERFORMANCE_COUNTS, total_row=this_year, also_hidden=this_year_withheld
