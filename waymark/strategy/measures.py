@@ -2,7 +2,8 @@
 
 Each measure is computed from the records over the last 12 months up to the day asked (by
 ``waymark.core.dates.add_months``) and returns a number or None when there is nothing to measure.
-Rates are percentages (0-100) so targets read as the plan writes them ("85%").
+Rates are percentages (0-100) so targets read as the plan writes them ("85%"). A rate is not
+given (None) where the disclosure rule would withhold it (``waymark/core/disclosure.py``).
 """
 
 from __future__ import annotations
@@ -23,10 +24,16 @@ class Measure:
 
 
 def _reduced_risk(start: date, end: date) -> float | None:
-    from waymark.outcomes.kpis import compute_outcomes
+    """Counted in the database (``outcome_figures``, the query form of the KPI), and, like every
+    rate the partnership sees, not given when the disclosure rule would withhold its count or the
+    rest of its denominator: a rate and a denominator shown elsewhere give the count away."""
+    from waymark.outcomes.kpis import outcome_figures
 
-    value = compute_outcomes(start, end, as_of=end, partnership_wide=True)["reduced_risk_within_3_months_rate"].value
-    return None if value is None else round(float(value) * 100, 1)
+    figures = outcome_figures(start, end, as_of=end, by="none", partnership_wide=True, risk_only=True)
+    result = figures.outcomes()["reduced_risk_within_3_months_rate"]
+    if result.value is None or _withheld(result.numerator or 0, result.denominator or 0):
+        return None
+    return round(float(result.value) * 100, 1)
 
 
 def _marac_repeat_rate(start: date, end: date) -> float | None:
@@ -39,7 +46,17 @@ def _marac_repeat_rate(start: date, end: date) -> float | None:
     from waymark.marac.reports.selectors import headline_rule
 
     key = "repeats_ever" if headline_rule() == "local" else "repeats_12_month"
-    return round(sum(row[key] for row in rows) / cases * 100, 1)
+    repeats = sum(row[key] for row in rows)
+    if _withheld(repeats, cases):
+        return None
+    return round(repeats / cases * 100, 1)
+
+
+def _withheld(numerator: int, denominator: int) -> bool:
+    """A rate the disclosure rule withholds: its count, or the rest of its denominator, is small."""
+    from waymark.core.disclosure import rule
+
+    return rule().is_small(numerator) or rule().is_small(denominator - numerator)
 
 
 def _training_completions(start: date, end: date) -> float | None:
