@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
@@ -37,22 +38,39 @@ def _count(value: Any) -> Any:
 @register(Role.COMMISSIONER, Role.PARTNERSHIP_LEAD)
 def outcomes_panel(user: User) -> Panel:
     """Headline outcome figures for this financial year so far (aggregates only)."""
-    from waymark.core.disclosure import Applied
+    from waymark.core.disclosure import Applied, whole_quarters
     from waymark.outcomes.disclosure import shown_figures
     from waymark.outcomes.forms import financial_year
     from waymark.outcomes.kpis import outcome_figures, risk_window_days
 
     today = timezone.localdate()
     year = financial_year(financial_year_start(today))
-    # In the database, and only what the panel shows (engagement and change at exit count nothing).
-    figures = outcome_figures(year.start, today, as_of=today, by="none", partnership_wide=True, headline_only=True)
-    applied = Applied()
-    outcomes = shown_figures(figures, applied).outcomes  # the disclosure rule, quarter by quarter
     fy = year.label.removeprefix("Financial year ")
+    this_quarter = whole_quarters(today, today)[0]
+    headline = ("referred", "supported", "reduced_risk_within_3_months_rate", "first_contact_within_standard_rate")
+
+    def shown(end: Any) -> tuple[Any, Applied]:
+        # In the database, and only what the panel shows (engagement and change at exit count nothing).
+        figures = outcome_figures(year.start, end, as_of=today, by="none", partnership_wide=True, headline_only=True)
+        applied = Applied()
+        return shown_figures(figures, applied).outcomes, applied  # the disclosure rule, quarter by quarter
+
+    outcomes, applied = shown(today)
+    covered = f"{fy} so far"
+    # Early in a quarter its few records can withhold the year's figures (the year less the
+    # quarters before would give the quarter's small count away): then the panel counts the whole
+    # quarters before this one, and says so.
+    if this_quarter > year.start and any(isinstance(outcomes[key].value, Suppressed) for key in headline):
+        last_day = this_quarter - timedelta(days=1)
+        outcomes, applied = shown(last_day)
+        covered = (
+            f"{fy} to {last_day:%-d %B %Y} (this quarter so far has too few records to add in without "
+            "showing a small number)"
+        )
     return Panel(
         title="Outcomes",
         description=(
-            f"Computed from case records for {fy} so far. Each figure's definition is on the outcomes dashboard. "
+            f"Computed from case records for {covered}. Each figure's definition is on the outcomes dashboard. "
             + applied.note()
         ),
         figures=[
