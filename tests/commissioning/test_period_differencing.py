@@ -133,3 +133,44 @@ def test_dates_inside_a_quarter_count_its_whole_quarters(client_for, commissione
 )
 def test_whole_quarters(start, end, expected):
     assert whole_quarters(start, end) == expected
+
+
+def _engaged(agency, per_quarter):
+    from tests.outcomes.factories import make_case
+
+    for (day, _, _), n in zip(QUARTERS, per_quarter, strict=True):
+        for _ in range(n):
+            make_case(agency=agency, referred_on=day, first_contact_on=day, engaged_on=day)
+
+
+def test_different_people_supported_do_not_give_a_withheld_quarter_away(client_for, commissioner):
+    """A year's different people, less those of its first three quarters, was the fourth quarter's
+    withheld count (each person supported once): people are withheld wherever cases are."""
+    _engaged(AgencyFactory(kind=AgencyKind.DA_SPECIALIST), [12, 12, 12, 3])
+    client = client_for(commissioner)
+
+    def people(a, b):
+        response = client.get(reverse("outcomes:dashboard"), _custom(QUARTERS[a][1], QUARTERS[b][2]))
+        return response.context["outcomes"]["people_supported"].value
+
+    assert people(0, 2) == 36
+    assert isinstance(people(0, 3), Suppressed)  # 39 would give the 3 away
+
+
+def test_the_download_gives_no_withheld_count_away_through_those_not_yet_counted(client_for, commissioner):
+    """Every case supported has a risk result, measured or not yet measurable: a row whose supported
+    count is withheld must not show both, or their sum is it."""
+    import csv
+    import io
+
+    _engaged(AgencyFactory(kind=AgencyKind.DA_SPECIALIST), [12, 12, 12, 3])
+    response = client_for(commissioner).get(reverse("outcomes:download"), {"period": "fy-2025", "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    withheld = [row for row in rows if row["supported"] == SYMBOL]
+    assert withheld  # the fourth quarter and the year
+    for row in withheld:
+        shown = [row["reduced_risk_within_3_months_rate_denominator"], row["reduced_risk_not_yet_measurable"]]
+        assert SYMBOL in shown, row["period"]
+    for row in rows:  # and no count of those not yet counted is small
+        for column in ("reduced_risk_not_yet_measurable", "first_contact_not_yet_due"):
+            assert row[column] == SYMBOL or not 1 <= int(row[column]) <= 9, (row["period"], column)

@@ -1,6 +1,6 @@
-"""The live measures an action can be tied to: the risk measure is the dashboard's KPI over the 12
-months to the day, counted in the database, and withheld (no value) when the disclosure rule would
-withhold its count or the rest of its denominator."""
+"""The live measures an action can be tied to: counted over the four whole quarters before today's,
+and withheld (no value) where the disclosure rule withholds what they count in any of those quarters,
+so that a measure less the quarters other pages show gives no withheld count away."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def _cases(agency, *, reduced, not_reduced):
 
 def test_the_risk_measure_is_the_kpi_over_the_last_12_months():
     _cases(AgencyFactory(), reduced=20, not_reduced=12)
-    python = compute_outcomes(date(2025, 12, 3), TODAY, as_of=TODAY, partnership_wide=True)
+    python = compute_outcomes(date(2025, 10, 1), date(2026, 9, 30), as_of=TODAY, partnership_wide=True)
     expected = python["reduced_risk_within_3_months_rate"]
     assert (expected.numerator, expected.denominator) == (20, 32)
     assert measure_value("reduced_risk_3_months", TODAY) == 62.5
@@ -45,3 +45,51 @@ def test_the_risk_measure_is_withheld_when_its_count_would_be(settings):
     assert measure_value("reduced_risk_3_months", TODAY) is None
     settings.DISCLOSURE_SUPPRESS_BELOW = 1
     assert measure_value("reduced_risk_3_months", TODAY) == round(20 / 23 * 100, 1)
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2026, 12, 2), (date(2025, 10, 1), date(2026, 9, 30))),
+        (date(2026, 10, 1), (date(2025, 10, 1), date(2026, 9, 30))),
+        (date(2026, 4, 1), (date(2025, 4, 1), date(2026, 3, 31))),
+        (date(2024, 2, 29), (date(2023, 1, 1), date(2023, 12, 31))),
+    ],
+)
+def test_measures_count_the_four_whole_quarters_before_todays(today, expected):
+    from waymark.strategy.measures import measured_quarters
+
+    assert measured_quarters(today) == expected
+
+
+def test_a_training_measure_is_withheld_when_a_course_quarter_is_small():
+    """12 attended one course in August and 3 another in October 2025: the figures by course show
+    the 12 and withhold the 3, so the total of 15 is not given (15 less 12 is the 3)."""
+    from tests.factories import make_member
+    from waymark.core.roles import Role
+    from waymark.training.actions import AttendanceRow, attendance_record
+    from waymark.training.choices import Audience, BookingStatus, CourseKind, Sector
+    from waymark.training.models import Booking, Course, TrainingSession
+
+    coordinator = make_member(Role.TRAINING_COORDINATOR)
+    for code, day, n in (("awareness", date(2026, 8, 1), 12), ("champions", date(2025, 10, 20), 3)):
+        course = Course.objects.create(code=code, name=code.title(), kind=CourseKind.AWARENESS)
+        session = TrainingSession.objects.create(
+            course=course, starts_on=day, ends_on=day, trainer="T", venue="V", capacity=20
+        )
+        for i in range(n):
+            attendance_record(
+                actor=coordinator,
+                row=AttendanceRow(
+                    session=session,
+                    full_name=f"{code} {i}",
+                    email="",
+                    organisation="Org",
+                    sector=Sector.COMMUNITY,
+                    audience=Audience.COMMUNITY,
+                    status=BookingStatus.ATTENDED,
+                ),
+            )
+    assert measure_value("training_attendance", TODAY) is None
+    Booking.objects.filter(session__course__code="champions").delete()
+    assert measure_value("training_attendance", TODAY) == 12.0

@@ -65,7 +65,12 @@ def _cells(scope: Any, outcomes: Outcomes, cells: dict[Key, int], constraints: l
         cells[(scope, key, "n")] = numerator
         cells[(scope, key, "d")] = denominator
         cells[(scope, key, "rest")] = denominator - numerator
+        # Those not in the denominator (not yet measurable, not yet due): a count the download shows.
+        cells[(scope, key, "x")] = int(outcomes[key].excluded or 0)
         constraints.append(((scope, key, "d"), [(scope, key, "n"), (scope, key, "rest")]))
+    # Every case supported has a risk result: measured (the denominator) or not yet measurable.
+    risk = "reduced_risk_within_3_months_rate"
+    constraints.append(((scope, "supported"), [(scope, risk, "d"), (scope, risk, "x")]))
     for row in outcomes.abuse:
         for part in ABUSE_COUNTS:
             cells[(scope, "abuse", row.kind, part)] = getattr(row, part)
@@ -98,8 +103,9 @@ def withheld_in_units(units: list[Unit], *, split: bool, the_rule: Rule) -> list
     """For each quarter (``OutcomeFigures.units``), the figures the rule withholds when that quarter
     is shown on its own, keyed (``EVERYONE`` or, for a split, the group; then the figure as
     ``_table`` names it). A split's quarter table is everyone's row and a row per group that has
-    records in the quarter, the same whichever page asks. Different people supported are left
-    out: counted distinct, they do not add up over quarters, and each page withholds them itself.
+    records in the quarter, the same whichever page asks. Different people supported (counted
+    distinct, so not counted per quarter) are withheld wherever the cases supported are
+    (``_with_people``), and each page withholds small ones itself.
 
     Why: every period a page or the API shows is a run of whole quarters, and a figure withheld in
     any of them is withheld for the period. Then every figure shown is a quarter's shown figure or
@@ -116,11 +122,16 @@ def withheld_in_units(units: list[Unit], *, split: bool, the_rule: Rule) -> list
             outcomes_from_tally(everyone, unit.start, unit.end, unit.end),
             [outcomes_from_tally(unit.by_group[g], unit.start, unit.end, unit.end) for g in groups],
         )
-        for key in [k for k in cells if isinstance(k, tuple) and k[1] == "people_supported"]:
-            del cells[key]
-        hidden = protect(cells, constraints, the_rule=the_rule)
+        hidden = _with_people(protect(cells, constraints, the_rule=the_rule))
         found.append({(EVERYONE if k[0] == "total" else groups[k[0]], *k[1:]) for k in hidden if isinstance(k, tuple)})
     return found
+
+
+def _with_people(hidden: set[Key]) -> set[Key]:
+    """``hidden`` and the different people supported wherever the cases supported are withheld:
+    counted distinct, they do not add up, but a year's people less those of its first three
+    quarters is close to the fourth's, and exactly it when nobody was supported twice."""
+    return hidden | {(k[0], "people_supported") for k in hidden if isinstance(k, tuple) and k[1:] == ("supported",)}
 
 
 def withheld_in_split(units: list[Unit], groups: list[Any], *, the_rule: Rule) -> set[tuple[Any, ...]]:
@@ -145,7 +156,7 @@ def protect_outcomes(
     """``outcomes`` (the whole period) and its sub-periods (or a split's groups) with the rule
     applied, hiding ``also_hidden`` as well (``withheld_in_units``, mapped to this table)."""
     cells, constraints = _table(outcomes, periods)
-    hidden = protect(cells, constraints, the_rule=applied.rule, also_hidden=also_hidden)
+    hidden = _with_people(protect(cells, constraints, the_rule=applied.rule, also_hidden=also_hidden)) & set(cells)
     applied.record(place, len(hidden))
 
     def show(key: Key) -> Any:
@@ -157,7 +168,14 @@ def protect_outcomes(
             kpis[key] = replace(kpis[key], value=show((scope, key)))
         for key in RATE_KEYS:
             n, d = show((scope, key, "n")), show((scope, key, "d"))
-            kpis[key] = replace(kpis[key], numerator=n, denominator=d, value=_rate(n, d, kpis[key].value))
+            kpis[key] = replace(
+                kpis[key],
+                numerator=n,
+                denominator=d,
+                value=_rate(n, d, kpis[key].value),
+                excluded=show((scope, key, "x")),
+                breakdown={},  # counts by result: never shown under the rule
+            )
         median = kpis["median_working_days_to_first_contact"]
         contacted = show((scope, "contacted"))
         kpis["median_working_days_to_first_contact"] = replace(
