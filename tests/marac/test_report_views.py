@@ -154,3 +154,28 @@ def test_a_years_row_is_withheld_when_one_of_its_quarters_is(settings):
     by_year = protected["performance-by-year"][1]
     assert isinstance(by_year[0]["cases"], Suppressed)  # 2014/15 Q3 had 3
     assert by_year[1]["cases"] == 48 and by_year[0]["repeats_ever"] == 0  # zero is shown
+
+
+def test_cases_not_repeats_are_protected_like_any_count(settings):
+    """A repeat rate of 10 in 12 says 2 cases were not repeats: the cases less the repeats is a count
+    like any other, so the rule withholds the repeats (or the cases) where it is small."""
+    from waymark.core.disclosure import Applied, Suppressed
+    from waymark.marac.reports.views import PERFORMANCE_COLUMNS, protect_tables, protect_years
+
+    settings.DISCLOSURE_SUPPRESS_BELOW = 10
+
+    def row(period, cases, repeats):
+        return {"period": period, "cases": cases, "repeats_12_month": 0, "repeats_ever": repeats}
+
+    quarters = [row("2015/16 Q1", 12, 0), row("2015/16 Q2", 12, 0), row("2015/16 Q3", 12, 0), row("2015/16 Q4", 12, 10)]
+    tables = {
+        "performance-by-year": (PERFORMANCE_COLUMNS, [row("2015/16", 48, 10)]),
+        "performance-by-quarter": (PERFORMANCE_COLUMNS, quarters),
+        "quarterly-return": (["meeting_ref", "cases"], [{"meeting_ref": "Total", "cases": 0}]),
+    }
+    by_quarter = protect_tables(tables, Applied(), quarters)["performance-by-quarter"][1]
+    fourth = by_quarter[3]
+    assert isinstance(fourth["cases"], Suppressed) or isinstance(fourth["repeats_ever"], Suppressed)
+    assert "not_repeats_ever" not in fourth  # protected, never shown
+    [year] = protect_years([row("2015/16", 48, 10)], quarters)
+    assert isinstance(year["cases"], Suppressed) or isinstance(year["repeats_ever"], Suppressed)

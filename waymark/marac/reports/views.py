@@ -210,6 +210,35 @@ def _hide_rates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+# Cases not repeats, under each rule: counts like any other (a repeat rate of 95% of 40 says 2 were
+# not repeats), protected with the repeats against the cases and never shown themselves.
+RESTS = {"not_repeats_12_month": "repeats_12_month", "not_repeats_ever": "repeats_ever"}
+PROTECTED_COUNTS = [*PERFORMANCE_COUNTS, *RESTS]
+ROW_TOTALS = [("cases", [repeats, rest]) for rest, repeats in RESTS.items()]
+
+
+def _with_rests(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**row, **{rest: row["cases"] - row[repeats] for rest, repeats in RESTS.items()}} for row in rows]
+
+
+def _without_rests(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in row.items() if k not in RESTS} for row in rows]
+
+
+def _protect(
+    rows: list[dict[str, Any]], total_row: dict[str, Any] | None = None, also_hidden: set[Any] | None = None
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None, int]:
+    """Performance rows (and a total row) under the rule, the cases not repeats protected with them."""
+    protected, total, hidden = protect_table(
+        _with_rests(rows),
+        PROTECTED_COUNTS,
+        total_row=_with_rests([total_row])[0] if total_row is not None else None,
+        row_totals=ROW_TOTALS,
+        also_hidden=also_hidden or set(),
+    )
+    return _without_rests(protected), _without_rests([total])[0] if total is not None else None, hidden
+
+
 def withheld_in_quarters(by_year: list[dict[str, Any]], quarters: list[dict[str, Any]]) -> set[tuple[int, str]]:
     """The cells of rows by financial year (keyed (row index, column)) that a quarter of that year
     withholds on its own: a year's count is shown only when each of its quarters' is, so that no
@@ -218,16 +247,16 @@ def withheld_in_quarters(by_year: list[dict[str, Any]], quarters: list[dict[str,
     the_rule = rule()
     withheld = set()
     for index, row in enumerate(by_year):
-        for quarter in quarters:
+        for quarter in _with_rests(quarters):
             if quarter["period"].startswith(f"{row['period']} Q"):
-                withheld |= {(index, column) for column in PERFORMANCE_COUNTS if the_rule.is_small(quarter[column])}
+                withheld |= {(index, column) for column in PROTECTED_COUNTS if the_rule.is_small(quarter[column])}
     return withheld
 
 
 def protect_years(by_year: list[dict[str, Any]], quarters: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows by financial year on their own (the home panel), under the rule: small counts and what
     their quarters withhold, with each rate withheld with its count."""
-    protected, _, _ = protect_table(by_year, PERFORMANCE_COUNTS, also_hidden=withheld_in_quarters(by_year, quarters))
+    protected, _, _ = _protect(by_year, also_hidden=withheld_in_quarters(by_year, quarters))
     return _hide_rates(protected)
 
 
@@ -246,11 +275,9 @@ def protect_tables(
         ("total" if i == last else i, column) for i, column in withheld_in_quarters(by_year, quarters)
     }
     this_year_withheld = {cell for cell in withheld if cell[0] == "total"}
-    quarter_rows, year_row, hidden = protect_table(
-        by_quarter, PERFORMANCE_COUNTS, total_row=this_year, also_hidden=this_year_withheld
-    )
+    quarter_rows, year_row, hidden = _protect(by_quarter, this_year, also_hidden=this_year_withheld)
     applied.record("performance by quarter and this year", hidden)
-    earlier_rows, _, hidden = protect_table(earlier, PERFORMANCE_COUNTS, also_hidden=withheld - this_year_withheld)
+    earlier_rows, _, hidden = _protect(earlier, also_hidden=withheld - this_year_withheld)
     applied.record("performance by financial year", hidden)
     protected = dict(tables)
     protected["performance-by-year"] = (columns, _hide_rates([*earlier_rows, *([year_row] if year_row else [])]))
