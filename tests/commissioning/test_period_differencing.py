@@ -174,3 +174,23 @@ def test_the_download_gives_no_withheld_count_away_through_those_not_yet_counted
     for row in rows:  # and no count of those not yet counted is small
         for column in ("reduced_risk_not_yet_measurable", "first_contact_not_yet_due"):
             assert row[column] == SYMBOL or not 1 <= int(row[column]) <= 9, (row["period"], column)
+
+
+def test_the_first_contact_denominator_less_those_contacted_does_not_show_the_missed(client_for, commissioner):
+    """First contact's denominator is those contacted (the median's cases) and those missed: with 3
+    missed, the download must not show both the denominator and the contacted cases."""
+    import csv
+    import io
+    from datetime import timedelta
+
+    from tests.outcomes.factories import make_case
+
+    agency = AgencyFactory(kind=AgencyKind.DA_SPECIALIST)
+    day = date(2025, 10, 6)
+    for n in range(27):
+        contacted = day if n < 12 else (day + timedelta(days=30) if n < 24 else None)
+        make_case(agency=agency, referred_on=day, first_contact_on=contacted)
+    response = client_for(commissioner).get(reverse("outcomes:download"), {"period": "q-2025-3", "format": "csv"})
+    [row, *_] = list(csv.DictReader(io.StringIO(response.content.decode())))
+    shown = [row["first_contact_within_standard_rate_denominator"], row["contacted_cases"]]
+    assert SYMBOL in shown, shown  # 27 less 24 would be the 3 missed

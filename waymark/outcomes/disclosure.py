@@ -71,6 +71,11 @@ def _cells(scope: Any, outcomes: Outcomes, cells: dict[Key, int], constraints: l
     # Every case supported has a risk result: measured (the denominator) or not yet measurable.
     risk = "reduced_risk_within_3_months_rate"
     constraints.append(((scope, "supported"), [(scope, risk, "d"), (scope, risk, "x")]))
+    # First contact's denominator is those contacted (within the standard or after it) and those
+    # missed: the denominator less the contacted cases would otherwise show the missed.
+    contact = "first_contact_within_standard_rate"
+    cells[(scope, contact, "missed")] = cells[(scope, contact, "d")] - cells[(scope, "contacted")]
+    constraints.append(((scope, contact, "d"), [(scope, "contacted"), (scope, contact, "missed")]))
     for row in outcomes.abuse:
         for part in ABUSE_COUNTS:
             cells[(scope, "abuse", row.kind, part)] = getattr(row, part)
