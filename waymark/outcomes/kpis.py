@@ -26,7 +26,7 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 from django.conf import settings
-from django.db.models import DateField, F, Field, Func, QuerySet, Value
+from django.db.models import DateField, DateTimeField, F, Field, Func, IntegerField, QuerySet, Value
 from django.utils import timezone
 
 from waymark.cases.service_standard import episode_start_expression, first_contact_due_on
@@ -875,17 +875,63 @@ def outcomes_from_tally(tally: Tally, start: date, end: date, as_of: date) -> Ou
     return Outcomes(start=start, end=end, as_of=as_of, kpis=kpis, abuse=abuse_rows)
 
 
-def _bucket(field_name: str, buckets: list[tuple[date, date]]) -> Any:
-    """The index of the bucket (a period) the date falls in, as a SQL expression."""
-    from django.db.models import Case, IntegerField, Value, When
-
+def _bucket(field_name: str, buckets: list[tuple[date, date]], *, edge: Callable[[date], Any] | None = None) -> Any:
+    """The index of the bucket (a period) the column's value falls in, as a SQL expression; -1
+    outside them all (and for NULL). ``edge`` turns a day into the value compared with the column
+    at that day's start (for a timestamp column, the local midnight); by default the day itself."""
     if len(buckets) == 1:
         return Value(0, output_field=IntegerField())
-    return Case(
-        *[When(**{f"{field_name}__range": bucket}, then=Value(index)) for index, bucket in enumerate(buckets)],
-        default=Value(-1),
-        output_field=IntegerField(),
-    )
+    at = edge or (lambda day: day)
+    edges, labels = [at(buckets[0][0])], []
+    for index, (first, last) in enumerate(buckets):
+        if at(first) != edges[-1]:  # a gap before this bucket belongs to none
+            if at(first) < edges[-1]:
+                raise ValueError("buckets must be in order and must not overlap")
+            labels.append(-1)
+            edges.append(at(first))
+        labels.append(index)
+        edges.append(at(last + timedelta(days=1)))
+    return _Segments(F(field_name), edges, labels)
+
+
+class _Segments(Func):
+    """Which of the segments [edges[i], edges[i + 1]) a value falls in (its label), found by a
+    binary search written as nested CASEs: about log2(n) comparisons a row where a CASE with a
+    WHEN per bucket made up to n (since April 2013 is 55 quarters; the flat CASE took about a
+    quarter of the time of the report's largest queries on SQLite). -1 below the first edge, from
+    the last edge on, and for NULL. Edges are parameters, adapted as Django adapts the column's."""
+
+    output_field = IntegerField()
+
+    def __init__(self, expression: Any, edges: list[Any], labels: list[int]) -> None:
+        super().__init__(expression)
+        if len(edges) != len(labels) + 1:
+            raise ValueError("one more edge than labels")
+        self.edges, self.labels = edges, labels
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        column, column_params = compiler.compile(self.source_expressions[0])
+        field = self.source_expressions[0].output_field
+        ops = connection.ops
+        adapt = ops.adapt_datetimefield_value if isinstance(field, DateTimeField) else ops.adapt_datefield_value
+        params: list[Any] = []
+
+        def below(edge: Any) -> str:
+            params.extend([*column_params, adapt(edge)])
+            return f"{column} < %s"
+
+        def search(low: int, high: int) -> str:  # the segments low..high (inclusive)
+            if low == high:
+                return str(self.labels[low])
+            middle = (low + high + 1) // 2
+            test = below(self.edges[middle])
+            left = search(low, middle - 1)
+            return f"CASE WHEN {test} THEN {left} ELSE {search(middle, high)} END"
+
+        params.extend(column_params)
+        outside = f"{column} IS NULL OR {below(self.edges[0])} OR NOT ({below(self.edges[-1])})"
+        sql = f"CASE WHEN {outside} THEN -1 ELSE {search(0, len(self.labels) - 1)} END"
+        return sql, params
 
 
 class AddDays(Func):
@@ -1283,7 +1329,6 @@ def _tallies(
         CharField,
         Count,
         FilteredRelation,
-        IntegerField,
         Q,
         When,
     )
@@ -1355,14 +1400,7 @@ def _tallies(
 
     # Engagement: cases allocated in the period (by the local day of allocation: the buckets are
     # compared with local midnights, so no per-row time zone conversion is needed).
-    allocated_buckets = Case(
-        *[
-            When(allocated_at__gte=_start_of(s), allocated_at__lt=_start_of(e + timedelta(days=1)), then=Value(i))
-            for i, (s, e) in enumerate(buckets)
-        ],
-        default=Value(-1),
-        output_field=IntegerField(),
-    )
+    allocated_buckets = _bucket("allocated_at", buckets, edge=_start_of)
     for row in (
         cases.filter(allocated_at__gte=_start_of(start), allocated_at__lt=_start_of(end + timedelta(days=1)))
         .annotate(
