@@ -1,6 +1,7 @@
 """``_bucket``: the period a date or moment falls in, worked out in SQL by a binary search, equals
 the same search done in Python, for any buckets in order (with gaps between them or not), at
-every edge, outside them all and for NULL."""
+every edge, outside them all and for NULL. ``local_date`` (the same search, over the time zone's
+changes, on SQLite) gives the day in London of any moment, either side of the clocks changing."""
 
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ from hypothesis import strategies as st
 
 from tests.factories import AgencyFactory
 from waymark.organisations.models import Agency
-from waymark.outcomes.kpis import _bucket, _start_of
+from waymark.outcomes.kpis import _bucket, _start_of, local_date
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
 FIRST = date(2024, 1, 1)
 LONDON = ZoneInfo("Europe/London")
+UTC = ZoneInfo("UTC")
 
 
 @pytest.fixture
@@ -93,3 +95,25 @@ def test_overlapping_buckets_are_refused():
 
 def test_one_bucket_is_every_row_the_query_selects(agency):
     assert in_sql([(FIRST, FIRST + timedelta(days=90))], [FIRST], DateField()) == [0]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    moments=st.lists(
+        st.datetimes(min_value=datetime(2019, 1, 1), max_value=datetime(2026, 12, 31), timezones=st.just(UTC)),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_local_date_is_the_day_in_london(agency, moments):
+    # The hours either side of each change of the clocks in the years asked for, as well.
+    for year in (2019, 2022, 2026):
+        for change in (datetime(year, 3, 31, tzinfo=UTC), datetime(year, 10, 27, tzinfo=UTC)):
+            moments += [change + timedelta(minutes=30 * n) for n in range(-6, 6)]
+    one_row = Agency.objects.order_by("pk")[:1]
+    annotations = {}
+    for n, moment in enumerate(moments):
+        annotations[f"m{n}"] = Value(moment, output_field=DateTimeField())
+        annotations[f"d{n}"] = local_date(f"m{n}", date(2020, 4, 1), date(2025, 3, 31))
+    row = one_row.annotate(**annotations).values(*[f"d{n}" for n in range(len(moments))]).get()
+    assert [row[f"d{n}"] for n in range(len(moments))] == [m.astimezone(LONDON).date() for m in moments]

@@ -993,9 +993,11 @@ def _offset_changes(zone: Any, first_year: int, last_year: int) -> list[tuple[da
 def local_date(field_name: str, start: date, end: date) -> Any:
     """The local day (service time zone) of a timestamp column, for rows in [start, end] (a year
     either side is allowed for): on PostgreSQL ``TruncDate``; on SQLite the UTC day shifted by the
-    zone's offset in force at the moment, from the zone's offset changes (no per-row Python)."""
+    zone's offset in force at the moment, found among the zone's offset changes by the same binary
+    search as ``_bucket`` (no per-row Python)."""
+    from datetime import UTC
+
     from django.db import connection
-    from django.db.models import Case, When
     from django.db.models.functions import TruncDate
 
     zone = timezone.get_current_timezone()
@@ -1003,38 +1005,22 @@ def local_date(field_name: str, start: date, end: date) -> Any:
         return TruncDate(field_name, tzinfo=zone)
     changes = _cached_offset_changes(zone, start.year - 1, end.year + 1)
     first = datetime(start.year - 1, 1, 1, tzinfo=zone).utcoffset() or timedelta(0)
-    spans: list[tuple[Any, Any, timedelta]] = []
-    previous_moment, previous_offset = None, first
-    for moment, offset in changes:
-        spans.append((previous_moment, moment, previous_offset))
-        previous_moment, previous_offset = moment, offset
-    spans.append((previous_moment, None, previous_offset))
-    whens = []
-    for since, until, offset in spans:
-        if not offset:
-            continue
-        condition: dict[str, Any] = {}
-        if since is not None:
-            condition[f"{field_name}__gte"] = since
-        if until is not None:
-            condition[f"{field_name}__lt"] = until
-        shifted = UtcDate(_ShiftSeconds(F(field_name), offset))
-        if not condition:  # one offset throughout the years asked for
-            return shifted
-        whens.append(When(**condition, then=shifted))
-    return Case(*whens, default=UtcDate(F(field_name)), output_field=DateField())
+    # Segments between the changes, each labelled with its offset in seconds; the first and last
+    # run to the ends of time.
+    edges = [datetime(1, 1, 2, tzinfo=UTC), *(moment for moment, _ in changes), datetime(9999, 12, 30, tzinfo=UTC)]
+    seconds = [int(offset.total_seconds()) for offset in [first, *(offset for _, offset in changes)]]
+    if not any(seconds):
+        return UtcDate(F(field_name))
+    return UtcDate(_ShiftSeconds(F(field_name), _Segments(F(field_name), edges, seconds)))
 
 
 class _ShiftSeconds(Func):
-    """SQLite only: a timestamp moved by a fixed offset (used by ``local_date``)."""
-
-    def __init__(self, expression: Any, offset: timedelta) -> None:
-        super().__init__(expression)
-        self.seconds = int(offset.total_seconds())
+    """SQLite only: a timestamp moved by a number of seconds (an expression; used by ``local_date``)."""
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"datetime({sql}, '{self.seconds:+d} seconds')", params
+        moment, moment_params = compiler.compile(self.source_expressions[0])
+        seconds, seconds_params = compiler.compile(self.source_expressions[1])
+        return f"datetime({moment}, ({seconds}) || ' seconds')", [*moment_params, *seconds_params]
 
 
 _OFFSETS: dict[tuple[str, int, int], list[tuple[datetime, timedelta]]] = {}
@@ -1357,15 +1343,12 @@ def _tallies(
 
     # First contact: counts per (episode start, day of first contact), classified and bucketed here
     # with ``first_contact_due_on`` and ``working_days_between`` once per distinct pair of days.
-    contact_rows = (
+    contact_list = _counts(
         cases.annotate(episode_start=episode_start_expression())
         .filter(episode_start__range=(start, end))
-        .annotate(contacted=local_date("first_contact_at", start, end), **grouped.group("case"))
-        .order_by()
-        .values(*(["g"] if dimension else []), "episode_start", "contacted")
-        .annotate(n=Count("pk"))
+        .annotate(contacted=local_date("first_contact_at", start, end), **grouped.group("case")),
+        [*(["g"] if dimension else []), "episode_start", "contacted"],
     )
-    contact_list = list(contact_rows)
     for row in contact_list:
         if isinstance(row["episode_start"], datetime):  # pragma: no cover - a backend that returns datetimes
             row["episode_start"] = row["episode_start"].date()
