@@ -173,3 +173,56 @@ def test_a_cell_the_caller_must_hide_is_hidden_with_a_partner_so_the_total_canno
     assert cells == {(0, "n"), (1, "n"), (2, "n"), ("total", "n")}
     _, nothing = hidden_in_table(rows, ["n"], total_row={"n": 150})
     assert nothing == set()  # large counts alone: nothing withheld
+
+
+def _protect_by_whole_system(cells, constraints, the_rule):
+    """The reference for ``protect``: after each cell it withholds, the whole system solved again
+    from nothing (``_determined_whole``), the first pinned cell by repr taken, and its partner
+    chosen as ``protect`` chooses."""
+    linked = [(total, list(parts)) for total, parts in constraints]
+    totals = {total for total, _ in linked}
+    hidden = {key for key, value in cells.items() if the_rule.is_small(value)}
+    while hidden:
+        determined = _determined_whole(sorted(hidden, key=repr), linked)
+        if not determined:
+            break
+        target = determined[0]
+
+        def shown_in(chosen):
+            return {k for t, ps in chosen for k in (t, *ps) if k in cells and k not in hidden}
+
+        candidates = shown_in([c for c in linked if target == c[0] or target in c[1]])
+        if not candidates:
+            candidates = shown_in([c for c in linked if hidden & {c[0], *c[1]}])
+        if not candidates:
+            break
+        hidden.add(min(candidates, key=lambda key: (key in totals, cells[key] == 0, cells[key], repr(key))))
+    return hidden
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(min_value=2, max_value=7).flatmap(
+        lambda width: st.tuples(
+            st.just(width),
+            st.lists(st.lists(st.integers(0, 25), min_size=width, max_size=width), min_size=1, max_size=7),
+        )
+    )
+)
+def test_protect_withholds_what_solving_the_whole_system_each_time_withholds(case):
+    """``protect`` keeps the groups of hidden cells as it hides more and solves only the group that
+    changed, in whole numbers: it withholds exactly the cells that solving the whole system from
+    nothing after each step (in fractions) withholds, on tables with row totals and column totals."""
+    from waymark.core.disclosure import protect
+
+    width, grid = case
+    cells = {}
+    for r, row in enumerate(grid):
+        for c, value in enumerate(row):
+            cells[(r, c)] = value
+        cells[(r, "total")] = sum(row)
+    for c in [*range(width), "total"]:
+        cells[("all", c)] = sum(cells[(r, c)] for r in range(len(grid)))
+    constraints = [((r, "total"), [(r, c) for c in range(width)]) for r in [*range(len(grid)), "all"]]
+    constraints += [(("all", c), [(r, c) for r in range(len(grid))]) for c in [*range(width), "total"]]
+    assert protect(cells, constraints, the_rule=RULE) == _protect_by_whole_system(cells, constraints, RULE)
