@@ -4,7 +4,7 @@ and the equality splits are withheld under the disclosure rule like every other.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -227,16 +227,14 @@ def test_age_band_in_sql_equals_python_on_random_dates():
     from hypothesis import strategies as st
 
     from waymark.cases.models import Case
-    from waymark.commissioning.dimensions import DIMENSIONS
+    from waymark.commissioning.dimensions import AGE_BANDS, DIMENSIONS
 
     age = DIMENSIONS["age"]
     agency = AgencyFactory()
     days = st.dates(min_value=date(1920, 1, 1), max_value=date(2030, 12, 31))
     pairs = st.lists(st.tuples(st.one_of(st.none(), days), days), min_size=1, max_size=15)
 
-    @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-    @given(pairs=pairs)
-    def check(pairs):
+    def verify(pairs):
         Case.objects.all().delete()
         expected = {}
         for born, on in pairs:
@@ -245,4 +243,20 @@ def test_age_band_in_sql_equals_python_on_random_dates():
         found = dict(Case.objects.annotate(g=age.value(age.case_path)).values_list("pk", "g"))
         assert found == expected
 
-    check()
+    settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])(
+        given(pairs=pairs)(verify)
+    )()
+    # Random days seldom fall on a birthday: each band's edge on the birthday itself, the day before
+    # and after, and a leap-day birth in a year with no 29 February.
+    edges = []
+    for _key, _label, _low, high in AGE_BANDS:
+        if high is not None:
+            born = date(1990, 6, 15)
+            birthday = date(born.year + high, 6, 15)
+            edges += [(born, birthday - timedelta(days=1)), (born, birthday), (born, birthday + timedelta(days=1))]
+    edges += [
+        (date(2000, 2, 29), date(2016, 2, 28)),
+        (date(2000, 2, 29), date(2016, 3, 1)),
+        (date(2008, 2, 29), date(2024, 2, 29)),
+    ]
+    verify(edges)
