@@ -1017,6 +1017,8 @@ def local_date(field_name: str, start: date, end: date) -> Any:
 class _ShiftSeconds(Func):
     """SQLite only: a timestamp moved by a number of seconds (an expression; used by ``local_date``)."""
 
+    output_field = DateTimeField()
+
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
         moment, moment_params = compiler.compile(self.source_expressions[0])
         seconds, seconds_params = compiler.compile(self.source_expressions[1])
