@@ -226,3 +226,23 @@ def test_protect_withholds_what_solving_the_whole_system_each_time_withholds(cas
     constraints = [((r, "total"), [(r, c) for c in range(width)]) for r in [*range(len(grid)), "all"]]
     constraints += [(("all", c), [(r, c) for r in range(len(grid))]) for c in [*range(width), "total"]]
     assert protect(cells, constraints, the_rule=RULE) == _protect_by_whole_system(cells, constraints, RULE)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=14).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.integers(0, 30), min_size=n, max_size=n),
+            st.lists(st.tuples(st.integers(0, n - 1), st.lists(st.integers(0, n - 1), max_size=5)), max_size=10),
+        )
+    )
+)
+def test_protect_withholds_what_the_whole_system_withholds_for_any_totals(case):
+    """The same on arbitrary totals: a cell the total of several, a part twice in one total, a
+    total among its own parts, totals sharing parts."""
+    from waymark.core.disclosure import protect
+
+    values, raw = case
+    cells = dict(enumerate(values))
+    constraints = [(total, parts) for total, parts in raw]
+    assert protect(cells, constraints, the_rule=RULE) == _protect_by_whole_system(cells, constraints, RULE)

@@ -201,27 +201,47 @@ def _pinned(equations: list[dict[int, int]], columns: list[int]) -> list[int]:
 
 
 class _HiddenBlocks:
-    """The hidden cells of one table, in connected groups (cells that share a total, directly or
-    through other hidden cells), with the cells each group's totals pin down: as ``_determined``
-    finds them, but kept as cells are hidden, so that hiding a cell solves again only the group it
-    joins (a table split by 19 ethnic groups has hundreds of cells and withholds dozens in turn)."""
+    """The hidden cells of one table and the ones the totals pin down, kept up to date as cells
+    are hidden one at a time, with no system solved again (a table split by 19 ethnic groups has
+    hundreds of cells and withholds dozens in turn; ``_determined`` answers the same question from
+    nothing).
+
+    The cells are in connected groups (cells sharing a total, directly or through other hidden
+    cells). For each group it keeps, in whole numbers over the group's totals (equations):
+
+    - a basis of the combinations of its equations in which every hidden cell cancels out (the
+      left null space), and
+    - for each pinned cell x, a certificate: a combination of the equations that leaves a multiple
+      of x alone (the cell is worked out from it).
+
+    Hiding a cell h adds h's column to the equations it is in, and any equation that had no hidden
+    cell before joins with h as its only unknown. Then (``_hide_one``): a cell not pinned before is
+    never pinned after, except h itself. If a new equation has h alone, h is pinned and every
+    certificate and null combination is corrected with it. Otherwise h is pinned when some null
+    combination meets h's column (it is then used up to correct the others), and when none does, a
+    certificate that meets h's column stops pinning its cell. ``tests/core/test_disclosure.py``
+    checks that this withholds exactly what solving the whole system from nothing after each step
+    withholds."""
 
     def __init__(self, constraints: Sequence[Constraint]) -> None:
         self.equations: list[dict[Key, int]] = []
-        self.touching: dict[Key, list[int]] = {}
+        self.touching: dict[Key, list[int]] = {}  # a cell -> the equations it is in
+        self.naming: dict[Key, list[int]] = {}  # a cell -> the totals naming it (as a part or the total)
         for total, parts in constraints:
             coefficients: dict[Key, int] = {}
             for key in parts:
                 coefficients[key] = coefficients.get(key, 0) + 1
             coefficients[total] = coefficients.get(total, 0) - 1
-            for key in coefficients:
-                self.touching.setdefault(key, []).append(len(self.equations))
+            for key, value in coefficients.items():
+                self.naming.setdefault(key, []).append(len(self.equations))
+                if value:  # a total among its own parts cancels out of its equation
+                    self.touching.setdefault(key, []).append(len(self.equations))
             self.equations.append(coefficients)
         self.hidden: set[Key] = set()
         self.parent: dict[Key, Key] = {}
         self.holder: dict[int, Key] = {}  # an equation -> a hidden cell in it
-        self.equations_of: dict[Key, list[int]] = {}  # a group (its root) -> the equations with its cells
-        self.pinned: dict[Key, list[Key]] = {}  # a group (its root) -> the cells its totals pin down
+        self.null: dict[Key, list[dict[int, int]]] = {}  # a group (its root) -> its null combinations
+        self.certificates: dict[Key, dict[Key, dict[int, int]]] = {}  # a group -> pinned cell -> combination
 
     def root(self, key: Key) -> Key:
         while self.parent[key] != key:
@@ -231,35 +251,71 @@ class _HiddenBlocks:
 
     def join(self, one: Key, other: Key) -> None:
         one, other = self.root(one), self.root(other)
-        if one != other:
+        if one != other:  # the groups' equations are disjoint: their combinations stay valid
             self.parent[one] = other
-            self.equations_of[other] += self.equations_of.pop(one)
-            self.pinned.pop(one, None)
+            self.null[other] += self.null.pop(one)
+            self.certificates[other].update(self.certificates.pop(one))
 
     def hide(self, keys: Iterable[Key]) -> None:
-        new = [key for key in keys if key not in self.hidden]
-        for key in new:
-            self.hidden.add(key)
-            self.parent[key] = key
-            self.equations_of[key] = []
-        for key in new:
-            for n in self.touching.get(key, ()):
-                if n in self.holder:
-                    self.join(key, self.holder[n])
-                else:
-                    self.holder[n] = key
-                    self.equations_of[self.root(key)].append(n)
-        for group in {self.root(key) for key in new}:
-            equations = [
-                {k: v for k, v in self.equations[n].items() if k in self.hidden} for n in self.equations_of[group]
-            ]
-            columns = sorted({key for equation in equations for key in equation}, key=repr)
-            index = {key: i for i, key in enumerate(columns)}
-            numbered = [{index[k]: v for k, v in equation.items()} for equation in equations]
-            self.pinned[group] = [columns[p] for p in _pinned(numbered, list(range(len(columns))))]
+        for key in keys:
+            if key not in self.hidden:
+                self._hide_one(key)
+
+    def _hide_one(self, h: Key) -> None:
+        self.hidden.add(h)
+        self.parent[h] = h
+        self.null[h], self.certificates[h] = [], {}
+        column = {n: self.equations[n][h] for n in self.touching.get(h, ())}
+        fresh = []  # equations with no hidden cell before h
+        for n in column:
+            if n in self.holder:
+                self.join(h, self.holder[n])
+            else:
+                self.holder[n] = h
+                fresh.append(n)
+        group = self.root(h)
+        null, certificates = self.null[group], self.certificates[group]
+
+        def meets(combination: dict[int, int]) -> int:  # the combination's coefficient of h
+            return sum(value * column[n] for n, value in combination.items() if n in column)
+
+        if fresh:
+            m = fresh[0]  # its row is column[m] times h: h is pinned
+            alone = {m: 1}
+            null[:] = [_combined(column[m], n, meets(n), alone) for n in null]
+            null += [_combined(column[m], {other: 1}, column[other], alone) for other in fresh[1:]]
+            for cell, combination in certificates.items():
+                certificates[cell] = _combined(column[m], combination, meets(combination), alone)
+            certificates[h] = alone
+            return
+        met = [meets(n) for n in null]
+        star = next((i for i, value in enumerate(met) if value), None)
+        if star is None:  # h is not pinned, and neither is any cell whose certificate meets h
+            for cell in [cell for cell, combination in certificates.items() if meets(combination)]:
+                del certificates[cell]
+            return
+        used, value = null[star], met[star]
+        null[:] = [_combined(value, n, met[i], used) for i, n in enumerate(null) if i != star]
+        for cell, combination in certificates.items():
+            certificates[cell] = _combined(value, combination, meets(combination), used)
+        certificates[h] = used
 
     def determined(self) -> list[Key]:
-        return [key for cells in self.pinned.values() for key in cells]
+        return [cell for pinned in self.certificates.values() for cell in pinned]
+
+
+def _combined(p: int, one: dict[int, int], q: int, other: dict[int, int]) -> dict[int, int]:
+    """p x one - q x other, divided by its entries' greatest common divisor (sparse, whole numbers)."""
+    result = {n: p * value for n, value in one.items()}
+    if q:
+        for n, value in other.items():
+            entry = result.get(n, 0) - q * value
+            if entry:
+                result[n] = entry
+            else:
+                result.pop(n, None)
+    divisor = gcd(*result.values()) if result else 1
+    return {n: value // divisor for n, value in result.items()} if divisor > 1 else result
 
 
 def protect(
@@ -290,7 +346,7 @@ def protect(
         # hidden cell in it. A part before a total: a total (everyone's row, a year) is also shown
         # by other tables that break it down differently, so withholding it here would protect
         # nothing there, while another table showing it could give this table's hidden part away.
-        candidates = _shown_in([linked[n] for n in blocks.touching[target]], cells, hidden)
+        candidates = _shown_in([linked[n] for n in blocks.naming[target]], cells, hidden)
         if not candidates:
             candidates = _shown_in([c for c in linked if hidden & {c[0], *c[1]}], cells, hidden)
         if not candidates:  # pragma: no cover - only when every linked cell is already hidden
