@@ -1124,7 +1124,8 @@ def _counts(
         for result in results:
             counted.append((code, result))
     sums = [f"SUM(CASE WHEN keyed.{quote(code)} = %s THEN 1 ELSE 0 END)" for code, _ in counted]
-    source, more, more_params = "keyed", [], []
+    source, more = "keyed", []
+    more_params: list[Any] = []
     if per_row is not None:
         columns, more_params = per_row
         worked_out = ", ".join(f"{expression} AS {quote(name)}" for name, expression in columns)
