@@ -185,16 +185,7 @@ def _pinned(equations: list[dict[int, int]], columns: list[int]) -> list[int]:
         lead = lead_row[column]
         for i in range(len(rows)):
             if i != r and column in rows[i]:
-                factor = rows[i][column]
-                row = {c: lead * v for c, v in rows[i].items()}
-                for c, v in lead_row.items():
-                    value = row.get(c, 0) - factor * v
-                    if value:
-                        row[c] = value
-                    else:
-                        row.pop(c, None)
-                divisor = gcd(*row.values()) if row else 1
-                rows[i] = {c: v // divisor for c, v in row.items()} if divisor > 1 else row
+                rows[i] = _combined(lead, rows[i], rows[i][column], lead_row)
         pivots.append(column)
         r += 1
     return [column for row_index, column in enumerate(pivots) if len(rows[row_index]) == 1]
