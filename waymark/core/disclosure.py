@@ -11,7 +11,7 @@ The rule (settings):
 Secondary suppression: a table's cells are linked by totals (a column's quarters add up to the
 year; a row's parts add up to its total). ``protect`` hides further cells until no hidden cell can
 be worked out from the shown ones by any combination of additions and subtractions of the totals:
-it solves the linear system the totals form (exact fractions) and, while some hidden cell is
+it solves the linear system the totals form (exactly, in whole numbers) and, while some hidden cell is
 determined, hides the smallest shown cell that shares a total with it. Rates are shown only when
 their numerator is shown (a rate and its denominator give the numerator away).
 
@@ -107,20 +107,14 @@ Key = Hashable
 Constraint = tuple[Key, Sequence[Key]]  # total = sum(parts)
 
 
-def _determined(
-    hidden: list[Key],
-    constraints: Sequence[Constraint],
-    shown: set[Key],
-    solved: dict[frozenset[Any], list[Key]] | None = None,
-) -> list[Key]:
+def _determined(hidden: list[Key], constraints: Sequence[Constraint], shown: set[Key]) -> list[Key]:
     """The hidden cells the shown cells and the totals pin down exactly (linear algebra over the
     hidden cells: a cell is determined when its unit vector lies in the row space), in the order of
-    ``hidden``. The system is solved per connected group of hidden cells (cells that share a total,
-    directly or through others): the row space of such a block system is the sum of the blocks', so
-    the answer is the same as solving it whole, and a page's tables of many small totals are solved
-    in a fraction of the time. ``solved`` remembers each block's answer by its equations (over
-    cells, not positions): ``protect`` asks again after each cell it hides, and only the block
-    that cell joined has changed."""
+    ``hidden``, solved from nothing: what an attacker holding the shown figures can work out (the
+    differencing tests use it; ``protect`` keeps the same answer up to date as it hides cells,
+    ``_HiddenBlocks``). The system is solved per connected group of hidden cells (cells that share
+    a total, directly or through others): the row space of such a block system is the sum of the
+    blocks', so the answer is the same as solving it whole."""
     index = {key: i for i, key in enumerate(hidden)}
     parent = list(range(len(hidden)))
 
@@ -148,15 +142,8 @@ def _determined(
         blocks.setdefault(root(next(iter(coefficients))), []).append(coefficients)
     found: list[int] = []
     for block in blocks.values():
-        signature = frozenset(frozenset((hidden[i], v) for i, v in eq.items()) for eq in block)
-        if solved is not None and signature in solved:
-            found += [index[key] for key in solved[signature]]
-            continue
         columns = sorted({i for coefficients in block for i in coefficients})
-        pinned = [columns[c] for c in _pinned(block, columns)]
-        if solved is not None:
-            solved[signature] = [hidden[i] for i in pinned]
-        found += pinned
+        found += [columns[c] for c in _pinned(block, columns)]
     return [hidden[i] for i in sorted(found)]
 
 
@@ -228,8 +215,7 @@ class _HiddenBlocks:
                 if value:  # a total among its own parts cancels out of its equation
                     self.touching.setdefault(key, []).append(len(self.equations))
             self.equations.append(coefficients)
-        self.hidden: set[Key] = set()
-        self.parent: dict[Key, Key] = {}
+        self.parent: dict[Key, Key] = {}  # every hidden cell -> a cell of its group (the root: itself)
         self.holder: dict[int, Key] = {}  # an equation -> a hidden cell in it
         self.null: dict[Key, list[dict[int, int]]] = {}  # a group (its root) -> its null combinations
         self.certificates: dict[Key, dict[Key, dict[int, int]]] = {}  # a group -> pinned cell -> combination
@@ -249,11 +235,10 @@ class _HiddenBlocks:
 
     def hide(self, keys: Iterable[Key]) -> None:
         for key in keys:
-            if key not in self.hidden:
+            if key not in self.parent:
                 self._hide_one(key)
 
     def _hide_one(self, h: Key) -> None:
-        self.hidden.add(h)
         self.parent[h] = h
         self.null[h], self.certificates[h] = [], {}
         column = {n: self.equations[n][h] for n in self.touching.get(h, ())}
