@@ -23,8 +23,8 @@ from waymark.marac.meetings.selectors import agenda, next_meeting_for, open_acti
 from waymark.marac.models import FlagStatus, MaracCaseStatus
 from waymark.marac.referrals.access import MARAC_REFERRING_ROLES, flags_visible_to, marac_referrals_visible_to
 from waymark.marac.referrals.selectors import has_open_referral, referrals_for_case
+from waymark.marac.repeats import heard_tallies_between
 from waymark.marac.reports.selectors import (
-    findings_for_heard_between,
     headline_rule,
     marac_performance,
     period_of,
@@ -48,10 +48,10 @@ def marac_performance_panel(user: User) -> Panel:
 
     this_year = period_of(timezone.localdate(), "financial-year")
     last_year = period_of(this_year.start - timedelta(days=1), "financial-year")
-    findings = findings_for_heard_between(last_year.start, this_year.end)
-    years = marac_performance(last_year.start, this_year.end, findings=findings)
+    tallies = heard_tallies_between(last_year.start, this_year.end)
+    years = marac_performance(last_year.start, this_year.end, tallies=tallies)
     if not sees_raw_figures(user):  # commissioners and the partnership lead: as the reports page shows them
-        years = protect_years(years, marac_performance(last_year.start, this_year.end, "quarter", findings=findings))
+        years = protect_years(years, marac_performance(last_year.start, this_year.end, "quarter", tallies=tallies))
     last, current = years
     rule = headline_rule()
     rate_key = "repeat_rate_ever" if rule == "local" else "repeat_rate_12_month"

@@ -237,7 +237,13 @@ class MaracCase(BaseModel):
 
     class Meta:
         ordering = ["referred_on", "ref"]
-        indexes = [models.Index(fields=["victim", "referred_on"]), models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["victim", "referred_on"]),
+            models.Index(fields=["status"]),
+            # "Was she heard before?" (the local repeat rule's query form) goes straight to her own
+            # heard cases, not through every case heard (which SQLite picks without statistics).
+            models.Index(fields=["victim", "status"]),
+        ]
 
     def __str__(self) -> str:
         return f"MARAC case {self.ref}"

@@ -19,6 +19,11 @@ uses too (``waymark.marac.flags``).
 Both rules depend only on the same victim's history, so computing them for some victims
 (``repeats_for_victims``) gives the same answers as for everyone. One pass over rows sorted in
 memory (no query per case).
+
+The figures (cases heard and repeats under each rule, by day of hearing) also have a query form,
+``heard_tallies_between``: each rule as an EXISTS over the same victim's cases, counted in the
+database, so a performance panel does not load every victim's history into Python.
+``tallies_of`` counts the Python findings the same way; a property test holds the two equal.
 """
 
 from __future__ import annotations
@@ -31,7 +36,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import Exists, F, Func, IntegerField, Min, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
 from waymark.core.dates import add_months
 from waymark.marac.models import MaracCase, MaracCaseStatus, MeetingStatus
@@ -194,3 +202,116 @@ def repeats_for_victims(victim_ids: Iterable[uuid.UUID] | QuerySet[Any]) -> dict
 def repeats_for_cases(cases: Iterable[MaracCase]) -> dict[uuid.UUID, RepeatFinding]:
     """Both rules for ``cases`` (and their victims' other cases): what a page of cases needs."""
     return repeats_for_victims({case.victim_id for case in cases})
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The cases heard on one day, and how many of them are repeats under each rule."""
+
+    cases: int
+    repeats_12_month: int
+    repeats_ever: int
+
+
+def tallies_of(findings: Iterable[RepeatFinding]) -> dict[dt.date, Tally]:
+    """The heard cases among ``findings``, counted by day of hearing (the Python twin of
+    ``heard_tallies_between``)."""
+    counts: dict[dt.date, list[int]] = {}
+    for finding in findings:
+        if finding.case.is_heard and finding.case.held_on is not None:
+            tally = counts.setdefault(finding.case.held_on, [0, 0, 0])
+            tally[0] += 1
+            tally[1] += finding.is_repeat_12_month
+            tally[2] += finding.is_repeat_ever
+    return {day: Tally(*tally) for day, tally in counts.items()}
+
+
+class _MonthDayKey(Func):
+    """A date as (year * 12 + month) * 32 + day: a number in the dates' order in which adding
+    ``32 * m`` moves a date ``m`` calendar months on. So "``r`` is no later than ``d`` plus ``m``
+    months" (``window_end``, the day kept when the month is shorter) is ``key(d) + 32 * m >= key(r)``:
+    when the months differ the day cannot outweigh 32; in the same month it is ``day(d) >= day(r)``,
+    which a shorter month's last day cannot change, as ``day(r)`` is within that month. On SQLite
+    in its own date functions, as Django's extracts call back into Python for every row."""
+
+    output_field = IntegerField()
+
+    def __init__(self, day: Any) -> None:
+        extracted = (ExtractYear(day) * 12 + ExtractMonth(day)) * 32 + ExtractDay(day)
+        super().__init__(day, extracted)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        day, params = compiler.compile(self.source_expressions[0])
+        sql = (
+            f"((CAST(strftime('%%Y', {day}) AS INTEGER) * 12 + CAST(strftime('%%m', {day}) AS INTEGER)) * 32"
+            f" + CAST(strftime('%%d', {day}) AS INTEGER))"
+        )
+        return sql, [*params, *params, *params]
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        return compiler.compile(self.source_expressions[1])
+
+
+def heard_tallies_between(start: dt.date, end: dt.date) -> dict[dt.date, Tally]:
+    """The cases heard (``heard_cases``) at meetings held in [start, end], by day of hearing, with
+    both rules counted in the database over the victims' whole history: the same figures as
+    ``tallies_of`` the findings, in one query.
+
+    - 12-month: an EXISTS for each case, along the victim's own cases: an earlier referral
+      (strictly earlier day, ``counts_as_referral``) of the same victim and the same known
+      perpetrator whose window holds this referral. The most recent earlier referral's window holds
+      it exactly when any earlier one's does, as the window's end never falls when the day it
+      counts from moves on.
+    - Local: the victim's first hearing was held strictly before this one. Each victim's first
+      hearing is found once, for the victims heard in the range, and joined: asked as an EXISTS
+      for each case, PostgreSQL hashed every meeting for every case (about 50 microseconds a case).
+      The range's heard cases are a materialized derived table, read twice.
+    """
+    earlier_referral = (
+        MaracCase.objects.exclude(status__in=NOT_MARAC_REFERRALS)
+        .filter(
+            victim_id=OuterRef("victim_id"),
+            perpetrator_id=OuterRef("perpetrator_id"),
+            referred_on__lt=OuterRef("referred_on"),
+        )
+        .annotate(window_key=_MonthDayKey(F("referred_on")) + 32 * window_months())
+        .filter(window_key__gte=OuterRef("referred_key"))
+    )
+    in_range = heard_cases().filter(meeting__held_on__gte=start, meeting__held_on__lte=end)
+    heard = (
+        in_range.annotate(
+            heard_on=F("meeting__held_on"),
+            referred_key=_MonthDayKey(F("referred_on")),
+            twelve_month=Exists(earlier_referral),
+        )
+        .order_by()
+        .values("victim_id", "heard_on", "twelve_month")
+    )
+    # The victims' first hearings, for the victims heard in the range (read from the derived table
+    # "heard" below, so the range is scanned once).
+    first_hearings = (
+        heard_cases()
+        .filter(victim_id__in=RawSQL("SELECT heard.victim_id FROM heard", []))
+        .order_by()
+        .values("victim_id")
+        .annotate(first_heard_on=Min("meeting__held_on"))
+    )
+    heard_sql, heard_params = heard.query.sql_with_params()
+    first_sql, first_params = first_hearings.query.sql_with_params()
+    query = (
+        f"WITH heard AS MATERIALIZED ({heard_sql})"  # noqa: S608 (Django's SQL, fixed names, placeholders)
+        " SELECT heard.heard_on, COUNT(*),"
+        " SUM(CASE WHEN heard.twelve_month THEN 1 ELSE 0 END),"
+        " SUM(CASE WHEN firsts.first_heard_on < heard.heard_on THEN 1 ELSE 0 END)"
+        f" FROM heard JOIN ({first_sql}) firsts ON firsts.victim_id = heard.victim_id"
+        " GROUP BY heard.heard_on"
+    )
+    with connections[heard.db].cursor() as cursor:
+        cursor.execute(query, [*heard_params, *first_params])
+        found = cursor.fetchall()
+    return {_day(day): Tally(cases, int(twelve), int(ever)) for day, cases, twelve, ever in found}
+
+
+def _day(value: dt.date | str) -> dt.date:
+    """A date column read with raw SQL: SQLite gives its text."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value

@@ -36,7 +36,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from waymark.marac.models import MaracCase, MaracMeeting, MeetingStatus
-from waymark.marac.repeats import RepeatFinding, heard_cases, repeats_for_cases
+from waymark.marac.repeats import heard_cases, repeats_for_victims
 from waymark.marac.reports.selectors import Period, period_of
 from waymark.organisations.models import AgencyKind
 from waymark.people.choices import Sex, YesNoUnknown, is_racially_minoritised
@@ -128,11 +128,11 @@ def _tally(counts: dict[str, int], case: MaracCase, finding: Any) -> None:
     counts["perpetrators_aged_17_or_under"] += perpetrator_age is not None and perpetrator_age <= 17
 
 
-def marac_return(quarter: str, findings: dict[Any, RepeatFinding] | None = None) -> list[dict[str, Any]]:
+def marac_return(quarter: str) -> list[dict[str, Any]]:
     """One row per meeting held in the quarter, then the total. ValueError for a bad quarter.
 
     Counts the cases heard (``heard_cases``): cancelled meetings and cases not heard are left out.
-    ``findings`` lets a page showing several reports compute the repeats once."""
+    The repeat rules are worked out for the quarter's cases only (with their victims' history)."""
     period = quarter_period(quarter)
     meetings = list(
         # Meetings held: a meeting still to come in the quarter is not in its return yet.
@@ -140,14 +140,10 @@ def marac_return(quarter: str, findings: dict[Any, RepeatFinding] | None = None)
         .exclude(status=MeetingStatus.CANCELLED)
         .order_by("held_on", "ref")
     )
-    cases = list(
-        heard_cases()
-        .filter(meeting__in=meetings)
-        .select_related("victim", "perpetrator", "referring_agency")
-        .order_by("ref")
-    )
-    if findings is None:
-        findings = repeats_for_cases(cases)
+    heard = heard_cases().filter(meeting__in=meetings)
+    cases = list(heard.select_related("victim", "perpetrator", "referring_agency").order_by("ref"))
+    # By subquery, so the page makes the same queries whether or not the quarter heard anyone.
+    findings = repeats_for_victims(heard.values("victim_id"))
     per_meeting: dict[Any, dict[str, int]] = {m.pk: _empty_counts() for m in meetings}
     for case in cases:
         _tally(per_meeting[case.meeting_id], case, findings.get(case.pk))

@@ -1,8 +1,9 @@
 """MARAC performance by financial year (April to March) or financial quarter.
 
 A case counts in the period of the meeting that heard it (cases not yet listed count nowhere).
-Repeats are computed over the whole history by ``waymark.marac.repeats`` (so a case early in the
-range can be a repeat of one before it), under both rules. ``in_recommended_range`` checks the
+Repeats are counted over the whole history by ``waymark.marac.repeats`` (so a case early in the
+range can be a repeat of one before it), under both rules, in the database
+(``heard_tallies_between``). ``in_recommended_range`` checks the
 repeat rate of the partnership's headline rule, ``settings.MARAC_HEADLINE_REPEAT_RULE`` ("local",
 this borough's rule and the default, or "12_month"), against ``MARAC_RECOMMENDED_REPEAT_RANGE``
 (default 28%-40%, inclusive). Rates are fractions, rounded to 4 places; ``None`` when no cases.
@@ -19,7 +20,7 @@ from django.conf import settings
 from django.core.management.base import CommandError
 
 from waymark.core.dates import financial_year_start
-from waymark.marac.repeats import RepeatFinding, heard_cases, repeats_for_victims
+from waymark.marac.repeats import Tally, heard_tallies_between
 from waymark.web.reports import add_date_range_arguments, register_report
 
 RULES = ("local", "12_month")
@@ -82,37 +83,30 @@ def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def findings_for_heard_between(start: dt.date, end: dt.date) -> dict[Any, RepeatFinding]:
-    """Both rules for the victims of the cases heard in [start, end] (with their whole history)."""
-    heard = heard_cases().filter(meeting__held_on__gte=start, meeting__held_on__lte=end)
-    return repeats_for_victims(heard.values("victim_id"))
-
-
 def marac_performance(
     start: dt.date,
     end: dt.date,
     by: str = "financial-year",
-    findings: dict[Any, RepeatFinding] | None = None,
+    tallies: dict[dt.date, Tally] | None = None,
 ) -> list[dict[str, Any]]:
     """One row per period overlapping [start, end]; only cases heard (``heard_cases``) at meetings
-    held within [start, end] count. ``findings`` lets a page that shows several reports compute
-    the repeats once (it must cover every case heard in the range)."""
+    held within [start, end] count. ``tallies`` (``heard_tallies_between``, by day of hearing) lets
+    a page that shows several reports count once (they must cover the range)."""
     if by not in BY:
         raise ValueError(f"by must be one of {BY}.")
     if end < start:
         raise ValueError("The end date is before the start date.")
-    if findings is None:
-        findings = findings_for_heard_between(start, end)
+    if tallies is None:
+        tallies = heard_tallies_between(start, end)
     periods = periods_between(start, end, by)
     counts = {p.label: [0, 0, 0] for p in periods}
-    for finding in findings.values():
-        held_on = finding.case.held_on
-        if not finding.case.is_heard or held_on is None or not start <= held_on <= end:
+    for held_on, tally in tallies.items():
+        if not start <= held_on <= end:
             continue
-        tally = counts[period_of(held_on, by).label]
-        tally[0] += 1
-        tally[1] += finding.is_repeat_12_month
-        tally[2] += finding.is_repeat_ever
+        total = counts[period_of(held_on, by).label]
+        total[0] += tally.cases
+        total[1] += tally.repeats_12_month
+        total[2] += tally.repeats_ever
     rule = headline_rule()
     low, high = recommended_range()
     rows = []

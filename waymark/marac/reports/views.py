@@ -24,6 +24,7 @@ from waymark.core.access import signed_in
 from waymark.core.dates import financial_year_start
 from waymark.core.disclosure import HIDDEN, SYMBOL, Applied, Suppressed, protect_table, rule
 from waymark.core.roles import Role
+from waymark.marac.repeats import heard_tallies_between
 from waymark.marac.reports.access import MARAC_REPORT_ROLES
 from waymark.marac.reports.returns import (
     BENCHMARK_COLUMNS,
@@ -35,7 +36,6 @@ from waymark.marac.reports.returns import (
 )
 from waymark.marac.reports.selectors import COLUMNS as PERFORMANCE_COLUMNS
 from waymark.marac.reports.selectors import (
-    findings_for_heard_between,
     headline_rule,
     marac_performance,
     recommended_range,
@@ -311,19 +311,20 @@ def _page(year: int, quarter: int) -> tuple[dict[str, tuple[list[str], list[dict
     ``protect_tables`` needs; never shown as it is)."""
     first = financial_year_period(year - YEARS_SHOWN + 1)
     this = financial_year_period(year)
-    # The repeat rules once for the page: every table's cases were heard within first..this.
-    findings = findings_for_heard_between(first.start, this.end)
-    quarters = marac_performance(first.start, this.end, "quarter", findings=findings)
+    # The performance figures counted once, in the database, for every year shown; the return
+    # works out the repeats of its own quarter's cases (it shows them case by case in its counts).
+    tallies = heard_tallies_between(first.start, this.end)
+    quarters = marac_performance(first.start, this.end, "quarter", tallies=tallies)
     return {
         "performance-by-year": (
             PERFORMANCE_COLUMNS,
-            marac_performance(first.start, this.end, "financial-year", findings=findings),
+            marac_performance(first.start, this.end, "financial-year", tallies=tallies),
         ),
         "performance-by-quarter": (
             PERFORMANCE_COLUMNS,
-            marac_performance(this.start, this.end, "quarter", findings=findings),
+            marac_performance(this.start, this.end, "quarter", tallies=tallies),
         ),
-        "quarterly-return": (RETURN_COLUMNS, marac_return(f"{year}-Q{quarter}", findings=findings)),
+        "quarterly-return": (RETURN_COLUMNS, marac_return(f"{year}-Q{quarter}")),
         "benchmarks": (BENCHMARK_COLUMNS, [marac_benchmarks(year)]),
     }, quarters
 
