@@ -1242,7 +1242,7 @@ def referred_by_period_and_group(
 
 def _risk_levels() -> tuple[list[tuple[str, str]], list[Any]]:
     """The columns ``_counts`` works out for each engaged case ("keyed": its id, person, day of
-    engaging and end of the risk window) for the risk rule: the case's rank at engagement
+    engaging, end of the risk window and whether it is still open, "pending") for the risk rule: the case's rank at engagement
     ("before": that of the latest current assessment of the person on or before the day of
     engaging) and after ("after": the latest after it, up to the window's end), latest by the day
     assessed and then by when it was recorded, as ``classify_risk_reduction`` takes the last in
@@ -1262,7 +1262,7 @@ def _risk_levels() -> tuple[list[tuple[str, str]], list[Any]]:
     }
     whens = " ".join("WHEN %s THEN %s" for _ in _RISK_RANK)
     ranks: list[Any] = [item for level, rank in _RISK_RANK.items() for item in (level, rank)]
-    pid, eng, wend = (f"keyed.{quote(name)}" for name in ("pid", "eng", "wend"))
+    pid, eng, wend, pending = (f"keyed.{quote(name)}" for name in ("pid", "eng", "wend", "pending"))
     assessed_on = f"a.{column['assessed_on']}"
 
     def latest(within: str) -> str:  # names from the model and constants only; levels as placeholders
@@ -1274,7 +1274,12 @@ def _risk_levels() -> tuple[list[tuple[str, str]], list[Any]]:
 
     columns = [
         ("before", latest(f"{assessed_on} <= {eng}")),
-        ("after", latest(f"{assessed_on} > {eng} AND {assessed_on} <= {wend}")),
+        # While the window is open the rule says "pending" whatever came after: not searched for
+        # (a third of a year's cases on the home page).
+        (
+            "after",
+            f"CASE WHEN {pending} = 'y' THEN NULL ELSE {latest(f'{assessed_on} > {eng} AND {assessed_on} <= {wend}')} END",
+        ),
     ]
     return columns, [*ranks, *ranks]
 
