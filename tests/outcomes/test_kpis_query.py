@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import transaction
+from django.test import override_settings
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -308,6 +309,13 @@ def test_query_form_equals_python_definition_at_every_boundary(db):
         for contact_day in range(0, 6):
             cases.append(_spec(referred=referred, contact=(contact_day, 22)))  # 11pm in London (BST)
         cases.append(_spec(referred=referred, contact=None))
+    # A contact dated before the referral, one the next year, and one years later (after the bank
+    # holidays the query counts with: classified in Python), at noon so every backend's local day is
+    # the same.
+    for contact_day in (-3, 400, 2000):
+        cases.append(_spec(referred=14, contact=(contact_day, 12)))
+    for contact_day in (0, 1, 2, 3):  # referred on Saturday 5 April
+        cases.append(_spec(referred=16, contact=(contact_day, 12)))
     for after_day in (89, 90, 91):
         cases.append(_spec(referred=5, engaged=3, assessments=[(0, "high", False), (after_day, "medium", False)]))
     cases.append(_spec(referred=5, engaged=3, assessments=[(-1, "medium", False), (30, "high", False)]))
@@ -330,3 +338,10 @@ def test_query_form_equals_python_definition_at_every_boundary(db):
     assert compute_outcomes(start, end, as_of=end, partnership_wide=True)[
         "first_contact_within_standard_rate"
     ].numerator
+    # Other standards, including none at all (due the day the episode starts, weekend or not).
+    for standard in (0, 1, 5):
+        with override_settings(CASES_FIRST_CONTACT_WORKING_DAYS=standard):
+            for as_of in [BASE + timedelta(days=d) for d in (14, 15, 29, 33)]:
+                python = compute_outcomes(start, end, as_of=as_of, partnership_wide=True)
+                query = outcome_figures(start, end, as_of=as_of, by="quarter", partnership_wide=True).outcomes()
+                assert_same(python, query)
