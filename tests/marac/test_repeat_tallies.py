@@ -133,3 +133,5 @@ def test_a_hand_built_history_counts_the_same_both_ways():
     tallies = heard_tallies_between(D(2020, 4, 1), D(2022, 3, 31))
     assert tallies == {D(2020, 5, 7): Tally(1, 0, 0), D(2021, 5, 6): Tally(3, 2, 2)}
     assert tallies == python_tallies(D(2020, 4, 1), D(2022, 3, 31))
+    # Counted for 2021/22 alone, the hearing in 2020 still makes D and F repeats, and is not counted.
+    assert heard_tallies_between(D(2021, 4, 1), D(2022, 3, 31)) == {D(2021, 5, 6): Tally(3, 2, 2)}

@@ -37,8 +37,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Exists, F, Func, IntegerField, Min, OuterRef, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, Exists, F, Func, IntegerField, Min, OuterRef, Q, QuerySet, Value, When, Window
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
 from waymark.core.dates import add_months
@@ -262,10 +261,11 @@ def heard_tallies_between(start: dt.date, end: dt.date) -> dict[dt.date, Tally]:
       perpetrator whose window holds this referral. The most recent earlier referral's window holds
       it exactly when any earlier one's does, as the window's end never falls when the day it
       counts from moves on.
-    - Local: the victim's first hearing was held strictly before this one. Each victim's first
-      hearing is found once, for the victims heard in the range, and joined: asked as an EXISTS
-      for each case, PostgreSQL hashed every meeting for every case (about 50 microseconds a case).
-      The range's heard cases are a materialized derived table, read twice.
+    - Local: the victim's first hearing was held strictly before this one: a window (the
+      earliest of each victim's hearings) over every hearing of the victims heard in the range.
+      Asked as an EXISTS for each case, PostgreSQL hashed every meeting for every case (about 50
+      microseconds a case); joined to each victim's first hearing grouped apart, SQLite scanned
+      the groups for every case.
     """
     earlier_referral = (
         MaracCase.objects.exclude(status__in=NOT_MARAC_REFERRALS)
@@ -277,37 +277,33 @@ def heard_tallies_between(start: dt.date, end: dt.date) -> dict[dt.date, Tally]:
         .annotate(window_key=_MonthDayKey(F("referred_on")) + 32 * window_months())
         .filter(window_key__gte=OuterRef("referred_key"))
     )
-    in_range = heard_cases().filter(meeting__held_on__gte=start, meeting__held_on__lte=end)
-    heard = (
-        in_range.annotate(
+    held_in_range = Q(meeting__held_on__gte=start, meeting__held_on__lte=end)
+    # Every hearing of the victims heard in the range, each with the victim's first hearing (a
+    # window over her hearings); the 12-month rule asked only of those in the range.
+    hearings = (
+        heard_cases()
+        .filter(victim_id__in=heard_cases().filter(held_in_range).values("victim_id"))
+        .annotate(
             heard_on=F("meeting__held_on"),
+            in_range=Case(When(held_in_range, then=Value(1)), default=Value(0)),
             referred_key=_MonthDayKey(F("referred_on")),
-            twelve_month=Exists(earlier_referral),
+            twelve_month=Case(
+                When(held_in_range, then=Case(When(Exists(earlier_referral), then=Value(1)), default=Value(0))),
+                default=Value(0),
+            ),
+            first_heard_on=Window(Min("meeting__held_on"), partition_by=[F("victim_id")]),
         )
         .order_by()
-        .values("victim_id", "heard_on", "twelve_month")
+        .values("heard_on", "in_range", "twelve_month", "first_heard_on")
     )
-    # The victims' first hearings, for the victims heard in the range (read from the derived table
-    # "heard" below, so the range is scanned once).
-    first_hearings = (
-        heard_cases()
-        .filter(victim_id__in=RawSQL("SELECT heard.victim_id FROM heard", []))
-        .order_by()
-        .values("victim_id")
-        .annotate(first_heard_on=Min("meeting__held_on"))
-    )
-    heard_sql, heard_params = heard.query.sql_with_params()
-    first_sql, first_params = first_hearings.query.sql_with_params()
+    sql, params = hearings.query.sql_with_params()
     query = (
-        f"WITH heard AS MATERIALIZED ({heard_sql})"  # noqa: S608 (Django's SQL, fixed names, placeholders)
-        " SELECT heard.heard_on, COUNT(*),"
-        " SUM(CASE WHEN heard.twelve_month THEN 1 ELSE 0 END),"
-        " SUM(CASE WHEN firsts.first_heard_on < heard.heard_on THEN 1 ELSE 0 END)"
-        f" FROM heard JOIN ({first_sql}) firsts ON firsts.victim_id = heard.victim_id"
-        " GROUP BY heard.heard_on"
+        "SELECT hearings.heard_on, COUNT(*), SUM(hearings.twelve_month),"  # noqa: S608 (Django's SQL, fixed names)
+        " SUM(CASE WHEN hearings.first_heard_on < hearings.heard_on THEN 1 ELSE 0 END)"
+        f" FROM ({sql}) hearings WHERE hearings.in_range = 1 GROUP BY hearings.heard_on"
     )
-    with connections[heard.db].cursor() as cursor:
-        cursor.execute(query, [*heard_params, *first_params])
+    with connections[hearings.db].cursor() as cursor:
+        cursor.execute(query, params)
         found = cursor.fetchall()
     return {_day(day): Tally(cases, int(twelve), int(ever)) for day, cases, twelve, ever in found}
 
