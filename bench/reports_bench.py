@@ -6,13 +6,16 @@ ten times over (``--volumes 1,10``): the copy is another database beside it (``<
 PostgreSQL template copy or an SQLite file copy) filled by ``bench.synth.scale_up`` with bulk
 ``INSERT ... SELECT`` (no actions), kept between runs. At each volume, in its own process, it
 
-1. makes sure the database holds the demo partnership (``seed_demo`` when it does not: slow);
+1. makes sure the database holds the demo partnership (``seed_demo`` when it does not: slow)
+   and settles its statistics as autovacuum would (``settle_statistics``);
 2. times the commissioner's pages through Django's test client, signed in as the demo
    commissioner: the home page, the outcomes dashboard for this financial year and "since April
    2013" and its download, the commissioning dashboard since April 2013 by provider, contract,
    service, referral source and equality group and its XLSX, the MARAC reports page, needs
    analytics, this quarter's board pack (built, not saved), and the outcome figures for since
-   April 2013 computed alone (``outcome_figures``): together, the report pack;
+   April 2013 computed alone (``outcome_figures``): together, the report pack; each page once as
+   a warm-up (counting its queries), then timed (the median of ``--repeats`` on the demo, of
+   ``--scaled-repeats`` at the larger volumes);
 3. exports the tables those figures read (cases, referrals, risk assessments, outcome measures,
    and the working-day calendar) to Parquet and computes the same KPIs with DuckDB SQL over them;
 4. checks every count agrees (a mismatch is an error: a ratio over different counts means nothing)
@@ -59,6 +62,19 @@ def _timed(function: Callable[[], Any], repeats: int, *, warm: bool = True) -> t
         result = function()
         times.append((time.perf_counter() - started) * 1000)
     return round(statistics.median(times), 1), result
+
+
+def settle_statistics() -> None:
+    """Each volume as autovacuum would leave a database in use, whenever it was loaded: on
+    PostgreSQL ``VACUUM (ANALYZE)``, which also marks the pages all-visible (without it an
+    index-only scan, such as the risk rule's search of current assessments, visits the table for
+    every row it finds: about twice the time on a fresh copy); elsewhere ``ANALYZE``. Inside a
+    transaction (a test's) VACUUM cannot run: ``ANALYZE`` alone."""
+    from django.db import connection
+
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)" if vacuum else "ANALYZE")
 
 
 def ensure_demo() -> None:
@@ -292,6 +308,7 @@ def measure(repeats: int) -> dict[str, Any]:
     from waymark.outcomes.kpis import outcome_figures
 
     ensure_demo()
+    settle_statistics()
     commissioner = User.objects.filter(email=DEMO_COMMISSIONER).first()
     if commissioner is None:
         raise BenchError(f"The demo commissioner {DEMO_COMMISSIONER} is missing: run seed_demo.")
@@ -520,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
         "--scaled-repeats",
         type=int,
         default=1,
-        help="Timed runs per page at the larger volumes (after a warm-up run, as on the demo).",
+        help="Timed runs per page at the larger volumes, after a warm-up run as on the demo (default 1: one sample).",
     )
     parser.add_argument("--volumes", default="1,10", help="Volumes measured side by side (1 = the demo).")
     parser.add_argument("--step", choices=["all", "demo", "factor", "scale", "measure"], default="all")

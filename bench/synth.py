@@ -290,10 +290,5 @@ def scale_up(factor: int) -> dict[str, int]:
                     f"SELECT {', '.join(selected)} FROM {table} WHERE {original(quote('id'))}"
                 )
     with connection.cursor() as cursor:
-        # As autovacuum would leave it before anyone reads: on PostgreSQL VACUUM also marks the
-        # copied pages all-visible, without which an index-only scan (the risk rule's search of
-        # current assessments) visits the table for every row it finds, about twice the time.
-        # VACUUM cannot run inside a transaction (a test's): there, ANALYZE alone.
-        vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
-        cursor.execute("VACUUM (ANALYZE)" if vacuum else "ANALYZE")
+        cursor.execute("ANALYZE")
     return {model._meta.label: model._default_manager.count() for model in models}
