@@ -21,8 +21,9 @@ Both rules depend only on the same victim's history, so computing them for some 
 memory (no query per case).
 
 The figures (cases heard and repeats under each rule, by day of hearing) also have a query form,
-``heard_tallies_between``: each rule as an EXISTS over the same victim's cases, counted in the
-database, so a performance panel does not load every victim's history into Python.
+``heard_tallies_between``: the 12-month rule as an EXISTS over the same victim's cases, the local
+rule against the victim's first hearing (a window over her hearings), counted in the database, so
+a performance panel does not load every victim's history into Python.
 ``tallies_of`` counts the Python findings the same way; a property test holds the two equal.
 """
 

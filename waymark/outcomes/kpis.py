@@ -1240,10 +1240,15 @@ def referred_by_period_and_group(
     return parts, {key: tally.referred for key, tally in grouped.tallies.items() if tally.referred}
 
 
+# The risk rule's "pending" code for a case whose window after engaging is still open (a constant
+# the SQL of ``_risk_levels`` names: never a user's value).
+_WINDOW_OPEN = "y"
+
+
 def _risk_levels() -> tuple[list[tuple[str, str]], list[Any]]:
     """The columns ``_counts`` works out for each engaged case ("keyed": its id, person, day of
-    engaging, end of the risk window and whether it is still open, "pending") for the risk rule: the case's rank at engagement
-    ("before": that of the latest current assessment of the person on or before the day of
+    engaging, end of the risk window and whether that is still open, "pending" = ``_WINDOW_OPEN``)
+    for the risk rule: the case's rank at engagement ("before": that of the latest current assessment of the person on or before the day of
     engaging) and after ("after": the latest after it, up to the window's end), latest by the day
     assessed and then by when it was recorded, as ``classify_risk_reduction`` takes the last in
     that order; NULL where there is none. Each is one search of the index on (person, day
@@ -1278,7 +1283,8 @@ def _risk_levels() -> tuple[list[tuple[str, str]], list[Any]]:
         # (a third of a year's cases on the home page).
         (
             "after",
-            f"CASE WHEN {pending} = 'y' THEN NULL ELSE {latest(f'{assessed_on} > {eng} AND {assessed_on} <= {wend}')} END",
+            f"CASE WHEN {pending} = '{_WINDOW_OPEN}' THEN NULL"
+            f" ELSE {latest(f'{assessed_on} > {eng} AND {assessed_on} <= {wend}')} END",
         ),
     ]
     return columns, [*ranks, *ranks]
@@ -1334,7 +1340,7 @@ def _tallies(
     window = risk_window_days()
     engaged = engaged_cases(start, end, cases).annotate(
         b=_bucket("engaged_on", buckets),
-        pending=_code(When(engaged_on__gte=as_of - timedelta(days=window), then=Value("y")), default="n"),
+        pending=_code(When(engaged_on__gte=as_of - timedelta(days=window), then=Value(_WINDOW_OPEN)), default="n"),
         pid=F("person_id"),
         eng=F("engaged_on"),
         wend=AddDays("engaged_on", window),
@@ -1343,7 +1349,7 @@ def _tallies(
     for row in _counts(engaged, grouped.keys("pending"), per_row=_risk_levels(), carried=("pid", "eng", "wend")):
         tally = grouped.tally(row)
         tally.supported += row["n"]
-        tally.risk[risk_result(row["before"], row["after"], pending=row["pending"] == "y")] += row["n"]
+        tally.risk[risk_result(row["before"], row["after"], pending=row["pending"] == _WINDOW_OPEN)] += row["n"]
     for row in _people_by(grouped, buckets, cases) if people else []:
         grouped.tally(row).people = row["people"]
     if risk_only:
