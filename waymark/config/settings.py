@@ -247,10 +247,12 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("AXES_IP_HEADERS", default=["REMOTE_ADDR"])
 AXES_VERBOSE = False
 
-# Sessions: 15 minutes idle (the cookie and the server record are renewed on each request),
-# 10 hours absolute from sign-in (AbsoluteSessionTimeoutMiddleware).
+# Sessions: 15 minutes idle, 10 hours absolute from sign-in (AbsoluteSessionTimeoutMiddleware).
+# The server record's expiry is renewed by a request when its last renewal is a minute old, not by
+# every request (waymark/core/sessions.py): a session ends between 14 and 15 idle minutes.
 SESSION_COOKIE_AGE = 15 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_INTERVAL = timedelta(minutes=1)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=10)
 SESSION_COOKIE_HTTPONLY = True

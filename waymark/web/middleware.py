@@ -64,7 +64,8 @@ class NoStoreMiddleware:
 class AbsoluteSessionTimeoutMiddleware:
     """Signs the user out 10 hours after sign-in, however active they have been.
 
-    The idle limit (15 minutes) is the session cookie age, renewed on every request.
+    The idle limit (15 minutes) is the session cookie age, renewed by requests at most once a
+    minute (``waymark.core.sessions``).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
