@@ -15,10 +15,9 @@ from django.urls import reverse
 
 from tests.api.conftest import token_client
 from tests.factories import AgencyFactory
-from tests.outcomes.factories import make_person
+from tests.outcomes.factories import make_referrals
 from waymark.core.disclosure import SYMBOL, Suppressed, _determined, whole_quarters
 from waymark.organisations.models import AgencyKind
-from waymark.referrals.models import Referral
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 12, 2)
@@ -40,15 +39,7 @@ def pinned():
 
 def _referrals(agency, per_quarter):
     for (day, _, _), n in zip(QUARTERS, per_quarter, strict=True):
-        for _ in range(n):
-            Referral.objects.create(
-                number=f"R-{Referral.objects.count()}",
-                received_on=day,
-                source="professional",
-                subject=make_person(agency),
-                receiving_agency=agency,
-                consent="given",
-            )
+        make_referrals(agency, day, n)
 
 
 def _recovered(shown: dict[tuple[tuple[int, int], str], object], rows: list[str], everyone: str | None):

@@ -136,7 +136,8 @@ def test_a_years_row_is_withheld_when_one_of_its_quarters_is(settings):
     """A year's row on one year's page, less the quarters shown on that year's own page, would give
     away a quarter withheld there: so a year's count is shown only when each quarter's is."""
     from waymark.core.disclosure import Applied, Suppressed
-    from waymark.marac.reports.views import PERFORMANCE_COLUMNS, protect_tables
+    from waymark.marac.reports.disclosure import protect_tables
+    from waymark.marac.reports.selectors import COLUMNS as PERFORMANCE_COLUMNS
 
     settings.DISCLOSURE_SUPPRESS_BELOW = 10
 
@@ -160,7 +161,8 @@ def test_cases_not_repeats_are_protected_like_any_count(settings):
     """A repeat rate of 10 in 12 says 2 cases were not repeats: the cases less the repeats is a count
     like any other, so the rule withholds the repeats (or the cases) where it is small."""
     from waymark.core.disclosure import Applied, Suppressed
-    from waymark.marac.reports.views import PERFORMANCE_COLUMNS, protect_tables, protect_years
+    from waymark.marac.reports.disclosure import protect_tables, protect_years
+    from waymark.marac.reports.selectors import COLUMNS as PERFORMANCE_COLUMNS
 
     settings.DISCLOSURE_SUPPRESS_BELOW = 10
 

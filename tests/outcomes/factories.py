@@ -12,6 +12,7 @@ from waymark.cases.models import Case
 from waymark.cases.states import CaseStatus
 from waymark.outcomes.models import OutcomeMeasure, Stage
 from waymark.people.models import Person
+from waymark.referrals.models import Referral
 from waymark.risk.choices import RiskLevel
 from waymark.risk.loading import ensure_shipped_instrument
 from waymark.risk.models import RiskAssessment, RiskInstrument, RiskItem
@@ -24,6 +25,20 @@ def make_person(agency: Any, **fields: Any) -> Person:
     fields.setdefault("given_name", "Test")
     fields.setdefault("family_name", "Client")
     return Person.objects.create(held_by=agency, **fields)
+
+
+def make_referrals(agency: Any, received_on: date, n: int) -> None:
+    """``n`` referrals received by ``agency`` on ``received_on``, each about a new person: a
+    professional's referral with consent given, as the referral figures count them."""
+    for _ in range(n):
+        Referral.objects.create(
+            number=f"R-{Referral.objects.count()}",
+            received_on=received_on,
+            source="professional",
+            subject=make_person(agency),
+            receiving_agency=agency,
+            consent="given",
+        )
 
 
 def at(day: date, hour: int = 10) -> datetime:

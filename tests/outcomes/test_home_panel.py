@@ -10,25 +10,12 @@ import pytest
 import time_machine
 
 from tests.factories import AgencyFactory, make_member
-from tests.outcomes.factories import make_person
+from tests.outcomes.factories import make_referrals
 from waymark.core.roles import Role
 from waymark.organisations.models import AgencyKind
 from waymark.outcomes.hooks import outcomes_panel
-from waymark.referrals.models import Referral
 
 pytestmark = pytest.mark.django_db
-
-
-def _referred(agency, day, n):
-    for _ in range(n):
-        Referral.objects.create(
-            number=f"R-{Referral.objects.count()}",
-            received_on=day,
-            source="professional",
-            subject=make_person(agency),
-            receiving_agency=agency,
-            consent="given",
-        )
 
 
 @pytest.fixture
@@ -39,8 +26,8 @@ def commissioner():
 @pytest.fixture
 def referrals():
     agency = AgencyFactory(kind=AgencyKind.DA_SPECIALIST)
-    _referred(agency, date(2026, 8, 12), 12)  # July to September
-    _referred(agency, date(2026, 10, 2), 3)  # this quarter so far
+    make_referrals(agency, date(2026, 8, 12), 12)  # July to September
+    make_referrals(agency, date(2026, 10, 2), 3)  # this quarter so far
 
 
 def test_early_in_a_quarter_the_panel_counts_the_quarters_before(referrals, commissioner):
@@ -51,7 +38,7 @@ def test_early_in_a_quarter_the_panel_counts_the_quarters_before(referrals, comm
 
 
 def test_once_the_quarter_has_enough_the_panel_counts_the_year_so_far(referrals, commissioner):
-    _referred(AgencyFactory(kind=AgencyKind.DA_SPECIALIST), date(2026, 10, 20), 9)
+    make_referrals(AgencyFactory(kind=AgencyKind.DA_SPECIALIST), date(2026, 10, 20), 9)
     with time_machine.travel(date(2026, 11, 5), tick=False):
         panel = outcomes_panel(commissioner)
     assert panel.figures[0].value == 24

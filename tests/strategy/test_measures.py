@@ -66,9 +66,9 @@ def test_a_training_measure_is_withheld_when_a_course_quarter_is_small():
     """12 attended one course in August and 3 another in October 2025: the figures by course show
     the 12 and withhold the 3, so the total of 15 is not given (15 less 12 is the 3)."""
     from tests.factories import make_member
+    from tests.training.factories import record_attended
     from waymark.core.roles import Role
-    from waymark.training.actions import AttendanceRow, attendance_record
-    from waymark.training.choices import Audience, BookingStatus, CourseKind, Sector
+    from waymark.training.choices import Audience, CourseKind, Sector
     from waymark.training.models import Booking, Course, TrainingSession
 
     coordinator = make_member(Role.TRAINING_COORDINATOR)
@@ -77,19 +77,7 @@ def test_a_training_measure_is_withheld_when_a_course_quarter_is_small():
         session = TrainingSession.objects.create(
             course=course, starts_on=day, ends_on=day, trainer="T", venue="V", capacity=20
         )
-        for i in range(n):
-            attendance_record(
-                actor=coordinator,
-                row=AttendanceRow(
-                    session=session,
-                    full_name=f"{code} {i}",
-                    email="",
-                    organisation="Org",
-                    sector=Sector.COMMUNITY,
-                    audience=Audience.COMMUNITY,
-                    status=BookingStatus.ATTENDED,
-                ),
-            )
+        record_attended(coordinator, session, [(f"{code} {i}", Audience.COMMUNITY, Sector.COMMUNITY) for i in range(n)])
     assert measure_value("training_attendance", TODAY) is None
     Booking.objects.filter(session__course__code="champions").delete()
     assert measure_value("training_attendance", TODAY) == 12.0

@@ -12,10 +12,10 @@ from django.urls import reverse
 
 from tests.conftest import signed_in_client
 from tests.factories import make_member
+from tests.training.factories import record_attended
 from waymark.core.disclosure import SYMBOL
 from waymark.core.roles import Role
-from waymark.training.actions import AttendanceRow, attendance_record
-from waymark.training.choices import Audience, BookingStatus, CourseKind, Sector
+from waymark.training.choices import Audience, CourseKind, Sector
 from waymark.training.models import Course, TrainingSession
 
 pytestmark = pytest.mark.django_db
@@ -41,19 +41,11 @@ def register():
         people = [(Audience.COMMUNITY, Sector.COMMUNITY)] * community + [
             (Audience.PROFESSIONAL, Sector.POLICE)
         ] * professional
-        for n, (audience, sector) in enumerate(people):
-            attendance_record(
-                actor=coordinator,
-                row=AttendanceRow(
-                    session=session,
-                    full_name=f"Person {day} {n}",
-                    email="",
-                    organisation="Org",
-                    sector=sector,
-                    audience=audience,
-                    status=BookingStatus.ATTENDED,
-                ),
-            )
+        record_attended(
+            coordinator,
+            session,
+            [(f"Person {day} {n}", audience, sector) for n, (audience, sector) in enumerate(people)],
+        )
 
 
 def rows(client, by, start="2025-04-01", end="2026-03-31"):

@@ -56,9 +56,10 @@ def _outcomes(start: dt.date, end: dt.date, year_start: dt.date, applied: Applie
 
 
 def _marac(year: int, quarter: int, applied: Applied) -> list[dict[str, Any]]:
-    from waymark.marac.reports.views import _page, protect_tables
+    from waymark.marac.reports.disclosure import protect_tables
+    from waymark.marac.reports.selectors import report_tables
 
-    tables, quarters = _page(year, quarter)
+    tables, quarters = report_tables(year, quarter)
     tables = protect_tables(tables, applied, quarters)
     columns, by_quarter = tables["performance-by-quarter"]
     return_columns, return_rows = tables["quarterly-return"]

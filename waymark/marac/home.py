@@ -24,6 +24,7 @@ from waymark.marac.models import FlagStatus, MaracCaseStatus
 from waymark.marac.referrals.access import MARAC_REFERRING_ROLES, flags_visible_to, marac_referrals_visible_to
 from waymark.marac.referrals.selectors import has_open_referral, referrals_for_case
 from waymark.marac.repeats import heard_tallies_between
+from waymark.marac.reports.disclosure import protect_years, sees_raw_figures
 from waymark.marac.reports.selectors import (
     headline_rule,
     marac_performance,
@@ -44,8 +45,6 @@ def _percent(rate: Any) -> str:
 
 @register(Role.COMMISSIONER, Role.PARTNERSHIP_LEAD, Role.MARAC_COORDINATOR)
 def marac_performance_panel(user: User) -> Panel:
-    from waymark.marac.reports.views import protect_years, sees_raw_figures
-
     this_year = period_of(timezone.localdate(), "financial-year")
     last_year = period_of(this_year.start - timedelta(days=1), "financial-year")
     tallies = heard_tallies_between(last_year.start, this_year.end)

@@ -147,3 +147,34 @@ class MaracPerformanceReport:
 
 # The quarterly return and the volume benchmarks register alongside (waymark/marac/reports/returns.py).
 from waymark.marac.reports import returns  # noqa: E402, F401
+
+# The reports page shows this many financial years of performance, ending with the chosen one.
+YEARS_SHOWN = 5
+
+Table = tuple[list[str], list[dict[str, Any]]]
+
+
+def report_tables(year: int, quarter: int) -> tuple[dict[str, Table], list[dict[str, Any]]]:
+    """Every table of the MARAC reports page (and the board pack), by the name its download uses,
+    and the performance of every quarter of the years shown: what ``protect_tables`` needs to
+    protect them, never shown as it is."""
+    from waymark.marac.reports.returns import (
+        BENCHMARK_COLUMNS,
+        RETURN_COLUMNS,
+        financial_year_period,
+        marac_benchmarks,
+        marac_return,
+    )
+
+    first = financial_year_period(year - YEARS_SHOWN + 1)
+    this = financial_year_period(year)
+    # The performance figures counted once, in the database, for every year shown; the return
+    # works out the repeats of its own quarter's cases (it shows them case by case in its counts).
+    tallies = heard_tallies_between(first.start, this.end)
+    quarters = marac_performance(first.start, this.end, "quarter", tallies=tallies)
+    return {
+        "performance-by-year": (COLUMNS, marac_performance(first.start, this.end, "financial-year", tallies=tallies)),
+        "performance-by-quarter": (COLUMNS, marac_performance(this.start, this.end, "quarter", tallies=tallies)),
+        "quarterly-return": (RETURN_COLUMNS, marac_return(f"{year}-Q{quarter}")),
+        "benchmarks": (BENCHMARK_COLUMNS, [marac_benchmarks(year)]),
+    }, quarters

@@ -4,7 +4,9 @@ One page (``marac:reports``) for a financial year: performance by year (the five
 and by quarter, each as a server-rendered SVG chart of the headline repeat rate against the
 recommended range with the same figures in a table; the national quarterly return for a chosen
 quarter; cases per 10,000 adult women and the IDVA and administrator capacity the volume implies.
-Each table downloads as CSV or XLSX (``marac:report-download``), audited as EXPORT.
+Each table downloads as CSV or XLSX (``marac:report-download``), audited as EXPORT. Commissioners
+and the partnership lead see every table under the disclosure rule (``waymark/marac/reports/disclosure.py``);
+MARAC coordinators see the figures as counted.
 """
 
 from __future__ import annotations
@@ -22,32 +24,24 @@ from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import signed_in
 from waymark.core.dates import financial_year_start
-from waymark.core.disclosure import HIDDEN, SYMBOL, Applied, Suppressed, protect_table, rule
-from waymark.core.roles import Role
-from waymark.marac.repeats import heard_tallies_between
+from waymark.core.disclosure import SYMBOL, Applied, Suppressed
 from waymark.marac.reports.access import MARAC_REPORT_ROLES
+from waymark.marac.reports.disclosure import protect_tables, sees_raw_figures
 from waymark.marac.reports.returns import (
-    BENCHMARK_COLUMNS,
     COUNT_COLUMNS,
-    RETURN_COLUMNS,
     financial_year_period,
-    marac_benchmarks,
-    marac_return,
 )
-from waymark.marac.reports.selectors import COLUMNS as PERFORMANCE_COLUMNS
 from waymark.marac.reports.selectors import (
     headline_rule,
-    marac_performance,
     recommended_range,
+    report_tables,
 )
 from waymark.organisations.models import AgencyKind
 from waymark.web.reports import to_csv, write_xlsx
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
-    from waymark.accounts.models import User
 
-YEARS_SHOWN = 5
 RETURN_LABELS: dict[str, str] = {
     "cases": "Cases discussed",
     "repeats_12_month": "Repeat cases (12-month rule)",
@@ -186,147 +180,8 @@ def _selected_quarter(request: HttpRequest, year: int) -> int:
     return 4
 
 
-PERFORMANCE_COUNTS = ["cases", "repeats_12_month", "repeats_ever"]
-RATE_OF = {"repeat_rate_12_month": "repeats_12_month", "repeat_rate_ever": "repeats_ever"}
-
-
-def sees_raw_figures(user: User) -> bool:
-    """MARAC coordinators submit the national return and work with the cases: they see the
-    figures as counted. Everyone else who may see these reports (commissioners, the partnership
-    lead) sees them under the disclosure rule."""
-    return Role.MARAC_COORDINATOR in user.roles
-
-
-def _hide_rates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A repeat rate is withheld with its count (a rate and the cases give the count away)."""
-    out = []
-    for row in rows:
-        row = dict(row)
-        for rate, count in RATE_OF.items():
-            if isinstance(row.get(count), Suppressed) or isinstance(row.get("cases"), Suppressed):
-                row[rate] = HIDDEN
-                row["in_recommended_range"] = SYMBOL
-        out.append(row)
-    return out
-
-
-# Cases not repeats, under each rule: counts like any other (a repeat rate of 95% of 40 says 2 were
-# not repeats), protected with the repeats against the cases and never shown themselves.
-RESTS = {"not_repeats_12_month": "repeats_12_month", "not_repeats_ever": "repeats_ever"}
-PROTECTED_COUNTS = [*PERFORMANCE_COUNTS, *RESTS]
-ROW_TOTALS = [("cases", [repeats, rest]) for rest, repeats in RESTS.items()]
-
-
-def _with_rests(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{**row, **{rest: row["cases"] - row[repeats] for rest, repeats in RESTS.items()}} for row in rows]
-
-
-def _without_rests(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{k: v for k, v in row.items() if k not in RESTS} for row in rows]
-
-
-def _protect(
-    rows: list[dict[str, Any]], total_row: dict[str, Any] | None = None, also_hidden: set[Any] | None = None
-) -> tuple[list[dict[str, Any]], dict[str, Any] | None, int]:
-    """Performance rows (and a total row) under the rule, the cases not repeats protected with them."""
-    protected, total, hidden = protect_table(
-        _with_rests(rows),
-        PROTECTED_COUNTS,
-        total_row=_with_rests([total_row])[0] if total_row is not None else None,
-        row_totals=ROW_TOTALS,
-        also_hidden=also_hidden or set(),
-    )
-    return _without_rests(protected), _without_rests([total])[0] if total is not None else None, hidden
-
-
-def withheld_in_quarters(by_year: list[dict[str, Any]], quarters: list[dict[str, Any]]) -> set[tuple[int, str]]:
-    """The cells of rows by financial year (keyed (row index, column)) that a quarter of that year
-    withholds on its own: a year's count is shown only when each of its quarters' is, so that no
-    year less three quarters (each shown on another year's page) gives the fourth away
-    (waymark/core/disclosure.py)."""
-    the_rule = rule()
-    withheld = set()
-    for index, row in enumerate(by_year):
-        for quarter in _with_rests(quarters):
-            if quarter["period"].startswith(f"{row['period']} Q"):
-                withheld |= {(index, column) for column in PROTECTED_COUNTS if the_rule.is_small(quarter[column])}
-    return withheld
-
-
-def protect_years(by_year: list[dict[str, Any]], quarters: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows by financial year on their own (the home panel), under the rule: small counts and what
-    their quarters withhold, with each rate withheld with its count."""
-    protected, _, _ = _protect(by_year, also_hidden=withheld_in_quarters(by_year, quarters))
-    return _hide_rates(protected)
-
-
-def protect_tables(
-    tables: dict[str, tuple[list[str], list[dict[str, Any]]]], applied: Applied, quarters: list[dict[str, Any]]
-) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
-    """The page's tables under the disclosure rule. The selected year's quarters add up to its row
-    in the table by year, so they are protected together, and every year's row withholds what any
-    of its quarters (``quarters``: each year's, from ``_page``) withholds on its own; the return's
-    meetings add up to its total row, and within each row the referral sources add up to the cases."""
-    columns, by_year = tables["performance-by-year"]
-    _, by_quarter = tables["performance-by-quarter"]
-    earlier, this_year = by_year[:-1], by_year[-1] if by_year else None
-    last = len(by_year) - 1
-    withheld: set[tuple[Any, str]] = {
-        ("total" if i == last else i, column) for i, column in withheld_in_quarters(by_year, quarters)
-    }
-    this_year_withheld = {cell for cell in withheld if cell[0] == "total"}
-    quarter_rows, year_row, hidden = _protect(by_quarter, this_year, also_hidden=this_year_withheld)
-    applied.record("performance by quarter and this year", hidden)
-    earlier_rows, _, hidden = _protect(earlier, also_hidden=withheld - this_year_withheld)
-    applied.record("performance by financial year", hidden)
-    protected = dict(tables)
-    protected["performance-by-year"] = (columns, _hide_rates([*earlier_rows, *([year_row] if year_row else [])]))
-    protected["performance-by-quarter"] = (columns, _hide_rates(quarter_rows))
-    return_columns, return_rows = tables["quarterly-return"]
-    meetings, total, hidden = protect_table(
-        return_rows[:-1],
-        COUNT_COLUMNS,
-        total_row=return_rows[-1],
-        row_totals=[
-            ("cases", ["referrals_police", "referrals_partner", "referrals_agency_not_recorded"]),
-            ("cases", [*[f"referrals_by_{kind.value}" for kind in AgencyKind], "referrals_agency_not_recorded"]),
-        ],
-    )
-    applied.record("the national quarterly return", hidden)
-    protected["quarterly-return"] = (return_columns, [*meetings, total] if total is not None else meetings)
-    return protected
-
-
 def _printable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: SYMBOL if isinstance(v, Suppressed) else v for k, v in row.items()} for row in rows]
-
-
-def _tables(year: int, quarter: int) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
-    """Every table on the page, by the name its download uses."""
-    return _page(year, quarter)[0]
-
-
-def _page(year: int, quarter: int) -> tuple[dict[str, tuple[list[str], list[dict[str, Any]]]], list[dict[str, Any]]]:
-    """Every table on the page, and the performance of every quarter of the years shown (what
-    ``protect_tables`` needs; never shown as it is)."""
-    first = financial_year_period(year - YEARS_SHOWN + 1)
-    this = financial_year_period(year)
-    # The performance figures counted once, in the database, for every year shown; the return
-    # works out the repeats of its own quarter's cases (it shows them case by case in its counts).
-    tallies = heard_tallies_between(first.start, this.end)
-    quarters = marac_performance(first.start, this.end, "quarter", tallies=tallies)
-    return {
-        "performance-by-year": (
-            PERFORMANCE_COLUMNS,
-            marac_performance(first.start, this.end, "financial-year", tallies=tallies),
-        ),
-        "performance-by-quarter": (
-            PERFORMANCE_COLUMNS,
-            marac_performance(this.start, this.end, "quarter", tallies=tallies),
-        ),
-        "quarterly-return": (RETURN_COLUMNS, marac_return(f"{year}-Q{quarter}")),
-        "benchmarks": (BENCHMARK_COLUMNS, [marac_benchmarks(year)]),
-    }, quarters
 
 
 @signed_in(*MARAC_REPORT_ROLES)
@@ -334,7 +189,7 @@ def _page(year: int, quarter: int) -> tuple[dict[str, tuple[list[str], list[dict
 def reports(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = _selected_year(request)
     quarter = _selected_quarter(request, year)
-    tables, quarters = _page(year, quarter)
+    tables, quarters = report_tables(year, quarter)
     applied = Applied()
     if not sees_raw_figures(request.user):
         tables = protect_tables(tables, applied, quarters)
@@ -388,7 +243,7 @@ def download(request: AuthenticatedHttpRequest, table: str, fmt: str) -> HttpRes
         raise Http404("No such format")
     year = _selected_year(request)
     quarter = _selected_quarter(request, year)
-    tables, quarters = _page(year, quarter)
+    tables, quarters = report_tables(year, quarter)
     if table not in tables:
         raise Http404("No such report")
     if not sees_raw_figures(request.user):

@@ -1,0 +1,138 @@
+"""The disclosure rule (``waymark.core.disclosure``) applied to the MARAC figures: performance by
+financial year and by quarter, and the national quarterly return, as the reports page, its
+downloads, the home panel and the board pack show them.
+
+MARAC coordinators, who submit the national return, see the figures as counted; everyone else who
+may read them (commissioners, the partnership lead) sees them under the rule:
+
+- a repeat rate is withheld with its count (a rate and the cases give the count away);
+- the cases that were not repeats, under each rule, are counts too (a repeat rate of 95% of 40
+  says 2 were not repeats): protected with the repeats against the cases, never shown themselves;
+- a year's count is shown only when each of its quarters' is, so that no year less three quarters
+  (each shown on another year's page) gives the fourth away;
+- the return's meetings add up to its total row, and within each row the referral sources add up
+  to the cases.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from waymark.core.disclosure import HIDDEN, SYMBOL, Applied, Suppressed, protect_table, rule
+from waymark.core.roles import Role
+from waymark.marac.reports.returns import COUNT_COLUMNS
+from waymark.organisations.models import AgencyKind
+
+if TYPE_CHECKING:
+    from waymark.accounts.models import User
+
+PERFORMANCE_COUNTS = ["cases", "repeats_12_month", "repeats_ever"]
+RATE_OF = {"repeat_rate_12_month": "repeats_12_month", "repeat_rate_ever": "repeats_ever"}
+
+
+def sees_raw_figures(user: User) -> bool:
+    """MARAC coordinators submit the national return and work with the cases: they see the
+    figures as counted. Everyone else who may see these reports (commissioners, the partnership
+    lead) sees them under the disclosure rule."""
+    return Role.MARAC_COORDINATOR in user.roles
+
+
+def _hide_rates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A repeat rate is withheld with its count (a rate and the cases give the count away)."""
+    out = []
+    for row in rows:
+        row = dict(row)
+        for rate, count in RATE_OF.items():
+            if isinstance(row.get(count), Suppressed) or isinstance(row.get("cases"), Suppressed):
+                row[rate] = HIDDEN
+                row["in_recommended_range"] = SYMBOL
+        out.append(row)
+    return out
+
+
+# Cases not repeats, under each rule: counts like any other (a repeat rate of 95% of 40 says 2 were
+# not repeats), protected with the repeats against the cases and never shown themselves.
+RESTS = {"not_repeats_12_month": "repeats_12_month", "not_repeats_ever": "repeats_ever"}
+PROTECTED_COUNTS = [*PERFORMANCE_COUNTS, *RESTS]
+ROW_TOTALS = [("cases", [repeats, rest]) for rest, repeats in RESTS.items()]
+
+
+def _with_rests(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**row, **{rest: row["cases"] - row[repeats] for rest, repeats in RESTS.items()}} for row in rows]
+
+
+def _without_rests(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in row.items() if k not in RESTS} for row in rows]
+
+
+def _protect(
+    rows: list[dict[str, Any]], total_row: dict[str, Any] | None = None, also_hidden: set[Any] | None = None
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None, int]:
+    """Performance rows (and a total row) under the rule, the cases not repeats protected with them."""
+    protected, total, hidden = protect_table(
+        _with_rests(rows),
+        PROTECTED_COUNTS,
+        total_row=_with_rests([total_row])[0] if total_row is not None else None,
+        row_totals=ROW_TOTALS,
+        also_hidden=also_hidden or set(),
+    )
+    return _without_rests(protected), _without_rests([total])[0] if total is not None else None, hidden
+
+
+def withheld_in_quarters(by_year: list[dict[str, Any]], quarters: list[dict[str, Any]]) -> set[tuple[int, str]]:
+    """The cells of rows by financial year (keyed (row index, column)) that a quarter of that year
+    withholds on its own: a year's count is shown only when each of its quarters' is, so that no
+    year less three quarters (each shown on another year's page) gives the fourth away
+    (waymark/core/disclosure.py)."""
+    the_rule = rule()
+    withheld = set()
+    for index, row in enumerate(by_year):
+        for quarter in _with_rests(quarters):
+            if quarter["period"].startswith(f"{row['period']} Q"):
+                withheld |= {(index, column) for column in PROTECTED_COUNTS if the_rule.is_small(quarter[column])}
+    return withheld
+
+
+def protect_years(by_year: list[dict[str, Any]], quarters: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows by financial year on their own (the home panel), under the rule: small counts and what
+    their quarters withhold, with each rate withheld with its count."""
+    protected, _, _ = _protect(by_year, also_hidden=withheld_in_quarters(by_year, quarters))
+    return _hide_rates(protected)
+
+
+def protect_tables(
+    tables: dict[str, tuple[list[str], list[dict[str, Any]]]], applied: Applied, quarters: list[dict[str, Any]]
+) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
+    """The reports page's tables under the disclosure rule. The selected year's quarters add up to
+    its row in the table by year, so they are protected together, and every year's row withholds
+    what any of its quarters (``quarters``: each year's, from ``waymark.marac.reports.views._page``)
+    withholds on its own; the return's meetings add up to its total row, and within each row the
+    referral sources add up to the cases."""
+    columns, by_year = tables["performance-by-year"]
+    _, by_quarter = tables["performance-by-quarter"]
+    earlier, this_year = by_year[:-1], by_year[-1] if by_year else None
+    last = len(by_year) - 1
+    withheld: set[tuple[Any, str]] = {
+        ("total" if i == last else i, column) for i, column in withheld_in_quarters(by_year, quarters)
+    }
+    this_year_withheld = {cell for cell in withheld if cell[0] == "total"}
+    quarter_rows, year_row, hidden = _protect(by_quarter, this_year, also_hidden=this_year_withheld)
+    applied.record("performance by quarter and this year", hidden)
+    earlier_rows, _, hidden = _protect(earlier, also_hidden=withheld - this_year_withheld)
+    applied.record("performance by financial year", hidden)
+    protected = dict(tables)
+    protected["performance-by-year"] = (columns, _hide_rates([*earlier_rows, *([year_row] if year_row else [])]))
+    protected["performance-by-quarter"] = (columns, _hide_rates(quarter_rows))
+    return_columns, return_rows = tables["quarterly-return"]
+    meetings, total, hidden = protect_table(
+        return_rows[:-1],
+        COUNT_COLUMNS,
+        total_row=return_rows[-1],
+        row_totals=[
+            ("cases", ["referrals_police", "referrals_partner", "referrals_agency_not_recorded"]),
+            ("cases", [*[f"referrals_by_{kind.value}" for kind in AgencyKind], "referrals_agency_not_recorded"]),
+        ],
+    )
+    applied.record("the national quarterly return", hidden)
+    protected["quarterly-return"] = (return_columns, [*meetings, total] if total is not None else meetings)
+    return protected
