@@ -1,8 +1,10 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from waymark.core.dates import add_months
+from waymark.core.dates import add_months, latest_start_due_by
 
 
 @pytest.mark.parametrize(
@@ -27,3 +29,25 @@ def test_financial_year_runs_april_to_march(day, year):
     from waymark.core.dates import financial_year_start
 
     assert financial_year_start(day) == year
+
+
+@given(deadline=st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)), months=st.integers(0, 36))
+def test_latest_start_due_by_is_the_last_day_due(deadline, months):
+    """Every day up to it is due by the deadline ``months`` later, and the day after it is not."""
+    start = latest_start_due_by(deadline, months)
+    assert add_months(start, months) <= deadline
+    assert add_months(start + timedelta(days=1), months) > deadline
+
+
+@pytest.mark.parametrize(
+    ("deadline", "months", "expected"),
+    [
+        (date(2027, 2, 28), 3, date(2026, 11, 30)),  # 29 and 30 November + 3 months: 28 February
+        (date(2027, 2, 27), 3, date(2026, 11, 27)),
+        (date(2028, 2, 29), 3, date(2027, 11, 30)),
+        (date(2027, 4, 30), 2, date(2027, 2, 28)),
+        (date(2027, 3, 31), 1, date(2027, 2, 28)),
+    ],
+)
+def test_latest_start_due_by_examples(deadline, months, expected):
+    assert latest_start_due_by(deadline, months) == expected

@@ -321,3 +321,44 @@ def test_coordinator_home_panel_counts_reviews_due(sanctuary, sanctuary_coordina
     with time_machine.travel(date(2027, 2, 20), tick=False):
         body = signed_in_client(sanctuary_coordinator).get(reverse("home")).content.decode()
     assert "Reviews due in 14 days or overdue" in body
+
+
+def test_reviews_due_count_in_the_database_equals_the_list_on_every_day(sanctuary, sanctuary_coordinator):
+    """The panels' count (``reviews_due_count``, in SQL) against the rule's list (``reviews_due``,
+    in Python), day by day for most of a year, over sanctuaries fitted at month ends (shortened
+    onto February), with reviews done or not, removed and never fitted."""
+    import uuid
+    from datetime import timedelta
+
+    from waymark.refuge.selectors import reviews_due_count
+
+    fitted = _installed(sanctuary, sanctuary_coordinator)
+    layouts = [  # (fitted on, reviews done, removed on)
+        (date(2026, 8, 31), (), None),
+        (date(2026, 11, 28), (), None),
+        (date(2026, 11, 29), (3,), None),
+        (date(2026, 11, 30), (), None),
+        (date(2026, 12, 1), (6,), None),
+        (date(2026, 12, 31), (3, 6), None),
+        (date(2027, 1, 31), (), None),
+        (date(2027, 2, 28), (), None),
+        (date(2026, 10, 15), (), date(2026, 12, 1)),
+        (None, (), None),
+    ]
+    for number, (fitted_on, done, removed_on) in enumerate(layouts):
+        copy = Sanctuary.objects.get(pk=fitted.pk)
+        copy.id, copy.number, copy._state.adding = uuid.uuid4(), f"SS-2026-9{number:03d}", True
+        copy.fitted_on, copy.removed_on = fitted_on, removed_on
+        copy.save(force_insert=True)
+        for months in done:
+            SanctuaryReview.objects.create(
+                sanctuary=copy, months=months, done_on=date(2027, 3, 1), done_by=sanctuary_coordinator
+            )
+    scope = Sanctuary.objects.all()
+    day = date(2026, 11, 1)
+    while day <= date(2027, 9, 30):
+        for within in (0, 14):
+            assert reviews_due_count(scope, day, within_days=within) == len(
+                reviews_due(scope, day, within_days=within)
+            ), (day, within)
+        day += timedelta(days=1)

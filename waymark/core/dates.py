@@ -24,6 +24,21 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, last_day))
 
 
+def latest_start_due_by(deadline: date, months: int) -> date:
+    """The latest day whose ``add_months(day, months)`` falls on or before ``deadline``: a record
+    dated on or before it is due by ``deadline``, one dated after is not (``add_months`` never goes
+    backwards, so the days due form a prefix). The query form of "``months`` after, by then".
+
+    Usually ``deadline`` less ``months``; but when ``deadline`` is its month's last day, every
+    later day of that earlier month is shortened onto it too (30 November + 3 months is 28 February),
+    so the whole month counts.
+    """
+    start = add_months(deadline, -months)
+    if deadline.day == calendar.monthrange(deadline.year, deadline.month)[1]:
+        start = start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    return start
+
+
 def financial_year_start(day: date) -> int:
     """The calendar year in which ``day``'s financial year (1 April to 31 March) begins."""
     return day.year if day.month >= 4 else day.year - 1

@@ -67,7 +67,7 @@ def _refuge_worker(user: User) -> Panel:
 @register(Role.SANCTUARY_COORDINATOR)
 def _sanctuary_coordinator(user: User) -> Panel:
     from waymark.refuge.models import Sanctuary
-    from waymark.refuge.selectors import reviews_due
+    from waymark.refuge.selectors import reviews_due_count
     from waymark.refuge.states import SanctuaryStatus
 
     mine = Sanctuary.objects.visible_to(user).filter(scheme_agency_id__in=access.scheme_agency_ids(user))
@@ -83,7 +83,7 @@ def _sanctuary_coordinator(user: User) -> Panel:
                 mine.filter(status__in=[SanctuaryStatus.ELIGIBLE, SanctuaryStatus.SURVEYED]).count(),
                 href,
             ),
-            Figure("Reviews due in 14 days or overdue", len(reviews_due(mine, today)), href + "?status=installed"),
+            Figure("Reviews due in 14 days or overdue", reviews_due_count(mine, today), href + "?status=installed"),
             Figure(
                 '"At risk" flags to review',
                 mine.filter(
@@ -101,7 +101,7 @@ def _sanctuary_coordinator(user: User) -> Panel:
 @register(Role.HOUSING_OFFICER, Role.CASEWORKER)
 def _safe_accommodation_search(user: User) -> Panel:
     from waymark.refuge.models import RefugeReferral, Sanctuary, Vacancy
-    from waymark.refuge.selectors import reviews_due
+    from waymark.refuge.selectors import reviews_due_count
     from waymark.refuge.states import REFERRAL_WAITING
 
     return Panel(
@@ -112,7 +112,7 @@ def _safe_accommodation_search(user: User) -> Panel:
             Figure("Open vacancies", Vacancy.objects.visible_to(user).open().count(), reverse("refuge:vacancies")),
             Figure(
                 "Sanctuary reviews due in 14 days or overdue",
-                len(reviews_due(Sanctuary.objects.visible_to(user), timezone.localdate())),
+                reviews_due_count(Sanctuary.objects.visible_to(user), timezone.localdate()),
                 reverse("refuge:sanctuaries") + "?status=installed",
             ),
             Figure(

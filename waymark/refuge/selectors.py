@@ -144,7 +144,9 @@ def sanctuary_reviews(sanctuary: Any) -> list[ReviewDue]:
 
 
 def reviews_due(sanctuaries: QuerySet[Any], on: date, *, within_days: int = 14) -> list[tuple[Any, ReviewDue]]:
-    """Installed sanctuaries with a review not done and due by ``on`` + ``within_days`` (overdue included)."""
+    """Installed sanctuaries with a review not done and due by ``on`` + ``within_days`` (overdue
+    included), each with that review, soonest first. ``reviews_due_count`` counts the same in the
+    database."""
     from datetime import timedelta
 
     horizon = on + timedelta(days=within_days)
@@ -154,3 +156,31 @@ def reviews_due(sanctuaries: QuerySet[Any], on: date, *, within_days: int = 14) 
             if review.done_on is None and review.due_on <= horizon:
                 due.append((sanctuary, review))
     return sorted(due, key=lambda pair: pair[1].due_on)
+
+
+def reviews_due_count(sanctuaries: QuerySet[Any], on: date, *, within_days: int = 14) -> int:
+    """How many reviews ``reviews_due`` would list, counted in the database (a panel's figure does
+    not load every installed sanctuary and its reviews): for each of the 3- and 6-month reviews,
+    the installed sanctuaries fitted on or before the latest day whose review is due by then
+    (``latest_start_due_by``) that have no such review recorded."""
+    from datetime import timedelta
+
+    from django.db.models import Count, Exists, OuterRef
+
+    from waymark.core.dates import latest_start_due_by
+    from waymark.refuge.models import SanctuaryReview
+
+    horizon = on + timedelta(days=within_days)
+    installed = sanctuaries.filter(fitted_on__isnull=False, removed_on__isnull=True).order_by()
+    counts = installed.aggregate(
+        **{
+            f"m{months}": Count(
+                "pk",
+                distinct=True,
+                filter=Q(fitted_on__lte=latest_start_due_by(horizon, months))
+                & ~Exists(SanctuaryReview.objects.filter(sanctuary=OuterRef("pk"), months=months)),
+            )
+            for months in REVIEW_MONTHS
+        }
+    )
+    return sum(counts.values())
