@@ -127,3 +127,31 @@ def test_the_bulk_loader_writes_what_the_actions_write(time_machine):
     duty_fields = ["kind", "started_on", "target_on", "ended_on", "end_reason", "started_by_id"]
     acted_duty = acted.duties.get()
     assert {f: getattr(acted_duty, f) for f in duty_fields} == {f: getattr(duty, f) for f in duty_fields}
+
+
+def test_applications_linked_to_cases_are_the_case_clients_own(time_machine):
+    """The IDVA based in Housing Solutions links applications to her cases: each linked application
+    is made by that case's client (the council's record of her, confirmed the same person), so her
+    journey shows her own housing and nobody else's."""
+    from tests.cases.conftest import make_case
+    from waymark.cases.states import CaseStatus
+    from waymark.demo.housing import IDVA_EMAIL
+    from waymark.matching.selectors import same_person_ids
+
+    time_machine.move_to(TODAY, tick=False)
+    build_partnership()
+    idva = User.objects.get(email=IDVA_EMAIL)
+    agency = idva.memberships.first().agency
+    clients = [PersonFactory(held_by=agency, given_name=name) for name in ("Hayley", "Bethan", "Nicole")]
+    for client in clients:
+        make_case(person=client, agency=agency, status=CaseStatus.ACTIVE, caseworker=idva)
+    build_housing(today=TODAY)
+    linked = list(HomelessnessApplication.objects.filter(case__isnull=False).select_related("case__person", "person"))
+    assert len(linked) == 3
+    for application in linked:
+        client = application.case.person
+        assert client.pk in same_person_ids(application.person_id)
+        assert (application.person.given_name, application.person.date_of_birth) == (
+            client.given_name,
+            client.date_of_birth,
+        )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,9 +15,12 @@ from tests.conftest import signed_in_client
 from tests.housing.conftest import new_application
 from tests.people.factories import PersonFactory
 from waymark.cases.states import CaseStatus
+from waymark.core.roles import Role
 from waymark.housing import actions
 from waymark.housing.choices import AssessmentOutcome, LegalRoute, PanelDecisionKind, PlacementType
+from waymark.housing.models import HomelessnessApplication
 from waymark.journey.sources import EntryKind, journey_for
+from waymark.matching.models import PersonLink
 from waymark.web.home import panels_for
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +42,10 @@ def idva_case(survivor, specialist_agency, idva, idva_team):
 def linked_application(officer, applicant, idva_case, time_machine):
     """The council's application for her, linked (as the IDVA based in Housing Solutions links it) to her case."""
     time_machine.move_to(date(2026, 11, 2))
+    # The council's record of her and the service's are separate records, confirmed the same person.
+    PersonLink.objects.create(
+        new_person=applicant, existing_person=idva_case.person, confirmed_by=officer, reason="Same person: checked"
+    )
     application = new_application(officer, applicant)
     type(application).objects.filter(pk=application.pk).update(case=idva_case)
     application.refresh_from_db()
@@ -151,3 +159,65 @@ def test_home_panels_count_from_records(officer, applicant, panel_member, counci
     idva_figures = {f.label: f.value for _r, panels in panels_for(idva) for p in panels for f in p.figures}
     assert idva_figures["In legal action"] == 1
     assert signed_in_client(officer).get(reverse("home")).status_code == 200
+
+
+# --- A linked case must be the applicant's own ----------------------------------------------------
+
+
+@pytest.fixture
+def officer_and_idva(officer, specialist_agency, idva_team):
+    """The IDVA based in Housing Solutions: a housing officer of the council and a caseworker of the
+    specialist service, who links the council's applications to her service's cases."""
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=officer, agency=specialist_agency, team=idva_team, role=Role.CASEWORKER)
+    return type(officer).objects.get(pk=officer.pk)
+
+
+def _her_case(person, agency, caseworker, team):
+    return make_case(person=person, agency=agency, status=CaseStatus.ACTIVE, caseworker=caseworker, team=team)
+
+
+def test_a_case_of_someone_else_cannot_be_linked_and_nothing_is_saved(
+    officer_and_idva, applicant, specialist_agency, idva_team, time_machine
+):
+    time_machine.move_to(date(2026, 11, 2))
+    someone_else = PersonFactory(held_by=specialist_agency, given_name="Esi")
+    case = _her_case(someone_else, specialist_agency, officer_and_idva, idva_team)
+    before = HomelessnessApplication.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        new_application(officer_and_idva, applicant, case=case)
+    assert "someone else" in str(refused.value.message_dict["case"])
+    assert HomelessnessApplication.objects.count() == before
+
+
+def test_her_own_case_links_directly_or_through_a_confirmed_link(
+    officer_and_idva, applicant, specialist_agency, idva_team, time_machine
+):
+    time_machine.move_to(date(2026, 11, 2))
+    services_record = PersonFactory(held_by=specialist_agency, given_name="Rosa")
+    case = _her_case(services_record, specialist_agency, officer_and_idva, idva_team)
+    with pytest.raises(ValidationError):  # not yet confirmed the same person
+        new_application(officer_and_idva, applicant, case=case)
+    # Confirmed through a third record (A = B, B = C): still the same person.
+    middle = PersonFactory(held_by=specialist_agency)
+    PersonLink.objects.create(new_person=applicant, existing_person=middle, confirmed_by=officer_and_idva, reason="x")
+    PersonLink.objects.create(
+        new_person=middle, existing_person=services_record, confirmed_by=officer_and_idva, reason="x"
+    )
+    assert new_application(officer_and_idva, applicant, case=case).case == case
+    # An archived link no longer makes them the same person.
+    PersonLink.objects.filter(new_person=middle).update(archived_at=timezone.now())
+    with pytest.raises(ValidationError):
+        new_application(officer_and_idva, applicant, case=case)
+
+
+def test_an_application_wrongly_linked_before_the_check_shows_on_no_other_journey(
+    officer, applicant, idva, idva_case, survivor, time_machine
+):
+    """Defence in depth: a link to another woman's case (made before the action checked it) does
+    not put the applicant's housing on the case's person's journey."""
+    time_machine.move_to(date(2026, 11, 2))
+    application = new_application(officer, applicant)
+    type(application).objects.filter(pk=application.pk).update(case=idva_case)
+    assert _titles(idva, survivor) == []

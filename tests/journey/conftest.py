@@ -351,12 +351,18 @@ def support(history, survivor, harmer, idva, specialist_agency):
     # Housing: the council's homelessness application linked to her case, relief duty and a
     # refuge placement whose area carries the canary (an area can narrow where she is).
     from waymark.housing.models import Duty, HomelessnessApplication, TemporaryPlacement
+    from waymark.matching.models import PersonLink
 
     housing_agency = AgencyFactory(kind=AgencyKind.HOUSING, name="Journey Housing")
+    # The council's own record of her, confirmed to be the same person as the service's.
+    councils_record = PersonFactory(held_by=housing_agency)
+    PersonLink.objects.create(
+        new_person=councils_record, existing_person=survivor, confirmed_by=idva, reason="Same person: checked"
+    )
     application = HomelessnessApplication.objects.create(
         number="HA-2026-990001",
         agency=housing_agency,
-        person=PersonFactory(held_by=housing_agency),
+        person=councils_record,
         case=case,
         applied_on=D(2026, 1, 12),
         loss_reason="domestic_abuse",

@@ -58,6 +58,7 @@ from waymark.housing.models import (
     TemporaryPlacement,
     TenancyPanelCase,
 )
+from waymark.matching.models import PersonLink
 from waymark.organisations.models import Agency
 from waymark.people.choices import PersonRole, Sex
 from waymark.people.models import Person
@@ -332,11 +333,26 @@ class _Builder:
                 ]
                 needs_ta = index in emergency_at
                 self._assess_and_end(application, applied_on, needs_ta, children, duty_rows, placements)
-        # The IDVA based in Housing Solutions links the council's application to her service's case.
+        # The IDVA based in Housing Solutions links the council's application to her service's case:
+        # the applicant is the case's client, the council's record of her confirmed the same person.
+        links: list[PersonLink] = []
         for application, case in zip(reversed(applications), linked_cases, strict=False):
+            client = case.person
+            applicant = application.person
+            applicant.given_name, applicant.family_name = client.given_name, client.family_name
+            applicant.date_of_birth, applicant.sex = client.date_of_birth, client.sex
             application.case = case
+            links.append(
+                PersonLink(
+                    new_person=applicant,
+                    existing_person=client,
+                    confirmed_by=case.caseworker or self.officer,
+                    reason="The same person: name, date of birth and her IDVA's case confirmed at the housing interview.",
+                )
+            )
         with transaction.atomic():
             Person.objects.bulk_create(people, batch_size=500)
+            PersonLink.objects.bulk_create(links)
             HomelessnessApplication.objects.bulk_create(applications, batch_size=500)
             HouseholdMember.objects.bulk_create(members, batch_size=500)
             Duty.objects.bulk_create(duty_rows, batch_size=500)

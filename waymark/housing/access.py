@@ -220,9 +220,16 @@ def applications_on_journey(user: User, person: Person) -> QuerySet[Any]:
 
     from waymark.cases.access import cases_visible_to
     from waymark.housing.models import HomelessnessApplication
+    from waymark.matching.selectors import same_person_ids
 
     readable = Q(pk__in=applications_visible_to(user).filter(person=person).order_by().values("pk"))
-    linked = Q(case__person=person, case__in=cases_visible_to(user).order_by().values("pk"))
+    # Linked to her case, and made by her (her own record or one confirmed the same person): a
+    # link to the wrong case, made before the action checked it, shows on nobody else's journey.
+    linked = Q(
+        case__person=person,
+        case__in=cases_visible_to(user).order_by().values("pk"),
+        person_id__in=same_person_ids(person.pk),
+    )
     return HomelessnessApplication.objects.filter(readable | linked)
 
 

@@ -148,6 +148,25 @@ def _clean_household(members: Iterable[Member]) -> list[Member]:
     return cleaned
 
 
+def _same_applicant(person: Any, *, case: Any, referral: Any) -> None:
+    """A linked case or referral must be about the applicant: the same record, or one confirmed to
+    be the same person (``same_person_ids``; the council's record of her and the specialist
+    service's are separate records). Anything linked is shown on her journey to whoever works
+    with her: another woman's case here would put one survivor's housing on another's record."""
+    from waymark.matching.selectors import same_person_ids
+
+    same = same_person_ids(person.pk) if case is not None or referral is not None else set()
+    if case is not None and case.person_id not in same:
+        raise ValidationError(
+            {
+                "case": "That case is about someone else. Link only the applicant's own case; if the service's "
+                "record is of the same person, confirm that first (Find a person: link the records)."
+            }
+        )
+    if referral is not None and referral.person_id not in same:
+        raise ValidationError({"referral": "That referral is about someone else. Link only the applicant's own."})
+
+
 def application_create(
     *,
     actor: User,
@@ -199,6 +218,7 @@ def application_create(
         raise ValidationError({"case": "Choose a case you can see."})
     if referral is not None and not Referral.objects.visible_to(actor).filter(pk=referral.pk).exists():
         raise ValidationError({"referral": "Choose a referral you can see."})
+    _same_applicant(person, case=case, referral=referral)
     officer = officer or actor
     if agency.pk not in officer.agencies_with_role(Role.HOUSING_OFFICER):
         raise ValidationError({"officer": "The officer holding the case must be a housing officer of the council."})

@@ -143,3 +143,23 @@ def triage_matches(*, actor: User, query: SearchQuery, limit: int = 10) -> list[
     shown = present_matches(actor, matches)
     _audit_search(actor, query, shown, "triage_match")
     return shown
+
+
+def same_person_ids(person_id: UUID) -> set[UUID]:
+    """The record and every record confirmed to be the same human being: a live ``PersonLink``
+    either way round, followed link to link (A = B and B = C make A = C). Not scoped to a user:
+    callers ask "is this record the same person as that one", about two records the user may
+    already see, before letting one be attached to the other (a housing application to a
+    specialist case), so that nothing about one person is ever shown on another's journey."""
+    from django.db.models import Q
+
+    from waymark.matching.models import PersonLink
+
+    found, frontier = {person_id}, {person_id}
+    while frontier:
+        pairs = PersonLink.objects.filter(
+            Q(new_person_id__in=frontier) | Q(existing_person_id__in=frontier), archived_at__isnull=True
+        ).values_list("new_person_id", "existing_person_id")
+        frontier = {pk for pair in pairs for pk in pair} - found
+        found |= frontier
+    return found

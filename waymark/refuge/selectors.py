@@ -177,8 +177,10 @@ def reviews_due_count(sanctuaries: QuerySet[Any], on: date, *, within_days: int 
             f"m{months}": Count(
                 "pk",
                 distinct=True,
-                filter=Q(fitted_on__lte=latest_start_due_by(horizon, months))
-                & ~Exists(SanctuaryReview.objects.filter(sanctuary=OuterRef("pk"), months=months)),
+                filter=Q(
+                    ~Exists(SanctuaryReview.objects.filter(sanctuary=OuterRef("pk"), months=months)),
+                    fitted_on__lte=latest_start_due_by(horizon, months),
+                ),
             )
             for months in REVIEW_MONTHS
         }
