@@ -239,3 +239,52 @@ def test_home_panels_for_the_coordinator_and_the_peer_support_coordinator(coordi
     assert "Training register" in home and "Import a past register" in home
     peer_coordinator = make_member(Role.PEER_SUPPORT_COORDINATOR)
     assert "Peer supporters" in signed_in_client(peer_coordinator).get(reverse("home")).content.decode()
+
+
+def test_a_community_champions_own_contacts_reach_only_the_register_keepers(coordinator, champions_session):
+    """A professional champion's work email and phone are in the directory for any member of the
+    partnership; a resident's (a member of the public: their own email and phone) only for the
+    training coordinator and partnership lead, who put people in touch."""
+    people = [
+        ("Pat Professional", Audience.PROFESSIONAL, "pat@police.example", "020 7946 0001"),
+        ("Rae Resident", Audience.COMMUNITY, "rae.home@mail.example", "07700 900002"),
+    ]
+    for name, audience, email, phone in people:
+        booking = actions.attendance_record(
+            actor=coordinator,
+            row=actions.AttendanceRow(
+                session=champions_session,
+                full_name=name,
+                organisation="Org" if audience == Audience.PROFESSIONAL else "Southmere residents (no organisation)",
+                sector=Sector.POLICE if audience == Audience.PROFESSIONAL else Sector.COMMUNITY,
+                audience=audience,
+                status=BookingStatus.COMPLETED,
+                email=email,
+            ),
+        )
+        champion = actions.champion_record(
+            actor=coordinator, booking=booking, agreement_signed_on=date(2026, 10, 20), line_manager=""
+        )
+        actions.champion_update(
+            actor=coordinator,
+            champion=champion,
+            version=champion.version,
+            is_active=True,
+            agreement_signed_on=date(2026, 10, 20),
+            line_manager="",
+            network_meetings_attended=0,
+            colleagues_trained=0,
+            phone=phone,
+            in_directory=True,
+        )
+    for viewer, sees_resident in (
+        (make_member(Role.REFERRER), False),
+        (make_member(Role.PERPETRATOR_WORKER), False),
+        (coordinator, True),
+        (make_member(Role.PARTNERSHIP_LEAD), True),
+    ):
+        page = signed_in_client(viewer).get(reverse("training:champions")).content.decode()
+        assert "Pat Professional" in page and "pat@police.example" in page and "020 7946 0001" in page
+        assert "Rae Resident" in page
+        assert ("rae.home@mail.example" in page) is sees_resident and ("07700 900002" in page) is sees_resident
+        assert ("Through the training coordinator" in page) is not sees_resident

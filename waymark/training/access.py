@@ -4,7 +4,9 @@
   coordinators and the partnership lead.
 - The figures (aggregates, no names): those two and commissioners (``may_see_training_figures``).
 - The champions directory (active champions listed in it, with work contacts): any member of the
-  partnership, so a professional can find a champion in their own or another organisation.
+  partnership, so a professional can find a champion in their own or another organisation. A
+  community champion's contact details (a resident's own email and phone) only to those who keep
+  the register, who put people in touch (``may_see_champion_contact``).
 - Peer supporters: only peer-support coordinators of the agency holding the record. Nobody else,
   not the partnership lead and not a system administrator, sees that a given peer supporter exists.
 """
@@ -60,6 +62,15 @@ def champion_directory_for(user: User) -> QuerySet[Any]:
     if not _signed_in(user) or not user.roles:
         return Champion.objects.none()
     return Champion.objects.filter(is_active=True, in_directory=True)
+
+
+def may_see_champion_contact(user: User, champion: Any) -> bool:
+    """A champion's email and phone in the directory: a professional's (work contacts) to anyone
+    who may see the directory; a community champion's, a member of the public whose email and phone
+    are their own, only to the training coordinators and the partnership lead."""
+    from waymark.training.choices import Audience
+
+    return champion.attendee.audience == Audience.PROFESSIONAL or may_see_register(user)
 
 
 def peer_supporters_visible_to(user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:

@@ -40,6 +40,7 @@ from waymark.training.access import (
     get_peer_supporter_for_user,
     get_session_for_user,
     may_edit_register,
+    may_see_champion_contact,
 )
 from waymark.training.choices import ATTENDED_STATUSES, BookingStatus, CourseKind
 from waymark.training.disclosure import protect_figures
@@ -393,6 +394,7 @@ def champion_directory(request: AuthenticatedHttpRequest) -> HttpResponse:
         "training/champions.html",
         {
             "page": page,
+            "rows": [(c, may_see_champion_contact(request.user, c)) for c in page.object_list],
             "organisations": organisations,
             "organisation": agency,
             "may_edit": may_edit_register(request.user),
