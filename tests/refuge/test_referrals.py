@@ -183,3 +183,34 @@ def test_refuge_workers_commissioners_and_programme_workers_cannot_refer(
                 received_on=date(2026, 11, 20),
                 household=actions.HouseholdDetails(),
             )
+
+
+def test_a_vacancy_with_an_offer_pending_is_neither_listed_nor_counted_for_searchers(
+    referral, vacancy, refuge_worker, refuge_service, idva
+):
+    """The searcher's home panel counts what the vacancies page lists: an open vacancy held by an
+    offer pending is in neither, and comes back to both when the offer falls through."""
+    from django.urls import reverse
+
+    from tests.conftest import signed_in_client
+    from waymark.refuge.models import Vacancy
+    from waymark.web.home import panels_for
+
+    other = post_vacancy(refuge_worker, refuge_service)
+
+    def shown() -> tuple[int, int, set]:
+        client = signed_in_client(idva)
+        listed = client.get(reverse("refuge:vacancies")).context["page"].paginator
+        figures = [f for _, panels in panels_for(idva) for panel in panels for f in panel.figures]
+        counted = next(f.value for f in figures if f.label == "Open vacancies")
+        return listed.count, counted, {v.pk for v in listed.object_list}
+
+    assert shown()[:2] == (2, 2)
+    r = actions.referral_assess(actor=refuge_worker, referral=referral, on=date(2026, 11, 19))
+    r = actions.referral_offer(actor=refuge_worker, referral=r, vacancy=vacancy, on=date(2026, 11, 19))
+    assert shown() == (1, 1, {other.pk})
+    assert Vacancy.objects.visible_to(idva).open().count() == 2  # still open: held, not filled
+    actions.referral_unsuccessful(
+        actor=refuge_worker, referral=r, on=date(2026, 11, 20), reason=UnsuccessfulReason.DECLINED_TOO_NEAR
+    )
+    assert shown()[:2] == (2, 2)

@@ -109,7 +109,7 @@ def _safe_accommodation_search(user: User) -> Panel:
         description="Search open refuge vacancies for a household (by area, never an address) and follow your "
         "referrals.",
         figures=[
-            Figure("Open vacancies", Vacancy.objects.visible_to(user).open().count(), reverse("refuge:vacancies")),
+            Figure("Open vacancies", Vacancy.objects.visible_to(user).available().count(), reverse("refuge:vacancies")),
             Figure(
                 "Sanctuary reviews due in 14 days or overdue",
                 reviews_due_count(Sanctuary.objects.visible_to(user), timezone.localdate()),

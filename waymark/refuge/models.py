@@ -153,6 +153,11 @@ class VacancyQuerySet(ScopedQuerySet["Vacancy"]):
     def open(self) -> VacancyQuerySet:
         return self.filter(filled_on__isnull=True, withdrawn_on__isnull=True)
 
+    def available(self) -> VacancyQuerySet:
+        """Open and free to refer to: no offer pending on it (an offered space is held for that
+        household until she accepts or declines). What referrers search and count."""
+        return self.open().exclude(referrals__status=ReferralStatus.OFFERED)
+
 
 class Vacancy(BaseModel):
     """A space a provider has free. Carries an area, never an address."""

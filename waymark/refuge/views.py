@@ -199,9 +199,9 @@ def vacancies(request: HttpRequest) -> HttpResponse:
         results = vacancies_fitting(scope, household)
         criteria = sorted(name for name, value in data.items() if value not in (None, "", [], False))
     else:
-        results = scope.open()
+        results = scope
         criteria = []
-    results = results.exclude(referrals__status=ReferralStatus.OFFERED).order_by("-posted_on", "area")
+    results = results.available().order_by("-posted_on", "area")
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     # Field names only: never what was typed (a language or ages could help identify someone).
     audit_record(
@@ -402,13 +402,8 @@ def _decision_forms(referral: RefugeReferral, user: User) -> dict[str, Any]:
     if referral.status == ReferralStatus.ASSESSED:
         household = Household.of_referral(referral)
         own = access.vacancies_visible_to(user).filter(service__provider_id=referral.service.provider_id)
-        fitting = list(vacancies_fitting(own, household).exclude(referrals__status=ReferralStatus.OFFERED))
-        others = [
-            (v, why_not_fitting(v, household))
-            for v in own.open()
-            .exclude(pk__in=[v.pk for v in fitting])
-            .exclude(referrals__status=ReferralStatus.OFFERED)
-        ]
+        fitting = list(vacancies_fitting(own, household).available())
+        others = [(v, why_not_fitting(v, household)) for v in own.available().exclude(pk__in=[v.pk for v in fitting])]
         context["offer_form"] = forms.OfferForm(initial=initial, vacancies=fitting)
         context["fitting"] = fitting
         context["not_fitting"] = others
