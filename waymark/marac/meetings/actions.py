@@ -438,24 +438,84 @@ def _check_hearing(meeting: MaracMeeting, marac_case: MaracCase) -> None:
     _check_observers_agreed(meeting)
 
 
-@transaction.atomic
-def meeting_case_record(
-    *, actor: User, meeting: MaracMeeting, marac_case: MaracCase, summary: str, risks: str
-) -> MaracCase:
-    """Records the summary of information shared and the risks identified for a case."""
-    check_runs_meetings(actor)
-    _check_hearing(meeting, marac_case)
+DISCUSSION_CHANGED = (
+    "Someone else saved the discussion of this case after you opened this page, so nothing has been "
+    "saved from it. Your text is still in the boxes below. Open the case in a new tab to read what "
+    "they saved, put together what should be kept, and press the button again to save it."
+)
+SUMMARY_NEEDED = "Enter the summary of information shared"
+
+
+class DiscussionChanged(MeetingError):
+    """The discussion changed since the page was read, and the page changed it too: nothing saved."""
+
+
+def _discussion_errors(summary: str, risks: str) -> dict[str, str]:
     errors = {}
     if len(summary) > 20_000:
         errors["summary"] = "The summary must be 20,000 characters or fewer."
     if len(risks) > 20_000:
         errors["risks"] = "The risks must be 20,000 characters or fewer."
-    if errors:
-        raise ValidationError(errors)
-    marac_case.discussion_summary = summary.strip()
-    marac_case.risks_identified = risks.strip()
+    return errors
+
+
+def _discussion_save(
+    *,
+    actor: User,
+    meeting: MaracMeeting,
+    marac_case: MaracCase,
+    summary: str,
+    risks: str,
+    read: tuple[str, str] | None,
+    draft: bool,
+) -> bool:
+    """Saves the typed summary and risks (already validated), in the caller's transaction. True
+    when they were written.
+
+    ``read`` is the discussion as the page showed it (``None``: not known, as from an older page or
+    a script). The case row is locked and re-read: if it changed since ``read``, a page that left
+    the discussion as it was saves nothing (the newer text stays), and a page that changed it too
+    is refused (``DiscussionChanged``). A ``draft`` (the discussion saved with an action, or before
+    marking heard) is written only when it differs from what is recorded."""
+    row = MaracCase.objects.select_for_update().only("discussion_summary", "risks_identified").get(pk=marac_case.pk)
+    now = (row.discussion_summary, row.risks_identified)
+    marac_case.discussion_summary, marac_case.risks_identified = now
+    typed = (summary.strip(), risks.strip())
+    if read is not None and now != read:
+        if typed == read:
+            return False
+        if typed != now:
+            raise DiscussionChanged(DISCUSSION_CHANGED)
+    if draft and typed == now:
+        return False
+    marac_case.discussion_summary, marac_case.risks_identified = typed
     marac_case.save(update_fields=["discussion_summary", "risks_identified", "modified_at"])
     _audit(actor, AuditAction.UPDATE, marac_case, change="discussion recorded", meeting=str(meeting.pk))
+    return True
+
+
+@transaction.atomic
+def meeting_case_record(
+    *,
+    actor: User,
+    meeting: MaracMeeting,
+    marac_case: MaracCase,
+    summary: str,
+    risks: str,
+    read: tuple[str, str] | None = None,
+) -> MaracCase:
+    """Records the summary of information shared and the risks identified for a case.
+
+    ``read``: the discussion as the page showed it; see ``_discussion_save`` (a change made since by
+    someone else is never overwritten unnoticed)."""
+    check_runs_meetings(actor)
+    _check_hearing(meeting, marac_case)
+    errors = _discussion_errors(summary, risks)
+    if errors:
+        raise ValidationError(errors)
+    _discussion_save(
+        actor=actor, meeting=meeting, marac_case=marac_case, summary=summary, risks=risks, read=read, draft=False
+    )
     return marac_case
 
 
@@ -469,12 +529,26 @@ def action_add(
     owner_agency: Agency,
     owner_name: str,
     due_on: dt.date,
+    summary: str | None = None,
+    risks: str | None = None,
+    read: tuple[str, str] | None = None,
 ) -> MaracAction:
-    """An action agreed for a case at this meeting: open until reviewed."""
+    """An action agreed for a case at this meeting: open until reviewed.
+
+    With ``summary`` and ``risks`` (the discussion as typed on the case page, which posts it with
+    the action) the discussion is saved too, as a draft, in the same transaction: the case is not
+    marked heard, and a summary may still be empty unless one was recorded (it is not cleared).
+    Everything is checked before anything is saved; ``read`` as for ``meeting_case_record``."""
     check_runs_meetings(actor)
     _check_hearing(meeting, marac_case)
     description, owner_name = description.strip(), owner_name.strip()
-    errors = {}
+    errors: dict[str, str] = {}
+    if summary is not None or risks is not None:
+        summary, risks = summary or "", risks or ""
+        errors.update(_discussion_errors(summary, risks))
+        shown = read[0] if read is not None else marac_case.discussion_summary
+        if not summary.strip() and shown.strip():  # a recorded summary is not cleared by a draft
+            errors["summary"] = SUMMARY_NEEDED
     if not description:
         errors["description"] = "Describe the action."
     elif len(description) > 5_000:
@@ -485,6 +559,10 @@ def action_add(
         errors["due_on"] = "The due date must be on or after the meeting's date."
     if errors:
         raise ValidationError(errors)
+    if summary is not None and risks is not None:
+        _discussion_save(
+            actor=actor, meeting=meeting, marac_case=marac_case, summary=summary, risks=risks, read=read, draft=True
+        )
     action = MaracAction.objects.create(
         marac_case=marac_case,
         agreed_at=meeting,
@@ -498,10 +576,31 @@ def action_add(
 
 
 @transaction.atomic
-def meeting_case_hear(*, actor: User, meeting: MaracMeeting, marac_case: MaracCase) -> MaracCase:
-    """Marks a case heard: its summary of information shared is recorded."""
+def meeting_case_hear(
+    *,
+    actor: User,
+    meeting: MaracMeeting,
+    marac_case: MaracCase,
+    summary: str | None = None,
+    risks: str | None = None,
+    read: tuple[str, str] | None = None,
+) -> MaracCase:
+    """Marks a case heard: its summary of information shared is recorded.
+
+    With ``summary`` and ``risks`` (as typed on the case page) the discussion is saved first, in
+    the same transaction, and must then hold a summary; ``read`` as for ``meeting_case_record``."""
     check_runs_meetings(actor)
     _check_hearing(meeting, marac_case)
+    if summary is not None or risks is not None:
+        summary, risks = summary or "", risks or ""
+        errors = _discussion_errors(summary, risks)
+        if not summary.strip():
+            errors["summary"] = SUMMARY_NEEDED
+        if errors:
+            raise ValidationError(errors)
+        _discussion_save(
+            actor=actor, meeting=meeting, marac_case=marac_case, summary=summary, risks=risks, read=read, draft=True
+        )
     if not marac_case.discussion_summary.strip():
         raise MeetingError("Record the summary of information shared before marking the case heard.")
     if marac_case.status != MaracCaseStatus.HEARD:

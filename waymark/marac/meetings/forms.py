@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.utils import ErrorDict
 
-from waymark.core.locationscan import LocationCheckMixin
-from waymark.core.versioning import VersionedFormMixin
+from waymark.core.locationscan import CONFIRM_FIELD, LocationCheckMixin
+from waymark.core.versioning import READ_STATE_FIELD, VersionedFormMixin, seal, unseal
 from waymark.marac.meetings.actions import MAX_SCHEDULE_WEEKS
 from waymark.marac.models import ActionStatus, AttendeeCapacity
 from waymark.organisations.models import Agency
@@ -105,6 +106,15 @@ class AttendeeForm(forms.Form):
 
 
 class CaseDiscussionForm(LocationCheckMixin, forms.Form):
+    """The discussion of a case in meeting mode. The case page is one form: the discussion, the
+    action being added and the buttons to save, add the action and mark heard post all of it, so
+    what is typed in one part is never lost by pressing another part's button.
+
+    ``draft=True`` (adding an action) does not require the summary: the discussion is saved as it
+    stands, and marking heard still needs one. ``read_state`` carries the discussion as the page
+    showed it (sealed, like ``VersionedFormMixin``'s): the case has no version column, so the
+    action compares the text itself (``actions._discussion_save``)."""
+
     location_checked = {"summary": "The summary", "risks": "The risks identified"}
     summary = forms.CharField(
         label="Summary of information shared",
@@ -112,9 +122,34 @@ class CaseDiscussionForm(LocationCheckMixin, forms.Form):
         error_messages={"required": "Enter the summary of information shared"},
     )
     risks = forms.CharField(label="Risks identified", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    read_state = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200_000)
+
+    def __init__(self, *args: Any, draft: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["summary"].required = not draft
+
+    @staticmethod
+    def initial_for(summary: str, risks: str) -> dict[str, str]:
+        """The form's initial data for a case whose discussion now reads ``summary`` and ``risks``."""
+        return {"summary": summary, "risks": risks, READ_STATE_FIELD: seal({"summary": summary, "risks": risks})}
+
+    def read_discussion(self) -> tuple[str, str] | None:
+        """The (summary, risks) the page showed, or None when not known (an older page, tampered)."""
+        read = unseal(self.cleaned_data.get(READ_STATE_FIELD) or "")
+        if not isinstance(read.get("summary"), str) or not isinstance(read.get("risks"), str):
+            return None
+        return read["summary"], read["risks"]
+
+    def reread_at(self, summary: str, risks: str) -> None:
+        """After a refused save because someone else changed the discussion: the page is shown
+        again read at their text, so pressing the button again (having looked) saves."""
+        self.data = self.data.copy()
+        self.data[READ_STATE_FIELD] = seal({"summary": summary, "risks": risks})
 
 
 class ActionForm(LocationCheckMixin, forms.Form):
+    """An action for the case being heard. Shown with ``prefix="action"`` on the case page."""
+
     location_checked = {"description": "The action"}
     description = forms.CharField(
         label="Action", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Describe the action"}
@@ -127,6 +162,28 @@ class ActionForm(LocationCheckMixin, forms.Form):
     )
     owner_name = forms.CharField(label="Owner", required=False, max_length=200, help_text="The named person, if any.")
     due_on = GovukDateField(label="Due date", allow_future=True, help_text="For example, 3 12 2026.")
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        prefix = kwargs.get("prefix")
+        if data is not None and prefix:
+            # LocationCheckMixin reads its "save it as it is" box by its plain name; this form's box
+            # is prefixed (the discussion's box, on the same page, has the plain name). Read ours.
+            data = data.copy()
+            data[CONFIRM_FIELD] = data.get(f"{prefix}-{CONFIRM_FIELD}", "")
+        super().__init__(data, *args, **kwargs)
+
+    def is_typed(self) -> bool:
+        """Whether anything has been typed into the action (a bound form)."""
+        for name in ("description", "owner_agency", "owner_name", "due_on"):
+            value = self[name].data
+            if any(str(part or "").strip() for part in (value if isinstance(value, list | tuple) else [value])):
+                return True
+        return False
+
+    def as_typed(self) -> ActionForm:
+        """This form shown as typed, without checking it: its button was not the one pressed."""
+        self._errors, self.cleaned_data = ErrorDict(), {}
+        return self
 
 
 class ActionStatusForm(LocationCheckMixin, VersionedFormMixin, forms.Form):

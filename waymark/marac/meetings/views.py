@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -65,7 +65,7 @@ from waymark.marac.models import (
 from waymark.marac.repeats import RepeatFinding, repeats_for_cases
 from waymark.organisations.models import Agency
 from waymark.web.actions import run_action
-from waymark.web.forms import ButtonForm
+from waymark.web.forms import ButtonForm, add_action_errors
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -516,29 +516,100 @@ def attendee_remove(request: AuthenticatedHttpRequest, meeting_id: UUID, attende
     return redirect("marac:meeting-run", meeting_id=meeting.pk)
 
 
+# The case page is one form (``marac/meeting_case.html``): the discussion, the action being added
+# and the three buttons ("Save the discussion", "Add the action" with ``formaction``, "Mark the case
+# heard" with ``formaction``) post everything typed, without script. Each view saves what its
+# button means and never drops what was typed elsewhere on the page: "Add the action" saves the
+# discussion as a draft with the action, "Save the discussion" shows a half-typed action again,
+# "Mark the case heard" saves the discussion and refuses while an action is typed but not added.
+# A refusal saves nothing and shows the page again as typed.
+
+ACTION_NOT_ADDED = (
+    'You have typed an action that has not been added. Press "Add the action", or clear the '
+    "action's boxes, before marking the case heard."
+)
+
+
+def _discussion_form(marac_case: MaracCase) -> CaseDiscussionForm:
+    return CaseDiscussionForm(
+        initial=CaseDiscussionForm.initial_for(marac_case.discussion_summary, marac_case.risks_identified)
+    )
+
+
+def _posted_discussion(request: HttpRequest, *, draft: bool) -> CaseDiscussionForm | None:
+    """The discussion as typed, when the page posted it (None from an older page or a script)."""
+    if "summary" not in request.POST and "risks" not in request.POST:
+        return None
+    return CaseDiscussionForm(request.POST, draft=draft)
+
+
+def _run_case_action(
+    call: Callable[[], Any], *, discussion: CaseDiscussionForm, action_form: ActionForm | None, case: MaracCase
+) -> Any:
+    """``run_action`` for the case page's two forms: both are checked before ``call``; the action's
+    refusal goes against the form whose field it names (the discussion's, else the action's), a
+    rule of the meeting against the page's first form. Returns ``call()``'s result, or None. When
+    the refusal is that someone else saved the discussion meanwhile, the page is re-read at theirs."""
+    valid = discussion.is_valid()
+    valid = (action_form.is_valid() if action_form is not None else True) and valid
+    if not valid:
+        return None
+    try:
+        return call()
+    except ValidationError as error:
+        named = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+        ours = {k: v for k, v in named.items() if k in discussion.fields or action_form is None}
+        if ours:
+            add_action_errors(discussion, ValidationError(ours))
+        if action_form is not None and (theirs := {k: v for k, v in named.items() if k not in ours}):
+            add_action_errors(action_form, ValidationError(theirs))
+    except actions.DiscussionChanged as error:
+        discussion.add_error(None, str(error))
+        case.refresh_from_db(fields=["discussion_summary", "risks_identified"])
+        discussion.reread_at(case.discussion_summary, case.risks_identified)
+    except actions.MeetingError as error:
+        discussion.add_error(None, str(error))
+    return None
+
+
 @signed_in(COORDINATOR)
 @require_http_methods(["GET", "POST"])
 def meeting_case(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
-    """Hearing one case: the research, the summary and risks, the actions, marking it heard."""
+    """Hearing one case: the research, the summary and risks, the actions, marking it heard.
+    A POST is "Save the discussion"."""
     meeting = get_meeting_to_run(request.user, meeting_id, page="meeting mode: case")
     marac_case = get_meeting_case_for_user(request.user, meeting, case_id, page="meeting mode: case")
+    action_form = ActionForm(prefix="action")
     if request.method == "POST":
         form = CaseDiscussionForm(request.POST)
-        done = run_action(
-            form,
-            lambda data: actions.meeting_case_record(
-                actor=request.user, meeting=meeting, marac_case=marac_case, summary=data["summary"], risks=data["risks"]
+        typed = ActionForm(request.POST, prefix="action")
+        done = _run_case_action(
+            lambda: actions.meeting_case_record(
+                actor=request.user,
+                meeting=meeting,
+                marac_case=marac_case,
+                summary=form.cleaned_data["summary"],
+                risks=form.cleaned_data["risks"],
+                read=form.read_discussion(),
             ),
-            shown=(actions.MeetingError,),
+            discussion=form,
+            action_form=None,
+            case=marac_case,
         )
+        if typed.is_typed():
+            action_form = typed.as_typed()  # kept as typed: its button was not pressed
         if done is not None:
             messages.success(request, f"Discussion of {marac_case.ref} saved.")
-            return redirect("marac:meeting-case", meeting_id=meeting.pk, case_id=marac_case.pk)
+            if not typed.is_typed():
+                return redirect("marac:meeting-case", meeting_id=meeting.pk, case_id=marac_case.pk)
+            messages.info(
+                request,
+                'The action you were typing has not been added yet: it is below. Finish it and press "Add the action".',
+            )
+            form = _discussion_form(marac_case)
     else:
-        form = CaseDiscussionForm(
-            initial={"summary": marac_case.discussion_summary, "risks": marac_case.risks_identified}
-        )
-    return _meeting_case_page(request, meeting, marac_case, form, ActionForm(prefix="action"))
+        form = _discussion_form(marac_case)
+    return _meeting_case_page(request, meeting, marac_case, form, action_form)
 
 
 def _meeting_case_page(
@@ -579,41 +650,90 @@ def _meeting_case_page(
 @signed_in(COORDINATOR)
 @require_POST
 def action_add(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
+    """The "Add the action" button: the action, and the discussion as typed saved with it as a draft."""
     meeting = get_meeting_to_run(request.user, meeting_id, page="action add")
     marac_case = get_meeting_case_for_user(request.user, meeting, case_id, page="meeting mode: add action")
     action_form = ActionForm(request.POST, prefix="action")
-    added = run_action(
-        action_form,
-        lambda data: actions.action_add(
-            actor=request.user,
-            meeting=meeting,
-            marac_case=marac_case,
-            description=data["description"],
-            owner_agency=data["owner_agency"],
-            owner_name=data["owner_name"],
-            due_on=data["due_on"],
-        ),
-        shown=(actions.MeetingError,),
-    )
+    posted = _posted_discussion(request, draft=True)
+    if posted is None:  # the action alone (an older page, a script): the discussion is left as it is
+        added = run_action(
+            action_form,
+            lambda data: actions.action_add(
+                actor=request.user,
+                meeting=meeting,
+                marac_case=marac_case,
+                description=data["description"],
+                owner_agency=data["owner_agency"],
+                owner_name=data["owner_name"],
+                due_on=data["due_on"],
+            ),
+            shown=(actions.MeetingError,),
+        )
+        form = _discussion_form(marac_case)
+    else:
+        form = posted
+        before = (marac_case.discussion_summary, marac_case.risks_identified)
+        added = _run_case_action(
+            lambda: actions.action_add(
+                actor=request.user,
+                meeting=meeting,
+                marac_case=marac_case,
+                description=action_form.cleaned_data["description"],
+                owner_agency=action_form.cleaned_data["owner_agency"],
+                owner_name=action_form.cleaned_data["owner_name"],
+                due_on=action_form.cleaned_data["due_on"],
+                summary=posted.cleaned_data["summary"],
+                risks=posted.cleaned_data["risks"],
+                read=posted.read_discussion(),
+            ),
+            discussion=posted,
+            action_form=action_form,
+            case=marac_case,
+        )
     if added is not None:
-        messages.success(request, "Action added.")
+        saved = posted is not None and (marac_case.discussion_summary, marac_case.risks_identified) != before
+        messages.success(request, "Action added." + (" The discussion typed so far is saved too." if saved else ""))
         return redirect("marac:meeting-case", meeting_id=meeting.pk, case_id=marac_case.pk)
-    form = CaseDiscussionForm(initial={"summary": marac_case.discussion_summary, "risks": marac_case.risks_identified})
     return _meeting_case_page(request, meeting, marac_case, form, action_form)
 
 
 @signed_in(COORDINATOR)
 @require_POST
 def case_hear(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
+    """The "Mark the case heard" button: the discussion as typed is saved first (it needs a summary)."""
     meeting = get_meeting_to_run(request.user, meeting_id, page="case hear")
     marac_case = get_meeting_case_for_user(request.user, meeting, case_id, page="meeting mode: hear")
-    if _run(
-        request,
-        lambda: actions.meeting_case_hear(actor=request.user, meeting=meeting, marac_case=marac_case),
-        f"{marac_case.ref} is marked heard.",
+    heard = f"{marac_case.ref} is marked heard."
+    posted = _posted_discussion(request, draft=False)
+    if posted is None:  # the button alone (an older page, a script): as recorded
+        if _run(
+            request,
+            lambda: actions.meeting_case_hear(actor=request.user, meeting=meeting, marac_case=marac_case),
+            heard,
+        ):
+            return redirect("marac:meeting-run", meeting_id=meeting.pk)
+        return redirect("marac:meeting-case", meeting_id=meeting.pk, case_id=marac_case.pk)
+    typed = ActionForm(request.POST, prefix="action")
+    action_form = typed.as_typed() if typed.is_typed() else ActionForm(prefix="action")
+    if typed.is_typed():
+        posted.is_valid()  # its own errors shown too, in one go
+        action_form.add_error(None, ACTION_NOT_ADDED)
+    elif _run_case_action(
+        lambda: actions.meeting_case_hear(
+            actor=request.user,
+            meeting=meeting,
+            marac_case=marac_case,
+            summary=posted.cleaned_data["summary"],
+            risks=posted.cleaned_data["risks"],
+            read=posted.read_discussion(),
+        ),
+        discussion=posted,
+        action_form=None,
+        case=marac_case,
     ):
+        messages.success(request, heard)
         return redirect("marac:meeting-run", meeting_id=meeting.pk)
-    return redirect("marac:meeting-case", meeting_id=meeting.pk, case_id=marac_case.pk)
+    return _meeting_case_page(request, meeting, marac_case, posted, action_form)
 
 
 @signed_in(COORDINATOR)
