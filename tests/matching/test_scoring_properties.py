@@ -63,3 +63,24 @@ def test_exact_date_beats_any_other_date(g, f, dob):
 def test_names_are_normalised_idempotently(g, f):
     assert normalise_name(normalise_name(g)) == normalise_name(g)
     assert normalise_name(f).strip() == normalise_name(f)
+
+
+def test_a_name_part_alone_is_never_a_strong_match_however_exactly_it_agrees():
+    """Ten women called Bethan are not one person: a given name (or a family name) alone that
+    agrees exactly is a possible match; two identifiers that agree make a strong one."""
+    bethan = profile("bethan", "", None)
+    alone = score(bethan, profile("bethan", "sanders", date(1990, 5, 1)))
+    assert (alone.fraction, alone.band) == (1.0, "possible")
+    assert score(profile("", "sanders", None), profile("bethan", "sanders", None)).band == "possible"
+    assert score(profile("bethan", "sanders", None), profile("bethan", "sanders", None)).band == "strong"
+    assert score(profile("bethan", "", date(1990, 5, 1)), profile("bethan", "sanders", date(1990, 5, 1))).band == (
+        "strong"
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(names, names, dobs, names, names, dobs)
+def test_a_strong_match_rests_on_enough_evidence(g1, f1, d1, g2, f2, d2):
+    result = score(profile(g1, f1, d1), profile(g2, f2, d2))
+    if result.band == "strong":
+        assert result.possible >= 55 and result.fraction >= 0.85

@@ -25,6 +25,10 @@ GIVEN_SPELLING, GIVEN_PHONETIC = 20.0, 7.0
 NICKNAME_SHARE = 0.9  # a known nickname earns 90% of an exact given name
 INITIAL_SHARE = 0.3  # an initial that agrees earns 30%
 SWAPPED_PENALTY = -4.0
+# The points possible a strong match needs: two identifiers at least (a given and family name, 62;
+# a name and a date of birth, 57 or more). A given name alone (27) or a family name alone (35)
+# agreeing is not evidence that two records are one person: ten women called Bethan are not.
+STRONG_EVIDENCE = 55.0
 DOB_POINTS = {
     "dob_exact": 30.0,
     "dob_transposed": 22.0,
@@ -78,8 +82,10 @@ class Score:
 
     @property
     def band(self) -> str:
-        """ "strong", "possible" or "weak": what a user who may not see the record is told."""
-        if self.fraction >= 0.85:
+        """ "strong", "possible" or "weak": what a user who may not see the record is told. Strong
+        needs enough evidence as well as agreement (``STRONG_EVIDENCE``): a given name alone that
+        agrees is at most a possible match, however exactly it agrees."""
+        if self.fraction >= 0.85 and self.possible >= STRONG_EVIDENCE:
             return "strong"
         if self.fraction >= 0.6:
             return "possible"
