@@ -224,7 +224,7 @@ def test_team_dashboard_is_a_few_queries_however_many_cases_and_workers(
     with CaptureQueriesContext(connection) as many:
         dashboard = team_dashboard(manager)
     assert len(dashboard.workers) == 5 and dashboard.awaiting_count == 5
-    assert len(many.captured_queries) == len(few.captured_queries) <= 12
+    assert len(many.captured_queries) == len(few.captured_queries) <= 13
 
 
 def test_team_dashboard_counts_what_falls_due_for_each_worker(manager, idva, idva_team, specialist_agency):
@@ -320,3 +320,55 @@ def test_my_dashboard_shows_legal_orders_expiring(idva, idva_team, specialist_ag
     page = client_for(idva).get(reverse("cases:mine")).content.decode()
     expected = f"non-molestation order expires {(TODAY() + timedelta(days=10)):%-d %B %Y}"
     assert expected.lower() in page.lower()
+
+
+# --- Safety plan reviews on the dashboards ------------------------------------------------------
+
+
+def _plan(case, version, reviewed_on, next_review_on, by):
+    from waymark.support.models import SafetyPlan
+
+    return SafetyPlan.objects.create(
+        case=case, version=version, reviewed_on=reviewed_on, next_review_on=next_review_on, reviewed_by=by
+    )
+
+
+def test_safety_plan_reviews_due_are_on_the_caseload_and_the_team_dashboard(
+    manager, idva, idva_team, specialist_agency, client_for
+):
+    """The current version's next review, overdue or within 14 days; a later one, an earlier
+    version's and a colleague's are not hers."""
+    today = TODAY()
+    overdue, soon, later, superseded = open_cases_for(idva, idva_team, specialist_agency, 4)
+    colleague = make_member(Role.CASEWORKER, team=idva_team)
+    (theirs,) = open_cases_for(colleague, idva_team, specialist_agency, 1)
+    long_ago = today - timedelta(days=200)
+    _plan(overdue, 1, long_ago, today - timedelta(days=5), idva)
+    _plan(soon, 1, long_ago, today + timedelta(days=14), idva)
+    _plan(later, 1, long_ago, today + timedelta(days=15), idva)
+    _plan(superseded, 1, long_ago, today - timedelta(days=30), idva)  # overdue, but reviewed since:
+    _plan(superseded, 2, today - timedelta(days=1), today + timedelta(days=90), idva)
+    _plan(theirs, 1, long_ago, today, colleague)
+
+    dashboard = worker_dashboard(idva)
+    assert [(r.case, r.safety_plan_review_due_on) for r in dashboard.safety_plan_reviews_due] == [
+        (overdue, today - timedelta(days=5)),
+        (soon, today + timedelta(days=14)),
+    ]
+    page = client_for(idva).get(reverse("cases:mine")).content.decode()
+    assert "Safety plan reviews due" in page and overdue.number in page.split('id="safety-plan-reviews"')[1]
+
+    loads = {load.user: load for load in team_dashboard(manager).workers}
+    assert (loads[idva].safety_plan_reviews_due, loads[colleague].safety_plan_reviews_due) == (2, 1)
+    assert team_dashboard(manager).due["safety_plan_reviews_due"] == 3
+
+
+def test_a_safety_plan_review_is_not_shown_to_someone_who_may_not_see_the_plan(idva, idva_team, specialist_agency):
+    """The plans' own scope, narrower than the case's, decides: no plan, no date."""
+    from unittest import mock
+
+    (case,) = open_cases_for(idva, idva_team, specialist_agency, 1)
+    _plan(case, 1, TODAY() - timedelta(days=200), TODAY() - timedelta(days=1), idva)
+    assert len(worker_dashboard(idva).safety_plan_reviews_due) == 1
+    with mock.patch("waymark.support.access.locations_visible_to", return_value=type(case.person).objects.none()):
+        assert worker_dashboard(idva).safety_plan_reviews_due == []

@@ -53,6 +53,7 @@ class CaseRow:
     first_contact_overdue: bool
     reassessment_due_on: date | None = None
     review_due_on: date | None = None
+    safety_plan_review_due_on: date | None = None
     orders: list[Any] = field(default_factory=list)
 
 
@@ -88,6 +89,16 @@ def _reviews_by_case(cases: QuerySet[Case], today: date) -> dict[Any, date] | No
     return {pk: hooks.review_due_after(measured_on) for pk, measured_on in rows}
 
 
+def _safety_plans_due(user: User, cases: QuerySet[Case], today: date) -> QuerySet[Any] | None:
+    """The current safety plans of these cases with a review due within the window (overdue
+    included); None until the support app offers them."""
+    try:
+        from waymark.support.selectors import safety_plans_due
+    except ImportError:
+        return None
+    return safety_plans_due(user, cases, today + timedelta(days=DUE_SOON_DAYS))
+
+
 def _orders_expiring(cases: QuerySet[Case]) -> list[Any] | None:
     """Legal orders expiring soon on these cases; None until the support app offers them."""
     try:
@@ -106,6 +117,7 @@ class WorkerDashboard:
     reviews_available: bool
     orders_available: bool
     orders: list[Any]
+    safety_plans_available: bool = False
 
     @property
     def overdue_first_contacts(self) -> list[CaseRow]:
@@ -120,6 +132,13 @@ class WorkerDashboard:
     @property
     def reviews_due(self) -> list[CaseRow]:
         return sorted((r for r in self.rows if r.review_due_on), key=lambda r: r.review_due_on or r.case.opened_on)
+
+    @property
+    def safety_plan_reviews_due(self) -> list[CaseRow]:
+        return sorted(
+            (r for r in self.rows if r.safety_plan_review_due_on),
+            key=lambda r: r.safety_plan_review_due_on or r.case.opened_on,
+        )
 
 
 def my_open_cases(user: User) -> QuerySet[Case]:
@@ -136,9 +155,12 @@ def worker_dashboard(user: User, *, today: date | None = None) -> WorkerDashboar
     reassessments = _reassessments_by_person(user, today, cases_qs) if cases else {}
     reviews = _reviews_by_case(cases_qs, today) if cases else {}
     orders = _orders_expiring(cases_qs) if cases else []
+    plans = _safety_plans_due(user, cases_qs, today)  # a query only when there are cases to read
+    safety_reviews = dict(plans.values_list("case_id", "next_review_on")) if plans is not None and cases else {}
     for row in rows:
         row.reassessment_due_on = reassessments.get(row.case.person_id)
         row.review_due_on = (reviews or {}).get(row.case.pk)
+        row.safety_plan_review_due_on = (safety_reviews or {}).get(row.case.pk)
     if orders:
         by_case: dict[Any, CaseRow] = {row.case.pk: row for row in rows}
         for order in orders:
@@ -153,6 +175,7 @@ def worker_dashboard(user: User, *, today: date | None = None) -> WorkerDashboar
         reviews_available=reviews is not None,
         orders_available=orders is not None,
         orders=orders or [],
+        safety_plans_available=plans is not None,
     )
 
 
@@ -170,6 +193,7 @@ class WorkerLoad:
     overdue_first_contacts: int
     reassessments_due: int = 0
     reviews_due: int = 0
+    safety_plan_reviews_due: int = 0
     tasks_due: int = 0
     orders_expiring: int = 0
 
@@ -354,14 +378,14 @@ def team_dashboard(user: User, *, today: date | None = None) -> TeamDashboard:
         benchmark=caseload_benchmark(),
         due={
             name: sum(figures.get(name, 0) for figures in due.values())
-            for name in ("reassessments_due", "reviews_due", "tasks_due", "orders_expiring")
+            for name in ("reassessments_due", "reviews_due", "safety_plan_reviews_due", "tasks_due", "orders_expiring")
         },
     )
 
 
 def _team_due_by_worker(user: User, open_cases: QuerySet[Case], today: date) -> dict[Any, dict[str, int]]:
-    """Per caseworker: reassessments, outcome reviews and tasks falling due, and legal orders
-    expiring, on the team's open cases. The same rules and windows as the worker's own dashboard,
+    """Per caseworker: reassessments, outcome reviews, safety plan reviews and tasks falling due,
+    and legal orders expiring, on the team's open cases. The same rules and windows as the worker's own dashboard,
     one aggregate each."""
     due: dict[Any, dict[str, int]] = {}
 
@@ -385,6 +409,9 @@ def _team_due_by_worker(user: User, open_cases: QuerySet[Case], today: date) -> 
         add(row["owner_id"], "tasks_due", row["n"])
     for order in _orders_expiring(open_cases) or []:
         add(order.case.caseworker_id, "orders_expiring")
+    plans = _safety_plans_due(user, open_cases, today)
+    for row in plans.values("case__caseworker_id").annotate(n=Count("pk")) if plans is not None else []:
+        add(row["case__caseworker_id"], "safety_plan_reviews_due", row["n"])
     return due
 
 

@@ -93,3 +93,15 @@ def may_be_protected(user: User, case: Any) -> QuerySet[Person]:
     """Who an order may protect: the client and the children on the case."""
     ids = [case.person_id, *CaseChild.objects.filter(case=case).values_list("child_id", flat=True)]
     return Person.objects.visible_to(user).filter(pk__in=ids)
+
+
+def safety_plans_due(user: User, cases: QuerySet[Any], by: date) -> QuerySet[SafetyPlan]:
+    """The current safety plan (its highest version) of each of these cases whose next review falls
+    on or before ``by`` (overdue ones included), read through the safety plans' own scope, which is
+    narrower than the cases' (a plan locates the client)."""
+    from django.db.models import Subquery
+
+    current = SafetyPlan.objects.filter(case=OuterRef("case")).order_by("-version").values("version")[:1]
+    return SafetyPlan.objects.visible_to(user).filter(
+        case__in=cases.order_by().values("pk"), version=Subquery(current), next_review_on__lte=by
+    )
