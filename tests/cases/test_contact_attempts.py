@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -256,3 +257,29 @@ def test_first_contact_logged_late_keeps_the_earliest(afternoon, allocated_case,
     attempt(allocated_case, idva, kind="in_person", outcome="no_answer", when=earlier - timezone.timedelta(hours=1))
     allocated_case.refresh_from_db()
     assert allocated_case.first_contact_at == earlier
+
+
+@pytest.mark.parametrize(
+    ("status", "outcome", "prompted"),
+    [
+        (CaseStatus.UNABLE_TO_ENGAGE, "met", True),
+        (CaseStatus.ALLOCATED, "spoke", True),  # the attempt moves it to "contact attempted"
+        (CaseStatus.UNABLE_TO_ENGAGE, "no_answer", False),
+        (CaseStatus.ENGAGED, "spoke", False),
+    ],
+)
+def test_a_successful_contact_says_to_mark_engaged_when_the_status_says_otherwise(
+    client_for, allocated_case, idva, status, outcome, prompted
+):
+    """Engaging is a decision of its own (its date starts the risk outcome's clock), so a contact
+    does not make it; the page says so when the status still says she is not engaged."""
+    type(allocated_case).objects.filter(pk=allocated_case.pk).update(
+        status=status, first_contact_at=timezone.now() if status == CaseStatus.ENGAGED else None
+    )
+    channel = phone(allocated_case.person, safe_to_call="yes")
+    response = _post(client_for(idva), allocated_case, outcome=outcome, channel=str(channel.pk))
+    assert response.status_code == 302
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("mark them as engaged" in m for m in shown) is prompted
+    allocated_case.refresh_from_db()
+    assert allocated_case.status == (CaseStatus.CONTACT_ATTEMPTED if status == CaseStatus.ALLOCATED else status)

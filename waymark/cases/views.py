@@ -209,13 +209,26 @@ def contact(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
         except actions.ContactBlocked as refusal:  # shown above the form, as a warning: not a form error
             blocked, recorded = str(refusal), None
         if recorded is not None:
-            messages.success(request, "The contact attempt is recorded.")
+            messages.success(request, _contact_recorded_message(recorded, case))
             return redirect("cases:detail", case_id=case.pk)
     return render(
         request,
         "cases/contact.html",
         {"case": case, "form": form, "blocked": blocked, "show_location": show_location},
     )
+
+
+def _contact_recorded_message(attempt: Any, case: Case) -> str:
+    """Says what to do next when a successful contact leaves the status saying otherwise: engaging
+    is a decision of its own (its date starts the 3-month risk outcome), not made by a contact."""
+    case.refresh_from_db(fields=["status"])  # the attempt may have moved it (allocated: contact attempted)
+    if attempt.successful and case.status in (CaseStatus.CONTACT_ATTEMPTED, CaseStatus.UNABLE_TO_ENGAGE):
+        status = case.get_status_display().lower()
+        return (
+            f"The contact is recorded. The case still says {status}: if they have agreed to support, "
+            "mark them as engaged."
+        )
+    return "The contact attempt is recorded."
 
 
 # --- Status changes without a form of their own ----------------------------------------------
