@@ -310,3 +310,25 @@ def test_meeting_mode_has_a_short_overview_and_keyboard_shortcuts(client_for, co
     overview = client.get(url("meeting-run", running)).content.decode()
     assert "Cases: 2 of 2 heard" in overview and "Every case on the agenda has been heard." in overview
     assert "Hear the next case" not in overview
+
+
+def test_minutes_list_each_invited_agency_once_without_stray_separators(
+    client_for, coordinator, police_rep, running, police_agency, housing_agency
+):
+    """Present, not present, or invited after attendance was taken (not recorded): every invited
+    agency is in exactly one list, and a list ends without a separator."""
+    from tests.factories import AgencyFactory
+    from waymark.marac.models import MeetingAgency
+
+    attendance_record(actor=coordinator, meeting=running, attended_agency_ids=[police_agency.pk])
+    meeting_complete(actor=coordinator, meeting=running)
+    late = AgencyFactory(name="Young People's Service")
+    MeetingAgency.objects.create(meeting=running, agency=late)  # an invitation with no attendance taken
+    body = client_for(police_rep).get(url("minutes", running)).content.decode()
+
+    def listed(key: str) -> str:
+        return body.split(f'<dt class="govuk-summary-list__key">{key}</dt>')[1].split("</dd>")[0].split(">", 1)[1]
+
+    assert listed("Agencies present") == police_agency.name
+    assert listed("Agencies invited, not present") == housing_agency.name
+    assert listed("Agencies invited, attendance not recorded") == "Young People&#x27;s Service"

@@ -796,10 +796,22 @@ def _minutes_context(request: HttpRequest, meeting: MaracMeeting) -> dict[str, A
     return {
         "meeting": meeting,
         "rows": rows,
-        "invitations": list(meeting.agencies.select_related("agency")),
+        **_attendance(meeting),
         "attendees": list(meeting.attendees.select_related("agency")),
         "reviewed": list(selectors.actions_reviewed_at(meeting)),
         "statement": actions.CONFIDENTIALITY_STATEMENT,
+    }
+
+
+def _attendance(meeting: MaracMeeting) -> dict[str, Any]:
+    """The invited agencies for the minutes: every invitation, and the agencies present, recorded
+    as not present, and invited with no attendance recorded (each agency in exactly one)."""
+    invitations = list(meeting.agencies.select_related("agency").order_by("agency__name"))
+    return {
+        "invitations": invitations,
+        "present": [i.agency for i in invitations if i.attended],
+        "absent": [i.agency for i in invitations if i.attended is False],
+        "unrecorded": [i.agency for i in invitations if i.attended is None],
     }
 
 
