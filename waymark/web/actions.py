@@ -35,7 +35,7 @@ from typing import Any, Final, TypeVar, overload
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import HttpRequest
 
 from waymark.web.forms import add_action_errors, error_text
@@ -116,5 +116,33 @@ def _run(
         return None
     except shown as error:
         form.add_error(None, str(error))
+        return None
+    return DONE if result is None else result
+
+
+def run_action_on_forms(
+    forms_shown: list[forms.BaseForm],
+    call: Callable[[], Any],
+    *,
+    shown: tuple[type[Exception], ...] = (),
+) -> Any:
+    """``run_action`` for a page that posts several forms as one (a case in meeting mode: the
+    discussion and an action): every form is validated, then ``call()`` runs. A refusal goes
+    against the first form that shows the field it names, otherwise against the first form as a
+    whole, as does an exception of a class in ``shown``. Returns ``call()``'s result (``DONE`` for
+    nothing), or None when a form was invalid or the action refused."""
+    valid = [form.is_valid() for form in forms_shown]
+    if not all(valid):
+        return None
+    try:
+        result = call()
+    except ValidationError as error:
+        named = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+        for name, found in named.items():
+            owner = next((form for form in forms_shown if name in form.fields), forms_shown[0])
+            add_action_errors(owner, ValidationError({name: found}))
+        return None
+    except shown as error:
+        forms_shown[0].add_error(None, str(error))
         return None
     return DONE if result is None else result

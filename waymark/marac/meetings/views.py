@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -64,8 +64,8 @@ from waymark.marac.models import (
 )
 from waymark.marac.repeats import RepeatFinding, repeats_for_cases
 from waymark.organisations.models import Agency
-from waymark.web.actions import run_action
-from waymark.web.forms import ButtonForm, add_action_errors
+from waymark.web.actions import run_action, run_action_on_forms
+from waymark.web.forms import ButtonForm
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -546,30 +546,21 @@ def _posted_discussion(request: HttpRequest, *, draft: bool) -> CaseDiscussionFo
 def _run_case_action(
     call: Callable[[], Any], *, discussion: CaseDiscussionForm, action_form: ActionForm | None, case: MaracCase
 ) -> Any:
-    """``run_action`` for the case page's two forms: both are checked before ``call``; the action's
-    refusal goes against the form whose field it names (the discussion's, else the action's), a
-    rule of the meeting against the page's first form. Returns ``call()``'s result, or None. When
-    the refusal is that someone else saved the discussion meanwhile, the page is re-read at theirs."""
-    valid = discussion.is_valid()
-    valid = (action_form.is_valid() if action_form is not None else True) and valid
-    if not valid:
-        return None
-    try:
-        return call()
-    except ValidationError as error:
-        named = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
-        ours = {k: v for k, v in named.items() if k in discussion.fields or action_form is None}
-        if ours:
-            add_action_errors(discussion, ValidationError(ours))
-        if action_form is not None and (theirs := {k: v for k, v in named.items() if k not in ours}):
-            add_action_errors(action_form, ValidationError(theirs))
-    except actions.DiscussionChanged as error:
-        discussion.add_error(None, str(error))
-        case.refresh_from_db(fields=["discussion_summary", "risks_identified"])
-        discussion.reread_at(case.discussion_summary, case.risks_identified)
-    except actions.MeetingError as error:
-        discussion.add_error(None, str(error))
-    return None
+    """The case page's two forms checked and ``call`` run as one (``run_action_on_forms``): a
+    refusal goes against the form whose field it names, a rule of the meeting against the
+    discussion. When the refusal is that someone else saved the discussion meanwhile, the page is
+    re-read at theirs. Returns ``call()``'s result, or None."""
+
+    def run() -> Any:
+        try:
+            return call()
+        except actions.DiscussionChanged:
+            case.refresh_from_db(fields=["discussion_summary", "risks_identified"])
+            discussion.reread_at(case.discussion_summary, case.risks_identified)
+            raise
+
+    forms_shown: list[Any] = [discussion] if action_form is None else [discussion, action_form]
+    return run_action_on_forms(forms_shown, run, shown=(actions.MeetingError,))
 
 
 @signed_in(COORDINATOR)
