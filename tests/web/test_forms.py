@@ -101,7 +101,7 @@ class FactoryForm(forms.Form):
         (
             {"when_0": "31", "when_1": "2", "when_2": "2020"},
             "when",
-            "Date of the incident must be a real date, for example 27 3 2007",
+            "Date of the incident must be a real date",
         ),
         ({"when_0": "1", "when_2": "2020"}, "when", "Date of the incident must include a month"),
     ],
@@ -164,3 +164,27 @@ class CountForm(MessagesForm):
 def test_a_messages_form_says_the_one_message_however_the_answer_is_wrong(typed):
     form = CountForm({"children": typed})
     assert form.errors == {"children": ["Enter how many children, like 2"]}
+
+
+def test_a_date_input_is_a_fieldset_with_its_question_as_the_legend():
+    """Three boxes have no one box for a label to name: the GOV.UK date input is a group, the
+    question its legend, the hint and error described by it, and the error summary links to the
+    day box."""
+    from django import forms as django_forms
+    from django.template import Context, Template
+
+    from waymark.web.forms import GovukDateField
+
+    class DateForm(django_forms.Form):
+        happened_on = GovukDateField(label="Date it happened", help_text="For example, 27 3 2026")
+
+    form = DateForm(data={"happened_on_0": "31", "happened_on_1": "2", "happened_on_2": "2026"})
+    assert not form.is_valid()
+    html = str(form["happened_on"].as_field_group())
+    assert '<fieldset class="govuk-fieldset" role="group"' in html
+    assert '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Date it happened</legend>' in html
+    assert 'aria-describedby="id_happened_on_helptext id_happened_on_error"' in html
+    assert '<label class="govuk-label govuk-label--s" for="id_happened_on"' not in html
+    assert 'for="id_happened_on_0">Day</label>' in html
+    summary = Template('{% include "includes/error_summary.html" %}').render(Context({"form": form}))
+    assert 'href="#id_happened_on_0"' in summary

@@ -66,11 +66,11 @@ class GovukDateField(forms.MultiValueField):
         if missing:
             raise forms.ValidationError(f"{label} must include a {' and '.join(missing)}")
         if not (is_whole_number(day) and is_whole_number(month) and is_whole_number(year)) or len(year) != 4:
-            raise forms.ValidationError(f"{label} must be a real date, for example 27 3 2007")
+            raise forms.ValidationError(f"{label} must be a real date")
         try:
             result = date(int(year), int(month), int(day))
         except ValueError as error:
-            raise forms.ValidationError(f"{label} must be a real date, for example 27 3 2007") from error
+            raise forms.ValidationError(f"{label} must be a real date") from error
         if not self.allow_future and result > timezone.localdate():
             raise forms.ValidationError(f"{label} must be today or in the past")
         if result.year < self.earliest_year:
