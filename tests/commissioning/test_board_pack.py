@@ -67,7 +67,8 @@ def test_one_click_saves_the_pack_with_every_section_and_small_numbers_withheld(
 
     page = client.get(reverse("commissioning:board_pack", args=[pack.pk])).content.decode()
     assert "Board pack 2026/27 Q2" in page and "MARAC national quarterly return" in page and SYMBOL in page
-    assert "Reduced risk within 3 months rate" in page  # headings in words, the wide table turned
+    assert "Risk reduced within 3 months" in page  # headings in words, the wide table turned
+    assert "reduced_risk_within_3_months_rate" not in page
     book = load_workbook(io.BytesIO(client.get(reverse("commissioning:board_pack_download", args=[pack.pk])).content))
     assert book.sheetnames[0] == "About" and len(book.sheetnames) == 1 + len(titles)
 
@@ -121,3 +122,64 @@ def test_the_pack_has_the_housing_and_safe_accommodation_figures_with_small_numb
     assert part4["columns"] == ["section", "code", "label", "value"] and part4["rows"]
     printed = client_for(commissioner).get(reverse("commissioning:board_pack", args=[pack.pk])).content.decode()
     assert "Housing: homelessness, temporary accommodation" in printed and "Part 4" in printed
+
+
+def test_the_pack_reads_as_percentages_words_and_yes_or_no(client_for, commissioner):
+    """Saved as plain values (fractions, column keys); shown and downloaded in words: a rate as a
+    percentage (a number with a percentage format in Excel), a change in a rate in percentage
+    points, a flag as Yes or No, a withheld figure as the symbol."""
+    risk = "reduced_risk_within_3_months_rate"
+    content = {
+        "period": "2026/27 Q2",
+        "disclosure": "",
+        "sections": [
+            {
+                "title": "Rates",
+                "columns": ["group", risk, f"{risk}_numerator", f"{risk}_change_points", "in_recommended_range"],
+                "rows": [
+                    {
+                        "group": "A",
+                        risk: 71 / 84,
+                        f"{risk}_numerator": 71,
+                        f"{risk}_change_points": -0.0119,
+                        "in_recommended_range": True,
+                    },
+                    {
+                        "group": "B",
+                        risk: SYMBOL,
+                        f"{risk}_numerator": SYMBOL,
+                        f"{risk}_change_points": SYMBOL,
+                        "in_recommended_range": False,
+                    },
+                ],
+                "note": "",
+            }
+        ],
+    }
+    pack = BoardPack.objects.create(
+        financial_year=2026, quarter=2, generated_on=TODAY, generated_by=commissioner, content=content
+    )
+    client = client_for(commissioner)
+    page = client.get(reverse("commissioning:board_pack", args=[pack.pk])).content.decode()
+    assert "84.5%" in page and "0.8452380952380952" not in page
+    assert "-1.2 pts" in page and "-0.0119" not in page
+    assert ">Yes<" in page and ">No<" in page and "True" not in page and "False" not in page
+    assert "Risk reduced within 3 months: count" in page and f"{risk}_numerator" not in page
+    assert SYMBOL in page
+    book = load_workbook(io.BytesIO(client.get(reverse("commissioning:board_pack_download", args=[pack.pk])).content))
+    sheet = book[book.sheetnames[1]]
+    rows = list(sheet.iter_rows())
+    assert [c.value for c in rows[0]] == [
+        "Group",
+        "Risk reduced within 3 months",
+        "Risk reduced within 3 months: count",
+        "Risk reduced within 3 months: change on a year earlier (percentage points)",
+        "In the recommended range",
+    ]
+    a, b = rows[1], rows[2]
+    assert a[1].value == pytest.approx(71 / 84) and a[1].number_format == "0.0%"  # a number, shown 84.5%
+    assert a[2].value == 71 and a[2].number_format == "General"
+    assert a[3].value == pytest.approx(-1.19) and "pts" in a[3].number_format
+    assert a[4].value == "Yes" and b[4].value == "No"
+    assert [c.value for c in b[1:4]] == [SYMBOL] * 3
+    assert BoardPack.objects.get(pk=pack.pk).content == content  # the saved pack never changes

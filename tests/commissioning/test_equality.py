@@ -176,9 +176,19 @@ def test_board_pack_holds_the_equality_breakdowns_as_hand_counted(world):
         groups = [r["referred"] for (c, g), r in rows.items() if c == characteristic and g != "All"]
         assert sum(groups) == rows[(characteristic, "All")]["referred"] == 18
     needs = sections["Needs: referrals by equality group, the year and the year before"]
+    # each year to the end of the pack's quarter (the same dates): like with like
+    assert needs["columns"][2:] == [
+        "2025/26 to 30 September",
+        "2025/26 to 30 September per 1,000",
+        "2026/27 to 30 September",
+        "2026/27 to 30 September per 1,000",
+    ]
     needs_rows = {(r["characteristic"], r["group"]): r for r in needs["rows"]}
-    assert needs_rows[("Sex", "Female")]["2025/26"] == 20 and needs_rows[("Sex", "Female")]["2026/27"] == 14
-    assert needs_rows[("Sex", "Female")]["2026/27 per 1,000"] == 0.3  # 14 of 50,000
+    assert (
+        needs_rows[("Sex", "Female")]["2025/26 to 30 September"] == 20
+        and needs_rows[("Sex", "Female")]["2026/27 to 30 September"] == 14
+    )
+    assert needs_rows[("Sex", "Female")]["2026/27 to 30 September per 1,000"] == 0.3  # 14 of 50,000
     json.dumps(content)  # saved as JSON, as the board saw it
 
 
@@ -196,7 +206,7 @@ def test_board_pack_equality_is_withheld_and_the_pack_says_where(world):
     assert "outcomes by sex" in content["disclosure"] and "needs by sex" in content["disclosure"]
     needs = sections["Needs: referrals by equality group, the year and the year before"]["rows"]
     male_needs = next(r for r in needs if r["characteristic"] == "Sex" and r["group"] == "Male")
-    assert male_needs["2026/27"] == SYMBOL and male_needs["2026/27 per 1,000"] == SYMBOL
+    assert male_needs["2026/27 to 30 September"] == SYMBOL and male_needs["2026/27 to 30 September per 1,000"] == SYMBOL
 
 
 def test_needs_by_group_report_command(world, tmp_path):

@@ -246,3 +246,49 @@ def test_protect_withholds_what_the_whole_system_withholds_for_any_totals(case):
     cells = dict(enumerate(values))
     constraints = [(total, parts) for total, parts in raw]
     assert protect(cells, constraints, the_rule=RULE) == _protect_by_whole_system(cells, constraints, RULE)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), min_size=1, max_size=4), min_size=1, max_size=5
+    )
+)
+def test_linked_tables_give_no_withheld_cell_away_together(groups):
+    """Two tables of the same records, one finer (categories) and one coarser (groups, each its
+    categories added up; a group of one category is the same row twice), each adding up to the
+    same "All" row, with a total within each row: protected together (``total_of``, ``row_sums``),
+    no withheld cell of either is pinned down by every shown cell of both (exact linear algebra).
+    Protected apart, a withheld cell of one table could be shown by the other."""
+    from waymark.core.disclosure import _determined, hidden_in_table
+
+    fine = [{"n": n, "rest": rest, "d": n + rest} for group in groups for n, rest in group]
+    coarse = [
+        {"n": sum(n for n, _ in group), "rest": sum(r for _, r in group), "d": sum(n + r for n, r in group)}
+        for group in groups
+    ]
+    total = {c: sum(row[c] for row in fine) for c in ("n", "rest", "d")}
+    members, start = [], 0
+    for group in groups:
+        members.append(list(range(start, start + len(group))))
+        start += len(group)
+    n = len(fine)
+    rows = [*fine, *coarse]
+    row_sums = [(n + j, m) for j, m in enumerate(members)]
+    cells, hidden = hidden_in_table(
+        rows,
+        ["n", "rest", "d"],
+        total_row=total,
+        row_totals=[("d", ["n", "rest"])],
+        total_of=[list(range(n)), list(range(n, len(rows)))],
+        row_sums=row_sums,
+        the_rule=RULE,
+    )
+    assert {k for k in cells if RULE.is_small(rows[k[0]][k[1]] if k[0] != "total" else total[k[1]])} <= hidden
+    constraints = []
+    for c in ("n", "rest", "d"):
+        constraints.append((("total", c), [(i, c) for i in range(n)]))
+        constraints.append((("total", c), [(i, c) for i in range(n, len(rows))]))
+        constraints += [((j, c), [(i, c) for i in m]) for j, m in row_sums]
+    constraints += [((i, "d"), [(i, "n"), (i, "rest")]) for i in [*range(len(rows)), "total"]]
+    assert _determined(sorted(hidden, key=repr), constraints, cells - hidden) == []

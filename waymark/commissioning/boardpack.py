@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
@@ -57,11 +58,14 @@ def _outcomes(start: dt.date, end: dt.date, year_start: dt.date, applied: Applie
 
 def _marac(year: int, quarter: int, applied: Applied) -> list[dict[str, Any]]:
     from waymark.marac.reports.disclosure import protect_tables
-    from waymark.marac.reports.selectors import report_tables
+    from waymark.marac.reports.selectors import period_of, report_tables
 
     tables, quarters = report_tables(year, quarter)
     tables = protect_tables(tables, applied, quarters)
     columns, by_quarter = tables["performance-by-quarter"]
+    # The pack's quarter and those before it in the year: never a later one (part-counted or empty).
+    shown = {period_of(quarter_dates(year, q)[0], "quarter").label for q in range(1, quarter + 1)}
+    by_quarter = [row for row in by_quarter if row.get("period") in shown]
     return_columns, return_rows = tables["quarterly-return"]
     return [
         _section("MARAC performance by quarter", columns, by_quarter),
@@ -69,14 +73,26 @@ def _marac(year: int, quarter: int, applied: Applied) -> list[dict[str, Any]]:
     ]
 
 
-def _needs(year: int, applied: Applied) -> dict[str, Any]:
+def _needs(year: int, end: dt.date, applied: Applied) -> dict[str, Any]:
     from waymark.commissioning.needs import COLUMNS, needs_rows
 
-    rows = needs_rows(year - 1, year)
+    rows = needs_rows(year - 1, year, through=end)
     counts = ["incidents", "referrals", "marac_cases", "housing_applications"]
     protected, _, hidden = protect_table(rows, counts)
     applied.record("needs", hidden)
-    return _section("Needs: rates per 1,000 and change on the year before", COLUMNS, protected)
+    return _section(
+        "Needs: rates per 1,000 and change on the year before",
+        COLUMNS,
+        protected,
+        _NEEDS_SPAN,
+    )
+
+
+_NEEDS_SPAN = (
+    "Each year is counted from 1 April to the end of the pack's quarter (the year before over the same dates), so "
+    "the change compares like with like; police-recorded incidents are loaded for whole years only. A year whose "
+    "quarter is not over is counted to date and no change is given."
+)
 
 
 # The equality breakdowns in the pack: every characteristic people record, where it makes sense for
@@ -103,72 +119,129 @@ _EQUALITY_CELLS = {
 }
 
 
-def _withheld_in_quarters(split: Any, groups: list[Any], applied: Applied) -> set[Any]:
+def _withheld_in_quarters(
+    split: Any, keys: list[Any], applied: Applied, coarser: Callable[[Any], Any] | None = None
+) -> set[Any]:
     """The cells of an equality table that its quarters' tables withhold (the same tables the
-    commissioning dashboard's split by that characteristic protects), so that the pack and the
-    dashboard, read together, give nothing away that either withholds."""
+    commissioning dashboard's split by that characteristic protects, linked splits together), so
+    that the pack and the dashboard, read together, give nothing away that either withholds."""
     from waymark.outcomes.disclosure import withheld_in_split
 
     cells = set()
-    for scope, *figure in withheld_in_split(split.units, groups, the_rule=applied.rule):
+    for scope, *figure in withheld_in_split(split.units, keys, the_rule=applied.rule, coarser=coarser):
         column = _EQUALITY_CELLS.get(tuple(figure))
         if column:
             cells.add((scope, column))
     return cells
 
 
+_RISK = "reduced_risk_within_3_months_rate"
+_EQUALITY_COUNTS = ["referred", "supported", "reduced", "not_reduced", "measured"]
+
+
+def _equality_counts(o: Any) -> dict[str, Any]:
+    risk = o[_RISK]
+    return {
+        "referred": o["referred"].value or 0,
+        "supported": o["supported"].value or 0,
+        "reduced": risk.numerator or 0,
+        "not_reduced": (risk.denominator or 0) - (risk.numerator or 0),
+        "measured": risk.denominator or 0,
+        "rate": risk.value,
+    }
+
+
+def _equality_table(
+    start: dt.date, end: dt.date, keys: tuple[str, ...], applied: Applied
+) -> dict[str, list[dict[str, Any]]]:
+    """The protected rows (the groups, then "All") of one characteristic or, for linked splits
+    (the five ethnic groups and the 19 categories: ``dimensions.linked_splits``), of both,
+    protected as one table: each group's row is its categories' added up, so a figure withheld in
+    one cannot be worked out from the other."""
+    from waymark.commissioning.dimensions import DIMENSIONS, labels_for, linked_splits
+    from waymark.outcomes.disclosure import Coarse, coarse_tallies, linked_parts
+    from waymark.outcomes.kpis import Tally, outcome_figures, outcomes_from_tally
+
+    as_of = timezone.localdate()
+    link = linked_splits(keys[0])
+    counted_by = DIMENSIONS[link.fine if link is not None else keys[0]]
+    split = outcome_figures(
+        start, end, as_of=as_of, by="none", dimension=counted_by, partnership_wide=True, risk_only=True
+    )
+    assert split.overall is not None
+    coarser = link.group_of if link is not None else None
+    if coarser is None:
+        names = labels_for(counted_by, split.groups)
+        table_keys: list[Any] = sorted(split.groups, key=lambda g: (g is None or g == "not_recorded", str(names[g])))
+        outcomes = {g: split.total[g] for g in table_keys}
+        total_of, row_sums = None, []
+    else:
+        table_keys, sums = linked_parts(sorted(split.groups, key=lambda g: (g is None, str(g))), coarser)
+        by_group: dict[Any, Tally] = {}
+        for unit in split.units:
+            for g, tally in unit.by_group.items():
+                by_group.setdefault(g, Tally()).merge(tally)
+        outcomes = {g: split.total[g] for g in split.groups}
+        for group, tally in coarse_tallies(by_group, coarser).items():
+            outcomes[Coarse(group)] = outcomes_from_tally(tally, split.start, split.end, split.as_of)
+        total_of = [members for scope, members in sums if scope == "total"]
+        row_sums = [(scope, members) for scope, members in sums if scope != "total"]
+    table = [{"key": k, **_equality_counts(outcomes[k])} for k in table_keys]
+    protected, total, _hidden = protect_table(
+        table,
+        _EQUALITY_COUNTS,
+        total_row={"key": None, **_equality_counts(split.overall)},
+        row_totals=[("measured", ["reduced", "not_reduced"])],
+        also_hidden=_withheld_in_quarters(split, table_keys, applied, coarser),
+        total_of=total_of,
+        row_sums=row_sums,
+    )
+    assert total is not None
+    found: dict[str, list[dict[str, Any]]] = {}
+    for key in keys:
+        dimension = DIMENSIONS[key]
+        mine = [r for r in protected if isinstance(r["key"], Coarse) == (link is not None and key == link.coarse)]
+        values = [r["key"].group if isinstance(r["key"], Coarse) else r["key"] for r in mine]
+        names = labels_for(dimension, values)
+        ordered = sorted(
+            zip(values, mine, strict=True), key=lambda p: (p[0] is None or p[0] == "not_recorded", str(names[p[0]]))
+        )
+        shown = [{**row, "group": names[value]} for value, row in ordered] + [{**total, "group": "All"}]
+        applied.record(
+            f"outcomes by {dimension.label.lower()}",
+            sum(1 for row in shown for c in _EQUALITY_COUNTS if isinstance(row[c], Suppressed)),
+        )
+        found[key] = shown
+    return found
+
+
 def _equality_outcomes(start: dt.date, end: dt.date, applied: Applied) -> dict[str, Any]:
     """This quarter's referred, supported and risk reduced by each equality characteristic: each
     characteristic's groups add up to the quarter's "All" row, and the figures shown (referred,
     supported, risk reduced and not reduced, which add up to the rate's denominator) are protected
-    together; a rate is withheld with its count."""
-    from waymark.commissioning.dimensions import DIMENSIONS, labels_for
-    from waymark.outcomes.kpis import outcome_figures
+    together; a rate is withheld with its count. The ethnic groups and categories are protected
+    together (``_equality_table``)."""
+    from waymark.commissioning.dimensions import DIMENSIONS, linked_splits
 
-    as_of = timezone.localdate()
-    risk_key = "reduced_risk_within_3_months_rate"
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for key in EQUALITY:
+        if key not in tables:
+            link = linked_splits(key)
+            together = (link.coarse, link.fine) if link is not None else (key,)
+            tables.update(_equality_table(start, end, together, applied))
     rows: list[dict[str, Any]] = []
     for key in EQUALITY:
-        dimension = DIMENSIONS[key]
-        split = outcome_figures(
-            start, end, as_of=as_of, by="none", dimension=dimension, partnership_wide=True, risk_only=True
-        )
-        assert split.overall is not None
-        names = labels_for(dimension, split.groups)
-        groups = sorted(split.groups, key=lambda g: (g is None or g == "not_recorded", str(names[g])))
-
-        def counts(o: Any) -> dict[str, Any]:
-            risk = o[risk_key]
-            return {
-                "referred": o["referred"].value or 0,
-                "supported": o["supported"].value or 0,
-                "reduced": risk.numerator or 0,
-                "not_reduced": (risk.denominator or 0) - (risk.numerator or 0),
-                "measured": risk.denominator or 0,
-                "rate": risk.value,
-            }
-
-        table = [{"group": names[g], **counts(split.total[g])} for g in groups]
-        protected, total, hidden = protect_table(
-            table,
-            ["referred", "supported", "reduced", "not_reduced", "measured"],
-            total_row={"group": "All", **counts(split.overall)},
-            row_totals=[("measured", ["reduced", "not_reduced"])],
-            also_hidden=_withheld_in_quarters(split, groups, applied),
-        )
-        applied.record(f"outcomes by {dimension.label.lower()}", hidden)
-        for row in [*protected, total]:
-            assert row is not None
+        for row in tables[key]:
             withheld = isinstance(row["reduced"], Suppressed) or isinstance(row["measured"], Suppressed)
             rows.append(
                 {
-                    "characteristic": dimension.label,
+                    "characteristic": DIMENSIONS[key].label,
                     "group": row["group"],
                     "referred": row["referred"],
                     "supported": row["supported"],
-                    risk_key: HIDDEN if withheld else row["rate"],
-                    f"{risk_key}_numerator": row["reduced"],
-                    f"{risk_key}_denominator": row["measured"],
+                    _RISK: HIDDEN if withheld else row["rate"],
+                    f"{_RISK}_numerator": row["reduced"],
+                    f"{_RISK}_denominator": row["measured"],
                 }
             )
     return _section(
@@ -177,20 +250,24 @@ def _equality_outcomes(start: dt.date, end: dt.date, applied: Applied) -> dict[s
         rows,
         "Each characteristic's groups add up to its All row (people whose characteristic is not recorded are a "
         "group of their own). Gender identity and sexual orientation are recorded in people's own words and "
-        "grouped into the census's answers; the words are never shown.",
+        "grouped into the census's answers; the words are never shown. The ethnic groups and the 19 categories "
+        "are protected together: each group is its categories added up.",
     )
 
 
-def _equality_needs(year: int, applied: Applied) -> dict[str, Any]:
-    """Referrals by equality characteristic in the year and the year before, with the rate per
-    1,000 of the group's population for sex and age band."""
+def _equality_needs(year: int, end: dt.date, applied: Applied) -> dict[str, Any]:
+    """Referrals by equality characteristic in the year and the year before (each to the end of
+    the pack's quarter: the same dates), with the rate per 1,000 of the group's population for sex
+    and age band."""
     from waymark.commissioning.needs import EQUALITY_SPLITS, needs_by_group, protect_needs_split
 
-    before, now = f"{year - 1}/{year % 100:02d}", f"{year}/{(year + 1) % 100:02d}"
-    columns = ["characteristic", "group", before, f"{before} per 1,000", now, f"{now} per 1,000"]
+    columns: list[str] = []
     rows: list[dict[str, Any]] = []
     for key in EQUALITY_SPLITS:
-        split = needs_by_group(year - 1, year, key)
+        split = needs_by_group(year - 1, year, key, through=end)
+        if not columns:
+            before, now = split["count_columns"]
+            columns = ["characteristic", "group", before, f"{before} per 1,000", now, f"{now} per 1,000"]
         for row in protect_needs_split(split, applied, place=f"needs by {split['label'].lower()}"):
             rows.append({"characteristic": split["label"], **row})
     return _section(
@@ -198,7 +275,8 @@ def _equality_needs(year: int, applied: Applied) -> dict[str, Any]:
         columns,
         rows,
         "Rates per 1,000 of the group's population (ONS mid-year estimates) for sex and age band; the others "
-        "have no population figures loaded.",
+        "have no population figures loaded. Each year is counted from 1 April to the end of the pack's quarter (the "
+        "year before over the same dates); a year whose quarter is not over is counted to date.",
     )
 
 
@@ -285,9 +363,9 @@ def board_pack_content(year: int, quarter: int) -> dict[str, Any]:
     start, end = quarter_dates(year, quarter)
     applied = Applied()
     sections = [_outcomes(start, end, dt.date(year, 4, 1), applied), *_marac(year, quarter, applied)]
-    sections.append(_needs(year, applied))
+    sections.append(_needs(year, end, applied))
     sections.append(_equality_outcomes(start, end, applied))
-    sections.append(_equality_needs(year, applied))
+    sections.append(_equality_needs(year, end, applied))
     sections.append(_feedback(start, end, applied))
     optional_sections = (
         _housing(start, end, applied),
@@ -331,6 +409,7 @@ def board_pack_xlsx(pack: BoardPack) -> bytes:
     from openpyxl import Workbook
 
     from waymark.audit.export import csv_safe
+    from waymark.commissioning.presentation import cell, heading
 
     book = Workbook()
     first = book.active
@@ -343,11 +422,15 @@ def board_pack_xlsx(pack: BoardPack) -> bytes:
         if section.get("note"):
             sheet.append([section["note"]])
         if section["columns"]:
-            sheet.append(section["columns"])
+            # Headings in words, rates as numbers formatted as percentages, flags as yes or no
+            # (``presentation``); a withheld figure stays the suppression symbol.
+            sheet.append([heading(c) for c in section["columns"]])
             for row in section["rows"]:
-                sheet.append(
-                    [csv_safe(row.get(c)) if isinstance(row.get(c), str) else row.get(c) for c in section["columns"]]
-                )
+                written = [cell(c, row.get(c)) for c in section["columns"]]
+                sheet.append([csv_safe(value) if isinstance(value, str) else value for value, _ in written])
+                for column, (_, number_format) in enumerate(written, start=1):
+                    if number_format:
+                        sheet.cell(row=sheet.max_row, column=column).number_format = number_format
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

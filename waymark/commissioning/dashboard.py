@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from waymark.core.disclosure import HIDDEN, SYMBOL, Applied, Suppressed
-from waymark.outcomes.disclosure import protect_outcomes, withheld_in_split
+from waymark.outcomes.disclosure import Coarse, coarse_tallies, linked_parts, protect_outcomes, withheld_in_split
 from waymark.outcomes.kpis import Dimension, Outcomes, Tally, outcome_figures_compared, outcomes_from_tally
 
 RATES = (
@@ -63,20 +63,23 @@ class GroupRow:
     label: str
     now: Outcomes
     before: Outcomes
+    # The period is not over (its figures are to date) while the year earlier is the whole of the
+    # same dates: not like with like, so no change is worked out.
+    part_year: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         row: dict[str, Any] = {"group": self.label}
         for key in ("referred", "supported"):
             row[key] = self.now[key].value
             row[f"{key}_last_year"] = self.before[key].value
-            row[f"{key}_change"] = _change(self.now[key].value, self.before[key].value)
+            row[f"{key}_change"] = None if self.part_year else _change(self.now[key].value, self.before[key].value)
         for key, _ in RATES:
             result = self.now[key]
             row[key] = None if result.value is None else result.value
             row[f"{key}_numerator"] = result.numerator
             row[f"{key}_denominator"] = result.denominator
             row[f"{key}_last_year"] = self.before[key].value
-            row[f"{key}_change_points"] = _points(result.value, self.before[key].value)
+            row[f"{key}_change_points"] = None if self.part_year else _points(result.value, self.before[key].value)
         return row
 
 
@@ -90,38 +93,85 @@ def split_figures(
     start: date, end: date, dimension: Dimension, labels: Any, applied: Applied, *, as_of: date | None = None
 ) -> tuple[GroupRow, list[GroupRow]]:
     """(the total row, a row per group), this period and a year earlier, each year protected.
-    ``labels`` takes the groups found and returns each one's name (``dimensions.labels_for``)."""
+    ``labels`` takes the groups found and returns each one's name (``dimensions.labels_for``).
+
+    A split linked to another (the five ethnic groups and the 19 categories, ``linked_splits``) is
+    counted by the finer one, and each year's table (and each quarter's) is both splits protected
+    together: the page by ethnic group and the page by category withhold the same figures, and
+    neither gives away a figure the other withholds."""
+    from waymark.commissioning.dimensions import DIMENSIONS, linked_splits
+
+    link = linked_splits(dimension.key)
+    counted_by = DIMENSIONS[link.fine] if link is not None else dimension
     earlier = (year_earlier(start), year_earlier(end))
     # Both years from one reading of the records (they overlap for a long period).
     now_split, before_split = outcome_figures_compared(
-        [(start, end), earlier], as_of=as_of, dimension=dimension, partnership_wide=True
+        [(start, end), earlier], as_of=as_of, dimension=counted_by, partnership_wide=True
     )
     now_total, before_total = now_split.overall, before_split.overall  # the groups added up: computed once
     assert now_total is not None and before_total is not None
     found = {g for g in now_split.groups} | {g for g in before_split.groups}
-    names = labels(found)  # every group's name at once: one query whatever the number of groups
-    groups = sorted(found, key=lambda g: (g is None, str(names[g])))
+    coarser = link.group_of if link is not None else None
+    if link is None:
+        shown_groups = found
+    elif dimension.key == link.coarse:
+        shown_groups = {link.group_of(g) for g in found}
+    else:
+        shown_groups = found
+    names = labels(shown_groups)  # every group's name at once: one query whatever the number of groups
+    groups = sorted(shown_groups, key=lambda g: (g is None, str(names[g])))
 
-    def of(figures: Any, g: Any) -> Outcomes:
-        """The group's figures; nothing counted when it had no records that year."""
-        return figures.total.get(g) or outcomes_from_tally(Tally(), figures.start, figures.end, figures.as_of)
+    # The table protected: the page's groups or, for linked splits, the finer groups (in their own
+    # order, the same on either split's page) and the coarser ones (``linked_parts``).
+    keys: list[Any] = groups
+    sums = None
+    if coarser is not None:
+        keys, sums = linked_parts(sorted(found, key=lambda g: (g is None, str(g))), coarser)
+    position = {k: i for i, k in enumerate(keys)}
+    shown_keys = [Coarse(g) if link is not None and dimension.key == link.coarse else g for g in groups]
+
+    def parts(figures: Any) -> list[Outcomes]:
+        """Each key's figures; nothing counted when it had no records that year."""
+        empty = outcomes_from_tally(Tally(), figures.start, figures.end, figures.as_of)
+        if coarser is None:
+            return [figures.total.get(g) or empty for g in keys]
+        by_group: dict[Any, Tally] = {}
+        for unit in figures.units:  # the period's quarters: the coarser groups' counts added up
+            for g, tally in unit.by_group.items():
+                by_group.setdefault(g, Tally()).merge(tally)
+        coarse = coarse_tallies(by_group, coarser)
+        return [
+            outcomes_from_tally(coarse.get(k.group) or Tally(), figures.start, figures.end, figures.as_of)
+            if isinstance(k, Coarse)
+            else figures.total.get(k) or empty
+            for k in keys
+        ]
 
     # Each year's table hides, besides its own small figures, every figure withheld in any of its
     # quarters' tables: so no two periods asked for can be compared to recover one.
-    shown_now, groups_now = protect_outcomes(
+    counted = [position[k] for k in shown_keys]
+    shown_now, keys_now = protect_outcomes(
         now_total,
-        [of(now_split, g) for g in groups],
+        parts(now_split),
         applied,
         place=f"this period by {dimension.label.lower()}",
-        also_hidden=withheld_in_split(now_split.units, groups, the_rule=applied.rule),
+        also_hidden=withheld_in_split(now_split.units, keys, the_rule=applied.rule, coarser=coarser),
+        sums=sums,
+        counted=counted,
     )
-    shown_before, groups_before = protect_outcomes(
+    shown_before, keys_before = protect_outcomes(
         before_total,
-        [of(before_split, g) for g in groups],
+        parts(before_split),
         applied,
         place=f"a year earlier by {dimension.label.lower()}",
-        also_hidden=withheld_in_split(before_split.units, groups, the_rule=applied.rule),
+        also_hidden=withheld_in_split(before_split.units, keys, the_rule=applied.rule, coarser=coarser),
+        sums=sums,
+        counted=counted,
     )
-    total = GroupRow(None, "All", shown_now, shown_before)
-    rows = [GroupRow(g, names[g], n, b) for g, n, b in zip(groups, groups_now, groups_before, strict=True)]
+    part_year = end > now_split.as_of  # the period is not over: figures to date against a whole period
+    total = GroupRow(None, "All", shown_now, shown_before, part_year)
+    rows = [
+        GroupRow(g, names[g], keys_now[position[k]], keys_before[position[k]], part_year)
+        for g, k in zip(groups, shown_keys, strict=True)
+    ]
     return total, rows

@@ -20,7 +20,8 @@ second the day of referral)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, CharField, F, Func, IntegerField, OuterRef, Q, Subquery, Value, When
@@ -308,6 +309,38 @@ DIMENSIONS: dict[str, Dimension] = {
 }
 
 
+def ethnic_group_of(category: Any) -> str:
+    """The census group of one of the 19 categories as ``_ethnic_category`` gives it (the same
+    rule as ``_ethnic_group``: the value's prefix; anything else is "not known or not said")."""
+    for group in ETHNIC_GROUPS:
+        if group != NOT_RECORDED and isinstance(category, str) and category.startswith(f"{group}_"):
+            return group
+    return NOT_RECORDED
+
+
+@dataclass(frozen=True)
+class LinkedSplits:
+    """Two splits of the same records where each group of the coarser one is a union of the finer
+    one's groups (each ethnic group is its census categories added up; "not known or not said" is
+    one category and one group: the same row in both). Shown apart, a figure withheld in one could
+    be worked out from the other, so wherever either is shown (the commissioning dashboard, its
+    downloads and API, the board pack, needs by group) both are protected as one table
+    (``waymark.outcomes.disclosure.linked_parts``; ``core.disclosure.protect_table``'s ``row_sums``),
+    counted from the finer split."""
+
+    fine: str
+    coarse: str
+    group_of: Callable[[Any], Any]
+
+
+LINKED_SPLITS = (LinkedSplits("ethnicity_category", "ethnicity", ethnic_group_of),)
+
+
+def linked_splits(key: str) -> LinkedSplits | None:
+    """The pair of linked splits ``key`` is one of, if any."""
+    return next((link for link in LINKED_SPLITS if key in (link.fine, link.coarse)), None)
+
+
 def labels_for(dimension: Dimension, values: Iterable[Any]) -> dict[Any, str]:
     """What each value of the split is called on the page."""
     values = list(values)
@@ -338,4 +371,4 @@ def labels_for(dimension: Dimension, values: Iterable[Any]) -> dict[Any, str]:
     return {v: table.get(v, str(v) if v else "Not recorded") for v in values}
 
 
-__all__ = ["DIMENSIONS", "Ethnicity", "labels_for"]
+__all__ = ["DIMENSIONS", "LINKED_SPLITS", "Ethnicity", "LinkedSplits", "ethnic_group_of", "labels_for", "linked_splits"]

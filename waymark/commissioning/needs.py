@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
@@ -120,18 +121,45 @@ def _year_span(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
 
 
-def _by_financial_year(queryset: Any, day_field: str, first: int, last: int) -> dict[int, int]:
-    """Rows of ``queryset`` per financial year (by ``day_field``), in one grouped query; 0 for a
-    year with none."""
+def _same_day_years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def year_spans(first: int, last: int, through: dt.date | None = None) -> dict[int, tuple[dt.date, dt.date]]:
+    """The days each financial year from ``first`` to ``last`` is counted over: the whole year, or,
+    when ``through`` falls before the last year's end (a year to date, such as a board pack's
+    financial year to the end of its quarter), every year from 1 April to the same day: the
+    elapsed part of each year, so that the years compare like with like."""
+    if through is None or through >= _year_span(last)[1]:
+        return {y: _year_span(y) for y in range(first, last + 1)}
+    through = max(through, _year_span(last)[0])
+    return {y: (_year_span(y)[0], _same_day_years_before(through, last - y)) for y in range(first, last + 1)}
+
+
+def year_label(year: int, span: tuple[dt.date, dt.date]) -> str:
+    """ "2026/27", or "2026/27 to 30 September" for part of the year."""
+    label = f"{year}/{(year + 1) % 100:02d}"
+    return label if span == _year_span(year) else f"{label} to {span[1]:%-d %B}"
+
+
+def _by_financial_year(
+    queryset: Any, day_field: str, first: int, last: int, spans: dict[int, tuple[dt.date, dt.date]] | None = None
+) -> dict[int, int]:
+    """Rows of ``queryset`` per financial year (by ``day_field``; over ``spans`` when given), in
+    one grouped query; 0 for a year with none."""
     from django.db.models import Case, Count, IntegerField, Value, When
 
+    spans = spans or year_spans(first, last)
     year = Case(
-        *[When(**{f"{day_field}__range": _year_span(y)}, then=Value(y)) for y in range(first, last + 1)],
+        *[When(**{f"{day_field}__range": spans[y]}, then=Value(y)) for y in range(first, last + 1)],
         default=Value(None),
         output_field=IntegerField(),
     )
     counted = dict(
-        queryset.filter(**{f"{day_field}__range": (_year_span(first)[0], _year_span(last)[1])})
+        queryset.filter(**{f"{day_field}__range": (spans[first][0], spans[last][1])})
         .annotate(fy=year)
         .order_by()
         .values_list("fy")
@@ -140,13 +168,17 @@ def _by_financial_year(queryset: Any, day_field: str, first: int, last: int) -> 
     return {y: counted.get(y, 0) for y in range(first, last + 1)}
 
 
-def marac_cases_by_year(first: int, last: int) -> dict[int, int]:
+def marac_cases_by_year(
+    first: int, last: int, spans: dict[int, tuple[dt.date, dt.date]] | None = None
+) -> dict[int, int]:
     from waymark.marac.repeats import heard_cases
 
-    return _by_financial_year(heard_cases(), "meeting__held_on", first, last)
+    return _by_financial_year(heard_cases(), "meeting__held_on", first, last, spans)
 
 
-def housing_applications_by_year(first: int, last: int) -> dict[int, int] | None:
+def housing_applications_by_year(
+    first: int, last: int, spans: dict[int, tuple[dt.date, dt.date]] | None = None
+) -> dict[int, int] | None:
     """Homelessness applications where domestic abuse was the reason, per financial year; None
     when the housing app is not installed (the hook the needs report leaves for it)."""
     from django.apps import apps
@@ -157,7 +189,7 @@ def housing_applications_by_year(first: int, last: int) -> dict[int, int] | None
     from waymark.housing.models import HomelessnessApplication
 
     return _by_financial_year(
-        HomelessnessApplication.objects.filter(loss_reason=LossReason.DOMESTIC_ABUSE), "applied_on", first, last
+        HomelessnessApplication.objects.filter(loss_reason=LossReason.DOMESTIC_ABUSE), "applied_on", first, last, spans
     )
 
 
@@ -173,12 +205,18 @@ def _per_1000(count: int | None, population: int | None) -> float | None:
     return round(count * 1000 / population, 1)
 
 
-def needs_rows(first: int, last: int, *, area: str = DEMO_AREA) -> list[dict[str, Any]]:
-    """One row per financial year from ``first`` to ``last`` (the years they start)."""
+def needs_rows(first: int, last: int, *, area: str = DEMO_AREA, through: dt.date | None = None) -> list[dict[str, Any]]:
+    """One row per financial year from ``first`` to ``last`` (the years they start). ``through``:
+    the last year is counted to that day, and every year before it to the same day
+    (``year_spans``), so each change compares like with like; the rows are labelled so ("2026/27
+    to 30 September"). Police-recorded incidents are loaded by the whole year: a part year has
+    none."""
     from waymark.outcomes.kpis import referred_by_period
 
     if last < first:
         raise ValueError("The last year is before the first.")
+    spans = year_spans(first, last, through)
+    whole = spans[last] == _year_span(last)
     population = dict(
         PopulationEstimate.objects.filter(area=area, year__range=(first, last))
         .values_list("year")
@@ -190,28 +228,41 @@ def needs_rows(first: int, last: int, *, area: str = DEMO_AREA) -> list[dict[str
             "financial_year", "count"
         )
     )
-    referrals = {
-        first + index: count
-        for index, (_, _, _, count) in enumerate(
-            referred_by_period(_year_span(first)[0], _year_span(last)[1], partnership_wide=True)
-        )
-    }
+    if whole:
+        referrals = {
+            first + index: count
+            for index, (_, _, _, count) in enumerate(
+                referred_by_period(_year_span(first)[0], _year_span(last)[1], partnership_wide=True)
+            )
+        }
+    else:  # part of each year: the same days of each
+        incidents = {}
+        referrals = {
+            year: sum(n for *_, n in referred_by_period(*span, "financial-year", partnership_wide=True))
+            for year, span in spans.items()
+        }
     series: dict[str, dict[int, int] | None] = {
         "incidents": incidents,
         "referrals": referrals,
-        "marac_cases": marac_cases_by_year(first, last),
-        "housing_applications": housing_applications_by_year(first, last),
+        "marac_cases": marac_cases_by_year(first, last, spans),
+        "housing_applications": housing_applications_by_year(first, last, spans),
     }
     rows = []
     for year in range(first, last + 1):
-        row: dict[str, Any] = {"financial_year": f"{year}/{(year + 1) % 100:02d}", "population": population.get(year)}
+        row: dict[str, Any] = {"financial_year": year_label(year, spans[year]), "population": population.get(year)}
+        # A year not over yet is counted to date: no change against whole years or the same days.
+        comparable = spans[year][1] <= timezone.localdate()
         for name, values in series.items():
             count = None if values is None else values.get(year)
             before = None if values is None else values.get(year - 1)
             row[name] = count
-            row[f"{name}_change"] = _change(count, before)
+            row[f"{name}_change"] = _change(count, before) if comparable else None
             row[f"{name}_per_1000"] = _per_1000(count, population.get(year))
-        row["referrals_change_since_first_year"] = _change(referrals.get(year), referrals.get(first))
+        row["referrals_change_since_first_year"] = (
+            _change(referrals.get(year), referrals.get(first)) if comparable else None
+        )
+        if not comparable:
+            row["financial_year"] += " (to date)"
         rows.append(row)
     return rows
 
@@ -259,7 +310,9 @@ def _group_population(key: str, first: int, last: int, area: str) -> dict[tuple[
     return {}
 
 
-def needs_by_group(first: int, last: int, key: str, *, area: str = DEMO_AREA) -> dict[str, Any]:
+def needs_by_group(
+    first: int, last: int, key: str, *, area: str = DEMO_AREA, through: dt.date | None = None
+) -> dict[str, Any]:
     """Referrals per financial year split by an equality characteristic (``EQUALITY_SPLITS``), with
     the rate per 1,000 of the group's population where there is one: ``{"label", "columns", "rows",
     "total"}``, a row per group and the "All" row (each year's groups add up to it). Raw counts:
@@ -273,9 +326,16 @@ def needs_by_group(first: int, last: int, key: str, *, area: str = DEMO_AREA) ->
         raise ValueError("The last year is before the first.")
     dimension = DIMENSIONS[key]
     years = list(range(first, last + 1))
-    _, counts = referred_by_period_and_group(
-        _year_span(first)[0], _year_span(last)[1], "financial-year", dimension, partnership_wide=True
-    )
+    spans = year_spans(first, last, through)  # part of each year: the same days of each (``needs_rows``)
+    if spans[last] == _year_span(last):
+        _, counts = referred_by_period_and_group(
+            _year_span(first)[0], _year_span(last)[1], "financial-year", dimension, partnership_wide=True
+        )
+    else:
+        counts = {}
+        for index, year in enumerate(years):
+            _, in_year = referred_by_period_and_group(*spans[year], "financial-year", dimension, partnership_wide=True)
+            counts.update({(index, group): n for (_, group), n in in_year.items()})
     population = _group_population(key, first, last, area)
     totals = dict(
         PopulationEstimate.objects.filter(area=area, year__range=(first, last))
@@ -285,7 +345,7 @@ def needs_by_group(first: int, last: int, key: str, *, area: str = DEMO_AREA) ->
     )
     groups = {g for _, g in counts} | {g for _, g in population}
     names = labels_for(dimension, groups)
-    labels = {year: f"{year}/{(year + 1) % 100:02d}" for year in years}
+    labels = {year: year_label(year, spans[year]) for year in years}
     columns = ["group"]
     for year in years:
         columns += [labels[year], f"{labels[year]} per 1,000"] if population else [labels[year]]
@@ -303,20 +363,63 @@ def needs_by_group(first: int, last: int, key: str, *, area: str = DEMO_AREA) ->
         if population:
             total[f"{labels[year]} per 1,000"] = _per_1000(total[labels[year]], totals.get(year))
     return {
+        "key": key,
         "label": dimension.label,
         "columns": columns,
         "count_columns": [labels[year] for year in years],
         "rows": rows,
+        "keys": sorted(groups, key=lambda g: (g is None or g == "not_recorded", str(names[g]))),  # the rows' groups
         "total": total,
+        "first": first,
+        "last": last,
+        "area": area,
+        "through": through,
     }
 
 
 def protect_needs_split(split: dict[str, Any], applied: Any, *, place: str = "") -> list[dict[str, Any]]:
     """The split's rows and its "All" row (last) under the disclosure rule: small counts withheld,
-    and more until none can be worked out from the year's total; a rate is withheld with its count."""
+    and more until none can be worked out from the year's total; a rate is withheld with its count.
+
+    A split linked to another (the five ethnic groups and the 19 categories:
+    ``dimensions.linked_splits``) is protected together with it, each group's row the sum of its
+    categories' rows, so that the two tables read together give no withheld figure away."""
+    from waymark.commissioning.dimensions import linked_splits
     from waymark.core.disclosure import HIDDEN, Suppressed, protect_table
 
-    rows, total, hidden = protect_table(split["rows"], split["count_columns"], total_row=split["total"])
+    link = linked_splits(split.get("key", ""))
+    if link is None:
+        rows, total, hidden = protect_table(split["rows"], split["count_columns"], total_row=split["total"])
+    else:
+        other = needs_by_group(
+            split["first"],
+            split["last"],
+            link.coarse if split["key"] == link.fine else link.fine,
+            area=split["area"],
+            through=split.get("through"),
+        )
+        fine, coarse = (split, other) if split["key"] == link.fine else (other, split)
+        n = len(fine["rows"])
+        together = [*fine["rows"], *coarse["rows"]]
+        coarse_rows = range(n, len(together))
+        row_sums = [
+            (n + j, [i for i, g in enumerate(fine["keys"]) if link.group_of(g) == group])
+            for j, group in enumerate(coarse["keys"])
+        ]
+        protected, total, _ = protect_table(
+            together,
+            split["count_columns"],
+            total_row=split["total"],
+            total_of=[list(range(n)), list(coarse_rows)],
+            row_sums=row_sums,
+        )
+        rows = protected[:n] if split is fine else protected[n:]
+        hidden = sum(
+            1
+            for row in [*rows, total]
+            for c in split["count_columns"]
+            if row is not None and isinstance(row[c], Suppressed)
+        )
     applied.record(place or f"needs by {split['label'].lower()}", hidden)
     out = []
     for row in [*rows, total]:

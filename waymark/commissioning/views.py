@@ -384,26 +384,24 @@ def board_pack(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
 WIDE = 8  # a table with more columns than this is shown turned on its side: a row per figure
 
 
-def _heading(column: str) -> str:
-    """A column's key as a heading: "reduced_risk_within_3_months_rate" -> "Reduced risk within 3 months rate"."""
-    text = column.replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
-
-
 def _displayed(section: dict[str, Any]) -> dict[str, Any]:
     """A saved section as the print view shows it (the saved content itself never changes): headings
-    in words, and a wide table (many figures for a few periods) turned so each figure is a row."""
+    in words, rates as percentages, flags as yes or no (``presentation``), and a wide table (many
+    figures for a few periods) turned so each figure is a row."""
+    from waymark.commissioning.presentation import heading
+    from waymark.commissioning.presentation import shown as value_shown
+
     columns, rows = section.get("columns") or [], section.get("rows") or []
     shown = dict(section)
     if len(columns) > WIDE and rows:
         first = columns[0]
         shown["turned"] = True
-        shown["headings"] = [_heading(first), *[str(row.get(first, "")) for row in rows]]
-        shown["body"] = [[_heading(c), *[row.get(c) for row in rows]] for c in columns[1:]]
+        shown["headings"] = [heading(first), *[str(row.get(first, "")) for row in rows]]
+        shown["body"] = [[heading(c), *[value_shown(c, row.get(c)) for row in rows]] for c in columns[1:]]
     else:
         shown["turned"] = False
-        shown["headings"] = [_heading(c) for c in columns]
-        shown["body"] = [[row.get(c) for c in columns] for row in rows]
+        shown["headings"] = [heading(c) for c in columns]
+        shown["body"] = [[value_shown(c, row.get(c)) for c in columns] for row in rows]
     return shown
 
 

@@ -332,6 +332,43 @@ def protect(
         blocks.hide([withheld])
 
 
+def protect_together(
+    cells: dict[Key, int],
+    tables: Sequence[Iterable[Constraint]],
+    links: Iterable[Constraint],
+    *,
+    the_rule: Rule | None = None,
+    also_hidden: Iterable[Key] = (),
+) -> set[Key]:
+    """The keys of the cells to hide in tables shown side by side that share cells or whose rows
+    add up to each other's (``links``: a coarser table's row as the sum of a finer table's rows,
+    such as an ethnic group and its census categories; a row linked to one row alone is the same
+    figure in both tables). Protected apart, a cell withheld in one table could be worked out from
+    the cells the other shows.
+
+    Each table is protected on its own with what the others withhold, and a cell linked to a
+    single other is withheld with it, until nothing changes (so each table's secondary cells are
+    chosen within it, as they would be alone); then the whole system, every table and link, is
+    protected as one (``protect``), so that no withheld cell is pinned down by all the shown cells
+    together, whatever the tables."""
+    the_rule = the_rule or rule()
+    own = [[(total, list(parts)) for total, parts in table] for table in tables]
+    linked = [(total, list(parts)) for total, parts in links]
+    hidden = {key for key, value in cells.items() if the_rule.is_small(value)} | (set(also_hidden) & set(cells))
+    same = [(total, parts[0]) for total, parts in linked if len(parts) == 1]
+    while True:
+        before = len(hidden)
+        for table in own:
+            keys = {key for total, parts in table for key in (total, *parts) if key in cells}
+            hidden |= protect({key: cells[key] for key in keys}, table, the_rule=the_rule, also_hidden=hidden & keys)
+        for one, other in same:
+            if one in hidden or other in hidden:
+                hidden |= {one, other} & set(cells)
+        if len(hidden) == before:
+            break
+    return protect(cells, [c for table in own for c in table] + linked, the_rule=the_rule, also_hidden=hidden)
+
+
 def _shown_in(constraints: list[tuple[Key, list[Key]]], cells: dict[Key, int], hidden: set[Key]) -> set[Key]:
     return {key for total, parts in constraints for key in (total, *parts) if key in cells and key not in hidden}
 
@@ -377,8 +414,18 @@ def hidden_in_table(
     row_totals: Sequence[tuple[str, Sequence[str]]] = (),
     the_rule: Rule | None = None,
     also_hidden: Iterable[Key] = (),
+    total_of: Sequence[Sequence[int]] | None = None,
+    row_sums: Sequence[tuple[int, Sequence[int]]] = (),
 ) -> tuple[set[Key], set[Key]]:
-    """(the cells of a table, keyed ``(row index or "total", column)``; those to hide)."""
+    """(the cells of a table, keyed ``(row index or "total", column)``; those to hide).
+
+    Linked tables are protected as one: ``total_of`` lists the sets of rows that each add up to the
+    total row (by default, every row), and ``row_sums`` the rows that are the sum of other rows. A
+    table of the five ethnic groups and one of the 19 categories are one table here: the groups'
+    rows and the categories' rows each add up to "All", and each group's row is its categories'
+    added up (a group with one category is the same row twice). Protected apart, a figure withheld
+    in one could be worked out from the other (a group's denominator shown, its category's
+    numerator shown: the rest withheld in both is their difference)."""
     cells: dict[Key, int] = {}
     for index, row in enumerate(rows):
         for column in columns:
@@ -388,15 +435,39 @@ def hidden_in_table(
         for column in columns:
             if isinstance(total_row.get(column), int):
                 cells[("total", column)] = total_row[column]
-    constraints: list[Constraint] = []
-    if total_row is not None:
-        for column in columns:
-            constraints.append((("total", column), [(i, column) for i in range(len(rows))]))
-    for total_column, parts in row_totals:
-        for index in [*range(len(rows)), *(["total"] if total_row is not None else [])]:
-            constraints.append(((index, total_column), [(index, part) for part in parts]))
-    constraints = [(t, [p for p in ps if p in cells]) for t, ps in constraints if t in cells]
-    return set(cells), protect(cells, constraints, the_rule=the_rule, also_hidden=also_hidden)
+
+    def within(index: Any) -> list[Constraint]:
+        return [((index, total_column), [(index, part) for part in parts]) for total_column, parts in row_totals]
+
+    def present(constraints: list[Constraint]) -> list[Constraint]:
+        return [(t, [p for p in ps if p in cells]) for t, ps in constraints if t in cells]
+
+    everyone = ["total"] if total_row is not None else []
+    if total_of is None and not row_sums:
+        constraints: list[Constraint] = []
+        if total_row is not None:
+            for column in columns:
+                constraints.append((("total", column), [(i, column) for i in range(len(rows))]))
+        for index in [*range(len(rows)), *everyone]:
+            constraints += within(index)
+        return set(cells), protect(cells, present(constraints), the_rule=the_rule, also_hidden=also_hidden)
+    # Linked tables: each set of rows adding up to the total row is a table of its own, and the
+    # rows that are the sum of others link them (``protect_together``).
+    tables = []
+    for members in total_of if total_of is not None else [range(len(rows))]:
+        table: list[Constraint] = []
+        if total_row is not None:
+            for column in columns:
+                table.append((("total", column), [(i, column) for i in members]))
+        for scope in [*members, *everyone]:
+            table += within(scope)
+        tables.append(present(table))
+    covered = {i for members in (total_of if total_of is not None else [range(len(rows))]) for i in members}
+    links = present(
+        [((index, column), [(i, column) for i in members]) for index, members in row_sums for column in columns]
+        + [c for index in range(len(rows)) if index not in covered for c in within(index)]
+    )
+    return set(cells), protect_together(cells, tables, links, the_rule=the_rule, also_hidden=also_hidden)
 
 
 def protect_table(
@@ -407,13 +478,23 @@ def protect_table(
     row_totals: Sequence[tuple[str, Sequence[str]]] = (),
     the_rule: Rule | None = None,
     also_hidden: Iterable[Key] = (),
+    total_of: Sequence[Sequence[int]] | None = None,
+    row_sums: Sequence[tuple[int, Sequence[int]]] = (),
 ) -> tuple[list[dict[str, Any]], dict[str, Any] | None, int]:
     """A table of counts (rows of dicts) with, optionally, a total row (each column's sum) and
-    totals within each row (``row_totals``: (total column, part columns)). Returns the rows and
-    total row with hidden figures replaced by ``HIDDEN``, and how many were hidden."""
+    totals within each row (``row_totals``: (total column, part columns)); ``total_of`` and
+    ``row_sums`` link rows as ``hidden_in_table`` says. Returns the rows and total row with hidden
+    figures replaced by ``HIDDEN``, and how many were hidden."""
     the_rule = the_rule or rule()
     cells, hidden = hidden_in_table(
-        rows, columns, total_row=total_row, row_totals=row_totals, the_rule=the_rule, also_hidden=also_hidden
+        rows,
+        columns,
+        total_row=total_row,
+        row_totals=row_totals,
+        the_rule=the_rule,
+        also_hidden=also_hidden,
+        total_of=total_of,
+        row_sums=row_sums,
     )
 
     def apply(index: Any, row: dict[str, Any]) -> dict[str, Any]:

@@ -6,11 +6,11 @@ protected like any other count."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from waymark.core.disclosure import HIDDEN, Applied, Key, Rule, Suppressed, protect, shown
+from waymark.core.disclosure import HIDDEN, Applied, Key, Rule, Suppressed, protect, protect_together, shown
 from waymark.outcomes.kpis import (
     TREND_KEYS,
     KpiResult,
@@ -84,27 +84,107 @@ def _cells(scope: Any, outcomes: Outcomes, cells: dict[Key, int], constraints: l
         )
 
 
-def _table(outcomes: Outcomes, parts: list[Outcomes]) -> tuple[dict[Key, int], list[tuple[Key, list[Key]]]]:
+Sums = Sequence[tuple[Any, Sequence[int]]]  # (scope: "total" or a part's index, the parts adding up to it)
+
+
+def _table(
+    outcomes: Outcomes, parts: list[Outcomes], sums: Sums | None = None
+) -> tuple[dict[Key, int], list[tuple[Key, list[Key]]]]:
     """The cells of a table of outcome figures, keyed (scope, figure...): scope "total" for
     ``outcomes`` and the index of each of ``parts`` (sub-periods, or the groups of a split), whose
-    additive figures add up to the total's."""
+    additive figures add up to the total's. ``sums`` says otherwise for linked splits
+    (``linked_parts``): which parts add up to the total, and to which other parts."""
+    cells, tables, links = _tables(outcomes, parts, sums)
+    return cells, [c for table in tables for c in table] + links
+
+
+def _tables(
+    outcomes: Outcomes, parts: list[Outcomes], sums: Sums | None = None
+) -> tuple[dict[Key, int], list[list[tuple[Key, list[Key]]]], list[tuple[Key, list[Key]]]]:
+    """``_table``'s cells, with its totals as tables (each set of parts adding up to the whole, with
+    the whole's and those parts' own totals) and the links between them (a part that is the sum
+    of other parts), for ``protect_together``. One table and no links unless ``sums`` says so."""
     cells: dict[Key, int] = {}
-    constraints: list[tuple[Key, list[Key]]] = []
-    _cells("total", outcomes, cells, constraints)
-    for index, part in enumerate(parts):
-        _cells(index, part, cells, constraints)
-    if parts:  # each additive figure of the whole is the sum of the parts'
-        totals = [k for k in cells if isinstance(k, tuple) and k[0] == "total" and k[1] != "people_supported"]
-        for key in totals:
-            assert isinstance(key, tuple)
-            constraints.append((key, [(i, *key[1:]) for i in range(len(parts))]))
-    return cells, constraints
+    own: dict[Any, list[tuple[Key, list[Key]]]] = {}
+    for scope, part in [("total", outcomes), *enumerate(parts)]:
+        own[scope] = []
+        _cells(scope, part, cells, own[scope])
+    additive: list[tuple[Any, ...]] = [
+        k for k in cells if isinstance(k, tuple) and k[0] == "total" and k[1] != "people_supported"
+    ]
+    tables: list[list[tuple[Key, list[Key]]]] = []
+    links: list[tuple[Key, list[Key]]] = []
+    covered: set[Any] = set()
+    for scope, members in sums if sums is not None else [("total", range(len(parts)))]:
+        members = list(members)
+        if not parts:
+            continue
+        sum_of: list[tuple[Key, list[Key]]] = [
+            ((scope, *key[1:]), [(i, *key[1:]) for i in members]) for key in additive
+        ]
+        if scope == "total":  # a table: the whole, these parts, and each one's own totals
+            tables.append(own["total"] + [c for i in members for c in own[i]] + sum_of)
+            covered |= {"total", *members}
+        else:
+            links += sum_of
+    if not tables:
+        tables.append(list(own["total"]))
+        covered.add("total")
+    links += [c for scope, constraints in own.items() if scope not in covered for c in constraints]
+    return cells, tables, links
+
+
+def _protected(
+    outcomes: Outcomes, parts: list[Outcomes], sums: Sums | None, *, the_rule: Rule, also_hidden: Iterable[Key] = ()
+) -> tuple[dict[Key, int], set[Key]]:
+    """The cells of the table and those the rule withholds (linked tables together)."""
+    if sums is None:
+        cells, constraints = _table(outcomes, parts)
+        return cells, protect(cells, constraints, the_rule=the_rule, also_hidden=also_hidden)
+    cells, tables, links = _tables(outcomes, parts, sums)
+    return cells, protect_together(cells, tables, links, the_rule=the_rule, also_hidden=also_hidden)
+
+
+@dataclass(frozen=True)
+class Coarse:
+    """A group of a coarser split protected together with a finer split whose groups add up to it
+    (an ethnic group beside the census categories in it): keyed apart from the finer split's own
+    groups (both have "not recorded")."""
+
+    group: Any
+
+
+def linked_parts(groups: Sequence[Any], coarser: Callable[[Any], Any]) -> tuple[list[Any], list[tuple[Any, list[int]]]]:
+    """The rows of a finer split and a coarser one protected as one table: ``groups`` (the finer
+    split's), then ``Coarse(group)`` for each coarser group (``coarser`` maps a finer group to its
+    coarser one), and the sums that link them: the finer groups add up to everyone, so do the
+    coarser groups, and each coarser group is its finer groups added up. Both splits' pages (and
+    the board pack) protect this same table, so a figure withheld in one split cannot be worked out
+    from the other."""
+    fine = list(groups)
+    coarse = sorted({coarser(g) for g in fine}, key=lambda c: (c is None, str(c)))
+    keys: list[Any] = [*fine, *[Coarse(c) for c in coarse]]
+    n = len(fine)
+    sums: list[tuple[Any, list[int]]] = [("total", list(range(n))), ("total", list(range(n, len(keys))))]
+    sums += [(n + j, [i for i, g in enumerate(fine) if coarser(g) == c]) for j, c in enumerate(coarse)]
+    return keys, sums
+
+
+def coarse_tallies(by_group: dict[Any, Tally], coarser: Callable[[Any], Any]) -> dict[Any, Tally]:
+    """A finer split's tallies added up into the coarser split's groups (different people, counted
+    distinct, are not: they are left at nothing)."""
+    found: dict[Any, Tally] = {}
+    for group, tally in by_group.items():
+        found.setdefault(coarser(group), Tally()).merge(tally)
+    return found
 
 
 EVERYONE = ("everyone",)  # the "All" row of a quarter's table, as ``withheld_in_units`` keys it
 
 
-def withheld_in_units(units: list[Unit], *, split: bool, the_rule: Rule) -> list[set[tuple[Any, ...]]]:
+def withheld_in_units(
+    units: list[Unit], *, split: bool, the_rule: Rule, coarser: Callable[[Any], Any] | None = None
+) -> list[set[tuple[Any, ...]]]:
     """For each quarter (``OutcomeFigures.units``), the figures the rule withholds when that quarter
     is shown on its own, keyed (``EVERYONE`` or, for a split, the group; then the figure as
     ``_table`` names it). A split's quarter table is everyone's row and a row per group that has
@@ -116,18 +196,31 @@ def withheld_in_units(units: list[Unit], *, split: bool, the_rule: Rule) -> list
     any of them is withheld for the period. Then every figure shown is a quarter's shown figure or
     a sum of them, and comparing any number of periods tells nobody more than the quarters' own
     tables, each protected with its secondary suppression. (Protected period by period instead, a
-    year less three of its quarters would give the fourth's withheld figure.)"""
+    year less three of its quarters would give the fourth's withheld figure.)
+
+    ``coarser``: the units are a finer split's (the 19 ethnic categories) and another split's groups
+    are unions of its groups (the five ethnic groups): each quarter's table is then both splits
+    protected together (``linked_parts``), the coarser groups keyed ``Coarse(group)``, so that the
+    figures withheld are the same whichever of the two is asked for, and neither gives the other's
+    away."""
     found = []
     for unit in units:
         everyone = Tally()
         for tally in unit.by_group.values():
             everyone.merge(tally)
-        groups = sorted(unit.by_group, key=lambda g: (g is None, str(g))) if split else []
-        cells, constraints = _table(
+        groups: list[Any] = sorted(unit.by_group, key=lambda g: (g is None, str(g))) if split else []
+        by_key: dict[Any, Tally] = dict(unit.by_group)
+        sums: Sums | None = None
+        if split and coarser is not None:
+            groups, sums = linked_parts(groups, coarser)
+            by_key.update({Coarse(c): tally for c, tally in coarse_tallies(unit.by_group, coarser).items()})
+        _, hidden = _protected(
             outcomes_from_tally(everyone, unit.start, unit.end, unit.end),
-            [outcomes_from_tally(unit.by_group[g], unit.start, unit.end, unit.end) for g in groups],
+            [outcomes_from_tally(by_key[g], unit.start, unit.end, unit.end) for g in groups],
+            sums,
+            the_rule=the_rule,
         )
-        hidden = _with_people(protect(cells, constraints, the_rule=the_rule))
+        hidden = _with_people(hidden)
         found.append({(EVERYONE if k[0] == "total" else groups[k[0]], *k[1:]) for k in hidden if isinstance(k, tuple)})
     return found
 
@@ -139,12 +232,15 @@ def _with_people(hidden: set[Key]) -> set[Key]:
     return hidden | {(k[0], "people_supported") for k in hidden if isinstance(k, tuple) and k[1:] == ("supported",)}
 
 
-def withheld_in_split(units: list[Unit], groups: list[Any], *, the_rule: Rule) -> set[tuple[Any, ...]]:
+def withheld_in_split(
+    units: list[Unit], groups: list[Any], *, the_rule: Rule, coarser: Callable[[Any], Any] | None = None
+) -> set[tuple[Any, ...]]:
     """``also_hidden`` for ``protect_outcomes`` of a split over a whole period (everyone as
-    "total", then ``groups`` in order): every figure withheld in any of its quarters' tables."""
+    "total", then ``groups`` in order): every figure withheld in any of its quarters' tables. With
+    ``coarser``, ``groups`` are ``linked_parts``' keys (the finer groups, then ``Coarse`` ones)."""
     position = {g: i for i, g in enumerate(groups)}
     also: set[tuple[Any, ...]] = set()
-    for withheld in withheld_in_units(units, split=True, the_rule=the_rule):
+    for withheld in withheld_in_units(units, split=True, the_rule=the_rule, coarser=coarser):
         for key in withheld:
             also.add(("total" if key[0] == EVERYONE else position[key[0]], *key[1:]))
     return also
@@ -157,12 +253,17 @@ def protect_outcomes(
     *,
     place: str = "the outcome figures",
     also_hidden: Iterable[Key] = (),
+    sums: Sums | None = None,
+    counted: Iterable[int] | None = None,
 ) -> tuple[Outcomes, list[Outcomes]]:
     """``outcomes`` (the whole period) and its sub-periods (or a split's groups) with the rule
-    applied, hiding ``also_hidden`` as well (``withheld_in_units``, mapped to this table)."""
-    cells, constraints = _table(outcomes, periods)
-    hidden = _with_people(protect(cells, constraints, the_rule=applied.rule, also_hidden=also_hidden)) & set(cells)
-    applied.record(place, len(hidden))
+    applied, hiding ``also_hidden`` as well (``withheld_in_units``, mapped to this table). ``sums``
+    links the parts otherwise (``linked_parts``); ``counted``: the parts the page shows, whose
+    withheld figures its note counts (all of them by default)."""
+    cells, hidden = _protected(outcomes, periods, sums, the_rule=applied.rule, also_hidden=also_hidden)
+    hidden = _with_people(hidden) & set(cells)
+    scopes = None if counted is None else {"total", *counted}
+    applied.record(place, sum(1 for k in hidden if scopes is None or (isinstance(k, tuple) and k[0] in scopes)))
 
     def show(key: Key) -> Any:
         return shown(cells[key], key in hidden, the_rule=applied.rule)
@@ -249,9 +350,12 @@ def shown_figures(figures: OutcomeFigures, applied: Applied, group: Any = None, 
 
 __all__ = [
     "EVERYONE",
+    "Coarse",
     "KpiResult",
     "ShownAbuseRow",
     "ShownFigures",
+    "coarse_tallies",
+    "linked_parts",
     "protect_outcomes",
     "shown_figures",
     "withheld_in_split",
