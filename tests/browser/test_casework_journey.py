@@ -217,7 +217,7 @@ def test_a_case_from_allocation_to_closure(page: Any, accepted_referral: Any) ->
         page.wait_for_timeout(2_000)
     page.get_by_label("Time of the attempt").fill(moment.strftime("%H:%M"))
     click(page, "button", "Save the attempt")
-    assert "The contact attempt is recorded." in message(page)
+    assert "The contact is recorded. The case still says contact attempted" in message(page)
     assert "within the service standard" in page.locator("#first-contact").inner_text()
 
     click(page, "button", "Mark as engaged")
