@@ -102,7 +102,8 @@ ALLOWED_FILES: dict[str, str] = {
     "waymark/interchange/jobs.py": "administrators' import and export jobs, run by the worker: all or "
     "nothing, audited (docs/interchange.md)",
     "waymark/interchange/views.py": "administrators only (URL rule); import jobs through _imports_visible_to "
-    "(none to anyone else); an export is listed and downloaded only by whoever asked for it (requested_by)",
+    "(none to anyone else); exports through _exports_visible_to: an administrator's own, and others' waiting "
+    "for a second administrator's approval; downloaded only by whoever asked for it (requested_by)",
     "waymark/commissioning/feedback.py": "survivor feedback: one-time links and anonymous answers, no person "
     "or case on either (docs/commissioning.md)",
     "waymark/commissioning/directory.py": "the published directory (Open Referral UK): services marked "

@@ -58,6 +58,8 @@ URLS = [
     ("interchange:import_retry", True),
     ("interchange:import_discard", True),
     ("interchange:exports", False),
+    ("interchange:export_approve", True),
+    ("interchange:export_refuse", True),
     ("interchange:export_download", True),
 ]
 
@@ -266,7 +268,7 @@ def test_discarding_an_upload_wipes_it(admin_client, administrator):
 
 def test_an_export_is_built_by_the_worker_and_downloaded_once_by_whoever_asked(admin_client, administrator):
     interchange_import_files(actor=None, raw_files=read_zip_bytes(zip_of(VALID)))
-    admin_client.post(reverse("interchange:exports"), {})
+    admin_client.post(reverse("interchange:exports"), {"details": "without"})
     job = ExportJob.objects.get()
     assert job.status == ExportJob.Status.BUILDING
     polled = admin_client.get(reverse("interchange:exports"), HTTP_HX_REQUEST="true").content.decode()
@@ -294,17 +296,23 @@ def test_another_administrator_cannot_download_someone_elses_export(client_for, 
     from waymark.core.roles import Role
 
     other = make_member(Role.SYSTEM_ADMINISTRATOR, full_name="Lee Other")
-    job = jobs.export_job_request(actor=administrator)
+    job = jobs.export_job_request(actor=administrator, locating_details=False)
     run_worker()
     client = mark_reauthenticated(client_for(other), other)
     assert client.post(reverse("interchange:export_download", args=[job.pk])).status_code == 404
     assert str(job.pk) not in client.get(reverse("interchange:exports")).content.decode()
     job.refresh_from_db()
     assert job.status == ExportJob.Status.READY
+    assert AuditEvent.objects.filter(
+        object_id=str(job.pk),
+        actor=other,
+        outcome=AuditOutcome.DENIED,
+        detail__step="download refused: not the requester",
+    ).exists()
 
 
 def test_an_export_link_expires_and_the_daily_job_wipes_it(client_for, administrator):
-    job = jobs.export_job_request(actor=administrator)
+    job = jobs.export_job_request(actor=administrator, locating_details=False)
     run_worker()
     job.refresh_from_db()
     later = job.expires_at + timedelta(seconds=1)
@@ -315,7 +323,7 @@ def test_an_export_link_expires_and_the_daily_job_wipes_it(client_for, administr
     job.refresh_from_db()
     assert job.status == ExportJob.Status.EXPIRED and job.payload == ""
 
-    other = jobs.export_job_request(actor=administrator)
+    other = jobs.export_job_request(actor=administrator, locating_details=False)
     run_worker()
     with time_machine.travel(timezone.now() + timedelta(hours=2), tick=False):
         assert jobs.expire_exports(timezone.localdate()) == 1

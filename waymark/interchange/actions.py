@@ -38,6 +38,13 @@ if TYPE_CHECKING:
 
 COMMAND_LABEL = "Administrator (command line)"
 
+# Written into a web export made without locating details (docs/interchange.md, "From the web"):
+# its locating columns are empty, so it must never be imported over the records it came from.
+EXPORT_MANIFEST = "export_manifest.csv"
+EXPORT_README = "README.txt"
+LOCATING_INCLUDED = "included"
+LOCATING_LEFT_OUT = "left out"
+
 
 # Told how far an import has got: (what it is doing, steps done, steps in all). The web import
 # shows it as a progress bar while the worker runs (waymark/interchange/jobs.py).
@@ -144,6 +151,10 @@ def interchange_import_files(
     ``progress`` is told each step: reading and checking each file, then saving each file and
     building the search keys, all in one transaction (so a failure at any step saves nothing)."""
     report = ImportReport(dry_run=dry_run)
+    if refusal := _made_without_locating_details(raw_files):
+        report.errors.append(refusal)
+        _audit_import(actor=actor, report=report, files=list(raw_files))
+        return report
     ctx = ImportContext(today=today, options={"held_by_ref": held_by_ref or receiving_ref()})
     known = {h.name for h in handlers()}
     report.skipped = sorted(name for name in raw_files if name in NOT_YET_IMPORTED)
@@ -228,15 +239,74 @@ def _derive_people_facts(ctx: ImportContext, parsed: dict[str, list[ParsedRow]])
     ctx.options["perpetrator_refs"] = causing_harm - harmed - {""}
 
 
-def export_files(*, for_spreadsheet: bool = False) -> dict[str, bytes]:
-    """Every interchange file as bytes, rows sorted by reference."""
+def _made_without_locating_details(raw_files: dict[str, bytes]) -> RowError | None:
+    """An export made without locating details has those columns empty: imported, it would empty
+    incident descriptions and judgement reasons. Its manifest says so, and the import is refused
+    whole (deny by default: a manifest that does not say ``included`` counts as left out)."""
+    if EXPORT_MANIFEST not in raw_files:
+        return None
+    try:
+        rows = decode_rows(raw_files[EXPORT_MANIFEST])
+    except SourceError:
+        rows = []
+    for row in rows:
+        if [cell.strip().lower() for cell in row[:2]] == ["locating_details", LOCATING_INCLUDED]:
+            return None
+    return RowError(
+        EXPORT_MANIFEST,
+        0,
+        "",
+        "these files are an export made without locating details (postcodes, phone numbers, incident "
+        "descriptions and judgement reasons are empty): importing them would empty those records, so "
+        "nothing is imported. Import an export made with locating details instead.",
+    )
+
+
+def locating_columns() -> list[str]:
+    """Every exported column that can say where a person is, as ``file column``."""
+    return [f"{handler.name} {column}" for handler in handlers() for column in handler.locating_columns]
+
+
+def export_files(*, for_spreadsheet: bool = False, locating_details: bool = True) -> dict[str, bytes]:
+    """Every interchange file as bytes, rows sorted by reference.
+
+    ``locating_details=False`` leaves every handler's ``locating_columns`` empty and adds a
+    manifest and a README saying so; the importer refuses such a set (it is not for re-import)."""
     files: dict[str, bytes] = {}
     for handler in handlers():
         rows: list[list[str]] = [handler.column_names, *handler.export_rows()]
+        if not locating_details:
+            blank = [position for position, name in enumerate(rows[0]) if name in handler.locating_columns]
+            for row in rows[1:]:
+                for position in blank:
+                    row[position] = ""
         if for_spreadsheet:
             rows = [[neutralise_formula(cell) for cell in row] for row in rows]
         files[handler.name] = write_csv(rows)
+    if not locating_details:
+        files.update(_without_locating_details_notes())
     return files
+
+
+def _without_locating_details_notes() -> dict[str, bytes]:
+    left_empty = locating_columns()
+    manifest = [
+        ["key", "value"],
+        ["locating_details", LOCATING_LEFT_OUT],
+        ["columns_left_empty", "; ".join(left_empty)],
+        ["for_import", "no"],
+    ]
+    readme = (
+        "Waymark export WITHOUT LOCATING DETAILS\n\n"
+        "These columns are empty in every row, whatever Waymark holds:\n"
+        + "".join(f"  - {name}\n" for name in left_empty)
+        + "\nRefuge and safe addresses are never exported.\n\n"
+        "NOT FOR RE-IMPORT. Importing these files into Waymark would empty the incident descriptions and\n"
+        f"judgement reasons they leave out, so Waymark refuses any import that holds {EXPORT_MANIFEST}\n"
+        "with locating_details 'left out'. To move records with their details, ask for an export with\n"
+        "locating details (a second system administrator must approve it).\n"
+    )
+    return {EXPORT_MANIFEST: write_csv(manifest), EXPORT_README: readme.encode("utf-8")}
 
 
 def interchange_export(*, actor: User | None, path: str | Path, for_spreadsheet: bool = False) -> dict[str, int]:

@@ -145,6 +145,10 @@ class FileHandler:
     model: ClassVar[type[models.Model]]
     # Optional extra columns this product reads and writes (the format allows more columns).
     extra_columns: ClassVar[tuple[str, ...]] = ()
+    # Columns that can say where a person is: a postcode, a phone number, or free text that may
+    # hold one (or an address in words). A web export with them needs a second administrator's
+    # approval; one without them leaves these cells empty (docs/interchange.md, "From the web").
+    locating_columns: ClassVar[tuple[str, ...]] = ()
 
     def columns(self, ctx: ImportContext) -> list[Column]:
         raise NotImplementedError

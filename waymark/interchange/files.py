@@ -193,6 +193,7 @@ class PeopleFile(FileHandler):
     key = "person_ref"
     model = Person
     extra_columns = ("held_by_ref", "role")
+    locating_columns = ("postcode", "phone")
 
     def columns(self, ctx: ImportContext) -> list[Column]:
         return [
@@ -730,6 +731,7 @@ class RiskAssessmentsFile(FileHandler):
     kind = "assessment"
     key = "assessment_ref"
     model = RiskAssessment
+    locating_columns = ("judgement_reason",)  # free text: "he has found her new flat on ..."
 
     def columns(self, ctx: ImportContext) -> list[Column]:
         return [
@@ -885,6 +887,7 @@ class IncidentsFile(FileHandler):
     kind = "incident"
     key = "incident_ref"
     model = Incident
+    locating_columns = ("description",)  # free text: where it happened is often where she lives
 
     def columns(self, ctx: ImportContext) -> list[Column]:
         return [

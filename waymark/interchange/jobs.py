@@ -6,8 +6,10 @@ transaction (all or nothing, as from the command line) -> the result. A worker k
 leaves nothing saved: its transaction never commits, and the job can be run again from the
 background jobs page. Importing the same files again changes nothing (the importer is idempotent).
 
-An export goes: request -> the worker builds the .zip -> the administrator who asked downloads it
-once, within ``EXPORT_LINK_MINUTES``; then it is wiped.
+An export goes: request -> (with locating details: a different system administrator approves it
+within ``EXPORT_APPROVAL_HOURS``, or it lapses) -> the worker builds the .zip -> the administrator
+who asked downloads it once, within ``EXPORT_LINK_MINUTES``; then it is wiped. Without locating
+details (their columns left empty, and the file set marked not for re-import) no approval is needed.
 
 Only system administrators use these, after presenting their second factor again (the views
 ask). Every step is audited; the audit rows hold counts and file names, never values.
@@ -16,25 +18,29 @@ ask). Every step is audited; the audit rows hold counts and file names, never va
 from __future__ import annotations
 
 import base64
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.core.daily import register_daily
 from waymark.core.roles import Role
-from waymark.core.tasks import background_task, enqueue_after_commit
+from waymark.core.tasks import background_task, enqueue_after_commit, queue_email
 from waymark.interchange.actions import ImportReport, export_files, interchange_import_files
 from waymark.interchange.models import ExportJob, ImportJob
+from waymark.interchange.registry import handlers
 from waymark.interchange.source import SourceError, read_zip_bytes, zip_bytes
 from waymark.interchange.workbook import read_workbook_bytes
+from waymark.organisations.grants import other_administrators
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
@@ -285,20 +291,158 @@ def run_import_job(job_id: str) -> int:
 
 # --- Exports ---------------------------------------------------------------------------------
 
+# Who the audit trail names when an export waiting for approval lapses (nobody decided), and when
+# the worker refuses to build one nobody else approved.
+LAPSE_LABEL = "Waymark (export approval lapsed)"
+WORKER_LABEL = "Waymark (export worker)"
+EXPORT_REASON_MAX = 2000
+
+
+def export_approval_hours() -> int:
+    """How long an export with locating details waits for a second administrator's approval."""
+    return int(getattr(settings, "EXPORT_APPROVAL_HOURS", 24))
+
+
+def _export_denied(*, actor: User, job_id: UUID | str, step: str, status: str = "") -> None:
+    """Audits a refused step. Called after the step's transaction has ended, so a refusal is on
+    the record even though nothing else is saved."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        object_type=ExportJob._meta.label_lower,
+        object_id=str(job_id),
+        outcome=AuditOutcome.DENIED,
+        detail={"step": step, "status": status},
+    )
+
+
+def _notify_approvers(*, actor: User, job: ExportJob) -> None:
+    """Emails every other system administrator, after commit, that an export waits for them. The
+    email names who asked and when it lapses: never the reason (free text) or a record."""
+    recipients = [user.email for user in other_administrators(actor)]
+    if not recipients:
+        return
+    assert job.approve_by is not None
+    lapses = timezone.localtime(job.approve_by).strftime("%d %B %Y %H:%M")
+    link = f"{getattr(settings, 'WAYMARK_BASE_URL', '').rstrip('/')}{reverse('interchange:exports')}"
+    body = (
+        f"{actor} has asked for an export of every record with people's postcodes, phone numbers and the "
+        "free text that can say where someone is. It is built only if another system administrator "
+        f"approves it, and lapses at {lapses} if nobody does.\n\n"
+        f"Read their reason and approve or refuse it: {link}\n\n"
+        "If you did not expect this request, refuse it and tell your information governance lead."
+    )
+    queue_email(EmailMessage("Waymark: an export needs a second administrator's approval", body, None, recipients))
+
 
 @transaction.atomic
-def export_job_request(*, actor: User, for_spreadsheet: bool = False) -> ExportJob:
-    """Queues an export of every interchange file for this administrator to download."""
+def export_job_request(
+    *, actor: User, locating_details: bool, reason: str = "", for_spreadsheet: bool = False
+) -> ExportJob:
+    """Asks for an export of every interchange file, for this administrator to download.
+
+    Without locating details (``FileHandler.locating_columns`` left empty) the worker builds it
+    now. With them it waits for a different system administrator to approve it
+    (``export_job_approve``) and lapses after ``EXPORT_APPROVAL_HOURS``; the reason, required
+    then, is kept encrypted out of the audit row (a justification) and shown to the approver."""
     _require_administrator(actor)
-    job = ExportJob.objects.create(requested_by=actor, for_spreadsheet=for_spreadsheet)
+    reason = reason.strip()
+    if locating_details and not reason:
+        raise ValidationError(
+            {"reason": "Say why the export needs locating details: the administrator who approves it reads this."}
+        )
+    if len(reason) > EXPORT_REASON_MAX:
+        raise ValidationError({"reason": f"The reason must be at most {EXPORT_REASON_MAX} characters."})
+    job = ExportJob.objects.create(
+        requested_by=actor,
+        for_spreadsheet=for_spreadsheet,
+        locating_details=locating_details,
+        status=ExportJob.Status.PENDING if locating_details else ExportJob.Status.BUILDING,
+        approve_by=timezone.now() + timedelta(hours=export_approval_hours()) if locating_details else None,
+    )
     audit_record(
         actor=actor,
         action=AuditAction.EXPORT,
         obj=job,
-        detail={"step": "requested", "for_spreadsheet": for_spreadsheet},
+        justification=reason,
+        detail={"step": "requested", "for_spreadsheet": for_spreadsheet, "locating_details": locating_details},
     )
-    enqueue_after_commit(build_export_job, str(job.pk))
+    if locating_details:
+        _notify_approvers(actor=actor, job=job)
+    else:
+        enqueue_after_commit(build_export_job, str(job.pk))
     return job
+
+
+def _lapse(job: ExportJob) -> None:
+    """Closes an export nobody approved in time (inside the caller's transaction), audited."""
+    job.status = ExportJob.Status.LAPSED
+    job.payload = ""
+    job.save(update_fields=["status", "payload", "modified_at"])
+    audit_record(
+        actor=None,
+        actor_label=LAPSE_LABEL,
+        action=AuditAction.EXPORT,
+        obj=job,
+        detail={"step": "lapsed", "approval_hours": export_approval_hours()},
+    )
+
+
+def _why_not_decidable(*, actor: User, job: ExportJob, now: datetime) -> str:
+    """Why ``actor`` may not approve or refuse ``job`` now ("" if they may). A request found past
+    its time is lapsed here (the caller's transaction commits that)."""
+    if job.requested_by_id == actor.pk:
+        return "You asked for this export: a different system administrator must approve or refuse it."
+    if job.status != ExportJob.Status.PENDING:
+        return f"This export is not waiting for approval: it is {job.get_status_display().lower()}."
+    if job.approve_by is None or now >= job.approve_by:
+        _lapse(job)
+        return (
+            f"This export lapsed: nobody approved it within {export_approval_hours()} hours. "
+            "Whoever asked for it can ask again."
+        )
+    return ""
+
+
+def _export_decide(*, actor: User, job_id: UUID | str, approve: bool) -> ExportJob:
+    _require_administrator(actor)
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None:
+            raise ValidationError("That export does not exist.")
+        now = timezone.now()
+        refusal = _why_not_decidable(actor=actor, job=job, now=now)
+        if not refusal:
+            job.status = ExportJob.Status.BUILDING if approve else ExportJob.Status.REFUSED
+            job.decided_by = actor
+            job.decided_at = now
+            job.save(update_fields=["status", "decided_by", "decided_at", "modified_at"])
+            audit_record(
+                actor=actor,
+                action=AuditAction.EXPORT,
+                obj=job,
+                detail={"step": "approved" if approve else "refused", "requested_by": str(job.requested_by_id)},
+            )
+            if approve:
+                enqueue_after_commit(build_export_job, str(job.pk))
+            return job
+    _export_denied(
+        actor=actor, job_id=job.pk, step="approval refused" if approve else "refusal not allowed", status=job.status
+    )
+    raise ValidationError(refusal)
+
+
+def export_job_approve(*, actor: User, job_id: UUID | str) -> ExportJob:
+    """The second pair of eyes: a system administrator other than the requester approves an export
+    with locating details before it lapses; the worker then builds it. Anything else (their own
+    request, one already decided, lapsed or built) is refused and the refusal audited."""
+    return _export_decide(actor=actor, job_id=job_id, approve=True)
+
+
+def export_job_refuse(*, actor: User, job_id: UUID | str) -> ExportJob:
+    """A system administrator other than the requester refuses an export waiting for approval: it
+    is never built. Refused and audited like an approval when it is not theirs to decide."""
+    return _export_decide(actor=actor, job_id=job_id, approve=False)
 
 
 @background_task()
@@ -308,8 +452,21 @@ def build_export_job(job_id: str) -> int:
         job = ExportJob.objects.select_for_update().filter(pk=job_id, status=ExportJob.Status.BUILDING).first()
         if job is None:
             return 0
-        files = export_files(for_spreadsheet=job.for_spreadsheet)
-        counts = {name: max(data.count(b"\n") - 1, 0) for name, data in files.items()}
+        if job.locating_details and not job.approved:
+            # Only ``export_job_approve`` puts such an export here; anything else never builds.
+            job.status = ExportJob.Status.FAILED
+            job.save(update_fields=["status", "modified_at"])
+            audit_record(
+                actor=None,
+                actor_label=WORKER_LABEL,
+                action=AuditAction.EXPORT,
+                obj=job,
+                outcome=AuditOutcome.DENIED,
+                detail={"step": "build refused: not approved by a second administrator"},
+            )
+            return 0
+        files = export_files(for_spreadsheet=job.for_spreadsheet, locating_details=job.locating_details)
+        counts = {name: max(files[name].count(b"\n") - 1, 0) for name in sorted(files) if name in _data_files()}
         now = timezone.now()
         job.payload = _encode(zip_bytes(files))
         job.rows_per_file = counts
@@ -321,23 +478,34 @@ def build_export_job(job_id: str) -> int:
             actor=job.requested_by,
             action=AuditAction.EXPORT,
             obj=job,
-            detail={"step": "built", "rows_per_file": counts, "for_spreadsheet": job.for_spreadsheet},
+            detail={
+                "step": "built",
+                "rows_per_file": counts,
+                "for_spreadsheet": job.for_spreadsheet,
+                "locating_details": job.locating_details,
+            },
         )
         return sum(counts.values())
 
 
+def _data_files() -> set[str]:
+    return {handler.name for handler in handlers()}
+
+
 def export_job_download(*, actor: User, job_id: UUID | str) -> bytes:
-    """The export's .zip, once, for the administrator who asked for it, before it expires."""
+    """The export's .zip, once, for the administrator who asked for it, before it expires (and,
+    with locating details, only once a second administrator approved it). Every refusal is
+    audited; someone else's export is "not found"."""
     _require_administrator(actor)
     with transaction.atomic():
-        job = ExportJob.objects.select_for_update().filter(pk=job_id, requested_by=actor).first()
+        job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None:
             raise PermissionDenied("Only the administrator who asked for an export can download it.")
+        theirs = job.requested_by_id == actor.pk
         now = timezone.now()
-        if job.status == ExportJob.Status.READY and job.expires_at is not None and now >= job.expires_at:
+        if theirs and job.status == ExportJob.Status.READY and job.expires_at is not None and now >= job.expires_at:
             _expire(job)
-        data = b""
-        if job.status == ExportJob.Status.READY:
+        if theirs and job.status == ExportJob.Status.READY and (job.approved or not job.locating_details):
             data = _decode(job.payload)
             job.status = ExportJob.Status.DOWNLOADED
             job.downloaded_at = now
@@ -348,13 +516,14 @@ def export_job_download(*, actor: User, job_id: UUID | str) -> bytes:
             )
             return data
     # Refused: recorded (with the expiry, if that is why) before saying so.
-    audit_record(
+    _export_denied(
         actor=actor,
-        action=AuditAction.EXPORT,
-        obj=job,
-        outcome=AuditOutcome.DENIED,
-        detail={"step": "download refused", "status": job.status},
+        job_id=job.pk,
+        step="download refused" if theirs else "download refused: not the requester",
+        status=job.status,
     )
+    if not theirs:
+        raise PermissionDenied("Only the administrator who asked for an export can download it.")
     raise ValidationError(f"This export cannot be downloaded: it is {job.get_status_display().lower()}.")
 
 
@@ -364,9 +533,22 @@ def _expire(job: ExportJob) -> None:
     job.save(update_fields=["status", "payload", "modified_at"])
 
 
-@register_daily("expire-exports", "Wipe exports whose download link has expired.")
+@register_daily(
+    "expire-exports", "Lapse exports nobody approved in time; wipe exports whose download link has expired."
+)
 def expire_exports(day: date) -> int:
-    """Wipes every export past its link's expiry (the download refuses them anyway)."""
-    return ExportJob.objects.filter(status=ExportJob.Status.READY, expires_at__lte=timezone.now()).update(
+    """Lapses every export past its approval time (each audited) and wipes every export past its
+    link's expiry (the approval and the download refuse them anyway). Returns how many."""
+    now = timezone.now()
+    overdue = ExportJob.objects.filter(status=ExportJob.Status.PENDING, approve_by__lte=now)
+    lapsed = 0
+    for job_id in list(overdue.values_list("pk", flat=True)):
+        with transaction.atomic():
+            job = overdue.select_for_update().filter(pk=job_id).first()
+            if job is not None:
+                _lapse(job)
+                lapsed += 1
+    expired = ExportJob.objects.filter(status=ExportJob.Status.READY, expires_at__lte=now).update(
         status=ExportJob.Status.EXPIRED, payload=""
     )
+    return lapsed + expired

@@ -72,20 +72,44 @@ class ImportJob(BaseModel):
 
 class ExportJob(BaseModel):
     """An export of every interchange file, built by the worker and downloaded once, by the
-    administrator who asked for it, before its link expires."""
+    administrator who asked for it, before its link expires.
+
+    An export *with locating details* (people's postcodes and phone numbers, and the free text
+    that can say where someone is: ``FileHandler.locating_columns``) waits for a different system
+    administrator to approve it (four eyes) before the worker builds it, and lapses if nobody does
+    within ``EXPORT_APPROVAL_HOURS``. One without them needs no approval (docs/interchange.md)."""
 
     class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for another administrator to approve"
         BUILDING = "building", "Being built"
         READY = "ready", "Ready to download"
         DOWNLOADED = "downloaded", "Downloaded"
         EXPIRED = "expired", "Expired: not downloaded"
+        REFUSED = "refused", "Refused by another administrator"
+        LAPSED = "lapsed", "Lapsed: not approved in time"
         FAILED = "failed", "Failed"
 
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     for_spreadsheet = models.BooleanField(
         default=False, help_text="Copies to open in a spreadsheet: formula-like cells are neutralised."
     )
+    locating_details = models.BooleanField(
+        help_text="Whether the export holds people's postcodes, phone numbers and the free text that can "
+        "locate them. If so, a second system administrator must approve it before it is built."
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.BUILDING)
+    approve_by = models.DateTimeField(
+        null=True, blank=True, help_text="When an export waiting for approval lapses (EXPORT_APPROVAL_HOURS)."
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="The second administrator who approved or refused it.",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
     payload = EncryptedTextField(
         blank=True, help_text="The .zip (base64, encrypted); wiped once downloaded or expired."
     )
@@ -99,3 +123,14 @@ class ExportJob(BaseModel):
 
     def __str__(self) -> str:
         return f"Export requested {self.created_at:%d %B %Y %H:%M} ({self.get_status_display()})"
+
+    @property
+    def approved(self) -> bool:
+        """A second administrator (not the requester) approved it. Exports without locating
+        details need no approval and are never "approved"."""
+        return (
+            self.locating_details
+            and self.decided_by_id is not None
+            and self.decided_by_id != self.requested_by_id
+            and self.status not in {self.Status.PENDING, self.Status.REFUSED, self.Status.LAPSED}
+        )

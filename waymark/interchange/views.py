@@ -1,7 +1,8 @@
 """Imports and exports from the web, for system administrators (docs/interchange.md, "From the web").
 
 The pages show counts, file names and the row and column of each problem, never a record. Each
-change asks for the administrator's second factor again (as other privileged changes do).
+change asks for the administrator's second factor again (as other privileged changes do),
+including a second administrator's approval of an export with locating details.
 """
 
 from __future__ import annotations
@@ -11,19 +12,21 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
+from waymark.audit.justifications import given_for
 from waymark.audit.models import AuditAction
 from waymark.core.access import signed_in
 from waymark.core.paging import paged
 from waymark.core.roles import Role
 from waymark.interchange import jobs
-from waymark.interchange.forms import ExportForm, UploadForm
+from waymark.interchange.forms import WITH, ExportForm, UploadForm
 from waymark.interchange.models import ExportJob, ImportJob
 from waymark.web.actions import run_action
 from waymark.web.forms import ButtonForm
@@ -144,26 +147,102 @@ def import_discard(request: HttpRequest, job_id: UUID) -> HttpResponse:
     return _import_change(request, job_id, jobs.import_job_discard, "The upload is discarded and wiped.")
 
 
+def _exports_visible_to(user: User) -> QuerySet[ExportJob]:
+    """The exports ``user`` may see: a system administrator's own, and every other administrator's
+    export waiting for a second administrator (to approve or refuse it). Never the .zip
+    (``payload``); none to anyone else, whatever the URL rule says."""
+    if Role.SYSTEM_ADMINISTRATOR not in user.roles:
+        return ExportJob.objects.none()
+    return ExportJob.objects.filter(Q(requested_by=user) | Q(status=ExportJob.Status.PENDING)).defer("payload")
+
+
+def _awaiting_approval(user: User) -> list[dict[str, object]]:
+    """Other administrators' exports waiting for a second administrator, each with the reason
+    its requester gave (kept encrypted as the request's justification), soonest to lapse first."""
+    waiting = (
+        _exports_visible_to(user)
+        .filter(status=ExportJob.Status.PENDING, approve_by__gt=timezone.now())
+        .exclude(requested_by=user)
+        .select_related("requested_by")
+        .order_by("approve_by")
+    )
+    return [{"job": job, "reasons": given_for(job)} for job in waiting]
+
+
 @signed_in(ADMIN)
 @require_http_methods(["GET", "POST"])
 def exports(request: HttpRequest) -> HttpResponse:
     require_privileged_reauth(request)
+    user = _user(request)
     form = ExportForm(request.POST) if request.method == "POST" else ExportForm()
-    if request.method == "POST" and form.is_valid():
-        jobs.export_job_request(actor=_user(request), for_spreadsheet=form.cleaned_data["for_spreadsheet"])
-        messages.success(request, "The export is being built. This page shows when it is ready to download.")
-        return redirect("interchange:exports")
-    page = paged(request, ExportJob.objects.filter(requested_by=_user(request)).defer("payload"))
+    if request.method == "POST":
+        job = run_action(
+            form,
+            lambda data: jobs.export_job_request(
+                actor=user,
+                locating_details=data["details"] == WITH,
+                reason=data["reason"],
+                for_spreadsheet=data["for_spreadsheet"],
+            ),
+        )
+        if job is not None:
+            if job.status == ExportJob.Status.PENDING:
+                messages.success(
+                    request,
+                    "Your request is waiting for another system administrator to approve it. "
+                    "Nothing is built until they do.",
+                )
+            else:
+                messages.success(request, "The export is being built. This page shows when it is ready to download.")
+            return redirect("interchange:exports")
+    page = paged(
+        request,
+        _exports_visible_to(user).filter(requested_by=user).select_related("decided_by").order_by("-created_at"),
+    )
     building = any(job.status == ExportJob.Status.BUILDING for job in page.object_list)
-    context = {"form": form, "page": page, "building": building, "link_minutes": jobs.export_link_minutes()}
+    context = {
+        "form": form,
+        "page": page,
+        "building": building,
+        "link_minutes": jobs.export_link_minutes(),
+        "approval_hours": jobs.export_approval_hours(),
+        "now": timezone.now(),
+    }
     if request.headers.get("HX-Request"):
         # The table alone, polled while an export is built: this administrator's own exports'
         # statuses, no record, so the poll is not audited as a view each time.
         return render(request, "interchange/_exports_table.html", context)
+    context["awaiting"] = _awaiting_approval(user)
     audit_record(
         actor=request.user, action=AuditAction.VIEW, object_type="interchange.exportjob", detail={"page": "exports"}
     )
     return render(request, "interchange/exports.html", context)
+
+
+def _export_decision(request: HttpRequest, job_id: UUID, action: Callable[..., ExportJob], done: str) -> HttpResponse:
+    # The approver presents their second factor again, as the requester did on the way in.
+    require_privileged_reauth(request)
+    decided = run_action(ButtonForm(request.POST), lambda _: action(actor=_user(request), job_id=job_id), flash=request)
+    if decided is not None:
+        messages.success(request, done)
+    return redirect("interchange:exports")
+
+
+@signed_in(ADMIN)
+@require_POST
+def export_approve(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    return _export_decision(
+        request,
+        job_id,
+        jobs.export_job_approve,
+        "You approved the export. The worker builds it; only the administrator who asked can download it.",
+    )
+
+
+@signed_in(ADMIN)
+@require_POST
+def export_refuse(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    return _export_decision(request, job_id, jobs.export_job_refuse, "You refused the export. It will not be built.")
 
 
 @signed_in(ADMIN)
