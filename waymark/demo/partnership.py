@@ -212,6 +212,13 @@ DEMO_USERS: list[DemoUser] = [
         "System administrator",
         (("SCS", "Digital Services", Role.SYSTEM_ADMINISTRATOR),),
     ),
+    # A second administrator: privileged grants and exports that locate people need two keys.
+    DemoUser(
+        "lena.morris@council.example",
+        "Lena Morris",
+        "System administrator (the second key)",
+        (("SCS", "Digital Services", Role.SYSTEM_ADMINISTRATOR),),
+    ),
     DemoUser(
         "joan.fletcher@council.example",
         "Joan Fletcher",
