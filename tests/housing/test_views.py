@@ -3,6 +3,7 @@ end, the temporary-accommodation address rule, and the audit of every view."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -225,3 +226,60 @@ def test_the_applicant_list_says_when_it_is_limited_and_takes_a_chosen_person(of
     chosen = client.get(reverse("housing:application_new"), {"person": str(applicant.pk)})
     assert str(applicant.pk) in dict(chosen.context["form"].fields["person"].choices)
     assert others  # the newest were offered first
+
+
+def test_the_end_of_duty_date_starts_at_today_in_london_and_can_be_changed(application, officer, time_machine):
+    """A walkthrough found the date empty. It starts at London's today (here just after midnight in
+    summer time, when the UTC date is still the day before); a typed date still wins, and an
+    emptied one is still refused."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    _assessed(officer, application, on=date(2026, 11, 2))
+    duty = application.duties.get()
+    time_machine.move_to(datetime(2027, 4, 1, 0, 30, tzinfo=ZoneInfo("Europe/London")), tick=False)
+    client = signed_in_client(officer)
+    url = reverse("housing:duty_end", args=[application.pk, duty.pk])
+    page = client.get(url).content.decode()
+    for name, value in (("ended_on_0", "1"), ("ended_on_1", "4"), ("ended_on_2", "2027")):
+        assert re.search(rf'<input[^>]*name="{name}"[^>]*value="{value}"', page), name
+    application.refresh_from_db()
+    empty = client.post(url, {"reason": ReliefEnd.WITHDRAWN, "version": application.version})
+    assert empty.status_code == 200 and b"There is a problem" in empty.content
+    assert b"date the duty ended" in empty.content
+    changed = client.post(
+        url,
+        {
+            "ended_on_0": "20",
+            "ended_on_1": "3",
+            "ended_on_2": "2027",
+            "reason": ReliefEnd.WITHDRAWN,
+            "version": application.version,
+        },
+    )
+    assert changed.status_code == 302
+    duty.refresh_from_db()
+    assert duty.ended_on == date(2027, 3, 20)
+
+
+def test_the_end_of_placement_date_starts_at_today_in_london(application, officer, time_machine):
+    """As the end of a duty: London's today (just after midnight in summer time, the UTC date still
+    the day before), which the officer may change."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    _assessed(officer, application, on=date(2026, 11, 2))
+    placement = actions.placement_start(
+        actor=officer,
+        application=application,
+        placement_type=PlacementType.HOSTEL,
+        started_on=date(2026, 11, 2),
+        area="Southmere",
+        out_of_district=False,
+        household_with_children=False,
+    )
+    time_machine.move_to(datetime(2027, 4, 1, 0, 30, tzinfo=ZoneInfo("Europe/London")), tick=False)
+    page = signed_in_client(officer).get(reverse("housing:placement_end", args=[application.pk, placement.pk]))
+    html = page.content.decode()
+    for name, value in (("ended_on_0", "1"), ("ended_on_1", "4"), ("ended_on_2", "2027")):
+        assert re.search(rf'<input[^>]*name="{name}"[^>]*value="{value}"', html), name

@@ -302,26 +302,89 @@ def test_a_post_without_the_discussion_adds_the_action_as_before(client_for, coo
 
 
 def test_saving_the_discussion_keeps_a_half_typed_action(client_for, coordinator, running, police_agency):
+    """Post/redirect/get: a refresh of the page does not offer to post again, and the half-typed
+    action comes back on the page it redirects to (kept in the session, encrypted, not in the
+    address), until it is added."""
     case = listed_case(running)
     client = client_for(coordinator)
+    half_typed = {"action-description": "Canary-half-typed action", "action-due_on_0": "31"}
     response = client.post(
         url("meeting-case", running, case_id=case.pk),
+        {"summary": SUMMARY, "risks": RISKS, "read_state": read_state(client, running, case), **half_typed},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url("meeting-case", running, case_id=case.pk)  # nothing typed in it
+    case.refresh_from_db()
+    assert case.discussion_summary == SUMMARY and not case.actions.exists()
+    page = page_of(client.get(response["Location"]))
+    assert f"Discussion of {case.ref} saved." in page
+    assert "The action you were typing has not been added yet" in page
+    assert "Canary-half-typed action" in page and 'value="31"' in page
+    assert 'id="unsent-action"' in page
+    assert "There is a problem" not in page  # the action was not submitted, so no errors against it
+    assert SUMMARY in page
+    # A refresh shows it again; the session holds it encrypted only.
+    again = page_of(client.get(response["Location"]))
+    assert "Canary-half-typed action" in again and 'value="31"' in again
+    from django.contrib.sessions.models import Session
+
+    stored = Session.objects.get(session_key=client.session.session_key).session_data
+    assert "Canary" not in str(client.session.items()) and "Canary" not in stored
+    # Another case's page does not show it.
+    other = listed_case(running)
+    assert "Canary-half-typed action" not in page_of(client.get(url("meeting-case", running, case_id=other.pk)))
+    # Added, it is no longer kept.
+    added = client.post(
+        url("action-add", running, case_id=case.pk),
         {
             "summary": SUMMARY,
             "risks": RISKS,
             "read_state": read_state(client, running, case),
-            "action-description": "Canary-half-typed action",
-            "action-due_on_0": "31",
+            **an_action(police_agency, description="Canary-half-typed action, finished"),
         },
     )
-    page = page_of(response)
-    assert response.status_code == 200
-    assert f"Discussion of {case.ref} saved." in page
-    assert "The action you were typing has not been added yet" in page
-    assert "Canary-half-typed action" in page and 'value="31"' in page
-    assert "There is a problem" not in page  # the action was not submitted, so no errors against it
-    case.refresh_from_db()
-    assert case.discussion_summary == SUMMARY and not case.actions.exists()
+    assert added.status_code == 302 and case.actions.count() == 1
+    after = page_of(client.get(added["Location"]))
+    assert 'id="unsent-action"' not in after and 'value="31"' not in after
+
+
+def test_a_kept_action_is_forgotten_when_the_discussion_is_saved_with_the_action_cleared(
+    client_for, coordinator, running
+):
+    case = listed_case(running)
+    client = client_for(coordinator)
+    state = read_state(client, running, case)
+    page_url = url("meeting-case", running, case_id=case.pk)
+    client.post(page_url, {"summary": SUMMARY, "risks": "", "read_state": state, "action-owner_name": "Canary DS"})
+    assert "Canary DS" in page_of(client.get(page_url))
+    cleared = client.post(
+        page_url,
+        {"summary": SUMMARY, "risks": "", "read_state": read_state(client, running, case), "action-owner_name": ""},
+    )
+    assert cleared.status_code == 302
+    assert "Canary DS" not in page_of(client.get(page_url))
+
+
+def test_enter_in_an_action_box_adds_the_action(client_for, coordinator, running):
+    """Pressing Enter in a one-line box submits the form with its first submit button (HTML's
+    implicit submission): that is "Add the action", not "Save the discussion". The discussion's
+    boxes are textareas (Enter is a new line there), and so is the action's description."""
+    case = listed_case(running)
+    page = client_for(coordinator).get(url("meeting-case", running, case_id=case.pk)).content.decode()
+    form = re.search(r'<form[^>]*id="case-form".*?</form>', page, re.S).group(0)
+    buttons = re.findall(r"<button[^>]*>[^<]*</button>|<input[^>]*type=\"submit\"[^>]*>", form)
+    assert buttons and "Add the action" in buttons[0], buttons
+    assert f'formaction="{url("action-add", running, case_id=case.pk)}"' in buttons[0]
+    assert [re.sub(r"<[^>]+>", "", b).strip() for b in buttons] == [
+        "Add the action",
+        "Mark the case heard",
+        "Save the discussion",
+    ]
+    one_line = re.findall(r'<input[^>]*type="text"[^>]*name="([^"]+)"|<input[^>]*name="([^"]+)"[^>]*type="text"', form)
+    names = {a or b for a, b in one_line}
+    assert names and all(name.startswith("action-") for name in names), names
+    for name in ("summary", "risks", "action-description"):
+        assert re.search(rf'<textarea[^>]*name="{name}"', form), name
 
 
 def test_saving_the_discussion_without_an_action_goes_back_to_the_page(client_for, coordinator, running):

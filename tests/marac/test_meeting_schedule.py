@@ -1,5 +1,7 @@
-"""The schedule: regular meetings every MARAC_MEETING_INTERVAL_DAYS, idempotent; emergency meetings;
-invitations default to the core MARAC agencies."""
+"""The schedule: regular meetings every MARAC_MEETING_INTERVAL_DAYS, idempotent, moved off bank
+holidays and the Christmas closure; emergency meetings; invitations default to the core MARAC
+agencies. The module runs on a fixed day (``TODAY``): a schedule read from the wall clock would
+cross Christmas in some weeks of the year and not others."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from tests.clock import on_day
 from tests.factories import AgencyFactory
 from tests.marac.meeting_fixtures import *  # noqa: F403
 from tests.marac.meeting_fixtures import in_days
@@ -21,6 +24,15 @@ from waymark.marac.meetings.actions import (
 )
 from waymark.marac.models import MaracMeeting, MeetingKind
 from waymark.organisations.models import AgencyKind
+
+TODAY = dt.date(2026, 9, 1)  # a Tuesday, well before Christmas
+
+
+@pytest.fixture(autouse=True)
+def fixed_day():
+    with on_day(TODAY):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +143,58 @@ def test_meeting_list_shows_upcoming_and_past(client_for, coordinator, meeting):
     body = client_for(coordinator).get(reverse("marac:meetings")).content.decode()
     assert meeting.ref in body and past.ref in body
     assert body.index("Upcoming") < body.index(meeting.ref) < body.index("Recent meetings") < body.index(past.ref)
+
+
+# --- Bank holidays and the Christmas closure (a walkthrough found a meeting on 24 December) -----
+
+
+def d(year: int, month: int, day: int) -> dt.date:
+    return dt.date(year, month, day)
+
+
+def test_a_meeting_due_on_christmas_eve_moves_to_the_first_working_day_of_january(coordinator, settings):
+    settings.MARAC_MEETING_INTERVAL_DAYS = 14
+    created = meeting_schedule_create(actor=coordinator, first_on=d(2026, 12, 10), weeks=8)
+    # Thursday 24 December 2026: the closure, then Friday 1 January (a bank holiday), a weekend.
+    assert [m.held_on for m in created] == [d(2026, 12, 10), d(2027, 1, 4), d(2027, 1, 7), d(2027, 1, 21)]
+    assert [m.ref for m in created][1] == "MARAC-2027-01-04"
+    # Idempotent with the move: running it again adds nothing.
+    assert meeting_schedule_create(actor=coordinator, first_on=d(2026, 12, 10), weeks=8) == []
+
+
+def test_two_weekly_meetings_moved_onto_one_day_make_one_meeting(coordinator, settings):
+    """Weekly meetings on Fridays: 25 December 2026 and 1 January 2027 both move to Monday 4
+    January. One meeting is held that day; none is held for 25 December (a meeting is never
+    brought forward into the closure, and two regular meetings never share a day)."""
+    from waymark.marac.meetings.selectors import regular_schedule
+
+    settings.MARAC_MEETING_INTERVAL_DAYS = 7
+    schedule = regular_schedule(d(2026, 12, 18), 4)
+    assert [(r.due_on, r.held_on) for r in schedule] == [
+        (d(2026, 12, 18), d(2026, 12, 18)),
+        (d(2026, 12, 25), None),
+        (d(2027, 1, 1), d(2027, 1, 4)),
+        (d(2027, 1, 8), d(2027, 1, 8)),
+    ]
+    created = meeting_schedule_create(actor=coordinator, first_on=d(2026, 12, 18), weeks=4)
+    assert [m.held_on for m in created] == [d(2026, 12, 18), d(2027, 1, 4), d(2027, 1, 8)]
+
+
+def test_the_schedule_page_says_which_meetings_moved(client_for, coordinator, settings):
+    settings.MARAC_MEETING_INTERVAL_DAYS = 14
+    first = d(2026, 12, 10)
+    data = {"first_on_0": first.day, "first_on_1": first.month, "first_on_2": first.year, "weeks": 4}
+    page = client_for(coordinator).post(reverse("marac:meeting-schedule"), data, follow=True).content.decode()
+    assert "2 meetings scheduled." in page
+    assert "24 December 2026 moved to Monday 4 January 2027" in page
+
+
+def test_the_next_first_date_keeps_the_rhythm_after_a_moved_meeting(client_for, coordinator, settings):
+    """After Thursday 24 December was held on Monday 4 January, the next meeting is due on
+    Thursday 7 January, not a fortnight after the 4th."""
+    settings.MARAC_MEETING_INTERVAL_DAYS = 14
+    meeting_schedule_create(actor=coordinator, first_on=d(2026, 11, 26), weeks=6)
+    assert MaracMeeting.objects.order_by("-held_on").first().held_on == d(2027, 1, 4)
+    page = client_for(coordinator).get(reverse("marac:meeting-schedule")).content.decode()
+    for name, value in (("first_on_0", "7"), ("first_on_1", "1"), ("first_on_2", "2027")):
+        assert f'name="{name}" type="text" inputmode="numeric" autocomplete="off" value="{value}"' in page, name

@@ -281,7 +281,13 @@ def assess(request: AuthenticatedHttpRequest, application_id: str) -> HttpRespon
 def duty_end(request: AuthenticatedHttpRequest, application_id: str, duty_id: str) -> HttpResponse:
     application = _application(request, application_id, detail={"page": "end duty"})
     duty = access.get_duty_for_user(request.user, application, duty_id, page="end duty")
-    form = forms.DutyEndForm(request.POST or None, kind=duty.kind, initial={"version": application.version})
+    # Most duties are recorded as ended on the day: the date starts at today (London), and the
+    # officer changes it for an earlier end.
+    form = forms.DutyEndForm(
+        request.POST or None,
+        kind=duty.kind,
+        initial={"version": application.version, "ended_on": timezone.localdate()},
+    )
     if request.method == "POST":
         done = run_action(
             form,
@@ -340,7 +346,10 @@ def placement_end(request: AuthenticatedHttpRequest, application_id: str, placem
     placement: TemporaryPlacement = access.get_placement_for_user(
         request.user, application, placement_id, page="end placement"
     )
-    form = forms.PlacementEndForm(request.POST or None, initial={"version": placement.version})
+    # As ending a duty: the date starts at today (London); the officer changes it for an earlier end.
+    form = forms.PlacementEndForm(
+        request.POST or None, initial={"version": placement.version, "ended_on": timezone.localdate()}
+    )
     if request.method == "POST":
         done = run_action(
             form,

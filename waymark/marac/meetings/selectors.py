@@ -6,12 +6,14 @@ functions take a meeting (or a user) already checked there."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from waymark.core.dates import is_bank_holiday, is_working_day
 from waymark.marac.meetings.access import (
     is_coordinator,
     meetings_visible_to,
@@ -69,15 +71,109 @@ def core_agencies() -> QuerySet[Agency]:
     return Agency.objects.filter(is_active=True, kind__in=CORE_AGENCY_KINDS)
 
 
-def schedule_dates(first_on: dt.date, weeks: int) -> list[dt.date]:
-    """Every regular meeting date from ``first_on`` for ``weeks`` weeks, every interval_days days."""
+# The Christmas closure: most partner agencies do not work from Christmas Eve to New Year's Day,
+# whatever the weekday, so no regular MARAC is held then (bank holidays are
+# ``waymark.core.dates``'s, England and Wales).
+CLOSURE_STARTS = (12, 24)
+CLOSURE_ENDS = (1, 1)
+
+
+def in_christmas_closure(day: dt.date) -> bool:
+    """24 December to 1 January inclusive."""
+    return (day.month, day.day) >= CLOSURE_STARTS or (day.month, day.day) <= CLOSURE_ENDS
+
+
+def must_move(day: dt.date) -> bool:
+    """A regular meeting due on ``day`` is held on another day: a bank holiday or the closure."""
+    return is_bank_holiday(day) or in_christmas_closure(day)
+
+
+def is_meeting_day(day: dt.date) -> bool:
+    """A day a moved meeting may go to: a working day outside the Christmas closure."""
+    return is_working_day(day) and not in_christmas_closure(day)
+
+
+def held_on_for(due_on: dt.date) -> dt.date:
+    """The day a regular meeting due on ``due_on`` is held: that day, or when it must move, the next
+    working day after it outside the closure (24 December -> the first working day of January)."""
+    if not must_move(due_on):
+        return due_on
+    day = due_on + dt.timedelta(days=1)
+    while not is_meeting_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+@dataclass(frozen=True)
+class RegularDate:
+    """One date of the regular rhythm and the day its meeting is held (None: none is held, see
+    ``regular_schedule``)."""
+
+    due_on: dt.date
+    held_on: dt.date | None
+
+    @property
+    def moved(self) -> bool:
+        return self.held_on != self.due_on
+
+
+def regular_schedule(first_on: dt.date, weeks: int, *, interval: int | None = None) -> list[RegularDate]:
+    """Every date of the rhythm from ``first_on`` for ``weeks`` weeks (every ``interval`` days, by
+    default ``interval_days()``), each with the day its meeting is held (``held_on_for``).
+
+    When a moved meeting would be held on or after the next meeting's day (weekly meetings over
+    Christmas: 24 and 31 December both move to the first working day of January), no meeting is
+    held for it (``held_on`` None): the next meeting, the first after the closure, hears its cases.
+    A meeting is never brought forward, and two regular meetings never share a day."""
     end = first_on + dt.timedelta(weeks=weeks)
-    step = dt.timedelta(days=interval_days())
-    dates, day = [], first_on
+    step = dt.timedelta(days=interval or interval_days())
+    due, day = [], first_on
     while day < end:
-        dates.append(day)
+        due.append(day)
         day += step
-    return dates
+    schedule: list[RegularDate] = []
+    next_held: dt.date | None = None  # the day of the next meeting that is held
+    for day in reversed(due):
+        held_on = held_on_for(day)
+        if next_held is not None and held_on >= next_held:  # only a moved meeting can reach the next
+            schedule.append(RegularDate(due_on=day, held_on=None))
+        else:
+            schedule.append(RegularDate(due_on=day, held_on=held_on))
+            next_held = held_on
+    return schedule[::-1]
+
+
+def schedule_dates(first_on: dt.date, weeks: int, *, interval: int | None = None) -> list[dt.date]:
+    """The days the regular meetings from ``first_on`` for ``weeks`` weeks are held, in order
+    (``regular_schedule``: moved off bank holidays and the Christmas closure)."""
+    return [r.held_on for r in regular_schedule(first_on, weeks, interval=interval) if r.held_on is not None]
+
+
+def _may_have_moved(held_on: dt.date) -> bool:
+    """Whether a meeting held on ``held_on`` may have been moved there: a day it would have moved
+    from is among the days just before it on which no meeting is held."""
+    day = held_on - dt.timedelta(days=1)
+    while not is_meeting_day(day):
+        if must_move(day):
+            return True
+        day -= dt.timedelta(days=1)
+    return False
+
+
+def next_regular_due() -> dt.date | None:
+    """The next date of the rhythm after the last regular meeting (None when there is none), for
+    the schedule page's first date. Counted from the latest recent meeting that cannot have been
+    moved, so a meeting moved past Christmas does not shift the rhythm."""
+    recent = list(MaracMeeting.objects.filter(kind=MeetingKind.REGULAR).order_by("-held_on")[:3])
+    if not recent:
+        return None
+    last = recent[0].held_on
+    anchor = next((m.held_on for m in recent if not _may_have_moved(m.held_on)), last)
+    step = dt.timedelta(days=interval_days())
+    due = anchor + step
+    while held_on_for(due) <= last:
+        due += step
+    return due
 
 
 def agenda(meeting: MaracMeeting) -> QuerySet[MaracCase]:
@@ -146,11 +242,6 @@ def open_actions_for(user: User) -> QuerySet[MaracAction]:
     if is_coordinator(user):
         return open_actions
     return open_actions.filter(owner_agency_id__in=representative_agency_ids(user))
-
-
-def last_regular_meeting() -> MaracMeeting | None:
-    """The latest regular meeting on the schedule (the coordinator schedules the next after it)."""
-    return MaracMeeting.objects.filter(kind=MeetingKind.REGULAR).order_by("-held_on").first()
 
 
 def earlier_actions_for_victim(marac_case: MaracCase, meeting: MaracMeeting) -> QuerySet[MaracAction]:

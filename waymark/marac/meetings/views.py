@@ -29,7 +29,7 @@ from waymark.audit.scoping import get_for_user
 from waymark.core.access import signed_in
 from waymark.core.roles import Role
 from waymark.core.versioning import StaleEdit, conflict_response, versioned_initial
-from waymark.marac.meetings import actions, selectors
+from waymark.marac.meetings import actions, selectors, unsent
 from waymark.marac.meetings.access import (
     actions_visible_to,
     get_action_for_user,
@@ -142,12 +142,26 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _next_regular_date() -> dt.date:
-    """The day after the last regular meeting's interval, or a week today for a new schedule."""
-    last = selectors.last_regular_meeting()
+    """The next date of the rhythm after the last regular meeting, or a week today for a new schedule."""
+    due = selectors.next_regular_due()
     today = timezone.localdate()
-    if last is not None and last.held_on + dt.timedelta(days=selectors.interval_days()) >= today:
-        return last.held_on + dt.timedelta(days=selectors.interval_days())
+    if due is not None and due >= today:
+        return due
     return today + dt.timedelta(days=7)
+
+
+def _moves_said(first_on: dt.date, weeks: int) -> str:
+    """The schedule's meetings moved off a bank holiday or the Christmas closure, in words."""
+    said = []
+    for regular in selectors.regular_schedule(first_on, weeks):
+        due = f"{regular.due_on:%-d %B %Y}"
+        if regular.held_on is None:
+            said.append(f"none is held for {due}: the next meeting after the holiday hears its cases")
+        elif regular.moved:
+            said.append(f"{due} moved to {regular.held_on:%A %-d %B %Y}")
+    if not said:
+        return ""
+    return " Bank holidays and the Christmas closure (24 December to 1 January): " + "; ".join(said) + "."
 
 
 @signed_in(COORDINATOR)
@@ -172,7 +186,8 @@ def meeting_schedule(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 f"{len(created)} meeting{'s' if len(created) != 1 else ''} scheduled"
-                + (f"; {skipped} already in the schedule." if skipped else "."),
+                + (f"; {skipped} already in the schedule." if skipped else ".")
+                + _moves_said(data["first_on"], data["weeks"]),
             )
             return redirect("marac:meetings")
     else:
@@ -517,17 +532,20 @@ def attendee_remove(request: AuthenticatedHttpRequest, meeting_id: UUID, attende
 
 
 # The case page is one form (``marac/meeting_case.html``): the discussion, the action being added
-# and the three buttons ("Save the discussion", "Add the action" with ``formaction``, "Mark the case
-# heard" with ``formaction``) post everything typed, without script. Each view saves what its
-# button means and never drops what was typed elsewhere on the page: "Add the action" saves the
-# discussion as a draft with the action, "Save the discussion" shows a half-typed action again,
-# "Mark the case heard" saves the discussion and refuses while an action is typed but not added.
-# A refusal saves nothing and shows the page again as typed.
+# and the three buttons ("Add the action" with ``formaction``, then "Save the discussion" and "Mark
+# the case heard" with ``formaction``) post everything typed, without script. "Add the action" is
+# the form's first button, so Enter in one of the action's one-line boxes adds the action. Each
+# view saves what its button means and never drops what was typed elsewhere on the page: "Add the
+# action" saves the discussion as a draft with the action, "Save the discussion" keeps a half-typed
+# action for the page it redirects to (``unsent``), "Mark the case heard" saves the discussion and
+# refuses while an action is typed but not added. A refusal saves nothing and shows the page
+# again as typed.
 
 ACTION_NOT_ADDED = (
     'You have typed an action that has not been added. Press "Add the action", or clear the '
     "action's boxes, before marking the case heard."
 )
+ACTION_KEPT = 'The action you were typing has not been added yet: it is below. Finish it and press "Add the action".'
 
 
 def _discussion_form(marac_case: MaracCase) -> CaseDiscussionForm:
@@ -567,10 +585,12 @@ def _run_case_action(
 @require_http_methods(["GET", "POST"])
 def meeting_case(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
     """Hearing one case: the research, the summary and risks, the actions, marking it heard.
-    A POST is "Save the discussion"."""
+    A POST is "Save the discussion": once saved, back to the page (post/redirect/get), with an
+    action typed but not added kept for it (``unsent``)."""
     meeting = get_meeting_to_run(request.user, meeting_id, page="meeting mode: case")
     marac_case = get_meeting_case_for_user(request.user, meeting, case_id, page="meeting mode: case")
     action_form = ActionForm(prefix="action")
+    unsent_action = False
     if request.method == "POST":
         form = CaseDiscussionForm(request.POST)
         typed = ActionForm(request.POST, prefix="action")
@@ -591,20 +611,28 @@ def meeting_case(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: U
             action_form = typed.as_typed()  # kept as typed: its button was not pressed
         if done is not None:
             messages.success(request, f"Discussion of {marac_case.ref} saved.")
-            if not typed.is_typed():
-                return redirect("marac:meeting-case", meeting_id=meeting.pk, case_id=marac_case.pk)
-            messages.info(
-                request,
-                'The action you were typing has not been added yet: it is below. Finish it and press "Add the action".',
-            )
-            form = _discussion_form(marac_case)
+            if typed.is_typed():
+                unsent.keep(request, marac_case.pk, request.POST)
+                messages.info(request, ACTION_KEPT)
+            else:
+                unsent.drop(request, marac_case.pk)
+            return redirect("marac:meeting-case", meeting_id=meeting.pk, case_id=marac_case.pk)
     else:
         form = _discussion_form(marac_case)
-    return _meeting_case_page(request, meeting, marac_case, form, action_form)
+        kept = unsent.kept_for(request, marac_case.pk)
+        if kept is not None:
+            action_form, unsent_action = ActionForm(kept, prefix="action").as_typed(), True
+    return _meeting_case_page(request, meeting, marac_case, form, action_form, unsent_action=unsent_action)
 
 
 def _meeting_case_page(
-    request: AuthenticatedHttpRequest, meeting: MaracMeeting, marac_case: MaracCase, form: Any, action_form: Any
+    request: AuthenticatedHttpRequest,
+    meeting: MaracMeeting,
+    marac_case: MaracCase,
+    form: Any,
+    action_form: Any,
+    *,
+    unsent_action: bool = False,
 ) -> HttpResponse:
     entries = list(research_visible_to(request.user, meeting).filter(marac_case=marac_case))
     # The object check (get_meeting_case_for_user) wrote the VIEW row.
@@ -623,6 +651,7 @@ def _meeting_case_page(
             "entries": entries,
             "form": form,
             "action_form": action_form,
+            "unsent_action": unsent_action,
             "case_actions": list(marac_case.actions.filter(agreed_at=meeting).select_related("owner_agency")),
             "observers_waiting": selectors.observers_waiting(meeting).count(),
             "running": meeting.status == MeetingStatus.IN_PROGRESS,
@@ -682,6 +711,7 @@ def action_add(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUI
             case=marac_case,
         )
     if added is not None:
+        unsent.drop(request, marac_case.pk)
         saved = posted is not None and (marac_case.discussion_summary, marac_case.risks_identified) != before
         messages.success(request, "Action added." + (" The discussion typed so far is saved too." if saved else ""))
         return redirect("marac:meeting-case", meeting_id=meeting.pk, case_id=marac_case.pk)
@@ -702,6 +732,7 @@ def case_hear(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID
             lambda: actions.meeting_case_hear(actor=request.user, meeting=meeting, marac_case=marac_case),
             heard,
         ):
+            unsent.drop(request, marac_case.pk)
             return redirect("marac:meeting-run", meeting_id=meeting.pk)
         return redirect("marac:meeting-case", meeting_id=meeting.pk, case_id=marac_case.pk)
     typed = ActionForm(request.POST, prefix="action")
@@ -722,6 +753,7 @@ def case_hear(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID
         action_form=None,
         case=marac_case,
     ):
+        unsent.drop(request, marac_case.pk)
         messages.success(request, heard)
         return redirect("marac:meeting-run", meeting_id=meeting.pk)
     return _meeting_case_page(request, meeting, marac_case, posted, action_form)
