@@ -106,12 +106,14 @@ def test_commissioner_compares_providers_downloads_and_opens_the_board_pack(page
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(download.path().read_bytes())).active
-    rows = list(sheet.values)
-    by_group = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
-    assert by_group[SASS_NAME]["referred"] == 26
-    assert by_group[SASS_NAME]["referred_change"] == 0.3  # 20 to 26
-    assert by_group["Victim Support Southmere"]["supported"] == 10
-    assert by_group["All"]["referred"] == 37
+    header = [c.value for c in sheet[1]]
+    by_group = {row[0].value: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)}
+    assert header[0] == "Provider"  # headings in words, as the board pack's
+    assert by_group[SASS_NAME]["Referred"].value == 26
+    change = by_group[SASS_NAME]["Referred: change on the year before"]
+    assert change.value == 0.3 and change.number_format == "0.0%"  # 20 to 26: shown as 30.0%
+    assert by_group["Victim Support Southmere"]["Supported"].value == 10
+    assert by_group["All"]["Referred"].value == 37
 
     # The board pack for last quarter (2026/27 Q2), generated and opened.
     visit(page, "/")

@@ -129,10 +129,44 @@ def test_downloads_xlsx_and_csv_audited(client_for, commissioner, providers, pol
     values = list(load_workbook(io.BytesIO(xlsx.content)).active.values)
     header = values[0]
     by_group = {row[0]: dict(zip(header, row, strict=True)) for row in values[1:]}
-    assert by_group["Harbour Advocacy"]["referred"] == 12 and by_group["All"]["referred"] == 22
-    assert by_group["Harbour Advocacy"]["referred_change"] == 0.2  # 10 to 12
+    assert by_group["Harbour Advocacy"]["Referred"] == 12 and by_group["All"]["Referred"] == 22
+    assert by_group["Harbour Advocacy"]["Referred: change on the year before"] == 0.2  # 10 to 12
     text = client.get(url, {**LAST_QUARTER, "by": "provider", "format": "csv"}).content.decode()
     assert list(csv.DictReader(io.StringIO(text)))[-1]["group"] == "All"
     assert (
         AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="report:commissioning-outcomes").count() == 2
     )
+
+
+def test_the_spreadsheet_reads_in_words_and_percentages_and_the_csv_keeps_its_keys(client_for, commissioner, police):
+    """The XLSX is for a commissioner to read: headings in words and rates as percentages, as the
+    board pack writes them (``presentation``), and a name a spreadsheet would run as a formula shown
+    as text. The CSV is for BI tools: the column keys (the API's) and fractions, kept stable."""
+    from waymark.commissioning.dashboard import COLUMNS
+
+    harbour, formula = AgencyFactory(name="Harbour Advocacy"), AgencyFactory(name='=HYPERLINK("http://x")')
+    build((harbour, formula), police)
+    client = client_for(commissioner)
+    url = reverse("commissioning:outcomes_download")
+    book = load_workbook(io.BytesIO(client.get(url, {**LAST_QUARTER, "by": "provider", "format": "xlsx"}).content))
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["Provider", "Referred", "Referred, a year earlier", "Referred: change on the year before"]
+    assert "Risk reduced within 3 months" in header and "Risk reduced within 3 months: count" in header
+    assert "Risk reduced within 3 months: change on a year earlier (percentage points)" in header
+    assert not [h for h in header if "_" in h]  # no column key
+    rows = {row[0].value: {h: c for h, c in zip(header, row, strict=True)} for row in sheet.iter_rows(min_row=2)}
+    change = rows["Harbour Advocacy"]["Referred: change on the year before"]
+    assert change.value == 0.2 and change.number_format == "0.0%"  # shown as 20.0%
+    risk = rows["Harbour Advocacy"]["Risk reduced within 3 months"]
+    assert risk.value == 0 and risk.number_format == "0.0%"  # 0 of 11
+    assert '\'=HYPERLINK("http://x")' in rows  # shown as text, never run
+    about = [row[0] for row in book["About"].values]
+    assert about[0] == "Outcomes by provider" and any("Counts from 1 to 9" in line for line in about)
+
+    text = client.get(url, {**LAST_QUARTER, "by": "provider", "format": "csv"}).content.decode()
+    lines = list(csv.reader(io.StringIO(text)))
+    assert lines[0] == COLUMNS  # the keys BI tools read
+    by_group = {line[0]: dict(zip(lines[0], line, strict=True)) for line in lines[1:]}
+    assert by_group["Harbour Advocacy"]["referred_change"] == "0.2"  # a fraction
+    assert '\'=HYPERLINK("http://x")' in by_group

@@ -202,3 +202,69 @@ def test_the_dashboards_ethnic_group_and_category_pages_give_nothing_away_togeth
     assert everyone == everyone_again and everyone["referred"] == 45
     assert _withheld(groups["Black, Black British, Caribbean or African"]["referred"])
     assert recovered(groups, categories, everyone, figures, [(f"{key}_n", f"{key}_d") for key in rates]) == []
+
+
+# Different people supported, July 2026, by category: (people, cases each of the first few had:
+# the others one), each case at a different provider. Irish: 3 people (small) in 12 cases (not).
+# Hand count: White 17 people (14 + 3) in 28 cases, Asian 22 people (10 + 12) in 23 cases, Not
+# known 11 people in 12 cases; 50 people, 63 cases in all.
+PEOPLE_CASES = {
+    "white_british": (14, [2, 2]),
+    "white_irish": (3, [4, 4, 4]),
+    "asian_indian": (10, [2]),
+    "asian_pakistani": (12, []),
+    "not_known": (11, [2]),
+}
+PEOPLE_BY_GROUP = {
+    "White": 17,
+    "Asian or Asian British": 22,
+    "Not known or not said": 11,
+    "White: English, Welsh, Scottish, Northern Irish or British": 14,
+    "White: Irish": 3,
+    "Asian or Asian British: Indian": 10,
+    "Asian or Asian British: Pakistani": 12,
+    "All": 50,
+}
+
+
+@pytest.fixture
+def supported_again():
+    providers = [AgencyFactory(name=f"Provider {i}", kind=AgencyKind.DA_SPECIALIST) for i in range(4)]
+    for ethnicity, (people, cases) in PEOPLE_CASES.items():
+        for i in range(people):
+            person = make_person(providers[0], ethnicity=ethnicity)
+            for provider in providers[: cases[i] if i < len(cases) else 1]:
+                make_case(agency=provider, person=person, referred_on=JULY, engaged_on=JULY)
+
+
+def test_different_people_supported_by_ethnic_group_are_counted_not_added_and_give_nothing_away(
+    client_for, supported_again
+):
+    """The five groups' different people were their categories' tallies added up, and distinct
+    people were left at nothing: every group read 0. They are counted distinct per group in the
+    database, and protected with the categories' as one table (a person has one ethnicity, so here
+    people do add up: a group's people, less all but one of its categories', is the last)."""
+    client = client_for(make_member(Role.COMMISSIONER))
+    tables = {}
+    for by in ("ethnicity", "ethnicity_category"):
+        response = client.get(reverse("commissioning:outcomes"), {"period": "q-2026-2", "by": by})
+        assert response.status_code == 200
+        tables[by] = {
+            row.label: {"people": row.now["people_supported"].value, "supported": row.now["supported"].value}
+            for row in [*response.context["rows"], response.context["total"]]
+        }
+    groups, categories = tables["ethnicity"], tables["ethnicity_category"]
+    everyone = groups.pop("All")
+    assert categories.pop("All") == everyone and everyone["supported"] == 63
+    assert categories["White: Irish"]["supported"] == 12 and _withheld(categories["White: Irish"]["people"])  # 3
+    shown = {name: row["people"] for name, row in {**groups, **categories}.items() if not _withheld(row["people"])}
+    if not _withheld(everyone["people"]):
+        shown["All"] = everyone["people"]
+    # every figure shown is the hand count: no 0 for a group with people in it, no cases added up
+    assert shown == {name: n for name, n in PEOPLE_BY_GROUP.items() if name in shown}
+    assert shown["White"] == 17 and shown["Asian or Asian British"] == 22  # not 0, nor 28 and 23 cases
+    # the Irish 3 are not White's people less the British, nor anything else the two tables show ...
+    assert recovered(groups, categories, everyone, ["people"]) == []
+    # ... even with everyone's 50 from the page not split (a total withheld here is shown there)
+    irish = ("category", "White: Irish", "people")
+    assert irish not in recovered(groups, categories, {**everyone, "people": 50}, ["people"])

@@ -30,7 +30,7 @@ from waymark.audit.models import AuditAction
 from waymark.commissioning.access import PROVISION_ROLES
 from waymark.commissioning.dimensions import DIMENSIONS
 from waymark.core.access import api_view_access
-from waymark.core.disclosure import SYMBOL, Applied, protect_table, whole_quarters
+from waymark.core.disclosure import SYMBOL, Applied, whole_quarters
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedRequest
@@ -146,15 +146,11 @@ class NeedsFiguresView(ApiView):
     @extend_schema(parameters=[NeedsQuerySerializer], responses=FiguresSerializer)
     def get(self, request: AuthenticatedRequest) -> Response:
         from waymark.commissioning.dashboard import printable
-        from waymark.commissioning.needs import COLUMNS, needs_rows
+        from waymark.commissioning.needs import COLUMNS, protected_needs_rows
 
         data = _query(request, NeedsQuerySerializer)
         applied = Applied()
-        rows, _, hidden = protect_table(
-            needs_rows(data["from_year"], data["to_year"]),
-            ["incidents", "referrals", "marac_cases", "housing_applications"],
-        )
-        applied.record("needs", hidden)
+        rows = protected_needs_rows(data["from_year"], data["to_year"], applied)
         audit_record(
             actor=request.user,
             action=AuditAction.EXPORT,

@@ -74,16 +74,12 @@ def _marac(year: int, quarter: int, applied: Applied) -> list[dict[str, Any]]:
 
 
 def _needs(year: int, end: dt.date, applied: Applied) -> dict[str, Any]:
-    from waymark.commissioning.needs import COLUMNS, needs_rows
+    from waymark.commissioning.needs import COLUMNS, protected_needs_rows
 
-    rows = needs_rows(year - 1, year, through=end)
-    counts = ["incidents", "referrals", "marac_cases", "housing_applications"]
-    protected, _, hidden = protect_table(rows, counts)
-    applied.record("needs", hidden)
     return _section(
         "Needs: rates per 1,000 and change on the year before",
         COLUMNS,
-        protected,
+        protected_needs_rows(year - 1, year, applied, through=end),
         _NEEDS_SPAN,
     )
 
@@ -91,7 +87,9 @@ def _needs(year: int, end: dt.date, applied: Applied) -> dict[str, Any]:
 _NEEDS_SPAN = (
     "Each year is counted from 1 April to the end of the pack's quarter (the year before over the same dates), so "
     "the change compares like with like; police-recorded incidents are loaded for whole years only. A year whose "
-    "quarter is not over is counted to date and no change is given."
+    "quarter is not over is counted to date and no change is given. A figure is withheld when any of its quarters "
+    "is withheld where that quarter is shown (the dashboards, the MARAC reports, a quarter's pack), with its rate "
+    "and its changes."
 )
 
 
@@ -408,8 +406,7 @@ def board_pack_generate(*, actor: User, year: int, quarter: int) -> BoardPack:
 def board_pack_xlsx(pack: BoardPack) -> bytes:
     from openpyxl import Workbook
 
-    from waymark.audit.export import csv_safe
-    from waymark.commissioning.presentation import cell, heading
+    from waymark.commissioning.presentation import write_table
 
     book = Workbook()
     first = book.active
@@ -424,13 +421,7 @@ def board_pack_xlsx(pack: BoardPack) -> bytes:
         if section["columns"]:
             # Headings in words, rates as numbers formatted as percentages, flags as yes or no
             # (``presentation``); a withheld figure stays the suppression symbol.
-            sheet.append([heading(c) for c in section["columns"]])
-            for row in section["rows"]:
-                written = [cell(c, row.get(c)) for c in section["columns"]]
-                sheet.append([csv_safe(value) if isinstance(value, str) else value for value, _ in written])
-                for column, (_, number_format) in enumerate(written, start=1):
-                    if number_format:
-                        sheet.cell(row=sheet.max_row, column=column).number_format = number_format
+            write_table(sheet, section["columns"], section["rows"])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -4,11 +4,11 @@ rule applied to each year's table (the groups add up to the total shown)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from waymark.core.disclosure import HIDDEN, SYMBOL, Applied, Suppressed
+from waymark.core.disclosure import HIDDEN, SYMBOL, Applied, Key, Suppressed, hidden_in_table
 from waymark.outcomes.disclosure import Coarse, coarse_tallies, linked_parts, protect_outcomes, withheld_in_split
 from waymark.outcomes.kpis import Dimension, Outcomes, Tally, outcome_figures_compared, outcomes_from_tally
 
@@ -89,6 +89,41 @@ def printable(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _protect_linked_people(
+    total: Outcomes,
+    parts: list[Outcomes],
+    shown_total: Outcomes,
+    shown_parts: list[Outcomes],
+    sums: Any,
+    applied: Applied,
+) -> None:
+    """Different people supported in linked splits, protected as one table (in place, on the
+    protected figures). Each person has one ethnicity, so people do add up here: the categories to
+    everyone, the groups to everyone, each group its categories (``sums``, from ``linked_parts``).
+    ``protect_outcomes`` withholds the small ones and those beside withheld cases, but links no
+    people (across a period's quarters they do not add up); shown a group's people and all but one
+    of its categories', the last would be their difference. So more are withheld until none can
+    be worked out (``core.disclosure.hidden_in_table``, linked as the cases are)."""
+    key = "people_supported"
+    rows = [{key: int(part[key].value or 0)} for part in parts]
+    hidden: set[Key] = {(i, key) for i, part in enumerate(shown_parts) if isinstance(part[key].value, Suppressed)}
+    if isinstance(shown_total[key].value, Suppressed):
+        hidden.add(("total", key))
+    _, withheld = hidden_in_table(
+        rows,
+        [key],
+        total_row={key: int(total[key].value or 0)},
+        the_rule=applied.rule,
+        also_hidden=hidden,
+        total_of=[members for scope, members in sums if scope == "total"],
+        row_sums=[(scope, members) for scope, members in sums if scope != "total"],
+    )
+    for cell in withheld - hidden:
+        assert isinstance(cell, tuple)
+        outcomes = shown_total if cell[0] == "total" else shown_parts[cell[0]]
+        outcomes.kpis[key] = replace(outcomes.kpis[key], value=HIDDEN)
+
+
 def split_figures(
     start: date, end: date, dimension: Dimension, labels: Any, applied: Applied, *, as_of: date | None = None
 ) -> tuple[GroupRow, list[GroupRow]]:
@@ -99,7 +134,7 @@ def split_figures(
     counted by the finer one, and each year's table (and each quarter's) is both splits protected
     together: the page by ethnic group and the page by category withhold the same figures, and
     neither gives away a figure the other withholds."""
-    from waymark.commissioning.dimensions import DIMENSIONS, linked_splits
+    from waymark.commissioning.dimensions import DIMENSIONS, linked_splits, people_supported_by
 
     link = linked_splits(dimension.key)
     counted_by = DIMENSIONS[link.fine] if link is not None else dimension
@@ -130,7 +165,13 @@ def split_figures(
     position = {k: i for i, k in enumerate(keys)}
     shown_keys = [Coarse(g) if link is not None and dimension.key == link.coarse else g for g in groups]
 
-    def parts(figures: Any) -> list[Outcomes]:
+    # Different people supported by a coarser group are counted distinct in the database (one
+    # query a year): unlike cases, people are not the finer groups' figures added up in general.
+    coarse_people: list[dict[Any, int]] = [{}, {}]
+    if link is not None:
+        coarse_people = [people_supported_by(DIMENSIONS[link.coarse], *period) for period in ((start, end), earlier)]
+
+    def parts(figures: Any, people: dict[Any, int]) -> list[Outcomes]:
         """Each key's figures; nothing counted when it had no records that year."""
         empty = outcomes_from_tally(Tally(), figures.start, figures.end, figures.as_of)
         if coarser is None:
@@ -140,6 +181,8 @@ def split_figures(
             for g, tally in unit.by_group.items():
                 by_group.setdefault(g, Tally()).merge(tally)
         coarse = coarse_tallies(by_group, coarser)
+        for group, tally in coarse.items():
+            tally.people = people.get(group, 0)
         return [
             outcomes_from_tally(coarse.get(k.group) or Tally(), figures.start, figures.end, figures.as_of)
             if isinstance(k, Coarse)
@@ -150,9 +193,10 @@ def split_figures(
     # Each year's table hides, besides its own small figures, every figure withheld in any of its
     # quarters' tables: so no two periods asked for can be compared to recover one.
     counted = [position[k] for k in shown_keys]
+    now_parts, before_parts = parts(now_split, coarse_people[0]), parts(before_split, coarse_people[1])
     shown_now, keys_now = protect_outcomes(
         now_total,
-        parts(now_split),
+        now_parts,
         applied,
         place=f"this period by {dimension.label.lower()}",
         also_hidden=withheld_in_split(now_split.units, keys, the_rule=applied.rule, coarser=coarser),
@@ -161,13 +205,16 @@ def split_figures(
     )
     shown_before, keys_before = protect_outcomes(
         before_total,
-        parts(before_split),
+        before_parts,
         applied,
         place=f"a year earlier by {dimension.label.lower()}",
         also_hidden=withheld_in_split(before_split.units, keys, the_rule=applied.rule, coarser=coarser),
         sums=sums,
         counted=counted,
     )
+    if sums is not None:
+        _protect_linked_people(now_total, now_parts, shown_now, keys_now, sums, applied)
+        _protect_linked_people(before_total, before_parts, shown_before, keys_before, sums, applied)
     part_year = end > now_split.as_of  # the period is not over: figures to date against a whole period
     total = GroupRow(None, "All", shown_now, shown_before, part_year)
     rows = [

@@ -145,42 +145,51 @@ def year_label(year: int, span: tuple[dt.date, dt.date]) -> str:
     return label if span == _year_span(year) else f"{label} to {span[1]:%-d %B}"
 
 
-def _by_financial_year(
-    queryset: Any, day_field: str, first: int, last: int, spans: dict[int, tuple[dt.date, dt.date]] | None = None
-) -> dict[int, int]:
-    """Rows of ``queryset`` per financial year (by ``day_field``; over ``spans`` when given), in
-    one grouped query; 0 for a year with none."""
+def quarters_of(spans: dict[int, tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
+    """The whole quarters (April to June, ...) from the first span's first day to the last span's
+    last day: the units every needs figure is counted in (each span is a run of them)."""
+    from waymark.marac.reports.selectors import periods_between
+
+    first, last = min(s for s, _ in spans.values()), max(e for _, e in spans.values())
+    return [(p.start, p.end) for p in periods_between(first, last, "quarter")]
+
+
+def _in_span(quarters: list[tuple[dt.date, dt.date]], span: tuple[dt.date, dt.date]) -> list[int]:
+    return [i for i, (start, end) in enumerate(quarters) if span[0] <= start and end <= span[1]]
+
+
+def _by_quarter(queryset: Any, day_field: str, quarters: list[tuple[dt.date, dt.date]]) -> list[int]:
+    """Rows of ``queryset`` per quarter (by ``day_field``), in one grouped query; 0 for a quarter
+    with none."""
     from django.db.models import Case, Count, IntegerField, Value, When
 
-    spans = spans or year_spans(first, last)
-    year = Case(
-        *[When(**{f"{day_field}__range": spans[y]}, then=Value(y)) for y in range(first, last + 1)],
+    quarter = Case(
+        *[When(**{f"{day_field}__range": span}, then=Value(i)) for i, span in enumerate(quarters)],
         default=Value(None),
         output_field=IntegerField(),
     )
     counted = dict(
-        queryset.filter(**{f"{day_field}__range": (spans[first][0], spans[last][1])})
-        .annotate(fy=year)
+        queryset.filter(**{f"{day_field}__range": (quarters[0][0], quarters[-1][1])})
+        .annotate(q=quarter)
         .order_by()
-        .values_list("fy")
+        .values_list("q")
         .annotate(n=Count("pk"))
     )
-    return {y: counted.get(y, 0) for y in range(first, last + 1)}
+    return [counted.get(i, 0) for i in range(len(quarters))]
 
 
-def marac_cases_by_year(
-    first: int, last: int, spans: dict[int, tuple[dt.date, dt.date]] | None = None
-) -> dict[int, int]:
+def marac_cases_by_quarter(quarters: list[tuple[dt.date, dt.date]]) -> list[int]:
+    """MARAC cases heard per quarter, by the day of the meeting (``heard_cases``: the MARAC
+    reports' "cases" column)."""
     from waymark.marac.repeats import heard_cases
 
-    return _by_financial_year(heard_cases(), "meeting__held_on", first, last, spans)
+    return _by_quarter(heard_cases(), "meeting__held_on", quarters)
 
 
-def housing_applications_by_year(
-    first: int, last: int, spans: dict[int, tuple[dt.date, dt.date]] | None = None
-) -> dict[int, int] | None:
-    """Homelessness applications where domestic abuse was the reason, per financial year; None
-    when the housing app is not installed (the hook the needs report leaves for it)."""
+def housing_applications_by_quarter(quarters: list[tuple[dt.date, dt.date]]) -> list[int] | None:
+    """Homelessness applications where domestic abuse was the reason, per quarter (the board pack's
+    housing figure for its quarter); None when the housing app is not installed (the hook the needs
+    report leaves for it)."""
     from django.apps import apps
 
     if not apps.is_installed("waymark.housing"):
@@ -188,8 +197,8 @@ def housing_applications_by_year(
     from waymark.housing.choices import LossReason
     from waymark.housing.models import HomelessnessApplication
 
-    return _by_financial_year(
-        HomelessnessApplication.objects.filter(loss_reason=LossReason.DOMESTIC_ABUSE), "applied_on", first, last, spans
+    return _by_quarter(
+        HomelessnessApplication.objects.filter(loss_reason=LossReason.DOMESTIC_ABUSE), "applied_on", quarters
     )
 
 
@@ -205,50 +214,66 @@ def _per_1000(count: int | None, population: int | None) -> float | None:
     return round(count * 1000 / population, 1)
 
 
-def needs_rows(first: int, last: int, *, area: str = DEMO_AREA, through: dt.date | None = None) -> list[dict[str, Any]]:
-    """One row per financial year from ``first`` to ``last`` (the years they start). ``through``:
-    the last year is counted to that day, and every year before it to the same day
-    (``year_spans``), so each change compares like with like; the rows are labelled so ("2026/27
-    to 30 September"). Police-recorded incidents are loaded by the whole year: a part year has
-    none."""
+def quarter_spans(first: int, last: int, through: dt.date | None) -> dict[int, tuple[dt.date, dt.date]]:
+    """``year_spans``, each ending on the last day of its quarter: every needs figure is counted
+    over whole quarters, as every other figure a commissioner sees (``core.disclosure.whole_quarters``),
+    so that each is a run of the quarters other tables show."""
+    from waymark.core.disclosure import whole_quarters
+
+    return {
+        year: (start, whole_quarters(end, end)[1]) for year, (start, end) in year_spans(first, last, through).items()
+    }
+
+
+# The needs series counted by the quarter, as the quarters' own tables elsewhere show them:
+# referrals (the outcome figures' "referred", on the dashboards, the API and the board pack's
+# outcome KPIs), MARAC cases heard (the MARAC reports' performance by quarter, in the pack too) and
+# domestic abuse homelessness applications (each quarter's board pack). Police-recorded incidents
+# are loaded for whole years and shown nowhere by the quarter.
+QUARTERLY_SERIES = ("referrals", "marac_cases", "housing_applications")
+
+
+def _needs_table(
+    first: int, last: int, *, area: str, through: dt.date | None
+) -> tuple[list[dict[str, Any]], set[tuple[int, str]]]:
+    """``needs_rows``' rows, and the cells (row index, series) that a quarter in the row's span
+    withholds on its own (``_withheld_quarters``)."""
     from waymark.outcomes.kpis import referred_by_period
 
     if last < first:
         raise ValueError("The last year is before the first.")
-    spans = year_spans(first, last, through)
+    spans = quarter_spans(first, last, through)
     whole = spans[last] == _year_span(last)
+    quarters = quarters_of(spans)
     population = dict(
         PopulationEstimate.objects.filter(area=area, year__range=(first, last))
         .values_list("year")
         .annotate(total=Sum("count"))
         .order_by()
     )
-    incidents = dict(
-        RecordedIncidents.objects.filter(area=area, financial_year__range=(first, last)).values_list(
-            "financial_year", "count"
-        )
-    )
-    if whole:
-        referrals = {
-            first + index: count
-            for index, (_, _, _, count) in enumerate(
-                referred_by_period(_year_span(first)[0], _year_span(last)[1], partnership_wide=True)
+    incidents: dict[int, int] = {}
+    if whole:  # loaded by the whole year: a part year has none
+        incidents = dict(
+            RecordedIncidents.objects.filter(area=area, financial_year__range=(first, last)).values_list(
+                "financial_year", "count"
             )
-        }
-    else:  # part of each year: the same days of each
-        incidents = {}
-        referrals = {
-            year: sum(n for *_, n in referred_by_period(*span, "financial-year", partnership_wide=True))
-            for year, span in spans.items()
-        }
-    series: dict[str, dict[int, int] | None] = {
-        "incidents": incidents,
-        "referrals": referrals,
-        "marac_cases": marac_cases_by_year(first, last, spans),
-        "housing_applications": housing_applications_by_year(first, last, spans),
+        )
+    by_quarter: dict[str, list[int] | None] = {
+        "referrals": [
+            n for *_, n in referred_by_period(quarters[0][0], quarters[-1][1], "quarter", partnership_wide=True)
+        ],
+        "marac_cases": marac_cases_by_quarter(quarters),
+        "housing_applications": housing_applications_by_quarter(quarters),
     }
+    withheld_quarters = _withheld_quarters(by_quarter, quarters)
+    inside = {year: _in_span(quarters, span) for year, span in spans.items()}
+    series: dict[str, dict[int, int] | None] = {"incidents": incidents}
+    for name, counts in by_quarter.items():
+        series[name] = None if counts is None else {y: sum(counts[i] for i in inside[y]) for y in spans}
+    referrals = series["referrals"] or {}
     rows = []
-    for year in range(first, last + 1):
+    withheld: set[tuple[int, str]] = set()
+    for index, year in enumerate(range(first, last + 1)):
         row: dict[str, Any] = {"financial_year": year_label(year, spans[year]), "population": population.get(year)}
         # A year not over yet is counted to date: no change against whole years or the same days.
         comparable = spans[year][1] <= timezone.localdate()
@@ -258,13 +283,93 @@ def needs_rows(first: int, last: int, *, area: str = DEMO_AREA, through: dt.date
             row[name] = count
             row[f"{name}_change"] = _change(count, before) if comparable else None
             row[f"{name}_per_1000"] = _per_1000(count, population.get(year))
+            if any((i, name) in withheld_quarters for i in inside[year]):
+                withheld.add((index, name))
         row["referrals_change_since_first_year"] = (
             _change(referrals.get(year), referrals.get(first)) if comparable else None
         )
         if not comparable:
             row["financial_year"] += " (to date)"
         rows.append(row)
-    return rows
+    return rows, withheld
+
+
+def _withheld_quarters(
+    by_quarter: dict[str, list[int] | None], quarters: list[tuple[dt.date, dt.date]]
+) -> set[tuple[int, str]]:
+    """(quarter index, series) for each quarter whose figure the quarter's own table withholds:
+    referrals as the outcome figures' quarter tables withhold everyone's "referred"
+    (``outcomes.disclosure.withheld_in_units``, the dashboards' and the board pack's rule); MARAC
+    cases heard and domestic abuse homelessness applications when small, as the MARAC reports
+    (``marac.reports.disclosure.withheld_in_quarters``) and each quarter's board pack withhold
+    them. A year (or year to date) holding such a quarter is withheld, so that it less the
+    quarters shown gives nothing away."""
+    from waymark.core.disclosure import rule
+    from waymark.outcomes.disclosure import EVERYONE, withheld_in_units
+    from waymark.outcomes.kpis import Tally, Unit
+
+    the_rule = rule()
+    found: set[tuple[int, str]] = set()
+    referrals = by_quarter["referrals"] or []
+    units = [Unit(start, end, {None: Tally(referred=n)}) for (start, end), n in zip(quarters, referrals, strict=True)]
+    for index, hidden in enumerate(withheld_in_units(units, split=False, the_rule=the_rule)):
+        if (EVERYONE, "referred") in hidden:
+            found.add((index, "referrals"))
+    for name in ("marac_cases", "housing_applications"):
+        for index, count in enumerate(by_quarter[name] or []):
+            if the_rule.is_small(count):
+                found.add((index, name))
+    return found
+
+
+def needs_rows(first: int, last: int, *, area: str = DEMO_AREA, through: dt.date | None = None) -> list[dict[str, Any]]:
+    """One row per financial year from ``first`` to ``last`` (the years they start), as counted
+    (``protected_needs_rows`` is what anyone sees). ``through``: the last year is counted to the
+    end of that day's quarter, and every year before it to the same day (``year_spans``), so each
+    change compares like with like; the rows are labelled so ("2026/27 to 30 September").
+    Police-recorded incidents are loaded by the whole year: a part year has none. Every figure
+    but the incidents is its quarters' added up (``quarters_of``)."""
+    return _needs_table(first, last, area=area, through=through)[0]
+
+
+NEEDS_COUNTS = ["incidents", *QUARTERLY_SERIES]
+
+
+def protected_needs_rows(
+    first: int,
+    last: int,
+    applied: Any,
+    *,
+    area: str = DEMO_AREA,
+    through: dt.date | None = None,
+    place: str = "needs",
+) -> list[dict[str, Any]]:
+    """``needs_rows`` under the disclosure rule, as the API, the board pack and ``report needs``
+    show them. A count is withheld when it is small or when any quarter in its span is withheld by
+    that quarter's own table (``_withheld_quarters``): the year, less the quarters shown on the
+    dashboards, the MARAC reports and the board packs, would otherwise give that quarter's figure
+    away. A rate per 1,000 is withheld with its count, and a change with either of its counts
+    (the change and one count give the other back)."""
+    from waymark.core.disclosure import HIDDEN, Suppressed, protect_table
+
+    rows, withheld = _needs_table(first, last, area=area, through=through)
+    protected, _, hidden = protect_table(rows, NEEDS_COUNTS, also_hidden=withheld)
+    applied.record(place, hidden)
+
+    def out(row: dict[str, Any], column: str) -> bool:
+        return isinstance(row[column], Suppressed)
+
+    for index, row in enumerate(protected):
+        previous = protected[index - 1] if index else None
+        for name in NEEDS_COUNTS:
+            if out(row, name) and row[f"{name}_per_1000"] is not None:
+                row[f"{name}_per_1000"] = HIDDEN
+            if row[f"{name}_change"] is not None and (out(row, name) or (previous is not None and out(previous, name))):
+                row[f"{name}_change"] = HIDDEN
+        since = row["referrals_change_since_first_year"]
+        if since is not None and (out(row, "referrals") or out(protected[0], "referrals")):
+            row["referrals_change_since_first_year"] = HIDDEN
+    return protected
 
 
 # Equality breakdowns of referrals per financial year. Sex and age band have a denominator (the
@@ -316,26 +421,49 @@ def needs_by_group(
     """Referrals per financial year split by an equality characteristic (``EQUALITY_SPLITS``), with
     the rate per 1,000 of the group's population where there is one: ``{"label", "columns", "rows",
     "total"}``, a row per group and the "All" row (each year's groups add up to it). Raw counts:
-    ``protect_needs_split`` applies the disclosure rule before anyone sees them."""
-    from waymark.commissioning.dimensions import DIMENSIONS, labels_for
-    from waymark.outcomes.kpis import referred_by_period_and_group
+    ``protect_needs_split`` applies the disclosure rule before anyone sees them.
+
+    Counted by the quarter (two grouped queries whatever the years) and each year (or year to the
+    end of ``through``'s quarter) is its quarters added up; ``"withheld"``: the (group, year column)
+    cells, ``None`` for the "All" row, that some quarter in the year withholds in its own table (the
+    dashboard's split by the same characteristic, ``outcomes.disclosure.withheld_in_units``). A
+    split linked to another (the five ethnic groups and the 19 categories) is counted by the
+    finer one, each group its categories added up, and its quarters protected as the two together."""
+    from waymark.commissioning.dimensions import DIMENSIONS, labels_for, linked_splits
+    from waymark.core.disclosure import rule
+    from waymark.outcomes.disclosure import EVERYONE, Coarse, withheld_in_units
+    from waymark.outcomes.kpis import Tally, Unit, referred_by_period_and_group
 
     if key not in EQUALITY_SPLITS:
         raise ValueError(f"Needs can be split by {', '.join(EQUALITY_SPLITS)}, not {key!r}.")
     if last < first:
         raise ValueError("The last year is before the first.")
     dimension = DIMENSIONS[key]
+    link = linked_splits(key)
+    counted_by = DIMENSIONS[link.fine] if link is not None else dimension
+    coarse = link is not None and key == link.coarse
+    # A counted group's group in this split (a census category's ethnic group).
+    own: Any = link.group_of if link is not None and coarse else (lambda group: group)
+
     years = list(range(first, last + 1))
-    spans = year_spans(first, last, through)  # part of each year: the same days of each (``needs_rows``)
-    if spans[last] == _year_span(last):
-        _, counts = referred_by_period_and_group(
-            _year_span(first)[0], _year_span(last)[1], "financial-year", dimension, partnership_wide=True
-        )
-    else:
-        counts = {}
-        for index, year in enumerate(years):
-            _, in_year = referred_by_period_and_group(*spans[year], "financial-year", dimension, partnership_wide=True)
-            counts.update({(index, group): n for (_, group), n in in_year.items()})
+    spans = quarter_spans(first, last, through)  # part of each year: the same days of each
+    quarters = quarters_of(spans)
+    _, by_quarter = referred_by_period_and_group(
+        quarters[0][0], quarters[-1][1], "quarter", counted_by, partnership_wide=True
+    )
+    units = [
+        Unit(start, end, {g: Tally(referred=n) for (q, g), n in by_quarter.items() if q == index})
+        for index, (start, end) in enumerate(quarters)
+    ]
+    withheld_each = withheld_in_units(
+        units, split=True, the_rule=rule(), coarser=link.group_of if link is not None else None
+    )
+    inside = {year: _in_span(quarters, spans[year]) for year in years}
+    counts: dict[tuple[int, Any], int] = {}
+    for index, year in enumerate(years):
+        for (q, group), n in by_quarter.items():
+            if q in inside[year]:
+                counts[(index, own(group))] = counts.get((index, own(group)), 0) + n
     population = _group_population(key, first, last, area)
     totals = dict(
         PopulationEstimate.objects.filter(area=area, year__range=(first, last))
@@ -346,11 +474,20 @@ def needs_by_group(
     groups = {g for _, g in counts} | {g for _, g in population}
     names = labels_for(dimension, groups)
     labels = {year: year_label(year, spans[year]) for year in years}
+    withheld: set[tuple[Any, str]] = set()
+    for year in years:
+        for q in inside[year]:
+            for scope, *figure in withheld_each[q]:
+                if figure == ["referred"]:
+                    group = None if scope == EVERYONE else (scope.group if isinstance(scope, Coarse) else scope)
+                    if scope == EVERYONE or isinstance(scope, Coarse) == coarse:
+                        withheld.add((group, labels[year]))
     columns = ["group"]
     for year in years:
         columns += [labels[year], f"{labels[year]} per 1,000"] if population else [labels[year]]
+    keys = sorted(groups, key=lambda g: (g is None or g == "not_recorded", str(names[g])))
     rows = []
-    for group in sorted(groups, key=lambda g: (g is None or g == "not_recorded", str(names[g]))):
+    for group in keys:
         row: dict[str, Any] = {"group": names[group]}
         for index, year in enumerate(years):
             row[labels[year]] = counts.get((index, group), 0)
@@ -368,8 +505,9 @@ def needs_by_group(
         "columns": columns,
         "count_columns": [labels[year] for year in years],
         "rows": rows,
-        "keys": sorted(groups, key=lambda g: (g is None or g == "not_recorded", str(names[g]))),  # the rows' groups
+        "keys": keys,  # the rows' groups
         "total": total,
+        "withheld": withheld,
         "first": first,
         "last": last,
         "area": area,
@@ -377,9 +515,22 @@ def needs_by_group(
     }
 
 
+def _also_hidden(split: dict[str, Any], offset: int = 0) -> set[tuple[Any, str]]:
+    """The split's cells its quarters withhold (``needs_by_group``'s ``"withheld"``), keyed as
+    ``core.disclosure.hidden_in_table`` keys a table's cells (its rows start at ``offset``)."""
+    position = {group: offset + i for i, group in enumerate(split["keys"])}
+    return {
+        ("total" if group is None else position[group], column)
+        for group, column in split.get("withheld", ())
+        if group is None or group in position
+    }
+
+
 def protect_needs_split(split: dict[str, Any], applied: Any, *, place: str = "") -> list[dict[str, Any]]:
     """The split's rows and its "All" row (last) under the disclosure rule: small counts withheld,
-    and more until none can be worked out from the year's total; a rate is withheld with its count.
+    every count a quarter in its year withholds (``needs_by_group``'s ``"withheld"``: the year less
+    the quarters shown on the dashboard would give it away), and more until none can be worked out
+    from the year's total; a rate is withheld with its count.
 
     A split linked to another (the five ethnic groups and the 19 categories:
     ``dimensions.linked_splits``) is protected together with it, each group's row the sum of its
@@ -389,7 +540,9 @@ def protect_needs_split(split: dict[str, Any], applied: Any, *, place: str = "")
 
     link = linked_splits(split.get("key", ""))
     if link is None:
-        rows, total, hidden = protect_table(split["rows"], split["count_columns"], total_row=split["total"])
+        rows, total, hidden = protect_table(
+            split["rows"], split["count_columns"], total_row=split["total"], also_hidden=_also_hidden(split)
+        )
     else:
         other = needs_by_group(
             split["first"],
@@ -412,6 +565,7 @@ def protect_needs_split(split: dict[str, Any], applied: Any, *, place: str = "")
             total_row=split["total"],
             total_of=[list(range(n)), list(coarse_rows)],
             row_sums=row_sums,
+            also_hidden=_also_hidden(fine) | _also_hidden(coarse, n),
         )
         rows = protected[:n] if split is fine else protected[n:]
         hidden = sum(
@@ -447,10 +601,14 @@ class NeedsReport:
         parser.add_argument("--area", default=DEMO_AREA, help="The area of the population and incident series.")
 
     def rows(self, **options: Any) -> list[dict[str, Any]]:
+        from waymark.commissioning.dashboard import printable
+        from waymark.core.disclosure import Applied
+
         try:
-            return needs_rows(options["first"], options["last"], area=options["area"])
+            rows = protected_needs_rows(options["first"], options["last"], Applied(), area=options["area"])
         except ValueError as error:
             raise CommandError(str(error)) from error
+        return [printable(row) for row in rows]
 
 
 @register_report

@@ -1,15 +1,18 @@
-"""How the board pack's saved figures read to a person: column headings in words, rates and shares
-as percentages, changes on the year before as percentages and changes in a rate as percentage
-points, yes or no for a flag. The saved content keeps the plain values (fractions, column keys):
-this is applied when the pack is shown (``views._displayed``) and written to Excel
-(``boardpack.board_pack_xlsx``, where a rate stays a number with a percentage format). A withheld
-figure stays the suppression symbol."""
+"""How the commissioning figures read to a person: column headings in words, rates and shares as
+percentages, changes on the year before as percentages and changes in a rate as percentage points,
+yes or no for a flag. The saved board pack and the CSV downloads keep the plain values (fractions,
+column keys, for BI tools): this is applied when the pack is shown (``views._displayed``) and to
+every spreadsheet written for people (``write_table``: the pack's XLSX, the outcomes and survivor
+feedback downloads' XLSX, where a rate stays a number with a percentage format). A withheld figure
+stays the suppression symbol."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from waymark.core.disclosure import SYMBOL
+from waymark.interchange.cells import neutralise_formula
 
 PERCENT = "percent"  # a rate, a share, or a change on the year before: a fraction shown as 84.5%
 POINTS = "points"  # a rate's change on a year earlier: a difference of fractions, shown in points
@@ -123,3 +126,27 @@ def cell(column: str, value: Any) -> tuple[Any, str | None]:
         if found == PERCENT:
             return value, XLSX_FORMATS[PERCENT]
     return value, None
+
+
+def write_table(
+    sheet: Any,
+    columns: Sequence[str],
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    headings: Mapping[str, str] | None = None,
+) -> None:
+    """Appends a table to an openpyxl sheet as a person reads it: a heading row in words
+    (``heading``, or ``headings`` for a column the caller names itself), then each row's values as
+    ``cell`` writes them, with their number formats. Text that a spreadsheet would run as a
+    formula is shown as text (``interchange.cells.neutralise_formula``)."""
+
+    def text_safe(value: Any) -> Any:
+        return neutralise_formula(value) if isinstance(value, str) else value
+
+    sheet.append([text_safe((headings or {}).get(c) or heading(c)) for c in columns])
+    for row in rows:
+        written = [cell(c, row.get(c)) for c in columns]
+        sheet.append([text_safe(value) for value, _ in written])
+        for column, (_, number_format) in enumerate(written, start=1):
+            if number_format:
+                sheet.cell(row=sheet.max_row, column=column).number_format = number_format

@@ -196,13 +196,12 @@ def outcomes_by(request: HttpRequest) -> HttpResponse:
 @signed_in(*PROVISION_ROLES)
 @require_GET
 def outcomes_download(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The split table as CSV or XLSX (the same cells withheld as on the page), audited as EXPORT."""
-    import csv
-    import io
-
+    """The split table as CSV or XLSX (the same cells withheld as on the page), audited as EXPORT.
+    The CSV is for BI tools: its header is the column keys (``dashboard.COLUMNS``, the API's too)
+    and its rates are fractions, kept stable. The XLSX is for people: headings in words and rates
+    as percentages, as the board pack writes them (``presentation``)."""
     from django.shortcuts import redirect
 
-    from waymark.audit.export import csv_safe
     from waymark.commissioning.dashboard import COLUMNS, printable, split_figures
     from waymark.commissioning.dimensions import labels_for
     from waymark.core.disclosure import Applied
@@ -213,8 +212,9 @@ def outcomes_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     _form, period, dimension = _split_request(request)
     if period is None:
         return redirect("commissioning:outcomes")
+    applied = Applied()
     total, rows = split_figures(
-        period.start, period.end, dimension, lambda found: labels_for(dimension, found), Applied()
+        period.start, period.end, dimension, lambda found: labels_for(dimension, found), applied
     )
     table = [printable(row.as_dict()) for row in [*rows, total]]
     audit_record(
@@ -223,37 +223,37 @@ def outcomes_download(request: AuthenticatedHttpRequest) -> HttpResponse:
         object_type="report:commissioning-outcomes",
         detail={"by": dimension.key, "format": fmt, "rows": len(table), "from": period.start.isoformat()},
     )
-    filename = f"outcomes-by-{dimension.key}-{period.start.isoformat()}-to-{period.end.isoformat()}"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        for row in table:
-            writer.writerow(["" if row.get(c) is None else csv_safe(row.get(c)) for c in COLUMNS])
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        assert sheet is not None
-        sheet.title = f"By {dimension.label}"[:31]
-        sheet.append(COLUMNS)
-        for row in table:
-            sheet.append([csv_safe(row.get(c)) if isinstance(row.get(c), str) else row.get(c) for c in COLUMNS])
-        out = io.BytesIO()
-        book.save(out)
-        response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+    about = [
+        f"Outcomes by {dimension.label.lower()}",
+        f"From {period.start:%-d %B %Y} to {period.end:%-d %B %Y}, against the same dates a year earlier.",
+    ]
+    if total.part_year:
+        about.append("This period is not over: its figures are to date, so no change on a year earlier is given.")
+    return _table_response(
+        COLUMNS,
+        table,
+        fmt,
+        f"By {dimension.label}",
+        f"outcomes-by-{dimension.key}-{period.start.isoformat()}-to-{period.end.isoformat()}",
+        headings={"group": dimension.label},
+        about=[*about, applied.note()],
+    )
 
 
 def _table_response(
-    columns: list[str], table: list[dict[str, Any]], fmt: str, title: str, filename: str
+    columns: list[str],
+    table: list[dict[str, Any]],
+    fmt: str,
+    title: str,
+    filename: str,
+    *,
+    headings: dict[str, str] | None = None,
+    about: list[str] | None = None,
 ) -> HttpResponse:
-    """A table as CSV or XLSX: withheld cells print as [c]; text is made safe for spreadsheets."""
+    """A table as CSV or XLSX: withheld cells print as [c]; text is made safe for spreadsheets. The
+    CSV keeps the column keys and plain values (for BI tools); the XLSX reads as words and
+    percentages (``presentation.write_table``; ``headings`` names a column itself), with ``about``,
+    if given, on a second sheet (what the table is and the disclosure note)."""
     import csv
     import io
 
@@ -269,13 +269,17 @@ def _table_response(
     else:
         from openpyxl import Workbook
 
+        from waymark.commissioning.presentation import write_table
+
         book = Workbook()
         sheet = book.active
         assert sheet is not None
         sheet.title = title[:31]
-        sheet.append(columns)
-        for row in table:
-            sheet.append([csv_safe(row.get(c)) if isinstance(row.get(c), str) else row.get(c) for c in columns])
+        write_table(sheet, columns, table, headings=headings)
+        if about:
+            notes = book.create_sheet("About")
+            for line in about:
+                notes.append([line])
         out = io.BytesIO()
         book.save(out)
         response = HttpResponse(
@@ -288,8 +292,8 @@ def _table_response(
 @signed_in(*PROVISION_ROLES)
 @require_GET
 def feedback_download(request: HttpRequest) -> HttpResponse:
-    """Survivor feedback by provider for the period, as CSV or XLSX, the same cells withheld as on
-    the page. Audited as an EXPORT."""
+    """Survivor feedback by provider for the period, as CSV (column keys, for BI tools) or XLSX (in
+    words and percentages), the same cells withheld as on the page. Audited as an EXPORT."""
     from django.shortcuts import redirect
 
     from waymark.commissioning.dashboard import printable
@@ -303,7 +307,8 @@ def feedback_download(request: HttpRequest) -> HttpResponse:
     _form, period = _period(request)
     if period is None:
         return redirect("commissioning:outcomes")
-    columns, rows = feedback_table(period.start, period.end, Applied())
+    applied = Applied()
+    columns, rows = feedback_table(period.start, period.end, applied)
     table = [printable(row) for row in rows]
     audit_record(
         actor=request.user,
@@ -317,6 +322,11 @@ def feedback_download(request: HttpRequest) -> HttpResponse:
         fmt,
         "Survivor feedback",
         f"survivor-feedback-{period.start.isoformat()}-to-{period.end.isoformat()}",
+        about=[
+            "Survivor feedback by provider",
+            f"Answers given from {period.start:%B %Y} to {period.end:%B %Y}; each share is of those who answered.",
+            applied.note(),
+        ],
     )
 
 
