@@ -6,7 +6,9 @@ Applications (and their duties, household and placements):
 - a housing officer sees the applications held by an agency where they are a housing officer;
 - nobody else reads them here. The survivor's IDVA sees that they exist through the person's
   journey (``waymark/housing/journey.py``: applications linked to a case she may see), never the
-  pages; commissioners see aggregates only; perpetrator-programme workers see none of it.
+  pages; commissioners see aggregates only.
+- Veto over all of it: an account holding the perpetrator-programme role anywhere sees none of
+  it (applications, placements, the panel), whatever other role it also holds.
 
 A temporary-accommodation address is narrower: only the housing officer holding the application
 (``officer``), while still a housing officer of its agency.
@@ -43,8 +45,17 @@ PANEL_ROLES = (Role.TENANCY_PANEL_MEMBER,)
 PANEL_READ_ROLES = (Role.TENANCY_PANEL_MEMBER, Role.HOUSING_OFFICER)
 
 
-def _is_member(user: User) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active and getattr(user, "roles", None))
+def _may_use_housing(user: User) -> bool:
+    """A signed-in member, and holding no perpetrator-programme role anywhere. The veto the people
+    and refuge apps apply: one account must not bridge a programme and a survivor's housing (her
+    temporary accommodation, the panel's case on her home), whatever other role it also holds."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and getattr(user, "roles", None)
+        and Role.PERPETRATOR_WORKER not in user.roles
+    )
 
 
 def _uuid(value: uuid.UUID | str) -> uuid.UUID:
@@ -62,7 +73,7 @@ def applications_visible_to(user: User, applications: QuerySet[Any] | None = Non
     from waymark.housing.models import HomelessnessApplication
 
     scope = HomelessnessApplication.objects.all() if applications is None else applications
-    if not _is_member(user):
+    if not _may_use_housing(user):
         return scope.none()
     grants = Q(pk__in=[])
     # Housing officers: the applications held by an agency where they are a housing officer.
@@ -90,7 +101,7 @@ def get_application_for_user(
 
 def can_work_on_application(user: User, application: Any) -> bool:
     """Any housing officer of the holding agency may record on it (they cover for each other)."""
-    return _is_member(user) and application.agency_id in user.agencies_with_role(*HOUSING_ROLES)
+    return _may_use_housing(user) and application.agency_id in user.agencies_with_role(*HOUSING_ROLES)
 
 
 def require_work_on_application(user: User, application: Any) -> None:
@@ -101,7 +112,7 @@ def require_work_on_application(user: User, application: Any) -> None:
 def can_see_placement_address(user: User, application: Any) -> bool:
     """Only the housing officer holding the application sees where the household is placed."""
     return (
-        _is_member(user)
+        _may_use_housing(user)
         # They hold the application.
         and application.officer_id == user.pk
         # And are still a housing officer of its agency.
@@ -137,7 +148,7 @@ def panel_cases_visible_to(user: User, cases: QuerySet[Any] | None = None) -> Qu
     from waymark.housing.models import TenancyPanelCase
 
     scope = TenancyPanelCase.objects.all() if cases is None else cases
-    if not _is_member(user):
+    if not _may_use_housing(user):
         return scope.none()
     grants = Q(pk__in=[])
     # Panel members and housing officers of the council whose panel it is.
@@ -152,7 +163,7 @@ def panel_records_visible_to(user: User, queryset: QuerySet[Any]) -> QuerySet[An
 
 def intelligence_visible_to(user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Intelligence for the panel: its members only (not housing officers who do not sit on it)."""
-    if not _is_member(user):
+    if not _may_use_housing(user):
         return queryset.none()
     return queryset.filter(case__agency_id__in=user.agencies_with_role(*PANEL_ROLES))
 
@@ -171,7 +182,7 @@ def get_panel_case_for_user(
 
 
 def is_panel_member(user: User, case: Any) -> bool:
-    return _is_member(user) and case.agency_id in user.agencies_with_role(*PANEL_ROLES)
+    return _may_use_housing(user) and case.agency_id in user.agencies_with_role(*PANEL_ROLES)
 
 
 def require_panel_member(user: User, case: Any) -> None:
@@ -181,13 +192,13 @@ def require_panel_member(user: User, case: Any) -> None:
 
 def is_named_idva(user: User, case: Any) -> bool:
     """The survivor's IDVA named on the case, while still a caseworker somewhere."""
-    return _is_member(user) and case.idva_id == user.pk and Role.CASEWORKER in user.roles
+    return _may_use_housing(user) and case.idva_id == user.pk and Role.CASEWORKER in user.roles
 
 
 def panel_cases_named_for_idva(user: User, queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Of ``queryset``, the cases on which this user is the survivor's named IDVA."""
     # Only a caseworker, while a member somewhere ...
-    if not _is_member(user) or Role.CASEWORKER not in user.roles:
+    if not _may_use_housing(user) or Role.CASEWORKER not in user.roles:
         return queryset.none()
     # ... and only the cases naming her.
     return queryset.filter(idva=user)
@@ -222,6 +233,8 @@ def applications_on_journey(user: User, person: Person) -> QuerySet[Any]:
     from waymark.housing.models import HomelessnessApplication
     from waymark.matching.selectors import same_person_ids
 
+    if not _may_use_housing(user):
+        return HomelessnessApplication.objects.none()
     readable = Q(pk__in=applications_visible_to(user).filter(person=person).order_by().values("pk"))
     # Linked to her case, and made by her (her own record or one confirmed the same person): a
     # link to the wrong case, made before the action checked it, shows on nobody else's journey.
