@@ -164,6 +164,7 @@ def next_regular_due() -> dt.date | None:
     """The next date of the rhythm after the last regular meeting (None when there is none), for
     the schedule page's first date. Counted from the latest recent meeting that cannot have been
     moved, so a meeting moved past Christmas does not shift the rhythm."""
+    # short list: the latest three regular meetings, enough to find one no holiday can have moved.
     recent = list(MaracMeeting.objects.filter(kind=MeetingKind.REGULAR).order_by("-held_on")[:3])
     if not recent:
         return None
