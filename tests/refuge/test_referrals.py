@@ -209,7 +209,8 @@ def test_a_vacancy_with_an_offer_pending_is_neither_listed_nor_counted_for_searc
     r = actions.referral_assess(actor=refuge_worker, referral=referral, on=date(2026, 11, 19))
     r = actions.referral_offer(actor=refuge_worker, referral=r, vacancy=vacancy, on=date(2026, 11, 19))
     assert shown() == (1, 1, {other.pk})
-    assert Vacancy.objects.visible_to(idva).open().count() == 2  # still open: held, not filled
+    assert Vacancy.objects.visible_to(refuge_worker).open().count() == 2  # still open: held, not filled
+    assert Vacancy.objects.visible_to(idva).count() == 1  # ... but a held space is not a searcher's
     actions.referral_unsuccessful(
         actor=refuge_worker, referral=r, on=date(2026, 11, 20), reason=UnsuccessfulReason.DECLINED_TOO_NEAR
     )

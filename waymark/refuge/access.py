@@ -7,13 +7,22 @@ perpetrator-programme role anywhere sees none of it (docs/perpetrator-programme.
 - Services (name, type, area, declared figures): roles that refer, place, commission or run them.
 - Safe-house addresses: only refuge workers of the service's own provider agency. Not housing
   officers, not MARAC, not IDVAs, not commissioners: they see an area.
-- Vacancies: the provider's refuge workers (their own), and those who search for a household
-  (IDVAs, team managers, housing officers). Area only, ever, for the searchers.
+- Vacancies: the provider's refuge workers (their own, open, filled or withdrawn), and those who
+  search for a household (IDVAs, team managers, housing officers): available vacancies only
+  (``Vacancy.objects.available()``), area only, ever. A filled, withdrawn or offered vacancy does
+  not exist for a searcher: when a space was taken would help place a known woman.
 - Refuge referrals: the provider's refuge workers; whoever made it; whoever may see the linked
   case; team managers and housing officers of the referring agency.
 - Sanctuaries: the scheme's coordinators; whoever made it; whoever may see the linked case; team
   managers of the referring agency. The property address: only the scheme's coordinators and
   whoever may see the survivor's case.
+
+Every rule above but the provider's and the scheme's is about one woman, and says where she is or
+is going (a refuge and its area, her own home): so it also needs her location to be visible to the
+user (``waymark/people/access.py: locations_visible_to``). That is how "may see her case" leaves
+out a break-glass grant (it opens her cases for a few hours, never where she is: docs/security.md),
+and how whoever made a referral, or a manager of the referring agency, loses sight of it when they
+no longer work with her.
 """
 
 from __future__ import annotations
@@ -76,10 +85,19 @@ def _cases_visible(user: User) -> Any:
     return cases_visible_to(user).order_by()
 
 
+def _her_location_visible(user: User) -> Q:
+    """The record's person is one whose location this user may see (``locations_visible_to``, which
+    no break-glass grant opens): asked of each record's own person."""
+    from waymark.people.access import locations_visible_to
+
+    return Q(Exists(locations_visible_to(user).order_by().filter(pk=OuterRef("person_id"))))
+
+
 def _on_a_visible_case(user: User) -> Q:
-    """The record's linked case is one this user may see: asked of each record's own case (an
-    index lookup), never by listing every case the user's team has ever held."""
-    return Q(Exists(_cases_visible(user).filter(pk=OuterRef("case_id"))))
+    """The record's linked case is one this user may see, and so is her location: a case opened by
+    break-glass alone does not count (emergency access never includes where she is). Asked of each
+    record's own case and person (index lookups), never by listing every case the team has held."""
+    return Q(Exists(_cases_visible(user).filter(pk=OuterRef("case_id")))) & _her_location_visible(user)
 
 
 # --- Services and addresses ------------------------------------------------------------------
@@ -128,9 +146,10 @@ def vacancies_visible_to(user: User, vacancies: QuerySet[Any] | None = None) -> 
     grants = Q(pk__in=[])
     # The provider's own refuge workers: their vacancies, open or filled.
     grants |= Q(service__provider_id__in=provider_agency_ids(user))
-    # Those who search for a household: every vacancy (they are shown its area only).
+    # Those who search for a household: available vacancies only (area only). Filled, withdrawn
+    # or offered is 404 to them, as if it never existed.
     if user.roles & set(SEARCH_ROLES):
-        grants |= Q(pk__isnull=False)
+        grants |= Q(pk__in=Vacancy.objects.available().order_by().values("pk"))
     return scope.filter(grants)
 
 
@@ -152,12 +171,18 @@ def referrals_visible_to(user: User, referrals: QuerySet[Any] | None = None) -> 
     grants = Q(pk__in=[])
     # The provider's refuge workers: referrals to their services (they decide them).
     grants |= Q(service__provider_id__in=provider_agency_ids(user))
-    # Whoever made the referral, while they still hold a referring role there.
-    grants |= Q(referred_by=user, referring_agency_id__in=user.agencies_with_role(*REFERRER_ROLES))
-    # Whoever may see the survivor's linked case.
+    # Whoever made the referral, while they still hold a referring role there and may still see
+    # where she is (not once a break-glass grant they made it under has ended).
+    grants |= Q(
+        referred_by=user, referring_agency_id__in=user.agencies_with_role(*REFERRER_ROLES)
+    ) & _her_location_visible(user)
+    # Whoever may see the survivor's linked case (and her location).
     grants |= _on_a_visible_case(user)
-    # Team managers and housing officers of the referring agency (covering, and their caseload).
-    grants |= Q(referring_agency_id__in=user.agencies_with_role(Role.TEAM_MANAGER, Role.HOUSING_OFFICER))
+    # Team managers and housing officers of the referring agency (covering, and their caseload),
+    # for a woman whose location they may see.
+    grants |= Q(
+        referring_agency_id__in=user.agencies_with_role(Role.TEAM_MANAGER, Role.HOUSING_OFFICER)
+    ) & _her_location_visible(user)
     return scope.filter(grants)
 
 
@@ -191,12 +216,15 @@ def sanctuaries_visible_to(user: User, sanctuaries: QuerySet[Any] | None = None)
     grants = Q(pk__in=[])
     # The scheme's coordinators.
     grants |= Q(scheme_agency_id__in=scheme_agency_ids(user))
-    # Whoever made the referral, while they still hold a referring role there.
-    grants |= Q(referred_by=user, referring_agency_id__in=user.agencies_with_role(*SANCTUARY_REFERRER_ROLES))
-    # Whoever may see the survivor's linked case.
+    # Whoever made the referral, while they still hold a referring role there and may still see
+    # where she is.
+    grants |= Q(
+        referred_by=user, referring_agency_id__in=user.agencies_with_role(*SANCTUARY_REFERRER_ROLES)
+    ) & _her_location_visible(user)
+    # Whoever may see the survivor's linked case (and her location).
     grants |= _on_a_visible_case(user)
-    # Team managers of the referring agency.
-    grants |= Q(referring_agency_id__in=user.agencies_with_role(Role.TEAM_MANAGER))
+    # Team managers of the referring agency, for a woman whose location they may see.
+    grants |= Q(referring_agency_id__in=user.agencies_with_role(Role.TEAM_MANAGER)) & _her_location_visible(user)
     return scope.filter(grants)
 
 
@@ -223,7 +251,7 @@ def sanctuary_addresses_visible_to(user: User, sanctuaries: QuerySet[Any] | None
     grants = Q(pk__in=[])
     # The scheme's coordinators: they arrange the survey and the fitting.
     grants |= Q(scheme_agency_id__in=scheme_agency_ids(user))
-    # The survivor's own workers: those who may see her case.
+    # The survivor's own workers: those who may see her case (and her location).
     grants |= _on_a_visible_case(user)
     return scope.filter(grants)
 

@@ -128,11 +128,38 @@ def _choice(value: str, enum: Any, *, field_name: str, message: str) -> str:
     return value
 
 
-def _agency_for(actor: User, roles: tuple[Role, ...]) -> Agency:
-    for membership in actor.active_memberships:
-        if membership.role in roles:
-            return membership.agency
-    raise PermissionDenied("Your role does not allow you to make this referral.")
+def referring_agencies(actor: User, roles: tuple[Role, ...]) -> list[Agency]:
+    """The agencies this actor may refer for: where they hold one of ``roles``, by name."""
+    found = {m.agency_id: m.agency for m in actor.active_memberships if m.role in roles}
+    return sorted(found.values(), key=lambda agency: (agency.name, str(agency.pk)))
+
+
+def _referring_agency(actor: User, roles: tuple[Role, ...], case: Any, chosen: Agency | None) -> Agency:
+    """The agency a referral is filed under: whose managers (and housing officers) then follow it.
+
+    With her case: the agency holding the case, where the actor must hold a referring role (a
+    case seen only through break-glass is not theirs to refer from). Without: the agency the
+    actor chose among their own that may refer; with only one, that one. Never guessed: the
+    first of two memberships would show her referral to a whole other agency."""
+    own = referring_agencies(actor, roles)
+    if not own:
+        raise PermissionDenied("Your role does not allow you to make this referral.")
+    own_ids = {agency.pk for agency in own}
+    if case is not None:
+        if case.agency_id not in own_ids:
+            raise ValidationError({"case": "Refer with her case from the service that holds it."})
+        if chosen is not None and chosen.pk != case.agency_id:
+            raise ValidationError(
+                {"referring_agency": "A referral with her case is made for the service that holds it."}
+            )
+        return next(agency for agency in own if agency.pk == case.agency_id)
+    if chosen is not None:
+        if chosen.pk not in own_ids:
+            raise ValidationError({"referring_agency": "Choose an agency you refer for."})
+        return next(agency for agency in own if agency.pk == chosen.pk)
+    if len(own) == 1:
+        return own[0]
+    raise ValidationError({"referring_agency": "Choose which of your agencies you are referring for."})
 
 
 def _person_and_case(actor: User, person: Any, case: Any) -> None:
@@ -401,8 +428,12 @@ def referral_create(
     received_on: date,
     household: HouseholdDetails,
     case: Any = None,
+    referring_agency: Agency | None = None,
 ) -> RefugeReferral:
-    """An IDVA or a housing officer refers a survivor's household to a safe accommodation service."""
+    """An IDVA or a housing officer refers a survivor's household to a safe accommodation service.
+
+    Filed under her case's agency when there is a case, otherwise under ``referring_agency``, one
+    of the actor's own agencies where they may refer (needed only when they have more than one)."""
     if not actor.has_role(*access.REFERRER_ROLES) or Role.PERPETRATOR_WORKER in actor.roles:
         raise PermissionDenied("Only an IDVA, a team manager or a housing officer can refer to refuge.")
     if not access.services_visible_to(actor).filter(pk=service.pk, is_active=True).exists():
@@ -410,6 +441,7 @@ def referral_create(
     if service.accommodation_type == AccommodationType.SANCTUARY:
         raise ValidationError({"service": "Refer to the sanctuary scheme from its own page."})
     _person_and_case(actor, person, case)
+    agency = _referring_agency(actor, access.REFERRER_ROLES, case, referring_agency)
     _validate_household(household)
     received_on = _date(received_on, field_name="received_on", label="the date of the referral")
     referral = RefugeReferral.objects.create(
@@ -417,7 +449,7 @@ def referral_create(
         person=person,
         case=case,
         service=service,
-        referring_agency=_agency_for(actor, access.REFERRER_ROLES),
+        referring_agency=agency,
         referred_by=actor,
         received_on=received_on,
         adult_gender=household.adult_gender,
@@ -616,8 +648,10 @@ def sanctuary_refer(
     town: str = "",
     postcode: str = "",
     case: Any = None,
+    referring_agency: Agency | None = None,
 ) -> Sanctuary:
-    """An IDVA, team manager or housing officer refers a survivor to the sanctuary scheme."""
+    """An IDVA, team manager or housing officer refers a survivor to the sanctuary scheme, under her
+    case's agency, or else the one of their agencies they chose (as ``referral_create``)."""
     if not actor.has_role(*access.SANCTUARY_REFERRER_ROLES) or Role.PERPETRATOR_WORKER in actor.roles:
         raise PermissionDenied("Only an IDVA, a team manager or a housing officer can refer to the sanctuary scheme.")
     from waymark.organisations.models import Membership
@@ -625,13 +659,14 @@ def sanctuary_refer(
     if not Membership.objects.active().filter(agency=scheme_agency, role=Role.SANCTUARY_COORDINATOR).exists():
         raise ValidationError({"scheme_agency": "Choose an agency that runs a sanctuary scheme."})
     _person_and_case(actor, person, case)
+    agency = _referring_agency(actor, access.SANCTUARY_REFERRER_ROLES, case, referring_agency)
     referred_on = _date(referred_on, field_name="referred_on", label="the date of the referral")
     sanctuary = Sanctuary.objects.create(
         number=next_reference(NumberSequence, "SS", referred_on.year, width=4),
         person=person,
         case=case,
         scheme_agency=scheme_agency,
-        referring_agency=_agency_for(actor, access.SANCTUARY_REFERRER_ROLES),
+        referring_agency=agency,
         referred_by=actor,
         referred_on=referred_on,
         line1=_text(line1, field_name="line1", label="the first line of the address", max_length=200, required=True),

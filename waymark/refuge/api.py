@@ -21,7 +21,6 @@ from waymark.core.roles import Role
 from waymark.refuge import access
 from waymark.refuge.choices import Mobility
 from waymark.refuge.selectors import Household, vacancies_fitting
-from waymark.refuge.states import ReferralStatus
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedRequest
@@ -46,8 +45,17 @@ class VacancySerializer(serializers.Serializer):
     recovery = serializers.BooleanField()
     languages = serializers.ListField(child=serializers.CharField(), source="language_list")
     posted_on = serializers.DateField()
-    filled_on = serializers.DateField(allow_null=True)
-    withdrawn_on = serializers.DateField(allow_null=True)
+    filled_on = serializers.DateField(allow_null=True, help_text="For the provider's own refuge workers only.")
+    withdrawn_on = serializers.DateField(allow_null=True, help_text="For the provider's own refuge workers only.")
+
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)
+        # When a space was filled or withdrawn is for the provider's own staff: to anyone searching,
+        # the day a household arrived could place a known woman (they see available vacancies only).
+        if instance.service.provider_id not in self.context.get("provider_ids", frozenset()):
+            data["filled_on"] = None
+            data["withdrawn_on"] = None
+        return data
 
 
 class VacancyQuerySerializer(serializers.Serializer):
@@ -92,11 +100,7 @@ class VacancyListView(ApiView):
             recovery=data.get("recovery", False),
         )
         scope = access.vacancies_visible_to(request.user).select_related("service")
-        found = (
-            vacancies_fitting(scope, household)
-            .exclude(referrals__status=ReferralStatus.OFFERED)
-            .order_by("-posted_on", "area")
-        )
+        found = vacancies_fitting(scope, household).available().order_by("-posted_on", "area")
         page = self.paginate_queryset(found) or []
         criteria = sorted(name for name in request.query_params if name in VacancyQuerySerializer().fields)
         audit_record(
@@ -105,7 +109,8 @@ class VacancyListView(ApiView):
             object_type="refuge.vacancy",
             detail={"via": "api", "criteria": criteria, "results": len(page)},
         )
-        return self.get_paginated_response(VacancySerializer(page, many=True).data)
+        context = {"provider_ids": access.provider_agency_ids(request.user)}
+        return self.get_paginated_response(VacancySerializer(page, many=True, context=context).data)
 
 
 @api_view_access
@@ -116,4 +121,5 @@ class VacancyDetailView(ApiView):
 
     def get(self, request: AuthenticatedRequest, pk: Any) -> Response:
         vacancy = access.get_vacancy_for_user(request.user, pk, detail={"via": "api"})
-        return Response(VacancySerializer(vacancy).data)
+        context = {"provider_ids": access.provider_agency_ids(request.user)}
+        return Response(VacancySerializer(vacancy, context=context).data)

@@ -37,6 +37,26 @@ def _ages(text: str) -> list[int]:
     return ages
 
 
+def _referring_agency_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="You are referring for",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Only if you work for more than one agency. With her case, the agency holding it.",
+        error_messages={"invalid_choice": "Choose an agency you refer for"},
+    )
+
+
+def _set_referring_agencies(form: forms.Form, agencies: list[Any] | None) -> None:
+    """The referrer's own agencies that may refer (``actions.referring_agencies``), shown only when
+    there is a choice to make; the action checks the choice again and files the referral."""
+    if not agencies or len(agencies) < 2:
+        del form.fields["referring_agency"]
+        return
+    field = cast(forms.ChoiceField, form.fields["referring_agency"])
+    field.choices = [("", "The agency holding her case")] + [(str(a.pk), a.name) for a in agencies]
+
+
 CHILDREN_MESSAGES = {
     "invalid": "Enter the number of children as a whole number",
     "min_value": "The number of children cannot be negative",
@@ -103,6 +123,7 @@ class ReferralForm(forms.Form):
         error_messages={"required": "Choose a service", "invalid_choice": "Choose a service"},
     )
     case = forms.ChoiceField(label="Her case", required=False, widget=forms.RadioSelect)
+    referring_agency = _referring_agency_field()
     received_on = GovukDateField(label="Date of the referral", help_text="For example, 27 3 2026")
     adult_gender = forms.ChoiceField(
         label="The adult is counted as",
@@ -137,8 +158,11 @@ class ReferralForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, services: list[Any], cases: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, services: list[Any], cases: list[Any], agencies: list[Any] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        _set_referring_agencies(self, agencies)
         cast(forms.ChoiceField, self.fields["service"]).choices = [
             (str(s.pk), f"{s.name} ({s.get_accommodation_type_display()}, {s.area})") for s in services
         ]
@@ -294,6 +318,7 @@ class SanctuaryReferForm(forms.Form):
         label="Sanctuary scheme", widget=forms.RadioSelect, error_messages={"required": "Choose the scheme"}
     )
     case = forms.ChoiceField(label="Her case", required=False, widget=forms.RadioSelect)
+    referring_agency = _referring_agency_field()
     referred_on = GovukDateField(label="Date of the referral")
     line1 = forms.CharField(
         label="Address line 1", max_length=200, error_messages={"required": "Enter the first line of the address"}
@@ -307,8 +332,11 @@ class SanctuaryReferForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
 
-    def __init__(self, *args: Any, schemes: list[Any], cases: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, schemes: list[Any], cases: list[Any], agencies: list[Any] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        _set_referring_agencies(self, agencies)
         cast(forms.ChoiceField, self.fields["scheme_agency"]).choices = [(str(a.pk), a.name) for a in schemes]
         cast(forms.ChoiceField, self.fields["case"]).choices = [("", "Not linked to a case")] + [
             (str(c.pk), c.number) for c in cases

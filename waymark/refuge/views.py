@@ -333,6 +333,12 @@ def referrals(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _chosen_agency(agencies: list[Any], data: dict[str, Any]) -> Any:
+    """The agency the referrer chose among their own (the form offers it only when they have more
+    than one); None leaves it to the action: her case's agency, or their only one."""
+    return next((a for a in agencies if str(a.pk) == data.get("referring_agency")), None)
+
+
 @signed_in(*access.REFERRER_ROLES)
 @require_http_methods(["GET", "POST"])
 def refer(request: HttpRequest, person_id: str) -> HttpResponse:
@@ -344,10 +350,12 @@ def refer(request: HttpRequest, person_id: str) -> HttpResponse:
         .order_by("name")
     )
     cases = _visible_cases_of(_user(request), person)
+    agencies = actions.referring_agencies(_user(request), access.REFERRER_ROLES)
     form = forms.ReferralForm(
         request.POST or None,
         services=services_list,
         cases=cases,
+        agencies=agencies,
         initial={
             "received_on": timezone.localdate(),
             "adult_gender": "man" if person.sex == "male" else "woman",
@@ -378,6 +386,7 @@ def refer(request: HttpRequest, person_id: str) -> HttpResponse:
                 received_on=data["received_on"],
                 household=household,
                 case=case,
+                referring_agency=_chosen_agency(agencies, data),
             ),
         )
         if made is not None:
@@ -550,10 +559,12 @@ def sanctuary_refer(request: HttpRequest, person_id: str) -> HttpResponse:
     person = get_person_for_user(_user(request), person_id, detail={"page": "sanctuary referral form"})
     schemes = _schemes()
     cases = _visible_cases_of(_user(request), person)
+    agencies = actions.referring_agencies(_user(request), access.SANCTUARY_REFERRER_ROLES)
     form = forms.SanctuaryReferForm(
         request.POST or None,
         schemes=schemes,
         cases=cases,
+        agencies=agencies,
         initial={"referred_on": timezone.localdate(), "case": str(cases[0].pk) if cases else ""},
     )
     if request.method == "POST" and form.is_valid():
@@ -572,6 +583,7 @@ def sanctuary_refer(request: HttpRequest, person_id: str) -> HttpResponse:
                 town=data["town"],
                 postcode=data["postcode"],
                 case=case,
+                referring_agency=_chosen_agency(agencies, data),
             ),
         )
         if made is not None:
@@ -759,7 +771,8 @@ def _part4_year(request: HttpRequest) -> int:
 
 def _part4_rows(user: User, year: int) -> tuple[list[dict[str, Any]], str, str]:
     """The return's rows for this viewer, the disclosure note ("" when none applies) and the scope:
-    the whole partnership under the project's disclosure rule for aggregate-only roles; their own
+    the whole partnership under the project's disclosure rule for aggregate-only roles (``part4.protected``:
+    the rule the board pack's quarters use, a figure any quarter withholds withheld for the year); their own
     provider's services, as recorded, for refuge workers."""
     from waymark.core.disclosure import Applied
     from waymark.refuge import part4
@@ -774,7 +787,7 @@ def _part4_rows(user: User, year: int) -> tuple[list[dict[str, Any]], str, str]:
             services=SafeAccommodationService.objects.all(),
         )
         applied = Applied()
-        rows, hidden = part4.suppress(part4.compute(records), the_rule=applied.rule)
+        rows, hidden = part4.protected(records, the_rule=applied.rule)  # withholds what its quarters do
         applied.record("the annual return", hidden)
         return rows + part4.quality_rows(records.services), applied.note(), "every provider in the partnership"
     providers = access.provider_agency_ids(user)
