@@ -198,7 +198,9 @@ def test_commissioner_page_suppresses_and_says_so(records, commissioner, setting
     settings.DISCLOSURE_SUPPRESS_BELOW = 5
     body = signed_in_client(commissioner).get(reverse("refuge:part4"), {"year": "2025"}).content.decode()
     assert "Small numbers are suppressed" in body and "Counts from 1 to 4 are not shown" in body
-    assert 'data-code="A1">[c]<' in body and 'data-code="A4">6<' in body
+    assert 'data-code="A1">[c]<' in body and 'data-code="A3">0<' in body
+    # 6 adults in the year, 4 of them (small) in its first quarter: withheld where a quarter withholds it
+    assert 'data-code="A4">[c]<' in body
     assert 'data-code="E-refuge-units">24<' in body
     assert "6 self-contained + 20 shared = 26, not the 24 units declared" in body
 
@@ -224,7 +226,8 @@ def test_csv_and_xlsx_in_one_click_carry_the_same_rows_and_are_audited(records, 
     csv_response = client.get(reverse("refuge:part4_download", args=["csv"]), {"year": "2025"})
     lines = csv_response.content.decode().splitlines()
     assert lines[0] == "section,code,label,value"
-    assert "A. Individuals supported,A4,Adults supported (all),6" in lines
+    assert "A. Individuals supported,A3,Trans adults supported,0" in lines
+    assert "A. Individuals supported,A4,Adults supported (all),[c]" in lines  # 4 in its first quarter
     assert "A. Individuals supported,A1,Women supported,[c]" in lines
     assert 'filename="safe-accommodation-return-2025-26.csv"' in csv_response["Content-Disposition"]
     xlsx = client.get(reverse("refuge:part4_download", args=["xlsx"]), {"year": "2025"})
@@ -233,7 +236,8 @@ def test_csv_and_xlsx_in_one_click_carry_the_same_rows_and_are_audited(records, 
     assert rows[0] == ("section", "code", "label", "value")
     assert len(rows) == len(part4.FIELDS) + 2  # the header, the rows, and the data-quality note
     assert rows[-1][:2] == ("Z. Data quality", "Q1") and "= 26, not the 24 units declared" in rows[-1][2]
-    assert ("A. Individuals supported", "A4", "Adults supported (all)", 6) in rows
+    assert ("A. Individuals supported", "A4", "Adults supported (all)", "[c]") in rows
+    assert ("A. Individuals supported", "A3", "Trans adults supported", 0) in rows
     exports = AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="report:refuge-part4")
     assert exports.count() == 2 and all(e.detail["suppressed"] for e in exports)
     assert client.get(reverse("refuge:part4_download", args=["pdf"])).status_code == 404
@@ -246,7 +250,8 @@ def test_manage_py_report(records, settings):
     out = io.StringIO()
     call_command("report", "safe-accommodation-return", "--year", "2025", "--format", "csv", stdout=out)
     lines = out.getvalue().splitlines()
-    assert "A. Individuals supported,A4,Adults supported (all),6" in lines
+    assert "A. Individuals supported,A3,Trans adults supported,0" in lines
+    assert "A. Individuals supported,A4,Adults supported (all),[c]" in lines  # 4 in its first quarter
     assert "A. Individuals supported,A1,Women supported,[c]" in lines
     assert any(
         line.startswith('Z. Data quality,Q1,"Harbour Refuge: The declared unit types do not add up') for line in lines

@@ -296,14 +296,47 @@ def _housing(start: dt.date, end: dt.date, applied: Applied) -> dict[str, Any] |
     from waymark.housing.selectors import quarter_figures
 
     rows = [{"measure": measure, "count": count} for measure, count in quarter_figures(start, end)]
-    protected, _, hidden = protect_table(rows, ["count"])
-    applied.record("housing", hidden)
+    protected = _protect_of_which(rows, applied)
+    applied.record("housing", sum(1 for row in protected if isinstance(row["count"], Suppressed)))
     return _section(
         "Housing: homelessness, temporary accommodation and the tenancy panel this quarter",
         ["measure", "count"],
         protected,
         "Duties ended are counted in the quarter they ended; temporary accommodation on the quarter's last day.",
     )
+
+
+_OF_WHICH = "of which "
+
+
+def _protect_of_which(rows: list[dict[str, Any]], applied: Applied) -> list[dict[str, Any]]:
+    """The housing rows (``measure``, ``count``) under the rule, each "of which" row a part of the
+    row above it that is not one: applications made, of which lost to domestic abuse. The rest (the
+    row less its part) is shown nowhere, but anyone can take one from the other, so a rest the rule
+    would withhold is a hidden row of the table, the sum of it and its part linked to the whole
+    (``row_sums``), and the whole is withheld with it rather than the part: the part is also shown
+    summed over quarters (needs analytics' domestic abuse applications, withheld there when a quarter's
+    is small), the whole nowhere else. A rest the rule would show is left out: shown nowhere and in no
+    other sum, it pins nothing down."""
+    linked = [dict(row) for row in rows]
+    row_sums: list[tuple[int, list[int]]] = []
+    wholes: set[tuple[int, str]] = set()
+    whole = None
+    for index, row in enumerate(rows):
+        if not str(row["measure"]).startswith(_OF_WHICH):
+            whole = index
+            continue
+        if whole is None:  # pragma: no cover - a part listed before any whole
+            continue
+        rest = rows[whole]["count"] - row["count"]
+        if applied.rule.is_small(rest):
+            linked.append({"measure": f"{rows[whole]['measure']}, not {row['measure']}", "count": rest})
+            row_sums.append((whole, [index, len(linked) - 1]))
+            wholes.add((whole, "count"))
+    protected, _, _hidden = protect_table(
+        linked, ["count"], the_rule=applied.rule, row_sums=row_sums, also_hidden=wholes
+    )
+    return protected[: len(rows)]
 
 
 def _safe_accommodation(start: dt.date, end: dt.date, applied: Applied) -> dict[str, Any] | None:

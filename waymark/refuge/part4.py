@@ -32,15 +32,17 @@ Definitions (one per row, in ``FIELDS``):
 **Small numbers.** Counts about people shown to a commissioner or partnership lead go through the
 project's disclosure rule (``waymark/core/disclosure.py``: counts from 1 to
 ``DISCLOSURE_SUPPRESS_BELOW`` - 1 hidden, then secondary suppression over the totals in
-``_totals``, optional rounding). Capacity rows (bedspaces, units) are not about people and are
-never suppressed.
+``_totals``, optional rounding). A figure withheld in any quarter's own table is withheld in every
+period holding that quarter (``protected``: the annual return and the board pack's quarters, read
+together, give nothing away). Capacity rows (bedspaces, units) are not about people and are never
+suppressed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -302,15 +304,10 @@ def _totals(codes: set[str]) -> list[tuple[str, list[str]]]:
 ADULTS_NOT_SPLIT = "A-not-split"  # adults counted in A4 but in none of A1 to A3 (a sanctuary's sex not known)
 
 
-def suppress(rows: list[dict[str, Any]], *, the_rule: Any = None) -> tuple[list[dict[str, Any]], int]:
-    """The project's disclosure rule (``waymark/core/disclosure.py``, set by
-    ``DISCLOSURE_SUPPRESS_BELOW`` and ``DISCLOSURE_ROUND_TO``) applied to the rows about people:
-    small counts hidden, and then as many more as it takes that no hidden count can be worked out
-    from the totals. Hidden figures print as ``[c]``. Capacity rows are left as they are. Returns
-    the rows and how many figures were hidden."""
-    from waymark.core.disclosure import SYMBOL, Suppressed, protect, rule, shown
+def _hidden(rows: list[dict[str, Any]], the_rule: Any, also_hidden: set[Any]) -> tuple[dict[str, int], set[Any]]:
+    """The cells about people (code -> count, with ``ADULTS_NOT_SPLIT``) and the codes to hide."""
+    from waymark.core.disclosure import protect
 
-    the_rule = the_rule or rule()
     by_code = {f.code: f for f in FIELDS}
     cells = {
         row["code"]: row["value"]
@@ -319,7 +316,22 @@ def suppress(rows: list[dict[str, Any]], *, the_rule: Any = None) -> tuple[list[
     }
     if {"A1", "A2", "A3", "A4"} <= set(cells):
         cells[ADULTS_NOT_SPLIT] = cells["A4"] - cells["A1"] - cells["A2"] - cells["A3"]
-    hidden = protect(cells, _totals(set(cells)), the_rule=the_rule)
+    return cells, protect(cells, _totals(set(cells)), the_rule=the_rule, also_hidden=also_hidden)
+
+
+def suppress(
+    rows: list[dict[str, Any]], *, the_rule: Any = None, also_hidden: set[Any] | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """The project's disclosure rule (``waymark/core/disclosure.py``, set by
+    ``DISCLOSURE_SUPPRESS_BELOW`` and ``DISCLOSURE_ROUND_TO``) applied to the rows about people:
+    small counts hidden (and the codes in ``also_hidden``), and then as many more as it takes that no
+    hidden count can be worked out from the totals. Hidden figures print as ``[c]``. Capacity rows
+    are left as they are. Returns the rows and how many figures were hidden. One table on its own:
+    a commissioner's figures go through ``protected``, which adds what the period's quarters withhold."""
+    from waymark.core.disclosure import SYMBOL, Suppressed, rule, shown
+
+    the_rule = the_rule or rule()
+    cells, hidden = _hidden(rows, the_rule, also_hidden or set())
     out = []
     for row in rows:
         row = dict(row)
@@ -328,6 +340,48 @@ def suppress(rows: list[dict[str, Any]], *, the_rule: Any = None) -> tuple[list[
             row["value"] = SYMBOL if isinstance(value, Suppressed) else value
         out.append(row)
     return out, len(hidden - {ADULTS_NOT_SPLIT})
+
+
+def quarters_of(period: Period) -> list[Period]:
+    """The quarters (April, July, October and January: a financial year's) that make up ``period``,
+    which must be a run of whole quarters (a financial year, or the board pack's quarter)."""
+    from waymark.core.dates import add_months
+    from waymark.core.disclosure import whole_quarters
+
+    if whole_quarters(period.start, period.end) != (period.start, period.end):
+        raise ValueError("Part 4 figures for commissioners are counted over whole quarters.")
+    quarters = []
+    start = period.start
+    while start <= period.end:
+        after = add_months(start, 3)
+        quarters.append(Period(start, after - timedelta(days=1)))
+        start = after
+    return quarters
+
+
+def protected(records: Records, *, the_rule: Any = None) -> tuple[list[dict[str, Any]], int]:
+    """The return's rows as a commissioner, the partnership lead or the board sees them, for any run
+    of whole quarters (the annual return's year, the board pack's quarter): the one rule for both.
+
+    A year protected on its own, beside its quarters in four board packs, gave a quarter's withheld
+    figure away (the year's households refused, less three quarters', is the fourth's). So each
+    quarter's table is protected on its own (``suppress``), and every figure withheld in any quarter
+    of the period is withheld in the period too, before the period's own table is protected. The
+    figures counted in the period (not supported, stopped, sanctuaries removed) are their quarters
+    added up: each one shown is a sum of quarters' shown figures, so comparing periods tells nobody
+    more than the quarters' own protected tables. Those of people supported on any day (a stay
+    running through two quarters counts once in the year) are withheld the same way. The quarters
+    are counted from the period's records (``records_for``: no further query)."""
+    from waymark.core.disclosure import rule
+
+    the_rule = the_rule or rule()
+    withheld: set[Any] = set()
+    quarters = quarters_of(records.period)
+    if len(quarters) > 1:
+        for quarter in quarters:
+            counted = Records(quarter, records.referrals, records.sanctuaries, records.services)
+            withheld |= _hidden(compute(counted), the_rule, set())[1]
+    return suppress(compute(records), the_rule=the_rule, also_hidden=withheld)
 
 
 QUALITY_SECTION = "Z. Data quality"
@@ -359,8 +413,8 @@ def partnership_return(year: int) -> list[dict[str, Any]]:
 
 
 def partnership_return_for(period: Period) -> list[dict[str, Any]]:
-    """The return's measures over any period (the board pack counts a quarter with them), small
-    numbers suppressed, with the data-quality notes."""
+    """The return's measures over a run of whole quarters (the board pack counts a quarter with
+    them), under the commissioners' rule (``protected``), with the data-quality notes."""
     from waymark.refuge.models import RefugeReferral, SafeAccommodationService, Sanctuary
 
     records = records_for(
@@ -369,7 +423,7 @@ def partnership_return_for(period: Period) -> list[dict[str, Any]]:
         sanctuaries=Sanctuary.objects.all(),
         services=SafeAccommodationService.objects.all(),
     )
-    return suppress(compute(records))[0] + quality_rows(records.services)
+    return protected(records)[0] + quality_rows(records.services)
 
 
 def _register() -> None:

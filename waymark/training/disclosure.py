@@ -6,6 +6,10 @@ champions. The training coordinator, who keeps the register, sees them whole.
 - Split by audience or sector, each course's rows are protected with the course's total (what the
   table by course shows) as their total row: or the course's total, less the groups shown, would
   give a withheld group away.
+- Referrals by champions: an agency's referrals by a champion are a part of all its referrals, and
+  the rest (all, less those by a champion) is a count of people too, shown nowhere but worked out
+  by anyone from the two: where the rule would withhold it, it is a hidden cell of the table, so
+  one of the two is withheld with it (``_hidden_champions``).
 - The page counts over whole quarters, and each quarter is protected on its own: a figure withheld
   in any quarter of the period is withheld for the period, so that no two periods compared give
   one away (a year less three of its quarters would be the fourth).
@@ -16,11 +20,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, cast
 
-from waymark.core.disclosure import Applied, hidden_in_table, protect_table, shown
+from waymark.core.disclosure import Applied, Rule, hidden_in_table, protect, protect_table, rule, shown
 from waymark.training.selectors import COUNT_COLUMNS, champion_referrals, confidence_change, training_counts
 
 CONFIDENCE_COLUMNS = ["answered", "more_confident"]
 CHAMPION_COLUMNS = ["by_champion", "all_referrals", "active_champions"]
+NOT_BY_CHAMPION = "not_by_champion"  # all_referrals - by_champion: never shown, protected all the same
 BY_GROUP = ("audience", "sector", "none")
 
 
@@ -67,7 +72,12 @@ def _withheld_in_quarters(start: date, end: date, by: str) -> _Withheld:
         }
         cells: set[tuple[Any, ...]] = set()
         for table, (rows, columns) in tables.items():
-            hidden = _hidden_courses(rows, by) if table == "courses" else hidden_in_table(rows, columns)[1]
+            if table == "courses":
+                hidden = _hidden_courses(rows, by)
+            elif table == "champions":
+                hidden = _hidden_champions(rows)
+            else:
+                hidden = hidden_in_table(rows, columns)[1]
             for i, c in cast(set[tuple[Any, str]], hidden):
                 if isinstance(i, int):
                     cells.add((table, _identity(table, rows[i]), c))
@@ -105,6 +115,30 @@ def _protect_courses(rows: list[dict[str, Any]], by: str, *, also_hidden: set[An
     return shown_rows, len(hidden)
 
 
+def _hidden_champions(
+    rows: list[dict[str, Any]], *, the_rule: Rule | None = None, also_hidden: set[Any] | None = None
+) -> set[Any]:
+    """The cells of the referrals by champions to withhold, keyed (row index, column): small counts,
+    ``also_hidden``, and then enough that none can be worked out. An agency's referrals not by a
+    champion (all less by a champion) are shown nowhere, yet anyone takes one from the other: a rest
+    the rule would withhold is a cell of the table (``NOT_BY_CHAMPION``), all referrals its sum with
+    those by a champion. A rest the rule would show is left out: shown nowhere and in no other sum,
+    it pins nothing down (counted as shown, it would withhold all referrals wherever those by a
+    champion are few)."""
+    the_rule = the_rule or rule()
+    cells: dict[Any, int] = {}
+    constraints = []
+    for index, row in enumerate(rows):
+        for column in CHAMPION_COLUMNS:
+            if isinstance(row.get(column), int):
+                cells[(index, column)] = row[column]
+        everyone, by_champion = row.get("all_referrals"), row.get("by_champion")
+        if isinstance(everyone, int) and isinstance(by_champion, int) and the_rule.is_small(everyone - by_champion):
+            cells[(index, NOT_BY_CHAMPION)] = everyone - by_champion
+            constraints.append(((index, "all_referrals"), [(index, "by_champion"), (index, NOT_BY_CHAMPION)]))
+    return protect(cells, constraints, the_rule=the_rule, also_hidden=also_hidden or ())
+
+
 def protect_figures(
     start: date,
     end: date,
@@ -126,8 +160,10 @@ def protect_figures(
         confidence, CONFIDENCE_COLUMNS, also_hidden=withheld.cells("confidence", confidence)
     )
     applied.record("confidence", hidden)
-    referrals, _, hidden = protect_table(
-        referrals, CHAMPION_COLUMNS, also_hidden=withheld.cells("champions", referrals)
-    )
-    applied.record("referrals by champions", hidden)
+    withheld_referrals = _hidden_champions(referrals, also_hidden=withheld.cells("champions", referrals))
+    referrals = [
+        {k: shown(v, (i, k) in withheld_referrals) if k in CHAMPION_COLUMNS else v for k, v in row.items()}
+        for i, row in enumerate(referrals)
+    ]
+    applied.record("referrals by champions", sum(1 for _i, column in withheld_referrals if column != NOT_BY_CHAMPION))
     return courses, confidence, referrals
