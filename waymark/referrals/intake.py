@@ -6,7 +6,6 @@ is encrypted in the session (AES-256-GCM, bound to the user) and dropped after s
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -15,7 +14,7 @@ from django import forms
 from django.http import HttpRequest, QueryDict
 from django.utils.datastructures import MultiValueDict
 
-from waymark.core.crypto import DecryptionError, decrypt_text, encrypt_text
+from waymark.core import session_drafts
 from waymark.organisations.models import Agency
 from waymark.referrals import forms as intake_forms
 from waymark.referrals.actions import PersonDetails, RiskAnswers, SafeContact, Sharing, WhatHappened
@@ -61,22 +60,15 @@ def steps_for(user: User) -> list[Step]:
     return [step for step in STEPS if step.slug != "agency"]
 
 
-def _associated(request: HttpRequest) -> bytes:
-    return f"referral-intake:{request.user.pk}".encode()
+DRAFT_PURPOSE = "referral-intake"
 
 
 def load_draft(request: HttpRequest) -> dict[str, dict[str, list[str]]]:
-    stored = request.session.get(DRAFT_KEY)
-    if not stored:
-        return {}
-    try:
-        return dict(json.loads(decrypt_text(stored, associated_data=_associated(request))))
-    except (DecryptionError, ValueError):
-        return {}
+    return session_drafts.load(request, DRAFT_KEY, DRAFT_PURPOSE)
 
 
 def save_draft(request: HttpRequest, draft: dict[str, dict[str, list[str]]]) -> None:
-    request.session[DRAFT_KEY] = encrypt_text(json.dumps(draft), associated_data=_associated(request))
+    session_drafts.save(request, DRAFT_KEY, DRAFT_PURPOSE, draft)
 
 
 def clear_draft(request: HttpRequest) -> None:

@@ -3,20 +3,19 @@
 "Save the discussion" answers with a redirect (post/redirect/get: a refresh does not post again),
 and an action half typed when it was pressed must come back on the page. It is kept in the
 session, encrypted and bound to the user as the referral intake's draft is
-(``waymark/referrals/intake.py``), one entry for each case, and never in an address. It is shown
+(``waymark/core/session_drafts.py``), one entry for each case, and never in an address. It is shown
 again on that case's page until the action is added, the case is marked heard, or the page is
 posted with the action's boxes empty; and it goes with the session (15 idle minutes, signing out).
 """
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.utils.datastructures import MultiValueDict
 
-from waymark.core.crypto import DecryptionError, decrypt_text, encrypt_text
+from waymark.core import session_drafts
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, QueryDict
@@ -25,25 +24,15 @@ SESSION_KEY = "marac_unsent_actions"
 PREFIX = "action-"  # the action form's prefix on the case page
 
 
-def _associated(request: HttpRequest) -> bytes:
-    return f"marac-unsent-action:{request.user.pk}".encode()
+PURPOSE = "marac-unsent-action"
 
 
 def _load(request: HttpRequest) -> dict[str, dict[str, list[str]]]:
-    stored = request.session.get(SESSION_KEY)
-    if not stored:
-        return {}
-    try:
-        return dict(json.loads(decrypt_text(stored, associated_data=_associated(request))))
-    except (DecryptionError, ValueError):
-        return {}
+    return session_drafts.load(request, SESSION_KEY, PURPOSE)
 
 
 def _save(request: HttpRequest, kept: dict[str, dict[str, list[str]]]) -> None:
-    if kept:
-        request.session[SESSION_KEY] = encrypt_text(json.dumps(kept), associated_data=_associated(request))
-    else:
-        request.session.pop(SESSION_KEY, None)
+    session_drafts.save(request, SESSION_KEY, PURPOSE, kept)
 
 
 def keep(request: HttpRequest, case_id: UUID, posted: QueryDict) -> None:
