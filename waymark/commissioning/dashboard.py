@@ -9,7 +9,13 @@ from datetime import date
 from typing import Any
 
 from waymark.core.disclosure import HIDDEN, SYMBOL, Applied, Key, Suppressed, hidden_in_table
-from waymark.outcomes.disclosure import Coarse, coarse_tallies, linked_parts, protect_outcomes, withheld_in_split
+from waymark.outcomes.disclosure import (
+    Coarse,
+    coarse_tallies,
+    linked_parts,
+    protect_outcomes,
+    withheld_in_split,
+)
 from waymark.outcomes.kpis import Dimension, Outcomes, Tally, outcome_figures_compared, outcomes_from_tally
 
 RATES = (

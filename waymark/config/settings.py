@@ -322,7 +322,15 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Waymark <no-reply@wa
 WAYMARK_BASE_URL = env.str("WAYMARK_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- Cache: shared by every app server (used for one-time MFA codes), so the database. -----
-CACHES = {"default": env.cache("CACHE_URL", default="dbcache://waymark_cache" if PRODUCTION else "locmemcache://")}
+# Besides one-time codes and rate limits, the cache keeps each quarter's withheld figures
+# (``outcomes.disclosure.withheld_in_units``, content-addressed): thousands of small entries, so
+# more than the backends' default of 300 before culling.
+CACHES = {
+    "default": env.cache(
+        "CACHE_URL",
+        default="dbcache://waymark_cache?max_entries=50000" if PRODUCTION else "locmemcache://?max_entries=20000",
+    )
+}
 
 # --- Background tasks ----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

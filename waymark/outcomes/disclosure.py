@@ -6,9 +6,15 @@ protected like any other count."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import inspect
+import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any
+
+from django.core.cache import cache
 
 from waymark.core.disclosure import HIDDEN, Applied, Key, Rule, Suppressed, protect, protect_together, shown
 from waymark.outcomes.kpis import (
@@ -182,6 +188,44 @@ def coarse_tallies(by_group: dict[Any, Tally], coarser: Callable[[Any], Any]) ->
 EVERYONE = ("everyone",)  # the "All" row of a quarter's table, as ``withheld_in_units`` keys it
 
 
+def _canonical(value: Any) -> Any:
+    """A value in a form that reads the same whenever it holds the same counts (for ``_unit_key``):
+    dataclasses by their fields, mappings sorted by their keys."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__qualname__, tuple((f.name, _canonical(getattr(value, f.name))) for f in fields(value)))
+    if isinstance(value, dict):
+        return tuple(sorted(((repr(k), _canonical(v)) for k, v in value.items() if v != 0), key=lambda kv: kv[0]))
+    return value
+
+
+@functools.cache
+def _source_of(module_name: str) -> str:
+    return hashlib.sha256(inspect.getsource(sys.modules[module_name]).encode()).hexdigest()
+
+
+def _unit_key(unit: Unit, split: bool, coarser: Callable[[Any], Any] | None, the_rule: Rule) -> str:
+    """The cache key of a quarter's withheld figures: everything they are worked out from (the
+    quarter's counts by group, the rule, the split and its link) and the code that works them out.
+    Content-addressed, so a key never names an answer that has changed: a record added in the
+    quarter changes its counts and so its key, and new code is new keys."""
+    modules = [__name__, "waymark.core.disclosure", "waymark.outcomes.kpis"]
+    if coarser is not None:
+        modules.append(coarser.__module__)
+    described = (
+        [_source_of(name) for name in modules],
+        the_rule,
+        split,
+        None if coarser is None else f"{coarser.__module__}.{coarser.__qualname__}",
+        unit.start,
+        unit.end,
+        _canonical(unit.by_group),
+    )
+    return "outcomes-withheld:" + hashlib.sha256(repr(described).encode()).hexdigest()
+
+
+WITHHELD_CACHE_SECONDS = 90 * 24 * 3600
+
+
 def withheld_in_units(
     units: list[Unit], *, split: bool, the_rule: Rule, coarser: Callable[[Any], Any] | None = None
 ) -> list[set[tuple[Any, ...]]]:
@@ -202,9 +246,20 @@ def withheld_in_units(
     are unions of its groups (the five ethnic groups): each quarter's table is then both splits
     protected together (``linked_parts``), the coarser groups keyed ``Coarse(group)``, so that the
     figures withheld are the same whichever of the two is asked for, and neither gives the other's
-    away."""
+    away.
+
+    Each quarter's answer is kept in the cache under its content (``_unit_key``): since April 2013
+    is over fifty quarters, a split's tables take seconds to protect, and a closed quarter's counts
+    rarely change. A page works out only the quarters whose counts it has not seen (usually the
+    current one), and this year and a year earlier share their common quarters."""
+    keys = [_unit_key(unit, split, coarser, the_rule) for unit in units]
+    kept = cache.get_many(keys)
     found = []
-    for unit in units:
+    fresh: dict[str, set[tuple[Any, ...]]] = {}
+    for unit, key in zip(units, keys, strict=True):
+        if key in kept:
+            found.append(kept[key])
+            continue
         everyone = Tally()
         for tally in unit.by_group.values():
             everyone.merge(tally)
@@ -222,6 +277,9 @@ def withheld_in_units(
         )
         hidden = _with_people(hidden)
         found.append({(EVERYONE if k[0] == "total" else groups[k[0]], *k[1:]) for k in hidden if isinstance(k, tuple)})
+        fresh[key] = found[-1]
+    if fresh:
+        cache.set_many(fresh, timeout=WITHHELD_CACHE_SECONDS)
     return found
 
 
@@ -233,7 +291,11 @@ def _with_people(hidden: set[Key]) -> set[Key]:
 
 
 def withheld_in_split(
-    units: list[Unit], groups: list[Any], *, the_rule: Rule, coarser: Callable[[Any], Any] | None = None
+    units: list[Unit],
+    groups: list[Any],
+    *,
+    the_rule: Rule,
+    coarser: Callable[[Any], Any] | None = None,
 ) -> set[tuple[Any, ...]]:
     """``also_hidden`` for ``protect_outcomes`` of a split over a whole period (everyone as
     "total", then ``groups`` in order): every figure withheld in any of its quarters' tables. With
