@@ -120,15 +120,31 @@ def _or_not_recorded(path: str) -> Any:
 
 
 def _contract(path: str) -> Any:
-    """The reference of the provider's contract in force on the day of referral (the latest to start)."""
+    """The reference of the provider's contract in force on the day of referral (the latest to start).
+
+    A CASE over the contracts, in the order the database sorts them (latest start first, then by
+    reference), read when the query is built: a council holds tens of contracts, a partnership's
+    figures tens of thousands of referrals, and a lookup for every row (a correlated subquery)
+    took most of the split's time."""
     from waymark.commissioning.models import Contract
 
     agency, day = path.split("|")
-    in_force = Contract.objects.filter(provider_agency_id=OuterRef(agency)).filter(
-        Q(starts_on__isnull=True) | Q(starts_on__lte=OuterRef(day)),
-        Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef(day)),
+    contracts = (
+        Contract.objects.filter(provider_agency__isnull=False)
+        .order_by("-starts_on", "reference")
+        .values_list("provider_agency_id", "starts_on", "ends_on", "reference")
     )
-    return Subquery(in_force.order_by("-starts_on", "reference").values("reference")[:1], output_field=CharField())
+    whens = []
+    for provider, starts_on, ends_on, reference in contracts:
+        in_force = Q(**{agency: provider})
+        if starts_on is not None:
+            in_force &= Q(**{f"{day}__gte": starts_on})
+        if ends_on is not None:
+            in_force &= Q(**{f"{day}__lte": ends_on})
+        whens.append(When(in_force, then=Value(reference)))
+    if not whens:
+        return Value(None, output_field=CharField())
+    return Case(*whens, default=Value(None), output_field=CharField())
 
 
 def _service(path: str) -> Any:
