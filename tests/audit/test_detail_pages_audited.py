@@ -60,7 +60,7 @@ NOT_WALKED: dict[str, str] = {
     "interchange:import_retry": "an administrator's import job, not a record",
     "interchange:import_discard": "an administrator's import job, not a record",
     "interchange:export_download": "an administrator's own export, not a record",
-    "interchange:export_approve": "another administrator's export request (a button), not a record",
+    "interchange:export_approve": "another administrator's export request, not a record; its decision page audits its own viewing (tests/interchange/test_export_approval.py)",
     "interchange:export_refuse": "another administrator's export request (a button), not a record",
     "breakglass:end": "the user's own break-glass grant (POST only)",
     "breakglass:review": "a break-glass grant in the auditors' review queue (get_grant_for_reviewer)",

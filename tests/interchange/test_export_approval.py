@@ -193,6 +193,7 @@ def test_asking_for_locating_details_needs_a_reason_and_builds_nothing(records, 
     (message,) = mail.outbox
     assert message.to == [approver.email] and "approval" in message.subject
     assert REASON not in message.body and "SE1" not in message.body
+    assert reverse("interchange:export_approve", args=[job.pk]) in message.body  # the decision page
     # The reason is kept out of the audit row (an encrypted justification).
     request = AuditEvent.objects.get(object_id=str(job.pk), detail__step="requested")
     assert request.justification and REASON not in str(request.detail)
@@ -347,7 +348,9 @@ def test_end_to_end_two_administrators_through_the_pages_and_the_worker(records,
 
     second = client_of(client_for, approver)
     page = second.get(reverse("interchange:exports")).content.decode()
-    assert "Waiting for your approval (1)" in page and REASON in page and "Sam Patel" in page
+    assert "Waiting for your approval (1)" in page and "Sam Patel" in page and REASON not in page
+    decision = second.get(reverse("interchange:export_approve", args=[job.pk])).content.decode()
+    assert REASON in decision and "Approve" in decision and "Refuse" in decision
     response = second.post(reverse("interchange:export_approve", args=[job.pk]), follow=True)
     assert "You approved the export" in response.content.decode()
     job.refresh_from_db()
@@ -398,6 +401,63 @@ def test_a_lapsed_request_is_shown_as_lapsed_and_no_longer_offered(records, clie
         assert "Waiting for your approval (0)" in page
         own = client_of(client_for, administrator).get(reverse("interchange:exports")).content.decode()
         assert "Lapsed: not approved in time" in own
+
+
+def decision_page(job: ExportJob) -> str:
+    return reverse("interchange:export_approve", args=[job.pk])
+
+
+def viewings(job: ExportJob) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(object_id=str(job.pk), action=AuditAction.VIEW))
+
+
+def test_the_list_of_requests_waiting_shows_who_when_and_what_but_never_the_reason(
+    records, client_for, administrator, approver
+):
+    job = jobs.export_job_request(actor=administrator, locating_details=True, reason=REASON, for_spreadsheet=True)
+    page = client_of(client_for, approver).get(reverse("interchange:exports")).content.decode()
+    assert "Waiting for your approval (1)" in page
+    assert "Sam Patel" in page and timezone.localtime(job.created_at).strftime("%-d %B %Y %H:%M") in page
+    assert "with locating details" in page and "(for a spreadsheet)" in page
+    assert all(handler.name in page for handler in handlers())
+    assert decision_page(job) in page
+    assert REASON not in page and "DP-42" not in page
+    assert viewings(job) == []  # the list reads no request's reason, so none is recorded as read
+
+
+def test_opening_the_decision_page_shows_the_reason_and_is_audited(records, client_for, administrator, approver):
+    job = asked(administrator)
+    response = client_of(client_for, approver).get(decision_page(job))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert REASON in page and "Sam Patel" in page and "people.csv postcode" in page
+    (viewed,) = viewings(job)
+    assert viewed.actor == approver and viewed.object_type == "interchange.exportjob"
+    assert viewed.detail == {"page": "export decision", "reasons_shown": 1}
+    assert REASON not in str(viewed.detail) and not viewed.justification
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.PENDING  # opening it decides nothing
+
+
+def test_the_decision_page_asks_for_the_second_factor_again_before_showing_the_reason(
+    records, client_for, administrator, approver
+):
+    job = asked(administrator)
+    response = client_for(approver).get(decision_page(job))
+    assert response.status_code == 302 and "reauthenticate" in response["Location"]
+    assert viewings(job) == []
+
+
+def test_the_decision_page_is_only_for_a_request_waiting_for_this_administrator(
+    records, client_for, administrator, approver
+):
+    own, refused = asked(administrator), asked(administrator)
+    jobs.export_job_refuse(actor=approver, job_id=refused.pk)
+    assert client_of(client_for, administrator).get(decision_page(own)).status_code == 404  # their own
+    assert client_of(client_for, approver).get(decision_page(refused)).status_code == 404  # decided
+    with time_machine.travel(own.approve_by + timedelta(minutes=1), tick=False):
+        assert client_of(client_for, approver).get(decision_page(own)).status_code == 404  # lapsed
+    assert viewings(own) == [] and viewings(refused) == []
 
 
 def test_the_export_scope_is_own_exports_and_others_waiting_for_approval(records, administrator, approver, manager):

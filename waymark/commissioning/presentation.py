@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from waymark.core.disclosure import SYMBOL
-from waymark.interchange.cells import neutralise_formula
+from waymark.core.spreadsheets import csv_safe
 
 PERCENT = "percent"  # a rate, a share, or a change on the year before: a fraction shown as 84.5%
 POINTS = "points"  # a rate's change on a year earlier: a difference of fractions, shown in points
@@ -138,10 +138,10 @@ def write_table(
     """Appends a table to an openpyxl sheet as a person reads it: a heading row in words
     (``heading``, or ``headings`` for a column the caller names itself), then each row's values as
     ``cell`` writes them, with their number formats. Text that a spreadsheet would run as a
-    formula is shown as text (``interchange.cells.neutralise_formula``)."""
+    formula is shown as text (``core.spreadsheets.csv_safe``)."""
 
     def text_safe(value: Any) -> Any:
-        return neutralise_formula(value) if isinstance(value, str) else value
+        return csv_safe(value) if isinstance(value, str) else value
 
     sheet.append([text_safe((headings or {}).get(c) or heading(c)) for c in columns])
     for row in rows:

@@ -257,7 +257,7 @@ def _table_response(
     import csv
     import io
 
-    from waymark.audit.export import csv_safe
+    from waymark.core.spreadsheets import csv_safe
 
     if fmt == "csv":
         buffer = io.StringIO()

@@ -22,6 +22,7 @@ from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import signed_in
 from waymark.core.paging import paged
+from waymark.core.spreadsheets import csv_safe
 from waymark.dataprotection.access import (
     ACCESS_LOG_ROLES,
     RETENTION_ROLES,
@@ -195,16 +196,11 @@ def sar_bundle_zip(request: HttpRequest, sar_id: uuid.UUID) -> HttpResponse:
             writer.writerow(["Record", "Field", "Value"])
             for item in section["items"]:
                 for field in item["fields"]:
-                    writer.writerow([_safe_cell(item["title"]), _safe_cell(field["label"]), _safe_cell(field["value"])])
+                    writer.writerow([csv_safe(item["title"]), csv_safe(field["label"]), csv_safe(field["value"])])
             archive.writestr(f"{number:02d}-{slugify(section['title'])}.csv", text.getvalue())
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="subject-access-{sar.received_on:%Y-%m-%d}.zip"'
     return response
-
-
-def _safe_cell(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 # --- Retention -------------------------------------------------------------------------------

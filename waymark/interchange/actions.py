@@ -27,8 +27,8 @@ from django.db import transaction
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.core.bulk import ANALYZE_AFTER_ROWS, refresh_planner_statistics
+from waymark.core.spreadsheets import csv_safe
 from waymark.interchange.base import FileCounts, ImportContext, ParsedRow, RowError
-from waymark.interchange.cells import neutralise_formula
 from waymark.interchange.files import receiving_ref
 from waymark.interchange.registry import NOT_YET_IMPORTED, handlers
 from waymark.interchange.source import SourceError, decode_rows, read_source, write_csv, write_target
@@ -281,7 +281,7 @@ def export_files(*, for_spreadsheet: bool = False, locating_details: bool = True
                 for position in blank:
                     row[position] = ""
         if for_spreadsheet:
-            rows = [[neutralise_formula(cell) for cell in row] for row in rows]
+            rows = [[csv_safe(cell) for cell in row] for row in rows]
         files[handler.name] = write_csv(rows)
     if not locating_details:
         files.update(_without_locating_details_notes())

@@ -145,15 +145,3 @@ def as_cell(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
-
-
-# Cells a spreadsheet program would run as a formula (OWASP "CSV injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(value: str) -> str:
-    """For files meant to be opened by a person in a spreadsheet: a cell that a spreadsheet
-    would treat as a formula is prefixed with an apostrophe, so it is shown as text."""
-    if value and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value

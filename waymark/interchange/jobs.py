@@ -318,13 +318,15 @@ def _export_denied(*, actor: User, job_id: UUID | str, step: str, status: str = 
 
 def _notify_approvers(*, actor: User, job: ExportJob) -> None:
     """Emails every other system administrator, after commit, that an export waits for them. The
-    email names who asked and when it lapses: never the reason (free text) or a record."""
+    email names who asked and when it lapses, and links to the request's decision page (where
+    reading the reason is audited): never the reason (free text) or a record."""
     recipients = [user.email for user in other_administrators(actor)]
     if not recipients:
         return
     assert job.approve_by is not None
     lapses = timezone.localtime(job.approve_by).strftime("%d %B %Y %H:%M")
-    link = f"{getattr(settings, 'WAYMARK_BASE_URL', '').rstrip('/')}{reverse('interchange:exports')}"
+    page = reverse("interchange:export_approve", args=[job.pk])
+    link = f"{getattr(settings, 'WAYMARK_BASE_URL', '').rstrip('/')}{page}"
     body = (
         f"{actor} has asked for an export of every record with people's postcodes, phone numbers and the "
         "free text that can say where someone is. It is built only if another system administrator "

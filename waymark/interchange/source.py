@@ -82,9 +82,16 @@ def decode_rows(data: bytes) -> list[list[str]]:
 
 
 def write_csv(rows: Iterable[Sequence[str]]) -> bytes:
+    """The rows as UTF-8 CSV, lines ending in ``\\n``, read back by ``decode_rows`` exactly.
+
+    Python's writer quotes a cell holding a line feed but not one holding only a carriage return
+    (it is not in the line terminator), which a reader takes for a line break: a row with a
+    carriage return in any cell is written with every cell quoted."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows(rows)
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in rows:
+        (quoted if any("\r" in cell for cell in row) else writer).writerow(row)
     return buffer.getvalue().encode("utf-8")
 
 

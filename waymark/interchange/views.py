@@ -26,8 +26,10 @@ from waymark.core.access import signed_in
 from waymark.core.paging import paged
 from waymark.core.roles import Role
 from waymark.interchange import jobs
+from waymark.interchange.actions import locating_columns
 from waymark.interchange.forms import WITH, ExportForm, UploadForm
 from waymark.interchange.models import ExportJob, ImportJob
+from waymark.interchange.registry import handlers
 from waymark.web.actions import run_action
 from waymark.web.forms import ButtonForm
 from waymark.web.reauth import recently_reauthenticated_with_mfa, require_privileged_reauth
@@ -156,17 +158,26 @@ def _exports_visible_to(user: User) -> QuerySet[ExportJob]:
     return ExportJob.objects.filter(Q(requested_by=user) | Q(status=ExportJob.Status.PENDING)).defer("payload")
 
 
-def _awaiting_approval(user: User) -> list[dict[str, object]]:
-    """Other administrators' exports waiting for a second administrator, each with the reason
-    its requester gave (kept encrypted as the request's justification), soonest to lapse first."""
-    waiting = (
+def _awaiting_approval(user: User) -> QuerySet[ExportJob]:
+    """Other administrators' exports waiting for ``user`` to approve or refuse them, soonest to
+    lapse first. Never their reasons: a reason is free text that may locate someone, read only on
+    the request's own decision page (``export_approve``), where each reading is audited."""
+    return (
         _exports_visible_to(user)
         .filter(status=ExportJob.Status.PENDING, approve_by__gt=timezone.now())
         .exclude(requested_by=user)
         .select_related("requested_by")
         .order_by("approve_by")
     )
-    return [{"job": job, "reasons": given_for(job)} for job in waiting]
+
+
+def _export_awaiting(request: HttpRequest, job_id: UUID) -> ExportJob:
+    """One export waiting for this administrator's decision: 404 alike for none, their own, and
+    one already decided or past its time."""
+    job = _awaiting_approval(_user(request)).filter(pk=job_id).first()
+    if job is None:
+        raise Http404("No such export waiting for your approval")
+    return job
 
 
 @signed_in(ADMIN)
@@ -212,11 +223,32 @@ def exports(request: HttpRequest) -> HttpResponse:
         # The table alone, polled while an export is built: this administrator's own exports'
         # statuses, no record, so the poll is not audited as a view each time.
         return render(request, "interchange/_exports_table.html", context)
-    context["awaiting"] = _awaiting_approval(user)
+    context["awaiting"] = list(_awaiting_approval(user))
+    context["file_names"] = [handler.name for handler in handlers()]
     audit_record(
         actor=request.user, action=AuditAction.VIEW, object_type="interchange.exportjob", detail={"page": "exports"}
     )
     return render(request, "interchange/exports.html", context)
+
+
+def _export_decision_page(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    # Asked on the way in, as on the exports page: the reason may say where someone is.
+    require_privileged_reauth(request)
+    job = _export_awaiting(request, job_id)
+    reasons = given_for(job)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        obj=job,
+        detail={"page": "export decision", "reasons_shown": len(reasons)},
+    )
+    context = {
+        "job": job,
+        "reasons": reasons,
+        "file_names": [handler.name for handler in handlers()],
+        "locating_columns": locating_columns(),
+    }
+    return render(request, "interchange/export_decision.html", context)
 
 
 def _export_decision(request: HttpRequest, job_id: UUID, action: Callable[..., ExportJob], done: str) -> HttpResponse:
@@ -229,8 +261,13 @@ def _export_decision(request: HttpRequest, job_id: UUID, action: Callable[..., E
 
 
 @signed_in(ADMIN)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def export_approve(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    """GET: the decision page, the one place another administrator's reason is shown; each
+    opening is audited as a VIEW of the request. POST: approve it (refusing posts to
+    ``export_refuse``)."""
+    if request.method == "GET":
+        return _export_decision_page(request, job_id)
     return _export_decision(
         request,
         job_id,

@@ -28,13 +28,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from waymark.audit.actions import audit_record
-from waymark.audit.export import csv_safe
 from waymark.audit.models import AuditAction
 from waymark.cases.access import can_work_on, get_case_for_user
 from waymark.cases.models import Case
 from waymark.core.access import signed_in
 from waymark.core.disclosure import Applied
 from waymark.core.roles import Role
+from waymark.core.spreadsheets import csv_safe
 from waymark.outcomes.actions import outcome_measure_record
 from waymark.outcomes.charts import bar_chart
 from waymark.outcomes.disclosure import shown_figures

@@ -283,7 +283,7 @@ def exception_report_xlsx(request: HttpRequest, report_id: uuid.UUID) -> HttpRes
     """The report's tables as a spreadsheet, from the saved copy (never recomputed)."""
     from openpyxl import Workbook
 
-    from waymark.audit.export import csv_safe
+    from waymark.core.spreadsheets import csv_safe
 
     report = _report(request, report_id, detail={"format": "xlsx"}, read_as=AuditAction.EXPORT)
     content = report.content
