@@ -124,11 +124,13 @@ class MaracCaseQuerySet(ScopedQuerySet["MaracCase"]):
         return cast(MaracCaseQuerySet, marac_cases_on_journey(user, self))
 
 
-class MaracCase(BaseModel):
+class MaracCase(VersionedModel, BaseModel):
     """A MARAC referral: a case referred to MARAC and, once listed, heard at one meeting.
 
     A case counts in the period of the meeting that heard it. Repeats are never stored: they are
-    computed from the history by ``waymark.marac.repeats``.
+    computed from the history by ``waymark.marac.repeats``. Its ``version`` goes up with every
+    change made through the MARAC actions (``waymark/marac/actions.py``), so that a form read
+    before someone else's change is refused rather than saved over it.
     """
 
     ref = models.CharField(max_length=64, unique=True, help_text="The case's reference (marac_case_ref in imports).")

@@ -10,6 +10,12 @@ updating that agency's actions. The views check too (404/403 before a form is sh
 do not rely on it. The actions also check the rules of the meeting itself (capacity, status, the
 observers' confidentiality statement). The reads (the agenda, the cases waiting, the actions up
 for review) are in ``waymark/marac/meetings/selectors.py``; the home panel in ``waymark/marac/home.py``.
+
+Every action that changes a case moves its version on (``waymark/marac/actions.py``): listing
+it, taking it off, the discussion, an action agreed for it, marking it heard. Adding a case to an
+agenda and taking it off take the version the agenda page was read at (``read_version``) and refuse
+a case changed since. The order of the agenda is the meeting's (changed under the meeting's lock),
+not an edit of its cases: moving a case up or down moves no version on.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from django.utils import timezone
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.versioning import claim_version
+from waymark.marac.actions import lock_case
 from waymark.marac.meetings.access import (
     check_may_research,
     check_may_update_action,
@@ -220,13 +227,17 @@ def _renumber(meeting: MaracMeeting) -> None:
 
 
 @transaction.atomic
-def agenda_add(*, actor: User, meeting: MaracMeeting, marac_case: MaracCase) -> MaracCase:
-    """Lists an accepted referral on the meeting's agenda, up to the meeting's capacity."""
+def agenda_add(
+    *, actor: User, meeting: MaracMeeting, marac_case: MaracCase, read_version: int | None = None
+) -> MaracCase:
+    """Lists an accepted referral on the meeting's agenda, up to the meeting's capacity.
+    ``read_version``: the case's version when the agenda page was read; a case changed since is
+    refused (``StaleEdit``, nothing saved)."""
     check_runs_meetings(actor)
     meeting = _lock(meeting)
     if meeting.status not in OPEN_FOR_AGENDA:
         raise MeetingError("Cases can be added only to a meeting that has not yet been held.")
-    marac_case = MaracCase.objects.select_for_update().get(pk=marac_case.pk)
+    marac_case = lock_case(marac_case, read_version)
     if marac_case.status != MaracCaseStatus.ACCEPTED or marac_case.meeting_id is not None:
         raise MeetingError(f"{marac_case.ref} is not an accepted referral awaiting a meeting.")
     listed = MaracCase.objects.filter(meeting=meeting).count()
@@ -239,7 +250,7 @@ def agenda_add(*, actor: User, meeting: MaracMeeting, marac_case: MaracCase) -> 
     marac_case.meeting = meeting
     marac_case.status = MaracCaseStatus.LISTED
     marac_case.agenda_position = last + 1
-    marac_case.save(update_fields=["meeting", "status", "agenda_position", "modified_at"])
+    marac_case.save(update_fields=["meeting", "status", "agenda_position", "version", "modified_at"])
     _audit(actor, AuditAction.UPDATE, marac_case, change="listed", meeting=str(meeting.pk))
     return marac_case
 
@@ -266,11 +277,14 @@ def agenda_move(*, actor: User, meeting: MaracMeeting, marac_case: MaracCase, di
 
 
 @transaction.atomic
-def agenda_remove(*, actor: User, meeting: MaracMeeting, marac_case: MaracCase) -> MaracCase:
-    """Takes a case off the agenda: it goes back to the accepted referrals awaiting a meeting."""
+def agenda_remove(
+    *, actor: User, meeting: MaracMeeting, marac_case: MaracCase, read_version: int | None = None
+) -> MaracCase:
+    """Takes a case off the agenda: it goes back to the accepted referrals awaiting a meeting.
+    ``read_version`` as for ``agenda_add``."""
     check_runs_meetings(actor)
     meeting = _lock(meeting)
-    marac_case = MaracCase.objects.select_for_update().get(pk=marac_case.pk)
+    marac_case = lock_case(marac_case, read_version)
     if marac_case.meeting_id != meeting.pk:
         raise MeetingError("That case is not on this agenda.")
     if marac_case.status != MaracCaseStatus.LISTED or meeting.status not in OPEN_FOR_AGENDA:
@@ -280,7 +294,7 @@ def agenda_remove(*, actor: User, meeting: MaracMeeting, marac_case: MaracCase) 
     marac_case.meeting = None
     marac_case.status = MaracCaseStatus.ACCEPTED
     marac_case.agenda_position = None
-    marac_case.save(update_fields=["meeting", "status", "agenda_position", "modified_at"])
+    marac_case.save(update_fields=["meeting", "status", "agenda_position", "version", "modified_at"])
     _renumber(meeting)
     _audit(actor, AuditAction.UPDATE, marac_case, change="removed from agenda", meeting=str(meeting.pk))
     return marac_case
@@ -432,9 +446,14 @@ def attendee_remove(*, actor: User, attendee: Attendee) -> None:
 
 
 def _check_hearing(meeting: MaracMeeting, marac_case: MaracCase) -> None:
+    """The meeting is hearing cases, and the case is on its agenda: checked with the case's row
+    locked for the rest of the transaction (another coordinator may have taken it off the agenda
+    since the page was read). The caller's copy takes the row's status."""
     _check_running(meeting)
-    if marac_case.meeting_id != meeting.pk:
+    row = MaracCase.objects.select_for_update().only("meeting_id", "status").get(pk=marac_case.pk)
+    if row.meeting_id != meeting.pk:
         raise MeetingError("That case is not on this meeting's agenda.")
+    marac_case.status = row.status
     _check_observers_agreed(meeting)
 
 
@@ -476,7 +495,9 @@ def _discussion_save(
     a script). The case row is locked and re-read: if it changed since ``read``, a page that left
     the discussion as it was saves nothing (the newer text stays), and a page that changed it too
     is refused (``DiscussionChanged``). A ``draft`` (the discussion saved with an action, or before
-    marking heard) is written only when it differs from what is recorded."""
+    marking heard) is written only when it differs from what is recorded. What is written moves
+    the case's version on (this text check, not the version, decides whether the page may save:
+    a change to anything else on the case since the page was read does not refuse it)."""
     row = MaracCase.objects.select_for_update().only("discussion_summary", "risks_identified").get(pk=marac_case.pk)
     now = (row.discussion_summary, row.risks_identified)
     marac_case.discussion_summary, marac_case.risks_identified = now
@@ -489,7 +510,8 @@ def _discussion_save(
     if draft and typed == now:
         return False
     marac_case.discussion_summary, marac_case.risks_identified = typed
-    marac_case.save(update_fields=["discussion_summary", "risks_identified", "modified_at"])
+    claim_version(marac_case)
+    marac_case.save(update_fields=["discussion_summary", "risks_identified", "version", "modified_at"])
     _audit(actor, AuditAction.UPDATE, marac_case, change="discussion recorded", meeting=str(meeting.pk))
     return True
 
@@ -559,10 +581,13 @@ def action_add(
         errors["due_on"] = "The due date must be on or after the meeting's date."
     if errors:
         raise ValidationError(errors)
+    written = False
     if summary is not None and risks is not None:
-        _discussion_save(
+        written = _discussion_save(
             actor=actor, meeting=meeting, marac_case=marac_case, summary=summary, risks=risks, read=read, draft=True
         )
+    if not written:  # the action agreed changes the case's record of the meeting: once per action
+        claim_version(marac_case)
     action = MaracAction.objects.create(
         marac_case=marac_case,
         agreed_at=meeting,
@@ -591,6 +616,7 @@ def meeting_case_hear(
     the same transaction, and must then hold a summary; ``read`` as for ``meeting_case_record``."""
     check_runs_meetings(actor)
     _check_hearing(meeting, marac_case)
+    written = False
     if summary is not None or risks is not None:
         summary, risks = summary or "", risks or ""
         errors = _discussion_errors(summary, risks)
@@ -598,14 +624,16 @@ def meeting_case_hear(
             errors["summary"] = SUMMARY_NEEDED
         if errors:
             raise ValidationError(errors)
-        _discussion_save(
+        written = _discussion_save(
             actor=actor, meeting=meeting, marac_case=marac_case, summary=summary, risks=risks, read=read, draft=True
         )
     if not marac_case.discussion_summary.strip():
         raise MeetingError("Record the summary of information shared before marking the case heard.")
     if marac_case.status != MaracCaseStatus.HEARD:
         marac_case.status = MaracCaseStatus.HEARD
-        marac_case.save(update_fields=["status", "modified_at"])
+        if not written:  # the version moves on once for the whole hearing
+            claim_version(marac_case)
+        marac_case.save(update_fields=["status", "version", "modified_at"])
         _audit(actor, AuditAction.UPDATE, marac_case, change="heard", meeting=str(meeting.pk))
     return marac_case
 

@@ -28,7 +28,8 @@ from waymark.audit.models import AuditAction
 from waymark.audit.scoping import get_for_user
 from waymark.core.access import signed_in
 from waymark.core.roles import Role
-from waymark.core.versioning import StaleEdit, conflict_response, versioned_initial
+from waymark.core.versioning import StaleEdit, conflict_response, posted_version, versioned_initial
+from waymark.marac.actions import CASE_CHANGED
 from waymark.marac.meetings import actions, selectors, unsent
 from waymark.marac.meetings.access import (
     actions_visible_to,
@@ -289,6 +290,15 @@ def meeting_agencies(request: AuthenticatedHttpRequest, meeting_id: UUID) -> Htt
 @require_GET
 def agenda_build(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
     meeting = get_meeting_to_run(request.user, meeting_id, page="agenda building")
+    return _agenda_page(request, meeting)
+
+
+def _agenda_page(
+    request: AuthenticatedHttpRequest, meeting: MaracMeeting, *, case_changed: bool = False
+) -> HttpResponse:
+    """The agenda being built. Each case's buttons carry the version the case was read at. With
+    ``case_changed`` (adding or removing a case someone else changed since the page was read: nothing
+    saved) the page as it is now, the refusal in its error summary (409)."""
     listed = list(selectors.agenda(meeting))
     awaiting_page = Paginator(selectors.cases_awaiting_a_meeting(), 50).get_page(request.GET.get("page"))
     awaiting = list(awaiting_page.object_list)
@@ -303,7 +313,10 @@ def agenda_build(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpRes
             "full": len(listed) >= meeting.capacity,
             "awaiting_page": awaiting_page,
             "open_for_agenda": meeting.status in selectors.OPEN_FOR_AGENDA,
+            "case_changed": CASE_CHANGED if case_changed else "",
+            "reload_url": reverse("marac:agenda", kwargs={"meeting_id": meeting.pk}),
         },
+        status=409 if case_changed else 200,
     )
 
 
@@ -318,11 +331,19 @@ def _awaiting_case(request: AuthenticatedHttpRequest, case_id: str) -> MaracCase
 def agenda_add(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
     meeting = get_meeting_to_run(request.user, meeting_id, page="agenda add")
     marac_case = _awaiting_case(request, request.POST.get("case", ""))
-    _run(
-        request,
-        lambda: actions.agenda_add(actor=request.user, meeting=meeting, marac_case=marac_case),
-        f"{marac_case.ref} added to the agenda.",
-    )
+    try:
+        _run(
+            request,
+            lambda: actions.agenda_add(
+                actor=request.user,
+                meeting=meeting,
+                marac_case=marac_case,
+                read_version=posted_version(request.POST),
+            ),
+            f"{marac_case.ref} added to the agenda.",
+        )
+    except StaleEdit:
+        return _agenda_page(request, meeting, case_changed=True)
     return redirect("marac:agenda", meeting_id=meeting.pk)
 
 
@@ -345,11 +366,19 @@ def agenda_move(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UU
 def agenda_remove(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
     meeting = get_meeting_to_run(request.user, meeting_id, page="agenda remove")
     marac_case = get_meeting_case_for_user(request.user, meeting, case_id, page="agenda: remove")
-    _run(
-        request,
-        lambda: actions.agenda_remove(actor=request.user, meeting=meeting, marac_case=marac_case),
-        f"{marac_case.ref} taken off the agenda: it is back with the referrals awaiting a meeting.",
-    )
+    try:
+        _run(
+            request,
+            lambda: actions.agenda_remove(
+                actor=request.user,
+                meeting=meeting,
+                marac_case=marac_case,
+                read_version=posted_version(request.POST),
+            ),
+            f"{marac_case.ref} taken off the agenda: it is back with the referrals awaiting a meeting.",
+        )
+    except StaleEdit:
+        return _agenda_page(request, meeting, case_changed=True)
     return redirect("marac:agenda", meeting_id=meeting.pk)
 
 
@@ -759,6 +788,12 @@ def case_hear(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID
     return _meeting_case_page(request, meeting, marac_case, posted, action_form)
 
 
+ACTION_CHANGED = (
+    "Someone else updated the action for {ref} while you were reviewing it: nothing you entered has been "
+    "saved. The page has been reloaded with their update. Check it, then save your review again."
+)
+
+
 @signed_in(COORDINATOR)
 @require_POST
 def action_review(request: AuthenticatedHttpRequest, meeting_id: UUID, action_id: UUID) -> HttpResponse:
@@ -770,18 +805,21 @@ def action_review(request: AuthenticatedHttpRequest, meeting_id: UUID, action_id
         return redirect("marac:meeting", meeting_id=meeting.pk)
     form = ActionStatusForm(request.POST)
     if form.is_valid():
-        _run(
-            request,
-            lambda: actions.action_set_status(
-                actor=request.user,
-                action=action,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-                reviewed_at=meeting,
-                read_version=form.read_version,
-            ),
-            f"Action for {action.marac_case.ref} reviewed: {ActionStatus(form.cleaned_data['status']).label.lower()}.",
-        )
+        try:
+            _run(
+                request,
+                lambda: actions.action_set_status(
+                    actor=request.user,
+                    action=action,
+                    status=form.cleaned_data["status"],
+                    note=form.cleaned_data["note"],
+                    reviewed_at=meeting,
+                    read_version=form.read_version,
+                ),
+                f"Action for {action.marac_case.ref} reviewed: {ActionStatus(form.cleaned_data['status']).label.lower()}.",
+            )
+        except StaleEdit:
+            messages.error(request, ACTION_CHANGED.format(ref=action.marac_case.ref))
     else:
         for errors in form.errors.values():
             for text in errors:

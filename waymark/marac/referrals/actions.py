@@ -8,6 +8,9 @@
 - ``marac_referral_use_known_person``: the coordinator confirms that a typed-in victim or person
   causing harm is someone named in an earlier MARAC referral (``known_to_marac`` offers them).
 
+A change to a referral moves its version on; given the version its page was read at, a change to
+a referral someone else changed since is refused (``waymark/marac/actions.py``).
+
 Nothing here, or anywhere in Waymark, notifies the victim or contacts the person causing harm:
 no letter, text, email or call is sent to either. The referral reaches the coordinator's queue only.
 
@@ -39,6 +42,7 @@ from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.sequences import next_reference
 from waymark.incidents.escalation import Escalation, escalation_for
+from waymark.marac.actions import lock_case
 from waymark.marac.models import (
     Criterion,
     FlagAlert,
@@ -464,13 +468,21 @@ def marac_referral_create(
 
 @transaction.atomic
 def marac_referral_decide(
-    *, actor: User, marac_case: MaracCase, accept: bool, reason_code: str = "", reason: str = ""
+    *,
+    actor: User,
+    marac_case: MaracCase,
+    accept: bool,
+    reason_code: str = "",
+    reason: str = "",
+    read_version: int | None = None,
 ) -> MaracCase:
     """The coordinator accepts a referral (ready for an agenda) or does not accept it: a reason
-    from ``NotAcceptedReason`` is required, with optional words; the referring agency reads both."""
+    from ``NotAcceptedReason`` is required, with optional words; the referring agency reads both.
+    ``read_version``: the case's version when the triage page was read; a case changed since is
+    refused (``StaleEdit``, nothing saved)."""
     if not is_coordinator(actor):
         raise PermissionDenied("Only a MARAC coordinator decides MARAC referrals.")
-    marac_case = MaracCase.objects.select_for_update().get(pk=marac_case.pk)
+    marac_case = lock_case(marac_case, read_version)
     if marac_case.status != MaracCaseStatus.REFERRED:
         raise ValidationError({"__all__": "This referral has already been decided."})
     reason = reason.strip()
@@ -487,7 +499,15 @@ def marac_referral_decide(
     marac_case.decided_by = actor
     marac_case.decided_at = timezone.now()
     marac_case.save(
-        update_fields=["status", "decision_reason", "decision_reason_code", "decided_by", "decided_at", "modified_at"]
+        update_fields=[
+            "status",
+            "decision_reason",
+            "decision_reason_code",
+            "decided_by",
+            "decided_at",
+            "version",
+            "modified_at",
+        ]
     )
     audit_record(
         actor=actor,
@@ -537,17 +557,18 @@ def flag_dismiss(*, actor: User, flag: FlagAlert, reason: str) -> FlagAlert:
 
 @transaction.atomic
 def marac_referral_use_known_person(
-    *, actor: User, marac_case: MaracCase, role: str, person: Person, reason: str
+    *, actor: User, marac_case: MaracCase, role: str, person: Person, reason: str, read_version: int | None = None
 ) -> MaracCase:
     """The coordinator confirms that the referral's victim (or person causing harm) is someone
     already named in an earlier MARAC referral, so that the referral names that record and the
     repeat rules and flag and tag see the earlier history. The typed-in record is left as it was.
+    ``read_version`` as for ``marac_referral_decide``.
     """
     if not is_coordinator(actor):
         raise PermissionDenied("Only a MARAC coordinator confirms who a MARAC referral is about.")
     if role not in ("victim", "perpetrator"):
         raise ValueError("role must be 'victim' or 'perpetrator'.")
-    marac_case = MaracCase.objects.select_for_update().get(pk=marac_case.pk)
+    marac_case = lock_case(marac_case, read_version)
     if marac_case.status not in (MaracCaseStatus.REFERRED, MaracCaseStatus.ACCEPTED, MaracCaseStatus.LISTED):
         raise ValidationError({"__all__": "This referral has been heard or closed: its people can no longer change."})
     reason = reason.strip()
@@ -562,7 +583,7 @@ def marac_referral_use_known_person(
         raise ValidationError({"person": "The victim and the person causing harm cannot be the same person"})
     before = getattr(marac_case, f"{role}_id")
     setattr(marac_case, role, person)
-    marac_case.save(update_fields=[role, "modified_at"])
+    marac_case.save(update_fields=[role, "version", "modified_at"])
     audit_record(
         actor=actor,
         action=AuditAction.LINK,

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 
 from waymark.core.locationscan import LocationCheckMixin
+from waymark.core.versioning import VERSION_FIELD, VersionedFormMixin
 from waymark.marac.models import Criterion, NotAcceptedReason
 from waymark.people.choices import Ethnicity, Sex, YesNoUnknown
 from waymark.people.models import Person
@@ -210,7 +211,10 @@ SHARED_WARNING = (
 )
 
 
-class DecisionForm(LocationCheckMixin, forms.Form):
+class DecisionForm(LocationCheckMixin, VersionedFormMixin, forms.Form):
+    """The coordinator's decision on a referral. It carries the case's version when the triage page
+    was read (``VersionedFormMixin``): a decision on a case someone else changed since is refused."""
+
     # Required in some branch (clean() demands them): never labelled "(optional)".
     conditionally_required = ("reason_code", "reason")
     location_checked = {"reason": "The words you added for the referring agency"}
@@ -241,6 +245,13 @@ class DecisionForm(LocationCheckMixin, forms.Form):
             elif cleaned["reason_code"] == NotAcceptedReason.OTHER and not cleaned.get("reason", "").strip():
                 self.add_error("reason", "Say what the other reason is")
         return cleaned
+
+    def reread_at(self, version: int) -> None:
+        """After a refusal because someone else changed the case: the decision as chosen, shown on
+        the page as the case is now and read at its version now, so that saving it again (having
+        looked) is a decision on the case as it is."""
+        self.data = self.data.copy()
+        self.data[VERSION_FIELD] = str(version)
 
 
 class DismissForm(forms.Form):

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from waymark.audit.actions import audit_record
@@ -22,6 +23,8 @@ from waymark.cases.access import get_case_for_user
 from waymark.core.access import signed_in
 from waymark.core.paging import paged, query_without_page
 from waymark.core.roles import Role
+from waymark.core.versioning import StaleEdit, posted_version, versioned_initial
+from waymark.marac.actions import CASE_CHANGED
 from waymark.marac.flags import window_end, window_months
 from waymark.marac.models import Criterion, FlagStatus, MaracCaseStatus
 from waymark.marac.referrals.access import (
@@ -313,7 +316,31 @@ def _referral_or_refuse(request: AuthenticatedHttpRequest, case_id: str, *, page
 def detail(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     marac_case = _referral_or_refuse(request, case_id, page="MARAC triage")
     finding = repeats_for_cases([marac_case])[marac_case.pk]
-    return render(request, "marac/referral_detail.html", _detail_context(marac_case, finding, DecisionForm()))
+    return render(
+        request, "marac/referral_detail.html", _detail_context(marac_case, finding, _decision_form(marac_case))
+    )
+
+
+def _decision_form(marac_case: Any) -> DecisionForm:
+    """The decision, read at the case's version now."""
+    return DecisionForm(initial=versioned_initial(DecisionForm, marac_case.version, {}))
+
+
+def _case_changed(request: AuthenticatedHttpRequest, marac_case: Any, form: DecisionForm | None = None) -> HttpResponse:
+    """A change refused because someone else changed the case since its page was read (nothing was
+    saved): the page again, as the case is now, with the refusal in the error summary (409)."""
+    marac_case.refresh_from_db()
+    if form is None:
+        form = _decision_form(marac_case)
+    else:
+        form.reread_at(marac_case.version)
+    finding = repeats_for_cases([marac_case])[marac_case.pk]
+    context = {
+        **_detail_context(marac_case, finding, form),
+        "case_changed": CASE_CHANGED,
+        "reload_url": reverse("marac:referral", args=[marac_case.pk]),
+    }
+    return render(request, "marac/referral_detail.html", context, status=409)
 
 
 def _detail_context(marac_case: Any, finding: Any, form: DecisionForm) -> dict[str, Any]:
@@ -342,16 +369,20 @@ def decide(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     marac_case = _referral_or_refuse(request, case_id, page="MARAC decision")
     require_coordinator(request.user)
     form = DecisionForm(request.POST)
-    decided = run_action(
-        form,
-        lambda data: marac_referral_decide(
-            actor=request.user,
-            marac_case=marac_case,
-            accept=data["decision"] == "accept",
-            reason_code=data["reason_code"],
-            reason=data["reason"],
-        ),
-    )
+    try:
+        decided = run_action(
+            form,
+            lambda data: marac_referral_decide(
+                actor=request.user,
+                marac_case=marac_case,
+                accept=data["decision"] == "accept",
+                reason_code=data["reason_code"],
+                reason=data["reason"],
+                read_version=form.read_version,
+            ),
+        )
+    except StaleEdit:
+        return _case_changed(request, marac_case, form)
     if decided is not None:
         messages.success(request, f"{decided.ref}: {decided.get_status_display().lower()}.")
         return redirect("marac:referrals")
@@ -376,13 +407,21 @@ def same_person(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse
     if chosen not in offered:
         raise Http404("No such person")
     reason = request.POST.get("reason", "")
-    used = run_action(
-        ButtonForm(request.POST),
-        lambda _: marac_referral_use_known_person(
-            actor=request.user, marac_case=marac_case, role=role, person=offered[chosen], reason=reason
-        ),
-        flash=request,
-    )
+    try:
+        used = run_action(
+            ButtonForm(request.POST),
+            lambda _: marac_referral_use_known_person(
+                actor=request.user,
+                marac_case=marac_case,
+                role=role,
+                person=offered[chosen],
+                reason=reason,
+                read_version=posted_version(request.POST),
+            ),
+            flash=request,
+        )
+    except StaleEdit:
+        return _case_changed(request, marac_case)
     if used is not None:
         messages.success(request, "The referral now names the record MARAC already knows.")
     return redirect("marac:referral", case_id=marac_case.pk)
