@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from waymark.core.bulk import insert_objects
+from waymark.core.versioning import VersionedModel
 from waymark.interchange.cells import CellError
 
 # Queries with many values in ``IN (...)`` are split into chunks of this size.
@@ -281,10 +282,15 @@ def insert(model: type[models.Model], objs: list[Any]) -> None:
 
 
 def diff_and_set(obj: Any, values: dict[str, Any]) -> list[str]:
-    """Sets the fields whose value differs; returns their names (empty: nothing changed)."""
+    """Sets the fields whose value differs; returns their names (empty: nothing changed). A record
+    people edit (``VersionedModel``) moves its version on with any change, as an edit through the
+    web does: a form read before the import is then refused, not allowed to write over it."""
     changed = []
     for name, value in values.items():
         if getattr(obj, name) != value:
             setattr(obj, name, value)
             changed.append(name)
+    if changed and isinstance(obj, VersionedModel):
+        obj.version += 1
+        changed.append("version")
     return changed

@@ -430,6 +430,9 @@ class PeopleFile(FileHandler):
                 assignments += [
                     "held_by_id = COALESCE(s.held_by_id, p.held_by_id)",
                     "primary_role = CASE WHEN s.role <> '' THEN s.role ELSE p.primary_role END",
+                    # A person is edited on the web too: an import moves the version on, so a form
+                    # read before it is refused rather than written over it (``diff_and_set``).
+                    "version = p.version + 1",
                     "modified_at = %s",
                 ]
                 cursor.execute(
