@@ -293,6 +293,16 @@ def waymark_counts(figures: Any) -> dict[str, Any]:
     }
 
 
+def _page_queries(captured: list[dict[str, Any]]) -> int:
+    """The page's own queries: not the session's sliding expiry, which is written back every few
+    minutes whatever the page (with its BEGIN and COMMIT), so a slow run counted it and a quick one
+    did not, and the counts "grew" between volumes for no reason of the page's."""
+    sqls = [q["sql"] for q in captured]
+    session = [i for i, sql in enumerate(sqls) if sql.startswith('UPDATE "django_session"')]
+    dropped = {j for i in session for j in (i - 1, i, i + 1) if 0 <= j < len(sqls) and sqls[j] in ("BEGIN", "COMMIT")}
+    return len(sqls) - len(dropped | set(session))
+
+
 def measure(repeats: int) -> dict[str, Any]:
     from django.core.cache import cache
     from django.db import connection
@@ -360,7 +370,7 @@ def measure(repeats: int) -> dict[str, Any]:
         with CaptureQueriesContext(connection) as captured:  # the warm-up run, counted
             function()
         cold[name] = round((time.perf_counter() - started) * 1000, 1)
-        queries[name] = len(captured.captured_queries)
+        queries[name] = _page_queries(captured.captured_queries)
         measured[name] = _timed(function, repeats, warm=False)[0]
         print(f"    {measured[name]:>10} ms {queries[name]:>4} queries  {name}", file=sys.stderr, flush=True)
     figures_ms, figures = _timed(lambda: outcome_figures(SINCE, today, as_of=today, partnership_wide=True), repeats)
