@@ -167,7 +167,7 @@ def test_caseworker_gives_a_feedback_link_and_the_survivor_answers(
     page.context.clear_cookies()
     visit(page, link)
     main = page.locator("main").inner_text()
-    assert "Tell us about the support you got" in main
+    assert "Tell us about the support you had" in main
     assert "Nadine" not in page.content() and case.number not in page.content()
     assert page.get_by_role("button", name=re.compile("Exit this page")).is_visible()
     page.get_by_label("Very happy").check()

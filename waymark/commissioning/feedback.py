@@ -4,7 +4,8 @@ worker gives her at the end of support or after sanctuary measures are fitted.
 Nothing here can lead back to her (docs/commissioning.md, "Survivor feedback"):
 
 - ``feedback_link_give`` makes an unguessable token (``secrets.token_urlsafe``, 256 bits) and keeps
-  only its SHA-256 digest with the provider, the service, the kind and an expiry date. The worker
+  only its SHA-256 digest with the provider, the service, the kind and an expiry date
+  (``FEEDBACK_LINK_DAYS``, default 28: a link lying in her phone for months is a risk). The worker
   sees the link once. The audit trail records that a link was given on the case or the sanctuary
   (that is the worker's action), never which link.
 - ``feedback_submit`` takes the token, deletes the link's row and saves the answers with the
@@ -12,6 +13,11 @@ Nothing here can lead back to her (docs/commissioning.md, "Survivor feedback"):
   an anonymous response arrived, with no id, no address and no provider.
 - ``feedback_figures`` gives the commissioner's table: responses and the share answering each
   question positively, by provider, under the disclosure rule with secondary suppression.
+
+Whoever reads her phone may open the link too. So the questions say nothing of what the support
+was (no "abuse", "refuge", "sanctuary", "security measures", no service's name) and are the same
+for every kind of link: the page shows neither the kind nor the service, which only the token
+knows, server-side.
 """
 
 from __future__ import annotations
@@ -40,8 +46,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Question:
     key: str
-    text: str
-    sanctuary_text: str
+    text: str  # as the survivor reads it: neutral, the same for every kind of link
     choices: tuple[tuple[str, str], ...]
     positive: frozenset[str]
     figure: str  # what the commissioner's table calls the positive share
@@ -50,8 +55,7 @@ class Question:
 QUESTIONS: tuple[Question, ...] = (
     Question(
         "satisfied",
-        "Overall, how happy are you with the support you got?",
-        "Overall, how happy are you with the sanctuary scheme?",
+        "Overall, how happy are you with the support you had?",
         (
             ("very_happy", "Very happy"),
             ("happy", "Happy"),
@@ -65,7 +69,6 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "safer",
         "Do you feel safer now than before the support started?",
-        "Do you feel safer at home now than before the security measures were fitted?",
         (("yes", "Yes"), ("a_little", "A little"), ("no", "No")),
         frozenset({"yes", "a_little"}),
         "Feel safer",
@@ -73,15 +76,13 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "listened",
         "Did you feel listened to and believed?",
-        "Did you feel listened to and believed?",
         (("yes", "Yes"), ("partly", "Partly"), ("no", "No")),
         frozenset({"yes"}),
         "Felt listened to",
     ),
     Question(
         "recommend",
-        "Would you tell a friend in a similar situation to use this service?",
-        "Would you tell a friend in a similar situation to use this scheme?",
+        "Would you tell a friend in a similar situation to use this support?",
         (("yes", "Yes"), ("not_sure", "Not sure"), ("no", "No")),
         frozenset({"yes"}),
         "Would recommend",
@@ -90,9 +91,14 @@ QUESTIONS: tuple[Question, ...] = (
 QUESTION_KEYS = tuple(q.key for q in QUESTIONS)
 
 
+DEFAULT_LINK_DAYS = 28
+
+
 def link_days() -> int:
-    """How long a link works: long enough for the sanctuary follow-up at 3 to 6 months."""
-    return int(getattr(settings, "FEEDBACK_LINK_DAYS", 200))
+    """How long a link works (``FEEDBACK_LINK_DAYS``, default 28 days, at least 1): about as long as
+    a worker would expect her to answer at the end of support. A sanctuary's follow-up link is given
+    at the 3- or 6-month review, not when the measures are fitted."""
+    return max(1, int(getattr(settings, "FEEDBACK_LINK_DAYS", DEFAULT_LINK_DAYS)))
 
 
 def digest(token: str) -> str:
@@ -145,17 +151,19 @@ def feedback_link_give(
 # --- Answering ----------------------------------------------------------------------------------
 
 
+class LinkUnavailable(Exception):
+    """The link is unknown, used or lapsed: the survivor's page says only "no longer works", the same
+    for all three (no oracle). Raised by ``feedback_submit`` when the link went between the page
+    being shown and the answers being sent."""
+
+
 def open_link(token: str) -> Any:
     """The unused, unexpired link for this token, or None (unknown, used and expired look alike)."""
     from waymark.commissioning.models import FeedbackLink
 
     if not token or len(token) > 100:
         return None
-    return (
-        FeedbackLink.objects.select_related("provider_agency", "service")
-        .filter(token_digest=digest(token), expires_on__gte=timezone.localdate())
-        .first()
-    )
+    return FeedbackLink.objects.filter(token_digest=digest(token), expires_on__gte=timezone.localdate()).first()
 
 
 def clean_answers(answers: dict[str, str]) -> dict[str, str]:
@@ -171,14 +179,15 @@ def clean_answers(answers: dict[str, str]) -> dict[str, str]:
 
 def feedback_submit(*, token: str, answers: dict[str, str]) -> FeedbackResponse:
     """Saves the answers once: the link is used up in the same transaction. No actor: the survivor
-    has no account and is not identified."""
+    has no account and is not identified. ``LinkUnavailable`` if the link is unknown, used or lapsed;
+    ``ValidationError`` for an answer outside the choices (the link stays usable)."""
     from waymark.commissioning.models import FeedbackLink, FeedbackResponse
 
     cleaned = clean_answers(answers)
     with transaction.atomic():
         link = FeedbackLink.objects.select_for_update().filter(token_digest=digest(token)).first()
         if link is None or link.expires_on < timezone.localdate():
-            raise ValidationError("This feedback link has expired or has already been used.")
+            raise LinkUnavailable()
         response = FeedbackResponse.objects.create(
             kind=link.kind,
             provider_agency_id=link.provider_agency_id,

@@ -1,6 +1,11 @@
 """Survivor feedback pages: the worker's "give a feedback link" (on a case at or after closure, and on
 a fitted sanctuary), and the survivor's public survey (no sign-in, "Exit this page", nothing cached,
-the same page for an unknown, used or expired link)."""
+the same page for an unknown, used or expired link).
+
+The survivor's pages are read on her phone, perhaps by someone else: they name no service, no
+provider, no partnership and no kind of support (no "abuse", "refuge", "sanctuary"), and look the
+same whatever the link was given for. Which service the answers are about is known only from the
+token, server-side (``templates/feedback/base.html``)."""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from waymark.commissioning.feedback import (
     QUESTIONS,
+    LinkUnavailable,
     feedback_link_give,
     feedback_submit,
     link_days,
@@ -163,7 +169,14 @@ def sanctuary_link(request: HttpRequest, sanctuary_id: Any) -> HttpResponse:
 
 
 def _public_context(**extra: Any) -> dict[str, Any]:
-    return {"exit_url": settings.SELFREFERRAL_EXIT_URL, **extra}
+    # The header names the partnership ("... Domestic Abuse Partnership") and the title the product
+    # on every other page: here, neither (the view's context is read before the context processor's).
+    return {"exit_url": settings.SELFREFERRAL_EXIT_URL, "partnership_name": "", "service_name": "", **extra}
+
+
+def _unavailable(request: HttpRequest) -> HttpResponse:
+    """One page, one status, for a link that never existed, was used or has lapsed: no oracle."""
+    return render(request, "feedback/unavailable.html", _public_context(), status=404)
 
 
 @public
@@ -171,14 +184,12 @@ def _public_context(**extra: Any) -> dict[str, Any]:
 @csrf_protect
 @require_http_methods(["GET", "POST"])
 def survey(request: HttpRequest, token: str) -> HttpResponse:
-    link = open_link(token)
-    if link is None:
-        return render(request, "feedback/unavailable.html", _public_context(), status=404)
-    sanctuary = link.kind == FeedbackKind.SANCTUARY
+    if open_link(token) is None:
+        return _unavailable(request)
     questions = [
         {
             "key": q.key,
-            "text": q.sanctuary_text if sanctuary else q.text,
+            "text": q.text,
             "choices": q.choices,
             "value": request.POST.get(q.key, "") if request.method == "POST" else "",
         }
@@ -188,14 +199,16 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         button = ButtonForm(request.POST)
         answers = {q.key: request.POST.get(q.key, "") for q in QUESTIONS}
-        if run_action(button, lambda _: feedback_submit(token=token, answers=answers)) is not None:
-            return redirect("feedback:thanks")
+        try:
+            if run_action(button, lambda _: feedback_submit(token=token, answers=answers)) is not None:
+                return redirect("feedback:thanks")
+        except LinkUnavailable:  # used or lapsed since the page was shown
+            return _unavailable(request)
         error = "; ".join(str(problem) for problem in button.non_field_errors())
-    service_name = link.service.name if link.service_id else link.provider_agency.name
     return render(
         request,
         "feedback/survey.html",
-        _public_context(questions=questions, service_name=service_name, error=error),
+        _public_context(questions=questions, error=error),
         status=400 if error else 200,
     )
 

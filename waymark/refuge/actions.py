@@ -8,7 +8,9 @@ audit trail or a log line: audit rows hold field names, statuses and counts.
 Refusals:
 
 - ``ValidationError`` with a dict of field -> message: bad or missing input, or a stale edit
-  (the record changed since the form was read). Nothing is saved.
+  (the record changed since the form was read). Nothing is saved. Text other agencies read (a
+  service's or house's name, site and area; a vacancy's area, community and languages) is refused
+  when it looks like a postcode, a phone number or a street address (``waymark/refuge/publictext.py``).
 - ``InvalidTransition``: the lifecycle does not allow the move (message safe to show).
 - ``PermissionDenied``: the actor's role does not allow this on this record.
 """
@@ -31,7 +33,7 @@ from waymark.audit.models import AuditAction
 from waymark.core.roles import Role
 from waymark.core.sequences import next_reference
 from waymark.organisations.models import Agency
-from waymark.refuge import access
+from waymark.refuge import access, publictext
 from waymark.refuge.choices import (
     AccommodationType,
     AdultGender,
@@ -120,6 +122,11 @@ def _text(value: str, *, field_name: str, label: str, max_length: int, required:
             {field_name: f"{label[0].upper()}{label[1:]} must be {max_length:,} characters or fewer."}
         )
     return text
+
+
+def _shown(value: str, *, field_name: str, label: str, seen_by: str = publictext.SERVICE_READERS) -> str:
+    """Text other agencies read: refused if it could locate the refuge (``publictext``)."""
+    return publictext.check(value, field_name=field_name, label=label, seen_by=seen_by)
 
 
 def _choice(value: str, enum: Any, *, field_name: str, message: str) -> str:
@@ -220,8 +227,12 @@ def _validate_service(details: ServiceDetails) -> None:
     )
     if details.provider_legal_form != ProviderLegalForm.LOCAL_AUTHORITY and not details.provider_registration.strip():
         raise ValidationError({"provider_registration": "Enter the charity number or registered provider number."})
-    _text(details.name, field_name="name", label="the service's name", max_length=200, required=True)
-    _text(details.area, field_name="area", label="the area shown to others", max_length=120, required=True)
+    name = _text(details.name, field_name="name", label="the service's name", max_length=200, required=True)
+    _shown(name, field_name="name", label="the service's name")
+    area = _text(details.area, field_name="area", label="the area shown to others", max_length=120, required=True)
+    _shown(area, field_name="area", label="the area shown to others")
+    _shown(details.client_group, field_name="client_group", label="who the service is for")
+    _shown(details.by_and_for, field_name="by_and_for", label="the by-and-for community")
     if details.declared_units is None or details.declared_units < 1:
         raise ValidationError({"declared_units": "Enter the number of units, 1 or more."})
 
@@ -236,6 +247,10 @@ def service_create(*, actor: User, provider: Agency, details: ServiceDetails) ->
     service = SafeAccommodationService.objects.create(provider=provider, **details.__dict__)
     audit_record(actor=actor, action=AuditAction.CREATE, obj=service, detail={"type": details.accommodation_type})
     return service
+
+
+# A house's fields other agencies read, and how a refusal names them (the address is the provider's alone).
+HOUSE_SHOWN = {"label": "the house's name", "site_label": "the site", "area": "the area shown to others"}
 
 
 @transaction.atomic
@@ -254,11 +269,16 @@ def house_add(
     """A safe house of the service, with its address: the provider's own refuge workers only."""
     if not access.can_manage_service(actor, service):
         raise PermissionDenied("Only the provider's own refuge workers can record its houses.")
+    shown = {
+        "label": _text(label, field_name="label", label="the house's name", max_length=80, required=True),
+        "site_label": _text(site_label, field_name="site_label", label="the site", max_length=80, required=True),
+        "area": _text(area or service.area, field_name="area", label="the area", max_length=120, required=True),
+    }
+    for name, value in shown.items():
+        _shown(value, field_name=name, label=HOUSE_SHOWN[name])
     house = SafeHouse(
         service=service,
-        label=_text(label, field_name="label", label="the house's name", max_length=80, required=True),
-        site_label=_text(site_label, field_name="site_label", label="the site", max_length=80, required=True),
-        area=_text(area or service.area, field_name="area", label="the area", max_length=120, required=True),
+        **shown,
         line1=_text(line1, field_name="line1", label="the first line of the address", max_length=200, required=True),
         line2=_text(line2, field_name="line2", label="the second line", max_length=200),
         town=_text(town, field_name="town", label="the town", max_length=100),
@@ -296,6 +316,8 @@ def house_update(*, actor: User, house: SafeHouse, version: int | None, **change
                 max_length=limits[name],
                 required=name in required,
             )
+        if name in HOUSE_SHOWN:
+            _shown(value, field_name=name, label=HOUSE_SHOWN[name])
         if getattr(locked, name) != value:
             setattr(locked, name, value)
             changed.append(name)
@@ -344,10 +366,15 @@ def vacancy_post(*, actor: User, service: SafeAccommodationService, details: Vac
         raise ValidationError({"house": "Choose one of this service's houses."})
     posted_on = _date(details.posted_on, field_name="posted_on", label="the date posted")
     area = details.area.strip() or (details.house.area if details.house else service.area)
+    area = _text(area, field_name="area", label="the area", max_length=120, required=True)
+    searchers = publictext.SEARCHERS
+    _shown(area, field_name="area", label="the area shown to others", seen_by=searchers)
+    _shown(details.by_and_for, field_name="by_and_for", label="the community", seen_by=searchers)
+    _shown(details.languages, field_name="languages", label="the languages", seen_by=searchers)
     vacancy = Vacancy.objects.create(
         service=service,
         house=details.house,
-        area=_text(area, field_name="area", label="the area", max_length=120, required=True),
+        area=area,
         unit_kind=details.unit_kind,
         bedspaces=details.bedspaces,
         max_children=details.max_children,

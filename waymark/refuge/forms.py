@@ -1,6 +1,9 @@
 """Forms for safe accommodation. They check the shape of what was typed; the actions decide the rules.
 
 Edit forms carry the ``version`` the record was read at, so a stale save is refused by the action.
+Fields other agencies read (a house's name, site and area; a vacancy's area, community and
+languages) say so in their hint and refuse a postcode, a phone number or a street address on the
+field itself, by the rule the actions apply again (``waymark/refuge/publictext.py``).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from typing import Any, cast
 from django import forms
 
 from waymark.core.locationscan import LocationCheckMixin
+from waymark.refuge import publictext
 from waymark.refuge.choices import (
     AdultGender,
     DepartureReason,
@@ -211,16 +215,27 @@ class VacancyForm(forms.Form):
         initial=Mobility.NONE,
     )
     nrpf_considered = forms.BooleanField(label="Women with no recourse to public funds considered", required=False)
-    by_and_for = forms.CharField(label="Specialist by-and-for community, if any", required=False, max_length=120)
+    by_and_for = forms.CharField(
+        label="Specialist by-and-for community, if any",
+        required=False,
+        max_length=120,
+        help_text=publictext.SEARCHERS_HINT,
+        validators=[publictext.validator(label="the community", seen_by=publictext.SEARCHERS)],
+    )
     recovery = forms.BooleanField(label="Recovery refuge (substance use)", required=False)
     languages = forms.CharField(
-        label="Languages spoken by staff", required=False, max_length=200, help_text="Separated by commas"
+        label="Languages spoken by staff",
+        required=False,
+        max_length=200,
+        help_text=f"Separated by commas. {publictext.SEARCHERS_HINT}",
+        validators=[publictext.validator(label="the languages", seen_by=publictext.SEARCHERS)],
     )
     area = forms.CharField(
         label="Area shown to others",
         required=False,
         max_length=120,
-        help_text="Never an address. Leave empty to use the house's area",
+        help_text=publictext.VACANCY_AREA_HINT,
+        validators=[publictext.validator(label="the area shown to others", seen_by=publictext.SEARCHERS)],
     )
     posted_on = GovukDateField(label="Date posted")
 
@@ -232,10 +247,24 @@ class VacancyForm(forms.Form):
         ]
 
 
+def _shown_to_services(label: str, *, field_label: str, max_length: int, hint: str) -> forms.CharField:
+    """A house's field that everyone who may see the service reads: says so, and refuses what locates."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        help_text=hint,
+        validators=[publictext.validator(label=field_label, seen_by=publictext.SERVICE_READERS)],
+    )
+
+
 class HouseForm(forms.Form):
-    label = forms.CharField(label="Name of the house", max_length=80, help_text="Not its address, e.g. House A")
-    site_label = forms.CharField(label="Site", max_length=80)
-    area = forms.CharField(label="Area shown to others", max_length=120)
+    label = _shown_to_services(
+        "Name of the house", field_label="the house's name", max_length=80, hint=publictext.HOUSE_NAME_HINT
+    )
+    site_label = _shown_to_services("Site", field_label="the site", max_length=80, hint=publictext.SITE_HINT)
+    area = _shown_to_services(
+        "Area shown to others", field_label="the area shown to others", max_length=120, hint=publictext.HOUSE_AREA_HINT
+    )
     line1 = forms.CharField(label="Address line 1", max_length=200)
     line2 = forms.CharField(label="Address line 2", max_length=200, required=False)
     town = forms.CharField(label="Town or city", max_length=100, required=False)
