@@ -468,3 +468,21 @@ def test_the_export_scope_is_own_exports_and_others_waiting_for_approval(records
     assert set(_exports_visible_to(approver)) == {pending}
     assert set(_exports_visible_to(administrator)) == {mine, pending}
     assert not _exports_visible_to(manager).exists()
+
+
+def test_an_export_cannot_be_approved_before_its_reason_is_read(records, client_for, administrator, approver):
+    """Approving vouches for the reason: posted straight to approve, without opening the decision
+    page (the one place the reason is shown, each opening audited), it is refused and nothing is
+    decided; once the page is opened, the same post approves."""
+    job = asked(administrator)
+    second = client_of(client_for, approver)
+    response = second.post(decision_page(job), follow=True)
+    assert "Open the request and read its reason before you approve it" in response.content.decode()
+    assert REASON in response.content.decode()  # sent to the decision page, which shows it (and records it)
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.PENDING
+    (viewed,) = viewings(job)
+    assert viewed.actor == approver
+    second.post(decision_page(job))
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.BUILDING and job.decided_by == approver

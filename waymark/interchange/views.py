@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
 from waymark.audit.justifications import given_for
-from waymark.audit.models import AuditAction
+from waymark.audit.models import AuditAction, AuditEvent
 from waymark.core.access import signed_in
 from waymark.core.paging import paged
 from waymark.core.roles import Role
@@ -251,9 +251,29 @@ def _export_decision_page(request: HttpRequest, job_id: UUID) -> HttpResponse:
     return render(request, "interchange/export_decision.html", context)
 
 
+def _reason_unread(request: HttpRequest, job_id: UUID) -> bool:
+    """Whether this administrator is deciding another's request without having opened its decision
+    page, where the reason is shown (the audit trail records each opening,
+    ``_export_decision_page``). Their own request is left to the action, which refuses it."""
+    waiting = _awaiting_approval(_user(request)).filter(pk=job_id).exists()
+    return (
+        waiting
+        and not AuditEvent.objects.filter(
+            actor_id=request.user.pk,
+            action=AuditAction.VIEW,
+            object_type=ExportJob._meta.label_lower,
+            object_id=str(job_id),
+        ).exists()
+    )
+
+
 def _export_decision(request: HttpRequest, job_id: UUID, action: Callable[..., ExportJob], done: str) -> HttpResponse:
     # The approver presents their second factor again, as the requester did on the way in.
     require_privileged_reauth(request)
+    if action is jobs.export_job_approve and _reason_unread(request, job_id):
+        # Approving is vouching for the reason: it is read first, and the reading is on record.
+        messages.error(request, "Open the request and read its reason before you approve it.")
+        return redirect("interchange:export_approve", job_id=job_id)
     decided = run_action(ButtonForm(request.POST), lambda _: action(actor=_user(request), job_id=job_id), flash=request)
     if decided is not None:
         messages.success(request, done)
