@@ -104,9 +104,10 @@ def shipped_data_after_a_flush(request, django_db_blocker):
 def empty_cache():
     """Each test starts with an empty cache: search rate limits and enumeration patterns
     (waymark/matching/throttle.py, enumeration.py) count there and must not carry over."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all(initialized_only=False):  # the figures cache too
+        cache.clear()
     yield
 
 

@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import override_settings
 
 import waymark.outcomes.disclosure as disclosure
@@ -35,7 +35,7 @@ def protections(monkeypatch):
         return real(outcomes, parts, sums, **kwargs)
 
     monkeypatch.setattr(disclosure, "_protected", counted)
-    cache.clear()
+    caches["figures"].clear()
     return seen
 
 
@@ -89,3 +89,13 @@ def test_the_key_reads_the_counts_not_the_order_they_were_counted_in():
         Unit(*Q2, {"b": Tally(), "a": other}), True, None, rule()
     )
     assert key(Unit(*Q2, {"a": one}), True, None, rule()) != key(Unit(*Q3, {"a": one}), True, None, rule())
+
+
+def test_the_figures_are_kept_apart_from_the_security_cache(protections):
+    """The default cache holds rate limits and lockouts; a full figures cache culled in key order
+    must never evict them, so the figures have a cache of their own."""
+    units = [unit(Q2, white_british=40, black_african=3)]
+    disclosure.withheld_in_units(units, split=True, the_rule=rule(), coarser=ethnic_group_of)
+    key = disclosure._unit_key(units[0], True, ethnic_group_of, rule())
+    assert caches["figures"].get(key) is not None
+    assert caches["default"].get(key) is None

@@ -322,16 +322,19 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Waymark <no-reply@wa
 WAYMARK_BASE_URL = env.str("WAYMARK_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- Cache: shared by every app server (used for one-time MFA codes), so the database. -----
-# Besides one-time codes and rate limits, the cache keeps each quarter's withheld figures
-# (``outcomes.disclosure.withheld_in_units``, content-addressed): thousands of small entries, so
-# more than the backends' default of 300 before culling.
+# "default": one-time codes, rate limits, lockouts and the search-sweep detector: security state.
+# "figures": each quarter's withheld figures (``outcomes.disclosure.withheld_in_units``,
+# content-addressed), thousands of entries a new set of counts adds to. Apart, so that culling a
+# full figures cache can never evict a rate limit or a lockout (a cull drops keys in key order).
 CACHES = {
-    "default": env.cache(
-        "CACHE_URL",
-        default="dbcache://waymark_cache?max_entries=50000" if PRODUCTION else "locmemcache://?max_entries=20000",
-    )
+    "default": env.cache("CACHE_URL", default="dbcache://waymark_cache" if PRODUCTION else "locmemcache://"),
+    "figures": env.cache(
+        "FIGURES_CACHE_URL",
+        default="dbcache://waymark_figures_cache?max_entries=50000"
+        if PRODUCTION
+        else "locmemcache://figures?max_entries=20000",
+    ),
 }
-
 # --- Background tasks ----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

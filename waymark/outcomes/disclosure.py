@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
 
 from waymark.core.disclosure import HIDDEN, Applied, Key, Rule, Suppressed, protect, protect_together, shown
 from waymark.outcomes.kpis import (
@@ -253,7 +253,8 @@ def withheld_in_units(
     rarely change. A page works out only the quarters whose counts it has not seen (usually the
     current one), and this year and a year earlier share their common quarters."""
     keys = [_unit_key(unit, split, coarser, the_rule) for unit in units]
-    kept = cache.get_many(keys)
+    figures = caches["figures"]  # not the default cache, which holds rate limits and lockouts
+    kept = figures.get_many(keys)
     found = []
     fresh: dict[str, set[tuple[Any, ...]]] = {}
     for unit, key in zip(units, keys, strict=True):
@@ -279,7 +280,7 @@ def withheld_in_units(
         found.append({(EVERYONE if k[0] == "total" else groups[k[0]], *k[1:]) for k in hidden if isinstance(k, tuple)})
         fresh[key] = found[-1]
     if fresh:
-        cache.set_many(fresh, timeout=WITHHELD_CACHE_SECONDS)
+        figures.set_many(fresh, timeout=WITHHELD_CACHE_SECONDS)
     return found
 
 
