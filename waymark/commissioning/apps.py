@@ -7,5 +7,5 @@ class CommissioningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The home-page panel (contracts ending soon).
-        from waymark.commissioning import hooks, needs  # noqa: F401
+        # The home-page panel (contracts ending soon), and the nightly splits (``daily``).
+        from waymark.commissioning import daily, hooks, needs  # noqa: F401
