@@ -31,6 +31,8 @@ PAGES = [
     ("action", "get", "owner"),
     ("meeting", "get", "participants"),
     ("meeting-agencies", "post", "coordinator"),
+    ("meeting-move", "get", "coordinator"),
+    ("meeting-cancel", "get", "coordinator"),
     ("agenda", "get", "coordinator"),
     ("agenda-add", "post", "coordinator"),
     ("agenda-move", "post", "coordinator"),

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
+from waymark.core.dates import is_bank_holiday, is_working_day
 from waymark.core.versioning import claim_version
 from waymark.marac.actions import lock_case
 from waymark.marac.meetings.access import (
@@ -43,6 +44,7 @@ from waymark.marac.meetings.selectors import (
     agenda,
     core_agencies,
     default_capacity,
+    in_christmas_closure,
     observers_waiting,
     schedule_dates,
 )
@@ -210,6 +212,146 @@ def meeting_agencies_set(*, actor: User, meeting: MaracMeeting, agencies: Iterab
     MeetingAgency.objects.filter(pk__in=removed).delete()
     _invite(meeting, [agency for pk, agency in wanted.items() if pk not in current])
     _audit(actor, AuditAction.UPDATE, meeting, change="invitations", invited=len(wanted), removed=len(removed))
+
+
+# --- Moving and cancelling a meeting ----------------------------------------------------------
+
+CANCEL_REASON_MAX = 500
+
+
+def _day_said(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _move_date_error(meeting: MaracMeeting, held_on: dt.date) -> str:
+    """Why a meeting cannot be moved to ``held_on`` ("" when it can): the past, a weekend, a bank
+    holiday, the Christmas closure (``selectors.is_meeting_day``'s rule, said in words), or, for a
+    regular meeting, a day that already has another (not cancelled) regular meeting."""
+    said = _day_said(held_on)
+    if held_on < timezone.localdate():
+        return f"{said} is in the past: choose today or a later date."
+    if in_christmas_closure(held_on):
+        also = " and is a bank holiday" if is_bank_holiday(held_on) else ""
+        return (
+            f"{said} is in the Christmas closure (24 December to 1 January){also}: most partner agencies "
+            "are closed. Choose a working day outside it."
+        )
+    if is_bank_holiday(held_on):
+        return f"{said} is a bank holiday. Choose a working day."
+    if not is_working_day(held_on):
+        return f"{said} is a {held_on:%A}. Choose a working day, Monday to Friday."
+    if meeting.kind == MeetingKind.REGULAR:
+        clash = (
+            MaracMeeting.objects.filter(kind=MeetingKind.REGULAR, held_on=held_on)
+            .exclude(pk=meeting.pk)
+            .exclude(status=MeetingStatus.CANCELLED)
+            .first()
+        )
+        if clash is not None:
+            return f"{said} already has a regular meeting ({clash.ref}): two regular meetings never share a day."
+    return ""
+
+
+@transaction.atomic
+def meeting_move(
+    *,
+    actor: User,
+    meeting: MaracMeeting,
+    held_on: dt.date,
+    starts_at: dt.time | None = None,
+    venue: str | None = None,
+) -> MaracMeeting:
+    """Moves a scheduled meeting (not opened, held or cancelled) to ``held_on``, optionally with a
+    new start time and venue (``None``: kept as they are).
+
+    The new day must be today or later and a day a meeting may be held (``is_meeting_day``: a
+    working day outside the Christmas closure); a regular meeting may not go to a day that already
+    has another regular meeting. The meeting keeps its reference (imports and exports name it),
+    its agenda, invitations and research: only its date, time and place change."""
+    check_runs_meetings(actor)
+    meeting = _lock(meeting)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise MeetingError("Only a scheduled meeting can be moved: this one has been opened, held or cancelled.")
+    errors: dict[str, str] = {}
+    if venue is not None:
+        venue = venue.strip()
+        errors.update(_check_details(venue=venue, chair=""))
+    problem = _move_date_error(meeting, held_on)
+    if problem:
+        errors["held_on"] = problem
+    if errors:
+        raise ValidationError(errors)
+    moved_from = meeting.held_on
+    meeting.held_on = held_on
+    fields = ["held_on", "modified_at"]
+    if starts_at is not None and starts_at != meeting.starts_at:
+        meeting.starts_at = starts_at
+        fields.append("starts_at")
+    if venue and venue != meeting.venue:
+        meeting.venue = venue
+        fields.append("venue")
+    meeting.save(update_fields=fields)
+    _audit(
+        actor,
+        AuditAction.UPDATE,
+        meeting,
+        change="moved",
+        moved_from=moved_from.isoformat(),
+        moved_to=held_on.isoformat(),
+        time_changed="starts_at" in fields,
+        venue_changed="venue" in fields,
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, actor: User, meeting: MaracMeeting, reason: str) -> MaracMeeting:
+    """Cancels a scheduled meeting (not opened, held or cancelled). A reason is required (a short
+    note such as "the room fell through"): it is kept as the audit row's justification, encrypted
+    at rest and out of the row itself (``waymark.audit.models.Justification``), and shown on the
+    meeting's page to those who may read the meeting (``waymark.audit.justifications.given_for``).
+
+    Every case listed at the meeting goes back to the accepted referrals awaiting a meeting, as
+    ``agenda_remove`` does, its version moved on (``lock_case``) so a form read before the
+    cancellation is refused. Research written for the meeting stays with it (see
+    docs/marac-meetings.md, "Research belongs to the meeting it was written for")."""
+    check_runs_meetings(actor)
+    meeting = _lock(meeting)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise MeetingError("Only a scheduled meeting can be cancelled: this one has been opened, held or cancelled.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the meeting is cancelled"})
+    if len(reason) > CANCEL_REASON_MAX:
+        raise ValidationError({"reason": f"The reason must be {CANCEL_REASON_MAX} characters or fewer"})
+    returned = 0
+    for listed in agenda(meeting):
+        marac_case = lock_case(listed)
+        if marac_case.status != MaracCaseStatus.LISTED or marac_case.actions.exists():
+            raise MeetingError(f"{marac_case.ref} has been heard at this meeting, so the meeting cannot be cancelled.")
+        marac_case.meeting = None
+        marac_case.status = MaracCaseStatus.ACCEPTED
+        marac_case.agenda_position = None
+        marac_case.save(update_fields=["meeting", "status", "agenda_position", "version", "modified_at"])
+        _audit(
+            actor,
+            AuditAction.UPDATE,
+            marac_case,
+            change="removed from agenda",
+            meeting=str(meeting.pk),
+            meeting_cancelled=True,
+        )
+        returned += 1
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.save(update_fields=["status", "modified_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=meeting,
+        justification=reason,
+        detail={"change": "cancelled", "cases_returned": returned},
+    )
+    return meeting
 
 
 # --- The agenda -----------------------------------------------------------------------------

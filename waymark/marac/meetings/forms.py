@@ -10,7 +10,7 @@ from django.forms.utils import ErrorDict
 
 from waymark.core.locationscan import CONFIRM_FIELD, LocationCheckMixin
 from waymark.core.versioning import READ_STATE_FIELD, VersionedFormMixin, seal, unseal
-from waymark.marac.meetings.actions import MAX_SCHEDULE_WEEKS
+from waymark.marac.meetings.actions import CANCEL_REASON_MAX, MAX_SCHEDULE_WEEKS
 from waymark.marac.models import ActionStatus, AttendeeCapacity
 from waymark.organisations.models import Agency
 from waymark.web.forms import GovukDateField, radios_field, text_field
@@ -50,6 +50,36 @@ class EmergencyMeetingForm(MeetingDetailsForm):
         label="Date of the emergency meeting", allow_future=True, help_text="For example, 3 12 2026."
     )
     field_order = ["held_on", "starts_at", "venue", "chair"]
+
+
+class MeetingMoveForm(forms.Form):
+    """Moving a scheduled meeting: the new date, and optionally a new time and venue (left blank,
+    they stay as they are). The rules for the date are ``actions.meeting_move``'s."""
+
+    held_on = GovukDateField(label="New date", allow_future=True, help_text="For example, 7 1 2027.")
+    starts_at = forms.TimeField(
+        label="New start time (optional)",
+        required=False,
+        widget=TIME_INPUT,
+        help_text="Leave blank to keep the current time.",
+    )
+    venue = forms.CharField(
+        label="New venue (optional)",
+        required=False,
+        max_length=200,
+        help_text="Leave blank to keep the current venue.",
+    )
+
+
+class MeetingCancelForm(forms.Form):
+    reason = text_field(
+        "Reason for cancelling",
+        required=True,
+        max_length=CANCEL_REASON_MAX,
+        rows=2,
+        required_message="Enter why the meeting is cancelled",
+        help_text="For example, the room is no longer available. Do not include personal details.",
+    )
 
 
 class InvitationsForm(forms.Form):

@@ -104,6 +104,29 @@ def held_on_for(due_on: dt.date) -> dt.date:
     return day
 
 
+CLOSURE_WARNING = "Christmas closure: most partner agencies are closed"
+BANK_HOLIDAY_WARNING = "Bank holiday"
+
+
+def day_warning(meeting: MaracMeeting) -> str:
+    """The warning shown for an upcoming scheduled meeting on a day no regular meeting is held
+    (``must_move``: a bank holiday or the Christmas closure), "" for any other. Meetings created
+    before the schedule moved such meetings, or moved there by hand, are still on those days; the
+    coordinator is offered "Move this meeting"."""
+    if meeting.status != MeetingStatus.SCHEDULED or meeting.held_on < timezone.localdate():
+        return ""
+    if in_christmas_closure(meeting.held_on):
+        return CLOSURE_WARNING
+    if is_bank_holiday(meeting.held_on):
+        return BANK_HOLIDAY_WARNING
+    return ""
+
+
+def may_move_or_cancel(meeting: MaracMeeting) -> bool:
+    """A meeting can be moved or cancelled until it is opened (``meeting_move``, ``meeting_cancel``)."""
+    return meeting.status == MeetingStatus.SCHEDULED
+
+
 @dataclass(frozen=True)
 class RegularDate:
     """One date of the regular rhythm and the day its meeting is held (None: none is held, see

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from waymark.audit.actions import audit_record
+from waymark.audit.justifications import GivenReason, given_for
 from waymark.audit.models import AuditAction
 from waymark.audit.scoping import get_for_user
 from waymark.core.access import signed_in
@@ -50,6 +51,8 @@ from waymark.marac.meetings.forms import (
     CaseDiscussionForm,
     EmergencyMeetingForm,
     InvitationsForm,
+    MeetingCancelForm,
+    MeetingMoveForm,
     ResearchForm,
     ScheduleForm,
 )
@@ -122,6 +125,7 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.GET.get("past")
     )
     upcoming, past = list(upcoming_page.object_list), list(past_page.object_list)
+    upcoming_rows = [(meeting, selectors.day_warning(meeting)) for meeting in upcoming]
     audit_record(
         actor=request.user,
         action=AuditAction.VIEW,
@@ -133,6 +137,7 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "marac/meeting_list.html",
         {
             "upcoming": upcoming,
+            "upcoming_rows": upcoming_rows,
             "past": past,
             "upcoming_page": upcoming_page,
             "past_page": past_page,
@@ -261,7 +266,90 @@ def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpR
             if coordinator and meeting.status in selectors.OPEN_FOR_AGENDA
             else None,
             "open_for_agenda": meeting.status in selectors.OPEN_FOR_AGENDA,
+            "day_warning": selectors.day_warning(meeting),
+            # Why it was cancelled: the reason given (kept encrypted with the audit row), for those
+            # who may read the meeting.
+            "cancellation": _cancellation(meeting),
+            "may_move": coordinator and selectors.may_move_or_cancel(meeting),
         },
+    )
+
+
+def _cancellation(meeting: MaracMeeting) -> GivenReason | None:
+    """The reason given when the meeting was cancelled (None for a meeting not cancelled)."""
+    if meeting.status != MeetingStatus.CANCELLED:
+        return None
+    reasons = given_for(meeting)
+    return reasons[-1] if reasons else None
+
+
+def _not_scheduled(request: HttpRequest, meeting: MaracMeeting, what: str) -> HttpResponse | None:
+    """Back to the meeting's page, with a message, when it can no longer be moved or cancelled."""
+    if selectors.may_move_or_cancel(meeting):
+        return None
+    messages.error(request, f"Only a scheduled meeting can be {what}: this one has been opened, held or cancelled.")
+    return redirect("marac:meeting", meeting_id=meeting.pk)
+
+
+@signed_in(COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def meeting_move(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
+    """Move a scheduled meeting to another day (and time or venue), keeping its reference and agenda."""
+    meeting = get_meeting_to_run(request.user, meeting_id, page="meeting move")
+    refused = _not_scheduled(request, meeting, "moved")
+    if refused is not None:
+        return refused
+    if request.method == "POST":
+        form = MeetingMoveForm(request.POST)
+        moved = run_action(
+            form,
+            lambda data: actions.meeting_move(
+                actor=request.user,
+                meeting=meeting,
+                held_on=data["held_on"],
+                starts_at=data["starts_at"],
+                venue=data["venue"] or None,
+            ),
+            shown=(actions.MeetingError,),
+        )
+        if moved is not None:
+            messages.success(request, f"{moved.ref} moved to {moved.held_on:%A %-d %B %Y}.")
+            return redirect("marac:meeting", meeting_id=meeting.pk)
+    else:
+        form = MeetingMoveForm()
+    return render(
+        request,
+        "marac/meeting_move.html",
+        {"form": form, "meeting": meeting, "day_warning": selectors.day_warning(meeting)},
+    )
+
+
+@signed_in(COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
+    """Cancel a scheduled meeting: its listed cases go back to the referrals awaiting a meeting."""
+    meeting = get_meeting_to_run(request.user, meeting_id, page="meeting cancel")
+    refused = _not_scheduled(request, meeting, "cancelled")
+    if refused is not None:
+        return refused
+    if request.method == "POST":
+        form = MeetingCancelForm(request.POST)
+        cancelled = run_action(
+            form,
+            lambda data: actions.meeting_cancel(actor=request.user, meeting=meeting, reason=data["reason"]),
+            shown=(actions.MeetingError,),
+        )
+        if cancelled is not None:
+            messages.success(
+                request, f"{meeting.ref} cancelled. Its cases are back with the referrals awaiting a meeting."
+            )
+            return redirect("marac:meeting", meeting_id=meeting.pk)
+    else:
+        form = MeetingCancelForm()
+    return render(
+        request,
+        "marac/meeting_cancel.html",
+        {"form": form, "meeting": meeting, "listed": selectors.agenda(meeting).count()},
     )
 
 
