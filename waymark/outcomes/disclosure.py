@@ -10,6 +10,7 @@ import functools
 import hashlib
 import inspect
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any
@@ -190,12 +191,23 @@ EVERYONE = ("everyone",)  # the "All" row of a quarter's table, as ``withheld_in
 
 def _canonical(value: Any) -> Any:
     """A value in a form that reads the same whenever it holds the same counts (for ``_unit_key``):
-    dataclasses by their fields, mappings sorted by their keys."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__qualname__, tuple((f.name, _canonical(getattr(value, f.name))) for f in fields(value)))
+    dataclasses by their fields, mappings sorted by their keys. (Counts first: they are most of
+    what it reads, and asking whether a number is a dataclass is the slow question.)"""
+    if isinstance(value, int | str | float) or value is None:
+        return value
+    if isinstance(value, Counter):  # counts by result: numbers all
+        return tuple(sorted((repr(k), v) for k, v in value.items() if v != 0))
     if isinstance(value, dict):
         return tuple(sorted(((repr(k), _canonical(v)) for k, v in value.items() if v != 0), key=lambda kv: kv[0]))
+    if is_dataclass(value) and not isinstance(value, type):
+        names = _field_names(type(value))
+        return (type(value).__qualname__, tuple((name, _canonical(getattr(value, name))) for name in names))
     return value
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
 
 
 @functools.cache
