@@ -1106,10 +1106,10 @@ def _without_nested_loops(connection: Any, wanted: bool) -> Iterator[None]:
         return
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_nestloop = off")
-        try:
-            yield
-        finally:
-            cursor.execute("SET LOCAL enable_nestloop TO DEFAULT")
+        yield
+        # Put back on success only: after an error the transaction takes no command, and rolling
+        # the savepoint back undoes the SET LOCAL anyway.
+        cursor.execute("SET LOCAL enable_nestloop TO DEFAULT")
 
 
 def _counts(
