@@ -267,10 +267,12 @@ def _reason_unread(request: HttpRequest, job_id: UUID) -> bool:
     )
 
 
-def _export_decision(request: HttpRequest, job_id: UUID, action: Callable[..., ExportJob], done: str) -> HttpResponse:
+def _export_decision(
+    request: HttpRequest, job_id: UUID, action: Callable[..., ExportJob], done: str, *, vouches: bool = False
+) -> HttpResponse:
     # The approver presents their second factor again, as the requester did on the way in.
     require_privileged_reauth(request)
-    if action is jobs.export_job_approve and _reason_unread(request, job_id):
+    if vouches and _reason_unread(request, job_id):
         # Approving is vouching for the reason: it is read first, and the reading is on record.
         messages.error(request, "Open the request and read its reason before you approve it.")
         return redirect("interchange:export_approve", job_id=job_id)
@@ -293,6 +295,7 @@ def export_approve(request: HttpRequest, job_id: UUID) -> HttpResponse:
         job_id,
         jobs.export_job_approve,
         "You approved the export. The worker builds it; only the administrator who asked can download it.",
+        vouches=True,
     )
 
 
