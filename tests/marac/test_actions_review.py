@@ -14,6 +14,7 @@ from tests.marac.meeting_fixtures import (
     listed_case,
     make_meeting,
     open_on_its_day,
+    read_at,
 )
 from waymark.marac.meetings.access import actions_visible_to
 from waymark.marac.meetings.actions import action_set_status
@@ -91,9 +92,9 @@ def test_review_through_meeting_mode(client_for, coordinator, last_meeting, meet
     page = client.get(reverse("marac:meeting-run", kwargs={"meeting_id": meeting.pk})).content.decode()
     assert "Actions from earlier meetings" in page and "Canary-action" in page
     review = reverse("marac:action-review", kwargs={"meeting_id": meeting.pk, "action_id": action.pk})
-    response = client.post(review, {"status": "not_done"}, follow=True)
+    response = client.post(review, {"status": "not_done", **read_at(action)}, follow=True)
     assert "Say why" in response.content.decode()
-    client.post(review, {"status": "not_possible", "note": "Moved to another borough"})
+    client.post(review, {"status": "not_possible", "note": "Moved to another borough", **read_at(action)})
     action.refresh_from_db()
     assert action.status == ActionStatus.NOT_POSSIBLE and action.last_reviewed_at == meeting
     assert action.status_note == "Moved to another borough" and action.status_changed_by == coordinator
@@ -110,7 +111,9 @@ def test_representative_updates_their_agencys_action(client_for, police_rep, mee
     action = make_action(meeting, police_agency)
     client = client_for(police_rep)
     assert "Canary-action" in client.get(reverse("marac:actions")).content.decode()
-    client.post(reverse("marac:action", kwargs={"action_id": action.pk}), {"status": "done", "note": ""})
+    client.post(
+        reverse("marac:action", kwargs={"action_id": action.pk}), {"status": "done", "note": "", **read_at(action)}
+    )
     action.refresh_from_db()
     assert action.status == ActionStatus.DONE and action.last_reviewed_at is None
 

@@ -15,6 +15,7 @@ from tests.marac.meeting_fixtures import (
     accepted_case,
     listed_case,
     open_on_its_day,
+    read_at,
 )
 from waymark.marac.meetings.actions import attendee_add
 from waymark.marac.meetings.urls import urlpatterns
@@ -87,7 +88,12 @@ def url_for(name, world):
 
 def status(client, name, method, world):
     url = url_for(name, world)
-    data = {"case": world["waiting"].pk} if name == "agenda-add" else {}
+    # The version each page posts (a save without it is refused, tests/marac/test_version_required.py).
+    data = {
+        "agenda-add": {"case": world["waiting"].pk, **read_at(world["waiting"])},
+        "agenda-remove": read_at(world["case"]),
+        "action-review": read_at(world["action"]),
+    }.get(name, {})
     return (client.get(url) if method == "get" else client.post(url, data)).status_code
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from tests.marac.meeting_fixtures import *  # noqa: F403
-from tests.marac.meeting_fixtures import accepted_case, in_days, listed_case, make_meeting
+from tests.marac.meeting_fixtures import accepted_case, in_days, listed_case, make_meeting, read_at
 from waymark.marac.meetings.actions import MeetingError, agenda_add, agenda_move, agenda_remove
 from waymark.marac.meetings.selectors import agenda
 from waymark.marac.models import MaracCase, MaracCaseStatus, MeetingStatus
@@ -36,7 +36,7 @@ def test_the_page_refuses_the_seventeenth_with_a_clear_message(client_for, coord
     for _ in range(16):
         listed_case(meeting)
     extra = accepted_case()
-    response = client_for(coordinator).post(add_url(meeting), {"case": extra.pk}, follow=True)
+    response = client_for(coordinator).post(add_url(meeting), {"case": extra.pk, **read_at(extra)}, follow=True)
     body = response.content.decode()
     assert "The agenda is full" in body and "16 of 16" in body
     extra.refresh_from_db()
@@ -112,7 +112,7 @@ def test_agenda_page_twelve_month_repeat_evidence(client_for, coordinator, meeti
 def test_remove_through_the_page(client_for, coordinator, meeting):
     case = listed_case(meeting)
     url = reverse("marac:agenda-remove", kwargs={"meeting_id": meeting.pk, "case_id": case.pk})
-    client_for(coordinator).post(url)
+    client_for(coordinator).post(url, read_at(case))
     case.refresh_from_db()
     assert case.status == MaracCaseStatus.ACCEPTED and case.meeting is None
 

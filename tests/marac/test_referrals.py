@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import make_member
+from tests.marac.meeting_fixtures import read_at
 from tests.marac.test_referral_fixtures import *  # noqa: F403 (fixtures)
 from tests.marac.test_referral_fixtures import direct_form, earlier_referral, meeting
 from waymark.audit.chain import hashed_justification
@@ -318,9 +319,11 @@ def test_coordinator_queue_shows_both_rules_with_evidence_and_decides(
     assert f"repeat</strong> of {twelve.ref}" in queue and "discussed at MTG-OLD" in queue
     detail = client.get(reverse("marac:referral", args=[new.pk])).content.decode()
     assert "Repeat of " + twelve.ref in detail and "MTG-OLD" in detail
-    refused = client.post(reverse("marac:decide", args=[new.pk]), {"decision": "not_accept", "reason": ""})
+    refused = client.post(
+        reverse("marac:decide", args=[new.pk]), {"decision": "not_accept", "reason": "", **read_at(new)}
+    )
     assert refused.status_code == 400 and "Choose the reason the referring agency will see" in refused.content.decode()
-    response = client.post(reverse("marac:decide", args=[new.pk]), {"decision": "accept"})
+    response = client.post(reverse("marac:decide", args=[new.pk]), {"decision": "accept", **read_at(new)})
     assert response.status_code == 302
     new.refresh_from_db()
     assert new.status == MaracCaseStatus.ACCEPTED and new.decided_by == coordinator
@@ -383,11 +386,13 @@ def test_coordinator_confirms_a_typed_in_victim_is_known_to_marac(
     page = client.get(reverse("marac:referral", args=[new.pk])).content.decode()
     assert "Known to MARAC before? (the victim)" in page and earlier.ref in page
     url = reverse("marac:same-person", args=[new.pk])
-    client.post(url, {"role": "victim", "person": str(known_victim.pk), "reason": ""})
+    client.post(url, {"role": "victim", "person": str(known_victim.pk), "reason": "", **read_at(new)})
     new.refresh_from_db()
     assert new.victim != known_victim  # a reason is required
-    client.post(url, {"role": "victim", "person": str(known_victim.pk), "reason": "Same DOB and name"})
-    client.post(url, {"role": "perpetrator", "person": str(known_harm.pk), "reason": "Same name, same victim"})
+    client.post(url, {"role": "victim", "person": str(known_victim.pk), "reason": "Same DOB and name", **read_at(new)})
+    client.post(
+        url, {"role": "perpetrator", "person": str(known_harm.pk), "reason": "Same name, same victim", **read_at(new)}
+    )
     new.refresh_from_db()
     assert (new.victim, new.perpetrator) == (known_victim, known_harm)
     assert repeats_for_all_cases()[new.pk].twelve_month.case_ref == earlier.ref
@@ -437,7 +442,7 @@ def test_the_referrer_reads_the_chosen_reason_and_the_coordinator_is_warned(
     assert "govuk-warning-text" in page and "the referring agency will read the reason you choose" in page
     response = client_for(coordinator).post(
         reverse("marac:decide", args=[case.pk]),
-        {"decision": "not_accept", "reason_code": "support_elsewhere", "reason": "IDVA to continue"},
+        {"decision": "not_accept", "reason_code": "support_elsewhere", "reason": "IDVA to continue", **read_at(case)},
     )
     assert response.status_code == 302
     case.refresh_from_db()
@@ -450,7 +455,12 @@ def test_the_referrer_reads_the_chosen_reason_and_the_coordinator_is_warned(
 def test_words_that_look_located_need_confirming(coordinator, police_referrer, marac_agency, client_for):
     case = _new_referral(police_referrer)
     client = client_for(coordinator)
-    data = {"decision": "not_accept", "reason_code": "other", "reason": "Now living at 07700 900123's address"}
+    data = {
+        "decision": "not_accept",
+        "reason_code": "other",
+        "reason": "Now living at 07700 900123's address",
+        **read_at(case),
+    }
     first = client.post(reverse("marac:decide", args=[case.pk]), data)
     assert first.status_code == 400 and "looks as if it contains a phone number" in first.content.decode()
     case.refresh_from_db()
@@ -490,6 +500,8 @@ def test_every_person_known_to_marac_by_that_name_is_offered_in_one_query(
     last = namesakes[-1]  # the one a first-ten list would have left out
     client = client_for(coordinator)
     url = reverse("marac:same-person", args=[new.pk])
-    client.post(url, {"role": "victim", "person": str(last.pk), "reason": "Same name; same person causing harm"})
+    client.post(
+        url, {"role": "victim", "person": str(last.pk), "reason": "Same name; same person causing harm", **read_at(new)}
+    )
     new.refresh_from_db()
     assert new.victim == last

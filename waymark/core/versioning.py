@@ -16,8 +16,11 @@ Three parts, used together:
 The view turns ``StaleEdit`` into ``conflict_response``: a page (409) that shows, field by field,
 the value when the user opened the form, the value now, and the user's own, and a form that
 re-applies the user's changes on top of the current record, at the current version, to review
-and save again. Actions that move state (allocate, close, set a status) also re-read the row
-under ``select_for_update`` and re-check the move (``lock_for_update``).
+and save again. A page whose save must be checked reads the posted version with
+``required_posted_version``: a POST without one (or with a malformed one) is refused the same way
+(``VersionNotPosted``, a ``StaleEdit``), since ``None`` would mean "take the version now".
+Actions that move state (allocate, close, set a status) also re-read the row under
+``select_for_update`` and re-check the move (``lock_for_update``).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from waymark.core import crypto
+from waymark.core.numbers import is_whole_number
 
 M = TypeVar("M", bound=models.Model)
 VERSION_FIELD = "version"
@@ -91,7 +95,32 @@ def editing_at(instance: models.Model, read_version: int | None) -> Iterator[Non
 def posted_version(data: Mapping[str, Any]) -> int | None:
     """The ``version`` a plain (non-Django-form) POST carries, if any and well formed."""
     raw = str(data.get(VERSION_FIELD, "") or "")
-    return int(raw) if raw.isdigit() and 0 < len(raw) < 10 else None
+    # ASCII digits only: ``isdigit`` passes "²", which ``int`` cannot read (a server error).
+    return int(raw) if is_whole_number(raw) and len(raw) < 10 else None
+
+
+class VersionNotPosted(StaleEdit):
+    """A web form that must say which version it was read at did not (no ``version``, or not a
+    whole number). Without it the check against other people's changes cannot be made, so the
+    save is refused as a stale one is: the views' ``except StaleEdit`` show the page again as the
+    record is now, at its version now, and nothing is saved."""
+
+
+def required_posted_version(data: Mapping[str, Any], *, instance: models.Model) -> int:
+    """The version a web POST that changes ``instance`` was read at, or ``VersionNotPosted``.
+
+    For pages whose save must be checked: ``posted_version``'s ``None`` means "take the version
+    now", which would silently skip the check. Callers that do not read first (the API, imports,
+    the demo) keep passing ``None`` to the action instead."""
+    read_version = posted_version(data)
+    if read_version is None:
+        raise VersionNotPosted(
+            label=instance._meta.label_lower,
+            pk=instance.pk,
+            read_version=None,
+            current_version=getattr(instance, VERSION_FIELD, None),
+        )
+    return read_version
 
 
 def claim_version(instance: models.Model, read_version: int | None = None) -> int:

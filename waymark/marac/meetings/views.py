@@ -29,8 +29,14 @@ from waymark.audit.models import AuditAction
 from waymark.audit.scoping import get_for_user
 from waymark.core.access import signed_in
 from waymark.core.roles import Role
-from waymark.core.versioning import StaleEdit, conflict_response, posted_version, versioned_initial
-from waymark.marac.actions import CASE_CHANGED
+from waymark.core.versioning import (
+    StaleEdit,
+    VersionNotPosted,
+    conflict_response,
+    required_posted_version,
+    versioned_initial,
+)
+from waymark.marac.actions import case_refusal_text
 from waymark.marac.meetings import actions, selectors, unsent
 from waymark.marac.meetings.access import (
     actions_visible_to,
@@ -382,11 +388,12 @@ def agenda_build(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpRes
 
 
 def _agenda_page(
-    request: AuthenticatedHttpRequest, meeting: MaracMeeting, *, case_changed: bool = False
+    request: AuthenticatedHttpRequest, meeting: MaracMeeting, *, refused: StaleEdit | None = None
 ) -> HttpResponse:
     """The agenda being built. Each case's buttons carry the version the case was read at. With
-    ``case_changed`` (adding or removing a case someone else changed since the page was read: nothing
-    saved) the page as it is now, the refusal in its error summary (409)."""
+    ``refused`` (adding or removing a case someone else changed since the page was read, or from a
+    page that did not say which version it read: nothing saved) the page as it is now, the refusal
+    in its error summary (409)."""
     listed = list(selectors.agenda(meeting))
     awaiting_page = Paginator(selectors.cases_awaiting_a_meeting(), 50).get_page(request.GET.get("page"))
     awaiting = list(awaiting_page.object_list)
@@ -401,10 +408,10 @@ def _agenda_page(
             "full": len(listed) >= meeting.capacity,
             "awaiting_page": awaiting_page,
             "open_for_agenda": meeting.status in selectors.OPEN_FOR_AGENDA,
-            "case_changed": CASE_CHANGED if case_changed else "",
+            "case_changed": case_refusal_text(refused) if refused is not None else "",
             "reload_url": reverse("marac:agenda", kwargs={"meeting_id": meeting.pk}),
         },
-        status=409 if case_changed else 200,
+        status=409 if refused is not None else 200,
     )
 
 
@@ -420,18 +427,16 @@ def agenda_add(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpRespo
     meeting = get_meeting_to_run(request.user, meeting_id, page="agenda add")
     marac_case = _awaiting_case(request, request.POST.get("case", ""))
     try:
+        read_version = required_posted_version(request.POST, instance=marac_case)
         _run(
             request,
             lambda: actions.agenda_add(
-                actor=request.user,
-                meeting=meeting,
-                marac_case=marac_case,
-                read_version=posted_version(request.POST),
+                actor=request.user, meeting=meeting, marac_case=marac_case, read_version=read_version
             ),
             f"{marac_case.ref} added to the agenda.",
         )
-    except StaleEdit:
-        return _agenda_page(request, meeting, case_changed=True)
+    except StaleEdit as refused:
+        return _agenda_page(request, meeting, refused=refused)
     return redirect("marac:agenda", meeting_id=meeting.pk)
 
 
@@ -455,18 +460,16 @@ def agenda_remove(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: 
     meeting = get_meeting_to_run(request.user, meeting_id, page="agenda remove")
     marac_case = get_meeting_case_for_user(request.user, meeting, case_id, page="agenda: remove")
     try:
+        read_version = required_posted_version(request.POST, instance=marac_case)
         _run(
             request,
             lambda: actions.agenda_remove(
-                actor=request.user,
-                meeting=meeting,
-                marac_case=marac_case,
-                read_version=posted_version(request.POST),
+                actor=request.user, meeting=meeting, marac_case=marac_case, read_version=read_version
             ),
             f"{marac_case.ref} taken off the agenda: it is back with the referrals awaiting a meeting.",
         )
-    except StaleEdit:
-        return _agenda_page(request, meeting, case_changed=True)
+    except StaleEdit as refused:
+        return _agenda_page(request, meeting, refused=refused)
     return redirect("marac:agenda", meeting_id=meeting.pk)
 
 
@@ -880,6 +883,13 @@ ACTION_CHANGED = (
     "Someone else updated the action for {ref} while you were reviewing it: nothing you entered has been "
     "saved. The page has been reloaded with their update. Check it, then save your review again."
 )
+# An old or altered page that posted no version: whether someone else updated the action since
+# cannot be told, so the review is refused and the coordinator sees the action as it is now.
+ACTION_VERSION_NOT_POSTED = (
+    "Your page did not say which version of the action for {ref} you were looking at, so nothing you "
+    "entered has been saved. The page has been reloaded as it is now. Check the action, then save your "
+    "review again."
+)
 
 
 @signed_in(COORDINATOR)
@@ -892,8 +902,11 @@ def action_review(request: AuthenticatedHttpRequest, meeting_id: UUID, action_id
         messages.error(request, "Actions are reviewed while the meeting is in progress.")
         return redirect("marac:meeting", meeting_id=meeting.pk)
     form = ActionStatusForm(request.POST)
-    if form.is_valid():
-        try:
+    try:
+        # Before the form's own check, so that a missing or malformed version gets the refusal
+        # (not "Enter a whole number" about a hidden input the user cannot fix).
+        read_version = required_posted_version(request.POST, instance=action)
+        if form.is_valid():
             _run(
                 request,
                 lambda: actions.action_set_status(
@@ -902,16 +915,17 @@ def action_review(request: AuthenticatedHttpRequest, meeting_id: UUID, action_id
                     status=form.cleaned_data["status"],
                     note=form.cleaned_data["note"],
                     reviewed_at=meeting,
-                    read_version=form.read_version,
+                    read_version=read_version,
                 ),
                 f"Action for {action.marac_case.ref} reviewed: {ActionStatus(form.cleaned_data['status']).label.lower()}.",
             )
-        except StaleEdit:
-            messages.error(request, ACTION_CHANGED.format(ref=action.marac_case.ref))
-    else:
-        for errors in form.errors.values():
-            for text in errors:
-                messages.error(request, str(text))
+        else:
+            for errors in form.errors.values():
+                for text in errors:
+                    messages.error(request, str(text))
+    except StaleEdit as refused:
+        refusal = ACTION_VERSION_NOT_POSTED if isinstance(refused, VersionNotPosted) else ACTION_CHANGED
+        messages.error(request, refusal.format(ref=action.marac_case.ref))
     return redirect(f"{_run_url(meeting)}#review")
 
 
@@ -1039,6 +1053,7 @@ def action_update(request: AuthenticatedHttpRequest, action_id: UUID) -> HttpRes
     if request.method == "POST":
         form = ActionStatusForm(request.POST)
         try:
+            read_version = required_posted_version(request.POST, instance=action)
             updated = run_action(
                 form,
                 lambda data: actions.action_set_status(
@@ -1046,10 +1061,13 @@ def action_update(request: AuthenticatedHttpRequest, action_id: UUID) -> HttpRes
                     action=action,
                     status=data["status"],
                     note=data["note"],
-                    read_version=form.read_version,
+                    read_version=read_version,
                 ),
             )
         except StaleEdit:
+            # Refused before the form's own check (no version posted): the conflict page still
+            # compares what was typed, so the form is cleaned here (a no-op if it already was).
+            form.is_valid()
             fresh = actions_visible_to(request.user).get(pk=action.pk)  # a re-read of the record just checked
             return conflict_response(
                 request,

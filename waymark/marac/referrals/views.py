@@ -23,8 +23,8 @@ from waymark.cases.access import get_case_for_user
 from waymark.core.access import signed_in
 from waymark.core.paging import paged, query_without_page
 from waymark.core.roles import Role
-from waymark.core.versioning import StaleEdit, posted_version, versioned_initial
-from waymark.marac.actions import CASE_CHANGED
+from waymark.core.versioning import StaleEdit, required_posted_version, versioned_initial
+from waymark.marac.actions import case_refusal_text
 from waymark.marac.flags import window_end, window_months
 from waymark.marac.models import Criterion, FlagStatus, MaracCaseStatus
 from waymark.marac.referrals.access import (
@@ -326,9 +326,12 @@ def _decision_form(marac_case: Any) -> DecisionForm:
     return DecisionForm(initial=versioned_initial(DecisionForm, marac_case.version, {}))
 
 
-def _case_changed(request: AuthenticatedHttpRequest, marac_case: Any, form: DecisionForm | None = None) -> HttpResponse:
-    """A change refused because someone else changed the case since its page was read (nothing was
-    saved): the page again, as the case is now, with the refusal in the error summary (409)."""
+def _case_changed(
+    request: AuthenticatedHttpRequest, marac_case: Any, refused: StaleEdit, form: DecisionForm | None = None
+) -> HttpResponse:
+    """A change refused because someone else changed the case since its page was read, or because
+    the page did not say which version it read (nothing was saved): the page again, as the case is
+    now, with the refusal in the error summary (409)."""
     marac_case.refresh_from_db()
     if form is None:
         form = _decision_form(marac_case)
@@ -337,7 +340,7 @@ def _case_changed(request: AuthenticatedHttpRequest, marac_case: Any, form: Deci
     finding = repeats_for_cases([marac_case])[marac_case.pk]
     context = {
         **_detail_context(marac_case, finding, form),
-        "case_changed": CASE_CHANGED,
+        "case_changed": case_refusal_text(refused),
         "reload_url": reverse("marac:referral", args=[marac_case.pk]),
     }
     return render(request, "marac/referral_detail.html", context, status=409)
@@ -370,6 +373,9 @@ def decide(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     require_coordinator(request.user)
     form = DecisionForm(request.POST)
     try:
+        # Before the form's own check, so that a missing or malformed version gets the refusal
+        # that reloads the page (not a field error on a hidden input the user cannot fix).
+        read_version = required_posted_version(request.POST, instance=marac_case)
         decided = run_action(
             form,
             lambda data: marac_referral_decide(
@@ -378,11 +384,11 @@ def decide(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
                 accept=data["decision"] == "accept",
                 reason_code=data["reason_code"],
                 reason=data["reason"],
-                read_version=form.read_version,
+                read_version=read_version,
             ),
         )
-    except StaleEdit:
-        return _case_changed(request, marac_case, form)
+    except StaleEdit as refused:
+        return _case_changed(request, marac_case, refused, form)
     if decided is not None:
         messages.success(request, f"{decided.ref}: {decided.get_status_display().lower()}.")
         return redirect("marac:referrals")
@@ -408,6 +414,7 @@ def same_person(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse
         raise Http404("No such person")
     reason = request.POST.get("reason", "")
     try:
+        read_version = required_posted_version(request.POST, instance=marac_case)
         used = run_action(
             ButtonForm(request.POST),
             lambda _: marac_referral_use_known_person(
@@ -416,12 +423,12 @@ def same_person(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse
                 role=role,
                 person=offered[chosen],
                 reason=reason,
-                read_version=posted_version(request.POST),
+                read_version=read_version,
             ),
             flash=request,
         )
-    except StaleEdit:
-        return _case_changed(request, marac_case)
+    except StaleEdit as refused:
+        return _case_changed(request, marac_case, refused)
     if used is not None:
         messages.success(request, "The referral now names the record MARAC already knows.")
     return redirect("marac:referral", case_id=marac_case.pk)
