@@ -80,7 +80,8 @@ def _needs(year: int, end: dt.date, applied: Applied) -> dict[str, Any]:
         "Needs: rates per 1,000 and change on the year before",
         COLUMNS,
         protected_needs_rows(year - 1, year, applied, through=end),
-        _NEEDS_SPAN,
+        _NEEDS_SPAN + " The population is the mid-year estimate the year's rates use (its own, or the latest "
+        "loaded until ONS publishes it).",
     )
 
 
@@ -261,8 +262,10 @@ def _equality_needs(year: int, end: dt.date, applied: Applied) -> dict[str, Any]
 
     columns: list[str] = []
     rows: list[dict[str, Any]] = []
+    estimates: dict[str, int] = {}
     for key in EQUALITY_SPLITS:
         split = needs_by_group(year - 1, year, key, through=end)
+        estimates.update(split["estimates"])
         if not columns:
             before, now = split["count_columns"]
             columns = ["characteristic", "group", before, f"{before} per 1,000", now, f"{now} per 1,000"]
@@ -274,8 +277,17 @@ def _equality_needs(year: int, end: dt.date, applied: Applied) -> dict[str, Any]
         rows,
         "Rates per 1,000 of the group's population (ONS mid-year estimates) for sex and age band; the others "
         "have no population figures loaded. Each year is counted from 1 April to the end of the pack's quarter (the "
-        "year before over the same dates); a year whose quarter is not over is counted to date.",
+        "year before over the same dates); a year whose quarter is not over is counted to date. "
+        + _estimates_used(estimates),
     )
+
+
+def _estimates_used(estimates: dict[str, int]) -> str:
+    """Which mid-year estimate each year's rates use (``needs.estimate_years``: its own, or the
+    latest loaded until that is published)."""
+    if not estimates:
+        return "No population estimate is loaded for these years, so no rate is given."
+    return "Population estimates used: " + "; ".join(f"{label}, mid-{year}" for label, year in estimates.items()) + "."
 
 
 def _feedback(start: dt.date, end: dt.date, applied: Applied) -> dict[str, Any]:

@@ -4,7 +4,10 @@ MARAC cases heard and homelessness applications where domestic abuse was the rea
 
 Denominators are reference data the partnership loads (``PopulationEstimate``: ONS mid-year
 estimates by age and sex); a financial year uses the mid-year estimate of the year it starts
-(2017/18: mid-2017). ``manage.py report needs`` writes the rows; the figures are aggregates only.
+(2017/18: mid-2017) or, until that is published, the latest loaded before it
+(``estimate_years``: ONS publishes each mid-year estimate about a year later, so the current year
+never has its own), and every table says which estimate each year used. ``manage.py report
+needs`` writes the rows; the figures are aggregates only.
 
 Loading: ``load_population`` and ``load_incidents`` read CSV files (the demo's are in
 ``fixtures/``), replace the area's rows for the years given, and are audited.
@@ -15,6 +18,8 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+from bisect import bisect_right
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +41,7 @@ SERIES = ("incidents", "referrals", "marac_cases", "housing_applications")
 COLUMNS = [
     "financial_year",
     "population",
+    "population_year",
     *[f"{s}{suffix}" for s in SERIES for suffix in ("", "_change", "_per_1000")],
     "referrals_change_since_first_year",
 ]
@@ -208,6 +214,38 @@ def _change(now: int | None, before: int | None) -> float | None:
     return round((now - before) / before, 4)
 
 
+def estimate_years(area: str, years: Iterable[int]) -> dict[int, int]:
+    """The mid-year estimate each financial year's rates use: its own year's when loaded, else the
+    latest loaded before it (as analysts do until ONS publishes the year's own; the tables name the
+    year used). A year with no estimate loaded on or before it has none, and no rates."""
+    years = list(years)
+    if not years:
+        return {}
+    loaded = sorted(
+        PopulationEstimate.objects.filter(area=area, year__lte=max(years))
+        .order_by()
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    used = {}
+    for year in years:
+        found = bisect_right(loaded, year)
+        if found:
+            used[year] = loaded[found - 1]
+    return used
+
+
+def _population_totals(area: str, used: dict[int, int]) -> dict[int, int]:
+    """{financial year: population} by the estimate each year uses (``estimate_years``)."""
+    totals = dict(
+        PopulationEstimate.objects.filter(area=area, year__in=set(used.values()))
+        .values_list("year")
+        .annotate(total=Sum("count"))
+        .order_by()
+    )
+    return {year: totals[estimate] for year, estimate in used.items() if estimate in totals}
+
+
 def _per_1000(count: int | None, population: int | None) -> float | None:
     if count is None or not population:
         return None
@@ -245,12 +283,8 @@ def _needs_table(
     spans = quarter_spans(first, last, through)
     whole = spans[last] == _year_span(last)
     quarters = quarters_of(spans)
-    population = dict(
-        PopulationEstimate.objects.filter(area=area, year__range=(first, last))
-        .values_list("year")
-        .annotate(total=Sum("count"))
-        .order_by()
-    )
+    used = estimate_years(area, range(first, last + 1))
+    population = _population_totals(area, used)
     incidents: dict[int, int] = {}
     if whole:  # loaded by the whole year: a part year has none
         incidents = dict(
@@ -274,7 +308,11 @@ def _needs_table(
     rows = []
     withheld: set[tuple[int, str]] = set()
     for index, year in enumerate(range(first, last + 1)):
-        row: dict[str, Any] = {"financial_year": year_label(year, spans[year]), "population": population.get(year)}
+        row: dict[str, Any] = {
+            "financial_year": year_label(year, spans[year]),
+            "population": population.get(year),
+            "population_year": used.get(year),
+        }
         # A year not over yet is counted to date: no change against whole years or the same days.
         comparable = spans[year][1] <= timezone.localdate()
         for name, values in series.items():
@@ -386,33 +424,31 @@ EQUALITY_SPLITS = (
 )
 
 
-def _group_population(key: str, first: int, last: int, area: str) -> dict[tuple[int, Any], int]:
-    """{(year, group): population} for a split with denominators (sex, age band); empty otherwise."""
+def _group_population(key: str, used: dict[int, int], area: str) -> dict[tuple[int, Any], int]:
+    """{(financial year, group): population} for a split with denominators (sex, age band), by the
+    estimate each year uses (``estimate_years``); empty otherwise."""
+    by_estimate: dict[tuple[int, Any], int] = {}
+    estimates = PopulationEstimate.objects.filter(area=area, year__in=set(used.values()))
     if key == "sex":
-        rows = (
-            PopulationEstimate.objects.filter(area=area, year__range=(first, last))
-            .values_list("year", "sex")
-            .annotate(total=Sum("count"))
-            .order_by()
-        )
-        return {(year, sex): total for year, sex, total in rows}
-    if key == "age":
+        rows = estimates.values_list("year", "sex").annotate(total=Sum("count")).order_by()
+        by_estimate = {(year, sex): total for year, sex, total in rows}
+    elif key == "age":
         from waymark.commissioning.dimensions import AGE_BANDS
 
         # Only an estimate for exactly the band's ages is its denominator (a wider band is not).
         bands = {(low or 0, None if high is None else high - 1): band for band, _label, low, high in AGE_BANDS}
-        rows = (
-            PopulationEstimate.objects.filter(area=area, year__range=(first, last))
-            .values_list("year", "age_from", "age_to")
-            .annotate(total=Sum("count"))
-            .order_by()
-        )
-        return {
+        rows = estimates.values_list("year", "age_from", "age_to").annotate(total=Sum("count")).order_by()
+        by_estimate = {
             (year, bands[(age_from, age_to)]): total
             for year, age_from, age_to, total in rows
             if (age_from, age_to) in bands
         }
-    return {}
+    return {
+        (year, group): total
+        for year, estimate in used.items()
+        for (from_year, group), total in by_estimate.items()
+        if from_year == estimate
+    }
 
 
 def needs_by_group(
@@ -464,13 +500,9 @@ def needs_by_group(
         for (q, group), n in by_quarter.items():
             if q in inside[year]:
                 counts[(index, own(group))] = counts.get((index, own(group)), 0) + n
-    population = _group_population(key, first, last, area)
-    totals = dict(
-        PopulationEstimate.objects.filter(area=area, year__range=(first, last))
-        .values_list("year")
-        .annotate(total=Sum("count"))
-        .order_by()
-    )
+    used = estimate_years(area, years)
+    population = _group_population(key, used, area)
+    totals = _population_totals(area, used)
     groups = {g for _, g in counts} | {g for _, g in population}
     names = labels_for(dimension, groups)
     labels = {year: year_label(year, spans[year]) for year in years}
@@ -507,6 +539,8 @@ def needs_by_group(
         "rows": rows,
         "keys": keys,  # the rows' groups
         "total": total,
+        # The mid-year estimate each year column's rates use (only where the split has rates).
+        "estimates": {labels[year]: used[year] for year in years if year in used} if population else {},
         "withheld": withheld,
         "first": first,
         "last": last,

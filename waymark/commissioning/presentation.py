@@ -40,6 +40,7 @@ NAMES = {
     "marac_cases": "MARAC cases",
     "housing_applications": "Homelessness applications (domestic abuse)",
     "incidents": "Police-recorded incidents",
+    "population_year": "Population estimate (mid-year)",
     "meeting_ref": "Meeting",
     "held_on": "Held on",
     "course_name": "Course name",
