@@ -304,12 +304,16 @@ class Attendee(BaseModel):
         return f"{self.name} ({self.get_capacity_display()})"
 
 
-class Research(BaseModel):
+class Research(VersionedModel, BaseModel):
     """What one agency holds about one case on a meeting's agenda, recorded by its representative.
 
     It belongs to the meeting it was written for: visible only to that meeting's participants, and
     only there. A case taken off one agenda and listed at another starts with no research at the
     new meeting (the earlier meeting's record stays with the earlier meeting).
+
+    Two people of the same agency may have its research page open at once: ``version`` is the one
+    the page was read at, and a save read before someone else's is refused
+    (``meetings/actions.research_record``; docs/marac-meetings.md, "No lost updates on research").
     """
 
     meeting = models.ForeignKey(

@@ -15,7 +15,8 @@ Every action that changes a case moves its version on (``waymark/marac/actions.p
 it, taking it off, the discussion, an action agreed for it, marking it heard. Adding a case to an
 agenda and taking it off take the version the agenda page was read at (``read_version``) and refuse
 a case changed since. The order of the agenda is the meeting's (changed under the meeting's lock),
-not an edit of its cases: moving a case up or down moves no version on.
+not an edit of its cases: moving a case up or down moves no version on. Each agency's research
+carries a version of its own (``research_record(read_version=)``; 0: the page showed no entry).
 """
 
 from __future__ import annotations
@@ -25,14 +26,14 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.dates import is_bank_holiday, is_working_day
-from waymark.core.versioning import claim_version
+from waymark.core.versioning import StaleEdit, claim_version
 from waymark.marac.actions import lock_case
 from waymark.marac.meetings.access import (
     check_may_research,
@@ -445,6 +446,10 @@ def agenda_remove(
 # --- Research -------------------------------------------------------------------------------
 
 
+# The label a refused research save names (``StaleEdit.label``), as ``claim_version`` names it.
+RESEARCH_LABEL = Research._meta.label_lower
+
+
 @transaction.atomic
 def research_record(
     *,
@@ -454,10 +459,18 @@ def research_record(
     agency: Agency,
     body: str,
     no_information_held: bool,
+    read_version: int | None = None,
 ) -> Research:
     """Records (or replaces) what ``agency`` holds about a case, for this meeting.
 
     The actor must represent ``agency`` at this meeting (or be the coordinator).
+
+    ``read_version`` is the version of the agency's entry the page was read at, ``0`` when the page
+    showed none: an entry changed since, or created by someone else since, raises ``StaleEdit`` and
+    nothing is saved or audited. ``None`` (the demo, which reads nothing first) takes the entry as
+    it is now. The entry's row is re-read under a lock and its version claimed in this transaction;
+    two people creating the first entry at once meet at the unique constraint, and the second is
+    refused the same way (docs/marac-meetings.md, "No lost updates on research").
     """
     check_may_research(actor, meeting, agency.pk)
     body = body.strip()
@@ -473,17 +486,25 @@ def research_record(
         )
     if len(body) > 20_000:
         raise ValidationError({"body": "Research must be 20,000 characters or fewer."})
-    research, created = Research.objects.update_or_create(
-        meeting=meeting,
-        marac_case=marac_case,
-        agency=agency,
-        defaults={
-            "body": body,
-            "no_information_held": no_information_held,
-            "recorded_by": actor,
-            "recorded_at": timezone.now(),
-        },
-    )
+    written = {
+        "body": body,
+        "no_information_held": no_information_held,
+        "recorded_by": actor,
+        "recorded_at": timezone.now(),
+    }
+    research = _research_locked(meeting=meeting, marac_case=marac_case, agency=agency)
+    if research is None:
+        research = _research_create(
+            meeting=meeting, marac_case=marac_case, agency=agency, read_version=read_version, **written
+        )
+        created = True
+    else:
+        # ``0`` (the page showed no entry) claims no row: someone else created it meanwhile.
+        claim_version(research, read_version)
+        for name, value in written.items():
+            setattr(research, name, value)
+        research.save()
+        created = False
     _audit(
         actor,
         AuditAction.CREATE if created else AuditAction.UPDATE,
@@ -492,6 +513,39 @@ def research_record(
         no_information_held=no_information_held,
     )
     return research
+
+
+def _research_locked(*, meeting: MaracMeeting, marac_case: MaracCase, agency: Agency) -> Research | None:
+    """The agency's entry for this meeting and case, re-read under a row lock, if there is one."""
+    # Ordered by its own key: the model's ordering (by agency name) would join, and lock, the agency's row.
+    entries = Research.objects.select_for_update().filter(meeting=meeting, marac_case=marac_case, agency=agency)
+    return entries.order_by("pk").first()
+
+
+def _research_create(
+    *, meeting: MaracMeeting, marac_case: MaracCase, agency: Agency, read_version: int | None, **written: Any
+) -> Research:
+    """The agency's first entry for this meeting and case. A page read at an entry that is no
+    longer there is refused; so is a create that loses the race to someone else's (the unique
+    constraint on meeting, case and agency: there is no row to lock until it exists)."""
+    if read_version:
+        raise StaleEdit(label=RESEARCH_LABEL, pk=None, read_version=read_version, current_version=None)
+    try:
+        # A savepoint: after the refused insert the transaction can still read the winner's row.
+        with transaction.atomic():
+            return Research.objects.create(meeting=meeting, marac_case=marac_case, agency=agency, **written)
+    except IntegrityError:
+        winner = (
+            Research.objects.filter(meeting=meeting, marac_case=marac_case, agency=agency)
+            .order_by("pk")
+            .values_list("pk", "version")
+            .first()
+        )
+        if winner is None:  # not the race: some other broken rule, which is a bug to see
+            raise
+        raise StaleEdit(
+            label=RESEARCH_LABEL, pk=winner[0], read_version=read_version, current_version=winner[1]
+        ) from None
 
 
 # --- Meeting mode ---------------------------------------------------------------------------

@@ -92,7 +92,11 @@ class InvitationsForm(forms.Form):
     )
 
 
-class ResearchForm(LocationCheckMixin, forms.Form):
+class ResearchForm(LocationCheckMixin, VersionedFormMixin, forms.Form):
+    """One agency's research on a case. It carries the version of the entry it showed (0 when the
+    agency had none) and, sealed, what it showed, the agency among them: a save read before someone
+    else's is refused (docs/marac-meetings.md, "No lost updates on research")."""
+
     # Read by every agency at the meeting (docs/security.md, "Free text").
     location_checked = {"body": "Your research"}
     agency = forms.ModelChoiceField(

@@ -16,7 +16,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,10 +30,13 @@ from waymark.audit.scoping import get_for_user
 from waymark.core.access import signed_in
 from waymark.core.roles import Role
 from waymark.core.versioning import (
+    READ_STATE_FIELD,
+    VERSION_FIELD,
     StaleEdit,
     VersionNotPosted,
     conflict_response,
     required_posted_version,
+    seal,
     versioned_initial,
 )
 from waymark.marac.actions import case_refusal_text
@@ -71,6 +74,7 @@ from waymark.marac.models import (
     MaracCaseStatus,
     MaracMeeting,
     MeetingStatus,
+    Research,
 )
 from waymark.marac.repeats import RepeatFinding, repeats_for_cases
 from waymark.organisations.models import Agency
@@ -476,6 +480,21 @@ def agenda_remove(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: 
 # --- Research -------------------------------------------------------------------------------
 
 
+# A research save refused (``StaleEdit``): nothing was saved, and the page comes back (409) with
+# what the user typed in the form, beside what the agency's entry says now.
+RESEARCH_CHANGED = (
+    "Someone else saved this agency's research while you were editing it: nothing you entered has been "
+    "saved. What you typed is in the form below, beside what they saved. Check theirs, then save yours again."
+)
+# An old or altered page that posted no version for an existing entry: whether someone else saved
+# it since cannot be told, so the save is refused as a stale one.
+RESEARCH_VERSION_NOT_POSTED = (
+    "Your page did not say which version of this research you were looking at, so nothing you entered "
+    "has been saved. What you typed is in the form below, beside the research as it is now. Check it, "
+    "then save again."
+)
+
+
 @signed_in(*PARTICIPANTS)
 @require_http_methods(["GET", "POST"])
 def research(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID) -> HttpResponse:
@@ -488,44 +507,110 @@ def research(request: AuthenticatedHttpRequest, meeting_id: UUID, case_id: UUID)
     if agencies.exists() and meeting.status in selectors.OPEN_FOR_AGENDA:
         if request.method == "POST":
             form = ResearchForm(request.POST, agencies=agencies)
-            saved = run_action(
-                form,
-                lambda data: actions.research_record(
-                    actor=request.user,
-                    meeting=meeting,
-                    marac_case=marac_case,
-                    agency=data["agency"],
-                    body=data["body"],
-                    no_information_held=data["no_information_held"],
-                ),
-                shown=(actions.MeetingError,),
-            )
+            try:
+                read_version = _research_read_version(request, form, entries)
+                saved = run_action(
+                    form,
+                    lambda data: actions.research_record(
+                        actor=request.user,
+                        meeting=meeting,
+                        marac_case=marac_case,
+                        agency=data["agency"],
+                        body=data["body"],
+                        no_information_held=data["no_information_held"],
+                        read_version=read_version,
+                    ),
+                    shown=(actions.MeetingError,),
+                )
+            except StaleEdit as refused:
+                return _research_refused(request, meeting, marac_case, agencies, form, refused)
             if saved is not None:
                 messages.success(request, f"Research recorded for {marac_case.ref}.")
                 return redirect("marac:research", meeting_id=meeting.pk, case_id=marac_case.pk)
         else:
             own = next((e for e in entries if e.agency_id in {a.pk for a in agencies}), None)
-            initial: dict[str, Any] = {"agency": agencies[0].pk}
+            # No entry yet: version 0, so a save finding one someone else made meanwhile is refused.
+            initial: dict[str, Any] = {"agency": agencies[0].pk, "body": "", "no_information_held": False}
+            version = 0
             if own is not None:
                 initial = {"agency": own.agency_id, "body": own.body, "no_information_held": own.no_information_held}
-            form = ResearchForm(agencies=agencies, initial=initial)
+                version = own.version
+            form = ResearchForm(agencies=agencies, initial=versioned_initial(ResearchForm, version, initial))
     elif request.method == "POST":
         raise PermissionDenied(
             "Only a representative of an agency taking part can record research, before the meeting."
         )
+    return render(request, "marac/research.html", _research_context(meeting, marac_case, entries, form=form))
+
+
+def _research_context(
+    meeting: MaracMeeting, marac_case: MaracCase, entries: list[Research], *, form: ResearchForm | None
+) -> dict[str, Any]:
     invited = list(meeting.agencies.select_related("agency"))
     recorded = {e.agency_id for e in entries}
-    return render(
+    return {
+        "meeting": meeting,
+        "row": with_repeats([marac_case])[0],
+        "marac_case": marac_case,
+        "entries": entries,
+        "waiting": [i.agency for i in invited if i.agency_id not in recorded],
+        "form": form,
+    }
+
+
+def _research_read_version(request: HttpRequest, form: ResearchForm, entries: list[Research]) -> int:
+    """The version of the posted agency's entry that the page was read at; 0 when it showed none.
+
+    Editing an entry needs its version (``required_posted_version``: without one, or with a
+    malformed one, ``VersionNotPosted``). The first entry needs none, but 0 is still checked: an
+    entry someone else created meanwhile refuses it."""
+    form.is_valid()  # the agency posted says whose entry the version is checked against
+    agency = form.cleaned_data.get("agency")
+    if agency is None:
+        return 0  # not one of the user's agencies: the form's own error says so and nothing is saved
+    existing = next((entry for entry in entries if entry.agency_id == agency.pk), None)
+    if existing is None and not request.POST.get(VERSION_FIELD):
+        return 0
+    # An unsaved entry at version 0 stands for "none yet" when a malformed version is refused.
+    read_version = required_posted_version(request.POST, instance=existing or Research(agency=agency, version=0))
+    if form.read_values().get("agency") not in (None, str(agency.pk)):
+        # The page was read for another of the user's agencies: it showed none of this one's entry.
+        return 0
+    return read_version
+
+
+def _research_refused(
+    request: AuthenticatedHttpRequest,
+    meeting: MaracMeeting,
+    marac_case: MaracCase,
+    agencies: QuerySet[Agency],
+    form: ResearchForm,
+    refused: StaleEdit,
+) -> HttpResponse:
+    """A refused save (409, nothing saved): the research page again, read afresh, with the refusal in
+    a GOV.UK error summary, what changed beside what the user typed (``conflict_response``'s rows),
+    and the form holding their text on top of the entry as it is now, at its version now, so that
+    saving it again, having looked, saves."""
+    form.is_valid()  # refused before ``run_action`` (no version): what was typed is still compared
+    agency = form.cleaned_data["agency"]
+    entries = list(research_visible_to(request.user, meeting).filter(marac_case=marac_case))
+    now = next((entry for entry in entries if entry.agency_id == agency.pk), None)
+    if form.read_values().get("agency") not in (None, str(agency.pk)):
+        # Read for another of the user's agencies: for this one the form showed nothing.
+        form.cleaned_data[READ_STATE_FIELD] = seal({"agency": agency.pk, "body": "", "no_information_held": False})
+    refusal = RESEARCH_VERSION_NOT_POSTED if isinstance(refused, VersionNotPosted) else RESEARCH_CHANGED
+    return conflict_response(
         request,
-        "marac/research.html",
-        {
-            "meeting": meeting,
-            "row": with_repeats([marac_case])[0],
-            "marac_case": marac_case,
-            "entries": entries,
-            "waiting": [i.agency for i in invited if i.agency_id not in recorded],
-            "form": form,
+        form=form,
+        current={
+            "agency": agency.pk,
+            "body": now.body if now else "",
+            "no_information_held": now.no_information_held if now else False,
         },
+        current_version=now.version if now else 0,
+        make_form=lambda merged: ResearchForm(agencies=agencies, initial=merged),
+        template="marac/research.html",
+        context={**_research_context(meeting, marac_case, entries, form=None), "research_refused": refusal},
     )
 
 
