@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,6 +24,7 @@ from django.urls import reverse
 from tests.factories import make_member
 from tests.marac.meeting_fixtures import *  # noqa: F403
 from tests.marac.meeting_fixtures import accepted_case, in_days, listed_case, make_meeting, open_on_its_day
+from tests.marac.pages import forms_posting_to, hidden_fields, page_of, posted_from
 from waymark.audit.models import AuditAction, AuditEvent
 from waymark.core.roles import Role
 from waymark.core.versioning import StaleEdit
@@ -63,27 +63,6 @@ def chair(council):
 
 
 # --- Helpers: read a page as a browser would, post back what it carries ------------------------
-
-
-def page_of(response) -> str:
-    return unescape(response.content.decode())
-
-
-def forms_posting_to(page: str, action: str) -> list[str]:
-    return [form for form in re.findall(r"<form\b.*?</form>", page, re.S) if f'action="{action}"' in form]
-
-
-def hidden_fields(form: str) -> dict[str, str]:
-    """What a browser posts back from the form's hidden inputs."""
-    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
-
-
-def posted_from(page: str, action: str, *, where: str = "", **typed: str) -> dict[str, str]:
-    """The form on ``page`` posting to ``action`` (the one containing ``where``, if several),
-    submitted with ``typed`` filled in."""
-    forms = [form for form in forms_posting_to(page, action) if where in form]
-    assert len(forms) == 1, f"{len(forms)} forms post to {action}"
-    return {**hidden_fields(forms[0]), **typed}
 
 
 def refusal_shown(response) -> bool:

@@ -21,7 +21,6 @@ import datetime as dt
 import re
 import threading
 import time
-from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -34,6 +33,7 @@ from tests.audit.helpers import postgres_only
 from tests.factories import MembershipFactory, make_member
 from tests.marac.meeting_fixtures import *  # noqa: F403
 from tests.marac.meeting_fixtures import listed_case
+from tests.marac.pages import BAD_IDS, BAD_VERSIONS, MISSING, READS, hidden_fields, page_of, with_version
 from waymark.audit.models import AuditAction, AuditEvent
 from waymark.core.roles import Role
 from waymark.core.versioning import StaleEdit
@@ -48,14 +48,6 @@ pytestmark = pytest.mark.django_db
 FIXED_NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 FIRST = "Canary-first: three call-outs since September, the last on 2 November."
 SECOND = "Canary-second: a non-molestation order was breached on 9 November."
-
-# What an old page or a script might post instead of the version (tests/marac/test_version_required.py).
-MISSING = object()
-BAD_VERSIONS = [MISSING, "", "abc", "-1", "1.0", " 1", "\u00b9", "99999999999"]
-BAD_IDS = ["missing", "empty", "words", "negative", "decimal", "padded", "superscript", "too-long"]
-
-# Reading a page audits a view: anything else about the entry is a change.
-READS = (AuditAction.VIEW, AuditAction.PRINT, AuditAction.SEARCH)
 
 
 @pytest.fixture(autouse=True)
@@ -90,19 +82,10 @@ def research_url(meeting, case) -> str:
     return reverse("marac:research", kwargs={"meeting_id": meeting.pk, "case_id": case.pk})
 
 
-def page_of(response) -> str:
-    return unescape(response.content.decode())
-
-
 def research_form(page: str) -> str:
     forms = re.findall(r'<form\b[^>]*id="research-form".*?</form>', page, re.S)
     assert len(forms) == 1, f"{len(forms)} research forms on the page"
     return forms[0]
-
-
-def hidden_fields(form: str) -> dict[str, str]:
-    """What a browser posts back from the form's hidden inputs."""
-    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
 
 
 def browser_posts(form: str) -> dict[str, str]:
@@ -124,14 +107,6 @@ def typed_in_form(page: str) -> str:
     found = re.search(r'<textarea[^>]*name="body"[^>]*>(.*?)</textarea>', research_form(page), re.S)
     assert found is not None
     return found.group(1).strip()
-
-
-def with_version(data: dict[str, str], bad: object) -> dict[str, str]:
-    """``data`` as the page posted it, its version taken out or replaced by ``bad``."""
-    sent = {name: value for name, value in data.items() if name != "version"}
-    if bad is not MISSING:
-        sent["version"] = str(bad)
-    return sent
 
 
 def refused_with(response, text: str) -> bool:

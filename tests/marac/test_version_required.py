@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,7 +24,8 @@ from django.urls import reverse
 
 from tests.marac.meeting_fixtures import *  # noqa: F403
 from tests.marac.meeting_fixtures import accepted_case, in_days, listed_case, make_meeting, open_on_its_day
-from waymark.audit.models import AuditAction, AuditEvent
+from tests.marac.pages import BAD_IDS, BAD_VERSIONS, READS, hidden_fields, page_of, posted_from, with_version
+from waymark.audit.models import AuditEvent
 from waymark.marac.actions import VERSION_NOT_POSTED
 from waymark.marac.meetings.views import ACTION_VERSION_NOT_POSTED
 from waymark.marac.models import ActionStatus, MaracAction, MaracCase, MaracCaseStatus, MeetingStatus
@@ -36,48 +36,11 @@ pytestmark = pytest.mark.django_db
 # A Tuesday morning in term time; the meeting fixtures schedule meetings relative to it.
 FIXED_NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 
-# What an old page or a script might post instead of the version: nothing at all, empty, words,
-# a negative number, a decimal, padding, a digit int() cannot read, and a number too long to be one.
-MISSING = object()
-BAD_VERSIONS = [MISSING, "", "abc", "-1", "1.0", " 1", "\u00b9", "99999999999"]
-BAD_IDS = ["missing", "empty", "words", "negative", "decimal", "padded", "superscript", "too-long"]
-
-# Reading a page audits a view (and printing a print): anything else about the record is a change.
-READS = (AuditAction.VIEW, AuditAction.PRINT, AuditAction.SEARCH)
-
 
 @pytest.fixture(autouse=True)
 def fixed_clock():
     with time_machine.travel(FIXED_NOW, tick=False):
         yield
-
-
-def page_of(response) -> str:
-    return unescape(response.content.decode())
-
-
-def forms_posting_to(page: str, action: str) -> list[str]:
-    return [form for form in re.findall(r"<form\b.*?</form>", page, re.S) if f'action="{action}"' in form]
-
-
-def hidden_fields(form: str) -> dict[str, str]:
-    """What a browser posts back from the form's hidden inputs."""
-    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
-
-
-def posted_from(page: str, action: str, *, where: str = "", **typed: str) -> dict[str, str]:
-    """The form on ``page`` posting to ``action`` (the one containing ``where``), submitted with ``typed``."""
-    forms = [form for form in forms_posting_to(page, action) if where in form]
-    assert len(forms) == 1, f"{len(forms)} forms post to {action}"
-    return {**hidden_fields(forms[0]), **typed}
-
-
-def with_version(data: dict[str, str], bad: object) -> dict[str, str]:
-    """``data`` as the page posted it, its version taken out or replaced by ``bad``."""
-    sent = {name: value for name, value in data.items() if name != "version"}
-    if bad is not MISSING:
-        sent["version"] = str(bad)
-    return sent
 
 
 def refused_with(response, text: str) -> bool:
