@@ -57,12 +57,12 @@ from waymark.refuge.models import (
     SanctuaryReview,
     Vacancy,
 )
-from waymark.refuge.selectors import REVIEW_MONTHS
+from waymark.refuge.selectors import REVIEW_MONTHS, no_review_left, sanctuary_reviews
 from waymark.refuge.states import (
     ReferralStatus,
     SanctuaryStatus,
     check_referral_transition,
-    check_sanctuary_transition,
+    check_sanctuary_move,
 )
 
 NOTE_MAX_LENGTH = 5_000
@@ -647,12 +647,25 @@ def _require_coordinator(actor: User, sanctuary: Sanctuary) -> None:
 
 
 def _sanctuary_step(actor: User, sanctuary: Sanctuary, version: int | None, target: str | None = None) -> Sanctuary:
+    """The locked sanctuary, once the actor may coordinate it and the move is possible. The move is
+    checked before the version: a repeat submit (the form read before its own first save) is told
+    the step is already done, on which date, not that someone else changed the record."""
     _require_coordinator(actor, sanctuary)
     locked = _locked(Sanctuary, sanctuary)
-    _check_version(locked, version)
     if target is not None:
-        check_sanctuary_transition(locked.status, target)
+        check_sanctuary_move(locked, target)
+    _check_version(locked, version)
     return locked
+
+
+def _sanctuary_last_step(sanctuary: Sanctuary) -> tuple[date, str]:
+    """The date of the latest step recorded before fitting, and its name: a withdrawal follows it."""
+    steps = [
+        (sanctuary.referred_on, "the date of the referral"),
+        (sanctuary.eligible_on, "the date eligibility was confirmed"),
+        (sanctuary.surveyed_on, "the survey date"),
+    ]
+    return max(((on, label) for on, label in steps if on is not None), key=lambda step: step[0])
 
 
 def _sanctuary_save(
@@ -728,12 +741,15 @@ def sanctuary_confirm_eligibility(
     failing = {name: message for name, message in ELIGIBILITY_CONDITIONS if not answers[name]}
     if failing:
         raise ValidationError(failing)
+    assert risk_assessed_on is not None
+    # Eligibility rests on the risk assessment: it follows the referral and the assessment both.
+    after, after_label = (
+        (risk_assessed_on, "the date of the risk assessment")
+        if risk_assessed_on > locked.referred_on
+        else (locked.referred_on, "the date of the referral")
+    )
     locked.eligible_on = _date(
-        on,
-        field_name="on",
-        label="the date eligibility was confirmed",
-        not_before=locked.referred_on,
-        before_label="the date of the referral",
+        on, field_name="on", label="the date eligibility was confirmed", not_before=after, before_label=after_label
     )
     locked.harmer_not_resident = True
     locked.staying_is_safe_and_chosen = True
@@ -908,20 +924,33 @@ def sanctuary_review_record(
     locked = _locked(Sanctuary, sanctuary)
     if locked.status != SanctuaryStatus.INSTALLED:
         raise ValidationError({"months": "Reviews are of a sanctuary with measures fitted and not yet removed."})
+    done = {review.months: review.done_on for review in locked.reviews.all()}
+    if all(m in done for m in REVIEW_MONTHS):
+        raise ValidationError({"months": no_review_left(sanctuary_reviews(locked))})
     if months not in REVIEW_MONTHS:
         raise ValidationError({"months": "Choose the 3-month or the 6-month review."})
-    if locked.reviews.filter(months=months).exists():
-        raise ValidationError({"months": f"The {months}-month review is already recorded."})
+    if months in done:
+        raise ValidationError(
+            {"months": f"The {months}-month review is already recorded (on {done[months]:%-d %B %Y})."}
+        )
+    # Each review follows the fitting, and the 6-month review follows the 3-month one.
+    after, after_label = locked.fitted_on, "the date fitted"
+    earlier = [m for m in done if m < months]
+    if earlier and done[max(earlier)] > after:
+        after, after_label = done[max(earlier)], f"the {max(earlier)}-month review"
+    done_on = _date(done_on, field_name="done_on", label="the review date", not_before=after, before_label=after_label)
+    later = [m for m in done if m > months]
+    if later and done_on > done[min(later)]:
+        raise ValidationError(
+            {
+                "done_on": f"The review date must be on or before the {min(later)}-month review "
+                f"({done[min(later)]:%-d %B %Y})."
+            }
+        )
     review = SanctuaryReview.objects.create(
         sanctuary=locked,
         months=months,
-        done_on=_date(
-            done_on,
-            field_name="done_on",
-            label="the review date",
-            not_before=locked.fitted_on,
-            before_label="the date fitted",
-        ),
+        done_on=done_on,
         measures_working=measures_working,
         still_needed=still_needed,
         note=_text(note, field_name="note", label="the note", max_length=NOTE_MAX_LENGTH),
@@ -955,12 +984,9 @@ def sanctuary_remove(
 @transaction.atomic
 def sanctuary_withdraw(*, actor: User, sanctuary: Sanctuary, on: date, version: int | None = None) -> Sanctuary:
     locked = _sanctuary_step(actor, sanctuary, version, SanctuaryStatus.WITHDRAWN)
+    last_on, last_label = _sanctuary_last_step(locked)
     locked.withdrawn_on = _date(
-        on,
-        field_name="on",
-        label="the date withdrawn",
-        not_before=locked.referred_on,
-        before_label="the date of the referral",
+        on, field_name="on", label="the date withdrawn", not_before=last_on, before_label=last_label
     )
     locked.status = SanctuaryStatus.WITHDRAWN
     return _sanctuary_save(actor, sanctuary, locked, ["withdrawn_on", "status"], to=SanctuaryStatus.WITHDRAWN)

@@ -423,10 +423,13 @@ class FlagForm(VersionedForm):
     removed_on = GovukDateField(label="Or: date the flag was removed", required=False)
 
 
+REVIEW_CHOICES = [(3, "3-month review"), (6, "6-month review")]
+
+
 class ReviewForm(forms.Form):
     months = forms.TypedChoiceField(
         label="Review",
-        choices=[(3, "3-month review"), (6, "6-month review")],
+        choices=REVIEW_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the review"},
@@ -435,6 +438,16 @@ class ReviewForm(forms.Form):
     measures_working = forms.BooleanField(label="The measures are working", required=False)
     still_needed = forms.BooleanField(label="The measures are still needed", required=False)
     note = forms.CharField(label="Note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, outstanding: list[int] | None = None, **kwargs: Any) -> None:
+        """``outstanding``: the reviews not yet recorded, the only ones offered."""
+        super().__init__(*args, **kwargs)
+        if outstanding is not None:
+            field = cast(forms.TypedChoiceField, self.fields["months"])
+            field.choices = [(months, label) for months, label in REVIEW_CHOICES if months in outstanding]
+            field.error_messages["invalid_choice"] = "That review is already recorded. Choose a review still to do"
+            if len(outstanding) == 1:
+                field.initial = outstanding[0]
 
 
 class RemoveForm(VersionedForm):

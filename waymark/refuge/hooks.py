@@ -66,8 +66,10 @@ def _refuge_worker(user: User) -> Panel:
 
 @register(Role.SANCTUARY_COORDINATOR)
 def _sanctuary_coordinator(user: User) -> Panel:
+    """Each figure counts the list it links to: the same selector on the same scope (the user's
+    own schemes', ``?scheme=mine``), so the figure and the list always agree."""
     from waymark.refuge.models import Sanctuary
-    from waymark.refuge.selectors import reviews_due_count
+    from waymark.refuge.selectors import flags_to_review, reviews_due_count, waiting_for_survey_or_fitting
     from waymark.refuge.states import SanctuaryStatus
 
     mine = Sanctuary.objects.visible_to(user).filter(scheme_agency_id__in=access.scheme_agency_ids(user))
@@ -77,21 +79,21 @@ def _sanctuary_coordinator(user: User) -> Panel:
         title="Sanctuary scheme",
         description="Referrals to check, installs under way, and the 3- and 6-month reviews due.",
         figures=[
-            Figure("New referrals", mine.filter(status=SanctuaryStatus.REFERRED).count(), href + "?status=referred"),
+            Figure(
+                "New referrals",
+                mine.filter(status=SanctuaryStatus.REFERRED).count(),
+                href + "?status=referred&scheme=mine",
+            ),
             Figure(
                 "Waiting for survey or fitting",
-                mine.filter(status__in=[SanctuaryStatus.ELIGIBLE, SanctuaryStatus.SURVEYED]).count(),
-                href,
+                waiting_for_survey_or_fitting(mine).count(),
+                href + "?stage=waiting&scheme=mine",
             ),
-            Figure("Reviews due in 14 days or overdue", reviews_due_count(mine, today), href + "?status=installed"),
             Figure(
-                '"At risk" flags to review',
-                mine.filter(
-                    at_risk_flag_set_on__isnull=False,
-                    at_risk_flag_removed_on__isnull=True,
-                    at_risk_flag_review_on__lte=today,
-                ).count(),
-                href + "?status=installed",
+                "Reviews due in 14 days or overdue", reviews_due_count(mine, today), href + "?due=review&scheme=mine"
+            ),
+            Figure(
+                '"At risk" flags to review', flags_to_review(mine, today).count(), href + "?flag=at_risk&scheme=mine"
             ),
         ],
         links=[("Sanctuary referrals", href)],
@@ -113,7 +115,7 @@ def _safe_accommodation_search(user: User) -> Panel:
             Figure(
                 "Sanctuary reviews due in 14 days or overdue",
                 reviews_due_count(Sanctuary.objects.visible_to(user), timezone.localdate()),
-                reverse("refuge:sanctuaries") + "?status=installed",
+                reverse("refuge:sanctuaries") + "?due=review",
             ),
             Figure(
                 "Your referrals waiting",

@@ -5,7 +5,7 @@ and when a sanctuary's reviews fall due. Callers pass querysets already scoped b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -143,46 +143,82 @@ def sanctuary_reviews(sanctuary: Any) -> list[ReviewDue]:
     return [ReviewDue(months, add_months(sanctuary.fitted_on, months), done.get(months)) for months in REVIEW_MONTHS]
 
 
-def reviews_due(sanctuaries: QuerySet[Any], on: date, *, within_days: int = 14) -> list[tuple[Any, ReviewDue]]:
-    """Installed sanctuaries with a review not done and due by ``on`` + ``within_days`` (overdue
-    included), each with that review, soonest first. ``reviews_due_count`` counts the same in the
-    database."""
-    from datetime import timedelta
-
-    horizon = on + timedelta(days=within_days)
-    due = []
-    for sanctuary in sanctuaries.filter(fitted_on__isnull=False, removed_on__isnull=True).prefetch_related("reviews"):
-        for review in sanctuary_reviews(sanctuary):
-            if review.done_on is None and review.due_on <= horizon:
-                due.append((sanctuary, review))
-    return sorted(due, key=lambda pair: pair[1].due_on)
+def reviews_outstanding(sanctuary: Any) -> list[ReviewDue]:
+    """The reviews of a fitted sanctuary not yet recorded (none before fitting): "Record a review"
+    is offered only while there is one."""
+    return [review for review in sanctuary_reviews(sanctuary) if review.done_on is None]
 
 
-def reviews_due_count(sanctuaries: QuerySet[Any], on: date, *, within_days: int = 14) -> int:
-    """How many reviews ``reviews_due`` would list, counted in the database (a panel's figure does
-    not load every installed sanctuary and its reviews): for each of the 3- and 6-month reviews,
-    the installed sanctuaries fitted on or before the latest day whose review is due by then
-    (``latest_start_due_by``) that have no such review recorded."""
-    from datetime import timedelta
+def no_review_left(reviews: list[ReviewDue]) -> str:
+    """The refusal when every review is recorded, naming when each was done."""
+    done = ", ".join(f"the {r.months}-month review on {r.done_on:%-d %B %Y}" for r in reviews if r.done_on)
+    return f"Both reviews are already recorded ({done}). There is no review left to record. Nothing has been changed."
 
-    from django.db.models import Count, Exists, OuterRef
+
+# --- The coordinator's work lists ------------------------------------------------------------
+#
+# Each figure on the coordinator's home panel and the sanctuary list it links to come from the one
+# selector below, given the same scope: the count is the length of the list, so they cannot differ.
+
+
+def _review_due_filter(on: date, within_days: int) -> Q:
+    """Sanctuaries with at least one review not recorded and due by ``on`` + ``within_days``, in SQL:
+    for each of the 3- and 6-month reviews, fitted on or before the latest day whose review is due
+    by then (``latest_start_due_by``) with no such review recorded."""
+    from django.db.models import Exists, OuterRef
 
     from waymark.core.dates import latest_start_due_by
     from waymark.refuge.models import SanctuaryReview
 
     horizon = on + timedelta(days=within_days)
-    installed = sanctuaries.filter(fitted_on__isnull=False, removed_on__isnull=True).order_by()
-    counts = installed.aggregate(
-        **{
-            f"m{months}": Count(
-                "pk",
-                distinct=True,
-                filter=Q(
-                    ~Exists(SanctuaryReview.objects.filter(sanctuary=OuterRef("pk"), months=months)),
-                    fitted_on__lte=latest_start_due_by(horizon, months),
-                ),
-            )
-            for months in REVIEW_MONTHS
-        }
+    due = Q(pk__in=[])
+    for months in REVIEW_MONTHS:
+        due |= Q(
+            ~Exists(SanctuaryReview.objects.filter(sanctuary=OuterRef("pk"), months=months)),
+            fitted_on__lte=latest_start_due_by(horizon, months),
+        )
+    return due
+
+
+def reviews_due(sanctuaries: QuerySet[Any], on: date, *, within_days: int = 14) -> list[tuple[Any, ReviewDue]]:
+    """Installed sanctuaries with a review not done and due by ``on`` + ``within_days`` (overdue
+    included), each with that review (a sanctuary with both due is listed twice, once per review),
+    soonest first. The home panels' figure is its length (``reviews_due_count``), the list behind
+    the figure (``?due=review``) is this list. Only sanctuaries with a review due are loaded."""
+    horizon = on + timedelta(days=within_days)
+    candidates = (
+        sanctuaries.filter(fitted_on__isnull=False, removed_on__isnull=True)
+        .filter(_review_due_filter(on, within_days))
+        .prefetch_related("reviews")
     )
-    return sum(counts.values())
+    due = []
+    for sanctuary in candidates:
+        for review in sanctuary_reviews(sanctuary):
+            if review.done_on is None and review.due_on <= horizon:
+                due.append((sanctuary, review))
+    return sorted(due, key=lambda pair: (pair[1].due_on, pair[0].number, pair[1].months))
+
+
+def reviews_due_count(sanctuaries: QuerySet[Any], on: date, *, within_days: int = 14) -> int:
+    """How many reviews ``reviews_due`` lists: its length, so the figure and the list agree."""
+    return len(reviews_due(sanctuaries, on, within_days=within_days))
+
+
+def flags_to_review(sanctuaries: QuerySet[Any], on: date) -> QuerySet[Any]:
+    """The emergency services' "at risk" flags still set whose review date is ``on`` or before,
+    the flag due for review soonest first (``?flag=at_risk``)."""
+    return sanctuaries.filter(
+        at_risk_flag_set_on__isnull=False,
+        at_risk_flag_removed_on__isnull=True,
+        at_risk_flag_review_on__lte=on,
+    ).order_by("at_risk_flag_review_on", "number")
+
+
+def waiting_for_survey_or_fitting(sanctuaries: QuerySet[Any]) -> QuerySet[Any]:
+    """Eligible and waiting for the survey, or surveyed and waiting for the fitting, the longest
+    waiting first (``?stage=waiting``)."""
+    from waymark.refuge.states import SanctuaryStatus
+
+    return sanctuaries.filter(status__in=[SanctuaryStatus.ELIGIBLE, SanctuaryStatus.SURVEYED]).order_by(
+        "referred_on", "number"
+    )

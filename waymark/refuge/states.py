@@ -8,10 +8,15 @@ Sanctuary: referred -> eligible (all four conditions met) -> surveyed -> install
 withdrawn before installation.
 
 Anything not in a ``TRANSITIONS`` table is refused with a message the user can read. The actions in
-``waymark/refuge/actions.py`` are the only code that moves either; they call ``check_*`` first.
+``waymark/refuge/actions.py`` are the only code that moves either; they call ``check_*`` first. A
+sanctuary step is refused in words about the record (``check_sanctuary_move``): a repeat submit is
+"This referral's eligibility is already confirmed (on 3 November 2026). Nothing has been changed.",
+never the table's wording.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db import models
 
@@ -100,3 +105,68 @@ def check_referral_transition(current: str, target: str) -> None:
 def check_sanctuary_transition(current: str, target: str) -> None:
     """Raises InvalidTransition, with a message for the user, unless the move is allowed."""
     _check(SANCTUARY_TRANSITIONS, SanctuaryStatus, current, target, "sanctuary referral")
+
+
+# --- A sanctuary step, in plain words --------------------------------------------------------
+
+# Each step a coordinator records, the date that shows it was done, and how a refusal names it.
+_SANCTUARY_STEP_DATE: dict[SanctuaryStatus, str] = {
+    SanctuaryStatus.ELIGIBLE: "eligible_on",
+    SanctuaryStatus.SURVEYED: "surveyed_on",
+    SanctuaryStatus.INSTALLED: "fitted_on",
+    SanctuaryStatus.REMOVED: "removed_on",
+    SanctuaryStatus.WITHDRAWN: "withdrawn_on",
+}
+_SANCTUARY_ALREADY: dict[SanctuaryStatus, str] = {
+    SanctuaryStatus.ELIGIBLE: "This referral's eligibility is already confirmed (on {on}).",
+    SanctuaryStatus.SURVEYED: "This referral's survey is already recorded (on {on}).",
+    SanctuaryStatus.INSTALLED: "The measures for this referral are already recorded as fitted (on {on}).",
+    SanctuaryStatus.REMOVED: "The measures for this referral are already recorded as removed (on {on}).",
+    SanctuaryStatus.WITHDRAWN: "This referral is already withdrawn (on {on}).",
+}
+_SANCTUARY_CLOSED: dict[SanctuaryStatus, str] = {
+    SanctuaryStatus.REMOVED: "The measures were removed on {on}, so nothing more can be recorded on this referral.",
+    SanctuaryStatus.WITHDRAWN: "This referral was withdrawn on {on}, so nothing more can be recorded on it.",
+}
+# What must come first, for a step asked for too early.
+_SANCTUARY_NOT_YET: dict[SanctuaryStatus, str] = {
+    SanctuaryStatus.SURVEYED: "The survey cannot be recorded yet: confirm eligibility first.",
+    SanctuaryStatus.INSTALLED: "The measures fitted cannot be recorded yet: record the survey first.",
+    SanctuaryStatus.REMOVED: "Removal cannot be recorded yet: no measures are recorded as fitted.",
+}
+NOTHING_CHANGED = "Nothing has been changed."
+
+
+def _on(sanctuary: Any, status: SanctuaryStatus) -> str:
+    day = getattr(sanctuary, _SANCTUARY_STEP_DATE[status], None) if status in _SANCTUARY_STEP_DATE else None
+    return f"{day:%-d %B %Y}" if day else "an earlier date"
+
+
+def check_sanctuary_move(sanctuary: Any, target: str) -> None:
+    """``check_sanctuary_transition`` for a coordinator's step on this sanctuary, refused in words
+    about the record (a repeat submit, a step already done or not yet possible), ending "Nothing
+    has been changed."; any other refusal is the table's own message."""
+    try:
+        current, wanted = SanctuaryStatus(sanctuary.status), SanctuaryStatus(target)
+    except ValueError:
+        check_sanctuary_transition(sanctuary.status, target)
+        return
+    if wanted in SANCTUARY_TRANSITIONS[current]:
+        return
+    if wanted == current and wanted in _SANCTUARY_ALREADY:
+        message = _SANCTUARY_ALREADY[wanted].format(on=_on(sanctuary, wanted))
+    elif current in _SANCTUARY_CLOSED:
+        message = _SANCTUARY_CLOSED[current].format(on=_on(sanctuary, current))
+    elif wanted in _SANCTUARY_STEP_DATE and getattr(sanctuary, _SANCTUARY_STEP_DATE[wanted], None):
+        message = _SANCTUARY_ALREADY[wanted].format(on=_on(sanctuary, wanted))
+    elif wanted == SanctuaryStatus.WITHDRAWN and current == SanctuaryStatus.INSTALLED:
+        message = (
+            f"The measures were fitted on {_on(sanctuary, current)}, so the referral can no longer be "
+            "withdrawn. Record their removal instead."
+        )
+    elif wanted in _SANCTUARY_NOT_YET:
+        message = _SANCTUARY_NOT_YET[wanted]
+    else:
+        check_sanctuary_transition(current, wanted)
+        return
+    raise InvalidTransition(f"{message} {NOTHING_CHANGED}")

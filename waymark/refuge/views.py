@@ -34,8 +34,13 @@ from waymark.refuge.sections import sanctuary_actions_for
 from waymark.refuge.selectors import (
     Household,
     data_quality_warnings,
+    flags_to_review,
+    no_review_left,
+    reviews_due,
+    reviews_outstanding,
     sanctuary_reviews,
     vacancies_fitting,
+    waiting_for_survey_or_fitting,
     why_not_fitting,
 )
 from waymark.refuge.states import (
@@ -531,26 +536,79 @@ def _schemes() -> list[Agency]:
     return list(Agency.objects.filter(pk__in=ids, is_active=True).order_by("name"))
 
 
+# The work lists behind the coordinator's home-panel figures: (parameter, value) -> heading. Each is
+# one selector (``waymark/refuge/selectors.py``) that the panel counts and this list shows.
+SANCTUARY_QUEUES: dict[tuple[str, str], str] = {
+    ("stage", "waiting"): "Waiting for survey or fitting",
+    ("due", "review"): "Reviews due in 14 days or overdue",
+    ("flag", "at_risk"): '"At risk" flags to review',
+}
+
+
+def _sanctuary_queue(request: HttpRequest) -> tuple[str, str] | None:
+    for key, value in SANCTUARY_QUEUES:
+        if request.GET.get(key) == value:
+            return key, value
+    return None
+
+
 @signed_in(*SANCTUARY_ROLES)
 @require_GET
 def sanctuaries(request: HttpRequest) -> HttpResponse:
+    """Sanctuary referrals by status, or one of the work lists (``?stage=waiting``, ``?due=review``,
+    ``?flag=at_risk``), optionally only the user's own schemes' (``?scheme=mine``, as the
+    coordinator's home panel counts them). Paginated; never an address."""
+    user = _user(request)
+    today = timezone.localdate()
+    scope = access.sanctuaries_visible_to(user).select_related("person", "scheme_agency")
+    mine = request.GET.get("scheme") == "mine"
+    if mine:
+        scope = scope.filter(scheme_agency_id__in=access.scheme_agency_ids(user))
+    queue = _sanctuary_queue(request)
     status = request.GET.get("status", "open")
-    scope = access.sanctuaries_visible_to(_user(request)).select_related("person", "scheme_agency")
-    if status == "open":
-        scope = scope.exclude(status__in=[SanctuaryStatus.REMOVED, SanctuaryStatus.WITHDRAWN])
-    elif status in SanctuaryStatus.values:
-        scope = scope.filter(status=status)
+    rows: Any
+    if queue == ("due", "review"):
+        rows = reviews_due(scope, today)
+    elif queue == ("flag", "at_risk"):
+        rows = flags_to_review(scope, today)
+    elif queue == ("stage", "waiting"):
+        rows = waiting_for_survey_or_fitting(scope)
     else:
-        status = "all"
-    page = Paginator(scope.order_by("-referred_on", "-number"), PAGE_SIZE).get_page(request.GET.get("page"))
+        if status == "open":
+            scope = scope.exclude(status__in=[SanctuaryStatus.REMOVED, SanctuaryStatus.WITHDRAWN])
+        elif status in SanctuaryStatus.values:
+            scope = scope.filter(status=status)
+        else:
+            status = "all"
+        rows = scope.order_by("-referred_on", "-number")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(
-        actor=_user(request),
+        actor=user,
         action=AuditAction.SEARCH,
         object_type="refuge.sanctuary",
-        detail={"criteria": [status], "results": page.paginator.count},
+        detail={
+            "criteria": [f"{queue[0]}={queue[1]}" if queue else status, *(["scheme=mine"] if mine else [])],
+            "results": page.paginator.count,
+        },
     )
-    filters = [("open", "Open"), *SanctuaryStatus.choices, ("all", "All")]
-    return render(request, "refuge/sanctuaries.html", {"page": page, "status": status, "filters": filters})
+    extra = "&scheme=mine" if mine else ""
+    filters = [
+        (f"status={value}{extra}", label, queue is None and value == status)
+        for value, label in [("open", "Open"), *SanctuaryStatus.choices, ("all", "All")]
+    ] + [(f"{key}={value}{extra}", label, queue == (key, value)) for (key, value), label in SANCTUARY_QUEUES.items()]
+    return render(
+        request,
+        "refuge/sanctuaries.html",
+        {
+            "page": page,
+            "status": status,
+            "queue": "=".join(queue) if queue else "",
+            "heading": SANCTUARY_QUEUES[queue] if queue else "",
+            "filters": filters,
+            "query": (f"{queue[0]}={queue[1]}" if queue else f"status={status}") + extra,
+            "today": today,
+        },
+    )
 
 
 @signed_in(*access.SANCTUARY_REFERRER_ROLES)
@@ -635,7 +693,7 @@ def _sanctuary_steps(found: Sanctuary) -> list[tuple[str, str]]:
         SanctuaryStatus.ELIGIBLE: [("survey", "Record the survey")],
         SanctuaryStatus.SURVEYED: [("fit", "Record measures fitted")],
         SanctuaryStatus.INSTALLED: [
-            ("review", "Record a review"),
+            *([("review", "Record a review")] if reviews_outstanding(found) else []),
             ("flag", 'Review the "at risk" flag'),
             ("remove", "Record removal"),
         ],
@@ -731,8 +789,16 @@ def sanctuary_step(request: HttpRequest, sanctuary_id: str, step: str) -> HttpRe
     if not allowed:
         raise PermissionDenied("Only the sanctuary scheme's coordinators can do that.")
     form_class, run, title, intro = SANCTUARY_STEPS[step]
+    extra: dict[str, Any] = {}
+    if step == "review" and found.status == SanctuaryStatus.INSTALLED:
+        outstanding = reviews_outstanding(found)
+        if not outstanding:
+            # The button is not offered; a stale page or a repeat submit is told why, and nothing is saved.
+            messages.error(request, no_review_left(sanctuary_reviews(found)))
+            return redirect("refuge:sanctuary", sanctuary_id=found.pk)
+        extra["outstanding"] = [review.months for review in outstanding]
     initial = {"version": found.version}
-    form = form_class(request.POST or None, initial=initial)
+    form = form_class(request.POST or None, initial=initial, **extra)
     if request.method == "POST" and (
         run_action(form, lambda data: run(_user(request), found, data), shown=(InvalidTransition,)) is not None
     ):
