@@ -22,7 +22,7 @@ from waymark.commissioning.boardpack import board_pack_content
 from waymark.core.disclosure import SYMBOL, Suppressed, _determined, rule
 from waymark.core.roles import Role
 from waymark.housing import actions
-from waymark.housing.choices import LossReason, PlacementType
+from waymark.housing.choices import HouseholdRole, LossReason, PlacementType
 from waymark.housing.selectors import quarter_figures
 
 pytestmark = pytest.mark.django_db
@@ -59,10 +59,18 @@ def world():
     def apply(day: date, n: int, **fields: object) -> list:
         return [new_application(officer, PersonFactory(held_by=council), applied_on=day, **fields) for _ in range(n)]
 
-    first = apply(date(2026, 5, 4), 12)
+    first = [
+        new_application(
+            officer,
+            PersonFactory(held_by=council),
+            applied_on=date(2026, 5, 4),
+            household=[actions.Member(HouseholdRole.CHILD, 6)] if i > 0 else [],
+        )
+        for i in range(12)
+    ]
     apply(date(2026, 5, 4), 2, loss_reason=LossReason.OTHER_VIOLENCE)
     apply(date(2026, 8, 3), 15)
-    for i, application in enumerate(first):
+    for application in first:
         actions.placement_start(
             actor=officer,
             application=application,
@@ -70,7 +78,6 @@ def world():
             started_on=date(2026, 5, 11),
             area="Southmere",
             out_of_district=False,
-            household_with_children=i > 0,
         )
 
 

@@ -15,6 +15,7 @@ from waymark.core.roles import Role
 from waymark.housing import actions
 from waymark.housing.choices import (
     AccommodationAtApplication,
+    HouseholdRole,
     LossReason,
     ReferralRoute,
     SupportNeed,
@@ -96,8 +97,9 @@ def new_application(officer: Any, person: Any, **fields: Any) -> Any:
 
 @pytest.fixture
 def application(officer, applicant, time_machine):
+    """A household of the applicant and a dependent child aged 6."""
     time_machine.move_to(date(2026, 11, 2))
-    return new_application(officer, applicant)
+    return new_application(officer, applicant, household=[actions.Member(HouseholdRole.CHILD, 6)])
 
 
 @pytest.fixture

@@ -39,7 +39,6 @@ def test_a_programme_role_anywhere_vetoes_every_housing_record(
         started_on=date(2026, 11, 2),
         area="Northgate",
         out_of_district=False,
-        household_with_children=True,
         address=ADDRESS,
     )
     assert access.can_see_placement_address(officer, application)  # before the second role

@@ -28,7 +28,6 @@ def records(application, officer, panel_case, panel_member, time_machine):
         started_on=date(2026, 11, 2),
         area="CANARY-API-AREA",
         out_of_district=False,
-        household_with_children=True,
         address="CANARY-API-ADDRESS",
     )
     return application, panel_case

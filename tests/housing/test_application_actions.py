@@ -47,7 +47,7 @@ def test_create_records_the_household_and_audits_without_a_name(officer, applica
 def test_numbers_run_on_within_the_year(officer, applicant, time_machine):
     time_machine.move_to(date(2026, 11, 2))
     first = new_application(officer, applicant)
-    second = new_application(officer, applicant)
+    second = new_application(officer, PersonFactory(held_by=applicant.held_by))
     assert (first.number, second.number) == ("HA-2026-000001", "HA-2026-000002")
 
 

@@ -24,7 +24,7 @@ from tests.perpetrators.test_canary import _walk
 from waymark.audit.models import AuditEvent
 from waymark.cases.states import CaseStatus
 from waymark.housing import actions
-from waymark.housing.choices import AssessmentOutcome, LegalRoute, PanelDecisionKind, PlacementType
+from waymark.housing.choices import AssessmentOutcome, HouseholdRole, LegalRoute, PanelDecisionKind, PlacementType
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,9 @@ def world(officer, applicant, panel_member, council, specialist_agency, idva, id
     time_machine.move_to(date(2026, 10, 1))
     victim = PersonFactory(held_by=specialist_agency, given_name="Maya", family_name="Lewis")
     case = make_case(person=victim, agency=specialist_agency, status=CaseStatus.ACTIVE, caseworker=idva, team=idva_team)
-    application = new_application(officer, applicant, applied_on=date(2026, 10, 1))
+    application = new_application(
+        officer, applicant, applied_on=date(2026, 10, 1), household=[actions.Member(HouseholdRole.CHILD, 6)]
+    )
     type(application).objects.filter(pk=application.pk).update(case=case)
     actions.application_assess(
         actor=officer, application=application, assessed_on=date(2026, 10, 1), outcome=AssessmentOutcome.HOMELESS
@@ -52,7 +54,6 @@ def world(officer, applicant, panel_member, council, specialist_agency, idva, id
         started_on=date(2026, 10, 1),
         area=AREA_CANARY,
         out_of_district=True,
-        household_with_children=True,
     )
     actions.placement_end(actor=officer, placement=refuge, ended_on=date(2026, 10, 1))
     bnb = actions.placement_start(
@@ -62,7 +63,6 @@ def world(officer, applicant, panel_member, council, specialist_agency, idva, id
         started_on=date(2026, 10, 1),
         area="Southmere",
         out_of_district=False,
-        household_with_children=True,
         address=f"{TA_CANARY} Guest House",
     )
     panel_case = actions.panel_case_refer(

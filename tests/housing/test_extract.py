@@ -13,9 +13,17 @@ from django.urls import reverse
 
 from tests.conftest import signed_in_client
 from tests.housing.conftest import new_application
+from tests.people.factories import PersonFactory
 from waymark.audit.models import AuditAction, AuditEvent
 from waymark.housing import actions
-from waymark.housing.choices import AssessmentOutcome, LossReason, PlacementType, PreventionEnd, SupportNeed
+from waymark.housing.choices import (
+    AssessmentOutcome,
+    HouseholdRole,
+    LossReason,
+    PlacementType,
+    PreventionEnd,
+    SupportNeed,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +31,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def cases(officer, applicant, time_machine):
     time_machine.move_to(date(2026, 11, 2))
-    da = new_application(officer, applicant, support_needs=[SupportNeed.DOMESTIC_ABUSE, SupportNeed.MENTAL_HEALTH])
+    da = new_application(
+        officer,
+        applicant,
+        support_needs=[SupportNeed.DOMESTIC_ABUSE, SupportNeed.MENTAL_HEALTH],
+        household=[actions.Member(HouseholdRole.CHILD, 6)],
+    )
     actions.application_assess(
         actor=officer, application=da, assessed_on=date(2026, 11, 2), outcome=AssessmentOutcome.THREATENED
     )
@@ -35,11 +48,13 @@ def cases(officer, applicant, time_machine):
         started_on=date(2026, 11, 2),
         area="CANARY-AREA",
         out_of_district=True,
-        household_with_children=True,
         address="CANARY-ADDRESS",
     )
     other = new_application(
-        officer, applicant, loss_reason=LossReason.RELATIONSHIP_BREAKDOWN, support_needs=[SupportNeed.NONE]
+        officer,
+        PersonFactory(held_by=applicant.held_by),
+        loss_reason=LossReason.RELATIONSHIP_BREAKDOWN,
+        support_needs=[SupportNeed.NONE],
     )
     return da, other
 

@@ -17,7 +17,7 @@ from tests.people.factories import PersonFactory
 from waymark.cases.states import CaseStatus
 from waymark.core.roles import Role
 from waymark.housing import actions
-from waymark.housing.choices import AssessmentOutcome, LegalRoute, PanelDecisionKind, PlacementType
+from waymark.housing.choices import AssessmentOutcome, HouseholdRole, LegalRoute, PanelDecisionKind, PlacementType
 from waymark.housing.models import HomelessnessApplication
 from waymark.journey.sources import EntryKind, journey_for
 from waymark.matching.models import PersonLink
@@ -46,7 +46,7 @@ def linked_application(officer, applicant, idva_case, time_machine):
     PersonLink.objects.create(
         new_person=applicant, existing_person=idva_case.person, confirmed_by=officer, reason="Same person: checked"
     )
-    application = new_application(officer, applicant)
+    application = new_application(officer, applicant, household=[actions.Member(HouseholdRole.CHILD, 6)])
     type(application).objects.filter(pk=application.pk).update(case=idva_case)
     application.refresh_from_db()
     actions.application_assess(
@@ -59,7 +59,6 @@ def linked_application(officer, applicant, idva_case, time_machine):
         started_on=date(2026, 11, 2),
         area="CANARY-AREA",
         out_of_district=True,
-        household_with_children=True,
     )
     return application
 
@@ -117,7 +116,9 @@ def test_panel_entries_for_panel_readers_and_the_named_idva(
 
 def test_home_panels_count_from_records(officer, applicant, panel_member, council, idva, time_machine):
     time_machine.move_to(date(2026, 9, 1))
-    application = new_application(officer, applicant, applied_on=date(2026, 9, 1))
+    application = new_application(
+        officer, applicant, applied_on=date(2026, 9, 1), household=[actions.Member(HouseholdRole.CHILD, 6)]
+    )
     actions.application_assess(
         actor=officer, application=application, assessed_on=date(2026, 9, 1), outcome=AssessmentOutcome.HOMELESS
     )
@@ -128,9 +129,8 @@ def test_home_panels_count_from_records(officer, applicant, panel_member, counci
         started_on=date(2026, 9, 1),
         area="Southmere",
         out_of_district=False,
-        household_with_children=True,
     )
-    new_application(officer, applicant, applied_on=date(2026, 9, 1))
+    new_application(officer, PersonFactory(held_by=council), applied_on=date(2026, 9, 1))
     case = actions.panel_case_refer(
         actor=panel_member,
         agency=council,

@@ -45,7 +45,6 @@ def test_the_database_form_of_the_rule_agrees_at_the_boundary(application, offic
 @pytest.mark.parametrize(
     ("fields", "flagged"),
     [
-        ({"household_with_children": False}, False),
         ({"placement_type": PlacementType.NIGHTLY_PAID}, False),
         ({"placement_type": PlacementType.HOSTEL}, False),
     ],

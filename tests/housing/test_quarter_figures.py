@@ -9,7 +9,8 @@ import pytest
 
 from tests.housing.conftest import new_application
 from tests.people.factories import PersonFactory
-from waymark.housing.choices import DutyKind, LossReason, PlacementType
+from waymark.housing import actions
+from waymark.housing.choices import DutyKind, HouseholdRole, LossReason, PlacementType
 from waymark.housing.models import Duty, TemporaryPlacement
 from waymark.housing.selectors import quarter_figures
 
@@ -45,8 +46,9 @@ def test_each_figure_counts_only_what_happened_in_the_quarter(officer, council, 
     time_machine.move_to(date(2027, 1, 10))
     first_day = _application(officer, council, START)  # counted: DA
     last_day = _application(officer, council, END, loss_reason=LossReason.END_OF_PRIVATE_TENANCY)  # counted
-    before = _application(officer, council, date(2026, 9, 30))  # not counted
-    after = _application(officer, council, date(2027, 1, 1))  # not counted
+    children = [actions.Member(HouseholdRole.CHILD, 6)]
+    before = _application(officer, council, date(2026, 9, 30), household=children)  # not counted
+    after = _application(officer, council, date(2027, 1, 1), household=children)  # not counted
     type(first_day).objects.filter(pk=first_day.pk).update(priority_need_automatic=True)
     type(before).objects.filter(pk=before.pk).update(priority_need_automatic=True)  # outside: not counted
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from tests.conftest import signed_in_client
 from tests.housing.conftest import new_application
+from tests.people.factories import PersonFactory
 from waymark.audit.models import AuditAction, AuditEvent
 from waymark.housing import actions
 from waymark.housing.choices import AssessmentOutcome, PlacementType, ReliefEnd
@@ -58,7 +59,6 @@ def test_every_application_page_is_404_for_another_council(application, officer,
         started_on=date(2026, 11, 2),
         area="Southmere",
         out_of_district=False,
-        household_with_children=False,
     )
     client = signed_in_client(other_officer)
     for name, args in [
@@ -95,8 +95,8 @@ def test_caseload_is_audited_as_a_search(application, officer):
 def test_caseload_puts_duties_ending_soonest_first_and_filters(officer, applicant, time_machine):
     time_machine.move_to(date(2026, 11, 20))
     late = new_application(officer, applicant, applied_on=date(2026, 11, 19))
-    soon = new_application(officer, applicant, applied_on=date(2026, 10, 1))
-    unassessed = new_application(officer, applicant, applied_on=date(2026, 11, 20))
+    soon = new_application(officer, PersonFactory(held_by=applicant.held_by), applied_on=date(2026, 10, 1))
+    unassessed = new_application(officer, PersonFactory(held_by=applicant.held_by), applied_on=date(2026, 11, 20))
     _assessed(officer, late, on=date(2026, 11, 19))  # target 14 January 2027
     _assessed(officer, soon, on=date(2026, 10, 1))  # target 26 November 2026: 6 days left
     client = signed_in_client(officer)
@@ -112,7 +112,7 @@ def test_caseload_puts_duties_ending_soonest_first_and_filters(officer, applican
 def test_caseload_mine_filter(officer, colleague_officer, applicant, time_machine):
     time_machine.move_to(date(2026, 11, 2))
     mine = new_application(officer, applicant)
-    theirs = new_application(colleague_officer, applicant)
+    theirs = new_application(colleague_officer, PersonFactory(held_by=applicant.held_by))
     page = signed_in_client(officer).get(reverse("housing:caseload"), {"mine": "1"}).content.decode()
     assert mine.number in page and theirs.number not in page
 
@@ -120,7 +120,7 @@ def test_caseload_mine_filter(officer, colleague_officer, applicant, time_machin
 def test_caseload_is_paginated_not_truncated(officer, applicant, time_machine):
     time_machine.move_to(date(2026, 11, 2))
     for _ in range(27):
-        new_application(officer, applicant)
+        new_application(officer, PersonFactory(held_by=applicant.held_by))
     client = signed_in_client(officer)
     first = client.get(reverse("housing:caseload"))
     assert len(first.context["rows"]) == 25 and first.context["page"].paginator.count == 27
@@ -203,7 +203,6 @@ def test_placement_address_is_shown_only_to_the_officer_holding_the_application(
         started_on=date(2026, 11, 2),
         area="Southmere",
         out_of_district=False,
-        household_with_children=True,
         address="CANARY-TA-7 Guest House",
     )
     url = reverse("housing:application", args=[application.pk])
@@ -276,7 +275,6 @@ def test_the_end_of_placement_date_starts_at_today_in_london(application, office
         started_on=date(2026, 11, 2),
         area="Southmere",
         out_of_district=False,
-        household_with_children=False,
     )
     time_machine.move_to(datetime(2027, 4, 1, 0, 30, tzinfo=ZoneInfo("Europe/London")), tick=False)
     page = signed_in_client(officer).get(reverse("housing:placement_end", args=[application.pk, placement.pk]))

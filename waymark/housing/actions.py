@@ -19,6 +19,7 @@ from django.utils import timezone
 from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
+from waymark.core.dates import meeting_day_refusal
 from waymark.core.roles import Role
 from waymark.core.sequences import next_reference
 from waymark.housing import access, duties
@@ -42,6 +43,9 @@ from waymark.housing.choices import (
     Tenure,
 )
 from waymark.housing.models import (
+    ADULT_MIN_AGE,
+    OPEN_STAGES,
+    PREGNANT_MIN_AGE,
     ApplicationStage,
     Duty,
     HomelessnessApplication,
@@ -80,6 +84,11 @@ def _check_version(record: Any, expected_version: int | None) -> None:
 def _bump(record: Any, fields: list[str]) -> None:
     record.version += 1
     record.save(update_fields=[*fields, "version", "modified_at"])
+
+
+def said(day: date) -> str:
+    """A date as the pages say it: 24 October 2026."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def _not_future(value: date, field: str, label: str) -> None:
@@ -144,6 +153,19 @@ def _clean_household(members: Iterable[Member]) -> list[Member]:
             raise ValidationError(
                 {"household": "A dependent child is under 19. Record an older person as another adult."}
             )
+        adult = member.role in (HouseholdRole.PARTNER, HouseholdRole.OTHER_ADULT)
+        if adult and member.age is not None and member.age < ADULT_MIN_AGE:
+            who = "A partner" if member.role == HouseholdRole.PARTNER else "Another adult"
+            raise ValidationError(
+                {
+                    "age": f"{who} must be {ADULT_MIN_AGE} or over. Check the age, or record someone under "
+                    f"{ADULT_MIN_AGE} as a dependent child."
+                }
+            )
+        if member.pregnant and member.age is not None and member.age < PREGNANT_MIN_AGE:
+            raise ValidationError(
+                {"pregnant": f"Check the age: a pregnant household member must be {PREGNANT_MIN_AGE} or over."}
+            )
         cleaned.append(member)
     return cleaned
 
@@ -165,6 +187,34 @@ def _same_applicant(person: Any, *, case: Any, referral: Any) -> None:
         )
     if referral is not None and referral.person_id not in same:
         raise ValidationError({"referral": "That referral is about someone else. Link only the applicant's own."})
+
+
+def _no_open_application(person: Any, agency: Any) -> None:
+    """One open application per person at a council: a second is refused, naming the open one.
+
+    Her circumstances changing (a new address, the household, the duty ending) are recorded on the
+    open application; a new application follows once its duties have ended. The person's record
+    is locked first, so two officers saving at once cannot both add one. Records confirmed to be
+    the same person (``same_person_ids``) count as hers."""
+    from waymark.matching.selectors import same_person_ids
+    from waymark.people.models import Person
+
+    list(Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True))
+    open_application = (
+        HomelessnessApplication.objects.filter(
+            agency=agency, person_id__in=same_person_ids(person.pk), stage__in=OPEN_STAGES
+        )
+        .order_by("applied_on", "number")
+        .first()
+    )
+    if open_application is not None:
+        raise ValidationError(
+            {
+                "person": f"This applicant already has an open application, {open_application.number} "
+                f"({open_application.get_stage_display().lower()}). Record the change on that application: "
+                "a new application can be made once its duties have ended."
+            }
+        )
 
 
 def application_create(
@@ -224,6 +274,7 @@ def application_create(
         raise ValidationError({"officer": "The officer holding the case must be a housing officer of the council."})
     members = _clean_household(household)
     with transaction.atomic():
+        _no_open_application(person, agency)
         application = HomelessnessApplication.objects.create(
             number=next_reference(NumberSequence, "HA", applied_on.year, width=6),
             agency=agency,
@@ -312,7 +363,12 @@ def application_assess(
     _choice(outcome, AssessmentOutcome, field="outcome", message="Choose the outcome of the initial assessment.")
     _not_future(assessed_on, "assessed_on", "The date of assessment")
     if assessed_on < locked.applied_on:
-        raise ValidationError({"assessed_on": "The assessment cannot be before the application."})
+        raise ValidationError(
+            {
+                "assessed_on": f"The household applied on {said(locked.applied_on)}: the date of initial "
+                "assessment cannot be before it."
+            }
+        )
     locked.assessed_on = assessed_on
     locked.assessment_outcome = outcome
     _apply_priority_need(locked, priority_need_reason)
@@ -408,18 +464,24 @@ def placement_start(
     started_on: date,
     area: str,
     out_of_district: bool,
-    household_with_children: bool,
+    household_with_children: bool | None = None,
     emergency: bool = True,
     address: str = "",
 ) -> TemporaryPlacement:
     """Places the household in temporary accommodation. One current placement at a time: end the
-    last one first. A hostel or refuge placement never holds an address (the area only)."""
+    last one first. A hostel or refuge placement never holds an address (the area only).
+
+    Whether it is a household with children is the household's (``household_with_children`` of the
+    application: a dependent child or a pregnant member), whatever is ticked: a tick that
+    contradicts the household is refused, and the placement stores the household's answer."""
     access.require_work_on_application(actor, application)
     locked = _locked_application(application)
     _choice(placement_type, PlacementType, field="placement_type", message="Choose the type of accommodation.")
     _not_future(started_on, "started_on", "The date the placement started")
     if started_on < locked.applied_on:
-        raise ValidationError({"started_on": "A placement cannot start before the application."})
+        raise ValidationError(
+            {"started_on": f"The household applied on {said(locked.applied_on)}: the placement cannot start before it."}
+        )
     area = _text(area, field="area", label="the area (borough or district)", required=True, max_length=AREA_MAX)
     address = _text(address, field="address", label="the address", max_length=500)
     if placement_type == PlacementType.HOSTEL and address:
@@ -430,13 +492,16 @@ def placement_start(
         )
     if locked.placements.filter(ended_on__isnull=True).exists():
         raise ValidationError({"started_on": "End the current placement before recording a new one."})
+    with_children = locked.household_with_children
+    if household_with_children is not None and household_with_children != with_children:
+        raise ValidationError({"household_with_children": _children_contradiction(with_children)})
     placement = TemporaryPlacement.objects.create(
         application=locked,
         placement_type=placement_type,
         started_on=started_on,
         area=area,
         out_of_district=out_of_district,
-        household_with_children=household_with_children,
+        household_with_children=with_children,
         emergency=emergency,
         address=address,
         recorded_by=actor,
@@ -448,6 +513,18 @@ def placement_start(
         detail={"type": placement_type, "address_held": bool(address), "out_of_district": out_of_district},
     )
     return placement
+
+
+def _children_contradiction(with_children: bool) -> str:
+    if with_children:
+        return (
+            "The household has a dependent child or a pregnant member recorded, so this is a household with "
+            "children. Leave it ticked, or correct the household first."
+        )
+    return (
+        "The household has no dependent child or pregnant member recorded. Add them to the household first, "
+        "then record the placement."
+    )
 
 
 @transaction.atomic
@@ -477,7 +554,20 @@ def _require_panel_agency_role(actor: User, agency: Any, *roles: Role) -> None:
 
 
 @transaction.atomic
+def panel_meeting_arrange(*, actor: User, agency: Any, held_on: date) -> PanelMeeting:
+    """Arranges a coming panel (the page's action): today or later, on a working day (not a weekend
+    or a bank holiday) outside the Christmas closure; the reason is given when refused."""
+    _require_panel_agency_role(actor, agency, Role.TENANCY_PANEL_MEMBER)
+    refusal = meeting_day_refusal(held_on, timezone.localdate())
+    if refusal:
+        raise ValidationError({"held_on": refusal})
+    return panel_meeting_schedule(actor=actor, agency=agency, held_on=held_on)
+
+
+@transaction.atomic
 def panel_meeting_schedule(*, actor: User, agency: Any, held_on: date) -> PanelMeeting:
+    """Records a panel meeting on ``held_on`` as given, past or coming (the demo writes the panel's
+    history with it). A member arranging a panel uses ``panel_meeting_arrange``, which checks the day."""
     _require_panel_agency_role(actor, agency, Role.TENANCY_PANEL_MEMBER)
     if PanelMeeting.objects.filter(agency=agency, held_on=held_on).exists():
         raise ValidationError({"held_on": "A panel is already arranged for that day."})
@@ -550,6 +640,15 @@ def panel_case_refer(
     return case
 
 
+def not_before_referral(case: TenancyPanelCase, value: date, *, field: str, what: str) -> None:
+    """The one check that a panel case's date is not before the case was referred: ``what`` is the
+    date as the form names it ("the close date")."""
+    if value < case.referred_on:
+        raise ValidationError(
+            {field: f"The case was referred on {said(case.referred_on)}: {what} cannot be before it."}
+        )
+
+
 def _locked_panel_case(case: TenancyPanelCase, expected_version: int | None) -> TenancyPanelCase:
     locked = TenancyPanelCase.objects.select_for_update().get(pk=case.pk)
     _check_version(locked, expected_version)
@@ -565,6 +664,7 @@ def panel_intelligence_add(
     if from_agency is None:
         raise ValidationError({"from_agency": "Choose the agency that shared it."})
     _not_future(shared_on, "shared_on", "The date it was shared")
+    not_before_referral(case, shared_on, field="shared_on", what="the date it was shared")
     text = _text(summary, field="summary", label="what the agency shared", required=True)
     item = PanelIntelligence.objects.create(
         case=case, from_agency=from_agency, shared_on=shared_on, summary=text, recorded_by=actor
@@ -593,8 +693,9 @@ def panel_decision_record(
     _choice(kind, PanelDecisionKind, field="kind", message="Choose what the panel decided.")
     if meeting.agency_id != locked.agency_id:
         raise ValidationError({"meeting": "Choose a meeting of this panel."})
-    if meeting.held_on < locked.referred_on or meeting.held_on > timezone.localdate():
-        raise ValidationError({"meeting": "Choose a panel held on or after the referral, and not in the future."})
+    not_before_referral(locked, meeting.held_on, field="meeting", what="the panel meeting")
+    if meeting.held_on > timezone.localdate():
+        raise ValidationError({"meeting": "Choose a panel that has been held, not one still to come."})
     note = _text(note, field="note", label="the panel's reasons")
     if kind == PanelDecisionKind.LEGAL_ACTION:
         _choice(legal_route, LegalRoute, field="legal_route", message="Choose the legal route the panel decided on.")
@@ -662,6 +763,7 @@ def panel_review_record(
     if locked.status != PanelStatus.LEGAL_ACTION:
         raise ValidationError({"reviewed_on": "These checks are recorded once the panel has decided on legal action."})
     _not_future(reviewed_on, "reviewed_on", "The date of the review")
+    not_before_referral(locked, reviewed_on, field="reviewed_on", what="the date of the review")
     locked.pre_action_protocol_met = pre_action_protocol_met
     locked.representations = _text(representations, field="representations", label="the tenant's representations")
     locked.representations_on = reviewed_on if locked.representations else None
@@ -749,6 +851,7 @@ def panel_legal_step_record(
         raise ValidationError({"stage": "Legal steps are recorded once the panel has decided on legal action."})
     _choice(stage, LegalStage, field="stage", message="Choose the step taken.")
     _not_future(taken_on, "taken_on", "The date of the step")
+    not_before_referral(locked, taken_on, field="taken_on", what="the date of the step")
     blockers = enforcement_blockers(locked, stage)
     if blockers:
         raise EnforcementRefused(" ".join(blockers))
@@ -780,12 +883,32 @@ def panel_case_close(
     """Legal action has concluded: the case closes with its last step as the outcome."""
     access.require_panel_member(actor, case)
     locked = _locked_panel_case(case, expected_version)
-    _not_future(closed_on, "closed_on", "The date of closure")
     try:
-        _move(locked, actor=actor, to_status=PanelStatus.CLOSED, on=closed_on)
-    except ValidationError as error:
-        raise ValidationError({"closed_on": error.message_dict["kind"]}) from error
+        check_transition(locked.status, PanelStatus.CLOSED)
+    except InvalidTransition as error:
+        raise ValidationError({"closed_on": str(error)}) from error
+    _not_future(closed_on, "closed_on", "The date of closure")
+    not_before_referral(locked, closed_on, field="closed_on", what="the close date")
+    decided = PanelDecision.objects.filter(case=locked).order_by("-meeting__held_on").first()
+    if decided is not None and closed_on < decided.meeting.held_on:
+        raise ValidationError(
+            {
+                "closed_on": f"The panel's last decision was on {said(decided.meeting.held_on)}: the close date "
+                "cannot be before it."
+            }
+        )
+    step = LegalStep.objects.filter(case=locked).order_by("-taken_on").first()
+    if step is not None and closed_on < step.taken_on:
+        raise ValidationError(
+            {
+                "closed_on": f"The last legal step ({step.get_stage_display().lower()}) was on "
+                f"{said(step.taken_on)}: the close date cannot be before it."
+            }
+        )
+    _move(locked, actor=actor, to_status=PanelStatus.CLOSED, on=closed_on)
     locked.closed_on = closed_on
-    _bump(locked, ["status", "closed_on"])
+    # A closed case is due at no panel.
+    locked.next_panel = None
+    _bump(locked, ["status", "closed_on", "next_panel"])
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, detail={"status": PanelStatus.CLOSED.value})
     return _refresh(case, locked)

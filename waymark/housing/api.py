@@ -18,6 +18,7 @@ from waymark.api.base import ApiView
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.access import api_view_access
+from waymark.housing import selectors
 from waymark.housing.access import (
     HOUSING_ROLES,
     PANEL_READ_ROLES,
@@ -50,7 +51,8 @@ class PlacementSerializer(serializers.Serializer):
     started_on = serializers.DateField()
     ended_on = serializers.DateField(allow_null=True)
     out_of_district = serializers.BooleanField()
-    household_with_children = serializers.BooleanField()
+    # From the household (``selectors.with_children_in_household``), never the tick stored on the placement.
+    household_with_children = serializers.BooleanField(source="household_has_children")
     emergency = serializers.BooleanField()
 
 
@@ -134,7 +136,8 @@ class PlacementListView(ApiView):
     serializer_class = PlacementSerializer
 
     def get_queryset(self) -> Any:
-        return TemporaryPlacement.objects.visible_to(self.request.user).order_by("-started_on", "-created_at")
+        placements = TemporaryPlacement.objects.visible_to(self.request.user)
+        return selectors.with_children_in_household(placements).order_by("-started_on", "-created_at")
 
     @extend_schema(responses=PlacementSerializer(many=True))
     def get(self, request: AuthenticatedRequest) -> Response:

@@ -148,7 +148,8 @@ def extract_rows(applications: Iterable[HomelessnessApplication], *, today: dt.d
                 "ta_first_start": _iso(placements[0].started_on) if placements else "",
                 "ta_latest_end": _iso(latest.ended_on) if latest else "",
                 "ta_out_of_district": "Y" if any(p.out_of_district for p in placements) else "N",
-                "ta_household_with_children": "Y" if any(p.household_with_children for p in placements) else "N",
+                # From the household (``HomelessnessApplication.household_with_children``), not the ticks.
+                "ta_household_with_children": "Y" if placements and application.household_with_children else "N",
                 "ta_children_in_bnb_over_6_weeks": "Y"
                 if any(p.children_in_bnb_over_six_weeks(today) for p in placements)
                 else "N",

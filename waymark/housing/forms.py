@@ -29,6 +29,41 @@ from waymark.web.forms import GovukDateField, MessagesForm, text_field
 DATE_HINT = "For example, 27 3 2026."
 
 
+class DateField(GovukDateField):
+    """The GOV.UK date input, whose "enter" message is the form's own (``messages``): "Enter the
+    date of initial assessment", not the label lower-cased ("Enter date of initial assessment")."""
+
+    def clean(self, value: Any) -> Any:
+        if self.required and not any(str(part or "").strip() for part in (value or [])):
+            message = str(self.error_messages["required"])
+            if message == str(forms.Field.default_error_messages["required"]):
+                label = str(self.label or "date")
+                message = f"Enter the {label[0].lower()}{label[1:]}"
+            raise forms.ValidationError(message)
+        return super().clean(value)
+
+
+def _count_field(label: str, noun: str) -> forms.IntegerField:
+    """A count from 0 to 15, with messages naming what is counted."""
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=15,
+        initial=0,
+        error_messages={
+            "required": f"Enter the number of {noun} in the household",
+            "invalid": f"The number of {noun} must be a whole number, like 2",
+            "min_value": f"The number of {noun} must be 0 or more",
+            "max_value": f"The number of {noun} must be 15 or fewer",
+        },
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+    )
+
+
+def _too_long(label: str, max_length: int) -> dict[str, str]:
+    return {"max_length": f"{label} must be {max_length:,} characters or fewer"}
+
+
 class VersionedForm(MessagesForm):
     """Carries the version the record was read at: a stale save is refused by the action."""
 
@@ -49,7 +84,7 @@ class ApplicationForm(MessagesForm):
     }
 
     person = forms.ChoiceField(label="Applicant", help_text="A person your council holds a record for.")
-    applied_on = GovukDateField(label="Date of application", help_text=DATE_HINT)
+    applied_on = DateField(label="Date of application", help_text=DATE_HINT)
     loss_reason = forms.ChoiceField(
         label="Reason for loss, or threat of loss, of last settled home",
         choices=LossReason.choices,
@@ -71,11 +106,12 @@ class ApplicationForm(MessagesForm):
     referring_agency = forms.ChoiceField(
         label="Referring public body or service", required=False, help_text="Needed for a duty-to-refer route."
     )
-    case = forms.ChoiceField(label="Link to a specialist service case (optional)", required=False)
-    children = forms.IntegerField(label="Number of dependent children", min_value=0, max_value=15, initial=0)
-    other_adults = forms.IntegerField(
-        label="Number of other adults (including a partner)", min_value=0, max_value=15, initial=0
-    )
+    case = forms.ChoiceField(label="Link to a specialist service case", required=False)
+    children = _count_field("Number of dependent children", "children")
+    other_adults = _count_field("Number of other adults (including a partner)", "other adults")
+
+    # Needed for a duty-to-refer route (the action says so): not "(optional)".
+    conditionally_required = ("referring_agency",)
 
     def __init__(
         self,
@@ -123,17 +159,28 @@ class HouseholdMemberForm(MessagesForm):
         choices=[c for c in HouseholdRole.choices if c[0] != HouseholdRole.APPLICANT],
         widget=forms.RadioSelect,
     )
-    age = forms.IntegerField(label="Age in years", required=False, min_value=0, max_value=120)
+    age = forms.IntegerField(
+        label="Age in years",
+        required=False,
+        min_value=0,
+        max_value=120,
+        error_messages={
+            "invalid": "Age must be a whole number, like 34",
+            "min_value": "Age must be 0 or more",
+            "max_value": "Age must be 120 or less",
+        },
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
+    )
     pregnant = forms.BooleanField(label="Pregnant", required=False)
 
 
 class AssessmentForm(VersionedForm):
     messages = {
         "outcome": "Choose the outcome of the initial assessment",
-        "assessed_on": "Enter the date of assessment",
+        "assessed_on": "Enter the date of initial assessment",
     }
 
-    assessed_on = GovukDateField(label="Date of initial assessment", help_text=DATE_HINT)
+    assessed_on = DateField(label="Date of initial assessment", help_text=DATE_HINT)
     outcome = forms.ChoiceField(label="Outcome", choices=AssessmentOutcome.choices, widget=forms.RadioSelect)
     priority_need_reason = forms.ChoiceField(
         label="Priority need (if not a victim of domestic abuse)",
@@ -146,7 +193,7 @@ class AssessmentForm(VersionedForm):
 class DutyEndForm(VersionedForm):
     messages = {"reason": "Choose why the duty ended", "ended_on": "Enter the date the duty ended"}
 
-    ended_on = GovukDateField(label="Date the duty ended", help_text=DATE_HINT)
+    ended_on = DateField(label="Date the duty ended", help_text=DATE_HINT)
     reason = forms.ChoiceField(label="Reason the duty ended", widget=forms.RadioSelect)
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
@@ -165,29 +212,45 @@ class PlacementForm(MessagesForm):
     placement_type = forms.ChoiceField(
         label="Type of accommodation", choices=PlacementType.choices, widget=forms.RadioSelect
     )
-    started_on = GovukDateField(label="Date the placement started", help_text=DATE_HINT)
-    area = forms.CharField(label="Borough or district", max_length=100, help_text="The area only.")
+    started_on = DateField(label="Date the placement started", help_text=DATE_HINT)
+    area = forms.CharField(
+        label="Borough or district",
+        max_length=100,
+        help_text="The area only.",
+        error_messages=_too_long("The borough or district", 100),
+    )
     out_of_district = forms.BooleanField(label="In another council's district", required=False)
     household_with_children = forms.BooleanField(label="Household with children", required=False)
     emergency = forms.BooleanField(label="Emergency (interim) accommodation", required=False, initial=True)
     address = text_field(
-        "Address (optional)",
+        "Address",
         required=False,
         max_length=500,
         rows=3,
         help_text="Never for a hostel or refuge. Seen only by the officer holding the application. Encrypted.",
     )
 
-    def __init__(self, *args: Any, may_record_address: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, may_record_address: bool, household: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not may_record_address:
             del self.fields["address"]
+        # Filled from the household (the one rule: a dependent child or a pregnant member); the
+        # action refuses a tick that contradicts it.
+        children = sum(1 for member in household if member.is_child)
+        pregnant = any(member.pregnant for member in household)
+        found = [f"{children} dependent {'child' if children == 1 else 'children'}"] if children else []
+        found += ["a pregnant member"] if pregnant else []
+        field = self.fields["household_with_children"]
+        field.initial = bool(found)
+        field.help_text = (
+            f"From the household: {' and '.join(found)}." if found else "From the household: no dependent children."
+        ) + " To change it, change the household first."
 
 
 class PlacementEndForm(VersionedForm):
     messages = {"ended_on": "Enter the date the placement ended"}
 
-    ended_on = GovukDateField(label="Date the placement ended", help_text=DATE_HINT)
+    ended_on = DateField(label="Date the placement ended", help_text=DATE_HINT)
 
 
 # --- Tenancy panel ---------------------------------------------------------------------------
@@ -202,11 +265,14 @@ class PanelReferralForm(MessagesForm):
     }
 
     tenancy_reference = forms.CharField(
-        label="Tenancy reference", max_length=40, help_text="The council's reference, not the address."
+        label="Tenancy reference",
+        max_length=40,
+        help_text="The council's reference, not the address.",
+        error_messages=_too_long("The tenancy reference", 40),
     )
     tenancy_type = forms.ChoiceField(label="Tenancy", choices=TenancyType.choices, widget=forms.RadioSelect)
     tenure = forms.ChoiceField(label="Tenure", choices=Tenure.choices, widget=forms.RadioSelect)
-    referred_on = GovukDateField(label="Date of referral", help_text=DATE_HINT)
+    referred_on = DateField(label="Date of referral", help_text=DATE_HINT)
     referred_by = forms.ChoiceField(label="Referring agency", required=False)
     idva = forms.ChoiceField(
         label="The survivor's IDVA",
@@ -242,19 +308,24 @@ class PanelReferralForm(MessagesForm):
 class PanelMeetingForm(MessagesForm):
     messages = {"held_on": "Enter the date of the panel"}
 
-    held_on = GovukDateField(label="Date of the panel", allow_future=True, help_text=DATE_HINT)
+    held_on = DateField(label="Date of the panel", allow_future=True, help_text=DATE_HINT)
 
 
 class IntelligenceForm(MessagesForm):
     messages = {
         "from_agency": "Choose the agency",
-        "shared_on": "Enter the date",
+        "shared_on": "Enter the date the agency shared it",
         "summary": "Enter what the agency shared",
     }
 
     from_agency = forms.ChoiceField(label="Agency that shared it")
-    shared_on = GovukDateField(label="Date shared", help_text=DATE_HINT)
-    summary = forms.CharField(label="What the agency shared", widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+    shared_on = DateField(label="Date shared", help_text=DATE_HINT)
+    summary = forms.CharField(
+        label="What the agency shared",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        error_messages=_too_long("What the agency shared", 5000),
+    )
 
     def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -277,9 +348,16 @@ class DecisionForm(VersionedForm):
         label="Reason (for no further action)", choices=[("", "None"), *NoFurtherActionReason.choices], required=False
     )
     note = forms.CharField(
-        label="The panel's reasons", required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+        label="The panel's reasons",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages=_too_long("The panel's reasons", 5000),
     )
     next_panel = forms.ChoiceField(label="Next panel to hear it", required=False)
+
+    # Each needed with its decision (the action says so): not "(optional)".
+    conditionally_required = ("legal_route", "nfa_reason")
 
     def __init__(self, *args: Any, meetings: Any, upcoming: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -298,23 +376,33 @@ class DecisionForm(VersionedForm):
 
 
 class ReviewForm(VersionedForm):
-    messages = {"reviewed_on": "Enter the date of the review", "proportionality_review": "Enter the review"}
+    messages = {
+        "reviewed_on": "Enter the date of the review",
+        "proportionality_review": "Enter the proportionality and vulnerability review",
+    }
 
     pre_action_protocol_met = forms.BooleanField(label="The pre-action protocol was met", required=False)
     representations = forms.CharField(
-        label="The tenant's representations", required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+        label="The tenant's representations",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages=_too_long("The tenant's representations", 5000),
     )
     proportionality_review = forms.CharField(
-        label="Proportionality and vulnerability review", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+        label="Proportionality and vulnerability review",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages=_too_long("The proportionality and vulnerability review", 5000),
     )
-    reviewed_on = GovukDateField(label="Date of the review", help_text=DATE_HINT)
+    reviewed_on = DateField(label="Date of the review", help_text=DATE_HINT)
 
 
 class LegalStepForm(VersionedForm):
     messages = {"stage": "Choose the step taken", "taken_on": "Enter the date of the step"}
 
     stage = forms.ChoiceField(label="Step", choices=LegalStage.choices, widget=forms.RadioSelect)
-    taken_on = GovukDateField(label="Date of the step", help_text=DATE_HINT)
+    taken_on = DateField(label="Date of the step", help_text=DATE_HINT)
 
 
 class SafetyConfirmForm(MessagesForm):
@@ -335,6 +423,6 @@ class SafetyConfirmForm(MessagesForm):
 
 
 class CloseForm(VersionedForm):
-    messages = {"closed_on": "Enter the date"}
+    messages = {"closed_on": "Enter the date legal action concluded"}
 
-    closed_on = GovukDateField(label="Date legal action concluded", help_text=DATE_HINT)
+    closed_on = DateField(label="Date legal action concluded", help_text=DATE_HINT)

@@ -56,14 +56,17 @@ def _homelessness(user: User) -> Panel:
 
 @register(Role.HOUSING_OFFICER, Role.TENANCY_PANEL_MEMBER)
 def _tenancy_panel(user: User) -> Panel:
-    today = timezone.localdate()
     href = reverse("housing:panel_list")
     cases = selectors.panel_cases(user, status="open")
     return Panel(
         title="DA tenancy panel",
         description="Council tenancies where abuse occurs: cases due at the next panel, intelligence gathering and legal action.",
         figures=[
-            Figure("Due at a coming panel", selectors.panel_cases_due(user, today).count(), href),
+            Figure(
+                PanelStatus.REFERRED.label,
+                selectors.due_at_next_panel(user).count(),
+                href + f"?status={PanelStatus.REFERRED.value}",
+            ),
             Figure(
                 "Intelligence gathering",
                 cases.filter(status=PanelStatus.INTELLIGENCE).count(),

@@ -41,13 +41,27 @@ from waymark.housing.choices import (
     Tenure,
 )
 from waymark.housing.duties import DutyClock, target_date
-from waymark.housing.states import PanelStatus
+from waymark.housing.states import OPEN_STATUSES, PanelStatus
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
 
 # One rule: children in bed and breakfast for more than six weeks (42 days) are flagged.
 BNB_CHILDREN_LIMIT_DAYS = 42
+
+# The one rule for "a household with children", read from the household (never from a tick on a
+# placement): a dependent child, or a pregnant member. The Homelessness (Suitability of
+# Accommodation) (England) Order 2003 limits B&B to 6 weeks for an applicant with family
+# commitments: a dependent child or a pregnant woman in the household. ``HouseholdMember.with_children``
+# is the same rule for one member in Python; ``selectors.with_children_in_household`` uses this Q.
+FAMILY_MEMBER = Q(role=HouseholdRole.CHILD) | Q(pregnant=True)
+
+# A partner, or anyone recorded as an adult, is 16 or over (the Domestic Abuse Act 2021 applies
+# between people aged 16 or over; a dependent child is under 16, or 16 to 18 in education).
+ADULT_MIN_AGE = 16
+# The youngest age at which a recorded pregnancy is accepted: below it the entry is taken to be a
+# typing error (a pregnancy at 10 to 15 is recorded, and is a safeguarding matter for the officer).
+PREGNANT_MIN_AGE = 10
 
 
 class ApplicationStage(models.TextChoices):
@@ -169,6 +183,13 @@ class HomelessnessApplication(BaseModel):
     def is_open(self) -> bool:
         return self.stage in OPEN_STAGES
 
+    @property
+    def household_with_children(self) -> bool:
+        """The one rule (``FAMILY_MEMBER``): the household has a dependent child or a pregnant member.
+
+        Reads ``household.all()``, so a prefetch of ``household`` serves it (the extract's)."""
+        return any(member.with_children for member in self.household.all())
+
     def support_need_labels(self) -> list[str]:
         from waymark.housing.choices import SupportNeed
 
@@ -195,6 +216,11 @@ class HouseholdMember(BaseModel):
     @property
     def is_child(self) -> bool:
         return self.role == HouseholdRole.CHILD
+
+    @property
+    def with_children(self) -> bool:
+        """This member makes the household one with children (``FAMILY_MEMBER``, in Python)."""
+        return self.is_child or self.pregnant
 
 
 class Duty(BaseModel):
@@ -288,12 +314,20 @@ class TemporaryPlacement(BaseModel):
         """Nights placed so far (to the end date once ended)."""
         return ((self.ended_on or today) - self.started_on).days
 
+    @property
+    def with_children(self) -> bool:
+        """A household with children, as the application's household says (the stored
+        ``household_with_children`` is what was recorded when the placement was made; every figure
+        reads this instead, so an old placement whose tick contradicts the household counts as the
+        household says)."""
+        return self.application.household_with_children
+
     def children_in_bnb_over_six_weeks(self, today: date) -> bool:
         """The one rule: a household with children in B&B for more than six weeks (42 days)."""
         return (
             self.placement_type == PlacementType.BED_AND_BREAKFAST
-            and self.household_with_children
             and self.days_placed(today) > BNB_CHILDREN_LIMIT_DAYS
+            and self.with_children
         )
 
 
@@ -410,6 +444,11 @@ class TenancyPanelCase(BaseModel):
 
     def __str__(self) -> str:
         return f"Tenancy panel case {self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        """Referred, intelligence gathering or legal action: only an open case is due at a panel."""
+        return self.status in OPEN_STATUSES
 
 
 class PanelDecision(BaseModel):

@@ -5,12 +5,19 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 
 from waymark.housing.access import applications_visible_to, panel_cases_visible_to
 from waymark.housing.choices import PlacementType
 from waymark.housing.duties import ENDING_SOON_DAYS
-from waymark.housing.models import BNB_CHILDREN_LIMIT_DAYS, OPEN_STAGES, Duty, TemporaryPlacement
+from waymark.housing.models import (
+    BNB_CHILDREN_LIMIT_DAYS,
+    FAMILY_MEMBER,
+    OPEN_STAGES,
+    Duty,
+    HouseholdMember,
+    TemporaryPlacement,
+)
 from waymark.housing.states import OPEN_STATUSES, PanelStatus
 
 if TYPE_CHECKING:
@@ -53,12 +60,20 @@ def current_placements(user: User) -> QuerySet[Any]:
     return TemporaryPlacement.objects.visible_to(user).filter(ended_on__isnull=True)
 
 
+def with_children_in_household(placements: QuerySet[Any]) -> QuerySet[Any]:
+    """Annotates each placement with ``household_has_children``: the database form of
+    ``TemporaryPlacement.with_children`` (``models.FAMILY_MEMBER``: a dependent child or a pregnant
+    member in the application's household), never the tick stored on the placement."""
+    family = HouseholdMember.objects.filter(FAMILY_MEMBER, application=OuterRef("application"))
+    return placements.annotate(household_has_children=Exists(family))
+
+
 def children_in_bnb_over_six_weeks(placements: QuerySet[Any], today: date) -> QuerySet[Any]:
     """The database form of ``TemporaryPlacement.children_in_bnb_over_six_weeks`` (the same rule):
     current placements only, started more than 42 days before ``today``."""
-    return placements.filter(
+    return with_children_in_household(placements).filter(
         placement_type=PlacementType.BED_AND_BREAKFAST,
-        household_with_children=True,
+        household_has_children=True,
         ended_on__isnull=True,
         started_on__lt=today - timedelta(days=BNB_CHILDREN_LIMIT_DAYS),
     )
@@ -73,9 +88,10 @@ def panel_cases(user: User, *, status: str = "open") -> QuerySet[Any]:
     return found.order_by(F("next_panel__held_on").asc(nulls_last=True), "-referred_on", "number")
 
 
-def panel_cases_due(user: User, today: date) -> QuerySet[Any]:
-    """Open cases listed for a panel today or later."""
-    return panel_cases_visible_to(user).filter(status__in=OPEN_STATUSES, next_panel__held_on__gte=today)
+def due_at_next_panel(user: User) -> QuerySet[Any]:
+    """Cases referred and not yet heard: "Referred: due at the next panel". The home page's figure
+    and the list's filter of that name are this one selector (``panel_cases(status=referred)``)."""
+    return panel_cases(user, status=PanelStatus.REFERRED)
 
 
 SECURED_ENDS = ("secured_stayed", "secured_moved")  # PreventionEnd / ReliefEnd values: accommodation for 6+ months
@@ -108,13 +124,12 @@ def quarter_figures(start: date, end: date) -> list[tuple[str, int]]:
         relief_secured=Count("pk", filter=relief & within("ended_on") & secured),
     )
     in_placement_at_end = Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gt=end))
-    placements = TemporaryPlacement.objects.aggregate(
+    placements = with_children_in_household(TemporaryPlacement.objects.all()).aggregate(
         started=Count("pk", filter=within("started_on")),
         at_end=Count("pk", filter=in_placement_at_end),
         children_bnb_at_end=Count(
             "pk",
-            filter=in_placement_at_end
-            & Q(placement_type=PlacementType.BED_AND_BREAKFAST, household_with_children=True),
+            filter=in_placement_at_end & Q(placement_type=PlacementType.BED_AND_BREAKFAST, household_has_children=True),
         ),
     )
     panel = TenancyPanelCase.objects.aggregate(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -213,6 +214,8 @@ def application_detail(request: AuthenticatedHttpRequest, application_id: str) -
     user = _user(request)
     today = timezone.localdate()
     show_address = access.can_see_placement_address(user, application)
+    # Each placement's children flag reads the household (``TemporaryPlacement.with_children``).
+    prefetch_related_objects([application], "household")
     placements = list(application.placements.all())
     return render(
         request,
@@ -315,7 +318,9 @@ def duty_end(request: AuthenticatedHttpRequest, application_id: str, duty_id: st
 def placement_new(request: AuthenticatedHttpRequest, application_id: str) -> HttpResponse:
     application = _application(request, application_id, detail={"page": "new placement"})
     may_record_address = access.can_see_placement_address(request.user, application)
-    form = forms.PlacementForm(request.POST or None, may_record_address=may_record_address)
+    form = forms.PlacementForm(
+        request.POST or None, may_record_address=may_record_address, household=list(application.household.all())
+    )
     if request.method == "POST":
         done = run_action(
             form,
@@ -448,7 +453,7 @@ def panel_meeting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         done = run_action(
             form,
-            lambda data: actions.panel_meeting_schedule(actor=_user(request), agency=agency, held_on=data["held_on"]),
+            lambda data: actions.panel_meeting_arrange(actor=_user(request), agency=agency, held_on=data["held_on"]),
         )
         if done is not None:
             messages.success(request, "The panel is arranged.")
