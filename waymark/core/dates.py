@@ -1,6 +1,7 @@
 """Calendar rules shared by every report and rule, each in one place: calendar-month
-arithmetic ("12 months back", "3 months after"), the UK financial year (April to March), and
-working days (Monday to Friday, England and Wales bank holidays excluded)."""
+arithmetic ("12 months back", "3 months after"), the UK financial year (April to March), working
+days (Monday to Friday, England and Wales bank holidays excluded), and the days a partnership
+meeting (a MARAC, the tenancy panel) may be held: a working day outside the Christmas closure."""
 
 from __future__ import annotations
 
@@ -58,6 +59,41 @@ def is_bank_holiday(day: date) -> bool:
 def is_working_day(day: date) -> bool:
     """Monday to Friday, and not a bank holiday in England and Wales."""
     return day.weekday() < 5 and not is_bank_holiday(day)
+
+
+# The Christmas closure: most partner agencies do not work from Christmas Eve to New Year's Day,
+# whatever the weekday, so no partnership meeting (a MARAC, the tenancy panel) is held then.
+CLOSURE_STARTS = (12, 24)
+CLOSURE_ENDS = (1, 1)
+
+
+def in_christmas_closure(day: date) -> bool:
+    """24 December to 1 January inclusive."""
+    return (day.month, day.day) >= CLOSURE_STARTS or (day.month, day.day) <= CLOSURE_ENDS
+
+
+def is_meeting_day(day: date) -> bool:
+    """A day a partnership meeting may be held: a working day outside the Christmas closure."""
+    return is_working_day(day) and not in_christmas_closure(day)
+
+
+def meeting_day_refusal(day: date, today: date) -> str:
+    """Why a meeting cannot be arranged for ``day`` ("" when it can): ``is_meeting_day``'s rule, and
+    not in the past, said in words for the person choosing the day."""
+    said = f"{day.day} {day:%B %Y}"
+    if day < today:
+        return f"{said} is in the past: choose today or a later date."
+    if in_christmas_closure(day):
+        also = " and is a bank holiday" if is_bank_holiday(day) else ""
+        return (
+            f"{said} is in the Christmas closure (24 December to 1 January){also}: most partner agencies "
+            "are closed. Choose a working day outside it."
+        )
+    if is_bank_holiday(day):
+        return f"{said} is a bank holiday. Choose a working day."
+    if not is_working_day(day):
+        return f"{said} is a {day:%A}. Choose a working day, Monday to Friday."
+    return ""
 
 
 def add_working_days(day: date, days: int) -> date:

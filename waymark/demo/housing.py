@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from waymark.accounts.models import User
 from waymark.cases.models import Case
-from waymark.core.dates import add_months, financial_year_start
+from waymark.core.dates import add_months, financial_year_start, is_meeting_day
 from waymark.housing import actions, duties
 from waymark.housing.choices import (
     AccommodationAtApplication,
@@ -456,15 +456,24 @@ class _Builder:
             application.stage = ApplicationStage.DUTIES_ENDED
 
 
-def _panel_day(today: date) -> date:
-    """The next panel: the last Thursday of this month (or of next month once it has passed)."""
-    for months in (0, 1):
-        first = add_months(today.replace(day=1), months)
-        last = add_months(first, 1) - timedelta(days=1)
-        day = last - timedelta(days=(last.weekday() - 3) % 7)
-        if day > today:
-            return day
-    raise AssertionError("unreachable")
+def _month_panel_day(first_of_month: date) -> date:
+    """The month's panel: its last Thursday, or when no partnership meeting may be held then (a bank
+    holiday, the Christmas closure: ``core.dates.is_meeting_day``) the last meeting day before it."""
+    last = add_months(first_of_month, 1) - timedelta(days=1)
+    day = last - timedelta(days=(last.weekday() - 3) % 7)
+    while not is_meeting_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def _panel_days(today: date, past: int) -> tuple[list[date], date]:
+    """The panels of the ``past`` months before the next one, and the next: this month's panel, or
+    next month's once this month's has passed."""
+    this_month = today.replace(day=1)
+    ahead = 0 if _month_panel_day(this_month) > today else 1
+    months = [add_months(this_month, ahead - back) for back in range(past, -1, -1)]
+    days = [_month_panel_day(month) for month in months]
+    return days[:-1], days[-1]
 
 
 def build_panel(today: date, report: HousingReport) -> None:
@@ -475,11 +484,8 @@ def build_panel(today: date, report: HousingReport) -> None:
     officer = User.objects.get(email=OFFICER_EMAIL)
     idva = User.objects.get(email=IDVA_EMAIL)
     agencies = {a.ref: a for a in Agency.objects.filter(ref__in=[ref for ref, _ in INTELLIGENCE])}
-    next_day = _panel_day(today)
-    meetings = [
-        actions.panel_meeting_schedule(actor=chair, agency=agency, held_on=add_months(next_day, -m))
-        for m in range(6, 0, -1)
-    ]
+    held, next_day = _panel_days(today, 6)
+    meetings = [actions.panel_meeting_schedule(actor=chair, agency=agency, held_on=day) for day in held]
     meetings = [m for m in meetings if m.held_on <= today]
     upcoming = actions.panel_meeting_schedule(actor=chair, agency=agency, held_on=next_day)
     heard = PANEL_NFA + len(PANEL_LEGAL_ROUTES) + PANEL_INTELLIGENCE

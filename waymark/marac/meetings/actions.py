@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
-from waymark.core.dates import is_bank_holiday, is_working_day
+from waymark.core.dates import meeting_day_refusal
 from waymark.core.versioning import StaleEdit, claim_version
 from waymark.marac.actions import lock_case
 from waymark.marac.meetings.access import (
@@ -45,7 +45,6 @@ from waymark.marac.meetings.selectors import (
     agenda,
     core_agencies,
     default_capacity,
-    in_christmas_closure,
     observers_waiting,
     schedule_dates,
 )
@@ -225,31 +224,22 @@ def _day_said(day: dt.date) -> str:
 
 
 def _move_date_error(meeting: MaracMeeting, held_on: dt.date) -> str:
-    """Why a meeting cannot be moved to ``held_on`` ("" when it can): the past, a weekend, a bank
-    holiday, the Christmas closure (``selectors.is_meeting_day``'s rule, said in words), or, for a
-    regular meeting, a day that already has another (not cancelled) regular meeting."""
-    said = _day_said(held_on)
-    if held_on < timezone.localdate():
-        return f"{said} is in the past: choose today or a later date."
-    if in_christmas_closure(held_on):
-        also = " and is a bank holiday" if is_bank_holiday(held_on) else ""
+    """Why a meeting cannot be moved to ``held_on`` ("" when it can): a day no partnership meeting
+    may be held (``core.dates.meeting_day_refusal``), or, for a regular meeting, a day that already
+    has another (not cancelled) regular meeting."""
+    refusal = meeting_day_refusal(held_on, timezone.localdate())
+    if refusal or meeting.kind != MeetingKind.REGULAR:
+        return refusal
+    clash = (
+        MaracMeeting.objects.filter(kind=MeetingKind.REGULAR, held_on=held_on)
+        .exclude(pk=meeting.pk)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .first()
+    )
+    if clash is not None:
         return (
-            f"{said} is in the Christmas closure (24 December to 1 January){also}: most partner agencies "
-            "are closed. Choose a working day outside it."
+            f"{_day_said(held_on)} already has a regular meeting ({clash.ref}): two regular meetings never share a day."
         )
-    if is_bank_holiday(held_on):
-        return f"{said} is a bank holiday. Choose a working day."
-    if not is_working_day(held_on):
-        return f"{said} is a {held_on:%A}. Choose a working day, Monday to Friday."
-    if meeting.kind == MeetingKind.REGULAR:
-        clash = (
-            MaracMeeting.objects.filter(kind=MeetingKind.REGULAR, held_on=held_on)
-            .exclude(pk=meeting.pk)
-            .exclude(status=MeetingStatus.CANCELLED)
-            .first()
-        )
-        if clash is not None:
-            return f"{said} already has a regular meeting ({clash.ref}): two regular meetings never share a day."
     return ""
 
 

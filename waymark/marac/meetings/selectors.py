@@ -13,7 +13,9 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from waymark.core.dates import is_bank_holiday, is_working_day
+# The closure and the meeting-day rule are the kernel's (shared with the tenancy panel), named here
+# too for MARAC's own callers.
+from waymark.core.dates import in_christmas_closure, is_bank_holiday, is_meeting_day
 from waymark.marac.meetings.access import (
     is_coordinator,
     meetings_visible_to,
@@ -71,26 +73,9 @@ def core_agencies() -> QuerySet[Agency]:
     return Agency.objects.filter(is_active=True, kind__in=CORE_AGENCY_KINDS)
 
 
-# The Christmas closure: most partner agencies do not work from Christmas Eve to New Year's Day,
-# whatever the weekday, so no regular MARAC is held then (bank holidays are
-# ``waymark.core.dates``'s, England and Wales).
-CLOSURE_STARTS = (12, 24)
-CLOSURE_ENDS = (1, 1)
-
-
-def in_christmas_closure(day: dt.date) -> bool:
-    """24 December to 1 January inclusive."""
-    return (day.month, day.day) >= CLOSURE_STARTS or (day.month, day.day) <= CLOSURE_ENDS
-
-
 def must_move(day: dt.date) -> bool:
     """A regular meeting due on ``day`` is held on another day: a bank holiday or the closure."""
     return is_bank_holiday(day) or in_christmas_closure(day)
-
-
-def is_meeting_day(day: dt.date) -> bool:
-    """A day a moved meeting may go to: a working day outside the Christmas closure."""
-    return is_working_day(day) and not in_christmas_closure(day)
 
 
 def held_on_for(due_on: dt.date) -> dt.date:
