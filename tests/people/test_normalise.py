@@ -1,8 +1,12 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from waymark.people.normalise import (
     BlindIndexKind,
+    address_building,
     blind_index,
+    normalise_address_line,
     normalise_email,
     normalise_phone,
     normalise_postcode,
@@ -72,3 +76,110 @@ def test_blind_index_equal_for_equivalent_values():
 def test_blind_index_refuses_values_it_cannot_normalise():
     with pytest.raises(ValueError):
         blind_index("email", "nope")
+
+
+# --- Address lines (the programme firewall's shared-address veto only) ---------------------------
+
+ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+# Words of an address line, as typed.
+address_words = st.lists(st.text(alphabet=ALPHANUMERIC, min_size=1, max_size=8), min_size=1, max_size=6)
+# A street's name: one to three words of letters.
+street_names = st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8), min_size=1, max_size=3)
+# What may stand between words without changing them: spaces and punctuation (not an apostrophe,
+# which joins: "St John's" is "st johns").
+separators = st.text(alphabet=' \t,.;:-/()&!"', min_size=1, max_size=3)
+LONG_FORMS = {
+    "rd": "road",
+    "st": "street",
+    "ave": "avenue",
+    "ln": "lane",
+    "dr": "drive",
+    "cl": "close",
+    "ct": "court",
+    "cres": "crescent",
+    "pl": "place",
+    "ter": "terrace",
+    "apt": "flat",
+    "apartment": "flat",
+}
+
+
+@given(st.text())
+def test_address_line_normalising_is_idempotent(value):
+    try:
+        once = normalise_address_line(value)
+    except ValueError:
+        return
+    assert normalise_address_line(once) == once
+    assert once == once.strip() and "  " not in once
+
+
+@given(address_words, st.data())
+def test_address_lines_ignore_case_spacing_and_punctuation(words, data):
+    plain = " ".join(words)
+    cased = "".join(c.upper() if data.draw(st.booleans()) else c.lower() for c in plain)
+    laid_out = "".join(word + data.draw(separators) for word in words[:-1]) + words[-1]
+    padded = (
+        data.draw(st.text(alphabet=" ,.;-(", max_size=3)) + laid_out + data.draw(st.text(alphabet=" ,.;-)", max_size=3))
+    )
+    assert normalise_address_line(cased) == normalise_address_line(padded) == normalise_address_line(plain)
+
+
+@given(st.integers(1, 999), street_names, st.sampled_from(sorted(LONG_FORMS)), st.booleans())
+def test_address_line_abbreviations_equal_their_long_forms(number, name, short, dotted):
+    line = f"{number} {' '.join(name)} "
+    abbreviated = line + short + ("." if dotted else "")
+    assert normalise_address_line(abbreviated) == normalise_address_line(line + LONG_FORMS[short].title())
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("Flat 2, 12 Elm Rd.", "flat 2 12 elm road"),
+        ("  12   ELM   ROAD ", "12 elm road"),
+        ("St John\u2019s Cres", "street johns crescent"),
+        ("Apartment 4B, The Maltings", "flat 4b the maltings"),
+    ],
+)
+def test_address_lines_normalise(given, expected):
+    assert normalise_address_line(given) == expected
+
+
+@pytest.mark.parametrize("given", ["", "   ", ",.-", "\u2019"])
+def test_an_address_line_with_nothing_in_it_is_refused(given):
+    with pytest.raises(ValueError):
+        normalise_address_line(given)
+    with pytest.raises(ValueError):
+        blind_index(BlindIndexKind.ADDRESS_LINE, given)
+
+
+@pytest.mark.parametrize(
+    ("line1", "line2", "building"),
+    [
+        ("Flat 2, 12 Elm Road", "", "12 elm road"),
+        ("12 Elm Rd", "Headingley", "12 elm road"),
+        ("Flat 2 Kings Court, 12 Elm Road", "", "12 elm road"),  # the last building named
+        ("Flat 2", "12 Elm Road", "12 elm road"),  # line 1 names no street: line 2's
+        ("Rose Cottage", "", "rose cottage"),  # no house number and street: the whole of line 1
+        ("Flat 2", "Kings Court", "flat 2"),
+    ],
+)
+def test_the_building_an_address_names(line1, line2, building):
+    assert address_building(line1, line2) == building
+
+
+@given(st.lists(st.text(alphabet=ALPHANUMERIC, min_size=1, max_size=8), max_size=4), st.integers(1, 999), street_names)
+def test_whatever_comes_before_the_house_number_is_not_the_building(before, number, name):
+    """A flat, a house name, a note: "Flat 2, 12 Elm Road" is the building "12 Elm Road" is. (The
+    street's name ends at its first street word: "1 Kings Court Road" is the building "1 kings
+    court", which errs towards hiding.)"""
+    street = f"{number} {' '.join(name)} Road"
+    building = address_building(street)
+    assert address_building(", ".join([*before, street])) == building
+    assert normalise_address_line(street).startswith(building) and building.startswith(f"{number} ")
+
+
+def test_address_line_index_is_its_own_kind():
+    line = blind_index(BlindIndexKind.ADDRESS_LINE, "12 Elm Rd")
+    assert line == blind_index("address_line", "12 ELM ROAD")
+    assert line != blind_index(BlindIndexKind.ADDRESS_LINE, "14 Elm Road")

@@ -62,8 +62,13 @@ def test_rotation_reencrypts_everything_and_old_key_can_go(under_key_a):
     # The derived index key followed the new first key, and the indexes were rebuilt with it.
     assert Address.objects.get(postcode_index=blind_index("postcode", "sw1a 1aa")).line1 == "1 High St"
     assert ContactChannel.objects.filter(phone_index=blind_index("phone", "+447700900123")).exists()
+    # The refuge's firewall indexes too (never its postcode indexes: search must not find it).
+    refuge = Address.objects.get(kind=AddressKind.REFUGE)
+    assert refuge.shared_line_index == blind_index("address_line", "2 quiet road")
+    assert refuge.postcode_index == refuge.postcode_district_index == ""
     event = AuditEvent.objects.filter(action=AuditAction.ADMIN_CHANGE).get()
-    assert event.detail == {"rows_checked": 3, "rows_reencrypted": 3, "indexes_rebuilt": 2}
+    # Every row has an index now: the refuge address has its line's (shared_line_index).
+    assert event.detail == {"rows_checked": 3, "rows_reencrypted": 3, "indexes_rebuilt": 3}
 
 
 def test_reencrypt_is_idempotent(under_key_a):

@@ -107,8 +107,21 @@ def anonymise_person(person_id: uuid.UUID) -> None:
     PersonContactKey.objects.filter(person_id=person_id).delete()
     for address in Address.objects.filter(person_id=person_id):
         address.line1 = address.line2 = address.town = address.postcode = ""
+        # Every index goes with the lines it was computed from, the firewall's two as well.
         address.postcode_index = address.postcode_district_index = ""
-        address.save(update_fields=["line1", "line2", "town", "postcode", "postcode_index", "postcode_district_index"])
+        address.shared_postcode_index = address.shared_line_index = ""
+        address.save(
+            update_fields=[
+                "line1",
+                "line2",
+                "town",
+                "postcode",
+                "postcode_index",
+                "postcode_district_index",
+                "shared_postcode_index",
+                "shared_line_index",
+            ]
+        )
     for channel in ContactChannel.objects.filter(person_id=person_id):
         channel.value = ""
         channel.phone_index = channel.email_index = ""

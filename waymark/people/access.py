@@ -135,23 +135,42 @@ def locations_visible_to(user: User) -> Any:
     if Role.PERPETRATOR_WORKER in user.roles:
         scope = scope.filter(primary_role__in=PERPETRATOR_WORKER_MAY_LOCATE)
         # ... and never of someone whose address is, or was, also a victim's (or a household
-        # member's): a shared home would give her address away. Compared by postcode blind index,
+        # member's): a shared home would give her address away. Compared by blind index (postcode,
+        # or the building when a postcode is missing), her refuge and safe addresses included,
         # current and past addresses on both sides; erring towards hiding.
         scope = scope.exclude(pk__in=people_sharing_an_address_with_a_victim())
     return scope
 
 
 def people_sharing_an_address_with_a_victim() -> Any:
-    """Ids of people with an address (current or past) at a postcode where a survivor, child or
-    household member has, or had, an address."""
+    """Ids of people with an address (current or past, of any kind) that is, or may be, one a
+    survivor, child or household member has, or had:
+
+    - at the same postcode, compared by ``postcode_index`` and, for refuge and safe addresses
+      (which have none, so that search never finds them), ``shared_postcode_index``;
+    - or naming the same building (``shared_line_index``: house number and street) where either
+      address has no postcode index of either kind. A line alone is compared only then, so
+      "1 High Street" in two towns, each with its postcode, is two addresses.
+
+    One query of subqueries, so ``locations_visible_to`` stays a scope."""
     from waymark.people.models import Address
 
-    victims_postcodes = (
-        Address.objects.filter(person__primary_role__in=(*VICTIM_ROLES, PersonRole.HOUSEHOLD_MEMBER))
-        .exclude(postcode_index="")
-        .values("postcode_index")
-    )
-    return Address.objects.filter(postcode_index__in=victims_postcodes).values("person_id")
+    theirs = Address.objects.filter(person__primary_role__in=(*VICTIM_ROLES, PersonRole.HOUSEHOLD_MEMBER))
+    no_postcode = Q(postcode_index="", shared_postcode_index="")
+    their_postcodes = [
+        theirs.exclude(postcode_index="").values("postcode_index"),
+        theirs.exclude(shared_postcode_index="").values("shared_postcode_index"),
+    ]
+    same = Q(pk__in=[])
+    for postcodes in their_postcodes:
+        # An empty index on this side never matches: the subqueries hold no empty value.
+        same |= Q(postcode_index__in=postcodes) | Q(shared_postcode_index__in=postcodes)
+    their_lines = theirs.exclude(shared_line_index="")
+    # His address has no postcode: any of theirs naming the same building.
+    same |= no_postcode & Q(shared_line_index__in=their_lines.values("shared_line_index"))
+    # Theirs has no postcode: any of his naming the same building, with a postcode or not.
+    same |= Q(shared_line_index__in=their_lines.filter(no_postcode).values("shared_line_index"))
+    return Address.objects.filter(same).values("person_id")
 
 
 def people_worked_with(user: User) -> Any:

@@ -29,7 +29,7 @@ from waymark.people.choices import (
     YesNoUnknown,
     age_in_years,
 )
-from waymark.people.normalise import BlindIndexKind, blind_index
+from waymark.people.normalise import BlindIndexKind, address_building, blind_index
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
@@ -248,6 +248,29 @@ class Address(BaseModel):
         db_index=True,
         help_text="Blind index of the outward code (never for refuge or safe).",
     )
+    # The two columns below serve the perpetrator-programme firewall's shared-address veto alone
+    # (waymark/people/access.py): refuge and safe addresses have no postcode index, so that no
+    # postcode search can find them, yet the firewall must still see that a participant's address
+    # is the survivor's safe address or refuge, or the same street address with no postcode.
+    # Person search and matching never read them.
+    shared_postcode_index = models.CharField(
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text=(
+            "Refuge and safe addresses only: blind index of the postcode, for the programme firewall's "
+            "shared-address veto. Never used by search or matching."
+        ),
+    )
+    shared_line_index = models.CharField(
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text=(
+            "Blind index of the building the first line names (house number and street), for the "
+            "programme firewall's shared-address veto. Never used by search or matching."
+        ),
+    )
     lived_from = models.DateField(null=True, blank=True)
     lived_to = models.DateField(null=True, blank=True)
     is_current = models.BooleanField(default=True, help_text="Cleared when the address is ended; history is kept.")
@@ -286,15 +309,37 @@ class Address(BaseModel):
         return warnings + _knows_warning(self.perpetrator_knows, what="address")
 
     def compute_blind_indexes(self) -> dict[str, str]:
-        """Index values for the postcode. Refuge and safe addresses are never indexed."""
-        indexes = {"postcode_index": "", "postcode_district_index": ""}
-        if self.is_refuge_or_safe or not self.postcode:
-            return indexes
-        try:
-            indexes["postcode_index"] = blind_index(BlindIndexKind.POSTCODE, self.postcode)
-            indexes["postcode_district_index"] = blind_index(BlindIndexKind.POSTCODE_DISTRICT, self.postcode)
-        except ValueError:
-            pass  # not a UK postcode (an address abroad): nothing to match on
+        """Index values for the postcode and the first line.
+
+        Refuge and safe addresses never have a ``postcode_index`` or ``postcode_district_index``,
+        so no postcode search or match can find them. Their postcode's index goes into
+        ``shared_postcode_index`` instead, and every address with a line 1 gets a
+        ``shared_line_index``: both are read by the programme firewall's shared-address veto
+        alone (``waymark/people/access.py``), never by search or matching. A postcode that is not
+        a UK one (an address abroad) gives no index at all."""
+        indexes = {
+            "postcode_index": "",
+            "postcode_district_index": "",
+            "shared_postcode_index": "",
+            "shared_line_index": "",
+        }
+        if self.postcode:
+            try:
+                postcode = blind_index(BlindIndexKind.POSTCODE, self.postcode)
+                district = blind_index(BlindIndexKind.POSTCODE_DISTRICT, self.postcode)
+            except ValueError:
+                pass  # not a UK postcode (an address abroad): nothing to match on
+            else:
+                if self.is_refuge_or_safe:
+                    indexes["shared_postcode_index"] = postcode
+                else:
+                    indexes["postcode_index"], indexes["postcode_district_index"] = postcode, district
+        if self.line1:
+            try:
+                building = address_building(self.line1, self.line2 or "")
+                indexes["shared_line_index"] = blind_index(BlindIndexKind.ADDRESS_LINE, building)
+            except ValueError:
+                pass  # punctuation only: nothing to compare
         return indexes
 
 

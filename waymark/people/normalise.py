@@ -1,4 +1,4 @@
-"""Normalising postcodes, phone numbers and email addresses, and their blind indexes.
+"""Normalising postcodes, phone numbers, email addresses and address lines, and their blind indexes.
 
 Matching (``waymark/matching``) must never compare plaintext it has decrypted in bulk. To find
 records sharing a postcode, phone or email it computes the blind index of the value typed in and
@@ -13,11 +13,17 @@ filters on the stored index column, for example::
 call the ``normalise_*`` function first when input may be partial. Refuge and safe addresses
 carry no postcode index at all (see ``Address.compute_blind_indexes``): a safe address must
 never be findable by typing in a postcode.
+
+The address-line index (``BlindIndexKind.ADDRESS_LINE``, ``Address.shared_line_index``) serves
+the perpetrator-programme firewall alone (``waymark/people/access.py``): it tells that two records
+name the same building when a postcode is missing. Search and matching never use it: an address
+line is no evidence of identity, and a safe address must stay unfindable.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -38,6 +44,7 @@ class BlindIndexKind(models.TextChoices):
     POSTCODE_DISTRICT = "postcode_district", "Postcode district (outward code)"
     PHONE = "phone", "Phone number"
     EMAIL = "email", "Email address"
+    ADDRESS_LINE = "address_line", "Address line (the programme firewall only, never search)"
 
 
 def normalise_postcode(value: str) -> str:
@@ -85,11 +92,95 @@ def normalise_email(value: str) -> str:
     return cleaned
 
 
+# Apostrophes join ("St John's" is "st johns"); every other mark separates ("Flat 2,12 Elm Rd.").
+_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`]")
+_NOT_WORD = re.compile(r"[\W_]+")
+# The forms people write a street word in, each reduced to its long form, so "12 Elm Rd." is
+# "12 elm road"; "Apt 3" and "Apartment 3" are "flat 3", as records write them just as often.
+_WORD_FORMS = {
+    "rd": "road",
+    "st": "street",
+    "str": "street",
+    "ave": "avenue",
+    "av": "avenue",
+    "ln": "lane",
+    "dr": "drive",
+    "cl": "close",
+    "ct": "court",
+    "cres": "crescent",
+    "cresc": "crescent",
+    "pl": "place",
+    "ter": "terrace",
+    "terr": "terrace",
+    "apartment": "flat",
+    "apt": "flat",
+}
+# The words that end a street's name once reduced (waymark/core/addressscan.py has a similar list
+# for free text), so the building a line names can be told from a flat or a house name before it.
+_STREET_WORDS = (
+    "road",
+    "street",
+    "avenue",
+    "lane",
+    "drive",
+    "close",
+    "court",
+    "crescent",
+    "place",
+    "terrace",
+    "grove",
+    "mews",
+    "way",
+    "gardens",
+    "row",
+    "walk",
+    "square",
+    "parade",
+    "boulevard",
+)
+# A house number ("12", "12a"), one to three words of name, a street word: "12 elm road".
+_BUILDING = re.compile(rf"(?<!\S)\d+[^\W\d_]?(?: [^\W\d_]\w*){{1,3}}? (?:{'|'.join(_STREET_WORDS)})(?!\S)")
+
+
+def normalise_address_line(value: str) -> str:
+    """``"Flat 2, 12 Elm Rd."`` -> ``"flat 2 12 elm road"``: case-folded, punctuation removed,
+    whitespace collapsed, street words (and "apartment") in one form. Raises ValueError when
+    nothing is left."""
+    folded = unicodedata.normalize("NFKC", value or "").casefold()
+    words = _NOT_WORD.sub(" ", _APOSTROPHES.sub("", folded)).split()
+    if not words:
+        raise ValueError("Not an address line")
+    return " ".join(_WORD_FORMS.get(word, word) for word in words)
+
+
+def address_building(line1: str, line2: str = "") -> str:
+    """What an address's first lines say of its building, normalised: the house number and street
+    ("12 elm road") from line 1, else from line 2, else the whole of line 1 ("rose cottage").
+
+    A flat, or anything else written before the number, is left out on purpose: "Flat 2, 12 Elm
+    Road" and "12 Elm Road" are the same building, however each record was typed, and the firewall
+    that compares them errs towards hiding. Raises ValueError when line 1 has nothing in it."""
+    first = normalise_address_line(line1)
+    for line in (first, _normalised_or_empty(line2)):
+        found = _BUILDING.findall(line)
+        if found:
+            return str(found[-1])
+    return first
+
+
+def _normalised_or_empty(value: str) -> str:
+    try:
+        return normalise_address_line(value)
+    except ValueError:
+        return ""
+
+
 _NORMALISERS = {
     BlindIndexKind.POSTCODE: normalise_postcode,
     BlindIndexKind.POSTCODE_DISTRICT: postcode_district,
     BlindIndexKind.PHONE: normalise_phone,
     BlindIndexKind.EMAIL: normalise_email,
+    BlindIndexKind.ADDRESS_LINE: normalise_address_line,
 }
 
 
