@@ -70,7 +70,10 @@ def test_needs_rows_give_the_rate_by_the_latest_estimate_and_name_it():
     estimate(2025, 50_000, 50_000)
     referrals(date(2024, 6, 1), "female", 300)
     referrals(date(2026, 6, 1), "female", 250)
-    rows = {row["financial_year"].split(" ")[0]: row for row in needs_rows(2023, 2026, area=AREA)}
+    # Each year to 30 September (as a Q2 board pack counts them): 2026/27's part is over, so it has a rate.
+    rows = {
+        row["financial_year"].split(" ")[0]: row for row in needs_rows(2023, 2026, area=AREA, through=date(2026, 9, 30))
+    }
     assert rows["2023/24"]["population"] is None and rows["2023/24"]["population_year"] is None
     assert rows["2023/24"]["referrals_per_1000"] is None
     assert rows["2024/25"]["population"] == 80_000 and rows["2024/25"]["population_year"] == 2024
@@ -114,3 +117,12 @@ def test_with_no_estimate_loaded_the_pack_says_there_is_no_rate():
     sections = {s["title"]: s for s in board_pack_content(2026, 2)["sections"]}
     equality = sections["Needs: referrals by equality group, the year and the year before"]
     assert "No population estimate is loaded for these years, so no rate is given." in equality["note"]
+
+
+def test_a_year_counted_to_date_gives_no_rate():
+    estimate(2025, 50_000, 50_000)
+    referrals(date(2026, 6, 1), "female", 250)
+    rows = needs_rows(2025, 2026, area=AREA)  # 2026/27 is not over on 2 December 2026
+    assert rows[-1]["financial_year"].endswith("(to date)") and rows[-1]["referrals"] == 250
+    assert rows[-1]["referrals_per_1000"] is None and rows[-1]["population_year"] == 2025
+    assert rows[0]["referrals_per_1000"] == 0.0  # 2025/26 is over: its rate is given

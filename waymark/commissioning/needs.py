@@ -320,7 +320,9 @@ def _needs_table(
             before = None if values is None else values.get(year - 1)
             row[name] = count
             row[f"{name}_change"] = _change(count, before) if comparable else None
-            row[f"{name}_per_1000"] = _per_1000(count, population.get(year))
+            # A year counted to date gives no rate either: part of a year over a whole year's
+            # population would sit beside whole years' rates as if it were one.
+            row[f"{name}_per_1000"] = _per_1000(count, population.get(year)) if comparable else None
             if any((i, name) in withheld_quarters for i in inside[year]):
                 withheld.add((index, name))
         row["referrals_change_since_first_year"] = (
