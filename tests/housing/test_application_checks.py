@@ -4,12 +4,16 @@ the housing forms' messages written the GOV.UK way (naming the field, no Django 
 from __future__ import annotations
 
 import re
+import threading
+import time
 from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.urls import reverse
 
+from tests.audit.helpers import postgres_only
 from tests.conftest import signed_in_client
 from tests.housing.conftest import new_application
 from tests.people.factories import PersonFactory
@@ -238,3 +242,69 @@ def _kwargs(form):
         "IntelligenceForm": {"agencies": []},
         "DecisionForm": {"meetings": [], "upcoming": []},
     }.get(type(form).__name__, {})
+
+
+def test_every_record_of_the_same_person_is_locked_before_counting(
+    officer, applicant, council, time_machine, monkeypatch
+):
+    """The lock covers her record and every record confirmed to be hers, in the order of their ids."""
+    time_machine.move_to(date(2026, 11, 2))
+    duplicate = PersonFactory(held_by=council, given_name="Rosa", family_name="Applicant")
+    third = PersonFactory(held_by=council, given_name="Rosa", family_name="Applicant")
+    PersonLink.objects.create(new_person=duplicate, existing_person=applicant, confirmed_by=officer, reason="Same")
+    PersonLink.objects.create(new_person=third, existing_person=duplicate, confirmed_by=officer, reason="Same")
+    real_lock = actions._lock_people
+    locked: list[list] = []
+    monkeypatch.setattr(actions, "_lock_people", lambda model, ids: locked.append(real_lock(model, ids)) or locked[-1])
+    new_application(officer, duplicate)
+    assert locked == [sorted([applicant.pk, duplicate.pk, third.pk])]
+
+
+def _in_thread(target):
+    """Runs target on its own database connection (as another request would)."""
+    errors: list[BaseException] = []
+
+    def run():
+        try:
+            target()
+        except BaseException as error:  # reported to the test below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, errors
+
+
+@pytest.mark.django_db(transaction=True)
+@postgres_only
+def test_two_officers_saving_on_two_records_of_the_same_person_cannot_both_add_one(
+    officer, colleague_officer, applicant, council, time_machine
+):
+    time_machine.move_to(date(2026, 11, 2))
+    duplicate = PersonFactory(held_by=council, given_name="Rosa", family_name="Applicant")
+    PersonLink.objects.create(new_person=duplicate, existing_person=applicant, confirmed_by=officer, reason="Same")
+    created, release = threading.Event(), threading.Event()
+
+    def first_officer():
+        with transaction.atomic():
+            new_application(officer, applicant)
+            created.set()
+            release.wait(timeout=30)
+
+    def second_officer():
+        new_application(colleague_officer, duplicate)
+
+    first, first_errors = _in_thread(first_officer)
+    assert created.wait(timeout=30)
+    second, second_errors = _in_thread(second_officer)
+    time.sleep(0.5)
+    assert second.is_alive(), "the second save must wait for the lock on the first one's records"
+    release.set()
+    first.join(timeout=30)
+    second.join(timeout=30)
+    assert not first_errors
+    assert len(second_errors) == 1 and isinstance(second_errors[0], ValidationError)
+    assert "already has an open application" in str(second_errors[0])
+    assert HomelessnessApplication.objects.count() == 1

@@ -9,11 +9,14 @@ as the household says."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 
 from tests.api.conftest import token_client
@@ -23,7 +26,7 @@ from tests.people.factories import PersonFactory
 from waymark.housing import actions, selectors
 from waymark.housing.choices import HouseholdRole, PlacementType
 from waymark.housing.extract import extract_queryset, extract_rows
-from waymark.housing.models import HomelessnessApplication, TemporaryPlacement
+from waymark.housing.models import HomelessnessApplication, HouseholdMember, TemporaryPlacement
 from waymark.web.home import panels_for
 
 pytestmark = pytest.mark.django_db
@@ -148,12 +151,154 @@ def test_home_count_placement_flag_and_extract_agree_with_the_household_not_the_
     assert flags == {str(children_untick.pk): True, str(pregnant_untick.pk): True, str(no_children_ticked.pk): False}
 
 
+def _children_bnb_at_end(start, end):
+    return dict(selectors.quarter_figures(start, end))["of which households with children in bed and breakfast"]
+
+
+def _extract_for_period(start, end):
+    out = io.StringIO()
+    call_command(
+        "report", "housing", "--from", start.isoformat(), "--to", end.isoformat(), "--format", "csv", stdout=out
+    )
+    (row,) = csv.DictReader(io.StringIO(out.getvalue()))
+    return row["ta_household_with_children"], row["ta_children_in_bnb_over_6_weeks"]
+
+
+Q3 = (date(2026, 10, 1), date(2026, 12, 31))
+Q4 = (date(2027, 1, 1), date(2027, 3, 31))
+CHILD_JOINS = date(2027, 1, 15)  # in Q4, 74 nights into the placement
+
+
 def test_a_child_added_to_the_household_later_counts_from_then(officer, council, time_machine):
+    """A past quarter is not rewritten, and the six weeks run from the day the child joined."""
     time_machine.move_to(START)
     application = _apply(officer, council)
-    _place(officer, application)
-    time_machine.move_to(OVER_SIX_WEEKS)
+    placement = _place(officer, application)
+    time_machine.move_to(CHILD_JOINS)
+    assert _children_bnb_at_end(*Q3) == 0
+    assert _extract_for_period(*Q3) == ("N", "N")
+    member = actions.household_member_add(
+        actor=officer, application=application, member=actions.Member(HouseholdRole.CHILD, 0)
+    )
+    assert member.joined_on == CHILD_JOINS
+
+    # The household has children from today: today's placement says so ...
+    placement.refresh_from_db()
+    assert placement.with_children and placement.children_since() == CHILD_JOINS
+    # ... but Q3, which ended before the child joined, is as it was: figures and the H-CLIC extract.
+    assert _children_bnb_at_end(*Q3) == 0
+    assert _extract_for_period(*Q3) == ("N", "N")
+    # Q4 ends with the child in the household: counted.
+    assert _children_bnb_at_end(*Q4) == 1
+
+    # The six weeks count from the day the child joined, not from the placement's start (74 nights ago).
     assert _figures(officer)["Children in B&B over 6 weeks"] == 0
-    actions.household_member_add(actor=officer, application=application, member=actions.Member(HouseholdRole.CHILD, 0))
+    assert not _flagged_on_page(officer, application)
+    time_machine.move_to(CHILD_JOINS + timedelta(days=42))  # exactly six weeks: not yet
+    assert _figures(officer)["Children in B&B over 6 weeks"] == 0
+    assert not _flagged_on_page(officer, application)
+    time_machine.move_to(CHILD_JOINS + timedelta(days=43))
     assert _figures(officer)["Children in B&B over 6 weeks"] == 1
     assert _flagged_on_page(officer, application)
+    # The extract covers applications made in its period, read as at its end (or today, if later).
+    assert _extract_for_period(Q3[0], Q4[1]) == ("Y", "Y")
+    assert _extract_for_period(*Q3) == ("N", "N")  # still
+
+
+# --- The rule's Python and database forms agree (a table of households, every day) -----------
+
+D0 = date(2026, 11, 2)  # every placement starts here
+
+
+def _member(application, role, *, pregnant=False, joined=None):
+    return HouseholdMember.objects.create(
+        application=application,
+        role=role,
+        age=30 if role != HouseholdRole.CHILD else 4,
+        pregnant=pregnant,
+        joined_on=None if joined is None else D0 + timedelta(days=joined),
+    )
+
+
+# (members as (role, pregnant, joined: days after the placement's start, None = with the
+# application), placement type, ended: days after the start or None)
+HOUSEHOLDS = [
+    ([], "bnb", None),
+    ([(HouseholdRole.OTHER_ADULT, False, None)], "bnb", None),
+    ([(HouseholdRole.OTHER_ADULT, False, 3)], "bnb", None),
+    ([(HouseholdRole.CHILD, False, None)], "bnb", None),
+    ([(HouseholdRole.CHILD, False, None)], "bnb", 40),
+    ([(HouseholdRole.CHILD, False, None)], "bnb", 43),
+    ([(HouseholdRole.CHILD, False, None)], "hostel", None),
+    ([(HouseholdRole.PARTNER, True, None)], "bnb", None),
+    ([(HouseholdRole.CHILD, False, -20)], "bnb", None),  # joined before the placement began
+    ([(HouseholdRole.CHILD, False, 0)], "bnb", None),
+    ([(HouseholdRole.CHILD, False, 10)], "bnb", None),
+    ([(HouseholdRole.CHILD, False, 10)], "bnb", 50),
+    ([(HouseholdRole.CHILD, False, 10)], "bnb", 60),
+    ([(HouseholdRole.PARTNER, True, 25)], "bnb", None),
+    ([(HouseholdRole.CHILD, False, 30), (HouseholdRole.PARTNER, True, 5)], "bnb", None),  # the first to join
+    ([(HouseholdRole.CHILD, False, 30), (HouseholdRole.OTHER_ADULT, False, None)], "bnb", None),
+    ([(HouseholdRole.CHILD, False, 70)], "bnb", 60),  # joined after the placement ended
+]
+
+
+def test_the_python_and_database_forms_of_the_rule_agree(officer, council, time_machine):
+    time_machine.move_to(D0 + timedelta(days=120))
+    placements = {}
+    for index, (members, placement_type, ended) in enumerate(HOUSEHOLDS):
+        application = _apply(officer, council)
+        for role, pregnant, joined in members:
+            _member(application, role, pregnant=pregnant, joined=joined)
+        placement = _place(officer, application, placement_type=placement_type, started_on=D0)
+        if ended is not None:
+            TemporaryPlacement.objects.filter(pk=placement.pk).update(ended_on=D0 + timedelta(days=ended))
+        placements[placement.pk] = index
+    loaded = list(TemporaryPlacement.objects.select_related("application").prefetch_related("application__household"))
+    for offset in range(-25, 110):
+        day = D0 + timedelta(days=offset)
+        python = {p.pk for p in loaded if p.with_children_by(day)}
+        database = {
+            p.pk
+            for p in selectors.with_children_in_household(TemporaryPlacement.objects.all(), by=day)
+            if p.household_has_children
+        }
+        assert python == database, (day, sorted(placements[pk] for pk in python ^ database))
+        current = [p for p in loaded if p.ended_on is None]
+        python_flag = {p.pk for p in current if p.children_in_bnb_over_six_weeks(day)}
+        database_flag = set(
+            selectors.children_in_bnb_over_six_weeks(TemporaryPlacement.objects.all(), day).values_list("pk", flat=True)
+        )
+        assert python_flag == database_flag, (day, sorted(placements[pk] for pk in python_flag ^ database_flag))
+    # Today's answer (no date) is every member's, as before.
+    assert {p.pk for p in loaded if p.with_children} == {
+        p.pk for p in selectors.with_children_in_household(TemporaryPlacement.objects.all()) if p.household_has_children
+    }
+
+
+@pytest.mark.parametrize(
+    ("members", "ended", "today", "flagged"),
+    [
+        ([(HouseholdRole.CHILD, False, None)], None, 42, False),  # exactly six weeks from the start
+        ([(HouseholdRole.CHILD, False, None)], None, 43, True),
+        ([(HouseholdRole.CHILD, False, 10)], None, 52, False),  # six weeks from the day she joined
+        ([(HouseholdRole.CHILD, False, 10)], None, 53, True),
+        ([(HouseholdRole.CHILD, False, -5)], None, 43, True),  # joined before the placement: from its start
+        ([(HouseholdRole.CHILD, False, 10)], 52, 90, False),  # ended at six weeks from joining
+        ([(HouseholdRole.CHILD, False, 10)], 53, 90, True),
+        ([(HouseholdRole.CHILD, False, 30), (HouseholdRole.PARTNER, True, 5)], None, 48, True),  # the first counts
+        ([(HouseholdRole.OTHER_ADULT, False, None)], None, 90, False),
+    ],
+)
+def test_the_six_week_clock_runs_from_the_later_of_the_start_and_the_first_to_join(
+    officer, council, time_machine, members, ended, today, flagged
+):
+    time_machine.move_to(D0 + timedelta(days=120))
+    application = _apply(officer, council)
+    for role, pregnant, joined in members:
+        _member(application, role, pregnant=pregnant, joined=joined)
+    placement = _place(officer, application, started_on=D0)
+    if ended is not None:
+        TemporaryPlacement.objects.filter(pk=placement.pk).update(ended_on=D0 + timedelta(days=ended))
+    placement = TemporaryPlacement.objects.select_related("application").get(pk=placement.pk)
+    assert placement.children_in_bnb_over_six_weeks(D0 + timedelta(days=today)) is flagged

@@ -189,21 +189,28 @@ def _same_applicant(person: Any, *, case: Any, referral: Any) -> None:
         raise ValidationError({"referral": "That referral is about someone else. Link only the applicant's own."})
 
 
+def _lock_people(person_model: Any, ids: Iterable[Any]) -> list[Any]:
+    """Locks these people's records (``SELECT … FOR UPDATE``), in the order of their ids."""
+    return list(
+        person_model.objects.select_for_update().filter(pk__in=list(ids)).order_by("pk").values_list("pk", flat=True)
+    )
+
+
 def _no_open_application(person: Any, agency: Any) -> None:
     """One open application per person at a council: a second is refused, naming the open one.
 
     Her circumstances changing (a new address, the household, the duty ending) are recorded on the
-    open application; a new application follows once its duties have ended. The person's record
-    is locked first, so two officers saving at once cannot both add one. Records confirmed to be
-    the same person (``same_person_ids``) count as hers."""
+    open application; a new application follows once its duties have ended. Records confirmed to
+    be the same person (``same_person_ids``) count as hers, so every one of them is locked before
+    counting (in the order of their ids, so two saves never wait on each other crosswise): two
+    officers saving on two records of the same woman at once cannot both add one."""
     from waymark.matching.selectors import same_person_ids
     from waymark.people.models import Person
 
-    list(Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True))
+    same = same_person_ids(person.pk)
+    _lock_people(Person, same)
     open_application = (
-        HomelessnessApplication.objects.filter(
-            agency=agency, person_id__in=same_person_ids(person.pk), stage__in=OPEN_STAGES
-        )
+        HomelessnessApplication.objects.filter(agency=agency, person_id__in=same, stage__in=OPEN_STAGES)
         .order_by("applied_on", "number")
         .first()
     )
@@ -304,10 +311,18 @@ def application_create(
 
 @transaction.atomic
 def household_member_add(*, actor: User, application: HomelessnessApplication, member: Member) -> HouseholdMember:
+    """Adds a member to the household of an application already recorded. They count for the
+    household's figures from today (``joined_on``, London): a past quarter's figures, and the six
+    weeks of a placement in B&B, do not change because a child joined later
+    (``models.family_member_joined_by``). Members recorded with the application count from the start."""
     access.require_work_on_application(actor, application)
     (cleaned,) = _clean_household([member])
     record = HouseholdMember.objects.create(
-        application=application, role=cleaned.role, age=cleaned.age, pregnant=cleaned.pregnant
+        application=application,
+        role=cleaned.role,
+        age=cleaned.age,
+        pregnant=cleaned.pregnant,
+        joined_on=timezone.localdate(),
     )
     audit_record(actor=actor, action=AuditAction.CREATE, obj=record, detail={"application": str(application.pk)})
     return record

@@ -109,7 +109,10 @@ def extract_queryset(applications: QuerySet[HomelessnessApplication]) -> QuerySe
 
 
 def extract_rows(applications: Iterable[HomelessnessApplication], *, today: dt.date) -> list[dict[str, Any]]:
-    """One row per application, coded as ``HCLIC_CODES`` says. Nothing that names or locates anyone."""
+    """One row per application, coded as ``HCLIC_CODES`` says. Nothing that names or locates anyone.
+
+    ``today`` is the day the rows are read as at (the period's end, or today for a period still
+    running): the children columns count only members who had joined the household by then."""
     rows = []
     for application in applications:
         duties = {duty.kind: duty for duty in application.duties.all()}
@@ -149,7 +152,11 @@ def extract_rows(applications: Iterable[HomelessnessApplication], *, today: dt.d
                 "ta_latest_end": _iso(latest.ended_on) if latest else "",
                 "ta_out_of_district": "Y" if any(p.out_of_district for p in placements) else "N",
                 # From the household (``HomelessnessApplication.household_with_children``), not the ticks.
-                "ta_household_with_children": "Y" if placements and application.household_with_children else "N",
+                # As the household stood on ``today`` (the period's end): a child who joined later
+                # does not change a past period (``models.family_member_joined_by``).
+                "ta_household_with_children": "Y"
+                if placements and application.household_with_children_by(today)
+                else "N",
                 "ta_children_in_bnb_over_6_weeks": "Y"
                 if any(p.children_in_bnb_over_six_weeks(today) for p in placements)
                 else "N",
@@ -186,4 +193,6 @@ class HousingExtract:
         applications = HomelessnessApplication.objects.all()
         if options.get("agency"):
             applications = applications.filter(agency__ref=options["agency"])
-        return extract_rows(da_cases(applications, start, end), today=timezone.localdate())
+        # Read as at the period's end (or today, for a period still running): a past period's rows do
+        # not change when a child joins the household later.
+        return extract_rows(da_cases(applications, start, end), today=min(end, timezone.localdate()))

@@ -234,14 +234,15 @@ class PlacementForm(MessagesForm):
         super().__init__(*args, **kwargs)
         if not may_record_address:
             del self.fields["address"]
-        # Filled from the household (the one rule: a dependent child or a pregnant member); the
-        # action refuses a tick that contradicts it.
-        children = sum(1 for member in household if member.is_child)
-        pregnant = any(member.pregnant for member in household)
-        found = [f"{children} dependent {'child' if children == 1 else 'children'}"] if children else []
-        found += ["a pregnant member"] if pregnant else []
+        # Filled from the household by the one rule (``HouseholdMember.with_children``: a dependent
+        # child or a pregnant member); the action refuses a tick that contradicts it. The counts
+        # below only say what was found.
+        members = list(household)
         field = self.fields["household_with_children"]
-        field.initial = bool(found)
+        field.initial = any(member.with_children for member in members)
+        children = sum(1 for member in members if member.is_child)
+        found = [f"{children} dependent {'child' if children == 1 else 'children'}"] if children else []
+        found += ["a pregnant member"] if any(member.pregnant for member in members) else []
         field.help_text = (
             f"From the household: {' and '.join(found)}." if found else "From the household: no dependent children."
         ) + " To change it, change the household first."

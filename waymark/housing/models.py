@@ -56,6 +56,15 @@ BNB_CHILDREN_LIMIT_DAYS = 42
 # is the same rule for one member in Python; ``selectors.with_children_in_household`` uses this Q.
 FAMILY_MEMBER = Q(role=HouseholdRole.CHILD) | Q(pregnant=True)
 
+
+def family_member_joined_by(day: Any) -> Q:
+    """``FAMILY_MEMBER``, counted from the day the member joined the household record: one in the
+    household as applied (``joined_on`` empty) counts from the start, one added later from their
+    ``joined_on``. ``day`` is a date or an expression (the end of a quarter, an extract's period end).
+    The Python form is ``HouseholdMember.with_children_by``; the two are tested to agree."""
+    return FAMILY_MEMBER & (Q(joined_on__isnull=True) | Q(joined_on__lte=day))
+
+
 # A partner, or anyone recorded as an adult, is 16 or over (the Domestic Abuse Act 2021 applies
 # between people aged 16 or over; a dependent child is under 16, or 16 to 18 in education).
 ADULT_MIN_AGE = 16
@@ -190,6 +199,11 @@ class HomelessnessApplication(BaseModel):
         Reads ``household.all()``, so a prefetch of ``household`` serves it (the extract's)."""
         return any(member.with_children for member in self.household.all())
 
+    def household_with_children_by(self, day: date) -> bool:
+        """As ``household_with_children``, but counting only members who had joined by ``day``
+        (``family_member_joined_by``): a past quarter's figure does not change when a child joins later."""
+        return any(member.with_children_by(day) for member in self.household.all())
+
     def support_need_labels(self) -> list[str]:
         from waymark.housing.choices import SupportNeed
 
@@ -203,6 +217,12 @@ class HouseholdMember(BaseModel):
     role = models.CharField(max_length=16, choices=HouseholdRole.choices)
     age = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Age in years when the household applied.")
     pregnant = models.BooleanField(default=False)
+    joined_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the member was added to the household record (London). Empty for a member "
+        "recorded with the application: in the household from the start.",
+    )
 
     objects = ApplicationRecordQuerySet.as_manager()
 
@@ -221,6 +241,10 @@ class HouseholdMember(BaseModel):
     def with_children(self) -> bool:
         """This member makes the household one with children (``FAMILY_MEMBER``, in Python)."""
         return self.is_child or self.pregnant
+
+    def with_children_by(self, day: date) -> bool:
+        """``with_children`` counted from the day they joined (``family_member_joined_by``, in Python)."""
+        return self.with_children and (self.joined_on is None or self.joined_on <= day)
 
 
 class Duty(BaseModel):
@@ -322,13 +346,24 @@ class TemporaryPlacement(BaseModel):
         household says)."""
         return self.application.household_with_children
 
+    def with_children_by(self, day: date) -> bool:
+        """``with_children`` as the household stood on ``day`` (a quarter's or an extract's end)."""
+        return self.application.household_with_children_by(day)
+
+    def children_since(self) -> date | None:
+        """The day the placement became one of a household with children: the later of its start and
+        the day the first dependent child or pregnant member joined (``family_member_joined_by``:
+        a member recorded with the application counts from the start). None without one."""
+        joined = [m.joined_on or self.started_on for m in self.application.household.all() if m.with_children]
+        return max(self.started_on, min(joined)) if joined else None
+
     def children_in_bnb_over_six_weeks(self, today: date) -> bool:
-        """The one rule: a household with children in B&B for more than six weeks (42 days)."""
-        return (
-            self.placement_type == PlacementType.BED_AND_BREAKFAST
-            and self.days_placed(today) > BNB_CHILDREN_LIMIT_DAYS
-            and self.with_children
-        )
+        """The one rule: a household with children in B&B for more than six weeks (42 days), the
+        six weeks counted from ``children_since`` to the end date (or ``today``) only."""
+        if self.placement_type != PlacementType.BED_AND_BREAKFAST:
+            return False
+        since = self.children_since()
+        return since is not None and ((self.ended_on or today) - since).days > BNB_CHILDREN_LIMIT_DAYS
 
 
 # --- The DA tenancy panel --------------------------------------------------------------------

@@ -17,6 +17,7 @@ from waymark.housing.models import (
     Duty,
     HouseholdMember,
     TemporaryPlacement,
+    family_member_joined_by,
 )
 from waymark.housing.states import OPEN_STATUSES, PanelStatus
 
@@ -60,22 +61,31 @@ def current_placements(user: User) -> QuerySet[Any]:
     return TemporaryPlacement.objects.visible_to(user).filter(ended_on__isnull=True)
 
 
-def with_children_in_household(placements: QuerySet[Any]) -> QuerySet[Any]:
+def with_children_in_household(placements: QuerySet[Any], by: date | None = None) -> QuerySet[Any]:
     """Annotates each placement with ``household_has_children``: the database form of
     ``TemporaryPlacement.with_children`` (``models.FAMILY_MEMBER``: a dependent child or a pregnant
-    member in the application's household), never the tick stored on the placement."""
-    family = HouseholdMember.objects.filter(FAMILY_MEMBER, application=OuterRef("application"))
+    member in the application's household), never the tick stored on the placement. With ``by``,
+    the household as it stood that day (``models.family_member_joined_by``, the Python form
+    ``TemporaryPlacement.with_children_by``): members who joined later do not count."""
+    rule = FAMILY_MEMBER if by is None else family_member_joined_by(by)
+    family = HouseholdMember.objects.filter(rule, application=OuterRef("application"))
     return placements.annotate(household_has_children=Exists(family))
 
 
 def children_in_bnb_over_six_weeks(placements: QuerySet[Any], today: date) -> QuerySet[Any]:
     """The database form of ``TemporaryPlacement.children_in_bnb_over_six_weeks`` (the same rule):
-    current placements only, started more than 42 days before ``today``."""
-    return with_children_in_household(placements).filter(
+    current placements only, in B&B more than 42 days before ``today`` with a dependent child or a
+    pregnant member who joined the household more than 42 days before ``today`` (or was in it from
+    the start): the six weeks run from the later of the placement's start and their joining."""
+    six_weeks_before = today - timedelta(days=BNB_CHILDREN_LIMIT_DAYS)
+    family = HouseholdMember.objects.filter(
+        family_member_joined_by(six_weeks_before - timedelta(days=1)), application=OuterRef("application")
+    )
+    return placements.filter(
+        Exists(family),
         placement_type=PlacementType.BED_AND_BREAKFAST,
-        household_has_children=True,
         ended_on__isnull=True,
-        started_on__lt=today - timedelta(days=BNB_CHILDREN_LIMIT_DAYS),
+        started_on__lt=six_weeks_before,
     )
 
 
@@ -124,7 +134,9 @@ def quarter_figures(start: date, end: date) -> list[tuple[str, int]]:
         relief_secured=Count("pk", filter=relief & within("ended_on") & secured),
     )
     in_placement_at_end = Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gt=end))
-    placements = with_children_in_household(TemporaryPlacement.objects.all()).aggregate(
+    # "With children" as the household stood on the last day: a child who joined later does not
+    # change a past quarter (``models.family_member_joined_by``).
+    placements = with_children_in_household(TemporaryPlacement.objects.all(), by=end).aggregate(
         started=Count("pk", filter=within("started_on")),
         at_end=Count("pk", filter=in_placement_at_end),
         children_bnb_at_end=Count(

@@ -711,7 +711,9 @@ def extract(request: AuthenticatedHttpRequest) -> HttpResponse:
     end = end or today
     if end < start:
         start, end = end, start
-    rows = extract_rows(da_cases(access.applications_visible_to(request.user), start, end), today=today)
+    # Read as at the period's end (today for a period still running), so a past period's rows do not
+    # change when a child joins the household later.
+    rows = extract_rows(da_cases(access.applications_visible_to(request.user), start, end), today=min(end, today))
     audit_record(
         actor=_user(request),
         action=AuditAction.EXPORT,
