@@ -3,6 +3,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from waymark.people.normalise import (
+    _FLAT_WORDS as FLAT_WORDS,
+)
+from waymark.people.normalise import (
+    _STREET_WORDS as STREET_WORDS,
+)
+from waymark.people.normalise import (
+    _WORD_FORMS as WORD_FORMS,
+)
+from waymark.people.normalise import (
     BlindIndexKind,
     address_building,
     blind_index,
@@ -162,6 +171,25 @@ def test_an_address_line_with_nothing_in_it_is_refused(given):
         ("Flat 2", "12 Elm Road", "12 elm road"),  # line 1 names no street: line 2's
         ("Rose Cottage", "", "rose cottage"),  # no house number and street: the whole of line 1
         ("Flat 2", "Kings Court", "flat 2"),
+        # Street words once missing: hill, rise, view, park, green, vale, wharf, yard, mount, ...
+        ("Flat 2, 14 Victoria Hill", "", "14 victoria hill"),
+        ("14 Victoria Hill", "", "14 victoria hill"),
+        ("3 Orchard Rise", "", "3 orchard rise"),
+        ("Flat 1, 8 Sea View", "", "8 sea view"),
+        ("22 Abbey Park", "", "22 abbey park"),
+        ("5 Ferry Wharf", "Leeds", "5 ferry wharf"),
+        ("Unit 4, 9 Tanners Yard", "", "9 tanners yard"),
+        ("17 Long Meadows", "", "17 long meadows"),
+        ("Flat 6, 2 Mill Gdns", "", "2 mill gardens"),
+        # No street word at all: from the first house number (not a flat's) to the end of the line.
+        ("Flat 2, 14 Victoria Foo", "", "14 victoria foo"),
+        ("Rose House 14 Victoria Foo", "", "14 victoria foo"),
+        ("Flat 2", "14 Victoria Foo", "14 victoria foo"),
+        ("12 Broadway", "", "12 broadway"),
+        ("Apartment 4B, The Maltings", "", "flat 4b the maltings"),  # a flat's number only: the whole line
+        # Line 1 empty: line 2 is read.
+        ("", "12 Elm Road", "12 elm road"),
+        (" , ", "Rose Cottage", "rose cottage"),
     ],
 )
 def test_the_building_an_address_names(line1, line2, building):
@@ -177,6 +205,47 @@ def test_whatever_comes_before_the_house_number_is_not_the_building(before, numb
     building = address_building(street)
     assert address_building(", ".join([*before, street])) == building
     assert normalise_address_line(street).startswith(building) and building.startswith(f"{number} ")
+
+
+@pytest.mark.parametrize("line2", ["", "  ", ",.-"])
+def test_a_building_needs_a_line_with_something_in_it(line2):
+    with pytest.raises(ValueError):
+        address_building("", line2)
+
+
+# A street's name that ends in no street word: letters, none of them a street word or a short form
+# of one ("rd"), nor a word that makes the next number a flat's.
+plain_street_names = street_names.filter(
+    lambda words: not set(words) & {*STREET_WORDS, *WORD_FORMS, *WORD_FORMS.values(), *FLAT_WORDS}
+)
+
+
+@given(
+    st.sampled_from(["", "Flat {k}, ", "Apartment {k} ", "Unit {k}, ", "Rose House, ", "Flat {k} Rose House "]),
+    st.integers(1, 99),
+    st.integers(1, 999),
+    st.one_of(street_names, plain_street_names),
+    st.sampled_from([*STREET_WORDS, ""]),
+)
+def test_a_flat_or_house_name_before_the_number_is_never_the_building(before, k, number, name, street_word):
+    """With or without a street word ("14 Victoria Hill", "14 Victoria Foo"), whatever names a flat or
+    a house before the house number leaves the building as it is: the firewall compares the two."""
+    street = " ".join([str(number), *name, street_word]).strip()
+    building = address_building(street)
+    assert address_building(before.format(k=k) + street) == building
+    assert building.startswith(f"{number} ") and normalise_address_line(street).startswith(building)
+
+
+@given(st.integers(1, 999), plain_street_names, st.sampled_from(sorted(STREET_WORDS)))
+def test_every_street_word_ends_a_street(number, name, street_word):
+    line = f"Flat 9, {number} {' '.join(name)} {street_word.title()}"
+    assert address_building(line) == f"{number} {' '.join(name)} {street_word}"
+
+
+@given(st.integers(1, 999), street_names)
+def test_line_2_stands_in_for_an_empty_line_1(number, name):
+    street = f"{number} {' '.join(name)}"
+    assert address_building("", street) == address_building(street) == address_building(" ,", street)
 
 
 def test_address_line_index_is_its_own_kind():

@@ -55,9 +55,19 @@ def test_no_postcode_or_one_abroad_gives_no_postcode_index(kind):
 
 
 @pytest.mark.parametrize("kind", list(AddressKind))
-def test_no_line_1_gives_no_line_index(kind):
-    assert _indexes(kind=kind, line1="", line2="12 Elm Road", postcode="")["shared_line_index"] == ""
-    assert _indexes(kind=kind, line1=" ,. ", postcode="")["shared_line_index"] == ""
+def test_no_line_1_gives_the_building_line_2_names(kind):
+    """Once "no line 1, no line index": but an address typed with its street in line 2 and line 1
+    left empty (or holding only punctuation) is still that building, and a participant recorded
+    there must be hidden as surely as one recorded with line 1 filled in. The firewall errs
+    towards hiding, so line 2 is read."""
+    assert _indexes(kind=kind, line1="", line2="12 Elm Road", postcode="")["shared_line_index"] == BUILDING
+    assert _indexes(kind=kind, line1=" ,. ", line2="12 Elm Rd", postcode="")["shared_line_index"] == BUILDING
+
+
+@pytest.mark.parametrize("kind", list(AddressKind))
+def test_no_line_at_all_gives_no_line_index(kind):
+    assert _indexes(kind=kind, line1="", line2="", postcode="")["shared_line_index"] == ""
+    assert _indexes(kind=kind, line1=" ,. ", line2="-", postcode="")["shared_line_index"] == ""
 
 
 def test_line_2_names_the_building_when_line_1_does_not():
@@ -124,3 +134,36 @@ def test_migration_0007_fills_the_indexes_of_addresses_recorded_before(survivor,
     # Run again, nothing changes.
     migration.fill_shared_indexes(historical, None)
     assert Address.objects.get(pk=safe.pk).shared_line_index == BUILDING
+
+
+@pytest.mark.django_db
+def test_migration_0008_computes_again_the_building_of_rows_indexed_by_the_older_normaliser(survivor, monkeypatch):
+    """0007's fill, run again in 0008 with today's normaliser (more street words, the line from the
+    house number, line 2 when line 1 is empty), chunk by chunk, rewrites the indexes that differ."""
+    fill = importlib.import_module(f"waymark.people.migrations.{MIGRATION}")
+    migration = importlib.import_module("waymark.people.migrations.0008_shared_line_index_from_line_2")
+    assert migration.Migration.atomic is False and fill.Migration.atomic is False
+    monkeypatch.setattr(fill, "CHUNK", 2)
+    rows = [
+        Address.objects.create(person=survivor, kind=AddressKind.HOME, line1=line1, line2=line2, postcode="")
+        for line1, line2 in [
+            ("Flat 2, 14 Victoria Hill", ""),
+            ("Flat 3, 14 Victoria Foo", ""),
+            ("", "12 Elm Road"),
+        ]
+    ]
+    # As the older normaliser indexed them: the whole of line 1, or nothing without a line 1.
+    older = [blind_index(BlindIndexKind.ADDRESS_LINE, "flat 2 14 victoria hill"), "x", ""]
+    for row, value in zip(rows, older, strict=True):
+        Address.objects.filter(pk=row.pk).update(shared_line_index=value)
+
+    historical = (
+        MigrationExecutor(connection).loader.project_state(("people", "0008_shared_line_index_from_line_2")).apps
+    )
+    for _ in range(2):  # idempotent: a second run changes nothing
+        migration._fill.fill_shared_indexes(historical, None)
+        assert [Address.objects.get(pk=row.pk).shared_line_index for row in rows] == [
+            blind_index(BlindIndexKind.ADDRESS_LINE, "14 Victoria Hill"),
+            blind_index(BlindIndexKind.ADDRESS_LINE, "14 Victoria Foo"),
+            BUILDING,
+        ]

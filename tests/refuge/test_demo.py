@@ -66,3 +66,11 @@ def test_deterministic(demo):
     first = list(RefugeReferral.objects.order_by("number").values_list("number", "status", "received_on", "children"))
     assert first[0][0] == "RR-2025-00001"
     assert len({row[1] for row in first}) >= 4
+
+
+def test_every_demo_house_and_sanctuary_carries_the_firewalls_indexes(demo):
+    """The demo writes its addresses through the actions, so the programme firewall compares them."""
+    assert SafeHouse.objects.exists() and Sanctuary.objects.exists()
+    for row in [*SafeHouse.objects.all(), *Sanctuary.objects.all()]:
+        assert row.shared_line_index, "no building index"
+        assert (row.shared_postcode_index, row.shared_line_index) == tuple(row.compute_blind_indexes().values())

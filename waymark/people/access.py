@@ -13,7 +13,7 @@ case". Object checks are derived from the same scopes, so a list and a page can 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -63,6 +63,12 @@ VICTIM_ROLES = (PersonRole.SURVIVOR, PersonRole.CHILD)
 # An app not installed grants nothing (deny by default).
 _REGISTERED_GRANTS: list[Callable[[Any], Q]] = []
 _REGISTERED_LOCATION_GRANTS: list[Callable[[Any], Q]] = []
+# Addresses outside person records where survivors live or lived, for the programme firewall's
+# shared-address veto (``people_sharing_an_address_with_a_victim``): each source returns querysets
+# of a model with ``shared_postcode_index`` and ``shared_line_index`` columns (blind indexes made
+# by ``normalise.firewall_address_indexes``). Registered by:
+# - refuge: every safe house and every sanctuary-scheme property (waymark/refuge/hooks.py).
+_REGISTERED_VICTIM_ADDRESS_INDEXES: list[Callable[[], Iterable[Any]]] = []
 
 
 def register_person_grant(grant: Callable[[Any], Q]) -> None:
@@ -76,6 +82,16 @@ def register_location_grant(grant: Callable[[User], Q]) -> None:
     applies to it). Such a person must also be granted by ``people_visible_to``."""
     if grant not in _REGISTERED_LOCATION_GRANTS:
         _REGISTERED_LOCATION_GRANTS.append(grant)
+
+
+def register_victim_address_indexes(source: Callable[[], Iterable[Any]]) -> None:
+    """Adds addresses where survivors live, or lived, to those the programme firewall's
+    shared-address veto compares a participant's addresses with. ``source()`` returns querysets
+    (evaluated lazily, as subqueries) of models with ``shared_postcode_index`` and
+    ``shared_line_index``: blind indexes kept for this veto alone, never for search, filters,
+    APIs, exports or ordering."""
+    if source not in _REGISTERED_VICTIM_ADDRESS_INDEXES:
+        _REGISTERED_VICTIM_ADDRESS_INDEXES.append(source)
 
 
 def _is_member(user: User) -> bool:
@@ -136,7 +152,8 @@ def locations_visible_to(user: User) -> Any:
         scope = scope.filter(primary_role__in=PERPETRATOR_WORKER_MAY_LOCATE)
         # ... and never of someone whose address is, or was, also a victim's (or a household
         # member's): a shared home would give her address away. Compared by blind index (postcode,
-        # or the building when a postcode is missing), her refuge and safe addresses included,
+        # or the building when a postcode is missing), her refuge and safe addresses included, as
+        # are every refuge safe house and sanctuary property (registered by the refuge app),
         # current and past addresses on both sides; erring towards hiding.
         scope = scope.exclude(pk__in=people_sharing_an_address_with_a_victim())
     return scope
@@ -144,33 +161,53 @@ def locations_visible_to(user: User) -> Any:
 
 def people_sharing_an_address_with_a_victim() -> Any:
     """Ids of people with an address (current or past, of any kind) that is, or may be, one a
-    survivor, child or household member has, or had:
+    survivor, child or household member has, or had. "Theirs" is every address on their records
+    (refuge and safe ones included) and every address a registered source adds (refuge: every
+    safe house and sanctuary-scheme property). His address is theirs when it is:
 
-    - at the same postcode, compared by ``postcode_index`` and, for refuge and safe addresses
-      (which have none, so that search never finds them), ``shared_postcode_index``;
+    - at the same postcode: his ``postcode_index`` or ``shared_postcode_index`` (refuge and safe
+      addresses have only the second, so that search never finds them) is among theirs;
     - or naming the same building (``shared_line_index``: house number and street) where either
       address has no postcode index of either kind. A line alone is compared only then, so
       "1 High Street" in two towns, each with its postcode, is two addresses.
 
-    One query of subqueries, so ``locations_visible_to`` stays a scope."""
+    The index values of all of theirs are unioned into three subqueries (postcodes, buildings,
+    buildings without a postcode), compared in one query, so ``locations_visible_to`` stays a scope."""
     from waymark.people.models import Address
 
     theirs = Address.objects.filter(person__primary_role__in=(*VICTIM_ROLES, PersonRole.HOUSEHOLD_MEMBER))
     no_postcode = Q(postcode_index="", shared_postcode_index="")
-    their_postcodes = [
-        theirs.exclude(postcode_index="").values("postcode_index"),
-        theirs.exclude(shared_postcode_index="").values("shared_postcode_index"),
-    ]
-    same = Q(pk__in=[])
-    for postcodes in their_postcodes:
-        # An empty index on this side never matches: the subqueries hold no empty value.
-        same |= Q(postcode_index__in=postcodes) | Q(shared_postcode_index__in=postcodes)
-    their_lines = theirs.exclude(shared_line_index="")
-    # His address has no postcode: any of theirs naming the same building.
-    same |= no_postcode & Q(shared_line_index__in=their_lines.values("shared_line_index"))
-    # Theirs has no postcode: any of his naming the same building, with a postcode or not.
-    same |= Q(shared_line_index__in=their_lines.filter(no_postcode).values("shared_line_index"))
+    # (postcode column, line column, rows): each row of theirs, by where it keeps its indexes.
+    sources: list[tuple[str, Any]] = [("postcode_index", theirs), ("shared_postcode_index", theirs)]
+    lines_of: list[Any] = [theirs]
+    lines_without_postcode: list[Any] = [theirs.filter(no_postcode)]
+    for source in _REGISTERED_VICTIM_ADDRESS_INDEXES:
+        for rows in source():
+            sources.append(("shared_postcode_index", rows))
+            lines_of.append(rows)
+            lines_without_postcode.append(rows.filter(shared_postcode_index=""))
+    # No empty value in any of them: an empty index on his side never matches.
+    postcodes = _union([rows.exclude(**{column: ""}).values_list(column) for column, rows in sources])
+    lines = _union([rows.exclude(shared_line_index="").values_list("shared_line_index") for rows in lines_of])
+    lines_alone = _union(
+        [rows.exclude(shared_line_index="").values_list("shared_line_index") for rows in lines_without_postcode]
+    )
+    same = (
+        Q(postcode_index__in=postcodes)
+        | Q(shared_postcode_index__in=postcodes)
+        # His address has no postcode: any of theirs naming the same building.
+        | (no_postcode & Q(shared_line_index__in=lines))
+        # Theirs has no postcode: any of his naming the same building, with a postcode or not.
+        | Q(shared_line_index__in=lines_alone)
+    )
     return Address.objects.filter(same).values("person_id")
+
+
+def _union(parts: list[Any]) -> Any:
+    """One subquery of the values of all ``parts`` (one-column ``values_list`` querysets), each
+    without its model's default ordering (a compound statement allows none)."""
+    first, *rest = (part.order_by() for part in parts)
+    return first.union(*rest) if rest else first
 
 
 def people_worked_with(user: User) -> Any:
@@ -275,7 +312,13 @@ def can_edit_person(user: User, person: Person) -> bool:
 
 
 def can_edit_location(user: User, person: Person) -> bool:
-    """May add or end addresses and contact channels: an editor who may also see them."""
+    """May add or end addresses and contact channels: an editor who may also see them, and who
+    holds no perpetrator-programme role anywhere. Whether a participant's address is shown to such
+    an account depends on every survivor's address (``people_sharing_an_address_with_a_victim``):
+    one that could type in an address and watch it hidden would learn that a survivor lives, or
+    lived, there. Addresses are recorded by an editor without that role."""
+    if _is_member(user) and Role.PERPETRATOR_WORKER in user.roles:
+        return False
     return can_edit_person(user, person) and can_see_location(user, person)
 
 

@@ -29,7 +29,7 @@ from waymark.people.choices import (
     YesNoUnknown,
     age_in_years,
 )
-from waymark.people.normalise import BlindIndexKind, address_building, blind_index
+from waymark.people.normalise import BlindIndexKind, blind_index, firewall_address_indexes
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
@@ -267,8 +267,9 @@ class Address(BaseModel):
         blank=True,
         db_index=True,
         help_text=(
-            "Blind index of the building the first line names (house number and street), for the "
-            "programme firewall's shared-address veto. Never used by search or matching."
+            "Blind index of the building the first line (or, when it is empty, the second) names (house "
+            "number and street), for the programme firewall's shared-address veto. Never used by search, "
+            "matching, filters, APIs, exports or ordering."
         ),
     )
     lived_from = models.DateField(null=True, blank=True)
@@ -313,7 +314,7 @@ class Address(BaseModel):
 
         Refuge and safe addresses never have a ``postcode_index`` or ``postcode_district_index``,
         so no postcode search or match can find them. Their postcode's index goes into
-        ``shared_postcode_index`` instead, and every address with a line 1 gets a
+        ``shared_postcode_index`` instead, and every address with a line 1 or 2 gets a
         ``shared_line_index``: both are read by the programme firewall's shared-address veto
         alone (``waymark/people/access.py``), never by search or matching. A postcode that is not
         a UK one (an address abroad) gives no index at all."""
@@ -334,12 +335,8 @@ class Address(BaseModel):
                     indexes["shared_postcode_index"] = postcode
                 else:
                     indexes["postcode_index"], indexes["postcode_district_index"] = postcode, district
-        if self.line1:
-            try:
-                building = address_building(self.line1, self.line2 or "")
-                indexes["shared_line_index"] = blind_index(BlindIndexKind.ADDRESS_LINE, building)
-            except ValueError:
-                pass  # punctuation only: nothing to compare
+        # The building line 1 names, or line 2 when line 1 is empty ("" when neither has anything).
+        indexes["shared_line_index"] = firewall_address_indexes(self.line1, self.line2, "")[1]
         return indexes
 
 

@@ -22,6 +22,7 @@ line is no evidence of identity, and a safe address must stay unfindable.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 
@@ -112,6 +113,14 @@ _WORD_FORMS = {
     "pl": "place",
     "ter": "terrace",
     "terr": "terrace",
+    "sq": "square",
+    "gdns": "gardens",
+    "gr": "grove",
+    "gro": "grove",
+    "pde": "parade",
+    "pk": "park",
+    "mt": "mount",
+    "blvd": "boulevard",
     "apartment": "flat",
     "apt": "flat",
 }
@@ -137,6 +146,29 @@ _STREET_WORDS = (
     "square",
     "parade",
     "boulevard",
+    "hill",
+    "rise",
+    "view",
+    "park",
+    "green",
+    "vale",
+    "wharf",
+    "yard",
+    "hollow",
+    "mount",
+    "meadow",
+    "meadows",
+    "fields",
+    "approach",
+    "bank",
+    "brow",
+    "chase",
+    "croft",
+    "dale",
+    "heights",
+    "quay",
+    "villas",
+    "wynd",
 )
 # A house number ("12", "12a"), one to three words of name, a street word: "12 elm road".
 _BUILDING = re.compile(rf"(?<!\S)\d+[^\W\d_]?(?: [^\W\d_]\w*){{1,3}}? (?:{'|'.join(_STREET_WORDS)})(?!\S)")
@@ -153,19 +185,38 @@ def normalise_address_line(value: str) -> str:
     return " ".join(_WORD_FORMS.get(word, word) for word in words)
 
 
-def address_building(line1: str, line2: str = "") -> str:
-    """What an address's first lines say of its building, normalised: the house number and street
-    ("12 elm road") from line 1, else from line 2, else the whole of line 1 ("rose cottage").
+# Words after which a number is a flat's, not the house's: "flat 2 14 victoria foo" is at "14".
+_FLAT_WORDS = frozenset({"flat", "unit", "room", "suite", "studio", "maisonette", "floor", "block"})
+_HOUSE_NUMBER = re.compile(r"\d+[^\W\d_]?")
 
-    A flat, or anything else written before the number, is left out on purpose: "Flat 2, 12 Elm
-    Road" and "12 Elm Road" are the same building, however each record was typed, and the firewall
-    that compares them errs towards hiding. Raises ValueError when line 1 has nothing in it."""
-    first = normalise_address_line(line1)
-    for line in (first, _normalised_or_empty(line2)):
+
+def address_building(line1: str, line2: str = "") -> str:
+    """What an address's first lines say of its building, normalised, the first of:
+
+    - a house number and street ending in a street word ("12 elm road", "14 victoria hill"), from
+      line 1, else from line 2 (the last one a line names);
+    - from the first house number (a number followed by a word, not a flat's number) to the end
+      of the line ("14 victoria foo"), from line 1, else from line 2;
+    - the whole of line 1 ("rose cottage"), or of line 2 when line 1 has nothing in it.
+
+    A flat, or anything else written before the number, is left out on purpose: "Flat 2, 14
+    Victoria Hill" and "14 Victoria Hill" are the same building, however each record was typed,
+    and the firewall that compares them errs towards hiding. Raises ValueError when neither line
+    has anything in it."""
+    lines = [line for line in (_normalised_or_empty(line1), _normalised_or_empty(line2)) if line]
+    if not lines:
+        raise ValueError("Not an address line")
+    for line in lines:
         found = _BUILDING.findall(line)
         if found:
             return str(found[-1])
-    return first
+    for line in lines:
+        words = line.split()
+        for at, word in enumerate(words[:-1]):
+            after_flat = at > 0 and words[at - 1] in _FLAT_WORDS
+            if _HOUSE_NUMBER.fullmatch(word) and not after_flat and not words[at + 1][0].isdigit():
+                return " ".join(words[at:])
+    return lines[0]
 
 
 def _normalised_or_empty(value: str) -> str:
@@ -191,3 +242,19 @@ def blind_index(kind: BlindIndexKind | str, value: str) -> str:
     """
     kind = BlindIndexKind(kind)
     return keyed_digest(kind.value, _NORMALISERS[kind](value))
+
+
+def firewall_address_indexes(line1: str, line2: str, postcode: str) -> tuple[str, str]:
+    """``(postcode index, building index)`` of an address, for the perpetrator-programme firewall's
+    shared-address veto alone (``waymark/people/access.py``): "" for a postcode that is missing or
+    not a UK one, and for lines with nothing in them. ``Address`` keeps the postcode's in
+    ``shared_postcode_index`` only for refuge and safe addresses (the others have it in
+    ``postcode_index``); a refuge's safe house and a sanctuary property keep both
+    (``waymark/refuge/models.py``). Never for search, matching, filters, ordering or exports."""
+    postcode_index = building_index = ""
+    if postcode:
+        with contextlib.suppress(ValueError):  # not a UK postcode (an address abroad): nothing to compare
+            postcode_index = blind_index(BlindIndexKind.POSTCODE, postcode)
+    with contextlib.suppress(ValueError):  # no line with anything in it: nothing to compare
+        building_index = blind_index(BlindIndexKind.ADDRESS_LINE, address_building(line1 or "", line2 or ""))
+    return postcode_index, building_index

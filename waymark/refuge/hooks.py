@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from waymark.core.roles import Role
+from waymark.people.access import register_victim_address_indexes
 from waymark.refuge import access
 from waymark.web.context_processors import NAVIGATION
 from waymark.web.home import Figure, Panel, register
@@ -28,6 +29,21 @@ _NAV = [
 for _entry in _NAV:
     if _entry not in NAVIGATION:
         NAVIGATION.append(_entry)
+
+
+# --- The programme firewall -----------------------------------------------------------------
+
+
+def _victim_address_indexes() -> list[Any]:
+    """Addresses where survivors live or lived, for the programme firewall's shared-address veto:
+    every safe house (each holds or held survivors, active or closed) and every sanctuary-scheme
+    property (each is a survivor's home). Read only as subqueries of their blind indexes."""
+    from waymark.refuge.models import SafeHouse, Sanctuary
+
+    return [SafeHouse._default_manager.all(), Sanctuary._default_manager.all()]
+
+
+register_victim_address_indexes(_victim_address_indexes)
 
 
 # --- Home panels -----------------------------------------------------------------------------

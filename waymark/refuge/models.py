@@ -12,7 +12,7 @@ Records change only through ``waymark/refuge/actions.py``. Every editable record
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
@@ -22,6 +22,7 @@ from waymark.audit.scoping import ScopedQuerySet, user_scope
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
 from waymark.core.sequences import PrefixedYearlySequence
+from waymark.people.normalise import firewall_address_indexes
 from waymark.refuge.choices import (
     AccommodationType,
     AdultGender,
@@ -117,7 +118,70 @@ class SafeAccommodationService(BaseModel):
         return self.name
 
 
-class SafeHouse(BaseModel):
+# --- The programme firewall's indexes of a refuge's and a sanctuary's address ----------------
+
+# The address fields the firewall's indexes are computed from, and the indexes.
+FIREWALL_ADDRESS_FIELDS = frozenset({"line1", "line2", "postcode"})
+FIREWALL_INDEX_FIELDS = ("shared_postcode_index", "shared_line_index")
+_NEVER = (
+    " Never used by search, matching, filters, APIs, exports or ordering, and never shown: no form, "
+    "serializer, export or order_by may name it."
+)
+
+
+class FirewallAddressIndexes(models.Model):
+    """Blind indexes of a safe house's or a sanctuary property's address, kept for the
+    perpetrator-programme firewall's shared-address veto alone
+    (``waymark/people/access.py: people_sharing_an_address_with_a_victim``, registered from
+    ``waymark/refuge/hooks.py``): a participant recorded at the refuge house a survivor is, or was,
+    placed in, or at her sanctuary home, must not have that address shown to programme staff.
+
+    Computed on every save from ``line1``, ``line2`` and ``postcode`` (``save`` adds them to
+    ``update_fields`` whenever an address field is written), by the same function as a person's
+    ``Address.shared_*_index``. They are never read anywhere else: not by search, matching, filters,
+    APIs, exports or ordering (``editable=False`` keeps them out of forms)."""
+
+    shared_postcode_index = models.CharField(
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text="Blind index of the postcode, for the programme firewall's shared-address veto." + _NEVER,
+    )
+    shared_line_index = models.CharField(
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text=(
+            "Blind index of the building the first line (or, when empty, the second) names, for the "
+            "programme firewall's shared-address veto." + _NEVER
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Whenever the address is written (a whole save, or one naming an address field), its
+        # indexes are computed again and written with it.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or FIREWALL_ADDRESS_FIELDS & set(update_fields):
+            for name, value in self.compute_blind_indexes().items():
+                setattr(self, name, value)
+            if update_fields is not None:
+                kwargs["update_fields"] = [
+                    *update_fields,
+                    *(f for f in FIREWALL_INDEX_FIELDS if f not in update_fields),
+                ]
+        super().save(*args, **kwargs)
+
+    def compute_blind_indexes(self) -> dict[str, str]:
+        """The firewall's two indexes of the address as it is now ("" where there is nothing)."""
+        line1, line2, postcode = (getattr(self, name) for name in ("line1", "line2", "postcode"))
+        postcode_index, line_index = firewall_address_indexes(line1 or "", line2 or "", postcode or "")
+        return {"shared_postcode_index": postcode_index, "shared_line_index": line_index}
+
+
+class SafeHouse(FirewallAddressIndexes, BaseModel):
     """One safe house of a service, on a site. Its address is encrypted and shown only to the
     provider's own refuge workers (``waymark/refuge/access.py: can_see_house_addresses``)."""
 
@@ -305,7 +369,7 @@ class SanctuaryQuerySet(ScopedQuerySet["Sanctuary"]):
         return cast(SanctuaryQuerySet, sanctuaries_visible_to(user, self))
 
 
-class Sanctuary(BaseModel):
+class Sanctuary(FirewallAddressIndexes, BaseModel):
     """A sanctuary scheme install: security measures so a survivor can stay safely at home.
 
     The property's address is as protected as a refuge's: encrypted, shown only to the survivor's
