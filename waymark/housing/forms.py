@@ -74,6 +74,13 @@ def _objects(queryset: Any, label: Any = str) -> list[tuple[str, str]]:
     return [(str(obj.pk), label(obj)) for obj in queryset]
 
 
+def applicant_label(person: Any) -> str:
+    """How the applicant list names a person: the name and the date of birth, so that two people of
+    the same name (three Esi Davies) are told apart before the wrong woman is chosen."""
+    born = person.date_of_birth
+    return f"{person} (born {born.day} {born:%B %Y})" if born else f"{person} (date of birth not recorded)"
+
+
 class ApplicationForm(MessagesForm):
     messages = {
         "person": "Choose the applicant",
@@ -134,7 +141,10 @@ class ApplicationForm(MessagesForm):
         self.people = {str(p.pk): p for p in people}
         self.agencies = {str(a.pk): a for a in agencies}
         self.cases = {str(c.pk): c for c in cases}
-        cast(forms.ChoiceField, self.fields["person"]).choices = [("", "Choose the applicant"), *_objects(people)]
+        cast(forms.ChoiceField, self.fields["person"]).choices = [
+            ("", "Choose the applicant"),
+            *_objects(people, applicant_label),
+        ]
         cast(forms.ChoiceField, self.fields["referring_agency"]).choices = [
             ("", "None"),
             *_objects(agencies, lambda a: a.name),
