@@ -161,6 +161,42 @@ def test_home_panels_count_from_records(officer, applicant, panel_member, counci
     assert signed_in_client(officer).get(reverse("home")).status_code == 200
 
 
+def test_the_temporary_accommodation_figures_lead_to_the_applications_they_count(
+    officer, applicant, council, time_machine
+):
+    time_machine.move_to(date(2026, 9, 1))
+
+    def placed(person, placement_type, household):
+        application = new_application(officer, person, applied_on=date(2026, 9, 1), household=household)
+        actions.application_assess(
+            actor=officer, application=application, assessed_on=date(2026, 9, 1), outcome=AssessmentOutcome.HOMELESS
+        )
+        actions.placement_start(
+            actor=officer,
+            application=application,
+            placement_type=placement_type,
+            started_on=date(2026, 9, 1),
+            area="Southmere",
+            out_of_district=False,
+        )
+        return application
+
+    family_in_bnb = placed(applicant, PlacementType.BED_AND_BREAKFAST, [actions.Member(HouseholdRole.CHILD, 6)])
+    alone_in_bnb = placed(PersonFactory(held_by=council), PlacementType.BED_AND_BREAKFAST, [])
+    new_application(officer, PersonFactory(held_by=council), applied_on=date(2026, 9, 1))  # not placed
+    time_machine.move_to(date(2026, 10, 20))  # 49 days in B&B
+    figures = {f.label: f for _r, panels in panels_for(officer) for p in panels for f in p.figures}
+    client = signed_in_client(officer)
+    for label, expected in (
+        ("In temporary accommodation now", {family_in_bnb.number, alone_in_bnb.number}),
+        ("Children in B&B over 6 weeks", {family_in_bnb.number}),
+    ):
+        figure = figures[label]
+        listed = client.get(figure.href)
+        assert figure.value == listed.context["page"].paginator.count == len(expected)
+        assert {row["application"].number for row in listed.context["rows"]} == expected
+
+
 # --- A linked case must be the applicant's own ----------------------------------------------------
 
 

@@ -33,7 +33,6 @@ NAVIGATION.extend(
 def _homelessness(user: User) -> Panel:
     today = timezone.localdate()
     href = reverse("housing:caseload")
-    placements = selectors.current_placements(user)
     running = selectors.caseload(user, stage="open", today=today)
     return Panel(
         title="Homelessness duties",
@@ -47,8 +46,16 @@ def _homelessness(user: User) -> Panel:
             Figure(
                 "Duties ending within 14 days", selectors.duties_ending_soon(user, today).count(), href + "?ending=14"
             ),
-            Figure("In temporary accommodation now", placements.count()),
-            Figure("Children in B&B over 6 weeks", selectors.children_in_bnb_over_six_weeks(placements, today).count()),
+            Figure(
+                "In temporary accommodation now",
+                selectors.placed(user, selectors.PLACED_NOW, today).count(),
+                href + f"?stage=all&placed={selectors.PLACED_NOW}",
+            ),
+            Figure(
+                "Children in B&B over 6 weeks",
+                selectors.placed(user, selectors.PLACED_CHILDREN_BNB, today).count(),
+                href + f"?stage=all&placed={selectors.PLACED_CHILDREN_BNB}",
+            ),
         ],
         links=[("Homelessness applications", href), ("Record an application", reverse("housing:application_new"))],
     )

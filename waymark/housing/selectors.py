@@ -35,11 +35,33 @@ def with_open_duty(applications: QuerySet[Any]) -> QuerySet[Any]:
     )
 
 
+# The caseload's temporary-accommodation filter: each the applications behind a home-page figure.
+PLACED_NOW = "now"
+PLACED_CHILDREN_BNB = "children_bnb"
+PLACED_CHOICES = ((PLACED_NOW, "In temporary accommodation now"), (PLACED_CHILDREN_BNB, "Children in B&B over 6 weeks"))
+
+
+def placed(user: User, which: str, today: date) -> QuerySet[Any]:
+    """The current placements behind a home-page figure (``PLACED_CHOICES``): every current one,
+    or those with children in B&B over six weeks (``children_in_bnb_over_six_weeks``)."""
+    placements = current_placements(user)
+    return children_in_bnb_over_six_weeks(placements, today) if which == PLACED_CHILDREN_BNB else placements
+
+
 def caseload(
-    user: User, *, stage: str = "open", mine: bool = False, ending_within: int | None = None, today: date
+    user: User,
+    *,
+    stage: str = "open",
+    mine: bool = False,
+    ending_within: int | None = None,
+    placed_now: str = "",
+    today: date,
 ) -> QuerySet[Any]:
-    """A housing officer's applications, duties ending soonest first (then the newest applications)."""
+    """A housing officer's applications, duties ending soonest first (then the newest applications);
+    ``placed_now`` (one of ``PLACED_CHOICES``) keeps those whose household is placed so now."""
     found = applications_visible_to(user).select_related("person", "officer")
+    if placed_now:
+        found = found.filter(pk__in=placed(user, placed_now, today).values("application_id"))
     if stage == "open":
         found = found.filter(stage__in=OPEN_STAGES)
     elif stage != "all":

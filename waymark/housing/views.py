@@ -106,19 +106,27 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     mine = request.GET.get("mine") == "1"
     ending = request.GET.get("ending", "")
     ending_within = int(ending) if ending in {str(n) for n in ENDING_CHOICES} else None
-    found = selectors.caseload(request.user, stage=stage, mine=mine, ending_within=ending_within, today=today)
+    placed = request.GET.get("placed", "")
+    if placed not in dict(selectors.PLACED_CHOICES):
+        placed = ""
+    found = selectors.caseload(
+        request.user, stage=stage, mine=mine, ending_within=ending_within, placed_now=placed, today=today
+    )
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(
         actor=_user(request),
         action=AuditAction.SEARCH,
         object_type="housing.homelessnessapplication",
-        detail={"criteria": [stage, "mine" if mine else "all", ending or "any"], "results": page.paginator.count},
+        detail={
+            "criteria": [stage, "mine" if mine else "all", ending or "any", placed or "any"],
+            "results": page.paginator.count,
+        },
     )
     rows = []
     for application in page:
         target = application.duty_target_on
         rows.append({"application": application, "days_left": (target - today).days if target else None})
-    query = f"stage={stage}&mine={'1' if mine else ''}&ending={ending_within or ''}"
+    query = f"stage={stage}&mine={'1' if mine else ''}&ending={ending_within or ''}&placed={placed}"
     return render(
         request,
         "housing/caseload.html",
@@ -130,6 +138,8 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
             "ending": ending_within,
             "stages": [("open", "Open"), *ApplicationStage.choices, ("all", "All")],
             "ending_choices": ENDING_CHOICES,
+            "placed": placed,
+            "placed_choices": selectors.PLACED_CHOICES,
             "query": query,
             "today": today,
         },
