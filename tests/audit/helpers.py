@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
+import threading
 import uuid
 
 import pytest
@@ -26,6 +27,24 @@ _needs_postgres = pytest.mark.skipif(
 def postgres_only(test):
     """Marks a test postgres_only and skips it, saying why, on SQLite."""
     return pytest.mark.postgres_only(_needs_postgres(test))
+
+
+def in_thread(target, *args) -> tuple[threading.Thread, list[BaseException]]:
+    """Starts ``target(*args)`` on its own database connection, as another request would: the
+    thread, and the errors it raised (reported to the test that joins it)."""
+    errors: list[BaseException] = []
+
+    def run():
+        try:
+            target(*args)
+        except BaseException as error:  # reported to the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, errors
 
 
 def make_events(count: int) -> list[AuditEvent]:

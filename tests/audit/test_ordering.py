@@ -7,9 +7,9 @@ import threading
 import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
-from tests.audit.helpers import make_events, postgres_only, verify
+from tests.audit.helpers import in_thread, make_events, postgres_only, verify
 from tests.factories import AgencyFactory
 from waymark.audit.actions import audit_record
 from waymark.audit.chain import first_problem
@@ -56,27 +56,10 @@ def test_a_savepoint_rollback_takes_only_its_own_rows():
     assert first_problem() is None
 
 
-def _in_thread(target, *args):
-    """Runs target on its own database connection (as another request would)."""
-    errors: list[BaseException] = []
-
-    def run():
-        try:
-            target(*args)
-        except BaseException as error:  # reported to the test below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, errors
-
-
 @pytest.mark.django_db(transaction=True)
 @postgres_only
 def test_concurrent_writers_make_one_gap_free_chain():
-    threads = [_in_thread(make_events, 15) for _ in range(6)]
+    threads = [in_thread(make_events, 15) for _ in range(6)]
     for thread, _ in threads:
         thread.join(timeout=60)
     assert not [error for _, errors in threads for error in errors]
@@ -102,9 +85,9 @@ def test_a_second_writer_waits_for_the_first_to_commit():
     def second_writer():
         second_sequence.append(make_events(1)[0].sequence)
 
-    first, first_errors = _in_thread(first_writer)
+    first, first_errors = in_thread(first_writer)
     assert appended.wait(timeout=30)
-    second, second_errors = _in_thread(second_writer)
+    second, second_errors = in_thread(second_writer)
     time.sleep(0.5)
     assert second.is_alive(), "the second append must wait for the first transaction's lock"
     release.set()

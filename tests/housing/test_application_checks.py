@@ -10,10 +10,10 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 
-from tests.audit.helpers import postgres_only
+from tests.audit.helpers import in_thread, postgres_only
 from tests.conftest import signed_in_client
 from tests.housing.conftest import new_application
 from tests.people.factories import PersonFactory
@@ -260,23 +260,6 @@ def test_every_record_of_the_same_person_is_locked_before_counting(
     assert locked == [sorted([applicant.pk, duplicate.pk, third.pk])]
 
 
-def _in_thread(target):
-    """Runs target on its own database connection (as another request would)."""
-    errors: list[BaseException] = []
-
-    def run():
-        try:
-            target()
-        except BaseException as error:  # reported to the test below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, errors
-
-
 @pytest.mark.django_db(transaction=True)
 @postgres_only
 def test_two_officers_saving_on_two_records_of_the_same_person_cannot_both_add_one(
@@ -296,9 +279,9 @@ def test_two_officers_saving_on_two_records_of_the_same_person_cannot_both_add_o
     def second_officer():
         new_application(colleague_officer, duplicate)
 
-    first, first_errors = _in_thread(first_officer)
+    first, first_errors = in_thread(first_officer)
     assert created.wait(timeout=30)
-    second, second_errors = _in_thread(second_officer)
+    second, second_errors = in_thread(second_officer)
     time.sleep(0.5)
     assert second.is_alive(), "the second save must wait for the lock on the first one's records"
     release.set()

@@ -26,10 +26,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 
-from tests.audit.helpers import postgres_only
+from tests.audit.helpers import in_thread, postgres_only
 from tests.factories import MembershipFactory, make_member
 from tests.marac.meeting_fixtures import *  # noqa: F403
 from tests.marac.meeting_fixtures import listed_case
@@ -289,23 +289,6 @@ def test_a_first_entry_losing_the_race_at_the_database_is_refused_not_a_server_e
     assert typed_in_form(page_of(refused)) == SECOND
 
 
-def _in_thread(target):
-    """Runs ``target`` on its own database connection, as another request would."""
-    errors: list[BaseException] = []
-
-    def run():
-        try:
-            target()
-        except BaseException as error:  # reported to the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, errors
-
-
 @pytest.mark.django_db(transaction=True)
 @postgres_only
 def test_two_first_entries_created_at_the_same_moment_one_is_refused(
@@ -341,9 +324,9 @@ def test_two_first_entries_created_at_the_same_moment_one_is_refused(
             read_version=0,
         )
 
-    first, first_errors = _in_thread(first_researcher)
+    first, first_errors = in_thread(first_researcher)
     assert created.wait(timeout=30)
-    second, second_errors = _in_thread(second_researcher)
+    second, second_errors = in_thread(second_researcher)
     time.sleep(0.5)
     assert second.is_alive(), "the second create must wait for the first to commit"
     release.set()
