@@ -18,7 +18,7 @@ from django.utils import dateformat, timezone
 from waymark.cases.sections import register_case_section
 from waymark.core.disclosure import Suppressed
 from waymark.core.roles import Role
-from waymark.marac.meetings.access import is_coordinator
+from waymark.marac.meetings.access import behind_programme_firewall, is_coordinator
 from waymark.marac.meetings.selectors import agenda, next_meeting_for, open_actions_for, research_to_do
 from waymark.marac.models import FlagStatus, MaracCaseStatus
 from waymark.marac.referrals.access import MARAC_REFERRING_ROLES, flags_visible_to, marac_referrals_visible_to
@@ -130,6 +130,16 @@ def case_risk_section(user: User, case: Any) -> dict[str, Any] | None:
 
 @register(Role.MARAC_COORDINATOR, Role.MARAC_REPRESENTATIVE)
 def marac_meetings_panel(user: User) -> Panel:
+    if behind_programme_firewall(user):
+        return Panel(
+            title="MARAC meetings",
+            description=(
+                "Closed to this account: it holds a perpetrator-programme role, and MARAC's agendas, research "
+                "and minutes say where survivors are. Ask an administrator to use a separate account."
+            ),
+            figures=[],
+            links=[],
+        )
     meeting = next_meeting_for(user)
     figures = []
     links = [("MARAC meetings", reverse("marac:meetings")), ("Actions", reverse("marac:actions"))]

@@ -10,6 +10,10 @@ their role may not open (the URL rules in ``meeting_views``).
 
 Actions are read and updated by the coordinator (who chases them) and by representatives of the
 agency that owns each action.
+
+The perpetrator-programme firewall: an account holding the programme role anywhere takes part in no
+meeting, whatever MARAC role it also holds (``behind_programme_firewall``). Research, agendas and
+minutes say where survivors are and who supports them; the programme sees its participants only.
 """
 
 from __future__ import annotations
@@ -28,13 +32,21 @@ if TYPE_CHECKING:
     from waymark.accounts.models import User
 
 
+def behind_programme_firewall(user: User) -> bool:
+    """Holds the perpetrator-programme role in any agency: then no MARAC role opens anything (the
+    same veto the people, housing, refuge and emergency-access rules apply)."""
+    return Role.PERPETRATOR_WORKER in user.roles
+
+
 def is_coordinator(user: User) -> bool:
     """The MARAC coordinator runs every meeting of the partnership's MARAC."""
-    return Role.MARAC_COORDINATOR in user.roles
+    return Role.MARAC_COORDINATOR in user.roles and not behind_programme_firewall(user)
 
 
 def representative_agency_ids(user: User) -> frozenset[UUID]:
-    """The agencies the user represents at MARAC."""
+    """The agencies the user represents at MARAC (none behind the programme firewall)."""
+    if behind_programme_firewall(user):
+        return frozenset()
     return user.agencies_with_role(Role.MARAC_REPRESENTATIVE)
 
 

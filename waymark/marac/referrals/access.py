@@ -28,7 +28,7 @@ from django.http import Http404
 
 from waymark.audit.scoping import get_for_user
 from waymark.core.roles import Role
-from waymark.marac.meetings.access import meetings_visible_to
+from waymark.marac.meetings.access import behind_programme_firewall, meetings_visible_to
 from waymark.marac.models import FlagAlert, MaracCase
 
 if TYPE_CHECKING:
@@ -52,8 +52,8 @@ def _is_member(user: User) -> bool:
 
 
 def is_coordinator(user: User) -> bool:
-    """Holds the MARAC coordinator role in an active membership."""
-    return _is_member(user) and Role.MARAC_COORDINATOR in user.roles
+    """Holds the MARAC coordinator role in an active membership, and no perpetrator-programme role."""
+    return _is_member(user) and Role.MARAC_COORDINATOR in user.roles and not behind_programme_firewall(user)
 
 
 def marac_cases_visible_to(user: User, cases: QuerySet[Any]) -> QuerySet[Any]:

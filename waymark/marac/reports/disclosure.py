@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from waymark.core.disclosure import HIDDEN, SYMBOL, Applied, Suppressed, protect_table, rule
-from waymark.core.roles import Role
+from waymark.marac.meetings.access import is_coordinator
 from waymark.marac.reports.returns import COUNT_COLUMNS
 from waymark.organisations.models import AgencyKind
 
@@ -33,8 +33,8 @@ RATE_OF = {"repeat_rate_12_month": "repeats_12_month", "repeat_rate_ever": "repe
 def sees_raw_figures(user: User) -> bool:
     """MARAC coordinators submit the national return and work with the cases: they see the
     figures as counted. Everyone else who may see these reports (commissioners, the partnership
-    lead) sees them under the disclosure rule."""
-    return Role.MARAC_COORDINATOR in user.roles
+    lead) sees them under the disclosure rule, as does a coordinator behind the programme firewall."""
+    return is_coordinator(user)
 
 
 def _hide_rates(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
