@@ -53,6 +53,16 @@ def cases_visible_to(user: User, cases: QuerySet[Any] | None = None) -> QuerySet
     scope = Case.objects.all() if cases is None else cases
     if not _is_member(user):
         return scope.none()
+    grants = _working_grants(user)
+    # Registered by higher apps: an active break-glass grant (waymark/breakglass/access.py), which
+    # opens a case to read and nothing more (``can_work_on``, ``cases_worked_on_by``).
+    for grant in _REGISTERED_GRANTS:
+        grants |= grant(user)
+    return scope.filter(grants)
+
+
+def _working_grants(user: User) -> Q:
+    """The cases a user works on: their own service's, by role and team (no registered grant)."""
     grants = Q(pk__in=[])
     # Team managers: every case held by an agency where they manage.
     grants |= Q(agency_id__in=user.agencies_with_role(Role.TEAM_MANAGER))
@@ -60,10 +70,19 @@ def cases_visible_to(user: User, cases: QuerySet[Any] | None = None) -> QuerySet
     grants |= Q(caseworker=user, agency_id__in=user.agencies_with_role(Role.CASEWORKER))
     # Caseworkers: the cases of their own team, so a colleague can cover.
     grants |= Q(team_id__in=_caseworker_team_ids(user))
-    # Registered by higher apps: an active break-glass grant (waymark/breakglass/access.py).
-    for grant in _REGISTERED_GRANTS:
-        grants |= grant(user)
-    return scope.filter(grants)
+    return grants
+
+
+def cases_worked_on_by(user: User, cases: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """The cases this user works on (``cases_visible_to`` less what a registered grant such as
+    emergency access adds): the scope for anything a case opens beyond itself, such as its
+    children's records."""
+    from waymark.cases.models import Case
+
+    scope = Case.objects.all() if cases is None else cases
+    if not _is_member(user):
+        return scope.none()
+    return scope.filter(_working_grants(user))
 
 
 def case_records_visible_to(user: User, records: QuerySet[Any]) -> QuerySet[Any]:
@@ -105,11 +124,27 @@ def is_allocated_caseworker(user: User, case: Any) -> bool:
 
 def can_work_on(user: User, case: Any) -> bool:
     """May record contacts, notes, plans, tasks and outcomes: the allocated caseworker, a team
-    colleague covering, or a team manager. The same people who may see the case, so a case that
-    has just passed this user's object check needs no second query."""
-    if passed_check(user, case):
-        return True
-    return cases_visible_to(user).filter(pk=case.pk).exists()
+    colleague covering, or a team manager (``_working_grants``, asked of the case in memory: no
+    query). Never through emergency access, which opens a case to read only."""
+    if not _is_member(user):
+        return False
+    return bool(
+        case.agency_id in user.agencies_with_role(Role.TEAM_MANAGER)
+        or (case.caseworker_id == user.pk and case.agency_id in user.agencies_with_role(Role.CASEWORKER))
+        or (case.team_id is not None and case.team_id in _caseworker_team_ids(user))
+    )
+
+
+def can_read_case_text(user: User, case: Any) -> bool:
+    """May read the case's own words: its notes, the reasons given for its changes of status, and
+    the text of its plans and orders. They so often say where she is ("staying at her sister's in
+    ...") that they follow the location rule (``people.access.can_see_location``), as the safety
+    plan does: so neither someone holding a perpetrator-programme role, whatever else they hold, nor
+    someone reading the case through emergency access (which never opens a location) reads them.
+    Her own service's caseworkers and managers do."""
+    from waymark.people.access import can_see_location
+
+    return can_see_location(user, case.person)
 
 
 def require_team_manager(user: User, case: Any) -> None:

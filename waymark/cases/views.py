@@ -22,7 +22,13 @@ from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.audit.scoping import get_for_user
 from waymark.cases import actions, selectors
-from waymark.cases.access import get_case_for_user, is_team_manager_for, notes_visible_to, require_team_manager
+from waymark.cases.access import (
+    can_read_case_text,
+    get_case_for_user,
+    is_team_manager_for,
+    notes_visible_to,
+    require_team_manager,
+)
 from waymark.cases.forms import AllocateForm, ClosureRequestForm, ContactAttemptForm, NoteForm, ReasonForm, TaskForm
 from waymark.cases.models import Case, Task
 from waymark.cases.sections import sections_for
@@ -123,7 +129,9 @@ def _owners(case: Case, actor: User) -> list[Any]:
 def detail(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     case = get_case_for_user(request.user, case_id, page="case")
     user = request.user
-    notes = list(notes_visible_to(user, case, case.notes.select_related("written_by")))
+    # The case's own words (notes, status-change reasons) only for those who may read them.
+    words = can_read_case_text(user, case)
+    notes = list(notes_visible_to(user, case, case.notes.select_related("written_by"))) if words else []
     return render(
         request,
         "cases/detail.html",
@@ -138,7 +146,7 @@ def detail(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
             "show_location": can_see_location(user, case.person),
             "history": case.status_changes.select_related("changed_by"),
             "notes": notes,
-            "hidden_notes": case.notes.count() - len(notes),
+            "case_text": words,
             "tasks": case.tasks.select_related("owner", "done_by").order_by("done_at", "due_on"),
             "today": timezone.localdate(),
             "sections": _rendered_sections(request, case),

@@ -8,7 +8,11 @@ Each condition sits on its own line with its own test (tests/support/test_access
   (``waymark/people/access.py``'s ``can_see_location``), because a plan says where they would go,
   who they would call and when they are out. So anyone who also works with perpetrators never
   reads one, whatever other role they hold;
-- writes need ``can_work_on`` for the case, and the case must be open.
+- the plans' words (needs, goals, progress, interventions' outcomes, orders' terms) follow the
+  case's text rule (``waymark/cases/access.py``'s ``can_read_case_text``: the location rule), so
+  someone reading the case through emergency access, or holding a perpetrator-programme role, sees
+  the case page's summary of the plans and not the plans;
+- writes need ``can_work_on`` for the case (never emergency access), and the case must be open.
 
 Object checks raise Http404 alike for "no such record" and "not on a case you may see", and
 PermissionDenied (403) for "you may see the case, but not this part of it".
@@ -23,7 +27,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from waymark.audit.scoping import get_for_user
-from waymark.cases.access import can_work_on, cases_visible_to, get_case_for_user
+from waymark.cases.access import can_read_case_text, can_work_on, cases_visible_to, get_case_for_user
 from waymark.core.roles import Role
 from waymark.people.access import can_see_location, locations_visible_to
 
@@ -77,11 +81,27 @@ def get_case(user: User, case_id: uuid.UUID | str, *, page: str = "") -> Any:
     return get_case_for_user(user, case_id, page=page)
 
 
+def get_case_to_read(user: User, case_id: uuid.UUID | str, *, page: str = "") -> Any:
+    """The case, if this user may read its plans' words: 404 if unseen, 403 if seen but not them."""
+    case = get_case_for_user(user, case_id, page=page)
+    require_case_text(user, case)
+    return case
+
+
+def require_case_text(user: User, case: Any) -> None:
+    if not can_read_case_text(user, case):
+        raise PermissionDenied(
+            "The plans on this case are in the caseworker's own words, which often say where a person is: "
+            "they are shown only to those who may see where this person is."
+        )
+
+
 def get_case_to_work_on(user: User, case_id: uuid.UUID | str, *, page: str = "") -> Any:
     """The case, if this user may change its plans: 404 if unseen, 403 if seen but not theirs to work."""
     case = get_case_for_user(user, case_id, page=page)
     if not can_work_on(user, case):
         raise PermissionDenied("You cannot change this case.")
+    require_case_text(user, case)
     return case
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from waymark.cases.access import can_work_on, cases_visible_to, passed_check
+from waymark.cases.access import can_read_case_text, can_work_on, cases_visible_to, cases_worked_on_by, passed_check
 from waymark.cases.sections import register_case_section
 from waymark.people.access import register_person_grant
 from waymark.support import access, selectors
@@ -33,7 +33,12 @@ def _on_case(user: User, case: Any, records: Any, model: Any) -> Any:
 
 
 def _base(user: User, case: Any) -> dict[str, Any]:
-    return {"can_work": can_work_on(user, case) and case.is_open, "today": timezone.localdate()}
+    return {
+        "can_work": can_work_on(user, case) and case.is_open,
+        # The plans' own pages are in the caseworker's words: linked only for those who may read them.
+        "case_text": can_read_case_text(user, case),
+        "today": timezone.localdate(),
+    }
 
 
 @register_case_section(order=20, template="support/_case_safety_plan.html")
@@ -103,8 +108,9 @@ def children_section(user: User, case: Any) -> dict[str, Any] | None:
 
 
 def child_grant(user: User) -> Q:
-    """A child linked to a case this user may see (CaseChild)."""
-    return Q(pk__in=cases_visible_to(user).order_by().filter(children__isnull=False).values("children__child_id"))
+    """A child linked to a case this user works on (CaseChild): not through emergency access, which
+    opens one person's record and cases, never the people linked to them."""
+    return Q(pk__in=cases_worked_on_by(user).order_by().filter(children__isnull=False).values("children__child_id"))
 
 
 register_person_grant(child_grant)

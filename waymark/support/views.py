@@ -2,7 +2,9 @@
 
 Every page takes the case id and loads the case through ``get_case_for_user`` (404 alike for
 "no such case" and "not yours"); pages that change anything also need ``can_work_on`` (403).
-Safety plan pages also need sight of where the client is (``access.require_safety_plan_access``).
+Safety plan pages also need sight of where the client is (``access.require_safety_plan_access``),
+and the other plans' pages the case's text rule, which is the same location rule
+(``access.get_case_to_read``).
 Every page that shows records audits a VIEW (ids and counts only).
 """
 
@@ -206,7 +208,7 @@ def _needs_with_goals(user: User, case: Any) -> list[Need]:
 @signed_in(*SUPPORT_ROLES)
 @require_GET
 def support_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = access.get_case(request.user, case_id, page="support plan")
+    case = access.get_case_to_read(request.user, case_id, page="support plan")
     needs = _needs_with_goals(request.user, case)
     links = list(selectors.case_children(case))
     people: list[dict[str, Any]] = [
@@ -310,7 +312,7 @@ def goal_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID, need_id: uui
 @require_http_methods(["GET", "POST"])
 def goal_progress(request: AuthenticatedHttpRequest, case_id: uuid.UUID, goal_id: uuid.UUID) -> HttpResponse:
     """A goal with its dated progress updates, and (for those who work the case) a new update."""
-    case = access.get_case(request.user, case_id, page="goal")
+    case = access.get_case_to_read(request.user, case_id, page="goal")
     goal = access.get_on_case(Goal, request.user, case, goal_id, page="goal")
     form = forms.GoalProgressForm(
         _posted(request), initial={"status": goal.status, "recorded_on": timezone.localdate()}
@@ -338,7 +340,7 @@ def goal_progress(request: AuthenticatedHttpRequest, case_id: uuid.UUID, goal_id
 @signed_in(*SUPPORT_ROLES)
 @require_GET
 def interventions(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = access.get_case(request.user, case_id, page="interventions")
+    case = access.get_case_to_read(request.user, case_id, page="interventions")
     rows = list(Intervention.objects.visible_to(request.user).filter(case=case).select_related("service", "child"))
     return render(
         request,
@@ -419,7 +421,7 @@ def intervention_update(
 @signed_in(*SUPPORT_ROLES)
 @require_GET
 def orders(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = access.get_case(request.user, case_id, page="legal orders")
+    case = access.get_case_to_read(request.user, case_id, page="legal orders")
     visible_people = Person.objects.visible_to(request.user)
     rows = list(
         LegalOrder.objects.visible_to(request.user)
@@ -553,7 +555,7 @@ def order_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, order_id: 
 @signed_in(*SUPPORT_ROLES)
 @require_GET
 def children(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = access.get_case(request.user, case_id, page="children")
+    case = access.get_case_to_read(request.user, case_id, page="children")
     links = list(CaseChild.objects.visible_to(request.user).filter(case=case).select_related("child"))
     needs = Need.objects.visible_to(request.user).filter(case=case, child__isnull=False)
     rows = Intervention.objects.visible_to(request.user).filter(case=case, child__isnull=False)
