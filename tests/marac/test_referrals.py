@@ -452,6 +452,31 @@ def test_the_referrer_reads_the_chosen_reason_and_the_coordinator_is_warned(
     assert case.ref in referrer_page and expected in referrer_page
 
 
+@pytest.mark.parametrize("code", ["already_listed", "out_of_area"])
+def test_a_reason_about_the_person_reaches_the_referrer_as_a_neutral_phrase(
+    coordinator, police_referrer, marac_agency, client_for, code
+):
+    """That she is already on a MARAC agenda, or lives elsewhere, is not the referrer's to learn
+    from the system (an attacker's probe): they read ``REASON_NOT_SHARED``; the coordinator's page
+    keeps the reason recorded."""
+    from waymark.marac.models import NotAcceptedReason
+    from waymark.referrals.choices import REASON_NOT_SHARED
+
+    case = _new_referral(police_referrer)
+    response = client_for(coordinator).post(
+        reverse("marac:decide", args=[case.pk]), {"decision": "not_accept", "reason_code": code, **read_at(case)}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    recorded = str(NotAcceptedReason(code).label)
+    assert case.shared_reason == f"{REASON_NOT_SHARED}." and case.recorded_reason == f"{recorded}."
+    referrer_page = client_for(police_referrer).get(reverse("marac:mine")).content.decode()
+    assert case.ref in referrer_page and REASON_NOT_SHARED in referrer_page
+    assert recorded.replace("'", "&#x27;") not in referrer_page
+    own = client_for(coordinator).get(reverse("marac:referral", args=[case.pk])).content.decode()
+    assert recorded.replace("'", "&#x27;") in own
+
+
 def test_words_that_look_located_need_confirming(coordinator, police_referrer, marac_agency, client_for):
     case = _new_referral(police_referrer)
     client = client_for(coordinator)

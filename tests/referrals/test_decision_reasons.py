@@ -13,7 +13,7 @@ from django.urls import reverse
 from tests.referrals.conftest import make_referral
 from waymark.core.locationscan import CONFIRM_FIELD, CONFIRM_LABEL
 from waymark.referrals.actions import referral_transition
-from waymark.referrals.choices import DecisionReason
+from waymark.referrals.choices import REASON_NOT_SHARED, REASONS_NOT_SHARED, DecisionReason
 from waymark.referrals.forms import SHARED_WARNING
 from waymark.referrals.models import ReferralStatusChange
 from waymark.referrals.states import InvalidTransition
@@ -56,14 +56,34 @@ def test_a_reason_outside_the_list_is_refused_and_nothing_stored(police_referrer
 def test_the_referrer_reads_the_chosen_reason_and_the_words(client_for, police_referrer, manager):
     referral = _triaged(police_referrer, manager)
     response = _transition(
-        client_for(manager), referral, to_status="declined", reason_code="already_supported", reason="By the ISVA team"
+        client_for(manager), referral, to_status="declined", reason_code="better_placed", reason="The ISVA team"
     )
     assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.status == "declined"
-    expected = "The person is already supported by this or another service. By the ISVA team"
+    expected = "Another service is better placed to help. The ISVA team"
     assert referral.decision_reason == expected
     assert expected in client_for(police_referrer).get(reverse("referrals:mine")).content.decode()
+
+
+@pytest.mark.parametrize("code", sorted(REASONS_NOT_SHARED))
+def test_a_reason_about_the_person_reaches_the_referrer_as_a_neutral_phrase(client_for, police_referrer, manager, code):
+    """An attacker's probe referred a survivor by name through the API and read "already
+    supported by this or another service" back: who supports her, or that she lives elsewhere, is
+    not the referrer's to learn from the system. The service's own page keeps what it recorded."""
+    referral = _triaged(police_referrer, manager)
+    _transition(client_for(manager), referral, to_status="declined", reason_code=code, reason="")
+    referral.refresh_from_db()
+    recorded = str(DecisionReason(code).label)
+    assert referral.decision_reason == f"{REASON_NOT_SHARED}."
+    referrer = client_for(police_referrer)
+    for page in (
+        referrer.get(reverse("referrals:mine")).content.decode(),
+        referrer.get(f"/api/referrals/{referral.pk}/").content.decode(),
+    ):
+        assert recorded not in page and REASON_NOT_SHARED in page
+    own = client_for(manager).get(reverse("referrals:detail", kwargs={"referral_id": referral.pk})).content.decode()
+    assert recorded in own.replace("&#x27;", "'")
 
 
 def test_words_that_look_located_come_back_with_a_warning_until_confirmed(client_for, police_referrer, manager):

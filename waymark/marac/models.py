@@ -20,7 +20,7 @@ from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
 from waymark.core.sequences import YearlySequence
 from waymark.core.versioning import VersionedModel
-from waymark.referrals.choices import Consent, LawfulBasis
+from waymark.referrals.choices import REASON_NOT_SHARED, Consent, LawfulBasis
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
@@ -65,6 +65,10 @@ class NotAcceptedReason(models.TextChoices):
     SUPPORT_ELSEWHERE = "support_elsewhere", "Support through the IDVA service or another route suits the risk better"
     INCOMPLETE = "incomplete", "Information needed to decide is missing: refer again with it"
     OTHER = "other", "Another reason (explained in the words below)"
+
+
+# Reasons about the person, which the referring agency reads as ``REASON_NOT_SHARED``.
+REASONS_NOT_SHARED_AT_MARAC = frozenset({NotAcceptedReason.ALREADY_LISTED, NotAcceptedReason.OUT_OF_AREA})
 
 
 class MaracMeetingQuerySet(ScopedQuerySet["MaracMeeting"]):
@@ -251,13 +255,26 @@ class MaracCase(VersionedModel, BaseModel):
         return f"MARAC case {self.ref}"
 
     @property
-    def shared_reason(self) -> str:
-        """What the referring agency reads when not accepted: the chosen reason, then any words."""
+    def recorded_reason(self) -> str:
+        """Why it was not accepted, as the coordinator recorded it: the chosen reason, then any words."""
         if self.status != MaracCaseStatus.NOT_ACCEPTED:
             return ""
         code = self.decision_reason_code
-        chosen = f"{self.get_decision_reason_code_display()}." if code and code != NotAcceptedReason.OTHER else ""
-        return " ".join(part for part in (chosen, self.decision_reason or "") if part)
+        return self._with_words(
+            self.get_decision_reason_code_display() if code and code != NotAcceptedReason.OTHER else ""
+        )
+
+    @property
+    def shared_reason(self) -> str:
+        """What the referring agency reads when not accepted: ``recorded_reason``, except that a
+        reason about the person (already listed: she is at MARAC; out of area: she lives elsewhere)
+        reads as ``REASON_NOT_SHARED``, as a referral to the service does."""
+        if self.status == MaracCaseStatus.NOT_ACCEPTED and self.decision_reason_code in REASONS_NOT_SHARED_AT_MARAC:
+            return self._with_words(REASON_NOT_SHARED)
+        return self.recorded_reason
+
+    def _with_words(self, chosen: str) -> str:
+        return " ".join(part for part in (f"{chosen}." if chosen else "", self.decision_reason or "") if part)
 
 
 class AttendeeCapacity(models.TextChoices):

@@ -112,3 +112,14 @@ class DecisionReason(models.TextChoices):
     NO_SAFE_CONTACT = "no_safe_contact", "The service could not make safe contact with the person"
     DUPLICATE = "duplicate", "The same referral was already received"
     OTHER = "other", "Another reason (explained in the words below)"
+
+
+# What the referrer reads in place of a reason that would tell them something about the person:
+# that a service already supports her, or that she lives somewhere else. A referrer is not always
+# who they seem (an attacker's probe referred a survivor by name, then read "already supported" back
+# through the API), and the service can tell a genuine referrer more by phone. MARAC uses it too.
+REASON_NOT_SHARED = (
+    "The service has not taken this referral on, for a reason about the person that is not shared with "
+    "referrers. Contact the service if you need to know more"
+)
+REASONS_NOT_SHARED = frozenset({DecisionReason.OUTSIDE_AREA, DecisionReason.ALREADY_SUPPORTED})

@@ -19,6 +19,8 @@ from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
 from waymark.core.sequences import YearlySequence
 from waymark.referrals.choices import (
+    REASON_NOT_SHARED,
+    REASONS_NOT_SHARED,
     RECEIVING_READ_ROLES,
     REFERRING_ROLES,
     AbuseType,
@@ -252,9 +254,20 @@ class ReferralStatusChange(BaseModel):
         return f"{self.referral} {self.from_status or '-'} -> {self.to_status}"
 
     @property
-    def shared_reason(self) -> str:
-        """What the referring agency reads: the chosen reason, then any words the decider added."""
+    def recorded_reason(self) -> str:
+        """The reason as the service recorded it (its own pages): the chosen reason, then any words."""
         chosen = self.get_reason_code_display() if self.reason_code and self.reason_code != DecisionReason.OTHER else ""
+        return self._with_words(chosen)
+
+    @property
+    def shared_reason(self) -> str:
+        """What the referring agency reads: the chosen reason (or, for one about the person,
+        ``REASON_NOT_SHARED``), then any words the decider added (the form warns them)."""
+        if self.reason_code in REASONS_NOT_SHARED:
+            return self._with_words(REASON_NOT_SHARED)
+        return self.recorded_reason
+
+    def _with_words(self, chosen: str) -> str:
         return " ".join(part for part in (f"{chosen}." if chosen else "", self.reason) if part)
 
 

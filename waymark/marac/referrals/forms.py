@@ -206,7 +206,8 @@ class MaracReferralForm(StepForm):
 
 
 SHARED_WARNING = (
-    "If you do not accept it, the referring agency will read the reason you choose and any words you add. "
+    "If you do not accept it, the referring agency will read the reason you choose and any words you add "
+    '(for "already listed" or "out of area", only that the reason is about the person). '
     "Do not write anything that could show where someone is, such as an address, postcode or phone number."
 )
 
