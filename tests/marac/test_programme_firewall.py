@@ -46,7 +46,12 @@ def with_programme_role(user: User) -> User:
 def researched(meeting, housing_rep, housing_agency):
     case = listed_case(meeting)
     research_record(
-        actor=housing_rep, meeting=meeting, marac_case=case, agency=housing_agency, body=SECRET, no_information_held=False
+        actor=housing_rep,
+        meeting=meeting,
+        marac_case=case,
+        agency=housing_agency,
+        body=SECRET,
+        no_information_held=False,
     )
     return case
 
