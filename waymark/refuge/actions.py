@@ -11,12 +11,15 @@ Refusals:
   (the record changed since the form was read). Nothing is saved. Text other agencies read (a
   service's or house's name, site and area; a vacancy's area, community and languages) is refused
   when it looks like a postcode, a phone number or a street address (``waymark/refuge/publictext.py``).
-- ``InvalidTransition``: the lifecycle does not allow the move (message safe to show).
+- ``InvalidTransition``: the lifecycle does not allow the move now, in words about the record
+  (``states.check_move``: a repeat submit, a step already done or not yet possible, a record
+  another worker moved on), ending "Nothing has been changed." (message safe to show).
 - ``PermissionDenied``: the actor's role does not allow this on this record.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -61,7 +64,7 @@ from waymark.refuge.selectors import REVIEW_MONTHS, no_review_left, sanctuary_re
 from waymark.refuge.states import (
     ReferralStatus,
     SanctuaryStatus,
-    check_referral_transition,
+    check_referral_move,
     check_sanctuary_move,
 )
 
@@ -85,6 +88,22 @@ def _check_version(obj: Any, expected: int | None) -> None:
 
 def _locked(model: Any, obj: Any) -> Any:
     return model.objects.select_for_update().get(pk=obj.pk)
+
+
+def _locked_step(
+    model: Any, obj: Any, version: int | None, target: str | None, check_move: Callable[[Any, str], None]
+) -> Any:
+    """The record locked for a lifecycle step (a refuge referral's decision, a sanctuary's step),
+    once the move is possible. The move is checked on the locked row before the version
+    (``states.check_move``): a repeat submit (the form read before its own first save) is told the
+    step is already done, on which date, and a step after another worker moved the record on is
+    told where it is now, in plain words; only a move still possible from a stale form is refused
+    as stale."""
+    locked = _locked(model, obj)
+    if target is not None:
+        check_move(locked, target)
+    _check_version(locked, version)
+    return locked
 
 
 def _save(obj: Any, fields: list[str]) -> None:
@@ -498,12 +517,10 @@ def referral_create(
 
 
 def _decide(actor: User, referral: RefugeReferral, target: str, version: int | None) -> RefugeReferral:
+    """The locked referral, once the actor may decide it and the move is possible (``_locked_step``)."""
     if not access.can_decide_referral(actor, referral):
         raise PermissionDenied("Only the provider's refuge workers decide its referrals.")
-    locked = _locked(RefugeReferral, referral)
-    _check_version(locked, version)
-    check_referral_transition(locked.status, target)
-    return locked
+    return _locked_step(RefugeReferral, referral, version, target, check_referral_move)
 
 
 def _move(
@@ -647,15 +664,9 @@ def _require_coordinator(actor: User, sanctuary: Sanctuary) -> None:
 
 
 def _sanctuary_step(actor: User, sanctuary: Sanctuary, version: int | None, target: str | None = None) -> Sanctuary:
-    """The locked sanctuary, once the actor may coordinate it and the move is possible. The move is
-    checked before the version: a repeat submit (the form read before its own first save) is told
-    the step is already done, on which date, not that someone else changed the record."""
+    """The locked sanctuary, once the actor may coordinate it and the move is possible (``_locked_step``)."""
     _require_coordinator(actor, sanctuary)
-    locked = _locked(Sanctuary, sanctuary)
-    if target is not None:
-        check_sanctuary_move(locked, target)
-    _check_version(locked, version)
-    return locked
+    return _locked_step(Sanctuary, sanctuary, version, target, check_sanctuary_move)
 
 
 def _sanctuary_last_step(sanctuary: Sanctuary) -> tuple[date, str]:

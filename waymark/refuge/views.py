@@ -434,15 +434,23 @@ def _decision_forms(referral: RefugeReferral, user: User) -> dict[str, Any]:
 @require_GET
 def referral(request: HttpRequest, referral_id: str) -> HttpResponse:
     found = access.get_referral_for_user(_user(request), referral_id, detail={"page": "refuge referral"})
-    return _referral_page(request, found, {})
+    return _referral_page(request, found)
 
 
-def _referral_page(request: HttpRequest, found: RefugeReferral, overrides: dict[str, Any]) -> HttpResponse:
+def _referral_page(request: HttpRequest, found: RefugeReferral, refused: tuple[str, Any] | None = None) -> HttpResponse:
+    """The referral page; with ``refused`` (the step's form key and the posted form), its errors
+    at the top. The refused form is shown again, with what was typed, only while its step is still
+    offered: a step already done or no longer possible (a repeat submit, another worker moved the
+    referral on) is refused above the page as it is now, without the form that would repeat it."""
     decide = access.can_decide_referral(_user(request), found)
     context: dict[str, Any] = {"referral": found, "decide": decide, "tag": REFERRAL_TAG_CLASSES[found.status]}
     if decide:
         context.update(_decision_forms(found, _user(request)))
-        context.update(overrides)
+        if refused is not None:
+            key, form = refused
+            context["error_form"] = form
+            if key in context:
+                context[key] = form
     context["show_note"] = decide or found.referred_by_id == _user(request).pk
     return render(request, "refuge/referral.html", context)
 
@@ -519,13 +527,18 @@ def referral_decide(request: HttpRequest, referral_id: str, step: str) -> HttpRe
     key, form_class, run, done = DECISIONS[step]
     if form_class is forms.OfferForm:
         own = access.vacancies_visible_to(_user(request)).filter(service__provider_id=found.service.provider_id)
-        form = form_class(request.POST, vacancies=list(own.open()))
+        # The space already offered to this referral is a choice too, filled or not: offering it
+        # again (a repeat submit) is then refused by the action in words, not as "Choose a vacancy".
+        choices = list(own.open())
+        if found.vacancy_id and found.vacancy_id not in {vacancy.pk for vacancy in choices}:
+            choices += list(own.filter(pk=found.vacancy_id))
+        form = form_class(request.POST, vacancies=choices)
     else:
         form = form_class(request.POST)
     if run_action(form, lambda _: run(_user(request), found, form), shown=(InvalidTransition,)) is not None:
         messages.success(request, done)
         return redirect("refuge:referral", referral_id=found.pk)
-    return _referral_page(request, found, {key: form, "error_form": form})
+    return _referral_page(request, found, (key, form))
 
 
 # --- Sanctuary -------------------------------------------------------------------------------
