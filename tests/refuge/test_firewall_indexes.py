@@ -1,7 +1,8 @@
 """The blind indexes a safe house and a sanctuary property keep for the perpetrator-programme
 firewall's shared-address veto alone (``FirewallAddressIndexes``): filled on every write of the
-address (the actions, a save naming an address field, retention's blanking), never exposed to
-forms, and filled for rows recorded before them by migration 0003, a chunk at a time."""
+address with something in it (the actions, a save naming an address field), kept when the address
+is blanked (retention's disposal: she may still live there), never exposed to forms, and filled
+for rows recorded before them by migration 0003, a chunk at a time."""
 
 from __future__ import annotations
 
@@ -85,12 +86,34 @@ def test_a_save_naming_an_address_field_writes_the_indexes_with_it(sanctuary):
     assert _stored(sanctuary) == (POSTCODE, BUILDING)
 
 
-def test_blanking_the_address_blanks_its_indexes(sanctuary):
-    """As retention disposes of a sanctuary (``save(update_fields=[address fields])``)."""
+def test_blanking_the_address_keeps_its_indexes(sanctuary):
+    """As retention disposes of a sanctuary (``save(update_fields=[address fields])``): the
+    address goes, the firewall's indexes stay, and no later write of the blank row recomputes them
+    to nothing (tests/dataprotection/test_retention_firewall.py runs the real disposal)."""
+    kept = _stored(sanctuary)
+    assert kept == ("", blind_index(BlindIndexKind.ADDRESS_LINE, "3 Home Street"))
     for name in ("line1", "line2", "town", "postcode"):
         setattr(sanctuary, name, "")
     sanctuary.save(update_fields=["line1", "line2", "town", "postcode"])
-    assert _stored(sanctuary) == ("", "")
+    assert _stored(sanctuary) == kept
+    Sanctuary.objects.get(pk=sanctuary.pk).save()  # a whole save of the blank row
+    assert _stored(sanctuary) == kept
+    stored = Sanctuary.objects.get(pk=sanctuary.pk)
+    assert (stored.line1, stored.line2, stored.town, stored.postcode) == ("", "", "", "")
+    # A new address, written again, is indexed again.
+    stored.line1, stored.postcode = "14 Victoria Hill", "LS6 2AB"
+    stored.save(update_fields=["line1", "postcode"])
+    assert _stored(stored) == (POSTCODE, BUILDING)
+
+
+def test_a_blanked_house_keeps_its_indexes_too(safe_house):
+    kept = _stored(safe_house)
+    assert kept[1]
+    SafeHouse.objects.get(pk=safe_house.pk).save()
+    house = SafeHouse.objects.get(pk=safe_house.pk)
+    house.line1 = house.line2 = house.town = house.postcode = ""
+    house.save(update_fields=["line1", "line2", "town", "postcode"])
+    assert _stored(house) == kept
 
 
 def test_the_indexes_are_in_no_form():

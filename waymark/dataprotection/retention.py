@@ -10,6 +10,11 @@ reasons: the partnership's figures (outcome KPIs, the MARAC return, H-CLIC) coun
 must not change when a record is disposed of; and the audit trail and other records refer to them
 by id. Rows that hold nothing but free text (case notes, other names) are deleted outright.
 
+What disposal keeps besides: the perpetrator-programme firewall's keyed indexes of a survivor's
+addresses, her sanctuary home's included (``anonymise_person``; ``FirewallAddressIndexes.save``),
+read by nothing but the firewall, which uses them only to hide a participant's address from
+programme staff; docs/data-protection.md, "What disposal keeps", says why.
+
 A record under a hold (``RetentionHold``, until its date) is not due. A record already disposed
 of is not due again (``RetentionDisposal``).
 """
@@ -87,12 +92,35 @@ def person_still_needed(person_id: uuid.UUID, as_of: date) -> bool:
     )
 
 
+def _firewall_theirs(person_id: uuid.UUID) -> bool:
+    """Whether the programme firewall compares this person's addresses with a participant's: a
+    survivor's, a child's or a household member's ("theirs" in
+    ``people.access.people_sharing_an_address_with_a_victim``)."""
+    from waymark.people.access import VICTIM_ROLES
+    from waymark.people.choices import PersonRole
+    from waymark.people.models import Person
+
+    theirs = (*VICTIM_ROLES, PersonRole.HOUSEHOLD_MEMBER)
+    return Person.objects.filter(pk=person_id, primary_role__in=theirs).exists()
+
+
 def anonymise_person(person_id: uuid.UUID) -> None:
     """Names, free text, addresses and contacts go; the coded values the figures count (sex,
-    ethnicity, disability, LGBT+, date of birth for the MARAC return's ages) stay."""
+    ethnicity, disability, LGBT+, date of birth for the MARAC return's ages) stay.
+
+    Every address's readable fields and the postcode indexes search and matching read go. The
+    programme firewall's own indexes of a survivor's, child's or household member's addresses
+    (``shared_postcode_index``, ``shared_line_index``) stay: she may still live there, or he may
+    still know her old refuge, and their only use is to hide a participant's address at the same
+    place from programme staff (docs/data-protection.md, "What disposal keeps"). For an address
+    whose postcode only search indexed (``postcode_index``: a home, not a refuge or safe address),
+    that same keyed value moves to the firewall-only column, so the firewall compares exactly what
+    it compared before, and no search can find it. Anyone else's addresses (a person causing harm)
+    were never compared as hers: their indexes go with the rest."""
     from waymark.matching.models import PersonContactKey, PersonSearchKey
     from waymark.people.models import Address, ContactChannel, Person, PersonName
 
+    keep_firewall_indexes = _firewall_theirs(person_id)
     Person.objects.filter(pk=person_id).update(
         ref=None,
         given_name="",
@@ -106,10 +134,15 @@ def anonymise_person(person_id: uuid.UUID) -> None:
     PersonSearchKey.objects.filter(person_id=person_id).delete()
     PersonContactKey.objects.filter(person_id=person_id).delete()
     for address in Address.objects.filter(person_id=person_id):
+        searched_postcode = address.postcode_index
         address.line1 = address.line2 = address.town = address.postcode = ""
-        # Every index goes with the lines it was computed from, the firewall's two as well.
+        # What search and matching read goes with the lines it was computed from.
         address.postcode_index = address.postcode_district_index = ""
-        address.shared_postcode_index = address.shared_line_index = ""
+        if not keep_firewall_indexes:
+            address.shared_postcode_index = address.shared_line_index = ""
+        elif searched_postcode and not address.shared_postcode_index:
+            # Her postcode, as the firewall compared it, now in the column search never reads.
+            address.shared_postcode_index = searched_postcode
         address.save(
             update_fields=[
                 "line1",
@@ -377,6 +410,8 @@ SCHEDULE_LIST = [
             "sanctuary",
             lambda cutoff: Q(removed_on__lte=cutoff) | (_sanctuary_withdrawn() & Q(referred_on__lte=cutoff)),
         ),
+        # The address is blanked; its programme-firewall indexes stay (a blank address never
+        # overwrites them: ``refuge.models.FirewallAddressIndexes.save``), as she may live there still.
         dispose=Blank(
             fields=("line1", "line2", "town", "postcode", "feedback_comment"),
             children=(("refuge.SanctuaryReview", "sanctuary", ("note",)),),

@@ -136,10 +136,21 @@ class FirewallAddressIndexes(models.Model):
     ``waymark/refuge/hooks.py``): a participant recorded at the refuge house a survivor is, or was,
     placed in, or at her sanctuary home, must not have that address shown to programme staff.
 
-    Computed on every save from ``line1``, ``line2`` and ``postcode`` (``save`` adds them to
-    ``update_fields`` whenever an address field is written), by the same function as a person's
-    ``Address.shared_*_index``. They are never read anywhere else: not by search, matching, filters,
-    APIs, exports or ordering (``editable=False`` keeps them out of forms)."""
+    Computed from ``line1``, ``line2`` and ``postcode`` whenever the address is written with
+    something in it (``save`` adds them to ``update_fields`` when an address field is written), by
+    the same function as a person's ``Address.shared_*_index``. They are never read anywhere else:
+    not by search, matching, filters, APIs, exports or ordering (``editable=False`` keeps them out
+    of forms).
+
+    **A blank address never overwrites them.** Retention disposes of a sanctuary by blanking its
+    address (``waymark/dataprotection/retention.py``), and she may still live there: the indexes
+    stay, so a participant recorded at her home is still hidden from programme staff (erring
+    towards hiding, the veto's direction). This is decided here, on every save, rather than by the
+    disposal's ``update_fields``, so that no later write of the blanked row (a whole ``save()``, a
+    step recorded after disposal) can recompute them to nothing. Nothing readable is kept: the
+    address itself is blank, and a keyed index names no address (only someone holding the key could
+    test a guess against it, and no search does). The actions never blank an address (line 1 is
+    required), so only disposal reaches this."""
 
     shared_postcode_index = models.CharField(
         max_length=100,
@@ -161,10 +172,12 @@ class FirewallAddressIndexes(models.Model):
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # Whenever the address is written (a whole save, or one naming an address field), its
-        # indexes are computed again and written with it.
+        # Whenever the address is written (a whole save, or one naming an address field) with
+        # something in it, its indexes are computed again and written with it; a blank address
+        # (disposed of) leaves them as they are.
         update_fields = kwargs.get("update_fields")
-        if update_fields is None or FIREWALL_ADDRESS_FIELDS & set(update_fields):
+        writes_address = update_fields is None or bool(FIREWALL_ADDRESS_FIELDS & set(update_fields))
+        if writes_address and self.has_address():
             for name, value in self.compute_blind_indexes().items():
                 setattr(self, name, value)
             if update_fields is not None:
@@ -173,6 +186,10 @@ class FirewallAddressIndexes(models.Model):
                     *(f for f in FIREWALL_INDEX_FIELDS if f not in update_fields),
                 ]
         super().save(*args, **kwargs)
+
+    def has_address(self) -> bool:
+        """Whether any of the fields the indexes are computed from holds anything."""
+        return any((getattr(self, name) or "").strip() for name in FIREWALL_ADDRESS_FIELDS)
 
     def compute_blind_indexes(self) -> dict[str, str]:
         """The firewall's two indexes of the address as it is now ("" where there is nothing)."""
