@@ -51,6 +51,8 @@ def test_the_warning_names_kinds_never_values():
     warning = warning_for("Now at LS6 2AB, mobile 07700 900123", field_label="The flag")
     assert "postcode" in warning and "phone number" in warning
     assert "LS6" not in warning and "07700" not in warning
+    street = warning_for("Staying at 12 Sisterly Close with her sister", field_label="The research")
+    assert "street address" in street and "Sisterly" not in street
     assert warning_for("Nothing to see", field_label="The flag") == ""
 
 
@@ -97,7 +99,16 @@ class _Note(LocationCheckMixin, django_forms.Form):
     text = django_forms.CharField(required=False)
 
 
-@pytest.mark.parametrize("text", ["At SW1A 1AA tonight", "ring 07700 900123"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "At SW1A 1AA tonight",
+        "ring 07700 900123",
+        # A street address with no postcode locates her as surely (an attacker's probe saved this as
+        # MARAC research with no warning).
+        "Flat 2, 14 Victoria Road; new school is Elm Park Primary",
+    ],
+)
 def test_text_that_locates_comes_back_once_with_a_warning_and_a_box(text):
     first = _Note({"text": text})
     assert not first.is_valid()

@@ -1,4 +1,5 @@
-"""Scanning free text for things that can locate someone: UK postcodes and phone numbers.
+"""Scanning free text for things that can locate someone: UK postcodes and phone numbers (and,
+for the warning, the street addresses ``waymark.core.addressscan`` finds).
 
 Free-text fields that are shared or read widely (a programme's risk flag read by the victim's
 worker, an auditor's review note, a decision reason) should say what happened, not where anyone
@@ -40,9 +41,19 @@ def scan(text: str | None) -> list[Finding]:
     return sorted(found, key=lambda f: f.start)
 
 
+def located(text: str | None) -> list[Finding]:
+    """``scan`` and the street addresses (``waymark.core.addressscan``: "Flat 2, 14 Victoria Road"),
+    in order of appearance: what the warning asks about. A street address without a postcode
+    locates her as surely as one with it (an attacker's probe saved "14 Victoria Road" as MARAC
+    research with no warning)."""
+    from waymark.core import addressscan  # it builds on this module's Finding
+
+    return sorted([*scan(text), *addressscan.scan(text)], key=lambda f: f.start)
+
+
 def warning_for(text: str | None, *, field_label: str) -> str:
     """A warning to show after saving, or "" when nothing was found."""
-    kinds = sorted({f.kind for f in scan(text)})
+    kinds = sorted({f.kind for f in located(text)})
     if not kinds:
         return ""
     what = " and a ".join(kinds)
@@ -57,7 +68,7 @@ def warning_for(text: str | None, *, field_label: str) -> str:
 CONFIRM_FIELD = "location_confirmed"
 CONFIRM_LABEL = "I have checked: save it as it is"
 CONFIRM_ERROR = (
-    "Check what you wrote for a postcode or phone number that could show where someone is, "
+    "Check what you wrote for a postcode, phone number or street address that could show where someone is, "
     "or tick the box to save it as it is"
 )
 _TICKED = frozenset({"1", "on", "true", "yes"})
@@ -78,7 +89,7 @@ def confirm_field(warnings: list[str]) -> forms.BooleanField:
     field = forms.BooleanField(
         required=False,
         label=CONFIRM_LABEL,
-        help_text="Only if the postcode or phone number is needed and cannot show where anyone at risk is.",
+        help_text="Only if what it found is needed and cannot show where anyone at risk is.",
     )
     field.warning = " ".join(warnings)  # type: ignore[attr-defined]  # read by django/forms/field.html
     return field
@@ -88,7 +99,7 @@ class LocationCheckMixin:
     """For forms whose free text should not locate anyone (docs/security.md, "Free text").
 
     ``location_checked`` maps field names to how the warning names them. When one of them looks
-    as if it holds a postcode or phone number, the form is not valid the first time: it comes
+    as if it holds a postcode, phone number or street address, the form is not valid the first time: it comes
     back with a GOV.UK warning and a box to tick ("save it as it is"); ticked, it saves. A
     warning, not a block. Put the mixin before ``forms.Form``; a form's own ``clean`` must call
     ``super().clean()``.

@@ -96,7 +96,7 @@ class Redactor:
             found += [Finding(m.start(), m.end(), LOCATES_ANOTHER) for m in self.places.finditer(text)]
         if self.names:
             found += [Finding(m.start(), m.end(), THIRD_PARTY) for m in self.names.finditer(text)]
-        found += [Finding(f.start, f.end, LOOKS_LOCATING) for f in locationscan.scan(text)]
+        found += [Finding(f.start, f.end, LOOKS_LOCATING) for f in locationscan.located(text)]
         found += [Finding(m.start(), m.end(), LOOKS_LOCATING) for m in _EMAIL.finditer(text)]
         return _merge(found + self.extra_findings(text))
 

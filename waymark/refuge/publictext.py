@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 
-from waymark.core import addressscan, locationscan
+from waymark.core import locationscan
 
 # Who reads each kind of text: the refusal and the forms' hints say so.
 SERVICE_READERS = "Other agencies (IDVAs, housing officers, MARAC coordinators and commissioners)"
@@ -44,9 +44,8 @@ CODE = "locates_refuge"
 
 def _kinds(text: str | None) -> list[str]:
     """The kinds of locating detail in ``text`` (postcode, phone number, street address), once each."""
-    found = [*locationscan.scan(text), *addressscan.scan(text)]
     kinds: list[str] = []
-    for finding in sorted(found, key=lambda f: f.start):
+    for finding in locationscan.located(text):
         if finding.kind not in kinds:
             kinds.append(finding.kind)
     return kinds
