@@ -53,8 +53,15 @@ def known_survivor(partnership: Any) -> Any:
     from waymark.marac.models import MaracMeeting, MeetingStatus
 
     heard_at = MaracMeeting.objects.create(ref="MARAC-HIST-ROSA", held_on=date(2025, 6, 24), status=MeetingStatus.HELD)
+    # Referred by her own service then, so its staff see that hearing on the referral form now (a
+    # MARAC case they may not see would not be named there).
     MaracCase.objects.create(
-        ref="HIST-ROSA", victim=rosa, referred_on=date(2025, 6, 10), status=MaracCaseStatus.HEARD, meeting=heard_at
+        ref="HIST-ROSA",
+        victim=rosa,
+        referred_on=date(2025, 6, 10),
+        status=MaracCaseStatus.HEARD,
+        meeting=heard_at,
+        referring_agency=service,
     )
     refresh_search_keys([rosa.pk])
     return rosa

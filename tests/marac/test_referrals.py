@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -267,6 +268,29 @@ def test_from_a_case_prefills_the_victim_perpetrator_and_latest_checklist(
 def test_from_a_case_the_user_cannot_see_is_404(police_referrer, allocated_case, client_for, marac_agency):
     assert client_for(police_referrer).get(REFER + f"?case={allocated_case.pk}").status_code == 404
     assert client_for(police_referrer).get(REFER + "?case=not-a-uuid").status_code == 404
+
+
+def test_the_form_names_only_earlier_marac_cases_the_referrer_may_see(idva, allocated_case, victim, harm, client_for):
+    """An attacker's probe read "Discussed at MARAC before: yes, at meeting ... on ..." off the form
+    for a hearing another agency referred, which her journey hides. The form now says the same
+    whether or not such a case exists; one her own agency referred is named. The criteria recorded
+    still count every case (the action works them out itself)."""
+    today = timezone.localdate()
+    heard = meeting("MARAC-HIDDEN", today - timedelta(days=60))
+    hidden = earlier_referral(victim, harm, today - timedelta(days=70), meeting=heard)
+    query = f"?case={allocated_case.pk}"
+    page = client_for(idva).get(REFER + query).content.decode()
+    assert hidden.ref not in page and "MARAC-HIDDEN" not in page
+    assert "not at a meeting you can see; the coordinator checks every meeting" in page
+    # Without any earlier case the form reads exactly the same.
+    MaracCase.objects.filter(pk=hidden.pk).update(victim=harm)
+    same = client_for(idva).get(REFER + query).content.decode()
+    facts = re.compile(r'<div class="govuk-inset-text" id="criteria-facts">.*?</div>', re.S)
+    assert facts.search(page).group(0) == facts.search(same).group(0)
+    # Referred by her own agency: named.
+    MaracCase.objects.filter(pk=hidden.pk).update(victim=victim, referring_agency=allocated_case.agency)
+    own = facts.search(client_for(idva).get(REFER + query).content.decode()).group(0)
+    assert "Discussed at MARAC before (with anyone): yes, at meeting MARAC-HIDDEN" in own
 
 
 def test_case_page_has_the_refer_to_marac_section(idva, allocated_case, client_for):

@@ -26,12 +26,13 @@ from waymark.core.roles import Role
 from waymark.core.versioning import StaleEdit, required_posted_version, versioned_initial
 from waymark.marac.actions import case_refusal_text
 from waymark.marac.flags import window_end, window_months
-from waymark.marac.models import Criterion, FlagStatus, MaracCaseStatus
+from waymark.marac.models import Criterion, FlagStatus, MaracCase, MaracCaseStatus
 from waymark.marac.referrals.access import (
     MARAC_REFERRING_ROLES,
     flags_visible_to,
     get_flag_for_user,
     get_marac_referral_for_user,
+    is_coordinator,
     marac_referral_status_visible_to,
     require_coordinator,
 )
@@ -77,6 +78,20 @@ HARM_FIELDS = (
     "harm_approximate_age",
     "harm_sex",
 )
+
+
+def _repeats_shown(user: User, assessment: Any) -> dict[str, Any]:
+    """The repeats the referral form may show this user: the earlier MARAC referral that makes it a
+    repeat, and the meeting that heard her before, only where the user's journey of the person
+    shows that case (``MaracCase.objects.journey_visible_to``). Otherwise a phrase that is the same
+    whether or not there is one, so the form never tells a referrer about a MARAC case they may not
+    see (an attacker's probe read a 2016 police referral off it). The coordinator sees every case;
+    the criteria recorded are worked out from every case either way (``marac_referral_create``)."""
+    evidence = {"twelve": assessment.repeat_12_month, "ever": assessment.repeat_ever}
+    refs = [found.case_ref for found in evidence.values() if found is not None]
+    seen = set(MaracCase.objects.journey_visible_to(user).filter(ref__in=refs).values_list("ref", flat=True))
+    shown = {key: found if found is not None and found.case_ref in seen else None for key, found in evidence.items()}
+    return {**shown, "all_seen": is_coordinator(user)}
 
 
 def _referring_agencies(user: User) -> list[tuple[str, str]]:
@@ -195,6 +210,7 @@ def refer(request: AuthenticatedHttpRequest) -> HttpResponse:
             "perpetrator": perpetrator,
             "checklist": checklist,
             "assessment": assessment,
+            "repeats": _repeats_shown(user, assessment),
             "criteria_help": [(Criterion(value).label, text) for value, text in CRITERIA_HELP.items()],
             "fields": set(form.fields),
             "victim_fields": [form[name] for name in VICTIM_FIELDS if name in form.fields],
