@@ -359,6 +359,7 @@ def _partnership_records(history, survivor, idva, specialist_agency, refuge_serv
             "housing:panel_review": panel_member,
             "housing:panel_legal_step": panel_member,
             "housing:panel_close": panel_member,
+            "housing:panel_people": panel_member,
             "housing:safety_confirm": idva,
             "api:housing-panel-case": panel_member,
             "refuge:vacancy": refuge_worker,
@@ -375,6 +376,7 @@ def _partnership_records(history, survivor, idva, specialist_agency, refuge_serv
                     "panel_review",
                     "panel_legal_step",
                     "panel_close",
+                    "panel_people",
                     "safety_confirm",
                 )
             },

@@ -136,7 +136,15 @@ def test_ages_that_can_be_are_recorded(application, officer, member):
 
 def test_the_household_page_names_the_problem(application, officer):
     response = signed_in_client(officer).post(
-        reverse("housing:household_add", args=[application.pk]), {"role": "partner", "age": "3", "pregnant": "on"}
+        reverse("housing:household_add", args=[application.pk]),
+        {
+            "role": "partner",
+            "age": "3",
+            "pregnant": "on",
+            "joined_on_0": "2",
+            "joined_on_1": "11",
+            "joined_on_2": "2026",
+        },
     )
     html = response.content.decode()
     assert response.status_code == 200 and "A partner must be 16 or over" in html
@@ -195,7 +203,8 @@ def test_date_messages_read_as_sentences_and_name_the_application_date(applicati
 def _forms():
     """Every housing form, as its page builds it, with nothing chosen."""
     return [
-        forms.ApplicationForm({}, people=[], agencies=[], cases=[]),
+        forms.PersonSearchForm({}),
+        forms.ApplicationForm({}, person=None, agencies=[], cases=[]),
         forms.HouseholdMemberForm({}),
         forms.AssessmentForm({}),
         forms.DutyEndForm({}, kind="prevention"),
@@ -235,7 +244,7 @@ def test_no_form_shows_a_django_default_message(form):
 
 def _kwargs(form):
     return {
-        "ApplicationForm": {"people": [], "agencies": [], "cases": []},
+        "ApplicationForm": {"person": None, "agencies": [], "cases": []},
         "DutyEndForm": {"kind": "prevention"},
         "PlacementForm": {"may_record_address": True, "household": []},
         "PanelReferralForm": {"agencies": [], "idvas": [], "meetings": []},

@@ -23,6 +23,7 @@ from tests.api.conftest import token_client
 from tests.conftest import signed_in_client
 from tests.housing.conftest import new_application
 from tests.people.factories import PersonFactory
+from waymark.audit.models import AuditAction, AuditEvent
 from waymark.housing import actions, selectors
 from waymark.housing.choices import HouseholdRole, PlacementType
 from waymark.housing.extract import extract_queryset, extract_rows
@@ -302,3 +303,113 @@ def test_the_six_week_clock_runs_from_the_later_of_the_start_and_the_first_to_jo
         TemporaryPlacement.objects.filter(pk=placement.pk).update(ended_on=D0 + timedelta(days=ended))
     placement = TemporaryPlacement.objects.select_related("application").get(pk=placement.pk)
     assert placement.children_in_bnb_over_six_weeks(D0 + timedelta(days=today)) is flagged
+
+
+# --- The officer gives the day a member joined (back-dated, never in the future) ----------------
+
+BACK_DATED = date(2026, 12, 1)  # in Q3, 29 nights into the placement; the child is added on CHILD_JOINS
+
+
+def test_a_member_added_later_but_back_dated_counts_from_the_day_given(officer, council, time_machine):
+    """Added in Q4, joined in Q3: Q3's figure, the extract as at Q3's end and the six-week clock all
+    read the day she joined, not the day she was added."""
+    time_machine.move_to(START)
+    application = _apply(officer, council)
+    _place(officer, application)
+    time_machine.move_to(CHILD_JOINS)
+    member = actions.household_member_add(
+        actor=officer, application=application, member=actions.Member(HouseholdRole.CHILD, 0), joined_on=BACK_DATED
+    )
+    assert member.joined_on == BACK_DATED
+    assert _children_bnb_at_end(*Q3) == 1
+    assert _extract_for_period(*Q3) == ("Y", "N")  # 30 nights with the child by Q3's end: not yet six weeks
+    placement = application.placements.get()
+    assert placement.children_since() == BACK_DATED
+    # Six weeks from 1 December: flagged after 12 January, so already on the day she was added.
+    assert placement.children_in_bnb_over_six_weeks(BACK_DATED + timedelta(days=42)) is False
+    assert placement.children_in_bnb_over_six_weeks(BACK_DATED + timedelta(days=43)) is True
+    assert _figures(officer)["Children in B&B over 6 weeks"] == 1
+    assert _flagged_on_page(officer, application)
+
+
+def test_a_member_back_dated_to_the_application_or_before_counts_from_the_start(officer, council, time_machine):
+    """Left off the application and added later: in the household when it applied, so as one
+    recorded with it (the six weeks from the placement's start; every quarter of the placement)."""
+    time_machine.move_to(START)
+    application = _apply(officer, council)
+    placement = _place(officer, application)
+    time_machine.move_to(date(2026, 12, 20))  # 48 nights into the placement
+    for joined in (START, START - timedelta(days=400)):
+        actions.household_member_add(
+            actor=officer, application=application, member=actions.Member(HouseholdRole.CHILD, 2), joined_on=joined
+        )
+    placement.refresh_from_db()
+    assert placement.children_since() == START
+    assert placement.children_in_bnb_over_six_weeks(date(2026, 12, 20))
+    assert _figures(officer)["Children in B&B over 6 weeks"] == 1
+    assert _children_bnb_at_end(*Q3) == 1
+    # The database form agrees: six weeks from the placement's start are up on 14 December, flagged the day after.
+    placements = TemporaryPlacement.objects.all()
+    assert not selectors.children_in_bnb_over_six_weeks(placements, date(2026, 12, 14)).exists()
+    assert list(selectors.children_in_bnb_over_six_weeks(placements, date(2026, 12, 15))) == [placement]
+    event = AuditEvent.objects.filter(action=AuditAction.CREATE, object_type="housing.householdmember").latest(
+        "sequence"
+    )
+    assert event.detail == {"application": str(application.pk), "from_the_start": True}
+
+
+def test_the_day_joined_defaults_to_today_and_cannot_be_in_the_future(officer, council, time_machine):
+    time_machine.move_to(START)
+    application = _apply(officer, council)
+    assert (
+        actions.household_member_add(
+            actor=officer, application=application, member=actions.Member(HouseholdRole.CHILD, 1)
+        ).joined_on
+        == START
+    )
+    with pytest.raises(ValidationError) as refused:
+        actions.household_member_add(
+            actor=officer,
+            application=application,
+            member=actions.Member(HouseholdRole.CHILD, 1),
+            joined_on=START + timedelta(days=1),
+        )
+    assert refused.value.message_dict["joined_on"] == [
+        "The date they joined the household must be today or in the past."
+    ]
+    assert application.household.count() == 1
+
+
+def _member_form(**day):
+    return {"role": "child", "age": "3", **{f"joined_on_{i}": value for i, value in day.items()}}
+
+
+def test_the_household_form_asks_the_day_joined_starting_at_today_in_london(officer, council, time_machine):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    time_machine.move_to(START)
+    application = _apply(officer, council)
+    # Just after midnight in London, the UTC date still the day before.
+    time_machine.move_to(datetime(2027, 4, 1, 0, 30, tzinfo=ZoneInfo("Europe/London")), tick=False)
+    client = signed_in_client(officer)
+    url = reverse("housing:household_add", args=[application.pk])
+    html = client.get(url).content.decode()
+    for name, value in (("joined_on_0", "1"), ("joined_on_1", "4"), ("joined_on_2", "2027")):
+        assert re.search(rf'<input[^>]*name="{name}"[^>]*value="{value}"', html), name
+    assert "Date they joined the household" in html
+
+    future = client.post(url, _member_form(**{"0": "2", "1": "4", "2": "2027"}))
+    assert future.status_code == 200 and "There is a problem" in future.content.decode()
+    assert "Date they joined the household must be today or in the past" in future.content.decode()
+    empty = client.post(url, _member_form())
+    assert "Enter the date they joined the household" in empty.content.decode()
+    nonsense = client.post(url, _member_form(**{"0": "31", "1": "2", "2": "2027"}))
+    assert "Date they joined the household must be a real date" in nonsense.content.decode()
+    assert not application.household.exists()
+
+    done = client.post(url, _member_form(**{"0": "15", "1": "1", "2": "2027"}))
+    assert done.status_code == 302
+    assert application.household.get().joined_on == date(2027, 1, 15)
+    page = client.get(reverse("housing:application", args=[application.pk])).content.decode()
+    assert "Dependent child, aged 3, joined the household on 15 January 2027" in page

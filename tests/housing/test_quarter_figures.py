@@ -85,3 +85,26 @@ def test_each_figure_counts_only_what_happened_in_the_quarter(officer, council, 
 def test_a_quarter_with_nothing_counts_zero_everywhere(panel_case):
     figures = quarter_figures(date(2025, 4, 1), date(2025, 6, 30))
     assert len(figures) == 12 and all(count == 0 for _, count in figures)
+
+
+def test_children_in_bnb_on_the_last_day_read_the_day_each_member_joined(officer, council, time_machine):
+    """The quarter counts a household with children in B&B on its last day by the day each member
+    joined, as the officer gave it: back-dated into the quarter counts, joined after it does not."""
+    time_machine.move_to(date(2027, 2, 1))
+    bnb = {"placement_type": PlacementType.BED_AND_BREAKFAST}
+    joined_in_quarter = _application(officer, council, date(2026, 11, 2))
+    joined_after = _application(officer, council, date(2026, 11, 2))
+    joined_before_applying = _application(officer, council, date(2026, 11, 2))
+    for application in (joined_in_quarter, joined_after, joined_before_applying):
+        _placement(application, date(2026, 11, 2), by=officer, **bnb)
+    child = actions.Member(HouseholdRole.CHILD, 1)
+    actions.household_member_add(actor=officer, application=joined_in_quarter, member=child, joined_on=END)
+    actions.household_member_add(actor=officer, application=joined_after, member=child, joined_on=date(2027, 1, 1))
+    actions.household_member_add(
+        actor=officer, application=joined_before_applying, member=child, joined_on=date(2025, 6, 1)
+    )
+    figures = dict(quarter_figures(START, END))
+    assert figures["Households in temporary accommodation on the last day"] == 3
+    assert figures["of which households with children in bed and breakfast"] == 2
+    next_quarter = dict(quarter_figures(date(2027, 1, 1), date(2027, 3, 31)))
+    assert next_quarter["of which households with children in bed and breakfast"] == 3

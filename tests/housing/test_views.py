@@ -212,34 +212,6 @@ def test_placement_address_is_shown_only_to_the_officer_holding_the_application(
     assert b"Southmere" in colleague_page.content
 
 
-def test_the_applicant_list_says_when_it_is_limited_and_takes_a_chosen_person(officer, council, applicant, monkeypatch):
-    from tests.people.factories import PersonFactory
-    from waymark.housing import views
-
-    monkeypatch.setattr(views, "PEOPLE_OFFERED", 2)
-    others = [PersonFactory(held_by=council) for _ in range(3)]
-    client = signed_in_client(officer)
-    page = client.get(reverse("housing:application_new"))
-    assert len(page.context["form"].fields["person"].choices) == 3  # the prompt and 2 people
-    assert b"recorded most recently" in page.content
-    chosen = client.get(reverse("housing:application_new"), {"person": str(applicant.pk)})
-    assert str(applicant.pk) in dict(chosen.context["form"].fields["person"].choices)
-    assert others  # the newest were offered first
-
-
-def test_two_applicants_of_the_same_name_are_told_apart_by_their_date_of_birth(officer, council):
-    PersonFactory(held_by=council, given_name="Esi", family_name="Davies", date_of_birth=date(1990, 3, 4))
-    PersonFactory(held_by=council, given_name="Esi", family_name="Davies", date_of_birth=date(1985, 11, 20))
-    PersonFactory(held_by=council, given_name="Esi", family_name="Davies", date_of_birth=None)
-    page = signed_in_client(officer).get(reverse("housing:application_new"))
-    labels = [label for _, label in page.context["form"].fields["person"].choices if "Esi Davies" in label]
-    assert sorted(labels) == [
-        "Esi Davies (born 20 November 1985)",
-        "Esi Davies (born 4 March 1990)",
-        "Esi Davies (date of birth not recorded)",
-    ]
-
-
 def test_the_end_of_duty_date_starts_at_today_in_london_and_can_be_changed(application, officer, time_machine):
     """A walkthrough found the date empty. It starts at London's today (here just after midnight in
     summer time, when the UTC date is still the day before); a typed date still wins, and an

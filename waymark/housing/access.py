@@ -17,7 +17,9 @@ Tenancy panel cases:
 - a tenancy panel member sees the cases of the agency (the council as landlord) whose panel they sit on;
 - a housing officer of that agency sees them too (they refer cases and watch those due);
 - the survivor's IDVA named on a case sees it, to confirm the safety plan (``get_panel_case_for_idva``);
-- the intelligence gathered from partner agencies is for panel members only.
+- the intelligence gathered from partner agencies is for panel members only;
+- who may refer a case (panel members and housing officers of the council) may name or change its
+  survivor and her IDVA afterwards (``may_name_panel_people``).
 
 Object checks raise Http404 alike for "no such record" and "not yours", and PermissionDenied (403)
 for "you may see this, but not do that".
@@ -188,6 +190,19 @@ def is_panel_member(user: User, case: Any) -> bool:
 def require_panel_member(user: User, case: Any) -> None:
     if not is_panel_member(user, case):
         raise PermissionDenied("Only members of the DA tenancy panel can do that.")
+
+
+def may_name_panel_people(user: User, case: Any) -> bool:
+    """May name or change the case's survivor and her IDVA: as for referring a case, a panel member
+    or a housing officer of the council whose panel it is (and no perpetrator-programme role)."""
+    return _may_use_housing(user) and case.agency_id in user.agencies_with_role(*PANEL_READ_ROLES)
+
+
+def require_may_name_panel_people(user: User, case: Any) -> None:
+    if not may_name_panel_people(user, case):
+        raise PermissionDenied(
+            "Only the council's tenancy panel members and housing officers can change who is named on a panel case."
+        )
 
 
 def is_named_idva(user: User, case: Any) -> bool:

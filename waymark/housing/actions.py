@@ -310,21 +310,37 @@ def application_create(
 
 
 @transaction.atomic
-def household_member_add(*, actor: User, application: HomelessnessApplication, member: Member) -> HouseholdMember:
+def household_member_add(
+    *, actor: User, application: HomelessnessApplication, member: Member, joined_on: date | None = None
+) -> HouseholdMember:
     """Adds a member to the household of an application already recorded. They count for the
-    household's figures from today (``joined_on``, London): a past quarter's figures, and the six
-    weeks of a placement in B&B, do not change because a child joined later
-    (``models.family_member_joined_by``). Members recorded with the application count from the start."""
+    household's figures from ``joined_on``, the day they joined the household (today, London,
+    unless the officer gives an earlier day; never a day still to come): a past quarter's figures,
+    and the six weeks of a placement in B&B, do not change because a child joined later
+    (``models.family_member_joined_by``).
+
+    A day on or before the application's is accepted: the member was in the household when it
+    applied (one left off the application and added now), and counts from the start, as a member
+    recorded with the application does. The day is kept as given, not moved to the application
+    date: the rules read any such day alike (a placement starts on or after the application), and
+    the record keeps what the officer was told."""
     access.require_work_on_application(actor, application)
     (cleaned,) = _clean_household([member])
+    joined = joined_on or timezone.localdate()
+    _not_future(joined, "joined_on", "The date they joined the household")
     record = HouseholdMember.objects.create(
         application=application,
         role=cleaned.role,
         age=cleaned.age,
         pregnant=cleaned.pregnant,
-        joined_on=timezone.localdate(),
+        joined_on=joined,
     )
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=record, detail={"application": str(application.pk)})
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=record,
+        detail={"application": str(application.pk), "from_the_start": joined <= application.applied_on},
+    )
     return record
 
 
@@ -626,8 +642,8 @@ def panel_case_refer(
     _choice(tenancy_type, TenancyType, field="tenancy_type", message="Choose whether the tenancy is sole or joint.")
     _choice(tenure, Tenure, field="tenure", message="Choose whether the tenancy is secure or introductory.")
     _not_future(referred_on, "referred_on", "The date of referral")
-    if survivor is not None and not people_visible_to(actor).filter(pk=survivor.pk).exists():
-        raise ValidationError({"survivor": "Choose a survivor your council holds a record for."})
+    if survivor is not None and not people_visible_to(actor).filter(pk=survivor.pk, archived_at__isnull=True).exists():
+        raise ValidationError({"survivor": "Choose the survivor from the people you can see."})
     if idva is not None and Role.CASEWORKER not in idva.roles:
         raise ValidationError({"idva": "The survivor's IDVA must be a caseworker in the partnership."})
     if next_panel is not None and (next_panel.agency_id != agency.pk or next_panel.held_on < referred_on):
@@ -653,6 +669,73 @@ def panel_case_refer(
             actor=actor, action=AuditAction.CREATE, obj=case, detail={"tenancy_type": tenancy_type, "tenure": tenure}
         )
     return case
+
+
+@transaction.atomic
+def panel_case_people_update(
+    *,
+    actor: User,
+    case: TenancyPanelCase,
+    survivor: Any,
+    idva: User | None,
+    expected_version: int | None = None,
+) -> TenancyPanelCase:
+    """Names or changes the survivor and her IDVA on an open case after referral: who may refer a
+    case may do this (``access.may_name_panel_people``). Pass the survivor and IDVA the case should
+    name (the ones named now, to keep them). A survivor newly named must be a person the actor may
+    see; an IDVA newly named must be a caseworker of the partnership.
+
+    Naming another IDVA sets aside the confirmations the previous IDVA gave for steps not yet taken
+    (``SafetyPlanConfirmation.set_aside_at``; kept, shown, and no longer counted by
+    ``unused_confirmation``): the check before enforcement is that the survivor's IDVA, the one
+    accountable for her safety plan now, checked it for that step. The previous IDVA no longer sees
+    the case (she could not withdraw her confirmation if the plan changed), and a change of IDVA
+    often follows a change in the survivor's support. Naming another survivor in place of one
+    already named does the same: the check was of someone else's plan. Naming a survivor for the
+    first time sets nothing aside. Audited with ids only."""
+    from waymark.people.access import people_visible_to
+
+    access.require_may_name_panel_people(actor, case)
+    locked = _locked_panel_case(case, expected_version)
+    if not locked.is_open:
+        raise ValidationError(
+            "This case is closed. The survivor and IDVA named on it stay as they were when it closed."
+        )
+    survivor_id = survivor.pk if survivor is not None else None
+    idva_id = idva.pk if idva is not None else None
+    survivor_changed = survivor_id != locked.survivor_id
+    idva_changed = idva_id != locked.idva_id
+    visible = people_visible_to(actor).filter(pk=survivor_id, archived_at__isnull=True)
+    if survivor_changed and survivor is not None and not visible.exists():
+        raise ValidationError({"survivor": "Choose the survivor from the people you can see."})
+    if idva_changed and idva is not None and not (idva.is_active and Role.CASEWORKER in idva.roles):
+        raise ValidationError({"idva": "The survivor's IDVA must be a caseworker in the partnership."})
+    if not survivor_changed and not idva_changed:
+        return _refresh(case, locked)
+    set_aside = 0
+    if idva_changed or (survivor_changed and locked.survivor_id is not None):
+        set_aside = SafetyPlanConfirmation.objects.filter(
+            case=locked, step__isnull=True, set_aside_at__isnull=True
+        ).update(set_aside_at=timezone.now(), set_aside_by=actor)
+    changes: dict[str, Any] = {}
+    if survivor_changed:
+        changes["survivor"] = {"from": _id_or_none(locked.survivor_id), "to": _id_or_none(survivor_id)}
+    if idva_changed:
+        changes["idva"] = {"from": _id_or_none(locked.idva_id), "to": _id_or_none(idva_id)}
+    locked.survivor = survivor
+    locked.idva = idva
+    _bump(locked, ["survivor", "idva"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=locked,
+        detail={"step": "survivor and idva", **changes, "confirmations_set_aside": set_aside},
+    )
+    return _refresh(case, locked)
+
+
+def _id_or_none(value: Any) -> str | None:
+    return str(value) if value is not None else None
 
 
 def not_before_referral(case: TenancyPanelCase, value: date, *, field: str, what: str) -> None:
@@ -831,12 +914,22 @@ def panel_safety_plan_confirm(*, actor: User, case: TenancyPanelCase, for_stage:
 
 
 def unused_confirmation(case: TenancyPanelCase, stage: str) -> SafetyPlanConfirmation | None:
-    """The IDVA's confirmation for ``stage`` not yet used by a step, if any."""
+    """The confirmation for ``stage`` not yet used by a step, given by the IDVA named on the case
+    now and not set aside (``panel_case_people_update``), if any. No IDVA named: none."""
     return (
-        SafetyPlanConfirmation.objects.filter(case=case, for_stage=stage, step__isnull=True)
+        SafetyPlanConfirmation.objects.filter(
+            case=case,
+            for_stage=stage,
+            step__isnull=True,
+            set_aside_at__isnull=True,
+            confirmed_by_id=case.idva_id,
+        )
         .order_by("confirmed_at")
         .first()
     )
+
+
+IDVA_NOT_NAMED = "No IDVA is named for the survivor: name her IDVA, who then confirms that her safety plan was checked."
 
 
 def enforcement_blockers(case: TenancyPanelCase, stage: str) -> list[str]:
@@ -844,7 +937,9 @@ def enforcement_blockers(case: TenancyPanelCase, stage: str) -> list[str]:
     if stage not in ENFORCEMENT_STAGES:
         return []
     blockers = []
-    if unused_confirmation(case, stage) is None:
+    if case.idva_id is None:
+        blockers.append(IDVA_NOT_NAMED)
+    elif unused_confirmation(case, stage) is None:
         blockers.append("The survivor's IDVA has not confirmed that her safety plan was checked for this step.")
     if not case.pre_action_protocol_met:
         blockers.append("The pre-action protocol has not been recorded as met.")

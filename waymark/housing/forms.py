@@ -74,23 +74,56 @@ def _objects(queryset: Any, label: Any = str) -> list[tuple[str, str]]:
     return [(str(obj.pk), label(obj)) for obj in queryset]
 
 
-def applicant_label(person: Any) -> str:
-    """How the applicant list names a person: the name and the date of birth, so that two people of
-    the same name (three Esi Davies) are told apart before the wrong woman is chosen."""
-    born = person.date_of_birth
-    return f"{person} (born {born.day} {born:%B %Y})" if born else f"{person} (date of birth not recorded)"
+class PersonSearchForm(forms.Form):
+    """Finding a person by name (any part of any name they use), and optionally date of birth.
+
+    Read from the page's address (GET): a search changes nothing. A name is needed: the date of
+    birth only narrows a name search."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="Any part of any name they use: given name, family name or both.",
+        error_messages={
+            "required": "Enter the person's name",
+            "max_length": "The name must be 100 characters or fewer",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    date_of_birth = DateField(
+        label="Date of birth", required=False, help_text="If you know it, to narrow the search. For example, 27 3 1985."
+    )
+
+    def clean_name(self) -> str:
+        from waymark.housing.selectors import NAME_MIN_LETTERS, name_is_searchable
+
+        name = str(self.cleaned_data.get("name") or "").strip()
+        if not name_is_searchable(name):
+            raise forms.ValidationError(f"Enter at least {NAME_MIN_LETTERS} letters of the person's name")
+        return name
+
+
+def _chosen_person_error(form: forms.Form, field: str, chosen: Any, who: str) -> None:
+    """The person posted must be the one the page found for the user (``chosen``): a record that is
+    gone, or one they cannot see, is refused in plain words rather than dropped."""
+    value = str(form.cleaned_data.get(field) or "")
+    if value and (chosen is None or str(chosen.pk) != value):
+        raise forms.ValidationError(
+            f"The {who} you chose was not found among the people you can see. Search for them again."
+        )
 
 
 class ApplicationForm(MessagesForm):
     messages = {
-        "person": "Choose the applicant",
+        "person": "Search for the applicant and choose them",
         "applied_on": "Enter the date the household applied",
         "loss_reason": "Choose the reason for loss of the last settled home",
         "accommodation_at_application": "Choose where the household was living",
         "referral_route": "Choose how the household came to the council",
     }
 
-    person = forms.ChoiceField(label="Applicant", help_text="A person your council holds a record for.")
+    # The applicant is chosen by the search above the form; this carries her record's id.
+    person = forms.CharField(widget=forms.HiddenInput)
     applied_on = DateField(label="Date of application", help_text=DATE_HINT)
     loss_reason = forms.ChoiceField(
         label="Reason for loss, or threat of loss, of last settled home",
@@ -123,28 +156,19 @@ class ApplicationForm(MessagesForm):
     def __init__(
         self,
         *args: Any,
-        people: Any,
+        person: Any,
         agencies: Any,
         cases: Any,
-        more_people: bool = False,
         more_cases: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        if more_people:
-            self.fields["person"].help_text = (
-                f"Listed: the {len(people)} people your council recorded most recently (of more). For someone "
-                "recorded earlier, add ?person= and their record's id to this page's address."
-            )
         if more_cases:
             self.fields["case"].help_text = f"Your {len(cases)} most recently opened cases."
-        self.people = {str(p.pk): p for p in people}
+        self.person = person
         self.agencies = {str(a.pk): a for a in agencies}
         self.cases = {str(c.pk): c for c in cases}
-        cast(forms.ChoiceField, self.fields["person"]).choices = [
-            ("", "Choose the applicant"),
-            *_objects(people, applicant_label),
-        ]
+        self.fields["person"].initial = str(person.pk) if person is not None else ""
         cast(forms.ChoiceField, self.fields["referring_agency"]).choices = [
             ("", "None"),
             *_objects(agencies, lambda a: a.name),
@@ -156,13 +180,22 @@ class ApplicationForm(MessagesForm):
         if not cases:
             del self.fields["case"]
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "person" in cleaned:
+            _chosen_person_error(self, "person", self.person, "applicant")
+        return cleaned
+
     def chosen(self, name: str) -> Any:
-        source = {"person": self.people, "referring_agency": self.agencies, "case": self.cases}[name]
+        source = {"referring_agency": self.agencies, "case": self.cases}[name]
         return source.get(self.cleaned_data.get(name) or "")
 
 
 class HouseholdMemberForm(MessagesForm):
-    messages = {"role": "Choose the household member's relationship to the applicant"}
+    messages = {
+        "role": "Choose the household member's relationship to the applicant",
+        "joined_on": "Enter the date they joined the household",
+    }
 
     role = forms.ChoiceField(
         label="Relationship to the applicant",
@@ -182,6 +215,11 @@ class HouseholdMemberForm(MessagesForm):
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
     )
     pregnant = forms.BooleanField(label="Pregnant", required=False)
+    joined_on = DateField(
+        label="Date they joined the household",
+        help_text="Today, unless they joined earlier. If they were in the household when it applied, give the "
+        "date of application or earlier: they then count from the start. For example, 27 3 2026.",
+    )
 
 
 class AssessmentForm(VersionedForm):
@@ -267,6 +305,15 @@ class PlacementEndForm(VersionedForm):
 # --- Tenancy panel ---------------------------------------------------------------------------
 
 
+def _idva_choices(idvas: Any, current: Any = None) -> list[tuple[str, str]]:
+    """The partnership's caseworkers, and the IDVA named now even if she no longer is one (so that
+    saving the page does not drop her unasked: the action checks only an IDVA newly named)."""
+    listed = list(idvas)
+    if current is not None and all(u.pk != current.pk for u in listed):
+        listed.append(current)
+    return [("", "Not known yet"), *_objects(listed, lambda u: u.full_name)]
+
+
 class PanelReferralForm(MessagesForm):
     messages = {
         "tenancy_reference": "Enter the tenancy reference",
@@ -291,29 +338,68 @@ class PanelReferralForm(MessagesForm):
         help_text="She confirms the safety plan before any enforcement step.",
     )
     next_panel = forms.ChoiceField(label="Panel to hear it", required=False)
+    # The survivor, chosen by the search above the form (empty: not named yet).
+    survivor = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, agencies: Any, idvas: Any, meetings: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, agencies: Any, idvas: Any, meetings: Any, survivor: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.survivor = survivor
         self.lookup = {
             "referred_by": {str(a.pk): a for a in agencies},
             "idva": {str(u.pk): u for u in idvas},
             "next_panel": {str(m.pk): m for m in meetings},
         }
+        self.fields["survivor"].initial = str(survivor.pk) if survivor is not None else ""
         cast(forms.ChoiceField, self.fields["referred_by"]).choices = [
             ("", "None"),
             *_objects(agencies, lambda a: a.name),
         ]
-        cast(forms.ChoiceField, self.fields["idva"]).choices = [
-            ("", "Not known yet"),
-            *_objects(idvas, lambda u: u.full_name),
-        ]
+        cast(forms.ChoiceField, self.fields["idva"]).choices = _idva_choices(idvas)
         cast(forms.ChoiceField, self.fields["next_panel"]).choices = [
             ("", "Not arranged"),
             *_objects(meetings, lambda m: f"{m.held_on:%-d %B %Y}"),
         ]
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        _chosen_person_error(self, "survivor", self.survivor, "survivor")
+        return cleaned
+
     def chosen(self, name: str) -> Any:
+        if name == "survivor":
+            return self.survivor if self.cleaned_data.get("survivor") else None
         return self.lookup[name].get(self.cleaned_data.get(name) or "")
+
+
+class PanelPeopleForm(VersionedForm):
+    """The survivor and her IDVA on a panel case, named or changed after referral. ``survivor`` is
+    empty to keep the survivor named now, or the id of the person chosen by the search."""
+
+    survivor = forms.CharField(widget=forms.HiddenInput, required=False)
+    idva = forms.ChoiceField(
+        label="The survivor's IDVA",
+        required=False,
+        help_text="She confirms the safety plan before any enforcement step. A newly named IDVA confirms for "
+        "herself: confirmations the previous IDVA gave for steps not yet taken are set aside.",
+    )
+
+    def __init__(self, *args: Any, idvas: Any, current_idva: Any, survivor: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.survivor = survivor
+        listed = [*idvas, *([current_idva] if current_idva is not None else [])]
+        self.idvas = {str(u.pk): u for u in listed}
+        self.fields["survivor"].initial = str(survivor.pk) if survivor is not None else ""
+        cast(forms.ChoiceField, self.fields["idva"]).choices = _idva_choices(idvas, current_idva)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        _chosen_person_error(self, "survivor", self.survivor, "survivor")
+        return cleaned
+
+    def chosen_idva(self) -> Any:
+        return self.idvas.get(self.cleaned_data.get("idva") or "")
 
 
 class PanelMeetingForm(MessagesForm):

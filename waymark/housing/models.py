@@ -58,9 +58,10 @@ FAMILY_MEMBER = Q(role=HouseholdRole.CHILD) | Q(pregnant=True)
 
 
 def family_member_joined_by(day: Any) -> Q:
-    """``FAMILY_MEMBER``, counted from the day the member joined the household record: one in the
-    household as applied (``joined_on`` empty) counts from the start, one added later from their
-    ``joined_on``. ``day`` is a date or an expression (the end of a quarter, an extract's period end).
+    """``FAMILY_MEMBER``, counted from the day the member joined the household: one recorded with
+    the application (``joined_on`` empty) counts from the start, one added later from their
+    ``joined_on`` (the date the officer gave: today unless back-dated, and a date on or before the
+    application's means they were in the household from the start). ``day`` is a date or an expression (the end of a quarter, an extract's period end).
     The Python form is ``HouseholdMember.with_children_by``; the two are tested to agree."""
     return FAMILY_MEMBER & (Q(joined_on__isnull=True) | Q(joined_on__lte=day))
 
@@ -220,8 +221,9 @@ class HouseholdMember(BaseModel):
     joined_on = models.DateField(
         null=True,
         blank=True,
-        help_text="The day the member was added to the household record (London). Empty for a member "
-        "recorded with the application: in the household from the start.",
+        help_text="The day the member joined the household, as the officer gave it when adding them (today, "
+        "London, unless back-dated; on or before the application date: in the household from the start). "
+        "Empty for a member recorded with the application: in the household from the start.",
     )
 
     objects = ApplicationRecordQuerySet.as_manager()
@@ -528,13 +530,24 @@ class PanelIntelligence(BaseModel):
 class SafetyPlanConfirmation(BaseModel):
     """The survivor's IDVA confirms her safety plan was checked before an enforcement step.
 
-    One confirmation allows one step (``LegalStep.safety_confirmation``), for the stage named.
+    One confirmation allows one step (``LegalStep.safety_confirmation``), for the stage named, and
+    only while its IDVA is the one named on the case: naming another IDVA (or another survivor)
+    sets aside the confirmations not yet used (``set_aside_at``), kept for the record
+    (``actions.panel_case_people_update``).
     """
 
     case = models.ForeignKey(TenancyPanelCase, on_delete=models.PROTECT, related_name="safety_confirmations")
     for_stage = models.CharField(max_length=24, choices=LegalStage.choices)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     confirmed_at = models.DateTimeField()
+    set_aside_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When it stopped counting, unused: another IDVA or another survivor was named on the case.",
+    )
+    set_aside_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = PanelRecordQuerySet.as_manager()
 

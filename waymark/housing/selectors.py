@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
+from waymark.audit.actions import audit_record
+from waymark.audit.models import AuditAction
 from waymark.housing.access import applications_visible_to, panel_cases_visible_to
 from waymark.housing.choices import PlacementType
 from waymark.housing.duties import ENDING_SOON_DAYS
@@ -109,6 +112,74 @@ def children_in_bnb_over_six_weeks(placements: QuerySet[Any], today: date) -> Qu
         ended_on__isnull=True,
         started_on__lt=six_weeks_before,
     )
+
+
+# --- Finding a person (the applicant, the survivor) ---------------------------------------------
+
+# A name search needs this many letters: the date of birth only narrows a name search, so that no
+# one can ask "who was born on this day" (as the known-person search, ``SearchQuery.is_searchable``).
+NAME_MIN_LETTERS = 2
+
+
+def name_is_searchable(name: str) -> bool:
+    return sum(1 for character in name or "" if character.isalpha()) >= NAME_MIN_LETTERS
+
+
+def _name_word(word: str) -> Q:
+    """People one typed word of a name finds: in their name or any other name they use, as typed
+    (any script, any case) or as the known-person search normalises names (``normalise_name``:
+    accents, apostrophes and hyphens do not matter, so "Zoe OBrien" finds "Zoë O'Brien")."""
+    from waymark.matching.keys import normalise_name
+    from waymark.matching.models import PersonSearchKey
+    from waymark.people.models import PersonName
+
+    typed = Q(given_name__icontains=word) | Q(family_name__icontains=word)
+    aliases = PersonName.objects.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+    found = typed | Q(pk__in=aliases.values("person_id"))
+    normalised = normalise_name(word)
+    if normalised:
+        keys = PersonSearchKey.objects.filter(Q(given_norm__contains=normalised) | Q(family_norm__contains=normalised))
+        found |= Q(pk__in=keys.values("person_id"))
+    return found
+
+
+def people_named(people: QuerySet[Any], name: str, date_of_birth: date | None = None) -> QuerySet[Any]:
+    """Of ``people`` (a scope: who the user may see), everyone whose names hold every word typed,
+    born on ``date_of_birth`` if given; in name order. Complete: the caller pages it."""
+    found = people
+    for word in (name or "").split():
+        found = found.filter(_name_word(word))
+    if date_of_birth is not None:
+        found = found.filter(date_of_birth=date_of_birth)
+    return found.select_related("held_by").order_by("family_name", "given_name", "date_of_birth", "pk")
+
+
+def search_people(
+    *,
+    actor: User,
+    people: QuerySet[Any],
+    name: str,
+    date_of_birth: date | None = None,
+    purpose: str,
+    page: Any = 1,
+    per_page: int = 20,
+) -> Page[Any]:
+    """One page of ``people_named`` (every match, a page at a time, with how many there are),
+    audited as the people and known-person searches are: a SEARCH of ``people.person`` with the
+    purpose, the kinds of criteria used and the number found, never the values typed
+    (``matching.selectors.search_for_user``, ``people.views.person_list``)."""
+    found = Paginator(people_named(people, name, date_of_birth), per_page).get_page(page)
+    audit_record(
+        actor=actor,
+        action=AuditAction.SEARCH,
+        object_type="people.person",
+        detail={
+            "purpose": purpose,
+            "criteria": ["name", *(["date_of_birth"] if date_of_birth else [])],
+            "results": found.paginator.count,
+        },
+    )
+    return found
 
 
 def panel_cases(user: User, *, status: str = "open") -> QuerySet[Any]:

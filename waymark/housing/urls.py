@@ -26,6 +26,7 @@ urlpatterns = [
     path("tenancy-panel/<uuid:case_id>/review/", views.panel_review, name="panel_review"),
     path("tenancy-panel/<uuid:case_id>/legal-step/", views.panel_legal_step, name="panel_legal_step"),
     path("tenancy-panel/<uuid:case_id>/close/", views.panel_close, name="panel_close"),
+    path("tenancy-panel/<uuid:case_id>/people/", views.panel_people, name="panel_people"),
     path("tenancy-panel/<uuid:case_id>/safety-plan/", views.safety_confirm, name="safety_confirm"),
     path("tenancy-panel/for-idva/", views.idva_panel_cases, name="idva_panel_cases"),
 ]

@@ -4,14 +4,14 @@ every list audits a SEARCH; every change goes through ``waymark/housing/actions.
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
-from waymark.audit.scoping import Detail
+from waymark.audit.scoping import Detail, get_for_user
 from waymark.cases.access import cases_visible_to
 from waymark.core.access import signed_in
 from waymark.core.roles import Role
@@ -37,15 +37,15 @@ from waymark.housing.models import (
     TenancyPanelCase,
 )
 from waymark.housing.states import STATUS_TAG_CLASSES, PanelStatus
-from waymark.organisations.models import Agency
-from waymark.people.access import people_visible_to
+from waymark.organisations.models import Agency, Membership
+from waymark.people.models import Person
 from waymark.web.actions import run_action
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 25
-PEOPLE_OFFERED = 300
+PEOPLE_PAGE_SIZE = 20
 CASES_OFFERED = 200
 ENDING_CHOICES = (7, 14, 28)
 
@@ -146,6 +146,52 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+# --- Finding a person: the applicant, the survivor -----------------------------------------------
+
+
+def _person_search(request: HttpRequest, people: QuerySet[Any], *, purpose: str) -> dict[str, Any]:
+    """The search form of a page that chooses a person, and, once a name is given, every person of
+    ``people`` (a scope of the user's) it finds, a page at a time (``selectors.search_people``,
+    which audits the search). Each result links to the page with ``?<choose>=<id>``."""
+    form = forms.PersonSearchForm(request.GET if "name" in request.GET else None)
+    context: dict[str, Any] = {"search_form": form, "found": None}
+    if form.is_bound and form.is_valid():
+        context["found"] = selectors.search_people(
+            actor=_user(request),
+            people=people,
+            name=form.cleaned_data["name"],
+            date_of_birth=form.cleaned_data["date_of_birth"],
+            purpose=purpose,
+            page=request.GET.get("page"),
+            per_page=PEOPLE_PAGE_SIZE,
+        )
+        context["search_query"] = urlencode(
+            [(key, value) for key, value in request.GET.items() if key == "name" or key.startswith("date_of_birth_")]
+        )
+    return context
+
+
+def _chosen_person(request: HttpRequest, people: QuerySet[Any], person_id: str, *, page: str) -> Person | None:
+    """The person chosen (``?person=<id>`` from a search result or another page), through the one
+    object check in ``people`` (which writes the VIEW row): None alike for an id that is no one's,
+    a person the user may not see or one the page does not offer, and that refusal is audited."""
+    try:
+        return cast(Person, get_for_user(people, person_id, actor=_user(request), detail={"page": page}))
+    except Http404:
+        try:
+            refused_id = str(uuid.UUID(person_id))
+        except ValueError:
+            refused_id = ""  # not an id: nothing typed in the address is kept
+        _refused(request, "people.person", refused_id)
+        return None
+
+
+def _caseworkers() -> list[User]:
+    """Everyone who may be named as a survivor's IDVA: the partnership's active caseworkers."""
+    idva_ids = Membership.objects.active().filter(role=Role.CASEWORKER).values("user_id")
+    return list(User.objects.filter(pk__in=idva_ids, is_active=True).order_by("full_name"))
+
+
 # --- Applications ----------------------------------------------------------------------------
 
 
@@ -160,28 +206,30 @@ def _housing_agency(user: User) -> Agency:
 @signed_in(*HOUSING_ROLES)
 @require_http_methods(["GET", "POST"])
 def application_new(request: HttpRequest) -> HttpResponse:
+    """First the applicant: a search among the people the council holds that the officer may see
+    (or ``?person=<id>`` from another page, checked the same way); then the application's form,
+    showing who was chosen, with a way to change."""
     user = _user(request)
     agency = _housing_agency(user)
-    held = people_visible_to(user).filter(held_by=agency, archived_at__isnull=True)
-    # The most recently recorded first, at most PEOPLE_OFFERED (the form says so); a person chosen
-    # elsewhere arrives as ?person=<id> and is always offered.
-    # short list: the most recent PEOPLE_OFFERED, the form says so and offers a person chosen elsewhere
-    people = list(held.order_by("-created_at")[:PEOPLE_OFFERED])
-    wanted = request.GET.get("person") or request.POST.get("person") or ""
-    if wanted and all(str(p.pk) != wanted for p in people):
-        with contextlib.suppress(ValueError):
-            people += list(held.filter(pk=uuid.UUID(wanted)))
-    people.sort(key=lambda p: (p.family_name, p.given_name))
+    held = Person.objects.visible_to(user).filter(held_by=agency, archived_at__isnull=True)
+    wanted = (request.POST if request.method == "POST" else request.GET).get("person", "")
+    person = _chosen_person(request, held, wanted, page="homelessness application: applicant") if wanted else None
+    title = "Record a homelessness application"
+    if person is None:
+        context = {"title": title, "not_found": bool(wanted), "agency": agency}
+        return render(
+            request,
+            "housing/application_new.html",
+            {**context, **_person_search(request, held, purpose="housing_applicant")},
+        )
     agencies = list(Agency.objects.filter(is_active=True).exclude(pk=agency.pk).order_by("name"))
     # short list: the most recent CASES_OFFERED cases, the form says when there are more
     cases = list(cases_visible_to(user).order_by("-opened_on")[:CASES_OFFERED])
     form = forms.ApplicationForm(
         request.POST or None,
-        initial={"person": wanted},
-        people=people,
+        person=person,
         agencies=agencies,
         cases=cases,
-        more_people=held.count() > len(people),
         more_cases=len(cases) == CASES_OFFERED,
     )
     if request.method == "POST":
@@ -190,7 +238,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
             lambda data: actions.application_create(
                 actor=user,
                 agency=agency,
-                person=form.chosen("person"),
+                person=person,
                 applied_on=data["applied_on"],
                 loss_reason=data["loss_reason"],
                 support_needs=data["support_needs"],
@@ -207,7 +255,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
                 request, f"Application {application.number} is recorded. Make the initial assessment next."
             )
             return redirect("housing:application", application_id=application.pk)
-    return _form_page(request, form, "Record a homelessness application", "Record the application")
+    return render(request, "housing/application_new.html", {"title": title, "form": form, "person": person})
 
 
 @signed_in(*HOUSING_ROLES)
@@ -250,7 +298,9 @@ def application_detail(request: AuthenticatedHttpRequest, application_id: str) -
 @require_http_methods(["GET", "POST"])
 def household_add(request: AuthenticatedHttpRequest, application_id: str) -> HttpResponse:
     application = _application(request, application_id, detail={"page": "household member"})
-    form = forms.HouseholdMemberForm(request.POST or None)
+    # Most members are recorded on the day they join: the date starts at today (London), and the
+    # officer changes it for someone who joined earlier.
+    form = forms.HouseholdMemberForm(request.POST or None, initial={"joined_on": timezone.localdate()})
     if request.method == "POST":
         done = run_action(
             form,
@@ -258,6 +308,7 @@ def household_add(request: AuthenticatedHttpRequest, application_id: str) -> Htt
                 actor=_user(request),
                 application=application,
                 member=actions.Member(data["role"], data["age"], data["pregnant"]),
+                joined_on=data["joined_on"],
             ),
         )
         if done is not None:
@@ -425,15 +476,18 @@ def panel_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @signed_in(*PANEL_READ_ROLES)
 @require_http_methods(["GET", "POST"])
 def panel_refer(request: HttpRequest) -> HttpResponse:
+    """The referral: the survivor, if known, found by the search at the top (among the people the
+    user may see), then the tenancy and the panel to hear it."""
     user = _user(request)
     agency = _panel_agency(user, *PANEL_READ_ROLES)
-    from waymark.organisations.models import Membership
-
-    idva_ids = Membership.objects.active().filter(role=Role.CASEWORKER).values("user_id")
-    idvas = list(User.objects.filter(pk__in=idva_ids, is_active=True).order_by("full_name"))
+    people = Person.objects.visible_to(user).filter(archived_at__isnull=True)
+    wanted = (request.POST if request.method == "POST" else request.GET).get("survivor", "")
+    survivor = _chosen_person(request, people, wanted, page="tenancy panel referral: survivor") if wanted else None
     meetings = list(PanelMeeting.objects.filter(agency=agency, held_on__gte=timezone.localdate()).order_by("held_on"))
     agencies = list(Agency.objects.filter(is_active=True).order_by("name"))
-    form = forms.PanelReferralForm(request.POST or None, agencies=agencies, idvas=idvas, meetings=meetings)
+    form = forms.PanelReferralForm(
+        request.POST or None, agencies=agencies, idvas=_caseworkers(), meetings=meetings, survivor=survivor
+    )
     if request.method == "POST":
         case = run_action(
             form,
@@ -445,6 +499,7 @@ def panel_refer(request: HttpRequest) -> HttpResponse:
                 tenure=data["tenure"],
                 referred_on=data["referred_on"],
                 referred_by=form.chosen("referred_by"),
+                survivor=form.chosen("survivor"),
                 idva=form.chosen("idva"),
                 next_panel=form.chosen("next_panel"),
             ),
@@ -452,7 +507,16 @@ def panel_refer(request: HttpRequest) -> HttpResponse:
         if case is not None:
             messages.success(request, f"{case.number} is referred to the panel.")
             return redirect("housing:panel_case", case_id=case.pk)
-    return _form_page(request, form, "Refer a tenancy to the DA tenancy panel", "Refer")
+    return render(
+        request,
+        "housing/panel_refer.html",
+        {
+            "form": form,
+            "survivor": survivor,
+            "not_found": bool(wanted) and survivor is None,
+            **_person_search(request, people, purpose="tenancy_panel_survivor"),
+        },
+    )
 
 
 @signed_in(*PANEL_ROLES)
@@ -485,6 +549,7 @@ def panel_case(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
         if case.status == PanelStatus.LEGAL_ACTION
         else {}
     )
+    may_name_people = case.is_open and access.may_name_panel_people(user, case)
     return render(
         request,
         "housing/panel_case.html",
@@ -501,7 +566,65 @@ def panel_case(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
             "tag": STATUS_TAG_CLASSES[PanelStatus(case.status)],
             "blockers": blockers,
             "open": case.status in (PanelStatus.REFERRED, PanelStatus.INTELLIGENCE, PanelStatus.LEGAL_ACTION),
+            "may_name_people": may_name_people,
+            # Enforcement is blocked because no IDVA is named (``enforcement_blockers``): the page says
+            # how to name her.
+            "idva_needed": may_name_people and any(actions.IDVA_NOT_NAMED in found for found in blockers.values()),
         },
+    )
+
+
+@signed_in(*PANEL_READ_ROLES)
+@require_http_methods(["GET", "POST"])
+def panel_people(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
+    """Name or change the survivor and her IDVA after referral (as for referring a case: panel
+    members and housing officers of the council). The survivor is found by the same search as the
+    referral's; a save on a version of the case since changed is refused (409) and nothing changes."""
+    case = _panel_case(request, case_id, page="Survivor and IDVA")
+    user = _user(request)
+    access.require_may_name_panel_people(user, case)
+    people = Person.objects.visible_to(user).filter(archived_at__isnull=True)
+    wanted = (request.POST if request.method == "POST" else request.GET).get("survivor", "")
+    chosen = _chosen_person(request, people, wanted, page="tenancy panel case: survivor") if wanted else None
+    form = forms.PanelPeopleForm(
+        request.POST or None,
+        idvas=_caseworkers(),
+        current_idva=case.idva,
+        survivor=chosen,
+        initial={"version": case.version, "idva": str(case.idva_id or "")},
+    )
+    status = 200
+    if request.method == "POST":
+        done = run_action(
+            form,
+            lambda data: actions.panel_case_people_update(
+                actor=user,
+                case=case,
+                survivor=chosen if data["survivor"] else case.survivor,
+                idva=form.chosen_idva(),
+                expected_version=data["version"],
+            ),
+        )
+        if done is not None:
+            messages.success(request, "The survivor and her IDVA are saved.")
+            return redirect("housing:panel_case", case_id=case.pk)
+        read_at = getattr(form, "cleaned_data", {}).get("version")
+        case.refresh_from_db()
+        if read_at is not None and read_at != case.version:
+            status = 409  # someone else changed the case after this page was opened: the form says so
+    return render(
+        request,
+        "housing/panel_people.html",
+        {
+            "form": form,
+            "panel_case": case,
+            "chosen": chosen,
+            "not_found": bool(wanted) and chosen is None,
+            # The survivor named now, named on the page only for a user who may see her.
+            "survivor_shown": people.filter(pk=case.survivor_id).first() if case.survivor_id else None,
+            **_person_search(request, people, purpose="tenancy_panel_survivor"),
+        },
+        status=status,
     )
 
 
