@@ -11,13 +11,16 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
 from waymark.audit.actions import audit_record
-from waymark.audit.models import AuditAction
+from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.breakglass.access import REVIEWER_ROLES, may_break_glass
 from waymark.breakglass.models import BreakGlassGrant, BreakGlassReason, ReviewOutcome
+from waymark.core.roles import Role
+from waymark.core.tasks import queue_email
 from waymark.people.models import Person
 
 if TYPE_CHECKING:
@@ -26,14 +29,42 @@ if TYPE_CHECKING:
 # How long a grant may last, in hours (the user chooses one of these).
 DURATION_CHOICES_HOURS = (1, 2, 4)
 MIN_JUSTIFICATION = 20
+# How many times one person may open emergency access in a day. An emergency is rare; someone
+# opening record after record is what misuse looks like, so past this they ask the record's own
+# service, which can see it, instead.
+MAX_OPENED_PER_DAY = 5
+
+
+def _refused(actor: User, why: str) -> None:
+    """The audit row of a refused attempt, written on its own (no transaction to roll it back):
+    what was refused and why, never the reference typed or the explanation."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="breakglass.breakglassgrant",
+        outcome=AuditOutcome.DENIED,
+        detail={"break_glass": True, "refused": why},
+    )
 
 
 def break_glass_open(
     *, actor: User, person_id: uuid.UUID | str, reason: str, justification: str, hours: int
 ) -> BreakGlassGrant:
-    """Opens one person's record (and cases) to ``actor`` for ``hours``, to be reviewed later."""
+    """Opens one person's record (and cases) to ``actor`` for ``hours``, to be reviewed later.
+
+    Every refusal is audited too: a role that may not, too many uses in a day, a reference that
+    names no record (someone trying references is what an auditor needs to see). The service that
+    holds the record is told by email, after commit (``notify_holding_service``)."""
     if not may_break_glass(actor):
+        _refused(actor, "role")
         raise PermissionDenied("Your role cannot use emergency access.")
+    day_ago = timezone.now() - timedelta(days=1)
+    if BreakGlassGrant.objects.filter(user=actor, starts_at__gt=day_ago).count() >= MAX_OPENED_PER_DAY:
+        _refused(actor, "too many in a day")
+        raise PermissionDenied(
+            f"You have opened emergency access {MAX_OPENED_PER_DAY} times in the last 24 hours, the most allowed. "
+            "Ask the service that holds the record, which can see it, or an auditor."
+        )
     errors: dict[str, str] = {}
     if reason not in BreakGlassReason.values:
         errors["reason"] = "Choose why you need emergency access"
@@ -47,6 +78,8 @@ def break_glass_open(
         errors["person_reference"] = "Enter the record reference exactly as you were given it"
         person = None
     if errors:
+        if person is None:
+            _refused(actor, "no such record")
         raise ValidationError(errors)
     assert person is not None
     now = timezone.now()
@@ -65,7 +98,39 @@ def break_glass_open(
             obj=grant,
             detail={"break_glass": True, "person": str(person.pk), "reason": reason, "hours": hours},
         )
+        notify_holding_service(grant)
     return grant
+
+
+def notify_holding_service(grant: BreakGlassGrant) -> None:
+    """Emails the team managers of the service holding the record, once the grant commits: who
+    opened it, from which agency, why (the reason from the list, not the explanation) and until
+    when, and the record's id. Nothing else about the person: no name, nothing from a case."""
+    from waymark.organisations.models import Membership
+
+    holder = grant.person.held_by
+    if holder is None:
+        return
+    recipients = sorted(
+        set(
+            Membership.objects.active()
+            .filter(agency=holder, role=Role.TEAM_MANAGER, user__is_active=True)
+            .exclude(user=grant.user)
+            .values_list("user__email", flat=True)
+        )
+    )
+    opener = grant.user
+    agency = opener.primary_agency
+    until = timezone.localtime(grant.expires_at)
+    body = (
+        f"{opener.full_name or opener.email}{f' of {agency}' if agency else ''} has opened emergency access to a "
+        f"record {holder} holds (record {grant.person_id}), until {until:%H:%M on %d %B %Y}.\n\n"
+        f"The reason they gave: {grant.get_reason_display()}.\n\n"
+        "An auditor reviews every use of emergency access. If you did not expect this, tell your "
+        "information governance lead."
+    )
+    for address in recipients:  # one message each: recipients never see each other
+        queue_email(EmailMessage("Waymark: emergency access to a record your service holds", body, None, [address]))
 
 
 def break_glass_end(*, actor: User, grant: BreakGlassGrant) -> BreakGlassGrant:

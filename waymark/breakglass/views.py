@@ -9,10 +9,12 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
+from waymark.breakglass import selectors
 from waymark.breakglass.access import (
     BREAK_GLASS_ROLES,
     REVIEWER_ROLES,
@@ -23,6 +25,7 @@ from waymark.breakglass.access import (
 from waymark.breakglass.actions import break_glass_end, break_glass_open, break_glass_review
 from waymark.breakglass.forms import BreakGlassForm, ReviewForm
 from waymark.core.access import signed_in
+from waymark.core.paging import paged, query_without_page
 from waymark.web.actions import run_action
 
 if TYPE_CHECKING:
@@ -50,11 +53,13 @@ def open_access(request: HttpRequest) -> HttpResponse:
                 justification=data["justification"],
                 hours=data["hours"],
             ),
+            refusals_on_form=True,
         )
         if grant is not None:
             messages.success(
                 request,
-                f"Emergency access is open until {grant.expires_at:%H:%M}. An auditor will review it.",
+                f"Emergency access is open until {timezone.localtime(grant.expires_at):%H:%M}. "
+                "An auditor will review it.",
             )
             return redirect("people:detail", grant.person_id)
     return render(request, "breakglass/open.html", {"form": form}, status=400 if form.errors else 200)
@@ -107,4 +112,10 @@ def review(request: HttpRequest, grant_id: uuid.UUID) -> HttpResponse:
         if reviewed is not None:
             messages.success(request, "Review recorded.")
             return redirect("breakglass:queue")
-    return render(request, "breakglass/review.html", {"grant": grant, "form": form}, status=400 if form.errors else 200)
+    events = paged(request, selectors.done_under(grant))
+    return render(
+        request,
+        "breakglass/review.html",
+        {"grant": grant, "form": form, "events": events, "query": query_without_page(request)},
+        status=400 if form.errors else 200,
+    )
