@@ -1,7 +1,8 @@
 """Incidents: any agency's record of abuse between two people, criminal or not.
 
 They feed the MARAC "potential escalation" criterion (``waymark/incidents/escalation.py``).
-The description is sensitive free text: it is never written to logs or the audit trail.
+The description is sensitive free text: it is never written to logs or the audit trail, and it is
+encrypted at rest (it can locate her: where it happened is often where she lives).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from waymark.audit.scoping import ScopedQuerySet, user_scope
+from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
 
 if TYPE_CHECKING:
@@ -51,7 +53,9 @@ class Incident(BaseModel):
         related_name="incidents",
         help_text="The agency that recorded it.",
     )
-    description = models.TextField(blank=True, help_text="What happened. Sensitive: never logged or audited.")
+    description = EncryptedTextField(
+        blank=True, help_text="What happened. Sensitive: never logged or audited; encrypted at rest."
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

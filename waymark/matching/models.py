@@ -137,7 +137,7 @@ class PersonLink(BaseModel):
     new_person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="links_as_new")
     existing_person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="links_as_existing")
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(help_text="Why the user is satisfied these are the same person.")
+    reason = EncryptedTextField(help_text="Why the user is satisfied these are the same person (encrypted).")
     score = models.FloatField(null=True, blank=True, help_text="Match score when the link was confirmed.")
     archived_at = models.DateTimeField(null=True, blank=True)
 
@@ -255,13 +255,13 @@ class PersonMerge(BaseModel):
     to the survivor ("app_label.model", primary key, field name); ``survivor_before`` holds the
     survivor's own values that the merge changed, so an unmerge restores both records exactly.
     Holds ids and field values of the person records only (the same data as the records
-    themselves), never free text from elsewhere.
+    themselves), never free text from elsewhere. The reasons given are encrypted at rest.
     """
 
     survivor = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="merges_as_survivor")
     absorbed = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="merges_as_absorbed")
     merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(help_text="Why the user is satisfied these are the same person.")
+    reason = EncryptedTextField(help_text="Why the user is satisfied these are the same person (encrypted).")
     score = models.FloatField(null=True, blank=True, help_text="Match score when the merge was confirmed.")
     resolutions = models.JSONField(default=dict, help_text="For each conflicting field, whose value was kept.")
     survivor_before = models.JSONField(default=dict, help_text="The survivor's values the merge changed.")
@@ -272,7 +272,7 @@ class PersonMerge(BaseModel):
     unmerged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    unmerge_reason = models.TextField(blank=True)
+    unmerge_reason = EncryptedTextField(blank=True, help_text="Why they are not the same person (encrypted).")
 
     objects = PersonMergeQuerySet.as_manager()
 

@@ -233,9 +233,10 @@ class ReferralStatusChange(BaseModel):
         blank=True,
         help_text="Signposting and declining: the reason chosen from the list, shown to the referring agency.",
     )
-    reason = models.TextField(
+    reason = EncryptedTextField(
         blank=True,
-        help_text="Optional words added to the chosen reason: shown to the referring agency (the decider is warned).",
+        help_text="Optional words added to the chosen reason: shown to the referring agency (the decider is warned). "
+        "Encrypted at rest.",
     )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

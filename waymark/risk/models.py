@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from waymark.audit.scoping import ScopedQuerySet, user_scope
+from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
 from waymark.risk.choices import Answer, AssessmentSource, RiskLevel
 
@@ -207,7 +208,9 @@ class RiskAssessment(BaseModel):
     judgement_level = models.CharField(
         max_length=16, choices=RiskLevel.choices, blank=True, help_text="The assessor's professional judgement, if any."
     )
-    judgement_reason = models.TextField(blank=True, help_text="Why professional judgement raised the level.")
+    judgement_reason = EncryptedTextField(
+        blank=True, help_text="Why professional judgement raised the level (encrypted: it can locate her)."
+    )
     final_level = models.CharField(
         max_length=16, choices=RiskLevel.choices, help_text="The higher of the scored and the judgement level."
     )
