@@ -423,6 +423,8 @@ def test_coordinator_confirms_a_typed_in_victim_is_known_to_marac(
     events = AuditEvent.objects.filter(action=AuditAction.LINK, object_id=str(new.pk))
     assert sorted(e.detail["field"] for e in events) == ["perpetrator", "victim"]
     assert not any("DOB" in str(e.detail) for e in events)
+    # The reason is kept, encrypted, as each row's justification (it was asked for, then dropped).
+    assert sorted(hashed_justification(e) for e in events) == ["Same DOB and name", "Same name, same victim"]
     # Only someone offered can be chosen; only the coordinator can confirm.
     stranger = Person.objects.create(held_by=specialist_agency, given_name="Zed")
     assert client.post(url, {"role": "victim", "person": str(stranger.pk), "reason": "x"}).status_code == 404

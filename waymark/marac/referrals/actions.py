@@ -588,6 +588,9 @@ def marac_referral_use_known_person(
         actor=actor,
         action=AuditAction.LINK,
         obj=marac_case,
+        # The coordinator's reason is kept, encrypted, as the row's justification: asked for, it
+        # is what a reviewer of a wrong link reads first.
+        justification=reason,
         detail={"field": role, "from": str(before), "to": str(person.pk)},
     )
     return marac_case
