@@ -102,6 +102,23 @@ def test_emergency_access_does_not_read_the_cases_words(client_for, case, surviv
             assert client_for(other_service_worker).get(reverse(f"support:{name}", args=[case.pk])).status_code == 403
 
 
+def test_emergency_access_reads_no_closure_note_task_title_or_childs_name(
+    client_for, case, child, survivor, manager, other_service_worker
+):
+    from waymark.cases.models import Task
+
+    Task.objects.create(
+        case=case, title="Canary: ring her at the refuge", due_on=NOW.date(), owner=manager, created_by=manager
+    )
+    with time_machine.travel(NOW, tick=False):
+        open_for(other_service_worker, survivor)
+        page = client_for(other_service_worker).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Canary" not in page and "Kit" not in page
+    assert "1 child linked to this case" in page
+    own = client_for(manager).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Canary: ring her at the refuge" in own and "Kit" in own
+
+
 def test_emergency_access_does_not_open_the_children_on_her_case(case, child, survivor, idva, other_service_worker):
     assert people_visible_to(idva).filter(pk=child.pk).exists()  # her own service: yes
     with time_machine.travel(NOW, tick=False):

@@ -337,6 +337,7 @@ def closure_decision(request: AuthenticatedHttpRequest, case_id: str) -> HttpRes
             "outcomes_recorded": selectors.exit_outcomes_recorded(case),
             "outcomes_needed": selectors.exit_outcomes_needed(case),
             "requested": case.status == CaseStatus.CLOSURE_REQUESTED,
+            "case_text": can_read_case_text(request.user, case),
             **_closure_picture(case),
             "no_marac_reason": request.POST.get("no_marac_reason", ""),
         },

@@ -122,4 +122,7 @@ REASON_NOT_SHARED = (
     "The service has not taken this referral on, for a reason about the person that is not shared with "
     "referrers. Contact the service if you need to know more"
 )
-REASONS_NOT_SHARED = frozenset({DecisionReason.OUTSIDE_AREA, DecisionReason.ALREADY_SUPPORTED})
+REASONS_NOT_SHARED = frozenset(
+    # "The same referral was already received" says someone else has referred her.
+    {DecisionReason.OUTSIDE_AREA, DecisionReason.ALREADY_SUPPORTED, DecisionReason.DUPLICATE}
+)

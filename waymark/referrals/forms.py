@@ -310,7 +310,7 @@ class SelfReferralForm(StepForm):
 
 SHARED_WARNING = (
     'The referring agency will read the reason you choose and any words you add (for "outside the '
-    'area" or "already supported", only that the reason is about the person). Do not write '
+    'area", "already supported" or "already received", only that the reason is about the person). Do not write '
     "anything that could show where someone is, such as an address, postcode or phone number."
 )
 
