@@ -293,6 +293,56 @@ def test_the_form_names_only_earlier_marac_cases_the_referrer_may_see(idva, allo
     assert "Discussed at MARAC before (with anyone): yes, at meeting MARAC-HIDDEN" in own
 
 
+def test_a_repeat_the_referrer_may_not_see_does_not_excuse_ticking_a_criterion(idva, allocated_case, victim, harm):
+    """The review after the form was fixed: a referral with no criterion ticked was accepted exactly
+    when a hidden earlier case made it a repeat, so submitting told the referrer what the form no
+    longer says. Now the refusal is the same either way, and the repeat is still recorded."""
+    today = timezone.localdate()
+    hidden = earlier_referral(victim, harm, today - timedelta(days=70))
+
+    def refer(criteria: list[str], reason: str = "") -> MaracCase:
+        return marac_referral_create(
+            actor=idva,
+            referring_agency=allocated_case.agency,
+            case=allocated_case,
+            victim=victim,
+            perpetrator=harm,
+            demographics=Demographics(sex="female"),
+            criteria=criteria,
+            professional_judgement_reason=reason,
+            children_in_household=0,
+        )
+
+    with pytest.raises(ValidationError) as with_hidden:
+        refer([])
+    MaracCase.objects.filter(pk=hidden.pk).update(victim=harm)  # no earlier case of this pair
+    with pytest.raises(ValidationError) as without:
+        refer([])
+    assert with_hidden.value.message_dict == without.value.message_dict
+    assert with_hidden.value.message_dict["criteria"] == ["Select the criteria this referral meets"]
+    assert MaracCase.objects.filter(victim=victim).count() == 0
+
+    # Ticking a criterion, she is referred, and the repeat the referrer cannot see is recorded.
+    MaracCase.objects.filter(pk=hidden.pk).update(victim=victim)
+    made = refer(["professional_judgement"], reason="Threats since she left")
+    assert set(made.criteria) == {"professional_judgement", "repeat"}
+
+
+def test_a_repeat_the_referrer_may_see_counts_as_its_criterion(idva, allocated_case, victim, harm):
+    earlier_referral(victim, harm, timezone.localdate() - timedelta(days=70), referring_agency=allocated_case.agency)
+    made = marac_referral_create(
+        actor=idva,
+        referring_agency=allocated_case.agency,
+        case=allocated_case,
+        victim=victim,
+        perpetrator=harm,
+        demographics=Demographics(sex="female"),
+        criteria=[],
+        children_in_household=0,
+    )
+    assert made.criteria == ["repeat"]
+
+
 def test_case_page_has_the_refer_to_marac_section(idva, allocated_case, client_for):
     page = client_for(idva).get(reverse("cases:detail", args=[allocated_case.pk])).content.decode()
     assert "Refer to MARAC" in page and f"?case={allocated_case.pk}" in page

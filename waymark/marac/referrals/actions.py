@@ -53,7 +53,7 @@ from waymark.marac.models import (
     NotAcceptedReason,
 )
 from waymark.marac.referrals.access import MARAC_REFERRING_ROLES, is_coordinator
-from waymark.marac.referrals.selectors import known_to_marac
+from waymark.marac.referrals.selectors import known_to_marac, repeats_shown_to
 from waymark.marac.repeats import CaseRow, Evidence, case_rows, compute_repeats
 from waymark.matching.engine import refresh_search_keys
 from waymark.organisations.models import Agency
@@ -179,6 +179,19 @@ def _validate_details(details: PersonDetails, *, prefix: str, what: str, today: 
     return errors
 
 
+def _computed_as_shown(actor: User, assessment: CriteriaAssessment) -> set[str]:
+    """The computed criteria the referrer is shown. A repeat found only in a MARAC case the
+    referrer may not see does not excuse them ticking a criterion: were it to, a referral with
+    nothing ticked would be accepted exactly when a hidden earlier case exists, and submitting
+    would tell an attacker what the form is careful not to (``repeats_shown_to``). It is still
+    recorded: the criteria saved add every computed one, whatever the referrer ticked."""
+    computed = set(assessment.computed)
+    shown = repeats_shown_to(actor, assessment)
+    if shown["twelve"] is None and not shown["all_seen"]:
+        computed.discard(Criterion.REPEAT.value)
+    return computed
+
+
 def _validate(
     *,
     actor: User,
@@ -244,7 +257,7 @@ def _validate(
 
     if any(value not in Criterion.values for value in criteria):
         errors["criteria"] = "Choose criteria from the list"
-    elif not (set(criteria) | assessment.computed):
+    elif not (set(criteria) | _computed_as_shown(actor, assessment)):
         errors["criteria"] = "Select the criteria this referral meets"
     if checklist_score is not None and not 0 <= checklist_score <= MAX_SCORE:
         errors["checklist_score"] = f"The number of yes answers must be between 0 and {MAX_SCORE}"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from waymark.marac.models import MaracCase, MaracCaseStatus
-from waymark.marac.referrals.access import marac_referrals_visible_to
+from waymark.marac.referrals.access import is_coordinator, marac_referrals_visible_to
 from waymark.people.models import Person
 from waymark.risk.config import thresholds_for
 
@@ -140,3 +140,19 @@ def has_open_referral(case: Any) -> bool:
         .exclude(status__in=[MaracCaseStatus.NOT_ACCEPTED, MaracCaseStatus.WITHDRAWN, MaracCaseStatus.HEARD])
         .exists()
     )
+
+
+def repeats_shown_to(user: User, assessment: Any) -> dict[str, Any]:
+    """The repeats the referral form may show this user: the earlier MARAC referral that makes it a
+    repeat, and the meeting that heard her before, only where the user's journey of the person
+    shows that case (``MaracCase.objects.journey_visible_to``). Otherwise ``None``, which the form
+    words the same whether or not there is one, so it never tells a referrer about a MARAC case
+    they may not see (an attacker's probe read a 2016 police referral off it). The coordinator
+    sees every case. The criteria recorded are worked out from every case either way
+    (``marac_referral_create``); what the referrer is told, by the form or by its refusals, is
+    worked out from this."""
+    evidence = {"twelve": assessment.repeat_12_month, "ever": assessment.repeat_ever}
+    refs = [found.case_ref for found in evidence.values() if found is not None]
+    seen = set(MaracCase.objects.journey_visible_to(user).filter(ref__in=refs).values_list("ref", flat=True))
+    shown = {key: found if found is not None and found.case_ref in seen else None for key, found in evidence.items()}
+    return {**shown, "all_seen": is_coordinator(user)}

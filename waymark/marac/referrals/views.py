@@ -45,7 +45,13 @@ from waymark.marac.referrals.actions import (
     marac_referral_use_known_person,
 )
 from waymark.marac.referrals.forms import CRITERIA_HELP, SHARED_WARNING, DecisionForm, DismissForm, MaracReferralForm
-from waymark.marac.referrals.selectors import MARAC_QUEUE_RISK, MARAC_QUEUE_SHOW, known_to_marac, marac_queue
+from waymark.marac.referrals.selectors import (
+    MARAC_QUEUE_RISK,
+    MARAC_QUEUE_SHOW,
+    known_to_marac,
+    marac_queue,
+    repeats_shown_to,
+)
 from waymark.marac.repeats import repeats_for_cases
 from waymark.organisations.models import Agency, AgencyKind
 from waymark.people.choices import Sex, YesNoUnknown
@@ -78,20 +84,6 @@ HARM_FIELDS = (
     "harm_approximate_age",
     "harm_sex",
 )
-
-
-def _repeats_shown(user: User, assessment: Any) -> dict[str, Any]:
-    """The repeats the referral form may show this user: the earlier MARAC referral that makes it a
-    repeat, and the meeting that heard her before, only where the user's journey of the person
-    shows that case (``MaracCase.objects.journey_visible_to``). Otherwise a phrase that is the same
-    whether or not there is one, so the form never tells a referrer about a MARAC case they may not
-    see (an attacker's probe read a 2016 police referral off it). The coordinator sees every case;
-    the criteria recorded are worked out from every case either way (``marac_referral_create``)."""
-    evidence = {"twelve": assessment.repeat_12_month, "ever": assessment.repeat_ever}
-    refs = [found.case_ref for found in evidence.values() if found is not None]
-    seen = set(MaracCase.objects.journey_visible_to(user).filter(ref__in=refs).values_list("ref", flat=True))
-    shown = {key: found if found is not None and found.case_ref in seen else None for key, found in evidence.items()}
-    return {**shown, "all_seen": is_coordinator(user)}
 
 
 def _referring_agencies(user: User) -> list[tuple[str, str]]:
@@ -210,7 +202,7 @@ def refer(request: AuthenticatedHttpRequest) -> HttpResponse:
             "perpetrator": perpetrator,
             "checklist": checklist,
             "assessment": assessment,
-            "repeats": _repeats_shown(user, assessment),
+            "repeats": repeats_shown_to(user, assessment),
             "criteria_help": [(Criterion(value).label, text) for value, text in CRITERIA_HELP.items()],
             "fields": set(form.fields),
             "victim_fields": [form[name] for name in VICTIM_FIELDS if name in form.fields],
