@@ -82,8 +82,15 @@ def test_a_reason_about_the_person_reaches_the_referrer_as_a_neutral_phrase(clie
         referrer.get(f"/api/referrals/{referral.pk}/").content.decode(),
     ):
         assert recorded not in page and REASON_NOT_SHARED in page
-    own = client_for(manager).get(reverse("referrals:detail", kwargs={"referral_id": referral.pk})).content.decode()
+    service = client_for(manager)
+    own = service.get(reverse("referrals:detail", kwargs={"referral_id": referral.pk})).content.decode()
     assert recorded in own.replace("&#x27;", "'")
+    # The receiving service reads what it recorded through the API too, in the record and the list.
+    assert referral.recorded_decision_reason == f"{recorded}."
+    record = service.get(f"/api/referrals/{referral.pk}/").json()
+    assert (record["access"], record["decision_reason"]) == ("full", f"{recorded}.")
+    listed = {row["id"]: row for row in service.get("/api/referrals/").json()["results"]}
+    assert listed[str(referral.pk)]["decision_reason"] == f"{recorded}."
 
 
 def test_words_that_look_located_come_back_with_a_warning_until_confirmed(client_for, police_referrer, manager):

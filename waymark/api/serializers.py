@@ -68,7 +68,8 @@ def referral_data(referral: Any, *, full: bool) -> dict[str, Any]:
         "number": referral.number,
         "received_on": referral.received_on,
         "status": referral.status,
-        "decision_reason": referral.decision_reason,
+        # The receiving service reads the reason it recorded; the referrer, what is shared with them.
+        "decision_reason": referral.recorded_decision_reason if full else referral.decision_reason,
         "access": "full" if full else "status_only",
         "subject": None,
         "person_causing_harm": None,

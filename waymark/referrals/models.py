@@ -211,14 +211,25 @@ class Referral(BaseModel):
         labels = dict(AbuseType.choices)
         return [labels.get(value, value) for value in self.abuse_types]
 
-    @property
-    def decision_reason(self) -> str:
-        """The reason given for the final decision, which the referring agency may read."""
+    def _decision(self) -> ReferralStatusChange | None:
+        """The status change that made the final decision, if one has been made."""
         if self.status not in (ReferralStatus.SIGNPOSTED, ReferralStatus.DECLINED, ReferralStatus.ACCEPTED):
-            return ""
+            return None
         # Reads prefetched status changes when the caller prefetched them (lists do).
         changes = [c for c in self.status_changes.all() if c.to_status == self.status]
-        return max(changes, key=lambda c: c.changed_at).shared_reason if changes else ""
+        return max(changes, key=lambda c: c.changed_at) if changes else None
+
+    @property
+    def decision_reason(self) -> str:
+        """The reason given for the final decision as the referring agency reads it."""
+        decision = self._decision()
+        return decision.shared_reason if decision is not None else ""
+
+    @property
+    def recorded_decision_reason(self) -> str:
+        """The reason given for the final decision as the receiving service recorded it."""
+        decision = self._decision()
+        return decision.recorded_reason if decision is not None else ""
 
 
 class ReferralStatusChange(BaseModel):
