@@ -26,13 +26,12 @@ from waymark.core.roles import Role
 from waymark.core.versioning import StaleEdit, required_posted_version, versioned_initial
 from waymark.marac.actions import case_refusal_text
 from waymark.marac.flags import window_end, window_months
-from waymark.marac.models import Criterion, FlagStatus, MaracCase, MaracCaseStatus
+from waymark.marac.models import Criterion, FlagStatus, MaracCaseStatus
 from waymark.marac.referrals.access import (
     MARAC_REFERRING_ROLES,
     flags_visible_to,
     get_flag_for_user,
     get_marac_referral_for_user,
-    is_coordinator,
     marac_referral_status_visible_to,
     require_coordinator,
 )
