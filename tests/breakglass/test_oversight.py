@@ -10,6 +10,8 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.breakglass.test_break_glass import NOW, WHY, open_for
@@ -71,6 +73,40 @@ def test_no_more_than_the_days_limit(other_service_worker, specialist_agency):
     # A day after the first, one more may be opened.
     with time_machine.travel(NOW + timedelta(days=1, minutes=1), tick=False):
         open_for(other_service_worker, people[-1], hours=1)
+
+
+def test_references_that_name_no_record_count_towards_the_limit(other_service_worker, survivor):
+    """The review of the limit: someone trying reference after reference was never stopped."""
+    missing = "8f0c4b1e-0000-4000-8000-000000000000"
+    with time_machine.travel(NOW, tick=False):
+        for _ in range(MAX_OPENED_PER_DAY):
+            with pytest.raises(ValidationError):
+                break_glass_open(
+                    actor=other_service_worker,
+                    person_id=missing,
+                    reason=BreakGlassReason.IMMEDIATE_RISK,
+                    justification=WHY,
+                    hours=1,
+                )
+        with pytest.raises(PermissionDenied, match="the most allowed"):
+            open_for(other_service_worker, survivor, hours=1)
+    assert [row.detail["refused"] for row in refusals(other_service_worker).order_by("sequence")] == [
+        "no such record"
+    ] * MAX_OPENED_PER_DAY + ["too many in a day"]
+    with time_machine.travel(NOW + timedelta(days=1, minutes=1), tick=False):
+        open_for(other_service_worker, survivor, hours=1)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's; SQLite has one writer")
+def test_the_count_is_taken_under_a_lock_on_the_users_row(other_service_worker, survivor):
+    """Requests sent together each wait for the one before to commit before counting, so they
+    cannot all pass the limit at once."""
+    with CaptureQueriesContext(connection) as queries:
+        open_for(other_service_worker, survivor, hours=1)
+    sql = [query["sql"] for query in queries.captured_queries]
+    locked = next(i for i, text in enumerate(sql) if "FOR UPDATE" in text and "accounts_user" in text)
+    counted = next(i for i, text in enumerate(sql) if "COUNT(" in text and "breakglass_breakglassgrant" in text)
+    assert locked < counted
 
 
 def test_the_form_says_so_in_plain_words(client_for, other_service_worker, specialist_agency):

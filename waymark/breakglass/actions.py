@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from waymark.audit.actions import audit_record
-from waymark.audit.models import AuditAction, AuditOutcome
+from waymark.audit.models import AuditAction, AuditEvent, AuditOutcome
 from waymark.breakglass.access import REVIEWER_ROLES, may_break_glass
 from waymark.breakglass.models import BreakGlassGrant, BreakGlassReason, ReviewOutcome
 from waymark.core.roles import Role
@@ -35,16 +35,30 @@ MIN_JUSTIFICATION = 20
 MAX_OPENED_PER_DAY = 5
 
 
+GRANT_TYPE = "breakglass.breakglassgrant"
+NO_SUCH_RECORD = "no such record"
+
+
 def _refused(actor: User, why: str) -> None:
     """The audit row of a refused attempt, written on its own (no transaction to roll it back):
     what was refused and why, never the reference typed or the explanation."""
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
-        object_type="breakglass.breakglassgrant",
+        object_type=GRANT_TYPE,
         outcome=AuditOutcome.DENIED,
         detail={"break_glass": True, "refused": why},
     )
+
+
+class _TooMany(Exception):
+    pass
+
+
+class _NoSuchRecord(Exception):
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
 
 
 def break_glass_open(
@@ -58,13 +72,50 @@ def break_glass_open(
     if not may_break_glass(actor):
         _refused(actor, "role")
         raise PermissionDenied("Your role cannot use emergency access.")
-    day_ago = timezone.now() - timedelta(days=1)
-    if BreakGlassGrant.objects.filter(user=actor, starts_at__gt=day_ago).count() >= MAX_OPENED_PER_DAY:
+    try:
+        with transaction.atomic():
+            _lock_for_counting(actor)
+            if _uses_in_a_day(actor) >= MAX_OPENED_PER_DAY:
+                raise _TooMany
+            return _open(actor=actor, person_id=person_id, reason=reason, justification=justification, hours=hours)
+    # The refusals are audited after the transaction has rolled back, each on its own.
+    except _TooMany:
         _refused(actor, "too many in a day")
         raise PermissionDenied(
-            f"You have opened emergency access {MAX_OPENED_PER_DAY} times in the last 24 hours, the most allowed. "
+            f"You have used emergency access {MAX_OPENED_PER_DAY} times in the last 24 hours, the most allowed. "
             "Ask the service that holds the record, which can see it, or an auditor."
-        )
+        ) from None
+    except _NoSuchRecord as refusal:
+        _refused(actor, NO_SUCH_RECORD)
+        raise ValidationError(refusal.errors) from None
+
+
+def _lock_for_counting(actor: User) -> None:
+    """Holds the actor's own row until the grant commits, so that requests sent together are
+    counted one after another and cannot all pass the limit at once (PostgreSQL; SQLite runs
+    one writer at a time anyway)."""
+    from waymark.accounts.models import User
+
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+
+
+def _uses_in_a_day(actor: User) -> int:
+    """Grants opened in the last 24 hours, and attempts naming no record: someone trying
+    references one after another is using up their emergencies too."""
+    day_ago = timezone.now() - timedelta(days=1)
+    opened = BreakGlassGrant.objects.filter(user=actor, starts_at__gt=day_ago).count()
+    tried = AuditEvent.objects.filter(
+        actor=actor,
+        object_type=GRANT_TYPE,
+        outcome=AuditOutcome.DENIED,
+        occurred_at__gt=day_ago,
+        detail__refused=NO_SUCH_RECORD,
+    ).count()
+    return opened + tried
+
+
+def _open(*, actor: User, person_id: uuid.UUID | str, reason: str, justification: str, hours: int) -> BreakGlassGrant:
+    """Validates the request and opens the grant, inside ``break_glass_open``'s transaction."""
     errors: dict[str, str] = {}
     if reason not in BreakGlassReason.values:
         errors["reason"] = "Choose why you need emergency access"
@@ -76,29 +127,25 @@ def break_glass_open(
         person = Person.objects.get(pk=uuid.UUID(str(person_id)))
     except (ValueError, Person.DoesNotExist):
         errors["person_reference"] = "Enter the record reference exactly as you were given it"
-        person = None
+        raise _NoSuchRecord(errors) from None
     if errors:
-        if person is None:
-            _refused(actor, "no such record")
         raise ValidationError(errors)
-    assert person is not None
     now = timezone.now()
-    with transaction.atomic():
-        grant = BreakGlassGrant.objects.create(
-            user=actor,
-            person=person,
-            reason=reason,
-            justification=justification.strip(),
-            starts_at=now,
-            expires_at=now + timedelta(hours=hours),
-        )
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            obj=grant,
-            detail={"break_glass": True, "person": str(person.pk), "reason": reason, "hours": hours},
-        )
-        notify_holding_service(grant)
+    grant = BreakGlassGrant.objects.create(
+        user=actor,
+        person=person,
+        reason=reason,
+        justification=justification.strip(),
+        starts_at=now,
+        expires_at=now + timedelta(hours=hours),
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=grant,
+        detail={"break_glass": True, "person": str(person.pk), "reason": reason, "hours": hours},
+    )
+    notify_holding_service(grant)
     return grant
 
 
