@@ -142,3 +142,22 @@ def test_dual_role_account_sees_survivor_through_caseworker_role_never_where(
     both = User.objects.get(pk=programme_worker_same_agency.pk)
     assert _sees(both, survivor)
     assert not can_see_location(both, survivor)
+
+
+def test_the_veto_is_stated_in_one_place():
+    """Each app once spelled "holds the programme role" itself (five places); one that forgot it
+    (MARAC) leaked a victim's research to a programme worker. Now every app asks
+    ``behind_programme_firewall`` and nothing else tests the role's membership directly."""
+    import re
+    from pathlib import Path
+
+    import waymark
+
+    spelled = re.compile(r"PERPETRATOR_WORKER\s+(not\s+)?in\b")
+    root = Path(waymark.__file__).parent
+    found = sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "migrations" not in path.parts and spelled.search(path.read_text())
+    )
+    assert found == ["people/access.py"]

@@ -17,6 +17,7 @@ from django.http import Http404
 
 from waymark.breakglass.models import BreakGlassGrant
 from waymark.core.roles import Role
+from waymark.people.access import behind_programme_firewall
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
@@ -39,7 +40,7 @@ def own_grants(user: User) -> Any:
 
 def may_break_glass(user: User) -> bool:
     """A role that may, and never anyone who holds the programme role anywhere (the firewall)."""
-    return _is_member(user) and user.has_role(*BREAK_GLASS_ROLES) and Role.PERPETRATOR_WORKER not in user.roles
+    return _is_member(user) and user.has_role(*BREAK_GLASS_ROLES) and not behind_programme_firewall(user)
 
 
 def active_person_ids(user: User) -> Any:

@@ -36,6 +36,7 @@ from django.http import Http404
 
 from waymark.audit.scoping import Detail, get_for_user
 from waymark.core.roles import Role
+from waymark.people.access import behind_programme_firewall
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
@@ -56,7 +57,7 @@ def _may_use_housing(user: User) -> bool:
         and user.is_authenticated
         and user.is_active
         and getattr(user, "roles", None)
-        and Role.PERPETRATOR_WORKER not in user.roles
+        and not behind_programme_firewall(user)
     )
 
 

@@ -53,6 +53,16 @@ PROGRAMME_PARTICIPANT_ROLES = (PersonRole.PERSON_CAUSING_HARM,)
 VICTIM_ROLES = (PersonRole.SURVIVOR, PersonRole.CHILD)
 
 
+def behind_programme_firewall(user: Any) -> bool:
+    """Holds the perpetrator-programme role in any agency. One account must never bridge the
+    programme and the survivor's side, so whatever other role such an account also holds, it sees
+    the location of no victim (below), takes part in no MARAC meeting (``waymark.marac``), refers
+    to no refuge or sanctuary (``waymark.refuge``), sits on no tenancy panel (``waymark.housing``)
+    and cannot break glass (``waymark.breakglass``). The one statement of the veto; every app asks
+    it here."""
+    return Role.PERPETRATOR_WORKER in getattr(user, "roles", ())
+
+
 # Grants that higher apps register from their AppConfig.ready() (people imports none of them;
 # docs/architecture.md, "Layers"). Each is a condition on Person, one per line of the rule:
 # - a programme's own participants who cause harm (waymark/perpetrators/hooks.py);
@@ -148,7 +158,7 @@ def locations_visible_to(user: User) -> Any:
     # Veto: anyone holding the perpetrator-programme role anywhere sees the location only of people
     # causing harm, whatever other role they also hold (one account must not bridge the two): never
     # a victim's, never a household member's (she may live with the victim, even if enrolled).
-    if Role.PERPETRATOR_WORKER in user.roles:
+    if behind_programme_firewall(user):
         scope = scope.filter(primary_role__in=PERPETRATOR_WORKER_MAY_LOCATE)
         # ... and never of someone whose address is, or was, also a victim's (or a household
         # member's): a shared home would give her address away. Compared by blind index (postcode,
@@ -255,7 +265,7 @@ def refuse_if_held_by_own_agency(user: Any, person_id: object) -> None:
         return
     # A perpetrator-programme worker is never told that a record they may not see exists: a 403
     # would confirm to them that their agency holds a survivor of that id.
-    if Role.PERPETRATOR_WORKER in getattr(user, "roles", ()):
+    if behind_programme_firewall(user):
         return
     if _is_member(user) and Person.objects.filter(pk=person_uuid, held_by__in=user.agency_ids).exists():
         raise PermissionDenied("Your role does not give access to person records.")
@@ -284,7 +294,7 @@ def can_see_location(user: User, person: Person) -> bool:
     is asked of the database."""
     if not _is_member(user):
         return False
-    if Role.PERPETRATOR_WORKER not in user.roles and person.held_by_id in user.agencies_with_role(*LOCATION_ROLES):
+    if not behind_programme_firewall(user) and person.held_by_id in user.agencies_with_role(*LOCATION_ROLES):
         return True
     return bool(locations_visible_to(user).filter(pk=person.pk).exists())
 
@@ -317,7 +327,7 @@ def can_edit_location(user: User, person: Person) -> bool:
     an account depends on every survivor's address (``people_sharing_an_address_with_a_victim``):
     one that could type in an address and watch it hidden would learn that a survivor lives, or
     lived, there. Addresses are recorded by an editor without that role."""
-    if _is_member(user) and Role.PERPETRATOR_WORKER in user.roles:
+    if _is_member(user) and behind_programme_firewall(user):
         return False
     return can_edit_person(user, person) and can_see_location(user, person)
 

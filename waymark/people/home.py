@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from waymark.core.roles import Role
-from waymark.people.access import people_worked_with
+from waymark.people.access import behind_programme_firewall, people_worked_with
 from waymark.people.models import Person
 from waymark.web.home import Figure, Panel, register
 
@@ -37,7 +37,7 @@ def visible_people_count(user: User) -> int:
 
 @register(Role.CASEWORKER, Role.HOUSING_OFFICER, Role.PERPETRATOR_WORKER)
 def people_panel(user: User) -> Panel:
-    if Role.PERPETRATOR_WORKER in user.roles:
+    if behind_programme_firewall(user):
         # The firewall (waymark/people/access.py): programme workers see people causing harm and their
         # own participants, never a survivor's record.
         description = "People causing harm your agency holds and your programme's participants. Survivors' records are not shown to the programme."

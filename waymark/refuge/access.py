@@ -34,6 +34,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from waymark.audit.scoping import Detail, get_for_user
 from waymark.core.roles import Role
+from waymark.people.access import behind_programme_firewall
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
@@ -62,7 +63,7 @@ def _is_member(user: User) -> bool:
 
 def _vetoed(user: User) -> bool:
     """Not a member, or holding the perpetrator-programme role anywhere: sees nothing here."""
-    return not _is_member(user) or Role.PERPETRATOR_WORKER in user.roles
+    return not _is_member(user) or behind_programme_firewall(user)
 
 
 def provider_agency_ids(user: User) -> frozenset[uuid.UUID]:

@@ -36,6 +36,7 @@ from waymark.audit.models import AuditAction
 from waymark.core.roles import Role
 from waymark.core.sequences import next_reference
 from waymark.organisations.models import Agency
+from waymark.people.access import behind_programme_firewall
 from waymark.refuge import access, publictext
 from waymark.refuge.choices import (
     AccommodationType,
@@ -480,7 +481,7 @@ def referral_create(
 
     Filed under her case's agency when there is a case, otherwise under ``referring_agency``, one
     of the actor's own agencies where they may refer (needed only when they have more than one)."""
-    if not actor.has_role(*access.REFERRER_ROLES) or Role.PERPETRATOR_WORKER in actor.roles:
+    if not actor.has_role(*access.REFERRER_ROLES) or behind_programme_firewall(actor):
         raise PermissionDenied("Only an IDVA, a team manager or a housing officer can refer to refuge.")
     if not access.services_visible_to(actor).filter(pk=service.pk, is_active=True).exists():
         raise ValidationError({"service": "Choose a service that is taking referrals."})
@@ -703,7 +704,7 @@ def sanctuary_refer(
 ) -> Sanctuary:
     """An IDVA, team manager or housing officer refers a survivor to the sanctuary scheme, under her
     case's agency, or else the one of their agencies they chose (as ``referral_create``)."""
-    if not actor.has_role(*access.SANCTUARY_REFERRER_ROLES) or Role.PERPETRATOR_WORKER in actor.roles:
+    if not actor.has_role(*access.SANCTUARY_REFERRER_ROLES) or behind_programme_firewall(actor):
         raise PermissionDenied("Only an IDVA, a team manager or a housing officer can refer to the sanctuary scheme.")
     from waymark.organisations.models import Membership
 

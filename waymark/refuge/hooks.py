@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from waymark.core.roles import Role
-from waymark.people.access import register_victim_address_indexes
+from waymark.people.access import behind_programme_firewall, register_victim_address_indexes
 from waymark.refuge import access
 from waymark.web.context_processors import NAVIGATION
 from waymark.web.home import Figure, Panel, register
@@ -223,7 +223,7 @@ def _case_section() -> None:
         from waymark.people.models import Person
         from waymark.refuge.models import RefugeReferral, Sanctuary
 
-        if not user.has_role(*access.REFERRER_ROLES) or Role.PERPETRATOR_WORKER in user.roles:
+        if not user.has_role(*access.REFERRER_ROLES) or behind_programme_firewall(user):
             return None
         # Most clients have never had a refuge referral or a sanctuary referral: one plain question
         # (does she have any at all?) first, and the scoped reads, whose rules cost far more to

@@ -27,15 +27,10 @@ from django.db.models import QuerySet
 from waymark.audit.scoping import Detail, get_for_user
 from waymark.core.roles import Role
 from waymark.marac.models import MaracAction, MaracCase, MaracMeeting, MeetingAgency, Research
+from waymark.people.access import behind_programme_firewall  # no MARAC role opens anything behind it
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
-
-
-def behind_programme_firewall(user: User) -> bool:
-    """Holds the perpetrator-programme role in any agency: then no MARAC role opens anything (the
-    same veto the people, housing, refuge and emergency-access rules apply)."""
-    return Role.PERPETRATOR_WORKER in user.roles
 
 
 def is_coordinator(user: User) -> bool:
