@@ -83,3 +83,16 @@ def test_if_opening_the_case_fails_the_referral_is_not_accepted(police_referrer,
         referral_transition(actor=manager, referral=referral, to_status="accepted")
     referral.refresh_from_db()
     assert referral.status == "triaged" and not Case.objects.exists()
+
+
+def test_the_case_opened_is_held_where_her_record_is(police_referrer, manager, idva):
+    """``cases.access.can_read_case_text`` asks the location rule of the case's person, which lets
+    her own service read its case notes because the service holding the case also holds her
+    record. Every case is opened here; a path that opened it elsewhere would lock her own
+    caseworkers out of her notes."""
+    from waymark.cases.access import can_read_case_text
+
+    accept(make_referral(police_referrer), manager)
+    case = Case.objects.get()
+    assert case.person.held_by_id == case.agency_id
+    assert can_read_case_text(idva, case) and can_read_case_text(manager, case)
