@@ -181,3 +181,70 @@ def test_cases_not_repeats_are_protected_like_any_count(settings):
     assert "not_repeats_ever" not in fourth  # protected, never shown
     [year] = protect_years([row("2015/16", 48, 10)], quarters)
     assert isinstance(year["cases"], Suppressed) or isinstance(year["repeats_ever"], Suppressed)
+
+
+def _return(quarter_label, meetings):
+    """A national return: one row per meeting (cases, repeats in 12 months, repeats ever), all
+    referred by the police, then the total row."""
+    from waymark.marac.reports.returns import COUNT_COLUMNS
+
+    def counts(cases, twelve, ever):
+        row = dict.fromkeys(COUNT_COLUMNS, 0)
+        row.update(
+            cases=cases, repeats_12_month=twelve, repeats_ever=ever, referrals_police=cases, referrals_by_police=cases
+        )
+        return row
+
+    rows = [{"quarter": quarter_label, "meeting_ref": ref, **counts(*figures)} for ref, figures in meetings]
+    total = {c: sum(row[c] for row in rows) for c in COUNT_COLUMNS}
+    return [*rows, {"quarter": quarter_label, "meeting_ref": "Total", **total}]
+
+
+@pytest.mark.parametrize(
+    ("meetings", "second_quarter"),
+    [
+        # An attacker's probe: 16 cases and 11 repeats at one meeting said 5 were not repeats.
+        ((("M1", (16, 10, 11)), ("M2", (30, 12, 20))), (40, 12, 20)),
+        # The performance table withholds the quarter's repeats (another quarter's 5 forces it);
+        # the return's total row, the same figure, showed it.
+        ((("M1", (20, 14, 14)), ("M2", (20, 14, 14))), (40, 5, 20)),
+    ],
+)
+def test_the_return_protects_the_cases_not_repeats_and_agrees_with_its_quarter(settings, meetings, second_quarter):
+    from tests.core.test_disclosure import attack
+    from waymark.core.disclosure import Applied, Suppressed, rule
+    from waymark.marac.reports.disclosure import RESTS, RETURN_SOURCE_TOTALS, ROW_TOTALS, protect_tables
+    from waymark.marac.reports.returns import COUNT_COLUMNS, RETURN_COLUMNS
+    from waymark.marac.reports.selectors import COLUMNS as PERFORMANCE_COLUMNS
+
+    settings.DISCLOSURE_SUPPRESS_BELOW = 10
+    return_rows = _return("2015/16 Q1", meetings)
+    first = return_rows[-1]
+
+    def row(period, cases, twelve, ever):
+        return {"period": period, "cases": cases, "repeats_12_month": twelve, "repeats_ever": ever}
+
+    quarters = [
+        row("2015/16 Q1", first["cases"], first["repeats_12_month"], first["repeats_ever"]),
+        row("2015/16 Q2", *second_quarter),
+        row("2015/16 Q3", 40, 20, 20),
+        row("2015/16 Q4", 40, 20, 20),
+    ]
+    year = row("2015/16", *(sum(q[c] for q in quarters) for c in ("cases", "repeats_12_month", "repeats_ever")))
+    tables = {
+        "performance-by-year": (PERFORMANCE_COLUMNS, [year]),
+        "performance-by-quarter": (PERFORMANCE_COLUMNS, quarters),
+        "quarterly-return": (RETURN_COLUMNS, return_rows),
+    }
+    protected = protect_tables(tables, Applied(), quarters)
+    shown_return = protected["quarterly-return"][1]
+    shown_quarter = protected["performance-by-quarter"][1][0]
+
+    # The total row and its quarter's row withhold the same figures.
+    for column in ("cases", "repeats_12_month", "repeats_ever"):
+        assert isinstance(shown_return[-1][column], Suppressed) == isinstance(shown_quarter[column], Suppressed)
+
+    # Nothing small can be worked out, the cases not repeats (never shown) included.
+    table = [{**r, **dict.fromkeys(RESTS, HIDDEN)} for r in shown_return]
+    recovered = attack(table[:-1], table[-1], [*COUNT_COLUMNS, *RESTS], [*RETURN_SOURCE_TOTALS, *ROW_TOTALS])
+    assert not [value for value in recovered.values() if rule().is_small(value)], recovered

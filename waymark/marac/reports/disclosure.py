@@ -11,7 +11,9 @@ may read them (commissioners, the partnership lead) sees them under the rule:
 - a year's count is shown only when each of its quarters' is, so that no year less three quarters
   (each shown on another year's page) gives the fourth away;
 - the return's meetings add up to its total row, and within each row the referral sources add up
-  to the cases.
+  to the cases, as do the repeats and the cases not repeats;
+- the return's total row is its quarter's performance row counted again: what either withholds,
+  both do.
 """
 
 from __future__ import annotations
@@ -100,6 +102,42 @@ def protect_years(by_year: list[dict[str, Any]], quarters: list[dict[str, Any]])
     return _hide_rates(protected)
 
 
+RETURN_SOURCE_TOTALS = [
+    ("cases", ["referrals_police", "referrals_partner", "referrals_agency_not_recorded"]),
+    ("cases", [*[f"referrals_by_{kind.value}" for kind in AgencyKind], "referrals_agency_not_recorded"]),
+]
+
+
+def _has_repeats(rows: list[dict[str, Any]]) -> bool:
+    return bool(rows) and all(column in rows[0] for column in PERFORMANCE_COUNTS)
+
+
+def _protect_return(
+    return_rows: list[dict[str, Any]], also_hidden: set[Any]
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None, int]:
+    """The national return under the rule: the meetings add up to its total row, within each row
+    the referral sources add up to the cases, and (as in the performance tables) the repeats and
+    the cases not repeats add up to the cases, so that a meeting of 16 cases and 11 repeats does
+    not say that 5 were not repeats. ``also_hidden``: total-row cells withheld elsewhere."""
+    rests = _has_repeats(return_rows)
+    rows = _with_rests(return_rows) if rests else return_rows
+    meetings, total, hidden = protect_table(
+        rows[:-1],
+        [*COUNT_COLUMNS, *RESTS] if rests else COUNT_COLUMNS,
+        total_row=rows[-1],
+        row_totals=[*RETURN_SOURCE_TOTALS, *ROW_TOTALS] if rests else RETURN_SOURCE_TOTALS,
+        also_hidden=also_hidden,
+    )
+    if rests:
+        meetings = _without_rests(meetings)
+        total = _without_rests([total])[0] if total is not None else None
+    return meetings, total, hidden
+
+
+def _withheld(row: dict[str, Any] | None, columns: list[str]) -> set[str]:
+    return {column for column in columns if row is not None and isinstance(row.get(column), Suppressed)}
+
+
 def protect_tables(
     tables: dict[str, tuple[list[str], list[dict[str, Any]]]], applied: Applied, quarters: list[dict[str, Any]]
 ) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
@@ -107,32 +145,50 @@ def protect_tables(
     its row in the table by year, so they are protected together, and every year's row withholds
     what any of its quarters (``quarters``: each year's, from ``waymark.marac.reports.views._page``)
     withholds on its own; the return's meetings add up to its total row, and within each row the
-    referral sources add up to the cases."""
+    referral sources add up to the cases.
+
+    The return's total row is its quarter's performance row counted again (the cases heard in
+    the quarter, and their repeats): a figure one withholds, the other must not show. So the two
+    are protected together, each taking the other's withheld cells, until neither withholds
+    anything more (each round only adds, so it ends)."""
     columns, by_year = tables["performance-by-year"]
     _, by_quarter = tables["performance-by-quarter"]
+    return_columns, return_rows = tables["quarterly-return"]
     earlier, this_year = by_year[:-1], by_year[-1] if by_year else None
     last = len(by_year) - 1
     withheld: set[tuple[Any, str]] = {
         ("total" if i == last else i, column) for i, column in withheld_in_quarters(by_year, quarters)
     }
     this_year_withheld = {cell for cell in withheld if cell[0] == "total"}
-    quarter_rows, year_row, hidden = _protect(by_quarter, this_year, also_hidden=this_year_withheld)
-    applied.record("performance by quarter and this year", hidden)
+    linked = next(
+        (
+            i
+            for i, row in enumerate(by_quarter)
+            if _has_repeats(return_rows) and row["period"] == return_rows[-1]["quarter"]
+        ),
+        None,
+    )
+    from_return: set[tuple[Any, str]] = set()
+    while True:
+        quarter_rows, year_row, quarter_hidden = _protect(
+            by_quarter, this_year, also_hidden=this_year_withheld | from_return
+        )
+        from_quarter = (
+            {("total", column) for column in _withheld(quarter_rows[linked], PERFORMANCE_COUNTS)}
+            if linked is not None
+            else set()
+        )
+        meetings, total, return_hidden = _protect_return(return_rows, from_quarter)
+        more = {(linked, column) for column in _withheld(total, PERFORMANCE_COUNTS)} - from_return
+        if linked is None or not more:
+            break
+        from_return |= more
+    applied.record("performance by quarter and this year", quarter_hidden)
     earlier_rows, _, hidden = _protect(earlier, also_hidden=withheld - this_year_withheld)
     applied.record("performance by financial year", hidden)
     protected = dict(tables)
     protected["performance-by-year"] = (columns, _hide_rates([*earlier_rows, *([year_row] if year_row else [])]))
     protected["performance-by-quarter"] = (columns, _hide_rates(quarter_rows))
-    return_columns, return_rows = tables["quarterly-return"]
-    meetings, total, hidden = protect_table(
-        return_rows[:-1],
-        COUNT_COLUMNS,
-        total_row=return_rows[-1],
-        row_totals=[
-            ("cases", ["referrals_police", "referrals_partner", "referrals_agency_not_recorded"]),
-            ("cases", [*[f"referrals_by_{kind.value}" for kind in AgencyKind], "referrals_agency_not_recorded"]),
-        ],
-    )
-    applied.record("the national quarterly return", hidden)
+    applied.record("the national quarterly return", return_hidden)
     protected["quarterly-return"] = (return_columns, [*meetings, total] if total is not None else meetings)
     return protected
