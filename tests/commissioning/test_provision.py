@@ -111,6 +111,29 @@ def test_provision_map_shows_who_delivers_and_who_pays_and_audits(client_for, co
     assert "31 October 2019" in detail and "Advice drop-in" in detail
 
 
+@pytest.mark.parametrize(
+    ("field_name", "text"),
+    [
+        ("description", "Safe house at 14 Victoria Road, SM4 7QT"),
+        ("area", "Flat 2, 14 Victoria Road"),
+        ("name", "Harbour Refuge (ring 020 7946 0123)"),
+    ],
+)
+def test_a_confidential_services_published_text_may_not_say_where_it_is(refuge, commissioner, field_name, text):
+    """An attacker's probe: the directory never reads a refuge's address fields, but published its
+    description and area as typed, and an address typed there went to the public."""
+    values = {"name": refuge.name, "description": "", "area": "Southmere borough", field_name: text}
+    before = ProvidedService.objects.values().get(code="refuge")
+    with pytest.raises(ValidationError) as refused:
+        service_record(actor=commissioner, code="refuge", provider_agency=refuge.provider_agency, **values)
+    assert list(refused.value.message_dict) == [field_name]
+    assert "the directory publishes this text" in refused.value.message_dict[field_name][0]
+    assert text not in str(refused.value)
+    assert ProvidedService.objects.values().get(code="refuge") == before
+    # A service whose address is public may say where it is.
+    service_record(actor=commissioner, code="drop-in-2", name="Drop-in", provider_name="Council", description=text)
+
+
 def test_directory_is_open_referral_uk_and_never_holds_a_confidential_location(
     client_for, commissioner, refuge, drop_in
 ):

@@ -15,6 +15,7 @@ from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.commissioning.models import Contract, ContractFunding, ProvidedService
+from waymark.core import locationscan
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,25 @@ class Funding:
     funder_name: str = ""
     amount: Decimal | None = None
     pooled: bool = False
+
+
+# What the directory publishes of a service whose location is confidential (a refuge): its
+# name, description and area go to the public and to every partner, so none of them may say where
+# it is. Refused, never warned about: nothing in these fields needs an address.
+PUBLISHED_TEXT = {"name": "The service's name", "description": "The description", "area": "The area it serves"}
+
+
+def _refuse_locating_text(values: dict[str, str]) -> None:
+    errors = {}
+    for field_name, value in values.items():
+        kinds = sorted({finding.kind for finding in locationscan.located(value)})
+        if kinds:
+            errors[field_name] = (
+                f"{PUBLISHED_TEXT[field_name]} must not include a {' or a '.join(kinds)}: the service's "
+                "location is confidential, and the directory publishes this text"
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 def service_record(
@@ -34,6 +54,14 @@ def service_record(
         raise ValidationError({"name": "Enter the service's name"})
     if not fields.get("provider_agency") and not fields.get("provider_name", "").strip():
         raise ValidationError({"provider_name": "Say who provides the service"})
+    confidential = fields.get(
+        "confidential_location",
+        ProvidedService.objects.filter(code=code).values_list("confidential_location", flat=True).first() or False,
+    )
+    if confidential:
+        _refuse_locating_text(
+            {"name": name, "description": fields.get("description", ""), "area": fields.get("area", "")}
+        )
     with transaction.atomic():
         service, created = ProvidedService.objects.update_or_create(code=code, defaults={"name": name, **fields})
         if catalogue is not None:
