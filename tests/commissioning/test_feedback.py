@@ -320,3 +320,48 @@ def test_only_commissioners_see_feedback_figures(client_for, idva, manager, outs
     for user in (idva, manager, outsider):
         assert client_for(user).get(url, {"period": "q-2026-2"}).status_code == 403
     assert Client().get(url).status_code == 302
+
+
+def _through_the_console_handler(record) -> str:
+    """A log record as the configured console handler writes it (its filters applied)."""
+    import logging
+
+    (handler,) = [h for h in logging.getLogger().handlers if any(hasattr(f, "filter") for f in h.filters)] or [None]
+    assert handler is not None, "the console handler carries the log filters"
+    for log_filter in handler.filters:
+        log_filter.filter(record)
+    return record.getMessage()
+
+
+def test_a_feedback_link_never_reaches_a_log(client_for, idva, closing_case, harbour_service, caplog):
+    """An attacker's probe: a refused CSRF check, or a 404 for a link already used, logged the
+    path, token and all; with the logs, anyone could answer in her place."""
+    token = give_case_link(client_for(idva), closing_case, service=harbour_service.pk)
+    caplog.clear()
+    Client(enforce_csrf_checks=True).post(reverse("feedback:survey", args=[token]), {"q1": "1"})
+    Client().get(reverse("feedback:survey", args=["x" * 43]))
+    assert caplog.records, "Django logged the refused check and the 404"
+    written = [_through_the_console_handler(record) for record in caplog.records]
+    assert all(token not in line and "x" * 43 not in line for line in written), written
+    assert any("/feedback/[link]/" in line for line in written)
+
+
+def test_the_web_servers_access_log_leaves_the_token_out():
+    import importlib.util
+    from pathlib import Path
+    from unittest import mock
+
+    from gunicorn.glogging import Logger
+
+    import waymark
+
+    config = Path(waymark.__file__).parent.parent / "gunicorn.conf.py"
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", config)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.logger_class.__name__ == "RedactingLogger"
+    logger = module.logger_class.__new__(module.logger_class)  # its atoms need no configuration
+    with mock.patch.object(Logger, "atoms", return_value={"U": "/feedback/q-mShr6Eu8_abc/", "s": "403"}):
+        assert logger.atoms(None, None, None, None) == {"U": "/feedback/[link]/", "s": "403"}
+    with mock.patch.object(Logger, "atoms", return_value={"U": "/feedback/thank-you/"}):
+        assert logger.atoms(None, None, None, None)["U"] == "/feedback/thank-you/"

@@ -386,12 +386,15 @@ USE_TZ = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "waymark.core.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "waymark.core.logging.RequestIdFilter"},
+        "secret_paths": {"()": "waymark.core.logging.SecretPathFilter"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["request_id"],
+            "filters": ["request_id", "secret_paths"],
             "formatter": "plain",
         }
     },
