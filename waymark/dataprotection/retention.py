@@ -130,6 +130,7 @@ def anonymise_person(person_id: uuid.UUID) -> None:
         sexual_orientation="",
         first_language="",
     )
+    _blank_words_about(person_id)
     PersonName.objects.filter(person_id=person_id).delete()
     PersonSearchKey.objects.filter(person_id=person_id).delete()
     PersonContactKey.objects.filter(person_id=person_id).delete()
@@ -159,6 +160,51 @@ def anonymise_person(person_id: uuid.UUID) -> None:
         channel.value = ""
         channel.phone_index = channel.email_index = ""
         channel.save(update_fields=["value", "phone_index", "email_index"])
+
+
+def anonymise_when_done(person_id: uuid.UUID, as_of: date) -> None:
+    """Anonymises the person once nothing about them is kept (``person_still_needed``), with the
+    records merged into theirs (the same human: their names stay on the absorbed record), each
+    once nothing of its own is kept either."""
+    from waymark.people.models import Person
+
+    if person_still_needed(person_id, as_of):
+        return
+    anonymise_person(person_id)
+    for absorbed_id in Person.objects.filter(merged_into_id=person_id).values_list("pk", flat=True):
+        anonymise_when_done(absorbed_id, as_of)
+
+
+# What ``anonymise_person`` blanks on the person: a merge's record of the values it replaced
+# loses the same ones.
+ANONYMISED_PERSON_FIELDS = (
+    "ref",
+    "given_name",
+    "family_name",
+    "gender_identity",
+    "disability_detail",
+    "sexual_orientation",
+    "first_language",
+)
+
+
+def _blank_words_about(person_id: uuid.UUID) -> None:
+    """Words about the person kept on other rows, which often say who or where she is: the
+    judgement given on her risk assessments (its level stays, for the figures), and the reasons
+    given for linking, merging and unmerging her record, with the merge's copy of the names it
+    replaced."""
+    from waymark.matching.models import PersonLink, PersonMerge
+    from waymark.risk.models import RiskAssessment
+
+    _blank(RiskAssessment.objects.filter(person_id=person_id), "judgement_reason")
+    _blank(PersonLink.objects.filter(Q(new_person_id=person_id) | Q(existing_person_id=person_id)), "reason")
+    for merge in PersonMerge.objects.filter(Q(survivor_id=person_id) | Q(absorbed_id=person_id)):
+        merge.reason = merge.unmerge_reason = ""
+        if merge.survivor_id == person_id:
+            merge.survivor_before = {
+                name: value for name, value in merge.survivor_before.items() if name not in ANONYMISED_PERSON_FIELDS
+            }
+        merge.save(update_fields=["reason", "unmerge_reason", "survivor_before"])
 
 
 def _blank(rows: Iterable[models.Model], *fields: str) -> None:
@@ -194,8 +240,7 @@ def _dispose_case(case: Any, as_of: date) -> None:
     _blank(GoalProgress.objects.filter(goal__need__case=case), "note")
     _blank(Intervention.objects.filter(case=case), "outcome_note")
     _blank(LegalOrder.objects.filter(case=case), "terms")
-    if not person_still_needed(case.person_id, as_of):
-        anonymise_person(case.person_id)
+    anonymise_when_done(case.person_id, as_of)
 
 
 def _describe_case(case: Any) -> tuple[str, date | None]:
@@ -228,8 +273,7 @@ def _dispose_referral(referral: Any, as_of: date) -> None:
         "contact_email",
         "contact_instructions",
     )
-    if not person_still_needed(referral.subject_id, as_of):
-        anonymise_person(referral.subject_id)
+    anonymise_when_done(referral.subject_id, as_of)
 
 
 def _describe_referral(referral: Any) -> tuple[str, date | None]:
@@ -281,8 +325,8 @@ class Blank:
             _blank(apps.get_model(label).objects.filter(**{key: record}), *fields)
         for attribute in self.people:
             person_id = getattr(record, attribute)
-            if person_id is not None and not person_still_needed(person_id, as_of):
-                anonymise_person(person_id)
+            if person_id is not None:
+                anonymise_when_done(person_id, as_of)
 
 
 def _due(label: str, key: str, past: Callable[[date], Q]) -> Callable[[date], models.QuerySet[Any]]:
