@@ -26,6 +26,7 @@ PRODUCTION_ENV = {
     "WAYMARK_ENV": "production",
     "SECRET_KEY": "k3y-" + "Zx9!q" * 12,
     "FIELD_ENCRYPTION_KEYS": "prod1:" + base64.b64encode(b"p" * 32).decode(),
+    "BLIND_INDEX_KEY": "index1:" + base64.b64encode(b"i" * 32).decode(),
     "AUDIT_CHAIN_KEY": "audit-chain-" + "Qm7#r" * 8,
     # check --deploy never connects: an address that cannot resolve proves it.
     "DATABASE_URL": "postgres://waymark@db.invalid:5432/waymark",
@@ -71,6 +72,13 @@ def test_production_refuses_to_start_without_its_own_audit_chain_key():
     borrowed = {**PRODUCTION_ENV, "AUDIT_CHAIN_KEY": PRODUCTION_ENV["SECRET_KEY"]}
     assert run(LOAD_SETTINGS, borrowed).returncode != 0
     assert run(LOAD_SETTINGS, PRODUCTION_ENV).returncode == 0
+
+
+def test_production_refuses_to_start_without_its_own_blind_index_key():
+    """Derived from the first field key, it would change when field keys rotate, and a disposed
+    record's firewall indexes, which cannot be rebuilt, would stop matching."""
+    result = run(LOAD_SETTINGS, without("BLIND_INDEX_KEY"))
+    assert result.returncode != 0 and "BLIND_INDEX_KEY" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -68,7 +68,7 @@ def test_rotation_reencrypts_everything_and_old_key_can_go(under_key_a):
     assert refuge.postcode_index == refuge.postcode_district_index == ""
     event = AuditEvent.objects.filter(action=AuditAction.ADMIN_CHANGE).get()
     # Every row has an index now: the refuge address has its line's (shared_line_index).
-    assert event.detail == {"rows_checked": 3, "rows_reencrypted": 3, "indexes_rebuilt": 3}
+    assert event.detail == {"rows_checked": 3, "rows_reencrypted": 3, "indexes_rebuilt": 3, "firewall_indexes_kept": 0}
 
 
 def test_reencrypt_is_idempotent(under_key_a):
@@ -93,3 +93,20 @@ def test_separate_index_key_leaves_indexes_alone(settings, idva, survivor):
     settings.FIELD_ENCRYPTION_KEYS = f"{KEY_B},{KEY_A}"
     assert "1 re-encrypted, 0 with blind indexes rebuilt" in _reencrypt()
     assert Address.objects.get().postcode_index == index
+
+
+def test_a_disposed_addresss_firewall_indexes_are_kept_not_blanked(under_key_a, survivor):
+    """Disposal keeps the firewall's indexes of her addresses and blanks the lines they were made
+    from, so rotation cannot rebuild them. Blanking them would stop them hiding a participant's
+    address at her old home; kept (under the old key) they can only hide. Production sets its own
+    BLIND_INDEX_KEY, so rotating field keys never changes them (tests/core/test_production_settings.py)."""
+    from waymark.dataprotection.retention import anonymise_person
+
+    anonymise_person(survivor.pk)
+    kept = {a.pk: (a.shared_postcode_index, a.shared_line_index) for a in Address.objects.all()}
+    assert all(any(indexes) for indexes in kept.values())
+    under_key_a.FIELD_ENCRYPTION_KEYS = f"{KEY_B},{KEY_A}"
+    _reencrypt()
+    assert {a.pk: (a.shared_postcode_index, a.shared_line_index) for a in Address.objects.all()} == kept
+    detail = AuditEvent.objects.filter(action=AuditAction.ADMIN_CHANGE).get().detail
+    assert detail["firewall_indexes_kept"] == sum(bool(index) for pair in kept.values() for index in pair)

@@ -41,8 +41,13 @@ FIELD_ENCRYPTION_KEYS = env.str("FIELD_ENCRYPTION_KEYS", default="" if PRODUCTIO
 if PRODUCTION and (not FIELD_ENCRYPTION_KEYS or FIELD_ENCRYPTION_KEYS == _DEV_FIELD_KEYS):
     raise ImproperlyConfigured("Production needs FIELD_ENCRYPTION_KEYS (see docs/deployment.md).")
 # Key for blind indexes (keyed hashes of postcodes, phones, emails used for matching):
-# "id:base64key". Optional: when empty it is derived from the first field key (waymark/core/crypto.py).
+# "id:base64key". When empty it is derived from the first field key (waymark/core/crypto.py), so
+# rotating the field keys would change it; production must set it on its own, because a disposed
+# record's programme-firewall indexes cannot be rebuilt under a new key (docs/data-protection.md,
+# "What disposal keeps") and would stop hiding a participant's address at her old home.
 BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", default="")
+if PRODUCTION and not BLIND_INDEX_KEY:
+    raise ImproperlyConfigured("Production needs its own BLIND_INDEX_KEY (see docs/deployment.md).")
 
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 if PRODUCTION and DEBUG:

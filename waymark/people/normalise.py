@@ -244,6 +244,13 @@ def blind_index(kind: BlindIndexKind | str, value: str) -> str:
     return keyed_digest(kind.value, _NORMALISERS[kind](value))
 
 
+# The columns holding the firewall's keyed indexes of an address (``firewall_address_indexes``),
+# on person addresses and on the refuge app's houses and sanctuary homes. Kept when the address
+# itself is disposed of (docs/data-protection.md, "What disposal keeps"); nothing can rebuild them
+# after that.
+FIREWALL_INDEX_FIELDS = ("shared_postcode_index", "shared_line_index")
+
+
 def firewall_address_indexes(line1: str, line2: str, postcode: str) -> tuple[str, str]:
     """``(postcode index, building index)`` of an address, for the perpetrator-programme firewall's
     shared-address veto alone (``waymark/people/access.py``): "" for a postcode that is missing or

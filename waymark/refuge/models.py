@@ -22,7 +22,7 @@ from waymark.audit.scoping import ScopedQuerySet, user_scope
 from waymark.core.crypto import EncryptedTextField
 from waymark.core.models import BaseModel
 from waymark.core.sequences import PrefixedYearlySequence
-from waymark.people.normalise import firewall_address_indexes
+from waymark.people.normalise import FIREWALL_INDEX_FIELDS, firewall_address_indexes
 from waymark.refuge.choices import (
     AccommodationType,
     AdultGender,
@@ -122,7 +122,6 @@ class SafeAccommodationService(BaseModel):
 
 # The address fields the firewall's indexes are computed from, and the indexes.
 FIREWALL_ADDRESS_FIELDS = frozenset({"line1", "line2", "postcode"})
-FIREWALL_INDEX_FIELDS = ("shared_postcode_index", "shared_line_index")
 _NEVER = (
     " Never used by search, matching, filters, APIs, exports or ordering, and never shown: no form, "
     "serializer, export or order_by may name it."

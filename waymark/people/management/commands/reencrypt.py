@@ -16,6 +16,7 @@ from django.db.models import ExpressionWrapper, F, TextField
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core import crypto
+from waymark.people.normalise import FIREWALL_INDEX_FIELDS
 
 
 def _encrypted_fields(model: type[models.Model]) -> list[crypto.EncryptedTextField]:
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=500)
 
     def handle(self, *args: Any, batch_size: int, **options: Any) -> None:
-        totals = {"rows_checked": 0, "rows_reencrypted": 0, "indexes_rebuilt": 0}
+        totals = {"rows_checked": 0, "rows_reencrypted": 0, "indexes_rebuilt": 0, "firewall_indexes_kept": 0}
         for model in apps.get_models():
             fields = _encrypted_fields(model)
             if not fields:
@@ -60,7 +61,7 @@ class Command(BaseCommand):
         index_fields = list(getattr(model(), "compute_blind_indexes", dict)().keys())
         # The stored ciphertext, read without decrypting, to see which key each value is under.
         raw = {f"raw_{f.attname}": ExpressionWrapper(F(f.attname), output_field=TextField()) for f in fields}
-        counts = {"rows_checked": 0, "rows_reencrypted": 0, "indexes_rebuilt": 0}
+        counts = {"rows_checked": 0, "rows_reencrypted": 0, "indexes_rebuilt": 0, "firewall_indexes_kept": 0}
         last_pk: Any = None
         while True:
             # Keyset pagination: each batch is its own short transaction, so a large table never
@@ -88,6 +89,12 @@ class Command(BaseCommand):
                     if not (needs_key or needs_index):
                         continue
                     for name, value in new_indexes.items():
+                        if name in FIREWALL_INDEX_FIELDS and not value and getattr(obj, name):
+                            # A disposed address: nothing left to rebuild it from. Keeping it under
+                            # the old key is the fail-safe choice (it can only hide), and it still
+                            # matches while that index key is in use (docs/data-protection.md).
+                            counts["firewall_indexes_kept"] += 1
+                            continue
                         setattr(obj, name, value)
                     counts["rows_reencrypted"] += int(needs_key)
                     counts["indexes_rebuilt"] += int(needs_index)
