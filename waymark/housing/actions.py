@@ -74,11 +74,14 @@ class EnforcementRefused(Exception):
     """An enforcement step asked for without what must come first. The message is safe to show."""
 
 
+STALE_MESSAGE = (
+    "Someone else changed this record after you opened the page. Reload it to see their change, then try again."
+)
+
+
 def _check_version(record: Any, expected_version: int | None) -> None:
     if expected_version is not None and record.version != expected_version:
-        raise StaleEdit(
-            "Someone else changed this record after you opened the page. Reload it to see their change, then try again."
-        )
+        raise StaleEdit(STALE_MESSAGE)
 
 
 def _bump(record: Any, fields: list[str]) -> None:

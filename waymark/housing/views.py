@@ -66,8 +66,12 @@ def _refused(request: HttpRequest, object_type: str, object_id: str) -> None:
 
 
 def _form_page(request: HttpRequest, form: Any, title: str, button: str, **extra: Any) -> HttpResponse:
-    """The one form page: ``extra`` names the application or panel case it belongs to, if any."""
-    return render(request, "housing/form.html", {"form": form, "title": title, "button": button, **extra})
+    """The one form page: ``extra`` names the application or panel case it belongs to, if any. A save
+    refused because someone else changed the record since the page was opened answers 409, as the
+    other apps' stale saves do; the form says what to do."""
+    stale = form.is_bound and actions.STALE_MESSAGE in form.non_field_errors()
+    context = {"form": form, "title": title, "button": button, **extra}
+    return render(request, "housing/form.html", context, status=409 if stale else 200)
 
 
 def _application(
