@@ -258,8 +258,9 @@ class Address(BaseModel):
         blank=True,
         db_index=True,
         help_text=(
-            "Refuge and safe addresses only: blind index of the postcode, for the programme firewall's "
-            "shared-address veto. Never used by search or matching."
+            "Blind index of the postcode for the programme firewall's shared-address veto: a refuge's or "
+            "safe address's, and the home of a survivor, child or household member once disposal has "
+            "blanked it (its postcode_index moves here). Never used by search or matching."
         ),
     )
     shared_line_index = models.CharField(
