@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import make_member
+from tests.outcomes.factories import make_case
 from tests.risk.conftest import make_person
 from waymark.audit.chain import hashed_justification
 from waymark.audit.models import AuditAction, AuditEvent, AuditOutcome
@@ -205,22 +206,45 @@ def test_due_list_home_panel_and_navigation(idva, person, specialist_agency, pol
     soon = make_person(specialist_agency, given_name="Soon")
     later = make_person(specialist_agency, given_name="Later")
     elsewhere = make_person(police_agency, given_name="Elsewhere")
+    # Due, held by her agency, but a colleague's client: her home page does not count him, and
+    # the list, headed "People you work with", does not show him either.
+    colleagues = make_person(specialist_agency, given_name="Colleagues")
+    for who in (overdue, soon, later):
+        make_case(agency=specialist_agency, person=who, caseworker=idva)
+    make_case(agency=specialist_agency, person=colleagues, caseworker=make_member(Role.CASEWORKER))
     for who, latest in (
         (overdue, add_months(today, -3) - timedelta(days=1)),
         (soon, add_months(today - timedelta(days=-10), -3)),
         (later, today - timedelta(days=5)),
         (elsewhere, add_months(today, -6)),
+        (colleagues, add_months(today, -3) - timedelta(days=2)),
     ):
         risk_assessment_record(actor=None, person=who, instrument=dash24, assessed_on=latest, yes_count=2)
     client = client_for(idva)
     body = client.get(reverse("risk:due")).content.decode()
     assert body.index("Rosa Lindqvist") < body.index("Soon Person")
     assert body.count("Overdue") == 1
-    assert "Later Person" not in body and "Elsewhere" not in body
+    assert "Later Person" not in body and "Elsewhere" not in body and "Colleagues" not in body
     home = client.get(reverse("home")).content.decode()
     assert "Risk reassessments" in home and reverse("risk:due") in home
     event = AuditEvent.objects.get(action=AuditAction.SEARCH, actor=idva, object_type="risk.riskassessment")
     assert event.detail == {"criteria": ["reassessment_due"], "results": 2}
+
+
+def test_a_team_manager_sees_the_teams_and_a_coordinator_everyones(idva, person, specialist_agency, dash24, client_for):
+    from waymark.core.dates import add_months
+
+    overdue_on = add_months(timezone.localdate(), -3) - timedelta(days=1)
+    unallocated = make_person(specialist_agency, given_name="Unallocated")
+    make_case(agency=specialist_agency, person=person, caseworker=idva)
+    for who in (person, unallocated):
+        risk_assessment_record(actor=None, person=who, instrument=dash24, assessed_on=overdue_on, yes_count=2)
+    manager = make_member(Role.TEAM_MANAGER, agency=specialist_agency)
+    body = client_for(manager).get(reverse("risk:due")).content.decode()
+    assert "Rosa Lindqvist" in body and "Unallocated" not in body
+    coordinator = make_member(Role.MARAC_COORDINATOR, agency=specialist_agency)
+    body = client_for(coordinator).get(reverse("risk:due")).content.decode()
+    assert "Rosa Lindqvist" in body and "Unallocated" in body
 
 
 def test_due_list_is_for_risk_roles_only(police_referrer, outsider, client_for):
