@@ -22,7 +22,7 @@ from waymark.marac.meetings.access import behind_programme_firewall, is_coordina
 from waymark.marac.meetings.selectors import agenda, next_meeting_for, open_actions_for, research_to_do
 from waymark.marac.models import FlagStatus, MaracCaseStatus
 from waymark.marac.referrals.access import MARAC_REFERRING_ROLES, flags_visible_to, marac_referrals_visible_to
-from waymark.marac.referrals.selectors import has_open_referral, referrals_for_case
+from waymark.marac.referrals.selectors import has_open_referral, open_referral_of_case, referrals_for_case
 from waymark.marac.repeats import heard_tallies_between
 from waymark.marac.reports.disclosure import protect_years, sees_raw_figures
 from waymark.marac.reports.selectors import (
@@ -96,7 +96,7 @@ def marac_case_section(user: User, case: Any) -> dict[str, Any] | None:
     already checked the viewer may see the case; referring needs a referring role too."""
     if not (MARAC_REFERRING_ROLES & user.roles):
         return None
-    return {"referrals": referrals_for_case(case)}
+    return {"referrals": referrals_for_case(case), "waiting": open_referral_of_case(case)}
 
 
 @register_case_section(order=5, template="marac/_case_risk_section.html")

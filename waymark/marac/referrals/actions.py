@@ -37,6 +37,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
@@ -53,7 +54,7 @@ from waymark.marac.models import (
     NotAcceptedReason,
 )
 from waymark.marac.referrals.access import MARAC_REFERRING_ROLES, is_coordinator
-from waymark.marac.referrals.selectors import known_to_marac, repeats_shown_to
+from waymark.marac.referrals.selectors import known_to_marac, open_referral_of_case, repeats_shown_to
 from waymark.marac.repeats import CaseRow, Evidence, case_rows, compute_repeats
 from waymark.matching.engine import refresh_search_keys
 from waymark.organisations.models import Agency
@@ -229,6 +230,14 @@ def _validate(
     errors: dict[str, str] = {}
     if from_flag is not None and from_flag.status != FlagStatus.NEW:
         errors["__all__"] = "This alert has already been dealt with."
+    waiting = open_referral_of_case(case) if case is not None else None
+    if waiting is not None:
+        # The case's own referral: its referrer may know of it (a tester sent the same case twice
+        # from the case page, and the coordinator's queue listed her twice).
+        errors["__all__"] = (
+            f"This case was referred to MARAC on {date_format(waiting.referred_on, 'j F Y')} ({waiting.ref}) "
+            "and is waiting to be heard. Tell the MARAC coordinator anything new rather than referring it again."
+        )
     if victim_details is not None:
         errors.update(_validate_details(victim_details, prefix="victim", what="victim", today=today))
         age = _age(victim_details, today)

@@ -133,13 +133,19 @@ def referrals_for_case(case: Any) -> list[MaracCase]:
     return list(MaracCase.objects.filter(case=case).only("id", "ref", "referred_on", "status").order_by("-referred_on"))
 
 
-def has_open_referral(case: Any) -> bool:
-    """Whether a case has a MARAC referral not yet heard, refused or withdrawn."""
+def open_referral_of_case(case: Any) -> MaracCase | None:
+    """The case's MARAC referral not yet heard, refused or withdrawn, if it has one (the earliest)."""
     return (
         MaracCase.objects.filter(case=case)
         .exclude(status__in=[MaracCaseStatus.NOT_ACCEPTED, MaracCaseStatus.WITHDRAWN, MaracCaseStatus.HEARD])
-        .exists()
+        .order_by("referred_on", "ref")
+        .first()
     )
+
+
+def has_open_referral(case: Any) -> bool:
+    """Whether a case has a MARAC referral not yet heard, refused or withdrawn."""
+    return open_referral_of_case(case) is not None
 
 
 def repeats_shown_to(user: User, assessment: Any) -> dict[str, Any]:
