@@ -264,3 +264,18 @@ def test_refused_enforcement_through_the_page_is_audited_as_blocked(legal_case, 
     )
     assert response.status_code == 200 and b"IDVA has not confirmed" in response.content
     assert AuditEvent.objects.filter(action=AuditAction.BLOCKED, object_id=str(legal_case.pk)).exists()
+
+
+def test_the_case_page_shows_a_step_taken_as_taken_not_as_blocked(legal_case, panel_member, idva):
+    """A tester read "Notice served: Not yet, the IDVA has not confirmed..." above the legal step
+    recording that notice was served: the confirmation it used is spent, not missing."""
+    _review(panel_member, legal_case)
+    actions.panel_safety_plan_confirm(actor=idva, case=legal_case, for_stage=LegalStage.NOTICE_SERVED)
+    actions.panel_legal_step_record(
+        actor=panel_member, case=legal_case, stage=LegalStage.NOTICE_SERVED, taken_on=date(2026, 10, 5)
+    )
+    page = signed_in_client(panel_member).get(reverse("housing:panel_case", args=[legal_case.pk])).content.decode()
+    section = page.split('id="enforcement"', 1)[1].split("</ul>", 1)[0]
+    notice = next(item for item in section.split("<li>") if LegalStage.NOTICE_SERVED.label in item)
+    assert "Taken</span> on 5 October 2026" in notice and "Not yet" not in notice
+    assert "Taking it again needs" in notice  # a second notice needs a fresh check

@@ -548,8 +548,16 @@ def panel_case(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     intelligence = list(
         PanelIntelligence.objects.visible_to(user).filter(case=case).select_related("from_agency", "recorded_by")
     )
-    blockers = (
-        {stage.label: actions.enforcement_blockers(case, stage) for stage in LegalStage if stage in ENFORCEMENT_STAGES}
+    # Each enforcement step: taken (on the day of its latest record), or what it still waits for.
+    taken = dict(
+        case.legal_steps.filter(stage__in=ENFORCEMENT_STAGES).order_by("taken_on").values_list("stage", "taken_on")
+    )
+    blockers: dict[str, dict[str, Any]] = (
+        {
+            stage.label: {"taken_on": taken.get(stage.value), "reasons": actions.enforcement_blockers(case, stage)}
+            for stage in LegalStage
+            if stage in ENFORCEMENT_STAGES
+        }
         if case.status == PanelStatus.LEGAL_ACTION
         else {}
     )
@@ -573,7 +581,8 @@ def panel_case(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
             "may_name_people": may_name_people,
             # Enforcement is blocked because no IDVA is named (``enforcement_blockers``): the page says
             # how to name her.
-            "idva_needed": may_name_people and any(actions.IDVA_NOT_NAMED in found for found in blockers.values()),
+            "idva_needed": may_name_people
+            and any(actions.IDVA_NOT_NAMED in step["reasons"] for step in blockers.values() if not step["taken_on"]),
         },
     )
 
