@@ -150,3 +150,18 @@ def test_the_referring_agencys_list_is_searchable_and_narrows_to_mine(client_for
     assert refs(made_by="me", ref=theirs.ref) == set()
     event = AuditEvent.objects.filter(actor=me, action=AuditAction.SEARCH).latest("sequence")
     assert event.detail["criteria"] == ["ref", "made_by_me"] and theirs.ref not in str(event.detail)
+
+
+def test_a_victim_referred_twice_is_marked_in_the_queue(client_for, coordinator, agencies):  # noqa: F811
+    """Two agencies (or one, twice) may refer the same woman: the coordinator decides which goes
+    ahead, so each row says the other is waiting too. A referral heard already is not "waiting"."""
+    first = referral(agencies["police"], days_waiting=5, score=15)
+    second = referral(agencies["health"], days_waiting=2, score=15)
+    MaracCase.objects.filter(pk=second.pk).update(victim=first.victim)
+    heard = referral(agencies["idva"], days_waiting=300, status=MaracCaseStatus.HEARD)
+    alone = referral(agencies["idva"], days_waiting=3, score=15)
+    MaracCase.objects.filter(pk=heard.pk).update(victim=alone.victim)
+    response = client_for(coordinator).get(reverse("marac:referrals"))
+    rows = {row["case"].ref: row["case"].also_waiting for row in response.context["rows"]}
+    assert rows == {first.ref: second.ref, second.ref: first.ref, alone.ref: None}
+    assert f"{second.ref} is waiting too" in response.content.decode()

@@ -15,6 +15,14 @@ if TYPE_CHECKING:
     from waymark.accounts.models import User
 
 
+# A referral not yet heard, refused or withdrawn: waiting for triage, for a meeting, or listed.
+WAITING_STATUSES = [
+    status
+    for status in MaracCaseStatus.values
+    if status not in (MaracCaseStatus.NOT_ACCEPTED, MaracCaseStatus.WITHDRAWN, MaracCaseStatus.HEARD)
+]
+
+
 def known_to_marac(marac_case: MaracCase, *, role: str) -> list[dict[str, Any]]:
     """People already named in other MARAC referrals who may be this referral's victim (or person
     causing harm): the same date of birth and a shared name, or the same first and last name.
@@ -118,7 +126,16 @@ def marac_queue(user: User, *, show: str = "awaiting", risk: str = "", source: s
         default=Value(3),
         output_field=IntegerField(),
     )
-    scope = scope.annotate(risk_rank=risk_rank, source_rank=source_rank)
+    # Another referral of the same victim waiting too (two agencies, or one twice): the coordinator
+    # decides which goes ahead ("already listed"). Asked within what this user may see.
+    other_waiting = (
+        marac_referrals_visible_to(user)
+        .filter(victim_id=OuterRef("victim_id"), status__in=WAITING_STATUSES)
+        .exclude(pk=OuterRef("pk"))
+        .order_by("referred_on", "ref")
+        .values("ref")[:1]
+    )
+    scope = scope.annotate(risk_rank=risk_rank, source_rank=source_rank, also_waiting=Subquery(other_waiting))
     if risk in MARAC_RISK_RANK:
         scope = scope.filter(risk_rank=MARAC_RISK_RANK[risk])
     if source:
@@ -135,12 +152,7 @@ def referrals_for_case(case: Any) -> list[MaracCase]:
 
 def open_referral_of_case(case: Any) -> MaracCase | None:
     """The case's MARAC referral not yet heard, refused or withdrawn, if it has one (the earliest)."""
-    return (
-        MaracCase.objects.filter(case=case)
-        .exclude(status__in=[MaracCaseStatus.NOT_ACCEPTED, MaracCaseStatus.WITHDRAWN, MaracCaseStatus.HEARD])
-        .order_by("referred_on", "ref")
-        .first()
-    )
+    return MaracCase.objects.filter(case=case, status__in=WAITING_STATUSES).order_by("referred_on", "ref").first()
 
 
 def has_open_referral(case: Any) -> bool:
