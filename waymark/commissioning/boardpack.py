@@ -5,19 +5,25 @@ sections from those apps' own selectors) under the disclosure rule, and saves th
 immutable ``BoardPack``: the print view and the XLSX are drawn from the saved content only.
 
 Each section is ``{"title", "columns", "rows", "note"}`` with plain values (``[c]`` for a
-withheld figure)."""
+withheld figure, column keys, fractions, ISO dates), and, since packs read in words, how the board
+reads it, saved with it: ``labels`` (each column shown, with its heading in words, taken from the
+source apps' own labels: ``column_words``), ``printed`` (the print view's headings and cells: dates
+as "1 April 2026", counts as 1,485, rates as percentages) and ``empty`` (what to say when the table
+has no rows). A pack saved before then has none of these and is shown as it always was (the view's
+``_displayed``); its download uses ``labels`` where the pack has them."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
@@ -40,8 +46,210 @@ def _plain(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _section(title: str, columns: list[str], rows: list[dict[str, Any]], note: str = "") -> dict[str, Any]:
-    return {"title": title, "columns": columns, "rows": _plain(rows), "note": note}
+def _section(
+    title: str,
+    columns: list[str],
+    rows: list[dict[str, Any]],
+    note: str = "",
+    *,
+    shown: list[str] | None = None,
+    empty: str = "Nothing to report this quarter.",
+    words: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """A section as saved: the plain values, and how the board reads them (``labels``,
+    ``printed``, ``empty``). ``shown`` is the columns the board sees, in order (all of them unless
+    given: a code such as a course's slug is kept in the rows but not shown); ``words`` names a
+    column this section calls something of its own."""
+    plain = _plain(rows)
+    named = {**column_words(), **(words or {})}
+    labels = [[column, named.get(column) or _heading(column)] for column in (shown or columns)]
+    return {
+        "title": title,
+        "columns": columns,
+        "rows": plain,
+        "note": note,
+        "labels": labels,
+        "printed": printed(labels, plain),
+        "empty": empty,
+    }
+
+
+# --- How the board reads the pack ------------------------------------------------------------
+#
+# Every heading and row label in words a council officer would recognise, taken from the labels the
+# source apps already define (the KPI definitions, the MARAC return's labels, AgencyKind, AbuseKind,
+# the survivor feedback questions), never made by title-casing a code. Dates read "1 April 2026"
+# (the project's DATE_FORMAT), counts 1,485; rates and changes as ``presentation`` shows them.
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Whole numbers that are years, not counts: never written 2,024.
+_YEARS = frozenset({"population_year"})
+NEEDS_SERIES_WORDS = {
+    "incidents": "Police-recorded incidents",
+    "referrals": "Referrals received",
+    "marac_cases": "MARAC cases discussed",
+    "housing_applications": "Homelessness applications (domestic abuse)",
+}
+
+
+def column_words() -> dict[str, str]:
+    """Every column the pack's sections show, in words, by its key."""
+    from waymark.commissioning.feedback import QUESTIONS
+    from waymark.marac.reports.views import RETURN_LABELS
+    from waymark.organisations.models import AgencyKind
+    from waymark.outcomes.kpis import definitions
+    from waymark.outcomes.models import AbuseKind
+
+    words: dict[str, str] = {
+        "period": "Period",
+        "from": "From",
+        "to": "To",
+        "as_of": "Counted on",
+        "characteristic": "Characteristic",
+        "group": "Group",
+    }
+    # The outcome KPIs: the titles, numerators and denominators the KPI definitions give.
+    kpis = {d.key: d for d in definitions()}
+    for key, kpi in kpis.items():
+        if kpi.kind in ("count", "rate", "median"):
+            words[key] = kpi.title
+        if kpi.kind == "rate":
+            words[f"{key}_numerator"] = f"{kpi.title}: {kpi.numerator}"
+            words[f"{key}_denominator"] = f"{kpi.title}: {kpi.denominator}"
+    risk = kpis["reduced_risk_within_3_months_rate"].title
+    first_contact = kpis["first_contact_within_standard_rate"].title
+    median = kpis["median_working_days_to_first_contact"]
+    words["reduced_risk_not_yet_measurable"] = f"{risk}: cases not yet counted or not measurable"
+    words["first_contact_not_yet_due"] = f"{first_contact}: cases not yet due"
+    words["contacted_cases"] = f"{median.title}: {median.denominator}"
+    abuse = kpis["abuse_at_exit"]
+    for kind in AbuseKind:
+        words[f"{kind.value}_ceased_rate"] = f"{kind.label}: ceased at exit"
+        words[f"{kind.value}_reduced_rate"] = f"{kind.label}: reduced at exit"
+        words[f"{kind.value}_denominator"] = f"{kind.label}: {abuse.denominator}"
+    # MARAC: the return's own labels (the MARAC reports page's). The police, partner agencies and
+    # not recorded add up to the cases; the kinds of referring agency break the same referrals
+    # down again, so each says which it is.
+    words.update(RETURN_LABELS)
+    words.update(
+        {
+            "quarter": "Quarter",
+            "meeting_ref": "Meeting",
+            "held_on": "Held on",
+            "referrals_police": "Referred by the police",
+            "referrals_partner": "Referred by partner agencies (not the police)",
+            "referrals_agency_not_recorded": "Referring agency not recorded",
+            **{f"referrals_by_{kind.value}": f"By kind of referring agency: {kind.label}" for kind in AgencyKind},
+            "repeat_rate_12_month": "Repeat rate (12-month rule)",
+            "repeat_rate_ever": "Repeat rate (local rule: discussed before)",
+            "in_recommended_range": "Headline repeat rate in the recommended range",
+        }
+    )
+    # Needs analytics.
+    words.update({"financial_year": "Financial year", "population": "Population (mid-year estimate)"})
+    words["population_year"] = "Year of the population estimate"
+    for series, name in NEEDS_SERIES_WORDS.items():
+        words[series] = name
+        words[f"{series}_change"] = f"{name}: change on the year before"
+        words[f"{series}_per_1000"] = f"{name} per 1,000 population"
+    words["referrals_change_since_first_year"] = f"{NEEDS_SERIES_WORDS['referrals']}: change since the first year"
+    # Survivor feedback: each question as the commissioner's table calls it.
+    words.update({"provider": "Provider", "responses": "Responses"})
+    for question in QUESTIONS:
+        words[f"{question.key}_positive"] = f"{question.figure}: positive answers"
+        words[f"{question.key}_other"] = f"{question.figure}: other answers"
+        words[f"{question.key}_skipped"] = f"{question.figure}: not answered"
+        words[f"{question.key}_share"] = f"{question.figure}: share of answers that were positive"
+    # Housing, safe accommodation, training.
+    words.update({"measure": "Measure", "count": "Number", "section": "Section", "label": "Measure", "value": "Number"})
+    words.update({"course_name": "Course", "did_not_attend": "Did not attend"})
+    return words
+
+
+def _heading(column: str) -> str:
+    """A column no source names (the needs tables' year columns, already in words)."""
+    from waymark.commissioning.presentation import heading
+
+    return heading(column)
+
+
+def _cell_text(column: str, value: Any) -> str:
+    """A saved value as the print view shows it: "1 April 2026", 1,485, 84.5%, Yes or No; the
+    suppression symbol and text as they are."""
+    from waymark.commissioning.presentation import kind
+    from waymark.commissioning.presentation import shown as value_shown
+
+    if value is None:
+        return ""
+    if isinstance(value, bool) or (isinstance(value, int | float) and kind(column)):
+        return str(value_shown(column, value))
+    if isinstance(value, int):
+        return str(value) if column in _YEARS else f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.10g}"
+    if isinstance(value, str) and ISO_DATE.match(value):
+        return date_words(dt.date.fromisoformat(value))
+    return str(value)
+
+
+def date_words(day: dt.date) -> str:
+    """A date the project's way: "1 April 2026" (``waymark/config/formats``)."""
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+def printed(labels: list[list[str]], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The print view of a section: headings and cells as text, each row led by its label. A
+    table with many figures for a few periods is turned on its side, a row per figure (as the
+    view's ``_displayed`` does)."""
+    from waymark.commissioning.views import WIDE
+
+    if len(labels) > WIDE and rows:
+        (first, first_words), *rest = labels
+        return {
+            "turned": True,
+            "headings": [first_words, *[_cell_text(first, row.get(first)) for row in rows]],
+            "body": [[words, *[_cell_text(column, row.get(column)) for row in rows]] for column, words in rest],
+        }
+    return {
+        "turned": False,
+        "headings": [words for _column, words in labels],
+        "body": [[_cell_text(column, row.get(column)) for column, _words in labels] for row in rows],
+    }
+
+
+# The Excel sheet of each section: whole words, within Excel's 31 characters with its number.
+SHEET_NAMES = {
+    "Outcome KPIs": "Outcome KPIs",
+    "MARAC performance by quarter": "MARAC performance",
+    "MARAC national quarterly return": "MARAC quarterly return",
+    "Needs: rates per 1,000 and change on the year before": "Needs rates per 1,000",
+    "Outcomes this quarter by equality group": "Outcomes by equality group",
+    "Needs: referrals by equality group, the year and the year before": "Referrals by equality group",
+    "Survivor feedback by provider this quarter": "Survivor feedback",
+    "Housing: homelessness, temporary accommodation and the tenancy panel this quarter": "Housing",
+    "Safe accommodation: the Part 4 return's measures this quarter": "Safe accommodation (Part 4)",
+    "Training this quarter": "Training",
+    "Strategy exception report": "Strategy exceptions",
+}
+SHEET_LIMIT = 31  # Excel's
+_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_name(index: int, title: str, taken: set[str]) -> str:
+    """ "3 MARAC quarterly return": the section's number and a short name, never cut mid-word and
+    never the same as another sheet's (Excel compares names without case)."""
+    prefix = f"{index} "
+    words = _NOT_IN_SHEET_NAMES.sub(" ", SHEET_NAMES.get(title, title)).split()
+    name = prefix.strip()
+    for word in words:
+        if len(f"{name} {word}") > SHEET_LIMIT:
+            break
+        name = f"{name} {word}"
+    name = name.rstrip(",;(-")
+    if name.lower() in taken:  # the number keeps them apart; a title of one long word would not
+        name = prefix.strip()
+    taken.add(name.lower())
+    return name
 
 
 def _outcomes(start: dt.date, end: dt.date, year_start: dt.date, applied: Applied) -> dict[str, Any]:
@@ -67,9 +275,19 @@ def _marac(year: int, quarter: int, applied: Applied) -> list[dict[str, Any]]:
     shown = {period_of(quarter_dates(year, q)[0], "quarter").label for q in range(1, quarter + 1)}
     by_quarter = [row for row in by_quarter if row.get("period") in shown]
     return_columns, return_rows = tables["quarterly-return"]
+    meeting_first = ["meeting_ref", *[c for c in return_columns if c != "meeting_ref"]]
     return [
         _section("MARAC performance by quarter", columns, by_quarter),
-        _section("MARAC national quarterly return", return_columns, return_rows),
+        _section(
+            "MARAC national quarterly return",
+            return_columns,
+            return_rows,
+            "A column per meeting held in the quarter, then the total. Referred by the police, by partner agencies "
+            "and with no referring agency recorded add up to the cases discussed; the rows by kind of referring "
+            "agency break the same referrals down again (so its police row is the same count as referred by the "
+            "police).",
+            shown=meeting_first if "meeting_ref" in return_columns else None,
+        ),
     ]
 
 
@@ -358,12 +576,23 @@ def _safe_accommodation(start: dt.date, end: dt.date, applied: Applied) -> dict[
 
     rows = partnership_return_for(Period(start, end))
     applied.record("safe accommodation (Part 4 measures)", sum(1 for row in rows if row["value"] == SYMBOL))
+    for row in rows:
+        # The return is annual and says "in the year"; counted here over the pack's quarter.
+        if row.get("code") == _SANCTUARY_INSTALLS:
+            row["label"] = "Sanctuary scheme: properties fitted in the quarter"
     return _section(
         "Safe accommodation: the Part 4 return's measures this quarter",
         COLUMNS,
         rows,
-        "The annual return's measures (Domestic Abuse Act 2021, Part 4) counted over the quarter.",
+        "The annual return's measures (Domestic Abuse Act 2021, Part 4) counted over the quarter, not the year: "
+        "households and people supported in safe accommodation on any day of the quarter, and what happened in "
+        "it. Units and commissioned bedspaces are the active services' figures as recorded on the day the pack "
+        "was generated.",
+        shown=[c for c in COLUMNS if c != "code"],
     )
+
+
+_SANCTUARY_INSTALLS = "E-sanctuary-installs"
 
 
 def _training(start: dt.date, end: dt.date, applied: Applied) -> dict[str, Any] | None:
@@ -374,7 +603,14 @@ def _training(start: dt.date, end: dt.date, applied: Applied) -> dict[str, Any] 
     rows = training_counts(start, end)
     protected, _, hidden = protect_table(rows, COUNT_COLUMNS)
     applied.record("training", hidden)
-    return _section("Training this quarter", ["course", "course_name", *COUNT_COLUMNS], protected)
+    columns = ["course", "course_name", *COUNT_COLUMNS]
+    return _section(
+        "Training this quarter",
+        columns,
+        protected,
+        shown=columns[1:],  # the course's name, not its slug
+        empty="No training session starting this quarter had a booking.",
+    )
 
 
 def _strategy(year: int, quarter: int) -> dict[str, Any] | None:
@@ -383,15 +619,65 @@ def _strategy(year: int, quarter: int) -> dict[str, Any] | None:
     from waymark.strategy.models import ExceptionReport
 
     report = ExceptionReport.objects.filter(financial_year=year, quarter=quarter).order_by("-created_at").first()
+    title = "Strategy exception report"
     if report is None:
-        return _section("Strategy exception report", [], [], "No exception report was generated for this quarter.")
-    return {
-        "title": "Strategy exception report",
-        "columns": [],
-        "rows": [],
-        "note": f"The exception report generated on {report.generated_on:%-d %B %Y} is part of this pack.",
-        "exception_report": report.content,
-    }
+        return _section(
+            title,
+            STRATEGY_COLUMNS,
+            [],
+            empty="No exception report was generated for this quarter, so there are no strategy actions to report.",
+            words=STRATEGY_WORDS,
+        )
+    content = report.content
+    summary = content.get("summary", {})
+    escalates_to = content.get("escalates_to", "")
+    escalated = ", ".join(str(number) for number in content.get("escalations") or [])
+    held = len(content.get("held") or [])
+    note = " ".join(
+        [
+            f"The exception report generated on {date_words(report.generated_on)}: the strategy's actions that are "
+            "amber or red this quarter.",
+            f"{summary.get('actions', 0):,} actions in the plan: {summary.get('green', 0):,} green, "
+            f"{summary.get('amber', 0):,} amber, {summary.get('red', 0):,} red.",
+            f"Escalated to {escalates_to}: {escalated}." if escalated else f"Nothing is escalated to {escalates_to}.",
+            f"Paused or reprogrammed: {held:,}." if held else "No action is paused or reprogrammed.",
+        ]
+    )
+    rows = [
+        {
+            **{column: row.get(column, "") for column in STRATEGY_COLUMNS},
+            "lead": ", ".join(part for part in (row.get("lead_officer"), row.get("lead_agency")) if part),
+            "escalate": bool(row.get("escalate")),
+        }
+        for row in content.get("exceptions") or []
+    ]
+    section = _section(
+        title,
+        STRATEGY_COLUMNS,
+        rows,
+        note,
+        empty="No strategy action is amber or red this quarter: there is nothing to report by exception.",
+        words=STRATEGY_WORDS,
+    )
+    section["exception_report"] = content
+    return section
+
+
+# The exception report's table (``waymark.strategy.actions.build_exception_content``), as the
+# strategy's own report and its download head it.
+STRATEGY_WORDS = {
+    "number": "Action",
+    "area": "Area",
+    "aim": "Aim",
+    "rag_label": "Status",
+    "lead": "Lead",
+    "reason": "Reason",
+    "corrective_action": "Corrective action",
+    "target_on": "Target date",
+    "revised_target_on": "Revised date",
+    "escalate": "Escalated",
+}
+STRATEGY_COLUMNS = list(STRATEGY_WORDS)
 
 
 def quarter_dates(year: int, quarter: int) -> tuple[dt.date, dt.date]:
@@ -449,6 +735,10 @@ def board_pack_generate(*, actor: User, year: int, quarter: int) -> BoardPack:
 
 
 def board_pack_xlsx(pack: BoardPack) -> bytes:
+    """The saved pack as a workbook: an "About" sheet (the period, the disclosure note and what
+    each sheet holds), then a sheet per section, each table headed in words (``labels``, saved with
+    the pack; a pack saved before them is headed as ``presentation`` words its keys), counts as
+    numbers shown 1,485, rates as percentages, dates as dates shown "1 April 2026"."""
     from openpyxl import Workbook
 
     from waymark.commissioning.presentation import write_table
@@ -457,16 +747,58 @@ def board_pack_xlsx(pack: BoardPack) -> bytes:
     first = book.active
     assert first is not None
     first.title = "About"
-    first.append([f"Board pack {pack.period_label}", f"generated {pack.generated_on:%-d %B %Y}"])
+    first.append([f"Board pack {pack.period_label}", f"generated {date_words(pack.generated_on)}"])
     first.append([pack.content.get("disclosure", "")])
+    first.append([])
+    first.append(["Sheet", "Section"])
+    taken = {"about"}
     for index, section in enumerate(pack.content["sections"], start=1):
-        sheet = book.create_sheet(f"{index} {section['title']}"[:31].replace("/", "-").replace(":", ""))
+        name = sheet_name(index, section["title"], taken)
+        first.append([name, section["title"]])
+        sheet = book.create_sheet(name)
         if section.get("note"):
             sheet.append([section["note"]])
-        if section["columns"]:
+        headed_at = sheet.max_row + 1 if section.get("note") else 1
+        labels = section.get("labels")
+        columns = [column for column, _words in labels] if labels else section["columns"]
+        if columns:
             # Headings in words, rates as numbers formatted as percentages, flags as yes or no
             # (``presentation``); a withheld figure stays the suppression symbol.
-            write_table(sheet, section["columns"], section["rows"])
+            rows = [{column: _xlsx_value(row.get(column)) for column in columns} for row in section["rows"]]
+            write_table(sheet, columns, rows, headings=dict(labels) if labels else None)
+            _number_formats(sheet, columns, headed_at + 1)
+            if not section["rows"] and section.get("empty"):
+                sheet.append([section["empty"]])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+XLSX_COUNT = "#,##0"
+XLSX_DECIMAL = "#,##0.0##"
+XLSX_DATE = "d mmmm yyyy"
+
+
+def _xlsx_value(value: Any) -> Any:
+    """A saved ISO date as a date (Excel shows it "1 April 2026"); anything else as saved."""
+    if isinstance(value, str) and ISO_DATE.match(value):
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def _number_formats(sheet: Any, columns: list[str], from_row: int) -> None:
+    """Counts shown with thousands separators, other numbers with them too, dates in words: the
+    cells ``write_table`` left in the general format (rates and changes have their own)."""
+    for row in sheet.iter_rows(min_row=from_row, max_col=len(columns)):
+        for column, cell in zip(columns, row, strict=False):
+            if cell.number_format not in ("General", "yyyy-mm-dd"):
+                continue
+            value = cell.value
+            if isinstance(value, dt.date):
+                cell.number_format = XLSX_DATE
+            elif isinstance(value, bool) or column in _YEARS:
+                continue
+            elif isinstance(value, int):
+                cell.number_format = XLSX_COUNT
+            elif isinstance(value, float):
+                cell.number_format = XLSX_DECIMAL
