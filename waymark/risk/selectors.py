@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q
 
 from waymark.core.dates import add_months
+from waymark.core.roles import Role
 from waymark.risk.access import has_risk_role
 from waymark.risk.choices import RiskLevel, Trend
 from waymark.risk.config import current_policy
@@ -168,3 +169,22 @@ def reassessments_due(
         if due_on <= horizon:
             due.append(DueReassessment(person_id=row["person_id"], latest_on=row["latest_on"], due_on=due_on))
     return sorted(due, key=lambda entry: entry.due_on)
+
+
+def people_on_the_due_list(user: User) -> Any:
+    """Whose reassessments the list shows, as the user's home page counts them: a caseworker's
+    own clients, a team manager's team's (the open, allocated cases of the services they manage);
+    both for someone who is both. ``None`` (everyone the user may see) for a MARAC coordinator,
+    who works with every high-risk victim, and anyone holding neither role."""
+    from waymark.people.access import people_worked_with
+    from waymark.people.models import Person
+
+    managed = user.agencies_with_role(Role.TEAM_MANAGER)
+    if Role.CASEWORKER not in user.roles and not managed:
+        return None
+    condition = Q(pk__in=[])
+    if Role.CASEWORKER in user.roles:
+        condition |= Q(pk__in=people_worked_with(user).values("pk"))
+    if managed:
+        condition |= Q(cases__agency__in=managed, cases__closed_on__isnull=True, cases__caseworker__isnull=False)
+    return Person.objects.filter(condition).values("pk")

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -36,6 +35,7 @@ from waymark.risk.models import RiskAssessment, RiskInstrument
 from waymark.risk.selectors import (
     assessment_history,
     current_instruments,
+    people_on_the_due_list,
     reassessment_due_on,
     reassessments_due,
 )
@@ -227,24 +227,6 @@ def person_history(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> H
     )
 
 
-def _people_on_the_due_list(user: Any) -> Any:
-    """Whose reassessments the list shows, as the user's home page counts them: a caseworker's
-    own clients, a team manager's team's (the open, allocated cases of the services they manage);
-    both for someone who is both. ``None`` (everyone the user may see) for a MARAC coordinator,
-    who works with every high-risk victim, and anyone holding neither role."""
-    from waymark.people.access import people_worked_with
-
-    managed = user.agencies_with_role(Role.TEAM_MANAGER)
-    if Role.CASEWORKER not in user.roles and not managed:
-        return None
-    condition = Q(pk__in=[])
-    if Role.CASEWORKER in user.roles:
-        condition |= Q(pk__in=people_worked_with(user).values("pk"))
-    if managed:
-        condition |= Q(cases__agency__in=managed, cases__closed_on__isnull=True, cases__caseworker__isnull=False)
-    return Person.objects.filter(condition).values("pk")
-
-
 @signed_in(*sorted(RISK_ROLES))
 @require_GET
 def reassessments_due_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -253,7 +235,7 @@ def reassessments_due_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     today = timezone.localdate()
     due = reassessments_due(
-        user=request.user, on=today, within_days=DUE_SOON_DAYS, people=_people_on_the_due_list(request.user)
+        user=request.user, on=today, within_days=DUE_SOON_DAYS, people=people_on_the_due_list(request.user)
     )
     people = Person.objects.visible_to(request.user).in_bulk([entry.person_id for entry in due])
     rows = [
