@@ -14,7 +14,7 @@ from waymark.outcomes.disclosure import (
     coarse_tallies,
     linked_parts,
     protect_outcomes,
-    withheld_in_split,
+    withheld_in_splits,
 )
 from waymark.outcomes.kpis import Dimension, Outcomes, Tally, outcome_figures_compared, outcomes_from_tally
 
@@ -140,14 +140,21 @@ def split_figures(
     counted by the finer one, and each year's table (and each quarter's) is both splits protected
     together: the page by ethnic group and the page by category withhold the same figures, and
     neither gives away a figure the other withholds."""
-    from waymark.commissioning.dimensions import DIMENSIONS, linked_splits, people_supported_by
+    from waymark.commissioning.dimensions import DIMENSIONS, linked_splits
 
     link = linked_splits(dimension.key)
     counted_by = DIMENSIONS[link.fine] if link is not None else dimension
     earlier = (year_earlier(start), year_earlier(end))
-    # Both years from one reading of the records (they overlap for a long period).
+    # Both years from one reading of the records (they overlap for a long period). Different
+    # people supported by a coarser group are counted distinct in the database (in the same query
+    # as each year's people by the finer group): unlike cases, people are not the finer groups'
+    # figures added up in general.
     now_split, before_split = outcome_figures_compared(
-        [(start, end), earlier], as_of=as_of, dimension=counted_by, partnership_wide=True
+        [(start, end), earlier],
+        as_of=as_of,
+        dimension=counted_by,
+        partnership_wide=True,
+        people_by=DIMENSIONS[link.coarse] if link is not None else None,
     )
     now_total, before_total = now_split.overall, before_split.overall  # the groups added up: computed once
     assert now_total is not None and before_total is not None
@@ -171,22 +178,12 @@ def split_figures(
     position = {k: i for i, k in enumerate(keys)}
     shown_keys = [Coarse(g) if link is not None and dimension.key == link.coarse else g for g in groups]
 
-    # Different people supported by a coarser group are counted distinct in the database (one
-    # query a year): unlike cases, people are not the finer groups' figures added up in general.
-    coarse_people: list[dict[Any, int]] = [{}, {}]
-    if link is not None:
-        coarse_people = [people_supported_by(DIMENSIONS[link.coarse], *period) for period in ((start, end), earlier)]
-
     def parts(figures: Any, people: dict[Any, int]) -> list[Outcomes]:
         """Each key's figures; nothing counted when it had no records that year."""
         empty = outcomes_from_tally(Tally(), figures.start, figures.end, figures.as_of)
         if coarser is None:
             return [figures.total.get(g) or empty for g in keys]
-        by_group: dict[Any, Tally] = {}
-        for unit in figures.units:  # the period's quarters: the coarser groups' counts added up
-            for g, tally in unit.by_group.items():
-                by_group.setdefault(g, Tally()).merge(tally)
-        coarse = coarse_tallies(by_group, coarser)
+        coarse = coarse_tallies(figures.tallies, coarser)  # the period's finer groups' counts added up
         for group, tally in coarse.items():
             tally.people = people.get(group, 0)
         return [
@@ -199,13 +196,17 @@ def split_figures(
     # Each year's table hides, besides its own small figures, every figure withheld in any of its
     # quarters' tables: so no two periods asked for can be compared to recover one.
     counted = [position[k] for k in shown_keys]
-    now_parts, before_parts = parts(now_split, coarse_people[0]), parts(before_split, coarse_people[1])
+    now_parts, before_parts = parts(now_split, now_split.people_by), parts(before_split, before_split.people_by)
+    # Both years' quarters at once: they share all but a year's worth.
+    withheld_now, withheld_before = withheld_in_splits(
+        [now_split.units, before_split.units], keys, the_rule=applied.rule, coarser=coarser
+    )
     shown_now, keys_now = protect_outcomes(
         now_total,
         now_parts,
         applied,
         place=f"this period by {dimension.label.lower()}",
-        also_hidden=withheld_in_split(now_split.units, keys, the_rule=applied.rule, coarser=coarser),
+        also_hidden=withheld_now,
         sums=sums,
         counted=counted,
     )
@@ -214,7 +215,7 @@ def split_figures(
         before_parts,
         applied,
         place=f"a year earlier by {dimension.label.lower()}",
-        also_hidden=withheld_in_split(before_split.units, keys, the_rule=applied.rule, coarser=coarser),
+        also_hidden=withheld_before,
         sums=sums,
         counted=counted,
     )

@@ -151,10 +151,17 @@ def _service(path: str) -> Any:
     """The catalogue service of the client's first intervention on the case at ``path``."""
     from waymark.support.models import Intervention
 
-    first = Intervention.objects.filter(case_id=OuterRef(path), child__isnull=True).order_by(
-        "offered_on", "created_at", "pk"
+    clients = Intervention.objects.filter(child__isnull=True)
+    first = clients.filter(case_id=OuterRef(path)).order_by("offered_on", "created_at", "pk")
+    # Most cases have no intervention for the client: the cases that have one are found once (an
+    # uncorrelated IN, a hash or an index the database builds once a query), and only those look
+    # their first one up. Looked up for every row, the lookup was most of each of the split's
+    # queries (a search of the interventions' case index for each referral, case and exit).
+    return Case(
+        When(**{f"{path}__in": clients.values("case_id")}, then=Subquery(first.values("service__code")[:1])),
+        default=Value(None),
+        output_field=CharField(),
     )
-    return Subquery(first.values("service__code")[:1], output_field=CharField())
 
 
 AGE_BANDS = (

@@ -10,9 +10,8 @@ import functools
 import hashlib
 import inspect
 import sys
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.cache import caches
@@ -189,25 +188,34 @@ def coarse_tallies(by_group: dict[Any, Tally], coarser: Callable[[Any], Any]) ->
 EVERYONE = ("everyone",)  # the "All" row of a quarter's table, as ``withheld_in_units`` keys it
 
 
-def _canonical(value: Any) -> Any:
-    """A value in a form that reads the same whenever it holds the same counts (for ``_unit_key``):
-    dataclasses by their fields, mappings sorted by their keys. (Counts first: they are most of
-    what it reads, and asking whether a number is a dataclass is the slow question.)"""
-    if isinstance(value, int | str | float) or value is None:
-        return value
-    if isinstance(value, Counter):  # counts by result: numbers all
-        return tuple(sorted((repr(k), v) for k, v in value.items() if v != 0))
-    if isinstance(value, dict):
-        return tuple(sorted(((repr(k), _canonical(v)) for k, v in value.items() if v != 0), key=lambda kv: kv[0]))
-    if is_dataclass(value) and not isinstance(value, type):
-        names = _field_names(type(value))
-        return (type(value).__qualname__, tuple((name, _canonical(getattr(value, name))) for name in names))
-    return value
+def _counted(counts: dict[Any, int]) -> tuple[tuple[Any, int], ...]:
+    """Counts by result in a form that reads the same whenever it holds the same counts: sorted,
+    without the results counted zero times (most of a tally's counters are empty)."""
+    return tuple(sorted((k, v) for k, v in counts.items() if v != 0)) if counts else ()
 
 
-@functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
+def _counted_by(counters: dict[str, Any]) -> tuple[tuple[str, tuple[tuple[Any, int], ...]], ...]:
+    """``_counted`` of each named counter that counted something, by name."""
+    return tuple((name, found) for name, counts in sorted(counters.items()) if (found := _counted(counts)))
+
+
+def _tally_content(tally: Tally) -> tuple[Any, ...]:
+    """Everything a tally counts (``_unit_key``), field by field. Written out rather than read
+    generically (dataclass fields, then their values' types): a key is worked out for every
+    quarter of a page (over a hundred on a split since April 2013) and the generic walk took
+    most of the time of a page whose withheld figures were all in the cache. A field added to
+    ``Tally`` must be added here (``tests/outcomes/test_perf_withheld_key.py`` checks every field is read)."""
+    return (
+        tally.referred,
+        tally.supported,
+        tally.people,
+        _counted(tally.risk),
+        _counted(tally.contact),
+        _counted(tally.days),
+        _counted(tally.engagement),
+        _counted_by(tally.scales),
+        _counted_by(tally.abuse),
+    )
 
 
 @functools.cache
@@ -230,7 +238,7 @@ def _unit_key(unit: Unit, split: bool, coarser: Callable[[Any], Any] | None, the
         None if coarser is None else f"{coarser.__module__}.{coarser.__qualname__}",
         unit.start,
         unit.end,
-        _canonical(unit.by_group),
+        tuple(sorted((repr(g), _tally_content(tally)) for g, tally in unit.by_group.items())),
     )
     return "outcomes-withheld:" + hashlib.sha256(repr(described).encode()).hexdigest()
 
@@ -264,14 +272,14 @@ def withheld_in_units(
     is over fifty quarters, a split's tables take seconds to protect, and a closed quarter's counts
     rarely change. A page works out only the quarters whose counts it has not seen (usually the
     current one), and this year and a year earlier share their common quarters."""
-    keys = [_unit_key(unit, split, coarser, the_rule) for unit in units]
+    keys = _unit_keys(units, split, coarser, the_rule)
     figures = caches["figures"]  # not the default cache, which holds rate limits and lockouts
-    kept = figures.get_many(keys)
+    kept = figures.get_many(list(dict.fromkeys(keys)))  # each once: the years compared share quarters
     found = []
     fresh: dict[str, set[tuple[Any, ...]]] = {}
     for unit, key in zip(units, keys, strict=True):
-        if key in kept:
-            found.append(kept[key])
+        if key in kept or key in fresh:
+            found.append(kept[key] if key in kept else fresh[key])
             continue
         everyone = Tally()
         for tally in unit.by_group.values():
@@ -296,6 +304,20 @@ def withheld_in_units(
     return found
 
 
+def _unit_keys(units: list[Unit], split: bool, coarser: Callable[[Any], Any] | None, the_rule: Rule) -> list[str]:
+    """``_unit_key`` of each unit, worked out once for units holding the very same tallies (this
+    year's and a year earlier's quarters in common, from one ``outcome_figures_compared``)."""
+    known: dict[tuple[Any, ...], str] = {}
+    keys = []
+    for unit in units:
+        # The tallies' identities, not their content: only while ``units`` holds them, in this call.
+        same = (unit.start, unit.end, tuple((repr(g), id(t)) for g, t in unit.by_group.items()))
+        if same not in known:
+            known[same] = _unit_key(unit, split, coarser, the_rule)
+        keys.append(known[same])
+    return keys
+
+
 def _with_people(hidden: set[Key]) -> set[Key]:
     """``hidden`` and the different people supported wherever the cases supported are withheld:
     counted distinct, they do not add up, but a year's people less those of its first three
@@ -313,12 +335,61 @@ def withheld_in_split(
     """``also_hidden`` for ``protect_outcomes`` of a split over a whole period (everyone as
     "total", then ``groups`` in order): every figure withheld in any of its quarters' tables. With
     ``coarser``, ``groups`` are ``linked_parts``' keys (the finer groups, then ``Coarse`` ones)."""
+    return withheld_in_splits([units], groups, the_rule=the_rule, coarser=coarser)[0]
+
+
+def withheld_in_splits(
+    periods: list[list[Unit]],
+    groups: list[Any],
+    *,
+    the_rule: Rule,
+    coarser: Callable[[Any], Any] | None = None,
+) -> list[set[tuple[Any, ...]]]:
+    """``withheld_in_split`` for several periods' quarters at once (a period and a year earlier),
+    each quarter they share read from the cache (or protected) once."""
     position = {g: i for i, g in enumerate(groups)}
-    also: set[tuple[Any, ...]] = set()
-    for withheld in withheld_in_units(units, split=True, the_rule=the_rule, coarser=coarser):
-        for key in withheld:
-            also.add(("total" if key[0] == EVERYONE else position[key[0]], *key[1:]))
-    return also
+    withheld = withheld_in_units(
+        [u for units in periods for u in units], split=True, the_rule=the_rule, coarser=coarser
+    )
+    # The periods' quarters withhold much the same figures, and the quarters they share are the same
+    # answers: those are added up once, and each period's figures mapped to the table once.
+    mine = []
+    for units in periods:
+        mine.append({id(answer): answer for answer in withheld[: len(units)]})
+        withheld = withheld[len(units) :]
+    shared = set.intersection(*(set(answers) for answers in mine)) if mine else set()
+    common: set[tuple[Any, ...]] = set().union(*(mine[0][i] for i in shared)) if shared else set()
+    found = []
+    for answers in mine:
+        every = common.union(*(answer for i, answer in answers.items() if i not in shared))
+        found.append({("total" if key[0] == EVERYONE else position[key[0]], *key[1:]) for key in every})
+    return found
+
+
+def _protected_kept(
+    outcomes: Outcomes, parts: list[Outcomes], sums: Sums | None, *, the_rule: Rule, also_hidden: Iterable[Key]
+) -> tuple[dict[Key, int], set[Key]]:
+    """``_protected``, kept in the figures cache under its content as each quarter's withheld
+    figures are (``withheld_in_units``): the table's cells, how they add up, what else is
+    withheld, the rule and the code. A split by the 19 ethnic categories and the five groups since
+    April 2013 is a table of over a thousand cells, protected for the period and the year earlier
+    on every request; its counts change only when a record in it does (and then so does its key).
+    The answer is which cells are withheld, nothing else: the figures come from the counts."""
+    cells = _table(outcomes, parts)[0] if sums is None else _tables(outcomes, parts, sums)[0]
+    described = (
+        [_source_of(name) for name in (__name__, "waymark.core.disclosure")],
+        the_rule,
+        tuple(cells.items()),
+        None if sums is None else tuple((scope, tuple(members)) for scope, members in sums),
+        sorted(repr(key) for key in set(also_hidden) & set(cells)),
+    )
+    key = "outcomes-table-withheld:" + hashlib.sha256(repr(described).encode()).hexdigest()
+    figures = caches["figures"]
+    hidden = figures.get(key)
+    if hidden is None:
+        _, hidden = _protected(outcomes, parts, sums, the_rule=the_rule, also_hidden=also_hidden)
+        figures.set(key, hidden, timeout=WITHHELD_CACHE_SECONDS)
+    return cells, hidden
 
 
 def protect_outcomes(
@@ -335,7 +406,7 @@ def protect_outcomes(
     applied, hiding ``also_hidden`` as well (``withheld_in_units``, mapped to this table). ``sums``
     links the parts otherwise (``linked_parts``); ``counted``: the parts the page shows, whose
     withheld figures its note counts (all of them by default)."""
-    cells, hidden = _protected(outcomes, periods, sums, the_rule=applied.rule, also_hidden=also_hidden)
+    cells, hidden = _protected_kept(outcomes, periods, sums, the_rule=applied.rule, also_hidden=also_hidden)
     hidden = _with_people(hidden) & set(cells)
     scopes = None if counted is None else {"total", *counted}
     applied.record(place, sum(1 for k in hidden if scopes is None or (isinstance(k, tuple) and k[0] in scopes)))
@@ -434,5 +505,6 @@ __all__ = [
     "protect_outcomes",
     "shown_figures",
     "withheld_in_split",
+    "withheld_in_splits",
     "withheld_in_units",
 ]

@@ -792,14 +792,24 @@ class Tally:
     def merge(self, other: Tally) -> None:
         self.referred += other.referred
         self.supported += other.supported
-        self.risk.update(other.risk)
-        self.contact.update(other.contact)
-        self.days.update(other.days)
-        self.engagement.update(other.engagement)
-        for scale in self.scales:
-            self.scales[scale].update(other.scales[scale])
-        for kind in self.abuse:
-            self.abuse[kind].update(other.abuse[kind])
+        # Only the counters with something in them: a page adds up thousands of tallies (a
+        # quarter's by group, into periods and coarser groups), most of whose 23 counters are
+        # empty, and ``Counter.update`` costs a call even for nothing.
+        counters: tuple[tuple[Counter[Any], Counter[Any]], ...] = (
+            (self.risk, other.risk),
+            (self.contact, other.contact),
+            (self.days, other.days),
+            (self.engagement, other.engagement),
+        )
+        for mine, theirs in counters:
+            if theirs:
+                mine.update(theirs)
+        for scale, counts in other.scales.items():
+            if counts:
+                self.scales[scale].update(counts)
+        for kind, counts in other.abuse.items():
+            if counts:
+                self.abuse[kind].update(counts)
 
 
 def _median(histogram: Counter[int]) -> float | None:
@@ -1120,7 +1130,8 @@ def _counts(
     per_row: tuple[list[tuple[str, str]], list[Any]] | None = None,
     carried: tuple[str, ...] = (),
     hash_joins: bool = False,
-) -> list[dict[str, Any]]:
+    tuples: bool = False,
+) -> list[Any]:
     """``queryset.values(*keys).annotate(n=Count("pk"))`` with each key worked out once a row, and
     for each code in ``tallied`` (also annotations) the rows with each of its results.
 
@@ -1132,7 +1143,9 @@ def _counts(
     Django converts them (dates on SQLite, UUIDs), so they are those ``values().annotate()`` gives.
     ``per_row`` is more columns worked out for each row of "keyed", grouped too: ((name, SQL over
     "keyed"), ...) and their parameters; ``carried`` more annotations "keyed" holds for them (not
-    grouped). ``hash_joins``: on PostgreSQL, join without nested loops (``_without_nested_loops``)."""
+    grouped). ``hash_joins``: on PostgreSQL, join without nested loops (``_without_nested_loops``).
+    ``tuples``: each row as a tuple (the keys, then the count) rather than a dict, for a caller
+    reading tens of thousands of rows (first contact's pairs of days)."""
     tallied = tallied or {}
     found_sql = _keyed(queryset, [*keys, *tallied, *carried])
     if found_sql is None:
@@ -1161,6 +1174,17 @@ def _counts(
     with _without_nested_loops(connection, hash_joins), connection.cursor() as cursor:
         cursor.execute(query, params)
         found = cursor.fetchall()
+    if tuples and not counted and per_row is None:
+        if not converters:
+            return found
+        converted = []
+        for values in found:
+            row = list(values)
+            for index, converter, expression in converters:
+                if index < len(keys):
+                    row[index] = converter(row[index], expression, connection)
+            converted.append(tuple(row))
+        return converted
     rows = []
     extra = [] if per_row is None else [name for name, _ in per_row[0]]
     for values in found:
@@ -1177,20 +1201,42 @@ def _counts(
     return rows
 
 
-def _working_day_counts(days: Iterable[date | None]) -> dict[date, int]:
-    """For every day from the earliest to the latest of ``days``: the working days after the
-    earliest up to and including it (so ``working_days_between(a, b)`` is the difference)."""
-    known = [d for d in days if d is not None]
-    if not known:
-        return {}
-    day, last = min(known), max(known)
-    counts, running = {}, 0
+# The working-day calendar, kept for the process: it is the ``holidays`` package's and the
+# standard's, never the records', and a page since April 2013 asks for about five thousand days of
+# it (worked out for each page, the days were about 15% of the dashboard's Python time).
+_WORKED: list[dict[date, int]] = [{}]  # one running count of working days over a run of days
+_DUE_ON: dict[int, dict[date, date]] = {}  # the standard's working days -> day -> its due day
+
+
+def _working_day_counts(first: date, last: date) -> dict[date, int]:
+    """For every day from ``first`` to ``last`` (at least): the working days after the count's
+    first day up to and including it (so ``working_days_between(a, b)`` is the difference)."""
+    known = _WORKED[0]
+    if first in known and last in known:  # the days run without a gap from the first to the last
+        return known
+    if known:
+        first, last = min(first, min(known)), max(last, max(known))
+    day, counts, running = first, {}, 0
     while day <= last:
         counts[day] = running
         day += timedelta(days=1)
         if is_working_day(day):
             running += 1
+    _WORKED[0] = counts  # replaced whole: a page reading the old one still reads a whole count
     return counts
+
+
+def _due_days() -> dict[date, date]:
+    """``first_contact_due_on`` of the days asked so far under the standard in force (filled in
+    by ``_due_on``)."""
+    return _DUE_ON.setdefault(int(settings.CASES_FIRST_CONTACT_WORKING_DAYS), {})
+
+
+def _due_on(day: date, known: dict[date, date]) -> date:
+    due = known.get(day)
+    if due is None:
+        due = known[day] = first_contact_due_on(day)
+    return due
 
 
 def _referred_into(
@@ -1311,17 +1357,64 @@ def _risk_levels() -> tuple[list[tuple[str, str]], list[Any]]:
     return columns, [*ranks, *ranks]
 
 
-def _people_by(grouped: _Grouped, buckets: list[tuple[date, date]], cases: QuerySet[Any]) -> QuerySet[Any]:
-    """Different people supported per (bucket, group): counted distinct, so not additive."""
-    from django.db.models import Count
+def _people_counted(
+    periods: list[tuple[date, date]],
+    cases: QuerySet[Any],
+    columns: Mapping[str, Any],
+    groupings: list[tuple[str, ...]],
+) -> list[dict[tuple[Any, ...], list[int]]]:
+    """Different people supported (``engaged_cases``: a case engaged; a person counted once) in
+    each of ``periods``, for each grouping: a tuple of names of ``columns`` (annotations of a case,
+    such as the dimension's group), () for everyone. One {the grouping's values: [people in each
+    period]} per grouping, in one query whatever the groupings and periods.
 
-    return (
-        engaged_cases(buckets[0][0], buckets[-1][1], cases)
-        .annotate(b=_bucket("engaged_on", buckets), **grouped.group("case"))
-        .order_by()
-        .values(*grouped.keys())
-        .annotate(people=Count("person_id", distinct=True))
+    Distinct people do not add up, so each grouping is counted on its own; one query each read
+    the engaged cases (and the dimension's joins) again, four to six times on a split's page. Here
+    they are read once into "keyed" and each grouping is a ``GROUP BY`` of it, the groupings
+    joined by ``UNION ALL`` (a first branch that selects nothing gives each column its type, so
+    a grouping without it can select NULL there)."""
+    first, last = min(s for s, _ in periods), max(e for _, e in periods)
+    names = list(columns)
+    found = _keyed(
+        engaged_cases(first, last, cases).annotate(pid=F("person_id"), eng=F("engaged_on"), **columns),
+        [*names, "pid", "eng"],
     )
+    if found is None:
+        return [{} for _ in groupings]
+    sql, params, connection, converters = found
+    quote = connection.ops.quote_name
+    period_params: list[Any] = []
+    counts = []
+    for start, end in periods:
+        if (start, end) == (first, last):  # every row of "keyed" is in it
+            counts.append("COUNT(DISTINCT keyed.pid)")
+        else:
+            counts.append("COUNT(DISTINCT CASE WHEN keyed.eng >= %s AND keyed.eng <= %s THEN keyed.pid END)")
+            period_params += [connection.ops.adapt_datefield_value(day) for day in (start, end)]
+    selected = [f"keyed.{quote(name)}" for name in names]
+    branches = [f"SELECT -1, {', '.join([*selected, *('0' for _ in periods)])} FROM keyed WHERE 1 = 0"]  # noqa: S608 (quoted names)
+    more: list[Any] = []
+    for level, grouping in enumerate(groupings):
+        chosen = [column if name in grouping else "NULL" for name, column in zip(names, selected, strict=True)]
+        grouped_by = ", ".join(column for name, column in zip(names, selected, strict=True) if name in grouping)
+        branches.append(
+            f"SELECT {level}, {', '.join([*chosen, *counts])} FROM keyed"  # noqa: S608 (Django's SQL, quoted names, placeholders)
+            + (f" GROUP BY {grouped_by}" if grouped_by else "")
+        )
+        more += period_params
+    query = f"WITH keyed AS MATERIALIZED ({sql}) {' UNION ALL '.join(branches)}"
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*params, *more])
+        rows = cursor.fetchall()
+    found_by: list[dict[tuple[Any, ...], list[int]]] = [{} for _ in groupings]
+    for level, *values in rows:
+        grouping = groupings[level]
+        for index, converter, expression in converters:
+            if index < len(names) and names[index] in grouping:
+                values[index] = converter(values[index], expression, connection)
+        key = tuple(values[names.index(name)] for name in grouping)
+        found_by[level][key] = [int(n or 0) for n in values[len(names) :]]
+    return found_by
 
 
 def _tallies(
@@ -1331,14 +1424,13 @@ def _tallies(
     cases: QuerySet[Any],
     referrals: QuerySet[Any],
     dimension: Dimension | None,
-    people: bool = True,
     risk_only: bool = False,
     headline_only: bool = False,
 ) -> dict[tuple[int, Any], Tally]:
-    """Every KPI's counts per (bucket, dimension value), in eight grouped queries (seven when
-    ``people`` is false: the different people supported per bucket are not counted, for callers
-    that count them over their own periods). With ``risk_only`` only referred, supported (and
-    different people) and risk reduced are counted, in four queries: the others count nothing."""
+    """Every KPI's counts per (bucket, dimension value), in seven grouped queries, but not the
+    different people supported (counted distinct, so not per bucket: each caller counts them over
+    its own periods, ``_people_counted``). With ``risk_only`` only referred, supported and risk
+    reduced are counted, in three queries: the others count nothing."""
     from django.db.models import (
         Case,
         CharField,
@@ -1371,39 +1463,44 @@ def _tallies(
         tally = grouped.tally(row)
         tally.supported += row["n"]
         tally.risk[risk_result(row["before"], row["after"], pending=row["pending"] == _WINDOW_OPEN)] += row["n"]
-    for row in _people_by(grouped, buckets, cases) if people else []:
-        grouped.tally(row).people = row["people"]
     if risk_only:
         return grouped.tallies
 
     # First contact: counts per (episode start, day of first contact), classified and bucketed here
-    # with ``first_contact_due_on`` and ``working_days_between`` once per distinct pair of days.
-    contact_list = _counts(
+    # with ``first_contact_due_on`` and ``working_days_between`` once per distinct pair of days
+    # (tens of thousands of pairs since April 2013: read as tuples, added up per bucket, group and
+    # result, and only then into the tallies).
+    contact_rows = _counts(
         cases.annotate(episode_start=episode_start_expression())
         .filter(episode_start__range=(start, end))
         .annotate(contacted=local_date("first_contact_at", start, end), **grouped.group("case")),
         [*(["g"] if dimension else []), "episode_start", "contacted"],
+        tuples=True,
     )
-    for row in contact_list:
-        if isinstance(row["episode_start"], datetime):  # pragma: no cover - a backend that returns datetimes
-            row["episode_start"] = row["episode_start"].date()
+    if not dimension:
+        contact_rows = [(None, *row) for row in contact_rows]
+    if contact_rows and isinstance(contact_rows[0][1], datetime):  # pragma: no cover - a backend that returns datetimes
+        contact_rows = [(g, referred_on.date(), contacted_on, n) for g, referred_on, contacted_on, n in contact_rows]
     # ``working_days_between(a, b)`` is the working days in (a, b]: the difference of a running
-    # count of working days, counted once over the days these rows span.
-    worked = _working_day_counts([r["episode_start"] for r in contact_list] + [r["contacted"] for r in contact_list])
+    # count of working days.
+    spanned = [day for _, referred_on, contacted_on, _ in contact_rows for day in (referred_on, contacted_on) if day]
+    worked = _working_day_counts(min(spanned), max(spanned)) if spanned else {}
     starts = [s for s, _ in buckets]
-    due_on: dict[date, date] = {}
-    for row in contact_list:
-        referred_on, contacted_on, n = row["episode_start"], row["contacted"], row["n"]
-        row["b"] = bisect_right(starts, referred_on) - 1  # the buckets are consecutive days
-        tally = grouped.tally(row)
-        due = due_on.get(referred_on)
-        if due is None:
-            due = due_on[referred_on] = first_contact_due_on(referred_on)
+    known_due = _due_days()
+    contacted: Counter[tuple[int, Any, str]] = Counter()
+    waited: Counter[tuple[int, Any, int]] = Counter()
+    for g, referred_on, contacted_on, n in contact_rows:
+        b = bisect_right(starts, referred_on) - 1  # the buckets are consecutive days
+        due = _due_on(referred_on, known_due)
         if contacted_on is not None:
-            tally.contact["within" if contacted_on <= due else "after"] += n
-            tally.days[max(0, worked[contacted_on] - worked[referred_on])] += n
+            contacted[(b, g, "within" if contacted_on <= due else "after")] += n
+            waited[(b, g, max(0, worked[contacted_on] - worked[referred_on]))] += n
         else:
-            tally.contact["missed" if as_of > due else "pending"] += n
+            contacted[(b, g, "missed" if as_of > due else "pending")] += n
+    for (b, g, result), n in contacted.items():
+        grouped.tallies[(b, g)].contact[result] += n
+    for (b, g, days), n in waited.items():
+        grouped.tallies[(b, g)].days[days] += n
 
     if headline_only:
         return grouped.tallies
@@ -1543,6 +1640,12 @@ class OutcomeFigures:
     # a page showing the split and its "All" row computes the figures once.
     overall: Outcomes | None = None
     units: list[Unit] = field(default_factory=list)
+    # Different people supported per group of another split (``outcome_figures_compared``'s
+    # ``people_by``), counted distinct.
+    people_by: dict[Any, int] = field(default_factory=dict)
+    # The whole period's counts per dimension value (``total`` before it is read as figures), for
+    # a caller that adds them up another way (a coarser split's groups).
+    tallies: dict[Any, Tally] = field(default_factory=dict)
 
     def outcomes(self, group: Any = None) -> Outcomes:
         return self.total[group]
@@ -1609,10 +1712,19 @@ def outcome_figures(
         cases=cases,
         referrals=referrals,
         dimension=dimension,
-        people=same and by != "none",
         risk_only=risk_only,
         headline_only=headline_only,
     )
+    # Different people: per part (when there is more than one, or the parts are the quarters:
+    # then each quarter's tally, and so its unit, holds them), per group over the whole period,
+    # and everyone (for a split), all from one query.
+    by_part = len(parts) > 1 or (same and by != "none")
+    per_part, per_group, everyone = _people_of(
+        [(s, e) for _, s, e, _ in parts], cases, dimension, by_part=by_part, everyone=dimension is not None
+    )
+    if same:
+        for (index, g), n in per_part.items():
+            tallies[(index, g)].people = n
     units = _units(buckets, tallies, range(len(buckets)))
     if not same:
         merged: dict[tuple[int, Any], Tally] = defaultdict(Tally)
@@ -1620,14 +1732,41 @@ def outcome_figures(
             for (b, g), tally in tallies.items():
                 if s <= buckets[b][0] and buckets[b][1] <= e:
                     merged[(index, g)].merge(tally)
-        if len(parts) > 1:  # different people per part, counted distinct over the part
-            grouped = _Grouped(dimension)
-            for row in _people_by(grouped, [(s, e) for _, s, e, _ in parts], cases):
-                merged[(row["b"], row.get("g"))].people = row["people"]
+        for (index, g), n in per_part.items():
+            merged[(index, g)].people = n
         tallies = dict(merged)
-    figures = _assemble(start, end, as_of, label, parts, tallies, cases, dimension)
+    figures = _assemble(start, end, as_of, label, parts, tallies, dimension, per_group, everyone)
     figures.units = units
     return figures
+
+
+def _people_of(
+    parts: list[tuple[date, date]],
+    cases: QuerySet[Any],
+    dimension: Dimension | None,
+    *,
+    by_part: bool,
+    everyone: bool,
+) -> tuple[dict[tuple[int, Any], int], dict[Any, int], int | None]:
+    """Different people supported from the first part's first day to the last part's last (the
+    parts are consecutive): ({(part's index, group): people} when ``by_part``, {group: people}
+    over the whole period (the group None when not split), everyone's when ``everyone``), in one
+    query (``_people_counted``)."""
+    whole = (parts[0][0], parts[-1][1])
+    columns: dict[str, Any] = {}
+    if by_part:
+        columns["b"] = _bucket("engaged_on", parts)
+    if dimension is not None:
+        columns["g"] = dimension.value(dimension.case_path)
+    group = ("g",) if dimension is not None else ()
+    groupings = [*([("b", *group)] if by_part else []), group, *([()] if everyone else [])]
+    found = _people_counted([whole], cases, columns, groupings)
+    per_part: dict[tuple[int, Any], int] = {}
+    if by_part:
+        per_part = {(key[0], key[1] if group else None): n[0] for key, n in found[0].items()}
+    per_group = {(key[0] if group else None): n[0] for key, n in found[int(by_part)].items()}
+    total = found[-1].get((), [0])[0] if everyone else None
+    return per_part, per_group, total
 
 
 def _assemble(
@@ -1637,26 +1776,23 @@ def _assemble(
     label: str,
     parts: list[tuple[str, date, date, date]],
     tallies: dict[tuple[int, Any], Tally],
-    cases: QuerySet[Any],
     dimension: Dimension | None,
+    people: dict[Any, int],
+    everyone_people: int | None,
 ) -> OutcomeFigures:
     """The figures from the tallies of each part (keyed by the part's index and the group), with
-    the different people supported counted over the whole period (and over the one part when
-    there is only one: a part's own count is not needed then)."""
-    from django.db.models import Count
-
+    the different people supported over the whole period (``people``, by group: the group None
+    when not split; and ``everyone_people`` for a split's "All"), counted by the caller (and over
+    the one part when there is only one: a part's own count is not needed then)."""
     groups = sorted({g for _, g in tallies}, key=lambda g: (g is None, str(g)))
     if dimension is None:
         groups = [None]
     totals: dict[Any, Tally] = {g: Tally() for g in groups}
     for (_, g), tally in tallies.items():
         totals[g].merge(tally)
-    people = engaged_cases(start, end, cases).order_by()
-    if dimension is None:
-        totals[None].people = people.aggregate(n=Count("person_id", distinct=True))["n"]
-    else:
-        for row in people.values(g=dimension.value(dimension.case_path)).annotate(n=Count("person_id", distinct=True)):
-            totals[row["g"]].people = row["n"]
+    for g, n in people.items():
+        if g in totals:  # a group with no records this period has none supported in it
+            totals[g].people = n
     if len(parts) == 1:  # the one part is the whole period
         tallies = {(0, g): totals[g] for g in groups}
     periods = [
@@ -1671,9 +1807,9 @@ def _assemble(
         everyone = Tally()
         for tally in totals.values():
             everyone.merge(tally)
-        everyone.people = people.aggregate(n=Count("person_id", distinct=True))["n"]
+        everyone.people = everyone_people or 0
         overall = outcomes_from_tally(everyone, start, end, as_of)
-    return OutcomeFigures(start, end, as_of, label, groups, total, periods, overall)
+    return OutcomeFigures(start, end, as_of, label, groups, total, periods, overall, tallies=totals)
 
 
 def outcome_figures_compared(
@@ -1684,6 +1820,7 @@ def outcome_figures_compared(
     referrals: QuerySet[Any] | None = None,
     partnership_wide: bool = False,
     dimension: Dimension | None = None,
+    people_by: Dimension | None = None,
 ) -> list[OutcomeFigures]:
     """``outcome_figures(start, end, by="none", ...)`` for each of several periods (a period and
     the same period a year earlier), with the records read once: the days from the earliest
@@ -1691,8 +1828,11 @@ def outcome_figures_compared(
     day after its last, so that each period is a run of whole buckets, and each period's counts
     are its buckets' counts added up (the rules classify each record on its own date, as for the
     sub-periods of ``outcome_figures``). Different people supported are counted distinct over
-    each period. "Since April 2013" and the year before it overlap in all but two years: read
-    once, not twice."""
+    each period, every period's in one query. "Since April 2013" and the year before it overlap
+    in all but two years: read once, not twice.
+
+    ``people_by``: another split (the coarser of linked splits) whose groups' different people
+    supported each period are counted in the same query (``OutcomeFigures.people_by``)."""
     cases, referrals = _scope(cases, referrals, partnership_wide)
     if any(end < start for start, end in periods):
         raise ValueError("The end date is before the start date.")
@@ -1702,16 +1842,29 @@ def outcome_figures_compared(
     quarter_starts = {s for s, _ in _quarters_of(first, last)}
     cuts = sorted({day for start, end in periods for day in (start, end + timedelta(days=1))} | quarter_starts)
     buckets = [(cuts[i], cuts[i + 1] - timedelta(days=1)) for i in range(len(cuts) - 1)]
-    tallies = _tallies(buckets, as_of=as_of, cases=cases, referrals=referrals, dimension=dimension, people=False)
+    tallies = _tallies(buckets, as_of=as_of, cases=cases, referrals=referrals, dimension=dimension)
+    columns: dict[str, Any] = {}
+    groupings: list[tuple[str, ...]] = [()]
+    if dimension is not None:
+        columns["g"] = dimension.value(dimension.case_path)
+        groupings = [("g",), ()]
+    if people_by is not None:
+        columns["c"] = people_by.value(people_by.case_path)
+        groupings.append(("c",))
+    people = _people_counted(list(periods), cases, columns, groupings)
     found = []
-    for start, end in periods:
+    for position, (start, end) in enumerate(periods):
         inside = {i for i, (s, e) in enumerate(buckets) if start <= s and e <= end}
         merged: dict[tuple[int, Any], Tally] = defaultdict(Tally)
         for (index, g), tally in tallies.items():
             if index in inside:
                 merged[(0, g)].merge(tally)
         parts = [(f"{start.isoformat()} to {end.isoformat()}", start, end, start)]
-        figures = _assemble(start, end, as_of, "quarter", parts, dict(merged), cases, dimension)
+        by_group = {(key[0] if dimension is not None else None): n[position] for key, n in people[0].items()}
+        everyone = people[1].get((), [0] * len(periods))[position] if dimension is not None else None
+        figures = _assemble(start, end, as_of, "quarter", parts, dict(merged), dimension, by_group, everyone)
         figures.units = _units(buckets, tallies, sorted(inside))
+        if people_by is not None:
+            figures.people_by = {key[0]: n[position] for key, n in people[-1].items() if n[position]}
         found.append(figures)
     return found
