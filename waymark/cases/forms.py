@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 
+from waymark.cases.actions import channels_for_kind
 from waymark.cases.models import ContactChannelKind, ContactOutcome
 from waymark.cases.states import ClosureReason
 from waymark.web.forms import GovukDateField, radios_field, text_field
@@ -48,6 +49,17 @@ def _channel_label(channel: Any) -> str:
     return f"{label}. {'; '.join(warnings) + '.' if warnings else 'Marked safe to use.'}"
 
 
+# For an attempt that needs one of the person's recorded contact details (which details: the
+# action's rule, ``channels_for_kind``): the attempt and the details it needs, as the messages say them.
+_NEEDED_DETAILS: dict[str, tuple[str, str, str]] = {
+    ContactChannelKind.PHONE_CALL: ("a phone call", "a phone number", "phone number"),
+    ContactChannelKind.VOICEMAIL: ("a voicemail", "a phone number", "phone number"),
+    ContactChannelKind.TEXT_MESSAGE: ("a text message", "a mobile phone number", "mobile phone number"),
+    ContactChannelKind.EMAIL: ("an email", "an email address", "email address"),
+    ContactChannelKind.LETTER: ("a letter", "an address for letters", "address for letters"),
+}
+
+
 class ContactAttemptForm(forms.Form):
     kind = radios_field(
         "How did you try to contact them?",
@@ -78,8 +90,14 @@ class ContactAttemptForm(forms.Form):
         help_text="Do not record anything that would put the person at risk if read by someone else.",
     )
 
-    def __init__(self, *args: Any, channels: list[Any], **kwargs: Any) -> None:
+    # The action's ``attempted_at`` is asked for as a date and a time: its errors go on the date.
+    action_field_names = {"attempted_at": "attempted_on"}
+
+    def __init__(self, *args: Any, channels: list[Any], channels_shown: bool = True, **kwargs: Any) -> None:
+        """``channels``: the person's current contact details; ``channels_shown``: whether the user
+        may see them at all (when not, ``channels`` is empty though some may be recorded)."""
         super().__init__(*args, **kwargs)
+        self.channels_shown = channels_shown
         if not self.is_bound:
             # Most attempts are logged as they happen: default to now (London time), editable.
             now = timezone.localtime()
@@ -98,6 +116,37 @@ class ContactAttemptForm(forms.Form):
             return time(hours, minutes)
         except (ValueError, TypeError):
             raise forms.ValidationError("Enter the time of the attempt like 14:30") from None
+
+    def clean(self) -> dict[str, Any] | None:
+        """An attempt that needs a recorded phone number, email or address the user cannot choose
+        (none of that kind is recorded, or the user may not see them) is refused on the kind of
+        contact, saying what to do instead; a missing or unsuitable detail, on the details. The
+        action checks the same again (``contact_attempt_record``)."""
+        cleaned = super().clean()
+        kind = self.cleaned_data.get("kind") or ""
+        needed = channels_for_kind(kind)
+        if not needed:  # in person or through another professional: no recorded detail needed
+            return cleaned
+        what, a_detail, detail = _NEEDED_DETAILS.get(kind, ("this contact", "a contact detail", "contact detail"))
+        if not self.channels_shown:
+            self.add_error(
+                "kind",
+                f"Your roles do not include seeing how to contact this person, so you cannot record {what}. "
+                "Choose in person or through another professional.",
+            )
+        elif not any(channel.kind in needed for channel in self.channel_objects.values()):
+            self.add_error(
+                "kind",
+                f"No {detail} is recorded for the person. Add {a_detail} to their contact details first, "
+                "or choose another way you tried to contact them.",
+            )
+        else:
+            chosen = self.chosen_channel()
+            if chosen is None and "channel" not in self.errors:
+                self.add_error("channel", f"Choose the {detail} you used")
+            elif chosen is not None and chosen.kind not in needed:
+                self.add_error("channel", f"For {what}, choose {a_detail}")
+        return cleaned
 
     def attempted_at(self) -> datetime:
         moment = datetime.combine(self.cleaned_data["attempted_on"], self.cleaned_data["attempted_time"])

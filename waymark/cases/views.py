@@ -197,7 +197,9 @@ def contact(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     channels = (
         list(case.person.contact_channels.filter(is_current=True).select_related("address")) if show_location else []
     )
-    form = ContactAttemptForm(request.POST if request.method == "POST" else None, channels=channels)
+    form = ContactAttemptForm(
+        request.POST if request.method == "POST" else None, channels=channels, channels_shown=show_location
+    )
     blocked = ""
     if request.method == "POST":
         try:

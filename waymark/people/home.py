@@ -12,6 +12,7 @@ from django.urls import reverse
 from waymark.core.roles import Role
 from waymark.people.access import behind_programme_firewall, people_worked_with
 from waymark.people.models import Person
+from waymark.web.context_processors import menu_link
 from waymark.web.home import Figure, Panel, register
 
 if TYPE_CHECKING:
@@ -49,9 +50,11 @@ def people_panel(user: User) -> Panel:
         figures.insert(
             0, Figure("People you work with", people_worked_with(user).count(), reverse("people:list") + "?show=mine")
         )
-    return Panel(
-        title="People",
-        description=description,
-        figures=figures,
-        links=[("Find a person", reverse("people:list"))],
-    )
+    # The list of people the user may see (the menu's "People"), searched by name; and, for the
+    # roles the menu shows it to, the menu's "Find a person": the known-person search across the
+    # records, to check before creating one. Two pages, two names.
+    links = [("Search people you can see", reverse("people:list"))]
+    find = menu_link(user, "matching:find")
+    if find is not None:
+        links.append(find)
+    return Panel(title="People", description=description, figures=figures, links=links)

@@ -107,6 +107,18 @@ def navigation_for(user: User, current_path: str) -> list[dict[str, Any]]:
     return items
 
 
+def menu_link(user: User, url_name: str) -> tuple[str, str] | None:
+    """The menu's own words and address for the page ``url_name``, when the user's roles show it
+    in the menu (else ``None``): a link elsewhere to that page says the same words as the menu."""
+    for label, name, roles in NAVIGATION:
+        if name == url_name and (not roles or roles & user.roles):
+            try:
+                return label, reverse(url_name)
+            except NoReverseMatch:
+                return None
+    return None
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user  # AnonymousUser on public pages
     items: list[dict[str, Any]] = []
