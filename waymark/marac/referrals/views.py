@@ -26,7 +26,7 @@ from waymark.core.roles import Role
 from waymark.core.versioning import StaleEdit, required_posted_version, versioned_initial
 from waymark.marac.actions import case_refusal_text
 from waymark.marac.flags import window_end, window_months
-from waymark.marac.models import Criterion, FlagStatus, MaracCaseStatus
+from waymark.marac.models import Criterion, FlagStatus, MaracCase, MaracCaseStatus
 from waymark.marac.referrals.access import (
     MARAC_REFERRING_ROLES,
     flags_visible_to,
@@ -373,6 +373,14 @@ def _detail_context(marac_case: Any, finding: Any, form: DecisionForm) -> dict[s
     }
 
 
+def _decided_message(marac_case: MaracCase) -> str:
+    """What the coordinator is told after deciding, in a sentence (not the status label lower-cased:
+    "MARAC" stays in capitals)."""
+    if marac_case.status == MaracCaseStatus.ACCEPTED:
+        return f"{marac_case.ref} is accepted for MARAC and is waiting for a meeting."
+    return f"{marac_case.ref} is not accepted for MARAC."
+
+
 @signed_in()  # any member: the object check answers 404 or 403, then only the coordinator decides
 @require_POST
 def decide(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
@@ -397,7 +405,7 @@ def decide(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     except StaleEdit as refused:
         return _case_changed(request, marac_case, refused, form)
     if decided is not None:
-        messages.success(request, f"{decided.ref}: {decided.get_status_display().lower()}.")
+        messages.success(request, _decided_message(decided))
         return redirect("marac:referrals")
     finding = repeats_for_cases([marac_case])[marac_case.pk]
     return render(request, "marac/referral_detail.html", _detail_context(marac_case, finding, form), status=400)
