@@ -96,6 +96,24 @@ def earlier_referral(victim: Any, perpetrator: Any, referred_on: date, **fields:
     )
 
 
+def refer_case(actor: Any, case: Any, perpetrator: Any, criteria: list[str], reason: str = "") -> MaracCase:
+    """A referral of ``case`` (its person, with ``perpetrator``) made through the action, as the
+    form makes it from the case page."""
+    from waymark.marac.referrals.actions import Demographics, marac_referral_create
+
+    return marac_referral_create(
+        actor=actor,
+        referring_agency=case.agency,
+        case=case,
+        victim=case.person,
+        perpetrator=perpetrator,
+        demographics=Demographics(sex="female"),
+        criteria=criteria,
+        professional_judgement_reason=reason,
+        children_in_household=0,
+    )
+
+
 def meeting(ref: str, held_on: date) -> MaracMeeting:
     return MaracMeeting.objects.create(ref=ref, held_on=held_on)
 

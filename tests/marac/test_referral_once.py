@@ -8,24 +8,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.marac.test_referral_fixtures import *  # noqa: F403 (fixtures)
+from tests.marac.test_referral_fixtures import refer_case
 from waymark.marac.models import MaracCase, MaracCaseStatus
-from waymark.marac.referrals.actions import Demographics, marac_referral_create
 
 pytestmark = pytest.mark.django_db
 
 
 def _refer(idva, case, victim, harm):
-    return marac_referral_create(
-        actor=idva,
-        referring_agency=case.agency,
-        case=case,
-        victim=victim,
-        perpetrator=harm,
-        demographics=Demographics(sex="female"),
-        criteria=["professional_judgement"],
-        professional_judgement_reason="Threats since she left",
-        children_in_household=0,
-    )
+    return refer_case(idva, case, harm, ["professional_judgement"], "Threats since she left")
 
 
 def test_a_case_waiting_to_be_heard_is_not_referred_again(idva, allocated_case, victim, harm):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from tests.factories import make_member
 from tests.marac.meeting_fixtures import read_at
 from tests.marac.test_referral_fixtures import *  # noqa: F403 (fixtures)
-from tests.marac.test_referral_fixtures import direct_form, earlier_referral, meeting
+from tests.marac.test_referral_fixtures import direct_form, earlier_referral, meeting, refer_case
 from waymark.audit.chain import hashed_justification
 from waymark.audit.models import AuditAction, AuditEvent
 from waymark.core.roles import Role
@@ -301,17 +301,7 @@ def test_a_repeat_the_referrer_may_not_see_does_not_excuse_ticking_a_criterion(i
     hidden = earlier_referral(victim, harm, today - timedelta(days=70))
 
     def refer(criteria: list[str], reason: str = "") -> MaracCase:
-        return marac_referral_create(
-            actor=idva,
-            referring_agency=allocated_case.agency,
-            case=allocated_case,
-            victim=victim,
-            perpetrator=harm,
-            demographics=Demographics(sex="female"),
-            criteria=criteria,
-            professional_judgement_reason=reason,
-            children_in_household=0,
-        )
+        return refer_case(idva, allocated_case, harm, criteria, reason)
 
     with pytest.raises(ValidationError) as with_hidden:
         refer([])
@@ -330,17 +320,7 @@ def test_a_repeat_the_referrer_may_not_see_does_not_excuse_ticking_a_criterion(i
 
 def test_a_repeat_the_referrer_may_see_counts_as_its_criterion(idva, allocated_case, victim, harm):
     earlier_referral(victim, harm, timezone.localdate() - timedelta(days=70), referring_agency=allocated_case.agency)
-    made = marac_referral_create(
-        actor=idva,
-        referring_agency=allocated_case.agency,
-        case=allocated_case,
-        victim=victim,
-        perpetrator=harm,
-        demographics=Demographics(sex="female"),
-        criteria=[],
-        children_in_household=0,
-    )
-    assert made.criteria == ["repeat"]
+    assert refer_case(idva, allocated_case, harm, []).criteria == ["repeat"]
 
 
 def test_case_page_has_the_refer_to_marac_section(idva, allocated_case, client_for):
