@@ -96,7 +96,7 @@ def test_homeless_relief_duty_and_temporary_accommodation(page: Any, applicant: 
     page.check("input[name=outcome][value=homeless]")
     click(page, "button", "Record the assessment")
     body = page.locator("main").inner_text()
-    assert "Relief duty" in body and "Automatic" in body and "56" in body
+    assert "Relief duty" in body and "victim of domestic abuse (automatic)" in body and "56" in body
 
     click(page, "link", "Place in temporary accommodation")
     page.check("input[name=placement_type][value=hostel]")

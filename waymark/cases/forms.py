@@ -92,6 +92,9 @@ class ContactAttemptForm(forms.Form):
 
     # The action's ``attempted_at`` is asked for as a date and a time: its errors go on the date.
     action_field_names = {"attempted_at": "attempted_on"}
+    # Needed for a call, text, email or letter (``clean``), so never labelled "(optional)": its hint
+    # says when to leave it out.
+    conditionally_required = ("channel",)
 
     def __init__(self, *args: Any, channels: list[Any], channels_shown: bool = True, **kwargs: Any) -> None:
         """``channels``: the person's current contact details; ``channels_shown``: whether the user
