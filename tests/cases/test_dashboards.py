@@ -121,6 +121,61 @@ def test_my_dashboard_lists_my_open_cases_and_what_is_due(
     assert "Chase the housing panel" in page and "Next month" not in page
 
 
+def test_my_open_cases_show_their_risk_and_order_by_risk_or_what_is_due(
+    idva, idva_team, specialist_agency, dash24, client_for
+):
+    """A tester, as an IDVA with forty cases, opened each to find the high-risk ones: the list now
+    shows each client's current level, and orders by it or by what falls due soonest."""
+    from waymark.risk.actions import risk_assessment_record
+
+    oldest, middle, newest = (
+        make_case(
+            person=PersonFactory(held_by=specialist_agency),
+            agency=specialist_agency,
+            status=CaseStatus.ACTIVE,
+            caseworker=idva,
+            team=idva_team,
+            referred_on=TODAY() - timedelta(days=days),
+            first_contact_at=timezone.now(),
+        )
+        for days in (90, 60, 30)
+    )
+    # Newest: high now (medium before); middle: standard; oldest: no checklist.
+    for yes_count, days_ago in ((11, 40), (16, 5)):
+        risk_assessment_record(
+            actor=idva,
+            person=newest.person,
+            instrument=dash24,
+            assessed_on=TODAY() - timedelta(days=days_ago),
+            yes_count=yes_count,
+            agency=specialist_agency,
+        )
+    # Middle: standard, assessed long enough ago that its reassessment falls due within the fortnight.
+    risk_assessment_record(
+        actor=idva,
+        person=middle.person,
+        instrument=dash24,
+        assessed_on=add_months(TODAY(), -3) + timedelta(days=3),
+        yes_count=2,
+        agency=specialist_agency,
+    )
+    dashboard = worker_dashboard(idva)
+    assert {row.case: row.risk_level for row in dashboard.rows} == {oldest: "", middle: "standard", newest: "high"}
+    assert [row.case for row in dashboard.sorted_by("referred")] == [oldest, middle, newest]
+    assert [row.case for row in dashboard.sorted_by("risk")] == [newest, middle, oldest]
+    # Only the middle one has something due; the others follow, oldest referral first.
+    assert [row.case for row in dashboard.sorted_by("due")] == [middle, oldest, newest]
+
+    client = client_for(idva)
+    page = client.get(reverse("cases:mine"), {"order": "risk"}).content.decode()
+    table = page.split('id="open-cases"', 1)[1]
+    assert table.index(newest.number) < table.index(middle.number) < table.index(oldest.number)
+    assert "High</strong>" in table and "No checklist" in table
+    # An order the page does not offer falls back to the oldest referral first.
+    table = client.get(reverse("cases:mine"), {"order": "name"}).content.decode().split('id="open-cases"', 1)[1]
+    assert table.index(oldest.number) < table.index(newest.number)
+
+
 def test_my_dashboard_takes_the_same_few_queries_for_forty_cases_as_for_two(idva, idva_team, specialist_agency):
     open_cases_for(idva, idva_team, specialist_agency, 2)
     closed_cases(specialist_agency, 50)

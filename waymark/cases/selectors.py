@@ -30,6 +30,7 @@ from waymark.cases.service_standard import (
 from waymark.cases.states import OPEN, CaseStatus
 from waymark.core.roles import Role
 from waymark.organisations.models import Membership
+from waymark.risk.selectors import current_levels
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
@@ -55,6 +56,21 @@ class CaseRow:
     review_due_on: date | None = None
     safety_plan_review_due_on: date | None = None
     orders: list[Any] = field(default_factory=list)
+    # Her current risk level ("high", "medium", "standard"), "" when none is recorded or the user
+    # has no risk role (``risk.selectors.current_levels``).
+    risk_level: str = ""
+
+    @property
+    def next_due_on(self) -> date | None:
+        """The soonest thing due on the case: first contact (until made), a reassessment, an
+        outcome review or a safety plan review."""
+        found = [
+            self.first_contact_due_on if self.case.first_contact_at is None else None,
+            self.reassessment_due_on,
+            self.review_due_on,
+            self.safety_plan_review_due_on,
+        ]
+        return min((day for day in found if day is not None), default=None)
 
 
 def _rows(cases: list[Case], today: date) -> list[CaseRow]:
@@ -119,6 +135,15 @@ class WorkerDashboard:
     orders: list[Any]
     safety_plans_available: bool = False
 
+    def sorted_by(self, order: str) -> list[CaseRow]:
+        """The open cases in the order asked for (``CASELOAD_ORDERS``): the oldest referral first
+        (the default), the highest risk first, or the soonest due first."""
+        if order == "risk":
+            return sorted(self.rows, key=lambda r: (RISK_ORDER.get(r.risk_level, len(RISK_ORDER)), r.case.referred_on))
+        if order == "due":
+            return sorted(self.rows, key=lambda r: (r.next_due_on is None, r.next_due_on or r.case.referred_on))
+        return list(self.rows)
+
     @property
     def overdue_first_contacts(self) -> list[CaseRow]:
         return [row for row in self.rows if row.first_contact_overdue]
@@ -146,6 +171,12 @@ def my_open_cases(user: User) -> QuerySet[Case]:
     return Case.objects.visible_to(user).open().filter(caseworker=user)
 
 
+# How a caseworker may order her open cases, by the words the page shows.
+CASELOAD_ORDERS = {"referred": "Oldest referral first", "risk": "Highest risk first", "due": "Soonest due first"}
+# Highest risk first; a case with no level recorded comes after every level.
+RISK_ORDER = {"high": 0, "medium": 1, "standard": 2}
+
+
 def worker_dashboard(user: User, *, today: date | None = None) -> WorkerDashboard:
     """Everything on a caseworker's own dashboard, in a few queries."""
     today = today or timezone.localdate()
@@ -156,8 +187,10 @@ def worker_dashboard(user: User, *, today: date | None = None) -> WorkerDashboar
     reviews = _reviews_by_case(cases_qs, today) if cases else {}
     orders = _orders_expiring(cases_qs) if cases else []
     plans = _safety_plans_due(user, cases_qs, today)  # a query only when there are cases to read
+    levels = current_levels(user=user, people=cases_qs.order_by().values("person_id")) if cases else {}
     safety_reviews = dict(plans.values_list("case_id", "next_review_on")) if plans is not None and cases else {}
     for row in rows:
+        row.risk_level = levels.get(row.case.person_id, "")
         row.reassessment_due_on = reassessments.get(row.case.person_id)
         row.review_due_on = (reviews or {}).get(row.case.pk)
         row.safety_plan_review_due_on = (safety_reviews or {}).get(row.case.pk)

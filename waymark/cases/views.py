@@ -32,7 +32,7 @@ from waymark.cases.access import (
 from waymark.cases.forms import AllocateForm, ClosureRequestForm, ContactAttemptForm, NoteForm, ReasonForm, TaskForm
 from waymark.cases.models import Case, Task
 from waymark.cases.sections import sections_for
-from waymark.cases.selectors import team_dashboard, worker_dashboard
+from waymark.cases.selectors import CASELOAD_ORDERS, team_dashboard, worker_dashboard
 from waymark.cases.service_standard import (
     episode_started_on,
     first_contact_due_on,
@@ -454,13 +454,22 @@ def for_person(request: AuthenticatedHttpRequest, person_id: str) -> HttpRespons
 @require_GET
 def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     dashboard = worker_dashboard(request.user)
+    order = request.GET.get("order", "")
+    order = order if order in CASELOAD_ORDERS else "referred"
     audit_record(
         actor=request.user,
         action=AuditAction.VIEW,
         object_type="cases.case",
         detail={"page": "my caseload", "results": len(dashboard.rows)},
     )
-    return render(request, "cases/mine.html", {"dashboard": dashboard})
+    context = {
+        "dashboard": dashboard,
+        "rows": dashboard.sorted_by(order),
+        "order": order,
+        "order_label": CASELOAD_ORDERS[order],
+        "orders": CASELOAD_ORDERS,
+    }
+    return render(request, "cases/mine.html", context)
 
 
 @signed_in(Role.TEAM_MANAGER)

@@ -94,6 +94,25 @@ def latest_assessment(*, user: User, person: Any) -> RiskAssessment | None:
     )
 
 
+def current_levels(*, user: User, people: QuerySet[Any]) -> dict[Any, str]:
+    """Each of ``people``'s current risk level: the final level of their latest current assessment
+    (latest as ``latest_assessment`` orders them), in one query. ``people`` is a queryset of person
+    ids already read through the user's own scope (a caseload, as ``reassessments_due`` takes it);
+    only the risk-role condition is asked again here. Empty for a user without a risk role."""
+    if not has_risk_role(user):
+        return {}
+    rows = (
+        RiskAssessment.objects.current()
+        .filter(person__in=people)
+        .order_by("person_id", "-assessed_on", "-created_at")
+        .values_list("person_id", "final_level")
+    )
+    levels: dict[Any, str] = {}
+    for person_id, level in rows:
+        levels.setdefault(person_id, level)
+    return levels
+
+
 def current_instruments() -> list[Any]:
     """Active instrument versions offered for new assessments, newest version first."""
     from waymark.risk.models import RiskInstrument
