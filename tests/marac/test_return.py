@@ -12,7 +12,13 @@ from django.test import override_settings
 
 from tests.factories import AgencyFactory
 from waymark.marac.models import MaracCase, MaracCaseStatus, MaracMeeting, MeetingStatus
-from waymark.marac.reports.returns import marac_benchmarks, marac_return, quarter_period
+from waymark.marac.reports.returns import (
+    COUNT_COLUMNS,
+    RETURN_LABELS,
+    marac_benchmarks,
+    marac_return,
+    quarter_period,
+)
 from waymark.organisations.models import AgencyKind
 from waymark.people.models import Person
 
@@ -141,3 +147,13 @@ def test_meetings_still_to_come_are_not_in_the_return_and_a_part_year_says_so():
         this_year, last_year = marac_benchmarks(2026), marac_benchmarks(2025)
     assert (this_year["year_complete"], this_year["days_counted"]) == (False, 238)  # 1 April to 24 November
     assert (last_year["year_complete"], last_year["days_counted"]) == (True, 365)
+
+
+def test_every_count_column_has_its_words_beside_the_columns():
+    """The return's row labels live with its columns (the board pack reads them; a views module is
+    no source of words): one label for each count column, and none for a column the return lacks."""
+    import waymark.marac.reports.views as report_views
+
+    assert list(RETURN_LABELS) == COUNT_COLUMNS
+    assert all(RETURN_LABELS[column].strip() for column in COUNT_COLUMNS)
+    assert "RETURN_LABELS" not in vars(report_views) or report_views.RETURN_LABELS is RETURN_LABELS

@@ -95,7 +95,7 @@ NEEDS_SERIES_WORDS = {
 def column_words() -> dict[str, str]:
     """Every column the pack's sections show, in words, by its key."""
     from waymark.commissioning.feedback import QUESTIONS
-    from waymark.marac.reports.views import RETURN_LABELS
+    from waymark.marac.reports.returns import RETURN_LABELS
     from waymark.organisations.models import AgencyKind
     from waymark.outcomes.kpis import definitions
     from waymark.outcomes.models import AbuseKind

@@ -61,6 +61,24 @@ COUNT_COLUMNS = [
     "perpetrators_aged_17_or_under",
 ]
 RETURN_COLUMNS = ["quarter", "meeting_ref", "held_on", *COUNT_COLUMNS]
+# Each count column of the return in words, beside the columns: the reports page's table rows and
+# the board pack's column words (``waymark.commissioning.boardpack``) read them from here.
+RETURN_LABELS: dict[str, str] = {
+    "cases": "Cases discussed",
+    "repeats_12_month": "Repeat cases (12-month rule)",
+    "repeats_ever": "Repeat cases (local rule: discussed before)",
+    "referrals_police": "Referred by the police",
+    "referrals_partner": "Referred by partner agencies",
+    "referrals_agency_not_recorded": "Referring agency not recorded",
+    **{f"referrals_by_{kind.value}": f"Referred by: {kind.label}" for kind in AgencyKind},
+    "children": "Children in the households",
+    "victims_racially_minoritised": "Victims who are Black, Asian or racially minoritised",
+    "victims_lgbt": "Victims who are LGBT+",
+    "victims_disabled": "Victims with a disability",
+    "victims_male": "Male victims",
+    "victims_aged_16_17": "Victims aged 16 or 17",
+    "perpetrators_aged_17_or_under": "Perpetrators aged 17 or under",
+}
 BENCHMARK_COLUMNS = [
     "period",
     "cases",

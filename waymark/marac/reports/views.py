@@ -29,6 +29,7 @@ from waymark.marac.reports.access import MARAC_REPORT_ROLES
 from waymark.marac.reports.disclosure import protect_tables, sees_raw_figures
 from waymark.marac.reports.returns import (
     COUNT_COLUMNS,
+    RETURN_LABELS,
     financial_year_period,
 )
 from waymark.marac.reports.selectors import (
@@ -36,28 +37,11 @@ from waymark.marac.reports.selectors import (
     recommended_range,
     report_tables,
 )
-from waymark.organisations.models import AgencyKind
 from waymark.web.reports import to_csv, write_xlsx
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
 
-RETURN_LABELS: dict[str, str] = {
-    "cases": "Cases discussed",
-    "repeats_12_month": "Repeat cases (12-month rule)",
-    "repeats_ever": "Repeat cases (local rule: discussed before)",
-    "referrals_police": "Referred by the police",
-    "referrals_partner": "Referred by partner agencies",
-    "referrals_agency_not_recorded": "Referring agency not recorded",
-    **{f"referrals_by_{kind.value}": f"Referred by: {kind.label}" for kind in AgencyKind},
-    "children": "Children in the households",
-    "victims_racially_minoritised": "Victims who are Black, Asian or racially minoritised",
-    "victims_lgbt": "Victims who are LGBT+",
-    "victims_disabled": "Victims with a disability",
-    "victims_male": "Male victims",
-    "victims_aged_16_17": "Victims aged 16 or 17",
-    "perpetrators_aged_17_or_under": "Perpetrators aged 17 or under",
-}
 EARLIEST_YEAR = 2000
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
