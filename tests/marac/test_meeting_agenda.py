@@ -43,6 +43,56 @@ def test_the_page_refuses_the_seventeenth_with_a_clear_message(client_for, coord
     assert extra.meeting is None
 
 
+def agenda_page(client_for, coordinator, meeting) -> str:
+    return client_for(coordinator).get(reverse("marac:agenda", kwargs={"meeting_id": meeting.pk})).content.decode()
+
+
+def test_a_full_agenda_offers_no_add_and_says_it_is_full(client_for, coordinator, meeting):
+    """At capacity the page lists the referrals awaiting a meeting without an "Add" button (the
+    action would refuse it) and says why; one place short of it, "Add" is offered."""
+    for _ in range(15):
+        listed_case(meeting)
+    waiting = accepted_case()
+    body = agenda_page(client_for, coordinator, meeting)
+    assert add_url(meeting) in body and f'Add<span class="govuk-visually-hidden"> {waiting.ref}</span>' in body
+    assert 'id="agenda-full"' not in body
+
+    listed_case(meeting)  # the sixteenth: the meeting's capacity
+    body = agenda_page(client_for, coordinator, meeting)
+    assert waiting.ref in body  # still listed as awaiting a meeting
+    assert add_url(meeting) not in body
+    assert "to the agenda</button>" not in body
+    assert "<strong>16 of 16</strong> cases listed: the agenda is full." in body
+    assert 'id="agenda-full"' in body and "The agenda is full: it holds 16 cases" in body
+
+
+def test_a_full_agenda_refuses_an_add_posted_anyway_and_saves_nothing(client_for, coordinator, meeting):
+    """A page read before the agenda filled up still posts "Add": refused, nothing listed or audited."""
+    from waymark.audit.models import AuditAction, AuditEvent
+
+    for _ in range(16):
+        listed_case(meeting)
+    extra = accepted_case()
+    before = AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+    response = client_for(coordinator).post(add_url(meeting), {"case": extra.pk, **read_at(extra)}, follow=True)
+    assert "The agenda is full: it already holds 16 cases" in response.content.decode()
+    extra.refresh_from_db()
+    assert extra.meeting is None and extra.status == MaracCaseStatus.ACCEPTED
+    assert MaracCase.objects.filter(meeting=meeting).count() == 16
+    assert not AuditEvent.objects.filter(
+        sequence__gt=before, action=AuditAction.UPDATE, object_id=str(extra.pk)
+    ).exists()
+
+
+def test_the_capacity_rule_is_one_function(meeting):
+    from waymark.marac.meetings.selectors import agenda_is_full
+
+    assert meeting.capacity == 16
+    assert not agenda_is_full(meeting, 15)
+    assert agenda_is_full(meeting, 16)
+    assert agenda_is_full(make_meeting(capacity=1), 1)
+
+
 def test_capacity_is_the_meetings_own(coordinator):
     small = make_meeting(capacity=1)
     agenda_add(actor=coordinator, meeting=small, marac_case=accepted_case())

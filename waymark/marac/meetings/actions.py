@@ -43,6 +43,7 @@ from waymark.marac.meetings.access import (
 from waymark.marac.meetings.selectors import (
     OPEN_FOR_AGENDA,
     agenda,
+    agenda_is_full,
     core_agencies,
     default_capacity,
     observers_waiting,
@@ -374,7 +375,7 @@ def agenda_add(
     if marac_case.status != MaracCaseStatus.ACCEPTED or marac_case.meeting_id is not None:
         raise MeetingError(f"{marac_case.ref} is not an accepted referral awaiting a meeting.")
     listed = MaracCase.objects.filter(meeting=meeting).count()
-    if listed >= meeting.capacity:
+    if agenda_is_full(meeting, listed):
         raise MeetingError(
             f"The agenda is full: it already holds {listed} cases, the meeting's capacity of {meeting.capacity}. "
             "Remove a case, or list this one at another meeting (an emergency meeting if it cannot wait)."

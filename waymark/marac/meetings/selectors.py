@@ -68,6 +68,13 @@ def default_capacity() -> int:
     return int(settings.MARAC_MEETING_CAPACITY)
 
 
+def agenda_is_full(meeting: MaracMeeting, listed: int) -> bool:
+    """The capacity rule, in one place: an agenda holding ``listed`` cases (``agenda(meeting)``,
+    heard ones included) is full at the meeting's own capacity, and takes no more. ``agenda_add``
+    refuses by it; the agenda page offers no "Add" by it."""
+    return listed >= meeting.capacity
+
+
 def core_agencies() -> QuerySet[Agency]:
     """The active agencies a meeting invites unless the coordinator chooses otherwise."""
     return Agency.objects.filter(is_active=True, kind__in=CORE_AGENCY_KINDS)

@@ -402,6 +402,8 @@ def _agenda_page(
     awaiting_page = Paginator(selectors.cases_awaiting_a_meeting(), 50).get_page(request.GET.get("page"))
     awaiting = list(awaiting_page.object_list)
     findings = with_repeats(listed + awaiting)
+    full = selectors.agenda_is_full(meeting, len(listed))
+    open_for_agenda = meeting.status in selectors.OPEN_FOR_AGENDA
     return render(
         request,
         "marac/agenda_build.html",
@@ -409,9 +411,11 @@ def _agenda_page(
             "meeting": meeting,
             "listed": findings[: len(listed)],
             "awaiting": findings[len(listed) :],
-            "full": len(listed) >= meeting.capacity,
+            "full": full,
             "awaiting_page": awaiting_page,
-            "open_for_agenda": meeting.status in selectors.OPEN_FOR_AGENDA,
+            "open_for_agenda": open_for_agenda,
+            # "Add" is offered only while the agenda can take a case (``agenda_add`` refuses otherwise).
+            "may_add": open_for_agenda and not full,
             "case_changed": case_refusal_text(refused) if refused is not None else "",
             "reload_url": reverse("marac:agenda", kwargs={"meeting_id": meeting.pk}),
         },
