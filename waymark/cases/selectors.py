@@ -4,7 +4,9 @@ Each dashboard is a handful of queries whatever the caseload (no query per case)
 are read once with what they show joined in, and "due" figures come from one aggregate each
 (reassessments from the risk app's ``reassessments_due``, outcome reviews from the outcomes
 app's ``cases_with_review_due``, legal orders from the support app's ``orders_expiring``).
-Overdue first contacts use the service standard (``service_standard.py``) in both places.
+Each column an app above registers on the caseload (MARAC's, ``caseload_hooks.py``) is read for
+the whole caseload at once. Overdue first contacts use the service standard
+(``service_standard.py``) in both places.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from waymark.cases.access import can_work_on, is_team_manager_for
+from waymark.cases.caseload_hooks import caseload_columns
 from waymark.cases.models import Case, Task
 from waymark.cases.outcome_hooks import outcome_hooks
 from waymark.cases.service_standard import (
@@ -59,6 +62,9 @@ class CaseRow:
     # Her current risk level ("high", "medium", "standard"), "" when none is recorded or the user
     # has no risk role (``risk.selectors.current_levels``).
     risk_level: str = ""
+    # What the apps above casework say of the case, one text per column they registered, in the
+    # order of ``WorkerDashboard.column_headings`` ("" for nothing): MARAC's referral state.
+    columns: list[str] = field(default_factory=list)
 
     @property
     def next_due_on(self) -> date | None:
@@ -134,6 +140,8 @@ class WorkerDashboard:
     orders_available: bool
     orders: list[Any]
     safety_plans_available: bool = False
+    # The headings of the columns registered by the apps above (``caseload_hooks.py``).
+    column_headings: list[str] = field(default_factory=list)
 
     def sorted_by(self, order: str) -> list[CaseRow]:
         """The open cases in the order asked for (``CASELOAD_ORDERS``): the oldest referral first
@@ -189,7 +197,10 @@ def worker_dashboard(user: User, *, today: date | None = None) -> WorkerDashboar
     plans = _safety_plans_due(user, cases_qs, today)  # a query only when there are cases to read
     levels = current_levels(user=user, people=cases_qs.order_by().values("person_id")) if cases else {}
     safety_reviews = dict(plans.values_list("case_id", "next_review_on")) if plans is not None and cases else {}
+    columns = caseload_columns()
+    column_values = [column.build(user, cases) if cases else {} for column in columns]  # each in a fixed few queries
     for row in rows:
+        row.columns = [values.get(row.case.pk, "") for values in column_values]
         row.risk_level = levels.get(row.case.person_id, "")
         row.reassessment_due_on = reassessments.get(row.case.person_id)
         row.review_due_on = (reviews or {}).get(row.case.pk)
@@ -209,6 +220,7 @@ def worker_dashboard(user: User, *, today: date | None = None) -> WorkerDashboar
         orders_available=orders is not None,
         orders=orders or [],
         safety_plans_available=plans is not None,
+        column_headings=[column.heading for column in columns],
     )
 
 
