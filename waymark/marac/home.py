@@ -5,6 +5,7 @@
 - The meetings panel for coordinators and representatives: the next meeting, its agenda against
   capacity, research still to record and actions open.
 - The case page's "MARAC" section: this case's MARAC referrals (status only) and "Refer to MARAC".
+- The caseload's "MARAC" column: each open case's referral state, as far as the caseworker may see it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from waymark.cases.caseload_hooks import register_caseload_column
 from waymark.cases.sections import register_case_section
 from waymark.core.disclosure import Suppressed
 from waymark.core.roles import Role
@@ -22,7 +24,12 @@ from waymark.marac.meetings.access import behind_programme_firewall, is_coordina
 from waymark.marac.meetings.selectors import agenda, next_meeting_for, open_actions_for, research_to_do
 from waymark.marac.models import FlagStatus, MaracCaseStatus
 from waymark.marac.referrals.access import MARAC_REFERRING_ROLES, flags_visible_to, marac_referrals_visible_to
-from waymark.marac.referrals.selectors import has_open_referral, open_referral_of_case, referrals_for_case
+from waymark.marac.referrals.selectors import (
+    caseload_marac_states,
+    has_open_referral,
+    open_referral_of_case,
+    referrals_for_case,
+)
 from waymark.marac.repeats import heard_tallies_between
 from waymark.marac.reports.disclosure import protect_years, sees_raw_figures
 from waymark.marac.reports.selectors import (
@@ -97,6 +104,10 @@ def marac_case_section(user: User, case: Any) -> dict[str, Any] | None:
     if not (MARAC_REFERRING_ROLES & user.roles):
         return None
     return {"referrals": referrals_for_case(case), "waiting": open_referral_of_case(case)}
+
+
+# "Your cases": each open case's MARAC referral in a few words, read for the whole caseload at once.
+register_caseload_column(order=10, heading="MARAC")(caseload_marac_states)
 
 
 @register_case_section(order=5, template="marac/_case_risk_section.html")

@@ -174,3 +174,72 @@ def repeats_shown_to(user: User, assessment: Any) -> dict[str, Any]:
     seen = set(MaracCase.objects.journey_visible_to(user).filter(ref__in=refs).values_list("ref", flat=True))
     shown = {key: found if found is not None and found.case_ref in seen else None for key, found in evidence.items()}
     return {**shown, "all_seen": is_coordinator(user)}
+
+
+# --- The caseworker's caseload (a column registered in waymark/marac/home.py) ------------------
+
+CASELOAD_WAITING_WORDS: dict[str, str] = {
+    MaracCaseStatus.REFERRED: "Referred, awaiting triage",
+    MaracCaseStatus.ACCEPTED: "Accepted, waiting for a meeting",
+    MaracCaseStatus.LISTED: "Listed on an agenda",
+}
+# Which of a client's referrals the caseload names when she has more than one: the one listed for
+# the soonest meeting, else accepted, else awaiting triage, else the latest heard with actions open.
+_CASELOAD_RANK: dict[str, int] = {MaracCaseStatus.LISTED: 0, MaracCaseStatus.ACCEPTED: 1, MaracCaseStatus.REFERRED: 2}
+
+
+def caseload_marac_states(user: User, cases: list[Any]) -> dict[Any, str]:
+    """For each of these open cases (a caseworker's caseload, each one visible to her), her
+    client's MARAC referral in a few words, by case id: "Referred, awaiting triage", "Accepted,
+    waiting for a meeting", "Listed for 12 March 2027" or "Heard 5 March 2027, actions open". A
+    case with nothing to say is left out. One query, however many cases.
+
+    Which referrals: one made from the case itself, which the case page already shows whoever may
+    see the case and refer (``referrals_for_case``); and any other of the same client that the
+    user's journey of her may show, as the referral form's repeats are (``repeats_shown_to``,
+    ``MaracCase.objects.journey_visible_to``: her agency's own referrals, the cases on the agenda of
+    a meeting she takes part in, every one for the coordinator). Another agency's referral she may
+    not see is never hinted at. A referral not accepted or withdrawn says nothing, nor does one
+    heard, unless an action agreed for it that she may read (``MaracAction.objects.visible_to``:
+    her agency's as its MARAC representative, every one for the coordinator) is still open; the
+    actions themselves are never shown."""
+    from django.db.models import Exists
+    from django.utils import dateformat
+
+    from waymark.marac.models import OUTSTANDING_ACTION_STATUSES, MaracAction
+    from waymark.marac.referrals.access import MARAC_REFERRING_ROLES
+
+    cases_by_person: dict[Any, list[Any]] = {}
+    for case in cases:
+        cases_by_person.setdefault(case.person_id, []).append(case.pk)
+    own_cases = {case.pk for case in cases} if MARAC_REFERRING_ROLES & user.roles else set()
+    on_journey = MaracCase.objects.journey_visible_to(user).filter(pk=OuterRef("pk"))
+    actions_open = MaracAction.objects.visible_to(user).filter(
+        marac_case=OuterRef("pk"), status__in=OUTSTANDING_ACTION_STATUSES
+    )
+    rows = (
+        MaracCase.objects.annotate(on_journey=Exists(on_journey), actions_open=Exists(actions_open))
+        .filter(Q(case_id__in=list(own_cases)) | Q(victim_id__in=list(cases_by_person), on_journey=True))
+        .filter(Q(status__in=WAITING_STATUSES) | Q(status=MaracCaseStatus.HEARD, actions_open=True))
+        .order_by()
+        .values("status", "case_id", "victim_id", "on_journey", "meeting__held_on", "referred_on")
+    )
+    chosen: dict[Any, tuple[tuple[int, int], str]] = {}
+    for row in rows:
+        held_on = row["meeting__held_on"]
+        status = row["status"]
+        if status == MaracCaseStatus.HEARD:
+            words = f"Heard {dateformat.format(held_on, 'j F Y')}, actions open" if held_on else "Heard, actions open"
+            rank = (3, -held_on.toordinal() if held_on else 0)  # the latest heard
+        else:
+            words = CASELOAD_WAITING_WORDS.get(status, "Referred, awaiting triage")
+            if status == MaracCaseStatus.LISTED and held_on:
+                words = f"Listed for {dateformat.format(held_on, 'j F Y')}"
+            rank = (_CASELOAD_RANK.get(status, 2), (held_on or row["referred_on"]).toordinal())  # the soonest
+        shown_on = set(cases_by_person.get(row["victim_id"], [])) if row["on_journey"] else set()
+        if row["case_id"] in own_cases:
+            shown_on.add(row["case_id"])
+        for case_id in shown_on:
+            if case_id not in chosen or rank < chosen[case_id][0]:
+                chosen[case_id] = (rank, words)
+    return {case_id: words for case_id, (_rank, words) in chosen.items()}
