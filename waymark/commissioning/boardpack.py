@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
@@ -29,7 +28,7 @@ from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.commissioning.models import BoardPack
-from waymark.core.disclosure import HIDDEN, SYMBOL, Applied, Suppressed, protect_table
+from waymark.core.disclosure import SYMBOL, Applied, Suppressed, protect_table
 
 
 def _plain(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -326,149 +325,63 @@ EQUALITY_COLUMNS = [
 ]
 
 
-# The board pack's equality columns as the outcome tables name them (``waymark.outcomes.disclosure``).
-_EQUALITY_CELLS = {
-    ("referred",): "referred",
-    ("supported",): "supported",
-    ("reduced_risk_within_3_months_rate", "n"): "reduced",
-    ("reduced_risk_within_3_months_rate", "rest"): "not_reduced",
-    ("reduced_risk_within_3_months_rate", "d"): "measured",
-}
-
-
-def _withheld_in_quarters(
-    split: Any, keys: list[Any], applied: Applied, coarser: Callable[[Any], Any] | None = None
-) -> set[Any]:
-    """The cells of an equality table that its quarters' tables withhold (the same tables the
-    commissioning dashboard's split by that characteristic protects, linked splits together), so
-    that the pack and the dashboard, read together, give nothing away that either withholds."""
-    from waymark.outcomes.disclosure import withheld_in_split
-
-    cells = set()
-    for scope, *figure in withheld_in_split(split.units, keys, the_rule=applied.rule, coarser=coarser):
-        column = _EQUALITY_CELLS.get(tuple(figure))
-        if column:
-            cells.add((scope, column))
-    return cells
-
-
 _RISK = "reduced_risk_within_3_months_rate"
-_EQUALITY_COUNTS = ["referred", "supported", "reduced", "not_reduced", "measured"]
+# The figures the pack shows of each group, as the commissioning dashboard's rows hold them.
+_EQUALITY_FIGURES = ("referred", "supported", f"{_RISK}_numerator", f"{_RISK}_denominator", _RISK)
 
 
-def _equality_counts(o: Any) -> dict[str, Any]:
-    risk = o[_RISK]
-    return {
-        "referred": o["referred"].value or 0,
-        "supported": o["supported"].value or 0,
-        "reduced": risk.numerator or 0,
-        "not_reduced": (risk.denominator or 0) - (risk.numerator or 0),
-        "measured": risk.denominator or 0,
-        "rate": risk.value,
-    }
+def _equality_rows(start: dt.date, end: dt.date, key: str, applied: Applied) -> list[dict[str, Any]]:
+    """One characteristic's rows (its groups, then "All") for the quarter: the commissioning
+    dashboard's split for the same dates (``dashboard.split_figures``, which the API serves too),
+    read, not protected again. A table protected a second time, with fewer columns, withholds other
+    cells than the dashboard's: each safe alone, the two read together could give away a figure
+    both withhold. So the board, the dashboard and the API show one pattern of withheld figures."""
+    from waymark.commissioning.dashboard import split_figures
+    from waymark.commissioning.dimensions import DIMENSIONS, labels_for
 
-
-def _equality_table(
-    start: dt.date, end: dt.date, keys: tuple[str, ...], applied: Applied
-) -> dict[str, list[dict[str, Any]]]:
-    """The protected rows (the groups, then "All") of one characteristic or, for linked splits
-    (the five ethnic groups and the 19 categories: ``dimensions.linked_splits``), of both,
-    protected as one table: each group's row is its categories' added up, so a figure withheld in
-    one cannot be worked out from the other."""
-    from waymark.commissioning.dimensions import DIMENSIONS, labels_for, linked_splits
-    from waymark.outcomes.disclosure import Coarse, coarse_tallies, linked_parts
-    from waymark.outcomes.kpis import Tally, outcome_figures, outcomes_from_tally
-
-    as_of = timezone.localdate()
-    link = linked_splits(keys[0])
-    counted_by = DIMENSIONS[link.fine if link is not None else keys[0]]
-    split = outcome_figures(
-        start, end, as_of=as_of, by="none", dimension=counted_by, partnership_wide=True, risk_only=True
+    dimension = DIMENSIONS[key]
+    # The split's own record of where it withheld figures covers the year earlier the pack does not
+    # show; the pack counts what it shows.
+    total, groups = split_figures(
+        start, end, dimension, lambda found: labels_for(dimension, found), Applied(applied.rule)
     )
-    assert split.overall is not None
-    coarser = link.group_of if link is not None else None
-    if coarser is None:
-        names = labels_for(counted_by, split.groups)
-        table_keys: list[Any] = sorted(split.groups, key=lambda g: (g is None or g == "not_recorded", str(names[g])))
-        outcomes = {g: split.total[g] for g in table_keys}
-        total_of, row_sums = None, []
-    else:
-        table_keys, sums = linked_parts(sorted(split.groups, key=lambda g: (g is None, str(g))), coarser)
-        by_group: dict[Any, Tally] = {}
-        for unit in split.units:
-            for g, tally in unit.by_group.items():
-                by_group.setdefault(g, Tally()).merge(tally)
-        outcomes = {g: split.total[g] for g in split.groups}
-        for group, tally in coarse_tallies(by_group, coarser).items():
-            outcomes[Coarse(group)] = outcomes_from_tally(tally, split.start, split.end, split.as_of)
-        total_of = [members for scope, members in sums if scope == "total"]
-        row_sums = [(scope, members) for scope, members in sums if scope != "total"]
-    table = [{"key": k, **_equality_counts(outcomes[k])} for k in table_keys]
-    protected, total, _hidden = protect_table(
-        table,
-        _EQUALITY_COUNTS,
-        total_row={"key": None, **_equality_counts(split.overall)},
-        row_totals=[("measured", ["reduced", "not_reduced"])],
-        also_hidden=_withheld_in_quarters(split, table_keys, applied, coarser),
-        total_of=total_of,
-        row_sums=row_sums,
+    ordered = sorted(groups, key=lambda row: (row.key is None or row.key == "not_recorded", row.label))
+    rows = []
+    for row in [*ordered, total]:
+        risk = row.now[_RISK]
+        rows.append(
+            {
+                "characteristic": dimension.label,
+                "group": row.label,
+                "referred": row.now["referred"].value,
+                "supported": row.now["supported"].value,
+                _RISK: risk.value,
+                f"{_RISK}_numerator": risk.numerator,
+                f"{_RISK}_denominator": risk.denominator,
+            }
+        )
+    applied.record(
+        f"outcomes by {dimension.label.lower()}",
+        sum(1 for row in rows for column in _EQUALITY_FIGURES if isinstance(row[column], Suppressed)),
     )
-    assert total is not None
-    found: dict[str, list[dict[str, Any]]] = {}
-    for key in keys:
-        dimension = DIMENSIONS[key]
-        mine = [r for r in protected if isinstance(r["key"], Coarse) == (link is not None and key == link.coarse)]
-        values = [r["key"].group if isinstance(r["key"], Coarse) else r["key"] for r in mine]
-        names = labels_for(dimension, values)
-        ordered = sorted(
-            zip(values, mine, strict=True), key=lambda p: (p[0] is None or p[0] == "not_recorded", str(names[p[0]]))
-        )
-        shown = [{**row, "group": names[value]} for value, row in ordered] + [{**total, "group": "All"}]
-        applied.record(
-            f"outcomes by {dimension.label.lower()}",
-            sum(1 for row in shown for c in _EQUALITY_COUNTS if isinstance(row[c], Suppressed)),
-        )
-        found[key] = shown
-    return found
+    return rows
 
 
 def _equality_outcomes(start: dt.date, end: dt.date, applied: Applied) -> dict[str, Any]:
-    """This quarter's referred, supported and risk reduced by each equality characteristic: each
-    characteristic's groups add up to the quarter's "All" row, and the figures shown (referred,
-    supported, risk reduced and not reduced, which add up to the rate's denominator) are protected
-    together; a rate is withheld with its count. The ethnic groups and categories are protected
-    together (``_equality_table``)."""
-    from waymark.commissioning.dimensions import DIMENSIONS, linked_splits
-
-    tables: dict[str, list[dict[str, Any]]] = {}
-    for key in EQUALITY:
-        if key not in tables:
-            link = linked_splits(key)
-            together = (link.coarse, link.fine) if link is not None else (key,)
-            tables.update(_equality_table(start, end, together, applied))
-    rows: list[dict[str, Any]] = []
-    for key in EQUALITY:
-        for row in tables[key]:
-            withheld = isinstance(row["reduced"], Suppressed) or isinstance(row["measured"], Suppressed)
-            rows.append(
-                {
-                    "characteristic": DIMENSIONS[key].label,
-                    "group": row["group"],
-                    "referred": row["referred"],
-                    "supported": row["supported"],
-                    _RISK: HIDDEN if withheld else row["rate"],
-                    f"{_RISK}_numerator": row["reduced"],
-                    f"{_RISK}_denominator": row["measured"],
-                }
-            )
+    """This quarter's referred, supported and risk reduced by each equality characteristic, as the
+    commissioning dashboard shows the same quarter split by it (``_equality_rows``): each
+    characteristic's groups add up to the quarter's "All" row, a rate is withheld with its count,
+    and the ethnic groups and the categories are protected together."""
+    rows = [row for key in EQUALITY for row in _equality_rows(start, end, key, applied)]
     return _section(
         "Outcomes this quarter by equality group",
         EQUALITY_COLUMNS,
         rows,
         "Each characteristic's groups add up to its All row (people whose characteristic is not recorded are a "
         "group of their own). Gender identity and sexual orientation are recorded in people's own words and "
-        "grouped into the census's answers; the words are never shown. The ethnic groups and the 19 categories "
-        "are protected together: each group is its categories added up.",
+        "grouped into the census's answers; the words are never shown. The figures and the ones withheld are "
+        "those the commissioning dashboard shows for the quarter split the same way; the ethnic groups and the "
+        "19 categories are protected together: each group is its categories added up.",
     )
 
 
