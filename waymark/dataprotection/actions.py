@@ -266,6 +266,31 @@ def retention_run_request(*, actor: User, as_of: date | None = None) -> Retentio
     return run
 
 
+def _anonymise_people_left_by_marac(run: RetentionRun) -> None:
+    """Runs before MARAC disposal anonymised the people on a case left someone known only through
+    MARAC named, the case itself in the ledger and never due again: each is anonymised now, once
+    nothing else about them is kept, one transaction and one audit row (by id) each."""
+    from waymark.dataprotection.retention import anonymise_when_done, marac_people_left_named, person_still_needed
+
+    for person_id in marac_people_left_named(run.as_of):
+        with transaction.atomic():
+            if person_still_needed(person_id, run.as_of):
+                continue
+            anonymise_when_done(person_id, run.as_of)
+            audit_record(
+                actor=run.requested_by,
+                action=AuditAction.ARCHIVE,
+                object_type=Person._meta.label_lower,
+                object_id=str(person_id),
+                detail={
+                    "retention": "marac_case",
+                    "method": "anonymised",
+                    "run": str(run.pk),
+                    "left_by_earlier_run": True,
+                },
+            )
+
+
 def retention_run_execute(*, run_id: uuid.UUID | str) -> RetentionRun:
     """The worker's part: disposes of each record due on the run's day, one transaction and one
     audit row per record, and records the counts. Run twice, it disposes of nothing more."""
@@ -295,6 +320,7 @@ def retention_run_execute(*, run_id: uuid.UUID | str) -> RetentionRun:
                     detail={"retention": schedule.key, "method": "anonymised", "run": str(run.pk)},
                 )
             counts[schedule.key] += 1
+    _anonymise_people_left_by_marac(run)
     run.counts = counts
     run.status = RetentionRunStatus.DONE
     run.finished_at = timezone.now()

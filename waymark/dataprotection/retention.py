@@ -30,7 +30,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from waymark.core.dates import add_months
 
@@ -82,7 +82,7 @@ def person_still_needed(person_id: uuid.UUID, as_of: date) -> bool:
         .filter(received_on__gt=referral_cutoff)
         .exists()
         or Incident.objects.filter(either, occurred_on__gt=six_years).exists()
-        or MaracCase.objects.filter(either, referred_on__gt=marac_cutoff).exists()
+        or MaracCase.objects.filter(either).filter(marac_involved_after(marac_cutoff)).exists()
         or Enrolment.objects.filter(participant_id=person_id)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=six_years))
         .exists()
@@ -280,17 +280,61 @@ def _describe_referral(referral: Any) -> tuple[str, date | None]:
     return referral.number, referral.decided_at.date() if referral.decided_at else None
 
 
-# --- MARAC cases: 6 years after the referral ----------------------------------------------------
+# --- MARAC cases: 6 years after her last involvement with MARAC ---------------------------------
+#
+# A MARAC case (``MaracCase``: one referral, heard at one meeting) is last touched by MARAC on the
+# latest of: the referral, the coordinator's decision on it, the meeting that heard it (or lists it
+# now), and any later meeting that reviewed one of its actions. Its period runs from that day. A
+# repeat hearing is a new case of hers, so it restarts her clock (``person_still_needed``), while
+# each case's own words go six years after its own last involvement, as for any other record.
+
+
+def marac_involved_after(cutoff: date) -> Q:
+    """The MARAC cases that MARAC dealt with after ``cutoff``: referred, decided, heard (or listed)
+    or an action of theirs reviewed at a meeting later than that day. Its negation is "due"."""
+    from waymark.marac.models import MaracAction
+
+    reviewed_later = MaracAction.objects.filter(marac_case=OuterRef("pk"), last_reviewed_at__held_on__gt=cutoff)
+    return (
+        Q(referred_on__gt=cutoff)
+        | Q(decided_at__date__gt=cutoff)
+        | Q(meeting__held_on__gt=cutoff)
+        | Q(Exists(reviewed_later))
+    )
+
+
+def marac_last_involved(marac_case: Any) -> date:
+    """The day MARAC last dealt with the case (what ``marac_involved_after`` compares), for the queue."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    days = [marac_case.referred_on]
+    if marac_case.decided_at is not None:
+        days.append(timezone.localdate(marac_case.decided_at))
+    if marac_case.meeting_id is not None:
+        days.append(marac_case.meeting.held_on)
+    reviewed = marac_case.actions.aggregate(last=Max("last_reviewed_at__held_on"))["last"]
+    if reviewed is not None:
+        days.append(reviewed)
+    return max(days)
 
 
 def _marac_due(as_of: date) -> models.QuerySet[Any]:
     from waymark.marac.models import MaracCase
 
-    return MaracCase.objects.filter(referred_on__lte=SCHEDULES["marac_case"].cutoff(as_of))
+    return MaracCase.objects.exclude(marac_involved_after(SCHEDULES["marac_case"].cutoff(as_of))).select_related(
+        "meeting"
+    )
 
 
 def _dispose_marac(marac_case: Any, as_of: date) -> None:
-    from waymark.marac.models import MaracAction, Research
+    """Every word written about the people on the case goes: the referrer's reasons, the decision's
+    words, the discussion and risks, each agency's research, each action's text and what became of
+    it, and why a flag on the case was dismissed. Its dates, criteria, status, meeting, referring
+    agency, children count and the people's ids stay, which is all the MARAC return, the
+    performance figures and the repeat rules read. Then the victim and the person causing harm are
+    each anonymised once nothing else about them is kept."""
+    from waymark.marac.models import FlagAlert, MaracAction, Research
 
     _blank(
         [marac_case],
@@ -303,10 +347,39 @@ def _dispose_marac(marac_case: Any, as_of: date) -> None:
     )
     _blank(Research.objects.filter(marac_case=marac_case), "body")
     _blank(MaracAction.objects.filter(marac_case=marac_case), "description", "status_note")
+    _blank(FlagAlert.objects.filter(earlier_case=marac_case), "resolution_note")
+    for person_id in (marac_case.victim_id, marac_case.perpetrator_id):
+        if person_id is not None:
+            anonymise_when_done(person_id, as_of)
 
 
 def _describe_marac(marac_case: Any) -> tuple[str, date | None]:
-    return marac_case.ref or "MARAC case", marac_case.referred_on
+    return marac_case.ref or "MARAC case", marac_last_involved(marac_case)
+
+
+def marac_people_left_named(as_of: date) -> list[uuid.UUID]:
+    """The people on MARAC cases an earlier run disposed of who still have a name. Until MARAC
+    disposal anonymised the people on the case, a run blanked the case's words and left someone
+    known only through MARAC named for ever (the ledger keeps the case from being due again); each
+    run reaches them here. Only cases in the ledger count: a case past its period but on hold keeps
+    its people. Whoever another record still needs stays named until that record is disposed of."""
+    from waymark.dataprotection.models import RetentionDisposal
+    from waymark.marac.models import MaracCase
+    from waymark.people.models import Person
+
+    named = Person.objects.filter(~Q(given_name="", family_name="") | Q(ref__isnull=False)).values("pk")
+    rows = list(
+        MaracCase.objects.exclude(marac_involved_after(SCHEDULES["marac_case"].cutoff(as_of)))
+        .filter(Q(victim__in=named) | Q(perpetrator__in=named))
+        .values_list("pk", "victim_id", "perpetrator_id")
+    )
+    disposed = set(
+        RetentionDisposal.objects.filter(
+            record_type="marac_case", record_id__in=[str(pk) for pk, _, _ in rows]
+        ).values_list("record_id", flat=True)
+    )
+    on_disposed = {person_id for pk, *people in rows if str(pk) in disposed for person_id in people if person_id}
+    return sorted(Person.objects.filter(pk__in=on_disposed).filter(pk__in=named).values_list("pk", flat=True))
 
 
 @dataclass(frozen=True)
@@ -383,8 +456,10 @@ SCHEDULE_LIST = [
         key="marac_case",
         title="MARAC cases (research, discussion and actions)",
         default_years=6,
-        starts="the day it was referred to MARAC",
-        source="SafeLives MARAC guidance: keep in line with each agency's policy, commonly 6 years",
+        starts="the last day MARAC dealt with it: the referral, the decision, the hearing or a later review of its "
+        "actions",
+        source="No source states a MARAC period (MARAC information-sharing protocols leave it to each agency's "
+        f"policy): the project's period for comparable safeguarding records, {SIX_YEARS}",
         due=_marac_due,
         dispose=_dispose_marac,
         describe=_describe_marac,
