@@ -1,6 +1,6 @@
 """The action-plan panel on the partnership lead's and commissioner's home page: updates are due
-only while the strategy runs. Dates are explicit (``today=``) or travelled to with time-machine at
-midday London time, so the tests pass at any hour on any date."""
+only while the strategy runs. Dates are explicit (``action_plan_panel_on``) or travelled to with
+time-machine at midday London time, so the tests pass at any hour on any date."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from tests.factories import AgencyFactory, make_member
 from tests.strategy.factories import make_action, make_strategy
 from waymark.core.roles import Role
 from waymark.organisations.models import AgencyKind
-from waymark.strategy.hooks import action_plan_panel
+from waymark.strategy.hooks import action_plan_panel_on
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def test_a_running_strategy_asks_for_this_quarters_updates(owner, commissioner):
     strategy = make_strategy()  # 1 April 2019 to 31 March 2024
     make_action(strategy, owner=owner, number="1.1")
     make_action(strategy, owner=owner, number="1.2")
-    panel = action_plan_panel(commissioner, today=dt.date(2020, 9, 15))
+    panel = action_plan_panel_on(commissioner, dt.date(2020, 9, 15))
     assert figures(panel)["Updates due for Q2"] == 2
     assert "updates still due this quarter" in panel.description
 
@@ -55,7 +55,7 @@ def test_a_running_strategy_asks_for_this_quarters_updates(owner, commissioner):
 def test_an_ended_strategy_asks_for_no_updates(owner, commissioner, today):
     strategy = make_strategy()  # ended 31 March 2024
     make_action(strategy, owner=owner)
-    panel = action_plan_panel(commissioner, today=today)
+    panel = action_plan_panel_on(commissioner, today)
     shown = figures(panel)
     assert not [label for label in shown if label.startswith("Updates due for Q")]
     assert shown["Updates due"] == "None: the plan ended on 31 March 2024"
@@ -65,7 +65,7 @@ def test_an_ended_strategy_asks_for_no_updates(owner, commissioner, today):
 
 def test_the_last_day_of_the_strategy_still_asks_for_updates(owner, commissioner):
     make_action(make_strategy(), owner=owner)
-    assert figures(action_plan_panel(commissioner, today=dt.date(2024, 3, 31)))["Updates due for Q4"] == 1
+    assert figures(action_plan_panel_on(commissioner, dt.date(2024, 3, 31)))["Updates due for Q4"] == 1
 
 
 def test_the_running_strategy_is_shown_rather_than_one_set_up_to_start_later(owner, commissioner):
@@ -75,11 +75,11 @@ def test_the_running_strategy_is_shown_rather_than_one_set_up_to_start_later(own
         title="VAWG strategy 2024/25 to 2028/29", starts_on=dt.date(2024, 4, 1), ends_on=dt.date(2029, 3, 31)
     )
     make_action(later, owner=owner, target_on=dt.date(2025, 3, 31))
-    panel = action_plan_panel(commissioner, today=dt.date(2024, 2, 10))
+    panel = action_plan_panel_on(commissioner, dt.date(2024, 2, 10))
     assert panel.description.startswith(running.title)
     assert figures(panel)["Updates due for Q4"] == 1
     # Once it starts, the new strategy is the one shown, asking for its first quarter's updates.
-    panel = action_plan_panel(commissioner, today=dt.date(2024, 4, 10))
+    panel = action_plan_panel_on(commissioner, dt.date(2024, 4, 10))
     assert panel.description.startswith(later.title)
     assert figures(panel)["Updates due for Q1"] == 1
 
@@ -87,7 +87,7 @@ def test_the_running_strategy_is_shown_rather_than_one_set_up_to_start_later(own
 def test_a_strategy_not_yet_started_asks_for_no_updates(owner, commissioner):
     later = make_strategy(starts_on=dt.date(2030, 4, 1), ends_on=dt.date(2035, 3, 31))
     make_action(later, owner=owner, target_on=dt.date(2031, 3, 31))
-    shown = figures(action_plan_panel(commissioner, today=dt.date(2029, 11, 1)))
+    shown = figures(action_plan_panel_on(commissioner, dt.date(2029, 11, 1)))
     assert shown["Updates due"] == "None until the plan starts on 1 April 2030"
 
 

@@ -24,18 +24,20 @@ def runs_on(strategy: Strategy, day: dt.date) -> bool:
 
 
 @register(Role.PARTNERSHIP_LEAD, Role.COMMISSIONER)
-def action_plan_panel(user: User, *, today: dt.date | None = None) -> Panel:
-    """Red and amber actions, updates due this quarter, the latest exception report.
+def action_plan_panel(user: User) -> Panel:
+    """Red and amber actions, updates due this quarter, the latest exception report, as of today."""
+    return action_plan_panel_on(user, timezone.localdate())
 
-    The strategy shown is the one running ``today`` (by default ``timezone.localdate()``), else the
-    latest to start. Updates are due only while a strategy runs: once its period has ended (or
+
+def action_plan_panel_on(user: User, today: dt.date) -> Panel:
+    """The action-plan panel as of ``today``. The strategy shown is the one running ``today``, else
+    the latest to start. Updates are due only while a strategy runs: once its period has ended (or
     before it starts) the panel says so instead of counting updates due."""
     from waymark.strategy.access import exception_reports_visible_to
     from waymark.strategy.actions import quarter_of
     from waymark.strategy.choices import Rag
     from waymark.strategy.models import Action, ExceptionReport, Strategy
 
-    today = today or timezone.localdate()
     strategies = Strategy.objects.visible_to(user).order_by("-starts_on")
     strategy = strategies.filter(starts_on__lte=today, ends_on__gte=today).first() or strategies.first()
     if strategy is None:
