@@ -175,10 +175,11 @@ def test_a_cell_the_caller_must_hide_is_hidden_with_a_partner_so_the_total_canno
     assert nothing == set()  # large counts alone: nothing withheld
 
 
-def _protect_by_whole_system(cells, constraints, the_rule):
+def _protect_by_whole_system(cells, constraints, the_rule, cost=None):
     """The reference for ``protect``: after each cell it withholds, the whole system solved again
     from nothing (``_determined_whole``), the first pinned cell by repr taken, and its partner
-    chosen as ``protect`` chooses."""
+    chosen as ``protect`` chooses (with ``cost``, the least costly partner of any pinned cell)."""
+    given, cost = cost, cost or (lambda key, hidden: 0)
     linked = [(total, list(parts)) for total, parts in constraints]
     totals = {total for total, _ in linked}
     hidden = {key for key, value in cells.items() if the_rule.is_small(value)}
@@ -186,17 +187,19 @@ def _protect_by_whole_system(cells, constraints, the_rule):
         determined = _determined_whole(sorted(hidden, key=repr), linked)
         if not determined:
             break
-        target = determined[0]
+        targets = set(determined[:1] if given is None else determined)  # with a cost: every pinned cell
 
         def shown_in(chosen):
             return {k for t, ps in chosen for k in (t, *ps) if k in cells and k not in hidden}
 
-        candidates = shown_in([c for c in linked if target == c[0] or target in c[1]])
+        candidates = shown_in([c for c in linked if targets & {c[0], *c[1]}])
         if not candidates:
             candidates = shown_in([c for c in linked if hidden & {c[0], *c[1]}])
         if not candidates:
             break
-        hidden.add(min(candidates, key=lambda key: (key in totals, cells[key] == 0, cells[key], repr(key))))
+        hidden.add(
+            min(candidates, key=lambda key: (key in totals, cells[key] == 0, cost(key, hidden), cells[key], repr(key)))
+        )
     return hidden
 
 

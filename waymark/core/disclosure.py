@@ -12,8 +12,23 @@ Secondary suppression: a table's cells are linked by totals (a column's quarters
 year; a row's parts add up to its total). ``protect`` hides further cells until no hidden cell can
 be worked out from the shown ones by any combination of additions and subtractions of the totals:
 it solves the linear system the totals form (exactly, in whole numbers) and, while some hidden cell is
-determined, hides the smallest shown cell that shares a total with it. Rates are shown only when
-their numerator is shown (a rate and its denominator give the numerator away).
+determined, hides a shown cell that shares a total with it. Rates are shown only when their
+numerator is shown (a rate and its denominator give the numerator away).
+
+Which cell is hidden for another (the cost rule). Whichever shown cell is chosen, cells go on being
+hidden until no hidden one can be worked out, so the choice never weakens the guarantee: it
+decides how useful the figures left are, so it is made for the reader. Among the shown cells that
+share a total with a cell that can be worked out: a part before a total (a total is shown by other
+tables too, so hiding it here would protect nothing there); a cell that is not zero before a zero
+(hidden beside a zero, a count is still their sum, which the totals give); then the cell whose
+loss matters least, by the caller's ``cost``; then the smallest. The outcome figures' cost
+(``waymark.outcomes.disclosure.figure_cost``) puts a cell no page shows first, then a minor
+category of a breakdown ("same", "rose", a "not recorded" group), and a headline figure (the cases
+supported, a rate's count or denominator) last. With a cost, the cells considered are those
+sharing a total with any cell that can be worked out (not only the first), since the cheapest
+way to protect one is often beside another hidden for it: a group's rate withheld, the "not
+recorded" group's with it, and each row's count less its denominator. Without ``cost`` every cell
+costs the same, and the smallest beside the first such cell is hidden, as before.
 
 Periods: a figure protected in one period's table could still be recovered by comparing two
 periods (July to September, less July to August, is September). So every period a commissioner's
@@ -31,7 +46,8 @@ says, with ``note``, that the rule was applied and where).
 from __future__ import annotations
 
 import heapq
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from math import gcd
@@ -107,6 +123,16 @@ def whole_quarters(start: date, end: date) -> tuple[date, date]:
 
 Key = Hashable
 Constraint = tuple[Key, Sequence[Key]]  # total = sum(parts)
+# What hiding a shown cell loses given the cells hidden so far, lowest first (``protect``'s
+# ``cost``): compared among the cells that could be hidden, so any values that compare with each
+# other (numbers, tuples of numbers). Given the hidden cells because a cell no page shows, worked
+# out from shown ones (a rate's denominator less its count), loses nothing once one of those is
+# hidden, and otherwise costs one of them.
+Cost = Callable[[Key, AbstractSet[Key]], Any]
+
+
+def _no_cost(key: Key, hidden: AbstractSet[Key]) -> int:
+    return 0
 
 
 def _determined(hidden: list[Key], constraints: Sequence[Constraint], shown: set[Key]) -> list[Key]:
@@ -325,10 +351,13 @@ def protect(
     *,
     the_rule: Rule | None = None,
     also_hidden: Iterable[Key] = (),
+    cost: Cost | None = None,
 ) -> set[Key]:
     """The keys of the cells to hide: primary (small counts, and ``also_hidden``: cells the caller
     must hide for a reason of its own) and secondary (so that no hidden cell can be worked out
-    from the shown cells and the totals)."""
+    from the shown cells and the totals). ``cost``: what hiding each cell loses, so that among the
+    cells that would protect a hidden one, the one that matters least is hidden (the module's cost
+    rule); by default every cell costs the same."""
     the_rule = the_rule or rule()
     linked = [(total, list(parts)) for total, parts in constraints]
     totals = {total for total, _ in linked}
@@ -336,14 +365,20 @@ def protect(
     if not hidden:
         return hidden
     blocks = _HiddenBlocks(linked)
+    cost_of = cost or _no_cost
+    named: dict[Key, str] = {}  # each key's repr, worked out once
 
-    def preference(key: Key) -> tuple[bool, bool, int, str]:
-        return (key in totals, cells[key] == 0, cells[key], repr(key))
+    def preference(key: Key) -> tuple[bool, bool, Any, int, str]:
+        name = named.get(key)
+        if name is None:
+            name = named[key] = repr(key)
+        return (key in totals, cells[key] == 0, cost_of(key, hidden), cells[key], name)
 
     # The shown cells of the totals that have a hidden cell in them (the fallback's candidates),
-    # kept as cells are hidden: a heap by preference, with cells hidden since left in it.
+    # kept as cells are hidden: a heap by preference, with cells hidden since left in it (without
+    # a cost: a cost changes as cells are hidden, so the fallback then looks at ``active`` afresh).
     active: set[int] = set()
-    nearby: list[tuple[tuple[bool, bool, int, str], Key]] = []
+    nearby: list[tuple[tuple[bool, bool, Any, int, str], Key]] = []
 
     def withhold(keys: Iterable[Key]) -> None:
         keys = list(keys)
@@ -355,22 +390,40 @@ def protect(
                     active.add(n)
                     total, parts = linked[n]
                     for member in (total, *parts):
-                        if member in cells and member not in hidden:
+                        if cost is None and member in cells and member not in hidden:
                             heapq.heappush(nearby, (preference(member), member))
 
     withhold(sorted(hidden, key=repr))
     while True:
-        target = blocks.first_determined()
-        if target is None:
-            return hidden
-        # The smallest shown cell sharing a total with it; failing that (every cell beside it is
-        # hidden, yet together they pin it down), the smallest shown cell in any total that has a
-        # hidden cell in it. A part before a total: a total (everyone's row, a year) is also shown
-        # by other tables that break it down differently, so withholding it here would protect
-        # nothing there, while another table showing it could give this table's hidden part away.
-        candidates = _shown_in([linked[n] for n in blocks.naming[target]], cells, hidden)
+        # Without a cost: the shown cells sharing a total with the first pinned cell (by repr).
+        # With one: those sharing a total with any pinned cell, so that the least costly of all
+        # is hidden (the first pinned cell's partners may all be headline figures while another
+        # pinned cell, hidden for it, has a minor partner that completes the protection: a
+        # group's count and the "not recorded" group's, each with its row's rest).
+        if cost is None:
+            target = blocks.first_determined()
+            if target is None:
+                return hidden
+            naming: Iterable[int] = blocks.naming[target]
+        else:
+            pinned = blocks.determined()
+            if not pinned:
+                return hidden
+            naming = sorted({n for key in pinned for n in blocks.naming[key]})
+        # The least costly of them (``preference``: the module's cost rule); failing that (every
+        # cell beside them is hidden, yet together they pin them down), the least costly shown
+        # cell in any total that has a hidden cell in it. A part before a total: a total
+        # (everyone's row, a year) is also shown by other tables that break it down differently,
+        # so withholding it here would protect nothing there, while another table showing it
+        # could give this table's hidden part away.
+        candidates = _shown_in([linked[n] for n in naming], cells, hidden)
         if candidates:
             withheld = min(candidates, key=preference)
+        elif cost is not None:  # a cost changes as cells are hidden: the fallback's worked out afresh
+            everywhere = _shown_in([linked[n] for n in active], cells, hidden)
+            if not everywhere:  # pragma: no cover - only when every linked cell is already hidden
+                return hidden
+            withheld = min(everywhere, key=preference)
         else:
             while nearby and nearby[0][1] in hidden:
                 heapq.heappop(nearby)
@@ -387,6 +440,7 @@ def protect_together(
     *,
     the_rule: Rule | None = None,
     also_hidden: Iterable[Key] = (),
+    cost: Cost | None = None,
 ) -> set[Key]:
     """The keys of the cells to hide in tables shown side by side that share cells or whose rows
     add up to each other's (``links``: a coarser table's row as the sum of a finer table's rows,
@@ -398,7 +452,7 @@ def protect_together(
     single other is withheld with it, until nothing changes (so each table's secondary cells are
     chosen within it, as they would be alone); then the whole system, every table and link, is
     protected as one (``protect``), so that no withheld cell is pinned down by all the shown cells
-    together, whatever the tables."""
+    together, whatever the tables. ``cost`` as ``protect``'s, in every table."""
     the_rule = the_rule or rule()
     own = [[(total, list(parts)) for total, parts in table] for table in tables]
     linked = [(total, list(parts)) for total, parts in links]
@@ -413,7 +467,9 @@ def protect_together(
         for index, (table, keys) in enumerate(zip(own, keys_of, strict=True)):
             if hidden & keys == settled[index]:
                 continue
-            protected = protect({key: cells[key] for key in keys}, table, the_rule=the_rule, also_hidden=hidden & keys)
+            protected = protect(
+                {key: cells[key] for key in keys}, table, the_rule=the_rule, also_hidden=hidden & keys, cost=cost
+            )
             settled[index] = protected
             hidden |= protected
         for one, other in same:
@@ -421,7 +477,9 @@ def protect_together(
                 hidden |= {one, other} & set(cells)
         if len(hidden) == before:
             break
-    return protect(cells, [c for table in own for c in table] + linked, the_rule=the_rule, also_hidden=hidden)
+    return protect(
+        cells, [c for table in own for c in table] + linked, the_rule=the_rule, also_hidden=hidden, cost=cost
+    )
 
 
 def _shown_in(constraints: list[tuple[Key, list[Key]]], cells: dict[Key, int], hidden: set[Key]) -> set[Key]:
@@ -471,6 +529,7 @@ def hidden_in_table(
     also_hidden: Iterable[Key] = (),
     total_of: Sequence[Sequence[int]] | None = None,
     row_sums: Sequence[tuple[int, Sequence[int]]] = (),
+    cost: Cost | None = None,
 ) -> tuple[set[Key], set[Key]]:
     """(the cells of a table, keyed ``(row index or "total", column)``; those to hide).
 
@@ -480,7 +539,8 @@ def hidden_in_table(
     rows and the categories' rows each add up to "All", and each group's row is its categories'
     added up (a group with one category is the same row twice). Protected apart, a figure withheld
     in one could be worked out from the other (a group's denominator shown, its category's
-    numerator shown: the rest withheld in both is their difference)."""
+    numerator shown: the rest withheld in both is their difference). ``cost``, as ``protect``'s,
+    of a cell keyed ``(row index or "total", column)``."""
     cells: dict[Key, int] = {}
     for index, row in enumerate(rows):
         for column in columns:
@@ -505,7 +565,7 @@ def hidden_in_table(
                 constraints.append((("total", column), [(i, column) for i in range(len(rows))]))
         for index in [*range(len(rows)), *everyone]:
             constraints += within(index)
-        return set(cells), protect(cells, present(constraints), the_rule=the_rule, also_hidden=also_hidden)
+        return set(cells), protect(cells, present(constraints), the_rule=the_rule, also_hidden=also_hidden, cost=cost)
     # Linked tables: each set of rows adding up to the total row is a table of its own, and the
     # rows that are the sum of others link them (``protect_together``).
     tables = []
@@ -522,7 +582,7 @@ def hidden_in_table(
         [((index, column), [(i, column) for i in members]) for index, members in row_sums for column in columns]
         + [c for index in range(len(rows)) if index not in covered for c in within(index)]
     )
-    return set(cells), protect_together(cells, tables, links, the_rule=the_rule, also_hidden=also_hidden)
+    return set(cells), protect_together(cells, tables, links, the_rule=the_rule, also_hidden=also_hidden, cost=cost)
 
 
 def protect_table(
@@ -535,10 +595,11 @@ def protect_table(
     also_hidden: Iterable[Key] = (),
     total_of: Sequence[Sequence[int]] | None = None,
     row_sums: Sequence[tuple[int, Sequence[int]]] = (),
+    cost: Cost | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any] | None, int]:
     """A table of counts (rows of dicts) with, optionally, a total row (each column's sum) and
     totals within each row (``row_totals``: (total column, part columns)); ``total_of`` and
-    ``row_sums`` link rows as ``hidden_in_table`` says. Returns the rows and total row with hidden
+    ``row_sums`` link rows, and ``cost`` chooses among cells, as ``hidden_in_table`` says. Returns the rows and total row with hidden
     figures replaced by ``HIDDEN``, and how many were hidden."""
     the_rule = the_rule or rule()
     cells, hidden = hidden_in_table(
@@ -550,6 +611,7 @@ def protect_table(
         also_hidden=also_hidden,
         total_of=total_of,
         row_sums=row_sums,
+        cost=cost,
     )
 
     def apply(index: Any, row: dict[str, Any]) -> dict[str, Any]:
