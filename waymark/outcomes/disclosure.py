@@ -2,7 +2,24 @@
 download shows: the whole period's figures and each sub-period's (whose counts add up to the whole
 period's), including the abuse-at-exit table (whose columns add up to each row's clients). A rate
 is hidden with its count, and the count of people *not* counted (denominator less numerator) is
-protected like any other count."""
+protected like any other count.
+
+The cost rule (``core.disclosure``: which cell is hidden to protect another) is decided here, in
+``figure_cost``, so that the figures left are as useful as the rule allows. Among the cells that
+would protect one that could be worked out, the first hidden is one no page shows (a split's
+abuse, contact and wellbeing figures; a sub-period's abuse the same or worse), or one no page
+shows that shown figures give (a rate's denominator less its count, the cases never contacted)
+once one of those figures is withheld: until then it costs what they do, since withheld alone it
+would be worked out again. Then a minor category of a breakdown (abuse the same or worse at exit,
+cases not yet measurable or not yet due) or any figure of a "not recorded" group; and a headline
+figure (referred, supported, a rate's count or denominator, abuse stopped or reduced and the
+clients asked) last. Among equals, the smallest. The guarantee is ``core.disclosure``'s whatever
+the cost: cells are hidden until none hidden can be worked out.
+
+Every quarter's table (``withheld_in_units``) and every table ``protect_outcomes`` protects uses
+it: as a split's (``groups``) or as a period's. The page's note counts the withheld figures the
+page or its download shows (``shown_somewhere``), not the cells no page shows, which are withheld
+only so that nobody can work out one that is."""
 
 from __future__ import annotations
 
@@ -11,12 +28,23 @@ import hashlib
 import inspect
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.cache import caches
 
-from waymark.core.disclosure import HIDDEN, Applied, Key, Rule, Suppressed, protect, protect_together, shown
+from waymark.core.disclosure import (
+    HIDDEN,
+    Applied,
+    Cost,
+    Key,
+    Rule,
+    Suppressed,
+    protect,
+    protect_together,
+    shown,
+)
 from waymark.outcomes.kpis import (
     TREND_KEYS,
     KpiResult,
@@ -39,6 +67,23 @@ RATE_KEYS = (
 )
 ABUSE_PARTS = ("ceased", "reduced", "unchanged", "increased")
 ABUSE_COUNTS = ("denominator", *ABUSE_PARTS)
+
+# The cost rule's tiers (``figure_cost``): the lowest is hidden first.
+SHOWN_NOWHERE = 0  # no page or download shows the figure (it is withheld only to protect others)
+MINOR = 1  # a minor category of a breakdown, or any figure of a "not recorded" group
+HEADLINE = 2  # a figure a reader looks for: referred, supported, a rate's count or denominator
+# The rates a split by provider, source or equality group shows (the commissioning dashboard, its
+# download and API: ``commissioning.dashboard.RATES``; the board pack's equality table, the first).
+SPLIT_RATE_KEYS = (
+    "reduced_risk_within_3_months_rate",
+    "first_contact_within_standard_rate",
+    "engagement_rate",
+    "feeling_safer_at_exit_rate",
+)
+# Shown as counts of their own besides the rate's: cases not yet measurable, first contact not yet due.
+EXCLUDED_SHOWN = ("reduced_risk_within_3_months_rate", "first_contact_within_standard_rate")
+MINOR_ABUSE = ("unchanged", "increased")  # "Same" and "Rose": shown only for the whole period
+NOT_RECORDED = "not_recorded"  # ``commissioning.dimensions.NOT_RECORDED``: a split's "not recorded" group
 
 
 @dataclass
@@ -93,6 +138,98 @@ def _cells(scope: Any, outcomes: Outcomes, cells: dict[Key, int], constraints: l
 Sums = Sequence[tuple[Any, Sequence[int]]]  # (scope: "total" or a part's index, the parts adding up to it)
 
 
+def not_recorded(group: Any) -> bool:
+    """Whether a split's group is its "not recorded" one (no provider, no ethnicity recorded...),
+    whose figures matter least to a reader comparing groups."""
+    if isinstance(group, Coarse):
+        group = group.group
+    return group is None or group == NOT_RECORDED
+
+
+def figure_cost(
+    figure: tuple[str, ...], *, split: bool, whole: bool, minor_group: bool = False, given_away: bool = False
+) -> int:
+    """What withholding a figure loses (the cost rule: the module's docstring), named as ``_cells``
+    names it without its scope: ``("supported",)``, ``(rate, "n")``, ``("abuse", kind, part)``.
+    ``split``: the table is a split's groups (whose pages show referred, supported and
+    ``SPLIT_RATE_KEYS``' counts and denominators, and nothing else); otherwise the whole
+    partnership's periods (the outcomes dashboard, its download and the board pack's outcome
+    KPIs). ``whole``: the figure is the whole period's (or everyone's), not a sub-period's or a
+    group's. ``minor_group``: the figure is a "not recorded" group's.
+
+    A cell no page shows that shown figures give (``_worked_out_from``: a rate's denominator less
+    its count, the cases never contacted; on a split, the cases supported less those measured)
+    costs what they cost while they are all shown (``given_away``: withheld alone, it would be
+    worked out again, so withholding it costs one of them), and nothing once one of them is
+    withheld."""
+    headline = MINOR if minor_group else HEADLINE
+    last = figure[-1]
+    if _worked_out_from(figure, split=split):
+        return headline if given_away else SHOWN_NOWHERE
+    if split:
+        shown = figure in (("referred",), ("supported",)) or (
+            len(figure) == 2 and figure[0] in SPLIT_RATE_KEYS and last in ("n", "d")
+        )
+        return headline if shown else SHOWN_NOWHERE
+    if len(figure) == 2 and last == "x":
+        return MINOR if figure[0] in EXCLUDED_SHOWN else SHOWN_NOWHERE
+    if figure[0] == "abuse" and last in MINOR_ABUSE:
+        return MINOR if whole else SHOWN_NOWHERE  # a sub-period's row shows the rates of stopped and reduced
+    return headline
+
+
+def _worked_out_from(figure: tuple[str, ...], *, split: bool) -> tuple[tuple[str, ...], ...]:
+    """The shown figures (of the same scope) a cell no page shows is worked out from: none when it
+    is shown, or when it is not worked out from shown figures alone."""
+    if len(figure) != 2:
+        return ()
+    rate, part = figure
+    if part == "rest" and (not split or rate in SPLIT_RATE_KEYS):
+        return ((rate, "n"), (rate, "d"))
+    if part == "missed" and not split:
+        return (("contacted",), (rate, "d"))
+    if split and figure == ("reduced_risk_within_3_months_rate", "x"):
+        return (("supported",), (rate, "d"))
+    return ()
+
+
+def outcome_cost(*, split: bool, groups: Sequence[Any] = ()) -> Cost:
+    """``figure_cost`` of a cell of ``_table`` (keyed (scope, figure...)) given the cells withheld
+    so far, for ``protect``: ``groups`` are a split's parts in order (the scope of each is its
+    index)."""
+    minor = frozenset(i for i, group in enumerate(groups) if not_recorded(group))
+    # Each cell's costs read once (a split's table withholds hundreds of cells, choosing each from
+    # dozens): (its cost while what it is worked out from is shown, those cells, its cost after).
+    known: dict[Key, tuple[int, tuple[Key, ...], int]] = {}
+
+    def cost(key: Key, hidden: AbstractSet[Key]) -> int:
+        found = known.get(key)
+        if found is None:
+            assert isinstance(key, tuple)
+            scope, *rest = key
+            figure = tuple(rest)
+            given = tuple((scope, *source) for source in _worked_out_from(figure, split=split))
+            whole, group = scope == "total", scope in minor
+            found = known[key] = (
+                figure_cost(figure, split=split, whole=whole, minor_group=group, given_away=bool(given)),
+                given,
+                figure_cost(figure, split=split, whole=whole, minor_group=group),
+            )
+        while_shown, sources, after = found
+        return after if sources and any(source in hidden for source in sources) else while_shown
+
+    return cost
+
+
+def shown_somewhere(key: Key, *, split: bool) -> bool:
+    """Whether a page or a download shows the cell (``_table``'s key): what the note counts."""
+    assert isinstance(key, tuple)
+    scope, *figure = key
+    if _worked_out_from(tuple(figure), split=split):
+        return False
+    return figure_cost(tuple(figure), split=split, whole=scope == "total") != SHOWN_NOWHERE
+
+
 def _table(
     outcomes: Outcomes, parts: list[Outcomes], sums: Sums | None = None
 ) -> tuple[dict[Key, int], list[tuple[Key, list[Key]]]]:
@@ -141,14 +278,21 @@ def _tables(
 
 
 def _protected(
-    outcomes: Outcomes, parts: list[Outcomes], sums: Sums | None, *, the_rule: Rule, also_hidden: Iterable[Key] = ()
+    outcomes: Outcomes,
+    parts: list[Outcomes],
+    sums: Sums | None,
+    *,
+    the_rule: Rule,
+    also_hidden: Iterable[Key] = (),
+    cost: Cost | None = None,
 ) -> tuple[dict[Key, int], set[Key]]:
-    """The cells of the table and those the rule withholds (linked tables together)."""
+    """The cells of the table and those the rule withholds (linked tables together), choosing by
+    ``cost`` (``outcome_cost``) which cells protect the others."""
     if sums is None:
         cells, constraints = _table(outcomes, parts)
-        return cells, protect(cells, constraints, the_rule=the_rule, also_hidden=also_hidden)
+        return cells, protect(cells, constraints, the_rule=the_rule, also_hidden=also_hidden, cost=cost)
     cells, tables, links = _tables(outcomes, parts, sums)
-    return cells, protect_together(cells, tables, links, the_rule=the_rule, also_hidden=also_hidden)
+    return cells, protect_together(cells, tables, links, the_rule=the_rule, also_hidden=also_hidden, cost=cost)
 
 
 @dataclass(frozen=True)
@@ -295,6 +439,7 @@ def withheld_in_units(
             [outcomes_from_tally(by_key[g], unit.start, unit.end, unit.end) for g in groups],
             sums,
             the_rule=the_rule,
+            cost=outcome_cost(split=split, groups=groups),
         )
         hidden = _with_people(hidden)
         found.append({(EVERYONE if k[0] == "total" else groups[k[0]], *k[1:]) for k in hidden if isinstance(k, tuple)})
@@ -367,11 +512,18 @@ def withheld_in_splits(
 
 
 def _protected_kept(
-    outcomes: Outcomes, parts: list[Outcomes], sums: Sums | None, *, the_rule: Rule, also_hidden: Iterable[Key]
+    outcomes: Outcomes,
+    parts: list[Outcomes],
+    sums: Sums | None,
+    *,
+    the_rule: Rule,
+    also_hidden: Iterable[Key],
+    groups: Sequence[Any] | None = None,
 ) -> tuple[dict[Key, int], set[Key]]:
     """``_protected``, kept in the figures cache under its content as each quarter's withheld
     figures are (``withheld_in_units``): the table's cells, how they add up, what else is
-    withheld, the rule and the code. A split by the 19 ethnic categories and the five groups since
+    withheld, the rule, what each cell costs (``groups``: a split's, or None for periods) and the
+    code. A split by the 19 ethnic categories and the five groups since
     April 2013 is a table of over a thousand cells, protected for the period and the year earlier
     on every request; its counts change only when a record in it does (and then so does its key).
     The answer is which cells are withheld, nothing else: the figures come from the counts."""
@@ -382,12 +534,14 @@ def _protected_kept(
         tuple(cells.items()),
         None if sums is None else tuple((scope, tuple(members)) for scope, members in sums),
         sorted(repr(key) for key in set(also_hidden) & set(cells)),
+        None if groups is None else [i for i, group in enumerate(groups) if not_recorded(group)],
     )
     key = "outcomes-table-withheld:" + hashlib.sha256(repr(described).encode()).hexdigest()
     figures = caches["figures"]
     hidden = figures.get(key)
     if hidden is None:
-        _, hidden = _protected(outcomes, parts, sums, the_rule=the_rule, also_hidden=also_hidden)
+        cost = outcome_cost(split=groups is not None, groups=groups or ())
+        _, hidden = _protected(outcomes, parts, sums, the_rule=the_rule, also_hidden=also_hidden, cost=cost)
         figures.set(key, hidden, timeout=WITHHELD_CACHE_SECONDS)
     return cells, hidden
 
@@ -401,15 +555,32 @@ def protect_outcomes(
     also_hidden: Iterable[Key] = (),
     sums: Sums | None = None,
     counted: Iterable[int] | None = None,
+    groups: Sequence[Any] | None = None,
 ) -> tuple[Outcomes, list[Outcomes]]:
     """``outcomes`` (the whole period) and its sub-periods (or a split's groups) with the rule
     applied, hiding ``also_hidden`` as well (``withheld_in_units``, mapped to this table). ``sums``
     links the parts otherwise (``linked_parts``); ``counted``: the parts the page shows, whose
-    withheld figures its note counts (all of them by default)."""
-    cells, hidden = _protected_kept(outcomes, periods, sums, the_rule=applied.rule, also_hidden=also_hidden)
+    withheld figures its note counts (all of them by default). ``groups``: for a split, its groups
+    (each part's, in order), so that the cost rule (``figure_cost``) costs the figures its pages
+    show and its "not recorded" group as a split's; None for a period's sub-periods.
+
+    The note counts the withheld figures the page or its download shows, not the cells no page
+    shows (``figure_cost``), so it says how many figures a reader finds withheld."""
+    cells, hidden = _protected_kept(
+        outcomes, periods, sums, the_rule=applied.rule, also_hidden=also_hidden, groups=groups
+    )
     hidden = _with_people(hidden) & set(cells)
     scopes = None if counted is None else {"total", *counted}
-    applied.record(place, sum(1 for k in hidden if scopes is None or (isinstance(k, tuple) and k[0] in scopes)))
+    applied.record(
+        place,
+        sum(
+            1
+            for k in hidden
+            if isinstance(k, tuple)
+            and (scopes is None or k[0] in scopes)
+            and shown_somewhere(k, split=groups is not None)
+        ),
+    )
 
     def show(key: Key) -> Any:
         return shown(cells[key], key in hidden, the_rule=applied.rule)
@@ -501,9 +672,12 @@ __all__ = [
     "ShownAbuseRow",
     "ShownFigures",
     "coarse_tallies",
+    "figure_cost",
     "linked_parts",
+    "outcome_cost",
     "protect_outcomes",
     "shown_figures",
+    "shown_somewhere",
     "withheld_in_split",
     "withheld_in_splits",
     "withheld_in_units",
