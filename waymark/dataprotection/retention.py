@@ -15,8 +15,9 @@ addresses, her sanctuary home's included (``anonymise_person``; ``FirewallAddres
 read by nothing but the firewall, which uses them only to hide a participant's address from
 programme staff; docs/data-protection.md, "What disposal keeps", says why.
 
-A record under a hold (``RetentionHold``, until its date) is not due. A record already disposed
-of is not due again (``RetentionDisposal``).
+A record under a hold (``RetentionHold``, until its date) is not due, and the people it is about
+are still needed (``held_about``): anonymising them would defeat the hold. A record already
+disposed of is not due again (``RetentionDisposal``).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class Schedule:
     due: Callable[[date], models.QuerySet[Any]]  # the records whose period ended on or before a day
     dispose: Callable[[Any, date], None]  # (record, the day the run is for)
     describe: Callable[[Any], tuple[str, date | None]]  # (reference shown in the queue, the date it runs from)
+    people: tuple[str, ...]  # the person id attributes of the people a record is about (a hold keeps each)
 
     @property
     def years(self) -> int:
@@ -60,7 +62,8 @@ class Schedule:
 
 
 def person_still_needed(person_id: uuid.UUID, as_of: date) -> bool:
-    """Whether anything about the person is open, or still inside its own retention period."""
+    """Whether anything about the person is open, or still inside its own retention period, or on
+    hold (``held_about``)."""
     from waymark.cases.models import Case
     from waymark.cases.states import CaseStatus
     from waymark.housing.models import HomelessnessApplication
@@ -89,7 +92,33 @@ def person_still_needed(person_id: uuid.UUID, as_of: date) -> bool:
         or HomelessnessApplication.objects.filter(person_id=person_id, applied_on__gt=six_years).exists()
         or RefugeReferral.objects.filter(person_id=person_id, received_on__gt=six_years).exists()
         or Sanctuary.objects.filter(person_id=person_id, referred_on__gt=six_years).exists()
+        or held_about(person_id, as_of)
     )
+
+
+def held_about(person_id: uuid.UUID, as_of: date) -> bool:
+    """Whether a record about the person, of any type the schedule knows, is on hold on ``as_of``
+    (a legal hold, a claim, a subject access request, a domestic homicide review). The hold keeps
+    the record, so it keeps the person it is about (``Schedule.people``): anonymising her would
+    leave a held record that no longer says who it is about. Holds are few: read them all once."""
+    from waymark.dataprotection.models import RetentionHold
+
+    held: dict[str, list[uuid.UUID]] = {}
+    for record_type, record_id in RetentionHold.objects.filter(
+        record_type__in=list(SCHEDULES), until__gte=as_of
+    ).values_list("record_type", "record_id"):
+        try:
+            held.setdefault(record_type, []).append(uuid.UUID(record_id))
+        except ValueError:
+            continue
+    for key, ids in held.items():
+        schedule = SCHEDULES[key]
+        about = Q()
+        for attribute in schedule.people:
+            about |= Q(**{attribute: person_id})
+        if about and schedule.due(as_of).model.objects.filter(about, pk__in=ids).exists():
+            return True
+    return False
 
 
 def _firewall_theirs(person_id: uuid.UUID) -> bool:
@@ -441,6 +470,7 @@ SCHEDULE_LIST = [
         due=_cases_due,
         dispose=_dispose_case,
         describe=_describe_case,
+        people=("person_id",),
     ),
     Schedule(
         key="referral_not_accepted",
@@ -451,6 +481,7 @@ SCHEDULE_LIST = [
         due=_referrals_due,
         dispose=_dispose_referral,
         describe=_describe_referral,
+        people=("subject_id", "person_causing_harm_id"),
     ),
     Schedule(
         key="marac_case",
@@ -463,6 +494,7 @@ SCHEDULE_LIST = [
         due=_marac_due,
         dispose=_dispose_marac,
         describe=_describe_marac,
+        people=("victim_id", "perpetrator_id"),
     ),
     Schedule(
         key="incident",
@@ -473,6 +505,7 @@ SCHEDULE_LIST = [
         due=_due("incidents.Incident", "incident", lambda cutoff: Q(occurred_on__lte=cutoff)),
         dispose=Blank(fields=("description",), people=("victim_id", "perpetrator_id")),
         describe=_described("ref", "occurred_on"),
+        people=("victim_id", "perpetrator_id"),
     ),
     Schedule(
         key="housing_application",
@@ -487,6 +520,7 @@ SCHEDULE_LIST = [
         ),
         dispose=Blank(children=(("housing.TemporaryPlacement", "application", ("address",)),), people=("person_id",)),
         describe=_described("number", "applied_on"),
+        people=("person_id",),
     ),
     Schedule(
         key="tenancy_panel_case",
@@ -503,6 +537,7 @@ SCHEDULE_LIST = [
             ),
         ),
         describe=_described("number", "closed_on"),
+        people=("survivor_id",),
     ),
     Schedule(
         key="refuge_referral",
@@ -517,6 +552,7 @@ SCHEDULE_LIST = [
         ),
         dispose=Blank(fields=("decision_note",), people=("person_id",)),
         describe=_described("number", "left_on", "unsuccessful_on"),
+        people=("person_id",),
     ),
     Schedule(
         key="sanctuary",
@@ -537,6 +573,7 @@ SCHEDULE_LIST = [
             people=("person_id",),
         ),
         describe=_described("number", "removed_on", "referred_on"),
+        people=("person_id",),
     ),
     Schedule(
         key="programme_enrolment",
@@ -555,6 +592,7 @@ SCHEDULE_LIST = [
             people=("participant_id",),
         ),
         describe=_described("ref", "ended_on"),
+        people=("participant_id",),
     ),
 ]
 
