@@ -66,7 +66,7 @@ def person_still_needed(person_id: uuid.UUID, as_of: date) -> bool:
     hold (``held_about``)."""
     from waymark.cases.models import Case
     from waymark.cases.states import CaseStatus
-    from waymark.housing.models import HomelessnessApplication
+    from waymark.housing.models import HomelessnessApplication, TenancyPanelCase
     from waymark.incidents.models import Incident
     from waymark.marac.models import MaracCase
     from waymark.perpetrators.models import Enrolment
@@ -76,6 +76,7 @@ def person_still_needed(person_id: uuid.UUID, as_of: date) -> bool:
     six_years = SCHEDULES["closed_case"].cutoff(as_of)
     referral_cutoff = SCHEDULES["referral_not_accepted"].cutoff(as_of)
     marac_cutoff = SCHEDULES["marac_case"].cutoff(as_of)
+    panel_cutoff = SCHEDULES["tenancy_panel_case"].cutoff(as_of)
     either = Q(victim_id=person_id) | Q(perpetrator_id=person_id)
     return (
         Case.objects.filter(person_id=person_id)
@@ -92,6 +93,7 @@ def person_still_needed(person_id: uuid.UUID, as_of: date) -> bool:
         or HomelessnessApplication.objects.filter(person_id=person_id, applied_on__gt=six_years).exists()
         or RefugeReferral.objects.filter(person_id=person_id, received_on__gt=six_years).exists()
         or Sanctuary.objects.filter(person_id=person_id, referred_on__gt=six_years).exists()
+        or TenancyPanelCase.objects.filter(survivor_id=person_id).exclude(panel_case_done_by(panel_cutoff)).exists()
         or held_about(person_id, as_of)
     )
 
@@ -450,6 +452,14 @@ def _sanctuary_withdrawn() -> Q:
     return Q(status=SanctuaryStatus.WITHDRAWN)
 
 
+def panel_case_done_by(cutoff: date) -> Q:
+    """The tenancy panel cases closed (legal action concluded, or no further action) on or before
+    ``cutoff``. An open case is never done, whatever its dates; its negation keeps the survivor."""
+    from waymark.housing.states import OPEN_STATUSES
+
+    return Q(closed_on__lte=cutoff) & ~Q(status__in=OPEN_STATUSES)
+
+
 def _application_closed() -> Q:
     from waymark.housing.models import OPEN_STAGES
 
@@ -524,17 +534,23 @@ SCHEDULE_LIST = [
     ),
     Schedule(
         key="tenancy_panel_case",
-        title="DA tenancy panel cases (representations, intelligence, the panel's reasons)",
+        title="DA tenancy panel cases (representations, intelligence, the panel's reasons, the tenancy reference)",
         default_years=6,
-        starts="the day the case closed",
-        source=f"Tenancy enforcement records: {SIX_YEARS}",
-        due=_due("housing.TenancyPanelCase", "tenancy_panel_case", lambda cutoff: Q(closed_on__lte=cutoff)),
+        starts="the day the case closed (legal action concluded, or no further action)",
+        source="No source states a tenancy panel period: the project's period for comparable housing records, "
+        f"homelessness applications' (Housing Act 1996 Part 7 casework), {SIX_YEARS}",
+        due=_due("housing.TenancyPanelCase", "tenancy_panel_case", panel_case_done_by),
+        # The survivor goes with it once nothing else about her is kept; the council's tenancy
+        # reference goes too (it finds her tenancy, so her home, in the council's own system).
+        # Its number, status, route, stage, dates and coded reasons stay: the housing figures
+        # count them (``housing.selectors.quarter_figures``).
         dispose=Blank(
-            fields=("representations", "proportionality_review"),
+            fields=("representations", "proportionality_review", "tenancy_reference"),
             children=(
                 ("housing.PanelDecision", "case", ("note",)),
                 ("housing.PanelIntelligence", "case", ("summary",)),
             ),
+            people=("survivor_id",),
         ),
         describe=_described("number", "closed_on"),
         people=("survivor_id",),
