@@ -110,7 +110,7 @@ def test_each_open_case_says_where_its_marac_referral_has_got_to(idva, idva_team
     assert marac_column(idva) == {
         waiting: "Referred, awaiting triage",
         accepted: "Accepted, waiting for a meeting",
-        listed: "Listed for 12 March 2027",
+        listed: "Listed on an agenda",  # she takes part in no meeting: no date (see below)
         none: "",
         refused: "",
         withdrawn: "",
@@ -121,7 +121,8 @@ def test_each_open_case_says_where_its_marac_referral_has_got_to(idva, idva_team
         r"<th scope=\"col\" class=\"govuk-table__header\">([^<]*)</th>", page.split('id="open-cases"')[1]
     )
     assert headings[:4] == ["Case", "Person", "Risk", "MARAC"]
-    assert cells(page, listed)[3] == "Listed for 12 March 2027"
+    assert cells(page, listed)[3] == "Listed on an agenda"
+    assert "12 March 2027" not in page
     assert cells(page, waiting)[3] == "Referred, awaiting triage"
     assert cells(page, none)[3] == ""
     assert cells(page, refused)[3] == ""
@@ -196,6 +197,8 @@ def test_a_referral_she_may_see_another_way_is_shown_on_her_clients_case(
 
 
 def test_with_two_referrals_open_the_one_listed_for_the_soonest_meeting_is_named(idva, idva_team, specialist_agency):
+    MembershipFactory(user=idva, agency=specialist_agency, role=Role.MARAC_REPRESENTATIVE)
+    idva = type(idva).objects.get(pk=idva.pk)  # her agency's representative: she takes part in both meetings
     case = open_case(idva, specialist_agency, idva_team)
     referral(case.person, specialist_agency, case=case)
     referral(
@@ -213,6 +216,36 @@ def test_with_two_referrals_open_the_one_listed_for_the_soonest_meeting_is_named
         meeting=meeting(LISTED_FOR, specialist_agency),
     )
     assert marac_column(idva) == {case: "Listed for 12 March 2027"}
+
+
+def test_a_meetings_date_is_named_only_to_those_who_take_part_in_it(
+    idva, idva_team, specialist_agency, police_agency, client_for
+):
+    """A meeting's date is shown only to someone who takes part in it (the coordinator, or a
+    representative of an agency invited and not absent: ``MaracMeeting.objects.visible_to``); the
+    case page, her agency's referrals and the journey give anyone else the status alone, and so
+    does the caseload. An attacker's probe found the date on the caseload of an IDVA whose agency
+    was not invited, of a representative whose agency sent apologies, and of a perpetrator worker."""
+    case = open_case(idva, specialist_agency, idva_team)
+    police_meeting = meeting(LISTED_FOR, police_agency)  # her agency is not invited
+    referral(case.person, specialist_agency, case=case, status=MaracCaseStatus.LISTED, meeting=police_meeting)
+    assert marac_column(idva) == {case: "Listed on an agenda"}
+    assert "12 March 2027" not in client_for(idva).get(reverse("cases:mine")).content.decode()
+
+    MembershipFactory(user=idva, agency=specialist_agency, role=Role.MARAC_REPRESENTATIVE)
+    rep = type(idva).objects.get(pk=idva.pk)
+    assert marac_column(rep) == {case: "Listed on an agenda"}, "her agency is not invited to this meeting"
+    invited = MeetingAgency.objects.create(meeting=police_meeting, agency=specialist_agency)
+    assert marac_column(rep) == {case: "Listed for 12 March 2027"}
+    invited.attended = False  # her agency sent apologies
+    invited.save()
+    assert marac_column(rep) == {case: "Listed on an agenda"}
+
+    invited.attended = None
+    invited.save()
+    MembershipFactory(user=rep, agency=specialist_agency, role=Role.PERPETRATOR_WORKER)
+    both = type(idva).objects.get(pk=idva.pk)
+    assert marac_column(both) == {case: ""}, "behind the programme firewall MARAC says nothing"
 
 
 def test_a_colleagues_caseload_is_not_hers(idva, colleague, idva_team, specialist_agency):

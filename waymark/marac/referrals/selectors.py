@@ -202,13 +202,22 @@ def caseload_marac_states(user: User, cases: list[Any]) -> dict[Any, str]:
     not see is never hinted at. A referral not accepted or withdrawn says nothing, nor does one
     heard, unless an action agreed for it that she may read (``MaracAction.objects.visible_to``:
     her agency's as its MARAC representative, every one for the coordinator) is still open; the
-    actions themselves are never shown."""
+    actions themselves are never shown.
+
+    A meeting's date is named only to someone who takes part in it (``MaracMeeting.objects.visible_to``,
+    the scope of every list of meetings): to anyone else a listed referral is "Listed on an agenda",
+    as the case page, her agency's referrals and the journey say, and a heard one "Heard, actions
+    open". Nothing is said behind the programme firewall (``behind_programme_firewall``): a
+    perpetrator worker takes part in no meeting and follows no victim's referral."""
     from django.db.models import Exists
     from django.utils import dateformat
 
-    from waymark.marac.models import OUTSTANDING_ACTION_STATUSES, MaracAction
+    from waymark.marac.models import OUTSTANDING_ACTION_STATUSES, MaracAction, MaracMeeting
     from waymark.marac.referrals.access import MARAC_REFERRING_ROLES
+    from waymark.people.access import behind_programme_firewall
 
+    if behind_programme_firewall(user):
+        return {}
     cases_by_person: dict[Any, list[Any]] = {}
     for case in cases:
         cases_by_person.setdefault(case.person_id, []).append(case.pk)
@@ -217,16 +226,20 @@ def caseload_marac_states(user: User, cases: list[Any]) -> dict[Any, str]:
     actions_open = MaracAction.objects.visible_to(user).filter(
         marac_case=OuterRef("pk"), status__in=OUTSTANDING_ACTION_STATUSES
     )
+    meeting_seen = MaracMeeting.objects.visible_to(user).filter(pk=OuterRef("meeting_id"))
     rows = (
-        MaracCase.objects.annotate(on_journey=Exists(on_journey), actions_open=Exists(actions_open))
+        MaracCase.objects.annotate(
+            on_journey=Exists(on_journey), actions_open=Exists(actions_open), meeting_seen=Exists(meeting_seen)
+        )
         .filter(Q(case_id__in=list(own_cases)) | Q(victim_id__in=list(cases_by_person), on_journey=True))
         .filter(Q(status__in=WAITING_STATUSES) | Q(status=MaracCaseStatus.HEARD, actions_open=True))
         .order_by()
-        .values("status", "case_id", "victim_id", "on_journey", "meeting__held_on", "referred_on")
+        .values("status", "case_id", "victim_id", "on_journey", "meeting_seen", "meeting__held_on", "referred_on")
     )
     chosen: dict[Any, tuple[tuple[int, int], str]] = {}
     for row in rows:
-        held_on = row["meeting__held_on"]
+        # A meeting she takes no part in: its date is neither shown nor used to choose what is shown.
+        held_on = row["meeting__held_on"] if row["meeting_seen"] else None
         status = row["status"]
         if status == MaracCaseStatus.HEARD:
             words = f"Heard {dateformat.format(held_on, 'j F Y')}, actions open" if held_on else "Heard, actions open"
