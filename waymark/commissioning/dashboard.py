@@ -209,6 +209,7 @@ def split_figures(
         also_hidden=withheld_now,
         sums=sums,
         counted=counted,
+        groups=keys,
     )
     shown_before, keys_before = protect_outcomes(
         before_total,
@@ -218,6 +219,7 @@ def split_figures(
         also_hidden=withheld_before,
         sums=sums,
         counted=counted,
+        groups=keys,
     )
     if sums is not None:
         _protect_linked_people(now_total, now_parts, shown_now, keys_now, sums, applied)
