@@ -466,6 +466,37 @@ def test_coordinator_confirms_a_typed_in_victim_is_known_to_marac(
     )
 
 
+@pytest.mark.parametrize(
+    "reason", ["Same woman, now at 17 Canarywood Close, CF9 7ZQ", "Same mobile, 07700 900461", "Same DOB; SW1A 1AA"]
+)
+def test_the_same_person_reason_may_not_locate_anyone(
+    reason, coordinator, police_referrer, marac_agency, specialist_agency, client_for
+):
+    """The coordinator's reason is kept as the audit row's justification, in the hash chain, after
+    the referral and her record are disposed of: an attacker's probe found "she is now at ..."
+    would outlive everything else about her. A postcode or phone number in it is refused, nothing
+    is linked and nothing is audited."""
+    today = timezone.localdate()
+    known_victim = Person.objects.create(
+        held_by=specialist_agency, given_name="Dana", family_name="Whitlow", date_of_birth=date(1991, 3, 4)
+    )
+    earlier_referral(
+        known_victim, Person.objects.create(held_by=specialist_agency, given_name="Lee"), today - timedelta(days=60)
+    )
+    post(client_for(police_referrer), direct_form())
+    new = MaracCase.objects.exclude(victim=known_victim).get()
+    client = client_for(coordinator)
+    url = reverse("marac:same-person", args=[new.pk])
+    page = client.post(
+        url, {"role": "victim", "person": str(known_victim.pk), "reason": reason, **read_at(new)}, follow=True
+    )
+    new.refresh_from_db()
+    assert new.victim != known_victim
+    assert not AuditEvent.objects.filter(action=AuditAction.LINK, object_id=str(new.pk)).exists()
+    assert "must not include a" in page.content.decode()
+    assert reason not in page.content.decode()
+
+
 # --- The reason the referrer reads: from a list, with words checked for a location (issue 11) ---
 
 
