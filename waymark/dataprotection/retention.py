@@ -46,7 +46,9 @@ class Schedule:
     due: Callable[[date], models.QuerySet[Any]]  # the records whose period ended on or before a day
     dispose: Callable[[Any, date], None]  # (record, the day the run is for)
     describe: Callable[[Any], tuple[str, date | None]]  # (reference shown in the queue, the date it runs from)
-    people: tuple[str, ...]  # the person id attributes of the people a record is about (a hold keeps each)
+    # Lookups from a record to the ids of the people it is about, in every role (a hold keeps each;
+    # disposal anonymises each once nothing else keeps them: ``people_on``).
+    people: tuple[str, ...]
 
     @property
     def years(self) -> int:
@@ -63,38 +65,66 @@ class Schedule:
 
 def person_still_needed(person_id: uuid.UUID, as_of: date) -> bool:
     """Whether anything about the person is open, or still inside its own retention period, or on
-    hold (``held_about``)."""
+    hold (``held_about``). Each kind of record keeps her by the same rule its schedule uses to find
+    it due (``case_done_by`` and the rest), in every role she has on it: a case's client, or a
+    child, an order's respondent or protected person, a need's, intervention's or outcome's
+    subject on it, or someone its referral names; a programme's participant or the victim linked
+    to it; the people on a referral, incident or MARAC case; the person a homelessness
+    application, refuge referral, sanctuary or tenancy panel case is about. Besides: a risk
+    assessment of her inside the casework period, and a subject access request of hers not yet
+    released (its bundle is of her)."""
     from waymark.cases.models import Case
-    from waymark.cases.states import CaseStatus
+    from waymark.dataprotection.models import SarStatus, SubjectAccessRequest
     from waymark.housing.models import HomelessnessApplication, TenancyPanelCase
     from waymark.incidents.models import Incident
     from waymark.marac.models import MaracCase
-    from waymark.perpetrators.models import Enrolment
+    from waymark.perpetrators.models import Enrolment, VictimLink
     from waymark.referrals.models import Referral
     from waymark.refuge.models import RefugeReferral, Sanctuary
+    from waymark.risk.models import RiskAssessment
 
     six_years = SCHEDULES["closed_case"].cutoff(as_of)
     referral_cutoff = SCHEDULES["referral_not_accepted"].cutoff(as_of)
     marac_cutoff = SCHEDULES["marac_case"].cutoff(as_of)
     panel_cutoff = SCHEDULES["tenancy_panel_case"].cutoff(as_of)
+    enrolment_cutoff = SCHEDULES["programme_enrolment"].cutoff(as_of)
     either = Q(victim_id=person_id) | Q(perpetrator_id=person_id)
+    named_on_referral = Q(subject_id=person_id) | Q(person_causing_harm_id=person_id) | Q(children=person_id)
+    live_cases = Case.objects.exclude(case_done_by(six_years)).values("pk")
+    live_enrolments = Enrolment.objects.exclude(enrolment_done_by(enrolment_cutoff)).values("pk")
     return (
-        Case.objects.filter(person_id=person_id)
-        .filter(~Q(status=CaseStatus.CLOSED) | Q(closed_on__isnull=True) | Q(closed_on__gt=six_years))
-        .exists()
-        or Referral.objects.filter(Q(subject_id=person_id) | Q(person_causing_harm_id=person_id))
-        .filter(received_on__gt=referral_cutoff)
-        .exists()
-        or Incident.objects.filter(either, occurred_on__gt=six_years).exists()
+        Case.objects.filter(person_id=person_id, pk__in=live_cases).exists()
+        or _on_live_case(person_id, live_cases)
+        or Referral.objects.filter(named_on_referral).filter(received_on__gt=referral_cutoff).exists()
+        or Referral.objects.filter(named_on_referral).filter(case__in=live_cases).exists()
+        or Incident.objects.filter(either, occurred_on__gt=SCHEDULES["incident"].cutoff(as_of)).exists()
         or MaracCase.objects.filter(either).filter(marac_involved_after(marac_cutoff)).exists()
-        or Enrolment.objects.filter(participant_id=person_id)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=six_years))
-        .exists()
+        or Enrolment.objects.filter(participant_id=person_id, pk__in=live_enrolments).exists()
+        or VictimLink.objects.filter(victim_id=person_id, enrolment__in=live_enrolments).exists()
+        or RiskAssessment.objects.filter(person_id=person_id, assessed_on__gt=six_years).exists()
+        or SubjectAccessRequest.objects.filter(person_id=person_id).exclude(status=SarStatus.RELEASED).exists()
         or HomelessnessApplication.objects.filter(person_id=person_id, applied_on__gt=six_years).exists()
         or RefugeReferral.objects.filter(person_id=person_id, received_on__gt=six_years).exists()
         or Sanctuary.objects.filter(person_id=person_id, referred_on__gt=six_years).exists()
         or TenancyPanelCase.objects.filter(survivor_id=person_id).exclude(panel_case_done_by(panel_cutoff)).exists()
         or held_about(person_id, as_of)
+    )
+
+
+def _on_live_case(person_id: uuid.UUID, live_cases: models.QuerySet[Any]) -> bool:
+    """Whether she is on a case not yet done other than as its client: a child linked to it, an
+    order's respondent or someone it protects, the child a need or intervention is for, or whose
+    outcomes are measured on it. Anonymising her would leave the live case's order against, or
+    its child as, a blank person (and the next referral naming her would not match)."""
+    from waymark.outcomes.models import OutcomeMeasure
+    from waymark.support.models import CaseChild, Intervention, LegalOrder, Need
+
+    return (
+        LegalOrder.objects.filter(case__in=live_cases).filter(Q(against_id=person_id) | Q(protects=person_id)).exists()
+        or CaseChild.objects.filter(case__in=live_cases, child_id=person_id).exists()
+        or Need.objects.filter(case__in=live_cases, child_id=person_id).exists()
+        or Intervention.objects.filter(case__in=live_cases, child_id=person_id).exists()
+        or OutcomeMeasure.objects.filter(case__in=live_cases, subject_id=person_id).exists()
     )
 
 
@@ -238,6 +268,21 @@ def _blank_words_about(person_id: uuid.UUID) -> None:
         merge.save(update_fields=["reason", "unmerge_reason", "survivor_before"])
 
 
+def people_on(record: Any, lookups: Iterable[str]) -> list[uuid.UUID]:
+    """The ids of the people a record is about, through each of ``lookups`` (a field of its own,
+    ``person_id``, or through its rows, ``legal_orders__against_id``)."""
+    rows = type(record)._default_manager.filter(pk=record.pk)
+    found: set[uuid.UUID] = set()
+    for lookup in lookups:
+        found.update(value for value in rows.values_list(lookup, flat=True) if value is not None)
+    return sorted(found)
+
+
+def _anonymise_people_on(record: Any, lookups: Iterable[str], as_of: date) -> None:
+    for person_id in people_on(record, lookups):
+        anonymise_when_done(person_id, as_of)
+
+
 def _blank(rows: Iterable[models.Model], *fields: str) -> None:
     """Blanks encrypted text fields row by row (their values are encrypted, so not in bulk)."""
     for row in rows:
@@ -249,11 +294,18 @@ def _blank(rows: Iterable[models.Model], *fields: str) -> None:
 # --- Closed cases: 6 years after closure --------------------------------------------------------
 
 
-def _cases_due(as_of: date) -> models.QuerySet[Any]:
-    from waymark.cases.models import Case
+def case_done_by(cutoff: date) -> Q:
+    """The cases closed on or before ``cutoff``. A case not closed is never done, whatever its
+    dates; its negation keeps everyone on the case (``person_still_needed``)."""
     from waymark.cases.states import CaseStatus
 
-    return Case.objects.filter(status=CaseStatus.CLOSED, closed_on__lte=SCHEDULES["closed_case"].cutoff(as_of))
+    return Q(status=CaseStatus.CLOSED, closed_on__lte=cutoff)
+
+
+def _cases_due(as_of: date) -> models.QuerySet[Any]:
+    from waymark.cases.models import Case
+
+    return Case.objects.filter(case_done_by(SCHEDULES["closed_case"].cutoff(as_of)))
 
 
 def _dispose_case(case: Any, as_of: date) -> None:
@@ -271,7 +323,9 @@ def _dispose_case(case: Any, as_of: date) -> None:
     _blank(GoalProgress.objects.filter(goal__need__case=case), "note")
     _blank(Intervention.objects.filter(case=case), "outcome_note")
     _blank(LegalOrder.objects.filter(case=case), "terms")
-    anonymise_when_done(case.person_id, as_of)
+    # Everyone on the case, not only its client: a child, a respondent, someone an order protects
+    # or its referral names, known only through this case, would otherwise stay named for ever.
+    _anonymise_people_on(case, CASE_PEOPLE, as_of)
 
 
 def _describe_case(case: Any) -> tuple[str, date | None]:
@@ -304,7 +358,9 @@ def _dispose_referral(referral: Any, as_of: date) -> None:
         "contact_email",
         "contact_instructions",
     )
-    anonymise_when_done(referral.subject_id, as_of)
+    # The person causing harm and the children it names too, not only its subject: someone known
+    # only through a declined referral would otherwise stay named for ever.
+    _anonymise_people_on(referral, REFERRAL_PEOPLE, as_of)
 
 
 def _describe_referral(referral: Any) -> tuple[str, date | None]:
@@ -420,17 +476,14 @@ class Blank:
 
     fields: tuple[str, ...] = ()
     children: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # ("app.Model", its key to the record, fields)
-    people: tuple[str, ...] = ()  # the record's person id attributes
+    people: tuple[str, ...] = ()  # lookups to the ids of the people on it (``people_on``)
 
     def __call__(self, record: Any, as_of: date) -> None:
         if self.fields:
             _blank([record], *self.fields)
         for label, key, fields in self.children:
             _blank(apps.get_model(label).objects.filter(**{key: record}), *fields)
-        for attribute in self.people:
-            person_id = getattr(record, attribute)
-            if person_id is not None:
-                anonymise_when_done(person_id, as_of)
+        _anonymise_people_on(record, self.people, as_of)
 
 
 def _due(label: str, key: str, past: Callable[[date], Q]) -> Callable[[date], models.QuerySet[Any]]:
@@ -444,6 +497,11 @@ def _described(reference: str, *dates: str) -> Callable[[Any], tuple[str, date |
         getattr(record, reference) or "",
         next((getattr(record, name) for name in dates if getattr(record, name)), None),
     )
+
+
+def enrolment_done_by(cutoff: date) -> Q:
+    """The programme enrolments that ended on or before ``cutoff`` (one not ended is never done)."""
+    return Q(ended_on__lte=cutoff)
 
 
 def _sanctuary_withdrawn() -> Q:
@@ -468,6 +526,24 @@ def _application_closed() -> Q:
 
 SIX_YEARS = "Limitation Act 1980 six-year period, as for closed cases"
 
+# Everyone a case is about: its client; a child linked to it; an order's respondent and the people
+# it protects; the child a need or intervention is for, or whose outcomes it measures; the people
+# its referral names.
+CASE_PEOPLE = (
+    "person_id",
+    "children__child_id",
+    "legal_orders__against_id",
+    "legal_orders__protects",
+    "needs__child_id",
+    "interventions__child_id",
+    "outcome_measures__subject_id",
+    "referral__subject_id",
+    "referral__person_causing_harm_id",
+    "referral__children",
+)
+REFERRAL_PEOPLE = ("subject_id", "person_causing_harm_id", "children")
+ENROLMENT_PEOPLE = ("participant_id", "victim_links__victim_id")
+
 
 SCHEDULE_LIST = [
     Schedule(
@@ -480,7 +556,7 @@ SCHEDULE_LIST = [
         due=_cases_due,
         dispose=_dispose_case,
         describe=_describe_case,
-        people=("person_id",),
+        people=CASE_PEOPLE,
     ),
     Schedule(
         key="referral_not_accepted",
@@ -491,7 +567,7 @@ SCHEDULE_LIST = [
         due=_referrals_due,
         dispose=_dispose_referral,
         describe=_describe_referral,
-        people=("subject_id", "person_causing_harm_id"),
+        people=REFERRAL_PEOPLE,
     ),
     Schedule(
         key="marac_case",
@@ -597,7 +673,7 @@ SCHEDULE_LIST = [
         default_years=6,
         starts="the day the programme ended",
         source=f"Respect Standard: keep in line with the agency's policy; {SIX_YEARS}",
-        due=_due("perpetrators.Enrolment", "programme_enrolment", lambda cutoff: Q(ended_on__lte=cutoff)),
+        due=_due("perpetrators.Enrolment", "programme_enrolment", enrolment_done_by),
         dispose=Blank(
             fields=("assessment_note", "end_note"),
             children=(
@@ -605,10 +681,10 @@ SCHEDULE_LIST = [
                 ("perpetrators.BehaviourOutcome", "enrolment", ("note",)),
                 ("perpetrators.RiskFlag", "enrolment", ("detail",)),
             ),
-            people=("participant_id",),
+            people=ENROLMENT_PEOPLE,
         ),
         describe=_described("ref", "ended_on"),
-        people=("participant_id",),
+        people=ENROLMENT_PEOPLE,
     ),
 ]
 
