@@ -103,9 +103,15 @@ def person_still_needed(person_id: uuid.UUID, as_of: date) -> bool:
         or VictimLink.objects.filter(victim_id=person_id, enrolment__in=live_enrolments).exists()
         or RiskAssessment.objects.filter(person_id=person_id, assessed_on__gt=six_years).exists()
         or SubjectAccessRequest.objects.filter(person_id=person_id).exclude(status=SarStatus.RELEASED).exists()
-        or HomelessnessApplication.objects.filter(person_id=person_id, applied_on__gt=six_years).exists()
-        or RefugeReferral.objects.filter(person_id=person_id, received_on__gt=six_years).exists()
-        or Sanctuary.objects.filter(person_id=person_id, referred_on__gt=six_years).exists()
+        or HomelessnessApplication.objects.filter(person_id=person_id)
+        .exclude(application_done_by(SCHEDULES["housing_application"].cutoff(as_of)))
+        .exists()
+        or RefugeReferral.objects.filter(person_id=person_id)
+        .exclude(refuge_referral_done_by(SCHEDULES["refuge_referral"].cutoff(as_of)))
+        .exists()
+        or Sanctuary.objects.filter(person_id=person_id)
+        .exclude(sanctuary_done_by(SCHEDULES["sanctuary"].cutoff(as_of)))
+        .exists()
         or TenancyPanelCase.objects.filter(survivor_id=person_id).exclude(panel_case_done_by(panel_cutoff)).exists()
         or held_about(person_id, as_of)
     )
@@ -504,10 +510,23 @@ def enrolment_done_by(cutoff: date) -> Q:
     return Q(ended_on__lte=cutoff)
 
 
-def _sanctuary_withdrawn() -> Q:
+def sanctuary_done_by(cutoff: date) -> Q:
+    """The sanctuaries whose measures were removed on or before ``cutoff``, or whose referral was
+    withdrawn then (on the day recorded, else the day it was made). Measures still in place are
+    never done, however long ago they were fitted: it is her home, and live."""
     from waymark.refuge.states import SanctuaryStatus
 
-    return Q(status=SanctuaryStatus.WITHDRAWN)
+    withdrawn = Q(status=SanctuaryStatus.WITHDRAWN) & (
+        Q(withdrawn_on__lte=cutoff) | Q(withdrawn_on__isnull=True, referred_on__lte=cutoff)
+    )
+    return Q(removed_on__lte=cutoff) | withdrawn
+
+
+def refuge_referral_done_by(cutoff: date) -> Q:
+    """The refuge referrals whose household left on or before ``cutoff``, or that were
+    unsuccessful by then. A household still in the refuge (or a referral still being decided) is
+    never done."""
+    return Q(left_on__lte=cutoff) | Q(unsuccessful_on__lte=cutoff)
 
 
 def panel_case_done_by(cutoff: date) -> Q:
@@ -518,10 +537,35 @@ def panel_case_done_by(cutoff: date) -> Q:
     return Q(closed_on__lte=cutoff) & ~Q(status__in=OPEN_STATUSES)
 
 
-def _application_closed() -> Q:
-    from waymark.housing.models import OPEN_STAGES
+def application_done_by(cutoff: date) -> Q:
+    """The homelessness applications with no duty open (not awaiting assessment, nor in prevention
+    or relief) whose last day was on or before ``cutoff``: the application, its assessment, the end
+    of each duty and of each temporary placement. A duty or placement not ended (she may still be
+    in that temporary accommodation) keeps it live, whatever its stage."""
+    from waymark.housing.models import OPEN_STAGES, Duty, TemporaryPlacement
 
-    return ~Q(stage__in=OPEN_STAGES)
+    def later(model: type[models.Model]) -> Exists:
+        return Exists(
+            model._default_manager.filter(application=OuterRef("pk")).filter(
+                Q(ended_on__isnull=True) | Q(ended_on__gt=cutoff)
+            )
+        )
+
+    return (
+        Q(applied_on__lte=cutoff)
+        & ~Q(stage__in=OPEN_STAGES)
+        & ~Q(assessed_on__gt=cutoff)
+        & ~Q(later(Duty))
+        & ~Q(later(TemporaryPlacement))
+    )
+
+
+def _describe_application(application: Any) -> tuple[str, date | None]:
+    """The application's last day, as ``application_done_by`` compares it, for the queue."""
+    days = [application.applied_on, application.assessed_on]
+    for rows in (application.duties, application.placements):
+        days += [row.ended_on for row in rows.all()]
+    return application.number, max(day for day in days if day is not None)
 
 
 SIX_YEARS = "Limitation Act 1980 six-year period, as for closed cases"
@@ -597,15 +641,11 @@ SCHEDULE_LIST = [
         key="housing_application",
         title="Homelessness applications with no duty open (temporary accommodation addresses)",
         default_years=6,
-        starts="the day the household applied",
+        starts="the application's last day: its assessment, or the end of its last duty or temporary placement",
         source=f"Housing Act 1996 Part 7 casework: {SIX_YEARS}",
-        due=_due(
-            "housing.HomelessnessApplication",
-            "housing_application",
-            lambda cutoff: Q(applied_on__lte=cutoff) & _application_closed(),
-        ),
+        due=_due("housing.HomelessnessApplication", "housing_application", application_done_by),
         dispose=Blank(children=(("housing.TemporaryPlacement", "application", ("address",)),), people=("person_id",)),
-        describe=_described("number", "applied_on"),
+        describe=_describe_application,
         people=("person_id",),
     ),
     Schedule(
@@ -637,11 +677,7 @@ SCHEDULE_LIST = [
         default_years=6,
         starts="the day the household left, or the referral was unsuccessful",
         source=f"Safe accommodation support: {SIX_YEARS}",
-        due=_due(
-            "refuge.RefugeReferral",
-            "refuge_referral",
-            lambda cutoff: Q(left_on__lte=cutoff) | Q(unsuccessful_on__lte=cutoff),
-        ),
+        due=_due("refuge.RefugeReferral", "refuge_referral", refuge_referral_done_by),
         dispose=Blank(fields=("decision_note",), people=("person_id",)),
         describe=_described("number", "left_on", "unsuccessful_on"),
         people=("person_id",),
@@ -650,13 +686,9 @@ SCHEDULE_LIST = [
         key="sanctuary",
         title="Sanctuary schemes (the home's address, reviews, feedback)",
         default_years=6,
-        starts="the day the measures were removed (or a withdrawn referral was made)",
+        starts="the day the measures were removed (or the referral was withdrawn)",
         source=f"Safe accommodation support: {SIX_YEARS}",
-        due=_due(
-            "refuge.Sanctuary",
-            "sanctuary",
-            lambda cutoff: Q(removed_on__lte=cutoff) | (_sanctuary_withdrawn() & Q(referred_on__lte=cutoff)),
-        ),
+        due=_due("refuge.Sanctuary", "sanctuary", sanctuary_done_by),
         # The address is blanked; its programme-firewall indexes stay (a blank address never
         # overwrites them: ``refuge.models.FirewallAddressIndexes.save``), as she may live there still.
         dispose=Blank(
@@ -664,7 +696,7 @@ SCHEDULE_LIST = [
             children=(("refuge.SanctuaryReview", "sanctuary", ("note",)),),
             people=("person_id",),
         ),
-        describe=_described("number", "removed_on", "referred_on"),
+        describe=_described("number", "removed_on", "withdrawn_on", "referred_on"),
         people=("person_id",),
     ),
     Schedule(
