@@ -47,6 +47,7 @@ NOTHING_ELSE: dict[str, set] = {
         "refuge_referral",
         "sanctuary",
         "programme_enrolment",
+        "subject_access_request",
     )
 }
 

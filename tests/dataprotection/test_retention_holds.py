@@ -24,7 +24,7 @@ from waymark.audit.models import AuditAction, AuditEvent
 from waymark.cases.states import CaseStatus
 from waymark.core.roles import Role
 from waymark.dataprotection.actions import retention_hold_place, retention_run_request
-from waymark.dataprotection.models import RetentionDisposal
+from waymark.dataprotection.models import RetentionDisposal, SarStatus, SubjectAccessRequest
 from waymark.dataprotection.retention import SCHEDULE_LIST, person_still_needed
 from waymark.housing.choices import AccommodationAtApplication, LossReason, ReferralRoute, TenancyType, Tenure
 from waymark.housing.models import ApplicationStage, HomelessnessApplication, TenancyPanelCase
@@ -227,6 +227,21 @@ def _enrolment(person, other, agency, user):
     )
 
 
+def _subject_access_request(person, other, agency, user):
+    officer = make_member(Role.DATA_PROTECTION_OFFICER, agency=agency)
+    return SubjectAccessRequest.objects.create(
+        agency=agency,
+        person=person,
+        received_on=OLD,
+        due_on=OLD + dt.timedelta(days=31),
+        identity_check="Passport seen at the office",
+        status=SarStatus.RELEASED,
+        opened_by=officer,
+        bundle='{"sections": []}',
+        released_at=dt.datetime.combine(OLD + dt.timedelta(days=20), dt.time(12), tzinfo=LONDON),
+    )
+
+
 KINDS: dict[str, tuple[str, Callable[..., Any]]] = {
     "closed case": ("closed_case", _closed_case),
     "referral, its subject": ("referral_not_accepted", _referral),
@@ -240,6 +255,7 @@ KINDS: dict[str, tuple[str, Callable[..., Any]]] = {
     "refuge referral": ("refuge_referral", _refuge_referral),
     "sanctuary": ("sanctuary", _sanctuary),
     "programme enrolment": ("programme_enrolment", _enrolment),
+    "subject access request": ("subject_access_request", _subject_access_request),
 }
 
 

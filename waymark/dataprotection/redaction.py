@@ -183,5 +183,6 @@ def released(bundle: dict[str, Any]) -> list[dict[str, Any]]:
                 if not item["withheld"]
             ],
         }
-        for section in bundle["sections"]
+        # A bundle disposed of under the retention schedule is empty: nothing left to release.
+        for section in bundle.get("sections", [])
     ]

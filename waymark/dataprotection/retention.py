@@ -257,13 +257,16 @@ ANONYMISED_PERSON_FIELDS = (
 
 def _blank_words_about(person_id: uuid.UUID) -> None:
     """Words about the person kept on other rows, which often say who or where she is: the
-    judgement given on her risk assessments (its level stays, for the figures), and the reasons
-    given for linking, merging and unmerging her record, with the merge's copy of the names it
-    replaced."""
+    judgement given on her risk assessments (its level stays, for the figures), the bundles of her
+    released subject access requests (a copy of everything held about her) with their identity
+    checks, words redacted by hand and reviewers' notes, and the reasons given for linking, merging
+    and unmerging her record, with the merge's copy of the names it replaced."""
+    from waymark.dataprotection.models import SarStatus, SubjectAccessRequest
     from waymark.matching.models import PersonLink, PersonMerge
     from waymark.risk.models import RiskAssessment
 
     _blank(RiskAssessment.objects.filter(person_id=person_id), "judgement_reason")
+    _blank(SubjectAccessRequest.objects.filter(person_id=person_id, status=SarStatus.RELEASED), *SAR_WORDS)
     _blank(PersonLink.objects.filter(Q(new_person_id=person_id) | Q(existing_person_id=person_id)), "reason")
     for merge in PersonMerge.objects.filter(Q(survivor_id=person_id) | Q(absorbed_id=person_id)):
         merge.reason = merge.unmerge_reason = ""
@@ -287,6 +290,29 @@ def people_on(record: Any, lookups: Iterable[str]) -> list[uuid.UUID]:
 def _anonymise_people_on(record: Any, lookups: Iterable[str], as_of: date) -> None:
     for person_id in people_on(record, lookups):
         anonymise_when_done(person_id, as_of)
+
+
+# What a subject access request holds about people: the bundle (a copy of everything held about
+# her, with the third parties' names and places it redacts), how her identity was confirmed, the
+# words redacted by hand and the reviewer's note. Its dates, status, counts and people stay.
+SAR_WORDS = ("bundle", "extra_redactions", "identity_check", "review_note")
+
+
+def sar_done_by(cutoff: date) -> Q:
+    """The subject access requests released on or before ``cutoff`` (London day). One not yet
+    released is never done: it is being answered, and keeps her (``person_still_needed``)."""
+    from waymark.dataprotection.models import SarStatus
+
+    return Q(status=SarStatus.RELEASED, released_at__date__lte=cutoff)
+
+
+def _describe_sar(sar: Any) -> tuple[str, date | None]:
+    from django.utils import timezone
+
+    return (
+        f"Subject access request received {sar.received_on:%d %B %Y}",
+        timezone.localdate(sar.released_at) if sar.released_at else None,
+    )
 
 
 def _blank(rows: Iterable[models.Model], *fields: str) -> None:
@@ -717,6 +743,20 @@ SCHEDULE_LIST = [
         ),
         describe=_described("ref", "ended_on"),
         people=ENROLMENT_PEOPLE,
+    ),
+    Schedule(
+        key="subject_access_request",
+        title="Subject access requests released (the bundle, the identity check, words redacted by hand, the "
+        "reviewer's note)",
+        default_years=2,
+        starts="the day the bundle was released",
+        source="No source we hold states a period for subject access request records: our choice, long enough to "
+        "answer a complaint about the response or a request to review it (to the agency or the ICO); the bundle "
+        "is a copy of records kept, or disposed of, under their own schedules",
+        due=_due("dataprotection.SubjectAccessRequest", "subject_access_request", sar_done_by),
+        dispose=Blank(fields=SAR_WORDS, people=("person_id",)),
+        describe=_describe_sar,
+        people=("person_id",),
     ),
 ]
 
