@@ -191,3 +191,17 @@ def test_a_request_released_two_years_ago_goes_with_the_person_it_kept(survivor,
     assert _run(dpo).counts["subject_access_request"] == 1
     assert _names(survivor) == ("", "")
     assert _words(sar) == ("", "", "", "")
+
+
+def test_the_review_queue_lists_a_due_request_by_date_and_never_its_contents(
+    survivor, specialist_agency, dpo, client_for
+):
+    from django.urls import reverse
+
+    _keeping_case(specialist_agency, survivor)
+    sar = _request(survivor, dpo, released_at=dt.datetime(2024, 3, 1, 12, tzinfo=LONDON))
+    page = client_for(dpo).get(reverse("dataprotection:retention_queue"), {"type": "subject_access_request"})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert str(sar.pk) in text and "1 March 2024" in text
+    assert not any(canary in text for canary in (*CANARIES, "CANARY-ID", "CANARY-REVIEW"))
