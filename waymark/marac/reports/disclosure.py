@@ -11,7 +11,8 @@ may read them (commissioners, the partnership lead) sees them under the rule:
 - a year's count is shown only when each of its quarters' is, so that no year less three quarters
   (each shown on another year's page) gives the fourth away;
 - the return's meetings add up to its total row, and within each row the referral sources add up
-  to the cases, as do the repeats and the cases not repeats;
+  to the cases, as do the repeats and the cases not repeats; the cases referred by the police are
+  the same figure as those referred by the kind of agency "Police", withheld together;
 - the return's total row is its quarter's performance row counted again: what either withholds,
   both do.
 """
@@ -105,6 +106,9 @@ def protect_years(by_year: list[dict[str, Any]], quarters: list[dict[str, Any]])
 RETURN_SOURCE_TOTALS = [
     ("cases", ["referrals_police", "referrals_partner", "referrals_agency_not_recorded"]),
     ("cases", [*[f"referrals_by_{kind.value}" for kind in AgencyKind], "referrals_agency_not_recorded"]),
+    # "Referred by the police" and "Referred by: Police" are one figure in two columns: withheld in
+    # one and shown in the other, it was given away (and with it the partner agencies' figure).
+    ("referrals_police", [f"referrals_by_{AgencyKind.POLICE.value}"]),
 ]
 
 
