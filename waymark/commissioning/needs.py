@@ -19,7 +19,8 @@ import argparse
 import csv
 import datetime as dt
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.commissioning.models import PopulationEstimate, RecordedIncidents
+from waymark.core.disclosure import Cost, Key
 from waymark.web.reports import register_report
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -393,6 +395,8 @@ def protected_needs_rows(
     from waymark.core.disclosure import HIDDEN, Suppressed, protect_table
 
     rows, withheld = _needs_table(first, last, area=area, through=through)
+    # No total links these cells (a year is not shown beside its quarters here), so nothing is
+    # withheld to protect another and no cost rule is needed: only the small and ``withheld``.
     protected, _, hidden = protect_table(rows, NEEDS_COUNTS, also_hidden=withheld)
     applied.record(place, hidden)
 
@@ -551,6 +555,30 @@ def needs_by_group(
     }
 
 
+# The cost rule (``core.disclosure``: which figure is withheld to protect a small one) for a split
+# by group (``group_cost``), lowest first: a "not recorded" group's figure, which a reader comparing
+# groups misses least; then a named group's. The "All" row is a total, withheld last whatever it
+# costs. Among equals, the smallest.
+MINOR_GROUP = 1
+NAMED_GROUP = 2
+
+
+def group_cost(groups: Sequence[Any]) -> Cost:
+    """What withholding a cell (keyed (row index or "total", column), ``core.disclosure.hidden_in_table``)
+    of a split loses, ``groups`` being the rows' groups in order: the tiers above (a group is "not
+    recorded" as ``outcomes.disclosure.not_recorded`` says, a linked split's coarse group too). Used
+    by needs by equality group and the dashboard's people supported in linked splits."""
+    from waymark.outcomes.disclosure import not_recorded
+
+    minor = frozenset(i for i, group in enumerate(groups) if not_recorded(group))
+
+    def cost(key: Key, hidden: AbstractSet[Key]) -> int:
+        assert isinstance(key, tuple)
+        return MINOR_GROUP if key[0] in minor else NAMED_GROUP
+
+    return cost
+
+
 def _also_hidden(split: dict[str, Any], offset: int = 0) -> set[tuple[Any, str]]:
     """The split's cells its quarters withhold (``needs_by_group``'s ``"withheld"``), keyed as
     ``core.disclosure.hidden_in_table`` keys a table's cells (its rows start at ``offset``)."""
@@ -570,14 +598,19 @@ def protect_needs_split(split: dict[str, Any], applied: Any, *, place: str = "")
 
     A split linked to another (the five ethnic groups and the 19 categories:
     ``dimensions.linked_splits``) is protected together with it, each group's row the sum of its
-    categories' rows, so that the two tables read together give no withheld figure away."""
+    categories' rows, so that the two tables read together give no withheld figure away. The
+    figures withheld to protect others are chosen by ``group_cost``: the "not recorded" group's first."""
     from waymark.commissioning.dimensions import linked_splits
     from waymark.core.disclosure import HIDDEN, Suppressed, protect_table
 
     link = linked_splits(split.get("key", ""))
     if link is None:
         rows, total, hidden = protect_table(
-            split["rows"], split["count_columns"], total_row=split["total"], also_hidden=_also_hidden(split)
+            split["rows"],
+            split["count_columns"],
+            total_row=split["total"],
+            also_hidden=_also_hidden(split),
+            cost=group_cost(split["keys"]),
         )
     else:
         other = needs_by_group(
@@ -602,6 +635,7 @@ def protect_needs_split(split: dict[str, Any], applied: Any, *, place: str = "")
             total_of=[list(range(n)), list(coarse_rows)],
             row_sums=row_sums,
             also_hidden=_also_hidden(fine) | _also_hidden(coarse, n),
+            cost=group_cost([*fine["keys"], *coarse["keys"]]),
         )
         rows = protected[:n] if split is fine else protected[n:]
         hidden = sum(
