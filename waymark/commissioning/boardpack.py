@@ -476,6 +476,9 @@ def _protect_of_which(rows: list[dict[str, Any]], applied: Applied) -> list[dict
             linked.append({"measure": f"{rows[whole]['measure']}, not {row['measure']}", "count": rest})
             row_sums.append((whole, [index, len(linked) - 1]))
             wholes.add((whole, "count"))
+    # No cell is ever chosen here to protect another (each small rest's whole is named above, and
+    # a whole, its part and its rest are then one total with two unknowns at least), so there is
+    # no choice for a cost rule to make (tests/commissioning/test_board_pack_cost.py).
     protected, _, _hidden = protect_table(
         linked, ["count"], the_rule=applied.rule, row_sums=row_sums, also_hidden=wholes
     )
