@@ -13,14 +13,25 @@ champions. The training coordinator, who keeps the register, sees them whole.
 - The page counts over whole quarters, and each quarter is protected on its own: a figure withheld
   in any quarter of the period is withheld for the period, so that no two periods compared give
   one away (a year less three of its quarters would be the fourth).
+
+Which figure is withheld to protect a small one (the cost rule, ``core.disclosure``;
+``course_cost``): a course split by audience or sector withholds, lowest first, a minor figure (the
+"Other" sector's, or the did-not-attend and cancelled counts, operational detail beside the
+bookings, attendance and completions a commissioner reads), then a headline figure (a named group's
+bookings, attendances, completions and people); among equals the smallest. The course's total is
+withheld last whatever it costs. The other tables make no such choice: confidence and the table not
+split have no totals, and a small rest of the referrals by champions has one shown part beside its
+total, which is withheld (a part before a total).
 """
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from datetime import date
 from typing import Any, cast
 
-from waymark.core.disclosure import Applied, Rule, hidden_in_table, protect, protect_table, rule, shown
+from waymark.core.disclosure import Applied, Cost, Key, Rule, hidden_in_table, protect, protect_table, rule, shown
+from waymark.training.choices import Sector
 from waymark.training.selectors import COUNT_COLUMNS, champion_referrals, confidence_change, training_counts
 
 CONFIDENCE_COLUMNS = ["answered", "more_confident"]
@@ -85,6 +96,27 @@ def _withheld_in_quarters(start: date, end: date, by: str) -> _Withheld:
     return withheld
 
 
+# The cost rule's tiers (``course_cost``): the lowest is withheld first.
+MINOR = 1  # the "Other" sector's figures; did not attend and cancelled
+HEADLINE = 2  # a named group's bookings, attendances, completions and people
+MINOR_COLUMNS = frozenset({"did_not_attend", "cancelled"})
+MINOR_GROUPS = frozenset({Sector.OTHER.label})
+
+
+def course_cost(rows: list[dict[str, Any]]) -> Cost:
+    """What withholding a cell (keyed (row index or "total", column)) of a course's rows by
+    audience or sector loses: the tiers above."""
+
+    def cost(key: Key, hidden: AbstractSet[Key]) -> int:
+        assert isinstance(key, tuple)
+        index, column = key
+        if column in MINOR_COLUMNS or (isinstance(index, int) and rows[index].get("group") in MINOR_GROUPS):
+            return MINOR
+        return HEADLINE
+
+    return cost
+
+
 def _hidden_courses(rows: list[dict[str, Any]], by: str, also_hidden: set[Any] | None = None) -> set[Any]:
     """The cells of a table by course to withhold, keyed (row index, column). Split by audience or
     sector, each course's rows are protected with the course's total (what the table by course
@@ -100,7 +132,7 @@ def _hidden_courses(rows: list[dict[str, Any]], by: str, also_hidden: set[Any] |
         part = [rows[i] for i in indexes]
         total = {column: sum(row[column] for row in part) for column in COUNT_COLUMNS}
         also = {(j, cell[1]) for j, i in enumerate(indexes) for cell in (also_hidden or ()) if cell[0] == i}
-        _, hidden = hidden_in_table(part, COUNT_COLUMNS, total_row=total, also_hidden=also)
+        _, hidden = hidden_in_table(part, COUNT_COLUMNS, total_row=total, also_hidden=also, cost=course_cost(part))
         found |= {(indexes[key[0]], key[1]) for key in cast(set[tuple[Any, str]], hidden) if isinstance(key[0], int)}
     return found
 
