@@ -304,8 +304,46 @@ def _totals(codes: set[str]) -> list[tuple[str, list[str]]]:
 ADULTS_NOT_SPLIT = "A-not-split"  # adults counted in A4 but in none of A1 to A3 (a sanctuary's sex not known)
 
 
+# The cost rule (``core.disclosure``: which figure is withheld to protect a small one), lowest first:
+# the adults not split by gender (shown nowhere) once a figure it is worked out from is withheld;
+# an "Other" or "Not known" reason or destination; any other reason not supported, reason stopped
+# or destination (a breakdown); and the people and households supported (headline). The "(all)"
+# rows are totals, withheld last whatever they cost. Among equals, the smallest.
+GIVEN_AWAY, OTHER, BREAKDOWN, HEADLINE = 0, 1, 2, 3
+_BREAKDOWNS = {"unmet": "C", "why": "D", "where": "DM"}
+_CHOICES = {"unmet": UnsuccessfulReason, "why": DepartureReason, "where": MoveOnDestination}
+_UNSPECIFIED = {"other", "not_known"}
+
+
+def figure_tier(code: str) -> int:
+    """The tier (above) of a row of the return about people, by its code."""
+    field = next((f for f in FIELDS if f.code == code), None)
+    if field is None or field.group not in _BREAKDOWNS or code in ("C0", "D0"):
+        return HEADLINE
+    values = [value for value, _ in _CHOICES[field.group].choices]
+    index = int(code.removeprefix(_BREAKDOWNS[field.group])) - 1
+    return OTHER if values[index] in _UNSPECIFIED else BREAKDOWN
+
+
+def part4_cost(cells: dict[str, int]) -> Any:
+    """What withholding a cell (a code, ``_hidden``'s) loses, for ``protect``: (its tier; then 1
+    for the adults not split, which withheld while A4 and A1 to A3 are all shown would be worked out
+    again, so it costs a little more than a headline figure until one of them is withheld, and
+    nothing after)."""
+    tiers = {code: figure_tier(code) for code in cells if code != ADULTS_NOT_SPLIT}
+    sources = ("A1", "A2", "A3", "A4")
+
+    def cost(key: Any, hidden: Any) -> tuple[int, int]:
+        if key == ADULTS_NOT_SPLIT:
+            return (GIVEN_AWAY, 0) if any(code in hidden for code in sources) else (HEADLINE, 1)
+        return (tiers[key], 0)
+
+    return cost
+
+
 def _hidden(rows: list[dict[str, Any]], the_rule: Any, also_hidden: set[Any]) -> tuple[dict[str, int], set[Any]]:
-    """The cells about people (code -> count, with ``ADULTS_NOT_SPLIT``) and the codes to hide."""
+    """The cells about people (code -> count, with ``ADULTS_NOT_SPLIT``) and the codes to hide,
+    choosing those withheld to protect others by ``part4_cost``."""
     from waymark.core.disclosure import protect
 
     by_code = {f.code: f for f in FIELDS}
@@ -316,7 +354,9 @@ def _hidden(rows: list[dict[str, Any]], the_rule: Any, also_hidden: set[Any]) ->
     }
     if {"A1", "A2", "A3", "A4"} <= set(cells):
         cells[ADULTS_NOT_SPLIT] = cells["A4"] - cells["A1"] - cells["A2"] - cells["A3"]
-    return cells, protect(cells, _totals(set(cells)), the_rule=the_rule, also_hidden=also_hidden)
+    return cells, protect(
+        cells, _totals(set(cells)), the_rule=the_rule, also_hidden=also_hidden, cost=part4_cost(cells)
+    )
 
 
 def suppress(
