@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, cast
@@ -36,7 +37,7 @@ from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
-from waymark.core.disclosure import HIDDEN, Applied, Suppressed, hidden_in_table, protect_table
+from waymark.core.disclosure import HIDDEN, Applied, Cost, Key, Suppressed, hidden_in_table, protect_table
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
@@ -262,6 +263,27 @@ class FeedbackRow:
 ROW_TOTALS = [("responses", [f"{q.key}_{p}" for p in ("positive", "other", "skipped")]) for q in QUESTIONS]
 
 
+# The cost rule (``core.disclosure``: which figure is withheld to protect a small one), lowest first:
+# a minor figure (a question's skipped answers, and every figure of the provider not recorded),
+# then a headline figure (a provider's responses, and each question's positive and other answers,
+# which its share is read from). "All providers" is the total row, withheld last whatever it costs.
+MINOR = 1
+HEADLINE = 2
+
+
+def feedback_cost(providers: list[Any]) -> Cost:
+    """What withholding a cell (keyed (row index or "total", column)) of a table by provider
+    (``providers``: the rows' provider ids, None for not recorded) loses: the tiers above."""
+    unrecorded = frozenset(i for i, pk in enumerate(providers) if pk is None)
+
+    def cost(key: Key, hidden: AbstractSet[Key]) -> int:
+        assert isinstance(key, tuple)
+        index, column = key
+        return MINOR if index in unrecorded or str(column).endswith("_skipped") else HEADLINE
+
+    return cost
+
+
 def _table(by_provider: dict[Any, dict[str, int]], providers: list[Any]) -> tuple[list[dict[str, int]], dict[str, int]]:
     rows = [dict(by_provider.get(pk) or dict.fromkeys(COUNT_COLUMNS, 0)) for pk in providers]
     return rows, {c: sum(row[c] for row in rows) for c in COUNT_COLUMNS}
@@ -274,7 +296,8 @@ def feedback_figures(start: date, end: date, applied: Applied) -> tuple[Feedback
 
     The same in every period asked: a figure the rule withholds in any one month (a lone answer,
     or the figure withheld so that it cannot be worked out) is withheld in every period that
-    contains that month. Otherwise July to August, less July, would give August's lone answer."""
+    contains that month. Otherwise July to August, less July, would give August's lone answer.
+    The figures withheld to protect others are chosen by ``feedback_cost`` (minor before headline)."""
     from waymark.organisations.models import Agency
 
     monthly = _monthly_counts(start, end)
@@ -290,7 +313,12 @@ def feedback_figures(start: date, end: date, applied: Applied) -> tuple[Feedback
     for by_provider in monthly.values():
         month_rows, month_total = _table(by_provider, providers)
         withheld_in_a_month |= hidden_in_table(
-            month_rows, COUNT_COLUMNS, total_row=month_total, row_totals=ROW_TOTALS, the_rule=applied.rule
+            month_rows,
+            COUNT_COLUMNS,
+            total_row=month_total,
+            row_totals=ROW_TOTALS,
+            the_rule=applied.rule,
+            cost=feedback_cost(providers),
         )[1]
     rows, total = _table(counts, providers)
     shown_rows, shown_total, hidden = protect_table(
@@ -300,6 +328,7 @@ def feedback_figures(start: date, end: date, applied: Applied) -> tuple[Feedback
         row_totals=ROW_TOTALS,
         the_rule=applied.rule,
         also_hidden=withheld_in_a_month,
+        cost=feedback_cost(providers),
     )
     applied.record("survivor feedback by provider", hidden)
     assert shown_total is not None
