@@ -72,6 +72,18 @@ def dpo(specialist_agency):
     return make_member(Role.DATA_PROTECTION_OFFICER, agency=specialist_agency, full_name="Dana Price")
 
 
+def run_retention(dpo, as_of=None):
+    """A retention run asked for by ``dpo`` (as of ``as_of``, today by default), carried out by the
+    worker and read back."""
+    from tests.operations.conftest import run_worker
+    from waymark.dataprotection.actions import retention_run_request
+
+    run = retention_run_request(actor=dpo, as_of=as_of)
+    run_worker()
+    run.refresh_from_db()
+    return run
+
+
 @pytest.fixture
 def second_dpo(specialist_agency):
     return make_member(Role.DATA_PROTECTION_OFFICER, agency=specialist_agency, full_name="Ravi Kaur")

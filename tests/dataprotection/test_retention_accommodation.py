@@ -16,13 +16,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from tests.dataprotection.conftest import run_retention
 from tests.dataprotection.test_retention_marac import _names, _person
-from tests.factories import AgencyFactory, make_member
-from tests.operations.conftest import run_worker
+from tests.factories import AgencyFactory
 from tests.outcomes.factories import make_case
 from waymark.cases.states import CaseStatus
-from waymark.core.roles import Role
-from waymark.dataprotection.actions import retention_run_request
 from waymark.dataprotection.retention import SCHEDULES, person_still_needed
 from waymark.dataprotection.selectors import due_for
 from waymark.housing.choices import DutyKind, PlacementType
@@ -46,11 +44,6 @@ def today():
 
 
 @pytest.fixture
-def dpo(specialist_agency):
-    return make_member(Role.DATA_PROTECTION_OFFICER, agency=specialist_agency, full_name="Dana Price")
-
-
-@pytest.fixture
 def survivor(specialist_agency):
     """Her specialist case closed in May 2019 is due on 15 June 2026: its disposal anonymises her
     unless something else still needs her."""
@@ -65,11 +58,7 @@ def survivor(specialist_agency):
     return person
 
 
-def _run(dpo, as_of=None):
-    run = retention_run_request(actor=dpo, as_of=as_of)
-    run_worker()
-    run.refresh_from_db()
-    return run
+_run = run_retention
 
 
 # --- Sanctuary ---------------------------------------------------------------------------------

@@ -17,13 +17,13 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from tests.dataprotection.conftest import run_retention
 from tests.factories import AgencyFactory, make_member
-from tests.operations.conftest import run_worker
 from tests.outcomes.factories import make_case
 from waymark.audit.models import AuditAction, AuditEvent
 from waymark.cases.states import CaseStatus
 from waymark.core.roles import Role
-from waymark.dataprotection.actions import retention_hold_place, retention_run_request
+from waymark.dataprotection.actions import retention_hold_place
 from waymark.dataprotection.models import RetentionDisposal, SarStatus, SubjectAccessRequest
 from waymark.dataprotection.retention import SCHEDULE_LIST, person_still_needed
 from waymark.housing.choices import AccommodationAtApplication, LossReason, ReferralRoute, TenancyType, Tenure
@@ -58,11 +58,6 @@ def today():
         yield
 
 
-@pytest.fixture
-def dpo(specialist_agency):
-    return make_member(Role.DATA_PROTECTION_OFFICER, agency=specialist_agency, full_name="Dana Price")
-
-
 def _person(agency, given, family, *, role=PersonRole.SURVIVOR, sex=Sex.FEMALE):
     person = Person.objects.create(
         held_by=agency, given_name=given, family_name=family, primary_role=role, sex=sex, ref=f"LIST-{given}"
@@ -88,11 +83,7 @@ def _anonymised(person) -> bool:
     )
 
 
-def _run(dpo, as_of=None):
-    run = retention_run_request(actor=dpo, as_of=as_of)
-    run_worker()
-    run.refresh_from_db()
-    return run
+_run = run_retention
 
 
 # --- One record past its period, of each type the schedule knows, about ``person`` -------------

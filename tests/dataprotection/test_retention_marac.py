@@ -18,13 +18,11 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from tests.factories import make_member
-from tests.operations.conftest import run_worker
+from tests.dataprotection.conftest import run_retention
 from tests.outcomes.factories import make_case
 from waymark.audit.models import AuditAction, AuditEvent
 from waymark.cases.states import CaseStatus
-from waymark.core.roles import Role
-from waymark.dataprotection.actions import retention_hold_place, retention_run_request
+from waymark.dataprotection.actions import retention_hold_place
 from waymark.dataprotection.models import RetentionDisposal, RetentionRun
 from waymark.dataprotection.retention import SCHEDULES, person_still_needed
 from waymark.dataprotection.selectors import due_for
@@ -69,11 +67,6 @@ FLAG_NOTE = "CANARY-FLAG dismissed: she has left the area for Canaryford"
 def today():
     with time_machine.travel(dt.datetime(2026, 6, 15, 12, 0, tzinfo=LONDON), tick=False):
         yield
-
-
-@pytest.fixture
-def dpo(specialist_agency):
-    return make_member(Role.DATA_PROTECTION_OFFICER, agency=specialist_agency, full_name="Dana Price")
 
 
 def _person(agency, given, family, *, role=PersonRole.SURVIVOR, born=None, sex=Sex.FEMALE):
@@ -145,11 +138,7 @@ def _due_ids(as_of):
     return set(due_for("marac_case", as_of).values_list("pk", flat=True))
 
 
-def _run(dpo, as_of=None):
-    run = retention_run_request(actor=dpo, as_of=as_of)
-    run_worker()
-    run.refresh_from_db()
-    return run
+_run = run_retention
 
 
 def figures() -> dict[str, str]:

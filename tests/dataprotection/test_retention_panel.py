@@ -16,14 +16,13 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from tests.dataprotection.conftest import run_retention
 from tests.factories import AgencyFactory, make_member
-from tests.operations.conftest import run_worker
 from tests.outcomes.factories import make_case
 from waymark.audit.models import AuditAction, AuditEvent
 from waymark.cases.states import CaseStatus
 from waymark.commissioning.boardpack import board_pack_content
 from waymark.core.roles import Role
-from waymark.dataprotection.actions import retention_run_request
 from waymark.dataprotection.models import RetentionDisposal
 from waymark.dataprotection.retention import SCHEDULES, person_still_needed
 from waymark.dataprotection.selectors import due_for
@@ -59,11 +58,6 @@ TENANCY = "SMT-CANARY-40210"
 def today():
     with time_machine.travel(dt.datetime(2026, 6, 15, 12, 0, tzinfo=LONDON), tick=False):
         yield
-
-
-@pytest.fixture
-def dpo(specialist_agency):
-    return make_member(Role.DATA_PROTECTION_OFFICER, agency=specialist_agency, full_name="Dana Price")
 
 
 @pytest.fixture
@@ -139,11 +133,7 @@ def _named(person) -> bool:
     return (person.given_name, person.family_name) == ("Josephine", "Wrenfield")
 
 
-def _run(dpo, as_of=None):
-    run = retention_run_request(actor=dpo, as_of=as_of)
-    run_worker()
-    run.refresh_from_db()
-    return run
+_run = run_retention
 
 
 def _old_closed_case(specialist_agency, survivor):

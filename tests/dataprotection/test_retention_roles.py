@@ -19,13 +19,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from tests.dataprotection.conftest import run_retention
 from tests.dataprotection.test_retention_marac import _heard, _meeting, _names, _person
-from tests.factories import AgencyFactory, make_member
-from tests.operations.conftest import run_worker
+from tests.factories import AgencyFactory
 from tests.outcomes.factories import make_assessment, make_case
 from waymark.cases.states import CaseStatus
-from waymark.core.roles import Role
-from waymark.dataprotection.actions import retention_run_request
 from waymark.dataprotection.models import SarStatus, SubjectAccessRequest
 from waymark.dataprotection.retention import person_still_needed
 from waymark.outcomes.models import OutcomeMeasure, Stage
@@ -50,16 +48,7 @@ def today():
         yield
 
 
-@pytest.fixture
-def dpo(specialist_agency):
-    return make_member(Role.DATA_PROTECTION_OFFICER, agency=specialist_agency, full_name="Dana Price")
-
-
-def _run(dpo, as_of=None):
-    run = retention_run_request(actor=dpo, as_of=as_of)
-    run_worker()
-    run.refresh_from_db()
-    return run
+_run = run_retention
 
 
 @pytest.fixture

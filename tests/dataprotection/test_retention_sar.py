@@ -17,14 +17,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from tests.dataprotection.conftest import run_retention
 from tests.dataprotection.test_retention_marac import _names, _person
-from tests.factories import make_member
-from tests.operations.conftest import run_worker
 from tests.outcomes.factories import make_case
 from waymark.audit.models import AuditAction, AuditEvent
 from waymark.cases.states import CaseStatus
-from waymark.core.roles import Role
-from waymark.dataprotection.actions import retention_run_request
 from waymark.dataprotection.models import RetentionDisposal, SarStatus, SubjectAccessRequest
 from waymark.dataprotection.redaction import released
 from waymark.dataprotection.retention import SCHEDULES, person_still_needed
@@ -67,11 +64,6 @@ def today():
 
 
 @pytest.fixture
-def dpo(specialist_agency):
-    return make_member(Role.DATA_PROTECTION_OFFICER, agency=specialist_agency, full_name="Dana Price")
-
-
-@pytest.fixture
 def survivor(specialist_agency):
     return _person(specialist_agency, "Josephine", "Wrenfield")
 
@@ -99,11 +91,7 @@ def _words(sar):
     return sar.bundle, sar.extra_redactions, sar.identity_check, sar.review_note
 
 
-def _run(dpo, as_of=None):
-    run = retention_run_request(actor=dpo, as_of=as_of)
-    run_worker()
-    run.refresh_from_db()
-    return run
+_run = run_retention
 
 
 def _keeping_case(agency, person):
