@@ -41,7 +41,7 @@ from django.utils.dateformat import format as date_format
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
-from waymark.core import locationscan
+from waymark.core.keptreasons import refuse_locating_reason
 from waymark.core.sequences import next_reference
 from waymark.incidents.escalation import Escalation, escalation_for
 from waymark.marac.actions import lock_case
@@ -601,15 +601,8 @@ def marac_referral_use_known_person(
         raise ValidationError({"reason": "The reason must be 2,000 characters or fewer"})
     # The reason is the audit row's justification, kept (encrypted, in the hash chain) as long as
     # the trail, after the referral and the people on it are disposed of: nothing that could
-    # locate anyone may go in it. Refused, not warned about: a reason never needs an address.
-    locating = sorted({finding.kind for finding in locationscan.located(reason)})
-    if locating:
-        raise ValidationError(
-            {
-                "reason": f"The reason must not include a {' or a '.join(locating)}: it is kept in the audit "
-                "trail after the referral is disposed of. Say why without contact details"
-            }
-        )
+    # locate anyone may go in it (the shared rule for kept reasons).
+    refuse_locating_reason(reason)
     if person.pk not in {c["person"].pk for c in known_to_marac(marac_case, role=role)}:
         raise ValidationError({"person": "Choose one of the people offered"})
     other = marac_case.perpetrator if role == "victim" else marac_case.victim
