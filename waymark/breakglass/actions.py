@@ -1,7 +1,9 @@
 """Breaking glass and reviewing it. Atomic, validated first, audited in the same transaction.
 
 The audit rows name the grant and the person by id only; the justification is stored encrypted
-on the grant, never in the audit row.
+on the grant, never in the audit row. The grant is kept after the person's records are disposed
+of (no retention schedule disposes of it), so neither its justification nor the auditor's review
+notes may hold a postcode, phone number or street address (``waymark.core.keptreasons``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditEvent, AuditOutcome
 from waymark.breakglass.access import REVIEWER_ROLES, may_break_glass
 from waymark.breakglass.models import BreakGlassGrant, BreakGlassReason, ReviewOutcome
+from waymark.core import keptreasons
 from waymark.core.roles import Role
 from waymark.core.tasks import queue_email
 from waymark.people.models import Person
@@ -121,6 +124,8 @@ def _open(*, actor: User, person_id: uuid.UUID | str, reason: str, justification
         errors["reason"] = "Choose why you need emergency access"
     if len(justification.strip()) < MIN_JUSTIFICATION:
         errors["justification"] = f"Explain in at least {MIN_JUSTIFICATION} characters why you need this record now"
+    elif locating := keptreasons.refusal(justification, label="The explanation"):
+        errors["justification"] = locating
     if hours not in DURATION_CHOICES_HOURS:
         errors["hours"] = "Choose how long you need access for"
     try:
@@ -204,6 +209,8 @@ def break_glass_review(*, actor: User, grant: BreakGlassGrant, outcome: str, not
         errors["outcome"] = "Choose whether the use was justified"
     if outcome == ReviewOutcome.NOT_JUSTIFIED and not notes.strip():
         errors["notes"] = "Say what was wrong with this use"
+    elif locating := keptreasons.refusal(notes, label="The review notes"):
+        errors["notes"] = locating
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

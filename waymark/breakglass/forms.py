@@ -8,6 +8,7 @@ from django import forms
 
 from waymark.breakglass.actions import DURATION_CHOICES_HOURS
 from waymark.breakglass.models import BreakGlassReason, ReviewOutcome
+from waymark.core.keptreasons import HINT as KEPT_REASON_HINT
 from waymark.web.forms import radios_field, text_field
 
 
@@ -23,7 +24,7 @@ class BreakGlassForm(forms.Form):
     )
     justification = forms.CharField(
         label="Explain what is happening",
-        help_text="An auditor will read this and review your access. Do not write an address or phone number.",
+        help_text=f"An auditor will read this and review your access. {KEPT_REASON_HINT}",
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Explain why you need this record now"},
@@ -42,7 +43,11 @@ class ReviewForm(forms.Form):
         "Was this use justified?", ReviewOutcome.choices, required_message="Choose whether the use was justified"
     )
     notes = text_field(
-        "Review notes", required=False, max_length=4000, rows=4, help_text="Required when the use was not justified."
+        "Review notes",
+        required=False,
+        max_length=4000,
+        rows=4,
+        help_text=f"Required when the use was not justified. {KEPT_REASON_HINT}",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
