@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
+from waymark.core.keptreasons import refuse_locating_reason
 from waymark.core.roles import Role
 from waymark.risk.choices import Answer, AssessmentSource, RiskLevel
 from waymark.risk.config import thresholds_for
@@ -204,7 +205,8 @@ def risk_assessment_record(
 @transaction.atomic
 def risk_assessment_archive(*, actor: User, assessment: RiskAssessment, reason: str) -> RiskAssessment:
     """Archives an assessment recorded in error (archive, never delete). Team managers only;
-    the reason is required and kept in the audit row's justification."""
+    the reason is required and kept in the audit row's justification, so it may not hold a
+    postcode, phone number or street address (``waymark.core.keptreasons``)."""
     if Role.TEAM_MANAGER not in actor.roles:
         raise PermissionDenied("Only a team manager can archive a risk assessment.")
     reason = reason.strip()
@@ -212,6 +214,7 @@ def risk_assessment_archive(*, actor: User, assessment: RiskAssessment, reason: 
         raise ValidationError({"reason": "Explain why this assessment should be archived."})
     if assessment.archived_at is not None:
         raise ValidationError({"reason": "This assessment is already archived."})
+    refuse_locating_reason(reason)  # the justification outlives the assessment and the person
     assessment.archived_at = timezone.now()
     assessment.save(update_fields=["archived_at", "modified_at"])
     audit_record(

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from waymark.core.keptreasons import HINT as KEPT_REASON_HINT
 from waymark.risk.choices import Answer, RiskLevel
 from waymark.risk.models import RiskInstrument, RiskItem
 
@@ -65,7 +66,7 @@ class RiskChecklistForm(forms.Form):
 class ArchiveForm(forms.Form):
     reason = forms.CharField(
         label="Why archive this assessment",
-        help_text="For example, it was recorded against the wrong person. The reason is kept in the audit trail.",
+        help_text=f"For example, it was recorded against the wrong person. {KEPT_REASON_HINT}",
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Explain why this assessment should be archived."},
