@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
+from waymark.core.keptreasons import refuse_locating_reason
 from waymark.core.versioning import claim_version
 from waymark.organisations.models import Agency
 from waymark.people import access
@@ -362,6 +363,7 @@ def person_archive(*, actor: User, person: Person, reason: str) -> Person:
         raise ValidationError({"reason": "This record is already archived"})
     if not reason.strip():
         raise ValidationError({"reason": "Say why the record is being archived"})
+    refuse_locating_reason(reason)  # the justification outlives the record's disposal
     person.archived_at = timezone.now()
     person.save(update_fields=["archived_at", "modified_at"])
     audit_record(actor=actor, action=AuditAction.ARCHIVE, obj=person, justification=reason.strip())

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from waymark.core.keptreasons import HINT as KEPT_REASON_HINT
 from waymark.core.versioning import VersionedFormMixin, versioned_initial
 from waymark.people.choices import (
     AddressKind,
@@ -175,7 +176,7 @@ class ArchiveForm(forms.Form):
         label="Why is this record being archived?",
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example: a duplicate of another record. Do not include personal details.",
+        help_text=f"For example: a duplicate of another record. Do not include personal details. {KEPT_REASON_HINT}",
     )
 
 
