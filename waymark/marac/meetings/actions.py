@@ -33,6 +33,7 @@ from django.utils import timezone
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.dates import meeting_day_refusal
+from waymark.core.keptreasons import refuse_locating_reason
 from waymark.core.versioning import StaleEdit, claim_version
 from waymark.marac.actions import lock_case
 from waymark.marac.meetings.access import (
@@ -302,6 +303,8 @@ def meeting_cancel(*, actor: User, meeting: MaracMeeting, reason: str) -> MaracM
     note such as "the room fell through"): it is kept as the audit row's justification, encrypted
     at rest and out of the row itself (``waymark.audit.models.Justification``), and shown on the
     meeting's page to those who may read the meeting (``waymark.audit.justifications.given_for``).
+    Kept as long as the trail, after the cases are disposed of, it may not hold a postcode, phone
+    number or street address (``waymark.core.keptreasons``).
 
     Every case listed at the meeting goes back to the accepted referrals awaiting a meeting, as
     ``agenda_remove`` does, its version moved on (``lock_case``) so a form read before the
@@ -316,6 +319,7 @@ def meeting_cancel(*, actor: User, meeting: MaracMeeting, reason: str) -> MaracM
         raise ValidationError({"reason": "Enter why the meeting is cancelled"})
     if len(reason) > CANCEL_REASON_MAX:
         raise ValidationError({"reason": f"The reason must be {CANCEL_REASON_MAX} characters or fewer"})
+    refuse_locating_reason(reason)  # kept in the audit trail after the cases are disposed of
     returned = 0
     for listed in agenda(meeting):
         marac_case = lock_case(listed)

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.forms.utils import ErrorDict
 
+from waymark.core.keptreasons import HINT as KEPT_REASON_HINT
 from waymark.core.locationscan import CONFIRM_FIELD, LocationCheckMixin
 from waymark.core.versioning import READ_STATE_FIELD, VersionedFormMixin, seal, unseal
 from waymark.marac.meetings.actions import CANCEL_REASON_MAX, MAX_SCHEDULE_WEEKS
@@ -78,7 +79,7 @@ class MeetingCancelForm(forms.Form):
         max_length=CANCEL_REASON_MAX,
         rows=2,
         required_message="Enter why the meeting is cancelled",
-        help_text="For example, the room is no longer available. Do not include personal details.",
+        help_text=f"For example, the room is no longer available. Do not include personal details. {KEPT_REASON_HINT}",
     )
 
 
