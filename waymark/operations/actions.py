@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
+from waymark.core.keptreasons import refuse_locating_reason
 from waymark.core.roles import Role
 from waymark.core.tasks import ATTEMPT_KWARG
 from waymark.operations.models import TaskFollowUp
@@ -62,6 +63,7 @@ def task_dismiss(*, actor: User, result_id: UUID | str, reason: str) -> TaskFoll
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why this job does not need to run again."})
+    refuse_locating_reason(reason)  # the justification is kept as long as the audit trail
     result = _check(actor, result_id)
     follow_up = TaskFollowUp.objects.create(
         task_result=result, decision=TaskFollowUp.Decision.DISMISSED, decided_by=actor
