@@ -1,5 +1,6 @@
 from django import forms
 
+from waymark.core.keptreasons import HINT as KEPT_REASON_HINT
 from waymark.web.forms import radios_field, text_field
 
 
@@ -35,7 +36,7 @@ class ExportForm(forms.Form):
         "Why do you need the locating details?",
         required=False,
         help_text="Only for an export with locating details. The administrator who approves it reads this. "
-        "Do not name anyone.",
+        f"Do not name anyone. {KEPT_REASON_HINT}",
         max_length=2000,
         rows=3,
     )

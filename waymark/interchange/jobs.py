@@ -33,6 +33,7 @@ from django.utils import timezone
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.core.daily import register_daily
+from waymark.core.keptreasons import refuse_locating_reason
 from waymark.core.roles import Role
 from waymark.core.tasks import background_task, enqueue_after_commit, queue_email
 from waymark.interchange.actions import ImportReport, export_files, interchange_import_files
@@ -355,6 +356,7 @@ def export_job_request(
         )
     if len(reason) > EXPORT_REASON_MAX:
         raise ValidationError({"reason": f"The reason must be at most {EXPORT_REASON_MAX} characters."})
+    refuse_locating_reason(reason)  # the justification is kept as long as the audit trail
     job = ExportJob.objects.create(
         requested_by=actor,
         for_spreadsheet=for_spreadsheet,
