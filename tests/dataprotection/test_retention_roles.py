@@ -95,14 +95,22 @@ def _other_case(specialist_agency, idva, *, closed_on):
     )
 
 
+def _order_dates(case, *, expires_on):
+    """An order on an open case is granted in 2025 and in force on the run's day; one on a closed
+    case ended when the case closed (an order still in force keeps its parties whatever its case's
+    dates: tests/dataprotection/test_retention_orders.py)."""
+    if case.closed_on is None:
+        return {"granted_on": D(2025, 1, 13), "expires_on": expires_on}
+    return {"granted_on": case.closed_on - dt.timedelta(days=365), "expires_on": case.closed_on}
+
+
 def _order_against(case, person, idva):
     order = LegalOrder.objects.create(
         case=case,
         kind=OrderKind.NON_MOLESTATION,
         status=OrderStatus.GRANTED,
-        applied_on=D(2025, 1, 6),
-        granted_on=D(2025, 1, 13),
-        expires_on=D(2027, 1, 13),
+        applied_on=D(2018, 1, 6),
+        **_order_dates(case, expires_on=D(2027, 1, 13)),
         against=person,
         terms="Not to contact her",
         recorded_by=idva,
@@ -116,7 +124,7 @@ def _order_protects(case, person, idva):
         case=case,
         kind=OrderKind.NON_MOLESTATION,
         status=OrderStatus.GRANTED,
-        granted_on=D(2025, 1, 13),
+        **_order_dates(case, expires_on=None),
         against=respondent,
         recorded_by=idva,
     )
