@@ -26,6 +26,7 @@ from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.crypto import keyed_digest
+from waymark.core.keptreasons import refuse_locating_reason
 from waymark.matching.engine import SearchQuery
 from waymark.matching.models import SearchAlert
 
@@ -85,7 +86,10 @@ def search_alert_raise(*, actor: User, varied_field: str, searches: int) -> Sear
 
 @transaction.atomic
 def search_alert_review(*, actor: User, alert: SearchAlert, note: str) -> SearchAlert:
-    """An auditor marks an alert reviewed, with what they found. Audited (UPDATE)."""
+    """An auditor marks an alert reviewed, with what they found. Audited (UPDATE). The alert is
+    kept after the records searched for are disposed of, so the note may not hold a postcode,
+    phone number or street address (``waymark.core.keptreasons``)."""
+    refuse_locating_reason(note, field="note", label="What you found")
     alert = SearchAlert.objects.select_for_update().get(pk=alert.pk)
     if alert.reviewed_at is not None:
         return alert

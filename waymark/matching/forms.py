@@ -9,6 +9,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
+from waymark.core.keptreasons import HINT as KEPT_REASON_HINT
 from waymark.matching.engine import SearchQuery
 
 
@@ -67,5 +68,6 @@ class SearchAlertReviewForm(forms.Form):
         label="What you found",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
-        help_text="For example, who you spoke to and why the searches were made. Do not type the search terms.",
+        help_text="For example, who you spoke to and why the searches were made. Do not type the search terms. "
+        + KEPT_REASON_HINT,
     )

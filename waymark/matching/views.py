@@ -21,6 +21,7 @@ from waymark.matching.forms import MatchSearchForm, SearchAlertReviewForm
 from waymark.matching.models import SearchAlert
 from waymark.matching.selectors import search_for_user
 from waymark.matching.throttle import search_allowed
+from waymark.web.actions import run_action
 
 if TYPE_CHECKING:
     from waymark.accounts.http import AuthenticatedHttpRequest
@@ -95,9 +96,12 @@ def alert_review(request: AuthenticatedHttpRequest, alert_id: str) -> HttpRespon
     except (SearchAlert.DoesNotExist, ValueError, TypeError) as missing:
         raise Http404 from missing
     form = SearchAlertReviewForm(request.POST or None)
-    if request.method == "POST" and alert.reviewed_at is None and form.is_valid():
-        search_alert_review(actor=request.user, alert=alert, note=form.cleaned_data["note"])
-        return redirect("matching:alerts")
+    if request.method == "POST" and alert.reviewed_at is None:
+        reviewed = run_action(
+            form, lambda data: search_alert_review(actor=request.user, alert=alert, note=data["note"])
+        )
+        if reviewed is not None:
+            return redirect("matching:alerts")
     if request.method == "GET":
         audit_record(actor=request.user, action=AuditAction.VIEW, obj=alert, detail={"page": "search_alert"})
     return render(request, "matching/alert_review.html", {"alert": alert, "form": form})
