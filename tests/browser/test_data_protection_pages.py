@@ -73,4 +73,4 @@ def test_a_data_protection_officer_answers_a_request(page: Any, officer_and_subj
     click(page, "button", "Send for review by a second person")
     assert "another data protection officer must review it" in page.locator("main").inner_text()
     visit(page, "/data-protection/retention/")
-    click(page, "link", "Referrals not accepted (signposted or declined) (0)")
+    click(page, "link", "Referrals no case was opened from (signposted, declined or never decided) (0)")

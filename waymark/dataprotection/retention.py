@@ -96,8 +96,8 @@ def person_still_needed(person_id: uuid.UUID, as_of: date) -> bool:
     return (
         Case.objects.filter(person_id=person_id, pk__in=live_cases).exists()
         or _on_live_case(person_id, live_cases)
-        or Referral.objects.filter(named_on_referral).filter(received_on__gt=referral_cutoff).exists()
         or _party_to_order_in_force(person_id, as_of)
+        or Referral.objects.filter(named_on_referral).exclude(referral_done_by(referral_cutoff)).exists()
         or Referral.objects.filter(named_on_referral).filter(case__in=live_cases).exists()
         or Incident.objects.filter(either, occurred_on__gt=SCHEDULES["incident"].cutoff(as_of)).exists()
         or MaracCase.objects.filter(either).filter(marac_involved_after(marac_cutoff)).exists()
@@ -377,17 +377,36 @@ def _describe_case(case: Any) -> tuple[str, date | None]:
     return case.number, case.closed_on
 
 
-# --- Referrals not accepted: 2 years after the decision -----------------------------------------
+# --- Referrals no case was opened from: 2 years after their last day ----------------------------
+
+
+def referral_done_by(cutoff: date) -> Q:
+    """The referrals whose last day was on or before ``cutoff``: the latest of the day received,
+    triaged and decided (accepted, signposted or declined) and of every change of its status. So a
+    decided referral runs from its decision; one never decided from its last activity (left
+    undecided, it must neither keep her for ever nor go while she stays named); and an imported one
+    (the importer records no decision time, only its status and one status change on the day
+    received) from that day. Its negation keeps the people it names (``person_still_needed``),
+    whatever its outcome; a referral a case was opened from is the case's to dispose of
+    (``_referrals_due``), and keeps them while the case does."""
+    from waymark.referrals.models import ReferralStatusChange
+
+    changed_later = ReferralStatusChange.objects.filter(referral=OuterRef("pk"), changed_at__date__gt=cutoff)
+    return (
+        Q(received_on__lte=cutoff)
+        & ~Q(triaged_at__date__gt=cutoff)
+        & ~Q(decided_at__date__gt=cutoff)
+        & ~Q(Exists(changed_later))
+    )
 
 
 def _referrals_due(as_of: date) -> models.QuerySet[Any]:
+    """The referrals no case was opened from (signposted, declined, never decided, or imported as
+    accepted without their case) whose last day is past the period."""
     from waymark.referrals.models import Referral
-    from waymark.referrals.states import ReferralStatus
 
     cutoff = SCHEDULES["referral_not_accepted"].cutoff(as_of)
-    return Referral.objects.filter(
-        status__in=[ReferralStatus.SIGNPOSTED, ReferralStatus.DECLINED], decided_at__date__lte=cutoff
-    )
+    return Referral.objects.filter(case__isnull=True).filter(referral_done_by(cutoff))
 
 
 def _dispose_referral(referral: Any, as_of: date) -> None:
@@ -409,7 +428,11 @@ def _dispose_referral(referral: Any, as_of: date) -> None:
 
 
 def _describe_referral(referral: Any) -> tuple[str, date | None]:
-    return referral.number, referral.decided_at.date() if referral.decided_at else None
+    """The referral's last day, as ``referral_done_by`` compares it (London days), for the queue."""
+    from django.utils import timezone
+
+    moments = [referral.triaged_at, referral.decided_at, *referral.status_changes.values_list("changed_at", flat=True)]
+    return referral.number, max([referral.received_on, *(timezone.localdate(m) for m in moments if m is not None)])
 
 
 # --- MARAC cases: 6 years after her last involvement with MARAC ---------------------------------
@@ -643,9 +666,9 @@ SCHEDULE_LIST = [
     ),
     Schedule(
         key="referral_not_accepted",
-        title="Referrals not accepted (signposted or declined)",
+        title="Referrals no case was opened from (signposted, declined or never decided)",
         default_years=2,
-        starts="the day it was signposted or declined",
+        starts="its last day: the decision, or if never decided its last activity (received, triaged)",
         source="Enough to answer a re-referral or a complaint about the decision; no case was opened",
         due=_referrals_due,
         dispose=_dispose_referral,
