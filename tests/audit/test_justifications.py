@@ -8,6 +8,7 @@ import importlib
 from types import SimpleNamespace
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
@@ -15,10 +16,12 @@ from django.utils import timezone
 
 from tests.audit.helpers import make_events, tamper, verify
 from tests.people.factories import PersonFactory
+from waymark.audit.actions import audit_record
 from waymark.audit.chain import GENESIS_HASH, compute_hash, first_problem, hashed_justification, justification_id
 from waymark.audit.models import JUSTIFICATION_REF, AuditAction, AuditEvent, Justification
 from waymark.core.crypto import encrypt_text
 from waymark.people import actions as people_actions
+from waymark.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +35,13 @@ def survivor(specialist_agency):
 
 
 def _archive(manager, survivor) -> AuditEvent:
-    people_actions.person_archive(actor=manager, person=survivor, reason=CANARY)
+    """A person archived with a reason that locates her, written as such a reason was before the
+    actions refused one (``waymark.core.keptreasons``): text like it is still in the trail, and
+    must still be kept out of the row, encrypted and shown only on the record's page."""
+    with pytest.raises(ValidationError):
+        people_actions.person_archive(actor=manager, person=survivor, reason=CANARY)
+    Person.objects.filter(pk=survivor.pk).update(archived_at=timezone.now())
+    audit_record(actor=manager, action=AuditAction.ARCHIVE, obj=survivor, justification=CANARY)
     return AuditEvent.objects.get(action=AuditAction.ARCHIVE, object_id=str(survivor.pk))
 
 
