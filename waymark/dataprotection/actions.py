@@ -266,29 +266,43 @@ def retention_run_request(*, actor: User, as_of: date | None = None) -> Retentio
     return run
 
 
-def _anonymise_people_left_by_marac(run: RetentionRun) -> None:
-    """Runs before MARAC disposal anonymised the people on a case left someone known only through
-    MARAC named, the case itself in the ledger and never due again: each is anonymised now, once
-    nothing else about them is kept, one transaction and one audit row (by id) each."""
-    from waymark.dataprotection.retention import anonymise_when_done, marac_people_left_named, person_still_needed
+def _anonymise_people_left_named(run: RetentionRun) -> None:
+    """After the schedules, everyone still named on a record this or an earlier run disposed of
+    (``people_left_named``) is anonymised once nothing about them is kept (``person_still_needed``):
+    a child or an order's party on a case disposed of before, someone kept then only by a risk
+    assessment or an order since expired, someone known only through MARAC whom a run from before
+    MARAC disposal reached its people left named. One transaction and one audit row (by id, naming
+    the schedule whose disposed record left them named) each. Each person is asked about once."""
+    from waymark.dataprotection.retention import (
+        SCHEDULE_LIST,
+        anonymise_when_done,
+        people_left_named,
+        person_still_needed,
+    )
 
-    for person_id in marac_people_left_named(run.as_of):
-        with transaction.atomic():
-            if person_still_needed(person_id, run.as_of):
+    asked: set[uuid.UUID] = set()
+    for schedule in SCHEDULE_LIST:
+        # The ids first, as for the records: no cursor held open across the commits.
+        for person_id in list(people_left_named(schedule.key, run.as_of).values_list("pk", flat=True)):
+            if person_id in asked:
                 continue
-            anonymise_when_done(person_id, run.as_of)
-            audit_record(
-                actor=run.requested_by,
-                action=AuditAction.ARCHIVE,
-                object_type=Person._meta.label_lower,
-                object_id=str(person_id),
-                detail={
-                    "retention": "marac_case",
-                    "method": "anonymised",
-                    "run": str(run.pk),
-                    "left_by_earlier_run": True,
-                },
-            )
+            asked.add(person_id)
+            with transaction.atomic():
+                if person_still_needed(person_id, run.as_of):
+                    continue
+                anonymise_when_done(person_id, run.as_of)
+                audit_record(
+                    actor=run.requested_by,
+                    action=AuditAction.ARCHIVE,
+                    object_type=Person._meta.label_lower,
+                    object_id=str(person_id),
+                    detail={
+                        "retention": schedule.key,
+                        "method": "anonymised",
+                        "run": str(run.pk),
+                        "left_by_earlier_run": True,
+                    },
+                )
 
 
 def retention_run_execute(*, run_id: uuid.UUID | str) -> RetentionRun:
@@ -320,7 +334,7 @@ def retention_run_execute(*, run_id: uuid.UUID | str) -> RetentionRun:
                     detail={"retention": schedule.key, "method": "anonymised", "run": str(run.pk)},
                 )
             counts[schedule.key] += 1
-    _anonymise_people_left_by_marac(run)
+    _anonymise_people_left_named(run)
     run.counts = counts
     run.status = RetentionRunStatus.DONE
     run.finished_at = timezone.now()

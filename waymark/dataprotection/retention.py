@@ -512,29 +512,44 @@ def _describe_marac(marac_case: Any) -> tuple[str, date | None]:
     return marac_case.ref or "MARAC case", marac_last_involved(marac_case)
 
 
-def marac_people_left_named(as_of: date) -> list[uuid.UUID]:
-    """The people on MARAC cases an earlier run disposed of who still have a name. Until MARAC
-    disposal anonymised the people on the case, a run blanked the case's words and left someone
-    known only through MARAC named for ever (the ledger keeps the case from being due again); each
-    run reaches them here. Only cases in the ledger count: a case past its period but on hold keeps
-    its people. Whoever another record still needs stays named until that record is disposed of."""
+# --- People left named: reached by every run ---------------------------------------------------
+
+
+def _ledger_ids(record_type: str) -> models.QuerySet[Any]:
+    """The ids of the records of ``record_type`` in the ledger, as a subquery for ``pk__in``. The
+    ledger holds them as text (``str(uuid)``): PostgreSQL casts that to its uuid; SQLite stores a
+    uuid as its 32 hex digits, without the hyphens."""
+    from django.db import connection
+    from django.db.models import F, UUIDField, Value
+    from django.db.models.functions import Cast, Replace
+
     from waymark.dataprotection.models import RetentionDisposal
-    from waymark.marac.models import MaracCase
+
+    if connection.vendor == "postgresql":
+        as_key: Any = Cast("record_id", output_field=UUIDField())
+    else:
+        as_key = Replace(F("record_id"), Value("-"), Value(""))
+    return RetentionDisposal.objects.filter(record_type=record_type).annotate(key=as_key).values("key")
+
+
+def people_left_named(record_type: str, as_of: date) -> models.QuerySet[Any]:
+    """The people still named on a record of ``record_type`` that this or an earlier run disposed
+    of, in any of its roles (``Schedule.people``), not merged into another record (those go with
+    it: ``anonymise_when_done``). Whatever kept them when the record went (another record, an order
+    then in force, a recent risk assessment, a hold), or a run from before disposal reached everyone
+    on a record, may keep them no longer: nothing else would ever revisit them, since the record is
+    never due again. One query, set-based (the ledger and the records as subqueries, no list of
+    ids); the caller asks ``person_still_needed`` of each. Records past their period but on hold
+    are not in the ledger, so they keep their people."""
     from waymark.people.models import Person
 
-    named = Person.objects.filter(~Q(given_name="", family_name="") | Q(ref__isnull=False)).values("pk")
-    rows = list(
-        MaracCase.objects.exclude(marac_involved_after(SCHEDULES["marac_case"].cutoff(as_of)))
-        .filter(Q(victim__in=named) | Q(perpetrator__in=named))
-        .values_list("pk", "victim_id", "perpetrator_id")
-    )
-    disposed = set(
-        RetentionDisposal.objects.filter(
-            record_type="marac_case", record_id__in=[str(pk) for pk, _, _ in rows]
-        ).values_list("record_id", flat=True)
-    )
-    on_disposed = {person_id for pk, *people in rows if str(pk) in disposed for person_id in people if person_id}
-    return sorted(Person.objects.filter(pk__in=on_disposed).filter(pk__in=named).values_list("pk", flat=True))
+    schedule = SCHEDULES[record_type]
+    disposed = schedule.due(as_of).model.objects.filter(pk__in=_ledger_ids(record_type))
+    on_disposed = Q()
+    for lookup in schedule.people:
+        on_disposed |= Q(pk__in=disposed.values(lookup))
+    named = ~Q(given_name="", family_name="") | Q(ref__isnull=False)
+    return Person.objects.filter(named, on_disposed, merged_into__isnull=True).order_by("pk")
 
 
 @dataclass(frozen=True)
