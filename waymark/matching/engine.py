@@ -311,6 +311,12 @@ class SearchQuery:
     def profile(self) -> Profile:
         return Profile(names=(self.names,), dob=self.date_of_birth, contacts=self.contacts)
 
+    def without_locating(self) -> SearchQuery:
+        """The same names and date of birth without postcode or phone: what may be compared with a
+        record the searcher may see but not locate (``locations_visible_to``), so that a true
+        postcode or phone number and a wrong one (or none) look the same."""
+        return SearchQuery(given_name=self.given_name, family_name=self.family_name, date_of_birth=self.date_of_birth)
+
     def names_only(self) -> SearchQuery:
         """The same names without date of birth, postcode or phone: what may be compared with a
         record the searcher cannot see (so that a true value and a wrong one look the same)."""

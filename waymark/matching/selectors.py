@@ -83,10 +83,23 @@ def present_matches(user: User, matches: list[Match]) -> list[CandidateView]:
 
 
 def _visible_matches(actor: User, query: SearchQuery, limit: int) -> list[Match]:
-    """Matches among the records ``actor`` may see (with details), found only among them."""
+    """Matches among the records ``actor`` may see (with details), found only among them.
+
+    The one place a typed postcode or phone number meets a record: only a record whose location
+    ``actor`` may see (``locations_visible_to``, waymark/people/access.py) is found or scored with
+    them. One they may see but not locate (break-glass access, the programme firewall) is searched
+    apart, as if none had been typed, so that who is listed, in what order, with what score and
+    reasons is the same for the true value, a wrong one in the same district, or none."""
     if not access.may_see_details(actor):
         return []
-    return find_candidates(query, limit=limit, within=within_sql(Person.objects.visible_to(actor)))
+    visible = Person.objects.visible_to(actor)
+    located = visible.with_location_visible_to(actor)
+    unlocated = visible.exclude(pk__in=located.values("pk"))
+    return _merge(
+        find_candidates(query, limit=limit, within=within_sql(located)),
+        find_candidates(query.without_locating(), limit=limit, within=within_sql(unlocated)),
+        limit,
+    )
 
 
 def _hidden_matches(actor: User, query: SearchQuery, limit: int) -> list[Match]:
