@@ -104,6 +104,7 @@ def test_audited_with_counts_only(valid_folder):
         "created": 4,
         "updated": 0,
         "unchanged": 0,
+        "locating": 3,
     }
     text = str(list(events.values_list("detail", "actor_label")))
     assert "Aisha" not in text and "SE1" not in text

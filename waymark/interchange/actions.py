@@ -75,7 +75,8 @@ class ImportReport:
         for name, counts in self.counts.items():
             out.append(
                 f"{name}: {counts.rows} rows — {counts.created} new, {counts.updated} changed, "
-                f"{counts.unchanged} unchanged"
+                f"{counts.unchanged} unchanged; {counts.locating} giving locating details "
+                "(kept as given; never compared in this report)"
             )
         for name in self.skipped:
             out.append(f"{name}: skipped (this version does not import it)")
@@ -177,6 +178,7 @@ def interchange_import_files(
         progress(f"Checking {handler.name}", done, steps)
         if handler.name in parsed:
             handler.check(parsed[handler.name], ctx, report.errors)
+            handler.refuse_access_changes(parsed[handler.name], ctx, report.errors)
     if report.errors:
         _audit_import(actor=actor, report=report, files=list(raw_files))
         return report
@@ -193,7 +195,7 @@ def interchange_import_files(
             plan = handler.plan(parsed[handler.name], ctx)
             plan.counts.rows = len(parsed[handler.name])
             plan.counts.created += len(plan.create)
-            plan.counts.updated += len(plan.update)
+            plan.counts.locating = handler.count_locating(parsed[handler.name])
             report.counts[handler.name] = plan.counts
             touched |= plan.touched_people
             new_people += plan.new_people

@@ -54,9 +54,18 @@ class FileCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Rows that give a locating value (``FileHandler.locating_columns``), whatever is stored: how
+    # many would write locating details, never whether they differ (``FileHandler.compare_stored``).
+    locating: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        return {"rows": self.rows, "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "locating": self.locating,
+        }
 
 
 @dataclass
@@ -150,6 +159,13 @@ class FileHandler:
     # hold one (or an address in words). A web export with them needs a second administrator's
     # approval; one without them leaves these cells empty (docs/interchange.md, "From the web").
     locating_columns: ClassVar[tuple[str, ...]] = ()
+    # Columns that decide who may see a stored record (the agency holding a person, a person's
+    # role, whom a record is about, the agency that follows it, the meeting that hears it):
+    # column -> (model field, kind of record its ref names or "" for a plain value, that model or
+    # None, what it decides, in words). An import sets them on a new record and never changes them
+    # on a stored one: moving a record would open it to another agency without the second
+    # administrator every grant that opens records needs (``refuse_access_changes``).
+    access_columns: ClassVar[dict[str, tuple[str, str, Any, str]]] = {}
 
     def columns(self, ctx: ImportContext) -> list[Column]:
         raise NotImplementedError
@@ -232,7 +248,73 @@ class FileHandler:
                     RowError(self.name, row.number, column, f"{column} is not in {file} nor already in Waymark")
                 )
 
+    def refuse_access_changes(self, rows: list[ParsedRow], ctx: ImportContext, errors: list[RowError]) -> None:
+        """One error per row and ``access_columns`` column whose value differs from the stored
+        record's (a ref new in this import differs from anything stored). An empty optional extra
+        column is not given, and keeps what is stored. Names the column, never a value."""
+        # Only rows that give one are looked up (a people file without the extra columns: none).
+        rows = [
+            row
+            for row in rows
+            if any(row.values.get(column) or column not in self.extra_columns for column in self.access_columns)
+        ]
+        if not rows:
+            return
+        refs = [row.values[self.key] for row in rows if row.values.get(self.key)]
+        stored = self.stored_values(refs, [field for field, *_ in self.access_columns.values()])
+        given = [row for row in rows if row.values.get(self.key) in stored]
+        for position, (column, (_, kind, model, decides)) in enumerate(self.access_columns.items()):
+            known = ctx.db_ids(kind, model, {row.values.get(column) or "" for row in given}) if kind else {}
+            for row in given:
+                value = row.values.get(column) or None
+                if value is None and column in self.extra_columns:
+                    continue
+                if kind and value is not None and not ctx.exists(kind, value):
+                    continue  # already reported by ``require_ref``
+                wanted = known.get(value, _NEW) if kind and value is not None else value
+                if wanted != stored[row.values[self.key]][position]:
+                    message = (
+                        f"{column} would change {decides} for a record already in Waymark: an import never "
+                        f"does (it decides who may see the record). Give {column} as Waymark holds it, or "
+                        "change it in Waymark"
+                    )
+                    errors.append(RowError(self.name, row.number, column, message))
+
     # --- Planning and writing ----------------------------------------------------------------
+    def stored_values(self, refs: list[str], fields: list[str]) -> dict[str, tuple[Any, ...]]:
+        """These fields of the stored records under these refs (or own ids), by ref."""
+        found: dict[str, tuple[Any, ...]] = {}
+        manager = self.model._default_manager
+        for chunk in chunks(sorted(set(refs))):
+            for ref, *values in manager.filter(ref__in=chunk).values_list("ref", *fields):
+                found[ref] = tuple(values)
+        own = by_own_id(self.model, [r for r in refs if r not in found])
+        ref_of = {pk: ref for ref, pk in own.items()}
+        for chunk in chunks(list(ref_of)):
+            for pk, *values in manager.filter(pk__in=chunk).values_list("pk", *fields):
+                found[ref_of[pk]] = tuple(values)
+        return found
+
+    def count_locating(self, rows: list[ParsedRow]) -> int:
+        """Rows giving any locating value: a count from the file alone, never from what is stored."""
+        return sum(1 for row in rows if any(row.values.get(column) for column in self.locating_columns))
+
+    def compare_stored(self, plan: FilePlan, record: Any, values: dict[str, Any], fields: set[str]) -> list[str]:
+        """Sets a stored record's differing fields, queues it to be written and counts its row:
+        changed only if a field other than a locating one differs. Locating values are written as
+        given, but whether they equal the stored ones never shows in a count, or a dry run would
+        confirm an administrator's guess at a survivor's details (docs/interchange.md, "Locating
+        details are never compared in a report"). Returns the fields set."""
+        changed = diff_and_set(record, values)
+        if changed:
+            plan.update.append(record)
+            fields.update(changed)
+        if set(changed) - {*self.locating_columns, "version"}:
+            plan.counts.updated += 1
+        else:
+            plan.counts.unchanged += 1
+        return changed
+
     def existing(self, refs: list[str], *, select: tuple[str, ...] = ()) -> dict[str, Any]:
         found: dict[str, Any] = {}
         for chunk in chunks(sorted(refs)):
@@ -273,6 +355,10 @@ class FileHandler:
     # --- Export ------------------------------------------------------------------------------
     def export_rows(self) -> Iterator[list[str]]:
         raise NotImplementedError
+
+
+# Stands for a record this import will create: differs from every stored value.
+_NEW = object()
 
 
 def insert(model: type[models.Model], objs: list[Any]) -> None:

@@ -102,11 +102,8 @@ class AgenciesFile(FileHandler):
             if agency is None:
                 agency = Agency(id=uuid.uuid4(), ref=v["agency_ref"], **values)
                 plan.create.append(agency)
-            elif changed := diff_and_set(agency, values):
-                plan.update.append(agency)
-                fields.update(changed)
             else:
-                plan.counts.unchanged += 1
+                self.compare_stored(plan, agency, values, fields)
             ids[agency.ref] = agency.pk
         plan.update_fields = sorted(fields)
         return plan
@@ -169,13 +166,12 @@ _STAGE = "interchange_stage_people"
 
 
 def _changed(present: list[str], distinct: str) -> str:
-    """SQL: the staged row ``s`` differs from the stored person ``p`` in a column it gives."""
-    tests = [f"p.{name} {distinct} s.{name}" for name in present]
-    tests += [
-        f"(s.held_by_id IS NOT NULL AND p.held_by_id {distinct} s.held_by_id)",
-        "(s.role <> '' AND p.primary_role <> s.role)",
-    ]
-    return "(" + " OR ".join(tests) + ")"
+    """SQL: the staged row ``s`` differs from the stored person ``p`` in a column it gives. Who
+    holds a stored person and their role are never changed here: ``refuse_access_changes``
+    refuses a row that would, before anything is staged."""
+    if not present:
+        return "(1 = 0)"
+    return "(" + " OR ".join(f"p.{name} {distinct} s.{name}" for name in present) + ")"
 
 
 def _typed_param(model: Any, column: str) -> str:
@@ -194,6 +190,11 @@ class PeopleFile(FileHandler):
     model = Person
     extra_columns = ("held_by_ref", "role")
     locating_columns = ("postcode", "phone")
+    # The holder decides which agencies see her; the role feeds the perpetrator-programme firewall.
+    access_columns = {
+        "held_by_ref": ("held_by_id", "agency", Agency, "which agency holds the person"),
+        "role": ("primary_role", "", None, "the person's role"),
+    }
 
     def columns(self, ctx: ImportContext) -> list[Column]:
         return [
@@ -290,8 +291,6 @@ class PeopleFile(FileHandler):
                     as_uuid(canonical_uuid(ref)) if len(ref) == 36 else None,
                     as_uuid(new_id),
                     *[as_date(v.get(name)) if name == "date_of_birth" else v.get(name) for name in present],
-                    as_uuid(held_by),
-                    role,
                     as_uuid(held_by or default_holder),
                     str(new_role),
                     keys[0],
@@ -304,8 +303,6 @@ class PeopleFile(FileHandler):
             ("own_id", "uuid"),
             ("new_id", "uuid"),
             *[(name, "date" if name == "date_of_birth" else "text") for name in present],
-            ("held_by_id", "uuid"),
-            ("role", "text"),
             ("new_held_by_id", "uuid"),
             ("new_role", "text"),
             ("postcode_index", "text"),
@@ -341,15 +338,15 @@ class PeopleFile(FileHandler):
                 new_addresses.append(number)
             if needs_phone:
                 new_phones.append(number)
+            # Counted by the person's own fields only: a postcode or phone is added if it is not
+            # already current, but that never shows in the counts (``FileHandler.compare_stored``).
             if changed:
                 plan.counts.updated += 1
                 plan.staged["changed"] = True
-            elif needs_address or needs_phone:
-                plan.counts.updated += 1  # a new address or phone alone changes the person
             else:
                 plan.counts.unchanged += 1
-                continue
-            plan.touched_people.add(person_id)
+            if changed or needs_address or needs_phone:
+                plan.touched_people.add(person_id)
         plan.staged.update(
             {
                 "person_ids": new_ids,
@@ -428,8 +425,6 @@ class PeopleFile(FileHandler):
             if plan.staged.get("changed"):
                 assignments = [f"{name} = s.{name}" for name in present]
                 assignments += [
-                    "held_by_id = COALESCE(s.held_by_id, p.held_by_id)",
-                    "primary_role = CASE WHEN s.role <> '' THEN s.role ELSE p.primary_role END",
                     # A person is edited on the web too: an import moves the version on, so a form
                     # read before it is refused rather than written over it (``diff_and_set``).
                     "version = p.version + 1",
@@ -552,6 +547,12 @@ class ReferralsFile(FileHandler):
     kind = "referral"
     key = "referral_ref"
     extra_columns = ("status",)
+    # The receiving service sees the people its referrals name; the referring agency follows it.
+    access_columns = {
+        "person_ref": ("subject_id", "person", Person, "whom the referral is about"),
+        "perpetrator_ref": ("person_causing_harm_id", "person", Person, "whom the referral is about"),
+        "agency_ref": ("referring_agency_id", "agency", Agency, "the agency that made the referral"),
+    }
 
     @property
     def model(self) -> Any:  # type: ignore[override]
@@ -645,11 +646,7 @@ class ReferralsFile(FileHandler):
                 new.append((new_id, v["referral_ref"], v["status"], values))
                 ids[v["referral_ref"]] = new_id
                 continue
-            if changed := diff_and_set(referral, values):
-                plan.update.append(referral)
-                fields.update(changed)
-            else:
-                plan.counts.unchanged += 1
+            self.compare_stored(plan, referral, values, fields)
             ids[v["referral_ref"]] = referral.pk
         plan.update_fields = sorted(fields)
         plan.counts.created = len(new)
@@ -735,6 +732,8 @@ class RiskAssessmentsFile(FileHandler):
     key = "assessment_ref"
     model = RiskAssessment
     locating_columns = ("judgement_reason",)  # free text: "he has found her new flat on ..."
+    # Whoever may see the person sees her assessments.
+    access_columns = {"person_ref": ("person_id", "person", Person, "whom the assessment is about")}
 
     def columns(self, ctx: ImportContext) -> list[Column]:
         return [
@@ -835,12 +834,8 @@ class RiskAssessmentsFile(FileHandler):
                 )
                 self._score(assessment, v["instrument"])
                 plan.create.append(assessment)
-            elif changed := diff_and_set(assessment, values):
-                changed += self._score(assessment, v["instrument"])
-                plan.update.append(assessment)
-                fields.update(changed)
-            else:
-                plan.counts.unchanged += 1
+            elif self.compare_stored(plan, assessment, values, fields):
+                fields.update(self._score(assessment, v["instrument"]))
             ids[v["assessment_ref"]] = assessment.pk
         plan.update_fields = sorted(fields)
         return plan
@@ -891,6 +886,8 @@ class IncidentsFile(FileHandler):
     key = "incident_ref"
     model = Incident
     locating_columns = ("description",)  # free text: where it happened is often where she lives
+    # Whoever may see the victim sees the incident.
+    access_columns = {"victim_ref": ("victim_id", "person", Person, "whom the incident is about")}
 
     def columns(self, ctx: ImportContext) -> list[Column]:
         return [
@@ -933,11 +930,8 @@ class IncidentsFile(FileHandler):
             if incident is None:
                 incident = Incident(id=uuid.uuid4(), ref=v["incident_ref"], **values)
                 plan.create.append(incident)
-            elif changed := diff_and_set(incident, values):
-                plan.update.append(incident)
-                fields.update(changed)
             else:
-                plan.counts.unchanged += 1
+                self.compare_stored(plan, incident, values, fields)
             ids[v["incident_ref"]] = incident.pk
         plan.update_fields = sorted(fields)
         return plan

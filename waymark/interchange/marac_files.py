@@ -21,7 +21,6 @@ from waymark.interchange.base import (
     ImportContext,
     ParsedRow,
     RowError,
-    diff_and_set,
 )
 from waymark.marac.models import Criterion, MaracCase, MaracCaseStatus, MaracMeeting, MeetingKind, MeetingStatus
 from waymark.organisations.models import Agency
@@ -63,11 +62,8 @@ class MaracMeetingsFile(FileHandler):
                     id=uuid.uuid4(), ref=v["meeting_ref"], held_on=v["held_on"], kind=MeetingKind.REGULAR, status=status
                 )
                 plan.create.append(meeting)
-            elif changed := diff_and_set(meeting, {"held_on": v["held_on"]}):
-                plan.update.append(meeting)
-                fields.update(changed)
             else:
-                plan.counts.unchanged += 1
+                self.compare_stored(plan, meeting, {"held_on": v["held_on"]}, fields)
             ids[v["meeting_ref"]] = meeting.pk
         plan.update_fields = sorted(fields)
         return plan
@@ -82,6 +78,13 @@ class MaracCasesFile(FileHandler):
     kind = "marac_case"
     key = "marac_case_ref"
     model = MaracCase
+    # The meeting's representatives see its cases, the referring agency follows the referral.
+    access_columns = {
+        "meeting_ref": ("meeting_id", "marac_meeting", MaracMeeting, "the meeting that hears the case"),
+        "victim_ref": ("victim_id", "person", Person, "whom the case is about"),
+        "perpetrator_ref": ("perpetrator_id", "person", Person, "whom the case is about"),
+        "agency_ref": ("referring_agency_id", "agency", Agency, "the agency that made the referral"),
+    }
 
     def columns(self, ctx: ImportContext) -> list[Column]:
         return [
@@ -130,11 +133,8 @@ class MaracCasesFile(FileHandler):
             if case is None:
                 case = MaracCase(id=uuid.uuid4(), ref=v["marac_case_ref"], **values)
                 plan.create.append(case)
-            elif changed := diff_and_set(case, values):
-                plan.update.append(case)
-                fields.update(changed)
             else:
-                plan.counts.unchanged += 1
+                self.compare_stored(plan, case, values, fields)
             ids[v["marac_case_ref"]] = case.pk
         plan.update_fields = sorted(fields)
         return plan
