@@ -330,7 +330,9 @@ _RISK = "reduced_risk_within_3_months_rate"
 _EQUALITY_FIGURES = ("referred", "supported", f"{_RISK}_numerator", f"{_RISK}_denominator", _RISK)
 
 
-def _equality_rows(start: dt.date, end: dt.date, key: str, applied: Applied) -> list[dict[str, Any]]:
+def _equality_rows(
+    start: dt.date, end: dt.date, key: str, applied: Applied, counted: list[Any] | None = None
+) -> list[dict[str, Any]]:
     """One characteristic's rows (its groups, then "All") for the quarter: the commissioning
     dashboard's split for the same dates (``dashboard.split_figures``, which the API serves too),
     read, not protected again. A table protected a second time, with fewer columns, withholds other
@@ -343,7 +345,12 @@ def _equality_rows(start: dt.date, end: dt.date, key: str, applied: Applied) -> 
     # The split's own record of where it withheld figures covers the year earlier the pack does not
     # show; the pack counts what it shows.
     total, groups = split_figures(
-        start, end, dimension, lambda found: labels_for(dimension, found), Applied(applied.rule)
+        start,
+        end,
+        dimension,
+        lambda found: labels_for(dimension, found),
+        Applied(applied.rule),
+        counted_figures=counted,
     )
     ordered = sorted(groups, key=lambda row: (row.key is None or row.key == "not_recorded", row.label))
     rows = []
@@ -372,7 +379,12 @@ def _equality_outcomes(start: dt.date, end: dt.date, applied: Applied) -> dict[s
     commissioning dashboard shows the same quarter split by it (``_equality_rows``): each
     characteristic's groups add up to the quarter's "All" row, a rate is withheld with its count,
     and the ethnic groups and the categories are protected together."""
-    rows = [row for key in EQUALITY for row in _equality_rows(start, end, key, applied)]
+    from waymark.commissioning.dashboard import count_splits
+    from waymark.commissioning.dimensions import DIMENSIONS
+
+    # Every characteristic's figures counted from one reading of the quarter's records.
+    counted = count_splits(start, end, [DIMENSIONS[key] for key in EQUALITY])
+    rows = [row for key in EQUALITY for row in _equality_rows(start, end, key, applied, counted[key])]
     return _section(
         "Outcomes this quarter by equality group",
         EQUALITY_COLUMNS,

@@ -16,7 +16,14 @@ from waymark.outcomes.disclosure import (
     protect_outcomes,
     withheld_in_splits,
 )
-from waymark.outcomes.kpis import Dimension, Outcomes, Tally, outcome_figures_compared, outcomes_from_tally
+from waymark.outcomes.kpis import (
+    Dimension,
+    OutcomeFigures,
+    Outcomes,
+    Tally,
+    outcome_figures_compared_each,
+    outcomes_from_tally,
+)
 
 RATES = (
     ("reduced_risk_within_3_months_rate", "Risk reduced"),
@@ -130,8 +137,38 @@ def _protect_linked_people(
         outcomes.kpis[key] = replace(outcomes.kpis[key], value=HIDDEN)
 
 
+def _counted_by(dimension: Dimension) -> tuple[Dimension, Dimension | None]:
+    """The split a dimension's figures are counted by, and the coarser one whose different people
+    are counted with it: a split linked to another (``linked_splits``) is counted by the finer."""
+    from waymark.commissioning.dimensions import DIMENSIONS, linked_splits
+
+    link = linked_splits(dimension.key)
+    if link is None:
+        return dimension, None
+    return DIMENSIONS[link.fine], DIMENSIONS[link.coarse]
+
+
+def count_splits(
+    start: date, end: date, dimensions: list[Dimension], *, as_of: date | None = None
+) -> dict[str, list[OutcomeFigures]]:
+    """What ``split_figures`` counts for each of ``dimensions`` (this period and a year earlier),
+    the records read once for all of them (``outcome_figures_compared_each``), to pass to it as
+    ``counted_figures``: the board pack's equality splits of its quarter."""
+    earlier = (year_earlier(start), year_earlier(end))
+    splits = [_counted_by(dimension) for dimension in dimensions]
+    found = outcome_figures_compared_each([(start, end), earlier], splits, as_of=as_of, partnership_wide=True)
+    return {dimension.key: figures for dimension, figures in zip(dimensions, found, strict=True)}
+
+
 def split_figures(
-    start: date, end: date, dimension: Dimension, labels: Any, applied: Applied, *, as_of: date | None = None
+    start: date,
+    end: date,
+    dimension: Dimension,
+    labels: Any,
+    applied: Applied,
+    *,
+    as_of: date | None = None,
+    counted_figures: list[OutcomeFigures] | None = None,
 ) -> tuple[GroupRow, list[GroupRow]]:
     """(the total row, a row per group), this period and a year earlier, each year protected.
     ``labels`` takes the groups found and returns each one's name (``dimensions.labels_for``).
@@ -140,22 +177,16 @@ def split_figures(
     counted by the finer one, and each year's table (and each quarter's) is both splits protected
     together: the page by ethnic group and the page by category withhold the same figures, and
     neither gives away a figure the other withholds."""
-    from waymark.commissioning.dimensions import DIMENSIONS, linked_splits
+    from waymark.commissioning.dimensions import linked_splits
 
     link = linked_splits(dimension.key)
-    counted_by = DIMENSIONS[link.fine] if link is not None else dimension
-    earlier = (year_earlier(start), year_earlier(end))
     # Both years from one reading of the records (they overlap for a long period). Different
     # people supported by a coarser group are counted distinct in the database (in the same query
     # as each year's people by the finer group): unlike cases, people are not the finer groups'
-    # figures added up in general.
-    now_split, before_split = outcome_figures_compared(
-        [(start, end), earlier],
-        as_of=as_of,
-        dimension=counted_by,
-        partnership_wide=True,
-        people_by=DIMENSIONS[link.coarse] if link is not None else None,
-    )
+    # figures added up in general. ``counted_figures``: the same, already counted (``count_splits``).
+    if counted_figures is None:
+        counted_figures = count_splits(start, end, [dimension], as_of=as_of)[dimension.key]
+    now_split, before_split = counted_figures
     now_total, before_total = now_split.overall, before_split.overall  # the groups added up: computed once
     assert now_total is not None and before_total is not None
     found = {g for g in now_split.groups} | {g for g in before_split.groups}
