@@ -268,11 +268,12 @@ def retention_run_request(*, actor: User, as_of: date | None = None) -> Retentio
 
 def _anonymise_people_left_named(run: RetentionRun) -> None:
     """After the schedules, everyone still named on a record this or an earlier run disposed of
-    (``people_left_named``) is anonymised once nothing about them is kept (``person_still_needed``):
+    whom nothing keeps now (``people_left_named``, by the one rule ``still_needed``) is anonymised:
     a child or an order's party on a case disposed of before, someone kept then only by a risk
     assessment or an order since expired, someone known only through MARAC whom a run from before
     MARAC disposal reached its people left named. One transaction and one audit row (by id, naming
-    the schedule whose disposed record left them named) each. Each person is asked about once."""
+    the schedule whose disposed record left them named) each, asked again inside it
+    (``person_still_needed``: a hold placed meanwhile). Each person is reached once per run."""
     from waymark.dataprotection.retention import (
         SCHEDULE_LIST,
         anonymise_when_done,

@@ -16,7 +16,7 @@ read by nothing but the firewall, which uses them only to hide a participant's a
 programme staff; docs/data-protection.md, "What disposal keeps", says why.
 
 A record under a hold (``RetentionHold``, until its date) is not due, and the people it is about
-are still needed (``held_about``): anonymising them would defeat the hold. A record already
+are still needed (``held``): anonymising them would defeat the hold. A record already
 disposed of is not due again (``RetentionDisposal``).
 """
 
@@ -65,15 +65,27 @@ class Schedule:
 
 def person_still_needed(person_id: uuid.UUID, as_of: date) -> bool:
     """Whether anything about the person is open, or still inside its own retention period, or on
-    hold (``held_about``). Each kind of record keeps her by the same rule its schedule uses to find
-    it due (``case_done_by`` and the rest), in every role she has on it: a case's client, or a
-    child, an order's respondent or protected person, a need's, intervention's or outcome's
-    subject on it, or someone its referral names; the respondent of, or someone protected by, an
-    order in force (whatever its case's dates); a programme's participant or the victim linked
-    to it; the people on a referral, incident or MARAC case; the person a homelessness
-    application, refuge referral, sanctuary or tenancy panel case is about. Besides: a risk
-    assessment of her inside the casework period, and a subject access request of hers not yet
-    released (its bundle is of her)."""
+    hold (``still_needed``, the one rule: one query)."""
+    from waymark.people.models import Person
+
+    return Person.objects.filter(pk=person_id).filter(still_needed(as_of)).exists()
+
+
+def still_needed(as_of: date) -> Q:
+    """The people (a filter on ``Person``) anything about whom is open, or still inside its own
+    retention period, or on hold (``held``). Each kind of record keeps her by the same rule its
+    schedule uses to find it due (``case_done_by`` and the rest), in every role she has on it: a
+    case's client, or a child, an order's respondent or protected person, a need's, intervention's
+    or outcome's subject on it, or someone its referral names; the respondent of, or someone
+    protected by, an order in force (whatever its case's dates); a programme's participant or the
+    victim linked to it; the people on a referral, incident or MARAC case; the person a
+    homelessness application, refuge referral, sanctuary or tenancy panel case is about. Besides: a
+    risk assessment of her inside the casework period, and a subject access request of hers not yet
+    released (its bundle is of her).
+
+    Set-based (``EXISTS`` subqueries against the person's row, no list of ids), so one query answers
+    it for one person (``person_still_needed``) or finds, among many, those nothing keeps
+    (``people_left_named``)."""
     from waymark.cases.models import Case
     from waymark.dataprotection.models import SarStatus, SubjectAccessRequest
     from waymark.housing.models import HomelessnessApplication, TenancyPanelCase
@@ -83,44 +95,64 @@ def person_still_needed(person_id: uuid.UUID, as_of: date) -> bool:
     from waymark.referrals.models import Referral
     from waymark.refuge.models import RefugeReferral, Sanctuary
     from waymark.risk.models import RiskAssessment
+    from waymark.support.models import LegalOrder
 
     six_years = SCHEDULES["closed_case"].cutoff(as_of)
-    referral_cutoff = SCHEDULES["referral_not_accepted"].cutoff(as_of)
-    marac_cutoff = SCHEDULES["marac_case"].cutoff(as_of)
-    panel_cutoff = SCHEDULES["tenancy_panel_case"].cutoff(as_of)
-    enrolment_cutoff = SCHEDULES["programme_enrolment"].cutoff(as_of)
-    either = Q(victim_id=person_id) | Q(perpetrator_id=person_id)
-    named_on_referral = Q(subject_id=person_id) | Q(person_causing_harm_id=person_id) | Q(children=person_id)
     live_cases = Case.objects.exclude(case_done_by(six_years)).values("pk")
-    live_enrolments = Enrolment.objects.exclude(enrolment_done_by(enrolment_cutoff)).values("pk")
+    live_enrolments = Enrolment.objects.exclude(
+        enrolment_done_by(SCHEDULES["programme_enrolment"].cutoff(as_of))
+    ).values("pk")
+    live_referrals = Referral.objects.exclude(referral_done_by(SCHEDULES["referral_not_accepted"].cutoff(as_of)))
     return (
-        Case.objects.filter(person_id=person_id, pk__in=live_cases).exists()
-        or _on_live_case(person_id, live_cases)
-        or _party_to_order_in_force(person_id, as_of)
-        or Referral.objects.filter(named_on_referral).exclude(referral_done_by(referral_cutoff)).exists()
-        or Referral.objects.filter(named_on_referral).filter(case__in=live_cases).exists()
-        or Incident.objects.filter(either, occurred_on__gt=SCHEDULES["incident"].cutoff(as_of)).exists()
-        or MaracCase.objects.filter(either).filter(marac_involved_after(marac_cutoff)).exists()
-        or Enrolment.objects.filter(participant_id=person_id, pk__in=live_enrolments).exists()
-        or VictimLink.objects.filter(victim_id=person_id, enrolment__in=live_enrolments).exists()
-        or RiskAssessment.objects.filter(person_id=person_id, assessed_on__gt=six_years).exists()
-        or SubjectAccessRequest.objects.filter(person_id=person_id).exclude(status=SarStatus.RELEASED).exists()
-        or HomelessnessApplication.objects.filter(person_id=person_id)
-        .exclude(application_done_by(SCHEDULES["housing_application"].cutoff(as_of)))
-        .exists()
-        or RefugeReferral.objects.filter(person_id=person_id)
-        .exclude(refuge_referral_done_by(SCHEDULES["refuge_referral"].cutoff(as_of)))
-        .exists()
-        or Sanctuary.objects.filter(person_id=person_id)
-        .exclude(sanctuary_done_by(SCHEDULES["sanctuary"].cutoff(as_of)))
-        .exists()
-        or TenancyPanelCase.objects.filter(survivor_id=person_id).exclude(panel_case_done_by(panel_cutoff)).exists()
-        or held_about(person_id, as_of)
+        _on(Case.objects.filter(pk__in=live_cases), "person")
+        | _on_live_case(live_cases)
+        # An order in force keeps its parties whatever its case's dates: a case closed over six
+        # years ago is disposed of, but while its order stands a blank respondent would defeat it
+        # (the next referral naming him would not match) and a blank protected person would leave
+        # it protecting no one.
+        | _on(LegalOrder.objects.in_force_on(as_of), "against", "protects")
+        | _on(live_referrals, *REFERRAL_PEOPLE)
+        | _on(Referral.objects.filter(case__in=live_cases), *REFERRAL_PEOPLE)
+        | _on(Incident.objects.filter(occurred_on__gt=SCHEDULES["incident"].cutoff(as_of)), "victim", "perpetrator")
+        | _on(
+            MaracCase.objects.filter(marac_involved_after(SCHEDULES["marac_case"].cutoff(as_of))),
+            "victim",
+            "perpetrator",
+        )
+        | _on(Enrolment.objects.filter(pk__in=live_enrolments), "participant")
+        | _on(VictimLink.objects.filter(enrolment__in=live_enrolments), "victim")
+        | _on(RiskAssessment.objects.filter(assessed_on__gt=six_years), "person")
+        | _on(SubjectAccessRequest.objects.exclude(status=SarStatus.RELEASED), "person")
+        | _on(
+            HomelessnessApplication.objects.exclude(
+                application_done_by(SCHEDULES["housing_application"].cutoff(as_of))
+            ),
+            "person",
+        )
+        | _on(
+            RefugeReferral.objects.exclude(refuge_referral_done_by(SCHEDULES["refuge_referral"].cutoff(as_of))),
+            "person",
+        )
+        | _on(Sanctuary.objects.exclude(sanctuary_done_by(SCHEDULES["sanctuary"].cutoff(as_of))), "person")
+        | _on(
+            TenancyPanelCase.objects.exclude(panel_case_done_by(SCHEDULES["tenancy_panel_case"].cutoff(as_of))),
+            "survivor",
+        )
+        | held(as_of)
     )
 
 
-def _on_live_case(person_id: uuid.UUID, live_cases: models.QuerySet[Any]) -> bool:
-    """Whether she is on a case not yet done other than as its client: a child linked to it, an
+def _on(records: models.QuerySet[Any], *lookups: str) -> Q:
+    """The people (a filter on ``Person``) one of ``records`` is about through any of ``lookups``
+    (``person``, or through its rows, ``legal_orders__against``): one ``EXISTS`` each."""
+    found = Q()
+    for lookup in lookups:
+        found |= Q(Exists(records.filter(**{lookup: OuterRef("pk")})))
+    return found
+
+
+def _on_live_case(live_cases: models.QuerySet[Any]) -> Q:
+    """The people on a case not yet done other than as its client: a child linked to it, an
     order's respondent or someone it protects, the child a need or intervention is for, or whose
     outcomes are measured on it. Anonymising her would leave the live case's order against, or
     its child as, a blank person (and the next referral naming her would not match)."""
@@ -128,48 +160,35 @@ def _on_live_case(person_id: uuid.UUID, live_cases: models.QuerySet[Any]) -> boo
     from waymark.support.models import CaseChild, Intervention, LegalOrder, Need
 
     return (
-        LegalOrder.objects.filter(case__in=live_cases).filter(Q(against_id=person_id) | Q(protects=person_id)).exists()
-        or CaseChild.objects.filter(case__in=live_cases, child_id=person_id).exists()
-        or Need.objects.filter(case__in=live_cases, child_id=person_id).exists()
-        or Intervention.objects.filter(case__in=live_cases, child_id=person_id).exists()
-        or OutcomeMeasure.objects.filter(case__in=live_cases, subject_id=person_id).exists()
+        _on(LegalOrder.objects.filter(case__in=live_cases), "against", "protects")
+        | _on(CaseChild.objects.filter(case__in=live_cases), "child")
+        | _on(Need.objects.filter(case__in=live_cases), "child")
+        | _on(Intervention.objects.filter(case__in=live_cases), "child")
+        | _on(OutcomeMeasure.objects.filter(case__in=live_cases), "subject")
     )
 
 
-def _party_to_order_in_force(person_id: uuid.UUID, as_of: date) -> bool:
-    """Whether she is the respondent of, or someone protected by, an order in force on ``as_of``
-    (``LegalOrder.objects.in_force_on``: granted and not expired; one with no expiry date is in
-    force until discharged), whatever its case: a case closed over six years ago is disposed of,
-    but while its order stands, a blank respondent would defeat it (the next referral naming him
-    would not match) and a blank protected person would leave it protecting no one."""
-    from waymark.support.models import LegalOrder
-
-    return LegalOrder.objects.in_force_on(as_of).filter(Q(against_id=person_id) | Q(protects=person_id)).exists()
-
-
-def held_about(person_id: uuid.UUID, as_of: date) -> bool:
-    """Whether a record about the person, of any type the schedule knows, is on hold on ``as_of``
-    (a legal hold, a claim, a subject access request, a domestic homicide review). The hold keeps
-    the record, so it keeps the person it is about (``Schedule.people``): anonymising her would
-    leave a held record that no longer says who it is about. Holds are few: read them all once."""
+def held(as_of: date) -> Q:
+    """The people (a filter on ``Person``) a record on hold on ``as_of`` is about, of any type the
+    schedule knows (a legal hold, a claim, a subject access request, a domestic homicide review).
+    The hold keeps the record, so it keeps the people it is about (``Schedule.people``):
+    anonymising them would leave a held record that no longer says who it is about. Holds are few:
+    read them all once."""
     from waymark.dataprotection.models import RetentionHold
 
-    held: dict[str, list[uuid.UUID]] = {}
+    ids: dict[str, list[uuid.UUID]] = {}
     for record_type, record_id in RetentionHold.objects.filter(
         record_type__in=list(SCHEDULES), until__gte=as_of
     ).values_list("record_type", "record_id"):
         try:
-            held.setdefault(record_type, []).append(uuid.UUID(record_id))
+            ids.setdefault(record_type, []).append(uuid.UUID(record_id))
         except ValueError:
             continue
-    for key, ids in held.items():
+    about = Q()
+    for key, record_ids in ids.items():
         schedule = SCHEDULES[key]
-        about = Q()
-        for attribute in schedule.people:
-            about |= Q(**{attribute: person_id})
-        if about and schedule.due(as_of).model.objects.filter(about, pk__in=ids).exists():
-            return True
-    return False
+        about |= _on(schedule.due(as_of).model.objects.filter(pk__in=record_ids), *schedule.people)
+    return about
 
 
 def _firewall_theirs(person_id: uuid.UUID) -> bool:
@@ -538,9 +557,10 @@ def people_left_named(record_type: str, as_of: date) -> models.QuerySet[Any]:
     it: ``anonymise_when_done``). Whatever kept them when the record went (another record, an order
     then in force, a recent risk assessment, a hold), or a run from before disposal reached everyone
     on a record, may keep them no longer: nothing else would ever revisit them, since the record is
-    never due again. One query, set-based (the ledger and the records as subqueries, no list of
-    ids); the caller asks ``person_still_needed`` of each. Records past their period but on hold
-    are not in the ledger, so they keep their people."""
+    never due again. Only those nothing keeps now (``still_needed``, the one rule). One query,
+    set-based (the ledger, the records and the rule as subqueries, no list of ids), so its cost
+    does not grow with the people still needed. Records past their period but on hold are not in
+    the ledger (and keep their people)."""
     from waymark.people.models import Person
 
     schedule = SCHEDULES[record_type]
@@ -549,7 +569,9 @@ def people_left_named(record_type: str, as_of: date) -> models.QuerySet[Any]:
     for lookup in schedule.people:
         on_disposed |= Q(pk__in=disposed.values(lookup))
     named = ~Q(given_name="", family_name="") | Q(ref__isnull=False)
-    return Person.objects.filter(named, on_disposed, merged_into__isnull=True).order_by("pk")
+    return (
+        Person.objects.filter(named, on_disposed, merged_into__isnull=True).exclude(still_needed(as_of)).order_by("pk")
+    )
 
 
 @dataclass(frozen=True)
