@@ -113,6 +113,12 @@ def test_a_dry_run_shows_the_same_whether_a_guessed_location_is_right_or_wrong(s
     }
     assert seen_right[1] == seen_wrong[1]
     assert "What the import would do" in seen_right[1]
+    # The page says how many rows give locating details (from the file alone), and why a row
+    # that gives only those shows as unchanged.
+    row = re.search(r'<th scope="row" class="govuk-table__header">people.csv</th>(.*?)</tr>', seen_right[1], re.S)
+    assert row is not None
+    assert re.findall(r">(\d+)</td>", row.group(1)) == ["1", "0", "0", "1", "1"]
+    assert "With locating details" in seen_right[1] and "never compared with what is stored" in seen_right[1]
     assert seen_right[2] == seen_wrong[2] and seen_right[2]
 
 
