@@ -137,6 +137,10 @@ class ReferralCreateSerializer(serializers.Serializer):
 
 
 class RiskAssessmentSerializer(serializers.Serializer):
+    """Give ``context={"judgement_reasons": judgement_reasons_shown(user, assessments)}``: the reason
+    is free text that can locate her, shown masked to whoever may not see where she is
+    (``waymark.risk.access``). Without it the serializer fails rather than show the stored text."""
+
     id = serializers.UUIDField()
     ref = serializers.CharField(allow_null=True)
     person = PersonRefSerializer()
@@ -149,6 +153,11 @@ class RiskAssessmentSerializer(serializers.Serializer):
     judgement_reason = serializers.CharField(allow_blank=True)
     final_level = serializers.CharField()
     referral_ref = serializers.CharField(allow_blank=True)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        data["judgement_reason"] = self.context["judgement_reasons"][instance.pk]
+        return data
 
 
 class RiskAssessmentCreateSerializer(serializers.Serializer):

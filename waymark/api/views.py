@@ -40,7 +40,12 @@ from waymark.referrals.access import get_referral_for_user, referrals_read_or_fo
 from waymark.referrals.actions import PersonDetails, SafeContact, Sharing, WhatHappened, referral_create
 from waymark.referrals.choices import REFERRING_ROLES
 from waymark.referrals.models import Referral
-from waymark.risk.access import RISK_ROLES, assessments_visible_to, get_risk_assessment_for_user
+from waymark.risk.access import (
+    RISK_ROLES,
+    assessments_visible_to,
+    get_risk_assessment_for_user,
+    judgement_reasons_shown,
+)
 from waymark.risk.actions import risk_assessment_record
 from waymark.risk.models import RiskInstrument
 
@@ -182,6 +187,15 @@ class ReferralDetailView(ApiView):
         return Response(referral_data(referral, full=full))
 
 
+def _assessments_data(user: User, assessments: list[Any], *, many: bool = False) -> Any:
+    """The assessments as the API gives them, each judgement reason as ``user`` may read it (masked
+    where they may not see where the person is: ``judgement_reasons_shown``, as the page does)."""
+    context = {"judgement_reasons": judgement_reasons_shown(user, assessments)}
+    if many:
+        return RiskAssessmentSerializer(assessments, many=True, context=context).data
+    return RiskAssessmentSerializer(assessments[0], context=context).data
+
+
 @api_view_access
 class RiskAssessmentListView(ApiView):
     allowed_roles = tuple(RISK_ROLES)
@@ -216,7 +230,7 @@ class RiskAssessmentListView(ApiView):
             object_type="risk.riskassessment",
             detail={"via": "api", "results": len(page), "for_one_person": bool(person)},
         )
-        return self.get_paginated_response(RiskAssessmentSerializer(page, many=True).data)
+        return self.get_paginated_response(_assessments_data(request.user, page, many=True))
 
     @extend_schema(request=RiskAssessmentCreateSerializer, responses={201: RiskAssessmentSerializer})
     def post(self, request: AuthenticatedRequest) -> Response:
@@ -240,7 +254,7 @@ class RiskAssessmentListView(ApiView):
             judgement_level=data["judgement_level"] or None,
             judgement_reason=data["judgement_reason"],
         )
-        return Response(RiskAssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
+        return Response(_assessments_data(request.user, [assessment]), status=status.HTTP_201_CREATED)
 
 
 @api_view_access
@@ -250,7 +264,7 @@ class RiskAssessmentDetailView(ApiView):
 
     def get(self, request: AuthenticatedRequest, pk: Any) -> Response:
         assessment = get_risk_assessment_for_user(request.user, pk, detail={"via": "api"})
-        return Response(RiskAssessmentSerializer(assessment).data)
+        return Response(_assessments_data(request.user, [assessment]))
 
 
 @api_view_access

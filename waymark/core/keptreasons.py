@@ -15,6 +15,11 @@ detectors are the kernel's, one rule each: postcodes and phone numbers in
 its input, before it writes anything, so every path that writes is covered; the forms show the
 refusal on the field (``waymark.web.actions.run_action``) and say beforehand what not to write
 (``HINT``). The message names the kind found, never the value. Nothing already stored is changed.
+
+The same refusal serves text that is not kept after disposal but is read by people who may see the
+person and not where she is (a risk assessment's professional-judgement reason, read by a MARAC
+coordinator who broke glass): those callers pass ``why=SHOWN_BEYOND_LOCATION`` and show
+``SHOWN_BEYOND_LOCATION_HINT``, so the refusal says truly why; the rule is the same.
 """
 
 from __future__ import annotations
@@ -25,10 +30,18 @@ from waymark.core import locationscan
 
 CODE = "locating_reason"
 
+# Why such text may not locate anyone, as the refusal says it.
+KEPT_AFTER_DISPOSAL = "it is kept, and read by auditors, after the records it is about are disposed of"
+SHOWN_BEYOND_LOCATION = "it is read by people who may see the person but not where she is"
+
 # The forms' hint, after their own example of a good reason.
 HINT = (
     "Do not include an address, postcode or phone number: this is kept, and read by auditors, "
     "after the records it is about are disposed of."
+)
+SHOWN_BEYOND_LOCATION_HINT = (
+    "Do not include an address, postcode or phone number: this is read by people who may see the "
+    "person but not where she is."
 )
 
 
@@ -47,20 +60,20 @@ def _listed(kinds: list[str]) -> str:
     return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} or {named[-1]}"
 
 
-def refusal(text: str | None, *, label: str = "The reason") -> str:
-    """Why ``text`` may not be kept as ``label`` ("The reason", "The review notes"), or "" if it may."""
+def refusal(text: str | None, *, label: str = "The reason", why: str = KEPT_AFTER_DISPOSAL) -> str:
+    """Why ``text`` may not be kept as ``label`` ("The reason", "The review notes"), or "" if it may.
+    ``why`` says who reads it (``KEPT_AFTER_DISPOSAL``, ``SHOWN_BEYOND_LOCATION``)."""
     kinds = locating_kinds(text)
     if not kinds:
         return ""
-    return (
-        f"{label} must not include {_listed(kinds)}: it is kept, and read by auditors, after the records "
-        "it is about are disposed of. Say why without an address, postcode or phone number"
-    )
+    return f"{label} must not include {_listed(kinds)}: {why}. Say why without an address, postcode or phone number"
 
 
-def refuse_locating_reason(text: str | None, *, field: str = "reason", label: str = "The reason") -> None:
+def refuse_locating_reason(
+    text: str | None, *, field: str = "reason", label: str = "The reason", why: str = KEPT_AFTER_DISPOSAL
+) -> None:
     """Raises a ``ValidationError`` on ``field`` when ``text`` holds a postcode, phone number or
     street address; returns quietly otherwise. Call it before the action writes anything."""
-    message = refusal(text, label=label)
+    message = refusal(text, label=label, why=why)
     if message:
         raise ValidationError({field: ValidationError(message, code=CODE)})

@@ -51,6 +51,29 @@ def located(text: str | None) -> list[Finding]:
     return sorted([*scan(text), *addressscan.scan(text)], key=lambda f: f.start)
 
 
+def masked(text: str | None) -> str:
+    """``text`` with each span ``located`` finds replaced by "[<kind> hidden]": for showing text
+    already stored (older records, imports) to someone who may see the person but not where she
+    is. Overlapping spans become one, named by the first. Only what the detectors find is hidden:
+    refusing such text when it is written (``waymark.core.keptreasons``) is the protection; this
+    is the fallback for what was written before."""
+    if not text:
+        return ""
+    spans: list[Finding] = []
+    for finding in located(text):
+        if spans and finding.start < spans[-1].end:
+            last = spans[-1]
+            spans[-1] = Finding(last.kind, last.start, max(last.end, finding.end))
+        else:
+            spans.append(finding)
+    parts, cursor = [], 0
+    for span in spans:
+        parts += [text[cursor : span.start], f"[{span.kind} hidden]"]
+        cursor = span.end
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
 def warning_for(text: str | None, *, field_label: str) -> str:
     """A warning to show after saving, or "" when nothing was found."""
     kinds = sorted({f.kind for f in located(text)})

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.core.validators import RegexValidator
 
+from waymark.core.keptreasons import SHOWN_BEYOND_LOCATION_HINT
 from waymark.core.locationscan import LocationCheckMixin
 from waymark.people.choices import Sex
 from waymark.referrals.choices import (
@@ -163,7 +164,9 @@ class RiskChecklistForm(StepForm):
         required=False,
         help_text="Judgement can raise the level, never lower it.",
     )
-    judgement_reason = text_field("Reason for your judgement", required=False, max_length=2000)
+    judgement_reason = text_field(
+        "Reason for your judgement", required=False, max_length=2000, help_text=SHOWN_BEYOND_LOCATION_HINT
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

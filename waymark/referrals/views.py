@@ -30,6 +30,7 @@ from waymark.referrals.models import Referral
 from waymark.referrals.routing import advise
 from waymark.referrals.selectors import known_matches
 from waymark.referrals.states import ACTION_LABELS, REASON_REQUIRED, InvalidTransition, ReferralStatus, allowed_targets
+from waymark.risk.access import judgement_reason_shown
 from waymark.web.actions import run_action
 from waymark.web.forms import ButtonForm
 
@@ -259,6 +260,10 @@ def _detail_context(
         # Safe contact details locate the person: people's location rule decides, so that
         # (for example) anyone who also works with perpetrators never sees them.
         "show_contact": show_contact,
+        # The checklist's judgement reason is free text that can locate her: masked alike.
+        "judgement_reason": judgement_reason_shown(request.user, referral.risk_assessment)
+        if referral.risk_assessment
+        else "",
         "can_link": can_decide(request.user, referral),
         "matches": known_matches(request.user, referral, use_contact=show_contact),
         "links": PersonLink.objects.visible_to(request.user)

@@ -7,21 +7,29 @@ An assessment is visible to a user who
 The object check answers 404 alike for "no such assessment" and "about a person you cannot
 see"; 403 when the person's own check says "your agency's record, not your role", or when the
 person is visible but none of the user's roles works with risk.
+
+Seeing an assessment is not seeing where its person is: the professional-judgement reason is free
+text ("he has found her new flat at ..."), so ``judgement_reasons_shown`` gives it with anything
+locating masked to whoever may not see her location (``locations_visible_to``). Every page and
+endpoint that shows the reason reads it from there.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from waymark.audit.scoping import Detail, get_for_user
+from waymark.core import locationscan
 from waymark.core.roles import Role
 from waymark.people.access import (
     AGENCY_WIDE_PERSON_ROLES,
     can_see_person,
+    locations_visible_to,
     people_visible_to,
     refuse_if_held_by_own_agency,
 )
@@ -87,6 +95,26 @@ def visible_among(user: User, assessment_ids: Any) -> set[Any]:
     if others:
         people |= set(people_visible_to(user).filter(pk__in=others).values_list("pk", flat=True))
     return {pk for pk, (person_id, _) in about.items() if person_id in people}
+
+
+def judgement_reasons_shown(user: User, assessments: Iterable[RiskAssessment]) -> dict[uuid.UUID, str]:
+    """The professional-judgement reason each of these assessments (already visible to ``user``)
+    shows them, by assessment id: as written where they may see where its person is
+    (``locations_visible_to``), else with each postcode, phone number and street address masked
+    (``locationscan.masked``). New reasons may not hold one (``risk_assessment_check``), but older
+    records and imports may, and a MARAC coordinator who broke glass, or a caseworker who also
+    works in the perpetrator programme, sees the assessment without her location. One query for
+    the lot, asked only when some reason has something to mask."""
+    assessments = list(assessments)
+    masked = {a.pk: locationscan.masked(a.judgement_reason) for a in assessments}
+    to_ask = {a.person_id for a in assessments if masked[a.pk] != (a.judgement_reason or "")}
+    locatable = set(locations_visible_to(user).filter(pk__in=to_ask).values_list("pk", flat=True)) if to_ask else set()
+    return {a.pk: (a.judgement_reason or "") if a.person_id in locatable else masked[a.pk] for a in assessments}
+
+
+def judgement_reason_shown(user: User, assessment: RiskAssessment) -> str:
+    """``judgement_reasons_shown`` for one assessment."""
+    return judgement_reasons_shown(user, [assessment])[assessment.pk]
 
 
 def get_risk_assessment_for_user(

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
-from waymark.core.keptreasons import refuse_locating_reason
+from waymark.core.keptreasons import SHOWN_BEYOND_LOCATION, refuse_locating_reason
 from waymark.core.roles import Role
 from waymark.risk.choices import Answer, AssessmentSource, RiskLevel
 from waymark.risk.config import thresholds_for
@@ -103,6 +103,17 @@ def risk_assessment_check(
         errors["instrument"] = "This version of the checklist has been retired: use the current version."
     if ref and RiskAssessment.objects.filter(ref=ref).exists():
         errors["ref"] = f"An assessment with reference {ref} already exists."
+    # Whoever may see the assessment reads the reason, and not all of them may see where she is
+    # (a MARAC coordinator who broke glass; a caseworker who also works in the perpetrator
+    # programme): it may not hold a postcode, phone number or street address. The one rule for such
+    # text (waymark.core.keptreasons); what older records hold is masked on reading
+    # (waymark.risk.access.judgement_reasons_shown).
+    try:
+        refuse_locating_reason(
+            judgement_reason, field="judgement_reason", label="The reason for your judgement", why=SHOWN_BEYOND_LOCATION
+        )
+    except ValidationError as error:
+        errors.update(error.error_dict)
     cleaned_answers: dict[int, Answer] = {}
     if answers is not None:
         try:
@@ -150,7 +161,8 @@ def risk_assessment_record(
     Professional judgement may raise the level (with a reason), never lower it; an imported row
     (``source=IMPORTED``) may carry a lower judgement, which is kept but does not lower the level.
     The caller has already checked that ``actor`` may see ``person``. ValidationError names every
-    problem and nothing is saved.
+    problem (a judgement reason holding a postcode, phone number or street address among them) and
+    nothing is saved.
     """
     checked = risk_assessment_check(
         instrument=instrument,

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from waymark.core.keptreasons import HINT as KEPT_REASON_HINT
+from waymark.core.keptreasons import SHOWN_BEYOND_LOCATION_HINT
 from waymark.risk.choices import Answer, RiskLevel
 from waymark.risk.models import RiskInstrument, RiskItem
 
@@ -50,7 +51,7 @@ class RiskChecklistForm(forms.Form):
         )
         self.fields["judgement_reason"] = forms.CharField(
             label="Why your judgement raises the level",
-            help_text="Needed when you raise the level. Describe what you saw or were told.",
+            help_text=f"Needed when you raise the level. Describe what you saw or were told. {SHOWN_BEYOND_LOCATION_HINT}",
             required=False,
             max_length=5000,
             widget=forms.Textarea(attrs={"rows": 4}),

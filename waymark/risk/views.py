@@ -27,7 +27,12 @@ from waymark.incidents.escalation import escalation_for
 from waymark.incidents.models import Incident
 from waymark.people.access import get_person_for_user
 from waymark.people.models import Person
-from waymark.risk.access import RISK_ROLES, get_risk_assessment_for_user, require_risk_role
+from waymark.risk.access import (
+    RISK_ROLES,
+    get_risk_assessment_for_user,
+    judgement_reason_shown,
+    require_risk_role,
+)
 from waymark.risk.actions import risk_assessment_archive, risk_assessment_check, risk_assessment_record
 from waymark.risk.choices import Answer, RiskLevel
 from waymark.risk.forms import ArchiveForm, RiskChecklistForm
@@ -164,6 +169,8 @@ def assessment_detail(request: AuthenticatedHttpRequest, assessment_id: uuid.UUI
         "risk/detail.html",
         {
             "assessment": assessment,
+            # Masked for whoever may see her but not where she is (waymark/risk/access.py).
+            "judgement_reason": judgement_reason_shown(request.user, assessment),
             "person": person,
             "rows": rows,
             "high_risk_present": [row["item"] for row in rows if row["high_risk_present"]],
