@@ -29,7 +29,7 @@ from waymark.core.roles import Role
 from waymark.organisations.models import Agency, Membership
 from waymark.people.access import get_person_for_user
 from waymark.refuge import access, actions, forms
-from waymark.refuge.models import RefugeReferral, Sanctuary
+from waymark.refuge.models import RefugeReferral, Sanctuary, Vacancy
 from waymark.refuge.sections import sanctuary_actions_for
 from waymark.refuge.selectors import (
     Household,
@@ -240,17 +240,19 @@ def vacancies(request: HttpRequest) -> HttpResponse:
 @require_GET
 def vacancy(request: HttpRequest, vacancy_id: str) -> HttpResponse:
     found = access.get_vacancy_for_user(_user(request), vacancy_id, detail={"page": "vacancy"})
+    return _vacancy_page(request, found, forms.WithdrawForm(initial={"version": found.version}))
+
+
+def _vacancy_page(request: HttpRequest, found: Vacancy, withdraw: forms.WithdrawForm) -> HttpResponse:
+    """The vacancy's page, shown and after a refused withdrawal alike: only the provider's own
+    refuge workers (``can_manage_service``) see its safe house and its offer; a searcher sees
+    what the search shows."""
     manage = access.can_manage_service(_user(request), found.service)
     offered = found.referrals.filter(status=ReferralStatus.OFFERED).first() if manage else None
     return render(
         request,
         "refuge/vacancy.html",
-        {
-            "vacancy": found,
-            "manage": manage,
-            "offered": offered,
-            "withdraw": forms.WithdrawForm(initial={"version": found.version}),
-        },
+        {"vacancy": found, "manage": manage, "offered": offered, "withdraw": withdraw},
     )
 
 
@@ -306,7 +308,7 @@ def vacancy_withdraw(request: HttpRequest, vacancy_id: str) -> HttpResponse:
     if withdrawn is not None:
         messages.success(request, "The vacancy is withdrawn.")
         return redirect("refuge:vacancy", vacancy_id=found.pk)
-    return render(request, "refuge/vacancy.html", {"vacancy": found, "manage": True, "withdraw": form}, status=200)
+    return _vacancy_page(request, found, form)
 
 
 # --- Refuge referrals ------------------------------------------------------------------------
