@@ -401,13 +401,15 @@ def _equality_needs(year: int, end: dt.date, applied: Applied) -> dict[str, Any]
     """Referrals by equality characteristic in the year and the year before (each to the end of
     the pack's quarter: the same dates), with the rate per 1,000 of the group's population for sex
     and age band."""
-    from waymark.commissioning.needs import EQUALITY_SPLITS, needs_by_group, protect_needs_split
+    from waymark.commissioning.needs import EQUALITY_SPLITS, count_needs_splits, needs_by_group, protect_needs_split
 
     columns: list[str] = []
     rows: list[dict[str, Any]] = []
     estimates: dict[str, int] = {}
+    # Every characteristic's referrals counted from one reading of the records.
+    counted = count_needs_splits(year - 1, year, list(EQUALITY_SPLITS), through=end)
     for key in EQUALITY_SPLITS:
-        split = needs_by_group(year - 1, year, key, through=end)
+        split = needs_by_group(year - 1, year, key, through=end, counted=counted[key])
         estimates.update(split["estimates"])
         if not columns:
             before, now = split["count_columns"]

@@ -457,8 +457,37 @@ def _group_population(key: str, used: dict[int, int], area: str) -> dict[tuple[i
     }
 
 
+def _counted_by(key: str) -> Any:
+    """The split a characteristic's referrals are counted by: a split linked to another (the five
+    ethnic groups and the 19 categories) by the finer one."""
+    from waymark.commissioning.dimensions import DIMENSIONS, linked_splits
+
+    link = linked_splits(key)
+    return DIMENSIONS[link.fine] if link is not None else DIMENSIONS[key]
+
+
+def count_needs_splits(
+    first: int, last: int, keys: list[str], *, through: dt.date | None = None
+) -> dict[str, dict[tuple[int, Any], int]]:
+    """What ``needs_by_group`` counts for each of ``keys`` (referrals by quarter and group), from
+    one reading of the records, to pass to it as ``counted``: the board pack's equality splits."""
+    from waymark.outcomes.kpis import referred_by_period_and_group_each
+
+    quarters = quarters_of(quarter_spans(first, last, through))
+    _, found = referred_by_period_and_group_each(
+        quarters[0][0], quarters[-1][1], "quarter", [_counted_by(key) for key in keys], partnership_wide=True
+    )
+    return dict(zip(keys, found, strict=True))
+
+
 def needs_by_group(
-    first: int, last: int, key: str, *, area: str = DEMO_AREA, through: dt.date | None = None
+    first: int,
+    last: int,
+    key: str,
+    *,
+    area: str = DEMO_AREA,
+    through: dt.date | None = None,
+    counted: dict[tuple[int, Any], int] | None = None,
 ) -> dict[str, Any]:
     """Referrals per financial year split by an equality characteristic (``EQUALITY_SPLITS``), with
     the rate per 1,000 of the group's population where there is one: ``{"label", "columns", "rows",
@@ -474,7 +503,7 @@ def needs_by_group(
     from waymark.commissioning.dimensions import DIMENSIONS, labels_for, linked_splits
     from waymark.core.disclosure import rule
     from waymark.outcomes.disclosure import EVERYONE, Coarse, withheld_in_units
-    from waymark.outcomes.kpis import Tally, Unit, referred_by_period_and_group
+    from waymark.outcomes.kpis import Tally, Unit
 
     if key not in EQUALITY_SPLITS:
         raise ValueError(f"Needs can be split by {', '.join(EQUALITY_SPLITS)}, not {key!r}.")
@@ -482,7 +511,6 @@ def needs_by_group(
         raise ValueError("The last year is before the first.")
     dimension = DIMENSIONS[key]
     link = linked_splits(key)
-    counted_by = DIMENSIONS[link.fine] if link is not None else dimension
     coarse = link is not None and key == link.coarse
     # A counted group's group in this split (a census category's ethnic group).
     own: Any = link.group_of if link is not None and coarse else (lambda group: group)
@@ -490,9 +518,9 @@ def needs_by_group(
     years = list(range(first, last + 1))
     spans = quarter_spans(first, last, through)  # part of each year: the same days of each
     quarters = quarters_of(spans)
-    _, by_quarter = referred_by_period_and_group(
-        quarters[0][0], quarters[-1][1], "quarter", counted_by, partnership_wide=True
-    )
+    if counted is None:  # ``counted``: the same, already counted (``count_needs_splits``)
+        counted = count_needs_splits(first, last, [key], through=through)[key]
+    by_quarter = counted
     units = [
         Unit(start, end, {g: Tally(referred=n) for (q, g), n in by_quarter.items() if q == index})
         for index, (start, end) in enumerate(quarters)

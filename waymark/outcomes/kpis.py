@@ -1334,13 +1334,38 @@ def referred_by_period_and_group(
     """The ``referred`` KPI per period and per group of ``dimension``, in two grouped queries:
     (the periods, {(period index, group): referred}). The groups of a period add up to its
     ``referred_by_period`` figure (every record falls in exactly one group)."""
+    parts, each = referred_by_period_and_group_each(
+        start, end, by, [dimension], cases=cases, referrals=referrals, partnership_wide=partnership_wide
+    )
+    return parts, each[0]
+
+
+def referred_by_period_and_group_each(
+    start: date,
+    end: date,
+    by: str,
+    dimensions: list[Dimension],
+    *,
+    cases: QuerySet[Any] | None = None,
+    referrals: QuerySet[Any] | None = None,
+    partnership_wide: bool = False,
+) -> tuple[list[tuple[str, date, date]], list[dict[tuple[int, Any], int]]]:
+    """``referred_by_period_and_group`` for each of several dimensions, from one reading of the
+    records (two grouped queries whatever the number of dimensions: each record carries every
+    dimension's group, ``_Grouped``): (the periods, one {(period index, group): referred} a
+    dimension, in their order)."""
     cases, referrals = _scope(cases, referrals, partnership_wide)
     from waymark.marac.reports.selectors import periods_between
 
     parts = [(p.label, max(p.start, start), min(p.end, end)) for p in periods_between(start, end, by)]
-    grouped = _Grouped(dimension)
+    distinct = list(dict.fromkeys(dimensions))
+    grouped = _Grouped(distinct[0] if len(distinct) == 1 else distinct)
     _referred_into(grouped, [(s, e) for _, s, e in parts], cases, referrals)
-    return parts, {key: tally.referred for key, tally in grouped.tallies.items() if tally.referred}
+    found = []
+    for dimension in dimensions:
+        tallies = grouped.tallies if len(distinct) == 1 else _rolled_up(grouped.tallies, distinct.index(dimension))
+        found.append({key: tally.referred for key, tally in tallies.items() if tally.referred})
+    return parts, found
 
 
 # The risk rule's "pending" code for a case whose window after engaging is still open (a constant
