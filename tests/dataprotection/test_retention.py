@@ -22,7 +22,7 @@ from waymark.cases.models import CaseNote
 from waymark.cases.states import CaseStatus
 from waymark.core.roles import Role
 from waymark.dataprotection.actions import retention_hold_place, retention_run_request
-from waymark.dataprotection.models import RetentionDisposal, RetentionRun, RetentionRunStatus
+from waymark.dataprotection.models import RetentionDisposal, RetentionHold, RetentionRun, RetentionRunStatus
 from waymark.dataprotection.retention import SCHEDULE_LIST
 from waymark.dataprotection.selectors import due_for
 from waymark.marac.models import MaracCase, MaracCaseStatus, MaracMeeting, Research
@@ -319,3 +319,25 @@ def test_a_hold_must_name_a_record_that_exists(records):
             reason="Because of a claim",
             until=D(2027, 1, 1),
         )
+
+
+@pytest.mark.parametrize(
+    "reason",
+    ["A claim: she now lives at SE1 7AB", "Her solicitor rang from 07700 900123", "Complaint from 12 Hidden Road"],
+)
+def test_a_hold_reason_that_locates_anyone_is_refused_and_nothing_is_kept(records, dpo, reason):
+    """A hold outlives the record it keeps (nothing disposes of it): its reason may not hold a
+    postcode, phone number or street address (``core.keptreasons``)."""
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        retention_hold_place(
+            actor=dpo,
+            record_type="closed_case",
+            record_id=str(records["due_case"].pk),
+            reason=reason,
+            until=D(2026, 12, 31),
+        )
+    assert "reason" in refused.value.message_dict
+    assert "7AB" not in str(refused.value) and "900123" not in str(refused.value)
+    assert not RetentionHold.objects.exists()

@@ -52,7 +52,8 @@ class RetentionHoldForm(forms.Form):
     record_id = forms.CharField(label="Record id", max_length=64, widget=forms.HiddenInput)
     reason = forms.CharField(
         label="Why must it be kept?",
-        help_text="For example, a complaint or a claim about this case is open. Do not write a name or address.",
+        help_text="For example, a complaint or a claim about this case is open. Do not write a name, address, "
+        "postcode or phone number: the hold is kept after the record it is about is disposed of.",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why the record must be kept"},
