@@ -12,7 +12,10 @@ Nothing here can lead back to her (docs/commissioning.md, "Survivor feedback"):
   provider, service, kind and the month (not the day, not the time). The audit trail records that
   an anonymous response arrived, with no id, no address and no provider.
 - ``feedback_figures`` gives the commissioner's table: responses and the share answering each
-  question positively, by provider, under the disclosure rule with secondary suppression.
+  question positively, by provider, under the disclosure rule with secondary suppression; a
+  provider's (or All's) answers are withheld whole with its responses, zeros included, so that
+  nothing shown says how withheld respondents answered (``_revealing``). The dashboard, its
+  download, the API and the board pack all read it.
 
 Whoever reads her phone may open the link too. So the questions say nothing of what the support
 was (no "abuse", "refuge", "sanctuary", "security measures", no service's name) and are the same
@@ -37,7 +40,16 @@ from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
-from waymark.core.disclosure import HIDDEN, Applied, Cost, Key, Suppressed, hidden_in_table, protect_table
+from waymark.core.disclosure import (
+    HIDDEN,
+    Applied,
+    Constraint,
+    Cost,
+    Key,
+    Suppressed,
+    hidden_in_table,
+    protect_table,
+)
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
@@ -289,6 +301,62 @@ def _table(by_provider: dict[Any, dict[str, int]], providers: list[Any]) -> tupl
     return rows, {c: sum(row[c] for row in rows) for c in COUNT_COLUMNS}
 
 
+BREAKDOWN_COLUMNS = tuple(column for column in COUNT_COLUMNS if column != "responses")
+
+
+def _revealing(values: dict[Key, int], hidden: AbstractSet[Key], constraints: list[Constraint]) -> set[Key]:
+    """Shown figures that tell how withheld respondents answered, though no withheld figure can be
+    worked out by adding and subtracting (what ``core.disclosure`` checks):
+
+    - the answers of a row whose responses are withheld. Responses [c], positive [c], other 0,
+      skipped 0 says that every one of them answered positively: a zero says so as surely as a
+      count would, so a withheld total's breakdown is withheld whole, zeros and all;
+    - a total whose withheld parts must all be zero, since counts are never negative (All's other
+      answers 0 beside a provider's withheld other answers: the provider's are 0 too, and with the
+      skipped ones, all its respondents were positive). The total is withheld.
+
+    The disclosure rule then protects what is withheld here as any other withheld figure."""
+    found: set[Key] = {
+        (key[0], column)
+        for key in hidden
+        if isinstance(key, tuple) and key[1] == "responses"
+        for column in BREAKDOWN_COLUMNS
+    }
+    for total, parts in constraints:
+        shown = [part for part in parts if part not in hidden]
+        if total not in hidden and len(shown) < len(parts) and values[total] == sum(values[p] for p in shown):
+            found.add(total)
+    return found - set(hidden)
+
+
+def _withheld(
+    rows: list[dict[str, int]], total: dict[str, int], providers: list[Any], the_rule: Any, also_hidden: set[Key]
+) -> set[Key]:
+    """The figures of one table (keyed (row index or "total", column)) to withhold: the disclosure
+    rule's (``hidden_in_table``, with ``feedback_cost``), and with them whatever ``_revealing``
+    finds, the rule applied again to protect those, until nothing more is found."""
+    values: dict[Key, int] = {(index, c): row[c] for index, row in enumerate(rows) for c in COUNT_COLUMNS}
+    values.update({("total", c): total[c] for c in COUNT_COLUMNS})
+    constraints: list[Constraint] = [(("total", c), [(i, c) for i in range(len(rows))]) for c in COUNT_COLUMNS]
+    for index in [*range(len(rows)), "total"]:
+        constraints += [((index, column), [(index, part) for part in parts]) for column, parts in ROW_TOTALS]
+    withheld = set(also_hidden)
+    while True:
+        _, hidden = hidden_in_table(
+            rows,
+            COUNT_COLUMNS,
+            total_row=total,
+            row_totals=ROW_TOTALS,
+            the_rule=the_rule,
+            also_hidden=withheld,
+            cost=feedback_cost(providers),
+        )
+        more = _revealing(values, hidden, constraints)
+        if not more:
+            return hidden
+        withheld = hidden | more
+
+
 def feedback_figures(start: date, end: date, applied: Applied) -> tuple[FeedbackRow, list[FeedbackRow]]:
     """(the "All" row, a row per provider) for responses given in the months from ``start`` to
     ``end``, with the disclosure rule applied: the providers add up to All, and each question's
@@ -312,14 +380,7 @@ def feedback_figures(start: date, end: date, applied: Applied) -> tuple[Feedback
     withheld_in_a_month: set[Any] = set()
     for by_provider in monthly.values():
         month_rows, month_total = _table(by_provider, providers)
-        withheld_in_a_month |= hidden_in_table(
-            month_rows,
-            COUNT_COLUMNS,
-            total_row=month_total,
-            row_totals=ROW_TOTALS,
-            the_rule=applied.rule,
-            cost=feedback_cost(providers),
-        )[1]
+        withheld_in_a_month |= _withheld(month_rows, month_total, providers, applied.rule, set())
     rows, total = _table(counts, providers)
     shown_rows, shown_total, hidden = protect_table(
         rows,
@@ -327,7 +388,8 @@ def feedback_figures(start: date, end: date, applied: Applied) -> tuple[Feedback
         total_row=total,
         row_totals=ROW_TOTALS,
         the_rule=applied.rule,
-        also_hidden=withheld_in_a_month,
+        # Already protected (``_withheld``): the rule withholds nothing more.
+        also_hidden=_withheld(rows, total, providers, applied.rule, withheld_in_a_month),
         cost=feedback_cost(providers),
     )
     applied.record("survivor feedback by provider", hidden)
