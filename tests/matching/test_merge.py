@@ -282,7 +282,9 @@ def test_the_repeat_rules_count_her_once_after_a_merge(manager, known, harm, pol
 def test_every_conflict_needs_a_choice_and_nothing_is_saved_without(manager, known, police_referrer):
     duplicate = typo_referral(police_referrer).subject
     rows = person_rows()
-    assert [c.field for c in merge_preview(survivor=known, absorbed=duplicate).conflicts] == ["family_name"]
+    assert [c.field for c in merge_preview(survivor=known, absorbed=duplicate, viewer=manager).conflicts] == [
+        "family_name"
+    ]
     with pytest.raises(ValidationError, match="Family name"):
         person_merge(actor=manager, survivor=known, absorbed=duplicate, resolutions={}, reason="Same DOB and postcode")
     with pytest.raises(ValidationError, match="Explain"):
@@ -296,7 +298,7 @@ def test_the_cautious_safety_flag_is_kept(manager, known, police_referrer):
     duplicate = typo_referral(police_referrer).subject
     Person.objects.filter(pk=duplicate.pk).update(aware_of_contact="yes")
     duplicate.refresh_from_db()
-    preview = merge_preview(survivor=known, absorbed=duplicate)
+    preview = merge_preview(survivor=known, absorbed=duplicate, viewer=manager)
     assert preview.cautious
     person_merge(
         actor=manager,

@@ -67,3 +67,12 @@ def merges_visible_to(user: User, merges: Any) -> Any:
     from waymark.people.access import people_visible_to
 
     return merges.filter(unmerged_at__isnull=True, survivor__in=people_visible_to(user).order_by().values("pk"))
+
+
+def may_locate_both(user: User, one: Any, other: Any) -> bool:
+    """Whether ``user`` may see where both people are: only then is a score between their records,
+    shown to the user, worked out with postcodes and phone numbers (a shared one raises it, so it
+    would confirm a guessed postcode on a record the user made)."""
+    from waymark.people.models import Person
+
+    return Person.objects.with_location_visible_to(user).filter(pk__in=[one.pk, other.pk]).count() == 2

@@ -47,7 +47,9 @@ def person_link_confirm(*, actor: User, new_person: Person, existing_person: Per
     ).first()
     if existing is not None:
         return existing
-    match_score = score_people(new_person.pk, existing_person.pk)
+    match_score = score_people(
+        new_person.pk, existing_person.pk, locating=access.may_locate_both(actor, new_person, existing_person)
+    )
     link = PersonLink.objects.create(
         new_person=new_person,
         existing_person=existing_person,

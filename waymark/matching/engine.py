@@ -549,10 +549,10 @@ _KEY_FIELDS = (
 )
 
 
-def _profiles(person_ids: set[UUID]) -> dict[UUID, Profile]:
+def _profiles(person_ids: set[UUID], *, contacts: bool = True) -> dict[UUID, Profile]:
     names: dict[UUID, set[NameKeys]] = defaultdict(set)
     dobs: dict[UUID, date | None] = {}
-    contacts: dict[UUID, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    found: dict[UUID, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     ids = sorted(person_ids)
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
@@ -561,11 +561,13 @@ def _profiles(person_ids: set[UUID]) -> dict[UUID, Profile]:
         ):
             names[pid].add(NameKeys(given, family, gm, gn, fm, fn, canonical_names(given)))
             dobs[pid] = dob
+        if not contacts:
+            continue
         for pid, kind, key in PersonContactKey.objects.filter(person_id__in=chunk).values_list(
             "person_id", "kind", "key"
         ):
-            contacts[pid][kind].add(key)
-    return _assemble(names, dobs, contacts)
+            found[pid][kind].add(key)
+    return _assemble(names, dobs, found)
 
 
 def _assemble(
@@ -625,9 +627,11 @@ def _names_agree(match_score: Score) -> bool:
     return {"given", "family"} <= parts
 
 
-def score_people(a: UUID, b: UUID) -> float | None:
-    """The match score between two people's current search keys (None if either has none)."""
-    profiles = _profiles({a, b})
+def score_people(a: UUID, b: UUID, *, locating: bool = True) -> float | None:
+    """The match score between two people's current search keys (None if either has none).
+    ``locating=False``: names and date of birth only, for a user who may see both records but not
+    where both are (a score is shown, so a shared postcode or phone would be confirmed by it)."""
+    profiles = _profiles({a, b}, contacts=locating)
     if a not in profiles or b not in profiles:
         return None
     return score(profiles[a], profiles[b]).points

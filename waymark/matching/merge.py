@@ -27,6 +27,7 @@ from django.utils import timezone
 from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
+from waymark.matching.access import may_locate_both
 from waymark.matching.engine import refresh_search_keys, score_people
 from waymark.matching.models import PersonContactKey, PersonLink, PersonMerge, PersonSearchKey
 from waymark.people.access import agencies_user_may_record_for, locations_visible_to, people_visible_to
@@ -175,7 +176,7 @@ def _field_label(name: str) -> str:
     return str(getattr(model_field, "verbose_name", name)).capitalize()
 
 
-def merge_preview(*, survivor: Person, absorbed: Person) -> MergePreview:
+def merge_preview(*, survivor: Person, absorbed: Person, viewer: User) -> MergePreview:
     """What would move and where the records disagree. Reads only; checks nothing about the user."""
     preview = MergePreview(survivor=survivor, absorbed=absorbed)
     plan, preview.left_behind = _rows_to_move(absorbed, survivor)
@@ -208,7 +209,8 @@ def merge_preview(*, survivor: Person, absorbed: Person) -> MergePreview:
         mine, theirs = getattr(survivor, name), getattr(absorbed, name)
         if CAUTIOUS_ORDER.get(theirs, 1) > CAUTIOUS_ORDER.get(mine, 1):
             preview.cautious.append((_field_label(name), _display(absorbed, name)))
-    preview.score = score_people(absorbed.pk, survivor.pk)
+    # Shown on the page: compared on postcode and phone only for a viewer who may see where both are.
+    preview.score = score_people(absorbed.pk, survivor.pk, locating=may_locate_both(viewer, survivor, absorbed))
     return preview
 
 
@@ -359,7 +361,7 @@ def person_merge(
         raise ValidationError({"reason": "Explain why you are sure these are the same person."})
     if len(reason) > MAX_REASON_LENGTH:
         raise ValidationError({"reason": f"The reason must be {MAX_REASON_LENGTH:,} characters or fewer."})
-    preview = merge_preview(survivor=survivor, absorbed=absorbed)
+    preview = merge_preview(survivor=survivor, absorbed=absorbed, viewer=actor)
     values = _chosen_values(preview, resolutions)
     users = _members()
     before = _sight(users, [survivor.pk, absorbed.pk])

@@ -96,7 +96,7 @@ def _merge_page(
         request,
         "matching/merge_confirm.html",
         {
-            "preview": merge_preview(survivor=survivor, absorbed=absorbed),
+            "preview": merge_preview(survivor=survivor, absorbed=absorbed, viewer=_user(request)),
             "errors": errors or [],
             "action": reverse("matching:cluster_merge", kwargs={"cluster_id": found.pk}),
             "hidden": {"survivor": survivor.pk, "absorbed": absorbed.pk},

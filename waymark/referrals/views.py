@@ -337,7 +337,7 @@ def link_subject(request: AuthenticatedHttpRequest, referral_id: str) -> HttpRes
         request,
         "matching/merge_confirm.html",
         {
-            "preview": merge_preview(survivor=existing, absorbed=referral.subject),
+            "preview": merge_preview(survivor=existing, absorbed=referral.subject, viewer=request.user),
             "errors": errors,
             "action": reverse("referrals:link", kwargs={"referral_id": referral.pk}),
             "hidden": {"existing_person": existing.pk},
