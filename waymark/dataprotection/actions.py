@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -309,35 +309,48 @@ def _anonymise_people_left_named(run: RetentionRun) -> None:
                 )
 
 
+def _dispose_of(run: RetentionRun, schedule_key: str, record: Any, counts: dict[str, int], **why: str) -> None:
+    """Disposes of one record under its schedule, in the caller's transaction: its ledger row, its
+    audit row (by id), its count; then the records that go with it (``Schedule.goes_with``: a
+    case's referral), each the same way under its own schedule, saying which record it went with."""
+    from waymark.dataprotection.retention import SCHEDULES
+
+    schedule = SCHEDULES[schedule_key]
+    schedule.dispose(record, run.as_of)
+    RetentionDisposal.objects.create(
+        record_type=schedule.key, record_id=str(record.pk), run=run, disposed_at=timezone.now()
+    )
+    audit_record(
+        actor=run.requested_by,
+        action=AuditAction.ARCHIVE,
+        obj=record,
+        detail={"retention": schedule.key, "method": "anonymised", "run": str(run.pk), **why},
+    )
+    counts[schedule.key] += 1
+    for key, companion in schedule.goes_with(record, run.as_of):
+        _dispose_of(run, key, companion, counts, went_with=schedule.key, went_with_record=str(record.pk))
+
+
 def retention_run_execute(*, run_id: uuid.UUID | str) -> RetentionRun:
     """The worker's part: disposes of each record due on the run's day, one transaction and one
-    audit row per record, and records the counts. Run twice, it disposes of nothing more."""
+    audit row per record (a record that goes with another, a case's referral, in that one's
+    transaction, with its own ledger and audit row), and records the counts. Run twice, it
+    disposes of nothing more."""
     from waymark.dataprotection.retention import SCHEDULE_LIST
     from waymark.dataprotection.selectors import due_for
 
     run = RetentionRun.objects.select_related("requested_by").get(pk=run_id)
     if run.status == RetentionRunStatus.DONE:
         return run
-    counts: dict[str, int] = {}
+    counts: dict[str, int] = {schedule.key: 0 for schedule in SCHEDULE_LIST}
     for schedule in SCHEDULE_LIST:
-        counts[schedule.key] = 0
         due = due_for(schedule.key, run.as_of)
         # The ids first: each record is then disposed of in its own transaction, with no cursor
-        # held open across the commits.
+        # held open across the commits. One that went with an earlier record is no longer due.
         for record_pk in list(due.values_list("pk", flat=True)):
             with transaction.atomic():
                 record = due.model.objects.select_for_update().get(pk=record_pk)
-                schedule.dispose(record, run.as_of)
-                RetentionDisposal.objects.create(
-                    record_type=schedule.key, record_id=str(record.pk), run=run, disposed_at=timezone.now()
-                )
-                audit_record(
-                    actor=run.requested_by,
-                    action=AuditAction.ARCHIVE,
-                    obj=record,
-                    detail={"retention": schedule.key, "method": "anonymised", "run": str(run.pk)},
-                )
-            counts[schedule.key] += 1
+                _dispose_of(run, schedule.key, record, counts)
     _anonymise_people_left_named(run)
     run.counts = counts
     run.status = RetentionRunStatus.DONE

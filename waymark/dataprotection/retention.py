@@ -36,6 +36,10 @@ from django.db.models import Exists, OuterRef, Q
 from waymark.core.dates import add_months
 
 
+def _nothing_goes_with(record: Any, as_of: date) -> list[tuple[str, Any]]:
+    return []
+
+
 @dataclass(frozen=True)
 class Schedule:
     key: str
@@ -49,6 +53,10 @@ class Schedule:
     # Lookups from a record to the ids of the people it is about, in every role (a hold keeps each;
     # disposal anonymises each once nothing else keeps them: ``people_on``).
     people: tuple[str, ...]
+    # The records disposed of with this one, in its transaction, each under its own schedule (the
+    # key) and recorded in the ledger and the audit trail as a disposal of its own: a case's
+    # referral (``goes_with_case``). Asked once this record is disposed of and in the ledger.
+    goes_with: Callable[[Any, date], list[tuple[str, Any]]] = _nothing_goes_with
 
     @property
     def years(self) -> int:
@@ -373,7 +381,10 @@ def _cases_due(as_of: date) -> models.QuerySet[Any]:
 
 
 def _dispose_case(case: Any, as_of: date) -> None:
-    from waymark.cases.models import CaseNote, CaseStatusChange, ContactAttempt
+    """Every word on the case and its own rows goes (its notes deleted); its dates, statuses and
+    coded values stay for the figures; everyone on it is anonymised once nothing else keeps them.
+    The referral it was opened from goes with it, in the same transaction (``goes_with_case``)."""
+    from waymark.cases.models import CaseNote, CaseStatusChange, ContactAttempt, Task
     from waymark.support.choices import SAFETY_PLAN_FIELDS
     from waymark.support.models import Goal, GoalProgress, Intervention, LegalOrder, Need, SafetyPlan
 
@@ -381,6 +392,8 @@ def _dispose_case(case: Any, as_of: date) -> None:
     _blank(CaseStatusChange.objects.filter(case=case), "reason")
     CaseNote.objects.filter(case=case).delete()
     _blank(ContactAttempt.objects.filter(case=case), "note")
+    # A task's title is the caseworker's words ("ring her at her sister's on Tuesday").
+    _blank(Task.objects.filter(case=case), "title")
     _blank(SafetyPlan.objects.filter(case=case), *SAFETY_PLAN_FIELDS)
     _blank(Need.objects.filter(case=case), "description")
     _blank(Goal.objects.filter(need__case=case), "description")
@@ -390,6 +403,24 @@ def _dispose_case(case: Any, as_of: date) -> None:
     # Everyone on the case, not only its client: a child, a respondent, someone an order protects
     # or its referral names, known only through this case, would otherwise stay named for ever.
     _anonymise_people_on(case, CASE_PEOPLE, as_of)
+
+
+def goes_with_case(case: Any, as_of: date) -> list[tuple[str, Any]]:
+    """The referral the case was opened from, disposed of with the case (same transaction, ledger
+    and audit row of its own under ``referral_not_accepted``), when the referral schedule finds it
+    due by its own rule (``due_for``): once the case is in the ledger, unless a hold keeps the
+    referral (it then falls due when the hold ends) or it is already disposed of. A referral has at
+    most one case (``Case.referral`` is one-to-one), so no other case can still need it."""
+    from waymark.dataprotection.selectors import due_for
+
+    if case.referral_id is None:
+        return []
+    due = due_for("referral_not_accepted", as_of, among=[case.referral_id])
+    # Locked by its own row alone (the due rule joins its case, and a lock may not reach that join).
+    return [
+        ("referral_not_accepted", referral)
+        for referral in due.model.objects.select_for_update().filter(pk__in=list(due.values_list("pk", flat=True)))
+    ]
 
 
 def _describe_case(case: Any) -> tuple[str, date | None]:
@@ -421,11 +452,17 @@ def referral_done_by(cutoff: date) -> Q:
 
 def _referrals_due(as_of: date) -> models.QuerySet[Any]:
     """The referrals no case was opened from (signposted, declined, never decided, or imported as
-    accepted without their case) whose last day is past the period."""
+    accepted without their case) whose last day is past the period; and a referral a case was
+    opened from once that case has been disposed of (in the ledger). That one normally goes with
+    its case, in the same transaction (``goes_with_case``); it is due here only if a hold kept it
+    then and has ended, or its case was disposed of before referrals went with cases. A referral
+    whose case is not disposed of (open, closed inside its period, or held) is never due."""
     from waymark.referrals.models import Referral
 
     cutoff = SCHEDULES["referral_not_accepted"].cutoff(as_of)
-    return Referral.objects.filter(case__isnull=True).filter(referral_done_by(cutoff))
+    return Referral.objects.filter(
+        (Q(case__isnull=True) & referral_done_by(cutoff)) | Q(case__pk__in=_ledger_ids("closed_case"))
+    )
 
 
 def _dispose_referral(referral: Any, as_of: date) -> None:
@@ -447,8 +484,15 @@ def _dispose_referral(referral: Any, as_of: date) -> None:
 
 
 def _describe_referral(referral: Any) -> tuple[str, date | None]:
-    """The referral's last day, as ``referral_done_by`` compares it (London days), for the queue."""
+    """The referral's last day, as ``referral_done_by`` compares it (London days), for the queue;
+    for a referral a case was opened from, the day its case closed (it goes with the case)."""
     from django.utils import timezone
+
+    from waymark.cases.models import Case
+
+    case_closed = Case.objects.filter(referral=referral).values_list("closed_on", flat=True).first()
+    if case_closed is not None:
+        return referral.number, case_closed
 
     moments = [referral.triaged_at, referral.decided_at, *referral.status_changes.values_list("changed_at", flat=True)]
     return referral.number, max([referral.received_on, *(timezone.localdate(m) for m in moments if m is not None)])
@@ -691,7 +735,7 @@ ENROLMENT_PEOPLE = ("participant_id", "victim_links__victim_id")
 SCHEDULE_LIST = [
     Schedule(
         key="closed_case",
-        title="Closed cases (with their notes, contacts, safety and support plans)",
+        title="Closed cases (with their notes, tasks, contacts, safety and support plans, and their referral)",
         default_years=6,
         starts="the day the case closed",
         source="Adult DA casework: closure + 6 years (Limitation Act 1980 six-year period; common local-authority "
@@ -700,12 +744,16 @@ SCHEDULE_LIST = [
         dispose=_dispose_case,
         describe=_describe_case,
         people=CASE_PEOPLE,
+        goes_with=goes_with_case,
     ),
     Schedule(
         key="referral_not_accepted",
+        # The title is what the queue links by (a referral a case was opened from is due here only
+        # in the rare cases ``_referrals_due`` says; it goes with its case).
         title="Referrals no case was opened from (signposted, declined or never decided)",
         default_years=2,
-        starts="its last day: the decision, or if never decided its last activity (received, triaged)",
+        starts="its last day: the decision, or if never decided its last activity (received, triaged); a referral a "
+        "case was opened from goes with its case",
         source="Enough to answer a re-referral or a complaint about the decision; no case was opened",
         due=_referrals_due,
         dispose=_dispose_referral,

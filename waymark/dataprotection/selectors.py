@@ -33,9 +33,11 @@ def agency_names(rows: list[dict[str, Any]]) -> dict[Any, str]:
 # --- The retention review queue --------------------------------------------------------------
 
 
-def due_for(schedule_key: str, as_of: Any) -> Any:
+def due_for(schedule_key: str, as_of: Any, *, among: Any = None) -> Any:
     """The records of one schedule due on ``as_of``: past their period, not yet disposed of, not
-    held. A queryset (paged by the caller, never cut off)."""
+    held. A queryset (paged by the caller, never cut off). ``among`` (ids) asks only about those
+    records: whether a case's referral goes with it (``retention.goes_with_case``) by this same
+    rule."""
     from waymark.dataprotection.models import RetentionDisposal, RetentionHold
     from waymark.dataprotection.retention import SCHEDULES
 
@@ -43,6 +45,8 @@ def due_for(schedule_key: str, as_of: Any) -> Any:
     disposed = RetentionDisposal.objects.filter(record_type=schedule_key).values_list("record_id", flat=True)
     held = RetentionHold.objects.filter(record_type=schedule_key, until__gte=as_of).values_list("record_id", flat=True)
     rows = schedule.due(as_of)
+    if among is not None:
+        rows = rows.filter(pk__in=among)
     ids = [str(pk) for pk in rows.values_list("pk", flat=True)]
     excluded = set(disposed.filter(record_id__in=ids)) | set(held.filter(record_id__in=ids))
     return rows.exclude(pk__in=[pk for pk in ids if pk in excluded]).order_by("pk")
