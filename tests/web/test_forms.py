@@ -188,3 +188,13 @@ def test_a_date_input_is_a_fieldset_with_its_question_as_the_legend():
     assert 'for="id_happened_on_0">Day</label>' in html
     summary = Template('{% include "includes/error_summary.html" %}').render(Context({"form": form}))
     assert 'href="#id_happened_on_0"' in summary
+
+
+@pytest.mark.parametrize(
+    "parts", [["9" * 30, "1", "2020"], ["1", "9" * 30, "2020"], ["99999999999999999999", "99", "2020"]]
+)
+def test_a_date_with_a_day_or_month_too_long_for_a_number_is_refused_not_an_error(parts):
+    """A hand-made request can send thirty digits for a day: refused as not a real date, where
+    building the date had overflowed (found by tests/core/test_fuzz_inputs.py)."""
+    with pytest.raises(forms.ValidationError, match="must be a real date"):
+        GovukDateField(label="Date shared").clean(parts)

@@ -69,7 +69,7 @@ class GovukDateField(forms.MultiValueField):
             raise forms.ValidationError(f"{label} must be a real date")
         try:
             result = date(int(year), int(month), int(day))
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:  # a day or month of thirty digits overflows
             raise forms.ValidationError(f"{label} must be a real date") from error
         if not self.allow_future and result > timezone.localdate():
             raise forms.ValidationError(f"{label} must be today or in the past")
