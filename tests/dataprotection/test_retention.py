@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import AgencyFactory, make_member
 from tests.operations.conftest import run_worker
@@ -341,3 +343,35 @@ def test_a_hold_reason_that_locates_anyone_is_refused_and_nothing_is_kept(record
     assert "reason" in refused.value.message_dict
     assert "7AB" not in str(refused.value) and "900123" not in str(refused.value)
     assert not RetentionHold.objects.exists()
+
+
+def test_what_is_due_is_one_query_whatever_the_number_due_or_disposed(records, dpo, specialist_agency):
+    """A first run over a partnership's history finds tens of thousands of records due: the query
+    for what is still due must not carry an id a record, due or in the ledger (SQLite caps a
+    query's parameters)."""
+
+    def parameters() -> int:
+        """The longest query asking what is due (its ids written in): the same, whatever the rows."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            list(due_for("closed_case", TODAY).values_list("pk", flat=True))
+        return max(len(query["sql"]) for query in captured.captured_queries)
+
+    before, due_before = parameters(), due_for("closed_case", TODAY).count()
+    for n in range(12):
+        make_case(
+            agency=specialist_agency,
+            status=CaseStatus.CLOSED,
+            referred_on=D(2018, 1, 2),
+            engaged_on=D(2018, 1, 3),
+            closed_on=D(2019, 1, 2 + n),
+        )
+    run = RetentionRun.objects.create(requested_by=dpo, as_of=TODAY)
+    RetentionDisposal.objects.bulk_create(
+        RetentionDisposal(record_type="closed_case", record_id=str(uuid.uuid4()), run=run, disposed_at=timezone.now())
+        for _ in range(50)
+    )
+    assert due_for("closed_case", TODAY).count() == due_before + 12
+    assert parameters() == before

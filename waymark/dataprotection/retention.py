@@ -461,8 +461,18 @@ def _referrals_due(as_of: date) -> models.QuerySet[Any]:
 
     cutoff = SCHEDULES["referral_not_accepted"].cutoff(as_of)
     return Referral.objects.filter(
-        (Q(case__isnull=True) & referral_done_by(cutoff)) | Q(case__pk__in=_ledger_ids("closed_case"))
-    )
+        (Q(case__isnull=True) & referral_done_by(cutoff)) | Q(case__pk__in=ledger_ids("closed_case"))
+    ).annotate(**_referral_queue_facts())  # what the queue shows of each, in the same query
+
+
+def _referral_queue_facts() -> dict[str, Any]:
+    """What ``_describe_referral`` shows of a referral: the day its case closed, its last status change."""
+    from django.db.models import F, Subquery
+
+    from waymark.referrals.models import ReferralStatusChange
+
+    last_change = ReferralStatusChange.objects.filter(referral=OuterRef("pk")).order_by("-changed_at")
+    return {"case_closed_on": F("case__closed_on"), "last_changed_at": Subquery(last_change.values("changed_at")[:1])}
 
 
 def _dispose_referral(referral: Any, as_of: date) -> None:
@@ -488,13 +498,13 @@ def _describe_referral(referral: Any) -> tuple[str, date | None]:
     for a referral a case was opened from, the day its case closed (it goes with the case)."""
     from django.utils import timezone
 
-    from waymark.cases.models import Case
+    if not hasattr(referral, "last_changed_at"):  # not read through ``_referrals_due``
+        from waymark.referrals.models import Referral
 
-    case_closed = Case.objects.filter(referral=referral).values_list("closed_on", flat=True).first()
-    if case_closed is not None:
-        return referral.number, case_closed
-
-    moments = [referral.triaged_at, referral.decided_at, *referral.status_changes.values_list("changed_at", flat=True)]
+        referral = Referral.objects.annotate(**_referral_queue_facts()).get(pk=referral.pk)
+    if referral.case_closed_on is not None:
+        return referral.number, referral.case_closed_on
+    moments = [referral.triaged_at, referral.decided_at, referral.last_changed_at]
     return referral.number, max([referral.received_on, *(timezone.localdate(m) for m in moments if m is not None)])
 
 
@@ -578,7 +588,7 @@ def _describe_marac(marac_case: Any) -> tuple[str, date | None]:
 # --- People left named: reached by every run ---------------------------------------------------
 
 
-def _ledger_ids(record_type: str) -> models.QuerySet[Any]:
+def ledger_ids(record_type: str) -> models.QuerySet[Any]:
     """The ids of the records of ``record_type`` in the ledger, as a subquery for ``pk__in``. The
     ledger holds them as text (``str(uuid)``): PostgreSQL casts that to its uuid; SQLite stores a
     uuid as its 32 hex digits, without the hyphens."""
@@ -608,7 +618,7 @@ def people_left_named(record_type: str, as_of: date) -> models.QuerySet[Any]:
     from waymark.people.models import Person
 
     schedule = SCHEDULES[record_type]
-    disposed = schedule.due(as_of).model.objects.filter(pk__in=_ledger_ids(record_type))
+    disposed = schedule.due(as_of).model.objects.filter(pk__in=ledger_ids(record_type))
     on_disposed = Q()
     for lookup in schedule.people:
         on_disposed |= Q(pk__in=disposed.values(lookup))

@@ -38,18 +38,25 @@ def due_for(schedule_key: str, as_of: Any, *, among: Any = None) -> Any:
     held. A queryset (paged by the caller, never cut off). ``among`` (ids) asks only about those
     records: whether a case's referral goes with it (``retention.goes_with_case``) by this same
     rule."""
-    from waymark.dataprotection.models import RetentionDisposal, RetentionHold
-    from waymark.dataprotection.retention import SCHEDULES
+    from waymark.dataprotection.models import RetentionHold
+    from waymark.dataprotection.retention import SCHEDULES, ledger_ids
 
     schedule = SCHEDULES[schedule_key]
-    disposed = RetentionDisposal.objects.filter(record_type=schedule_key).values_list("record_id", flat=True)
-    held = RetentionHold.objects.filter(record_type=schedule_key, until__gte=as_of).values_list("record_id", flat=True)
     rows = schedule.due(as_of)
     if among is not None:
         rows = rows.filter(pk__in=among)
-    ids = [str(pk) for pk in rows.values_list("pk", flat=True)]
-    excluded = set(disposed.filter(record_id__in=ids)) | set(held.filter(record_id__in=ids))
-    return rows.exclude(pk__in=[pk for pk in ids if pk in excluded]).order_by("pk")
+    # The ledger as a subquery, not a list of ids: a first run over a partnership's history has tens
+    # of thousands of records due (SQLite caps the parameters of a query). Holds are few, and one
+    # typed wrongly must not break the query, so they are read and parsed here.
+    held = []
+    for record_id in RetentionHold.objects.filter(record_type=schedule_key, until__gte=as_of).values_list(
+        "record_id", flat=True
+    ):
+        try:
+            held.append(uuid.UUID(record_id))
+        except ValueError:
+            continue
+    return rows.exclude(pk__in=ledger_ids(schedule_key)).exclude(pk__in=held).order_by("pk")
 
 
 def held_for(schedule_key: str, as_of: Any) -> Any:
