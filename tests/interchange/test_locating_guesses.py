@@ -59,6 +59,14 @@ GUESSES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def pinned():
+    """Every test at one instant, sign-in and reauthentication included (an upload at NOW by a
+    session begun at the machine's hour would be a session long expired, some nights)."""
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
 @pytest.fixture
 def stored():
     """VALID imported, and P1 given a current refuge address (no blind index, as the product keeps it)."""
