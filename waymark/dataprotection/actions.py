@@ -222,8 +222,8 @@ def retention_hold_place(*, actor: User, record_type: str, record_id: str, reaso
         errors["record_id"] = "No record of that type has that id"
     if len(reason.strip()) < MIN_HOLD_REASON:
         errors["reason"] = "Say why the record must be kept"
-    elif refusal(reason):  # the hold is never disposed of: its reason may not locate anyone
-        errors["reason"] = refusal(reason)
+    elif locating := refusal(reason):  # the hold is never disposed of: its reason may not locate anyone
+        errors["reason"] = locating
     if not is_sane(until) or until <= timezone.localdate():
         errors["until"] = "Enter a date after today"
     if errors:
