@@ -169,6 +169,12 @@ def test_agency_is_asked_only_of_someone_referring_for_several(client_for, polic
         ("what", {"latest_incident_summary": "x" * 5001}, "What happened must be 5,000 characters or fewer"),
         ("what", {"vawg_category": "bogus"}, "Select a valid choice"),
         ("risk", {"yes_count": ""}, "Enter how many questions were answered yes"),
+        # Refused on the checklist step itself (the risk action's rule), not first on the final page.
+        (
+            "risk",
+            {"judgement_level": "high", "judgement_reason": "He found her new flat in SE5 9ZZ"},
+            "The reason for your judgement must not include a postcode",
+        ),
         ("consent", {"consent": "refused"}, "Select the lawful basis for sharing without consent"),
         ("contact", {"phone": "call me maybe"}, "Enter a phone number"),
     ],

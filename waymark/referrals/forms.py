@@ -23,6 +23,7 @@ from waymark.referrals.choices import (
     VawgCategory,
     YesNoUnknown,
 )
+from waymark.risk.actions import judgement_reason_refusal
 from waymark.risk.choices import RiskLevel
 from waymark.web.forms import GovukDateField, age_field, name_field, radios_field, text_field
 
@@ -177,6 +178,9 @@ class RiskChecklistForm(StepForm):
                 self.add_error("yes_count", "Enter how many questions were answered yes")
         if cleaned.get("judgement_level") and not cleaned.get("judgement_reason", "").strip():
             self.add_error("judgement_reason", "Explain why your judgement puts the risk higher")
+        refused = judgement_reason_refusal(cleaned.get("judgement_reason"))
+        if refused and "judgement_reason" not in self.errors:
+            self.add_error("judgement_reason", refused)
         return cleaned
 
 

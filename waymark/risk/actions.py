@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
-from waymark.core.keptreasons import SHOWN_BEYOND_LOCATION, refuse_locating_reason
+from waymark.core.keptreasons import CODE as LOCATING_REASON
+from waymark.core.keptreasons import SHOWN_BEYOND_LOCATION, refusal, refuse_locating_reason
 from waymark.core.roles import Role
 from waymark.risk.choices import Answer, AssessmentSource, RiskLevel
 from waymark.risk.config import thresholds_for
@@ -78,6 +79,17 @@ class CheckedAssessment:
     answers: dict[int, Answer]
 
 
+def judgement_reason_refusal(text: str | None) -> str:
+    """Why a professional-judgement reason may not be recorded, or "" if it may. Whoever may see
+    the person sees her assessments, and not all of them may see where she is (a MARAC coordinator
+    who broke glass; a caseworker who also works in the perpetrator programme): it may not hold a
+    postcode, phone number or street address (the one rule for such text, ``core.keptreasons``).
+    The action checks it; the referral form's checklist step asks it too, so the referrer hears it
+    on that step, not only on the final page. What older records hold is masked on reading
+    (``waymark.risk.access.judgement_reasons_shown``)."""
+    return refusal(text, label="The reason for your judgement", why=SHOWN_BEYOND_LOCATION)
+
+
 def risk_assessment_check(
     *,
     instrument: RiskInstrument,
@@ -103,17 +115,9 @@ def risk_assessment_check(
         errors["instrument"] = "This version of the checklist has been retired: use the current version."
     if ref and RiskAssessment.objects.filter(ref=ref).exists():
         errors["ref"] = f"An assessment with reference {ref} already exists."
-    # Whoever may see the assessment reads the reason, and not all of them may see where she is
-    # (a MARAC coordinator who broke glass; a caseworker who also works in the perpetrator
-    # programme): it may not hold a postcode, phone number or street address. The one rule for such
-    # text (waymark.core.keptreasons); what older records hold is masked on reading
-    # (waymark.risk.access.judgement_reasons_shown).
-    try:
-        refuse_locating_reason(
-            judgement_reason, field="judgement_reason", label="The reason for your judgement", why=SHOWN_BEYOND_LOCATION
-        )
-    except ValidationError as error:
-        errors.update(error.error_dict)
+    refused = judgement_reason_refusal(judgement_reason)
+    if refused:
+        errors["judgement_reason"] = [ValidationError(refused, code=LOCATING_REASON)]
     cleaned_answers: dict[int, Answer] = {}
     if answers is not None:
         try:
