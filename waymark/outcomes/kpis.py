@@ -1158,6 +1158,25 @@ def _without_nested_loops(connection: Any, wanted: bool) -> Iterator[None]:
         cursor.execute("SET LOCAL enable_nestloop TO DEFAULT")
 
 
+def _converted(found: list[Any], converters: list[tuple[int, Any, Any]], connection: Any) -> list[list[Any]]:
+    """``found``'s rows as lists, their key columns converted as Django would (``converters``: the
+    compiler's (index, converter, expression), chained in order), column by column and each
+    distinct value once: tens of thousands of rows share a few thousand days, and on SQLite a date
+    is text that Django's converter parses each time it is given."""
+    rows = [list(values) for values in found]
+    for index, converter, expression in converters:
+        try:
+            distinct = {row[index] for row in rows}
+        except TypeError:  # a value that cannot be hashed: converted every time
+            for row in rows:
+                row[index] = converter(row[index], expression, connection)
+            continue
+        as_converted = {value: converter(value, expression, connection) for value in distinct}
+        for row in rows:
+            row[index] = as_converted[row[index]]
+    return rows
+
+
 def _counts(
     queryset: QuerySet[Any],
     keys: list[str],
@@ -1210,24 +1229,13 @@ def _counts(
     with _without_nested_loops(connection, hash_joins), connection.cursor() as cursor:
         cursor.execute(query, params)
         found = cursor.fetchall()
+    of_keys = [(i, c, e) for i, c, e in converters if i < len(keys)]
+    converted = _converted(found, of_keys, connection) if of_keys else found
     if tuples and not counted and per_row is None:
-        if not converters:
-            return found
-        converted = []
-        for values in found:
-            row = list(values)
-            for index, converter, expression in converters:
-                if index < len(keys):
-                    row[index] = converter(row[index], expression, connection)
-            converted.append(tuple(row))
-        return converted
+        return [tuple(row) for row in converted] if of_keys else found
     rows = []
     extra = [] if per_row is None else [name for name, _ in per_row[0]]
-    for values in found:
-        row = list(values)
-        for index, converter, expression in converters:
-            if index < len(keys):
-                row[index] = converter(row[index], expression, connection)
+    for row in converted:
         item: dict[str, Any] = dict(zip([*keys, *extra], row, strict=False))
         item["n"] = row[len(keys) + len(extra)]
         sums_found = row[len(keys) + len(extra) + 1 :]
