@@ -136,6 +136,10 @@ class Case(VersionedModel, BaseModel):
             # index too, so the risk rule and the people supported read no table rows (on SQLite
             # about 15 ms each since April 2013 on the demo).
             models.Index(fields=["engaged_on", "person"], name="cases_engaged_person_idx"),
+            # Each exit measure of a period is joined to its case's client (``_tallies``): with the
+            # client in the index, SQLite finds the case without reading its row (about 25 ms since
+            # April 2013 on the demo). PostgreSQL hashes the cases instead and does not use it.
+            models.Index(fields=["id", "person"], name="cases_client_idx"),
             models.Index(fields=["allocated_at"], name="cases_allocated_at_idx"),
             models.Index(Coalesce("reopened_on", "referred_on"), name="cases_episode_start_idx"),
             # The team caseload's "closed at high risk without a MARAC referral in the last 12
