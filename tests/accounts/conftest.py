@@ -25,3 +25,12 @@ def _worker_after_each_request():
     request_finished.connect(run, dispatch_uid="accounts-tests-worker")
     yield
     request_finished.disconnect(dispatch_uid="accounts-tests-worker")
+
+
+@pytest.fixture
+def worker_stopped(_worker_after_each_request):
+    """No worker runs after requests: what a request queued stays queued until the test runs the
+    worker itself (``tests.operations.conftest.run_worker``)."""
+    from django.core.signals import request_finished
+
+    request_finished.disconnect(dispatch_uid="accounts-tests-worker")

@@ -232,6 +232,8 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell the user when their password or MFA c
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# A reset request queues the same job whatever address was typed (waymark/accounts/password_reset.py).
+ACCOUNT_FORMS = {"reset_password": "waymark.accounts.password_reset.QueuedResetPasswordForm"}
 # allauth's limits stay on: wrong MFA codes (5 per 5 minutes per user), reset emails, password
 # changes. Wrong passwords are django-axes's (AccountAdapter.pre_authenticate skips allauth's);
 # sign-in attempts per IP are generous because partner offices share one address.

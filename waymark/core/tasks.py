@@ -16,8 +16,9 @@ runs it; ``docs/deployment.md`` says how the worker runs in production.
   silently lost.
 
 Job arguments are stored in the database in plain JSON: pass record ids, never a name, an
-address or any other personal detail. ``waymark.core.tasks.send_email`` encrypts the message it
-carries.
+address or any other personal detail. A job that must carry one takes it encrypted with
+``crypto.encrypt_text``: ``waymark.core.tasks.send_email`` the message it carries, the password
+reset job the email address that was typed (there may be no record to name).
 """
 
 from __future__ import annotations
