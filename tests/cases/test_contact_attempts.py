@@ -69,11 +69,30 @@ def test_an_attempt_on_a_channel_flagged_unsafe_is_refused_and_nothing_is_saved(
 
 
 @pytest.mark.parametrize(("kind", "make_channel", "flag"), UNSAFE)
-def test_the_same_attempt_is_allowed_when_the_flag_is_yes_or_not_known(kind, make_channel, flag, allocated_case, idva):
-    # "Not known" is shown as a warning beside the channel; only an explicit "no" blocks.
+def test_the_same_attempt_is_allowed_when_the_flag_is_yes(kind, make_channel, flag, allocated_case, idva):
+    channel = make_channel(allocated_case.person, **{flag: "yes"})
+    attempt(allocated_case, idva, kind=kind, channel=channel)
+    assert ContactAttempt.objects.count() == 1
+
+
+@pytest.mark.parametrize(("kind", "make_channel", "flag"), [rule for rule in UNSAFE if rule[2] != "safe_to_write"])
+def test_a_call_or_text_is_allowed_when_its_flag_is_not_known(kind, make_channel, flag, allocated_case, idva):
+    # The worker making a call or sending a text checks who answers: "not known" is a warning
+    # beside the channel for them.
     channel = make_channel(allocated_case.person, **{flag: "unknown"})
     attempt(allocated_case, idva, kind=kind, channel=channel)
     assert ContactAttempt.objects.count() == 1
+
+
+@pytest.mark.parametrize(("kind", "make_channel"), [("email", email), ("letter", letters)])
+def test_a_letter_or_email_is_refused_until_it_is_known_to_be_safe_to_write(kind, make_channel, allocated_case, idva):
+    """Written contact waits for whoever opens it: "not known" refuses it as "no" does."""
+    channel = make_channel(allocated_case.person, safe_to_write="unknown")
+    with pytest.raises(actions.ContactBlocked) as blocked:
+        attempt(allocated_case, idva, kind=kind, channel=channel)
+    assert "not known whether it is safe to write" in str(blocked.value)
+    assert not ContactAttempt.objects.exists()
+    assert AuditEvent.objects.get(action=AuditAction.BLOCKED).detail["flag"] == "safe_to_write"
 
 
 def test_a_flag_for_another_kind_of_contact_does_not_block(allocated_case, idva):

@@ -45,6 +45,7 @@ from waymark.core.sequences import next_reference
 from waymark.core.versioning import claim_version
 from waymark.organisations.models import Team
 from waymark.people.choices import ChannelKind, YesNoUnknown
+from waymark.people.selectors import reaches_someone_causing_harm
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
@@ -264,18 +265,66 @@ def needed_flags(kind: str, outcome: str = "") -> list[tuple[str, str]]:
     return list(dict.fromkeys(flags))
 
 
-def unsafe_reason(kind: str, channel: Any, outcome: str = "") -> tuple[str, str] | None:
-    """(flag, explanation) when this kind of contact, with this outcome, on this channel is
-    flagged unsafe, else None.
+# Written contact must be known to be safe: a letter or an email waits to be opened by whoever finds
+# it, so "not known" refuses it as "no" does. A call or a text is made by the worker, who checks
+# who answers and whether it is safe to talk: for those "not known" is a warning beside the channel
+# (``ContactChannel.safety_warnings``) so that they check first.
+_MUST_BE_YES = frozenset({"safe_to_write"})
+# Why a letter never goes to her refuge or safe address from here, and why nothing goes to a way
+# of reaching her that reaches him too (``waymark.people.selectors``): codes beside the flags' names.
+REFUGE_OR_SAFE_ADDRESS = "refuge_or_safe_address"
+REACHES_PERSON_CAUSING_HARM = "reaches_person_causing_harm"
+_REACHES_HIM = {
+    "phone": "this number is also recorded for someone causing her harm",
+    "email": "this email address is also recorded for someone causing her harm",
+    "post": "this address is in the same building as one recorded for someone causing her harm",
+}
 
-    Only an explicit "no" blocks; "not known" is shown to the worker as a warning beside the
-    channel (``ContactChannel.safety_warnings``) so that they check before using it.
+
+@dataclass(frozen=True)
+class Unsafe:
+    """Why an attempt is refused: ``code`` (the flag, ``REFUGE_OR_SAFE_ADDRESS`` or
+    ``REACHES_PERSON_CAUSING_HARM``), what makes it unsafe, and what to do instead."""
+
+    code: str
+    explanation: str
+    advice: str
+
+
+def unsafe_reason(kind: str, channel: Any, outcome: str = "") -> Unsafe | None:
+    """Why this kind of contact, with this outcome, on this channel is unsafe, or None.
+
+    A flag of "no" refuses; "not known" refuses written contact only (``_MUST_BE_YES``). A letter
+    to a refuge or safe address is refused whatever its flags, as is any contact on a number, email
+    address or building also recorded for someone causing her harm.
     """
     if channel is None:
         return None
     for flag, explanation in needed_flags(kind, outcome):
-        if getattr(channel, flag) == YesNoUnknown.NO:
-            return flag, explanation
+        value = getattr(channel, flag)
+        if value == YesNoUnknown.NO:
+            return Unsafe(
+                flag,
+                explanation,
+                "The person's contact details say so. Choose a safe way to reach them, "
+                "or check the contact details with them first.",
+            )
+        if flag in _MUST_BE_YES and value != YesNoUnknown.YES:
+            return Unsafe(
+                flag,
+                "it is not known whether it is safe to write: someone else may open it",
+                "Check with them first and record on their contact details that it is safe, "
+                "or choose another way to reach them.",
+            )
+    if kind == ContactChannelKind.LETTER and channel.address is not None and channel.address.is_refuge_or_safe:
+        return Unsafe(
+            REFUGE_OR_SAFE_ADDRESS,
+            "letters are never sent to a refuge or safe address: its post can give the address away",
+            "Write through the refuge or the professional who holds her safe address.",
+        )
+    if kind in _CHANNEL_RULES and reaches_someone_causing_harm(channel):
+        way = "phone" if channel.is_phone else "email" if channel.kind == ChannelKind.EMAIL else "post"
+        return Unsafe(REACHES_PERSON_CAUSING_HARM, _REACHES_HIM[way], "Choose a safe way to reach them.")
     return None
 
 
@@ -336,12 +385,9 @@ def _record_attempt(*, actor: User, case: Case, details: AttemptDetails) -> Cont
         check_transition(locked.status, CaseStatus.CONTACT_ATTEMPTED)
     blocked = unsafe_reason(details.kind, details.channel, details.outcome)
     if blocked is not None:
-        flag, explanation = blocked
         kind_label = ContactChannelKind(details.kind).label.lower()
         raise ContactBlocked(
-            f"This {kind_label} was not recorded: {explanation}. The person's contact details say so. "
-            "Choose a safe way to reach them, or check the contact details with them first.",
-            flag=flag,
+            f"This {kind_label} was not recorded: {blocked.explanation}. {blocked.advice}", flag=blocked.code
         )
     attempt = ContactAttempt.objects.create(
         case=locked,

@@ -1,12 +1,14 @@
-"""This app's grant in the people scope (imported by AppConfig.ready; people imports nothing of referrals)."""
+"""This app's grant in the people scope, and the people its referrals name as causing harm
+(imported by AppConfig.ready; people imports nothing of referrals)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
 from waymark.people.access import register_person_grant
+from waymark.people.selectors import register_harm_source
 from waymark.referrals.choices import RECEIVING_READ_ROLES
 from waymark.referrals.models import Referral
 
@@ -22,3 +24,11 @@ def received_grant(user: User) -> Q:
 
 
 register_person_grant(received_grant)
+
+
+def harm_named_in_referrals(person_id: Any) -> Any:
+    """The people causing harm named on referrals about the person (``people.selectors``)."""
+    return Referral.objects.filter(subject_id=person_id).values_list("person_causing_harm_id")
+
+
+register_harm_source(harm_named_in_referrals)
