@@ -69,6 +69,35 @@ def test_a_refuge_or_hostel_placement_never_holds_an_address(application, office
     assert not TemporaryPlacement.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("area", "kind"),
+    [
+        ("Flat 2, 14 Victoria Road, SM4 7QT", "street address"),
+        ("near SM4 7QT", "postcode"),
+        ("ring the warden on 020 7946 0123", "phone number"),
+    ],
+)
+@pytest.mark.parametrize("placement_type", [PlacementType.HOSTEL, PlacementType.BED_AND_BREAKFAST])
+def test_the_area_every_housing_officer_reads_never_locates_the_household(
+    application, officer, area, kind, placement_type
+):
+    """Found by a probe: a refuge's address typed as a hostel placement's area was shown to every
+    housing officer of the council, while the address field is refused for a hostel and shown only
+    to the officer holding the application."""
+    with pytest.raises(ValidationError) as refused:
+        _place(officer, application, placement_type=placement_type, area=area)
+    message = refused.value.message_dict["area"][0]
+    assert f"must not include a {kind}" in message and "every housing officer reads it" in message
+    assert "Victoria" not in message and "SM4" not in message and "7946" not in message  # never the value
+    assert not TemporaryPlacement.objects.exists()
+
+
+def test_a_borough_or_district_is_an_area(application, officer):
+    for area in ("Southmere", "North of the borough", "Lambeth (out of district)"):
+        TemporaryPlacement.objects.all().delete()
+        assert _place(officer, application, placement_type=PlacementType.HOSTEL, area=area).area == area
+
+
 def test_only_the_holding_officer_records_an_address(application, colleague_officer):
     with pytest.raises(ValidationError, match="officer holding"):
         _place(colleague_officer, application, address="2 Guest House")

@@ -20,6 +20,8 @@ from waymark.accounts.models import User
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
 from waymark.core.dates import meeting_day_refusal
+from waymark.core.keptreasons import CODE as LOCATING_REASON
+from waymark.core.keptreasons import refusal
 from waymark.core.roles import Role
 from waymark.core.sequences import next_reference
 from waymark.housing import access, duties
@@ -489,6 +491,21 @@ def duty_end(
 # --- Temporary accommodation -----------------------------------------------------------------
 
 
+# Who reads a placement's area: every housing officer of the council sees the placements on an
+# application, while its address is shown only to the officer holding it. For a hostel or refuge
+# placement the area is all that is recorded, so it is exactly where a refuge's address would be
+# typed (found by a probe).
+AREA_READERS = (
+    "every housing officer reads it, and only the officer holding the application may see where the household is"
+)
+
+
+def area_refusal(area: str | None) -> str:
+    """Why ``area`` may not be a placement's area (it holds a postcode, phone number or street
+    address: the one rule, ``core.keptreasons``), or "" if it may."""
+    return refusal(area, label="The area", why=AREA_READERS)
+
+
 @transaction.atomic
 def placement_start(
     *,
@@ -517,6 +534,9 @@ def placement_start(
             {"started_on": f"The household applied on {said(locked.applied_on)}: the placement cannot start before it."}
         )
     area = _text(area, field="area", label="the area (borough or district)", required=True, max_length=AREA_MAX)
+    refused = area_refusal(area)
+    if refused:
+        raise ValidationError({"area": ValidationError(refused, code=LOCATING_REASON)})
     address = _text(address, field="address", label="the address", max_length=500)
     if placement_type == PlacementType.HOSTEL and address:
         raise ValidationError({"address": "Do not record the address of a hostel or refuge: record the area only."})

@@ -264,7 +264,10 @@ class PlacementForm(MessagesForm):
     area = forms.CharField(
         label="Borough or district",
         max_length=100,
-        help_text="The area only.",
+        help_text=(
+            "The area only, such as Lambeth. Every housing officer sees it: never an address, a postcode or a phone "
+            "number (the address has its own field, seen only by the officer holding the application)."
+        ),
         error_messages=_too_long("The borough or district", 100),
     )
     out_of_district = forms.BooleanField(label="In another council's district", required=False)
