@@ -309,6 +309,37 @@ def _anonymise_people_left_named(run: RetentionRun) -> None:
                 )
 
 
+def _blank_order_terms_left(run: RetentionRun) -> None:
+    """After the schedules, the terms of every order on a disposed case that was in force when its
+    case went and is no longer (``order_terms_left``, by the one rule ``orders_ended``) are
+    blanked: one transaction and one audit row (the order by id, its case, the run) each, asked
+    again inside it with the order locked (a hold placed meanwhile, its expiry put back). Not in the
+    run's counts, which count records disposed of: the case was counted when it went."""
+    from waymark.dataprotection.retention import blank_order_terms, order_terms_left
+
+    left = order_terms_left(run.as_of)
+    # The ids first, as for the records: no cursor held open across the commits.
+    for order_pk in list(left.values_list("pk", flat=True)):
+        with transaction.atomic():
+            order = left.select_for_update().filter(pk=order_pk).first()
+            if order is None:
+                continue
+            blank_order_terms([order])
+            audit_record(
+                actor=run.requested_by,
+                action=AuditAction.ARCHIVE,
+                obj=order,
+                detail={
+                    "retention": "closed_case",
+                    "method": "anonymised",
+                    "fields": ["terms"],
+                    "case": str(order.case_id),
+                    "run": str(run.pk),
+                    "left_by_earlier_run": True,
+                },
+            )
+
+
 def _dispose_of(run: RetentionRun, schedule_key: str, record: Any, counts: dict[str, int], **why: str) -> None:
     """Disposes of one record under its schedule, in the caller's transaction: its ledger row, its
     audit row (by id), its count; then the records that go with it (``Schedule.goes_with``: a
@@ -334,8 +365,9 @@ def _dispose_of(run: RetentionRun, schedule_key: str, record: Any, counts: dict[
 def retention_run_execute(*, run_id: uuid.UUID | str) -> RetentionRun:
     """The worker's part: disposes of each record due on the run's day, one transaction and one
     audit row per record (a record that goes with another, a case's referral, in that one's
-    transaction, with its own ledger and audit row), and records the counts. Run twice, it
-    disposes of nothing more."""
+    transaction, with its own ledger and audit row), and records the counts; then blanks what
+    disposed records were left with while something kept it (an order's terms while it was in
+    force, the people something else kept). Run twice, it disposes of nothing more."""
     from waymark.dataprotection.retention import SCHEDULE_LIST
     from waymark.dataprotection.selectors import due_for
 
@@ -351,6 +383,7 @@ def retention_run_execute(*, run_id: uuid.UUID | str) -> RetentionRun:
             with transaction.atomic():
                 record = due.model.objects.select_for_update().get(pk=record_pk)
                 _dispose_of(run, schedule.key, record, counts)
+    _blank_order_terms_left(run)
     _anonymise_people_left_named(run)
     run.counts = counts
     run.status = RetentionRunStatus.DONE

@@ -13,7 +13,9 @@ by id. Rows that hold nothing but free text (case notes, other names) are delete
 What disposal keeps besides: the perpetrator-programme firewall's keyed indexes of a survivor's
 addresses, her sanctuary home's included (``anonymise_person``; ``FirewallAddressIndexes.save``),
 read by nothing but the firewall, which uses them only to hide a participant's address from
-programme staff; docs/data-protection.md, "What disposal keeps", says why.
+programme staff; docs/data-protection.md, "What disposal keeps", says why. And a closed case's
+legal orders still in force keep their terms (``orders_ended``), which police and housing enforce
+them by, until the first run after each has ended (``order_terms_left``).
 
 A record under a hold (``RetentionHold``, until its date) is not due, and the people it is about
 are still needed (``held``): anonymising them would defeat the hold. A record already
@@ -381,9 +383,10 @@ def _cases_due(as_of: date) -> models.QuerySet[Any]:
 
 
 def _dispose_case(case: Any, as_of: date) -> None:
-    """Every word on the case and its own rows goes (its notes deleted); its dates, statuses and
-    coded values stay for the figures; everyone on it is anonymised once nothing else keeps them.
-    The referral it was opened from goes with it, in the same transaction (``goes_with_case``)."""
+    """Every word on the case and its own rows goes (its notes deleted), but the terms of an order
+    still in force on ``as_of`` (``orders_ended``); its dates, statuses and coded values stay for
+    the figures; everyone on it is anonymised once nothing else keeps them. The referral it was
+    opened from goes with it, in the same transaction (``goes_with_case``)."""
     from waymark.cases.models import CaseNote, CaseStatusChange, ContactAttempt, Task
     from waymark.support.choices import SAFETY_PLAN_FIELDS
     from waymark.support.models import Goal, GoalProgress, Intervention, LegalOrder, Need, SafetyPlan
@@ -399,10 +402,28 @@ def _dispose_case(case: Any, as_of: date) -> None:
     _blank(Goal.objects.filter(need__case=case), "description")
     _blank(GoalProgress.objects.filter(goal__need__case=case), "note")
     _blank(Intervention.objects.filter(case=case), "outcome_note")
-    _blank(LegalOrder.objects.filter(case=case), "terms")
+    # An order still in force keeps its terms (``orders_ended``); a later run blanks them once it
+    # has ended (``order_terms_left``).
+    blank_order_terms(orders_ended(LegalOrder.objects.filter(case=case), as_of))
     # Everyone on the case, not only its client: a child, a respondent, someone an order protects
     # or its referral names, known only through this case, would otherwise stay named for ever.
     _anonymise_people_on(case, CASE_PEOPLE, as_of)
+
+
+def orders_ended(orders: models.QuerySet[Any], as_of: date) -> models.QuerySet[Any]:
+    """Of ``orders``, those not in force on ``as_of`` (``LegalOrder.objects.in_force_on``, the rule
+    the case page uses: granted and not expired; no expiry date, until discharged), whose terms go
+    with their case. An order in force keeps its terms whatever its case's dates, as it keeps its
+    parties (``still_needed``): police and housing enforce it by them ("not to come within 100
+    metres of her home") for as long as it protects her."""
+    from waymark.support.models import LegalOrder
+
+    return orders.exclude(pk__in=LegalOrder.objects.in_force_on(as_of).values("pk"))
+
+
+def blank_order_terms(orders: Iterable[models.Model]) -> None:
+    """What a disposed case's order loses: its terms (its kind, status, dates and parties stay)."""
+    _blank(orders, "terms")
 
 
 def goes_with_case(case: Any, as_of: date) -> list[tuple[str, Any]]:
@@ -626,6 +647,46 @@ def people_left_named(record_type: str, as_of: date) -> models.QuerySet[Any]:
     return (
         Person.objects.filter(named, on_disposed, merged_into__isnull=True).exclude(still_needed(as_of)).order_by("pk")
     )
+
+
+def order_terms_left(as_of: date) -> models.QuerySet[Any]:
+    """The orders on a case this or an earlier run disposed of (in the ledger) whose terms are still
+    written though the order is no longer in force on ``as_of`` (``orders_ended``, the one rule):
+    in force when its case went, it has since expired, been discharged or otherwise stopped being
+    granted. Nothing else would ever blank them, since the case is never due again. Not while a
+    hold on the case lasts (a hold keeps what is left of the record). One query, set-based (the
+    ledger and the rule as subqueries, no list of cases; the holds, few, read first as ``held``
+    reads them), as ``people_left_named`` is. Terms are encrypted and cannot be compared, but an
+    empty value is stored empty (``EncryptedTextField``), so the length of what is stored says
+    whether any are left: an order already blanked is not reached again."""
+    from django.db.models.functions import Length
+
+    from waymark.support.models import LegalOrder
+
+    disposed = LegalOrder.objects.filter(case_id__in=ledger_ids("closed_case"))
+    return (
+        orders_ended(disposed, as_of)
+        .exclude(case_id__in=_held_ids("closed_case", as_of))
+        .alias(stored_terms=Length("terms"))
+        .filter(stored_terms__gt=0)
+        .order_by("pk")
+    )
+
+
+def _held_ids(record_type: str, as_of: date) -> list[uuid.UUID]:
+    """The ids of the records of ``record_type`` on hold on ``as_of``. Holds are few, and one typed
+    wrongly must not break the query, so they are read and parsed here."""
+    from waymark.dataprotection.models import RetentionHold
+
+    ids = []
+    for record_id in RetentionHold.objects.filter(record_type=record_type, until__gte=as_of).values_list(
+        "record_id", flat=True
+    ):
+        try:
+            ids.append(uuid.UUID(record_id))
+        except ValueError:
+            continue
+    return ids
 
 
 @dataclass(frozen=True)
