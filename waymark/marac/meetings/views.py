@@ -3,19 +3,23 @@
 The coordinator runs meetings; agency representatives research the cases of meetings their agency
 is invited to, read the agenda and minutes, and update the actions their agency owns. Which
 meeting, case, research and action each may read is decided in ``meeting_access.py``; every page
-that shows a record audits a VIEW, every print view a PRINT.
+that shows a record audits a VIEW, every print view a PRINT. The agenda and minutes (on screen and
+in print) show every case's victim and person causing harm: they also write one row per person
+named, on that person's record (``_meeting_document``), so that her "Who has viewed this record"
+page lists everyone who read her on them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -78,6 +82,7 @@ from waymark.marac.models import (
 )
 from waymark.marac.repeats import RepeatFinding, repeats_for_cases
 from waymark.organisations.models import Agency
+from waymark.people.models import Person
 from waymark.web.actions import run_action, run_action_on_forms
 from waymark.web.forms import ButtonForm
 
@@ -89,15 +94,52 @@ COORDINATOR = Role.MARAC_COORDINATOR
 PARTICIPANTS = (Role.MARAC_COORDINATOR, Role.MARAC_REPRESENTATIVE)
 
 
-def _printed(request: AuthenticatedHttpRequest, meeting_id: UUID, document: str) -> MaracMeeting:
-    """The meeting for its agenda or minutes in print: the object check records the print (with how
-    many cases are on the agenda) as the read's one row."""
-    return get_meeting_for_user(
-        request.user,
-        meeting_id,
-        detail=lambda meeting: {"document": document, "cases": selectors.agenda(meeting).count()},
-        read_as=AuditAction.PRINT,
-    )
+def people_named(cases: Iterable[MaracCase]) -> list[UUID]:
+    """Everyone the cases name: each victim and each person causing harm, once, in agenda order."""
+    named: dict[UUID, None] = {}
+    for case in cases:
+        named[case.victim_id] = None
+        if case.perpetrator_id is not None:
+            named[case.perpetrator_id] = None
+    return list(named)
+
+
+def _meeting_document(
+    request: AuthenticatedHttpRequest, meeting_id: UUID, *, read_as: AuditAction, said: dict[str, Any]
+) -> tuple[MaracMeeting, list[MaracCase]]:
+    """The meeting and its cases, for a page showing every case on the agenda (the agenda or the
+    minutes, on screen or in print), and the read's audit rows, in one transaction: the object
+    check's row on the meeting (``said``; a print's also counts the cases), then one row per person
+    the cases name (``people_named``) on that person's record, saying which meeting. The cases are
+    read once, for the rows and the page alike."""
+    cases: list[MaracCase] = []
+
+    def read(meeting: MaracMeeting) -> dict[str, Any]:
+        cases.extend(selectors.agenda(meeting))
+        return {**said, "cases": len(cases)} if read_as == AuditAction.PRINT else said
+
+    with transaction.atomic():
+        meeting = get_meeting_for_user(request.user, meeting_id, detail=read, read_as=read_as)
+        # One audit_record per person: the audit trail has no writer of several chained rows at
+        # once yet; these are the page's only per-case statements (its reads do not grow).
+        for person_id in people_named(cases):
+            audit_record(
+                actor=request.user,
+                action=read_as,
+                object_type=Person._meta.label_lower,
+                object_id=str(person_id),
+                detail={**said, "meeting": str(meeting.pk)},
+            )
+    return meeting, cases
+
+
+def _printed(
+    request: AuthenticatedHttpRequest, meeting_id: UUID, document: str
+) -> tuple[MaracMeeting, list[MaracCase]]:
+    """The meeting and its cases for its agenda or minutes in print: the object check records the
+    print (with how many cases are on the agenda) on the meeting, and each person named gets a
+    PRINT row of their own (``_meeting_document``)."""
+    return _meeting_document(request, meeting_id, read_as=AuditAction.PRINT, said={"document": document})
 
 
 def _run(request: HttpRequest, change: Callable[[], Any], success: str) -> bool:
@@ -1036,8 +1078,7 @@ def meeting_complete(request: AuthenticatedHttpRequest, meeting_id: UUID) -> Htt
 # --- Minutes and print ----------------------------------------------------------------------
 
 
-def _minutes_context(request: HttpRequest, meeting: MaracMeeting) -> dict[str, Any]:
-    cases = list(selectors.agenda(meeting))
+def _minutes_context(request: HttpRequest, meeting: MaracMeeting, cases: list[MaracCase]) -> dict[str, Any]:
     agreed = selectors.actions_agreed_at(meeting)
     by_case: dict[UUID, list[MaracAction]] = {}
     for action in agreed:
@@ -1067,8 +1108,7 @@ def _attendance(meeting: MaracMeeting) -> dict[str, Any]:
     }
 
 
-def _agenda_context(request: AuthenticatedHttpRequest, meeting: MaracMeeting) -> dict[str, Any]:
-    cases = list(selectors.agenda(meeting))
+def _agenda_context(request: AuthenticatedHttpRequest, meeting: MaracMeeting, cases: list[MaracCase]) -> dict[str, Any]:
     research_by_case: dict[UUID, list[Any]] = {}
     for entry in research_visible_to(request.user, meeting):
         research_by_case.setdefault(entry.marac_case_id, []).append(entry)
@@ -1081,24 +1121,24 @@ def _agenda_context(request: AuthenticatedHttpRequest, meeting: MaracMeeting) ->
 @signed_in(*PARTICIPANTS)
 @require_GET
 def minutes(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
-    meeting = get_meeting_for_user(request.user, meeting_id, page="minutes")
-    context = _minutes_context(request, meeting)
+    meeting, cases = _meeting_document(request, meeting_id, read_as=AuditAction.VIEW, said={"page": "minutes"})
+    context = _minutes_context(request, meeting, cases)
     return render(request, "marac/minutes.html", context)
 
 
 @signed_in(*PARTICIPANTS)
 @require_GET
 def agenda_print(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
-    meeting = _printed(request, meeting_id, "agenda")
-    context = _agenda_context(request, meeting)
+    meeting, cases = _printed(request, meeting_id, "agenda")
+    context = _agenda_context(request, meeting, cases)
     return render(request, "marac/agenda_print.html", context)
 
 
 @signed_in(*PARTICIPANTS)
 @require_GET
 def minutes_print(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
-    meeting = _printed(request, meeting_id, "minutes")
-    context = _minutes_context(request, meeting)
+    meeting, cases = _printed(request, meeting_id, "minutes")
+    context = _minutes_context(request, meeting, cases)
     return render(request, "marac/minutes_print.html", context)
 
 
