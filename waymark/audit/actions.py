@@ -1,7 +1,8 @@
 """Writing audit events. The only way rows get into the audit trail.
 
-Call ``audit_record`` inside the same transaction as the change it records: if the change
-rolls back, so does its audit row, and an audited change can never commit without its row.
+Call ``audit_record`` (or ``audit_records``, for many records read at once) inside the same
+transaction as the change it records: if the change rolls back, so does its audit row, and an
+audited change can never commit without its row.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import uuid
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -75,12 +77,7 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    actor = None if actor is None or isinstance(actor, AnonymousUser) or not actor.is_authenticated else actor
-    # Hash exactly what the database will hand back: JSON turns tuples into lists and keys
-    # into strings. Something JSON cannot hold (a UUID, a date) fails here, loudly.
-    stored_detail = json.loads(json.dumps(detail or {}))
-    label = (actor_label or (str(actor) if actor else ""))[:_LABEL_LENGTH]
-    context = request_context.current()
+    writer = _Writer(actor, action, detail, actor_label=actor_label, omit_client_ip=omit_client_ip)
     justification = justification.strip()
     with transaction.atomic():
         _lock_chain()
@@ -93,24 +90,103 @@ def audit_record(
                 object_id=object_id[:64],
                 recorded_at=timezone.now(),
             )
-        last = AuditEvent.objects.order_by("-sequence").only("sequence", "entry_hash").first()
+        last = _chain_head()
+        event = writer.event(
+            last,
+            object_type,
+            object_id,
+            outcome=outcome,
+            justification_ref=f"{JUSTIFICATION_REF}{note.pk}" if note else "",
+            justification=justification,
+        )
+        event.save()
+    return event
+
+
+def audit_records(
+    *,
+    actor: User | AnonymousUser | None,
+    action: AuditAction,
+    records: Iterable[tuple[str, str]],
+    detail: dict[str, Any] | None = None,
+) -> list[AuditEvent]:
+    """Appends one event per record (``(object_type, object_id)``, in order), by the same actor,
+    for the same action and with the same ``detail``, chained one after another exactly as that
+    many ``audit_record`` calls would chain them, in one INSERT: for a page that reads many
+    records at once (a MARAC agenda, naming every victim and person causing harm), so its
+    statements do not grow with them. No justification: a reason is given for one record, through
+    ``audit_record``. Call it inside the page's or action's transaction, as ``audit_record``."""
+    pairs = list(records)
+    if not pairs:
+        return []
+    writer = _Writer(actor, action, detail)
+    with transaction.atomic():
+        _lock_chain()
+        last = _chain_head()
+        events = []
+        for object_type, object_id in pairs:
+            last = writer.event(last, object_type, object_id)
+            events.append(last)
+        # The queryset refuses bulk_create to every other caller: rows arrive only chained, from here.
+        models.QuerySet[AuditEvent](model=AuditEvent).bulk_create(events)
+    return events
+
+
+def _chain_head() -> AuditEvent | None:
+    return AuditEvent.objects.order_by("-sequence").only("sequence", "entry_hash").first()
+
+
+class _Writer:
+    """What every event an actor's call appends shares (the actor, their agency and label, the
+    action, the request's id and address, the detail), and how the next event is chained."""
+
+    def __init__(
+        self,
+        actor: User | AnonymousUser | None,
+        action: AuditAction,
+        detail: dict[str, Any] | None,
+        *,
+        actor_label: str = "",
+        omit_client_ip: bool = False,
+    ) -> None:
+        self.actor = None if actor is None or isinstance(actor, AnonymousUser) or not actor.is_authenticated else actor
+        self.action = action
+        # Hash exactly what the database will hand back: JSON turns tuples into lists and keys
+        # into strings. Something JSON cannot hold (a UUID, a date) fails here, loudly.
+        self.detail = json.loads(json.dumps(detail or {}))
+        self.label = (actor_label or (str(self.actor) if self.actor else ""))[:_LABEL_LENGTH]
+        self.agency = self.actor.primary_agency if self.actor else None
+        context = request_context.current()
+        self.request_id = context.request_id if context else ""
+        self.ip_address = _stored_ip(context.ip_address) if context and not omit_client_ip else None
+
+    def event(
+        self,
+        last: AuditEvent | None,
+        object_type: str,
+        object_id: str,
+        *,
+        outcome: AuditOutcome = AuditOutcome.SUCCESS,
+        justification_ref: str = "",
+        justification: str = "",
+    ) -> AuditEvent:
+        """The event after ``last`` (the chain's head; None for the first), hashed, not saved."""
         previous_hash = last.entry_hash if last else GENESIS_HASH
         event = AuditEvent(
             sequence=(last.sequence + 1) if last else 1,
             occurred_at=timezone.now(),
-            actor=actor,
-            actor_label=label,
-            actor_agency=actor.primary_agency if actor else None,
-            action=action,
+            actor=self.actor,
+            actor_label=self.label,
+            actor_agency=self.agency,
+            action=self.action,
             object_type=object_type,
             object_id=object_id,
             outcome=outcome,
-            request_id=context.request_id if context else "",
-            ip_address=_stored_ip(context.ip_address) if context and not omit_client_ip else None,
-            justification=f"{JUSTIFICATION_REF}{note.pk}" if note else "",
-            detail=stored_detail,
+            request_id=self.request_id,
+            ip_address=self.ip_address,
+            justification=justification_ref,
+            detail=self.detail,
             previous_hash=previous_hash,
         )
         event.entry_hash = compute_hash(event, previous_hash, justification=justification)
-        event.save()
-    return event
+        return event

@@ -54,7 +54,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         raise PermissionError("Audit events are append-only.")
 
     def bulk_create(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise PermissionError("Audit events are written one at a time by audit_record, which chains them.")
+        raise PermissionError("Audit events are written by audit_record and audit_records, which chain them.")
 
     def delete(self) -> NoReturn:
         raise PermissionError("Audit events are append-only.")

@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from waymark.audit.actions import audit_record
+from waymark.audit.actions import audit_record, audit_records
 from waymark.audit.justifications import GivenReason, given_for
 from waymark.audit.models import AuditAction
 from waymark.audit.scoping import get_for_user
@@ -120,16 +120,12 @@ def _meeting_document(
 
     with transaction.atomic():
         meeting = get_meeting_for_user(request.user, meeting_id, detail=read, read_as=read_as)
-        # One audit_record per person: the audit trail has no writer of several chained rows at
-        # once yet; these are the page's only per-case statements (its reads do not grow).
-        for person_id in people_named(cases):
-            audit_record(
-                actor=request.user,
-                action=read_as,
-                object_type=Person._meta.label_lower,
-                object_id=str(person_id),
-                detail={**said, "meeting": str(meeting.pk)},
-            )
+        audit_records(
+            actor=request.user,
+            action=read_as,
+            records=[(Person._meta.label_lower, str(person_id)) for person_id in people_named(cases)],
+            detail={**said, "meeting": str(meeting.pk)},
+        )
     return meeting, cases
 
 
