@@ -184,18 +184,8 @@ def held(as_of: date) -> Q:
     The hold keeps the record, so it keeps the people it is about (``Schedule.people``):
     anonymising them would leave a held record that no longer says who it is about. Holds are few:
     read them all once."""
-    from waymark.dataprotection.models import RetentionHold
-
-    ids: dict[str, list[uuid.UUID]] = {}
-    for record_type, record_id in RetentionHold.objects.filter(
-        record_type__in=list(SCHEDULES), until__gte=as_of
-    ).values_list("record_type", "record_id"):
-        try:
-            ids.setdefault(record_type, []).append(uuid.UUID(record_id))
-        except ValueError:
-            continue
     about = Q()
-    for key, record_ids in ids.items():
+    for key, record_ids in held_record_ids(as_of, list(SCHEDULES)).items():
         schedule = SCHEDULES[key]
         about |= _on(schedule.due(as_of).model.objects.filter(pk__in=record_ids), *schedule.people)
     return about
@@ -666,24 +656,26 @@ def order_terms_left(as_of: date) -> models.QuerySet[Any]:
     disposed = LegalOrder.objects.filter(case_id__in=ledger_ids("closed_case"))
     return (
         orders_ended(disposed, as_of)
-        .exclude(case_id__in=_held_ids("closed_case", as_of))
+        .exclude(case_id__in=held_record_ids(as_of, ["closed_case"]).get("closed_case", []))
         .alias(stored_terms=Length("terms"))
         .filter(stored_terms__gt=0)
         .order_by("pk")
     )
 
 
-def _held_ids(record_type: str, as_of: date) -> list[uuid.UUID]:
-    """The ids of the records of ``record_type`` on hold on ``as_of``. Holds are few, and one typed
-    wrongly must not break the query, so they are read and parsed here."""
+def held_record_ids(as_of: date, record_types: list[str]) -> dict[str, list[uuid.UUID]]:
+    """The ids of the records of each of ``record_types`` on hold on ``as_of`` (a type with none
+    is missing). Holds are few, and one typed wrongly must not break a query, so they are read and
+    parsed here: what is due (``selectors.due_for``), who is still needed (``held``) and what an
+    order's terms keep (``order_terms_left``) all exclude them this one way."""
     from waymark.dataprotection.models import RetentionHold
 
-    ids = []
-    for record_id in RetentionHold.objects.filter(record_type=record_type, until__gte=as_of).values_list(
-        "record_id", flat=True
-    ):
+    ids: dict[str, list[uuid.UUID]] = {}
+    for record_type, record_id in RetentionHold.objects.filter(
+        record_type__in=record_types, until__gte=as_of
+    ).values_list("record_type", "record_id"):
         try:
-            ids.append(uuid.UUID(record_id))
+            ids.setdefault(record_type, []).append(uuid.UUID(record_id))
         except ValueError:
             continue
     return ids

@@ -83,24 +83,15 @@ def due_for(schedule_key: str, as_of: Any, *, among: Any = None) -> Any:
     held. A queryset (paged by the caller, never cut off). ``among`` (ids) asks only about those
     records: whether a case's referral goes with it (``retention.goes_with_case``) by this same
     rule."""
-    from waymark.dataprotection.models import RetentionHold
-    from waymark.dataprotection.retention import SCHEDULES, ledger_ids
+    from waymark.dataprotection.retention import SCHEDULES, held_record_ids, ledger_ids
 
     schedule = SCHEDULES[schedule_key]
     rows = schedule.due(as_of)
     if among is not None:
         rows = rows.filter(pk__in=among)
     # The ledger as a subquery, not a list of ids: a first run over a partnership's history has tens
-    # of thousands of records due (SQLite caps the parameters of a query). Holds are few, and one
-    # typed wrongly must not break the query, so they are read and parsed here.
-    held = []
-    for record_id in RetentionHold.objects.filter(record_type=schedule_key, until__gte=as_of).values_list(
-        "record_id", flat=True
-    ):
-        try:
-            held.append(uuid.UUID(record_id))
-        except ValueError:
-            continue
+    # of thousands of records due (SQLite caps the parameters of a query). Holds are few.
+    held = held_record_ids(as_of, [schedule_key]).get(schedule_key, [])
     return rows.exclude(pk__in=ledger_ids(schedule_key)).exclude(pk__in=held).order_by("pk")
 
 
