@@ -7,5 +7,4 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self) -> None:
-        import waymark.audit.sar  # noqa: F401  (its part of a subject access request)
         from waymark.audit import home  # noqa: F401  (registers the auditors' home panel)

@@ -7,4 +7,5 @@ class DataProtectionConfig(AppConfig):
     verbose_name = "Data protection"
 
     def ready(self) -> None:
-        from waymark.dataprotection import home  # noqa: F401  (registers the home-page panel)
+        # The home-page panel, and its part of a subject access request (who has viewed the record).
+        from waymark.dataprotection import home, sar  # noqa: F401

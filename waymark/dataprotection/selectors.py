@@ -46,17 +46,21 @@ def records_about(person_id: uuid.UUID) -> Q:
     return named
 
 
-def viewers_of_person(person_id: uuid.UUID) -> Any:
-    """One row per person who read the record: name and agency at the time, how many times (and how
-    many of those on paper or in a file), first and last. Newest first.
+def reads_of(person_id: uuid.UUID) -> Any:
+    """Every read of her record: a VIEW, PRINT or EXPORT row on her person record (the MARAC agenda
+    and minutes write one for each person they name) or on a record about her (``records_about``).
+    What the access log lists and what a subject access request answers count alike."""
+    return AuditEvent.objects.filter(
+        Q(object_type=PERSON_TYPE, object_id=str(person_id)) | records_about(person_id),
+        action__in=sorted(READS),
+    )
 
-    A read is a VIEW, PRINT or EXPORT row on her person record (the MARAC agenda and minutes write
-    one for each person they name) or on a record about her (``records_about``)."""
+
+def viewers_of_person(person_id: uuid.UUID) -> Any:
+    """One row per person who read the record (``reads_of``): name and agency at the time, how many
+    times (and how many of those on paper or in a file), first and last. Newest first."""
     return (
-        AuditEvent.objects.filter(
-            Q(object_type=PERSON_TYPE, object_id=str(person_id)) | records_about(person_id),
-            action__in=sorted(READS),
-        )
+        reads_of(person_id)
         .values("actor_id", "actor_label", "actor_agency_id")
         .annotate(
             views=Count("pk"),
