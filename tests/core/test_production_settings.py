@@ -31,6 +31,7 @@ PRODUCTION_ENV = {
     # check --deploy never connects: an address that cannot resolve proves it.
     "DATABASE_URL": "postgres://waymark@db.invalid:5432/waymark",
     "ALLOWED_HOSTS": "waymark.example.gov.uk",
+    "WAYMARK_BASE_URL": "https://waymark.example.gov.uk",
 }
 
 
@@ -79,6 +80,15 @@ def test_production_refuses_to_start_without_its_own_blind_index_key():
     record's firewall indexes, which cannot be rebuilt, would stop matching."""
     result = run(LOAD_SETTINGS, without("BLIND_INDEX_KEY"))
     assert result.returncode != 0 and "BLIND_INDEX_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("base_url", [None, ""])
+def test_production_refuses_to_start_without_the_services_address(base_url):
+    """The worker builds every link in its emails (a password reset's among them) from it: left at
+    its default, a reset link would point at the machine the worker runs on."""
+    env = without("WAYMARK_BASE_URL") if base_url is None else {**PRODUCTION_ENV, "WAYMARK_BASE_URL": base_url}
+    result = run(LOAD_SETTINGS, env)
+    assert result.returncode != 0 and "WAYMARK_BASE_URL" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -337,7 +337,15 @@ if PRODUCTION:
     vars().update(env.email("EMAIL_URL", default="smtp://localhost:25"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Waymark <no-reply@waymark.invalid>")
 # Links in emails (sent by the worker, outside any request) start with this.
-WAYMARK_BASE_URL = env.str("WAYMARK_BASE_URL", default="http://127.0.0.1:8000")
+WAYMARK_BASE_URL = env.str("WAYMARK_BASE_URL", default="")
+if PRODUCTION and not WAYMARK_BASE_URL:
+    # Left to the default, a password reset link (built by the worker, which has no request to take
+    # a host from) would point at the machine the worker runs on.
+    raise ImproperlyConfigured(
+        "Production needs WAYMARK_BASE_URL, the service's address: every link in the emails the worker "
+        "sends (password resets among them) starts with it."
+    )
+WAYMARK_BASE_URL = WAYMARK_BASE_URL or "http://127.0.0.1:8000"
 
 # --- Cache: shared by every app server (used for one-time MFA codes), so the database. -----
 # "default": one-time codes, rate limits, lockouts and the search-sweep detector: security state.
