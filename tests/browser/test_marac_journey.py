@@ -270,7 +270,10 @@ def test_coordinator_runs_a_marac_and_the_next_meeting_reviews_actions(
     page.emulate_media(media="screen")
     from waymark.audit.models import AuditAction, AuditEvent
 
-    assert AuditEvent.objects.filter(action=AuditAction.PRINT, detail__document="minutes").count() == 1
+    printed = AuditEvent.objects.filter(action=AuditAction.PRINT, detail__document="minutes")
+    assert printed.filter(object_type="marac.maracmeeting").count() == 1
+    # ... and one row on each victim and person causing harm the minutes name (her access log).
+    assert printed.filter(object_type="people.person").exists()
 
     # --- The next meeting, on its day: the outstanding actions come back for review. ---
     _on_the_day(time_machine, second_day)
