@@ -53,6 +53,8 @@ EMAIL = "jo.canary@example.org"
 SAFE_TIMES = "CANARY-TIMES only call 10-12 weekdays, code word lighthouse"
 SUMMARY = "CANARY-SUMMARY she fled to her sister at 17 Canarywood Close"
 SHARING = "CANARY-SHARING he has threatened to kill her"
+# Who decided to share without consent: typed freely ("name and role"), it can name her GP's surgery.
+AUTHORISED = "CANARY-AUTHORISED Dr Finch, Canarywood Surgery"
 POSTCODE = "CF9 7ZQ"
 DECISION = "CANARY-DECISION accepted, she is at her sister's"
 REFERRAL_WORDS = {
@@ -61,6 +63,7 @@ REFERRAL_WORDS = {
     "contact_instructions": SAFE_TIMES,
     "latest_incident_summary": SUMMARY,
     "sharing_reason": SHARING,
+    "sharing_authorised_by": AUTHORISED,
     "subject_postcode": POSTCODE,
 }
 
@@ -90,7 +93,6 @@ def _case_from_referral(agency, idva, her, *, status=CaseStatus.CLOSED, closed_o
         abuse_types=["physical"],
         consent="refused",
         lawful_basis="vital_interests",
-        sharing_authorised_by="Team manager",
         safe_to_call="yes",
         accepted_at=_at(D(2018, 3, 5)),
         decided_at=_at(D(2018, 3, 5)),

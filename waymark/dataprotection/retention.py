@@ -495,6 +495,9 @@ def _dispose_referral(referral: Any, as_of: date) -> None:
         "subject_postcode",
         "latest_incident_summary",
         "sharing_reason",
+        # Who decided to share without consent, typed freely as a name and role: it can name her
+        # GP's surgery or her social worker's team. The decision itself (the lawful basis) stays.
+        "sharing_authorised_by",
         "contact_phone",
         "contact_email",
         "contact_instructions",
