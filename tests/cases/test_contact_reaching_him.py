@@ -94,6 +94,25 @@ def test_his_old_address_another_building_or_another_postcode_does_not_refuse(al
     assert ContactAttempt.objects.count() == 1
 
 
+@pytest.mark.parametrize("role", ["survivor", "household_member"])
+def test_no_answer_about_someone_named_as_causing_harm_whose_own_location_is_protected(role, allocated_case, idva):
+    """He may be a survivor himself (a counter-allegation): a refusal saying "same building" would
+    let whoever records contact for her test guesses at where he lives."""
+    him = harming(allocated_case, "referral")
+    him.primary_role = role
+    him.save(update_fields=["primary_role"])
+    his_home(him)
+    attempt(allocated_case, idva, kind="letter", channel=her_letters(allocated_case.person))
+    assert ContactAttempt.objects.count() == 1
+
+
+def test_his_refuge_or_safe_address_is_never_compared(allocated_case, idva):
+    him = harming(allocated_case, "marac")
+    indexed(Address(person=him, kind="refuge", line1="22 Shared Lane", postcode="SE1 7PD"))
+    attempt(allocated_case, idva, kind="letter", channel=her_letters(allocated_case.person))
+    assert ContactAttempt.objects.count() == 1
+
+
 def test_a_person_causing_harm_to_someone_else_does_not_refuse(allocated_case, idva):
     stranger = PersonFactory(held_by=allocated_case.agency, primary_role="person_causing_harm")
     his_home(stranger)

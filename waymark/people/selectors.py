@@ -17,6 +17,12 @@ Compared by blind index only (``Address.compute_blind_indexes``, ``ContactChanne
 phone or email index; for post, the same building (``shared_line_index``: house number and street,
 so two flats of one building are one) at the same postcode, or where either address has no
 postcode. A postcode alone is never enough: it covers a street, not a home.
+
+Only people whose own location is not protected are compared, and never at a refuge or safe
+address: someone named as causing her harm may be a survivor himself (a counter-allegation, a
+victim in another case), and a refusal that answers "same building" would let whoever may record
+contact for her test guesses at where he is hiding (the firewall's "theirs",
+``people.access.people_sharing_an_address_with_a_victim``, is the same set of roles).
 """
 
 from __future__ import annotations
@@ -60,11 +66,15 @@ def reaches_someone_causing_harm(channel: Any) -> bool:
     """Whether ``channel`` (her ``ContactChannel``) is also a current way of reaching someone a
     record names as causing her harm: the same number or email address, or, for post, the same
     building as one of his current addresses."""
-    from waymark.people.models import Address, ContactChannel
+    from waymark.people.access import VICTIM_ROLES
+    from waymark.people.choices import REFUGE_OR_SAFE, PersonRole
+    from waymark.people.models import Address, ContactChannel, Person
 
-    harming = people_causing_harm_to(channel.person_id)
-    if not harming:
+    named = people_causing_harm_to(channel.person_id)
+    if not named:
         return False
+    protected = (*VICTIM_ROLES, PersonRole.HOUSEHOLD_MEMBER)
+    harming = Person.objects.filter(pk__in=named).exclude(primary_role__in=protected).values("pk")
     theirs = ContactChannel.objects.filter(person_id__in=harming, is_current=True)
     if channel.is_phone:
         return bool(channel.phone_index) and theirs.filter(phone_index=channel.phone_index).exists()
@@ -73,7 +83,9 @@ def reaches_someone_causing_harm(channel: Any) -> bool:
     address = channel.address
     if address is None or not address.shared_line_index:
         return False  # no building named: nothing to compare but a postcode, which is a street
-    his = Address.objects.filter(person_id__in=harming, is_current=True, shared_line_index=address.shared_line_index)
+    his = Address.objects.filter(
+        person_id__in=harming, is_current=True, shared_line_index=address.shared_line_index
+    ).exclude(kind__in=REFUGE_OR_SAFE)
     postcodes = [index for index in (address.postcode_index, address.shared_postcode_index) if index]
     if postcodes:
         his = his.filter(
