@@ -68,7 +68,16 @@ def test_rotation_reencrypts_everything_and_old_key_can_go(under_key_a):
     assert refuge.postcode_index == refuge.postcode_district_index == ""
     event = AuditEvent.objects.filter(action=AuditAction.ADMIN_CHANGE).get()
     # Every row has an index now: the refuge address has its line's (shared_line_index).
-    assert event.detail == {"rows_checked": 3, "rows_reencrypted": 3, "indexes_rebuilt": 3, "firewall_indexes_kept": 0}
+    assert event.detail == {
+        "rows_checked": 3,
+        "rows_reencrypted": 3,
+        "indexes_rebuilt": 3,
+        "firewall_indexes_kept": 0,
+        "jobs_checked": 0,
+        "jobs_reencrypted": 0,
+        "finished_jobs_left": 0,
+        "jobs_of_unknown_tasks": 0,
+    }
 
 
 def test_reencrypt_is_idempotent(under_key_a):
@@ -110,3 +119,29 @@ def test_a_disposed_addresss_firewall_indexes_are_kept_not_blanked(under_key_a, 
     assert {a.pk: (a.shared_postcode_index, a.shared_line_index) for a in Address.objects.all()} == kept
     detail = AuditEvent.objects.filter(action=AuditAction.ADMIN_CHANGE).get().detail
     assert detail["firewall_indexes_kept"] == sum(bool(index) for pair in kept.values() for index in pair)
+
+
+def test_rotation_reencrypts_a_queued_password_reset_and_the_link_is_still_sent(under_key_a, idva):
+    """The reset request queues the typed address encrypted (waymark/accounts/password_reset.py);
+    rotated and the old key removed, the worker still reads it and sends the link."""
+    from django.core import mail
+    from django.test import Client
+    from django.urls import reverse
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.operations.conftest import run_worker
+
+    Client().post(reverse("account_reset_password"), {"email": idva.email})
+    job = DBTaskResult.objects.get(task_path="waymark.accounts.password_reset.send_password_reset")
+    under_key_a.FIELD_ENCRYPTION_KEYS = f"{KEY_B},{KEY_A}"
+    assert "Queued jobs: 1 with encrypted arguments checked, 1 re-encrypted; 0 finished" in _reencrypt()
+    assert "Queued jobs: 1 with encrypted arguments checked, 0 re-encrypted" in _reencrypt()  # idempotent
+    detail = AuditEvent.objects.filter(action=AuditAction.ADMIN_CHANGE).order_by("-sequence").first().detail
+    assert (detail["jobs_checked"], detail["jobs_reencrypted"]) == (1, 0)
+    under_key_a.FIELD_ENCRYPTION_KEYS = KEY_B
+    mail.outbox.clear()
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == "SUCCESSFUL"
+    assert [message.to for message in mail.outbox] == [[idva.email]]
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body

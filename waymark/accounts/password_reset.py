@@ -64,7 +64,7 @@ def reset_users(email: str) -> list[User]:
     return [user for user in users if user.kind == AccountKind.PERSON]
 
 
-@background_task()
+@background_task(encrypted=("encrypted_email",))
 def send_password_reset(encrypted_email: str) -> None:
     """Send the reset link for a typed address, if it is an active person's account.
 

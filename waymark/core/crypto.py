@@ -105,6 +105,17 @@ def decrypt_text(ciphertext: str, *, associated_data: bytes = b"") -> str:
     return plaintext.decode("utf-8")
 
 
+def reencrypt_text(ciphertext: str, *, associated_data: bytes = b"") -> str:
+    """``ciphertext`` under the current first key: itself when it is already under that key.
+
+    For values kept outside an ``EncryptedTextField`` (a queued job's arguments, see
+    ``waymark.core.tasks.reencrypt_job_arguments``); a field is re-encrypted by saving it.
+    """
+    if key_id_of(ciphertext) == current_key_id():
+        return ciphertext
+    return encrypt_text(decrypt_text(ciphertext, associated_data=associated_data), associated_data=associated_data)
+
+
 # --- Blind indexes --------------------------------------------------------------------------
 
 

@@ -17,22 +17,32 @@ runs it; ``docs/deployment.md`` says how the worker runs in production.
 
 Job arguments are stored in the database in plain JSON: pass record ids, never a name, an
 address or any other personal detail. A job that must carry one takes it encrypted with
-``crypto.encrypt_text``: ``waymark.core.tasks.send_email`` the message it carries, the password
-reset job the email address that was typed (there may be no record to name).
+``crypto.encrypt_text`` and names that parameter in ``background_task(encrypted=...)``:
+``waymark.core.tasks.send_email`` the message it carries, the password reset job the email
+address that was typed and when (there may be no record to name).
+
+- **Key rotation.** ``manage.py reencrypt`` calls ``reencrypt_job_arguments``, which moves the
+  declared encrypted arguments of every job that may still run to the current first key, so the
+  old key can be removed without breaking a queued job. A retry carries its encrypted arguments
+  under the current first key too. Finished jobs are left as they are (see that function).
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, ParamSpec, TypeVar
 
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
-from django_tasks import task
+from django.utils.module_loading import import_string
+from django_tasks import TaskResultStatus, task
 from django_tasks.base import Task
 
 from waymark.core import crypto
@@ -44,10 +54,15 @@ T = TypeVar("T")
 RETRY_DELAYS = (60, 5 * 60, 30 * 60, 2 * 60 * 60)
 DEFAULT_MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 ATTEMPT_KWARG = "_attempt"
+# Where a task function keeps {parameter name: position} of its encrypted arguments.
+ENCRYPTED_ARGUMENTS_ATTR = "encrypted_arguments"
 
 
 class RetryScheduled(Exception):
     """This attempt failed and a later attempt has been queued (the cause is chained)."""
+
+
+RETRY_SCHEDULED_PATH = f"{RetryScheduled.__module__}.{RetryScheduled.__qualname__}"
 
 
 def retry_delay(attempt: int) -> timedelta:
@@ -56,13 +71,26 @@ def retry_delay(attempt: int) -> timedelta:
 
 
 def background_task(
-    *, max_attempts: int = DEFAULT_MAX_ATTEMPTS, queue_name: str = "default", priority: int = 0
+    *,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    queue_name: str = "default",
+    priority: int = 0,
+    encrypted: tuple[str, ...] = (),
 ) -> Callable[[Callable[..., T]], Task[..., T]]:
-    """Declare a background job that is retried (bounded) when it raises."""
+    """Declare a background job that is retried (bounded) when it raises.
+
+    ``encrypted`` names the job's parameters that carry ``crypto.encrypt_text`` ciphertext (and
+    nothing else): key rotation re-encrypts them while the job waits (``reencrypt_job_arguments``).
+    """
     if max_attempts < 1:
         raise ValueError("max_attempts must be at least 1")
 
     def decorate(func: Callable[..., T]) -> Task[..., T]:
+        parameters = list(inspect.signature(func).parameters)
+        if unknown := sorted(set(encrypted) - set(parameters)):
+            raise TypeError(f"{func.__qualname__} has no parameter named {', '.join(unknown)}")
+        positions = {name: parameters.index(name) for name in encrypted}
+
         @functools.wraps(func)
         def run(*args: Any, **kwargs: Any) -> T:
             attempt = int(kwargs.pop(ATTEMPT_KWARG, 1))
@@ -71,8 +99,11 @@ def background_task(
             except Exception as exc:
                 if attempt >= max_attempts:
                     raise
+                # Under the current key, even if a rotation moved the queued row while this ran.
+                again_args, again_kwargs = list(args), dict(kwargs)
+                _reencrypt_arguments(positions, again_args, again_kwargs)
                 again = declared.using(run_after=timezone.now() + retry_delay(attempt))
-                again.enqueue(*args, **kwargs, **{ATTEMPT_KWARG: attempt + 1})
+                again.enqueue(*again_args, **again_kwargs, **{ATTEMPT_KWARG: attempt + 1})
                 # Only the error's type: its message could carry a detail from a record.
                 raise RetryScheduled(
                     f"Attempt {attempt} of {max_attempts} failed ({type(exc).__name__}); "
@@ -80,6 +111,7 @@ def background_task(
                 ) from exc
 
         run.max_attempts = max_attempts  # type: ignore[attr-defined]
+        setattr(run, ENCRYPTED_ARGUMENTS_ATTR, positions)
         declared: Task[..., T] = task(queue_name=queue_name, priority=priority)(run)
         return declared
 
@@ -96,6 +128,102 @@ def enqueue_after_commit(job: Task[..., Any], *args: Any, **kwargs: Any) -> None
         transaction.on_commit(lambda: job.enqueue(*args, **kwargs))
 
 
+def _reencrypt_arguments(positions: dict[str, int], args: list[Any], kwargs: dict[str, Any]) -> bool:
+    """Re-encrypt in place, under the current first key, the encrypted arguments at ``positions``
+    (a parameter's name and position: a job may be queued with it either way). True if any moved."""
+    moved = False
+    for name, position in positions.items():
+        if position < len(args):
+            before, args[position] = args[position], crypto.reencrypt_text(args[position])
+            moved |= args[position] != before
+        elif name in kwargs:
+            before, kwargs[name] = kwargs[name], crypto.reencrypt_text(kwargs[name])
+            moved |= kwargs[name] != before
+    return moved
+
+
+def _encrypted_argument_positions(task_path: str) -> dict[str, int] | None:
+    """The encrypted arguments of the job at ``task_path``; None when no such job exists any more."""
+    try:
+        declared = import_string(task_path)
+    except ImportError:
+        return None
+    if not isinstance(declared, Task):
+        return None
+    return dict(getattr(declared.func, ENCRYPTED_ARGUMENTS_ATTR, {}))
+
+
+@dataclass
+class JobArgumentsRotation:
+    """What ``reencrypt_job_arguments`` did."""
+
+    jobs_checked: int = 0  # jobs that may still run and carry encrypted arguments
+    jobs_reencrypted: int = 0  # of those, jobs with an argument moved to the current key
+    finished_jobs_left: int = 0  # finished jobs with an argument left under an older key
+    jobs_of_unknown_tasks: int = 0  # jobs that may still run naming a task that no longer exists
+
+
+def may_still_run() -> Q:
+    """Jobs whose arguments may still be used: waiting (a retry among them), running (one whose
+    worker was lost is run again from the same row), or failed for good and not yet followed up
+    (an administrator may run it again with the same arguments, ``waymark/operations``, whose
+    ``TaskFollowUp`` is the job's ``follow_up``)."""
+    return Q(status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]) | (
+        Q(status=TaskResultStatus.FAILED, follow_up__isnull=True) & ~Q(exception_class_path=RETRY_SCHEDULED_PATH)
+    )
+
+
+def reencrypt_job_arguments() -> JobArgumentsRotation:
+    """Re-encrypt under the current first key the encrypted arguments of every job that may
+    still run (``may_still_run``), in one transaction with their rows locked. Idempotent.
+
+    Finished jobs are left as they are: a job that succeeded, a failed attempt whose retry is
+    queued (that retry is re-encrypted) and a failure an administrator has dealt with will never
+    use their arguments again. Left under the old key, they can no longer be read once it is
+    removed, which is what should happen to a secret nobody needs; their rows are deleted by
+    ``prune_db_task_results`` (docs/deployment.md). They are counted, not decrypted.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    counts = JobArgumentsRotation()
+    current = crypto.current_key_id()
+    positions_by_task: dict[str, dict[str, int]] = {}
+    with transaction.atomic():
+        for task_path in DBTaskResult.objects.order_by().values_list("task_path", flat=True).distinct():
+            positions = _encrypted_argument_positions(task_path)
+            if positions is None:
+                counts.jobs_of_unknown_tasks += DBTaskResult.objects.filter(
+                    may_still_run(), task_path=task_path
+                ).count()
+            elif positions:
+                positions_by_task[task_path] = positions
+        jobs = DBTaskResult.objects.filter(task_path__in=positions_by_task).order_by("pk")
+        # Lock the job rows alone: "not yet followed up" is an outer join, whose nullable side
+        # PostgreSQL refuses to lock. A worker claiming jobs skips locked rows.
+        for job in jobs.filter(may_still_run()).select_for_update(of=("self",)):
+            counts.jobs_checked += 1
+            args, kwargs = job.args_kwargs["args"], job.args_kwargs["kwargs"]
+            if _reencrypt_arguments(positions_by_task[job.task_path], args, kwargs):
+                DBTaskResult.objects.filter(pk=job.pk).update(args_kwargs={"args": args, "kwargs": kwargs})
+                counts.jobs_reencrypted += 1
+        for job in jobs.exclude(may_still_run()).only("task_path", "args_kwargs").iterator():
+            values = _argument_values(positions_by_task[job.task_path], job.args_kwargs)
+            counts.finished_jobs_left += any(crypto.key_id_of(value) != current for value in values)
+    return counts
+
+
+def _argument_values(positions: dict[str, int], args_kwargs: dict[str, Any]) -> list[str]:
+    """The values of the encrypted arguments a job was queued with."""
+    args, kwargs = args_kwargs["args"], args_kwargs["kwargs"]
+    values = []
+    for name, position in positions.items():
+        if position < len(args):
+            values.append(args[position])
+        elif name in kwargs:
+            values.append(kwargs[name])
+    return values
+
+
 def queue_email(message: EmailMessage) -> None:
     """Send ``message`` from the worker, after commit. Its content is encrypted while queued."""
     payload = {
@@ -108,7 +236,7 @@ def queue_email(message: EmailMessage) -> None:
     enqueue_after_commit(send_email, crypto.encrypt_text(json.dumps(payload)))
 
 
-@background_task()
+@background_task(encrypted=("encrypted_payload",))
 def send_email(encrypted_payload: str) -> int:
     """Send one queued email. Returns the number of messages sent (1)."""
     payload = json.loads(crypto.decrypt_text(encrypted_payload))

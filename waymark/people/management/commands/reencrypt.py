@@ -1,11 +1,15 @@
 """Re-encrypts every encrypted value under the current first key, and rebuilds blind indexes
-whose index key has changed. Idempotent: values already under the current keys are left alone.
+whose index key has changed; then the encrypted arguments of the jobs that may still run
+(``waymark.core.tasks.reencrypt_job_arguments``). Idempotent: values already under the current
+keys are left alone.
 
-Rotation: prepend a new key to FIELD_ENCRYPTION_KEYS, deploy, run this, then remove the old key.
+Rotation: prepend a new key to FIELD_ENCRYPTION_KEYS, deploy (every web and worker process),
+run this, then remove the old key.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django.apps import apps
@@ -15,7 +19,7 @@ from django.db.models import ExpressionWrapper, F, TextField
 
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction
-from waymark.core import crypto
+from waymark.core import crypto, tasks
 from waymark.people.normalise import FIREWALL_INDEX_FIELDS
 
 
@@ -24,7 +28,10 @@ def _encrypted_fields(model: type[models.Model]) -> list[crypto.EncryptedTextFie
 
 
 class Command(BaseCommand):
-    help = "Re-encrypt every encrypted field under the current first key (and refresh blind indexes)."
+    help = (
+        "Re-encrypt every encrypted field, and the encrypted arguments of queued jobs, under the current "
+        "first key (and refresh blind indexes)."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--batch-size", type=int, default=500)
@@ -41,6 +48,19 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{model._meta.label}: {counts['rows_checked']} checked, {counts['rows_reencrypted']} re-encrypted, "
                 f"{counts['indexes_rebuilt']} with blind indexes rebuilt"
+            )
+        jobs = tasks.reencrypt_job_arguments()
+        totals.update(asdict(jobs))
+        self.stdout.write(
+            f"Queued jobs: {jobs.jobs_checked} with encrypted arguments checked, {jobs.jobs_reencrypted} re-encrypted; "
+            f"{jobs.finished_jobs_left} finished jobs left under an older key (unreadable once it is removed)"
+        )
+        if jobs.jobs_of_unknown_tasks:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{jobs.jobs_of_unknown_tasks} queued jobs name a task that no longer exists: "
+                    "their arguments were not checked, and the worker cannot run them either."
+                )
             )
         with transaction.atomic():
             audit_record(
