@@ -114,6 +114,8 @@ ALLOWED_FILES: dict[str, str] = {
     "recording one (the person is checked by the caller); shows nothing",
     "waymark/outcomes/kpis.py": "the KPI engine: counts over the scope it is given, or every record only "
     "when the caller says partnership_wide=True; fails closed otherwise (tests/outcomes/test_kpis.py)",
+    "waymark/outcomes/facts.py": "each engaged case's kept risk ranks, worked out again by the daily job and "
+    "bulk loads: shows no one anything; read only inside the KPI engine's counts",
     "waymark/outcomes/reviews.py": "when a case's outcome review is due: reads the measures of the cases it "
     "is given, each already read through Case.objects.visible_to",
     "waymark/refuge/part4.py": "the safe accommodation annual return: counts, small numbers suppressed; the "

@@ -18,6 +18,7 @@ from tests.factories import AgencyFactory
 from tests.outcomes.factories import make_assessment, make_case, make_measure, make_person
 from waymark.cases.models import Case
 from waymark.cases.states import CaseStatus
+from waymark.outcomes.facts import outcome_facts_refresh
 from waymark.outcomes.kpis import (
     Dimension,
     Tally,
@@ -29,7 +30,7 @@ from waymark.outcomes.kpis import (
     risk_window_days,
     trend,
 )
-from waymark.outcomes.models import AbuseKind, Frequency
+from waymark.outcomes.models import AbuseKind, Frequency, OutcomeFactStale
 from waymark.referrals.models import Referral
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -196,6 +197,14 @@ def test_query_form_equals_python_definition(data):
         python = compute_outcomes(start, end, as_of=as_of, partnership_wide=True)
         figures = outcome_figures(start, end, as_of=as_of, by="quarter", partnership_wide=True)
         assert_same(python, figures.outcomes())
+        # The same read from every case's kept risk ranks (``outcomes.facts``); then with every other
+        # person marked as changed, so that the rest of this test counts from a mix of kept ranks
+        # and cases worked out from the records.
+        outcome_facts_refresh()
+        assert_same(python, outcome_figures(start, end, as_of=as_of, by="quarter", partnership_wide=True).outcomes())
+        marked = sorted(set(Case.objects.values_list("person_id", flat=True)))[::2]
+        OutcomeFactStale.objects.bulk_create(OutcomeFactStale(person_id=person) for person in marked)
+        assert_same(python, outcome_figures(start, end, as_of=as_of, by="quarter", partnership_wide=True).outcomes())
         # Each quarter: the trend's Python figures against the query's periods.
         _, python_trend = trend(python, max_quarters=100)
         query_trend = figures.trend_rows()

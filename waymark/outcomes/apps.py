@@ -9,5 +9,6 @@ class OutcomesConfig(AppConfig):
     def ready(self) -> None:
         import waymark.outcomes.sar  # noqa: F401  (its part of a subject access request)
 
-        # Registers the outcomes report with ``manage.py report`` and the home-page panels.
-        from waymark.outcomes import hooks  # noqa: F401
+        # ``hooks`` registers the outcomes report with ``manage.py report`` and the home-page
+        # panels; ``facts`` the nightly refresh of the kept risk ranks.
+        from waymark.outcomes import facts, hooks  # noqa: F401

@@ -1182,7 +1182,7 @@ def _counts(
     keys: list[str],
     tallied: Mapping[str, Iterable[str]] | None = None,
     *,
-    per_row: tuple[list[tuple[str, str]], list[Any]] | None = None,
+    per_row: tuple[list[tuple[str, str]], list[Any], str] | None = None,
     carried: tuple[str, ...] = (),
     hash_joins: bool = False,
     tuples: bool = False,
@@ -1197,7 +1197,7 @@ def _counts(
     by name outside it. A code's counts are ``row[code][result]``; the rows' values are converted as
     Django converts them (dates on SQLite, UUIDs), so they are those ``values().annotate()`` gives.
     ``per_row`` is more columns worked out for each row of "keyed", grouped too: ((name, SQL over
-    "keyed"), ...) and their parameters; ``carried`` more annotations "keyed" holds for them (not
+    "keyed"), ...), their parameters and a join beside "keyed" they may read (or ""); ``carried`` more annotations "keyed" holds for them (not
     grouped). ``hash_joins``: on PostgreSQL, join without nested loops (``_without_nested_loops``).
     ``tuples``: each row as a tuple (the keys, then the count) rather than a dict, for a caller
     reading tens of thousands of rows (first contact's pairs of days)."""
@@ -1216,9 +1216,9 @@ def _counts(
     source, more = "keyed", []
     more_params: list[Any] = []
     if per_row is not None:
-        columns, more_params = per_row
+        columns, more_params, joined = per_row
         worked_out = ", ".join(f"{expression} AS {quote(name)}" for name, expression in columns)
-        source = f"(SELECT keyed.*, {worked_out} FROM keyed) keyed"  # noqa: S608 (as above)
+        source = f"(SELECT keyed.*, {worked_out} FROM keyed{joined}) keyed"  # noqa: S608 (as above)
         more = [f"keyed.{quote(name)}" for name, _ in columns]
     grouping = ", ".join([*names, *more])
     query = (
@@ -1381,16 +1381,14 @@ def referred_by_period_and_group_each(
 _WINDOW_OPEN = "y"
 
 
-def _risk_levels() -> tuple[list[tuple[str, str]], list[Any]]:
-    """The columns ``_counts`` works out for each engaged case ("keyed": its id, person, day of
-    engaging, end of the risk window and whether that is still open, "pending" = ``_WINDOW_OPEN``)
-    for the risk rule: the case's rank at engagement ("before": that of the latest current assessment of the person on or before the day of
-    engaging) and after ("after": the latest after it, up to the window's end), latest by the day
-    assessed and then by when it was recorded, as ``classify_risk_reduction`` takes the last in
-    that order; NULL where there is none. Each is one search of the index on (person, day
-    assessed, recorded, level) of current assessments, read backwards to its first entry: on
-    SQLite about 0.4x the time of ranking every assessment of every case with a window function
-    (and no slower on PostgreSQL, where each search is an index-only scan)."""
+def _latest_rank_sql(pid: str, within: str) -> tuple[str, list[Any]]:
+    """The SQL of the rank of a person's latest current assessment ``within`` a range of days
+    (``pid`` and ``within`` are SQL over names from the models and constants only; the levels are
+    placeholders): latest by the day assessed and then by when it was recorded, as
+    ``classify_risk_reduction`` takes the last in that order; NULL where there is none. One search
+    of the index on (person, day assessed, recorded, level) of current assessments, read backwards
+    to its first entry. Both the reports (``_risk_levels``) and the kept facts
+    (``waymark.outcomes.facts``) use it: one form of the rule in SQL."""
     from django.db import connection
 
     from waymark.risk.models import RiskAssessment
@@ -1403,27 +1401,59 @@ def _risk_levels() -> tuple[list[tuple[str, str]], list[Any]]:
     }
     whens = " ".join("WHEN %s THEN %s" for _ in _RISK_RANK)
     ranks: list[Any] = [item for level, rank in _RISK_RANK.items() for item in (level, rank)]
-    pid, eng, wend, pending = (f"keyed.{quote(name)}" for name in ("pid", "eng", "wend", "pending"))
-    assessed_on = f"a.{column['assessed_on']}"
+    within = within.replace("{assessed_on}", f"a.{column['assessed_on']}")
+    return (
+        f"(SELECT CASE a.{column['final_level']} {whens} ELSE NULL END FROM {table} a"  # noqa: S608 (as above)
+        f" WHERE a.{column['person']} = {pid} AND a.{column['archived_at']} IS NULL AND {within}"
+        f" ORDER BY a.{column['assessed_on']} DESC, a.{column['created_at']} DESC LIMIT 1)"
+    ), ranks
 
-    def latest(within: str) -> str:  # names from the model and constants only; levels as placeholders
-        return (
-            f"(SELECT CASE a.{column['final_level']} {whens} ELSE NULL END FROM {table} a"  # noqa: S608
-            f" WHERE a.{column['person']} = {pid} AND a.{column['archived_at']} IS NULL AND {within}"
-            f" ORDER BY {assessed_on} DESC, a.{column['created_at']} DESC LIMIT 1)"
-        )
 
+def risk_rank_sql(pid: str, eng: str, wend: str) -> tuple[list[tuple[str, str]], list[Any]]:
+    """The risk rule's two ranks of a case as SQL columns ("before": the latest current assessment
+    of the person on or before the day of engaging ``eng``; "after": the latest after it, up to the
+    window's end ``wend``), and their parameters in order."""
+    before, before_params = _latest_rank_sql(pid, f"{{assessed_on}} <= {eng}")
+    after, after_params = _latest_rank_sql(pid, f"{{assessed_on}} > {eng} AND {{assessed_on}} <= {wend}")
+    return [("before", before), ("after", after)], [*before_params, *after_params]
+
+
+def _risk_levels(window: int) -> tuple[list[tuple[str, str]], list[Any], str]:
+    """The columns ``_counts`` works out for each engaged case ("keyed": its id, person, day of
+    engaging, end of the risk window and whether that is still open, "pending" = ``_WINDOW_OPEN``)
+    for the risk rule: the case's rank at engagement ("before") and after ("after"), as
+    ``risk_rank_sql`` gives them, and the join that reads them kept instead.
+
+    A case's kept ranks (``RiskFact``) are read when they are current: the same person, day of
+    engaging and risk window as this reading, and the person not marked as changed since they were
+    worked out (``OutcomeFactStale``, written by the database in the change's own transaction).
+    In one statement, the marks, the facts and the records are read from one snapshot, so a kept
+    rank is never older than the records beside it. A case without a current row is worked out from
+    the records: two searches of the assessments' index (on SQLite about 0.4x the time of ranking
+    every assessment of every case with a window function)."""
+    from django.db import connection
+
+    from waymark.outcomes.models import OutcomeFactStale, RiskFact
+
+    quote = connection.ops.quote_name
+    cid, pid, eng, wend, pending = (f"keyed.{quote(name)}" for name in ("cid", "pid", "eng", "wend", "pending"))
+    ((_, before), (_, after)), rank_params = risk_rank_sql(pid, eng, wend)
+    facts, marks = quote(RiskFact._meta.db_table), quote(OutcomeFactStale._meta.db_table)
+    join = (
+        f" LEFT JOIN {facts} f ON f.case_id = {cid} AND f.person_id = {pid} AND f.engaged_on = {eng}"  # noqa: S608 (names from the models)
+        f" AND f.window_days = %s AND {pid} NOT IN (SELECT m.person_id FROM {marks} m WHERE m.person_id IS NOT NULL)"
+    )
     columns = [
-        ("before", latest(f"{assessed_on} <= {eng}")),
+        ("before", f"CASE WHEN f.case_id IS NOT NULL THEN f.before_rank ELSE {before} END"),
         # While the window is open the rule says "pending" whatever came after: not searched for
         # (a third of a year's cases on the home page).
         (
             "after",
             f"CASE WHEN {pending} = '{_WINDOW_OPEN}' THEN NULL"
-            f" ELSE {latest(f'{assessed_on} > {eng} AND {assessed_on} <= {wend}')} END",
+            f" WHEN f.case_id IS NOT NULL THEN f.after_rank ELSE {after} END",
         ),
     ]
-    return columns, [*ranks, *ranks]
+    return columns, [*rank_params, window], join  # the parameters in the order they appear
 
 
 def _people_counted(
@@ -1518,17 +1548,21 @@ def _tallies(
     # Supported, and risk reduced within the window of engaging: counts per (rank at engagement,
     # rank after, window over or not), each combination classified by ``risk_result``. The ranks
     # come from the latest current assessment each side of the day of engaging (``_risk_levels``):
-    # a backward read of the covering index of current assessments per case and side, with no sort.
+    # each case's kept ranks where they are current, otherwise a backward read of the covering
+    # index of current assessments per case and side, with no sort.
     window = risk_window_days()
     engaged = engaged_cases(start, end, cases).annotate(
         b=_bucket("engaged_on", buckets),
         pending=_code(When(engaged_on__gte=as_of - timedelta(days=window), then=Value(_WINDOW_OPEN)), default="n"),
+        cid=F("pk"),
         pid=F("person_id"),
         eng=F("engaged_on"),
         wend=AddDays("engaged_on", window),
         **grouped.group("case"),
     )
-    for row in _counts(engaged, grouped.keys("pending"), per_row=_risk_levels(), carried=("pid", "eng", "wend")):
+    for row in _counts(
+        engaged, grouped.keys("pending"), per_row=_risk_levels(window), carried=("cid", "pid", "eng", "wend")
+    ):
         tally = grouped.tally(row)
         tally.supported += row["n"]
         tally.risk[risk_result(row["before"], row["after"], pending=row["pending"] == _WINDOW_OPEN)] += row["n"]

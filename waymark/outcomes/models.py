@@ -132,3 +132,42 @@ class OutcomeMeasure(BaseModel):
 
     def frequency_of(self, kind: str) -> str:
         return str(getattr(self, AbuseKind(kind).value))
+
+
+class RiskFact(models.Model):
+    """One engaged case's risk ranks either side of engaging, worked out by the risk rule's query
+    form (``kpis._risk_levels``) and kept, so that a report joins them instead of searching every
+    case's assessments twice (ADR 0008, ``waymark/outcomes/facts.py``).
+
+    A derived copy, never a record: it holds no name and no level's wording, and a report uses a
+    row only when it is current: its case's person, day of engaging and the risk window are those
+    of the report's own reading, and nothing about that person has changed since (no
+    ``OutcomeFactStale`` mark). Otherwise the report works the case out from the records as it
+    always did. Plain columns, not foreign keys: deleting a case or a person never waits on these."""
+
+    case_id = models.UUIDField(primary_key=True)
+    person_id = models.UUIDField()
+    engaged_on = models.DateField()
+    window_days = models.PositiveIntegerField()
+    before_rank = models.SmallIntegerField(null=True)
+    after_rank = models.SmallIntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["person_id"], name="outcomes_riskfact_person_idx")]
+
+    def __str__(self) -> str:
+        return f"Risk ranks of case {self.case_id}"
+
+
+class OutcomeFactStale(models.Model):
+    """A person whose cases' kept facts (``RiskFact``) may no longer be current: written by the
+    database itself (triggers on risk assessments and cases, migration 0004), in the same
+    transaction as the change, whatever wrote it (an action, an import, a bulk copy, a test's
+    factory). ``outcome_facts_refresh`` works those people's facts out again and removes the marks
+    it read; until then every report works their cases out from the records."""
+
+    id = models.BigAutoField(primary_key=True)
+    person_id = models.UUIDField(null=True)
+
+    def __str__(self) -> str:
+        return f"Outcome facts to work out again for person {self.person_id}"

@@ -70,6 +70,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo provision map: {build_provision()} contracts.")
             load_demo_reference()
             self.stdout.write("Demo needs reference data: population estimates and police-recorded incidents.")
+            from waymark.outcomes.facts import outcome_facts_refresh
+
+            facts = outcome_facts_refresh()  # the reports read them at once rather than after tonight's run
+            self.stdout.write(f"Demo outcome facts: the risk ranks of {facts.people} people's cases kept.")
             # The planner's statistics for the tables just filled (PostgreSQL): without them the first
             # pages after seeding plan for empty tables and take seconds.
             refresh_planner_statistics(ANALYZE_AFTER_ROWS)

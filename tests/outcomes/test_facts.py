@@ -1,0 +1,178 @@
+"""Each engaged case's kept risk ranks (``waymark/outcomes/facts.py``, ADR 0008): the database marks
+every change the risk rule reads, a report reads a kept rank only when it is current, and a refresh
+removes only the marks it read. tests/outcomes/test_kpis_query.py proves the figures equal the
+Python definitions with the ranks kept, partly kept and not kept at all."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+
+from tests.factories import AgencyFactory
+from tests.outcomes.factories import make_assessment, make_case, make_person
+from waymark.cases.models import Case
+from waymark.outcomes import facts
+from waymark.outcomes.facts import outcome_facts_differing, outcome_facts_refresh
+from waymark.outcomes.kpis import outcome_figures
+from waymark.outcomes.models import OutcomeFactStale, RiskFact
+from waymark.risk.models import RiskAssessment
+
+pytestmark = pytest.mark.django_db
+
+ENGAGED = date(2025, 5, 1)
+AS_OF = date(2026, 1, 10)  # every window over: each case's risk result is decided
+
+
+def marked() -> set:
+    return set(OutcomeFactStale.objects.values_list("person_id", flat=True))
+
+
+def figures():
+    found = outcome_figures(date(2025, 4, 1), date(2025, 12, 31), as_of=AS_OF, by="none", partnership_wide=True)
+    return found.outcomes()["reduced_risk_within_3_months_rate"]
+
+
+def reduced():
+    result = figures()
+    return (result.numerator, result.denominator)
+
+
+@pytest.fixture
+def engaged_case():
+    """An engaged case assessed high before engaging and medium a month after: risk reduced."""
+    agency = AgencyFactory()
+    case = make_case(agency=agency, engaged_on=ENGAGED, referred_on=ENGAGED - timedelta(days=5))
+    make_assessment(case.person, ENGAGED - timedelta(days=2), "high")
+    make_assessment(case.person, ENGAGED + timedelta(days=30), "medium")
+    return case
+
+
+def test_every_change_the_risk_rule_reads_marks_the_person_in_its_own_transaction(engaged_case):
+    person = engaged_case.person
+    assert person.pk in marked()  # the case and the assessments were written by plain creates
+    OutcomeFactStale.objects.all().delete()
+
+    # A change the rule does not read marks nobody: a case's status, an assessment's notes.
+    Case.objects.filter(pk=engaged_case.pk).update(status="closed")
+    RiskAssessment.objects.filter(person=person).update(yes_count=1)
+    assert marked() == set()
+
+    # A bulk update the rule reads (no action, no save()) marks her.
+    RiskAssessment.objects.filter(person=person).update(final_level="standard")
+    assert marked() == {person.pk}
+    OutcomeFactStale.objects.all().delete()
+
+    # A case moved to another person marks both.
+    other = make_person(engaged_case.agency)
+    OutcomeFactStale.objects.all().delete()
+    Case.objects.filter(pk=engaged_case.pk).update(person=other)
+    assert marked() == {person.pk, other.pk}
+    OutcomeFactStale.objects.all().delete()
+
+    # A deleted assessment marks its person.
+    RiskAssessment.objects.filter(person=person).first().delete()
+    assert marked() == {person.pk}
+
+
+def test_a_refresh_keeps_each_engaged_cases_ranks_and_clears_the_marks(engaged_case):
+    outcome_facts_refresh()
+    assert marked() == set()
+    kept = RiskFact.objects.get(case_id=engaged_case.pk)
+    assert (kept.person_id, kept.engaged_on, kept.before_rank, kept.after_rank) == (
+        engaged_case.person_id,
+        ENGAGED,
+        2,  # high
+        1,  # medium
+    )
+    assert outcome_facts_differing() == []
+    assert reduced() == (1, 1)
+
+
+def test_a_change_after_the_refresh_is_counted_at_once_without_another_refresh(engaged_case):
+    outcome_facts_refresh()
+    assert reduced() == (1, 1)
+    # Written straight to the table (as an import or a test's factory would): the kept ranks say
+    # "reduced", the records now say "raised".
+    make_assessment(engaged_case.person, ENGAGED + timedelta(days=40), "high")
+    make_assessment(engaged_case.person, ENGAGED + timedelta(days=60), "high")
+    RiskAssessment.objects.filter(person=engaged_case.person, assessed_on=ENGAGED - timedelta(days=2)).update(
+        final_level="medium"
+    )
+    assert reduced() == (0, 1)
+    outcome_facts_refresh()
+    assert reduced() == (0, 1)
+    assert outcome_facts_differing() == []
+
+
+def test_a_kept_row_is_read_only_for_the_same_person_day_of_engaging_and_window(engaged_case):
+    outcome_facts_refresh()
+    # Rows no trigger could have written (the triggers are bypassed by rewriting the kept row
+    # itself): a row for another person, or another day of engaging, is not read.
+    RiskFact.objects.filter(case_id=engaged_case.pk).update(person_id=make_person(engaged_case.agency).pk)
+    OutcomeFactStale.objects.all().delete()
+    assert reduced() == (1, 1)
+    outcome_facts_refresh()
+    RiskFact.objects.filter(case_id=engaged_case.pk).update(engaged_on=ENGAGED - timedelta(days=1), before_rank=0)
+    assert reduced() == (1, 1)
+    # A row kept for another risk window is not read after the setting changes.
+    outcome_facts_refresh()
+    with override_settings(OUTCOMES_RISK_REDUCTION_WINDOW_DAYS=20):
+        assert reduced() == (0, 1)  # the medium assessment is 30 days after: outside 20 days
+        assert facts.people_without_current_facts(20) == {engaged_case.person_id}
+        outcome_facts_refresh()
+        assert RiskFact.objects.get(case_id=engaged_case.pk).window_days == 20
+        assert reduced() == (0, 1)
+
+
+def test_a_row_changed_around_the_triggers_is_found_by_the_check(engaged_case):
+    outcome_facts_refresh()
+    call_command("outcome_facts", "--check")  # agrees
+    RiskFact.objects.filter(case_id=engaged_case.pk).update(after_rank=2)
+    assert outcome_facts_differing() == [engaged_case.pk]
+    with pytest.raises(CommandError, match="1 kept risk ranks differ"):
+        call_command("outcome_facts", "--check")
+    call_command("outcome_facts")  # a refresh works it out again only for people marked or missing
+    assert outcome_facts_differing() == [engaged_case.pk]
+    OutcomeFactStale.objects.create(person_id=engaged_case.person_id)
+    call_command("outcome_facts")
+    assert outcome_facts_differing() == []
+
+
+def test_a_refresh_deletes_only_the_marks_it_read(engaged_case, monkeypatch):
+    """A change committed while a refresh works leaves its own mark behind for the next one."""
+    later = make_person(engaged_case.agency)
+    found = facts.people_without_current_facts
+
+    def meanwhile(window):
+        people = found(window)
+        make_assessment(later, ENGAGED, "high")  # after the marks were read
+        return people
+
+    monkeypatch.setattr(facts, "people_without_current_facts", meanwhile)
+    refreshed = outcome_facts_refresh()
+    assert marked() == {later.pk}
+    assert refreshed.marks >= 1
+
+
+def test_a_refresh_removes_the_rows_of_a_case_no_longer_engaged_or_moved(engaged_case):
+    outcome_facts_refresh()
+    other = make_person(engaged_case.agency)
+    Case.objects.filter(pk=engaged_case.pk).update(person=other)
+    outcome_facts_refresh()
+    assert RiskFact.objects.get(case_id=engaged_case.pk).person_id == other.pk
+    Case.objects.filter(pk=engaged_case.pk).update(engaged_on=None)
+    outcome_facts_refresh()
+    assert not RiskFact.objects.filter(case_id=engaged_case.pk).exists()
+    assert marked() == set()
+
+
+def test_the_daily_job_refreshes(engaged_case):
+    from waymark.core.daily import daily_jobs
+
+    job = daily_jobs()["outcome-facts"]
+    assert job.func(AS_OF) == 1
+    assert RiskFact.objects.filter(case_id=engaged_case.pk).exists()
