@@ -6,8 +6,9 @@ only, so the response time told real accounts from unknown addresses.)"""
 
 from __future__ import annotations
 
+import json
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -26,7 +27,9 @@ from tests.accounts.test_password_reset import NEW_PASSWORD, password_changed_to
 from tests.factories import make_member
 from tests.operations.conftest import run_worker
 from waymark.accounts.models import AccountKind
+from waymark.accounts.password_reset import send_password_reset
 from waymark.audit.models import AuditAction, AuditEvent
+from waymark.core import crypto
 from waymark.core.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -34,12 +37,13 @@ pytestmark = pytest.mark.django_db
 RESET_JOB = "waymark.accounts.password_reset.send_password_reset"
 UNKNOWN = "no-such-person@agency.example"
 LINK = re.compile(r"https?://[^/\s]+/accounts/password/reset/key/\S+/")
+REQUESTED_AT = datetime(2026, 11, 20, 14, 0, tzinfo=ZoneInfo("Europe/London"))  # every request here
 
 
 @pytest.fixture(autouse=True)
 def _one_instant():
     """Every test at one instant: reset tokens and allauth's rate limits read the clock."""
-    with time_machine.travel(datetime(2026, 11, 20, 14, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
+    with time_machine.travel(REQUESTED_AT, tick=False):
         yield
 
 
@@ -148,3 +152,96 @@ def test_allauths_rate_limit_still_stops_a_sixth_request_for_one_address_in_a_mi
     assert [job.task_path for job in queued()] == [RESET_JOB] * 5
     assert reset_request(UNKNOWN, ip="192.0.2.99").status_code == 429
     assert len(queued()) == 5
+
+
+# --- A link's hour runs from the request, not from when the worker gets to it ---------------
+
+
+def link_works(link: str) -> bool:
+    """Opening the link (without setting a password, which would use it up): a good key
+    redirects to the form that sets the password; a bad or expired one shows the error page."""
+    response = Client().get(link.removeprefix(settings.WAYMARK_BASE_URL.rstrip("/")))
+    return response.status_code == 302
+
+
+def test_a_job_run_30_minutes_late_sends_a_link_that_stops_working_an_hour_after_the_request(user, worker_stopped):
+    assert settings.PASSWORD_RESET_TIMEOUT == 60 * 60
+    reset_request(user.email)
+    with time_machine.travel(REQUESTED_AT + timedelta(minutes=30), tick=False):
+        run_worker()
+    link = LINK.search(mail.outbox[0].body).group(0)
+    with time_machine.travel(REQUESTED_AT + timedelta(minutes=59, seconds=59), tick=False):
+        assert link_works(link)
+    with time_machine.travel(REQUESTED_AT + timedelta(minutes=60, seconds=1), tick=False):
+        assert not link_works(link)  # 30 minutes after the email, not 60
+        response = use_link(link.removeprefix(settings.WAYMARK_BASE_URL.rstrip("/")))
+    assert "invalid" in response.content.decode().lower()
+    assert not password_changed_to(user, NEW_PASSWORD)
+
+
+def test_a_retry_after_the_mail_server_failed_still_expires_an_hour_after_the_request(
+    user, worker_stopped, monkeypatch
+):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    real_send = EmailBackend.send_messages
+    monkeypatch.setattr(EmailBackend, "send_messages", lambda self, messages: 1 / 0)
+    reset_request(user.email)
+    run_worker()  # fails; the retry is queued for a minute later
+    assert mail.outbox == []
+    monkeypatch.setattr(EmailBackend, "send_messages", real_send)
+    with time_machine.travel(REQUESTED_AT + timedelta(minutes=45), tick=False):
+        run_worker()
+    link = LINK.search(mail.outbox[0].body).group(0)
+    with time_machine.travel(REQUESTED_AT + timedelta(minutes=60, seconds=1), tick=False):
+        assert not link_works(link)
+
+
+@pytest.mark.parametrize("account", ["real", "unknown"])
+@override_settings(ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS=True)
+def test_a_job_run_after_a_links_lifetime_sends_nothing_and_says_why_without_the_address(
+    user, worker_stopped, caplog, account
+):
+    email = user.email if account == "real" else UNKNOWN
+    reset_request(email)
+    job = the_one_reset_job()
+    with time_machine.travel(REQUESTED_AT + timedelta(minutes=61), tick=False), caplog.at_level("INFO"):
+        run_worker()
+    assert mail.outbox == []
+    job.refresh_from_db()
+    assert job.status == TaskResultStatus.SUCCESSFUL  # not retried: a retry would be later still
+    assert queued() == []
+    logged = [record for record in caplog.records if record.name == "waymark.accounts.password_reset"]
+    assert [record.getMessage() for record in logged] == [
+        "Password reset request not sent: it was made 61 minutes ago and a link lasts 60 minutes from the request."
+    ]
+    everything_logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert email not in everything_logged and email.split("@")[0] not in everything_logged
+
+
+def test_a_job_run_just_within_the_lifetime_still_sends(user, worker_stopped):
+    reset_request(user.email)
+    with time_machine.travel(REQUESTED_AT + timedelta(minutes=59), tick=False):
+        run_worker()
+        link = LINK.search(mail.outbox[0].body).group(0)
+        assert link_works(link)
+
+
+def test_a_job_queued_with_the_address_alone_before_requests_carried_their_time_sends_nothing(
+    user, worker_stopped, caplog
+):
+    send_password_reset.enqueue(crypto.encrypt_text(user.email))
+    with caplog.at_level("INFO"):
+        run_worker()
+    assert mail.outbox == []
+    assert "queued without the time it was made" in caplog.text
+    assert user.email not in caplog.text
+
+
+def test_the_request_time_is_encrypted_with_the_address(user, worker_stopped):
+    reset_request(user.email)
+    (encrypted,) = the_one_reset_job().args_kwargs["args"]
+    assert json.loads(crypto.decrypt_text(encrypted)) == {
+        "email": user.email,
+        "requested_at": REQUESTED_AT.astimezone(UTC).isoformat(),
+    }
