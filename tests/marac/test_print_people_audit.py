@@ -19,7 +19,7 @@ from tests.marac.meeting_fixtures import listed_case, make_meeting
 from tests.people.factories import PersonFactory
 from waymark.audit.chain import verify_chain
 from waymark.audit.models import AuditAction, AuditEvent
-from waymark.marac.meetings import views
+from waymark.marac import named
 from waymark.people.choices import PersonRole
 
 pytestmark = pytest.mark.django_db
@@ -86,14 +86,14 @@ def test_a_failed_row_for_a_person_takes_the_meetings_row_with_it(client_for, po
     """One transaction: a print whose row for a person cannot be written leaves no trace of itself
     (and shows nothing), rather than a print recorded without the people it named."""
     with_pair(meeting)
-    written = views.audit_records
+    written = named.audit_records
 
     def fails_for_a_person(**kwargs):
         if any(object_type == "people.person" for object_type, _ in kwargs.get("records", [])):
             raise RuntimeError("the audit trail refused the row")
         return written(**kwargs)
 
-    monkeypatch.setattr(views, "audit_records", fails_for_a_person)
+    monkeypatch.setattr(named, "audit_records", fails_for_a_person)
     with pytest.raises(RuntimeError):
         client_for(police_rep).get(url("agenda-print", meeting))
     assert not AuditEvent.objects.filter(action=AuditAction.PRINT).exists()

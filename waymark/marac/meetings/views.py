@@ -3,16 +3,17 @@
 The coordinator runs meetings; agency representatives research the cases of meetings their agency
 is invited to, read the agenda and minutes, and update the actions their agency owns. Which
 meeting, case, research and action each may read is decided in ``meeting_access.py``; every page
-that shows a record audits a VIEW, every print view a PRINT. The agenda and minutes (on screen and
-in print) show every case's victim and person causing harm: they also write one row per person
-named, on that person's record (``_meeting_document``), so that her "Who has viewed this record"
-page lists everyone who read her on them.
+that shows a record audits a VIEW, every print view a PRINT. Every page that names victims or
+people causing harm (the agenda and minutes on screen and in print, the meeting's page, agenda
+building, meeting mode, a meeting-case page's list of the agenda, the actions) also writes one row
+per person it names, on that person's record (``waymark.marac.named``), so that her "Who has
+viewed this record" page lists everyone who read her name on them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -27,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from waymark.audit.actions import audit_record, audit_records
+from waymark.audit.actions import audit_record
 from waymark.audit.justifications import GivenReason, given_for
 from waymark.audit.models import AuditAction
 from waymark.audit.scoping import get_for_user
@@ -80,9 +81,9 @@ from waymark.marac.models import (
     MeetingStatus,
     Research,
 )
+from waymark.marac.named import audit_people_named, people_named
 from waymark.marac.repeats import RepeatFinding, repeats_for_cases
 from waymark.organisations.models import Agency
-from waymark.people.models import Person
 from waymark.web.actions import run_action, run_action_on_forms
 from waymark.web.forms import ButtonForm
 
@@ -92,16 +93,6 @@ if TYPE_CHECKING:
 
 COORDINATOR = Role.MARAC_COORDINATOR
 PARTICIPANTS = (Role.MARAC_COORDINATOR, Role.MARAC_REPRESENTATIVE)
-
-
-def people_named(cases: Iterable[MaracCase]) -> list[UUID]:
-    """Everyone the cases name: each victim and each person causing harm, once, in agenda order."""
-    named: dict[UUID, None] = {}
-    for case in cases:
-        named[case.victim_id] = None
-        if case.perpetrator_id is not None:
-            named[case.perpetrator_id] = None
-    return list(named)
 
 
 def _meeting_document(
@@ -120,11 +111,8 @@ def _meeting_document(
 
     with transaction.atomic():
         meeting = get_meeting_for_user(request.user, meeting_id, detail=read, read_as=read_as)
-        audit_records(
-            actor=request.user,
-            action=read_as,
-            records=[(Person._meta.label_lower, str(person_id)) for person_id in people_named(cases)],
-            detail={**said, "meeting": str(meeting.pk)},
+        audit_people_named(
+            actor=request.user, people=people_named(cases), detail={**said, "meeting": str(meeting.pk)}, action=read_as
         )
     return meeting, cases
 
@@ -136,6 +124,12 @@ def _printed(
     print (with how many cases are on the agenda) on the meeting, and each person named gets a
     PRINT row of their own (``_meeting_document``)."""
     return _meeting_document(request, meeting_id, read_as=AuditAction.PRINT, said={"document": document})
+
+
+def _audit_named(request: AuthenticatedHttpRequest, meeting: MaracMeeting, people: list[UUID], *, page: str) -> None:
+    """A VIEW row on each person a page of ``meeting`` names on screen, shaped as the minutes'
+    (``{"page": ..., "meeting": ...}``, ``audit_people_named``)."""
+    audit_people_named(actor=request.user, people=people, detail={"page": page, "meeting": str(meeting.pk)})
 
 
 def _run(request: HttpRequest, change: Callable[[], Any], success: str) -> bool:
@@ -290,8 +284,11 @@ def _research_progress(meeting: MaracMeeting, cases: list[MaracCase], user: User
 @signed_in(*PARTICIPANTS)
 @require_GET
 def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
-    meeting = get_meeting_for_user(request.user, meeting_id, page="meeting")
-    cases = list(selectors.agenda(meeting))
+    with transaction.atomic():
+        meeting = get_meeting_for_user(request.user, meeting_id, page="meeting")
+        cases = list(selectors.agenda(meeting))
+        # The agenda's table names each victim and person causing harm.
+        _audit_named(request, meeting, people_named(cases), page="meeting")
     invitations = list(meeting.agencies.select_related("agency"))
     progress = _research_progress(meeting, cases, request.user)
     mine = research_agencies_for(request.user, meeting)
@@ -436,9 +433,12 @@ def _agenda_page(
     ``refused`` (adding or removing a case someone else changed since the page was read, or from a
     page that did not say which version it read: nothing saved) the page as it is now, the refusal
     in its error summary (409)."""
-    listed = list(selectors.agenda(meeting))
-    awaiting_page = Paginator(selectors.cases_awaiting_a_meeting(), 50).get_page(request.GET.get("page"))
-    awaiting = list(awaiting_page.object_list)
+    with transaction.atomic():
+        listed = list(selectors.agenda(meeting))
+        awaiting_page = Paginator(selectors.cases_awaiting_a_meeting(), 50).get_page(request.GET.get("page"))
+        awaiting = list(awaiting_page.object_list)
+        # Both tables name each case's victim (the cases listed, and this page of those awaiting).
+        _audit_named(request, meeting, people_named(listed + awaiting, harm=False), page="agenda building")
     findings = with_repeats(listed + awaiting)
     full = selectors.agenda_is_full(meeting, len(listed))
     open_for_agenda = meeting.status in selectors.OPEN_FOR_AGENDA
@@ -671,12 +671,15 @@ def meeting_open(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpRes
 @signed_in(COORDINATOR)
 @require_GET
 def meeting_run(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
-    meeting = get_meeting_to_run(request.user, meeting_id, page="meeting mode")
-    if meeting.status != MeetingStatus.IN_PROGRESS:
-        messages.error(request, "Meeting mode is for a meeting in progress. Open the meeting first.")
-        return redirect("marac:meeting", meeting_id=meeting.pk)
+    with transaction.atomic():
+        meeting = get_meeting_to_run(request.user, meeting_id, page="meeting mode")
+        if meeting.status != MeetingStatus.IN_PROGRESS:
+            messages.error(request, "Meeting mode is for a meeting in progress. Open the meeting first.")
+            return redirect("marac:meeting", meeting_id=meeting.pk)
+        cases = list(selectors.agenda(meeting).annotate(action_count=Count("actions")))
+        # The table of cases (and "Hear the next case") names each victim.
+        _audit_named(request, meeting, people_named(cases, harm=False), page="meeting mode")
     invitations = list(meeting.agencies.select_related("agency"))
-    cases = list(selectors.agenda(meeting).annotate(action_count=Count("actions")))
     review = list(selectors.actions_for_review(meeting))
     to_hear = [case for case in cases if case.status != MaracCaseStatus.HEARD]
     observers_waiting = selectors.observers_waiting(meeting).count()
@@ -886,6 +889,10 @@ def _meeting_case_page(
     # Live use (issue 10, item 4): where this case sits on the agenda, the way to the case before
     # and after it, and the actions agreed for this victim at earlier meetings, beside the case.
     agenda = list(selectors.agenda(meeting))
+    # The list of the agenda names each case's victim. This case's victim is counted through this
+    # case's own row (the object check's), so she is not written again.
+    others = [person for person in people_named(agenda, harm=False) if person != marac_case.victim_id]
+    _audit_named(request, meeting, others, page="meeting mode: case")
     position = next((i for i, c in enumerate(agenda) if c.pk == marac_case.pk), 0)
     previous_actions = list(selectors.earlier_actions_for_victim(marac_case, meeting))
     return render(
@@ -1149,12 +1156,17 @@ def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     listed = visible if show == "all" else visible.filter(status=ActionStatus.OPEN)
     action_page = Paginator(listed.order_by("due_on", "created_at"), 50).get_page(request.GET.get("page"))
     page = list(action_page.object_list)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        object_type="marac.maracaction",
-        detail={"page": "actions", "show": show, "results": action_page.paginator.count},
-    )
+    with transaction.atomic():
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            object_type="marac.maracaction",
+            detail={"page": "actions", "show": show, "results": action_page.paginator.count},
+        )
+        # Each action's row names its case's victim.
+        audit_people_named(
+            actor=request.user, people=[action.marac_case.victim_id for action in page], detail={"page": "actions"}
+        )
     return render(
         request,
         "marac/action_list.html",
