@@ -13,12 +13,12 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 
 from tests.factories import AgencyFactory
-from tests.outcomes.factories import make_assessment, make_case, make_person
+from tests.outcomes.factories import make_assessment, make_case, make_measure, make_person
 from waymark.cases.models import Case
 from waymark.outcomes import facts
 from waymark.outcomes.facts import outcome_facts_differing, outcome_facts_refresh
 from waymark.outcomes.kpis import outcome_figures
-from waymark.outcomes.models import OutcomeFactStale, RiskFact
+from waymark.outcomes.models import ExitFact, OutcomeFactStale, OutcomeMeasure, RiskFact
 from waymark.risk.models import RiskAssessment
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +133,7 @@ def test_a_row_changed_around_the_triggers_is_found_by_the_check(engaged_case):
     call_command("outcome_facts", "--check")  # agrees
     RiskFact.objects.filter(case_id=engaged_case.pk).update(after_rank=2)
     assert outcome_facts_differing() == [engaged_case.pk]
-    with pytest.raises(CommandError, match="1 kept risk ranks differ"):
+    with pytest.raises(CommandError, match="1 cases' kept risk ranks or change at exit differ"):
         call_command("outcome_facts", "--check")
     call_command("outcome_facts")  # a refresh works it out again only for people marked or missing
     assert outcome_facts_differing() == [engaged_case.pk]
@@ -176,3 +176,81 @@ def test_the_daily_job_refreshes(engaged_case):
     job = daily_jobs()["outcome-facts"]
     assert job.func(AS_OF) == 1
     assert RiskFact.objects.filter(case_id=engaged_case.pk).exists()
+
+
+# The change at exit (``ExitFact``).
+
+
+def feeling_safer():
+    found = outcome_figures(date(2025, 4, 1), date(2025, 12, 31), as_of=AS_OF, by="none", partnership_wide=True)
+    result = found.outcomes()["feeling_safer_at_exit_rate"]
+    return (result.numerator, result.denominator)
+
+
+@pytest.fixture
+def exited_case(engaged_case):
+    """The engaged case with an intake (feeling safe 2) and an exit (4): feels safer."""
+    make_measure(engaged_case, "intake", ENGAGED, feeling_safe=2, physical="weekly")
+    make_measure(engaged_case, "exit", ENGAGED + timedelta(days=100), feeling_safe=4, physical="none")
+    return engaged_case
+
+
+def test_every_change_to_a_measure_marks_the_case_person_and_the_person_measured(exited_case):
+    OutcomeFactStale.objects.all().delete()
+    OutcomeMeasure.objects.filter(case=exited_case).update(recorded_by=None)  # not read by the rule
+    assert marked() == set()
+    OutcomeMeasure.objects.filter(case=exited_case, stage="exit").update(feeling_safe=1)
+    assert marked() == {exited_case.person_id}
+    OutcomeFactStale.objects.all().delete()
+    child = make_person(exited_case.agency)
+    OutcomeMeasure.objects.filter(case=exited_case, stage="exit").update(subject=child)
+    assert marked() == {exited_case.person_id, child.pk}
+    OutcomeFactStale.objects.all().delete()
+    OutcomeMeasure.objects.filter(case=exited_case, stage="intake").delete()
+    assert marked() == {exited_case.person_id}
+
+
+def test_a_kept_change_at_exit_is_read_while_current_and_a_change_is_counted_at_once(exited_case):
+    assert feeling_safer() == (1, 1)
+    outcome_facts_refresh()
+    kept = ExitFact.objects.get(case_id=exited_case.pk)
+    assert (kept.person_id, kept.measured_on, kept.s_feeling_safe, kept.a_physical) == (
+        exited_case.person_id,
+        ENGAGED + timedelta(days=100),
+        "better",
+        "ceased",
+    )
+    assert feeling_safer() == (1, 1)
+    # Written straight to the table: counted from the records at once.
+    OutcomeMeasure.objects.filter(case=exited_case, stage="exit").update(feeling_safe=2)
+    assert feeling_safer() == (0, 1)
+    outcome_facts_refresh()
+    assert ExitFact.objects.get(case_id=exited_case.pk).s_feeling_safe == "same"
+    assert feeling_safer() == (0, 1)
+    # The exit moved out of the period: neither the kept row nor the records count it.
+    OutcomeMeasure.objects.filter(case=exited_case, stage="exit").update(measured_on=date(2026, 2, 1))
+    assert feeling_safer() == (0, 0)
+    outcome_facts_refresh()
+    assert feeling_safer() == (0, 0)
+    # The exit deleted: its kept row goes with the next refresh, and is not read before it.
+    OutcomeMeasure.objects.filter(case=exited_case, stage="exit").update(measured_on=ENGAGED + timedelta(days=100))
+    outcome_facts_refresh()
+    assert feeling_safer() == (0, 1)
+    OutcomeMeasure.objects.filter(case=exited_case, stage="exit").delete()
+    assert feeling_safer() == (0, 0)
+    outcome_facts_refresh()
+    assert not ExitFact.objects.filter(case_id=exited_case.pk).exists()
+    assert outcome_facts_differing() == []
+
+
+def test_a_kept_change_at_exit_for_another_person_is_not_read(exited_case):
+    outcome_facts_refresh()
+    ExitFact.objects.filter(case_id=exited_case.pk).update(
+        person_id=make_person(exited_case.agency).pk, s_feeling_safe="lower"
+    )
+    OutcomeFactStale.objects.all().delete()
+    assert feeling_safer() == (1, 1)  # worked out from the records
+    assert facts.people_without_current_exit_facts() == {exited_case.person_id}
+    ExitFact.objects.filter(case_id=exited_case.pk).update(person_id=exited_case.person_id)
+    assert feeling_safer() == (0, 1)  # a current row changed around the triggers is read ...
+    assert outcome_facts_differing() == [exited_case.pk]  # ... and the check finds it

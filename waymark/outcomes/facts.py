@@ -1,24 +1,27 @@
-"""Each engaged case's risk ranks kept, so that the outcome figures join them (ADR 0008).
+"""Each case's risk ranks and change at exit kept, so that the outcome figures read them (ADR 0008).
 
-The risk rule needs, for every engaged case, the rank of the person's latest current assessment on
-or before the day of engaging and the latest within the window after: two index searches per case,
-a third of the time of the dashboard "since April 2013" on PostgreSQL. ``RiskFact`` keeps both
-ranks per case, worked out by the rule's own SQL (``kpis.risk_rank_sql``).
+The two costliest parts of the outcome figures are worked out per case: the risk rule (for every
+engaged case, the rank of the person's latest current assessment on or before the day of engaging
+and the latest within the window after: two index searches per case) and the change at exit (each
+exit measure joined to the client's intake on the case and classified in nine codes). ``RiskFact``
+keeps the two ranks per engaged case and ``ExitFact`` the nine codes per case with an exit, each
+worked out by the rule's own SQL (``kpis.risk_rank_sql``, ``kpis.exit_codes``).
 
-Why a kept rank can never make a figure wrong:
+Why a kept row can never make a figure wrong:
 
-- the database marks a person (``OutcomeFactStale``) whenever one of her assessments or cases
-  changes in a way the rule reads, by triggers (migration 0004), in the change's own transaction:
-  an action, an import, a merge, a retention run, a bulk copy or a test's factory alike;
-- a report uses a kept row only for a case whose person has no mark, and only when the row's
-  person, day of engaging and risk window are the case's now (``kpis._risk_levels``); every other
-  case is worked out from the records, as before. One statement reads marks, facts and records
-  from one snapshot;
+- the database marks a person (``OutcomeFactStale``) whenever one of her assessments, cases or
+  outcome measures changes in a way the rules read, by triggers (migrations 0004 and 0005), in the
+  change's own transaction: an action, an import, a merge, a retention run, a bulk copy or a
+  test's factory alike;
+- a report uses a kept row only for a case whose person has no mark and is the row's person (and,
+  for the ranks, the same day of engaging and risk window: ``kpis._risk_levels``,
+  ``kpis.exit_cases``); every other case is worked out from the records, as before. One
+  statement reads marks, kept rows and records from one snapshot;
 - ``outcome_facts_refresh`` reads the marks, then works their people's cases out again and deletes
   exactly the marks it read: a change committed meanwhile leaves a mark of its own behind.
 
 So a refresh only makes the reports faster, never different; it runs in the daily jobs and after
-the demo's bulk loads. ``manage.py check_outcome_facts`` compares every kept row with the records.
+the demo's bulk loads. ``manage.py outcome_facts --check`` compares every kept row with the records.
 """
 
 from __future__ import annotations
@@ -33,8 +36,16 @@ from django.db.models import Exists, F, OuterRef
 
 from waymark.cases.models import Case
 from waymark.core.daily import register_daily
-from waymark.outcomes.kpis import AddDays, _keyed, risk_rank_sql, risk_window_days
-from waymark.outcomes.models import OutcomeFactStale, RiskFact
+from waymark.outcomes.kpis import (
+    AddDays,
+    _keyed,
+    exit_codes,
+    exit_results,
+    risk_rank_sql,
+    risk_window_days,
+    with_exit_and_intake,
+)
+from waymark.outcomes.models import ExitFact, OutcomeFactStale, RiskFact
 
 # People worked out per statement: well inside every database's limit on parameters.
 CHUNK = 500
@@ -57,6 +68,37 @@ def people_without_current_facts(window: int) -> set[UUID]:
     for another person, day of engaging or risk window)."""
     missing = Case.objects.filter(engaged_on__isnull=False).exclude(Exists(_current(window)))
     return set(missing.values_list("person_id", flat=True).distinct())
+
+
+def _exits_worked_out(cases: Any) -> Any:
+    """``cases`` with a client's exit measure, each with its change at exit's nine codes."""
+    return (
+        with_exit_and_intake(cases)
+        .filter(x__id__isnull=False)
+        .annotate(cid=F("pk"), pid=F("person_id"), xon=F("x__measured_on"), **exit_codes())
+    )
+
+
+def people_without_current_exit_facts() -> set[UUID]:
+    """People with a case whose client has an exit measure and no current kept change at exit."""
+    current = ExitFact.objects.filter(case_id=OuterRef("pk"), person_id=OuterRef("person_id"))
+    missing = with_exit_and_intake(Case.objects.all()).filter(x__id__isnull=False).exclude(Exists(current))
+    return set(missing.values_list("person_id", flat=True).distinct())
+
+
+def _insert_exits(people: Sequence[UUID]) -> None:
+    """Work out and keep the change at exit of every case of ``people`` with an exit measure."""
+    codes = list(exit_results())
+    found = _keyed(_exits_worked_out(Case.objects.filter(person_id__in=people)), ["cid", "pid", "xon", *codes])
+    if found is None:
+        return
+    sql, params, _, _ = found
+    quote = connection.ops.quote_name
+    table = quote(ExitFact._meta.db_table)
+    columns = ", ".join(["case_id", "person_id", "measured_on", *codes])
+    selected = ", ".join(f"keyed.{quote(name)}" for name in ["cid", "pid", "xon", *codes])
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {selected} FROM ({sql}) keyed", params)  # noqa: S608 (names from the models; values as placeholders)
 
 
 def _insert(people: Sequence[UUID], window: int) -> None:
@@ -84,14 +126,20 @@ def outcome_facts_refresh() -> Refreshed:
     window = risk_window_days()
     with transaction.atomic():
         marks = list(OutcomeFactStale.objects.values_list("id", "person_id"))
-        people = sorted({person for _, person in marks if person is not None} | people_without_current_facts(window))
+        people = sorted(
+            {person for _, person in marks if person is not None}
+            | people_without_current_facts(window)
+            | people_without_current_exit_facts()
+        )
         for chunk in _chunks(people):
             # A case moved from another person keeps a row under its old person until it is
             # worked out again: removed by case as well as by person, so the key is free.
             moved = Case.objects.filter(person_id__in=chunk).values("pk")
-            RiskFact.objects.filter(person_id__in=chunk).delete()
-            RiskFact.objects.filter(case_id__in=moved).delete()
+            for kept in (RiskFact, ExitFact):
+                kept.objects.filter(person_id__in=chunk).delete()
+                kept.objects.filter(case_id__in=moved).delete()
             _insert(chunk, window)
+            _insert_exits(chunk)
         for ids in _chunks([mark_id for mark_id, _ in marks]):
             OutcomeFactStale.objects.filter(id__in=ids).delete()
     return Refreshed(people=len(people), marks=len(marks))
@@ -112,9 +160,10 @@ def _engaged_keyed(window: int, cases: Any) -> tuple[str, list[Any], list[Any], 
 
 
 def outcome_facts_differing() -> list[UUID]:
-    """Cases whose current kept ranks differ from the records, among people not marked (whose
-    rows no report reads) : none, unless something wrote the tables around the triggers. One
-    reading of every engaged case, for ``manage.py check_outcome_facts``."""
+    """Cases whose kept risk ranks or change at exit differ from the records, among people not
+    marked (whose rows no report reads): none, unless something wrote the tables around the
+    triggers. One reading of every engaged case and every exit, for ``manage.py outcome_facts
+    --check``."""
     window = risk_window_days()
     marked = OutcomeFactStale.objects.filter(person_id__isnull=False).values("person_id")
     kept = {
@@ -136,13 +185,26 @@ def outcome_facts_differing() -> list[UUID]:
             case_id = converter(case_id, expression, connection)
         if case_id in kept and kept[case_id] != (before, after):
             differing.append(case_id)
+    # The change at exit: every kept row read by a report against the records.
+    codes = list(exit_results())
+    kept_exits = {
+        row[0]: row[1:]
+        for row in ExitFact.objects.exclude(person_id__in=marked).values_list("case_id", "measured_on", *codes)
+    }
+    worked_out = {
+        row[0]: row[1:]
+        for row in _exits_worked_out(Case.objects.exclude(person_id__in=marked)).values_list("cid", "xon", *codes)
+    }
+    for case_id, kept_row in kept_exits.items():
+        if worked_out.get(case_id) != kept_row and case_id not in differing:
+            differing.append(case_id)
     return differing
 
 
 @register_daily(
     "outcome-facts",
-    "Work out again the kept risk ranks of cases changed since yesterday, so the outcome figures read "
-    "them instead of searching every case's assessments.",
+    "Work out again the kept risk ranks and changes at exit of cases changed since yesterday, so the "
+    "outcome figures read them instead of working every case out from the records.",
 )
 def refresh_daily(day: Any) -> int:
     return outcome_facts_refresh().people

@@ -1186,6 +1186,7 @@ def _counts(
     carried: tuple[str, ...] = (),
     hash_joins: bool = False,
     tuples: bool = False,
+    also: QuerySet[Any] | None = None,
 ) -> list[Any]:
     """``queryset.values(*keys).annotate(n=Count("pk"))`` with each key worked out once a row, and
     for each code in ``tallied`` (also annotations) the rows with each of its results.
@@ -1200,13 +1201,23 @@ def _counts(
     "keyed"), ...), their parameters and a join beside "keyed" they may read (or ""); ``carried`` more annotations "keyed" holds for them (not
     grouped). ``hash_joins``: on PostgreSQL, join without nested loops (``_without_nested_loops``).
     ``tuples``: each row as a tuple (the keys, then the count) rather than a dict, for a caller
-    reading tens of thousands of rows (first contact's pairs of days)."""
+    reading tens of thousands of rows (first contact's pairs of days). ``also``: more rows with the
+    same annotations (a kept form of some of the records: ``exit_cases``), added to "keyed"."""
     tallied = tallied or {}
-    found_sql = _keyed(queryset, [*keys, *tallied, *carried])
+    selected = [*keys, *tallied, *carried]
+    found_sql = _keyed(queryset, selected)
+    more_found = None if also is None else _keyed(also, selected)
     if found_sql is None:
-        return []
+        if more_found is None:
+            return []
+        found_sql, more_found = more_found, None
     sql, params, connection, converters = found_sql
     quote = connection.ops.quote_name
+    if more_found is not None:
+        # Each part's columns selected by name: the two are added up row for row.
+        columns = ", ".join(f"u.{quote(name)}" for name in selected)
+        sql = f"SELECT {columns} FROM ({sql}) u UNION ALL SELECT {columns} FROM ({more_found[0]}) u"  # noqa: S608 (Django's SQL, quoted names)
+        params = [*params, *more_found[1]]
     names = [f"keyed.{quote(key)}" for key in keys]
     counted = []
     for code, results in tallied.items():
@@ -1215,16 +1226,16 @@ def _counts(
     # A filtered count where the database has one (PostgreSQL, SQLite 3.30+): about 15% quicker
     # than adding up a CASE per row, over the exits' forty-five counts.
     if connection.features.supports_aggregate_filter_clause:
-        sums = [f"COUNT(*) FILTER (WHERE keyed.{quote(code)} = %s)" for code, _ in counted]
+        sums: list[str] = [f"COUNT(*) FILTER (WHERE keyed.{quote(code)} = %s)" for code, _ in counted]
     else:  # pragma: no cover - an older SQLite
         sums = [f"SUM(CASE WHEN keyed.{quote(code)} = %s THEN 1 ELSE 0 END)" for code, _ in counted]
     source, more = "keyed", []
     more_params: list[Any] = []
     if per_row is not None:
-        columns, more_params, joined = per_row
-        worked_out = ", ".join(f"{expression} AS {quote(name)}" for name, expression in columns)
+        worked_columns, more_params, joined = per_row
+        worked_out = ", ".join(f"{expression} AS {quote(name)}" for name, expression in worked_columns)
         source = f"(SELECT keyed.*, {worked_out} FROM keyed{joined}) keyed"  # noqa: S608 (as above)
-        more = [f"keyed.{quote(name)}" for name, _ in columns]
+        more = [f"keyed.{quote(name)}" for name, _ in worked_columns]
     grouping = ", ".join([*names, *more])
     query = (
         f"WITH keyed AS MATERIALIZED ({sql}) SELECT {', '.join([*names, *more, 'COUNT(*)', *sums])} "  # noqa: S608 (Django's SQL, quoted names, placeholders)
@@ -1521,6 +1532,78 @@ def _people_counted(
     return found_by
 
 
+def exit_results() -> dict[str, tuple[str, ...]]:
+    """The change at exit's nine codes (three scales, six abuse types) and each one's results."""
+    return {
+        **{f"s_{scale}": SCALE_RESULTS for _, scale, _ in SCALES},
+        **{f"a_{kind}": tuple(ABUSE_RESULTS) for kind in ABUSE_KINDS},
+    }
+
+
+def exit_codes() -> dict[str, Any]:
+    """``classify_abuse`` and the scales' rule in SQL: each code of a case annotated with its
+    client's exit measure ("x") and intake ("i", ``exit_cases``). Used by the reports and by the
+    kept facts (``waymark.outcomes.facts``): one form of the rule in SQL."""
+    from django.db.models import Case, CharField, Q, When
+    from django.db.models.lookups import Exact, GreaterThan
+
+    codes: dict[str, Any] = {}
+    for _, name, _ in SCALES:
+        codes[f"s_{name}"] = _code(
+            When(i__id__isnull=True, then=Value("no_intake")),
+            When(Q(**{f"i__{name}__isnull": True}) | Q(**{f"x__{name}__isnull": True}), then=Value("unscored")),
+            When(**{f"x__{name}__gt": F(f"i__{name}")}, then=Value("better")),
+            When(**{f"x__{name}": F(f"i__{name}")}, then=Value("same")),
+            default="lower",
+        )
+    for kind in ABUSE_KINDS:
+        not_counted = (
+            Q(i__id__isnull=True)
+            | Q(**{f"i__{kind}__isnull": True})
+            | Q(**{f"i__{kind}": ""})
+            | Q(**{f"i__{kind}": NOT_HAPPENING})
+            | Q(**{f"x__{kind}__isnull": True})
+            | Q(**{f"x__{kind}": ""})
+        )
+        before, after = _rank(f"i__{kind}", FREQUENCY_ORDER), _rank(f"x__{kind}", FREQUENCY_ORDER)
+        codes[f"a_{kind}"] = Case(
+            When(not_counted, then=Value("")),
+            When(**{f"x__{kind}": NOT_HAPPENING}, then=Value("ceased")),
+            When(GreaterThan(before, after), then=Value("reduced")),
+            When(Exact(before, after), then=Value("unchanged")),
+            default=Value("increased"),
+            output_field=CharField(),
+        )
+    return codes
+
+
+def with_exit_and_intake(cases: QuerySet[Any]) -> QuerySet[Any]:
+    """``cases`` joined to the client's exit measure ("x") and intake ("i") on each."""
+    from django.db.models import FilteredRelation, Q
+
+    client = Q(outcome_measures__subject_id=F("person_id"))
+    return cases.annotate(
+        x=FilteredRelation("outcome_measures", condition=client & Q(outcome_measures__stage=Stage.EXIT)),
+        i=FilteredRelation("outcome_measures", condition=client & Q(outcome_measures__stage=Stage.INTAKE)),
+    )
+
+
+def exit_cases(cases: QuerySet[Any]) -> tuple[QuerySet[Any], QuerySet[Any]]:
+    """``cases`` in two parts, each case in exactly one: those whose change at exit is worked out
+    from the records ("x" and "i" joined: ``with_exit_and_intake``), and those whose kept change at
+    exit (``ExitFact``, "exit_fact") is current: its person is the case's and is not marked as
+    changed since (``OutcomeFactStale``, written by the database in the change's own transaction).
+    Read in one statement, marks, kept rows and records come from one snapshot."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from waymark.outcomes.models import ExitFact, OutcomeFactStale
+
+    marked = OutcomeFactStale.objects.filter(person_id__isnull=False).values("person_id")
+    current = ExitFact.objects.filter(case_id=OuterRef("pk"), person_id=OuterRef("person_id"))
+    fresh = Q(Exists(current)) & ~Q(person_id__in=marked)
+    return with_exit_and_intake(cases).exclude(fresh), cases.filter(fresh)
+
+
 def _tallies(
     buckets: list[tuple[date, date]],
     *,
@@ -1535,15 +1618,7 @@ def _tallies(
     different people supported (counted distinct, so not per bucket: each caller counts them over
     its own periods, ``_people_counted``). With ``risk_only`` only referred, supported and risk
     reduced are counted, in three queries: the others count nothing."""
-    from django.db.models import (
-        Case,
-        CharField,
-        Count,
-        FilteredRelation,
-        Q,
-        When,
-    )
-    from django.db.models.lookups import Exact, GreaterThan
+    from django.db.models import Count, Q, When
 
     start, end = buckets[0][0], buckets[-1][1]
     grouped = _Grouped(dimension)
@@ -1635,50 +1710,26 @@ def _tallies(
         grouped.tally(row).engagement[row["result"]] += row["n"]
 
     # Change at exit: each client's exit measure in the period against the client's intake on the
-    # same case (at most one of each per case: the model's constraints), joined, not looked up per row.
-    client = Q(outcome_measures__subject_id=F("person_id"))
-    exits = cases.annotate(
-        x=FilteredRelation("outcome_measures", condition=client & Q(outcome_measures__stage=Stage.EXIT)),
-        i=FilteredRelation("outcome_measures", condition=client & Q(outcome_measures__stage=Stage.INTAKE)),
-    ).filter(x__measured_on__range=(start, end))
-    scale_names = [scale for _, scale, _ in SCALES]
-    codes: dict[str, Any] = {}
-    for name in scale_names:
-        codes[f"s_{name}"] = _code(
-            When(i__id__isnull=True, then=Value("no_intake")),
-            When(Q(**{f"i__{name}__isnull": True}) | Q(**{f"x__{name}__isnull": True}), then=Value("unscored")),
-            When(**{f"x__{name}__gt": F(f"i__{name}")}, then=Value("better")),
-            When(**{f"x__{name}": F(f"i__{name}")}, then=Value("same")),
-            default="lower",
-        )
-    for kind in ABUSE_KINDS:  # ``classify_abuse``, in SQL
-        not_counted = (
-            Q(i__id__isnull=True)
-            | Q(**{f"i__{kind}__isnull": True})
-            | Q(**{f"i__{kind}": ""})
-            | Q(**{f"i__{kind}": NOT_HAPPENING})
-            | Q(**{f"x__{kind}__isnull": True})
-            | Q(**{f"x__{kind}": ""})
-        )
-        before, after = _rank(f"i__{kind}", FREQUENCY_ORDER), _rank(f"x__{kind}", FREQUENCY_ORDER)
-        codes[f"a_{kind}"] = Case(
-            When(not_counted, then=Value("")),
-            When(**{f"x__{kind}": NOT_HAPPENING}, then=Value("ceased")),
-            When(GreaterThan(before, after), then=Value("reduced")),
-            When(Exact(before, after), then=Value("unchanged")),
-            default=Value("increased"),
-            output_field=CharField(),
-        )
-    results = {**{f"s_{name}": SCALE_RESULTS for name in scale_names}, **{f"a_{k}": ABUSE_RESULTS for k in ABUSE_KINDS}}
+    # same case (at most one of each per case: the model's constraints), joined, not looked up per
+    # row; or, where it is current, the case's kept change at exit (``exit_cases``).
+    results = exit_results()
     # Each exit's nine codes are worked out once a row (in ``_counts``' derived table) and counted
     # per result outside it: one row per bucket and group. (Counted with a filter per code and
     # result in one SELECT, every count repeated its code's whole CASE expression, about 45 times
     # a row; grouped by the nine codes, the combinations ran to thousands of rows.)
+    worked_out, kept = exit_cases(cases)
     exit_rows = _counts(
-        exits.annotate(b=_bucket("x__measured_on", buckets), **grouped.group("case"), **codes),
+        worked_out.filter(x__measured_on__range=(start, end)).annotate(
+            b=_bucket("x__measured_on", buckets), **grouped.group("case"), **exit_codes()
+        ),
         grouped.keys(),
         results,
         hash_joins=True,
+        also=kept.filter(exit_fact__measured_on__range=(start, end)).annotate(
+            b=_bucket("exit_fact__measured_on", buckets),
+            **grouped.group("case"),
+            **{code: F(f"exit_fact__{code}") for code in results},
+        ),
     )
     for row in exit_rows:
         tally = grouped.tally(row)

@@ -159,11 +159,41 @@ class RiskFact(models.Model):
         return f"Risk ranks of case {self.case_id}"
 
 
+class ExitFact(models.Model):
+    """One case's change at exit, worked out by the rule's query form (``kpis.exit_codes``: the
+    client's exit measure against her intake on the same case) and kept, so that a report reads
+    nine codes instead of joining each exit to its intake and classifying it (ADR 0008,
+    ``waymark/outcomes/facts.py``). Read only for a case whose person is unmarked and is the row's
+    person; otherwise the report works the exit out from the records. No foreign key constraint:
+    deleting a case never waits on it."""
+
+    case = models.OneToOneField(
+        "cases.Case", primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="exit_fact"
+    )
+    person_id = models.UUIDField()
+    measured_on = models.DateField()  # the exit measure's day
+    s_feeling_safe = models.CharField(max_length=12)
+    s_wellbeing = models.CharField(max_length=12)
+    s_quality_of_life = models.CharField(max_length=12)
+    a_physical = models.CharField(max_length=12, blank=True)
+    a_sexual = models.CharField(max_length=12, blank=True)
+    a_harassment_stalking = models.CharField(max_length=12, blank=True)
+    a_jealous_controlling = models.CharField(max_length=12, blank=True)
+    a_economic = models.CharField(max_length=12, blank=True)
+    a_online = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["person_id"], name="outcomes_exitfact_person_idx")]
+
+    def __str__(self) -> str:
+        return f"Change at exit of case {self.case_id}"
+
+
 class OutcomeFactStale(models.Model):
-    """A person whose cases' kept facts (``RiskFact``) may no longer be current: written by the
-    database itself (triggers on risk assessments and cases, migration 0004), in the same
-    transaction as the change, whatever wrote it (an action, an import, a bulk copy, a test's
-    factory). ``outcome_facts_refresh`` works those people's facts out again and removes the marks
+    """A person whose cases' kept facts (``RiskFact``, ``ExitFact``) may no longer be current:
+    written by the database itself (triggers on risk assessments, cases and outcome measures,
+    migrations 0004 and 0005), in the same transaction as the change, whatever wrote it (an
+    action, an import, a bulk copy, a test's factory). ``outcome_facts_refresh`` works those people's facts out again and removes the marks
     it read; until then every report works their cases out from the records."""
 
     id = models.BigAutoField(primary_key=True)
