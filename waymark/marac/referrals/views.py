@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +28,7 @@ from waymark.core.versioning import StaleEdit, required_posted_version, versione
 from waymark.marac.actions import case_refusal_text
 from waymark.marac.flags import window_end, window_months
 from waymark.marac.models import Criterion, FlagStatus, MaracCase, MaracCaseStatus
+from waymark.marac.named import audit_people_named, people_named
 from waymark.marac.referrals.access import (
     MARAC_REFERRING_ROLES,
     flags_visible_to,
@@ -190,6 +192,10 @@ def refer(request: AuthenticatedHttpRequest) -> HttpResponse:
         if marac_case is not None:
             messages.success(request, f"MARAC referral {marac_case.ref} sent to the MARAC coordinator.")
             return redirect("marac:flags" if flag is not None else "marac:mine")
+    if flag is not None:
+        # The form names the alert's victim and person causing harm; the alert's own row (the
+        # object check's) counts neither. (From a case, that case's row counts her.)
+        audit_people_named(actor=user, people=people_named([flag.earlier_case]), detail={"page": "MARAC referral form"})
     return render(
         request,
         "marac/referral_form.html",
@@ -273,18 +279,25 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = paged(request, marac_queue(request.user, show=show, risk=risk, source=source), QUEUE_PAGE_SIZE)
     findings = repeats_for_cases(page.object_list)
     rows = [{"case": c, "finding": findings.get(c.pk)} for c in page]
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        object_type="marac.maraccase",
-        detail={
-            "page": "MARAC triage queue",
-            "show": show,
-            "filters": [name for name, value in (("risk", risk), ("source", source)) if value],
-            "results": page.paginator.count,
-            "page_number": page.number,
-        },
-    )
+    with transaction.atomic():
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            object_type="marac.maraccase",
+            detail={
+                "page": "MARAC triage queue",
+                "show": show,
+                "filters": [name for name, value in (("risk", risk), ("source", source)) if value],
+                "results": page.paginator.count,
+                "page_number": page.number,
+            },
+        )
+        # Each referral's row names its victim.
+        audit_people_named(
+            actor=request.user,
+            people=people_named(page.object_list, harm=False),
+            detail={"page": "MARAC triage queue"},
+        )
     return render(
         request,
         "marac/referral_queue.html",
@@ -322,10 +335,20 @@ def _referral_or_refuse(request: AuthenticatedHttpRequest, case_id: str, *, page
 @require_GET
 def detail(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     marac_case = _referral_or_refuse(request, case_id, page="MARAC triage")
+    return _detail_page(request, marac_case, _decision_form(marac_case))
+
+
+def _detail_page(
+    request: AuthenticatedHttpRequest, marac_case: Any, form: DecisionForm, *, status: int = 200, **shown: Any
+) -> HttpResponse:
+    """The referral's page (with ``shown`` besides, and its ``status``). Its victim is counted through
+    the case's own row (the object check's); the people it offers as known to MARAC are named on it,
+    and each gets a VIEW row of their own."""
     finding = repeats_for_cases([marac_case])[marac_case.pk]
-    return render(
-        request, "marac/referral_detail.html", _detail_context(marac_case, finding, _decision_form(marac_case))
-    )
+    context = {**_detail_context(marac_case, finding, form), **shown}
+    offered = [candidate["person"].pk for group in context["known"] for candidate in group["candidates"]]
+    audit_people_named(actor=request.user, people=offered, detail={"page": "MARAC triage"})
+    return render(request, "marac/referral_detail.html", context, status=status)
 
 
 def _decision_form(marac_case: Any) -> DecisionForm:
@@ -344,13 +367,14 @@ def _case_changed(
         form = _decision_form(marac_case)
     else:
         form.reread_at(marac_case.version)
-    finding = repeats_for_cases([marac_case])[marac_case.pk]
-    context = {
-        **_detail_context(marac_case, finding, form),
-        "case_changed": case_refusal_text(refused),
-        "reload_url": reverse("marac:referral", args=[marac_case.pk]),
-    }
-    return render(request, "marac/referral_detail.html", context, status=409)
+    return _detail_page(
+        request,
+        marac_case,
+        form,
+        status=409,
+        case_changed=case_refusal_text(refused),
+        reload_url=reverse("marac:referral", args=[marac_case.pk]),
+    )
 
 
 def _detail_context(marac_case: Any, finding: Any, form: DecisionForm) -> dict[str, Any]:
@@ -407,8 +431,7 @@ def decide(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     if decided is not None:
         messages.success(request, _decided_message(decided))
         return redirect("marac:referrals")
-    finding = repeats_for_cases([marac_case])[marac_case.pk]
-    return render(request, "marac/referral_detail.html", _detail_context(marac_case, finding, form), status=400)
+    return _detail_page(request, marac_case, form, status=400)
 
 
 @signed_in()  # any member: the object check answers 404 or 403, then only the coordinator confirms
@@ -466,12 +489,19 @@ def flags(request: AuthenticatedHttpRequest) -> HttpResponse:
         scope = scope.filter(status=FlagStatus.NEW)
     page = paged(request, scope.order_by("-raised_at"), QUEUE_PAGE_SIZE)
     rows = [{"flag": f, "window_end": window_end(f.earlier_case.referred_on)} for f in page.object_list]
-    audit_record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        object_type="marac.flagalert",
-        detail={"page": "MARAC flag and tag", "show": show, "results": len(rows)},
-    )
+    with transaction.atomic():
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            object_type="marac.flagalert",
+            detail={"page": "MARAC flag and tag", "show": show, "results": len(rows)},
+        )
+        # Each alert's heading names the earlier referral's victim and person causing harm.
+        audit_people_named(
+            actor=request.user,
+            people=people_named(row["flag"].earlier_case for row in rows),
+            detail={"page": "MARAC flag and tag"},
+        )
     return render(
         request,
         "marac/flag_list.html",
