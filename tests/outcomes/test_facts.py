@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.test import override_settings
 
 from tests.factories import AgencyFactory
@@ -252,5 +253,7 @@ def test_a_kept_change_at_exit_for_another_person_is_not_read(exited_case):
     assert feeling_safer() == (1, 1)  # worked out from the records
     assert facts.people_without_current_exit_facts() == {exited_case.person_id}
     ExitFact.objects.filter(case_id=exited_case.pk).update(person_id=exited_case.person_id)
-    assert feeling_safer() == (0, 1)  # a current row changed around the triggers is read ...
+    # A current row changed around the triggers is read where kept exits are read (PostgreSQL;
+    # SQLite works every exit out: ``kpis._hash_joins``) ...
+    assert feeling_safer() == ((0, 1) if connection.vendor == "postgresql" else (1, 1))
     assert outcome_facts_differing() == [exited_case.pk]  # ... and the check finds it
