@@ -257,3 +257,24 @@ def test_a_kept_change_at_exit_for_another_person_is_not_read(exited_case):
     # SQLite works every exit out: ``kpis._hash_joins``) ...
     assert feeling_safer() == ((0, 1) if connection.vendor == "postgresql" else (1, 1))
     assert outcome_facts_differing() == [exited_case.pk]  # ... and the check finds it
+
+
+def test_with_many_marks_waiting_the_figures_are_counted_from_the_records(exited_case, monkeypatch):
+    """Past ``MOST_MARKS_FOR_KEPT`` marks (a bulk load before its refresh), no statement reads kept
+    rows, so none checks every case against a list of marks too long to hash; the figures agree."""
+    from django.test.utils import CaptureQueriesContext
+
+    from waymark.outcomes import kpis
+
+    outcome_facts_refresh()
+    monkeypatch.setattr(kpis, "MOST_MARKS_FOR_KEPT", 2)
+    OutcomeFactStale.objects.bulk_create(
+        OutcomeFactStale(person_id=make_person(exited_case.agency).pk) for _ in range(2)
+    )
+    with CaptureQueriesContext(connection) as few:
+        assert (reduced(), feeling_safer()) == ((1, 1), (1, 1))
+    assert any("outcomes_riskfact" in q["sql"] for q in few.captured_queries)
+    OutcomeFactStale.objects.create(person_id=make_person(exited_case.agency).pk)
+    with CaptureQueriesContext(connection) as many:
+        assert (reduced(), feeling_safer()) == ((1, 1), (1, 1))
+    assert not any("outcomes_riskfact" in q["sql"] or "outcomes_exitfact" in q["sql"] for q in many.captured_queries)

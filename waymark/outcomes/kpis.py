@@ -1423,11 +1423,11 @@ def risk_rank_sql(pid: str, eng: str, wend: str) -> tuple[list[tuple[str, str]],
     return [("before", before), ("after", after)], [*before_params, *after_params]
 
 
-def _risk_levels(window: int) -> tuple[list[tuple[str, str]], list[Any], str]:
+def _risk_levels(window: int, *, kept: bool) -> tuple[list[tuple[str, str]], list[Any], str]:
     """The columns ``_counts`` works out for each engaged case ("keyed": its id, person, day of
     engaging, end of the risk window and whether that is still open, "pending" = ``_WINDOW_OPEN``)
     for the risk rule: the case's rank at engagement ("before") and after ("after"), as
-    ``risk_rank_sql`` gives them, and the join that reads them kept instead.
+    ``risk_rank_sql`` gives them, and (``kept``) the join that reads them kept instead.
 
     A case's kept ranks (``RiskFact``) are read when they are current: the same person, day of
     engaging and risk window as this reading, and the person not marked as changed since they were
@@ -1443,6 +1443,9 @@ def _risk_levels(window: int) -> tuple[list[tuple[str, str]], list[Any], str]:
     quote = connection.ops.quote_name
     cid, pid, eng, wend, pending = (f"keyed.{quote(name)}" for name in ("cid", "pid", "eng", "wend", "pending"))
     ((_, before), (_, after)), rank_params = risk_rank_sql(pid, eng, wend)
+    if not kept:
+        after_only = f"CASE WHEN {pending} = '{_WINDOW_OPEN}' THEN NULL ELSE {after} END"
+        return [("before", before), ("after", after_only)], rank_params, ""
     facts, marks = quote(RiskFact._meta.db_table), quote(OutcomeFactStale._meta.db_table)
     join = (
         f" LEFT JOIN {facts} f ON f.case_id = {cid} AND f.person_id = {pid} AND f.engaged_on = {eng}"  # noqa: S608 (names from the models)
@@ -1459,6 +1462,22 @@ def _risk_levels(window: int) -> tuple[list[tuple[str, str]], list[Any], str]:
         ),
     ]
     return columns, [*rank_params, window], join  # the parameters in the order they appear
+
+
+# Kept rows are read only while at most this many marks wait for the refresh. Each statement that
+# reads them checks every case's person against the marks (``NOT IN``), which PostgreSQL answers
+# from a hash of the marks only while it fits in memory; past that it would compare every case
+# with every mark. After a bulk load marks everyone, the figures are counted from the records (as
+# fast as before there were kept rows) until the refresh, the night's or the load's own.
+MOST_MARKS_FOR_KEPT = 10_000
+
+
+def _kept_rows_usable(queryset: QuerySet[Any]) -> bool:
+    """Whether the figures read kept rows: few enough marks wait (``MOST_MARKS_FOR_KEPT``)."""
+    from waymark.outcomes.models import OutcomeFactStale
+
+    marks = OutcomeFactStale.objects.using(queryset.db).values("id")[: MOST_MARKS_FOR_KEPT + 1]
+    return OutcomeFactStale.objects.using(queryset.db).filter(id__in=marks).count() <= MOST_MARKS_FOR_KEPT
 
 
 def _people_counted(
@@ -1640,6 +1659,7 @@ def _tallies(
     # each case's kept ranks where they are current, otherwise a backward read of the covering
     # index of current assessments per case and side, with no sort.
     window = risk_window_days()
+    kept = _kept_rows_usable(cases)
     engaged = engaged_cases(start, end, cases).annotate(
         b=_bucket("engaged_on", buckets),
         pending=_code(When(engaged_on__gte=as_of - timedelta(days=window), then=Value(_WINDOW_OPEN)), default="n"),
@@ -1650,7 +1670,7 @@ def _tallies(
         **grouped.group("case"),
     )
     for row in _counts(
-        engaged, grouped.keys("pending"), per_row=_risk_levels(window), carried=("cid", "pid", "eng", "wend")
+        engaged, grouped.keys("pending"), per_row=_risk_levels(window, kept=kept), carried=("cid", "pid", "eng", "wend")
     ):
         tally = grouped.tally(row)
         tally.supported += row["n"]
@@ -1729,7 +1749,7 @@ def _tallies(
     # The kept codes are read where the database joins them by hashing (PostgreSQL: 140 to 90 ms
     # since April 2013 on the demo). SQLite joins by an index search per row, so reading them costs
     # more than working the codes out (about 115 against 135 ms): it works every exit out.
-    if _hash_joins(cases):
+    if kept and _hash_joins(cases):
         exits, codes = exits_with_kept(cases), kept_or_worked_out()
     else:
         exits, codes = with_exit_and_intake(cases), exit_codes()
