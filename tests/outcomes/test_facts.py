@@ -278,3 +278,35 @@ def test_with_many_marks_waiting_the_figures_are_counted_from_the_records(exited
     with CaptureQueriesContext(connection) as many:
         assert (reduced(), feeling_safer()) == ((1, 1), (1, 1))
     assert not any("outcomes_riskfact" in q["sql"] or "outcomes_exitfact" in q["sql"] for q in many.captured_queries)
+
+
+def test_rows_kept_by_another_form_of_the_rules_are_not_read_and_are_worked_out_again(exited_case, monkeypatch):
+    """A release that changes a rule (here: medium ranked as high) leaves no kept row current."""
+    from waymark.outcomes import kpis
+
+    outcome_facts_refresh()
+    assert reduced() == (1, 1)
+    before = kpis.rules_version()
+    monkeypatch.setitem(kpis._RISK_RANK, "medium", kpis._RISK_RANK["high"])
+    kpis._rules_version.cache_clear()  # a new release starts new processes
+    try:
+        assert kpis.rules_version() != before
+        assert reduced() == (0, 1)  # high then "high": unchanged, counted from the records
+        assert facts.people_without_current_facts(kpis.risk_window_days()) == {exited_case.person_id}
+        assert facts.people_without_current_exit_facts() == {exited_case.person_id}
+        outcome_facts_refresh()  # nothing marked, but the daily job works the old rows out again
+        assert RiskFact.objects.get(case_id=exited_case.pk).rule_version == kpis.rules_version()
+        assert ExitFact.objects.get(case_id=exited_case.pk).rule_version == kpis.rules_version()
+        assert reduced() == (0, 1)
+        assert outcome_facts_differing() == []
+    finally:
+        monkeypatch.undo()
+        kpis._rules_version.cache_clear()
+
+
+def test_a_change_at_exit_kept_by_another_form_of_the_rules_is_not_read(exited_case):
+    outcome_facts_refresh()
+    ExitFact.objects.filter(case_id=exited_case.pk).update(rule_version="older", s_feeling_safe="lower")
+    assert feeling_safer() == (1, 1)  # worked out from the records on every database
+    outcome_facts_refresh()
+    assert ExitFact.objects.get(case_id=exited_case.pk).s_feeling_safe == "better"

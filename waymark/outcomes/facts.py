@@ -44,6 +44,7 @@ from waymark.outcomes.kpis import (
     exit_results,
     risk_rank_sql,
     risk_window_days,
+    rules_version,
     with_exit_and_intake,
 )
 from waymark.outcomes.models import ExitFact, OutcomeFactStale, RiskFact
@@ -60,7 +61,11 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
 def _current(window: int) -> Any:
     """Kept rows that are current for their case: same person, day of engaging and window."""
     return RiskFact.objects.filter(
-        case_id=OuterRef("pk"), person_id=OuterRef("person_id"), engaged_on=OuterRef("engaged_on"), window_days=window
+        case_id=OuterRef("pk"),
+        person_id=OuterRef("person_id"),
+        engaged_on=OuterRef("engaged_on"),
+        window_days=window,
+        rule_version=rules_version(),
     )
 
 
@@ -82,7 +87,9 @@ def _exits_worked_out(cases: Any) -> Any:
 
 def people_without_current_exit_facts() -> set[UUID]:
     """People with a case whose client has an exit measure and no current kept change at exit."""
-    current = ExitFact.objects.filter(case_id=OuterRef("pk"), person_id=OuterRef("person_id"))
+    current = ExitFact.objects.filter(
+        case_id=OuterRef("pk"), person_id=OuterRef("person_id"), rule_version=rules_version()
+    )
     missing = with_exit_and_intake(Case.objects.all()).filter(x__id__isnull=False).exclude(Exists(current))
     return set(missing.values_list("person_id", flat=True).distinct())
 
@@ -96,10 +103,13 @@ def _insert_exits(people: Sequence[UUID]) -> None:
     sql, params, _, _ = found
     quote = connection.ops.quote_name
     table = quote(ExitFact._meta.db_table)
-    columns = ", ".join(["case_id", "person_id", "measured_on", *codes])
+    columns = ", ".join(["case_id", "person_id", "measured_on", *codes, "rule_version"])
     selected = ", ".join(f"keyed.{quote(name)}" for name in ["cid", "pid", "xon", *codes])
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {selected} FROM ({sql}) keyed", params)  # noqa: S608 (names from the models; values as placeholders)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {selected}, %s FROM ({sql}) keyed",  # noqa: S608 (names from the models; values as placeholders)
+            [rules_version(), *params],
+        )
 
 
 def _insert(people: Sequence[UUID], window: int) -> None:
@@ -108,11 +118,11 @@ def _insert(people: Sequence[UUID], window: int) -> None:
     ((_, before), (_, after)), rank_params = risk_rank_sql(keyed["pid"], keyed["eng"], keyed["wend"])
     table = connection.ops.quote_name(RiskFact._meta.db_table)
     statement = (
-        f"INSERT INTO {table} (case_id, person_id, engaged_on, window_days, before_rank, after_rank)"  # noqa: S608 (names from the models; values as placeholders)
-        f" SELECT {keyed['cid']}, {keyed['pid']}, {keyed['eng']}, %s, {before}, {after} FROM ({sql}) keyed"
+        f"INSERT INTO {table} (case_id, person_id, engaged_on, window_days, rule_version, before_rank, after_rank)"  # noqa: S608 (names from the models; values as placeholders)
+        f" SELECT {keyed['cid']}, {keyed['pid']}, {keyed['eng']}, %s, %s, {before}, {after} FROM ({sql}) keyed"
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement, [window, *rank_params, *params])
+        cursor.execute(statement, [window, rules_version(), *rank_params, *params])
 
 
 @dataclass(frozen=True)
@@ -169,7 +179,7 @@ def outcome_facts_differing() -> list[UUID]:
     marked = OutcomeFactStale.objects.filter(person_id__isnull=False).values("person_id")
     kept = {
         case_id: (before, after)
-        for case_id, before, after in RiskFact.objects.filter(window_days=window)
+        for case_id, before, after in RiskFact.objects.filter(window_days=window, rule_version=rules_version())
         .exclude(person_id__in=marked)
         .values_list("case_id", "before_rank", "after_rank")
     }
@@ -190,7 +200,9 @@ def outcome_facts_differing() -> list[UUID]:
     codes = list(exit_results())
     kept_exits = {
         row[0]: row[1:]
-        for row in ExitFact.objects.exclude(person_id__in=marked).values_list("case_id", "measured_on", *codes)
+        for row in ExitFact.objects.filter(rule_version=rules_version())
+        .exclude(person_id__in=marked)
+        .values_list("case_id", "measured_on", *codes)
     }
     worked_out = {
         row[0]: row[1:]

@@ -16,6 +16,8 @@ Rates are fractions from 0 to 1, or None when nothing is in the denominator.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import statistics
 from bisect import bisect_right
 from collections import Counter, defaultdict
@@ -1449,7 +1451,8 @@ def _risk_levels(window: int, *, kept: bool) -> tuple[list[tuple[str, str]], lis
     facts, marks = quote(RiskFact._meta.db_table), quote(OutcomeFactStale._meta.db_table)
     join = (
         f" LEFT JOIN {facts} f ON f.case_id = {cid} AND f.person_id = {pid} AND f.engaged_on = {eng}"  # noqa: S608 (names from the models)
-        f" AND f.window_days = %s AND {pid} NOT IN (SELECT m.person_id FROM {marks} m WHERE m.person_id IS NOT NULL)"
+        f" AND f.window_days = %s AND f.rule_version = %s"
+        f" AND {pid} NOT IN (SELECT m.person_id FROM {marks} m WHERE m.person_id IS NOT NULL)"
     )
     columns = [
         ("before", f"CASE WHEN f.case_id IS NOT NULL THEN f.before_rank ELSE {before} END"),
@@ -1461,7 +1464,7 @@ def _risk_levels(window: int, *, kept: bool) -> tuple[list[tuple[str, str]], lis
             f" WHEN f.case_id IS NOT NULL THEN f.after_rank ELSE {after} END",
         ),
     ]
-    return columns, [*rank_params, window], join  # the parameters in the order they appear
+    return columns, [*rank_params, window, rules_version()], join  # the parameters in the order they appear
 
 
 # Kept rows are read only while at most this many marks wait for the refresh. Each statement that
@@ -1606,12 +1609,12 @@ def _hash_joins(queryset: QuerySet[Any]) -> bool:
 
 def exits_with_kept(cases: QuerySet[Any]) -> QuerySet[Any]:
     """``cases`` joined to the client's exit measure and intake (``with_exit_and_intake``) and to
-    the case's kept change at exit ("k", ``ExitFact``) kept for the case's own person."""
+    the case's kept change at exit ("k", ``ExitFact``) kept for the case's own person by this
+    form of the rules (``rules_version``)."""
     from django.db.models import FilteredRelation, Q
 
-    return with_exit_and_intake(cases).annotate(
-        k=FilteredRelation("exit_fact", condition=Q(exit_fact__person_id=F("person_id")))
-    )
+    current = Q(exit_fact__person_id=F("person_id"), exit_fact__rule_version=rules_version())
+    return with_exit_and_intake(cases).annotate(k=FilteredRelation("exit_fact", condition=current))
 
 
 def kept_or_worked_out() -> dict[str, Any]:
@@ -1630,6 +1633,26 @@ def kept_or_worked_out() -> dict[str, Any]:
         code: Case(When(current, then=F(f"k__{code}")), default=rule, output_field=CharField())
         for code, rule in exit_codes().items()
     }
+
+
+@functools.cache
+def _rules_version(vendor: str) -> str:
+    from waymark.cases.models import Case
+
+    risk = risk_rank_sql("pid", "eng", "wend")
+    exits = with_exit_and_intake(Case.objects.all()).annotate(**exit_codes()).values(*exit_results())
+    text = repr((vendor, risk, exits.query.sql_with_params()))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def rules_version() -> str:
+    """A fingerprint of the SQL form of the rules whose results are kept (``risk_rank_sql``,
+    ``exit_codes``): a kept row is read only if it was worked out by the same form, so a release
+    that changes a rule (a level re-ranked, a frequency added, a fix to the SQL) leaves every older
+    row to be worked out again. Worked out once a process: the rules change only with the code."""
+    from django.db import connection
+
+    return _rules_version(connection.vendor)
 
 
 def _tallies(

@@ -151,6 +151,9 @@ class RiskFact(models.Model):
     window_days = models.PositiveIntegerField()
     before_rank = models.SmallIntegerField(null=True)
     after_rank = models.SmallIntegerField(null=True)
+    # Which form of the rules worked it out (``kpis.rules_version``): a release that changes a
+    # rule leaves every older row not current, so it is worked out again, never read.
+    rule_version = models.CharField(max_length=16, default="")
 
     class Meta:
         indexes = [models.Index(fields=["person_id"], name="outcomes_riskfact_person_idx")]
@@ -181,6 +184,7 @@ class ExitFact(models.Model):
     a_jealous_controlling = models.CharField(max_length=12, blank=True)
     a_economic = models.CharField(max_length=12, blank=True)
     a_online = models.CharField(max_length=12, blank=True)
+    rule_version = models.CharField(max_length=16, default="")  # as ``RiskFact.rule_version``
 
     class Meta:
         indexes = [models.Index(fields=["person_id"], name="outcomes_exitfact_person_idx")]
