@@ -27,7 +27,7 @@ from tests.accounts.test_password_reset import NEW_PASSWORD, password_changed_to
 from tests.factories import make_member
 from tests.operations.conftest import run_worker
 from waymark.accounts.models import AccountKind
-from waymark.accounts.password_reset import send_password_reset
+from waymark.accounts.password_reset import queue_password_reset, send_password_reset
 from waymark.audit.models import AuditAction, AuditEvent
 from waymark.core import crypto
 from waymark.core.roles import Role
@@ -245,3 +245,33 @@ def test_the_request_time_is_encrypted_with_the_address(user, worker_stopped):
         "email": user.email,
         "requested_at": REQUESTED_AT.astimezone(UTC).isoformat(),
     }
+
+
+# --- The link goes to the account's own address -----------------------------------------------
+
+KATE = "kate.ashworth@harbour.example"
+KELVIN_KATE = "\u212aate.ashworth@harbour.example"  # its first letter the Kelvin sign, U+212A
+
+
+def test_the_worker_sends_the_link_to_the_accounts_own_address_never_the_address_queued(worker_stopped):
+    """The lookup ignores case, and "\u212aate" lowercases to "kate": a link sent to the address
+    as queued would go to a different address, one an attacker could hold (the pattern of
+    CVE-2019-19844). The request page lowercases what was typed (allauth's EmailField), but the
+    worker does not rely on that."""
+    kate = make_member(Role.CASEWORKER, email=KATE)
+    assert KELVIN_KATE != KATE and KELVIN_KATE.lower() == KATE
+    queue_password_reset(KELVIN_KATE)
+    run_worker()
+    assert [message.to for message in mail.outbox] == [[KATE]]
+    assert KELVIN_KATE not in mail.outbox[0].message().as_string()
+    link = LINK.search(mail.outbox[0].body).group(0)
+    response = use_link(link.removeprefix(settings.WAYMARK_BASE_URL.rstrip("/")))
+    assert response["Location"] == reverse("account_reset_password_from_key_done")
+    assert password_changed_to(kate, NEW_PASSWORD)
+
+
+def test_a_request_typed_with_a_kelvin_sign_sends_the_link_to_the_accounts_own_address(worker_stopped):
+    make_member(Role.CASEWORKER, email=KATE)
+    assert reset_request(KELVIN_KATE).status_code == 302
+    run_worker()
+    assert [message.to for message in mail.outbox] == [[KATE]]

@@ -7,9 +7,10 @@ and queued it while an unknown address's did nothing, so the response time told 
 Here the request does one thing whatever was typed: it queues ``send_password_reset`` carrying
 the typed address and the moment of the request, encrypted while they wait in the queue (an
 address, and when it was typed, are personal data). The worker looks the address up and, only for
-an active person account, makes the token and sends the link; for any other address it does what
-allauth's settings say (nothing, or allauth's "unknown account" email when
-``ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS`` is on).
+an active person account, makes the token and sends the link to the account's own address (never
+the address as typed: the lookup ignores case, and two addresses can lowercase alike); for any
+other address it does what allauth's settings say (nothing, or allauth's "unknown account" email
+when ``ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS`` is on).
 
 A link's lifetime (``PASSWORD_RESET_TIMEOUT``) runs from the request, not from when the worker
 gets to it: Django's token carries the time it was made, so the worker makes it as at the request
@@ -147,11 +148,14 @@ def send_password_reset(encrypted_request: str) -> None:
     for user in users:
         uid = user_pk_to_url_str(user)
         temp_key = token_generator.make_token(user)
+        # To the account's own address, never the address as typed: the lookup matches them
+        # lowercased, and different addresses can lowercase alike (a Kelvin sign, U+212A, is "k").
         link_context = {
             **context,
+            "email": user.email,
             "user": user,
             "password_reset_url": adapter.get_reset_password_from_key_url(f"{uid}-{temp_key}"),
             "uid": uid,
             "key": temp_key,
         }
-        adapter.render_mail("account/email/password_reset_key", email, link_context).send()
+        adapter.render_mail("account/email/password_reset_key", user.email, link_context).send()
