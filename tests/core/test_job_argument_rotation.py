@@ -21,6 +21,7 @@ from waymark.core.roles import Role
 from waymark.core.tasks import (
     RETRY_SCHEDULED_PATH,
     JobArgumentsRotation,
+    JobFailed,
     background_task,
     queue_email,
     reencrypt_job_arguments,
@@ -32,6 +33,7 @@ pytestmark = pytest.mark.django_db
 
 KEY_A = "a:" + base64.b64encode(b"A" * 32).decode()
 KEY_B = "b:" + base64.b64encode(b"B" * 32).decode()
+KEY_C = "c:" + base64.b64encode(b"C" * 32).decode()
 
 
 class MailServerDown(Exception):
@@ -90,8 +92,10 @@ def test_without_rotation_the_queued_job_fails_once_the_old_key_is_removed(under
     queue_email(_email("body"))
     under_key_a.FIELD_ENCRYPTION_KEYS = KEY_B
     job = DBTaskResult.objects.get()
-    with pytest.raises(ImproperlyConfigured):
+    with pytest.raises(JobFailed, match=r"\(ImproperlyConfigured\)") as failed:
         job.task.func(*job.args_kwargs["args"], _attempt=5)
+    assert failed.type.__module__ == ImproperlyConfigured.__module__  # raised in its name (see JobFailed)
+    assert failed.type.__qualname__ == ImproperlyConfigured.__qualname__
 
 
 def test_rotation_is_idempotent(under_key_a):
@@ -186,3 +190,55 @@ def test_an_encrypted_argument_must_be_one_of_the_jobs_parameters():
         @background_task(encrypted=("encrypted_body",))
         def send(encrypted_payload: str) -> None:
             pass
+
+
+# --- A job whose argument cannot be read does not stop the rotation of the others -------------
+
+
+def test_a_job_under_a_key_already_removed_is_counted_and_the_others_are_still_rotated(under_key_a, caplog):
+    """Key A went before this job was rotated (or was rotated by hand); rotating B to C must still
+    move every other job, and finish so that the command writes its audit row."""
+    queue_email(_email("under a"))
+    under_key_a.FIELD_ENCRYPTION_KEYS = KEY_B
+    queue_email(_email("under b"))
+    lost, waiting = DBTaskResult.objects.order_by("enqueued_at", "pk")
+    stored = lost.args_kwargs
+    under_key_a.FIELD_ENCRYPTION_KEYS = f"{KEY_C},{KEY_B}"
+
+    with caplog.at_level("DEBUG"):
+        counts = reencrypt_job_arguments()
+
+    assert counts == JobArgumentsRotation(jobs_checked=2, jobs_reencrypted=1, jobs_unreadable=1)
+    assert _key_of(waiting) == "c"
+    lost.refresh_from_db()
+    assert lost.args_kwargs == stored  # left as it is
+    assert stored["args"][0] not in caplog.text
+    assert reencrypt_job_arguments() == JobArgumentsRotation(jobs_checked=2, jobs_unreadable=1)
+
+
+@pytest.mark.parametrize(
+    "argument",
+    [
+        "amara.okafor@harbour.example",  # not ciphertext: no key id (key_id_of fails)
+        "amara:okafor",  # a key id of sorts, but not ciphertext
+        "v1:a:not base64!",  # under key a, but not base64
+        "v1:a:" + base64.b64encode(b"n" * 12 + b"not sealed by key a").decode(),  # fails authentication
+        "v1:zz:" + base64.b64encode(b"n" * 40).decode(),  # under a key never configured
+        None,
+        42,
+    ],
+    ids=["plain", "colon", "not-base64", "tampered", "unknown-key", "null", "number"],
+)
+def test_a_waiting_job_whose_argument_is_not_readable_ciphertext_is_counted(under_key_a, argument):
+    queue_email(_email("readable"))
+    send_email.enqueue(argument)
+    readable = DBTaskResult.objects.order_by("enqueued_at", "pk").first()
+    assert _rotate_to_b(under_key_a) == JobArgumentsRotation(jobs_checked=2, jobs_reencrypted=1, jobs_unreadable=1)
+    assert _key_of(readable) == "b"
+
+
+def test_a_finished_job_whose_argument_is_not_ciphertext_does_not_stop_the_rotation(under_key_a):
+    queue_email(_email("waiting"))
+    sent = send_email.enqueue("amara.okafor@harbour.example")
+    DBTaskResult.objects.filter(pk=sent.id).update(status=TaskResultStatus.SUCCESSFUL)
+    assert _rotate_to_b(under_key_a) == JobArgumentsRotation(jobs_checked=1, jobs_reencrypted=1)

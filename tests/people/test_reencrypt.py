@@ -77,6 +77,7 @@ def test_rotation_reencrypts_everything_and_old_key_can_go(under_key_a):
         "jobs_reencrypted": 0,
         "finished_jobs_left": 0,
         "jobs_of_unknown_tasks": 0,
+        "jobs_unreadable": 0,
     }
 
 
@@ -145,3 +146,22 @@ def test_rotation_reencrypts_a_queued_password_reset_and_the_link_is_still_sent(
     assert job.status == "SUCCESSFUL"
     assert [message.to for message in mail.outbox] == [[idva.email]]
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+def test_a_queued_job_under_a_key_already_removed_is_reported_and_the_rotation_is_audited(settings):
+    """It used to stop the jobs' rotation, run after run, before the audit row was written."""
+    from django.core import mail as django_mail
+
+    from waymark.core.tasks import queue_email
+
+    settings.FIELD_ENCRYPTION_KEYS = KEY_A
+    queue_email(django_mail.EmailMessage(subject="s", body="under a", to=["amara.okafor@harbour.example"]))
+    settings.FIELD_ENCRYPTION_KEYS = KEY_B  # key A removed before its jobs were rotated
+    queue_email(django_mail.EmailMessage(subject="s", body="under b", to=["amara.okafor@harbour.example"]))
+    key_c = "c:" + base64.b64encode(b"C" * 32).decode()
+    settings.FIELD_ENCRYPTION_KEYS = f"{key_c},{KEY_B}"
+    output = _reencrypt()
+    assert "Queued jobs: 2 with encrypted arguments checked, 1 re-encrypted" in output
+    assert "1 queued jobs have an encrypted argument no current key can read" in output
+    detail = AuditEvent.objects.filter(action=AuditAction.ADMIN_CHANGE).get().detail
+    assert (detail["jobs_checked"], detail["jobs_reencrypted"], detail["jobs_unreadable"]) == (2, 1, 1)

@@ -11,9 +11,10 @@ runs it; ``docs/deployment.md`` says how the worker runs in production.
   backend some tests use) queues the job from ``transaction.on_commit``.
 - **Bounded retries.** A job that raises is queued again after a growing delay
   (``RETRY_DELAYS``), up to ``max_attempts`` attempts. Each failed attempt is kept as a failed
-  result whose error is ``RetryScheduled``; the last attempt's failure keeps its real error and
-  is listed for administrators (``waymark/operations``), who can run it again. Nothing is
-  silently lost.
+  result whose error is ``RetryScheduled``; the last attempt's failure keeps its real error's
+  type and is listed for administrators (``waymark/operations``), who can run it again. Nothing
+  is silently lost. An error's message is never kept nor logged, only its type: it could quote a
+  record (``JobFailed``).
 
 Job arguments are stored in the database in plain JSON: pass record ids, never a name, an
 address or any other personal detail. A job that must carry one takes it encrypted with
@@ -37,6 +38,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, ParamSpec, TypeVar
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
@@ -59,7 +61,31 @@ ENCRYPTED_ARGUMENTS_ATTR = "encrypted_arguments"
 
 
 class RetryScheduled(Exception):
-    """This attempt failed and a later attempt has been queued (the cause is chained)."""
+    """This attempt failed and a later attempt has been queued. It names the error's type only:
+    the error is not chained, so its message is kept neither in the job's stored traceback nor
+    in the worker's log (a refused recipient's message is her email address)."""
+
+
+class JobFailed(Exception):
+    """A job's last attempt failed: raised in place of its error, carrying only the error's type.
+
+    The worker keeps the traceback of what a job raised (``DBTaskResult.traceback``) and logs it.
+    An error's message can quote a record (a refused recipient is named by her address), so the
+    error itself is not raised, nor chained: ``_failed_as`` gives a subclass of this named as the
+    error's own class (module and name), so the result's ``exception_class_path`` and the
+    background jobs page (``waymark/operations``) still say what went wrong.
+    """
+
+
+def _failed_as(error_type: type[Exception]) -> type[JobFailed]:
+    """A ``JobFailed`` named as ``error_type``: its module and qualified name."""
+    return _job_failed_named(error_type.__module__, error_type.__qualname__)
+
+
+@functools.cache
+def _job_failed_named(module: str, qualname: str) -> type[JobFailed]:
+    attributes = {"__module__": module, "__qualname__": qualname, "__doc__": JobFailed.__doc__}
+    return type(qualname.rsplit(".", 1)[-1], (JobFailed,), attributes)
 
 
 RETRY_SCHEDULED_PATH = f"{RetryScheduled.__module__}.{RetryScheduled.__qualname__}"
@@ -97,18 +123,19 @@ def background_task(
             try:
                 return func(*args, **kwargs)
             except Exception as exc:
-                if attempt >= max_attempts:
-                    raise
-                # Under the current key, even if a rotation moved the queued row while this ran.
-                again_args, again_kwargs = list(args), dict(kwargs)
-                _reencrypt_arguments(positions, again_args, again_kwargs)
-                again = declared.using(run_after=timezone.now() + retry_delay(attempt))
-                again.enqueue(*again_args, **again_kwargs, **{ATTEMPT_KWARG: attempt + 1})
-                # Only the error's type: its message could carry a detail from a record.
-                raise RetryScheduled(
-                    f"Attempt {attempt} of {max_attempts} failed ({type(exc).__name__}); "
-                    f"attempt {attempt + 1} is queued."
-                ) from exc
+                error_type = type(exc)
+            # Only the error's type goes on, and from here, outside the handler: nothing raised
+            # below (the retry's queueing failing too) has the error chained to it. Its message
+            # could carry a detail from a record (see JobFailed).
+            failed = f"Attempt {attempt} of {max_attempts} failed ({error_type.__name__})"
+            if attempt >= max_attempts:
+                raise _failed_as(error_type)(f"{failed}; its message is not kept.") from None
+            # Under the current key, even if a rotation moved the queued row while this ran.
+            again_args, again_kwargs = list(args), dict(kwargs)
+            _reencrypt_arguments(positions, again_args, again_kwargs)
+            again = declared.using(run_after=timezone.now() + retry_delay(attempt))
+            again.enqueue(*again_args, **again_kwargs, **{ATTEMPT_KWARG: attempt + 1})
+            raise RetryScheduled(f"{failed}; attempt {attempt + 1} is queued.") from None
 
         run.max_attempts = max_attempts  # type: ignore[attr-defined]
         setattr(run, ENCRYPTED_ARGUMENTS_ATTR, positions)
@@ -161,6 +188,14 @@ class JobArgumentsRotation:
     jobs_reencrypted: int = 0  # of those, jobs with an argument moved to the current key
     finished_jobs_left: int = 0  # finished jobs with an argument left under an older key
     jobs_of_unknown_tasks: int = 0  # jobs that may still run naming a task that no longer exists
+    jobs_unreadable: int = 0  # jobs that may still run with an argument no current key can read
+
+
+# What reading an encrypted argument raises when no current key can: its key was removed
+# (ImproperlyConfigured), it fails authentication or is in no known format (DecryptionError), or
+# it is not ciphertext at all (a string without the key id's colon: IndexError; not a string:
+# AttributeError; not base64: ValueError, binascii.Error among them).
+UNREADABLE = (ImproperlyConfigured, crypto.DecryptionError, IndexError, AttributeError, ValueError)
 
 
 def may_still_run() -> Q:
@@ -182,6 +217,10 @@ def reencrypt_job_arguments() -> JobArgumentsRotation:
     use their arguments again. Left under the old key, they can no longer be read once it is
     removed, which is what should happen to a secret nobody needs; their rows are deleted by
     ``prune_db_task_results`` (docs/deployment.md). They are counted, not decrypted.
+
+    A job that may still run but whose argument cannot be read (under a key already removed, or
+    not ciphertext at all) is counted and left as it is, and the others are still moved: the
+    worker cannot run it either, and its value is never logged.
     """
     from django_tasks_db.models import DBTaskResult
 
@@ -203,13 +242,24 @@ def reencrypt_job_arguments() -> JobArgumentsRotation:
         for job in jobs.filter(may_still_run()).select_for_update(of=("self",)):
             counts.jobs_checked += 1
             args, kwargs = job.args_kwargs["args"], job.args_kwargs["kwargs"]
-            if _reencrypt_arguments(positions_by_task[job.task_path], args, kwargs):
+            try:
+                moved = _reencrypt_arguments(positions_by_task[job.task_path], args, kwargs)
+            except UNREADABLE:
+                counts.jobs_unreadable += 1
+                continue
+            if moved:
                 DBTaskResult.objects.filter(pk=job.pk).update(args_kwargs={"args": args, "kwargs": kwargs})
                 counts.jobs_reencrypted += 1
         for job in jobs.exclude(may_still_run()).only("task_path", "args_kwargs").iterator():
             values = _argument_values(positions_by_task[job.task_path], job.args_kwargs)
-            counts.finished_jobs_left += any(crypto.key_id_of(value) != current for value in values)
+            counts.finished_jobs_left += any(_under_an_older_key(value, current) for value in values)
     return counts
+
+
+def _under_an_older_key(value: Any, current: str) -> bool:
+    """Whether a finished job's argument is ciphertext under a key other than ``current`` (a value
+    that is not ciphertext at all is under no key)."""
+    return isinstance(value, str) and crypto.is_ciphertext(value) and crypto.key_id_of(value) != current
 
 
 def _argument_values(positions: dict[str, int], args_kwargs: dict[str, Any]) -> list[str]:

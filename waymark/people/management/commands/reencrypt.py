@@ -62,6 +62,14 @@ class Command(BaseCommand):
                     "their arguments were not checked, and the worker cannot run them either."
                 )
             )
+        if jobs.jobs_unreadable:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{jobs.jobs_unreadable} queued jobs have an encrypted argument no current key can read "
+                    "(under a key already removed, or not encrypted): they were left as they are, and the worker "
+                    "cannot run them either."
+                )
+            )
         with transaction.atomic():
             audit_record(
                 actor=None,
