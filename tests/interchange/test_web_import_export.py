@@ -27,6 +27,7 @@ from waymark.interchange.files import ReferralsFile
 from waymark.interchange.models import ExportJob, ImportJob
 from waymark.interchange.source import decode_rows, read_zip_bytes
 from waymark.interchange.workbook import cell_text, read_workbook_bytes
+from waymark.outcomes.models import OutcomeFactStale
 from waymark.people.models import Person
 from waymark.referrals.models import Referral
 
@@ -102,6 +103,8 @@ def test_a_zip_is_checked_first_then_imported_by_the_worker_after_confirmation(a
     assert job.status == ImportJob.Status.IMPORTED
     assert job.payload == ""  # the upload is wiped once used
     assert Person.objects.count() == 4 and Referral.objects.count() == 3
+    # The people it wrote were marked as changed (the outcome facts' triggers) and worked out again.
+    assert not OutcomeFactStale.objects.exists()
     steps = [
         e.detail.get("step")
         for e in AuditEvent.objects.filter(object_id=str(job.pk), action=AuditAction.IMPORT).order_by("sequence")
