@@ -73,7 +73,9 @@ class Command(BaseCommand):
             from waymark.outcomes.facts import outcome_facts_refresh
 
             facts = outcome_facts_refresh()  # the reports read them at once rather than after tonight's run
-            self.stdout.write(f"Demo outcome facts: the risk ranks of {facts.people} people's cases kept.")
+            self.stdout.write(
+                f"Demo outcome facts: the risk ranks and changes at exit of {facts.people} people's cases kept."
+            )
             # The planner's statistics for the tables just filled (PostgreSQL): without them the first
             # pages after seeding plan for empty tables and take seconds.
             refresh_planner_statistics(ANALYZE_AFTER_ROWS)
