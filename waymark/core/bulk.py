@@ -17,7 +17,7 @@ into a temporary table in the current transaction, for set-based upserts (``INSE
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -251,3 +251,10 @@ def refresh_planner_statistics(rows_written: int, tables: Iterable[str] = ()) ->
         else:
             cursor.execute("ANALYZE")
     return True
+
+
+def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    """``items`` in consecutive slices of at most ``size``: a list of ids or values split so that
+    each statement stays within the database's limit on parameters."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -4,7 +4,7 @@ base class each file's handler extends. Files are registered in ``registry.py``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from django.db import models
 from django.utils import timezone
 
+from waymark.core.bulk import chunks as bulk_chunks
 from waymark.core.bulk import insert_objects
 from waymark.core.versioning import VersionedModel
 from waymark.interchange.cells import CellError
@@ -107,9 +108,9 @@ def by_own_id(model: type[models.Model], refs: list[str]) -> dict[str, Any]:
     return found
 
 
-def chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def chunks(items: list[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    """``core.bulk.chunks`` at the importer's own size."""
+    return bulk_chunks(items, size)
 
 
 class ImportContext:

@@ -27,7 +27,7 @@ the demo's bulk loads. ``manage.py outcome_facts --check`` compares every kept r
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -36,10 +36,12 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef
 
 from waymark.cases.models import Case
+from waymark.core.bulk import chunks
 from waymark.core.daily import register_daily
 from waymark.outcomes.kpis import (
     AddDays,
     _keyed,
+    current_exit_fact,
     exit_codes,
     exit_results,
     risk_rank_sql,
@@ -51,11 +53,6 @@ from waymark.outcomes.models import ExitFact, OutcomeFactStale, RiskFact
 
 # People worked out per statement: well inside every database's limit on parameters.
 CHUNK = 500
-
-
-def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _current(window: int) -> Any:
@@ -87,9 +84,7 @@ def _exits_worked_out(cases: Any) -> Any:
 
 def people_without_current_exit_facts() -> set[UUID]:
     """People with a case whose client has an exit measure and no current kept change at exit."""
-    current = ExitFact.objects.filter(
-        case_id=OuterRef("pk"), person_id=OuterRef("person_id"), rule_version=rules_version()
-    )
+    current = Case.objects.filter(current_exit_fact(), pk=OuterRef("pk"))
     missing = with_exit_and_intake(Case.objects.all()).filter(x__id__isnull=False).exclude(Exists(current))
     return set(missing.values_list("person_id", flat=True).distinct())
 
@@ -142,7 +137,7 @@ def outcome_facts_refresh() -> Refreshed:
             | people_without_current_facts(window)
             | people_without_current_exit_facts()
         )
-        for chunk in _chunks(people):
+        for chunk in chunks(people, CHUNK):
             # A case moved from another person keeps a row under its old person until it is
             # worked out again: removed by case as well as by person, so the key is free.
             moved = Case.objects.filter(person_id__in=chunk).values("pk")
@@ -151,7 +146,7 @@ def outcome_facts_refresh() -> Refreshed:
                 kept.objects.filter(case_id__in=moved).delete()
             _insert(chunk, window)
             _insert_exits(chunk)
-        for ids in _chunks([mark_id for mark_id, _ in marks]):
+        for ids in chunks([mark_id for mark_id, _ in marks], CHUNK):
             OutcomeFactStale.objects.filter(id__in=ids).delete()
     return Refreshed(people=len(people), marks=len(marks))
 

@@ -1611,10 +1611,18 @@ def exits_with_kept(cases: QuerySet[Any]) -> QuerySet[Any]:
     """``cases`` joined to the client's exit measure and intake (``with_exit_and_intake``) and to
     the case's kept change at exit ("k", ``ExitFact``) kept for the case's own person by this
     form of the rules (``rules_version``)."""
-    from django.db.models import FilteredRelation, Q
+    from django.db.models import FilteredRelation
 
-    current = Q(exit_fact__person_id=F("person_id"), exit_fact__rule_version=rules_version())
-    return with_exit_and_intake(cases).annotate(k=FilteredRelation("exit_fact", condition=current))
+    return with_exit_and_intake(cases).annotate(k=FilteredRelation("exit_fact", condition=current_exit_fact()))
+
+
+def current_exit_fact() -> Any:
+    """The condition on a case under which its kept change at exit ("exit_fact") may be read,
+    marks aside: kept for the case's own person by this form of the rules. The one statement of it,
+    for the reports (``exits_with_kept``) and the refresh (``facts``)."""
+    from django.db.models import Q
+
+    return Q(exit_fact__person_id=F("person_id"), exit_fact__rule_version=rules_version())
 
 
 def kept_or_worked_out() -> dict[str, Any]:
