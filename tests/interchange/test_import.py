@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -11,6 +13,7 @@ from waymark.audit.models import AuditAction, AuditEvent, AuditOutcome
 from waymark.incidents.models import Incident
 from waymark.interchange.actions import interchange_import
 from waymark.organisations.models import Agency
+from waymark.outcomes.models import OutcomeFactStale
 from waymark.people.choices import PersonRole
 from waymark.people.models import Address, ContactChannel, Person
 from waymark.referrals.models import Referral
@@ -230,6 +233,36 @@ def test_zip_and_command(valid_folder, tmp_path, capsys):
 def test_command_fails_loudly_on_bad_input(tmp_path):
     with pytest.raises(CommandError):
         call_command("import_data", str(_bad(tmp_path, "people.csv", 0, "P1,A,B,2001-13-01,,,,,,")))
+
+
+def test_the_command_works_out_the_kept_outcome_facts_again_at_its_end(valid_folder):
+    # As a web import does (test_web_import_export.py): the people it wrote were marked as changed
+    # (the outcome facts' triggers), and their kept facts are worked out again before it returns.
+    call_command("import_data", str(valid_folder))
+    assert Person.objects.count() == 4
+    assert not OutcomeFactStale.objects.exists()
+
+
+def test_a_dry_run_of_the_command_refreshes_nothing(valid_folder, monkeypatch):
+    called: list[bool] = []
+    monkeypatch.setattr("waymark.outcomes.facts.outcome_facts_refresh", lambda: called.append(True))
+    call_command("import_data", str(valid_folder), "--dry-run")
+    assert not called
+
+
+def test_a_failed_refresh_after_the_command_is_logged_by_type_only_and_the_import_stands(
+    valid_folder, monkeypatch, caplog
+):
+    def refresh_fails():
+        raise ValueError("Secretname Family, 12 Hidden Road")  # a message may carry personal data
+
+    monkeypatch.setattr("waymark.outcomes.facts.outcome_facts_refresh", refresh_fails)
+    with caplog.at_level(logging.WARNING):
+        call_command("import_data", str(valid_folder))
+    assert Person.objects.count() == 4
+    assert OutcomeFactStale.objects.exists()  # left to the daily job
+    assert "ValueError" in caplog.text
+    assert "Secretname" not in caplog.text and "Hidden Road" not in caplog.text
 
 
 def test_unknown_files_are_reported_as_skipped(valid_folder):

@@ -15,6 +15,7 @@ Both are audited (IMPORT / EXPORT) with counts per file, never values.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,6 +36,8 @@ from waymark.interchange.source import SourceError, decode_rows, read_source, wr
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 COMMAND_LABEL = "Administrator (command line)"
 
@@ -133,6 +136,21 @@ def interchange_import(
     return interchange_import_files(
         actor=actor, raw_files=raw_files, dry_run=dry_run, held_by_ref=held_by_ref, today=today
     )
+
+
+def refresh_outcome_facts() -> None:
+    """Called at the end of an import that wrote records, from the web (``jobs.run_import_job``)
+    and from the command line (``import_data``). The records it wrote marked their people as
+    changed (the outcome facts' triggers): their kept facts are worked out again now, so the
+    commissioner's figures are quick again at once rather than after the night's refresh. The
+    figures are right either way, so a failure here is logged (its type only: a message can carry
+    personal data) and left to the daily job; the import stands."""
+    from waymark.outcomes.facts import outcome_facts_refresh
+
+    try:
+        outcome_facts_refresh()
+    except Exception as error:  # any: see above, it never undoes or fails the import
+        logger.warning("Outcome facts not refreshed after an import (%s); the daily job will.", type(error).__name__)
 
 
 def interchange_import_files(

@@ -18,7 +18,6 @@ ask). Every step is audited; the audit rows hold counts and file names, never va
 from __future__ import annotations
 
 import base64
-import logging
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -37,14 +36,17 @@ from waymark.core.daily import register_daily
 from waymark.core.keptreasons import refuse_locating_reason
 from waymark.core.roles import Role
 from waymark.core.tasks import background_task, enqueue_after_commit, queue_email
-from waymark.interchange.actions import ImportReport, export_files, interchange_import_files
+from waymark.interchange.actions import (
+    ImportReport,
+    export_files,
+    interchange_import_files,
+    refresh_outcome_facts,
+)
 from waymark.interchange.models import ExportJob, ImportJob
 from waymark.interchange.registry import handlers
 from waymark.interchange.source import SourceError, read_zip_bytes, zip_bytes
 from waymark.interchange.workbook import read_workbook_bytes
 from waymark.organisations.grants import other_administrators
-
-logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from waymark.accounts.models import User
@@ -291,21 +293,8 @@ def run_import_job(job_id: str) -> int:
         payload="" if report.ok else job.payload,
     )
     if report.ok and written:
-        _refresh_outcome_facts()
+        refresh_outcome_facts()
     return written
-
-
-def _refresh_outcome_facts() -> None:
-    """The records an import wrote marked their people as changed (the outcome facts' triggers):
-    their kept facts are worked out again now, so the commissioner's figures are quick again at
-    once rather than after the night's refresh. The figures are right either way, so a failure
-    here is logged (its type only) and left to the daily job; the import stands."""
-    from waymark.outcomes.facts import outcome_facts_refresh
-
-    try:
-        outcome_facts_refresh()
-    except Exception as error:  # any: see above, it never undoes or fails the import
-        logger.warning("Outcome facts not refreshed after an import (%s); the daily job will.", type(error).__name__)
 
 
 # --- Exports ---------------------------------------------------------------------------------

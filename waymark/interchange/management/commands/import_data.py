@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from waymark.interchange.actions import interchange_import
+from waymark.interchange.actions import interchange_import, refresh_outcome_facts
 
 
 class Command(BaseCommand):
@@ -31,3 +31,5 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if not report.ok:
             raise CommandError("Import rejected: nothing was saved.")
+        if report.saved and any(counts.created or counts.updated for counts in report.counts.values()):
+            refresh_outcome_facts()  # as a web import does: a failure is logged and left to the daily job
