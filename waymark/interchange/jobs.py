@@ -30,6 +30,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from waymark.accounts.adapter import absolute_url
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.core.daily import register_daily
@@ -334,7 +335,7 @@ def _notify_approvers(*, actor: User, job: ExportJob) -> None:
     assert job.approve_by is not None
     lapses = timezone.localtime(job.approve_by).strftime("%d %B %Y %H:%M")
     page = reverse("interchange:export_approve", args=[job.pk])
-    link = f"{getattr(settings, 'WAYMARK_BASE_URL', '').rstrip('/')}{page}"
+    link = absolute_url(page)
     body = (
         f"{actor} has asked for an export of every record with people's postcodes, phone numbers and the "
         "free text that can say where someone is. It is built only if another system administrator "

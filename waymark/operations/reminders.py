@@ -21,10 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
 
+from waymark.accounts.adapter import absolute_url
 from waymark.accounts.models import User
 from waymark.core.daily import register_daily
 from waymark.core.roles import Role
@@ -125,8 +125,7 @@ def send_reminder(user_id: str, day: str) -> int:
     items = reminder_items(user, on)
     if not items:
         return 0
-    base = settings.WAYMARK_BASE_URL.rstrip("/")
-    links = sorted({base + reverse(REMINDER_ROLES[role][1]) for role in REMINDER_ROLES if role in user.roles})
+    links = sorted({absolute_url(reverse(REMINDER_ROLES[role][1])) for role in REMINDER_ROLES if role in user.roles})
     lines = [f"- {item.count} {item.label}" for item in items]
     body = "\n".join(
         [

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from waymark.accounts.adapter import absolute_url
 from waymark.audit.actions import audit_record
 from waymark.audit.models import AuditAction, AuditOutcome
 from waymark.core.roles import TWO_KEY_ROLES, Role
@@ -81,7 +81,7 @@ def notify_second_key_needed(*, actor: User, membership: Membership) -> None:
     body = (
         f"{actor} has granted the role '{membership.get_role_display()}' at {membership.agency}. "
         "It opens records only once a second administrator approves it.\n\n"
-        f"Review grants waiting for approval: {getattr(settings, 'WAYMARK_BASE_URL', '').rstrip('/')}{path}\n\n"
+        f"Review grants waiting for approval: {absolute_url(path)}\n\n"
         "If you did not expect this grant, refuse it and tell your information governance lead."
     )
     # Sent by the task worker once the grant commits, retried if the mail server fails

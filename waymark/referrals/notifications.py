@@ -7,10 +7,10 @@ Waymark, contacts the person referred or the person causing harm.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
 
+from waymark.accounts.adapter import absolute_url
 from waymark.core.tasks import background_task, enqueue_after_commit
 from waymark.organisations.models import Membership
 from waymark.referrals.choices import RECEIVING_DECIDE_ROLES
@@ -34,7 +34,7 @@ def notify_referral_received(referral_id: str) -> int:
             .values_list("user__email", flat=True)
         )
     )
-    link = settings.WAYMARK_BASE_URL.rstrip("/") + reverse("referrals:queue")
+    link = absolute_url(reverse("referrals:queue"))
     body = (
         f"Referral {referral.number} has been received by {referral.receiving_agency.name} "
         f"and is waiting to be triaged.\n\n"
