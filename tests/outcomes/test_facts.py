@@ -253,9 +253,8 @@ def test_a_kept_change_at_exit_for_another_person_is_not_read(exited_case):
     assert feeling_safer() == (1, 1)  # worked out from the records
     assert facts.people_without_current_exit_facts() == {exited_case.person_id}
     ExitFact.objects.filter(case_id=exited_case.pk).update(person_id=exited_case.person_id)
-    # A current row changed around the triggers is read where kept exits are read (PostgreSQL;
-    # SQLite works every exit out: ``kpis._hash_joins``) ...
-    assert feeling_safer() == ((0, 1) if connection.vendor == "postgresql" else (1, 1))
+    # A current row changed around the triggers is read (the kept rows are trusted) ...
+    assert feeling_safer() == (0, 1)
     assert outcome_facts_differing() == [exited_case.pk]  # ... and the check finds it
 
 

@@ -36,7 +36,7 @@ def _changed(tally: Tally, name: str) -> Tally:
     elif isinstance(value, Counter):
         value["reduced" if name != "days" else 3] += 1
     else:  # scales or abuse: counters by scale or kind
-        next(iter(value.values()))["better"] += 1
+        value["feeling_safe" if name == "scales" else "jealous_controlling"]["better"] += 1
     return copy
 
 

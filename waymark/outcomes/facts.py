@@ -15,9 +15,8 @@ Why a kept row can never make a figure wrong:
   test's factory alike;
 - a report uses a kept row only for a case whose person has no mark and is the row's person (and,
   for the ranks, the same day of engaging and risk window: ``kpis._risk_levels``,
-  ``kpis.kept_or_worked_out``); every other case is worked out from the records, as before. One
-  statement reads marks, kept rows and records from one snapshot. (The kept change at exit is
-  read on PostgreSQL only: SQLite joins a row by an index search, dearer than working it out);
+  ``kpis.exits_kept_and_worked_out``); every other case is worked out from the records, as before.
+  One statement reads marks, kept rows and records from one snapshot;
 - ``outcome_facts_refresh`` reads the marks, then works their people's cases out again and deletes
   exactly the marks it read: a change committed meanwhile leaves a mark of its own behind.
 

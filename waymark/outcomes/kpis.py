@@ -788,8 +788,12 @@ class Tally:
     contact: Counter[str] = field(default_factory=Counter)
     days: Counter[int] = field(default_factory=Counter)  # working days to first contact -> cases
     engagement: Counter[str] = field(default_factory=Counter)
-    scales: dict[str, Counter[str]] = field(default_factory=lambda: {s: Counter() for _, s, _ in SCALES})
-    abuse: dict[str, Counter[str]] = field(default_factory=lambda: {k: Counter() for k in ABUSE_KINDS})
+    # By scale and by abuse type, each counter made when first counted into: a page makes
+    # thousands of tallies (a quarter's by group, and by every combination of the board pack's
+    # seven equality splits), most counting no exit at all, and thirteen empty counters each were
+    # a tenth of the board pack's time.
+    scales: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    abuse: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
 
     def merge(self, other: Tally) -> None:
         self.referred += other.referred
@@ -1142,6 +1146,19 @@ def _keyed(queryset: QuerySet[Any], keys: list[str]) -> tuple[str, list[Any], An
     return sql, list(params), connection, converters
 
 
+def _keyed_together(querysets: list[QuerySet[Any]], keys: list[str]) -> tuple[str, list[Any], Any, list[Any]] | None:
+    """``_keyed`` of each queryset (the same annotations, on one database), their rows together
+    (UNION ALL), converted as the first's; None when none selects anything."""
+    found = [keyed for queryset in querysets if (keyed := _keyed(queryset, keys)) is not None]
+    if not found:
+        return None
+    if len(found) == 1:
+        return found[0]
+    _, _, connection, converters = found[0]
+    sql = " UNION ALL ".join(f"SELECT * FROM ({part}) part{index}" for index, (part, *_) in enumerate(found))  # noqa: S608 (Django's SQL)
+    return sql, [param for _, params, _, _ in found for param in params], connection, converters
+
+
 @contextmanager
 def _without_nested_loops(connection: Any, wanted: bool) -> Iterator[None]:
     """PostgreSQL told to join without nested loops, for one query. Joining a case to its
@@ -1180,7 +1197,7 @@ def _converted(found: list[Any], converters: list[tuple[int, Any, Any]], connect
 
 
 def _counts(
-    queryset: QuerySet[Any],
+    queryset: QuerySet[Any] | list[QuerySet[Any]],
     keys: list[str],
     tallied: Mapping[str, Iterable[str]] | None = None,
     *,
@@ -1202,9 +1219,10 @@ def _counts(
     "keyed"), ...), their parameters and a join beside "keyed" they may read (or ""); ``carried`` more annotations "keyed" holds for them (not
     grouped). ``hash_joins``: on PostgreSQL, join without nested loops (``_without_nested_loops``).
     ``tuples``: each row as a tuple (the keys, then the count) rather than a dict, for a caller
-    reading tens of thousands of rows (first contact's pairs of days)."""
+    reading tens of thousands of rows (first contact's pairs of days). ``queryset`` may be a list of
+    querysets with the same annotations, whose rows are counted together (UNION ALL)."""
     tallied = tallied or {}
-    found_sql = _keyed(queryset, [*keys, *tallied, *carried])
+    found_sql = _keyed_together(queryset if isinstance(queryset, list) else [queryset], [*keys, *tallied, *carried])
     if found_sql is None:
         return []
     sql, params, connection, converters = found_sql
@@ -1376,11 +1394,14 @@ def referred_by_period_and_group_each(
     distinct = list(dict.fromkeys(dimensions))
     grouped = _Grouped(distinct[0] if len(distinct) == 1 else distinct)
     _referred_into(grouped, [(s, e) for _, s, e in parts], cases, referrals)
-    found = []
-    for dimension in dimensions:
-        tallies = grouped.tallies if len(distinct) == 1 else _rolled_up(grouped.tallies, distinct.index(dimension))
-        found.append({key: tally.referred for key, tally in tallies.items() if tally.referred})
-    return parts, found
+    # Each dimension's counts added up from the rows' combinations of groups: the referred counts
+    # alone (merging whole tallies cost more than the two queries, over the board pack's seven).
+    by_dimension: list[defaultdict[tuple[int, Any], int]] = [defaultdict(int) for _ in distinct]
+    for (b, values), tally in grouped.tallies.items():
+        if tally.referred:
+            for index, counts in enumerate(by_dimension):
+                counts[(b, values if len(distinct) == 1 else values[index])] += tally.referred
+    return parts, [dict(by_dimension[distinct.index(dimension)]) for dimension in dimensions]
 
 
 # The risk rule's "pending" code for a case whose window after engaging is still open (a constant
@@ -1599,14 +1620,6 @@ def with_exit_and_intake(cases: QuerySet[Any]) -> QuerySet[Any]:
     )
 
 
-def _hash_joins(queryset: QuerySet[Any]) -> bool:
-    """Whether the queryset's database joins large tables by hashing (PostgreSQL), where joining a
-    kept row costs less than working it out; SQLite joins by an index search per row."""
-    from django.db import connections
-
-    return bool(connections[queryset.db].vendor == "postgresql")
-
-
 def exits_with_kept(cases: QuerySet[Any]) -> QuerySet[Any]:
     """``cases`` joined to the client's exit measure and intake (``with_exit_and_intake``) and to
     the case's kept change at exit ("k", ``ExitFact``) kept for the case's own person by this
@@ -1619,28 +1632,45 @@ def exits_with_kept(cases: QuerySet[Any]) -> QuerySet[Any]:
 def current_exit_fact() -> Any:
     """The condition on a case under which its kept change at exit ("exit_fact") may be read,
     marks aside: kept for the case's own person by this form of the rules. The one statement of it,
-    for the reports (``exits_with_kept``) and the refresh (``facts``)."""
+    for the reports (``exits_kept_and_worked_out``) and the refresh (``facts``)."""
     from django.db.models import Q
 
     return Q(exit_fact__person_id=F("person_id"), exit_fact__rule_version=rules_version())
 
 
-def kept_or_worked_out() -> dict[str, Any]:
-    """Each code of the change at exit (over ``exits_with_kept``): the kept one where it is current
-    (kept for the case's person, who is not marked as changed since: ``OutcomeFactStale``, written
-    by the database in the change's own transaction), otherwise worked out from the exit and the
-    intake (``exit_codes``, evaluated only then). In one statement, marks, kept rows and records
-    come from one snapshot."""
-    from django.db.models import Case, CharField, Q, When
+def exits_kept_and_worked_out(
+    cases: QuerySet[Any], start: date, end: date, columns: Callable[[str], dict[str, Any]]
+) -> list[QuerySet[Any]]:
+    """The exits measured from ``start`` to ``end`` of ``cases``, each once, with its nine codes
+    (``exit_results``), as two querysets whose rows are counted together (``_counts``, UNION ALL):
+
+    - kept: the cases whose kept change at exit is current (``current_exit_fact``, for a person not
+      marked as changed since: ``OutcomeFactStale``, written by the database in the change's own
+      transaction), read from the kept row alone, its day of exit included, with no measure joined;
+    - worked out: every other exit, from the exit and the intake (``exit_codes``).
+
+    A current kept row is the case's exit as it stands (a change to the measures or the case marks
+    the person), so the two are every exit in the period once. One statement: marks, kept rows and
+    records come from one snapshot. ``columns(day)``: the further annotations of each row (its
+    bucket and group), given the path of its day of exit. (Worked out beside the kept codes in one
+    row, every exit was joined to its measures: about half the time of the exits' query.)"""
+    from django.db.models import Q
 
     from waymark.outcomes.models import OutcomeFactStale
 
     marked = OutcomeFactStale.objects.filter(person_id__isnull=False).values("person_id")
-    current = Q(k__case_id__isnull=False) & ~Q(person_id__in=marked)
-    return {
-        code: Case(When(current, then=F(f"k__{code}")), default=rule, output_field=CharField())
-        for code, rule in exit_codes().items()
-    }
+    kept = (
+        cases.filter(current_exit_fact(), exit_fact__measured_on__range=(start, end))
+        .exclude(person_id__in=marked)
+        .annotate(**columns("exit_fact__measured_on"), **{code: F(f"exit_fact__{code}") for code in exit_results()})
+    )
+    worked_out = (
+        exits_with_kept(cases)
+        .filter(x__measured_on__range=(start, end))
+        .filter(Q(k__case_id__isnull=True) | Q(person_id__in=marked))
+        .annotate(**columns("x__measured_on"), **exit_codes())
+    )
+    return [kept, worked_out]
 
 
 @functools.cache
@@ -1771,27 +1801,22 @@ def _tallies(
 
     # Change at exit: each client's exit measure in the period against the client's intake on the
     # same case (at most one of each per case: the model's constraints), joined, not looked up per
-    # row; the case's kept codes where they are current (``kept_or_worked_out``).
+    # row; the case's kept codes where they are current (``exits_kept_and_worked_out``).
     results = exit_results()
+
     # Each exit's nine codes are worked out once a row (in ``_counts``' derived table) and counted
     # per result outside it: one row per bucket and group. (Counted with a filter per code and
     # result in one SELECT, every count repeated its code's whole CASE expression, about 45 times
     # a row; grouped by the nine codes, the combinations ran to thousands of rows.)
-    # The kept codes are read where the database joins them by hashing (PostgreSQL: 140 to 90 ms
-    # since April 2013 on the demo). SQLite joins by an index search per row, so reading them costs
-    # more than working the codes out (about 115 against 135 ms): it works every exit out.
-    if kept and _hash_joins(cases):
-        exits, codes = exits_with_kept(cases), kept_or_worked_out()
+    def by_bucket_and_group(day: str) -> dict[str, Any]:
+        return {"b": _bucket(day, buckets), **grouped.group("case")}
+
+    if kept:
+        exits = exits_kept_and_worked_out(cases, start, end, by_bucket_and_group)
     else:
-        exits, codes = with_exit_and_intake(cases), exit_codes()
-    exit_rows = _counts(
-        exits.filter(x__measured_on__range=(start, end)).annotate(
-            b=_bucket("x__measured_on", buckets), **grouped.group("case"), **codes
-        ),
-        grouped.keys(),
-        results,
-        hash_joins=True,
-    )
+        worked_out = with_exit_and_intake(cases).filter(x__measured_on__range=(start, end))
+        exits = [worked_out.annotate(**by_bucket_and_group("x__measured_on"), **exit_codes())]
+    exit_rows = _counts(exits, grouped.keys(), results, hash_joins=True)
     for row in exit_rows:
         tally = grouped.tally(row)
         for code in results:  # an abuse type not counted for an exit has no result ("")
