@@ -19,7 +19,7 @@ from waymark.cases.models import Case
 from waymark.outcomes import facts
 from waymark.outcomes.facts import outcome_facts_differing, outcome_facts_refresh
 from waymark.outcomes.kpis import outcome_figures
-from waymark.outcomes.models import ExitFact, OutcomeFactStale, OutcomeMeasure, RiskFact
+from waymark.outcomes.models import ExitFact, ExitFactsComplete, OutcomeFactStale, OutcomeMeasure, RiskFact
 from waymark.risk.models import RiskAssessment
 
 pytestmark = pytest.mark.django_db
@@ -246,6 +246,7 @@ def test_a_kept_change_at_exit_is_read_while_current_and_a_change_is_counted_at_
 
 def test_a_kept_change_at_exit_for_another_person_is_not_read(exited_case):
     outcome_facts_refresh()
+    ExitFactsComplete.objects.all().delete()  # as before the first refresh: exits without a row looked for
     ExitFact.objects.filter(case_id=exited_case.pk).update(
         person_id=make_person(exited_case.agency).pk, s_feeling_safe="lower"
     )
@@ -256,6 +257,47 @@ def test_a_kept_change_at_exit_for_another_person_is_not_read(exited_case):
     # A current row changed around the triggers is read (the kept rows are trusted) ...
     assert feeling_safer() == (0, 1)
     assert outcome_facts_differing() == [exited_case.pk]  # ... and the check finds it
+
+
+def test_a_refresh_records_that_every_case_with_an_exit_has_its_change_kept(exited_case):
+    from waymark.outcomes.kpis import rules_version
+
+    assert not ExitFactsComplete.objects.exists()
+    outcome_facts_refresh()
+    assert list(ExitFactsComplete.objects.values_list("rule_version", flat=True)) == [rules_version()]
+    outcome_facts_refresh()
+    assert ExitFactsComplete.objects.count() == 1
+
+
+def test_once_every_exit_is_kept_a_new_exit_is_counted_at_once_through_its_mark(exited_case):
+    outcome_facts_refresh()
+    other = make_case(agency=exited_case.agency, engaged_on=ENGAGED, referred_on=ENGAGED - timedelta(days=5))
+    make_measure(other, "intake", ENGAGED, feeling_safe=3)
+    make_measure(other, "exit", ENGAGED + timedelta(days=50), feeling_safe=2)
+    assert other.person_id in marked()
+    assert feeling_safer() == (1, 2)  # the new exit worked out, the kept one read
+    # A case moved to another person (a merge): the exit is counted once, under its new person.
+    newcomer = make_person(exited_case.agency)
+    Case.objects.filter(pk=other.pk).update(person=newcomer)
+    OutcomeMeasure.objects.filter(case=other).update(subject=newcomer)
+    assert feeling_safer() == (1, 2)
+    outcome_facts_refresh()
+    assert feeling_safer() == (1, 2)
+    assert outcome_facts_differing() == []
+
+
+def test_once_every_exit_is_kept_an_exit_whose_row_went_around_the_triggers_is_found_by_the_check(exited_case):
+    """The reports trust the marks: an exit of an unmarked person with no kept row (deleted around
+    the triggers) is not counted; the check lists it, and a refresh works it out again."""
+    outcome_facts_refresh()
+    ExitFact.objects.filter(case_id=exited_case.pk).delete()
+    assert feeling_safer() == (0, 0)
+    assert outcome_facts_differing() == [exited_case.pk]
+    ExitFactsComplete.objects.all().delete()  # before the first refresh: every exit looked at
+    assert feeling_safer() == (1, 1)
+    outcome_facts_refresh()
+    assert feeling_safer() == (1, 1)
+    assert outcome_facts_differing() == []
 
 
 def test_with_many_marks_waiting_the_figures_are_counted_from_the_records(exited_case, monkeypatch):
@@ -305,7 +347,9 @@ def test_rows_kept_by_another_form_of_the_rules_are_not_read_and_are_worked_out_
 
 def test_a_change_at_exit_kept_by_another_form_of_the_rules_is_not_read(exited_case):
     outcome_facts_refresh()
+    # As a release finds them: every row, and the record that all were kept, by the older form.
     ExitFact.objects.filter(case_id=exited_case.pk).update(rule_version="older", s_feeling_safe="lower")
+    ExitFactsComplete.objects.update(rule_version="older")
     assert feeling_safer() == (1, 1)  # worked out from the records on every database
     outcome_facts_refresh()
     assert ExitFact.objects.get(case_id=exited_case.pk).s_feeling_safe == "better"

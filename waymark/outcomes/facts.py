@@ -18,7 +18,13 @@ Why a kept row can never make a figure wrong:
   ``kpis.exits_kept_and_worked_out``); every other case is worked out from the records, as before.
   One statement reads marks, kept rows and records from one snapshot;
 - ``outcome_facts_refresh`` reads the marks, then works their people's cases out again and deletes
-  exactly the marks it read: a change committed meanwhile leaves a mark of its own behind.
+  exactly the marks it read: a change committed meanwhile leaves a mark of its own behind;
+- the refresh also works out every case with an exit and no current kept row, and then records
+  that it did, by this form of the rules (``ExitFactsComplete``): from then on an unmarked person's
+  exits all have current kept rows (an exit added, changed, moved or removed, or a case moved to
+  another person, marks the people concerned), so a report looks for exits without one among
+  marked people only; before the first refresh, or after a release that changed a rule, it looks
+  at every exit.
 
 So a refresh only makes the reports faster, never different; it runs in the daily jobs and after
 the demo's bulk loads. ``manage.py outcome_facts --check`` compares every kept row with the records.
@@ -33,6 +39,7 @@ from uuid import UUID
 
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef
+from django.utils import timezone
 
 from waymark.cases.models import Case
 from waymark.core.bulk import chunks
@@ -48,7 +55,7 @@ from waymark.outcomes.kpis import (
     rules_version,
     with_exit_and_intake,
 )
-from waymark.outcomes.models import ExitFact, OutcomeFactStale, RiskFact
+from waymark.outcomes.models import ExitFact, ExitFactsComplete, OutcomeFactStale, RiskFact
 
 # People worked out per statement: well inside every database's limit on parameters.
 CHUNK = 500
@@ -147,6 +154,12 @@ def outcome_facts_refresh() -> Refreshed:
             _insert_exits(chunk)
         for ids in chunks([mark_id for mark_id, _ in marks], CHUNK):
             OutcomeFactStale.objects.filter(id__in=ids).delete()
+        # Every case with an exit now has a current kept row, but for people marked since the
+        # marks were read: from here the marks keep it so (``ExitFactsComplete``).
+        ExitFactsComplete.objects.exclude(rule_version=rules_version()).delete()
+        ExitFactsComplete.objects.update_or_create(
+            rule_version=rules_version(), defaults={"refreshed_at": timezone.now()}
+        )
     return Refreshed(people=len(people), marks=len(marks))
 
 
@@ -190,20 +203,27 @@ def outcome_facts_differing() -> list[UUID]:
             case_id = converter(case_id, expression, connection)
         if case_id in kept and kept[case_id] != (before, after):
             differing.append(case_id)
-    # The change at exit: every kept row read by a report against the records.
+    # The change at exit: every kept row read by a report against the records (its person too: a
+    # row kept for another person is not read), and, once a refresh has kept every case's
+    # (``ExitFactsComplete``), every exit of an unmarked person without one (no report counts it).
     codes = list(exit_results())
     kept_exits = {
         row[0]: row[1:]
         for row in ExitFact.objects.filter(rule_version=rules_version())
         .exclude(person_id__in=marked)
-        .values_list("case_id", "measured_on", *codes)
+        .values_list("case_id", "person_id", "measured_on", *codes)
     }
     worked_out = {
         row[0]: row[1:]
-        for row in _exits_worked_out(Case.objects.exclude(person_id__in=marked)).values_list("cid", "xon", *codes)
+        for row in _exits_worked_out(Case.objects.exclude(person_id__in=marked)).values_list(
+            "cid", "pid", "xon", *codes
+        )
     }
-    for case_id, kept_row in kept_exits.items():
-        if worked_out.get(case_id) != kept_row and case_id not in differing:
+    missing: set[Any] = set()
+    if ExitFactsComplete.objects.filter(rule_version=rules_version()).exists():
+        missing = worked_out.keys() - kept_exits.keys()
+    for case_id in [*kept_exits, *sorted(missing, key=str)]:
+        if (case_id in missing or worked_out.get(case_id) != kept_exits[case_id]) and case_id not in differing:
             differing.append(case_id)
     return differing
 

@@ -1642,35 +1642,43 @@ def exits_kept_and_worked_out(
     cases: QuerySet[Any], start: date, end: date, columns: Callable[[str], dict[str, Any]]
 ) -> list[QuerySet[Any]]:
     """The exits measured from ``start`` to ``end`` of ``cases``, each once, with its nine codes
-    (``exit_results``), as two querysets whose rows are counted together (``_counts``, UNION ALL):
+    (``exit_results``), as querysets whose rows are counted together (``_counts``, UNION ALL):
 
-    - kept: the cases whose kept change at exit is current (``current_exit_fact``, for a person not
-      marked as changed since: ``OutcomeFactStale``, written by the database in the change's own
-      transaction), read from the kept row alone, its day of exit included, with no measure joined;
-    - worked out: every other exit, from the exit and the intake (``exit_codes``).
+    - kept: the exits of unmarked people whose case has a current kept change at exit
+      (``current_exit_fact``; marks: ``OutcomeFactStale``, written by the database in the change's
+      own transaction), read from the kept row alone, its day of exit included, no measure joined;
+    - marked: the exits of marked people, worked out from the exit and the intake (``exit_codes``);
+    - missing: the exits of unmarked people with no current kept row, worked out too, but only
+      while no refresh has kept every case's by this form of the rules (``ExitFactsComplete``):
+      after one, the marks keep every unmarked person's exits kept, and the database skips this
+      part without reading a row (a condition on no row, evaluated once).
 
     A current kept row is the case's exit as it stands (a change to the measures or the case marks
-    the person), so the two are every exit in the period once. One statement: marks, kept rows and
-    records come from one snapshot. ``columns(day)``: the further annotations of each row (its
+    the person), so the parts are every exit in the period once. One statement: marks, kept rows
+    and records come from one snapshot. ``columns(day)``: the further annotations of each row (its
     bucket and group), given the path of its day of exit. (Worked out beside the kept codes in one
-    row, every exit was joined to its measures: about half the time of the exits' query.)"""
-    from django.db.models import Q
+    row, every exit was joined to its measures; looking for missing rows, to its kept row.)"""
+    from django.db.models import Exists
 
-    from waymark.outcomes.models import OutcomeFactStale
+    from waymark.outcomes.models import ExitFactsComplete, OutcomeFactStale
 
     marked = OutcomeFactStale.objects.filter(person_id__isnull=False).values("person_id")
+    complete = ExitFactsComplete.objects.filter(rule_version=rules_version())
     kept = (
         cases.filter(current_exit_fact(), exit_fact__measured_on__range=(start, end))
         .exclude(person_id__in=marked)
         .annotate(**columns("exit_fact__measured_on"), **{code: F(f"exit_fact__{code}") for code in exit_results()})
     )
-    worked_out = (
+    exits = with_exit_and_intake(cases).filter(x__measured_on__range=(start, end))
+    of_marked = exits.filter(person_id__in=marked).annotate(**columns("x__measured_on"), **exit_codes())
+    missing = (
         exits_with_kept(cases)
-        .filter(x__measured_on__range=(start, end))
-        .filter(Q(k__case_id__isnull=True) | Q(person_id__in=marked))
+        .filter(x__measured_on__range=(start, end), k__case_id__isnull=True)
+        .filter(~Exists(complete))
+        .exclude(person_id__in=marked)
         .annotate(**columns("x__measured_on"), **exit_codes())
     )
-    return [kept, worked_out]
+    return [kept, of_marked, missing]
 
 
 @functools.cache
@@ -1763,14 +1771,23 @@ def _tallies(
     known_due = _due_days()
     contacted: Counter[tuple[int, Any, str]] = Counter()
     waited: Counter[tuple[int, Any, int]] = Counter()
+    # Each pair of days classified once: split by a group, the same pair comes back in each group.
+    classified: dict[tuple[date, date | None], tuple[int, str, int | None]] = {}
     for g, referred_on, contacted_on, n in contact_rows:
-        b = bisect_right(starts, referred_on) - 1  # the buckets are consecutive days
-        due = _due_on(referred_on, known_due)
-        if contacted_on is not None:
-            contacted[(b, g, "within" if contacted_on <= due else "after")] += n
-            waited[(b, g, max(0, worked[contacted_on] - worked[referred_on]))] += n
-        else:
-            contacted[(b, g, "missed" if as_of > due else "pending")] += n
+        found = classified.get((referred_on, contacted_on))
+        if found is None:
+            b = bisect_right(starts, referred_on) - 1  # the buckets are consecutive days
+            due = _due_on(referred_on, known_due)
+            if contacted_on is not None:
+                days = max(0, worked[contacted_on] - worked[referred_on])
+                found = (b, "within" if contacted_on <= due else "after", days)
+            else:
+                found = (b, "missed" if as_of > due else "pending", None)
+            classified[(referred_on, contacted_on)] = found
+        b, result, waited_days = found
+        contacted[(b, g, result)] += n
+        if waited_days is not None:
+            waited[(b, g, waited_days)] += n
     for (b, g, result), n in contacted.items():
         grouped.tallies[(b, g)].contact[result] += n
     for (b, g, days), n in waited.items():

@@ -205,3 +205,19 @@ class OutcomeFactStale(models.Model):
 
     def __str__(self) -> str:
         return f"Outcome facts to work out again for person {self.person_id}"
+
+
+class ExitFactsComplete(models.Model):
+    """The form of the rules (``kpis.rules_version``) by which a refresh last worked out the kept
+    change at exit of every case with an exit, and when. From then on the marks keep that true for
+    every unmarked person: an exit added, changed, moved or removed, or a case moved to another
+    person, marks the people concerned in the change's own transaction. So while this row names the
+    current form, a report looks for exits without a kept row among marked people only
+    (``kpis.exits_kept_and_worked_out``); without it (before the first refresh, or after a release
+    that changed a rule) it looks at every exit."""
+
+    rule_version = models.CharField(max_length=32, primary_key=True)
+    refreshed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Changes at exit kept for every case by rules {self.rule_version}"
