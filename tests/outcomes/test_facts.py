@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.models import F
 from django.test import override_settings
 
 from tests.factories import AgencyFactory
@@ -127,6 +128,26 @@ def test_a_kept_row_is_read_only_for_the_same_person_day_of_engaging_and_window(
         outcome_facts_refresh()
         assert RiskFact.objects.get(case_id=engaged_case.pk).window_days == 20
         assert reduced() == (0, 1)
+
+
+def test_a_kept_row_is_read_for_any_period_holding_its_day_of_engaging(engaged_case):
+    """The kept rows are read for the period's days of engaging only (``kpis._risk_levels``): the
+    first and last day of a period are in it. A kept row rewritten around the triggers (high to
+    high: not reduced) shows it was read, not worked out from the records (reduced)."""
+    outcome_facts_refresh()
+    RiskFact.objects.filter(case_id=engaged_case.pk).update(after_rank=F("before_rank"))
+
+    def reduced_between(start, end):
+        found = outcome_figures(start, end, as_of=AS_OF, by="none", partnership_wide=True)
+        result = found.outcomes()["reduced_risk_within_3_months_rate"]
+        return (result.numerator, result.denominator)
+
+    day = timedelta(days=1)
+    for start, end in [(ENGAGED, ENGAGED), (ENGAGED - 30 * day, ENGAGED), (ENGAGED, ENGAGED + 30 * day)]:
+        assert reduced_between(start, end) == (0, 1), (start, end)
+    assert reduced_between(ENGAGED + day, ENGAGED + 30 * day) == (0, 0)
+    OutcomeFactStale.objects.create(person_id=engaged_case.person_id)  # marked: worked out again
+    assert reduced_between(ENGAGED, ENGAGED) == (1, 1)
 
 
 def test_a_row_changed_around_the_triggers_is_found_by_the_check(engaged_case):

@@ -1073,8 +1073,9 @@ class _Grouped:
     """Rows of ``values(bucket, group, ...).annotate(...)`` added into tallies keyed (bucket, group).
 
     Split by several dimensions at once (``outcome_figures_compared_each``: the board pack's seven
-    equality splits), each row carries every dimension's value ("g", "g1", ...) and the group is
-    their tuple; ``rolled_up`` then gives each dimension's own tallies. The records are read once
+    equality splits), each row carries every dimension's value ("g", "g1", ...), and the database
+    counts each dimension's groups apart (``_counts``' ``each``): the group is then (the dimension's
+    index, its value), and ``_rolled_up`` picks one dimension's tallies. The records are read once
     instead of once a dimension, and a dimension's counts are the same whichever way they were read
     (each record falls in exactly one group of each)."""
 
@@ -1086,6 +1087,8 @@ class _Grouped:
         else:
             self.dimensions = list(dimension)
         self.names = ["g", *(f"g{i}" for i in range(1, len(self.dimensions)))] if self.dimensions else []
+        # The keys ``_counts`` counts each apart: several dimensions' (one alone is simply grouped).
+        self.each = self.names if len(self.names) > 1 else []
         self.tallies: dict[tuple[int, Any], Tally] = defaultdict(Tally)
 
     def group(self, source: str) -> dict[str, Any]:
@@ -1099,31 +1102,30 @@ class _Grouped:
     def keys(self, *extra: str) -> list[str]:
         return ["b", *self.names, *extra]
 
-    def key_of(self, values: Sequence[Any]) -> Any:
-        """The group of a row from its dimensions' values, in the order of ``names``."""
-        if len(self.names) > 1:
-            return tuple(values)
-        return values[0] if values else None
+    @property
+    def width(self) -> int:
+        """How many columns ``_counts`` gives a row's group in: none unsplit, else one (a
+        dimension's value, or with ``each`` a (dimension's index, value) pair)."""
+        return 1 if self.names else 0
 
     def tally(self, row: dict[str, Any]) -> Tally:
-        return self.tallies[(row["b"], self.key_of([row[name] for name in self.names]))]
+        return self.tallies[(row["b"], row["g"] if self.names else None)]
 
 
-def _rolled_up_to_none(tallies: dict[tuple[int, Any], Tally], width: int) -> dict[tuple[int, Any], Tally]:
-    """Tallies split by ``width`` dimensions added up to no split (the group None)."""
+def _rolled_up_to_none(tallies: dict[tuple[int, Any], Tally], *, apart: bool) -> dict[tuple[int, Any], Tally]:
+    """Tallies split by a dimension added up to no split (the group None). ``apart``: several
+    dimensions counted apart (``_Grouped``): the first one's groups are added up, since every
+    record is in one of them."""
     rolled: dict[tuple[int, Any], Tally] = defaultdict(Tally)
-    for (b, _), tally in tallies.items():
-        rolled[(b, None)].merge(tally)
+    for (b, group), tally in tallies.items():
+        if not apart or group[0] == 0:
+            rolled[(b, None)].merge(tally)
     return dict(rolled)
 
 
 def _rolled_up(tallies: dict[tuple[int, Any], Tally], index: int) -> dict[tuple[int, Any], Tally]:
-    """The tallies of the ``index``-th of several dimensions (``_Grouped``) alone: added up over
-    the other dimensions' groups."""
-    rolled: dict[tuple[int, Any], Tally] = defaultdict(Tally)
-    for (b, values), tally in tallies.items():
-        rolled[(b, values[index])].merge(tally)
-    return dict(rolled)
+    """The tallies of the ``index``-th of several dimensions counted apart (``_Grouped``)."""
+    return {(b, group): tally for (b, (of, group)), tally in tallies.items() if of == index}
 
 
 def _keyed(queryset: QuerySet[Any], keys: list[str]) -> tuple[str, list[Any], Any, list[Any]] | None:
@@ -1205,6 +1207,7 @@ def _counts(
     carried: tuple[str, ...] = (),
     hash_joins: bool = False,
     tuples: bool = False,
+    each: Sequence[str] = (),
 ) -> list[Any]:
     """``queryset.values(*keys).annotate(n=Count("pk"))`` with each key worked out once a row, and
     for each code in ``tallied`` (also annotations) the rows with each of its results.
@@ -1220,46 +1223,56 @@ def _counts(
     grouped). ``hash_joins``: on PostgreSQL, join without nested loops (``_without_nested_loops``).
     ``tuples``: each row as a tuple (the keys, then the count) rather than a dict, for a caller
     reading tens of thousands of rows (first contact's pairs of days). ``queryset`` may be a list of
-    querysets with the same annotations, whose rows are counted together (UNION ALL)."""
+    querysets with the same annotations, whose rows are counted together (UNION ALL).
+
+    ``each``: several keys (several dimensions' groups) counted each on its own rather than in
+    combination (``_each_apart``): a row is then one of them's group, as (its index in ``each``, the
+    group), under the name ``each[0]`` (first in a tuple), the others of ``each`` left out."""
     tallied = tallied or {}
     found_sql = _keyed_together(queryset if isinstance(queryset, list) else [queryset], [*keys, *tallied, *carried])
     if found_sql is None:
         return []
     sql, params, connection, converters = found_sql
     quote = connection.ops.quote_name
-    names = [f"keyed.{quote(key)}" for key in keys]
-    counted = []
-    for code, results in tallied.items():
-        for result in results:
-            counted.append((code, result))
+    counted = [(code, result) for code, results in tallied.items() for result in results]
     # A filtered count where the database has one (PostgreSQL, SQLite 3.30+): about 15% quicker
     # than adding up a CASE per row, over the exits' forty-five counts.
     if connection.features.supports_aggregate_filter_clause:
         sums: list[str] = [f"COUNT(*) FILTER (WHERE keyed.{quote(code)} = %s)" for code, _ in counted]
     else:  # pragma: no cover - an older SQLite
         sums = [f"SUM(CASE WHEN keyed.{quote(code)} = %s THEN 1 ELSE 0 END)" for code, _ in counted]
-    source, more = "keyed", []
-    more_params: list[Any] = []
+    results = [result for _, result in counted]
+    worked: tuple[str, list[str], list[Any]] | None = None  # (SQL of "keyed" with them, their names, parameters)
+    extra = [] if per_row is None else [name for name, _ in per_row[0]]
     if per_row is not None:
         worked_columns, more_params, joined = per_row
         worked_out = ", ".join(f"{expression} AS {quote(name)}" for name, expression in worked_columns)
-        source = f"(SELECT keyed.*, {worked_out} FROM keyed{joined}) keyed"  # noqa: S608 (as above)
-        more = [f"keyed.{quote(name)}" for name, _ in worked_columns]
-    grouping = ", ".join([*names, *more])
-    query = (
-        f"WITH keyed AS MATERIALIZED ({sql}) SELECT {', '.join([*names, *more, 'COUNT(*)', *sums])} "  # noqa: S608 (Django's SQL, quoted names, placeholders)
-        f"FROM {source} GROUP BY {grouping}"
-    )
-    params = [*params, *(result for _, result in counted), *more_params]  # in the order they appear
-    with _without_nested_loops(connection, hash_joins), connection.cursor() as cursor:
-        cursor.execute(query, params)
-        found = cursor.fetchall()
-    of_keys = [(i, c, e) for i, c, e in converters if i < len(keys)]
-    converted = _converted(found, of_keys, connection) if of_keys else found
+        worked = (f"SELECT keyed.*, {worked_out} FROM keyed{joined}", [f"keyed.{quote(n)}" for n in extra], more_params)  # noqa: S608 (as above)
+    if len(each) > 1:
+        query, params, read = _each_apart(sql, params, keys, list(each), sums, results, worked, connection)
+        with _without_nested_loops(connection, hash_joins), connection.cursor() as cursor:
+            cursor.execute(query, params)
+            found = cursor.fetchall()
+        keys, converted = read(found, converters)
+    else:
+        names = [f"keyed.{quote(key)}" for key in keys]
+        source, more, more_params = "keyed", [], []
+        if worked is not None:
+            source, more, more_params = f"({worked[0]}) keyed", worked[1], worked[2]
+        grouping = ", ".join([*names, *more])
+        query = (
+            f"WITH keyed AS MATERIALIZED ({sql}) SELECT {', '.join([*names, *more, 'COUNT(*)', *sums])} "  # noqa: S608 (Django's SQL, quoted names, placeholders)
+            f"FROM {source} GROUP BY {grouping}"
+        )
+        params = [*params, *results, *more_params]  # in the order they appear
+        with _without_nested_loops(connection, hash_joins), connection.cursor() as cursor:
+            cursor.execute(query, params)
+            found = cursor.fetchall()
+        of_keys = [(i, c, e) for i, c, e in converters if i < len(keys)]
+        converted = _converted(found, of_keys, connection) if of_keys else found
     if tuples and not counted and per_row is None:
-        return [tuple(row) for row in converted] if of_keys else found
+        return converted if converted is found else [tuple(row) for row in converted]
     rows = []
-    extra = [] if per_row is None else [name for name, _ in per_row[0]]
     for row in converted:
         item: dict[str, Any] = dict(zip([*keys, *extra], row, strict=False))
         item["n"] = row[len(keys) + len(extra)]
@@ -1268,6 +1281,83 @@ def _counts(
             item.setdefault(code, {})[result] = int(n or 0)
         rows.append(item)
     return rows
+
+
+def _each_apart(
+    sql: str,
+    params: list[Any],
+    keys: list[str],
+    each: list[str],
+    sums: list[str],
+    results: list[Any],
+    worked: tuple[str, list[str], list[Any]] | None,
+    connection: Any,
+) -> tuple[str, list[Any], Callable[[list[Any], list[Any]], tuple[list[str], list[list[Any]]]]]:
+    """``_counts``' statement grouping by each of the keys ``each`` on its own (with the other
+    keys), and how to read its rows: (the statement, its parameters, a function of the rows fetched
+    and the converters giving the keys of a row and the rows, converted).
+
+    Why: the board pack splits a quarter by seven equality characteristics at once. Grouped by all
+    seven together the rows are every combination of their groups (thousands), and each
+    characteristic's counts were those combinations added up in Python, over a fifth of the pack's
+    time. Grouped by each apart, the database adds them up and returns a few rows a group.
+    PostgreSQL groups by GROUPING SETS in one pass over the rows, naming the grouping set of a row
+    with GROUPING() (a bit for each of ``each`` left out, the last one lowest); SQLite has no
+    grouping sets, so it reads the materialized rows once a key (UNION ALL, the other keys of
+    ``each`` NULL), naming the key by its index. Every key's column stays in its own place, so
+    groups of different types (a text, a number) are never put in one column."""
+    quote = connection.ops.quote_name
+    others = [key for key in keys if key not in each]
+    grouped_by = [f"keyed.{quote(key)}" for key in others]
+    more = [] if worked is None else worked[1]
+    more_params = [] if worked is None else worked[2]
+    width = len(each)
+    if connection.vendor == "postgresql":
+        source = "keyed" if worked is None else f"({worked[0]}) keyed"
+        columns = ", ".join(f"keyed.{quote(key)}" for key in each)
+        sets = ", ".join(f"({', '.join([f'keyed.{quote(key)}', *grouped_by, *more])})" for key in each)
+        query = (
+            f"WITH keyed AS MATERIALIZED ({sql}) SELECT GROUPING({columns}), "  # noqa: S608 (Django's SQL, quoted names, placeholders)
+            f"{', '.join([columns, *grouped_by, *more, 'COUNT(*)', *sums])} FROM {source} GROUP BY GROUPING SETS ({sets})"
+        )
+        everything = (1 << width) - 1
+        index_of = {everything ^ (1 << (width - 1 - index)): index for index in range(width)}
+        params = [*params, *results, *more_params]
+    else:
+        # The worked-out columns (risk at engaging) once a row, not once a key.
+        ctes = f"keyed AS MATERIALIZED ({sql})"
+        source = "keyed"
+        if worked is not None:
+            ctes += f", worked AS MATERIALIZED ({worked[0]})"
+            source = "worked keyed"
+        selects = []
+        for index, key in enumerate(each):
+            placed = [f"keyed.{quote(k)}" if k == key else "NULL" for k in each]
+            selects.append(
+                f"SELECT {index}, {', '.join([*placed, *grouped_by, *more, 'COUNT(*)', *sums])} FROM {source} "  # noqa: S608 (as above)
+                f"GROUP BY {', '.join([f'keyed.{quote(key)}', *grouped_by, *more])}"
+            )
+        query = f"WITH {ctes} " + " UNION ALL ".join(selects)
+        index_of = {index: index for index in range(width)}
+        params = [*params, *more_params, *(results * width)]
+
+    def read(found: list[Any], converters: list[Any]) -> tuple[list[str], list[list[Any]]]:
+        """Each row as (its key's index, its group), the other keys, the rest: each key's groups
+        converted as Django converts that key's values."""
+        by_key: dict[int, list[list[Any]]] = defaultdict(list)
+        for row in found:
+            index = index_of[row[0]]
+            by_key[index].append([row[1 + index], *row[1 + width :]])
+        rows: list[list[Any]] = []
+        for index, placed in by_key.items():
+            position = {each[index]: 0, **{key: 1 + i for i, key in enumerate(others)}}
+            mine = [(position[keys[i]], c, e) for i, c, e in converters if i < len(keys) and keys[i] in position]
+            for row in _converted(placed, mine, connection) if mine else placed:
+                row[0] = (index, row[0])
+                rows.append(row)
+        return [each[0], *others], rows
+
+    return query, params, read
 
 
 # The working-day calendar, kept for the process: it is the ``holidays`` package's and the
@@ -1313,23 +1403,21 @@ def _referred_into(
 ) -> None:
     """Referred (``referred_records``): referrals by the date received, and imported cases by the
     referral date on the case."""
-    from django.db.models import Count
-
     start, end = buckets[0][0], buckets[-1][1]
-    for row in (
-        referrals.filter(received_on__range=(start, end))
-        .annotate(b=_bucket("received_on", buckets), **grouped.group("referral"))
-        .order_by()
-        .values(*grouped.keys())
-        .annotate(n=Count("pk"))
+    for row in _counts(
+        referrals.filter(received_on__range=(start, end)).annotate(
+            b=_bucket("received_on", buckets), **grouped.group("referral")
+        ),
+        grouped.keys(),
+        each=grouped.each,
     ):
         grouped.tally(row).referred += row["n"]
-    for row in (
-        cases.filter(referral__isnull=True, referred_on__range=(start, end))
-        .annotate(b=_bucket("referred_on", buckets), **grouped.group("case"))
-        .order_by()
-        .values(*grouped.keys())
-        .annotate(n=Count("pk"))
+    for row in _counts(
+        cases.filter(referral__isnull=True, referred_on__range=(start, end)).annotate(
+            b=_bucket("referred_on", buckets), **grouped.group("case")
+        ),
+        grouped.keys(),
+        each=grouped.each,
     ):
         grouped.tally(row).referred += row["n"]
 
@@ -1394,14 +1482,13 @@ def referred_by_period_and_group_each(
     distinct = list(dict.fromkeys(dimensions))
     grouped = _Grouped(distinct[0] if len(distinct) == 1 else distinct)
     _referred_into(grouped, [(s, e) for _, s, e in parts], cases, referrals)
-    # Each dimension's counts added up from the rows' combinations of groups: the referred counts
-    # alone (merging whole tallies cost more than the two queries, over the board pack's seven).
-    by_dimension: list[defaultdict[tuple[int, Any], int]] = [defaultdict(int) for _ in distinct]
-    for (b, values), tally in grouped.tallies.items():
+    # Each dimension's counts (counted apart by the database when there are several).
+    by_dimension: list[dict[tuple[int, Any], int]] = [{} for _ in distinct]
+    for (b, group), tally in grouped.tallies.items():
         if tally.referred:
-            for index, counts in enumerate(by_dimension):
-                counts[(b, values if len(distinct) == 1 else values[index])] += tally.referred
-    return parts, [dict(by_dimension[distinct.index(dimension)]) for dimension in dimensions]
+            index, value = group if grouped.each else (0, group)
+            by_dimension[index][(b, value)] = tally.referred
+    return parts, [by_dimension[distinct.index(dimension)] for dimension in dimensions]
 
 
 # The risk rule's "pending" code for a case whose window after engaging is still open (a constant
@@ -1446,7 +1533,9 @@ def risk_rank_sql(pid: str, eng: str, wend: str) -> tuple[list[tuple[str, str]],
     return [("before", before), ("after", after)], [*before_params, *after_params]
 
 
-def _risk_levels(window: int, *, kept: bool) -> tuple[list[tuple[str, str]], list[Any], str]:
+def _risk_levels(
+    window: int, *, kept: bool, engaged: tuple[date, date]
+) -> tuple[list[tuple[str, str]], list[Any], str]:
     """The columns ``_counts`` works out for each engaged case ("keyed": its id, person, day of
     engaging, end of the risk window and whether that is still open, "pending" = ``_WINDOW_OPEN``)
     for the risk rule: the case's rank at engagement ("before") and after ("after"), as
@@ -1458,7 +1547,12 @@ def _risk_levels(window: int, *, kept: bool) -> tuple[list[tuple[str, str]], lis
     In one statement, the marks, the facts and the records are read from one snapshot, so a kept
     rank is never older than the records beside it. A case without a current row is worked out from
     the records: two searches of the assessments' index (on SQLite about 0.4x the time of ranking
-    every assessment of every case with a window function)."""
+    every assessment of every case with a window function).
+
+    ``engaged``: the first and last day of engaging the cases are read for. The kept rows are
+    read for those days only (the same rows join, since a current one has the case's day of
+    engaging): for this year's figures PostgreSQL then hashes this year's kept rows, not every
+    case's since records began (half the home page's statement at ten times the demo)."""
     from django.db import connection
 
     from waymark.outcomes.models import OutcomeFactStale, RiskFact
@@ -1472,7 +1566,7 @@ def _risk_levels(window: int, *, kept: bool) -> tuple[list[tuple[str, str]], lis
     facts, marks = quote(RiskFact._meta.db_table), quote(OutcomeFactStale._meta.db_table)
     join = (
         f" LEFT JOIN {facts} f ON f.case_id = {cid} AND f.person_id = {pid} AND f.engaged_on = {eng}"  # noqa: S608 (names from the models)
-        f" AND f.window_days = %s AND f.rule_version = %s"
+        f" AND f.engaged_on BETWEEN %s AND %s AND f.window_days = %s AND f.rule_version = %s"
         f" AND {pid} NOT IN (SELECT m.person_id FROM {marks} m WHERE m.person_id IS NOT NULL)"
     )
     columns = [
@@ -1485,7 +1579,7 @@ def _risk_levels(window: int, *, kept: bool) -> tuple[list[tuple[str, str]], lis
             f" WHEN f.case_id IS NOT NULL THEN f.after_rank ELSE {after} END",
         ),
     ]
-    return columns, [*rank_params, window, rules_version()], join  # the parameters in the order they appear
+    return columns, [*rank_params, *engaged, window, rules_version()], join  # the parameters in the order they appear
 
 
 # Kept rows are read only while at most this many marks wait for the refresh. Each statement that
@@ -1715,7 +1809,7 @@ def _tallies(
     different people supported (counted distinct, so not per bucket: each caller counts them over
     its own periods, ``_people_counted``). With ``risk_only`` only referred, supported and risk
     reduced are counted, in three queries: the others count nothing."""
-    from django.db.models import Count, Q, When
+    from django.db.models import Q, When
 
     start, end = buckets[0][0], buckets[-1][1]
     grouped = _Grouped(dimension)
@@ -1739,7 +1833,11 @@ def _tallies(
         **grouped.group("case"),
     )
     for row in _counts(
-        engaged, grouped.keys("pending"), per_row=_risk_levels(window, kept=kept), carried=("cid", "pid", "eng", "wend")
+        engaged,
+        grouped.keys("pending"),
+        per_row=_risk_levels(window, kept=kept, engaged=(start, end)),
+        carried=("cid", "pid", "eng", "wend"),
+        each=grouped.each,
     ):
         tally = grouped.tally(row)
         tally.supported += row["n"]
@@ -1757,10 +1855,10 @@ def _tallies(
         .annotate(contacted=local_date("first_contact_at", start, end), **grouped.group("case")),
         [*grouped.names, "episode_start", "contacted"],
         tuples=True,
+        each=grouped.each,
     )
-    if len(grouped.names) != 1:  # one group value first: none, or several dimensions' as a tuple
-        width = len(grouped.names)
-        contact_rows = [(grouped.key_of(row[:width]), *row[width:]) for row in contact_rows]
+    if not grouped.width:  # the group first, as split: none
+        contact_rows = [(None, *row) for row in contact_rows]
     if contact_rows and isinstance(contact_rows[0][1], datetime):  # pragma: no cover - a backend that returns datetimes
         contact_rows = [(g, referred_on.date(), contacted_on, n) for g, referred_on, contacted_on, n in contact_rows]
     # ``working_days_between(a, b)`` is the working days in (a, b]: the difference of a running
@@ -1799,9 +1897,8 @@ def _tallies(
     # Engagement: cases allocated in the period (by the local day of allocation: the buckets are
     # compared with local midnights, so no per-row time zone conversion is needed).
     allocated_buckets = _bucket("allocated_at", buckets, edge=_start_of)
-    for row in (
-        cases.filter(allocated_at__gte=_start_of(start), allocated_at__lt=_start_of(end + timedelta(days=1)))
-        .annotate(
+    for row in _counts(
+        cases.filter(allocated_at__gte=_start_of(start), allocated_at__lt=_start_of(end + timedelta(days=1))).annotate(
             b=allocated_buckets,
             result=_code(
                 When(Q(engaged_on__isnull=False) | Q(status__in=_ENGAGED_STATUSES), then=Value("engaged")),
@@ -1809,10 +1906,9 @@ def _tallies(
                 default="not",
             ),
             **grouped.group("case"),
-        )
-        .order_by()
-        .values(*grouped.keys("result"))
-        .annotate(n=Count("pk"))
+        ),
+        grouped.keys("result"),
+        each=grouped.each,
     ):
         grouped.tally(row).engagement[row["result"]] += row["n"]
 
@@ -1833,7 +1929,7 @@ def _tallies(
     else:
         worked_out = with_exit_and_intake(cases).filter(x__measured_on__range=(start, end))
         exits = [worked_out.annotate(**by_bucket_and_group("x__measured_on"), **exit_codes())]
-    exit_rows = _counts(exits, grouped.keys(), results, hash_joins=True)
+    exit_rows = _counts(exits, grouped.keys(), results, hash_joins=True, each=grouped.each)
     for row in exit_rows:
         tally = grouped.tally(row)
         for code in results:  # an abuse type not counted for an exit has no result ("")
@@ -2153,7 +2249,7 @@ def outcome_figures_compared_each(
     every_split = []
     for dimension, people_by in splits:
         if dimension is None:
-            tallies = counted if not dimensions else _rolled_up_to_none(counted, len(dimensions))
+            tallies = counted if not dimensions else _rolled_up_to_none(counted, apart=len(dimensions) > 1)
         elif len(dimensions) == 1:
             tallies = counted
         else:

@@ -156,7 +156,11 @@ class RiskFact(models.Model):
     rule_version = models.CharField(max_length=16, default="")
 
     class Meta:
-        indexes = [models.Index(fields=["person_id"], name="outcomes_riskfact_person_idx")]
+        indexes = [
+            models.Index(fields=["person_id"], name="outcomes_riskfact_person_idx"),
+            # A year's figures read that year's kept rows (``kpis._risk_levels``), not every case's.
+            models.Index(fields=["engaged_on"], name="outcomes_riskfact_engaged_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Risk ranks of case {self.case_id}"
