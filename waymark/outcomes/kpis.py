@@ -1102,12 +1102,6 @@ class _Grouped:
     def keys(self, *extra: str) -> list[str]:
         return ["b", *self.names, *extra]
 
-    @property
-    def width(self) -> int:
-        """How many columns ``_counts`` gives a row's group in: none unsplit, else one (a
-        dimension's value, or with ``each`` a (dimension's index, value) pair)."""
-        return 1 if self.names else 0
-
     def tally(self, row: dict[str, Any]) -> Tally:
         return self.tallies[(row["b"], row["g"] if self.names else None)]
 
@@ -1226,8 +1220,9 @@ def _counts(
     querysets with the same annotations, whose rows are counted together (UNION ALL).
 
     ``each``: several keys (several dimensions' groups) counted each on its own rather than in
-    combination (``_each_apart``): a row is then one of them's group, as (its index in ``each``, the
-    group), under the name ``each[0]`` (first in a tuple), the others of ``each`` left out."""
+    combination (``_each_apart``): each row then holds the group of one of them, as (that key's
+    index in ``each``, the group), under the name ``each[0]`` (first in a tuple), and the other keys
+    of ``each`` are left out."""
     tallied = tallied or {}
     found_sql = _keyed_together(queryset if isinstance(queryset, list) else [queryset], [*keys, *tallied, *carried])
     if found_sql is None:
@@ -1857,7 +1852,7 @@ def _tallies(
         tuples=True,
         each=grouped.each,
     )
-    if not grouped.width:  # the group first, as split: none
+    if not grouped.names:  # the group first, as when split (with ``each``, a (dimension, group) pair): none
         contact_rows = [(None, *row) for row in contact_rows]
     if contact_rows and isinstance(contact_rows[0][1], datetime):  # pragma: no cover - a backend that returns datetimes
         contact_rows = [(g, referred_on.date(), contacted_on, n) for g, referred_on, contacted_on, n in contact_rows]
