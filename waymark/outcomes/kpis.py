@@ -1480,7 +1480,7 @@ def referred_by_period_and_group_each(
     # Each dimension's counts (counted apart by the database when there are several).
     by_dimension: list[dict[tuple[int, Any], int]] = [{} for _ in distinct]
     for (b, group), tally in grouped.tallies.items():
-        if tally.referred:
+        if tally.referred and by_dimension:  # no dimension asked for: nothing to split
             index, value = group if grouped.each else (0, group)
             by_dimension[index][(b, value)] = tally.referred
     return parts, [by_dimension[distinct.index(dimension)] for dimension in dimensions]
