@@ -73,6 +73,11 @@ class ImportReport:
     def saved(self) -> bool:
         return self.ok and not self.dry_run
 
+    @property
+    def written(self) -> int:
+        """Rows new or changed (a rejected or dry run saved none of them)."""
+        return sum(counts.created + counts.updated for counts in self.counts.values())
+
     def lines(self) -> list[str]:
         out: list[str] = []
         for name, counts in self.counts.items():
@@ -138,15 +143,17 @@ def interchange_import(
     )
 
 
-def refresh_outcome_facts() -> None:
-    """Called at the end of an import that wrote records, from the web (``jobs.run_import_job``)
-    and from the command line (``import_data``). The records it wrote marked their people as
+def refresh_outcome_facts(report: ImportReport) -> None:
+    """Called at the end of an import, from the web (``jobs.run_import_job``) and from the command
+    line (``import_data``); does nothing unless it saved records. The records it wrote marked their people as
     changed (the outcome facts' triggers): their kept facts are worked out again now, so the
     commissioner's figures are quick again at once rather than after the night's refresh. The
     figures are right either way, so a failure here is logged (its type only: a message can carry
     personal data) and left to the daily job; the import stands."""
     from waymark.outcomes.facts import outcome_facts_refresh
 
+    if not (report.saved and report.written):
+        return
     try:
         outcome_facts_refresh()
     except Exception as error:  # any: see above, it never undoes or fails the import

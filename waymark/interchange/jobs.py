@@ -283,7 +283,7 @@ def run_import_job(job_id: str) -> int:
         )
         raise
     progress.close()
-    written = sum(c.created + c.updated for c in report.counts.values())
+    written = report.written
     ImportJob.objects.filter(pk=job.pk).update(
         # The records changed since the dry run (another import, say) and now fail a check.
         status=ImportJob.Status.IMPORTED if report.ok else ImportJob.Status.REJECTED,
@@ -293,8 +293,7 @@ def run_import_job(job_id: str) -> int:
         finished_at=timezone.now(),
         payload="" if report.ok else job.payload,
     )
-    if report.ok and written:
-        refresh_outcome_facts()
+    refresh_outcome_facts(report)
     return written
 
 

@@ -31,5 +31,4 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if not report.ok:
             raise CommandError("Import rejected: nothing was saved.")
-        if report.saved and any(counts.created or counts.updated for counts in report.counts.values()):
-            refresh_outcome_facts()  # as a web import does: a failure is logged and left to the daily job
+        refresh_outcome_facts(report)  # as a web import does: a failure is logged and left to the daily job
