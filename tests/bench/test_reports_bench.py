@@ -82,6 +82,22 @@ def test_it_measures_the_report_pack_and_the_counts_agree(monkeypatch):
     ):
         assert result["pages_ms"][name] > 0
         assert result["ratio_to_duckdb"][name] is not None
+    # Each page against DuckDB counting what it counts: a split page that split, the pack its figures.
+    baselines = result["duckdb_baselines_ms"]
+    assert set(baselines) == {
+        *(f"the split by {by}" for by in ("provider", "contract", "service", "source", "ethnicity")),
+        "the board pack's outcome figures",
+    }
+    split_page = "commissioning outcomes by source, since April 2013"
+    assert result["baseline"][split_page] == "the split by source"
+    assert result["baseline"][reports_bench.PACK] == "the board pack's outcome figures"
+    assert result["baseline"][reports_bench.HOME] == "the totals since April 2013"
+    for name, baseline in (
+        (split_page, "the split by source"),
+        (reports_bench.PACK, "the board pack's outcome figures"),
+    ):
+        assert result["ratio_to_duckdb"][name] == round(result["pages_ms"][name] / baselines[baseline], 1)
+        assert result["ratio_to_totals"][name] == round(result["pages_ms"][name] / result["duckdb_ms"], 1)
 
 
 @pytest.mark.django_db
@@ -159,6 +175,27 @@ def test_the_side_by_side_table_names_each_page_its_ratio_and_the_verdict():
     since = next(line for line in text.splitlines() if line.startswith(reports_bench.SINCE_2013))
     assert home.endswith("FAIL") and "5.0" in home  # 5x DuckDB, though under 100 ms
     assert since.endswith("FAIL") and "600.0" in since  # within 4x, but over 500 ms
+
+
+def test_the_table_names_the_baseline_a_page_is_measured_against():
+    split = "commissioning outcomes by source, since April 2013"
+    volume = {
+        "duckdb_ms": 10.0,
+        "duckdb_baselines_ms": {"the split by source": 30.0},
+        "baseline": {split: "the split by source", reports_bench.HOME: "the totals since April 2013"},
+        "pages_ms": {reports_bench.HOME: 20.0, split: 90.0},
+        "ratio_to_duckdb": {reports_bench.HOME: 2.0, split: 3.0},
+        "queries": {reports_bench.HOME: 20, split: 16},
+        "referred_since_2013": 10,
+        "supported_since_2013": 8,
+        "counts_agree": True,
+        "load_average": [1.0, 1.0, 1.0],
+    }
+    lines = reports_bench.report({"database": "sqlite", "volumes": {"x1": volume, "x10": volume}}).splitlines()
+    assert any(line.startswith("DuckDB, the split by source") and "30.0" in line for line in lines)
+    row = next(line for line in lines if line.startswith(split))
+    assert row.endswith("PASS (against the split by source)")  # 9x the totals, 3x its own counts
+    assert next(line for line in lines if line.startswith(reports_bench.HOME)).endswith("PASS")
 
 
 def test_the_table_warns_when_something_else_was_running():
