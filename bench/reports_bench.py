@@ -17,9 +17,14 @@ PostgreSQL template copy or an SQLite file copy) filled by ``bench.synth.scale_u
    a warm-up (counting its queries), then timed (the median of ``--repeats`` on the demo, of
    ``--scaled-repeats`` at the larger volumes);
 3. exports the tables those figures read (cases, referrals, risk assessments, outcome measures,
-   and the working-day calendar) to Parquet and computes the same KPIs with DuckDB SQL over them;
+   the working-day calendar, and the people, agencies, interventions, services and contracts the
+   splits read their groups from) to Parquet and computes each page's counts with DuckDB SQL over
+   them: the totals since April 2013, each split per quarter and group (``bench.reports_splits``),
+   and the board pack's outcome figures;
 4. checks every count agrees (a mismatch is an error: a ratio over different counts means nothing)
-   and reports each page's time as a ratio to DuckDB's, and counts its queries.
+   and reports each page's time as a ratio to DuckDB counting what that page counts (a split page
+   that split, the board pack its outcome figures, every other page the totals since April 2013),
+   and counts its queries.
 
 It prints the two volumes side by side, writes ``bench/results/reports_<database>.json`` and prints
 that JSON last. Anything that stops it from measuring (no DuckDB, no pyarrow, no database, counts
