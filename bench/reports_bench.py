@@ -261,19 +261,21 @@ def kpi_queries(
         before the groups are unnested, so DuckDB lists groups only for the rows counted."""
         return f"(SELECT * EXCLUDE (g), unnest(g) AS g FROM {name} WHERE {where})" if stacked else name
 
-    abuse_sql = ",\n".join(
-        f"""sum(CASE WHEN i.case_id IS NULL OR coalesce(i.{k}, '') IN ('', 'none') OR coalesce(x.{k}, '') = '' THEN 0
-                   WHEN x.{k} = 'none' OR {frequency.format(col="x." + k)} < {frequency.format(col="i." + k)} THEN 1 ELSE 0 END)
-              AS {k}_better,
-           sum(CASE WHEN i.case_id IS NULL OR coalesce(i.{k}, '') IN ('', 'none') OR coalesce(x.{k}, '') = '' THEN 0 ELSE 1 END)
-              AS {k}_denominator"""
-        for k in ABUSE_KINDS
-    )
-    scale_sql = ",\n".join(
-        f"""sum(CASE WHEN x.{c} > i.{c} THEN 1 ELSE 0 END) AS {c}_better,
-           sum(CASE WHEN x.{c} IS NOT NULL AND i.{c} IS NOT NULL THEN 1 ELSE 0 END) AS {c}_denominator"""
-        for c in ("feeling_safe", "wellbeing", "quality_of_life")
-    )
+    # The change at exit, worked out per exit (a 1 or 0 for each count), then added up: the same
+    # order as ``outcome_counts``' "exit" (each scale's better and denominator, then each abuse type's).
+    per_exit = []
+    for c in ("feeling_safe", "wellbeing", "quality_of_life"):
+        per_exit.append((f"{c}_better", f"CASE WHEN x.{c} > i.{c} THEN 1 ELSE 0 END"))
+        per_exit.append((f"{c}_denominator", f"CASE WHEN x.{c} IS NOT NULL AND i.{c} IS NOT NULL THEN 1 ELSE 0 END"))
+    for k in ABUSE_KINDS:
+        unscored = f"i.case_id IS NULL OR coalesce(i.{k}, '') IN ('', 'none') OR coalesce(x.{k}, '') = ''"
+        lower = f"{frequency.format(col='x.' + k)} < {frequency.format(col='i.' + k)}"
+        per_exit.append(
+            (f"{k}_better", f"CASE WHEN {unscored} THEN 0 WHEN x.{k} = 'none' OR {lower} THEN 1 ELSE 0 END")
+        )
+        per_exit.append((f"{k}_denominator", f"CASE WHEN {unscored} THEN 0 ELSE 1 END"))
+    exit_rows = ", ".join(f"{expression} AS {name}" for name, expression in per_exit)
+    exit_sums = ", ".join(f"sum({name})" for name, _ in per_exit)
     if split:
         referred = f"""SELECT q, g, count(*) FROM (
                          SELECT {keys("received_on")} 1 FROM {rows(referrals, f"received_on BETWEEN {s} AND {e}")}
@@ -332,9 +334,11 @@ def kpi_queries(
                             JOIN {cases} c ON c.id = m.case_id AND c.person_id = m.subject_id),
             x AS (SELECT * FROM client WHERE stage = 'exit' AND measured_on BETWEEN {s} AND {e}),
             i AS (SELECT m.* FROM measures m JOIN cases c ON c.id = m.case_id AND c.person_id = m.subject_id
-                  WHERE m.stage = 'intake')
-            SELECT {keys("x.measured_on", "x.g")} {scale_sql}, {abuse_sql}
-            FROM {rows("x")} x LEFT JOIN i ON i.case_id = x.case_id{by}""",
+                  WHERE m.stage = 'intake'),
+            pairs AS (SELECT x.measured_on{", x.g" if split else ""}, {exit_rows}
+                      FROM x LEFT JOIN i ON i.case_id = x.case_id)
+            SELECT {keys("measured_on")} {exit_sums}
+            FROM {rows("pairs")}{by}""",
     }
 
 
@@ -347,7 +351,6 @@ def _connected(paths: dict[str, Path]) -> Any:
 
 def duckdb_counts(paths: dict[str, Path], start: date, end: date, as_of: date) -> Callable[[], dict[str, Any]]:
     """A function computing the KPIs' counts with DuckDB over the Parquet files (each call reads them)."""
-    _duckdb()
     connection = _connected(paths)
     queries = kpi_queries(start, end, as_of)
 
@@ -376,7 +379,7 @@ def duckdb_split_counts(
     connection = _connected(paths)
     first, last = min(s for s, _ in periods), max(e for _, e in periods)
     queries = reports_splits.split_queries(by, partial(kpi_queries, first, last, as_of), periods)
-    return partial(reports_splits.duckdb_split_counts, connection, queries)
+    return partial(reports_splits.run_split_queries, connection, queries)
 
 
 def duckdb_pack_counts(
@@ -391,8 +394,8 @@ def duckdb_pack_counts(
 
     def run() -> tuple[dict[str, Any], dict[str, Any]]:
         return (
-            reports_splits.duckdb_split_counts(connection, unsplit),
-            reports_splits.in_periods(reports_splits.duckdb_split_counts(connection, split), periods),
+            reports_splits.run_split_queries(connection, unsplit),
+            reports_splits.in_periods(reports_splits.run_split_queries(connection, split), periods),
         )
 
     return run
@@ -540,7 +543,6 @@ def measure(repeats: int) -> dict[str, Any]:
     chosen = period_from_code("all", today)
     assert chosen is not None
     split_periods = [(chosen.start, chosen.end), (year_earlier(chosen.start), year_earlier(chosen.end))]
-    first, last = min(SINCE, split_periods[1][0]), max(today, chosen.end)
     # The board pack's: the financial year to date by quarter, and its quarter and the same quarter a
     # year earlier by every equality characteristic.
     pack_start, pack_end = quarter_dates(year, quarter)

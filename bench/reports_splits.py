@@ -41,7 +41,7 @@ def export_split_tables(write: Callable[[str, Any, list[str]], Path]) -> dict[st
         "people": write(
             "people",
             Person.objects.all(),
-            ["id", "ethnicity", "sex", "date_of_birth", "disability", "gender_identity", "sexual_orientation"],
+            ["id", "ethnicity", "sex", "date_of_birth", "disability", "lgbt", "gender_identity", "sexual_orientation"],
         ),
         "agencies": write("agencies", Agency.objects.all(), ["id", "kind"]),
         "interventions": write(
@@ -136,19 +136,21 @@ def equality_group(key: str, day: str) -> str:
     raise ValueError(f"No DuckDB form of the equality split by {key}.")
 
 
-def equality_views(keys: list[str]) -> tuple[str, str, str]:
+def equality_views(keys: list[str]) -> tuple[str, str, str | None]:
     """(each case, each referral) with ``g`` the list of its groups, one per characteristic in
-    ``keys`` (as "key|group"), and the cases' column of their five ethnic groups (``c``, for the
-    people by group)."""
+    ``keys`` (as "key|group"), and, when the ethnic categories are among them, the cases' column of
+    their five ethnic groups (``c``, for the people by group)."""
 
     def listed(day: str) -> str:
         return "[" + ", ".join(f"'{key}|' || {equality_group(key, day)}" for key in keys) + "]"
 
-    coarse = equality_group("ethnicity", "c.referred_on")
+    # The five ethnic groups' people are counted beside the 19 categories' (``linked_splits``).
+    coarse = "ethnicity_category" in keys
+    group = f", {equality_group('ethnicity', 'c.referred_on')} AS c" if coarse else ""
     return (
-        f"SELECT c.*, {listed('c.referred_on')} AS g, {coarse} AS c FROM cases c LEFT JOIN people p ON p.id = c.person_id",
+        f"SELECT c.*, {listed('c.referred_on')} AS g{group} FROM cases c LEFT JOIN people p ON p.id = c.person_id",
         f"SELECT r.*, {listed('r.received_on')} AS g FROM referrals r LEFT JOIN people p ON p.id = r.subject_id",
-        "c",
+        "c" if coarse else None,
     )
 
 
@@ -214,21 +216,17 @@ def group_views(by: str) -> tuple[str, str, str | None]:
     raise ValueError(f"No DuckDB form of the split by {by}.")
 
 
-def _people_queries(
-    cases: str, periods: list[tuple[date, date]], coarse: str | None, *, stacked: bool = False
-) -> dict[str, str]:
-    """Different people supported per period: per group, everyone, and per coarser group."""
+def _people_query(cases: str, periods: list[tuple[date, date]], coarse: str | None, *, stacked: bool = False) -> str:
+    """Different people supported in each period (a column each), per group, everyone and per
+    coarser group, in one reading (as Waymark counts them: ``kpis._people_counted``)."""
+    within = [f"engaged_on BETWEEN DATE '{start}' AND DATE '{end}'" for start, end in periods]
     rows = f"(SELECT * EXCLUDE (g), unnest(g) AS g FROM ({cases}))" if stacked else f"({cases})"
-    queries = {}
-    for position, (start, end) in enumerate(periods):
-        within = f"engaged_on BETWEEN DATE '{start}' AND DATE '{end}'"
-        queries[f"people {position}"] = f"SELECT g, count(DISTINCT person_id) FROM {rows} WHERE {within} GROUP BY g"
-        queries[f"everyone {position}"] = f"SELECT count(DISTINCT person_id) FROM cases WHERE {within}"
-        if coarse:
-            queries[f"coarse {position}"] = (
-                f"SELECT {coarse} AS k, count(DISTINCT person_id) FROM ({cases}) WHERE {within} GROUP BY k"
-            )
-    return queries
+    counts = ", ".join(f"count(DISTINCT person_id) FILTER (WHERE {w})" for w in within)
+    if coarse:
+        return f"""SELECT GROUPING(g), GROUPING({coarse}), g, {coarse}, {counts} FROM {rows}
+                   WHERE {" OR ".join(within)} GROUP BY GROUPING SETS ((g), (), ({coarse}))"""
+    return f"""SELECT GROUPING(g), 1, g, NULL, {counts} FROM {rows}
+               WHERE {" OR ".join(within)} GROUP BY GROUPING SETS ((g), ())"""
 
 
 def split_queries(
@@ -237,7 +235,7 @@ def split_queries(
     """The KPI queries (``reports_bench.kpi_queries``) over the cases and referrals with their
     groups, counted per quarter and group, and the different people per period and group."""
     cases, referrals, coarse = group_views(by)
-    return {**kpi_queries(f"({cases})", f"({referrals})", split=True), **_people_queries(cases, periods, coarse)}
+    return {**kpi_queries(f"({cases})", f"({referrals})", split=True), "people": _people_query(cases, periods, coarse)}
 
 
 def pack_queries(
@@ -256,11 +254,11 @@ def pack_queries(
     )
     quarters = "CAST(date_trunc('quarter', engaged_on) AS DATE)"
     within = f"engaged_on BETWEEN DATE '{year[0]}' AND DATE '{year[1]}'"
-    unsplit["people 0"] = f"SELECT {quarters} AS q, count(DISTINCT person_id) FROM cases WHERE {within} GROUP BY q"
-    unsplit["everyone 0"] = f"SELECT count(DISTINCT person_id) FROM cases WHERE {within}"
+    unsplit["people by quarter"] = f"""SELECT GROUPING(q), {quarters} AS q, count(DISTINCT person_id) FROM cases
+                                        WHERE {within} GROUP BY GROUPING SETS ((q), ())"""
     cases, referrals, coarse = equality_views(keys)
     split = kpi_queries(first, last, as_of, f"({cases})", f"({referrals})", split=True, stacked=True)
-    return unsplit, {**split, **_people_queries(cases, periods, coarse, stacked=True)}
+    return unsplit, {**split, "people": _people_query(cases, periods, coarse, stacked=True)}
 
 
 def _number(value: Any) -> Any:
@@ -273,19 +271,24 @@ def _group(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def duckdb_split_counts(connection: Any, queries: dict[str, str]) -> dict[str, Any]:
+def run_split_queries(connection: Any, queries: dict[str, str]) -> dict[str, Any]:
     """Run ``split_queries``: {"quarters": {(quarter's first day, group): {kpi: counts}}, "people":
     {(kind, period, group): n}}, with nothing counted left out (as Waymark's tallies leave it out)."""
     quarters: dict[tuple[date, str | None], dict[str, list[Any]]] = {}
     people: dict[tuple[Any, ...], int] = {}
     for name, sql in queries.items():
         rows = connection.execute(sql).fetchall()
-        if name.startswith(("people", "coarse", "everyone")):
-            kind, position = name.split(" ")
-            for row in rows:
-                key = (kind, int(position), None if kind == "everyone" else _group(row[0]))
-                if row[-1]:
-                    people[key] = int(row[-1])
+        if name == "people":  # per group, everyone, per coarser group (``_people_query``)
+            for by_group, by_coarser, g, k, *per_period in rows:
+                kind, key = ("people", g) if not by_group else ("coarse", k) if not by_coarser else ("everyone", None)
+                for position, n in enumerate(per_period):
+                    if n:
+                        people[(kind, position, _group(key))] = int(n)
+            continue
+        if name == "people by quarter":  # per quarter and over the year (``pack_queries``)
+            for over_the_year, q, n in rows:
+                if n:
+                    people[("everyone", 0, None) if over_the_year else ("people", 0, _group(q))] = int(n)
             continue
         for q, g, *counts in rows:
             found = [_number(v) for v in counts]
@@ -332,15 +335,22 @@ def _split_people(figures: list[Any], label: Callable[[Any], str | None]) -> dic
     return people
 
 
+def _merge(into: dict[Any, Any], found: dict[Any, Any]) -> None:
+    """The periods' quarters into one: a quarter two periods share must be counted the same in both."""
+    for key, counts in found.items():
+        if into.setdefault(key, counts) != counts:
+            raise AssertionError(f"The quarter {key} is counted differently in two periods: {into[key]}, {counts}")
+
+
 def waymark_split_counts(by: str, start: date, end: date, as_of: date) -> dict[str, Any]:
     """The same counts as ``duckdb_split_counts`` from what the page counts (``count_splits``)."""
     from waymark.commissioning.dashboard import count_splits
     from waymark.commissioning.dimensions import DIMENSIONS
 
     figures = count_splits(start, end, [DIMENSIONS[by]], as_of=as_of)[by]
-    quarters = {}
+    quarters: dict[tuple[date, str | None], Any] = {}
     for period in figures:
-        quarters.update(_unit_counts(period, as_of, _group))
+        _merge(quarters, _unit_counts(period, as_of, _group))
     return {"quarters": quarters, "people": _split_people(figures, _group)}
 
 
@@ -381,7 +391,7 @@ def waymark_pack_counts(
     for key in counted:
         label = partial(_labelled, key)
         for period in splits[key]:
-            quarters.update(_unit_counts(period, as_of, label))
+            _merge(quarters, _unit_counts(period, as_of, label))
         people.update(_split_people(splits[key], label))
     return unsplit, {"quarters": quarters, "people": people}
 
