@@ -464,11 +464,10 @@ def measure(repeats: int) -> dict[str, Any]:
     from django.urls import reverse
     from django.utils import timezone
 
-    from bench.reports_splits import SPLITS, pack_keys, waymark_pack_counts, waymark_split_counts
+    from bench.reports_splits import SPLITS, pack_keys, waymark_pack_counts, waymark_split_counts, with_year_earlier
     from bench.synth import scaled_factor
     from waymark.accounts.models import User
     from waymark.commissioning.boardpack import EQUALITY, board_pack_content, quarter_dates
-    from waymark.commissioning.dashboard import year_earlier
     from waymark.commissioning.needs import needs_rows
     from waymark.core.dates import financial_year_start
     from waymark.core.startup import settle_after_loading
@@ -542,11 +541,11 @@ def measure(repeats: int) -> dict[str, Any]:
     # The split pages' period ("since April 2013", to the end of this quarter) and a year earlier.
     chosen = period_from_code("all", today)
     assert chosen is not None
-    split_periods = [(chosen.start, chosen.end), (year_earlier(chosen.start), year_earlier(chosen.end))]
+    split_periods = with_year_earlier(chosen.start, chosen.end)
     # The board pack's: the financial year to date by quarter, and its quarter and the same quarter a
     # year earlier by every equality characteristic.
     pack_start, pack_end = quarter_dates(year, quarter)
-    pack_periods = [(pack_start, pack_end), (year_earlier(pack_start), year_earlier(pack_end))]
+    pack_periods = with_year_earlier(pack_start, pack_end)
     pack_year = (date(year, 4, 1), pack_end)
     first, last = min(SINCE, split_periods[1][0], pack_periods[1][0]), max(today, chosen.end)
     baseline_ms: dict[str, float] = {}

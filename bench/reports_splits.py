@@ -22,8 +22,11 @@ from typing import Any
 SPLITS = ("provider", "contract", "service", "source", "ethnicity")
 
 
-class SplitsDiffer(RuntimeError):
-    pass
+def with_year_earlier(start: date, end: date) -> list[tuple[date, date]]:
+    """A period and the same dates a year earlier: the two periods a split page counts."""
+    from waymark.commissioning.dashboard import year_earlier
+
+    return [(start, end), (year_earlier(start), year_earlier(end))]
 
 
 def export_split_tables(write: Callable[[str, Any, list[str]], Path]) -> dict[str, Path]:
@@ -73,7 +76,10 @@ def _quoted(values: Any) -> str:
 
 
 def _or_not_recorded(column: str) -> str:
-    return f"CASE WHEN {column} IS NULL OR {column} IN ('', 'unknown') THEN 'not_recorded' ELSE {column} END"
+    from waymark.people.choices import Sex, YesNoUnknown
+
+    unknown = _quoted(["", Sex.UNKNOWN, YesNoUnknown.UNKNOWN])
+    return f"CASE WHEN {column} IS NULL OR {column} IN ({unknown}) THEN 'not_recorded' ELSE {column} END"
 
 
 def _words(column: str, groups: list[tuple[str, str]], other: str) -> str:

@@ -15,7 +15,6 @@ import time_machine
 from bench import reports_bench, reports_splits
 from tests.factories import AgencyFactory, make_member
 from tests.outcomes.factories import make_assessment, make_case, make_measure, make_person
-from waymark.commissioning.dashboard import year_earlier
 from waymark.commissioning.models import Contract
 from waymark.core.roles import Role
 from waymark.organisations.models import AgencyKind
@@ -134,30 +133,23 @@ def _world(seed: int) -> None:
         for days in (-20, 10, 40, 100):
             if rng.random() < 0.5 and (engaged_on or referred_on) + timedelta(days=days) <= TODAY:
                 make_assessment(person, (engaged_on or referred_on) + timedelta(days=days), rng.choice(LEVELS))
-        if rng.random() < 0.6:
-            make_measure(
-                case,
-                "intake",
-                referred_on,
-                feeling_safe=rng.randrange(1, 6),
-                physical=rng.choice(FREQUENCIES),
-                economic=rng.choice(FREQUENCIES),
-            )
+        if rng.random() < 0.6:  # an intake, and an exit if it has come
             exit_on = referred_on + timedelta(days=rng.randrange(30, 200))
-            if exit_on <= TODAY:
-                make_measure(
-                    case,
-                    "exit",
-                    exit_on,
-                    feeling_safe=rng.randrange(1, 6),
-                    physical=rng.choice(FREQUENCIES),
-                    economic=rng.choice(FREQUENCIES),
-                )
+            for stage, day in (("intake", referred_on), ("exit", exit_on)):
+                if day <= TODAY:
+                    make_measure(
+                        case,
+                        stage,
+                        day,
+                        feeling_safe=rng.randrange(1, 6),
+                        physical=rng.choice(FREQUENCIES),
+                        economic=rng.choice(FREQUENCIES),
+                    )
 
 
 def _periods():
     chosen = period_from_code("all", TODAY)
-    return chosen, [(chosen.start, chosen.end), (year_earlier(chosen.start), year_earlier(chosen.end))]
+    return chosen, reports_splits.with_year_earlier(chosen.start, chosen.end)
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -182,7 +174,7 @@ def test_duckdb_counts_the_board_packs_outcome_figures_as_waymark_does(tmp_path,
 
     _world(seed)
     start, end = quarter_dates(2025, 3)  # October to December 2025: a year earlier holds records too
-    periods = [(start, end), (year_earlier(start), year_earlier(end))]
+    periods = reports_splits.with_year_earlier(start, end)
     year = (date(2025, 4, 1), end)
     keys = reports_splits.pack_keys(EQUALITY)
     assert "ethnicity_category" in keys and "ethnicity" not in keys  # the linked splits counted by the finer
@@ -213,7 +205,7 @@ def test_an_equality_rule_stated_wrongly_is_caught(tmp_path, monkeypatch, key, r
 
     _world(6)
     start, end = quarter_dates(2025, 3)
-    periods = [(start, end), (year_earlier(start), year_earlier(end))]
+    periods = reports_splits.with_year_earlier(start, end)
     year = (date(2025, 4, 1), end)
     paths = reports_bench.export_parquet(tmp_path, FIRST - timedelta(days=1), TODAY, splits=True)
     ours = reports_splits.waymark_pack_counts(year, start, end, TODAY, (key,))
