@@ -19,8 +19,16 @@ from tests.outcomes.factories import make_assessment, make_case, make_measure, m
 from waymark.cases.models import Case
 from waymark.outcomes import facts
 from waymark.outcomes.facts import outcome_facts_differing, outcome_facts_refresh
-from waymark.outcomes.kpis import outcome_figures
-from waymark.outcomes.models import ExitFact, ExitFactsComplete, OutcomeFactStale, OutcomeMeasure, RiskFact
+from waymark.outcomes.kpis import outcome_figures, risk_facts_complete
+from waymark.outcomes.models import (
+    ExitFact,
+    ExitFactsComplete,
+    OutcomeFactStale,
+    OutcomeMeasure,
+    RiskFact,
+    RiskFactsComplete,
+)
+from waymark.referrals.models import Referral
 from waymark.risk.models import RiskAssessment
 
 pytestmark = pytest.mark.django_db
@@ -110,24 +118,118 @@ def test_a_change_after_the_refresh_is_counted_at_once_without_another_refresh(e
     assert outcome_facts_differing() == []
 
 
+def reduced_in_agency(agency):
+    """As ``reduced``, counting one agency's cases: each case joined to its kept row."""
+    found = outcome_figures(
+        date(2025, 4, 1),
+        date(2025, 12, 31),
+        as_of=AS_OF,
+        by="none",
+        cases=Case.objects.filter(agency=agency),
+        referrals=Referral.objects.filter(receiving_agency=agency),
+    )
+    result = found.outcomes()["reduced_risk_within_3_months_rate"]
+    return (result.numerator, result.denominator)
+
+
 def test_a_kept_row_is_read_only_for_the_same_person_day_of_engaging_and_window(engaged_case):
+    """Joined to its case (a scope's figures, or a split's), a kept row is read only while it is the
+    case's own: rows no trigger could have written (the triggers are bypassed by rewriting the kept
+    row itself) are not read, and the case is worked out from the records."""
+    agency = engaged_case.agency
     outcome_facts_refresh()
-    # Rows no trigger could have written (the triggers are bypassed by rewriting the kept row
-    # itself): a row for another person, or another day of engaging, is not read.
-    RiskFact.objects.filter(case_id=engaged_case.pk).update(person_id=make_person(engaged_case.agency).pk)
+    RiskFact.objects.filter(case_id=engaged_case.pk).update(person_id=make_person(agency).pk)
     OutcomeFactStale.objects.all().delete()
-    assert reduced() == (1, 1)
+    assert reduced_in_agency(agency) == (1, 1)
     outcome_facts_refresh()
     RiskFact.objects.filter(case_id=engaged_case.pk).update(engaged_on=ENGAGED - timedelta(days=1), before_rank=0)
-    assert reduced() == (1, 1)
-    # A row kept for another risk window is not read after the setting changes.
+    assert reduced_in_agency(agency) == (1, 1)
+    # A row kept for another risk window is not read after the setting changes, on either path.
     outcome_facts_refresh()
     with override_settings(OUTCOMES_RISK_REDUCTION_WINDOW_DAYS=20):
+        assert not risk_facts_complete(20)
         assert reduced() == (0, 1)  # the medium assessment is 30 days after: outside 20 days
+        assert reduced_in_agency(agency) == (0, 1)
         assert facts.people_without_current_facts(20) == {engaged_case.person_id}
         outcome_facts_refresh()
         assert RiskFact.objects.get(case_id=engaged_case.pk).window_days == 20
+        assert risk_facts_complete(20) and not risk_facts_complete(90)
         assert reduced() == (0, 1)
+
+
+# Once a refresh has kept every engaged case's ranks (``RiskFactsComplete``), the partnership's
+# unsplit figures read the kept rows of unmarked people alone (``kpis._ranks_kept_alone``).
+
+
+def test_a_refresh_records_that_every_engaged_case_has_its_ranks_kept(engaged_case):
+    assert not RiskFactsComplete.objects.exists()
+    outcome_facts_refresh()
+    assert risk_facts_complete(90)
+    # A kept row rewritten around the triggers (high to high: not reduced) is read alone by the
+    # partnership's figures, and still not by a scope's (its day is not the case's).
+    RiskFact.objects.filter(case_id=engaged_case.pk).update(after_rank=F("before_rank"))
+    assert reduced() == (0, 1)
+    RiskFact.objects.filter(case_id=engaged_case.pk).update(engaged_on=ENGAGED + timedelta(days=1))
+    assert reduced() == (0, 1)
+    assert reduced_in_agency(engaged_case.agency) == (1, 1)
+    # Such a row is what the check is for: it names the case.
+    assert outcome_facts_differing() == [engaged_case.pk]
+
+
+def test_once_every_engaged_case_is_kept_each_change_is_counted_at_once_through_its_mark(engaged_case):
+    """The marks keep an unmarked person's kept rows exactly her engaged cases': every kind of
+    change the triggers see, after the refresh and before the next, is counted at once and once."""
+    agency = engaged_case.agency
+    outcome_facts_refresh()
+    assert reduced() == (1, 1)
+
+    # A new engaged case (its insert marks its person): counted from the records.
+    later = make_case(agency=agency, engaged_on=ENGAGED + timedelta(days=3), referred_on=ENGAGED)
+    make_assessment(later.person, ENGAGED, "medium")
+    make_assessment(later.person, ENGAGED + timedelta(days=20), "standard")
+    assert reduced() == (2, 2) == reduced_in_agency(agency)
+    outcome_facts_refresh()
+    assert reduced() == (2, 2)
+
+    # The day of engaging moved out of the period, then back in: its old kept row is not read.
+    Case.objects.filter(pk=later.pk).update(engaged_on=date(2026, 2, 1))
+    assert reduced() == (1, 1)
+    outcome_facts_refresh()
+    Case.objects.filter(pk=later.pk).update(engaged_on=ENGAGED + timedelta(days=3))
+    assert reduced() == (2, 2)
+    outcome_facts_refresh()
+
+    # No longer engaged; then deleted: its kept row is not counted.
+    Case.objects.filter(pk=later.pk).update(engaged_on=None)
+    assert reduced() == (1, 1)
+    outcome_facts_refresh()
+    Case.objects.filter(pk=later.pk).update(engaged_on=ENGAGED + timedelta(days=3))
+    outcome_facts_refresh()
+    Case.objects.filter(pk=later.pk).delete()
+    assert RiskFact.objects.filter(case_id=later.pk).exists()  # until the refresh
+    assert reduced() == (1, 1)
+    outcome_facts_refresh()
+    assert not RiskFact.objects.filter(case_id=later.pk).exists()
+
+    # Moved to another person (high before, standard after: reduced): counted once, as hers.
+    other = make_person(agency)
+    make_assessment(other, ENGAGED - timedelta(days=1), "high")
+    make_assessment(other, ENGAGED + timedelta(days=10), "standard")
+    outcome_facts_refresh()
+    RiskFact.objects.filter(case_id=engaged_case.pk).update(after_rank=F("before_rank"))  # read: not reduced
+    assert reduced() == (0, 1)
+    Case.objects.filter(pk=engaged_case.pk).update(person=other)
+    assert reduced() == (1, 1)
+    # An assessment changed: the ranks worked out again.
+    Case.objects.filter(pk=engaged_case.pk).update(person=engaged_case.person)
+    outcome_facts_refresh()
+    RiskAssessment.objects.filter(person=engaged_case.person, assessed_on=ENGAGED - timedelta(days=2)).update(
+        final_level="standard"
+    )
+    assert reduced() == (0, 1)
+    outcome_facts_refresh()
+    assert reduced() == (0, 1)
+    assert outcome_facts_differing() == []
 
 
 def test_a_kept_row_is_read_for_any_period_holding_its_day_of_engaging(engaged_case):

@@ -27,6 +27,7 @@ from waymark.outcomes.kpis import (
     outcome_figures_compared,
     outcome_figures_compared_each,
     outcomes_from_tally,
+    risk_facts_complete,
     risk_window_days,
     trend,
 )
@@ -365,12 +366,19 @@ def test_query_form_equals_python_definition_at_every_boundary(db):
     build({"cases": cases, "referrals": [(0, 0), (31, 1)]}, providers)
     engaged_on = BASE + timedelta(days=8)
     start, end = BASE, BASE + timedelta(days=120)
-    for as_of in [engaged_on + timedelta(days=risk_window_days() + d) for d in (-1, 0, 1)] + [
-        BASE + timedelta(days=d) for d in (15, 29, 33, 34)
-    ]:
+    days = [engaged_on + timedelta(days=risk_window_days() + d) for d in (-1, 0, 1)]
+    days += [BASE + timedelta(days=d) for d in (15, 29, 33, 34)]
+    for as_of in days:
         python = compute_outcomes(start, end, as_of=as_of, partnership_wide=True)
         assert_same(python, outcome_figures(start, end, as_of=as_of, by="quarter", partnership_wide=True).outcomes())
         assert python["reduced_risk_within_3_months_rate"].denominator or as_of <= engaged_on + timedelta(days=90)
+    # The same with every case's ranks kept and read alone (the window's end decided per day of
+    # engaging in Python: ``kpis._ranks_kept_alone``).
+    outcome_facts_refresh()
+    assert risk_facts_complete(risk_window_days())
+    for as_of in days:
+        python = compute_outcomes(start, end, as_of=as_of, partnership_wide=True)
+        assert_same(python, outcome_figures(start, end, as_of=as_of, by="quarter", partnership_wide=True).outcomes())
     assert compute_outcomes(start, end, as_of=end, partnership_wide=True)[
         "first_contact_within_standard_rate"
     ].numerator

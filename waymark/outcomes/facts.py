@@ -50,12 +50,13 @@ from waymark.outcomes.kpis import (
     current_exit_fact,
     exit_codes,
     exit_results,
+    risk_facts_complete,
     risk_rank_sql,
     risk_window_days,
     rules_version,
     with_exit_and_intake,
 )
-from waymark.outcomes.models import ExitFact, ExitFactsComplete, OutcomeFactStale, RiskFact
+from waymark.outcomes.models import ExitFact, ExitFactsComplete, OutcomeFactStale, RiskFact, RiskFactsComplete
 
 # People worked out per statement: well inside every database's limit on parameters.
 CHUNK = 500
@@ -154,12 +155,16 @@ def outcome_facts_refresh() -> Refreshed:
             _insert_exits(chunk)
         for ids in chunks([mark_id for mark_id, _ in marks], CHUNK):
             OutcomeFactStale.objects.filter(id__in=ids).delete()
-        # Every case with an exit now has a current kept row, but for people marked since the
-        # marks were read: from here the marks keep it so (``ExitFactsComplete``).
-        ExitFactsComplete.objects.exclude(rule_version=rules_version()).delete()
-        ExitFactsComplete.objects.update_or_create(
-            rule_version=rules_version(), defaults={"refreshed_at": timezone.now()}
+        # Every engaged case and every case with an exit now has a current kept row, but for
+        # people marked since the marks were read: from here the marks keep it so
+        # (``RiskFactsComplete``, ``ExitFactsComplete``).
+        now = timezone.now()
+        RiskFactsComplete.objects.exclude(rule_version=rules_version(), window_days=window).delete()
+        RiskFactsComplete.objects.update_or_create(
+            rule_version=rules_version(), window_days=window, defaults={"refreshed_at": now}
         )
+        ExitFactsComplete.objects.exclude(rule_version=rules_version()).delete()
+        ExitFactsComplete.objects.update_or_create(rule_version=rules_version(), defaults={"refreshed_at": now})
     return Refreshed(people=len(people), marks=len(marks))
 
 
@@ -185,24 +190,37 @@ def outcome_facts_differing() -> list[UUID]:
     window = risk_window_days()
     marked = OutcomeFactStale.objects.filter(person_id__isnull=False).values("person_id")
     kept = {
-        case_id: (before, after)
-        for case_id, before, after in RiskFact.objects.filter(window_days=window, rule_version=rules_version())
+        case_id: (person_id, engaged_on, before, after)
+        for case_id, person_id, engaged_on, before, after in RiskFact.objects.filter(
+            window_days=window, rule_version=rules_version()
+        )
         .exclude(person_id__in=marked)
-        .values_list("case_id", "before_rank", "after_rank")
+        .values_list("case_id", "person_id", "engaged_on", "before_rank", "after_rank")
     }
     sql, params, converters, keyed = _engaged_keyed(window, Case.objects.exclude(person_id__in=marked))
     columns, rank_params = risk_rank_sql(keyed["pid"], keyed["eng"], keyed["wend"])
     selected = ", ".join(expression for _, expression in columns)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {keyed['cid']}, {selected} FROM ({sql}) keyed", [*rank_params, *params])  # noqa: S608 (names from the models; values as placeholders)
+        cursor.execute(
+            f"SELECT {keyed['cid']}, {keyed['pid']}, {keyed['eng']}, {selected} FROM ({sql}) keyed",  # noqa: S608 (names from the models; values as placeholders)
+            [*rank_params, *params],
+        )
         found = cursor.fetchall()
-    to_id = [(converter, expression) for index, converter, expression in converters if index == 0]
-    differing = []
-    for case_id, before, after in found:
-        for converter, expression in to_id:
-            case_id = converter(case_id, expression, connection)
-        if case_id in kept and kept[case_id] != (before, after):
-            differing.append(case_id)
+    worked_out = {}
+    for row in found:
+        values = list(row)
+        for index, converter, expression in converters:
+            if index < 3:  # the case, the person and the day of engaging, as Django reads them
+                values[index] = converter(values[index], expression, connection)
+        worked_out[values[0]] = tuple(values[1:])
+    # A kept row read by a report must be its case's as it stands: the same person and day of
+    # engaging, and the same ranks. Once a refresh has kept every engaged case's
+    # (``RiskFactsComplete``), the partnership's figures read the kept rows alone, so a kept row
+    # with no such case, or an unmarked person's engaged case with none, would be counted wrongly.
+    differing = [case_id for case_id, row in kept.items() if worked_out.get(case_id, row) != row]
+    if risk_facts_complete(window):
+        differing += [case_id for case_id in worked_out if case_id not in kept]
+        differing += [case_id for case_id in kept if case_id not in worked_out]
     # The change at exit: every kept row read by a report against the records (its person too: a
     # row kept for another person is not read), and, once a refresh has kept every case's
     # (``ExitFactsComplete``), every exit of an unmarked person without one (no report counts it).

@@ -1577,6 +1577,97 @@ def _risk_levels(
     return columns, [*rank_params, *engaged, window, rules_version()], join  # the parameters in the order they appear
 
 
+def _every_case(cases: QuerySet[Any]) -> bool:
+    """Whether ``cases`` is every case, as the partnership-wide figures count (no condition)."""
+    from waymark.cases.models import Case
+
+    query = cases.query
+    return cases.model is Case and not query.where and not query.is_sliced and query.combinator is None
+
+
+def risk_facts_complete(window: int, using: str = "default") -> bool:
+    """Whether a refresh has kept the ranks of every engaged case by this form of the rules and
+    this risk window (``RiskFactsComplete``). Once true it stays true for this process: a refresh
+    removes only the rows naming another form or window, and both are fixed for a process."""
+    from waymark.outcomes.models import RiskFactsComplete
+
+    return RiskFactsComplete.objects.using(using).filter(rule_version=rules_version(), window_days=window).exists()
+
+
+def _ranks_kept_alone(
+    buckets: list[tuple[date, date]], as_of: date, window: int, cases: QuerySet[Any]
+) -> list[dict[str, Any]]:
+    """The risk rule's counts per (bucket, window open or not, rank before, rank after) of every
+    engaged case, for the partnership's unsplit figures once every engaged case's ranks are kept
+    (``risk_facts_complete``), as ``_counts`` gives them (the group None).
+
+    Two parts, in one statement (marks, kept rows and records from one snapshot): the kept rows of
+    unmarked people, counted per (day of engaging, ranks) from the kept rows alone (no case
+    joined: each kept row carries its day), and the engaged cases of marked people, worked out
+    from the records (``risk_rank_sql``). The marks keep an unmarked person's kept rows exactly her
+    engaged cases' current ones (``RiskFactsComplete``), so the two are every engaged case once.
+    Each day's counts are then put in their bucket here: a few thousand rows since April 2013.
+    (Joined to its kept row, each case cost a search of the kept rows' index; counted per day, the
+    kept rows are read in the order of their index and never sorted.)"""
+    from django.db.models import Count, When
+
+    from waymark.outcomes.models import OutcomeFactStale, RiskFact
+
+    start, end = buckets[0][0], buckets[-1][1]
+    marked = OutcomeFactStale.objects.filter(person_id__isnull=False).values("person_id")
+    kept = (
+        RiskFact.objects.using(cases.db)
+        .filter(engaged_on__range=(start, end), window_days=window, rule_version=rules_version())
+        .exclude(person_id__in=marked)
+        .order_by()
+        .values("engaged_on", "before_rank", "after_rank")
+        .annotate(n=Count("*"))
+    )
+    kept_sql, kept_params = kept.query.sql_with_params()
+    opens = as_of - timedelta(days=window)  # a case engaged on or after it: its window is still open
+    worked = _keyed(
+        engaged_cases(start, end, cases)
+        .filter(person_id__in=marked)
+        .annotate(
+            pid=F("person_id"),
+            eng=F("engaged_on"),
+            wend=AddDays("engaged_on", window),
+            pending=_code(When(engaged_on__gte=opens, then=Value(_WINDOW_OPEN)), default="n"),
+        ),
+        ["pid", "eng", "wend", "pending"],
+    )
+    assert worked is not None  # a filter on a column always selects something
+    worked_sql, worked_params, connection, _ = worked
+    quote = connection.ops.quote_name
+    pid, eng, wend, pending = (f"keyed.{quote(name)}" for name in ("pid", "eng", "wend", "pending"))
+    ((_, before), (_, after)), rank_params = risk_rank_sql(pid, eng, wend)
+    # While the window is open the rule says "pending" whatever came after: not searched for.
+    query = (
+        f"SELECT ranks.eng, ranks.rb, ranks.ra, SUM(ranks.n) FROM ("  # noqa: S608 (Django's SQL, names from the models; values as placeholders)
+        f"SELECT kept.engaged_on AS eng, kept.before_rank AS rb, kept.after_rank AS ra, kept.n AS n FROM ({kept_sql}) kept"
+        f" UNION ALL SELECT {eng}, {before}, CASE WHEN {pending} = '{_WINDOW_OPEN}' THEN NULL ELSE {after} END, 1"
+        f" FROM ({worked_sql}) keyed) ranks GROUP BY ranks.eng, ranks.rb, ranks.ra"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*kept_params, *rank_params, *worked_params])  # in the order they appear
+        found = cursor.fetchall()
+    starts = [s for s, _ in buckets]
+    days: dict[Any, date] = {}
+    counted: Counter[tuple[int, str, Any, Any]] = Counter()
+    for day, before_rank, after_rank, n in found:
+        on = days.get(day)
+        if on is None:
+            on = days[day] = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
+        pending = _WINDOW_OPEN if on >= opens else "n"
+        counted[
+            (bisect_right(starts, on) - 1, pending, before_rank, None if pending == _WINDOW_OPEN else after_rank)
+        ] += n
+    return [
+        {"b": b, "pending": pending, "before": before_rank, "after": after_rank, "n": int(n)}
+        for (b, pending, before_rank, after_rank), n in counted.items()
+    ]
+
+
 # Kept rows are read only while at most this many marks wait for the refresh. Each statement that
 # reads them checks every case's person against the marks (``NOT IN``), which PostgreSQL answers
 # from a hash of the marks only while it fits in memory; past that it would compare every case
@@ -1818,22 +1909,26 @@ def _tallies(
     # index of current assessments per case and side, with no sort.
     window = risk_window_days()
     kept = _kept_rows_usable(cases)
-    engaged = engaged_cases(start, end, cases).annotate(
-        b=_bucket("engaged_on", buckets),
-        pending=_code(When(engaged_on__gte=as_of - timedelta(days=window), then=Value(_WINDOW_OPEN)), default="n"),
-        cid=F("pk"),
-        pid=F("person_id"),
-        eng=F("engaged_on"),
-        wend=AddDays("engaged_on", window),
-        **grouped.group("case"),
-    )
-    for row in _counts(
-        engaged,
-        grouped.keys("pending"),
-        per_row=_risk_levels(window, kept=kept, engaged=(start, end)),
-        carried=("cid", "pid", "eng", "wend"),
-        each=grouped.each,
-    ):
+    if kept and not grouped.names and _every_case(cases) and risk_facts_complete(window, cases.db):
+        risk_rows = _ranks_kept_alone(buckets, as_of, window, cases)
+    else:
+        engaged = engaged_cases(start, end, cases).annotate(
+            b=_bucket("engaged_on", buckets),
+            pending=_code(When(engaged_on__gte=as_of - timedelta(days=window), then=Value(_WINDOW_OPEN)), default="n"),
+            cid=F("pk"),
+            pid=F("person_id"),
+            eng=F("engaged_on"),
+            wend=AddDays("engaged_on", window),
+            **grouped.group("case"),
+        )
+        risk_rows = _counts(
+            engaged,
+            grouped.keys("pending"),
+            per_row=_risk_levels(window, kept=kept, engaged=(start, end)),
+            carried=("cid", "pid", "eng", "wend"),
+            each=grouped.each,
+        )
+    for row in risk_rows:
         tally = grouped.tally(row)
         tally.supported += row["n"]
         tally.risk[risk_result(row["before"], row["after"], pending=row["pending"] == _WINDOW_OPEN)] += row["n"]

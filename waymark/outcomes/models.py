@@ -158,8 +158,13 @@ class RiskFact(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["person_id"], name="outcomes_riskfact_person_idx"),
-            # A year's figures read that year's kept rows (``kpis._risk_levels``), not every case's.
-            models.Index(fields=["engaged_on"], name="outcomes_riskfact_engaged_idx"),
+            # A year's figures read that year's kept rows (``kpis._risk_levels``), not every case's;
+            # the partnership's unsplit figures count them per day and ranks from this index alone,
+            # in its order (``kpis._ranks_kept_alone``: on SQLite, no sort of every row).
+            models.Index(
+                fields=["engaged_on", "before_rank", "after_rank", "window_days", "rule_version", "person_id"],
+                name="outcomes_riskfact_engaged_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -225,3 +230,26 @@ class ExitFactsComplete(models.Model):
 
     def __str__(self) -> str:
         return f"Changes at exit kept for every case by rules {self.rule_version}"
+
+
+class RiskFactsComplete(models.Model):
+    """The form of the rules and the risk window by which a refresh last worked out the kept ranks
+    of every engaged case, and when. From then on the marks keep every unmarked person's kept rows
+    exactly her engaged cases' current ones: a case engaged, moved to another person, re-dated or
+    deleted, or an assessment changed, marks the people concerned in the change's own transaction,
+    and the refresh replaces all of a marked person's rows. So while a row names the current form
+    and window, the partnership's unsplit figures read the kept rows of unmarked people alone,
+    without joining each to its case (``kpis._ranks_kept_alone``); a refresh removes only the
+    rows naming another form or window, so once true it stays true for the process reading it."""
+
+    rule_version = models.CharField(max_length=32)
+    window_days = models.PositiveIntegerField()
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["rule_version", "window_days"], name="outcomes_riskfactscomplete_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Risk ranks kept for every engaged case by rules {self.rule_version}, window {self.window_days} days"
