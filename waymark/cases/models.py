@@ -141,7 +141,13 @@ class Case(VersionedModel, BaseModel):
             # April 2013 on the demo). PostgreSQL hashes the cases instead and does not use it.
             models.Index(fields=["id", "person"], name="cases_client_idx"),
             models.Index(fields=["allocated_at"], name="cases_allocated_at_idx"),
-            models.Index(Coalesce("reopened_on", "referred_on"), name="cases_episode_start_idx"),
+            # First contact's statement groups each episode by its start and the day of first
+            # contact: with the contact in the index too, SQLite reads the entries in order without
+            # a search of the table per case (about a quarter of the statement on the home page at
+            # ten times the demo). PostgreSQL reads the rows from the index's matches either way.
+            models.Index(
+                Coalesce("reopened_on", "referred_on"), models.F("first_contact_at"), name="cases_episode_start_idx"
+            ),
             # The team caseload's "closed at high risk without a MARAC referral in the last 12
             # months": a handful of rows, found without scanning every case the service has closed.
             models.Index(

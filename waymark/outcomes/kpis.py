@@ -1029,18 +1029,20 @@ def local_date(field_name: str, start: date, end: date) -> Any:
     seconds = [int(offset.total_seconds()) for offset in [first, *(offset for _, offset in changes)]]
     if not any(seconds):
         return UtcDate(F(field_name))
-    return UtcDate(_ShiftSeconds(F(field_name), _Segments(F(field_name), edges, seconds)))
+    return _ShiftedDate(F(field_name), _Segments(F(field_name), edges, seconds))
 
 
-class _ShiftSeconds(Func):
-    """SQLite only: a timestamp moved by a number of seconds (an expression; used by ``local_date``)."""
+class _ShiftedDate(Func):
+    """SQLite only: the UTC day of a timestamp moved by a number of seconds (an expression; used by
+    ``local_date``), in one call of SQLite's ``date`` with a modifier (through ``datetime`` first,
+    it cost a sixth more per row)."""
 
-    output_field = DateTimeField()
+    output_field = DateField()
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
         moment, moment_params = compiler.compile(self.source_expressions[0])
         seconds, seconds_params = compiler.compile(self.source_expressions[1])
-        return f"datetime({moment}, ({seconds}) || ' seconds')", [*moment_params, *seconds_params]
+        return f"date({moment}, ({seconds}) || ' seconds')", [*moment_params, *seconds_params]
 
 
 _OFFSETS: dict[tuple[str, int, int], list[tuple[datetime, timedelta]]] = {}
@@ -1393,12 +1395,35 @@ def _due_on(day: date, known: dict[date, date]) -> date:
     return due
 
 
+def _per_bucket_by_day(records: QuerySet[Any], day: str, buckets: list[tuple[date, date]]) -> Counter[int]:
+    """How many of ``records`` (all within the buckets) fall in each bucket of ``day`` (a date
+    field), by the index of the bucket. Counted per day by the database, which reads an index on
+    the day in its order and groups without a sort; each day's count is put in its bucket here (a
+    few hundred days a year). (Bucketed per row, SQLite worked a CASE out for every referral and
+    sorted them: five times as long for this year's referrals at ten times the demo.)"""
+    from django.db.models import Count
+
+    starts = [s for s, _ in buckets]
+    counted: Counter[int] = Counter()
+    for on, n in records.order_by().values(day).annotate(n=Count("*")).values_list(day, "n"):
+        counted[bisect_right(starts, on) - 1] += n  # the buckets are consecutive days
+    return counted
+
+
 def _referred_into(
     grouped: _Grouped, buckets: list[tuple[date, date]], cases: QuerySet[Any], referrals: QuerySet[Any]
 ) -> None:
     """Referred (``referred_records``): referrals by the date received, and imported cases by the
     referral date on the case."""
     start, end = buckets[0][0], buckets[-1][1]
+    if not grouped.names:
+        for records, day in (
+            (referrals.filter(received_on__range=(start, end)), "received_on"),
+            (cases.filter(referral__isnull=True, referred_on__range=(start, end)), "referred_on"),
+        ):
+            for b, n in _per_bucket_by_day(records, day, buckets).items():
+                grouped.tallies[(b, None)].referred += n
+        return
     for row in _counts(
         referrals.filter(received_on__range=(start, end)).annotate(
             b=_bucket("received_on", buckets), **grouped.group("referral")
