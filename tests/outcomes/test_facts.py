@@ -5,6 +5,7 @@ Python definitions with the ranks kept, partly kept and not kept at all."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -17,7 +18,7 @@ from django.test import override_settings
 from tests.factories import AgencyFactory
 from tests.outcomes.factories import make_assessment, make_case, make_measure, make_person
 from waymark.cases.models import Case
-from waymark.outcomes import facts
+from waymark.outcomes import facts, kpis
 from waymark.outcomes.facts import outcome_facts_differing, outcome_facts_refresh
 from waymark.outcomes.kpis import outcome_figures, risk_facts_complete
 from waymark.outcomes.models import (
@@ -476,3 +477,69 @@ def test_a_change_at_exit_kept_by_another_form_of_the_rules_is_not_read(exited_c
     assert feeling_safer() == (1, 1)  # worked out from the records on every database
     outcome_facts_refresh()
     assert ExitFact.objects.get(case_id=exited_case.pk).s_feeling_safe == "better"
+
+
+def test_rows_around_the_triggers_are_named_by_the_check_and_put_right_by_the_refresh(engaged_case):
+    """What the partnership's figures trust once complete: a kept rank no engaged case matches is
+    counted, and an engaged case whose kept row went is not, until the refresh (and the check names
+    both). Kept rows have no triggers of their own, so writing them directly goes around the marks."""
+    outcome_facts_refresh()
+    stray = make_person(engaged_case.agency)
+    OutcomeFactStale.objects.all().delete()
+    orphan = RiskFact.objects.create(
+        case_id=uuid.uuid4(),
+        person_id=stray.pk,
+        engaged_on=ENGAGED,
+        window_days=90,
+        before_rank=2,
+        after_rank=0,
+        rule_version=facts.rules_version(),
+    )
+    assert reduced() == (2, 2)
+    assert reduced_in_agency(engaged_case.agency) == (1, 1)  # joined to its case: not read
+    assert outcome_facts_differing() == [orphan.case_id]
+    outcome_facts_refresh()
+    assert not RiskFact.objects.filter(case_id=orphan.case_id).exists()
+    assert reduced() == (1, 1)
+
+    RiskFact.objects.filter(case_id=engaged_case.pk).delete()
+    assert reduced() == (0, 0)
+    assert outcome_facts_differing() == [engaged_case.pk]
+    outcome_facts_refresh()
+    assert reduced() == (1, 1)
+    assert outcome_facts_differing() == []
+
+
+def test_completeness_is_read_again_in_the_statement(engaged_case, monkeypatch):
+    """A refresh by another form of the rules or window (another process) removes the record after
+    a page decided to read the kept rows alone: the statement then reads none and works every case
+    out, rather than counting nothing for unmarked people."""
+    outcome_facts_refresh()
+    RiskFact.objects.filter(case_id=engaged_case.pk).update(after_rank=F("before_rank"))  # read: not reduced
+    assert reduced() == (0, 1)
+    RiskFactsComplete.objects.all().delete()
+    monkeypatch.setattr(kpis, "risk_facts_complete", lambda window, using="default": True)
+    assert reduced() == (1, 1)  # worked out from the records
+
+
+def test_only_every_case_once_is_read_as_the_partnerships_figures():
+    assert kpis._every_case(Case.objects.all())
+    for scoped in (
+        Case.objects.none(),
+        Case.objects.filter(status="closed"),
+        Case.objects.filter(pk__in=[]),
+        Case.objects.distinct(),
+        Case.objects.annotate(n=F("version")),
+        Case.objects.filter(person__isnull=False),
+        Case.objects.all()[:10],
+        Case.objects.all().union(Case.objects.all()),
+    ):
+        assert not kpis._every_case(scoped), scoped.query
+
+
+def test_days_are_put_in_buckets_only_when_the_buckets_follow_one_another():
+    day = timedelta(days=1)
+    buckets = [(date(2025, 4, 1), date(2025, 6, 30)), (date(2025, 7, 1), date(2025, 9, 30))]
+    assert kpis._consecutive_starts(buckets) == [date(2025, 4, 1), date(2025, 7, 1)]
+    with pytest.raises(ValueError, match="follow one another"):
+        kpis._consecutive_starts([buckets[0], (date(2025, 7, 1) + day, date(2025, 9, 30))])

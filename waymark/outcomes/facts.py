@@ -7,27 +7,34 @@ exit measure joined to the client's intake on the case and classified in nine co
 keeps the two ranks per engaged case and ``ExitFact`` the nine codes per case with an exit, each
 worked out by the rule's own SQL (``kpis.risk_rank_sql``, ``kpis.exit_codes``).
 
-Why a kept row can never make a figure wrong:
+Why a kept row does not make a figure wrong, so long as every change goes through the triggers:
 
 - the database marks a person (``OutcomeFactStale``) whenever one of her assessments, cases or
   outcome measures changes in a way the rules read, by triggers (migrations 0004 and 0005), in the
   change's own transaction: an action, an import, a merge, a retention run, a bulk copy or a
   test's factory alike;
-- a report uses a kept row only for a case whose person has no mark and is the row's person (and,
+- a report uses a kept row only for a person with no mark. Joined to its case (a scope's figures,
+  every split, every change at exit), the row must also be the case's own: the row's person (and,
   for the ranks, the same day of engaging and risk window: ``kpis._risk_levels``,
   ``kpis.exits_kept_and_worked_out``); every other case is worked out from the records, as before.
   One statement reads marks, kept rows and records from one snapshot;
 - ``outcome_facts_refresh`` reads the marks, then works their people's cases out again and deletes
   exactly the marks it read: a change committed meanwhile leaves a mark of its own behind;
-- the refresh also works out every case with an exit and no current kept row, and then records
-  that it did, by this form of the rules (``ExitFactsComplete``): from then on an unmarked person's
-  exits all have current kept rows (an exit added, changed, moved or removed, or a case moved to
-  another person, marks the people concerned), so a report looks for exits without one among
-  marked people only; before the first refresh, or after a release that changed a rule, it looks
-  at every exit.
+- the refresh also works out every case with no current kept row, removes every kept rank no
+  engaged case matches, and then records that it did, by this form of the rules (and risk window:
+  ``RiskFactsComplete``, ``ExitFactsComplete``): from then on an unmarked person's kept rows are
+  exactly her cases' current ones (a case engaged, re-dated, moved or deleted, an exit added,
+  changed, moved or removed, or an assessment changed, marks the people concerned), so a report
+  looks for cases without one among marked people only, and the partnership's unsplit figures
+  read the kept ranks of unmarked people alone, without joining each to its case
+  (``kpis._ranks_kept_alone``); before the first refresh, or after a release that changed a rule,
+  every case is looked at.
 
-So a refresh only makes the reports faster, never different; it runs in the daily jobs and after
-the demo's bulk loads. ``manage.py outcome_facts --check`` compares every kept row with the records.
+So a refresh makes the reports faster, not different. A row written around the triggers (below the
+ORM and the database's own triggers: triggers disabled, a restore without them) is what
+``manage.py outcome_facts --check`` is for: it compares every kept row a report reads with the
+records, and names engaged cases without one. The refresh runs in the daily jobs and after the
+demo's bulk loads.
 """
 
 from __future__ import annotations
@@ -70,6 +77,13 @@ def _current(window: int) -> Any:
         engaged_on=OuterRef("engaged_on"),
         window_days=window,
         rule_version=rules_version(),
+    )
+
+
+def _matching_case() -> Any:
+    """The engaged case a kept rank is of: the row's case, person and day of engaging."""
+    return Case.objects.filter(
+        pk=OuterRef("case_id"), person_id=OuterRef("person_id"), engaged_on=OuterRef("engaged_on")
     )
 
 
@@ -155,6 +169,10 @@ def outcome_facts_refresh() -> Refreshed:
             _insert_exits(chunk)
         for ids in chunks([mark_id for mark_id, _ in marks], CHUNK):
             OutcomeFactStale.objects.filter(id__in=ids).delete()
+        # A kept rank no engaged case matches (its case gone, or no longer this person's or
+        # engaged that day) can only have been left by a change the triggers did not see; the
+        # partnership's figures would count it, so it goes before completeness is recorded.
+        RiskFact.objects.exclude(Exists(_matching_case())).delete()
         # Every engaged case and every case with an exit now has a current kept row, but for
         # people marked since the marks were read: from here the marks keep it so
         # (``RiskFactsComplete``, ``ExitFactsComplete``).

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import statistics
 from bisect import bisect_right
 from collections import Counter, defaultdict
@@ -1395,6 +1396,14 @@ def _due_on(day: date, known: dict[date, date]) -> date:
     return due
 
 
+def _consecutive_starts(buckets: list[tuple[date, date]]) -> list[date]:
+    """The buckets' first days, for finding a day's bucket by bisection: only right when each
+    bucket starts the day after the one before ends (as ``_quarters_of`` gives them)."""
+    if any(later != end + timedelta(days=1) for (_, end), (later, _) in itertools.pairwise(buckets)):
+        raise ValueError("The buckets must follow one another day by day.")
+    return [start for start, _ in buckets]
+
+
 def _per_bucket_by_day(records: QuerySet[Any], day: str, buckets: list[tuple[date, date]]) -> Counter[int]:
     """How many of ``records`` (all within the buckets) fall in each bucket of ``day`` (a date
     field), by the index of the bucket. Counted per day by the database, which reads an index on
@@ -1403,7 +1412,7 @@ def _per_bucket_by_day(records: QuerySet[Any], day: str, buckets: list[tuple[dat
     sorted them: five times as long for this year's referrals at ten times the demo.)"""
     from django.db.models import Count
 
-    starts = [s for s, _ in buckets]
+    starts = _consecutive_starts(buckets)
     counted: Counter[int] = Counter()
     for on, n in records.order_by().values(day).annotate(n=Count("*")).values_list(day, "n"):
         counted[bisect_right(starts, on) - 1] += n  # the buckets are consecutive days
@@ -1603,17 +1612,28 @@ def _risk_levels(
 
 
 def _every_case(cases: QuerySet[Any]) -> bool:
-    """Whether ``cases`` is every case, as the partnership-wide figures count (no condition)."""
+    """Whether ``cases`` is every case, each once, as the partnership-wide figures count: no
+    condition, join, annotation, DISTINCT, slice or combination (anything else is read the other
+    way, each case joined to its kept row)."""
     from waymark.cases.models import Case
 
     query = cases.query
-    return cases.model is Case and not query.where and not query.is_sliced and query.combinator is None
+    return (
+        cases.model is Case
+        and not query.where
+        and not query.is_sliced
+        and query.combinator is None
+        and not query.distinct
+        and not query.annotations
+        and not query.extra
+        and len(query.alias_map) <= 1
+    )
 
 
 def risk_facts_complete(window: int, using: str = "default") -> bool:
     """Whether a refresh has kept the ranks of every engaged case by this form of the rules and
-    this risk window (``RiskFactsComplete``). Once true it stays true for this process: a refresh
-    removes only the rows naming another form or window, and both are fixed for a process."""
+    this risk window (``RiskFactsComplete``): the partnership's unsplit figures then read the kept
+    rows alone (``_ranks_kept_alone``, which asks again in its own statement)."""
     from waymark.outcomes.models import RiskFactsComplete
 
     return RiskFactsComplete.objects.using(using).filter(rule_version=rules_version(), window_days=window).exists()
@@ -1626,39 +1646,43 @@ def _ranks_kept_alone(
     engaged case, for the partnership's unsplit figures once every engaged case's ranks are kept
     (``risk_facts_complete``), as ``_counts`` gives them (the group None).
 
-    Two parts, in one statement (marks, kept rows and records from one snapshot): the kept rows of
-    unmarked people, counted per (day of engaging, ranks) from the kept rows alone (no case
-    joined: each kept row carries its day), and the engaged cases of marked people, worked out
-    from the records (``risk_rank_sql``). The marks keep an unmarked person's kept rows exactly her
-    engaged cases' current ones (``RiskFactsComplete``), so the two are every engaged case once.
+    In one statement (marks, kept rows, the completeness record and the records from one
+    snapshot): the kept rows of unmarked people, counted per (day of engaging, ranks) from the kept
+    rows alone (no case joined: each kept row carries its day), and the engaged cases of marked
+    people, worked out from the records (``risk_rank_sql``). The marks keep an unmarked person's
+    kept rows exactly her engaged cases' current ones (``RiskFactsComplete``), so the two are every
+    engaged case once. The caller chose this form because the record was there; should a refresh
+    by another form of the rules or another window (another process, mid-deployment) have removed
+    it since, the statement sees no record, reads no kept row and works every case out instead (a
+    part the database skips, without reading a row, while the record is there).
     Each day's counts are then put in their bucket here: a few thousand rows since April 2013.
     (Joined to its kept row, each case cost a search of the kept rows' index; counted per day, the
     kept rows are read in the order of their index and never sorted.)"""
-    from django.db.models import Count, When
+    from django.db.models import Count, Exists, When
 
-    from waymark.outcomes.models import OutcomeFactStale, RiskFact
+    from waymark.outcomes.models import OutcomeFactStale, RiskFact, RiskFactsComplete
 
     start, end = buckets[0][0], buckets[-1][1]
     marked = OutcomeFactStale.objects.filter(person_id__isnull=False).values("person_id")
+    complete = Exists(RiskFactsComplete.objects.filter(rule_version=rules_version(), window_days=window))
     kept = (
         RiskFact.objects.using(cases.db)
-        .filter(engaged_on__range=(start, end), window_days=window, rule_version=rules_version())
+        .filter(complete, engaged_on__range=(start, end), window_days=window, rule_version=rules_version())
         .exclude(person_id__in=marked)
         .order_by()
         .values("engaged_on", "before_rank", "after_rank")
         .annotate(n=Count("*"))
     )
-    kept_sql, kept_params = kept.query.sql_with_params()
+    kept_sql, kept_params = kept.query.get_compiler(kept.db).as_sql()
     opens = as_of - timedelta(days=window)  # a case engaged on or after it: its window is still open
-    worked = _keyed(
-        engaged_cases(start, end, cases)
-        .filter(person_id__in=marked)
-        .annotate(
-            pid=F("person_id"),
-            eng=F("engaged_on"),
-            wend=AddDays("engaged_on", window),
-            pending=_code(When(engaged_on__gte=opens, then=Value(_WINDOW_OPEN)), default="n"),
-        ),
+    engaged = engaged_cases(start, end, cases).annotate(
+        pid=F("person_id"),
+        eng=F("engaged_on"),
+        wend=AddDays("engaged_on", window),
+        pending=_code(When(engaged_on__gte=opens, then=Value(_WINDOW_OPEN)), default="n"),
+    )
+    worked = _keyed_together(
+        [engaged.filter(person_id__in=marked), engaged.filter(~complete).exclude(person_id__in=marked)],
         ["pid", "eng", "wend", "pending"],
     )
     assert worked is not None  # a filter on a column always selects something
@@ -1676,7 +1700,7 @@ def _ranks_kept_alone(
     with connection.cursor() as cursor:
         cursor.execute(query, [*kept_params, *rank_params, *worked_params])  # in the order they appear
         found = cursor.fetchall()
-    starts = [s for s, _ in buckets]
+    starts = _consecutive_starts(buckets)
     days: dict[Any, date] = {}
     counted: Counter[tuple[int, str, Any, Any]] = Counter()
     for day, before_rank, after_rank, n in found:

@@ -239,8 +239,8 @@ class RiskFactsComplete(models.Model):
     deleted, or an assessment changed, marks the people concerned in the change's own transaction,
     and the refresh replaces all of a marked person's rows. So while a row names the current form
     and window, the partnership's unsplit figures read the kept rows of unmarked people alone,
-    without joining each to its case (``kpis._ranks_kept_alone``); a refresh removes only the
-    rows naming another form or window, so once true it stays true for the process reading it."""
+    without joining each to its case (``kpis._ranks_kept_alone``, which reads this row in the same
+    statement: a refresh by another form or window removes it with the rows it replaces)."""
 
     rule_version = models.CharField(max_length=32)
     window_days = models.PositiveIntegerField()
