@@ -1415,7 +1415,7 @@ def _per_bucket_by_day(records: QuerySet[Any], day: str, buckets: list[tuple[dat
     starts = _consecutive_starts(buckets)
     counted: Counter[int] = Counter()
     for on, n in records.order_by().values(day).annotate(n=Count("*")).values_list(day, "n"):
-        counted[bisect_right(starts, on) - 1] += n  # the buckets are consecutive days
+        counted[bisect_right(starts, on) - 1] += n
     return counted
 
 
@@ -2004,7 +2004,7 @@ def _tallies(
     # count of working days.
     spanned = [day for _, referred_on, contacted_on, _ in contact_rows for day in (referred_on, contacted_on) if day]
     worked = _working_day_counts(min(spanned), max(spanned)) if spanned else {}
-    starts = [s for s, _ in buckets]
+    starts = _consecutive_starts(buckets)
     known_due = _due_days()
     contacted: Counter[tuple[int, Any, str]] = Counter()
     waited: Counter[tuple[int, Any, int]] = Counter()
@@ -2013,7 +2013,7 @@ def _tallies(
     for g, referred_on, contacted_on, n in contact_rows:
         found = classified.get((referred_on, contacted_on))
         if found is None:
-            b = bisect_right(starts, referred_on) - 1  # the buckets are consecutive days
+            b = bisect_right(starts, referred_on) - 1
             due = _due_on(referred_on, known_due)
             if contacted_on is not None:
                 days = max(0, worked[contacted_on] - worked[referred_on])
