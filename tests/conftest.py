@@ -104,6 +104,12 @@ def shipped_data_after_a_flush(request, django_db_blocker):
     yield
     if _flushes_the_database(request):
         _flushed["since_restore"] = True
+        # Outside a transaction a report reads on the pool's connections, kept open between
+        # reports (waymark.core.parallel_reads): closed, so none is open when the test database is
+        # dropped at the end.
+        from waymark.core.parallel_reads import close_connections
+
+        close_connections()
 
 
 @pytest.fixture(autouse=True)

@@ -97,6 +97,9 @@ if env.str("REPORTS_DATABASE_URL", default=""):
     DATABASES["reports"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
     DATABASES["reports"]["TEST"] = {"MIRROR": "default"}
 REPORTS_FROM_REPLICA = "reports" in DATABASES
+# The statements of one report read side by side on this many connections of their own
+# (waymark.core.parallel_reads): each app process may hold this many more database connections.
+WAYMARK_REPORT_THREADS = env.int("WAYMARK_REPORT_THREADS", default=2)
 DATABASE_ROUTERS = ["waymark.core.db_router.ReportsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -37,6 +37,7 @@ from django.utils import timezone
 from waymark.cases.service_standard import episode_start_expression, first_contact_due_on
 from waymark.cases.states import CaseStatus
 from waymark.core.dates import is_working_day, working_days_between
+from waymark.core.parallel_reads import read_together
 from waymark.outcomes.models import FREQUENCY_ORDER, AbuseKind, Frequency, OutcomeMeasure, Stage
 from waymark.risk.choices import RiskLevel
 
@@ -1105,8 +1106,12 @@ class _Grouped:
     def keys(self, *extra: str) -> list[str]:
         return ["b", *self.names, *extra]
 
+    def key(self, row: dict[str, Any]) -> tuple[int, Any]:
+        """The (bucket, group) of a row of counts."""
+        return (row["b"], row["g"] if self.names else None)
+
     def tally(self, row: dict[str, Any]) -> Tally:
-        return self.tallies[(row["b"], row["g"] if self.names else None)]
+        return self.tallies[self.key(row)]
 
 
 def _rolled_up_to_none(tallies: dict[tuple[int, Any], Tally], *, apart: bool) -> dict[tuple[int, Any], Tally]:
@@ -1419,36 +1424,42 @@ def _per_bucket_by_day(records: QuerySet[Any], day: str, buckets: list[tuple[dat
     return counted
 
 
-def _referred_into(
+def _referred_counts(
     grouped: _Grouped, buckets: list[tuple[date, date]], cases: QuerySet[Any], referrals: QuerySet[Any]
-) -> None:
+) -> list[tuple[tuple[int, Any], int]]:
     """Referred (``referred_records``): referrals by the date received, and imported cases by the
-    referral date on the case."""
+    referral date on the case, as ((bucket, group), count) pairs (``grouped``'s keys; it is only
+    read: the counts are added in by the caller, ``_add_referred``)."""
     start, end = buckets[0][0], buckets[-1][1]
+    found: list[tuple[tuple[int, Any], int]] = []
     if not grouped.names:
         for records, day in (
             (referrals.filter(received_on__range=(start, end)), "received_on"),
             (cases.filter(referral__isnull=True, referred_on__range=(start, end)), "referred_on"),
         ):
-            for b, n in _per_bucket_by_day(records, day, buckets).items():
-                grouped.tallies[(b, None)].referred += n
-        return
-    for row in _counts(
-        referrals.filter(received_on__range=(start, end)).annotate(
-            b=_bucket("received_on", buckets), **grouped.group("referral")
-        ),
-        grouped.keys(),
-        each=grouped.each,
+            found += [((b, None), n) for b, n in _per_bucket_by_day(records, day, buckets).items()]
+        return found
+    for records, source, day in (
+        (referrals.filter(received_on__range=(start, end)), "referral", "received_on"),
+        (cases.filter(referral__isnull=True, referred_on__range=(start, end)), "case", "referred_on"),
     ):
-        grouped.tally(row).referred += row["n"]
-    for row in _counts(
-        cases.filter(referral__isnull=True, referred_on__range=(start, end)).annotate(
-            b=_bucket("referred_on", buckets), **grouped.group("case")
-        ),
-        grouped.keys(),
-        each=grouped.each,
-    ):
-        grouped.tally(row).referred += row["n"]
+        rows = _counts(
+            records.annotate(b=_bucket(day, buckets), **grouped.group(source)), grouped.keys(), each=grouped.each
+        )
+        found += [(grouped.key(row), row["n"]) for row in rows]
+    return found
+
+
+def _add_referred(grouped: _Grouped, counts: list[tuple[tuple[int, Any], int]]) -> None:
+    for key, n in counts:
+        grouped.tallies[key].referred += n
+
+
+def _referred_into(
+    grouped: _Grouped, buckets: list[tuple[date, date]], cases: QuerySet[Any], referrals: QuerySet[Any]
+) -> None:
+    """Referred (``_referred_counts``), added into ``grouped``'s tallies."""
+    _add_referred(grouped, _referred_counts(grouped, buckets, cases, referrals))
 
 
 def referred_by_period(
@@ -1746,9 +1757,13 @@ def _people_counted(
 
     Distinct people do not add up, so each grouping is counted on its own; one query each read
     the engaged cases (and the dimension's joins) again, four to six times on a split's page. Here
-    they are read once into "keyed" and each grouping is a ``GROUP BY`` of it, the groupings
-    joined by ``UNION ALL`` (a first branch that selects nothing gives each column its type, so
-    a grouping without it can select NULL there)."""
+    they are read once into "keyed", and once more into "each" (one row per person and value of
+    every column, with whether she was supported in each period); a grouping is then those rows
+    per person and its own values (one row, supported in a period if in any of them), counted.
+    (A ``COUNT(DISTINCT ...)`` per grouping and period sorted every case once for each: on SQLite
+    about 1.6 times as long for a split's page since April 2013.) The groupings are joined by
+    ``UNION ALL`` (a first branch that selects nothing gives each column its type, so a grouping
+    without it can select NULL there)."""
     first, last = min(s for s, _ in periods), max(e for _, e in periods)
     names = list(columns)
     found = _keyed(
@@ -1760,27 +1775,34 @@ def _people_counted(
     sql, params, connection, converters = found
     quote = connection.ops.quote_name
     period_params: list[Any] = []
-    counts = []
-    for start, end in periods:
+    supported = []
+    for index, (start, end) in enumerate(periods):
         if (start, end) == (first, last):  # every row of "keyed" is in it
-            counts.append("COUNT(DISTINCT keyed.pid)")
+            supported.append(f"1 AS p{index}")
         else:
-            counts.append("COUNT(DISTINCT CASE WHEN keyed.eng >= %s AND keyed.eng <= %s THEN keyed.pid END)")
+            supported.append(f"MAX(CASE WHEN keyed.eng >= %s AND keyed.eng <= %s THEN 1 ELSE 0 END) AS p{index}")
             period_params += [connection.ops.adapt_datefield_value(day) for day in (start, end)]
-    selected = [f"keyed.{quote(name)}" for name in names]
-    branches = [f"SELECT -1, {', '.join([*selected, *('0' for _ in periods)])} FROM keyed WHERE 1 = 0"]  # noqa: S608 (quoted names)
-    more: list[Any] = []
+    flags = [f"p{index}" for index in range(len(periods))]
+    selected = [quote(name) for name in names]
+    every = ", ".join([*(f"keyed.{column}" for column in selected), "keyed.pid"])
+    each = f"SELECT {every}, {', '.join(supported)} FROM keyed GROUP BY {every}"  # noqa: S608 (quoted names, placeholders)
+    branches = [f"SELECT -1, {', '.join([*selected, *('0' for _ in periods)])} FROM each WHERE 1 = 0"]  # noqa: S608 (quoted names)
     for level, grouping in enumerate(groupings):
         chosen = [column if name in grouping else "NULL" for name, column in zip(names, selected, strict=True)]
-        grouped_by = ", ".join(column for name, column in zip(names, selected, strict=True) if name in grouping)
+        grouped_by = [column for name, column in zip(names, selected, strict=True) if name in grouping]
+        if len(grouping) == len(names):  # "each" is already one row per person and these values
+            source = "each"
+        else:
+            per_person = ", ".join(f"MAX({flag}) AS {flag}" for flag in flags)
+            source = f"(SELECT {', '.join([*grouped_by, 'pid'])}, {per_person} FROM each GROUP BY {', '.join([*grouped_by, 'pid'])}) person"  # noqa: S608 (quoted names)
+        sums = ", ".join(f"SUM({flag})" for flag in flags)
         branches.append(
-            f"SELECT {level}, {', '.join([*chosen, *counts])} FROM keyed"  # noqa: S608 (Django's SQL, quoted names, placeholders)
-            + (f" GROUP BY {grouped_by}" if grouped_by else "")
+            f"SELECT {level}, {', '.join([*chosen, sums])} FROM {source}"  # noqa: S608 (quoted names)
+            + (f" GROUP BY {', '.join(grouped_by)}" if grouped_by else "")
         )
-        more += period_params
-    query = f"WITH keyed AS MATERIALIZED ({sql}) {' UNION ALL '.join(branches)}"
+    query = f"WITH keyed AS MATERIALIZED ({sql}), each AS MATERIALIZED ({each}) {' UNION ALL '.join(branches)}"
     with connection.cursor() as cursor:
-        cursor.execute(query, [*params, *more])
+        cursor.execute(query, [*params, *period_params])
         rows = cursor.fetchall()
     found_by: list[dict[tuple[Any, ...], list[int]]] = [{} for _ in groupings]
     for level, *values in rows:
@@ -1939,55 +1961,112 @@ def _tallies(
     dimension: Dimension | Sequence[Dimension] | None,
     risk_only: bool = False,
     headline_only: bool = False,
-) -> dict[tuple[int, Any], Tally]:
+    alongside: Callable[[], Any] | None = None,
+) -> tuple[dict[tuple[int, Any], Tally], Any]:
     """Every KPI's counts per (bucket, dimension value), in seven grouped queries, but not the
     different people supported (counted distinct, so not per bucket: each caller counts them over
-    its own periods, ``_people_counted``). With ``risk_only`` only referred, supported and risk
-    reduced are counted, in three queries: the others count nothing."""
-    from django.db.models import Q, When
+    its own periods, ``_people_counted``, and may pass that count as ``alongside``). With
+    ``risk_only`` only referred, supported and risk reduced are counted, in three queries: the
+    others count nothing. ``headline_only``: those and first contact.
 
-    start, end = buckets[0][0], buckets[-1][1]
+    Each family of KPIs is read by its own statements, which share nothing until their counts are
+    added up here: they are read side by side (``waymark.core.parallel_reads``), the longest
+    first, with ``alongside`` (a read of the same database) among them. The tallies and
+    ``alongside``'s result."""
     grouped = _Grouped(dimension)
-
-    _referred_into(grouped, buckets, cases, referrals)
-
-    # Supported, and risk reduced within the window of engaging: counts per (rank at engagement,
-    # rank after, window over or not), each combination classified by ``risk_result``. The ranks
-    # come from the latest current assessment each side of the day of engaging (``_risk_levels``):
-    # each case's kept ranks where they are current, otherwise a backward read of the covering
-    # index of current assessments per case and side, with no sort.
-    window = risk_window_days()
+    # The kept rows' state is read once, before any family: each family's statement checks the
+    # marks again itself (``_risk_levels``, ``exits_kept_and_worked_out``).
     kept = _kept_rows_usable(cases)
-    if kept and not grouped.names and _every_case(cases) and risk_facts_complete(window, cases.db):
-        risk_rows = _ranks_kept_alone(buckets, as_of, window, cases)
-    else:
-        engaged = engaged_cases(start, end, cases).annotate(
-            b=_bucket("engaged_on", buckets),
-            pending=_code(When(engaged_on__gte=as_of - timedelta(days=window), then=Value(_WINDOW_OPEN)), default="n"),
-            cid=F("pk"),
-            pid=F("person_id"),
-            eng=F("engaged_on"),
-            wend=AddDays("engaged_on", window),
-            **grouped.group("case"),
+    window = risk_window_days()
+    alone = kept and not grouped.names and _every_case(cases) and risk_facts_complete(window, cases.db)
+    families: list[tuple[Callable[[], Any], Callable[[Any], None]]] = []
+    if not (risk_only or headline_only):
+        families.append(
+            (lambda: _exit_rows(grouped, buckets, cases, kept=kept), lambda rows: _add_exits(grouped, rows))
         )
-        risk_rows = _counts(
-            engaged,
-            grouped.keys("pending"),
-            per_row=_risk_levels(window, kept=kept, engaged=(start, end)),
-            carried=("cid", "pid", "eng", "wend"),
-            each=grouped.each,
+    families.append(
+        (
+            lambda: _risk_rows(grouped, buckets, as_of, cases, window=window, kept=kept, alone=alone),
+            lambda rows: _add_risk(grouped, rows),
         )
-    for row in risk_rows:
+    )
+    if alongside is not None:
+        families.append((alongside, lambda _: None))
+    if not risk_only:
+        families.append(
+            (lambda: _contact_counts(grouped, buckets, as_of, cases), lambda found: _add_contact(grouped, found))
+        )
+    if not (risk_only or headline_only):
+        families.append(
+            (lambda: _engagement_rows(grouped, buckets, cases), lambda rows: _add_engagement(grouped, rows))
+        )
+    families.append(
+        (lambda: _referred_counts(grouped, buckets, cases, referrals), lambda found: _add_referred(grouped, found))
+    )
+    found = read_together([read for read, _ in families], using=cases.db)
+    besides = None
+    for (read, add), result in zip(families, found, strict=True):
+        add(result)  # in this thread, in this order: the tallies are not shared with the readers
+        if read is alongside:
+            besides = result
+    return grouped.tallies, besides
+
+
+def _risk_rows(
+    grouped: _Grouped,
+    buckets: list[tuple[date, date]],
+    as_of: date,
+    cases: QuerySet[Any],
+    *,
+    window: int,
+    kept: bool,
+    alone: bool,
+) -> list[dict[str, Any]]:
+    """Supported, and risk reduced within the window of engaging: counts per (rank at engagement,
+    rank after, window over or not), each combination classified by ``risk_result``. The ranks
+    come from the latest current assessment each side of the day of engaging (``_risk_levels``):
+    each case's kept ranks where they are current, otherwise a backward read of the covering
+    index of current assessments per case and side, with no sort. ``alone``: the partnership's
+    unsplit figures with every engaged case's ranks kept (``_ranks_kept_alone``)."""
+    from django.db.models import When
+
+    if alone:
+        return _ranks_kept_alone(buckets, as_of, window, cases)
+    start, end = buckets[0][0], buckets[-1][1]
+    engaged = engaged_cases(start, end, cases).annotate(
+        b=_bucket("engaged_on", buckets),
+        pending=_code(When(engaged_on__gte=as_of - timedelta(days=window), then=Value(_WINDOW_OPEN)), default="n"),
+        cid=F("pk"),
+        pid=F("person_id"),
+        eng=F("engaged_on"),
+        wend=AddDays("engaged_on", window),
+        **grouped.group("case"),
+    )
+    return _counts(
+        engaged,
+        grouped.keys("pending"),
+        per_row=_risk_levels(window, kept=kept, engaged=(start, end)),
+        carried=("cid", "pid", "eng", "wend"),
+        each=grouped.each,
+    )
+
+
+def _add_risk(grouped: _Grouped, rows: list[dict[str, Any]]) -> None:
+    for row in rows:
         tally = grouped.tally(row)
         tally.supported += row["n"]
         tally.risk[risk_result(row["before"], row["after"], pending=row["pending"] == _WINDOW_OPEN)] += row["n"]
-    if risk_only:
-        return grouped.tallies
 
-    # First contact: counts per (episode start, day of first contact), classified and bucketed here
-    # with ``first_contact_due_on`` and ``working_days_between`` once per distinct pair of days
-    # (tens of thousands of pairs since April 2013: read as tuples, added up per bucket, group and
-    # result, and only then into the tallies).
+
+def _contact_counts(
+    grouped: _Grouped, buckets: list[tuple[date, date]], as_of: date, cases: QuerySet[Any]
+) -> tuple[Counter[tuple[int, Any, str]], Counter[tuple[int, Any, int]]]:
+    """First contact: counts per (episode start, day of first contact), classified and bucketed
+    here with ``first_contact_due_on`` and ``working_days_between`` once per distinct pair of days
+    (tens of thousands of pairs since April 2013: read as tuples, added up per bucket, group and
+    result, and only then into the tallies): ({(bucket, group, result): cases}, {(bucket, group,
+    working days waited): cases})."""
+    start, end = buckets[0][0], buckets[-1][1]
     contact_rows = _counts(
         cases.annotate(episode_start=episode_start_expression())
         .filter(episode_start__range=(start, end))
@@ -2025,18 +2104,25 @@ def _tallies(
         contacted[(b, g, result)] += n
         if waited_days is not None:
             waited[(b, g, waited_days)] += n
+    return contacted, waited
+
+
+def _add_contact(grouped: _Grouped, found: tuple[Counter[tuple[int, Any, str]], Counter[tuple[int, Any, int]]]) -> None:
+    contacted, waited = found
     for (b, g, result), n in contacted.items():
         grouped.tallies[(b, g)].contact[result] += n
     for (b, g, days), n in waited.items():
         grouped.tallies[(b, g)].days[days] += n
 
-    if headline_only:
-        return grouped.tallies
 
-    # Engagement: cases allocated in the period (by the local day of allocation: the buckets are
-    # compared with local midnights, so no per-row time zone conversion is needed).
+def _engagement_rows(grouped: _Grouped, buckets: list[tuple[date, date]], cases: QuerySet[Any]) -> list[Any]:
+    """Engagement: cases allocated in the period (by the local day of allocation: the buckets are
+    compared with local midnights, so no per-row time zone conversion is needed)."""
+    from django.db.models import Q, When
+
+    start, end = buckets[0][0], buckets[-1][1]
     allocated_buckets = _bucket("allocated_at", buckets, edge=_start_of)
-    for row in _counts(
+    return _counts(
         cases.filter(allocated_at__gte=_start_of(start), allocated_at__lt=_start_of(end + timedelta(days=1))).annotate(
             b=allocated_buckets,
             result=_code(
@@ -2048,18 +2134,25 @@ def _tallies(
         ),
         grouped.keys("result"),
         each=grouped.each,
-    ):
+    )
+
+
+def _add_engagement(grouped: _Grouped, rows: list[Any]) -> None:
+    for row in rows:
         grouped.tally(row).engagement[row["result"]] += row["n"]
 
-    # Change at exit: each client's exit measure in the period against the client's intake on the
-    # same case (at most one of each per case: the model's constraints), joined, not looked up per
-    # row; the case's kept codes where they are current (``exits_kept_and_worked_out``).
-    results = exit_results()
 
-    # Each exit's nine codes are worked out once a row (in ``_counts``' derived table) and counted
-    # per result outside it: one row per bucket and group. (Counted with a filter per code and
-    # result in one SELECT, every count repeated its code's whole CASE expression, about 45 times
-    # a row; grouped by the nine codes, the combinations ran to thousands of rows.)
+def _exit_rows(grouped: _Grouped, buckets: list[tuple[date, date]], cases: QuerySet[Any], *, kept: bool) -> list[Any]:
+    """Change at exit: each client's exit measure in the period against the client's intake on the
+    same case (at most one of each per case: the model's constraints), joined, not looked up per
+    row; the case's kept codes where they are current (``exits_kept_and_worked_out``).
+
+    Each exit's nine codes are worked out once a row (in ``_counts``' derived table) and counted
+    per result outside it: one row per bucket and group. (Counted with a filter per code and
+    result in one SELECT, every count repeated its code's whole CASE expression, about 45 times
+    a row; grouped by the nine codes, the combinations ran to thousands of rows.)"""
+    start, end = buckets[0][0], buckets[-1][1]
+
     def by_bucket_and_group(day: str) -> dict[str, Any]:
         return {"b": _bucket(day, buckets), **grouped.group("case")}
 
@@ -2068,8 +2161,12 @@ def _tallies(
     else:
         worked_out = with_exit_and_intake(cases).filter(x__measured_on__range=(start, end))
         exits = [worked_out.annotate(**by_bucket_and_group("x__measured_on"), **exit_codes())]
-    exit_rows = _counts(exits, grouped.keys(), results, hash_joins=True, each=grouped.each)
-    for row in exit_rows:
+    return _counts(exits, grouped.keys(), exit_results(), hash_joins=True, each=grouped.each)
+
+
+def _add_exits(grouped: _Grouped, rows: list[Any]) -> None:
+    results = exit_results()
+    for row in rows:
         tally = grouped.tally(row)
         for code in results:  # an abuse type not counted for an exit has no result ("")
             for result, n in row[code].items():
@@ -2078,7 +2175,6 @@ def _tallies(
                         tally.scales[code[2:]][result] += n
                     else:
                         tally.abuse[code[2:]][result] += n
-    return grouped.tallies
 
 
 @dataclass
@@ -2204,7 +2300,11 @@ def outcome_figures(
     # them): the quarters are the units the disclosure rule is applied to.
     buckets = _quarters_of(start, end)
     same = [(s, e) for _, s, e, _ in parts] == buckets
-    tallies = _tallies(
+    # Different people: per part (when there is more than one, or the parts are the quarters:
+    # then each quarter's tally, and so its unit, holds them), per group over the whole period,
+    # and everyone (for a split), all from one query, read alongside the tallies.
+    by_part = len(parts) > 1 or (same and by != "none")
+    tallies, (per_part, per_group, everyone) = _tallies(
         buckets,
         as_of=as_of,
         cases=cases,
@@ -2212,13 +2312,9 @@ def outcome_figures(
         dimension=dimension,
         risk_only=risk_only,
         headline_only=headline_only,
-    )
-    # Different people: per part (when there is more than one, or the parts are the quarters:
-    # then each quarter's tally, and so its unit, holds them), per group over the whole period,
-    # and everyone (for a split), all from one query.
-    by_part = len(parts) > 1 or (same and by != "none")
-    per_part, per_group, everyone = _people_of(
-        [(s, e) for _, s, e, _ in parts], cases, dimension, by_part=by_part, everyone=dimension is not None
+        alongside=lambda: _people_of(
+            [(s, e) for _, s, e, _ in parts], cases, dimension, by_part=by_part, everyone=dimension is not None
+        ),
     )
     if same:
         for (index, g), n in per_part.items():
@@ -2370,13 +2466,6 @@ def outcome_figures_compared_each(
     for dimension, _ in splits:
         if dimension is not None and dimension not in dimensions:
             dimensions.append(dimension)
-    counted = _tallies(
-        buckets,
-        as_of=as_of,
-        cases=cases,
-        referrals=referrals,
-        dimension=dimensions[0] if len(dimensions) == 1 else dimensions or None,
-    )
     columns: dict[str, Any] = {f"g{i}": d.value(d.case_path) for i, d in enumerate(dimensions)}
     coarser: list[Dimension] = []
     for _, people_by in splits:
@@ -2384,7 +2473,15 @@ def outcome_figures_compared_each(
             coarser.append(people_by)
     columns.update({f"c{j}": d.value(d.case_path) for j, d in enumerate(coarser)})
     groupings: list[tuple[str, ...]] = [(), *((name,) for name in columns)]
-    people = dict(zip(groupings, _people_counted(list(periods), cases, columns, groupings), strict=True))
+    counted, people_found = _tallies(
+        buckets,
+        as_of=as_of,
+        cases=cases,
+        referrals=referrals,
+        dimension=dimensions[0] if len(dimensions) == 1 else dimensions or None,
+        alongside=lambda: _people_counted(list(periods), cases, columns, groupings),
+    )
+    people = dict(zip(groupings, people_found, strict=True))
     every_split = []
     for dimension, people_by in splits:
         if dimension is None:

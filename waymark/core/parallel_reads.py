@@ -1,0 +1,131 @@
+"""Independent read-only statements of one report, run side by side on their own connections.
+
+A report such as the outcome figures split by provider since April 2013 is several statements
+(referrals, risk, first contact, engagement, exits, different people), each a scan, join and
+sort of hundreds of thousands of rows that share nothing until their counts are added up. One
+after another they keep one core busy; on their own connections, on a small pool of threads
+(``settings.WAYMARK_REPORT_THREADS``), the database works on several at once. Both drivers
+release Python's lock while the database works, so the threads run in parallel where it matters.
+
+Only where it is sound:
+- never inside a transaction of the caller's connection (``in_atomic_block``): another connection
+  would not see what that transaction has written or is about to (a test's data, a write made
+  earlier in the same block), so the statements run in order on the caller's connection instead;
+- never from a pool thread itself (a task that asks for more runs them in order: no thread ever
+  waits for a place in the pool it holds);
+- each statement is read-only and already read its records from one snapshot of its own; the
+  statements of a report never shared one (the connection is in autocommit), so reading them on
+  several connections changes nothing that a reader could rely on.
+
+Each pool thread keeps its connection between tasks, as a connection pool does, and checks it
+still works before each task (closing one that does not; the next statement opens another). A
+connection made for each task (``CONN_MAX_AGE`` is 0 by default) cost more than the reads it
+shared out on a short report: a new connection, then every page read again into an empty cache
+(the home page a fifth slower at ten times the demo). ``close_connections`` closes them (a test
+database about to be dropped). Statements logged on the caller's connection (``DEBUG``, a test's or
+the bench's ``CaptureQueriesContext``) include the pool's: each task's are copied to the caller's
+log, so a page's query count is the same either way.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.db import connections
+
+T = TypeVar("T")
+
+_pool: ThreadPoolExecutor | None = None
+_pool_size = 0
+_pool_owner: int | None = None  # the process that made the pool (a forked worker makes its own)
+_pool_lock = threading.Lock()
+_in_pool = threading.local()
+
+
+def _threads() -> int:
+    return max(1, int(getattr(settings, "WAYMARK_REPORT_THREADS", 1)))
+
+
+def _the_pool() -> ThreadPoolExecutor:
+    global _pool, _pool_size, _pool_owner
+    with _pool_lock:
+        if _pool is None or _pool_owner != os.getpid() or _pool_size != _threads():
+            if _pool is not None and _pool_owner == os.getpid():  # the setting changed (a test)
+                _close_and_end(_pool, _pool_size)
+            _pool_size = _threads()
+            _pool = ThreadPoolExecutor(max_workers=_pool_size, thread_name_prefix="waymark-reads")
+            _pool_owner = os.getpid()
+        return _pool
+
+
+def _close_and_end(pool: ThreadPoolExecutor, size: int) -> None:
+    """Every thread of ``pool`` closes its connections, then the pool ends. Each of ``size``
+    tasks waits for the others at a barrier, so each runs on a thread of its own."""
+    barrier = threading.Barrier(size)
+
+    def close() -> None:
+        connections.close_all()
+        barrier.wait(timeout=30)
+
+    for future in [pool.submit(close) for _ in range(size)]:
+        future.result()
+    pool.shutdown(wait=True)
+
+
+def close_connections() -> None:
+    """Closes the pool threads' connections (and ends the pool: the next report makes another)."""
+    global _pool
+    with _pool_lock:
+        if _pool is not None and _pool_owner == os.getpid():
+            _close_and_end(_pool, _pool_size)
+        _pool = None
+
+
+def run_in_parallel(using: str) -> bool:
+    """Whether ``read_together`` would run its tasks side by side on the database ``using``."""
+    return _threads() > 1 and not getattr(_in_pool, "active", False) and not connections[using].in_atomic_block
+
+
+def _task(function: Callable[[], T], using: str, logged: bool) -> tuple[T, list[dict[str, Any]]]:
+    """One task on a pool thread: its result and the statements it ran (when the caller logs them)."""
+    _in_pool.active = True
+    connection = connections[using]
+    if connection.connection is not None and not connection.is_usable():
+        connection.close()  # dropped since the last task (a restart, an idle timeout): opened again
+    try:
+        connection.force_debug_cursor = logged
+        connection.queries_log.clear()  # this task's statements only (the log keeps the last 9,000)
+        result = function()
+        return result, list(connection.queries_log) if logged else []
+    finally:
+        _in_pool.active = False
+        connection.force_debug_cursor = False
+
+
+def read_together(tasks: Sequence[Callable[[], T]], *, using: str) -> list[T]:
+    """Each task's result, in the order given. The tasks read the database ``using`` and nothing
+    else: they write nothing and touch no shared state (each returns what it found; the caller
+    puts the results together). Side by side when ``run_in_parallel``, otherwise one after
+    another on the caller's connection. The pool starts them in the order given: put the longest
+    first, or one long task started last keeps the report waiting while the other threads are
+    idle. An error in any task is raised here, after every task has ended."""
+    if len(tasks) < 2 or not run_in_parallel(using):
+        return [task() for task in tasks]
+    caller = connections[using]
+    logged = caller.queries_logged
+    futures = [_the_pool().submit(_task, task, using, logged) for task in tasks]
+    # Every one waited for before anything is raised, so none is still reading when this returns.
+    failures = [error for future in futures if (error := future.exception()) is not None]
+    if failures:
+        raise failures[0]
+    results = []
+    for future in futures:
+        result, ran = future.result()
+        caller.queries_log.extend(ran)
+        results.append(result)
+    return results
