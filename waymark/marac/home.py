@@ -50,11 +50,18 @@ def _percent(rate: Any) -> str:
     return "no cases" if rate is None else f"{rate:.0%}"
 
 
-@register(Role.COMMISSIONER, Role.PARTNERSHIP_LEAD, Role.MARAC_COORDINATOR)
-def marac_performance_panel(user: User) -> Panel:
+def _heard_this_and_last_year() -> tuple[Any, Any, dict[Any, Any]]:
+    """The panel's one long read (both rules over every victim heard this financial year and last),
+    read while the home page's other panels are built (``register``'s ``reads``): the two years
+    and the tallies, so the panel counts the years that were read even across midnight."""
     this_year = period_of(timezone.localdate(), "financial-year")
     last_year = period_of(this_year.start - timedelta(days=1), "financial-year")
-    tallies = heard_tallies_between(last_year.start, this_year.end)
+    return this_year, last_year, heard_tallies_between(last_year.start, this_year.end)
+
+
+@register(Role.COMMISSIONER, Role.PARTNERSHIP_LEAD, Role.MARAC_COORDINATOR, reads=_heard_this_and_last_year)
+def marac_performance_panel(user: User, heard: tuple[Any, Any, dict[Any, Any]]) -> Panel:
+    this_year, last_year, tallies = heard
     years = marac_performance(last_year.start, this_year.end, tallies=tallies)
     if not sees_raw_figures(user):  # commissioners and the partnership lead: as the reports page shows them
         years = protect_years(years, marac_performance(last_year.start, this_year.end, "quarter", tallies=tallies))
