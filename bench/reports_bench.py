@@ -56,6 +56,9 @@ TARGET_HOME_MS = 100.0
 # does on a busy machine: on 2 cores its demo counts took 74-82 ms idle and 114-151 ms beside a
 # test suite or another bench, which made every ratio look about half again better than it was.
 BUSY_LOAD = 2.5
+# On the demo: issue 14 sets it against "since April 2013 takes about 4 seconds" on the demo. At ten
+# times the volume DuckDB itself takes longer than 500 ms to count those figures (about 0.83 s on
+# this machine), so there the page is held to the ratio alone.
 TARGET_SINCE_2013_MS = 500.0
 
 
@@ -729,18 +732,18 @@ def report(result: dict[str, Any]) -> str:
         )
     for name in names:
         cells, verdicts = "", []
-        for v in volumes.values():
+        for label, v in volumes.items():
             ms, ratio = v["pages_ms"][name], v["ratio_to_duckdb"][name]
             cells += f"{ms:>12}{ratio:>7}{v['queries'].get(name, ''):>5}"
             verdicts.append(ratio is not None and ratio <= TARGET_RATIO)
             if name == HOME:
                 verdicts.append(ms < TARGET_HOME_MS)
-            if name == SINCE_2013:
+            if name == SINCE_2013 and label == "x1":
                 verdicts.append(ms < TARGET_SINCE_2013_MS)
         target = f"<={TARGET_RATIO:g}x" + (
             f", <{TARGET_HOME_MS:g} ms"
             if name == HOME
-            else f", <{TARGET_SINCE_2013_MS:g} ms"
+            else f", <{TARGET_SINCE_2013_MS:g} ms on the demo"
             if name == SINCE_2013
             else ""
         )

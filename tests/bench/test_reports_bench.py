@@ -174,7 +174,13 @@ def test_the_side_by_side_table_names_each_page_its_ratio_and_the_verdict():
     home = next(line for line in text.splitlines() if line.startswith(reports_bench.HOME))
     since = next(line for line in text.splitlines() if line.startswith(reports_bench.SINCE_2013))
     assert home.endswith("FAIL") and "5.0" in home  # 5x DuckDB, though under 100 ms
-    assert since.endswith("FAIL") and "600.0" in since  # within 4x, but over 500 ms
+    assert since.endswith("FAIL") and "600.0" in since  # within 4x, but over 500 ms on the demo
+    # At ten times the demo "since April 2013" is held to the ratio alone (DuckDB itself takes longer
+    # than 500 ms there); on the demo to both.
+    quick = {**volume, "pages_ms": {**volume["pages_ms"], reports_bench.SINCE_2013: 400.0}}
+    text = reports_bench.report({"database": "sqlite", "volumes": {"x1": quick, "x10": volume}})
+    since = next(line for line in text.splitlines() if line.startswith(reports_bench.SINCE_2013))
+    assert since.endswith("PASS")
 
 
 def test_the_table_names_the_baseline_a_page_is_measured_against():

@@ -53,8 +53,8 @@ def test_people_of_each_period_and_group_are_counted_distinct(world, key):
     dimension = DIMENSIONS[key]
     with CaptureQueriesContext(connection) as captured:
         now, before = outcome_figures_compared([NOW, BEFORE], dimension=dimension, partnership_wide=True)
-    # One query for all: the one that reads each person's engaged cases per group ("each").
-    assert sum("each AS MATERIALIZED" in q["sql"] for q in captured.captured_queries) == 1
+    # One query for all: the one that reads each person's engaged cases per group ("per_value").
+    assert sum("per_value AS MATERIALIZED" in q["sql"] for q in captured.captured_queries) == 1
     for figures, (start, end) in ((now, NOW), (before, BEFORE)):
         expected = by_hand(dimension, start, end)
         assert {g: figures.outcomes(g)["people_supported"].value for g in figures.groups if g in expected} == expected

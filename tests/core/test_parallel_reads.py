@@ -40,13 +40,58 @@ def test_inside_a_transaction_the_reads_run_in_order_on_the_callers_connection()
 def test_outside_a_transaction_each_read_runs_on_a_pool_thread_that_sees_committed_records():
     make_case(agency=AgencyFactory(), person=make_person(AgencyFactory()))
     assert run_in_parallel("default")
-    found = read_together([_thread_and_cases, lambda: "second", _thread_and_cases], using="default")
-    assert [cases for _, cases in (found[0], found[2])] == [1, 1]
-    assert found[1] == "second"  # in the order given, whichever ended first
-    assert all(name.startswith("waymark-reads") for name, _ in (found[0], found[2]))
-    with transaction.atomic():  # and never inside one
+    second_ended = threading.Event()
+
+    def first() -> tuple[str, int]:  # ends after the second has
+        assert second_ended.wait(5)
+        return _thread_and_cases()
+
+    def second() -> tuple[str, int]:
+        try:
+            return _thread_and_cases()
+        finally:
+            second_ended.set()
+
+    found = read_together([first, second], using="default")
+    assert [cases for _, cases in found] == [1, 1]  # in the order given, not the order they ended
+    assert all(name.startswith("waymark-reads") for name, _ in found) and found[0][0] != found[1][0]
+    with transaction.atomic():  # and never inside a transaction
         assert not run_in_parallel("default")
-        assert read_together([_thread_and_cases], using="default")[0][0] == threading.current_thread().name
+        assert read_together([_thread_and_cases] * 2, using="default")[0][0] == threading.current_thread().name
+    transaction.set_autocommit(False)  # nor one begun without a block
+    try:
+        assert not run_in_parallel("default")
+    finally:
+        transaction.set_autocommit(True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_runs_in_the_callers_context_so_a_reports_read_goes_to_the_reports_database():
+    from waymark.core.db_router import _reading_reports, reading_reports
+
+    def reporting() -> bool:
+        return _reading_reports.get()
+
+    with reading_reports():
+        found = read_together([reporting, reporting], using="default")
+    assert found == [True, True]
+    assert read_together([reporting, reporting], using="default") == [False, False]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_while_the_pool_works_for_someone_else_a_report_reads_in_order_on_its_own_connection():
+    from waymark.core import parallel_reads
+
+    release = threading.Event()
+    elsewhere = parallel_reads._submit([lambda: release.wait(5)], "default")  # another request's read
+    assert elsewhere is not None
+    try:
+        names = [name for name, _ in read_together([_thread_and_cases] * 2, using="default")]
+        assert names == [threading.current_thread().name] * 2  # not queued behind it
+    finally:
+        release.set()
+        elsewhere[0].result()
+    assert all(n.startswith("waymark-reads") for n, _ in read_together([_thread_and_cases] * 2, using="default"))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -148,13 +193,38 @@ def test_the_pools_connections_stay_open_between_reports_work_after_a_drop_and_a
     read_together([Case.objects.count, Case.objects.count], using="default")
     assert _sessions() > alone  # kept for the next report
 
+    each_thread = threading.Barrier(2)  # one task a thread: each thread's connection dropped
+
     def dropped() -> None:  # as a server restart or an idle timeout leaves it
+        each_thread.wait(5)
         connections["default"].connection.close()
 
     read_together([dropped, dropped], using="default")
     assert read_together([Case.objects.count, Case.objects.count], using="default") == [0, 0]
     close_connections()
     assert _sessions() == alone
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pool_threads_connection_is_kept_for_a_while_and_then_opened_again(monkeypatch):
+    from waymark.core import parallel_reads
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's in-memory test database keeps its one connection however it is closed")
+    each_thread = threading.Barrier(2)
+
+    def connection_of_this_thread() -> tuple[str, int]:
+        each_thread.wait(5)
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")  # the server's process for this connection
+            return threading.current_thread().name, cursor.fetchone()[0]
+
+    close_connections()
+    first = dict(read_together([connection_of_this_thread] * 2, using="default"))
+    assert dict(read_together([connection_of_this_thread] * 2, using="default")) == first  # kept
+    monkeypatch.setattr(parallel_reads, "POOL_CONNECTION_SECONDS", -1.0)
+    again = dict(read_together([connection_of_this_thread] * 2, using="default"))
+    assert again.keys() == first.keys() and all(again[name] != first[name] for name in first)  # opened again
 
 
 @pytest.mark.django_db

@@ -839,7 +839,8 @@ def _counted_result(key: str, family: str, counts: Counter[str], labels: dict[st
     numerator = sum(n for code, n in counts.items() if code in _COUNTED[family])
     denominator = sum(n for code, n in counts.items() if code in _IN_DENOMINATOR[family])
     excluded = sum(n for code, n in counts.items() if code not in _IN_DENOMINATOR[family])
-    breakdown = {labels[code]: n for code, n in counts.items() if n}
+    # In the labels' order, not the order the database happened to return the counts in.
+    breakdown = {label: counts[code] for code, label in labels.items() if counts.get(code)}
     return KpiResult(key, _rate(numerator, denominator), numerator, denominator, breakdown, excluded=excluded)
 
 
@@ -890,7 +891,7 @@ def outcomes_from_tally(tally: Tally, start: date, end: date, as_of: date) -> Ou
         _rate(ceased_or_reduced, denominator),
         ceased_or_reduced,
         denominator,
-        {ABUSE_RESULTS[code]: n for code, n in abuse_total.items() if n},
+        {label: abuse_total[code] for code, label in ABUSE_RESULTS.items() if abuse_total.get(code)},
     )
     return Outcomes(start=start, end=end, as_of=as_of, kpis=kpis, abuse=abuse_rows)
 
@@ -1757,7 +1758,7 @@ def _people_counted(
 
     Distinct people do not add up, so each grouping is counted on its own; one query each read
     the engaged cases (and the dimension's joins) again, four to six times on a split's page. Here
-    they are read once into "keyed", and once more into "each" (one row per person and value of
+    they are read once into "keyed", and once more into "per_value" (one row per person and value of
     every column, with whether she was supported in each period); a grouping is then those rows
     per person and its own values (one row, supported in a period if in any of them), counted.
     (A ``COUNT(DISTINCT ...)`` per grouping and period sorted every case once for each: on SQLite
@@ -1785,22 +1786,24 @@ def _people_counted(
     flags = [f"p{index}" for index in range(len(periods))]
     selected = [quote(name) for name in names]
     every = ", ".join([*(f"keyed.{column}" for column in selected), "keyed.pid"])
-    each = f"SELECT {every}, {', '.join(supported)} FROM keyed GROUP BY {every}"  # noqa: S608 (quoted names, placeholders)
-    branches = [f"SELECT -1, {', '.join([*selected, *('0' for _ in periods)])} FROM each WHERE 1 = 0"]  # noqa: S608 (quoted names)
+    per_value = f"SELECT {every}, {', '.join(supported)} FROM keyed GROUP BY {every}"  # noqa: S608 (quoted names, placeholders)
+    branches = [f"SELECT -1, {', '.join([*selected, *('0' for _ in periods)])} FROM per_value WHERE 1 = 0"]  # noqa: S608 (quoted names)
     for level, grouping in enumerate(groupings):
         chosen = [column if name in grouping else "NULL" for name, column in zip(names, selected, strict=True)]
         grouped_by = [column for name, column in zip(names, selected, strict=True) if name in grouping]
-        if len(grouping) == len(names):  # "each" is already one row per person and these values
-            source = "each"
+        if set(grouping) == set(names):  # "per_value" is already one row per person and these values
+            source = "per_value"
         else:
             per_person = ", ".join(f"MAX({flag}) AS {flag}" for flag in flags)
-            source = f"(SELECT {', '.join([*grouped_by, 'pid'])}, {per_person} FROM each GROUP BY {', '.join([*grouped_by, 'pid'])}) person"  # noqa: S608 (quoted names)
+            source = f"(SELECT {', '.join([*grouped_by, 'pid'])}, {per_person} FROM per_value GROUP BY {', '.join([*grouped_by, 'pid'])}) person"  # noqa: S608 (quoted names)
         sums = ", ".join(f"SUM({flag})" for flag in flags)
         branches.append(
             f"SELECT {level}, {', '.join([*chosen, sums])} FROM {source}"  # noqa: S608 (quoted names)
             + (f" GROUP BY {', '.join(grouped_by)}" if grouped_by else "")
         )
-    query = f"WITH keyed AS MATERIALIZED ({sql}), each AS MATERIALIZED ({each}) {' UNION ALL '.join(branches)}"
+    query = (
+        f"WITH keyed AS MATERIALIZED ({sql}), per_value AS MATERIALIZED ({per_value}) {' UNION ALL '.join(branches)}"
+    )
     with connection.cursor() as cursor:
         cursor.execute(query, [*params, *period_params])
         rows = cursor.fetchall()
