@@ -13,12 +13,12 @@ from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from tests.factories import AgencyFactory, make_member
+from tests.marac.meeting_fixtures import two_years_of_hearings
 from tests.outcomes.factories import make_case, make_person
 from waymark.cases.models import Case
 from waymark.commissioning.dimensions import DIMENSIONS
 from waymark.core.parallel_reads import close_connections, read_ahead, read_together, run_in_parallel
 from waymark.core.roles import Role
-from waymark.marac.models import MaracCase, MaracMeeting
 from waymark.organisations.models import AgencyKind
 from waymark.outcomes.kpis import outcome_figures, outcome_figures_compared
 
@@ -262,21 +262,6 @@ def test_a_read_ahead_runs_on_the_pool_while_the_caller_works_and_logs_its_state
     assert len(counts) == 2  # the caller's and the read's, the read's once however often asked
 
 
-def _marac_history() -> None:
-    """Victims heard last financial year, two of them again this year (repeats under the local rule)."""
-    victims = [make_person(AgencyFactory()) for _ in range(4)]
-    last_year = MaracMeeting.objects.create(ref="M1", held_on=date(2025, 5, 1))
-    this_year = MaracMeeting.objects.create(ref="M2", held_on=date(2026, 5, 7))
-    for i, victim in enumerate(victims):
-        MaracCase.objects.create(
-            ref=f"C{i}", meeting=last_year, victim=victim, referred_on=date(2025, 4, 20), status="heard"
-        )
-    for i, victim in enumerate(victims[:2]):
-        MaracCase.objects.create(
-            ref=f"R{i}", meeting=this_year, victim=victim, referred_on=date(2026, 5, 1), status="heard"
-        )
-
-
 @pytest.mark.django_db(transaction=True)
 @time_machine.travel(date(2026, 11, 24))
 def test_the_home_pages_long_reads_run_ahead_and_give_the_panels_read_in_order(monkeypatch, settings):
@@ -284,7 +269,7 @@ def test_the_home_pages_long_reads_run_ahead_and_give_the_panels_read_in_order(m
     from waymark.web import home
 
     settings.DISCLOSURE_SUPPRESS_BELOW = 1  # hand-counted tiny figures
-    _marac_history()
+    two_years_of_hearings()
     _partnership()
     commissioner = make_member(Role.COMMISSIONER)
     with override_settings(WAYMARK_REPORT_THREADS=1):

@@ -124,3 +124,19 @@ def open_on_its_day(*, actor, meeting: MaracMeeting) -> MaracMeeting:
     morning = dt.datetime.combine(meeting.held_on, dt.time(9, 30), tzinfo=ZoneInfo("Europe/London"))
     with time_machine.travel(morning, tick=False):
         return meeting_open(actor=actor, meeting=meeting)
+
+
+def two_years_of_hearings() -> None:
+    """Four victims heard in 2025/26, two of them heard again in 2026/27 (repeats under the local
+    rule): the MARAC performance panel's hand-counted history."""
+    victims = [Person.objects.create(given_name=f"Canary{i}", family_name="Victimname") for i in range(4)]
+    last_year = MaracMeeting.objects.create(ref="M1", held_on=dt.date(2025, 5, 1))
+    this_year = MaracMeeting.objects.create(ref="M2", held_on=dt.date(2026, 5, 7))
+    for i, victim in enumerate(victims):
+        MaracCase.objects.create(
+            ref=f"C{i}", meeting=last_year, victim=victim, referred_on=dt.date(2025, 4, 20), status="heard"
+        )
+    for i, victim in enumerate(victims[:2]):
+        MaracCase.objects.create(
+            ref=f"R{i}", meeting=this_year, victim=victim, referred_on=dt.date(2026, 5, 1), status="heard"
+        )

@@ -9,27 +9,15 @@ import time_machine
 from django.urls import reverse
 
 from tests.factories import make_member
+from tests.marac.meeting_fixtures import two_years_of_hearings
 from waymark.core.roles import Role
-from waymark.marac.models import MaracCase, MaracMeeting
-from waymark.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def two_years_of_meetings():
-    victims = [Person.objects.create(given_name=f"Canary{i}", family_name="Victimname") for i in range(4)]
-    last_year = MaracMeeting.objects.create(ref="M1", held_on=date(2025, 5, 1))
-    this_year = MaracMeeting.objects.create(ref="M2", held_on=date(2026, 5, 7))
-    for i, victim in enumerate(victims):
-        MaracCase.objects.create(
-            ref=f"C{i}", meeting=last_year, victim=victim, referred_on=date(2025, 4, 20), status="heard"
-        )
-    # Two of last year's victims heard again this year: repeats under the local rule.
-    for i, victim in enumerate(victims[:2]):
-        MaracCase.objects.create(
-            ref=f"R{i}", meeting=this_year, victim=victim, referred_on=date(2026, 5, 1), status="heard"
-        )
+    two_years_of_hearings()
 
 
 @time_machine.travel(date(2026, 11, 24))
